@@ -1,0 +1,99 @@
+# invigil - plain Makefile.  `make` builds ./invigil; `make check` installs
+# missing Debian packages, builds and runs every test; `make demo` opens the
+# console on the built-in simulator.  Objects go under $(O)/ so that a
+# sanitizer build (make check-asan) lives beside the normal one.
+
+PREFIX	?= /usr/local
+DESTDIR	?=
+O	?= build
+CC	?= cc
+PKG_CONFIG ?= pkg-config
+
+PKGS	 = ncursesw libwebsockets sqlite3 jansson libcrypto
+CFLAGS	?= -O2 -g
+CFLAGS	+= -std=c11 -Wall -Wextra -Werror -Wshadow -Wpointer-arith \
+	   -Wstrict-prototypes -Wmissing-prototypes -I. \
+	   $(shell $(PKG_CONFIG) --cflags $(PKGS) check 2>/dev/null)
+LDLIBS	+= $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+CHECK_LIBS = $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
+
+ifeq ($(SAN),1)
+CFLAGS	+= -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+	   -fno-sanitize-recover=all
+LDFLAGS	+= -fsanitize=address,undefined
+endif
+
+# Module libraries, in link order (a module may use those after it).
+MODULES	 = console feed store proto
+console_SRC = $(filter-out console/main.c,$(wildcard console/*.c))
+feed_SRC    = $(wildcard feed/*.c)
+store_SRC   = $(wildcard store/*.c)
+proto_SRC   = $(wildcard proto/*.c)
+
+LIBS	 = $(foreach m,$(MODULES),$(O)/lib$(m).a)
+ALL_SRC	 = $(foreach m,$(MODULES),$($(m)_SRC)) console/main.c
+TESTS	 = $(patsubst tests/%.c,$(O)/%,$(wildcard tests/check_*.c))
+
+.PHONY: all deps demo check check-unit check-e2e check-asan install clean
+all: invigil
+
+$(O)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+define module_lib
+$(O)/lib$(1).a: $$(patsubst %.c,$(O)/%.o,$$($(1)_SRC))
+	@rm -f $$@
+	$$(AR) rcs $$@ $$^
+endef
+$(foreach m,$(MODULES),$(eval $(call module_lib,$(m))))
+
+$(O)/invigil: $(O)/console/main.o $(LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+invigil: $(O)/invigil
+	cp $< $@
+
+# Each suite links only the modules it tests (and what they use), so one
+# module's suite builds while another module is being changed.
+check_proto_MODS = proto
+check_store_MODS = store proto
+check_feed_MODS  = feed proto
+define check_suite
+$(O)/check_$(1): $(O)/tests/check_$(1).o $$(foreach m,$$(or $$(check_$(1)_MODS),$(MODULES)),$(O)/lib$$(m).a)
+	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS) $$(CHECK_LIBS)
+endef
+$(foreach t,$(patsubst tests/check_%.c,%,$(wildcard tests/check_*.c)),$(eval $(call check_suite,$(t))))
+
+deps:
+	@scripts/install-deps
+
+demo: deps
+	$(MAKE) invigil
+	./invigil --demo --db demo.db
+
+# make check: set-up, build, then every Check suite and end-to-end test.
+check: deps
+	$(MAKE) check-unit check-e2e
+
+check-unit: $(TESTS)
+	@set -e; for t in $(TESTS); do echo "== $$t"; CK_FORK=yes $$t; done
+
+check-e2e: $(O)/invigil
+	@INVIGIL=$(CURDIR)/$(O)/invigil tests/run-e2e
+
+check-asan: deps
+	$(MAKE) O=build-asan SAN=1 check-unit check-e2e
+
+install: invigil
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man7
+	install -m 755 invigil $(DESTDIR)$(PREFIX)/bin/invigil
+	for f in man/*.[157]; do \
+		s=$${f##*.}; install -m 644 $$f $(DESTDIR)$(PREFIX)/share/man/man$$s/; \
+	done
+
+clean:
+	rm -rf build build-asan invigil
+
+-include $(patsubst %.c,$(O)/%.d,$(ALL_SRC) $(wildcard tests/*.c))

@@ -1,0 +1,845 @@
+/*
+ * app.c - the console's live model and its loop.
+ *
+ * Messages from every feed arrive here (app_receive): they are queued for
+ * the store, fold into the per-attempt model (state, counts, last event),
+ * feed the recent-events tail and raise flags.  Nothing is committed or
+ * drawn per message: a 100 ms flush timer commits the batch and a screen
+ * timer redraws when something changed, the "before sleep" work of the
+ * loop.  Decisions (app_decide) are the exception: they are committed
+ * durably before the screen says "recorded".
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "console/console.h"
+#include "feed/feed.h"
+
+#define FLUSH_TICK_US	(100 * LWS_US_PER_MS)
+#define SCREEN_TICK_US	(50 * LWS_US_PER_MS)
+
+static volatile sig_atomic_t	app_signalled;
+static struct lws_context      *app_signal_ctx;
+
+static void
+app_on_signal(int sig)
+{
+	(void)sig;
+	app_signalled = 1;
+	if (app_signal_ctx != NULL)
+		lws_cancel_service(app_signal_ctx);
+}
+
+static void *
+xcalloc(size_t n, size_t size)
+{
+	void	*p = calloc(n, size);
+
+	if (p == NULL)
+		abort();
+	return p;
+}
+
+void
+app_status(struct app *app, int error, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(app->status, sizeof app->status, fmt, ap);
+	va_end(ap);
+	app->status_error = error;
+	app->dirty = 1;
+	if (app->opt.headless && error)
+		fprintf(stderr, "invigil: %s\n", app->status);
+}
+
+/* ---- attempts: hash by (feed, id), array in display order */
+
+static uint64_t
+attempt_hash(int feed, const char *id)
+{
+	uint64_t	h = 1469598103934665603ULL ^ (uint64_t)feed;
+
+	for (; *id != '\0'; id++) {
+		h ^= (unsigned char)*id;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static void
+attempt_rehash(struct app *app)
+{
+	size_t		 i, nsize = app->hash_size ? app->hash_size * 2 : 1024;
+	struct attempt **nhash = xcalloc(nsize, sizeof *nhash), *a, *next;
+
+	for (i = 0; i < app->hash_size; i++) {
+		for (a = app->hash[i]; a != NULL; a = next) {
+			size_t b = attempt_hash(a->feed->index, a->id) &
+			    (nsize - 1);
+
+			next = a->hnext;
+			a->hnext = nhash[b];
+			nhash[b] = a;
+		}
+	}
+	free(app->hash);
+	app->hash = nhash;
+	app->hash_size = nsize;
+}
+
+static struct attempt *
+attempt_get(struct app *app, struct console_feed *cf, const char *id)
+{
+	struct attempt	*a;
+	size_t		 b;
+
+	if (app->hash_size != 0) {
+		b = attempt_hash(cf->index, id) & (app->hash_size - 1);
+		for (a = app->hash[b]; a != NULL; a = a->hnext) {
+			if (a->feed == cf && strcmp(a->id, id) == 0)
+				return a;
+		}
+	}
+	if (app->nattempts + 1 > app->hash_size * 3 / 4)
+		attempt_rehash(app);
+	a = xcalloc(1, sizeof *a);
+	a->feed = cf;
+	snprintf(a->id, sizeof a->id, "%s", id);
+	a->state = PROTO_STATE_SCHEDULED;
+	a->top_severity = -1;
+	b = attempt_hash(cf->index, id) & (app->hash_size - 1);
+	a->hnext = app->hash[b];
+	app->hash[b] = a;
+	if (app->nattempts == app->attempts_cap) {
+		app->attempts_cap = app->attempts_cap ? app->attempts_cap * 2 : 256;
+		app->attempts = realloc(app->attempts,
+		    app->attempts_cap * sizeof *app->attempts);
+		if (app->attempts == NULL)
+			abort();
+	}
+	app->attempts[app->nattempts++] = a;
+	app->order_dirty = 1;
+	return a;
+}
+
+/* Most urgent first: severity of open flags, their number, then by id. */
+static int
+attempt_compare(const void *va, const void *vb)
+{
+	const struct attempt *a = *(struct attempt *const *)va;
+	const struct attempt *b = *(struct attempt *const *)vb;
+	int	c;
+
+	if (a->top_severity != b->top_severity)
+		return b->top_severity - a->top_severity;
+	if (a->open_flags != b->open_flags)
+		return b->open_flags - a->open_flags;
+	if (a->feed->index != b->feed->index)
+		return a->feed->index - b->feed->index;
+	c = strcmp(a->id, b->id);
+	return c;
+}
+
+void
+app_sort(struct app *app)
+{
+	if (!app->order_dirty)
+		return;
+	qsort(app->attempts, app->nattempts, sizeof *app->attempts,
+	    attempt_compare);
+	app->order_dirty = 0;
+}
+
+static void
+attempt_recount(struct attempt *a)
+{
+	struct flag	*f;
+
+	a->open_flags = 0;
+	a->top_severity = -1;
+	for (f = a->flags; f != NULL; f = f->next) {
+		a->open_flags++;
+		if ((int)f->severity > a->top_severity)
+			a->top_severity = (int)f->severity;
+	}
+}
+
+/* ---- flags */
+
+static void
+flag_store(struct app *app, const struct flag *f)
+{
+	struct store_flag	sf;
+	char			err[512];
+
+	memset(&sf, 0, sizeof sf);
+	sf.id = f->id;
+	sf.feed = f->attempt->feed->id;
+	sf.attempt = f->attempt->id;
+	sf.rule = f->rule;
+	sf.severity = f->severity;
+	sf.message = f->message;
+	sf.first_ms = f->first_ms;
+	sf.last_ms = f->last_ms;
+	sf.count = f->count;
+	sf.first_seq = f->first_seq;
+	sf.last_seq = f->last_seq;
+	sf.state = f->state;
+	if (store_put_flag(app->store, &sf, err, sizeof err) != 0)
+		app_status(app, 1, "%s", err);
+}
+
+/* One open flag per rule and attempt: a repeat counts, it does not add. */
+static void
+flag_raise(struct app *app, struct attempt *a, const char *rule,
+    enum store_severity sev, const struct proto_msg *m)
+{
+	struct flag	*f;
+
+	for (f = a->flags; f != NULL; f = f->next) {
+		if (strcmp(f->rule, rule) == 0)
+			break;
+	}
+	if (f != NULL) {
+		f->count++;
+		f->last_ms = m->ts_ms;
+		f->last_seq = m->seq;
+		flag_store(app, f);
+		app->dirty = 1;
+		return;
+	}
+	f = xcalloc(1, sizeof *f);
+	f->id = store_flag_next_id(app->store);
+	f->attempt = a;
+	f->rule = rule;
+	f->severity = sev;
+	snprintf(f->message, sizeof f->message, "%s",
+	    proto_event_kind_name(m->u.event.kind));
+	f->first_ms = f->last_ms = m->ts_ms;
+	f->first_seq = f->last_seq = m->seq;
+	f->count = 1;
+	f->state = STORE_FLAG_OPEN;
+	f->next = a->flags;
+	a->flags = f;
+	attempt_recount(a);
+	app->open_flags++;
+	app->order_dirty = 1;
+	app->dirty = 1;
+	flag_store(app, f);
+	if (app->opt.headless)
+		headless_flag(app, f);
+}
+
+/* The open flag a dismiss or confirm applies to: most severe, newest. */
+static struct flag *
+flag_top(struct attempt *a)
+{
+	struct flag	*f, *best = NULL;
+
+	for (f = a->flags; f != NULL; f = f->next) {
+		if (best == NULL || f->severity > best->severity)
+			best = f;
+	}
+	return best;
+}
+
+static void
+flag_close(struct app *app, struct flag *f, enum store_flag_state state)
+{
+	struct attempt	*a = f->attempt;
+	struct flag    **fp;
+
+	for (fp = &a->flags; *fp != NULL; fp = &(*fp)->next) {
+		if (*fp == f) {
+			*fp = f->next;
+			break;
+		}
+	}
+	f->state = state;
+	flag_store(app, f);
+	free(f);
+	attempt_recount(a);
+	app->open_flags--;
+	app->order_dirty = 1;
+	app->dirty = 1;
+}
+
+/* ---- the tail of recent events, and the event rate */
+
+static void
+tail_add(struct app *app, struct console_feed *cf, const struct proto_msg *m,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void
+tail_add(struct app *app, struct console_feed *cf, const struct proto_msg *m,
+    const char *fmt, ...)
+{
+	struct tail_line	*t = &app->tail[app->tail_next];
+	va_list			 ap;
+
+	t->ts_ms = m->ts_ms;
+	t->feed = cf->index;
+	va_start(ap, fmt);
+	vsnprintf(t->text, sizeof t->text, fmt, ap);
+	va_end(ap);
+	app->tail_next = (app->tail_next + 1) % CONSOLE_TAIL;
+	if (app->tail_count < CONSOLE_TAIL)
+		app->tail_count++;
+	app->dirty = 1;
+}
+
+static void
+rate_count(struct app *app)
+{
+	int64_t	sec = proto_now_ms() / 1000;
+
+	if (sec != app->ev_window_sec) {
+		int64_t s;
+
+		for (s = app->ev_window_sec + 1; s <= sec &&
+		    s <= app->ev_window_sec + 8; s++)
+			app->ev_window[s % 8] = 0;
+		app->ev_window_sec = sec;
+	}
+	app->ev_window[sec % 8]++;
+}
+
+static void
+rate_update(struct app *app)
+{
+	int64_t		sec = proto_now_ms() / 1000, s;
+	uint64_t	sum = 0;
+
+	if (sec - app->ev_window_sec >= 8)
+		memset(app->ev_window, 0, sizeof app->ev_window);
+	else {
+		for (s = app->ev_window_sec + 1; s <= sec; s++)
+			app->ev_window[s % 8] = 0;
+	}
+	app->ev_window_sec = sec;
+	/* The last five complete seconds. */
+	for (s = sec - 5; s < sec; s++)
+		sum += app->ev_window[((s % 8) + 8) % 8];
+	app->events_per_sec = (double)sum / 5.0;
+}
+
+/* ---- incoming messages */
+
+static void
+app_take(struct app *app, struct console_feed *cf, const struct proto_msg *m)
+{
+	struct attempt		*a;
+	struct pending_cmd     **pp, *p;
+	enum store_severity	 sev;
+	const char		*rule;
+	char			 err[512];
+
+	switch (m->type) {
+	case PROTO_ATTEMPT:
+		a = attempt_get(app, cf, m->u.attempt.attempt);
+		snprintf(a->candidate, sizeof a->candidate, "%s",
+		    m->u.attempt.candidate);
+		snprintf(a->name, sizeof a->name, "%s", m->u.attempt.name);
+		a->state = m->u.attempt.state;
+		app->dirty = 1;
+		break;
+	case PROTO_STATE:
+		a = attempt_get(app, cf, m->u.state.attempt);
+		a->state = m->u.state.state;
+		tail_add(app, cf, m, "%s is now %s", a->id,
+		    proto_state_name(a->state));
+		break;
+	case PROTO_EVENT:
+		a = attempt_get(app, cf, m->u.event.attempt);
+		a->events++;
+		a->last_kind = m->u.event.kind;
+		a->last_ms = m->ts_ms;
+		a->has_event = 1;
+		rate_count(app);
+		tail_add(app, cf, m, "%s %s %.120s", a->id,
+		    proto_event_kind_name(m->u.event.kind), m->u.event.data);
+		rule = flag_rule_for(m->u.event.kind, m->u.event.data, &sev);
+		if (rule != NULL)
+			flag_raise(app, a, rule, sev, m);
+		break;
+	case PROTO_ANSWER:
+		break;
+	case PROTO_ACK:
+		if (store_command_acked(app->store, cf->id, m->u.ack.cmd,
+		    m->u.ack.ok, m->u.ack.error, m->ts_ms, err, sizeof err) != 0)
+			app_status(app, 1, "%s", err);
+		for (pp = &app->pending; (p = *pp) != NULL; pp = &p->next) {
+			if (strcmp(p->id, m->u.ack.cmd) != 0)
+				continue;
+			snprintf(p->attempt->pending_cmd,
+			    sizeof p->attempt->pending_cmd, "%s %s",
+			    proto_action_name(p->action),
+			    m->u.ack.ok ? "ok" : "failed");
+			if (m->u.ack.ok)
+				app_status(app, 0, "feed acknowledged %s of %s",
+				    proto_action_name(p->action), p->attempt->id);
+			else
+				app_status(app, 1, "feed refused %s of %s: %.150s",
+				    proto_action_name(p->action), p->attempt->id,
+				    m->u.ack.error);
+			*pp = p->next;
+			free(p);
+			break;
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+static const char *
+feed_key(const struct console_feed *cf)
+{
+	return cf->id[0] != '\0' ? cf->id : cf->url;
+}
+
+static void
+app_welcome(struct app *app, struct console_feed *cf,
+    const struct proto_welcome *w)
+{
+	int64_t	epoch, last;
+	char	err[512];
+	int	i, known;
+
+	for (i = 0; i < app->nfeeds; i++) {
+		if (&app->feeds[i] != cf && strcmp(app->feeds[i].id,
+		    w->feed) == 0) {
+			app_status(app, 1, "%s and %s both call themselves "
+			    "feed \"%.64s\"; ignoring the second",
+			    app->feeds[i].url, cf->url, w->feed);
+			cf->state = CONN_STOPPED;
+			if (cf->wsi != NULL)
+				lws_set_timeout(cf->wsi,
+				    PENDING_TIMEOUT_CLOSE_SEND, LWS_TO_KILL_ASYNC);
+			return;
+		}
+	}
+	if (cf->id[0] == '\0' || strcmp(cf->id, w->feed) != 0) {
+		/* First contact: what does the database already hold? */
+		snprintf(cf->id, sizeof cf->id, "%s", w->feed);
+		known = store_feed_position(app->store, cf->id, &epoch, &last,
+		    err, sizeof err);
+		if (known < 0)
+			app_status(app, 1, "%s", err);
+		cf->epoch = w->epoch;
+		cf->last_seq = known == 1 && epoch == w->epoch ? last : 0;
+	} else if (cf->epoch != w->epoch) {
+		cf->epoch = w->epoch;
+		cf->last_seq = 0;
+	}
+	snprintf(cf->name, sizeof cf->name, "%s", w->name);
+	cf->welcomed = 1;
+	cf->state = CONN_LIVE;
+	app->dirty = 1;
+}
+
+void
+app_receive(struct console_feed *cf, const char *buf, size_t len)
+{
+	struct app		*app = cf->app;
+	struct proto_msg	 m;
+	char			 err[512], why[PROTO_TEXT_MAX + 64];
+	int64_t			 now = proto_now_ms();
+
+	if (proto_decode(buf, len, 0, &m, err, sizeof err) != 0) {
+		cf->rejects++;
+		app_status(app, 1, "feed %s: rejected a message: %s",
+		    feed_key(cf), err);
+		if (store_add_reject(app->store, feed_key(cf), buf, len, err,
+		    now, err, sizeof err) != 0)
+			app_status(app, 1, "%s", err);
+		return;
+	}
+	if (m.type == PROTO_WELCOME) {
+		app_welcome(app, cf, &m.u.welcome);
+	} else if (m.type == PROTO_GAP) {
+		cf->gaps++;
+		app_status(app, 1, "feed %s lost seq %" PRId64 "..%" PRId64
+		    ": %s", feed_key(cf), m.u.gap.from_seq, m.u.gap.to_seq,
+		    m.u.gap.why);
+		if (store_add_gap(app->store, feed_key(cf), cf->epoch,
+		    m.u.gap.from_seq, m.u.gap.to_seq, m.u.gap.why, now,
+		    err, sizeof err) != 0)
+			app_status(app, 1, "%s", err);
+		if (m.u.gap.to_seq > cf->last_seq)
+			cf->last_seq = m.u.gap.to_seq;
+	} else if (!proto_type_is_stream(m.type) || !cf->welcomed) {
+		snprintf(why, sizeof why, "unexpected %s message %s",
+		    proto_type_name(m.type), cf->welcomed ? "from a feed" :
+		    "before welcome");
+		cf->rejects++;
+		if (store_add_reject(app->store, feed_key(cf), buf, len, why,
+		    now, err, sizeof err) != 0)
+			app_status(app, 1, "%s", err);
+	} else if (m.seq <= cf->last_seq) {
+		/* Already taken in (a resume overlapped): a no-op. */
+	} else {
+		if (m.seq > cf->last_seq + 1) {
+			snprintf(why, sizeof why, "seq jumped from %" PRId64
+			    " to %" PRId64 " without a gap message",
+			    cf->last_seq, m.seq);
+			cf->gaps++;
+			app_status(app, 1, "feed %s: %s", cf->id, why);
+			if (store_add_gap(app->store, cf->id, cf->epoch,
+			    cf->last_seq + 1, m.seq - 1, why, now, err,
+			    sizeof err) != 0)
+				app_status(app, 1, "%s", err);
+		}
+		cf->last_seq = m.seq;
+		cf->messages++;
+		if (store_add_message(app->store, cf->id, cf->epoch, &m, buf,
+		    len, now, err, sizeof err) != 0)
+			app_status(app, 1, "%s", err);
+		app_take(app, cf, &m);
+	}
+	proto_msg_clear(&m);
+	if (store_pending(app->store) >= STORE_BATCH_ROWS &&
+	    store_flush(app->store, err, sizeof err) != 0)
+		app_status(app, 1, "%s", err);
+}
+
+/* ---- decisions */
+
+static const struct {
+	const char	*name;
+	int		 needs_flag;	/* applies to the top open flag */
+	int		 action;	/* proto_action sent to the feed, or -1 */
+} decisions[] = {
+	{ "dismiss",	1, -1 },
+	{ "confirm",	1, -1 },
+	{ "escalate",	0, -1 },
+	{ "note",	0, -1 },
+	{ "warn",	0, PROTO_ACTION_WARN },
+	{ "pause",	0, PROTO_ACTION_PAUSE },
+	{ "resume",	0, PROTO_ACTION_RESUME },
+	{ "terminate",	0, PROTO_ACTION_TERMINATE },
+};
+
+/*
+ * Record a proctor's decision on an attempt: durably in the journal, and for
+ * warn/pause/resume/terminate as a command to the attempt's feed.  Returns 0
+ * once the journal entry is committed, or -1 with a sentence in err (and
+ * nothing recorded or sent).
+ */
+int
+app_decide(struct app *app, struct attempt *a, const char *action,
+    const char *reason, char *err, size_t errlen)
+{
+	struct console_feed		*cf = a->feed;
+	struct store_journal_entry	 e;
+	struct store_command		 sc;
+	struct pending_cmd		*p;
+	struct proto_msg		 m;
+	struct flag			*f = NULL;
+	size_t				 i;
+	int64_t				 seq;
+	char				 body[512], cmd_id[PROTO_ID_MAX + 1];
+
+	for (i = 0; i < sizeof decisions / sizeof decisions[0]; i++) {
+		if (strcmp(decisions[i].name, action) == 0)
+			break;
+	}
+	if (i == sizeof decisions / sizeof decisions[0]) {
+		snprintf(err, errlen, "unknown decision \"%s\"", action);
+		return -1;
+	}
+	if (reason == NULL || reason[0] == '\0') {
+		snprintf(err, errlen, "a reason is required; nothing recorded");
+		return -1;
+	}
+	if (decisions[i].needs_flag && (f = flag_top(a)) == NULL) {
+		snprintf(err, errlen, "%s has no open flag to %s", a->id, action);
+		return -1;
+	}
+	cmd_id[0] = '\0';
+	if (decisions[i].action >= 0) {
+		if (cf->wsi == NULL || !cf->welcomed) {
+			snprintf(err, errlen, "feed %s is not connected; "
+			    "nothing was sent or recorded", feed_key(cf));
+			return -1;
+		}
+		snprintf(cmd_id, sizeof cmd_id, "%.32s-%" PRId64 "-%" PRIu64,
+		    app->opt.proctor, proto_now_ms(), ++app->cmd_counter);
+	}
+
+	if (f != NULL) {
+		f->state = decisions[i].name[0] == 'd' ? STORE_FLAG_DISMISSED :
+		    STORE_FLAG_CONFIRMED;
+		flag_store(app, f);	/* committed with the journal entry */
+		snprintf(body, sizeof body, "{\"flag\":%" PRId64 ",\"rule\":\"%s\"}",
+		    f->id, f->rule);
+	} else if (cmd_id[0] != '\0')
+		snprintf(body, sizeof body, "{\"cmd\":\"%s\"}", cmd_id);
+	else
+		snprintf(body, sizeof body, "{}");
+
+	memset(&e, 0, sizeof e);
+	e.actor = app->opt.proctor;
+	e.role = "proctor";
+	e.kind = decisions[i].name;
+	e.feed = feed_key(cf);
+	e.attempt = a->id;
+	e.flag_id = f != NULL ? f->id : 0;
+	e.reason = reason;
+	e.body = body;
+	if (store_journal_append(app->store, &e, &seq, err, errlen) != 0)
+		return -1;
+	if (f != NULL)
+		flag_close(app, f, f->state);
+
+	if (cmd_id[0] != '\0') {
+		memset(&sc, 0, sizeof sc);
+		sc.id = cmd_id;
+		sc.feed = cf->id;
+		sc.attempt = a->id;
+		sc.action = decisions[i].name;
+		sc.text = reason;
+		sc.actor = app->opt.proctor;
+		sc.sent_ms = proto_now_ms();
+		if (store_command_sent(app->store, &sc, err, errlen) != 0)
+			return -1;
+		memset(&m, 0, sizeof m);
+		m.type = PROTO_CMD;
+		snprintf(m.u.cmd.id, sizeof m.u.cmd.id, "%s", cmd_id);
+		snprintf(m.u.cmd.attempt, sizeof m.u.cmd.attempt, "%s", a->id);
+		m.u.cmd.action = (enum proto_action)decisions[i].action;
+		snprintf(m.u.cmd.text, sizeof m.u.cmd.text, "%s", reason);
+		client_send(cf, &m);
+		p = xcalloc(1, sizeof *p);
+		snprintf(p->id, sizeof p->id, "%s", cmd_id);
+		p->attempt = a;
+		p->action = m.u.cmd.action;
+		p->next = app->pending;
+		app->pending = p;
+		snprintf(a->pending_cmd, sizeof a->pending_cmd, "%s pending",
+		    decisions[i].name);
+	}
+	app_status(app, 0, "recorded as journal #%" PRId64 ": %s %s",
+	    seq, decisions[i].name, a->id);
+	return 0;
+}
+
+/* ---- timers and the loop */
+
+static void
+app_flush_tick(lws_sorted_usec_list_t *sul)
+{
+	struct app	*app = lws_container_of(sul, struct app, sul_flush);
+	char		 err[512];
+
+	if (store_flush(app->store, err, sizeof err) != 0)
+		app_status(app, 1, "%s (will retry)", err);
+	rate_update(app);
+	lws_sul_schedule(app->ctx, 0, &app->sul_flush, app_flush_tick,
+	    FLUSH_TICK_US);
+}
+
+static void
+app_screen_tick(lws_sorted_usec_list_t *sul)
+{
+	struct app	*app = lws_container_of(sul, struct app, sul_screen);
+
+	/* lws owns poll(): a resize is only seen when we ask ncurses. */
+	ui_input(app->ui);
+	if (app->dirty && !app->quit) {
+		ui_draw(app->ui);
+		app->dirty = 0;
+	}
+	lws_sul_schedule(app->ctx, 0, &app->sul_screen, app_screen_tick,
+	    SCREEN_TICK_US);
+}
+
+int
+app_stdin_callback(struct lws *wsi, enum lws_callback_reasons reason,
+    void *user, void *in, size_t len)
+{
+	struct app	*app = lws_get_opaque_user_data(wsi);
+
+	(void)user;
+	(void)in;
+	(void)len;
+	switch (reason) {
+	case LWS_CALLBACK_RAW_RX_FILE:
+		if (app != NULL)
+			ui_input(app->ui);
+		break;
+	case LWS_CALLBACK_RAW_CLOSE_FILE:
+		if (app != NULL)
+			app->stdin_wsi = NULL;
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+static void
+app_lws_log(int level, const char *line)
+{
+	(void)level;
+	(void)line;
+	/* lws writes to stderr, which is the screen; its errors reach the
+	 * user through the feed states and messages instead. */
+}
+
+int
+app_init(struct app *app, const struct console_options *opt, char *err,
+    size_t errlen)
+{
+	struct lws_context_creation_info info;
+	struct feed_config	fc;
+	char			url[64];
+	int			i;
+
+	memset(app, 0, sizeof *app);
+	app->opt = *opt;
+	if (store_open(&app->store, opt->db, err, errlen) != 0)
+		return -1;
+
+	lws_set_log_level(opt->headless ? LLL_ERR : 0, opt->headless ? NULL :
+	    app_lws_log);
+	memset(&info, 0, sizeof info);
+	info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS |
+	    LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+	info.port = CONTEXT_PORT_NO_LISTEN;
+	app->ctx = lws_create_context(&info);
+	if (app->ctx == NULL) {
+		snprintf(err, errlen, "cannot create the WebSocket context");
+		return -1;
+	}
+	if (client_vhost_create(app, err, errlen) != 0)
+		return -1;
+
+	if (opt->demo > 0) {
+		memset(&fc, 0, sizeof fc);
+		fc.listen_host = "127.0.0.1";
+		fc.listen_port = 0;
+		fc.id = "demo";
+		fc.name = "built-in simulator";
+		fc.simulate = opt->demo;
+		fc.seed = opt->demo_seed;
+		fc.rate = opt->demo_rate;
+		fc.quiet = 1;
+		app->demo_feed = feed_attach(app->ctx, &fc, err, errlen);
+		if (app->demo_feed == NULL)
+			return -1;
+		snprintf(url, sizeof url, "ws://127.0.0.1:%d/",
+		    feed_port(app->demo_feed));
+		if (client_parse_url(&app->feeds[0], url, err, errlen) != 0)
+			return -1;
+		app->nfeeds = 1;
+	}
+	for (i = 0; i < opt->nfeeds && app->nfeeds < CONSOLE_MAX_FEEDS; i++) {
+		if (client_parse_url(&app->feeds[app->nfeeds], opt->feeds[i],
+		    err, errlen) != 0)
+			return -1;
+		app->nfeeds++;
+	}
+	for (i = 0; i < app->nfeeds; i++) {
+		app->feeds[i].app = app;
+		app->feeds[i].index = i;
+	}
+	return 0;
+}
+
+int
+app_run(struct app *app)
+{
+	struct sigaction	sa;
+	lws_sock_file_fd_type	fd;
+	char			err[512];
+	int			i, in;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = app_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	app_signal_ctx = app->ctx;
+
+	if (!app->opt.headless) {
+		app->ui = ui_start(app);
+		in = dup(STDIN_FILENO);
+		if (in >= 0) {
+			fd.filefd = in;
+			app->stdin_wsi = lws_adopt_descriptor_vhost(
+			    app->client_vhost, LWS_ADOPT_RAW_FILE_DESC, fd,
+			    "invigil-stdin", NULL);
+			if (app->stdin_wsi == NULL)
+				close(in);
+			else
+				lws_set_opaque_user_data(app->stdin_wsi, app);
+		}
+		lws_sul_schedule(app->ctx, 0, &app->sul_screen,
+		    app_screen_tick, 1);
+		app->dirty = 1;
+	}
+	for (i = 0; i < app->nfeeds; i++)
+		client_connect(&app->feeds[i]);
+	lws_sul_schedule(app->ctx, 0, &app->sul_flush, app_flush_tick,
+	    FLUSH_TICK_US);
+
+	while (!app->quit && !app_signalled) {
+		if (lws_service(app->ctx, 0) < 0)
+			break;
+	}
+	app->quit = 1;
+
+	if (app->ui != NULL) {
+		ui_stop(app->ui);
+		app->ui = NULL;
+	}
+	if (store_flush(app->store, err, sizeof err) != 0) {
+		fprintf(stderr, "invigil: %s\n", err);
+		app->exit_status = EXIT_RUNTIME;
+	}
+	return app->exit_status;
+}
+
+void
+app_free(struct app *app)
+{
+	struct pending_cmd	*p, *pnext;
+	struct flag		*f, *fnext;
+	char			 err[512];
+	size_t			 i;
+	int			 j;
+
+	app_signal_ctx = NULL;
+	if (app->ctx != NULL)
+		lws_context_destroy(app->ctx);
+	feed_detach(app->demo_feed);
+	for (j = 0; j < app->nfeeds; j++) {
+		proto_rx_free(&app->feeds[j].rx);
+		proto_txq_clear(&app->feeds[j].txq);
+	}
+	if (app->store != NULL && store_close(app->store, err, sizeof err) != 0)
+		fprintf(stderr, "invigil: %s\n", err);
+	for (i = 0; i < app->nattempts; i++) {
+		for (f = app->attempts[i]->flags; f != NULL; f = fnext) {
+			fnext = f->next;
+			free(f);
+		}
+		free(app->attempts[i]);
+	}
+	free(app->attempts);
+	free(app->hash);
+	for (p = app->pending; p != NULL; p = pnext) {
+		pnext = p->next;
+		free(p);
+	}
+}

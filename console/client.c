@@ -1,0 +1,282 @@
+/*
+ * client.c - the console's WebSocket connection to one feed.
+ *
+ * All feeds share one client vhost on the console's lws context.  A feed is
+ * (re)connected with exponential backoff and jitter, forever; the backoff is
+ * our own counter, reset when a connection is established (lws 4.1's retry
+ * counter never resets).  A connect can fail at once (NULL from
+ * lws_client_connect_via_info) or later (CLIENT_CONNECTION_ERROR); both go
+ * through client_retry().  Outbound messages wait in a queue and leave one
+ * per WRITEABLE callback.  Incoming fragments are reassembled under the
+ * message cap and handed to app_receive().
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "console/console.h"
+
+#define RETRY_BASE_MS	500
+#define RETRY_MAX_MS	30000
+
+/* Ping a silent feed after 10 s; hang up if nothing arrives for 25 s. */
+static const lws_retry_bo_t client_idle_policy = {
+	.secs_since_valid_ping = 10,
+	.secs_since_valid_hangup = 25,
+};
+
+static const char *const conn_state_names[] = {
+	"connecting", "live", "retrying", "stopped"
+};
+
+const char *
+client_state_name(enum conn_state s)
+{
+	return conn_state_names[s];
+}
+
+/*
+ * Split ws[s]://host[:port][/path].  Host names are resolved once here, at
+ * start-up, never inside a callback.
+ */
+int
+client_parse_url(struct console_feed *cf, const char *url, char *err,
+    size_t errlen)
+{
+	const char	*p, *host, *colon, *slash;
+	size_t		 hlen;
+	char		*end;
+	long		 port;
+
+	snprintf(cf->url, sizeof cf->url, "%s", url);
+	if (strncmp(url, "ws://", 5) == 0) {
+		cf->tls = 0;
+		p = url + 5;
+	} else if (strncmp(url, "wss://", 6) == 0) {
+		cf->tls = 1;
+		p = url + 6;
+	} else {
+		snprintf(err, errlen, "--feed %s: the URL must start with "
+		    "ws:// or wss://", url);
+		return -1;
+	}
+	host = p;
+	slash = strchr(p, '/');
+	colon = strchr(p, ':');
+	if (colon != NULL && slash != NULL && colon > slash)
+		colon = NULL;
+	hlen = colon != NULL ? (size_t)(colon - host) :
+	    slash != NULL ? (size_t)(slash - host) : strlen(host);
+	if (hlen == 0 || hlen >= sizeof cf->host) {
+		snprintf(err, errlen, "--feed %s: no host name in the URL", url);
+		return -1;
+	}
+	memcpy(cf->host, host, hlen);
+	cf->host[hlen] = '\0';
+	cf->port = cf->tls ? 443 : 80;
+	if (colon != NULL) {
+		port = strtol(colon + 1, &end, 10);
+		if (end == colon + 1 || port < 1 || port > 65535 ||
+		    (*end != '\0' && *end != '/')) {
+			snprintf(err, errlen, "--feed %s: the port must be a "
+			    "number from 1 to 65535", url);
+			return -1;
+		}
+		cf->port = (int)port;
+	}
+	snprintf(cf->path, sizeof cf->path, "%s", slash != NULL ? slash : "/");
+	return 0;
+}
+
+static void	client_retry(struct console_feed *, const char *);
+
+static void
+client_retry_cb(lws_sorted_usec_list_t *sul)
+{
+	struct console_feed *cf = lws_container_of(sul, struct console_feed,
+	    sul_retry);
+
+	client_connect(cf);
+}
+
+/* Schedule the next attempt: 0.5 s doubling to 30 s, +-25 % jitter. */
+static void
+client_retry(struct console_feed *cf, const char *why)
+{
+	struct app	*app = cf->app;
+	int64_t		 delay;
+	unsigned	 shift;
+
+	cf->wsi = NULL;
+	proto_txq_clear(&cf->txq);
+	if (app->quit) {
+		cf->state = CONN_STOPPED;
+		return;
+	}
+	snprintf(cf->last_error, sizeof cf->last_error, "%s",
+	    why != NULL ? why : "connection closed");
+	shift = cf->retries < 6 ? cf->retries : 6;
+	delay = (int64_t)RETRY_BASE_MS << shift;
+	if (delay > RETRY_MAX_MS)
+		delay = RETRY_MAX_MS;
+	delay += (delay * ((rand() % 51) - 25)) / 100;
+	cf->retries++;
+	cf->state = CONN_RETRYING;
+	cf->welcomed = 0;
+	cf->next_try_ms = proto_now_ms() + delay;
+	lws_sul_schedule(app->ctx, 0, &cf->sul_retry, client_retry_cb,
+	    delay * LWS_US_PER_MS);
+	app->dirty = 1;
+}
+
+void
+client_connect(struct console_feed *cf)
+{
+	struct lws_client_connect_info	i;
+	struct app		       *app = cf->app;
+
+	memset(&i, 0, sizeof i);
+	i.context = app->ctx;
+	i.vhost = app->client_vhost;
+	i.address = cf->host;
+	i.port = cf->port;
+	i.path = cf->path;
+	i.host = cf->host;
+	i.origin = cf->host;
+	i.protocol = PROTO_SUBPROTOCOL;
+	i.local_protocol_name = PROTO_SUBPROTOCOL;
+	i.ssl_connection = cf->tls ? LCCSCF_USE_SSL : 0;
+	i.retry_and_idle_policy = &client_idle_policy;
+	i.opaque_user_data = cf;
+	i.pwsi = &cf->wsi;
+	cf->state = CONN_CONNECTING;
+	proto_rx_free(&cf->rx);
+	app->dirty = 1;
+	if (lws_client_connect_via_info(&i) == NULL)
+		client_retry(cf, "could not start a connection");
+}
+
+/* Queue a message for the feed; 0, or -1 if the feed is not connected. */
+int
+client_send(struct console_feed *cf, const struct proto_msg *m)
+{
+	char	 err[256], *json;
+	size_t	 len;
+
+	if (cf->wsi == NULL)
+		return -1;
+	json = proto_encode(m, &len, err, sizeof err);
+	if (json == NULL) {
+		app_status(cf->app, 1, "cannot encode %s: %s",
+		    proto_type_name(m->type), err);
+		return -1;
+	}
+	proto_txq_push(&cf->txq, json, len);
+	free(json);
+	lws_callback_on_writable(cf->wsi);
+	return 0;
+}
+
+static void
+client_hello(struct console_feed *cf)
+{
+	struct proto_msg	m;
+
+	memset(&m, 0, sizeof m);
+	m.type = PROTO_HELLO;
+	m.u.hello.proto = PROTO_VERSION;
+	snprintf(m.u.hello.proctor, sizeof m.u.hello.proctor, "%s",
+	    cf->app->opt.proctor);
+	if (cf->id[0] != '\0') {
+		/* Known feed: resume after what we have taken in. */
+		m.u.hello.has_resume = 1;
+		m.u.hello.resume_epoch = cf->epoch;
+		m.u.hello.resume_after_seq = cf->last_seq;
+	}
+	client_send(cf, &m);
+}
+
+static int
+client_callback(struct lws *wsi, enum lws_callback_reasons reason,
+    void *user, void *in, size_t len)
+{
+	struct console_feed	*cf = lws_get_opaque_user_data(wsi);
+	char			 why[256];
+
+	(void)user;
+	if (cf == NULL)
+		return 0;
+	switch (reason) {
+	case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
+		snprintf(why, sizeof why, "cannot connect: %s",
+		    in != NULL ? (const char *)in : "unknown error");
+		client_retry(cf, why);
+		break;
+	case LWS_CALLBACK_CLIENT_ESTABLISHED:
+		cf->retries = 0;
+		cf->last_error[0] = '\0';
+		client_hello(cf);
+		break;
+	case LWS_CALLBACK_CLIENT_RECEIVE:
+		switch (proto_rx_add(&cf->rx, in, len,
+		    lws_is_first_fragment(wsi), lws_is_final_fragment(wsi),
+		    PROTO_MAX_MESSAGE)) {
+		case PROTO_RX_MORE:
+			break;
+		case PROTO_RX_MESSAGE:
+			app_receive(cf, cf->rx.buf, cf->rx.len);
+			break;
+		case PROTO_RX_TOO_BIG:
+			lws_close_reason(wsi, PROTO_CLOSE_TOO_BIG,
+			    (unsigned char *)"message too big", 15);
+			snprintf(cf->last_error, sizeof cf->last_error,
+			    "feed sent a message over %d bytes",
+			    PROTO_MAX_MESSAGE);
+			return -1;
+		case PROTO_RX_BAD_UTF8:
+			lws_close_reason(wsi, PROTO_CLOSE_BAD_UTF8,
+			    (unsigned char *)"text is not UTF-8", 17);
+			snprintf(cf->last_error, sizeof cf->last_error,
+			    "feed sent text that is not UTF-8");
+			return -1;
+		}
+		break;
+	case LWS_CALLBACK_CLIENT_WRITEABLE:
+		if (proto_txq_write(&cf->txq, wsi) != 0)
+			return -1;
+		if (cf->txq.count > 0)
+			lws_callback_on_writable(wsi);
+		break;
+	case LWS_CALLBACK_CLIENT_CLOSED:
+		client_retry(cf, cf->last_error[0] != '\0' ? cf->last_error :
+		    "the feed closed the connection");
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+static const struct lws_protocols client_protocols[] = {
+	{ PROTO_SUBPROTOCOL, client_callback, 0, 0, 0, NULL, 0 },
+	{ "invigil-stdin", app_stdin_callback, 0, 0, 0, NULL, 0 },
+	{ NULL, NULL, 0, 0, 0, NULL, 0 }
+};
+
+int
+client_vhost_create(struct app *app, char *err, size_t errlen)
+{
+	struct lws_context_creation_info info;
+
+	memset(&info, 0, sizeof info);
+	info.vhost_name = "console";
+	info.port = CONTEXT_PORT_NO_LISTEN;
+	info.protocols = client_protocols;
+	info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+	app->client_vhost = lws_create_vhost(app->ctx, &info);
+	if (app->client_vhost == NULL) {
+		snprintf(err, errlen, "cannot create the WebSocket client");
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,144 @@
+/*
+ * cmd-console.c - `invigil [console]`: the proctor's console, on a screen or
+ * headless, on one or more feeds or on the built-in simulator (--demo).
+ */
+#include <getopt.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "console/console.h"
+
+#define DEMO_CANDIDATES	40
+#define DEMO_RATE	5.0
+
+static const char console_usage[] =
+"usage: invigil [console] --feed URL [--feed URL]... [options]\n"
+"       invigil --demo[=N] [options]\n"
+"\n"
+"Connect to live exam-session feeds, show every candidate, raise flags and\n"
+"record the proctor's decisions in an SQLite database.\n"
+"\n"
+"  -f, --feed URL       a feed to connect to (ws://HOST:PORT/ or wss://...);\n"
+"                       repeat for several feeds (at most 32)\n"
+"  -d, --db PATH        the database to write (default: invigil.db)\n"
+"  -p, --proctor ID     who is deciding (default: $USER)\n"
+"      --headless       no screen: one JSON line per flag on stdout;\n"
+"                       stops on SIGINT/SIGTERM after committing\n"
+"      --demo[=N]       run the simulator in this process with N candidates\n"
+"                       (default 40) and connect to it over WebSocket\n"
+"      --seed S         the demo simulator's seed (default 1)\n"
+"      --rate R         the demo simulator's speed multiplier (default 5)\n"
+"  -h, --help           this help\n"
+"\n"
+"Other commands: invigil feed --help\n"
+"Keys on the screen: press ? for help.  See invigil(1).\n";
+
+static int
+console_usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "invigil: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nTry 'invigil --help'.\n");
+	return EXIT_USAGE;
+}
+
+int
+cmd_console(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "feed",	required_argument, NULL, 'f' },
+		{ "db",		required_argument, NULL, 'd' },
+		{ "proctor",	required_argument, NULL, 'p' },
+		{ "headless",	no_argument,	   NULL, 'H' },
+		{ "demo",	optional_argument, NULL, 'D' },
+		{ "seed",	required_argument, NULL, 'S' },
+		{ "rate",	required_argument, NULL, 'R' },
+		{ "help",	no_argument,	   NULL, 'h' },
+		{ NULL,		0,		   NULL, 0 }
+	};
+	struct console_options	opt;
+	struct app		app;
+	char			err[1024];
+	long			n;
+	int			ch, rc;
+
+	memset(&opt, 0, sizeof opt);
+	opt.db = "invigil.db";
+	opt.proctor = getenv("USER") != NULL ? getenv("USER") : "proctor";
+	opt.demo_seed = 1;
+	opt.demo_rate = DEMO_RATE;
+	opterr = 0;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, ":f:d:p:h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'f':
+			if (opt.nfeeds == CONSOLE_MAX_FEEDS)
+				return console_usage_error("at most %s feeds",
+				    "32");
+			opt.feeds[opt.nfeeds++] = optarg;
+			break;
+		case 'd':
+			opt.db = optarg;
+			break;
+		case 'p':
+			if (optarg[0] == '\0' || strlen(optarg) > 32)
+				return console_usage_error("--proctor wants an "
+				    "id of 1 to 32 characters, not \"%s\"",
+				    optarg);
+			opt.proctor = optarg;
+			break;
+		case 'H':
+			opt.headless = 1;
+			break;
+		case 'D':
+			opt.demo = DEMO_CANDIDATES;
+			if (optarg != NULL) {
+				if (option_long("--demo", optarg, 1, 100000,
+				    &n) != 0)
+					return EXIT_USAGE;
+				opt.demo = (int)n;
+			}
+			break;
+		case 'S':
+			if (option_u64("--seed", optarg, &opt.demo_seed) != 0)
+				return EXIT_USAGE;
+			break;
+		case 'R':
+			if (option_double("--rate", optarg, 0.001,
+			    &opt.demo_rate) != 0)
+				return EXIT_USAGE;
+			break;
+		case 'h':
+			fputs(console_usage, stdout);
+			return 0;
+		case ':':
+			return console_usage_error("%s needs a value",
+			    argv[optind - 1]);
+		default:
+			return console_usage_error("unknown option %s",
+			    argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return console_usage_error("unexpected argument \"%s\"",
+		    argv[optind]);
+	if (opt.nfeeds == 0 && opt.demo == 0)
+		return console_usage_error("%s", "no feed: give --feed URL, or "
+		    "--demo to try the built-in simulator");
+	if (!opt.headless && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)))
+		return console_usage_error("%s", "the screen needs a terminal; "
+		    "use --headless for scripts");
+
+	setlocale(LC_ALL, "");
+	if (app_init(&app, &opt, err, sizeof err) != 0) {
+		fprintf(stderr, "invigil: %s\n", err);
+		app_free(&app);
+		return EXIT_RUNTIME;
+	}
+	rc = app_run(&app);
+	app_free(&app);
+	return rc;
+}

@@ -1,0 +1,190 @@
+/*
+ * cmd-feed.c - `invigil feed`: run a feed server on its own loop until
+ * SIGINT or SIGTERM.
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "console/console.h"
+#include "feed/feed.h"
+
+static const char feed_usage[] =
+"usage: invigil feed [--listen HOST:PORT] (--simulate N | --replay FILE) "
+"[options]\n"
+"\n"
+"Serve live exam-session messages over WebSocket (subprotocol invigil.v1)\n"
+"to any number of consoles.\n"
+"\n"
+"  -l, --listen HOST:PORT  where to listen (default 127.0.0.1:7450;\n"
+"                          port 0 picks a free one)\n"
+"  -s, --simulate N        simulate N candidates in one session\n"
+"      --seed S            the simulator's seed (default 1): same seed,\n"
+"                          same stream\n"
+"  -r, --replay FILE       send the messages of a JSONL scenario file, one\n"
+"                          per line, numbering seq, then stay up\n"
+"      --rate R            --simulate: speed multiplier (default 1);\n"
+"                          --replay: messages per second (default 0 =\n"
+"                          as fast as the consoles take them)\n"
+"      --id ID             the feed's id in welcome (default: feed-PORT)\n"
+"      --name NAME         a display name (default: the id)\n"
+"      --buffer N          messages kept for consoles that resume\n"
+"                          (default 1000000)\n"
+"  -q, --quiet             no log lines on stderr\n"
+"  -h, --help              this help\n"
+"\n"
+"See invigil-feed(1).\n";
+
+static volatile sig_atomic_t	feed_stop;
+static struct lws_context      *feed_ctx;
+
+static void
+feed_on_signal(int sig)
+{
+	(void)sig;
+	feed_stop = 1;
+	if (feed_ctx != NULL)
+		lws_cancel_service(feed_ctx);
+}
+
+static int
+feed_usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "invigil feed: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nTry 'invigil feed --help'.\n");
+	return EXIT_USAGE;
+}
+
+int
+cmd_feed(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "listen",	required_argument, NULL, 'l' },
+		{ "simulate",	required_argument, NULL, 's' },
+		{ "seed",	required_argument, NULL, 'S' },
+		{ "replay",	required_argument, NULL, 'r' },
+		{ "rate",	required_argument, NULL, 'R' },
+		{ "id",		required_argument, NULL, 'i' },
+		{ "name",	required_argument, NULL, 'n' },
+		{ "buffer",	required_argument, NULL, 'b' },
+		{ "quiet",	no_argument,	   NULL, 'q' },
+		{ "help",	no_argument,	   NULL, 'h' },
+		{ NULL,		0,		   NULL, 0 }
+	};
+	struct lws_context_creation_info info;
+	struct feed_config	fc;
+	struct feed	       *f;
+	struct sigaction	sa;
+	char			listen_default[] = "127.0.0.1:7450";
+	char		       *listen = listen_default, id[64], err[1024];
+	long			n;
+	int			ch, rate_given = 0;
+
+	memset(&fc, 0, sizeof fc);
+	fc.seed = 1;
+	opterr = 0;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, ":l:s:r:qh", longopts, NULL)) !=
+	    -1) {
+		switch (ch) {
+		case 'l':
+			listen = optarg;
+			break;
+		case 's':
+			if (option_long("--simulate", optarg, 1, 1000000, &n) != 0)
+				return EXIT_USAGE;
+			fc.simulate = (int)n;
+			break;
+		case 'S':
+			if (option_u64("--seed", optarg, &fc.seed) != 0)
+				return EXIT_USAGE;
+			break;
+		case 'r':
+			fc.replay_path = optarg;
+			break;
+		case 'R':
+			if (option_double("--rate", optarg, 0, &fc.rate) != 0)
+				return EXIT_USAGE;
+			rate_given = 1;
+			break;
+		case 'i':
+			if (optarg[0] == '\0' || strlen(optarg) > PROTO_ID_MAX)
+				return feed_usage_error("--id wants 1 to 64 "
+				    "characters, not \"%s\"", optarg);
+			fc.id = optarg;
+			break;
+		case 'n':
+			fc.name = optarg;
+			break;
+		case 'b':
+			if (option_long("--buffer", optarg, 1, 100000000, &n) != 0)
+				return EXIT_USAGE;
+			fc.buffer = (size_t)n;
+			break;
+		case 'q':
+			fc.quiet = 1;
+			break;
+		case 'h':
+			fputs(feed_usage, stdout);
+			return 0;
+		case ':':
+			return feed_usage_error("%s needs a value",
+			    argv[optind - 1]);
+		default:
+			return feed_usage_error("unknown option %s",
+			    argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return feed_usage_error("unexpected argument \"%s\"",
+		    argv[optind]);
+	if ((fc.simulate > 0) == (fc.replay_path != NULL))
+		return feed_usage_error("%s", "give exactly one of --simulate N "
+		    "and --replay FILE");
+	if (fc.simulate > 0 && !rate_given)
+		fc.rate = 1;
+	if (fc.simulate > 0 && fc.rate <= 0)
+		return feed_usage_error("%s", "--rate must be above 0 with "
+		    "--simulate");
+	if (option_listen(listen, &fc.listen_host, &fc.listen_port) != 0)
+		return EXIT_USAGE;
+	if (fc.id == NULL) {
+		snprintf(id, sizeof id, "feed-%d", fc.listen_port);
+		fc.id = id;
+	}
+
+	lws_set_log_level(LLL_ERR, NULL);
+	memset(&info, 0, sizeof info);
+	info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
+	info.port = CONTEXT_PORT_NO_LISTEN;
+	feed_ctx = lws_create_context(&info);
+	if (feed_ctx == NULL) {
+		fprintf(stderr, "invigil feed: cannot create the WebSocket "
+		    "context\n");
+		return EXIT_RUNTIME;
+	}
+	f = feed_attach(feed_ctx, &fc, err, sizeof err);
+	if (f == NULL) {
+		fprintf(stderr, "invigil feed: %s\n", err);
+		lws_context_destroy(feed_ctx);
+		return EXIT_RUNTIME;
+	}
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = feed_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	while (!feed_stop) {
+		if (lws_service(feed_ctx, 0) < 0)
+			break;
+	}
+	lws_context_destroy(feed_ctx);
+	feed_ctx = NULL;
+	feed_detach(f);
+	return 0;
+}

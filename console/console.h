@@ -1,0 +1,212 @@
+/*
+ * console.h - the console module: the live model of feeds, attempts and
+ * flags (app.c), the WebSocket client per feed (client.c), the ncurses
+ * screen (ui.c), the headless output (headless.c) and the user-facing
+ * commands (cmd-*.c).
+ *
+ * Everything runs on one thread inside one libwebsockets loop: feeds are
+ * client connections, stdin is an adopted file descriptor, and the store
+ * flush and the screen redraw are timers (the "before sleep" work of the
+ * loop), never done per event.
+ */
+#ifndef INVIGIL_CONSOLE_H
+#define INVIGIL_CONSOLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libwebsockets.h>
+
+#include "proto/proto.h"
+#include "store/store.h"
+
+#define CONSOLE_MAX_FEEDS	32
+#define CONSOLE_TAIL		256	/* recent events kept for the screen */
+
+/* Exit statuses. */
+#define EXIT_RUNTIME		1
+#define EXIT_USAGE		2
+
+struct feed;
+
+struct console_options {
+	const char     *feeds[CONSOLE_MAX_FEEDS];
+	int		nfeeds;
+	const char     *db;
+	const char     *proctor;
+	int		headless;
+	int		demo;		/* candidates to simulate, 0 = no demo */
+	uint64_t	demo_seed;
+	double		demo_rate;
+};
+
+enum conn_state {
+	CONN_CONNECTING,
+	CONN_LIVE,		/* welcome received */
+	CONN_RETRYING,
+	CONN_STOPPED
+};
+
+/* One --feed: its connection and what it has sent. */
+struct console_feed {
+	struct app	       *app;
+	int			index;
+	char			url[512];
+	char			host[256];
+	char			path[256];
+	int			port;
+	int			tls;
+
+	struct lws	       *wsi;
+	enum conn_state		state;
+	lws_sorted_usec_list_t	sul_retry;
+	unsigned		retries;	/* since the last success */
+	int64_t			next_try_ms;
+	char			last_error[256];
+	struct proto_rx		rx;
+	struct proto_txq	txq;
+
+	int			welcomed;
+	char			id[PROTO_ID_MAX + 1];	/* from welcome */
+	char			name[PROTO_NAME_MAX + 1];
+	int64_t			epoch;
+	int64_t			last_seq;	/* highest seq taken in */
+	uint64_t		messages;
+	uint64_t		rejects;
+	uint64_t		gaps;
+};
+
+struct flag {
+	int64_t			id;
+	struct attempt	       *attempt;
+	const char	       *rule;
+	enum store_severity	severity;
+	char			message[256];
+	int64_t			first_ms, last_ms;
+	int64_t			first_seq, last_seq;
+	int64_t			count;
+	enum store_flag_state	state;
+	struct flag	       *next;	/* the attempt's open flags */
+};
+
+struct attempt {
+	struct console_feed    *feed;
+	char			id[PROTO_ID_MAX + 1];
+	char			candidate[PROTO_ID_MAX + 1];
+	char			name[PROTO_NAME_MAX + 1];
+	enum proto_state	state;
+	uint64_t		events;
+	enum proto_event_kind	last_kind;
+	int64_t			last_ms;	/* feed time of the last event */
+	int			has_event;
+	struct flag	       *flags;		/* open flags, newest first */
+	int			open_flags;
+	int			top_severity;	/* of open flags, -1 if none */
+	char			pending_cmd[64];/* "pause pending", "pause ok" */
+	struct attempt	       *hnext;		/* hash chain */
+};
+
+struct tail_line {
+	int64_t			ts_ms;
+	int			feed;
+	char			attempt[PROTO_ID_MAX + 1];
+	char			text[200];	/* raw, sanitised when drawn */
+};
+
+/* A command sent and not yet acknowledged. */
+struct pending_cmd {
+	char			id[PROTO_ID_MAX + 1];
+	struct attempt	       *attempt;
+	enum proto_action	action;
+	struct pending_cmd     *next;
+};
+
+struct app {
+	struct console_options	opt;
+	struct lws_context     *ctx;
+	struct lws_vhost       *client_vhost;
+	struct store	       *store;
+	struct feed	       *demo_feed;
+
+	struct console_feed	feeds[CONSOLE_MAX_FEEDS];
+	int			nfeeds;
+
+	struct attempt	      **hash;
+	size_t			hash_size;
+	struct attempt	      **attempts;	/* all, in display order */
+	size_t			nattempts, attempts_cap;
+	int			order_dirty;
+
+	struct tail_line	tail[CONSOLE_TAIL];
+	size_t			tail_next, tail_count;
+
+	struct pending_cmd     *pending;
+	uint64_t		cmd_counter;
+	uint64_t		open_flags;
+
+	/* events per second over the last few seconds */
+	uint64_t		ev_window[8];
+	int64_t			ev_window_sec;
+	double			events_per_sec;
+
+	lws_sorted_usec_list_t	sul_flush;
+	lws_sorted_usec_list_t	sul_screen;
+	struct lws	       *stdin_wsi;
+
+	int			quit;
+	int			dirty;		/* something to redraw */
+	char			status[256];	/* bottom line */
+	int			status_error;
+	int			exit_status;
+	struct ui	       *ui;
+};
+
+/* app.c: the model. */
+int		 app_init(struct app *, const struct console_options *,
+		     char *err, size_t errlen);
+int		 app_run(struct app *);
+void		 app_free(struct app *);
+void		 app_status(struct app *, int error, const char *fmt, ...)
+		    __attribute__((format(printf, 3, 4)));
+void		 app_receive(struct console_feed *, const char *buf, size_t len);
+void		 app_feed_welcomed(struct console_feed *);
+int		 app_decide(struct app *, struct attempt *, const char *action,
+		     const char *reason, char *err, size_t errlen);
+void		 app_sort(struct app *);
+int		 app_stdin_callback(struct lws *, enum lws_callback_reasons,
+		     void *, void *, size_t);
+
+/* client.c: the WebSocket client of one feed. */
+int		 client_parse_url(struct console_feed *, const char *url,
+		     char *err, size_t errlen);
+int		 client_vhost_create(struct app *, char *err, size_t errlen);
+void		 client_connect(struct console_feed *);
+int		 client_send(struct console_feed *, const struct proto_msg *);
+const char	*client_state_name(enum conn_state);
+
+/* ui.c: the screen. */
+struct ui	*ui_start(struct app *);
+void		 ui_stop(struct ui *);
+void		 ui_draw(struct ui *);
+void		 ui_input(struct ui *);	/* stdin is readable or the tick polls */
+
+/* headless.c */
+void		 headless_flag(struct app *, const struct flag *);
+
+/* flags.c: the fixed flag set that stands in until the rules engine. */
+const char	*flag_rule_for(enum proto_event_kind, const char *data,
+		     enum store_severity *);
+
+/* options.c: option values, with a message on stderr when wrong. */
+int		 option_long(const char *name, const char *s, long min,
+		     long max, long *out);
+int		 option_u64(const char *name, const char *s, uint64_t *out);
+int		 option_double(const char *name, const char *s, double min,
+		     double *out);
+int		 option_listen(char *s, const char **host, int *port);
+
+/* cmd-*.c */
+int		 cmd_console(int argc, char **argv);
+int		 cmd_feed(int argc, char **argv);
+
+#endif /* INVIGIL_CONSOLE_H */

@@ -1,0 +1,515 @@
+/*
+ * server.c - the feed's WebSocket server and replay buffer.
+ *
+ * Every stream message the feed produces (simulator, scenario replay, acks
+ * of commands) is numbered with the next seq of the epoch, encoded once and
+ * kept in a ring buffer of the last `buffer` messages.  A console is a cursor
+ * into that ring: after its hello the server sends welcome, then every
+ * message from the position it asked for, one lws_write() per WRITEABLE
+ * callback, and then the live stream as it is appended.  A slow console
+ * costs the feed nothing but its cursor; one that falls out of the ring is
+ * told so with a gap message, never silently skipped.
+ *
+ * The server never owns the loop: it is a vhost plus timers on a context
+ * the caller services, so that `invigil --demo` can run it beside the
+ * console in one thread.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libwebsockets.h>
+
+#include "feed/feed.h"
+
+#define FEED_TICK_US		(20 * LWS_US_PER_MS)	/* simulator/replay tick */
+#define FEED_DEFAULT_BUFFER	1000000
+
+struct feed_entry {
+	unsigned char  *buf;	/* LWS_PRE headroom, then the JSON text */
+	size_t		len;
+};
+
+/* One connected console (lws per-session data). */
+struct feed_client {
+	struct feed	       *feed;
+	struct lws	       *wsi;
+	struct feed_client     *next;
+	struct proto_rx		rx;
+	struct proto_txq	ctl;		/* welcome, gap: before the stream */
+	int64_t			next_seq;	/* 0 until hello */
+	char			proctor[PROTO_ID_MAX + 1];
+};
+
+struct feed {
+	struct feed_config	cfg;
+	char			id[PROTO_ID_MAX + 1];
+	char			name[PROTO_NAME_MAX + 1];
+	struct lws_context     *ctx;
+	struct lws_vhost       *vhost;
+	struct lws_protocols	protocols[2];
+	const struct lws_protocols *vh_protocol;	/* the vhost's copy */
+	struct feed_client     *clients;
+
+	struct feed_entry      *ring;		/* ring[(seq - 1) % cap] */
+	size_t			cap;
+	int64_t			epoch;
+	int64_t			first_seq;	/* oldest seq still in the ring */
+	int64_t			last_seq;	/* newest seq, 0 if none */
+	int			wake;		/* appended since the last wake-up */
+
+	struct sim	       *sim;
+	int64_t			sim_start_ms;
+	lws_usec_t		real_start_us;
+	struct replay	       *replay;
+	size_t			replay_next;
+	lws_sorted_usec_list_t	sul_tick;
+};
+
+static void	feed_log(struct feed *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+
+static void
+feed_log(struct feed *f, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (f->cfg.quiet)
+		return;
+	fprintf(stderr, "invigil feed: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void *
+xmalloc(size_t n)
+{
+	void	*p = malloc(n);
+
+	if (p == NULL)
+		abort();
+	return p;
+}
+
+/* Wake every console that is waiting for stream messages. */
+static void
+feed_wake(struct feed *f)
+{
+	if (!f->wake)
+		return;
+	f->wake = 0;
+	lws_callback_on_writable_all_protocol_vhost(f->vhost, f->vh_protocol);
+}
+
+/*
+ * Number, encode and buffer one stream message.  The message's seq is set
+ * here; ts_ms is kept if the source set it.
+ */
+static void
+feed_append(struct feed *f, const struct proto_msg *src)
+{
+	struct proto_msg	 m = *src;
+	struct feed_entry	*e;
+	char			 err[256], *json;
+	size_t			 len;
+
+	m.seq = f->last_seq + 1;
+	if (m.ts_ms == 0)
+		m.ts_ms = proto_now_ms();
+	json = proto_encode(&m, &len, err, sizeof err);
+	if (json == NULL) {
+		/* Our own sources produce valid messages; a bad one is a bug. */
+		feed_log(f, "cannot encode %s message: %s",
+		    proto_type_name(m.type), err);
+		abort();
+	}
+	if ((size_t)(f->last_seq - f->first_seq + 1) == f->cap) {
+		e = &f->ring[(f->first_seq - 1) % f->cap];
+		free(e->buf);
+		f->first_seq++;
+	}
+	e = &f->ring[(m.seq - 1) % f->cap];
+	e->buf = xmalloc(LWS_PRE + len);
+	memcpy(e->buf + LWS_PRE, json, len);
+	e->len = len;
+	free(json);
+	f->last_seq = m.seq;
+	f->wake = 1;
+}
+
+static void
+feed_emit(const struct proto_msg *m, void *arg)
+{
+	feed_append(arg, m);
+}
+
+/* Queue a control message (welcome, gap) for one console. */
+static void
+client_send_control(struct feed_client *c, const struct proto_msg *m)
+{
+	char	 err[256], *json;
+	size_t	 len;
+
+	json = proto_encode(m, &len, err, sizeof err);
+	if (json == NULL) {
+		feed_log(c->feed, "cannot encode %s: %s",
+		    proto_type_name(m->type), err);
+		abort();
+	}
+	proto_txq_push(&c->ctl, json, len);
+	free(json);
+	lws_callback_on_writable(c->wsi);
+}
+
+static void
+client_send_gap(struct feed_client *c, int64_t from, int64_t to,
+    const char *why)
+{
+	struct proto_msg	m;
+
+	memset(&m, 0, sizeof m);
+	m.type = PROTO_GAP;
+	m.ts_ms = proto_now_ms();
+	m.u.gap.from_seq = from;
+	m.u.gap.to_seq = to;
+	snprintf(m.u.gap.why, sizeof m.u.gap.why, "%s", why);
+	client_send_control(c, &m);
+}
+
+/* hello: answer welcome and position the console's cursor. */
+static void
+client_hello(struct feed_client *c, const struct proto_hello *h)
+{
+	struct feed		*f = c->feed;
+	struct proto_msg	 m;
+	int64_t			 start;
+	char			 why[PROTO_TEXT_MAX + 1];
+
+	snprintf(c->proctor, sizeof c->proctor, "%s", h->proctor);
+	memset(&m, 0, sizeof m);
+	m.type = PROTO_WELCOME;
+	m.ts_ms = proto_now_ms();
+	snprintf(m.u.welcome.feed, sizeof m.u.welcome.feed, "%s", f->id);
+	snprintf(m.u.welcome.name, sizeof m.u.welcome.name, "%s", f->name);
+	m.u.welcome.epoch = f->epoch;
+	m.u.welcome.first_seq = f->first_seq;
+	m.u.welcome.last_seq = f->last_seq;
+	client_send_control(c, &m);
+
+	start = 1;
+	if (h->has_resume && h->resume_epoch == f->epoch)
+		start = h->resume_after_seq + 1;
+	if (start > f->last_seq + 1) {
+		/* The console has more than this epoch ever sent. */
+		snprintf(why, sizeof why, "console resumed after seq %" PRId64
+		    " but feed epoch %" PRId64 " ends at %" PRId64,
+		    h->resume_after_seq, f->epoch, f->last_seq);
+		feed_log(f, "%s", why);
+		start = f->last_seq + 1;
+	}
+	if (start < f->first_seq) {
+		snprintf(why, sizeof why, "the feed's buffer no longer holds "
+		    "seq %" PRId64 "..%" PRId64, start, f->first_seq - 1);
+		client_send_gap(c, start, f->first_seq - 1, why);
+		start = f->first_seq;
+	}
+	c->next_seq = start;
+	feed_log(f, "console of %s resumes at seq %" PRId64, c->proctor, start);
+	lws_callback_on_writable(c->wsi);
+}
+
+/* cmd: obey it (simulator) and acknowledge it in the stream. */
+static void
+client_cmd(struct feed_client *c, const struct proto_cmd *cmd)
+{
+	struct feed		*f = c->feed;
+	struct proto_msg	 ack;
+	char			 err[PROTO_TEXT_MAX + 1];
+	int			 rc;
+
+	err[0] = '\0';
+	if (f->sim != NULL) {
+		int64_t now = f->sim_start_ms + (int64_t)((double)
+		    (lws_now_usecs() - f->real_start_us) / 1000.0 * f->cfg.rate);
+		/* Messages due before the command come first. */
+		sim_advance(f->sim, now, feed_emit, f);
+		rc = sim_command(f->sim, cmd, now, feed_emit, f, err, sizeof err);
+	} else {
+		snprintf(err, sizeof err, "this feed replays a scenario file "
+		    "and cannot act on attempts");
+		rc = -1;
+	}
+	memset(&ack, 0, sizeof ack);
+	ack.type = PROTO_ACK;
+	snprintf(ack.u.ack.cmd, sizeof ack.u.ack.cmd, "%s", cmd->id);
+	ack.u.ack.ok = rc == 0;
+	if (rc != 0)
+		snprintf(ack.u.ack.error, sizeof ack.u.ack.error, "%s", err);
+	feed_append(f, &ack);
+	feed_log(f, "cmd %s %s %s from %s: %s", cmd->id,
+	    proto_action_name(cmd->action), cmd->attempt, c->proctor,
+	    rc == 0 ? "ok" : err);
+	feed_wake(f);
+}
+
+static void
+client_receive(struct feed_client *c, const char *buf, size_t len)
+{
+	struct proto_msg	m;
+	char			err[512];
+
+	if (proto_decode(buf, len, 0, &m, err, sizeof err) != 0) {
+		feed_log(c->feed, "ignoring a bad message from a console: %s",
+		    err);
+		return;
+	}
+	switch (m.type) {
+	case PROTO_HELLO:
+		client_hello(c, &m.u.hello);
+		break;
+	case PROTO_CMD:
+		if (c->next_seq == 0)
+			feed_log(c->feed, "cmd before hello ignored");
+		else
+			client_cmd(c, &m.u.cmd);
+		break;
+	default:
+		feed_log(c->feed, "ignoring a %s message from a console",
+		    proto_type_name(m.type));
+		break;
+	}
+	proto_msg_clear(&m);
+}
+
+/* One write per WRITEABLE: control first, then the stream. */
+static int
+client_writeable(struct feed_client *c)
+{
+	struct feed		*f = c->feed;
+	struct feed_entry	*e;
+
+	if (c->ctl.count > 0) {
+		if (proto_txq_write(&c->ctl, c->wsi) != 0)
+			return -1;
+	} else if (c->next_seq > 0 && c->next_seq <= f->last_seq) {
+		if (c->next_seq < f->first_seq) {
+			char why[PROTO_TEXT_MAX + 1];
+
+			snprintf(why, sizeof why, "the console fell behind "
+			    "the feed's buffer of %zu messages", f->cap);
+			client_send_gap(c, c->next_seq, f->first_seq - 1, why);
+			c->next_seq = f->first_seq;
+			return 0;
+		}
+		e = &f->ring[(c->next_seq - 1) % f->cap];
+		if (lws_write(c->wsi, e->buf + LWS_PRE, e->len,
+		    LWS_WRITE_TEXT) < (int)e->len)
+			return -1;
+		c->next_seq++;
+	}
+	if (c->ctl.count > 0 || (c->next_seq > 0 && c->next_seq <= f->last_seq))
+		lws_callback_on_writable(c->wsi);
+	return 0;
+}
+
+static int
+feed_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
+    void *in, size_t len)
+{
+	struct feed_client	*c = user, **cp;
+	struct feed		*f;
+
+	switch (reason) {
+	case LWS_CALLBACK_ESTABLISHED:
+		f = lws_get_vhost_user(lws_get_vhost(wsi));
+		memset(c, 0, sizeof *c);
+		c->feed = f;
+		c->wsi = wsi;
+		c->next = f->clients;
+		f->clients = c;
+		feed_log(f, "console connected");
+		break;
+	case LWS_CALLBACK_RECEIVE:
+		switch (proto_rx_add(&c->rx, in, len, lws_is_first_fragment(wsi),
+		    lws_is_final_fragment(wsi), PROTO_MAX_MESSAGE)) {
+		case PROTO_RX_MORE:
+			break;
+		case PROTO_RX_MESSAGE:
+			client_receive(c, c->rx.buf, c->rx.len);
+			break;
+		case PROTO_RX_TOO_BIG:
+			lws_close_reason(wsi, PROTO_CLOSE_TOO_BIG,
+			    (unsigned char *)"message too big", 15);
+			return -1;
+		case PROTO_RX_BAD_UTF8:
+			lws_close_reason(wsi, PROTO_CLOSE_BAD_UTF8,
+			    (unsigned char *)"text is not UTF-8", 17);
+			return -1;
+		}
+		break;
+	case LWS_CALLBACK_SERVER_WRITEABLE:
+		return client_writeable(c);
+	case LWS_CALLBACK_CLOSED:
+		f = c->feed;
+		if (f == NULL)
+			break;
+		for (cp = &f->clients; *cp != NULL; cp = &(*cp)->next) {
+			if (*cp == c) {
+				*cp = c->next;
+				break;
+			}
+		}
+		proto_rx_free(&c->rx);
+		proto_txq_clear(&c->ctl);
+		feed_log(f, "console disconnected");
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+/* The tick: advance the simulator to now, or release replay messages. */
+static void
+feed_tick(lws_sorted_usec_list_t *sul)
+{
+	struct feed	*f = lws_container_of(sul, struct feed, sul_tick);
+	lws_usec_t	 elapsed = lws_now_usecs() - f->real_start_us;
+	size_t		 due, n;
+
+	if (f->sim != NULL) {
+		sim_advance(f->sim, f->sim_start_ms + (int64_t)((double)elapsed /
+		    1000.0 * f->cfg.rate), feed_emit, f);
+	}
+	if (f->replay != NULL) {
+		n = replay_count(f->replay);
+		if (f->cfg.rate <= 0)
+			due = n;
+		else {
+			due = (size_t)((double)elapsed / 1e6 * f->cfg.rate) + 1;
+			if (due > n)
+				due = n;
+		}
+		if (f->replay_next < due) {
+			for (; f->replay_next < due; f->replay_next++)
+				feed_append(f, replay_message(f->replay,
+				    f->replay_next));
+			if (f->replay_next == n)
+				feed_log(f, "scenario queued: all %zu messages "
+				    "numbered up to seq %" PRId64, n, f->last_seq);
+		}
+	}
+	feed_wake(f);
+	if (f->sim != NULL || (f->replay != NULL &&
+	    f->replay_next < replay_count(f->replay)))
+		lws_sul_schedule(f->ctx, 0, &f->sul_tick, feed_tick, FEED_TICK_US);
+}
+
+struct feed *
+feed_attach(struct lws_context *ctx, const struct feed_config *c, char *err,
+    size_t errlen)
+{
+	struct lws_context_creation_info info;
+	struct feed	*f;
+
+	f = calloc(1, sizeof *f);
+	if (f == NULL)
+		abort();
+	f->cfg = *c;
+	f->ctx = ctx;
+	snprintf(f->id, sizeof f->id, "%s", c->id != NULL ? c->id : "feed");
+	snprintf(f->name, sizeof f->name, "%s",
+	    c->name != NULL ? c->name : f->id);
+	f->epoch = c->epoch > 0 ? c->epoch : proto_now_ms();
+	f->cap = c->buffer > 0 ? c->buffer : FEED_DEFAULT_BUFFER;
+	f->ring = calloc(f->cap, sizeof *f->ring);
+	if (f->ring == NULL)
+		abort();
+	f->first_seq = 1;
+	f->last_seq = 0;
+
+	if (c->replay_path != NULL) {
+		f->replay = replay_load(c->replay_path, err, errlen);
+		if (f->replay == NULL) {
+			feed_detach(f);
+			return NULL;
+		}
+	}
+
+	f->protocols[0].name = PROTO_SUBPROTOCOL;
+	f->protocols[0].callback = feed_callback;
+	f->protocols[0].per_session_data_size = sizeof(struct feed_client);
+	f->protocols[0].rx_buffer_size = 0;
+
+	memset(&info, 0, sizeof info);
+	info.vhost_name = f->id;
+	info.iface = c->listen_host;
+	info.port = c->listen_port;
+	info.protocols = f->protocols;
+	info.user = f;
+	info.options = LWS_SERVER_OPTION_VALIDATE_UTF8;
+	f->vhost = lws_create_vhost(ctx, &info);
+	if (f->vhost == NULL) {
+		snprintf(err, errlen, "cannot listen on %s:%d (is the port in "
+		    "use, or the address not local?)", c->listen_host,
+		    c->listen_port);
+		feed_detach(f);
+		return NULL;
+	}
+	/* lws copies the protocols per vhost; wake-ups must name its copy. */
+	f->vh_protocol = lws_vhost_name_to_protocol(f->vhost, PROTO_SUBPROTOCOL);
+
+	f->real_start_us = lws_now_usecs();
+	if (c->simulate > 0) {
+		struct sim_config sc;
+
+		memset(&sc, 0, sizeof sc);
+		sc.candidates = c->simulate;
+		sc.seed = c->seed;
+		f->sim_start_ms = proto_now_ms();
+		f->sim = sim_new(&sc, f->sim_start_ms);
+	}
+	feed_log(f, "listening on %s:%d as \"%s\", epoch %" PRId64 "%s",
+	    c->listen_host, feed_port(f), f->id, f->epoch,
+	    f->sim != NULL ? ", simulating" : f->replay != NULL ?
+	    ", replaying" : "");
+	if (f->replay != NULL)
+		feed_log(f, "scenario %s: %zu messages", c->replay_path,
+		    replay_count(f->replay));
+	lws_sul_schedule(ctx, 0, &f->sul_tick, feed_tick, 1);
+	return f;
+}
+
+void
+feed_detach(struct feed *f)
+{
+	size_t	i;
+
+	if (f == NULL)
+		return;
+	/*
+	 * Called after lws_context_destroy(), which closed the consoles and
+	 * dropped the timers; only memory is left to free.
+	 */
+	if (f->ring != NULL) {
+		for (i = 0; i < f->cap; i++)
+			free(f->ring[i].buf);
+	}
+	free(f->ring);
+	if (f->sim != NULL)
+		sim_free(f->sim);
+	if (f->replay != NULL)
+		replay_free(f->replay);
+	free(f);
+}
+
+int
+feed_port(const struct feed *f)
+{
+	return lws_get_vhost_listen_port(f->vhost);
+}

@@ -1,0 +1,313 @@
+/*
+ * proto.h - invigil protocol v1: message structs, JSON codec, display
+ * sanitiser and the WebSocket glue shared by the feed and the console.
+ *
+ * One JSON object per WebSocket text frame, subprotocol "invigil.v1", field
+ * "t" names the type.  Decoding validates every field it knows (type,
+ * presence, enum value, size) and ignores fields it does not know; on
+ * failure it fills a caller buffer with one sentence that names the
+ * offending field, e.g. `field "kind": unknown event kind "focus_lsot"`.
+ *
+ * Strings in a decoded message are copies held in fixed arrays (sizes below),
+ * except event data, which is the compact JSON text of the "data" object,
+ * heap-allocated and owned by the message: call proto_msg_clear() when done.
+ * Strings are kept exactly as received (raw bytes); pass them through
+ * proto_sanitize() before they reach a screen.
+ */
+#ifndef INVIGIL_PROTO_H
+#define INVIGIL_PROTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define PROTO_VERSION		1
+#define PROTO_SUBPROTOCOL	"invigil.v1"
+
+/* Limits, in bytes of UTF-8, not counting the terminating NUL. */
+#define PROTO_MAX_MESSAGE	(64 * 1024)	/* whole message; close 1009 */
+#define PROTO_ID_MAX		64		/* ids: attempt, candidate, cmd, feed, ... */
+#define PROTO_NAME_MAX		256		/* human names */
+#define PROTO_TEXT_MAX		1024		/* free text: cmd text, errors, reasons */
+#define PROTO_IP_MAX		45		/* textual IPv6 */
+#define PROTO_DATA_MAX		(16 * 1024)	/* event data, serialised compact */
+
+enum proto_type {
+	PROTO_HELLO,	/* console -> feed */
+	PROTO_WELCOME,	/* feed -> console, first message of a connection */
+	PROTO_ATTEMPT,	/* feed -> console, stream (seq) */
+	PROTO_EVENT,	/* feed -> console, stream (seq) */
+	PROTO_ANSWER,	/* feed -> console, stream (seq) */
+	PROTO_STATE,	/* feed -> console, stream (seq) */
+	PROTO_CMD,	/* console -> feed */
+	PROTO_ACK,	/* feed -> console, stream (seq) */
+	PROTO_GAP,	/* feed -> console, control: a hole replay cannot cover */
+	PROTO_TYPE_COUNT
+};
+
+/* Attempt lifecycle as the exam platform reports it. */
+enum proto_state {
+	PROTO_STATE_SCHEDULED,
+	PROTO_STATE_CHECKED_IN,
+	PROTO_STATE_IN_PROGRESS,
+	PROTO_STATE_PAUSED,
+	PROTO_STATE_SUBMITTED,
+	PROTO_STATE_TERMINATED,
+	PROTO_STATE_COUNT
+};
+
+enum proto_modality {
+	PROTO_MODALITY_REMOTE,
+	PROTO_MODALITY_TEST_CENTER,
+	PROTO_MODALITY_COUNT
+};
+
+enum proto_event_kind {
+	PROTO_EV_FOCUS_LOST,
+	PROTO_EV_FOCUS_RETURNED,
+	PROTO_EV_FULLSCREEN_EXIT,
+	PROTO_EV_CLIPBOARD,
+	PROTO_EV_PRINT_SCREEN,
+	PROTO_EV_DEVTOOLS_OPENED,
+	PROTO_EV_DISPLAY_ADDED,
+	PROTO_EV_VM_DETECTED,
+	PROTO_EV_REMOTE_ACCESS,
+	PROTO_EV_PROHIBITED_PROCESS,
+	PROTO_EV_FACE_MISSING,
+	PROTO_EV_FACE_RETURNED,
+	PROTO_EV_FACES_MULTIPLE,
+	PROTO_EV_GAZE_AWAY,
+	PROTO_EV_VOICE_DETECTED,
+	PROTO_EV_OBJECT_DETECTED,
+	PROTO_EV_IDENTITY_MISMATCH,
+	PROTO_EV_IP_CHANGE,
+	PROTO_EV_DEVICE_CHANGE,
+	PROTO_EV_NETWORK_LOST,
+	PROTO_EV_NETWORK_RESTORED,
+	PROTO_EV_IDLE,
+	PROTO_EV_RAISE_HAND,
+	PROTO_EV_COUNT
+};
+
+enum proto_action {
+	PROTO_ACTION_WARN,
+	PROTO_ACTION_MESSAGE,
+	PROTO_ACTION_PAUSE,
+	PROTO_ACTION_RESUME,
+	PROTO_ACTION_TERMINATE,
+	PROTO_ACTION_COUNT
+};
+
+struct proto_hello {
+	int		proto;			/* must be PROTO_VERSION */
+	char		proctor[PROTO_ID_MAX + 1];
+	int		has_resume;
+	int64_t		resume_epoch;		/* >= 0 */
+	int64_t		resume_after_seq;	/* >= 0 */
+};
+
+struct proto_welcome {
+	char		feed[PROTO_ID_MAX + 1];	/* stable feed id */
+	char		name[PROTO_NAME_MAX + 1];
+	int64_t		epoch;			/* >= 0; seq restarts with a new epoch */
+	int64_t		first_seq;		/* oldest seq still in the buffer */
+	int64_t		last_seq;		/* newest seq sent so far, 0 if none */
+};
+
+struct proto_attempt {
+	char		attempt[PROTO_ID_MAX + 1];
+	char		candidate[PROTO_ID_MAX + 1];
+	char		name[PROTO_NAME_MAX + 1];
+	char		exam[PROTO_ID_MAX + 1];
+	char		form[PROTO_ID_MAX + 1];		/* optional, "" if absent */
+	char		center[PROTO_ID_MAX + 1];	/* optional, "" if absent */
+	enum proto_modality modality;
+	enum proto_state state;
+	char		ip[PROTO_IP_MAX + 1];		/* optional, "" if absent */
+	char		device[PROTO_ID_MAX + 1];	/* optional, "" if absent */
+};
+
+struct proto_event {
+	char		attempt[PROTO_ID_MAX + 1];
+	enum proto_event_kind kind;
+	char	       *data;		/* compact JSON object text, owned; "{}" if absent */
+	size_t		data_len;
+};
+
+struct proto_answer {
+	char		attempt[PROTO_ID_MAX + 1];
+	char		item[PROTO_ID_MAX + 1];
+	char		response[PROTO_NAME_MAX + 1];
+	int		correct;	/* 0 or 1 */
+	int64_t		elapsed_ms;	/* >= 0 */
+	int64_t		changed;	/* times the response was changed, >= 0 */
+};
+
+struct proto_state_msg {
+	char		attempt[PROTO_ID_MAX + 1];
+	enum proto_state state;
+};
+
+struct proto_cmd {
+	char		id[PROTO_ID_MAX + 1];
+	char		attempt[PROTO_ID_MAX + 1];
+	enum proto_action action;
+	char		text[PROTO_TEXT_MAX + 1];	/* optional, "" if absent */
+};
+
+struct proto_ack {
+	char		cmd[PROTO_ID_MAX + 1];
+	int		ok;
+	char		error[PROTO_TEXT_MAX + 1];	/* "" when ok */
+};
+
+struct proto_gap {
+	int64_t		from_seq;	/* first missing seq, >= 1 */
+	int64_t		to_seq;		/* last missing seq, >= from_seq */
+	char		why[PROTO_TEXT_MAX + 1];
+};
+
+/*
+ * One protocol message.  seq and ts_ms are set on stream messages (attempt,
+ * event, answer, state, ack) and ts_ms also on welcome and gap; elsewhere they
+ * are 0.  ts_ms is milliseconds since the Unix epoch, UTC, carried on the wire
+ * as RFC 3339 with milliseconds ("2026-11-23T18:11:10.123Z").
+ */
+struct proto_msg {
+	enum proto_type	type;
+	int64_t		seq;
+	int64_t		ts_ms;
+	union {
+		struct proto_hello	hello;
+		struct proto_welcome	welcome;
+		struct proto_attempt	attempt;
+		struct proto_event	event;
+		struct proto_answer	answer;
+		struct proto_state_msg	state;
+		struct proto_cmd	cmd;
+		struct proto_ack	ack;
+		struct proto_gap	gap;
+	} u;
+};
+
+/* Decoding flags. */
+#define PROTO_DECODE_UNSEQUENCED 0x1	/* seq and ts optional (scenario files) */
+
+/*
+ * Decode one message from len bytes of JSON text (need not be NUL-terminated).
+ * Returns 0 and fills *m (call proto_msg_clear() afterwards), or -1 with a
+ * sentence in err naming the offending field; *m then needs no clearing.
+ * Without PROTO_DECODE_UNSEQUENCED, stream messages must carry seq >= 1 and
+ * ts.  Input longer than PROTO_MAX_MESSAGE is refused.
+ */
+int		 proto_decode(const char *buf, size_t len, int flags,
+		     struct proto_msg *m, char *err, size_t errlen);
+
+/*
+ * Encode m as compact JSON.  Returns a NUL-terminated heap string owned by
+ * the caller and its length in *len, or NULL with a sentence in err when a
+ * field is out of range (the same rules decoding applies).
+ */
+char		*proto_encode(const struct proto_msg *m, size_t *len,
+		     char *err, size_t errlen);
+
+/* Release what a decoded message owns (event data) and zero it. */
+void		 proto_msg_clear(struct proto_msg *m);
+
+/* Names <-> enums.  *_name() never returns NULL; *_parse() returns -1 if unknown. */
+const char	*proto_type_name(enum proto_type);
+int		 proto_type_parse(const char *);
+const char	*proto_state_name(enum proto_state);
+int		 proto_state_parse(const char *);
+const char	*proto_modality_name(enum proto_modality);
+int		 proto_modality_parse(const char *);
+const char	*proto_event_kind_name(enum proto_event_kind);
+int		 proto_event_kind_parse(const char *);
+const char	*proto_action_name(enum proto_action);
+int		 proto_action_parse(const char *);
+
+/* Is this a stream message type (carries seq)? */
+int		 proto_type_is_stream(enum proto_type);
+
+/*
+ * RFC 3339 UTC with milliseconds.  proto_time_format writes exactly 24 chars
+ * plus NUL into out (size >= 25).  proto_time_parse accepts "Z" or a numeric
+ * offset and fractions of any length; returns 0 or -1.
+ */
+void		 proto_time_format(int64_t ms, char *out);
+int		 proto_time_parse(const char *s, int64_t *ms);
+int64_t		 proto_now_ms(void);	/* wall clock, ms since the Unix epoch */
+
+/*
+ * Is buf valid UTF-8 (no overlongs, no surrogates, <= U+10FFFF)?  1 or 0.
+ */
+int		 proto_utf8_valid(const char *buf, size_t len);
+
+/*
+ * The display sanitiser: every string from the wire passes here before it
+ * reaches a screen or a terminal.  Copies in (len bytes) to out (NUL-terminated,
+ * at most outsz-1 bytes, never cutting a character or an escape in half),
+ * replacing C0 and C1 controls, DEL and ESC with "\xHH" / "\u{HHHH}" escapes,
+ * the bidi controls (U+061C, U+200E-200F, U+202A-202E, U+2066-2069) with
+ * "\u{HHHH}", and invalid UTF-8 bytes with "\xHH".  Printable UTF-8 passes
+ * through.  Returns the number of bytes written (excluding the NUL).
+ */
+size_t		 proto_sanitize(const char *in, size_t len, char *out, size_t outsz);
+
+/* ---- WebSocket glue (ws.c), shared by the feed and the console */
+
+struct lws;
+
+/* WebSocket close codes the protocol uses (RFC 6455). */
+#define PROTO_CLOSE_NORMAL	1000
+#define PROTO_CLOSE_PROTOCOL	1002	/* not invigil.v1, or no hello first */
+#define PROTO_CLOSE_BAD_UTF8	1007	/* text frame is not UTF-8 */
+#define PROTO_CLOSE_POLICY	1008	/* refused, e.g. wrong token */
+#define PROTO_CLOSE_TOO_BIG	1009	/* message over the cap */
+
+/*
+ * Reassembles one message from its WebSocket fragments and enforces the
+ * message cap on the reassembled size (rx_buffer_size in lws is not a message
+ * limit).  Zero-initialise; proto_rx_free() when done.
+ */
+struct proto_rx {
+	char	       *buf;
+	size_t		len;
+	size_t		cap;
+	int		discarding;	/* over the cap: drop until the final fragment */
+};
+
+enum proto_rx_result {
+	PROTO_RX_MORE,		/* fragment taken, message not complete */
+	PROTO_RX_MESSAGE,	/* rx->buf holds rx->len bytes (NUL-terminated) */
+	PROTO_RX_TOO_BIG,	/* over limit: close with PROTO_CLOSE_TOO_BIG */
+	PROTO_RX_BAD_UTF8	/* complete but not UTF-8: close with PROTO_CLOSE_BAD_UTF8 */
+};
+
+/*
+ * Add one fragment (first/final as lws reports them).  After PROTO_RX_MESSAGE
+ * the buffer is valid until the next call.
+ */
+enum proto_rx_result proto_rx_add(struct proto_rx *rx, const void *in, size_t len,
+		     int first, int final, size_t limit);
+void		 proto_rx_free(struct proto_rx *rx);
+
+/*
+ * Outbound queue of text messages for one connection.  lws allows one
+ * lws_write() per WRITEABLE callback, so messages wait here; each buffer
+ * keeps LWS_PRE bytes of headroom.
+ */
+struct proto_txbuf;
+struct proto_txq {
+	struct proto_txbuf *head;
+	struct proto_txbuf *tail;
+	size_t		count;
+	size_t		bytes;
+};
+
+/* Queue a copy of len bytes of text. */
+void		 proto_txq_push(struct proto_txq *q, const char *text, size_t len);
+/* Write the head message, if any; -1 if lws_write failed (close the wsi). */
+int		 proto_txq_write(struct proto_txq *q, struct lws *wsi);
+void		 proto_txq_clear(struct proto_txq *q);
+
+#endif /* INVIGIL_PROTO_H */

@@ -1,0 +1,119 @@
+/*
+ * ws.c - the WebSocket glue both ends share: reassembly of fragmented
+ * messages under the message cap, and the outbound queue that turns "send
+ * this" into one lws_write() per WRITEABLE callback.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <libwebsockets.h>
+
+#include "proto/proto.h"
+
+struct proto_txbuf {
+	struct proto_txbuf *next;
+	size_t		len;
+	unsigned char	data[];		/* LWS_PRE headroom, then the text */
+};
+
+static void *
+xrealloc(void *p, size_t n)
+{
+	void	*q = realloc(p, n);
+
+	if (q == NULL && n != 0)
+		abort();
+	return q;
+}
+
+enum proto_rx_result
+proto_rx_add(struct proto_rx *rx, const void *in, size_t len, int first,
+    int final, size_t limit)
+{
+	if (first) {
+		rx->len = 0;
+		rx->discarding = 0;
+	}
+	if (rx->discarding) {
+		if (final)
+			rx->discarding = 0;
+		return PROTO_RX_TOO_BIG;
+	}
+	if (len > limit || rx->len > limit - len) {
+		rx->len = 0;
+		rx->discarding = !final;
+		return PROTO_RX_TOO_BIG;
+	}
+	if (rx->len + len + 1 > rx->cap) {
+		size_t	ncap = rx->cap ? rx->cap : 4096;
+
+		while (ncap < rx->len + len + 1)
+			ncap *= 2;
+		rx->buf = xrealloc(rx->buf, ncap);
+		rx->cap = ncap;
+	}
+	if (len > 0)
+		memcpy(rx->buf + rx->len, in, len);
+	rx->len += len;
+	rx->buf[rx->len] = '\0';
+	if (!final)
+		return PROTO_RX_MORE;
+	if (!proto_utf8_valid(rx->buf, rx->len))
+		return PROTO_RX_BAD_UTF8;
+	return PROTO_RX_MESSAGE;
+}
+
+void
+proto_rx_free(struct proto_rx *rx)
+{
+	free(rx->buf);
+	memset(rx, 0, sizeof *rx);
+}
+
+void
+proto_txq_push(struct proto_txq *q, const char *text, size_t len)
+{
+	struct proto_txbuf *b;
+
+	b = xrealloc(NULL, sizeof *b + LWS_PRE + len);
+	b->next = NULL;
+	b->len = len;
+	memcpy(b->data + LWS_PRE, text, len);
+	if (q->tail != NULL)
+		q->tail->next = b;
+	else
+		q->head = b;
+	q->tail = b;
+	q->count++;
+	q->bytes += len;
+}
+
+int
+proto_txq_write(struct proto_txq *q, struct lws *wsi)
+{
+	struct proto_txbuf *b = q->head;
+	int	n;
+
+	if (b == NULL)
+		return 0;
+	n = lws_write(wsi, b->data + LWS_PRE, b->len, LWS_WRITE_TEXT);
+	q->head = b->next;
+	if (q->head == NULL)
+		q->tail = NULL;
+	q->count--;
+	q->bytes -= b->len;
+	free(b);
+	return n < 0 ? -1 : 0;
+}
+
+void
+proto_txq_clear(struct proto_txq *q)
+{
+	struct proto_txbuf *b, *next;
+
+	for (b = q->head; b != NULL; b = next) {
+		next = b->next;
+		free(b);
+	}
+	memset(q, 0, sizeof *q);
+}

@@ -1,0 +1,171 @@
+/*
+ * store.h - invigil's SQLite store: schema by numbered migrations, batched
+ * ingest of feed messages, flags, the decision journal and feed positions.
+ *
+ * One writer (the console process) and any number of readers.  The writer
+ * queues rows in memory (store_add_*) and commits them in one transaction
+ * per store_flush(), which the console calls on a timer tick (<= 100 ms) or
+ * when the queue holds a few thousand rows; never one commit per event.  The
+ * feed position (feed, epoch, last_seq) is written in the same transaction as
+ * the messages it covers, so after a crash the database says exactly what it
+ * holds.  A journal entry is committed (durably, synchronous=FULL for that
+ * transaction) before store_journal_append() returns.
+ *
+ * Every function that can fail returns 0 on success and -1 on failure with a
+ * sentence in the caller's err buffer.  Strings are stored as received.
+ */
+#ifndef INVIGIL_STORE_H
+#define INVIGIL_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proto/proto.h"
+
+struct store;
+
+/* Schema version this binary writes (PRAGMA user_version). */
+#define STORE_SCHEMA_VERSION	1
+
+/* store_flush() is due when this many rows are queued, whatever the tick. */
+#define STORE_BATCH_ROWS	4096
+
+enum store_flag_state {
+	STORE_FLAG_OPEN,
+	STORE_FLAG_DISMISSED,
+	STORE_FLAG_CONFIRMED
+};
+
+enum store_severity {
+	STORE_SEV_INFO,
+	STORE_SEV_LOW,
+	STORE_SEV_MEDIUM,
+	STORE_SEV_HIGH,
+	STORE_SEV_CRITICAL
+};
+
+/* A flag row.  Inserted or updated (by id) on the next flush. */
+struct store_flag {
+	int64_t		id;		/* from store_flag_next_id() */
+	const char     *feed;
+	const char     *attempt;
+	const char     *rule;
+	enum store_severity severity;
+	const char     *message;
+	int64_t		first_ms;	/* feed time of the first matching event */
+	int64_t		last_ms;	/* feed time of the latest */
+	int64_t		count;		/* matching events so far */
+	int64_t		first_seq;	/* seq of the event that raised it */
+	int64_t		last_seq;	/* seq of the latest */
+	enum store_flag_state state;
+};
+
+/* A decision or other journal entry; strings may be NULL for "none". */
+struct store_journal_entry {
+	const char     *actor;		/* proctor id */
+	const char     *role;		/* "proctor", later "admin", "analyst" */
+	const char     *kind;		/* dismiss, confirm, warn, pause, resume,
+					   terminate, escalate, note, cmd_ack */
+	const char     *feed;
+	const char     *attempt;
+	int64_t		flag_id;	/* 0 if none */
+	const char     *reason;	/* one line, as typed */
+	const char     *body;		/* JSON object with anything else, or NULL */
+};
+
+/* A command sent to a feed, and later its acknowledgement. */
+struct store_command {
+	const char     *id;
+	const char     *feed;
+	const char     *attempt;
+	const char     *action;
+	const char     *text;
+	const char     *actor;
+	int64_t		sent_ms;
+};
+
+/*
+ * Open (creating if needed) the database at path, in WAL mode, and bring its
+ * schema up to STORE_SCHEMA_VERSION by running the missing migrations in one
+ * transaction.  Refuses a database whose user_version is newer than this
+ * binary knows, and a file that is not an SQLite database.  On success *sp
+ * is a handle owned by the caller (store_close()).
+ */
+int		 store_open(struct store **sp, const char *path,
+		     char *err, size_t errlen);
+
+/* Flush what is queued, then close.  Returns what the flush returned. */
+int		 store_close(struct store *s, char *err, size_t errlen);
+
+/*
+ * The stored position of a feed: the epoch and the highest seq committed for
+ * it.  Returns 1 and fills both if the feed is known, 0 if not (both set to
+ * 0), -1 on error.
+ */
+int		 store_feed_position(struct store *s, const char *feed,
+		     int64_t *epoch, int64_t *last_seq, char *err, size_t errlen);
+
+/*
+ * Queue one stream message received from a feed: raw is the text exactly as
+ * it arrived (copied), m its decoding, recv_ms the local receive time.  The
+ * row is committed by the next store_flush() together with the feed's new
+ * position (epoch, m->seq).  A message whose (feed, epoch, seq) is already
+ * stored is ignored at commit.  attempt messages also upsert the attempts
+ * table and state messages update it.
+ */
+int		 store_add_message(struct store *s, const char *feed,
+		     int64_t epoch, const struct proto_msg *m,
+		     const char *raw, size_t rawlen, int64_t recv_ms,
+		     char *err, size_t errlen);
+
+/*
+ * Queue a message that failed validation: raw (truncated to 4 KiB when
+ * stored), the decoder's reason, receive time.
+ */
+int		 store_add_reject(struct store *s, const char *feed,
+		     const char *raw, size_t rawlen, const char *reason,
+		     int64_t recv_ms, char *err, size_t errlen);
+
+/* Queue a gap the feed announced. */
+int		 store_add_gap(struct store *s, const char *feed, int64_t epoch,
+		     int64_t from_seq, int64_t to_seq, const char *why,
+		     int64_t recv_ms, char *err, size_t errlen);
+
+/* A fresh flag id (ids are assigned by the single writer, never reused). */
+int64_t		 store_flag_next_id(struct store *s);
+
+/* Queue an insert-or-update of a flag (strings copied). */
+int		 store_put_flag(struct store *s, const struct store_flag *f,
+		     char *err, size_t errlen);
+
+/* Rows queued and not yet committed. */
+size_t		 store_pending(struct store *s);
+
+/* Commit everything queued in one transaction.  Nothing queued: no-op. */
+int		 store_flush(struct store *s, char *err, size_t errlen);
+
+/*
+ * Append a journal entry and commit it durably before returning (what is
+ * queued is flushed first, in the same transaction).  *seq gets the entry's
+ * gapless journal seq.
+ */
+int		 store_journal_append(struct store *s,
+		     const struct store_journal_entry *e, int64_t *seq,
+		     char *err, size_t errlen);
+
+/* Record a command as sent (durably, like the journal). */
+int		 store_command_sent(struct store *s, const struct store_command *c,
+		     char *err, size_t errlen);
+
+/* Queue the acknowledgement of a command: ok, or the feed's error. */
+int		 store_command_acked(struct store *s, const char *feed,
+		     const char *id, int ok, const char *error, int64_t ack_ms,
+		     char *err, size_t errlen);
+
+/* The underlying handle, for queries in tests and review commands. */
+struct sqlite3	*store_db(struct store *s);
+
+const char	*store_severity_name(enum store_severity);
+const char	*store_flag_state_name(enum store_flag_state);
+
+#endif /* INVIGIL_STORE_H */
