@@ -640,8 +640,12 @@ app_flush_tick(lws_sorted_usec_list_t *sul)
 	struct app	*app = lws_container_of(sul, struct app, sul_flush);
 	char		 err[512];
 
+	int64_t		 sec = proto_now_ms() / 1000;
+
 	if (store_flush(app->store, err, sizeof err) != 0)
 		app_status(app, 1, "%s (will retry)", err);
+	if (sec != app->ev_window_sec)
+		app->dirty = 1;		/* the clock, retry countdowns, rate */
 	rate_update(app);
 	lws_sul_schedule(app->ctx, 0, &app->sul_flush, app_flush_tick,
 	    FLUSH_TICK_US);

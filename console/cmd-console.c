@@ -125,6 +125,13 @@ cmd_console(int argc, char **argv)
 	if (optind < argc)
 		return console_usage_error("unexpected argument \"%s\"",
 		    argv[optind]);
+	for (n = 0; n < opt.nfeeds; n++) {
+		struct console_feed scratch;
+
+		if (client_parse_url(&scratch, opt.feeds[n], err,
+		    sizeof err) != 0)
+			return console_usage_error("%s", err);
+	}
 	if (opt.nfeeds == 0 && opt.demo == 0)
 		return console_usage_error("%s", "no feed: give --feed URL, or "
 		    "--demo to try the built-in simulator");

@@ -3,6 +3,7 @@
  * screen.  Each flag raised is one JSON line on stdout, for scripts, tests
  * and benchmarks; the line is flushed at once so a reader sees it live.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -28,8 +29,11 @@ headless_flag(struct app *app, const struct flag *f)
 	    "message", f->message,
 	    "seq", (json_int_t)f->first_seq,
 	    "ts", ts);
-	if (o == NULL)
-		abort();
+	if (o == NULL) {
+		fprintf(stderr, "invigil: cannot print flag %" PRId64 "\n",
+		    f->id);
+		return;
+	}
 	line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(o);
 	if (line == NULL)

@@ -1,0 +1,37 @@
+#!/bin/bash
+# e2e-cli.sh - the command line: --help lists every option, bad options and
+# bad input exit 2 (usage) or 1 (runtime) with a message that says what to do.
+. "$(dirname "$0")/lib.sh"
+
+expect() {	# expect STATUS PATTERN ARGS...
+	want=$1 pat=$2; shift 2
+	out=$("$INVIGIL" "$@" 2>&1 </dev/null)
+	rc=$?
+	[ "$rc" = "$want" ] || fail "invigil $*: exit $rc, want $want: $out"
+	echo "$out" | grep -qE -- "$pat" || fail "invigil $*: output lacks /$pat/: $out"
+}
+
+for o in --feed --db --proctor --headless --demo --seed --rate --help; do
+	expect 0 "$o" --help
+done
+for o in --listen --simulate --seed --replay --rate --id --name --buffer --quiet --help; do
+	expect 0 "$o" feed --help
+done
+expect 2 "unknown option --bogus" --bogus
+expect 2 "no feed" --headless
+expect 2 "needs a value" --feed
+expect 2 "must start with ws:// or wss://" --headless --feed http://x/ --db "$T/x.db"
+expect 2 "whole number from 1" --demo=0
+expect 2 "unknown command \"feeds\"" feeds
+expect 2 "the screen needs a terminal" --feed ws://127.0.0.1:1/ --db "$T/x.db"
+expect 2 "exactly one of --simulate N and --replay FILE" feed
+expect 2 "whole number from 1" feed --simulate abc
+expect 2 "HOST:PORT" feed --simulate 3 --listen nowhere
+expect 2 "unknown option --bogus" feed --bogus
+
+printf '{"t":"attempt","attempt":"A1","candidate":"C1","name":"n","exam":"E","modality":"remote","state":"scheduled"}\n{"t":"event","attempt":"A1","kind":"focus_lsot"}\n' >"$T/bad.jsonl"
+expect 1 "bad.jsonl:2: .*kind" feed --replay "$T/bad.jsonl" --listen 127.0.0.1:0
+expect 1 "cannot open" feed --replay "$T/none.jsonl" --listen 127.0.0.1:0
+printf 'not a database, just text\n' >"$T/text.db"
+expect 1 "text.db" --headless --feed ws://127.0.0.1:1/ --db "$T/text.db"
+echo "PASS: options listed, usage errors exit 2, bad input exits 1 with a message"

@@ -1,0 +1,50 @@
+# lib.sh - helpers for the end-to-end tests (sourced).  Each test runs in
+# its own temporary directory, uses ports the kernel picks, and cleans up
+# every process it started, whatever happens.
+set -u
+
+INVIGIL=${INVIGIL:-$(cd "$(dirname "$0")/.." && pwd)/invigil}
+TESTS=$(cd "$(dirname "$0")" && pwd)
+T=$(mktemp -d "${TMPDIR:-/tmp}/invigil-e2e.XXXXXX")
+PIDS=""
+
+cleanup() {
+	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	for p in $PIDS; do wait "$p" 2>/dev/null; done
+	[ -n "${KEEP:-}" ] || rm -rf "$T"
+}
+trap cleanup EXIT
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+# Start `invigil feed ARGS...` on an ephemeral port; sets FEED_PID and
+# FEED_PORT once it listens.
+start_feed() {
+	log=$T/feed.$$.$RANDOM.log
+	"$INVIGIL" feed --listen 127.0.0.1:0 "$@" 2>"$log" &
+	FEED_PID=$!
+	PIDS="$PIDS $FEED_PID"
+	FEED_PORT=""
+	for _ in $(seq 1 200); do
+		FEED_PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$log")
+		[ -n "$FEED_PORT" ] && return 0
+		kill -0 "$FEED_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	cat "$log" >&2
+	fail "feed did not start"
+}
+
+# wait_for SECONDS COMMAND...: retry COMMAND until it succeeds.
+wait_for() {
+	secs=$1; shift
+	end=$(( $(date +%s) + secs ))
+	while [ "$(date +%s)" -le "$end" ]; do
+		"$@" && return 0
+		sleep 0.1
+	done
+	return 1
+}
