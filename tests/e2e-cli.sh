@@ -17,6 +17,15 @@ done
 for o in --listen --simulate --seed --replay --rate --id --name --buffer --quiet --help; do
 	expect 0 "$o" feed --help
 done
+# The man pages describe every option the binary has.
+MAN=$(cd "$TESTS/../man" && pwd)
+for o in $("$INVIGIL" --help | grep -oE -- '--[a-z-]+' | sort -u); do
+	grep -qF -- "${o//-/\\-}" "$MAN/invigil.1" || fail "invigil(1) does not describe $o"
+done
+for o in $("$INVIGIL" feed --help | grep -oE -- '--[a-z-]+' | sort -u); do
+	grep -qF -- "${o//-/\\-}" "$MAN/invigil-feed.1" || fail "invigil-feed(1) does not describe $o"
+done
+
 expect 2 "unknown option --bogus" --bogus
 expect 2 "no feed" --headless
 expect 2 "needs a value" --feed
