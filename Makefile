@@ -85,10 +85,10 @@ check-e2e: $(O)/invigil
 check-asan: deps
 	$(MAKE) O=build-asan SAN=1 check-unit check-e2e
 
-install: invigil
+install: $(O)/invigil
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
 		$(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man7
-	install -m 755 invigil $(DESTDIR)$(PREFIX)/bin/invigil
+	install -m 755 $(O)/invigil $(DESTDIR)$(PREFIX)/bin/invigil
 	for f in man/*.[157]; do \
 		s=$${f##*.}; install -m 644 $$f $(DESTDIR)$(PREFIX)/share/man/man$$s/; \
 	done

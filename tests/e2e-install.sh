@@ -1,0 +1,15 @@
+#!/bin/bash
+# e2e-install.sh - `make install PREFIX=... DESTDIR=...` puts the binary and
+# every man page where they belong, and the installed binary runs.
+. "$(dirname "$0")/lib.sh"
+
+ROOT=$(cd "$TESTS/.." && pwd)
+O=$(basename "$(dirname "$INVIGIL")")
+make -s -C "$ROOT" install O="$O" PREFIX=/opt/inv DESTDIR="$T/dest" >"$T/make.log" 2>&1 ||
+    { cat "$T/make.log" >&2; fail "make install failed"; }
+"$T/dest/opt/inv/bin/invigil" --help | grep -q -- "--feed" || fail "installed binary does not run"
+for m in "$ROOT"/man/*.[157]; do
+	s=${m##*.}
+	[ -f "$T/dest/opt/inv/share/man/man$s/$(basename "$m")" ] || fail "$(basename "$m") not installed"
+done
+echo "PASS: make install puts the binary and $(ls "$ROOT"/man/*.[157] | wc -l) man pages under DESTDIR/PREFIX"
