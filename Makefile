@@ -80,7 +80,7 @@ check-unit: $(TESTS)
 	@set -e; for t in $(TESTS); do echo "== $$t"; CK_FORK=yes $$t; done
 
 check-e2e: $(O)/invigil
-	@INVIGIL=$(CURDIR)/$(O)/invigil tests/run-e2e
+	@O=$(O) INVIGIL=$(CURDIR)/$(O)/invigil tests/run-e2e
 
 check-asan: deps
 	$(MAKE) O=build-asan SAN=1 check-unit check-e2e

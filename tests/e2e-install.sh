@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 
 ROOT=$(cd "$TESTS/.." && pwd)
-O=$(basename "$(dirname "$INVIGIL")")
+O=${O:-build}
 make -s -C "$ROOT" install O="$O" PREFIX=/opt/inv DESTDIR="$T/dest" >"$T/make.log" 2>&1 ||
     { cat "$T/make.log" >&2; fail "make install failed"; }
 "$T/dest/opt/inv/bin/invigil" --help | grep -q -- "--feed" || fail "installed binary does not run"

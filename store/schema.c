@@ -1,0 +1,277 @@
+/*
+ * schema.c - the store's schema as a list of numbered migrations, and the
+ * checks that tell an invigil database from anything else.
+ *
+ * migrations[i] takes a database from user_version i to i + 1.  A migration
+ * is never edited once released: a schema change is a new entry at the end
+ * and a bump of STORE_SCHEMA_VERSION in store.h.  Every missing migration
+ * runs in one transaction, so a database is always at a version this list
+ * describes, never half-way between two.
+ *
+ * An invigil database carries PRAGMA application_id STORE_APPLICATION_ID.
+ * An empty file (or a new one) is a database at version 0.
+ */
+#include <stdio.h>
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+#include "store/schema.h"
+
+static const char *const migrations[] = {
+	/*
+	 * 1: the first schema.
+	 *
+	 * feeds	one row per feed: the position committed with the
+	 *		messages it covers (exactly-once ingest on resume).
+	 * messages	every stream message as received (body is the raw
+	 *		text), at most once per (feed, epoch, seq).
+	 * attempts	the latest known facts about each attempt, kept up to
+	 *		date from attempt and state messages.
+	 * flags	flags raised by the rules; id assigned by the writer.
+	 * journal	decisions and other acts, append-only and gapless.
+	 * commands	commands sent to feeds and their acknowledgements.
+	 * rejects	messages that failed validation, raw text truncated.
+	 * gaps		holes a feed said it cannot replay.
+	 *
+	 * Times are milliseconds since the Unix epoch, UTC: ts_ms, first_ms
+	 * and last_ms are feed time, the others local time.
+	 */
+	"CREATE TABLE feeds ("
+	"	feed		TEXT PRIMARY KEY,"
+	"	epoch		INTEGER NOT NULL,"
+	"	last_seq	INTEGER NOT NULL,"
+	"	updated_ms	INTEGER"
+	");"
+	"CREATE TABLE messages ("
+	"	id		INTEGER PRIMARY KEY,"
+	"	feed		TEXT NOT NULL,"
+	"	epoch		INTEGER NOT NULL,"
+	"	seq		INTEGER NOT NULL,"
+	"	type		TEXT NOT NULL,"
+	"	attempt		TEXT,"
+	"	kind		TEXT,"
+	"	ts_ms		INTEGER NOT NULL,"
+	"	recv_ms		INTEGER NOT NULL,"
+	"	body		TEXT NOT NULL,"
+	"	UNIQUE (feed, epoch, seq)"
+	");"
+	"CREATE INDEX messages_attempt ON messages (feed, attempt, seq);"
+	"CREATE INDEX messages_kind ON messages (kind);"
+	"CREATE TABLE attempts ("
+	"	feed		TEXT NOT NULL,"
+	"	attempt		TEXT NOT NULL,"
+	"	candidate	TEXT,"
+	"	name		TEXT,"
+	"	exam		TEXT,"
+	"	form		TEXT,"
+	"	center		TEXT,"
+	"	modality	TEXT,"
+	"	state		TEXT,"
+	"	ip		TEXT,"
+	"	device		TEXT,"
+	"	first_seq	INTEGER,"
+	"	updated_ms	INTEGER,"
+	"	PRIMARY KEY (feed, attempt)"
+	");"
+	"CREATE INDEX attempts_ip ON attempts (ip);"
+	"CREATE INDEX attempts_device ON attempts (device);"
+	"CREATE TABLE flags ("
+	"	id		INTEGER PRIMARY KEY,"
+	"	feed		TEXT,"
+	"	attempt		TEXT,"
+	"	rule		TEXT NOT NULL,"
+	"	severity	TEXT NOT NULL CHECK (severity IN"
+	"			    ('info', 'low', 'medium', 'high', 'critical')),"
+	"	message		TEXT,"
+	"	first_ms	INTEGER,"
+	"	last_ms		INTEGER,"
+	"	count		INTEGER NOT NULL,"
+	"	first_seq	INTEGER,"
+	"	last_seq	INTEGER,"
+	"	state		TEXT NOT NULL CHECK (state IN"
+	"			    ('open', 'dismissed', 'confirmed'))"
+	");"
+	"CREATE INDEX flags_attempt ON flags (feed, attempt);"
+	"CREATE TABLE journal ("
+	"	seq		INTEGER PRIMARY KEY,"
+	"	time_ms		INTEGER NOT NULL,"
+	"	actor		TEXT,"
+	"	role		TEXT,"
+	"	kind		TEXT NOT NULL,"
+	"	feed		TEXT,"
+	"	attempt		TEXT,"
+	"	flag_id		INTEGER,"
+	"	reason		TEXT,"
+	"	body		TEXT"
+	");"
+	"CREATE INDEX journal_attempt ON journal (feed, attempt);"
+	"CREATE TRIGGER journal_gapless BEFORE INSERT ON journal"
+	"    WHEN NEW.seq IS NOT (SELECT coalesce(max(seq), 0) + 1 FROM journal)"
+	"    BEGIN SELECT RAISE(ABORT, 'journal seq must be the last seq + 1'); END;"
+	"CREATE TRIGGER journal_no_update BEFORE UPDATE ON journal"
+	"    BEGIN SELECT RAISE(ABORT, 'journal is append-only'); END;"
+	"CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal"
+	"    BEGIN SELECT RAISE(ABORT, 'journal is append-only'); END;"
+	"CREATE TABLE commands ("
+	"	id		TEXT NOT NULL,"
+	"	feed		TEXT NOT NULL,"
+	"	attempt		TEXT,"
+	"	action		TEXT,"
+	"	text		TEXT,"
+	"	actor		TEXT,"
+	"	sent_ms		INTEGER,"
+	"	ack_ms		INTEGER,"
+	"	ok		INTEGER,"
+	"	error		TEXT,"
+	"	PRIMARY KEY (feed, id)"
+	");"
+	"CREATE TABLE rejects ("
+	"	id		INTEGER PRIMARY KEY,"
+	"	feed		TEXT,"
+	"	recv_ms		INTEGER NOT NULL,"
+	"	reason		TEXT,"
+	"	raw		TEXT NOT NULL,"
+	"	raw_len		INTEGER NOT NULL"
+	");"
+	"CREATE TABLE gaps ("
+	"	id		INTEGER PRIMARY KEY,"
+	"	feed		TEXT NOT NULL,"
+	"	epoch		INTEGER NOT NULL,"
+	"	from_seq	INTEGER NOT NULL,"
+	"	to_seq		INTEGER NOT NULL,"
+	"	why		TEXT,"
+	"	recv_ms		INTEGER NOT NULL"
+	");"
+	"CREATE INDEX gaps_feed ON gaps (feed, epoch, from_seq);"
+};
+
+#define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+
+_Static_assert(sizeof migrations / sizeof migrations[0] ==
+    STORE_SCHEMA_VERSION, "one migration per schema version");
+
+/* One integer from a PRAGMA or a query; -1 with a sentence on failure. */
+static int
+schema_int(sqlite3 *db, const char *sql, const char *path, int64_t *out,
+    char *err, size_t errlen)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			*out = sqlite3_column_int64(st, 0);
+			rc = SQLITE_OK;
+		}
+		sqlite3_finalize(st);
+	}
+	if (rc == SQLITE_OK)
+		return 0;
+
+	/* The first read of the file is where a stranger shows. */
+	if ((sqlite3_errcode(db) & 0xff) == SQLITE_NOTADB)
+		snprintf(err, errlen, "%s is not an invigil database (it is not "
+		    "an SQLite database at all); give --db a new file or an "
+		    "existing invigil database", path);
+	else
+		snprintf(err, errlen, "store: cannot read %s: %s", path,
+		    sqlite3_errmsg(db));
+	return -1;
+}
+
+int
+store_schema_check(sqlite3 *db, const char *path, char *err, size_t errlen)
+{
+	int64_t	app, version, objects;
+
+	if (schema_int(db, "PRAGMA application_id", path, &app, err,
+	    errlen) == -1)
+		return -1;
+	if (schema_int(db, "PRAGMA user_version", path, &version, err,
+	    errlen) == -1)
+		return -1;
+	if (schema_int(db, "SELECT count(*) FROM sqlite_schema", path,
+	    &objects, err, errlen) == -1)
+		return -1;
+
+	if (app != 0 && app != STORE_APPLICATION_ID) {
+		snprintf(err, errlen, "%s is not an invigil database (it is an "
+		    "SQLite database of another application, id 0x%08llx); give "
+		    "--db a new file or an existing invigil database", path,
+		    (unsigned long long)app);
+		return -1;
+	}
+	if (version > STORE_SCHEMA_VERSION) {
+		snprintf(err, errlen, "%s has schema version %lld but this "
+		    "invigil knows only up to %d; use a newer invigil", path,
+		    (long long)version, STORE_SCHEMA_VERSION);
+		return -1;
+	}
+	if (version == 0 && objects != 0) {
+		snprintf(err, errlen, "%s is not an invigil database (it is an "
+		    "SQLite database with %lld tables or indexes of its own); "
+		    "give --db a new file or an existing invigil database",
+		    path, (long long)objects);
+		return -1;
+	}
+	if (version < 0) {
+		snprintf(err, errlen, "%s has a negative schema version %lld; "
+		    "it is not an invigil database", path, (long long)version);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_schema_migrate(sqlite3 *db, const char *path, char *err, size_t errlen)
+{
+	char	 sql[128];
+	int64_t	 version;
+	int	 i;
+
+	/* IMMEDIATE: take the write lock now, so the version read below
+	 * cannot change under us when another process migrates too. */
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
+	    SQLITE_OK) {
+		snprintf(err, errlen, "store: cannot lock %s to update its "
+		    "schema: %s", path, sqlite3_errmsg(db));
+		return -1;
+	}
+	if (store_schema_check(db, path, err, errlen) == -1)
+		goto fail;
+	if (schema_int(db, "PRAGMA user_version", path, &version, err,
+	    errlen) == -1)
+		goto fail;
+	if (version == STORE_SCHEMA_VERSION) {
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		return 0;
+	}
+
+	for (i = (int)version; i < NMIGRATIONS; i++) {
+		if (sqlite3_exec(db, migrations[i], NULL, NULL, NULL) !=
+		    SQLITE_OK) {
+			snprintf(err, errlen, "store: cannot update %s to schema "
+			    "version %d: %s", path, i + 1, sqlite3_errmsg(db));
+			goto fail;
+		}
+	}
+	/* PRAGMAs take no bound parameters. */
+	snprintf(sql, sizeof sql, "PRAGMA application_id = %d; "
+	    "PRAGMA user_version = %d", STORE_APPLICATION_ID,
+	    STORE_SCHEMA_VERSION);
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "store: cannot update %s to schema "
+		    "version %d: %s", path, STORE_SCHEMA_VERSION,
+		    sqlite3_errmsg(db));
+		goto fail;
+	}
+	return 0;
+
+fail:
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}

@@ -1,0 +1,1150 @@
+/*
+ * store.c - the store's single writer: opening the database, the in-memory
+ * queue of rows and its batched commit, the journal, commands and feed
+ * positions.
+ *
+ * store_add_*(), store_put_flag() and store_command_acked() copy their
+ * arguments into a queue: an array of tagged rows whose strings live in an
+ * arena of large chunks, so queueing costs no allocation per field and none
+ * at all once the arena and the array have grown to the size of a batch.
+ * store_flush() replays the queue through statements prepared once at open,
+ * in one IMMEDIATE transaction that also moves each feed's position; only a
+ * successful COMMIT empties the queue, so a failed flush loses nothing and
+ * can be retried.  The journal and sent commands go through the same commit
+ * with synchronous=FULL, so the rows queued before them are durable too.
+ *
+ * The schema and its migrations are in schema.c.
+ */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L	/* clock_gettime */
+#endif
+
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+#include "store/schema.h"
+
+/* A reject keeps at most this many bytes of what arrived. */
+#define STORE_REJECT_MAX	4096
+
+/* Arena chunk size; a bigger string gets a chunk of its own. */
+#define STORE_CHUNK_SIZE	(256 * 1024)
+
+struct store_chunk {
+	struct store_chunk	*next;
+	size_t			 size;
+	size_t			 used;
+	char			 data[];
+};
+
+enum store_row_type {
+	STORE_ROW_MESSAGE,
+	STORE_ROW_REJECT,
+	STORE_ROW_GAP,
+	STORE_ROW_FLAG,
+	STORE_ROW_ACK
+};
+
+/* One queued row.  Every pointer points into the arena (or is NULL). */
+struct store_row {
+	enum store_row_type	 type;
+	const char		*feed;
+	union {
+		struct {
+			enum proto_type	 type;
+			int64_t		 epoch;
+			int64_t		 seq;
+			int64_t		 ts_ms;
+			int64_t		 recv_ms;
+			const char	*attempt;
+			const char	*kind;	/* static name, events only */
+			const char	*body;
+			size_t		 bodylen;
+			/* attempt messages: the facts; state messages: state */
+			const struct proto_attempt *facts;
+			enum proto_state state;
+		} msg;
+		struct {
+			const char	*raw;
+			size_t		 rawlen;	/* as kept */
+			size_t		 origlen;	/* as received */
+			const char	*reason;
+			int64_t		 recv_ms;
+		} reject;
+		struct {
+			int64_t		 epoch;
+			int64_t		 from_seq;
+			int64_t		 to_seq;
+			const char	*why;
+			int64_t		 recv_ms;
+		} gap;
+		struct store_flag	 flag;
+		struct {
+			const char	*id;
+			int		 ok;
+			const char	*error;
+			int64_t		 ack_ms;
+		} ack;
+	} u;
+};
+
+/* A feed's position as the rows of one flush move it. */
+struct store_feedpos {
+	const char	*feed;
+	int64_t		 epoch;
+	int64_t		 last_seq;
+};
+
+/* The prepared statements, in the order of stmt_sql[]. */
+enum store_stmt {
+	ST_BEGIN,
+	ST_COMMIT,
+	ST_ROLLBACK,
+	ST_MESSAGE,
+	ST_ATTEMPT,
+	ST_STATE,
+	ST_REJECT,
+	ST_GAP,
+	ST_FLAG,
+	ST_ACK,
+	ST_FEED,
+	ST_JOURNAL,
+	ST_COMMAND,
+	ST_POSITION,
+	ST_COUNT
+};
+
+static const char *const stmt_sql[ST_COUNT] = {
+	[ST_BEGIN] = "BEGIN IMMEDIATE",
+	[ST_COMMIT] = "COMMIT",
+	[ST_ROLLBACK] = "ROLLBACK",
+	[ST_MESSAGE] =
+	    "INSERT INTO messages (feed, epoch, seq, type, attempt, kind, "
+	    "ts_ms, recv_ms, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+	    "ON CONFLICT (feed, epoch, seq) DO NOTHING",
+	/* Optional facts an attempt message leaves out are kept. */
+	[ST_ATTEMPT] =
+	    "INSERT INTO attempts (feed, attempt, candidate, name, exam, form, "
+	    "center, modality, state, ip, device, first_seq, updated_ms) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
+	    "ON CONFLICT (feed, attempt) DO UPDATE SET "
+	    "candidate = excluded.candidate, name = excluded.name, "
+	    "exam = excluded.exam, form = coalesce(excluded.form, form), "
+	    "center = coalesce(excluded.center, center), "
+	    "modality = excluded.modality, state = excluded.state, "
+	    "ip = coalesce(excluded.ip, ip), "
+	    "device = coalesce(excluded.device, device), "
+	    "updated_ms = excluded.updated_ms",
+	/* A state may arrive before the attempt's facts. */
+	[ST_STATE] =
+	    "INSERT INTO attempts (feed, attempt, state, first_seq, updated_ms) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5) "
+	    "ON CONFLICT (feed, attempt) DO UPDATE SET "
+	    "state = excluded.state, updated_ms = excluded.updated_ms",
+	[ST_REJECT] =
+	    "INSERT INTO rejects (feed, recv_ms, reason, raw, raw_len) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5)",
+	[ST_GAP] =
+	    "INSERT INTO gaps (feed, epoch, from_seq, to_seq, why, recv_ms) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ST_FLAG] =
+	    "INSERT INTO flags (id, feed, attempt, rule, severity, message, "
+	    "first_ms, last_ms, count, first_seq, last_seq, state) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
+	    "ON CONFLICT (id) DO UPDATE SET "
+	    "feed = excluded.feed, attempt = excluded.attempt, "
+	    "rule = excluded.rule, severity = excluded.severity, "
+	    "message = excluded.message, first_ms = excluded.first_ms, "
+	    "last_ms = excluded.last_ms, count = excluded.count, "
+	    "first_seq = excluded.first_seq, last_seq = excluded.last_seq, "
+	    "state = excluded.state",
+	/* An acknowledgement is evidence even for a command we lost. */
+	[ST_ACK] =
+	    "INSERT INTO commands (feed, id, ack_ms, ok, error) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5) "
+	    "ON CONFLICT (feed, id) DO UPDATE SET "
+	    "ack_ms = excluded.ack_ms, ok = excluded.ok, error = excluded.error",
+	/* A new epoch replaces the position; the same one never goes back. */
+	[ST_FEED] =
+	    "INSERT INTO feeds (feed, epoch, last_seq, updated_ms) "
+	    "VALUES (?1, ?2, ?3, ?4) "
+	    "ON CONFLICT (feed) DO UPDATE SET "
+	    "last_seq = CASE WHEN epoch = excluded.epoch "
+	    "    THEN max(last_seq, excluded.last_seq) "
+	    "    ELSE excluded.last_seq END, "
+	    "epoch = excluded.epoch, updated_ms = excluded.updated_ms",
+	/* seq computed under the write lock: gapless with one writer. */
+	[ST_JOURNAL] =
+	    "INSERT INTO journal (seq, time_ms, actor, role, kind, feed, "
+	    "attempt, flag_id, reason, body) "
+	    "VALUES ((SELECT coalesce(max(seq), 0) + 1 FROM journal), "
+	    "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	[ST_COMMAND] =
+	    "INSERT INTO commands (id, feed, attempt, action, text, actor, "
+	    "sent_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[ST_POSITION] =
+	    "SELECT epoch, last_seq FROM feeds WHERE feed = ?1",
+};
+
+struct store {
+	sqlite3			*db;
+	char			*path;
+	sqlite3_stmt		*st[ST_COUNT];
+
+	struct store_row	*rows;
+	size_t			 nrows;
+	size_t			 rowsalloc;
+
+	struct store_chunk	*chunks;	/* first chunk; kept across batches */
+	struct store_chunk	*chunk;		/* the one being filled */
+
+	struct store_feedpos	*pos;
+	size_t			 npos;
+	size_t			 posalloc;
+
+	int64_t			 next_flag_id;
+};
+
+/* A durable commit's extra work, run after the queue inside the transaction. */
+typedef int (*store_extra_fn)(struct store *, void *, char *, size_t);
+
+static void *
+store_xrealloc(void *p, size_t n, size_t size)
+{
+	if (size != 0 && n > SIZE_MAX / size) {
+		fprintf(stderr, "store: allocation of %zu * %zu overflows\n",
+		    n, size);
+		abort();
+	}
+	if ((p = realloc(p, n * size)) == NULL) {
+		fprintf(stderr, "store: out of memory (%zu bytes)\n", n * size);
+		abort();
+	}
+	return p;
+}
+
+static int64_t
+store_now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Arena.  Memory from store_alloc() lives until the queue is emptied by a
+ * successful commit (store_arena_reset()).
+ */
+static void *
+store_alloc(struct store *s, size_t size)
+{
+	struct store_chunk	*c = s->chunk, *n;
+	size_t			 off, want;
+
+	if (c != NULL) {
+		off = (c->used + 7) & ~(size_t)7;
+		if (off <= c->size && size <= c->size - off) {
+			c->used = off + size;
+			return c->data + off;
+		}
+	}
+
+	want = size > STORE_CHUNK_SIZE ? size : STORE_CHUNK_SIZE;
+	n = store_xrealloc(NULL, 1, sizeof *n + want);
+	n->size = want;
+	n->used = size;
+	n->next = NULL;
+	if (c == NULL)
+		s->chunks = n;
+	else
+		c->next = n;
+	s->chunk = n;
+	return n->data;
+}
+
+/* Forget the queue's strings; keep the first chunk for the next batch. */
+static void
+store_arena_reset(struct store *s)
+{
+	struct store_chunk	*c, *next;
+
+	if (s->chunks == NULL)
+		return;
+	for (c = s->chunks->next; c != NULL; c = next) {
+		next = c->next;
+		free(c);
+	}
+	s->chunks->next = NULL;
+	s->chunks->used = 0;
+	s->chunk = s->chunks;
+}
+
+static void
+store_arena_free(struct store *s)
+{
+	store_arena_reset(s);
+	free(s->chunks);
+	s->chunks = s->chunk = NULL;
+}
+
+/* Copy len bytes and a NUL; NULL stays NULL. */
+static const char *
+store_copy(struct store *s, const char *p, size_t len)
+{
+	char	*q;
+
+	if (p == NULL)
+		return NULL;
+	q = store_alloc(s, len + 1);
+	memcpy(q, p, len);
+	q[len] = '\0';
+	return q;
+}
+
+static const char *
+store_strdup(struct store *s, const char *p)
+{
+	return p == NULL ? NULL : store_copy(s, p, strlen(p));
+}
+
+/* An optional field of a decoded message: "" means absent. */
+static const char *
+store_optional(struct store *s, const char *p)
+{
+	return p == NULL || *p == '\0' ? NULL : store_strdup(s, p);
+}
+
+static struct store_row *
+store_push(struct store *s, enum store_row_type type, const char *feed)
+{
+	struct store_row	*r;
+
+	if (s->nrows == s->rowsalloc) {
+		s->rowsalloc = s->rowsalloc == 0 ? 256 : s->rowsalloc * 2;
+		s->rows = store_xrealloc(s->rows, s->rowsalloc, sizeof *s->rows);
+	}
+	r = &s->rows[s->nrows++];
+	memset(r, 0, sizeof *r);
+	r->type = type;
+	r->feed = store_strdup(s, feed);
+	return r;
+}
+
+static void
+store_queue_reset(struct store *s)
+{
+	s->nrows = 0;
+	store_arena_reset(s);
+}
+
+/* Bind a possibly NULL string, or a length-counted one (len != -1). */
+static int
+store_bind_text(sqlite3_stmt *st, int i, const char *p, int len)
+{
+	if (p == NULL)
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_text(st, i, p, len, SQLITE_STATIC);
+}
+
+/*
+ * Step a prepared statement once (binding already done) and make it ready
+ * for the next row.  Returns the step's result code.
+ */
+static int
+store_step(sqlite3_stmt *st)
+{
+	int	rc;
+
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc;
+}
+
+static int
+store_exec(struct store *s, enum store_stmt which)
+{
+	return store_step(s->st[which]) == SQLITE_DONE ? 0 : -1;
+}
+
+/* Note where a stream message moves its feed's position in this flush. */
+static void
+store_track(struct store *s, const char *feed, int64_t epoch, int64_t seq)
+{
+	struct store_feedpos	*p;
+	size_t			 i;
+
+	for (i = 0; i < s->npos; i++) {
+		p = &s->pos[i];
+		if (p->feed == feed || strcmp(p->feed, feed) == 0)
+			goto found;
+	}
+	if (s->npos == s->posalloc) {
+		s->posalloc = s->posalloc == 0 ? 8 : s->posalloc * 2;
+		s->pos = store_xrealloc(s->pos, s->posalloc, sizeof *s->pos);
+	}
+	p = &s->pos[s->npos++];
+	p->feed = feed;
+	p->epoch = epoch;
+	p->last_seq = seq;
+	return;
+
+found:
+	/* The stream order says which epoch is current. */
+	if (epoch != p->epoch) {
+		p->epoch = epoch;
+		p->last_seq = seq;
+	} else if (seq > p->last_seq)
+		p->last_seq = seq;
+}
+
+static int
+store_apply_message(struct store *s, const struct store_row *r, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt			*st = s->st[ST_MESSAGE];
+	const struct proto_attempt	*a;
+	const char			*what;
+
+	sqlite3_bind_text(st, 1, r->feed, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, r->u.msg.epoch);
+	sqlite3_bind_int64(st, 3, r->u.msg.seq);
+	sqlite3_bind_text(st, 4, proto_type_name(r->u.msg.type), -1,
+	    SQLITE_STATIC);
+	store_bind_text(st, 5, r->u.msg.attempt, -1);
+	store_bind_text(st, 6, r->u.msg.kind, -1);
+	sqlite3_bind_int64(st, 7, r->u.msg.ts_ms);
+	sqlite3_bind_int64(st, 8, r->u.msg.recv_ms);
+	sqlite3_bind_text(st, 9, r->u.msg.body, (int)r->u.msg.bodylen,
+	    SQLITE_STATIC);
+	if (store_step(st) != SQLITE_DONE) {
+		what = "message";
+		goto fail;
+	}
+	store_track(s, r->feed, r->u.msg.epoch, r->u.msg.seq);
+
+	/* A replayed message changes nothing, least of all an attempt. */
+	if (sqlite3_changes(s->db) != 1)
+		return 0;
+
+	switch (r->u.msg.type) {
+	case PROTO_ATTEMPT:
+		a = r->u.msg.facts;
+		st = s->st[ST_ATTEMPT];
+		sqlite3_bind_text(st, 1, r->feed, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, a->attempt, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, a->candidate, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, a->name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, a->exam, -1, SQLITE_STATIC);
+		store_bind_text(st, 6, *a->form ? a->form : NULL, -1);
+		store_bind_text(st, 7, *a->center ? a->center : NULL, -1);
+		sqlite3_bind_text(st, 8, proto_modality_name(a->modality), -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_text(st, 9, proto_state_name(a->state), -1,
+		    SQLITE_STATIC);
+		store_bind_text(st, 10, *a->ip ? a->ip : NULL, -1);
+		store_bind_text(st, 11, *a->device ? a->device : NULL, -1);
+		sqlite3_bind_int64(st, 12, r->u.msg.seq);
+		sqlite3_bind_int64(st, 13, r->u.msg.ts_ms);
+		if (store_step(st) != SQLITE_DONE) {
+			what = "attempt";
+			goto fail;
+		}
+		break;
+	case PROTO_STATE:
+		st = s->st[ST_STATE];
+		sqlite3_bind_text(st, 1, r->feed, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, r->u.msg.attempt, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, proto_state_name(r->u.msg.state), -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, r->u.msg.seq);
+		sqlite3_bind_int64(st, 5, r->u.msg.ts_ms);
+		if (store_step(st) != SQLITE_DONE) {
+			what = "attempt state from message";
+			goto fail;
+		}
+		break;
+	default:
+		break;
+	}
+	return 0;
+
+fail:
+	snprintf(err, errlen, "store: cannot insert %s feed=%s epoch=%lld "
+	    "seq=%lld: %s", what, r->feed, (long long)r->u.msg.epoch,
+	    (long long)r->u.msg.seq, sqlite3_errmsg(s->db));
+	return -1;
+}
+
+static int
+store_apply_row(struct store *s, const struct store_row *r, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt			*st;
+	const struct store_flag		*f;
+
+	switch (r->type) {
+	case STORE_ROW_MESSAGE:
+		return store_apply_message(s, r, err, errlen);
+	case STORE_ROW_REJECT:
+		st = s->st[ST_REJECT];
+		store_bind_text(st, 1, r->feed, -1);
+		sqlite3_bind_int64(st, 2, r->u.reject.recv_ms);
+		store_bind_text(st, 3, r->u.reject.reason, -1);
+		sqlite3_bind_text(st, 4, r->u.reject.raw,
+		    (int)r->u.reject.rawlen, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 5, (sqlite3_int64)r->u.reject.origlen);
+		if (store_step(st) == SQLITE_DONE)
+			return 0;
+		snprintf(err, errlen, "store: cannot insert reject feed=%s: %s",
+		    r->feed != NULL ? r->feed : "(none)", sqlite3_errmsg(s->db));
+		return -1;
+	case STORE_ROW_GAP:
+		st = s->st[ST_GAP];
+		sqlite3_bind_text(st, 1, r->feed, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, r->u.gap.epoch);
+		sqlite3_bind_int64(st, 3, r->u.gap.from_seq);
+		sqlite3_bind_int64(st, 4, r->u.gap.to_seq);
+		store_bind_text(st, 5, r->u.gap.why, -1);
+		sqlite3_bind_int64(st, 6, r->u.gap.recv_ms);
+		if (store_step(st) == SQLITE_DONE)
+			return 0;
+		snprintf(err, errlen, "store: cannot insert gap feed=%s "
+		    "seq=%lld-%lld: %s", r->feed, (long long)r->u.gap.from_seq,
+		    (long long)r->u.gap.to_seq, sqlite3_errmsg(s->db));
+		return -1;
+	case STORE_ROW_FLAG:
+		f = &r->u.flag;
+		st = s->st[ST_FLAG];
+		sqlite3_bind_int64(st, 1, f->id);
+		store_bind_text(st, 2, f->feed, -1);
+		store_bind_text(st, 3, f->attempt, -1);
+		store_bind_text(st, 4, f->rule, -1);
+		sqlite3_bind_text(st, 5, store_severity_name(f->severity), -1,
+		    SQLITE_STATIC);
+		store_bind_text(st, 6, f->message, -1);
+		sqlite3_bind_int64(st, 7, f->first_ms);
+		sqlite3_bind_int64(st, 8, f->last_ms);
+		sqlite3_bind_int64(st, 9, f->count);
+		sqlite3_bind_int64(st, 10, f->first_seq);
+		sqlite3_bind_int64(st, 11, f->last_seq);
+		sqlite3_bind_text(st, 12, store_flag_state_name(f->state), -1,
+		    SQLITE_STATIC);
+		if (store_step(st) == SQLITE_DONE)
+			return 0;
+		snprintf(err, errlen, "store: cannot save flag id=%lld rule=%s "
+		    "attempt=%s: %s", (long long)f->id,
+		    f->rule != NULL ? f->rule : "(none)",
+		    f->attempt != NULL ? f->attempt : "(none)",
+		    sqlite3_errmsg(s->db));
+		return -1;
+	case STORE_ROW_ACK:
+		st = s->st[ST_ACK];
+		sqlite3_bind_text(st, 1, r->feed, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, r->u.ack.id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, r->u.ack.ack_ms);
+		sqlite3_bind_int(st, 4, r->u.ack.ok != 0);
+		store_bind_text(st, 5, r->u.ack.error, -1);
+		if (store_step(st) == SQLITE_DONE)
+			return 0;
+		snprintf(err, errlen, "store: cannot record acknowledgement of "
+		    "command feed=%s id=%s: %s", r->feed, r->u.ack.id,
+		    sqlite3_errmsg(s->db));
+		return -1;
+	}
+	snprintf(err, errlen, "store: queued row of unknown type %d", r->type);
+	return -1;
+}
+
+/* Write the positions the queued messages moved, in the same transaction. */
+static int
+store_apply_positions(struct store *s, char *err, size_t errlen)
+{
+	sqlite3_stmt	*st = s->st[ST_FEED];
+	int64_t		 now = store_now_ms();
+	size_t		 i;
+
+	for (i = 0; i < s->npos; i++) {
+		sqlite3_bind_text(st, 1, s->pos[i].feed, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, s->pos[i].epoch);
+		sqlite3_bind_int64(st, 3, s->pos[i].last_seq);
+		sqlite3_bind_int64(st, 4, now);
+		if (store_step(st) != SQLITE_DONE) {
+			snprintf(err, errlen, "store: cannot save position of "
+			    "feed=%s epoch=%lld seq=%lld: %s", s->pos[i].feed,
+			    (long long)s->pos[i].epoch,
+			    (long long)s->pos[i].last_seq,
+			    sqlite3_errmsg(s->db));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+store_set_synchronous(struct store *s, const char *level, char *err,
+    size_t errlen)
+{
+	char	sql[64];
+
+	snprintf(sql, sizeof sql, "PRAGMA synchronous = %s", level);
+	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK)
+		return 0;
+	if (err != NULL)
+		snprintf(err, errlen, "store: cannot set synchronous=%s on %s: "
+		    "%s", level, s->path, sqlite3_errmsg(s->db));
+	return -1;
+}
+
+/*
+ * The one commit path: the queue, the feed positions, then extra (if any),
+ * in one IMMEDIATE transaction; durable (synchronous=FULL) when asked.  The
+ * queue is emptied only after COMMIT succeeds.
+ */
+static int
+store_commit(struct store *s, int durable, store_extra_fn extra, void *arg,
+    char *err, size_t errlen)
+{
+	size_t	i;
+	int	rc = -1;
+
+	if (durable && store_set_synchronous(s, "FULL", err, errlen) == -1)
+		return -1;
+
+	if (store_exec(s, ST_BEGIN) == -1) {
+		snprintf(err, errlen, "store: cannot begin a transaction on %s: "
+		    "%s", s->path, sqlite3_errmsg(s->db));
+		goto out;
+	}
+	s->npos = 0;
+	for (i = 0; i < s->nrows; i++) {
+		if (store_apply_row(s, &s->rows[i], err, errlen) == -1)
+			goto rollback;
+	}
+	if (store_apply_positions(s, err, errlen) == -1)
+		goto rollback;
+	if (extra != NULL && extra(s, arg, err, errlen) == -1)
+		goto rollback;
+	if (store_exec(s, ST_COMMIT) == -1) {
+		snprintf(err, errlen, "store: cannot commit %zu rows to %s: %s",
+		    s->nrows, s->path, sqlite3_errmsg(s->db));
+		goto rollback;
+	}
+	store_queue_reset(s);
+	rc = 0;
+	goto out;
+
+rollback:
+	/* The sentence is already in err; ROLLBACK would replace errmsg. */
+	store_exec(s, ST_ROLLBACK);
+out:
+	/*
+	 * Back to batch speed.  Should this fail, what was committed stays
+	 * committed and later commits are merely more durable, so it is
+	 * not reported as the failure of this one.
+	 */
+	if (durable)
+		store_set_synchronous(s, "NORMAL", NULL, 0);
+	return rc;
+}
+
+static void
+store_finalize(struct store *s)
+{
+	int	i;
+
+	for (i = 0; i < ST_COUNT; i++) {
+		sqlite3_finalize(s->st[i]);
+		s->st[i] = NULL;
+	}
+}
+
+static void
+store_free(struct store *s)
+{
+	store_finalize(s);
+	sqlite3_close_v2(s->db);
+	store_arena_free(s);
+	free(s->rows);
+	free(s->pos);
+	free(s->path);
+	free(s);
+}
+
+/* One PRAGMA that must answer with the given text. */
+static int
+store_pragma_expect(struct store *s, const char *sql, const char *want,
+    char *err, size_t errlen)
+{
+	sqlite3_stmt	*st;
+	const char	*got;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "store: cannot run \"%s\" on %s: %s", sql,
+		    s->path, sqlite3_errmsg(s->db));
+		return -1;
+	}
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		snprintf(err, errlen, "store: cannot run \"%s\" on %s: %s", sql,
+		    s->path, sqlite3_errmsg(s->db));
+		sqlite3_finalize(st);
+		return -1;
+	}
+	got = (const char *)sqlite3_column_text(st, 0);
+	if (got == NULL || strcmp(got, want) != 0) {
+		snprintf(err, errlen, "store: %s: \"%s\" gave \"%s\", not "
+		    "\"%s\"; invigil needs a database on a local file system "
+		    "that supports WAL", s->path, sql, got ? got : "", want);
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int
+store_open(struct store **sp, const char *path, char *err, size_t errlen)
+{
+	struct store	*s;
+	sqlite3_stmt	*st;
+	size_t		 len;
+	int		 i, rc;
+
+	*sp = NULL;
+	s = store_xrealloc(NULL, 1, sizeof *s);
+	memset(s, 0, sizeof *s);
+	len = strlen(path);
+	s->path = store_xrealloc(NULL, len + 1, 1);
+	memcpy(s->path, path, len + 1);
+
+	rc = sqlite3_open_v2(path, &s->db,
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "store: cannot open %s: %s (does its "
+		    "directory exist, and may invigil write there?)", path,
+		    s->db != NULL ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	/* SQLite quietly falls back to read-only; the writer cannot. */
+	if (sqlite3_db_readonly(s->db, "main") == 1) {
+		snprintf(err, errlen, "store: %s is read-only; the console "
+		    "records everything and needs to write to it", path);
+		goto fail;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, 5000);
+
+	/* Look before touching: WAL would rewrite a stranger's header. */
+	if (store_schema_check(s->db, path, err, errlen) == -1)
+		goto fail;
+	if (store_pragma_expect(s, "PRAGMA journal_mode = WAL", "wal", err,
+	    errlen) == -1)
+		goto fail;
+	/*
+	 * Batches commit at NORMAL: in WAL mode a crash may lose the last
+	 * batches but never corrupts, and the feed replays what was lost
+	 * since the position is committed with them.  A 32 MiB page cache
+	 * keeps the message indexes' hot pages in memory, and checkpointing
+	 * every 10000 pages (40 MiB of WAL) rather than 1000 copies a page
+	 * rewritten by many batches once; together they about double the
+	 * ingest rate.
+	 */
+	if (sqlite3_exec(s->db, "PRAGMA synchronous = NORMAL; "
+	    "PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768; "
+	    "PRAGMA wal_autocheckpoint = 10000", NULL, NULL, NULL) !=
+	    SQLITE_OK) {
+		snprintf(err, errlen, "store: cannot set up %s: %s", path,
+		    sqlite3_errmsg(s->db));
+		goto fail;
+	}
+	if (store_schema_migrate(s->db, path, err, errlen) == -1)
+		goto fail;
+
+	for (i = 0; i < ST_COUNT; i++) {
+		if (sqlite3_prepare_v3(s->db, stmt_sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &s->st[i], NULL) != SQLITE_OK) {
+			snprintf(err, errlen, "store: cannot prepare statement "
+			    "%d for %s: %s", i, path, sqlite3_errmsg(s->db));
+			goto fail;
+		}
+	}
+
+	if (sqlite3_prepare_v2(s->db, "SELECT coalesce(max(id), 0) + 1 "
+	    "FROM flags", -1, &st, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "store: cannot read flags of %s: %s",
+		    path, sqlite3_errmsg(s->db));
+		goto fail;
+	}
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		snprintf(err, errlen, "store: cannot read flags of %s: %s",
+		    path, sqlite3_errmsg(s->db));
+		sqlite3_finalize(st);
+		goto fail;
+	}
+	s->next_flag_id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+
+	*sp = s;
+	return 0;
+
+fail:
+	store_free(s);
+	return -1;
+}
+
+int
+store_close(struct store *s, char *err, size_t errlen)
+{
+	size_t	lost = s != NULL ? s->nrows : 0, n;
+	int	rc = 0;
+
+	if (s == NULL)
+		return 0;
+	if (lost != 0 && store_commit(s, 0, NULL, NULL, err, errlen) == -1) {
+		/* After the cause, say what closing anyway costs. */
+		n = strlen(err);
+		if (n + 1 < errlen)
+			snprintf(err + n, errlen - n, "; %zu queued rows were "
+			    "not saved", lost);
+		rc = -1;
+	}
+	store_free(s);
+	return rc;
+}
+
+/*
+ * Reads committed rows only: what is still queued does not count, so the
+ * answer is what a resume after a crash would find.
+ */
+int
+store_feed_position(struct store *s, const char *feed, int64_t *epoch,
+    int64_t *last_seq, char *err, size_t errlen)
+{
+	sqlite3_stmt	*st = s->st[ST_POSITION];
+	int		 rc;
+
+	*epoch = *last_seq = 0;
+	sqlite3_bind_text(st, 1, feed, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*epoch = sqlite3_column_int64(st, 0);
+		*last_seq = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	snprintf(err, errlen, "store: cannot read position of feed=%s: %s",
+	    feed, sqlite3_errmsg(s->db));
+	return -1;
+}
+
+int
+store_add_message(struct store *s, const char *feed, int64_t epoch,
+    const struct proto_msg *m, const char *raw, size_t rawlen,
+    int64_t recv_ms, char *err, size_t errlen)
+{
+	struct store_row	*r;
+	struct proto_attempt	*facts;
+	const char		*attempt;
+
+	if (feed == NULL || *feed == '\0') {
+		snprintf(err, errlen, "store: message seq=%lld has no feed",
+		    (long long)m->seq);
+		return -1;
+	}
+	if (!proto_type_is_stream(m->type)) {
+		snprintf(err, errlen, "store: a %s message from feed=%s is not "
+		    "a stream message and is not stored as one",
+		    proto_type_name(m->type), feed);
+		return -1;
+	}
+	if (m->seq < 1) {
+		snprintf(err, errlen, "store: message from feed=%s has seq=%lld; "
+		    "stream messages start at 1", feed, (long long)m->seq);
+		return -1;
+	}
+	if (raw == NULL)
+		rawlen = 0;
+	if (rawlen > INT_MAX) {
+		snprintf(err, errlen, "store: message feed=%s seq=%lld is %zu "
+		    "bytes, too long to store", feed, (long long)m->seq, rawlen);
+		return -1;
+	}
+
+	switch (m->type) {
+	case PROTO_ATTEMPT:
+		attempt = m->u.attempt.attempt;
+		break;
+	case PROTO_EVENT:
+		attempt = m->u.event.attempt;
+		break;
+	case PROTO_ANSWER:
+		attempt = m->u.answer.attempt;
+		break;
+	case PROTO_STATE:
+		attempt = m->u.state.attempt;
+		break;
+	default:
+		attempt = NULL;
+		break;
+	}
+
+	r = store_push(s, STORE_ROW_MESSAGE, feed);
+	r->u.msg.type = m->type;
+	r->u.msg.epoch = epoch;
+	r->u.msg.seq = m->seq;
+	r->u.msg.ts_ms = m->ts_ms;
+	r->u.msg.recv_ms = recv_ms;
+	r->u.msg.attempt = store_strdup(s, attempt);
+	if (m->type == PROTO_EVENT)
+		r->u.msg.kind = proto_event_kind_name(m->u.event.kind);
+	r->u.msg.body = store_copy(s, raw != NULL ? raw : "", rawlen);
+	r->u.msg.bodylen = rawlen;
+	if (m->type == PROTO_ATTEMPT) {
+		facts = store_alloc(s, sizeof *facts);
+		memcpy(facts, &m->u.attempt, sizeof *facts);
+		r->u.msg.facts = facts;
+	} else if (m->type == PROTO_STATE)
+		r->u.msg.state = m->u.state.state;
+	return 0;
+}
+
+int
+store_add_reject(struct store *s, const char *feed, const char *raw,
+    size_t rawlen, const char *reason, int64_t recv_ms, char *err,
+    size_t errlen)
+{
+	struct store_row	*r;
+	size_t			 keep;
+
+	(void)err;
+	(void)errlen;
+	if (raw == NULL)
+		rawlen = 0;
+	keep = rawlen > STORE_REJECT_MAX ? STORE_REJECT_MAX : rawlen;
+
+	r = store_push(s, STORE_ROW_REJECT, feed);
+	r->u.reject.raw = store_copy(s, raw != NULL ? raw : "", keep);
+	r->u.reject.rawlen = keep;
+	r->u.reject.origlen = rawlen;
+	r->u.reject.reason = store_strdup(s, reason);
+	r->u.reject.recv_ms = recv_ms;
+	return 0;
+}
+
+int
+store_add_gap(struct store *s, const char *feed, int64_t epoch,
+    int64_t from_seq, int64_t to_seq, const char *why, int64_t recv_ms,
+    char *err, size_t errlen)
+{
+	struct store_row	*r;
+
+	if (feed == NULL || *feed == '\0') {
+		snprintf(err, errlen, "store: gap seq=%lld-%lld has no feed",
+		    (long long)from_seq, (long long)to_seq);
+		return -1;
+	}
+	r = store_push(s, STORE_ROW_GAP, feed);
+	r->u.gap.epoch = epoch;
+	r->u.gap.from_seq = from_seq;
+	r->u.gap.to_seq = to_seq;
+	r->u.gap.why = store_strdup(s, why);
+	r->u.gap.recv_ms = recv_ms;
+	return 0;
+}
+
+int64_t
+store_flag_next_id(struct store *s)
+{
+	return s->next_flag_id++;
+}
+
+int
+store_put_flag(struct store *s, const struct store_flag *f, char *err,
+    size_t errlen)
+{
+	struct store_row	*r;
+
+	if (f->id < 1 || f->rule == NULL) {
+		snprintf(err, errlen, "store: flag id=%lld rule=%s: a flag needs "
+		    "an id from store_flag_next_id() and a rule",
+		    (long long)f->id, f->rule != NULL ? f->rule : "(none)");
+		return -1;
+	}
+	if ((unsigned)f->severity > STORE_SEV_CRITICAL ||
+	    (unsigned)f->state > STORE_FLAG_CONFIRMED) {
+		snprintf(err, errlen, "store: flag id=%lld rule=%s has severity "
+		    "%d and state %d; out of range", (long long)f->id, f->rule,
+		    (int)f->severity, (int)f->state);
+		return -1;
+	}
+	r = store_push(s, STORE_ROW_FLAG, NULL);
+	r->u.flag = *f;
+	r->u.flag.feed = store_strdup(s, f->feed);
+	r->u.flag.attempt = store_strdup(s, f->attempt);
+	r->u.flag.rule = store_strdup(s, f->rule);
+	r->u.flag.message = store_strdup(s, f->message);
+	return 0;
+}
+
+size_t
+store_pending(struct store *s)
+{
+	return s->nrows;
+}
+
+int
+store_flush(struct store *s, char *err, size_t errlen)
+{
+	if (s->nrows == 0)
+		return 0;
+	return store_commit(s, 0, NULL, NULL, err, errlen);
+}
+
+struct store_journal_arg {
+	const struct store_journal_entry *e;
+	int64_t			 seq;
+};
+
+static int
+store_journal_insert(struct store *s, void *arg, char *err, size_t errlen)
+{
+	struct store_journal_arg		*ja = arg;
+	const struct store_journal_entry	*e = ja->e;
+	sqlite3_stmt				*st = s->st[ST_JOURNAL];
+
+	sqlite3_bind_int64(st, 1, store_now_ms());
+	store_bind_text(st, 2, e->actor, -1);
+	store_bind_text(st, 3, e->role, -1);
+	store_bind_text(st, 4, e->kind, -1);
+	store_bind_text(st, 5, e->feed, -1);
+	store_bind_text(st, 6, e->attempt, -1);
+	if (e->flag_id != 0)
+		sqlite3_bind_int64(st, 7, e->flag_id);
+	store_bind_text(st, 8, e->reason, -1);
+	store_bind_text(st, 9, e->body, -1);
+	if (store_step(st) != SQLITE_DONE) {
+		snprintf(err, errlen, "store: cannot append %s by %s to the "
+		    "journal: %s", e->kind, e->actor != NULL ? e->actor :
+		    "(nobody)", sqlite3_errmsg(s->db));
+		return -1;
+	}
+	ja->seq = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+int
+store_journal_append(struct store *s, const struct store_journal_entry *e,
+    int64_t *seq, char *err, size_t errlen)
+{
+	struct store_journal_arg	ja = { e, 0 };
+
+	if (e->kind == NULL || *e->kind == '\0') {
+		snprintf(err, errlen, "store: a journal entry needs a kind");
+		return -1;
+	}
+	if (store_commit(s, 1, store_journal_insert, &ja, err, errlen) == -1)
+		return -1;
+	if (seq != NULL)
+		*seq = ja.seq;
+	return 0;
+}
+
+struct store_command_arg {
+	const struct store_command	*c;
+};
+
+static int
+store_command_insert(struct store *s, void *arg, char *err, size_t errlen)
+{
+	const struct store_command	*c = ((struct store_command_arg *)arg)->c;
+	sqlite3_stmt			*st = s->st[ST_COMMAND];
+
+	sqlite3_bind_text(st, 1, c->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, c->feed, -1, SQLITE_STATIC);
+	store_bind_text(st, 3, c->attempt, -1);
+	store_bind_text(st, 4, c->action, -1);
+	store_bind_text(st, 5, c->text, -1);
+	store_bind_text(st, 6, c->actor, -1);
+	sqlite3_bind_int64(st, 7, c->sent_ms);
+	if (store_step(st) == SQLITE_DONE)
+		return 0;
+	snprintf(err, errlen, "store: cannot record command feed=%s id=%s: %s",
+	    c->feed, c->id, sqlite3_errmsg(s->db));
+	return -1;
+}
+
+int
+store_command_sent(struct store *s, const struct store_command *c, char *err,
+    size_t errlen)
+{
+	struct store_command_arg	ca = { c };
+
+	if (c->id == NULL || c->feed == NULL) {
+		snprintf(err, errlen, "store: a command needs an id and a feed");
+		return -1;
+	}
+	return store_commit(s, 1, store_command_insert, &ca, err, errlen);
+}
+
+int
+store_command_acked(struct store *s, const char *feed, const char *id, int ok,
+    const char *error, int64_t ack_ms, char *err, size_t errlen)
+{
+	struct store_row	*r;
+
+	if (feed == NULL || id == NULL) {
+		snprintf(err, errlen, "store: an acknowledgement needs a feed "
+		    "and a command id");
+		return -1;
+	}
+	r = store_push(s, STORE_ROW_ACK, feed);
+	r->u.ack.id = store_strdup(s, id);
+	r->u.ack.ok = ok;
+	r->u.ack.error = store_optional(s, error);
+	r->u.ack.ack_ms = ack_ms;
+	return 0;
+}
+
+struct sqlite3 *
+store_db(struct store *s)
+{
+	return s->db;
+}
+
+const char *
+store_severity_name(enum store_severity v)
+{
+	static const char *const names[] = {
+		"info", "low", "medium", "high", "critical"
+	};
+
+	if ((unsigned)v >= sizeof names / sizeof names[0])
+		return "?";
+	return names[v];
+}
+
+const char *
+store_flag_state_name(enum store_flag_state v)
+{
+	static const char *const names[] = {
+		"open", "dismissed", "confirmed"
+	};
+
+	if ((unsigned)v >= sizeof names / sizeof names[0])
+		return "?";
+	return names[v];
+}

@@ -1,0 +1,356 @@
+/*
+ * check_console.c - unit tests of the console's model: what app_receive()
+ * does with welcome, stream messages, duplicates, holes and garbage; flags
+ * raised once per rule and attempt and re-armed after a decision; decisions
+ * that need a reason, a flag or a connected feed; feed URL parsing.  The
+ * store is a real SQLite file in a temporary directory.
+ */
+#include <check.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "console/console.h"
+
+static char		 dir[64];
+static char		 dbpath[128];
+static struct app	 app;
+static struct console_feed *cf;
+
+static void
+setup(void)
+{
+	char	err[512];
+
+	snprintf(dir, sizeof dir, "/tmp/check_console.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(dbpath, sizeof dbpath, "%s/c.db", dir);
+	memset(&app, 0, sizeof app);
+	ck_assert_int_eq(store_open(&app.store, dbpath, err, sizeof err), 0);
+	app.opt.proctor = "unit";
+	app.opt.db = dbpath;
+	app.nfeeds = 1;
+	cf = &app.feeds[0];
+	cf->app = &app;
+	cf->index = 0;
+	snprintf(cf->url, sizeof cf->url, "ws://127.0.0.1:1/");
+}
+
+static void
+teardown(void)
+{
+	char	cmd[128];
+
+	app_free(&app);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* Encode m and hand it to the console as if it came off the wire. */
+static void
+deliver(struct proto_msg *m)
+{
+	char	 err[256], *json;
+	size_t	 len;
+
+	if (m->ts_ms == 0)
+		m->ts_ms = 1795400000000LL + m->seq * 1000;
+	json = proto_encode(m, &len, err, sizeof err);
+	ck_assert_msg(json != NULL, "encode: %s", err);
+	app_receive(cf, json, len);
+	free(json);
+}
+
+static void
+deliver_welcome(int64_t epoch)
+{
+	struct proto_msg	m;
+
+	memset(&m, 0, sizeof m);
+	m.type = PROTO_WELCOME;
+	snprintf(m.u.welcome.feed, sizeof m.u.welcome.feed, "unit-feed");
+	snprintf(m.u.welcome.name, sizeof m.u.welcome.name, "Unit feed");
+	m.u.welcome.epoch = epoch;
+	m.u.welcome.first_seq = 1;
+	deliver(&m);
+}
+
+static void
+deliver_attempt(int64_t seq, const char *id)
+{
+	struct proto_msg	m;
+
+	memset(&m, 0, sizeof m);
+	m.type = PROTO_ATTEMPT;
+	m.seq = seq;
+	snprintf(m.u.attempt.attempt, sizeof m.u.attempt.attempt, "%s", id);
+	snprintf(m.u.attempt.candidate, sizeof m.u.attempt.candidate, "C-%s", id);
+	snprintf(m.u.attempt.name, sizeof m.u.attempt.name, "\x1b[31mEve\xe2\x80\xae");
+	snprintf(m.u.attempt.exam, sizeof m.u.attempt.exam, "EX");
+	m.u.attempt.modality = PROTO_MODALITY_REMOTE;
+	m.u.attempt.state = PROTO_STATE_IN_PROGRESS;
+	deliver(&m);
+}
+
+static void
+deliver_event(int64_t seq, const char *id, enum proto_event_kind kind)
+{
+	struct proto_msg	m;
+	char			data[] = "{\"n\":1}";
+
+	memset(&m, 0, sizeof m);
+	m.type = PROTO_EVENT;
+	m.seq = seq;
+	snprintf(m.u.event.attempt, sizeof m.u.event.attempt, "%s", id);
+	m.u.event.kind = kind;
+	m.u.event.data = data;
+	m.u.event.data_len = strlen(data);
+	deliver(&m);
+}
+
+static int64_t
+query_int(const char *sql)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*st;
+	int64_t		 v = -1;
+	char		 err[256];
+
+	ck_assert_int_eq(store_flush(app.store, err, sizeof err), 0);
+	ck_assert_int_eq(sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY,
+	    NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+static struct attempt *
+find_attempt(const char *id)
+{
+	size_t	i;
+
+	for (i = 0; i < app.nattempts; i++) {
+		if (strcmp(app.attempts[i]->id, id) == 0)
+			return app.attempts[i];
+	}
+	return NULL;
+}
+
+START_TEST(test_stream_stored_once)
+{
+	deliver_welcome(7);
+	ck_assert_int_eq(cf->state, CONN_LIVE);
+	ck_assert_str_eq(cf->id, "unit-feed");
+	deliver_attempt(1, "A1");
+	deliver_event(2, "A1", PROTO_EV_GAZE_AWAY);
+	deliver_event(2, "A1", PROTO_EV_GAZE_AWAY);	/* duplicate */
+	deliver_event(1, "A1", PROTO_EV_GAZE_AWAY);	/* older: duplicate */
+	deliver_event(3, "A1", PROTO_EV_FOCUS_LOST);
+	ck_assert_uint_eq(cf->messages, 3);
+	ck_assert_int_eq(cf->last_seq, 3);
+	ck_assert_int_eq(query_int("select count(*) from messages"), 3);
+	ck_assert_int_eq(query_int("select last_seq from feeds where "
+	    "feed='unit-feed' and epoch=7"), 3);
+	ck_assert_ptr_nonnull(find_attempt("A1"));
+	ck_assert_uint_eq(find_attempt("A1")->events, 2);
+	ck_assert_int_eq(find_attempt("A1")->last_kind, PROTO_EV_FOCUS_LOST);
+	/* The raw text is kept: ESC as the feed escaped it in JSON, and
+	 * decoded, unsanitised, in the attempts table. */
+	ck_assert_int_eq(query_int("select instr(lower(body), '\\u001b[31meve') > 0 "
+	    "from messages where seq=1"), 1);
+	ck_assert_int_eq(query_int("select instr(name, char(27)) = 1 from "
+	    "attempts where attempt='A1'"), 1);
+	ck_assert_int_eq(query_int("select instr(name, char(8238)) > 0 from "
+	    "attempts where attempt='A1'"), 1);
+}
+END_TEST
+
+START_TEST(test_hole_recorded_as_gap)
+{
+	deliver_welcome(7);
+	deliver_attempt(1, "A1");
+	deliver_event(5, "A1", PROTO_EV_IDLE);
+	ck_assert_uint_eq(cf->gaps, 1);
+	ck_assert_int_eq(query_int("select from_seq * 100 + to_seq from gaps"),
+	    204);
+	ck_assert_int_eq(query_int("select count(*) from messages"), 2);
+}
+END_TEST
+
+START_TEST(test_garbage_rejected_stream_goes_on)
+{
+	const char	bad[] = "{\"t\":\"event\",\"seq\":2,\"ts\":\"2026-11-23T"
+	    "00:00:00.000Z\",\"attempt\":\"A1\",\"kind\":\"focus_lsot\"}";
+	const char	early[] = "{\"t\":\"state\",\"seq\":1,\"ts\":\"2026-11-23T"
+	    "00:00:00.000Z\",\"attempt\":\"A1\",\"state\":\"paused\"}";
+
+	app_receive(cf, early, strlen(early));		/* before welcome */
+	deliver_welcome(7);
+	deliver_attempt(1, "A1");
+	app_receive(cf, bad, strlen(bad));
+	app_receive(cf, "not json", 8);
+	deliver_event(2, "A1", PROTO_EV_IDLE);
+	ck_assert_uint_eq(cf->rejects, 3);
+	ck_assert_int_eq(query_int("select count(*) from rejects"), 3);
+	ck_assert_int_eq(query_int("select count(*) from rejects where "
+	    "reason like '%kind%'"), 1);
+	ck_assert_int_eq(query_int("select count(*) from messages"), 2);
+}
+END_TEST
+
+START_TEST(test_flag_once_per_rule_and_rearmed)
+{
+	struct attempt	*a;
+	char		 err[256];
+
+	deliver_welcome(7);
+	deliver_attempt(1, "A1");
+	deliver_attempt(2, "A2");
+	deliver_event(3, "A1", PROTO_EV_FACES_MULTIPLE);
+	deliver_event(4, "A1", PROTO_EV_FACES_MULTIPLE);
+	deliver_event(5, "A1", PROTO_EV_GAZE_AWAY);	/* raises nothing */
+	deliver_event(6, "A1", PROTO_EV_IDENTITY_MISMATCH);
+	a = find_attempt("A1");
+	ck_assert_int_eq(a->open_flags, 2);
+	ck_assert_int_eq(a->top_severity, STORE_SEV_CRITICAL);
+	ck_assert_uint_eq(app.open_flags, 2);
+	ck_assert_int_eq(query_int("select count from flags where "
+	    "rule='faces_multiple'"), 2);
+
+	/* Most urgent first. */
+	app_sort(&app);
+	ck_assert_str_eq(app.attempts[0]->id, "A1");
+
+	/* A decision needs a reason; dismiss takes the most severe flag. */
+	ck_assert_int_eq(app_decide(&app, a, "dismiss", "", err, sizeof err),
+	    -1);
+	ck_assert_ptr_nonnull(strstr(err, "reason"));
+	ck_assert_int_eq(app_decide(&app, a, "dismiss", "twin in frame",
+	    err, sizeof err), 0);
+	ck_assert_int_eq(query_int("select count(*) from journal where "
+	    "kind='dismiss' and actor='unit' and attempt='A1' and "
+	    "reason='twin in frame'"), 1);
+	ck_assert_int_eq(query_int("select count(*) from flags where "
+	    "rule='identity_mismatch' and state='dismissed'"), 1);
+	ck_assert_int_eq(a->open_flags, 1);
+	ck_assert_int_eq(app_decide(&app, a, "confirm", "two faces",
+	    err, sizeof err), 0);
+	ck_assert_int_eq(a->open_flags, 0);
+	ck_assert_int_eq(app_decide(&app, a, "confirm", "again",
+	    err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "no open flag"));
+
+	/* Re-armed: the next matching event opens a new flag. */
+	deliver_event(7, "A1", PROTO_EV_FACES_MULTIPLE);
+	ck_assert_int_eq(a->open_flags, 1);
+	ck_assert_int_eq(query_int("select count(*) from flags where "
+	    "rule='faces_multiple'"), 2);
+	ck_assert_int_eq(query_int("select max(seq) from journal"), 2);
+}
+END_TEST
+
+START_TEST(test_command_needs_connected_feed)
+{
+	char	err[256];
+
+	deliver_welcome(7);
+	deliver_attempt(1, "A1");
+	/* No WebSocket here: nothing may be recorded or sent. */
+	ck_assert_int_eq(app_decide(&app, find_attempt("A1"), "pause",
+	    "stepped out", err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "not connected"));
+	ck_assert_int_eq(query_int("select count(*) from journal"), 0);
+	ck_assert_int_eq(query_int("select count(*) from commands"), 0);
+	ck_assert_int_eq(app_decide(&app, find_attempt("A1"), "note",
+	    "seen on camera", err, sizeof err), 0);
+	ck_assert_int_eq(app_decide(&app, find_attempt("A1"), "vanish",
+	    "x", err, sizeof err), -1);
+}
+END_TEST
+
+START_TEST(test_resume_position_from_store)
+{
+	char	err[256];
+
+	deliver_welcome(7);
+	deliver_attempt(1, "A1");
+	deliver_event(2, "A1", PROTO_EV_IDLE);
+	ck_assert_int_eq(store_flush(app.store, err, sizeof err), 0);
+	/* A new console process on the same database. */
+	memset(cf->id, 0, sizeof cf->id);
+	cf->last_seq = 0;
+	cf->welcomed = 0;
+	deliver_welcome(7);
+	ck_assert_int_eq(cf->last_seq, 2);
+	deliver_event(2, "A1", PROTO_EV_IDLE);		/* replayed: no-op */
+	ck_assert_int_eq(query_int("select count(*) from messages"), 2);
+	/* Same feed, new epoch: seq starts again. */
+	deliver_welcome(8);
+	ck_assert_int_eq(cf->last_seq, 0);
+	deliver_event(1, "A1", PROTO_EV_IDLE);
+	ck_assert_int_eq(query_int("select count(*) from messages"), 3);
+}
+END_TEST
+
+START_TEST(test_parse_url)
+{
+	struct console_feed	f;
+	char			err[256];
+
+	memset(&f, 0, sizeof f);
+	ck_assert_int_eq(client_parse_url(&f, "ws://exam.example:7450/live",
+	    err, sizeof err), 0);
+	ck_assert_str_eq(f.host, "exam.example");
+	ck_assert_int_eq(f.port, 7450);
+	ck_assert_str_eq(f.path, "/live");
+	ck_assert_int_eq(f.tls, 0);
+	ck_assert_int_eq(client_parse_url(&f, "wss://h", err, sizeof err), 0);
+	ck_assert_int_eq(f.port, 443);
+	ck_assert_str_eq(f.path, "/");
+	ck_assert_int_eq(f.tls, 1);
+	ck_assert_int_eq(client_parse_url(&f, "http://h/", err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "ws://"));
+	ck_assert_int_eq(client_parse_url(&f, "ws://h:99999/", err,
+	    sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "port"));
+	ck_assert_int_eq(client_parse_url(&f, "ws://:80/", err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "host"));
+}
+END_TEST
+
+static Suite *
+console_suite(void)
+{
+	Suite	*s = suite_create("console");
+	TCase	*tc = tcase_create("model");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_stream_stored_once);
+	tcase_add_test(tc, test_hole_recorded_as_gap);
+	tcase_add_test(tc, test_garbage_rejected_stream_goes_on);
+	tcase_add_test(tc, test_flag_once_per_rule_and_rearmed);
+	tcase_add_test(tc, test_command_needs_connected_feed);
+	tcase_add_test(tc, test_resume_position_from_store);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("url");
+	tcase_add_test(tc, test_parse_url);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner	*sr = srunner_create(console_suite());
+	int	 failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}

@@ -1,0 +1,976 @@
+/*
+ * check_store.c - Check suite for store/: schema and migrations, batched
+ * ingest and its atomicity, feed positions, rejects, the append-only
+ * journal, flags and commands.
+ *
+ * Every test works on a real database file in its own mkdtemp directory
+ * and looks at the result through a second, independent SQLite connection,
+ * the way a reader process (invigil review) would.  Messages are built from
+ * the proto structs directly, not through the codec.
+ */
+#ifndef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 700	/* mkdtemp */
+#endif
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <check.h>
+#include <dirent.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "proto/proto.h"
+#include "store/store.h"
+
+static char	tmpdir[64];
+static char	dbpath[128];
+static char	err[1024];
+
+static void
+setup(void)
+{
+	snprintf(tmpdir, sizeof tmpdir, "/tmp/check_store.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	snprintf(dbpath, sizeof dbpath, "%s/invigil.db", tmpdir);
+	err[0] = '\0';
+}
+
+static void
+teardown(void)
+{
+	DIR		*d;
+	struct dirent	*de;
+	char		 p[512];
+
+	if ((d = opendir(tmpdir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		snprintf(p, sizeof p, "%s/%s", tmpdir, de->d_name);
+		unlink(p);
+	}
+	closedir(d);
+	rmdir(tmpdir);
+}
+
+static struct store *
+open_store(void)
+{
+	struct store	*s;
+
+	if (store_open(&s, dbpath, err, sizeof err) != 0)
+		ck_abort_msg("store_open: %s", err);
+	return s;
+}
+
+static void
+close_store(struct store *s)
+{
+	if (store_close(s, err, sizeof err) != 0)
+		ck_abort_msg("store_close: %s", err);
+}
+
+/* A second connection, read-only, as another process would have. */
+static sqlite3 *
+reader(void)
+{
+	sqlite3	*db;
+
+	ck_assert_int_eq(sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY,
+	    NULL), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	return db;
+}
+
+static int64_t
+query_int(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt	*st;
+	int64_t		 v;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		ck_abort_msg("%s: %s", sql, sqlite3_errmsg(db));
+	if (sqlite3_step(st) != SQLITE_ROW)
+		ck_abort_msg("%s: no row: %s", sql, sqlite3_errmsg(db));
+	v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* The text of the first column of the first row; "" for NULL. */
+static char *
+query_text(sqlite3 *db, const char *sql, char *out, size_t outsz)
+{
+	sqlite3_stmt	*st;
+	const char	*t;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		ck_abort_msg("%s: %s", sql, sqlite3_errmsg(db));
+	if (sqlite3_step(st) != SQLITE_ROW)
+		ck_abort_msg("%s: no row: %s", sql, sqlite3_errmsg(db));
+	t = (const char *)sqlite3_column_text(st, 0);
+	snprintf(out, outsz, "%s", t != NULL ? t : "");
+	sqlite3_finalize(st);
+	return out;
+}
+
+static struct proto_msg
+event_msg(int64_t seq, const char *attempt, enum proto_event_kind kind)
+{
+	static char		 data[] = "{}";
+	struct proto_msg	 m;
+
+	memset(&m, 0, sizeof m);
+	m.type = PROTO_EVENT;
+	m.seq = seq;
+	m.ts_ms = 1700000000000 + seq;
+	snprintf(m.u.event.attempt, sizeof m.u.event.attempt, "%s", attempt);
+	m.u.event.kind = kind;
+	m.u.event.data = data;
+	m.u.event.data_len = 2;
+	return m;
+}
+
+static struct proto_msg
+attempt_msg(int64_t seq, const char *attempt, enum proto_state state)
+{
+	struct proto_msg	m;
+
+	memset(&m, 0, sizeof m);
+	m.type = PROTO_ATTEMPT;
+	m.seq = seq;
+	m.ts_ms = 1700000000000 + seq;
+	snprintf(m.u.attempt.attempt, sizeof m.u.attempt.attempt, "%s", attempt);
+	snprintf(m.u.attempt.candidate, sizeof m.u.attempt.candidate, "c-%s",
+	    attempt);
+	snprintf(m.u.attempt.name, sizeof m.u.attempt.name, "Ada Lovelace");
+	snprintf(m.u.attempt.exam, sizeof m.u.attempt.exam, "EX-101");
+	snprintf(m.u.attempt.device, sizeof m.u.attempt.device, "dev-1");
+	m.u.attempt.modality = PROTO_MODALITY_REMOTE;
+	m.u.attempt.state = state;
+	return m;
+}
+
+static struct proto_msg
+state_msg(int64_t seq, const char *attempt, enum proto_state state)
+{
+	struct proto_msg	m;
+
+	memset(&m, 0, sizeof m);
+	m.type = PROTO_STATE;
+	m.seq = seq;
+	m.ts_ms = 1700000000000 + seq;
+	snprintf(m.u.state.attempt, sizeof m.u.state.attempt, "%s", attempt);
+	m.u.state.state = state;
+	return m;
+}
+
+/* Queue m with a plausible raw text. */
+static void
+add(struct store *s, const char *feed, int64_t epoch,
+    const struct proto_msg *m)
+{
+	char	raw[256];
+	int	n;
+
+	n = snprintf(raw, sizeof raw, "{\"t\":\"%s\",\"seq\":%lld}",
+	    proto_type_name(m->type), (long long)m->seq);
+	if (store_add_message(s, feed, epoch, m, raw, (size_t)n,
+	    1700000000500 + m->seq, err, sizeof err) != 0)
+		ck_abort_msg("store_add_message: %s", err);
+}
+
+static void
+flush(struct store *s)
+{
+	if (store_flush(s, err, sizeof err) != 0)
+		ck_abort_msg("store_flush: %s", err);
+}
+
+START_TEST(test_open_creates_schema)
+{
+	static const char *const tables[] = {
+		"feeds", "messages", "attempts", "flags", "journal",
+		"commands", "rejects", "gaps"
+	};
+	struct store	*s;
+	sqlite3		*db;
+	char		 sql[128], buf[64];
+	size_t		 i;
+
+	s = open_store();
+	db = reader();
+	ck_assert_str_eq(query_text(db, "PRAGMA journal_mode", buf,
+	    sizeof buf), "wal");
+	ck_assert_int_eq(query_int(db, "PRAGMA user_version"),
+	    STORE_SCHEMA_VERSION);
+	ck_assert_int_eq(query_int(db, "PRAGMA user_version"), 1);
+	for (i = 0; i < sizeof tables / sizeof tables[0]; i++) {
+		snprintf(sql, sizeof sql, "SELECT count(*) FROM sqlite_schema "
+		    "WHERE type = 'table' AND name = '%s'", tables[i]);
+		ck_assert_msg(query_int(db, sql) == 1, "no table %s", tables[i]);
+	}
+	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM sqlite_schema "
+	    "WHERE type = 'trigger' AND tbl_name = 'journal'"), 3);
+	/* Batches run at synchronous=NORMAL (1), foreign keys on. */
+	ck_assert_int_eq(query_int(store_db(s), "PRAGMA synchronous"), 1);
+	ck_assert_int_eq(query_int(store_db(s), "PRAGMA foreign_keys"), 1);
+	ck_assert_int_eq(store_pending(s), 0);
+	ck_assert_int_eq(store_flag_next_id(s), 1);
+	sqlite3_close(db);
+	close_store(s);
+}
+END_TEST
+
+START_TEST(test_reopen_idempotent)
+{
+	struct store		*s;
+	struct proto_msg	 m;
+	sqlite3			*db;
+	int64_t			 epoch, last;
+	char			 schema1[4096], schema2[4096];
+
+	s = open_store();
+	m = event_msg(1, "a1", PROTO_EV_FOCUS_LOST);
+	add(s, "f1", 2, &m);
+	close_store(s);		/* close flushes */
+
+	db = reader();
+	query_text(db, "SELECT group_concat(sql, ';') FROM sqlite_schema",
+	    schema1, sizeof schema1);
+	sqlite3_close(db);
+
+	s = open_store();
+	ck_assert_int_eq(store_feed_position(s, "f1", &epoch, &last, err,
+	    sizeof err), 1);
+	ck_assert_int_eq(epoch, 2);
+	ck_assert_int_eq(last, 1);
+	close_store(s);
+	s = open_store();
+	close_store(s);
+
+	db = reader();
+	ck_assert_int_eq(query_int(db, "PRAGMA user_version"), 1);
+	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM messages"), 1);
+	query_text(db, "SELECT group_concat(sql, ';') FROM sqlite_schema",
+	    schema2, sizeof schema2);
+	ck_assert_str_eq(schema1, schema2);
+	sqlite3_close(db);
+}
+END_TEST
+
+START_TEST(test_newer_version_refused)
+{
+	struct store	*s;
+	sqlite3		*db;
+	char		 want[512];
+
+	s = open_store();
+	close_store(s);
+	ck_assert_int_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "PRAGMA user_version = 7", NULL,
+	    NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+
+	s = (struct store *)&s;
+	ck_assert_int_eq(store_open(&s, dbpath, err, sizeof err), -1);
+	ck_assert_ptr_null(s);
+	snprintf(want, sizeof want, "%s has schema version 7 but this invigil "
+	    "knows only up to 1; use a newer invigil", dbpath);
+	ck_assert_str_eq(err, want);
+
+	/* Refusing changed nothing. */
+	db = reader();
+	ck_assert_int_eq(query_int(db, "PRAGMA user_version"), 7);
+	sqlite3_close(db);
+}
+END_TEST
+
+START_TEST(test_not_sqlite_refused)
+{
+	struct store	*s;
+	FILE		*fp;
+	char		 text[2048], back[2048];
+	size_t		 i;
+
+	for (i = 0; i < sizeof text; i++)
+		text[i] = "exam notes, not a database\n"[i % 27];
+	ck_assert_ptr_nonnull(fp = fopen(dbpath, "w"));
+	ck_assert_int_eq(fwrite(text, 1, sizeof text, fp), sizeof text);
+	fclose(fp);
+
+	ck_assert_int_eq(store_open(&s, dbpath, err, sizeof err), -1);
+	ck_assert_ptr_null(s);
+	ck_assert_msg(strstr(err, dbpath) != NULL, "path not named: %s", err);
+	ck_assert_msg(strstr(err, "not an invigil database") != NULL,
+	    "unclear: %s", err);
+
+	/* The file is left as it was. */
+	ck_assert_ptr_nonnull(fp = fopen(dbpath, "r"));
+	ck_assert_int_eq(fread(back, 1, sizeof back, fp), sizeof back);
+	ck_assert_int_eq(fgetc(fp), EOF);
+	fclose(fp);
+	ck_assert(memcmp(text, back, sizeof text) == 0);
+}
+END_TEST
+
+START_TEST(test_foreign_sqlite_refused)
+{
+	struct store	*s;
+	sqlite3		*db;
+
+	ck_assert_int_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "CREATE TABLE recipes(x)", NULL,
+	    NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+
+	ck_assert_int_eq(store_open(&s, dbpath, err, sizeof err), -1);
+	ck_assert_msg(strstr(err, dbpath) != NULL, "path not named: %s", err);
+	ck_assert_msg(strstr(err, "not an invigil database") != NULL,
+	    "unclear: %s", err);
+
+	db = reader();
+	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM sqlite_schema"),
+	    1);
+	sqlite3_close(db);
+}
+END_TEST
+
+START_TEST(test_read_only_refused)
+{
+	struct store	*s;
+
+	if (geteuid() == 0)
+		return;		/* root writes to a 0444 file anyway */
+	s = open_store();
+	close_store(s);
+	ck_assert_int_eq(chmod(dbpath, 0444), 0);
+	ck_assert_int_eq(store_open(&s, dbpath, err, sizeof err), -1);
+	ck_assert_msg(strstr(err, dbpath) != NULL && strstr(err, "read-only"),
+	    "unclear: %s", err);
+}
+END_TEST
+
+START_TEST(test_batch_invisible_until_flush)
+{
+	struct store		*s;
+	struct proto_msg	 m;
+	sqlite3			*db;
+	int64_t			 epoch, last;
+	int			 i, n = 5000;
+
+	s = open_store();
+	db = reader();
+	for (i = 1; i <= n; i++) {
+		m = event_msg(i, i % 2 ? "a1" : "a2", PROTO_EV_GAZE_AWAY);
+		add(s, "f1", 1, &m);
+	}
+	ck_assert_int_eq(store_pending(s), (size_t)n);
+	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM messages"), 0);
+	ck_assert_int_eq(store_feed_position(s, "f1", &epoch, &last, err,
+	    sizeof err), 0);
+	ck_assert_int_eq(epoch, 0);
+	ck_assert_int_eq(last, 0);
+
+	flush(s);
+	ck_assert_int_eq(store_pending(s), 0);
+	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM messages"), n);
+	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM messages WHERE "
+	    "kind = 'gaze_away' AND type = 'event' AND attempt = 'a2'"), n / 2);
+	ck_assert_int_eq(query_int(db, "SELECT last_seq FROM feeds WHERE "
+	    "feed = 'f1'"), n);
+	ck_assert_int_eq(store_feed_position(s, "f1", &epoch, &last, err,
+	    sizeof err), 1);
+	ck_assert_int_eq(epoch, 1);
+	ck_assert_int_eq(last, n);
+
+	/* Nothing queued: a no-op. */
+	flush(s);
+	sqlite3_close(db);
+	close_store(s);
+}
+END_TEST
+
+START_TEST(test_duplicates_ignored)
+{
+	struct store		*s;
+	struct proto_msg	 m;
+	sqlite3			*db;
+	char			 buf[64];
+
+	s = open_store();
+	m = attempt_msg(1, "a1", PROTO_STATE_IN_PROGRESS);
+	add(s, "f1", 1, &m);
+	m = state_msg(2, "a1", PROTO_STATE_PAUSED);
+	add(s, "f1", 1, &m);
+	m = attempt_msg(1, "a1", PROTO_STATE_IN_PROGRESS);
+	add(s, "f1", 1, &m);	/* a duplicate within the batch */
+	flush(s);
+
+	db = reader();
+	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM messages"), 2);
+	ck_assert_str_eq(query_text(db, "SELECT state FROM attempts WHERE "
+	    "feed = 'f1' AND attempt = 'a1'", buf, sizeof buf), "paused");
+
+	/* A replay after reconnecting, in a later batch. */
+	m = attempt_msg(1, "a1", PROTO_STATE_IN_PROGRESS);
+	add(s, "f1", 1, &m);
+	m = state_msg(2, "a1", PROTO_STATE_PAUSED);
+	add(s, "f1", 1, &m);
+	flush(s);
+	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM messages"), 2);
+	ck_assert_str_eq(query_text(db, "SELECT state FROM attempts WHERE "
+	    "feed = 'f1' AND attempt = 'a1'", buf, sizeof buf), "paused");
+	ck_assert_int_eq(query_int(db, "SELECT first_seq FROM attempts"), 1);
+	ck_assert_str_eq(query_text(db, "SELECT device FROM attempts", buf,
+	    sizeof buf), "dev-1");
+
+	/* The same seq in a new epoch is a new message. */
+	m = state_msg(2, "a1", PROTO_STATE_SUBMITTED);
+	add(s, "f1", 2, &m);
+	flush(s);
+	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM messages"), 3);
+	ck_assert_str_eq(query_text(db, "SELECT state FROM attempts", buf,
+	    sizeof buf), "submitted");
+	sqlite3_close(db);
+	close_store(s);
+}
+END_TEST
+
+START_TEST(test_feed_position)
+{
+	struct store		*s;
+	struct proto_msg	 m;
+	int64_t			 epoch, last;
+	int			 i;
+
+	s = open_store();
+	for (i = 1; i <= 100; i++) {
+		m = event_msg(i, "a1", PROTO_EV_IDLE);
+		add(s, "fa", 3, &m);
+		if (i <= 10)
+			add(s, "fb", 1, &m);
+	}
+	flush(s);
+	ck_assert_int_eq(store_feed_position(s, "fa", &epoch, &last, err,
+	    sizeof err), 1);
+	ck_assert_int_eq(epoch, 3);
+	ck_assert_int_eq(last, 100);
+	ck_assert_int_eq(store_feed_position(s, "fb", &epoch, &last, err,
+	    sizeof err), 1);
+	ck_assert_int_eq(epoch, 1);
+	ck_assert_int_eq(last, 10);
+	ck_assert_int_eq(store_feed_position(s, "nope", &epoch, &last, err,
+	    sizeof err), 0);
+
+	/* A replayed older seq does not move the position back. */
+	m = event_msg(50, "a1", PROTO_EV_IDLE);
+	add(s, "fa", 3, &m);
+	flush(s);
+	store_feed_position(s, "fa", &epoch, &last, err, sizeof err);
+	ck_assert_int_eq(last, 100);
+
+	/* A new epoch replaces it, even with a lower seq. */
+	m = event_msg(5, "a1", PROTO_EV_IDLE);
+	add(s, "fa", 4, &m);
+	flush(s);
+	store_feed_position(s, "fa", &epoch, &last, err, sizeof err);
+	ck_assert_int_eq(epoch, 4);
+	ck_assert_int_eq(last, 5);
+
+	/* Within one batch the last epoch in stream order wins. */
+	m = event_msg(6, "a1", PROTO_EV_IDLE);
+	add(s, "fa", 4, &m);
+	m = event_msg(1, "a1", PROTO_EV_IDLE);
+	add(s, "fa", 5, &m);
+	m = event_msg(2, "a1", PROTO_EV_IDLE);
+	add(s, "fa", 5, &m);
+	flush(s);
+	store_feed_position(s, "fa", &epoch, &last, err, sizeof err);
+	ck_assert_int_eq(epoch, 5);
+	ck_assert_int_eq(last, 2);
+	close_store(s);
+}
+END_TEST
+
+/*
+ * A reader process polls while the writer commits batches: in every
+ * snapshot it takes, the feed's position equals the number of messages.
+ */
+START_TEST(test_position_atomic)
+{
+	struct store		*s;
+	struct proto_msg	 m;
+	pid_t			 pid;
+	int			 status, batch, i, seq = 0;
+
+	s = open_store();
+	pid = fork();
+	ck_assert_int_ne(pid, -1);
+	if (pid == 0) {
+		sqlite3	*db;
+		int64_t	 count, last = 0;
+		int	 bad = 0, n;
+
+		db = reader();
+		for (n = 0; n < 100000 && last < 20 * 200; n++) {
+			sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+			count = query_int(db, "SELECT count(*) FROM messages");
+			last = query_int(db, "SELECT coalesce(max(last_seq), 0) "
+			    "FROM feeds WHERE feed = 'f1'");
+			sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+			if (count != last)
+				bad++;
+		}
+		sqlite3_close(db);
+		_exit(bad == 0 ? 0 : 1);
+	}
+	for (batch = 0; batch < 20; batch++) {
+		for (i = 0; i < 200; i++) {
+			m = event_msg(++seq, "a1", PROTO_EV_CLIPBOARD);
+			add(s, "f1", 1, &m);
+		}
+		flush(s);
+		usleep(2000);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	    "a reader saw messages and position disagree");
+	close_store(s);
+}
+END_TEST
+
+START_TEST(test_flush_failure_keeps_queue)
+{
+	struct store		*s;
+	struct proto_msg	 m;
+	sqlite3			*other;
+	int			 i;
+
+	s = open_store();
+	for (i = 1; i <= 10; i++) {
+		m = event_msg(i, "a1", PROTO_EV_IDLE);
+		add(s, "f1", 1, &m);
+	}
+	/* Another writer holds the lock. */
+	ck_assert_int_eq(sqlite3_open(dbpath, &other), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL,
+	    NULL), SQLITE_OK);
+	sqlite3_busy_timeout(store_db(s), 10);
+	ck_assert_int_eq(store_flush(s, err, sizeof err), -1);
+	ck_assert_msg(strstr(err, "store: ") == err && strstr(err, "locked"),
+	    "unclear: %s", err);
+	ck_assert_int_eq(store_pending(s), 10);
+
+	ck_assert_int_eq(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL),
+	    SQLITE_OK);
+	flush(s);
+	ck_assert_int_eq(store_pending(s), 0);
+	ck_assert_int_eq(query_int(other, "SELECT count(*) FROM messages"), 10);
+	sqlite3_close(other);
+	close_store(s);
+}
+END_TEST
+
+START_TEST(test_rejects_truncated)
+{
+	struct store	*s;
+	sqlite3		*db;
+	sqlite3_stmt	*st;
+	char		*big;
+	size_t		 n = 10000, i;
+
+	big = malloc(n);
+	ck_assert_ptr_nonnull(big);
+	for (i = 0; i < n; i++)
+		big[i] = 'a' + (char)(i % 26);
+
+	s = open_store();
+	ck_assert_int_eq(store_add_reject(s, "f1", big, n,
+	    "message too big", 1, err, sizeof err), 0);
+	ck_assert_int_eq(store_add_reject(s, "f1", "{\"t\":1}", 7,
+	    "field \"t\": not a string", 2, err, sizeof err), 0);
+	ck_assert_int_eq(store_add_reject(s, NULL, "", 0, "empty", 3, err,
+	    sizeof err), 0);
+	flush(s);
+
+	db = reader();
+	ck_assert_int_eq(query_int(db, "SELECT length(CAST(raw AS BLOB)) FROM "
+	    "rejects WHERE recv_ms = 1"), 4096);
+	ck_assert_int_eq(query_int(db, "SELECT raw_len FROM rejects WHERE "
+	    "recv_ms = 1"), 10000);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT raw FROM rejects "
+	    "WHERE recv_ms = 1", -1, &st, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	ck_assert_int_eq(sqlite3_column_bytes(st, 0), 4096);
+	ck_assert(memcmp(sqlite3_column_blob(st, 0), big, 4096) == 0);
+	sqlite3_finalize(st);
+	ck_assert_int_eq(query_int(db, "SELECT raw_len FROM rejects WHERE "
+	    "recv_ms = 2"), 7);
+	ck_assert_int_eq(query_int(db, "SELECT raw = '{\"t\":1}' FROM rejects "
+	    "WHERE recv_ms = 2"), 1);
+	ck_assert_int_eq(query_int(db, "SELECT feed IS NULL FROM rejects WHERE "
+	    "recv_ms = 3"), 1);
+	sqlite3_close(db);
+	close_store(s);
+	free(big);
+}
+END_TEST
+
+START_TEST(test_raw_bytes_exact)
+{
+	/* ESC, RLO (U+202E), an invalid byte, a NUL: all kept as sent. */
+	static const char	 raw[] = "{\"t\":\"event\",\"x\":\"\x1b[2J\xe2\x80\xae"
+				    "gnp.exe\xff\",\"y\":\"\\u001b\"}\0tail";
+	struct store		*s;
+	struct proto_msg	 m;
+	sqlite3			*db;
+	sqlite3_stmt		*st;
+	size_t			 len = sizeof raw - 1;
+	int			 i;
+
+	s = open_store();
+	m = event_msg(1, "a\x1b]0;x\a", PROTO_EV_CLIPBOARD);
+	ck_assert_int_eq(store_add_message(s, "f1", 1, &m, raw, len, 9, err,
+	    sizeof err), 0);
+	ck_assert_int_eq(store_add_reject(s, "f1", raw, len, "bad", 9, err,
+	    sizeof err), 0);
+	flush(s);
+
+	db = reader();
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT body, attempt FROM "
+	    "messages UNION ALL SELECT raw, NULL FROM rejects", -1, &st, NULL),
+	    SQLITE_OK);
+	for (i = 0; i < 2; i++) {
+		ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+		ck_assert_int_eq(sqlite3_column_type(st, 0), SQLITE_TEXT);
+		ck_assert_int_eq(sqlite3_column_bytes(st, 0), (int)len);
+		ck_assert(memcmp(sqlite3_column_blob(st, 0), raw, len) == 0);
+	}
+	sqlite3_finalize(st);
+	ck_assert_int_eq(query_int(db, "SELECT attempt = 'a' || char(27) || "
+	    "']0;x' || char(7) FROM messages"), 1);
+	sqlite3_close(db);
+	close_store(s);
+}
+END_TEST
+
+START_TEST(test_gaps)
+{
+	struct store	*s;
+	sqlite3		*db;
+
+	s = open_store();
+	ck_assert_int_eq(store_add_gap(s, "f1", 2, 10, 19, "buffer overrun",
+	    77, err, sizeof err), 0);
+	flush(s);
+	db = reader();
+	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM gaps WHERE "
+	    "feed = 'f1' AND epoch = 2 AND from_seq = 10 AND to_seq = 19 AND "
+	    "why = 'buffer overrun' AND recv_ms = 77"), 1);
+	sqlite3_close(db);
+	close_store(s);
+}
+END_TEST
+
+START_TEST(test_journal_append_only)
+{
+	struct store			*s;
+	struct store_journal_entry	 e;
+	sqlite3				*db;
+	int64_t				 seq, before;
+	int				 i;
+
+	s = open_store();
+	memset(&e, 0, sizeof e);
+	e.actor = "p-7";
+	e.role = "proctor";
+	e.kind = "dismiss";
+	e.feed = "f1";
+	e.attempt = "a1";
+	e.flag_id = 3;
+	e.reason = "looked at the clock";
+	before = (int64_t)time(NULL) * 1000;
+	for (i = 1; i <= 3; i++) {
+		if (store_journal_append(s, &e, &seq, err, sizeof err) != 0)
+			ck_abort_msg("store_journal_append: %s", err);
+		ck_assert_int_eq(seq, i);
+	}
+	/* Back to batch speed after the durable commit. */
+	ck_assert_int_eq(query_int(store_db(s), "PRAGMA synchronous"), 1);
+
+	db = reader();
+	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM journal"), 3);
+	ck_assert_int_eq(query_int(db, "SELECT max(seq) - min(seq) + 1 FROM "
+	    "journal"), 3);
+	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM journal WHERE "
+	    "flag_id = 3 AND body IS NULL AND kind = 'dismiss'"), 3);
+	ck_assert(query_int(db, "SELECT min(time_ms) FROM journal") >=
+	    before - 1000);
+	ck_assert(query_int(db, "SELECT max(time_ms) FROM journal") <=
+	    (int64_t)time(NULL) * 1000 + 1000);
+	sqlite3_close(db);
+
+	db = store_db(s);
+	ck_assert_int_ne(sqlite3_exec(db, "UPDATE journal SET reason = 'x'",
+	    NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_str_eq(sqlite3_errmsg(db), "journal is append-only");
+	ck_assert_int_ne(sqlite3_exec(db, "DELETE FROM journal WHERE seq = 3",
+	    NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_str_eq(sqlite3_errmsg(db), "journal is append-only");
+	ck_assert_int_ne(sqlite3_exec(db, "INSERT INTO journal (seq, time_ms, "
+	    "kind) VALUES (9, 0, 'note')", NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM journal"), 3);
+
+	e.kind = NULL;
+	ck_assert_int_eq(store_journal_append(s, &e, &seq, err, sizeof err),
+	    -1);
+	close_store(s);
+}
+END_TEST
+
+START_TEST(test_journal_flushes_queue)
+{
+	struct store			*s;
+	struct store_journal_entry	 e;
+	struct proto_msg		 m;
+	sqlite3				*db;
+	int64_t				 seq;
+	int				 i;
+
+	s = open_store();
+	db = reader();
+	for (i = 1; i <= 25; i++) {
+		m = event_msg(i, "a1", PROTO_EV_FACE_MISSING);
+		add(s, "f1", 1, &m);
+	}
+	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM messages"), 0);
+
+	memset(&e, 0, sizeof e);
+	e.actor = "p-7";
+	e.kind = "note";
+	e.body = "{\"evidence\":[1,2]}";
+	ck_assert_int_eq(store_journal_append(s, &e, &seq, err, sizeof err),
+	    0);
+	ck_assert_int_eq(seq, 1);
+	ck_assert_int_eq(store_pending(s), 0);
+	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM messages"), 25);
+	ck_assert_int_eq(query_int(db, "SELECT last_seq FROM feeds"), 25);
+	ck_assert_int_eq(query_int(db, "SELECT flag_id IS NULL FROM journal"),
+	    1);
+	sqlite3_close(db);
+	close_store(s);
+}
+END_TEST
+
+START_TEST(test_flags)
+{
+	struct store		*s;
+	struct store_flag	 f;
+	sqlite3			*db;
+	char			 buf[64];
+	int64_t			 id;
+
+	s = open_store();
+	memset(&f, 0, sizeof f);
+	id = store_flag_next_id(s);
+	ck_assert_int_eq(id, 1);
+	ck_assert_int_eq(store_flag_next_id(s), 2);
+	f.id = id;
+	f.feed = "f1";
+	f.attempt = "a1";
+	f.rule = "phone";
+	f.severity = STORE_SEV_HIGH;
+	f.message = "phone seen";
+	f.first_ms = f.last_ms = 100;
+	f.count = 1;
+	f.first_seq = f.last_seq = 12;
+	f.state = STORE_FLAG_OPEN;
+	ck_assert_int_eq(store_put_flag(s, &f, err, sizeof err), 0);
+	flush(s);
+
+	db = reader();
+	ck_assert_str_eq(query_text(db, "SELECT severity || ' ' || state FROM "
+	    "flags WHERE id = 1", buf, sizeof buf), "high open");
+
+	f.count = 3;
+	f.last_ms = 300;
+	f.last_seq = 40;
+	f.state = STORE_FLAG_DISMISSED;
+	ck_assert_int_eq(store_put_flag(s, &f, err, sizeof err), 0);
+	f.id = 2;	/* insert and update in one batch */
+	f.state = STORE_FLAG_OPEN;
+	ck_assert_int_eq(store_put_flag(s, &f, err, sizeof err), 0);
+	f.state = STORE_FLAG_CONFIRMED;
+	f.severity = STORE_SEV_CRITICAL;
+	ck_assert_int_eq(store_put_flag(s, &f, err, sizeof err), 0);
+	flush(s);
+
+	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM flags"), 2);
+	ck_assert_str_eq(query_text(db, "SELECT severity || ' ' || state || "
+	    "' ' || count || ' ' || last_seq || ' ' || first_seq FROM flags "
+	    "WHERE id = 1", buf, sizeof buf), "high dismissed 3 40 12");
+	ck_assert_str_eq(query_text(db, "SELECT severity || ' ' || state FROM "
+	    "flags WHERE id = 2", buf, sizeof buf), "critical confirmed");
+	sqlite3_close(db);
+
+	f.severity = (enum store_severity)42;
+	ck_assert_int_eq(store_put_flag(s, &f, err, sizeof err), -1);
+	close_store(s);
+
+	/* Ids continue after the highest stored one. */
+	s = open_store();
+	ck_assert_int_eq(store_flag_next_id(s), 3);
+	close_store(s);
+}
+END_TEST
+
+START_TEST(test_commands)
+{
+	struct store		*s;
+	struct store_command	 c;
+	sqlite3			*db;
+	char			 buf[128];
+
+	s = open_store();
+	db = reader();
+	memset(&c, 0, sizeof c);
+	c.id = "cmd-1";
+	c.feed = "f1";
+	c.attempt = "a1";
+	c.action = "warn";
+	c.text = "eyes on your screen, please";
+	c.actor = "p-7";
+	c.sent_ms = 1000;
+	ck_assert_int_eq(store_command_sent(s, &c, err, sizeof err), 0);
+	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM commands WHERE "
+	    "id = 'cmd-1' AND ack_ms IS NULL AND ok IS NULL"), 1);
+	ck_assert_int_eq(query_int(store_db(s), "PRAGMA synchronous"), 1);
+
+	/* The same id twice is refused, the first row kept. */
+	ck_assert_int_eq(store_command_sent(s, &c, err, sizeof err), -1);
+	ck_assert_msg(strstr(err, "cmd-1") != NULL, "unclear: %s", err);
+
+	c.id = "cmd-2";
+	c.action = "pause";
+	ck_assert_int_eq(store_command_sent(s, &c, err, sizeof err), 0);
+
+	ck_assert_int_eq(store_command_acked(s, "f1", "cmd-1", 1, "", 1100,
+	    err, sizeof err), 0);
+	ck_assert_int_eq(store_command_acked(s, "f1", "cmd-2", 0,
+	    "attempt a1 is submitted", 1200, err, sizeof err), 0);
+	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM commands WHERE "
+	    "ack_ms IS NOT NULL"), 0);
+	flush(s);
+	ck_assert_str_eq(query_text(db, "SELECT ok || ' ' || ack_ms || ' ' || "
+	    "coalesce(error, '-') FROM commands WHERE id = 'cmd-1'", buf,
+	    sizeof buf), "1 1100 -");
+	ck_assert_str_eq(query_text(db, "SELECT ok || ' ' || ack_ms || ' ' || "
+	    "error || ' ' || action FROM commands WHERE id = 'cmd-2'", buf,
+	    sizeof buf), "0 1200 attempt a1 is submitted pause");
+	sqlite3_close(db);
+	close_store(s);
+}
+END_TEST
+
+START_TEST(test_bad_messages_refused)
+{
+	struct store		*s;
+	struct proto_msg	 m;
+
+	s = open_store();
+	memset(&m, 0, sizeof m);
+	m.type = PROTO_WELCOME;
+	ck_assert_int_eq(store_add_message(s, "f1", 1, &m, "{}", 2, 0, err,
+	    sizeof err), -1);
+	ck_assert_msg(strstr(err, "welcome") != NULL, "unclear: %s", err);
+	m = event_msg(0, "a1", PROTO_EV_IDLE);
+	ck_assert_int_eq(store_add_message(s, "f1", 1, &m, "{}", 2, 0, err,
+	    sizeof err), -1);
+	m = event_msg(1, "a1", PROTO_EV_IDLE);
+	ck_assert_int_eq(store_add_message(s, NULL, 1, &m, "{}", 2, 0, err,
+	    sizeof err), -1);
+	ck_assert_int_eq(store_pending(s), 0);
+	close_store(s);
+}
+END_TEST
+
+START_TEST(test_names)
+{
+	ck_assert_str_eq(store_severity_name(STORE_SEV_INFO), "info");
+	ck_assert_str_eq(store_severity_name(STORE_SEV_LOW), "low");
+	ck_assert_str_eq(store_severity_name(STORE_SEV_MEDIUM), "medium");
+	ck_assert_str_eq(store_severity_name(STORE_SEV_HIGH), "high");
+	ck_assert_str_eq(store_severity_name(STORE_SEV_CRITICAL), "critical");
+	ck_assert_str_eq(store_flag_state_name(STORE_FLAG_OPEN), "open");
+	ck_assert_str_eq(store_flag_state_name(STORE_FLAG_DISMISSED),
+	    "dismissed");
+	ck_assert_str_eq(store_flag_state_name(STORE_FLAG_CONFIRMED),
+	    "confirmed");
+}
+END_TEST
+
+static Suite *
+store_suite(void)
+{
+	Suite	*su;
+	TCase	*tc;
+
+	su = suite_create("store");
+
+	tc = tcase_create("schema");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_open_creates_schema);
+	tcase_add_test(tc, test_reopen_idempotent);
+	tcase_add_test(tc, test_newer_version_refused);
+	tcase_add_test(tc, test_not_sqlite_refused);
+	tcase_add_test(tc, test_foreign_sqlite_refused);
+	tcase_add_test(tc, test_read_only_refused);
+	suite_add_tcase(su, tc);
+
+	tc = tcase_create("ingest");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_batch_invisible_until_flush);
+	tcase_add_test(tc, test_duplicates_ignored);
+	tcase_add_test(tc, test_feed_position);
+	tcase_add_test(tc, test_position_atomic);
+	tcase_add_test(tc, test_flush_failure_keeps_queue);
+	tcase_add_test(tc, test_rejects_truncated);
+	tcase_add_test(tc, test_raw_bytes_exact);
+	tcase_add_test(tc, test_gaps);
+	tcase_add_test(tc, test_bad_messages_refused);
+	suite_add_tcase(su, tc);
+
+	tc = tcase_create("decisions");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_journal_append_only);
+	tcase_add_test(tc, test_journal_flushes_queue);
+	tcase_add_test(tc, test_flags);
+	tcase_add_test(tc, test_commands);
+	tcase_add_test(tc, test_names);
+	suite_add_tcase(su, tc);
+
+	return su;
+}
+
+int
+main(void)
+{
+	SRunner	*sr;
+	int	 failed;
+
+	sr = srunner_create(store_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
