@@ -63,13 +63,16 @@ int64_t		 sim_next_due(const struct sim *);
  * Obey a proctor's command at simulated time now_ms: pause (the attempt goes
  * quiet), resume, terminate (it ends), warn and message (acknowledged; a
  * distracted candidate behaves for a while).  State changes are emitted
- * through emit before it returns.  Returns 0, or -1 with a sentence in err
+ * through emit before it returns, after everything due by now_ms; the
+ * command takes effect no earlier than the last time advanced to, so
+ * timestamps never go backwards.  Returns 0, or -1 with a sentence in err
  * (unknown attempt, action impossible in the attempt's state).
  */
 int		 sim_command(struct sim *, const struct proto_cmd *, int64_t now_ms,
 		     sim_emit_fn, void *arg, char *err, size_t errlen);
 
 int		 sim_candidates(const struct sim *);
+/* The profile of the index-th attempt; SIM_PROFILE_COUNT if out of range. */
 enum sim_profile sim_profile_of(const struct sim *, int index);
 const char	*sim_profile_name(enum sim_profile);
 
@@ -85,7 +88,8 @@ struct replay;
 struct replay	*replay_load(const char *path, char *err, size_t errlen);
 void		 replay_free(struct replay *);
 size_t		 replay_count(const struct replay *);
-/* The i-th message (0-based), decoded. */
+/* The i-th message (0-based), decoded; NULL past the end.  Valid until
+ * replay_free(). */
 const struct proto_msg *replay_message(const struct replay *, size_t i);
 
 /* ---- the server (server.c) */

@@ -1,0 +1,1158 @@
+/*
+ * sim.c - the simulator behind `invigil feed --simulate N`.
+ *
+ * N candidates sit one exam session.  Each is a small state machine with
+ * three clocks: the next answer (or lifecycle step before the exam starts,
+ * or the submission after the last item), the next behaviour episode, and a
+ * follow-up owed by the last episode (focus_returned after focus_lost,
+ * network_restored after network_lost, ...).  A min-heap keyed by (due time,
+ * candidate index) holds every live candidate once; sim_advance() pops the
+ * earliest, lets it emit exactly one message and pushes it back with its
+ * new due time.  Because a candidate draws only from its own random streams
+ * and every step emits one message at a time fixed before the step, the
+ * output depends on the seed, the config and the sequence of advance and
+ * command calls, never on how finely time is sliced.
+ *
+ * Profiles are fixed at sim_new(): a shuffled quota of each profile, so that
+ * even small sessions get a realistic mix.  Couplings between candidates are
+ * settled there too, as plain data: a proxy copies another attempt's device,
+ * a colluding pair shares a /24, a start time (a few seconds apart) and one
+ * seed for its answer pace and responses, so the pair answers the same way
+ * at nearly the same moments without either candidate looking at the other.
+ *
+ * All arithmetic is integer (probabilities in per mille), so a seed gives
+ * the same session on every machine.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "feed/feed.h"
+#include "feed/rng.h"
+
+#define SIM_DEFAULT_ITEMS	60
+#define SIM_MAX_ITEMS		999
+#define SIM_DEFAULT_EXAM	"EXAM-1"
+#define SIM_SECOND		INT64_C(1000)
+#define SIM_MINUTE		(60 * SIM_SECOND)
+
+/* Salts for rng_hash(): one per kind of thing derived from the seed. */
+enum {
+	SALT_PROFILES = 1, SALT_LEAKS, SALT_CANDIDATE, SALT_PACE, SALT_PAIR,
+	SALT_NAME, SALT_DEVICE, SALT_HOST, SALT_KEY, SALT_BLOCK, SALT_LINKS
+};
+
+/* Where a candidate is in its life; PH_NEW .. PH_CHECKED_IN are pre-exam. */
+enum sim_phase {
+	PH_NEW,		/* attempt message due at start */
+	PH_ANNOUNCED,	/* checked_in due */
+	PH_CHECKED_IN,	/* in_progress due */
+	PH_RUNNING,	/* answering, behaving */
+	PH_PAUSED,	/* out of the heap until resumed */
+	PH_ENDED	/* submitted or terminated, out of the heap for good */
+};
+
+/* Behaviour episodes: one event, perhaps with a follow-up. */
+enum sim_episode {
+	EP_FOCUS,	/* focus_lost, then focus_returned */
+	EP_GAZE,
+	EP_VOICE,
+	EP_IDLE,
+	EP_FACE,	/* face_missing, then face_returned */
+	EP_FULLSCREEN,
+	EP_RAISE_HAND,
+	EP_PHONE,	/* object_detected phone */
+	EP_OBJECT,	/* object_detected book or earbuds */
+	EP_IDENTITY,
+	EP_FACES,
+	EP_CLIPBOARD,
+	EP_PROCESS,
+	EP_REMOTE,
+	EP_NETWORK,	/* network_lost, silence, network_restored, maybe ip_change */
+	EP_COUNT
+};
+
+/* The follow-up a candidate owes. */
+enum sim_follow {
+	FOLLOW_NONE,
+	FOLLOW_FOCUS_RETURNED,
+	FOLLOW_FACE_RETURNED,
+	FOLLOW_NETWORK_RESTORED,
+	FOLLOW_IP_CHANGE,
+	FOLLOW_IDENTITY		/* a proxy's early identity check */
+};
+
+/*
+ * How each profile behaves: episodes per 1000 minutes, the weight of each
+ * episode, and the chance (per mille) of a correct answer.
+ */
+struct sim_behaviour {
+	unsigned	rate;
+	unsigned	correct;
+	unsigned char	weight[EP_COUNT];
+};
+
+static const struct sim_behaviour behaviours[SIM_PROFILE_COUNT] = {
+	[SIM_HONEST] = { 250, 650, {
+	    [EP_FOCUS] = 40, [EP_GAZE] = 35, [EP_RAISE_HAND] = 10,
+	    [EP_VOICE] = 10, [EP_FULLSCREEN] = 5 } },
+	[SIM_DISTRACTED] = { 2200, 550, {
+	    [EP_FOCUS] = 30, [EP_GAZE] = 22, [EP_VOICE] = 15, [EP_IDLE] = 10,
+	    [EP_FACE] = 10, [EP_FULLSCREEN] = 5, [EP_OBJECT] = 5,
+	    [EP_RAISE_HAND] = 3 } },
+	[SIM_PHONE] = { 1700, 700, {
+	    [EP_PHONE] = 35, [EP_GAZE] = 35, [EP_FACE] = 10, [EP_FOCUS] = 10,
+	    [EP_VOICE] = 10 } },
+	[SIM_PROXY] = { 600, 850, {
+	    [EP_GAZE] = 30, [EP_FOCUS] = 25, [EP_VOICE] = 20,
+	    [EP_IDENTITY] = 10, [EP_FACES] = 10, [EP_REMOTE] = 5 } },
+	[SIM_COLLUDING] = { 800, 600, {
+	    [EP_FOCUS] = 35, [EP_GAZE] = 20, [EP_CLIPBOARD] = 15,
+	    [EP_VOICE] = 15, [EP_PROCESS] = 15 } },
+	[SIM_PREKNOWLEDGE] = { 300, 550, {
+	    [EP_FOCUS] = 40, [EP_GAZE] = 35, [EP_CLIPBOARD] = 10,
+	    [EP_FULLSCREEN] = 10, [EP_RAISE_HAND] = 5 } },
+	[SIM_FLAKY_NETWORK] = { 450, 650, {
+	    [EP_NETWORK] = 45, [EP_FOCUS] = 25, [EP_GAZE] = 20,
+	    [EP_RAISE_HAND] = 10 } },
+};
+
+/* Share of each profile in a session, per cent; honest takes the rest. */
+static const unsigned profile_percent[SIM_PROFILE_COUNT] = {
+	[SIM_DISTRACTED] = 12, [SIM_PHONE] = 8, [SIM_PROXY] = 6,
+	[SIM_COLLUDING] = 6, [SIM_PREKNOWLEDGE] = 6, [SIM_FLAKY_NETWORK] = 7
+};
+
+static const char *const profile_names[SIM_PROFILE_COUNT] = {
+	"honest", "distracted", "phone", "proxy", "colluding", "preknowledge",
+	"flaky_network"
+};
+
+static const char *const first_names[] = {
+	"Amelia", "Ben", "Chiara", "David", "Elif", "Farah", "Grace",
+	"Hiroshi", "Inès", "Jonas", "Kwame", "Lena", "Mateo", "Noor", "Oscar",
+	"Priya", "Rafael", "Sofia", "Tomás", "Uma", "Zoë", "Ólafur", "Søren",
+	"Chloé"
+};
+static const char *const last_names[] = {
+	"Ångström", "Baker", "Chen", "Dubois", "Eriksen", "Fernández",
+	"García", "Hansen", "Ivanova", "Jensen", "Kowalski", "Lindqvist",
+	"Müller", "Nakamura", "O'Neill", "Patel", "Quinn", "Rossi", "Schmidt",
+	"Okafor", "van den Berg", "Wiśniewska", "Yılmaz", "Zhang"
+};
+/* Names that do not split into first and last the European way. */
+static const char *const whole_names[] = {
+	"Nguyễn Văn An", "Trần Thị Bích", "Zoë Ångström", "Ólafur Ragnarsson",
+	"Siobhán Ní Bhriain", "José María Núñez", "Łukasz Żółć", "Αλέξανδρος Παππάς"
+};
+
+static const char *const apps_benign[] = {
+	"Mail", "Notification Center", "System Settings", "Calendar"
+};
+static const char *const apps_distracted[] = {
+	"Spotify", "Messages", "YouTube", "Mail", "Slack"
+};
+static const char *const apps_colluding[] = {
+	"Discord", "WhatsApp", "Telegram", "Signal"
+};
+static const char *const processes[] = {
+	"discord", "whatsapp", "obs64", "telegram"
+};
+static const char *const remote_tools[] = {
+	"AnyDesk", "TeamViewer", "Chrome Remote Desktop"
+};
+static const char *const directions[] = { "left", "right", "down", "up" };
+
+#define NITEMS(a)	(sizeof (a) / sizeof (a)[0])
+
+struct sim_cand {
+	uint64_t	rng;		/* own stream: behaviour, small choices */
+	uint64_t	pace;		/* answer gaps and responses (shared by a pair) */
+	int64_t		due;		/* heap key, derived from the clocks below */
+	int64_t		t_step;		/* next lifecycle step, answer or submission */
+	int64_t		t_event;	/* next episode */
+	int64_t		t_follow;	/* follow-up owed, if follow != FOLLOW_NONE */
+	int64_t		t_prev;		/* last answer, or the start of the exam */
+	int64_t		t_checkin;	/* checked_in due */
+	int64_t		t_start;	/* in_progress due */
+	int64_t		t_paused;	/* when paused */
+	int64_t		t_lost;		/* when the network went */
+	int64_t		calm_until;	/* warned: behaves until then */
+	uint64_t	device;		/* 48 bits, "dev-%012x" */
+	uint32_t	ip;		/* current IPv4 address */
+	int		heap_pos;	/* index in the heap, -1 when out */
+	int		link;		/* colluding partner or proxy's device owner, -1 */
+	uint16_t	answered;
+	uint16_t	follow_arg;	/* seconds or per-mille of the follow-up */
+	uint8_t		profile;
+	uint8_t		phase;
+	uint8_t		state;		/* enum proto_state, as last emitted */
+	uint8_t		follow;
+	uint8_t		modality;
+	uint8_t		center;		/* 1-based, test centres only */
+};
+
+struct sim {
+	struct sim_cand	*cand;
+	int		 n;
+	int		 items;
+	int		 item_width;	/* digits in "Q01" */
+	int		 id_width;	/* digits in "A0001" */
+	uint64_t	 seed;
+	int64_t		 start_ms;
+	int64_t		 now;		/* latest time advanced to */
+	char		 exam[PROTO_ID_MAX + 1];
+	unsigned char	*leaked;	/* items known in advance, one byte each */
+	int		*heap;		/* candidate indices */
+	int		 heap_len;
+	char		 data[256];	/* event data of the message being emitted */
+};
+
+static void *
+sim_calloc(size_t n, size_t size)
+{
+	void	*p;
+
+	if (n == 0)
+		n = 1;
+	if ((p = calloc(n, size)) == NULL) {
+		fprintf(stderr, "invigil: sim: out of memory\n");
+		abort();
+	}
+	return p;
+}
+
+/*
+ * ---- the heap: each live candidate once, earliest (due, index) on top.
+ * A candidate never has two entries, so (due, index) is a total order and
+ * no per-candidate sequence number is needed to break ties.
+ */
+
+static int
+heap_less(const struct sim *s, int a, int b)
+{
+	const struct sim_cand	*ca = &s->cand[a], *cb = &s->cand[b];
+
+	if (ca->due != cb->due)
+		return ca->due < cb->due;
+	return a < b;
+}
+
+static void
+heap_set(struct sim *s, int pos, int idx)
+{
+	s->heap[pos] = idx;
+	s->cand[idx].heap_pos = pos;
+}
+
+static void
+heap_up(struct sim *s, int pos)
+{
+	int	idx = s->heap[pos], parent;
+
+	while (pos > 0) {
+		parent = (pos - 1) / 2;
+		if (!heap_less(s, idx, s->heap[parent]))
+			break;
+		heap_set(s, pos, s->heap[parent]);
+		pos = parent;
+	}
+	heap_set(s, pos, idx);
+}
+
+static void
+heap_down(struct sim *s, int pos)
+{
+	int	idx = s->heap[pos], child;
+
+	for (;;) {
+		child = 2 * pos + 1;
+		if (child >= s->heap_len)
+			break;
+		if (child + 1 < s->heap_len &&
+		    heap_less(s, s->heap[child + 1], s->heap[child]))
+			child++;
+		if (!heap_less(s, s->heap[child], idx))
+			break;
+		heap_set(s, pos, s->heap[child]);
+		pos = child;
+	}
+	heap_set(s, pos, idx);
+}
+
+static void
+heap_push(struct sim *s, int idx)
+{
+	heap_set(s, s->heap_len++, idx);
+	heap_up(s, s->heap_len - 1);
+}
+
+static void
+heap_remove(struct sim *s, int idx)
+{
+	int	pos = s->cand[idx].heap_pos, last;
+
+	if (pos < 0)
+		return;
+	s->cand[idx].heap_pos = -1;
+	last = s->heap[--s->heap_len];
+	if (pos == s->heap_len)
+		return;
+	heap_set(s, pos, last);
+	heap_up(s, pos);
+	heap_down(s, s->cand[last].heap_pos);
+}
+
+/* Recompute a candidate's due time from its clocks and fix its place. */
+static void
+cand_reschedule(struct sim *s, int idx)
+{
+	struct sim_cand	*c = &s->cand[idx];
+	int64_t		 due;
+
+	switch (c->phase) {
+	case PH_PAUSED:
+	case PH_ENDED:
+		heap_remove(s, idx);
+		return;
+	case PH_RUNNING:
+		due = c->t_step < c->t_event ? c->t_step : c->t_event;
+		if (c->follow != FOLLOW_NONE && c->t_follow < due)
+			due = c->t_follow;
+		break;
+	default:
+		due = c->t_step;
+		break;
+	}
+	c->due = due;
+	if (c->heap_pos < 0)
+		heap_push(s, idx);
+	else {
+		heap_up(s, c->heap_pos);
+		heap_down(s, c->heap_pos);
+	}
+}
+
+/* ---- identities */
+
+static void
+format_ip(uint32_t ip, char *out, size_t outsz)
+{
+	snprintf(out, outsz, "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 0xff,
+	    (ip >> 8) & 0xff, ip & 0xff);
+}
+
+static void
+format_attempt_id(const struct sim *s, int idx, char *out, size_t outsz)
+{
+	snprintf(out, outsz, "A%0*d", s->id_width, idx + 1);
+}
+
+static void
+format_name(const struct sim *s, int idx, char *out, size_t outsz)
+{
+	uint64_t	h = rng_hash(s->seed, SALT_NAME, (uint64_t)idx);
+
+	if (h % 12 == 0)
+		snprintf(out, outsz, "%s",
+		    whole_names[(h >> 8) % NITEMS(whole_names)]);
+	else
+		snprintf(out, outsz, "%s %s",
+		    first_names[(h >> 8) % NITEMS(first_names)],
+		    last_names[(h >> 24) % NITEMS(last_names)]);
+}
+
+/*
+ * The attempt index named by id, or -1.  Ids are "A" and exactly id_width
+ * digits (more once N outgrows them), so the id is formatted back and
+ * compared rather than trusted.
+ */
+static int
+parse_attempt_id(const struct sim *s, const char *id)
+{
+	char		 buf[PROTO_ID_MAX + 1];
+	const char	*p;
+	long		 v = 0;
+
+	if (id[0] != 'A' || id[1] == '\0')
+		return -1;
+	for (p = id + 1; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9' || p - id > 9)
+			return -1;
+		v = v * 10 + (*p - '0');
+	}
+	if (v < 1 || v > s->n)
+		return -1;
+	format_attempt_id(s, (int)v - 1, buf, sizeof buf);
+	if (strcmp(buf, id) != 0)
+		return -1;
+	return (int)v - 1;
+}
+
+/* ---- emitting */
+
+static void
+emit_attempt(struct sim *s, int idx, int64_t t, sim_emit_fn emit, void *arg)
+{
+	struct sim_cand		*c = &s->cand[idx];
+	struct proto_msg	 m;
+	struct proto_attempt	*a = &m.u.attempt;
+
+	memset(&m, 0, sizeof m);
+	m.type = PROTO_ATTEMPT;
+	m.ts_ms = t;
+	format_attempt_id(s, idx, a->attempt, sizeof a->attempt);
+	snprintf(a->candidate, sizeof a->candidate, "C%0*d", s->id_width,
+	    idx + 1);
+	format_name(s, idx, a->name, sizeof a->name);
+	snprintf(a->exam, sizeof a->exam, "%s", s->exam);
+	snprintf(a->form, sizeof a->form, "F1");
+	if (c->modality == PROTO_MODALITY_TEST_CENTER)
+		snprintf(a->center, sizeof a->center, "TC-%02u", c->center);
+	a->modality = c->modality;
+	a->state = PROTO_STATE_SCHEDULED;
+	format_ip(c->ip, a->ip, sizeof a->ip);
+	snprintf(a->device, sizeof a->device, "dev-%012" PRIx64, c->device);
+	c->state = PROTO_STATE_SCHEDULED;
+	emit(&m, arg);
+}
+
+static void
+emit_state(struct sim *s, int idx, int64_t t, enum proto_state st,
+    sim_emit_fn emit, void *arg)
+{
+	struct proto_msg	m;
+
+	m.type = PROTO_STATE;
+	m.seq = 0;
+	m.ts_ms = t;
+	memset(&m.u.state, 0, sizeof m.u.state);
+	format_attempt_id(s, idx, m.u.state.attempt,
+	    sizeof m.u.state.attempt);
+	m.u.state.state = st;
+	s->cand[idx].state = st;
+	emit(&m, arg);
+}
+
+/* Emit an event whose data is already in s->data. */
+static void
+emit_event(struct sim *s, int idx, int64_t t, enum proto_event_kind kind,
+    sim_emit_fn emit, void *arg)
+{
+	struct proto_msg	m;
+
+	m.type = PROTO_EVENT;
+	m.seq = 0;
+	m.ts_ms = t;
+	memset(&m.u.event, 0, sizeof m.u.event);
+	format_attempt_id(s, idx, m.u.event.attempt,
+	    sizeof m.u.event.attempt);
+	m.u.event.kind = kind;
+	m.u.event.data = s->data;
+	m.u.event.data_len = strlen(s->data);
+	emit(&m, arg);
+}
+
+/* ---- behaviour */
+
+/* Episodes per 1000 minutes and their weights, now. */
+static const struct sim_behaviour *
+cand_behaviour(const struct sim_cand *c, int64_t t)
+{
+	if (t < c->calm_until && c->profile != SIM_FLAKY_NETWORK)
+		return &behaviours[SIM_HONEST];
+	return &behaviours[c->profile];
+}
+
+/*
+ * Time from one episode to the next: triangular on [0, 2 * mean), the mean
+ * being 1000 / rate minutes, at least one second.
+ */
+static int64_t
+episode_gap(struct sim_cand *c, int64_t t)
+{
+	const struct sim_behaviour	*b = cand_behaviour(c, t);
+	uint64_t			 x = rng_next(&c->rng);
+	int64_t				 mean, gap;
+
+	mean = SIM_MINUTE * 1000 / b->rate;
+	gap = (int64_t)(((x & 0xffffffff) * (uint64_t)mean) >> 32) +
+	    (int64_t)(((x >> 32) * (uint64_t)mean) >> 32);
+	return gap < SIM_SECOND ? SIM_SECOND : gap;
+}
+
+/* Owe a follow-up at t; the next episode waits until it is paid. */
+static void
+cand_follow(struct sim_cand *c, enum sim_follow f, int64_t t, unsigned arg)
+{
+	c->follow = f;
+	c->t_follow = t;
+	c->follow_arg = (uint16_t)arg;
+}
+
+static void
+schedule_episode(struct sim_cand *c, int64_t t)
+{
+	int64_t	from = t;
+
+	if (c->follow != FOLLOW_NONE && c->t_follow > from)
+		from = c->t_follow;
+	c->t_event = from + episode_gap(c, t);
+}
+
+static enum sim_episode
+pick_episode(struct sim_cand *c, int64_t t)
+{
+	const struct sim_behaviour	*b = cand_behaviour(c, t);
+	unsigned			 total = 0, r;
+	int				 e;
+
+	for (e = 0; e < EP_COUNT; e++)
+		total += b->weight[e];
+	r = rng_below(&c->rng, total);
+	for (e = 0; e < EP_COUNT; e++) {
+		if (r < b->weight[e])
+			return (enum sim_episode)e;
+		r -= b->weight[e];
+	}
+	return EP_GAZE;
+}
+
+static const char *
+pick(uint64_t *rng, const char *const *table, size_t n)
+{
+	return table[rng_below(rng, (uint32_t)n)];
+}
+
+/* Start an episode at t: emit its event, owe its follow-up. */
+static void
+run_episode(struct sim *s, int idx, int64_t t, sim_emit_fn emit, void *arg)
+{
+	struct sim_cand		*c = &s->cand[idx];
+	uint64_t		*r = &c->rng;
+	enum sim_episode	 ep = pick_episode(c, t);
+	enum proto_event_kind	 kind;
+	const char		*app;
+	int64_t			 secs, offline;
+
+	switch (ep) {
+	case EP_FOCUS:
+		if (c->profile == SIM_DISTRACTED && t >= c->calm_until)
+			app = pick(r, apps_distracted, NITEMS(apps_distracted));
+		else if (c->profile == SIM_COLLUDING && t >= c->calm_until)
+			app = pick(r, apps_colluding, NITEMS(apps_colluding));
+		else
+			app = pick(r, apps_benign, NITEMS(apps_benign));
+		snprintf(s->data, sizeof s->data, "{\"app\":\"%s\"}", app);
+		kind = PROTO_EV_FOCUS_LOST;
+		secs = c->profile == SIM_HONEST ? rng_range(r, 2, 15) :
+		    rng_range(r, 3, 60);
+		cand_follow(c, FOLLOW_FOCUS_RETURNED, t + secs * SIM_SECOND,
+		    (unsigned)secs);
+		break;
+	case EP_GAZE:
+		secs = c->profile == SIM_HONEST ? rng_range(r, 2, 6) :
+		    rng_range(r, 3, 20);
+		snprintf(s->data, sizeof s->data,
+		    "{\"seconds\":%d,\"direction\":\"%s\"}", (int)secs,
+		    c->profile == SIM_PHONE ? "down" :
+		    pick(r, directions, NITEMS(directions)));
+		kind = PROTO_EV_GAZE_AWAY;
+		break;
+	case EP_VOICE:
+		secs = rng_range(r, 1, c->profile == SIM_HONEST ? 3 : 12);
+		snprintf(s->data, sizeof s->data, "{\"seconds\":%d}",
+		    (int)secs);
+		kind = PROTO_EV_VOICE_DETECTED;
+		break;
+	case EP_IDLE:
+		snprintf(s->data, sizeof s->data, "{\"seconds\":%d}",
+		    (int)rng_range(r, 60, 240));
+		kind = PROTO_EV_IDLE;
+		break;
+	case EP_FACE:
+		snprintf(s->data, sizeof s->data, "{}");
+		kind = PROTO_EV_FACE_MISSING;
+		secs = rng_range(r, 4, 45);
+		cand_follow(c, FOLLOW_FACE_RETURNED, t + secs * SIM_SECOND,
+		    (unsigned)secs);
+		break;
+	case EP_FULLSCREEN:
+		snprintf(s->data, sizeof s->data, "{}");
+		kind = PROTO_EV_FULLSCREEN_EXIT;
+		break;
+	case EP_RAISE_HAND:
+		snprintf(s->data, sizeof s->data, "{}");
+		kind = PROTO_EV_RAISE_HAND;
+		break;
+	case EP_PHONE:
+		snprintf(s->data, sizeof s->data,
+		    "{\"object\":\"phone\",\"confidence\":0.%02d}",
+		    (int)rng_range(r, 80, 97));
+		kind = PROTO_EV_OBJECT_DETECTED;
+		break;
+	case EP_OBJECT:
+		snprintf(s->data, sizeof s->data,
+		    "{\"object\":\"%s\",\"confidence\":0.%02d}",
+		    rng_chance(r, 500) ? "book" : "earbuds",
+		    (int)rng_range(r, 60, 90));
+		kind = PROTO_EV_OBJECT_DETECTED;
+		break;
+	case EP_IDENTITY:
+		snprintf(s->data, sizeof s->data,
+		    "{\"similarity\":0.%02d,\"threshold\":0.60}",
+		    (int)rng_range(r, 20, 55));
+		kind = PROTO_EV_IDENTITY_MISMATCH;
+		break;
+	case EP_FACES:
+		snprintf(s->data, sizeof s->data, "{\"count\":%d}",
+		    rng_chance(r, 850) ? 2 : 3);
+		kind = PROTO_EV_FACES_MULTIPLE;
+		break;
+	case EP_CLIPBOARD:
+		snprintf(s->data, sizeof s->data,
+		    "{\"op\":\"%s\",\"chars\":%d}",
+		    rng_chance(r, 700) ? "paste" : "copy",
+		    (int)rng_range(r, 8, 400));
+		kind = PROTO_EV_CLIPBOARD;
+		break;
+	case EP_PROCESS:
+		snprintf(s->data, sizeof s->data, "{\"name\":\"%s\"}",
+		    pick(r, processes, NITEMS(processes)));
+		kind = PROTO_EV_PROHIBITED_PROCESS;
+		break;
+	case EP_REMOTE:
+		snprintf(s->data, sizeof s->data, "{\"tool\":\"%s\"}",
+		    pick(r, remote_tools, NITEMS(remote_tools)));
+		kind = PROTO_EV_REMOTE_ACCESS;
+		break;
+	case EP_NETWORK:
+	default:
+		/*
+		 * The connection goes: nothing arrives until it is back, so
+		 * the answer clock stops for the outage (the platform does
+		 * not count offline time against the item).
+		 */
+		snprintf(s->data, sizeof s->data, "{}");
+		kind = PROTO_EV_NETWORK_LOST;
+		offline = rng_chance(r, 850) ? rng_range(r, 5000, 60000) :
+		    rng_range(r, 60000, 240000);
+		c->t_lost = t;
+		c->t_step += offline;
+		c->t_prev += offline;
+		cand_follow(c, FOLLOW_NETWORK_RESTORED, t + offline, 0);
+		break;
+	}
+	emit_event(s, idx, t, kind, emit, arg);
+	schedule_episode(c, t);
+}
+
+/* Pay the follow-up owed at t; it may owe another. */
+static void
+run_follow(struct sim *s, int idx, int64_t t, sim_emit_fn emit, void *arg)
+{
+	struct sim_cand		*c = &s->cand[idx];
+	enum proto_event_kind	 kind;
+	char			 from[PROTO_IP_MAX + 1], to[PROTO_IP_MAX + 1];
+	uint32_t		 ip;
+	enum sim_follow		 f = c->follow;
+
+	c->follow = FOLLOW_NONE;
+	switch (f) {
+	case FOLLOW_FOCUS_RETURNED:
+	case FOLLOW_FACE_RETURNED:
+		snprintf(s->data, sizeof s->data, "{\"seconds\":%u}",
+		    c->follow_arg);
+		kind = f == FOLLOW_FOCUS_RETURNED ? PROTO_EV_FOCUS_RETURNED :
+		    PROTO_EV_FACE_RETURNED;
+		break;
+	case FOLLOW_NETWORK_RESTORED:
+		snprintf(s->data, sizeof s->data, "{\"offline_ms\":%" PRId64 "}",
+		    t - c->t_lost);
+		kind = PROTO_EV_NETWORK_RESTORED;
+		if (rng_chance(&c->rng, 300))
+			cand_follow(c, FOLLOW_IP_CHANGE,
+			    t + rng_range(&c->rng, 500, 3000), 0);
+		break;
+	case FOLLOW_IP_CHANGE:
+		/* Back on another link: a carrier-grade NAT address. */
+		ip = (100u << 24) | ((64u + rng_below(&c->rng, 64)) << 16) |
+		    (rng_below(&c->rng, 256) << 8) |
+		    (1 + rng_below(&c->rng, 254));
+		format_ip(c->ip, from, sizeof from);
+		format_ip(ip, to, sizeof to);
+		c->ip = ip;
+		snprintf(s->data, sizeof s->data,
+		    "{\"from\":\"%s\",\"to\":\"%s\"}", from, to);
+		kind = PROTO_EV_IP_CHANGE;
+		break;
+	case FOLLOW_IDENTITY:
+	default:
+		snprintf(s->data, sizeof s->data,
+		    "{\"similarity\":0.%02d,\"threshold\":0.60}",
+		    (int)rng_range(&c->rng, 20, 55));
+		kind = PROTO_EV_IDENTITY_MISMATCH;
+		break;
+	}
+	emit_event(s, idx, t, kind, emit, arg);
+	if (c->follow != FOLLOW_NONE && c->t_event <= c->t_follow)
+		c->t_event = c->t_follow + SIM_SECOND;
+}
+
+/* ---- answers */
+
+/*
+ * Time to answer item k: 30-90 s (triangular around a minute), or 3-8 s
+ * for an item a pre-knowledge candidate has seen.  One draw from the pace
+ * stream either way, so that a colluding pair stays in step.
+ */
+static int64_t
+answer_gap(struct sim *s, struct sim_cand *c, int k)
+{
+	uint64_t	x = rng_next(&c->pace);
+	uint64_t	lo = x & 0xffffffff, hi = x >> 32;
+
+	if (c->profile == SIM_PREKNOWLEDGE && s->leaked[k])
+		return 3000 + (int64_t)((lo * 5000) >> 32);
+	return 30000 + (int64_t)(((lo * 60001) >> 32) + ((hi * 60001) >> 32)) / 2;
+}
+
+static void
+run_answer(struct sim *s, int idx, int64_t t, sim_emit_fn emit, void *arg)
+{
+	struct sim_cand		*c = &s->cand[idx];
+	struct proto_msg	 m;
+	struct proto_answer	*a = &m.u.answer;
+	int			 k = c->answered, key, resp, leaked;
+	uint64_t		 x, y;
+	unsigned		 p = behaviours[c->profile].correct;
+
+	key = (int)(rng_hash(s->seed, SALT_KEY, (uint64_t)k) % 4);
+	leaked = c->profile == SIM_PREKNOWLEDGE && s->leaked[k];
+
+	/*
+	 * The shared draw decides a colluding pair's common response; each
+	 * member still goes its own way now and then (own draw).
+	 */
+	x = rng_next(&c->pace);
+	y = rng_next(&c->rng);
+	if (c->profile == SIM_COLLUDING && (y & 0xffff) % 1000 < 120)
+		x = rng_next(&c->rng);
+	if (leaked || (x & 0xffffffff) % 1000 < p)
+		resp = key;
+	else
+		resp = (key + 1 + (int)((x >> 32) % 3)) % 4;
+
+	m.type = PROTO_ANSWER;
+	m.seq = 0;
+	m.ts_ms = t;
+	memset(a, 0, sizeof *a);
+	format_attempt_id(s, idx, a->attempt, sizeof a->attempt);
+	snprintf(a->item, sizeof a->item, "Q%0*d", s->item_width, k + 1);
+	a->response[0] = (char)('A' + resp);
+	a->correct = resp == key;
+	a->elapsed_ms = t - c->t_prev;
+	x = (y >> 32) % 1000;
+	a->changed = leaked || x < 700 ? 0 : x < 920 ? 1 : 2;
+
+	c->t_prev = t;
+	c->answered++;
+	if (c->answered < s->items)
+		c->t_step = t + answer_gap(s, c, c->answered);
+	else
+		/* a last look over the paper, then submit (a pair together) */
+		c->t_step = t + 2000 + rng_below(&c->pace, 18000);
+	emit(&m, arg);
+}
+
+/* Let candidate idx emit the one message due at its due time. */
+static void
+cand_step(struct sim *s, int idx, sim_emit_fn emit, void *arg)
+{
+	struct sim_cand	*c = &s->cand[idx];
+	int64_t		 t = c->due;
+
+	switch (c->phase) {
+	case PH_NEW:
+		emit_attempt(s, idx, t, emit, arg);
+		c->phase = PH_ANNOUNCED;
+		c->t_step = c->t_checkin;
+		break;
+	case PH_ANNOUNCED:
+		emit_state(s, idx, t, PROTO_STATE_CHECKED_IN, emit, arg);
+		c->phase = PH_CHECKED_IN;
+		c->t_step = c->t_start;
+		break;
+	case PH_CHECKED_IN:
+		c->phase = PH_RUNNING;
+		c->t_prev = t;
+		c->t_step = t + answer_gap(s, c, 0);
+		if (c->profile == SIM_PROXY && rng_chance(&c->rng, 600))
+			cand_follow(c, FOLLOW_IDENTITY,
+			    t + rng_range(&c->rng, 20, 120) * SIM_SECOND, 0);
+		schedule_episode(c, t);
+		emit_state(s, idx, t, PROTO_STATE_IN_PROGRESS, emit, arg);
+		break;
+	case PH_RUNNING:
+		/* Ties: the follow-up first, then the answer, then an episode. */
+		if (c->follow != FOLLOW_NONE && c->t_follow == t)
+			run_follow(s, idx, t, emit, arg);
+		else if (c->t_step == t && c->answered >= s->items) {
+			emit_state(s, idx, t, PROTO_STATE_SUBMITTED, emit, arg);
+			c->phase = PH_ENDED;
+		} else if (c->t_step == t)
+			run_answer(s, idx, t, emit, arg);
+		else
+			run_episode(s, idx, t, emit, arg);
+		break;
+	default:
+		fprintf(stderr, "invigil: sim: attempt %d stepped in phase %d\n",
+		    idx, c->phase);
+		abort();
+	}
+	cand_reschedule(s, idx);
+}
+
+/* ---- the session */
+
+/* Shuffle a[0..n) with the stream r (Fisher-Yates). */
+static void
+shuffle(int *a, int n, uint64_t *r)
+{
+	int	i, j, tmp;
+
+	for (i = n - 1; i > 0; i--) {
+		j = (int)rng_below(r, (uint32_t)i + 1);
+		tmp = a[i];
+		a[i] = a[j];
+		a[j] = tmp;
+	}
+}
+
+/*
+ * Deal the profiles: a quota of each (rounded, a whole number of colluding
+ * pairs, no proxy without someone to borrow a device from), honest for the
+ * rest, shuffled by the seed.
+ */
+static void
+assign_profiles(struct sim *s)
+{
+	int		*deck = sim_calloc((size_t)s->n, sizeof *deck);
+	int		 p, i, k, count, used = 0;
+	uint64_t	 r = rng_hash(s->seed, SALT_PROFILES, 0);
+
+	for (p = 1; p < SIM_PROFILE_COUNT; p++) {
+		count = (int)(((int64_t)s->n * profile_percent[p] + 50) / 100);
+		if (p == SIM_COLLUDING)
+			count &= ~1;
+		if (p == SIM_PROXY && s->n < 2)
+			count = 0;
+		if (count > s->n - used)
+			count = s->n - used;
+		for (k = 0; k < count; k++)
+			deck[used++] = p;
+	}
+	for (i = used; i < s->n; i++)
+		deck[i] = SIM_HONEST;
+	shuffle(deck, s->n, &r);
+	for (i = 0; i < s->n; i++)
+		s->cand[i].profile = (uint8_t)deck[i];
+	free(deck);
+}
+
+/* The answer key's leaked part: a sixth of the items, at least one. */
+static void
+choose_leaks(struct sim *s)
+{
+	int		*order = sim_calloc((size_t)s->items, sizeof *order);
+	int		 i, count = s->items / 6 > 0 ? s->items / 6 : 1;
+	uint64_t	 r = rng_hash(s->seed, SALT_LEAKS, 0);
+
+	s->leaked = sim_calloc((size_t)s->items, 1);
+	for (i = 0; i < s->items; i++)
+		order[i] = i;
+	shuffle(order, s->items, &r);
+	for (i = 0; i < count; i++)
+		s->leaked[order[i]] = 1;
+	free(order);
+}
+
+/* Who each candidate is, where and when they check in. */
+static void
+init_candidate(struct sim *s, int idx, int ncenters, uint32_t block0)
+{
+	struct sim_cand	*c = &s->cand[idx];
+	uint64_t	 h = rng_hash(s->seed, SALT_HOST, (uint64_t)idx);
+	uint32_t	 block;
+
+	c->rng = rng_hash(s->seed, SALT_CANDIDATE, (uint64_t)idx);
+	c->pace = rng_hash(s->seed, SALT_PACE, (uint64_t)idx);
+	c->heap_pos = -1;
+	c->link = -1;
+	c->phase = PH_NEW;
+	c->state = PROTO_STATE_SCHEDULED;
+	c->calm_until = INT64_MIN;
+	c->device = rng_hash(s->seed, SALT_DEVICE, (uint64_t)idx) &
+	    UINT64_C(0xffffffffffff);
+
+	/* Some sit in a test centre; cheats of the networked kind do not. */
+	c->modality = PROTO_MODALITY_REMOTE;
+	if ((c->profile == SIM_HONEST || c->profile == SIM_DISTRACTED ||
+	    c->profile == SIM_PHONE || c->profile == SIM_PREKNOWLEDGE) &&
+	    h % 100 < 15) {
+		c->modality = PROTO_MODALITY_TEST_CENTER;
+		c->center = (uint8_t)(1 + (h >> 8) % (uint64_t)ncenters);
+		/* The centre's own block, 198.18.C.0/24 (RFC 2544). */
+		c->ip = (198u << 24) | (18u << 16) | ((uint32_t)c->center << 8) |
+		    (uint32_t)(10 + (h >> 16) % 240);
+	} else {
+		/*
+		 * A home network: a /24 of its own (a bijection of the index,
+		 * so no two candidates share one by accident), any host.
+		 */
+		block = (block0 + (uint32_t)idx * 40503u) & 0xffff;
+		c->ip = (10u << 24) | (block << 8) |
+		    (uint32_t)(2 + (h >> 16) % 253);
+	}
+	c->t_step = s->start_ms;
+	c->t_event = INT64_MAX;
+	c->t_follow = INT64_MAX;
+	c->t_checkin = s->start_ms + 2 * SIM_SECOND +
+	    rng_range(&c->rng, 0, 8000);
+	c->t_start = c->t_checkin + rng_range(&c->rng, 3000, 15000);
+}
+
+/*
+ * Couplings: a proxy borrows a remote attempt's device; a colluding pair
+ * (consecutive colluders in index order) shares a /24 or an address, one
+ * pace and response stream, and a start a few seconds apart.
+ */
+static void
+link_candidates(struct sim *s)
+{
+	uint64_t	 r = rng_hash(s->seed, SALT_LINKS, 0);
+	int		*pool = sim_calloc((size_t)s->n, sizeof *pool);
+	int		 i, n = 0, lead = -1, off;
+	struct sim_cand	*c, *l;
+
+	for (i = 0; i < s->n; i++) {
+		if (s->cand[i].profile != SIM_PROXY &&
+		    s->cand[i].modality == PROTO_MODALITY_REMOTE)
+			pool[n++] = i;
+	}
+	if (n == 0) {
+		for (i = 0; i < s->n; i++)
+			if (s->cand[i].profile != SIM_PROXY)
+				pool[n++] = i;
+	}
+	for (i = 0; i < s->n; i++) {
+		c = &s->cand[i];
+		if (c->profile != SIM_PROXY || n == 0)
+			continue;
+		c->link = pool[rng_below(&r, (uint32_t)n)];
+		c->device = s->cand[c->link].device;
+	}
+	free(pool);
+
+	for (i = 0; i < s->n; i++) {
+		c = &s->cand[i];
+		if (c->profile != SIM_COLLUDING)
+			continue;
+		if (lead < 0) {
+			lead = i;
+			continue;
+		}
+		l = &s->cand[lead];
+		l->link = i;
+		c->link = lead;
+		l->pace = c->pace = rng_hash(s->seed, SALT_PAIR, (uint64_t)lead);
+		if (rng_chance(&r, 400))
+			c->ip = l->ip;
+		else
+			c->ip = (l->ip & 0xffffff00) |
+			    (2 + ((l->ip & 0xff) - 2 + 1 +
+			    rng_below(&r, 251)) % 253);
+		off = (int)rng_range(&r, 1000, 4000);
+		c->t_checkin = l->t_checkin + off;
+		c->t_start = l->t_start + off;
+		lead = -1;
+	}
+}
+
+struct sim *
+sim_new(const struct sim_config *cfg, int64_t start_ms)
+{
+	struct sim	*s = sim_calloc(1, sizeof *s);
+	int		 i, ncenters;
+	uint32_t	 block0;
+
+	s->n = cfg->candidates >= 1 ? cfg->candidates : 1;
+	s->items = cfg->items >= 1 ? cfg->items : SIM_DEFAULT_ITEMS;
+	if (s->items > SIM_MAX_ITEMS)
+		s->items = SIM_MAX_ITEMS;
+	s->item_width = s->items < 100 ? 2 : 3;
+	s->id_width = 4;
+	s->seed = cfg->seed;
+	s->start_ms = start_ms;
+	s->now = INT64_MIN;
+	snprintf(s->exam, sizeof s->exam, "%s",
+	    cfg->exam != NULL && cfg->exam[0] != '\0' ? cfg->exam :
+	    SIM_DEFAULT_EXAM);
+
+	s->cand = sim_calloc((size_t)s->n, sizeof *s->cand);
+	s->heap = sim_calloc((size_t)s->n, sizeof *s->heap);
+	assign_profiles(s);
+	choose_leaks(s);
+
+	/* About one test centre per 300 candidates, at most 99. */
+	ncenters = 1 + s->n / 300;
+	if (ncenters > 99)
+		ncenters = 99;
+	block0 = (uint32_t)rng_hash(s->seed, SALT_BLOCK, 0) & 0xffff;
+	for (i = 0; i < s->n; i++)
+		init_candidate(s, i, ncenters, block0);
+	link_candidates(s);
+	for (i = 0; i < s->n; i++)
+		cand_reschedule(s, i);
+	return s;
+}
+
+void
+sim_free(struct sim *s)
+{
+	if (s == NULL)
+		return;
+	free(s->cand);
+	free(s->heap);
+	free(s->leaked);
+	free(s);
+}
+
+void
+sim_advance(struct sim *s, int64_t now_ms, sim_emit_fn emit, void *arg)
+{
+	while (s->heap_len > 0 && s->cand[s->heap[0]].due <= now_ms)
+		cand_step(s, s->heap[0], emit, arg);
+	if (now_ms > s->now)
+		s->now = now_ms;
+}
+
+int64_t
+sim_next_due(const struct sim *s)
+{
+	if (s->heap_len == 0)
+		return INT64_MAX;
+	return s->cand[s->heap[0]].due;
+}
+
+int
+sim_command(struct sim *s, const struct proto_cmd *cmd, int64_t now_ms,
+    sim_emit_fn emit, void *arg, char *err, size_t errlen)
+{
+	struct sim_cand	*c;
+	int		 idx;
+	int64_t		 shift;
+
+	if ((idx = parse_attempt_id(s, cmd->attempt)) < 0) {
+		snprintf(err, errlen, "no attempt \"%s\" in this session",
+		    cmd->attempt);
+		return -1;
+	}
+
+	/*
+	 * A command happens at a point on the simulated clock: never before
+	 * what has been emitted already, nor before the attempts exist.
+	 * Whatever is due by then is emitted first, so the stream stays in
+	 * time order.
+	 */
+	if (now_ms < s->now)
+		now_ms = s->now;
+	if (now_ms < s->start_ms)
+		now_ms = s->start_ms;
+	sim_advance(s, now_ms, emit, arg);
+	c = &s->cand[idx];
+
+	if (c->phase == PH_ENDED) {
+		snprintf(err, errlen, "attempt %s is already %s", cmd->attempt,
+		    proto_state_name(c->state));
+		return -1;
+	}
+	switch (cmd->action) {
+	case PROTO_ACTION_WARN:
+	case PROTO_ACTION_MESSAGE:
+		/* A warned candidate behaves for three to six minutes. */
+		if (c->profile == SIM_FLAKY_NETWORK || c->profile == SIM_HONEST)
+			return 0;
+		c->calm_until = now_ms + rng_range(&c->rng, 3, 6) * SIM_MINUTE;
+		if (c->phase == PH_RUNNING) {
+			schedule_episode(c, now_ms);
+			cand_reschedule(s, idx);
+		}
+		return 0;
+	case PROTO_ACTION_PAUSE:
+		if (c->phase != PH_RUNNING) {
+			snprintf(err, errlen, "attempt %s cannot be paused: it "
+			    "is %s, not in_progress", cmd->attempt,
+			    proto_state_name(c->state));
+			return -1;
+		}
+		c->phase = PH_PAUSED;
+		c->t_paused = now_ms;
+		cand_reschedule(s, idx);
+		emit_state(s, idx, now_ms, PROTO_STATE_PAUSED, emit, arg);
+		return 0;
+	case PROTO_ACTION_RESUME:
+		if (c->phase != PH_PAUSED) {
+			snprintf(err, errlen, "attempt %s cannot be resumed: it "
+			    "is %s, not paused", cmd->attempt,
+			    proto_state_name(c->state));
+			return -1;
+		}
+		/*
+		 * Everything owed moves on by the time spent paused (an
+		 * outage's offline_ms still counts wall time, pause included).
+		 */
+		shift = now_ms - c->t_paused;
+		c->t_step += shift;
+		c->t_prev += shift;
+		if (c->t_event != INT64_MAX)
+			c->t_event += shift;
+		if (c->follow != FOLLOW_NONE)
+			c->t_follow += shift;
+		c->phase = PH_RUNNING;
+		cand_reschedule(s, idx);
+		emit_state(s, idx, now_ms, PROTO_STATE_IN_PROGRESS, emit, arg);
+		return 0;
+	case PROTO_ACTION_TERMINATE:
+		c->phase = PH_ENDED;
+		cand_reschedule(s, idx);
+		emit_state(s, idx, now_ms, PROTO_STATE_TERMINATED, emit, arg);
+		return 0;
+	default:
+		snprintf(err, errlen, "unknown action %d", (int)cmd->action);
+		return -1;
+	}
+}
+
+int
+sim_candidates(const struct sim *s)
+{
+	return s->n;
+}
+
+enum sim_profile
+sim_profile_of(const struct sim *s, int index)
+{
+	if (index < 0 || index >= s->n)
+		return SIM_PROFILE_COUNT;
+	return (enum sim_profile)s->cand[index].profile;
+}
+
+const char *
+sim_profile_name(enum sim_profile p)
+{
+	if ((int)p < 0 || p >= SIM_PROFILE_COUNT)
+		return "?";
+	return profile_names[p];
+}

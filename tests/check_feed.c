@@ -1,0 +1,1271 @@
+/*
+ * check_feed.c - Check suite for feed/: the simulator (sim.c) and the
+ * scenario loader (replay.c).
+ *
+ * The simulator is driven the way the server drives it, through
+ * sim_advance() and sim_command(), and judged only by the messages it
+ * emits: each is recorded as a canonical text line (every field, written
+ * here, not by the codec) and as a small record the tests query.  Profiles
+ * are checked against sim_profile_of(), which is the ground truth the
+ * feed's --truth file is made from.  Scenario files come from
+ * tests/fixtures/ (run from the top of the tree, as `make check` does).
+ */
+#ifndef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 700	/* mkstemp, strdup */
+#endif
+
+#include <check.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "feed/feed.h"
+#include "proto/proto.h"
+
+#define T0		INT64_C(1795456800000)	/* 2026-11-23T18:00:00Z */
+#define SEC		INT64_C(1000)
+#define MIN		(60 * SEC)
+#define FIXTURES	"tests/fixtures/"
+
+/* What a test needs to know of one emitted message. */
+struct rec {
+	enum proto_type	type;
+	int64_t		ts;
+	int		idx;		/* attempt index, from "A0001" */
+	int		kind;		/* event kind, or -1 */
+	int		state;		/* attempt/state state, or -1 */
+	int		item;		/* answer item number, or 0 */
+	char		response;
+	int		correct;
+	int64_t		elapsed;
+	int64_t		changed;
+	char		ip[PROTO_IP_MAX + 1];
+	char		device[PROTO_ID_MAX + 1];
+	char		name[PROTO_NAME_MAX + 1];
+	json_t		*data;		/* event data, parsed */
+};
+
+struct log {
+	struct rec	*r;
+	char		**line;		/* canonical text of each message */
+	size_t		 n, cap;
+	int		 keep_lines;
+};
+
+static char	err[1024];
+
+static void *
+xrealloc(void *p, size_t n)
+{
+	if ((p = realloc(p, n)) == NULL)
+		abort();
+	return p;
+}
+
+/* The canonical text of a message: every field the simulator sets. */
+static void
+canon(const struct proto_msg *m, char *buf, size_t size)
+{
+	const struct proto_attempt	*a = &m->u.attempt;
+	const struct proto_answer	*an = &m->u.answer;
+	int				 n;
+
+	n = snprintf(buf, size, "%" PRId64 " %" PRId64 " %s ", m->ts_ms,
+	    m->seq, proto_type_name(m->type));
+	switch (m->type) {
+	case PROTO_ATTEMPT:
+		snprintf(buf + n, size - (size_t)n,
+		    "%s|%s|%s|%s|%s|%s|%s|%s|%s|%s", a->attempt, a->candidate,
+		    a->name, a->exam, a->form, a->center,
+		    proto_modality_name(a->modality),
+		    proto_state_name(a->state), a->ip, a->device);
+		break;
+	case PROTO_EVENT:
+		snprintf(buf + n, size - (size_t)n, "%s|%s|%.*s",
+		    m->u.event.attempt, proto_event_kind_name(m->u.event.kind),
+		    (int)m->u.event.data_len, m->u.event.data);
+		break;
+	case PROTO_ANSWER:
+		snprintf(buf + n, size - (size_t)n,
+		    "%s|%s|%s|%d|%" PRId64 "|%" PRId64, an->attempt, an->item,
+		    an->response, an->correct, an->elapsed_ms, an->changed);
+		break;
+	case PROTO_STATE:
+		snprintf(buf + n, size - (size_t)n, "%s|%s",
+		    m->u.state.attempt, proto_state_name(m->u.state.state));
+		break;
+	default:
+		snprintf(buf + n, size - (size_t)n, "unexpected");
+		break;
+	}
+}
+
+static int
+attempt_index(const char *id)
+{
+	ck_assert_msg(id[0] == 'A' && strlen(id) >= 5, "bad attempt id %s", id);
+	return atoi(id + 1) - 1;
+}
+
+static void
+collect(const struct proto_msg *m, void *arg)
+{
+	struct log	*l = arg;
+	struct rec	*r;
+	char		 buf[4096];
+	json_error_t	 je;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 1024;
+		l->r = xrealloc(l->r, l->cap * sizeof *l->r);
+		l->line = xrealloc(l->line, l->cap * sizeof *l->line);
+	}
+	r = &l->r[l->n];
+	memset(r, 0, sizeof *r);
+	r->type = m->type;
+	r->ts = m->ts_ms;
+	r->kind = r->state = -1;
+	ck_assert_int_eq(m->seq, 0);
+	switch (m->type) {
+	case PROTO_ATTEMPT:
+		r->idx = attempt_index(m->u.attempt.attempt);
+		r->state = (int)m->u.attempt.state;
+		snprintf(r->ip, sizeof r->ip, "%s", m->u.attempt.ip);
+		snprintf(r->device, sizeof r->device, "%s",
+		    m->u.attempt.device);
+		snprintf(r->name, sizeof r->name, "%s", m->u.attempt.name);
+		break;
+	case PROTO_EVENT:
+		r->idx = attempt_index(m->u.event.attempt);
+		r->kind = (int)m->u.event.kind;
+		ck_assert_uint_eq(m->u.event.data_len, strlen(m->u.event.data));
+		r->data = json_loadb(m->u.event.data, m->u.event.data_len, 0,
+		    &je);
+		ck_assert_msg(r->data != NULL && json_is_object(r->data),
+		    "event data is not a JSON object: %s", m->u.event.data);
+		break;
+	case PROTO_ANSWER:
+		r->idx = attempt_index(m->u.answer.attempt);
+		ck_assert_msg(m->u.answer.item[0] == 'Q', "item %s",
+		    m->u.answer.item);
+		r->item = atoi(m->u.answer.item + 1);
+		ck_assert_uint_eq(strlen(m->u.answer.response), 1);
+		r->response = m->u.answer.response[0];
+		r->correct = m->u.answer.correct;
+		r->elapsed = m->u.answer.elapsed_ms;
+		r->changed = m->u.answer.changed;
+		break;
+	case PROTO_STATE:
+		r->idx = attempt_index(m->u.state.attempt);
+		r->state = (int)m->u.state.state;
+		break;
+	default:
+		ck_abort_msg("the simulator emitted a %s",
+		    proto_type_name(m->type));
+	}
+	if (l->keep_lines) {
+		canon(m, buf, sizeof buf);
+		l->line[l->n] = strdup(buf);
+	} else
+		l->line[l->n] = NULL;
+	l->n++;
+}
+
+static void
+log_init(struct log *l)
+{
+	memset(l, 0, sizeof *l);
+	l->keep_lines = 1;
+}
+
+static void
+log_free(struct log *l)
+{
+	size_t	i;
+
+	for (i = 0; i < l->n; i++) {
+		free(l->line[i]);
+		json_decref(l->r[i].data);
+	}
+	free(l->r);
+	free(l->line);
+	memset(l, 0, sizeof *l);
+}
+
+static struct sim *
+new_sim(int n, uint64_t seed)
+{
+	struct sim_config	c;
+
+	memset(&c, 0, sizeof c);
+	c.candidates = n;
+	c.seed = seed;
+	return sim_new(&c, T0);
+}
+
+/* Run a whole session of n candidates to its end. */
+static struct sim *
+run_all(int n, uint64_t seed, struct log *l)
+{
+	struct sim	*s = new_sim(n, seed);
+
+	sim_advance(s, T0 + 6 * 60 * MIN, collect, l);
+	ck_assert_int_eq(sim_next_due(s), INT64_MAX);
+	return s;
+}
+
+static int
+cmd(struct sim *s, const char *attempt, enum proto_action a, int64_t now,
+    struct log *l)
+{
+	struct proto_cmd	c;
+
+	memset(&c, 0, sizeof c);
+	snprintf(c.id, sizeof c.id, "k1");
+	snprintf(c.attempt, sizeof c.attempt, "%s", attempt);
+	c.action = a;
+	err[0] = '\0';
+	return sim_command(s, &c, now, collect, l, err, sizeof err);
+}
+
+/* An attempt index with profile p, or -1. */
+static int
+find_profile(struct sim *s, enum sim_profile p, int nth)
+{
+	int	i;
+
+	for (i = 0; i < sim_candidates(s); i++) {
+		if (sim_profile_of(s, i) == p && nth-- == 0)
+			return i;
+	}
+	return -1;
+}
+
+static void
+assert_time_order(const struct log *l)
+{
+	size_t	i;
+
+	for (i = 1; i < l->n; i++)
+		ck_assert_msg(l->r[i].ts >= l->r[i - 1].ts, "message %zu at "
+		    "%" PRId64 " after one at %" PRId64, i, l->r[i].ts,
+		    l->r[i - 1].ts);
+}
+
+static int64_t
+data_int(const struct rec *r, const char *key)
+{
+	json_t	*v = json_object_get(r->data, key);
+
+	ck_assert_msg(json_is_integer(v), "no integer \"%s\" in event data",
+	    key);
+	return json_integer_value(v);
+}
+
+/* ---- determinism */
+
+START_TEST(test_same_seed_same_stream)
+{
+	struct log	 a, b, c, d;
+	struct sim	*s;
+	int64_t		 t, end = T0 + 45 * MIN;
+	size_t		 i, same;
+
+	log_init(&a);
+	log_init(&b);
+	log_init(&c);
+	log_init(&d);
+
+	s = new_sim(200, 42);
+	sim_advance(s, end, collect, &a);
+	sim_free(s);
+
+	/* Many small, uneven steps, some of them going nowhere. */
+	s = new_sim(200, 42);
+	for (t = T0 - 5 * SEC; t < end; t += 997 + (t % 7) * 100) {
+		sim_advance(s, t, collect, &b);
+		sim_advance(s, t - 1, collect, &b);
+	}
+	sim_advance(s, end, collect, &b);
+	sim_free(s);
+
+	/* Driven by sim_next_due(), as a scheduler would. */
+	s = new_sim(200, 42);
+	while ((t = sim_next_due(s)) <= end)
+		sim_advance(s, t, collect, &c);
+	sim_free(s);
+
+	ck_assert_uint_gt(a.n, 10000);
+	ck_assert_uint_eq(a.n, b.n);
+	ck_assert_uint_eq(a.n, c.n);
+	for (i = 0; i < a.n; i++) {
+		ck_assert_str_eq(a.line[i], b.line[i]);
+		ck_assert_str_eq(a.line[i], c.line[i]);
+	}
+
+	/* Another seed, another session. */
+	s = new_sim(200, 43);
+	sim_advance(s, end, collect, &d);
+	sim_free(s);
+	for (i = same = 0; i < a.n && i < d.n; i++)
+		same += strcmp(a.line[i], d.line[i]) == 0;
+	ck_assert_msg(same < a.n / 10, "seeds 42 and 43 share %zu of %zu "
+	    "lines", same, a.n);
+
+	log_free(&a);
+	log_free(&b);
+	log_free(&c);
+	log_free(&d);
+}
+END_TEST
+
+/* Commands are part of the input: the same ones give the same stream. */
+static void
+run_with_commands(struct log *l, int64_t step)
+{
+	struct sim	*s = new_sim(60, 4);
+	int64_t		 t;
+	int		 i;
+	char		 id[16];
+
+	for (t = T0; t <= T0 + 80 * MIN; t += step) {
+		sim_advance(s, t, collect, l);
+		if ((t - T0) % (5 * MIN) != 0)
+			continue;
+		for (i = (int)((t - T0) / MIN) % 7; i < 60; i += 7) {
+			snprintf(id, sizeof id, "A%04d", i + 1);
+			cmd(s, id, (enum proto_action)(i % PROTO_ACTION_COUNT),
+			    t, l);
+		}
+	}
+	sim_free(s);
+}
+
+START_TEST(test_commands_deterministic)
+{
+	struct log	a, b;
+	size_t		i;
+	int		paused = 0;
+
+	log_init(&a);
+	log_init(&b);
+	run_with_commands(&a, 5 * MIN);
+	run_with_commands(&b, 250);
+	ck_assert_uint_eq(a.n, b.n);
+	for (i = 0; i < a.n; i++) {
+		ck_assert_str_eq(a.line[i], b.line[i]);
+		paused += a.r[i].type == PROTO_STATE &&
+		    a.r[i].state == PROTO_STATE_PAUSED;
+	}
+	ck_assert_int_gt(paused, 5);
+	assert_time_order(&a);
+	log_free(&a);
+	log_free(&b);
+}
+END_TEST
+
+START_TEST(test_time_order_and_next_due)
+{
+	struct log	 l;
+	struct sim	*s = new_sim(50, 7);
+	int64_t		 due, prev = INT64_MIN;
+	size_t		 i, before;
+	int		 submitted = 0;
+
+	log_init(&l);
+	ck_assert_int_eq(sim_next_due(s), T0);
+	sim_advance(s, T0 - 1, collect, &l);
+	ck_assert_uint_eq(l.n, 0);
+	while ((due = sim_next_due(s)) != INT64_MAX) {
+		before = l.n;
+		sim_advance(s, due - 1, collect, &l);
+		ck_assert_uint_eq(l.n, before);
+		sim_advance(s, due, collect, &l);
+		ck_assert_uint_gt(l.n, before);
+		for (i = before; i < l.n; i++)
+			ck_assert_int_eq(l.r[i].ts, due);
+		ck_assert_int_gt(due, prev);
+		prev = due;
+	}
+	/* Every attempt ended, submitted. */
+	for (i = 0; i < l.n; i++) {
+		submitted += l.r[i].type == PROTO_STATE &&
+		    l.r[i].state == PROTO_STATE_SUBMITTED;
+	}
+	ck_assert_int_eq(submitted, 50);
+	sim_free(s);
+	log_free(&l);
+}
+END_TEST
+
+/* ---- lifecycle and answers */
+
+START_TEST(test_lifecycle)
+{
+	struct log	 l;
+	struct sim	*s;
+	int		 n = 120, i, *stage, *answered;
+	size_t		 k;
+	const struct rec *r;
+
+	log_init(&l);
+	s = run_all(n, 1, &l);
+	stage = calloc((size_t)n, sizeof *stage);
+	answered = calloc((size_t)n, sizeof *answered);
+	for (k = 0; k < l.n; k++) {
+		r = &l.r[k];
+		ck_assert_int_lt(r->idx, n);
+		if (k > 0)
+			ck_assert_int_ge(r->ts, l.r[k - 1].ts);
+		switch (stage[r->idx]) {
+		case 0:
+			ck_assert_int_eq(r->type, PROTO_ATTEMPT);
+			ck_assert_int_eq(r->state, PROTO_STATE_SCHEDULED);
+			ck_assert_int_eq(r->ts, T0);
+			ck_assert_str_ne(r->device, "");
+			ck_assert_str_ne(r->ip, "");
+			stage[r->idx]++;
+			break;
+		case 1:
+			ck_assert_int_eq(r->type, PROTO_STATE);
+			ck_assert_int_eq(r->state, PROTO_STATE_CHECKED_IN);
+			ck_assert_int_ge(r->ts, T0 + SEC);
+			ck_assert_int_le(r->ts, T0 + 20 * SEC);
+			stage[r->idx]++;
+			break;
+		case 2:
+			ck_assert_int_eq(r->type, PROTO_STATE);
+			ck_assert_int_eq(r->state, PROTO_STATE_IN_PROGRESS);
+			stage[r->idx]++;
+			break;
+		case 3:
+			ck_assert_int_ne(r->type, PROTO_ATTEMPT);
+			if (r->type == PROTO_ANSWER) {
+				answered[r->idx]++;
+				ck_assert_int_eq(r->item, answered[r->idx]);
+				ck_assert(r->response >= 'A' &&
+				    r->response <= 'D');
+				ck_assert(r->changed >= 0 && r->changed <= 2);
+			} else if (r->type == PROTO_STATE) {
+				ck_assert_int_eq(r->state,
+				    PROTO_STATE_SUBMITTED);
+				ck_assert_int_eq(answered[r->idx], 60);
+				stage[r->idx]++;
+			}
+			break;
+		default:
+			ck_abort_msg("attempt A%04d emitted after submitting",
+			    r->idx + 1);
+		}
+	}
+	for (i = 0; i < n; i++)
+		ck_assert_int_eq(stage[i], 4);
+	free(stage);
+	free(answered);
+	sim_free(s);
+	log_free(&l);
+}
+END_TEST
+
+START_TEST(test_answer_pace)
+{
+	struct log	 l;
+	struct sim	*s;
+	int		 n = 150, fast;
+	size_t		 k;
+	const struct rec *r;
+	int64_t		*last;
+	enum sim_profile p;
+
+	log_init(&l);
+	s = run_all(n, 99, &l);
+	last = calloc((size_t)n, sizeof *last);
+	for (k = 0; k < l.n; k++) {
+		r = &l.r[k];
+		p = sim_profile_of(s, r->idx);
+		if (r->type == PROTO_STATE &&
+		    r->state == PROTO_STATE_IN_PROGRESS)
+			last[r->idx] = r->ts;
+		if (r->type != PROTO_ANSWER)
+			continue;
+		fast = r->elapsed >= 3 * SEC && r->elapsed <= 8 * SEC;
+		if (p == SIM_PREKNOWLEDGE && fast)
+			ck_assert(r->correct);
+		else
+			ck_assert_msg(r->elapsed >= 30 * SEC &&
+			    r->elapsed <= 90 * SEC, "A%04d (%s) answered %d "
+			    "after %" PRId64 " ms", r->idx + 1,
+			    sim_profile_name(p), r->item, r->elapsed);
+		/* elapsed is the time since the last answer (outages aside) */
+		if (p != SIM_FLAKY_NETWORK)
+			ck_assert_int_eq(r->ts - last[r->idx], r->elapsed);
+		else
+			ck_assert_int_ge(r->ts - last[r->idx], r->elapsed);
+		last[r->idx] = r->ts;
+	}
+	free(last);
+	sim_free(s);
+	log_free(&l);
+}
+END_TEST
+
+/* ---- profiles */
+
+START_TEST(test_profile_mix)
+{
+	struct sim	*s = new_sim(1000, 5);
+	int		 count[SIM_PROFILE_COUNT] = { 0 }, i;
+
+	for (i = 0; i < 1000; i++)
+		count[sim_profile_of(s, i)]++;
+	ck_assert_int_eq(count[SIM_HONEST], 550);
+	ck_assert_int_eq(count[SIM_DISTRACTED], 120);
+	ck_assert_int_eq(count[SIM_PHONE], 80);
+	ck_assert_int_eq(count[SIM_PROXY], 60);
+	ck_assert_int_eq(count[SIM_COLLUDING], 60);
+	ck_assert_int_eq(count[SIM_PREKNOWLEDGE], 60);
+	ck_assert_int_eq(count[SIM_FLAKY_NETWORK], 70);
+	ck_assert_int_eq(sim_profile_of(s, 1000), SIM_PROFILE_COUNT);
+	ck_assert_int_eq(sim_profile_of(s, -1), SIM_PROFILE_COUNT);
+	sim_free(s);
+
+	ck_assert_str_eq(sim_profile_name(SIM_HONEST), "honest");
+	ck_assert_str_eq(sim_profile_name(SIM_FLAKY_NETWORK), "flaky_network");
+	ck_assert_str_eq(sim_profile_name(SIM_PREKNOWLEDGE), "preknowledge");
+	ck_assert_str_eq(sim_profile_name(SIM_PROFILE_COUNT), "?");
+
+	/* Tiny sessions work, and a seed still decides the mix. */
+	for (i = 1; i <= 4; i++) {
+		struct log	l;
+
+		log_init(&l);
+		sim_free(run_all(i, (uint64_t)i, &l));
+		ck_assert_uint_ge(l.n, (size_t)i * 64);
+		log_free(&l);
+	}
+}
+END_TEST
+
+START_TEST(test_names_and_identities)
+{
+	struct log	 l;
+	struct sim	*s = new_sim(300, 11);
+	size_t		 k;
+	int		 non_ascii = 0, centers = 0;
+
+	log_init(&l);
+	sim_advance(s, T0, collect, &l);
+	ck_assert_uint_eq(l.n, 300);
+	for (k = 0; k < l.n; k++) {
+		ck_assert(proto_utf8_valid(l.r[k].name, strlen(l.r[k].name)));
+		ck_assert_str_ne(l.r[k].name, "");
+		non_ascii += strcmp(l.r[k].name, "") != 0 &&
+		    strspn(l.r[k].name, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ '") != strlen(l.r[k].name);
+		centers += strstr(l.line[k], "|test_center|") != NULL;
+		ck_assert(strncmp(l.r[k].device, "dev-", 4) == 0);
+	}
+	ck_assert_int_gt(non_ascii, 10);
+	ck_assert_int_gt(centers, 10);
+	ck_assert_int_lt(centers, 150);
+	ck_assert_ptr_nonnull(strstr(l.line[0], "|EXAM-1|"));
+	ck_assert_ptr_nonnull(strstr(l.line[0], "A0001|C0001|"));
+	sim_free(s);
+	log_free(&l);
+}
+END_TEST
+
+/*
+ * Events per minute of each profile over the first 30 minutes in progress,
+ * follow-ups included.  Printed, for the record, and held to a plausible
+ * range.
+ */
+START_TEST(test_event_rates)
+{
+	static const double lo[SIM_PROFILE_COUNT] = {
+		[SIM_HONEST] = 0.1, [SIM_DISTRACTED] = 1.5, [SIM_PHONE] = 1.0,
+		[SIM_PROXY] = 0.4, [SIM_COLLUDING] = 0.5,
+		[SIM_PREKNOWLEDGE] = 0.2, [SIM_FLAKY_NETWORK] = 0.3
+	};
+	static const double hi[SIM_PROFILE_COUNT] = {
+		[SIM_HONEST] = 0.8, [SIM_DISTRACTED] = 6, [SIM_PHONE] = 4,
+		[SIM_PROXY] = 2, [SIM_COLLUDING] = 2.5,
+		[SIM_PREKNOWLEDGE] = 1.2, [SIM_FLAKY_NETWORK] = 2
+	};
+	struct log	 l;
+	struct sim	*s;
+	int		 n = 1000, p, i;
+	int64_t		*start;
+	double		 events[SIM_PROFILE_COUNT] = { 0 }, rate;
+	int		 members[SIM_PROFILE_COUNT] = { 0 };
+	size_t		 k;
+	const struct rec *r;
+
+	log_init(&l);
+	l.keep_lines = 0;
+	s = new_sim(n, 2026);
+	sim_advance(s, T0 + 40 * MIN, collect, &l);
+	start = calloc((size_t)n, sizeof *start);
+	for (k = 0; k < l.n; k++) {
+		r = &l.r[k];
+		if (r->type == PROTO_STATE &&
+		    r->state == PROTO_STATE_IN_PROGRESS)
+			start[r->idx] = r->ts;
+		else if (r->type == PROTO_EVENT &&
+		    r->ts < start[r->idx] + 30 * MIN)
+			events[sim_profile_of(s, r->idx)]++;
+	}
+	for (i = 0; i < n; i++)
+		members[sim_profile_of(s, i)]++;
+	for (p = 0; p < SIM_PROFILE_COUNT; p++) {
+		ck_assert_int_gt(members[p], 0);
+		rate = events[p] / members[p] / 30;
+		fprintf(stderr, "check_feed: %-14s %4d attempts, %.2f events/min\n",
+		    sim_profile_name((enum sim_profile)p), members[p], rate);
+		ck_assert_msg(rate >= lo[p] && rate <= hi[p],
+		    "%s: %.2f events/min", sim_profile_name((enum sim_profile)p),
+		    rate);
+	}
+	ck_assert(events[SIM_HONEST] / members[SIM_HONEST] <
+	    events[SIM_DISTRACTED] / members[SIM_DISTRACTED] / 3);
+	free(start);
+	sim_free(s);
+	log_free(&l);
+}
+END_TEST
+
+START_TEST(test_phone_and_distracted_events)
+{
+	struct log	 l;
+	struct sim	*s;
+	size_t		 k;
+	int		 phones = 0, gaze = 0, idle = 0, voice = 0;
+	const struct rec *r;
+	json_t		*o;
+
+	log_init(&l);
+	s = run_all(200, 3, &l);
+	for (k = 0; k < l.n; k++) {
+		r = &l.r[k];
+		if (r->type != PROTO_EVENT)
+			continue;
+		switch (sim_profile_of(s, r->idx)) {
+		case SIM_PHONE:
+			if (r->kind == PROTO_EV_OBJECT_DETECTED) {
+				o = json_object_get(r->data, "object");
+				ck_assert_str_eq(json_string_value(o), "phone");
+				o = json_object_get(r->data, "confidence");
+				ck_assert(json_real_value(o) >= 0.8 &&
+				    json_real_value(o) < 1);
+				phones++;
+			}
+			gaze += r->kind == PROTO_EV_GAZE_AWAY;
+			break;
+		case SIM_DISTRACTED:
+			idle += r->kind == PROTO_EV_IDLE;
+			voice += r->kind == PROTO_EV_VOICE_DETECTED;
+			break;
+		case SIM_HONEST:
+			/* never anything an honest candidate would not do */
+			ck_assert(r->kind == PROTO_EV_FOCUS_LOST ||
+			    r->kind == PROTO_EV_FOCUS_RETURNED ||
+			    r->kind == PROTO_EV_GAZE_AWAY ||
+			    r->kind == PROTO_EV_VOICE_DETECTED ||
+			    r->kind == PROTO_EV_RAISE_HAND ||
+			    r->kind == PROTO_EV_FULLSCREEN_EXIT);
+			break;
+		default:
+			break;
+		}
+		if (r->kind == PROTO_EV_GAZE_AWAY ||
+		    r->kind == PROTO_EV_VOICE_DETECTED ||
+		    r->kind == PROTO_EV_IDLE ||
+		    r->kind == PROTO_EV_FACE_RETURNED ||
+		    r->kind == PROTO_EV_FOCUS_RETURNED)
+			ck_assert_int_gt(data_int(r, "seconds"), 0);
+	}
+	ck_assert_int_gt(phones, 20);
+	ck_assert_int_gt(gaze, 20);
+	ck_assert_int_gt(idle, 5);
+	ck_assert_int_gt(voice, 5);
+	sim_free(s);
+	log_free(&l);
+}
+END_TEST
+
+START_TEST(test_proxy_shares_device)
+{
+	struct log	 l;
+	struct sim	*s = new_sim(200, 17);
+	int		 n = 0, shared, owner_proxy;
+	size_t		 i, j;
+
+	log_init(&l);
+	sim_advance(s, T0, collect, &l);
+	ck_assert_uint_eq(l.n, 200);
+	for (i = 0; i < l.n; i++) {
+		if (sim_profile_of(s, l.r[i].idx) != SIM_PROXY)
+			continue;
+		n++;
+		shared = 0;
+		owner_proxy = 1;
+		for (j = 0; j < l.n; j++) {
+			if (j != i && strcmp(l.r[i].device, l.r[j].device) == 0) {
+				shared++;
+				if (sim_profile_of(s, l.r[j].idx) != SIM_PROXY)
+					owner_proxy = 0;
+			}
+		}
+		ck_assert_msg(shared > 0, "proxy A%04d has a device of its own",
+		    l.r[i].idx + 1);
+		ck_assert(!owner_proxy);
+	}
+	ck_assert_int_eq(n, 12);
+	sim_free(s);
+	log_free(&l);
+
+	/* And a proxy sometimes fails the identity check. */
+	log_init(&l);
+	s = run_all(200, 17, &l);
+	for (i = n = 0; i < l.n; i++) {
+		if (l.r[i].type == PROTO_EVENT &&
+		    (l.r[i].kind == PROTO_EV_IDENTITY_MISMATCH ||
+		    l.r[i].kind == PROTO_EV_FACES_MULTIPLE)) {
+			ck_assert_int_eq(sim_profile_of(s, l.r[i].idx),
+			    SIM_PROXY);
+			n++;
+		}
+	}
+	ck_assert_int_gt(n, 5);
+	sim_free(s);
+	log_free(&l);
+}
+END_TEST
+
+/* The /24 of a dotted quad, as text. */
+static void
+net24(const char *ip, char *out, size_t size)
+{
+	const char	*dot = strrchr(ip, '.');
+
+	ck_assert_ptr_nonnull(dot);
+	snprintf(out, size, "%.*s", (int)(dot - ip), ip);
+}
+
+START_TEST(test_colluding_pairs)
+{
+	struct log	 l;
+	struct sim	*s;
+	int		 n = 300, i, j, partner, same, close, count;
+	char		 a24[64], b24[64];
+	char		(*resp)[61];
+	int64_t		(*ts)[61];
+	const struct rec *r;
+	size_t		 k;
+	const char	*ip[300];
+
+	log_init(&l);
+	s = run_all(n, 23, &l);
+	resp = calloc((size_t)n, sizeof *resp);
+	ts = calloc((size_t)n, sizeof *ts);
+	for (k = 0; k < l.n; k++) {
+		r = &l.r[k];
+		if (r->type == PROTO_ATTEMPT)
+			ip[r->idx] = r->ip;
+		else if (r->type == PROTO_ANSWER) {
+			resp[r->idx][r->item] = r->response;
+			ts[r->idx][r->item] = r->ts;
+		} else if (r->type == PROTO_STATE &&
+		    r->state == PROTO_STATE_SUBMITTED)
+			ts[r->idx][0] = r->ts;	/* submission */
+	}
+	for (i = count = 0; i < n; i++) {
+		if (sim_profile_of(s, i) != SIM_COLLUDING)
+			continue;
+		count++;
+		/* its partner: the other colluder on the same /24 */
+		net24(ip[i], a24, sizeof a24);
+		for (j = 0, partner = -1; j < n; j++) {
+			net24(ip[j], b24, sizeof b24);
+			if (j != i && strcmp(a24, b24) == 0) {
+				ck_assert_msg(partner < 0, "A%04d shares "
+				    "%s.0/24 with more than one", i + 1, a24);
+				partner = j;
+			}
+		}
+		ck_assert_msg(partner >= 0, "colluder A%04d (%s) alone on its "
+		    "network", i + 1, ip[i]);
+		ck_assert_int_eq(sim_profile_of(s, partner), SIM_COLLUDING);
+		for (k = 0, same = close = 0; k <= 60; k++) {
+			same += k > 0 && resp[i][k] == resp[partner][k];
+			close += llabs(ts[i][k] - ts[partner][k]) <= 5 * SEC;
+		}
+		ck_assert_msg(same >= 45, "pair A%04d/A%04d: %d of 60 the same",
+		    i + 1, partner + 1, same);
+		ck_assert_int_eq(close, 61);
+	}
+	ck_assert_int_eq(count, 18);
+
+	/* Honest strangers agree far less (on wrong answers, mostly). */
+	for (i = 0; i < n; i++) {
+		if (sim_profile_of(s, i) != SIM_HONEST)
+			continue;
+		for (j = i + 1; j < n; j++) {
+			if (sim_profile_of(s, j) == SIM_HONEST)
+				break;
+		}
+		if (j == n)
+			break;
+		for (k = 1, same = 0; k <= 60; k++)
+			same += resp[i][k] == resp[j][k];
+		ck_assert_int_lt(same, 45);
+	}
+	free(resp);
+	free(ts);
+	sim_free(s);
+	log_free(&l);
+}
+END_TEST
+
+START_TEST(test_preknowledge_fast_correct)
+{
+	struct log	 l;
+	struct sim	*s;
+	int		 n = 200, *fast, i, count = 0;
+	size_t		 k;
+	const struct rec *r;
+
+	log_init(&l);
+	s = run_all(n, 31, &l);
+	fast = calloc((size_t)n, sizeof *fast);
+	for (k = 0; k < l.n; k++) {
+		r = &l.r[k];
+		if (r->type == PROTO_ANSWER && r->elapsed <= 8 * SEC) {
+			ck_assert(r->correct);
+			ck_assert_int_ge(r->elapsed, 3 * SEC);
+			fast[r->idx]++;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (sim_profile_of(s, i) == SIM_PREKNOWLEDGE) {
+			ck_assert_int_eq(fast[i], 10);
+			count++;
+		} else
+			ck_assert_int_eq(fast[i], 0);
+	}
+	ck_assert_int_eq(count, 12);
+	free(fast);
+	sim_free(s);
+	log_free(&l);
+}
+END_TEST
+
+START_TEST(test_flaky_network_silence)
+{
+	struct log	 l;
+	struct sim	*s;
+	int		 n = 200, lost = 0, ipchanges = 0;
+	size_t		 k, j;
+	const struct rec *r;
+
+	log_init(&l);
+	s = run_all(n, 47, &l);
+	for (k = 0; k < l.n; k++) {
+		r = &l.r[k];
+		if (r->type != PROTO_EVENT)
+			continue;
+		if (r->kind == PROTO_EV_IP_CHANGE) {
+			ipchanges++;
+			ck_assert(json_is_string(json_object_get(r->data,
+			    "from")));
+			ck_assert(json_is_string(json_object_get(r->data,
+			    "to")));
+		}
+		if (r->kind != PROTO_EV_NETWORK_LOST)
+			continue;
+		ck_assert_int_eq(sim_profile_of(s, r->idx), SIM_FLAKY_NETWORK);
+		lost++;
+		/* the attempt's next message is the restoration */
+		for (j = k + 1; j < l.n && l.r[j].idx != r->idx; j++)
+			;
+		ck_assert_uint_lt(j, l.n);
+		ck_assert_int_eq(l.r[j].type, PROTO_EVENT);
+		ck_assert_int_eq(l.r[j].kind, PROTO_EV_NETWORK_RESTORED);
+		ck_assert_int_eq(data_int(&l.r[j], "offline_ms"),
+		    l.r[j].ts - r->ts);
+		ck_assert_int_ge(l.r[j].ts - r->ts, 5 * SEC);
+	}
+	ck_assert_int_gt(lost, 14 * 5);
+	ck_assert_int_gt(ipchanges, 3);
+	sim_free(s);
+	log_free(&l);
+}
+END_TEST
+
+/* ---- commands */
+
+/* Messages of attempt idx in l from position from on. */
+static int
+count_for(const struct log *l, size_t from, int idx)
+{
+	int	n = 0;
+
+	for (; from < l->n; from++)
+		n += l->r[from].idx == idx;
+	return n;
+}
+
+START_TEST(test_pause_resume)
+{
+	struct log	 l;
+	struct sim	*s = new_sim(100, 8);
+	int		 d = find_profile(s, SIM_DISTRACTED, 0);
+	char		 id[16], want[128];
+	size_t		 mark, k;
+	int64_t		 t_resume = T0 + 25 * MIN;
+
+	log_init(&l);
+	snprintf(id, sizeof id, "A%04d", d + 1);
+	sim_advance(s, T0 + 10 * MIN, collect, &l);
+	mark = l.n;
+	ck_assert_int_eq(cmd(s, id, PROTO_ACTION_PAUSE, T0 + 10 * MIN, &l), 0);
+	ck_assert_uint_eq(l.n, mark + 1);
+	ck_assert_int_eq(l.r[mark].state, PROTO_STATE_PAUSED);
+	ck_assert_int_eq(l.r[mark].ts, T0 + 10 * MIN);
+
+	/* quiet while paused */
+	ck_assert_int_eq(cmd(s, id, PROTO_ACTION_PAUSE, T0 + 11 * MIN, &l), -1);
+	snprintf(want, sizeof want, "attempt %s cannot be paused: it is "
+	    "paused, not in_progress", id);
+	ck_assert_str_eq(err, want);
+	sim_advance(s, t_resume, collect, &l);
+	ck_assert_int_eq(count_for(&l, mark + 1, d), 0);
+	ck_assert_uint_gt(l.n, mark + 100);	/* the others went on */
+
+	/* a command given late happens at the latest time reached */
+	mark = l.n;
+	ck_assert_int_eq(cmd(s, id, PROTO_ACTION_RESUME, T0, &l), 0);
+	ck_assert_uint_eq(l.n, mark + 1);
+	ck_assert_int_eq(l.r[mark].state, PROTO_STATE_IN_PROGRESS);
+	ck_assert_int_eq(l.r[mark].ts, t_resume);
+
+	ck_assert_int_eq(cmd(s, id, PROTO_ACTION_RESUME, t_resume, &l), -1);
+	snprintf(want, sizeof want, "attempt %s cannot be resumed: it is "
+	    "in_progress, not paused", id);
+	ck_assert_str_eq(err, want);
+
+	/* it goes on where it left off, the pause not counted */
+	sim_advance(s, t_resume + 5 * MIN, collect, &l);
+	ck_assert_int_gt(count_for(&l, mark + 1, d), 3);
+	for (k = mark + 1; k < l.n; k++) {
+		if (l.r[k].idx == d && l.r[k].type == PROTO_ANSWER)
+			ck_assert_int_le(l.r[k].elapsed, 90 * SEC);
+	}
+	sim_advance(s, T0 + 6 * 60 * MIN, collect, &l);
+	ck_assert_int_eq(l.r[l.n - 1].ts > t_resume + 40 * MIN, 1);
+	ck_assert_int_eq(sim_next_due(s), INT64_MAX);
+	assert_time_order(&l);
+	sim_free(s);
+	log_free(&l);
+}
+END_TEST
+
+START_TEST(test_terminate)
+{
+	struct log	 l;
+	struct sim	*s = new_sim(20, 8);
+	size_t		 mark;
+	int		 k;
+
+	log_init(&l);
+	sim_advance(s, T0 + 5 * MIN, collect, &l);
+	mark = l.n;
+	ck_assert_int_eq(cmd(s, "A0003", PROTO_ACTION_TERMINATE, T0 + 5 * MIN,
+	    &l), 0);
+	ck_assert_uint_eq(l.n, mark + 1);
+	ck_assert_int_eq(l.r[mark].type, PROTO_STATE);
+	ck_assert_int_eq(l.r[mark].state, PROTO_STATE_TERMINATED);
+	ck_assert_int_eq(l.r[mark].idx, 2);
+	sim_advance(s, T0 + 6 * 60 * MIN, collect, &l);
+	ck_assert_int_eq(count_for(&l, mark + 1, 2), 0);
+
+	for (k = 0; k < PROTO_ACTION_COUNT; k++) {
+		ck_assert_int_eq(cmd(s, "A0003", (enum proto_action)k,
+		    T0 + 7 * 60 * MIN, &l), -1);
+		ck_assert_str_eq(err, "attempt A0003 is already terminated");
+		ck_assert_int_eq(cmd(s, "A0004", (enum proto_action)k,
+		    T0 + 7 * 60 * MIN, &l), -1);
+		ck_assert_str_eq(err, "attempt A0004 is already submitted");
+	}
+	sim_free(s);
+	log_free(&l);
+}
+END_TEST
+
+START_TEST(test_command_errors)
+{
+	struct log	 l;
+	struct sim	*s = new_sim(100, 8);
+	static const char *const bad[] = {
+		"A9999", "A0101", "A0000", "A001", "A00001", "a0001", "", "A",
+		"A-001", "X0001"
+	};
+	char		 want[64];
+	size_t		 i;
+
+	log_init(&l);
+	ck_assert_int_eq(cmd(s, "A9999", PROTO_ACTION_PAUSE, T0, &l), -1);
+	ck_assert_str_eq(err, "no attempt \"A9999\" in this session");
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		ck_assert_int_eq(cmd(s, bad[i], PROTO_ACTION_WARN, T0, &l), -1);
+		snprintf(want, sizeof want, "no attempt \"%s\" in this session",
+		    bad[i]);
+		ck_assert_str_eq(err, want);
+	}
+	ck_assert_uint_eq(l.n, 0);
+	/* the attempt exists (the command brought the session to its
+	 * start) but is only scheduled */
+	ck_assert_int_eq(cmd(s, "A0100", PROTO_ACTION_PAUSE, T0 - MIN, &l), -1);
+	ck_assert_uint_eq(l.n, 100);
+	ck_assert_str_eq(err, "attempt A0100 cannot be paused: it is "
+	    "scheduled, not in_progress");
+	ck_assert_int_eq(cmd(s, "A0100", PROTO_ACTION_RESUME, T0, &l), -1);
+	ck_assert_str_eq(err, "attempt A0100 cannot be resumed: it is "
+	    "scheduled, not paused");
+	/* warnings are taken in any live state and change nothing visible */
+	ck_assert_int_eq(cmd(s, "A0100", PROTO_ACTION_WARN, T0, &l), 0);
+	ck_assert_int_eq(cmd(s, "A0100", PROTO_ACTION_MESSAGE, T0, &l), 0);
+	ck_assert_uint_eq(l.n, 100);
+	sim_free(s);
+	log_free(&l);
+}
+END_TEST
+
+/* A warned distracted or phone candidate settles down for a while. */
+START_TEST(test_warn_calms)
+{
+	struct log	 a, b;
+	struct sim	*sa = new_sim(600, 61), *sb = new_sim(600, 61);
+	int		 i, ea = 0, eb = 0;
+	char		 id[16];
+	size_t		 k, ma, mb;
+	int64_t		 t = T0 + 15 * MIN;
+	enum sim_profile p;
+
+	log_init(&a);
+	log_init(&b);
+	sim_advance(sa, t, collect, &a);
+	sim_advance(sb, t, collect, &b);
+	ma = a.n;
+	mb = b.n;
+	for (i = 0; i < 600; i++) {
+		p = sim_profile_of(sa, i);
+		if (p != SIM_DISTRACTED && p != SIM_PHONE)
+			continue;
+		snprintf(id, sizeof id, "A%04d", i + 1);
+		ck_assert_int_eq(cmd(sa, id, PROTO_ACTION_WARN, t, &a), 0);
+	}
+	ck_assert_uint_eq(a.n, ma);
+	sim_advance(sa, t + 3 * MIN, collect, &a);
+	sim_advance(sb, t + 3 * MIN, collect, &b);
+	for (k = ma; k < a.n; k++) {
+		p = sim_profile_of(sa, a.r[k].idx);
+		ea += a.r[k].type == PROTO_EVENT &&
+		    (p == SIM_DISTRACTED || p == SIM_PHONE);
+	}
+	for (k = mb; k < b.n; k++) {
+		p = sim_profile_of(sb, b.r[k].idx);
+		eb += b.r[k].type == PROTO_EVENT &&
+		    (p == SIM_DISTRACTED || p == SIM_PHONE);
+	}
+	ck_assert_msg(ea * 2 < eb, "warned: %d events, unwarned: %d", ea, eb);
+	sim_free(sa);
+	sim_free(sb);
+	log_free(&a);
+	log_free(&b);
+}
+END_TEST
+
+static void
+count_only(const struct proto_msg *m, void *arg)
+{
+	(void)m;
+	(*(size_t *)arg)++;
+}
+
+/* Scale: 10,000 candidates for an hour.  Timed for the record, not judged. */
+START_TEST(test_scale)
+{
+	struct sim	*s;
+	struct timespec	 a, b;
+	size_t		 n = 0;
+	struct sim_config c = { 10000, 1, 0, NULL };
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	s = sim_new(&c, T0);
+	sim_advance(s, T0 + 60 * MIN, count_only, &n);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	fprintf(stderr, "check_feed: 10000 candidates, 1 hour: %zu messages "
+	    "in %.3f s\n", n, (double)(b.tv_sec - a.tv_sec) +
+	    (double)(b.tv_nsec - a.tv_nsec) / 1e9);
+	ck_assert_uint_gt(n, 10000 * 60);
+	sim_free(s);
+}
+END_TEST
+
+/* ---- scenario replay */
+
+START_TEST(test_replay_small)
+{
+	struct replay		*r;
+	const struct proto_msg	*m;
+
+	r = replay_load(FIXTURES "scenario-small.jsonl", err, sizeof err);
+	ck_assert_msg(r != NULL, "%s", err);
+	ck_assert_uint_eq(replay_count(r), 12);
+	m = replay_message(r, 0);
+	ck_assert_int_eq(m->type, PROTO_ATTEMPT);
+	ck_assert_str_eq(m->u.attempt.name, "Zoë Ångström");
+	ck_assert_str_eq(m->u.attempt.device, "dev-0a1b2c3d4e5f");
+	m = replay_message(r, 1);
+	ck_assert_int_eq(m->u.attempt.modality, PROTO_MODALITY_TEST_CENTER);
+	ck_assert_str_eq(m->u.attempt.center, "TC-01");
+	m = replay_message(r, 2);
+	ck_assert_int_eq(m->type, PROTO_STATE);
+	ck_assert_int_eq(m->u.state.state, PROTO_STATE_CHECKED_IN);
+	ck_assert_int_eq(m->ts_ms, T0 + 3 * SEC);
+	m = replay_message(r, 6);
+	ck_assert_int_eq(m->type, PROTO_EVENT);
+	ck_assert_int_eq(m->u.event.kind, PROTO_EV_FOCUS_LOST);
+	ck_assert_ptr_nonnull(strstr(m->u.event.data, "Spotify"));
+	m = replay_message(r, 8);
+	ck_assert_int_eq(m->type, PROTO_ANSWER);
+	ck_assert_str_eq(m->u.answer.item, "Q01");
+	ck_assert_int_eq(m->u.answer.elapsed_ms, 41000);
+	ck_assert_int_eq(m->u.answer.changed, 1);
+	m = replay_message(r, 9);
+	ck_assert_str_eq(m->u.event.data, "{}");
+	m = replay_message(r, 11);
+	ck_assert_int_eq(m->u.state.state, PROTO_STATE_SUBMITTED);
+	ck_assert_ptr_null(replay_message(r, 12));
+	replay_free(r);
+}
+END_TEST
+
+START_TEST(test_replay_errors)
+{
+	struct replay	*r;
+	char		 path[] = "/tmp/check_feed.XXXXXX";
+	int		 fd;
+	FILE		*f;
+	size_t		 i;
+
+	r = replay_load(FIXTURES "scenario-bad.jsonl", err, sizeof err);
+	ck_assert_ptr_null(r);
+	ck_assert_msg(strncmp(err, FIXTURES "scenario-bad.jsonl:4: ",
+	    strlen(FIXTURES) + 22) == 0, "%s", err);
+	ck_assert_msg(strstr(err, "focus_lsot") != NULL, "%s", err);
+
+	r = replay_load(FIXTURES "scenario-hello.jsonl", err, sizeof err);
+	ck_assert_ptr_null(r);
+	ck_assert_str_eq(err, FIXTURES "scenario-hello.jsonl:3: a scenario "
+	    "holds attempt, event, answer and state messages, not \"hello\"");
+
+	r = replay_load(FIXTURES "no-such-file.jsonl", err, sizeof err);
+	ck_assert_ptr_null(r);
+	ck_assert_str_eq(err, FIXTURES "no-such-file.jsonl: cannot open: "
+	    "No such file or directory");
+
+	/* empty (comments and blanks only) is a valid, empty scenario */
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	f = fdopen(fd, "w");
+	fputs("# nothing yet\n\n   \n", f);
+	fclose(f);
+	r = replay_load(path, err, sizeof err);
+	ck_assert_msg(r != NULL, "%s", err);
+	ck_assert_uint_eq(replay_count(r), 0);
+	ck_assert_ptr_null(replay_message(r, 0));
+	replay_free(r);
+
+	/* a byte-order mark and CRLF line ends, as Windows editors save */
+	f = fopen(path, "w");
+	fputs("\xef\xbb\xbf# made on Windows\r\n\r\n", f);
+	fputs("{\"t\":\"state\",\"attempt\":\"A0001\",\"state\":\"paused\"}\r\n", f);
+	fclose(f);
+	r = replay_load(path, err, sizeof err);
+	ck_assert_msg(r != NULL, "%s", err);
+	ck_assert_uint_eq(replay_count(r), 1);
+	ck_assert_int_eq(replay_message(r, 0)->u.state.state,
+	    PROTO_STATE_PAUSED);
+	replay_free(r);
+
+	/* a line longer than a message, after a good one, no final newline */
+	f = fopen(path, "w");
+	fputs("{\"t\":\"state\",\"attempt\":\"A0001\",\"state\":\"paused\"}\n", f);
+	fputs("{\"t\":\"event\",\"attempt\":\"A0001\",\"kind\":\"idle\","
+	    "\"data\":{\"note\":\"", f);
+	for (i = 0; i < PROTO_MAX_MESSAGE; i++)
+		fputc('x', f);
+	fputs("\"}}", f);
+	fclose(f);
+	r = replay_load(path, err, sizeof err);
+	ck_assert_ptr_null(r);
+	ck_assert_msg(strstr(err, ":2: line is ") != NULL, "%s", err);
+	ck_assert_ptr_nonnull(strstr(err, "longer than a message may be"));
+	unlink(path);
+}
+END_TEST
+
+static Suite *
+feed_suite(void)
+{
+	Suite	*s = suite_create("feed");
+	TCase	*tc;
+
+	tc = tcase_create("sim");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_same_seed_same_stream);
+	tcase_add_test(tc, test_commands_deterministic);
+	tcase_add_test(tc, test_time_order_and_next_due);
+	tcase_add_test(tc, test_lifecycle);
+	tcase_add_test(tc, test_answer_pace);
+	tcase_add_test(tc, test_profile_mix);
+	tcase_add_test(tc, test_names_and_identities);
+	tcase_add_test(tc, test_event_rates);
+	tcase_add_test(tc, test_phone_and_distracted_events);
+	tcase_add_test(tc, test_proxy_shares_device);
+	tcase_add_test(tc, test_colluding_pairs);
+	tcase_add_test(tc, test_preknowledge_fast_correct);
+	tcase_add_test(tc, test_flaky_network_silence);
+	tcase_add_test(tc, test_pause_resume);
+	tcase_add_test(tc, test_terminate);
+	tcase_add_test(tc, test_command_errors);
+	tcase_add_test(tc, test_warn_calms);
+	tcase_add_test(tc, test_scale);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("replay");
+	tcase_add_test(tc, test_replay_small);
+	tcase_add_test(tc, test_replay_errors);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner	*sr;
+	int	 failed;
+
+	sr = srunner_create(feed_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
