@@ -94,26 +94,26 @@ struct sim_behaviour {
 };
 
 static const struct sim_behaviour behaviours[SIM_PROFILE_COUNT] = {
-	[SIM_HONEST] = { 250, 650, {
+	[SIM_HONEST] = { 1000, 650, {
 	    [EP_FOCUS] = 40, [EP_GAZE] = 35, [EP_RAISE_HAND] = 10,
 	    [EP_VOICE] = 10, [EP_FULLSCREEN] = 5 } },
-	[SIM_DISTRACTED] = { 2200, 550, {
+	[SIM_DISTRACTED] = { 5500, 550, {
 	    [EP_FOCUS] = 30, [EP_GAZE] = 22, [EP_VOICE] = 15, [EP_IDLE] = 10,
 	    [EP_FACE] = 10, [EP_FULLSCREEN] = 5, [EP_OBJECT] = 5,
 	    [EP_RAISE_HAND] = 3 } },
-	[SIM_PHONE] = { 1700, 700, {
+	[SIM_PHONE] = { 2500, 700, {
 	    [EP_PHONE] = 35, [EP_GAZE] = 35, [EP_FACE] = 10, [EP_FOCUS] = 10,
 	    [EP_VOICE] = 10 } },
-	[SIM_PROXY] = { 600, 850, {
+	[SIM_PROXY] = { 1200, 850, {
 	    [EP_GAZE] = 30, [EP_FOCUS] = 25, [EP_VOICE] = 20,
 	    [EP_IDENTITY] = 10, [EP_FACES] = 10, [EP_REMOTE] = 5 } },
-	[SIM_COLLUDING] = { 800, 600, {
+	[SIM_COLLUDING] = { 1500, 600, {
 	    [EP_FOCUS] = 35, [EP_GAZE] = 20, [EP_CLIPBOARD] = 15,
 	    [EP_VOICE] = 15, [EP_PROCESS] = 15 } },
-	[SIM_PREKNOWLEDGE] = { 300, 550, {
+	[SIM_PREKNOWLEDGE] = { 1000, 550, {
 	    [EP_FOCUS] = 40, [EP_GAZE] = 35, [EP_CLIPBOARD] = 10,
 	    [EP_FULLSCREEN] = 10, [EP_RAISE_HAND] = 5 } },
-	[SIM_FLAKY_NETWORK] = { 450, 650, {
+	[SIM_FLAKY_NETWORK] = { 1200, 650, {
 	    [EP_NETWORK] = 45, [EP_FOCUS] = 25, [EP_GAZE] = 20,
 	    [EP_RAISE_HAND] = 10 } },
 };

@@ -588,14 +588,14 @@ END_TEST
 START_TEST(test_event_rates)
 {
 	static const double lo[SIM_PROFILE_COUNT] = {
-		[SIM_HONEST] = 0.1, [SIM_DISTRACTED] = 1.5, [SIM_PHONE] = 1.0,
-		[SIM_PROXY] = 0.4, [SIM_COLLUDING] = 0.5,
-		[SIM_PREKNOWLEDGE] = 0.2, [SIM_FLAKY_NETWORK] = 0.3
+		[SIM_HONEST] = 0.8, [SIM_DISTRACTED] = 3, [SIM_PHONE] = 2,
+		[SIM_PROXY] = 1, [SIM_COLLUDING] = 1,
+		[SIM_PREKNOWLEDGE] = 0.8, [SIM_FLAKY_NETWORK] = 1
 	};
 	static const double hi[SIM_PROFILE_COUNT] = {
-		[SIM_HONEST] = 0.8, [SIM_DISTRACTED] = 6, [SIM_PHONE] = 4,
-		[SIM_PROXY] = 2, [SIM_COLLUDING] = 2.5,
-		[SIM_PREKNOWLEDGE] = 1.2, [SIM_FLAKY_NETWORK] = 2
+		[SIM_HONEST] = 2.5, [SIM_DISTRACTED] = 8, [SIM_PHONE] = 6,
+		[SIM_PROXY] = 3.5, [SIM_COLLUDING] = 4,
+		[SIM_PREKNOWLEDGE] = 2.5, [SIM_FLAKY_NETWORK] = 3.5
 	};
 	struct log	 l;
 	struct sim	*s;
@@ -632,7 +632,7 @@ START_TEST(test_event_rates)
 		    rate);
 	}
 	ck_assert(events[SIM_HONEST] / members[SIM_HONEST] <
-	    events[SIM_DISTRACTED] / members[SIM_DISTRACTED] / 3);
+	    events[SIM_DISTRACTED] / members[SIM_DISTRACTED] / 2);
 	free(start);
 	sim_free(s);
 	log_free(&l);
