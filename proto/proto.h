@@ -130,7 +130,9 @@ struct proto_event {
 	char		attempt[PROTO_ID_MAX + 1];
 	enum proto_event_kind kind;
 	char	       *data;		/* compact JSON object text, owned; "{}" if absent */
-	size_t		data_len;
+	size_t		data_len;	/* encode: 0 means strlen(data); NULL data
+					   means {}; the text is re-serialised
+					   compactly */
 };
 
 struct proto_answer {
@@ -204,8 +206,10 @@ int		 proto_decode(const char *buf, size_t len, int flags,
 
 /*
  * Encode m as compact JSON.  Returns a NUL-terminated heap string owned by
- * the caller and its length in *len, or NULL with a sentence in err when a
- * field is out of range (the same rules decoding applies).
+ * the caller (free(3)) and its length in *len, or NULL with a sentence in err when a
+ * field is out of range (the same rules decoding applies).  Stream messages
+ * need seq >= 1, so one decoded with PROTO_DECODE_UNSEQUENCED needs a seq
+ * before it can be encoded.
  */
 char		*proto_encode(const struct proto_msg *m, size_t *len,
 		     char *err, size_t errlen);
@@ -248,8 +252,8 @@ int		 proto_utf8_valid(const char *buf, size_t len);
  * at most outsz-1 bytes, never cutting a character or an escape in half),
  * replacing C0 and C1 controls, DEL and ESC with "\xHH" / "\u{HHHH}" escapes,
  * the bidi controls (U+061C, U+200E-200F, U+202A-202E, U+2066-2069) with
- * "\u{HHHH}", and invalid UTF-8 bytes with "\xHH".  Printable UTF-8 passes
- * through.  Returns the number of bytes written (excluding the NUL).
+ * "\u{HHHH}", and invalid UTF-8 bytes with "\xHH"; a backslash is doubled so
+ * that escapes are unambiguous.  Printable UTF-8 passes through.  Returns the number of bytes written (excluding the NUL).
  */
 size_t		 proto_sanitize(const char *in, size_t len, char *out, size_t outsz);
 
