@@ -59,6 +59,7 @@ invigil: $(O)/invigil
 check_proto_MODS = proto
 check_store_MODS = store proto
 check_feed_MODS  = feed proto
+check_protodoc_MODS = proto
 define check_suite
 $(O)/check_$(1): $(O)/tests/check_$(1).o $$(foreach m,$$(or $$(check_$(1)_MODS),$(MODULES)),$(O)/lib$$(m).a)
 	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS) $$(CHECK_LIBS)
@@ -97,3 +98,4 @@ clean:
 	rm -rf build build-asan invigil
 
 -include $(patsubst %.c,$(O)/%.d,$(ALL_SRC) $(wildcard tests/*.c))
+-include tests/fuzz/fuzz.mk

@@ -407,11 +407,117 @@ feed_key(const struct console_feed *cf)
 }
 
 static void
+cmd_send(struct console_feed *cf, const struct pending_cmd *p)
+{
+	struct proto_msg	m;
+
+	memset(&m, 0, sizeof m);
+	m.type = PROTO_CMD;
+	snprintf(m.u.cmd.id, sizeof m.u.cmd.id, "%s", p->id);
+	snprintf(m.u.cmd.attempt, sizeof m.u.cmd.attempt, "%s", p->attempt->id);
+	m.u.cmd.action = p->action;
+	snprintf(m.u.cmd.text, sizeof m.u.cmd.text, "%s", p->text);
+	client_send(cf, &m);
+}
+
+/*
+ * After a (re)connection: send again every command of this feed that was
+ * not acknowledged.  The feed treats a repeated id as the same command.
+ */
+static void
+app_resend(struct app *app, struct console_feed *cf)
+{
+	struct pending_cmd	*p;
+	int			 n = 0;
+
+	for (p = app->pending; p != NULL; p = p->next) {
+		if (p->attempt->feed == cf) {
+			cmd_send(cf, p);
+			n++;
+		}
+	}
+	if (n > 0)
+		app_status(app, 0, "feed %s: re-sent %d unacknowledged "
+		    "command%s", cf->id, n, n == 1 ? "" : "s");
+}
+
+static struct pending_cmd *
+pending_add(struct app *app, const char *id, struct attempt *a,
+    enum proto_action action, const char *text)
+{
+	struct pending_cmd	*p, **pp;
+
+	p = xcalloc(1, sizeof *p);
+	snprintf(p->id, sizeof p->id, "%s", id);
+	p->attempt = a;
+	p->action = action;
+	snprintf(p->text, sizeof p->text, "%s", text != NULL ? text : "");
+	/* Oldest first, the order they are re-sent in. */
+	for (pp = &app->pending; *pp != NULL; pp = &(*pp)->next)
+		;
+	*pp = p;
+	snprintf(a->pending_cmd, sizeof a->pending_cmd, "%s pending",
+	    proto_action_name(action));
+	return p;
+}
+
+/* At start-up: commands a previous run sent and never saw acknowledged. */
+static void
+pending_load_one(const struct store_command *c, void *arg)
+{
+	struct app	*app = arg;
+	int		 i, action;
+
+	action = proto_action_parse(c->action);
+	if (action < 0)
+		return;
+	for (i = 0; i < app->nfeeds; i++) {
+		if (strcmp(app->feeds[i].id, c->feed) == 0) {
+			pending_add(app, c->id, attempt_get(app, &app->feeds[i],
+			    c->attempt), (enum proto_action)action, c->text);
+			return;
+		}
+	}
+}
+
+/*
+ * A message refused for its size (1009) or encoding (1007): the connection
+ * is closed.  Keep what we have of it in rejects, and account for the seq
+ * it would have had with a gap, so that the resume goes past it instead of
+ * fetching it again forever.
+ */
+void
+app_refused(struct console_feed *cf, enum proto_rx_result rx, const char *raw,
+    size_t rawlen)
+{
+	struct app	*app = cf->app;
+	char		 why[160], err[512];
+	int64_t		 now = proto_now_ms();
+
+	snprintf(why, sizeof why, "%s (connection closed with %d)",
+	    rx == PROTO_RX_TOO_BIG ? "message over 65536 bytes" :
+	    "text that is not UTF-8", rx == PROTO_RX_TOO_BIG ?
+	    PROTO_CLOSE_TOO_BIG : PROTO_CLOSE_BAD_UTF8);
+	cf->rejects++;
+	app_status(app, 1, "feed %s sent %s", feed_key(cf), why);
+	if (store_add_reject(app->store, feed_key(cf), raw != NULL ? raw : "",
+	    raw != NULL ? rawlen : 0, why, now, err, sizeof err) != 0)
+		app_status(app, 1, "%s", err);
+	if (!cf->welcomed)
+		return;
+	cf->last_seq++;
+	cf->gaps++;
+	if (store_add_gap(app->store, cf->id, cf->epoch, cf->last_seq,
+	    cf->last_seq, why, now, err, sizeof err) != 0)
+		app_status(app, 1, "%s", err);
+}
+
+static void
 app_welcome(struct app *app, struct console_feed *cf,
     const struct proto_welcome *w)
 {
 	int64_t	epoch, last;
-	char	err[512];
+	char	err[512], why[PROTO_TEXT_MAX + 1];
 	int	i, known;
 
 	for (i = 0; i < app->nfeeds; i++) {
@@ -421,29 +527,52 @@ app_welcome(struct app *app, struct console_feed *cf,
 			    "feed \"%.64s\"; ignoring the second",
 			    app->feeds[i].url, cf->url, w->feed);
 			cf->state = CONN_STOPPED;
-			if (cf->wsi != NULL)
-				lws_set_timeout(cf->wsi,
-				    PENDING_TIMEOUT_CLOSE_SEND, LWS_TO_KILL_ASYNC);
+			client_close(cf, PROTO_CLOSE_POLICY, "duplicate feed id");
 			return;
 		}
 	}
 	if (cf->id[0] == '\0' || strcmp(cf->id, w->feed) != 0) {
-		/* First contact: what does the database already hold? */
+		/* First contact (or another feed now answers at this URL):
+		 * what does the database already hold of it? */
 		snprintf(cf->id, sizeof cf->id, "%s", w->feed);
 		known = store_feed_position(app->store, cf->id, &epoch, &last,
 		    err, sizeof err);
 		if (known < 0)
 			app_status(app, 1, "%s", err);
-		cf->epoch = w->epoch;
-		cf->last_seq = known == 1 && epoch == w->epoch ? last : 0;
+		if (known != 1 || epoch == 0) {
+			epoch = w->epoch;
+			last = 0;
+		}
+		cf->epoch = epoch;
+		cf->last_seq = last;
+	}
+	if (cf->epoch == 0) {
+		cf->epoch = w->epoch;	/* seen before, nothing stored */
+		cf->last_seq = 0;
 	} else if (cf->epoch != w->epoch) {
+		/*
+		 * The feed restarted its numbering.  Whatever the old epoch
+		 * sent after what we hold is unaccounted for: say so.
+		 */
+		snprintf(why, sizeof why, "feed started epoch %" PRId64 "; "
+		    "anything epoch %" PRId64 " sent after seq %" PRId64
+		    " is unaccounted for", w->epoch, cf->epoch, cf->last_seq);
+		cf->gaps++;
+		app_status(app, 1, "feed %s: %s", cf->id, why);
+		if (store_add_gap(app->store, cf->id, cf->epoch,
+		    cf->last_seq + 1, cf->last_seq, why, proto_now_ms(), err,
+		    sizeof err) != 0)
+			app_status(app, 1, "%s", err);
 		cf->epoch = w->epoch;
 		cf->last_seq = 0;
 	}
+	if (store_feed_seen(app->store, cf->id, cf->url, err, sizeof err) != 0)
+		app_status(app, 1, "%s", err);
 	snprintf(cf->name, sizeof cf->name, "%s", w->name);
 	cf->welcomed = 1;
 	cf->state = CONN_LIVE;
 	app->dirty = 1;
+	app_resend(app, cf);
 }
 
 void
@@ -542,7 +671,6 @@ app_decide(struct app *app, struct attempt *a, const char *action,
 	struct store_journal_entry	 e;
 	struct store_command		 sc;
 	struct pending_cmd		*p;
-	struct proto_msg		 m;
 	struct flag			*f = NULL;
 	size_t				 i;
 	int64_t				 seq;
@@ -611,21 +739,9 @@ app_decide(struct app *app, struct attempt *a, const char *action,
 		sc.sent_ms = proto_now_ms();
 		if (store_command_sent(app->store, &sc, err, errlen) != 0)
 			return -1;
-		memset(&m, 0, sizeof m);
-		m.type = PROTO_CMD;
-		snprintf(m.u.cmd.id, sizeof m.u.cmd.id, "%s", cmd_id);
-		snprintf(m.u.cmd.attempt, sizeof m.u.cmd.attempt, "%s", a->id);
-		m.u.cmd.action = (enum proto_action)decisions[i].action;
-		snprintf(m.u.cmd.text, sizeof m.u.cmd.text, "%s", reason);
-		client_send(cf, &m);
-		p = xcalloc(1, sizeof *p);
-		snprintf(p->id, sizeof p->id, "%s", cmd_id);
-		p->attempt = a;
-		p->action = m.u.cmd.action;
-		p->next = app->pending;
-		app->pending = p;
-		snprintf(a->pending_cmd, sizeof a->pending_cmd, "%s pending",
-		    decisions[i].name);
+		p = pending_add(app, cmd_id, a,
+		    (enum proto_action)decisions[i].action, reason);
+		cmd_send(cf, p);
 	}
 	app_status(app, 0, "recorded as journal #%" PRId64 ": %s %s",
 	    seq, decisions[i].name, a->id);
@@ -690,13 +806,31 @@ app_stdin_callback(struct lws *wsi, enum lws_callback_reasons reason,
 	return 0;
 }
 
+/*
+ * lws would write to stderr, which is the screen.  Its last error line is
+ * kept instead, because it often says what a connection error really was
+ * ("SSL error: hostname mismatch"), and client.c quotes it.
+ */
+char	app_lws_last_error[256];
+static int app_lws_headless;
+
 static void
 app_lws_log(int level, const char *line)
 {
-	(void)level;
-	(void)line;
-	/* lws writes to stderr, which is the screen; its errors reach the
-	 * user through the feed states and messages instead. */
+	const char	*p = strstr(line, "] E: ");
+	size_t		 n;
+
+	if (level != LLL_ERR)
+		return;
+	p = p != NULL ? p + 5 : line;
+	snprintf(app_lws_last_error, sizeof app_lws_last_error, "%s", p);
+	n = strlen(app_lws_last_error);
+	while (n > 0 && (app_lws_last_error[n - 1] == '\n' ||
+	    app_lws_last_error[n - 1] == ' '))
+		app_lws_last_error[--n] = '\0';
+	if (app_lws_headless)
+		fprintf(stderr, "invigil: libwebsockets: %s\n",
+		    app_lws_last_error);
 }
 
 int
@@ -710,11 +844,16 @@ app_init(struct app *app, const struct console_options *opt, char *err,
 
 	memset(app, 0, sizeof *app);
 	app->opt = *opt;
+	/* Ping a silent feed; hang up when nothing comes back in time. */
+	app->idle_policy.secs_since_valid_ping = (uint16_t)(opt->ping_secs > 0 ?
+	    opt->ping_secs : 10);
+	app->idle_policy.secs_since_valid_hangup =
+	    (uint16_t)(app->idle_policy.secs_since_valid_ping * 2 + 5);
 	if (store_open(&app->store, opt->db, err, errlen) != 0)
 		return -1;
 
-	lws_set_log_level(opt->headless ? LLL_ERR : 0, opt->headless ? NULL :
-	    app_lws_log);
+	app_lws_headless = opt->headless;
+	lws_set_log_level(LLL_ERR, app_lws_log);
 	memset(&info, 0, sizeof info);
 	info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS |
 	    LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
@@ -753,10 +892,38 @@ app_init(struct app *app, const struct console_options *opt, char *err,
 		app->nfeeds++;
 	}
 	for (i = 0; i < app->nfeeds; i++) {
-		app->feeds[i].app = app;
-		app->feeds[i].index = i;
+		struct console_feed *cf = &app->feeds[i];
+
+		cf->app = app;
+		cf->index = i;
+		/* Resume from the first hello if this URL was seen before. */
+		if (store_feed_by_url(app->store, cf->url, cf->id, sizeof cf->id,
+		    &cf->epoch, &cf->last_seq, err, errlen) < 0)
+			return -1;
 	}
+	if (store_commands_pending(app->store, pending_load_one, app, err,
+	    errlen) != 0)
+		return -1;
 	return 0;
+}
+
+/* Say goodbye (close 1000) to every feed, waiting at most half a second. */
+static void
+app_close_feeds(struct app *app)
+{
+	int64_t	deadline = proto_now_ms() + 500;
+	int	i, open;
+
+	for (i = 0; i < app->nfeeds; i++) {
+		lws_sul_cancel(&app->feeds[i].sul_retry);
+		client_close(&app->feeds[i], PROTO_CLOSE_NORMAL, "console quit");
+	}
+	do {
+		for (open = 0, i = 0; i < app->nfeeds; i++)
+			open += app->feeds[i].wsi != NULL;
+		if (open == 0 || lws_service(app->ctx, 0) < 0)
+			break;
+	} while (proto_now_ms() < deadline);
 }
 
 int
@@ -802,6 +969,7 @@ app_run(struct app *app)
 			break;
 	}
 	app->quit = 1;
+	app_close_feeds(app);
 
 	if (app->ui != NULL) {
 		ui_stop(app->ui);

@@ -19,14 +19,11 @@
 #define RETRY_BASE_MS	500
 #define RETRY_MAX_MS	30000
 
-/* Ping a silent feed after 10 s; hang up if nothing arrives for 25 s. */
-static const lws_retry_bo_t client_idle_policy = {
-	.secs_since_valid_ping = 10,
-	.secs_since_valid_hangup = 25,
-};
+#define REFUSED_BASE_MS	60000		/* a refused token: do not hammer */
+#define REFUSED_MAX_MS	600000
 
 static const char *const conn_state_names[] = {
-	"connecting", "live", "retrying", "stopped"
+	"connecting", "live", "retrying", "REFUSED", "stopped"
 };
 
 const char *
@@ -99,13 +96,23 @@ client_retry_cb(lws_sorted_usec_list_t *sul)
 	client_connect(cf);
 }
 
-/* Schedule the next attempt: 0.5 s doubling to 30 s, +-25 % jitter. */
+/*
+ * Schedule the next attempt: 0.5 s doubling to 30 s, or after a refused
+ * token 60 s doubling to 10 min; +-25 % jitter so that consoles that lost
+ * a feed together do not come back together.
+ */
 static void
 client_retry(struct console_feed *cf, const char *why)
 {
 	struct app	*app = cf->app;
-	int64_t		 delay;
+	int64_t		 delay, base = RETRY_BASE_MS, max = RETRY_MAX_MS;
 	unsigned	 shift;
+	int		 refused = cf->state == CONN_REFUSED;
+	char		 reason[sizeof cf->last_error];
+
+	/* why may be cf->last_error itself. */
+	snprintf(reason, sizeof reason, "%s", why != NULL ? why :
+	    "connection closed");
 
 	cf->wsi = NULL;
 	proto_txq_clear(&cf->txq);
@@ -113,17 +120,24 @@ client_retry(struct console_feed *cf, const char *why)
 		cf->state = CONN_STOPPED;
 		return;
 	}
-	snprintf(cf->last_error, sizeof cf->last_error, "%s",
-	    why != NULL ? why : "connection closed");
-	shift = cf->retries < 6 ? cf->retries : 6;
-	delay = (int64_t)RETRY_BASE_MS << shift;
-	if (delay > RETRY_MAX_MS)
-		delay = RETRY_MAX_MS;
+	snprintf(cf->last_error, sizeof cf->last_error, "%s", reason);
+	if (refused) {
+		base = REFUSED_BASE_MS;
+		max = REFUSED_MAX_MS;
+	}
+	shift = cf->retries < 10 ? cf->retries : 10;
+	delay = base << shift;
+	if (delay > max)
+		delay = max;
 	delay += (delay * ((rand() % 51) - 25)) / 100;
 	cf->retries++;
-	cf->state = CONN_RETRYING;
+	cf->state = refused ? CONN_REFUSED : CONN_RETRYING;
 	cf->welcomed = 0;
 	cf->next_try_ms = proto_now_ms() + delay;
+	app_status(app, refused, "feed %s: %s; next try in %.1f s", cf->url,
+	    cf->last_error, (double)delay / 1000.0);
+	if (app->opt.headless && !refused)
+		fprintf(stderr, "invigil: %s\n", app->status);
 	lws_sul_schedule(app->ctx, 0, &cf->sul_retry, client_retry_cb,
 	    delay * LWS_US_PER_MS);
 	app->dirty = 1;
@@ -145,15 +159,34 @@ client_connect(struct console_feed *cf)
 	i.origin = cf->host;
 	i.protocol = PROTO_SUBPROTOCOL;
 	i.local_protocol_name = PROTO_SUBPROTOCOL;
-	i.ssl_connection = cf->tls ? LCCSCF_USE_SSL : 0;
-	i.retry_and_idle_policy = &client_idle_policy;
+	i.ssl_connection = 0;
+	if (cf->tls) {
+		i.ssl_connection = LCCSCF_USE_SSL;
+		if (app->opt.insecure)
+			i.ssl_connection |= LCCSCF_ALLOW_SELFSIGNED |
+			    LCCSCF_SKIP_SERVER_CERT_HOSTNAME_CHECK |
+			    LCCSCF_ALLOW_EXPIRED | LCCSCF_ALLOW_INSECURE;
+	}
+	i.retry_and_idle_policy = &app->idle_policy;
 	i.opaque_user_data = cf;
 	i.pwsi = &cf->wsi;
-	cf->state = CONN_CONNECTING;
+	if (cf->state != CONN_REFUSED)
+		cf->state = CONN_CONNECTING;
 	proto_rx_free(&cf->rx);
 	app->dirty = 1;
 	if (lws_client_connect_via_info(&i) == NULL)
 		client_retry(cf, "could not start a connection");
+}
+
+/* Close the connection with a code and a reason, from the next WRITEABLE. */
+void
+client_close(struct console_feed *cf, int code, const char *reason)
+{
+	if (cf->wsi == NULL)
+		return;
+	cf->close_code = code;
+	snprintf(cf->close_reason, sizeof cf->close_reason, "%.120s", reason);
+	lws_callback_on_writable(cf->wsi);
 }
 
 /* Queue a message for the feed; 0, or -1 if the feed is not connected. */
@@ -187,7 +220,7 @@ client_hello(struct console_feed *cf)
 	m.u.hello.proto = PROTO_VERSION;
 	snprintf(m.u.hello.proctor, sizeof m.u.hello.proctor, "%s",
 	    cf->app->opt.proctor);
-	if (cf->id[0] != '\0') {
+	if (cf->id[0] != '\0' && cf->epoch != 0) {
 		/* Known feed: resume after what we have taken in. */
 		m.u.hello.has_resume = 1;
 		m.u.hello.resume_epoch = cf->epoch;
@@ -196,52 +229,103 @@ client_hello(struct console_feed *cf)
 	client_send(cf, &m);
 }
 
+/* The bearer token goes in the handshake, never in the URL. */
+static int
+client_auth_header(struct console_feed *cf, struct lws *wsi, void *in,
+    size_t len)
+{
+	unsigned char	**p = in, *end = *p + len;
+	char		  value[PROTO_TOKEN_MAX + 8];
+	int		  n;
+
+	if (cf->app->opt.token == NULL)
+		return 0;
+	n = snprintf(value, sizeof value, "Bearer %s", cf->app->opt.token);
+	if (lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_AUTHORIZATION,
+	    (unsigned char *)value, n, p, end) != 0)
+		return -1;
+	return 0;
+}
+
 static int
 client_callback(struct lws *wsi, enum lws_callback_reasons reason,
     void *user, void *in, size_t len)
 {
 	struct console_feed	*cf = lws_get_opaque_user_data(wsi);
+	enum proto_rx_result	 rx;
 	char			 why[256];
 
 	(void)user;
 	if (cf == NULL)
 		return 0;
 	switch (reason) {
+	case LWS_CALLBACK_CLIENT_APPEND_HANDSHAKE_HEADER:
+		return client_auth_header(cf, wsi, in, len);
 	case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
-		snprintf(why, sizeof why, "cannot connect: %s",
-		    in != NULL ? (const char *)in : "unknown error");
+		if (lws_http_client_http_response(wsi) == 401) {
+			cf->state = CONN_REFUSED;
+			client_retry(cf, "feed refused the token (HTTP 401); "
+			    "check --token-file");
+			break;
+		}
+		if (in != NULL && strstr(in, "SSL") != NULL &&
+		    strstr(app_lws_last_error, "SSL error:") != NULL)
+			/* lws's own line names the TLS failure. */
+			snprintf(why, sizeof why, "cannot connect: TLS: %.120s%s",
+			    strstr(app_lws_last_error, "SSL error:") + 11,
+			    strstr(app_lws_last_error, "issuer") != NULL ?
+			    " (unknown CA: give --ca?)" : "");
+		else
+			snprintf(why, sizeof why, "cannot connect: %s",
+			    in != NULL ? (const char *)in : "unknown error");
+		app_lws_last_error[0] = '\0';
 		client_retry(cf, why);
 		break;
 	case LWS_CALLBACK_CLIENT_ESTABLISHED:
+		cf->close_code = 0;
 		cf->retries = 0;
 		cf->last_error[0] = '\0';
+		cf->state = CONN_CONNECTING;
 		client_hello(cf);
 		break;
+	case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
+		if (len >= 2) {
+			const unsigned char *p = in;
+
+			snprintf(cf->last_error, sizeof cf->last_error,
+			    "feed closed the connection: %d %.*s",
+			    p[0] << 8 | p[1], (int)(len - 2 > 120 ? 120 :
+			    len - 2), (const char *)p + 2);
+		}
+		break;
 	case LWS_CALLBACK_CLIENT_RECEIVE:
-		switch (proto_rx_add(&cf->rx, in, len,
-		    lws_is_first_fragment(wsi), lws_is_final_fragment(wsi),
-		    PROTO_MAX_MESSAGE)) {
-		case PROTO_RX_MORE:
-			break;
-		case PROTO_RX_MESSAGE:
-			app_receive(cf, cf->rx.buf, cf->rx.len);
-			break;
-		case PROTO_RX_TOO_BIG:
-			lws_close_reason(wsi, PROTO_CLOSE_TOO_BIG,
-			    (unsigned char *)"message too big", 15);
+		if (lws_frame_is_binary(wsi)) {
+			lws_close_reason(wsi, PROTO_CLOSE_BINARY,
+			    (unsigned char *)"binary frame", 12);
 			snprintf(cf->last_error, sizeof cf->last_error,
-			    "feed sent a message over %d bytes",
-			    PROTO_MAX_MESSAGE);
+			    "feed sent a binary frame");
 			return -1;
-		case PROTO_RX_BAD_UTF8:
-			lws_close_reason(wsi, PROTO_CLOSE_BAD_UTF8,
-			    (unsigned char *)"text is not UTF-8", 17);
+		}
+		rx = proto_rx_add(&cf->rx, in, len, lws_is_first_fragment(wsi),
+		    lws_is_final_fragment(wsi), PROTO_MAX_MESSAGE);
+		if (rx == PROTO_RX_MESSAGE)
+			app_receive(cf, cf->rx.buf, cf->rx.len);
+		else if (rx == PROTO_RX_TOO_BIG && !lws_is_final_fragment(wsi))
+			break;	/* lws cannot close mid-frame: drain it first */
+		else if (rx != PROTO_RX_MORE) {
 			snprintf(cf->last_error, sizeof cf->last_error,
-			    "feed sent text that is not UTF-8");
+			    "feed sent %s", proto_rx_refuse(wsi, rx));
+			app_refused(cf, rx, cf->rx.buf, cf->rx.len);
 			return -1;
 		}
 		break;
 	case LWS_CALLBACK_CLIENT_WRITEABLE:
+		if (cf->close_code != 0) {
+			lws_close_reason(wsi, (enum lws_close_status)
+			    cf->close_code, (unsigned char *)cf->close_reason,
+			    strlen(cf->close_reason));
+			return -1;
+		}
 		if (proto_txq_write(&cf->txq, wsi) != 0)
 			return -1;
 		if (cf->txq.count > 0)
@@ -273,9 +357,16 @@ client_vhost_create(struct app *app, char *err, size_t errlen)
 	info.port = CONTEXT_PORT_NO_LISTEN;
 	info.protocols = client_protocols;
 	info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+	info.client_ssl_ca_filepath = app->opt.ca_path;
 	app->client_vhost = lws_create_vhost(app->ctx, &info);
 	if (app->client_vhost == NULL) {
-		snprintf(err, errlen, "cannot create the WebSocket client");
+		if (app->opt.ca_path != NULL)
+			snprintf(err, errlen, "cannot create the WebSocket "
+			    "client: is --ca %s a PEM certificate?",
+			    app->opt.ca_path);
+		else
+			snprintf(err, errlen, "cannot create the WebSocket "
+			    "client");
 		return -1;
 	}
 	return 0;

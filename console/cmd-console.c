@@ -31,6 +31,13 @@ static const char console_usage[] =
 "                       (default 40) and connect to it over WebSocket\n"
 "      --seed S         the demo simulator's seed (default 1)\n"
 "      --rate R         the demo simulator's speed multiplier (default 5)\n"
+"      --token-file PATH  send the bearer token in PATH (mode 0600) to the\n"
+"                       feeds\n"
+"      --ca PATH        trust this CA (PEM) for wss:// feeds; by default the\n"
+"                       system's CAs, and the host name is always checked\n"
+"      --insecure       do not verify wss:// certificates (shown on screen)\n"
+"      --ping SECS      ping a silent feed after SECS (default 10) and hang\n"
+"                       up after 2 x SECS + 5 without an answer\n"
 "  -h, --help           this help\n"
 "\n"
 "Other commands: invigil feed --help\n"
@@ -56,12 +63,17 @@ cmd_console(int argc, char **argv)
 		{ "demo",	optional_argument, NULL, 'D' },
 		{ "seed",	required_argument, NULL, 'S' },
 		{ "rate",	required_argument, NULL, 'R' },
+		{ "token-file",	required_argument, NULL, 'T' },
+		{ "ca",		required_argument, NULL, 'A' },
+		{ "insecure",	no_argument,	   NULL, 'I' },
+		{ "ping",	required_argument, NULL, 'P' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL,		0,		   NULL, 0 }
 	};
 	struct console_options	opt;
 	struct app		app;
-	char			err[1024];
+	char			err[1024], token[PROTO_TOKEN_MAX + 1];
+	const char	       *token_file = NULL;
 	long			n;
 	int			ch, rc;
 
@@ -111,6 +123,23 @@ cmd_console(int argc, char **argv)
 			    &opt.demo_rate) != 0)
 				return EXIT_USAGE;
 			break;
+		case 'T':
+			token_file = optarg;
+			break;
+		case 'A':
+			if (access(optarg, R_OK) != 0)
+				return console_usage_error("--ca %s: cannot read "
+				    "the file", optarg);
+			opt.ca_path = optarg;
+			break;
+		case 'I':
+			opt.insecure = 1;
+			break;
+		case 'P':
+			if (option_long("--ping", optarg, 1, 3600, &n) != 0)
+				return EXIT_USAGE;
+			opt.ping_secs = (int)n;
+			break;
 		case 'h':
 			fputs(console_usage, stdout);
 			return 0;
@@ -131,6 +160,12 @@ cmd_console(int argc, char **argv)
 		if (client_parse_url(&scratch, opt.feeds[n], err,
 		    sizeof err) != 0)
 			return console_usage_error("%s", err);
+	}
+	if (token_file != NULL) {
+		if (proto_token_load(token_file, token, sizeof token, err,
+		    sizeof err) != 0)
+			return console_usage_error("%s", err);
+		opt.token = token;
 	}
 	if (opt.nfeeds == 0 && opt.demo == 0)
 		return console_usage_error("%s", "no feed: give --feed URL, or "

@@ -3,6 +3,7 @@
  * SIGINT or SIGTERM.
  */
 #include <getopt.h>
+#include <stdint.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +33,13 @@ static const char feed_usage[] =
 "      --name NAME         a display name (default: the id)\n"
 "      --buffer N          messages kept for consoles that resume\n"
 "                          (default 1000000)\n"
+"      --buffer-file PATH  keep the buffer in PATH too, so that a restarted\n"
+"                          feed keeps its epoch and consoles resume without\n"
+"                          a gap (with --replay: goes on where it stopped)\n"
+"      --epoch N           the epoch to announce (default: start time, ms)\n"
+"      --token-file PATH   require the bearer token in PATH (mode 0600)\n"
+"      --cert PATH         serve TLS (wss://) with this PEM certificate chain\n"
+"      --key PATH          and this PEM private key\n"
 "  -q, --quiet             no log lines on stderr\n"
 "  -h, --help              this help\n"
 "\n"
@@ -70,6 +78,11 @@ cmd_feed(int argc, char **argv)
 		{ "id",		required_argument, NULL, 'i' },
 		{ "name",	required_argument, NULL, 'n' },
 		{ "buffer",	required_argument, NULL, 'b' },
+		{ "buffer-file", required_argument, NULL, 'B' },
+		{ "epoch",	required_argument, NULL, 'E' },
+		{ "token-file",	required_argument, NULL, 'T' },
+		{ "cert",	required_argument, NULL, 'C' },
+		{ "key",	required_argument, NULL, 'K' },
 		{ "quiet",	no_argument,	   NULL, 'q' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL,		0,		   NULL, 0 }
@@ -80,6 +93,9 @@ cmd_feed(int argc, char **argv)
 	struct sigaction	sa;
 	char			listen_default[] = "127.0.0.1:7450";
 	char		       *listen = listen_default, id[64], err[1024];
+	char			token[PROTO_TOKEN_MAX + 1];
+	const char	       *token_file = NULL;
+	uint64_t		epoch;
 	long			n;
 	int			ch, rate_given = 0;
 
@@ -124,6 +140,25 @@ cmd_feed(int argc, char **argv)
 				return EXIT_USAGE;
 			fc.buffer = (size_t)n;
 			break;
+		case 'B':
+			fc.buffer_file = optarg;
+			break;
+		case 'E':
+			if (option_u64("--epoch", optarg, &epoch) != 0 ||
+			    epoch == 0 || epoch > INT64_MAX)
+				return feed_usage_error("--epoch wants a whole "
+				    "number from 1, not \"%s\"", optarg);
+			fc.epoch = (int64_t)epoch;
+			break;
+		case 'T':
+			token_file = optarg;
+			break;
+		case 'C':
+			fc.cert_path = optarg;
+			break;
+		case 'K':
+			fc.key_path = optarg;
+			break;
 		case 'q':
 			fc.quiet = 1;
 			break;
@@ -149,8 +184,21 @@ cmd_feed(int argc, char **argv)
 	if (fc.simulate > 0 && fc.rate <= 0)
 		return feed_usage_error("%s", "--rate must be above 0 with "
 		    "--simulate");
+	if ((fc.cert_path != NULL) != (fc.key_path != NULL))
+		return feed_usage_error("%s", "--cert and --key go together");
+	if (fc.buffer_file != NULL && fc.simulate > 0)
+		return feed_usage_error("%s", "--buffer-file goes with --replay: "
+		    "a restarted simulator is a new session (a new epoch)");
 	if (option_listen(listen, &fc.listen_host, &fc.listen_port) != 0)
 		return EXIT_USAGE;
+	if (token_file != NULL) {
+		if (proto_token_load(token_file, token, sizeof token, err,
+		    sizeof err) != 0) {
+			fprintf(stderr, "invigil feed: %s\n", err);
+			return EXIT_USAGE;
+		}
+		fc.token = token;
+	}
 	if (fc.id == NULL) {
 		snprintf(id, sizeof id, "feed-%d", fc.listen_port);
 		fc.id = id;

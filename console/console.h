@@ -38,12 +38,17 @@ struct console_options {
 	int		demo;		/* candidates to simulate, 0 = no demo */
 	uint64_t	demo_seed;
 	double		demo_rate;
+	const char     *token;		/* bearer token for every feed, or NULL */
+	const char     *ca_path;	/* private CA for wss://, or NULL */
+	int		insecure;	/* wss:// without verification */
+	int		ping_secs;	/* ping a silent feed after this long */
 };
 
 enum conn_state {
 	CONN_CONNECTING,
 	CONN_LIVE,		/* welcome received */
 	CONN_RETRYING,
+	CONN_REFUSED,		/* 401: wrong or missing token; long backoff */
 	CONN_STOPPED
 };
 
@@ -65,6 +70,8 @@ struct console_feed {
 	char			last_error[256];
 	struct proto_rx		rx;
 	struct proto_txq	txq;
+	int			close_code;	/* close at the next WRITEABLE */
+	char			close_reason[124];
 
 	int			welcomed;
 	char			id[PROTO_ID_MAX + 1];	/* from welcome */
@@ -118,6 +125,7 @@ struct pending_cmd {
 	char			id[PROTO_ID_MAX + 1];
 	struct attempt	       *attempt;
 	enum proto_action	action;
+	char			text[PROTO_TEXT_MAX + 1];
 	struct pending_cmd     *next;
 };
 
@@ -125,6 +133,7 @@ struct app {
 	struct console_options	opt;
 	struct lws_context     *ctx;
 	struct lws_vhost       *client_vhost;
+	lws_retry_bo_t		idle_policy;
 	struct store	       *store;
 	struct feed	       *demo_feed;
 
@@ -169,12 +178,16 @@ void		 app_free(struct app *);
 void		 app_status(struct app *, int error, const char *fmt, ...)
 		    __attribute__((format(printf, 3, 4)));
 void		 app_receive(struct console_feed *, const char *buf, size_t len);
-void		 app_feed_welcomed(struct console_feed *);
+void		 app_refused(struct console_feed *, enum proto_rx_result,
+		     const char *raw, size_t rawlen);
 int		 app_decide(struct app *, struct attempt *, const char *action,
 		     const char *reason, char *err, size_t errlen);
 void		 app_sort(struct app *);
 int		 app_stdin_callback(struct lws *, enum lws_callback_reasons,
 		     void *, void *, size_t);
+
+/* The last error line libwebsockets logged (app.c). */
+extern char	app_lws_last_error[256];
 
 /* client.c: the WebSocket client of one feed. */
 int		 client_parse_url(struct console_feed *, const char *url,
@@ -182,6 +195,7 @@ int		 client_parse_url(struct console_feed *, const char *url,
 int		 client_vhost_create(struct app *, char *err, size_t errlen);
 void		 client_connect(struct console_feed *);
 int		 client_send(struct console_feed *, const struct proto_msg *);
+void		 client_close(struct console_feed *, int code, const char *reason);
 const char	*client_state_name(enum conn_state);
 
 /* ui.c: the screen. */

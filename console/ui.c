@@ -174,6 +174,14 @@ draw_header(struct ui *ui, int cols)
 	ui_attr(ui, COLOR_PAIR_TITLE, 0);
 	attroff(A_BOLD);
 
+	if (app->opt.insecure) {
+		attron(A_BOLD);
+		ui_attr(ui, COLOR_PAIR_BAD, 1);
+		ui_put(y++, 0, cols, " WARNING: --insecure: wss:// certificates "
+		    "and host names are NOT verified");
+		ui_attr(ui, COLOR_PAIR_BAD, 0);
+		attroff(A_BOLD);
+	}
 	for (i = 0; i < app->nfeeds; i++, y++) {
 		cf = &app->feeds[i];
 		when[0] = '\0';

@@ -105,6 +105,11 @@ struct feed_config {
 	int		simulate;	/* candidates, 0 = no simulation */
 	uint64_t	seed;
 	const char     *replay_path;	/* scenario file, or NULL */
+	const char     *buffer_file;	/* persist the buffer here, or NULL */
+	const char     *token;		/* required bearer token, or NULL */
+	const char     *cert_path;	/* TLS certificate chain (PEM), or NULL */
+	const char     *key_path;	/* its private key */
+	int		hello_timeout;	/* seconds a console has to say hello */
 	int		quiet;		/* no log lines on stderr */
 };
 

@@ -20,7 +20,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <unistd.h>
 
+#include <jansson.h>
 #include <libwebsockets.h>
 
 #include "feed/feed.h"
@@ -42,6 +45,17 @@ struct feed_client {
 	struct proto_txq	ctl;		/* welcome, gap: before the stream */
 	int64_t			next_seq;	/* 0 until hello */
 	char			proctor[PROTO_ID_MAX + 1];
+	lws_sorted_usec_list_t	sul_hello;	/* no hello in time: close */
+	int			close_code;	/* close at the next WRITEABLE */
+	char			close_reason[124];	/* close frames carry <= 123 */
+};
+
+/* A command already obeyed: a repeated id gets the same answer. */
+struct feed_cmd {
+	char			id[PROTO_ID_MAX + 1];
+	int			ok;
+	char			error[PROTO_TEXT_MAX + 1];
+	struct feed_cmd	       *next;
 };
 
 struct feed {
@@ -67,6 +81,10 @@ struct feed {
 	struct replay	       *replay;
 	size_t			replay_next;
 	lws_sorted_usec_list_t	sul_tick;
+
+	struct feed_cmd	       *cmds[256];	/* obeyed commands, by id hash */
+	FILE		       *bufferf;	/* --buffer-file, appended */
+	int			bufferf_dirty;
 };
 
 static void	feed_log(struct feed *, const char *, ...)
@@ -96,10 +114,24 @@ xmalloc(size_t n)
 	return p;
 }
 
+static void
+feed_persist_failed(struct feed *f)
+{
+	/* A feed that promised persistence and cannot keep it must stop. */
+	fprintf(stderr, "invigil feed: cannot write %s: %s; stopping\n",
+	    f->cfg.buffer_file, strerror(errno));
+	exit(1);
+}
+
 /* Wake every console that is waiting for stream messages. */
 static void
 feed_wake(struct feed *f)
 {
+	if (f->bufferf_dirty) {
+		if (fflush(f->bufferf) != 0)
+			feed_persist_failed(f);
+		f->bufferf_dirty = 0;
+	}
 	if (!f->wake)
 		return;
 	f->wake = 0;
@@ -137,6 +169,13 @@ feed_append(struct feed *f, const struct proto_msg *src)
 	e->buf = xmalloc(LWS_PRE + len);
 	memcpy(e->buf + LWS_PRE, json, len);
 	e->len = len;
+	if (f->bufferf != NULL) {
+		/* Kept before any console can see it (feed_wake flushes). */
+		if (fwrite(json, 1, len, f->bufferf) != len ||
+		    fputc('\n', f->bufferf) == EOF)
+			feed_persist_failed(f);
+		f->bufferf_dirty = 1;
+	}
 	free(json);
 	f->last_seq = m.seq;
 	f->wake = 1;
@@ -181,6 +220,26 @@ client_send_gap(struct feed_client *c, int64_t from, int64_t to,
 	client_send_control(c, &m);
 }
 
+/* Close a console's connection with a code and reason, from WRITEABLE. */
+static void
+client_close(struct feed_client *c, int code, const char *reason)
+{
+	c->close_code = code;
+	snprintf(c->close_reason, sizeof c->close_reason, "%.120s", reason);
+	feed_log(c->feed, "closing a console connection: %d %s", code, reason);
+	lws_callback_on_writable(c->wsi);
+}
+
+static void
+client_hello_timeout(lws_sorted_usec_list_t *sul)
+{
+	struct feed_client *c = lws_container_of(sul, struct feed_client,
+	    sul_hello);
+
+	if (c->next_seq == 0)
+		client_close(c, PROTO_CLOSE_PROTOCOL, "no hello");
+}
+
 /* hello: answer welcome and position the console's cursor. */
 static void
 client_hello(struct feed_client *c, const struct proto_hello *h)
@@ -190,6 +249,17 @@ client_hello(struct feed_client *c, const struct proto_hello *h)
 	int64_t			 start;
 	char			 why[PROTO_TEXT_MAX + 1];
 
+	if (h->proto != PROTO_VERSION) {
+		snprintf(why, sizeof why, "protocol version %d is not "
+		    "supported", h->proto);
+		client_close(c, PROTO_CLOSE_PROTOCOL, why);
+		return;
+	}
+	if (c->next_seq != 0) {
+		feed_log(f, "a second hello from %s ignored", c->proctor);
+		return;
+	}
+	lws_sul_cancel(&c->sul_hello);
 	snprintf(c->proctor, sizeof c->proctor, "%s", h->proctor);
 	memset(&m, 0, sizeof m);
 	m.type = PROTO_WELCOME;
@@ -223,15 +293,53 @@ client_hello(struct feed_client *c, const struct proto_hello *h)
 	lws_callback_on_writable(c->wsi);
 }
 
-/* cmd: obey it (simulator) and acknowledge it in the stream. */
+static unsigned
+cmd_bucket(const char *id)
+{
+	unsigned	h = 5381;
+
+	while (*id != '\0')
+		h = h * 33 + (unsigned char)*id++;
+	return h % 256;
+}
+
+static void
+ack_append(struct feed *f, const char *id, int ok, const char *error)
+{
+	struct proto_msg	ack;
+
+	memset(&ack, 0, sizeof ack);
+	ack.type = PROTO_ACK;
+	snprintf(ack.u.ack.cmd, sizeof ack.u.ack.cmd, "%s", id);
+	ack.u.ack.ok = ok;
+	if (!ok)
+		snprintf(ack.u.ack.error, sizeof ack.u.ack.error, "%s", error);
+	feed_append(f, &ack);
+}
+
+/*
+ * cmd: obey it (simulator) and acknowledge it in the stream.  A repeated id
+ * is the same command (a console re-sends what was not acknowledged when
+ * its connection dropped): not obeyed twice, answered with the same ack.
+ */
 static void
 client_cmd(struct feed_client *c, const struct proto_cmd *cmd)
 {
 	struct feed		*f = c->feed;
-	struct proto_msg	 ack;
+	struct feed_cmd		*done;
+	unsigned		 b = cmd_bucket(cmd->id);
 	char			 err[PROTO_TEXT_MAX + 1];
 	int			 rc;
 
+	for (done = f->cmds[b]; done != NULL; done = done->next) {
+		if (strcmp(done->id, cmd->id) == 0) {
+			feed_log(f, "cmd %s repeated by %s: answered again",
+			    cmd->id, c->proctor);
+			ack_append(f, done->id, done->ok, done->error);
+			feed_wake(f);
+			return;
+		}
+	}
 	err[0] = '\0';
 	if (f->sim != NULL) {
 		int64_t now = f->sim_start_ms + (int64_t)((double)
@@ -244,17 +352,45 @@ client_cmd(struct feed_client *c, const struct proto_cmd *cmd)
 		    "and cannot act on attempts");
 		rc = -1;
 	}
-	memset(&ack, 0, sizeof ack);
-	ack.type = PROTO_ACK;
-	snprintf(ack.u.ack.cmd, sizeof ack.u.ack.cmd, "%s", cmd->id);
-	ack.u.ack.ok = rc == 0;
-	if (rc != 0)
-		snprintf(ack.u.ack.error, sizeof ack.u.ack.error, "%s", err);
-	feed_append(f, &ack);
+	done = calloc(1, sizeof *done);
+	if (done == NULL)
+		abort();
+	snprintf(done->id, sizeof done->id, "%s", cmd->id);
+	done->ok = rc == 0;
+	snprintf(done->error, sizeof done->error, "%s", err);
+	done->next = f->cmds[b];
+	f->cmds[b] = done;
+	ack_append(f, done->id, done->ok, done->error);
 	feed_log(f, "cmd %s %s %s from %s: %s", cmd->id,
 	    proto_action_name(cmd->action), cmd->attempt, c->proctor,
 	    rc == 0 ? "ok" : err);
 	feed_wake(f);
+}
+
+/*
+ * A cmd that failed validation but names its id still gets an answer, so
+ * that the console does not wait for an ack that never comes.
+ */
+static void
+client_bad_cmd(struct feed_client *c, const char *buf, size_t len,
+    const char *why)
+{
+	json_t		*root, *id;
+	const char	*t;
+
+	root = json_loadb(buf, len, 0, NULL);
+	if (root == NULL)
+		return;
+	t = json_string_value(json_object_get(root, "t"));
+	id = json_object_get(root, "id");
+	if (t != NULL && strcmp(t, "cmd") == 0 && json_is_string(id) &&
+	    json_string_length(id) > 0 &&
+	    json_string_length(id) <= PROTO_ID_MAX &&
+	    strlen(json_string_value(id)) == json_string_length(id)) {
+		ack_append(c->feed, json_string_value(id), 0, why);
+		feed_wake(c->feed);
+	}
+	json_decref(root);
 }
 
 static void
@@ -264,25 +400,24 @@ client_receive(struct feed_client *c, const char *buf, size_t len)
 	char			err[512];
 
 	if (proto_decode(buf, len, 0, &m, err, sizeof err) != 0) {
-		feed_log(c->feed, "ignoring a bad message from a console: %s",
-		    err);
+		if (c->next_seq == 0) {
+			/* The first message must be a valid hello. */
+			client_close(c, PROTO_CLOSE_PROTOCOL, err);
+			return;
+		}
+		feed_log(c->feed, "a bad message from %s: %s", c->proctor, err);
+		client_bad_cmd(c, buf, len, err);
 		return;
 	}
-	switch (m.type) {
-	case PROTO_HELLO:
+	if (m.type != PROTO_HELLO && c->next_seq == 0)
+		client_close(c, PROTO_CLOSE_PROTOCOL, "no hello");
+	else if (m.type == PROTO_HELLO)
 		client_hello(c, &m.u.hello);
-		break;
-	case PROTO_CMD:
-		if (c->next_seq == 0)
-			feed_log(c->feed, "cmd before hello ignored");
-		else
-			client_cmd(c, &m.u.cmd);
-		break;
-	default:
-		feed_log(c->feed, "ignoring a %s message from a console",
-		    proto_type_name(m.type));
-		break;
-	}
+	else if (m.type == PROTO_CMD)
+		client_cmd(c, &m.u.cmd);
+	else
+		feed_log(c->feed, "ignoring a %s message from %s",
+		    proto_type_name(m.type), c->proctor);
 	proto_msg_clear(&m);
 }
 
@@ -293,6 +428,11 @@ client_writeable(struct feed_client *c)
 	struct feed		*f = c->feed;
 	struct feed_entry	*e;
 
+	if (c->close_code != 0) {
+		lws_close_reason(c->wsi, (enum lws_close_status)c->close_code,
+		    (unsigned char *)c->close_reason, strlen(c->close_reason));
+		return -1;
+	}
 	if (c->ctl.count > 0) {
 		if (proto_txq_write(&c->ctl, c->wsi) != 0)
 			return -1;
@@ -317,14 +457,41 @@ client_writeable(struct feed_client *c)
 	return 0;
 }
 
+/*
+ * Before the upgrade: with a token configured, the handshake must carry
+ * "Authorization: Bearer <token>"; otherwise answer 401 and close.  The
+ * Origin header is not authentication and is not looked at.
+ */
+static int
+feed_check_token(struct lws *wsi)
+{
+	struct feed	*f = lws_get_vhost_user(lws_get_vhost(wsi));
+	char		 hdr[PROTO_TOKEN_MAX + 32];
+	int		 n;
+
+	if (f->cfg.token == NULL)
+		return 0;
+	n = lws_hdr_copy(wsi, hdr, sizeof hdr, WSI_TOKEN_HTTP_AUTHORIZATION);
+	if (n > 7 && strncasecmp(hdr, "Bearer ", 7) == 0 &&
+	    proto_token_equal(hdr + 7, f->cfg.token))
+		return 0;
+	feed_log(f, "refused a console: %s token", n > 0 ? "wrong" : "no");
+	lws_return_http_status(wsi, HTTP_STATUS_UNAUTHORIZED,
+	    "a valid bearer token is required");
+	return -1;
+}
+
 static int
 feed_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
     void *in, size_t len)
 {
 	struct feed_client	*c = user, **cp;
 	struct feed		*f;
+	enum proto_rx_result	 rx;
 
 	switch (reason) {
+	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+		return feed_check_token(wsi);
 	case LWS_CALLBACK_ESTABLISHED:
 		f = lws_get_vhost_user(lws_get_vhost(wsi));
 		memset(c, 0, sizeof *c);
@@ -333,22 +500,26 @@ feed_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		c->next = f->clients;
 		f->clients = c;
 		feed_log(f, "console connected");
+		lws_sul_schedule(lws_get_context(wsi), 0, &c->sul_hello,
+		    client_hello_timeout,
+		    (lws_usec_t)f->cfg.hello_timeout * LWS_US_PER_SEC);
 		break;
 	case LWS_CALLBACK_RECEIVE:
-		switch (proto_rx_add(&c->rx, in, len, lws_is_first_fragment(wsi),
-		    lws_is_final_fragment(wsi), PROTO_MAX_MESSAGE)) {
-		case PROTO_RX_MORE:
+		if (c->close_code != 0)
 			break;
-		case PROTO_RX_MESSAGE:
+		if (lws_frame_is_binary(wsi)) {
+			client_close(c, PROTO_CLOSE_BINARY, "binary frame");
+			break;
+		}
+		rx = proto_rx_add(&c->rx, in, len, lws_is_first_fragment(wsi),
+		    lws_is_final_fragment(wsi), PROTO_MAX_MESSAGE);
+		if (rx == PROTO_RX_MESSAGE)
 			client_receive(c, c->rx.buf, c->rx.len);
-			break;
-		case PROTO_RX_TOO_BIG:
-			lws_close_reason(wsi, PROTO_CLOSE_TOO_BIG,
-			    (unsigned char *)"message too big", 15);
-			return -1;
-		case PROTO_RX_BAD_UTF8:
-			lws_close_reason(wsi, PROTO_CLOSE_BAD_UTF8,
-			    (unsigned char *)"text is not UTF-8", 17);
+		else if (rx == PROTO_RX_TOO_BIG && !lws_is_final_fragment(wsi))
+			break;	/* lws cannot close mid-frame: drain it first */
+		else if (rx != PROTO_RX_MORE) {
+			feed_log(c->feed, "a console sent %s; closing",
+			    proto_rx_refuse(wsi, rx));
 			return -1;
 		}
 		break;
@@ -364,6 +535,7 @@ feed_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 				break;
 			}
 		}
+		lws_sul_cancel(&c->sul_hello);
 		proto_rx_free(&c->rx);
 		proto_txq_clear(&c->ctl);
 		feed_log(f, "console disconnected");
@@ -410,6 +582,87 @@ feed_tick(lws_sorted_usec_list_t *sul)
 		lws_sul_schedule(f->ctx, 0, &f->sul_tick, feed_tick, FEED_TICK_US);
 }
 
+/*
+ * --buffer-file: the first line names the feed and its epoch, then one
+ * encoded stream message per line, seq 1, 2, ...  Loading it restores the
+ * epoch and the buffer, so consoles resume across a restart of the feed
+ * without a gap.  A torn last line (the process died mid-write) is cut off.
+ */
+static int
+feed_buffer_load(struct feed *f, char *err, size_t errlen)
+{
+	const char	*path = f->cfg.buffer_file;
+	FILE		*fp;
+	char		*line = NULL, hdr_feed[PROTO_ID_MAX + 1];
+	size_t		 cap = 0;
+	ssize_t		 n;
+	long long	 epoch;
+	off_t		 good = 0;
+	struct feed_entry *e;
+
+	fp = fopen(path, "r");
+	if (fp == NULL) {
+		if (errno != ENOENT) {
+			snprintf(err, errlen, "--buffer-file %s: %s", path,
+			    strerror(errno));
+			return -1;
+		}
+		f->bufferf = fopen(path, "w");
+		if (f->bufferf == NULL) {
+			snprintf(err, errlen, "--buffer-file %s: %s", path,
+			    strerror(errno));
+			return -1;
+		}
+		fprintf(f->bufferf, "invigil-feed-buffer 1 %s %" PRId64 "\n",
+		    f->id, f->epoch);
+		f->bufferf_dirty = 1;
+		return 0;
+	}
+	n = getline(&line, &cap, fp);
+	if (n <= 0 || sscanf(line, "invigil-feed-buffer 1 %64s %lld",
+	    hdr_feed, &epoch) != 2) {
+		snprintf(err, errlen, "--buffer-file %s is not a feed buffer "
+		    "file (its first line should be \"invigil-feed-buffer 1 ID "
+		    "EPOCH\"); give a new path", path);
+		goto fail;
+	}
+	if (strcmp(hdr_feed, f->id) != 0) {
+		snprintf(err, errlen, "--buffer-file %s belongs to feed \"%s\", "
+		    "not \"%s\"; give --id %s or a new path", path, hdr_feed,
+		    f->id, hdr_feed);
+		goto fail;
+	}
+	f->epoch = epoch;
+	good = (off_t)n;
+	while ((n = getline(&line, &cap, fp)) > 0) {
+		if (line[n - 1] != '\n')
+			break;			/* torn: cut below */
+		if ((size_t)(f->last_seq - f->first_seq + 1) == f->cap) {
+			free(f->ring[(f->first_seq - 1) % f->cap].buf);
+			f->first_seq++;
+		}
+		f->last_seq++;
+		e = &f->ring[(f->last_seq - 1) % f->cap];
+		e->len = (size_t)n - 1;
+		e->buf = xmalloc(LWS_PRE + e->len);
+		memcpy(e->buf + LWS_PRE, line, e->len);
+		good += (off_t)n;
+	}
+	free(line);
+	fclose(fp);
+	if (truncate(path, good) != 0 ||
+	    (f->bufferf = fopen(path, "a")) == NULL) {
+		snprintf(err, errlen, "--buffer-file %s: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+fail:
+	free(line);
+	fclose(fp);
+	return -1;
+}
+
 struct feed *
 feed_attach(struct lws_context *ctx, const struct feed_config *c, char *err,
     size_t errlen)
@@ -432,6 +685,8 @@ feed_attach(struct lws_context *ctx, const struct feed_config *c, char *err,
 		abort();
 	f->first_seq = 1;
 	f->last_seq = 0;
+	if (f->cfg.hello_timeout <= 0)
+		f->cfg.hello_timeout = 10;
 
 	if (c->replay_path != NULL) {
 		f->replay = replay_load(c->replay_path, err, errlen);
@@ -439,6 +694,16 @@ feed_attach(struct lws_context *ctx, const struct feed_config *c, char *err,
 			feed_detach(f);
 			return NULL;
 		}
+	}
+	if (c->buffer_file != NULL) {
+		if (feed_buffer_load(f, err, errlen) != 0) {
+			feed_detach(f);
+			return NULL;
+		}
+		/* A restarted replay goes on where it stopped. */
+		if (f->replay != NULL)
+			f->replay_next = f->last_seq < 0 ? 0 :
+			    (size_t)f->last_seq;
 	}
 
 	f->protocols[0].name = PROTO_SUBPROTOCOL;
@@ -453,11 +718,23 @@ feed_attach(struct lws_context *ctx, const struct feed_config *c, char *err,
 	info.protocols = f->protocols;
 	info.user = f;
 	info.options = LWS_SERVER_OPTION_VALIDATE_UTF8;
+	if (c->cert_path != NULL) {
+		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+		info.ssl_cert_filepath = c->cert_path;
+		info.ssl_private_key_filepath = c->key_path;
+	}
 	f->vhost = lws_create_vhost(ctx, &info);
 	if (f->vhost == NULL) {
-		snprintf(err, errlen, "cannot listen on %s:%d (is the port in "
-		    "use, or the address not local?)", c->listen_host,
-		    c->listen_port);
+		if (c->cert_path != NULL)
+			snprintf(err, errlen, "cannot listen on %s:%d with TLS "
+			    "(is the port in use, or are --cert %s and --key "
+			    "%s not a matching PEM certificate and key?)",
+			    c->listen_host, c->listen_port, c->cert_path,
+			    c->key_path);
+		else
+			snprintf(err, errlen, "cannot listen on %s:%d (is the "
+			    "port in use, or the address not local?)",
+			    c->listen_host, c->listen_port);
 		feed_detach(f);
 		return NULL;
 	}
@@ -474,8 +751,10 @@ feed_attach(struct lws_context *ctx, const struct feed_config *c, char *err,
 		f->sim_start_ms = proto_now_ms();
 		f->sim = sim_new(&sc, f->sim_start_ms);
 	}
-	feed_log(f, "listening on %s:%d as \"%s\", epoch %" PRId64 "%s",
+	feed_log(f, "listening on %s:%d as \"%s\", epoch %" PRId64 "%s%s%s",
 	    c->listen_host, feed_port(f), f->id, f->epoch,
+	    c->cert_path != NULL ? ", TLS" : "",
+	    c->token != NULL ? ", token required" : "",
 	    f->sim != NULL ? ", simulating" : f->replay != NULL ?
 	    ", replaying" : "");
 	if (f->replay != NULL)
@@ -505,6 +784,16 @@ feed_detach(struct feed *f)
 		sim_free(f->sim);
 	if (f->replay != NULL)
 		replay_free(f->replay);
+	for (i = 0; i < sizeof f->cmds / sizeof f->cmds[0]; i++) {
+		struct feed_cmd *fc, *next;
+
+		for (fc = f->cmds[i]; fc != NULL; fc = next) {
+			next = fc->next;
+			free(fc);
+		}
+	}
+	if (f->bufferf != NULL)
+		fclose(f->bufferf);
 	free(f);
 }
 

@@ -70,7 +70,7 @@ struct field {
 #define INT(f, m)	AT(f), 0, (m)
 
 static const struct field resume_fields[] = {
-	{ "epoch", F_INT, REQUIRED, INT(hello.resume_epoch, 0) },
+	{ "epoch", F_INT, REQUIRED, INT(hello.resume_epoch, 1) },
 	{ "after_seq", F_INT, REQUIRED, INT(hello.resume_after_seq, 0) },
 };
 
@@ -83,7 +83,7 @@ static const struct field hello_fields[] = {
 static const struct field welcome_fields[] = {
 	{ "feed", F_ID, REQUIRED, STR(welcome.feed) },
 	{ "name", F_NAME, REQUIRED, STR(welcome.name) },
-	{ "epoch", F_INT, REQUIRED, INT(welcome.epoch, 0) },
+	{ "epoch", F_INT, REQUIRED, INT(welcome.epoch, 1) },
 	{ "first_seq", F_INT, REQUIRED, INT(welcome.first_seq, 0) },
 	{ "last_seq", F_INT, REQUIRED, INT(welcome.last_seq, 0) },
 };

@@ -257,6 +257,22 @@ int		 proto_utf8_valid(const char *buf, size_t len);
  */
 size_t		 proto_sanitize(const char *in, size_t len, char *out, size_t outsz);
 
+/* ---- bearer tokens (token.c) */
+
+#define PROTO_TOKEN_MIN		16
+#define PROTO_TOKEN_MAX		4096
+
+/*
+ * Read a token file: its first line, trailing white space removed, 16 to
+ * 4096 characters of the RFC 6750 b64token set.  Refuses a file that group
+ * or others may read.  out needs PROTO_TOKEN_MAX + 1 bytes.  0, or -1 with
+ * a sentence in err.
+ */
+int		 proto_token_load(const char *path, char *out, size_t outsz,
+		     char *err, size_t errlen);
+/* Constant-time comparison of two NUL-terminated tokens: 1 if equal. */
+int		 proto_token_equal(const char *a, const char *b);
+
 /* ---- WebSocket glue (ws.c), shared by the feed and the console */
 
 struct lws;
@@ -264,6 +280,7 @@ struct lws;
 /* WebSocket close codes the protocol uses (RFC 6455). */
 #define PROTO_CLOSE_NORMAL	1000
 #define PROTO_CLOSE_PROTOCOL	1002	/* not invigil.v1, or no hello first */
+#define PROTO_CLOSE_BINARY	1003	/* a binary frame */
 #define PROTO_CLOSE_BAD_UTF8	1007	/* text frame is not UTF-8 */
 #define PROTO_CLOSE_POLICY	1008	/* refused, e.g. wrong token */
 #define PROTO_CLOSE_TOO_BIG	1009	/* message over the cap */
@@ -294,6 +311,12 @@ enum proto_rx_result {
 enum proto_rx_result proto_rx_add(struct proto_rx *rx, const void *in, size_t len,
 		     int first, int final, size_t limit);
 void		 proto_rx_free(struct proto_rx *rx);
+/*
+ * Set the close code and reason for a refused message (PROTO_RX_TOO_BIG:
+ * 1009, PROTO_RX_BAD_UTF8: 1007) on wsi, whose callback must then return
+ * -1.  Returns a description for the log ("a message over 65536 bytes").
+ */
+const char	*proto_rx_refuse(struct lws *wsi, enum proto_rx_result r);
 
 /*
  * Outbound queue of text messages for one connection.  lws allows one

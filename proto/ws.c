@@ -63,6 +63,22 @@ proto_rx_add(struct proto_rx *rx, const void *in, size_t len, int first,
 	return PROTO_RX_MESSAGE;
 }
 
+const char *
+proto_rx_refuse(struct lws *wsi, enum proto_rx_result r)
+{
+	static char	too_big[] = "a message over 65536 bytes";
+	static char	bad_utf8[] = "text that is not UTF-8";
+
+	if (r == PROTO_RX_TOO_BIG) {
+		lws_close_reason(wsi, PROTO_CLOSE_TOO_BIG,
+		    (unsigned char *)"message too big", 15);
+		return too_big;
+	}
+	lws_close_reason(wsi, PROTO_CLOSE_BAD_UTF8,
+	    (unsigned char *)"text is not UTF-8", 17);
+	return bad_utf8;
+}
+
 void
 proto_rx_free(struct proto_rx *rx)
 {

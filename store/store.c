@@ -118,6 +118,9 @@ enum store_stmt {
 	ST_JOURNAL,
 	ST_COMMAND,
 	ST_POSITION,
+	ST_FEED_URL,
+	ST_FEED_BY_URL,
+	ST_PENDING,
 	ST_COUNT
 };
 
@@ -191,6 +194,17 @@ static const char *const stmt_sql[ST_COUNT] = {
 	    "sent_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[ST_POSITION] =
 	    "SELECT epoch, last_seq FROM feeds WHERE feed = ?1",
+	/* Epoch 0 is no epoch: a feed seen but with nothing stored yet. */
+	[ST_FEED_URL] =
+	    "INSERT INTO feeds (feed, epoch, last_seq, updated_ms, url) "
+	    "VALUES (?1, 0, 0, ?3, ?2) "
+	    "ON CONFLICT (feed) DO UPDATE SET url = excluded.url",
+	[ST_FEED_BY_URL] =
+	    "SELECT feed, epoch, last_seq FROM feeds WHERE url = ?1 "
+	    "ORDER BY updated_ms DESC LIMIT 1",
+	[ST_PENDING] =
+	    "SELECT id, feed, attempt, action, text FROM commands "
+	    "WHERE ok IS NULL AND sent_ms IS NOT NULL ORDER BY sent_ms",
 };
 
 struct store {
@@ -512,7 +526,10 @@ store_apply_row(struct store *s, const struct store_row *r, char *err,
 		sqlite3_bind_text(st, 1, r->feed, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 2, r->u.gap.epoch);
 		sqlite3_bind_int64(st, 3, r->u.gap.from_seq);
-		sqlite3_bind_int64(st, 4, r->u.gap.to_seq);
+		if (r->u.gap.to_seq < r->u.gap.from_seq)
+			sqlite3_bind_null(st, 4);	/* open-ended */
+		else
+			sqlite3_bind_int64(st, 4, r->u.gap.to_seq);
 		store_bind_text(st, 5, r->u.gap.why, -1);
 		sqlite3_bind_int64(st, 6, r->u.gap.recv_ms);
 		if (store_step(st) == SQLITE_DONE)
@@ -848,6 +865,82 @@ store_feed_position(struct store *s, const char *feed, int64_t *epoch,
 		return 0;
 	snprintf(err, errlen, "store: cannot read position of feed=%s: %s",
 	    feed, sqlite3_errmsg(s->db));
+	return -1;
+}
+
+int
+store_feed_seen(struct store *s, const char *feed, const char *url, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt	*st = s->st[ST_FEED_URL];
+	int		 rc;
+
+	sqlite3_bind_text(st, 1, feed, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, url, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, store_now_ms());
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	snprintf(err, errlen, "store: cannot record the URL of feed=%s: %s",
+	    feed, sqlite3_errmsg(s->db));
+	return -1;
+}
+
+int
+store_feed_by_url(struct store *s, const char *url, char *feed, size_t feedsz,
+    int64_t *epoch, int64_t *last_seq, char *err, size_t errlen)
+{
+	sqlite3_stmt	*st = s->st[ST_FEED_BY_URL];
+	int		 rc;
+
+	*epoch = *last_seq = 0;
+	if (feedsz > 0)
+		feed[0] = '\0';
+	sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		snprintf(feed, feedsz, "%s",
+		    (const char *)sqlite3_column_text(st, 0));
+		*epoch = sqlite3_column_int64(st, 1);
+		*last_seq = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	snprintf(err, errlen, "store: cannot look up feed at %s: %s", url,
+	    sqlite3_errmsg(s->db));
+	return -1;
+}
+
+int
+store_commands_pending(struct store *s, store_command_fn fn, void *arg,
+    char *err, size_t errlen)
+{
+	sqlite3_stmt		*st = s->st[ST_PENDING];
+	struct store_command	 c;
+	int			 rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&c, 0, sizeof c);
+		c.id = (const char *)sqlite3_column_text(st, 0);
+		c.feed = (const char *)sqlite3_column_text(st, 1);
+		c.attempt = (const char *)sqlite3_column_text(st, 2);
+		c.action = (const char *)sqlite3_column_text(st, 3);
+		c.text = (const char *)sqlite3_column_text(st, 4);
+		if (c.id != NULL && c.feed != NULL && c.attempt != NULL &&
+		    c.action != NULL)
+			fn(&c, arg);
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	snprintf(err, errlen, "store: cannot read pending commands: %s",
+	    sqlite3_errmsg(s->db));
 	return -1;
 }
 

@@ -106,6 +106,21 @@ int		 store_feed_position(struct store *s, const char *feed,
 		     int64_t *epoch, int64_t *last_seq, char *err, size_t errlen);
 
 /*
+ * Remember that feed answers at url (committed at once), so that a console
+ * restarted on this database can resume before the feed has said its id.
+ */
+int		 store_feed_seen(struct store *s, const char *feed,
+		     const char *url, char *err, size_t errlen);
+
+/*
+ * The feed last seen at url, with its committed position: 1 and fills
+ * feed, epoch and last_seq; 0 if none; -1 on error.
+ */
+int		 store_feed_by_url(struct store *s, const char *url, char *feed,
+		     size_t feedsz, int64_t *epoch, int64_t *last_seq,
+		     char *err, size_t errlen);
+
+/*
  * Queue one stream message received from a feed: raw is the text exactly as
  * it arrived (copied), m its decoding, recv_ms the local receive time.  The
  * row is committed by the next store_flush() together with the feed's new
@@ -126,7 +141,9 @@ int		 store_add_reject(struct store *s, const char *feed,
 		     const char *raw, size_t rawlen, const char *reason,
 		     int64_t recv_ms, char *err, size_t errlen);
 
-/* Queue a gap the feed announced. */
+/* Queue a gap the feed announced, or one the console saw.  to_seq <
+ * from_seq records an open-ended gap (stored as NULL): the feed changed
+ * epoch and what the old epoch sent after from_seq - 1 is unaccounted for. */
 int		 store_add_gap(struct store *s, const char *feed, int64_t epoch,
 		     int64_t from_seq, int64_t to_seq, const char *why,
 		     int64_t recv_ms, char *err, size_t errlen);
@@ -161,6 +178,12 @@ int		 store_command_sent(struct store *s, const struct store_command *c,
 int		 store_command_acked(struct store *s, const char *feed,
 		     const char *id, int ok, const char *error, int64_t ack_ms,
 		     char *err, size_t errlen);
+
+/* Call fn for every command sent and not acknowledged, oldest first (the
+ * strings are valid during the call). */
+typedef void	(*store_command_fn)(const struct store_command *, void *);
+int		 store_commands_pending(struct store *s, store_command_fn fn,
+		     void *arg, char *err, size_t errlen);
 
 /* The underlying handle, for queries in tests and review commands. */
 struct sqlite3	*store_db(struct store *s);

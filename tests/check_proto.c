@@ -434,10 +434,10 @@ START_TEST(test_optional_fields)
 
 	/* An empty buffer: first_seq = last_seq + 1, or both 0. */
 	decode_ok("{\"t\":\"welcome\",\"ts\":\"" TS_TEXT "\",\"feed\":\"f\","
-	    "\"name\":\"\",\"epoch\":0,\"first_seq\":1,\"last_seq\":0}", 0, &m);
+	    "\"name\":\"\",\"epoch\":1,\"first_seq\":1,\"last_seq\":0}", 0, &m);
 	ck_assert_int_eq(m.u.welcome.first_seq, 1);
 	decode_ok("{\"t\":\"welcome\",\"ts\":\"" TS_TEXT "\",\"feed\":\"f\","
-	    "\"name\":\"\",\"epoch\":0,\"first_seq\":0,\"last_seq\":0}", 0, &m);
+	    "\"name\":\"\",\"epoch\":1,\"first_seq\":0,\"last_seq\":0}", 0, &m);
 	ck_assert_int_eq(m.u.welcome.first_seq, 0);
 
 	/* A one-seq gap. */
@@ -650,20 +650,20 @@ static const struct bad bad_inputs[] = {
 	    "message" },
 	{ "{\"t\":\"hello\",\"proto\":1,\"proctor\":\"p\",\"resume\":"
 	    "{\"epoch\":-1,\"after_seq\":0}}",
-	    "field \"resume.epoch\": expected an integer >= 0, got -1" },
+	    "field \"resume.epoch\": expected an integer >= 1, got -1" },
 	{ "{\"t\":\"hello\",\"proto\":1,\"proctor\":\"p\",\"resume\":5}",
 	    "field \"resume\": expected an object" },
 
 	/* Welcome. */
 	{ "{\"t\":\"welcome\",\"ts\":\"" TS_TEXT "\",\"feed\":\"f\","
-	    "\"name\":\"n\",\"epoch\":0,\"first_seq\":9,\"last_seq\":5}",
+	    "\"name\":\"n\",\"epoch\":1,\"first_seq\":9,\"last_seq\":5}",
 	    "field \"first_seq\": expected at most last_seq + 1 (6), got 9" },
 	{ "{\"t\":\"welcome\",\"ts\":\"" TS_TEXT "\",\"feed\":\"f\","
-	    "\"name\":\"n\",\"epoch\":0,\"first_seq\":0,\"last_seq\":5}",
+	    "\"name\":\"n\",\"epoch\":1,\"first_seq\":0,\"last_seq\":5}",
 	    "field \"first_seq\": expected an integer >= 1 when last_seq is 5" },
 	{ "{\"t\":\"welcome\",\"ts\":\"" TS_TEXT "\",\"feed\":\"f\","
 	    "\"name\":\"n\",\"epoch\":-1,\"first_seq\":1,\"last_seq\":5}",
-	    "field \"epoch\": expected an integer >= 0, got -1" },
+	    "field \"epoch\": expected an integer >= 1, got -1" },
 
 	/* Cmd, ack, gap. */
 	{ "{\"t\":\"cmd\",\"id\":\"c\",\"attempt\":\"a\",\"action\":\"kick\"}",

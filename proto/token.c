@@ -1,0 +1,86 @@
+/*
+ * token.c - bearer tokens for the WebSocket handshake.
+ *
+ * A token lives in a file (never on a command line, where ps(1) shows it):
+ * its first line, trailing white space removed, 16 to 4096 characters of
+ * RFC 6750's b64token set.  The file must not be readable by group or
+ * others.  Tokens are compared in constant time.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "proto/proto.h"
+
+static int
+token_char_ok(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+	    c == '~' || c == '+' || c == '/';
+}
+
+int
+proto_token_load(const char *path, char *out, size_t outsz, char *err,
+    size_t errlen)
+{
+	FILE		*f;
+	struct stat	 st;
+	size_t		 len, i;
+	int		 c;
+
+	f = fopen(path, "r");
+	if (f == NULL) {
+		snprintf(err, errlen, "token file %s: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	if (fstat(fileno(f), &st) == 0 && (st.st_mode & 077) != 0) {
+		fclose(f);
+		snprintf(err, errlen, "token file %s is readable by others; "
+		    "run: chmod 600 %s", path, path);
+		return -1;
+	}
+	len = 0;
+	while ((c = fgetc(f)) != EOF && c != '\n') {
+		if (len + 1 >= outsz || len >= PROTO_TOKEN_MAX) {
+			fclose(f);
+			snprintf(err, errlen, "token file %s: the token is "
+			    "longer than %d characters", path, PROTO_TOKEN_MAX);
+			return -1;
+		}
+		out[len++] = (char)c;
+	}
+	fclose(f);
+	while (len > 0 && (out[len - 1] == ' ' || out[len - 1] == '\t' ||
+	    out[len - 1] == '\r'))
+		len--;
+	out[len] = '\0';
+	/* b64token: the characters above, then '=' padding only at the end. */
+	for (i = 0; i < len && token_char_ok((unsigned char)out[i]); i++)
+		;
+	while (i < len && out[i] == '=')
+		i++;
+	if (len < PROTO_TOKEN_MIN || i != len) {
+		snprintf(err, errlen, "token file %s: the first line must be "
+		    "%d to %d characters of A-Z a-z 0-9 - . _ ~ + / (and = at "
+		    "the end)", path, PROTO_TOKEN_MIN, PROTO_TOKEN_MAX);
+		memset(out, 0, outsz);
+		return -1;
+	}
+	return 0;
+}
+
+int
+proto_token_equal(const char *a, const char *b)
+{
+	size_t	la = strlen(a), lb = strlen(b);
+
+	if (la != lb)
+		return 0;
+	return CRYPTO_memcmp(a, b, la) == 0;
+}

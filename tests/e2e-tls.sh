@@ -1,0 +1,65 @@
+#!/bin/bash
+# e2e-tls.sh - wss:// with certificates made here by the openssl command
+# line: a console that trusts the CA (--ca) and names the right host gets
+# the stream; an unknown CA or a wrong host name is refused and nothing is
+# stored; --insecure connects anyway and says so on screen.
+. "$(dirname "$0")/lib.sh"
+
+command -v openssl >/dev/null || fail "openssl is not installed (scripts/install-deps)"
+cd "$T" || exit 1
+mkcert() {	# mkcert NAME CA SAN: a key and a certificate signed by CA
+	openssl req -new -newkey rsa:2048 -nodes -keyout "$1.key" -subj "/CN=$3" \
+	    -out "$1.csr" 2>/dev/null
+	printf 'subjectAltName=%s\nbasicConstraints=CA:FALSE\n' "$4" >"$1.ext"
+	openssl x509 -req -in "$1.csr" -CA "$2.crt" -CAkey "$2.key" \
+	    -CAcreateserial -days 2 -extfile "$1.ext" -out "$1.crt" 2>/dev/null
+}
+mkca() {
+	openssl req -x509 -new -newkey rsa:2048 -nodes -keyout "$1.key" \
+	    -subj "/CN=$1" -days 2 -out "$1.crt" 2>/dev/null
+}
+mkca ca
+mkca otherca
+mkcert good ca localhost "DNS:localhost,IP:127.0.0.1"
+mkcert wrongname ca elsewhere.example "DNS:elsewhere.example"
+mkcert stranger otherca localhost "DNS:localhost,IP:127.0.0.1"
+[ -s good.crt ] && [ -s wrongname.crt ] && [ -s stranger.crt ] || fail "openssl could not make certificates"
+
+stored() { sqlite3 "$1" "select count(*) from messages" 2>/dev/null || echo 0; }
+run_console() {	# run_console DB SECONDS ARGS...: headless for a while
+	db=$1 secs=$2; shift 2
+	"$INVIGIL" --headless --db "$db" "$@" >/dev/null 2>"$db.err" &
+	c=$!
+	sleep "$secs"
+	kill -TERM $c; wait $c
+}
+
+for cert in good wrongname stranger; do
+	start_feed --simulate 5 --rate 100 --cert $cert.crt --key $cert.key --id tls-$cert
+	eval "PORT_$cert=$FEED_PORT"
+done
+
+run_console ok.db 2 --feed "wss://localhost:$PORT_good/" --ca ca.crt
+[ "$(stored ok.db)" -gt 5 ] || { cat ok.db.err >&2; fail "trusted CA and right host: nothing stored"; }
+
+run_console name.db 2 --feed "wss://localhost:$PORT_wrongname/" --ca ca.crt
+[ "$(stored name.db)" = 0 ] || fail "a certificate for another host name was accepted"
+grep -q "cannot connect: TLS: hostname mismatch" name.db.err || { cat name.db.err >&2; fail "wrong host name: no message"; }
+
+run_console ca.db 2 --feed "wss://localhost:$PORT_stranger/" --ca ca.crt
+[ "$(stored ca.db)" = 0 ] || fail "a certificate from an unknown CA was accepted"
+grep -q "cannot connect: TLS: unable to get local issuer.*give --ca" ca.db.err || { cat ca.db.err >&2; fail "unknown CA: no message"; }
+
+run_console sys.db 2 --feed "wss://localhost:$PORT_good/"
+[ "$(stored sys.db)" = 0 ] || fail "a private CA was trusted without --ca"
+
+run_console insecure.db 2 --feed "wss://localhost:$PORT_stranger/" --insecure
+[ "$(stored insecure.db)" -gt 5 ] || { cat insecure.db.err >&2; fail "--insecure did not connect"; }
+
+# On screen, --insecure is spelt out.
+tmux -S "$T/tmux.sock" -f /dev/null new-session -d -x 120 -y 30 \
+    "'$INVIGIL' --feed wss://localhost:$PORT_stranger/ --insecure --db '$T/screen.db'; sleep 30"
+warned() { tmux -S "$T/tmux.sock" capture-pane -p -t 0 | grep -q "WARNING: --insecure"; }
+wait_for 5 warned || { tmux -S "$T/tmux.sock" capture-pane -p -t 0 >&2; tmux -S "$T/tmux.sock" kill-server; fail "no --insecure warning on screen"; }
+tmux -S "$T/tmux.sock" kill-server
+echo "PASS: wss:// verified with --ca; wrong host name and unknown CA refused; --insecure warns"
