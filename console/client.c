@@ -281,7 +281,11 @@ client_callback(struct lws *wsi, enum lws_callback_reasons reason,
 		app_lws_last_error[0] = '\0';
 		client_retry(cf, why);
 		break;
+	case LWS_CALLBACK_CLIENT_RECEIVE_PONG:
+		cf->last_rx_ms = proto_now_ms();
+		break;
 	case LWS_CALLBACK_CLIENT_ESTABLISHED:
+		cf->last_rx_ms = proto_now_ms();
 		cf->close_code = 0;
 		cf->retries = 0;
 		cf->last_error[0] = '\0';
@@ -299,6 +303,7 @@ client_callback(struct lws *wsi, enum lws_callback_reasons reason,
 		}
 		break;
 	case LWS_CALLBACK_CLIENT_RECEIVE:
+		cf->last_rx_ms = proto_now_ms();
 		if (lws_frame_is_binary(wsi)) {
 			lws_close_reason(wsi, PROTO_CLOSE_BINARY,
 			    (unsigned char *)"binary frame", 12);
@@ -332,6 +337,14 @@ client_callback(struct lws *wsi, enum lws_callback_reasons reason,
 			lws_callback_on_writable(wsi);
 		break;
 	case LWS_CALLBACK_CLIENT_CLOSED:
+		/* lws hangs up a peer silent past the hangup time (checked
+		 * about once a second); nothing else closes so quietly. */
+		if (cf->last_error[0] == '\0' && proto_now_ms() - cf->last_rx_ms >=
+		    ((int64_t)cf->app->idle_policy.secs_since_valid_hangup -
+		    cf->app->idle_policy.secs_since_valid_ping) * 1000)
+			snprintf(cf->last_error, sizeof cf->last_error, "the feed "
+			    "went silent (no answer to pings for %d s); hung up",
+			    cf->app->idle_policy.secs_since_valid_hangup);
 		client_retry(cf, cf->last_error[0] != '\0' ? cf->last_error :
 		    "the feed closed the connection");
 		break;

@@ -70,6 +70,7 @@ struct console_feed {
 	char			last_error[256];
 	struct proto_rx		rx;
 	struct proto_txq	txq;
+	int64_t			last_rx_ms;	/* anything heard, pongs included */
 	int			close_code;	/* close at the next WRITEABLE */
 	char			close_reason[124];
 

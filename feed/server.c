@@ -80,6 +80,7 @@ struct feed {
 	lws_usec_t		real_start_us;
 	struct replay	       *replay;
 	size_t			replay_next;
+	size_t			replay_base;	/* where this run started */
 	lws_sorted_usec_list_t	sul_tick;
 
 	struct feed_cmd	       *cmds[256];	/* obeyed commands, by id hash */
@@ -563,7 +564,8 @@ feed_tick(lws_sorted_usec_list_t *sul)
 		if (f->cfg.rate <= 0)
 			due = n;
 		else {
-			due = (size_t)((double)elapsed / 1e6 * f->cfg.rate) + 1;
+			due = f->replay_base +
+			    (size_t)((double)elapsed / 1e6 * f->cfg.rate) + 1;
 			if (due > n)
 				due = n;
 		}
@@ -702,8 +704,7 @@ feed_attach(struct lws_context *ctx, const struct feed_config *c, char *err,
 		}
 		/* A restarted replay goes on where it stopped. */
 		if (f->replay != NULL)
-			f->replay_next = f->last_seq < 0 ? 0 :
-			    (size_t)f->last_seq;
+			f->replay_next = f->replay_base = (size_t)f->last_seq;
 	}
 
 	f->protocols[0].name = PROTO_SUBPROTOCOL;
