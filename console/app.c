@@ -18,6 +18,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "console/console.h"
 #include "feed/feed.h"
 
@@ -296,6 +298,42 @@ tail_add(struct app *app, struct console_feed *cf, const struct proto_msg *m,
 	app->dirty = 1;
 }
 
+/*
+ * Event data for people: "object=phone confidence=0.82" rather than JSON.
+ * Strings are copied raw (the screen sanitises them); nested values are
+ * shown as compact JSON.
+ */
+static void
+event_summary(const char *data, char *out, size_t outsz)
+{
+	json_t		*o, *v;
+	const char	*k;
+	char		*text;
+	size_t		 n = 0;
+	int		 w;
+
+	out[0] = '\0';
+	o = json_loads(data, 0, NULL);
+	if (o == NULL)
+		return;
+	json_object_foreach(o, k, v) {
+		if (json_is_string(v))
+			w = snprintf(out + n, outsz - n, "%s%s=%s", n ? " " : "",
+			    k, json_string_value(v));
+		else {
+			text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY |
+			    JSON_REAL_PRECISION(15));
+			w = snprintf(out + n, outsz - n, "%s%s=%s", n ? " " : "",
+			    k, text != NULL ? text : "?");
+			free(text);
+		}
+		if (w < 0 || (size_t)w >= outsz - n)
+			break;
+		n += (size_t)w;
+	}
+	json_decref(o);
+}
+
 static void
 rate_count(struct app *app)
 {
@@ -340,7 +378,7 @@ app_take(struct app *app, struct console_feed *cf, const struct proto_msg *m)
 	struct pending_cmd     **pp, *p;
 	enum store_severity	 sev;
 	const char		*rule;
-	char			 err[512];
+	char			 err[512], summary[160];
 
 	switch (m->type) {
 	case PROTO_ATTEMPT:
@@ -364,8 +402,9 @@ app_take(struct app *app, struct console_feed *cf, const struct proto_msg *m)
 		a->last_ms = m->ts_ms;
 		a->has_event = 1;
 		rate_count(app);
-		tail_add(app, cf, m, "%s %s %.120s", a->id,
-		    proto_event_kind_name(m->u.event.kind), m->u.event.data);
+		event_summary(m->u.event.data, summary, sizeof summary);
+		tail_add(app, cf, m, "%s %s %s", a->id,
+		    proto_event_kind_name(m->u.event.kind), summary);
 		rule = flag_rule_for(m->u.event.kind, m->u.event.data, &sev);
 		if (rule != NULL)
 			flag_raise(app, a, rule, sev, m);

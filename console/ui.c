@@ -192,7 +192,7 @@ draw_header(struct ui *ui, int cols)
 			    left > 0 ? (double)left / 1000.0 : 0.0);
 		}
 		snprintf(line, sizeof line, " feed %s  %s%s", cf->id[0] ?
-		    cf->id : "?", client_state_name(cf->state), when);
+		    cf->id : "-", client_state_name(cf->state), when);
 		ui_attr(ui, cf->state == CONN_LIVE ? COLOR_PAIR_OK :
 		    COLOR_PAIR_BAD, 1);
 		ui_put(y, 0, 34, line);
