@@ -185,7 +185,7 @@ draw_header(struct ui *ui, int cols)
 	for (i = 0; i < app->nfeeds; i++, y++) {
 		cf = &app->feeds[i];
 		when[0] = '\0';
-		if (cf->state == CONN_RETRYING) {
+		if (cf->state == CONN_RETRYING || cf->state == CONN_REFUSED) {
 			int64_t left = cf->next_try_ms - proto_now_ms();
 
 			snprintf(when, sizeof when, " in %.1fs",

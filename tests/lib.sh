@@ -24,6 +24,7 @@ fail() {
 # FEED_PORT once it listens.
 start_feed() {
 	log=$T/feed.$$.$RANDOM.log
+	FEED_LOG=$log
 	"$INVIGIL" feed --listen 127.0.0.1:0 "$@" 2>"$log" &
 	FEED_PID=$!
 	PIDS="$PIDS $FEED_PID"
