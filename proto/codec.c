@@ -922,8 +922,9 @@ encode_data(json_t *obj, const struct proto_event *ev, char *err,
 	} else if (len == 0)
 		len = strlen(text);
 	if (len > PROTO_MAX_MESSAGE) {
-		return errorf(err, errlen, "field \"data\": %zu bytes, larger "
-		    "than the %d-byte limit", len, PROTO_DATA_MAX);
+		return errorf(err, errlen, "field \"data\": %zu bytes of text, "
+		    "more than a whole %d-byte message may hold", len,
+		    PROTO_MAX_MESSAGE);
 	}
 	if ((v = json_loadb(text, len, LOAD_FLAGS, &jerr)) == NULL) {
 		proto_sanitize(jerr.text, strlen(jerr.text), q, sizeof q);
