@@ -24,6 +24,9 @@ static const char feed_usage[] =
 "  -s, --simulate N        simulate N candidates in one session\n"
 "      --seed S            the simulator's seed (default 1): same seed,\n"
 "                          same stream\n"
+"      --truth PATH        --simulate: keep the ground truth (each attempt's\n"
+"                          profile and injected misconduct, JSON lines) in\n"
+"                          PATH, rewritten every 2 s and at the end\n"
 "  -r, --replay FILE       send the messages of a JSONL scenario file, one\n"
 "                          per line, numbering seq, then stay up\n"
 "      --rate R            --simulate: speed multiplier (default 1);\n"
@@ -83,6 +86,7 @@ cmd_feed(int argc, char **argv)
 		{ "token-file",	required_argument, NULL, 'T' },
 		{ "cert",	required_argument, NULL, 'C' },
 		{ "key",	required_argument, NULL, 'K' },
+		{ "truth",	required_argument, NULL, 't' },
 		{ "quiet",	no_argument,	   NULL, 'q' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL,		0,		   NULL, 0 }
@@ -159,6 +163,12 @@ cmd_feed(int argc, char **argv)
 		case 'K':
 			fc.key_path = optarg;
 			break;
+		case 't':
+			if (optarg[0] == '\0')
+				return feed_usage_error("%s", "--truth needs a "
+				    "path");
+			fc.truth_path = optarg;
+			break;
 		case 'q':
 			fc.quiet = 1;
 			break;
@@ -186,6 +196,9 @@ cmd_feed(int argc, char **argv)
 		    "--simulate");
 	if ((fc.cert_path != NULL) != (fc.key_path != NULL))
 		return feed_usage_error("%s", "--cert and --key go together");
+	if (fc.truth_path != NULL && fc.simulate == 0)
+		return feed_usage_error("%s", "--truth goes with --simulate: "
+		    "a scenario file has no ground truth to write");
 	if (fc.buffer_file != NULL && fc.simulate > 0)
 		return feed_usage_error("%s", "--buffer-file goes with --replay: "
 		    "a restarted simulator is a new session (a new epoch)");

@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "proto/proto.h"
 
@@ -37,6 +38,7 @@ struct sim_config {
 	uint64_t	seed;
 	int		items;		/* items per exam form, default 60 */
 	const char     *exam;		/* exam id, default "EXAM-1" */
+	int		truth;		/* record the ground truth (sim_truth_write) */
 };
 
 struct sim;
@@ -75,6 +77,25 @@ int		 sim_candidates(const struct sim *);
 /* The profile of the index-th attempt; SIM_PROFILE_COUNT if out of range. */
 enum sim_profile sim_profile_of(const struct sim *, int index);
 const char	*sim_profile_name(enum sim_profile);
+/* The colluding partner or the proxy's device owner of attempt index; -1. */
+int		 sim_link_of(const struct sim *, int index);
+/* Whether item (0-based) of the form was leaked; 0 if out of range. */
+int		 sim_item_leaked(const struct sim *, int item);
+
+/*
+ * Ground truth, for scoring flags (see invigil-feed(1), GROUND TRUTH): a
+ * "session" JSON line, then one line per attempt with its profile, links and
+ * the misconduct, behaviour and outages injected so far.  Episodes are
+ * recorded only when the sim was made with sim_config.truth, at most
+ * SIM_TRUTH_EPISODES per attempt (past that the nearest two of a kind are
+ * merged, and the line says "merged": windows widen, no event is lost).  sim_truth_write returns 0, or -1 on a write error;
+ * sim_truth_save writes PATH.tmp and renames it to PATH, so a reader never
+ * sees a partial file, and returns 0 or -1 with a sentence in err.
+ */
+#define SIM_TRUTH_EPISODES	64
+int		 sim_truth_write(const struct sim *, FILE *);
+int		 sim_truth_save(const struct sim *, const char *path, char *err,
+		     size_t errlen);
 
 /* ---- replay of a scenario file (replay.c) */
 
@@ -105,6 +126,7 @@ struct feed_config {
 	int		simulate;	/* candidates, 0 = no simulation */
 	uint64_t	seed;
 	const char     *replay_path;	/* scenario file, or NULL */
+	const char     *truth_path;	/* --simulate: ground truth kept here, or NULL */
 	const char     *buffer_file;	/* persist the buffer here, or NULL */
 	const char     *token;		/* required bearer token, or NULL */
 	const char     *cert_path;	/* TLS certificate chain (PEM), or NULL */

@@ -30,6 +30,7 @@
 
 #define FEED_TICK_US		(20 * LWS_US_PER_MS)	/* simulator/replay tick */
 #define FEED_DEFAULT_BUFFER	1000000
+#define FEED_TRUTH_US		(2 * LWS_US_PER_SEC)	/* --truth rewritten */
 
 struct feed_entry {
 	unsigned char  *buf;	/* LWS_PRE headroom, then the JSON text */
@@ -82,6 +83,8 @@ struct feed {
 	size_t			replay_next;
 	size_t			replay_base;	/* where this run started */
 	lws_sorted_usec_list_t	sul_tick;
+	lws_usec_t		truth_us;	/* --truth last written */
+	int			truth_state;	/* 1 written at the end, -1 failing */
 
 	struct feed_cmd	       *cmds[256];	/* obeyed commands, by id hash */
 	FILE		       *bufferf;	/* --buffer-file, appended */
@@ -186,6 +189,21 @@ static void
 feed_emit(const struct proto_msg *m, void *arg)
 {
 	feed_append(arg, m);
+}
+
+/* --truth: rewrite the ground truth file (atomically, see sim.c). */
+static void
+feed_truth_save(struct feed *f)
+{
+	char	err[512];
+
+	f->truth_us = lws_now_usecs();
+	if (sim_truth_save(f->sim, f->cfg.truth_path, err, sizeof err) != 0) {
+		if (f->truth_state != -1)
+			feed_log(f, "%s", err);
+		f->truth_state = -1;
+	} else if (f->truth_state == -1)
+		f->truth_state = 0;
 }
 
 /* Queue a control message (welcome, gap) for one console. */
@@ -558,6 +576,15 @@ feed_tick(lws_sorted_usec_list_t *sul)
 	if (f->sim != NULL) {
 		sim_advance(f->sim, f->sim_start_ms + (int64_t)((double)elapsed /
 		    1000.0 * f->cfg.rate), feed_emit, f);
+		if (f->cfg.truth_path != NULL && f->truth_state != 1) {
+			int over = sim_next_due(f->sim) == INT64_MAX;
+
+			if ((over && f->truth_state == 0) ||
+			    lws_now_usecs() - f->truth_us >= FEED_TRUTH_US)
+				feed_truth_save(f);
+			if (over && f->truth_state == 0)
+				f->truth_state = 1;	/* final: the session is over */
+		}
 	}
 	if (f->replay != NULL) {
 		n = replay_count(f->replay);
@@ -749,8 +776,18 @@ feed_attach(struct lws_context *ctx, const struct feed_config *c, char *err,
 		memset(&sc, 0, sizeof sc);
 		sc.candidates = c->simulate;
 		sc.seed = c->seed;
+		sc.truth = c->truth_path != NULL;
 		f->sim_start_ms = proto_now_ms();
 		f->sim = sim_new(&sc, f->sim_start_ms);
+		if (c->truth_path != NULL && sim_truth_save(f->sim,
+		    c->truth_path, err, errlen) != 0) {
+			lws_vhost_destroy(f->vhost);
+			f->vhost = NULL;
+			f->cfg.truth_path = NULL;	/* no retry at detach */
+			feed_detach(f);
+			return NULL;
+		}
+		f->truth_us = lws_now_usecs();
 	}
 	feed_log(f, "listening on %s:%d as \"%s\", epoch %" PRId64 "%s%s%s",
 	    c->listen_host, feed_port(f), f->id, f->epoch,
@@ -781,6 +818,9 @@ feed_detach(struct feed *f)
 			free(f->ring[i].buf);
 	}
 	free(f->ring);
+	/* --truth: the final state, as of the last tick. */
+	if (f->sim != NULL && f->cfg.truth_path != NULL && f->truth_state != 1)
+		feed_truth_save(f);
 	if (f->sim != NULL)
 		sim_free(f->sim);
 	if (f->replay != NULL)

@@ -22,7 +22,14 @@
  *
  * All arithmetic is integer (probabilities in per mille), so a seed gives
  * the same session on every machine.
+ *
+ * With sim_config.truth, what each profile injects is recorded as it is
+ * emitted (episodes of events, outages, a cheat's answers), without a
+ * single draw from any stream, so the messages stay the same; the
+ * --truth file (sim_truth_write) is made from that record and from the
+ * profiles and couplings settled at sim_new().
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -193,6 +200,37 @@ struct sim_cand {
 	uint8_t		center;		/* 1-based, test centres only */
 };
 
+/*
+ * Ground truth (--truth): what was injected into one attempt, recorded as it
+ * is emitted.  Instantaneous events of one kind join into an episode while
+ * they come within TRUTH_JOIN of each other; an outage is an episode of its
+ * own, from network_lost to network_restored.
+ */
+#define TRUTH_JOIN	(60 * SIM_SECOND)
+
+struct sim_episode_rec {
+	int64_t		from, to;	/* to: INT64_MIN while an outage is open */
+	uint32_t	events;
+	uint8_t		kind;		/* enum proto_event_kind (the first) */
+	uint8_t		ip_change;	/* outage: back on another address */
+};
+
+struct sim_answer_rec {			/* colluding and pre-knowledge only */
+	int64_t		at;		/* 0: not answered */
+	int32_t		elapsed;
+	char		response;
+	uint8_t		correct;
+};
+
+struct sim_truth {
+	struct sim_episode_rec *ep;
+	struct sim_answer_rec *ans;	/* items entries, or NULL */
+	int64_t		t_began;	/* in_progress, INT64_MIN before */
+	int64_t		t_end;		/* submitted or terminated, INT64_MIN */
+	uint16_t	nep, capep;
+	uint8_t		merged;		/* episodes merged to stay under the cap */
+};
+
 struct sim {
 	struct sim_cand	*cand;
 	int		 n;
@@ -207,6 +245,7 @@ struct sim {
 	int		*heap;		/* candidate indices */
 	int		 heap_len;
 	char		 data[256];	/* event data of the message being emitted */
+	struct sim_truth *truth;	/* one per candidate, or NULL */
 };
 
 static void *
@@ -390,6 +429,188 @@ parse_attempt_id(const struct sim *s, const char *id)
 	return (int)v - 1;
 }
 
+/* ---- ground truth, recorded as it is emitted */
+
+static struct sim_episode_rec *
+truth_push(struct sim_truth *tr)
+{
+	if (tr->nep == tr->capep) {
+		tr->capep = tr->capep == 0 ? 4 : tr->capep * 2;
+		tr->ep = realloc(tr->ep, tr->capep * sizeof *tr->ep);
+		if (tr->ep == NULL) {
+			fprintf(stderr, "invigil: sim: out of memory\n");
+			abort();
+		}
+	}
+	return &tr->ep[tr->nep++];
+}
+
+/* The latest episode of kind, or NULL. */
+static struct sim_episode_rec *
+truth_last(struct sim_truth *tr, enum proto_event_kind kind)
+{
+	int	i;
+
+	for (i = tr->nep - 1; i >= 0; i--) {
+		if (tr->ep[i].kind == kind)
+			return &tr->ep[i];
+	}
+	return NULL;
+}
+
+/*
+ * No room for another episode: merge the two nearest of one kind (the gap
+ * from one's end to the next one's start the smallest), outages only if
+ * nothing else can go.  Windows widen; every event stays inside one.
+ */
+static void
+truth_make_room(struct sim_truth *tr)
+{
+	struct sim_episode_rec	*e, *x;
+	int			 last[PROTO_EV_COUNT], i, k, pass;
+	int			 best = -1, prev = -1;
+	int64_t			 gap, bestgap = INT64_MAX;
+
+	for (pass = 0; pass < 2 && best < 0; pass++) {
+		for (k = 0; k < PROTO_EV_COUNT; k++)
+			last[k] = -1;
+		for (i = 0; i < tr->nep; i++) {
+			k = tr->ep[i].kind;
+			if ((k == PROTO_EV_NETWORK_LOST) != pass)
+				continue;
+			if (last[k] >= 0 && tr->ep[last[k]].to != INT64_MIN) {
+				gap = tr->ep[i].from - tr->ep[last[k]].to;
+				if (gap < bestgap) {
+					bestgap = gap;
+					best = i;
+					prev = last[k];
+				}
+			}
+			last[k] = i;
+		}
+	}
+	if (best < 0)
+		return;
+	e = &tr->ep[prev];
+	x = &tr->ep[best];
+	if (x->to == INT64_MIN || x->to > e->to)
+		e->to = x->to;
+	e->events += x->events;
+	e->ip_change |= x->ip_change;
+	memmove(x, x + 1, (size_t)(tr->nep - best - 1) * sizeof *x);
+	tr->nep--;
+	tr->merged = 1;
+}
+
+/*
+ * Record an event of kind at t lasting dur ms: joined to the latest
+ * episode of its kind if it comes within TRUTH_JOIN of its end, else a new
+ * episode.  network_lost always opens one.
+ */
+static void
+truth_event(struct sim *s, int idx, int64_t t, enum proto_event_kind kind,
+    int64_t dur)
+{
+	struct sim_truth	*tr;
+	struct sim_episode_rec	*e;
+
+	if (s->truth == NULL)
+		return;
+	tr = &s->truth[idx];
+	e = truth_last(tr, kind);
+	if (e != NULL && kind != PROTO_EV_NETWORK_LOST &&
+	    t <= e->to + TRUTH_JOIN) {
+		if (t + dur > e->to)
+			e->to = t + dur;
+		e->events++;
+		return;
+	}
+	if (tr->nep >= SIM_TRUTH_EPISODES)
+		truth_make_room(tr);
+	if (tr->nep >= SIM_TRUTH_EPISODES)
+		return;		/* cannot happen: fewer kinds than room */
+	e = truth_push(tr);
+	memset(e, 0, sizeof *e);
+	e->from = t;
+	e->to = kind == PROTO_EV_NETWORK_LOST ? INT64_MIN : t + dur;
+	e->events = 1;
+	e->kind = (uint8_t)kind;
+}
+
+/* An episode event: recorded if it is what the profile injects. */
+static void
+truth_episode(struct sim *s, int idx, int64_t t, enum proto_event_kind kind,
+    int64_t dur)
+{
+	const struct sim_cand	*c = &s->cand[idx];
+	int			 keep = 0;
+
+	/* A warned candidate behaves: what it does then is not its profile. */
+	if (t < c->calm_until && c->profile != SIM_PROXY &&
+	    c->profile != SIM_FLAKY_NETWORK)
+		return;
+	switch (c->profile) {
+	case SIM_PHONE:
+		keep = kind == PROTO_EV_OBJECT_DETECTED ||
+		    kind == PROTO_EV_GAZE_AWAY;
+		break;
+	case SIM_PROXY:
+		keep = kind == PROTO_EV_IDENTITY_MISMATCH ||
+		    kind == PROTO_EV_FACES_MULTIPLE ||
+		    kind == PROTO_EV_REMOTE_ACCESS;
+		break;
+	case SIM_COLLUDING:
+		keep = kind == PROTO_EV_FOCUS_LOST ||
+		    kind == PROTO_EV_CLIPBOARD ||
+		    kind == PROTO_EV_PROHIBITED_PROCESS;
+		break;
+	case SIM_DISTRACTED:
+		keep = 1;
+		break;
+	case SIM_FLAKY_NETWORK:
+		keep = kind == PROTO_EV_NETWORK_LOST;
+		break;
+	default:
+		break;
+	}
+	if (keep)
+		truth_event(s, idx, t, kind, dur);
+}
+
+/* The open outage ends at t (restored, or the attempt ended). */
+static void
+truth_outage_end(struct sim *s, int idx, int64_t t)
+{
+	struct sim_episode_rec	*e;
+
+	if (s->truth == NULL)
+		return;
+	e = truth_last(&s->truth[idx], PROTO_EV_NETWORK_LOST);
+	if (e != NULL && e->to == INT64_MIN)
+		e->to = t;
+}
+
+static void
+truth_ip_change(struct sim *s, int idx)
+{
+	struct sim_episode_rec	*e;
+
+	if (s->truth == NULL)
+		return;
+	e = truth_last(&s->truth[idx], PROTO_EV_NETWORK_LOST);
+	if (e != NULL)
+		e->ip_change = 1;
+}
+
+static void
+truth_ended(struct sim *s, int idx, int64_t t)
+{
+	if (s->truth == NULL)
+		return;
+	s->truth[idx].t_end = t;
+	truth_outage_end(s, idx, t);
+}
+
 /* ---- emitting */
 
 static void
@@ -534,7 +755,7 @@ run_episode(struct sim *s, int idx, int64_t t, sim_emit_fn emit, void *arg)
 	enum sim_episode	 ep = pick_episode(c, t);
 	enum proto_event_kind	 kind;
 	const char		*app;
-	int64_t			 secs, offline;
+	int64_t			 secs, offline, dur = 0;
 
 	switch (ep) {
 	case EP_FOCUS:
@@ -550,6 +771,7 @@ run_episode(struct sim *s, int idx, int64_t t, sim_emit_fn emit, void *arg)
 		    rng_range(r, 3, 60);
 		cand_follow(c, FOLLOW_FOCUS_RETURNED, t + secs * SIM_SECOND,
 		    (unsigned)secs);
+		dur = secs * SIM_SECOND;
 		break;
 	case EP_GAZE:
 		secs = c->profile == SIM_HONEST ? rng_range(r, 2, 6) :
@@ -559,12 +781,14 @@ run_episode(struct sim *s, int idx, int64_t t, sim_emit_fn emit, void *arg)
 		    c->profile == SIM_PHONE ? "down" :
 		    pick(r, directions, NITEMS(directions)));
 		kind = PROTO_EV_GAZE_AWAY;
+		dur = secs * SIM_SECOND;
 		break;
 	case EP_VOICE:
 		secs = rng_range(r, 1, c->profile == SIM_HONEST ? 3 : 12);
 		snprintf(s->data, sizeof s->data, "{\"seconds\":%d}",
 		    (int)secs);
 		kind = PROTO_EV_VOICE_DETECTED;
+		dur = secs * SIM_SECOND;
 		break;
 	case EP_IDLE:
 		snprintf(s->data, sizeof s->data, "{\"seconds\":%d}",
@@ -577,6 +801,7 @@ run_episode(struct sim *s, int idx, int64_t t, sim_emit_fn emit, void *arg)
 		secs = rng_range(r, 4, 45);
 		cand_follow(c, FOLLOW_FACE_RETURNED, t + secs * SIM_SECOND,
 		    (unsigned)secs);
+		dur = secs * SIM_SECOND;
 		break;
 	case EP_FULLSCREEN:
 		snprintf(s->data, sizeof s->data, "{}");
@@ -644,6 +869,7 @@ run_episode(struct sim *s, int idx, int64_t t, sim_emit_fn emit, void *arg)
 		cand_follow(c, FOLLOW_NETWORK_RESTORED, t + offline, 0);
 		break;
 	}
+	truth_episode(s, idx, t, kind, dur);
 	emit_event(s, idx, t, kind, emit, arg);
 	schedule_episode(c, t);
 }
@@ -671,6 +897,7 @@ run_follow(struct sim *s, int idx, int64_t t, sim_emit_fn emit, void *arg)
 		snprintf(s->data, sizeof s->data, "{\"offline_ms\":%" PRId64 "}",
 		    t - c->t_lost);
 		kind = PROTO_EV_NETWORK_RESTORED;
+		truth_outage_end(s, idx, t);
 		if (rng_chance(&c->rng, 300))
 			cand_follow(c, FOLLOW_IP_CHANGE,
 			    t + rng_range(&c->rng, 500, 3000), 0);
@@ -686,6 +913,7 @@ run_follow(struct sim *s, int idx, int64_t t, sim_emit_fn emit, void *arg)
 		snprintf(s->data, sizeof s->data,
 		    "{\"from\":\"%s\",\"to\":\"%s\"}", from, to);
 		kind = PROTO_EV_IP_CHANGE;
+		truth_ip_change(s, idx);
 		break;
 	case FOLLOW_IDENTITY:
 	default:
@@ -693,6 +921,7 @@ run_follow(struct sim *s, int idx, int64_t t, sim_emit_fn emit, void *arg)
 		    "{\"similarity\":0.%02d,\"threshold\":0.60}",
 		    (int)rng_range(&c->rng, 20, 55));
 		kind = PROTO_EV_IDENTITY_MISMATCH;
+		truth_episode(s, idx, t, kind, 0);
 		break;
 	}
 	emit_event(s, idx, t, kind, emit, arg);
@@ -756,6 +985,14 @@ run_answer(struct sim *s, int idx, int64_t t, sim_emit_fn emit, void *arg)
 	x = (y >> 32) % 1000;
 	a->changed = leaked || x < 700 ? 0 : x < 920 ? 1 : 2;
 
+	if (s->truth != NULL && s->truth[idx].ans != NULL) {
+		struct sim_answer_rec *ar = &s->truth[idx].ans[k];
+
+		ar->at = t;
+		ar->elapsed = (int32_t)a->elapsed_ms;
+		ar->response = a->response[0];
+		ar->correct = (uint8_t)a->correct;
+	}
 	c->t_prev = t;
 	c->answered++;
 	if (c->answered < s->items)
@@ -792,6 +1029,8 @@ cand_step(struct sim *s, int idx, sim_emit_fn emit, void *arg)
 			cand_follow(c, FOLLOW_IDENTITY,
 			    t + rng_range(&c->rng, 20, 120) * SIM_SECOND, 0);
 		schedule_episode(c, t);
+		if (s->truth != NULL)
+			s->truth[idx].t_began = t;
 		emit_state(s, idx, t, PROTO_STATE_IN_PROGRESS, emit, arg);
 		break;
 	case PH_RUNNING:
@@ -799,6 +1038,7 @@ cand_step(struct sim *s, int idx, sim_emit_fn emit, void *arg)
 		if (c->follow != FOLLOW_NONE && c->t_follow == t)
 			run_follow(s, idx, t, emit, arg);
 		else if (c->t_step == t && c->answered >= s->items) {
+			truth_ended(s, idx, t);
 			emit_state(s, idx, t, PROTO_STATE_SUBMITTED, emit, arg);
 			c->phase = PH_ENDED;
 		} else if (c->t_step == t)
@@ -1013,6 +1253,16 @@ sim_new(const struct sim_config *cfg, int64_t start_ms)
 	for (i = 0; i < s->n; i++)
 		init_candidate(s, i, ncenters, block0);
 	link_candidates(s);
+	if (cfg->truth) {
+		s->truth = sim_calloc((size_t)s->n, sizeof *s->truth);
+		for (i = 0; i < s->n; i++) {
+			s->truth[i].t_began = s->truth[i].t_end = INT64_MIN;
+			if (s->cand[i].profile == SIM_COLLUDING ||
+			    s->cand[i].profile == SIM_PREKNOWLEDGE)
+				s->truth[i].ans = sim_calloc((size_t)s->items,
+				    sizeof *s->truth[i].ans);
+		}
+	}
 	for (i = 0; i < s->n; i++)
 		cand_reschedule(s, i);
 	return s;
@@ -1021,8 +1271,17 @@ sim_new(const struct sim_config *cfg, int64_t start_ms)
 void
 sim_free(struct sim *s)
 {
+	int	i;
+
 	if (s == NULL)
 		return;
+	if (s->truth != NULL) {
+		for (i = 0; i < s->n; i++) {
+			free(s->truth[i].ep);
+			free(s->truth[i].ans);
+		}
+		free(s->truth);
+	}
 	free(s->cand);
 	free(s->heap);
 	free(s->leaked);
@@ -1125,6 +1384,7 @@ sim_command(struct sim *s, const struct proto_cmd *cmd, int64_t now_ms,
 		emit_state(s, idx, now_ms, PROTO_STATE_IN_PROGRESS, emit, arg);
 		return 0;
 	case PROTO_ACTION_TERMINATE:
+		truth_ended(s, idx, now_ms);
 		c->phase = PH_ENDED;
 		cand_reschedule(s, idx);
 		emit_state(s, idx, now_ms, PROTO_STATE_TERMINATED, emit, arg);
@@ -1155,4 +1415,372 @@ sim_profile_name(enum sim_profile p)
 	if ((int)p < 0 || p >= SIM_PROFILE_COUNT)
 		return "?";
 	return profile_names[p];
+}
+
+int
+sim_link_of(const struct sim *s, int index)
+{
+	if (index < 0 || index >= s->n)
+		return -1;
+	return s->cand[index].link;
+}
+
+int
+sim_item_leaked(const struct sim *s, int item)
+{
+	if (item < 0 || item >= s->items)
+		return 0;
+	return s->leaked[item];
+}
+
+/* ---- ground truth, written (invigil-feed(1), GROUND TRUTH) */
+
+/* What an episode of kind is called in a profile's truth. */
+static const char *
+truth_signal(enum sim_profile p, enum proto_event_kind kind)
+{
+	if (p == SIM_PHONE && kind == PROTO_EV_OBJECT_DETECTED)
+		return "phone_seen";
+	if (p == SIM_PHONE && kind == PROTO_EV_GAZE_AWAY)
+		return "looks_down";
+	if (p == SIM_COLLUDING && kind == PROTO_EV_FOCUS_LOST)
+		return "chat_app";
+	if (kind == PROTO_EV_NETWORK_LOST)
+		return "outage";
+	return proto_event_kind_name(kind);
+}
+
+/* ,"key":"2026-...Z" or ,"key":null */
+static void
+truth_time(FILE *out, const char *key, int64_t ms)
+{
+	char	ts[32];
+
+	if (ms == INT64_MIN) {
+		fprintf(out, ",\"%s\":null", key);
+		return;
+	}
+	proto_time_format(ms, ts);
+	fprintf(out, ",\"%s\":\"%s\"", key, ts);
+}
+
+static void
+truth_id(const struct sim *s, FILE *out, int idx)
+{
+	char	id[PROTO_ID_MAX + 1];
+
+	format_attempt_id(s, idx, id, sizeof id);
+	fprintf(out, "\"%s\"", id);
+}
+
+static void
+truth_item(const struct sim *s, FILE *out, int k)
+{
+	fprintf(out, "\"Q%0*d\"", s->item_width, k + 1);
+}
+
+/* Open an entry of a list: {"type":T,"signal":G */
+static void
+truth_entry(FILE *out, int *first, const char *type, const char *signal)
+{
+	fprintf(out, "%s{\"type\":\"%s\",\"signal\":\"%s\"", *first ? "" : ",",
+	    type, signal);
+	*first = 0;
+}
+
+/* Whole-attempt entries of a proxy or a colluder, and answer-made ones. */
+static void
+truth_coupled(const struct sim *s, FILE *out, int idx, int *first)
+{
+	const struct sim_cand	*c = &s->cand[idx], *p;
+	const struct sim_truth	*tr = s->truth != NULL ? &s->truth[idx] : NULL;
+	const struct sim_answer_rec *a, *b;
+	int64_t			 end = tr != NULL ? tr->t_end : INT64_MIN;
+	int64_t			 lo = INT64_MAX, hi = INT64_MIN;
+	char			 ip[PROTO_IP_MAX + 1];
+	int			 k, answered = 0, compared = 0, same = 0;
+	int			 close = 0, n;
+
+	if (c->profile == SIM_PROXY && c->link >= 0) {
+		truth_entry(out, first, "proxy", "shared_device");
+		fprintf(out, ",\"with\":");
+		truth_id(s, out, c->link);
+		fprintf(out, ",\"device\":\"dev-%012" PRIx64 "\"", c->device);
+		truth_time(out, "from", s->start_ms);
+		truth_time(out, "to", end);
+		fputc('}', out);
+	}
+	if (c->profile == SIM_COLLUDING && c->link >= 0) {
+		p = &s->cand[c->link];
+		truth_entry(out, first, "colluding", "partner");
+		fprintf(out, ",\"with\":");
+		truth_id(s, out, c->link);
+		truth_time(out, "from", s->start_ms);
+		truth_time(out, "to", end);
+		fputc('}', out);
+		truth_entry(out, first, "colluding", "shared_network");
+		fprintf(out, ",\"with\":");
+		truth_id(s, out, c->link);
+		format_ip(c->ip, ip, sizeof ip);
+		fprintf(out, ",\"ip\":\"%s\"", ip);
+		format_ip(p->ip, ip, sizeof ip);
+		fprintf(out, ",\"partner_ip\":\"%s\",\"same_address\":%s", ip,
+		    c->ip == p->ip ? "true" : "false");
+		truth_time(out, "from", s->start_ms);
+		truth_time(out, "to", end);
+		fputc('}', out);
+		if (tr != NULL && tr->ans != NULL &&
+		    s->truth[c->link].ans != NULL) {
+			for (k = 0; k < s->items; k++) {
+				a = &tr->ans[k];
+				b = &s->truth[c->link].ans[k];
+				if (a->at == 0)
+					continue;
+				answered++;
+				lo = a->at < lo ? a->at : lo;
+				hi = a->at > hi ? a->at : hi;
+				if (b->at == 0)
+					continue;
+				compared++;
+				same += a->response == b->response;
+				close += llabs(a->at - b->at) <= 5 * SIM_SECOND;
+			}
+			if (answered > 0) {
+				truth_entry(out, first, "colluding",
+				    "similar_answers");
+				fprintf(out, ",\"with\":");
+				truth_id(s, out, c->link);
+				truth_time(out, "from", lo);
+				truth_time(out, "to", hi);
+				fprintf(out, ",\"events\":%d,\"compared\":%d,"
+				    "\"same\":%d,\"close\":%d}", answered,
+				    compared, same, close);
+			}
+		}
+	}
+	if (c->profile == SIM_PREKNOWLEDGE) {
+		truth_entry(out, first, "preknowledge", "leaked_items");
+		fprintf(out, ",\"items\":[");
+		for (k = n = 0; k < s->items; k++) {
+			if (!s->leaked[k])
+				continue;
+			if (n++ > 0)
+				fputc(',', out);
+			truth_item(s, out, k);
+		}
+		fputc(']', out);
+		truth_time(out, "from", s->start_ms);
+		truth_time(out, "to", end);
+		fputc('}', out);
+		if (tr == NULL || tr->ans == NULL)
+			return;
+		for (k = n = 0; k < s->items; k++) {
+			a = &tr->ans[k];
+			if (!s->leaked[k] || a->at == 0)
+				continue;
+			n++;
+			lo = a->at < lo ? a->at : lo;
+			hi = a->at > hi ? a->at : hi;
+		}
+		if (n == 0)
+			return;
+		truth_entry(out, first, "preknowledge", "fast_correct");
+		truth_time(out, "from", lo);
+		truth_time(out, "to", hi);
+		fprintf(out, ",\"events\":%d,\"answers\":[", n);
+		for (k = n = 0; k < s->items; k++) {
+			a = &tr->ans[k];
+			if (!s->leaked[k] || a->at == 0)
+				continue;
+			fprintf(out, "%s{\"item\":", n++ > 0 ? "," : "");
+			truth_item(s, out, k);
+			truth_time(out, "at", a->at);
+			fprintf(out, ",\"elapsed_ms\":%d,\"correct\":%s}",
+			    (int)a->elapsed, a->correct ? "true" : "false");
+		}
+		fprintf(out, "]}");
+	}
+}
+
+/* The recorded episodes that go in list (0 misconduct, 1 behaviour, 2 outages). */
+static void
+truth_episodes(const struct sim *s, FILE *out, int idx, int list, int *first)
+{
+	const struct sim_cand	*c = &s->cand[idx];
+	const struct sim_truth	*tr;
+	const struct sim_episode_rec *e;
+	enum sim_profile	 p = (enum sim_profile)c->profile;
+	int			 i, want;
+
+	if (s->truth == NULL)
+		return;
+	tr = &s->truth[idx];
+	for (i = 0; i < tr->nep; i++) {
+		e = &tr->ep[i];
+		if (e->kind == PROTO_EV_NETWORK_LOST)
+			want = 2;
+		else if (p == SIM_DISTRACTED)
+			want = 1;
+		else
+			want = 0;
+		if (want != list)
+			continue;
+		truth_entry(out, first, list == 2 ? "outage" : profile_names[p],
+		    truth_signal(p, (enum proto_event_kind)e->kind));
+		if (list != 2)
+			fprintf(out, ",\"event\":\"%s\"",
+			    proto_event_kind_name((enum proto_event_kind)e->kind));
+		truth_time(out, "from", e->from);
+		truth_time(out, "to", e->to);
+		fprintf(out, ",\"events\":%" PRIu32, e->events);
+		if (list == 2) {
+			if (e->to != INT64_MIN)
+				fprintf(out, ",\"offline_ms\":%" PRId64,
+				    e->to - e->from);
+			fprintf(out, ",\"ip_change\":%s",
+			    e->ip_change ? "true" : "false");
+		}
+		fputc('}', out);
+	}
+}
+
+static int
+truth_cheating(enum sim_profile p)
+{
+	return p == SIM_PHONE || p == SIM_PROXY || p == SIM_COLLUDING ||
+	    p == SIM_PREKNOWLEDGE;
+}
+
+static void
+truth_attempt(const struct sim *s, FILE *out, int idx, const int *lent_first,
+    const int *lent_next)
+{
+	const struct sim_cand	*c = &s->cand[idx];
+	const struct sim_truth	*tr = s->truth != NULL ? &s->truth[idx] : NULL;
+	enum sim_profile	 p = (enum sim_profile)c->profile;
+	int			 first, j;
+
+	fprintf(out, "{\"t\":\"attempt\",\"attempt\":");
+	truth_id(s, out, idx);
+	fprintf(out, ",\"candidate\":\"C%0*d\",\"profile\":\"%s\","
+	    "\"cheating\":%s,\"state\":\"%s\"", s->id_width, idx + 1,
+	    profile_names[p], truth_cheating(p) ? "true" : "false",
+	    proto_state_name((enum proto_state)c->state));
+	truth_time(out, "started", tr != NULL ? tr->t_began : INT64_MIN);
+	truth_time(out, "ended", tr != NULL ? tr->t_end : INT64_MIN);
+	fprintf(out, ",\"answered\":%d,\"links\":[", c->answered);
+	if (c->link >= 0)
+		truth_id(s, out, c->link);
+	fputc(']', out);
+	if (lent_first[idx] >= 0) {
+		fprintf(out, ",\"lent_device_to\":[");
+		for (j = lent_first[idx]; j >= 0; j = lent_next[j]) {
+			truth_id(s, out, j);
+			if (lent_next[j] >= 0)
+				fputc(',', out);
+		}
+		fputc(']', out);
+	}
+	fprintf(out, ",\"misconduct\":[");
+	first = 1;
+	truth_coupled(s, out, idx, &first);
+	truth_episodes(s, out, idx, 0, &first);
+	fprintf(out, "],\"behaviour\":[");
+	first = 1;
+	truth_episodes(s, out, idx, 1, &first);
+	fprintf(out, "],\"outages\":[");
+	first = 1;
+	truth_episodes(s, out, idx, 2, &first);
+	fputc(']', out);
+	if (tr != NULL && tr->merged)
+		fprintf(out, ",\"merged\":true");
+	fprintf(out, "}\n");
+}
+
+int
+sim_truth_write(const struct sim *s, FILE *out)
+{
+	int	*lent_first, *lent_next, count[SIM_PROFILE_COUNT];
+	int	 i, k, n;
+
+	lent_first = sim_calloc((size_t)s->n, sizeof *lent_first);
+	lent_next = sim_calloc((size_t)s->n, sizeof *lent_next);
+	memset(count, 0, sizeof count);
+	for (i = 0; i < s->n; i++)
+		lent_first[i] = lent_next[i] = -1;
+	/* Backwards, so that each owner's list comes out in index order. */
+	for (i = s->n - 1; i >= 0; i--) {
+		count[s->cand[i].profile]++;
+		if (s->cand[i].profile == SIM_PROXY && s->cand[i].link >= 0) {
+			lent_next[i] = lent_first[s->cand[i].link];
+			lent_first[s->cand[i].link] = i;
+		}
+	}
+
+	fprintf(out, "{\"t\":\"session\",\"format\":1,\"seed\":%" PRIu64
+	    ",\"exam\":\"%s\",\"items\":%d,\"candidates\":%d", s->seed,
+	    s->exam, s->items, s->n);
+	truth_time(out, "start", s->start_ms);
+	truth_time(out, "as_of", s->now > s->start_ms ? s->now : s->start_ms);
+	fprintf(out, ",\"ended\":%s,\"episodes\":%s,\"leaked\":[",
+	    sim_next_due(s) == INT64_MAX ? "true" : "false",
+	    s->truth != NULL ? "true" : "false");
+	for (k = n = 0; k < s->items; k++) {
+		if (!s->leaked[k])
+			continue;
+		if (n++ > 0)
+			fputc(',', out);
+		truth_item(s, out, k);
+	}
+	fprintf(out, "],\"profiles\":{");
+	for (i = 0; i < SIM_PROFILE_COUNT; i++)
+		fprintf(out, "%s\"%s\":%d", i > 0 ? "," : "", profile_names[i],
+		    count[i]);
+	fprintf(out, "},\"misconduct_types\":[");
+	for (i = n = 0; i < SIM_PROFILE_COUNT; i++) {
+		if (truth_cheating((enum sim_profile)i))
+			fprintf(out, "%s\"%s\"", n++ > 0 ? "," : "",
+			    profile_names[i]);
+	}
+	fprintf(out, "]}\n");
+	for (i = 0; i < s->n; i++)
+		truth_attempt(s, out, i, lent_first, lent_next);
+	free(lent_first);
+	free(lent_next);
+	return ferror(out) ? -1 : 0;
+}
+
+int
+sim_truth_save(const struct sim *s, const char *path, char *err,
+    size_t errlen)
+{
+	char	 tmp[4096];
+	FILE	*fp;
+	int	 rc, e;
+
+	if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp) {
+		snprintf(err, errlen, "--truth %s: the path is too long", path);
+		return -1;
+	}
+	if ((fp = fopen(tmp, "w")) == NULL) {
+		snprintf(err, errlen, "--truth %s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	rc = sim_truth_write(s, fp);
+	if (fflush(fp) != 0)
+		rc = -1;
+	e = errno;
+	if (fclose(fp) != 0 && rc == 0) {
+		rc = -1;
+		e = errno;
+	}
+	if (rc == 0 && rename(tmp, path) != 0) {
+		rc = -1;
+		e = errno;
+	}
+	if (rc != 0) {
+		remove(tmp);
+		snprintf(err, errlen, "--truth %s: %s", path, strerror(e));
+	}
+	return rc;
 }

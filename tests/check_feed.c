@@ -1104,7 +1104,7 @@ START_TEST(test_scale)
 	struct sim	*s;
 	struct timespec	 a, b;
 	size_t		 n = 0;
-	struct sim_config c = { 10000, 1, 0, NULL };
+	struct sim_config c = { 10000, 1, 0, NULL, 0 };
 
 	clock_gettime(CLOCK_MONOTONIC, &a);
 	s = sim_new(&c, T0);
@@ -1115,6 +1115,555 @@ START_TEST(test_scale)
 	    (double)(b.tv_nsec - a.tv_nsec) / 1e9);
 	ck_assert_uint_gt(n, 10000 * 60);
 	sim_free(s);
+}
+END_TEST
+
+/* ---- ground truth (--truth) */
+
+static struct sim *
+new_sim_truth(int n, uint64_t seed)
+{
+	struct sim_config	c;
+
+	memset(&c, 0, sizeof c);
+	c.candidates = n;
+	c.seed = seed;
+	c.truth = 1;
+	return sim_new(&c, T0);
+}
+
+/* The truth of s, read back: [session, attempt 1, attempt 2, ...]. */
+static json_t *
+truth_read(struct sim *s)
+{
+	FILE		*fp = tmpfile();
+	char		*line = NULL;
+	size_t		 cap = 0;
+	ssize_t		 len;
+	json_t		*all = json_array(), *o;
+	json_error_t	 je;
+
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_int_eq(sim_truth_write(s, fp), 0);
+	rewind(fp);
+	while ((len = getline(&line, &cap, fp)) > 0) {
+		ck_assert_msg(line[len - 1] == '\n', "truth line unterminated");
+		o = json_loadb(line, (size_t)len, 0, &je);
+		ck_assert_msg(o != NULL && json_is_object(o), "truth line is "
+		    "not a JSON object: %s (%s)", line, je.text);
+		json_array_append_new(all, o);
+	}
+	free(line);
+	fclose(fp);
+	ck_assert_uint_ge(json_array_size(all), 1);
+	ck_assert_str_eq(json_string_value(json_object_get(
+	    json_array_get(all, 0), "t")), "session");
+	return all;
+}
+
+/* A time field: ms, or INT64_MIN for null. */
+static int64_t
+jtime(json_t *o, const char *key)
+{
+	json_t	*v = json_object_get(o, key);
+	int64_t	 ms;
+
+	if (json_is_null(v))
+		return INT64_MIN;
+	ck_assert_msg(json_is_string(v), "no time \"%s\"", key);
+	ck_assert_int_eq(proto_time_parse(json_string_value(v), &ms), 0);
+	return ms;
+}
+
+static const char *
+jstr(json_t *o, const char *key)
+{
+	json_t	*v = json_object_get(o, key);
+
+	ck_assert_msg(json_is_string(v), "no string \"%s\"", key);
+	return json_string_value(v);
+}
+
+/* The first entry of list with this signal, or NULL. */
+static json_t *
+truth_find(json_t *att, const char *list, const char *signal)
+{
+	json_t	*e;
+	size_t	 i;
+
+	json_array_foreach(json_object_get(att, list), i, e) {
+		if (strcmp(jstr(e, "signal"), signal) == 0)
+			return e;
+	}
+	return NULL;
+}
+
+/* Is t within an episode of signal in list?  Sums its events into *events. */
+static int
+truth_brackets(json_t *att, const char *list, const char *signal, int64_t t)
+{
+	json_t	*e;
+	size_t	 i;
+
+	json_array_foreach(json_object_get(att, list), i, e) {
+		if (strcmp(jstr(e, "signal"), signal) == 0 &&
+		    jtime(e, "from") <= t && t <= jtime(e, "to"))
+			return 1;
+	}
+	return 0;
+}
+
+static json_int_t
+truth_events(json_t *att, const char *list, const char *signal)
+{
+	json_t		*e;
+	size_t		 i;
+	json_int_t	 n = 0;
+
+	json_array_foreach(json_object_get(att, list), i, e) {
+		if (strcmp(jstr(e, "signal"), signal) == 0)
+			n += json_integer_value(json_object_get(e, "events"));
+	}
+	return n;
+}
+
+START_TEST(test_truth_lists_attempts)
+{
+	struct log	 l, m;
+	struct sim	*s = new_sim_truth(200, 5), *plain;
+	json_t		*all, *ses, *a;
+	int		 i, counts[SIM_PROFILE_COUNT], merged = 0;
+	enum sim_profile p;
+	char		 id[16];
+	size_t		 k;
+
+	log_init(&l);
+	sim_advance(s, T0 + 6 * 60 * MIN, collect, &l);
+	ck_assert_int_eq(sim_next_due(s), INT64_MAX);
+
+	/* Recording the truth does not change the stream. */
+	log_init(&m);
+	plain = run_all(200, 5, &m);
+	ck_assert_uint_eq(l.n, m.n);
+	for (k = 0; k < l.n; k++)
+		ck_assert_str_eq(l.line[k], m.line[k]);
+
+	all = truth_read(s);
+	ck_assert_uint_eq(json_array_size(all), 201);
+	ses = json_array_get(all, 0);
+	ck_assert_int_eq(json_integer_value(json_object_get(ses,
+	    "candidates")), 200);
+	ck_assert_int_eq(json_integer_value(json_object_get(ses, "seed")), 5);
+	ck_assert(json_is_true(json_object_get(ses, "ended")));
+	ck_assert(json_is_true(json_object_get(ses, "episodes")));
+	ck_assert_int_eq(jtime(ses, "start"), T0);
+	memset(counts, 0, sizeof counts);
+	for (i = 0; i < 200; i++) {
+		a = json_array_get(all, (size_t)i + 1);
+		p = sim_profile_of(s, i);
+		counts[p]++;
+		snprintf(id, sizeof id, "A%04d", i + 1);
+		ck_assert_str_eq(jstr(a, "t"), "attempt");
+		ck_assert_str_eq(jstr(a, "attempt"), id);
+		id[0] = 'C';
+		ck_assert_str_eq(jstr(a, "candidate"), id);
+		ck_assert_str_eq(jstr(a, "profile"), sim_profile_name(p));
+		ck_assert_str_eq(jstr(a, "state"), "submitted");
+		ck_assert(jtime(a, "started") > T0);
+		ck_assert(jtime(a, "ended") > jtime(a, "started"));
+		/* only the restless need merging to stay under the cap */
+		if (p != SIM_DISTRACTED)
+			ck_assert_ptr_null(json_object_get(a, "merged"));
+		merged += json_is_true(json_object_get(a, "merged"));
+		ck_assert_uint_le(json_array_size(json_object_get(a,
+		    "behaviour")), SIM_TRUTH_EPISODES);
+		ck_assert_uint_eq(json_array_size(json_object_get(a, "links")),
+		    sim_link_of(s, i) >= 0);
+		ck_assert_int_eq(json_is_true(json_object_get(a, "cheating")),
+		    p == SIM_PHONE || p == SIM_PROXY || p == SIM_COLLUDING ||
+		    p == SIM_PREKNOWLEDGE);
+		if (json_is_true(json_object_get(a, "cheating")))
+			ck_assert_uint_gt(json_array_size(json_object_get(a,
+			    "misconduct")), 0);
+		else
+			ck_assert_msg(json_array_size(json_object_get(a,
+			    "misconduct")) == 0, "%s (%s) has misconduct",
+			    jstr(a, "attempt"), sim_profile_name(p));
+		/* Honest: nothing at all; behaviour is the distracted's. */
+		ck_assert_int_eq(json_array_size(json_object_get(a,
+		    "behaviour")) > 0, p == SIM_DISTRACTED);
+		ck_assert_int_eq(json_array_size(json_object_get(a,
+		    "outages")) > 0, p == SIM_FLAKY_NETWORK);
+	}
+	fprintf(stderr, "check_feed: truth: %d of %d distracted merged "
+	    "episodes\n", merged, counts[SIM_DISTRACTED]);
+	for (i = 0; i < SIM_PROFILE_COUNT; i++) {
+		ck_assert_int_gt(counts[i], 0);
+		ck_assert_int_eq(json_integer_value(json_object_get(
+		    json_object_get(ses, "profiles"),
+		    sim_profile_name((enum sim_profile)i))), counts[i]);
+	}
+	json_decref(all);
+	sim_free(s);
+	sim_free(plain);
+	log_free(&l);
+	log_free(&m);
+}
+END_TEST
+
+START_TEST(test_truth_phone_episodes)
+{
+	struct log	 l;
+	struct sim	*s = new_sim_truth(200, 3);
+	json_t		*all, *a;
+	const struct rec *r;
+	size_t		 k;
+	int		 i, phones = 0, *seen, *down;
+
+	log_init(&l);
+	sim_advance(s, T0 + 6 * 60 * MIN, collect, &l);
+	all = truth_read(s);
+	seen = calloc(200, sizeof *seen);
+	down = calloc(200, sizeof *down);
+	for (k = 0; k < l.n; k++) {
+		r = &l.r[k];
+		if (r->type != PROTO_EVENT || sim_profile_of(s, r->idx) !=
+		    SIM_PHONE)
+			continue;
+		a = json_array_get(all, (size_t)r->idx + 1);
+		if (r->kind == PROTO_EV_OBJECT_DETECTED) {
+			ck_assert_msg(truth_brackets(a, "misconduct",
+			    "phone_seen", r->ts), "phone of A%04d at %" PRId64
+			    " outside its episodes", r->idx + 1, r->ts - T0);
+			seen[r->idx]++;
+			phones++;
+		} else if (r->kind == PROTO_EV_GAZE_AWAY) {
+			ck_assert(truth_brackets(a, "misconduct",
+			    "looks_down", r->ts));
+			down[r->idx]++;
+		}
+	}
+	for (i = 0; i < 200; i++) {
+		a = json_array_get(all, (size_t)i + 1);
+		ck_assert_int_eq(truth_events(a, "misconduct", "phone_seen"),
+		    seen[i]);
+		ck_assert_int_eq(truth_events(a, "misconduct", "looks_down"),
+		    down[i]);
+		if (sim_profile_of(s, i) == SIM_PHONE)
+			ck_assert_int_gt(seen[i], 0);
+	}
+	ck_assert_int_gt(phones, 20);
+	free(seen);
+	free(down);
+	json_decref(all);
+	sim_free(s);
+	log_free(&l);
+}
+END_TEST
+
+START_TEST(test_truth_links)
+{
+	struct log	 l;
+	struct sim	*s = new_sim_truth(300, 23);
+	json_t		*all, *a, *e, *lent;
+	const char	*device[300];
+	char		 id[16];
+	int		 i, link, proxies = 0, colluders = 0;
+	size_t		 k;
+
+	log_init(&l);
+	sim_advance(s, T0 + 6 * 60 * MIN, collect, &l);
+	all = truth_read(s);
+	for (k = 0; k < l.n; k++) {
+		if (l.r[k].type == PROTO_ATTEMPT)
+			device[l.r[k].idx] = l.r[k].device;
+	}
+	for (i = 0; i < 300; i++) {
+		a = json_array_get(all, (size_t)i + 1);
+		link = sim_link_of(s, i);
+		switch (sim_profile_of(s, i)) {
+		case SIM_PROXY:
+			/* links to the device owner, who lent it */
+			proxies++;
+			ck_assert_int_ge(link, 0);
+			ck_assert_str_eq(device[i], device[link]);
+			snprintf(id, sizeof id, "A%04d", link + 1);
+			ck_assert_str_eq(json_string_value(json_array_get(
+			    json_object_get(a, "links"), 0)), id);
+			e = truth_find(a, "misconduct", "shared_device");
+			ck_assert_ptr_nonnull(e);
+			ck_assert_str_eq(jstr(e, "with"), id);
+			ck_assert_str_eq(jstr(e, "device"), device[i]);
+			lent = json_object_get(json_array_get(all,
+			    (size_t)link + 1), "lent_device_to");
+			snprintf(id, sizeof id, "A%04d", i + 1);
+			json_array_foreach(lent, k, e) {
+				if (strcmp(json_string_value(e), id) == 0)
+					break;
+			}
+			ck_assert_uint_lt(k, json_array_size(lent));
+			break;
+		case SIM_COLLUDING:
+			/* the pair link each other */
+			colluders++;
+			ck_assert_int_ge(link, 0);
+			ck_assert_int_eq(sim_link_of(s, link), i);
+			snprintf(id, sizeof id, "A%04d", link + 1);
+			ck_assert_str_eq(json_string_value(json_array_get(
+			    json_object_get(a, "links"), 0)), id);
+			ck_assert_ptr_nonnull(truth_find(a, "misconduct",
+			    "partner"));
+			ck_assert_ptr_nonnull(truth_find(a, "misconduct",
+			    "shared_network"));
+			e = truth_find(a, "misconduct", "similar_answers");
+			ck_assert_ptr_nonnull(e);
+			ck_assert_str_eq(jstr(e, "with"), id);
+			ck_assert_int_eq(json_integer_value(json_object_get(e,
+			    "compared")), 60);
+			ck_assert_int_ge(json_integer_value(json_object_get(e,
+			    "same")), 45);
+			ck_assert_int_eq(json_integer_value(json_object_get(e,
+			    "close")), 60);
+			break;
+		default:
+			ck_assert_int_eq(link, -1);
+			ck_assert_uint_eq(json_array_size(json_object_get(a,
+			    "links")), 0);
+			break;
+		}
+	}
+	ck_assert_int_eq(proxies, 18);
+	ck_assert_int_eq(colluders, 18);
+	json_decref(all);
+	sim_free(s);
+	log_free(&l);
+}
+END_TEST
+
+START_TEST(test_truth_preknowledge)
+{
+	struct log	 l;
+	struct sim	*s = new_sim_truth(200, 31);
+	json_t		*all, *a, *e, *leaked, *ans;
+	const struct rec *r;
+	char		 item[16];
+	int		 i, nleaked = 0, count = 0;
+	size_t		 k, j;
+
+	log_init(&l);
+	sim_advance(s, T0 + 6 * 60 * MIN, collect, &l);
+	all = truth_read(s);
+	leaked = json_object_get(json_array_get(all, 0), "leaked");
+	for (i = 0; i < 60; i++) {
+		if (!sim_item_leaked(s, i))
+			continue;
+		snprintf(item, sizeof item, "Q%02d", i + 1);
+		ck_assert_str_eq(json_string_value(json_array_get(leaked,
+		    (size_t)nleaked)), item);
+		nleaked++;
+	}
+	ck_assert_int_eq(nleaked, 10);
+	ck_assert_uint_eq(json_array_size(leaked), 10);
+	ck_assert_int_eq(sim_item_leaked(s, 60), 0);
+	ck_assert_int_eq(sim_item_leaked(s, -1), 0);
+	for (i = 0; i < 200; i++) {
+		if (sim_profile_of(s, i) != SIM_PREKNOWLEDGE)
+			continue;
+		count++;
+		a = json_array_get(all, (size_t)i + 1);
+		e = truth_find(a, "misconduct", "leaked_items");
+		ck_assert_ptr_nonnull(e);
+		ck_assert(json_equal(json_object_get(e, "items"), leaked));
+		e = truth_find(a, "misconduct", "fast_correct");
+		ck_assert_ptr_nonnull(e);
+		ck_assert_int_eq(json_integer_value(json_object_get(e,
+		    "events")), 10);
+		ans = json_object_get(e, "answers");
+		ck_assert_uint_eq(json_array_size(ans), 10);
+		/* each is the answer in the stream: same item, time, pace */
+		json_array_foreach(ans, j, e) {
+			for (k = 0; k < l.n; k++) {
+				r = &l.r[k];
+				snprintf(item, sizeof item, "Q%02d", r->item);
+				if (r->type == PROTO_ANSWER && r->idx == i &&
+				    strcmp(item, jstr(e, "item")) == 0)
+					break;
+			}
+			ck_assert_uint_lt(k, l.n);
+			ck_assert_int_eq(jtime(e, "at"), l.r[k].ts);
+			ck_assert_int_eq(json_integer_value(json_object_get(e,
+			    "elapsed_ms")), l.r[k].elapsed);
+			ck_assert(l.r[k].elapsed <= 8 * SEC && l.r[k].correct);
+		}
+	}
+	ck_assert_int_eq(count, 12);
+	json_decref(all);
+	sim_free(s);
+	log_free(&l);
+}
+END_TEST
+
+/* Outages in the truth are the network_lost/restored pairs, one to one. */
+static void
+check_outages(struct sim *s, const struct log *l, json_t *all, int n,
+    int *total)
+{
+	json_t		*a, *o;
+	const struct rec *r;
+	size_t		 k, *next;
+	int		 i;
+
+	next = calloc((size_t)n, sizeof *next);
+	for (k = 0; k < l->n; k++) {
+		r = &l->r[k];
+		if (r->type != PROTO_EVENT)
+			continue;
+		a = json_array_get(all, (size_t)r->idx + 1);
+		if (r->kind == PROTO_EV_NETWORK_LOST) {
+			o = json_array_get(json_object_get(a, "outages"),
+			    next[r->idx]++);
+			ck_assert_ptr_nonnull(o);
+			ck_assert_int_eq(jtime(o, "from"), r->ts);
+			(*total)++;
+		} else if (r->kind == PROTO_EV_NETWORK_RESTORED) {
+			o = json_array_get(json_object_get(a, "outages"),
+			    next[r->idx] - 1);
+			ck_assert_ptr_nonnull(o);
+			ck_assert_int_eq(jtime(o, "from") + data_int(r,
+			    "offline_ms"), r->ts);
+		} else if (r->kind == PROTO_EV_IP_CHANGE) {
+			o = json_array_get(json_object_get(a, "outages"),
+			    next[r->idx] - 1);
+			ck_assert(json_is_true(json_object_get(o, "ip_change")));
+		}
+	}
+	for (i = 0; i < n; i++) {
+		a = json_array_get(all, (size_t)i + 1);
+		ck_assert_uint_eq(json_array_size(json_object_get(a,
+		    "outages")), next[i]);
+		if (next[i] > 0)
+			ck_assert_int_eq(sim_profile_of(s, i),
+			    SIM_FLAKY_NETWORK);
+	}
+	free(next);
+}
+
+START_TEST(test_truth_outages)
+{
+	struct log	 l;
+	struct sim	*s = new_sim_truth(200, 47);
+	json_t		*all, *a, *o;
+	int		 i, total = 0, open = 0;
+	size_t		 k;
+
+	/*
+	 * Mid-session, an outage may still be open (to null); the log up to
+	 * now has its network_lost and no restoration yet.
+	 */
+	log_init(&l);
+	sim_advance(s, T0 + 25 * MIN, collect, &l);
+	all = truth_read(s);
+	ck_assert(json_is_false(json_object_get(json_array_get(all, 0),
+	    "ended")));
+	ck_assert_int_eq(jtime(json_array_get(all, 0), "as_of"), T0 + 25 * MIN);
+	for (i = 0; i < 200; i++) {
+		a = json_array_get(all, (size_t)i + 1);
+		json_array_foreach(json_object_get(a, "outages"), k, o) {
+			if (jtime(o, "to") == INT64_MIN) {
+				open++;
+				ck_assert_ptr_null(json_object_get(o,
+				    "offline_ms"));
+				continue;
+			}
+			ck_assert_int_eq(json_integer_value(json_object_get(o,
+			    "offline_ms")), jtime(o, "to") - jtime(o, "from"));
+		}
+	}
+	json_decref(all);
+
+	/* At the end, every outage is closed and matches the stream. */
+	sim_advance(s, T0 + 6 * 60 * MIN, collect, &l);
+	all = truth_read(s);
+	check_outages(s, &l, all, 200, &total);
+	ck_assert_int_gt(total, 14 * 5);
+	for (i = 0; i < 200; i++) {
+		a = json_array_get(all, (size_t)i + 1);
+		json_array_foreach(json_object_get(a, "outages"), k, o)
+			ck_assert(jtime(o, "to") > jtime(o, "from"));
+	}
+	fprintf(stderr, "check_feed: truth: %d outages, %d open at 25 min\n",
+	    total, open);
+	json_decref(all);
+	sim_free(s);
+	log_free(&l);
+}
+END_TEST
+
+START_TEST(test_truth_terminate_and_save)
+{
+	struct log	 l;
+	struct sim	*s = new_sim_truth(50, 9), *plain;
+	json_t		*all, *a;
+	char		 dir[] = "/tmp/check_feed.XXXXXX", path[256], tmp[300];
+	char		 id[16];
+	int		 i;
+	FILE		*fp;
+
+	/* A terminated attempt ends then. */
+	log_init(&l);
+	sim_advance(s, T0 + 10 * MIN, collect, &l);
+	ck_assert_int_eq(cmd(s, "A0003", PROTO_ACTION_TERMINATE,
+	    T0 + 10 * MIN, &l), 0);
+	all = truth_read(s);
+	a = json_array_get(all, 3);
+	ck_assert_str_eq(jstr(a, "state"), "terminated");
+	ck_assert_int_eq(jtime(a, "ended"), T0 + 10 * MIN);
+	json_decref(all);
+
+	/* Saved atomically: PATH appears, PATH.tmp does not stay. */
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/truth.jsonl", dir);
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	ck_assert_int_eq(sim_truth_save(s, path, err, sizeof err), 0);
+	ck_assert_int_eq(access(path, R_OK), 0);
+	ck_assert_int_ne(access(tmp, F_OK), 0);
+	fp = fopen(path, "r");
+	ck_assert_ptr_nonnull(fp);
+	for (i = 0; fgets(tmp, sizeof tmp, fp) != NULL;)
+		i += strchr(tmp, '\n') != NULL;
+	fclose(fp);
+	ck_assert_int_eq(i, 51);
+	unlink(path);
+	rmdir(dir);
+	snprintf(path, sizeof path, "%s/no/such/dir/truth.jsonl", dir);
+	ck_assert_int_eq(sim_truth_save(s, path, err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "--truth"));
+	sim_free(s);
+	log_free(&l);
+
+	/* Without recording: profiles, links and leaks, no episodes. */
+	plain = new_sim(50, 9);
+	sim_advance(plain, T0 + 30 * MIN, count_only, &(size_t){ 0 });
+	all = truth_read(plain);
+	ck_assert(json_is_false(json_object_get(json_array_get(all, 0),
+	    "episodes")));
+	for (i = 0; i < 50; i++) {
+		a = json_array_get(all, (size_t)i + 1);
+		snprintf(id, sizeof id, "A%04d", i + 1);
+		ck_assert_str_eq(jstr(a, "attempt"), id);
+		ck_assert_uint_eq(json_array_size(json_object_get(a,
+		    "behaviour")), 0);
+		ck_assert_uint_eq(json_array_size(json_object_get(a,
+		    "outages")), 0);
+		if (sim_profile_of(plain, i) == SIM_PHONE)
+			ck_assert_uint_eq(json_array_size(json_object_get(a,
+			    "misconduct")), 0);
+		if (sim_profile_of(plain, i) == SIM_PROXY)
+			ck_assert_ptr_nonnull(truth_find(a, "misconduct",
+			    "shared_device"));
+	}
+	json_decref(all);
+	sim_free(plain);
 }
 END_TEST
 
@@ -1248,6 +1797,12 @@ feed_suite(void)
 	tcase_add_test(tc, test_command_errors);
 	tcase_add_test(tc, test_warn_calms);
 	tcase_add_test(tc, test_scale);
+	tcase_add_test(tc, test_truth_lists_attempts);
+	tcase_add_test(tc, test_truth_phone_episodes);
+	tcase_add_test(tc, test_truth_links);
+	tcase_add_test(tc, test_truth_preknowledge);
+	tcase_add_test(tc, test_truth_outages);
+	tcase_add_test(tc, test_truth_terminate_and_save);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("replay");
