@@ -24,8 +24,9 @@ LDFLAGS	+= -fsanitize=address,undefined
 endif
 
 # Module libraries, in link order (a module may use those after it).
-MODULES	 = console feed store proto
+MODULES	 = console rules feed store proto
 console_SRC = $(filter-out console/main.c,$(wildcard console/*.c))
+rules_SRC   = $(wildcard rules/*.c)
 feed_SRC    = $(wildcard feed/*.c)
 store_SRC   = $(wildcard store/*.c)
 proto_SRC   = $(wildcard proto/*.c)
@@ -59,6 +60,7 @@ invigil: $(O)/invigil
 check_proto_MODS = proto
 check_store_MODS = store proto
 check_feed_MODS  = feed proto
+check_rules_MODS = rules proto
 check_protodoc_MODS = proto
 define check_suite
 $(O)/check_$(1): $(O)/tests/check_$(1).o $$(foreach m,$$(or $$(check_$(1)_MODS),$(MODULES)),$(O)/lib$$(m).a)

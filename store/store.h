@@ -188,6 +188,34 @@ int		 store_commands_pending(struct store *s, store_command_fn fn,
 /* The underlying handle, for queries in tests and review commands. */
 struct sqlite3	*store_db(struct store *s);
 
+/* ---- readers (reader.c): read-only, beside a writing console */
+
+struct store_reader;
+
+/*
+ * Open an existing invigil database read-only.  Never migrates, never takes
+ * the write lock; waits out a busy writer instead of failing.  0, or -1
+ * with a sentence in err (missing file, not an invigil database, newer
+ * schema).
+ */
+int		 store_reader_open(struct store_reader **, const char *path,
+		     char *err, size_t errlen);
+void		 store_reader_close(struct store_reader *);
+
+/* Every stored message in (feed, epoch, seq) order; fn returns non-zero to
+ * stop.  The strings are valid during the call. */
+typedef int	(*store_message_fn)(const char *feed, int64_t epoch,
+		     int64_t seq, const char *body, size_t len, void *arg);
+int		 store_reader_each_message(struct store_reader *,
+		     store_message_fn, void *arg, char *err, size_t errlen);
+
+/* Every flag, oldest first. */
+typedef void	(*store_flag_fn)(const char *feed, const char *attempt,
+		     const char *rule, const char *state, int64_t count,
+		     void *arg);
+int		 store_reader_each_flag(struct store_reader *, store_flag_fn,
+		     void *arg, char *err, size_t errlen);
+
 const char	*store_severity_name(enum store_severity);
 const char	*store_flag_state_name(enum store_flag_state);
 
