@@ -14,7 +14,7 @@ CFLAGS	?= -O2 -g
 CFLAGS	+= -std=c11 -Wall -Wextra -Werror -Wshadow -Wpointer-arith \
 	   -Wstrict-prototypes -Wmissing-prototypes -I. \
 	   $(shell $(PKG_CONFIG) --cflags $(PKGS) check 2>/dev/null)
-LDLIBS	+= $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+LDLIBS	+= $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm
 CHECK_LIBS = $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 
 ifeq ($(SAN),1)
@@ -53,7 +53,7 @@ $(O)/invigil: $(O)/console/main.o $(LIBS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 invigil: $(O)/invigil
-	cp $< $@
+	cp $< $@.tmp && mv -f $@.tmp $@
 
 # Each suite links only the modules it tests (and what they use), so one
 # module's suite builds while another module is being changed.

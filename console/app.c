@@ -11,6 +11,8 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -27,13 +29,16 @@
 #define SCREEN_TICK_US	(50 * LWS_US_PER_MS)
 
 static volatile sig_atomic_t	app_signalled;
+static volatile sig_atomic_t	app_hup;
 static struct lws_context      *app_signal_ctx;
 
 static void
 app_on_signal(int sig)
 {
-	(void)sig;
-	app_signalled = 1;
+	if (sig == SIGHUP)
+		app_hup = 1;
+	else
+		app_signalled = 1;
 	if (app_signal_ctx != NULL)
 		lws_cancel_service(app_signal_ctx);
 }
@@ -140,6 +145,8 @@ attempt_compare(const void *va, const void *vb)
 	const struct attempt *b = *(struct attempt *const *)vb;
 	int	c;
 
+	if (a->risk != b->risk)
+		return a->risk < b->risk ? 1 : -1;
 	if (a->top_severity != b->top_severity)
 		return b->top_severity - a->top_severity;
 	if (a->open_flags != b->open_flags)
@@ -172,6 +179,34 @@ attempt_recount(struct attempt *a)
 		if ((int)f->severity > a->top_severity)
 			a->top_severity = (int)f->severity;
 	}
+	a->risk = attempt_risk(a, proto_now_ms());
+}
+
+/*
+ * The risk score that orders the screen (documented in invigil(1)):
+ *   sum of the weights of open flags
+ * + twice the weights of confirmed flags
+ * + the weights of dismissed flags halved every 15 minutes since the
+ *   dismissal, so a dismissed alarm fades but a run of them still shows.
+ */
+#define RISK_HALF_LIFE_MS	(15 * 60 * 1000)
+
+double
+attempt_risk(const struct attempt *a, int64_t now_ms)
+{
+	const struct flag	*f;
+	double			 risk = 0;
+
+	for (f = a->flags; f != NULL; f = f->next)
+		risk += f->weight;
+	for (f = a->closed; f != NULL; f = f->next) {
+		if (f->state == STORE_FLAG_CONFIRMED)
+			risk += 2 * f->weight;
+		else
+			risk += f->weight * exp2(-(double)(now_ms -
+			    f->closed_ms) / RISK_HALF_LIFE_MS);
+	}
+	return risk;
 }
 
 /* ---- flags */
@@ -180,7 +215,8 @@ static void
 flag_store(struct app *app, const struct flag *f)
 {
 	struct store_flag	sf;
-	char			err[512];
+	char			err[512], evidence[RULES_EVIDENCE_MAX * 21];
+	size_t			i, n = 0;
 
 	memset(&sf, 0, sizeof sf);
 	sf.id = f->id;
@@ -195,25 +231,57 @@ flag_store(struct app *app, const struct flag *f)
 	sf.first_seq = f->first_seq;
 	sf.last_seq = f->last_seq;
 	sf.state = f->state;
+	sf.weight = f->weight;
+	evidence[0] = '\0';
+	for (i = 0; i < f->nevidence; i++)
+		n += (size_t)snprintf(evidence + n, sizeof evidence - n,
+		    "%s%" PRId64, i ? "," : "", f->evidence[i]);
+	sf.evidence = f->nevidence > 0 ? evidence : NULL;
 	if (store_put_flag(app->store, &sf, err, sizeof err) != 0)
 		app_status(app, 1, "%s", err);
 }
 
-/* One open flag per rule and attempt: a repeat counts, it does not add. */
+/* Merge the seqs behind a hit into a flag's evidence, keeping the newest. */
 static void
-flag_raise(struct app *app, struct attempt *a, const char *rule,
-    enum store_severity sev, const struct proto_msg *m)
+evidence_add(struct flag *f, const int64_t *seqs, size_t n)
+{
+	size_t	i, k;
+
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < f->nevidence && f->evidence[k] != seqs[i]; k++)
+			;
+		if (k < f->nevidence)
+			continue;
+		if (f->nevidence == RULES_EVIDENCE_MAX) {
+			memmove(f->evidence, f->evidence + 1,
+			    (RULES_EVIDENCE_MAX - 1) * sizeof f->evidence[0]);
+			f->nevidence--;
+		}
+		f->evidence[f->nevidence++] = seqs[i];
+	}
+}
+
+/*
+ * A rule fired for an attempt.  One open flag per rule and attempt: a
+ * repeat raises its count and last time, not a new flag; once the proctor
+ * has dismissed or confirmed it, the next hit opens a new one.
+ */
+static void
+flag_raise(struct app *app, struct attempt *a, const struct rules_hit *h)
 {
 	struct flag	*f;
 
 	for (f = a->flags; f != NULL; f = f->next) {
-		if (strcmp(f->rule, rule) == 0)
+		if (strcmp(f->rule, h->rule) == 0)
 			break;
 	}
 	if (f != NULL) {
 		f->count++;
-		f->last_ms = m->ts_ms;
-		f->last_seq = m->seq;
+		if (h->ts_ms > f->last_ms)
+			f->last_ms = h->ts_ms;
+		if (h->seq > f->last_seq)
+			f->last_seq = h->seq;
+		evidence_add(f, h->evidence, h->nevidence);
 		flag_store(app, f);
 		app->dirty = 1;
 		return;
@@ -221,12 +289,13 @@ flag_raise(struct app *app, struct attempt *a, const char *rule,
 	f = xcalloc(1, sizeof *f);
 	f->id = store_flag_next_id(app->store);
 	f->attempt = a;
-	f->rule = rule;
-	f->severity = sev;
-	snprintf(f->message, sizeof f->message, "%s",
-	    proto_event_kind_name(m->u.event.kind));
-	f->first_ms = f->last_ms = m->ts_ms;
-	f->first_seq = f->last_seq = m->seq;
+	snprintf(f->rule, sizeof f->rule, "%s", h->rule);
+	f->severity = (enum store_severity)h->severity;
+	f->weight = h->weight;
+	snprintf(f->message, sizeof f->message, "%s", h->message);
+	evidence_add(f, h->evidence, h->nevidence);
+	f->first_ms = f->last_ms = h->ts_ms;
+	f->first_seq = f->last_seq = h->seq;
 	f->count = 1;
 	f->state = STORE_FLAG_OPEN;
 	f->next = a->flags;
@@ -238,6 +307,21 @@ flag_raise(struct app *app, struct attempt *a, const char *rule,
 	flag_store(app, f);
 	if (app->opt.headless)
 		headless_flag(app, f);
+}
+
+static void
+app_hit(const struct rules_hit *h, void *arg)
+{
+	struct app	*app = arg;
+	int		 i;
+
+	for (i = 0; i < app->nfeeds; i++) {
+		if (strcmp(app->feeds[i].id, h->feed) == 0) {
+			flag_raise(app, attempt_get(app, &app->feeds[i],
+			    h->attempt), h);
+			return;
+		}
+	}
 }
 
 /* The open flag a dismiss or confirm applies to: most severe, newest. */
@@ -266,8 +350,10 @@ flag_close(struct app *app, struct flag *f, enum store_flag_state state)
 		}
 	}
 	f->state = state;
+	f->closed_ms = proto_now_ms();
 	flag_store(app, f);
-	free(f);
+	f->next = a->closed;		/* still counts in the risk score */
+	a->closed = f;
 	attempt_recount(a);
 	app->open_flags--;
 	app->order_dirty = 1;
@@ -376,10 +462,13 @@ app_take(struct app *app, struct console_feed *cf, const struct proto_msg *m)
 {
 	struct attempt		*a;
 	struct pending_cmd     **pp, *p;
-	enum store_severity	 sev;
-	const char		*rule;
 	char			 err[512], summary[160];
 
+	if (m->type != PROTO_ACK) {
+		if (m->ts_ms > app->feed_now_ms)
+			app->feed_now_ms = m->ts_ms;
+		rules_engine_message(app->engine, cf->id, m, app_hit, app);
+	}
 	switch (m->type) {
 	case PROTO_ATTEMPT:
 		a = attempt_get(app, cf, m->u.attempt.attempt);
@@ -405,9 +494,6 @@ app_take(struct app *app, struct console_feed *cf, const struct proto_msg *m)
 		event_summary(m->u.event.data, summary, sizeof summary);
 		tail_add(app, cf, m, "%s %s %s", a->id,
 		    proto_event_kind_name(m->u.event.kind), summary);
-		rule = flag_rule_for(m->u.event.kind, m->u.event.data, &sev);
-		if (rule != NULL)
-			flag_raise(app, a, rule, sev, m);
 		break;
 	case PROTO_ANSWER:
 		break;
@@ -797,10 +883,24 @@ app_flush_tick(lws_sorted_usec_list_t *sul)
 
 	int64_t		 sec = proto_now_ms() / 1000;
 
+	size_t		 i;
+
+	/* Holds that reached their time with nothing arriving (a face that
+	 * never returns) fire on the feed's clock. */
+	rules_engine_tick(app->engine, app->feed_now_ms, app_hit, app);
 	if (store_flush(app->store, err, sizeof err) != 0)
 		app_status(app, 1, "%s (will retry)", err);
-	if (sec != app->ev_window_sec)
+	if (sec != app->ev_window_sec) {
 		app->dirty = 1;		/* the clock, retry countdowns, rate */
+		/* Dismissed flags fade from the risk score. */
+		for (i = 0; i < app->nattempts; i++) {
+			if (app->attempts[i]->closed != NULL) {
+				app->attempts[i]->risk = attempt_risk(
+				    app->attempts[i], proto_now_ms());
+				app->order_dirty = 1;
+			}
+		}
+	}
 	rate_update(app);
 	lws_sul_schedule(app->ctx, 0, &app->sul_flush, app_flush_tick,
 	    FLUSH_TICK_US);
@@ -811,6 +911,19 @@ app_screen_tick(lws_sorted_usec_list_t *sul)
 {
 	struct app	*app = lws_container_of(sul, struct app, sul_screen);
 
+	struct pollfd	 pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+
+	/*
+	 * The terminal went away (an SSH session dropped, the window was
+	 * closed): SIGHUP means "reload the rules" to us, so a hangup is
+	 * noticed here.  Commit and quit.
+	 */
+	if (poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLHUP | POLLERR |
+	    POLLNVAL)) != 0) {
+		app->quit = 1;
+		lws_cancel_service(app->ctx);
+		return;
+	}
 	/* lws owns poll(): a resize is only seen when we ask ncurses. */
 	ui_input(app->ui);
 	if (app->dirty && !app->quit) {
@@ -836,8 +949,15 @@ app_stdin_callback(struct lws *wsi, enum lws_callback_reasons reason,
 			ui_input(app->ui);
 		break;
 	case LWS_CALLBACK_RAW_CLOSE_FILE:
-		if (app != NULL)
+		/*
+		 * The terminal went away (an SSH session dropped, the window
+		 * closed).  SIGHUP means "reload the rules" to us, so this is
+		 * how a hangup is noticed: commit and quit.
+		 */
+		if (app != NULL) {
 			app->stdin_wsi = NULL;
+			app->quit = 1;
+		}
 		break;
 	default:
 		break;
@@ -883,6 +1003,11 @@ app_init(struct app *app, const struct console_options *opt, char *err,
 
 	memset(app, 0, sizeof *app);
 	app->opt = *opt;
+	app->rules = opt->rules_path != NULL ? rules_load(opt->rules_path, err,
+	    errlen) : rules_default();
+	if (app->rules == NULL)
+		return -1;
+	app->engine = rules_engine_new(app->rules);
 	/* Ping a silent feed; hang up when nothing comes back in time. */
 	app->idle_policy.secs_since_valid_ping = (uint16_t)(opt->ping_secs > 0 ?
 	    opt->ping_secs : 10);
@@ -965,6 +1090,36 @@ app_close_feeds(struct app *app)
 	} while (proto_now_ms() < deadline);
 }
 
+/*
+ * SIGHUP: read the rule file again.  A bad file keeps the rules in force
+ * and says so; a good one replaces them, and the windows and holds in
+ * progress start afresh (open flags stay open).
+ */
+void
+app_reload_rules(struct app *app)
+{
+	struct rules	*r;
+	char		 err[1024];
+
+	if (app->opt.rules_path == NULL) {
+		app_status(app, 0, "SIGHUP: no --rules file; the built-in "
+		    "rules stay in force");
+		return;
+	}
+	r = rules_load(app->opt.rules_path, err, sizeof err);
+	if (r == NULL) {
+		app_status(app, 1, "rules NOT reloaded, the old rules stay in "
+		    "force: %s", err);
+		return;
+	}
+	rules_engine_free(app->engine);
+	rules_free(app->rules);
+	app->rules = r;
+	app->engine = rules_engine_new(r);
+	app_status(app, 0, "rules reloaded from %s: %zu rules",
+	    app->opt.rules_path, rules_count(r));
+}
+
 int
 app_run(struct app *app)
 {
@@ -978,6 +1133,7 @@ app_run(struct app *app)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	app_signal_ctx = app->ctx;
 
@@ -1006,6 +1162,10 @@ app_run(struct app *app)
 	while (!app->quit && !app_signalled) {
 		if (lws_service(app->ctx, 0) < 0)
 			break;
+		if (app_hup) {
+			app_hup = 0;
+			app_reload_rules(app);
+		}
 	}
 	app->quit = 1;
 	app_close_feeds(app);
@@ -1045,8 +1205,16 @@ app_free(struct app *app)
 			fnext = f->next;
 			free(f);
 		}
+		for (f = app->attempts[i]->closed; f != NULL; f = fnext) {
+			fnext = f->next;
+			free(f);
+		}
 		free(app->attempts[i]);
 	}
+	if (app->engine != NULL)
+		rules_engine_free(app->engine);
+	if (app->rules != NULL)
+		rules_free(app->rules);
 	free(app->attempts);
 	free(app->hash);
 	for (p = app->pending; p != NULL; p = pnext) {

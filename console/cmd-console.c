@@ -25,6 +25,8 @@ static const char console_usage[] =
 "                       repeat for several feeds (at most 32)\n"
 "  -d, --db PATH        the database to write (default: invigil.db)\n"
 "  -p, --proctor ID     who is deciding (default: $USER)\n"
+"  -r, --rules PATH     the flag rules (default: the built-in set, see\n"
+"                       invigil rules defaults); SIGHUP reads the file again\n"
 "      --headless       no screen: one JSON line per flag on stdout;\n"
 "                       stops on SIGINT/SIGTERM after committing\n"
 "      --demo[=N]       run the simulator in this process with N candidates\n"
@@ -40,7 +42,8 @@ static const char console_usage[] =
 "                       up after 2 x SECS + 5 without an answer\n"
 "  -h, --help           this help\n"
 "\n"
-"Other commands: invigil feed --help\n"
+"Other commands: invigil feed --help, invigil rules --help,\n"
+"invigil review --help\n"
 "Keys on the screen: press ? for help.  See invigil(1).\n";
 
 static int
@@ -63,6 +66,7 @@ cmd_console(int argc, char **argv)
 		{ "demo",	optional_argument, NULL, 'D' },
 		{ "seed",	required_argument, NULL, 'S' },
 		{ "rate",	required_argument, NULL, 'R' },
+		{ "rules",	required_argument, NULL, 'r' },
 		{ "token-file",	required_argument, NULL, 'T' },
 		{ "ca",		required_argument, NULL, 'A' },
 		{ "insecure",	no_argument,	   NULL, 'I' },
@@ -84,7 +88,7 @@ cmd_console(int argc, char **argv)
 	opt.demo_rate = DEMO_RATE;
 	opterr = 0;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, ":f:d:p:h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":f:d:p:r:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'f':
 			if (opt.nfeeds == CONSOLE_MAX_FEEDS)
@@ -123,6 +127,9 @@ cmd_console(int argc, char **argv)
 			    &opt.demo_rate) != 0)
 				return EXIT_USAGE;
 			break;
+		case 'r':
+			opt.rules_path = optarg;
+			break;
 		case 'T':
 			token_file = optarg;
 			break;
@@ -160,6 +167,17 @@ cmd_console(int argc, char **argv)
 		if (client_parse_url(&scratch, opt.feeds[n], err,
 		    sizeof err) != 0)
 			return console_usage_error("%s", err);
+	}
+	if (opt.rules_path != NULL) {
+		struct rules *r = rules_load(opt.rules_path, err, sizeof err);
+
+		if (r == NULL) {
+			fprintf(stderr, "invigil: %s\ninvigil: the console "
+			    "does not start with a bad rule file; check it with "
+			    "'invigil rules check %s'\n", err, opt.rules_path);
+			return EXIT_USAGE;
+		}
+		rules_free(r);
 	}
 	if (token_file != NULL) {
 		if (proto_token_load(token_file, token, sizeof token, err,

@@ -18,6 +18,7 @@
 #include <libwebsockets.h>
 
 #include "proto/proto.h"
+#include "rules/rules.h"
 #include "store/store.h"
 
 #define CONSOLE_MAX_FEEDS	32
@@ -39,6 +40,7 @@ struct console_options {
 	uint64_t	demo_seed;
 	double		demo_rate;
 	const char     *token;		/* bearer token for every feed, or NULL */
+	const char     *rules_path;	/* --rules, or NULL for the defaults */
 	const char     *ca_path;	/* private CA for wss://, or NULL */
 	int		insecure;	/* wss:// without verification */
 	int		ping_secs;	/* ping a silent feed after this long */
@@ -87,9 +89,13 @@ struct console_feed {
 struct flag {
 	int64_t			id;
 	struct attempt	       *attempt;
-	const char	       *rule;
+	char			rule[64];
 	enum store_severity	severity;
-	char			message[256];
+	double			weight;
+	char			message[256];	/* raw: sanitised when drawn */
+	int64_t			evidence[RULES_EVIDENCE_MAX];	/* seqs, oldest first */
+	size_t			nevidence;
+	int64_t			closed_ms;	/* wall time of the decision */
 	int64_t			first_ms, last_ms;
 	int64_t			first_seq, last_seq;
 	int64_t			count;
@@ -108,8 +114,10 @@ struct attempt {
 	int64_t			last_ms;	/* feed time of the last event */
 	int			has_event;
 	struct flag	       *flags;		/* open flags, newest first */
+	struct flag	       *closed;		/* dismissed or confirmed */
 	int			open_flags;
 	int			top_severity;	/* of open flags, -1 if none */
+	double			risk;		/* see attempt_risk() */
 	char			pending_cmd[64];/* "pause pending", "pause ok" */
 	struct attempt	       *hnext;		/* hash chain */
 };
@@ -137,6 +145,9 @@ struct app {
 	lws_retry_bo_t		idle_policy;
 	struct store	       *store;
 	struct feed	       *demo_feed;
+	struct rules	       *rules;
+	struct rules_engine    *engine;
+	int64_t			feed_now_ms;	/* latest feed time seen */
 
 	struct console_feed	feeds[CONSOLE_MAX_FEEDS];
 	int			nfeeds;
@@ -208,9 +219,9 @@ void		 ui_input(struct ui *);	/* stdin is readable or the tick polls */
 /* headless.c */
 void		 headless_flag(struct app *, const struct flag *);
 
-/* flags.c: the fixed flag set that stands in until the rules engine. */
-const char	*flag_rule_for(enum proto_event_kind, const char *data,
-		     enum store_severity *);
+/* app.c: SIGHUP asks for the rules to be read again. */
+void		 app_reload_rules(struct app *);
+double		 attempt_risk(const struct attempt *, int64_t now_ms);
 
 /* options.c: option values, with a message on stderr when wrong. */
 int		 option_long(const char *name, const char *s, long min,
@@ -223,5 +234,7 @@ int		 option_listen(char *s, const char **host, int *port);
 /* cmd-*.c */
 int		 cmd_console(int argc, char **argv);
 int		 cmd_feed(int argc, char **argv);
+int		 cmd_rules(int argc, char **argv);
+int		 cmd_review(int argc, char **argv);
 
 #endif /* INVIGIL_CONSOLE_H */

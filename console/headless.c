@@ -19,16 +19,24 @@ headless_flag(struct app *app, const struct flag *f)
 
 	(void)app;
 	proto_time_format(f->first_ms, ts);
-	o = json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:s}",
+	json_t	*ev;
+	size_t	 i;
+
+	ev = json_array();
+	for (i = 0; i < f->nevidence; i++)
+		json_array_append_new(ev, json_integer(f->evidence[i]));
+	o = json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:f, s:s, s:I, s:s, s:o}",
 	    "t", "flag",
 	    "id", (json_int_t)f->id,
 	    "feed", f->attempt->feed->id,
 	    "attempt", f->attempt->id,
 	    "rule", f->rule,
 	    "severity", store_severity_name(f->severity),
+	    "weight", f->weight,
 	    "message", f->message,
 	    "seq", (json_int_t)f->first_seq,
-	    "ts", ts);
+	    "ts", ts,
+	    "evidence", ev);
 	if (o == NULL) {
 		fprintf(stderr, "invigil: cannot print flag %" PRId64 "\n",
 		    f->id);

@@ -13,6 +13,8 @@ static const struct {
 } commands[] = {
 	{ "console",	cmd_console },
 	{ "feed",	cmd_feed },
+	{ "rules",	cmd_rules },
+	{ "review",	cmd_review },
 };
 
 int
@@ -26,7 +28,7 @@ main(int argc, char **argv)
 				return commands[i].fn(argc - 1, argv + 1);
 		}
 		fprintf(stderr, "invigil: unknown command \"%s\"; commands are "
-		    "console and feed.\nTry 'invigil --help'.\n", argv[1]);
+		    "console, feed, rules and review.\nTry 'invigil --help'.\n", argv[1]);
 		return EXIT_USAGE;
 	}
 	return cmd_console(argc, argv);

@@ -214,7 +214,7 @@ draw_table(struct ui *ui, int y, int rows, int cols)
 	struct app	*app = ui->app;
 	struct attempt	*a;
 	size_t		 i, sel = 0;
-	char		 buf[256], clock[16];
+	char		 buf[512], clock[16];
 	int		 r, x, name_w;
 
 	app_sort(app);
@@ -236,13 +236,16 @@ draw_table(struct ui *ui, int y, int rows, int cols)
 	ui->table_y = y + 1;
 	ui->table_rows = rows;
 
-	name_w = cols - 90;
+	/* Names get what the flags can spare: the flags say why. */
+	name_w = cols - 100;
+	if (name_w > 28)
+		name_w = 28;
 	if (name_w < 12)
 		name_w = 12;
 	attron(A_UNDERLINE);
-	snprintf(buf, sizeof buf, " %-8s %-8s %-*s %-11s %6s  %-24s %s",
+	snprintf(buf, sizeof buf, " %-8s %-8s %-*s %-11s %6s  %-27s %4s %s",
 	    "ATTEMPT", "CANDID.", name_w, "NAME", "STATE", "EVENTS",
-	    "LAST EVENT", "FLAGS");
+	    "LAST EVENT", "RISK", "FLAGS");
 	ui_put(y, 0, cols, buf);
 	attroff(A_UNDERLINE);
 
@@ -259,7 +262,10 @@ draw_table(struct ui *ui, int y, int rows, int cols)
 		x += 9;
 		ui_put(y + 1 + r, x, name_w + 1, a->name);
 		x += name_w + 1;
-		ui_put(y + 1 + r, x, 12, proto_state_name(a->state));
+		/* A candidate in a network outage is not misbehaving. */
+		ui_put(y + 1 + r, x, 12, a->state == PROTO_STATE_IN_PROGRESS &&
+		    rules_engine_outage(app->engine, a->feed->id, a->id) ?
+		    "OFFLINE" : proto_state_name(a->state));
 		x += 12;
 		snprintf(buf, sizeof buf, "%6" PRIu64 "  ", a->events);
 		ui_put(y + 1 + r, x, 8, buf);
@@ -270,13 +276,22 @@ draw_table(struct ui *ui, int y, int rows, int cols)
 			    proto_event_kind_name(a->last_kind));
 		} else
 			snprintf(buf, sizeof buf, "-");
-		ui_put(y + 1 + r, x, 25, buf);
-		x += 25;
+		ui_put(y + 1 + r, x, 28, buf);
+		x += 28;
+		snprintf(buf, sizeof buf, "%4.0f ", a->risk);
+		ui_put(y + 1 + r, x, 5, a->risk >= 0.5 ? buf : "   - ");
+		x += 5;
 		if (a->open_flags > 0) {
-			snprintf(buf, sizeof buf, "%d %s %s%s%s", a->open_flags,
-			    store_severity_name(a->top_severity),
-			    a->flags->rule, a->pending_cmd[0] ? "  " : "",
-			    a->pending_cmd);
+			const struct flag *f, *top = a->flags;
+
+			for (f = a->flags; f != NULL; f = f->next) {
+				if (f->severity > top->severity)
+					top = f;
+			}
+			snprintf(buf, sizeof buf, "%s%s%d %s %s: %s",
+			    a->pending_cmd, a->pending_cmd[0] ? " | " : "",
+			    a->open_flags, store_severity_name(a->top_severity),
+			    top->rule, top->message);
 			if (a != ui->sel)
 				ui_attr(ui, severity_pair(a->top_severity), 1);
 			attron(A_BOLD);

@@ -92,9 +92,12 @@ static const char *const migrations[] = {
 	"	first_seq	INTEGER,"
 	"	last_seq	INTEGER,"
 	"	state		TEXT NOT NULL CHECK (state IN"
-	"			    ('open', 'dismissed', 'confirmed'))"
+	"			    ('open', 'dismissed', 'confirmed')),"
+	"	weight		REAL NOT NULL DEFAULT 0,"
+	"	evidence	TEXT"	/* seqs of the causing messages, "12,15" */
 	");"
 	"CREATE INDEX flags_attempt ON flags (feed, attempt);"
+	"CREATE INDEX flags_rule ON flags (rule);"
 	"CREATE TABLE journal ("
 	"	seq		INTEGER PRIMARY KEY,"
 	"	time_ms		INTEGER NOT NULL,"

@@ -159,15 +159,17 @@ static const char *const stmt_sql[ST_COUNT] = {
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[ST_FLAG] =
 	    "INSERT INTO flags (id, feed, attempt, rule, severity, message, "
-	    "first_ms, last_ms, count, first_seq, last_seq, state) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
+	    "first_ms, last_ms, count, first_seq, last_seq, state, weight, "
+	    "evidence) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) "
 	    "ON CONFLICT (id) DO UPDATE SET "
 	    "feed = excluded.feed, attempt = excluded.attempt, "
 	    "rule = excluded.rule, severity = excluded.severity, "
 	    "message = excluded.message, first_ms = excluded.first_ms, "
 	    "last_ms = excluded.last_ms, count = excluded.count, "
 	    "first_seq = excluded.first_seq, last_seq = excluded.last_seq, "
-	    "state = excluded.state",
+	    "state = excluded.state, weight = excluded.weight, "
+	    "evidence = excluded.evidence",
 	/* An acknowledgement is evidence even for a command we lost. */
 	[ST_ACK] =
 	    "INSERT INTO commands (feed, id, ack_ms, ok, error) "
@@ -555,6 +557,8 @@ store_apply_row(struct store *s, const struct store_row *r, char *err,
 		sqlite3_bind_int64(st, 11, f->last_seq);
 		sqlite3_bind_text(st, 12, store_flag_state_name(f->state), -1,
 		    SQLITE_STATIC);
+		sqlite3_bind_double(st, 13, f->weight);
+		store_bind_text(st, 14, f->evidence, -1);
 		if (store_step(st) == SQLITE_DONE)
 			return 0;
 		snprintf(err, errlen, "store: cannot save flag id=%lld rule=%s "
@@ -1090,6 +1094,7 @@ store_put_flag(struct store *s, const struct store_flag *f, char *err,
 	r->u.flag.attempt = store_strdup(s, f->attempt);
 	r->u.flag.rule = store_strdup(s, f->rule);
 	r->u.flag.message = store_strdup(s, f->message);
+	r->u.flag.evidence = f->evidence != NULL ? store_strdup(s, f->evidence) : NULL;
 	return 0;
 }
 

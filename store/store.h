@@ -58,6 +58,8 @@ struct store_flag {
 	int64_t		first_seq;	/* seq of the event that raised it */
 	int64_t		last_seq;	/* seq of the latest */
 	enum store_flag_state state;
+	double		weight;		/* the rule's risk weight */
+	const char     *evidence;	/* seqs of the causing messages, "12,15", or NULL */
 };
 
 /* A decision or other journal entry; strings may be NULL for "none". */

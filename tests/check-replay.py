@@ -2,15 +2,10 @@
 """check-replay.py SCENARIO DB FLAGS FEED - compare what a console stored
 with the scenario the feed replayed: every message exactly once, seq 1..N
 in file order, every field equal, the feed position at N, and one flag line
-on stdout per (attempt, rule) the fixed flag set raises."""
+on stdout per flag in the database."""
 import json
 import sqlite3
 import sys
-
-FLAGGED = {"identity_mismatch", "remote_access", "faces_multiple",
-           "object_detected", "vm_detected", "prohibited_process",
-           "devtools_opened"}
-
 
 def main():
     scenario, dbpath, flagspath, feed = sys.argv[1:5]
@@ -47,16 +42,29 @@ def main():
     if pos is None or pos[0] != len(lines):
         errors.append("feed position is %r, want %d" % (pos, len(lines)))
 
-    want_flags = {(m["attempt"], m["kind"]) for m in lines
-                  if m["t"] == "event" and m["kind"] in FLAGGED}
+    # Flags: one stdout line per flag raised, the same flags in the table,
+    # each on a known attempt, each with the evidence that caused it; and
+    # the count-1 rules of the defaults raised for every attempt whose
+    # event they match outside an outage (identity_mismatch here).
     got_flags = [json.loads(l) for l in open(flagspath, encoding="utf-8")]
     got_set = {(f["attempt"], f["rule"]) for f in got_flags}
-    if len(got_flags) != len(want_flags) or got_set != want_flags:
-        errors.append("flags on stdout: %d lines, %d distinct; want %d"
-                      % (len(got_flags), len(got_set), len(want_flags)))
-    nflags = db.execute("select count(*) from flags").fetchone()[0]
-    if nflags != len(want_flags):
-        errors.append("flags table holds %d, want %d" % (nflags, len(want_flags)))
+    table = db.execute("select attempt, rule, evidence from flags").fetchall()
+    if len(got_flags) != len(got_set) or \
+            got_set != {(a, r) for a, r, _ in table} or len(table) != len(got_set):
+        errors.append("flags on stdout (%d lines, %d distinct) differ from "
+                      "the flags table (%d rows)"
+                      % (len(got_flags), len(got_set), len(table)))
+    attempts = {m["attempt"] for m in lines if m["t"] == "attempt"}
+    if any(a not in attempts for a, _ in got_set):
+        errors.append("a flag names an attempt the scenario does not have")
+    if any(not e for _, _, e in table):
+        errors.append("a flag has no evidence")
+    want_identity = {m["attempt"] for m in lines if m["t"] == "event"
+                     and m["kind"] == "identity_mismatch"}
+    got_identity = {a for a, r in got_set if r == "identity_mismatch"}
+    if not got_identity or not got_identity <= want_identity:
+        errors.append("identity_mismatch flags on %d attempts, events on %d"
+                      % (len(got_identity), len(want_identity)))
     for e in errors:
         print("check-replay: " + e, file=sys.stderr)
     print("check-replay: %d messages, %d flags compared" %

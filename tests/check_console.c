@@ -30,6 +30,8 @@ setup(void)
 	memset(&app, 0, sizeof app);
 	ck_assert_int_eq(store_open(&app.store, dbpath, err, sizeof err), 0);
 	app.opt.proctor = "unit";
+	app.rules = rules_default();
+	app.engine = rules_engine_new(app.rules);
 	app.opt.db = dbpath;
 	app.nfeeds = 1;
 	cf = &app.feeds[0];

@@ -23,7 +23,14 @@ screen | grep -q "RECENT EVENTS" || fail "no recent events pane"
 # Once candidates are under way, select the second one and pause it.
 in_progress() { [ "$(screen | grep -c ' in_progress ')" -ge 20 ]; }
 wait_for 20 in_progress || { screen >&2; fail "attempts never got in progress"; }
-tm send-keys -t 0 j p
+# Move down to a candidate who is in progress (the order follows risk).
+for _ in $(seq 1 20); do
+	tm send-keys -t 0 j
+	sleep 0.2
+	screen | grep -qE '^>.* in_progress ' && break
+done
+screen | grep -qE '^>.* in_progress ' || { screen >&2; fail "no attempt in progress to select"; }
+tm send-keys -t 0 p
 wait_for 3 sh -c "tmux -S '$SOCK' capture-pane -p -t 0 | grep -q 'Reason to pause'" ||
     { screen >&2; fail "no reason prompt after p"; }
 tm send-keys -t 0 "left the room" Enter
@@ -50,4 +57,14 @@ n=$(sqlite3 "$T/demo.db" "select count(*) from journal where kind='pause' and re
 [ "$n" = 1 ] || fail "pause decision not in the journal ($n rows)"
 a=$(sqlite3 "$T/demo.db" "select count(*) from commands where action='pause' and ok=1")
 [ "$a" = 1 ] || fail "pause command not acknowledged in the database ($a rows)"
+# A terminal that goes away (tmux killed, as an SSH drop) ends the console,
+# after committing what it received.
+tm -f /dev/null new-session -d -s hup -x 100 -y 30 \
+    "'$INVIGIL' --demo --db '$T/hup.db'"
+stored() { [ "$(sqlite3 "$T/hup.db" 'select count(*) from messages' 2>/dev/null || echo 0)" -gt 40 ]; }
+wait_for 10 stored || fail "the second console stored nothing"
+tm kill-server
+gone() { ! pgrep -f -- "--db $T/hup.db" >/dev/null; }
+wait_for 5 gone || fail "the console outlived its terminal"
+
 echo "PASS: demo on a 120x40 terminal shows candidates, records a pause, quits with 0"

@@ -1,0 +1,310 @@
+/*
+ * cmd-review.c - `invigil review`: analysts' commands on a database a
+ * console wrote (read-only, beside a console that may still be writing).
+ * For now: backtest, which replays the stored messages through another
+ * rule set and compares what it would flag with what was flagged live.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "console/console.h"
+
+static const char review_usage[] =
+"usage: invigil review backtest --db PATH --rules FILE [--verbose]\n"
+"\n"
+"  backtest   replay the stored messages through the rules in FILE and\n"
+"             print, per rule, the attempts flagged live, the attempts the\n"
+"             new rules flag, and which would be added and removed\n"
+"             (with --verbose, which attempts)\n"
+"\n"
+"See invigil-rules(5).\n";
+
+/* A set of "rule\tfeed\tattempt" keys, sorted when complete. */
+struct keyset {
+	char	**keys;
+	size_t	  n, cap;
+};
+
+static void
+keyset_add(struct keyset *ks, const char *rule, const char *feed,
+    const char *attempt)
+{
+	size_t	len = strlen(rule) + strlen(feed) + strlen(attempt) + 3;
+	char	*k = malloc(len);
+
+	if (k == NULL)
+		abort();
+	snprintf(k, len, "%s\t%s\t%s", rule, feed, attempt);
+	if (ks->n == ks->cap) {
+		ks->cap = ks->cap ? ks->cap * 2 : 256;
+		ks->keys = realloc(ks->keys, ks->cap * sizeof *ks->keys);
+		if (ks->keys == NULL)
+			abort();
+	}
+	ks->keys[ks->n++] = k;
+}
+
+static int
+key_compare(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sort and drop duplicates. */
+static void
+keyset_finish(struct keyset *ks)
+{
+	size_t	i, o = 0;
+
+	qsort(ks->keys, ks->n, sizeof *ks->keys, key_compare);
+	for (i = 0; i < ks->n; i++) {
+		if (o > 0 && strcmp(ks->keys[o - 1], ks->keys[i]) == 0)
+			free(ks->keys[i]);
+		else
+			ks->keys[o++] = ks->keys[i];
+	}
+	ks->n = o;
+}
+
+static void
+keyset_free(struct keyset *ks)
+{
+	size_t	i;
+
+	for (i = 0; i < ks->n; i++)
+		free(ks->keys[i]);
+	free(ks->keys);
+}
+
+static size_t
+rule_len(const char *key)
+{
+	return strcspn(key, "\t");
+}
+
+struct backtest {
+	struct rules_engine	*engine;
+	struct keyset		 hits;
+	int64_t			 last_tick;
+	int64_t			 max_ts;	/* the feeds' clock, as live */
+	size_t			 messages, undecodable;
+};
+
+static void
+backtest_hit(const struct rules_hit *h, void *arg)
+{
+	struct backtest	*bt = arg;
+
+	keyset_add(&bt->hits, h->rule, h->feed, h->attempt);
+}
+
+static int
+backtest_message(const char *feed, int64_t epoch, int64_t seq,
+    const char *body, size_t len, void *arg)
+{
+	struct backtest		*bt = arg;
+	struct proto_msg	 m;
+	char			 err[256];
+
+	(void)epoch;
+	(void)seq;
+	if (proto_decode(body, len, 0, &m, err, sizeof err) != 0) {
+		bt->undecodable++;
+		return 0;
+	}
+	if (m.type != PROTO_ACK) {
+		if (m.ts_ms > bt->max_ts)
+			bt->max_ts = m.ts_ms;
+		rules_engine_message(bt->engine, feed, &m, backtest_hit, bt);
+		/* Holds reaching their time, as the live console's tick. */
+		if (m.ts_ms - bt->last_tick >= 1000) {
+			rules_engine_tick(bt->engine, m.ts_ms, backtest_hit, bt);
+			bt->last_tick = m.ts_ms;
+		}
+	}
+	bt->messages++;
+	proto_msg_clear(&m);
+	return 0;
+}
+
+static void
+backtest_live(const char *feed, const char *attempt, const char *rule,
+    const char *state, int64_t count, void *arg)
+{
+	(void)state;
+	(void)count;
+	if (feed != NULL && attempt != NULL && rule != NULL)
+		keyset_add(arg, rule, feed, attempt);
+}
+
+/* Print one rule's row (and, verbose, its attempts); advances *i and *j. */
+static void
+backtest_row(const struct keyset *live, const struct keyset *now, size_t *i,
+    size_t *j, int verbose, size_t totals[4])
+{
+	const char	*rule;
+	size_t		 rl, nl = 0, nn = 0, added = 0, removed = 0, a, b;
+	int		 c;
+	char		 name[128];
+
+	if (*i < live->n && (*j >= now->n || strcmp(live->keys[*i],
+	    now->keys[*j]) <= 0))
+		rule = live->keys[*i];
+	else
+		rule = now->keys[*j];
+	rl = rule_len(rule);
+	snprintf(name, sizeof name, "%.*s", (int)(rl < 127 ? rl : 127), rule);
+
+	a = *i;
+	b = *j;
+	while ((a < live->n && strncmp(live->keys[a], name, rl) == 0 &&
+	    live->keys[a][rl] == '\t') || (b < now->n &&
+	    strncmp(now->keys[b], name, rl) == 0 && now->keys[b][rl] == '\t')) {
+		int in_a = a < live->n && strncmp(live->keys[a], name, rl) == 0 &&
+		    live->keys[a][rl] == '\t';
+		int in_b = b < now->n && strncmp(now->keys[b], name, rl) == 0 &&
+		    now->keys[b][rl] == '\t';
+
+		c = !in_a ? 1 : !in_b ? -1 : strcmp(live->keys[a], now->keys[b]);
+		if (c == 0) {
+			nl++, nn++, a++, b++;
+		} else if (c < 0) {
+			if (verbose)
+				printf("    - %s\n", live->keys[a] + rl + 1);
+			nl++, removed++, a++;
+		} else {
+			if (verbose)
+				printf("    + %s\n", now->keys[b] + rl + 1);
+			nn++, added++, b++;
+		}
+	}
+	printf("%-26s %6zu %9zu %7zu %8zu\n", name, nl, nn, added, removed);
+	totals[0] += nl;
+	totals[1] += nn;
+	totals[2] += added;
+	totals[3] += removed;
+	*i = a;
+	*j = b;
+}
+
+static int
+review_backtest(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "db",		required_argument, NULL, 'd' },
+		{ "rules",	required_argument, NULL, 'r' },
+		{ "verbose",	no_argument,	   NULL, 'v' },
+		{ "help",	no_argument,	   NULL, 'h' },
+		{ NULL,		0,		   NULL, 0 }
+	};
+	struct store_reader	*reader;
+	struct rules		*rules;
+	struct backtest		 bt;
+	struct keyset		 live;
+	const char		*db = NULL, *path = NULL;
+	char			 err[1024];
+	size_t			 i = 0, j = 0, totals[4] = { 0, 0, 0, 0 };
+	int			 ch, verbose = 0;
+
+	opterr = 0;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, ":d:r:vh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			db = optarg;
+			break;
+		case 'r':
+			path = optarg;
+			break;
+		case 'v':
+			verbose = 1;
+			break;
+		case 'h':
+			fputs(review_usage, stdout);
+			return 0;
+		default:
+			fprintf(stderr, "invigil review backtest: bad option "
+			    "%s\n%s", argv[optind - 1], review_usage);
+			return EXIT_USAGE;
+		}
+	}
+	if (db == NULL || path == NULL || optind != argc) {
+		fprintf(stderr, "invigil review backtest: give --db PATH and "
+		    "--rules FILE\n");
+		return EXIT_USAGE;
+	}
+	rules = rules_load(path, err, sizeof err);
+	if (rules == NULL) {
+		fprintf(stderr, "%s\n", err);
+		return EXIT_USAGE;
+	}
+	if (store_reader_open(&reader, db, err, sizeof err) != 0) {
+		fprintf(stderr, "invigil review: %s\n", err);
+		rules_free(rules);
+		return EXIT_RUNTIME;
+	}
+	memset(&bt, 0, sizeof bt);
+	memset(&live, 0, sizeof live);
+	bt.engine = rules_engine_new(rules);
+	if (store_reader_each_message(reader, backtest_message, &bt, err,
+	    sizeof err) != 0 || store_reader_each_flag(reader, backtest_live,
+	    &live, err, sizeof err) != 0) {
+		fprintf(stderr, "invigil review: %s\n", err);
+		store_reader_close(reader);
+		rules_engine_free(bt.engine);
+		rules_free(rules);
+		return EXIT_RUNTIME;
+	}
+	rules_engine_tick(bt.engine, bt.max_ts, backtest_hit, &bt);
+	keyset_finish(&bt.hits);
+	keyset_finish(&live);
+
+	printf("backtest of %s on %s: %zu messages replayed through %zu "
+	    "rules\n", path, db, bt.messages, rules_count(rules));
+	if (bt.undecodable > 0)
+		printf("(%zu stored messages no longer decode and were "
+		    "skipped)\n", bt.undecodable);
+	printf("attempts flagged, per rule:\n");
+	printf("%-26s %6s %9s %7s %8s\n", "RULE", "LIVE", "BACKTEST", "ADDED",
+	    "REMOVED");
+	while (i < live.n || j < bt.hits.n)
+		backtest_row(&live, &bt.hits, &i, &j, verbose, totals);
+	printf("%-26s %6zu %9zu %7zu %8zu\n", "total", totals[0], totals[1],
+	    totals[2], totals[3]);
+
+	keyset_free(&bt.hits);
+	keyset_free(&live);
+	store_reader_close(reader);
+	rules_engine_free(bt.engine);
+	rules_free(rules);
+	return 0;
+}
+
+static const struct {
+	const char	*name;
+	int		(*fn)(int, char **);
+} review_commands[] = {
+	{ "backtest",	review_backtest },
+};
+
+int
+cmd_review(int argc, char **argv)
+{
+	size_t	i;
+
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0) {
+		fputs(review_usage, argc < 2 ? stderr : stdout);
+		return argc < 2 ? EXIT_USAGE : 0;
+	}
+	for (i = 0; i < sizeof review_commands / sizeof review_commands[0];
+	    i++) {
+		if (strcmp(argv[1], review_commands[i].name) == 0)
+			return review_commands[i].fn(argc - 1, argv + 1);
+	}
+	fprintf(stderr, "invigil review: unknown subcommand \"%s\"; try "
+	    "'invigil review --help'\n", argv[1]);
+	return EXIT_USAGE;
+}
