@@ -1,0 +1,38 @@
+#!/bin/bash
+# e2e-flag-quality.sh - the default rules scored against the simulator's
+# ground truth: 200 candidates, about 30 simulated minutes (180x for ten
+# seconds), three seeds.  Each must reach recall >= 0.95 for every injected
+# misconduct type, precision >= 0.90 over attempts flagged at medium or
+# above (what asks the proctor for a decision; low and info flags are notes
+# that only add to the risk score), and raise no flag at all, at any
+# severity, on an honest or flaky-network candidate for network trouble.
+# The tables are printed: they are the figures behind the defaults.
+. "$(dirname "$0")/lib.sh"
+
+for seed in ${SEEDS:-1 2 3}; do
+	truth=$T/truth-$seed.jsonl
+	start_feed --simulate 200 --seed "$seed" --rate 180 --id sim --truth "$truth"
+	"$INVIGIL" --headless --feed "ws://127.0.0.1:$FEED_PORT/" \
+	    --db "$T/c-$seed.db" >"$T/flags-$seed.jsonl" 2>"$T/c-$seed.err" &
+	c=$!
+	sleep 10
+	kill -TERM $c; wait $c || fail "console exited $? (seed $seed)"
+	kill -TERM "$FEED_PID"; wait "$FEED_PID" || fail "feed exited $? (seed $seed)"
+	echo "== seed $seed"
+	python3 "$TESTS/score-flags.py" "$truth" "$T/flags-$seed.jsonl" \
+	    >"$T/score-$seed.txt" || fail "score-flags.py exited $?"
+	sed -n '/^misconduct/,/^network trouble/p' "$T/score-$seed.txt"
+	python3 - "$T/score-$seed.txt" <<'PY' || fail "seed $seed below the bar"
+import json, sys
+s = json.loads(open(sys.argv[1]).read().splitlines()[-1])
+bad = ["%s recall %.2f" % (t, r["recall"]) for t, r in s["types"].items()
+       if r["recall"] < 0.95]
+if s["precision"] < 0.90:
+    bad.append("precision %.2f" % s["precision"])
+if s["network_trouble_flagged"] != 0:
+    bad.append("%d network-trouble flags" % s["network_trouble_flagged"])
+if bad:
+    sys.exit("below the bar: " + ", ".join(bad))
+PY
+done
+echo "PASS: default rules on seeds ${SEEDS:-1 2 3}: recall >= 0.95 per misconduct type, precision >= 0.90, no flag for network trouble"
