@@ -1354,7 +1354,8 @@ rules_load(const char *path, char *err, size_t errlen)
 	struct rules	*rs;
 
 	if ((f = fopen(path, "rb")) == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		snprintf(err, errlen, "%s: cannot open the rule file: %s", path,
+		    strerror(errno));
 		return NULL;
 	}
 	buf = rules_xmalloc(RULES_MAX_FILE + 1);

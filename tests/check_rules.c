@@ -866,7 +866,7 @@ START_TEST(load_good)
 	rules_free(r);
 	ck_assert_ptr_null(rules_load(FIXTURES "no-such.rules", err,
 	    sizeof err));
-	ck_assert_str_eq(err, FIXTURES "no-such.rules: No such file or directory");
+	ck_assert_str_eq(err, FIXTURES "no-such.rules: cannot open the rule file: No such file or directory");
 }
 END_TEST
 

@@ -11,7 +11,7 @@ expect() {	# expect STATUS PATTERN ARGS...
 	echo "$out" | grep -qE -- "$pat" || fail "invigil $*: output lacks /$pat/: $out"
 }
 
-for o in --feed --db --proctor --headless --demo --seed --rate --help; do
+for o in --feed --db --proctor --rules --headless --demo --seed --rate --token-file --ca --insecure --ping --help; do
 	expect 0 "$o" --help
 done
 for o in --listen --simulate --seed --replay --rate --id --name --buffer --quiet --help; do
@@ -25,6 +25,16 @@ done
 for o in $("$INVIGIL" feed --help | grep -oE -- '--[a-z-]+' | sort -u); do
 	grep -qF -- "${o//-/\\-}" "$MAN/invigil-feed.1" || fail "invigil-feed(1) does not describe $o"
 done
+
+for o in $("$INVIGIL" review --help | grep -oE -- '--[a-z-]+' | sort -u); do
+	grep -qF -- "${o//-/\\-}" "$MAN/invigil-review.1" || fail "invigil-review(1) does not describe $o"
+done
+expect 0 "rules check FILE" rules --help
+expect 0 "backtest" review --help
+expect 2 "unknown subcommand \"bogus\"" rules bogus
+expect 2 "unknown subcommand \"bogus\"" review bogus
+expect 2 "give --db PATH and --rules FILE" review backtest --db x.db
+expect 1 "cannot open" rules check "$T/none.rules"
 
 expect 2 "unknown option --bogus" --bogus
 expect 2 "no feed" --headless
