@@ -232,6 +232,7 @@ flag_store(struct app *app, const struct flag *f)
 	sf.last_seq = f->last_seq;
 	sf.state = f->state;
 	sf.weight = f->weight;
+	sf.closed_ms = f->closed_ms;
 	evidence[0] = '\0';
 	for (i = 0; i < f->nevidence; i++)
 		n += (size_t)snprintf(evidence + n, sizeof evidence - n,
@@ -605,6 +606,114 @@ pending_load_one(const struct store_command *c, void *arg)
 	}
 }
 
+static struct console_feed *
+feed_by_id(struct app *app, const char *id)
+{
+	int	i;
+
+	for (i = 0; i < app->nfeeds; i++) {
+		if (strcmp(app->feeds[i].id, id) == 0)
+			return &app->feeds[i];
+	}
+	return NULL;
+}
+
+static void
+hit_ignore(const struct rules_hit *h, void *arg)
+{
+	(void)h;
+	(void)arg;
+}
+
+/*
+ * At start-up, for the feeds this database has seen at these URLs: the
+ * attempts as they were, so that a resumed feed (which sends only what is
+ * new) still shows every candidate.  Each also primes the rules engine's
+ * links (devices, networks) without raising anything: those flags were
+ * raised before, and are loaded below.
+ */
+static void
+attempt_load_one(const struct store_attempt *sa, void *arg)
+{
+	struct app		*app = arg;
+	struct console_feed	*cf = feed_by_id(app, sa->feed);
+	struct attempt		*a;
+	struct proto_msg	 m;
+	int			 v;
+
+	if (cf == NULL)
+		return;
+	a = attempt_get(app, cf, sa->attempt);
+	snprintf(a->candidate, sizeof a->candidate, "%s",
+	    sa->candidate != NULL ? sa->candidate : "");
+	snprintf(a->name, sizeof a->name, "%s", sa->name != NULL ? sa->name : "");
+	if (sa->state != NULL && (v = proto_state_parse(sa->state)) >= 0)
+		a->state = (enum proto_state)v;
+
+	memset(&m, 0, sizeof m);
+	m.type = PROTO_ATTEMPT;
+	snprintf(m.u.attempt.attempt, sizeof m.u.attempt.attempt, "%s", a->id);
+	snprintf(m.u.attempt.candidate, sizeof m.u.attempt.candidate, "%s",
+	    a->candidate);
+	snprintf(m.u.attempt.name, sizeof m.u.attempt.name, "%s", a->name);
+	snprintf(m.u.attempt.exam, sizeof m.u.attempt.exam, "%s",
+	    sa->exam != NULL ? sa->exam : "");
+	m.u.attempt.state = a->state;
+	if (sa->modality != NULL && (v = proto_modality_parse(sa->modality)) >= 0)
+		m.u.attempt.modality = (enum proto_modality)v;
+	snprintf(m.u.attempt.ip, sizeof m.u.attempt.ip, "%s",
+	    sa->ip != NULL ? sa->ip : "");
+	snprintf(m.u.attempt.device, sizeof m.u.attempt.device, "%s",
+	    sa->device != NULL ? sa->device : "");
+	rules_engine_message(app->engine, cf->id, &m, hit_ignore, NULL);
+}
+
+/* ... and their flags: open ones stay open, closed ones keep counting in
+ * the risk score. */
+static void
+flag_load_one(const struct store_flag *sf, void *arg)
+{
+	struct app		*app = arg;
+	struct console_feed	*cf = feed_by_id(app, sf->feed);
+	struct attempt		*a;
+	struct flag		*f;
+	const char		*p;
+
+	if (cf == NULL)
+		return;
+	a = attempt_get(app, cf, sf->attempt);
+	f = xcalloc(1, sizeof *f);
+	f->id = sf->id;
+	f->attempt = a;
+	snprintf(f->rule, sizeof f->rule, "%s", sf->rule);
+	f->severity = sf->severity;
+	f->weight = sf->weight;
+	snprintf(f->message, sizeof f->message, "%s",
+	    sf->message != NULL ? sf->message : "");
+	f->first_ms = sf->first_ms;
+	f->last_ms = sf->last_ms;
+	f->first_seq = sf->first_seq;
+	f->last_seq = sf->last_seq;
+	f->count = sf->count;
+	f->state = sf->state;
+	f->closed_ms = sf->closed_ms;
+	for (p = sf->evidence; p != NULL && *p != '\0' &&
+	    f->nevidence < RULES_EVIDENCE_MAX; p += strcspn(p, ",") +
+	    (p[strcspn(p, ",")] == ',')) {
+		f->evidence[f->nevidence++] = strtoll(p, NULL, 10);
+	}
+	if (f->state == STORE_FLAG_OPEN) {
+		f->next = a->flags;
+		a->flags = f;
+		app->open_flags++;
+	} else {
+		f->next = a->closed;
+		a->closed = f;
+	}
+	attempt_recount(a);
+	app->order_dirty = 1;
+}
+
 /*
  * A message refused for its size (1009) or encoding (1007): the connection
  * is closed.  Keep what we have of it in rejects, and account for the seq
@@ -831,6 +940,7 @@ app_decide(struct app *app, struct attempt *a, const char *action,
 	if (f != NULL) {
 		f->state = decisions[i].name[0] == 'd' ? STORE_FLAG_DISMISSED :
 		    STORE_FLAG_CONFIRMED;
+		f->closed_ms = proto_now_ms();
 		flag_store(app, f);	/* committed with the journal entry */
 		snprintf(body, sizeof body, "{\"flag\":%" PRId64 ",\"rule\":\"%s\"}",
 		    f->id, f->rule);
@@ -1065,6 +1175,10 @@ app_init(struct app *app, const struct console_options *opt, char *err,
 		    &cf->epoch, &cf->last_seq, err, errlen) < 0)
 			return -1;
 	}
+	if (store_each_attempt(app->store, attempt_load_one, app, err,
+	    errlen) != 0 || store_each_flag(app->store, flag_load_one, app, err,
+	    errlen) != 0)
+		return -1;
 	if (store_commands_pending(app->store, pending_load_one, app, err,
 	    errlen) != 0)
 		return -1;

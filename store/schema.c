@@ -94,7 +94,8 @@ static const char *const migrations[] = {
 	"	state		TEXT NOT NULL CHECK (state IN"
 	"			    ('open', 'dismissed', 'confirmed')),"
 	"	weight		REAL NOT NULL DEFAULT 0,"
-	"	evidence	TEXT"	/* seqs of the causing messages, "12,15" */
+	"	evidence	TEXT,"	/* seqs of the causing messages, "12,15" */
+	"	closed_ms	INTEGER"	/* local time of the dismissal/confirmation */
 	");"
 	"CREATE INDEX flags_attempt ON flags (feed, attempt);"
 	"CREATE INDEX flags_rule ON flags (rule);"

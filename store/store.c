@@ -160,8 +160,9 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_FLAG] =
 	    "INSERT INTO flags (id, feed, attempt, rule, severity, message, "
 	    "first_ms, last_ms, count, first_seq, last_seq, state, weight, "
-	    "evidence) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) "
+	    "evidence, closed_ms) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+	    "?15) "
 	    "ON CONFLICT (id) DO UPDATE SET "
 	    "feed = excluded.feed, attempt = excluded.attempt, "
 	    "rule = excluded.rule, severity = excluded.severity, "
@@ -169,7 +170,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 	    "last_ms = excluded.last_ms, count = excluded.count, "
 	    "first_seq = excluded.first_seq, last_seq = excluded.last_seq, "
 	    "state = excluded.state, weight = excluded.weight, "
-	    "evidence = excluded.evidence",
+	    "evidence = excluded.evidence, closed_ms = excluded.closed_ms",
 	/* An acknowledgement is evidence even for a command we lost. */
 	[ST_ACK] =
 	    "INSERT INTO commands (feed, id, ack_ms, ok, error) "
@@ -559,6 +560,10 @@ store_apply_row(struct store *s, const struct store_row *r, char *err,
 		    SQLITE_STATIC);
 		sqlite3_bind_double(st, 13, f->weight);
 		store_bind_text(st, 14, f->evidence, -1);
+		if (f->closed_ms != 0)
+			sqlite3_bind_int64(st, 15, f->closed_ms);
+		else
+			sqlite3_bind_null(st, 15);
 		if (store_step(st) == SQLITE_DONE)
 			return 0;
 		snprintf(err, errlen, "store: cannot save flag id=%lld rule=%s "
@@ -944,6 +949,97 @@ store_commands_pending(struct store *s, store_command_fn fn, void *arg,
 	if (rc == SQLITE_DONE)
 		return 0;
 	snprintf(err, errlen, "store: cannot read pending commands: %s",
+	    sqlite3_errmsg(s->db));
+	return -1;
+}
+
+#define COL_TEXT(st, i)	((const char *)sqlite3_column_text((st), (i)))
+
+int
+store_each_attempt(struct store *s, store_attempt_fn fn, void *arg,
+    char *err, size_t errlen)
+{
+	sqlite3_stmt		*st;
+	struct store_attempt	 a;
+	int			 rc;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT feed, attempt, candidate, name, "
+	    "exam, modality, state, ip, device FROM attempts ORDER BY feed, "
+	    "attempt", -1, &st, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "store: cannot read attempts: %s",
+		    sqlite3_errmsg(s->db));
+		return -1;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		a.feed = COL_TEXT(st, 0);
+		a.attempt = COL_TEXT(st, 1);
+		a.candidate = COL_TEXT(st, 2);
+		a.name = COL_TEXT(st, 3);
+		a.exam = COL_TEXT(st, 4);
+		a.modality = COL_TEXT(st, 5);
+		a.state = COL_TEXT(st, 6);
+		a.ip = COL_TEXT(st, 7);
+		a.device = COL_TEXT(st, 8);
+		if (a.feed != NULL && a.attempt != NULL)
+			fn(&a, arg);
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	snprintf(err, errlen, "store: cannot read attempts: %s",
+	    sqlite3_errmsg(s->db));
+	return -1;
+}
+
+int
+store_each_flag(struct store *s, store_each_flag_fn fn, void *arg, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt		*st;
+	struct store_flag	 f;
+	const char		*sev, *state;
+	int			 rc;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT id, feed, attempt, rule, "
+	    "severity, message, first_ms, last_ms, count, first_seq, last_seq, "
+	    "state, weight, evidence, coalesce(closed_ms, 0) FROM flags "
+	    "ORDER BY id", -1, &st, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "store: cannot read flags: %s",
+		    sqlite3_errmsg(s->db));
+		return -1;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&f, 0, sizeof f);
+		f.id = sqlite3_column_int64(st, 0);
+		f.feed = COL_TEXT(st, 1);
+		f.attempt = COL_TEXT(st, 2);
+		f.rule = COL_TEXT(st, 3);
+		sev = COL_TEXT(st, 4);
+		f.message = COL_TEXT(st, 5);
+		f.first_ms = sqlite3_column_int64(st, 6);
+		f.last_ms = sqlite3_column_int64(st, 7);
+		f.count = sqlite3_column_int64(st, 8);
+		f.first_seq = sqlite3_column_int64(st, 9);
+		f.last_seq = sqlite3_column_int64(st, 10);
+		state = COL_TEXT(st, 11);
+		f.weight = sqlite3_column_double(st, 12);
+		f.evidence = COL_TEXT(st, 13);
+		f.closed_ms = sqlite3_column_int64(st, 14);
+		for (f.severity = STORE_SEV_INFO; f.severity < STORE_SEV_CRITICAL &&
+		    (sev == NULL || strcmp(sev, store_severity_name(f.severity)) != 0);
+		    f.severity++)
+			;
+		f.state = state == NULL ? STORE_FLAG_OPEN :
+		    strcmp(state, "dismissed") == 0 ? STORE_FLAG_DISMISSED :
+		    strcmp(state, "confirmed") == 0 ? STORE_FLAG_CONFIRMED :
+		    STORE_FLAG_OPEN;
+		if (f.feed != NULL && f.attempt != NULL && f.rule != NULL)
+			fn(&f, arg);
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	snprintf(err, errlen, "store: cannot read flags: %s",
 	    sqlite3_errmsg(s->db));
 	return -1;
 }

@@ -60,6 +60,20 @@ struct store_flag {
 	enum store_flag_state state;
 	double		weight;		/* the rule's risk weight */
 	const char     *evidence;	/* seqs of the causing messages, "12,15", or NULL */
+	int64_t		closed_ms;	/* when dismissed or confirmed, else 0 */
+};
+
+/* An attempt as last stored (strings NULL when unknown). */
+struct store_attempt {
+	const char     *feed;
+	const char     *attempt;
+	const char     *candidate;
+	const char     *name;
+	const char     *exam;
+	const char     *modality;
+	const char     *state;
+	const char     *ip;
+	const char     *device;
 };
 
 /* A decision or other journal entry; strings may be NULL for "none". */
@@ -185,6 +199,18 @@ int		 store_command_acked(struct store *s, const char *feed,
  * strings are valid during the call). */
 typedef void	(*store_command_fn)(const struct store_command *, void *);
 int		 store_commands_pending(struct store *s, store_command_fn fn,
+		     void *arg, char *err, size_t errlen);
+
+/*
+ * What a restarted console needs to show what it showed before: every
+ * stored attempt, and every flag (open and closed, oldest first).  The
+ * strings are valid during the call.  0, or -1 with a sentence in err.
+ */
+typedef void	(*store_attempt_fn)(const struct store_attempt *, void *);
+int		 store_each_attempt(struct store *s, store_attempt_fn fn,
+		     void *arg, char *err, size_t errlen);
+typedef void	(*store_each_flag_fn)(const struct store_flag *, void *);
+int		 store_each_flag(struct store *s, store_each_flag_fn fn,
 		     void *arg, char *err, size_t errlen);
 
 /* The underlying handle, for queries in tests and review commands. */
