@@ -73,6 +73,7 @@ static void
 perr(struct parser *p, int line, int col, const char *fmt, ...)
 {
 	va_list	ap;
+	char	raw[1024];
 	int	n;
 
 	if (p->failed)
@@ -80,12 +81,15 @@ perr(struct parser *p, int line, int col, const char *fmt, ...)
 	p->failed = 1;
 	if (p->errlen == 0)
 		return;
-	n = snprintf(p->err, p->errlen, "%s:%d:%d: ", p->file, line, col);
-	if (n < 0 || (size_t)n >= p->errlen)
-		return;
+	n = snprintf(raw, sizeof raw, "%s:%d:%d: ", p->file, line, col);
+	if (n < 0 || (size_t)n >= sizeof raw)
+		n = 0;
 	va_start(ap, fmt);
-	vsnprintf(p->err + n, p->errlen - (size_t)n, fmt, ap);
+	vsnprintf(raw + n, sizeof raw - (size_t)n, fmt, ap);
 	va_end(ap);
+	/* Names and text quoted from the file may hold anything; the
+	 * message goes to a terminal. */
+	proto_sanitize(raw, strlen(raw), p->err, p->errlen);
 }
 
 /* " (did you mean "x"?)" or "". */
@@ -186,7 +190,8 @@ lex_string(struct parser *p)
 			advance(p);
 			if (at_end(p) || (*p->p != '"' && *p->p != '\\')) {
 				perr(p, p->line, p->col - 1, "unknown escape "
-				    "in a string (only \\\" and \\\\ are known)");
+				    "in a string (a backslash may only escape a "
+				    "quote or a backslash)");
 				free(out);
 				return;
 			}
@@ -219,6 +224,11 @@ lex_number(struct parser *p)
 	len = (size_t)(p->p - start);
 	ulen = (size_t)(p->p - unit);
 	snprintf(t->text, sizeof t->text, "%.*s", (int)len, start);
+	if (len >= sizeof t->text) {
+		perr(p, t->line, t->col, "number too long (%zu characters)",
+		    len);
+		return;
+	}
 	errno = 0;
 	t->num = strtod(t->text, &endp);
 	if (endp != t->text + (len - ulen) || errno != 0 || len == ulen) {
@@ -240,6 +250,12 @@ lex_number(struct parser *p)
 	if (mult == 0 || t->num < 0) {
 		perr(p, t->line, t->col, "bad duration \"%s\" (write a number "
 		    "and a unit, ms, s, m or h, as in \"10s\")", t->text);
+		return;
+	}
+	/* A year is longer than any exam; beyond it the number is a typo. */
+	if (t->num * mult > 366.0 * 24 * 3600 * 1000) {
+		perr(p, t->line, t->col, "duration \"%s\" is longer than a "
+		    "year", t->text);
 		return;
 	}
 	t->type = TK_DURATION;
@@ -1150,14 +1166,14 @@ parse_rule(struct parser *p)
 		if (p->tok.type == TK_EOF) {
 			perr(p, rline, rcol, "rule \"%s\" is not closed "
 			    "(missing \"}\")", r->name);
-			return -1;
+			goto fail;
 		}
 		if (p->tok.type != TK_IDENT) {
 			perr(p, p->tok.line, p->tok.col, "expected a key (on, "
 			    "fire, severity, weight, message, description, "
 			    "during), found %s", tok_desc(&p->tok, buf,
 			    sizeof buf));
-			return -1;
+			goto fail;
 		}
 		line = p->tok.line;
 		col = p->tok.col;
@@ -1168,22 +1184,22 @@ parse_rule(struct parser *p)
 			perr(p, line, col, "unknown key \"%s\"%s", p->tok.text,
 			    hint(buf, sizeof buf, p->tok.text, keys,
 			    sizeof keys / sizeof keys[0]));
-			return -1;
+			goto fail;
 		}
 		if (seen[k]++) {
 			perr(p, line, col, "duplicate key \"%s\" in rule "
 			    "\"%s\"", keys[k], r->name);
-			return -1;
+			goto fail;
 		}
 		next(p);
 		switch (k) {
 		case 0:
 			if (parse_on(p, r) != 0)
-				return -1;
+				goto fail;
 			break;
 		case 1:
 			if (parse_fire(p, r) != 0)
-				return -1;
+				goto fail;
 			break;
 		case 2:
 			if (p->tok.type != TK_IDENT ||
@@ -1202,42 +1218,42 @@ parse_rule(struct parser *p)
 				    "severity %s%s", tok_desc(&p->tok, buf,
 				    sizeof buf), h[0] != '\0' ? h :
 				    " (info, low, medium, high or critical)");
-				return -1;
+				goto fail;
 			}
 			r->severity = rules_severity_parse(p->tok.text);
 			next(p);
 			break;
 		case 3:
 			if (parse_number(p, "a weight", &r->weight) != 0)
-				return -1;
+				goto fail;
 			if (r->weight < 0 || r->weight > 1e6) {
 				perr(p, line, col, "weight must be from 0 to "
 				    "1000000");
-				return -1;
+				goto fail;
 			}
 			break;
 		case 4:
 			if (parse_string(p, "message", &msg, &mline,
 			    &mcol) != 0)
-				return -1;
+				goto fail;
 			break;
 		case 5:
 			if (parse_string(p, "description", &r->description,
 			    &line, &col) != 0)
-				return -1;
+				goto fail;
 			break;
 		case 6:
 			if (!is_word(p, "outage")) {
 				perr(p, p->tok.line, p->tok.col, "expected "
 				    "outage after during");
-				return -1;
+				goto fail;
 			}
 			r->during_outage = 1;
 			next(p);
 			break;
 		}
 		if (p->failed)
-			return -1;
+			goto fail;
 	}
 	if (!seen[0] || !seen[1] || !seen[2]) {
 		perr(p, rline, rcol, "rule \"%s\" has no %s line", r->name,
@@ -1270,6 +1286,11 @@ parse_rule(struct parser *p)
 		r->description = rules_xstrdup("");
 	next(p);
 	return p->failed ? -1 : 0;
+
+fail:
+	/* A key after "message" failed: the message text is ours to free. */
+	free(msg);
+	return -1;
 }
 
 void

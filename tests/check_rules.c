@@ -224,6 +224,41 @@ START_TEST(defaults_answer_and_link_rules)
 }
 END_TEST
 
+/* Found by fuzzing: errors quote the file sanitised; numbers and durations
+ * out of range are refused, not converted; a failed key after "message"
+ * does not leak (ASan builds check that). */
+START_TEST(fuzz_regressions)
+{
+	static const struct {
+		const char *text, *want;
+	} cases[] = {
+		{ "rule r {\n    on event idle\n    fire count 1\n    severity low\n"
+		  "    message \"{\x01\x10seconds}\"\n}\n",
+		  "unknown name \"\\x01\\x10seconds\" in the message" },
+		{ "rule r {\n    on event idle\n    fire count 1 within "
+		  "33333333333333333333333333333333333333333333333333333333333333333"
+		  "333333333333333333333333333333333333333333333333333333333333333333s\n"
+		  "    severity low\n}\n", "number too long" },
+		{ "rule r {\n    on event face_missing\n    fire duration "
+		  "3333333333333333333333310s until face_returned\n    severity low\n}\n",
+		  "is longer than a year" },
+		{ "rule r {\n    on event idle\n    message \"m\"\n    fire count 0\n"
+		  "    severity low\n}\n", "fuzz.rules:4:" },
+	};
+	struct rules	*r;
+	char		 msg[512];
+	size_t		 i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		r = rules_parse(cases[i].text, strlen(cases[i].text),
+		    "fuzz.rules", msg, sizeof msg);
+		ck_assert_msg(r == NULL, "case %zu parsed", i);
+		ck_assert_msg(strstr(msg, cases[i].want) != NULL,
+		    "case %zu: %s", i, msg);
+	}
+}
+END_TEST
+
 /* A long outage is noted (info, weight 0) at 30 minutes; a shorter one not. */
 START_TEST(defaults_long_outage_noted)
 {
@@ -1057,6 +1092,7 @@ rules_suite(void)
 	tcase_add_test(tc, defaults_answer_and_link_rules);
 	tcase_add_test(tc, defaults_flaky_network_not_cheating);
 	tcase_add_test(tc, defaults_long_outage_noted);
+	tcase_add_test(tc, fuzz_regressions);
 	tcase_add_test(tc, defaults_phone);
 	tcase_add_test(tc, names);
 	suite_add_tcase(s, tc);

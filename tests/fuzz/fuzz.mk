@@ -18,13 +18,15 @@ FUZZ_CFLAGS	 = -std=c11 -g -O1 -fno-omit-frame-pointer -Wall -Wextra \
 		   $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 FUZZ_LDLIBS	 = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 
-FUZZ_NAMES	 = decode reassembly
+FUZZ_NAMES	 = decode reassembly rules
 FUZZ_BINS	 = $(foreach n,$(FUZZ_NAMES),$(FUZZ_O)/fuzz_$(n))
 FUZZ_PROTO_OBJ	 = $(patsubst %.c,$(FUZZ_O)/%.o,$(proto_SRC))
+FUZZ_RULES_OBJ	 = $(patsubst %.c,$(FUZZ_O)/%.o,$(rules_SRC))
 
 # libFuzzer options per harness (besides the time, corpus and artifacts).
 FUZZ_OPTS_decode     = -dict=tests/fuzz/proto.dict -max_len=70000
 FUZZ_OPTS_reassembly = -max_len=4096
+FUZZ_OPTS_rules      = -max_len=8192
 FUZZ_OPTS	     = -timeout=25 -print_final_stats=1
 
 .PHONY: fuzz fuzz-smoke fuzz-build fuzz-clean
@@ -36,10 +38,15 @@ $(FUZZ_O)/%.o: %.c
 $(FUZZ_O)/fuzz_%: $(FUZZ_O)/tests/fuzz/fuzz_%.o $(FUZZ_PROTO_OBJ)
 	$(FUZZ_CC) $(FUZZ_SAN) -o $@ $^ $(FUZZ_LDLIBS)
 
+# The rule-file harness needs the rules engine as well.
+$(FUZZ_O)/fuzz_rules: $(FUZZ_O)/tests/fuzz/fuzz_rules.o $(FUZZ_RULES_OBJ) \
+    $(FUZZ_PROTO_OBJ)
+	$(FUZZ_CC) $(FUZZ_SAN) -o $@ $^ $(FUZZ_LDLIBS) -lm
+
 fuzz-build: $(FUZZ_BINS)
 
 # Keep the objects: they are only named by pattern rules.
-.SECONDARY: $(FUZZ_PROTO_OBJ) \
+.SECONDARY: $(FUZZ_PROTO_OBJ) $(FUZZ_RULES_OBJ) \
     $(patsubst %,$(FUZZ_O)/tests/fuzz/fuzz_%.o,$(FUZZ_NAMES))
 
 # Run one harness; its log is build-fuzz/fuzz_<name>.log.  On a finding,
@@ -68,9 +75,10 @@ fuzz: deps
 	$(MAKE) fuzz-build
 	$(call fuzz_run,decode)
 	$(call fuzz_run,reassembly)
+	$(call fuzz_run,rules)
 	@echo "fuzz: decode $$(cat $(FUZZ_O)/fuzz_decode.execs) execs," \
 	    "reassembly $$(cat $(FUZZ_O)/fuzz_reassembly.execs) execs," \
-	    "no finding"
+	    "rules $$(cat $(FUZZ_O)/fuzz_rules.execs) execs, no finding"
 
 fuzz-smoke:
 	$(MAKE) fuzz FUZZ_SECONDS=20
