@@ -13,23 +13,6 @@
 
 PEER=$TESTS/peer
 
-# The `ws` package: installed once from the lock file, offline afterwards.
-peer_setup() {
-	command -v node >/dev/null 2>&1 ||
-	    fail "node not found: install Debian's nodejs and npm (scripts/install-deps)"
-	[ -f "$PEER/node_modules/ws/package.json" ] && return 0
-	command -v npm >/dev/null 2>&1 ||
-	    fail "npm not found, and $PEER/node_modules is missing: apt-get install npm"
-	how=install
-	[ -f "$PEER/package-lock.json" ] && how=ci
-	(
-		flock 9
-		[ -f "$PEER/node_modules/ws/package.json" ] ||
-		    npm $how --prefix "$PEER" --no-audit --no-fund \
-			--loglevel=error >"$T/npm.log" 2>&1
-	) 9>"${TMPDIR:-/tmp}/invigil-peer-npm.lock" ||
-	    { cat "$T/npm.log" >&2; fail "npm $how in $PEER failed"; }
-}
 peer_setup
 
 # peer CHECK ARGS...: run one check of ws-client.js; its "ok:" lines go to

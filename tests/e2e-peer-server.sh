@@ -22,23 +22,6 @@ PEER=$TESTS/peer
 N=2000
 FEED=node-peer
 
-# The `ws` package: installed once from the lock file, offline afterwards.
-peer_setup() {
-	command -v node >/dev/null 2>&1 ||
-	    fail "node not found: install Debian's nodejs and npm (scripts/install-deps)"
-	[ -f "$PEER/node_modules/ws/package.json" ] && return 0
-	command -v npm >/dev/null 2>&1 ||
-	    fail "npm not found, and $PEER/node_modules is missing: apt-get install npm"
-	how=install
-	[ -f "$PEER/package-lock.json" ] && how=ci
-	(
-		flock 9
-		[ -f "$PEER/node_modules/ws/package.json" ] ||
-		    npm $how --prefix "$PEER" --no-audit --no-fund \
-			--loglevel=error >"$T/npm.log" 2>&1
-	) 9>"${TMPDIR:-/tmp}/invigil-peer-npm.lock" ||
-	    { cat "$T/npm.log" >&2; fail "npm $how in $PEER failed"; }
-}
 peer_setup
 
 python3 "$TESTS/gen-scenario.py" $N 50 >"$T/scenario.jsonl"

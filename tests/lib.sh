@@ -49,3 +49,23 @@ wait_for() {
 	done
 	return 1
 }
+
+# peer_setup: Node's `ws` package for the independent peer in tests/peer/,
+# installed once from its lock file (offline afterwards); sets PEER.
+peer_setup() {
+	PEER=$TESTS/peer
+	command -v node >/dev/null 2>&1 ||
+	    fail "node not found: install Debian's nodejs and npm (scripts/install-deps)"
+	[ -f "$PEER/node_modules/ws/package.json" ] && return 0
+	command -v npm >/dev/null 2>&1 ||
+	    fail "npm not found, and $PEER/node_modules is missing: apt-get install npm"
+	how=install
+	[ -f "$PEER/package-lock.json" ] && how=ci
+	(
+		flock 9
+		[ -f "$PEER/node_modules/ws/package.json" ] ||
+		    npm $how --prefix "$PEER" --no-audit --no-fund \
+			--loglevel=error >"$T/npm.log" 2>&1
+	) 9>"${TMPDIR:-/tmp}/invigil-peer-npm.lock" ||
+	    { cat "$T/npm.log" >&2; fail "npm $how in $PEER failed"; }
+}
