@@ -1108,7 +1108,7 @@ app_init(struct app *app, const struct console_options *opt, char *err,
 {
 	struct lws_context_creation_info info;
 	struct feed_config	fc;
-	char			url[64];
+	char			url[64], demo_id[32];
 	int			i;
 
 	memset(app, 0, sizeof *app);
@@ -1144,7 +1144,11 @@ app_init(struct app *app, const struct console_options *opt, char *err,
 		memset(&fc, 0, sizeof fc);
 		fc.listen_host = "127.0.0.1";
 		fc.listen_port = 0;
-		fc.id = "demo";
+		/* Each demo is a new session: its own feed id, so that a
+		 * reused demo.db does not report the last one as lost. */
+		snprintf(demo_id, sizeof demo_id, "demo-%" PRId64,
+		    proto_now_ms() / 1000);
+		fc.id = demo_id;
 		fc.name = "built-in simulator";
 		fc.simulate = opt->demo;
 		fc.seed = opt->demo_seed;

@@ -17,7 +17,7 @@ screen() { tm capture-pane -p -t 0; }
 has_candidates() { [ "$(screen | grep -cE '^[> ]A[0-9]{4} +C[0-9]{4}')" -ge 20 ]; }
 
 wait_for 10 has_candidates || { screen >&2; fail "no candidates on screen within 10 s"; }
-screen | grep -q "feed demo  live" || { screen >&2; fail "header does not show the feed live"; }
+screen | grep -q "feed demo-[0-9]*  live" || { screen >&2; fail "header does not show the feed live"; }
 screen | grep -q "RECENT EVENTS" || fail "no recent events pane"
 
 # Once candidates are under way, select the second one and pause it.
