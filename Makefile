@@ -101,3 +101,4 @@ clean:
 
 -include $(patsubst %.c,$(O)/%.d,$(ALL_SRC) $(wildcard tests/*.c))
 -include tests/fuzz/fuzz.mk
+-include bench/bench.mk

@@ -109,8 +109,10 @@ struct replay;
 struct replay	*replay_load(const char *path, char *err, size_t errlen);
 void		 replay_free(struct replay *);
 size_t		 replay_count(const struct replay *);
-/* The i-th message (0-based), decoded; NULL past the end.  Valid until
- * replay_free(). */
+/* The i-th message (0-based), decoded again from the kept line text into
+ * a scratch message of the replay; NULL past the end.  Valid until the
+ * next replay_message() on the same replay or replay_free(), whichever
+ * comes first: copy what must last longer. */
 const struct proto_msg *replay_message(const struct replay *, size_t i);
 
 /* ---- the server (server.c) */

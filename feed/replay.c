@@ -7,6 +7,12 @@
  * on line 9,000 is reported with its line number at start-up instead of
  * half-way through a test; the server then hands the messages out in file
  * order and numbers them itself.
+ *
+ * Only the text of each line is kept (one buffer, lines back to back, with
+ * their offsets): a decoded message is about 1.2 KB, so a scenario of a
+ * million lines would otherwise hold over a gigabyte.  replay_message()
+ * decodes the line it is asked for again into one scratch message per
+ * replay, valid until the next call (or replay_free()).
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -18,9 +24,14 @@
 #include "feed/feed.h"
 
 struct replay {
-	struct proto_msg	*msgs;
+	char			*text;		/* the lines, back to back */
+	size_t			 textlen;
+	size_t			 textcap;
+	size_t			*off;		/* line i is text[off[i]..off[i+1]) */
 	size_t			 count;
-	size_t			 alloc;
+	size_t			 alloc;		/* entries in off (count + 1 used) */
+	struct proto_msg	*scratch;	/* what replay_message() returned,
+						   or zeroed */
 };
 
 static void *
@@ -35,15 +46,23 @@ oom:
 	abort();
 }
 
-/* Append a decoded message; r takes over what it owns. */
+/* Append the text of a validated line. */
 static void
-replay_append(struct replay *r, const struct proto_msg *m)
+replay_append(struct replay *r, const char *line, size_t len)
 {
-	if (r->count == r->alloc) {
+	if (r->count + 2 > r->alloc) {
 		r->alloc = r->alloc == 0 ? 256 : r->alloc * 2;
-		r->msgs = replay_realloc(r->msgs, r->alloc, sizeof *r->msgs);
+		r->off = replay_realloc(r->off, r->alloc, sizeof *r->off);
 	}
-	r->msgs[r->count++] = *m;
+	if (len > r->textcap - r->textlen) {
+		while (len > r->textcap - r->textlen)
+			r->textcap = r->textcap == 0 ? 64 * 1024 : r->textcap * 2;
+		r->text = replay_realloc(r->text, r->textcap, 1);
+	}
+	memcpy(r->text + r->textlen, line, len);
+	r->off[r->count] = r->textlen;
+	r->textlen += len;
+	r->off[++r->count] = r->textlen;
 }
 
 static int
@@ -66,8 +85,9 @@ is_scenario_type(enum proto_type t)
 }
 
 /*
- * Load path.  Every line is decoded now; the first bad one stops the load
- * with "FILE:LINE: reason" in err and NULL returned.
+ * Load path.  Every line is decoded now, to validate it, and only its text
+ * kept; the first bad one stops the load with "FILE:LINE: reason" in err and
+ * NULL returned.
  */
 struct replay *
 replay_load(const char *path, char *err, size_t errlen)
@@ -85,7 +105,8 @@ replay_load(const char *path, char *err, size_t errlen)
 		    strerror(errno));
 		return NULL;
 	}
-	if ((r = calloc(1, sizeof *r)) == NULL) {
+	if ((r = calloc(1, sizeof *r)) == NULL ||
+	    (r->scratch = calloc(1, sizeof *r->scratch)) == NULL) {
 		fprintf(stderr, "invigil: replay: out of memory\n");
 		abort();
 	}
@@ -121,7 +142,8 @@ replay_load(const char *path, char *err, size_t errlen)
 			proto_msg_clear(&m);
 			goto fail;
 		}
-		replay_append(r, &m);
+		proto_msg_clear(&m);
+		replay_append(r, start, len);
 	}
 	if (ferror(f)) {
 		snprintf(err, errlen, "%s:%lu: cannot read: %s", path,
@@ -142,13 +164,12 @@ fail:
 void
 replay_free(struct replay *r)
 {
-	size_t	i;
-
 	if (r == NULL)
 		return;
-	for (i = 0; i < r->count; i++)
-		proto_msg_clear(&r->msgs[i]);
-	free(r->msgs);
+	proto_msg_clear(r->scratch);
+	free(r->scratch);
+	free(r->off);
+	free(r->text);
 	free(r);
 }
 
@@ -158,11 +179,25 @@ replay_count(const struct replay *r)
 	return r->count;
 }
 
-/* The i-th message; NULL if i is past the end.  Valid until replay_free(). */
+/*
+ * The i-th message, decoded again from its text into the replay's scratch
+ * message; NULL if i is past the end.  Valid until the next replay_message()
+ * on the same replay, or replay_free().
+ */
 const struct proto_msg *
 replay_message(const struct replay *r, size_t i)
 {
+	char	why[PROTO_TEXT_MAX + 1];
+
 	if (i >= r->count)
 		return NULL;
-	return &r->msgs[i];
+	proto_msg_clear(r->scratch);	/* the previous one; zeroed is fine */
+	if (proto_decode(r->text + r->off[i], r->off[i + 1] - r->off[i],
+	    PROTO_DECODE_UNSEQUENCED, r->scratch, why, sizeof why) != 0) {
+		/* It decoded at load time; the same bytes cannot fail now. */
+		fprintf(stderr, "invigil: replay: message %zu no longer "
+		    "decodes: %s\n", i, why);
+		abort();
+	}
+	return r->scratch;
 }
