@@ -524,9 +524,15 @@ run_list(struct rules_engine *e, const struct rule_list *l, struct eval_ctx *c,
 	}
 }
 
-/* Drop the attempt's holds that an outage makes meaningless. */
+/*
+ * Drop the attempt's holds that an outage makes meaningless.  A hold that
+ * had already lasted long enough fires first, at the time it reached its
+ * length: whether a tick happened to come between is not the rule's
+ * business, and the result must not depend on it.
+ */
 static void
-outage_begin(struct rules_engine *e, struct rules_att *a, int64_t ts)
+outage_begin(struct rules_engine *e, struct rules_att *a, int64_t ts,
+    struct eval_ctx *c, rules_hit_fn *fn, void *arg)
 {
 	struct hold	*h;
 	size_t		 i;
@@ -537,7 +543,12 @@ outage_begin(struct rules_engine *e, struct rules_att *a, int64_t ts)
 	for (i = 0; i < e->durations.n; i++) {
 		if (e->durations.v[i]->during_outage)
 			continue;
-		if ((h = hold_of(a, e->durations.v[i])) != NULL && h->open) {
+		if ((h = hold_of(a, e->durations.v[i])) == NULL || !h->open)
+			continue;
+		if (!h->fired && ts - h->start_ts >= h->r->length)
+			hold_close(e, h, c, h->start_seq, h->start_ts +
+			    h->r->length, fn, arg);
+		else {
 			hold_unlist(e, h);
 			h->open = 0;
 		}
@@ -638,7 +649,7 @@ rules_engine_message(struct rules_engine *e, const char *feed,
 		if ((unsigned)k >= PROTO_EV_COUNT)
 			break;
 		if (k == PROTO_EV_NETWORK_LOST)
-			outage_begin(e, a, m->ts_ms);
+			outage_begin(e, a, m->ts_ms, &c, fn, arg);
 		for (i = 0; i < rs->by_until[k].n; i++) {
 			r = rs->by_until[k].v[i];
 			e->evaluations++;

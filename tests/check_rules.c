@@ -749,6 +749,14 @@ START_TEST(outage_drops_holds)
 	    T0 + 32 * SEC);
 	event(e, "A1", PROTO_EV_FACE_RETURNED, NULL, T0 + 33 * SEC);
 	ck_assert_uint_eq(nhit("face", NULL), 0);
+	/* A hold that reached its length before the outage fires whether or
+	 * not a tick came between (the hold here is 10 s; no tick). */
+	event(e, "A3", PROTO_EV_FACE_MISSING, NULL, T0);
+	event(e, "A3", PROTO_EV_NETWORK_LOST, NULL, T0 + 12 * SEC);
+	ck_assert_uint_eq(nhit("face", "A3"), 1);
+	event(e, "A3", PROTO_EV_NETWORK_RESTORED, NULL, T0 + 13 * SEC);
+	rules_engine_tick(e, T0 + 60 * SEC, collect, NULL);
+	ck_assert_uint_eq(nhit("face", "A3"), 1);
 	/* An outage that never ends lasts until the attempt ends. */
 	event(e, "A2", PROTO_EV_NETWORK_LOST, NULL, T0);
 	event(e, "A2", PROTO_EV_OBJECT_DETECTED, NULL, T0 + SEC);
