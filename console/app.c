@@ -678,6 +678,7 @@ flag_load_one(const struct store_flag *sf, void *arg)
 	struct attempt		*a;
 	struct flag		*f;
 	const char		*p;
+	char			*end;
 
 	if (cf == NULL)
 		return;
@@ -697,10 +698,14 @@ flag_load_one(const struct store_flag *sf, void *arg)
 	f->count = sf->count;
 	f->state = sf->state;
 	f->closed_ms = sf->closed_ms;
+	/* "12,15,31", as flag_store() wrote it. */
 	for (p = sf->evidence; p != NULL && *p != '\0' &&
-	    f->nevidence < RULES_EVIDENCE_MAX; p += strcspn(p, ",") +
-	    (p[strcspn(p, ",")] == ',')) {
-		f->evidence[f->nevidence++] = strtoll(p, NULL, 10);
+	    f->nevidence < RULES_EVIDENCE_MAX; p = *end == ',' ? end + 1 : end) {
+		int64_t seq = strtoll(p, &end, 10);
+
+		if (end == p)
+			break;
+		f->evidence[f->nevidence++] = seq;
 	}
 	if (f->state == STORE_FLAG_OPEN) {
 		f->next = a->flags;
