@@ -35,7 +35,7 @@ LIBS	 = $(foreach m,$(MODULES),$(O)/lib$(m).a)
 ALL_SRC	 = $(foreach m,$(MODULES),$($(m)_SRC)) console/main.c
 TESTS	 = $(patsubst tests/%.c,$(O)/%,$(wildcard tests/check_*.c))
 
-.PHONY: all deps demo check check-unit check-e2e check-asan install clean
+.PHONY: all deps demo check check-unit check-e2e check-asan crash-test install clean
 all: invigil
 
 $(O)/%.o: %.c
@@ -59,9 +59,11 @@ invigil: $(O)/invigil
 # module's suite builds while another module is being changed.
 check_proto_MODS = proto
 check_store_MODS = store proto
+check_sign_MODS  = store proto
 check_feed_MODS  = feed proto
 check_rules_MODS = rules proto
 check_protodoc_MODS = proto
+check_journal_MODS = store proto
 define check_suite
 $(O)/check_$(1): $(O)/tests/check_$(1).o $$(foreach m,$$(or $$(check_$(1)_MODS),$(MODULES)),$(O)/lib$$(m).a)
 	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS) $$(CHECK_LIBS)
@@ -84,6 +86,12 @@ check-unit: $(TESTS)
 
 check-e2e: $(O)/invigil
 	@O=$(O) INVIGIL=$(CURDIR)/$(O)/invigil tests/run-e2e
+
+# A longer crash test than the one in make check: 500 SIGKILLs.
+crash-test: $(O)/invigil
+	CRASH_ROUNDS=$${CRASH_ROUNDS:-500} CRASH_MESSAGES=$${CRASH_MESSAGES:-100000} \
+	    CRASH_RATE=$${CRASH_RATE:-400} INVIGIL=$(CURDIR)/$(O)/invigil \
+	    bash tests/e2e-crash.sh
 
 check-asan: deps
 	$(MAKE) O=build-asan SAN=1 check-unit check-e2e

@@ -28,6 +28,8 @@
 #define FLUSH_TICK_US	(100 * LWS_US_PER_MS)
 #define SCREEN_TICK_US	(50 * LWS_US_PER_MS)
 
+static void	app_journaled(struct app *);
+
 static volatile sig_atomic_t	app_signalled;
 static volatile sig_atomic_t	app_hup;
 static struct lws_context      *app_signal_ctx;
@@ -338,6 +340,12 @@ flag_top(struct attempt *a)
 	return best;
 }
 
+struct flag *
+app_flag_top(struct attempt *a)
+{
+	return flag_top(a);
+}
+
 static void
 flag_close(struct app *app, struct flag *f, enum store_flag_state state)
 {
@@ -464,6 +472,7 @@ app_take(struct app *app, struct console_feed *cf, const struct proto_msg *m)
 	struct attempt		*a;
 	struct pending_cmd     **pp, *p;
 	char			 err[512], summary[160];
+	int			 rc;
 
 	if (m->type != PROTO_ACK) {
 		if (m->ts_ms > app->feed_now_ms)
@@ -499,9 +508,13 @@ app_take(struct app *app, struct console_feed *cf, const struct proto_msg *m)
 	case PROTO_ANSWER:
 		break;
 	case PROTO_ACK:
-		if (store_command_acked(app->store, cf->id, m->u.ack.cmd,
-		    m->u.ack.ok, m->u.ack.error, m->ts_ms, err, sizeof err) != 0)
+		rc = store_command_acked(app->store, cf->id, m->u.ack.cmd,
+		    m->u.ack.ok, m->u.ack.error, m->ts_ms, NULL, err,
+		    sizeof err);
+		if (rc < 0)
 			app_status(app, 1, "%s", err);
+		else if (rc == 1)
+			app_journaled(app);
 		for (pp = &app->pending; (p = *pp) != NULL; pp = &p->next) {
 			if (strcmp(p->id, m->u.ack.cmd) != 0)
 				continue;
@@ -896,39 +909,166 @@ static const struct {
 	{ "terminate",	0, PROTO_ACTION_TERMINATE },
 };
 
+/* The flag with this id, open or closed, or NULL. */
+struct flag *
+app_flag_by_id(struct app *app, int64_t id)
+{
+	struct flag	*f;
+	size_t		 i;
+
+	for (i = 0; i < app->nattempts; i++) {
+		for (f = app->attempts[i]->flags; f != NULL; f = f->next)
+			if (f->id == id)
+				return f;
+		for (f = app->attempts[i]->closed; f != NULL; f = f->next)
+			if (f->id == id)
+				return f;
+	}
+	return NULL;
+}
+
 /*
- * Record a proctor's decision on an attempt: durably in the journal, and for
- * warn/pause/resume/terminate as a command to the attempt's feed.  Returns 0
- * once the journal entry is committed, or -1 with a sentence in err (and
- * nothing recorded or sent).
+ * The attempt id on feed (the feed's id or URL; NULL when the id is on one
+ * feed only).  NULL with a sentence when unknown or ambiguous.
+ */
+struct attempt *
+app_attempt_by_id(struct app *app, const char *feed, const char *id,
+    char *err, size_t errlen)
+{
+	struct attempt	*a, *found = NULL;
+	size_t		 i;
+
+	for (i = 0; i < app->nattempts; i++) {
+		a = app->attempts[i];
+		if (strcmp(a->id, id) != 0 || (feed != NULL &&
+		    strcmp(feed_key(a->feed), feed) != 0 &&
+		    strcmp(a->feed->url, feed) != 0))
+			continue;
+		if (found != NULL) {
+			snprintf(err, errlen, "attempt \"%.64s\" is on more "
+			    "than one feed; say which with \"feed\"", id);
+			return NULL;
+		}
+		found = a;
+	}
+	if (found == NULL)
+		snprintf(err, errlen, "no attempt \"%.64s\"%s%.64s%s is known "
+		    "to this console", id, feed != NULL ? " on feed \"" : "",
+		    feed != NULL ? feed : "", feed != NULL ? "\"" : "");
+	return found;
+}
+
+/* The checkpoint is due every opt.ckpt_every journal entries. */
+static void
+app_journaled(struct app *app)
+{
+	if (++app->journal_unsigned >= app->opt.ckpt_every)
+		app_checkpoint(app);
+}
+
+/* Sign a checkpoint of the journal now, if it grew since the last. */
+void
+app_checkpoint(struct app *app)
+{
+	char	err[512];
+	int64_t	size;
+
+	if (app->key == NULL || app->store == NULL)
+		return;
+	if (store_checkpoint(app->store, app->key, &size, err,
+	    sizeof err) != 0) {
+		app_status(app, 1, "%s (the journal is safe; signing will be "
+		    "tried again)", err);
+		return;
+	}
+	app->journal_unsigned = 0;
+}
+
+/* {"flags":[...],"events":[...],"epoch":n}: what the decision was about. */
+static char *
+decision_evidence(const struct attempt *a, const struct flag *f)
+{
+	const struct flag	*g;
+	json_t			*o, *flags, *events;
+	char			*text;
+	size_t			 i;
+
+	o = json_object();
+	flags = json_array();
+	if (f != NULL) {
+		json_array_append_new(flags, json_integer(f->id));
+		events = json_array();
+		for (i = 0; i < f->nevidence; i++)
+			json_array_append_new(events,
+			    json_integer(f->evidence[i]));
+		json_object_set_new(o, "events", events);
+		json_object_set_new(o, "epoch", json_integer(a->feed->epoch));
+	} else {
+		/* A command or note: the open flags the proctor saw. */
+		for (g = a->flags; g != NULL; g = g->next)
+			json_array_append_new(flags, json_integer(g->id));
+	}
+	json_object_set_new(o, "flags", flags);
+	text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(o);
+	if (text == NULL)
+		abort();
+	return text;
+}
+
+/*
+ * Record a decision: durably in the journal (chained, with its evidence),
+ * and for warn/pause/resume/terminate as a command to the attempt's feed,
+ * recorded in the same transaction.  Returns 0 once the journal entry is
+ * committed (out filled), or -1 with a sentence in err and nothing
+ * recorded or sent.
  */
 int
-app_decide(struct app *app, struct attempt *a, const char *action,
-    const char *reason, char *err, size_t errlen)
+app_decide(struct app *app, const struct decision *d,
+    struct decision_result *out, char *err, size_t errlen)
 {
+	struct attempt			*a = d->attempt;
 	struct console_feed		*cf = a->feed;
 	struct store_journal_entry	 e;
 	struct store_command		 sc;
 	struct pending_cmd		*p;
-	struct flag			*f = NULL;
+	struct flag			*f = d->flag;
+	enum store_flag_state		 was = STORE_FLAG_OPEN;
+	json_t				*detail;
 	size_t				 i;
-	int64_t				 seq;
-	char				 body[512], cmd_id[PROTO_ID_MAX + 1];
+	char				*evidence, *detail_text;
+	char				 cmd_id[PROTO_ID_MAX + 1];
+	int				 closes, rc;
 
+	memset(out, 0, sizeof *out);
 	for (i = 0; i < sizeof decisions / sizeof decisions[0]; i++) {
-		if (strcmp(decisions[i].name, action) == 0)
+		if (strcmp(decisions[i].name, d->action) == 0)
 			break;
 	}
 	if (i == sizeof decisions / sizeof decisions[0]) {
-		snprintf(err, errlen, "unknown decision \"%s\"", action);
+		snprintf(err, errlen, "unknown decision \"%.32s\" (one of "
+		    "dismiss, confirm, escalate, note, warn, pause, resume, "
+		    "terminate)", d->action);
 		return -1;
 	}
-	if (reason == NULL || reason[0] == '\0') {
+	if (d->reason == NULL || d->reason[0] == '\0') {
 		snprintf(err, errlen, "a reason is required; nothing recorded");
 		return -1;
 	}
-	if (decisions[i].needs_flag && (f = flag_top(a)) == NULL) {
-		snprintf(err, errlen, "%s has no open flag to %s", a->id, action);
+	closes = decisions[i].needs_flag;
+	if (closes && f == NULL && (f = flag_top(a)) == NULL) {
+		snprintf(err, errlen, "%s has no open flag to %s", a->id,
+		    d->action);
+		return -1;
+	}
+	if (f != NULL && f->attempt != a) {
+		snprintf(err, errlen, "flag %" PRId64 " is not a flag of %s",
+		    f->id, a->id);
+		return -1;
+	}
+	if (closes && f->state != STORE_FLAG_OPEN) {
+		snprintf(err, errlen, "flag %" PRId64 " was already %s; nothing "
+		    "recorded", f->id, store_flag_state_name(f->state));
 		return -1;
 	}
 	cmd_id[0] = '\0';
@@ -942,18 +1082,27 @@ app_decide(struct app *app, struct attempt *a, const char *action,
 		    app->opt.proctor, proto_now_ms(), ++app->cmd_counter);
 	}
 
-	if (f != NULL) {
+	detail = json_object();
+	if (f != NULL)
+		json_object_set_new(detail, "rule", json_string(f->rule));
+	if (cmd_id[0] != '\0')
+		json_object_set_new(detail, "cmd", json_string(cmd_id));
+	if (d->request != NULL)
+		json_object_set_new(detail, "request", json_string(d->request));
+	detail_text = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(detail);
+	evidence = decision_evidence(a, f);
+	if (detail_text == NULL)
+		abort();
+
+	if (closes) {
+		/* The flag's new state commits with the journal entry. */
+		was = f->state;
 		f->state = decisions[i].name[0] == 'd' ? STORE_FLAG_DISMISSED :
 		    STORE_FLAG_CONFIRMED;
 		f->closed_ms = proto_now_ms();
-		flag_store(app, f);	/* committed with the journal entry */
-		snprintf(body, sizeof body, "{\"flag\":%" PRId64 ",\"rule\":\"%s\"}",
-		    f->id, f->rule);
-	} else if (cmd_id[0] != '\0')
-		snprintf(body, sizeof body, "{\"cmd\":\"%s\"}", cmd_id);
-	else
-		snprintf(body, sizeof body, "{}");
-
+		flag_store(app, f);
+	}
 	memset(&e, 0, sizeof e);
 	e.actor = app->opt.proctor;
 	e.role = "proctor";
@@ -961,30 +1110,47 @@ app_decide(struct app *app, struct attempt *a, const char *action,
 	e.feed = feed_key(cf);
 	e.attempt = a->id;
 	e.flag_id = f != NULL ? f->id : 0;
-	e.reason = reason;
-	e.body = body;
-	if (store_journal_append(app->store, &e, &seq, err, errlen) != 0)
-		return -1;
-	if (f != NULL)
-		flag_close(app, f, f->state);
-
+	e.reason_code = d->reason_code != NULL && d->reason_code[0] != '\0' ?
+	    d->reason_code : NULL;
+	e.reason = d->reason;
+	e.evidence = evidence;
+	e.detail = detail_text;
+	memset(&sc, 0, sizeof sc);
 	if (cmd_id[0] != '\0') {
-		memset(&sc, 0, sizeof sc);
 		sc.id = cmd_id;
 		sc.feed = cf->id;
 		sc.attempt = a->id;
 		sc.action = decisions[i].name;
-		sc.text = reason;
+		sc.text = d->reason;
 		sc.actor = app->opt.proctor;
 		sc.sent_ms = proto_now_ms();
-		if (store_command_sent(app->store, &sc, err, errlen) != 0)
-			return -1;
-		p = pending_add(app, cmd_id, a,
-		    (enum proto_action)decisions[i].action, reason);
-		cmd_send(cf, p);
 	}
+	rc = store_journal_append(app->store, &e, cmd_id[0] != '\0' ? &sc :
+	    NULL, &out->receipt, err, errlen);
+	free(evidence);
+	free(detail_text);
+	if (rc != 0) {
+		if (closes) {
+			/* Not recorded: the flag stays open (the queued row
+			 * that said otherwise is replaced at the next flush). */
+			f->state = was;
+			f->closed_ms = 0;
+			flag_store(app, f);
+		}
+		return -1;
+	}
+	if (closes)
+		flag_close(app, f, f->state);
+	if (cmd_id[0] != '\0') {
+		p = pending_add(app, cmd_id, a,
+		    (enum proto_action)decisions[i].action, d->reason);
+		cmd_send(cf, p);
+		snprintf(out->cmd, sizeof out->cmd, "%s", cmd_id);
+	}
+	out->flag = f != NULL ? f->id : 0;
 	app_status(app, 0, "recorded as journal #%" PRId64 ": %s %s",
-	    seq, decisions[i].name, a->id);
+	    out->receipt.seq, decisions[i].name, a->id);
+	app_journaled(app);
 	return 0;
 }
 
@@ -1060,10 +1226,19 @@ app_stdin_callback(struct lws *wsi, enum lws_callback_reasons reason,
 	(void)len;
 	switch (reason) {
 	case LWS_CALLBACK_RAW_RX_FILE:
-		if (app != NULL)
-			ui_input(app->ui);
+		if (app == NULL)
+			break;
+		if (app->opt.headless)
+			/* At the end of the requests the console goes on. */
+			return headless_input(app, lws_get_socket_fd(wsi)) ==
+			    -1 ? -1 : 0;
+		ui_input(app->ui);
 		break;
 	case LWS_CALLBACK_RAW_CLOSE_FILE:
+		if (app != NULL && app->opt.headless) {
+			app->stdin_wsi = NULL;
+			break;
+		}
 		/*
 		 * The terminal went away (an SSH session dropped, the window
 		 * closed).  SIGHUP means "reload the rules" to us, so this is
@@ -1107,6 +1282,61 @@ app_lws_log(int level, const char *line)
 		    app_lws_last_error);
 }
 
+/*
+ * The proctor's signing key, created on first use, and its public half in
+ * the database so that verify can check the checkpoints it signs.
+ */
+static int
+app_key_init(struct app *app, char *err, size_t errlen)
+{
+	char	dir[1024];
+	int	created = 0;
+
+	if (app->opt.key_dir != NULL)
+		snprintf(dir, sizeof dir, "%s", app->opt.key_dir);
+	else if (sign_key_dir(dir, sizeof dir, err, errlen) != 0)
+		return -1;
+	app->key = sign_key_load(dir, app->opt.proctor, &created, err, errlen);
+	if (app->key == NULL)
+		return -1;
+	if (store_key_register(app->store, app->key, app->opt.proctor,
+	    "proctor", err, errlen) != 0)
+		return -1;
+	if (created)
+		app_status(app, 0, "created the signing key of %s in %s",
+		    app->opt.proctor, sign_key_path(app->key));
+	return 0;
+}
+
+static void
+app_ckpt_tick(lws_sorted_usec_list_t *sul)
+{
+	struct app	*app = lws_container_of(sul, struct app, sul_ckpt);
+
+	app_checkpoint(app);
+	lws_sul_schedule(app->ctx, 0, &app->sul_ckpt, app_ckpt_tick,
+	    (lws_usec_t)app->opt.ckpt_minutes * 60 * LWS_US_PER_SEC);
+}
+
+/*
+ * From the very start: a SIGTERM while the database is being opened or
+ * migrated is a request to stop like any other (app_run sees it and exits
+ * 0 after committing), not a death half-way.
+ */
+static void
+app_signals(void)
+{
+	struct sigaction	sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = app_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
 int
 app_init(struct app *app, const struct console_options *opt, char *err,
     size_t errlen)
@@ -1117,6 +1347,7 @@ app_init(struct app *app, const struct console_options *opt, char *err,
 	int			i;
 
 	memset(app, 0, sizeof *app);
+	app_signals();
 	app->opt = *opt;
 	app->rules = opt->rules_path != NULL ? rules_load(opt->rules_path, err,
 	    errlen) : rules_default();
@@ -1129,6 +1360,8 @@ app_init(struct app *app, const struct console_options *opt, char *err,
 	app->idle_policy.secs_since_valid_hangup =
 	    (uint16_t)(app->idle_policy.secs_since_valid_ping * 2 + 5);
 	if (store_open(&app->store, opt->db, err, errlen) != 0)
+		return -1;
+	if (app_key_init(app, err, errlen) != 0)
 		return -1;
 
 	app_lws_headless = opt->headless;
@@ -1246,22 +1479,16 @@ app_reload_rules(struct app *app)
 int
 app_run(struct app *app)
 {
-	struct sigaction	sa;
 	lws_sock_file_fd_type	fd;
 	char			err[512];
 	int			i, in;
 
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = app_on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
 	app_signal_ctx = app->ctx;
 
-	if (!app->opt.headless) {
+	if (!app->opt.headless)
 		app->ui = ui_start(app);
+	{
+		/* The keyboard, or the headless requests. */
 		in = dup(STDIN_FILENO);
 		if (in >= 0) {
 			fd.filefd = in;
@@ -1273,6 +1500,8 @@ app_run(struct app *app)
 			else
 				lws_set_opaque_user_data(app->stdin_wsi, app);
 		}
+	}
+	if (!app->opt.headless) {
 		lws_sul_schedule(app->ctx, 0, &app->sul_screen,
 		    app_screen_tick, 1);
 		app->dirty = 1;
@@ -1281,6 +1510,8 @@ app_run(struct app *app)
 		client_connect(&app->feeds[i]);
 	lws_sul_schedule(app->ctx, 0, &app->sul_flush, app_flush_tick,
 	    FLUSH_TICK_US);
+	lws_sul_schedule(app->ctx, 0, &app->sul_ckpt, app_ckpt_tick,
+	    (lws_usec_t)app->opt.ckpt_minutes * 60 * LWS_US_PER_SEC);
 
 	while (!app->quit && !app_signalled) {
 		if (lws_service(app->ctx, 0) < 0)
@@ -1298,6 +1529,12 @@ app_run(struct app *app)
 		app->ui = NULL;
 	}
 	if (store_flush(app->store, err, sizeof err) != 0) {
+		fprintf(stderr, "invigil: %s\n", err);
+		app->exit_status = EXIT_RUNTIME;
+	}
+	/* At exit, a signed checkpoint of everything journaled. */
+	if (app->key != NULL && store_checkpoint(app->store, app->key, NULL,
+	    err, sizeof err) != 0) {
 		fprintf(stderr, "invigil: %s\n", err);
 		app->exit_status = EXIT_RUNTIME;
 	}
@@ -1344,4 +1581,6 @@ app_free(struct app *app)
 		pnext = p->next;
 		free(p);
 	}
+	sign_key_free(app->key);
+	free(app->req_buf);
 }

@@ -24,11 +24,14 @@ static const char console_usage[] =
 "  -f, --feed URL       a feed to connect to (ws://HOST:PORT/ or wss://...);\n"
 "                       repeat for several feeds (at most 32)\n"
 "  -d, --db PATH        the database to write (default: invigil.db)\n"
-"  -p, --proctor ID     who is deciding (default: $USER)\n"
+"  -p, --proctor ID     who is deciding (default: $USER); also the name of\n"
+"                       the key that signs the journal's checkpoints\n"
 "  -r, --rules PATH     the flag rules (default: the built-in set, see\n"
 "                       invigil rules defaults); SIGHUP reads the file again\n"
-"      --headless       no screen: one JSON line per flag on stdout;\n"
-"                       stops on SIGINT/SIGTERM after committing\n"
+"      --headless       no screen: one JSON line per flag on stdout, and\n"
+"                       decisions as JSON requests on stdin, each answered\n"
+"                       once durable; stops on SIGINT/SIGTERM after\n"
+"                       committing\n"
 "      --demo[=N]       run the simulator in this process with N candidates\n"
 "                       (default 40) and connect to it over WebSocket\n"
 "      --seed S         the demo simulator's seed (default 1)\n"
@@ -40,6 +43,11 @@ static const char console_usage[] =
 "      --insecure       do not verify wss:// certificates (shown on screen)\n"
 "      --ping SECS      ping a silent feed after SECS (default 10) and hang\n"
 "                       up after 2 x SECS + 5 without an answer\n"
+"      --key-dir DIR    where signing keys live (default:\n"
+"                       $XDG_CONFIG_HOME/invigil, else ~/.config/invigil)\n"
+"      --checkpoint-every N  sign a checkpoint of the journal every N\n"
+"                       entries (default 100), and at exit\n"
+"      --checkpoint-minutes T  ... and every T minutes (default 5)\n"
 "  -h, --help           this help\n"
 "\n"
 "Other commands: invigil feed --help, invigil rules --help,\n"
@@ -71,6 +79,9 @@ cmd_console(int argc, char **argv)
 		{ "ca",		required_argument, NULL, 'A' },
 		{ "insecure",	no_argument,	   NULL, 'I' },
 		{ "ping",	required_argument, NULL, 'P' },
+		{ "key-dir",	required_argument, NULL, 'K' },
+		{ "checkpoint-every", required_argument, NULL, 'C' },
+		{ "checkpoint-minutes", required_argument, NULL, 'M' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL,		0,		   NULL, 0 }
 	};
@@ -86,6 +97,8 @@ cmd_console(int argc, char **argv)
 	opt.proctor = getenv("USER") != NULL ? getenv("USER") : "proctor";
 	opt.demo_seed = 1;
 	opt.demo_rate = DEMO_RATE;
+	opt.ckpt_every = 100;
+	opt.ckpt_minutes = 5;
 	opterr = 0;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, ":f:d:p:r:h", longopts, NULL)) != -1) {
@@ -147,6 +160,21 @@ cmd_console(int argc, char **argv)
 				return EXIT_USAGE;
 			opt.ping_secs = (int)n;
 			break;
+		case 'K':
+			opt.key_dir = optarg;
+			break;
+		case 'C':
+			if (option_long("--checkpoint-every", optarg, 1,
+			    1000000, &n) != 0)
+				return EXIT_USAGE;
+			opt.ckpt_every = (int)n;
+			break;
+		case 'M':
+			if (option_long("--checkpoint-minutes", optarg, 1,
+			    24 * 60, &n) != 0)
+				return EXIT_USAGE;
+			opt.ckpt_minutes = (int)n;
+			break;
 		case 'h':
 			fputs(console_usage, stdout);
 			return 0;
@@ -161,6 +189,12 @@ cmd_console(int argc, char **argv)
 	if (optind < argc)
 		return console_usage_error("unexpected argument \"%s\"",
 		    argv[optind]);
+	if (sign_name_valid(opt.proctor, err, sizeof err) != 0) {
+		fprintf(stderr, "invigil: the proctor id \"%s\" cannot name a "
+		    "signing key: %s\nGive --proctor an id of letters, digits "
+		    "and punctuation other than '+'.\n", opt.proctor, err);
+		return EXIT_USAGE;
+	}
 	for (n = 0; n < opt.nfeeds; n++) {
 		struct console_feed scratch;
 

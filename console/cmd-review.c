@@ -13,13 +13,18 @@
 
 static const char review_usage[] =
 "usage: invigil review backtest --db PATH --rules FILE [--verbose]\n"
+"       invigil review verify --db PATH [--checkpoints FILE]\n"
+"       invigil review checkpoints --db PATH [--export FILE]\n"
 "\n"
 "  backtest   replay the stored messages through the rules in FILE and\n"
 "             print, per rule, the attempts flagged live, the attempts the\n"
 "             new rules flag, and which would be added and removed\n"
 "             (with --verbose, which attempts)\n"
+"  verify     recompute the journal's hash chain and check its signed\n"
+"             checkpoints (and those in FILE); exit 0 only if all hold\n"
+"  checkpoints  print the signed checkpoints, or --export them to FILE\n"
 "\n"
-"See invigil-rules(5).\n";
+"See invigil-review(1), invigil-rules(5), invigil-store(5).\n";
 
 /* A set of "rule\tfeed\tattempt" keys, sorted when complete. */
 struct keyset {
@@ -287,6 +292,8 @@ static const struct {
 	int		(*fn)(int, char **);
 } review_commands[] = {
 	{ "backtest",	review_backtest },
+	{ "verify",	review_verify },
+	{ "checkpoints", review_checkpoints },
 };
 
 int

@@ -44,6 +44,9 @@ struct console_options {
 	const char     *ca_path;	/* private CA for wss://, or NULL */
 	int		insecure;	/* wss:// without verification */
 	int		ping_secs;	/* ping a silent feed after this long */
+	const char     *key_dir;	/* --key-dir, or NULL for the default */
+	int		ckpt_every;	/* sign a checkpoint every N entries */
+	int		ckpt_minutes;	/* ... and every T minutes */
 };
 
 enum conn_state {
@@ -172,6 +175,16 @@ struct app {
 
 	lws_sorted_usec_list_t	sul_flush;
 	lws_sorted_usec_list_t	sul_screen;
+	lws_sorted_usec_list_t	sul_ckpt;
+
+	struct sign_key	       *key;		/* the proctor's signing key */
+	int			journal_unsigned; /* entries since a checkpoint */
+
+	/* --headless: requests on stdin, one JSON object per line */
+	char		       *req_buf;
+	size_t			req_len;
+	int			req_skipping;	/* in an over-long line */
+	uint64_t		req_line;
 	struct lws	       *stdin_wsi;
 
 	int			quit;
@@ -180,6 +193,24 @@ struct app {
 	int			status_error;
 	int			exit_status;
 	struct ui	       *ui;
+};
+
+/* A decision as asked for, on the screen or by a headless request. */
+struct decision {
+	struct attempt	       *attempt;
+	struct flag	       *flag;		/* NULL: the top open flag when
+						   the action closes one */
+	const char	       *action;		/* dismiss, confirm, escalate, note,
+						   warn, pause, resume, terminate */
+	const char	       *reason_code;	/* or NULL */
+	const char	       *reason;
+	const char	       *request;	/* headless request id, or NULL */
+};
+
+struct decision_result {
+	struct store_receipt	receipt;	/* journal seq, time, hash */
+	int64_t			flag;		/* the flag decided on, or 0 */
+	char			cmd[PROTO_ID_MAX + 1];	/* command sent, or "" */
 };
 
 /* app.c: the model. */
@@ -192,8 +223,13 @@ void		 app_status(struct app *, int error, const char *fmt, ...)
 void		 app_receive(struct console_feed *, const char *buf, size_t len);
 void		 app_refused(struct console_feed *, enum proto_rx_result,
 		     const char *raw, size_t rawlen);
-int		 app_decide(struct app *, struct attempt *, const char *action,
-		     const char *reason, char *err, size_t errlen);
+int		 app_decide(struct app *, const struct decision *,
+		     struct decision_result *, char *err, size_t errlen);
+struct flag	*app_flag_by_id(struct app *, int64_t id);
+struct flag	*app_flag_top(struct attempt *);	/* most severe open */
+struct attempt	*app_attempt_by_id(struct app *, const char *feed,
+		     const char *id, char *err, size_t errlen);
+void		 app_checkpoint(struct app *);
 void		 app_sort(struct app *);
 int		 app_stdin_callback(struct lws *, enum lws_callback_reasons,
 		     void *, void *, size_t);
@@ -218,6 +254,7 @@ void		 ui_input(struct ui *);	/* stdin is readable or the tick polls */
 
 /* headless.c */
 void		 headless_flag(struct app *, const struct flag *);
+int		 headless_input(struct app *, int fd);
 
 /* app.c: SIGHUP asks for the rules to be read again. */
 void		 app_reload_rules(struct app *);
@@ -236,5 +273,7 @@ int		 cmd_console(int argc, char **argv);
 int		 cmd_feed(int argc, char **argv);
 int		 cmd_rules(int argc, char **argv);
 int		 cmd_review(int argc, char **argv);
+int		 review_verify(int argc, char **argv);
+int		 review_checkpoints(int argc, char **argv);
 
 #endif /* INVIGIL_CONSOLE_H */

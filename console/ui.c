@@ -21,6 +21,7 @@
 #include <curses.h>
 
 #include "console/console.h"
+#include "console/ui-term.h"
 
 #define KEY_ESCAPE	27
 
@@ -44,6 +45,7 @@ struct ui {
 	/* the reason prompt */
 	const char	       *prompt_action;	/* NULL: not prompting */
 	struct attempt	       *prompt_attempt;
+	int64_t			prompt_flag;	/* the flag shown, 0: none */
 	char			prompt[PROTO_TEXT_MAX + 1];
 	size_t			prompt_len;
 };
@@ -391,8 +393,13 @@ ui_draw(struct ui *ui)
 			ui_attr(ui, COLOR_PAIR_BAD, 0);
 	}
 	if (ui->prompt_action != NULL) {
-		snprintf(line, sizeof line, "Reason to %s %s (Enter records, "
-		    "Esc cancels): %s", ui->prompt_action,
+		char	what[48] = "";
+
+		if (ui->prompt_flag != 0)
+			snprintf(what, sizeof what, "flag %" PRId64 " of ",
+			    ui->prompt_flag);
+		snprintf(line, sizeof line, "Reason to %s %s%s (Enter records, "
+		    "Esc cancels): %s", ui->prompt_action, what,
 		    ui->prompt_attempt->id, ui->prompt);
 		attron(A_BOLD);
 		ui_put(rows - 1, 0, cols, line);
@@ -467,6 +474,17 @@ key_decide(struct ui *ui, const char *action)
 	}
 	ui->prompt_action = action;
 	ui->prompt_attempt = ui->sel;
+	ui->prompt_flag = 0;
+	/* Decide on the flag shown now, not whatever is on top at Enter. */
+	if ((strcmp(action, "dismiss") == 0 || strcmp(action, "confirm") == 0)) {
+		if (app_flag_top(ui->sel) == NULL) {
+			app_status(ui->app, 1, "%s has no open flag to %s",
+			    ui->sel->id, action);
+			ui->prompt_action = NULL;
+			return;
+		}
+		ui->prompt_flag = app_flag_top(ui->sel)->id;
+	}
 	ui->prompt[0] = '\0';
 	ui->prompt_len = 0;
 	ui->app->dirty = 1;
@@ -504,8 +522,21 @@ prompt_key(struct ui *ui, int is_key, wint_t ch)
 	}
 	if ((!is_key && (ch == '\n' || ch == '\r')) ||
 	    (is_key && ch == KEY_ENTER)) {
-		if (app_decide(app, ui->prompt_attempt, ui->prompt_action,
-		    ui->prompt, err, sizeof err) != 0) {
+		struct decision		d;
+		struct decision_result	dr;
+
+		memset(&d, 0, sizeof d);
+		d.attempt = ui->prompt_attempt;
+		d.action = ui->prompt_action;
+		d.reason = ui->prompt;
+		if (ui->prompt_flag != 0 && (d.flag = app_flag_by_id(app,
+		    ui->prompt_flag)) == NULL) {
+			app_status(app, 1, "flag %" PRId64 " is gone; nothing "
+			    "recorded", ui->prompt_flag);
+			ui->prompt_action = NULL;
+			return;
+		}
+		if (app_decide(app, &d, &dr, err, sizeof err) != 0) {
 			app_status(app, 1, "%s", err);
 			if (ui->prompt_len > 0)
 				ui->prompt_action = NULL;
@@ -612,5 +643,59 @@ ui_stop(struct ui *ui)
 	if (ui == NULL)
 		return;
 	endwin();
+	free(ui);
+}
+
+/*
+ * The screen on other streams (ui-term.h), for bench/screen.  The modes are
+ * ui_start()'s, repeated here so that ui_start() stays as it is.
+ */
+static SCREEN	*ui_term_screen;
+
+struct ui *
+ui_start_term(struct app *app, const char *term, FILE *out, FILE *in)
+{
+	struct ui	*ui;
+
+	if (ui_term_screen != NULL)
+		return NULL;
+	if ((ui_term_screen = newterm(term, out, in)) == NULL)
+		return NULL;
+	set_term(ui_term_screen);
+	ui = calloc(1, sizeof *ui);
+	if (ui == NULL)
+		abort();
+	ui->app = app;
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	if (has_colors() && getenv("NO_COLOR") == NULL) {
+		start_color();
+		use_default_colors();
+		init_pair(COLOR_PAIR_CRITICAL, COLOR_RED, -1);
+		init_pair(COLOR_PAIR_HIGH, COLOR_MAGENTA, -1);
+		init_pair(COLOR_PAIR_MEDIUM, COLOR_YELLOW, -1);
+		init_pair(COLOR_PAIR_OK, COLOR_GREEN, -1);
+		init_pair(COLOR_PAIR_BAD, COLOR_RED, -1);
+		init_pair(COLOR_PAIR_TITLE, COLOR_CYAN, -1);
+		ui->color = 1;
+	}
+	curs_set(1);
+	return ui;
+}
+
+void
+ui_stop_term(struct ui *ui)
+{
+	if (ui == NULL)
+		return;
+	endwin();
+	if (ui_term_screen != NULL) {
+		delscreen(ui_term_screen);
+		ui_term_screen = NULL;
+	}
 	free(ui);
 }

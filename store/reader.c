@@ -56,11 +56,24 @@ store_reader_open(struct store_reader **rp, const char *path, char *err,
 		    "the database a console wrote)", path);
 		goto fail;
 	}
+	if (version < STORE_SCHEMA_VERSION) {
+		snprintf(err, errlen, "%s has schema version %lld, older than "
+		    "this invigil's %d; a console opened on it once upgrades it "
+		    "(invigil --headless --db %s, then Ctrl-C)", path,
+		    (long long)version, STORE_SCHEMA_VERSION, path);
+		goto fail;
+	}
 	*rp = r;
 	return 0;
 fail:
 	store_reader_close(r);
 	return -1;
+}
+
+sqlite3 *
+store_reader_db(struct store_reader *r)
+{
+	return r->db;
 }
 
 void
@@ -124,6 +137,34 @@ store_reader_each_flag(struct store_reader *r, store_flag_fn fn, void *arg,
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
 		snprintf(err, errlen, "cannot read flags from %s: %s",
+		    r->path, sqlite3_errmsg(r->db));
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_reader_each_checkpoint(struct store_reader *r, store_note_fn fn,
+    void *arg, char *err, size_t errlen)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(r->db, "SELECT note FROM checkpoints ORDER BY "
+	    "id", -1, &st, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "cannot read checkpoints from %s: %s",
+		    r->path, sqlite3_errmsg(r->db));
+		return -1;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (fn((const char *)sqlite3_column_text(st, 0), arg) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		snprintf(err, errlen, "cannot read checkpoints from %s: %s",
 		    r->path, sqlite3_errmsg(r->db));
 		return -1;
 	}

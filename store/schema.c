@@ -12,13 +12,30 @@
  * An empty file (or a new one) is a database at version 0.
  */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include <jansson.h>
 #include <sqlite3.h>
 
+#include "store/journal.h"
 #include "store/store.h"
 #include "store/schema.h"
 
-static const char *const migrations[] = {
+static int	schema_chain_v1_journal(sqlite3 *, char *, size_t);
+
+/*
+ * One step: sql, then (if any) a C function for what SQL cannot do (hash
+ * rows), then after.  All of a migration runs in one transaction.
+ */
+struct migration {
+	const char	*sql;
+	int		(*fn)(sqlite3 *, char *, size_t);
+	const char	*after;
+};
+
+static const struct migration migrations[] = {
+	{
 	/*
 	 * 1: the first schema.
 	 *
@@ -149,7 +166,90 @@ static const char *const migrations[] = {
 	"	why		TEXT,"
 	"	recv_ms		INTEGER NOT NULL"
 	");"
-	"CREATE INDEX gaps_feed ON gaps (feed, epoch, from_seq);"
+	"CREATE INDEX gaps_feed ON gaps (feed, epoch, from_seq);",
+	NULL, NULL
+	},
+	{
+	/*
+	 * 2: the tamper-evident journal (see journal.h, invigil-store(5)).
+	 *
+	 * journal	gains reason_code, evidence, detail (was body), the
+	 *		canonical body, prev_hash and hash; the rows of schema 1
+	 *		are chained in order by schema_chain_v1_journal().
+	 * meta		facts about the database: journal_origin, the origin
+	 *		line of its checkpoints (random, one per database).
+	 * keys		the public key of every actor who signed here.
+	 * checkpoints	signed notes of (journal size, hash of that entry).
+	 *
+	 * journal, keys and checkpoints refuse UPDATE and DELETE.
+	 */
+	"DROP TRIGGER journal_gapless;"
+	"DROP TRIGGER journal_no_update;"
+	"DROP TRIGGER journal_no_delete;"
+	"DROP INDEX journal_attempt;"
+	"ALTER TABLE journal RENAME TO journal_v1;"
+	"CREATE TABLE journal ("
+	"	seq		INTEGER PRIMARY KEY,"
+	"	time_ms		INTEGER NOT NULL,"
+	"	actor		TEXT NOT NULL,"
+	"	role		TEXT NOT NULL,"
+	"	kind		TEXT NOT NULL,"
+	"	feed		TEXT,"
+	"	attempt		TEXT,"
+	"	flag_id		INTEGER,"
+	"	reason_code	TEXT,"
+	"	reason		TEXT,"
+	"	evidence	TEXT,"	/* {"flags":[..],"events":[..],"epoch":n} */
+	"	detail		TEXT,"	/* JSON object: anything else */
+	"	body		TEXT NOT NULL,"	/* canonical; what hash covers */
+	"	prev_hash	TEXT NOT NULL,"
+	"	hash		TEXT NOT NULL"
+	");"
+	"CREATE TABLE meta ("
+	"	key		TEXT PRIMARY KEY,"
+	"	value		TEXT NOT NULL"
+	");"
+	"INSERT INTO meta (key, value) VALUES ('journal_origin', "
+	"    'invigil.local/journal/' || lower(hex(randomblob(16))));"
+	"CREATE TABLE keys ("
+	"	vkey		TEXT PRIMARY KEY,"	/* name+id+base64 */
+	"	name		TEXT NOT NULL,"
+	"	actor		TEXT NOT NULL,"
+	"	role		TEXT NOT NULL,"
+	"	added_ms	INTEGER NOT NULL"
+	");"
+	"CREATE TABLE checkpoints ("
+	"	id		INTEGER PRIMARY KEY,"
+	"	size		INTEGER NOT NULL,"
+	"	root		TEXT NOT NULL,"	/* hex hash of entry `size` */
+	"	signer		TEXT NOT NULL,"
+	"	time_ms		INTEGER NOT NULL,"
+	"	note		TEXT NOT NULL"	/* the signed note */
+	");"
+	"CREATE INDEX checkpoints_size ON checkpoints (size);",
+	schema_chain_v1_journal,
+	"DROP TABLE journal_v1;"
+	"CREATE INDEX journal_attempt ON journal (feed, attempt);"
+	"CREATE INDEX journal_actor ON journal (actor, seq);"
+	"CREATE TRIGGER journal_gapless BEFORE INSERT ON journal"
+	"    WHEN NEW.seq IS NOT (SELECT coalesce(max(seq), 0) + 1 FROM journal)"
+	"    OR NEW.prev_hash IS NOT coalesce((SELECT hash FROM journal"
+	"        WHERE seq = NEW.seq - 1), printf('%064d', 0))"
+	"    BEGIN SELECT RAISE(ABORT, 'journal seq must be the last seq + 1 "
+	"and prev_hash the last hash'); END;"
+	"CREATE TRIGGER journal_no_update BEFORE UPDATE ON journal"
+	"    BEGIN SELECT RAISE(ABORT, 'journal is append-only'); END;"
+	"CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal"
+	"    BEGIN SELECT RAISE(ABORT, 'journal is append-only'); END;"
+	"CREATE TRIGGER keys_no_update BEFORE UPDATE ON keys"
+	"    BEGIN SELECT RAISE(ABORT, 'keys are append-only'); END;"
+	"CREATE TRIGGER keys_no_delete BEFORE DELETE ON keys"
+	"    BEGIN SELECT RAISE(ABORT, 'keys are append-only'); END;"
+	"CREATE TRIGGER checkpoints_no_update BEFORE UPDATE ON checkpoints"
+	"    BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;"
+	"CREATE TRIGGER checkpoints_no_delete BEFORE DELETE ON checkpoints"
+	"    BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;"
+	}
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -257,12 +357,15 @@ store_schema_migrate(sqlite3 *db, const char *path, char *err, size_t errlen)
 	}
 
 	for (i = (int)version; i < NMIGRATIONS; i++) {
-		if (sqlite3_exec(db, migrations[i], NULL, NULL, NULL) !=
-		    SQLITE_OK) {
-			snprintf(err, errlen, "store: cannot update %s to schema "
-			    "version %d: %s", path, i + 1, sqlite3_errmsg(db));
+		if (sqlite3_exec(db, migrations[i].sql, NULL, NULL, NULL) !=
+		    SQLITE_OK)
+			goto fail_sql;
+		if (migrations[i].fn != NULL &&
+		    migrations[i].fn(db, err, errlen) == -1)
 			goto fail;
-		}
+		if (migrations[i].after != NULL && sqlite3_exec(db,
+		    migrations[i].after, NULL, NULL, NULL) != SQLITE_OK)
+			goto fail_sql;
 	}
 	/* PRAGMAs take no bound parameters. */
 	snprintf(sql, sizeof sql, "PRAGMA application_id = %d; "
@@ -277,7 +380,88 @@ store_schema_migrate(sqlite3 *db, const char *path, char *err, size_t errlen)
 	}
 	return 0;
 
+fail_sql:
+	snprintf(err, errlen, "store: cannot update %s to schema version %d: "
+	    "%s", path, i + 1, sqlite3_errmsg(db));
 fail:
 	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	return -1;
+}
+
+static const char *
+schema_column(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+/* A schema 1 body that was not a JSON object, kept as a string. */
+static char *
+schema_wrap(const char *text)
+{
+	json_t	*o;
+	char	*out;
+
+	o = json_pack("{s:s}", "schema1_body", text);
+	if (o == NULL)		/* not UTF-8: keep nothing rather than lie */
+		o = json_pack("{s:s}", "schema1_body", "(not UTF-8)");
+	out = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(o);
+	if (out == NULL)
+		abort();
+	return out;
+}
+
+/*
+ * Migration 2: chain the journal rows of schema 1, in seq order, into the
+ * new journal.  Their old body (a JSON object of details, or NULL) becomes
+ * detail.  These rows were not chained when written; from here on they
+ * are, and verify holds them to it like any other.
+ */
+static int
+schema_chain_v1_journal(sqlite3 *db, char *err, size_t errlen)
+{
+	struct journal_row	 r;
+	sqlite3_stmt		*st;
+	char			*detail;
+	int			 rc;
+
+	if (sqlite3_prepare_v2(db, "SELECT time_ms, actor, role, kind, feed, "
+	    "attempt, flag_id, reason, body FROM journal_v1 ORDER BY seq",
+	    -1, &st, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "store: cannot read the schema 1 "
+		    "journal: %s", sqlite3_errmsg(db));
+		return -1;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&r, 0, sizeof r);
+		r.time_ms = sqlite3_column_int64(st, 0);
+		r.actor = schema_column(st, 1) != NULL ? schema_column(st, 1) :
+		    "unknown";
+		r.role = schema_column(st, 2) != NULL ? schema_column(st, 2) :
+		    "proctor";
+		r.kind = schema_column(st, 3);
+		r.feed = schema_column(st, 4);
+		r.attempt = schema_column(st, 5);
+		r.flag_id = sqlite3_column_int64(st, 6);
+		r.reason = schema_column(st, 7);
+		detail = NULL;
+		if (schema_column(st, 8) != NULL &&
+		    journal_canon_object(schema_column(st, 8), "detail",
+		    &detail, err, errlen) == -1)
+			detail = schema_wrap(schema_column(st, 8));
+		r.detail = detail;
+		if (journal_insert(db, &r, NULL, err, errlen) == -1) {
+			free(detail);
+			sqlite3_finalize(st);
+			return -1;
+		}
+		free(detail);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		snprintf(err, errlen, "store: cannot read the schema 1 "
+		    "journal: %s", sqlite3_errmsg(db));
+		return -1;
+	}
+	return 0;
 }

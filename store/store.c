@@ -28,6 +28,9 @@
 
 #include <sqlite3.h>
 
+#include <jansson.h>
+
+#include "store/journal.h"
 #include "store/store.h"
 #include "store/schema.h"
 
@@ -48,8 +51,7 @@ enum store_row_type {
 	STORE_ROW_MESSAGE,
 	STORE_ROW_REJECT,
 	STORE_ROW_GAP,
-	STORE_ROW_FLAG,
-	STORE_ROW_ACK
+	STORE_ROW_FLAG
 };
 
 /* One queued row.  Every pointer points into the arena (or is NULL). */
@@ -86,12 +88,6 @@ struct store_row {
 			int64_t		 recv_ms;
 		} gap;
 		struct store_flag	 flag;
-		struct {
-			const char	*id;
-			int		 ok;
-			const char	*error;
-			int64_t		 ack_ms;
-		} ack;
 	} u;
 };
 
@@ -115,7 +111,7 @@ enum store_stmt {
 	ST_FLAG,
 	ST_ACK,
 	ST_FEED,
-	ST_JOURNAL,
+	ST_ACK_UPDATE,
 	ST_COMMAND,
 	ST_POSITION,
 	ST_FEED_URL,
@@ -174,9 +170,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 	/* An acknowledgement is evidence even for a command we lost. */
 	[ST_ACK] =
 	    "INSERT INTO commands (feed, id, ack_ms, ok, error) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5) "
-	    "ON CONFLICT (feed, id) DO UPDATE SET "
-	    "ack_ms = excluded.ack_ms, ok = excluded.ok, error = excluded.error",
+	    "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (feed, id) DO NOTHING",
 	/* A new epoch replaces the position; the same one never goes back. */
 	[ST_FEED] =
 	    "INSERT INTO feeds (feed, epoch, last_seq, updated_ms) "
@@ -186,12 +180,11 @@ static const char *const stmt_sql[ST_COUNT] = {
 	    "    THEN max(last_seq, excluded.last_seq) "
 	    "    ELSE excluded.last_seq END, "
 	    "epoch = excluded.epoch, updated_ms = excluded.updated_ms",
-	/* seq computed under the write lock: gapless with one writer. */
-	[ST_JOURNAL] =
-	    "INSERT INTO journal (seq, time_ms, actor, role, kind, feed, "
-	    "attempt, flag_id, reason, body) "
-	    "VALUES ((SELECT coalesce(max(seq), 0) + 1 FROM journal), "
-	    "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	/* The first acknowledgement of a command we sent; none for a repeat. */
+	[ST_ACK_UPDATE] =
+	    "UPDATE commands SET ack_ms = ?3, ok = ?4, error = ?5 "
+	    "WHERE feed = ?1 AND id = ?2 AND ack_ms IS NULL "
+	    "RETURNING attempt, action",
 	[ST_COMMAND] =
 	    "INSERT INTO commands (id, feed, attempt, action, text, actor, "
 	    "sent_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -330,13 +323,6 @@ static const char *
 store_strdup(struct store *s, const char *p)
 {
 	return p == NULL ? NULL : store_copy(s, p, strlen(p));
-}
-
-/* An optional field of a decoded message: "" means absent. */
-static const char *
-store_optional(struct store *s, const char *p)
-{
-	return p == NULL || *p == '\0' ? NULL : store_strdup(s, p);
 }
 
 static struct store_row *
@@ -572,19 +558,6 @@ store_apply_row(struct store *s, const struct store_row *r, char *err,
 		    f->attempt != NULL ? f->attempt : "(none)",
 		    sqlite3_errmsg(s->db));
 		return -1;
-	case STORE_ROW_ACK:
-		st = s->st[ST_ACK];
-		sqlite3_bind_text(st, 1, r->feed, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, r->u.ack.id, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 3, r->u.ack.ack_ms);
-		sqlite3_bind_int(st, 4, r->u.ack.ok != 0);
-		store_bind_text(st, 5, r->u.ack.error, -1);
-		if (store_step(st) == SQLITE_DONE)
-			return 0;
-		snprintf(err, errlen, "store: cannot record acknowledgement of "
-		    "command feed=%s id=%s: %s", r->feed, r->u.ack.id,
-		    sqlite3_errmsg(s->db));
-		return -1;
 	}
 	snprintf(err, errlen, "store: queued row of unknown type %d", r->type);
 	return -1;
@@ -783,11 +756,15 @@ store_open(struct store **sp, const char *path, char *err, size_t errlen)
 	 * keeps the message indexes' hot pages in memory, and checkpointing
 	 * every 10000 pages (40 MiB of WAL) rather than 1000 copies a page
 	 * rewritten by many batches once; together they about double the
-	 * ingest rate.
+	 * ingest rate.  After a checkpoint has copied everything back, the
+	 * WAL file is cut to 64 MiB when it restarts (journal_size_limit),
+	 * so that one long reader does not leave a huge file behind.  See
+	 * invigil-store(5), "Readers and the WAL".
 	 */
 	if (sqlite3_exec(s->db, "PRAGMA synchronous = NORMAL; "
 	    "PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768; "
-	    "PRAGMA wal_autocheckpoint = 10000", NULL, NULL, NULL) !=
+	    "PRAGMA wal_autocheckpoint = 10000; "
+	    "PRAGMA journal_size_limit = 67108864", NULL, NULL, NULL) !=
 	    SQLITE_OK) {
 		snprintf(err, errlen, "store: cannot set up %s: %s", path,
 		    sqlite3_errmsg(s->db));
@@ -1208,64 +1185,11 @@ store_flush(struct store *s, char *err, size_t errlen)
 	return store_commit(s, 0, NULL, NULL, err, errlen);
 }
 
-struct store_journal_arg {
-	const struct store_journal_entry *e;
-	int64_t			 seq;
-};
-
 static int
-store_journal_insert(struct store *s, void *arg, char *err, size_t errlen)
+store_command_insert(struct store *s, const struct store_command *c,
+    char *err, size_t errlen)
 {
-	struct store_journal_arg		*ja = arg;
-	const struct store_journal_entry	*e = ja->e;
-	sqlite3_stmt				*st = s->st[ST_JOURNAL];
-
-	sqlite3_bind_int64(st, 1, store_now_ms());
-	store_bind_text(st, 2, e->actor, -1);
-	store_bind_text(st, 3, e->role, -1);
-	store_bind_text(st, 4, e->kind, -1);
-	store_bind_text(st, 5, e->feed, -1);
-	store_bind_text(st, 6, e->attempt, -1);
-	if (e->flag_id != 0)
-		sqlite3_bind_int64(st, 7, e->flag_id);
-	store_bind_text(st, 8, e->reason, -1);
-	store_bind_text(st, 9, e->body, -1);
-	if (store_step(st) != SQLITE_DONE) {
-		snprintf(err, errlen, "store: cannot append %s by %s to the "
-		    "journal: %s", e->kind, e->actor != NULL ? e->actor :
-		    "(nobody)", sqlite3_errmsg(s->db));
-		return -1;
-	}
-	ja->seq = sqlite3_last_insert_rowid(s->db);
-	return 0;
-}
-
-int
-store_journal_append(struct store *s, const struct store_journal_entry *e,
-    int64_t *seq, char *err, size_t errlen)
-{
-	struct store_journal_arg	ja = { e, 0 };
-
-	if (e->kind == NULL || *e->kind == '\0') {
-		snprintf(err, errlen, "store: a journal entry needs a kind");
-		return -1;
-	}
-	if (store_commit(s, 1, store_journal_insert, &ja, err, errlen) == -1)
-		return -1;
-	if (seq != NULL)
-		*seq = ja.seq;
-	return 0;
-}
-
-struct store_command_arg {
-	const struct store_command	*c;
-};
-
-static int
-store_command_insert(struct store *s, void *arg, char *err, size_t errlen)
-{
-	const struct store_command	*c = ((struct store_command_arg *)arg)->c;
-	sqlite3_stmt			*st = s->st[ST_COMMAND];
+	sqlite3_stmt	*st = s->st[ST_COMMAND];
 
 	sqlite3_bind_text(st, 1, c->id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, c->feed, -1, SQLITE_STATIC);
@@ -1281,35 +1205,314 @@ store_command_insert(struct store *s, void *arg, char *err, size_t errlen)
 	return -1;
 }
 
-int
-store_command_sent(struct store *s, const struct store_command *c, char *err,
-    size_t errlen)
-{
-	struct store_command_arg	ca = { c };
+struct store_journal_arg {
+	const struct store_journal_entry *e;
+	const struct store_command	*c;
+	struct store_receipt		*rc;
+};
 
-	if (c->id == NULL || c->feed == NULL) {
+/* Canonical evidence and detail, then the chained row (and the command). */
+static int
+store_journal_insert(struct store *s, void *arg, char *err, size_t errlen)
+{
+	struct store_journal_arg		*ja = arg;
+	const struct store_journal_entry	*e = ja->e;
+	struct journal_row			 r;
+	char					*evidence = NULL, *detail = NULL;
+	int					 rc = -1;
+
+	memset(&r, 0, sizeof r);
+	if (e->evidence != NULL && journal_canon_object(e->evidence,
+	    "evidence", &evidence, err, errlen) == -1)
+		goto out;
+	if (e->detail != NULL && journal_canon_object(e->detail, "detail",
+	    &detail, err, errlen) == -1)
+		goto out;
+	r.time_ms = store_now_ms();
+	r.actor = e->actor;
+	r.role = e->role;
+	r.kind = e->kind;
+	r.feed = e->feed;
+	r.attempt = e->attempt;
+	r.flag_id = e->flag_id;
+	r.reason_code = e->reason_code;
+	r.reason = e->reason;
+	r.evidence = evidence;
+	r.detail = detail;
+	if (journal_insert(s->db, &r, ja->rc->hash, err, errlen) == -1)
+		goto out;
+	ja->rc->seq = r.seq;
+	ja->rc->time_ms = r.time_ms;
+	if (ja->c != NULL && store_command_insert(s, ja->c, err, errlen) == -1)
+		goto out;
+	rc = 0;
+out:
+	free(evidence);
+	free(detail);
+	return rc;
+}
+
+int
+store_journal_append(struct store *s, const struct store_journal_entry *e,
+    const struct store_command *c, struct store_receipt *receipt,
+    char *err, size_t errlen)
+{
+	struct store_receipt		 dummy;
+	struct store_journal_arg	 ja;
+
+	if (e->kind == NULL || *e->kind == '\0' || e->actor == NULL ||
+	    *e->actor == '\0' || e->role == NULL || *e->role == '\0') {
+		snprintf(err, errlen, "store: a journal entry needs a kind, an "
+		    "actor and a role");
+		return -1;
+	}
+	if (c != NULL && (c->id == NULL || c->feed == NULL)) {
 		snprintf(err, errlen, "store: a command needs an id and a feed");
 		return -1;
 	}
-	return store_commit(s, 1, store_command_insert, &ca, err, errlen);
+	memset(&dummy, 0, sizeof dummy);
+	ja.e = e;
+	ja.c = c;
+	ja.rc = receipt != NULL ? receipt : &dummy;
+	return store_commit(s, 1, store_journal_insert, &ja, err, errlen);
+}
+
+struct store_ack_arg {
+	const char	*feed;
+	const char	*id;
+	int		 ok;
+	const char	*error;
+	int64_t		 ack_ms;
+	int		 recorded;
+	struct store_receipt *rc;
+};
+
+/*
+ * The first acknowledgement of a command updates its row and is journaled
+ * as cmd_ack, by the feed; an acknowledgement of a command this database
+ * never sent is kept too (evidence), and a repeat changes nothing.
+ */
+static int
+store_ack_apply(struct store *s, void *arg, char *err, size_t errlen)
+{
+	struct store_ack_arg		*aa = arg;
+	struct store_journal_entry	 e;
+	struct store_journal_arg	 ja;
+	sqlite3_stmt			*st = s->st[ST_ACK_UPDATE];
+	json_t				*o;
+	char				*detail, *attempt = NULL, *action = NULL;
+	int				 rc, fresh = 0;
+
+	sqlite3_bind_text(st, 1, aa->feed, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, aa->id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, aa->ack_ms);
+	sqlite3_bind_int(st, 4, aa->ok != 0);
+	store_bind_text(st, 5, aa->error, -1);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		fresh = 1;
+		if (sqlite3_column_text(st, 0) != NULL)
+			attempt = strdup((const char *)sqlite3_column_text(st,
+			    0));
+		if (sqlite3_column_text(st, 1) != NULL)
+			action = strdup((const char *)sqlite3_column_text(st,
+			    1));
+		rc = sqlite3_step(st);
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_DONE) {
+		snprintf(err, errlen, "store: cannot record acknowledgement of "
+		    "command feed=%s id=%s: %s", aa->feed, aa->id,
+		    sqlite3_errmsg(s->db));
+		goto fail;
+	}
+	if (!fresh) {
+		st = s->st[ST_ACK];
+		sqlite3_bind_text(st, 1, aa->feed, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, aa->id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, aa->ack_ms);
+		sqlite3_bind_int(st, 4, aa->ok != 0);
+		store_bind_text(st, 5, aa->error, -1);
+		if (store_step(st) != SQLITE_DONE) {
+			snprintf(err, errlen, "store: cannot record "
+			    "acknowledgement of command feed=%s id=%s: %s",
+			    aa->feed, aa->id, sqlite3_errmsg(s->db));
+			goto fail;
+		}
+		fresh = sqlite3_changes(s->db) == 1;
+	}
+	if (!fresh)
+		return 0;
+
+	o = json_pack("{s:s, s:b}", "cmd", aa->id, "ok", aa->ok != 0);
+	if (o == NULL) {
+		snprintf(err, errlen, "store: the command id of an "
+		    "acknowledgement from feed %s is not UTF-8", aa->feed);
+		goto fail;
+	}
+	if (action != NULL)
+		json_object_set_new(o, "action", json_string(action));
+	if (aa->error != NULL)	/* NULL (not UTF-8) is left out */
+		json_object_set_new(o, "error", json_string(aa->error));
+	detail = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(o);
+	memset(&e, 0, sizeof e);
+	e.actor = aa->feed;
+	e.role = "feed";
+	e.kind = "cmd_ack";
+	e.feed = aa->feed;
+	e.attempt = attempt;
+	e.detail = detail;
+	ja.e = &e;
+	ja.c = NULL;
+	ja.rc = aa->rc;
+	rc = store_journal_insert(s, &ja, err, errlen);
+	free(detail);
+	free(attempt);
+	free(action);
+	if (rc == 0)
+		aa->recorded = 1;
+	return rc;
+fail:
+	free(attempt);
+	free(action);
+	return -1;
 }
 
 int
 store_command_acked(struct store *s, const char *feed, const char *id, int ok,
-    const char *error, int64_t ack_ms, char *err, size_t errlen)
+    const char *error, int64_t ack_ms, struct store_receipt *receipt,
+    char *err, size_t errlen)
 {
-	struct store_row	*r;
+	struct store_receipt	dummy;
+	struct store_ack_arg	aa;
 
 	if (feed == NULL || id == NULL) {
 		snprintf(err, errlen, "store: an acknowledgement needs a feed "
 		    "and a command id");
 		return -1;
 	}
-	r = store_push(s, STORE_ROW_ACK, feed);
-	r->u.ack.id = store_strdup(s, id);
-	r->u.ack.ok = ok;
-	r->u.ack.error = store_optional(s, error);
-	r->u.ack.ack_ms = ack_ms;
+	memset(&dummy, 0, sizeof dummy);
+	memset(&aa, 0, sizeof aa);
+	aa.feed = feed;
+	aa.id = id;
+	aa.ok = ok;
+	aa.error = error != NULL && *error != '\0' ? error : NULL;
+	aa.ack_ms = ack_ms;
+	aa.rc = receipt != NULL ? receipt : &dummy;
+	if (store_commit(s, 1, store_ack_apply, &aa, err, errlen) == -1)
+		return -1;
+	return aa.recorded;
+}
+
+int64_t
+store_journal_size(struct store *s, char *err, size_t errlen)
+{
+	uint8_t	hash[SIGN_HASH_LEN];
+	int64_t	seq;
+
+	if (journal_last(s->db, &seq, hash, err, errlen) == -1)
+		return -1;
+	return seq;
+}
+
+int
+store_key_register(struct store *s, const struct sign_key *key,
+    const char *actor, const char *role, char *err, size_t errlen)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(s->db, "INSERT INTO keys (vkey, name, actor, "
+	    "role, added_ms) VALUES (?1, ?2, ?3, ?4, ?5) "
+	    "ON CONFLICT (vkey) DO NOTHING", -1, &st, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "store: cannot record the key of %s: %s",
+		    actor, sqlite3_errmsg(s->db));
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, sign_key_vkey(key), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, sign_key_name(key), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, actor, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, role, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, store_now_ms());
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		snprintf(err, errlen, "store: cannot record the key of %s: %s",
+		    actor, sqlite3_errmsg(s->db));
+		return -1;
+	}
+	return 0;
+}
+
+struct store_checkpoint_arg {
+	const struct sign_key	*key;
+	int64_t			 size;
+};
+
+/* Under the write lock, so that the size signed is the journal's size. */
+static int
+store_checkpoint_apply(struct store *s, void *arg, char *err, size_t errlen)
+{
+	struct store_checkpoint_arg	*ca = arg;
+	sqlite3_stmt			*st;
+	uint8_t				 root[SIGN_HASH_LEN];
+	char				 origin[256], body[512];
+	char				 hex[2 * SIGN_HASH_LEN + 1], *note;
+	int64_t				 size, covered = 0;
+	int				 rc;
+
+	ca->size = 0;
+	if (journal_last(s->db, &size, root, err, errlen) == -1)
+		return -1;
+	if (sqlite3_prepare_v2(s->db, "SELECT coalesce(max(size), 0) FROM "
+	    "checkpoints", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		covered = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (size == 0 || size <= covered)
+		return 0;
+	if (journal_origin(s->db, origin, sizeof origin, err, errlen) == -1 ||
+	    sign_checkpoint_body(body, sizeof body, origin, (uint64_t)size,
+	    root, err, errlen) == -1)
+		return -1;
+	if ((note = sign_note(ca->key, body, err, errlen)) == NULL)
+		return -1;
+	sign_hex(root, hex);
+	rc = sqlite3_prepare_v2(s->db, "INSERT INTO checkpoints (size, root, "
+	    "signer, time_ms, note) VALUES (?1, ?2, ?3, ?4, ?5)", -1, &st,
+	    NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, size);
+		sqlite3_bind_text(st, 2, hex, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, sign_key_name(ca->key), -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, store_now_ms());
+		sqlite3_bind_text(st, 5, note, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	free(note);
+	if (rc != SQLITE_DONE) {
+		snprintf(err, errlen, "store: cannot store a checkpoint of %lld "
+		    "entries: %s", (long long)size, sqlite3_errmsg(s->db));
+		return -1;
+	}
+	ca->size = size;
+	return 0;
+}
+
+int
+store_checkpoint(struct store *s, const struct sign_key *key, int64_t *size,
+    char *err, size_t errlen)
+{
+	struct store_checkpoint_arg	ca = { key, 0 };
+
+	if (store_commit(s, 1, store_checkpoint_apply, &ca, err, errlen) == -1)
+		return -1;
+	if (size != NULL)
+		*size = ca.size;
 	return 0;
 }
 

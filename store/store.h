@@ -21,11 +21,12 @@
 #include <stdint.h>
 
 #include "proto/proto.h"
+#include "store/sign.h"
 
 struct store;
 
 /* Schema version this binary writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION	1
+#define STORE_SCHEMA_VERSION	2
 
 /* store_flush() is due when this many rows are queued, whatever the tick. */
 #define STORE_BATCH_ROWS	4096
@@ -76,17 +77,30 @@ struct store_attempt {
 	const char     *device;
 };
 
-/* A decision or other journal entry; strings may be NULL for "none". */
+/*
+ * A decision or other journal entry; strings may be NULL for "none" except
+ * actor, role and kind.  evidence and detail are JSON objects as text; they
+ * are stored in canonical form (keys sorted, no whitespace).
+ */
 struct store_journal_entry {
-	const char     *actor;		/* proctor id */
-	const char     *role;		/* "proctor", later "admin", "analyst" */
+	const char     *actor;		/* who: proctor or admin id, or the feed */
+	const char     *role;		/* "proctor", "admin", "analyst", "feed" */
 	const char     *kind;		/* dismiss, confirm, warn, pause, resume,
 					   terminate, escalate, note, cmd_ack */
 	const char     *feed;
 	const char     *attempt;
 	int64_t		flag_id;	/* 0 if none */
-	const char     *reason;	/* one line, as typed */
-	const char     *body;		/* JSON object with anything else, or NULL */
+	const char     *reason_code;	/* short code, e.g. "phone", or NULL */
+	const char     *reason;	/* free text, as typed */
+	const char     *evidence;	/* {"flags":[ids],"events":[seqs],"epoch":n} */
+	const char     *detail;	/* anything else, e.g. {"cmd":"id"} */
+};
+
+/* What a durable journal append returns: the entry's seq, time and hash. */
+struct store_receipt {
+	int64_t		seq;
+	int64_t		time_ms;
+	char		hash[2 * SIGN_HASH_LEN + 1];	/* hex */
 };
 
 /* A command sent to a feed, and later its acknowledgement. */
@@ -178,22 +192,48 @@ size_t		 store_pending(struct store *s);
 int		 store_flush(struct store *s, char *err, size_t errlen);
 
 /*
- * Append a journal entry and commit it durably before returning (what is
- * queued is flushed first, in the same transaction).  *seq gets the entry's
- * gapless journal seq.
+ * Append a journal entry, chained to the last one (see invigil-store(5)),
+ * and commit it durably (synchronous=FULL) before returning; what is
+ * queued is committed in the same transaction, and so is the command c
+ * (may be NULL) that the entry sends.  receipt (may be NULL) gets the
+ * entry's seq, time and hash.  0, or -1 with a sentence and nothing
+ * recorded.
  */
 int		 store_journal_append(struct store *s,
-		     const struct store_journal_entry *e, int64_t *seq,
+		     const struct store_journal_entry *e,
+		     const struct store_command *c, struct store_receipt *receipt,
 		     char *err, size_t errlen);
 
-/* Record a command as sent (durably, like the journal). */
-int		 store_command_sent(struct store *s, const struct store_command *c,
-		     char *err, size_t errlen);
-
-/* Queue the acknowledgement of a command: ok, or the feed's error. */
+/*
+ * Record a feed's acknowledgement of command id, durably: the command's
+ * row is updated and the acknowledgement journaled as cmd_ack (actor: the
+ * feed, role "feed").  Returns 1 if journaled (receipt filled, may be
+ * NULL), 0 if it repeats one already recorded, -1 on error.
+ */
 int		 store_command_acked(struct store *s, const char *feed,
 		     const char *id, int ok, const char *error, int64_t ack_ms,
-		     char *err, size_t errlen);
+		     struct store_receipt *receipt, char *err, size_t errlen);
+
+/* Journal entries so far (the last seq), or -1 with a sentence. */
+int64_t		 store_journal_size(struct store *s, char *err, size_t errlen);
+
+/*
+ * Record key's public half as the key of actor in role (once; a second
+ * key of the same actor is added beside the first).  0 or -1.
+ */
+int		 store_key_register(struct store *s, const struct sign_key *key,
+		     const char *actor, const char *role, char *err,
+		     size_t errlen);
+
+/*
+ * Sign a checkpoint of the journal as it is (size, hash of the last entry)
+ * with key, in the C2SP signed-note checkpoint format, and store it
+ * durably.  Nothing is signed when the journal is empty or the last
+ * checkpoint already covers its size.  *size (may be NULL) gets the size
+ * signed, 0 if none.  0 or -1.
+ */
+int		 store_checkpoint(struct store *s, const struct sign_key *key,
+		     int64_t *size, char *err, size_t errlen);
 
 /* Call fn for every command sent and not acknowledged, oldest first (the
  * strings are valid during the call). */
@@ -229,6 +269,7 @@ struct store_reader;
 int		 store_reader_open(struct store_reader **, const char *path,
 		     char *err, size_t errlen);
 void		 store_reader_close(struct store_reader *);
+struct sqlite3	*store_reader_db(struct store_reader *);
 
 /* Every stored message in (feed, epoch, seq) order; fn returns non-zero to
  * stop.  The strings are valid during the call. */
@@ -243,6 +284,49 @@ typedef void	(*store_flag_fn)(const char *feed, const char *attempt,
 		     void *arg);
 int		 store_reader_each_flag(struct store_reader *, store_flag_fn,
 		     void *arg, char *err, size_t errlen);
+
+/* Every checkpoint's signed note, oldest first; fn returns non-zero to stop. */
+typedef int	(*store_note_fn)(const char *note, void *arg);
+int		 store_reader_each_checkpoint(struct store_reader *,
+		     store_note_fn, void *arg, char *err, size_t errlen);
+
+/* ---- verify (verify.c) */
+
+enum store_verify_problem {
+	STORE_VERIFY_OK,
+	STORE_VERIFY_ALTERED,		/* a row's columns, body or hash */
+	STORE_VERIFY_MISSING,		/* a seq is not there */
+	STORE_VERIFY_CHAIN,		/* prev_hash is not the last hash */
+	STORE_VERIFY_TRUNCATED,		/* shorter than a checkpoint */
+	STORE_VERIFY_SIGNATURE,		/* a checkpoint's signature is bad */
+	STORE_VERIFY_UNKNOWN_KEY,	/* signed by a key not in keys */
+	STORE_VERIFY_MISMATCH,		/* a checkpoint's hash is not the journal's */
+	STORE_VERIFY_MALFORMED		/* a checkpoint that is not one */
+};
+
+struct store_verify {
+	enum store_verify_problem problem;
+	int64_t		seq;		/* the first bad seq, 0 if none */
+	char		what[1024];	/* the sentence */
+	int64_t		entries;	/* journal entries read */
+	int		db_checkpoints;	/* checkpoints in the database checked */
+	int		file_checkpoints; /* and in the file */
+	char		signers[256];	/* names whose signatures held */
+};
+
+/*
+ * Recompute the journal's chain and check every checkpoint in the database
+ * and, if file is not NULL, every checkpoint in it (text of len bytes,
+ * named fname in sentences): signature by a key in the keys table, size no
+ * greater than the journal's, hash equal to the journal's at that size.
+ * Stops at the first problem.  Returns 0 with v filled (problem
+ * STORE_VERIFY_OK or the first problem found), or -1 with a sentence when
+ * the database could not be read.
+ */
+int		 store_verify(struct store_reader *, const char *file,
+		     size_t len, const char *fname, struct store_verify *v,
+		     char *err, size_t errlen);
+const char	*store_verify_problem_name(enum store_verify_problem);
 
 const char	*store_severity_name(enum store_severity);
 const char	*store_flag_state_name(enum store_flag_state);

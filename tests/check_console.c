@@ -143,6 +143,21 @@ find_attempt(const char *id)
 	return NULL;
 }
 
+/* A decision as the screen makes it: on the attempt's top open flag. */
+static int
+decide(struct attempt *a, const char *action, const char *reason, char *err,
+    size_t errlen)
+{
+	struct decision		d;
+	struct decision_result	dr;
+
+	memset(&d, 0, sizeof d);
+	d.attempt = a;
+	d.action = action;
+	d.reason = reason;
+	return app_decide(&app, &d, &dr, err, errlen);
+}
+
 START_TEST(test_stream_stored_once)
 {
 	deliver_welcome(7);
@@ -229,10 +244,10 @@ START_TEST(test_flag_once_per_rule_and_rearmed)
 	ck_assert_str_eq(app.attempts[0]->id, "A1");
 
 	/* A decision needs a reason; dismiss takes the most severe flag. */
-	ck_assert_int_eq(app_decide(&app, a, "dismiss", "", err, sizeof err),
+	ck_assert_int_eq(decide(a, "dismiss", "", err, sizeof err),
 	    -1);
 	ck_assert_ptr_nonnull(strstr(err, "reason"));
-	ck_assert_int_eq(app_decide(&app, a, "dismiss", "twin in frame",
+	ck_assert_int_eq(decide(a, "dismiss", "twin in frame",
 	    err, sizeof err), 0);
 	ck_assert_int_eq(query_int("select count(*) from journal where "
 	    "kind='dismiss' and actor='unit' and attempt='A1' and "
@@ -240,10 +255,10 @@ START_TEST(test_flag_once_per_rule_and_rearmed)
 	ck_assert_int_eq(query_int("select count(*) from flags where "
 	    "rule='identity_mismatch' and state='dismissed'"), 1);
 	ck_assert_int_eq(a->open_flags, 1);
-	ck_assert_int_eq(app_decide(&app, a, "confirm", "two faces",
+	ck_assert_int_eq(decide(a, "confirm", "two faces",
 	    err, sizeof err), 0);
 	ck_assert_int_eq(a->open_flags, 0);
-	ck_assert_int_eq(app_decide(&app, a, "confirm", "again",
+	ck_assert_int_eq(decide(a, "confirm", "again",
 	    err, sizeof err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "no open flag"));
 
@@ -263,14 +278,14 @@ START_TEST(test_command_needs_connected_feed)
 	deliver_welcome(7);
 	deliver_attempt(1, "A1");
 	/* No WebSocket here: nothing may be recorded or sent. */
-	ck_assert_int_eq(app_decide(&app, find_attempt("A1"), "pause",
+	ck_assert_int_eq(decide(find_attempt("A1"), "pause",
 	    "stepped out", err, sizeof err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "not connected"));
 	ck_assert_int_eq(query_int("select count(*) from journal"), 0);
 	ck_assert_int_eq(query_int("select count(*) from commands"), 0);
-	ck_assert_int_eq(app_decide(&app, find_attempt("A1"), "note",
+	ck_assert_int_eq(decide(find_attempt("A1"), "note",
 	    "seen on camera", err, sizeof err), 0);
-	ck_assert_int_eq(app_decide(&app, find_attempt("A1"), "vanish",
+	ck_assert_int_eq(decide(find_attempt("A1"), "vanish",
 	    "x", err, sizeof err), -1);
 }
 END_TEST

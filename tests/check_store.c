@@ -199,7 +199,7 @@ START_TEST(test_open_creates_schema)
 {
 	static const char *const tables[] = {
 		"feeds", "messages", "attempts", "flags", "journal",
-		"commands", "rejects", "gaps"
+		"commands", "rejects", "gaps", "meta", "keys", "checkpoints"
 	};
 	struct store	*s;
 	sqlite3		*db;
@@ -212,7 +212,7 @@ START_TEST(test_open_creates_schema)
 	    sizeof buf), "wal");
 	ck_assert_int_eq(query_int(db, "PRAGMA user_version"),
 	    STORE_SCHEMA_VERSION);
-	ck_assert_int_eq(query_int(db, "PRAGMA user_version"), 1);
+	ck_assert_int_eq(query_int(db, "PRAGMA user_version"), 2);
 	for (i = 0; i < sizeof tables / sizeof tables[0]; i++) {
 		snprintf(sql, sizeof sql, "SELECT count(*) FROM sqlite_schema "
 		    "WHERE type = 'table' AND name = '%s'", tables[i]);
@@ -258,7 +258,7 @@ START_TEST(test_reopen_idempotent)
 	close_store(s);
 
 	db = reader();
-	ck_assert_int_eq(query_int(db, "PRAGMA user_version"), 1);
+	ck_assert_int_eq(query_int(db, "PRAGMA user_version"), 2);
 	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM messages"), 1);
 	query_text(db, "SELECT group_concat(sql, ';') FROM sqlite_schema",
 	    schema2, sizeof schema2);
@@ -284,7 +284,8 @@ START_TEST(test_newer_version_refused)
 	ck_assert_int_eq(store_open(&s, dbpath, err, sizeof err), -1);
 	ck_assert_ptr_null(s);
 	snprintf(want, sizeof want, "%s has schema version 7 but this invigil "
-	    "knows only up to 1; use a newer invigil", dbpath);
+	    "knows only up to %d; use a newer invigil", dbpath,
+	    STORE_SCHEMA_VERSION);
 	ck_assert_str_eq(err, want);
 
 	/* Refusing changed nothing. */
@@ -685,8 +686,9 @@ START_TEST(test_journal_append_only)
 {
 	struct store			*s;
 	struct store_journal_entry	 e;
+	struct store_receipt		 rc;
 	sqlite3				*db;
-	int64_t				 seq, before;
+	int64_t				 before;
 	int				 i;
 
 	s = open_store();
@@ -700,9 +702,11 @@ START_TEST(test_journal_append_only)
 	e.reason = "looked at the clock";
 	before = (int64_t)time(NULL) * 1000;
 	for (i = 1; i <= 3; i++) {
-		if (store_journal_append(s, &e, &seq, err, sizeof err) != 0)
+		if (store_journal_append(s, &e, NULL, &rc, err,
+		    sizeof err) != 0)
 			ck_abort_msg("store_journal_append: %s", err);
-		ck_assert_int_eq(seq, i);
+		ck_assert_int_eq(rc.seq, i);
+		ck_assert_int_eq(strlen(rc.hash), 64);
 	}
 	/* Back to batch speed after the durable commit. */
 	ck_assert_int_eq(query_int(store_db(s), "PRAGMA synchronous"), 1);
@@ -712,7 +716,13 @@ START_TEST(test_journal_append_only)
 	ck_assert_int_eq(query_int(db, "SELECT max(seq) - min(seq) + 1 FROM "
 	    "journal"), 3);
 	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM journal WHERE "
-	    "flag_id = 3 AND body IS NULL AND kind = 'dismiss'"), 3);
+	    "flag_id = 3 AND detail IS NULL AND kind = 'dismiss' AND "
+	    "body LIKE '{\"actor\":\"p-7\",%'"), 3);
+	/* Each row chained to the one before. */
+	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM journal j JOIN "
+	    "journal k ON k.seq = j.seq - 1 WHERE j.prev_hash = k.hash"), 2);
+	ck_assert_int_eq(query_int(db, "SELECT prev_hash = printf('%064d', 0) "
+	    "FROM journal WHERE seq = 1"), 1);
 	ck_assert(query_int(db, "SELECT min(time_ms) FROM journal") >=
 	    before - 1000);
 	ck_assert(query_int(db, "SELECT max(time_ms) FROM journal") <=
@@ -727,12 +737,29 @@ START_TEST(test_journal_append_only)
 	    NULL, NULL, NULL), SQLITE_OK);
 	ck_assert_str_eq(sqlite3_errmsg(db), "journal is append-only");
 	ck_assert_int_ne(sqlite3_exec(db, "INSERT INTO journal (seq, time_ms, "
-	    "kind) VALUES (9, 0, 'note')", NULL, NULL, NULL), SQLITE_OK);
+	    "actor, role, kind, body, prev_hash, hash) VALUES (9, 0, 'x', 'x', "
+	    "'note', '{}', '', '')", NULL, NULL, NULL), SQLITE_OK);
+	/* The next seq, but not chained to the last hash. */
+	ck_assert_int_ne(sqlite3_exec(db, "INSERT INTO journal (seq, time_ms, "
+	    "actor, role, kind, body, prev_hash, hash) VALUES (4, 0, 'x', 'x', "
+	    "'note', '{}', printf('%064d', 0), '')", NULL, NULL, NULL),
+	    SQLITE_OK);
 	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM journal"), 3);
 
 	e.kind = NULL;
-	ck_assert_int_eq(store_journal_append(s, &e, &seq, err, sizeof err),
-	    -1);
+	ck_assert_int_eq(store_journal_append(s, &e, NULL, &rc, err,
+	    sizeof err), -1);
+	e.kind = "note";
+	e.detail = "not json";
+	ck_assert_int_eq(store_journal_append(s, &e, NULL, &rc, err,
+	    sizeof err), -1);
+	ck_assert_msg(strstr(err, "detail") != NULL, "unclear: %s", err);
+	e.detail = NULL;
+	e.reason = "\xff\xfe";
+	ck_assert_int_eq(store_journal_append(s, &e, NULL, &rc, err,
+	    sizeof err), -1);
+	ck_assert_msg(strstr(err, "UTF-8") != NULL, "unclear: %s", err);
+	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM journal"), 3);
 	close_store(s);
 }
 END_TEST
@@ -741,9 +768,10 @@ START_TEST(test_journal_flushes_queue)
 {
 	struct store			*s;
 	struct store_journal_entry	 e;
+	struct store_receipt		 rc;
 	struct proto_msg		 m;
 	sqlite3				*db;
-	int64_t				 seq;
+	char				 buf[128];
 	int				 i;
 
 	s = open_store();
@@ -756,11 +784,15 @@ START_TEST(test_journal_flushes_queue)
 
 	memset(&e, 0, sizeof e);
 	e.actor = "p-7";
+	e.role = "proctor";
 	e.kind = "note";
-	e.body = "{\"evidence\":[1,2]}";
-	ck_assert_int_eq(store_journal_append(s, &e, &seq, err, sizeof err),
-	    0);
-	ck_assert_int_eq(seq, 1);
+	e.detail = "{ \"z\": 1, \"a\": [1, 2] }";
+	ck_assert_int_eq(store_journal_append(s, &e, NULL, &rc, err,
+	    sizeof err), 0);
+	ck_assert_int_eq(rc.seq, 1);
+	/* Stored canonical: keys sorted, no whitespace. */
+	ck_assert_str_eq(query_text(db, "SELECT detail FROM journal", buf,
+	    sizeof buf), "{\"a\":[1,2],\"z\":1}");
 	ck_assert_int_eq(store_pending(s), 0);
 	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM messages"), 25);
 	ck_assert_int_eq(query_int(db, "SELECT last_seq FROM feeds"), 25);
@@ -835,10 +867,12 @@ END_TEST
 
 START_TEST(test_commands)
 {
-	struct store		*s;
-	struct store_command	 c;
-	sqlite3			*db;
-	char			 buf[128];
+	struct store			*s;
+	struct store_command		 c;
+	struct store_journal_entry	 e;
+	struct store_receipt		 rc;
+	sqlite3				*db;
+	char				 buf[160];
 
 	s = open_store();
 	db = reader();
@@ -850,26 +884,47 @@ START_TEST(test_commands)
 	c.text = "eyes on your screen, please";
 	c.actor = "p-7";
 	c.sent_ms = 1000;
-	ck_assert_int_eq(store_command_sent(s, &c, err, sizeof err), 0);
+	memset(&e, 0, sizeof e);
+	e.actor = "p-7";
+	e.role = "proctor";
+	e.kind = "warn";
+	e.feed = "f1";
+	e.attempt = "a1";
+	e.reason = c.text;
+	ck_assert_int_eq(store_journal_append(s, &e, &c, NULL, err,
+	    sizeof err), 0);
 	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM commands WHERE "
 	    "id = 'cmd-1' AND ack_ms IS NULL AND ok IS NULL"), 1);
 	ck_assert_int_eq(query_int(store_db(s), "PRAGMA synchronous"), 1);
 
-	/* The same id twice is refused, the first row kept. */
-	ck_assert_int_eq(store_command_sent(s, &c, err, sizeof err), -1);
+	/* The same id twice is refused, with its journal entry. */
+	ck_assert_int_eq(store_journal_append(s, &e, &c, NULL, err,
+	    sizeof err), -1);
 	ck_assert_msg(strstr(err, "cmd-1") != NULL, "unclear: %s", err);
+	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM journal"), 1);
 
 	c.id = "cmd-2";
 	c.action = "pause";
-	ck_assert_int_eq(store_command_sent(s, &c, err, sizeof err), 0);
+	e.kind = "pause";
+	ck_assert_int_eq(store_journal_append(s, &e, &c, NULL, err,
+	    sizeof err), 0);
 
+	/* Acknowledgements are journaled once, by the feed. */
 	ck_assert_int_eq(store_command_acked(s, "f1", "cmd-1", 1, "", 1100,
-	    err, sizeof err), 0);
+	    &rc, err, sizeof err), 1);
+	ck_assert_int_eq(rc.seq, 3);
+	ck_assert_int_eq(store_command_acked(s, "f1", "cmd-1", 1, "", 1150,
+	    &rc, err, sizeof err), 0);
 	ck_assert_int_eq(store_command_acked(s, "f1", "cmd-2", 0,
-	    "attempt a1 is submitted", 1200, err, sizeof err), 0);
-	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM commands WHERE "
-	    "ack_ms IS NOT NULL"), 0);
-	flush(s);
+	    "attempt a1 is submitted", 1200, NULL, err, sizeof err), 1);
+	/* An acknowledgement of a command this database never sent. */
+	ck_assert_int_eq(store_command_acked(s, "f1", "cmd-lost", 1, NULL,
+	    1300, NULL, err, sizeof err), 1);
+	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM journal WHERE "
+	    "kind = 'cmd_ack' AND actor = 'f1' AND role = 'feed'"), 3);
+	ck_assert_str_eq(query_text(db, "SELECT detail FROM journal WHERE "
+	    "seq = 4", buf, sizeof buf), "{\"action\":\"pause\",\"cmd\":"
+	    "\"cmd-2\",\"error\":\"attempt a1 is submitted\",\"ok\":false}");
 	ck_assert_str_eq(query_text(db, "SELECT ok || ' ' || ack_ms || ' ' || "
 	    "coalesce(error, '-') FROM commands WHERE id = 'cmd-1'", buf,
 	    sizeof buf), "1 1100 -");

@@ -7,6 +7,9 @@ INVIGIL=${INVIGIL:-$(cd "$(dirname "$0")/.." && pwd)/invigil}
 TESTS=$(cd "$(dirname "$0")" && pwd)
 T=$(mktemp -d "${TMPDIR:-/tmp}/invigil-e2e.XXXXXX")
 PIDS=""
+# Signing keys are created on first use: in the test's directory, never in
+# the user's own ~/.config.
+export XDG_CONFIG_HOME=$T/config
 
 cleanup() {
 	for p in $PIDS; do kill "$p" 2>/dev/null; done
@@ -48,6 +51,12 @@ wait_for() {
 		sleep 0.1
 	done
 	return 1
+}
+
+# rows_at_least DB N [WHERE]: the database holds at least N messages.
+rows_at_least() {
+	n=$(sqlite3 -readonly "$1" "select count(*) from messages ${3:-}" 2>/dev/null)
+	[ "${n:-0}" -ge "$2" ]
 }
 
 # peer_setup: Node's `ws` package for the independent peer in tests/peer/,

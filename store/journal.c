@@ -1,0 +1,259 @@
+/*
+ * journal.c - the journal's canonical body and hash chain (see journal.h).
+ *
+ * The canonical body is JSON because a person preparing an appeal reads it:
+ *
+ *	{"actor":"alice","attempt":"A-17","feed":"center-1","flag":42,
+ *	 "kind":"confirm","reason":"phone in hand at 10:02","role":"proctor",
+ *	 "seq":7,"time":"2026-11-23T10:02:41.518Z","v":1}
+ *
+ * and canonical so that a verifier rebuilds it byte for byte from the
+ * columns: jansson with sorted keys and no whitespace, absent fields left
+ * out, integers as integers, strings as UTF-8 with only the escapes JSON
+ * requires.  The format is documented in invigil-store(5).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "proto/proto.h"
+#include "store/journal.h"
+
+#define CANON_FLAGS	(JSON_COMPACT | JSON_SORT_KEYS)
+
+int
+journal_canon_object(const char *text, const char *what, char **out,
+    char *err, size_t errlen)
+{
+	json_error_t	 jerr;
+	json_t		*o;
+
+	*out = NULL;
+	o = json_loads(text, JSON_REJECT_DUPLICATES, &jerr);
+	if (o == NULL) {
+		snprintf(err, errlen, "the %s is not valid JSON: %s (column "
+		    "%d)", what, jerr.text, jerr.column);
+		return -1;
+	}
+	if (!json_is_object(o)) {
+		snprintf(err, errlen, "the %s must be a JSON object", what);
+		json_decref(o);
+		return -1;
+	}
+	*out = json_dumps(o, CANON_FLAGS);
+	json_decref(o);
+	if (*out == NULL)
+		abort();
+	return 0;
+}
+
+/* Set key to the string s (if not NULL); -1 if s is not UTF-8. */
+static int
+journal_set_string(json_t *o, const char *key, const char *s, char *err,
+    size_t errlen)
+{
+	json_t	*v;
+
+	if (s == NULL)
+		return 0;
+	v = json_string(s);
+	if (v == NULL) {
+		snprintf(err, errlen, "the journal entry's %s is not valid "
+		    "UTF-8; nothing recorded", key);
+		return -1;
+	}
+	json_object_set_new(o, key, v);
+	return 0;
+}
+
+static int
+journal_set_object(json_t *o, const char *key, const char *text, char *err,
+    size_t errlen)
+{
+	json_error_t	 jerr;
+	json_t		*v;
+
+	if (text == NULL)
+		return 0;
+	v = json_loads(text, JSON_REJECT_DUPLICATES, &jerr);
+	if (v == NULL || !json_is_object(v)) {
+		snprintf(err, errlen, "the journal entry's %s is not a JSON "
+		    "object", key);
+		json_decref(v);
+		return -1;
+	}
+	json_object_set_new(o, key, v);
+	return 0;
+}
+
+int
+journal_body(const struct journal_row *r, char **out, char *err,
+    size_t errlen)
+{
+	json_t	*o;
+	char	 ts[32];
+
+	*out = NULL;
+	o = json_object();
+	if (o == NULL)
+		abort();
+	proto_time_format(r->time_ms, ts);
+	json_object_set_new(o, "v", json_integer(JOURNAL_BODY_VERSION));
+	json_object_set_new(o, "seq", json_integer(r->seq));
+	json_object_set_new(o, "time", json_string(ts));
+	if (r->flag_id != 0)
+		json_object_set_new(o, "flag", json_integer(r->flag_id));
+	if (journal_set_string(o, "actor", r->actor, err, errlen) == -1 ||
+	    journal_set_string(o, "role", r->role, err, errlen) == -1 ||
+	    journal_set_string(o, "kind", r->kind, err, errlen) == -1 ||
+	    journal_set_string(o, "feed", r->feed, err, errlen) == -1 ||
+	    journal_set_string(o, "attempt", r->attempt, err, errlen) == -1 ||
+	    journal_set_string(o, "reason_code", r->reason_code, err,
+	    errlen) == -1 ||
+	    journal_set_string(o, "reason", r->reason, err, errlen) == -1 ||
+	    journal_set_object(o, "evidence", r->evidence, err, errlen) == -1 ||
+	    journal_set_object(o, "detail", r->detail, err, errlen) == -1) {
+		json_decref(o);
+		return -1;
+	}
+	*out = json_dumps(o, CANON_FLAGS);
+	json_decref(o);
+	if (*out == NULL)
+		abort();
+	return 0;
+}
+
+int
+journal_last(sqlite3 *db, int64_t *seq, uint8_t hash[SIGN_HASH_LEN],
+    char *err, size_t errlen)
+{
+	sqlite3_stmt	*st;
+	const char	*hex;
+	int		 rc;
+
+	*seq = 0;
+	memset(hash, 0, SIGN_HASH_LEN);
+	if (sqlite3_prepare_v2(db, "SELECT seq, hash FROM journal "
+	    "ORDER BY seq DESC LIMIT 1", -1, &st, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "store: cannot read the journal: %s",
+		    sqlite3_errmsg(db));
+		return -1;
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*seq = sqlite3_column_int64(st, 0);
+		hex = (const char *)sqlite3_column_text(st, 1);
+		if (hex == NULL || sign_unhex(hex, hash) == -1) {
+			snprintf(err, errlen, "store: journal entry %" PRId64
+			    " has no valid hash; run invigil review verify",
+			    *seq);
+			sqlite3_finalize(st);
+			return -1;
+		}
+	} else if (rc != SQLITE_DONE) {
+		snprintf(err, errlen, "store: cannot read the journal: %s",
+		    sqlite3_errmsg(db));
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static void
+journal_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s == NULL)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+}
+
+int
+journal_insert(sqlite3 *db, struct journal_row *r,
+    char hash[2 * SIGN_HASH_LEN + 1], char *err, size_t errlen)
+{
+	sqlite3_stmt	*st;
+	uint8_t		 prev[SIGN_HASH_LEN], h[SIGN_HASH_LEN];
+	char		 prevhex[2 * SIGN_HASH_LEN + 1];
+	char		 hhex[2 * SIGN_HASH_LEN + 1];
+	char		*body;
+	int64_t		 last;
+	int		 rc;
+
+	if (journal_last(db, &last, prev, err, errlen) == -1)
+		return -1;
+	r->seq = last + 1;
+	if (journal_body(r, &body, err, errlen) == -1)
+		return -1;
+	sign_chain(prev, body, strlen(body), h);
+	sign_hex(prev, prevhex);
+	sign_hex(h, hhex);
+
+	/* Prepared per call: an append is rare and already pays an fsync. */
+	rc = sqlite3_prepare_v2(db, "INSERT INTO journal (seq, time_ms, actor, "
+	    "role, kind, feed, attempt, flag_id, reason_code, reason, evidence, "
+	    "detail, body, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+	    "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)", -1, &st, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "store: cannot append to the journal: %s",
+		    sqlite3_errmsg(db));
+		free(body);
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, r->seq);
+	sqlite3_bind_int64(st, 2, r->time_ms);
+	journal_bind_text(st, 3, r->actor);
+	journal_bind_text(st, 4, r->role);
+	journal_bind_text(st, 5, r->kind);
+	journal_bind_text(st, 6, r->feed);
+	journal_bind_text(st, 7, r->attempt);
+	if (r->flag_id != 0)
+		sqlite3_bind_int64(st, 8, r->flag_id);
+	journal_bind_text(st, 9, r->reason_code);
+	journal_bind_text(st, 10, r->reason);
+	journal_bind_text(st, 11, r->evidence);
+	journal_bind_text(st, 12, r->detail);
+	sqlite3_bind_text(st, 13, body, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 14, prevhex, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 15, hhex, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	free(body);
+	if (rc != SQLITE_DONE) {
+		snprintf(err, errlen, "store: cannot append %s by %s to the "
+		    "journal: %s", r->kind, r->actor != NULL ? r->actor :
+		    "(nobody)", sqlite3_errmsg(db));
+		return -1;
+	}
+	if (hash != NULL)
+		memcpy(hash, hhex, sizeof hhex);
+	return 0;
+}
+
+int
+journal_origin(sqlite3 *db, char *buf, size_t len, char *err, size_t errlen)
+{
+	sqlite3_stmt	*st;
+	const char	*v = NULL;
+	int		 rc;
+
+	rc = sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = "
+	    "'journal_origin'", -1, &st, NULL);
+	if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		v = (const char *)sqlite3_column_text(st, 0);
+	if (v == NULL || *v == '\0' || strlen(v) >= len) {
+		snprintf(err, errlen, "store: the database has no journal "
+		    "origin (meta table): %s", rc == SQLITE_OK ? "missing" :
+		    sqlite3_errmsg(db));
+		sqlite3_finalize(st);
+		return -1;
+	}
+	snprintf(buf, len, "%s", v);
+	sqlite3_finalize(st);
+	return 0;
+}

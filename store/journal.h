@@ -1,0 +1,76 @@
+/*
+ * journal.h - private to store/: the journal's canonical body and hash
+ * chain, shared by the writer (store.c), the schema migration that chains
+ * older rows (schema.c) and `invigil review verify` (verify.c).
+ *
+ * Every journal row carries its fields as columns, a canonical body built
+ * from exactly those columns, prev_hash (the hash of the row before; 64
+ * zeros for seq 1) and hash = SHA-256(prev_hash bytes || body).  The body is
+ * what the hash covers; the columns are there to be queried, and verify
+ * rebuilds the body from them, so a change to either is seen.
+ */
+#ifndef INVIGIL_STORE_JOURNAL_H
+#define INVIGIL_STORE_JOURNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "store/sign.h"
+
+/* Version of the canonical body ("v" in it). */
+#define JOURNAL_BODY_VERSION	1
+
+/* One journal row as stored (strings NULL for "none"). */
+struct journal_row {
+	int64_t		 seq;
+	int64_t		 time_ms;
+	const char	*actor;
+	const char	*role;
+	const char	*kind;
+	const char	*feed;
+	const char	*attempt;
+	int64_t		 flag_id;	/* 0: none */
+	const char	*reason_code;
+	const char	*reason;
+	const char	*evidence;	/* canonical JSON object text */
+	const char	*detail;	/* canonical JSON object text */
+};
+
+/*
+ * The canonical text of a JSON object given as text: keys sorted, no
+ * whitespace, UTF-8.  *out is malloc'd.  what names the field in errors.
+ * 0, or -1 with a sentence (not JSON, not an object, duplicate keys).
+ */
+int	journal_canon_object(const char *text, const char *what, char **out,
+	    char *err, size_t errlen);
+
+/*
+ * The canonical body of a row: a JSON object of its fields ("v", "seq",
+ * "time" as RFC 3339 UTC with milliseconds, then every non-NULL field;
+ * "flag" for flag_id; evidence and detail embedded as objects), keys
+ * sorted, no whitespace.  evidence and detail must already be canonical.
+ * *out is malloc'd.  0, or -1 with a sentence (a string not UTF-8...).
+ */
+int	journal_body(const struct journal_row *, char **out, char *err,
+	    size_t errlen);
+
+/*
+ * Append r to the journal of db inside the caller's write transaction:
+ * r->seq is set to the last seq + 1, the body built, chained to the last
+ * row's hash and inserted.  hash (may be NULL) gets the new row's hash in
+ * hex.  0, or -1 with a sentence.
+ */
+int	journal_insert(sqlite3 *db, struct journal_row *r,
+	    char hash[2 * SIGN_HASH_LEN + 1], char *err, size_t errlen);
+
+/* The last row's seq and hash (seq 0 and 32 zero bytes when empty). */
+int	journal_last(sqlite3 *db, int64_t *seq, uint8_t hash[SIGN_HASH_LEN],
+	    char *err, size_t errlen);
+
+/* The journal's origin line for checkpoints (meta table), in buf. */
+int	journal_origin(sqlite3 *db, char *buf, size_t len, char *err,
+	    size_t errlen);
+
+#endif /* INVIGIL_STORE_JOURNAL_H */

@@ -1,0 +1,591 @@
+/*
+ * check_journal.c - Check suite for the tamper-evident journal: the hash
+ * chain, signed checkpoints, the schema 1 upgrade, and `verify` against
+ * every kind of tampering an attacker with write access to the file could
+ * try: one byte of any column, a deleted row, a dropped tail, a rewritten
+ * history re-signed with the current key, replaced keys, a forged note.
+ *
+ * The attacker works through a second SQLite connection with the triggers
+ * dropped, as someone with the file and sqlite3(1) would.
+ */
+#ifndef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 700	/* mkdtemp */
+#endif
+
+#include <check.h>
+#include <dirent.h>
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "store/journal.h"
+#include "store/sign.h"
+#include "store/store.h"
+
+static char	tmpdir[64];
+static char	dbpath[128];
+static char	err[1024];
+
+static void
+setup(void)
+{
+	snprintf(tmpdir, sizeof tmpdir, "/tmp/check_journal.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	snprintf(dbpath, sizeof dbpath, "%s/invigil.db", tmpdir);
+	err[0] = '\0';
+}
+
+static void
+teardown(void)
+{
+	DIR		*d;
+	struct dirent	*de;
+	char		 p[512];
+
+	if ((d = opendir(tmpdir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		snprintf(p, sizeof p, "%s/%s", tmpdir, de->d_name);
+		unlink(p);
+	}
+	closedir(d);
+	rmdir(tmpdir);
+}
+
+static struct sign_key *
+test_key(const char *name, int n)
+{
+	struct sign_key	*k;
+	uint8_t		 seed[32];
+
+	memset(seed, n, sizeof seed);
+	k = sign_key_from_seed(name, seed, err, sizeof err);
+	ck_assert_msg(k != NULL, "sign_key_from_seed: %s", err);
+	return k;
+}
+
+/* A database with n entries by alice, a checkpoint every `every`. */
+static void
+make_journal(int n, int every, struct sign_key *key)
+{
+	struct store			*s;
+	struct store_journal_entry	 e;
+	char				 reason[64], detail[64];
+	int				 i;
+
+	ck_assert_msg(store_open(&s, dbpath, err, sizeof err) == 0, "%s", err);
+	ck_assert_int_eq(store_key_register(s, key, "alice", "proctor", err,
+	    sizeof err), 0);
+	for (i = 1; i <= n; i++) {
+		memset(&e, 0, sizeof e);
+		e.actor = "alice";
+		e.role = "proctor";
+		e.kind = i % 3 == 0 ? "confirm" : "note";
+		e.feed = "hall-1";
+		e.attempt = "A-17";
+		e.flag_id = i % 3 == 0 ? i : 0;
+		e.reason_code = i % 2 == 0 ? "phone" : NULL;
+		snprintf(reason, sizeof reason, "reason number %d", i);
+		e.reason = reason;
+		e.evidence = i % 3 == 0 ? "{\"flags\":[3],\"events\":[10,12],"
+		    "\"epoch\":1}" : NULL;
+		snprintf(detail, sizeof detail, "{\"request\":\"r%d\"}", i);
+		e.detail = detail;
+		ck_assert_msg(store_journal_append(s, &e, NULL, NULL, err,
+		    sizeof err) == 0, "append: %s", err);
+		if (every > 0 && i % every == 0)
+			ck_assert_msg(store_checkpoint(s, key, NULL, err,
+			    sizeof err) == 0, "checkpoint: %s", err);
+	}
+	ck_assert_int_eq(store_close(s, err, sizeof err), 0);
+}
+
+/* Run verify; file may be NULL. */
+static struct store_verify
+verify(const char *file)
+{
+	struct store_reader	*r;
+	struct store_verify	 v;
+
+	ck_assert_msg(store_reader_open(&r, dbpath, err, sizeof err) == 0,
+	    "reader: %s", err);
+	ck_assert_msg(store_verify(r, file, file != NULL ? strlen(file) : 0,
+	    "exported.txt", &v, err, sizeof err) == 0, "verify: %s", err);
+	store_reader_close(r);
+	return v;
+}
+
+static void
+expect(const struct store_verify *v, enum store_verify_problem p,
+    int64_t seq, const char *words)
+{
+	ck_assert_msg(v->problem == p && v->seq == seq,
+	    "want %s at seq %" PRId64 ", got %s at seq %" PRId64 ": %s",
+	    store_verify_problem_name(p), seq,
+	    store_verify_problem_name(v->problem), v->seq, v->what);
+	if (words != NULL)
+		ck_assert_msg(strstr(v->what, words) != NULL,
+		    "\"%s\" lacks \"%s\"", v->what, words);
+}
+
+/* The attacker's connection: triggers gone. */
+static sqlite3 *
+attacker(void)
+{
+	sqlite3	*db;
+
+	ck_assert_int_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "DROP TRIGGER IF EXISTS journal_no_update; "
+	    "DROP TRIGGER IF EXISTS journal_no_delete; DROP TRIGGER IF EXISTS journal_gapless; "
+	    "DROP TRIGGER IF EXISTS checkpoints_no_update; "
+	    "DROP TRIGGER IF EXISTS checkpoints_no_delete; DROP TRIGGER IF EXISTS keys_no_update; "
+	    "DROP TRIGGER IF EXISTS keys_no_delete", NULL, NULL, NULL), SQLITE_OK);
+	return db;
+}
+
+static void
+attack(const char *sql)
+{
+	sqlite3	*db = attacker();
+
+	ck_assert_msg(sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK,
+	    "%s: %s", sql, sqlite3_errmsg(db));
+	ck_assert_int_eq(sqlite3_changes(db) > 0, 1);
+	sqlite3_close(db);
+}
+
+/* Every checkpoint of the database, as `checkpoints --export` writes. */
+static int
+export_note(const char *note, void *arg)
+{
+	char	**buf = arg;
+	size_t	 len = *buf != NULL ? strlen(*buf) : 0;
+
+	*buf = realloc(*buf, len + strlen(note) + 2);
+	ck_assert_ptr_nonnull(*buf);
+	snprintf(*buf + len, strlen(note) + 2, "%s\n", note);
+	return 0;
+}
+
+static char *
+export(void)
+{
+	struct store_reader	*r;
+	char			*buf = NULL;
+
+	ck_assert_int_eq(store_reader_open(&r, dbpath, err, sizeof err), 0);
+	ck_assert_int_eq(store_reader_each_checkpoint(r, export_note, &buf,
+	    err, sizeof err), 0);
+	store_reader_close(r);
+	ck_assert_ptr_nonnull(buf);
+	return buf;
+}
+
+START_TEST(test_intact)
+{
+	struct sign_key		*k = test_key("alice", 1);
+	struct store_verify	 v;
+	char			*file;
+
+	make_journal(12, 5, k);
+	v = verify(NULL);
+	expect(&v, STORE_VERIFY_OK, 0, NULL);
+	ck_assert_int_eq(v.entries, 12);
+	ck_assert_int_eq(v.db_checkpoints, 2);
+	ck_assert_str_eq(v.signers, "alice");
+
+	file = export();
+	v = verify(file);
+	expect(&v, STORE_VERIFY_OK, 0, NULL);
+	ck_assert_int_eq(v.file_checkpoints, 2);
+	free(file);
+	sign_key_free(k);
+}
+END_TEST
+
+/* One byte of each column of seq 5, each on a fresh journal. */
+START_TEST(test_one_byte_of_any_column)
+{
+	static const struct {
+		const char		*sql;
+		enum store_verify_problem want;
+	} t[] = {
+		{ "UPDATE journal SET time_ms = time_ms + 1 WHERE seq = 5",
+		    STORE_VERIFY_ALTERED },
+		{ "UPDATE journal SET actor = 'blice' WHERE seq = 5",
+		    STORE_VERIFY_ALTERED },
+		{ "UPDATE journal SET role = 'proctoR' WHERE seq = 5",
+		    STORE_VERIFY_ALTERED },
+		{ "UPDATE journal SET kind = 'nOte' WHERE seq = 5",
+		    STORE_VERIFY_ALTERED },
+		{ "UPDATE journal SET feed = 'hall-2' WHERE seq = 5",
+		    STORE_VERIFY_ALTERED },
+		{ "UPDATE journal SET attempt = 'A-18' WHERE seq = 5",
+		    STORE_VERIFY_ALTERED },
+		{ "UPDATE journal SET flag_id = 4 WHERE seq = 5",
+		    STORE_VERIFY_ALTERED },
+		{ "UPDATE journal SET reason_code = 'phonE' WHERE seq = 6",
+		    STORE_VERIFY_ALTERED },
+		{ "UPDATE journal SET reason = 'reason number 6' WHERE seq = 5",
+		    STORE_VERIFY_ALTERED },
+		{ "UPDATE journal SET evidence = replace(evidence, '10', '11') "
+		    "WHERE seq = 6", STORE_VERIFY_ALTERED },
+		{ "UPDATE journal SET evidence = replace(evidence, ':', ': ') "
+		    "WHERE seq = 6", STORE_VERIFY_ALTERED },
+		{ "UPDATE journal SET detail = replace(detail, 'r5', 'r6') "
+		    "WHERE seq = 5", STORE_VERIFY_ALTERED },
+		{ "UPDATE journal SET body = replace(body, 'number 5', "
+		    "'number 6') WHERE seq = 5", STORE_VERIFY_ALTERED },
+		{ "UPDATE journal SET prev_hash = '0' || substr(prev_hash, 2) "
+		    "WHERE seq = 5", STORE_VERIFY_CHAIN },
+		{ "UPDATE journal SET hash = '0' || substr(hash, 2) "
+		    "WHERE seq = 5", STORE_VERIFY_ALTERED },
+		{ "UPDATE journal SET flag_id = '3' WHERE seq = 5",
+		    STORE_VERIFY_ALTERED },
+	};
+	struct sign_key		*k = test_key("alice", 1);
+	struct store_verify	 v;
+	size_t			 i;
+	int64_t			 seq;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		teardown();
+		setup();
+		make_journal(8, 0, k);
+		attack(t[i].sql);
+		v = verify(NULL);
+		seq = strstr(t[i].sql, "seq = 6") != NULL ? 6 : 5;
+		/* A hash that starts with 0 already would not change. */
+		if (strstr(t[i].sql, "'0' ||") != NULL && v.problem ==
+		    STORE_VERIFY_OK)
+			continue;
+		ck_assert_msg(v.problem == t[i].want && v.seq == seq,
+		    "%s: want %s at %" PRId64 ", got %s at %" PRId64 ": %s",
+		    t[i].sql, store_verify_problem_name(t[i].want), seq,
+		    store_verify_problem_name(v.problem), v.seq, v.what);
+	}
+	sign_key_free(k);
+}
+END_TEST
+
+START_TEST(test_deleted_row)
+{
+	struct sign_key		*k = test_key("alice", 1);
+	struct store_verify	 v;
+
+	make_journal(8, 0, k);
+	attack("DELETE FROM journal WHERE seq = 4");
+	v = verify(NULL);
+	expect(&v, STORE_VERIFY_MISSING, 4, "seq 4 is missing");
+	sign_key_free(k);
+}
+END_TEST
+
+START_TEST(test_dropped_tail)
+{
+	struct sign_key		*k = test_key("alice", 1);
+	struct store_verify	 v;
+	char			*file;
+
+	make_journal(10, 5, k);
+	file = export();
+	attack("DELETE FROM journal WHERE seq > 7");
+	v = verify(NULL);
+	expect(&v, STORE_VERIFY_TRUNCATED, 8, "ends at seq 7");
+
+	/* The attacker also removes the database's checkpoints past 7. */
+	attack("DELETE FROM checkpoints WHERE size > 7");
+	v = verify(NULL);
+	expect(&v, STORE_VERIFY_OK, 0, NULL);	/* nothing left to tell */
+	v = verify(file);
+	expect(&v, STORE_VERIFY_TRUNCATED, 8, "exported.txt");
+	free(file);
+	sign_key_free(k);
+}
+END_TEST
+
+/*
+ * The attacker rewrites seq 7, recomputes every hash after it, throws the
+ * database's checkpoints away and signs new ones with the current key.
+ * The database alone cannot tell; the exported checkpoints can, and the
+ * ones that still agree say where the rewrite begins.
+ */
+START_TEST(test_resigned_rewrite)
+{
+	struct sign_key		*k = test_key("alice", 1);
+	struct store_verify	 v;
+	struct journal_row	 r;
+	sqlite3			*db;
+	sqlite3_stmt		*st, *up;
+	uint8_t			 prev[SIGN_HASH_LEN], h[SIGN_HASH_LEN];
+	char			 hex[65], phex[65], origin[256], body[512];
+	char			*file, *canon, *note;
+	int			 size;
+
+	make_journal(20, 5, k);
+	file = export();
+
+	db = attacker();
+	ck_assert_int_eq(sqlite3_exec(db, "UPDATE journal SET reason = "
+	    "'nothing happened' WHERE seq = 7", NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT seq, time_ms, actor, "
+	    "role, kind, feed, attempt, flag_id, reason_code, reason, evidence, "
+	    "detail FROM journal WHERE seq >= 6 ORDER BY seq", -1, &st, NULL),
+	    SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "UPDATE journal SET body = ?1, "
+	    "prev_hash = ?2, hash = ?3 WHERE seq = ?4", -1, &up, NULL),
+	    SQLITE_OK);
+	memset(prev, 0, sizeof prev);
+	{
+		sqlite3_stmt	*p;
+
+		ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT hash FROM "
+		    "journal WHERE seq = 5", -1, &p, NULL), SQLITE_OK);
+		ck_assert_int_eq(sqlite3_step(p), SQLITE_ROW);
+		ck_assert_int_eq(sign_unhex((const char *)
+		    sqlite3_column_text(p, 0), prev), 0);
+		sqlite3_finalize(p);
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		memset(&r, 0, sizeof r);
+		r.seq = sqlite3_column_int64(st, 0);
+		r.time_ms = sqlite3_column_int64(st, 1);
+		r.actor = (const char *)sqlite3_column_text(st, 2);
+		r.role = (const char *)sqlite3_column_text(st, 3);
+		r.kind = (const char *)sqlite3_column_text(st, 4);
+		r.feed = (const char *)sqlite3_column_text(st, 5);
+		r.attempt = (const char *)sqlite3_column_text(st, 6);
+		r.flag_id = sqlite3_column_int64(st, 7);
+		r.reason_code = (const char *)sqlite3_column_text(st, 8);
+		r.reason = (const char *)sqlite3_column_text(st, 9);
+		r.evidence = (const char *)sqlite3_column_text(st, 10);
+		r.detail = (const char *)sqlite3_column_text(st, 11);
+		ck_assert_int_eq(journal_body(&r, &canon, err, sizeof err), 0);
+		sign_chain(prev, canon, strlen(canon), h);
+		sign_hex(prev, phex);
+		sign_hex(h, hex);
+		sqlite3_bind_text(up, 1, canon, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(up, 2, phex, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(up, 3, hex, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(up, 4, r.seq);
+		ck_assert_int_eq(sqlite3_step(up), SQLITE_DONE);
+		sqlite3_reset(up);
+		free(canon);
+		memcpy(prev, h, sizeof prev);
+	}
+	sqlite3_finalize(st);
+	sqlite3_finalize(up);
+
+	/* New checkpoints, signed with the same key, for the new hashes. */
+	ck_assert_int_eq(journal_origin(db, origin, sizeof origin, err,
+	    sizeof err), 0);
+	ck_assert_int_eq(sqlite3_exec(db, "DELETE FROM checkpoints", NULL,
+	    NULL, NULL), SQLITE_OK);
+	for (size = 5; size <= 20; size += 5) {
+		ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT hash FROM "
+		    "journal WHERE seq = ?1", -1, &st, NULL), SQLITE_OK);
+		sqlite3_bind_int(st, 1, size);
+		ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+		ck_assert_int_eq(sign_unhex((const char *)
+		    sqlite3_column_text(st, 0), h), 0);
+		sqlite3_finalize(st);
+		ck_assert_int_eq(sign_checkpoint_body(body, sizeof body, origin,
+		    (uint64_t)size, h, err, sizeof err), 0);
+		note = sign_note(k, body, err, sizeof err);
+		ck_assert_ptr_nonnull(note);
+		ck_assert_int_eq(sqlite3_prepare_v2(db, "INSERT INTO checkpoints "
+		    "(size, root, signer, time_ms, note) VALUES (?1, '', "
+		    "'alice', 0, ?2)", -1, &st, NULL), SQLITE_OK);
+		sqlite3_bind_int(st, 1, size);
+		sqlite3_bind_text(st, 2, note, -1, SQLITE_TRANSIENT);
+		ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
+		sqlite3_finalize(st);
+		free(note);
+	}
+	sqlite3_close(db);
+
+	v = verify(NULL);
+	expect(&v, STORE_VERIFY_OK, 0, NULL);	/* the limit of a lone file */
+	v = verify(file);
+	expect(&v, STORE_VERIFY_MISMATCH, 6, "between seq 6 and 10");
+	free(file);
+	sign_key_free(k);
+}
+END_TEST
+
+/* The attacker swaps in a key of their own and re-signs. */
+START_TEST(test_replaced_key)
+{
+	struct sign_key		*k = test_key("alice", 1);
+	struct sign_key		*evil = test_key("alice", 2);
+	struct store_verify	 v;
+	struct store		*s;
+	char			*file, sql[512];
+
+	make_journal(6, 3, k);
+	file = export();
+	snprintf(sql, sizeof sql, "DELETE FROM keys; DELETE FROM checkpoints; "
+	    "INSERT INTO keys VALUES ('%s', 'alice', 'alice', 'proctor', 0)",
+	    sign_key_vkey(evil));
+	attack(sql);
+	ck_assert_int_eq(store_open(&s, dbpath, err, sizeof err), 0);
+	ck_assert_int_eq(store_checkpoint(s, evil, NULL, err, sizeof err), 0);
+	ck_assert_int_eq(store_close(s, err, sizeof err), 0);
+
+	v = verify(NULL);
+	expect(&v, STORE_VERIFY_OK, 0, NULL);
+	v = verify(file);
+	expect(&v, STORE_VERIFY_UNKNOWN_KEY, 0, "no key of that name");
+	free(file);
+	sign_key_free(k);
+	sign_key_free(evil);
+}
+END_TEST
+
+START_TEST(test_forged_note)
+{
+	struct sign_key		*k = test_key("alice", 1);
+	struct store_verify	 v;
+	char			*file, *p;
+
+	make_journal(6, 3, k);
+	/* A checkpoint's size changed after signing: 3 -> 2. */
+	attack("UPDATE checkpoints SET note = replace(note, char(10) || '3' || "
+	    "char(10), char(10) || '2' || char(10)) WHERE size = 3");
+	v = verify(NULL);
+	expect(&v, STORE_VERIFY_SIGNATURE, 0, "does not verify");
+
+	/* A file of notes for another journal. */
+	teardown();
+	setup();
+	make_journal(6, 3, k);
+	file = export();
+	teardown();
+	setup();
+	make_journal(6, 3, k);
+	v = verify(file);
+	expect(&v, STORE_VERIFY_MISMATCH, 0, "not this database's");
+
+	/* Not a checkpoints file at all. */
+	p = strchr(file, '\n');
+	*p = '\0';
+	v = verify(file);
+	ck_assert_int_eq(v.problem, STORE_VERIFY_MALFORMED);
+	v = verify("");
+	expect(&v, STORE_VERIFY_MALFORMED, 0, "holds no checkpoint");
+	free(file);
+	sign_key_free(k);
+}
+END_TEST
+
+/* A database of schema 1 (tests/fixtures/schema-v1.sql) is chained. */
+START_TEST(test_upgrade_from_schema_1)
+{
+	struct store		*s;
+	struct store_verify	 v;
+	sqlite3			*db;
+	sqlite3_stmt		*st;
+	FILE			*f;
+	char			*sql, path[512];
+	long			 len;
+
+	snprintf(path, sizeof path, "%s/fixtures/schema-v1.sql",
+	    getenv("TESTS_DIR") != NULL ? getenv("TESTS_DIR") : "tests");
+	f = fopen(path, "r");
+	ck_assert_msg(f != NULL, "cannot open %s", path);
+	fseek(f, 0, SEEK_END);
+	len = ftell(f);
+	rewind(f);
+	sql = calloc(1, (size_t)len + 1);
+	ck_assert_int_eq(fread(sql, 1, (size_t)len, f), (size_t)len);
+	fclose(f);
+	ck_assert_int_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	free(sql);
+
+	ck_assert_msg(store_open(&s, dbpath, err, sizeof err) == 0, "%s", err);
+	ck_assert_int_eq(store_close(s, err, sizeof err), 0);
+	v = verify(NULL);
+	expect(&v, STORE_VERIFY_OK, 0, NULL);
+	ck_assert_int_eq(v.entries, 3);
+
+	ck_assert_int_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT group_concat(kind || "
+	    "' ' || coalesce(detail, '-'), '|') FROM journal", -1, &st, NULL),
+	    SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	ck_assert_str_eq((const char *)sqlite3_column_text(st, 0), "note {}|"
+	    "warn {\"cmd\":\"p-7-1795000001000-1\"}|dismiss "
+	    "{\"flag\":1,\"rule\":\"phone_seen\"}");
+	sqlite3_finalize(st);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT (SELECT count(*) FROM "
+	    "messages) || ' ' || (SELECT user_version FROM pragma_user_version)"
+	    " || ' ' || (SELECT count(*) FROM sqlite_schema WHERE name = "
+	    "'journal_v1')", -1, &st, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	ck_assert_str_eq((const char *)sqlite3_column_text(st, 0), "26 2 0");
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+END_TEST
+
+/* A checkpoint is signed only when the journal grew. */
+START_TEST(test_checkpoint_only_when_grown)
+{
+	struct sign_key		*k = test_key("alice", 1);
+	struct store		*s;
+	int64_t			 size;
+
+	make_journal(4, 0, k);
+	ck_assert_int_eq(store_open(&s, dbpath, err, sizeof err), 0);
+	ck_assert_int_eq(store_checkpoint(s, k, &size, err, sizeof err), 0);
+	ck_assert_int_eq(size, 4);
+	ck_assert_int_eq(store_checkpoint(s, k, &size, err, sizeof err), 0);
+	ck_assert_int_eq(size, 0);
+	ck_assert_int_eq(store_journal_size(s, err, sizeof err), 4);
+	ck_assert_int_eq(store_close(s, err, sizeof err), 0);
+	sign_key_free(k);
+}
+END_TEST
+
+static Suite *
+journal_suite(void)
+{
+	Suite	*su = suite_create("journal");
+	TCase	*tc = tcase_create("verify");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_intact);
+	tcase_add_test(tc, test_one_byte_of_any_column);
+	tcase_add_test(tc, test_deleted_row);
+	tcase_add_test(tc, test_dropped_tail);
+	tcase_add_test(tc, test_resigned_rewrite);
+	tcase_add_test(tc, test_replaced_key);
+	tcase_add_test(tc, test_forged_note);
+	tcase_add_test(tc, test_upgrade_from_schema_1);
+	tcase_add_test(tc, test_checkpoint_only_when_grown);
+	suite_add_tcase(su, tc);
+	return su;
+}
+
+int
+main(void)
+{
+	SRunner	*sr;
+	int	 failed;
+
+	sr = srunner_create(journal_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

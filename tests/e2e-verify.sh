@@ -1,0 +1,73 @@
+#!/bin/bash
+# e2e-verify.sh - `invigil review verify` and `checkpoints --export` from the
+# command line, on a journal written by a real console: intact (exit 0),
+# then each tampering an attacker with sqlite3(1) could do, detected with
+# the right kind and seq (exit 1); unreadable database exit 3, usage 2.
+# Also: the key file is created 0600 in a 0700 directory, and the exported
+# checkpoints verify with Node's crypto (an independent implementation).
+. "$(dirname "$0")/lib.sh"
+
+python3 "$TESTS/gen-scenario.py" 400 20 >"$T/scenario.jsonl"
+start_feed --replay "$T/scenario.jsonl" --id verify-feed
+
+mkfifo "$T/in"
+"$INVIGIL" --headless --feed "ws://127.0.0.1:$FEED_PORT/" --db "$T/v.db" \
+    --proctor ana --checkpoint-every 4 <"$T/in" >"$T/out.jsonl" \
+    2>"$T/console.err" &
+CONSOLE=$!
+PIDS="$PIDS $CONSOLE"
+exec 3>"$T/in"
+wait_for 20 rows_at_least "$T/v.db" 400 ||
+	fail "the replay was not stored: $(cat "$T/console.err")"
+for i in $(seq 1 12); do
+	echo "{\"id\":\"n$i\",\"op\":\"note\",\"attempt\":\"A$(printf %05d $((i % 20)))\",\"reason\":\"note $i\"}" >&3
+done
+wait_for 10 sh -c "[ \$(grep -c '\"ok\":true' '$T/out.jsonl') -ge 12 ]" ||
+	fail "12 notes not acknowledged: $(grep ack "$T/out.jsonl")"
+exec 3>&-
+kill -TERM $CONSOLE; wait $CONSOLE || fail "console exit $? on SIGTERM"
+
+# The key: created on first use, private.
+[ "$(stat -c %a "$XDG_CONFIG_HOME/invigil")" = 700 ] || fail "key directory not 0700"
+[ "$(stat -c %a "$XDG_CONFIG_HOME/invigil/ana.key")" = 600 ] || fail "key file not 0600"
+
+verify() {	# verify WANT_STATUS PATTERN ARGS...
+	want=$1 pat=$2; shift 2
+	out=$("$INVIGIL" review verify "$@" 2>&1)
+	rc=$?
+	[ "$rc" = "$want" ] || fail "verify $*: exit $rc, want $want: $out"
+	echo "$out" | grep -qE -- "$pat" || fail "verify $*: lacks /$pat/: $out"
+}
+verify 0 "journal: 12 entries, hash chain intact" --db "$T/v.db"
+"$INVIGIL" review checkpoints --db "$T/v.db" --export "$T/ckpt.txt" | grep -q "wrote 3 checkpoints" ||
+	fail "checkpoints --export: $(cat "$T/ckpt.txt")"
+verify 0 "3 in .*ckpt.txt; signatures good \(ana\)" --db "$T/v.db" --checkpoints "$T/ckpt.txt"
+
+# Node verifies the exported notes with the keys table's vkey.
+peer_setup
+vkey=$(sqlite3 -readonly "$T/v.db" "select vkey from keys where name = 'ana'")
+sed '/^— /q' "$T/ckpt.txt" >"$T/note1.txt"	# up to the first signature
+echo "$vkey" >"$T/vkey.txt"
+node "$TESTS/peer/verify-note.js" "$T/vkey.txt" "$T/note1.txt" >/dev/null ||
+	fail "Node does not verify the exported checkpoint: $(cat "$T/note1.txt")"
+
+attack() {	# attack SQL: on a copy, triggers dropped
+	cp "$T/v.db" "$T/a.db"
+	sqlite3 "$T/a.db" "DROP TRIGGER journal_no_update; DROP TRIGGER journal_no_delete;
+	    DROP TRIGGER checkpoints_no_delete; $1" || fail "attack failed: $1"
+}
+attack "UPDATE journal SET reason = 'note 99' WHERE seq = 7"
+verify 1 "^FAILED \(altered\) at seq 7" --db "$T/a.db"
+attack "DELETE FROM journal WHERE seq = 3"
+verify 1 "^FAILED \(missing\) at seq 3" --db "$T/a.db"
+attack "DELETE FROM journal WHERE seq > 9"
+verify 1 "^FAILED \(truncated\) at seq 10" --db "$T/a.db"
+attack "DELETE FROM journal WHERE seq > 9; DELETE FROM checkpoints WHERE size > 9"
+verify 0 "OK" --db "$T/a.db"
+verify 1 "^FAILED \(truncated\) at seq 10: .*ckpt.txt" --db "$T/a.db" --checkpoints "$T/ckpt.txt"
+sed 's/^4$/5/' "$T/ckpt.txt" >"$T/forged.txt"
+verify 1 "^FAILED \(bad-signature\)" --db "$T/v.db" --checkpoints "$T/forged.txt"
+verify 2 "cannot read" --db "$T/v.db" --checkpoints "$T/none.txt"
+verify 3 "cannot open|not an invigil" --db "$T/none.db"
+verify 2 "give --db PATH" --checkpoints "$T/ckpt.txt"
+echo "PASS: verify holds on an intact journal and names altered, missing, truncated and forged checkpoints; Node verifies the export"
