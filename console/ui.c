@@ -368,7 +368,7 @@ ui_draw(struct ui *ui)
 {
 	struct app	*app;
 	int		 rows, cols, y, table_rows, tail_rows;
-	char		 line[PROTO_TEXT_MAX + 128];
+	char		 line[PROTO_TEXT_MAX + 256];
 
 	if (ui == NULL)
 		return;

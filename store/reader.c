@@ -58,9 +58,9 @@ store_reader_open(struct store_reader **rp, const char *path, char *err,
 	}
 	if (version < STORE_SCHEMA_VERSION) {
 		snprintf(err, errlen, "%s has schema version %lld, older than "
-		    "this invigil's %d; a console opened on it once upgrades it "
-		    "(invigil --headless --db %s, then Ctrl-C)", path,
-		    (long long)version, STORE_SCHEMA_VERSION, path);
+		    "this invigil's %d; the console upgrades it when it opens it "
+		    "(invigil --db %s --feed URL)", path, (long long)version,
+		    STORE_SCHEMA_VERSION, path);
 		goto fail;
 	}
 	*rp = r;

@@ -31,6 +31,16 @@ kill -TERM $CONSOLE; wait $CONSOLE || fail "console exit $? on SIGTERM"
 [ "$(stat -c %a "$XDG_CONFIG_HOME/invigil")" = 700 ] || fail "key directory not 0700"
 [ "$(stat -c %a "$XDG_CONFIG_HOME/invigil/ana.key")" = 600 ] || fail "key file not 0600"
 
+# invigil-store(5) documents every table and column of the schema.
+MAN=$TESTS/../man/invigil-store.5
+for t in $(sqlite3 -readonly "$T/v.db" "select name from sqlite_schema where type = 'table'"); do
+	grep -q "^\.B $t\$" "$MAN" || fail "invigil-store(5) does not describe table $t"
+	for c in $(sqlite3 -readonly "$T/v.db" "select name from pragma_table_info('$t')"); do
+		grep -qF -e "\\fI$c\\fR" -e "\\fB$c\\fR" "$MAN" ||
+			fail "invigil-store(5) does not describe column $t.$c"
+	done
+done
+
 verify() {	# verify WANT_STATUS PATTERN ARGS...
 	want=$1 pat=$2; shift 2
 	out=$("$INVIGIL" review verify "$@" 2>&1)
