@@ -43,6 +43,10 @@ static const char feed_usage[] =
 "      --token-file PATH   require the bearer token in PATH (mode 0600)\n"
 "      --cert PATH         serve TLS (wss://) with this PEM certificate chain\n"
 "      --key PATH          and this PEM private key\n"
+"      --stamp             end every stream message with \"sent_mono_ns\":\n"
+"                          this machine's CLOCK_MONOTONIC in nanoseconds\n"
+"                          when the message is written (for latency\n"
+"                          benchmarks; consoles ignore it)\n"
 "  -q, --quiet             no log lines on stderr\n"
 "  -h, --help              this help\n"
 "\n"
@@ -87,6 +91,7 @@ cmd_feed(int argc, char **argv)
 		{ "cert",	required_argument, NULL, 'C' },
 		{ "key",	required_argument, NULL, 'K' },
 		{ "truth",	required_argument, NULL, 't' },
+		{ "stamp",	no_argument,	   NULL, 'M' },
 		{ "quiet",	no_argument,	   NULL, 'q' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL,		0,		   NULL, 0 }
@@ -168,6 +173,9 @@ cmd_feed(int argc, char **argv)
 				return feed_usage_error("%s", "--truth needs a "
 				    "path");
 			fc.truth_path = optarg;
+			break;
+		case 'M':
+			fc.stamp = 1;
 			break;
 		case 'q':
 			fc.quiet = 1;

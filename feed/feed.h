@@ -135,6 +135,7 @@ struct feed_config {
 	const char     *key_path;	/* its private key */
 	int		hello_timeout;	/* seconds a console has to say hello */
 	int		quiet;		/* no log lines on stderr */
+	int		stamp;		/* add "sent_mono_ns" to stream messages as sent */
 };
 
 struct feed;

@@ -5,15 +5,28 @@
  * of commands) is numbered with the next seq of the epoch, encoded once and
  * kept in a ring buffer of the last `buffer` messages.  A console is a cursor
  * into that ring: after its hello the server sends welcome, then every
- * message from the position it asked for, one lws_write() per WRITEABLE
- * callback, and then the live stream as it is appended.  A slow console
- * costs the feed nothing but its cursor; one that falls out of the ring is
- * told so with a gap message, never silently skipped.
+ * message from the position it asked for, and then the live stream as it
+ * is appended.  Each WRITEABLE callback writes stream messages while the
+ * socket takes them whole (at most FEED_WRITES_PER_CALLBACK; see
+ * client_writeable()).  A slow console costs the feed nothing but its
+ * cursor; one that falls out of the ring is told so with a gap message,
+ * never silently skipped.
+ *
+ * With --stamp, every stream message ends with "sent_mono_ns": the feed's
+ * CLOCK_MONOTONIC in nanoseconds, written into the message at the moment
+ * it is handed to the socket, so that a benchmark on the same machine can
+ * time the console from the feed's send (consoles ignore unknown fields).
  *
  * The server never owns the loop: it is a vhost plus timers on a context
  * the caller services, so that `invigil --demo` can run it beside the
  * console in one thread.
  */
+#define _POSIX_C_SOURCE 200809L	/* clock_gettime, getline, truncate */
+
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -21,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -31,6 +45,23 @@
 #define FEED_TICK_US		(20 * LWS_US_PER_MS)	/* simulator/replay tick */
 #define FEED_DEFAULT_BUFFER	1000000
 #define FEED_TRUTH_US		(2 * LWS_US_PER_SEC)	/* --truth rewritten */
+
+/*
+ * Stream messages written in one WRITEABLE callback, at most: enough to
+ * save most of the loop's round trips and TCP segments of one write per
+ * callback, few enough that one console cannot hold the loop for long (64
+ * writes take well under a millisecond).
+ */
+#define FEED_WRITES_PER_CALLBACK 64
+
+/*
+ * --stamp: the message's closing brace becomes this suffix; the 20 columns
+ * of the number (right-aligned, JSON allows the spaces) are rewritten at
+ * each write.
+ */
+#define FEED_STAMP_KEY		",\"sent_mono_ns\":"
+#define FEED_STAMP_DIGITS	20
+#define FEED_STAMP_LEN		(sizeof FEED_STAMP_KEY - 1 + FEED_STAMP_DIGITS + 1)
 
 struct feed_entry {
 	unsigned char  *buf;	/* LWS_PRE headroom, then the JSON text */
@@ -170,9 +201,20 @@ feed_append(struct feed *f, const struct proto_msg *src)
 		f->first_seq++;
 	}
 	e = &f->ring[(m.seq - 1) % f->cap];
-	e->buf = xmalloc(LWS_PRE + len);
-	memcpy(e->buf + LWS_PRE, json, len);
-	e->len = len;
+	if (f->cfg.stamp && len > 0 && json[len - 1] == '}' &&
+	    len - 1 + FEED_STAMP_LEN <= PROTO_MAX_MESSAGE) {
+		/* {...,"sent_mono_ns":                   0}, set when sent */
+		e->buf = xmalloc(LWS_PRE + len - 1 + FEED_STAMP_LEN);
+		memcpy(e->buf + LWS_PRE, json, len - 1);
+		snprintf((char *)e->buf + LWS_PRE + len - 1, FEED_STAMP_LEN,
+		    "%s%*d", FEED_STAMP_KEY, FEED_STAMP_DIGITS, 0);
+		e->buf[LWS_PRE + len - 1 + FEED_STAMP_LEN - 1] = '}';
+		e->len = len - 1 + FEED_STAMP_LEN;
+	} else {
+		e->buf = xmalloc(LWS_PRE + len);
+		memcpy(e->buf + LWS_PRE, json, len);
+		e->len = len;
+	}
 	if (f->bufferf != NULL) {
 		/* Kept before any console can see it (feed_wake flushes). */
 		if (fwrite(json, 1, len, f->bufferf) != len ||
@@ -440,12 +482,62 @@ client_receive(struct feed_client *c, const char *buf, size_t len)
 	proto_msg_clear(&m);
 }
 
-/* One write per WRITEABLE: control first, then the stream. */
+/* --stamp: the send time into a stamped entry, just before it is written. */
+static void
+entry_stamp(struct feed_entry *e)
+{
+	struct timespec	 ts;
+	char		 digits[FEED_STAMP_DIGITS + 1];
+	unsigned char	*p;
+
+	if (e->len < FEED_STAMP_LEN)
+		return;
+	p = e->buf + LWS_PRE + e->len - FEED_STAMP_LEN;
+	if (memcmp(p, FEED_STAMP_KEY, sizeof FEED_STAMP_KEY - 1) != 0)
+		return;		/* loaded from --buffer-file: not stamped */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	snprintf(digits, sizeof digits, "%*" PRId64, FEED_STAMP_DIGITS,
+	    (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
+	memcpy(p + sizeof FEED_STAMP_KEY - 1, digits, FEED_STAMP_DIGITS);
+}
+
+/*
+ * Hold back (on) or send (off) the TCP segments of the writes in between:
+ * the messages of one callback leave in full segments instead of one small
+ * segment - and one wake-up of the console - each.  Linux; elsewhere a
+ * no-op.
+ */
+static void
+client_cork(struct feed_client *c, int on)
+{
+#ifdef TCP_CORK
+	int	fd = lws_get_socket_fd(c->wsi);
+
+	if (fd >= 0)
+		(void)setsockopt(fd, IPPROTO_TCP, TCP_CORK, &on, sizeof on);
+#else
+	(void)c;
+	(void)on;
+#endif
+}
+
+/*
+ * Control messages first, one per callback; then stream messages.  lws asks
+ * for one lws_write() per WRITEABLE because on HTTP/2 the network
+ * connection's state is not the stream's.  On a connection of its own (the
+ * network wsi is this wsi) lws 4.1 allows more: "If you will try to do >1
+ * lws_write call inside a single WRITEABLE callback, you must check
+ * [lws_partial_buffered()] after every write and bail if set"
+ * (lws-ws-state.h).  So: write while nothing was left buffered, up to
+ * FEED_WRITES_PER_CALLBACK, corked so that they leave together.  One
+ * message per callback cost a poll round trip and a TCP segment each.
+ */
 static int
 client_writeable(struct feed_client *c)
 {
 	struct feed		*f = c->feed;
 	struct feed_entry	*e;
+	int			 n, more, cork;
 
 	if (c->close_code != 0) {
 		lws_close_reason(c->wsi, (enum lws_close_status)c->close_code,
@@ -465,11 +557,25 @@ client_writeable(struct feed_client *c)
 			c->next_seq = f->first_seq;
 			return 0;
 		}
-		e = &f->ring[(c->next_seq - 1) % f->cap];
-		if (lws_write(c->wsi, e->buf + LWS_PRE, e->len,
-		    LWS_WRITE_TEXT) < (int)e->len)
-			return -1;
-		c->next_seq++;
+		more = lws_get_network_wsi(c->wsi) == c->wsi;
+		cork = more && c->next_seq < f->last_seq;
+		if (cork)
+			client_cork(c, 1);
+		for (n = 0; ; ) {
+			e = &f->ring[(c->next_seq - 1) % f->cap];
+			if (f->cfg.stamp)
+				entry_stamp(e);
+			if (lws_write(c->wsi, e->buf + LWS_PRE, e->len,
+			    LWS_WRITE_TEXT) < (int)e->len)
+				return -1;
+			c->next_seq++;
+			if (!more || ++n == FEED_WRITES_PER_CALLBACK ||
+			    c->next_seq > f->last_seq ||
+			    lws_partial_buffered(c->wsi))
+				break;
+		}
+		if (cork)
+			client_cork(c, 0);	/* sends what the loop wrote */
 	}
 	if (c->ctl.count > 0 || (c->next_seq > 0 && c->next_seq <= f->last_seq))
 		lws_callback_on_writable(c->wsi);
