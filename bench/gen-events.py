@@ -5,7 +5,11 @@ ATTEMPTS attempt lines, then EVENTS event lines spread over those attempts
 they would on a real exam).  Same arguments, same bytes.  Written with
 plain string formatting: a million lines take a few seconds.
 
-usage: gen-events.py EVENTS ATTEMPTS > scenario.jsonl
+Feed time advances by 1 ms per event unless RATE (events per second of
+feed time) says otherwise: bench/latency.sh gives its replay rate, so that
+feed time keeps pace with real time.
+
+usage: gen-events.py EVENTS ATTEMPTS [RATE] > scenario.jsonl
 """
 import random
 import sys
@@ -22,6 +26,7 @@ KINDS = ["focus_lost", "focus_returned", "fullscreen_exit", "clipboard",
 def main():
     events = int(sys.argv[1])
     attempts = int(sys.argv[2])
+    rate = int(sys.argv[3]) if len(sys.argv) > 3 else 1000
     rng = random.Random(20261123)
     t = 1795400000000
     out = sys.stdout
@@ -47,9 +52,11 @@ def main():
     rand = rng.random
     nk = len(KINDS)
     buf = []
+    t0 = t
     for i in range(events):
-        # one event per millisecond of feed time: a million span 17 minutes
-        t += 1
+        # by default one event per millisecond of feed time: a million
+        # span 17 minutes
+        t = t0 + (i + 1) * 1000 // rate
         a = int(rand() * attempts)
         k = KINDS[int(rand() * nk)]
         buf.append('{"t":"event","ts":"%s","attempt":"A%05d","kind":"%s",'

@@ -15,10 +15,12 @@
 #            transactions of 4096, the console's schema and pragmas.
 # Also the peak RSS (VmHWM) of the console and of the feed, and the CPU time
 # the console used.  RULES=PATH runs the console with --rules PATH instead
-# of the default rules (an empty file: no rules, for a diagnosis).  Prints a
-# Markdown section on stdout; progress on stderr.  Exits non-zero only when
-# something broke (a process failed, messages were missing), never on a
-# figure.
+# of the default rules (an empty file: no rules, for a diagnosis).
+# CEILINGS=0 measures the console only (bench/memory.sh).  RESULT=FILE
+# appends one line "attempts EVENTS ... rss_mib ..." to FILE, for the
+# memory table.  Prints a Markdown section on stdout; progress on stderr.
+# Exits non-zero only when something broke (a process failed, messages
+# were missing), never on a figure.
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 O=${O:-build}
@@ -43,6 +45,9 @@ hwm() { awk '/^VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status" 2>/dev/nul
 now_ms() { date +%s%3N; }
 # CPU seconds (user + system) a live process has used
 cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$1/stat" 2>/dev/null; }
+# The console's signing key (and anything else it keeps) stays in here.
+export XDG_CONFIG_HOME=$T/config
+CEILINGS=${CEILINGS:-1}
 RULE_ARGS=()
 [ -n "${RULES:-}" ] && RULE_ARGS=(--rules "$RULES")
 
@@ -100,6 +105,15 @@ read -r stored span flags <<<"$(sqlite3 -separator ' ' "$T/console.db" \
 console_eps=$(awk -v n="$stored" -v ms="$span" 'BEGIN { printf "%.0f", (ms > 0 ? n * 1000 / ms : 0) }')
 say "console: $stored messages in $span ms: $console_eps/s, $flags flags, peak RSS $console_rss MiB"
 
+if [ -n "${RESULT:-}" ]; then
+	echo "attempts $ATTEMPTS events $EVENTS rss_mib $console_rss flags $flags eps $console_eps cpu_s $console_cpu" >>"$RESULT"
+fi
+if [ "$CEILINGS" = 0 ]; then
+	kill $FEED; wait $FEED 2>/dev/null
+	PIDS=""
+	exit 0
+fi
+
 # The WebSocket ceiling, on the same feed (it serves from its buffer).
 ws_line=$("$O/bench/ws-ceiling" "$PORT" $TOTAL $limit) || fail "ws-ceiling failed"
 say "$ws_line"
@@ -120,7 +134,6 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f%%", (b > 0 ? 100 * a / b
 r_sq=$(ratio "$console_eps" "$sq_eps")
 r_ws=$(ratio "$console_eps" "$ws_eps")
 
-if [ -n "${DBOUT:-}" ]; then cp "$T/console.db" "$DBOUT"; fi
 cat <<EOM
 ### Ingest: $EVENTS events over $ATTEMPTS attempts ($TOTAL messages)
 

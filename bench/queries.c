@@ -8,11 +8,16 @@
  *   flags     the flags of one rule (rule=?), the most frequent rule
  *   journal   the journal rows of one proctor (actor=? order by seq)
  *
- * The console writes no journal rows on its own (it takes no decisions
- * headless); with --seed-journal N the program first appends N entries by
- * 20 proctors (in one transaction, kept gapless), so give it a copy.
+ * The database is bench/review-db's (10,000,000 events, the flags of the
+ * default rules, a journal of 20 proctors' decisions) or any the console
+ * wrote; the attempt, rule and proctor are chosen as above, the proctor with
+ * the most journal rows.  Each run prepares, binds, steps through every row
+ * reading every column, and finalises, as a review command would, on a
+ * database opened by store_reader_open() as the review commands open it.
+ * For diagnosis, QUERIES_PRAGMAS="PRAGMA cache_size = -65536" (say) runs
+ * after the open.
  *
- * usage: queries DB [RUNS] [--seed-journal N]
+ * usage: queries DB [RUNS]
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -22,6 +27,8 @@
 #include <time.h>
 
 #include <sqlite3.h>
+
+#include "store/store.h"
 
 static double
 now_ms(void)
@@ -105,45 +112,30 @@ int
 main(int argc, char **argv)
 {
 	sqlite3	*db;
-	char	 feed[256], attempt[256], rule[256], actor[256], sql[1024];
+	struct store_reader *reader;
+	const char	*pragmas;
+	char	 feed[256], attempt[256], rule[256], actor[256], err[1024];
 	int	 runs = 20;
-	long	 seed = 0;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: queries DB [RUNS] [--seed-journal N]\n");
+		fprintf(stderr, "usage: queries DB [RUNS]\n");
 		return 2;
 	}
 	if (argc > 2)
 		runs = atoi(argv[2]);
-	if (argc > 4 && strcmp(argv[3], "--seed-journal") == 0)
-		seed = atol(argv[4]);
 	if (runs < 1)
 		runs = 1;
-	if (sqlite3_open(argv[1], &db) != SQLITE_OK) {
-		fprintf(stderr, "queries: %s: %s\n", argv[1], sqlite3_errmsg(db));
+	/* Opened as the review commands open it. */
+	if (store_reader_open(&reader, argv[1], err, sizeof err) != 0) {
+		fprintf(stderr, "queries: %s\n", err);
 		return 1;
 	}
-	if (seed > 0) {
-		snprintf(sql, sizeof sql,
-		    "BEGIN;"
-		    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 "
-		    "FROM n WHERE i < %ld),"
-		    " a AS (SELECT attempt, row_number() OVER () AS k "
-		    "FROM attempts)"
-		    "INSERT INTO journal (seq, time_ms, actor, role, kind, feed, "
-		    "attempt, flag_id, reason) "
-		    "SELECT (SELECT coalesce(max(seq), 0) FROM journal) + i, "
-		    "1795400000000 + i * 1000, 'proctor' || (i %% 20), "
-		    "'proctor', 'note', (SELECT feed FROM attempts LIMIT 1), "
-		    "(SELECT attempt FROM a WHERE k = 1 + i %% "
-		    "(SELECT max(k) FROM a)), 0, 'bench note ' || i "
-		    "FROM n ORDER BY i;"
-		    "COMMIT", seed);
-		if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {
-			fprintf(stderr, "queries: seeding the journal: %s\n",
-			    sqlite3_errmsg(db));
-			return 1;
-		}
+	db = store_reader_db(reader);
+	if ((pragmas = getenv("QUERIES_PRAGMAS")) != NULL &&
+	    sqlite3_exec(db, pragmas, NULL, NULL, NULL) != SQLITE_OK) {
+		fprintf(stderr, "queries: %s: %s\n", pragmas,
+		    sqlite3_errmsg(db));
+		return 1;
 	}
 	one_text(db, "SELECT feed FROM messages WHERE id = "
 	    "(SELECT (min(id) + max(id)) / 2 FROM messages)", feed, sizeof feed);
@@ -166,6 +158,6 @@ main(int argc, char **argv)
 	timed(db, "journal", "SELECT seq, time_ms, kind, feed, attempt, "
 	    "flag_id, reason FROM journal WHERE actor = ?1 ORDER BY seq",
 	    actor, NULL, runs);
-	sqlite3_close(db);
+	store_reader_close(reader);
 	return 0;
 }
