@@ -25,7 +25,7 @@
 #include "console/console.h"
 #include "feed/feed.h"
 
-#define FLUSH_TICK_US	(100 * LWS_US_PER_MS)
+#define FLUSH_TICK_US	(20 * LWS_US_PER_MS)
 #define SCREEN_TICK_US	(50 * LWS_US_PER_MS)
 
 static void	app_journaled(struct app *);
@@ -265,6 +265,40 @@ evidence_add(struct flag *f, const int64_t *seqs, size_t n)
 }
 
 /*
+ * A rule's name, kept once for the life of the console (flags outlive a
+ * rule set reloaded by SIGHUP); equal names give the same pointer.  There
+ * are a few dozen rules, so a scan is enough.
+ */
+static const char *
+app_rule_name(struct app *app, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < app->nrule_names; i++)
+		if (strcmp(app->rule_names[i], name) == 0)
+			return app->rule_names[i];
+	app->rule_names = realloc(app->rule_names, (app->nrule_names + 1) *
+	    sizeof *app->rule_names);
+	if (app->rule_names == NULL || (app->rule_names[app->nrule_names] =
+	    strdup(name)) == NULL)
+		abort();
+	return app->rule_names[app->nrule_names++];
+}
+
+/* A flag with room for its message (the flag's largest part, kept exact). */
+static struct flag *
+flag_new(const char *message)
+{
+	size_t		 len = message != NULL ? strlen(message) : 0;
+	struct flag	*f;
+
+	f = xcalloc(1, sizeof *f + len + 1);
+	if (len > 0)
+		memcpy(f->message, message, len);
+	return f;
+}
+
+/*
  * A rule fired for an attempt.  One open flag per rule and attempt: a
  * repeat raises its count and last time, not a new flag; once the proctor
  * has dismissed or confirmed it, the next hit opens a new one.
@@ -273,9 +307,10 @@ static void
 flag_raise(struct app *app, struct attempt *a, const struct rules_hit *h)
 {
 	struct flag	*f;
+	const char	*rule = app_rule_name(app, h->rule);
 
 	for (f = a->flags; f != NULL; f = f->next) {
-		if (strcmp(f->rule, h->rule) == 0)
+		if (f->rule == rule)
 			break;
 	}
 	if (f != NULL) {
@@ -289,13 +324,12 @@ flag_raise(struct app *app, struct attempt *a, const struct rules_hit *h)
 		app->dirty = 1;
 		return;
 	}
-	f = xcalloc(1, sizeof *f);
+	f = flag_new(h->message);
 	f->id = store_flag_next_id(app->store);
 	f->attempt = a;
-	snprintf(f->rule, sizeof f->rule, "%s", h->rule);
+	f->rule = rule;
 	f->severity = (enum store_severity)h->severity;
 	f->weight = h->weight;
-	snprintf(f->message, sizeof f->message, "%s", h->message);
 	evidence_add(f, h->evidence, h->nevidence);
 	f->first_ms = f->last_ms = h->ts_ms;
 	f->first_seq = f->last_seq = h->seq;
@@ -696,14 +730,12 @@ flag_load_one(const struct store_flag *sf, void *arg)
 	if (cf == NULL)
 		return;
 	a = attempt_get(app, cf, sf->attempt);
-	f = xcalloc(1, sizeof *f);
+	f = flag_new(sf->message);
 	f->id = sf->id;
 	f->attempt = a;
-	snprintf(f->rule, sizeof f->rule, "%s", sf->rule);
+	f->rule = app_rule_name(app, sf->rule);
 	f->severity = sf->severity;
 	f->weight = sf->weight;
-	snprintf(f->message, sizeof f->message, "%s",
-	    sf->message != NULL ? sf->message : "");
 	f->first_ms = sf->first_ms;
 	f->last_ms = sf->last_ms;
 	f->first_seq = sf->first_seq;
@@ -1583,4 +1615,7 @@ app_free(struct app *app)
 	}
 	sign_key_free(app->key);
 	free(app->req_buf);
+	for (i = 0; i < app->nrule_names; i++)
+		free(app->rule_names[i]);
+	free(app->rule_names);
 }

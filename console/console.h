@@ -92,10 +92,9 @@ struct console_feed {
 struct flag {
 	int64_t			id;
 	struct attempt	       *attempt;
-	char			rule[64];
+	const char	       *rule;		/* interned: app_rule_name() */
 	enum store_severity	severity;
 	double			weight;
-	char			message[256];	/* raw: sanitised when drawn */
 	int64_t			evidence[RULES_EVIDENCE_MAX];	/* seqs, oldest first */
 	size_t			nevidence;
 	int64_t			closed_ms;	/* wall time of the decision */
@@ -104,6 +103,8 @@ struct flag {
 	int64_t			count;
 	enum store_flag_state	state;
 	struct flag	       *next;	/* the attempt's open flags */
+	char			message[];	/* raw, sanitised when drawn;
+						   allocated to its length */
 };
 
 struct attempt {
@@ -166,6 +167,9 @@ struct app {
 
 	struct pending_cmd     *pending;
 	uint64_t		cmd_counter;
+
+	char		      **rule_names;	/* interned, see app_rule_name() */
+	size_t			nrule_names;
 	uint64_t		open_flags;
 
 	/* events per second over the last few seconds */

@@ -42,6 +42,13 @@ store_reader_open(struct store_reader **rp, const char *path, char *err,
 		goto fail;
 	}
 	sqlite3_busy_timeout(r->db, 10000);
+	/*
+	 * 64 MiB of page cache (taken only as pages are read): the flags of
+	 * one rule are spread over the table by id, and a review runs its
+	 * queries many times (bench/review.sh: 25.6 ms -> 15.4 ms on 10M
+	 * events).
+	 */
+	sqlite3_exec(r->db, "PRAGMA cache_size = -65536", NULL, NULL, NULL);
 	if (store_schema_check(r->db, path, err, errlen) != 0)
 		goto fail;
 	version = 0;
