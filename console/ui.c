@@ -606,16 +606,10 @@ ui_input(struct ui *ui)
 	}
 }
 
-struct ui *
-ui_start(struct app *app)
+/* The terminal modes and colours of the console's screen. */
+static void
+ui_modes(struct ui *ui)
 {
-	struct ui	*ui;
-
-	ui = calloc(1, sizeof *ui);
-	if (ui == NULL)
-		abort();
-	ui->app = app;
-	initscr();
 	cbreak();
 	noecho();
 	nonl();
@@ -634,6 +628,19 @@ ui_start(struct app *app)
 		ui->color = 1;
 	}
 	curs_set(1);
+}
+
+struct ui *
+ui_start(struct app *app)
+{
+	struct ui	*ui;
+
+	ui = calloc(1, sizeof *ui);
+	if (ui == NULL)
+		abort();
+	ui->app = app;
+	initscr();
+	ui_modes(ui);
 	return ui;
 }
 
@@ -647,8 +654,8 @@ ui_stop(struct ui *ui)
 }
 
 /*
- * The screen on other streams (ui-term.h), for bench/screen.  The modes are
- * ui_start()'s, repeated here so that ui_start() stays as it is.
+ * The screen on other streams (ui-term.h), for bench/screen, with
+ * ui_start()'s modes.
  */
 static SCREEN	*ui_term_screen;
 
@@ -666,24 +673,7 @@ ui_start_term(struct app *app, const char *term, FILE *out, FILE *in)
 	if (ui == NULL)
 		abort();
 	ui->app = app;
-	cbreak();
-	noecho();
-	nonl();
-	keypad(stdscr, TRUE);
-	nodelay(stdscr, TRUE);
-	set_escdelay(25);
-	if (has_colors() && getenv("NO_COLOR") == NULL) {
-		start_color();
-		use_default_colors();
-		init_pair(COLOR_PAIR_CRITICAL, COLOR_RED, -1);
-		init_pair(COLOR_PAIR_HIGH, COLOR_MAGENTA, -1);
-		init_pair(COLOR_PAIR_MEDIUM, COLOR_YELLOW, -1);
-		init_pair(COLOR_PAIR_OK, COLOR_GREEN, -1);
-		init_pair(COLOR_PAIR_BAD, COLOR_RED, -1);
-		init_pair(COLOR_PAIR_TITLE, COLOR_CYAN, -1);
-		ui->color = 1;
-	}
-	curs_set(1);
+	ui_modes(ui);
 	return ui;
 }
 
