@@ -25,25 +25,36 @@
 
 #define CANON_FLAGS	(JSON_COMPACT | JSON_SORT_KEYS)
 
-int
-journal_canon_object(const char *text, const char *what, char **out,
-    char *err, size_t errlen)
+/* text as a JSON object, or NULL with a sentence naming what. */
+static json_t *
+journal_object(const char *text, const char *what, char *err, size_t errlen)
 {
 	json_error_t	 jerr;
 	json_t		*o;
 
-	*out = NULL;
 	o = json_loads(text, JSON_REJECT_DUPLICATES, &jerr);
 	if (o == NULL) {
 		snprintf(err, errlen, "the %s is not valid JSON: %s (column "
 		    "%d)", what, jerr.text, jerr.column);
-		return -1;
+		return NULL;
 	}
 	if (!json_is_object(o)) {
 		snprintf(err, errlen, "the %s must be a JSON object", what);
 		json_decref(o);
-		return -1;
+		return NULL;
 	}
+	return o;
+}
+
+int
+journal_canon_object(const char *text, const char *what, char **out,
+    char *err, size_t errlen)
+{
+	json_t	*o;
+
+	*out = NULL;
+	if ((o = journal_object(text, what, err, errlen)) == NULL)
+		return -1;
 	*out = json_dumps(o, CANON_FLAGS);
 	json_decref(o);
 	if (*out == NULL)
@@ -74,18 +85,12 @@ static int
 journal_set_object(json_t *o, const char *key, const char *text, char *err,
     size_t errlen)
 {
-	json_error_t	 jerr;
-	json_t		*v;
+	json_t	*v;
 
 	if (text == NULL)
 		return 0;
-	v = json_loads(text, JSON_REJECT_DUPLICATES, &jerr);
-	if (v == NULL || !json_is_object(v)) {
-		snprintf(err, errlen, "the journal entry's %s is not a JSON "
-		    "object", key);
-		json_decref(v);
+	if ((v = journal_object(text, key, err, errlen)) == NULL)
 		return -1;
-	}
 	json_object_set_new(o, key, v);
 	return 0;
 }

@@ -3,17 +3,19 @@
  * queue of rows and its batched commit, the journal, commands and feed
  * positions.
  *
- * store_add_*(), store_put_flag() and store_command_acked() copy their
- * arguments into a queue: an array of tagged rows whose strings live in an
- * arena of large chunks, so queueing costs no allocation per field and none
- * at all once the arena and the array have grown to the size of a batch.
+ * store_add_*() and store_put_flag() copy their arguments into a queue: an
+ * array of tagged rows whose strings live in an arena of large chunks, so
+ * queueing costs no allocation per field and none at all once the arena and
+ * the array have grown to the size of a batch.
  * store_flush() replays the queue through statements prepared once at open,
  * in one IMMEDIATE transaction that also moves each feed's position; only a
  * successful COMMIT empties the queue, so a failed flush loses nothing and
- * can be retried.  The journal and sent commands go through the same commit
- * with synchronous=FULL, so the rows queued before them are durable too.
+ * can be retried.  Journal entries (with the command they send) and command
+ * acknowledgements go through the same commit with synchronous=FULL, so the
+ * rows queued before them are durable too.
  *
- * The schema and its migrations are in schema.c.
+ * The schema and its migrations are in schema.c; the journal's chain in
+ * journal.c.
  */
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L	/* clock_gettime */
@@ -111,7 +113,6 @@ enum store_stmt {
 	ST_FLAG,
 	ST_ACK,
 	ST_FEED,
-	ST_ACK_UPDATE,
 	ST_COMMAND,
 	ST_POSITION,
 	ST_FEED_URL,
@@ -167,10 +168,16 @@ static const char *const stmt_sql[ST_COUNT] = {
 	    "first_seq = excluded.first_seq, last_seq = excluded.last_seq, "
 	    "state = excluded.state, weight = excluded.weight, "
 	    "evidence = excluded.evidence, closed_ms = excluded.closed_ms",
-	/* An acknowledgement is evidence even for a command we lost. */
+	/*
+	 * The first acknowledgement of a command: a row comes back (the
+	 * command's attempt and action) when it is recorded, none for a
+	 * repeat.  An acknowledgement is evidence even for a command we lost.
+	 */
 	[ST_ACK] =
 	    "INSERT INTO commands (feed, id, ack_ms, ok, error) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (feed, id) DO NOTHING",
+	    "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (feed, id) DO UPDATE SET "
+	    "ack_ms = excluded.ack_ms, ok = excluded.ok, error = excluded.error "
+	    "WHERE ack_ms IS NULL RETURNING attempt, action",
 	/* A new epoch replaces the position; the same one never goes back. */
 	[ST_FEED] =
 	    "INSERT INTO feeds (feed, epoch, last_seq, updated_ms) "
@@ -180,11 +187,6 @@ static const char *const stmt_sql[ST_COUNT] = {
 	    "    THEN max(last_seq, excluded.last_seq) "
 	    "    ELSE excluded.last_seq END, "
 	    "epoch = excluded.epoch, updated_ms = excluded.updated_ms",
-	/* The first acknowledgement of a command we sent; none for a repeat. */
-	[ST_ACK_UPDATE] =
-	    "UPDATE commands SET ack_ms = ?3, ok = ?4, error = ?5 "
-	    "WHERE feed = ?1 AND id = ?2 AND ack_ms IS NULL "
-	    "RETURNING attempt, action",
 	[ST_COMMAND] =
 	    "INSERT INTO commands (id, feed, attempt, action, text, actor, "
 	    "sent_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -1298,7 +1300,7 @@ store_ack_apply(struct store *s, void *arg, char *err, size_t errlen)
 	struct store_ack_arg		*aa = arg;
 	struct store_journal_entry	 e;
 	struct store_journal_arg	 ja;
-	sqlite3_stmt			*st = s->st[ST_ACK_UPDATE];
+	sqlite3_stmt			*st = s->st[ST_ACK];
 	json_t				*o;
 	char				*detail, *attempt = NULL, *action = NULL;
 	int				 rc, fresh = 0;
@@ -1326,21 +1328,6 @@ store_ack_apply(struct store *s, void *arg, char *err, size_t errlen)
 		    "command feed=%s id=%s: %s", aa->feed, aa->id,
 		    sqlite3_errmsg(s->db));
 		goto fail;
-	}
-	if (!fresh) {
-		st = s->st[ST_ACK];
-		sqlite3_bind_text(st, 1, aa->feed, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, aa->id, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 3, aa->ack_ms);
-		sqlite3_bind_int(st, 4, aa->ok != 0);
-		store_bind_text(st, 5, aa->error, -1);
-		if (store_step(st) != SQLITE_DONE) {
-			snprintf(err, errlen, "store: cannot record "
-			    "acknowledgement of command feed=%s id=%s: %s",
-			    aa->feed, aa->id, sqlite3_errmsg(s->db));
-			goto fail;
-		}
-		fresh = sqlite3_changes(s->db) == 1;
 	}
 	if (!fresh)
 		return 0;
