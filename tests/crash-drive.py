@@ -175,6 +175,15 @@ def main():
 
     # The last run: to the end of the replay, then a clean stop.
     c = Console(invigil, url, db, work, rounds + 1)
+    # A request that records nothing: its answer says the console's loop
+    # runs (and its signal handlers are in place) before it is stopped.
+    c.send({"id": "ready", "op": "note"})
+    end = time.monotonic() + 60
+    while "ready" not in c.acks:
+        if time.monotonic() > end or c.p.poll() is not None:
+            fail("the last console never answered a request: %s" %
+                 open(c.errpath).read())
+        time.sleep(0.05)
     end = time.monotonic() + 180
     while time.monotonic() < end:
         con = sqlite3.connect("file:%s?mode=ro" % db, uri=True, timeout=30)
