@@ -247,6 +247,22 @@ int64_t		 proto_now_ms(void);	/* wall clock, ms since the Unix epoch */
 int		 proto_utf8_valid(const char *buf, size_t len);
 
 /*
+ * The one way to shorten text in the tree: copy at most outsz-1 bytes of
+ * the NUL-terminated src into out (NUL-terminated; outsz >= 1), never
+ * ending inside a UTF-8 character: if the cut would split one, the whole
+ * character is left out.  Bytes that are not UTF-8 are copied as they are
+ * (each is its own unit).  Returns strlen(src) > what was copied, i.e. 1 if
+ * anything was left out, 0 if all of src fits, as snprintf's truncation
+ * test would.
+ */
+int		 proto_utf8_copy(char *out, size_t outsz, const char *src);
+/*
+ * The largest n <= len such that buf[0..n) ends on a character boundary
+ * (a valid multi-byte sequence is never split; invalid bytes count alone).
+ */
+size_t		 proto_utf8_boundary(const char *buf, size_t len);
+
+/*
  * The display sanitiser: every string from the wire passes here before it
  * reaches a screen or a terminal.  Copies in (len bytes) to out (NUL-terminated,
  * at most outsz-1 bytes, never cutting a character or an escape in half),

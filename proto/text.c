@@ -268,6 +268,47 @@ proto_utf8_valid(const char *buf, size_t len)
 	return 1;
 }
 
+size_t
+proto_utf8_boundary(const char *buf, size_t len)
+{
+	const unsigned char	*p = (const unsigned char *)buf;
+	uint32_t		 cp;
+	size_t			 i, back, n;
+
+	/* A character is at most 4 bytes: look back at most 3 for its lead. */
+	for (back = 1; back <= 3 && back <= len; back++) {
+		i = len - back;
+		if ((p[i] & 0xc0) == 0x80)
+			continue;		/* a continuation byte */
+		if (p[i] < 0x80)
+			return len;		/* ASCII: nothing is split */
+		n = utf8_next(p + i, back, &cp);
+		if (n != 0)
+			return len;		/* a whole character ends here */
+		/* Is it the start of a longer, valid character we cut? */
+		if ((p[i] >= 0xc2 && p[i] <= 0xdf && back < 2) ||
+		    (p[i] >= 0xe0 && p[i] <= 0xef && back < 3) ||
+		    (p[i] >= 0xf0 && p[i] <= 0xf4 && back < 4))
+			return i;
+		return len;			/* invalid bytes: units alone */
+	}
+	return len;
+}
+
+int
+proto_utf8_copy(char *out, size_t outsz, const char *src)
+{
+	size_t	len = strlen(src), n = len;
+
+	if (outsz == 0)
+		return len > 0;
+	if (n > outsz - 1)
+		n = proto_utf8_boundary(src, outsz - 1);
+	memcpy(out, src, n);
+	out[n] = '\0';
+	return n < len;
+}
+
 /* The bidirectional formatting controls that can reorder what is shown. */
 static int
 is_bidi_control(uint32_t cp)

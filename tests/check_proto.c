@@ -1097,6 +1097,47 @@ END_TEST
 
 /* ---- UTF-8 ---- */
 
+/*
+ * Cutting text: every prefix length of a string mixing 1- to 4-byte
+ * characters gives valid UTF-8 that is a prefix of the string, as long as
+ * possible, and says whether anything was left out.
+ */
+START_TEST(test_utf8_copy)
+{
+	static const char	*src = "a\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80z";
+	/* The character boundaries of src. */
+	static const size_t	 bounds[] = { 0, 1, 3, 6, 10, 11 };
+	char			 out[16];
+	size_t			 outsz, want, i;
+	int			 cut;
+
+	for (outsz = 1; outsz <= 13; outsz++) {
+		want = 0;
+		for (i = 0; i < nitems(bounds); i++) {
+			if (bounds[i] <= outsz - 1)
+				want = bounds[i];
+		}
+		memset(out, 'X', sizeof out);
+		cut = proto_utf8_copy(out, outsz, src);
+		ck_assert_msg(strlen(out) == want, "outsz %zu: %zu bytes, "
+		    "expected %zu", outsz, strlen(out), want);
+		ck_assert(memcmp(out, src, want) == 0);
+		ck_assert(proto_utf8_valid(out, strlen(out)));
+		ck_assert_int_eq(cut, want < strlen(src));
+		ck_assert_uint_eq(proto_utf8_boundary(src, outsz - 1 <
+		    strlen(src) ? outsz - 1 : strlen(src)), want);
+	}
+	/* Bytes that are not UTF-8 are units of their own: kept as they are. */
+	ck_assert_int_eq(proto_utf8_copy(out, 3, "\xff\xfe\xfd"), 1);
+	ck_assert_str_eq(out, "\xff\xfe");
+	ck_assert_uint_eq(proto_utf8_boundary("ab\x80", 3), 3);
+	ck_assert_int_eq(proto_utf8_copy(out, 1, "abc"), 1);
+	ck_assert_str_eq(out, "");
+	ck_assert_int_eq(proto_utf8_copy(out, 4, "abc"), 0);
+	ck_assert_str_eq(out, "abc");
+}
+END_TEST
+
 START_TEST(test_utf8_valid)
 {
 	static const struct {
@@ -1316,6 +1357,7 @@ proto_suite(void)
 
 	tc = tcase_create("text");
 	tcase_add_test(tc, test_utf8_valid);
+	tcase_add_test(tc, test_utf8_copy);
 	tcase_add_test(tc, test_sanitize);
 	tcase_add_test(tc, test_sanitize_truncation);
 	tcase_add_test(tc, test_sanitize_never_emits_controls);
