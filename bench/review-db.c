@@ -315,7 +315,8 @@ main(int argc, char **argv)
 			free(json);
 		}
 		if (ts >= next_tick) {
-			rules_engine_tick(eng, ts, on_hit, NULL);
+			rules_engine_clock(eng, FEED, ts);
+			rules_engine_tick(eng, on_hit, NULL);
 			next_tick = ts + TICK_MS;
 		}
 		rules_engine_message(eng, FEED, &m, on_hit, NULL);

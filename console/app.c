@@ -65,8 +65,14 @@ app_status(struct app *app, int error, const char *fmt, ...)
 	va_end(ap);
 	app->status_error = error;
 	app->dirty = 1;
-	if (app->opt.headless && error)
-		fprintf(stderr, "invigil: %s\n", app->status);
+	if (app->opt.headless && error) {
+		/* Status lines quote the wire (feed ids, reasons). */
+		char	clean[4 * sizeof app->status];
+
+		proto_sanitize(app->status, strlen(app->status), clean,
+		    sizeof clean);
+		fprintf(stderr, "invigil: %s\n", clean);
+	}
 }
 
 /* ---- attempts: hash by (feed, id), array in display order */
@@ -104,8 +110,10 @@ attempt_rehash(struct app *app)
 	app->hash_size = nsize;
 }
 
+static struct feed_bounds *bounds_of(struct app *, const char *feed);
+
 static struct attempt *
-attempt_get(struct app *app, struct console_feed *cf, const char *id)
+attempt_find(struct app *app, struct console_feed *cf, const char *id)
 {
 	struct attempt	*a;
 	size_t		 b;
@@ -117,6 +125,24 @@ attempt_get(struct app *app, struct console_feed *cf, const char *id)
 				return a;
 		}
 	}
+	return NULL;
+}
+
+/*
+ * The attempt, made on first sight.  Whether a feed may add one more is
+ * app_admit's business (--max-attempts); here it is only counted.
+ */
+static struct attempt *
+attempt_get(struct app *app, struct console_feed *cf, const char *id)
+{
+	struct attempt		*a;
+	struct feed_bounds	*fb;
+	size_t			 b;
+
+	if ((a = attempt_find(app, cf, id)) != NULL)
+		return a;
+	if ((fb = bounds_of(app, cf->id)) != NULL)
+		fb->attempts++;
 	if (app->nattempts + 1 > app->hash_size * 3 / 4)
 		attempt_rehash(app);
 	a = xcalloc(1, sizeof *a);
@@ -508,10 +534,19 @@ app_take(struct app *app, struct console_feed *cf, const struct proto_msg *m)
 	char			 err[512], summary[160];
 	int			 rc;
 
+	struct rules_stats	 st;
+
+	/* The engine keeps one clock per feed: see app_admit. */
 	if (m->type != PROTO_ACK) {
-		if (m->ts_ms > app->feed_now_ms)
-			app->feed_now_ms = m->ts_ms;
 		rules_engine_message(app->engine, cf->id, m, app_hit, app);
+		rules_engine_stats(app->engine, &st);
+		if (st.unlinked > 0 && !app->said_unlinked) {
+			app->said_unlinked = 1;
+			app_status(app, 1, "the link table is full (%zu values): "
+			    "new devices and networks are not linked, so shared "
+			    "device or network flags may be missing",
+			    st.link_values);
+		}
 	}
 	switch (m->type) {
 	case PROTO_ATTEMPT:
@@ -764,6 +799,240 @@ flag_load_one(const struct store_flag *sf, void *arg)
 	app->order_dirty = 1;
 }
 
+/* ---- bounds: what one feed can make the console do (invigil(1), BOUNDS) */
+
+/* --max-attempts and --max-clock-skew, or their defaults when unset. */
+static size_t
+app_max_attempts(const struct app *app)
+{
+	return app->opt.max_attempts > 0 ? (size_t)app->opt.max_attempts :
+	    CONSOLE_MAX_ATTEMPTS;
+}
+
+static int64_t
+app_max_skew_ms(const struct app *app)
+{
+	return app->opt.max_skew_ms > 0 ? app->opt.max_skew_ms :
+	    CONSOLE_MAX_SKEW_S * INT64_C(1000);
+}
+
+/* A rules engine that holds no more attempts than the console does. */
+static struct rules_engine *
+app_engine_new(struct app *app, const struct rules *r)
+{
+	struct rules_engine	*e = rules_engine_new(r);
+	size_t			 cap = app_max_attempts(app);
+
+	rules_engine_limits(e, &(struct rules_limits){
+	    .attempts_per_feed = cap,
+	    .attempts = cap * (size_t)(app->opt.nfeeds > 0 ? app->opt.nfeeds : 1),
+	});
+	return e;
+}
+
+/*
+ * The bounds of feed id `feed`, made on first use.  At most CONSOLE_FEED_IDS
+ * are kept; when all are taken, one holding no attempt and naming no
+ * connected feed is reused, else NULL (app_admit then takes no new attempt
+ * of that feed).
+ */
+static struct feed_bounds *
+bounds_of(struct app *app, const char *feed)
+{
+	struct feed_bounds	*fb;
+	size_t			 i;
+	int			 j, live;
+
+	for (i = 0; i < app->nbounds; i++)
+		if (strcmp(app->bounds[i].feed, feed) == 0)
+			return &app->bounds[i];
+	if (app->bounds == NULL)
+		app->bounds = xcalloc(CONSOLE_FEED_IDS, sizeof *app->bounds);
+	if (app->nbounds < CONSOLE_FEED_IDS)
+		fb = &app->bounds[app->nbounds++];
+	else {
+		for (fb = NULL, i = 0; i < app->nbounds && fb == NULL; i++) {
+			for (live = 0, j = 0; j < app->nfeeds; j++)
+				live |= strcmp(app->feeds[j].id,
+				    app->bounds[i].feed) == 0;
+			if (app->bounds[i].attempts == 0 && !live)
+				fb = &app->bounds[i];
+		}
+		if (fb == NULL)
+			return NULL;
+	}
+	memset(fb, 0, sizeof *fb);
+	snprintf(fb->feed, sizeof fb->feed, "%s", feed);
+	fb->clock_ms = INT64_MIN;
+	return fb;
+}
+
+static const char *
+msg_attempt(const struct proto_msg *m)
+{
+	switch (m->type) {
+	case PROTO_ATTEMPT:
+		return m->u.attempt.attempt;
+	case PROTO_EVENT:
+		return m->u.event.attempt;
+	case PROTO_ANSWER:
+		return m->u.answer.attempt;
+	case PROTO_STATE:
+		return m->u.state.attempt;
+	default:
+		return NULL;
+	}
+}
+
+/*
+ * May stream message m of feed cf, received at now, be taken in?  0 (and
+ * the attempt it names is held from now on), or -1 with the reason in why:
+ *  - its ts is more than --max-clock-skew ahead of now, or that far behind
+ *    the latest ts taken from the feed (a clock gone wrong; one far-future
+ *    ts must not end every hold of the feed);
+ *  - it names an attempt the console does not hold and the feed has
+ *    --max-attempts already, or the console that many per feed in all.
+ * A message taken in that is more than CONSOLE_SKEW_NOTICE_MS ahead of
+ * now is feed clock skew: noted for the header, said once on stderr.
+ */
+static int
+app_admit(struct app *app, struct console_feed *cf, const struct proto_msg *m,
+    int64_t now, char *why, size_t whylen)
+{
+	struct feed_bounds	*fb = bounds_of(app, cf->id);
+	const char		*id = msg_attempt(m);
+	int64_t			 skew = m->ts_ms - now, max = app_max_skew_ms(app);
+	size_t			 cap = app_max_attempts(app);
+	size_t			 all = cap * (size_t)(app->nfeeds > 0 ?
+				    app->nfeeds : 1);
+	char			 ts[32], latest[32];
+
+	proto_time_format(m->ts_ms, ts);
+	if (skew > max) {
+		if (fb != NULL)
+			fb->skewed++;
+		snprintf(why, whylen, "ts %s is %" PRId64 " s ahead of this "
+		    "console's clock, more than --max-clock-skew %" PRId64
+		    " s: set the feed's clock right (NTP)", ts, skew / 1000,
+		    max / 1000);
+		return -1;
+	}
+	if (fb != NULL && fb->clock_ms != INT64_MIN &&
+	    m->ts_ms < fb->clock_ms - max) {
+		fb->skewed++;
+		proto_time_format(fb->clock_ms, latest);
+		snprintf(why, whylen, "ts %s is %" PRId64 " s behind the feed's "
+		    "latest ts %s, more than --max-clock-skew %" PRId64 " s: "
+		    "set the feed's clock right (NTP)", ts,
+		    (fb->clock_ms - m->ts_ms) / 1000, latest, max / 1000);
+		return -1;
+	}
+	if (id != NULL && attempt_find(app, cf, id) == NULL) {
+		if (fb == NULL || fb->attempts >= cap || app->nattempts >= all) {
+			if (fb != NULL)
+				fb->over_cap++;
+			snprintf(why, whylen, "a new attempt, and the console "
+			    "already holds %zu attempts of this feed (%zu in "
+			    "all), the most --max-attempts %zu allows: raise it "
+			    "if the exam is that large", fb != NULL ?
+			    fb->attempts : 0, app->nattempts, cap);
+			return -1;
+		}
+		(void)attempt_get(app, cf, id);
+	}
+	if (fb == NULL)
+		return 0;
+	if (m->ts_ms > fb->clock_ms)
+		fb->clock_ms = m->ts_ms;
+	fb->skew_ms = skew;
+	if (skew <= CONSOLE_SKEW_NOTICE_MS)
+		fb->said_skew = 0;
+	else if (!fb->said_skew) {
+		fb->said_skew = 1;
+		app_status(app, 1, "feed %s: its clock is %" PRId64 " s ahead of "
+		    "this console's (ts %s); flags are timed by the feed's "
+		    "clock", fb->feed, skew / 1000, ts);
+	}
+	return 0;
+}
+
+/*
+ * Message m (seq taken) was refused by app_admit: keep it in rejects with
+ * the reason, and account for its seq with a one-seq gap (as app_refused
+ * does), so that a resume goes past it.  Said on stderr once per feed and
+ * reason; the header keeps the counts.
+ */
+static void
+app_kept_out(struct app *app, struct console_feed *cf,
+    const struct proto_msg *m, const char *raw, size_t rawlen,
+    const char *why, int64_t now)
+{
+	struct feed_bounds	*fb = bounds_of(app, cf->id);
+	char			 err[512], gap[PROTO_TEXT_MAX + 128];
+	int			*said = NULL;
+
+	cf->rejects++;
+	if (store_add_reject(app->store, feed_key(cf), raw, rawlen, why, now,
+	    err, sizeof err) != 0)
+		app_status(app, 1, "%s", err);
+	snprintf(gap, sizeof gap, "seq %" PRId64 " kept in rejects: %s",
+	    m->seq, why);
+	cf->gaps++;
+	if (store_add_gap(app->store, cf->id, cf->epoch, m->seq, m->seq, gap,
+	    now, err, sizeof err) != 0)
+		app_status(app, 1, "%s", err);
+	if (fb != NULL)
+		said = fb->over_cap > 0 && !fb->said_cap ? &fb->said_cap :
+		    fb->skewed > 0 && !fb->said_skewed ? &fb->said_skewed : NULL;
+	if (fb == NULL || said != NULL) {
+		if (said != NULL)
+			*said = 1;
+		app_status(app, 1, "feed %s: seq %" PRId64 " kept in rejects, "
+		    "not taken in: %s", cf->id, m->seq, why);
+	}
+}
+
+int
+app_notice(struct app *app, size_t i, char *out, size_t outsz)
+{
+	const struct feed_bounds	*fb;
+	struct rules_stats		 st;
+	size_t				 len = 0;
+
+	out[0] = '\0';
+	if (i == app->nbounds) {
+		rules_engine_stats(app->engine, &st);
+		if (st.unlinked > 0)
+			snprintf(out, outsz, " links: %" PRIu64 " values not "
+			    "linked, the link table is full (%zu values): "
+			    "shared device or network flags may be missing",
+			    st.unlinked, st.link_values);
+		return 0;
+	}
+	if (i > app->nbounds)
+		return -1;
+	fb = &app->bounds[i];
+	if (fb->skew_ms > CONSOLE_SKEW_NOTICE_MS)
+		len += (size_t)snprintf(out + len, outsz - len, " | clock %"
+		    PRId64 " s ahead", fb->skew_ms / 1000);
+	if (fb->over_cap > 0 && len < outsz)
+		len += (size_t)snprintf(out + len, outsz - len, " | at "
+		    "--max-attempts %zu: %" PRIu64 " messages about new "
+		    "attempts kept in rejects", app_max_attempts(app),
+		    fb->over_cap);
+	if (fb->skewed > 0 && len < outsz)
+		len += (size_t)snprintf(out + len, outsz - len, " | %" PRIu64
+		    " messages beyond --max-clock-skew kept in rejects",
+		    fb->skewed);
+	if (len > 0 && len < outsz) {
+		char	line[512];
+
+		snprintf(line, sizeof line, " feed %s%s", fb->feed, out);
+		snprintf(out, outsz, "%s", line);
+	}
+	return 0;
+}
+
 /*
  * A message refused for its size (1009) or encoding (1007): the connection
  * is closed.  Keep what we have of it in rejects, and account for the seq
@@ -912,11 +1181,15 @@ app_receive(struct console_feed *cf, const char *buf, size_t len)
 				app_status(app, 1, "%s", err);
 		}
 		cf->last_seq = m.seq;
-		cf->messages++;
-		if (store_add_message(app->store, cf->id, cf->epoch, &m, buf,
-		    len, now, err, sizeof err) != 0)
-			app_status(app, 1, "%s", err);
-		app_take(app, cf, &m);
+		if (app_admit(app, cf, &m, now, why, sizeof why) != 0)
+			app_kept_out(app, cf, &m, buf, len, why, now);
+		else {
+			cf->messages++;
+			if (store_add_message(app->store, cf->id, cf->epoch,
+			    &m, buf, len, now, err, sizeof err) != 0)
+				app_status(app, 1, "%s", err);
+			app_take(app, cf, &m);
+		}
 	}
 	proto_msg_clear(&m);
 	if (store_pending(app->store) >= STORE_BATCH_ROWS &&
@@ -1200,7 +1473,7 @@ app_flush_tick(lws_sorted_usec_list_t *sul)
 
 	/* Holds that reached their time with nothing arriving (a face that
 	 * never returns) fire on the feed's clock. */
-	rules_engine_tick(app->engine, app->feed_now_ms, app_hit, app);
+	rules_engine_tick(app->engine, app_hit, app);
 	if (store_flush(app->store, err, sizeof err) != 0)
 		app_status(app, 1, "%s (will retry)", err);
 	if (sec != app->ev_window_sec) {
@@ -1385,7 +1658,7 @@ app_init(struct app *app, const struct console_options *opt, char *err,
 	    errlen) : rules_default();
 	if (app->rules == NULL)
 		return -1;
-	app->engine = rules_engine_new(app->rules);
+	app->engine = app_engine_new(app, app->rules);
 	/* Ping a silent feed; hang up when nothing comes back in time. */
 	app->idle_policy.secs_since_valid_ping = (uint16_t)(opt->ping_secs > 0 ?
 	    opt->ping_secs : 10);
@@ -1503,7 +1776,7 @@ app_reload_rules(struct app *app)
 	rules_engine_free(app->engine);
 	rules_free(app->rules);
 	app->rules = r;
-	app->engine = rules_engine_new(r);
+	app->engine = app_engine_new(app, r);
 	app_status(app, 0, "rules reloaded from %s: %zu rules",
 	    app->opt.rules_path, rules_count(r));
 }
@@ -1609,6 +1882,7 @@ app_free(struct app *app)
 		rules_free(app->rules);
 	free(app->attempts);
 	free(app->hash);
+	free(app->bounds);
 	for (p = app->pending; p != NULL; p = pnext) {
 		pnext = p->next;
 		free(p);

@@ -48,6 +48,11 @@ static const char console_usage[] =
 "      --checkpoint-every N  sign a checkpoint of the journal every N\n"
 "                       entries (default 100), and at exit\n"
 "      --checkpoint-minutes T  ... and every T minutes (default 5)\n"
+"      --max-attempts N  hold at most N attempts per feed (default 50000);\n"
+"                       messages about more are kept in rejects\n"
+"      --max-clock-skew SECS  keep in rejects, not take in, a message whose\n"
+"                       ts is more than SECS (default 86400) ahead of this\n"
+"                       machine's clock or behind its feed's latest ts\n"
 "  -h, --help           this help\n"
 "\n"
 "Other commands: invigil feed --help, invigil rules --help,\n"
@@ -82,6 +87,8 @@ cmd_console(int argc, char **argv)
 		{ "key-dir",	required_argument, NULL, 'K' },
 		{ "checkpoint-every", required_argument, NULL, 'C' },
 		{ "checkpoint-minutes", required_argument, NULL, 'M' },
+		{ "max-attempts", required_argument, NULL, 'N' },
+		{ "max-clock-skew", required_argument, NULL, 'W' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL,		0,		   NULL, 0 }
 	};
@@ -99,6 +106,8 @@ cmd_console(int argc, char **argv)
 	opt.demo_rate = DEMO_RATE;
 	opt.ckpt_every = 100;
 	opt.ckpt_minutes = 5;
+	opt.max_attempts = CONSOLE_MAX_ATTEMPTS;
+	opt.max_skew_ms = CONSOLE_MAX_SKEW_S * INT64_C(1000);
 	opterr = 0;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, ":f:d:p:r:h", longopts, NULL)) != -1) {
@@ -174,6 +183,17 @@ cmd_console(int argc, char **argv)
 			    24 * 60, &n) != 0)
 				return EXIT_USAGE;
 			opt.ckpt_minutes = (int)n;
+			break;
+		case 'N':
+			if (option_long("--max-attempts", optarg, 1,
+			    10000000, &opt.max_attempts) != 0)
+				return EXIT_USAGE;
+			break;
+		case 'W':
+			if (option_long("--max-clock-skew", optarg, 1,
+			    366L * 86400, &n) != 0)
+				return EXIT_USAGE;
+			opt.max_skew_ms = (int64_t)n * 1000;
 			break;
 		case 'h':
 			fputs(console_usage, stdout);

@@ -125,7 +125,7 @@ backtest_message(const char *feed, int64_t epoch, int64_t seq,
 		rules_engine_message(bt->engine, feed, &m, backtest_hit, bt);
 		/* Holds reaching their time, as the live console's tick. */
 		if (m.ts_ms - bt->last_tick >= 1000) {
-			rules_engine_tick(bt->engine, m.ts_ms, backtest_hit, bt);
+			rules_engine_tick(bt->engine, backtest_hit, bt);
 			bt->last_tick = m.ts_ms;
 		}
 	}
@@ -253,6 +253,10 @@ review_backtest(int argc, char **argv)
 	memset(&bt, 0, sizeof bt);
 	memset(&live, 0, sizeof live);
 	bt.engine = rules_engine_new(rules);
+	/* The database holds only the attempts a console took in: no limit
+	 * on them; links are bounded as they were live. */
+	rules_engine_limits(bt.engine, &(struct rules_limits){ SIZE_MAX,
+	    SIZE_MAX, 0, 0 });
 	if (store_reader_each_message(reader, backtest_message, &bt, err,
 	    sizeof err) != 0 || store_reader_each_flag(reader, backtest_live,
 	    &live, err, sizeof err) != 0) {
@@ -262,7 +266,8 @@ review_backtest(int argc, char **argv)
 		rules_free(rules);
 		return EXIT_RUNTIME;
 	}
-	rules_engine_tick(bt.engine, bt.max_ts, backtest_hit, &bt);
+	/* Each feed's holds complete by that feed's own clock. */
+	rules_engine_tick(bt.engine, backtest_hit, &bt);
 	keyset_finish(&bt.hits);
 	keyset_finish(&live);
 

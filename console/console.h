@@ -23,6 +23,10 @@
 
 #define CONSOLE_MAX_FEEDS	32
 #define CONSOLE_TAIL		256	/* recent events kept for the screen */
+#define CONSOLE_MAX_ATTEMPTS	50000	/* --max-attempts default, per feed */
+#define CONSOLE_MAX_SKEW_S	86400	/* --max-clock-skew default */
+#define CONSOLE_SKEW_NOTICE_MS	5000	/* a feed this far ahead is shown */
+#define CONSOLE_FEED_IDS	256	/* feed ids whose bounds are kept */
 
 /* Exit statuses. */
 #define EXIT_RUNTIME		1
@@ -47,6 +51,22 @@ struct console_options {
 	const char     *key_dir;	/* --key-dir, or NULL for the default */
 	int		ckpt_every;	/* sign a checkpoint every N entries */
 	int		ckpt_minutes;	/* ... and every T minutes */
+	long		max_attempts;	/* per feed id (invigil(1), BOUNDS) */
+	int64_t		max_skew_ms;	/* ts this far from now is refused */
+};
+
+/*
+ * What one feed id made the console hold and what the bounds kept out
+ * (app_admit).  Keyed by feed id, never by connection.
+ */
+struct feed_bounds {
+	char			feed[PROTO_ID_MAX + 1];
+	size_t			attempts;	/* the console holds */
+	int64_t			clock_ms;	/* latest ts taken, INT64_MIN none */
+	int64_t			skew_ms;	/* ts - receive time, last taken */
+	uint64_t		over_cap;	/* kept in rejects: --max-attempts */
+	uint64_t		skewed;		/* kept in rejects: --max-clock-skew */
+	int			said_skew, said_cap, said_skewed; /* on stderr */
 };
 
 enum conn_state {
@@ -151,7 +171,9 @@ struct app {
 	struct feed	       *demo_feed;
 	struct rules	       *rules;
 	struct rules_engine    *engine;
-	int64_t			feed_now_ms;	/* latest feed time seen */
+	struct feed_bounds     *bounds;		/* CONSOLE_FEED_IDS, lazily */
+	size_t			nbounds;
+	int			said_unlinked;	/* link table full, said once */
 
 	struct console_feed	feeds[CONSOLE_MAX_FEEDS];
 	int			nfeeds;
@@ -227,6 +249,13 @@ void		 app_status(struct app *, int error, const char *fmt, ...)
 void		 app_receive(struct console_feed *, const char *buf, size_t len);
 void		 app_refused(struct console_feed *, enum proto_rx_result,
 		     const char *raw, size_t rawlen);
+/*
+ * The i-th notice about the bounds for the header (a feed's clock skew,
+ * messages refused by --max-attempts or --max-clock-skew, a full link
+ * table), raw: sanitise before display.  0 with out filled ("" when the
+ * i-th has nothing to say), -1 past the last.
+ */
+int		 app_notice(struct app *, size_t i, char *out, size_t outsz);
 int		 app_decide(struct app *, const struct decision *,
 		     struct decision_result *, char *err, size_t errlen);
 struct flag	*app_flag_by_id(struct app *, int64_t id);

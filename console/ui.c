@@ -163,7 +163,8 @@ draw_header(struct ui *ui, int cols)
 	struct app		*app = ui->app;
 	struct console_feed	*cf;
 	char			 line[512], clock[16], when[64];
-	int			 i, y = 1;
+	size_t			 n;
+	int			 i, y = 1, shown, more;
 
 	format_clock(proto_now_ms(), clock, sizeof clock);
 	snprintf(line, sizeof line, " invigil  proctor %s | %zu candidates | "
@@ -206,6 +207,28 @@ draw_header(struct ui *ui, int cols)
 		    cf->state != CONN_LIVE ? "  " : "",
 		    cf->state != CONN_LIVE ? cf->last_error : "");
 		ui_put(y, 34, cols - 34, line);
+	}
+	/* What the bounds did: clock skew, refused messages, full links;
+	 * a few lines at most, however many feed ids a feed made up. */
+	for (shown = more = n = 0; app_notice(app, n, line, sizeof line) == 0;
+	    n++) {
+		if (line[0] == '\0')
+			continue;
+		if (shown == 4) {
+			more++;
+			continue;
+		}
+		shown++;
+		attron(A_BOLD);
+		ui_attr(ui, COLOR_PAIR_BAD, 1);
+		ui_put(y++, 0, cols, line);
+		ui_attr(ui, COLOR_PAIR_BAD, 0);
+		attroff(A_BOLD);
+	}
+	if (more > 0) {
+		snprintf(line, sizeof line, " ... and %d more notices like these",
+		    more);
+		ui_put(y++, 0, cols, line);
 	}
 	return y;
 }

@@ -12,6 +12,9 @@
  *    than 2 minutes after the last network_restored.
  *  - a shared /24 is looked for among remote candidates only; candidates
  *    of one test centre share its network by design.
+ *  - an impossible change of state (submitted -> in_progress) is a flag of
+ *    its own, medium: the feed is the authority on the state, but a
+ *    proctor should look at an attempt that came back from the dead.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -276,6 +279,18 @@ static const char default_text[] =
 "    severity medium\n"
 "    weight 15\n"
 "    message \"{count} answers in a row under 4 s each\"\n"
+"}\n"
+"\n"
+"# ---- the attempt's life\n"
+"\n"
+"rule unexpected_transition {\n"
+"    description \"the feed reported a change of state the protocol does not allow\"\n"
+"    on state where attempt.transition = \"unexpected\"\n"
+"    fire count 1\n"
+"    during outage\n"
+"    severity medium\n"
+"    weight 10\n"
+"    message \"state went from {attempt.previous_state} to {attempt.state}, which the protocol does not allow\"\n"
 "}\n"
 "\n"
 "# ---- links between attempts\n"

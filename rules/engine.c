@@ -28,6 +28,18 @@
  *    included), or to its end, and for late messages stamped inside that
  *    span, rules without `during outage` do not see the attempt's
  *    messages, and holds open when the outage begins are dropped.
+ *  - clocks: one per feed, the latest ts taken from it.  A hold completes
+ *    by its own feed's clock only, so a feed stamping the year 9999 (or
+ *    running minutes ahead) cannot end another feed's candidates' holds.
+ *  - end: submitted and terminated are final.  After either, the
+ *    attempt's messages run no rules but those `on state`, which see
+ *    every change of state so that an impossible one can be flagged.
+ *  - bounds (struct rules_limits): attempts per feed and overall (a
+ *    message about a new attempt over the limit is refused, RULES_FULL),
+ *    distinct link values overall and per attempt and rule (a value over
+ *    the limit joins no group and is counted in stats.unlinked).  Every
+ *    other per-attempt table is bounded by the rule set: one slot per
+ *    stateful rule, a count window of at most N <= 1000 entries.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,14 +77,28 @@ struct group {
 	size_t		 n, cap;
 };
 
+/* Per-attempt state of a link rule. */
+struct link_state {
+	size_t		 joined;	/* groups this attempt joined */
+};
+
+/* Per feed: its clock and how many attempts it has. */
+struct rules_feed {
+	int64_t		 clock;		/* latest ts taken, INT64_MIN none */
+	size_t		 attempts;
+};
+
 struct rules_engine {
 	const struct rules	*rules;
 	struct rules_hash	 attempts;
+	struct rules_hash	 feeds;
 	struct rules_hash	 groups;
 	struct rules_hash	 members;
 	struct rule_list	 durations;
 	struct hold		*holds;		/* waiting for their length */
 	uint64_t		 evaluations;
+	struct rules_limits	 limits;
+	struct rules_stats	 stats;		/* counters; sizes filled on demand */
 };
 
 struct rules_engine *
@@ -82,6 +108,10 @@ rules_engine_new(const struct rules *rs)
 	size_t			 i;
 
 	e->rules = rs;
+	e->limits.attempts_per_feed = RULES_ATTEMPTS_PER_FEED;
+	e->limits.attempts = RULES_ATTEMPTS_ALL;
+	e->limits.link_values = RULES_LINK_VALUES;
+	e->limits.links_per_attempt = RULES_LINKS_PER_ATTEMPT;
 	for (i = 0; i < rs->n; i++)
 		if (rs->rule[i].mode == RULES_MODE_DURATION)
 			rules_list_add(&e->durations, &rs->rule[i]);
@@ -139,6 +169,7 @@ rules_engine_free(struct rules_engine *e)
 		if (e->attempts.v[i].key != NULL)
 			att_free(e->rules, e->attempts.v[i].val);
 	rules_hash_free(&e->attempts, NULL);
+	rules_hash_free(&e->feeds, free);
 	rules_hash_free(&e->groups, group_free);
 	rules_hash_free(&e->members, NULL);
 	free(e->durations.v);
@@ -186,6 +217,16 @@ att_find(const struct rules_engine *e, const char *feed, const char *id)
 	return a;
 }
 
+static struct rules_feed *
+feed_find(const struct rules_engine *e, const char *feed)
+{
+	return rules_hash_get(&e->feeds, feed, strlen(feed));
+}
+
+/*
+ * The attempt's state, made on first sight; NULL (nothing made) if it is
+ * new and its feed or the engine is at its limit of attempts.
+ */
 static struct rules_att *
 att_get(struct rules_engine *e, const char *feed, const char *id)
 {
@@ -193,10 +234,24 @@ att_get(struct rules_engine *e, const char *feed, const char *id)
 	char			 buf[2 * PROTO_ID_MAX + 8], *heap;
 	size_t			 klen;
 	struct rules_att	*a;
+	struct rules_feed	*fd;
 
 	k = key_join(buf, sizeof buf, &heap, &klen, parts, 2);
 	if ((a = rules_hash_get(&e->attempts, k, klen)) == NULL) {
+		fd = feed_find(e, feed);
+		if (e->attempts.n >= e->limits.attempts || (fd != NULL &&
+		    fd->attempts >= e->limits.attempts_per_feed)) {
+			free(heap);
+			return NULL;
+		}
+		if (fd == NULL) {
+			fd = rules_xcalloc(1, sizeof *fd);
+			fd->clock = INT64_MIN;
+			rules_hash_put(&e->feeds, feed, strlen(feed), fd);
+		}
+		fd->attempts++;
 		a = rules_xcalloc(1, sizeof *a);
+		a->fd = fd;
 		a->modality = -1;
 		a->state = -1;
 		a->restored_ts = INT64_MIN;
@@ -433,6 +488,7 @@ link_match(struct rules_engine *e, const struct rule *r, struct eval_ctx *c,
 {
 	struct rules_att	*a = (struct rules_att *)c->att;
 	struct group		*g;
+	struct link_state	*ls;
 	struct rv		 v;
 	char			 value[PROTO_NAME_MAX + 1], index[32];
 	char			 buf[sizeof value + PROTO_ID_MAX + 40], *heap;
@@ -449,15 +505,33 @@ link_match(struct rules_engine *e, const struct rule *r, struct eval_ctx *c,
 	parts[1] = r->scope == SCOPE_FEED ? a->feed : "";
 	parts[2] = value;
 	key = key_join(buf, sizeof buf, &heap, &klen, parts, 3);
-	if ((g = rules_hash_get(&e->groups, key, klen)) == NULL) {
-		g = rules_xcalloc(1, sizeof *g);
-		rules_hash_put(&e->groups, key, klen, g);
-	}
-	free(heap);
+	g = rules_hash_get(&e->groups, key, klen);
+	ls = slot_get(e, a, r, sizeof *ls);
 	pair[0] = g;
 	pair[1] = a;
-	if (rules_hash_get(&e->members, pair, sizeof pair) != NULL)
+	if (g != NULL && rules_hash_get(&e->members, pair, sizeof pair) != NULL) {
+		free(heap);
 		return;
+	}
+	if (ls->joined >= e->limits.links_per_attempt ||
+	    (g == NULL && e->groups.n >= e->limits.link_values)) {
+		/*
+		 * Full: an attempt hopping from value to value joins no more
+		 * groups, and a full table takes no new value.  Nothing held
+		 * is evicted (that would unlink what it proves); the value
+		 * links nothing, and stats.unlinked says so.
+		 */
+		e->stats.unlinked++;
+		free(heap);
+		return;
+	}
+	if (g == NULL) {
+		g = rules_xcalloc(1, sizeof *g);
+		rules_hash_put(&e->groups, key, klen, g);
+		pair[0] = g;
+	}
+	free(heap);
+	ls->joined++;
 	rules_hash_put(&e->members, pair, sizeof pair, g);
 	if (g->n == g->cap) {
 		g->cap = g->cap == 0 ? 2 : g->cap * 2;
@@ -578,13 +652,36 @@ attempt_end(struct rules_engine *e, struct eval_ctx *c, rules_hit_fn *fn,
 	outage_end(a, c->m->ts_ms);
 }
 
+/*
+ * A message reports state `to` for the attempt: note the transition in c
+ * (for attempt.previous_state and attempt.transition) and apply it.  A
+ * transition is unexpected if the table does not allow it or the attempt
+ * has ended (submitted -> in_progress -> terminated: both are).  The
+ * feed is the authority on the state, so even an impossible transition is
+ * applied; it is counted, and rules on state can flag it.  Returns 1 if
+ * the state changed.
+ */
 static int
-ended(int state)
+state_change(struct rules_engine *e, struct rules_att *a, struct eval_ctx *c,
+    int to)
 {
-	return state == PROTO_STATE_SUBMITTED || state == PROTO_STATE_TERMINATED;
+	c->prev_state = a->state;
+	if (a->state == to)
+		return 0;
+	if (a->state >= 0) {
+		/* Ended is final: any change after it is unexpected. */
+		if (!a->ended && rules_transition_allowed(a->state, to))
+			c->transition = "allowed";
+		else {
+			c->transition = "unexpected";
+			e->stats.transitions++;
+		}
+	}
+	a->state = to;
+	return 1;
 }
 
-void
+enum rules_take
 rules_engine_message(struct rules_engine *e, const char *feed,
     const struct proto_msg *m, rules_hit_fn *fn, void *arg)
 {
@@ -596,7 +693,7 @@ rules_engine_message(struct rules_engine *e, const char *feed,
 	const char			*id;
 	enum proto_event_kind		 k;
 	size_t				 i;
-	int				 was;
+	int				 changed, done;
 
 	switch (m->type) {
 	case PROTO_ATTEMPT:
@@ -612,17 +709,23 @@ rules_engine_message(struct rules_engine *e, const char *feed,
 		id = m->u.state.attempt;
 		break;
 	default:
-		return;
+		return RULES_TAKEN;
 	}
 	if (feed == NULL)
 		feed = "";
-	a = att_get(e, feed, id);
+	if ((a = att_get(e, feed, id)) == NULL) {
+		e->stats.refused++;
+		return RULES_FULL;
+	}
+	if (m->ts_ms > a->fd->clock)
+		a->fd->clock = m->ts_ms;
 	memset(&c, 0, sizeof c);
 	c.feed = a->feed;
 	c.m = m;
 	c.att = a;
 	c.now = m->ts_ms;
-	was = a->state;
+	c.prev_state = a->state;
+	done = a->ended;
 
 	switch (m->type) {
 	case PROTO_ATTEMPT:
@@ -634,19 +737,24 @@ rules_engine_message(struct rules_engine *e, const char *feed,
 		set_fact(&a->ip, pa->ip);
 		set_fact(&a->device, pa->device);
 		a->modality = (int)pa->modality;
-		a->state = (int)pa->state;
-		run_list(e, &rs->by_type[PROTO_ATTEMPT], &c, fn, arg);
+		changed = state_change(e, a, &c, (int)pa->state);
+		if (!done)
+			run_list(e, &rs->by_type[PROTO_ATTEMPT], &c, fn, arg);
+		/* A change of state rides on an attempt message too. */
+		if (changed && c.transition != NULL)
+			run_list(e, &rs->by_type[PROTO_STATE], &c, fn, arg);
 		break;
 	case PROTO_STATE:
-		a->state = (int)m->u.state.state;
+		state_change(e, a, &c, (int)m->u.state.state);
 		run_list(e, &rs->by_type[PROTO_STATE], &c, fn, arg);
 		break;
 	case PROTO_ANSWER:
-		run_list(e, &rs->by_type[PROTO_ANSWER], &c, fn, arg);
+		if (!done)
+			run_list(e, &rs->by_type[PROTO_ANSWER], &c, fn, arg);
 		break;
 	case PROTO_EVENT:
 		k = m->u.event.kind;
-		if ((unsigned)k >= PROTO_EV_COUNT)
+		if ((unsigned)k >= PROTO_EV_COUNT || done)
 			break;
 		if (k == PROTO_EV_NETWORK_LOST)
 			outage_begin(e, a, m->ts_ms, &c, fn, arg);
@@ -663,22 +771,45 @@ rules_engine_message(struct rules_engine *e, const char *feed,
 	default:
 		break;
 	}
-	if (ended(a->state) && !ended(was))
+	if (done)
+		e->stats.after_end++;
+	else if (rules_state_final(a->state)) {
+		a->ended = 1;
 		attempt_end(e, &c, fn, arg);
+	}
 	rules_ctx_done(&c);
+	return RULES_TAKEN;
 }
 
 void
-rules_engine_tick(struct rules_engine *e, int64_t now, rules_hit_fn *fn,
-    void *arg)
+rules_engine_clock(struct rules_engine *e, const char *feed, int64_t now_ms)
+{
+	struct rules_feed	*fd = feed_find(e, feed != NULL ? feed : "");
+
+	if (fd != NULL && now_ms > fd->clock)
+		fd->clock = now_ms;
+}
+
+int64_t
+rules_engine_feed_clock(const struct rules_engine *e, const char *feed)
+{
+	const struct rules_feed	*fd = feed_find(e, feed != NULL ? feed : "");
+
+	return fd != NULL ? fd->clock : INT64_MIN;
+}
+
+void
+rules_engine_tick(struct rules_engine *e, rules_hit_fn *fn, void *arg)
 {
 	struct hold	*h, *next;
 	struct eval_ctx	 c;
 	struct hit_vars	 hv;
-	int64_t		 at;
+	int64_t		 at, now;
 
 	for (h = e->holds; h != NULL; h = next) {
 		next = h->next;
+		/* Only the attempt's own feed's clock completes its hold. */
+		now = h->att->fd->clock;
 		if (now - h->start_ts < h->r->length)
 			continue;
 		hold_unlist(e, h);
@@ -688,6 +819,7 @@ rules_engine_tick(struct rules_engine *e, int64_t now, rules_hit_fn *fn,
 		c.feed = h->att->feed;
 		c.att = h->att;
 		c.now = now;
+		c.prev_state = h->att->state;
 		memset(&hv, 0, sizeof hv);
 		hv.count = 1;
 		hv.seconds = (now - h->start_ts) / 1000;
@@ -710,6 +842,27 @@ size_t
 rules_engine_attempts(const struct rules_engine *e)
 {
 	return e->attempts.n;
+}
+
+void
+rules_engine_limits(struct rules_engine *e, const struct rules_limits *l)
+{
+	if (l->attempts_per_feed != 0)
+		e->limits.attempts_per_feed = l->attempts_per_feed;
+	if (l->attempts != 0)
+		e->limits.attempts = l->attempts;
+	if (l->link_values != 0)
+		e->limits.link_values = l->link_values;
+	if (l->links_per_attempt != 0)
+		e->limits.links_per_attempt = l->links_per_attempt;
+}
+
+void
+rules_engine_stats(const struct rules_engine *e, struct rules_stats *st)
+{
+	*st = e->stats;
+	st->attempts = e->attempts.n;
+	st->link_values = e->groups.n;
 }
 
 uint64_t

@@ -31,6 +31,8 @@ const struct rules_field_def rules_fields[F_COUNT_] = {
 	[F_ATT_DEVICE]		= { "attempt.device",		ON_ANY, 0 },
 	[F_ATT_OUTAGE]		= { "attempt.outage",		ON_ANY, 0 },
 	[F_ATT_RESTORED_AGO]	= { "attempt.restored_ago",	ON_ANY, 0 },
+	[F_ATT_PREV_STATE]	= { "attempt.previous_state",	ON_ATTEMPT | ON_STATE, 1 },
+	[F_ATT_TRANSITION]	= { "attempt.transition",	ON_ATTEMPT | ON_STATE, 0 },
 	[F_EV_KIND]		= { "event.kind",		ON_EVENT, 3 },
 	[F_DATA]		= { "data.",			ON_EVENT, 0 },
 	[F_ANS_ITEM]		= { "answer.item",		ON_ANSWER, 0 },
@@ -107,7 +109,7 @@ field_eval(const struct term *t, struct eval_ctx *c, struct rv *v)
 	json_t			*j;
 
 	v->type = RV_MISSING;
-	if (t->field >= F_ATT_ID && t->field <= F_ATT_RESTORED_AGO && a == NULL)
+	if (t->field >= F_ATT_ID && t->field <= F_ATT_TRANSITION && a == NULL)
 		return;
 	switch (t->field) {
 	case F_FEED:
@@ -153,6 +155,13 @@ field_eval(const struct term *t, struct eval_ctx *c, struct rv *v)
 			set_num(v, INFINITY);
 		else
 			set_num(v, (double)(c->now - a->restored_ts));
+		break;
+	case F_ATT_PREV_STATE:
+		if (c->prev_state >= 0)
+			set_str(v, proto_state_name(c->prev_state));
+		break;
+	case F_ATT_TRANSITION:
+		set_str(v, c->transition);
 		break;
 	case F_EV_KIND:
 		if (m != NULL && m->type == PROTO_EVENT)

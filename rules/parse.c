@@ -1314,6 +1314,7 @@ rules_index(struct rules *rs)
 	for (i = 0; i < rs->n; i++) {
 		r = &rs->rule[i];
 		if (r->mode == RULES_MODE_RUN || r->mode == RULES_MODE_DURATION ||
+		    r->mode == RULES_MODE_LINK ||
 		    (r->mode == RULES_MODE_COUNT && r->n > 1))
 			r->slot = (int)rs->nslots++;
 		if (r->on != PROTO_EVENT) {

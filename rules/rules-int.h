@@ -50,6 +50,8 @@ enum rules_field {
 	F_ATT_DEVICE,
 	F_ATT_OUTAGE,
 	F_ATT_RESTORED_AGO,
+	F_ATT_PREV_STATE,
+	F_ATT_TRANSITION,
 	F_EV_KIND,
 	F_DATA,			/* data.<path>, the event's JSON */
 	F_ANS_ITEM,
@@ -111,6 +113,9 @@ struct eval_ctx {
 	const struct proto_msg	*m;		/* NULL when time fires a hold */
 	const struct rules_att	*att;
 	int64_t			 now;		/* ts of the message, or tick time */
+	int			 prev_state;	/* before this message, -1 unknown */
+	const char		*transition;	/* "allowed", "unexpected" or NULL
+						   if the message changed no state */
 	json_t			*data;		/* parsed event data, lazily */
 	int			 data_tried;
 };
@@ -219,9 +224,13 @@ void		 rules_hash_free(struct rules_hash *, void (*freeval)(void *));
 
 /* ---- per-attempt state (engine.c) */
 
+struct rules_feed;
+
 struct rules_att {
 	const char	*feed;		/* points into the hash key */
 	const char	*id;
+	struct rules_feed *fd;		/* its feed: clock, attempt count */
+	int		 ended;		/* has been submitted or terminated */
 	char		*candidate, *name, *exam, *form, *center, *ip, *device;
 	int		 modality;	/* -1 unknown */
 	int		 state;		/* -1 unknown */

@@ -105,6 +105,19 @@ int		 rules_info(const struct rules *, size_t i, struct rules_info *info);
  */
 int		 rules_kind_used(const struct rules *, enum proto_event_kind);
 
+/* ---- attempt states (invigil-proto(7), ATTEMPT STATES) */
+
+/*
+ * May a feed move an attempt from state `from` to state `to` (enum
+ * proto_state values)?  1 or 0.  The one table of allowed transitions.
+ * Staying in a state is not a transition, and an unknown `from` (< 0)
+ * allows anything: both 1.
+ */
+int		 rules_transition_allowed(int from, int to);
+
+/* Is this state final (submitted, terminated)?  1 or 0. */
+int		 rules_state_final(int state);
+
 /* ---- the engine */
 
 #define RULES_EVIDENCE_MAX	16
@@ -135,28 +148,94 @@ typedef void	 rules_hit_fn(const struct rules_hit *hit, void *arg);
 struct rules_engine;
 
 /*
+ * How much state a feed can make the engine hold (see rules_engine_limits).
+ * The defaults are far above any real exam and keep a hostile feed's
+ * memory to a few hundred MB at most.
+ */
+#define RULES_ATTEMPTS_PER_FEED	50000	/* attempts of one feed */
+#define RULES_ATTEMPTS_ALL	1000000	/* attempts of every feed */
+#define RULES_LINK_VALUES	200000	/* distinct values, all link rules */
+#define RULES_LINKS_PER_ATTEMPT	8	/* values one attempt joins, per rule */
+
+struct rules_limits {
+	size_t		attempts_per_feed;
+	size_t		attempts;
+	size_t		link_values;
+	size_t		links_per_attempt;
+};
+
+/* What the engine holds and what its limits kept out (rules_engine_stats). */
+struct rules_stats {
+	size_t		attempts;
+	uint64_t	refused;	/* messages about a new attempt over a limit */
+	size_t		link_values;
+	uint64_t	unlinked;	/* values not linked: a link table was full */
+	uint64_t	after_end;	/* messages of ended attempts, no rules run */
+	uint64_t	transitions;	/* impossible state transitions seen */
+};
+
+/*
  * A new engine for rule set r, which must outlive it.  Never NULL (aborts on
- * out-of-memory).  The engine starts knowing no attempt.
+ * out-of-memory).  The engine starts knowing no attempt, with the default
+ * limits.
  */
 struct rules_engine *rules_engine_new(const struct rules *r);
 void		 rules_engine_free(struct rules_engine *);
 
 /*
+ * Set the limits (0 in a field: keep its current value).  Lowering them
+ * forgets nothing already held; it only keeps more out.
+ */
+void		 rules_engine_limits(struct rules_engine *,
+		     const struct rules_limits *);
+
+/* What rules_engine_message said about a message. */
+enum rules_take {
+	RULES_TAKEN,		/* evaluated (or a type the engine ignores) */
+	RULES_FULL		/* a new attempt over a limit: not evaluated */
+};
+
+/*
  * Feed one message of feed's stream, in stream order.  Attempt, event,
  * answer and state messages are evaluated; every other type is ignored.
  * Hits are reported through fn (which may be NULL) before this returns.
- * The message is not kept.
+ * The message is not kept.  The message's ts moves feed's clock forward
+ * (never back): each feed has its own clock, and a hold of an attempt
+ * completes only by its own feed's clock.
+ *
+ * Returns RULES_FULL, evaluating nothing, for a message about an attempt the
+ * engine does not know when its feed already has limits.attempts_per_feed
+ * attempts or the engine limits.attempts.
+ *
+ * An attempt whose state became final (submitted, terminated) has ended for
+ * good: its later messages raise no flags, except rules `on state`, which
+ * see every change of state (from a state message or an attempt message)
+ * so that an impossible transition can be flagged (see
+ * rules_transition_allowed and the fields attempt.previous_state and
+ * attempt.transition, invigil-rules(5)).
  */
-void		 rules_engine_message(struct rules_engine *, const char *feed,
+enum rules_take	 rules_engine_message(struct rules_engine *, const char *feed,
 		     const struct proto_msg *m, rules_hit_fn *fn, void *arg);
 
 /*
- * Let time pass to now_ms (the feeds' clock, as in message ts): every open
- * hold that has reached its rule's length fires.  Cheap when nothing is
- * held; call it on a timer (once a second is plenty).
+ * Move feed's clock forward to now_ms (never back), as a message with that
+ * ts would.  Nothing for a feed the engine holds no attempt of.
  */
-void		 rules_engine_tick(struct rules_engine *, int64_t now_ms,
-		     rules_hit_fn *fn, void *arg);
+void		 rules_engine_clock(struct rules_engine *, const char *feed,
+		     int64_t now_ms);
+
+/* The clock of feed (the latest ts taken from it), or INT64_MIN if none. */
+int64_t		 rules_engine_feed_clock(const struct rules_engine *,
+		     const char *feed);
+
+/*
+ * Let time pass: every open hold that has reached its rule's length by the
+ * clock of its own attempt's feed fires.  Another feed's clock, however far
+ * ahead, completes nothing here.  Cheap when nothing is held; call it on a
+ * timer (once a second is plenty).
+ */
+void		 rules_engine_tick(struct rules_engine *, rules_hit_fn *fn,
+		     void *arg);
 
 /*
  * Is this attempt inside a network outage now (network_lost seen, no
@@ -167,6 +246,10 @@ int		 rules_engine_outage(const struct rules_engine *, const char *feed,
 
 /* Number of attempts the engine holds state for. */
 size_t		 rules_engine_attempts(const struct rules_engine *);
+
+/* Fill *st. */
+void		 rules_engine_stats(const struct rules_engine *,
+		     struct rules_stats *st);
 
 /*
  * Test hook: how many times a rule has been looked at for a message since

@@ -72,14 +72,15 @@ reset(void)
 	seq = 0;
 }
 
-/* Hits of one rule (for one attempt, if attempt is not NULL). */
+/* Hits of one rule (any, if rule is NULL) for one attempt (any, if NULL). */
 static size_t
 nhit(const char *rule, const char *attempt)
 {
 	size_t	i, n = 0;
 
 	for (i = 0; i < nhits; i++)
-		if (strcmp(hits[i].rule, rule) == 0 && (attempt == NULL ||
+		if ((rule == NULL || strcmp(hits[i].rule, rule) == 0) &&
+		    (attempt == NULL ||
 		    strcmp(hits[i].attempt, attempt) == 0))
 			n++;
 	return n;
@@ -119,8 +120,8 @@ attempt_msg(struct rules_engine *e, const char *feed, const char *id,
 }
 
 static int64_t
-event(struct rules_engine *e, const char *id, enum proto_event_kind k,
-    const char *data, int64_t ts)
+event_on(struct rules_engine *e, const char *feed, const char *id,
+    enum proto_event_kind k, const char *data, int64_t ts)
 {
 	struct proto_msg	m;
 
@@ -132,8 +133,15 @@ event(struct rules_engine *e, const char *id, enum proto_event_kind k,
 	m.u.event.kind = k;
 	m.u.event.data = (char *)(data != NULL ? data : "{}");
 	m.u.event.data_len = strlen(m.u.event.data);
-	rules_engine_message(e, "F1", &m, collect, NULL);
+	rules_engine_message(e, feed, &m, collect, NULL);
 	return m.seq;
+}
+
+static int64_t
+event(struct rules_engine *e, const char *id, enum proto_event_kind k,
+    const char *data, int64_t ts)
+{
+	return event_on(e, "F1", id, k, data, ts);
 }
 
 static void
@@ -166,6 +174,15 @@ state(struct rules_engine *e, const char *id, enum proto_state st, int64_t ts)
 	snprintf(m.u.state.attempt, sizeof m.u.state.attempt, "%s", id);
 	m.u.state.state = st;
 	rules_engine_message(e, "F1", &m, collect, NULL);
+}
+
+/* Let feed's clock reach now, then tick. */
+static void
+tick(struct rules_engine *e, const char *feed, int64_t now, rules_hit_fn *fn,
+    void *arg)
+{
+	rules_engine_clock(e, feed, now);
+	rules_engine_tick(e, fn, arg);
 }
 
 /* ---- defaults */
@@ -274,7 +291,7 @@ START_TEST(defaults_long_outage_noted)
 	    t + 30 * MIN);
 	ck_assert_uint_eq(nhits, 0);
 	event(e, "A2", PROTO_EV_NETWORK_LOST, "{}", t + MIN);
-	rules_engine_tick(e, t + 31 * MIN + 1, collect, NULL);
+	tick(e, "F1", t + 31 * MIN + 1, collect, NULL);
 	ck_assert_uint_eq(nhit("network_long_outage", "A2"), 1);
 	ck_assert(hits[0].severity == RULES_SEV_INFO && hits[0].weight == 0);
 	rules_engine_free(e);
@@ -466,7 +483,7 @@ START_TEST(duration_ends_before)
 	event(e, "A1", PROTO_EV_FACE_MISSING, NULL, T0);
 	event(e, "A1", PROTO_EV_FACE_RETURNED, "{\"seconds\":9}",
 	    T0 + 10 * SEC - 1);
-	rules_engine_tick(e, T0 + 60 * SEC, collect, NULL);
+	tick(e, "F1", T0 + 60 * SEC, collect, NULL);
 	ck_assert_uint_eq(nhits, 0);
 	rules_engine_free(e);
 	rules_free(r);
@@ -493,7 +510,7 @@ START_TEST(duration_ends_at)
 	ck_assert_int_eq(hits[0].ev[0], s1);
 	ck_assert_int_eq(hits[0].ev[1], s2);
 	/* Closed: time passing raises nothing more. */
-	rules_engine_tick(e, T0 + 60 * SEC, collect, NULL);
+	tick(e, "F1", T0 + 60 * SEC, collect, NULL);
 	ck_assert_uint_eq(nhits, 1);
 	rules_engine_free(e);
 	rules_free(r);
@@ -508,14 +525,14 @@ START_TEST(duration_never_ends)
 
 	reset();
 	s1 = event(e, "A1", PROTO_EV_FACE_MISSING, NULL, T0);
-	rules_engine_tick(e, T0 + 10 * SEC - 1, collect, NULL);
+	tick(e, "F1", T0 + 10 * SEC - 1, collect, NULL);
 	ck_assert_uint_eq(nhits, 0);
-	rules_engine_tick(e, T0 + 10 * SEC, collect, NULL);
+	tick(e, "F1", T0 + 10 * SEC, collect, NULL);
 	ck_assert_uint_eq(nhits, 1);
 	ck_assert_int_eq(hits[0].seq, s1);
 	ck_assert_int_eq(hits[0].ts, T0 + 10 * SEC);
 	/* Once per hold: not again by time, not again at the end event. */
-	rules_engine_tick(e, T0 + 20 * SEC, collect, NULL);
+	tick(e, "F1", T0 + 20 * SEC, collect, NULL);
 	event(e, "A1", PROTO_EV_FACE_RETURNED, NULL, T0 + 30 * SEC);
 	ck_assert_uint_eq(nhits, 1);
 	/* A new hold can fire again. */
@@ -540,8 +557,286 @@ START_TEST(duration_ends_at_submission)
 	/* Too short before the attempt ended: nothing, now or later. */
 	event(e, "A2", PROTO_EV_FACE_MISSING, NULL, T0);
 	state(e, "A2", PROTO_STATE_TERMINATED, T0 + 5 * SEC);
-	rules_engine_tick(e, T0 + MIN, collect, NULL);
+	tick(e, "F1", T0 + MIN, collect, NULL);
 	ck_assert_uint_eq(nhits, 1);
+	rules_engine_free(e);
+	rules_free(r);
+}
+END_TEST
+
+/* ---- bounds: one clock per feed, limits on what a feed can make us hold */
+
+/* 9999-12-31T23:59:59.999Z, the latest ts the protocol allows. */
+#define T9999		INT64_C(253402300799999)
+
+/*
+ * Two feeds; F2 stamps the year 9999 (or runs an hour ahead).  F1's honest
+ * candidate, whose face went missing 3 s ago by F1's clock, is not "away
+ * for 251606843989 s": a hold completes by its own feed's clock only.
+ */
+START_TEST(clock_per_feed)
+{
+	struct rules		*r = compile(face_rules);
+	struct rules_engine	*e = rules_engine_new(r);
+	int64_t			 s1;
+
+	reset();
+	s1 = event_on(e, "F1", "A1", PROTO_EV_FACE_MISSING, NULL, T0);
+	event_on(e, "F1", "A2", PROTO_EV_GAZE_AWAY, NULL, T0 + 3 * SEC);
+	event_on(e, "F2", "B1", PROTO_EV_GAZE_AWAY, NULL, T9999);
+	rules_engine_tick(e, collect, NULL);
+	ck_assert_uint_eq(nhits, 0);
+	ck_assert_int_eq(rules_engine_feed_clock(e, "F1"), T0 + 3 * SEC);
+	ck_assert_int_eq(rules_engine_feed_clock(e, "F2"), T9999);
+	ck_assert_int_eq(rules_engine_feed_clock(e, "F3"), INT64_MIN);
+	/* F2's clock moved on by hand: still nothing for F1. */
+	rules_engine_clock(e, "F2", T9999);
+	event_on(e, "F2", "B1", PROTO_EV_GAZE_AWAY, NULL, T0 + 60 * MIN);
+	rules_engine_tick(e, collect, NULL);
+	ck_assert_uint_eq(nhits, 0);
+	/* F1's own clock reaching 10 s completes it, at 10 s. */
+	event_on(e, "F1", "A2", PROTO_EV_GAZE_AWAY, NULL, T0 + 10 * SEC);
+	rules_engine_tick(e, collect, NULL);
+	ck_assert_uint_eq(nhits, 1);
+	ck_assert_str_eq(hits[0].attempt, "A1");
+	ck_assert_str_eq(hits[0].feed, "F1");
+	ck_assert_int_eq(hits[0].seq, s1);
+	ck_assert_int_eq(hits[0].ts, T0 + 10 * SEC);
+	ck_assert_str_eq(hits[0].message, "?: face out of view for 10 s");
+	/* A clock never goes back. */
+	rules_engine_clock(e, "F1", T0);
+	ck_assert_int_eq(rules_engine_feed_clock(e, "F1"), T0 + 10 * SEC);
+	rules_engine_free(e);
+	rules_free(r);
+}
+END_TEST
+
+/* F2's far-future hold of its own fires by F2's clock, F1's does not. */
+START_TEST(clock_per_feed_own_holds)
+{
+	struct rules		*r = compile(face_rules);
+	struct rules_engine	*e = rules_engine_new(r);
+
+	reset();
+	event_on(e, "F1", "A1", PROTO_EV_FACE_MISSING, NULL, T0);
+	event_on(e, "F2", "B1", PROTO_EV_FACE_MISSING, NULL, T0);
+	event_on(e, "F2", "B2", PROTO_EV_GAZE_AWAY, NULL, T0 + 11 * SEC);
+	rules_engine_tick(e, collect, NULL);
+	ck_assert_uint_eq(nhits, 1);
+	ck_assert_str_eq(hits[0].feed, "F2");
+	ck_assert_str_eq(hits[0].attempt, "B1");
+	rules_engine_free(e);
+	rules_free(r);
+}
+END_TEST
+
+static enum rules_take
+attempt_in(struct rules_engine *e, const char *feed, const char *id,
+    enum proto_state st, const char *device, int64_t ts)
+{
+	struct proto_msg	m;
+
+	memset(&m, 0, sizeof m);
+	m.type = PROTO_ATTEMPT;
+	m.seq = ++seq;
+	m.ts_ms = ts;
+	snprintf(m.u.attempt.attempt, sizeof m.u.attempt.attempt, "%s", id);
+	snprintf(m.u.attempt.device, sizeof m.u.attempt.device, "%s", device);
+	m.u.attempt.modality = PROTO_MODALITY_REMOTE;
+	m.u.attempt.state = st;
+	return rules_engine_message(e, feed, &m, collect, NULL);
+}
+
+START_TEST(limit_attempts)
+{
+	struct rules		*r = compile(face_rules);
+	struct rules_engine	*e = rules_engine_new(r);
+	struct rules_stats	 st;
+	char			 id[16];
+	int			 i;
+
+	reset();
+	rules_engine_limits(e, &(struct rules_limits){ .attempts_per_feed = 3,
+	    .attempts = 5 });
+	for (i = 0; i < 3; i++) {
+		snprintf(id, sizeof id, "A%d", i);
+		ck_assert_int_eq(attempt_in(e, "F1", id,
+		    PROTO_STATE_IN_PROGRESS, "", T0), RULES_TAKEN);
+	}
+	/* A fourth attempt of F1 is refused, whatever the message type. */
+	ck_assert_int_eq(attempt_in(e, "F1", "A3", PROTO_STATE_IN_PROGRESS, "",
+	    T0), RULES_FULL);
+	event_on(e, "F1", "A4", PROTO_EV_FACE_MISSING, NULL, T0);
+	/* ...and holds nothing, and moves no clock. */
+	ck_assert_uint_eq(rules_engine_attempts(e), 3);
+	ck_assert_int_eq(rules_engine_feed_clock(e, "F1"), T0);
+	/* Known attempts go on. */
+	event_on(e, "F1", "A0", PROTO_EV_FACE_MISSING, NULL, T0 + SEC);
+	event_on(e, "F1", "A0", PROTO_EV_FACE_RETURNED, NULL, T0 + 20 * SEC);
+	ck_assert_uint_eq(nhit("face", "A0"), 1);
+	/* Another feed has its own 3, up to 5 in all. */
+	ck_assert_int_eq(attempt_in(e, "F2", "B0", PROTO_STATE_IN_PROGRESS, "",
+	    T0), RULES_TAKEN);
+	ck_assert_int_eq(attempt_in(e, "F2", "B1", PROTO_STATE_IN_PROGRESS, "",
+	    T0), RULES_TAKEN);
+	ck_assert_int_eq(attempt_in(e, "F2", "B2", PROTO_STATE_IN_PROGRESS, "",
+	    T0), RULES_FULL);
+	rules_engine_stats(e, &st);
+	ck_assert_uint_eq(st.attempts, 5);
+	ck_assert_uint_eq(st.refused, 3);
+	rules_engine_free(e);
+	rules_free(r);
+}
+END_TEST
+
+static const char dev_rule[] =
+    "rule dev { on attempt fire link attempt.device count 2 scope all "
+    "severity high message \"{value} x{count}\" }\n";
+
+/* A full link table links no new value and says so; it never evicts. */
+START_TEST(limit_link_values)
+{
+	struct rules		*r = compile(dev_rule);
+	struct rules_engine	*e = rules_engine_new(r);
+	struct rules_stats	 st;
+
+	reset();
+	rules_engine_limits(e, &(struct rules_limits){ .link_values = 2 });
+	attempt_in(e, "F1", "A1", PROTO_STATE_IN_PROGRESS, "d1", T0);
+	attempt_in(e, "F1", "A2", PROTO_STATE_IN_PROGRESS, "d2", T0);
+	attempt_in(e, "F1", "A3", PROTO_STATE_IN_PROGRESS, "d3", T0);
+	attempt_in(e, "F1", "A4", PROTO_STATE_IN_PROGRESS, "d3", T0);
+	/* d3 was never linked: no flag, rather than a wrong one. */
+	ck_assert_uint_eq(nhits, 0);
+	rules_engine_stats(e, &st);
+	ck_assert_uint_eq(st.link_values, 2);
+	ck_assert_uint_eq(st.unlinked, 2);
+	/* Values already held still link. */
+	attempt_in(e, "F1", "A5", PROTO_STATE_IN_PROGRESS, "d1", T0);
+	ck_assert_uint_eq(nhits, 2);
+	ck_assert_str_eq(hits[0].message, "d1 x2");
+	rules_engine_free(e);
+	rules_free(r);
+}
+END_TEST
+
+/* One attempt hopping through devices joins at most links_per_attempt. */
+START_TEST(limit_links_per_attempt)
+{
+	struct rules		*r = compile(dev_rule);
+	struct rules_engine	*e = rules_engine_new(r);
+	struct rules_stats	 st;
+	char			 dev[16];
+	int			 i;
+
+	reset();
+	rules_engine_limits(e, &(struct rules_limits){ .links_per_attempt = 2 });
+	for (i = 0; i < 100; i++) {
+		snprintf(dev, sizeof dev, "d%d", i);
+		attempt_in(e, "F1", "A1", PROTO_STATE_IN_PROGRESS, dev, T0);
+	}
+	rules_engine_stats(e, &st);
+	ck_assert_uint_eq(st.link_values, 2);
+	ck_assert_uint_eq(st.unlinked, 98);
+	ck_assert_uint_eq(nhits, 0);
+	attempt_in(e, "F1", "A2", PROTO_STATE_IN_PROGRESS, "d1", T0);
+	ck_assert_uint_eq(nhits, 2);
+	rules_engine_free(e);
+	rules_free(r);
+}
+END_TEST
+
+/* The table of invigil-proto(7), ATTEMPT STATES, pair by pair. */
+START_TEST(transition_table)
+{
+	static const char *const allowed[] = {
+		"scheduled checked_in", "scheduled in_progress",
+		"scheduled terminated", "checked_in in_progress",
+		"checked_in terminated", "in_progress paused",
+		"in_progress submitted", "in_progress terminated",
+		"paused in_progress", "paused terminated",
+	};
+	char	pair[64];
+	int	from, to, want;
+	size_t	i;
+
+	for (from = 0; from < PROTO_STATE_COUNT; from++) {
+		for (to = 0; to < PROTO_STATE_COUNT; to++) {
+			snprintf(pair, sizeof pair, "%s %s",
+			    proto_state_name(from), proto_state_name(to));
+			want = from == to;
+			for (i = 0; i < sizeof allowed / sizeof allowed[0]; i++)
+				if (strcmp(allowed[i], pair) == 0)
+					want = 1;
+			ck_assert_msg(rules_transition_allowed(from, to) == want,
+			    "%s: want %d", pair, want);
+		}
+	}
+	ck_assert_int_eq(rules_transition_allowed(-1, PROTO_STATE_PAUSED), 1);
+	ck_assert_int_eq(rules_transition_allowed(PROTO_STATE_PAUSED,
+	    PROTO_STATE_COUNT), 0);
+	ck_assert_int_eq(rules_state_final(PROTO_STATE_SUBMITTED), 1);
+	ck_assert_int_eq(rules_state_final(PROTO_STATE_TERMINATED), 1);
+	ck_assert_int_eq(rules_state_final(PROTO_STATE_PAUSED), 0);
+}
+END_TEST
+
+/*
+ * With the defaults: a submitted attempt's events raise nothing; coming
+ * back to in_progress (by a state or an attempt message) is flagged as
+ * unexpected_transition, and the attempt stays ended (every later change
+ * is unexpected).
+ */
+START_TEST(after_end)
+{
+	struct rules		*r = rules_default();
+	struct rules_engine	*e = rules_engine_new(r);
+	struct rules_stats	 st;
+
+	reset();
+	attempt_in(e, "F1", "A1", PROTO_STATE_SCHEDULED, "", T0);
+	state(e, "A1", PROTO_STATE_IN_PROGRESS, T0 + SEC);
+	event(e, "A1", PROTO_EV_IDENTITY_MISMATCH, NULL, T0 + 2 * SEC);
+	ck_assert_uint_eq(nhit("identity_mismatch", "A1"), 1);
+	state(e, "A1", PROTO_STATE_SUBMITTED, T0 + 3 * SEC);
+	ck_assert_uint_eq(nhits, 1);
+	/* Stored by the console, but no flag. */
+	event(e, "A1", PROTO_EV_IDENTITY_MISMATCH, NULL, T0 + 4 * SEC);
+	event(e, "A1", PROTO_EV_FACE_MISSING, NULL, T0 + 5 * SEC);
+	tick(e, "F1", T0 + MIN, collect, NULL);
+	ck_assert_uint_eq(nhits, 1);
+	/* submitted -> in_progress: a flag of its own. */
+	state(e, "A1", PROTO_STATE_IN_PROGRESS, T0 + 2 * MIN);
+	ck_assert_uint_eq(nhit("unexpected_transition", "A1"), 1);
+	ck_assert_str_eq(hits[nhits - 1].message, "state went from submitted to "
+	    "in_progress, which the protocol does not allow");
+	/* Still ended: events raise nothing. */
+	event(e, "A1", PROTO_EV_IDENTITY_MISMATCH, NULL, T0 + 3 * MIN);
+	ck_assert_uint_eq(nhit("identity_mismatch", NULL), 1);
+	/* Once ended, even a move the table allows is unexpected. */
+	state(e, "A1", PROTO_STATE_TERMINATED, T0 + 4 * MIN);
+	ck_assert_uint_eq(nhit("unexpected_transition", "A1"), 2);
+	/* An attempt message carrying the change is flagged too. */
+	attempt_in(e, "F1", "A1", PROTO_STATE_PAUSED, "", T0 + 5 * MIN);
+	ck_assert_uint_eq(nhit("unexpected_transition", "A1"), 3);
+	ck_assert_str_eq(hits[nhits - 1].message, "state went from terminated "
+	    "to paused, which the protocol does not allow");
+	/* Allowed moves and repeats raise nothing. */
+	attempt_in(e, "F1", "A2", PROTO_STATE_SCHEDULED, "", T0);
+	attempt_in(e, "F1", "A2", PROTO_STATE_SCHEDULED, "", T0);
+	state(e, "A2", PROTO_STATE_CHECKED_IN, T0);
+	state(e, "A2", PROTO_STATE_IN_PROGRESS, T0);
+	state(e, "A2", PROTO_STATE_PAUSED, T0);
+	state(e, "A2", PROTO_STATE_IN_PROGRESS, T0);
+	state(e, "A2", PROTO_STATE_SUBMITTED, T0);
+	ck_assert_uint_eq(nhit(NULL, "A2"), 0);
+	/* checked_in -> paused is not allowed, before any end. */
+	attempt_in(e, "F1", "A3", PROTO_STATE_CHECKED_IN, "", T0);
+	state(e, "A3", PROTO_STATE_PAUSED, T0);
+	ck_assert_uint_eq(nhit("unexpected_transition", "A3"), 1);
+	rules_engine_stats(e, &st);
+	ck_assert_uint_eq(st.transitions, 4);
+	ck_assert_uint_eq(st.after_end, 6);
 	rules_engine_free(e);
 	rules_free(r);
 }
@@ -744,7 +1039,7 @@ START_TEST(outage_drops_holds)
 	reset();
 	event(e, "A1", PROTO_EV_FACE_MISSING, NULL, T0);
 	event(e, "A1", PROTO_EV_NETWORK_LOST, NULL, T0 + 2 * SEC);
-	rules_engine_tick(e, T0 + 30 * SEC, collect, NULL);
+	tick(e, "F1", T0 + 30 * SEC, collect, NULL);
 	event(e, "A1", PROTO_EV_NETWORK_RESTORED, "{\"offline_ms\":30000}",
 	    T0 + 32 * SEC);
 	event(e, "A1", PROTO_EV_FACE_RETURNED, NULL, T0 + 33 * SEC);
@@ -755,7 +1050,7 @@ START_TEST(outage_drops_holds)
 	event(e, "A3", PROTO_EV_NETWORK_LOST, NULL, T0 + 12 * SEC);
 	ck_assert_uint_eq(nhit("face", "A3"), 1);
 	event(e, "A3", PROTO_EV_NETWORK_RESTORED, NULL, T0 + 13 * SEC);
-	rules_engine_tick(e, T0 + 60 * SEC, collect, NULL);
+	tick(e, "F1", T0 + 60 * SEC, collect, NULL);
 	ck_assert_uint_eq(nhit("face", "A3"), 1);
 	/* An outage that never ends lasts until the attempt ends. */
 	event(e, "A2", PROTO_EV_NETWORK_LOST, NULL, T0);
@@ -1065,14 +1360,14 @@ START_TEST(many_attempts)
 		answer(e, id, 1, 30000, T0 + i);
 		nhits = 0;
 	}
-	rules_engine_tick(e, T0 + 5 * SEC, collect, NULL);
+	tick(e, "F1", T0 + 5 * SEC, collect, NULL);
 	ck_assert_uint_eq(nhits, 0);
 	ck_assert_uint_eq(rules_engine_attempts(e), 10000);
 	/* Every face is still missing: 10,000 holds reach 10 s at once. */
-	rules_engine_tick(e, T0 + 20 * SEC, tally, &n);
+	tick(e, "F1", T0 + 20 * SEC, tally, &n);
 	ck_assert_int_eq(n, 10000);
 	n = 0;
-	rules_engine_tick(e, T0 + 30 * SEC, tally, &n);
+	tick(e, "F1", T0 + 30 * SEC, tally, &n);
 	ck_assert_int_eq(n, 0);
 	rules_engine_free(e);
 	rules_free(r);
@@ -1118,6 +1413,16 @@ rules_suite(void)
 	tcase_add_test(tc, link_prefix24);
 	tcase_add_test(tc, answers_preknowledge);
 	tcase_add_test(tc, answers_rapid_run);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("bounds");
+	tcase_add_test(tc, clock_per_feed);
+	tcase_add_test(tc, clock_per_feed_own_holds);
+	tcase_add_test(tc, limit_attempts);
+	tcase_add_test(tc, limit_link_values);
+	tcase_add_test(tc, limit_links_per_attempt);
+	tcase_add_test(tc, transition_table);
+	tcase_add_test(tc, after_end);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("outage");

@@ -66,7 +66,8 @@ exercise(const struct rules *r)
 	m.u.answer.correct = 1;
 	m.u.answer.elapsed_ms = 2000;
 	rules_engine_message(e, "f", &m, ignore, NULL);
-	rules_engine_tick(e, 1795409000000LL, ignore, NULL);
+	rules_engine_clock(e, "f", 1795409000000LL);
+	rules_engine_tick(e, ignore, NULL);
 	rules_engine_free(e);
 }
 
