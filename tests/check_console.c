@@ -340,6 +340,104 @@ START_TEST(test_parse_url)
 }
 END_TEST
 
+/*
+ * --max-attempts: a message about a new attempt over the cap is kept in
+ * rejects with the reason, its seq accounted for by a one-seq gap, and the
+ * header notice says so; known attempts go on.
+ */
+START_TEST(test_attempt_cap)
+{
+	char	note[512];
+	size_t	i;
+
+	app.opt.max_attempts = 2;
+	deliver_welcome(7);
+	deliver_attempt(1, "A1");
+	deliver_attempt(2, "A2");
+	deliver_attempt(3, "A3");
+	deliver_event(4, "A4", PROTO_EV_IDLE);
+	deliver_event(5, "A1", PROTO_EV_IDLE);
+	ck_assert_uint_eq(app.nattempts, 2);
+	ck_assert_ptr_null(find_attempt("A3"));
+	ck_assert_int_eq(cf->last_seq, 5);
+	ck_assert_int_eq(query_int("select count(*) from messages"), 3);
+	ck_assert_int_eq(query_int("select count(*) from rejects where reason "
+	    "like 'a new attempt, and the console already holds 2 attempts of "
+	    "this feed (2 in all), the most --max-attempts 2 allows%'"), 2);
+	ck_assert_int_eq(query_int("select count(*) from gaps where "
+	    "(from_seq, to_seq) in (values (3, 3), (4, 4))"), 2);
+	ck_assert_uint_eq(find_attempt("A1")->events, 1);
+	for (i = 0; app_notice(&app, i, note, sizeof note) == 0; i++)
+		if (strstr(note, "at --max-attempts 2: 2 messages about new "
+		    "attempts kept in rejects") != NULL)
+			break;
+	ck_assert_msg(app_notice(&app, i, note, sizeof note) == 0,
+	    "no header notice of the cap");
+	ck_assert_ptr_nonnull(strstr(note, " feed unit-feed |"));
+}
+END_TEST
+
+static void
+deliver_event_at(int64_t seq, const char *id, int64_t ts)
+{
+	struct proto_msg	m;
+	char			data[] = "{}";
+
+	memset(&m, 0, sizeof m);
+	m.type = PROTO_EVENT;
+	m.seq = seq;
+	m.ts_ms = ts;
+	snprintf(m.u.event.attempt, sizeof m.u.event.attempt, "%s", id);
+	m.u.event.kind = PROTO_EV_GAZE_AWAY;
+	m.u.event.data = data;
+	m.u.event.data_len = strlen(data);
+	deliver(&m);
+}
+
+/*
+ * --max-clock-skew: ts more than the bound ahead of the receive time (or
+ * behind the feed's own clock) is kept in rejects; within it but more than
+ * 5 s ahead is clock skew in the header.
+ */
+START_TEST(test_clock_skew)
+{
+	int64_t	now = proto_now_ms();
+	char	note[512];
+	size_t	i;
+
+	deliver_welcome(7);
+	deliver_attempt(1, "A1");
+	deliver_event_at(2, "A1", now + 25 * 3600 * INT64_C(1000));
+	deliver_event_at(3, "A1", 253402300799999LL);
+	deliver_event_at(4, "A1", now + 3600 * INT64_C(1000));
+	deliver_event_at(5, "A1", now - 25 * 3600 * INT64_C(1000));
+	deliver_event_at(6, "A1", now);
+	ck_assert_int_eq(cf->last_seq, 6);
+	ck_assert_int_eq(query_int("select count(*) from messages"), 3);
+	ck_assert_int_eq(query_int("select count(*) from rejects where reason "
+	    "like '% s ahead of this console''s clock, more than "
+	    "--max-clock-skew 86400 s: set the feed''s clock right (NTP)'"), 2);
+	ck_assert_int_eq(query_int("select count(*) from rejects where reason "
+	    "like '% s behind the feed''s latest ts %'"), 1);
+	/* The gaps of seqs 2, 3 and 5, read as the number 235. */
+	ck_assert_int_eq(query_int("select replace(group_concat(from_seq), "
+	    "',', '') from (select from_seq from gaps where from_seq = to_seq "
+	    "order by from_seq)"), 235);
+	/* The last message is on time: no skew notice now. */
+	for (i = 0; app_notice(&app, i, note, sizeof note) == 0; i++)
+		ck_assert_ptr_null(strstr(note, "ahead"));
+	deliver_event_at(7, "A1", now + 3600 * INT64_C(1000));
+	for (i = 0; app_notice(&app, i, note, sizeof note) == 0; i++)
+		if (strstr(note, "clock 3599 s ahead") != NULL ||
+		    strstr(note, "clock 3600 s ahead") != NULL)
+			break;
+	ck_assert_msg(app_notice(&app, i, note, sizeof note) == 0,
+	    "no clock skew notice");
+	ck_assert_ptr_nonnull(strstr(note, "3 messages beyond --max-clock-skew "
+	    "kept in rejects"));
+}
+END_TEST
+
 static Suite *
 console_suite(void)
 {
@@ -353,6 +451,8 @@ console_suite(void)
 	tcase_add_test(tc, test_flag_once_per_rule_and_rearmed);
 	tcase_add_test(tc, test_command_needs_connected_feed);
 	tcase_add_test(tc, test_resume_position_from_store);
+	tcase_add_test(tc, test_attempt_cap);
+	tcase_add_test(tc, test_clock_skew);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("url");
 	tcase_add_test(tc, test_parse_url);

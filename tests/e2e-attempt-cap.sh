@@ -1,0 +1,99 @@
+#!/bin/bash
+# e2e-attempt-cap.sh - --max-attempts through a real WebSocket: a Node `ws`
+# peer plays a feed that announces 120,000 distinct attempts (each with its
+# own ip and device) to a headless console started with --max-attempts 1000.
+# The console takes in 1000, keeps the other 119,000 messages in rejects
+# with the reason and a one-seq gap each (resume goes past them), keeps
+# raising flags for the attempts it holds, says on stderr that the cap was
+# reached, and its memory stays small (VmRSS printed).  Then the screen, in
+# tmux: the header says the cap was reached.
+. "$(dirname "$0")/lib.sh"
+
+peer_setup
+PEER=$TESTS/peer
+N=${N:-120000}
+CAP=1000
+
+python3 - "$N" >"$T/many.jsonl" <<'PY'
+import json, sys
+n = int(sys.argv[1])
+out = sys.stdout
+for i in range(n):
+    out.write(json.dumps({"t": "attempt", "attempt": "A%06d" % i,
+        "candidate": "C%06d" % i, "name": "Candidate %d" % i, "exam": "EX",
+        "modality": "remote", "state": "in_progress",
+        "ip": "%d.%d.%d.7" % (10 + (i >> 16), i >> 8 & 255, i & 255),
+        "device": "dev-%06d" % i}, separators=(",", ":")) + "\n")
+# A candidate the console holds goes on being watched after the cap.
+out.write('{"t":"event","attempt":"A000007","kind":"identity_mismatch","data":{"similarity":0.2}}\n')
+PY
+
+# start_peer NAME FILE ARGS...: sets PEER_PID and PEER_PORT.
+start_peer() {
+	name=$1 file=$2; shift 2
+	node "$PEER/ws-server.js" 0 "$file" "$@" >"$T/$name.log" 2>"$T/$name.peer.err" &
+	PEER_PID=$!
+	PIDS="$PIDS $PEER_PID"
+	PEER_PORT=""
+	for _ in $(seq 1 400); do
+		PEER_PORT=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$T/$name.peer.err")
+		[ -n "$PEER_PORT" ] && return 0
+		kill -0 "$PEER_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	cat "$T/$name.peer.err" >&2
+	fail "ws-server.js did not start"
+}
+
+start_peer many "$T/many.jsonl" --feed many
+DB=$T/c.db
+"$INVIGIL" --headless --feed "ws://127.0.0.1:$PEER_PORT/" --db "$DB" \
+    --proctor cap-e2e --max-attempts $CAP >"$T/flags.jsonl" 2>"$T/c.err" &
+C=$!
+PIDS="$PIDS $C"
+q() { sqlite3 -readonly "$DB" "$1" 2>/dev/null; }
+all_in() { [ "$(q "select max(seq) from messages")" = $((N + 1)) ]; }
+start=$(date +%s)
+timeout 300 bash -c "$(declare -f q all_in wait_for); DB='$DB' N=$N; wait_for 280 all_in" ||
+    { tail -3 "$T/c.err" >&2; fail "the last message (seq $((N + 1))) was not taken in: $(q "select count(*) from messages") messages, $(q "select count(*) from rejects") rejects"; }
+rss=$(awk '/^VmRSS/ {print $2}' /proc/$C/status)
+hwm=$(awk '/^VmHWM/ {print $2}' /proc/$C/status)
+msgs=$(q "select count(*) from messages")
+rej=$(q "select count(*) from rejects where reason like '%the most --max-attempts $CAP allows%'")
+gaps=$(q "select count(*) from gaps where from_seq = to_seq and why like 'seq % kept in rejects: a new attempt%'")
+echo
+echo "measured: $N attempts offered with --max-attempts $CAP in $(( $(date +%s) - start )) s: messages $msgs, rejects $rej, one-seq gaps $gaps, VmRSS ${rss} kB, VmHWM ${hwm} kB"
+[ "$msgs" = $((CAP + 1)) ] || fail "messages taken in: $msgs, want $((CAP + 1))"
+[ "$rej" = $((N - CAP)) ] || fail "rejects: $rej, want $((N - CAP)): $(q "select reason from rejects limit 1")"
+[ "$gaps" = $((N - CAP)) ] || fail "gaps: $gaps, want $((N - CAP))"
+[ "$(q "select count(*) from messages where attempt = 'A001000'")" = 0 ] || fail "attempt 1001 was taken in"
+# Memory: 119,000 more attempts (233 MB for these 120,000 before the cap)
+# must not show; 1000 attempts and a database are well under 64 MB (256 MB
+# for an AddressSanitizer build, whose shadow memory and quarantine count).
+limit=65536
+grep -q __asan_init "$INVIGIL" && limit=262144
+[ "$hwm" -lt $limit ] || fail "VmHWM ${hwm} kB (limit $limit kB): the console grew with attempts it refused"
+# Flags go on for the attempts it holds.
+wait_for 5 grep -q '"attempt":"A000007","rule":"identity_mismatch"' "$T/flags.jsonl" ||
+    fail "no flag for a held attempt after the cap"
+grep -q "feed many: seq $((CAP + 1)) kept in rejects, not taken in: a new attempt, and the console already holds $CAP attempts of this feed" "$T/c.err" ||
+    { head -5 "$T/c.err" >&2; fail "stderr does not say the cap was reached"; }
+[ "$(grep -c "kept in rejects" "$T/c.err")" = 1 ] || fail "the cap was said more than once on stderr"
+kill -TERM $C; wait $C || fail "console exit $? after SIGTERM"
+
+# The screen: the header says so.
+command -v tmux >/dev/null || fail "tmux is not installed (scripts/install-deps)"
+head -20 "$T/many.jsonl" >"$T/few.jsonl"
+start_peer few "$T/few.jsonl" --feed few
+SOCK="$T/tmux.sock"
+tm() { tmux -S "$SOCK" "$@"; }
+trap 'tm kill-server 2>/dev/null; cleanup' EXIT
+tm -f /dev/null new-session -d -x 160 -y 30 \
+    "TERM=xterm-256color '$INVIGIL' --feed ws://127.0.0.1:$PEER_PORT/ --db '$T/few.db' --proctor cap-e2e --max-attempts 5; sleep 30"
+screen() { tm capture-pane -p -t 0; }
+shown() { screen | grep -qF "$1"; }
+wait_for 15 shown "feed few | at --max-attempts 5: 15 messages about new attempts kept in rejects" ||
+    { screen >&2; fail "the header does not say the cap was reached"; }
+echo "measured: header: $(screen | grep -F -- '--max-attempts')"
+tm send-keys -t 0 q
+echo "PASS: --max-attempts $CAP held $CAP of $N attempts (VmHWM ${hwm} kB), the rest in rejects with one-seq gaps, flags go on, said on stderr and in the header"
