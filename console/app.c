@@ -111,6 +111,7 @@ attempt_rehash(struct app *app)
 }
 
 static struct feed_bounds *bounds_of(struct app *, const char *feed);
+static size_t	app_max_attempts(const struct app *);
 
 static struct attempt *
 attempt_find(struct app *app, struct console_feed *cf, const char *id)
@@ -538,7 +539,16 @@ app_take(struct app *app, struct console_feed *cf, const struct proto_msg *m)
 
 	/* The engine keeps one clock per feed: see app_admit. */
 	if (m->type != PROTO_ACK) {
-		rules_engine_message(app->engine, cf->id, m, app_hit, app);
+		/* Full only if this run holds more than the cap (attempts loaded
+		 * from a database filled with a larger --max-attempts). */
+		if (rules_engine_message(app->engine, cf->id, m, app_hit, app) ==
+		    RULES_FULL && !app->said_engine_full) {
+			app->said_engine_full = 1;
+			app_status(app, 1, "the rules engine holds %zu attempts of "
+			    "feed %s, the most --max-attempts allows: attempts "
+			    "beyond them raise no flags; raise --max-attempts",
+			    app_max_attempts(app), cf->id);
+		}
 		rules_engine_stats(app->engine, &st);
 		if (st.unlinked > 0 && !app->said_unlinked) {
 			app->said_unlinked = 1;
@@ -888,8 +898,8 @@ msg_attempt(const struct proto_msg *m)
  * May stream message m of feed cf, received at now, be taken in?  0 (and
  * the attempt it names is held from now on), or -1 with the reason in why:
  *  - its ts is more than --max-clock-skew ahead of now, or that far behind
- *    the latest ts taken from the feed (a clock gone wrong; one far-future
- *    ts must not end every hold of the feed);
+ *    the latest ts taken from the feed (or now, if that is earlier): a
+ *    clock gone wrong;
  *  - it names an attempt the console does not hold and the feed has
  *    --max-attempts already, or the console that many per feed in all.
  * A message taken in that is more than CONSOLE_SKEW_NOTICE_MS ahead of
@@ -902,6 +912,7 @@ app_admit(struct app *app, struct console_feed *cf, const struct proto_msg *m,
 	struct feed_bounds	*fb = bounds_of(app, cf->id);
 	const char		*id = msg_attempt(m);
 	int64_t			 skew = m->ts_ms - now, max = app_max_skew_ms(app);
+	int64_t			 ref;
 	size_t			 cap = app_max_attempts(app);
 	size_t			 all = cap * (size_t)(app->nfeeds > 0 ?
 				    app->nfeeds : 1);
@@ -917,14 +928,20 @@ app_admit(struct app *app, struct console_feed *cf, const struct proto_msg *m,
 		    max / 1000);
 		return -1;
 	}
-	if (fb != NULL && fb->clock_ms != INT64_MIN &&
-	    m->ts_ms < fb->clock_ms - max) {
+	/*
+	 * Behind: measured from the feed's latest ts, or from now if that is
+	 * ahead, so that one ts a day ahead does not make the honest ones
+	 * that follow "too old".
+	 */
+	ref = fb != NULL && fb->clock_ms < now ? fb->clock_ms : now;
+	if (fb != NULL && fb->clock_ms != INT64_MIN && m->ts_ms < ref - max) {
 		fb->skewed++;
-		proto_time_format(fb->clock_ms, latest);
-		snprintf(why, whylen, "ts %s is %" PRId64 " s behind the feed's "
-		    "latest ts %s, more than --max-clock-skew %" PRId64 " s: "
-		    "set the feed's clock right (NTP)", ts,
-		    (fb->clock_ms - m->ts_ms) / 1000, latest, max / 1000);
+		proto_time_format(ref, latest);
+		snprintf(why, whylen, "ts %s is %" PRId64 " s behind %s %s, more "
+		    "than --max-clock-skew %" PRId64 " s: set the feed's clock "
+		    "right (NTP)", ts, (ref - m->ts_ms) / 1000, ref == now ?
+		    "this console's clock," : "the feed's latest ts", latest,
+		    max / 1000);
 		return -1;
 	}
 	if (id != NULL && attempt_find(app, cf, id) == NULL) {

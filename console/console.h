@@ -174,6 +174,7 @@ struct app {
 	struct feed_bounds     *bounds;		/* CONSOLE_FEED_IDS, lazily */
 	size_t			nbounds;
 	int			said_unlinked;	/* link table full, said once */
+	int			said_engine_full; /* rules engine refused one */
 
 	struct console_feed	feeds[CONSOLE_MAX_FEEDS];
 	int			nfeeds;

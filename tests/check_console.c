@@ -418,7 +418,7 @@ START_TEST(test_clock_skew)
 	    "like '% s ahead of this console''s clock, more than "
 	    "--max-clock-skew 86400 s: set the feed''s clock right (NTP)'"), 2);
 	ck_assert_int_eq(query_int("select count(*) from rejects where reason "
-	    "like '% s behind the feed''s latest ts %'"), 1);
+	    "like '% s behind this console''s clock, %'"), 1);
 	/* The gaps of seqs 2, 3 and 5, read as the number 235. */
 	ck_assert_int_eq(query_int("select replace(group_concat(from_seq), "
 	    "',', '') from (select from_seq from gaps where from_seq = to_seq "
@@ -435,6 +435,30 @@ START_TEST(test_clock_skew)
 	    "no clock skew notice");
 	ck_assert_ptr_nonnull(strstr(note, "3 messages beyond --max-clock-skew "
 	    "kept in rejects"));
+	/* One ts 23 h ahead does not make the honest ones after it too old. */
+	deliver_event_at(8, "A1", now + 23 * 3600 * INT64_C(1000));
+	deliver_event_at(9, "A1", now - 2 * 3600 * INT64_C(1000));
+	ck_assert_int_eq(query_int("select count(*) from messages where seq = 9"),
+	    1);
+	deliver_event_at(10, "A1", now - 25 * 3600 * INT64_C(1000));
+	ck_assert_int_eq(query_int("select count(*) from rejects where reason "
+	    "like '% s behind this console''s clock, %'"), 2);
+}
+END_TEST
+
+/* A feed replaying last month: the past is bounded by its own clock. */
+START_TEST(test_clock_behind_feed)
+{
+	int64_t	day = 86400 * INT64_C(1000), then = proto_now_ms() - 30 * day;
+
+	deliver_welcome(7);
+	deliver_event_at(1, "A1", then);
+	deliver_event_at(2, "A1", then - day / 2);
+	deliver_event_at(3, "A1", then - 2 * day);
+	ck_assert_int_eq(query_int("select count(*) from messages"), 2);
+	ck_assert_int_eq(query_int("select count(*) from rejects where reason "
+	    "like '% is 172800 s behind the feed''s latest ts %, more than "
+	    "--max-clock-skew 86400 s%'"), 1);
 }
 END_TEST
 
@@ -453,6 +477,7 @@ console_suite(void)
 	tcase_add_test(tc, test_resume_position_from_store);
 	tcase_add_test(tc, test_attempt_cap);
 	tcase_add_test(tc, test_clock_skew);
+	tcase_add_test(tc, test_clock_behind_feed);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("url");
 	tcase_add_test(tc, test_parse_url);
