@@ -11,7 +11,7 @@ expect() {	# expect STATUS PATTERN ARGS...
 	echo "$out" | grep -qE -- "$pat" || fail "invigil $*: output lacks /$pat/: $out"
 }
 
-for o in --feed --db --proctor --rules --headless --demo --seed --rate --token-file --ca --insecure --ping --help; do
+for o in --feed --db --proctor --rules --headless --demo --seed --rate --token-file --ca --insecure --ping --max-attempts --max-clock-skew --help; do
 	expect 0 "$o" --help
 done
 for o in --listen --simulate --seed --replay --rate --id --name --buffer --quiet --help; do
@@ -37,6 +37,8 @@ expect 2 "give --db PATH and --rules FILE" review backtest --db x.db
 expect 1 "cannot open" rules check "$T/none.rules"
 
 expect 2 "unknown option --bogus" --bogus
+expect 2 "--max-attempts wants a whole number from 1 to 10000000, not \"0\"" --max-attempts 0 --feed ws://127.0.0.1:1/
+expect 2 "--max-clock-skew wants a whole number from 1 to 31622400, not \"1d\"" --max-clock-skew 1d --feed ws://127.0.0.1:1/
 expect 2 "no feed" --headless
 expect 2 "needs a value" --feed
 expect 2 "must start with ws:// or wss://" --headless --feed http://x/ --db "$T/x.db"
