@@ -66,6 +66,17 @@ exercise(const struct rules *r)
 	m.u.answer.correct = 1;
 	m.u.answer.elapsed_ms = 2000;
 	rules_engine_message(e, "f", &m, ignore, NULL);
+	/* An end, then an impossible change of state (on state rules). */
+	for (k = 0; k < 2; k++) {
+		memset(&m, 0, sizeof m);
+		m.type = PROTO_STATE;
+		m.seq = 101 + k;
+		m.ts_ms = 1795401000000LL + k;
+		strcpy(m.u.state.attempt, "A2");
+		m.u.state.state = k == 0 ? PROTO_STATE_SUBMITTED :
+		    PROTO_STATE_IN_PROGRESS;
+		rules_engine_message(e, "f", &m, ignore, NULL);
+	}
 	rules_engine_clock(e, "f", 1795409000000LL);
 	rules_engine_tick(e, ignore, NULL);
 	rules_engine_free(e);
