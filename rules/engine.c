@@ -39,7 +39,8 @@
  *    distinct link values overall and per attempt and rule (a value over
  *    the limit joins no group and is counted in stats.unlinked).  Every
  *    other per-attempt table is bounded by the rule set: one slot per
- *    stateful rule, a count window of at most N <= 1000 entries.
+ *    stateful rule, a count window that grows with matches to at most
+ *    N <= 1000 entries.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +52,7 @@ struct count_state {
 	int64_t		*ts;
 	int64_t		*seq;
 	size_t		 head, n;	/* ring of the last N matches */
+	size_t		 alloc;		/* grows to N as matches come */
 };
 
 struct run_state {
@@ -397,9 +399,18 @@ count_match(struct rules_engine *e, const struct rule *r, struct eval_ctx *c,
 		return;
 	}
 	cs = slot_get(e, (struct rules_att *)c->att, r, sizeof *cs);
-	if (cs->ts == NULL) {
-		cs->ts = rules_xcalloc(cap, sizeof *cs->ts);
-		cs->seq = rules_xcalloc(cap, sizeof *cs->seq);
+	if (cs->n == cs->alloc && cs->alloc < cap) {
+		/*
+		 * Room for N only as matches come: with N = 1000, an attempt
+		 * with two matches costs 8 entries, not 1000 (16 KB).  While
+		 * it grows the ring has not wrapped (head is 0), so realloc
+		 * keeps it in order.
+		 */
+		cs->alloc = cs->alloc == 0 ? 8 : cs->alloc * 2;
+		if (cs->alloc > cap)
+			cs->alloc = cap;
+		cs->ts = rules_xrealloc(cs->ts, cs->alloc * sizeof *cs->ts);
+		cs->seq = rules_xrealloc(cs->seq, cs->alloc * sizeof *cs->seq);
 	}
 	i = (cs->head + cs->n) % cap;
 	cs->ts[i] = m->ts_ms;
