@@ -446,6 +446,41 @@ START_TEST(test_clock_skew)
 }
 END_TEST
 
+/* A full link table is said in the header (and once on stderr). */
+START_TEST(test_link_table_full)
+{
+	struct proto_msg	m;
+	char			note[512];
+	size_t			i, found = 0;
+	int			n;
+
+	rules_engine_limits(app.engine, &(struct rules_limits){
+	    .link_values = 2 });
+	deliver_welcome(7);
+	for (n = 1; n <= 4; n++) {
+		memset(&m, 0, sizeof m);
+		m.type = PROTO_ATTEMPT;
+		m.seq = n;
+		snprintf(m.u.attempt.attempt, sizeof m.u.attempt.attempt,
+		    "A%d", n);
+		snprintf(m.u.attempt.candidate, sizeof m.u.attempt.candidate,
+		    "C%d", n);
+		snprintf(m.u.attempt.exam, sizeof m.u.attempt.exam, "EX");
+		snprintf(m.u.attempt.device, sizeof m.u.attempt.device,
+		    "dev-%d", n);
+		m.u.attempt.modality = PROTO_MODALITY_TEST_CENTER;
+		m.u.attempt.state = PROTO_STATE_IN_PROGRESS;
+		deliver(&m);
+	}
+	for (i = 0; app_notice(&app, i, note, sizeof note) == 0; i++)
+		if (strstr(note, " links: 2 values not linked, the link table "
+		    "is full (2 values)") != NULL)
+			found++;
+	ck_assert_uint_eq(found, 1);
+	ck_assert_int_eq(app.said_unlinked, 1);
+}
+END_TEST
+
 /* A feed replaying last month: the past is bounded by its own clock. */
 START_TEST(test_clock_behind_feed)
 {
@@ -478,6 +513,7 @@ console_suite(void)
 	tcase_add_test(tc, test_attempt_cap);
 	tcase_add_test(tc, test_clock_skew);
 	tcase_add_test(tc, test_clock_behind_feed);
+	tcase_add_test(tc, test_link_table_full);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("url");
 	tcase_add_test(tc, test_parse_url);
