@@ -532,10 +532,9 @@ app_take(struct app *app, struct console_feed *cf, const struct proto_msg *m)
 {
 	struct attempt		*a;
 	struct pending_cmd     **pp, *p;
+	struct rules_stats	 st;
 	char			 err[512], summary[160];
 	int			 rc;
-
-	struct rules_stats	 st;
 
 	/* The engine keeps one clock per feed: see app_admit. */
 	if (m->type != PROTO_ACK) {
@@ -819,6 +818,15 @@ app_max_attempts(const struct app *app)
 	    CONSOLE_MAX_ATTEMPTS;
 }
 
+/* ... times the number of feeds: what the console holds in all. */
+static size_t
+app_max_attempts_all(const struct app *app)
+{
+	int	feeds = app->opt.nfeeds + (app->opt.demo > 0);
+
+	return app_max_attempts(app) * (size_t)(feeds > 0 ? feeds : 1);
+}
+
 static int64_t
 app_max_skew_ms(const struct app *app)
 {
@@ -831,11 +839,10 @@ static struct rules_engine *
 app_engine_new(struct app *app, const struct rules *r)
 {
 	struct rules_engine	*e = rules_engine_new(r);
-	size_t			 cap = app_max_attempts(app);
 
 	rules_engine_limits(e, &(struct rules_limits){
-	    .attempts_per_feed = cap,
-	    .attempts = cap * (size_t)(app->opt.nfeeds > 0 ? app->opt.nfeeds : 1),
+	    .attempts_per_feed = app_max_attempts(app),
+	    .attempts = app_max_attempts_all(app),
 	});
 	return e;
 }
@@ -914,8 +921,7 @@ app_admit(struct app *app, struct console_feed *cf, const struct proto_msg *m,
 	int64_t			 skew = m->ts_ms - now, max = app_max_skew_ms(app);
 	int64_t			 ref;
 	size_t			 cap = app_max_attempts(app);
-	size_t			 all = cap * (size_t)(app->nfeeds > 0 ?
-				    app->nfeeds : 1);
+	size_t			 all = app_max_attempts_all(app);
 	char			 ts[32], latest[32];
 
 	proto_time_format(m->ts_ms, ts);
