@@ -59,14 +59,21 @@ void
 app_status(struct app *app, int error, const char *fmt, ...)
 {
 	va_list	ap;
+	char	clean[4 * sizeof app->status];
+	int	n;
 
 	va_start(ap, fmt);
-	vsnprintf(app->status, sizeof app->status, fmt, ap);
+	n = vsnprintf(app->status, sizeof app->status, fmt, ap);
 	va_end(ap);
+	if (n >= (int)sizeof app->status)	/* never end inside a character */
+		app->status[proto_utf8_boundary(app->status,
+		    strlen(app->status))] = '\0';
 	app->status_error = error;
 	app->dirty = 1;
+	/* Feed ids, gap reasons and ack errors come off the wire. */
 	if (app->opt.headless && error)
-		fprintf(stderr, "invigil: %s\n", app->status);
+		fprintf(stderr, "invigil: %s\n", proto_clean(app->status, clean,
+		    sizeof clean));
 }
 
 /* ---- attempts: hash by (feed, id), array in display order */

@@ -33,16 +33,23 @@
 /* A request line longer than this is refused (and skipped to its end). */
 #define HEADLESS_LINE_MAX	(64 * 1024)
 
-/* One line on stdout, flushed at once; o is consumed. */
+/*
+ * One line on stdout, flushed at once; o is consumed.  Its strings may come
+ * off the wire: any character the display sanitiser would escape is written
+ * as a \uHHHH escape, the same JSON value, so that nothing in it acts on a
+ * terminal showing the output.
+ */
 static void
 headless_print(json_t *o)
 {
-	char	*line;
+	char	*raw, *line;
 
-	line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	raw = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(o);
-	if (line == NULL)
+	if (raw == NULL)
 		abort();
+	line = proto_json_safe(raw, strlen(raw), NULL);
+	free(raw);
 	fputs(line, stdout);
 	fputc('\n', stdout);
 	fflush(stdout);

@@ -277,6 +277,13 @@ size_t		 proto_utf8_boundary(const char *buf, size_t len);
 size_t		 proto_sanitize(const char *in, size_t len, char *out, size_t outsz);
 
 /*
+ * proto_sanitize() of the NUL-terminated s (NULL is "") into buf, bufsz
+ * bytes; returns buf, to hand to printf.  For text printed by the commands
+ * (stdout, stderr): names, ids and errors that may carry wire strings.
+ */
+const char	*proto_clean(const char *s, char *buf, size_t bufsz);
+
+/*
  * Does the sanitiser show code point cp as an escape?  1 for: C0 controls
  * and DEL; C1 controls (U+0080-009F); the bidi controls (U+061C,
  * U+200E-200F, U+202A-202E, U+2066-2069); and the characters that are

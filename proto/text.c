@@ -430,6 +430,16 @@ proto_sanitize(const char *in, size_t len, char *out, size_t outsz)
 	return o;
 }
 
+const char *
+proto_clean(const char *s, char *buf, size_t bufsz)
+{
+	if (bufsz == 0)
+		return "";
+	proto_sanitize(s != NULL ? s : "", s != NULL ? strlen(s) : 0, buf,
+	    bufsz);
+	return buf;
+}
+
 char *
 proto_json_safe(const char *json, size_t len, size_t *outlen)
 {
