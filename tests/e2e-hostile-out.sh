@@ -66,6 +66,18 @@ RULES
     >"$T/backtest.out" 2>"$T/backtest.err"
 echo "backtest: exit $?, $(grep -c '^    [-+]' "$T/backtest.out") attempt lines"
 
+# A doctored database: a flag whose rule name is 200 bytes of hostile text
+# (backtest compared keys with a copy cut at 127 bytes and never ended).
+cp "$T/h.db" "$T/longrule.db"
+sqlite3 "$T/longrule.db" "insert into flags (feed, attempt, rule, severity, count, state)
+    values ('f', 'A', char(27) || ']0;pwned' || char(7) || printf('%.200c', 'r'), 'low', 1, 'open')" ||
+    fail "cannot add a doctored flag to a copy of the database"
+timeout 10 "$INVIGIL" review backtest --db "$T/longrule.db" --rules "$T/other.rules" --verbose \
+    >"$T/backtest2.out" 2>"$T/backtest2.err"
+rc=$?
+echo "backtest of a 209-byte hostile rule name: exit $rc"
+[ $rc = 0 ] || fail "backtest on a long rule name: exit $rc (124: it never ended)"
+
 "$INVIGIL" review verify --db "$T/h.db" >"$T/verify.out" 2>"$T/verify.err"
 echo "verify: exit $?"
 "$INVIGIL" review checkpoints --db "$T/h.db" --export "$T/ck.txt" >"$T/export.out" 2>"$T/export.err" ||
@@ -97,7 +109,8 @@ echo "rules check: exit $? ($(cat "$T/rules.out" "$T/rules.err" | tr '\n' ' ' | 
 # Nothing raw anywhere: ESC, BEL, C1 (raw byte 0x80-0x9f after a non-lead,
 # or UTF-8 C2 80..C2 9F), U+202E, U+200B.
 bad=0
-for f in console.out console.err backtest.out backtest.err verify.out verify.err \
+for f in console.out console.err backtest.out backtest.err backtest2.out backtest2.err \
+    verify.out verify.err \
     export.out export.err verify2.out verify2.err ckpts.out ckpts.err verify3.out verify3.err \
     rules.out rules.err; do
 	n=$(python3 - "$T/$f" <<'PY'
