@@ -37,14 +37,7 @@ run_refused 2 'token.dir: is a directory; give the token file itself' \
 
 # SIGHUP with the rule file replaced by a FIFO: the console keeps running on
 # the old rules, says why, and goes on answering requests.
-cat >"$T/live.rules" <<'RULES'
-rule hand_up {
-	on event raise_hand
-	fire count 1 within 1m
-	severity low
-	message "hand up"
-}
-RULES
+cp "$TESTS/fixtures/rules/hand-up.rules" "$T/live.rules"
 start_feed --simulate 3 --seed 5
 mkfifo "$T/in"
 timeout 30 "$INVIGIL" --headless --feed "ws://127.0.0.1:$FEED_PORT/" --db "$T/live.db" \

@@ -54,14 +54,7 @@ wait $CONSOLE 2>/dev/null
 echo "console: $(wc -l <"$T/console.out") stdout lines, $(wc -l <"$T/console.err") stderr lines"
 
 # backtest with other rules: live flags show as removed, new ones as added.
-cat >"$T/other.rules" <<'RULES'
-rule hand_up {
-	on event raise_hand
-	fire count 1 within 1m
-	severity low
-	message "hand up"
-}
-RULES
+cp "$TESTS/fixtures/rules/hand-up.rules" "$T/other.rules"
 "$INVIGIL" review backtest --db "$T/h.db" --rules "$T/other.rules" --verbose \
     >"$T/backtest.out" 2>"$T/backtest.err"
 echo "backtest: exit $?, $(grep -c '^    [-+]' "$T/backtest.out") attempt lines"
