@@ -75,4 +75,15 @@ echo "commands table: rows, longest text in bytes: $n"
 j=$(sqlite3 -readonly "$T/t.db" "select count(*) from journal where kind in ('warn', 'pause')")
 [ "$j" = 1 ] || fail "$j warn/pause entries in the journal, want 1 (the refused ones recorded?)"
 grep -q 'cannot encode\|cannot send' "$T/err" && fail "stderr: $(cat "$T/err")"
+
+# Refusals that quote what was sent, cut at 64 or 40 bytes inside a 2-byte
+# character, still say what was wrong (they said "the request was refused").
+E35=$(printf '\xc3\xa9%.0s' $(seq 1 35))
+printf '{"id":"r4","op":"command","attempt":"x%s","action":"warn","reason":"r"}\n' "$E35" >&3
+printf '{"id":"r5","op":"command","attempt":"A1","action":"warn","reason":"r","x%s":1}\n' "$E35" >&3
+answered() { grep -q '"id":"r5"' "$T/out"; }
+wait_for 10 answered || fail "r4 and r5 were not answered"
+for r in r4 r5; do echo "$r: $(ack $r)"; done
+ack r4 | grep -q '"ok":false,"error":"no attempt \\"x' || fail "r4: the refusal lost its reason: $(ack r4)"
+ack r5 | grep -q '"ok":false,"error":"\\"x.*is not a field of command requests' || fail "r5: the refusal lost its reason: $(ack r5)"
 echo "PASS: a flag cut at 1024 bytes is printed; commands over the limit refused with a reason, one at the limit sent and acknowledged"
