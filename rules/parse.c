@@ -1369,14 +1369,28 @@ rules_parse(const char *text, size_t len, const char *filename, char *err,
 struct rules *
 rules_load(const char *path, char *err, size_t errlen)
 {
-	char		*buf;
+	char		*buf, *p, *eol, shown[512];
 	size_t		 len;
 	struct rules	*rs;
+	int		 line;
 
 	/* Never blocks: a FIFO or a device in the file's place is refused. */
 	if (proto_file_read(path, "rule file", RULES_MAX_FILE, &buf, &len, NULL,
 	    err, errlen) != 0)
 		return NULL;
+	/* Its text ends up in flag messages, which must be UTF-8 to be
+	 * stored, sent and printed. */
+	for (line = 1, p = buf; p < buf + len; p = eol + 1, line++) {
+		if ((eol = memchr(p, '\n', (size_t)(buf + len - p))) == NULL)
+			eol = buf + len;
+		if (!proto_utf8_valid(p, (size_t)(eol - p))) {
+			snprintf(err, errlen, "%s:%d: not UTF-8 text; save the "
+			    "rule file as UTF-8", proto_clean(path, shown,
+			    sizeof shown), line);
+			free(buf);
+			return NULL;
+		}
+	}
 	rs = rules_parse(buf, len, path, err, errlen);
 	free(buf);
 	return rs;

@@ -998,6 +998,7 @@ END_TEST
 START_TEST(load_not_regular)
 {
 	char	dir[64], path[96];
+	FILE	*f;
 
 	snprintf(dir, sizeof dir, "/tmp/check_rules.XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(dir));
@@ -1009,6 +1010,19 @@ START_TEST(load_not_regular)
 	ck_assert_ptr_null(rules_load(dir, err, sizeof err));
 	ck_assert_msg(strstr(err, ": is a directory; give the rule file "
 	    "itself") != NULL, "%s", err);
+	unlink(path);
+
+	/* Bytes that are not UTF-8 in a message would make flags that cannot
+	 * be printed: refused with the line. */
+	snprintf(path, sizeof path, "%s/latin1.rules", dir);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("rule r {\n\ton event raise_hand\n\tfire count 1 within 1m\n"
+	    "\tseverity low\n\tmessage \"caf\xe9\"\n}\n", f);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_ptr_null(rules_load(path, err, sizeof err));
+	ck_assert_msg(strstr(err, "/latin1.rules:5: not UTF-8 text; save the "
+	    "rule file as UTF-8") != NULL, "%s", err);
 	unlink(path);
 	rmdir(dir);
 }
