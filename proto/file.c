@@ -34,6 +34,62 @@ file_type_name(const struct stat *st)
 	return "not a plain file";
 }
 
+/*
+ * Open path for reading without blocking and make sure it is a regular
+ * file: the descriptor (blocking again), with its stat in *st, or -1 with a
+ * sentence in err.  shown is the path as errors show it.
+ */
+static int
+file_open(const char *path, const char *what, const char *shown,
+    struct stat *st, char *err, size_t errlen)
+{
+	int	fd, flags;
+
+	/* O_NONBLOCK: opening a FIFO must not wait for its writer. */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd == -1) {
+		snprintf(err, errlen, "%s: cannot open the %s: %s", shown, what,
+		    strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, st) == -1) {
+		snprintf(err, errlen, "%s: cannot read the %s: %s", shown, what,
+		    strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (S_ISDIR(st->st_mode)) {
+		snprintf(err, errlen, "%s: is a directory; give the %s itself",
+		    shown, what);
+		close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		snprintf(err, errlen, "%s: is %s, not a regular file; give the "
+		    "%s as a regular file", shown, file_type_name(st), what);
+		close(fd);
+		return -1;
+	}
+	if ((flags = fcntl(fd, F_GETFL)) != -1)
+		(void)fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+	return fd;
+}
+
+int
+proto_file_check(const char *path, const char *what, char *err,
+    size_t errlen)
+{
+	struct stat	st;
+	char		shown[512];
+	int		fd;
+
+	proto_sanitize(path, strlen(path), shown, sizeof shown);
+	if ((fd = file_open(path, what, shown, &st, err, errlen)) == -1)
+		return -1;
+	close(fd);
+	return 0;
+}
+
 int
 proto_file_read(const char *path, const char *what, size_t max, char **buf,
     size_t *len, unsigned *mode, char *err, size_t errlen)
@@ -42,39 +98,14 @@ proto_file_read(const char *path, const char *what, size_t max, char **buf,
 	char		*b, shown[512];
 	size_t		 n = 0;
 	ssize_t		 got;
-	int		 fd, flags;
+	int		 fd;
 
 	*buf = NULL;
 	*len = 0;
 	/* The name goes into errors that reach a terminal. */
 	proto_sanitize(path, strlen(path), shown, sizeof shown);
-	/* O_NONBLOCK: opening a FIFO must not wait for its writer. */
-	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	if (fd == -1) {
-		snprintf(err, errlen, "%s: cannot open the %s: %s", shown, what,
-		    strerror(errno));
+	if ((fd = file_open(path, what, shown, &st, err, errlen)) == -1)
 		return -1;
-	}
-	if (fstat(fd, &st) == -1) {
-		snprintf(err, errlen, "%s: cannot read the %s: %s", shown, what,
-		    strerror(errno));
-		close(fd);
-		return -1;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		snprintf(err, errlen, "%s: is a directory; give the %s itself",
-		    shown, what);
-		close(fd);
-		return -1;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s: is %s, not a regular file; give the "
-		    "%s as a regular file", shown, file_type_name(&st), what);
-		close(fd);
-		return -1;
-	}
-	if ((flags = fcntl(fd, F_GETFL)) != -1)
-		(void)fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
 	if ((b = malloc(max + 1)) == NULL) {
 		fprintf(stderr, "invigil: proto: out of memory\n");
 		abort();

@@ -331,6 +331,13 @@ char		*proto_json_safe(const char *json, size_t len, size_t *outlen);
 int		 proto_file_read(const char *path, const char *what, size_t max,
 		     char **buf, size_t *len, unsigned *mode, char *err,
 		     size_t errlen);
+/*
+ * For a file another library reads by path (a CA, a certificate, a key for
+ * libwebsockets): 0 if path opens for reading and is a regular file, or -1
+ * with the same sentences as proto_file_read().  Never blocks.
+ */
+int		 proto_file_check(const char *path, const char *what, char *err,
+		     size_t errlen);
 
 /* ---- bearer tokens (token.c) */
 

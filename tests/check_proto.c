@@ -1521,6 +1521,19 @@ START_TEST(test_file_read)
 	ck_assert_msg(strstr(err, ": is a directory; give the token file "
 	    "itself") != NULL, "%s", err);
 
+	/* proto_file_check: the same refusals, nothing read. */
+	snprintf(path, sizeof path, "%s/f", file_dir);
+	ck_assert_int_eq(proto_file_check(path, "CA file", err, sizeof err), 0);
+	snprintf(path, sizeof path, "%s/fifo", file_dir);
+	ck_assert_int_eq(proto_file_check(path, "CA file", err, sizeof err),
+	    -1);
+	ck_assert_msg(strstr(err, "/fifo: is a FIFO, not a regular file; give "
+	    "the CA file as a regular file") != NULL, "%s", err);
+	ck_assert_int_eq(proto_file_check(file_dir, "key file", err,
+	    sizeof err), -1);
+	ck_assert_msg(strstr(err, ": is a directory; give the key file "
+	    "itself") != NULL, "%s", err);
+
 	snprintf(path, sizeof path, "%s/none\x1b]0;x\a", file_dir);
 	ck_assert_int_eq(proto_file_read(path, "rule file", 1024, &buf, &len,
 	    NULL, err, sizeof err), -1);

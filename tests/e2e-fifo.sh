@@ -2,7 +2,8 @@
 # e2e-fifo.sh - files named on the command line that are not regular files
 # are refused at once, never waited on: a FIFO (no writer ever comes) or a
 # directory as the --rules file (at start, on SIGHUP, in `invigil rules
-# check`) and as the --token-file of the feed and of the console.  Every
+# check`), as the --token-file of the feed and of the console, as the
+# console's --ca and the feed's --cert/--key.  Every
 # command runs under `timeout`; exit 124 would mean it hung.
 . "$(dirname "$0")/lib.sh"
 
@@ -20,7 +21,7 @@ run_refused() {
 	grep -q -- "$pat" "$T/$name.err" || fail "$name: stderr lacks /$pat/: $(cat "$T/$name.err")"
 }
 
-mkfifo "$T/rules.fifo" "$T/token.fifo"
+mkfifo "$T/rules.fifo" "$T/token.fifo" "$T/ca.fifo" "$T/cert.fifo"
 mkdir "$T/token.dir"
 run_refused 1 'rules.fifo: is a FIFO, not a regular file; give the rule file as a regular file' \
     rules-check rules check "$T/rules.fifo"
@@ -34,6 +35,11 @@ run_refused 2 'token.dir: is a directory; give the token file itself' \
     feed-token-dir feed --simulate 2 --listen 127.0.0.1:0 --token-file "$T/token.dir"
 run_refused 2 'token.dir: is a directory; give the token file itself' \
     console-token-dir --headless --feed ws://127.0.0.1:1/ --db "$T/c.db" --token-file "$T/token.dir"
+# Files libwebsockets reads by path: checked before it could block on them.
+run_refused 2 'ca.fifo: is a FIFO, not a regular file; give the CA file as a regular file' \
+    console-ca --headless --feed wss://127.0.0.1:1/ --db "$T/d.db" --ca "$T/ca.fifo"
+run_refused 2 'cert.fifo: is a FIFO, not a regular file; give the certificate file as a regular file' \
+    feed-cert feed --simulate 2 --listen 127.0.0.1:0 --cert "$T/cert.fifo" --key "$T/cert.fifo"
 
 # SIGHUP with the rule file replaced by a FIFO: the console keeps running on
 # the old rules, says why, and goes on answering requests.
