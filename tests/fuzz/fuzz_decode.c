@@ -4,7 +4,9 @@
  * The input is one message as it arrives off the wire.  It is decoded both
  * strictly and with PROTO_DECODE_UNSEQUENCED; a message that decodes must
  * encode, its encoding must decode again, and the second encoding must be
- * byte-identical to the first (the codec's two directions agree).  A message
+ * byte-identical to the first (the codec's two directions agree); its
+ * terminal-safe form (proto_json_safe, what headless prints) must decode to
+ * the same message and hold no raw control or invisible character.  A message
  * that does not decode must leave one sentence in the error buffer:
  * NUL-terminated, valid UTF-8, no raw control bytes.  The same input also
  * goes through the display sanitiser, into a buffer large enough for all of
@@ -186,7 +188,7 @@ static void
 round_trip(struct proto_msg *m)
 {
 	struct proto_msg	 again;
-	char			 err[ERR_SIZE], *one, *two;
+	char			 err[ERR_SIZE], *one, *two, *safe;
 	size_t			 len1, len2;
 
 	/* Decoded unsequenced: give it the header a stream message needs. */
@@ -206,6 +208,24 @@ round_trip(struct proto_msg *m)
 	}
 	proto_msg_clear(&again);
 	free(two);
+	/* The terminal-safe form (headless output) is the same message and
+	 * holds nothing that acts on a terminal or hides in text. */
+	safe = proto_json_safe(one, len1, &len2);
+	if (find_control(safe, len2) != NULL ||
+	    proto_decode(safe, len2, 0, &again, err, sizeof err) != 0) {
+		fprintf(stderr, "fuzz_decode: terminal-safe JSON is unsafe or "
+		    "does not decode\nsafe: %s\n", safe);
+		abort();
+	}
+	two = must_encode(&again, &len2, "encoding of the terminal-safe form");
+	if (len1 != len2 || memcmp(one, two, len1) != 0) {
+		fprintf(stderr, "fuzz_decode: terminal-safe JSON is another "
+		    "message\nfirst: %s\nsafe:  %s\n", one, safe);
+		abort();
+	}
+	proto_msg_clear(&again);
+	free(two);
+	free(safe);
 	free(one);
 }
 
