@@ -5,6 +5,8 @@
 # check`), as the --token-file of the feed and of the console, as the
 # console's --ca and the feed's --cert/--key.  Every
 # command runs under `timeout`; exit 124 would mean it hung.
+# The whole test runs under a deadline: it drives FIFOs, which could hang.
+[ -n "${E2E_DEADLINE:-}" ] || E2E_DEADLINE=120 exec timeout 120 bash "$0" "$@"
 . "$(dirname "$0")/lib.sh"
 
 # run_refused WANT_STATUS PATTERN NAME ARGS...: invigil ARGS exits WANT_STATUS
@@ -50,7 +52,7 @@ timeout 30 "$INVIGIL" --headless --feed "ws://127.0.0.1:$FEED_PORT/" --db "$T/li
     --proctor ana --rules "$T/live.rules" <"$T/in" >"$T/live.out" 2>"$T/live.err" &
 CONSOLE=$!
 PIDS="$PIDS $CONSOLE"
-exec 3>"$T/in"
+exec 3<>"$T/in"	# read-write: never blocks, even with no reader yet
 trap 'exec 3>&-; cleanup' EXIT
 has_attempt() { n=$(sqlite3 -readonly "$T/live.db" "select count(*) from attempts" 2>/dev/null); [ "${n:-0}" -ge 1 ]; }
 wait_for 10 has_attempt || fail "the console took in no attempt"

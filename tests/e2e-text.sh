@@ -7,6 +7,8 @@
 #    acknowledged, reaches the feed and is acknowledged by it.  Never ok:true
 #    with the command stuck pending (it was cut inside a character, journaled,
 #    acknowledged, and could then never be encoded).
+# The whole test runs under a deadline: it drives FIFOs, which could hang.
+[ -n "${E2E_DEADLINE:-}" ] || E2E_DEADLINE=90 exec timeout 90 bash "$0" "$@"
 . "$(dirname "$0")/lib.sh"
 
 # 1023 ASCII bytes, then 3-byte characters (U+20AC): over the limit.
@@ -32,7 +34,7 @@ timeout 30 "$INVIGIL" --headless --feed "ws://127.0.0.1:$FEED_PORT/" \
     --db "$T/t.db" --proctor ana --rules "$T/long.rules" \
     <"$T/in" >"$T/out" 2>"$T/err" &
 PIDS="$PIDS $!"
-exec 3>"$T/in"
+exec 3<>"$T/in"	# read-write: never blocks, even with no reader yet
 trap 'exec 3>&-; cleanup' EXIT
 
 flag_printed() { grep -q '"t":"flag".*"rule":"long_object"' "$T/out"; }
