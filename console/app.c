@@ -59,20 +59,21 @@ void
 app_status(struct app *app, int error, const char *fmt, ...)
 {
 	va_list	ap;
+	char	clean[4 * sizeof app->status];
+	int	n;
 
 	va_start(ap, fmt);
-	vsnprintf(app->status, sizeof app->status, fmt, ap);
+	n = vsnprintf(app->status, sizeof app->status, fmt, ap);
 	va_end(ap);
+	if (n >= (int)sizeof app->status)	/* never end inside a character */
+		app->status[proto_utf8_boundary(app->status,
+		    strlen(app->status))] = '\0';
 	app->status_error = error;
 	app->dirty = 1;
-	if (app->opt.headless && error) {
-		/* Status lines quote the wire (feed ids, reasons). */
-		char	clean[4 * sizeof app->status];
-
-		proto_sanitize(app->status, strlen(app->status), clean,
-		    sizeof clean);
-		fprintf(stderr, "invigil: %s\n", clean);
-	}
+	/* Feed ids, gap reasons and ack errors come off the wire. */
+	if (app->opt.headless && error)
+		fprintf(stderr, "invigil: %s\n", proto_clean(app->status, clean,
+		    sizeof clean));
 }
 
 /* ---- attempts: hash by (feed, id), array in display order */
@@ -623,17 +624,29 @@ feed_key(const struct console_feed *cf)
 	return cf->id[0] != '\0' ? cf->id : cf->url;
 }
 
+/*
+ * The cmd message for a command; -1 if its text is longer than the
+ * protocol allows (PROTO_TEXT_MAX bytes), never a cut one.
+ */
+static int
+cmd_message(struct proto_msg *m, const char *id, const struct attempt *a,
+    enum proto_action action, const char *text)
+{
+	memset(m, 0, sizeof *m);
+	m->type = PROTO_CMD;
+	snprintf(m->u.cmd.id, sizeof m->u.cmd.id, "%s", id);
+	snprintf(m->u.cmd.attempt, sizeof m->u.cmd.attempt, "%s", a->id);
+	m->u.cmd.action = action;
+	return proto_utf8_copy(m->u.cmd.text, sizeof m->u.cmd.text, text) ?
+	    -1 : 0;
+}
+
 static void
 cmd_send(struct console_feed *cf, const struct pending_cmd *p)
 {
 	struct proto_msg	m;
 
-	memset(&m, 0, sizeof m);
-	m.type = PROTO_CMD;
-	snprintf(m.u.cmd.id, sizeof m.u.cmd.id, "%s", p->id);
-	snprintf(m.u.cmd.attempt, sizeof m.u.cmd.attempt, "%s", p->attempt->id);
-	m.u.cmd.action = p->action;
-	snprintf(m.u.cmd.text, sizeof m.u.cmd.text, "%s", p->text);
+	cmd_message(&m, p->id, p->attempt, p->action, p->text);
 	client_send(cf, &m);
 }
 
@@ -668,7 +681,9 @@ pending_add(struct app *app, const char *id, struct attempt *a,
 	snprintf(p->id, sizeof p->id, "%s", id);
 	p->attempt = a;
 	p->action = action;
-	snprintf(p->text, sizeof p->text, "%s", text != NULL ? text : "");
+	/* app_decide refuses a longer text; one stored by an older version
+	 * is cut where the codec can still encode it. */
+	proto_utf8_copy(p->text, sizeof p->text, text != NULL ? text : "");
 	/* Oldest first, the order they are re-sent in. */
 	for (pp = &app->pending; *pp != NULL; pp = &(*pp)->next)
 		;
@@ -1366,6 +1381,9 @@ app_decide(struct app *app, const struct decision *d,
 	size_t				 i;
 	char				*evidence, *detail_text;
 	char				 cmd_id[PROTO_ID_MAX + 1];
+	char				 err_encode[256], *line;
+	struct proto_msg		 m;
+	size_t				 len;
 	int				 closes, rc;
 
 	memset(out, 0, sizeof *out);
@@ -1408,6 +1426,25 @@ app_decide(struct app *app, const struct decision *d,
 		}
 		snprintf(cmd_id, sizeof cmd_id, "%.32s-%" PRId64 "-%" PRIu64,
 		    app->opt.proctor, proto_now_ms(), ++app->cmd_counter);
+		/* Never acknowledge what could not be sent: the exact message
+		 * must encode before anything is journaled. */
+		if (cmd_message(&m, cmd_id, a,
+		    (enum proto_action)decisions[i].action, d->reason) != 0) {
+			snprintf(err, errlen, "the reason is %zu bytes, and it "
+			    "is sent to the feed as the command's text, which "
+			    "may be at most %d bytes (invigil-proto(7)); "
+			    "shorten it; nothing was sent or recorded",
+			    strlen(d->reason), PROTO_TEXT_MAX);
+			return -1;
+		}
+		if ((line = proto_encode(&m, &len, err_encode,
+		    sizeof err_encode)) == NULL) {
+			snprintf(err, errlen, "the %s command cannot be sent "
+			    "to the feed: %s; nothing was sent or recorded",
+			    decisions[i].name, err_encode);
+			return -1;
+		}
+		free(line);
 	}
 
 	detail = json_object();

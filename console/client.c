@@ -136,8 +136,12 @@ client_retry(struct console_feed *cf, const char *why)
 	cf->next_try_ms = proto_now_ms() + delay;
 	app_status(app, refused, "feed %s: %s; next try in %.1f s", cf->url,
 	    cf->last_error, (double)delay / 1000.0);
-	if (app->opt.headless && !refused)
-		fprintf(stderr, "invigil: %s\n", app->status);
+	if (app->opt.headless && !refused) {
+		char	clean[4 * sizeof app->status];
+
+		fprintf(stderr, "invigil: %s\n", proto_clean(app->status, clean,
+		    sizeof clean));
+	}
 	lws_sul_schedule(app->ctx, 0, &cf->sul_retry, client_retry_cb,
 	    delay * LWS_US_PER_MS);
 	app->dirty = 1;

@@ -156,9 +156,10 @@ cmd_console(int argc, char **argv)
 			token_file = optarg;
 			break;
 		case 'A':
-			if (access(optarg, R_OK) != 0)
-				return console_usage_error("--ca %s: cannot read "
-				    "the file", optarg);
+			/* lws reads it by path: a FIFO would block it. */
+			if (proto_file_check(optarg, "CA file", err,
+			    sizeof err) != 0)
+				return console_usage_error("--ca %s", err);
 			opt.ca_path = optarg;
 			break;
 		case 'I':

@@ -204,6 +204,11 @@ cmd_feed(int argc, char **argv)
 		    "--simulate");
 	if ((fc.cert_path != NULL) != (fc.key_path != NULL))
 		return feed_usage_error("%s", "--cert and --key go together");
+	/* lws reads them by path: a FIFO would block it. */
+	if (fc.cert_path != NULL && (proto_file_check(fc.cert_path,
+	    "certificate file", err, sizeof err) != 0 ||
+	    proto_file_check(fc.key_path, "key file", err, sizeof err) != 0))
+		return feed_usage_error("%s", err);
 	if (fc.truth_path != NULL && fc.simulate == 0)
 		return feed_usage_error("%s", "--truth goes with --simulate: "
 		    "a scenario file has no ground truth to write");

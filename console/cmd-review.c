@@ -144,6 +144,27 @@ backtest_live(const char *feed, const char *attempt, const char *rule,
 		keyset_add(arg, rule, feed, attempt);
 }
 
+/* "    + FEED ATTEMPT" for one "feed\tattempt" key; both from the database. */
+static void
+backtest_key(char sign, const char *key)
+{
+	char	feed[4 * PROTO_ID_MAX + 1], attempt[4 * PROTO_ID_MAX + 1];
+	size_t	fl = strcspn(key, "\t");
+
+	proto_sanitize(key, fl, feed, sizeof feed);
+	proto_clean(key[fl] == '\t' ? key + fl + 1 : "", attempt,
+	    sizeof attempt);
+	printf("    %c %s\t%s\n", sign, feed, attempt);
+}
+
+/* Does key belong to the rule named by the first rl bytes of rule? */
+static int
+key_of_rule(const struct keyset *ks, size_t k, const char *rule, size_t rl)
+{
+	return k < ks->n && strncmp(ks->keys[k], rule, rl) == 0 &&
+	    ks->keys[k][rl] == '\t';
+}
+
 /* Print one rule's row (and, verbose, its attempts); advances *i and *j. */
 static void
 backtest_row(const struct keyset *live, const struct keyset *now, size_t *i,
@@ -151,8 +172,8 @@ backtest_row(const struct keyset *live, const struct keyset *now, size_t *i,
 {
 	const char	*rule;
 	size_t		 rl, nl = 0, nn = 0, added = 0, removed = 0, a, b;
-	int		 c;
-	char		 name[128];
+	int		 c, in_a, in_b;
+	char		 name[4 * 128];
 
 	if (*i < live->n && (*j >= now->n || strcmp(live->keys[*i],
 	    now->keys[*j]) <= 0))
@@ -160,28 +181,25 @@ backtest_row(const struct keyset *live, const struct keyset *now, size_t *i,
 	else
 		rule = now->keys[*j];
 	rl = rule_len(rule);
-	snprintf(name, sizeof name, "%.*s", (int)(rl < 127 ? rl : 127), rule);
+	/* Rule names in the database may be anything: matched whole (a cut
+	 * copy never matched, and the caller looped for ever), shown
+	 * sanitised. */
+	proto_sanitize(rule, rl, name, sizeof name);
 
 	a = *i;
 	b = *j;
-	while ((a < live->n && strncmp(live->keys[a], name, rl) == 0 &&
-	    live->keys[a][rl] == '\t') || (b < now->n &&
-	    strncmp(now->keys[b], name, rl) == 0 && now->keys[b][rl] == '\t')) {
-		int in_a = a < live->n && strncmp(live->keys[a], name, rl) == 0 &&
-		    live->keys[a][rl] == '\t';
-		int in_b = b < now->n && strncmp(now->keys[b], name, rl) == 0 &&
-		    now->keys[b][rl] == '\t';
-
+	while ((in_a = key_of_rule(live, a, rule, rl)) |
+	    (in_b = key_of_rule(now, b, rule, rl))) {
 		c = !in_a ? 1 : !in_b ? -1 : strcmp(live->keys[a], now->keys[b]);
 		if (c == 0) {
 			nl++, nn++, a++, b++;
 		} else if (c < 0) {
 			if (verbose)
-				printf("    - %s\n", live->keys[a] + rl + 1);
+				backtest_key('-', live->keys[a] + rl + 1);
 			nl++, removed++, a++;
 		} else {
 			if (verbose)
-				printf("    + %s\n", now->keys[b] + rl + 1);
+				backtest_key('+', now->keys[b] + rl + 1);
 			nn++, added++, b++;
 		}
 	}
@@ -209,7 +227,7 @@ review_backtest(int argc, char **argv)
 	struct backtest		 bt;
 	struct keyset		 live;
 	const char		*db = NULL, *path = NULL;
-	char			 err[1024];
+	char			 err[1024], clean[4 * 1024], clean2[4 * 1024];
 	size_t			 i = 0, j = 0, totals[4] = { 0, 0, 0, 0 };
 	int			 ch, verbose = 0;
 
@@ -246,7 +264,8 @@ review_backtest(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (store_reader_open(&reader, db, err, sizeof err) != 0) {
-		fprintf(stderr, "invigil review: %s\n", err);
+		fprintf(stderr, "invigil review: %s\n",
+		    proto_clean(err, clean, sizeof clean));
 		rules_free(rules);
 		return EXIT_RUNTIME;
 	}
@@ -260,7 +279,8 @@ review_backtest(int argc, char **argv)
 	if (store_reader_each_message(reader, backtest_message, &bt, err,
 	    sizeof err) != 0 || store_reader_each_flag(reader, backtest_live,
 	    &live, err, sizeof err) != 0) {
-		fprintf(stderr, "invigil review: %s\n", err);
+		fprintf(stderr, "invigil review: %s\n",
+		    proto_clean(err, clean, sizeof clean));
 		store_reader_close(reader);
 		rules_engine_free(bt.engine);
 		rules_free(rules);
@@ -272,7 +292,9 @@ review_backtest(int argc, char **argv)
 	keyset_finish(&live);
 
 	printf("backtest of %s on %s: %zu messages replayed through %zu "
-	    "rules\n", path, db, bt.messages, rules_count(rules));
+	    "rules\n", proto_clean(path, clean, sizeof clean),
+	    proto_clean(db, clean2, sizeof clean2), bt.messages,
+	    rules_count(rules));
 	if (bt.undecodable > 0)
 		printf("(%zu stored messages no longer decode and were "
 		    "skipped)\n", bt.undecodable);

@@ -20,7 +20,7 @@ static int
 rules_check(int argc, char **argv)
 {
 	struct rules	*r;
-	char		 err[1024];
+	char		 err[1024], path[1024];
 	int		 i, bad = 0;
 
 	if (argc < 2) {
@@ -35,7 +35,8 @@ rules_check(int argc, char **argv)
 			bad = 1;
 			continue;
 		}
-		printf("%s: %zu rules, OK\n", argv[i], rules_count(r));
+		printf("%s: %zu rules, OK\n", proto_clean(argv[i], path,
+		    sizeof path), rules_count(r));
 		rules_free(r);
 	}
 	return bad ? EXIT_RUNTIME : 0;

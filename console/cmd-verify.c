@@ -125,7 +125,7 @@ review_verify(int argc, char **argv)
 	struct store_reader	*reader;
 	struct store_verify	 v;
 	const char		*db, *file;
-	char			 err[1024], *text = NULL;
+	char			 err[1024], *text = NULL, clean[4 * 1024];
 	size_t			 len = 0;
 	int			 rc;
 
@@ -133,11 +133,13 @@ review_verify(int argc, char **argv)
 		return rc == -1 ? 0 : rc;
 	if (file != NULL && (text = verify_slurp(file, &len, err,
 	    sizeof err)) == NULL) {
-		fprintf(stderr, "invigil review verify: %s\n", err);
+		fprintf(stderr, "invigil review verify: %s\n",
+		    proto_clean(err, clean, sizeof clean));
 		return EXIT_USAGE;
 	}
 	if (store_reader_open(&reader, db, err, sizeof err) != 0) {
-		fprintf(stderr, "invigil review verify: %s\n", err);
+		fprintf(stderr, "invigil review verify: %s\n",
+		    proto_clean(err, clean, sizeof clean));
 		free(text);
 		return EXIT_VERIFY_UNREADABLE;
 	}
@@ -145,20 +147,25 @@ review_verify(int argc, char **argv)
 	store_reader_close(reader);
 	free(text);
 	if (rc != 0) {
-		fprintf(stderr, "invigil review verify: %s\n", err);
+		fprintf(stderr, "invigil review verify: %s\n",
+		    proto_clean(err, clean, sizeof clean));
 		return EXIT_VERIFY_UNREADABLE;
 	}
 	if (v.problem != STORE_VERIFY_OK) {
+		/* What is wrong may quote the database: shown sanitised. */
 		printf("FAILED (%s) at seq %" PRId64 ": %s\n",
-		    store_verify_problem_name(v.problem), v.seq, v.what);
+		    store_verify_problem_name(v.problem), v.seq,
+		    proto_clean(v.what, clean, sizeof clean));
 		return EXIT_VERIFY_FAILED;
 	}
 	printf("journal: %" PRId64 " entries, hash chain intact\n", v.entries);
 	printf("checkpoints: %d in the database", v.db_checkpoints);
 	if (file != NULL)
-		printf(", %d in %s", v.file_checkpoints, file);
+		printf(", %d in %s", v.file_checkpoints,
+		    proto_clean(file, clean, sizeof clean));
 	if (v.signers[0] != '\0')
-		printf("; signatures good (%s)\n", v.signers);
+		printf("; signatures good (%s)\n",
+		    proto_clean(v.signers, clean, sizeof clean));
 	else
 		printf("\n");
 	if (v.db_checkpoints + v.file_checkpoints == 0 && v.entries > 0)
@@ -174,12 +181,29 @@ struct export {
 	int	 n;
 };
 
+/*
+ * One note, as stored, to the export file; on stdout line by line through
+ * the sanitiser (a note is printable text; one from a doctored database
+ * must not drive the terminal).
+ */
 static int
 export_one(const char *note, void *arg)
 {
 	struct export	*e = arg;
+	char		 clean[4 * 1024];
+	size_t		 n;
 
-	fputs(note, e->out);
+	if (e->out != stdout)
+		fputs(note, e->out);
+	else {
+		for (; *note != '\0'; note += n + (note[n] == '\n')) {
+			n = strcspn(note, "\n");
+			proto_sanitize(note, n, clean, sizeof clean);
+			fputs(clean, e->out);
+			if (note[n] == '\n')
+				fputc('\n', e->out);
+		}
+	}
 	fputc('\n', e->out);
 	e->n++;
 	return 0;
@@ -191,13 +215,14 @@ review_checkpoints(int argc, char **argv)
 	struct store_reader	*reader;
 	struct export		 e;
 	const char		*db, *file;
-	char			 err[1024], tmp[4096];
+	char			 err[1024], tmp[4096], clean[4 * 1024];
 	int			 rc;
 
 	if ((rc = verify_options(argc, argv, "export", &db, &file)) != 0)
 		return rc == -1 ? 0 : rc;
 	if (store_reader_open(&reader, db, err, sizeof err) != 0) {
-		fprintf(stderr, "invigil review checkpoints: %s\n", err);
+		fprintf(stderr, "invigil review checkpoints: %s\n",
+		    proto_clean(err, clean, sizeof clean));
 		return EXIT_RUNTIME;
 	}
 	memset(&e, 0, sizeof e);
@@ -216,7 +241,8 @@ review_checkpoints(int argc, char **argv)
 	    sizeof err);
 	store_reader_close(reader);
 	if (rc != 0) {
-		fprintf(stderr, "invigil review checkpoints: %s\n", err);
+		fprintf(stderr, "invigil review checkpoints: %s\n",
+		    proto_clean(err, clean, sizeof clean));
 		if (file != NULL) {
 			fclose(e.out);
 			unlink(tmp);

@@ -33,16 +33,23 @@
 /* A request line longer than this is refused (and skipped to its end). */
 #define HEADLESS_LINE_MAX	(64 * 1024)
 
-/* One line on stdout, flushed at once; o is consumed. */
+/*
+ * One line on stdout, flushed at once; o is consumed.  Its strings may come
+ * off the wire: any character the display sanitiser would escape is written
+ * as a \uHHHH escape, the same JSON value, so that nothing in it acts on a
+ * terminal showing the output.
+ */
 static void
 headless_print(json_t *o)
 {
-	char	*line;
+	char	*raw, *line;
 
-	line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	raw = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(o);
-	if (line == NULL)
+	if (raw == NULL)
 		abort();
+	line = proto_json_safe(raw, strlen(raw), NULL);
+	free(raw);
 	fputs(line, stdout);
 	fputc('\n', stdout);
 	fflush(stdout);
@@ -58,20 +65,24 @@ static void
 headless_refuse(json_t *id, const char *fmt, ...)
 {
 	va_list	 ap;
-	char	 msg[1024];
+	char	 msg[1024], clean[4 * sizeof msg];
 	json_t	*o;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	/* Never end inside a character; and a string quoted cut short (by a
+	 * "%.64s") still says what was wrong, its stray bytes escaped. */
+	msg[proto_utf8_boundary(msg, strlen(msg))] = '\0';
+	if (!proto_utf8_valid(msg, strlen(msg)))
+		proto_clean(msg, clean, sizeof clean);
+	else
+		snprintf(clean, sizeof clean, "%s", msg);
 	o = json_object();
 	json_object_set_new(o, "t", json_string("ack"));
 	json_object_set(o, "id", id != NULL ? id : json_null());
 	json_object_set_new(o, "ok", json_false());
-	/* msg may quote a truncated string: never fail on bad UTF-8 */
-	if (json_object_set_new(o, "error", json_string(msg)) != 0)
-		json_object_set_new(o, "error",
-		    json_string("the request was refused"));
+	json_object_set_new(o, "error", json_string(clean));
 	headless_print(o);
 }
 
@@ -118,7 +129,7 @@ headless_request(struct app *app, const char *line, size_t len)
 	json_error_t		 jerr;
 	json_t			*req, *id, *v, *o;
 	const char		*op, *key, *feed, *attempt;
-	char			 err[512], ts[32];
+	char			 err[512], ts[32], shown[41];
 	size_t			 i, k;
 
 	while (len > 0 && (line[len - 1] == '\r' || line[len - 1] == ' ' ||
@@ -162,8 +173,9 @@ headless_request(struct app *app, const char *line, size_t len)
 			if (strcmp(key, headless_ops[i].keys[k]) == 0)
 				break;
 		if (headless_ops[i].keys[k] == NULL) {
-			headless_refuse(id, "\"%.40s\" is not a field of %s "
-			    "requests", key, op);
+			proto_utf8_copy(shown, sizeof shown, key);
+			headless_refuse(id, "\"%s\" is not a field of %s "
+			    "requests", shown, op);
 			goto out;
 		}
 		if (strcmp(key, "id") != 0 && strcmp(key, "flag") != 0 &&

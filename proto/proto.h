@@ -264,14 +264,80 @@ size_t		 proto_utf8_boundary(const char *buf, size_t len);
 
 /*
  * The display sanitiser: every string from the wire passes here before it
- * reaches a screen or a terminal.  Copies in (len bytes) to out (NUL-terminated,
- * at most outsz-1 bytes, never cutting a character or an escape in half),
- * replacing C0 and C1 controls, DEL and ESC with "\xHH" / "\u{HHHH}" escapes,
- * the bidi controls (U+061C, U+200E-200F, U+202A-202E, U+2066-2069) with
- * "\u{HHHH}", and invalid UTF-8 bytes with "\xHH"; a backslash is doubled so
- * that escapes are unambiguous.  Printable UTF-8 passes through.  Returns the number of bytes written (excluding the NUL).
+ * reaches a screen or a terminal (the console's screen, stderr, the output
+ * of every command).  Copies in (len bytes) to out (NUL-terminated, at most
+ * outsz-1 bytes, never cutting a character or an escape in half), writing
+ * each character that proto_char_escaped() names as an escape instead:
+ * "\xHH" for C0 controls, ESC and DEL, "\u{HHHH}" for every other code
+ * point; invalid UTF-8 bytes become "\xHH"; a backslash is doubled so that
+ * escapes are unambiguous.  Other UTF-8 passes through.  Returns the number
+ * of bytes written (excluding the NUL).  An escape is at most 4 times as
+ * long as what it replaces.
  */
 size_t		 proto_sanitize(const char *in, size_t len, char *out, size_t outsz);
+
+/*
+ * proto_sanitize() of the NUL-terminated s (NULL is "") into buf, bufsz
+ * bytes; returns buf, to hand to printf.  For text printed by the commands
+ * (stdout, stderr): names, ids and errors that may carry wire strings.
+ */
+const char	*proto_clean(const char *s, char *buf, size_t bufsz);
+
+/*
+ * Does the sanitiser show code point cp as an escape?  1 for: C0 controls
+ * and DEL; C1 controls (U+0080-009F); the bidi controls (U+061C,
+ * U+200E-200F, U+202A-202E, U+2066-2069); and the characters that are
+ * invisible or pass for others (so that "Ali\u200bce" cannot look like
+ * "Alice"): every format character of Unicode category Cf (U+00AD soft
+ * hyphen, U+0600-0605, U+06DD, U+070F, U+0890-0891, U+08E2, U+180E,
+ * U+200B-200D zero widths and joiners, U+2060-2064 word joiner and
+ * invisible operators, U+206A-206F, U+FEFF, U+FFF9-FFFB, U+110BD, U+110CD,
+ * U+13430-1343F, U+1BCA0-1BCA3, U+1D173-1D17A), the line and paragraph
+ * separators U+2028-2029, the Hangul fillers U+115F, U+1160, U+3164,
+ * U+FFA0, the invisible marks U+034F, U+17B4-17B5, the variation selectors
+ * U+180B-180D, U+180F, U+FE00-FE0F, the braille blank U+2800, all of plane
+ * 14 U+E0000-E0FFF (tags and variation selectors supplement), the unassigned
+ * U+2065 and U+FFF0-FFF8, and the noncharacters (U+FDD0-FDEF, U+xxFFFE-FFFF).
+ * Escaping variation selectors and U+200D shows an emoji sequence as its
+ * parts (a heart stays a heart, its U+FE0F shows as "\u{fe0f}"):
+ * acceptable for ids and names, where a hidden character is a way to
+ * impersonate.  0 otherwise.
+ */
+int		 proto_char_escaped(uint32_t cp);
+
+/*
+ * JSON text (UTF-8, as json_dumps writes it) made safe to print on a
+ * terminal and still the same JSON value: every character proto_char_escaped()
+ * names (DEL and above; controls below U+0020 are escaped by any JSON
+ * encoder) is rewritten as a \uHHHH escape (a surrogate pair above U+FFFF).
+ * Returns a NUL-terminated heap string (free(3)), its length in *outlen if
+ * outlen is not NULL.  For machine-readable output that carries wire strings.
+ */
+char		*proto_json_safe(const char *json, size_t len, size_t *outlen);
+
+/* ---- reading a file by path (file.c) */
+
+/*
+ * Read all of the regular file at path, at most max bytes, into a heap
+ * buffer (*buf, NUL-terminated, free(3); its length in *len) without ever
+ * blocking on what is not a regular file: it is opened O_NONBLOCK, and a
+ * directory ("is a directory; give the WHAT itself"), a FIFO, a device or a
+ * socket ("is a FIFO, not a regular file; ...") is refused before anything
+ * is read.  what names the file in errors ("rule file", "token file").
+ * mode, if not NULL, gets the permission bits.  0, or -1 with one sentence
+ * in err ("PATH: cannot open the rule file: No such file or directory") and
+ * *buf NULL.
+ */
+int		 proto_file_read(const char *path, const char *what, size_t max,
+		     char **buf, size_t *len, unsigned *mode, char *err,
+		     size_t errlen);
+/*
+ * For a file another library reads by path (a CA, a certificate, a key for
+ * libwebsockets): 0 if path opens for reading and is a regular file, or -1
+ * with the same sentences as proto_file_read().  Never blocks.
+ */
+int		 proto_file_check(const char *path, const char *what, char *err,
+		     size_t errlen);
 
 /* ---- bearer tokens (token.c) */
 

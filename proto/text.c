@@ -9,6 +9,7 @@
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -318,11 +319,72 @@ is_bidi_control(uint32_t cp)
 }
 
 /*
+ * Characters that show nothing, or something that passes for something
+ * else, and so let "Ali\u200bce" look like "Alice": every format character
+ * (Unicode category Cf, as of Unicode 15), the line and paragraph
+ * separators, the Hangul fillers, the invisible combining marks and
+ * variation selectors, the braille blank, the rest of plane 14 (tags and
+ * variation selectors) and the noncharacters.
+ */
+static int
+is_invisible(uint32_t cp)
+{
+	static const struct {
+		uint32_t	lo, hi;
+	} ranges[] = {
+		{ 0x00ad, 0x00ad },	/* soft hyphen */
+		{ 0x034f, 0x034f },	/* combining grapheme joiner */
+		{ 0x0600, 0x0605 },	/* Arabic number signs (Cf) */
+		{ 0x06dd, 0x06dd },
+		{ 0x070f, 0x070f },
+		{ 0x0890, 0x0891 },
+		{ 0x08e2, 0x08e2 },
+		{ 0x115f, 0x1160 },	/* Hangul choseong/jungseong fillers */
+		{ 0x17b4, 0x17b5 },	/* Khmer inherent vowels */
+		{ 0x180b, 0x180f },	/* Mongolian variation selectors, vowel sep. */
+		{ 0x200b, 0x200d },	/* zero width space, non-joiner, joiner */
+		{ 0x2028, 0x2029 },	/* line and paragraph separators */
+		{ 0x2060, 0x2065 },	/* word joiner, invisible operators */
+		{ 0x206a, 0x206f },	/* deprecated format characters */
+		{ 0x2800, 0x2800 },	/* braille pattern blank */
+		{ 0x3164, 0x3164 },	/* Hangul filler */
+		{ 0xfdd0, 0xfdef },	/* noncharacters */
+		{ 0xfe00, 0xfe0f },	/* variation selectors */
+		{ 0xfeff, 0xfeff },	/* zero width no-break space, BOM */
+		{ 0xffa0, 0xffa0 },	/* halfwidth Hangul filler */
+		{ 0xfff0, 0xfffb },	/* interlinear annotation controls */
+		{ 0x110bd, 0x110bd },
+		{ 0x110cd, 0x110cd },
+		{ 0x13430, 0x1343f },	/* Egyptian hieroglyph format controls */
+		{ 0x1bca0, 0x1bca3 },	/* shorthand format controls */
+		{ 0x1d173, 0x1d17a },	/* musical symbol format controls */
+		{ 0xe0000, 0xe0fff },	/* tags, variation selectors supplement */
+	};
+	size_t	i;
+
+	if ((cp & 0xfffe) == 0xfffe)
+		return 1;		/* U+FFFE, U+FFFF and each plane's */
+	for (i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
+		if (cp >= ranges[i].lo && cp <= ranges[i].hi)
+			return 1;
+	}
+	return 0;
+}
+
+int
+proto_char_escaped(uint32_t cp)
+{
+	return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f) ||
+	    is_bidi_control(cp) || is_invisible(cp);
+}
+
+/*
  * Copy in to out, one unit at a time: a printable character as it is, or
  * its escape.  A unit that does not fit ends the copy, so the output never
  * ends inside a character or an escape.  Escapes use lower-case hex: "\x1b"
  * for a single byte (C0 controls, DEL, bytes that are not UTF-8) and
- * "\u{202e}" for a code point (C1 controls, bidi controls).
+ * "\u{202e}" for a code point (C1 controls, bidi controls, invisible and
+ * format characters).
  */
 size_t
 proto_sanitize(const char *in, size_t len, char *out, size_t outsz)
@@ -351,7 +413,7 @@ proto_sanitize(const char *in, size_t len, char *out, size_t outsz)
 			 * escaped ESC. */
 			ulen = 2;
 			unit = "\\\\";
-		} else if ((cp >= 0x80 && cp <= 0x9f) || is_bidi_control(cp)) {
+		} else if (proto_char_escaped(cp)) {
 			ulen = (size_t)snprintf(esc, sizeof esc, "\\u{%04x}",
 			    (unsigned)cp);
 			unit = esc;
@@ -366,4 +428,51 @@ proto_sanitize(const char *in, size_t len, char *out, size_t outsz)
 	}
 	out[o] = '\0';
 	return o;
+}
+
+const char *
+proto_clean(const char *s, char *buf, size_t bufsz)
+{
+	if (bufsz == 0)
+		return "";
+	proto_sanitize(s != NULL ? s : "", s != NULL ? strlen(s) : 0, buf,
+	    bufsz);
+	return buf;
+}
+
+char *
+proto_json_safe(const char *json, size_t len, size_t *outlen)
+{
+	const unsigned char	*p = (const unsigned char *)json;
+	char			*out;
+	size_t			 i, o, n;
+	uint32_t		 cp, hi, lo;
+
+	/* The longest rewrite, a 4-byte character, is 12 bytes: 3x. */
+	if ((out = malloc(3 * len + 1)) == NULL) {
+		fprintf(stderr, "invigil: proto: out of memory\n");
+		abort();
+	}
+	for (i = o = 0; i < len; i += n) {
+		n = p[i] < 0x7f ? 1 : utf8_next(p + i, len - i, &cp);
+		if (n == 0 || p[i] < 0x7f || !proto_char_escaped(cp)) {
+			/* ASCII (controls are escaped by any JSON encoder),
+			 * printable UTF-8, or a stray byte to keep as is. */
+			n = n == 0 ? 1 : n;
+			memcpy(out + o, p + i, n);
+			o += n;
+		} else if (cp < 0x10000) {
+			o += (size_t)snprintf(out + o, 7, "\\u%04x",
+			    (unsigned)cp);
+		} else {
+			hi = 0xd800 + ((cp - 0x10000) >> 10);
+			lo = 0xdc00 + ((cp - 0x10000) & 0x3ff);
+			o += (size_t)snprintf(out + o, 13, "\\u%04x\\u%04x",
+			    (unsigned)hi, (unsigned)lo);
+		}
+	}
+	out[o] = '\0';
+	if (outlen != NULL)
+		*outlen = o;
+	return out;
 }

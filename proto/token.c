@@ -6,10 +6,8 @@
  * RFC 6750's b64token set.  The file must not be readable by group or
  * others.  Tokens are compared in constant time.
  */
-#include <sys/stat.h>
-
-#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -24,38 +22,40 @@ token_char_ok(unsigned char c)
 	    c == '~' || c == '+' || c == '/';
 }
 
+/* A token file holds one line; anything this large is something else. */
+#define TOKEN_FILE_MAX	(64 * 1024)
+
 int
 proto_token_load(const char *path, char *out, size_t outsz, char *err,
     size_t errlen)
 {
-	FILE		*f;
-	struct stat	 st;
-	size_t		 len, i;
-	int		 c;
+	char		*buf, *nl, shown[512];
+	size_t		 len, i, filelen;
+	unsigned	 mode;
 
-	f = fopen(path, "r");
-	if (f == NULL) {
-		snprintf(err, errlen, "token file %s: %s", path,
-		    strerror(errno));
+	if (proto_file_read(path, "token file", TOKEN_FILE_MAX, &buf, &filelen,
+	    &mode, err, errlen) != 0)
 		return -1;
-	}
-	if (fstat(fileno(f), &st) == 0 && (st.st_mode & 077) != 0) {
-		fclose(f);
+	proto_sanitize(path, strlen(path), shown, sizeof shown);
+	if ((mode & 077) != 0) {
+		OPENSSL_cleanse(buf, filelen);
+		free(buf);
 		snprintf(err, errlen, "token file %s is readable by others; "
-		    "run: chmod 600 %s", path, path);
+		    "run: chmod 600 %s", shown, shown);
 		return -1;
 	}
-	len = 0;
-	while ((c = fgetc(f)) != EOF && c != '\n') {
-		if (len + 1 >= outsz || len >= PROTO_TOKEN_MAX) {
-			fclose(f);
-			snprintf(err, errlen, "token file %s: the token is "
-			    "longer than %d characters", path, PROTO_TOKEN_MAX);
-			return -1;
-		}
-		out[len++] = (char)c;
+	nl = memchr(buf, '\n', filelen);
+	len = nl != NULL ? (size_t)(nl - buf) : filelen;
+	if (len >= outsz || len > PROTO_TOKEN_MAX) {
+		OPENSSL_cleanse(buf, filelen);
+		free(buf);
+		snprintf(err, errlen, "token file %s: the token is longer "
+		    "than %d characters", shown, PROTO_TOKEN_MAX);
+		return -1;
 	}
-	fclose(f);
+	memcpy(out, buf, len);
+	OPENSSL_cleanse(buf, filelen);
+	free(buf);
 	while (len > 0 && (out[len - 1] == ' ' || out[len - 1] == '\t' ||
 	    out[len - 1] == '\r'))
 		len--;
@@ -68,7 +68,7 @@ proto_token_load(const char *path, char *out, size_t outsz, char *err,
 	if (len < PROTO_TOKEN_MIN || i != len) {
 		snprintf(err, errlen, "token file %s: the first line must be "
 		    "%d to %d characters of A-Z a-z 0-9 - . _ ~ + / (and = at "
-		    "the end)", path, PROTO_TOKEN_MIN, PROTO_TOKEN_MAX);
+		    "the end)", shown, PROTO_TOKEN_MIN, PROTO_TOKEN_MAX);
 		memset(out, 0, outsz);
 		return -1;
 	}

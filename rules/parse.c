@@ -1370,30 +1370,27 @@ rules_parse(const char *text, size_t len, const char *filename, char *err,
 struct rules *
 rules_load(const char *path, char *err, size_t errlen)
 {
-	FILE		*f;
-	char		*buf;
+	char		*buf, *p, *eol, shown[512];
 	size_t		 len;
 	struct rules	*rs;
+	int		 line;
 
-	if ((f = fopen(path, "rb")) == NULL) {
-		snprintf(err, errlen, "%s: cannot open the rule file: %s", path,
-		    strerror(errno));
+	/* Never blocks: a FIFO or a device in the file's place is refused. */
+	if (proto_file_read(path, "rule file", RULES_MAX_FILE, &buf, &len, NULL,
+	    err, errlen) != 0)
 		return NULL;
-	}
-	buf = rules_xmalloc(RULES_MAX_FILE + 1);
-	len = fread(buf, 1, RULES_MAX_FILE + 1, f);
-	if (ferror(f)) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		fclose(f);
-		free(buf);
-		return NULL;
-	}
-	fclose(f);
-	if (len > RULES_MAX_FILE) {
-		snprintf(err, errlen, "%s: larger than %d bytes; is it a rule "
-		    "file?", path, RULES_MAX_FILE);
-		free(buf);
-		return NULL;
+	/* Its text ends up in flag messages, which must be UTF-8 to be
+	 * stored, sent and printed. */
+	for (line = 1, p = buf; p < buf + len; p = eol + 1, line++) {
+		if ((eol = memchr(p, '\n', (size_t)(buf + len - p))) == NULL)
+			eol = buf + len;
+		if (!proto_utf8_valid(p, (size_t)(eol - p))) {
+			snprintf(err, errlen, "%s:%d: not UTF-8 text; save the "
+			    "rule file as UTF-8", proto_clean(path, shown,
+			    sizeof shown), line);
+			free(buf);
+			return NULL;
+		}
 	}
 	rs = rules_parse(buf, len, path, err, errlen);
 	free(buf);

@@ -18,7 +18,7 @@ rules_format_rv(const struct rv *v, char *out, size_t outsz)
 {
 	switch (v->type) {
 	case RV_STR:
-		snprintf(out, outsz, "%s", v->s);
+		proto_utf8_copy(out, outsz, v->s);
 		break;
 	case RV_BOOL:
 		snprintf(out, outsz, "%s", v->b ? "true" : "false");
@@ -38,7 +38,11 @@ rules_format_rv(const struct rv *v, char *out, size_t outsz)
 	}
 }
 
-/* Append s to out (size outsz, used *len), truncating quietly. */
+/*
+ * Append s to out (size outsz, used *len); what does not fit is left out,
+ * a whole character at a time, so that the message stays UTF-8 (a cut one
+ * could not be encoded as JSON and the flag would never be printed).
+ */
 static void
 append(char *out, size_t outsz, size_t *len, const char *s)
 {
@@ -47,7 +51,7 @@ append(char *out, size_t outsz, size_t *len, const char *s)
 	if (*len + 1 >= outsz)
 		return;
 	if (n > outsz - 1 - *len)
-		n = outsz - 1 - *len;
+		n = proto_utf8_boundary(s, outsz - 1 - *len);
 	memcpy(out + *len, s, n);
 	*len += n;
 	out[*len] = '\0';
@@ -93,11 +97,11 @@ rules_template_format(const struct rule *r, struct eval_ctx *c,
 			snprintf(buf, sizeof buf, "%lld", (long long)hv->seconds);
 			break;
 		case TV_VAR_VALUE:
-			snprintf(buf, sizeof buf, "%s",
+			proto_utf8_copy(buf, sizeof buf,
 			    hv->value != NULL ? hv->value : "?");
 			break;
 		case TV_VAR_RULE:
-			snprintf(buf, sizeof buf, "%s", r->name);
+			proto_utf8_copy(buf, sizeof buf, r->name);
 			break;
 		case TV_VAR_WITHIN:
 			if (r->within >= 0)

@@ -290,6 +290,40 @@ START_TEST(test_command_needs_connected_feed)
 }
 END_TEST
 
+/*
+ * A command whose reason (its text on the wire) is over the protocol's
+ * 1024 bytes is refused before anything is journaled, never cut inside a
+ * character, acknowledged and then never sendable.
+ */
+START_TEST(test_command_text_over_limit)
+{
+	static const char	*tails[] = { "\xe2\x82\xac", "", "\xc3\xa9" };
+	char			 err[512], reason[PROTO_TEXT_MAX + 64];
+	int			 lws_dummy, i;
+	size_t			 n;
+
+	deliver_welcome(7);
+	deliver_attempt(1, "A1");
+	/* Connected as far as app_decide can tell; nothing reaches lws
+	 * unless a command is accepted, which none here may be. */
+	cf->wsi = (struct lws *)&lws_dummy;
+	cf->welcomed = 1;
+	for (i = 0; i < 3; i++) {
+		n = (size_t)(i == 1 ? PROTO_TEXT_MAX + 1 : PROTO_TEXT_MAX - 1);
+		memset(reason, 'a', n);
+		snprintf(reason + n, sizeof reason - n, "%s", tails[i]);
+		ck_assert_int_eq(decide(find_attempt("A1"), "warn", reason,
+		    err, sizeof err), -1);
+		ck_assert_msg(strstr(err, "may be at most 1024 bytes") != NULL,
+		    "%s", err);
+	}
+	cf->wsi = NULL;
+	ck_assert_int_eq(query_int("select count(*) from journal"), 0);
+	ck_assert_int_eq(query_int("select count(*) from commands"), 0);
+	ck_assert_ptr_null(app.pending);
+}
+END_TEST
+
 START_TEST(test_resume_position_from_store)
 {
 	char	err[256];
@@ -509,6 +543,7 @@ console_suite(void)
 	tcase_add_test(tc, test_garbage_rejected_stream_goes_on);
 	tcase_add_test(tc, test_flag_once_per_rule_and_rearmed);
 	tcase_add_test(tc, test_command_needs_connected_feed);
+	tcase_add_test(tc, test_command_text_over_limit);
 	tcase_add_test(tc, test_resume_position_from_store);
 	tcase_add_test(tc, test_attempt_cap);
 	tcase_add_test(tc, test_clock_skew);

@@ -7,6 +7,8 @@
  * sanitised strings, exact millisecond values) so that a change in
  * behaviour fails here rather than on a proctor's screen.
  */
+#include <sys/stat.h>
+
 #include <check.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -1214,7 +1216,27 @@ START_TEST(test_sanitize)
 		    "\\u{2066}\\u{2067}\\u{2068}\\u{2069}" },
 		{ S("\xe2\x80\x8e\xe2\x80\x8f\xd8\x9c"),
 		    "\\u{200e}\\u{200f}\\u{061c}" },
-		{ S("\xe2\x80\x8d\xe2\x81\xa5"), "\xe2\x80\x8d\xe2\x81\xa5" },
+		/* Invisible and format characters (were passed through). */
+		{ S("\xe2\x80\x8d\xe2\x81\xa5"), "\\u{200d}\\u{2065}" },
+		{ S("Ali\xe2\x80\x8b" "ce"), "Ali\\u{200b}ce" },
+		{ S("\xe2\x80\x8c\xe2\x81\xa0\xef\xbb\xbf"),
+		    "\\u{200c}\\u{2060}\\u{feff}" },
+		{ S("a\xe2\x80\xa8" "b\xe2\x80\xa9"), "a\\u{2028}b\\u{2029}" },
+		{ S("\xe1\x85\x9f\xe1\x85\xa0\xe3\x85\xa4\xef\xbe\xa0"),
+		    "\\u{115f}\\u{1160}\\u{3164}\\u{ffa0}" },
+		{ S("soft\xc2\xad" "hyphen"), "soft\\u{00ad}hyphen" },
+		{ S("\xe1\xa0\x8e\xe2\x81\xa1\xe2\x81\xa4\xe2\x81\xaa\xe2\x81\xaf"),
+		    "\\u{180e}\\u{2061}\\u{2064}\\u{206a}\\u{206f}" },
+		{ S("\xef\xbf\xb9\xef\xbf\xbb\xef\xbf\xbe"),
+		    "\\u{fff9}\\u{fffb}\\u{fffe}" },
+		{ S("\xf3\xa0\x80\x81\xf3\xa0\x81\xbf"), "\\u{e0001}\\u{e007f}" },
+		{ S("\xe2\x9d\xa4\xef\xb8\x8f"), "\xe2\x9d\xa4\\u{fe0f}" },
+		{ S("\xcd\x8f\xe2\xa0\x80"), "\\u{034f}\\u{2800}" },
+		/* Their visible neighbours pass. */
+		{ S("\xe2\x80\x8a\xe2\x80\xa7\xe2\x80\xb0\xc2\xac\xc2\xae"),
+		    "\xe2\x80\x8a\xe2\x80\xa7\xe2\x80\xb0\xc2\xac\xc2\xae" },
+		{ S("\xef\xb8\x90\xe2\x81\xb0\xe1\x85\xa1"),
+		    "\xef\xb8\x90\xe2\x81\xb0\xe1\x85\xa1" },
 		{ S("\xff\xfe"), "\\xff\\xfe" },
 		{ S("\xc0\xaf"), "\\xc0\\xaf" },		/* overlong */
 		{ S("\xed\xa0\x80"), "\\xed\\xa0\\x80" },	/* surrogate */
@@ -1316,6 +1338,244 @@ START_TEST(test_sanitize_never_emits_controls)
 }
 END_TEST
 
+/* The UTF-8 form of cp into buf (>= 4 bytes); its length. */
+static size_t
+utf8_put(uint32_t cp, char *buf)
+{
+	unsigned char	*b = (unsigned char *)buf;
+
+	if (cp < 0x80) {
+		b[0] = (unsigned char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		b[0] = (unsigned char)(0xc0 | cp >> 6);
+		b[1] = (unsigned char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		b[0] = (unsigned char)(0xe0 | cp >> 12);
+		b[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
+		b[2] = (unsigned char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	b[0] = (unsigned char)(0xf0 | cp >> 18);
+	b[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3f));
+	b[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
+	b[3] = (unsigned char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+/*
+ * What must never reach a terminal as itself, listed here independently of
+ * the sanitiser: controls, bidi controls, and the invisible characters that
+ * make "Ali\u200bce" look like "Alice".
+ */
+static int
+must_not_pass(uint32_t cp)
+{
+	static const uint32_t	ranges[][2] = {
+		{ 0x00, 0x1f }, { 0x7f, 0x9f }, { 0xad, 0xad },
+		{ 0x061c, 0x061c }, { 0x115f, 0x1160 }, { 0x180e, 0x180e },
+		{ 0x200b, 0x200f }, { 0x2028, 0x202e }, { 0x2060, 0x2064 },
+		{ 0x2066, 0x206f }, { 0x3164, 0x3164 }, { 0xfe00, 0xfe0f },
+		{ 0xfeff, 0xfeff }, { 0xffa0, 0xffa0 }, { 0xfff9, 0xfffb },
+		{ 0xe0000, 0xe007f },
+	};
+	size_t	i;
+
+	for (i = 0; i < nitems(ranges); i++)
+		if (cp >= ranges[i][0] && cp <= ranges[i][1])
+			return 1;
+	return 0;
+}
+
+/* Every code point alone, and between letters: none of the above passes. */
+START_TEST(test_sanitize_never_emits_invisible)
+{
+	char		in[8], out[64];
+	uint32_t	cp, c;
+	size_t		n, i, k;
+
+	for (cp = 0; cp <= 0x10ffff; cp++) {
+		if (cp >= 0xd800 && cp <= 0xdfff)
+			continue;
+		in[0] = 'a';
+		n = 1 + utf8_put(cp, in + 1);
+		in[n++] = 'b';
+		n = proto_sanitize(in, n, out, sizeof out);
+		ck_assert(proto_utf8_valid(out, n));
+		for (i = 0; i < n; i += k) {
+			c = (unsigned char)out[i];
+			k = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+			if (k == 2)
+				c = (c & 0x1f) << 6 | (out[i + 1] & 0x3f);
+			else if (k == 3)
+				c = (c & 0x0f) << 12 | (out[i + 1] & 0x3f) << 6 |
+				    (out[i + 2] & 0x3f);
+			else if (k == 4)
+				c = (c & 0x07) << 18 | (out[i + 1] & 0x3f) << 12 |
+				    (out[i + 2] & 0x3f) << 6 | (out[i + 3] & 0x3f);
+			ck_assert_msg(!must_not_pass(c), "U+%04X passed the "
+			    "sanitiser as itself", (unsigned)c);
+		}
+		if (must_not_pass(cp))
+			ck_assert(proto_char_escaped(cp));
+	}
+}
+END_TEST
+
+/* JSON made terminal-safe is the same JSON value, with no raw hazards. */
+START_TEST(test_json_safe)
+{
+	static const char	in[] = "{\"n\":\"Ali\xe2\x80\x8b" "ce\xc2\x9b"
+	    "\x7f\xf3\xa0\x80\x81\xc3\xa9\xe2\x80\xae\\u001b\"}";
+	static const char	want[] = "{\"n\":\"Ali\\u200bce\\u009b"
+	    "\\u007f\\udb40\\udc01\xc3\xa9\\u202e\\u001b\"}";
+	char			*out;
+	size_t			 len;
+
+	out = proto_json_safe(in, strlen(in), &len);
+	ck_assert_str_eq(out, want);
+	ck_assert_uint_eq(len, strlen(want));
+	free(out);
+	out = proto_json_safe("", 0, NULL);
+	ck_assert_str_eq(out, "");
+	free(out);
+}
+END_TEST
+
+/* ---- files by path ---- */
+
+static char	file_dir[64];
+
+static void
+file_setup(void)
+{
+	snprintf(file_dir, sizeof file_dir, "/tmp/check_proto.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(file_dir));
+}
+
+static void
+file_teardown(void)
+{
+	char	cmd[128];
+
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", file_dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "check_proto: could not remove %s\n", file_dir);
+}
+
+static void
+file_write(const char *path, const char *text, mode_t mode)
+{
+	FILE	*f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(chmod(path, mode), 0);
+}
+
+/* Regular files are read; FIFOs, devices and directories refused at once. */
+START_TEST(test_file_read)
+{
+	char		 path[128], err[256], *buf;
+	size_t		 len;
+	unsigned	 mode;
+
+	snprintf(path, sizeof path, "%s/f", file_dir);
+	file_write(path, "hello\n", 0640);
+	ck_assert_int_eq(proto_file_read(path, "rule file", 16, &buf, &len,
+	    &mode, err, sizeof err), 0);
+	ck_assert_str_eq(buf, "hello\n");
+	ck_assert_uint_eq(len, 6);
+	ck_assert_uint_eq(mode, 0640);
+	free(buf);
+
+	/* Exactly max bytes fit; one more does not. */
+	ck_assert_int_eq(proto_file_read(path, "rule file", 6, &buf, &len,
+	    NULL, err, sizeof err), 0);
+	free(buf);
+	ck_assert_int_eq(proto_file_read(path, "rule file", 5, &buf, &len,
+	    NULL, err, sizeof err), -1);
+	ck_assert_ptr_null(buf);
+	ck_assert_msg(strstr(err, "larger than 5 bytes; is it a rule file?")
+	    != NULL, "%s", err);
+
+	/* A FIFO with no writer: refused, without waiting for one. */
+	snprintf(path, sizeof path, "%s/fifo", file_dir);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	ck_assert_int_eq(proto_file_read(path, "rule file", 1024, &buf, &len,
+	    NULL, err, sizeof err), -1);
+	ck_assert_msg(strstr(err, "/fifo: is a FIFO, not a regular file; give "
+	    "the rule file as a regular file") != NULL, "%s", err);
+
+	ck_assert_int_eq(proto_file_read("/dev/zero", "rule file", 1024, &buf,
+	    &len, NULL, err, sizeof err), -1);
+	ck_assert_str_eq(err, "/dev/zero: is a character device, not a "
+	    "regular file; give the rule file as a regular file");
+
+	ck_assert_int_eq(proto_file_read(file_dir, "token file", 1024, &buf,
+	    &len, NULL, err, sizeof err), -1);
+	ck_assert_msg(strstr(err, ": is a directory; give the token file "
+	    "itself") != NULL, "%s", err);
+
+	/* proto_file_check: the same refusals, nothing read. */
+	snprintf(path, sizeof path, "%s/f", file_dir);
+	ck_assert_int_eq(proto_file_check(path, "CA file", err, sizeof err), 0);
+	snprintf(path, sizeof path, "%s/fifo", file_dir);
+	ck_assert_int_eq(proto_file_check(path, "CA file", err, sizeof err),
+	    -1);
+	ck_assert_msg(strstr(err, "/fifo: is a FIFO, not a regular file; give "
+	    "the CA file as a regular file") != NULL, "%s", err);
+	ck_assert_int_eq(proto_file_check(file_dir, "key file", err,
+	    sizeof err), -1);
+	ck_assert_msg(strstr(err, ": is a directory; give the key file "
+	    "itself") != NULL, "%s", err);
+
+	snprintf(path, sizeof path, "%s/none\x1b]0;x\a", file_dir);
+	ck_assert_int_eq(proto_file_read(path, "rule file", 1024, &buf, &len,
+	    NULL, err, sizeof err), -1);
+	ck_assert_msg(strstr(err, "/none\\x1b]0;x\\x07: cannot open the rule "
+	    "file: No such file or directory") != NULL, "%s", err);
+}
+END_TEST
+
+START_TEST(test_token_load)
+{
+	char	path[128], err[256], token[PROTO_TOKEN_MAX + 1];
+
+	snprintf(path, sizeof path, "%s/token", file_dir);
+	file_write(path, "abcdefghijklmnop0123==  \nsecond line\n", 0600);
+	ck_assert_int_eq(proto_token_load(path, token, sizeof token, err,
+	    sizeof err), 0);
+	ck_assert_str_eq(token, "abcdefghijklmnop0123==");
+
+	ck_assert_int_eq(chmod(path, 0640), 0);
+	ck_assert_int_eq(proto_token_load(path, token, sizeof token, err,
+	    sizeof err), -1);
+	ck_assert_msg(strstr(err, "is readable by others; run: chmod 600")
+	    != NULL, "%s", err);
+
+	file_write(path, "abcdefghijklmnop\0tail", 0600);
+	ck_assert_int_eq(proto_token_load(path, token, sizeof token, err,
+	    sizeof err), 0);
+
+	snprintf(path, sizeof path, "%s/fifo", file_dir);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	ck_assert_int_eq(proto_token_load(path, token, sizeof token, err,
+	    sizeof err), -1);
+	ck_assert_msg(strstr(err, "is a FIFO, not a regular file; give the "
+	    "token file as a regular file") != NULL, "%s", err);
+
+	ck_assert_int_eq(proto_token_load(file_dir, token, sizeof token, err,
+	    sizeof err), -1);
+	ck_assert_msg(strstr(err, "is a directory; give the token file "
+	    "itself") != NULL, "%s", err);
+}
+END_TEST
+
 static Suite *
 proto_suite(void)
 {
@@ -1361,7 +1621,16 @@ proto_suite(void)
 	tcase_add_test(tc, test_sanitize);
 	tcase_add_test(tc, test_sanitize_truncation);
 	tcase_add_test(tc, test_sanitize_never_emits_controls);
+	tcase_add_test(tc, test_sanitize_never_emits_invisible);
+	tcase_add_test(tc, test_json_safe);
 	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("files");
+	tcase_add_checked_fixture(tc, file_setup, file_teardown);
+	tcase_add_test(tc, test_file_read);
+	tcase_add_test(tc, test_token_load);
+	tcase_set_timeout(tc, 10);
 	suite_add_tcase(s, tc);
 
 	return s;

@@ -12,12 +12,15 @@
 #define _XOPEN_SOURCE 700	/* strdup */
 #endif
 
+#include <sys/stat.h>
+
 #include <check.h>
 #include <inttypes.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "proto/proto.h"
 #include "rules/rules.h"
@@ -1222,6 +1225,84 @@ START_TEST(templates)
 }
 END_TEST
 
+/*
+ * A message that reaches the limit is cut between characters: event data
+ * full of 2-, 3- and 4-byte characters, starting at every offset around
+ * PROTO_TEXT_MAX, both through a placeholder and through literal text.
+ * A message cut inside a character could not be printed as a flag line.
+ */
+static char	long_msg[PROTO_TEXT_MAX + 1];
+
+static void
+collect_message(const struct rules_hit *h, void *arg)
+{
+	(void)arg;
+	ck_assert_uint_le(strlen(h->message), PROTO_TEXT_MAX);
+	snprintf(long_msg, sizeof long_msg, "%s", h->message);
+	nhits++;
+}
+
+START_TEST(templates_cut_on_characters)
+{
+	static const char *const chars[] = { "\xc3\xa9", "\xe5\xb1\xb1",
+	    "\xf0\x9f\x98\x80" };
+	static const char placeholders[] = "rule t { on event gaze_away fire "
+	    "count 1 within 1s severity low message \"{data.a}{data.b}\" }";
+	struct rules		*r;
+	struct rules_engine	*e;
+	struct proto_msg	 m;
+	char			 rule[8192], data[8192];
+	size_t			 k, c, i, len;
+	int			 literal;
+
+	for (c = 0; c < 3; c++)
+	for (k = PROTO_TEXT_MAX - 8; k <= PROTO_TEXT_MAX + 2; k++)
+	for (literal = 0; literal <= 1; literal++) {
+		/* Event data: a is k ASCII bytes, b a run of characters. */
+		len = (size_t)snprintf(data, sizeof data, "{\"a\":\"");
+		for (i = 0; i < k; i++)
+			data[len++] = 'x';
+		len += (size_t)snprintf(data + len, sizeof data - len,
+		    "\",\"b\":\"");
+		for (i = 0; i < 600; i++)
+			len += (size_t)snprintf(data + len, sizeof data - len,
+			    "%s", chars[c]);
+		snprintf(data + len, sizeof data - len, "\"}");
+		/* Or the same in the rule file's literal text. */
+		len = (size_t)snprintf(rule, sizeof rule, "rule t { on event "
+		    "gaze_away fire count 1 within 1s severity low message \"");
+		for (i = 0; i < k; i++)
+			rule[len++] = 'y';
+		for (i = 0; i < 600; i++)
+			len += (size_t)snprintf(rule + len, sizeof rule - len,
+			    "%s", chars[c]);
+		snprintf(rule + len, sizeof rule - len, "{data.a}\" }");
+
+		r = compile(literal ? rule : placeholders);
+		e = rules_engine_new(r);
+		reset();
+		memset(&m, 0, sizeof m);
+		m.type = PROTO_EVENT;
+		m.seq = 1;
+		m.ts_ms = T0;
+		snprintf(m.u.event.attempt, sizeof m.u.event.attempt, "A1");
+		m.u.event.kind = PROTO_EV_GAZE_AWAY;
+		m.u.event.data = data;
+		m.u.event.data_len = strlen(data);
+		rules_engine_message(e, "F1", &m, collect_message, NULL);
+		ck_assert_uint_eq(nhits, 1);
+		len = strlen(long_msg);
+		ck_assert_msg(proto_utf8_valid(long_msg, len), "%s, %zu-byte "
+		    "characters after %zu bytes: the message ends inside a "
+		    "character", literal ? "literal" : "placeholder", c + 2, k);
+		/* Cut only as much as the limit demands. */
+		ck_assert_uint_gt(len, PROTO_TEXT_MAX - (c + 2));
+		rules_engine_free(e);
+		rules_free(r);
+	}
+}
+END_TEST
+
 /* ---- files and errors */
 
 START_TEST(load_good)
@@ -1243,6 +1324,40 @@ START_TEST(load_good)
 	ck_assert_ptr_null(rules_load(FIXTURES "no-such.rules", err,
 	    sizeof err));
 	ck_assert_str_eq(err, FIXTURES "no-such.rules: cannot open the rule file: No such file or directory");
+}
+END_TEST
+
+/* A FIFO or a directory in the rule file's place is refused at once. */
+START_TEST(load_not_regular)
+{
+	char	dir[64], path[96];
+	FILE	*f;
+
+	snprintf(dir, sizeof dir, "/tmp/check_rules.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/fifo.rules", dir);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	ck_assert_ptr_null(rules_load(path, err, sizeof err));
+	ck_assert_msg(strstr(err, "/fifo.rules: is a FIFO, not a regular "
+	    "file; give the rule file as a regular file") != NULL, "%s", err);
+	ck_assert_ptr_null(rules_load(dir, err, sizeof err));
+	ck_assert_msg(strstr(err, ": is a directory; give the rule file "
+	    "itself") != NULL, "%s", err);
+	unlink(path);
+
+	/* Bytes that are not UTF-8 in a message would make flags that cannot
+	 * be printed: refused with the line. */
+	snprintf(path, sizeof path, "%s/latin1.rules", dir);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("rule r {\n\ton event raise_hand\n\tfire count 1 within 1m\n"
+	    "\tseverity low\n\tmessage \"caf\xe9\"\n}\n", f);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_ptr_null(rules_load(path, err, sizeof err));
+	ck_assert_msg(strstr(err, "/latin1.rules:5: not UTF-8 text; save the "
+	    "rule file as UTF-8") != NULL, "%s", err);
+	unlink(path);
+	rmdir(dir);
 }
 END_TEST
 
@@ -1473,10 +1588,12 @@ rules_suite(void)
 	tcase_add_test(tc, predicates);
 	tcase_add_test(tc, attempt_predicates);
 	tcase_add_test(tc, templates);
+	tcase_add_test(tc, templates_cut_on_characters);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("files");
 	tcase_add_test(tc, load_good);
+	tcase_add_test(tc, load_not_regular);
 	tcase_add_loop_test(tc, bad_files, 0, (int)(sizeof bad / sizeof bad[0]));
 	tcase_add_test(tc, bad_text);
 	suite_add_tcase(s, tc);

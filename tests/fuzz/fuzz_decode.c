@@ -4,12 +4,15 @@
  * The input is one message as it arrives off the wire.  It is decoded both
  * strictly and with PROTO_DECODE_UNSEQUENCED; a message that decodes must
  * encode, its encoding must decode again, and the second encoding must be
- * byte-identical to the first (the codec's two directions agree).  A message
+ * byte-identical to the first (the codec's two directions agree); its
+ * terminal-safe form (proto_json_safe, what headless prints) must decode to
+ * the same message and hold no raw control or invisible character.  A message
  * that does not decode must leave one sentence in the error buffer:
  * NUL-terminated, valid UTF-8, no raw control bytes.  The same input also
  * goes through the display sanitiser, into a buffer large enough for all of
- * it and into a small one, whose output must hold no control characters and
- * no bidi controls, and the small output must be a prefix of the large.
+ * it and into a small one, whose output must hold no control characters, no
+ * bidi controls and no invisible characters (zero widths, joiners, Hangul
+ * fillers, tags...), and the small output must be a prefix of the large.
  *
  * Build and run with `make fuzz` (tests/fuzz/fuzz.mk).
  */
@@ -33,14 +36,57 @@ fail(const char *what, const char *detail)
 	abort();
 }
 
-/* Is there a C0 control, DEL, a C1 control or a bidi control in s? */
+/*
+ * Is the code point of the well-formed UTF-8 character at p (n bytes) one
+ * that hides in text: a zero width, joiner, separator, Hangul filler, soft
+ * hyphen, invisible operator, variation selector or tag?  (Listed here
+ * independently of the sanitiser.)
+ */
+static const char *
+find_invisible(const unsigned char *p, size_t n)
+{
+	static const struct {
+		uint32_t	lo, hi;
+	} hidden[] = {
+		{ 0x00ad, 0x00ad }, { 0x115f, 0x1160 }, { 0x180e, 0x180e },
+		{ 0x200b, 0x200d }, { 0x2028, 0x2029 }, { 0x2060, 0x2064 },
+		{ 0x206a, 0x206f }, { 0x3164, 0x3164 }, { 0xfe00, 0xfe0f },
+		{ 0xfeff, 0xfeff }, { 0xffa0, 0xffa0 }, { 0xfff9, 0xfffb },
+		{ 0xe0000, 0xe007f },
+	};
+	uint32_t	cp;
+	size_t		i;
+
+	if (n == 2)
+		cp = (uint32_t)(p[0] & 0x1f) << 6 | (p[1] & 0x3f);
+	else if (n == 3)
+		cp = (uint32_t)(p[0] & 0x0f) << 12 | (uint32_t)(p[1] & 0x3f) << 6 |
+		    (p[2] & 0x3f);
+	else
+		cp = (uint32_t)(p[0] & 0x07) << 18 | (uint32_t)(p[1] & 0x3f) << 12 |
+		    (uint32_t)(p[2] & 0x3f) << 6 | (p[3] & 0x3f);
+	for (i = 0; i < sizeof hidden / sizeof hidden[0]; i++)
+		if (cp >= hidden[i].lo && cp <= hidden[i].hi)
+			return "an invisible character";
+	return NULL;
+}
+
+/*
+ * Is there a C0 control, DEL, a C1 control, a bidi control or an invisible
+ * character in s?
+ */
 static const char *
 find_control(const char *s, size_t len)
 {
 	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 i;
+	const char		*what;
+	size_t			 i, n;
 
 	for (i = 0; i < len; i++) {
+		n = p[i] >= 0xf0 ? 4 : p[i] >= 0xe0 ? 3 : p[i] >= 0xc0 ? 2 : 1;
+		if (n > 1 && i + n <= len && proto_utf8_valid(s + i, n) &&
+		    (what = find_invisible(p + i, n)) != NULL)
+			return what;
 		if (p[i] < 0x20 || p[i] == 0x7f)
 			return "a C0 control or DEL";
 		if (p[i] == 0xc2 && i + 1 < len && p[i + 1] >= 0x80 &&
@@ -142,7 +188,7 @@ static void
 round_trip(struct proto_msg *m)
 {
 	struct proto_msg	 again;
-	char			 err[ERR_SIZE], *one, *two;
+	char			 err[ERR_SIZE], *one, *two, *safe;
 	size_t			 len1, len2;
 
 	/* Decoded unsequenced: give it the header a stream message needs. */
@@ -162,6 +208,24 @@ round_trip(struct proto_msg *m)
 	}
 	proto_msg_clear(&again);
 	free(two);
+	/* The terminal-safe form (headless output) is the same message and
+	 * holds nothing that acts on a terminal or hides in text. */
+	safe = proto_json_safe(one, len1, &len2);
+	if (find_control(safe, len2) != NULL ||
+	    proto_decode(safe, len2, 0, &again, err, sizeof err) != 0) {
+		fprintf(stderr, "fuzz_decode: terminal-safe JSON is unsafe or "
+		    "does not decode\nsafe: %s\n", safe);
+		abort();
+	}
+	two = must_encode(&again, &len2, "encoding of the terminal-safe form");
+	if (len1 != len2 || memcmp(one, two, len1) != 0) {
+		fprintf(stderr, "fuzz_decode: terminal-safe JSON is another "
+		    "message\nfirst: %s\nsafe:  %s\n", one, safe);
+		abort();
+	}
+	proto_msg_clear(&again);
+	free(two);
+	free(safe);
 	free(one);
 }
 
