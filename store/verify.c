@@ -33,9 +33,11 @@ struct verify_ckpt {
 	char		 where[160];	/* "the database's checkpoint 3" */
 	int64_t		 size;
 	uint8_t		 root[SIGN_HASH_LEN];
+	int		 infile;	/* from the file, not the database */
 };
 
 struct verify_ctx {
+	struct store_reader	*reader;
 	sqlite3			*db;
 	struct store_verify	*v;
 	char			 origin[256];
@@ -124,8 +126,7 @@ verify_rows(struct verify_ctx *x, char *err, size_t errlen)
 	    "feed, attempt, flag_id, reason_code, reason, evidence, detail, "
 	    "body, prev_hash, hash FROM journal ORDER BY seq", -1, &st,
 	    NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "cannot read the journal: %s",
-		    sqlite3_errmsg(x->db));
+		store_reader_error(x->reader, "the journal", err, errlen);
 		return -1;
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -194,8 +195,7 @@ verify_rows(struct verify_ctx *x, char *err, size_t errlen)
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		snprintf(err, errlen, "cannot read the journal: %s",
-		    sqlite3_errmsg(x->db));
+		store_reader_error(x->reader, "the journal", err, errlen);
 		return -1;
 	}
 	x->nhashes = expect - 1;
@@ -211,8 +211,7 @@ verify_load_keys(struct verify_ctx *x, char *err, size_t errlen)
 
 	if (sqlite3_prepare_v2(x->db, "SELECT vkey FROM keys", -1, &st,
 	    NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "cannot read the keys: %s",
-		    sqlite3_errmsg(x->db));
+		store_reader_error(x->reader, "the keys", err, errlen);
 		return -1;
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -222,8 +221,7 @@ verify_load_keys(struct verify_ctx *x, char *err, size_t errlen)
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
-		snprintf(err, errlen, "cannot read the keys: %s",
-		    sqlite3_errmsg(x->db));
+		store_reader_error(x->reader, "the keys", err, errlen);
 		return -1;
 	}
 	return 0;
@@ -313,6 +311,7 @@ verify_note(struct verify_ctx *x, const char *text, size_t len,
 	snprintf(c->where, sizeof c->where, "%s", where);
 	c->size = (int64_t)n.size;
 	memcpy(c->root, n.root, SIGN_HASH_LEN);
+	c->infile = x->infile;
 	if (x->infile)
 		v->file_checkpoints++;
 	else
@@ -400,6 +399,26 @@ verify_against_journal(struct verify_ctx *x)
 	    "checkpoint agrees)");
 }
 
+/*
+ * A checkpoint of size S that holds covers entries 1..S, since entry S's
+ * hash chains every entry before it; entries after the largest such S are
+ * covered by none, and only the chain vouches for them, which anyone who
+ * can write the file can recompute.
+ */
+static void
+verify_coverage(struct verify_ctx *x)
+{
+	struct store_verify	*v = x->v;
+	size_t			 i;
+
+	for (i = 0; i < x->nckpts; i++) {
+		if (x->ckpts[i].size > v->covered)
+			v->covered = x->ckpts[i].size;
+		if (x->ckpts[i].infile && x->ckpts[i].size > v->file_covered)
+			v->file_covered = x->ckpts[i].size;
+	}
+}
+
 int
 store_verify(struct store_reader *r, const char *file, size_t len,
     const char *fname, struct store_verify *v, char *err, size_t errlen)
@@ -412,6 +431,7 @@ store_verify(struct store_reader *r, const char *file, size_t len,
 	memset(v, 0, sizeof *v);
 	memset(&x, 0, sizeof x);
 	x.v = v;
+	x.reader = r;
 	x.db = store_reader_db(r);
 	x.fname = fname != NULL ? fname : "the checkpoints file";
 
@@ -441,6 +461,7 @@ store_verify(struct store_reader *r, const char *file, size_t len,
 	}
 	if (v->problem == STORE_VERIFY_OK)
 		verify_against_journal(&x);
+	verify_coverage(&x);
 	rc = 0;
 out:
 	sqlite3_exec(x.db, "COMMIT", NULL, NULL, NULL);

@@ -537,6 +537,77 @@ START_TEST(test_upgrade_from_schema_1)
 }
 END_TEST
 
+/* The attacker appends entries after the last checkpoint, chained right. */
+static void
+forge_tail(int n)
+{
+	struct journal_row	 r;
+	sqlite3			*db = attacker();
+	int			 i;
+
+	ck_assert_int_eq(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL),
+	    SQLITE_OK);
+	for (i = 0; i < n; i++) {
+		memset(&r, 0, sizeof r);
+		r.time_ms = 1700000000000;
+		r.actor = "alice";
+		r.role = "proctor";
+		r.kind = "dismiss";
+		r.attempt = "A-17";
+		r.reason = "nothing to see";
+		ck_assert_msg(journal_insert(db, &r, NULL, err, sizeof err) ==
+		    0, "%s", err);
+	}
+	ck_assert_int_eq(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+}
+
+/*
+ * A checkpoint of size S covers entries 1..S; what follows the last one is
+ * vouched for by the chain alone.  A forged tail with a correct chain
+ * holds as a chain, and verify says how much no checkpoint covers, in the
+ * database and in the file.
+ */
+START_TEST(test_uncovered_tail)
+{
+	struct sign_key		*k = test_key("alice", 1);
+	struct store_verify	 v;
+	char			*file;
+
+	make_journal(10, 4, k);
+	v = verify(NULL);
+	expect(&v, STORE_VERIFY_OK, 0, NULL);
+	ck_assert_int_eq(v.entries, 10);
+	ck_assert_int_eq(v.covered, 8);
+	ck_assert_int_eq(v.file_covered, 0);
+	file = export();
+	v = verify(file);
+	expect(&v, STORE_VERIFY_OK, 0, NULL);
+	ck_assert_int_eq(v.covered, 8);
+	ck_assert_int_eq(v.file_covered, 8);
+
+	forge_tail(3);
+	v = verify(NULL);
+	expect(&v, STORE_VERIFY_OK, 0, NULL);	/* the chain holds... */
+	ck_assert_int_eq(v.entries, 13);
+	ck_assert_int_eq(v.covered, 8);		/* ...but nothing signs 9..13 */
+	v = verify(file);
+	expect(&v, STORE_VERIFY_OK, 0, NULL);
+	ck_assert_int_eq(v.file_covered, 8);
+	free(file);
+
+	/* No checkpoint at all covers nothing. */
+	teardown();
+	setup();
+	make_journal(3, 0, k);
+	v = verify(NULL);
+	ck_assert_int_eq(v.entries, 3);
+	ck_assert_int_eq(v.covered, 0);
+	sign_key_free(k);
+}
+END_TEST
+
 /* A checkpoint is signed only when the journal grew. */
 START_TEST(test_checkpoint_only_when_grown)
 {
@@ -573,6 +644,7 @@ journal_suite(void)
 	tcase_add_test(tc, test_forged_note);
 	tcase_add_test(tc, test_upgrade_from_schema_1);
 	tcase_add_test(tc, test_checkpoint_only_when_grown);
+	tcase_add_test(tc, test_uncovered_tail);
 	suite_add_tcase(su, tc);
 	return su;
 }
