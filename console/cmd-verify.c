@@ -246,15 +246,42 @@ verify_result(const struct store_verify *v, const char *file)
 
 struct export {
 	FILE	*out;
+	int	 tty;		/* out is a terminal: sanitise what is shown */
 	int	 n;
+	char	 bad[640];	/* why a stored note is not one, if it is not */
 };
 
+/*
+ * One stored note, which must be a signed note (the database is outside
+ * input: a crafted one could hold escape sequences), written as stored so
+ * that its signature still verifies, or sanitised line by line on a
+ * terminal.
+ */
 static int
 export_one(const char *note, void *arg)
 {
-	struct export	*e = arg;
+	struct export		*e = arg;
+	struct sign_note	 n;
+	char			 perr[512], line[4096];
+	const char		*p, *nl;
 
-	fputs(note, e->out);
+	if (sign_note_parse(note, strlen(note), &n, perr, sizeof perr) == -1) {
+		snprintf(e->bad, sizeof e->bad, "the database's checkpoint %d "
+		    "is not a signed note (%s); run invigil review verify on "
+		    "it", e->n + 1, perr);
+		return 1;
+	}
+	sign_note_clear(&n);
+	if (!e->tty)
+		fputs(note, e->out);
+	for (p = note; e->tty && *p != '\0'; p = nl + 1) {
+		nl = strchr(p, '\n');
+		proto_sanitize(p, nl != NULL ? (size_t)(nl - p) : strlen(p),
+		    line, sizeof line);
+		fprintf(e->out, "%s\n", line);
+		if (nl == NULL)
+			break;
+	}
 	fputc('\n', e->out);
 	e->n++;
 	return 0;
@@ -312,6 +339,7 @@ review_checkpoints(int argc, char **argv)
 	}
 	memset(&e, 0, sizeof e);
 	e.out = stdout;
+	e.tty = file == NULL && isatty(STDOUT_FILENO);
 	if (file != NULL && (e.out = export_open(file, tmp, sizeof tmp)) ==
 	    NULL) {
 		store_reader_close(reader);
@@ -320,6 +348,10 @@ review_checkpoints(int argc, char **argv)
 	rc = store_reader_each_checkpoint(reader, export_one, &e, err,
 	    sizeof err);
 	store_reader_close(reader);
+	if (rc == 0 && e.bad[0] != '\0') {
+		snprintf(err, sizeof err, "%s", e.bad);
+		rc = -1;
+	}
 	if (rc != 0) {
 		fprintf(stderr, "invigil review checkpoints: %s\n", err);
 		if (file != NULL) {

@@ -25,6 +25,7 @@
 
 #include <sqlite3.h>
 
+#include "proto/proto.h"
 #include "store/journal.h"
 #include "store/store.h"
 
@@ -83,6 +84,14 @@ static const char *
 verify_text(sqlite3_stmt *st, int i)
 {
 	return (const char *)sqlite3_column_text(st, i);
+}
+
+/* Text from the database or the file, safe to print (returns buf). */
+static const char *
+verify_clean(const char *s, char *buf, size_t len)
+{
+	proto_sanitize(s, strlen(s), buf, len);
+	return buf;
 }
 
 static int
@@ -255,6 +264,7 @@ verify_note(struct verify_ctx *x, const char *text, size_t len,
 	struct sign_note	 n;
 	struct verify_ckpt	*c;
 	char			 perr[512], prefix[SIGN_NAME_MAX + 2];
+	char			 c1[256], c2[256];
 	size_t			 i, k;
 	int			 good = 0, r;
 
@@ -270,8 +280,9 @@ verify_note(struct verify_ctx *x, const char *text, size_t len,
 	}
 	if (strcmp(n.origin, x->origin) != 0) {
 		verify_fail(v, STORE_VERIFY_MISMATCH, 0, "%s is for the journal "
-		    "\"%s\", not this database's \"%s\"", where, n.origin,
-		    x->origin);
+		    "\"%s\", not this database's \"%s\"", where,
+		    verify_clean(n.origin, c1, sizeof c1),
+		    verify_clean(x->origin, c2, sizeof c2));
 		goto fail;
 	}
 	for (i = 0; i < n.nsigs; i++) {
@@ -283,13 +294,15 @@ verify_note(struct verify_ctx *x, const char *text, size_t len,
 			    sizeof perr);
 			if (r == 1) {
 				good++;
-				verify_add_signer(v, n.sigs[i].name);
+				verify_add_signer(v, verify_clean(
+				    n.sigs[i].name, c1, sizeof c1));
 			} else if (r == 0) {
 				verify_fail(v, STORE_VERIFY_SIGNATURE, 0,
 				    "%s (size %" PRIu64 "): the signature by %s "
 				    "does not verify; the note was changed after "
 				    "it was signed", where, n.size,
-				    n.sigs[i].name);
+				    verify_clean(n.sigs[i].name, c1,
+				    sizeof c1));
 				goto fail;
 			}
 		}
@@ -299,7 +312,8 @@ verify_note(struct verify_ctx *x, const char *text, size_t len,
 		    ") is signed by %s, but no key of that name and id is in "
 		    "the database's keys table (the keys were replaced, or "
 		    "the note was signed elsewhere)", where, n.size,
-		    n.nsigs > 0 ? n.sigs[0].name : "nobody");
+		    verify_clean(n.nsigs > 0 ? n.sigs[0].name : "nobody", c1,
+		    sizeof c1));
 		goto fail;
 	}
 	if (x->nckpts == x->ckptsz) {

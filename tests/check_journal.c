@@ -485,6 +485,31 @@ START_TEST(test_forged_note)
 }
 END_TEST
 
+/* A hostile file's origin is printed sanitised: no bidi control gets out. */
+START_TEST(test_hostile_origin_sanitised)
+{
+	struct sign_key		*k = test_key("alice", 1);
+	struct store_verify	 v;
+	uint8_t			 root[SIGN_HASH_LEN];
+	char			 body[512], file[2048], *note;
+
+	make_journal(3, 3, k);
+	memset(root, 7, sizeof root);
+	ck_assert_int_eq(sign_checkpoint_body(body, sizeof body,
+	    "evil\xe2\x80\xae/journal\x7f", 3, root, err, sizeof err), 0);
+	note = sign_note(k, body, err, sizeof err);
+	ck_assert_ptr_nonnull(note);
+	snprintf(file, sizeof file, "%s\n", note);
+	v = verify(file);
+	expect(&v, STORE_VERIFY_MISMATCH, 0, "not this database's");
+	ck_assert_msg(strstr(v.what, "\xe2\x80\xae") == NULL &&
+	    strchr(v.what, 0x7f) == NULL, "raw controls in: %s", v.what);
+	ck_assert_msg(strstr(v.what, "202") != NULL, "%s", v.what);
+	free(note);
+	sign_key_free(k);
+}
+END_TEST
+
 /* A database of schema 1 (tests/fixtures/schema-v1.sql) is chained. */
 START_TEST(test_upgrade_from_schema_1)
 {
@@ -645,6 +670,7 @@ journal_suite(void)
 	tcase_add_test(tc, test_upgrade_from_schema_1);
 	tcase_add_test(tc, test_checkpoint_only_when_grown);
 	tcase_add_test(tc, test_uncovered_tail);
+	tcase_add_test(tc, test_hostile_origin_sanitised);
 	suite_add_tcase(su, tc);
 	return su;
 }

@@ -115,6 +115,18 @@ verify 2 "cannot read" --db "$T/v.db" --checkpoints "$T/none.txt"
 verify 3 "none.db does not exist; give --db the database a console wrote" --db "$T/none.db"
 verify 2 "give --db PATH" --checkpoints "$T/ckpt.txt"
 
+# A stored note with a terminal escape in it is not printed nor exported.
+cp "$T/v.db" "$T/h.db"
+sqlite3 "$T/h.db" "DROP TRIGGER checkpoints_no_update; UPDATE checkpoints
+    SET note = 'x' || char(27) || ']0;pwned' || char(7) || char(10) WHERE id = 2"
+out=$(timeout 20 "$INVIGIL" review checkpoints --db "$T/h.db" 2>&1); rc=$?
+[ $rc = 1 ] && echo "$out" | grep -q "the database's checkpoint 2 is not a signed note (line 1 of the note holds the control character 0x1b" ||
+	fail "checkpoints with an escape sequence in a note: exit $rc: $out"
+printf '%s' "$out" | grep -q $'\e' && fail "an escape sequence reached the output: $out"
+out=$(timeout 20 "$INVIGIL" review checkpoints --db "$T/h.db" --export "$T/h.txt" 2>&1); rc=$?
+[ $rc = 1 ] && [ ! -e "$T/h.txt" ] && ! ls "$T"/h.txt.tmp.* >/dev/null 2>&1 ||
+	fail "checkpoints --export with a bad note: exit $rc: $out"
+
 # FIFOs are refused at once, never waited on (timeout 20 in verify()).
 mkfifo "$T/fifo"
 start=$(date +%s%N)
