@@ -191,10 +191,18 @@ store_file_unlock(int fd)
 int
 store_file_create(const char *path, char *err, size_t errlen)
 {
-	int	fd;
+	struct stat	st;
+	int		fd;
 
 	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0600);
 	if (fd == -1) {
+		/* O_EXCL does not follow a symbolic link, even to nothing. */
+		if (errno == EEXIST && stat(path, &st) == -1 &&
+		    lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+			snprintf(err, errlen, "%s is a symbolic link to nothing; "
+			    "remove it, or point it at the database", path);
+			return -1;
+		}
 		if (errno == EEXIST)	/* someone made it meanwhile */
 			return store_file_check(path, 1, err, errlen) == -1 ?
 			    -1 : 0;

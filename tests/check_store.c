@@ -1167,6 +1167,15 @@ START_TEST(test_not_regular_refused)
 		    "/dev/null-journal was created");
 	ck_assert_int_eq(store_open(&s, tmpdir, err, sizeof err), -1);
 	ck_assert_msg(strstr(err, "is a directory") != NULL, "%s", err);
+
+	/* A link to a FIFO is a FIFO; a link to nothing is said so. */
+	ck_assert_int_eq(symlink(fifo, dbpath), 0);
+	ck_assert_int_eq(store_open(&s, dbpath, err, sizeof err), -1);
+	ck_assert_msg(strstr(err, "is a FIFO") != NULL, "%s", err);
+	ck_assert_int_eq(unlink(fifo), 0);
+	ck_assert_int_eq(store_open(&s, dbpath, err, sizeof err), -1);
+	ck_assert_msg(strstr(err, "is a symbolic link to nothing") != NULL,
+	    "%s", err);
 }
 END_TEST
 
