@@ -6,17 +6,16 @@
  * world-writable "-journal" beside a device, so every opener (the console
  * and each reader) asks store_file_check() first.
  *
- * The writer's lock is an flock(2) on a separate file, "DB.lock", rather
- * than an fcntl(2) lock on the database itself: POSIX locks belong to the
- * process and are all dropped when any descriptor of the file is closed,
- * and SQLite takes, releases and closes its own POSIX locks on the database
- * as it works, so such a lock would vanish (or block SQLite) under us.  An
- * flock belongs to our open file description alone, is released by the
- * kernel when the process dies (SIGKILL included), and a separate file
- * keeps it away from SQLite's byte-range locks even where flock is emulated
- * with fcntl (NFS).  Readers never look at it.  The file is never removed:
- * removing it would let a second console lock a new file while the first
- * still holds the old one.
+ * The writer's lock is an flock(2) on the database file itself, which
+ * every path to it (a symbolic link, a hard link, another mount) reaches:
+ * a lock file named after the path would let a second console in through
+ * a link.  It is not an fcntl(2) lock: POSIX locks belong to the process,
+ * SQLite takes and releases its own on the same file, and they would merge
+ * with and cut ours.  On Linux flock and POSIX locks are independent (on a
+ * local file system, which WAL needs anyway), SQLite's default VFS never
+ * uses flock, so readers, sqlite3(1) included, do not see it; the kernel
+ * releases it when the console ends, however it ends (SIGKILL included).
+ * The pid of the holder is read from /proc/locks.
  */
 #ifndef _DEFAULT_SOURCE
 #define _DEFAULT_SOURCE		/* flock */
@@ -24,6 +23,7 @@
 
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>	/* major, minor */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -77,29 +77,56 @@ store_file_check(const char *path, int must_exist, char *err, size_t errlen)
 	return 1;
 }
 
-/* The pid in a lock file and that process's command line, sanitised. */
+/*
+ * The pid holding an flock on the file fd is open on, from /proc/locks
+ * ("3: FLOCK  ADVISORY  WRITE 4242 fe:00:1234567 0 EOF"), matched by inode
+ * (and device, when the numbers agree: overlay file systems print the
+ * device underneath); 0 if unknown.
+ */
+static long
+store_file_flock_pid(int fd)
+{
+	struct stat	 st;
+	FILE		*f;
+	char		 line[256], kind[16], mode[16];
+	unsigned int	 maj, min;
+	unsigned long	 ino;
+	long		 pid, any = 0;
+
+	if (fstat(fd, &st) == -1 ||
+	    (f = fopen("/proc/locks", "re")) == NULL)
+		return 0;
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (sscanf(line, "%*d: %15s %*s %15s %ld %x:%x:%lu", kind, mode,
+		    &pid, &maj, &min, &ino) != 6 || strcmp(kind, "FLOCK") != 0 ||
+		    strcmp(mode, "WRITE") != 0 || ino != (unsigned long)st.st_ino ||
+		    pid <= 0)
+			continue;
+		if (maj == major(st.st_dev) && min == minor(st.st_dev)) {
+			fclose(f);
+			return pid;
+		}
+		any = pid;
+	}
+	fclose(f);
+	return any;
+}
+
+/* Who holds the lock on fd, for a sentence: "pid N, "command line"". */
 static void
 store_file_holder(int fd, char *out, size_t outsz)
 {
-	char	buf[64], cmd[512], clean[256], proc[64];
-	ssize_t	n;
+	char	cmd[512], clean[256], proc[64];
+	ssize_t	n = -1;
 	long	pid;
-	char	*end;
 	int	cfd;
 	size_t	i;
 
-	n = pread(fd, buf, sizeof buf - 1, 0);
-	buf[n > 0 ? n : 0] = '\0';
-	errno = 0;
-	pid = strtol(buf, &end, 10);
-	if (n <= 0 || end == buf || (*end != '\n' && *end != '\0') ||
-	    pid <= 0 || errno != 0) {
-		snprintf(out, outsz, "a process that has not written its pid "
-		    "yet");
+	if ((pid = store_file_flock_pid(fd)) == 0) {
+		snprintf(out, outsz, "another process");
 		return;
 	}
 	snprintf(proc, sizeof proc, "/proc/%ld/cmdline", pid);
-	n = -1;
 	if ((cfd = open(proc, O_RDONLY | O_CLOEXEC | O_NOCTTY)) != -1) {
 		n = read(cfd, cmd, sizeof cmd - 1);
 		close(cfd);
@@ -122,34 +149,20 @@ int
 store_file_lock(const char *path, char *err, size_t errlen)
 {
 	struct stat	st;
-	char		lock[4096], who[384], pid[32];
-	int		fd, n;
+	char		who[384];
+	int		fd;
 
-	if ((size_t)snprintf(lock, sizeof lock, "%s.lock", path) >=
-	    sizeof lock) {
-		snprintf(err, errlen, "the database path %s is too long", path);
-		return -1;
-	}
-	/* Never through a symbolic link, never a FIFO: it is truncated. */
-	fd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC |
-	    O_NOCTTY, 0600);
+	/* O_NONBLOCK: should a FIFO have taken the file's place meanwhile,
+	 * open(2) returns rather than waiting for a writer. */
+	fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	if (fd == -1) {
-		snprintf(err, errlen, "cannot create the lock file %s: %s (does "
-		    "its directory exist, and may invigil write there?)", lock,
-		    errno == ELOOP ? "it is a symbolic link" : strerror(errno));
+		snprintf(err, errlen, "cannot open %s: %s", path,
+		    strerror(errno));
 		return -1;
 	}
-	if (fstat(fd, &st) == -1) {
-		snprintf(err, errlen, "cannot look at the lock file %s: %s",
-		    lock, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_nlink != 1) {
-		snprintf(err, errlen, "the lock file %s is %s; remove it (no "
-		    "console is using it) and start again", lock,
-		    S_ISREG(st.st_mode) ? "a hard link to another file" :
-		    store_file_kind(st.st_mode));
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s is not a regular file (any more); "
+		    "give --db the path of a database file", path);
 		close(fd);
 		return -1;
 	}
@@ -157,35 +170,36 @@ store_file_lock(const char *path, char *err, size_t errlen)
 		if (errno == EWOULDBLOCK) {
 			store_file_holder(fd, who, sizeof who);
 			snprintf(err, errlen, "%s is in use by another invigil "
-			    "console (%s); one console writes a database at a "
-			    "time: stop that one, or give this one another "
-			    "--db", path, who);
+			    "console or program (%s); one console writes a "
+			    "database at a time: stop that one, or give this one "
+			    "another --db", path, who);
 		} else
-			snprintf(err, errlen, "cannot lock %s: %s", lock,
+			snprintf(err, errlen, "cannot lock %s: %s", path,
 			    strerror(errno));
 		close(fd);
 		return -1;
 	}
-	n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
-	if (ftruncate(fd, 0) == -1 || pwrite(fd, pid, (size_t)n, 0) != n) {
-		snprintf(err, errlen, "cannot write to the lock file %s: %s",
-		    lock, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	if ((st.st_mode & 077) != 0)	/* an old file, made before 0600 */
-		(void)fchmod(fd, 0600);
 	return fd;
+}
+
+int
+store_file_same(int fd, const char *path, char *err, size_t errlen)
+{
+	struct stat	a, b;
+
+	if (fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_dev == b.st_dev &&
+	    a.st_ino == b.st_ino)
+		return 0;
+	snprintf(err, errlen, "%s was replaced while invigil opened it; start "
+	    "again", path);
+	return -1;
 }
 
 void
 store_file_unlock(int fd)
 {
-	if (fd < 0)
-		return;
-	/* Still holding it: no one else reads a pid that is gone. */
-	(void)ftruncate(fd, 0);
-	close(fd);
+	if (fd >= 0)
+		close(fd);	/* after SQLite's last close: see dbfile.h */
 }
 
 int

@@ -4,7 +4,7 @@
  * open(2), a device would get a "-journal" beside it); a new database is
  * created 0600, since it holds candidates' personal data; an existing one
  * that others may read is named on stderr; and one console at a time
- * writes a database, held by a lock file beside it.  See dbfile.c.
+ * writes a database, held by an flock on the file.  See dbfile.c.
  */
 #ifndef INVIGIL_STORE_DBFILE_H
 #define INVIGIL_STORE_DBFILE_H
@@ -21,14 +21,24 @@ int	store_file_check(const char *path, int must_exist, char *err,
 	    size_t errlen);
 
 /*
- * Take the writer's lock on the database at path: an flock(2) on
- * "path.lock" (created 0600), which then holds this process's pid.  The
- * kernel releases it when the process ends, however it ends.  Returns the
- * lock's descriptor (store_file_unlock() releases it), or -1 with a
- * sentence naming the process that holds it.
+ * Take the writer's lock on the database file at path (which must exist):
+ * an flock(2) on the file itself, held as long as the returned descriptor
+ * is open, released by the kernel when the process ends, however it ends.
+ * Returns the descriptor, or -1 with a sentence naming the process that
+ * holds the lock (pid and command line, from /proc).
+ *
+ * store_file_unlock() closes it, which must come after SQLite has closed
+ * the database: closing a descriptor of a file drops every POSIX lock the
+ * process holds on it, SQLite's included.
  */
 int	store_file_lock(const char *path, char *err, size_t errlen);
 void	store_file_unlock(int fd);
+
+/*
+ * Is path still the file fd is open on?  0, or -1 with a sentence (the path
+ * was replaced between the lock and SQLite's open).
+ */
+int	store_file_same(int fd, const char *path, char *err, size_t errlen);
 
 /*
  * Create the database file at path, empty and mode 0600, if it does not

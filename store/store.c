@@ -733,20 +733,22 @@ store_open(struct store **sp, const char *path, char *err, size_t errlen)
 	s->lockfd = -1;
 
 	/*
-	 * A FIFO or a device is refused before SQLite opens it; then the
-	 * writer's lock, before anything is created or read; then a new
-	 * database is made 0600, which SQLite passes on to its -wal, -shm
-	 * and -journal files.
+	 * A FIFO or a device is refused before SQLite opens it; a new
+	 * database is made 0600, which SQLite passes on to its -wal, -shm and
+	 * -journal files; then the writer's lock, before anything is read.
 	 */
 	if ((exists = store_file_check(path, 0, err, errlen)) == -1)
 		goto fail;
-	if ((s->lockfd = store_file_lock(path, err, errlen)) == -1)
-		goto fail;
 	if (!exists && store_file_create(path, err, errlen) == -1)
+		goto fail;
+	if ((s->lockfd = store_file_lock(path, err, errlen)) == -1)
 		goto fail;
 	store_file_warn_modes(path);
 
 	rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE, NULL);
+	if (rc == SQLITE_OK && store_file_same(s->lockfd, path, err,
+	    errlen) == -1)
+		goto fail;
 	if (rc != SQLITE_OK) {
 		snprintf(err, errlen, "store: cannot open %s: %s (does its "
 		    "directory exist, and may invigil write there?)", path,

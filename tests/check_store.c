@@ -996,16 +996,26 @@ START_TEST(test_one_writer)
 {
 	struct store		*s1, *s2;
 	struct store_reader	*r;
-	char			 want[64];
+	char			 want[64], alias[256];
 
 	s1 = open_store();
 	s2 = (struct store *)&s2;
 	ck_assert_int_eq(store_open(&s2, dbpath, err, sizeof err), -1);
 	ck_assert_ptr_null(s2);
-	snprintf(want, sizeof want, "(pid %ld", (long)getpid());
-	ck_assert_msg(strstr(err, "is in use by another invigil console") !=
-	    NULL && strstr(err, want) != NULL && strstr(err, dbpath) == err,
-	    "unclear: %s", err);
+	snprintf(want, sizeof want, "(pid %ld, \"", (long)getpid());
+	ck_assert_msg(strstr(err, "is in use by another invigil console or "
+	    "program") != NULL && strstr(err, want) != NULL &&
+	    strstr(err, dbpath) == err, "unclear: %s", err);
+	/* Another name for the same file is the same database. */
+	snprintf(alias, sizeof alias, "%s/symlink.db", tmpdir);
+	ck_assert_int_eq(symlink(dbpath, alias), 0);
+	ck_assert_int_eq(store_open(&s2, alias, err, sizeof err), -1);
+	ck_assert_msg(strstr(err, want) != NULL, "through a symlink: %s", err);
+	snprintf(alias, sizeof alias, "%s/hardlink.db", tmpdir);
+	ck_assert_int_eq(link(dbpath, alias), 0);
+	ck_assert_int_eq(store_open(&s2, alias, err, sizeof err), -1);
+	ck_assert_msg(strstr(err, want) != NULL, "through a hard link: %s",
+	    err);
 	/* Readers do not care. */
 	ck_assert_msg(store_reader_open(&r, dbpath, err, sizeof err) == 0,
 	    "reader beside the writer: %s", err);
@@ -1060,7 +1070,7 @@ file_mode(const char *path, const char *suffix)
 	return (int)(st.st_mode & 07777);
 }
 
-/* Personal data: the database and its -wal, -shm and lock files are 0600
+/* Personal data: the database and its -wal and -shm files are 0600
  * whatever the umask (modes, not access: CI runs as root). */
 START_TEST(test_files_private)
 {
@@ -1081,7 +1091,6 @@ START_TEST(test_files_private)
 	ck_assert_int_eq(file_mode(dbpath, ""), 0600);
 	ck_assert_int_eq(file_mode(dbpath, "-wal"), 0600);
 	ck_assert_int_eq(file_mode(dbpath, "-shm"), 0600);
-	ck_assert_int_eq(file_mode(dbpath, ".lock"), 0600);
 	close_store(s);
 	umask(old);
 }

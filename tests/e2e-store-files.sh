@@ -2,10 +2,10 @@
 # e2e-store-files.sh - the database as a file, with real consoles and real
 # SQLite files (invigil-store(5), "Files, modes and the one writer" and
 # "What a database may hold"):
-#  - one writer: a second console on a database exits 1 naming the first's
-#    pid, while review verify still reads it; after a SIGKILL of the first,
-#    a new console starts;
-#  - modes: the database, -wal, -shm and .lock are 0600 under umask 022, and
+#  - one writer: a second console on a database (or on a symbolic or hard
+#    link to it) exits 1 naming the first's pid, while review verify still
+#    reads it; after a SIGKILL of the first, a new console starts;
+#  - modes: the database, -wal and -shm are 0600 under umask 022, and
 #    a database others may read is named on stderr with the chmod to run;
 #  - paths: a FIFO or /dev/null as --db is refused at once (console and
 #    readers), and no /dev/null-journal appears;
@@ -39,8 +39,7 @@ exits_within() {
 # --- one writer
 console one "$T/c.db"
 wait_for 20 rows_at_least "$T/c.db" 1 || fail "console one stored nothing: $(cat "$T/one.err")"
-[ "$(cat "$T/c.db.lock")" = "$PID_one" ] || fail "the lock file holds '$(cat "$T/c.db.lock")', not $PID_one"
-for f in c.db c.db-wal c.db-shm c.db.lock; do
+for f in c.db c.db-wal c.db-shm; do
 	[ "$(stat -c %a "$T/$f")" = 600 ] || fail "$f is mode $(stat -c %a "$T/$f") under umask 022, not 600"
 done
 start=$(date +%s%N)
@@ -48,18 +47,27 @@ console two "$T/c.db"
 exits_within 10 "$PID_two" || fail "a second console on the same database is still running after 10 s"
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
 [ "$RC" = 1 ] || fail "second console: exit $RC, want 1: $(cat "$T/two.err")"
-grep -q "c.db is in use by another invigil console (pid $PID_one, \"$INVIGIL --headless" "$T/two.err" ||
+grep -q "c.db is in use by another invigil console or program (pid $PID_one, \"$INVIGIL --headless" "$T/two.err" ||
 	fail "the second console does not name the first (pid $PID_one): $(cat "$T/two.err")"
 echo "second console refused in $ms ms: $(cat "$T/two.err")"
+# Another name for the same file (a symbolic link, a hard link) is the same database.
+ln -s c.db "$T/sym.db"; ln "$T/c.db" "$T/hard.db"
+for alias in sym hard; do
+	console "$alias" "$T/$alias.db"
+	eval "p=\$PID_$alias"
+	exits_within 10 "$p" && [ "$RC" = 1 ] || fail "a console on $alias.db, a $alias link to c.db, runs beside the first"
+	grep -q "(pid $PID_one," "$T/$alias.err" || fail "$alias link: $(cat "$T/$alias.err")"
+done
+rm "$T/sym.db" "$T/hard.db"
 kill -0 "$PID_one" || fail "console one died when two tried"
 out=$(timeout 20 "$INVIGIL" review verify --db "$T/c.db" 2>&1) ||
 	fail "verify beside the writer: $out"
 kill -KILL "$PID_one"; wait "$PID_one" 2>/dev/null
-console three "$T/c.db"
-wait_for 10 sh -c "[ \"\$(cat '$T/c.db.lock')\" = $PID_three ]" ||
-	fail "no new console after a SIGKILL of the old one: $(cat "$T/three.err")"
 n=$(sqlite3 -readonly "$T/c.db" "select count(*) from messages")
-wait_for 20 rows_at_least "$T/c.db" $((n + 1)) || fail "console three stores nothing: $(cat "$T/three.err")"
+console three "$T/c.db"
+wait_for 20 rows_at_least "$T/c.db" $((n + 1)) ||
+	fail "no new console after a SIGKILL of the old one: $(cat "$T/three.err")"
+kill -0 "$PID_three" || fail "console three died: $(cat "$T/three.err")"
 kill -TERM "$PID_three"; exits_within 20 "$PID_three" && [ "$RC" = 0 ] ||
 	fail "console three: exit ${RC:-?} on SIGTERM: $(cat "$T/three.err")"
 grep -q "warning" "$T/three.err" && fail "a 0600 database was warned about: $(cat "$T/three.err")"
