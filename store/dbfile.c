@@ -152,9 +152,12 @@ store_file_lock(const char *path, char *err, size_t errlen)
 	char		who[384];
 	int		fd;
 
-	/* O_NONBLOCK: should a FIFO have taken the file's place meanwhile,
-	 * open(2) returns rather than waiting for a writer. */
-	fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	/*
+	 * Read-only is enough for flock (a read-only file is then refused by
+	 * the caller in SQLite's words).  O_NONBLOCK: should a FIFO have taken
+	 * the file's place meanwhile, open(2) returns rather than waiting.
+	 */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	if (fd == -1) {
 		snprintf(err, errlen, "cannot open %s: %s", path,
 		    strerror(errno));
