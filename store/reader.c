@@ -141,6 +141,19 @@ fail:
 	return -1;
 }
 
+/*
+ * A column that the schema says is NOT NULL text, as text: a crafted file
+ * can hold NULL anywhere (the schema's text is not what wrote the rows),
+ * and NULL reads as "".
+ */
+static const char *
+reader_text(sqlite3_stmt *st, int i)
+{
+	const char	*t = (const char *)sqlite3_column_text(st, i);
+
+	return t != NULL ? t : "";
+}
+
 sqlite3 *
 store_reader_db(struct store_reader *r)
 {
@@ -169,9 +182,8 @@ store_reader_each_message(struct store_reader *r, store_message_fn fn,
 		return -1;
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (fn((const char *)sqlite3_column_text(st, 0),
-		    sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2),
-		    (const char *)sqlite3_column_text(st, 3),
+		if (fn(reader_text(st, 0), sqlite3_column_int64(st, 1),
+		    sqlite3_column_int64(st, 2), reader_text(st, 3),
 		    (size_t)sqlite3_column_bytes(st, 3), arg) != 0)
 			break;
 	}
@@ -223,7 +235,7 @@ store_reader_each_checkpoint(struct store_reader *r, store_note_fn fn,
 		return -1;
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (fn((const char *)sqlite3_column_text(st, 0), arg) != 0) {
+		if (fn(reader_text(st, 0), arg) != 0) {
 			rc = SQLITE_DONE;
 			break;
 		}

@@ -224,9 +224,14 @@ verify_load_keys(struct verify_ctx *x, char *err, size_t errlen)
 		return -1;
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		/* A crafted row may hold anything, NULL included. */
+		if (verify_text(st, 0) == NULL)
+			continue;
 		x->vkeys = verify_xrealloc(x->vkeys, x->nvkeys + 1,
 		    sizeof *x->vkeys);
-		x->vkeys[x->nvkeys++] = strdup(verify_text(st, 0));
+		if ((x->vkeys[x->nvkeys++] = strdup(verify_text(st, 0))) ==
+		    NULL)
+			abort();
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {

@@ -633,6 +633,81 @@ START_TEST(test_uncovered_tail)
 }
 END_TEST
 
+/* Replace text in table's SQL in the schema, as a crafted file could. */
+static void
+rewrite_schema(const char *table, const char *from, const char *to)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*st;
+
+	ck_assert_int_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "PRAGMA writable_schema = ON", NULL,
+	    NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "UPDATE sqlite_schema SET sql "
+	    "= replace(sql, ?1, ?2) WHERE name = ?3", -1, &st, NULL),
+	    SQLITE_OK);
+	sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, table, -1, SQLITE_STATIC);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
+	ck_assert_int_eq(sqlite3_changes(db), 1);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
+static int
+no_null_message(const char *feed, int64_t epoch, int64_t seq,
+    const char *body, size_t len, void *arg)
+{
+	(void)epoch;
+	(void)seq;
+	ck_assert_ptr_nonnull(feed);
+	ck_assert_ptr_nonnull(body);
+	ck_assert_uint_eq(len, strlen(body));
+	++*(int *)arg;
+	return 0;
+}
+
+/*
+ * A crafted file may hold NULL where invigil's schema says NOT NULL (the
+ * schema's text is not what wrote the rows): verify reports, never crashes.
+ */
+START_TEST(test_crafted_nulls)
+{
+	struct sign_key		*k = test_key("alice", 1);
+	struct store_verify	 v;
+	struct store_reader	*r;
+	int			 n = 0;
+
+	make_journal(6, 3, k);
+	attack("INSERT INTO keys VALUES (NULL, 'x', 'x', 'x', 0)");
+	v = verify(NULL);
+	expect(&v, STORE_VERIFY_OK, 0, NULL);
+
+	rewrite_schema("checkpoints", "note\t\tTEXT NOT NULL", "note\t\tTEXT");
+	attack("INSERT INTO checkpoints (size, root, signer, time_ms, note) "
+	    "VALUES (1, '', 'x', 0, NULL)");
+	rewrite_schema("checkpoints", "note\t\tTEXT", "note\t\tTEXT NOT NULL");
+	v = verify(NULL);
+	expect(&v, STORE_VERIFY_MALFORMED, 0, "checkpoint 3 is not a signed "
+	    "note");
+
+	/* A message without feed or body reaches backtest as "". */
+	rewrite_schema("messages", "feed\t\tTEXT NOT NULL", "feed\t\tTEXT");
+	rewrite_schema("messages", "body\t\tTEXT NOT NULL", "body\t\tTEXT");
+	attack("INSERT INTO messages (feed, epoch, seq, type, ts_ms, recv_ms, "
+	    "body) VALUES (NULL, 1, 1, 'event', 0, 0, NULL)");
+	rewrite_schema("messages", "feed\t\tTEXT", "feed\t\tTEXT NOT NULL");
+	rewrite_schema("messages", "body\t\tTEXT", "body\t\tTEXT NOT NULL");
+	ck_assert_int_eq(store_reader_open(&r, dbpath, err, sizeof err), 0);
+	ck_assert_int_eq(store_reader_each_message(r, no_null_message, &n, err,
+	    sizeof err), 0);
+	ck_assert_int_eq(n, 1);
+	store_reader_close(r);
+	sign_key_free(k);
+}
+END_TEST
+
 /* A checkpoint is signed only when the journal grew. */
 START_TEST(test_checkpoint_only_when_grown)
 {
@@ -671,6 +746,7 @@ journal_suite(void)
 	tcase_add_test(tc, test_checkpoint_only_when_grown);
 	tcase_add_test(tc, test_uncovered_tail);
 	tcase_add_test(tc, test_hostile_origin_sanitised);
+	tcase_add_test(tc, test_crafted_nulls);
 	suite_add_tcase(su, tc);
 	return su;
 }
