@@ -911,6 +911,8 @@ store_feed_by_url(struct store *s, const char *url, char *feed, size_t feedsz,
 		feed[0] = '\0';
 	sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_text(st, 0) == NULL)
+		rc = SQLITE_DONE;	/* a crafted row: no feed */
 	if (rc == SQLITE_ROW) {
 		snprintf(feed, feedsz, "%s",
 		    (const char *)sqlite3_column_text(st, 0));
