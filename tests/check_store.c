@@ -1244,6 +1244,25 @@ START_TEST(test_crafted_schema_refused)
 }
 END_TEST
 
+/* A feeds row without a feed (a TEXT primary key may be NULL) is none. */
+START_TEST(test_crafted_feed_row)
+{
+	struct store	*s;
+	char		 feed[64];
+	int64_t		 epoch, last;
+
+	s = open_store();
+	close_store(s);
+	craft("INSERT INTO feeds (feed, epoch, last_seq, updated_ms, url) "
+	    "VALUES (NULL, 1, 5, 1, 'ws://x/')");
+	s = open_store();
+	ck_assert_int_eq(store_feed_by_url(s, "ws://x/", feed, sizeof feed,
+	    &epoch, &last, err, sizeof err), 0);
+	ck_assert_str_eq(feed, "");
+	close_store(s);
+}
+END_TEST
+
 /* Another application's database: one true sentence, for a reader too. */
 START_TEST(test_foreign_application_id)
 {
@@ -1347,6 +1366,7 @@ store_suite(void)
 	tcase_add_test(tc, test_not_regular_refused);
 	tcase_add_test(tc, test_crafted_schema_refused);
 	tcase_add_test(tc, test_foreign_application_id);
+	tcase_add_test(tc, test_crafted_feed_row);
 	tcase_add_test(tc, test_reader_limit);
 	suite_add_tcase(su, tc);
 
