@@ -7,6 +7,7 @@
 #    reads it; after a SIGKILL of the first, a new console starts;
 #  - modes: the database, -wal and -shm are 0600 under umask 022, and
 #    a database others may read is named on stderr with the chmod to run;
+#  - a key directory others may write stops the console ("chmod 700 DIR");
 #  - paths: a FIFO or /dev/null as --db is refused at once (console and
 #    readers), and no /dev/null-journal appears;
 #  - crafted databases: messages, journal or checkpoints replaced by a
@@ -81,6 +82,13 @@ grep -q "other users may read it (mode 644)" "$T/four.err" || fail "unclear: $(c
 kill -TERM "$PID_four"; exits_within 20 "$PID_four"
 chmod 600 "$T/c.db"
 
+# --- a key directory others may write is refused, like a loose key file
+chmod 777 "$XDG_CONFIG_HOME/invigil"
+out=$(timeout 10 "$INVIGIL" --headless --feed "$FEED" --db "$T/k.db" --proctor one </dev/null 2>&1); rc=$?
+[ $rc = 1 ] && echo "$out" | grep -q "the key directory $XDG_CONFIG_HOME/invigil can be written by others (mode 777), who could replace the keys in it; run: chmod 700 $XDG_CONFIG_HOME/invigil" ||
+	fail "console with a 0777 key directory: exit $rc: $out"
+chmod 700 "$XDG_CONFIG_HOME/invigil"
+
 # --- paths that are not regular files
 mkfifo "$T/fifo.db"
 had_journal=0; [ -e /dev/null-journal ] && had_journal=1
@@ -131,4 +139,4 @@ ms=$(( ($(date +%s%N) - start) / 1000000 ))
 [ $rc = 1 ] && echo "$out" | grep -q "its trigger \"evil\" is not part of invigil's schema" ||
 	fail "console on a database with a trigger of its own: exit $rc: $out"
 echo "console on a crafted trigger: exit $rc in $ms ms"
-echo "PASS: one console per database (the second names the first, readers unaffected, SIGKILL frees it); files 0600 and loose modes warned; FIFO and /dev/null refused; crafted views and triggers refused at once"
+echo "PASS: one console per database (the second names the first, also through links; readers unaffected; SIGKILL frees it); files 0600 and loose modes warned; a 0777 key directory refused; FIFO and /dev/null refused; crafted views and triggers refused at once"
