@@ -115,11 +115,16 @@ struct store_command {
 };
 
 /*
- * Open (creating if needed) the database at path, in WAL mode, and bring its
- * schema up to STORE_SCHEMA_VERSION by running the missing migrations in one
- * transaction.  Refuses a database whose user_version is newer than this
- * binary knows, and a file that is not an SQLite database.  On success *sp
- * is a handle owned by the caller (store_close()).
+ * Open (creating if needed, mode 0600) the database at path, in WAL mode,
+ * and bring its schema up to STORE_SCHEMA_VERSION by running the missing
+ * migrations in one transaction.  Takes the one-writer lock (an flock on
+ * the file, held until store_close()): a database another process writes
+ * is refused, naming that process.  Refuses a path that is not a regular
+ * file, a database whose user_version is newer than this binary knows, a
+ * file that is not an invigil database (application_id, or a schema object
+ * invigil does not create).  A database that others may read is named on
+ * stderr with the chmod to run.  On success *sp is a handle owned by the
+ * caller (store_close()).
  */
 int		 store_open(struct store **sp, const char *path,
 		     char *err, size_t errlen);
