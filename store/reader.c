@@ -32,7 +32,7 @@
 struct store_reader {
 	sqlite3		*db;
 	char		 path[512];
-	unsigned long long steps;	/* done, in READER_STEPS_TICK units */
+	unsigned long long steps;	/* done since the open or the limit set */
 	unsigned long long limit;
 	int		 exhausted;
 };
