@@ -3,7 +3,10 @@
  * is the journal what was written, and the signed checkpoints to keep
  * elsewhere so that a rewrite cannot hide behind a re-signed database.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -13,9 +16,14 @@
 
 #include "console/console.h"
 
-/* verify's exit statuses: 0 holds, 1 does not, 2 usage, 3 cannot tell. */
+/*
+ * verify's exit statuses: 0 holds, 1 does not, 2 usage, 3 cannot tell, 4
+ * the chain holds but entries past the last checkpoint of --checkpoints
+ * FILE are covered by none of its checkpoints (not proven).
+ */
 #define EXIT_VERIFY_FAILED	1
 #define EXIT_VERIFY_UNREADABLE	3
+#define EXIT_VERIFY_UNPROVEN	4
 
 static const char verify_usage[] =
 "usage: invigil review verify --db PATH [--checkpoints FILE]\n"
@@ -23,24 +31,38 @@ static const char verify_usage[] =
 "\n"
 "  verify       recompute the journal's hash chain and check every signed\n"
 "               checkpoint in the database (and in FILE, exported earlier)\n"
-"               against it; exit 0 only if everything holds, 1 naming the\n"
-"               first problem, 3 if the database cannot be read\n"
+"               against it; exit 0 if everything holds, 1 naming the\n"
+"               first problem, 3 if the database cannot be read, 4 if\n"
+"               entries after FILE's last checkpoint are not proven\n"
 "  checkpoints  print the signed checkpoints (C2SP signed notes), or write\n"
 "               them to FILE for safekeeping away from the database\n"
 "\n"
 "See invigil-review(1) and invigil-store(5).\n";
 
-/* Read all of path (at most 64 MiB). */
+/*
+ * Read all of path (at most 64 MiB), a regular file: opened without
+ * blocking, so that a FIFO is refused rather than waited on.
+ */
 static char *
 verify_slurp(const char *path, size_t *len, char *err, size_t errlen)
 {
-	FILE	*f;
-	char	*buf = NULL;
-	size_t	 n = 0, cap = 0, got;
+	struct stat	 st;
+	char		*buf = NULL;
+	size_t		 n = 0, cap = 0;
+	ssize_t		 got;
+	int		 fd;
 
-	if ((f = fopen(path, "rb")) == NULL) {
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd == -1) {
 		snprintf(err, errlen, "cannot read %s: %s", path,
 		    strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s is not a regular file; give "
+		    "--checkpoints the file review checkpoints --export wrote",
+		    path);
+		close(fd);
 		return NULL;
 	}
 	for (;;) {
@@ -54,25 +76,29 @@ verify_slurp(const char *path, size_t *len, char *err, size_t errlen)
 			if ((buf = realloc(buf, cap + 1)) == NULL)
 				abort();
 		}
-		got = fread(buf + n, 1, cap - n, f);
-		n += got;
+		got = read(fd, buf + n, cap - n);
+		if (got == -1 && errno == EINTR)
+			continue;
+		if (got == -1) {
+			snprintf(err, errlen, "cannot read %s: %s", path,
+			    strerror(errno));
+			goto fail;
+		}
 		if (got == 0)
 			break;
+		n += (size_t)got;
 	}
-	if (ferror(f)) {
-		snprintf(err, errlen, "cannot read %s: %s", path,
-		    strerror(errno));
-		goto fail;
-	}
-	fclose(f);
+	close(fd);
 	buf[n] = '\0';
 	*len = n;
 	return buf;
 fail:
-	fclose(f);
+	close(fd);
 	free(buf);
 	return NULL;
 }
+
+static int	verify_result(const struct store_verify *, const char *);
 
 /* --db PATH and one optional FILE option; 0, or an exit status. */
 static int
@@ -168,45 +194,139 @@ review_verify(int argc, char **argv)
 		    proto_clean(v.signers, clean, sizeof clean));
 	else
 		printf("\n");
-	if (v.db_checkpoints + v.file_checkpoints == 0 && v.entries > 0)
-		printf("note: no checkpoint covers the journal yet; a console "
-		    "signs one every 100 entries, every 5 minutes and at "
-		    "exit\n");
+	return verify_result(&v, file);
+}
+
+/* "entries 5..9", or "entry 9". */
+static void
+verify_range(char *buf, size_t len, int64_t from, int64_t to)
+{
+	if (from == to)
+		snprintf(buf, len, "entry %" PRId64, from);
+	else
+		snprintf(buf, len, "entries %" PRId64 "..%" PRId64, from, to);
+}
+
+/*
+ * What is proven: a checkpoint of size S that holds covers entries 1..S.
+ * Entries after the last one are vouched for by the hash chain alone,
+ * which whoever can write the database can recompute.  A live console
+ * always has such a tail (it signs every 100 entries, every 5 minutes
+ * and at exit), so without FILE that is said and the result stays OK; with
+ * FILE, what FILE does not cover is not proven.
+ */
+static int
+verify_result(const struct store_verify *v, const char *file)
+{
+	char	tail[64];
+
+	if (v->covered < v->entries) {
+		verify_range(tail, sizeof tail, v->covered + 1, v->entries);
+		printf("%s %s covered by no checkpoint\n", tail,
+		    v->covered + 1 == v->entries ? "is" : "are");
+	}
+	if (file != NULL && v->file_covered < v->entries) {
+		verify_range(tail, sizeof tail, v->file_covered + 1,
+		    v->entries);
+		printf("NOT PROVEN: %s %s covered by no checkpoint in %s%s; "
+		    "export the checkpoints again once the console has signed "
+		    "them, and keep the file away from the database\n", tail,
+		    v->file_covered + 1 == v->entries ? "is" : "are", file,
+		    v->covered > v->file_covered ? " (only by the database's "
+		    "own, which whoever can write the database can replace)" :
+		    "");
+		return EXIT_VERIFY_UNPROVEN;
+	}
+	if (v->covered < v->entries) {
+		if (v->covered == 0)
+			printf("OK, but no entry is signed yet");
+		else
+			printf("OK up to entry %" PRId64 "; the rest is not "
+			    "signed yet", v->covered);
+		printf(" (a console signs a checkpoint every 100 entries and "
+		    "every 5 minutes by default, and at exit)\n");
+		return 0;
+	}
 	printf("OK\n");
 	return 0;
 }
 
 struct export {
 	FILE	*out;
+	int	 tty;		/* out is stdout: sanitise what is shown */
 	int	 n;
+	char	 bad[640];	/* why a stored note is not one, if it is not */
 };
 
 /*
- * One note, as stored, to the export file; on stdout line by line through
- * the sanitiser (a note is printable text; one from a doctored database
- * must not drive the terminal).
+ * One stored note, which must be a signed note (the database is outside
+ * input: a crafted one could hold escape sequences), written as stored so
+ * that its signature still verifies, or sanitised line by line on a
+ * terminal.
  */
 static int
 export_one(const char *note, void *arg)
 {
-	struct export	*e = arg;
-	char		 clean[4 * 1024];
-	size_t		 n;
+	struct export		*e = arg;
+	struct sign_note	 n;
+	char			 perr[512], line[4096];
+	const char		*p, *nl;
 
-	if (e->out != stdout)
+	if (sign_note_parse(note, strlen(note), &n, perr, sizeof perr) == -1) {
+		snprintf(e->bad, sizeof e->bad, "the database's checkpoint %d "
+		    "is not a signed note (%s); run invigil review verify on "
+		    "it", e->n + 1, perr);
+		return 1;
+	}
+	sign_note_clear(&n);
+	if (!e->tty)
 		fputs(note, e->out);
-	else {
-		for (; *note != '\0'; note += n + (note[n] == '\n')) {
-			n = strcspn(note, "\n");
-			proto_sanitize(note, n, clean, sizeof clean);
-			fputs(clean, e->out);
-			if (note[n] == '\n')
-				fputc('\n', e->out);
-		}
+	for (p = note; e->tty && *p != '\0'; p = nl + 1) {
+		nl = strchr(p, '\n');
+		proto_sanitize(p, nl != NULL ? (size_t)(nl - p) : strlen(p),
+		    line, sizeof line);
+		fprintf(e->out, "%s\n", line);
+		if (nl == NULL)
+			break;
 	}
 	fputc('\n', e->out);
 	e->n++;
 	return 0;
+}
+
+/*
+ * The temporary file beside file that is renamed over it when complete:
+ * new (never through a link someone left there), mode 0600 like the
+ * database.  A file that exists and is not a regular file (a FIFO, or
+ * /dev/null, which rename(2) would replace) is refused.  NULL with the
+ * sentence on stderr.
+ */
+static FILE *
+export_open(const char *file, char *tmp, size_t tmpsz)
+{
+	struct stat	 st;
+	FILE		*out;
+	int		 fd;
+
+	if (stat(file, &st) == 0 && !S_ISREG(st.st_mode)) {
+		fprintf(stderr, "invigil review checkpoints: %s exists and is "
+		    "not a regular file; give --export the path of a file\n",
+		    file);
+		return NULL;
+	}
+	snprintf(tmp, tmpsz, "%s.tmp.%ld", file, (long)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC |
+	    O_NOCTTY, 0600);
+	if (fd == -1 || (out = fdopen(fd, "w")) == NULL) {
+		fprintf(stderr, "invigil review checkpoints: cannot write %s: "
+		    "%s\n", tmp, strerror(errno));
+		if (fd != -1) {
+			close(fd);
+			unlink(tmp);
+		}
+		return NULL;
+	}
+	return out;
 }
 
 int
@@ -227,19 +347,22 @@ review_checkpoints(int argc, char **argv)
 	}
 	memset(&e, 0, sizeof e);
 	e.out = stdout;
-	if (file != NULL) {
-		/* Whole or not at all: a temporary file renamed into place. */
-		snprintf(tmp, sizeof tmp, "%s.tmp.%ld", file, (long)getpid());
-		if ((e.out = fopen(tmp, "w")) == NULL) {
-			fprintf(stderr, "invigil review checkpoints: cannot "
-			    "write %s: %s\n", tmp, strerror(errno));
-			store_reader_close(reader);
-			return EXIT_RUNTIME;
-		}
+	/* Stored notes are outside input: on stdout (a terminal, or a pipe
+	 * to one) they pass the sanitiser, which leaves a good note as it is;
+	 * only --export writes the stored bytes. */
+	e.tty = file == NULL;
+	if (file != NULL && (e.out = export_open(file, tmp, sizeof tmp)) ==
+	    NULL) {
+		store_reader_close(reader);
+		return EXIT_RUNTIME;
 	}
 	rc = store_reader_each_checkpoint(reader, export_one, &e, err,
 	    sizeof err);
 	store_reader_close(reader);
+	if (rc == 0 && e.bad[0] != '\0') {
+		snprintf(err, sizeof err, "%s", e.bad);
+		rc = -1;
+	}
 	if (rc != 0) {
 		fprintf(stderr, "invigil review checkpoints: %s\n",
 		    proto_clean(err, clean, sizeof clean));

@@ -13,20 +13,71 @@
 
 #include <sqlite3.h>
 
+#include "store/dbfile.h"
 #include "store/schema.h"
 #include "store/store.h"
+
+/*
+ * The work a reader may do, in SQLite virtual machine steps: a floor, and
+ * so many steps per page of the file that no query of invigil's, which
+ * reads each row a bounded number of times, comes near it (a full read of
+ * a page of the smallest rows takes a few thousand).  Only a database made
+ * to make readers loop reaches it, and then they stop with a sentence
+ * instead of running until the disk is full.
+ */
+#define READER_STEPS_MIN	(1000ULL * 1000 * 1000)
+#define READER_STEPS_PER_PAGE	(50ULL * 1000)
+#define READER_STEPS_TICK	10000	/* steps between progress calls */
 
 struct store_reader {
 	sqlite3		*db;
 	char		 path[512];
+	unsigned long long steps;	/* done since the open or the limit set */
+	unsigned long long limit;
+	int		 exhausted;
 };
+
+/* SQLite's progress handler: non-zero interrupts the statement. */
+static int
+reader_progress(void *arg)
+{
+	struct store_reader	*r = arg;
+
+	r->steps += READER_STEPS_TICK;
+	if (r->steps <= r->limit)
+		return 0;
+	r->exhausted = 1;
+	return 1;
+}
+
+void
+store_reader_error(struct store_reader *r, const char *what, char *err,
+    size_t errlen)
+{
+	if (r->exhausted)
+		snprintf(err, errlen, "gave up reading %s from %s after %llu "
+		    "million steps, far more than a database of its size "
+		    "needs; the file is damaged or was made to make readers "
+		    "loop", what, r->path, r->limit / 1000000);
+	else
+		snprintf(err, errlen, "cannot read %s from %s: %s", what,
+		    r->path, sqlite3_errmsg(r->db));
+}
+
+void
+store_reader_limit(struct store_reader *r, unsigned long long steps)
+{
+	r->limit = steps;
+	r->steps = 0;
+	r->exhausted = 0;
+}
 
 int
 store_reader_open(struct store_reader **rp, const char *path, char *err,
     size_t errlen)
 {
 	struct store_reader	*r;
-	int64_t			 version;
+	int64_t			 version, pages;
 	sqlite3_stmt		*st;
 
 	*rp = NULL;
@@ -34,6 +85,9 @@ store_reader_open(struct store_reader **rp, const char *path, char *err,
 	if (r == NULL)
 		abort();
 	snprintf(r->path, sizeof r->path, "%s", path);
+	/* A FIFO would block SQLite's open(2) for ever. */
+	if (store_file_check(path, 1, err, errlen) == -1)
+		goto fail;
 	if (sqlite3_open_v2(path, &r->db, SQLITE_OPEN_READONLY, NULL) !=
 	    SQLITE_OK) {
 		snprintf(err, errlen, "cannot open %s: %s (give --db an "
@@ -42,6 +96,11 @@ store_reader_open(struct store_reader **rp, const char *path, char *err,
 		goto fail;
 	}
 	sqlite3_busy_timeout(r->db, 10000);
+	/* The file's schema runs no function with side effects. */
+	sqlite3_db_config(r->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+	sqlite3_db_config(r->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	r->limit = READER_STEPS_MIN;
+	sqlite3_progress_handler(r->db, READER_STEPS_TICK, reader_progress, r);
 	/*
 	 * 64 MiB of page cache (taken only as pages are read): the flags of
 	 * one rule are spread over the table by id, and a review runs its
@@ -49,13 +108,16 @@ store_reader_open(struct store_reader **rp, const char *path, char *err,
 	 * events).
 	 */
 	sqlite3_exec(r->db, "PRAGMA cache_size = -65536", NULL, NULL, NULL);
-	if (store_schema_check(r->db, path, err, errlen) != 0)
+	if (store_schema_check(r->db, path, 1, err, errlen) != 0)
 		goto fail;
-	version = 0;
-	if (sqlite3_prepare_v2(r->db, "PRAGMA user_version", -1, &st, NULL) ==
+	version = pages = 0;
+	if (sqlite3_prepare_v2(r->db, "SELECT user_version, page_count FROM "
+	    "pragma_user_version, pragma_page_count", -1, &st, NULL) ==
 	    SQLITE_OK) {
-		if (sqlite3_step(st) == SQLITE_ROW)
+		if (sqlite3_step(st) == SQLITE_ROW) {
 			version = sqlite3_column_int64(st, 0);
+			pages = sqlite3_column_int64(st, 1);
+		}
 		sqlite3_finalize(st);
 	}
 	if (version == 0) {
@@ -70,11 +132,26 @@ store_reader_open(struct store_reader **rp, const char *path, char *err,
 		    STORE_SCHEMA_VERSION, path);
 		goto fail;
 	}
+	store_reader_limit(r, READER_STEPS_MIN + (unsigned long long)
+	    (pages > 0 ? pages : 0) * READER_STEPS_PER_PAGE);
 	*rp = r;
 	return 0;
 fail:
 	store_reader_close(r);
 	return -1;
+}
+
+/*
+ * A column that the schema says is NOT NULL text, as text: a crafted file
+ * can hold NULL anywhere (the schema's text is not what wrote the rows),
+ * and NULL reads as "".
+ */
+static const char *
+reader_text(sqlite3_stmt *st, int i)
+{
+	const char	*t = (const char *)sqlite3_column_text(st, i);
+
+	return t != NULL ? t : "";
 }
 
 sqlite3 *
@@ -101,20 +178,17 @@ store_reader_each_message(struct store_reader *r, store_message_fn fn,
 
 	if (sqlite3_prepare_v2(r->db, "SELECT feed, epoch, seq, body FROM "
 	    "messages ORDER BY feed, epoch, seq", -1, &st, NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "cannot read messages from %s: %s",
-		    r->path, sqlite3_errmsg(r->db));
+		store_reader_error(r, "messages", err, errlen);
 		return -1;
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (fn((const char *)sqlite3_column_text(st, 0),
-		    sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2),
-		    (const char *)sqlite3_column_text(st, 3),
+		if (fn(reader_text(st, 0), sqlite3_column_int64(st, 1),
+		    sqlite3_column_int64(st, 2), reader_text(st, 3),
 		    (size_t)sqlite3_column_bytes(st, 3), arg) != 0)
 			break;
 	}
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		snprintf(err, errlen, "cannot read messages from %s: %s",
-		    r->path, sqlite3_errmsg(r->db));
+		store_reader_error(r, "messages", err, errlen);
 		sqlite3_finalize(st);
 		return -1;
 	}
@@ -131,8 +205,7 @@ store_reader_each_flag(struct store_reader *r, store_flag_fn fn, void *arg,
 
 	if (sqlite3_prepare_v2(r->db, "SELECT feed, attempt, rule, state, "
 	    "count FROM flags ORDER BY id", -1, &st, NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "cannot read flags from %s: %s",
-		    r->path, sqlite3_errmsg(r->db));
+		store_reader_error(r, "flags", err, errlen);
 		return -1;
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
@@ -143,8 +216,7 @@ store_reader_each_flag(struct store_reader *r, store_flag_fn fn, void *arg,
 		    sqlite3_column_int64(st, 4), arg);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
-		snprintf(err, errlen, "cannot read flags from %s: %s",
-		    r->path, sqlite3_errmsg(r->db));
+		store_reader_error(r, "flags", err, errlen);
 		return -1;
 	}
 	return 0;
@@ -159,20 +231,18 @@ store_reader_each_checkpoint(struct store_reader *r, store_note_fn fn,
 
 	if (sqlite3_prepare_v2(r->db, "SELECT note FROM checkpoints ORDER BY "
 	    "id", -1, &st, NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "cannot read checkpoints from %s: %s",
-		    r->path, sqlite3_errmsg(r->db));
+		store_reader_error(r, "checkpoints", err, errlen);
 		return -1;
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (fn((const char *)sqlite3_column_text(st, 0), arg) != 0) {
+		if (fn(reader_text(st, 0), arg) != 0) {
 			rc = SQLITE_DONE;
 			break;
 		}
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
-		snprintf(err, errlen, "cannot read checkpoints from %s: %s",
-		    r->path, sqlite3_errmsg(r->db));
+		store_reader_error(r, "checkpoints", err, errlen);
 		return -1;
 	}
 	return 0;

@@ -18,6 +18,7 @@
 #include <jansson.h>
 #include <sqlite3.h>
 
+#include "proto/proto.h"
 #include "store/journal.h"
 #include "store/store.h"
 #include "store/schema.h"
@@ -257,10 +258,18 @@ static const struct migration migrations[] = {
 _Static_assert(sizeof migrations / sizeof migrations[0] ==
     STORE_SCHEMA_VERSION, "one migration per schema version");
 
+/* What a reader or the console should be given instead. */
+static const char *
+schema_advice(int reader)
+{
+	return reader ? "give --db the database a console wrote" :
+	    "give --db a new file or an existing invigil database";
+}
+
 /* One integer from a PRAGMA or a query; -1 with a sentence on failure. */
 static int
-schema_int(sqlite3 *db, const char *sql, const char *path, int64_t *out,
-    char *err, size_t errlen)
+schema_int(sqlite3 *db, const char *sql, const char *path, int reader,
+    int64_t *out, char *err, size_t errlen)
 {
 	sqlite3_stmt	*st;
 	int		 rc;
@@ -280,34 +289,175 @@ schema_int(sqlite3 *db, const char *sql, const char *path, int64_t *out,
 	/* The first read of the file is where a stranger shows. */
 	if ((sqlite3_errcode(db) & 0xff) == SQLITE_NOTADB)
 		snprintf(err, errlen, "%s is not an invigil database (it is not "
-		    "an SQLite database at all); give --db a new file or an "
-		    "existing invigil database", path);
+		    "an SQLite database at all); %s", path,
+		    schema_advice(reader));
 	else
 		snprintf(err, errlen, "store: cannot read %s: %s", path,
 		    sqlite3_errmsg(db));
 	return -1;
 }
 
+/* Run migrations[from..to) in the caller's transaction; -1 with a sentence. */
+static int
+schema_run(sqlite3 *db, const char *path, int from, int to, char *err,
+    size_t errlen)
+{
+	int	i;
+
+	for (i = from; i < to; i++) {
+		if (sqlite3_exec(db, migrations[i].sql, NULL, NULL, NULL) !=
+		    SQLITE_OK)
+			goto fail_sql;
+		if (migrations[i].fn != NULL &&
+		    migrations[i].fn(db, err, errlen) == -1)
+			return -1;
+		if (migrations[i].after != NULL && sqlite3_exec(db,
+		    migrations[i].after, NULL, NULL, NULL) != SQLITE_OK)
+			goto fail_sql;
+	}
+	return 0;
+fail_sql:
+	snprintf(err, errlen, "store: cannot update %s to schema version %d: "
+	    "%s", path, i + 1, sqlite3_errmsg(db));
+	return -1;
+}
+
+/*
+ * The schema objects of an invigil database at version: the migrations up
+ * to it, run in memory, and ANALYZE's statistics tables (a user may have
+ * run ANALYZE; they hold numbers, no code).  A new connection, or NULL with
+ * a sentence.
+ */
+static sqlite3 *
+schema_expected(int version, char *err, size_t errlen)
+{
+	sqlite3	*mem = NULL;
+
+	if (sqlite3_open_v2(":memory:", &mem, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "store: cannot open an in-memory database "
+		    "to compare schemas: %s", mem != NULL ?
+		    sqlite3_errmsg(mem) : "out of memory");
+		sqlite3_close(mem);
+		return NULL;
+	}
+	if (schema_run(mem, "the reference schema", 0, version, err,
+	    errlen) == -1)
+		goto fail;
+	if (sqlite3_exec(mem, "ANALYZE", NULL, NULL, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "store: cannot build the reference "
+		    "schema: %s", sqlite3_errmsg(mem));
+		goto fail;
+	}
+	return mem;
+fail:
+	sqlite3_close(mem);
+	return NULL;
+}
+
+/* A name or text from the file, made safe to print. */
+static void
+schema_clean(const unsigned char *text, char *out, size_t outsz)
+{
+	const char	*t = text != NULL ? (const char *)text : "";
+
+	proto_sanitize(t, strlen(t), out, outsz);
+}
+
+/*
+ * Every object in db's schema must be one the migrations up to version
+ * create, with the same type, table and SQL text: a view where a table
+ * should be would run a query of the file's choosing in every reader, and
+ * a trigger would run one in the console.  Objects may be missing (an
+ * attacker who dropped the journal's triggers is verify's to find), not
+ * added or changed.
+ */
+static int
+schema_objects_check(sqlite3 *db, const char *path, int version, int reader,
+    char *err, size_t errlen)
+{
+	sqlite3		*mem;
+	sqlite3_stmt	*st = NULL, *q = NULL;
+	char		 name[128], type[32], want[32], how[96];
+	int		 rc, found, ret = -1;
+
+	if ((mem = schema_expected(version, err, errlen)) == NULL)
+		return -1;
+	if (sqlite3_prepare_v2(mem, "SELECT type = ?1 AND tbl_name IS ?2 AND "
+	    "sql IS ?3, type FROM sqlite_schema WHERE name = ?4", -1, &q,
+	    NULL) != SQLITE_OK || sqlite3_prepare_v2(db, "SELECT type, name, tbl_name, "
+	    "sql FROM sqlite_schema", -1, &st, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "store: cannot read the schema of %s: %s",
+		    path, sqlite3_errmsg(q == NULL ? mem : db));
+		goto out;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		sqlite3_bind_value(q, 1, sqlite3_column_value(st, 0));
+		sqlite3_bind_value(q, 2, sqlite3_column_value(st, 2));
+		sqlite3_bind_value(q, 3, sqlite3_column_value(st, 3));
+		sqlite3_bind_value(q, 4, sqlite3_column_value(st, 1));
+		schema_clean(sqlite3_column_text(st, 0), type, sizeof type);
+		schema_clean(sqlite3_column_text(st, 1), name, sizeof name);
+		found = -1;
+		snprintf(how, sizeof how, "is not part of invigil's schema");
+		if (sqlite3_step(q) == SQLITE_ROW) {
+			found = sqlite3_column_int(q, 0);
+			schema_clean(sqlite3_column_text(q, 1), want,
+			    sizeof want);
+			if (strcmp(want, type) != 0)
+				snprintf(how, sizeof how, "should be a%s %s",
+				    want[0] == 'i' ? "n" : "", want);
+			else
+				snprintf(how, sizeof how, "is not the one "
+				    "invigil creates");
+		}
+		sqlite3_reset(q);
+		if (found == 1)
+			continue;
+		snprintf(err, errlen, "%s is not an invigil database as invigil "
+		    "made it: its %s \"%s\" %s (schema version %d), and invigil "
+		    "runs no SQL a database brings along; %s", path, type, name,
+		    how, version, reader ? "it was altered, or crafted to "
+		    "attack its readers" : "it was altered, or crafted to run "
+		    "code in the console; give --db another file");
+		goto out;
+	}
+	if (rc != SQLITE_DONE) {
+		snprintf(err, errlen, "store: cannot read the schema of %s: %s",
+		    path, sqlite3_errmsg(db));
+		goto out;
+	}
+	ret = 0;
+out:
+	sqlite3_finalize(st);
+	sqlite3_finalize(q);
+	sqlite3_close(mem);
+	return ret;
+}
+
 int
-store_schema_check(sqlite3 *db, const char *path, char *err, size_t errlen)
+store_schema_check(sqlite3 *db, const char *path, int reader, char *err,
+    size_t errlen)
 {
 	int64_t	app, version, objects;
 
-	if (schema_int(db, "PRAGMA application_id", path, &app, err,
+	if (schema_int(db, "PRAGMA application_id", path, reader, &app, err,
 	    errlen) == -1)
 		return -1;
-	if (schema_int(db, "PRAGMA user_version", path, &version, err,
+	if (schema_int(db, "PRAGMA user_version", path, reader, &version, err,
 	    errlen) == -1)
 		return -1;
-	if (schema_int(db, "SELECT count(*) FROM sqlite_schema", path,
+	if (schema_int(db, "SELECT count(*) FROM sqlite_schema", path, reader,
 	    &objects, err, errlen) == -1)
 		return -1;
 
-	if (app != 0 && app != STORE_APPLICATION_ID) {
+	/* Every migration sets the id with the version: 0 only when new. */
+	if (app != STORE_APPLICATION_ID && (app != 0 || version != 0 ||
+	    objects != 0)) {
 		snprintf(err, errlen, "%s is not an invigil database (it is an "
-		    "SQLite database of another application, id 0x%08llx); give "
-		    "--db a new file or an existing invigil database", path,
-		    (unsigned long long)app);
+		    "SQLite database with application_id 0x%08llx, not "
+		    "invigil's 0x%08x); %s", path, (unsigned long long)app,
+		    STORE_APPLICATION_ID, schema_advice(reader));
 		return -1;
 	}
 	if (version > STORE_SCHEMA_VERSION) {
@@ -316,19 +466,13 @@ store_schema_check(sqlite3 *db, const char *path, char *err, size_t errlen)
 		    (long long)version, STORE_SCHEMA_VERSION);
 		return -1;
 	}
-	if (version == 0 && objects != 0) {
-		snprintf(err, errlen, "%s is not an invigil database (it is an "
-		    "SQLite database with %lld tables or indexes of its own); "
-		    "give --db a new file or an existing invigil database",
-		    path, (long long)objects);
-		return -1;
-	}
 	if (version < 0) {
 		snprintf(err, errlen, "%s has a negative schema version %lld; "
 		    "it is not an invigil database", path, (long long)version);
 		return -1;
 	}
-	return 0;
+	return schema_objects_check(db, path, (int)version, reader, err,
+	    errlen);
 }
 
 int
@@ -336,7 +480,6 @@ store_schema_migrate(sqlite3 *db, const char *path, char *err, size_t errlen)
 {
 	char	 sql[128];
 	int64_t	 version;
-	int	 i;
 
 	/* IMMEDIATE: take the write lock now, so the version read below
 	 * cannot change under us when another process migrates too. */
@@ -346,27 +489,17 @@ store_schema_migrate(sqlite3 *db, const char *path, char *err, size_t errlen)
 		    "schema: %s", path, sqlite3_errmsg(db));
 		return -1;
 	}
-	if (store_schema_check(db, path, err, errlen) == -1)
+	if (store_schema_check(db, path, 0, err, errlen) == -1)
 		goto fail;
-	if (schema_int(db, "PRAGMA user_version", path, &version, err,
+	if (schema_int(db, "PRAGMA user_version", path, 0, &version, err,
 	    errlen) == -1)
 		goto fail;
 	if (version == STORE_SCHEMA_VERSION) {
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 		return 0;
 	}
-
-	for (i = (int)version; i < NMIGRATIONS; i++) {
-		if (sqlite3_exec(db, migrations[i].sql, NULL, NULL, NULL) !=
-		    SQLITE_OK)
-			goto fail_sql;
-		if (migrations[i].fn != NULL &&
-		    migrations[i].fn(db, err, errlen) == -1)
-			goto fail;
-		if (migrations[i].after != NULL && sqlite3_exec(db,
-		    migrations[i].after, NULL, NULL, NULL) != SQLITE_OK)
-			goto fail_sql;
-	}
+	if (schema_run(db, path, (int)version, NMIGRATIONS, err, errlen) == -1)
+		goto fail;
 	/* PRAGMAs take no bound parameters. */
 	snprintf(sql, sizeof sql, "PRAGMA application_id = %d; "
 	    "PRAGMA user_version = %d", STORE_APPLICATION_ID,
@@ -379,10 +512,6 @@ store_schema_migrate(sqlite3 *db, const char *path, char *err, size_t errlen)
 		goto fail;
 	}
 	return 0;
-
-fail_sql:
-	snprintf(err, errlen, "store: cannot update %s to schema version %d: "
-	    "%s", path, i + 1, sqlite3_errmsg(db));
 fail:
 	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	return -1;

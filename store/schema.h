@@ -15,11 +15,14 @@
 /*
  * Is the database behind db (opened from path) one this binary may use?
  * Read-only: refuses a file that is not SQLite, an SQLite database that
- * belongs to another application, and an invigil database newer than
- * STORE_SCHEMA_VERSION.  Returns 0, or -1 with a sentence in err.
+ * belongs to another application (application_id), an invigil database
+ * newer than STORE_SCHEMA_VERSION, and one holding a schema object (table,
+ * view, index, trigger) that its version's migrations do not create
+ * exactly so.  reader words the advice for `invigil review` rather than
+ * the console.  Returns 0, or -1 with a sentence in err.
  */
-int	store_schema_check(sqlite3 *db, const char *path, char *err,
-	    size_t errlen);
+int	store_schema_check(sqlite3 *db, const char *path, int reader,
+	    char *err, size_t errlen);
 
 /*
  * Run the migrations the database lacks, all in one transaction, and set

@@ -524,6 +524,38 @@ sign_mkdirs(const char *dir, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * The key directory must be the user's and writable by no one else:
+ * whoever can write it can replace a key file (or plant one), and the
+ * checks on the file itself would then pass.
+ */
+static int
+sign_dir_private(const char *dir, char *err, size_t errlen)
+{
+	struct stat	st;
+
+	if (stat(dir, &st) == -1) {
+		snprintf(err, errlen, "cannot look at the key directory %s: %s",
+		    dir, strerror(errno));
+		return -1;
+	}
+	if (st.st_uid != geteuid()) {
+		snprintf(err, errlen, "the key directory %s belongs to uid %u, "
+		    "not to you (uid %u); keys must be their owner's alone: run "
+		    "chown %u %s, or give --key-dir a directory of your own",
+		    dir, (unsigned)st.st_uid, (unsigned)geteuid(),
+		    (unsigned)geteuid(), dir);
+		return -1;
+	}
+	if ((st.st_mode & 022) != 0) {
+		snprintf(err, errlen, "the key directory %s can be written by "
+		    "others (mode %03o), who could replace the keys in it; run: "
+		    "chmod 700 %s", dir, (unsigned)(st.st_mode & 07777), dir);
+		return -1;
+	}
+	return 0;
+}
+
 /* fsync a directory, so that a name linked into it survives a crash. */
 static int
 sign_sync_dir(const char *dir, char *err, size_t errlen)
@@ -795,7 +827,8 @@ sign_key_load(const char *dir, const char *name, int *created, char *err,
 		    dir);
 		return NULL;
 	}
-	if (sign_mkdirs(dir, err, errlen) == -1)
+	if (sign_mkdirs(dir, err, errlen) == -1 ||
+	    sign_dir_private(dir, err, errlen) == -1)
 		return NULL;
 	/* Twice at most: a key another process created meanwhile is read. */
 	for (tries = 0; tries < 2; tries++) {

@@ -55,6 +55,8 @@ int		 sign_key_dir(char *buf, size_t len, char *err, size_t errlen);
  * anything, and DIR is fsync'd: two processes creating the same key at once
  * end up with one key, and a crash never leaves a half-written key file.
  *
+ * A directory that group or others may write, or that is not the current
+ * user's, is refused ("chmod 700 DIR").
  * An existing file that is group- or other-readable or -writable, not a
  * regular file, or not owned by the current user is refused with a sentence
  * that says how to fix it; so is one that does not hold an Ed25519 private

@@ -32,6 +32,7 @@
 
 #include <jansson.h>
 
+#include "store/dbfile.h"
 #include "store/journal.h"
 #include "store/store.h"
 #include "store/schema.h"
@@ -208,6 +209,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 struct store {
 	sqlite3			*db;
 	char			*path;
+	int			 lockfd;	/* the one-writer lock (dbfile.c) */
 	sqlite3_stmt		*st[ST_COUNT];
 
 	struct store_row	*rows;
@@ -673,6 +675,7 @@ store_free(struct store *s)
 {
 	store_finalize(s);
 	sqlite3_close_v2(s->db);
+	store_file_unlock(s->lockfd);
 	store_arena_free(s);
 	free(s->rows);
 	free(s->pos);
@@ -719,7 +722,7 @@ store_open(struct store **sp, const char *path, char *err, size_t errlen)
 	struct store	*s;
 	sqlite3_stmt	*st;
 	size_t		 len;
-	int		 i, rc;
+	int		 i, rc, exists;
 
 	*sp = NULL;
 	s = store_xrealloc(NULL, 1, sizeof *s);
@@ -727,9 +730,25 @@ store_open(struct store **sp, const char *path, char *err, size_t errlen)
 	len = strlen(path);
 	s->path = store_xrealloc(NULL, len + 1, 1);
 	memcpy(s->path, path, len + 1);
+	s->lockfd = -1;
 
-	rc = sqlite3_open_v2(path, &s->db,
-	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	/*
+	 * A FIFO or a device is refused before SQLite opens it; a new
+	 * database is made 0600, which SQLite passes on to its -wal, -shm and
+	 * -journal files; then the writer's lock, before anything is read.
+	 */
+	if ((exists = store_file_check(path, 0, err, errlen)) == -1)
+		goto fail;
+	if (!exists && store_file_create(path, err, errlen) == -1)
+		goto fail;
+	if ((s->lockfd = store_file_lock(path, err, errlen)) == -1)
+		goto fail;
+	store_file_warn_modes(path);
+
+	rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE, NULL);
+	if (rc == SQLITE_OK && store_file_same(s->lockfd, path, err,
+	    errlen) == -1)
+		goto fail;
 	if (rc != SQLITE_OK) {
 		snprintf(err, errlen, "store: cannot open %s: %s (does its "
 		    "directory exist, and may invigil write there?)", path,
@@ -744,9 +763,13 @@ store_open(struct store **sp, const char *path, char *err, size_t errlen)
 	}
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, 5000);
+	/* No SQL function with side effects from the file's schema, and no
+	 * writing to the schema itself (see store_schema_check()). */
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
 
 	/* Look before touching: WAL would rewrite a stranger's header. */
-	if (store_schema_check(s->db, path, err, errlen) == -1)
+	if (store_schema_check(s->db, path, 0, err, errlen) == -1)
 		goto fail;
 	if (store_pragma_expect(s, "PRAGMA journal_mode = WAL", "wal", err,
 	    errlen) == -1)
@@ -888,6 +911,8 @@ store_feed_by_url(struct store *s, const char *url, char *feed, size_t feedsz,
 		feed[0] = '\0';
 	sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_text(st, 0) == NULL)
+		rc = SQLITE_DONE;	/* a crafted row: no feed */
 	if (rc == SQLITE_ROW) {
 		snprintf(feed, feedsz, "%s",
 		    (const char *)sqlite3_column_text(st, 0));

@@ -115,11 +115,16 @@ struct store_command {
 };
 
 /*
- * Open (creating if needed) the database at path, in WAL mode, and bring its
- * schema up to STORE_SCHEMA_VERSION by running the missing migrations in one
- * transaction.  Refuses a database whose user_version is newer than this
- * binary knows, and a file that is not an SQLite database.  On success *sp
- * is a handle owned by the caller (store_close()).
+ * Open (creating if needed, mode 0600) the database at path, in WAL mode,
+ * and bring its schema up to STORE_SCHEMA_VERSION by running the missing
+ * migrations in one transaction.  Takes the one-writer lock (an flock on
+ * the file, held until store_close()): a database another process writes
+ * is refused, naming that process.  Refuses a path that is not a regular
+ * file, a database whose user_version is newer than this binary knows, a
+ * file that is not an invigil database (application_id, or a schema object
+ * invigil does not create).  A database that others may read is named on
+ * stderr with the chmod to run.  On success *sp is a handle owned by the
+ * caller (store_close()).
  */
 int		 store_open(struct store **sp, const char *path,
 		     char *err, size_t errlen);
@@ -262,14 +267,28 @@ struct store_reader;
 
 /*
  * Open an existing invigil database read-only.  Never migrates, never takes
- * the write lock; waits out a busy writer instead of failing.  0, or -1
- * with a sentence in err (missing file, not an invigil database, newer
- * schema).
+ * the write lock (nor the console's lock file); waits out a busy writer
+ * instead of failing.  0, or -1 with a sentence in err (missing file, not
+ * a regular file, not an invigil database: wrong application_id or a
+ * schema object invigil does not create; older or newer schema).
  */
 int		 store_reader_open(struct store_reader **, const char *path,
 		     char *err, size_t errlen);
 void		 store_reader_close(struct store_reader *);
 struct sqlite3	*store_reader_db(struct store_reader *);
+
+/*
+ * A reader stops (its statement fails) after this many SQLite steps since
+ * the open or the last call; store_reader_open() sets a limit that grows
+ * with the file's size and that only a file made to make readers loop
+ * reaches (for tests, and callers that know better).
+ */
+void		 store_reader_limit(struct store_reader *, unsigned long long);
+
+/* The sentence for a failed read of what ("the journal"): SQLite's error,
+ * or that the limit was reached. */
+void		 store_reader_error(struct store_reader *, const char *what,
+		     char *err, size_t errlen);
 
 /* Every stored message in (feed, epoch, seq) order; fn returns non-zero to
  * stop.  The strings are valid during the call. */
@@ -311,6 +330,9 @@ struct store_verify {
 	int64_t		entries;	/* journal entries read */
 	int		db_checkpoints;	/* checkpoints in the database checked */
 	int		file_checkpoints; /* and in the file */
+	int64_t		covered;	/* entries 1..covered are covered by a
+					   checkpoint that holds (any) */
+	int64_t		file_covered;	/* ... by one in the file */
 	char		signers[256];	/* names whose signatures held */
 };
 
@@ -319,7 +341,9 @@ struct store_verify {
  * and, if file is not NULL, every checkpoint in it (text of len bytes,
  * named fname in sentences): signature by a key in the keys table, size no
  * greater than the journal's, hash equal to the journal's at that size.
- * Stops at the first problem.  Returns 0 with v filled (problem
+ * Stops at the first problem.  With no problem, entries covered..entries
+ * (+1) are covered by no checkpoint: the chain alone vouches for them,
+ * which proves nothing against someone who could write the file.  Returns 0 with v filled (problem
  * STORE_VERIFY_OK or the first problem found), or -1 with a sentence when
  * the database could not be read.
  */

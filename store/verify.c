@@ -25,6 +25,7 @@
 
 #include <sqlite3.h>
 
+#include "proto/proto.h"
 #include "store/journal.h"
 #include "store/store.h"
 
@@ -33,9 +34,11 @@ struct verify_ckpt {
 	char		 where[160];	/* "the database's checkpoint 3" */
 	int64_t		 size;
 	uint8_t		 root[SIGN_HASH_LEN];
+	int		 infile;	/* from the file, not the database */
 };
 
 struct verify_ctx {
+	struct store_reader	*reader;
 	sqlite3			*db;
 	struct store_verify	*v;
 	char			 origin[256];
@@ -83,6 +86,14 @@ verify_text(sqlite3_stmt *st, int i)
 	return (const char *)sqlite3_column_text(st, i);
 }
 
+/* Text from the database or the file, safe to print (returns buf). */
+static const char *
+verify_clean(const char *s, char *buf, size_t len)
+{
+	proto_sanitize(s, strlen(s), buf, len);
+	return buf;
+}
+
 static int
 verify_same(const char *a, const char *b)
 {
@@ -124,8 +135,7 @@ verify_rows(struct verify_ctx *x, char *err, size_t errlen)
 	    "feed, attempt, flag_id, reason_code, reason, evidence, detail, "
 	    "body, prev_hash, hash FROM journal ORDER BY seq", -1, &st,
 	    NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "cannot read the journal: %s",
-		    sqlite3_errmsg(x->db));
+		store_reader_error(x->reader, "the journal", err, errlen);
 		return -1;
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -194,8 +204,7 @@ verify_rows(struct verify_ctx *x, char *err, size_t errlen)
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		snprintf(err, errlen, "cannot read the journal: %s",
-		    sqlite3_errmsg(x->db));
+		store_reader_error(x->reader, "the journal", err, errlen);
 		return -1;
 	}
 	x->nhashes = expect - 1;
@@ -211,19 +220,22 @@ verify_load_keys(struct verify_ctx *x, char *err, size_t errlen)
 
 	if (sqlite3_prepare_v2(x->db, "SELECT vkey FROM keys", -1, &st,
 	    NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "cannot read the keys: %s",
-		    sqlite3_errmsg(x->db));
+		store_reader_error(x->reader, "the keys", err, errlen);
 		return -1;
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		/* A crafted row may hold anything, NULL included. */
+		if (verify_text(st, 0) == NULL)
+			continue;
 		x->vkeys = verify_xrealloc(x->vkeys, x->nvkeys + 1,
 		    sizeof *x->vkeys);
-		x->vkeys[x->nvkeys++] = strdup(verify_text(st, 0));
+		if ((x->vkeys[x->nvkeys++] = strdup(verify_text(st, 0))) ==
+		    NULL)
+			abort();
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
-		snprintf(err, errlen, "cannot read the keys: %s",
-		    sqlite3_errmsg(x->db));
+		store_reader_error(x->reader, "the keys", err, errlen);
 		return -1;
 	}
 	return 0;
@@ -257,6 +269,7 @@ verify_note(struct verify_ctx *x, const char *text, size_t len,
 	struct sign_note	 n;
 	struct verify_ckpt	*c;
 	char			 perr[512], prefix[SIGN_NAME_MAX + 2];
+	char			 c1[256], c2[256];
 	size_t			 i, k;
 	int			 good = 0, r;
 
@@ -272,8 +285,9 @@ verify_note(struct verify_ctx *x, const char *text, size_t len,
 	}
 	if (strcmp(n.origin, x->origin) != 0) {
 		verify_fail(v, STORE_VERIFY_MISMATCH, 0, "%s is for the journal "
-		    "\"%s\", not this database's \"%s\"", where, n.origin,
-		    x->origin);
+		    "\"%s\", not this database's \"%s\"", where,
+		    verify_clean(n.origin, c1, sizeof c1),
+		    verify_clean(x->origin, c2, sizeof c2));
 		goto fail;
 	}
 	for (i = 0; i < n.nsigs; i++) {
@@ -285,13 +299,15 @@ verify_note(struct verify_ctx *x, const char *text, size_t len,
 			    sizeof perr);
 			if (r == 1) {
 				good++;
-				verify_add_signer(v, n.sigs[i].name);
+				verify_add_signer(v, verify_clean(
+				    n.sigs[i].name, c1, sizeof c1));
 			} else if (r == 0) {
 				verify_fail(v, STORE_VERIFY_SIGNATURE, 0,
 				    "%s (size %" PRIu64 "): the signature by %s "
 				    "does not verify; the note was changed after "
 				    "it was signed", where, n.size,
-				    n.sigs[i].name);
+				    verify_clean(n.sigs[i].name, c1,
+				    sizeof c1));
 				goto fail;
 			}
 		}
@@ -301,7 +317,8 @@ verify_note(struct verify_ctx *x, const char *text, size_t len,
 		    ") is signed by %s, but no key of that name and id is in "
 		    "the database's keys table (the keys were replaced, or "
 		    "the note was signed elsewhere)", where, n.size,
-		    n.nsigs > 0 ? n.sigs[0].name : "nobody");
+		    verify_clean(n.nsigs > 0 ? n.sigs[0].name : "nobody", c1,
+		    sizeof c1));
 		goto fail;
 	}
 	if (x->nckpts == x->ckptsz) {
@@ -313,6 +330,7 @@ verify_note(struct verify_ctx *x, const char *text, size_t len,
 	snprintf(c->where, sizeof c->where, "%s", where);
 	c->size = (int64_t)n.size;
 	memcpy(c->root, n.root, SIGN_HASH_LEN);
+	c->infile = x->infile;
 	if (x->infile)
 		v->file_checkpoints++;
 	else
@@ -400,6 +418,26 @@ verify_against_journal(struct verify_ctx *x)
 	    "checkpoint agrees)");
 }
 
+/*
+ * A checkpoint of size S that holds covers entries 1..S, since entry S's
+ * hash chains every entry before it; entries after the largest such S are
+ * covered by none, and only the chain vouches for them, which anyone who
+ * can write the file can recompute.
+ */
+static void
+verify_coverage(struct verify_ctx *x)
+{
+	struct store_verify	*v = x->v;
+	size_t			 i;
+
+	for (i = 0; i < x->nckpts; i++) {
+		if (x->ckpts[i].size > v->covered)
+			v->covered = x->ckpts[i].size;
+		if (x->ckpts[i].infile && x->ckpts[i].size > v->file_covered)
+			v->file_covered = x->ckpts[i].size;
+	}
+}
+
 int
 store_verify(struct store_reader *r, const char *file, size_t len,
     const char *fname, struct store_verify *v, char *err, size_t errlen)
@@ -412,6 +450,7 @@ store_verify(struct store_reader *r, const char *file, size_t len,
 	memset(v, 0, sizeof *v);
 	memset(&x, 0, sizeof x);
 	x.v = v;
+	x.reader = r;
 	x.db = store_reader_db(r);
 	x.fname = fname != NULL ? fname : "the checkpoints file";
 
@@ -441,6 +480,7 @@ store_verify(struct store_reader *r, const char *file, size_t len,
 	}
 	if (v->problem == STORE_VERIFY_OK)
 		verify_against_journal(&x);
+	verify_coverage(&x);
 	rc = 0;
 out:
 	sqlite3_exec(x.db, "COMMIT", NULL, NULL, NULL);

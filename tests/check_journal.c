@@ -485,6 +485,31 @@ START_TEST(test_forged_note)
 }
 END_TEST
 
+/* A hostile file's origin is printed sanitised: no bidi control gets out. */
+START_TEST(test_hostile_origin_sanitised)
+{
+	struct sign_key		*k = test_key("alice", 1);
+	struct store_verify	 v;
+	uint8_t			 root[SIGN_HASH_LEN];
+	char			 body[512], file[2048], *note;
+
+	make_journal(3, 3, k);
+	memset(root, 7, sizeof root);
+	ck_assert_int_eq(sign_checkpoint_body(body, sizeof body,
+	    "evil\xe2\x80\xae/journal\x7f", 3, root, err, sizeof err), 0);
+	note = sign_note(k, body, err, sizeof err);
+	ck_assert_ptr_nonnull(note);
+	snprintf(file, sizeof file, "%s\n", note);
+	v = verify(file);
+	expect(&v, STORE_VERIFY_MISMATCH, 0, "not this database's");
+	ck_assert_msg(strstr(v.what, "\xe2\x80\xae") == NULL &&
+	    strchr(v.what, 0x7f) == NULL, "raw controls in: %s", v.what);
+	ck_assert_msg(strstr(v.what, "202") != NULL, "%s", v.what);
+	free(note);
+	sign_key_free(k);
+}
+END_TEST
+
 /* A database of schema 1 (tests/fixtures/schema-v1.sql) is chained. */
 START_TEST(test_upgrade_from_schema_1)
 {
@@ -537,6 +562,152 @@ START_TEST(test_upgrade_from_schema_1)
 }
 END_TEST
 
+/* The attacker appends entries after the last checkpoint, chained right. */
+static void
+forge_tail(int n)
+{
+	struct journal_row	 r;
+	sqlite3			*db = attacker();
+	int			 i;
+
+	ck_assert_int_eq(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL),
+	    SQLITE_OK);
+	for (i = 0; i < n; i++) {
+		memset(&r, 0, sizeof r);
+		r.time_ms = 1700000000000;
+		r.actor = "alice";
+		r.role = "proctor";
+		r.kind = "dismiss";
+		r.attempt = "A-17";
+		r.reason = "nothing to see";
+		ck_assert_msg(journal_insert(db, &r, NULL, err, sizeof err) ==
+		    0, "%s", err);
+	}
+	ck_assert_int_eq(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+}
+
+/*
+ * A checkpoint of size S covers entries 1..S; what follows the last one is
+ * vouched for by the chain alone.  A forged tail with a correct chain
+ * holds as a chain, and verify says how much no checkpoint covers, in the
+ * database and in the file.
+ */
+START_TEST(test_uncovered_tail)
+{
+	struct sign_key		*k = test_key("alice", 1);
+	struct store_verify	 v;
+	char			*file;
+
+	make_journal(10, 4, k);
+	v = verify(NULL);
+	expect(&v, STORE_VERIFY_OK, 0, NULL);
+	ck_assert_int_eq(v.entries, 10);
+	ck_assert_int_eq(v.covered, 8);
+	ck_assert_int_eq(v.file_covered, 0);
+	file = export();
+	v = verify(file);
+	expect(&v, STORE_VERIFY_OK, 0, NULL);
+	ck_assert_int_eq(v.covered, 8);
+	ck_assert_int_eq(v.file_covered, 8);
+
+	forge_tail(3);
+	v = verify(NULL);
+	expect(&v, STORE_VERIFY_OK, 0, NULL);	/* the chain holds... */
+	ck_assert_int_eq(v.entries, 13);
+	ck_assert_int_eq(v.covered, 8);		/* ...but nothing signs 9..13 */
+	v = verify(file);
+	expect(&v, STORE_VERIFY_OK, 0, NULL);
+	ck_assert_int_eq(v.file_covered, 8);
+	free(file);
+
+	/* No checkpoint at all covers nothing. */
+	teardown();
+	setup();
+	make_journal(3, 0, k);
+	v = verify(NULL);
+	ck_assert_int_eq(v.entries, 3);
+	ck_assert_int_eq(v.covered, 0);
+	sign_key_free(k);
+}
+END_TEST
+
+/* Replace text in table's SQL in the schema, as a crafted file could. */
+static void
+rewrite_schema(const char *table, const char *from, const char *to)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*st;
+
+	ck_assert_int_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "PRAGMA writable_schema = ON", NULL,
+	    NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "UPDATE sqlite_schema SET sql "
+	    "= replace(sql, ?1, ?2) WHERE name = ?3", -1, &st, NULL),
+	    SQLITE_OK);
+	sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, table, -1, SQLITE_STATIC);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
+	ck_assert_int_eq(sqlite3_changes(db), 1);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
+static int
+no_null_message(const char *feed, int64_t epoch, int64_t seq,
+    const char *body, size_t len, void *arg)
+{
+	(void)epoch;
+	(void)seq;
+	ck_assert_ptr_nonnull(feed);
+	ck_assert_ptr_nonnull(body);
+	ck_assert_uint_eq(len, strlen(body));
+	++*(int *)arg;
+	return 0;
+}
+
+/*
+ * A crafted file may hold NULL where invigil's schema says NOT NULL (the
+ * schema's text is not what wrote the rows): verify reports, never crashes.
+ */
+START_TEST(test_crafted_nulls)
+{
+	struct sign_key		*k = test_key("alice", 1);
+	struct store_verify	 v;
+	struct store_reader	*r;
+	int			 n = 0;
+
+	make_journal(6, 3, k);
+	attack("INSERT INTO keys VALUES (NULL, 'x', 'x', 'x', 0)");
+	v = verify(NULL);
+	expect(&v, STORE_VERIFY_OK, 0, NULL);
+
+	rewrite_schema("checkpoints", "note\t\tTEXT NOT NULL", "note\t\tTEXT");
+	attack("INSERT INTO checkpoints (size, root, signer, time_ms, note) "
+	    "VALUES (1, '', 'x', 0, NULL)");
+	rewrite_schema("checkpoints", "note\t\tTEXT", "note\t\tTEXT NOT NULL");
+	v = verify(NULL);
+	expect(&v, STORE_VERIFY_MALFORMED, 0, "checkpoint 3 is not a signed "
+	    "note");
+
+	/* A message without feed or body reaches backtest as "". */
+	rewrite_schema("messages", "feed\t\tTEXT NOT NULL", "feed\t\tTEXT");
+	rewrite_schema("messages", "body\t\tTEXT NOT NULL", "body\t\tTEXT");
+	attack("INSERT INTO messages (feed, epoch, seq, type, ts_ms, recv_ms, "
+	    "body) VALUES (NULL, 1, 1, 'event', 0, 0, NULL)");
+	rewrite_schema("messages", "feed\t\tTEXT", "feed\t\tTEXT NOT NULL");
+	rewrite_schema("messages", "body\t\tTEXT", "body\t\tTEXT NOT NULL");
+	ck_assert_int_eq(store_reader_open(&r, dbpath, err, sizeof err), 0);
+	ck_assert_int_eq(store_reader_each_message(r, no_null_message, &n, err,
+	    sizeof err), 0);
+	ck_assert_int_eq(n, 1);
+	store_reader_close(r);
+	sign_key_free(k);
+}
+END_TEST
+
 /* A checkpoint is signed only when the journal grew. */
 START_TEST(test_checkpoint_only_when_grown)
 {
@@ -573,6 +744,9 @@ journal_suite(void)
 	tcase_add_test(tc, test_forged_note);
 	tcase_add_test(tc, test_upgrade_from_schema_1);
 	tcase_add_test(tc, test_checkpoint_only_when_grown);
+	tcase_add_test(tc, test_uncovered_tail);
+	tcase_add_test(tc, test_hostile_origin_sanitised);
+	tcase_add_test(tc, test_crafted_nulls);
 	suite_add_tcase(su, tc);
 	return su;
 }

@@ -988,6 +988,50 @@ START_TEST(test_key_refused)
 END_TEST
 
 /*
+ * A key directory others may write is refused, whatever the mode bits
+ * (modes, not access: as root every directory is writable); so is one
+ * that is someone else's (only root can make one).
+ */
+START_TEST(test_key_dir_loose)
+{
+	static const mode_t modes[] = { 0777, 0770, 0707, 0720, 0702, 01777,
+	    0730, 0703 };
+	struct sign_key	*k;
+	char		 want[1024];
+	size_t		 i;
+
+	k = sign_key_load(keydir, "p3", NULL, err, sizeof err);
+	ck_assert_ptr_nonnull(k);
+	sign_key_free(k);
+	for (i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+		ck_assert_int_eq(chmod(keydir, modes[i]), 0);
+		ck_assert_ptr_null(sign_key_load(keydir, "p3", NULL, err,
+		    sizeof err));
+		snprintf(want, sizeof want, "the key directory %s can be "
+		    "written by others (mode %03o), who could replace the keys "
+		    "in it; run: chmod 700 %s", keydir, (unsigned)modes[i],
+		    keydir);
+		ck_assert_str_eq(err, want);
+		/* ... and a new key is not made there either. */
+		ck_assert_ptr_null(sign_key_load(keydir, "new", NULL, err,
+		    sizeof err));
+		ck_assert_ptr_nonnull(strstr(err, "chmod 700"));
+	}
+	ck_assert_int_eq(chmod(keydir, 0750), 0);	/* readable: fine */
+	k = sign_key_load(keydir, "p3", NULL, err, sizeof err);
+	ck_assert_ptr_nonnull(k);
+	sign_key_free(k);
+	ck_assert_int_eq(chmod(keydir, 0700), 0);
+	if (geteuid() == 0) {
+		ck_assert_int_eq(chown(keydir, 4321, (gid_t)-1), 0);
+		ck_assert_ptr_null(sign_key_load(keydir, "p3", NULL, err,
+		    sizeof err));
+		ck_assert_ptr_nonnull(strstr(err, "belongs to uid 4321"));
+	}
+}
+END_TEST
+
+/*
  * Several processes load a key that does not exist yet, all at once: one
  * creates it, the others read that one.  Several rounds, fresh names.
  */
@@ -1123,6 +1167,7 @@ sign_suite(void)
 	tcase_add_test(tc, test_key_parents_created);
 	tcase_add_test(tc, test_key_loose_mode);
 	tcase_add_test(tc, test_key_refused);
+	tcase_add_test(tc, test_key_dir_loose);
 	tcase_add_test(tc, test_key_race);
 	tcase_add_test(tc, test_peer_export);
 	suite_add_tcase(su, tc);

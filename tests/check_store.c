@@ -17,6 +17,8 @@
 
 #include <check.h>
 #include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -186,6 +188,19 @@ add(struct store *s, const char *feed, int64_t epoch,
 	if (store_add_message(s, feed, epoch, m, raw, (size_t)n,
 	    1700000000500 + m->seq, err, sizeof err) != 0)
 		ck_abort_msg("store_add_message: %s", err);
+}
+
+static int
+count_message(const char *feed, int64_t epoch, int64_t seq, const char *body,
+    size_t len, void *arg)
+{
+	(void)feed;
+	(void)epoch;
+	(void)seq;
+	(void)body;
+	(void)len;
+	++*(int *)arg;
+	return 0;
 }
 
 static void
@@ -973,6 +988,342 @@ START_TEST(test_names)
 }
 END_TEST
 
+
+/* ---- the database as a file: one writer, its modes, what the path is */
+
+/* A second console on the same database is refused, naming the first. */
+START_TEST(test_one_writer)
+{
+	struct store		*s1, *s2;
+	struct store_reader	*r;
+	char			 want[64], alias[256];
+
+	s1 = open_store();
+	s2 = (struct store *)&s2;
+	ck_assert_int_eq(store_open(&s2, dbpath, err, sizeof err), -1);
+	ck_assert_ptr_null(s2);
+	snprintf(want, sizeof want, "(pid %ld, \"", (long)getpid());
+	ck_assert_msg(strstr(err, "is in use by another invigil console or "
+	    "program") != NULL && strstr(err, want) != NULL &&
+	    strstr(err, dbpath) == err, "unclear: %s", err);
+	/* Another name for the same file is the same database. */
+	snprintf(alias, sizeof alias, "%s/symlink.db", tmpdir);
+	ck_assert_int_eq(symlink(dbpath, alias), 0);
+	ck_assert_int_eq(store_open(&s2, alias, err, sizeof err), -1);
+	ck_assert_msg(strstr(err, want) != NULL, "through a symlink: %s", err);
+	snprintf(alias, sizeof alias, "%s/hardlink.db", tmpdir);
+	ck_assert_int_eq(link(dbpath, alias), 0);
+	ck_assert_int_eq(store_open(&s2, alias, err, sizeof err), -1);
+	ck_assert_msg(strstr(err, want) != NULL, "through a hard link: %s",
+	    err);
+	/* Readers do not care. */
+	ck_assert_msg(store_reader_open(&r, dbpath, err, sizeof err) == 0,
+	    "reader beside the writer: %s", err);
+	store_reader_close(r);
+	close_store(s1);
+	s2 = open_store();
+	close_store(s2);
+}
+END_TEST
+
+/* The lock dies with its process, SIGKILL included. */
+START_TEST(test_lock_released_by_kill)
+{
+	struct store	*s;
+	char		 want[64], c;
+	int		 p[2], status;
+	pid_t		 pid;
+
+	ck_assert_int_eq(pipe(p), 0);
+	if ((pid = fork()) == 0) {
+		close(p[0]);
+		if (store_open(&s, dbpath, err, sizeof err) != 0)
+			_exit(1);
+		(void)write(p[1], "r", 1);
+		for (;;)
+			pause();
+	}
+	ck_assert_int_gt(pid, 0);
+	close(p[1]);
+	ck_assert_int_eq(read(p[0], &c, 1), 1);
+	close(p[0]);
+	ck_assert_int_eq(store_open(&s, dbpath, err, sizeof err), -1);
+	snprintf(want, sizeof want, "(pid %ld", (long)pid);
+	ck_assert_msg(strstr(err, want) != NULL, "the holder is not named: %s",
+	    err);
+	ck_assert_int_eq(kill(pid, SIGKILL), 0);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	s = open_store();
+	close_store(s);
+}
+END_TEST
+
+static int
+file_mode(const char *path, const char *suffix)
+{
+	struct stat	st;
+	char		p[256];
+
+	snprintf(p, sizeof p, "%s%s", path, suffix);
+	if (stat(p, &st) == -1)
+		ck_abort_msg("%s: not there", p);
+	return (int)(st.st_mode & 07777);
+}
+
+/* Personal data: the database and its -wal and -shm files are 0600
+ * whatever the umask (modes, not access: CI runs as root). */
+START_TEST(test_files_private)
+{
+	struct store			*s;
+	struct store_journal_entry	 e;
+	struct proto_msg		 m;
+	mode_t				 old = umask(022);
+
+	s = open_store();
+	m = event_msg(1, "a1", PROTO_EV_IDLE);
+	add(s, "f1", 1, &m);
+	memset(&e, 0, sizeof e);
+	e.actor = "ana";
+	e.role = "proctor";
+	e.kind = "note";
+	ck_assert_int_eq(store_journal_append(s, &e, NULL, NULL, err,
+	    sizeof err), 0);
+	ck_assert_int_eq(file_mode(dbpath, ""), 0600);
+	ck_assert_int_eq(file_mode(dbpath, "-wal"), 0600);
+	ck_assert_int_eq(file_mode(dbpath, "-shm"), 0600);
+	close_store(s);
+	umask(old);
+}
+END_TEST
+
+/* Run store_open with stderr captured into out. */
+static int
+open_capturing(struct store **sp, char *out, size_t outsz)
+{
+	char	path[256];
+	int	fd, saved, rc;
+	ssize_t	n;
+
+	snprintf(path, sizeof path, "%s/stderr.txt", tmpdir);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	ck_assert_int_ge(fd, 0);
+	fflush(stderr);
+	saved = dup(2);
+	dup2(fd, 2);
+	rc = store_open(sp, dbpath, err, sizeof err);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	n = pread(fd, out, outsz - 1, 0);
+	out[n > 0 ? n : 0] = '\0';
+	close(fd);
+	unlink(path);
+	return rc;
+}
+
+/* A database others may read is named on stderr, with the chmod to run. */
+START_TEST(test_loose_mode_warned)
+{
+	struct store	*s;
+	char		 out[1024], want[512];
+
+	ck_assert_int_eq(open_capturing(&s, out, sizeof out), 0);
+	ck_assert_str_eq(out, "");	/* new: 0600, nothing to say */
+	close_store(s);
+	ck_assert_int_eq(chmod(dbpath, 0644), 0);
+	ck_assert_int_eq(open_capturing(&s, out, sizeof out), 0);
+	snprintf(want, sizeof want, "%s holds candidates' personal data and "
+	    "other users may read it (mode 644); run: chmod 600 %s\n", dbpath,
+	    dbpath);
+	ck_assert_msg(strstr(out, want) != NULL, "want \"%s\", got \"%s\"",
+	    want, out);
+	close_store(s);
+	ck_assert_int_eq(chmod(dbpath, 0660), 0);
+	ck_assert_int_eq(open_capturing(&s, out, sizeof out), 0);
+	ck_assert_msg(strstr(out, "may read or change it (mode 660)") != NULL,
+	    "%s", out);
+	close_store(s);
+}
+END_TEST
+
+/* What the path names must be a regular file, for writer and readers: a
+ * FIFO would block open(2) for ever, a device gets a "-journal". */
+START_TEST(test_not_regular_refused)
+{
+	struct store		*s;
+	struct store_reader	*r;
+	char			 fifo[256];
+	int			 had_journal;
+
+	snprintf(fifo, sizeof fifo, "%s/fifo.db", tmpdir);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	ck_assert_int_eq(store_open(&s, fifo, err, sizeof err), -1);
+	ck_assert_msg(strstr(err, "is a FIFO, not a database file") != NULL,
+	    "%s", err);
+	ck_assert_int_eq(store_reader_open(&r, fifo, err, sizeof err), -1);
+	ck_assert_msg(strstr(err, "is a FIFO, not a database file") != NULL,
+	    "%s", err);
+
+	had_journal = access("/dev/null-journal", F_OK) == 0;
+	ck_assert_int_eq(store_open(&s, "/dev/null", err, sizeof err), -1);
+	ck_assert_str_eq(err, "/dev/null is a character device, not a "
+	    "database file; give --db the path of a regular file");
+	ck_assert_int_eq(store_reader_open(&r, "/dev/null", err, sizeof err),
+	    -1);
+	ck_assert_msg(strstr(err, "character device") != NULL, "%s", err);
+	if (!had_journal)
+		ck_assert_msg(access("/dev/null-journal", F_OK) == -1,
+		    "/dev/null-journal was created");
+	ck_assert_int_eq(store_open(&s, tmpdir, err, sizeof err), -1);
+	ck_assert_msg(strstr(err, "is a directory") != NULL, "%s", err);
+
+	/* A link to a FIFO is a FIFO; a link to nothing is said so. */
+	ck_assert_int_eq(symlink(fifo, dbpath), 0);
+	ck_assert_int_eq(store_open(&s, dbpath, err, sizeof err), -1);
+	ck_assert_msg(strstr(err, "is a FIFO") != NULL, "%s", err);
+	ck_assert_int_eq(unlink(fifo), 0);
+	ck_assert_int_eq(store_open(&s, dbpath, err, sizeof err), -1);
+	ck_assert_msg(strstr(err, "is a symbolic link to nothing") != NULL,
+	    "%s", err);
+}
+END_TEST
+
+/* Run sql on the database behind everyone's back, as sqlite3(1) would. */
+static void
+craft(const char *sql)
+{
+	sqlite3	*db;
+
+	ck_assert_int_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+	ck_assert_msg(sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK,
+	    "%s: %s", sql, sqlite3_errmsg(db));
+	sqlite3_close(db);
+}
+
+/*
+ * A database that brings its own SQL is refused by the console (a trigger
+ * it would fire) and by readers (a view where a table should be, which
+ * could recurse for ever), quickly, before any of it runs.
+ */
+START_TEST(test_crafted_schema_refused)
+{
+	struct store		*s;
+	struct store_reader	*r;
+
+	s = open_store();
+	close_store(s);
+	craft("CREATE TRIGGER evil AFTER INSERT ON messages BEGIN "
+	    "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
+	    "SELECT count(*) FROM c; END");
+	ck_assert_int_eq(store_open(&s, dbpath, err, sizeof err), -1);
+	ck_assert_msg(strstr(err, "its trigger \"evil\" is not part of "
+	    "invigil's schema") != NULL, "%s", err);
+	ck_assert_int_eq(store_reader_open(&r, dbpath, err, sizeof err), -1);
+	ck_assert_msg(strstr(err, "trigger \"evil\"") != NULL, "%s", err);
+
+	craft("DROP TRIGGER evil; DROP TABLE messages; CREATE VIEW messages "
+	    "AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
+	    "SELECT 'f' AS feed, 1 AS epoch, x AS seq, 'x' AS body FROM c");
+	ck_assert_int_eq(store_reader_open(&r, dbpath, err, sizeof err), -1);
+	ck_assert_msg(strstr(err, "its view \"messages\" should be a table") !=
+	    NULL && strstr(err, "crafted") != NULL,
+	    "%s", err);
+	ck_assert_int_eq(store_open(&s, dbpath, err, sizeof err), -1);
+
+	/* The same table with a column added is not invigil's either. */
+	craft("DROP VIEW messages");
+	s = (struct store *)&s;
+	teardown();
+	setup();
+	s = open_store();
+	close_store(s);
+	craft("ALTER TABLE journal ADD COLUMN x AS (1)");
+	ck_assert_int_eq(store_reader_open(&r, dbpath, err, sizeof err), -1);
+	ck_assert_msg(strstr(err, "its table \"journal\" is not the one "
+	    "invigil creates") != NULL, "%s", err);
+}
+END_TEST
+
+/* A feeds row without a feed (a TEXT primary key may be NULL) is none. */
+START_TEST(test_crafted_feed_row)
+{
+	struct store	*s;
+	char		 feed[64];
+	int64_t		 epoch, last;
+
+	s = open_store();
+	close_store(s);
+	craft("INSERT INTO feeds (feed, epoch, last_seq, updated_ms, url) "
+	    "VALUES (NULL, 1, 5, 1, 'ws://x/')");
+	s = open_store();
+	ck_assert_int_eq(store_feed_by_url(s, "ws://x/", feed, sizeof feed,
+	    &epoch, &last, err, sizeof err), 0);
+	ck_assert_str_eq(feed, "");
+	close_store(s);
+}
+END_TEST
+
+/* Another application's database: one true sentence, for a reader too. */
+START_TEST(test_foreign_application_id)
+{
+	struct store_reader	*r;
+	struct store		*s;
+
+	craft("PRAGMA application_id = 42; PRAGMA user_version = 2; "
+	    "CREATE TABLE journal (x)");
+	ck_assert_int_eq(store_reader_open(&r, dbpath, err, sizeof err), -1);
+	ck_assert_msg(strstr(err, "is not an invigil database (it is an "
+	    "SQLite database with application_id 0x0000002a, not invigil's "
+	    "0x494e5647); give --db the database a console wrote") != NULL,
+	    "%s", err);
+	ck_assert_int_eq(store_open(&s, dbpath, err, sizeof err), -1);
+	ck_assert_msg(strstr(err, "application_id 0x0000002a") != NULL, "%s",
+	    err);
+
+	/* invigil's schema to the letter, but not invigil's id. */
+	teardown();
+	setup();
+	s = open_store();
+	close_store(s);
+	craft("PRAGMA application_id = 0");
+	ck_assert_int_eq(store_reader_open(&r, dbpath, err, sizeof err), -1);
+	ck_assert_msg(strstr(err, "application_id 0x00000000, not invigil's") !=
+	    NULL, "%s", err);
+	ck_assert_int_eq(store_open(&s, dbpath, err, sizeof err), -1);
+}
+END_TEST
+
+/* A reader gives up, with a sentence, after its limit of work. */
+START_TEST(test_reader_limit)
+{
+	struct store		*s;
+	struct store_reader	*r;
+	struct proto_msg	 m;
+	int			 i;
+
+	s = open_store();
+	for (i = 1; i <= 3000; i++) {
+		m = event_msg(i, "a1", PROTO_EV_IDLE);
+		add(s, "f1", 1, &m);
+	}
+	close_store(s);
+	ck_assert_int_eq(store_reader_open(&r, dbpath, err, sizeof err), 0);
+	store_reader_limit(r, 5000);
+	ck_assert_int_eq(store_reader_each_message(r, count_message, &i, err,
+	    sizeof err), -1);
+	ck_assert_msg(strstr(err, "gave up reading messages from ") == err &&
+	    strstr(err, "made to make readers loop") != NULL, "%s", err);
+	/* The limit set at open is far above what a real read needs. */
+	store_reader_close(r);
+	ck_assert_int_eq(store_reader_open(&r, dbpath, err, sizeof err), 0);
+	i = 0;
+	ck_assert_int_eq(store_reader_each_message(r, count_message, &i, err,
+	    sizeof err), 0);
+	ck_assert_int_eq(i, 3000);
+	store_reader_close(r);
+}
+END_TEST
+
 static Suite *
 store_suite(void)
 {
@@ -1003,6 +1354,20 @@ store_suite(void)
 	tcase_add_test(tc, test_raw_bytes_exact);
 	tcase_add_test(tc, test_gaps);
 	tcase_add_test(tc, test_bad_messages_refused);
+	suite_add_tcase(su, tc);
+
+	tc = tcase_create("files");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 10);	/* a FIFO must not hang it */
+	tcase_add_test(tc, test_one_writer);
+	tcase_add_test(tc, test_lock_released_by_kill);
+	tcase_add_test(tc, test_files_private);
+	tcase_add_test(tc, test_loose_mode_warned);
+	tcase_add_test(tc, test_not_regular_refused);
+	tcase_add_test(tc, test_crafted_schema_refused);
+	tcase_add_test(tc, test_foreign_application_id);
+	tcase_add_test(tc, test_crafted_feed_row);
+	tcase_add_test(tc, test_reader_limit);
 	suite_add_tcase(su, tc);
 
 	tc = tcase_create("decisions");
