@@ -192,27 +192,6 @@ set_new(json_t *obj, const char *key, json_t *v)
 	}
 }
 
-/* If vsnprintf cut the last UTF-8 character of s in half, drop the half. */
-static void
-trim_partial_utf8(char *s)
-{
-	size_t		len = strlen(s), start, need;
-	unsigned char	c;
-
-	start = len;
-	while (start > 0 && len - start < 3 &&
-	    ((unsigned char)s[start - 1] & 0xc0) == 0x80)
-		start--;
-	if (start == 0)
-		return;
-	c = (unsigned char)s[start - 1];
-	if (c < 0xc0)
-		return;
-	need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
-	if (len - (start - 1) < need)
-		s[start - 1] = '\0';
-}
-
 /* Fill err with a sentence (if there is room for one); always -1. */
 static int __attribute__((format(printf, 3, 4)))
 errorf(char *err, size_t errlen, const char *fmt, ...)
@@ -227,8 +206,8 @@ errorf(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		err[0] = '\0';
-	else if ((size_t)n >= errlen)
-		trim_partial_utf8(err);
+	else if ((size_t)n >= errlen)		/* never end inside a character */
+		err[proto_utf8_boundary(err, strlen(err))] = '\0';
 	return -1;
 }
 
@@ -242,12 +221,8 @@ quote(char *buf, const char *s, size_t len)
 {
 	size_t	n = len, o;
 
-	if (n > QUOTE_MAX) {
-		n = QUOTE_MAX;
-		while (n > QUOTE_MAX - 3 &&
-		    ((unsigned char)s[n] & 0xc0) == 0x80)
-			n--;
-	}
+	if (n > QUOTE_MAX)
+		n = proto_utf8_boundary(s, QUOTE_MAX);
 	o = proto_sanitize(s, n, buf, QUOTE_SIZE - 3);
 	if (n < len)
 		memcpy(buf + o, "...", 4);
