@@ -265,6 +265,21 @@ feed_cmds_count(const struct feed_cmds *t)
 	return t->tab.count;
 }
 
+size_t
+feed_cmds_longest_chain(const struct feed_cmds *t)
+{
+	struct chain	*c;
+	size_t		 i, n, longest = 0;
+
+	for (i = 0; i < t->tab.nbuckets; i++) {
+		for (n = 0, c = t->tab.buckets[i]; c != NULL; c = c->next)
+			n++;
+		if (n > longest)
+			longest = n;
+	}
+	return longest;
+}
+
 /* ---- the message rate of one connection */
 
 int

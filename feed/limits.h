@@ -75,6 +75,8 @@ int		 feed_cmds_find(const struct feed_cmds *, const char *id,
 void		 feed_cmds_add(struct feed_cmds *, const char *id, int ok,
 		     const char *error);
 size_t		 feed_cmds_count(const struct feed_cmds *);
+/* The longest chain a lookup may walk (for the unit tests). */
+size_t		 feed_cmds_longest_chain(const struct feed_cmds *);
 
 /* ---- a token bucket: what one connection may send */
 
