@@ -198,9 +198,10 @@ cmd_feed(int argc, char **argv)
 			rate_given = 1;
 			break;
 		case 'i':
-			if (optarg[0] == '\0' || strlen(optarg) > PROTO_ID_MAX)
+			if (optarg[0] == '\0' || strlen(optarg) > PROTO_ID_MAX ||
+			    !proto_utf8_valid(optarg, strlen(optarg)))
 				return feed_usage_error("--id wants 1 to 64 "
-				    "characters, not \"%s\"", optarg);
+				    "bytes of UTF-8 text, not \"%s\"", optarg);
 			fc.id = optarg;
 			break;
 		case 'n':

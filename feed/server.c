@@ -1001,6 +1001,12 @@ feed_buffer_load(struct feed *f, char *err, size_t errlen)
 		    "EPOCH\"); give a new path", path);
 		goto fail;
 	}
+	if (epoch < 1) {
+		/* welcome could not carry it: every console would be closed. */
+		snprintf(err, errlen, "--buffer-file %s: its epoch %lld is not "
+		    "a whole number from 1; give a new path", path, epoch);
+		goto fail;
+	}
 	if (strcmp(hdr_feed, f->id) != 0) {
 		snprintf(err, errlen, "--buffer-file %s belongs to feed \"%s\", "
 		    "not \"%s\"; give --id %s or a new path", path, hdr_feed,

@@ -181,4 +181,23 @@ wait_for 10 rows_at_least "$T/console2.db" 10 ||
 echo "ok: a real console stored messages after the descriptor attack"
 served "descriptor exhaustion"
 
+# --- 6. What welcome carries is checked at start-up, not at each hello
+# (a value welcome cannot encode closed every console).
+python3 "$TESTS/gen-scenario.py" 10 2 >"$T/small.jsonl"
+expect_refused() {	# expect_refused STATUS PATTERN ARGS...
+	want=$1 pat=$2; shift 2
+	out=$(timeout 10 "$INVIGIL" feed --listen 127.0.0.1:0 --replay "$T/small.jsonl" "$@" 2>&1 </dev/null)
+	rc=$?
+	[ "$rc" = "$want" ] || fail "invigil feed $*: exit $rc, want $want: $out"
+	echo "$out" | grep -qE -- "$pat" || fail "invigil feed $*: output lacks /$pat/: $out"
+}
+expect_refused 2 "--name wants 1 to 256 bytes" --name "$(printf 'n%.0s' $(seq 1 300))"
+expect_refused 2 "--name wants 1 to 256 bytes of UTF-8" --name "$(printf 'bad\xff')"
+expect_refused 2 "--id wants 1 to 64 bytes of UTF-8" --id "$(printf 'bad\xc3')"
+printf 'invigil-feed-buffer 1 ep0 0\n' >"$T/ep0.buf"
+expect_refused 1 "its epoch 0 is not a whole number from 1" --id ep0 --buffer-file "$T/ep0.buf"
+printf 'invigil-feed-buffer 1 epneg -5\n' >"$T/epneg.buf"
+expect_refused 1 "its epoch -5 is not" --id epneg --buffer-file "$T/epneg.buf"
+echo "ok: --name, --id and a --buffer-file epoch that welcome could not carry are refused at start-up"
+
 echo "PASS: the feed survives resume overflow, hostile strings, no subprotocol, a command flood (bounded memory, exam kept) and descriptor exhaustion, and serves consoles throughout"
