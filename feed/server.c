@@ -788,14 +788,21 @@ peer_address(int fd, char *out, size_t outsz)
 /*
  * Whether the handshake offered invigil.v1 in Sec-WebSocket-Protocol (a
  * comma-separated list).  lws refuses a list without a protocol it serves
- * but upgrades a request without the header, on the vhost's first protocol.
+ * (the vhost serves only invigil.v1) but upgrades a request without the
+ * header, on the vhost's first protocol.
  */
 static int
 offered_subprotocol(struct lws *wsi)
 {
 	char	 hdr[256], *tok, *save;
 	size_t	 n;
+	int	 total = lws_hdr_total_length(wsi, WSI_TOKEN_PROTOCOL);
 
+	if (total <= 0)
+		return 0;
+	/* A list too long to copy was matched by lws against the only one. */
+	if ((size_t)total >= sizeof hdr)
+		return 1;
 	if (lws_hdr_copy(wsi, hdr, sizeof hdr, WSI_TOKEN_PROTOCOL) <= 0)
 		return 0;
 	for (tok = strtok_r(hdr, ",", &save); tok != NULL;

@@ -22,7 +22,7 @@
 //        closed with 1008
 //   noproto URL
 //        a WebSocket client that offers no subprotocol: closed with 1002,
-//        never sent welcome
+//        never sent welcome; one that offers 6, the last invigil.v1: served
 //   idle URL --count N [--local ADDR] [--hold SECS]
 //        N TCP connections from ADDR that send nothing (half of them half a
 //        handshake), held up to SECS (default 30); prints how many the feed
@@ -288,6 +288,24 @@ async function attackNoproto(url) {
 	if (!item.closed || item.closed.code !== 1002)
 		fail(`no subprotocol offered: ${JSON.stringify(item)}, want close 1002`);
 	ok(`no subprotocol offered: closed 1002 "${item.closed.reason}", no welcome`);
+
+	// A list that ends with invigil.v1 (lws refuses one over 128 bytes).
+	const many = [];
+	for (let i = 0; i < Number(process.env.NPROTO || 5); i++)
+		many.push(`other.v${i}.${'x'.repeat(8)}`);
+	many.push(SUBPROTOCOL);
+	const l = new Conn(url, many);
+	try {
+		await l.opened;
+	} catch (e) {
+		fail(`${many.length} subprotocols offered, the last ${SUBPROTOCOL}: ${e.message}`);
+	}
+	l.send(JSON.stringify({ t: 'hello', proto: 1, proctor: 'longlist' }));
+	const w = await l.until(() => true, 5000);
+	l.close();
+	if (!w.msg || w.msg.t !== 'welcome')
+		fail(`${many.length} subprotocols offered (${many.join(', ').length} bytes), the last ${SUBPROTOCOL}: ${JSON.stringify(w)}, want welcome`);
+	ok(`${many.length} subprotocols offered (${many.join(', ').length} bytes), the last ${SUBPROTOCOL}: negotiated "${l.ws.protocol}", welcome`);
 }
 
 function attackIdle(url, args) {
