@@ -8,11 +8,16 @@
 #  3. a client that offers no subprotocol is closed with 1002;
 #  4. a flood of 40,000 junk commands: the feed's VmRSS stays bounded, a
 #     burst over the rate is closed with 1008, and the exam in a --buffer of
-#     1000 is still there, whole, for a fresh console;
+#     1000 is still there, whole, for a fresh console; a pause whose ack was
+#     pushed out is a gap on resume and, re-sent, is answered again, once;
 #  5. under `ulimit -n 256`, 800 idle connections from two addresses: the
 #     feed refuses what is over --max-per-address, drops the rest when the
 #     hello timeout passes, keeps its log small and its CPU idle, and a real
-#     console connects and stores messages meanwhile.
+#     console connects and stores messages meanwhile; then 400 from ten
+#     addresses fill its descriptors: it stops accepting (never EMFILE)
+#     and serves a console once the hello timeout has freed them;
+#  6. --name, --id and a --buffer-file epoch welcome could not carry are
+#     refused at start-up.
 # After each part a real console (invigil --headless) or the independent
 # client (ws-client.js) is served.
 . "$(dirname "$0")/lib.sh"
@@ -71,7 +76,7 @@ rss1=$(rss_kb "$FEED_PID")
 grow=$(( (rss1 - rss0) / 1024 ))
 echo "ok: VmRSS ${rss0} kB before the flood, ${rss1} kB after (+${grow} MB)"
 [ "$grow" -le 24 ] || fail "the flood grew the feed by $grow MB (bound 24 MB)"
-OVER=250 attack overrate "$URL"
+OVER=1000 attack overrate "$URL"
 alive "a burst of commands"
 attack count "$URL" >"$T/count"
 cat "$T/count"
@@ -81,6 +86,15 @@ echo "ok: after 40,000 junk commands the whole exam (500 messages) is still in -
 log_lines=$(wc -l <"$FEED_LOG")
 [ "$log_lines" -le 2000 ] || fail "the flood wrote $log_lines log lines"
 echo "ok: the flood left $log_lines log lines"
+
+# --- 4b. Acks have a buffer of their own (10000): a pause's ack pushed out
+# by 15000 junk commands is a gap for a console resuming from before it, and
+# re-sending the pause (its id is within the 16384 remembered) is answered
+# ok again, not carried out twice.
+start_feed --simulate 30 --seed 3 --rate 20 --id window
+attack window "ws://127.0.0.1:$FEED_PORT/" --junk 15000
+alive "the window attack"
+served "the window attack"
 
 # --- 5. Descriptor exhaustion: a low ulimit, many idle connections.
 start_feed_ulimit() {	# like start_feed, under ulimit -n $1
