@@ -867,7 +867,8 @@ feed_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		c->wsi = wsi;
 		c->next = f->clients;
 		f->clients = c;
-		feed_log(f, "console connected");
+		peer_address(lws_get_socket_fd(wsi), addr, sizeof addr);
+		feed_log(f, "console connected from %s", addr);
 		lws_sul_schedule(lws_get_context(wsi), 0, &c->sul_hello,
 		    client_hello_timeout,
 		    (lws_usec_t)f->cfg.hello_timeout * LWS_US_PER_SEC);
