@@ -1908,8 +1908,11 @@ START_TEST(test_cmds_error_cut)
 	char			 err2[3 * PROTO_TEXT_MAX];
 	size_t			 i;
 
-	for (i = 0; i + 2 < sizeof err2 - 1; i += 2)
-		memcpy(err2 + i, "\xc3\xa9", 2);	/* e acute */
+	/* One byte, then e acute (2 bytes) over and over: byte 1024 is the
+	 * first half of a character. */
+	err2[0] = 'x';
+	for (i = 1; i + 2 < sizeof err2 - 1; i += 2)
+		memcpy(err2 + i, "\xc3\xa9", 2);
 	err2[i] = '\0';
 	feed_cmds_add(t, "x", 0, err2);
 	ck_assert(feed_cmds_find(t, "x", &a));
