@@ -2,8 +2,6 @@
  * cmd-feed.c - `invigil feed`: run a feed server on its own loop until
  * SIGINT or SIGTERM.
  */
-#include <sys/resource.h>
-
 #include <getopt.h>
 #include <stdint.h>
 #include <signal.h>
@@ -92,28 +90,6 @@ feed_lws_log(int level, const char *line)
 		n--;
 	proto_sanitize(line, n, safe, sizeof safe);
 	fprintf(stderr, "invigil feed: libwebsockets: %s\n", safe);
-}
-
-/*
- * Descriptors lws may use: the process limit less a reserve for the rest of
- * the process (standard streams, lws's own pipe, --buffer-file, --truth).
- * lws stops accepting when its table is full and starts again when a
- * connection closes; left at the process limit it would keep accepting
- * into EMFILE, once per turn of the loop.
- */
-static unsigned
-feed_fd_limit(void)
-{
-	struct rlimit	rl;
-	rlim_t		n;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
-		return 0;
-	n = rl.rlim_cur;
-	if (n > 1u << 20)
-		n = 1u << 20;
-	n -= n >= 256 ? 32 : n / 4;
-	return n < 8 ? 8 : (unsigned)n;
 }
 
 static void
@@ -302,7 +278,6 @@ cmd_feed(int argc, char **argv)
 	memset(&info, 0, sizeof info);
 	info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
 	info.port = CONTEXT_PORT_NO_LISTEN;
-	info.fd_limit_per_thread = feed_fd_limit();
 	feed_ctx = lws_create_context(&info);
 	if (feed_ctx == NULL) {
 		fprintf(stderr, "invigil feed: cannot create the WebSocket "

@@ -311,6 +311,7 @@ struct addr_rec {
 
 struct feed_addrs {
 	struct htab	tab;
+	int		total;		/* connections, all addresses */
 };
 
 struct feed_addrs *
@@ -365,6 +366,7 @@ feed_addrs_take(struct feed_addrs *t, const char *addr, int max)
 		if (r->count >= max)
 			return NULL;
 		r->count++;
+		t->total++;
 		return r;
 	}
 	if (max < 1)
@@ -373,6 +375,7 @@ feed_addrs_take(struct feed_addrs *t, const char *addr, int max)
 	memcpy(r->addr, addr, strlen(addr) + 1);
 	r->count = 1;
 	htab_insert(&t->tab, &r->chain, h);
+	t->total++;
 	return r;
 }
 
@@ -381,7 +384,10 @@ feed_addrs_release(struct feed_addrs *t, void *entry)
 {
 	struct addr_rec	*r = entry;
 
-	if (r == NULL || --r->count > 0)
+	if (r == NULL)
+		return;
+	t->total--;
+	if (--r->count > 0)
 		return;
 	htab_remove(&t->tab, &r->chain);
 	free(r);
@@ -394,6 +400,23 @@ feed_addrs_count(const struct feed_addrs *t, const char *addr)
 	struct addr_rec	*r = addrs_lookup(t, addr, &h);
 
 	return r != NULL ? r->count : 0;
+}
+
+int
+feed_addrs_total(const struct feed_addrs *t)
+{
+	return t->total;
+}
+
+int
+feed_max_connections(long long nofile)
+{
+	long long	n = nofile;
+
+	if (n <= 0 || n > 1 << 30)
+		n = 1 << 30;		/* unlimited, or absurd */
+	n -= n >= 256 ? 32 : n / 4;
+	return n < 4 ? 4 : (int)n;
 }
 
 /* ---- resume */

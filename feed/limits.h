@@ -102,8 +102,19 @@ void		 feed_addrs_free(struct feed_addrs *);
  */
 void		*feed_addrs_take(struct feed_addrs *, const char *addr, int max);
 void		 feed_addrs_release(struct feed_addrs *, void *entry);
-/* Connections counted for addr now. */
+/* Connections counted for addr now; for all addresses. */
 int		 feed_addrs_count(const struct feed_addrs *, const char *addr);
+int		 feed_addrs_total(const struct feed_addrs *);
+
+/*
+ * Connections the feed may hold for a process descriptor limit (ulimit -n)
+ * of nofile: less a reserve for the rest of the process (standard streams,
+ * lws's own pipe and listening socket, --buffer-file, --truth, and in
+ * --demo the console's sockets and database), 32 from 256 up, a quarter
+ * below; at least 4.  A connection over it is closed as soon as it is
+ * accepted, so accept() never runs out of descriptors.
+ */
+int		 feed_max_connections(long long nofile);
 
 /* ---- resume */
 

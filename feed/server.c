@@ -23,6 +23,7 @@
  */
 #define _POSIX_C_SOURCE 200809L	/* clock_gettime, getline, truncate */
 
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -130,6 +131,7 @@ struct feed {
 
 	struct feed_cmds       *cmds;		/* answered commands, by id */
 	struct feed_addrs      *addrs;		/* connections per address */
+	int			max_conns;	/* all addresses: ulimit -n less a reserve */
 	struct feed_rate	log_rate;	/* log lines */
 	unsigned long		log_dropped;	/* since the last line written */
 	FILE		       *bufferf;	/* --buffer-file, appended */
@@ -840,6 +842,12 @@ feed_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			    f->cfg.max_per_address);
 			return 1;
 		}
+		if (feed_addrs_total(f->addrs) >= f->max_conns) {
+			feed_log(f, "refused a connection from %s: the feed "
+			    "holds %d, what its descriptor limit allows (raise "
+			    "ulimit -n)", addr, f->max_conns);
+			return 1;
+		}
 		break;
 	case LWS_CALLBACK_SERVER_NEW_CLIENT_INSTANTIATED:
 		/* Counted until LWS_CALLBACK_WSI_DESTROY, upgraded or not. */
@@ -1072,6 +1080,13 @@ feed_attach(struct lws_context *ctx, const struct feed_config *c, char *err,
 	f->addrs = feed_addrs_new();
 	if (f->cfg.max_per_address <= 0)
 		f->cfg.max_per_address = FEED_MAX_PER_ADDRESS;
+	{
+		struct rlimit	rl;
+
+		f->max_conns = feed_max_connections(getrlimit(RLIMIT_NOFILE,
+		    &rl) != 0 || rl.rlim_cur == RLIM_INFINITY ? -1 :
+		    (long long)rl.rlim_cur);
+	}
 	f->last_seq = 0;
 	if (f->cfg.hello_timeout <= 0)
 		f->cfg.hello_timeout = 10;

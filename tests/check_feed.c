@@ -1957,7 +1957,9 @@ START_TEST(test_addrs_cap)
 	ck_assert_int_eq(feed_addrs_count(t, "127.0.0.2"), 3);
 	/* Another address is not affected. */
 	ck_assert_ptr_nonnull(e = feed_addrs_take(t, "127.0.0.1", 3));
+	ck_assert_int_eq(feed_addrs_total(t), 4);
 	feed_addrs_release(t, e);
+	ck_assert_int_eq(feed_addrs_total(t), 3);
 	ck_assert_int_eq(feed_addrs_count(t, "127.0.0.1"), 0);
 	feed_addrs_release(t, held[0]);
 	ck_assert_int_eq(feed_addrs_count(t, "127.0.0.2"), 2);
@@ -1976,7 +1978,21 @@ START_TEST(test_addrs_cap)
 		feed_addrs_release(t, held[i]);
 		ck_assert_int_eq(feed_addrs_count(t, addr), 0);
 	}
+	ck_assert_int_eq(feed_addrs_total(t), 0);
 	feed_addrs_free(t);
+}
+END_TEST
+
+/* Connections for a descriptor limit: always a reserve, never below 4. */
+START_TEST(test_max_connections)
+{
+	ck_assert_int_eq(feed_max_connections(256), 224);
+	ck_assert_int_eq(feed_max_connections(1024), 992);
+	ck_assert_int_eq(feed_max_connections(100), 75);
+	ck_assert_int_eq(feed_max_connections(5), 4);
+	ck_assert_int_eq(feed_max_connections(0), (1 << 30) - 32);
+	ck_assert_int_eq(feed_max_connections(-1), (1 << 30) - 32);
+	ck_assert_int_eq(feed_max_connections(1LL << 40), (1 << 30) - 32);
 }
 END_TEST
 
@@ -2027,6 +2043,7 @@ feed_suite(void)
 	tcase_add_test(tc, test_cmds_error_cut);
 	tcase_add_test(tc, test_rate_bucket);
 	tcase_add_test(tc, test_addrs_cap);
+	tcase_add_test(tc, test_max_connections);
 	suite_add_tcase(s, tc);
 	return s;
 }

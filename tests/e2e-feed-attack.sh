@@ -152,12 +152,12 @@ wait_for 10 rows_at_least "$T/console.db" $(( n0 + 5 )) ||
 served "the idle attack"
 
 # --- 5b. More addresses than the descriptors can hold: 10 x 40 idle
-# connections fill the table (256 less a reserve).  The feed stops
-# accepting instead of spinning on EMFILE (the attack's report counts the
-# connections the kernel queued), keeps its CPU and log small, drops the
-# idle ones when the hello timeout passes and then serves a real console.
-# (The console is started afterwards: a console whose connection waits in
-# the feed's queue for ~10 s does not retry - a console bug, reported.)
+# connections reach the feed's limit (256 less a reserve of 32).  It closes
+# what is over at once instead of spinning on EMFILE, keeps its CPU and log
+# small, drops the idle ones when the hello timeout passes and then serves
+# a real console.  (The console is started afterwards: a console whose
+# connection waits ~10 s for an answer does not retry - a console bug,
+# reported.)
 kill "$CONSOLE" 2>/dev/null
 cpu0=$(cpu_ticks "$FEED_PID")
 t0=$(date +%s)
@@ -174,6 +174,8 @@ fds_below() { [ "$(fds_open)" -lt "$1" ]; }
 wait_for 10 fds_at_least 200 ||
     fail "the idle connections did not fill the feed's descriptors ($(fds_open) open)"
 echo "ok: the feed holds $(fds_open) descriptors under ulimit -n 256"
+wait_for 10 grep -q "what its descriptor limit allows" "$FEED_LOG" ||
+    fail "the feed did not refuse connections over its descriptor limit"
 wait_for 40 fds_below 50 ||
     fail "the feed still holds $(fds_open) descriptors 40 s into the attack (hello timeout 10 s)"
 echo "ok: $(( $(date +%s) - t0 )) s into the attack the feed is down to $(fds_open) descriptors"
