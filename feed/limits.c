@@ -415,7 +415,7 @@ feed_max_connections(long long nofile)
 
 	if (n <= 0 || n > 1 << 30)
 		n = 1 << 30;		/* unlimited, or absurd */
-	n -= n >= 256 ? 32 : n / 4;
+	n -= n >= 256 ? 32 : n >= 64 ? n / 4 : 16;
 	return n < 4 ? 4 : (int)n;
 }
 

@@ -1989,6 +1989,8 @@ START_TEST(test_max_connections)
 	ck_assert_int_eq(feed_max_connections(256), 224);
 	ck_assert_int_eq(feed_max_connections(1024), 992);
 	ck_assert_int_eq(feed_max_connections(100), 75);
+	ck_assert_int_eq(feed_max_connections(64), 48);
+	ck_assert_int_eq(feed_max_connections(40), 24);
 	ck_assert_int_eq(feed_max_connections(5), 4);
 	ck_assert_int_eq(feed_max_connections(0), (1 << 30) - 32);
 	ck_assert_int_eq(feed_max_connections(-1), (1 << 30) - 32);
