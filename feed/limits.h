@@ -111,8 +111,8 @@ int		 feed_addrs_total(const struct feed_addrs *);
  * of nofile: less a reserve for the rest of the process (standard streams,
  * lws's own pipe and listening socket, --buffer-file, --truth, and in
  * --demo the console's sockets and database), 32 from 256 up, a quarter
- * from 64, 16 below; at least 4.  A connection over it is closed as soon as it is
- * accepted, so accept() never runs out of descriptors.
+ * from 64, 16 below; at least 4.  A connection over it is closed as soon
+ * as it is accepted, so accept() never runs out of descriptors.
  */
 int		 feed_max_connections(long long nofile);
 
