@@ -8,9 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "console/console.h"
 #include "feed/feed.h"
+#include "feed/limits.h"
 
 static const char feed_usage[] =
 "usage: invigil feed [--listen HOST:PORT] (--simulate N | --replay FILE) "
@@ -43,6 +45,8 @@ static const char feed_usage[] =
 "      --token-file PATH   require the bearer token in PATH (mode 0600)\n"
 "      --cert PATH         serve TLS (wss://) with this PEM certificate chain\n"
 "      --key PATH          and this PEM private key\n"
+"      --max-per-address N connections one client address may hold\n"
+"                          open, upgraded or not (default 32)\n"
 "      --stamp             end every stream message with \"sent_mono_ns\":\n"
 "                          this machine's CLOCK_MONOTONIC in nanoseconds\n"
 "                          when the message is written (for latency\n"
@@ -54,6 +58,39 @@ static const char feed_usage[] =
 
 static volatile sig_atomic_t	feed_stop;
 static struct lws_context      *feed_ctx;
+static struct feed_rate		feed_lws_rate;
+static unsigned long		feed_lws_dropped;
+
+/*
+ * libwebsockets' own error lines (e.g. a failed accept): sanitised, and at
+ * most FEED_LOG_RATE a second, so that a condition that repeats on every
+ * turn of the loop cannot fill the log.
+ */
+static void
+feed_lws_log(int level, const char *line)
+{
+	char		 safe[1024];
+	struct timespec	 ts;
+	size_t		 n = strlen(line);
+
+	(void)level;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if (!feed_rate_take(&feed_lws_rate, (int64_t)ts.tv_sec * 1000000 +
+	    ts.tv_nsec / 1000, FEED_LOG_RATE, FEED_LOG_BURST)) {
+		feed_lws_dropped++;
+		return;
+	}
+	if (feed_lws_dropped > 0) {
+		fprintf(stderr, "invigil feed: (%lu libwebsockets lines left "
+		    "out: more than %d a second)\n", feed_lws_dropped,
+		    FEED_LOG_RATE);
+		feed_lws_dropped = 0;
+	}
+	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		n--;
+	proto_sanitize(line, n, safe, sizeof safe);
+	fprintf(stderr, "invigil feed: libwebsockets: %s\n", safe);
+}
 
 static void
 feed_on_signal(int sig)
@@ -91,6 +128,7 @@ cmd_feed(int argc, char **argv)
 		{ "cert",	required_argument, NULL, 'C' },
 		{ "key",	required_argument, NULL, 'K' },
 		{ "truth",	required_argument, NULL, 't' },
+		{ "max-per-address", required_argument, NULL, 'A' },
 		{ "stamp",	no_argument,	   NULL, 'M' },
 		{ "quiet",	no_argument,	   NULL, 'q' },
 		{ "help",	no_argument,	   NULL, 'h' },
@@ -136,12 +174,17 @@ cmd_feed(int argc, char **argv)
 			rate_given = 1;
 			break;
 		case 'i':
-			if (optarg[0] == '\0' || strlen(optarg) > PROTO_ID_MAX)
+			if (optarg[0] == '\0' || strlen(optarg) > PROTO_ID_MAX ||
+			    !proto_utf8_valid(optarg, strlen(optarg)))
 				return feed_usage_error("--id wants 1 to 64 "
-				    "characters, not \"%s\"", optarg);
+				    "bytes of UTF-8 text, not \"%s\"", optarg);
 			fc.id = optarg;
 			break;
 		case 'n':
+			if (optarg[0] == '\0' || strlen(optarg) > PROTO_NAME_MAX ||
+			    !proto_utf8_valid(optarg, strlen(optarg)))
+				return feed_usage_error("--name wants 1 to 256 "
+				    "bytes of UTF-8 text, not \"%s\"", optarg);
 			fc.name = optarg;
 			break;
 		case 'b':
@@ -173,6 +216,12 @@ cmd_feed(int argc, char **argv)
 				return feed_usage_error("%s", "--truth needs a "
 				    "path");
 			fc.truth_path = optarg;
+			break;
+		case 'A':
+			if (option_long("--max-per-address", optarg, 1, 1000000,
+			    &n) != 0)
+				return EXIT_USAGE;
+			fc.max_per_address = (int)n;
 			break;
 		case 'M':
 			fc.stamp = 1;
@@ -230,7 +279,7 @@ cmd_feed(int argc, char **argv)
 		fc.id = id;
 	}
 
-	lws_set_log_level(LLL_ERR, NULL);
+	lws_set_log_level(LLL_ERR, feed_lws_log);
 	memset(&info, 0, sizeof info);
 	info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
 	info.port = CONTEXT_PORT_NO_LISTEN;

@@ -134,6 +134,7 @@ struct feed_config {
 	const char     *cert_path;	/* TLS certificate chain (PEM), or NULL */
 	const char     *key_path;	/* its private key */
 	int		hello_timeout;	/* seconds a console has to say hello */
+	int		max_per_address; /* connections per address, 0: default */
 	int		quiet;		/* no log lines on stderr */
 	int		stamp;		/* add "sent_mono_ns" to stream messages as sent */
 };

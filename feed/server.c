@@ -23,7 +23,9 @@
  */
 #define _POSIX_C_SOURCE 200809L	/* clock_gettime, getline, truncate */
 
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
@@ -41,6 +43,7 @@
 #include <libwebsockets.h>
 
 #include "feed/feed.h"
+#include "feed/limits.h"
 
 #define FEED_TICK_US		(20 * LWS_US_PER_MS)	/* simulator/replay tick */
 #define FEED_DEFAULT_BUFFER	1000000
@@ -66,6 +69,18 @@
 struct feed_entry {
 	unsigned char  *buf;	/* LWS_PRE headroom, then the JSON text */
 	size_t		len;
+	int64_t		seq;
+};
+
+/*
+ * A ring of the newest cap entries, in seq order; entry number n (counted
+ * from the first ever pushed) is e[n % cap] while first <= n < next.
+ */
+struct feed_ring {
+	struct feed_entry      *e;
+	size_t			cap;
+	uint64_t		first;
+	uint64_t		next;
 };
 
 /* One connected console (lws per-session data). */
@@ -76,18 +91,11 @@ struct feed_client {
 	struct proto_rx		rx;
 	struct proto_txq	ctl;		/* welcome, gap: before the stream */
 	int64_t			next_seq;	/* 0 until hello */
-	char			proctor[PROTO_ID_MAX + 1];
+	char			proctor[4 * PROTO_ID_MAX + 1];	/* sanitised */
 	lws_sorted_usec_list_t	sul_hello;	/* no hello in time: close */
 	int			close_code;	/* close at the next WRITEABLE */
 	char			close_reason[124];	/* close frames carry <= 123 */
-};
-
-/* A command already obeyed: a repeated id gets the same answer. */
-struct feed_cmd {
-	char			id[PROTO_ID_MAX + 1];
-	int			ok;
-	char			error[PROTO_TEXT_MAX + 1];
-	struct feed_cmd	       *next;
+	struct feed_rate	rate;		/* messages after hello */
 };
 
 struct feed {
@@ -100,10 +108,14 @@ struct feed {
 	const struct lws_protocols *vh_protocol;	/* the vhost's copy */
 	struct feed_client     *clients;
 
-	struct feed_entry      *ring;		/* ring[(seq - 1) % cap] */
+	/*
+	 * The buffer: exam messages and acks in rings of their own, so that
+	 * commands (anyone may send them) never push the exam out.
+	 */
+	struct feed_ring	stream;		/* --buffer: all but acks */
+	struct feed_ring	acks;		/* FEED_ACK_BUFFER acks */
 	size_t			cap;
 	int64_t			epoch;
-	int64_t			first_seq;	/* oldest seq still in the ring */
 	int64_t			last_seq;	/* newest seq, 0 if none */
 	int			wake;		/* appended since the last wake-up */
 
@@ -117,26 +129,85 @@ struct feed {
 	lws_usec_t		truth_us;	/* --truth last written */
 	int			truth_state;	/* 1 written at the end, -1 failing */
 
-	struct feed_cmd	       *cmds[256];	/* obeyed commands, by id hash */
+	struct feed_cmds       *cmds;		/* answered commands, by id */
+	struct feed_addrs      *addrs;		/* connections per address */
+	int			max_conns;	/* all addresses: ulimit -n less a reserve */
+	struct feed_rate	log_rate;	/* log lines */
+	unsigned long		log_dropped;	/* since the last line written */
 	FILE		       *bufferf;	/* --buffer-file, appended */
 	int			bufferf_dirty;
 };
 
 static void	feed_log(struct feed *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
+static void	client_close(struct feed_client *, int, const char *);
 
+/*
+ * Whether a log line still holds what proto_sanitize() would escape: C0
+ * and C1 controls, DEL, the bidi controls, bytes that are not UTF-8.
+ */
+static int
+log_unsafe(const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+
+	if (!proto_utf8_valid(s, strlen(s)))
+		return 1;
+	for (; *p != '\0'; p++) {
+		if (*p < 0x20 || *p == 0x7f ||
+		    (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) ||
+		    (p[0] == 0xd8 && p[1] == 0x9c) ||
+		    (p[0] == 0xe2 && p[1] == 0x80 &&
+		    (p[2] == 0x8e || p[2] == 0x8f ||
+		    (p[2] >= 0xaa && p[2] <= 0xae))) ||
+		    (p[0] == 0xe2 && p[1] == 0x81 && p[2] >= 0xa6 &&
+		    p[2] <= 0xa9))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * One line on stderr, FEED_LOG_RATE a second after a burst of
+ * FEED_LOG_BURST: clients cause most lines, and a flood of them must not
+ * become a flood of the log.  The next line written says how many were
+ * left out.  Wire strings are sanitised where they are passed in; a line
+ * that still holds a control character is sanitised whole.
+ */
 static void
 feed_log(struct feed *f, const char *fmt, ...)
 {
 	va_list	ap;
+	char	line[2048], safe[4 * sizeof line];
 
 	if (f->cfg.quiet)
 		return;
-	fprintf(stderr, "invigil feed: ");
+	if (!feed_rate_take(&f->log_rate, lws_now_usecs(), FEED_LOG_RATE,
+	    FEED_LOG_BURST)) {
+		f->log_dropped++;
+		return;
+	}
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	if (log_unsafe(line)) {
+		proto_sanitize(line, strlen(line), safe, sizeof safe);
+		proto_utf8_copy(line, sizeof line, safe);
+	}
+	if (f->log_dropped > 0) {
+		fprintf(stderr, "invigil feed: (%lu log lines left out: more "
+		    "than %d a second)\n", f->log_dropped, FEED_LOG_RATE);
+		f->log_dropped = 0;
+	}
+	fprintf(stderr, "invigil feed: %s\n", line);
+}
+
+/* A wire string made safe for the log (see proto_sanitize()). */
+static const char *
+feed_safe(const char *s, char *out, size_t outsz)
+{
+	proto_sanitize(s, strlen(s), out, outsz);
+	return out;
 }
 
 static void *
@@ -173,9 +244,95 @@ feed_wake(struct feed *f)
 	lws_callback_on_writable_all_protocol_vhost(f->vhost, f->vh_protocol);
 }
 
+static void
+ring_init(struct feed_ring *r, size_t cap)
+{
+	r->cap = cap;
+	r->e = calloc(cap, sizeof *r->e);
+	if (r->e == NULL)
+		abort();
+}
+
+static void
+ring_free(struct feed_ring *r)
+{
+	uint64_t	n;
+
+	if (r->e == NULL)
+		return;
+	for (n = r->first; n < r->next; n++)
+		free(r->e[n % r->cap].buf);
+	free(r->e);
+}
+
+/* A slot for the newest entry; the oldest is dropped when the ring is full. */
+static struct feed_entry *
+ring_push(struct feed_ring *r, int64_t seq)
+{
+	struct feed_entry	*e;
+
+	if (r->next - r->first == r->cap) {
+		e = &r->e[r->first % r->cap];
+		free(e->buf);
+		e->buf = NULL;
+		r->first++;
+	}
+	e = &r->e[r->next++ % r->cap];
+	e->seq = seq;
+	return e;
+}
+
+/* The entry held with the smallest seq >= seq, or NULL. */
+static struct feed_entry *
+ring_find(const struct feed_ring *r, int64_t seq)
+{
+	uint64_t	lo = r->first, hi = r->next, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (r->e[mid % r->cap].seq < seq)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < r->next ? &r->e[lo % r->cap] : NULL;
+}
+
+/* The stream message held with the smallest seq >= seq, or NULL. */
+static struct feed_entry *
+feed_find(const struct feed *f, int64_t seq)
+{
+	struct feed_entry	*a = ring_find(&f->stream, seq);
+	struct feed_entry	*b = ring_find(&f->acks, seq);
+
+	if (a == NULL || (b != NULL && b->seq < a->seq))
+		return b;
+	return a;
+}
+
+/* The oldest seq held; last_seq + 1 when nothing is. */
+static int64_t
+feed_first_seq(const struct feed *f)
+{
+	struct feed_entry	*e = feed_find(f, 1);
+
+	return e != NULL ? e->seq : f->last_seq + 1;
+}
+
+/* Whether an encoded stream message is an ack (the encoder writes "t" first). */
+static int
+entry_is_ack(const char *json, size_t len)
+{
+	static const char	prefix[] = "{\"t\":\"ack\"";
+
+	return len >= sizeof prefix - 1 &&
+	    memcmp(json, prefix, sizeof prefix - 1) == 0;
+}
+
 /*
  * Number, encode and buffer one stream message.  The message's seq is set
- * here; ts_ms is kept if the source set it.
+ * here; ts_ms is kept if the source set it.  Acks go to a ring of their
+ * own.
  */
 static void
 feed_append(struct feed *f, const struct proto_msg *src)
@@ -190,17 +347,15 @@ feed_append(struct feed *f, const struct proto_msg *src)
 		m.ts_ms = proto_now_ms();
 	json = proto_encode(&m, &len, err, sizeof err);
 	if (json == NULL) {
-		/* Our own sources produce valid messages; a bad one is a bug. */
 		feed_log(f, "cannot encode %s message: %s",
 		    proto_type_name(m.type), err);
+		/* An ack carries a client's id: drop it, never stop. */
+		if (m.type == PROTO_ACK)
+			return;
+		/* Our own sources produce valid messages; a bad one is a bug. */
 		abort();
 	}
-	if ((size_t)(f->last_seq - f->first_seq + 1) == f->cap) {
-		e = &f->ring[(f->first_seq - 1) % f->cap];
-		free(e->buf);
-		f->first_seq++;
-	}
-	e = &f->ring[(m.seq - 1) % f->cap];
+	e = ring_push(m.type == PROTO_ACK ? &f->acks : &f->stream, m.seq);
 	if (f->cfg.stamp && len > 0 && json[len - 1] == '}' &&
 	    len - 1 + FEED_STAMP_LEN <= PROTO_MAX_MESSAGE) {
 		/* {...,"sent_mono_ns":                   0}, set when sent */
@@ -257,9 +412,12 @@ client_send_control(struct feed_client *c, const struct proto_msg *m)
 
 	json = proto_encode(m, &len, err, sizeof err);
 	if (json == NULL) {
-		feed_log(c->feed, "cannot encode %s: %s",
+		/* Never stop the feed for one console: close that one. */
+		feed_log(c->feed, "cannot encode %s: %s; closing the console",
 		    proto_type_name(m->type), err);
-		abort();
+		client_close(c, PROTO_CLOSE_PROTOCOL, "the feed could not "
+		    "encode its answer");
+		return;
 	}
 	proto_txq_push(&c->ctl, json, len);
 	free(json);
@@ -286,7 +444,7 @@ static void
 client_close(struct feed_client *c, int code, const char *reason)
 {
 	c->close_code = code;
-	snprintf(c->close_reason, sizeof c->close_reason, "%.120s", reason);
+	proto_utf8_copy(c->close_reason, sizeof c->close_reason, reason);
 	feed_log(c->feed, "closing a console connection: %d %s", code, reason);
 	lws_callback_on_writable(c->wsi);
 }
@@ -308,6 +466,7 @@ client_hello(struct feed_client *c, const struct proto_hello *h)
 	struct feed		*f = c->feed;
 	struct proto_msg	 m;
 	int64_t			 start;
+	int			 ahead;
 	char			 why[PROTO_TEXT_MAX + 1];
 
 	if (h->proto != PROTO_VERSION) {
@@ -321,47 +480,28 @@ client_hello(struct feed_client *c, const struct proto_hello *h)
 		return;
 	}
 	lws_sul_cancel(&c->sul_hello);
-	snprintf(c->proctor, sizeof c->proctor, "%s", h->proctor);
+	feed_safe(h->proctor, c->proctor, sizeof c->proctor);
 	memset(&m, 0, sizeof m);
 	m.type = PROTO_WELCOME;
 	m.ts_ms = proto_now_ms();
 	snprintf(m.u.welcome.feed, sizeof m.u.welcome.feed, "%s", f->id);
-	snprintf(m.u.welcome.name, sizeof m.u.welcome.name, "%s", f->name);
+	proto_utf8_copy(m.u.welcome.name, sizeof m.u.welcome.name, f->name);
 	m.u.welcome.epoch = f->epoch;
-	m.u.welcome.first_seq = f->first_seq;
+	m.u.welcome.first_seq = feed_first_seq(f);
 	m.u.welcome.last_seq = f->last_seq;
 	client_send_control(c, &m);
 
-	start = 1;
-	if (h->has_resume && h->resume_epoch == f->epoch)
-		start = h->resume_after_seq + 1;
-	if (start > f->last_seq + 1) {
+	start = feed_resume_start(h, f->epoch, f->last_seq, &ahead);
+	if (ahead) {
 		/* The console has more than this epoch ever sent. */
-		snprintf(why, sizeof why, "console resumed after seq %" PRId64
-		    " but feed epoch %" PRId64 " ends at %" PRId64,
+		feed_log(f, "console of %s resumed after seq %" PRId64 " but "
+		    "feed epoch %" PRId64 " ends at %" PRId64, c->proctor,
 		    h->resume_after_seq, f->epoch, f->last_seq);
-		feed_log(f, "%s", why);
-		start = f->last_seq + 1;
 	}
-	if (start < f->first_seq) {
-		snprintf(why, sizeof why, "the feed's buffer no longer holds "
-		    "seq %" PRId64 "..%" PRId64, start, f->first_seq - 1);
-		client_send_gap(c, start, f->first_seq - 1, why);
-		start = f->first_seq;
-	}
+	/* A start below what the buffer holds: client_writeable() sends the gap. */
 	c->next_seq = start;
 	feed_log(f, "console of %s resumes at seq %" PRId64, c->proctor, start);
 	lws_callback_on_writable(c->wsi);
-}
-
-static unsigned
-cmd_bucket(const char *id)
-{
-	unsigned	h = 5381;
-
-	while (*id != '\0')
-		h = h * 33 + (unsigned char)*id++;
-	return h % 256;
 }
 
 static void
@@ -371,10 +511,10 @@ ack_append(struct feed *f, const char *id, int ok, const char *error)
 
 	memset(&ack, 0, sizeof ack);
 	ack.type = PROTO_ACK;
-	snprintf(ack.u.ack.cmd, sizeof ack.u.ack.cmd, "%s", id);
+	proto_utf8_copy(ack.u.ack.cmd, sizeof ack.u.ack.cmd, id);
 	ack.u.ack.ok = ok;
 	if (!ok)
-		snprintf(ack.u.ack.error, sizeof ack.u.ack.error, "%s", error);
+		proto_utf8_copy(ack.u.ack.error, sizeof ack.u.ack.error, error);
 	feed_append(f, &ack);
 }
 
@@ -387,19 +527,20 @@ static void
 client_cmd(struct feed_client *c, const struct proto_cmd *cmd)
 {
 	struct feed		*f = c->feed;
-	struct feed_cmd		*done;
-	unsigned		 b = cmd_bucket(cmd->id);
+	struct feed_cmd_answer	 done;
 	char			 err[PROTO_TEXT_MAX + 1];
+	char			 id[4 * PROTO_ID_MAX + 1];
+	char			 attempt[4 * PROTO_ID_MAX + 1];
+	char			 safe[4 * PROTO_TEXT_MAX + 1];
 	int			 rc;
 
-	for (done = f->cmds[b]; done != NULL; done = done->next) {
-		if (strcmp(done->id, cmd->id) == 0) {
-			feed_log(f, "cmd %s repeated by %s: answered again",
-			    cmd->id, c->proctor);
-			ack_append(f, done->id, done->ok, done->error);
-			feed_wake(f);
-			return;
-		}
+	feed_safe(cmd->id, id, sizeof id);
+	if (feed_cmds_find(f->cmds, cmd->id, &done)) {
+		feed_log(f, "cmd %s repeated by %s: answered again", id,
+		    c->proctor);
+		ack_append(f, cmd->id, done.ok, done.error);
+		feed_wake(f);
+		return;
 	}
 	err[0] = '\0';
 	if (f->sim != NULL) {
@@ -413,18 +554,12 @@ client_cmd(struct feed_client *c, const struct proto_cmd *cmd)
 		    "and cannot act on attempts");
 		rc = -1;
 	}
-	done = calloc(1, sizeof *done);
-	if (done == NULL)
-		abort();
-	snprintf(done->id, sizeof done->id, "%s", cmd->id);
-	done->ok = rc == 0;
-	snprintf(done->error, sizeof done->error, "%s", err);
-	done->next = f->cmds[b];
-	f->cmds[b] = done;
-	ack_append(f, done->id, done->ok, done->error);
-	feed_log(f, "cmd %s %s %s from %s: %s", cmd->id,
-	    proto_action_name(cmd->action), cmd->attempt, c->proctor,
-	    rc == 0 ? "ok" : err);
+	feed_cmds_add(f->cmds, cmd->id, rc == 0, rc == 0 ? "" : err);
+	ack_append(f, cmd->id, rc == 0, err);
+	feed_log(f, "cmd %s %s %s from %s: %s", id,
+	    proto_action_name(cmd->action),
+	    feed_safe(cmd->attempt, attempt, sizeof attempt), c->proctor,
+	    rc == 0 ? "ok" : feed_safe(err, safe, sizeof safe));
 	feed_wake(f);
 }
 
@@ -458,8 +593,16 @@ static void
 client_receive(struct feed_client *c, const char *buf, size_t len)
 {
 	struct proto_msg	m;
-	char			err[512];
+	char			err[512], why[PROTO_TEXT_MAX + 1];
 
+	if (c->next_seq != 0 && !feed_rate_take(&c->rate, lws_now_usecs(),
+	    FEED_MSG_RATE, FEED_MSG_BURST)) {
+		snprintf(why, sizeof why, "too many messages: a console may "
+		    "send %d at once, then %d a second", FEED_MSG_BURST,
+		    FEED_MSG_RATE);
+		client_close(c, PROTO_CLOSE_POLICY, why);
+		return;
+	}
 	if (proto_decode(buf, len, 0, &m, err, sizeof err) != 0) {
 		if (c->next_seq == 0) {
 			/* The first message must be a valid hello. */
@@ -548,13 +691,21 @@ client_writeable(struct feed_client *c)
 		if (proto_txq_write(&c->ctl, c->wsi) != 0)
 			return -1;
 	} else if (c->next_seq > 0 && c->next_seq <= f->last_seq) {
-		if (c->next_seq < f->first_seq) {
+		e = feed_find(f, c->next_seq);
+		if (e == NULL) {	/* cannot be: the newest is always held */
+			c->next_seq = f->last_seq + 1;
+			return 0;
+		}
+		if (e->seq > c->next_seq) {
 			char why[PROTO_TEXT_MAX + 1];
 
-			snprintf(why, sizeof why, "the console fell behind "
-			    "the feed's buffer of %zu messages", f->cap);
-			client_send_gap(c, c->next_seq, f->first_seq - 1, why);
-			c->next_seq = f->first_seq;
+			/* Fell out of the buffer, or dropped acks. */
+			snprintf(why, sizeof why, "the feed's buffer no longer "
+			    "holds seq %" PRId64 "..%" PRId64 " (it keeps the "
+			    "newest %zu messages and %zu acks)", c->next_seq,
+			    e->seq - 1, f->stream.cap, f->acks.cap);
+			client_send_gap(c, c->next_seq, e->seq - 1, why);
+			c->next_seq = e->seq;
 			return 0;
 		}
 		more = lws_get_network_wsi(c->wsi) == c->wsi;
@@ -562,7 +713,6 @@ client_writeable(struct feed_client *c)
 		if (cork)
 			client_cork(c, 1);
 		for (n = 0; ; ) {
-			e = &f->ring[(c->next_seq - 1) % f->cap];
 			if (f->cfg.stamp)
 				entry_stamp(e);
 			if (lws_write(c->wsi, e->buf + LWS_PRE, e->len,
@@ -572,6 +722,10 @@ client_writeable(struct feed_client *c)
 			if (!more || ++n == FEED_WRITES_PER_CALLBACK ||
 			    c->next_seq > f->last_seq ||
 			    lws_partial_buffered(c->wsi))
+				break;
+			/* A hole (dropped acks) waits for the next callback. */
+			e = feed_find(f, c->next_seq);
+			if (e == NULL || e->seq != c->next_seq)
 				break;
 		}
 		if (cork)
@@ -606,6 +760,66 @@ feed_check_token(struct lws *wsi)
 	return -1;
 }
 
+/* The peer's address of a socket, as text; "?" if it has none. */
+static void
+peer_address(int fd, char *out, size_t outsz)
+{
+	struct sockaddr_storage	 sa;
+	socklen_t		 salen = sizeof sa;
+	const void		*a = NULL;
+	int			 family;
+
+	snprintf(out, outsz, "?");
+	if (fd < 0 || getpeername(fd, (struct sockaddr *)&sa, &salen) != 0)
+		return;
+	family = sa.ss_family;
+	if (family == AF_INET)
+		a = &((struct sockaddr_in *)&sa)->sin_addr;
+	else if (family == AF_INET6) {
+		a = &((struct sockaddr_in6 *)&sa)->sin6_addr;
+		/* ::ffff:a.b.c.d is a.b.c.d: one count, and a plain log. */
+		if (IN6_IS_ADDR_V4MAPPED((const struct in6_addr *)a)) {
+			a = (const unsigned char *)a + 12;
+			family = AF_INET;
+		}
+	}
+	if (a == NULL || inet_ntop(family, a, out, (socklen_t)outsz) == NULL)
+		snprintf(out, outsz, "?");
+}
+
+/*
+ * Whether the handshake offered invigil.v1 in Sec-WebSocket-Protocol (a
+ * comma-separated list).  lws refuses a list without a protocol it serves
+ * (the vhost serves only invigil.v1) but upgrades a request without the
+ * header, on the vhost's first protocol.
+ */
+static int
+offered_subprotocol(struct lws *wsi)
+{
+	char	 hdr[256], *tok, *save;
+	size_t	 n;
+	int	 total = lws_hdr_total_length(wsi, WSI_TOKEN_PROTOCOL);
+
+	if (total <= 0)
+		return 0;
+	/* A list too long to copy was matched by lws against the only one. */
+	if ((size_t)total >= sizeof hdr)
+		return 1;
+	if (lws_hdr_copy(wsi, hdr, sizeof hdr, WSI_TOKEN_PROTOCOL) <= 0)
+		return 0;
+	for (tok = strtok_r(hdr, ",", &save); tok != NULL;
+	    tok = strtok_r(NULL, ",", &save)) {
+		while (*tok == ' ' || *tok == '\t')
+			tok++;
+		n = strlen(tok);
+		while (n > 0 && (tok[n - 1] == ' ' || tok[n - 1] == '\t'))
+			tok[--n] = '\0';
+		if (strcmp(tok, PROTO_SUBPROTOCOL) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 static int
 feed_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
     void *in, size_t len)
@@ -613,8 +827,45 @@ feed_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	struct feed_client	*c = user, **cp;
 	struct feed		*f;
 	enum proto_rx_result	 rx;
+	char			 addr[64];
+	void			*entry;
 
 	switch (reason) {
+	case LWS_CALLBACK_FILTER_NETWORK_CONNECTION:
+		/* Accepted, not yet adopted: refuse an address at its cap. */
+		f = lws_get_vhost_user(lws_get_vhost(wsi));
+		peer_address((int)(intptr_t)in, addr, sizeof addr);
+		if (feed_addrs_count(f->addrs, addr) >=
+		    f->cfg.max_per_address) {
+			feed_log(f, "refused a connection from %s: it holds "
+			    "%d already (--max-per-address)", addr,
+			    f->cfg.max_per_address);
+			return 1;
+		}
+		if (feed_addrs_total(f->addrs) >= f->max_conns) {
+			feed_log(f, "refused a connection from %s: the feed "
+			    "holds %d, what its descriptor limit allows (raise "
+			    "ulimit -n)", addr, f->max_conns);
+			return 1;
+		}
+		break;
+	case LWS_CALLBACK_SERVER_NEW_CLIENT_INSTANTIATED:
+		/* Counted until LWS_CALLBACK_WSI_DESTROY, upgraded or not. */
+		f = lws_get_vhost_user(lws_get_vhost(wsi));
+		peer_address(lws_get_socket_fd(wsi), addr, sizeof addr);
+		entry = feed_addrs_take(f->addrs, addr, f->cfg.max_per_address);
+		if (entry == NULL)
+			return -1;
+		lws_set_opaque_user_data(wsi, entry);
+		break;
+	case LWS_CALLBACK_WSI_DESTROY:
+		entry = lws_get_opaque_user_data(wsi);
+		if (entry != NULL) {
+			f = lws_get_vhost_user(lws_get_vhost(wsi));
+			feed_addrs_release(f->addrs, entry);
+			lws_set_opaque_user_data(wsi, NULL);
+		}
+		break;
 	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
 		return feed_check_token(wsi);
 	case LWS_CALLBACK_ESTABLISHED:
@@ -624,10 +875,15 @@ feed_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		c->wsi = wsi;
 		c->next = f->clients;
 		f->clients = c;
-		feed_log(f, "console connected");
+		peer_address(lws_get_socket_fd(wsi), addr, sizeof addr);
+		feed_log(f, "console connected from %s", addr);
 		lws_sul_schedule(lws_get_context(wsi), 0, &c->sul_hello,
 		    client_hello_timeout,
 		    (lws_usec_t)f->cfg.hello_timeout * LWS_US_PER_SEC);
+		if (!offered_subprotocol(wsi))
+			client_close(c, PROTO_CLOSE_PROTOCOL, "the subprotocol "
+			    PROTO_SUBPROTOCOL " was not agreed: offer it in "
+			    "Sec-WebSocket-Protocol");
 		break;
 	case LWS_CALLBACK_RECEIVE:
 		if (c->close_code != 0)
@@ -761,6 +1017,12 @@ feed_buffer_load(struct feed *f, char *err, size_t errlen)
 		    "EPOCH\"); give a new path", path);
 		goto fail;
 	}
+	if (epoch < 1) {
+		/* welcome could not carry it: every console would be closed. */
+		snprintf(err, errlen, "--buffer-file %s: its epoch %lld is not "
+		    "a whole number from 1; give a new path", path, epoch);
+		goto fail;
+	}
 	if (strcmp(hdr_feed, f->id) != 0) {
 		snprintf(err, errlen, "--buffer-file %s belongs to feed \"%s\", "
 		    "not \"%s\"; give --id %s or a new path", path, hdr_feed,
@@ -772,12 +1034,9 @@ feed_buffer_load(struct feed *f, char *err, size_t errlen)
 	while ((n = getline(&line, &cap, fp)) > 0) {
 		if (line[n - 1] != '\n')
 			break;			/* torn: cut below */
-		if ((size_t)(f->last_seq - f->first_seq + 1) == f->cap) {
-			free(f->ring[(f->first_seq - 1) % f->cap].buf);
-			f->first_seq++;
-		}
 		f->last_seq++;
-		e = &f->ring[(f->last_seq - 1) % f->cap];
+		e = ring_push(entry_is_ack(line, (size_t)n - 1) ? &f->acks :
+		    &f->stream, f->last_seq);
 		e->len = (size_t)n - 1;
 		e->buf = xmalloc(LWS_PRE + e->len);
 		memcpy(e->buf + LWS_PRE, line, e->len);
@@ -815,10 +1074,19 @@ feed_attach(struct lws_context *ctx, const struct feed_config *c, char *err,
 	    c->name != NULL ? c->name : f->id);
 	f->epoch = c->epoch > 0 ? c->epoch : proto_now_ms();
 	f->cap = c->buffer > 0 ? c->buffer : FEED_DEFAULT_BUFFER;
-	f->ring = calloc(f->cap, sizeof *f->ring);
-	if (f->ring == NULL)
-		abort();
-	f->first_seq = 1;
+	ring_init(&f->stream, f->cap);
+	ring_init(&f->acks, FEED_ACK_BUFFER);
+	f->cmds = feed_cmds_new(FEED_CMD_WINDOW);
+	f->addrs = feed_addrs_new();
+	if (f->cfg.max_per_address <= 0)
+		f->cfg.max_per_address = FEED_MAX_PER_ADDRESS;
+	{
+		struct rlimit	rl;
+
+		f->max_conns = feed_max_connections(getrlimit(RLIMIT_NOFILE,
+		    &rl) != 0 || rl.rlim_cur == RLIM_INFINITY ? -1 :
+		    (long long)rl.rlim_cur);
+	}
 	f->last_seq = 0;
 	if (f->cfg.hello_timeout <= 0)
 		f->cfg.hello_timeout = 10;
@@ -851,6 +1119,8 @@ feed_attach(struct lws_context *ctx, const struct feed_config *c, char *err,
 	info.port = c->listen_port;
 	info.protocols = f->protocols;
 	info.user = f;
+	/* Also the time to finish the upgrade: no idle sockets before hello. */
+	info.timeout_secs = (unsigned)f->cfg.hello_timeout;
 	info.options = LWS_SERVER_OPTION_VALIDATE_UTF8;
 	if (c->cert_path != NULL) {
 		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
@@ -911,19 +1181,14 @@ feed_attach(struct lws_context *ctx, const struct feed_config *c, char *err,
 void
 feed_detach(struct feed *f)
 {
-	size_t	i;
-
 	if (f == NULL)
 		return;
 	/*
 	 * Called after lws_context_destroy(), which closed the consoles and
 	 * dropped the timers; only memory is left to free.
 	 */
-	if (f->ring != NULL) {
-		for (i = 0; i < f->cap; i++)
-			free(f->ring[i].buf);
-	}
-	free(f->ring);
+	ring_free(&f->stream);
+	ring_free(&f->acks);
 	/* --truth: the final state, as of the last tick. */
 	if (f->sim != NULL && f->cfg.truth_path != NULL && f->truth_state != 1)
 		feed_truth_save(f);
@@ -931,14 +1196,8 @@ feed_detach(struct feed *f)
 		sim_free(f->sim);
 	if (f->replay != NULL)
 		replay_free(f->replay);
-	for (i = 0; i < sizeof f->cmds / sizeof f->cmds[0]; i++) {
-		struct feed_cmd *fc, *next;
-
-		for (fc = f->cmds[i]; fc != NULL; fc = next) {
-			next = fc->next;
-			free(fc);
-		}
-	}
+	feed_cmds_free(f->cmds);
+	feed_addrs_free(f->addrs);
 	if (f->bufferf != NULL)
 		fclose(f->bufferf);
 	free(f);

@@ -25,6 +25,7 @@
 #include <jansson.h>
 
 #include "feed/feed.h"
+#include "feed/limits.h"
 #include "proto/proto.h"
 
 #define T0		INT64_C(1795456800000)	/* 2026-11-23T18:00:00Z */
@@ -1771,6 +1772,232 @@ START_TEST(test_replay_errors)
 }
 END_TEST
 
+/* ---- limits.c: what a hostile client can make the feed hold or do */
+
+static struct proto_hello
+resume_hello(int64_t epoch, int64_t after_seq)
+{
+	struct proto_hello	h;
+
+	memset(&h, 0, sizeof h);
+	h.proto = PROTO_VERSION;
+	h.has_resume = 1;
+	h.resume_epoch = epoch;
+	h.resume_after_seq = after_seq;
+	return h;
+}
+
+/* Issue finding 1: after_seq INT64_MAX made after_seq + 1 overflow. */
+START_TEST(test_resume_start_never_overflows)
+{
+	static const struct {
+		int64_t	after, last, want;
+		int	ahead;
+	} cases[] = {
+		{ INT64_MAX, 500, 501, 1 },
+		{ INT64_MAX - 1, 500, 501, 1 },
+		{ INT64_MAX, 0, 1, 1 },
+		{ 501, 500, 501, 1 },
+		{ 500, 500, 501, 0 },
+		{ 499, 500, 500, 0 },
+		{ 0, 500, 1, 0 },
+		{ -1, 500, 1, 0 },
+		{ INT64_MIN, 500, 1, 0 },
+	};
+	struct proto_hello	h;
+	size_t			i;
+	int			ahead;
+	int64_t			got;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		h = resume_hello(7, cases[i].after);
+		got = feed_resume_start(&h, 7, cases[i].last, &ahead);
+		ck_assert_msg(got == cases[i].want && ahead == cases[i].ahead,
+		    "after_seq %" PRId64 ", last_seq %" PRId64 ": start %"
+		    PRId64 " ahead %d, want %" PRId64 " %d", cases[i].after,
+		    cases[i].last, got, ahead, cases[i].want, cases[i].ahead);
+	}
+	/* Another epoch, or no resume: from the start, whatever after_seq. */
+	h = resume_hello(8, INT64_MAX);
+	ck_assert_int_eq(feed_resume_start(&h, 7, 500, &ahead), 1);
+	ck_assert_int_eq(ahead, 0);
+	h.has_resume = 0;
+	h.resume_epoch = 7;
+	ck_assert_int_eq(feed_resume_start(&h, 7, 500, &ahead), 1);
+}
+END_TEST
+
+/* Issue finding 9: the memory of command ids is a window, and answers. */
+START_TEST(test_cmds_window)
+{
+	struct feed_cmds	*t = feed_cmds_new(100);
+	struct feed_cmd_answer	 a;
+	char			 id[32], want[64];
+	int			 i;
+
+	for (i = 0; i < 250; i++) {
+		snprintf(id, sizeof id, "c-%d", i);
+		snprintf(want, sizeof want, "error %d", i);
+		ck_assert(!feed_cmds_find(t, id, &a));
+		feed_cmds_add(t, id, i % 2, i % 2 ? "" : want);
+		ck_assert_uint_le(feed_cmds_count(t), 100);
+	}
+	ck_assert_uint_eq(feed_cmds_count(t), 100);
+	for (i = 0; i < 250; i++) {
+		snprintf(id, sizeof id, "c-%d", i);
+		snprintf(want, sizeof want, "error %d", i);
+		if (i < 150) {
+			ck_assert_msg(!feed_cmds_find(t, id, &a),
+			    "%s is older than the window but remembered", id);
+			continue;
+		}
+		ck_assert_msg(feed_cmds_find(t, id, &a), "%s forgotten", id);
+		ck_assert_int_eq(a.ok, i % 2);
+		ck_assert_str_eq(a.error, i % 2 ? "" : want);
+	}
+	feed_cmds_free(t);
+}
+END_TEST
+
+/*
+ * 200,000 distinct ids (the attack) stay within the window, and a lookup
+ * stays cheap: the table grows with what it holds (256 fixed buckets made
+ * each lookup walk ~800 entries at this size).  The time is only a gross
+ * bound; the chain length is the real test of the growth.
+ */
+START_TEST(test_cmds_flood_bounded)
+{
+	struct feed_cmds	*t = feed_cmds_new(FEED_CMD_WINDOW);
+	struct feed_cmd_answer	 a;
+	char			 id[PROTO_ID_MAX + 1];
+	struct timespec		 t0, t1;
+	double			 secs;
+	int			 i;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < 200000; i++) {
+		snprintf(id, sizeof id, "junk-%08d-%040d", i, 0);
+		if (!feed_cmds_find(t, id, &a))
+			feed_cmds_add(t, id, 0, "no attempt \"X\" in this session");
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	secs = (double)(t1.tv_sec - t0.tv_sec) +
+	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	ck_assert_uint_eq(feed_cmds_count(t), FEED_CMD_WINDOW);
+	snprintf(id, sizeof id, "junk-%08d-%040d", 199999, 0);
+	ck_assert(feed_cmds_find(t, id, &a));
+	snprintf(id, sizeof id, "junk-%08d-%040d", 0, 0);
+	ck_assert(!feed_cmds_find(t, id, &a));
+	ck_assert_msg(secs < 5, "200,000 commands took %.2f s", secs);
+	/*
+	 * The table grew with its load (at most one entry per bucket on
+	 * average): with SipHash the longest chain of 16,384 ids is short.
+	 * 256 fixed buckets would make it 64 at the very least.
+	 */
+	ck_assert_msg(feed_cmds_longest_chain(t) <= 12,
+	    "a lookup may walk %zu ids", feed_cmds_longest_chain(t));
+	feed_cmds_free(t);
+}
+END_TEST
+
+/* An error longer than an ack may carry is cut at a character boundary. */
+START_TEST(test_cmds_error_cut)
+{
+	struct feed_cmds	*t = feed_cmds_new(4);
+	struct feed_cmd_answer	 a;
+	char			 err2[3 * PROTO_TEXT_MAX];
+	size_t			 i;
+
+	/* One byte, then e acute (2 bytes) over and over: byte 1024 is the
+	 * first half of a character. */
+	err2[0] = 'x';
+	for (i = 1; i + 2 < sizeof err2 - 1; i += 2)
+		memcpy(err2 + i, "\xc3\xa9", 2);
+	err2[i] = '\0';
+	feed_cmds_add(t, "x", 0, err2);
+	ck_assert(feed_cmds_find(t, "x", &a));
+	ck_assert_uint_le(strlen(a.error), PROTO_TEXT_MAX);
+	ck_assert(proto_utf8_valid(a.error, strlen(a.error)));
+	feed_cmds_free(t);
+}
+END_TEST
+
+START_TEST(test_rate_bucket)
+{
+	struct feed_rate	r = { 0, 0 };
+	int64_t			now = 1000000;
+	int			i, taken = 0;
+
+	for (i = 0; i < 1000; i++)
+		taken += feed_rate_take(&r, now, 20, 200);
+	ck_assert_int_eq(taken, 200);		/* the burst, no more */
+	ck_assert(!feed_rate_take(&r, now + 10000, 20, 200));
+	ck_assert(feed_rate_take(&r, now + 50000, 20, 200));	/* 1/20 s */
+	ck_assert(!feed_rate_take(&r, now + 50000, 20, 200));
+	/* A clock that goes backwards gives nothing. */
+	ck_assert(!feed_rate_take(&r, now - 5000000, 20, 200));
+	/* An hour later: the burst again, not an hour's worth. */
+	for (taken = 0, i = 0; i < 1000; i++)
+		taken += feed_rate_take(&r, now + 3600000000LL, 20, 200);
+	ck_assert_int_eq(taken, 200);
+}
+END_TEST
+
+/* Issue finding 14: connections per address. */
+START_TEST(test_addrs_cap)
+{
+	struct feed_addrs	*t = feed_addrs_new();
+	void			*held[40], *e;
+	char			 addr[64];
+	int			 i;
+
+	for (i = 0; i < 3; i++)
+		ck_assert_ptr_nonnull(held[i] = feed_addrs_take(t, "127.0.0.2", 3));
+	ck_assert_ptr_null(feed_addrs_take(t, "127.0.0.2", 3));
+	ck_assert_int_eq(feed_addrs_count(t, "127.0.0.2"), 3);
+	/* Another address is not affected. */
+	ck_assert_ptr_nonnull(e = feed_addrs_take(t, "127.0.0.1", 3));
+	ck_assert_int_eq(feed_addrs_total(t), 4);
+	feed_addrs_release(t, e);
+	ck_assert_int_eq(feed_addrs_total(t), 3);
+	ck_assert_int_eq(feed_addrs_count(t, "127.0.0.1"), 0);
+	feed_addrs_release(t, held[0]);
+	ck_assert_int_eq(feed_addrs_count(t, "127.0.0.2"), 2);
+	ck_assert_ptr_nonnull(held[0] = feed_addrs_take(t, "127.0.0.2", 3));
+	for (i = 0; i < 3; i++)
+		feed_addrs_release(t, held[i]);
+	ck_assert_int_eq(feed_addrs_count(t, "127.0.0.2"), 0);
+	/* Many addresses: the table grows and forgets the ones released. */
+	for (i = 0; i < 40; i++) {
+		snprintf(addr, sizeof addr, "10.0.%d.%d", i / 256, i % 256);
+		ck_assert_ptr_nonnull(held[i] = feed_addrs_take(t, addr, 1));
+	}
+	for (i = 0; i < 40; i++) {
+		snprintf(addr, sizeof addr, "10.0.%d.%d", i / 256, i % 256);
+		ck_assert_int_eq(feed_addrs_count(t, addr), 1);
+		feed_addrs_release(t, held[i]);
+		ck_assert_int_eq(feed_addrs_count(t, addr), 0);
+	}
+	ck_assert_int_eq(feed_addrs_total(t), 0);
+	feed_addrs_free(t);
+}
+END_TEST
+
+/* Connections for a descriptor limit: always a reserve, never below 4. */
+START_TEST(test_max_connections)
+{
+	ck_assert_int_eq(feed_max_connections(256), 224);
+	ck_assert_int_eq(feed_max_connections(1024), 992);
+	ck_assert_int_eq(feed_max_connections(100), 75);
+	ck_assert_int_eq(feed_max_connections(64), 48);
+	ck_assert_int_eq(feed_max_connections(40), 24);
+	ck_assert_int_eq(feed_max_connections(5), 4);
+	ck_assert_int_eq(feed_max_connections(0), (1 << 30) - 32);
+	ck_assert_int_eq(feed_max_connections(-1), (1 << 30) - 32);
+	ck_assert_int_eq(feed_max_connections(1LL << 40), (1 << 30) - 32);
+}
+END_TEST
+
 static Suite *
 feed_suite(void)
 {
@@ -1808,6 +2035,17 @@ feed_suite(void)
 	tc = tcase_create("replay");
 	tcase_add_test(tc, test_replay_small);
 	tcase_add_test(tc, test_replay_errors);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("limits");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_resume_start_never_overflows);
+	tcase_add_test(tc, test_cmds_window);
+	tcase_add_test(tc, test_cmds_flood_bounded);
+	tcase_add_test(tc, test_cmds_error_cut);
+	tcase_add_test(tc, test_rate_bucket);
+	tcase_add_test(tc, test_addrs_cap);
+	tcase_add_test(tc, test_max_connections);
 	suite_add_tcase(s, tc);
 	return s;
 }
