@@ -78,3 +78,26 @@ peer_setup() {
 	) 9>"${TMPDIR:-/tmp}/invigil-peer-npm.lock" ||
 	    { cat "$T/npm.log" >&2; fail "npm $how in $PEER failed"; }
 }
+
+# watchdog SECONDS: fail the whole test if it is still running by then
+# (a wait that never returns is a failure, not a hung suite).
+watchdog() {
+	(
+		trap 'kill $s 2>/dev/null; exit 0' TERM
+		sleep "$1" & s=$!
+		wait $s && { echo "FAIL: $(basename "$0") still running" \
+		    "after $1 s" >&2; kill -TERM $$; }
+	) &
+	PIDS="$PIDS $!"
+}
+
+# stop PID: SIGTERM, and the process's exit status within 20 s (124 if it
+# is still running then).
+stop() {
+	kill -TERM "$1" 2>/dev/null
+	for _ in $(seq 1 200); do
+		kill -0 "$1" 2>/dev/null || { wait "$1"; return $?; }
+		sleep 0.1
+	done
+	return 124
+}
