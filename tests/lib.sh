@@ -101,3 +101,16 @@ stop() {
 	done
 	return 124
 }
+
+# start_script HOST SCRIPT [--no-pong]: the scripted feed tests/peer/
+# ws-script.js on HOST and an ephemeral port; sets SCRIPT_PID, SCRIPT_PORT
+# and SCRIPT_LOG (its JSON lines) once it listens.
+start_script() {
+	peer_setup
+	SCRIPT_LOG=$T/script.$$.$RANDOM.log
+	node "$PEER/ws-script.js" "$1" 0 "$2" ${3:-} >"$SCRIPT_LOG" 2>&1 &
+	SCRIPT_PID=$!
+	PIDS="$PIDS $SCRIPT_PID"
+	script_port() { SCRIPT_PORT=$(sed -n 's/.*"listening","port":\([0-9]*\).*/\1/p' "$SCRIPT_LOG"); [ -n "$SCRIPT_PORT" ]; }
+	wait_for 10 script_port || { cat "$SCRIPT_LOG" >&2; fail "ws-script.js did not start"; }
+}
