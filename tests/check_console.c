@@ -68,7 +68,7 @@ deliver(struct proto_msg *m)
 	size_t	 len;
 
 	if (m->ts_ms == 0)
-		m->ts_ms = 1795400000000LL + m->seq * 1000;
+		m->ts_ms = 1795400000000LL + m->seq % 1000000 * 1000;
 	json = proto_encode(m, &len, err, sizeof err);
 	ck_assert_msg(json != NULL, "encode: %s", err);
 	app_receive(cf, json, len);
