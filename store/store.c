@@ -196,7 +196,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_FEED_URL] =
 	    "INSERT INTO feeds (feed, epoch, last_seq, updated_ms, url) "
 	    "VALUES (?1, 0, 0, ?3, ?2) "
-	    "ON CONFLICT (feed) DO UPDATE SET url = excluded.url",
+	    "ON CONFLICT (feed) DO UPDATE SET url = excluded.url, "
+	    "updated_ms = excluded.updated_ms",
 	[ST_FEED_BY_URL] =
 	    "SELECT feed, epoch, last_seq FROM feeds WHERE url = ?1 "
 	    "ORDER BY updated_ms DESC LIMIT 1",

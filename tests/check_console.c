@@ -710,6 +710,30 @@ START_TEST(test_second_welcome_refused)
 }
 END_TEST
 
+/* The feed a URL last answered as is the one a restart resumes for. */
+START_TEST(test_url_remembers_last_feed)
+{
+	char	err[256], id[PROTO_ID_MAX + 1];
+	int64_t	epoch, last;
+
+	deliver_welcome_as("feed-A", 7);
+	deliver_attempt(1, "A0001");
+	reconnect();
+	deliver_welcome_as("feed-B", 8);
+	deliver_attempt(1, "A0001");
+	deliver_attempt(2, "A0002");
+	ck_assert_int_eq(store_flush(app.store, err, sizeof err), 0);
+	usleep(2000);
+	reconnect();
+	deliver_welcome_as("feed-A", 7);	/* back, nothing new yet */
+	ck_assert_int_eq(store_feed_by_url(app.store, cf->url, id, sizeof id,
+	    &epoch, &last, err, sizeof err), 1);
+	ck_assert_str_eq(id, "feed-A");
+	ck_assert_int_eq(epoch, 7);
+	ck_assert_int_eq(last, 1);
+}
+END_TEST
+
 static Suite *
 console_suite(void)
 {
@@ -729,6 +753,7 @@ console_suite(void)
 	tcase_add_test(tc, test_late_message_in_gap_rejected);
 	tcase_add_test(tc, test_seq_edges_never_overflow);
 	tcase_add_test(tc, test_second_welcome_refused);
+	tcase_add_test(tc, test_url_remembers_last_feed);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("url");
 	tcase_add_test(tc, test_parse_url);
