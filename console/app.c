@@ -684,6 +684,9 @@ app_resend(struct app *app, struct console_feed *cf)
 	for (p = app->pending; p != NULL; p = p->next) {
 		if (p->attempt->feed == cf->session) {
 			cmd_send(cf, p);
+			snprintf(p->attempt->pending_cmd,
+			    sizeof p->attempt->pending_cmd, "%s pending",
+			    proto_action_name(p->action));
 			n++;
 		}
 	}
