@@ -45,18 +45,8 @@ A_MSGS=$(q "select count(*) from messages where feed = 'A'")
 echo "feed A: $A_ATTEMPTS attempts, $A_FLAGS flags, $A_MSGS messages; pause $CMD unacknowledged"
 
 # Feed B on the same port, the same epoch, another seed.
-log=$T/feed-b.log
-for _ in $(seq 1 50); do
-	"$INVIGIL" feed --listen "127.0.0.1:$PORT" --simulate 8 --seed 2 \
-	    --rate 200 --id B --epoch 1 2>"$log" &
-	FEED_PID=$!
-	PIDS="$PIDS $FEED_PID"
-	listening() { grep -q "listening on" "$log"; }
-	wait_for 2 listening && break
-	kill "$FEED_PID" 2>/dev/null; wait "$FEED_PID" 2>/dev/null
-	sleep 0.2
-done
-listening || fail "feed B could not listen on port $PORT: $(cat "$log")"
+feed_on "$PORT" --simulate 8 --seed 2 --rate 200 --id B --epoch 1
+log=$FEED_LOG
 b_in() { [ "$(q "select count(*) from messages where feed = 'B'")" -ge 40 ]; }
 wait_for 60 b_in || fail "feed B's messages were not taken in: $(tail -5 "$T/err")"
 grep -q "cmd " "$log" && fail "feed B received a command: $(grep 'cmd ' "$log")"

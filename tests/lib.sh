@@ -114,3 +114,20 @@ start_script() {
 	script_port() { SCRIPT_PORT=$(sed -n 's/.*"listening","port":\([0-9]*\).*/\1/p' "$SCRIPT_LOG"); [ -n "$SCRIPT_PORT" ]; }
 	wait_for 10 script_port || { cat "$SCRIPT_LOG" >&2; fail "ws-script.js did not start"; }
 }
+
+# feed_on PORT ARGS...: `invigil feed` on 127.0.0.1:PORT, a port a killed
+# feed just held (tried again for up to 10 s); sets FEED_PID and FEED_LOG.
+feed_on() {
+	port=$1; shift
+	FEED_LOG=$T/feed.$$.$RANDOM.log
+	for _ in $(seq 1 50); do
+		"$INVIGIL" feed --listen "127.0.0.1:$port" "$@" 2>"$FEED_LOG" &
+		FEED_PID=$!
+		PIDS="$PIDS $FEED_PID"
+		feed_listening() { grep -q "listening on" "$FEED_LOG"; }
+		wait_for 2 feed_listening && return 0
+		kill "$FEED_PID" 2>/dev/null; wait "$FEED_PID" 2>/dev/null
+		sleep 0.2
+	done
+	fail "no feed could listen on port $port: $(cat "$FEED_LOG")"
+}
