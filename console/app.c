@@ -1157,11 +1157,12 @@ app_receive(struct console_feed *cf, const char *buf, size_t len)
 		    "(connection closed with 1002)");
 		snprintf(cf->last_error, sizeof cf->last_error, "the feed sent "
 		    "a second welcome; closed with 1002 and reconnecting");
+		cf->resync = 1;	/* what follows is fetched again */
 		client_close(cf, PROTO_CLOSE_PROTOCOL, "second welcome");
 	} else if (m.type == PROTO_WELCOME)
 		app_welcome(app, cf, &m.u.welcome);
 	else if (cf->resync)
-		;	/* sent after the wrong resume; fetched again next time */
+		;	/* a connection being closed: fetched again next time */
 	else if (!cf->welcomed || cf->session == NULL ||
 	    (m.type != PROTO_GAP && !proto_type_is_stream(m.type))) {
 		snprintf(why, sizeof why, "unexpected %s message %s",

@@ -111,8 +111,11 @@ struct console_feed {
 	char			close_reason[124];
 
 	int			welcomed;	/* on this connection */
-	int			resync;		/* welcome answered another
-						   feed's resume: reconnecting */
+	int			resync;		/* closing to resume afresh
+						   (welcome answered another
+						   feed's resume, or came
+						   twice): nothing more is
+						   taken in from it */
 	struct feed_session    *session;	/* expected, then confirmed by
 						   welcome; NULL if unknown */
 	char			resumed_for[PROTO_ID_MAX + 1];	/* hello's */

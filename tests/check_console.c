@@ -701,12 +701,16 @@ START_TEST(test_second_welcome_refused)
 	deliver_welcome(7);
 	deliver_attempt(1, "A1");
 	deliver_welcome_as("other", 9);
+	deliver_attempt(1, "B1");	/* numbered as "other" would: ignored */
+	deliver_attempt(2, "B2");
 	ck_assert_str_eq(cf->session->id, "unit-feed");
 	ck_assert_int_eq(cf->session->epoch, 7);
 	ck_assert_int_eq(cf->session->last_seq, 1);
 	ck_assert_int_eq(query_int("select count(*) from rejects where "
 	    "feed='unit-feed' and reason like '%second welcome%1002%'"), 1);
 	ck_assert_int_eq(query_int("select count(*) from journal"), 0);
+	ck_assert_int_eq(query_int("select count(*) from messages"), 1);
+	ck_assert_uint_eq(cf->session->rejects, 1);
 }
 END_TEST
 
