@@ -715,6 +715,13 @@ pending_add(struct app *app, const char *id, struct attempt *a,
 	return p;
 }
 
+/* Is fs one of the feeds whose stored rows are being loaded? */
+static int
+session_loading(const struct app *app, const struct feed_session *fs)
+{
+	return app->load_only == NULL || app->load_only == fs;
+}
+
 /* At start-up: commands a previous run sent and never saw acknowledged. */
 static void
 pending_load_one(const struct store_command *c, void *arg)
@@ -726,7 +733,7 @@ pending_load_one(const struct store_command *c, void *arg)
 	/* Bound to the feed id it was sent to: re-sent only once a welcome
 	 * says that feed answers again. */
 	action = proto_action_parse(c->action);
-	if (action < 0 || fs == NULL)
+	if (action < 0 || fs == NULL || !session_loading(app, fs))
 		return;
 	pending_add(app, c->id, attempt_get(app, fs, c->attempt),
 	    (enum proto_action)action, c->text);
@@ -755,7 +762,7 @@ attempt_load_one(const struct store_attempt *sa, void *arg)
 	struct proto_msg	 m;
 	int			 v;
 
-	if (cf == NULL)
+	if (cf == NULL || !session_loading(app, cf))
 		return;
 	a = attempt_get(app, cf, sa->attempt);
 	snprintf(a->candidate, sizeof a->candidate, "%s",
@@ -794,7 +801,7 @@ flag_load_one(const struct store_flag *sf, void *arg)
 	const char		*p;
 	char			*end;
 
-	if (cf == NULL)
+	if (cf == NULL || !session_loading(app, cf))
 		return;
 	a = attempt_get(app, cf, sf->attempt);
 	f = flag_new(sf->message);
@@ -829,6 +836,29 @@ flag_load_one(const struct store_flag *sf, void *arg)
 	}
 	attempt_recount(a);
 	app->order_dirty = 1;
+}
+
+/*
+ * What the database holds of the feeds with a session (only, or all when
+ * NULL): their attempts, flags and unacknowledged commands.  At start-up for
+ * the feeds last seen at the URLs, and for a feed id that first answers
+ * later (at another URL, or again after it was replaced), so that its
+ * candidates, open flags and pending commands are there as before.
+ */
+static int
+session_load(struct app *app, struct feed_session *only, char *err,
+    size_t errlen)
+{
+	int	rc = -1;
+
+	app->load_only = only;
+	if (store_each_attempt(app->store, attempt_load_one, app, err,
+	    errlen) == 0 && store_each_flag(app->store, flag_load_one, app,
+	    err, errlen) == 0 && store_commands_pending(app->store,
+	    pending_load_one, app, err, errlen) == 0)
+		rc = 0;
+	app->load_only = NULL;
+	return rc;
 }
 
 /*
@@ -990,6 +1020,8 @@ app_welcome(struct app *app, struct console_feed *cf,
 			app_status(app, 1, "%s", err);
 		if (known == 1 && epoch != 0)
 			session_position(fs, epoch, last);
+		if (known == 1 && session_load(app, fs, err, sizeof err) != 0)
+			app_status(app, 1, "%s", err);
 	}
 	if (old != fs) {
 		if (old != NULL && old->link == cf)
@@ -1731,14 +1763,7 @@ app_init(struct app *app, const struct console_options *opt, char *err,
 		if (cf->session->link == NULL)
 			cf->session->link = cf;
 	}
-	if (store_each_attempt(app->store, attempt_load_one, app, err,
-	    errlen) != 0 || store_each_flag(app->store, flag_load_one, app, err,
-	    errlen) != 0)
-		return -1;
-	if (store_commands_pending(app->store, pending_load_one, app, err,
-	    errlen) != 0)
-		return -1;
-	return 0;
+	return session_load(app, NULL, err, errlen);
 }
 
 /* Say goodbye (close 1000) to every feed, waiting at most half a second. */

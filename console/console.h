@@ -192,6 +192,7 @@ struct app {
 	struct feed_session    *sessions[CONSOLE_MAX_SESSIONS];
 	int			nsessions;
 	int			session_order;
+	const struct feed_session *load_only;	/* see session_load() */
 
 	struct attempt	      **hash;
 	size_t			hash_size;

@@ -738,6 +738,43 @@ START_TEST(test_url_remembers_last_feed)
 }
 END_TEST
 
+/*
+ * A feed id that first answers after start-up (at another URL, or back
+ * after it was replaced) gets what the database holds of it: candidates,
+ * open flags and unacknowledged commands, re-sent to it and only to it.
+ */
+START_TEST(test_feed_returns_with_its_records)
+{
+	sqlite3		*db;
+	struct attempt	*a;
+	char		 err[256];
+
+	deliver_welcome_as("feed-A", 7);
+	deliver_attempt(1, "A0001");
+	deliver_event(2, "A0001", PROTO_EV_FACES_MULTIPLE);
+	ck_assert_int_eq(store_flush(app.store, err, sizeof err), 0);
+	ck_assert_int_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "insert into commands (id, feed, "
+	    "attempt, action, text, actor, sent_ms) values ('unit-1', "
+	    "'feed-A', 'A0001', 'pause', 'phone', 'unit', 1), ('unit-2', "
+	    "'feed-Z', 'Z0001', 'warn', 'x', 'unit', 2)", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+
+	restart();		/* this URL is new to it: nothing expected */
+	ck_assert_uint_eq(app.nattempts, 0);
+	deliver_welcome_as("feed-A", 7);
+	a = find_attempt_of("feed-A", "A0001");
+	ck_assert_ptr_nonnull(a);
+	ck_assert_int_eq(a->open_flags, 1);
+	ck_assert_ptr_nonnull(app.pending);
+	ck_assert_str_eq(app.pending->id, "unit-1");
+	ck_assert_ptr_eq(app.pending->attempt, a);
+	ck_assert_ptr_null(app.pending->next);	/* feed-Z's is not loaded */
+	ck_assert_int_eq(cf->session->last_seq, 2);
+}
+END_TEST
+
 static Suite *
 console_suite(void)
 {
@@ -758,6 +795,7 @@ console_suite(void)
 	tcase_add_test(tc, test_seq_edges_never_overflow);
 	tcase_add_test(tc, test_second_welcome_refused);
 	tcase_add_test(tc, test_url_remembers_last_feed);
+	tcase_add_test(tc, test_feed_returns_with_its_records);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("url");
 	tcase_add_test(tc, test_parse_url);
