@@ -8,7 +8,9 @@
 # of their own; the journal says the URL now answers as B; B's stream is
 # taken in from its seq 1 although the console's hello asked to resume after
 # A's last seq (same epoch); commands for A's candidates are refused with the
-# reason, and notes on them are journaled against A.
+# reason, and notes on them are journaled against A.  When A answers at the
+# URL again (after a console restart), the pause is sent to A and
+# acknowledged by A.
 . "$(dirname "$0")/lib.sh"
 watchdog 180
 
@@ -109,7 +111,21 @@ PIDS="$PIDS $CONSOLE"
 more() { [ "$(q "select count(*) from messages where feed = 'B'")" -gt "$B_MSGS" ]; }
 B_MSGS=$(q "select count(*) from messages where feed = 'B'")
 wait_for 20 more || fail "the restarted console took in nothing from B"
-stop $CONSOLE || fail "console exited $?"
 grep -q "cmd " "$log" && fail "feed B received a command after the restart: $(grep 'cmd ' "$log")"
 grep -q "cmd " "$LOG_A" && fail "feed A received the pause before it was stopped"
-echo "PASS: A's $A_ATTEMPTS attempts and $A_FLAGS flags stay A's; B ($(q "select count(*) from attempts where feed = 'B'") attempts, seq 1..$(q "select max(seq) from messages where feed = 'B'") whole) never got pause $CMD, also after a restart; journal and proctor told; commands for A refused, notes kept"
+
+# Feed A answers at the URL again (a new run of it, same id and epoch): the
+# pause is sent to A, its feed, and acknowledged by A.
+kill -KILL "$FEED_PID"; wait "$FEED_PID" 2>/dev/null
+feed_on "$PORT" --simulate 12 --seed 1 --rate 200 --id A --epoch 1
+LOG_A2=$FEED_LOG
+acked_by_a() { [ "$(q "select ok from commands where feed = 'A' and id = '$CMD'")" = 1 ]; }
+wait_for 30 acked_by_a || fail "the pause was not re-sent to A when A answered again: $(tail -3 "$T/err2")"
+grep -q "cmd $CMD pause $X" "$LOG_A2" || fail "feed A's log does not show the pause"
+[ "$(q "select count(*) from journal where kind = 'cmd_ack' and actor = 'A'")" = 1 ] ||
+    fail "A's acknowledgement was not journaled"
+[ "$(q "select count(*) from journal where kind = 'feed_replaced'")" = 2 ] ||
+    fail "B giving the URL back to A was not journaled"
+stop $CONSOLE || fail "console exited $?"
+grep -q "cmd " "$log" && fail "feed B received a command: $(grep 'cmd ' "$log")"
+echo "PASS: A's $A_ATTEMPTS attempts and $A_FLAGS flags stay A's; B ($(q "select count(*) from attempts where feed = 'B'") attempts, seq 1..$(q "select max(seq) from messages where feed = 'B'") whole) never got pause $CMD, also after a restart; journal and proctor told; commands for A refused, notes kept; the pause went to A, and only A, when A answered again"
