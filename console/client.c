@@ -406,7 +406,8 @@ client_callback(struct lws *wsi, enum lws_callback_reasons reason,
 	case LWS_CALLBACK_CLIENT_CLOSED:
 		client_idle_reason(cf);
 		client_retry(cf, cf->last_error[0] != '\0' ? cf->last_error :
-		    "the feed closed the connection");
+		    "the connection closed without a close frame (the feed "
+		    "stopped, or the network failed)");
 		break;
 	default:
 		break;
