@@ -97,8 +97,10 @@ client_parse_url(struct console_feed *cf, const char *url, char *err,
 	}
 	cf->port = cf->tls ? 443 : 80;
 	if (colon != NULL) {
+		/* Digits only: strtol would take " +80" too. */
 		port = strtol(colon + 1, &end, 10);
-		if (end == colon + 1 || port < 1 || port > 65535 ||
+		if (colon[1] < '0' || colon[1] > '9' || port < 1 ||
+		    port > 65535 ||
 		    (*end != '\0' && *end != '/')) {
 			snprintf(err, errlen, "--feed %s: the port must be a "
 			    "number from 1 to 65535", url);

@@ -401,6 +401,10 @@ START_TEST(test_parse_url)
 	ck_assert_ptr_nonnull(strstr(err, "port"));
 	ck_assert_int_eq(client_parse_url(&f, "ws://:80/", err, sizeof err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "host"));
+	ck_assert_int_eq(client_parse_url(&f, "ws://h:+80/", err, sizeof err),
+	    -1);
+	ck_assert_int_eq(client_parse_url(&f, "ws://h: 80/", err, sizeof err),
+	    -1);
 	/* IPv6 literals, in brackets (issue 16). */
 	ck_assert_int_eq(client_parse_url(&f, "ws://[::1]:7450/live", err,
 	    sizeof err), 0);
