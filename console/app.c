@@ -295,6 +295,8 @@ session_new(struct app *app, const char *id, char *err, size_t errlen)
 	}
 	fs = xcalloc(1, sizeof *fs);
 	fs->clock_ms = INT64_MIN;
+	fs->simulated = app->demo_id[0] != '\0' &&
+	    strcmp(app->demo_id, id) == 0;
 	snprintf(fs->id, sizeof fs->id, "%s", id);
 	fs->order = app->session_order++;
 	app->sessions[app->nsessions++] = fs;
@@ -979,6 +981,8 @@ app_admit(struct app *app, struct feed_session *fs, const struct proto_msg *m,
 	char		 ts[32], latest[32];
 
 	proto_time_format(m->ts_ms, ts);
+	if (fs->simulated)
+		skew = 0;	/* its clock runs --rate times real time */
 	if (skew > max) {
 		fs->skewed++;
 		snprintf(why, whylen, "ts %s is %" PRId64 " s ahead of this "
@@ -993,7 +997,8 @@ app_admit(struct app *app, struct feed_session *fs, const struct proto_msg *m,
 	 * that follow "too old".
 	 */
 	ref = fs->clock_ms < now ? fs->clock_ms : now;
-	if (fs->clock_ms != INT64_MIN && m->ts_ms < ref - max) {
+	if (!fs->simulated && fs->clock_ms != INT64_MIN &&
+	    m->ts_ms < ref - max) {
 		fs->skewed++;
 		proto_time_format(ref, latest);
 		snprintf(why, whylen, "ts %s is %" PRId64 " s behind %s %s, more "
@@ -1968,7 +1973,7 @@ app_init(struct app *app, const struct console_options *opt, char *err,
 {
 	struct lws_context_creation_info info;
 	struct feed_config	fc;
-	char			url[64], demo_id[32];
+	char			url[64];
 	int			i;
 
 	memset(app, 0, sizeof *app);
@@ -2009,9 +2014,9 @@ app_init(struct app *app, const struct console_options *opt, char *err,
 		fc.listen_port = 0;
 		/* Each demo is a new session: its own feed id, so that a
 		 * reused demo.db does not report the last one as lost. */
-		snprintf(demo_id, sizeof demo_id, "demo-%" PRId64,
+		snprintf(app->demo_id, sizeof app->demo_id, "demo-%" PRId64,
 		    proto_now_ms() / 1000);
-		fc.id = demo_id;
+		fc.id = app->demo_id;
 		fc.name = "built-in simulator";
 		fc.simulate = opt->demo;
 		fc.seed = opt->demo_seed;

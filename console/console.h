@@ -93,6 +93,9 @@ struct feed_session {
 	char			replaced_url[512];
 
 	/* What the bounds (app_admit, invigil(1) BOUNDS) saw and kept out. */
+	int			simulated;	/* --demo's own simulator, whose
+						   clock runs --rate times fast:
+						   no clock bound applies */
 	int64_t			clock_ms;	/* latest ts taken, INT64_MIN none */
 	int64_t			skew_ms;	/* ts - receive time, last taken */
 	uint64_t		over_cap;	/* kept in rejects: --max-attempts */
@@ -196,6 +199,7 @@ struct app {
 	lws_retry_bo_t		idle_policy;
 	struct store	       *store;
 	struct feed	       *demo_feed;
+	char			demo_id[32];	/* its feed id, "" without --demo */
 	struct rules	       *rules;
 	struct rules_engine    *engine;
 	int			said_unlinked;	/* link table full, said once */

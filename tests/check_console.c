@@ -919,6 +919,37 @@ START_TEST(test_clock_skew)
 }
 END_TEST
 
+/*
+ * --demo's own simulator runs its clock --rate times fast: its feed is
+ * exempt from the clock bounds, so the demo neither shows skew nor, after a
+ * long run, keeps its messages out.  Another feed is not.
+ */
+START_TEST(test_demo_feed_clock_exempt)
+{
+	int64_t	now = proto_now_ms();
+	char	note[512];
+	size_t	i;
+
+	snprintf(app.demo_id, sizeof app.demo_id, "unit-feed");
+	deliver_welcome(7);
+	ck_assert_int_eq(cf->session->simulated, 1);
+	deliver_attempt(1, "A1");
+	deliver_event_at(2, "A1", now + 3600 * INT64_C(1000));
+	deliver_event_at(3, "A1", now + 30 * 86400 * INT64_C(1000));
+	ck_assert_int_eq(query_int("select count(*) from messages"), 3);
+	ck_assert_int_eq(query_int("select count(*) from rejects"), 0);
+	for (i = 0; app_notice(&app, i, note, sizeof note) == 0; i++)
+		ck_assert_ptr_null(strstr(note, "ahead"));
+
+	reconnect();
+	deliver_welcome_as("other-feed", 9);
+	ck_assert_int_eq(cf->session->simulated, 0);
+	deliver_event_at(1, "B1", now + 30 * 86400 * INT64_C(1000));
+	ck_assert_int_eq(query_int("select count(*) from rejects where "
+	    "reason like '% s ahead of this console''s clock%'"), 1);
+}
+END_TEST
+
 /* A full link table is said in the header (and once on stderr). */
 START_TEST(test_link_table_full)
 {
@@ -986,6 +1017,7 @@ console_suite(void)
 	tcase_add_test(tc, test_resume_position_from_store);
 	tcase_add_test(tc, test_attempt_cap);
 	tcase_add_test(tc, test_clock_skew);
+	tcase_add_test(tc, test_demo_feed_clock_exempt);
 	tcase_add_test(tc, test_clock_behind_feed);
 	tcase_add_test(tc, test_link_table_full);
 	tcase_add_test(tc, test_feed_replaced_keeps_identity);
