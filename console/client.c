@@ -409,6 +409,26 @@ client_callback(struct lws *wsi, enum lws_callback_reasons reason,
 		if (cf->txq.count > 0)
 			lws_callback_on_writable(wsi);
 		break;
+	case LWS_CALLBACK_WSI_DESTROY:
+		/* lws hands other wsis' (stdin's) destruction here too. */
+		if (lws_get_protocol(wsi) == NULL || strcmp(lws_get_protocol(
+		    wsi)->name, PROTO_SUBPROTOCOL) != 0)
+			break;
+		/*
+		 * The safety net: lws ends some connections that never
+		 * became a WebSocket without CONNECTION_ERROR or CLOSED (a
+		 * feed that accepted the TCP connection but did not answer
+		 * the upgrade before lws's timeout, say while it was
+		 * stopped).  Whatever ended it, a feed whose connection is
+		 * gone and has no retry scheduled gets one.
+		 */
+		if ((cf->state == CONN_CONNECTING || cf->state == CONN_LIVE) &&
+		    lws_dll2_is_detached(&cf->sul_retry.list) &&
+		    (cf->wsi == wsi || cf->wsi == NULL))
+			client_retry(cf, cf->last_error[0] != '\0' ?
+			    cf->last_error : "the feed did not answer the "
+			    "WebSocket upgrade in time");
+		break;
 	case LWS_CALLBACK_CLIENT_CLOSED:
 		client_idle_reason(cf);
 		client_retry(cf, cf->last_error[0] != '\0' ? cf->last_error :
