@@ -980,6 +980,13 @@ app_admit(struct app *app, struct feed_session *fs, const struct proto_msg *m,
 	size_t		 all = app_max_attempts_all(app);
 	char		 ts[32], latest[32];
 
+	/*
+	 * An ack is stamped by the feed's wall clock when it answers, while
+	 * events carry the time they happened (a replay's are in the past):
+	 * its ts times nothing, so it neither moves nor meets the clock.
+	 */
+	if (m->type == PROTO_ACK)
+		return 0;
 	proto_time_format(m->ts_ms, ts);
 	if (fs->simulated)
 		skew = 0;	/* its clock runs --rate times real time */

@@ -995,6 +995,24 @@ START_TEST(test_clock_behind_feed)
 	deliver_event_at(2, "A1", then - day / 2);
 	deliver_event_at(3, "A1", then - 2 * day);
 	ck_assert_int_eq(query_int("select count(*) from messages"), 2);
+
+	/*
+	 * An ack is stamped with the feed's wall clock (now), a replay's
+	 * events with the past: the ack must not make them "too old".
+	 */
+	{
+		struct proto_msg	m;
+
+		memset(&m, 0, sizeof m);
+		m.type = PROTO_ACK;
+		m.seq = 4;
+		m.ts_ms = proto_now_ms();
+		snprintf(m.u.ack.cmd, sizeof m.u.ack.cmd, "c-unknown");
+		m.u.ack.ok = 1;
+		deliver(&m);
+	}
+	deliver_event_at(5, "A1", then + 1000);
+	ck_assert_int_eq(query_int("select count(*) from messages"), 4);
 	ck_assert_int_eq(query_int("select count(*) from rejects where reason "
 	    "like '% is 172800 s behind the feed''s latest ts %, more than "
 	    "--max-clock-skew 86400 s%'"), 1);
