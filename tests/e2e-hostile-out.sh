@@ -135,4 +135,13 @@ grep -qi '"feed":"f\\u001b\]0;pwned\\u0007\\u202e\\u009b"' "$T/console.out" || f
 # The database keeps the raw bytes.
 [ "$(sqlite3 "$T/h.db" "select count(*) from gaps where instr(why, char(27)) > 0")" -ge 1 ] ||
     fail "the gap's raw reason is not in the database"
+# Usage errors quote the command line: a hostile --proctor or --feed is
+# escaped there too.
+"$INVIGIL" --proctor "$(printf 'a\033[2Jb+')" --demo --db "$T/u.db" 2>"$T/usage1.err"
+"$INVIGIL" --feed "$(printf 'ws://\033]0;x\007/')" --db "$T/u.db" 2>"$T/usage2.err"
+for f in usage1.err usage2.err; do
+	[ -s "$T/$f" ] || fail "$f: no usage error"
+	! grep -q "$(printf '\033')" "$T/$f" || fail "$f: a raw ESC in a usage error"
+done
+grep -qF 'a\x1b[2Jb+' "$T/usage1.err" || fail "the hostile proctor id is not shown escaped"
 echo "PASS: hostile feed id, attempt ids, gap reason and ack error escaped on headless stdout/stderr, backtest --verbose, verify and checkpoints; raw in the database"
