@@ -6,7 +6,7 @@
  * struct proto_msg.  proto_decode() and proto_encode() walk the same table,
  * so the two directions cannot disagree about names, order or limits; the
  * few rules that tie two fields together (welcome's first_seq and last_seq,
- * gap's range, a failed ack's error) are one check function per type, also
+ * gap's range, an ack's error with its ok) are one check function per type, also
  * shared by both directions.
  *
  * Every failure is one sentence naming the field, what is wrong and what
@@ -42,6 +42,7 @@ enum field_kind {
 	F_TEXT,		/* char[]: string <= PROTO_TEXT_MAX */
 	F_IP,		/* char[]: string <= PROTO_IP_MAX */
 	F_INT,		/* int64_t: JSON integer >= min */
+	F_EPOCH,	/* int64_t: JSON integer from 1 to PROTO_EPOCH_MAX */
 	F_BOOL,		/* int: JSON true or false */
 	F_VERSION,	/* int: the integer PROTO_VERSION */
 	F_STATE,	/* enum proto_state, by name */
@@ -70,7 +71,7 @@ struct field {
 #define INT(f, m)	AT(f), 0, (m)
 
 static const struct field resume_fields[] = {
-	{ "epoch", F_INT, REQUIRED, INT(hello.resume_epoch, 1) },
+	{ "epoch", F_EPOCH, REQUIRED, INT(hello.resume_epoch, 1) },
 	{ "after_seq", F_INT, REQUIRED, INT(hello.resume_after_seq, 0) },
 };
 
@@ -83,7 +84,7 @@ static const struct field hello_fields[] = {
 static const struct field welcome_fields[] = {
 	{ "feed", F_ID, REQUIRED, STR(welcome.feed) },
 	{ "name", F_NAME, REQUIRED, STR(welcome.name) },
-	{ "epoch", F_INT, REQUIRED, INT(welcome.epoch, 1) },
+	{ "epoch", F_EPOCH, REQUIRED, INT(welcome.epoch, 1) },
 	{ "first_seq", F_INT, REQUIRED, INT(welcome.first_seq, 0) },
 	{ "last_seq", F_INT, REQUIRED, INT(welcome.last_seq, 0) },
 };
@@ -453,6 +454,19 @@ decode_int(const json_t *v, const char *path, int64_t min, int64_t *out,
 	return 0;
 }
 
+/*
+ * An epoch above 2^53-1 would not survive a JavaScript feed or console
+ * (its numbers are doubles): the resume would name another epoch.
+ */
+static int
+epoch_error(const char *path, int64_t x, char *err, size_t errlen)
+{
+	return errorf(err, errlen, "field \"%s\": expected an integer from 1 "
+	    "to %lld (2^53-1, the largest every JSON implementation holds "
+	    "exactly; a start time in milliseconds is one), got %lld", path,
+	    PROTO_EPOCH_MAX, (long long)x);
+}
+
 static int
 decode_ts(const json_t *v, int64_t *out, char *err, size_t errlen)
 {
@@ -551,6 +565,12 @@ decode_value(const json_t *v, const struct field *f, const char *path,
 		return 0;
 	case F_INT:
 		return decode_int(v, path, f->min, p, err, errlen);
+	case F_EPOCH:
+		if (decode_int(v, path, f->min, p, err, errlen) != 0)
+			return -1;
+		if (*(int64_t *)p > PROTO_EPOCH_MAX)
+			return epoch_error(path, *(int64_t *)p, err, errlen);
+		return 0;
 	case F_BOOL:
 		if (!json_is_boolean(v)) {
 			return errorf(err, errlen, "field \"%s\": expected "
@@ -860,9 +880,18 @@ check_welcome(const struct proto_msg *m, char *err, size_t errlen)
 static int
 check_ack(const struct proto_msg *m, char *err, size_t errlen)
 {
+	char	q[QUOTE_SIZE];
+
 	if (!m->u.ack.ok && m->u.ack.error[0] == '\0') {
 		return errorf(err, errlen, "field \"error\": expected a "
 		    "non-empty reason when \"ok\" is false, got none");
+	}
+	/* A command carried out and refused at once: which is it? */
+	if (m->u.ack.ok && m->u.ack.error[0] != '\0') {
+		return errorf(err, errlen, "field \"error\": expected none "
+		    "when \"ok\" is true (the command was carried out), got "
+		    "\"%s\"", quote(q, m->u.ack.error,
+		    strlen(m->u.ack.error)));
 	}
 	return 0;
 }
@@ -967,6 +996,10 @@ encode_value(json_t *obj, const struct field *f, const char *path,
 		set_new(obj, f->name, json_stringn_nocheck(p, len));
 		return 0;
 	case F_INT:
+	case F_EPOCH:
+		if (f->kind == F_EPOCH && *(const int64_t *)p > PROTO_EPOCH_MAX)
+			return epoch_error(path, *(const int64_t *)p, err,
+			    errlen);
 		if (*(const int64_t *)p < f->min) {
 			return errorf(err, errlen, "field \"%s\": expected an "
 			    "integer >= %lld, got %lld", path,

@@ -31,6 +31,9 @@
 #define PROTO_IP_MAX		45		/* textual IPv6 */
 #define PROTO_DATA_MAX		(16 * 1024)	/* event data, serialised compact */
 
+/* The largest epoch: 2^53-1, exact in every JSON implementation. */
+#define PROTO_EPOCH_MAX		9007199254740991LL
+
 enum proto_type {
 	PROTO_HELLO,	/* console -> feed */
 	PROTO_WELCOME,	/* feed -> console, first message of a connection */
@@ -101,14 +104,14 @@ struct proto_hello {
 	int		proto;			/* must be PROTO_VERSION */
 	char		proctor[PROTO_ID_MAX + 1];
 	int		has_resume;
-	int64_t		resume_epoch;		/* >= 0 */
+	int64_t		resume_epoch;		/* 1..PROTO_EPOCH_MAX */
 	int64_t		resume_after_seq;	/* >= 0 */
 };
 
 struct proto_welcome {
 	char		feed[PROTO_ID_MAX + 1];	/* stable feed id */
 	char		name[PROTO_NAME_MAX + 1];
-	int64_t		epoch;			/* >= 0; seq restarts with a new epoch */
+	int64_t		epoch;			/* 1..PROTO_EPOCH_MAX; seq restarts with a new epoch */
 	int64_t		first_seq;		/* oldest seq still in the buffer */
 	int64_t		last_seq;		/* newest seq sent so far, 0 if none */
 };
@@ -159,7 +162,7 @@ struct proto_cmd {
 struct proto_ack {
 	char		cmd[PROTO_ID_MAX + 1];
 	int		ok;
-	char		error[PROTO_TEXT_MAX + 1];	/* "" when ok */
+	char		error[PROTO_TEXT_MAX + 1];	/* "" when ok, non-empty when not */
 };
 
 struct proto_gap {

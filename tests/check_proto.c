@@ -666,6 +666,14 @@ static const struct bad bad_inputs[] = {
 	{ "{\"t\":\"welcome\",\"ts\":\"" TS_TEXT "\",\"feed\":\"f\","
 	    "\"name\":\"n\",\"epoch\":-1,\"first_seq\":1,\"last_seq\":5}",
 	    "field \"epoch\": expected an integer >= 1, got -1" },
+	{ "{\"t\":\"welcome\",\"ts\":\"" TS_TEXT "\",\"feed\":\"f\","
+	    "\"name\":\"n\",\"epoch\":9007199254740992,\"first_seq\":1,"
+	    "\"last_seq\":5}", "field \"epoch\": expected an integer from 1 to "
+	    "9007199254740991 (2^53-1" },
+	{ "{\"t\":\"hello\",\"proto\":1,\"proctor\":\"p\",\"resume\":"
+	    "{\"epoch\":9223372036854775807,\"after_seq\":0}}",
+	    "field \"resume.epoch\": expected an integer from 1 to "
+	    "9007199254740991" },
 
 	/* Cmd, ack, gap. */
 	{ "{\"t\":\"cmd\",\"id\":\"c\",\"attempt\":\"a\",\"action\":\"kick\"}",
@@ -679,6 +687,10 @@ static const struct bad bad_inputs[] = {
 	    "\"ok\" is false" },
 	{ "{\"t\":\"ack\",\"seq\":1,\"ts\":\"" TS_TEXT "\",\"cmd\":\"c\","
 	    "\"ok\":false,\"error\":\"\"}", "field \"error\"" },
+	{ "{\"t\":\"ack\",\"seq\":1,\"ts\":\"" TS_TEXT "\",\"cmd\":\"c\","
+	    "\"ok\":true,\"error\":\"no such attempt\"}", "field \"error\": "
+	    "expected none when \"ok\" is true (the command was carried out), "
+	    "got \"no such attempt\"" },
 	{ "{\"t\":\"ack\",\"seq\":1,\"ts\":\"" TS_TEXT "\",\"cmd\":\"c\","
 	    "\"ok\":\"false\",\"error\":\"x\"}",
 	    "field \"ok\": expected true or false, got a string" },
@@ -866,6 +878,18 @@ START_TEST(test_encode_errors)
 	sample(PROTO_ACK, &m, &json);
 	m.u.ack.error[0] = '\0';
 	encode_fails(&m, "field \"error\": expected a non-empty reason");
+
+	sample(PROTO_ACK, &m, &json);
+	m.u.ack.ok = 1;
+	encode_fails(&m, "field \"error\": expected none when \"ok\" is "
+	    "true");
+
+	sample(PROTO_WELCOME, &m, &json);
+	m.u.welcome.epoch = PROTO_EPOCH_MAX + 1;
+	encode_fails(&m, "field \"epoch\": expected an integer from 1 to "
+	    "9007199254740991");
+	m.u.welcome.epoch = PROTO_EPOCH_MAX;
+	free(encode_ok(&m, &len));
 
 	sample(PROTO_GAP, &m, &json);
 	m.u.gap.to_seq = 9;

@@ -649,6 +649,7 @@ struct field_row {
 	char	type[32];	/* first word of the type cell */
 	char	rules[TEXT_MAX];
 	int	required;
+	char	unless[64];	/* "if not ok": required when ok is false */
 	int	lineno;
 };
 
@@ -756,6 +757,11 @@ table_rows(int sub, struct field_row *rows, size_t max)
 		    rows[n].type, sizeof rows[n].type);
 		rows[n].required = (size_t)col_req < ncells &&
 		    strcasecmp(cells[col_req], "yes") == 0;
+		rows[n].unless[0] = '\0';
+		if ((size_t)col_req < ncells &&
+		    strncasecmp(cells[col_req], "if not ", 7) == 0)
+			first_word(cells[col_req] + 7, rows[n].unless,
+			    sizeof rows[n].unless);
 		snprintf(rows[n].rules, sizeof rows[n].rules, "%s",
 		    (size_t)col_rules < ncells ? cells[col_rules] : "");
 		rows[n].lineno = l->lineno;
@@ -850,6 +856,13 @@ build_message(const char *t, const struct field_row *rows, size_t n,
 			v = sample_value(&rows[i]);
 		json_object_set_new(parent, key, v);
 	}
+	/* A field required "if not ok" is there: ok is false. */
+	for (i = 0; i < n; i++) {
+		if (rows[i].unless[0] != '\0' &&
+		    json_object_get(root, rows[i].name) != NULL &&
+		    json_is_true(json_object_get(root, rows[i].unless)))
+			json_object_set_new(root, rows[i].unless, json_false());
+	}
 	text = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(root);
 	if (text == NULL)
@@ -933,6 +946,73 @@ START_TEST(test_field_tables)
 			free(json);
 		}
 	}
+}
+END_TEST
+
+/*
+ * A field required "if not X" (ack's error, if not ok): with X false it
+ * is required; with X true and the rules saying it is then absent, a
+ * message that has it is refused.
+ */
+START_TEST(test_conditional_fields)
+{
+	static struct field_row	 rows[64];
+	int			 s = need_section("MESSAGES"), found = 0;
+	char			 type[256], err[512], *json, absent[128];
+	json_t			*root;
+	size_t			 i, j, n;
+
+	for (i = 0; i < nsubsections; i++) {
+		if (subsection_of[i] != s)
+			continue;
+		first_word(subsections[i], type, sizeof type);
+		if (proto_type_parse(type) < 0)
+			continue;
+		n = table_rows((int)i, rows, nitems(rows));
+		for (j = 0; j < n; j++) {
+			if (rows[j].unless[0] == '\0')
+				continue;
+			found++;
+			/* X false, the field left out: refused. */
+			json = build_message(type, rows, n, 0, NULL, NULL);
+			root = json_loads(json, 0, NULL);
+			free(json);
+			ck_assert_ptr_nonnull(root);
+			json_object_set_new(root, rows[j].unless, json_false());
+			json_object_del(root, rows[j].name);
+			json = json_dumps(root, JSON_COMPACT);
+			ck_assert_msg(!decodes(json, err, sizeof err), "%s:%d: "
+			    "MESSAGES, %s: \"%s\" is required if not %s, but "
+			    "%s decodes", page_path, rows[j].lineno, type,
+			    rows[j].name, rows[j].unless, json);
+			free(json);
+
+			/* X true, the field there: refused if the page says
+			 * it is absent then. */
+			snprintf(absent, sizeof absent, "absent when %s is true",
+			    rows[j].unless);
+			ck_assert_msg(strstr(rows[j].rules, absent) != NULL,
+			    "%s:%d: MESSAGES, %s: \"%s\" is required if not "
+			    "%s; the rules do not say \"%s\"", page_path,
+			    rows[j].lineno, type, rows[j].name, rows[j].unless,
+			    absent);
+			json_object_set_new(root, rows[j].unless, json_true());
+			json_object_set_new(root, rows[j].name,
+			    sample_value(&rows[j]));
+			json = json_dumps(root, JSON_COMPACT);
+			ck_assert_msg(!decodes(json, err, sizeof err), "%s:%d: "
+			    "MESSAGES, %s: \"%s\" is %s, but %s decodes",
+			    page_path, rows[j].lineno, type, rows[j].name,
+			    absent, json);
+			ck_assert_msg(strstr(err, "is true") != NULL, "%s: %s: "
+			    "refused for another reason: %s", page_path, json,
+			    err);
+			free(json);
+			json_decref(root);
+		}
+	}
+	ck_assert_msg(found > 0, "%s: MESSAGES: no field is required \"if not "
+	    "ok\" (ack's error)", page_path);
 }
 END_TEST
 
@@ -1354,6 +1434,7 @@ protodoc_suite(void)
 
 	tc = tcase_create("fields");
 	tcase_add_test(tc, test_field_tables);
+	tcase_add_test(tc, test_conditional_fields);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("numbers");
