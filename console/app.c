@@ -1456,6 +1456,67 @@ app_stream(struct app *app, struct console_feed *cf, const struct proto_msg *m,
 	app_take(app, fs, m);
 }
 
+/*
+ * The seq of a message that failed to decode, if it is a stream message
+ * that says one: a JSON object whose "t" is not a control type (welcome,
+ * gap, hello, cmd) with an integer "seq" >= 1 (one member of that name: a
+ * duplicate is no seq).  0 otherwise.
+ */
+static int64_t
+invalid_seq(const char *buf, size_t len)
+{
+	static const char *const control[] = { "welcome", "gap", "hello",
+	    "cmd" };
+	json_t		*root, *t, *seq;
+	json_error_t	 jerr;
+	int64_t		 n = 0;
+	size_t		 i;
+
+	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (root == NULL)
+		return 0;
+	t = json_object_get(root, "t");
+	seq = json_object_get(root, "seq");
+	if (json_is_integer(seq) && json_integer_value(seq) >= 1)
+		n = json_integer_value(seq);
+	for (i = 0; n > 0 && json_is_string(t) && i < sizeof control /
+	    sizeof control[0]; i++) {
+		if (strcmp(json_string_value(t), control[i]) == 0)
+			n = 0;
+	}
+	json_decref(root);
+	return n;
+}
+
+/*
+ * An invalid stream message (kept in rejects with the decoder's reason)
+ * still numbers a seq of the feed: account for it as rejected, a one-seq
+ * gap that names the reason, as for a message kept out, so that the next
+ * seq is no jump and a resume goes past it.  A seq at or below the
+ * position, or past CONSOLE_SEQ_MAX, leaves the position as it is.
+ */
+static void
+app_invalid_seq(struct app *app, struct console_feed *cf, const char *buf,
+    size_t len, const char *err)
+{
+	struct feed_session	*fs = cf->session;
+	int64_t			 seq = invalid_seq(buf, len);
+	char			 why[PROTO_TEXT_MAX + 160];
+
+	if (seq <= fs->last_seq || seq > CONSOLE_SEQ_MAX)
+		return;
+	if (seq > fs->last_seq + 1) {
+		snprintf(why, sizeof why, "seq jumped from %" PRId64 " to %"
+		    PRId64 " (a message kept in rejects) without a gap message",
+		    fs->last_seq, seq);
+		session_gap(app, fs, fs->last_seq + 1, seq - 1, why);
+	}
+	snprintf(why, sizeof why, "seq %" PRId64 " kept in rejects: %s", seq,
+	    err);
+	session_gap(app, fs, seq, seq, why);
+	fs->last_seq = seq;
+}
+
 void
 app_receive(struct console_feed *cf, const char *buf, size_t len)
 {
@@ -1465,6 +1526,8 @@ app_receive(struct console_feed *cf, const char *buf, size_t len)
 
 	if (proto_decode(buf, len, 0, &m, err, sizeof err) != 0) {
 		feed_reject(cf, buf, len, err);
+		if (cf->welcomed && cf->session != NULL && !cf->resync)
+			app_invalid_seq(app, cf, buf, len, err);
 		return;
 	}
 	if (m.type == PROTO_WELCOME && cf->welcomed) {

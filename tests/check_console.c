@@ -275,12 +275,62 @@ START_TEST(test_garbage_rejected_stream_goes_on)
 	deliver_attempt(1, "A1");
 	app_receive(cf, bad, strlen(bad));
 	app_receive(cf, "not json", 8);
-	deliver_event(2, "A1", PROTO_EV_IDLE);
+	deliver_event(3, "A1", PROTO_EV_IDLE);
 	ck_assert_uint_eq(cf->early_rejects + cf->session->rejects, 3);
 	ck_assert_int_eq(query_int("select count(*) from rejects"), 3);
 	ck_assert_int_eq(query_int("select count(*) from rejects where "
 	    "reason like '%kind%'"), 1);
 	ck_assert_int_eq(query_int("select count(*) from messages"), 2);
+}
+END_TEST
+
+/*
+ * Issue 11: an invalid stream message numbers a seq too: it is recorded as
+ * rejected, with the decoder's reason, not as a jump when the next arrives.
+ */
+START_TEST(test_invalid_seq_recorded_as_rejected)
+{
+	const char	bad2[] = "{\"t\":\"event\",\"seq\":2,\"ts\":\"2026-11-"
+	    "23T00:00:00.000Z\",\"attempt\":\"A1\",\"kind\":\"focus_lsot\"}";
+	const char	bad5[] = "{\"t\":\"answer\",\"seq\":5,\"ts\":\"2026-11-"
+	    "23T00:00:00.000Z\",\"attempt\":\"A1\"}";
+	const char	old[] = "{\"t\":\"state\",\"seq\":1,\"state\":\"x\"}";
+	const char	dup[] = "{\"t\":\"state\",\"seq\":9,\"seq\":9}";
+	const char	gap[] = "{\"t\":\"gap\",\"seq\":9}";
+
+	deliver_welcome(7);
+	deliver_attempt(1, "A1");
+	app_receive(cf, bad2, strlen(bad2));
+	ck_assert_int_eq(cf->session->last_seq, 2);
+	deliver_event(3, "A1", PROTO_EV_IDLE);
+	ck_assert_int_eq(query_int("select count(*) from gaps where why "
+	    "like '%jumped%'"), 0);
+	ck_assert_int_eq(query_int("select count(*) from gaps where from_seq=2 "
+	    "and to_seq=2 and why like 'seq 2 kept in rejects: field "
+	    "\"kind\": unknown event kind \"focus_lsot\"%'"), 1);
+
+	/* Ahead of the next seq: the hole is a jump, the seq itself not. */
+	app_receive(cf, bad5, strlen(bad5));
+	ck_assert_int_eq(cf->session->last_seq, 5);
+	ck_assert_int_eq(query_int("select count(*) from gaps where from_seq=4 "
+	    "and to_seq=4 and why like 'seq jumped from 3 to 5 (a message "
+	    "kept in rejects)%'"), 1);
+	ck_assert_int_eq(query_int("select count(*) from gaps where from_seq=5 "
+	    "and to_seq=5 and why like 'seq 5 kept in rejects: missing "
+	    "field%'"), 1);
+
+	/* Behind the position, a duplicate seq, a control type: no seq. */
+	app_receive(cf, old, strlen(old));
+	app_receive(cf, dup, strlen(dup));
+	app_receive(cf, gap, strlen(gap));
+	ck_assert_int_eq(cf->session->last_seq, 5);
+	ck_assert_int_eq(query_int("select count(*) from gaps"), 3);
+	ck_assert_int_eq(query_int("select count(*) from rejects"), 5);
+	ck_assert_int_eq(query_int("select last_seq from feeds where "
+	    "feed='unit-feed' and epoch=7"), 5);
+	deliver_event(6, "A1", PROTO_EV_IDLE);
+	ck_assert_int_eq(query_int("select count(*) from gaps"), 3);
+	ck_assert_int_eq(query_int("select count(*) from messages"), 3);
 }
 END_TEST
 
@@ -1029,6 +1079,7 @@ console_suite(void)
 	tcase_add_test(tc, test_stream_stored_once);
 	tcase_add_test(tc, test_hole_recorded_as_gap);
 	tcase_add_test(tc, test_garbage_rejected_stream_goes_on);
+	tcase_add_test(tc, test_invalid_seq_recorded_as_rejected);
 	tcase_add_test(tc, test_flag_once_per_rule_and_rearmed);
 	tcase_add_test(tc, test_command_needs_connected_feed);
 	tcase_add_test(tc, test_command_text_over_limit);
