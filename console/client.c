@@ -352,6 +352,10 @@ client_callback(struct lws *wsi, enum lws_callback_reasons reason,
 		app_lws_last_error[0] = '\0';
 		client_retry(cf, why);
 		break;
+	case LWS_CALLBACK_CLIENT_FILTER_PRE_ESTABLISH:
+		cf->no_subprotocol = lws_hdr_total_length(wsi,
+		    WSI_TOKEN_PROTOCOL) <= 0;
+		break;
 	case LWS_CALLBACK_CLIENT_RECEIVE_PONG:
 		cf->last_rx_ms = cf->last_pong_ms = proto_now_ms();
 		break;
@@ -363,6 +367,21 @@ client_callback(struct lws *wsi, enum lws_callback_reasons reason,
 		cf->retries = 0;
 		cf->last_error[0] = '\0';
 		cf->state = CONN_CONNECTING;
+		/*
+		 * lws 4.1 takes an answer without Sec-WebSocket-Protocol as
+		 * agreeing to the first protocol offered: the page says such
+		 * a connection is closed with 1002, by the end that notices
+		 * (the headers are gone by now: the filter looked).
+		 */
+		if (cf->no_subprotocol) {
+			snprintf(cf->last_error, sizeof cf->last_error, "the "
+			    "feed did not select the subprotocol %s (its "
+			    "answer has no Sec-WebSocket-Protocol); closed "
+			    "with 1002", PROTO_SUBPROTOCOL);
+			client_close(cf, PROTO_CLOSE_PROTOCOL, "the "
+			    "subprotocol " PROTO_SUBPROTOCOL " was not agreed");
+			break;
+		}
 		client_hello(cf);
 		break;
 	case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
@@ -377,6 +396,10 @@ client_callback(struct lws *wsi, enum lws_callback_reasons reason,
 		break;
 	case LWS_CALLBACK_CLIENT_RECEIVE:
 		cf->last_rx_ms = proto_now_ms();
+		/* Closing, or an old connection lws has not ended yet:
+		 * nothing more is taken from it. */
+		if (cf->close_code != 0 || cf->no_subprotocol || cf->wsi != wsi)
+			break;
 		if (lws_frame_is_binary(wsi)) {
 			lws_close_reason(wsi, PROTO_CLOSE_BINARY,
 			    (unsigned char *)"binary frame", 12);

@@ -124,6 +124,7 @@ struct console_feed {
 	int64_t			last_rx_ms;	/* anything heard, pongs included */
 	int64_t			last_pong_ms;	/* connected, or the last pong */
 	int			close_code;	/* close at the next WRITEABLE */
+	int			no_subprotocol;	/* the 101 selected none */
 	char			close_reason[124];
 
 	int			welcomed;	/* on this connection */

@@ -161,7 +161,8 @@ echo "ok: console restarted on its database resumed after seq $at_stop, $N store
 # 4. A hostile feed.  A message the console cannot take (over 64 KiB: close
 # 1009; not UTF-8: close 1007) is kept in rejects and its seq recorded as a
 # gap, so that the resume goes past it; a message that fails validation is
-# kept in rejects and the stream goes on.
+# kept in rejects, its seq recorded as rejected (a gap naming the reason,
+# not a jump), and the stream goes on.
 # check_partial NAME SEQ: all but SEQ stored once each, as sent; one gap SEQ.
 check_partial() {
 	python3 - "$T/scenario.jsonl" "$T/$1.db" "$2" $FEED <<-'EOF' ||
@@ -198,9 +199,11 @@ evil() {
 	stop_console "$name"
 	kill "$PEER_PID"; wait "$PEER_PID" 2>/dev/null
 	if [ "$code" = none ]; then
-		check_partial "$name" 0
+		check_partial "$name" "$seq"
 		r=$(sqlite3 "$T/$name.db" "select count(*) from rejects where raw like '%teleported%'")
 		[ "$r" = 1 ] || fail "$name: the invalid message is in rejects $r times, want 1"
+		r=$(sqlite3 "$T/$name.db" "select count(*) from gaps where why like 'seq $seq kept in rejects: field \"kind\": unknown event kind%'")
+		[ "$r" = 1 ] || fail "$name: seq $seq is not recorded as rejected: $(sqlite3 "$T/$name.db" "select why from gaps")"
 		return
 	fi
 	check_partial "$name" "$seq"
@@ -215,7 +218,7 @@ evil() {
 evil oversize oversize@500 1009
 evil badutf8 bad-utf8@900 1007
 evil invalid invalid@1300 none
-echo "ok: oversized -> console closed 1009, bad UTF-8 -> 1007, each kept in rejects with a gap and resumed past; invalid -> rejects, stream went on"
+echo "ok: oversized -> console closed 1009, bad UTF-8 -> 1007, each kept in rejects with a gap and resumed past; invalid -> rejects, its seq a gap with the reason, stream went on"
 
 # 5. Bearer tokens.
 auth="auth checked"

@@ -4,7 +4,7 @@
 // what a well-behaved feed never sends (a conflicting duplicate, a late
 // message inside a gap, a gap to 2^63-1, a second welcome, no pongs).
 //
-// usage: node ws-script.js HOST PORT SCRIPT [--no-pong]
+// usage: node ws-script.js HOST PORT SCRIPT [--no-pong] [--no-subprotocol]
 //
 // HOST may be an IPv6 address (::1).  PORT 0 lets the kernel choose.  Once
 // listening it prints {"ev":"listening","port":P} on stdout.
@@ -20,6 +20,8 @@
 //                         one every MS milliseconds
 // Blank lines and lines starting with "# " are comments.  Afterwards the
 // connection stays open, answering pings unless --no-pong is given.
+// --no-subprotocol accepts the upgrade without selecting invigil.v1 (no
+// Sec-WebSocket-Protocol in the 101), as a server that ignores it would.
 //
 // One JSON line per event on stdout: listening, connected, recv (every
 // message from the console, parsed), closed (code and reason).
@@ -30,11 +32,13 @@ const WebSocket = require('ws');
 
 const argv = process.argv.slice(2);
 if (argv.length < 3) {
-	process.stderr.write('usage: node ws-script.js HOST PORT SCRIPT [--no-pong]\n');
+	process.stderr.write('usage: node ws-script.js HOST PORT SCRIPT ' +
+	    '[--no-pong] [--no-subprotocol]\n');
 	process.exit(2);
 }
 const [host, port, file] = argv;
 const noPong = argv.includes('--no-pong');
+const noSubprotocol = argv.includes('--no-subprotocol');
 const sections = fs.readFileSync(file, 'utf8').split(/^--- connection.*$/m)
     .map((s) => s.split('\n').filter((l) => l.trim() !== '' &&
     !l.startsWith('# ')));
@@ -74,7 +78,8 @@ async function run(ws, lines) {
 
 const wss = new WebSocket.Server({ host, port: Number(port),
     autoPong: !noPong,
-    handleProtocols: (p) => (p.has('invigil.v1') ? 'invigil.v1' : false) });
+    handleProtocols: (p) => (p.has('invigil.v1') && !noSubprotocol ?
+    'invigil.v1' : false) });
 let count = 0;
 wss.on('listening', () => log({ ev: 'listening', port: wss.address().port }));
 wss.on('connection', (ws) => {
@@ -82,7 +87,7 @@ wss.on('connection', (ws) => {
 	const lines = sections[Math.min(n, sections.length) - 1] || [];
 	let started = false;
 
-	log({ ev: 'connected', n });
+	log({ ev: 'connected', n, protocol: ws.protocol });
 	ws.on('message', (data) => {
 		let msg;
 		try {

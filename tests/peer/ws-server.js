@@ -28,7 +28,8 @@
 //     fails validation;
 //     after the first two, send nothing more on that connection (the
 //     console is expected to close it with 1009 or 1007); after an invalid
-//     one, carry on with the real seq S (the console keeps it in rejects).
+//     one, carry on with seq S+1 (the console keeps it in rejects and
+//     records seq S as rejected: a seq is never used for two messages).
 // On SIGTERM or SIGINT it closes every connection (1001) and exits 0.
 //
 // One JSON line per event on stdout, for the test to read: listening,
@@ -175,10 +176,9 @@ function sendEvil(c, seq, kind) {
 		break;
 	case 'invalid':
 		// Not a stream message the console can take: rejected, kept,
-		// and the stream goes on with the real seq.
+		// its seq recorded as rejected, and the stream goes on.
 		c.ws.send(JSON.stringify({ t: 'event', seq, ts: now(),
 		    attempt: 'A00000', kind: 'teleported' }));
-		c.next = seq;	// the real message follows
 		break;
 	}
 }
