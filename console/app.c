@@ -1180,7 +1180,9 @@ session_gap(struct app *app, struct feed_session *fs, int64_t from,
  * A message refused for its size (1009) or encoding (1007): the connection
  * is closed.  Keep what we have of it in rejects, and account for the seq
  * it would have had with a gap, so that the resume goes past it instead of
- * fetching it again forever.
+ * fetching it again forever.  rawlen is the whole message's length (the
+ * rejects' raw_len); raw holds at least its first min(rawlen, 4096) bytes,
+ * all the store keeps.
  */
 void
 app_refused(struct console_feed *cf, enum proto_rx_result rx, const char *raw,

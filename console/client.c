@@ -416,7 +416,7 @@ client_callback(struct lws *wsi, enum lws_callback_reasons reason,
 		else if (rx != PROTO_RX_MORE) {
 			snprintf(cf->last_error, sizeof cf->last_error,
 			    "feed sent %s", proto_rx_refuse(wsi, rx));
-			app_refused(cf, rx, cf->rx.buf, cf->rx.len);
+			app_refused(cf, rx, cf->rx.buf, cf->rx.total);
 			return -1;
 		}
 		break;

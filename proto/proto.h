@@ -373,19 +373,25 @@ struct lws;
 /*
  * Reassembles one message from its WebSocket fragments and enforces the
  * message cap on the reassembled size (rx_buffer_size in lws is not a message
- * limit).  Zero-initialise; proto_rx_free() when done.
+ * limit).  Zero-initialise; proto_rx_free() when done.  A message over the
+ * cap keeps its first PROTO_RX_KEEP bytes in buf (len) for the record, and
+ * total counts all of it received so far.
  */
+#define PROTO_RX_KEEP	4096
+
 struct proto_rx {
 	char	       *buf;
 	size_t		len;
 	size_t		cap;
+	size_t		total;		/* bytes of this message received */
 	int		discarding;	/* over the cap: drop until the final fragment */
 };
 
 enum proto_rx_result {
 	PROTO_RX_MORE,		/* fragment taken, message not complete */
 	PROTO_RX_MESSAGE,	/* rx->buf holds rx->len bytes (NUL-terminated) */
-	PROTO_RX_TOO_BIG,	/* over limit: close with PROTO_CLOSE_TOO_BIG */
+	PROTO_RX_TOO_BIG,	/* over limit: close with PROTO_CLOSE_TOO_BIG; buf
+				   holds the first PROTO_RX_KEEP bytes */
 	PROTO_RX_BAD_UTF8	/* complete but not UTF-8: close with PROTO_CLOSE_BAD_UTF8 */
 };
 

@@ -26,24 +26,10 @@ xrealloc(void *p, size_t n)
 	return q;
 }
 
-enum proto_rx_result
-proto_rx_add(struct proto_rx *rx, const void *in, size_t len, int first,
-    int final, size_t limit)
+/* Append len bytes of in to rx->buf, growing it; NUL-terminated. */
+static void
+rx_append(struct proto_rx *rx, const void *in, size_t len)
 {
-	if (first) {
-		rx->len = 0;
-		rx->discarding = 0;
-	}
-	if (rx->discarding) {
-		if (final)
-			rx->discarding = 0;
-		return PROTO_RX_TOO_BIG;
-	}
-	if (len > limit || rx->len > limit - len) {
-		rx->len = 0;
-		rx->discarding = !final;
-		return PROTO_RX_TOO_BIG;
-	}
 	if (rx->len + len + 1 > rx->cap) {
 		size_t	ncap = rx->cap ? rx->cap : 4096;
 
@@ -56,6 +42,43 @@ proto_rx_add(struct proto_rx *rx, const void *in, size_t len, int first,
 		memcpy(rx->buf + rx->len, in, len);
 	rx->len += len;
 	rx->buf[rx->len] = '\0';
+}
+
+/* Over the cap: keep the first PROTO_RX_KEEP bytes, for the record. */
+static void
+rx_keep_head(struct proto_rx *rx, const void *in, size_t len)
+{
+	if (rx->len > PROTO_RX_KEEP) {
+		rx->len = PROTO_RX_KEEP;
+		rx->buf[rx->len] = '\0';
+	}
+	if (rx->len < PROTO_RX_KEEP)
+		rx_append(rx, in, len < PROTO_RX_KEEP - rx->len ? len :
+		    PROTO_RX_KEEP - rx->len);
+}
+
+enum proto_rx_result
+proto_rx_add(struct proto_rx *rx, const void *in, size_t len, int first,
+    int final, size_t limit)
+{
+	if (first) {
+		rx->len = 0;
+		rx->total = 0;
+		rx->discarding = 0;
+	}
+	rx->total += len;
+	if (rx->discarding) {
+		rx_keep_head(rx, in, len);
+		if (final)
+			rx->discarding = 0;
+		return PROTO_RX_TOO_BIG;
+	}
+	if (len > limit || rx->len > limit - len) {
+		rx_keep_head(rx, in, len);
+		rx->discarding = !final;
+		return PROTO_RX_TOO_BIG;
+	}
+	rx_append(rx, in, len);
 	if (!final)
 		return PROTO_RX_MORE;
 	if (!proto_utf8_valid(rx->buf, rx->len))

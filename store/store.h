@@ -170,7 +170,9 @@ int		 store_add_message(struct store *s, const char *feed,
 
 /*
  * Queue a message that failed validation: raw (truncated to 4 KiB when
- * stored), the decoder's reason, receive time.
+ * stored), the decoder's reason, receive time.  Only the first 4 KiB of
+ * raw are read: for a message too big to keep whole, raw may hold just
+ * those, with rawlen the length received (stored as raw_len).
  */
 int		 store_add_reject(struct store *s, const char *feed,
 		     const char *raw, size_t rawlen, const char *reason,

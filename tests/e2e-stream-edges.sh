@@ -8,7 +8,8 @@
 #   2..2^63-1 (refused; the stream goes on with seq 7); a second welcome
 #   (kept in rejects; the console closes with 1002);
 #   2nd: the console resumes after seq 7; a gap 8..2^63-1, then a 70,000-byte
-#   frame (closed with 1009; seq 8 accounted for by a gap, no overflow);
+#   frame (closed with 1009; seq 8 accounted for by a gap, no overflow; its
+#   first 4096 bytes kept in rejects with raw_len 70000);
 #   3rd: resumes after seq 8; seq 9 is taken in: the feed is not dead.
 . "$(dirname "$0")/lib.sh"
 watchdog 120
@@ -73,6 +74,9 @@ h2=$(printf '%s' "$SEQ2X" | sha256sum | cut -d' ' -f1)
     fail "an impossible gap row: $(q "select * from gaps")"
 [ "$(q "select count(*) from gaps where epoch = 5 and from_seq = 8 and to_seq = 8 and why like '%65536%'")" = 1 ] ||
     fail "the refused frame's seq 8 is not accounted for"
+# It is kept as the page says: its first 4096 bytes, and its true length.
+[ "$(q "select length(raw) || ' ' || raw_len || ' ' || (raw like '{\"t\":\"event\",\"seq\":999,\"ts\":%') from rejects where reason like '%65536%'")" = "4096 70000 1" ] ||
+    fail "the oversize frame's reject: length(raw), raw_len, head: $(q "select length(raw), raw_len, substr(raw, 1, 40) from rejects where reason like '%65536%'")"
 [ "$(q "select group_concat(seq) from (select seq from messages order by seq)")" = "1,2,6,7,9" ] ||
     fail "stored seqs: $(q "select group_concat(seq) from messages")"
 # A second welcome: in rejects, closed with 1002, nothing of it taken.
@@ -89,4 +93,4 @@ grep -q '"n":2,"msg":{"t":"hello".*"resume":{"epoch":5,"after_seq":7}' "$SCRIPT_
     fail "the 2nd connection did not resume after seq 7: $(grep hello "$SCRIPT_LOG")"
 grep -q '"n":3,"msg":{"t":"hello".*"resume":{"epoch":5,"after_seq":8}' "$SCRIPT_LOG" ||
     fail "the 3rd connection did not resume after seq 8: $(grep hello "$SCRIPT_LOG")"
-echo "PASS: conflicting seq 2 kept with both hashes, identical one a no-op; late seq 4 and gaps to 2^63-1 refused with reasons; 1009 accounted as gap 8..8 without overflow; a second welcome closed with 1002; resumed after 7, 8, and seq 9 taken in"
+echo "PASS: conflicting seq 2 kept with both hashes, identical one a no-op; late seq 4 and gaps to 2^63-1 refused with reasons; 1009 accounted as gap 8..8 without overflow, its first 4096 bytes kept with raw_len 70000; a second welcome closed with 1002; resumed after 7, 8, and seq 9 taken in"

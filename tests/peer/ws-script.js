@@ -15,7 +15,8 @@
 // its section run in order:
 //   a JSON text           sent as one text frame, "$TS" replaced by the time
 //   #sleep MS             wait
-//   #oversize N           send an event message of N bytes (for close 1009)
+//   #oversize N           send an event message of exactly N bytes (for
+//                         close 1009)
 //   #stream FROM N MS A   send N focus_lost events for attempt A, seq FROM on,
 //                         one every MS milliseconds
 // Blank lines and lines starting with "# " are comments.  Afterwards the
@@ -60,9 +61,11 @@ async function run(ws, lines) {
 		if (w[0] === '#sleep') {
 			await sleep(Number(w[1]));
 		} else if (w[0] === '#oversize') {
-			const pad = 'x'.repeat(Math.max(0, Number(w[1]) - 120));
-			ws.send(`{"t":"event","seq":999,"ts":"${now()}",` +
-			    `"attempt":"A0001","kind":"idle","data":{"pad":"${pad}"}}`);
+			const head = `{"t":"event","seq":999,"ts":"${now()}",` +
+			    '"attempt":"A0001","kind":"idle","data":{"pad":"';
+			const pad = 'x'.repeat(Math.max(0, Number(w[1]) -
+			    head.length - 3));
+			ws.send(head + pad + '"}}');
 		} else if (w[0] === '#stream') {
 			const from = Number(w[1]), n = Number(w[2]);
 			for (let i = 0; i < n && ws.readyState === WebSocket.OPEN; i++) {
