@@ -1459,13 +1459,14 @@ app_stream(struct app *app, struct console_feed *cf, const struct proto_msg *m,
 }
 
 /*
- * The seq of a message that failed to decode, if it is a stream message
- * that says one: a JSON object whose "t" is not a control type (welcome,
- * gap, hello, cmd) with an integer "seq" >= 1 (one member of that name: a
- * duplicate is no seq).  0 otherwise.
+ * What a message that failed to decode says of itself, if it is a JSON
+ * object: its "t" into type (typesz bytes; "" if none), and its seq if it
+ * is a stream message that says one: "t" not a control type (welcome, gap,
+ * hello, cmd) and one integer "seq" member >= 1 (a duplicate member is no
+ * seq).  Returns the seq, or 0.
  */
 static int64_t
-invalid_seq(const char *buf, size_t len)
+invalid_peek(const char *buf, size_t len, char *type, size_t typesz)
 {
 	static const char *const control[] = { "welcome", "gap", "hello",
 	    "cmd" };
@@ -1474,16 +1475,18 @@ invalid_seq(const char *buf, size_t len)
 	int64_t		 n = 0;
 	size_t		 i;
 
+	type[0] = '\0';
 	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (root == NULL)
 		return 0;
 	t = json_object_get(root, "t");
+	if (json_is_string(t))
+		snprintf(type, typesz, "%s", json_string_value(t));
 	seq = json_object_get(root, "seq");
 	if (json_is_integer(seq) && json_integer_value(seq) >= 1)
 		n = json_integer_value(seq);
-	for (i = 0; n > 0 && json_is_string(t) && i < sizeof control /
-	    sizeof control[0]; i++) {
-		if (strcmp(json_string_value(t), control[i]) == 0)
+	for (i = 0; i < sizeof control / sizeof control[0]; i++) {
+		if (strcmp(type, control[i]) == 0)
 			n = 0;
 	}
 	json_decref(root);
@@ -1492,17 +1495,16 @@ invalid_seq(const char *buf, size_t len)
 
 /*
  * An invalid stream message (kept in rejects with the decoder's reason)
- * still numbers a seq of the feed: account for it as rejected, a one-seq
- * gap that names the reason, as for a message kept out, so that the next
- * seq is no jump and a resume goes past it.  A seq at or below the
- * position, or past CONSOLE_SEQ_MAX, leaves the position as it is.
+ * still numbers seq: account for it as rejected, a one-seq gap that names
+ * the reason, as for a message kept out, so that the next seq is no jump
+ * and a resume goes past it.  A seq at or below the position, or past
+ * CONSOLE_SEQ_MAX, leaves the position as it is.
  */
 static void
-app_invalid_seq(struct app *app, struct console_feed *cf, const char *buf,
-    size_t len, const char *err)
+app_invalid_seq(struct app *app, struct console_feed *cf, int64_t seq,
+    const char *err)
 {
 	struct feed_session	*fs = cf->session;
-	int64_t			 seq = invalid_seq(buf, len);
 	char			 why[PROTO_TEXT_MAX + 160];
 
 	if (seq <= fs->last_seq || seq > CONSOLE_SEQ_MAX)
@@ -1524,12 +1526,21 @@ app_receive(struct console_feed *cf, const char *buf, size_t len)
 {
 	struct app		*app = cf->app;
 	struct proto_msg	 m;
-	char			 err[512], why[PROTO_TEXT_MAX + 64];
+	char			 err[512], why[PROTO_TEXT_MAX + 64], type[16];
+	int64_t			 seq;
 
 	if (proto_decode(buf, len, 0, &m, err, sizeof err) != 0) {
 		feed_reject(cf, buf, len, err);
-		if (cf->welcomed && cf->session != NULL && !cf->resync)
-			app_invalid_seq(app, cf, buf, len, err);
+		seq = invalid_peek(buf, len, type, sizeof type);
+		if (!cf->welcomed && strcmp(type, "welcome") == 0) {
+			/* Nothing on the connection can be placed: do not
+			 * file it all in rejects, try again later. */
+			snprintf(cf->last_error, sizeof cf->last_error, "the "
+			    "feed's welcome is invalid (%.150s); closed with "
+			    "1002", err);
+			client_close(cf, PROTO_CLOSE_PROTOCOL, "invalid welcome");
+		} else if (cf->welcomed && cf->session != NULL && !cf->resync)
+			app_invalid_seq(app, cf, seq, err);
 		return;
 	}
 	if (m.type == PROTO_WELCOME && cf->welcomed) {

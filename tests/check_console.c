@@ -334,6 +334,31 @@ START_TEST(test_invalid_seq_recorded_as_rejected)
 }
 END_TEST
 
+/*
+ * Issue 11: an epoch above 2^53-1 is not exact in JavaScript: such a
+ * welcome is invalid; nothing on the connection can be placed, so it is
+ * closed (1002) instead of filing the whole stream in rejects.
+ */
+START_TEST(test_welcome_epoch_past_2_53)
+{
+	const char	w[] = "{\"t\":\"welcome\",\"ts\":\"2026-11-23T00:00:00.000Z\","
+	    "\"feed\":\"big\",\"name\":\"n\",\"epoch\":9007199254740992,"
+	    "\"first_seq\":1,\"last_seq\":0}";
+
+	app_receive(cf, w, strlen(w));
+	ck_assert_int_eq(cf->welcomed, 0);
+	ck_assert_ptr_null(cf->session);
+	ck_assert_int_eq(query_int("select count(*) from rejects where reason "
+	    "like 'field \"epoch\": expected an integer from 1 to "
+	    "9007199254740991%'"), 1);
+	ck_assert_msg(strstr(cf->last_error, "welcome is invalid") != NULL,
+	    "last_error: %s", cf->last_error);
+	ck_assert_int_eq(query_int("select count(*) from feeds"), 0);
+	deliver_welcome(9007199254740991LL);
+	ck_assert_int_eq(cf->session->epoch, 9007199254740991LL);
+}
+END_TEST
+
 START_TEST(test_flag_once_per_rule_and_rearmed)
 {
 	struct attempt	*a;
@@ -1080,6 +1105,7 @@ console_suite(void)
 	tcase_add_test(tc, test_hole_recorded_as_gap);
 	tcase_add_test(tc, test_garbage_rejected_stream_goes_on);
 	tcase_add_test(tc, test_invalid_seq_recorded_as_rejected);
+	tcase_add_test(tc, test_welcome_epoch_past_2_53);
 	tcase_add_test(tc, test_flag_once_per_rule_and_rearmed);
 	tcase_add_test(tc, test_command_needs_connected_feed);
 	tcase_add_test(tc, test_command_text_over_limit);
