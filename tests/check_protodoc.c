@@ -1016,6 +1016,82 @@ START_TEST(test_conditional_fields)
 }
 END_TEST
 
+/* Set the member path ("epoch", "resume.epoch") of root to v. */
+static void
+set_path(json_t *root, const char *path, json_t *v)
+{
+	const char	*dot = strchr(path, '.');
+	char		 head[64];
+
+	if (dot == NULL) {
+		json_object_set_new(root, path, v);
+		return;
+	}
+	snprintf(head, sizeof head, "%.*s", (int)(dot - path), path);
+	ck_assert_ptr_nonnull(json_object_get(root, head));
+	json_object_set_new(json_object_get(root, head), dot + 1, v);
+}
+
+/*
+ * A field documented as "1 to 2^53-1 (9007199254740991)" (the epochs) is
+ * taken at 2^53-1 and refused at 2^53; and every epoch row says so.
+ */
+START_TEST(test_safe_integer_bound)
+{
+	static struct field_row	 rows[64];
+	int			 s = need_section("MESSAGES"), found = 0;
+	char			 type[256], err[512], *json;
+	json_t			*root;
+	size_t			 i, j, n;
+
+	for (i = 0; i < nsubsections; i++) {
+		if (subsection_of[i] != s)
+			continue;
+		first_word(subsections[i], type, sizeof type);
+		if (proto_type_parse(type) < 0)
+			continue;
+		n = table_rows((int)i, rows, nitems(rows));
+		for (j = 0; j < n; j++) {
+			const char *last = strrchr(rows[j].name, '.');
+
+			last = last != NULL ? last + 1 : rows[j].name;
+			if (strcmp(last, "epoch") == 0)
+				ck_assert_msg(strstr(rows[j].rules,
+				    "9007199254740991") != NULL, "%s:%d: "
+				    "MESSAGES, %s: \"%s\" does not say it is at "
+				    "most 2^53-1 (9007199254740991)", page_path,
+				    rows[j].lineno, type, rows[j].name);
+			if (strstr(rows[j].rules, "to 2^53-1 "
+			    "(9007199254740991)") == NULL)
+				continue;
+			found++;
+			json = build_message(type, rows, n, 1, NULL, NULL);
+			root = json_loads(json, 0, NULL);
+			free(json);
+			ck_assert_ptr_nonnull(root);
+			set_path(root, rows[j].name,
+			    json_integer(9007199254740991LL));
+			json = json_dumps(root, JSON_COMPACT);
+			ck_assert_msg(decodes(json, err, sizeof err), "%s:%d: %s "
+			    "at 2^53-1 is refused: %s (%s)", page_path,
+			    rows[j].lineno, rows[j].name, err, json);
+			free(json);
+			set_path(root, rows[j].name,
+			    json_integer(9007199254740992LL));
+			json = json_dumps(root, JSON_COMPACT);
+			ck_assert_msg(!decodes(json, err, sizeof err), "%s:%d: %s "
+			    "is documented as at most 2^53-1, but %s decodes",
+			    page_path, rows[j].lineno, rows[j].name, json);
+			free(json);
+			json_decref(root);
+		}
+	}
+	ck_assert_msg(found >= 2, "%s: MESSAGES: welcome's epoch and hello's "
+	    "resume.epoch are not documented as \"1 to 2^53-1 "
+	    "(9007199254740991)\"", page_path);
+}
+END_TEST
+
 /* The attempt table's modality row lists every modality name. */
 START_TEST(test_modalities)
 {
@@ -1435,6 +1511,7 @@ protodoc_suite(void)
 	tc = tcase_create("fields");
 	tcase_add_test(tc, test_field_tables);
 	tcase_add_test(tc, test_conditional_fields);
+	tcase_add_test(tc, test_safe_integer_bound);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("numbers");
