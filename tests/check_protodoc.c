@@ -950,6 +950,35 @@ START_TEST(test_field_tables)
 END_TEST
 
 /*
+ * The field table of subsection i if it documents a message type of
+ * MESSAGES: its type name into type, its rows; 0 rows otherwise.
+ */
+static size_t
+message_table(size_t i, char *type, size_t typesz, struct field_row *rows,
+    size_t max)
+{
+	if (subsection_of[i] != need_section("MESSAGES"))
+		return 0;
+	first_word(subsections[i], type, typesz);
+	if (proto_type_parse(type) < 0)
+		return 0;
+	return table_rows((int)i, rows, max);
+}
+
+/* build_message() as an object to change. */
+static json_t *
+message_object(const char *type, const struct field_row *rows, size_t n,
+    int with_optional)
+{
+	char	*json = build_message(type, rows, n, with_optional, NULL, NULL);
+	json_t	*root = json_loads(json, 0, NULL);
+
+	free(json);
+	ck_assert_ptr_nonnull(root);
+	return root;
+}
+
+/*
  * A field required "if not X" (ack's error, if not ok): with X false it
  * is required; with X true and the rules saying it is then absent, a
  * message that has it is refused.
@@ -957,27 +986,19 @@ END_TEST
 START_TEST(test_conditional_fields)
 {
 	static struct field_row	 rows[64];
-	int			 s = need_section("MESSAGES"), found = 0;
+	int			 found = 0;
 	char			 type[256], err[512], *json, absent[128];
 	json_t			*root;
 	size_t			 i, j, n;
 
 	for (i = 0; i < nsubsections; i++) {
-		if (subsection_of[i] != s)
-			continue;
-		first_word(subsections[i], type, sizeof type);
-		if (proto_type_parse(type) < 0)
-			continue;
-		n = table_rows((int)i, rows, nitems(rows));
+		n = message_table(i, type, sizeof type, rows, nitems(rows));
 		for (j = 0; j < n; j++) {
 			if (rows[j].unless[0] == '\0')
 				continue;
 			found++;
 			/* X false, the field left out: refused. */
-			json = build_message(type, rows, n, 0, NULL, NULL);
-			root = json_loads(json, 0, NULL);
-			free(json);
-			ck_assert_ptr_nonnull(root);
+			root = message_object(type, rows, n, 0);
 			json_object_set_new(root, rows[j].unless, json_false());
 			json_object_del(root, rows[j].name);
 			json = json_dumps(root, JSON_COMPACT);
@@ -1039,18 +1060,13 @@ set_path(json_t *root, const char *path, json_t *v)
 START_TEST(test_safe_integer_bound)
 {
 	static struct field_row	 rows[64];
-	int			 s = need_section("MESSAGES"), found = 0;
+	int			 found = 0;
 	char			 type[256], err[512], *json;
 	json_t			*root;
 	size_t			 i, j, n;
 
 	for (i = 0; i < nsubsections; i++) {
-		if (subsection_of[i] != s)
-			continue;
-		first_word(subsections[i], type, sizeof type);
-		if (proto_type_parse(type) < 0)
-			continue;
-		n = table_rows((int)i, rows, nitems(rows));
+		n = message_table(i, type, sizeof type, rows, nitems(rows));
 		for (j = 0; j < n; j++) {
 			const char *last = strrchr(rows[j].name, '.');
 
@@ -1065,10 +1081,7 @@ START_TEST(test_safe_integer_bound)
 			    "(9007199254740991)") == NULL)
 				continue;
 			found++;
-			json = build_message(type, rows, n, 1, NULL, NULL);
-			root = json_loads(json, 0, NULL);
-			free(json);
-			ck_assert_ptr_nonnull(root);
+			root = message_object(type, rows, n, 1);
 			set_path(root, rows[j].name,
 			    json_integer(9007199254740991LL));
 			json = json_dumps(root, JSON_COMPACT);
