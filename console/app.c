@@ -1642,9 +1642,8 @@ app_lws_log(int level, const char *line)
 	while (n > 0 && (app_lws_last_error[n - 1] == '\n' ||
 	    app_lws_last_error[n - 1] == ' '))
 		app_lws_last_error[--n] = '\0';
-	if (app_lws_headless)
-		fprintf(stderr, "invigil: libwebsockets: %s\n",
-		    app_lws_last_error);
+	if (app_lws_headless)	/* sanitised, rate-limited: feed/limits.h */
+		feed_lws_log("invigil", app_lws_last_error);
 }
 
 /*

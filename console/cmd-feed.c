@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "console/console.h"
 #include "feed/feed.h"
@@ -58,38 +57,13 @@ static const char feed_usage[] =
 
 static volatile sig_atomic_t	feed_stop;
 static struct lws_context      *feed_ctx;
-static struct feed_rate		feed_lws_rate;
-static unsigned long		feed_lws_dropped;
 
-/*
- * libwebsockets' own error lines (e.g. a failed accept): sanitised, and at
- * most FEED_LOG_RATE a second, so that a condition that repeats on every
- * turn of the loop cannot fill the log.
- */
+/* libwebsockets' own error lines: sanitised and rate-limited (limits.h). */
 static void
-feed_lws_log(int level, const char *line)
+feed_lws_log_line(int level, const char *line)
 {
-	char		 safe[1024];
-	struct timespec	 ts;
-	size_t		 n = strlen(line);
-
 	(void)level;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	if (!feed_rate_take(&feed_lws_rate, (int64_t)ts.tv_sec * 1000000 +
-	    ts.tv_nsec / 1000, FEED_LOG_RATE, FEED_LOG_BURST)) {
-		feed_lws_dropped++;
-		return;
-	}
-	if (feed_lws_dropped > 0) {
-		fprintf(stderr, "invigil feed: (%lu libwebsockets lines left "
-		    "out: more than %d a second)\n", feed_lws_dropped,
-		    FEED_LOG_RATE);
-		feed_lws_dropped = 0;
-	}
-	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-		n--;
-	proto_sanitize(line, n, safe, sizeof safe);
-	fprintf(stderr, "invigil feed: libwebsockets: %s\n", safe);
+	feed_lws_log("invigil feed", line);
 }
 
 static void
@@ -279,7 +253,7 @@ cmd_feed(int argc, char **argv)
 		fc.id = id;
 	}
 
-	lws_set_log_level(LLL_ERR, feed_lws_log);
+	lws_set_log_level(LLL_ERR, feed_lws_log_line);
 	memset(&info, 0, sizeof info);
 	info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
 	info.port = CONTEXT_PORT_NO_LISTEN;

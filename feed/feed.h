@@ -152,4 +152,13 @@ struct feed	*feed_attach(struct lws_context *ctx, const struct feed_config *c,
 void		 feed_detach(struct feed *);
 int		 feed_port(const struct feed *);	/* the port actually bound */
 
+/*
+ * A libwebsockets log line on stderr as "PREFIX: libwebsockets: LINE",
+ * sanitised, at most FEED_LOG_RATE lines a second (the rest counted and
+ * reported with the next line written; see feed_lws_log_write() in
+ * limits.h): what `invigil feed` and the console, whose --demo feed shares
+ * its context, both hand lws's lines to.
+ */
+void		 feed_lws_log(const char *prefix, const char *line);
+
 #endif /* INVIGIL_FEED_H */

@@ -1943,6 +1943,44 @@ START_TEST(test_rate_bucket)
 }
 END_TEST
 
+/*
+ * libwebsockets' lines: `invigil feed` and the console's --demo feed share
+ * this limiter (feed_lws_log); a line repeated on every loop turn is
+ * written FEED_LOG_BURST times, then counted, and the count reported.
+ */
+START_TEST(test_lws_log_limited)
+{
+	struct feed_rate	 r = { 0, 0 };
+	unsigned long		 dropped = 0;
+	char			*text = NULL;
+	size_t			 textlen = 0, lines = 0, i;
+	int			 written = 0;
+	FILE			*out = open_memstream(&text, &textlen);
+
+	ck_assert_ptr_nonnull(out);
+	for (i = 0; i < 1000; i++)
+		written += feed_lws_log_write(out, &r, &dropped, "invigil feed",
+		    "E: accept failed\n", 1000000);
+	ck_assert_int_eq(written, FEED_LOG_BURST);
+	ck_assert_uint_eq(dropped, 1000 - FEED_LOG_BURST);
+	ck_assert(feed_lws_log_write(out, &r, &dropped, "invigil feed",
+	    "bell\a\x1b[2J", 2000000));
+	fclose(out);
+	for (i = 0; i < textlen; i++)
+		lines += text[i] == '\n';
+	printf("lws log: %zu lines written of 1001, last: %s", lines,
+	    strstr(text, "(800"));
+	ck_assert_uint_eq(lines, FEED_LOG_BURST + 2);
+	ck_assert_ptr_nonnull(strstr(text, "invigil feed: libwebsockets: "
+	    "E: accept failed\n"));
+	ck_assert_ptr_nonnull(strstr(text, "invigil feed: (800 libwebsockets "
+	    "lines left out: more than 20 a second)\n"));
+	ck_assert_ptr_null(strchr(text, '\x1b'));
+	ck_assert_ptr_null(strchr(text, '\a'));
+	free(text);
+}
+END_TEST
+
 /* Issue finding 14: connections per address. */
 START_TEST(test_addrs_cap)
 {
@@ -2044,6 +2082,7 @@ feed_suite(void)
 	tcase_add_test(tc, test_cmds_flood_bounded);
 	tcase_add_test(tc, test_cmds_error_cut);
 	tcase_add_test(tc, test_rate_bucket);
+	tcase_add_test(tc, test_lws_log_limited);
 	tcase_add_test(tc, test_addrs_cap);
 	tcase_add_test(tc, test_max_connections);
 	suite_add_tcase(s, tc);
