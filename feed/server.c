@@ -24,12 +24,14 @@
 #define _POSIX_C_SOURCE 200809L	/* clock_gettime, getline, truncate */
 
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -984,24 +986,58 @@ feed_buffer_load(struct feed *f, char *err, size_t errlen)
 {
 	const char	*path = f->cfg.buffer_file;
 	FILE		*fp;
-	char		*line = NULL, hdr_feed[PROTO_ID_MAX + 1];
+	struct stat	 st;
+	char		*line = NULL, hdr_feed[PROTO_ID_MAX + 1], shown[1024];
+	char		 hdr_shown[4 * PROTO_ID_MAX + 1];
 	size_t		 cap = 0;
 	ssize_t		 n;
 	long long	 epoch;
 	off_t		 good = 0;
 	struct feed_entry *e;
+	int		 fd, rfd, flags;
 
-	fp = fopen(path, "r");
-	if (fp == NULL) {
-		if (errno != ENOENT) {
-			snprintf(err, errlen, "--buffer-file %s: %s", path,
+	proto_clean(path, shown, sizeof shown);
+	/*
+	 * O_NONBLOCK: a FIFO must not hold the start-up until a writer comes;
+	 * O_NOFOLLOW: a link planted at PATH must not redirect what candidates'
+	 * names and addresses are written to; 0600: only the feed's user reads
+	 * them.
+	 */
+	fd = open(path, O_RDWR | O_CREAT | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY |
+	    O_CLOEXEC, 0600);
+	if (fd == -1) {
+		if (errno == ELOOP)
+			snprintf(err, errlen, "--buffer-file %s is a symbolic "
+			    "link; give the file itself", shown);
+		else
+			snprintf(err, errlen, "--buffer-file %s: cannot open: "
+			    "%s", shown, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		if (S_ISDIR(st.st_mode))
+			snprintf(err, errlen, "--buffer-file %s is a directory; "
+			    "give a file in it", shown);
+		else
+			snprintf(err, errlen, "--buffer-file %s is not a regular "
+			    "file (a FIFO or a device?); give a regular file",
+			    shown);
+		close(fd);
+		return -1;
+	}
+	if ((flags = fcntl(fd, F_GETFL)) != -1)
+		(void)fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+	if ((st.st_mode & 077) != 0)
+		feed_log(f, "--buffer-file %s can be read by other users (mode "
+		    "%04o) though it holds candidates' names, addresses and "
+		    "events; chmod 600 %s", shown, (unsigned)st.st_mode & 07777,
+		    shown);
+	if (st.st_size == 0) {
+		/* New (or empty): the header, then messages as they come. */
+		if ((f->bufferf = fdopen(fd, "a")) == NULL) {
+			snprintf(err, errlen, "--buffer-file %s: %s", shown,
 			    strerror(errno));
-			return -1;
-		}
-		f->bufferf = fopen(path, "w");
-		if (f->bufferf == NULL) {
-			snprintf(err, errlen, "--buffer-file %s: %s", path,
-			    strerror(errno));
+			close(fd);
 			return -1;
 		}
 		fprintf(f->bufferf, "invigil-feed-buffer 1 %s %" PRId64 "\n",
@@ -1009,24 +1045,40 @@ feed_buffer_load(struct feed *f, char *err, size_t errlen)
 		f->bufferf_dirty = 1;
 		return 0;
 	}
+	if ((rfd = dup(fd)) == -1 || (fp = fdopen(rfd, "r")) == NULL) {
+		snprintf(err, errlen, "--buffer-file %s: %s", shown,
+		    strerror(errno));
+		if (rfd != -1)
+			close(rfd);
+		close(fd);
+		return -1;
+	}
 	n = getline(&line, &cap, fp);
 	if (n <= 0 || sscanf(line, "invigil-feed-buffer 1 %64s %lld",
 	    hdr_feed, &epoch) != 2) {
 		snprintf(err, errlen, "--buffer-file %s is not a feed buffer "
 		    "file (its first line should be \"invigil-feed-buffer 1 ID "
-		    "EPOCH\"); give a new path", path);
+		    "EPOCH\"); give a new path", shown);
 		goto fail;
 	}
 	if (epoch < 1) {
 		/* welcome could not carry it: every console would be closed. */
 		snprintf(err, errlen, "--buffer-file %s: its epoch %lld is not "
-		    "a whole number from 1; give a new path", path, epoch);
+		    "a whole number from 1; give a new path", shown, epoch);
+		goto fail;
+	}
+	if (f->cfg.epoch > 0 && f->cfg.epoch != epoch) {
+		/* The file's epoch wins; a different --epoch would be ignored. */
+		snprintf(err, errlen, "--buffer-file %s holds epoch %lld, not "
+		    "--epoch %" PRId64 "; drop --epoch to go on with the file's "
+		    "or give a new path", shown, epoch, f->cfg.epoch);
 		goto fail;
 	}
 	if (strcmp(hdr_feed, f->id) != 0) {
+		proto_clean(hdr_feed, hdr_shown, sizeof hdr_shown);
 		snprintf(err, errlen, "--buffer-file %s belongs to feed \"%s\", "
-		    "not \"%s\"; give --id %s or a new path", path, hdr_feed,
-		    f->id, hdr_feed);
+		    "not \"%s\"; give --id %s or a new path", shown, hdr_shown,
+		    f->id, hdr_shown);
 		goto fail;
 	}
 	f->epoch = epoch;
@@ -1044,16 +1096,21 @@ feed_buffer_load(struct feed *f, char *err, size_t errlen)
 	}
 	free(line);
 	fclose(fp);
-	if (truncate(path, good) != 0 ||
-	    (f->bufferf = fopen(path, "a")) == NULL) {
-		snprintf(err, errlen, "--buffer-file %s: %s", path,
+	/*
+	 * A torn last line goes; then appended to.  Opened for appending only
+	 * now: fdopen(3) "a" moves the offset the reader shared to the end.
+	 */
+	if (ftruncate(fd, good) != 0 || (f->bufferf = fdopen(fd, "a")) == NULL) {
+		snprintf(err, errlen, "--buffer-file %s: %s", shown,
 		    strerror(errno));
+		close(fd);
 		return -1;
 	}
 	return 0;
 fail:
 	free(line);
 	fclose(fp);
+	close(fd);
 	return -1;
 }
 
@@ -1062,6 +1119,7 @@ feed_attach(struct lws_context *ctx, const struct feed_config *c, char *err,
     size_t errlen)
 {
 	struct lws_context_creation_info info;
+	struct in_addr	 v4;
 	struct feed	*f;
 
 	f = calloc(1, sizeof *f);
@@ -1098,15 +1156,6 @@ feed_attach(struct lws_context *ctx, const struct feed_config *c, char *err,
 			return NULL;
 		}
 	}
-	if (c->buffer_file != NULL) {
-		if (feed_buffer_load(f, err, errlen) != 0) {
-			feed_detach(f);
-			return NULL;
-		}
-		/* A restarted replay goes on where it stopped. */
-		if (f->replay != NULL)
-			f->replay_next = f->replay_base = (size_t)f->last_seq;
-	}
 
 	f->protocols[0].name = PROTO_SUBPROTOCOL;
 	f->protocols[0].callback = feed_callback;
@@ -1114,7 +1163,7 @@ feed_attach(struct lws_context *ctx, const struct feed_config *c, char *err,
 	f->protocols[0].rx_buffer_size = 0;
 
 	memset(&info, 0, sizeof info);
-	info.vhost_name = f->id;
+	info.vhost_name = c->id != NULL ? c->id : "feed";
 	info.iface = c->listen_host;
 	info.port = c->listen_port;
 	info.protocols = f->protocols;
@@ -1122,10 +1171,22 @@ feed_attach(struct lws_context *ctx, const struct feed_config *c, char *err,
 	/* Also the time to finish the upgrade: no idle sockets before hello. */
 	info.timeout_secs = (unsigned)f->cfg.hello_timeout;
 	info.options = LWS_SERVER_OPTION_VALIDATE_UTF8;
+	/*
+	 * lws 4.1 parses an IPv4 iface into a sockaddr_in laid over its IPv6
+	 * socket's sockaddr_in6, leaving the address zero: 127.0.0.1 would
+	 * listen on every address.  An IPv4 address gets an IPv4 socket.
+	 */
+	if (inet_pton(AF_INET, c->listen_host, &v4) == 1)
+		info.options |= LWS_SERVER_OPTION_DISABLE_IPV6;
 	if (c->cert_path != NULL) {
 		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
 		info.ssl_cert_filepath = c->cert_path;
 		info.ssl_private_key_filepath = c->key_path;
+	}
+	if (feed_listen_probe(c->listen_host, c->listen_port, err,
+	    errlen) != 0) {
+		feed_detach(f);
+		return NULL;
 	}
 	f->vhost = lws_create_vhost(ctx, &info);
 	if (f->vhost == NULL) {
@@ -1144,6 +1205,22 @@ feed_attach(struct lws_context *ctx, const struct feed_config *c, char *err,
 	}
 	/* lws copies the protocols per vhost; wake-ups must name its copy. */
 	f->vh_protocol = lws_vhost_name_to_protocol(f->vhost, PROTO_SUBPROTOCOL);
+	/* Two feeds on port 0 must not share an id: name it after the bound port. */
+	if (c->id == NULL)
+		snprintf(f->id, sizeof f->id, "feed-%d", feed_port(f));
+	if (c->name == NULL)
+		snprintf(f->name, sizeof f->name, "%s", f->id);
+	if (c->buffer_file != NULL) {
+		if (feed_buffer_load(f, err, errlen) != 0) {
+			lws_vhost_destroy(f->vhost);
+			f->vhost = NULL;
+			feed_detach(f);
+			return NULL;
+		}
+		/* A restarted replay goes on where it stopped. */
+		if (f->replay != NULL)
+			f->replay_next = f->replay_base = (size_t)f->last_seq;
+	}
 
 	f->real_start_us = lws_now_usecs();
 	if (c->simulate > 0) {
