@@ -1759,8 +1759,15 @@ START_TEST(test_replay_errors)
 
 	r = replay_load(FIXTURES "no-such-file.jsonl", err, sizeof err);
 	ck_assert_ptr_null(r);
-	ck_assert_str_eq(err, FIXTURES "no-such-file.jsonl: cannot open: "
-	    "No such file or directory");
+	ck_assert_str_eq(err, FIXTURES "no-such-file.jsonl: cannot open the "
+	    "scenario file: No such file or directory");
+
+	/* Not a regular file: refused at once, never read (a FIFO would
+	 * block; a directory fails with the reason). */
+	r = replay_load("tests", err, sizeof err);
+	ck_assert_ptr_null(r);
+	ck_assert_str_eq(err, "tests: is a directory; give the scenario file "
+	    "itself");
 
 	/* empty (comments and blanks only) is a valid, empty scenario */
 	fd = mkstemp(path);
