@@ -138,6 +138,9 @@ struct feed {
 	unsigned long		log_dropped;	/* since the last line written */
 	FILE		       *bufferf;	/* --buffer-file, appended */
 	int			bufferf_dirty;
+	off_t			bufferf_last_off; /* its header's LAST; 0: none */
+	int			bufferf_last_dirty;
+	size_t			bufferf_stream;	/* exam messages loaded */
 };
 
 static void	feed_log(struct feed *, const char *, ...)
@@ -231,14 +234,32 @@ feed_persist_failed(struct feed *f)
 	exit(1);
 }
 
+/*
+ * The header of a --buffer-file: "invigil-feed-buffer 1 ID EPOCH LAST", LAST
+ * the newest seq given out, 20 digits rewritten in place (acks are not
+ * written to the file, so that a flood of commands cannot fill the disk,
+ * but their seqs must never be given out again after a restart).
+ */
+#define FEED_BUFFER_LAST_DIGITS	20
+
 /* Wake every console that is waiting for stream messages. */
 static void
 feed_wake(struct feed *f)
 {
+	char	last[FEED_BUFFER_LAST_DIGITS + 1];
+
 	if (f->bufferf_dirty) {
 		if (fflush(f->bufferf) != 0)
 			feed_persist_failed(f);
 		f->bufferf_dirty = 0;
+	}
+	if (f->bufferf_last_dirty) {
+		snprintf(last, sizeof last, "%0*" PRId64,
+		    FEED_BUFFER_LAST_DIGITS, f->last_seq);
+		if (pwrite(fileno(f->bufferf), last, FEED_BUFFER_LAST_DIGITS,
+		    f->bufferf_last_off) != FEED_BUFFER_LAST_DIGITS)
+			feed_persist_failed(f);
+		f->bufferf_last_dirty = 0;
 	}
 	if (!f->wake)
 		return;
@@ -372,7 +393,11 @@ feed_append(struct feed *f, const struct proto_msg *src)
 		memcpy(e->buf + LWS_PRE, json, len);
 		e->len = len;
 	}
-	if (f->bufferf != NULL) {
+	if (f->bufferf != NULL && m.type == PROTO_ACK &&
+	    f->bufferf_last_off > 0) {
+		/* Only its seq is kept, in the header (feed_wake writes it). */
+		f->bufferf_last_dirty = 1;
+	} else if (f->bufferf != NULL) {
 		/* Kept before any console can see it (feed_wake flushes). */
 		if (fwrite(json, 1, len, f->bufferf) != len ||
 		    fputc('\n', f->bufferf) == EOF)
@@ -694,20 +719,19 @@ client_writeable(struct feed_client *c)
 			return -1;
 	} else if (c->next_seq > 0 && c->next_seq <= f->last_seq) {
 		e = feed_find(f, c->next_seq);
-		if (e == NULL) {	/* cannot be: the newest is always held */
-			c->next_seq = f->last_seq + 1;
-			return 0;
-		}
-		if (e->seq > c->next_seq) {
-			char why[PROTO_TEXT_MAX + 1];
+		/* NULL: the newest were acks, not kept across a restart. */
+		if (e == NULL || e->seq > c->next_seq) {
+			char	why[PROTO_TEXT_MAX + 1];
+			int64_t	to = e != NULL ? e->seq - 1 : f->last_seq;
 
 			/* Fell out of the buffer, or dropped acks. */
 			snprintf(why, sizeof why, "the feed's buffer no longer "
 			    "holds seq %" PRId64 "..%" PRId64 " (it keeps the "
-			    "newest %zu messages and %zu acks)", c->next_seq,
-			    e->seq - 1, f->stream.cap, f->acks.cap);
-			client_send_gap(c, c->next_seq, e->seq - 1, why);
-			c->next_seq = e->seq;
+			    "newest %zu messages and %zu acks, and no acks "
+			    "across its restarts)", c->next_seq, to,
+			    f->stream.cap, f->acks.cap);
+			client_send_gap(c, c->next_seq, to, why);
+			c->next_seq = to + 1;
 			return 0;
 		}
 		more = lws_get_network_wsi(c->wsi) == c->wsi;
@@ -991,10 +1015,12 @@ feed_buffer_load(struct feed *f, char *err, size_t errlen)
 	char		 hdr_shown[4 * PROTO_ID_MAX + 1];
 	size_t		 cap = 0;
 	ssize_t		 n;
-	long long	 epoch;
+	long long	 epoch, hdr_last = 0, seq;
 	off_t		 good = 0;
 	struct feed_entry *e;
-	int		 fd, rfd, flags;
+	unsigned long	 lineno = 0;
+	int		 fd, rfd, flags, fields, is_ack;
+	const char	*p;
 
 	proto_clean(path, shown, sizeof shown);
 	/*
@@ -1034,14 +1060,16 @@ feed_buffer_load(struct feed *f, char *err, size_t errlen)
 		    shown);
 	if (st.st_size == 0) {
 		/* New (or empty): the header, then messages as they come. */
-		if ((f->bufferf = fdopen(fd, "a")) == NULL) {
+		if ((f->bufferf = fdopen(fd, "w")) == NULL) {
 			snprintf(err, errlen, "--buffer-file %s: %s", shown,
 			    strerror(errno));
 			close(fd);
 			return -1;
 		}
-		fprintf(f->bufferf, "invigil-feed-buffer 1 %s %" PRId64 "\n",
+		n = fprintf(f->bufferf, "invigil-feed-buffer 1 %s %" PRId64 " ",
 		    f->id, f->epoch);
+		f->bufferf_last_off = (off_t)n;
+		fprintf(f->bufferf, "%0*d\n", FEED_BUFFER_LAST_DIGITS, 0);
 		f->bufferf_dirty = 1;
 		return 0;
 	}
@@ -1054,8 +1082,8 @@ feed_buffer_load(struct feed *f, char *err, size_t errlen)
 		return -1;
 	}
 	n = getline(&line, &cap, fp);
-	if (n <= 0 || sscanf(line, "invigil-feed-buffer 1 %64s %lld",
-	    hdr_feed, &epoch) != 2) {
+	if (n <= 0 || (fields = sscanf(line, "invigil-feed-buffer 1 %64s %lld "
+	    "%lld", hdr_feed, &epoch, &hdr_last)) < 2) {
 		snprintf(err, errlen, "--buffer-file %s is not a feed buffer "
 		    "file (its first line should be \"invigil-feed-buffer 1 ID "
 		    "EPOCH\"); give a new path", shown);
@@ -1082,13 +1110,32 @@ feed_buffer_load(struct feed *f, char *err, size_t errlen)
 		goto fail;
 	}
 	f->epoch = epoch;
+	/*
+	 * LAST, where a header has it, is rewritten in place; a file from
+	 * before it keeps its acks as lines (and gets them appended).
+	 */
+	if (fields == 3 && n > FEED_BUFFER_LAST_DIGITS + 1 &&
+	    line[n - FEED_BUFFER_LAST_DIGITS - 2] == ' ' && hdr_last >= 0)
+		f->bufferf_last_off = (off_t)n - FEED_BUFFER_LAST_DIGITS - 1;
+	else
+		hdr_last = 0;
 	good = (off_t)n;
 	while ((n = getline(&line, &cap, fp)) > 0) {
 		if (line[n - 1] != '\n')
 			break;			/* torn: cut below */
-		f->last_seq++;
-		e = ring_push(entry_is_ack(line, (size_t)n - 1) ? &f->acks :
-		    &f->stream, f->last_seq);
+		lineno++;
+		/* Acks are not kept: the seqs have holes; each line has its own. */
+		if ((p = strstr(line, ",\"seq\":")) == NULL ||
+		    (seq = strtoll(p + 7, NULL, 10)) <= f->last_seq) {
+			snprintf(err, errlen, "--buffer-file %s: line %lu has no "
+			    "seq above the one before; give a new path", shown,
+			    lineno + 1);
+			goto fail;
+		}
+		f->last_seq = seq;
+		is_ack = entry_is_ack(line, (size_t)n - 1);
+		f->bufferf_stream += !is_ack;
+		e = ring_push(is_ack ? &f->acks : &f->stream, f->last_seq);
 		e->len = (size_t)n - 1;
 		e->buf = xmalloc(LWS_PRE + e->len);
 		memcpy(e->buf + LWS_PRE, line, e->len);
@@ -1096,11 +1143,16 @@ feed_buffer_load(struct feed *f, char *err, size_t errlen)
 	}
 	free(line);
 	fclose(fp);
+	/* Acks after the last message kept: their seqs are not given again. */
+	if (hdr_last > f->last_seq)
+		f->last_seq = hdr_last;
 	/*
 	 * A torn last line goes; then appended to.  Opened for appending only
 	 * now: fdopen(3) "a" moves the offset the reader shared to the end.
 	 */
-	if (ftruncate(fd, good) != 0 || (f->bufferf = fdopen(fd, "a")) == NULL) {
+	/* Not "a": O_APPEND would make the pwrite of LAST append. */
+	if (ftruncate(fd, good) != 0 || lseek(fd, 0, SEEK_END) == -1 ||
+	    (f->bufferf = fdopen(fd, "w")) == NULL) {
 		snprintf(err, errlen, "--buffer-file %s: %s", shown,
 		    strerror(errno));
 		close(fd);
@@ -1217,9 +1269,10 @@ feed_attach(struct lws_context *ctx, const struct feed_config *c, char *err,
 			feed_detach(f);
 			return NULL;
 		}
-		/* A restarted replay goes on where it stopped. */
+		/* A restarted replay goes on where it stopped: after the
+		 * scenario's messages kept, acks not counted. */
 		if (f->replay != NULL)
-			f->replay_next = f->replay_base = (size_t)f->last_seq;
+			f->replay_next = f->replay_base = f->bufferf_stream;
 	}
 
 	f->real_start_us = lws_now_usecs();
