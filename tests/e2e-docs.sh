@@ -56,7 +56,7 @@
 # loopback only: a port 745N becomes a free port picked now; 0.0.0.0
 # becomes 127.0.0.1; exam1.example and exam2.example become localhost
 # (certificates included); /mnt/worm/ becomes worm/.  Every command runs
-# under `timeout`; the whole test takes about 30 s.
+# under `timeout`; the whole test takes about 15 s.
 #
 # Pages whose examples are another branch's to mark are listed in
 # UNMARKED below with the mode to use until they carry markers.
