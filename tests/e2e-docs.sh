@@ -67,7 +67,7 @@ for c in tmux sqlite3 openssl python3; do
 done
 export USER=ana DOCS_ROOT=$TESTS/.. DOCS_T=$T INVIGIL
 python3 - "$@" <<'PYEOF' || exit 1
-import os, re, shlex, signal, socket, subprocess, sys, time
+import os, re, shlex, signal, socket, subprocess, sys, threading, time
 
 ROOT = os.path.realpath(os.environ["DOCS_ROOT"])
 T = os.environ["DOCS_T"]
@@ -275,6 +275,9 @@ def need(doc, where, what):
                                "--checkpoint-every", "2"], cwd=doc.dir, env=doc.env,
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                stderr=open(log, "ab"), start_new_session=True)
+        # A console that hangs is killed: readline() below then sees EOF.
+        watchdog = threading.Timer(TIMEOUT, lambda: os.killpg(con.pid, signal.SIGKILL))
+        watchdog.start()
         out = []
         def line():
             l = con.stdout.readline().decode()
@@ -290,7 +293,9 @@ def need(doc, where, what):
         while acks < 3 and line():
             acks += '"t":"ack"' in out[-1]
         time.sleep(0.5)         # the feed's answer to the pause, journaled
-        os.killpg(con.pid, signal.SIGTERM)
+        watchdog.cancel()
+        if con.poll() is None:
+            os.killpg(con.pid, signal.SIGTERM)
         rc = con.wait(10)
         stop(where, feed, "fixture feed")
         if acks < 3 or rc != 0:
