@@ -76,7 +76,7 @@ app_status(struct app *app, int error, const char *fmt, ...)
 		    sizeof clean));
 }
 
-/* ---- attempts: hash by (feed, id), array in display order */
+/* ---- attempts: hash by (feed identity, id), array in display order */
 
 static uint64_t
 attempt_hash(int feed, const char *id)
@@ -98,7 +98,7 @@ attempt_rehash(struct app *app)
 
 	for (i = 0; i < app->hash_size; i++) {
 		for (a = app->hash[i]; a != NULL; a = next) {
-			size_t b = attempt_hash(a->feed->index, a->id) &
+			size_t b = attempt_hash(a->feed->order, a->id) &
 			    (nsize - 1);
 
 			next = a->hnext;
@@ -111,17 +111,16 @@ attempt_rehash(struct app *app)
 	app->hash_size = nsize;
 }
 
-static struct feed_bounds *bounds_of(struct app *, const char *feed);
 static size_t	app_max_attempts(const struct app *);
 
 static struct attempt *
-attempt_find(struct app *app, struct console_feed *cf, const char *id)
+attempt_find(struct app *app, struct feed_session *cf, const char *id)
 {
 	struct attempt	*a;
 	size_t		 b;
 
 	if (app->hash_size != 0) {
-		b = attempt_hash(cf->index, id) & (app->hash_size - 1);
+		b = attempt_hash(cf->order, id) & (app->hash_size - 1);
 		for (a = app->hash[b]; a != NULL; a = a->hnext) {
 			if (a->feed == cf && strcmp(a->id, id) == 0)
 				return a;
@@ -135,24 +134,22 @@ attempt_find(struct app *app, struct console_feed *cf, const char *id)
  * app_admit's business (--max-attempts); here it is only counted.
  */
 static struct attempt *
-attempt_get(struct app *app, struct console_feed *cf, const char *id)
+attempt_get(struct app *app, struct feed_session *cf, const char *id)
 {
 	struct attempt		*a;
-	struct feed_bounds	*fb;
 	size_t			 b;
 
 	if ((a = attempt_find(app, cf, id)) != NULL)
 		return a;
-	if ((fb = bounds_of(app, cf->id)) != NULL)
-		fb->attempts++;
 	if (app->nattempts + 1 > app->hash_size * 3 / 4)
 		attempt_rehash(app);
 	a = xcalloc(1, sizeof *a);
 	a->feed = cf;
+	cf->nattempts++;
 	snprintf(a->id, sizeof a->id, "%s", id);
 	a->state = PROTO_STATE_SCHEDULED;
 	a->top_severity = -1;
-	b = attempt_hash(cf->index, id) & (app->hash_size - 1);
+	b = attempt_hash(cf->order, id) & (app->hash_size - 1);
 	a->hnext = app->hash[b];
 	app->hash[b] = a;
 	if (app->nattempts == app->attempts_cap) {
@@ -181,8 +178,8 @@ attempt_compare(const void *va, const void *vb)
 		return b->top_severity - a->top_severity;
 	if (a->open_flags != b->open_flags)
 		return b->open_flags - a->open_flags;
-	if (a->feed->index != b->feed->index)
-		return a->feed->index - b->feed->index;
+	if (a->feed->order != b->feed->order)
+		return a->feed->order - b->feed->order;
 	c = strcmp(a->id, b->id);
 	return c;
 }
@@ -237,6 +234,85 @@ attempt_risk(const struct attempt *a, int64_t now_ms)
 			    f->closed_ms) / RISK_HALF_LIFE_MS);
 	}
 	return risk;
+}
+
+/* ---- feed sessions: identities, bounded, one per feed id */
+
+/* The session of feed id, or NULL. */
+struct feed_session *
+app_session_find(struct app *app, const char *id)
+{
+	int	i;
+
+	for (i = 0; i < app->nsessions; i++) {
+		if (strcmp(app->sessions[i]->id, id) == 0)
+			return app->sessions[i];
+	}
+	return NULL;
+}
+
+/* Is fs referred to: by an attempt, or as a connection's feed? */
+static int
+session_used(const struct app *app, const struct feed_session *fs)
+{
+	int	i;
+
+	if (fs->nattempts > 0)
+		return 1;
+	for (i = 0; i < app->nfeeds; i++) {
+		if (app->feeds[i].session == fs)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * A new session for feed id (not yet known).  The table is bounded: when
+ * full, sessions nothing refers to any more (replaced, no attempts, no
+ * connection) make room; NULL with a sentence if none does.
+ */
+static struct feed_session *
+session_new(struct app *app, const char *id, char *err, size_t errlen)
+{
+	struct feed_session	*fs;
+	int			 i, k;
+
+	if (app->nsessions == CONSOLE_MAX_SESSIONS) {
+		for (i = k = 0; i < app->nsessions; i++) {
+			fs = app->sessions[i];
+			if (!session_used(app, fs))
+				free(fs);
+			else
+				app->sessions[k++] = fs;
+		}
+		app->nsessions = k;
+	}
+	if (app->nsessions == CONSOLE_MAX_SESSIONS) {
+		snprintf(err, errlen, "this console already follows %d feed "
+		    "ids, the most it keeps; feed \"%.64s\" is refused (restart "
+		    "the console to start afresh)", CONSOLE_MAX_SESSIONS, id);
+		return NULL;
+	}
+	fs = xcalloc(1, sizeof *fs);
+	fs->clock_ms = INT64_MIN;
+	fs->simulated = app->demo_id[0] != '\0' &&
+	    strcmp(app->demo_id, id) == 0;
+	snprintf(fs->id, sizeof fs->id, "%s", id);
+	fs->order = app->session_order++;
+	app->sessions[app->nsessions++] = fs;
+	return fs;
+}
+
+/*
+ * Keep a position from the database within what the console can advance
+ * (a database written before positions were bounded may hold more).
+ */
+static void
+session_position(struct feed_session *fs, int64_t epoch, int64_t last_seq)
+{
+	fs->epoch = epoch;
+	fs->last_seq = last_seq < 0 ? 0 : last_seq > CONSOLE_SEQ_MAX ?
+	    CONSOLE_SEQ_MAX : last_seq;
 }
 
 /* ---- flags */
@@ -377,16 +453,11 @@ flag_raise(struct app *app, struct attempt *a, const struct rules_hit *h)
 static void
 app_hit(const struct rules_hit *h, void *arg)
 {
-	struct app	*app = arg;
-	int		 i;
+	struct app		*app = arg;
+	struct feed_session	*fs = app_session_find(app, h->feed);
 
-	for (i = 0; i < app->nfeeds; i++) {
-		if (strcmp(app->feeds[i].id, h->feed) == 0) {
-			flag_raise(app, attempt_get(app, &app->feeds[i],
-			    h->attempt), h);
-			return;
-		}
-	}
+	if (fs != NULL)
+		flag_raise(app, attempt_get(app, fs, h->attempt), h);
 }
 
 /* The open flag a dismiss or confirm applies to: most severe, newest. */
@@ -434,18 +505,18 @@ flag_close(struct app *app, struct flag *f, enum store_flag_state state)
 /* ---- the tail of recent events, and the event rate */
 
 static void
-tail_add(struct app *app, struct console_feed *cf, const struct proto_msg *m,
+tail_add(struct app *app, struct feed_session *cf, const struct proto_msg *m,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 static void
-tail_add(struct app *app, struct console_feed *cf, const struct proto_msg *m,
+tail_add(struct app *app, struct feed_session *cf, const struct proto_msg *m,
     const char *fmt, ...)
 {
 	struct tail_line	*t = &app->tail[app->tail_next];
 	va_list			 ap;
 
 	t->ts_ms = m->ts_ms;
-	t->feed = cf->index;
+	snprintf(t->feed, sizeof t->feed, "%s", cf->id);
 	va_start(ap, fmt);
 	vsnprintf(t->text, sizeof t->text, fmt, ap);
 	va_end(ap);
@@ -529,7 +600,7 @@ rate_update(struct app *app)
 /* ---- incoming messages */
 
 static void
-app_take(struct app *app, struct console_feed *cf, const struct proto_msg *m)
+app_take(struct app *app, struct feed_session *cf, const struct proto_msg *m)
 {
 	struct attempt		*a;
 	struct pending_cmd     **pp, *p;
@@ -595,7 +666,9 @@ app_take(struct app *app, struct console_feed *cf, const struct proto_msg *m)
 		else if (rc == 1)
 			app_journaled(app);
 		for (pp = &app->pending; (p = *pp) != NULL; pp = &p->next) {
-			if (strcmp(p->id, m->u.ack.cmd) != 0)
+			/* Only the feed the command went to answers it. */
+			if (p->attempt->feed != cf ||
+			    strcmp(p->id, m->u.ack.cmd) != 0)
 				continue;
 			snprintf(p->attempt->pending_cmd,
 			    sizeof p->attempt->pending_cmd, "%s %s",
@@ -618,10 +691,12 @@ app_take(struct app *app, struct console_feed *cf, const struct proto_msg *m)
 	}
 }
 
+/* Where a row from this connection is filed: its feed id once welcome
+ * said it, the URL before. */
 static const char *
 feed_key(const struct console_feed *cf)
 {
-	return cf->id[0] != '\0' ? cf->id : cf->url;
+	return cf->welcomed && cf->session != NULL ? cf->session->id : cf->url;
 }
 
 /*
@@ -651,8 +726,10 @@ cmd_send(struct console_feed *cf, const struct pending_cmd *p)
 }
 
 /*
- * After a (re)connection: send again every command of this feed that was
- * not acknowledged.  The feed treats a repeated id as the same command.
+ * After a welcome: send again every command of the feed id this
+ * connection now answers for that was not acknowledged.  The feed treats
+ * a repeated id as the same command.  Commands of any other feed id, the
+ * one this URL answered for before included, are never sent here.
  */
 static void
 app_resend(struct app *app, struct console_feed *cf)
@@ -661,14 +738,17 @@ app_resend(struct app *app, struct console_feed *cf)
 	int			 n = 0;
 
 	for (p = app->pending; p != NULL; p = p->next) {
-		if (p->attempt->feed == cf) {
+		if (p->attempt->feed == cf->session) {
 			cmd_send(cf, p);
+			snprintf(p->attempt->pending_cmd,
+			    sizeof p->attempt->pending_cmd, "%s pending",
+			    proto_action_name(p->action));
 			n++;
 		}
 	}
 	if (n > 0)
 		app_status(app, 0, "feed %s: re-sent %d unacknowledged "
-		    "command%s", cf->id, n, n == 1 ? "" : "s");
+		    "command%s", cf->session->id, n, n == 1 ? "" : "s");
 }
 
 static struct pending_cmd *
@@ -693,35 +773,28 @@ pending_add(struct app *app, const char *id, struct attempt *a,
 	return p;
 }
 
+/* Is fs one of the feeds whose stored rows are being loaded? */
+static int
+session_loading(const struct app *app, const struct feed_session *fs)
+{
+	return app->load_only == NULL || app->load_only == fs;
+}
+
 /* At start-up: commands a previous run sent and never saw acknowledged. */
 static void
 pending_load_one(const struct store_command *c, void *arg)
 {
-	struct app	*app = arg;
-	int		 i, action;
+	struct app		*app = arg;
+	struct feed_session	*fs = app_session_find(app, c->feed);
+	int			 action;
 
+	/* Bound to the feed id it was sent to: re-sent only once a welcome
+	 * says that feed answers again. */
 	action = proto_action_parse(c->action);
-	if (action < 0)
+	if (action < 0 || fs == NULL || !session_loading(app, fs))
 		return;
-	for (i = 0; i < app->nfeeds; i++) {
-		if (strcmp(app->feeds[i].id, c->feed) == 0) {
-			pending_add(app, c->id, attempt_get(app, &app->feeds[i],
-			    c->attempt), (enum proto_action)action, c->text);
-			return;
-		}
-	}
-}
-
-static struct console_feed *
-feed_by_id(struct app *app, const char *id)
-{
-	int	i;
-
-	for (i = 0; i < app->nfeeds; i++) {
-		if (strcmp(app->feeds[i].id, id) == 0)
-			return &app->feeds[i];
-	}
-	return NULL;
+	pending_add(app, c->id, attempt_get(app, fs, c->attempt),
+	    (enum proto_action)action, c->text);
 }
 
 static void
@@ -742,12 +815,12 @@ static void
 attempt_load_one(const struct store_attempt *sa, void *arg)
 {
 	struct app		*app = arg;
-	struct console_feed	*cf = feed_by_id(app, sa->feed);
+	struct feed_session	*cf = app_session_find(app, sa->feed);
 	struct attempt		*a;
 	struct proto_msg	 m;
 	int			 v;
 
-	if (cf == NULL)
+	if (cf == NULL || !session_loading(app, cf))
 		return;
 	a = attempt_get(app, cf, sa->attempt);
 	snprintf(a->candidate, sizeof a->candidate, "%s",
@@ -780,13 +853,13 @@ static void
 flag_load_one(const struct store_flag *sf, void *arg)
 {
 	struct app		*app = arg;
-	struct console_feed	*cf = feed_by_id(app, sf->feed);
+	struct feed_session	*cf = app_session_find(app, sf->feed);
 	struct attempt		*a;
 	struct flag		*f;
 	const char		*p;
 	char			*end;
 
-	if (cf == NULL)
+	if (cf == NULL || !session_loading(app, cf))
 		return;
 	a = attempt_get(app, cf, sf->attempt);
 	f = flag_new(sf->message);
@@ -862,42 +935,10 @@ app_engine_new(struct app *app, const struct rules *r)
 	return e;
 }
 
-/*
- * The bounds of feed id `feed`, made on first use.  At most CONSOLE_FEED_IDS
- * are kept; when all are taken, one holding no attempt and naming no
- * connected feed is reused, else NULL (app_admit then takes no new attempt
- * of that feed).
- */
-static struct feed_bounds *
-bounds_of(struct app *app, const char *feed)
-{
-	struct feed_bounds	*fb;
-	size_t			 i;
-	int			 j, live;
-
-	for (i = 0; i < app->nbounds; i++)
-		if (strcmp(app->bounds[i].feed, feed) == 0)
-			return &app->bounds[i];
-	if (app->bounds == NULL)
-		app->bounds = xcalloc(CONSOLE_FEED_IDS, sizeof *app->bounds);
-	if (app->nbounds < CONSOLE_FEED_IDS)
-		fb = &app->bounds[app->nbounds++];
-	else {
-		for (fb = NULL, i = 0; i < app->nbounds && fb == NULL; i++) {
-			for (live = 0, j = 0; j < app->nfeeds; j++)
-				live |= strcmp(app->feeds[j].id,
-				    app->bounds[i].feed) == 0;
-			if (app->bounds[i].attempts == 0 && !live)
-				fb = &app->bounds[i];
-		}
-		if (fb == NULL)
-			return NULL;
-	}
-	memset(fb, 0, sizeof *fb);
-	snprintf(fb->feed, sizeof fb->feed, "%s", feed);
-	fb->clock_ms = INT64_MIN;
-	return fb;
-}
+static void	feed_keep(struct console_feed *, const char *, size_t,
+		    const char *);
+static void	session_gap(struct app *, struct feed_session *, int64_t,
+		    int64_t, const char *);
 
 static const char *
 msg_attempt(const struct proto_msg *m)
@@ -917,7 +958,7 @@ msg_attempt(const struct proto_msg *m)
 }
 
 /*
- * May stream message m of feed cf, received at now, be taken in?  0 (and
+ * May stream message m of feed fs, received at now, be taken in?  0 (and
  * the attempt it names is held from now on), or -1 with the reason in why:
  *  - its ts is more than --max-clock-skew ahead of now, or that far behind
  *    the latest ts taken from the feed (or now, if that is earlier): a
@@ -926,23 +967,31 @@ msg_attempt(const struct proto_msg *m)
  *    --max-attempts already, or the console that many per feed in all.
  * A message taken in that is more than CONSOLE_SKEW_NOTICE_MS ahead of
  * now is feed clock skew: noted for the header, said once on stderr.
+ * The counts are the feed id's (its session), never a connection's.
  */
 static int
-app_admit(struct app *app, struct console_feed *cf, const struct proto_msg *m,
+app_admit(struct app *app, struct feed_session *fs, const struct proto_msg *m,
     int64_t now, char *why, size_t whylen)
 {
-	struct feed_bounds	*fb = bounds_of(app, cf->id);
-	const char		*id = msg_attempt(m);
-	int64_t			 skew = m->ts_ms - now, max = app_max_skew_ms(app);
-	int64_t			 ref;
-	size_t			 cap = app_max_attempts(app);
-	size_t			 all = app_max_attempts_all(app);
-	char			 ts[32], latest[32];
+	const char	*id = msg_attempt(m);
+	int64_t		 skew = m->ts_ms - now, max = app_max_skew_ms(app);
+	int64_t		 ref;
+	size_t		 cap = app_max_attempts(app);
+	size_t		 all = app_max_attempts_all(app);
+	char		 ts[32], latest[32];
 
+	/*
+	 * An ack is stamped by the feed's wall clock when it answers, while
+	 * events carry the time they happened (a replay's are in the past):
+	 * its ts times nothing, so it neither moves nor meets the clock.
+	 */
+	if (m->type == PROTO_ACK)
+		return 0;
 	proto_time_format(m->ts_ms, ts);
+	if (fs->simulated)
+		skew = 0;	/* its clock runs --rate times real time */
 	if (skew > max) {
-		if (fb != NULL)
-			fb->skewed++;
+		fs->skewed++;
 		snprintf(why, whylen, "ts %s is %" PRId64 " s ahead of this "
 		    "console's clock, more than --max-clock-skew %" PRId64
 		    " s: set the feed's clock right (NTP)", ts, skew / 1000,
@@ -954,9 +1003,10 @@ app_admit(struct app *app, struct console_feed *cf, const struct proto_msg *m,
 	 * ahead, so that one ts a day ahead does not make the honest ones
 	 * that follow "too old".
 	 */
-	ref = fb != NULL && fb->clock_ms < now ? fb->clock_ms : now;
-	if (fb != NULL && fb->clock_ms != INT64_MIN && m->ts_ms < ref - max) {
-		fb->skewed++;
+	ref = fs->clock_ms < now ? fs->clock_ms : now;
+	if (!fs->simulated && fs->clock_ms != INT64_MIN &&
+	    m->ts_ms < ref - max) {
+		fs->skewed++;
 		proto_time_format(ref, latest);
 		snprintf(why, whylen, "ts %s is %" PRId64 " s behind %s %s, more "
 		    "than --max-clock-skew %" PRId64 " s: set the feed's clock "
@@ -965,31 +1015,28 @@ app_admit(struct app *app, struct console_feed *cf, const struct proto_msg *m,
 		    max / 1000);
 		return -1;
 	}
-	if (id != NULL && attempt_find(app, cf, id) == NULL) {
-		if (fb == NULL || fb->attempts >= cap || app->nattempts >= all) {
-			if (fb != NULL)
-				fb->over_cap++;
+	if (id != NULL && attempt_find(app, fs, id) == NULL) {
+		if (fs->nattempts >= cap || app->nattempts >= all) {
+			fs->over_cap++;
 			snprintf(why, whylen, "a new attempt, and the console "
 			    "already holds %zu attempts of this feed (%zu in "
 			    "all), the most --max-attempts %zu allows: raise it "
-			    "if the exam is that large", fb != NULL ?
-			    fb->attempts : 0, app->nattempts, cap);
+			    "if the exam is that large", fs->nattempts,
+			    app->nattempts, cap);
 			return -1;
 		}
-		(void)attempt_get(app, cf, id);
+		(void)attempt_get(app, fs, id);
 	}
-	if (fb == NULL)
-		return 0;
-	if (m->ts_ms > fb->clock_ms)
-		fb->clock_ms = m->ts_ms;
-	fb->skew_ms = skew;
+	if (m->ts_ms > fs->clock_ms)
+		fs->clock_ms = m->ts_ms;
+	fs->skew_ms = skew;
 	if (skew <= CONSOLE_SKEW_NOTICE_MS)
-		fb->said_skew = 0;
-	else if (!fb->said_skew) {
-		fb->said_skew = 1;
+		fs->said_skew = 0;
+	else if (!fs->said_skew) {
+		fs->said_skew = 1;
 		app_status(app, 1, "feed %s: its clock is %" PRId64 " s ahead of "
 		    "this console's (ts %s); flags are timed by the feed's "
-		    "clock", fb->feed, skew / 1000, ts);
+		    "clock", fs->id, skew / 1000, ts);
 	}
 	return 0;
 }
@@ -1003,42 +1050,34 @@ app_admit(struct app *app, struct console_feed *cf, const struct proto_msg *m,
 static void
 app_kept_out(struct app *app, struct console_feed *cf,
     const struct proto_msg *m, const char *raw, size_t rawlen,
-    const char *why, int64_t now)
+    const char *why)
 {
-	struct feed_bounds	*fb = bounds_of(app, cf->id);
-	char			 err[512], gap[PROTO_TEXT_MAX + 128];
-	int			*said = NULL;
+	struct feed_session	*fs = cf->session;
+	char			 gap[PROTO_TEXT_MAX + 400];
+	int			*said;
 
-	cf->rejects++;
-	if (store_add_reject(app->store, feed_key(cf), raw, rawlen, why, now,
-	    err, sizeof err) != 0)
-		app_status(app, 1, "%s", err);
+	said = fs->over_cap > 0 && !fs->said_cap ? &fs->said_cap :
+	    fs->skewed > 0 && !fs->said_skewed ? &fs->said_skewed : NULL;
+	if (said != NULL) {
+		*said = 1;
+		app_status(app, 1, "feed %s: seq %" PRId64 " kept in rejects, "
+		    "not taken in: %s", fs->id, m->seq, why);
+	}
+	feed_keep(cf, raw, rawlen, why);
 	snprintf(gap, sizeof gap, "seq %" PRId64 " kept in rejects: %s",
 	    m->seq, why);
-	cf->gaps++;
-	if (store_add_gap(app->store, cf->id, cf->epoch, m->seq, m->seq, gap,
-	    now, err, sizeof err) != 0)
-		app_status(app, 1, "%s", err);
-	if (fb != NULL)
-		said = fb->over_cap > 0 && !fb->said_cap ? &fb->said_cap :
-		    fb->skewed > 0 && !fb->said_skewed ? &fb->said_skewed : NULL;
-	if (fb == NULL || said != NULL) {
-		if (said != NULL)
-			*said = 1;
-		app_status(app, 1, "feed %s: seq %" PRId64 " kept in rejects, "
-		    "not taken in: %s", cf->id, m->seq, why);
-	}
+	session_gap(app, fs, m->seq, m->seq, gap);
 }
 
 int
 app_notice(struct app *app, size_t i, char *out, size_t outsz)
 {
-	const struct feed_bounds	*fb;
+	const struct feed_session	*fb;
 	struct rules_stats		 st;
 	size_t				 len = 0;
 
 	out[0] = '\0';
-	if (i == app->nbounds) {
+	if (i == (size_t)app->nsessions) {
 		rules_engine_stats(app->engine, &st);
 		if (st.unlinked > 0)
 			snprintf(out, outsz, " links: %" PRIu64 " values not "
@@ -1047,9 +1086,9 @@ app_notice(struct app *app, size_t i, char *out, size_t outsz)
 			    st.unlinked, st.link_values);
 		return 0;
 	}
-	if (i > app->nbounds)
+	if (i > (size_t)app->nsessions)
 		return -1;
-	fb = &app->bounds[i];
+	fb = app->sessions[i];
 	if (fb->skew_ms > CONSOLE_SKEW_NOTICE_MS)
 		len += (size_t)snprintf(out + len, outsz - len, " | clock %"
 		    PRId64 " s ahead", fb->skew_ms / 1000);
@@ -1065,10 +1104,76 @@ app_notice(struct app *app, size_t i, char *out, size_t outsz)
 	if (len > 0 && len < outsz) {
 		char	line[512];
 
-		snprintf(line, sizeof line, " feed %s%s", fb->feed, out);
+		snprintf(line, sizeof line, " feed %s%s", fb->id, out);
 		snprintf(out, outsz, "%s", line);
 	}
 	return 0;
+}
+
+/*
+ * What the database holds of the feeds with a session (only, or all when
+ * NULL): their attempts, flags and unacknowledged commands.  At start-up for
+ * the feeds last seen at the URLs, and for a feed id that first answers
+ * later (at another URL, or again after it was replaced), so that its
+ * candidates, open flags and pending commands are there as before.
+ */
+static int
+session_load(struct app *app, struct feed_session *only, char *err,
+    size_t errlen)
+{
+	int	rc = -1;
+
+	app->load_only = only;
+	if (store_each_attempt(app->store, attempt_load_one, app, err,
+	    errlen) == 0 && store_each_flag(app->store, flag_load_one, app,
+	    err, errlen) == 0 && store_commands_pending(app->store,
+	    pending_load_one, app, err, errlen) == 0)
+		rc = 0;
+	app->load_only = NULL;
+	return rc;
+}
+
+/*
+ * Keep a message the console does not take in, with the reason, in
+ * rejects: filed under the connection's feed id (its URL before welcome),
+ * counted on screen.  feed_reject also says it on the status line.
+ */
+static void
+feed_keep(struct console_feed *cf, const char *raw, size_t rawlen,
+    const char *why)
+{
+	struct app	*app = cf->app;
+	char		 err[512];
+
+	if (cf->welcomed && cf->session != NULL)
+		cf->session->rejects++;
+	else
+		cf->early_rejects++;
+	if (store_add_reject(app->store, feed_key(cf), raw, rawlen, why,
+	    proto_now_ms(), err, sizeof err) != 0)
+		app_status(app, 1, "%s", err);
+}
+
+static void
+feed_reject(struct console_feed *cf, const char *raw, size_t rawlen,
+    const char *why)
+{
+	app_status(cf->app, 1, "feed %s: rejected a message: %s",
+	    feed_key(cf), why);
+	feed_keep(cf, raw, rawlen, why);
+}
+
+/* Record seqs from..to of the session's epoch as lost (to < from: open). */
+static void
+session_gap(struct app *app, struct feed_session *fs, int64_t from,
+    int64_t to, const char *why)
+{
+	char	err[512];
+
+	fs->gaps++;
+	if (store_add_gap(app->store, fs->id, fs->epoch, from, to, why,
+	    proto_now_ms(), err, sizeof err) != 0)
+		app_status(app, 1, "%s", err);
 }
 
 /*
@@ -1081,39 +1186,96 @@ void
 app_refused(struct console_feed *cf, enum proto_rx_result rx, const char *raw,
     size_t rawlen)
 {
-	struct app	*app = cf->app;
-	char		 why[160], err[512];
-	int64_t		 now = proto_now_ms();
+	struct app		*app = cf->app;
+	struct feed_session	*fs = cf->session;
+	char			 why[160];
 
 	snprintf(why, sizeof why, "%s (connection closed with %d)",
 	    rx == PROTO_RX_TOO_BIG ? "message over 65536 bytes" :
 	    "text that is not UTF-8", rx == PROTO_RX_TOO_BIG ?
 	    PROTO_CLOSE_TOO_BIG : PROTO_CLOSE_BAD_UTF8);
-	cf->rejects++;
-	app_status(app, 1, "feed %s sent %s", feed_key(cf), why);
-	if (store_add_reject(app->store, feed_key(cf), raw != NULL ? raw : "",
-	    raw != NULL ? rawlen : 0, why, now, err, sizeof err) != 0)
-		app_status(app, 1, "%s", err);
-	if (!cf->welcomed)
+	feed_reject(cf, raw != NULL ? raw : "", raw != NULL ? rawlen : 0, why);
+	if (!cf->welcomed || fs == NULL || cf->resync)
 		return;
-	cf->last_seq++;
-	cf->gaps++;
-	if (store_add_gap(app->store, cf->id, cf->epoch, cf->last_seq,
-	    cf->last_seq, why, now, err, sizeof err) != 0)
+	if (fs->last_seq >= CONSOLE_SEQ_MAX) {
+		app_status(app, 1, "feed %s: no seq is left in epoch %" PRId64
+		    " to account for the refused message; restart the feed "
+		    "with a new epoch", fs->id, fs->epoch);
+		return;
+	}
+	fs->last_seq++;
+	session_gap(app, fs, fs->last_seq, fs->last_seq, why);
+}
+
+/*
+ * The URL of cf answered as feed fs where it answered as old before.  The
+ * old feed's attempts, flags and commands stay its own: its unacknowledged
+ * commands are not sent to the new feed (nor anywhere, until old answers
+ * again), and the proctor and the journal are told.
+ */
+static void
+feed_replaced(struct app *app, struct console_feed *cf,
+    struct feed_session *old, struct feed_session *fs)
+{
+	struct store_journal_entry	 e;
+	struct pending_cmd		*p;
+	json_t				*detail, *unsent;
+	char				*detail_text, reason[600], err[512];
+	int				 n = 0;
+
+	old->link = NULL;
+	snprintf(old->replaced_by, sizeof old->replaced_by, "%s", fs->id);
+	snprintf(old->replaced_url, sizeof old->replaced_url, "%s", cf->url);
+	unsent = json_array();
+	for (p = app->pending; p != NULL; p = p->next) {
+		if (p->attempt->feed != old)
+			continue;
+		json_array_append_new(unsent, json_string(p->id));
+		snprintf(p->attempt->pending_cmd, sizeof p->attempt->pending_cmd,
+		    "%s NOT sent: feed replaced", proto_action_name(p->action));
+		n++;
+	}
+	snprintf(reason, sizeof reason, "%.200s now answers as feed \"%.64s\", "
+	    "not \"%.64s\": the %zu attempts of %.64s are kept as they were, "
+	    "and its %d unacknowledged command%s will not be sent to %.64s",
+	    cf->url, fs->id, old->id, old->nattempts, old->id, n,
+	    n == 1 ? "" : "s", fs->id);
+	app_status(app, 1, "%s", reason);
+
+	detail = json_object();
+	json_object_set_new(detail, "url", json_string(cf->url));
+	json_object_set_new(detail, "new_feed", json_string(fs->id));
+	json_object_set_new(detail, "unsent", unsent);
+	detail_text = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(detail);
+	memset(&e, 0, sizeof e);
+	e.actor = fs->id;
+	e.role = "feed";
+	e.kind = "feed_replaced";
+	e.feed = old->id;
+	e.reason = reason;
+	e.detail = detail_text;
+	if (store_journal_append(app->store, &e, NULL, NULL, err,
+	    sizeof err) != 0)
 		app_status(app, 1, "%s", err);
+	else
+		app_journaled(app);
+	free(detail_text);
 }
 
 static void
 app_welcome(struct app *app, struct console_feed *cf,
     const struct proto_welcome *w)
 {
-	int64_t	epoch, last;
-	char	err[512], why[PROTO_TEXT_MAX + 1];
-	int	i, known;
+	struct feed_session	*fs = app_session_find(app, w->feed);
+	struct feed_session	*old = cf->session;
+	int64_t			 epoch, last;
+	char			 err[512], why[PROTO_TEXT_MAX + 1];
+	int			 i, known;
 
-	for (i = 0; i < app->nfeeds; i++) {
-		if (&app->feeds[i] != cf && strcmp(app->feeds[i].id,
-		    w->feed) == 0) {
+	for (i = 0; fs != NULL && i < app->nfeeds; i++) {
+		if (&app->feeds[i] != cf && app->feeds[i].welcomed &&
+		    app->feeds[i].session == fs) {
 			app_status(app, 1, "%s and %s both call themselves "
 			    "feed \"%.64s\"; ignoring the second",
 			    app->feeds[i].url, cf->url, w->feed);
@@ -1122,48 +1284,176 @@ app_welcome(struct app *app, struct console_feed *cf,
 			return;
 		}
 	}
-	if (cf->id[0] == '\0' || strcmp(cf->id, w->feed) != 0) {
-		/* First contact (or another feed now answers at this URL):
-		 * what does the database already hold of it? */
-		snprintf(cf->id, sizeof cf->id, "%s", w->feed);
-		known = store_feed_position(app->store, cf->id, &epoch, &last,
+	if (fs == NULL) {
+		/* First contact with this id: what does the database hold? */
+		fs = session_new(app, w->feed, err, sizeof err);
+		if (fs == NULL) {
+			app_status(app, 1, "%s: %s", cf->url, err);
+			cf->state = CONN_STOPPED;
+			client_close(cf, PROTO_CLOSE_POLICY, "too many feed ids");
+			return;
+		}
+		known = store_feed_position(app->store, fs->id, &epoch, &last,
 		    err, sizeof err);
 		if (known < 0)
 			app_status(app, 1, "%s", err);
-		if (known != 1 || epoch == 0) {
-			epoch = w->epoch;
-			last = 0;
-		}
-		cf->epoch = epoch;
-		cf->last_seq = last;
+		if (known == 1 && epoch != 0)
+			session_position(fs, epoch, last);
+		if (known == 1 && session_load(app, fs, err, sizeof err) != 0)
+			app_status(app, 1, "%s", err);
 	}
-	if (cf->epoch == 0) {
-		cf->epoch = w->epoch;	/* seen before, nothing stored */
-		cf->last_seq = 0;
-	} else if (cf->epoch != w->epoch) {
+	if (old != fs) {
+		if (old != NULL && old->link == cf)
+			feed_replaced(app, cf, old, fs);
+		cf->session = fs;
+	}
+	fs->link = cf;
+	fs->replaced_by[0] = '\0';
+	snprintf(fs->name, sizeof fs->name, "%s", w->name);
+	cf->welcomed = 1;
+	app->dirty = 1;
+
+	if (cf->resumed_epoch != 0 && cf->resumed_epoch == w->epoch &&
+	    strcmp(cf->resumed_for, fs->id) != 0) {
+		/*
+		 * The hello asked to resume after another feed's seq, in an
+		 * epoch this feed also has: it skipped what it numbered up
+		 * to there.  Nothing on this connection is taken in;
+		 * reconnect with this feed's own position.
+		 */
+		cf->resync = 1;
+		snprintf(cf->last_error, sizeof cf->last_error, "reconnecting "
+		    "to resume feed \"%.64s\" from its own position",
+		    fs->id);
+		client_close(cf, PROTO_CLOSE_NORMAL, "feed id changed; "
+		    "resuming again");
+		return;
+	}
+	if (fs->epoch == 0) {
+		fs->epoch = w->epoch;	/* seen before, nothing stored */
+		fs->last_seq = 0;
+	} else if (fs->epoch != w->epoch) {
 		/*
 		 * The feed restarted its numbering.  Whatever the old epoch
 		 * sent after what we hold is unaccounted for: say so.
 		 */
 		snprintf(why, sizeof why, "feed started epoch %" PRId64 "; "
 		    "anything epoch %" PRId64 " sent after seq %" PRId64
-		    " is unaccounted for", w->epoch, cf->epoch, cf->last_seq);
-		cf->gaps++;
-		app_status(app, 1, "feed %s: %s", cf->id, why);
-		if (store_add_gap(app->store, cf->id, cf->epoch,
-		    cf->last_seq + 1, cf->last_seq, why, proto_now_ms(), err,
-		    sizeof err) != 0)
-			app_status(app, 1, "%s", err);
-		cf->epoch = w->epoch;
-		cf->last_seq = 0;
-	}
-	if (store_feed_seen(app->store, cf->id, cf->url, err, sizeof err) != 0)
+		    " is unaccounted for", w->epoch, fs->epoch, fs->last_seq);
+		app_status(app, 1, "feed %s: %s", fs->id, why);
+		session_gap(app, fs, fs->last_seq + 1, fs->last_seq, why);
+		fs->epoch = w->epoch;
+		fs->last_seq = 0;
+	} else if (w->last_seq < fs->last_seq)
+		app_status(app, 1, "feed %s says epoch %" PRId64 " ends at seq "
+		    "%" PRId64 " but this console holds it up to seq %" PRId64
+		    ": the feed numbers messages again; each is compared with "
+		    "the one stored", fs->id, w->epoch, w->last_seq,
+		    fs->last_seq);
+	if (store_feed_seen(app->store, fs->id, cf->url, err, sizeof err) != 0)
 		app_status(app, 1, "%s", err);
-	snprintf(cf->name, sizeof cf->name, "%s", w->name);
-	cf->welcomed = 1;
 	cf->state = CONN_LIVE;
-	app->dirty = 1;
 	app_resend(app, cf);
+}
+
+/* A gap message: the feed cannot send from_seq..to_seq. */
+static void
+app_gap(struct app *app, struct console_feed *cf, const struct proto_msg *m,
+    const char *buf, size_t len)
+{
+	struct feed_session	*fs = cf->session;
+	const struct proto_gap	*g = &m->u.gap;
+	char			 why[PROTO_TEXT_MAX + 160];
+
+	if (g->to_seq > CONSOLE_SEQ_MAX) {
+		snprintf(why, sizeof why, "gap %" PRId64 "..%" PRId64 " goes "
+		    "past seq %lld, the highest a console takes in",
+		    g->from_seq, g->to_seq, CONSOLE_SEQ_MAX);
+		feed_reject(cf, buf, len, why);
+		return;
+	}
+	if (g->from_seq <= fs->last_seq) {
+		snprintf(why, sizeof why, "gap %" PRId64 "..%" PRId64 " starts "
+		    "at or below seq %" PRId64 " of epoch %" PRId64 ", which "
+		    "the console already holds or has accounted for",
+		    g->from_seq, g->to_seq, fs->last_seq, fs->epoch);
+		feed_reject(cf, buf, len, why);
+		return;
+	}
+	if (g->from_seq > fs->last_seq + 1) {
+		snprintf(why, sizeof why, "seq jumped from %" PRId64 " to a gap "
+		    "from %" PRId64 " without a gap message for the seqs "
+		    "between", fs->last_seq, g->from_seq);
+		session_gap(app, fs, fs->last_seq + 1, g->from_seq - 1, why);
+	}
+	app_status(app, 1, "feed %s lost seq %" PRId64 "..%" PRId64 ": %s",
+	    fs->id, g->from_seq, g->to_seq, g->why);
+	session_gap(app, fs, g->from_seq, g->to_seq, g->why);
+	fs->last_seq = g->to_seq;
+}
+
+/* A stream message (attempt, event, answer, state, ack). */
+static void
+app_stream(struct app *app, struct console_feed *cf, const struct proto_msg *m,
+    const char *buf, size_t len)
+{
+	struct feed_session	*fs = cf->session;
+	char			 err[512], why[PROTO_TEXT_MAX + 320];
+	int64_t			 now = proto_now_ms();
+	char			 stored[2 * SIGN_HASH_LEN + 1];
+	char			 got[2 * SIGN_HASH_LEN + 1];
+
+	if (m->seq > CONSOLE_SEQ_MAX) {
+		snprintf(why, sizeof why, "seq %" PRId64 " is past seq %lld, "
+		    "the highest a console takes in", m->seq, CONSOLE_SEQ_MAX);
+		feed_reject(cf, buf, len, why);
+		return;
+	}
+	if (m->seq <= fs->last_seq) {
+		/* Already accounted for: stored (a resume overlapped, or
+		 * the feed sent it again) or recorded as lost. */
+		switch (store_message_compare(app->store, fs->id, fs->epoch,
+		    m->seq, buf, len, stored, got, err, sizeof err)) {
+		case 1:
+			return;		/* the same message again: a no-op */
+		case 2:
+			snprintf(why, sizeof why, "seq %" PRId64 " of epoch %"
+			    PRId64 " is already stored with other content "
+			    "(stored SHA-256 %s, this one %s); the stored "
+			    "message stands", m->seq, fs->epoch, stored, got);
+			break;
+		case 0:
+			snprintf(why, sizeof why, "seq %" PRId64 " of epoch %"
+			    PRId64 " arrived late: the console had already "
+			    "recorded it as missing (a gap) and moved on to seq "
+			    "%" PRId64 "; kept here, not taken in", m->seq,
+			    fs->epoch, fs->last_seq);
+			break;
+		default:
+			snprintf(why, sizeof why, "seq %" PRId64 " arrived again "
+			    "and could not be compared with the stored one: "
+			    "%.300s", m->seq, err);
+			break;
+		}
+		feed_reject(cf, buf, len, why);
+		return;
+	}
+	if (m->seq > fs->last_seq + 1) {
+		snprintf(why, sizeof why, "seq jumped from %" PRId64 " to %"
+		    PRId64 " without a gap message", fs->last_seq, m->seq);
+		app_status(app, 1, "feed %s: %s", fs->id, why);
+		session_gap(app, fs, fs->last_seq + 1, m->seq - 1, why);
+	}
+	fs->last_seq = m->seq;
+	if (app_admit(app, fs, m, now, why, sizeof why) != 0) {
+		app_kept_out(app, cf, m, buf, len, why);
+		return;
+	}
+	fs->messages++;
+	if (store_add_message(app->store, fs->id, fs->epoch, m, buf, len,
+	    now, err, sizeof err) != 0)
+		app_status(app, 1, "%s", err);
+	app_take(app, fs, m);
 }
 
 void
@@ -1172,63 +1462,33 @@ app_receive(struct console_feed *cf, const char *buf, size_t len)
 	struct app		*app = cf->app;
 	struct proto_msg	 m;
 	char			 err[512], why[PROTO_TEXT_MAX + 64];
-	int64_t			 now = proto_now_ms();
 
 	if (proto_decode(buf, len, 0, &m, err, sizeof err) != 0) {
-		cf->rejects++;
-		app_status(app, 1, "feed %s: rejected a message: %s",
-		    feed_key(cf), err);
-		if (store_add_reject(app->store, feed_key(cf), buf, len, err,
-		    now, err, sizeof err) != 0)
-			app_status(app, 1, "%s", err);
+		feed_reject(cf, buf, len, err);
 		return;
 	}
-	if (m.type == PROTO_WELCOME) {
+	if (m.type == PROTO_WELCOME && cf->welcomed) {
+		/* The feed id, epoch and position are said once. */
+		feed_reject(cf, buf, len, "a second welcome on one connection "
+		    "(connection closed with 1002)");
+		snprintf(cf->last_error, sizeof cf->last_error, "the feed sent "
+		    "a second welcome; closed with 1002 and reconnecting");
+		cf->resync = 1;	/* what follows is fetched again */
+		client_close(cf, PROTO_CLOSE_PROTOCOL, "second welcome");
+	} else if (m.type == PROTO_WELCOME)
 		app_welcome(app, cf, &m.u.welcome);
-	} else if (m.type == PROTO_GAP) {
-		cf->gaps++;
-		app_status(app, 1, "feed %s lost seq %" PRId64 "..%" PRId64
-		    ": %s", feed_key(cf), m.u.gap.from_seq, m.u.gap.to_seq,
-		    m.u.gap.why);
-		if (store_add_gap(app->store, feed_key(cf), cf->epoch,
-		    m.u.gap.from_seq, m.u.gap.to_seq, m.u.gap.why, now,
-		    err, sizeof err) != 0)
-			app_status(app, 1, "%s", err);
-		if (m.u.gap.to_seq > cf->last_seq)
-			cf->last_seq = m.u.gap.to_seq;
-	} else if (!proto_type_is_stream(m.type) || !cf->welcomed) {
+	else if (cf->resync)
+		;	/* a connection being closed: fetched again next time */
+	else if (!cf->welcomed || cf->session == NULL ||
+	    (m.type != PROTO_GAP && !proto_type_is_stream(m.type))) {
 		snprintf(why, sizeof why, "unexpected %s message %s",
 		    proto_type_name(m.type), cf->welcomed ? "from a feed" :
 		    "before welcome");
-		cf->rejects++;
-		if (store_add_reject(app->store, feed_key(cf), buf, len, why,
-		    now, err, sizeof err) != 0)
-			app_status(app, 1, "%s", err);
-	} else if (m.seq <= cf->last_seq) {
-		/* Already taken in (a resume overlapped): a no-op. */
-	} else {
-		if (m.seq > cf->last_seq + 1) {
-			snprintf(why, sizeof why, "seq jumped from %" PRId64
-			    " to %" PRId64 " without a gap message",
-			    cf->last_seq, m.seq);
-			cf->gaps++;
-			app_status(app, 1, "feed %s: %s", cf->id, why);
-			if (store_add_gap(app->store, cf->id, cf->epoch,
-			    cf->last_seq + 1, m.seq - 1, why, now, err,
-			    sizeof err) != 0)
-				app_status(app, 1, "%s", err);
-		}
-		cf->last_seq = m.seq;
-		if (app_admit(app, cf, &m, now, why, sizeof why) != 0)
-			app_kept_out(app, cf, &m, buf, len, why, now);
-		else {
-			cf->messages++;
-			if (store_add_message(app->store, cf->id, cf->epoch,
-			    &m, buf, len, now, err, sizeof err) != 0)
-				app_status(app, 1, "%s", err);
-			app_take(app, cf, &m);
-		}
-	}
+		feed_reject(cf, buf, len, why);
+	} else if (m.type == PROTO_GAP)
+		app_gap(app, cf, &m, buf, len);
+	else
+		app_stream(app, cf, &m, buf, len);
 	proto_msg_clear(&m);
 	if (store_pending(app->store) >= STORE_BATCH_ROWS &&
 	    store_flush(app->store, err, sizeof err) != 0)
@@ -1283,9 +1543,11 @@ app_attempt_by_id(struct app *app, const char *feed, const char *id,
 
 	for (i = 0; i < app->nattempts; i++) {
 		a = app->attempts[i];
+		/* A URL names the feed that answers there now. */
 		if (strcmp(a->id, id) != 0 || (feed != NULL &&
-		    strcmp(feed_key(a->feed), feed) != 0 &&
-		    strcmp(a->feed->url, feed) != 0))
+		    strcmp(a->feed->id, feed) != 0 && (a->feed->link == NULL ||
+		    a->feed->link->session != a->feed ||
+		    strcmp(a->feed->link->url, feed) != 0)))
 			continue;
 		if (found != NULL) {
 			snprintf(err, errlen, "attempt \"%.64s\" is on more "
@@ -1371,7 +1633,7 @@ app_decide(struct app *app, const struct decision *d,
     struct decision_result *out, char *err, size_t errlen)
 {
 	struct attempt			*a = d->attempt;
-	struct console_feed		*cf = a->feed;
+	struct console_feed		*cf = a->feed->link;
 	struct store_journal_entry	 e;
 	struct store_command		 sc;
 	struct pending_cmd		*p;
@@ -1419,9 +1681,19 @@ app_decide(struct app *app, const struct decision *d,
 	}
 	cmd_id[0] = '\0';
 	if (decisions[i].action >= 0) {
-		if (cf->wsi == NULL || !cf->welcomed) {
+		/* Only ever to the feed id the attempt came from. */
+		if (a->feed->replaced_by[0] != '\0') {
+			snprintf(err, errlen, "feed %.64s no longer answers at "
+			    "%.200s (feed %.64s does now), so nothing was sent "
+			    "or recorded; notes and flag decisions on its "
+			    "attempts are still recorded", a->feed->id,
+			    a->feed->replaced_url, a->feed->replaced_by);
+			return -1;
+		}
+		if (cf == NULL || cf->session != a->feed || cf->wsi == NULL ||
+		    !cf->welcomed) {
 			snprintf(err, errlen, "feed %s is not connected; "
-			    "nothing was sent or recorded", feed_key(cf));
+			    "nothing was sent or recorded", a->feed->id);
 			return -1;
 		}
 		snprintf(cmd_id, sizeof cmd_id, "%.32s-%" PRId64 "-%" PRIu64,
@@ -1472,7 +1744,7 @@ app_decide(struct app *app, const struct decision *d,
 	e.actor = app->opt.proctor;
 	e.role = "proctor";
 	e.kind = decisions[i].name;
-	e.feed = feed_key(cf);
+	e.feed = a->feed->id;
 	e.attempt = a->id;
 	e.flag_id = f != NULL ? f->id : 0;
 	e.reason_code = d->reason_code != NULL && d->reason_code[0] != '\0' ?
@@ -1483,7 +1755,7 @@ app_decide(struct app *app, const struct decision *d,
 	memset(&sc, 0, sizeof sc);
 	if (cmd_id[0] != '\0') {
 		sc.id = cmd_id;
-		sc.feed = cf->id;
+		sc.feed = a->feed->id;
 		sc.attempt = a->id;
 		sc.action = decisions[i].name;
 		sc.text = d->reason;
@@ -1707,7 +1979,7 @@ app_init(struct app *app, const struct console_options *opt, char *err,
 {
 	struct lws_context_creation_info info;
 	struct feed_config	fc;
-	char			url[64], demo_id[32];
+	char			url[64];
 	int			i;
 
 	memset(app, 0, sizeof *app);
@@ -1748,9 +2020,9 @@ app_init(struct app *app, const struct console_options *opt, char *err,
 		fc.listen_port = 0;
 		/* Each demo is a new session: its own feed id, so that a
 		 * reused demo.db does not report the last one as lost. */
-		snprintf(demo_id, sizeof demo_id, "demo-%" PRId64,
+		snprintf(app->demo_id, sizeof app->demo_id, "demo-%" PRId64,
 		    proto_now_ms() / 1000);
-		fc.id = demo_id;
+		fc.id = app->demo_id;
 		fc.name = "built-in simulator";
 		fc.simulate = opt->demo;
 		fc.seed = opt->demo_seed;
@@ -1772,23 +2044,31 @@ app_init(struct app *app, const struct console_options *opt, char *err,
 		app->nfeeds++;
 	}
 	for (i = 0; i < app->nfeeds; i++) {
-		struct console_feed *cf = &app->feeds[i];
+		struct console_feed	*cf = &app->feeds[i];
+		char			 id[PROTO_ID_MAX + 1];
+		int64_t			 epoch, last;
+		int			 known;
 
 		cf->app = app;
 		cf->index = i;
-		/* Resume from the first hello if this URL was seen before. */
-		if (store_feed_by_url(app->store, cf->url, cf->id, sizeof cf->id,
-		    &cf->epoch, &cf->last_seq, err, errlen) < 0)
+		/* Resume from the first hello if this URL was seen before:
+		 * the feed id it answered as, until a welcome says. */
+		known = store_feed_by_url(app->store, cf->url, id, sizeof id,
+		    &epoch, &last, err, errlen);
+		if (known < 0)
 			return -1;
+		if (known == 0)
+			continue;
+		if ((cf->session = app_session_find(app, id)) == NULL) {
+			if ((cf->session = session_new(app, id, err,
+			    errlen)) == NULL)
+				return -1;
+			session_position(cf->session, epoch, last);
+		}
+		if (cf->session->link == NULL)
+			cf->session->link = cf;
 	}
-	if (store_each_attempt(app->store, attempt_load_one, app, err,
-	    errlen) != 0 || store_each_flag(app->store, flag_load_one, app, err,
-	    errlen) != 0)
-		return -1;
-	if (store_commands_pending(app->store, pending_load_one, app, err,
-	    errlen) != 0)
-		return -1;
-	return 0;
+	return session_load(app, NULL, err, errlen);
 }
 
 /* Say goodbye (close 1000) to every feed, waiting at most half a second. */
@@ -1922,6 +2202,8 @@ app_free(struct app *app)
 		proto_rx_free(&app->feeds[j].rx);
 		proto_txq_clear(&app->feeds[j].txq);
 	}
+	for (j = 0; j < app->nsessions; j++)
+		free(app->sessions[j]);
 	if (app->store != NULL && store_close(app->store, err, sizeof err) != 0)
 		fprintf(stderr, "invigil: %s\n", err);
 	for (i = 0; i < app->nattempts; i++) {
@@ -1941,7 +2223,6 @@ app_free(struct app *app)
 		rules_free(app->rules);
 	free(app->attempts);
 	free(app->hash);
-	free(app->bounds);
 	for (p = app->pending; p != NULL; p = pnext) {
 		pnext = p->next;
 		free(p);

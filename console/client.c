@@ -10,6 +10,7 @@
  * per WRITEABLE callback.  Incoming fragments are reassembled under the
  * message cap and handed to app_receive().
  */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,17 +34,19 @@ client_state_name(enum conn_state s)
 }
 
 /*
- * Split ws[s]://host[:port][/path].  Host names are resolved once here, at
- * start-up, never inside a callback.
+ * Split ws[s]://host[:port][/path], where host may be an IPv6 address in
+ * brackets (RFC 3986: ws://[::1]:7450/); cf->host gets it without them.
+ * Host names are resolved once here, at start-up, never inside a callback.
  */
 int
 client_parse_url(struct console_feed *cf, const char *url, char *err,
     size_t errlen)
 {
-	const char	*p, *host, *colon, *slash;
+	const char	*p, *host, *colon, *slash, *close;
 	size_t		 hlen;
 	char		*end;
 	long		 port;
+	unsigned char	 addr[16];
 
 	snprintf(cf->url, sizeof cf->url, "%s", url);
 	if (strncmp(url, "ws://", 5) == 0) {
@@ -58,22 +61,46 @@ client_parse_url(struct console_feed *cf, const char *url, char *err,
 		return -1;
 	}
 	host = p;
-	slash = strchr(p, '/');
-	colon = strchr(p, ':');
-	if (colon != NULL && slash != NULL && colon > slash)
-		colon = NULL;
-	hlen = colon != NULL ? (size_t)(colon - host) :
-	    slash != NULL ? (size_t)(slash - host) : strlen(host);
-	if (hlen == 0 || hlen >= sizeof cf->host) {
-		snprintf(err, errlen, "--feed %s: no host name in the URL", url);
-		return -1;
+	if (*p == '[') {
+		host = p + 1;
+		close = strchr(host, ']');
+		hlen = close != NULL ? (size_t)(close - host) : 0;
+		if (close == NULL || hlen == 0 || hlen >= sizeof cf->host ||
+		    (close[1] != '\0' && close[1] != ':' && close[1] != '/')) {
+			snprintf(err, errlen, "--feed %s: an IPv6 address goes "
+			    "in brackets, e.g. ws://[::1]:7450/", url);
+			return -1;
+		}
+		memcpy(cf->host, host, hlen);
+		cf->host[hlen] = '\0';
+		if (inet_pton(AF_INET6, cf->host, addr) != 1) {
+			snprintf(err, errlen, "--feed %s: \"%s\" in brackets is "
+			    "not an IPv6 address", url, cf->host);
+			return -1;
+		}
+		colon = close[1] == ':' ? close + 1 : NULL;
+		slash = strchr(close, '/');
+	} else {
+		slash = strchr(p, '/');
+		colon = strchr(p, ':');
+		if (colon != NULL && slash != NULL && colon > slash)
+			colon = NULL;
+		hlen = colon != NULL ? (size_t)(colon - host) :
+		    slash != NULL ? (size_t)(slash - host) : strlen(host);
+		if (hlen == 0 || hlen >= sizeof cf->host) {
+			snprintf(err, errlen, "--feed %s: no host name in the "
+			    "URL", url);
+			return -1;
+		}
+		memcpy(cf->host, host, hlen);
+		cf->host[hlen] = '\0';
 	}
-	memcpy(cf->host, host, hlen);
-	cf->host[hlen] = '\0';
 	cf->port = cf->tls ? 443 : 80;
 	if (colon != NULL) {
+		/* Digits only: strtol would take " +80" too. */
 		port = strtol(colon + 1, &end, 10);
-		if (end == colon + 1 || port < 1 || port > 65535 ||
+		if (colon[1] < '0' || colon[1] > '9' || port < 1 ||
+		    port > 65535 ||
 		    (*end != '\0' && *end != '/')) {
 			snprintf(err, errlen, "--feed %s: the port must be a "
 			    "number from 1 to 65535", url);
@@ -152,15 +179,19 @@ client_connect(struct console_feed *cf)
 {
 	struct lws_client_connect_info	i;
 	struct app		       *app = cf->app;
+	char				host[sizeof cf->host + 2];
 
+	/* The Host header writes an IPv6 address in brackets. */
+	snprintf(host, sizeof host, strchr(cf->host, ':') != NULL ? "[%s]" :
+	    "%s", cf->host);
 	memset(&i, 0, sizeof i);
 	i.context = app->ctx;
 	i.vhost = app->client_vhost;
 	i.address = cf->host;
 	i.port = cf->port;
 	i.path = cf->path;
-	i.host = cf->host;
-	i.origin = cf->host;
+	i.host = host;
+	i.origin = host;
 	i.protocol = PROTO_SUBPROTOCOL;
 	i.local_protocol_name = PROTO_SUBPROTOCOL;
 	i.ssl_connection = 0;
@@ -217,18 +248,25 @@ client_send(struct console_feed *cf, const struct proto_msg *m)
 static void
 client_hello(struct console_feed *cf)
 {
-	struct proto_msg	m;
+	struct proto_msg	 m;
+	struct feed_session	*fs = cf->session;
 
 	memset(&m, 0, sizeof m);
 	m.type = PROTO_HELLO;
 	m.u.hello.proto = PROTO_VERSION;
 	snprintf(m.u.hello.proctor, sizeof m.u.hello.proctor, "%s",
 	    cf->app->opt.proctor);
-	if (cf->id[0] != '\0' && cf->epoch != 0) {
+	/* Which feed's position this resumes from: welcome says whether it
+	 * was the right one (app_welcome). */
+	cf->resumed_for[0] = '\0';
+	cf->resumed_epoch = 0;
+	if (fs != NULL && fs->epoch != 0) {
 		/* Known feed: resume after what we have taken in. */
 		m.u.hello.has_resume = 1;
-		m.u.hello.resume_epoch = cf->epoch;
-		m.u.hello.resume_after_seq = cf->last_seq;
+		m.u.hello.resume_epoch = fs->epoch;
+		m.u.hello.resume_after_seq = fs->last_seq;
+		snprintf(cf->resumed_for, sizeof cf->resumed_for, "%s", fs->id);
+		cf->resumed_epoch = fs->epoch;
 	}
 	client_send(cf, &m);
 }
@@ -249,6 +287,35 @@ client_auth_header(struct console_feed *cf, struct lws *wsi, void *in,
 	    (unsigned char *)value, n, p, end) != 0)
 		return -1;
 	return 0;
+}
+
+/*
+ * A connection closed without a close frame and not by us: was it lws
+ * hanging up a feed that answered no ping in time?  lws counts only pongs
+ * (not messages) as signs of life and hangs up secs_since_valid_hangup
+ * after the last one (or the connection), so that is the test; whether
+ * messages still came says if the feed went silent or only ignored pings.
+ */
+static void
+client_idle_reason(struct console_feed *cf)
+{
+	const lws_retry_bo_t	*p = &cf->app->idle_policy;
+	int64_t			 now = proto_now_ms();
+
+	if (cf->last_error[0] != '\0' || cf->close_code != 0 ||
+	    now - cf->last_pong_ms < (int64_t)p->secs_since_valid_hangup *
+	    1000 - 500)
+		return;
+	if (now - cf->last_rx_ms >= ((int64_t)p->secs_since_valid_hangup -
+	    p->secs_since_valid_ping) * 1000)
+		snprintf(cf->last_error, sizeof cf->last_error, "the feed "
+		    "went silent (no answer to pings for %d s); hung up",
+		    p->secs_since_valid_hangup);
+	else
+		snprintf(cf->last_error, sizeof cf->last_error, "the feed "
+		    "answered no ping for %d s (its messages kept coming, but "
+		    "a pong is how it shows the connection is alive); hung up",
+		    p->secs_since_valid_hangup);
 }
 
 static int
@@ -286,10 +353,12 @@ client_callback(struct lws *wsi, enum lws_callback_reasons reason,
 		client_retry(cf, why);
 		break;
 	case LWS_CALLBACK_CLIENT_RECEIVE_PONG:
-		cf->last_rx_ms = proto_now_ms();
+		cf->last_rx_ms = cf->last_pong_ms = proto_now_ms();
 		break;
 	case LWS_CALLBACK_CLIENT_ESTABLISHED:
-		cf->last_rx_ms = proto_now_ms();
+		cf->last_rx_ms = cf->last_pong_ms = proto_now_ms();
+		cf->resync = 0;
+		cf->welcomed = 0;
 		cf->close_code = 0;
 		cf->retries = 0;
 		cf->last_error[0] = '\0';
@@ -340,17 +409,31 @@ client_callback(struct lws *wsi, enum lws_callback_reasons reason,
 		if (cf->txq.count > 0)
 			lws_callback_on_writable(wsi);
 		break;
+	case LWS_CALLBACK_WSI_DESTROY:
+		/* lws hands other wsis' (stdin's) destruction here too. */
+		if (lws_get_protocol(wsi) == NULL || strcmp(lws_get_protocol(
+		    wsi)->name, PROTO_SUBPROTOCOL) != 0)
+			break;
+		/*
+		 * The safety net: lws ends some connections that never
+		 * became a WebSocket without CONNECTION_ERROR or CLOSED (a
+		 * feed that accepted the TCP connection but did not answer
+		 * the upgrade before lws's timeout, say while it was
+		 * stopped).  Whatever ended it, a feed whose connection is
+		 * gone and has no retry scheduled gets one.
+		 */
+		if ((cf->state == CONN_CONNECTING || cf->state == CONN_LIVE) &&
+		    lws_dll2_is_detached(&cf->sul_retry.list) &&
+		    (cf->wsi == wsi || cf->wsi == NULL))
+			client_retry(cf, cf->last_error[0] != '\0' ?
+			    cf->last_error : "the feed did not answer the "
+			    "WebSocket upgrade in time");
+		break;
 	case LWS_CALLBACK_CLIENT_CLOSED:
-		/* lws hangs up a peer silent past the hangup time (checked
-		 * about once a second); nothing else closes so quietly. */
-		if (cf->last_error[0] == '\0' && proto_now_ms() - cf->last_rx_ms >=
-		    ((int64_t)cf->app->idle_policy.secs_since_valid_hangup -
-		    cf->app->idle_policy.secs_since_valid_ping) * 1000)
-			snprintf(cf->last_error, sizeof cf->last_error, "the feed "
-			    "went silent (no answer to pings for %d s); hung up",
-			    cf->app->idle_policy.secs_since_valid_hangup);
+		client_idle_reason(cf);
 		client_retry(cf, cf->last_error[0] != '\0' ? cf->last_error :
-		    "the feed closed the connection");
+		    "the connection closed without a close frame (the feed "
+		    "stopped, or the network failed)");
 		break;
 	default:
 		break;

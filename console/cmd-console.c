@@ -59,11 +59,14 @@ static const char console_usage[] =
 "invigil review --help\n"
 "Keys on the screen: press ? for help.  See invigil(1).\n";
 
+/* Arguments and the sentences quoting them pass the sanitiser. */
 static int
 console_usage_error(const char *fmt, const char *arg)
 {
+	char	clean[4 * 2048];
+
 	fprintf(stderr, "invigil: ");
-	fprintf(stderr, fmt, arg);
+	fprintf(stderr, fmt, proto_clean(arg, clean, sizeof clean));
 	fprintf(stderr, "\nTry 'invigil --help'.\n");
 	return EXIT_USAGE;
 }
@@ -211,9 +214,13 @@ cmd_console(int argc, char **argv)
 		return console_usage_error("unexpected argument \"%s\"",
 		    argv[optind]);
 	if (sign_name_valid(opt.proctor, err, sizeof err) != 0) {
+		char	clean[4 * 256], cerr[4 * sizeof err];
+
 		fprintf(stderr, "invigil: the proctor id \"%s\" cannot name a "
 		    "signing key: %s\nGive --proctor an id of letters, digits "
-		    "and punctuation other than '+'.\n", opt.proctor, err);
+		    "and punctuation other than '+'.\n", proto_clean(
+		    opt.proctor, clean, sizeof clean), proto_clean(err, cerr,
+		    sizeof cerr));
 		return EXIT_USAGE;
 	}
 	for (n = 0; n < opt.nfeeds; n++) {
@@ -249,7 +256,11 @@ cmd_console(int argc, char **argv)
 
 	setlocale(LC_ALL, "");
 	if (app_init(&app, &opt, err, sizeof err) != 0) {
-		fprintf(stderr, "invigil: %s\n", err);
+		char	clean[4 * sizeof err];
+
+		/* It may quote the database or a feed. */
+		fprintf(stderr, "invigil: %s\n", proto_clean(err, clean,
+		    sizeof clean));
 		app_free(&app);
 		return EXIT_RUNTIME;
 	}

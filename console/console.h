@@ -26,7 +26,12 @@
 #define CONSOLE_MAX_ATTEMPTS	50000	/* --max-attempts default, per feed */
 #define CONSOLE_MAX_SKEW_S	86400	/* --max-clock-skew default */
 #define CONSOLE_SKEW_NOTICE_MS	5000	/* a feed this far ahead is shown */
-#define CONSOLE_FEED_IDS	256	/* feed ids whose bounds are kept */
+#define CONSOLE_MAX_SESSIONS	64	/* feed ids known at once (see
+					   struct feed_session) */
+/* The highest seq a console takes in: 2^53 - 1, the largest integer every
+ * JSON implementation holds exactly.  Positions stay at or below it, so
+ * "the next seq" never overflows (invigil-proto(7), Receiving). */
+#define CONSOLE_SEQ_MAX		9007199254740991LL
 
 /* Exit statuses. */
 #define EXIT_RUNTIME		1
@@ -55,19 +60,6 @@ struct console_options {
 	int64_t		max_skew_ms;	/* ts this far from now is refused */
 };
 
-/*
- * What one feed id made the console hold and what the bounds kept out
- * (app_admit).  Keyed by feed id, never by connection.
- */
-struct feed_bounds {
-	char			feed[PROTO_ID_MAX + 1];
-	size_t			attempts;	/* the console holds */
-	int64_t			clock_ms;	/* latest ts taken, INT64_MIN none */
-	int64_t			skew_ms;	/* ts - receive time, last taken */
-	uint64_t		over_cap;	/* kept in rejects: --max-attempts */
-	uint64_t		skewed;		/* kept in rejects: --max-clock-skew */
-	int			said_skew, said_cap, said_skewed; /* on stderr */
-};
 
 enum conn_state {
 	CONN_CONNECTING,
@@ -77,12 +69,46 @@ enum conn_state {
 	CONN_STOPPED
 };
 
-/* One --feed: its connection and what it has sent. */
+/*
+ * A feed's identity and session state: the id it gave in welcome, its name,
+ * and how far its stream is taken in (epoch, last_seq).  Attempts (and
+ * through them flags, evidence and pending commands) point here, never to a
+ * connection, so that when a URL starts answering with another feed id the
+ * old feed's candidates, flags and commands stay the old feed's: the
+ * connection gets a new session and the old one stays, replaced.  One
+ * session per feed id; at most CONSOLE_MAX_SESSIONS, owned by the app.
+ */
+struct feed_session {
+	char			id[PROTO_ID_MAX + 1];
+	char			name[PROTO_NAME_MAX + 1];
+	int64_t			epoch;
+	int64_t			last_seq;	/* highest seq accounted for */
+	uint64_t		messages;
+	uint64_t		rejects;
+	uint64_t		gaps;
+	int			order;		/* creation order, a sort key */
+	size_t			nattempts;	/* attempts pointing here */
+	struct console_feed    *link;		/* connection it answers on */
+	char			replaced_by[PROTO_ID_MAX + 1];	/* or "" */
+	char			replaced_url[512];
+
+	/* What the bounds (app_admit, invigil(1) BOUNDS) saw and kept out. */
+	int			simulated;	/* --demo's own simulator, whose
+						   clock runs --rate times fast:
+						   no clock bound applies */
+	int64_t			clock_ms;	/* latest ts taken, INT64_MIN none */
+	int64_t			skew_ms;	/* ts - receive time, last taken */
+	uint64_t		over_cap;	/* kept in rejects: --max-attempts */
+	uint64_t		skewed;		/* kept in rejects: --max-clock-skew */
+	int			said_skew, said_cap, said_skewed; /* on stderr */
+};
+
+/* One --feed: a connection to a URL, and the session it carries. */
 struct console_feed {
 	struct app	       *app;
 	int			index;
 	char			url[512];
-	char			host[256];
+	char			host[256];	/* IPv6 literals without [] */
 	char			path[256];
 	int			port;
 	int			tls;
@@ -96,17 +122,21 @@ struct console_feed {
 	struct proto_rx		rx;
 	struct proto_txq	txq;
 	int64_t			last_rx_ms;	/* anything heard, pongs included */
+	int64_t			last_pong_ms;	/* connected, or the last pong */
 	int			close_code;	/* close at the next WRITEABLE */
 	char			close_reason[124];
 
-	int			welcomed;
-	char			id[PROTO_ID_MAX + 1];	/* from welcome */
-	char			name[PROTO_NAME_MAX + 1];
-	int64_t			epoch;
-	int64_t			last_seq;	/* highest seq taken in */
-	uint64_t		messages;
-	uint64_t		rejects;
-	uint64_t		gaps;
+	int			welcomed;	/* on this connection */
+	int			resync;		/* closing to resume afresh
+						   (welcome answered another
+						   feed's resume, or came
+						   twice): nothing more is
+						   taken in from it */
+	struct feed_session    *session;	/* expected, then confirmed by
+						   welcome; NULL if unknown */
+	char			resumed_for[PROTO_ID_MAX + 1];	/* hello's */
+	int64_t			resumed_epoch;	/* resume, 0 if none */
+	uint64_t		early_rejects;	/* before any welcome */
 };
 
 struct flag {
@@ -128,7 +158,7 @@ struct flag {
 };
 
 struct attempt {
-	struct console_feed    *feed;
+	struct feed_session    *feed;		/* identity, not connection */
 	char			id[PROTO_ID_MAX + 1];
 	char			candidate[PROTO_ID_MAX + 1];
 	char			name[PROTO_NAME_MAX + 1];
@@ -148,7 +178,7 @@ struct attempt {
 
 struct tail_line {
 	int64_t			ts_ms;
-	int			feed;
+	char			feed[PROTO_ID_MAX + 1];
 	char			attempt[PROTO_ID_MAX + 1];
 	char			text[200];	/* raw, sanitised when drawn */
 };
@@ -169,15 +199,18 @@ struct app {
 	lws_retry_bo_t		idle_policy;
 	struct store	       *store;
 	struct feed	       *demo_feed;
+	char			demo_id[32];	/* its feed id, "" without --demo */
 	struct rules	       *rules;
 	struct rules_engine    *engine;
-	struct feed_bounds     *bounds;		/* CONSOLE_FEED_IDS, lazily */
-	size_t			nbounds;
 	int			said_unlinked;	/* link table full, said once */
 	int			said_engine_full; /* rules engine refused one */
 
 	struct console_feed	feeds[CONSOLE_MAX_FEEDS];
 	int			nfeeds;
+	struct feed_session    *sessions[CONSOLE_MAX_SESSIONS];
+	int			nsessions;
+	int			session_order;
+	const struct feed_session *load_only;	/* see session_load() */
 
 	struct attempt	      **hash;
 	size_t			hash_size;
@@ -263,6 +296,7 @@ struct flag	*app_flag_by_id(struct app *, int64_t id);
 struct flag	*app_flag_top(struct attempt *);	/* most severe open */
 struct attempt	*app_attempt_by_id(struct app *, const char *feed,
 		     const char *id, char *err, size_t errlen);
+struct feed_session *app_session_find(struct app *, const char *id);
 void		 app_checkpoint(struct app *);
 void		 app_sort(struct app *);
 int		 app_stdin_callback(struct lws *, enum lws_callback_reasons,

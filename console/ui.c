@@ -162,6 +162,7 @@ draw_header(struct ui *ui, int cols)
 {
 	struct app		*app = ui->app;
 	struct console_feed	*cf;
+	struct feed_session	*fs;
 	char			 line[512], clock[16], when[64];
 	size_t			 n;
 	int			 i, y = 1, shown, more;
@@ -194,19 +195,42 @@ draw_header(struct ui *ui, int cols)
 			snprintf(when, sizeof when, " in %.1fs",
 			    left > 0 ? (double)left / 1000.0 : 0.0);
 		}
-		snprintf(line, sizeof line, " feed %s  %s%s", cf->id[0] ?
-		    cf->id : "-", client_state_name(cf->state), when);
+		fs = cf->session;
+		snprintf(line, sizeof line, " feed %s  %s%s", fs != NULL ?
+		    fs->id : "-", client_state_name(cf->state), when);
 		ui_attr(ui, cf->state == CONN_LIVE ? COLOR_PAIR_OK :
 		    COLOR_PAIR_BAD, 1);
 		ui_put(y, 0, 34, line);
 		ui_attr(ui, cf->state == CONN_LIVE ? COLOR_PAIR_OK :
 		    COLOR_PAIR_BAD, 0);
 		snprintf(line, sizeof line, "%s  seq %" PRId64 "  rejects %"
-		    PRIu64 "  gaps %" PRIu64 "%s%s", cf->url, cf->last_seq,
-		    cf->rejects, cf->gaps, cf->last_error[0] &&
+		    PRIu64 "  gaps %" PRIu64 "%s%s", cf->url, fs != NULL ?
+		    fs->last_seq : 0, cf->early_rejects + (fs != NULL ?
+		    fs->rejects : 0), fs != NULL ? fs->gaps : 0,
+		    cf->last_error[0] &&
 		    cf->state != CONN_LIVE ? "  " : "",
 		    cf->state != CONN_LIVE ? cf->last_error : "");
 		ui_put(y, 34, cols - 34, line);
+	}
+	/* A feed whose URL now answers as another: its attempts stay. */
+	for (shown = i = 0; i < app->nsessions; i++) {
+		fs = app->sessions[i];
+		if (fs->replaced_by[0] == '\0' || fs->nattempts == 0)
+			continue;
+		if (++shown > 3)
+			continue;
+		snprintf(line, sizeof line, " feed %.64s  REPLACED: %.200s "
+		    "answers as feed %.64s now; its %zu attempts are kept, commands to them "
+		    "are not sent", fs->id, fs->replaced_url, fs->replaced_by,
+		    fs->nattempts);
+		ui_attr(ui, COLOR_PAIR_BAD, 1);
+		ui_put(y++, 0, cols, line);
+		ui_attr(ui, COLOR_PAIR_BAD, 0);
+	}
+	if (shown > 3) {
+		snprintf(line, sizeof line, " ... and %d more replaced feeds",
+		    shown - 3);
+		ui_put(y++, 0, cols, line);
 	}
 	/* What the bounds did: clock skew, refused messages, full links;
 	 * a few lines at most, however many feed ids a feed made up. */
@@ -288,7 +312,8 @@ draw_table(struct ui *ui, int y, int rows, int cols)
 		ui_put(y + 1 + r, x, name_w + 1, a->name);
 		x += name_w + 1;
 		/* A candidate in a network outage is not misbehaving. */
-		ui_put(y + 1 + r, x, 12, a->state == PROTO_STATE_IN_PROGRESS &&
+		ui_put(y + 1 + r, x, 12, a->feed->replaced_by[0] != '\0' ?
+		    "REPLACED" : a->state == PROTO_STATE_IN_PROGRESS &&
 		    rules_engine_outage(app->engine, a->feed->id, a->id) ?
 		    "OFFLINE" : proto_state_name(a->state));
 		x += 12;
@@ -355,7 +380,7 @@ draw_tail(struct ui *ui, int y, int rows, int cols)
 		    CONSOLE_TAIL];
 		format_clock(t->ts_ms, clock, sizeof clock);
 		snprintf(buf, sizeof buf, " %s %s %s", clock,
-		    app->nfeeds > 1 ? app->feeds[t->feed].id : "", t->text);
+		    app->nsessions > 1 ? t->feed : "", t->text);
 		ui_put(y + 1 + r, 0, cols, buf);
 	}
 }

@@ -197,7 +197,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_FEED_URL] =
 	    "INSERT INTO feeds (feed, epoch, last_seq, updated_ms, url) "
 	    "VALUES (?1, 0, 0, ?3, ?2) "
-	    "ON CONFLICT (feed) DO UPDATE SET url = excluded.url",
+	    "ON CONFLICT (feed) DO UPDATE SET url = excluded.url, "
+	    "updated_ms = excluded.updated_ms",
 	[ST_FEED_BY_URL] =
 	    "SELECT feed, epoch, last_seq FROM feeds WHERE url = ?1 "
 	    "ORDER BY updated_ms DESC LIMIT 1",
@@ -525,8 +526,13 @@ store_apply_row(struct store *s, const struct store_row *r, char *err,
 			sqlite3_bind_int64(st, 4, r->u.gap.to_seq);
 		store_bind_text(st, 5, r->u.gap.why, -1);
 		sqlite3_bind_int64(st, 6, r->u.gap.recv_ms);
-		if (store_step(st) == SQLITE_DONE)
+		if (store_step(st) == SQLITE_DONE) {
+			/* Accounted for: a restart resumes after the gap. */
+			if (r->u.gap.to_seq >= r->u.gap.from_seq)
+				store_track(s, r->feed, r->u.gap.epoch,
+				    r->u.gap.to_seq);
 			return 0;
+		}
 		snprintf(err, errlen, "store: cannot insert gap feed=%s "
 		    "seq=%lld-%lld: %s", r->feed, (long long)r->u.gap.from_seq,
 		    (long long)r->u.gap.to_seq, sqlite3_errmsg(s->db));
@@ -1556,4 +1562,78 @@ store_flag_state_name(enum store_flag_state v)
 	if ((unsigned)v >= sizeof names / sizeof names[0])
 		return "?";
 	return names[v];
+}
+
+/* ---- the console's duplicate check */
+
+static void
+store_hex(const void *data, size_t len, char hex[2 * SIGN_HASH_LEN + 1])
+{
+	static const char	 digits[] = "0123456789abcdef";
+	uint8_t			 h[SIGN_HASH_LEN];
+	size_t			 i;
+
+	sign_sha256(data, len, h);
+	for (i = 0; i < SIGN_HASH_LEN; i++) {
+		hex[2 * i] = digits[h[i] >> 4];
+		hex[2 * i + 1] = digits[h[i] & 15];
+	}
+	hex[2 * SIGN_HASH_LEN] = '\0';
+}
+
+int
+store_message_compare(struct store *s, const char *feed, int64_t epoch,
+    int64_t seq, const char *raw, size_t rawlen,
+    char stored_hex[2 * SIGN_HASH_LEN + 1], char new_hex[2 * SIGN_HASH_LEN + 1],
+    char *err, size_t errlen)
+{
+	const struct store_row	*r;
+	sqlite3_stmt		*st;
+	const void		*body = NULL;
+	size_t			 len = 0, i;
+	int			 rc, found = 0;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT body FROM messages WHERE "
+	    "feed = ?1 AND epoch = ?2 AND seq = ?3", -1, &st, NULL) !=
+	    SQLITE_OK) {
+		snprintf(err, errlen, "store: cannot look up message feed=%s "
+		    "epoch=%lld seq=%lld: %s", feed, (long long)epoch,
+		    (long long)seq, sqlite3_errmsg(s->db));
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, feed, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, epoch);
+	sqlite3_bind_int64(st, 3, seq);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		body = sqlite3_column_blob(st, 0);
+		len = (size_t)sqlite3_column_bytes(st, 0);
+		found = 1;
+	} else if (rc != SQLITE_DONE) {
+		snprintf(err, errlen, "store: cannot look up message feed=%s "
+		    "epoch=%lld seq=%lld: %s", feed, (long long)epoch,
+		    (long long)seq, sqlite3_errmsg(s->db));
+		sqlite3_finalize(st);
+		return -1;
+	}
+	for (i = 0; !found && i < s->nrows; i++) {
+		r = &s->rows[i];
+		if (r->type == STORE_ROW_MESSAGE && r->u.msg.seq == seq &&
+		    r->u.msg.epoch == epoch && strcmp(r->feed, feed) == 0) {
+			body = r->u.msg.body;
+			len = r->u.msg.bodylen;
+			found = 1;
+		}
+	}
+	if (found) {
+		if (len == rawlen && (len == 0 || memcmp(body, raw, len) == 0))
+			found = 1;
+		else {
+			store_hex(body != NULL ? body : "", len, stored_hex);
+			store_hex(raw, rawlen, new_hex);
+			found = 2;
+		}
+	}
+	sqlite3_finalize(st);
+	return found;
 }

@@ -178,7 +178,9 @@ int		 store_add_reject(struct store *s, const char *feed,
 
 /* Queue a gap the feed announced, or one the console saw.  to_seq <
  * from_seq records an open-ended gap (stored as NULL): the feed changed
- * epoch and what the old epoch sent after from_seq - 1 is unaccounted for. */
+ * epoch and what the old epoch sent after from_seq - 1 is unaccounted for.
+ * A closed gap moves the feed's position to to_seq at commit, as a message
+ * does: its seqs are accounted for, and a restart resumes after them. */
 int		 store_add_gap(struct store *s, const char *feed, int64_t epoch,
 		     int64_t from_seq, int64_t to_seq, const char *why,
 		     int64_t recv_ms, char *err, size_t errlen);
@@ -354,5 +356,21 @@ const char	*store_verify_problem_name(enum store_verify_problem);
 
 const char	*store_severity_name(enum store_severity);
 const char	*store_flag_state_name(enum store_flag_state);
+
+/* ---- added for the console's duplicate check (kept last to ease merges) */
+
+/*
+ * Compare raw, a stream message that arrived again as (feed, epoch, seq),
+ * with the one stored under that key: committed, or still in the queue
+ * (a committed row wins, as it does at commit).  Returns 1 if the bytes
+ * are the same, 2 if they differ (stored_hex and new_hex get the SHA-256
+ * of each, in lower-case hex), 0 if nothing is stored under the key, -1
+ * with a sentence in err.
+ */
+int		 store_message_compare(struct store *s, const char *feed,
+		     int64_t epoch, int64_t seq, const char *raw,
+		     size_t rawlen, char stored_hex[2 * SIGN_HASH_LEN + 1],
+		     char new_hex[2 * SIGN_HASH_LEN + 1], char *err,
+		     size_t errlen);
 
 #endif /* INVIGIL_STORE_H */

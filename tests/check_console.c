@@ -2,8 +2,11 @@
  * check_console.c - unit tests of the console's model: what app_receive()
  * does with welcome, stream messages, duplicates, holes and garbage; flags
  * raised once per rule and attempt and re-armed after a decision; decisions
- * that need a reason, a flag or a connected feed; feed URL parsing.  The
- * store is a real SQLite file in a temporary directory.
+ * that need a reason, a flag or a connected feed; feed URL parsing; a URL
+ * that starts answering as another feed id (the old feed's attempts, flags
+ * and commands stay its own); duplicates that conflict, late messages in a
+ * gap, seqs and gaps at the edge of the integers.  The store is a real
+ * SQLite file in a temporary directory.
  */
 #include <check.h>
 #include <sqlite3.h>
@@ -19,14 +22,12 @@ static char		 dbpath[128];
 static struct app	 app;
 static struct console_feed *cf;
 
+/* A console on dbpath with one connection, as app_init leaves it. */
 static void
-setup(void)
+console_open(void)
 {
 	char	err[512];
 
-	snprintf(dir, sizeof dir, "/tmp/check_console.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(dbpath, sizeof dbpath, "%s/c.db", dir);
 	memset(&app, 0, sizeof app);
 	ck_assert_int_eq(store_open(&app.store, dbpath, err, sizeof err), 0);
 	app.opt.proctor = "unit";
@@ -38,6 +39,15 @@ setup(void)
 	cf->app = &app;
 	cf->index = 0;
 	snprintf(cf->url, sizeof cf->url, "ws://127.0.0.1:1/");
+}
+
+static void
+setup(void)
+{
+	snprintf(dir, sizeof dir, "/tmp/check_console.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(dbpath, sizeof dbpath, "%s/c.db", dir);
+	console_open();
 }
 
 static void
@@ -58,24 +68,56 @@ deliver(struct proto_msg *m)
 	size_t	 len;
 
 	if (m->ts_ms == 0)
-		m->ts_ms = 1795400000000LL + m->seq * 1000;
+		m->ts_ms = 1795400000000LL + m->seq % 1000000 * 1000;
 	json = proto_encode(m, &len, err, sizeof err);
 	ck_assert_msg(json != NULL, "encode: %s", err);
 	app_receive(cf, json, len);
 	free(json);
 }
 
+/* A welcome from feed id on the connection. */
 static void
-deliver_welcome(int64_t epoch)
+deliver_welcome_as(const char *id, int64_t epoch)
 {
 	struct proto_msg	m;
 
 	memset(&m, 0, sizeof m);
 	m.type = PROTO_WELCOME;
-	snprintf(m.u.welcome.feed, sizeof m.u.welcome.feed, "unit-feed");
+	snprintf(m.u.welcome.feed, sizeof m.u.welcome.feed, "%s", id);
 	snprintf(m.u.welcome.name, sizeof m.u.welcome.name, "Unit feed");
 	m.u.welcome.epoch = epoch;
 	m.u.welcome.first_seq = 1;
+	deliver(&m);
+}
+
+static void
+deliver_welcome(int64_t epoch)
+{
+	deliver_welcome_as("unit-feed", epoch);
+}
+
+/* The connection dropped and came back: a new connection, a new welcome. */
+static void
+reconnect(void)
+{
+	cf->welcomed = 0;
+	cf->resync = 0;
+	cf->resumed_epoch = 0;
+	cf->resumed_for[0] = '\0';
+}
+
+/* A gap message for from..to. */
+static void
+deliver_gap(int64_t from, int64_t to)
+{
+	struct proto_msg	m;
+
+	memset(&m, 0, sizeof m);
+	m.type = PROTO_GAP;
+	m.u.gap.from_seq = from;
+	m.u.gap.to_seq = to;
+	snprintf(m.u.gap.why, sizeof m.u.gap.why, "unit gap");
+	m.ts_ms = 1795400000000LL;
 	deliver(&m);
 }
 
@@ -143,6 +185,28 @@ find_attempt(const char *id)
 	return NULL;
 }
 
+/* A new console process on the same database (the connection unknown). */
+static void
+restart(void)
+{
+	app_free(&app);
+	console_open();
+}
+
+/* The attempt id of feed, or NULL. */
+static struct attempt *
+find_attempt_of(const char *feed, const char *id)
+{
+	size_t	i;
+
+	for (i = 0; i < app.nattempts; i++) {
+		if (strcmp(app.attempts[i]->id, id) == 0 &&
+		    strcmp(app.attempts[i]->feed->id, feed) == 0)
+			return app.attempts[i];
+	}
+	return NULL;
+}
+
 /* A decision as the screen makes it: on the attempt's top open flag. */
 static int
 decide(struct attempt *a, const char *action, const char *reason, char *err,
@@ -162,14 +226,14 @@ START_TEST(test_stream_stored_once)
 {
 	deliver_welcome(7);
 	ck_assert_int_eq(cf->state, CONN_LIVE);
-	ck_assert_str_eq(cf->id, "unit-feed");
+	ck_assert_str_eq(cf->session->id, "unit-feed");
 	deliver_attempt(1, "A1");
 	deliver_event(2, "A1", PROTO_EV_GAZE_AWAY);
 	deliver_event(2, "A1", PROTO_EV_GAZE_AWAY);	/* duplicate */
-	deliver_event(1, "A1", PROTO_EV_GAZE_AWAY);	/* older: duplicate */
 	deliver_event(3, "A1", PROTO_EV_FOCUS_LOST);
-	ck_assert_uint_eq(cf->messages, 3);
-	ck_assert_int_eq(cf->last_seq, 3);
+	ck_assert_uint_eq(cf->session->messages, 3);
+	ck_assert_uint_eq(cf->session->rejects, 0);
+	ck_assert_int_eq(cf->session->last_seq, 3);
 	ck_assert_int_eq(query_int("select count(*) from messages"), 3);
 	ck_assert_int_eq(query_int("select last_seq from feeds where "
 	    "feed='unit-feed' and epoch=7"), 3);
@@ -192,7 +256,7 @@ START_TEST(test_hole_recorded_as_gap)
 	deliver_welcome(7);
 	deliver_attempt(1, "A1");
 	deliver_event(5, "A1", PROTO_EV_IDLE);
-	ck_assert_uint_eq(cf->gaps, 1);
+	ck_assert_uint_eq(cf->session->gaps, 1);
 	ck_assert_int_eq(query_int("select from_seq * 100 + to_seq from gaps"),
 	    204);
 	ck_assert_int_eq(query_int("select count(*) from messages"), 2);
@@ -212,7 +276,7 @@ START_TEST(test_garbage_rejected_stream_goes_on)
 	app_receive(cf, bad, strlen(bad));
 	app_receive(cf, "not json", 8);
 	deliver_event(2, "A1", PROTO_EV_IDLE);
-	ck_assert_uint_eq(cf->rejects, 3);
+	ck_assert_uint_eq(cf->early_rejects + cf->session->rejects, 3);
 	ck_assert_int_eq(query_int("select count(*) from rejects"), 3);
 	ck_assert_int_eq(query_int("select count(*) from rejects where "
 	    "reason like '%kind%'"), 1);
@@ -333,16 +397,16 @@ START_TEST(test_resume_position_from_store)
 	deliver_event(2, "A1", PROTO_EV_IDLE);
 	ck_assert_int_eq(store_flush(app.store, err, sizeof err), 0);
 	/* A new console process on the same database. */
-	memset(cf->id, 0, sizeof cf->id);
-	cf->last_seq = 0;
-	cf->welcomed = 0;
+	restart();
 	deliver_welcome(7);
-	ck_assert_int_eq(cf->last_seq, 2);
+	ck_assert_int_eq(cf->session->last_seq, 2);
 	deliver_event(2, "A1", PROTO_EV_IDLE);		/* replayed: no-op */
 	ck_assert_int_eq(query_int("select count(*) from messages"), 2);
+	ck_assert_uint_eq(cf->session->rejects, 0);
 	/* Same feed, new epoch: seq starts again. */
+	reconnect();
 	deliver_welcome(8);
-	ck_assert_int_eq(cf->last_seq, 0);
+	ck_assert_int_eq(cf->session->last_seq, 0);
 	deliver_event(1, "A1", PROTO_EV_IDLE);
 	ck_assert_int_eq(query_int("select count(*) from messages"), 3);
 }
@@ -371,6 +435,381 @@ START_TEST(test_parse_url)
 	ck_assert_ptr_nonnull(strstr(err, "port"));
 	ck_assert_int_eq(client_parse_url(&f, "ws://:80/", err, sizeof err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "host"));
+	ck_assert_int_eq(client_parse_url(&f, "ws://h:+80/", err, sizeof err),
+	    -1);
+	ck_assert_int_eq(client_parse_url(&f, "ws://h: 80/", err, sizeof err),
+	    -1);
+	/* IPv6 literals, in brackets (issue 16). */
+	ck_assert_int_eq(client_parse_url(&f, "ws://[::1]:7450/live", err,
+	    sizeof err), 0);
+	ck_assert_str_eq(f.host, "::1");
+	ck_assert_int_eq(f.port, 7450);
+	ck_assert_str_eq(f.path, "/live");
+	ck_assert_int_eq(client_parse_url(&f, "wss://[2001:db8::7]", err,
+	    sizeof err), 0);
+	ck_assert_str_eq(f.host, "2001:db8::7");
+	ck_assert_int_eq(f.port, 443);
+	ck_assert_str_eq(f.path, "/");
+	ck_assert_int_eq(client_parse_url(&f, "ws://[::1]/", err,
+	    sizeof err), 0);
+	ck_assert_int_eq(f.port, 80);
+	ck_assert_int_eq(client_parse_url(&f, "ws://[::1:7450/", err,
+	    sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "brackets"));
+	ck_assert_int_eq(client_parse_url(&f, "ws://[]:7450/", err,
+	    sizeof err), -1);
+	ck_assert_int_eq(client_parse_url(&f, "ws://[::1]x/", err,
+	    sizeof err), -1);
+	ck_assert_int_eq(client_parse_url(&f, "ws://[exam.example]:1/", err,
+	    sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "not an IPv6 address"));
+	ck_assert_int_eq(client_parse_url(&f, "ws://[::1]:0/", err,
+	    sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "port"));
+}
+END_TEST
+
+/* Text of the first column of the first row of sql ("" if none). */
+static void
+query_text(const char *sql, char *out, size_t outsz)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*st;
+	char		 err[256];
+
+	out[0] = '\0';
+	ck_assert_int_eq(store_flush(app.store, err, sizeof err), 0);
+	ck_assert_int_eq(sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY,
+	    NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snprintf(out, outsz, "%s", sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
+/*
+ * Issue 2: the URL answered as feed-A, then (after a reconnection) as
+ * feed-B.  Both have an attempt A0001: they stay two attempts, each with
+ * its own flags, and a command for feed-A's attempt is not sent to
+ * feed-B.  The journal says the URL now answers as feed-B.
+ */
+START_TEST(test_feed_replaced_keeps_identity)
+{
+	struct attempt	*a, *b;
+	char		 err[512], text[512];
+
+	deliver_welcome_as("feed-A", 7);
+	deliver_attempt(1, "A0001");
+	deliver_event(2, "A0001", PROTO_EV_FACES_MULTIPLE);
+	a = find_attempt_of("feed-A", "A0001");
+	ck_assert_ptr_nonnull(a);
+	ck_assert_int_eq(a->open_flags, 1);
+
+	reconnect();
+	deliver_welcome_as("feed-B", 7);
+	ck_assert_str_eq(cf->session->id, "feed-B");
+	ck_assert_int_eq(cf->session->last_seq, 0);	/* its own position */
+	ck_assert_str_eq(a->feed->id, "feed-A");
+	ck_assert_str_eq(a->feed->replaced_by, "feed-B");
+	deliver_attempt(1, "A0001");
+	deliver_event(2, "A0001", PROTO_EV_IDENTITY_MISMATCH);
+	b = find_attempt_of("feed-B", "A0001");
+	ck_assert_ptr_nonnull(b);
+	ck_assert_ptr_ne(a, b);
+	ck_assert_uint_eq(app.nattempts, 2);
+	ck_assert_int_eq(a->open_flags, 1);
+	ck_assert_int_eq(b->open_flags, 1);
+	ck_assert_int_eq(query_int("select count(*) from attempts where "
+	    "attempt='A0001'"), 2);
+	ck_assert_int_eq(query_int("select count(*) from flags where "
+	    "feed='feed-A' and rule='faces_multiple'"), 1);
+	ck_assert_int_eq(query_int("select count(*) from flags where "
+	    "feed='feed-B' and rule='identity_mismatch'"), 1);
+	ck_assert_int_eq(query_int("select count(*) from messages where "
+	    "feed='feed-B'"), 2);
+
+	/* The journal: the URL answers as feed-B now, about feed-A. */
+	query_text("select detail from journal where kind='feed_replaced' "
+	    "and feed='feed-A' and actor='feed-B'", text, sizeof text);
+	ck_assert_ptr_nonnull(strstr(text, "\"new_feed\":\"feed-B\""));
+	ck_assert_ptr_nonnull(strstr(text, "ws://127.0.0.1:1/"));
+
+	/* A command for feed-A's candidate goes nowhere, and says why. */
+	cf->wsi = (struct lws *)1;	/* "connected"; nothing may be sent */
+	ck_assert_int_eq(decide(a, "pause", "phone", err, sizeof err), -1);
+	cf->wsi = NULL;
+	ck_assert_ptr_nonnull(strstr(err, "no longer answers"));
+	ck_assert_ptr_nonnull(strstr(err, "feed-B"));
+	ck_assert_int_eq(query_int("select count(*) from commands"), 0);
+
+	/* A decision on feed-A's flag is journaled against feed-A. */
+	ck_assert_int_eq(decide(a, "confirm", "two faces", err, sizeof err), 0);
+	ck_assert_int_eq(query_int("select count(*) from journal where "
+	    "kind='confirm' and feed='feed-A' and attempt='A0001'"), 1);
+	ck_assert_int_eq(query_int("select count(*) from flags where "
+	    "feed='feed-A' and state='confirmed'"), 1);
+	ck_assert_int_eq(b->open_flags, 1);
+
+	/* The headless API: "A0001" alone is ambiguous; by feed id it is
+	 * not, and the URL names the feed that answers there now. */
+	ck_assert_ptr_null(app_attempt_by_id(&app, NULL, "A0001", err,
+	    sizeof err));
+	ck_assert_ptr_nonnull(strstr(err, "more than one feed"));
+	ck_assert_ptr_eq(app_attempt_by_id(&app, "feed-A", "A0001", err,
+	    sizeof err), a);
+	ck_assert_ptr_eq(app_attempt_by_id(&app, "ws://127.0.0.1:1/", "A0001",
+	    err, sizeof err), b);
+
+	/* feed-A answers again: its attempts are its own again. */
+	reconnect();
+	deliver_welcome_as("feed-A", 7);
+	ck_assert_ptr_eq(cf->session, a->feed);
+	ck_assert_str_eq(a->feed->replaced_by, "");
+	ck_assert_int_eq(a->feed->last_seq, 2);
+	ck_assert_int_eq(query_int("select count(*) from journal where "
+	    "kind='feed_replaced'"), 2);
+}
+END_TEST
+
+/*
+ * The hello resumed after feed-A's seq 5 of epoch 7, and feed-B (epoch 7
+ * too) answered: it skipped its own seq 1..5.  Nothing from that
+ * connection is taken in; it reconnects with feed-B's own position.
+ */
+START_TEST(test_resume_for_another_feed_reconnects)
+{
+	deliver_welcome_as("feed-A", 7);
+	deliver_attempt(5, "A0001");
+	reconnect();
+	snprintf(cf->resumed_for, sizeof cf->resumed_for, "feed-A");
+	cf->resumed_epoch = 7;
+	deliver_welcome_as("feed-B", 7);
+	ck_assert_int_eq(cf->resync, 1);
+	deliver_attempt(6, "A0009");
+	ck_assert_int_eq(query_int("select count(*) from messages where "
+	    "feed='feed-B'"), 0);
+	ck_assert_int_eq(query_int("select count(*) from gaps"), 1);
+	/* The next connection: no resume for feed-B, all from seq 1. */
+	reconnect();
+	deliver_welcome_as("feed-B", 7);
+	ck_assert_int_eq(cf->resync, 0);
+	deliver_attempt(1, "A0009");
+	ck_assert_int_eq(query_int("select count(*) from messages where "
+	    "feed='feed-B'"), 1);
+	ck_assert_int_eq(query_int("select count(*) from gaps where "
+	    "feed='feed-B'"), 0);
+}
+END_TEST
+
+/* The expected SHA-256 of the stored body of seq, in hex. */
+static void
+stored_hash(int64_t seq, char hex[65])
+{
+	sqlite3		*db;
+	sqlite3_stmt	*st;
+	uint8_t		 h[SIGN_HASH_LEN];
+	int		 i;
+
+	ck_assert_int_eq(sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY,
+	    NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "select body from messages "
+	    "where seq=?1", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_int64(st, 1, seq);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	sign_sha256(sqlite3_column_blob(st, 0),
+	    (size_t)sqlite3_column_bytes(st, 0), h);
+	for (i = 0; i < SIGN_HASH_LEN; i++)
+		snprintf(hex + 2 * i, 3, "%02x", h[i]);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
+/*
+ * Issue 10: a seq already stored, with other content, is kept in rejects
+ * with both hashes (whether the first copy is committed or still queued);
+ * the same message again stays a silent no-op.
+ */
+START_TEST(test_conflicting_duplicate_rejected)
+{
+	char	hex[65], reason[1024], want[80];
+
+	deliver_welcome(7);
+	deliver_attempt(1, "A1");
+	deliver_event(2, "A1", PROTO_EV_GAZE_AWAY);
+	/* Still in the store's queue: */
+	deliver_event(2, "A1", PROTO_EV_FOCUS_LOST);
+	ck_assert_uint_eq(cf->session->rejects, 1);
+	deliver_event(2, "A1", PROTO_EV_GAZE_AWAY);	/* identical */
+	ck_assert_uint_eq(cf->session->rejects, 1);
+	/* Committed: */
+	ck_assert_int_eq(query_int("select count(*) from messages"), 2);
+	deliver_event(1, "A1", PROTO_EV_IDLE);
+	deliver_attempt(1, "A1");			/* identical */
+	ck_assert_uint_eq(cf->session->rejects, 2);
+	ck_assert_int_eq(query_int("select count(*) from rejects where "
+	    "feed='unit-feed' and reason like '%already stored with other "
+	    "content%'"), 2);
+	ck_assert_int_eq(query_int("select count(*) from messages"), 2);
+	ck_assert_int_eq(query_int("select kind = 'gaze_away' from messages "
+	    "where seq=2"), 1);
+	stored_hash(2, hex);
+	query_text("select reason from rejects order by id limit 1", reason,
+	    sizeof reason);
+	snprintf(want, sizeof want, "stored SHA-256 %s", hex);
+	ck_assert_msg(strstr(reason, want) != NULL, "%s", reason);
+	ck_assert_uint_eq(find_attempt("A1")->events, 1);
+}
+END_TEST
+
+/*
+ * Issue 10: a message that arrives after the console recorded its seq as
+ * lost is kept in rejects, with why; the gap stands; a gap message over
+ * seqs already held is refused too.
+ */
+START_TEST(test_late_message_in_gap_rejected)
+{
+	deliver_welcome(7);
+	deliver_attempt(1, "A1");
+	deliver_event(5, "A1", PROTO_EV_IDLE);		/* gap 2..4 */
+	deliver_event(3, "A1", PROTO_EV_FACES_MULTIPLE);
+	ck_assert_uint_eq(cf->session->rejects, 1);
+	ck_assert_int_eq(query_int("select count(*) from rejects where "
+	    "reason like '%seq 3 of epoch 7 arrived late%gap%'"), 1);
+	ck_assert_int_eq(query_int("select count(*) from messages"), 2);
+	ck_assert_int_eq(find_attempt("A1")->open_flags, 0);
+	deliver_gap(4, 6);
+	ck_assert_int_eq(query_int("select count(*) from rejects where "
+	    "reason like '%gap 4..6 starts at or below seq 5%'"), 1);
+	ck_assert_int_eq(cf->session->last_seq, 5);
+	deliver_gap(8, 9);		/* 6..7 unannounced */
+	ck_assert_int_eq(cf->session->last_seq, 9);
+	ck_assert_int_eq(query_int("select count(*) from gaps where "
+	    "(from_seq, to_seq) in (values (2, 4), (6, 7), (8, 9))"), 3);
+	/* A restart resumes after the gap, not before it. */
+	ck_assert_int_eq(query_int("select last_seq from feeds where "
+	    "feed='unit-feed'"), 9);
+}
+END_TEST
+
+/*
+ * Issue 15: a gap to 2^63-1 is refused (the feed goes on), a gap to the
+ * highest seq a console takes in is taken, and a refused frame after it
+ * cannot overflow the position into a negative gap.
+ */
+START_TEST(test_seq_edges_never_overflow)
+{
+	deliver_welcome(7);
+	deliver_attempt(1, "A1");
+	deliver_gap(2, INT64_MAX);
+	ck_assert_int_eq(cf->session->last_seq, 1);
+	ck_assert_int_eq(query_int("select count(*) from rejects where "
+	    "reason like '%goes past seq 9007199254740991%'"), 1);
+	deliver_event(2, "A1", PROTO_EV_IDLE);		/* not dead */
+	ck_assert_int_eq(query_int("select count(*) from messages"), 2);
+	deliver_event(INT64_MAX, "A1", PROTO_EV_IDLE);
+	ck_assert_int_eq(cf->session->last_seq, 2);
+	ck_assert_int_eq(query_int("select count(*) from rejects where "
+	    "reason like '%seq 9223372036854775807 is past%'"), 1);
+
+	deliver_gap(3, CONSOLE_SEQ_MAX);
+	ck_assert_int_eq(cf->session->last_seq, CONSOLE_SEQ_MAX);
+	app_refused(cf, PROTO_RX_TOO_BIG, "{\"t\":", 5);
+	app_refused(cf, PROTO_RX_TOO_BIG, "{\"t\":", 5);
+	ck_assert_int_eq(cf->session->last_seq, CONSOLE_SEQ_MAX);
+	ck_assert_int_eq(query_int("select count(*) from gaps where "
+	    "from_seq < 1 or to_seq < from_seq"), 0);
+	ck_assert_int_eq(query_int("select max(to_seq) from gaps"),
+	    CONSOLE_SEQ_MAX);
+
+	/* A new epoch after that: the open gap starts one past it. */
+	reconnect();
+	deliver_welcome(8);
+	ck_assert_int_eq(query_int("select count(*) from gaps where epoch=7 "
+	    "and to_seq is null and from_seq = 9007199254740992"), 1);
+}
+END_TEST
+
+/* Issue 16: welcome is said once per connection; a gap needs a welcome. */
+START_TEST(test_second_welcome_refused)
+{
+	deliver_gap(1, 3);				/* before welcome */
+	ck_assert_int_eq(query_int("select count(*) from gaps"), 0);
+	ck_assert_uint_eq(cf->early_rejects, 1);
+	deliver_welcome(7);
+	deliver_attempt(1, "A1");
+	deliver_welcome_as("other", 9);
+	deliver_attempt(1, "B1");	/* numbered as "other" would: ignored */
+	deliver_attempt(2, "B2");
+	ck_assert_str_eq(cf->session->id, "unit-feed");
+	ck_assert_int_eq(cf->session->epoch, 7);
+	ck_assert_int_eq(cf->session->last_seq, 1);
+	ck_assert_int_eq(query_int("select count(*) from rejects where "
+	    "feed='unit-feed' and reason like '%second welcome%1002%'"), 1);
+	ck_assert_int_eq(query_int("select count(*) from journal"), 0);
+	ck_assert_int_eq(query_int("select count(*) from messages"), 1);
+	ck_assert_uint_eq(cf->session->rejects, 1);
+}
+END_TEST
+
+/* The feed a URL last answered as is the one a restart resumes for. */
+START_TEST(test_url_remembers_last_feed)
+{
+	char	err[256], id[PROTO_ID_MAX + 1];
+	int64_t	epoch, last;
+
+	deliver_welcome_as("feed-A", 7);
+	deliver_attempt(1, "A0001");
+	reconnect();
+	deliver_welcome_as("feed-B", 8);
+	deliver_attempt(1, "A0001");
+	deliver_attempt(2, "A0002");
+	ck_assert_int_eq(store_flush(app.store, err, sizeof err), 0);
+	usleep(2000);
+	reconnect();
+	deliver_welcome_as("feed-A", 7);	/* back, nothing new yet */
+	ck_assert_int_eq(store_feed_by_url(app.store, cf->url, id, sizeof id,
+	    &epoch, &last, err, sizeof err), 1);
+	ck_assert_str_eq(id, "feed-A");
+	ck_assert_int_eq(epoch, 7);
+	ck_assert_int_eq(last, 1);
+}
+END_TEST
+
+/*
+ * A feed id that first answers after start-up (at another URL, or back
+ * after it was replaced) gets what the database holds of it: candidates,
+ * open flags and unacknowledged commands, re-sent to it and only to it.
+ */
+START_TEST(test_feed_returns_with_its_records)
+{
+	sqlite3		*db;
+	struct attempt	*a;
+	char		 err[256];
+
+	deliver_welcome_as("feed-A", 7);
+	deliver_attempt(1, "A0001");
+	deliver_event(2, "A0001", PROTO_EV_FACES_MULTIPLE);
+	ck_assert_int_eq(store_flush(app.store, err, sizeof err), 0);
+	ck_assert_int_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "insert into commands (id, feed, "
+	    "attempt, action, text, actor, sent_ms) values ('unit-1', "
+	    "'feed-A', 'A0001', 'pause', 'phone', 'unit', 1), ('unit-2', "
+	    "'feed-Z', 'Z0001', 'warn', 'x', 'unit', 2)", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+
+	restart();		/* this URL is new to it: nothing expected */
+	ck_assert_uint_eq(app.nattempts, 0);
+	deliver_welcome_as("feed-A", 7);
+	a = find_attempt_of("feed-A", "A0001");
+	ck_assert_ptr_nonnull(a);
+	ck_assert_int_eq(a->open_flags, 1);
+	ck_assert_ptr_nonnull(app.pending);
+	ck_assert_str_eq(app.pending->id, "unit-1");
+	ck_assert_ptr_eq(app.pending->attempt, a);
+	ck_assert_ptr_null(app.pending->next);	/* feed-Z's is not loaded */
+	ck_assert_int_eq(cf->session->last_seq, 2);
 }
 END_TEST
 
@@ -393,7 +832,7 @@ START_TEST(test_attempt_cap)
 	deliver_event(5, "A1", PROTO_EV_IDLE);
 	ck_assert_uint_eq(app.nattempts, 2);
 	ck_assert_ptr_null(find_attempt("A3"));
-	ck_assert_int_eq(cf->last_seq, 5);
+	ck_assert_int_eq(cf->session->last_seq, 5);
 	ck_assert_int_eq(query_int("select count(*) from messages"), 3);
 	ck_assert_int_eq(query_int("select count(*) from rejects where reason "
 	    "like 'a new attempt, and the console already holds 2 attempts of "
@@ -446,7 +885,7 @@ START_TEST(test_clock_skew)
 	deliver_event_at(4, "A1", now + 3600 * INT64_C(1000));
 	deliver_event_at(5, "A1", now - 25 * 3600 * INT64_C(1000));
 	deliver_event_at(6, "A1", now);
-	ck_assert_int_eq(cf->last_seq, 6);
+	ck_assert_int_eq(cf->session->last_seq, 6);
 	ck_assert_int_eq(query_int("select count(*) from messages"), 3);
 	ck_assert_int_eq(query_int("select count(*) from rejects where reason "
 	    "like '% s ahead of this console''s clock, more than "
@@ -477,6 +916,37 @@ START_TEST(test_clock_skew)
 	deliver_event_at(10, "A1", now - 25 * 3600 * INT64_C(1000));
 	ck_assert_int_eq(query_int("select count(*) from rejects where reason "
 	    "like '% s behind this console''s clock, %'"), 2);
+}
+END_TEST
+
+/*
+ * --demo's own simulator runs its clock --rate times fast: its feed is
+ * exempt from the clock bounds, so the demo neither shows skew nor, after a
+ * long run, keeps its messages out.  Another feed is not.
+ */
+START_TEST(test_demo_feed_clock_exempt)
+{
+	int64_t	now = proto_now_ms();
+	char	note[512];
+	size_t	i;
+
+	snprintf(app.demo_id, sizeof app.demo_id, "unit-feed");
+	deliver_welcome(7);
+	ck_assert_int_eq(cf->session->simulated, 1);
+	deliver_attempt(1, "A1");
+	deliver_event_at(2, "A1", now + 3600 * INT64_C(1000));
+	deliver_event_at(3, "A1", now + 30 * 86400 * INT64_C(1000));
+	ck_assert_int_eq(query_int("select count(*) from messages"), 3);
+	ck_assert_int_eq(query_int("select count(*) from rejects"), 0);
+	for (i = 0; app_notice(&app, i, note, sizeof note) == 0; i++)
+		ck_assert_ptr_null(strstr(note, "ahead"));
+
+	reconnect();
+	deliver_welcome_as("other-feed", 9);
+	ck_assert_int_eq(cf->session->simulated, 0);
+	deliver_event_at(1, "B1", now + 30 * 86400 * INT64_C(1000));
+	ck_assert_int_eq(query_int("select count(*) from rejects where "
+	    "reason like '% s ahead of this console''s clock%'"), 1);
 }
 END_TEST
 
@@ -525,6 +995,24 @@ START_TEST(test_clock_behind_feed)
 	deliver_event_at(2, "A1", then - day / 2);
 	deliver_event_at(3, "A1", then - 2 * day);
 	ck_assert_int_eq(query_int("select count(*) from messages"), 2);
+
+	/*
+	 * An ack is stamped with the feed's wall clock (now), a replay's
+	 * events with the past: the ack must not make them "too old".
+	 */
+	{
+		struct proto_msg	m;
+
+		memset(&m, 0, sizeof m);
+		m.type = PROTO_ACK;
+		m.seq = 4;
+		m.ts_ms = proto_now_ms();
+		snprintf(m.u.ack.cmd, sizeof m.u.ack.cmd, "c-unknown");
+		m.u.ack.ok = 1;
+		deliver(&m);
+	}
+	deliver_event_at(5, "A1", then + 1000);
+	ck_assert_int_eq(query_int("select count(*) from messages"), 4);
 	ck_assert_int_eq(query_int("select count(*) from rejects where reason "
 	    "like '% is 172800 s behind the feed''s latest ts %, more than "
 	    "--max-clock-skew 86400 s%'"), 1);
@@ -547,8 +1035,17 @@ console_suite(void)
 	tcase_add_test(tc, test_resume_position_from_store);
 	tcase_add_test(tc, test_attempt_cap);
 	tcase_add_test(tc, test_clock_skew);
+	tcase_add_test(tc, test_demo_feed_clock_exempt);
 	tcase_add_test(tc, test_clock_behind_feed);
 	tcase_add_test(tc, test_link_table_full);
+	tcase_add_test(tc, test_feed_replaced_keeps_identity);
+	tcase_add_test(tc, test_resume_for_another_feed_reconnects);
+	tcase_add_test(tc, test_conflicting_duplicate_rejected);
+	tcase_add_test(tc, test_late_message_in_gap_rejected);
+	tcase_add_test(tc, test_seq_edges_never_overflow);
+	tcase_add_test(tc, test_second_welcome_refused);
+	tcase_add_test(tc, test_url_remembers_last_feed);
+	tcase_add_test(tc, test_feed_returns_with_its_records);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("url");
 	tcase_add_test(tc, test_parse_url);

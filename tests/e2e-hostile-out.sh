@@ -89,7 +89,8 @@ sqlite3 "$T/evil.db" "insert into checkpoints (size, root, signer, time_ms, note
     char(8238) || char(155) || char(8203) || note from checkpoints limit 1" ||
     fail "cannot add a doctored checkpoint to a copy of the database"
 "$INVIGIL" review checkpoints --db "$T/evil.db" >"$T/ckpts.out" 2>"$T/ckpts.err"
-echo "checkpoints of a doctored database: exit $?, $(wc -l <"$T/ckpts.out") lines"
+ckpts_rc=$?
+echo "checkpoints of a doctored database: exit $ckpts_rc, $(wc -l <"$T/ckpts.out") lines"
 "$INVIGIL" review verify --db "$T/evil.db" >"$T/verify3.out" 2>"$T/verify3.err"
 echo "verify of a doctored database: exit $?"
 
@@ -125,10 +126,22 @@ done
 grep -qF 'r\x1b]0;pwned\x07\u{202e}.rules: 1 rules, OK' "$T/rules.out" || fail "rules check does not name the file escaped"
 grep -q '^    + f\\x1b' "$T/backtest.out" || { cat "$T/backtest.out" >&2; fail "backtest --verbose does not list the hostile attempt (escaped)"; }
 grep -q '^    - f\\x1b' "$T/backtest.out" || { cat "$T/backtest.out" >&2; fail "backtest --verbose does not list the live flags (escaped)"; }
-grep -qF '\x1b]0;pwned\x07' "$T/ckpts.out" || { cat "$T/ckpts.out" >&2; fail "the doctored note is not shown escaped"; }
+# A stored note that is not a signed note is refused (nothing of it is
+# exported); the good note before it is shown.
+[ "$ckpts_rc" = 1 ] || fail "checkpoints of a doctored database exited $ckpts_rc, not 1"
+grep -q "is not a signed note" "$T/ckpts.err" || { cat "$T/ckpts.err" >&2; fail "the doctored note is not refused with the reason"; }
 grep -q 'f\\x1b\]0;pwned\\x07\\u{202e}\\u{009b}' "$T/console.err" || fail "stderr does not name the feed escaped"
 grep -qi '"feed":"f\\u001b\]0;pwned\\u0007\\u202e\\u009b"' "$T/console.out" || fail "stdout flag line does not carry the feed id escaped"
 # The database keeps the raw bytes.
 [ "$(sqlite3 "$T/h.db" "select count(*) from gaps where instr(why, char(27)) > 0")" -ge 1 ] ||
     fail "the gap's raw reason is not in the database"
+# Usage errors quote the command line: a hostile --proctor or --feed is
+# escaped there too.
+"$INVIGIL" --proctor "$(printf 'a\033[2Jb+')" --demo --db "$T/u.db" 2>"$T/usage1.err"
+"$INVIGIL" --feed "$(printf 'ws://\033]0;x\007/')" --db "$T/u.db" 2>"$T/usage2.err"
+for f in usage1.err usage2.err; do
+	[ -s "$T/$f" ] || fail "$f: no usage error"
+	! grep -q "$(printf '\033')" "$T/$f" || fail "$f: a raw ESC in a usage error"
+done
+grep -qF 'a\x1b[2Jb+' "$T/usage1.err" || fail "the hostile proctor id is not shown escaped"
 echo "PASS: hostile feed id, attempt ids, gap reason and ack error escaped on headless stdout/stderr, backtest --verbose, verify and checkpoints; raw in the database"

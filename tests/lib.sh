@@ -78,3 +78,56 @@ peer_setup() {
 	) 9>"${TMPDIR:-/tmp}/invigil-peer-npm.lock" ||
 	    { cat "$T/npm.log" >&2; fail "npm $how in $PEER failed"; }
 }
+
+# watchdog SECONDS: fail the whole test if it is still running by then
+# (a wait that never returns is a failure, not a hung suite).
+watchdog() {
+	(
+		trap 'kill $s 2>/dev/null; exit 0' TERM
+		sleep "$1" & s=$!
+		wait $s && { echo "FAIL: $(basename "$0") still running" \
+		    "after $1 s" >&2; kill -TERM $$; }
+	) &
+	PIDS="$PIDS $!"
+}
+
+# stop PID: SIGTERM, and the process's exit status within 20 s (124 if it
+# is still running then).
+stop() {
+	kill -TERM "$1" 2>/dev/null
+	for _ in $(seq 1 200); do
+		kill -0 "$1" 2>/dev/null || { wait "$1"; return $?; }
+		sleep 0.1
+	done
+	return 124
+}
+
+# start_script HOST SCRIPT [--no-pong]: the scripted feed tests/peer/
+# ws-script.js on HOST and an ephemeral port; sets SCRIPT_PID, SCRIPT_PORT
+# and SCRIPT_LOG (its JSON lines) once it listens.
+start_script() {
+	peer_setup
+	SCRIPT_LOG=$T/script.$$.$RANDOM.log
+	node "$PEER/ws-script.js" "$1" 0 "$2" ${3:-} >"$SCRIPT_LOG" 2>&1 &
+	SCRIPT_PID=$!
+	PIDS="$PIDS $SCRIPT_PID"
+	script_port() { SCRIPT_PORT=$(sed -n 's/.*"listening","port":\([0-9]*\).*/\1/p' "$SCRIPT_LOG"); [ -n "$SCRIPT_PORT" ]; }
+	wait_for 10 script_port || { cat "$SCRIPT_LOG" >&2; fail "ws-script.js did not start"; }
+}
+
+# feed_on PORT ARGS...: `invigil feed` on 127.0.0.1:PORT, a port a killed
+# feed just held (tried again for up to 10 s); sets FEED_PID and FEED_LOG.
+feed_on() {
+	port=$1; shift
+	FEED_LOG=$T/feed.$$.$RANDOM.log
+	for _ in $(seq 1 50); do
+		"$INVIGIL" feed --listen "127.0.0.1:$port" "$@" 2>"$FEED_LOG" &
+		FEED_PID=$!
+		PIDS="$PIDS $FEED_PID"
+		feed_listening() { grep -q "listening on" "$FEED_LOG"; }
+		wait_for 2 feed_listening && return 0
+		kill "$FEED_PID" 2>/dev/null; wait "$FEED_PID" 2>/dev/null
+		sleep 0.2
+	done
+	fail "no feed could listen on port $port: $(cat "$FEED_LOG")"
+}
