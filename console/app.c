@@ -1990,13 +1990,8 @@ app_lws_log(int level, const char *line)
 	while (n > 0 && (app_lws_last_error[n - 1] == '\n' ||
 	    app_lws_last_error[n - 1] == ' '))
 		app_lws_last_error[--n] = '\0';
-	if (app_lws_headless) {
-		/* lws quotes what the peer sent (headers, TLS names). */
-		char	clean[4 * sizeof app_lws_last_error];
-
-		fprintf(stderr, "invigil: libwebsockets: %s\n", proto_clean(
-		    app_lws_last_error, clean, sizeof clean));
-	}
+	if (app_lws_headless)	/* sanitised, rate-limited: feed/limits.h */
+		feed_lws_log("invigil", app_lws_last_error);
 }
 
 /*

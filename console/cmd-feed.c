@@ -2,13 +2,15 @@
  * cmd-feed.c - `invigil feed`: run a feed server on its own loop until
  * SIGINT or SIGTERM.
  */
+#include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
+#include <netdb.h>
 #include <stdint.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "console/console.h"
 #include "feed/feed.h"
@@ -22,6 +24,7 @@ static const char feed_usage[] =
 "to any number of consoles.\n"
 "\n"
 "  -l, --listen HOST:PORT  where to listen (default 127.0.0.1:7450;\n"
+"                          HOST a name or an IP address, [::1] for IPv6;\n"
 "                          port 0 picks a free one)\n"
 "  -s, --simulate N        simulate N candidates in one session\n"
 "      --seed S            the simulator's seed (default 1): same seed,\n"
@@ -34,7 +37,8 @@ static const char feed_usage[] =
 "      --rate R            --simulate: speed multiplier (default 1);\n"
 "                          --replay: messages per second (default 0 =\n"
 "                          as fast as the consoles take them)\n"
-"      --id ID             the feed's id in welcome (default: feed-PORT)\n"
+"      --id ID             the feed's id in welcome (default: feed-PORT,\n"
+"                          the port bound)\n"
 "      --name NAME         a display name (default: the id)\n"
 "      --buffer N          messages kept for consoles that resume\n"
 "                          (default 1000000)\n"
@@ -45,6 +49,9 @@ static const char feed_usage[] =
 "      --token-file PATH   require the bearer token in PATH (mode 0600)\n"
 "      --cert PATH         serve TLS (wss://) with this PEM certificate chain\n"
 "      --key PATH          and this PEM private key\n"
+"      --no-auth           listen beyond loopback without --token-file or\n"
+"                          TLS: anyone who reaches the port sees the exam\n"
+"                          and may pause or end attempts\n"
 "      --max-per-address N connections one client address may hold\n"
 "                          open, upgraded or not (default 32)\n"
 "      --stamp             end every stream message with \"sent_mono_ns\":\n"
@@ -58,38 +65,13 @@ static const char feed_usage[] =
 
 static volatile sig_atomic_t	feed_stop;
 static struct lws_context      *feed_ctx;
-static struct feed_rate		feed_lws_rate;
-static unsigned long		feed_lws_dropped;
 
-/*
- * libwebsockets' own error lines (e.g. a failed accept): sanitised, and at
- * most FEED_LOG_RATE a second, so that a condition that repeats on every
- * turn of the loop cannot fill the log.
- */
+/* libwebsockets' own error lines: sanitised and rate-limited (limits.h). */
 static void
-feed_lws_log(int level, const char *line)
+feed_lws_log_line(int level, const char *line)
 {
-	char		 safe[1024];
-	struct timespec	 ts;
-	size_t		 n = strlen(line);
-
 	(void)level;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	if (!feed_rate_take(&feed_lws_rate, (int64_t)ts.tv_sec * 1000000 +
-	    ts.tv_nsec / 1000, FEED_LOG_RATE, FEED_LOG_BURST)) {
-		feed_lws_dropped++;
-		return;
-	}
-	if (feed_lws_dropped > 0) {
-		fprintf(stderr, "invigil feed: (%lu libwebsockets lines left "
-		    "out: more than %d a second)\n", feed_lws_dropped,
-		    FEED_LOG_RATE);
-		feed_lws_dropped = 0;
-	}
-	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-		n--;
-	proto_sanitize(line, n, safe, sizeof safe);
-	fprintf(stderr, "invigil feed: libwebsockets: %s\n", safe);
+	feed_lws_log("invigil feed", line);
 }
 
 static void
@@ -130,6 +112,7 @@ cmd_feed(int argc, char **argv)
 		{ "truth",	required_argument, NULL, 't' },
 		{ "max-per-address", required_argument, NULL, 'A' },
 		{ "stamp",	no_argument,	   NULL, 'M' },
+		{ "no-auth",	no_argument,	   NULL, 'N' },
 		{ "quiet",	no_argument,	   NULL, 'q' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL,		0,		   NULL, 0 }
@@ -139,12 +122,15 @@ cmd_feed(int argc, char **argv)
 	struct feed	       *f;
 	struct sigaction	sa;
 	char			listen_default[] = "127.0.0.1:7450";
-	char		       *listen = listen_default, id[64], err[1024];
+	char		       *listen = listen_default, err[1024];
+	char			addr[NI_MAXHOST], shown[1024];
 	char			token[PROTO_TOKEN_MAX + 1];
 	const char	       *token_file = NULL;
 	uint64_t		epoch;
 	long			n;
-	int			ch, rate_given = 0;
+	char		       *end;
+	int			ch, rate_given = 0, seed_given = 0, no_auth = 0;
+	int			loopback;
 
 	memset(&fc, 0, sizeof fc);
 	fc.seed = 1;
@@ -164,6 +150,7 @@ cmd_feed(int argc, char **argv)
 		case 'S':
 			if (option_u64("--seed", optarg, &fc.seed) != 0)
 				return EXIT_USAGE;
+			seed_given = 1;
 			break;
 		case 'r':
 			fc.replay_path = optarg;
@@ -196,8 +183,11 @@ cmd_feed(int argc, char **argv)
 			fc.buffer_file = optarg;
 			break;
 		case 'E':
-			if (option_u64("--epoch", optarg, &epoch) != 0 ||
-			    epoch == 0 || epoch > INT64_MAX)
+			errno = 0;
+			epoch = strtoull(optarg, &end, 10);
+			if (errno != 0 || end == optarg || *end != '\0' ||
+			    !isdigit((unsigned char)optarg[0]) || epoch == 0 ||
+			    epoch > INT64_MAX)
 				return feed_usage_error("--epoch wants a whole "
 				    "number from 1, not \"%s\"", optarg);
 			fc.epoch = (int64_t)epoch;
@@ -225,6 +215,9 @@ cmd_feed(int argc, char **argv)
 			break;
 		case 'M':
 			fc.stamp = 1;
+			break;
+		case 'N':
+			no_auth = 1;
 			break;
 		case 'q':
 			fc.quiet = 1;
@@ -258,6 +251,9 @@ cmd_feed(int argc, char **argv)
 	    "certificate file", err, sizeof err) != 0 ||
 	    proto_file_check(fc.key_path, "key file", err, sizeof err) != 0))
 		return feed_usage_error("%s", err);
+	if (seed_given && fc.simulate == 0)
+		return feed_usage_error("%s", "--seed goes with --simulate: a "
+		    "scenario file has no randomness to seed");
 	if (fc.truth_path != NULL && fc.simulate == 0)
 		return feed_usage_error("%s", "--truth goes with --simulate: "
 		    "a scenario file has no ground truth to write");
@@ -266,6 +262,26 @@ cmd_feed(int argc, char **argv)
 		    "a restarted simulator is a new session (a new epoch)");
 	if (option_listen(listen, &fc.listen_host, &fc.listen_port) != 0)
 		return EXIT_USAGE;
+	if (feed_listen_resolve(fc.listen_host, addr, sizeof addr, &loopback,
+	    err, sizeof err) != 0) {
+		fprintf(stderr, "invigil feed: %s\n", err);
+		return EXIT_RUNTIME;
+	}
+	if (!loopback && token_file == NULL && fc.cert_path == NULL &&
+	    !no_auth)
+		return feed_usage_error("refusing to listen on %s without "
+		    "--token-file or --cert and --key, as anyone who can reach "
+		    "it would see candidates' names and addresses and could "
+		    "pause or end their attempts (give --no-auth to do so "
+		    "anyway)", proto_clean(fc.listen_host, shown, sizeof shown));
+	n = (long)strlen(fc.listen_host);
+	if (!fc.quiet && strcmp(addr, fc.listen_host) != 0 &&
+	    (fc.listen_host[0] != '[' || n - 2 != (long)strlen(addr) ||
+	    strncmp(fc.listen_host + 1, addr, (size_t)n - 2) != 0))
+		fprintf(stderr, "invigil feed: --listen %s: using the address "
+		    "%s\n", proto_clean(fc.listen_host, shown, sizeof shown),
+		    addr);
+	fc.listen_host = addr;
 	if (token_file != NULL) {
 		if (proto_token_load(token_file, token, sizeof token, err,
 		    sizeof err) != 0) {
@@ -274,12 +290,8 @@ cmd_feed(int argc, char **argv)
 		}
 		fc.token = token;
 	}
-	if (fc.id == NULL) {
-		snprintf(id, sizeof id, "feed-%d", fc.listen_port);
-		fc.id = id;
-	}
 
-	lws_set_log_level(LLL_ERR, feed_lws_log);
+	lws_set_log_level(LLL_ERR, feed_lws_log_line);
 	memset(&info, 0, sizeof info);
 	info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
 	info.port = CONTEXT_PORT_NO_LISTEN;

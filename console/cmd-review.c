@@ -165,14 +165,47 @@ key_of_rule(const struct keyset *ks, size_t k, const char *rule, size_t rl)
 	    ks->keys[k][rl] == '\t';
 }
 
-/* Print one rule's row (and, verbose, its attempts); advances *i and *j. */
+/*
+ * Walk one rule's keys in live (from *i) and now (from *j), both sorted;
+ * count them into n[4] (live, backtest, added, removed), and with print,
+ * print each added (+) and removed (-) attempt.  Returns where the next
+ * rule starts in *a and *b.
+ */
+static void
+backtest_walk(const struct keyset *live, const struct keyset *now,
+    const char *rule, size_t rl, size_t *a, size_t *b, int print, size_t n[4])
+{
+	int	c, in_a, in_b;
+
+	while ((in_a = key_of_rule(live, *a, rule, rl)) |
+	    (in_b = key_of_rule(now, *b, rule, rl))) {
+		c = !in_a ? 1 : !in_b ? -1 :
+		    strcmp(live->keys[*a], now->keys[*b]);
+		if (c == 0) {
+			n[0]++, n[1]++, (*a)++, (*b)++;
+		} else if (c < 0) {
+			if (print)
+				backtest_key('-', live->keys[*a] + rl + 1);
+			n[0]++, n[3]++, (*a)++;
+		} else {
+			if (print)
+				backtest_key('+', now->keys[*b] + rl + 1);
+			n[1]++, n[2]++, (*b)++;
+		}
+	}
+}
+
+/*
+ * Print one rule's row and, verbose, its attempts under it (a reader
+ * reads the row, then what makes it up); advances *i and *j.
+ */
 static void
 backtest_row(const struct keyset *live, const struct keyset *now, size_t *i,
     size_t *j, int verbose, size_t totals[4])
 {
 	const char	*rule;
-	size_t		 rl, nl = 0, nn = 0, added = 0, removed = 0, a, b;
-	int		 c, in_a, in_b;
+	size_t		 rl, a, b, n[4] = { 0, 0, 0, 0 };
+	size_t		 again[4] = { 0, 0, 0, 0 };
 	char		 name[4 * 128];
 
 	if (*i < live->n && (*j >= now->n || strcmp(live->keys[*i],
@@ -188,26 +221,17 @@ backtest_row(const struct keyset *live, const struct keyset *now, size_t *i,
 
 	a = *i;
 	b = *j;
-	while ((in_a = key_of_rule(live, a, rule, rl)) |
-	    (in_b = key_of_rule(now, b, rule, rl))) {
-		c = !in_a ? 1 : !in_b ? -1 : strcmp(live->keys[a], now->keys[b]);
-		if (c == 0) {
-			nl++, nn++, a++, b++;
-		} else if (c < 0) {
-			if (verbose)
-				backtest_key('-', live->keys[a] + rl + 1);
-			nl++, removed++, a++;
-		} else {
-			if (verbose)
-				backtest_key('+', now->keys[b] + rl + 1);
-			nn++, added++, b++;
-		}
+	backtest_walk(live, now, rule, rl, &a, &b, 0, n);
+	printf("%-26s %6zu %9zu %7zu %8zu\n", name, n[0], n[1], n[2], n[3]);
+	if (verbose) {
+		a = *i;
+		b = *j;
+		backtest_walk(live, now, rule, rl, &a, &b, 1, again);
 	}
-	printf("%-26s %6zu %9zu %7zu %8zu\n", name, nl, nn, added, removed);
-	totals[0] += nl;
-	totals[1] += nn;
-	totals[2] += added;
-	totals[3] += removed;
+	totals[0] += n[0];
+	totals[1] += n[1];
+	totals[2] += n[2];
+	totals[3] += n[3];
 	*i = a;
 	*j = b;
 }

@@ -89,8 +89,10 @@ int		 sim_item_leaked(const struct sim *, int item);
  * recorded only when the sim was made with sim_config.truth, at most
  * SIM_TRUTH_EPISODES per attempt (past that the nearest two of a kind are
  * merged, and the line says "merged": windows widen, no event is lost).  sim_truth_write returns 0, or -1 on a write error;
- * sim_truth_save writes PATH.tmp and renames it to PATH, so a reader never
- * sees a partial file, and returns 0 or -1 with a sentence in err.
+ * sim_truth_save writes a new temporary PATH.XXXXXX (mkstemp(3): mode 0600,
+ * never a file or link planted in advance) and renames it to PATH, so a
+ * reader never sees a partial file, and returns 0 or -1 with a sentence in
+ * err.
  */
 #define SIM_TRUTH_EPISODES	64
 int		 sim_truth_write(const struct sim *, FILE *);
@@ -151,5 +153,36 @@ struct feed	*feed_attach(struct lws_context *ctx, const struct feed_config *c,
 /* Free a feed; call after lws_context_destroy() of the context it is on. */
 void		 feed_detach(struct feed *);
 int		 feed_port(const struct feed *);	/* the port actually bound */
+
+/* ---- where to listen (listen.c) */
+
+struct sockaddr;
+
+/*
+ * Resolve the host of --listen (a name, an IPv4 or IPv6 literal, IPv6
+ * with or without brackets) once, with getaddrinfo(): the first address,
+ * as numeric text for lws, in addr; *loopback set when it is a loopback
+ * address (127.0.0.0/8, ::1).  Returns 0, or -1 with a sentence in err.
+ */
+int		 feed_listen_resolve(const char *host, char *addr,
+		     size_t addrlen, int *loopback, char *err, size_t errlen);
+/*
+ * Whether a socket can bind the numeric addr and port (a test bind, closed
+ * at once): lws, given an address that is not this machine's, logs it and
+ * listens nowhere.  Returns 0, or -1 with a sentence in err.
+ */
+int		 feed_listen_probe(const char *addr, int port, char *err,
+		     size_t errlen);
+/* Whether sa (AF_INET or AF_INET6) is a loopback address. */
+int		 feed_address_is_loopback(const struct sockaddr *sa);
+
+/*
+ * A libwebsockets log line on stderr as "PREFIX: libwebsockets: LINE",
+ * sanitised, at most FEED_LOG_RATE lines a second (the rest counted and
+ * reported with the next line written; see feed_lws_log_write() in
+ * limits.h): what `invigil feed` and the console, whose --demo feed shares
+ * its context, both hand lws's lines to.
+ */
+void		 feed_lws_log(const char *prefix, const char *line);
 
 #endif /* INVIGIL_FEED_H */

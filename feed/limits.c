@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "feed/feed.h"
 #include "feed/limits.h"
 
 static void *
@@ -299,6 +300,44 @@ feed_rate_take(struct feed_rate *r, int64_t now_us, double per_sec,
 		return 0;
 	r->tokens -= 1;
 	return 1;
+}
+
+/* ---- libwebsockets' own log lines */
+
+int
+feed_lws_log_write(FILE *out, struct feed_rate *rate, unsigned long *dropped,
+    const char *prefix, const char *line, int64_t now_us)
+{
+	char	safe[1024];
+	size_t	n = strlen(line);
+
+	if (!feed_rate_take(rate, now_us, FEED_LOG_RATE, FEED_LOG_BURST)) {
+		(*dropped)++;
+		return 0;
+	}
+	if (*dropped > 0) {
+		fprintf(out, "%s: (%lu libwebsockets lines left out: more than "
+		    "%d a second)\n", prefix, *dropped, FEED_LOG_RATE);
+		*dropped = 0;
+	}
+	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r' ||
+	    line[n - 1] == ' '))
+		n--;
+	proto_sanitize(line, n, safe, sizeof safe);
+	fprintf(out, "%s: libwebsockets: %s\n", prefix, safe);
+	return 1;
+}
+
+void
+feed_lws_log(const char *prefix, const char *line)
+{
+	static struct feed_rate	rate;
+	static unsigned long	dropped;
+	struct timespec		ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	(void)feed_lws_log_write(stderr, &rate, &dropped, prefix, line,
+	    (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
 }
 
 /* ---- connections per address */

@@ -12,6 +12,8 @@
 #ifndef INVIGIL_FEED_LIMITS_H
 #define INVIGIL_FEED_LIMITS_H
 
+#include <stdio.h>
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -88,6 +90,22 @@ struct feed_rate {
 /* Take one token at time now_us: 1 if there was one, 0 if over the rate. */
 int		 feed_rate_take(struct feed_rate *, int64_t now_us,
 		     double per_sec, double burst);
+
+/* ---- libwebsockets' own log lines */
+
+/*
+ * libwebsockets logs some conditions (a failed accept, an unreachable
+ * interface) on every turn of the loop.  feed_lws_log_write() writes line to
+ * out as "PREFIX: libwebsockets: LINE", sanitised and without its newline,
+ * at most FEED_LOG_RATE lines a second after a burst of FEED_LOG_BURST; the
+ * lines over are counted in *dropped, and the next line written is preceded
+ * by one saying how many were left out.  Returns 1 if line was written.
+ */
+int		 feed_lws_log_write(FILE *out, struct feed_rate *,
+		     unsigned long *dropped, const char *prefix,
+		     const char *line, int64_t now_us);
+
+/* feed_lws_log() (feed.h) is this on stderr with one limiter per process. */
 
 /* ---- connections per address */
 

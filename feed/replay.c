@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "feed/feed.h"
 
@@ -99,10 +100,15 @@ replay_load(const char *path, char *err, size_t errlen)
 	size_t			 cap = 0, len;
 	ssize_t			 got;
 	unsigned long		 lineno = 0;
+	int			 fd;
 
-	if ((f = fopen(path, "r")) == NULL) {
-		snprintf(err, errlen, "%s: cannot open: %s", path,
-		    strerror(errno));
+	/* Not fopen(): a FIFO would block it until a writer came. */
+	if ((fd = proto_file_open(path, "scenario file", err, errlen)) == -1)
+		return NULL;
+	if ((f = fdopen(fd, "r")) == NULL) {
+		snprintf(err, errlen, "%s: cannot read the scenario file: %s",
+		    proto_clean(path, why, sizeof why), strerror(errno));
+		close(fd);
 		return NULL;
 	}
 	if ((r = calloc(1, sizeof *r)) == NULL ||

@@ -24,12 +24,14 @@
 #define _POSIX_C_SOURCE 200809L	/* clock_gettime, getline, truncate */
 
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -136,6 +138,9 @@ struct feed {
 	unsigned long		log_dropped;	/* since the last line written */
 	FILE		       *bufferf;	/* --buffer-file, appended */
 	int			bufferf_dirty;
+	off_t			bufferf_last_off; /* its header's LAST; 0: none */
+	int			bufferf_last_dirty;
+	size_t			bufferf_stream;	/* exam messages loaded */
 };
 
 static void	feed_log(struct feed *, const char *, ...)
@@ -229,14 +234,32 @@ feed_persist_failed(struct feed *f)
 	exit(1);
 }
 
+/*
+ * The header of a --buffer-file: "invigil-feed-buffer 1 ID EPOCH LAST", LAST
+ * the newest seq given out, 20 digits rewritten in place (acks are not
+ * written to the file, so that a flood of commands cannot fill the disk,
+ * but their seqs must never be given out again after a restart).
+ */
+#define FEED_BUFFER_LAST_DIGITS	20
+
 /* Wake every console that is waiting for stream messages. */
 static void
 feed_wake(struct feed *f)
 {
+	char	last[FEED_BUFFER_LAST_DIGITS + 1];
+
 	if (f->bufferf_dirty) {
 		if (fflush(f->bufferf) != 0)
 			feed_persist_failed(f);
 		f->bufferf_dirty = 0;
+	}
+	if (f->bufferf_last_dirty) {
+		snprintf(last, sizeof last, "%0*" PRId64,
+		    FEED_BUFFER_LAST_DIGITS, f->last_seq);
+		if (pwrite(fileno(f->bufferf), last, FEED_BUFFER_LAST_DIGITS,
+		    f->bufferf_last_off) != FEED_BUFFER_LAST_DIGITS)
+			feed_persist_failed(f);
+		f->bufferf_last_dirty = 0;
 	}
 	if (!f->wake)
 		return;
@@ -370,7 +393,11 @@ feed_append(struct feed *f, const struct proto_msg *src)
 		memcpy(e->buf + LWS_PRE, json, len);
 		e->len = len;
 	}
-	if (f->bufferf != NULL) {
+	if (f->bufferf != NULL && m.type == PROTO_ACK &&
+	    f->bufferf_last_off > 0) {
+		/* Only its seq is kept, in the header (feed_wake writes it). */
+		f->bufferf_last_dirty = 1;
+	} else if (f->bufferf != NULL) {
 		/* Kept before any console can see it (feed_wake flushes). */
 		if (fwrite(json, 1, len, f->bufferf) != len ||
 		    fputc('\n', f->bufferf) == EOF)
@@ -692,20 +719,19 @@ client_writeable(struct feed_client *c)
 			return -1;
 	} else if (c->next_seq > 0 && c->next_seq <= f->last_seq) {
 		e = feed_find(f, c->next_seq);
-		if (e == NULL) {	/* cannot be: the newest is always held */
-			c->next_seq = f->last_seq + 1;
-			return 0;
-		}
-		if (e->seq > c->next_seq) {
-			char why[PROTO_TEXT_MAX + 1];
+		/* NULL: the newest were acks, not kept across a restart. */
+		if (e == NULL || e->seq > c->next_seq) {
+			char	why[PROTO_TEXT_MAX + 1];
+			int64_t	to = e != NULL ? e->seq - 1 : f->last_seq;
 
 			/* Fell out of the buffer, or dropped acks. */
 			snprintf(why, sizeof why, "the feed's buffer no longer "
 			    "holds seq %" PRId64 "..%" PRId64 " (it keeps the "
-			    "newest %zu messages and %zu acks)", c->next_seq,
-			    e->seq - 1, f->stream.cap, f->acks.cap);
-			client_send_gap(c, c->next_seq, e->seq - 1, why);
-			c->next_seq = e->seq;
+			    "newest %zu messages and %zu acks, and no acks "
+			    "across its restarts)", c->next_seq, to,
+			    f->stream.cap, f->acks.cap);
+			client_send_gap(c, c->next_seq, to, why);
+			c->next_seq = to + 1;
 			return 0;
 		}
 		more = lws_get_network_wsi(c->wsi) == c->wsi;
@@ -984,59 +1010,132 @@ feed_buffer_load(struct feed *f, char *err, size_t errlen)
 {
 	const char	*path = f->cfg.buffer_file;
 	FILE		*fp;
-	char		*line = NULL, hdr_feed[PROTO_ID_MAX + 1];
+	struct stat	 st;
+	char		*line = NULL, hdr_feed[PROTO_ID_MAX + 1], shown[1024];
+	char		 hdr_shown[4 * PROTO_ID_MAX + 1];
 	size_t		 cap = 0;
 	ssize_t		 n;
-	long long	 epoch;
+	long long	 epoch, hdr_last = 0, seq;
 	off_t		 good = 0;
 	struct feed_entry *e;
+	unsigned long	 lineno = 0;
+	int		 fd, rfd, flags, fields, is_ack;
+	const char	*p;
 
-	fp = fopen(path, "r");
-	if (fp == NULL) {
-		if (errno != ENOENT) {
-			snprintf(err, errlen, "--buffer-file %s: %s", path,
+	proto_clean(path, shown, sizeof shown);
+	/*
+	 * O_NONBLOCK: a FIFO must not hold the start-up until a writer comes;
+	 * O_NOFOLLOW: a link planted at PATH must not redirect what candidates'
+	 * names and addresses are written to; 0600: only the feed's user reads
+	 * them.
+	 */
+	fd = open(path, O_RDWR | O_CREAT | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY |
+	    O_CLOEXEC, 0600);
+	if (fd == -1) {
+		if (errno == ELOOP)
+			snprintf(err, errlen, "--buffer-file %s is a symbolic "
+			    "link; give the file itself", shown);
+		else
+			snprintf(err, errlen, "--buffer-file %s: cannot open: "
+			    "%s", shown, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		if (S_ISDIR(st.st_mode))
+			snprintf(err, errlen, "--buffer-file %s is a directory; "
+			    "give a file in it", shown);
+		else
+			snprintf(err, errlen, "--buffer-file %s is not a regular "
+			    "file (a FIFO or a device?); give a regular file",
+			    shown);
+		close(fd);
+		return -1;
+	}
+	if ((flags = fcntl(fd, F_GETFL)) != -1)
+		(void)fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+	if ((st.st_mode & 077) != 0)
+		feed_log(f, "--buffer-file %s can be read by other users (mode "
+		    "%04o) though it holds candidates' names, addresses and "
+		    "events; chmod 600 %s", shown, (unsigned)st.st_mode & 07777,
+		    shown);
+	if (st.st_size == 0) {
+		/* New (or empty): the header, then messages as they come. */
+		if ((f->bufferf = fdopen(fd, "w")) == NULL) {
+			snprintf(err, errlen, "--buffer-file %s: %s", shown,
 			    strerror(errno));
+			close(fd);
 			return -1;
 		}
-		f->bufferf = fopen(path, "w");
-		if (f->bufferf == NULL) {
-			snprintf(err, errlen, "--buffer-file %s: %s", path,
-			    strerror(errno));
-			return -1;
-		}
-		fprintf(f->bufferf, "invigil-feed-buffer 1 %s %" PRId64 "\n",
+		n = fprintf(f->bufferf, "invigil-feed-buffer 1 %s %" PRId64 " ",
 		    f->id, f->epoch);
+		f->bufferf_last_off = (off_t)n;
+		fprintf(f->bufferf, "%0*d\n", FEED_BUFFER_LAST_DIGITS, 0);
 		f->bufferf_dirty = 1;
 		return 0;
 	}
+	if ((rfd = dup(fd)) == -1 || (fp = fdopen(rfd, "r")) == NULL) {
+		snprintf(err, errlen, "--buffer-file %s: %s", shown,
+		    strerror(errno));
+		if (rfd != -1)
+			close(rfd);
+		close(fd);
+		return -1;
+	}
 	n = getline(&line, &cap, fp);
-	if (n <= 0 || sscanf(line, "invigil-feed-buffer 1 %64s %lld",
-	    hdr_feed, &epoch) != 2) {
+	if (n <= 0 || (fields = sscanf(line, "invigil-feed-buffer 1 %64s %lld "
+	    "%lld", hdr_feed, &epoch, &hdr_last)) < 2) {
 		snprintf(err, errlen, "--buffer-file %s is not a feed buffer "
 		    "file (its first line should be \"invigil-feed-buffer 1 ID "
-		    "EPOCH\"); give a new path", path);
+		    "EPOCH\"); give a new path", shown);
 		goto fail;
 	}
 	if (epoch < 1) {
 		/* welcome could not carry it: every console would be closed. */
 		snprintf(err, errlen, "--buffer-file %s: its epoch %lld is not "
-		    "a whole number from 1; give a new path", path, epoch);
+		    "a whole number from 1; give a new path", shown, epoch);
+		goto fail;
+	}
+	if (f->cfg.epoch > 0 && f->cfg.epoch != epoch) {
+		/* The file's epoch wins; a different --epoch would be ignored. */
+		snprintf(err, errlen, "--buffer-file %s holds epoch %lld, not "
+		    "--epoch %" PRId64 "; drop --epoch to go on with the file's "
+		    "or give a new path", shown, epoch, f->cfg.epoch);
 		goto fail;
 	}
 	if (strcmp(hdr_feed, f->id) != 0) {
+		proto_clean(hdr_feed, hdr_shown, sizeof hdr_shown);
 		snprintf(err, errlen, "--buffer-file %s belongs to feed \"%s\", "
-		    "not \"%s\"; give --id %s or a new path", path, hdr_feed,
-		    f->id, hdr_feed);
+		    "not \"%s\"; give --id %s or a new path", shown, hdr_shown,
+		    f->id, hdr_shown);
 		goto fail;
 	}
 	f->epoch = epoch;
+	/*
+	 * LAST, where a header has it, is rewritten in place; a file from
+	 * before it keeps its acks as lines (and gets them appended).
+	 */
+	if (fields == 3 && n > FEED_BUFFER_LAST_DIGITS + 1 &&
+	    line[n - FEED_BUFFER_LAST_DIGITS - 2] == ' ' && hdr_last >= 0)
+		f->bufferf_last_off = (off_t)n - FEED_BUFFER_LAST_DIGITS - 1;
+	else
+		hdr_last = 0;
 	good = (off_t)n;
 	while ((n = getline(&line, &cap, fp)) > 0) {
 		if (line[n - 1] != '\n')
 			break;			/* torn: cut below */
-		f->last_seq++;
-		e = ring_push(entry_is_ack(line, (size_t)n - 1) ? &f->acks :
-		    &f->stream, f->last_seq);
+		lineno++;
+		/* Acks are not kept: the seqs have holes; each line has its own. */
+		if ((p = strstr(line, ",\"seq\":")) == NULL ||
+		    (seq = strtoll(p + 7, NULL, 10)) <= f->last_seq) {
+			snprintf(err, errlen, "--buffer-file %s: line %lu has no "
+			    "seq above the one before; give a new path", shown,
+			    lineno + 1);
+			goto fail;
+		}
+		f->last_seq = seq;
+		is_ack = entry_is_ack(line, (size_t)n - 1);
+		f->bufferf_stream += !is_ack;
+		e = ring_push(is_ack ? &f->acks : &f->stream, f->last_seq);
 		e->len = (size_t)n - 1;
 		e->buf = xmalloc(LWS_PRE + e->len);
 		memcpy(e->buf + LWS_PRE, line, e->len);
@@ -1044,16 +1143,26 @@ feed_buffer_load(struct feed *f, char *err, size_t errlen)
 	}
 	free(line);
 	fclose(fp);
-	if (truncate(path, good) != 0 ||
-	    (f->bufferf = fopen(path, "a")) == NULL) {
-		snprintf(err, errlen, "--buffer-file %s: %s", path,
+	/* Acks after the last message kept: their seqs are not given again. */
+	if (hdr_last > f->last_seq)
+		f->last_seq = hdr_last;
+	/*
+	 * A torn last line goes; then appended to.  Opened for appending only
+	 * now: fdopen(3) "a" moves the offset the reader shared to the end.
+	 */
+	/* Not "a": O_APPEND would make the pwrite of LAST append. */
+	if (ftruncate(fd, good) != 0 || lseek(fd, 0, SEEK_END) == -1 ||
+	    (f->bufferf = fdopen(fd, "w")) == NULL) {
+		snprintf(err, errlen, "--buffer-file %s: %s", shown,
 		    strerror(errno));
+		close(fd);
 		return -1;
 	}
 	return 0;
 fail:
 	free(line);
 	fclose(fp);
+	close(fd);
 	return -1;
 }
 
@@ -1062,6 +1171,7 @@ feed_attach(struct lws_context *ctx, const struct feed_config *c, char *err,
     size_t errlen)
 {
 	struct lws_context_creation_info info;
+	struct in_addr	 v4;
 	struct feed	*f;
 
 	f = calloc(1, sizeof *f);
@@ -1098,15 +1208,6 @@ feed_attach(struct lws_context *ctx, const struct feed_config *c, char *err,
 			return NULL;
 		}
 	}
-	if (c->buffer_file != NULL) {
-		if (feed_buffer_load(f, err, errlen) != 0) {
-			feed_detach(f);
-			return NULL;
-		}
-		/* A restarted replay goes on where it stopped. */
-		if (f->replay != NULL)
-			f->replay_next = f->replay_base = (size_t)f->last_seq;
-	}
 
 	f->protocols[0].name = PROTO_SUBPROTOCOL;
 	f->protocols[0].callback = feed_callback;
@@ -1114,7 +1215,7 @@ feed_attach(struct lws_context *ctx, const struct feed_config *c, char *err,
 	f->protocols[0].rx_buffer_size = 0;
 
 	memset(&info, 0, sizeof info);
-	info.vhost_name = f->id;
+	info.vhost_name = c->id != NULL ? c->id : "feed";
 	info.iface = c->listen_host;
 	info.port = c->listen_port;
 	info.protocols = f->protocols;
@@ -1122,10 +1223,22 @@ feed_attach(struct lws_context *ctx, const struct feed_config *c, char *err,
 	/* Also the time to finish the upgrade: no idle sockets before hello. */
 	info.timeout_secs = (unsigned)f->cfg.hello_timeout;
 	info.options = LWS_SERVER_OPTION_VALIDATE_UTF8;
+	/*
+	 * lws 4.1 parses an IPv4 iface into a sockaddr_in laid over its IPv6
+	 * socket's sockaddr_in6, leaving the address zero: 127.0.0.1 would
+	 * listen on every address.  An IPv4 address gets an IPv4 socket.
+	 */
+	if (inet_pton(AF_INET, c->listen_host, &v4) == 1)
+		info.options |= LWS_SERVER_OPTION_DISABLE_IPV6;
 	if (c->cert_path != NULL) {
 		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
 		info.ssl_cert_filepath = c->cert_path;
 		info.ssl_private_key_filepath = c->key_path;
+	}
+	if (feed_listen_probe(c->listen_host, c->listen_port, err,
+	    errlen) != 0) {
+		feed_detach(f);
+		return NULL;
 	}
 	f->vhost = lws_create_vhost(ctx, &info);
 	if (f->vhost == NULL) {
@@ -1144,6 +1257,23 @@ feed_attach(struct lws_context *ctx, const struct feed_config *c, char *err,
 	}
 	/* lws copies the protocols per vhost; wake-ups must name its copy. */
 	f->vh_protocol = lws_vhost_name_to_protocol(f->vhost, PROTO_SUBPROTOCOL);
+	/* Two feeds on port 0 must not share an id: name it after the bound port. */
+	if (c->id == NULL)
+		snprintf(f->id, sizeof f->id, "feed-%d", feed_port(f));
+	if (c->name == NULL)
+		snprintf(f->name, sizeof f->name, "%s", f->id);
+	if (c->buffer_file != NULL) {
+		if (feed_buffer_load(f, err, errlen) != 0) {
+			lws_vhost_destroy(f->vhost);
+			f->vhost = NULL;
+			feed_detach(f);
+			return NULL;
+		}
+		/* A restarted replay goes on where it stopped: after the
+		 * scenario's messages kept, acks not counted. */
+		if (f->replay != NULL)
+			f->replay_next = f->replay_base = f->bufferf_stream;
+	}
 
 	f->real_start_us = lws_now_usecs();
 	if (c->simulate > 0) {

@@ -34,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "feed/feed.h"
 #include "feed/rng.h"
@@ -1754,16 +1755,29 @@ int
 sim_truth_save(const struct sim *s, const char *path, char *err,
     size_t errlen)
 {
-	char	 tmp[4096];
+	char	 tmp[4096], shown[1024];
 	FILE	*fp;
-	int	 rc, e;
+	int	 rc, e, fd;
 
-	if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp) {
-		snprintf(err, errlen, "--truth %s: the path is too long", path);
+	proto_clean(path, shown, sizeof shown);
+	if ((size_t)snprintf(tmp, sizeof tmp, "%s.XXXXXX", path) >=
+	    sizeof tmp) {
+		snprintf(err, errlen, "--truth %s: the path is too long", shown);
 		return -1;
 	}
-	if ((fp = fopen(tmp, "w")) == NULL) {
-		snprintf(err, errlen, "--truth %s: %s", tmp, strerror(errno));
+	/*
+	 * A new file of a name no one could guess, mode 0600 (O_CREAT|O_EXCL:
+	 * never a file or a link planted in advance), renamed over path.
+	 */
+	if ((fd = mkstemp(tmp)) == -1) {
+		snprintf(err, errlen, "--truth %s: cannot create a temporary "
+		    "file beside it: %s", shown, strerror(errno));
+		return -1;
+	}
+	if ((fp = fdopen(fd, "w")) == NULL) {
+		snprintf(err, errlen, "--truth %s: %s", shown, strerror(errno));
+		close(fd);
+		remove(tmp);
 		return -1;
 	}
 	rc = sim_truth_write(s, fp);
@@ -1780,7 +1794,7 @@ sim_truth_save(const struct sim *s, const char *path, char *err,
 	}
 	if (rc != 0) {
 		remove(tmp);
-		snprintf(err, errlen, "--truth %s: %s", path, strerror(e));
+		snprintf(err, errlen, "--truth %s: %s", shown, strerror(e));
 	}
 	return rc;
 }

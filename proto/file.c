@@ -91,6 +91,17 @@ proto_file_check(const char *path, const char *what, char *err,
 }
 
 int
+proto_file_open(const char *path, const char *what, char *err,
+    size_t errlen)
+{
+	struct stat	st;
+	char		shown[512];
+
+	proto_sanitize(path, strlen(path), shown, sizeof shown);
+	return file_open(path, what, shown, &st, err, errlen);
+}
+
+int
 proto_file_read(const char *path, const char *what, size_t max, char **buf,
     size_t *len, unsigned *mode, char *err, size_t errlen)
 {

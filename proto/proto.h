@@ -341,6 +341,14 @@ int		 proto_file_read(const char *path, const char *what, size_t max,
  */
 int		 proto_file_check(const char *path, const char *what, char *err,
 		     size_t errlen);
+/*
+ * For a file read in a stream (a scenario of a million lines): the
+ * descriptor of the regular file at path, opened for reading without
+ * blocking and blocking again, O_CLOEXEC; or -1 with the same sentences as
+ * proto_file_read().  The caller closes it (or fdopen(3)s it).
+ */
+int		 proto_file_open(const char *path, const char *what, char *err,
+		     size_t errlen);
 
 /* ---- bearer tokens (token.c) */
 

@@ -14,7 +14,10 @@
 #define _XOPEN_SOURCE 700	/* mkstemp, strdup */
 #endif
 
+#include <sys/stat.h>
+
 #include <check.h>
+#include <dirent.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1606,9 +1609,13 @@ START_TEST(test_truth_terminate_and_save)
 	struct sim	*s = new_sim_truth(50, 9), *plain;
 	json_t		*all, *a;
 	char		 dir[] = "/tmp/check_feed.XXXXXX", path[256], tmp[300];
-	char		 id[16];
+	char		 id[16], victim[300];
 	int		 i;
 	FILE		*fp;
+	struct stat	 st, vst;
+	struct dirent	*de;
+	DIR		*dp;
+	mode_t		 old_mask;
 
 	/* A terminated attempt ends then. */
 	log_init(&l);
@@ -1621,13 +1628,37 @@ START_TEST(test_truth_terminate_and_save)
 	ck_assert_int_eq(jtime(a, "ended"), T0 + 10 * MIN);
 	json_decref(all);
 
-	/* Saved atomically: PATH appears, PATH.tmp does not stay. */
+	/*
+	 * Saved atomically, mode 0600 whatever the umask, through a temporary
+	 * of its own: a link planted at PATH.tmp is not followed, and no
+	 * temporary stays (the directory holds PATH, the link, the victim).
+	 */
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(path, sizeof path, "%s/truth.jsonl", dir);
+	snprintf(victim, sizeof victim, "%s/victim", dir);
+	fp = fopen(victim, "w");
+	ck_assert_ptr_nonnull(fp);
+	fputs("keep\n", fp);
+	fclose(fp);
 	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	ck_assert_int_eq(symlink(victim, tmp), 0);
+	old_mask = umask(022);
 	ck_assert_int_eq(sim_truth_save(s, path, err, sizeof err), 0);
-	ck_assert_int_eq(access(path, R_OK), 0);
-	ck_assert_int_ne(access(tmp, F_OK), 0);
+	ck_assert_int_eq(sim_truth_save(s, path, err, sizeof err), 0);
+	umask(old_mask);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(stat(victim, &vst), 0);
+	printf("truth: mode %04o, the victim of the link %lld bytes\n",
+	    (unsigned)st.st_mode & 07777, (long long)vst.st_size);
+	ck_assert_uint_eq(st.st_mode & 07777, 0600);
+	ck_assert_int_eq(vst.st_size, 5);
+	ck_assert_ptr_nonnull(dp = opendir(dir));
+	for (i = 0; (de = readdir(dp)) != NULL;)
+		i += de->d_name[0] != '.';
+	closedir(dp);
+	ck_assert_int_eq(i, 3);
+	unlink(tmp);
+	unlink(victim);
 	fp = fopen(path, "r");
 	ck_assert_ptr_nonnull(fp);
 	for (i = 0; fgets(tmp, sizeof tmp, fp) != NULL;)
@@ -1728,8 +1759,15 @@ START_TEST(test_replay_errors)
 
 	r = replay_load(FIXTURES "no-such-file.jsonl", err, sizeof err);
 	ck_assert_ptr_null(r);
-	ck_assert_str_eq(err, FIXTURES "no-such-file.jsonl: cannot open: "
-	    "No such file or directory");
+	ck_assert_str_eq(err, FIXTURES "no-such-file.jsonl: cannot open the "
+	    "scenario file: No such file or directory");
+
+	/* Not a regular file: refused at once, never read (a FIFO would
+	 * block; a directory fails with the reason). */
+	r = replay_load("tests", err, sizeof err);
+	ck_assert_ptr_null(r);
+	ck_assert_str_eq(err, "tests: is a directory; give the scenario file "
+	    "itself");
 
 	/* empty (comments and blanks only) is a valid, empty scenario */
 	fd = mkstemp(path);
@@ -1943,6 +1981,80 @@ START_TEST(test_rate_bucket)
 }
 END_TEST
 
+/*
+ * libwebsockets' lines: `invigil feed` and the console's --demo feed share
+ * this limiter (feed_lws_log); a line repeated on every loop turn is
+ * written FEED_LOG_BURST times, then counted, and the count reported.
+ */
+START_TEST(test_lws_log_limited)
+{
+	struct feed_rate	 r = { 0, 0 };
+	unsigned long		 dropped = 0;
+	char			*text = NULL;
+	size_t			 textlen = 0, lines = 0, i;
+	int			 written = 0;
+	FILE			*out = open_memstream(&text, &textlen);
+
+	ck_assert_ptr_nonnull(out);
+	for (i = 0; i < 1000; i++)
+		written += feed_lws_log_write(out, &r, &dropped, "invigil feed",
+		    "E: accept failed\n", 1000000);
+	ck_assert_int_eq(written, FEED_LOG_BURST);
+	ck_assert_uint_eq(dropped, 1000 - FEED_LOG_BURST);
+	ck_assert(feed_lws_log_write(out, &r, &dropped, "invigil feed",
+	    "bell\a\x1b[2J", 2000000));
+	fclose(out);
+	for (i = 0; i < textlen; i++)
+		lines += text[i] == '\n';
+	printf("lws log: %zu lines written of 1001, last: %s", lines,
+	    strstr(text, "(800"));
+	ck_assert_uint_eq(lines, FEED_LOG_BURST + 2);
+	ck_assert_ptr_nonnull(strstr(text, "invigil feed: libwebsockets: "
+	    "E: accept failed\n"));
+	ck_assert_ptr_nonnull(strstr(text, "invigil feed: (800 libwebsockets "
+	    "lines left out: more than 20 a second)\n"));
+	ck_assert_ptr_null(strchr(text, '\x1b'));
+	ck_assert_ptr_null(strchr(text, '\a'));
+	free(text);
+}
+END_TEST
+
+/* #11: --listen takes names and bracketed IPv6; loopback needs no auth. */
+START_TEST(test_listen_resolve)
+{
+	static const struct {
+		const char	*host, *addr;
+		int		 loopback;
+	} ok[] = {
+		{ "127.0.0.1", "127.0.0.1", 1 },
+		{ "127.9.8.7", "127.9.8.7", 1 },
+		{ "[::1]", "::1", 1 },
+		{ "::1", "::1", 1 },
+		{ "::ffff:127.0.0.1", "::ffff:127.0.0.1", 1 },
+		{ "0.0.0.0", "0.0.0.0", 0 },
+		{ "::", "::", 0 },
+		{ "192.0.2.2", "192.0.2.2", 0 },
+		{ "128.0.0.1", "128.0.0.1", 0 },
+	};
+	char	addr[64], why[256];
+	size_t	i;
+	int	loopback;
+
+	for (i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+		ck_assert_msg(feed_listen_resolve(ok[i].host, addr, sizeof addr,
+		    &loopback, why, sizeof why) == 0, "%s: %s", ok[i].host, why);
+		ck_assert_str_eq(addr, ok[i].addr);
+		ck_assert_int_eq(loopback, ok[i].loopback);
+	}
+	ck_assert_int_eq(feed_listen_resolve("256.1.1.1", addr, sizeof addr,
+	    &loopback, why, sizeof why), -1);
+	ck_assert_ptr_nonnull(strstr(why, "cannot resolve \"256.1.1.1\""));
+	ck_assert_int_eq(feed_listen_resolve("[]", addr, sizeof addr,
+	    &loopback, why, sizeof why), -1);
+	printf("listen: [] refused: %s\n", why);
+}
+END_TEST
+
 /* Issue finding 14: connections per address. */
 START_TEST(test_addrs_cap)
 {
@@ -2044,6 +2156,8 @@ feed_suite(void)
 	tcase_add_test(tc, test_cmds_flood_bounded);
 	tcase_add_test(tc, test_cmds_error_cut);
 	tcase_add_test(tc, test_rate_bucket);
+	tcase_add_test(tc, test_lws_log_limited);
+	tcase_add_test(tc, test_listen_resolve);
 	tcase_add_test(tc, test_addrs_cap);
 	tcase_add_test(tc, test_max_connections);
 	suite_add_tcase(s, tc);

@@ -14,7 +14,7 @@ expect() {	# expect STATUS PATTERN ARGS...
 for o in --feed --db --proctor --rules --headless --demo --seed --rate --token-file --ca --insecure --ping --max-attempts --max-clock-skew --help; do
 	expect 0 "$o" --help
 done
-for o in --listen --simulate --seed --replay --rate --id --name --buffer --quiet --help; do
+for o in --listen --simulate --seed --replay --rate --id --name --buffer --no-auth --quiet --help; do
 	expect 0 "$o" feed --help
 done
 # The man pages describe every option the binary has.

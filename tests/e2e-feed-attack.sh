@@ -6,7 +6,8 @@
 #  2. ESC, OSC, C1 and bidi controls in hello.proctor and cmd id/attempt:
 #     no raw ESC in the feed's log, the escaped form instead;
 #  3. a client that offers no subprotocol is closed with 1002;
-#  4. a flood of 40,000 junk commands: the feed's VmRSS stays bounded, a
+#  4. a flood of 40,000 junk commands: the feed's VmRSS and its --buffer-file
+#     stay bounded (restarted on the file, no seq is given out twice), a
 #     burst over the rate is closed with 1008, and the exam in a --buffer of
 #     1000 is still there, whole, for a fresh console; a pause whose ack was
 #     pushed out is a gap on resume and, re-sent, is answered again, once;
@@ -66,10 +67,12 @@ alive "the subprotocol check"
 # before it is reused: keep that small, or VmRSS measures the quarantine.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=4"
 python3 "$TESTS/gen-scenario.py" 500 20 >"$T/exam.jsonl"
-start_feed --replay "$T/exam.jsonl" --buffer 1000 --id flood
+start_feed --replay "$T/exam.jsonl" --buffer 1000 --id flood \
+    --buffer-file "$T/flood.buf"
 URL=ws://127.0.0.1:$FEED_PORT/
 wait_for 10 grep -q "scenario queued" "$FEED_LOG" || fail "the scenario was not queued"
 rss0=$(rss_kb "$FEED_PID")
+size0=$(stat -c %s "$T/flood.buf")
 attack flood "$URL" --count 40000 --per 200
 alive "a flood of 40,000 commands"
 rss1=$(rss_kb "$FEED_PID")
@@ -83,9 +86,41 @@ cat "$T/count"
 exam=$(sed -n 's/.*exam \([0-9]*\).*/\1/p' "$T/count")
 [ "$exam" = 500 ] || fail "a fresh console got $exam of the 500 exam messages after the flood (--buffer 1000)"
 echo "ok: after 40,000 junk commands the whole exam (500 messages) is still in --buffer 1000"
+# The buffer file keeps no acks, only the newest seq in its header: the
+# flood does not grow it.  Restarted on it, the feed gives out no seq twice
+# (last_seq as before) and serves the whole exam, the acks' seqs as gaps.
+size1=$(stat -c %s "$T/flood.buf")
+echo "ok: --buffer-file ${size0} bytes before the flood, ${size1} after"
+[ "$size1" = "$size0" ] || fail "the flood grew the buffer file from $size0 to $size1 bytes"
+last0=$(sed -n 's/.*last_seq \([0-9]*\).*/\1/p' "$T/count")
+kill "$FEED_PID"; wait "$FEED_PID" 2>/dev/null
+start_feed --replay "$T/exam.jsonl" --buffer 1000 --id flood \
+    --buffer-file "$T/flood.buf"
+attack count "ws://127.0.0.1:$FEED_PORT/" >"$T/count2"
+echo "after a restart: $(cat "$T/count2")"
+last1=$(sed -n 's/.*last_seq \([0-9]*\).*/\1/p' "$T/count2")
+exam=$(sed -n 's/.*exam \([0-9]*\).*/\1/p' "$T/count2")
+[ "$last1" = "$last0" ] || fail "restarted on its buffer file, the feed's last_seq is $last1, not $last0"
+[ "$exam" = 500 ] || fail "restarted on its buffer file, the feed served $exam of the 500 exam messages"
 log_lines=$(wc -l <"$FEED_LOG")
 [ "$log_lines" -le 2000 ] || fail "the flood wrote $log_lines log lines"
 echo "ok: the flood left $log_lines log lines"
+
+# --- 4a. Restarted mid-scenario after commands: the replay goes on after the
+# scenario messages kept, acks not counted (it skipped one message per ack).
+python3 "$TESTS/gen-scenario.py" 300 10 >"$T/mid.jsonl"
+start_feed --replay "$T/mid.jsonl" --rate 50 --id mid --buffer-file "$T/mid.buf"
+attack flood "ws://127.0.0.1:$FEED_PORT/" --count 100 --per 100
+kept=$(( $(wc -l <"$T/mid.buf") - 1 ))
+kill -KILL "$FEED_PID"; wait "$FEED_PID" 2>/dev/null
+echo "killed mid-scenario with $kept of 300 messages in the buffer file"
+[ "$kept" -lt 300 ] || fail "the scenario was over before the kill: not a restart mid-scenario"
+start_feed --replay "$T/mid.jsonl" --rate 50 --id mid --buffer-file "$T/mid.buf"
+wait_for 30 grep -q "scenario queued" "$FEED_LOG" || fail "the restarted scenario was not queued"
+attack count "ws://127.0.0.1:$FEED_PORT/" >"$T/count3"
+echo "restarted mid-scenario: $(cat "$T/count3")"
+exam=$(sed -n 's/.*exam \([0-9]*\).*/\1/p' "$T/count3")
+[ "$exam" = 300 ] || fail "restarted mid-scenario after 100 commands, the feed served $exam of the 300 scenario messages"
 
 # --- 4b. Acks have a buffer of their own (10000): a pause's ack pushed out
 # by 15000 junk commands is a gap for a console resuming from before it, and

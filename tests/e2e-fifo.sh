@@ -42,6 +42,12 @@ run_refused 2 'ca.fifo: is a FIFO, not a regular file; give the CA file as a reg
     console-ca --headless --feed wss://127.0.0.1:1/ --db "$T/d.db" --ca "$T/ca.fifo"
 run_refused 2 'cert.fifo: is a FIFO, not a regular file; give the certificate file as a regular file' \
     feed-cert feed --simulate 2 --listen 127.0.0.1:0 --cert "$T/cert.fifo" --key "$T/cert.fifo"
+# Files the feed reads itself: a scenario and a buffer file.
+mkfifo "$T/scenario.fifo" "$T/buffer.fifo"
+run_refused 1 'scenario.fifo: is a FIFO, not a regular file; give the scenario file as a regular file' \
+    feed-replay feed --replay "$T/scenario.fifo" --listen 127.0.0.1:0
+run_refused 1 "buffer.fifo is not a regular file (a FIFO or a device?); give a regular file" \
+    feed-buffer feed --replay "$TESTS/fixtures/scenario-small.jsonl" --listen 127.0.0.1:0 --buffer-file "$T/buffer.fifo"
 
 # SIGHUP with the rule file replaced by a FIFO: the console keeps running on
 # the old rules, says why, and goes on answering requests.
@@ -68,4 +74,4 @@ printf '{"id":"n1","op":"note","attempt":"%s","reason":"after SIGHUP"}\n' "$ATTE
 answered() { grep -q '"id":"n1","ok":true' "$T/live.out"; }
 wait_for 10 answered || { cat "$T/live.out" "$T/live.err" >&2; fail "the console stopped answering after SIGHUP on a FIFO"; }
 kill -0 $CONSOLE 2>/dev/null || fail "the console is gone"
-echo "PASS: FIFOs and directories as rule and token files refused at once with the reason; SIGHUP on a FIFO keeps the old rules and the console running"
+echo "PASS: FIFOs and directories as rule, token, scenario and buffer files refused at once with the reason; SIGHUP on a FIFO keeps the old rules and the console running"

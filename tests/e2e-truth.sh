@@ -32,6 +32,11 @@ sleep 5
 kill -TERM $c; wait $c || fail "console exited $?"
 kill -TERM "$FEED_PID"; wait "$FEED_PID" || { cat "$FEED_LOG" >&2; fail "feed exited $?"; }
 [ -e "$truth.tmp" ] && fail "$truth.tmp left behind"
+ls "$truth".?????? >/dev/null 2>&1 && fail "a temporary left behind: $(ls "$truth".??????)"
+# It names each attempt's profile and misconduct: the feed's user only.
+mode=$(stat -c %a "$truth")
+echo "truth file mode $mode"
+[ "$mode" = 600 ] || fail "the truth file has mode $mode, not 600"
 end=$(as_of "$truth")
 [[ "$end" > "$mid" ]] || fail "the truth at exit ($end) is not newer than at 5 s ($mid)"
 
