@@ -1,7 +1,8 @@
 /*
  * check_proto.c - Check suite for the protocol module: the JSON codec
  * (every type both ways, malformed input and its error sentences), the
- * enum names, RFC 3339 times, UTF-8 validation and the display sanitiser.
+ * enum names, RFC 3339 times, UTF-8 validation and the display sanitiser,
+ * and the reassembly of fragments under the message cap.
  *
  * Assertions compare exact outputs (whole encoded messages, whole
  * sanitised strings, exact millisecond values) so that a change in
@@ -1600,6 +1601,52 @@ START_TEST(test_token_load)
 }
 END_TEST
 
+/*
+ * Issue 11: a message over the cap keeps its first PROTO_RX_KEEP bytes and
+ * counts all it received, so that the reject shows what it was; the next
+ * message starts afresh.
+ */
+START_TEST(test_rx_keeps_head)
+{
+	struct proto_rx	 rx;
+	char		*chunk = malloc(30000);
+	size_t		 i;
+
+	ck_assert_ptr_nonnull(chunk);
+	memset(&rx, 0, sizeof rx);
+	for (i = 0; i < 30000; i++)
+		chunk[i] = (char)('a' + i % 26);
+	ck_assert_int_eq(proto_rx_add(&rx, chunk, 30000, 1, 0,
+	    PROTO_MAX_MESSAGE), PROTO_RX_MORE);
+	ck_assert_int_eq(proto_rx_add(&rx, chunk, 30000, 0, 0,
+	    PROTO_MAX_MESSAGE), PROTO_RX_MORE);
+	ck_assert_int_eq(proto_rx_add(&rx, chunk, 30000, 0, 0,
+	    PROTO_MAX_MESSAGE), PROTO_RX_TOO_BIG);
+	ck_assert_int_eq(proto_rx_add(&rx, "zz", 2, 0, 1,
+	    PROTO_MAX_MESSAGE), PROTO_RX_TOO_BIG);
+	ck_assert_uint_eq(rx.len, PROTO_RX_KEEP);
+	ck_assert_uint_eq(rx.total, 90002);
+	ck_assert_int_eq(memcmp(rx.buf, chunk, PROTO_RX_KEEP), 0);
+	ck_assert_int_eq(rx.buf[rx.len], '\0');
+
+	/* One fragment over the cap by itself: its head too. */
+	ck_assert_int_eq(proto_rx_add(&rx, chunk + 1, 29999, 1, 1, 20000),
+	    PROTO_RX_TOO_BIG);
+	ck_assert_uint_eq(rx.len, PROTO_RX_KEEP);
+	ck_assert_uint_eq(rx.total, 29999);
+	ck_assert_int_eq(memcmp(rx.buf, chunk + 1, PROTO_RX_KEEP), 0);
+
+	/* The next message is whole again. */
+	ck_assert_int_eq(proto_rx_add(&rx, "{}", 2, 1, 1, PROTO_MAX_MESSAGE),
+	    PROTO_RX_MESSAGE);
+	ck_assert_uint_eq(rx.len, 2);
+	ck_assert_uint_eq(rx.total, 2);
+	ck_assert_str_eq(rx.buf, "{}");
+	proto_rx_free(&rx);
+	free(chunk);
+}
+END_TEST
+
 static Suite *
 proto_suite(void)
 {
@@ -1648,6 +1695,10 @@ proto_suite(void)
 	tcase_add_test(tc, test_sanitize_never_emits_invisible);
 	tcase_add_test(tc, test_json_safe);
 	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("rx");
+	tcase_add_test(tc, test_rx_keeps_head);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("files");
