@@ -4,9 +4,12 @@
 # (tests/peer/ws-client.js), not libwebsockets.  On the simulator: the
 # handshake and subprotocol, hello -> welcome, every message valid and seq
 # gapless, resume without duplicates or holes, commands and their acks
-# (repeated cmd id, unknown attempt), the 64 KiB cap (1009) and UTF-8 (1007).
+# (repeated cmd id, unknown attempt), the 64 KiB cap (1009) and UTF-8 (1007),
+# the edges invigil-proto(7) states (any path, a second hello, a hello of
+# another version, a plain HTTP request).
 # On a replayed scenario: the stream equals the file, resume, refused
-# commands.  With --token-file: HTTP 401 without or with a wrong token.
+# commands.  With --token-file: HTTP 401 without or with a wrong token, as
+# the page describes it (text/html, its sentence, no WWW-Authenticate).
 # The auth part runs once `invigil feed` has --token-file; until then it is
 # reported as skipped (REQUIRE_AUTH=1 makes that a failure).
 . "$(dirname "$0")/lib.sh"
@@ -30,6 +33,7 @@ peer resume "$URL" --k 150 --more 150
 peer commands "$URL"
 peer subprotocol "$URL"
 peer limits "$URL"
+peer edges "$URL"
 peer stream "$URL" --count 50 --feed peer-sim	# still serving after all that
 kill -0 "$FEED_PID" 2>/dev/null || fail "the feed died during the checks"
 

@@ -26,8 +26,14 @@
 //   limits URL
 //        a 70 KB message gets close 1009; a text frame that is not UTF-8
 //        gets close 1007
+//   edges URL
+//        what invigil-proto(7) says of the edges: any request path is
+//        served; a second hello gets no second welcome and the stream goes
+//        on; a hello of another version is closed 1002 with the decoder's
+//        sentence; a plain HTTP request (no upgrade) gets no answer
 //   auth URL --token T
-//        no Authorization header: HTTP 401; a wrong token: 401; T: welcome
+//        no Authorization header: HTTP 401 (text/html, the body's sentence,
+//        no WWW-Authenticate); a wrong token: 401; T: welcome
 //
 // Prints one "ok: ..." line per check passed, and exits 0; on the first
 // failure prints "ws-client: CHECK: why" on stderr and exits 1.
@@ -209,8 +215,12 @@ class Conn {
 			this.ws.once('unexpected-response', (req, res) => {
 				const e = new Error(`HTTP ${res.statusCode}`);
 				e.statusCode = res.statusCode;
-				res.resume();
-				reject(e);
+				e.headers = res.headers;
+				e.body = '';
+				res.setEncoding('utf8');
+				res.on('data', (d) => { e.body += d; });
+				res.on('end', () => reject(e));
+				res.on('error', () => reject(e));
 			});
 			this.ws.once('error', reject);
 		});
@@ -706,11 +716,12 @@ async function checkAuth(url, args) {
 	    ['the token with its last character changed',
 	     token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A')]]) {
 		const c = new Conn(url, { token: tok });
-		let status = null;
+		let status = null, refusal = null;
 		try {
 			await c.opened;
 		} catch (e) {
 			status = e.statusCode || e.message;
+			refusal = e;
 		}
 		if (status === null) {
 			c.ws.terminate();
@@ -718,6 +729,12 @@ async function checkAuth(url, args) {
 		}
 		if (status !== 401)
 			fail(`a client with ${what} got ${status}, want HTTP 401`);
+		// As invigil-proto(7) AUTHENTICATION describes the reference feed's.
+		if (!/^text\/html/.test(refusal.headers['content-type'] || '') ||
+		    !refusal.body.includes('a valid bearer token is required') ||
+		    refusal.headers['www-authenticate'] !== undefined)
+			fail(`a client with ${what}: the 401 is not as the page says: ` +
+			    `${JSON.stringify(refusal.headers)} ${refusal.body}`);
 		ok(`a client with ${what}: HTTP 401`);
 	}
 	const c = new Conn(url, { token });
@@ -725,6 +742,60 @@ async function checkAuth(url, args) {
 	await c.stream('a first message with the right token');
 	await c.close();
 	ok(`the right token: upgraded to ${SUBPROTOCOL}, welcome from ${w.feed}, stream flows`);
+}
+
+// A plain HTTP request, no upgrade: resolves with what came back within ms.
+function plainGet(url, ms) {
+	const u = new URL(url);
+	return new Promise((resolve) => {
+		const s = net.connect(Number(u.port), u.hostname);
+		let got = '';
+		const timer = setTimeout(() => {
+			s.destroy();
+			resolve(got);
+		}, ms);
+		s.on('connect', () => s.write(`GET ${u.pathname} HTTP/1.1\r\n` +
+		    `Host: ${u.host}\r\n\r\n`));
+		s.on('data', (d) => { got += d.toString(); });
+		s.on('error', () => {});
+		s.on('close', () => {
+			clearTimeout(timer);
+			resolve(got);
+		});
+	});
+}
+
+async function checkEdges(url) {
+	const other = new URL(url);
+	other.pathname = '/any/path';
+	const c = new Conn(other.toString());
+	await c.hello();
+	await c.stream('a first message on another path');
+	ok('a request path other than / is served the same');
+
+	c.send({ t: 'hello', proto: 1, proctor: 'node-peer' });
+	for (let i = 0; i < 3; i++) {
+		const m = await c.msg(TIMEOUT_MS, 'the stream after a second hello');
+		if (m.t === 'welcome')
+			fail('a second hello got a second welcome');
+	}
+	await c.close();
+	ok('a second hello: no second welcome, the stream went on');
+
+	const v = new Conn(url);
+	await v.opened;
+	v.send({ t: 'hello', proto: 2, proctor: 'node-peer' });
+	const item = await v.next(TIMEOUT_MS, 'a close');
+	if (!item.closed || item.closed.code !== 1002 || item.closed.reason !==
+	    'field "proto": expected protocol version 1, got 2')
+		fail(`a hello of version 2: ${JSON.stringify(item)}, want close ` +
+		    '1002 with the decoder\'s sentence');
+	ok('a hello of version 2: close 1002, the decoder\'s sentence');
+
+	const got = await plainGet(url, 1500);
+	if (got !== '')
+		fail(`a plain HTTP request was answered: ${got.slice(0, 200)}`);
+	ok('a plain HTTP request: no answer');
 }
 
 const CHECKS = {
@@ -735,6 +806,7 @@ const CHECKS = {
 	'refused-commands': checkRefusedCommands,
 	subprotocol: checkSubprotocol,
 	limits: checkLimits,
+	edges: checkEdges,
 	auth: checkAuth,
 };
 
