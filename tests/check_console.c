@@ -335,6 +335,37 @@ START_TEST(test_invalid_seq_recorded_as_rejected)
 END_TEST
 
 /*
+ * Issue 11: every console sees every ack; one for a command this console
+ * did not send is stored, journaled once as the feed's cmd_ack (no attempt
+ * or action known), and touches no pending command.
+ */
+START_TEST(test_ack_of_another_console)
+{
+	struct proto_msg	m;
+
+	deliver_welcome(7);
+	deliver_attempt(1, "A1");
+	memset(&m, 0, sizeof m);
+	m.type = PROTO_ACK;
+	m.seq = 2;
+	snprintf(m.u.ack.cmd, sizeof m.u.ack.cmd, "someone-else-1");
+	m.u.ack.ok = 1;
+	deliver(&m);
+	m.seq = 3;			/* the feed answers the repeat */
+	deliver(&m);
+	ck_assert_int_eq(cf->session->last_seq, 3);
+	ck_assert_int_eq(query_int("select count(*) from messages where "
+	    "seq in (2, 3)"), 2);
+	ck_assert_int_eq(query_int("select count(*) from rejects"), 0);
+	ck_assert_int_eq(query_int("select count(*) from journal where "
+	    "kind='cmd_ack' and attempt is null and detail like "
+	    "'%someone-else-1%'"), 1);
+	ck_assert_int_eq(query_int("select count(*) from journal"), 1);
+	ck_assert_ptr_null(app.pending);
+}
+END_TEST
+
+/*
  * Issue 11: an epoch above 2^53-1 is not exact in JavaScript: such a
  * welcome is invalid; nothing on the connection can be placed, so it is
  * closed (1002) instead of filing the whole stream in rejects.
@@ -1106,6 +1137,7 @@ console_suite(void)
 	tcase_add_test(tc, test_garbage_rejected_stream_goes_on);
 	tcase_add_test(tc, test_invalid_seq_recorded_as_rejected);
 	tcase_add_test(tc, test_welcome_epoch_past_2_53);
+	tcase_add_test(tc, test_ack_of_another_console);
 	tcase_add_test(tc, test_flag_once_per_rule_and_rearmed);
 	tcase_add_test(tc, test_command_needs_connected_feed);
 	tcase_add_test(tc, test_command_text_over_limit);
