@@ -10,12 +10,15 @@
 #   2nd: the console resumes after seq 7; a gap 8..2^63-1, then a 70,000-byte
 #   frame (closed with 1009; seq 8 accounted for by a gap, no overflow; its
 #   first 4096 bytes kept in rejects with raw_len 70000);
-#   3rd: resumes after seq 8; seq 9 is taken in: the feed is not dead.
+#   3rd: a welcome with an epoch above 2^53-1: kept in rejects, closed with
+#   1002 "invalid welcome", nothing after it taken in;
+#   4th: resumes after seq 8; seq 9 is taken in: the feed is not dead.
 . "$(dirname "$0")/lib.sh"
 watchdog 120
 
 TS=2026-11-23T18:00:00.000Z
 WELCOME='{"t":"welcome","ts":"'$TS'","feed":"evil","name":"Evil","epoch":5,"first_seq":1,"last_seq":7}'
+BIGEPOCH='{"t":"welcome","ts":"'$TS'","feed":"evil","name":"Evil","epoch":9007199254740992,"first_seq":1,"last_seq":9}'
 SEQ2='{"t":"event","seq":2,"ts":"'$TS'","attempt":"A0001","kind":"gaze_away","data":{"seconds":3}}'
 SEQ2X='{"t":"event","seq":2,"ts":"'$TS'","attempt":"A0001","kind":"faces_multiple","data":{"count":2}}'
 cat >"$T/script" <<EOS
@@ -33,6 +36,9 @@ $SEQ2X
 $WELCOME
 {"t":"gap","ts":"$TS","from_seq":8,"to_seq":9223372036854775807,"why":"everything is lost"}
 #oversize 70000
+--- connection
+$BIGEPOCH
+{"t":"event","seq":9,"ts":"$TS","attempt":"A0001","kind":"idle","data":{"seconds":1}}
 --- connection
 $WELCOME
 {"t":"event","seq":9,"ts":"$TS","attempt":"A0001","kind":"focus_returned","data":{"seconds":4}}
@@ -93,4 +99,13 @@ grep -q '"n":2,"msg":{"t":"hello".*"resume":{"epoch":5,"after_seq":7}' "$SCRIPT_
     fail "the 2nd connection did not resume after seq 7: $(grep hello "$SCRIPT_LOG")"
 grep -q '"n":3,"msg":{"t":"hello".*"resume":{"epoch":5,"after_seq":8}' "$SCRIPT_LOG" ||
     fail "the 3rd connection did not resume after seq 8: $(grep hello "$SCRIPT_LOG")"
-echo "PASS: conflicting seq 2 kept with both hashes, identical one a no-op; late seq 4 and gaps to 2^63-1 refused with reasons; 1009 accounted as gap 8..8 without overflow, its first 4096 bytes kept with raw_len 70000; a second welcome closed with 1002; resumed after 7, 8, and seq 9 taken in"
+# An invalid welcome: in rejects, closed with 1002, nothing after it taken.
+[ "$(q "select count(*) from rejects where reason like 'field \"epoch\": expected an integer from 1 to 9007199254740991%'")" = 1 ] ||
+    fail "the welcome with epoch 2^53 is not in rejects"
+grep -q '"ev":"closed","n":3,"code":1002,"reason":"invalid welcome"' "$SCRIPT_LOG" ||
+    fail "the invalid welcome was not closed with 1002: $(grep closed "$SCRIPT_LOG")"
+[ "$(q "select kind from messages where seq = 9")" = focus_returned ] ||
+    fail "seq 9 came from the connection of the invalid welcome"
+grep -q '"n":4,"msg":{"t":"hello".*"resume":{"epoch":5,"after_seq":8}' "$SCRIPT_LOG" ||
+    fail "the 4th connection did not resume after seq 8: $(grep hello "$SCRIPT_LOG")"
+echo "PASS: conflicting seq 2 kept with both hashes, identical one a no-op; late seq 4 and gaps to 2^63-1 refused with reasons; 1009 accounted as gap 8..8 without overflow, its first 4096 bytes kept with raw_len 70000; a second welcome closed with 1002; an invalid welcome (epoch 2^53) kept and closed with 1002; resumed after 7, 8, 8, and seq 9 taken in"
