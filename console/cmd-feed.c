@@ -187,9 +187,11 @@ cmd_feed(int argc, char **argv)
 			epoch = strtoull(optarg, &end, 10);
 			if (errno != 0 || end == optarg || *end != '\0' ||
 			    !isdigit((unsigned char)optarg[0]) || epoch == 0 ||
-			    epoch > INT64_MAX)
+			    epoch > (uint64_t)PROTO_EPOCH_MAX)
 				return feed_usage_error("--epoch wants a whole "
-				    "number from 1, not \"%s\"", optarg);
+				    "number from 1 to 9007199254740991 (2^53-1, "
+				    "exact in every JSON implementation), not "
+				    "\"%s\"", optarg);
 			fc.epoch = (int64_t)epoch;
 			break;
 		case 'T':

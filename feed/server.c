@@ -1089,10 +1089,11 @@ feed_buffer_load(struct feed *f, char *err, size_t errlen)
 		    "EPOCH\"); give a new path", shown);
 		goto fail;
 	}
-	if (epoch < 1) {
+	if (epoch < 1 || epoch > PROTO_EPOCH_MAX) {
 		/* welcome could not carry it: every console would be closed. */
 		snprintf(err, errlen, "--buffer-file %s: its epoch %lld is not "
-		    "a whole number from 1; give a new path", shown, epoch);
+		    "a whole number from 1 to 2^53-1; give a new path", shown,
+		    epoch);
 		goto fail;
 	}
 	if (f->cfg.epoch > 0 && f->cfg.epoch != epoch) {

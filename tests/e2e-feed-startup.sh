@@ -108,10 +108,13 @@ refused 2 "invigil feed: --seed goes with --simulate: a scenario file has no ran
     --replay "$T/one.jsonl" --seed 3 --listen 127.0.0.1:0
 refused 2 "invigil feed: --truth goes with --simulate: a scenario file has no ground truth to write" \
     --replay "$T/one.jsonl" --truth "$T/truth" --listen 127.0.0.1:0
-refused 2 "invigil feed: --epoch wants a whole number from 1, not \"abc\"" \
+refused 2 "invigil feed: --epoch wants a whole number from 1 to 9007199254740991 (2^53-1, exact in every JSON implementation), not \"abc\"" \
     --simulate 1 --epoch abc --listen 127.0.0.1:0
-refused 2 "invigil feed: --epoch wants a whole number from 1, not \"-5\"" \
+refused 2 "invigil feed: --epoch wants a whole number from 1 to 9007199254740991 (2^53-1, exact in every JSON implementation), not \"-5\"" \
     --simulate 1 --epoch -5 --listen 127.0.0.1:0
+# An epoch a welcome cannot carry (the codec refuses above 2^53-1).
+refused 2 "invigil feed: --epoch wants a whole number from 1 to 9007199254740991 (2^53-1, exact in every JSON implementation), not \"9007199254740992\"" \
+    --simulate 1 --epoch 9007199254740992 --listen 127.0.0.1:0
 refused 2 "invigil feed: $T/none.pem: cannot open the certificate file: No such file or directory" \
     --simulate 1 --cert "$T/none.pem" --key "$T/none.pem" --listen 127.0.0.1:0
 long=$(printf 'n%.0s' $(seq 1 257))
