@@ -110,3 +110,9 @@ clean:
 -include $(patsubst %.c,$(O)/%.d,$(ALL_SRC) $(wildcard tests/*.c))
 -include tests/fuzz/fuzz.mk
 -include bench/bench.mk
+
+# make mutants [MUTANTS="name1 name2"]: does the test suite notice bugs put in
+# on purpose?  See tests/mutants/run; not part of make check (it is slow).
+.PHONY: mutants
+mutants:
+	nice -n 10 tests/mutants/run $(MUTANTS_FLAGS) $(MUTANTS)
