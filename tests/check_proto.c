@@ -1647,6 +1647,97 @@ START_TEST(test_rx_keeps_head)
 }
 END_TEST
 
+/*
+ * The size limit at its edges: 65,535 and 65,536 bytes are whole messages,
+ * in one fragment or split anywhere; 65,537 is refused.  Also valid UTF-8
+ * split across fragments is taken, invalid refused.
+ */
+START_TEST(test_rx_limit_edges)
+{
+	static const size_t	 sizes[] = { 65535, 65536, 65537 };
+	static const size_t	 cuts[] = { 0, 1, 4096, 32768, 65535 };
+	struct proto_rx		 rx;
+	char			*msg = malloc(65537);
+	size_t			 i, j, n, cut;
+	enum proto_rx_result	 r;
+
+	ck_assert_ptr_nonnull(msg);
+	memset(msg, 'x', 65537);
+	for (i = 0; i < nitems(sizes); i++) {
+		n = sizes[i];
+		for (j = 0; j < nitems(cuts); j++) {
+			cut = cuts[j] < n ? cuts[j] : n - 1;
+			memset(&rx, 0, sizeof rx);
+			if (cut == 0)
+				r = proto_rx_add(&rx, msg, n, 1, 1,
+				    PROTO_MAX_MESSAGE);
+			else {
+				r = proto_rx_add(&rx, msg, cut, 1, 0,
+				    PROTO_MAX_MESSAGE);
+				if (r == PROTO_RX_MORE)
+					r = proto_rx_add(&rx, msg + cut,
+					    n - cut, 0, 1, PROTO_MAX_MESSAGE);
+			}
+			if (n <= PROTO_MAX_MESSAGE) {
+				ck_assert_msg(r == PROTO_RX_MESSAGE, "%zu bytes "
+				    "cut at %zu: refused (%d)", n, cut, r);
+				ck_assert_uint_eq(rx.len, n);
+			} else
+				ck_assert_msg(r == PROTO_RX_TOO_BIG, "%zu bytes "
+				    "cut at %zu: taken (%d)", n, cut, r);
+			proto_rx_free(&rx);
+		}
+	}
+	ck_assert_uint_eq(PROTO_MAX_MESSAGE, 65536);
+	/* é split between two fragments is whole; a lone lead byte is not. */
+	memset(&rx, 0, sizeof rx);
+	ck_assert_int_eq(proto_rx_add(&rx, "\"\xc3", 2, 1, 0,
+	    PROTO_MAX_MESSAGE), PROTO_RX_MORE);
+	ck_assert_int_eq(proto_rx_add(&rx, "\xa9\"", 2, 0, 1,
+	    PROTO_MAX_MESSAGE), PROTO_RX_MESSAGE);
+	ck_assert_int_eq(proto_rx_add(&rx, "\"\xc3\"", 3, 1, 1,
+	    PROTO_MAX_MESSAGE), PROTO_RX_BAD_UTF8);
+	proto_rx_free(&rx);
+	free(msg);
+}
+END_TEST
+
+/*
+ * Bearer tokens match only whole: not a prefix, not with a suffix, not one
+ * character changed, not empty against non-empty; equal ones do.
+ */
+START_TEST(test_token_equal)
+{
+	static const char	*good = "abcdefghijklmnop0123==";
+	static const struct {
+		const char	*other;
+		int		 equal;
+	} cases[] = {
+		{ "abcdefghijklmnop0123==", 1 },
+		{ "abcdefghijklmnop0123=", 0 },		/* prefix */
+		{ "abcdefghijklmnop", 0 },
+		{ "a", 0 },
+		{ "", 0 },
+		{ "abcdefghijklmnop0123==x", 0 },	/* suffix */
+		{ "abcdefghijklmnop0123==abcdefghijklmnop0123==", 0 },
+		{ "abcdefghijklmnop0124==", 0 },	/* one changed */
+		{ "Abcdefghijklmnop0123==", 0 },
+		{ "xabcdefghijklmnop0123==", 0 },
+	};
+	size_t	i;
+
+	for (i = 0; i < nitems(cases); i++) {
+		ck_assert_msg(proto_token_equal(good, cases[i].other) ==
+		    cases[i].equal, "\"%s\" against \"%s\": expected %d",
+		    cases[i].other, good, cases[i].equal);
+		ck_assert_msg(proto_token_equal(cases[i].other, good) ==
+		    cases[i].equal, "\"%s\" against \"%s\" (swapped)",
+		    cases[i].other, good);
+	}
+	ck_assert_int_eq(proto_token_equal("", ""), 1);
+}
+END_TEST
+
 static Suite *
 proto_suite(void)
 {
@@ -1699,12 +1790,14 @@ proto_suite(void)
 
 	tc = tcase_create("rx");
 	tcase_add_test(tc, test_rx_keeps_head);
+	tcase_add_test(tc, test_rx_limit_edges);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("files");
 	tcase_add_checked_fixture(tc, file_setup, file_teardown);
 	tcase_add_test(tc, test_file_read);
 	tcase_add_test(tc, test_token_load);
+	tcase_add_test(tc, test_token_equal);
 	tcase_set_timeout(tc, 10);
 	suite_add_tcase(s, tc);
 
