@@ -1056,6 +1056,74 @@ START_TEST(test_demo_feed_clock_exempt)
 }
 END_TEST
 
+/*
+ * The risk score (invigil(1), FLAGS): open flags count their weight,
+ * confirmed ones twice, dismissed ones their weight halved every 15
+ * minutes since the dismissal.
+ */
+START_TEST(test_risk_formula)
+{
+	struct attempt	 a;
+	struct flag	*open = calloc(1, sizeof *open + 1);
+	struct flag	*conf = calloc(1, sizeof *conf + 1);
+	struct flag	*dism = calloc(1, sizeof *dism + 1);
+	int64_t		 now = 1000000000000LL, q = 15 * 60 * 1000;
+
+	ck_assert(open != NULL && conf != NULL && dism != NULL);
+	memset(&a, 0, sizeof a);
+	open->weight = 1.5;
+	conf->weight = 2;
+	conf->state = STORE_FLAG_CONFIRMED;
+	dism->weight = 4;
+	dism->state = STORE_FLAG_DISMISSED;
+	a.flags = open;
+	ck_assert_double_eq_tol(attempt_risk(&a, now), 1.5, 1e-9);
+	a.closed = conf;
+	ck_assert_double_eq_tol(attempt_risk(&a, now), 1.5 + 4, 1e-9);
+	conf->next = dism;
+	dism->closed_ms = now;
+	ck_assert_double_eq_tol(attempt_risk(&a, now), 1.5 + 4 + 4, 1e-9);
+	ck_assert_double_eq_tol(attempt_risk(&a, now + q), 1.5 + 4 + 2, 1e-9);
+	ck_assert_double_eq_tol(attempt_risk(&a, now + 2 * q), 1.5 + 4 + 1,
+	    1e-9);
+	ck_assert_double_eq_tol(attempt_risk(&a, now + 3 * q / 2), 1.5 + 4 +
+	    4 * 0.35355339059327373, 1e-9);
+	free(open);
+	free(conf);
+	free(dism);
+}
+END_TEST
+
+/*
+ * The order the risk drives on screen: a confirmed flag outranks an open
+ * one of the same rule, an open one a freshly dismissed one, and a
+ * dismissed one an attempt with no flag at all (whose id sorts first).
+ */
+START_TEST(test_risk_orders_attempts)
+{
+	char	err[256];
+
+	deliver_welcome(7);
+	deliver_attempt(1, "A0");
+	deliver_attempt(2, "A1");
+	deliver_attempt(3, "A2");
+	deliver_attempt(4, "A3");
+	deliver_event(5, "A1", PROTO_EV_FACES_MULTIPLE);
+	deliver_event(6, "A2", PROTO_EV_FACES_MULTIPLE);
+	deliver_event(7, "A3", PROTO_EV_FACES_MULTIPLE);
+	ck_assert_int_eq(decide(find_attempt("A2"), "confirm", "seen",
+	    err, sizeof err), 0);
+	ck_assert_int_eq(decide(find_attempt("A3"), "dismiss", "twin",
+	    err, sizeof err), 0);
+	app.order_dirty = 1;
+	app_sort(&app);
+	ck_assert_str_eq(app.attempts[0]->id, "A2");
+	ck_assert_str_eq(app.attempts[1]->id, "A1");
+	ck_assert_str_eq(app.attempts[2]->id, "A3");
+	ck_assert_str_eq(app.attempts[3]->id, "A0");
+}
+END_TEST
+
 /* A full link table is said in the header (and once on stderr). */
 START_TEST(test_link_table_full)
 {
@@ -1145,6 +1213,8 @@ console_suite(void)
 	tcase_add_test(tc, test_attempt_cap);
 	tcase_add_test(tc, test_clock_skew);
 	tcase_add_test(tc, test_demo_feed_clock_exempt);
+	tcase_add_test(tc, test_risk_formula);
+	tcase_add_test(tc, test_risk_orders_attempts);
 	tcase_add_test(tc, test_clock_behind_feed);
 	tcase_add_test(tc, test_link_table_full);
 	tcase_add_test(tc, test_feed_replaced_keeps_identity);
