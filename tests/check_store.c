@@ -697,6 +697,54 @@ START_TEST(test_gaps)
 }
 END_TEST
 
+/* SQLite's statement trace, kept as "|stmt|stmt|" for a test to read. */
+static char	trace_log[8192];
+
+static int
+trace_stmt(unsigned type, void *ctx, void *p, void *x)
+{
+	const char	*sql = x;
+	size_t		 len = strlen(trace_log);
+
+	(void)type;
+	(void)ctx;
+	(void)p;
+	if (sql != NULL && strncmp(sql, "--", 2) != 0)
+		snprintf(trace_log + len, sizeof trace_log - len, "%s%s|",
+		    len == 0 ? "|" : "", sql);
+	return 0;
+}
+
+/*
+ * A journal entry is committed at synchronous=FULL (set before BEGIN,
+ * back to NORMAL after COMMIT), seen through SQLite's own statement trace.
+ */
+START_TEST(test_journal_commit_full)
+{
+	struct store			*s;
+	struct store_journal_entry	 e;
+	struct store_receipt		 rc;
+
+	s = open_store();
+	memset(&e, 0, sizeof e);
+	e.actor = "p-7";
+	e.role = "proctor";
+	e.kind = "note";
+	e.reason = "checked the desk";
+	trace_log[0] = '\0';
+	sqlite3_trace_v2(store_db(s), SQLITE_TRACE_STMT, trace_stmt, NULL);
+	if (store_journal_append(s, &e, NULL, &rc, err, sizeof err) != 0)
+		ck_abort_msg("store_journal_append: %s", err);
+	sqlite3_trace_v2(store_db(s), 0, NULL, NULL);
+	ck_assert_msg(strstr(trace_log, "|PRAGMA synchronous = FULL|") != NULL,
+	    "no synchronous=FULL for a journal commit: %s", trace_log);
+	ck_assert_msg(strstr(trace_log, "FULL|") < strstr(trace_log, "COMMIT")
+	    && strstr(strstr(trace_log, "COMMIT"), "synchronous = NORMAL") !=
+	    NULL, "FULL is not around the commit: %s", trace_log);
+	close_store(s);
+}
+END_TEST
+
 START_TEST(test_journal_append_only)
 {
 	struct store			*s;
@@ -725,6 +773,7 @@ START_TEST(test_journal_append_only)
 	}
 	/* Back to batch speed after the durable commit. */
 	ck_assert_int_eq(query_int(store_db(s), "PRAGMA synchronous"), 1);
+
 
 	db = reader();
 	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM journal"), 3);
@@ -1373,6 +1422,7 @@ store_suite(void)
 	tc = tcase_create("decisions");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_journal_append_only);
+	tcase_add_test(tc, test_journal_commit_full);
 	tcase_add_test(tc, test_journal_flushes_queue);
 	tcase_add_test(tc, test_flags);
 	tcase_add_test(tc, test_commands);
