@@ -29,12 +29,24 @@ done
 for o in $("$INVIGIL" review --help | grep -oE -- '--[a-z-]+' | sort -u); do
 	grep -qF -- "${o//-/\\-}" "$MAN/invigil-review.1" || fail "invigil-review(1) does not describe $o"
 done
-expect 0 "rules check FILE" rules --help
+expect 0 "rules check \\[--\\] FILE" rules --help
 expect 0 "backtest" review --help
 expect 2 "unknown subcommand \"bogus\"" rules bogus
 expect 2 "unknown subcommand \"bogus\"" review bogus
 expect 2 "give --db PATH and --rules FILE" review backtest --db x.db
 expect 1 "cannot open" rules check "$T/none.rules"
+# Every rules subcommand takes --help/-h; any other option is named.
+for sub in check defaults; do
+	for h in --help -h; do
+		expect 0 "^usage: invigil rules check" rules $sub $h
+	done
+done
+expect 2 "^invigil rules check: unknown option -v; a file whose name starts with - goes after --$" rules check -v
+expect 2 "^invigil rules check: unknown option -; a file whose name starts with - goes after --$" rules check -
+expect 2 "^invigil rules defaults: unknown option --bogus$" rules defaults --bogus
+expect 2 "^invigil rules defaults: takes no arguments, not \"x\"$" rules defaults x
+expect 2 "^invigil rules: unknown option \"-v\"; try 'invigil rules --help'$" rules -v
+expect 1 "^-x: cannot open the rule file" rules check -- -x
 
 expect 2 "unknown option --bogus" --bogus
 expect 2 "--max-attempts wants a whole number from 1 to 10000000, not \"0\"" --max-attempts 0 --feed ws://127.0.0.1:1/
