@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "console/console.h"
@@ -34,8 +35,9 @@ static const char console_usage[] =
 "                       committing\n"
 "      --demo[=N]       run the simulator in this process with N candidates\n"
 "                       (default 40) and connect to it over WebSocket\n"
-"      --seed S         the demo simulator's seed (default 1)\n"
-"      --rate R         the demo simulator's speed multiplier (default 5)\n"
+"      --seed S         with --demo: the simulator's seed (default 1)\n"
+"      --rate R         with --demo: the simulator's speed multiplier\n"
+"                       (default 5)\n"
 "      --token-file PATH  send the bearer token in PATH (mode 0600) to the\n"
 "                       feeds\n"
 "      --ca PATH        trust this CA (PEM) for wss:// feeds; by default the\n"
@@ -98,9 +100,11 @@ cmd_console(int argc, char **argv)
 	struct console_options	opt;
 	struct app		app;
 	char			err[1024], token[PROTO_TOKEN_MAX + 1];
+	struct console_feed	parsed[CONSOLE_MAX_FEEDS];
 	const char	       *token_file = NULL;
-	long			n;
-	int			ch, rc;
+	long			n, k;
+	int			ch, rc, any_tls = 0;
+	int			seed_given = 0, rate_given = 0;
 
 	memset(&opt, 0, sizeof opt);
 	opt.db = "invigil.db";
@@ -146,11 +150,13 @@ cmd_console(int argc, char **argv)
 		case 'S':
 			if (option_u64("--seed", optarg, &opt.demo_seed) != 0)
 				return EXIT_USAGE;
+			seed_given = 1;
 			break;
 		case 'R':
 			if (option_double("--rate", optarg, 0.001,
 			    &opt.demo_rate) != 0)
 				return EXIT_USAGE;
+			rate_given = 1;
 			break;
 		case 'r':
 			opt.rules_path = optarg;
@@ -224,12 +230,57 @@ cmd_console(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	for (n = 0; n < opt.nfeeds; n++) {
-		struct console_feed scratch;
-
-		if (client_parse_url(&scratch, opt.feeds[n], err,
+		if (client_parse_url(&parsed[n], opt.feeds[n], err,
 		    sizeof err) != 0)
 			return console_usage_error("%s", err);
+		any_tls |= parsed[n].tls;
+		/* The same feed twice would be two connections to one feed
+		 * id, each taking in the other's messages. */
+		for (k = 0; k < n; k++) {
+			if (parsed[k].tls != parsed[n].tls ||
+			    parsed[k].port != parsed[n].port ||
+			    strcasecmp(parsed[k].host, parsed[n].host) != 0 ||
+			    strcmp(parsed[k].path, parsed[n].path) != 0)
+				continue;
+			if (strcmp(opt.feeds[k], opt.feeds[n]) == 0)
+				snprintf(err, sizeof err, "--feed %s is given "
+				    "twice; give each feed once", opt.feeds[n]);
+			else
+				snprintf(err, sizeof err, "--feed %s is the "
+				    "same feed as --feed %s; give each feed "
+				    "once", opt.feeds[n], opt.feeds[k]);
+			return console_usage_error("%s", err);
+		}
 	}
+	if (opt.nfeeds == 0 && opt.demo == 0)
+		return console_usage_error("%s", "no feed: give --feed URL, or "
+		    "--demo to try the built-in simulator");
+	if (opt.demo > 0 && opt.nfeeds == CONSOLE_MAX_FEEDS)
+		return console_usage_error("at most %s feeds, --demo's "
+		    "simulator included: give one --feed fewer", "32");
+	/* An option that would change nothing in this mode is refused, not
+	 * ignored: whoever gave it expects it to act. */
+	if (seed_given && opt.demo == 0)
+		return console_usage_error("%s", "--seed sets the --demo "
+		    "simulator's seed, and there is no --demo: give --demo, or "
+		    "leave --seed out");
+	if (rate_given && opt.demo == 0)
+		return console_usage_error("%s", "--rate sets the --demo "
+		    "simulator's speed, and there is no --demo: give --demo, or "
+		    "leave --rate out");
+	if (opt.ca_path != NULL && !any_tls)
+		return console_usage_error("%s", "--ca is trusted for wss:// "
+		    "feeds, and no --feed is wss://: leave --ca out, or give "
+		    "the feed's wss:// URL");
+	if (opt.insecure && !any_tls)
+		return console_usage_error("%s", "--insecure turns off the "
+		    "checks of wss:// feeds, and no --feed is wss://: leave "
+		    "--insecure out, or give the feed's wss:// URL");
+	if (token_file != NULL && opt.nfeeds == 0)
+		return console_usage_error("%s", "--token-file is sent to the "
+		    "--feed feeds, and there is none (the --demo simulator "
+		    "takes no token): leave --token-file out, or give --feed "
+		    "URL");
 	if (opt.rules_path != NULL) {
 		struct rules *r = rules_load(opt.rules_path, err, sizeof err);
 
@@ -247,9 +298,6 @@ cmd_console(int argc, char **argv)
 			return console_usage_error("%s", err);
 		opt.token = token;
 	}
-	if (opt.nfeeds == 0 && opt.demo == 0)
-		return console_usage_error("%s", "no feed: give --feed URL, or "
-		    "--demo to try the built-in simulator");
 	if (!opt.headless && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)))
 		return console_usage_error("%s", "the screen needs a terminal; "
 		    "use --headless for scripts");

@@ -2,10 +2,12 @@
 # e2e-cli.sh - the command line: --help lists every option, bad options and
 # bad input exit 2 (usage) or 1 (runtime) with a message that says what to do.
 . "$(dirname "$0")/lib.sh"
+watchdog 120
 
 expect() {	# expect STATUS PATTERN ARGS...
 	want=$1 pat=$2; shift 2
-	out=$("$INVIGIL" "$@" 2>&1 </dev/null)
+	# An option wrongly accepted would run a console: 10 s, then exit 124.
+	out=$(timeout 10 "$INVIGIL" "$@" 2>&1 </dev/null)
 	rc=$?
 	[ "$rc" = "$want" ] || fail "invigil $*: exit $rc, want $want: $out"
 	echo "$out" | grep -qE -- "$pat" || fail "invigil $*: output lacks /$pat/: $out"
@@ -52,6 +54,20 @@ expect 2 "unknown option --bogus" --bogus
 expect 2 "--max-attempts wants a whole number from 1 to 10000000, not \"0\"" --max-attempts 0 --feed ws://127.0.0.1:1/
 expect 2 "--max-clock-skew wants a whole number from 1 to 31622400, not \"1d\"" --max-clock-skew 1d --feed ws://127.0.0.1:1/
 expect 2 "no feed" --headless
+# An option that would be ignored is refused; so is the same feed twice.
+U=ws://127.0.0.1:1/
+expect 2 "^invigil: --feed $U is given twice; give each feed once$" --headless --db "$T/x.db" --feed $U --feed $U
+expect 2 "^invigil: --feed ws://127.0.0.1:1 is the same feed as --feed $U; give each feed once$" --headless --db "$T/x.db" --feed $U --feed ws://127.0.0.1:1
+expect 2 "^invigil: --seed sets the --demo simulator's seed, and there is no --demo: give --demo, or leave --seed out$" --headless --db "$T/x.db" --feed $U --seed 3
+expect 2 "^invigil: --rate sets the --demo simulator's speed, and there is no --demo: give --demo, or leave --rate out$" --headless --db "$T/x.db" --feed $U --rate 3
+printf 'not read\n' >"$T/ca.pem"
+expect 2 "^invigil: --ca is trusted for wss:// feeds, and no --feed is wss://: leave --ca out, or give the feed's wss:// URL$" --headless --db "$T/x.db" --feed $U --ca "$T/ca.pem"
+expect 2 "^invigil: --ca is trusted for wss:// feeds" --headless --db "$T/x.db" --demo --ca "$T/ca.pem"
+expect 2 "^invigil: --insecure turns off the checks of wss:// feeds, and no --feed is wss://: leave --insecure out, or give the feed's wss:// URL$" --headless --db "$T/x.db" --feed $U --insecure
+head -c 24 /dev/urandom | base64 >"$T/token"; chmod 600 "$T/token"
+expect 2 "^invigil: --token-file is sent to the --feed feeds, and there is none \(the --demo simulator takes no token\): leave --token-file out, or give --feed URL$" --headless --db "$T/x.db" --demo --token-file "$T/token"
+feeds=""; for i in $(seq 1 32); do feeds="$feeds --feed ws://127.0.0.1:$i/"; done
+expect 2 "^invigil: at most 32 feeds, --demo's simulator included: give one --feed fewer$" --headless --db "$T/x.db" --demo $feeds
 expect 2 "needs a value" --feed
 expect 2 "must start with ws:// or wss://" --headless --feed http://x/ --db "$T/x.db"
 expect 2 "whole number from 1" --demo=0
