@@ -33,6 +33,9 @@ static const char console_usage[] =
 "                       decisions as JSON requests on stdin, each answered\n"
 "                       once durable; stops on SIGINT/SIGTERM after\n"
 "                       committing\n"
+"      --command-timeout SECS  with --headless: print an \"unanswered\"\n"
+"                       line for a command its feed has not answered\n"
+"                       within SECS (default 30); it stays pending\n"
 "      --demo[=N]       run the simulator in this process with N candidates\n"
 "                       (default 40) and connect to it over WebSocket\n"
 "      --seed S         with --demo: the simulator's seed (default 1)\n"
@@ -94,6 +97,7 @@ cmd_console(int argc, char **argv)
 		{ "checkpoint-minutes", required_argument, NULL, 'M' },
 		{ "max-attempts", required_argument, NULL, 'N' },
 		{ "max-clock-skew", required_argument, NULL, 'W' },
+		{ "command-timeout", required_argument, NULL, 'O' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL,		0,		   NULL, 0 }
 	};
@@ -105,6 +109,7 @@ cmd_console(int argc, char **argv)
 	long			n, k;
 	int			ch, rc, any_tls = 0;
 	int			seed_given = 0, rate_given = 0;
+	int			timeout_given = 0;
 
 	memset(&opt, 0, sizeof opt);
 	opt.db = "invigil.db";
@@ -115,6 +120,7 @@ cmd_console(int argc, char **argv)
 	opt.ckpt_minutes = 5;
 	opt.max_attempts = CONSOLE_MAX_ATTEMPTS;
 	opt.max_skew_ms = CONSOLE_MAX_SKEW_S * INT64_C(1000);
+	opt.command_timeout = CONSOLE_COMMAND_TIMEOUT_S;
 	opterr = 0;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, ":f:d:p:r:h", longopts, NULL)) != -1) {
@@ -205,6 +211,13 @@ cmd_console(int argc, char **argv)
 				return EXIT_USAGE;
 			opt.max_skew_ms = (int64_t)n * 1000;
 			break;
+		case 'O':
+			if (option_long("--command-timeout", optarg, 1, 86400,
+			    &n) != 0)
+				return EXIT_USAGE;
+			opt.command_timeout = (int)n;
+			timeout_given = 1;
+			break;
 		case 'h':
 			fputs(console_usage, stdout);
 			return 0;
@@ -276,6 +289,11 @@ cmd_console(int argc, char **argv)
 		return console_usage_error("%s", "--insecure turns off the "
 		    "checks of wss:// feeds, and no --feed is wss://: leave "
 		    "--insecure out, or give the feed's wss:// URL");
+	if (timeout_given && !opt.headless)
+		return console_usage_error("%s", "--command-timeout times the "
+		    "\"unanswered\" lines of --headless, and there is no "
+		    "--headless: give --headless, or leave --command-timeout "
+		    "out");
 	if (token_file != NULL && opt.nfeeds == 0)
 		return console_usage_error("%s", "--token-file is sent to the "
 		    "--feed feeds, and there is none (the --demo simulator "

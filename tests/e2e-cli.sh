@@ -13,7 +13,7 @@ expect() {	# expect STATUS PATTERN ARGS...
 	echo "$out" | grep -qE -- "$pat" || fail "invigil $*: output lacks /$pat/: $out"
 }
 
-for o in --feed --db --proctor --rules --headless --demo --seed --rate --token-file --ca --insecure --ping --max-attempts --max-clock-skew --help; do
+for o in --feed --db --proctor --rules --headless --demo --seed --rate --token-file --ca --insecure --ping --max-attempts --max-clock-skew --command-timeout --help; do
 	expect 0 "$o" --help
 done
 for o in --listen --simulate --seed --replay --rate --id --name --buffer --quiet --help; do
@@ -66,6 +66,8 @@ expect 2 "^invigil: --ca is trusted for wss:// feeds" --headless --db "$T/x.db" 
 expect 2 "^invigil: --insecure turns off the checks of wss:// feeds, and no --feed is wss://: leave --insecure out, or give the feed's wss:// URL$" --headless --db "$T/x.db" --feed $U --insecure
 head -c 24 /dev/urandom | base64 >"$T/token"; chmod 600 "$T/token"
 expect 2 "^invigil: --token-file is sent to the --feed feeds, and there is none \(the --demo simulator takes no token\): leave --token-file out, or give --feed URL$" --headless --db "$T/x.db" --demo --token-file "$T/token"
+expect 2 "^invigil: --command-timeout times the \"unanswered\" lines of --headless, and there is no --headless: give --headless, or leave --command-timeout out$" --db "$T/x.db" --feed $U --command-timeout 5
+expect 2 "^invigil: --command-timeout wants a whole number from 1 to 86400, not \"0\"$" --headless --db "$T/x.db" --feed $U --command-timeout 0
 feeds=""; for i in $(seq 1 32); do feeds="$feeds --feed ws://127.0.0.1:$i/"; done
 expect 2 "^invigil: at most 32 feeds, --demo's simulator included: give one --feed fewer$" --headless --db "$T/x.db" --demo $feeds
 expect 2 "needs a value" --feed
