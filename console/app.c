@@ -605,6 +605,7 @@ app_take(struct app *app, struct feed_session *cf, const struct proto_msg *m)
 	struct attempt		*a;
 	struct pending_cmd     **pp, *p;
 	struct rules_stats	 st;
+	struct store_receipt	 receipt;
 	char			 err[512], summary[160];
 	int			 rc;
 
@@ -658,8 +659,9 @@ app_take(struct app *app, struct feed_session *cf, const struct proto_msg *m)
 	case PROTO_ANSWER:
 		break;
 	case PROTO_ACK:
+		memset(&receipt, 0, sizeof receipt);
 		rc = store_command_acked(app->store, cf->id, m->u.ack.cmd,
-		    m->u.ack.ok, m->u.ack.error, m->ts_ms, NULL, err,
+		    m->u.ack.ok, m->u.ack.error, m->ts_ms, &receipt, err,
 		    sizeof err);
 		if (rc < 0)
 			app_status(app, 1, "%s", err);
@@ -681,7 +683,11 @@ app_take(struct app *app, struct feed_session *cf, const struct proto_msg *m)
 				app_status(app, 1, "feed refused %s of %s: %.150s",
 				    proto_action_name(p->action), p->attempt->id,
 				    m->u.ack.error);
+			if (app->opt.headless)
+				headless_done(app, p, m, rc == 1 ? &receipt :
+				    NULL);
 			*pp = p->next;
+			free(p->request);
 			free(p);
 			break;
 		}
@@ -753,12 +759,15 @@ app_resend(struct app *app, struct console_feed *cf)
 
 static struct pending_cmd *
 pending_add(struct app *app, const char *id, struct attempt *a,
-    enum proto_action action, const char *text)
+    enum proto_action action, const char *text, const char *request)
 {
 	struct pending_cmd	*p, **pp;
 
 	p = xcalloc(1, sizeof *p);
 	snprintf(p->id, sizeof p->id, "%s", id);
+	if (request != NULL && (p->request = strdup(request)) == NULL)
+		abort();
+	p->since_ms = proto_now_ms();
 	p->attempt = a;
 	p->action = action;
 	/* app_decide refuses a longer text; one stored by an older version
@@ -794,7 +803,7 @@ pending_load_one(const struct store_command *c, void *arg)
 	if (action < 0 || fs == NULL || !session_loading(app, fs))
 		return;
 	pending_add(app, c->id, attempt_get(app, fs, c->attempt),
-	    (enum proto_action)action, c->text);
+	    (enum proto_action)action, c->text, NULL);
 }
 
 static void
@@ -1856,7 +1865,8 @@ app_decide(struct app *app, const struct decision *d,
 		flag_close(app, f, f->state);
 	if (cmd_id[0] != '\0') {
 		p = pending_add(app, cmd_id, a,
-		    (enum proto_action)decisions[i].action, d->reason);
+		    (enum proto_action)decisions[i].action, d->reason,
+		    d->request_json);
 		cmd_send(cf, p);
 		snprintf(out->cmd, sizeof out->cmd, "%s", cmd_id);
 	}
@@ -1868,6 +1878,30 @@ app_decide(struct app *app, const struct decision *d,
 }
 
 /* ---- timers and the loop */
+
+/*
+ * Headless: a command the feed has not answered --command-timeout seconds
+ * after it was recorded (or loaded at start) is said to be unanswered,
+ * once.  It stays pending and is still re-sent on reconnect; an answer
+ * that comes later is still printed.
+ */
+static void
+pending_overdue(struct app *app)
+{
+	struct pending_cmd	*p;
+	int64_t			 now = proto_now_ms(), after;
+
+	if (!app->opt.headless)
+		return;
+	after = (int64_t)(app->opt.command_timeout > 0 ?
+	    app->opt.command_timeout : CONSOLE_COMMAND_TIMEOUT_S) * 1000;
+	for (p = app->pending; p != NULL; p = p->next) {
+		if (p->said_unanswered || now - p->since_ms < after)
+			continue;
+		p->said_unanswered = 1;
+		headless_unanswered(app, p);
+	}
+}
 
 static void
 app_flush_tick(lws_sorted_usec_list_t *sul)
@@ -1884,6 +1918,7 @@ app_flush_tick(lws_sorted_usec_list_t *sul)
 	rules_engine_tick(app->engine, app_hit, app);
 	if (store_flush(app->store, err, sizeof err) != 0)
 		app_status(app, 1, "%s (will retry)", err);
+	pending_overdue(app);
 	if (sec != app->ev_window_sec) {
 		app->dirty = 1;		/* the clock, retry countdowns, rate */
 		/* Dismissed flags fade from the risk score. */
@@ -2301,6 +2336,7 @@ app_free(struct app *app)
 	free(app->hash);
 	for (p = app->pending; p != NULL; p = pnext) {
 		pnext = p->next;
+		free(p->request);
 		free(p);
 	}
 	sign_key_free(app->key);

@@ -335,8 +335,11 @@ client_callback(struct lws *wsi, enum lws_callback_reasons reason,
 	case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
 		if (lws_http_client_http_response(wsi) == 401) {
 			cf->state = CONN_REFUSED;
-			client_retry(cf, "feed refused the token (HTTP 401); "
-			    "check --token-file");
+			client_retry(cf, cf->app->opt.token == NULL ?
+			    "the feed requires a token and none was given "
+			    "(HTTP 401); give --token-file PATH" :
+			    "feed refused the token (HTTP 401); check "
+			    "--token-file");
 			break;
 		}
 		if (in != NULL && strstr(in, "SSL") != NULL &&

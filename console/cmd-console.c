@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "console/console.h"
@@ -32,10 +33,14 @@ static const char console_usage[] =
 "                       decisions as JSON requests on stdin, each answered\n"
 "                       once durable; stops on SIGINT/SIGTERM after\n"
 "                       committing\n"
+"      --command-timeout SECS  with --headless: print an \"unanswered\"\n"
+"                       line for a command its feed has not answered\n"
+"                       within SECS (default 30); it stays pending\n"
 "      --demo[=N]       run the simulator in this process with N candidates\n"
 "                       (default 40) and connect to it over WebSocket\n"
-"      --seed S         the demo simulator's seed (default 1)\n"
-"      --rate R         the demo simulator's speed multiplier (default 5)\n"
+"      --seed S         with --demo: the simulator's seed (default 1)\n"
+"      --rate R         with --demo: the simulator's speed multiplier\n"
+"                       (default 5)\n"
 "      --token-file PATH  send the bearer token in PATH (mode 0600) to the\n"
 "                       feeds\n"
 "      --ca PATH        trust this CA (PEM) for wss:// feeds; by default the\n"
@@ -92,15 +97,19 @@ cmd_console(int argc, char **argv)
 		{ "checkpoint-minutes", required_argument, NULL, 'M' },
 		{ "max-attempts", required_argument, NULL, 'N' },
 		{ "max-clock-skew", required_argument, NULL, 'W' },
+		{ "command-timeout", required_argument, NULL, 'O' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL,		0,		   NULL, 0 }
 	};
 	struct console_options	opt;
 	struct app		app;
 	char			err[1024], token[PROTO_TOKEN_MAX + 1];
+	struct console_feed	parsed[CONSOLE_MAX_FEEDS];
 	const char	       *token_file = NULL;
-	long			n;
-	int			ch, rc;
+	long			n, k;
+	int			ch, rc, any_tls = 0;
+	int			seed_given = 0, rate_given = 0;
+	int			timeout_given = 0;
 
 	memset(&opt, 0, sizeof opt);
 	opt.db = "invigil.db";
@@ -111,6 +120,7 @@ cmd_console(int argc, char **argv)
 	opt.ckpt_minutes = 5;
 	opt.max_attempts = CONSOLE_MAX_ATTEMPTS;
 	opt.max_skew_ms = CONSOLE_MAX_SKEW_S * INT64_C(1000);
+	opt.command_timeout = CONSOLE_COMMAND_TIMEOUT_S;
 	opterr = 0;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, ":f:d:p:r:h", longopts, NULL)) != -1) {
@@ -146,11 +156,13 @@ cmd_console(int argc, char **argv)
 		case 'S':
 			if (option_u64("--seed", optarg, &opt.demo_seed) != 0)
 				return EXIT_USAGE;
+			seed_given = 1;
 			break;
 		case 'R':
 			if (option_double("--rate", optarg, 0.001,
 			    &opt.demo_rate) != 0)
 				return EXIT_USAGE;
+			rate_given = 1;
 			break;
 		case 'r':
 			opt.rules_path = optarg;
@@ -199,6 +211,13 @@ cmd_console(int argc, char **argv)
 				return EXIT_USAGE;
 			opt.max_skew_ms = (int64_t)n * 1000;
 			break;
+		case 'O':
+			if (option_long("--command-timeout", optarg, 1, 86400,
+			    &n) != 0)
+				return EXIT_USAGE;
+			opt.command_timeout = (int)n;
+			timeout_given = 1;
+			break;
 		case 'h':
 			fputs(console_usage, stdout);
 			return 0;
@@ -224,12 +243,62 @@ cmd_console(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	for (n = 0; n < opt.nfeeds; n++) {
-		struct console_feed scratch;
-
-		if (client_parse_url(&scratch, opt.feeds[n], err,
+		if (client_parse_url(&parsed[n], opt.feeds[n], err,
 		    sizeof err) != 0)
 			return console_usage_error("%s", err);
+		any_tls |= parsed[n].tls;
+		/* The same feed twice would be two connections to one feed
+		 * id, each taking in the other's messages. */
+		for (k = 0; k < n; k++) {
+			if (parsed[k].tls != parsed[n].tls ||
+			    parsed[k].port != parsed[n].port ||
+			    strcasecmp(parsed[k].host, parsed[n].host) != 0 ||
+			    strcmp(parsed[k].path, parsed[n].path) != 0)
+				continue;
+			if (strcmp(opt.feeds[k], opt.feeds[n]) == 0)
+				snprintf(err, sizeof err, "--feed %s is given "
+				    "twice; give each feed once", opt.feeds[n]);
+			else
+				snprintf(err, sizeof err, "--feed %s is the "
+				    "same feed as --feed %s; give each feed "
+				    "once", opt.feeds[n], opt.feeds[k]);
+			return console_usage_error("%s", err);
+		}
 	}
+	if (opt.nfeeds == 0 && opt.demo == 0)
+		return console_usage_error("%s", "no feed: give --feed URL, or "
+		    "--demo to try the built-in simulator");
+	if (opt.demo > 0 && opt.nfeeds == CONSOLE_MAX_FEEDS)
+		return console_usage_error("at most %s feeds, --demo's "
+		    "simulator included: give one --feed fewer", "32");
+	/* An option that would change nothing in this mode is refused, not
+	 * ignored: whoever gave it expects it to act. */
+	if (seed_given && opt.demo == 0)
+		return console_usage_error("%s", "--seed sets the --demo "
+		    "simulator's seed, and there is no --demo: give --demo, or "
+		    "leave --seed out");
+	if (rate_given && opt.demo == 0)
+		return console_usage_error("%s", "--rate sets the --demo "
+		    "simulator's speed, and there is no --demo: give --demo, or "
+		    "leave --rate out");
+	if (opt.ca_path != NULL && !any_tls)
+		return console_usage_error("%s", "--ca is trusted for wss:// "
+		    "feeds, and no --feed is wss://: leave --ca out, or give "
+		    "the feed's wss:// URL");
+	if (opt.insecure && !any_tls)
+		return console_usage_error("%s", "--insecure turns off the "
+		    "checks of wss:// feeds, and no --feed is wss://: leave "
+		    "--insecure out, or give the feed's wss:// URL");
+	if (timeout_given && !opt.headless)
+		return console_usage_error("%s", "--command-timeout times the "
+		    "\"unanswered\" lines of --headless, and there is no "
+		    "--headless: give --headless, or leave --command-timeout "
+		    "out");
+	if (token_file != NULL && opt.nfeeds == 0)
+		return console_usage_error("%s", "--token-file is sent to the "
+		    "--feed feeds, and there is none (the --demo simulator "
+		    "takes no token): leave --token-file out, or give --feed "
+		    "URL");
 	if (opt.rules_path != NULL) {
 		struct rules *r = rules_load(opt.rules_path, err, sizeof err);
 
@@ -247,9 +316,6 @@ cmd_console(int argc, char **argv)
 			return console_usage_error("%s", err);
 		opt.token = token;
 	}
-	if (opt.nfeeds == 0 && opt.demo == 0)
-		return console_usage_error("%s", "no feed: give --feed URL, or "
-		    "--demo to try the built-in simulator");
 	if (!opt.headless && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)))
 		return console_usage_error("%s", "the screen needs a terminal; "
 		    "use --headless for scripts");

@@ -25,6 +25,7 @@
 #define CONSOLE_TAIL		256	/* recent events kept for the screen */
 #define CONSOLE_MAX_ATTEMPTS	50000	/* --max-attempts default, per feed */
 #define CONSOLE_MAX_SKEW_S	86400	/* --max-clock-skew default */
+#define CONSOLE_COMMAND_TIMEOUT_S 30	/* --command-timeout default */
 #define CONSOLE_SKEW_NOTICE_MS	5000	/* a feed this far ahead is shown */
 #define CONSOLE_MAX_SESSIONS	64	/* feed ids known at once (see
 					   struct feed_session) */
@@ -58,6 +59,9 @@ struct console_options {
 	int		ckpt_minutes;	/* ... and every T minutes */
 	long		max_attempts;	/* per feed id (invigil(1), BOUNDS) */
 	int64_t		max_skew_ms;	/* ts this far from now is refused */
+	int		command_timeout; /* headless: secs before a command
+					   the feed has not answered is said
+					   to be unanswered */
 };
 
 
@@ -190,6 +194,12 @@ struct pending_cmd {
 	struct attempt	       *attempt;
 	enum proto_action	action;
 	char			text[PROTO_TEXT_MAX + 1];
+	char		       *request;	/* the headless request's id as
+						   JSON text (owned), or NULL:
+						   asked on the screen, or by an
+						   earlier run */
+	int64_t			since_ms;	/* recorded, or loaded at start */
+	int			said_unanswered; /* headless line printed */
 	struct pending_cmd     *next;
 };
 
@@ -266,6 +276,8 @@ struct decision {
 	const char	       *reason_code;	/* or NULL */
 	const char	       *reason;
 	const char	       *request;	/* headless request id, or NULL */
+	const char	       *request_json;	/* the id as JSON text (a string
+						   or an integer), or NULL */
 };
 
 struct decision_result {
@@ -324,6 +336,13 @@ void		 ui_input(struct ui *);	/* stdin is readable or the tick polls */
 /* headless.c */
 void		 headless_flag(struct app *, const struct flag *);
 int		 headless_input(struct app *, int fd);
+/* The feed answered p's command (m, an ack); receipt is the journal entry
+ * that recorded the answer, or NULL if none did (a repeat, a failure). */
+void		 headless_done(struct app *, const struct pending_cmd *p,
+		     const struct proto_msg *m,
+		     const struct store_receipt *receipt);
+/* p's command was not answered within --command-timeout. */
+void		 headless_unanswered(struct app *, const struct pending_cmd *p);
 
 /* app.c: SIGHUP asks for the rules to be read again. */
 void		 app_reload_rules(struct app *);

@@ -2,8 +2,11 @@
  * headless.c - `invigil --headless`: the console's pipeline without a
  * screen, for automation, tests and benchmarks.
  *
- * stdout: one JSON line per flag raised ({"t":"flag",...}) and one per
- * request answered ({"t":"ack",...}), each flushed at once.
+ * stdout: one JSON line per flag raised ({"t":"flag",...}), one per
+ * request answered ({"t":"ack",...}: recorded, or refused with nothing
+ * recorded), and for a command sent to a feed one when the feed answers it
+ * ({"t":"done",...}, ok or refused) and one if it has not within
+ * --command-timeout ({"t":"unanswered",...}), each flushed at once.
  *
  * stdin: requests, one JSON object per line:
  *
@@ -129,8 +132,9 @@ headless_request(struct app *app, const char *line, size_t len)
 	json_error_t		 jerr;
 	json_t			*req, *id, *v, *o;
 	const char		*op, *key, *feed, *attempt;
-	char			 err[512], ts[32], shown[41];
+	char			 err[512], ts[32], shown[41], *request_json;
 	size_t			 i, k;
+	int			 rc;
 
 	while (len > 0 && (line[len - 1] == '\r' || line[len - 1] == ' ' ||
 	    line[len - 1] == '\t'))
@@ -191,10 +195,15 @@ headless_request(struct app *app, const char *line, size_t len)
 	d.action = strcmp(op, "note") == 0 ? "note" :
 	    headless_string(req, "action");
 	d.request = json_is_string(id) ? json_string_value(id) : NULL;
-	if (d.action == NULL || !headless_action_ok(headless_ops[i].actions,
-	    d.action)) {
+	if (d.action == NULL) {
 		headless_refuse(id, "%s requests need an \"action\": one of %s",
 		    op, headless_ops[i].actions);
+		goto out;
+	}
+	if (!headless_action_ok(headless_ops[i].actions, d.action)) {
+		proto_utf8_copy(shown, sizeof shown, d.action);
+		headless_refuse(id, "\"%s\" is not an action of %s requests; "
+		    "give one of %s", shown, op, headless_ops[i].actions);
 		goto out;
 	}
 	if (d.reason == NULL || d.reason[0] == '\0') {
@@ -231,7 +240,12 @@ headless_request(struct app *app, const char *line, size_t len)
 			goto out;
 		}
 	}
-	if (app_decide(app, &d, &dr, err, sizeof err) != 0) {
+	if ((request_json = json_dumps(id, JSON_ENCODE_ANY)) == NULL)
+		abort();
+	d.request_json = request_json;
+	rc = app_decide(app, &d, &dr, err, sizeof err);
+	free(request_json);
+	if (rc != 0) {
 		headless_refuse(id, "%s", err);
 		goto out;
 	}
@@ -335,5 +349,69 @@ headless_flag(struct app *app, const struct flag *f)
 		    f->id);
 		return;
 	}
+	headless_print(o);
+}
+
+/*
+ * The common part of done and unanswered lines: which request, command,
+ * attempt and feed.  A command loaded from the database at start-up has
+ * no request id here: "id" is null, "cmd" names it.
+ */
+static json_t *
+headless_command_line(const char *type, const struct pending_cmd *p)
+{
+	json_t	*o, *id = NULL;
+
+	if (p->request != NULL)
+		id = json_loads(p->request, JSON_DECODE_ANY, NULL);
+	o = json_object();
+	json_object_set_new(o, "t", json_string(type));
+	json_object_set_new(o, "id", id != NULL ? id : json_null());
+	json_object_set_new(o, "cmd", json_string(p->id));
+	json_object_set_new(o, "action", json_string(proto_action_name(
+	    p->action)));
+	json_object_set_new(o, "feed", json_string(p->attempt->feed->id));
+	json_object_set_new(o, "attempt", json_string(p->attempt->id));
+	return o;
+}
+
+void
+headless_done(struct app *app, const struct pending_cmd *p,
+    const struct proto_msg *m, const struct store_receipt *receipt)
+{
+	json_t	*o, *error;
+	char	 ts[32], clean[4 * sizeof m->u.ack.error];
+
+	(void)app;
+	o = headless_command_line("done", p);
+	json_object_set_new(o, "ok", json_boolean(m->u.ack.ok));
+	if (!m->u.ack.ok) {
+		/* The feed's words; as they were unless not UTF-8. */
+		if ((error = json_string(m->u.ack.error)) == NULL)
+			error = json_string(proto_clean(m->u.ack.error, clean,
+			    sizeof clean));
+		json_object_set_new(o, "error", error);
+	}
+	proto_time_format(receipt != NULL ? receipt->time_ms : proto_now_ms(),
+	    ts);
+	json_object_set_new(o, "time", json_string(ts));
+	if (receipt != NULL) {
+		json_object_set_new(o, "seq", json_integer(receipt->seq));
+		json_object_set_new(o, "hash", json_string(receipt->hash));
+	}
+	headless_print(o);
+}
+
+void
+headless_unanswered(struct app *app, const struct pending_cmd *p)
+{
+	json_t	*o;
+	char	 ts[32];
+
+	o = headless_command_line("unanswered", p);
+	json_object_set_new(o, "after", json_integer(app->opt.command_timeout >
+	    0 ? app->opt.command_timeout : CONSOLE_COMMAND_TIMEOUT_S));
+	proto_time_format(proto_now_ms(), ts);
+	json_object_set_new(o, "time", json_string(ts));
 	headless_print(o);
 }

@@ -31,7 +31,7 @@ screen | grep -qF 'Bob\u{202e}evil\u{202c}' || { screen >&2; fail "bidi override
 screen | grep -qF 'bell\x07\u{009b}31m' || { screen >&2; fail "BEL and C1 CSI not shown escaped"; }
 screen | grep -qF 'object=\x1b]0;pwned\x07phone' || { screen >&2; fail "event data not shown escaped"; }
 screen | head -1 | grep -q 'invigil' || fail "the header is gone: an escape reached the terminal"
-screen | grep -q 'feed refused the token' || { screen >&2; fail "no 'feed refused the token' on screen"; }
+screen | grep -q 'requires a token and none was given' || { screen >&2; fail "no 'requires a token and none was given' on screen"; }
 screen | grep -q 'feed hostile  live' || { screen >&2; fail "the other feed is not live"; }
 
 tm send-keys -t 0 q

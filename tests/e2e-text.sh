@@ -55,7 +55,7 @@ printf '{"id":"r3","op":"command","attempt":"A1","action":"warn","reason":"%s\xe
 
 acked() { [ "$(grep -c '"t":"ack"' "$T/out")" -ge 3 ]; }
 wait_for 10 acked || { cat "$T/out" "$T/err" >&2; fail "three requests were not answered"; }
-ack() { grep "\"id\":\"$1\"" "$T/out"; }
+ack() { grep "\"t\":\"ack\",\"id\":\"$1\"" "$T/out"; }	# not its done line
 for r in r1 r2 r3; do echo "$r: $(ack $r | cut -c1-200)"; done
 
 for r in r1 r2; do

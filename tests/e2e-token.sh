@@ -1,0 +1,37 @@
+#!/bin/bash
+# e2e-token.sh - a feed that requires a token: a console that gives none is
+# told so and to give --token-file; one that gives a wrong token is told the
+# feed refused it; the right one is let in.
+. "$(dirname "$0")/lib.sh"
+watchdog 60
+
+head -c 24 /dev/urandom | base64 >"$T/token"; chmod 600 "$T/token"
+head -c 24 /dev/urandom | base64 >"$T/wrong"; chmod 600 "$T/wrong"
+start_feed --simulate 3 --token-file "$T/token" --id locked
+URL=ws://127.0.0.1:$FEED_PORT/
+
+# console NAME ARGS...: headless in the background, stderr in $T/NAME.err
+console() {
+	name=$1; shift
+	"$INVIGIL" --headless --db "$T/$name.db" --feed "$URL" "$@" \
+	    </dev/null >"$T/$name.out" 2>"$T/$name.err" &
+	CONSOLE_PID=$!
+	PIDS="$PIDS $CONSOLE_PID"
+}
+said() { grep -qF -- "$2" "$T/$1.err"; }
+
+console none
+wait_for 15 said none "invigil: feed $URL: the feed requires a token and none was given (HTTP 401); give --token-file PATH; next try in" ||
+    { cat "$T/none.err" >&2; fail "no token: not told the feed requires one"; }
+said none "refused the token" && fail "no token: told the token was refused: $(cat "$T/none.err")"
+stop "$CONSOLE_PID" || fail "no token: the console did not stop cleanly"
+
+console wrong --token-file "$T/wrong"
+wait_for 15 said wrong "invigil: feed $URL: feed refused the token (HTTP 401); check --token-file; next try in" ||
+    { cat "$T/wrong.err" >&2; fail "wrong token: not told it was refused"; }
+stop "$CONSOLE_PID" || fail "wrong token: the console did not stop cleanly"
+
+console right --token-file "$T/token"
+wait_for 15 rows_at_least "$T/right.db" 1 || { cat "$T/right.err" >&2; fail "right token: nothing stored"; }
+stop "$CONSOLE_PID" || fail "right token: the console did not stop cleanly"
+echo "PASS: no token, a wrong token and the right one are each told apart"
