@@ -271,20 +271,35 @@ review_backtest(int argc, char **argv)
 		case 'h':
 			fputs(review_usage, stdout);
 			return 0;
+		case ':':
+			fprintf(stderr, "invigil review backtest: %s needs a "
+			    "value; see 'invigil review --help'\n", proto_clean(
+			    argv[optind - 1], clean, sizeof clean));
+			return EXIT_USAGE;
 		default:
-			fprintf(stderr, "invigil review backtest: bad option "
-			    "%s\n%s", argv[optind - 1], review_usage);
+			fprintf(stderr, "invigil review backtest: unknown option "
+			    "%s; see 'invigil review --help'\n", proto_clean(
+			    argv[optind - 1], clean, sizeof clean));
 			return EXIT_USAGE;
 		}
 	}
-	if (db == NULL || path == NULL || optind != argc) {
-		fprintf(stderr, "invigil review backtest: give --db PATH and "
-		    "--rules FILE\n");
+	if (optind != argc) {
+		fprintf(stderr, "invigil review backtest: unexpected argument "
+		    "\"%s\"; give the database with --db and the rules with "
+		    "--rules\n", proto_clean(argv[optind], clean, sizeof clean));
+		return EXIT_USAGE;
+	}
+	if (db == NULL || path == NULL) {
+		fprintf(stderr, "invigil review backtest: give %s%s%s\n",
+		    db == NULL ? "--db PATH (the database a console wrote)" :
+		    "", db == NULL && path == NULL ? " and " : "",
+		    path == NULL ? "--rules FILE (the rules to try)" : "");
 		return EXIT_USAGE;
 	}
 	rules = rules_load(path, err, sizeof err);
 	if (rules == NULL) {
-		fprintf(stderr, "%s\n", err);
+		fprintf(stderr, "invigil review backtest: %s\n", proto_clean(err,
+		    clean, sizeof clean));
 		return EXIT_USAGE;
 	}
 	if (store_reader_open(&reader, db, err, sizeof err) != 0) {

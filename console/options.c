@@ -1,6 +1,8 @@
 /*
  * options.c - small parsers shared by the commands' option handling, each
- * with a message that says what was wrong and what to do.
+ * with a message that says what was wrong and what to do.  The value
+ * quoted in a message passes the sanitiser: a command line is text like
+ * any other that reaches a terminal.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -10,17 +12,19 @@
 
 #include "console/console.h"
 
+#define QUOTED(s)	proto_clean((s), quoted, sizeof quoted)
+
 int
 option_long(const char *name, const char *s, long min, long max, long *out)
 {
-	char	*end;
+	char	*end, quoted[1024];
 	long	 v;
 
 	errno = 0;
 	v = strtol(s, &end, 10);
 	if (errno != 0 || end == s || *end != '\0' || v < min || v > max) {
 		fprintf(stderr, "invigil: %s wants a whole number from %ld to "
-		    "%ld, not \"%s\"\n", name, min, max, s);
+		    "%ld, not \"%s\"\n", name, min, max, QUOTED(s));
 		return -1;
 	}
 	*out = v;
@@ -30,14 +34,14 @@ option_long(const char *name, const char *s, long min, long max, long *out)
 int
 option_u64(const char *name, const char *s, uint64_t *out)
 {
-	char		  *end;
+	char		  *end, quoted[1024];
 	unsigned long long v;
 
 	errno = 0;
 	v = strtoull(s, &end, 10);
 	if (errno != 0 || end == s || *end != '\0' || *s == '-') {
 		fprintf(stderr, "invigil: %s wants a whole number >= 0, not "
-		    "\"%s\"\n", name, s);
+		    "\"%s\"\n", name, QUOTED(s));
 		return -1;
 	}
 	*out = v;
@@ -47,14 +51,14 @@ option_u64(const char *name, const char *s, uint64_t *out)
 int
 option_double(const char *name, const char *s, double min, double *out)
 {
-	char	*end;
+	char	*end, quoted[1024];
 	double	 v;
 
 	errno = 0;
 	v = strtod(s, &end);
 	if (errno != 0 || end == s || *end != '\0' || !isfinite(v) || v < min) {
 		fprintf(stderr, "invigil: %s wants a number >= %g, not \"%s\"\n",
-		    name, min, s);
+		    name, min, QUOTED(s));
 		return -1;
 	}
 	*out = v;
@@ -65,12 +69,12 @@ option_double(const char *name, const char *s, double min, double *out)
 int
 option_listen(char *s, const char **host, int *port)
 {
-	char	*colon = strrchr(s, ':');
+	char	*colon = strrchr(s, ':'), quoted[1024];
 	long	 p;
 
 	if (colon == NULL || colon == s) {
 		fprintf(stderr, "invigil: --listen wants HOST:PORT, e.g. "
-		    "127.0.0.1:7450, not \"%s\"\n", s);
+		    "127.0.0.1:7450, not \"%s\"\n", QUOTED(s));
 		return -1;
 	}
 	*colon = '\0';

@@ -35,7 +35,11 @@ expect 0 "rules check \\[--\\] FILE" rules --help
 expect 0 "backtest" review --help
 expect 2 "unknown subcommand \"bogus\"" rules bogus
 expect 2 "unknown subcommand \"bogus\"" review bogus
-expect 2 "give --db PATH and --rules FILE" review backtest --db x.db
+expect 2 "^invigil review backtest: give --rules FILE \\(the rules to try\\)$" review backtest --db x.db
+expect 2 "^invigil review backtest: give --db PATH \\(the database a console wrote\\) and --rules FILE \\(the rules to try\\)$" review backtest
+expect 2 "^invigil review backtest: unknown option --bogus; see 'invigil review --help'$" review backtest --bogus
+expect 2 "^invigil review backtest: unexpected argument \"extra\"; give the database with --db and the rules with --rules$" review backtest extra --db x.db --rules y.rules
+expect 2 "^invigil review backtest: --db needs a value; see 'invigil review --help'$" review backtest --db
 expect 1 "cannot open" rules check "$T/none.rules"
 # Every rules subcommand takes --help/-h; any other option is named.
 for sub in check defaults; do

@@ -139,7 +139,9 @@ grep -qi '"feed":"f\\u001b\]0;pwned\\u0007\\u202e\\u009b"' "$T/console.out" || f
 # escaped there too.
 "$INVIGIL" --proctor "$(printf 'a\033[2Jb+')" --demo --db "$T/u.db" 2>"$T/usage1.err"
 "$INVIGIL" --feed "$(printf 'ws://\033]0;x\007/')" --db "$T/u.db" 2>"$T/usage2.err"
-for f in usage1.err usage2.err; do
+"$INVIGIL" --ping "$(printf '1\033[2J')" --demo --db "$T/u.db" 2>"$T/usage3.err"
+"$INVIGIL" review backtest "$(printf '\033[2J')" 2>"$T/usage4.err"
+for f in usage1.err usage2.err usage3.err usage4.err; do
 	[ -s "$T/$f" ] || fail "$f: no usage error"
 	! grep -q "$(printf '\033')" "$T/$f" || fail "$f: a raw ESC in a usage error"
 done
