@@ -1072,6 +1072,33 @@ START_TEST(outage_suppresses)
 }
 END_TEST
 
+/*
+ * An outage span includes both its ends (invigil-rules(5)): a late event
+ * stamped exactly at network_lost or at network_restored is judged as
+ * offline; one a millisecond after the end is not.
+ */
+START_TEST(outage_edges_included)
+{
+	struct rules		*r = compile(outage_rules);
+	struct rules_engine	*e = rules_engine_new(r);
+
+	reset();
+	event(e, "A1", PROTO_EV_NETWORK_LOST, NULL, T0);
+	event(e, "A1", PROTO_EV_NETWORK_RESTORED, "{\"offline_ms\":90000}",
+	    T0 + 90 * SEC);
+	event(e, "A1", PROTO_EV_OBJECT_DETECTED, NULL, T0);
+	ck_assert_uint_eq(nhit("phone", NULL), 0);
+	event(e, "A1", PROTO_EV_OBJECT_DETECTED, NULL, T0 + 90 * SEC);
+	ck_assert_uint_eq(nhit("phone", NULL), 0);
+	event(e, "A1", PROTO_EV_OBJECT_DETECTED, NULL, T0 - 1);
+	ck_assert_uint_eq(nhit("phone", "A1"), 1);
+	event(e, "A1", PROTO_EV_OBJECT_DETECTED, NULL, T0 + 90 * SEC + 1);
+	ck_assert_uint_eq(nhit("phone", "A1"), 2);
+	rules_engine_free(e);
+	rules_free(r);
+}
+END_TEST
+
 START_TEST(outage_drops_holds)
 {
 	struct rules		*r = compile(outage_rules);
@@ -1581,6 +1608,7 @@ rules_suite(void)
 
 	tc = tcase_create("outage");
 	tcase_add_test(tc, outage_suppresses);
+	tcase_add_test(tc, outage_edges_included);
 	tcase_add_test(tc, outage_drops_holds);
 	suite_add_tcase(s, tc);
 
