@@ -11,9 +11,10 @@
  * FIPS 180-2's SHA-256 examples.
  *
  * Key files are made under a fresh mkdtemp directory set as
- * XDG_CONFIG_HOME.  With SIGN_PEER_DIR set, test_peer_export also writes a
- * signed checkpoint (note.txt) and its verifier key (vkey.txt) there for
- * tests/e2e-sign-peer.sh to check with an independent implementation.
+ * XDG_CONFIG_HOME.  test_peer_export checks a signed checkpoint with an
+ * independent implementation (node tests/peer/verify-note.js; node is
+ * required); with SIGN_PEER_DIR set it also leaves the note (note.txt) and
+ * its verifier key (vkey.txt) there for tests/e2e-sign-peer.sh.
  */
 #ifndef _XOPEN_SOURCE
 #define _XOPEN_SOURCE 700	/* mkdtemp, nftw, setenv */
@@ -1097,19 +1098,72 @@ START_TEST(test_key_race)
 END_TEST
 
 /*
- * For tests/e2e-sign-peer.sh: a fresh key's signed checkpoint and its
- * vkey, written to $SIGN_PEER_DIR.  Without SIGN_PEER_DIR it does nothing.
+ * run_peer(OUT, ARGS...): node tests/peer/verify-note.js ARGS with stdout
+ * and stderr to OUT; its exit status, 127 if node could not be run.
+ */
+static int
+run_peer(const char *out, const char *vkey, const char *note)
+{
+	const char	*tests = getenv("TESTS_DIR");
+	char		 script[512];
+	pid_t		 pid;
+	int		 fd, status;
+
+	snprintf(script, sizeof script, "%s/peer/verify-note.js",
+	    tests != NULL && *tests != '\0' ? tests : "tests");
+	ck_assert_msg(access(script, R_OK) == 0, "%s: not found (run from "
+	    "the source tree or set TESTS_DIR)", script);
+	pid = fork();
+	ck_assert_int_ne(pid, -1);
+	if (pid == 0) {
+		fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		if (fd == -1)
+			_exit(126);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		execlp("node", "node", script, vkey, note, (char *)NULL);
+		_exit(127);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(!(WIFEXITED(status) && WEXITSTATUS(status) == 127),
+	    "node not found: install Debian's nodejs (scripts/install-deps); "
+	    "the signed notes are checked against its independent verifier");
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+static char *
+slurp(const char *path)
+{
+	static char	 buf[4096];
+	FILE		*f;
+	size_t		 n;
+
+	ck_assert_ptr_nonnull(f = fopen(path, "r"));
+	n = fread(buf, 1, sizeof buf - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/*
+ * A fresh key's signed checkpoint verifies with an independent
+ * implementation of signed notes (tests/peer/verify-note.js, Node's own
+ * crypto), and stops verifying once a byte of its text changes.  Node is
+ * required: without it the test fails.  With SIGN_PEER_DIR set, the note
+ * and its vkey are left there for tests/e2e-sign-peer.sh.
  */
 START_TEST(test_peer_export)
 {
 	struct sign_key	*k;
 	const char	*out = getenv("SIGN_PEER_DIR");
 	uint8_t		 root[SIGN_HASH_LEN];
-	char		 body[256], path[600], *note;
+	char		 body[256], path[600], vkey[600], flip[600], log[600];
+	char		*note, *p;
 	FILE		*f;
+	int		 rc;
 
 	if (out == NULL || *out == '\0')
-		return;
+		out = tmpdir;
 	k = sign_key_load(keydir, "peer-test", NULL, err, sizeof err);
 	if (k == NULL)
 		ck_abort_msg("sign_key_load: %s", err);
@@ -1124,10 +1178,29 @@ START_TEST(test_peer_export)
 	ck_assert_ptr_nonnull(f = fopen(path, "w"));
 	ck_assert_int_eq(fputs(note, f) >= 0, 1);
 	ck_assert_int_eq(fclose(f), 0);
-	snprintf(path, sizeof path, "%s/vkey.txt", out);
-	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	snprintf(vkey, sizeof vkey, "%s/vkey.txt", out);
+	ck_assert_ptr_nonnull(f = fopen(vkey, "w"));
 	ck_assert_int_ge(fprintf(f, "%s\n", sign_key_vkey(k)), 0);
 	ck_assert_int_eq(fclose(f), 0);
+
+	snprintf(log, sizeof log, "%s/peer.log", tmpdir);
+	rc = run_peer(log, vkey, path);
+	ck_assert_msg(rc == 0, "verify-note.js refused the note (exit %d): "
+	    "%s", rc, slurp(log));
+	ck_assert_msg(strstr(slurp(log), "ok: checkpoint origin=invigil."
+	    "example/journal size=42 ") != NULL, "the peer did not read the "
+	    "checkpoint: %s", slurp(log));
+
+	/* The size line "42" made "43": the signature must no longer hold. */
+	ck_assert_ptr_nonnull(p = strstr(note, "\n42\n"));
+	p[2] = '3';
+	snprintf(flip, sizeof flip, "%s/flip.txt", tmpdir);
+	ck_assert_ptr_nonnull(f = fopen(flip, "w"));
+	ck_assert_int_eq(fputs(note, f) >= 0, 1);
+	ck_assert_int_eq(fclose(f), 0);
+	rc = run_peer(log, vkey, flip);
+	ck_assert_msg(rc == 1 && strstr(slurp(log), "does not verify"),
+	    "a changed note was not refused (exit %d): %s", rc, slurp(log));
 	free(note);
 	sign_key_free(k);
 }
