@@ -17,6 +17,9 @@
 
 #include "console/console.h"
 
+#define CHECK_TMP_NAME	"check_console"
+#include "check_tmp.h"
+
 static char		 dir[64];
 static char		 dbpath[128];
 static struct app	 app;
@@ -44,8 +47,7 @@ console_open(void)
 static void
 setup(void)
 {
-	snprintf(dir, sizeof dir, "/tmp/check_console.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	check_tmp_make(dir, sizeof dir);
 	snprintf(dbpath, sizeof dbpath, "%s/c.db", dir);
 	console_open();
 }
@@ -53,11 +55,8 @@ setup(void)
 static void
 teardown(void)
 {
-	char	cmd[128];
-
 	app_free(&app);
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	check_tmp_rm(dir);
 }
 
 /* Encode m and hand it to the console as if it came off the wire. */
@@ -1199,6 +1198,7 @@ console_suite(void)
 	Suite	*s = suite_create("console");
 	TCase	*tc = tcase_create("model");
 
+	check_tmp_fixture(tc);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_stream_stored_once);
 	tcase_add_test(tc, test_hole_recorded_as_gap);

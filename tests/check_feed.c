@@ -31,6 +31,9 @@
 #include "feed/limits.h"
 #include "proto/proto.h"
 
+#define CHECK_TMP_NAME	"check_feed"
+#include "check_tmp.h"
+
 #define T0		INT64_C(1795456800000)	/* 2026-11-23T18:00:00Z */
 #define SEC		INT64_C(1000)
 #define MIN		(60 * SEC)
@@ -1608,7 +1611,7 @@ START_TEST(test_truth_terminate_and_save)
 	struct log	 l;
 	struct sim	*s = new_sim_truth(50, 9), *plain;
 	json_t		*all, *a;
-	char		 dir[] = "/tmp/check_feed.XXXXXX", path[256], tmp[300];
+	char		 dir[64], path[256], tmp[300];
 	char		 id[16], victim[300];
 	int		 i;
 	FILE		*fp;
@@ -1633,7 +1636,7 @@ START_TEST(test_truth_terminate_and_save)
 	 * of its own: a link planted at PATH.tmp is not followed, and no
 	 * temporary stays (the directory holds PATH, the link, the victim).
 	 */
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	check_tmp_make(dir, sizeof dir);
 	snprintf(path, sizeof path, "%s/truth.jsonl", dir);
 	snprintf(victim, sizeof victim, "%s/victim", dir);
 	fp = fopen(victim, "w");
@@ -2117,6 +2120,7 @@ feed_suite(void)
 	TCase	*tc;
 
 	tc = tcase_create("sim");
+	check_tmp_fixture(tc);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_same_seed_same_stream);
 	tcase_add_test(tc, test_commands_deterministic);

@@ -27,6 +27,9 @@
 #include "store/sign.h"
 #include "store/store.h"
 
+#define CHECK_TMP_NAME	"check_journal"
+#include "check_tmp.h"
+
 static char	tmpdir[64];
 static char	dbpath[128];
 static char	err[1024];
@@ -34,8 +37,7 @@ static char	err[1024];
 static void
 setup(void)
 {
-	snprintf(tmpdir, sizeof tmpdir, "/tmp/check_journal.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	check_tmp_make(tmpdir, sizeof tmpdir);
 	snprintf(dbpath, sizeof dbpath, "%s/invigil.db", tmpdir);
 	err[0] = '\0';
 }
@@ -43,20 +45,7 @@ setup(void)
 static void
 teardown(void)
 {
-	DIR		*d;
-	struct dirent	*de;
-	char		 p[512];
-
-	if ((d = opendir(tmpdir)) == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(p, sizeof p, "%s/%s", tmpdir, de->d_name);
-		unlink(p);
-	}
-	closedir(d);
-	rmdir(tmpdir);
+	check_tmp_rm(tmpdir);
 }
 
 static struct sign_key *
@@ -732,6 +721,7 @@ journal_suite(void)
 	Suite	*su = suite_create("journal");
 	TCase	*tc = tcase_create("verify");
 
+	check_tmp_fixture(tc);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_intact);

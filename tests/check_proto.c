@@ -18,6 +18,9 @@
 
 #include "proto/proto.h"
 
+#define CHECK_TMP_NAME	"check_proto"
+#include "check_tmp.h"
+
 #define nitems(a)	(sizeof (a) / sizeof (a)[0])
 
 /* 2026-11-23T18:11:10.123Z */
@@ -1477,18 +1480,13 @@ static char	file_dir[64];
 static void
 file_setup(void)
 {
-	snprintf(file_dir, sizeof file_dir, "/tmp/check_proto.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(file_dir));
+	check_tmp_make(file_dir, sizeof file_dir);
 }
 
 static void
 file_teardown(void)
 {
-	char	cmd[128];
-
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", file_dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "check_proto: could not remove %s\n", file_dir);
+	check_tmp_rm(file_dir);
 }
 
 static void
@@ -1794,6 +1792,7 @@ proto_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("files");
+	check_tmp_fixture(tc);
 	tcase_add_checked_fixture(tc, file_setup, file_teardown);
 	tcase_add_test(tc, test_file_read);
 	tcase_add_test(tc, test_token_load);

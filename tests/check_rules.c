@@ -25,6 +25,9 @@
 #include "proto/proto.h"
 #include "rules/rules.h"
 
+#define CHECK_TMP_NAME	"check_rules"
+#include "check_tmp.h"
+
 #define T0		INT64_C(1795456800000)	/* 2026-11-23T18:00:00Z */
 #define SEC		INT64_C(1000)
 #define MIN		(60 * SEC)
@@ -1360,8 +1363,7 @@ START_TEST(load_not_regular)
 	char	dir[64], path[96];
 	FILE	*f;
 
-	snprintf(dir, sizeof dir, "/tmp/check_rules.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	check_tmp_make(dir, sizeof dir);
 	snprintf(path, sizeof path, "%s/fifo.rules", dir);
 	ck_assert_int_eq(mkfifo(path, 0600), 0);
 	ck_assert_ptr_null(rules_load(path, err, sizeof err));
@@ -1620,6 +1622,7 @@ rules_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("files");
+	check_tmp_fixture(tc);
 	tcase_add_test(tc, load_good);
 	tcase_add_test(tc, load_not_regular);
 	tcase_add_loop_test(tc, bad_files, 0, (int)(sizeof bad / sizeof bad[0]));

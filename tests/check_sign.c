@@ -37,6 +37,9 @@
 
 #include "store/sign.h"
 
+#define CHECK_TMP_NAME	"check_sign"
+#include "check_tmp.h"
+
 /* The example of golang.org/x/mod/sumdb/note (note.go, example_test.go). */
 #define PETER_KEY64	"ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW"
 #define PETER_VKEY	"PeterNeumann+c74f20a3+" PETER_KEY64
@@ -64,22 +67,10 @@ static char	tmpdir[64];
 static char	keydir[256];
 static char	err[1024];
 
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	chmod(path, 0700);
-	remove(path);
-	return 0;
-}
-
 static void
 setup(void)
 {
-	snprintf(tmpdir, sizeof tmpdir, "/tmp/check_sign.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	check_tmp_make(tmpdir, sizeof tmpdir);
 	ck_assert_int_eq(setenv("XDG_CONFIG_HOME", tmpdir, 1), 0);
 	snprintf(keydir, sizeof keydir, "%s/invigil", tmpdir);
 	err[0] = '\0';
@@ -88,7 +79,7 @@ setup(void)
 static void
 teardown(void)
 {
-	nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	check_tmp_rm(tmpdir);
 	unsetenv("XDG_CONFIG_HOME");
 }
 
@@ -1233,6 +1224,7 @@ sign_suite(void)
 	suite_add_tcase(su, tc);
 
 	tc = tcase_create("keys");
+	check_tmp_fixture(tc);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_key_dir);

@@ -32,6 +32,9 @@
 #include "proto/proto.h"
 #include "store/store.h"
 
+#define CHECK_TMP_NAME	"check_store"
+#include "check_tmp.h"
+
 static char	tmpdir[64];
 static char	dbpath[128];
 static char	err[1024];
@@ -39,8 +42,7 @@ static char	err[1024];
 static void
 setup(void)
 {
-	snprintf(tmpdir, sizeof tmpdir, "/tmp/check_store.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	check_tmp_make(tmpdir, sizeof tmpdir);
 	snprintf(dbpath, sizeof dbpath, "%s/invigil.db", tmpdir);
 	err[0] = '\0';
 }
@@ -48,20 +50,7 @@ setup(void)
 static void
 teardown(void)
 {
-	DIR		*d;
-	struct dirent	*de;
-	char		 p[512];
-
-	if ((d = opendir(tmpdir)) == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(p, sizeof p, "%s/%s", tmpdir, de->d_name);
-		unlink(p);
-	}
-	closedir(d);
-	rmdir(tmpdir);
+	check_tmp_rm(tmpdir);
 }
 
 static struct store *
@@ -378,6 +367,7 @@ START_TEST(test_read_only_refused)
 	close_store(s);
 	ck_assert_int_eq(chmod(dbpath, 0444), 0);
 	if (as_root) {
+		ck_assert_int_eq(chmod(check_tmp_base, 0755), 0);
 		ck_assert_int_eq(chmod(tmpdir, 0755), 0);
 		ck_assert_msg(seteuid(65534) == 0, "as root, cannot drop to "
 		    "uid 65534 to make %s unwritable: %s", dbpath,
@@ -1402,6 +1392,7 @@ store_suite(void)
 	su = suite_create("store");
 
 	tc = tcase_create("schema");
+	check_tmp_fixture(tc);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_open_creates_schema);
 	tcase_add_test(tc, test_reopen_idempotent);
@@ -1412,6 +1403,7 @@ store_suite(void)
 	suite_add_tcase(su, tc);
 
 	tc = tcase_create("ingest");
+	check_tmp_fixture(tc);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_batch_invisible_until_flush);
@@ -1426,6 +1418,7 @@ store_suite(void)
 	suite_add_tcase(su, tc);
 
 	tc = tcase_create("files");
+	check_tmp_fixture(tc);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 10);	/* a FIFO must not hang it */
 	tcase_add_test(tc, test_one_writer);
@@ -1440,6 +1433,7 @@ store_suite(void)
 	suite_add_tcase(su, tc);
 
 	tc = tcase_create("decisions");
+	check_tmp_fixture(tc);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_journal_append_only);
 	tcase_add_test(tc, test_journal_commit_full);
