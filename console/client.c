@@ -124,16 +124,34 @@ client_retry_cb(lws_sorted_usec_list_t *sul)
 }
 
 /*
- * Schedule the next attempt: 0.5 s doubling to 30 s, or after a refused
- * token 60 s doubling to 10 min; +-25 % jitter so that consoles that lost
- * a feed together do not come back together.
+ * The delay before the next attempt: 0.5 s doubling to 30 s, or after a
+ * refused token 60 s doubling to 10 min; +-25 % jitter so that consoles that
+ * lost a feed together do not come back together.  Pure, so that the
+ * sequence and its bounds can be tested: the caller draws the randomness.
  */
+int64_t
+client_retry_delay(unsigned retries, int refused, unsigned draw)
+{
+	int64_t		 delay, base = RETRY_BASE_MS, max = RETRY_MAX_MS;
+	unsigned	 shift;
+
+	if (refused) {
+		base = REFUSED_BASE_MS;
+		max = REFUSED_MAX_MS;
+	}
+	shift = retries < 10 ? retries : 10;
+	delay = base << shift;
+	if (delay > max)
+		delay = max;
+	return delay + (delay * ((int)(draw % 51) - 25)) / 100;
+}
+
+/* Schedule the next attempt, client_retry_delay() from now. */
 static void
 client_retry(struct console_feed *cf, const char *why)
 {
 	struct app	*app = cf->app;
-	int64_t		 delay, base = RETRY_BASE_MS, max = RETRY_MAX_MS;
-	unsigned	 shift;
+	int64_t		 delay;
 	int		 refused = cf->state == CONN_REFUSED;
 	char		 reason[sizeof cf->last_error];
 
@@ -148,15 +166,7 @@ client_retry(struct console_feed *cf, const char *why)
 		return;
 	}
 	snprintf(cf->last_error, sizeof cf->last_error, "%s", reason);
-	if (refused) {
-		base = REFUSED_BASE_MS;
-		max = REFUSED_MAX_MS;
-	}
-	shift = cf->retries < 10 ? cf->retries : 10;
-	delay = base << shift;
-	if (delay > max)
-		delay = max;
-	delay += (delay * ((rand() % 51) - 25)) / 100;
+	delay = client_retry_delay(cf->retries, refused, (unsigned)rand());
 	cf->retries++;
 	cf->state = refused ? CONN_REFUSED : CONN_RETRYING;
 	cf->welcomed = 0;

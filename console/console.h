@@ -326,6 +326,10 @@ void		 client_connect(struct console_feed *);
 int		 client_send(struct console_feed *, const struct proto_msg *);
 void		 client_close(struct console_feed *, int code, const char *reason);
 const char	*client_state_name(enum conn_state);
+/* Milliseconds before attempt retries + 1 (refused: after a 401); draw is
+ * any random number, which picks the jitter in -25..+25 %. */
+int64_t		 client_retry_delay(unsigned retries, int refused,
+		    unsigned draw);
 
 /* ui.c: the screen. */
 struct ui	*ui_start(struct app *);
