@@ -1,0 +1,53 @@
+#!/bin/bash
+# e2e-u-feed-limit.sh - the console takes at most 32 feeds (invigil(1),
+# --feed): 33 --feed options are a usage error (exit 2) naming the limit,
+# before anything is opened; 32 are accepted, and the console then tries
+# every one of them.  The feeds are distinct paths on a loopback port where
+# nothing listens, so every attempt is refused at once and retried.
+[ -n "${E2E_DEADLINE:-}" ] || E2E_DEADLINE=60 exec timeout 60 bash "$0" "$@"
+. "$(dirname "$0")/lib.sh"
+
+# feeds N: N --feed options, ws://127.0.0.1:1/f1 ... /fN.
+feeds() {
+	for i in $(seq 1 "$1"); do printf -- '--feed\nws://127.0.0.1:1/f%d\n' "$i"; done
+}
+
+# 33: refused, naming the limit; no database made.
+mapfile -t F33 < <(feeds 33)
+timeout 10 "$INVIGIL" --headless "${F33[@]}" --db "$T/33.db" \
+    </dev/null >"$T/33.out" 2>"$T/33.err"
+rc=$?
+[ $rc = 2 ] || fail "33 feeds: exit $rc, not 2 (usage): $(cat "$T/33.err")"
+grep -q 'at most 32 feeds' "$T/33.err" || fail "33 feeds: the error does not name the limit: $(cat "$T/33.err")"
+[ ! -e "$T/33.db" ] || fail "33 feeds: a database was made before the usage error"
+echo "33 feeds: exit $rc: $(head -1 "$T/33.err")"
+
+# 32 and --demo: the simulator counts as a feed.
+mapfile -t F32 < <(feeds 32)
+timeout 10 "$INVIGIL" --headless --demo=2 "${F32[@]}" --db "$T/demo.db" \
+    </dev/null >"$T/demo.out" 2>"$T/demo.err"
+rc=$?
+[ $rc = 2 ] && grep -q 'at most 32 feeds, --demo' "$T/demo.err" ||
+    fail "32 feeds and --demo: exit $rc: $(cat "$T/demo.err")"
+
+# 32: accepted; every feed is tried (its refusal reported with a retry).
+mkfifo "$T/in"
+"$INVIGIL" --headless "${F32[@]}" --db "$T/32.db" \
+    <"$T/in" >"$T/32.out" 2>"$T/32.err" &
+CONSOLE=$!
+PIDS="$PIDS $CONSOLE"
+exec 3>"$T/in"
+trap 'exec 3>&- 2>/dev/null; cleanup' EXIT
+tried() {
+	n=$(grep -o 'feed ws://127\.0\.0\.1:1/f[0-9]*: ' "$T/32.err" | sort -u | wc -l)
+	[ "$n" -eq 32 ]
+}
+wait_for 20 tried || { kill -0 $CONSOLE 2>/dev/null || fail "32 feeds: the console exited: $(cat "$T/32.err")"
+    fail "32 feeds: not every feed was tried: $(grep -o 'feed ws://127\.0\.0\.1:1/f[0-9]*: ' "$T/32.err" | sort -u | wc -l) of 32"; }
+kill -0 $CONSOLE 2>/dev/null || fail "32 feeds: the console exited: $(cat "$T/32.err")"
+stop $CONSOLE
+rc=$?
+[ $rc = 0 ] || fail "32 feeds: exit $rc on SIGTERM, not 0: $(cat "$T/32.err")"
+echo "32 feeds: accepted, all 32 tried, exit 0 on SIGTERM"
+
+echo "PASS: 33 --feed options are a usage error naming the limit of 32 (and 32 with --demo); 32 are accepted and all tried"
