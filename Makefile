@@ -84,8 +84,10 @@ check: deps
 check-unit: $(TESTS)
 	@set -e; for t in $(TESTS); do echo "== $$t"; CK_FORK=yes $$t; done
 
-check-e2e: $(O)/invigil
-	@O=$(O) INVIGIL=$(CURDIR)/$(O)/invigil tests/run-e2e
+# Everything the e2e scripts run is built here, before the first one: no
+# script runs make in the tree (e2e-sign-peer uses check_sign).
+check-e2e: $(O)/invigil $(O)/check_sign
+	@O=$(O) INVIGIL=$(CURDIR)/$(O)/invigil tests/run-e2e $(E2E)
 
 # A longer crash test than the one in make check: 500 SIGKILLs.
 crash-test: $(O)/invigil
