@@ -60,23 +60,15 @@ rows_at_least() {
 }
 
 # peer_setup: Node's `ws` package for the independent peer in tests/peer/,
-# installed once from its lock file (offline afterwards); sets PEER.
+# installed once from its lock file by tests/peer/install (run-e2e does it
+# before the suite); sets PEER.
 peer_setup() {
 	PEER=$TESTS/peer
 	command -v node >/dev/null 2>&1 ||
 	    fail "node not found: install Debian's nodejs and npm (scripts/install-deps)"
-	[ -f "$PEER/node_modules/ws/package.json" ] && return 0
-	command -v npm >/dev/null 2>&1 ||
-	    fail "npm not found, and $PEER/node_modules is missing: apt-get install npm"
-	how=install
-	[ -f "$PEER/package-lock.json" ] && how=ci
-	(
-		flock 9
-		[ -f "$PEER/node_modules/ws/package.json" ] ||
-		    npm $how --prefix "$PEER" --no-audit --no-fund \
-			--loglevel=error >"$T/npm.log" 2>&1
-	) 9>"${TMPDIR:-/tmp}/invigil-peer-npm.lock" ||
-	    { cat "$T/npm.log" >&2; fail "npm $how in $PEER failed"; }
+	[ -f "$PEER/node_modules/.invigil-installed" ] && return 0
+	"$PEER/install" >"$T/npm.log" 2>&1 ||
+	    { cat "$T/npm.log" >&2; fail "tests/peer/install failed"; }
 }
 
 # watchdog SECONDS: fail the whole test if it is still running by then
@@ -131,3 +123,24 @@ feed_on() {
 	done
 	fail "no feed could listen on port $port: $(cat "$FEED_LOG")"
 }
+
+# stop_ok PID WHAT: stop PID (SIGTERM, 20 s deadline) and fail the test
+# unless it exits 0: a process that crashes on SIGTERM, or ignores it, is a
+# failure, never a hung suite.
+stop_ok() {
+	stop "$1"
+	rc=$?
+	[ $rc -eq 124 ] && fail "$2 still running 20 s after SIGTERM"
+	[ $rc -eq 0 ] || fail "$2 exited $rc after SIGTERM"
+}
+
+# log_has FILE PATTERN: FILE has a line matching PATTERN (for wait_for).
+log_has() { grep -q -- "$2" "$1" 2>/dev/null; }
+
+# stored_minutes DB: minutes of feed time (ts_ms) between the first and the
+# last message stored; minutes_at_least DB N: at least N of them.
+stored_minutes() {
+	m=$(sqlite3 -readonly "$1" "select coalesce((max(ts_ms) - min(ts_ms)) / 60000, 0) from messages" 2>/dev/null)
+	echo "${m:-0}"
+}
+minutes_at_least() { [ "$(stored_minutes "$1")" -ge "$2" ]; }
