@@ -107,21 +107,55 @@ start_script() {
 	wait_for 10 script_port || { cat "$SCRIPT_LOG" >&2; fail "ws-script.js did not start"; }
 }
 
+# A feed restarted on the port another held (same URL) needs a fixed port.
+# It is taken below the kernel's ephemeral range, so that no `--listen :0`
+# and no outgoing connection's source port ever lands on it while it is
+# free between two feeds; two suites running at once pick at random and
+# start_feed_fixed moves on if the first try is taken.
+fixed_port() {
+	lo=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null)
+	lo=${lo:-32768}
+	[ "$lo" -gt 11000 ] || lo=11000
+	echo $(( 10000 + (RANDOM * 32768 + RANDOM) % (lo - 10000) ))
+}
+
+# feed_try PORT ARGS...: one `invigil feed` on 127.0.0.1:PORT; 0 once it
+# listens, 1 if it exits (the port is in use), fails the test otherwise.
+feed_try() {
+	port=$1; shift
+	FEED_LOG=$T/feed.$$.$RANDOM.log
+	"$INVIGIL" feed --listen "127.0.0.1:$port" "$@" 2>"$FEED_LOG" &
+	FEED_PID=$!
+	PIDS="$PIDS $FEED_PID"
+	feed_up() { grep -q "listening on" "$FEED_LOG" || ! kill -0 "$FEED_PID" 2>/dev/null; }
+	wait_for 10 feed_up || fail "feed on port $port neither listens nor exits after 10 s"
+	grep -q "listening on" "$FEED_LOG" && return 0
+	wait "$FEED_PID" 2>/dev/null
+	grep -q "the port is in use" "$FEED_LOG" && return 1
+	fail "feed on port $port: $(cat "$FEED_LOG")"
+}
+
+# start_feed_fixed ARGS...: a feed on a fixed_port (another one if that is
+# taken); sets FEED_PORT, FEED_PID and FEED_LOG.
+start_feed_fixed() {
+	for _ in $(seq 1 20); do
+		FEED_PORT=$(fixed_port)
+		feed_try "$FEED_PORT" "$@" && return 0
+	done
+	fail "no free port for a feed in 20 tries"
+}
+
 # feed_on PORT ARGS...: `invigil feed` on 127.0.0.1:PORT, a port a killed
 # feed just held (tried again for up to 10 s); sets FEED_PID and FEED_LOG.
 feed_on() {
 	port=$1; shift
-	FEED_LOG=$T/feed.$$.$RANDOM.log
-	for _ in $(seq 1 50); do
-		"$INVIGIL" feed --listen "127.0.0.1:$port" "$@" 2>"$FEED_LOG" &
-		FEED_PID=$!
-		PIDS="$PIDS $FEED_PID"
-		feed_listening() { grep -q "listening on" "$FEED_LOG"; }
-		wait_for 2 feed_listening && return 0
-		kill "$FEED_PID" 2>/dev/null; wait "$FEED_PID" 2>/dev/null
+	end=$(( $(date +%s) + 10 ))
+	while :; do
+		feed_try "$port" "$@" && return 0
+		[ "$(date +%s)" -lt "$end" ] || break
 		sleep 0.2
 	done
-	fail "no feed could listen on port $port: $(cat "$FEED_LOG")"
+	fail "no feed could listen on port $port within 10 s: $(cat "$FEED_LOG")"
 }
 
 # stop_ok PID WHAT: stop PID (SIGTERM, 20 s deadline) and fail the test
