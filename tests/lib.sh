@@ -13,6 +13,15 @@ export XDG_CONFIG_HOME=$T/config
 
 cleanup() {
 	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	# A process that ignores SIGTERM gets 5 s, then SIGKILL: a failing
+	# test never hangs in its own cleanup.
+	for _ in $(seq 1 50); do
+		alive=""
+		for p in $PIDS; do kill -0 "$p" 2>/dev/null && alive="$alive $p"; done
+		[ -n "$alive" ] || break
+		sleep 0.1
+	done
+	for p in $PIDS; do kill -KILL "$p" 2>/dev/null; done
 	for p in $PIDS; do wait "$p" 2>/dev/null; done
 	[ -n "${KEEP:-}" ] || rm -rf "$T"
 }
