@@ -81,4 +81,4 @@ n=$(grep -c "^rule " "$T/defaults.rules")
 wait_for 5 shown "rules reloaded from $T/live.rules: $n rules" ||
     { screen >&2; fail "a good reload was not reported on screen"; }
 quit_console
-echo "PASS: rules check/defaults, bad file refused with file:line:col, custom rules drive flags, backtest compares, SIGHUP reloads"
+echo "PASS: rules check/defaults, bad file refused with file:line:col, custom rules drive flags ($want attempts raised a hand, $want every_raise_hand in the backtest), backtest compares, SIGHUP reloads ($n rules)"
