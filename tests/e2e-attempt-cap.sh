@@ -85,7 +85,7 @@ wait_for 5 grep -q '"attempt":"A000007","rule":"identity_mismatch"' "$T/flags.js
 grep -q "feed many: seq $((CAP + 1)) kept in rejects, not taken in: a new attempt, and the console already holds $CAP attempts of this feed" "$T/c.err" ||
     { head -5 "$T/c.err" >&2; fail "stderr does not say the cap was reached"; }
 [ "$(grep -c "kept in rejects" "$T/c.err")" = 1 ] || fail "the cap was said more than once on stderr"
-kill -TERM $C; wait $C || fail "console exit $? after SIGTERM"
+stop_ok $C console
 
 # The screen: the header says so.
 command -v tmux >/dev/null || fail "tmux is not installed (scripts/install-deps)"

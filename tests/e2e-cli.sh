@@ -6,6 +6,7 @@ watchdog 120
 
 expect() {	# expect STATUS PATTERN ARGS...
 	want=$1 pat=$2; shift 2
+	cases=$((${cases:-0} + 1))
 	# An option wrongly accepted would run a console: 10 s, then exit 124.
 	out=$(timeout 10 "$INVIGIL" "$@" 2>&1 </dev/null)
 	rc=$?
@@ -89,4 +90,4 @@ expect 1 "bad.jsonl:2: .*kind" feed --replay "$T/bad.jsonl" --listen 127.0.0.1:0
 expect 1 "cannot open" feed --replay "$T/none.jsonl" --listen 127.0.0.1:0
 printf 'not a database, just text\n' >"$T/text.db"
 expect 1 "text.db" --headless --feed ws://127.0.0.1:1/ --db "$T/text.db"
-echo "PASS: options listed, usage errors exit 2, bad input exits 1 with a message"
+echo "PASS: options listed, usage errors exit 2, bad input exits 1 with a message ($cases command lines, each exit status and message as expected)"

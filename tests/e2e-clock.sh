@@ -89,11 +89,11 @@ echo "measured: stderr: $(grep "s ahead" "$T/c.err" | head -2 | sed 's/\x1b/\\e/
 
 # Restart the skewed feed on the same port: the console resumes after seq 6
 # and the rejected seqs are not fetched again.
-kill -TERM $SPID; wait $SPID 2>/dev/null
+stop $SPID; [ $? -ne 124 ] || fail "the skewed peer still runs 20 s after SIGTERM"
 start_peer skewed "$SP" "$T/skewed.jsonl" --feed "$EVIL_ID"
 resumed() { grep -q '"ev":"hello".*"after_seq":6' "$T/skewed.log"; }
 wait_for 30 resumed || { cat "$T/skewed.log" >&2; fail "the console did not resume after seq 6"; }
 echo "measured: $(grep '"ev":"hello"' "$T/skewed.log" | tail -1)"
 [ "$(q "select count(*) from rejects")" = 2 ] || fail "rejected seqs fetched again: $(q "select count(*) from rejects") rejects"
-kill -TERM $C; wait $C
+stop_ok $C console
 echo "PASS: one clock per feed (a skewed feed ends only its own holds), ts beyond --max-clock-skew kept in rejects with a gap, skew said on stderr sanitised, resume goes past"

@@ -292,14 +292,19 @@ def need(doc, where, what):
         acks = 0
         while acks < 3 and line():
             acks += '"t":"ack"' in out[-1]
-        time.sleep(0.5)         # the feed's answer to the pause, journaled
+        # The feed's answer to the pause, journaled: its done line, not a
+        # sleep (the watchdog bounds the wait).
+        done = False
+        while acks == 3 and not done and line():
+            done = '"t":"done","id":"r2",' in out[-1]
+        acks += done
         watchdog.cancel()
         if con.poll() is None:
             os.killpg(con.pid, signal.SIGTERM)
         rc = con.wait(10)
         stop(where, feed, "fixture feed")
-        if acks < 3 or rc != 0:
-            fail(where, "fixture hall.db: %d acks, exit %d: %s" % (acks, rc, "".join(out)[-400:]))
+        if acks < 4 or rc != 0:
+            fail(where, "fixture hall.db: %d acks and done lines (want 3 and the pause's), exit %d: %s" % (acks, rc, "".join(out)[-400:]))
     elif what == "exam.jsonl":
         open(os.path.join(doc.dir, what), "w").write(
             open(os.path.join(ROOT, "examples", "hall-3.jsonl")).read())

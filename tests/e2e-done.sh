@@ -75,4 +75,4 @@ line ack '"r4"' | grep -qxF '{"t":"ack","id":"r4","ok":false,"error":"\"message\
 echo '{"id":"r5","op":"command","attempt":"R1","reason":"hi"}' >&3
 wait_for 10 has ack '"r5"' || { show; fail "r5: no ack"; }
 line ack '"r5"' | grep -qF 'command requests need an \"action\": one of warn,pause,resume,terminate' || { show; fail "r5: wrong refusal"; }
-echo "PASS: done lines say a feed refused or obeyed a command, unanswered says it did not answer in time, and the late answer still comes"
+echo "PASS: done lines say a feed refused or obeyed a command, unanswered says it did not answer in time, and the late answer still comes ($(grep -c '"t":"done"' "$T/out") done, $(grep -c '"t":"ack"' "$T/out") ack lines)"

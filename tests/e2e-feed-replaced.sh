@@ -15,7 +15,7 @@
 watchdog 180
 
 DB=$T/r.db
-start_feed --simulate 12 --seed 1 --rate 200 --id A --epoch 1
+start_feed_fixed --simulate 12 --seed 1 --rate 200 --id A --epoch 1
 PORT=$FEED_PORT
 LOG_A=$FEED_LOG
 URL="ws://127.0.0.1:$PORT/"

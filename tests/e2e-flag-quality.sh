@@ -6,7 +6,10 @@
 # above (what asks the proctor for a decision; low and info flags are notes
 # that only add to the risk score), and raise no flag at all, at any
 # severity, on an honest or flaky-network candidate for network trouble.
-# The tables are printed: they are the figures behind the defaults.
+# The tables are printed: they are the figures behind the defaults.  How
+# much exam each seed gets is measured, not slept for: the console runs until
+# it has stored 30 minutes of feed time.
+# run-e2e timeout: 400
 . "$(dirname "$0")/lib.sh"
 
 for seed in ${SEEDS:-1 2 3}; do
@@ -15,10 +18,13 @@ for seed in ${SEEDS:-1 2 3}; do
 	"$INVIGIL" --headless --feed "ws://127.0.0.1:$FEED_PORT/" \
 	    --db "$T/c-$seed.db" >"$T/flags-$seed.jsonl" 2>"$T/c-$seed.err" &
 	c=$!
-	sleep 10
-	kill -TERM $c; wait $c || fail "console exited $? (seed $seed)"
-	kill -TERM "$FEED_PID"; wait "$FEED_PID" || fail "feed exited $? (seed $seed)"
-	echo "== seed $seed"
+	PIDS="$PIDS $c"
+	wait_for 90 minutes_at_least "$T/c-$seed.db" 30 ||
+	    fail "seed $seed: only $(stored_minutes "$T/c-$seed.db") minutes of feed time stored after 90 s"
+	stop_ok $c "console (seed $seed)"
+	stop_ok "$FEED_PID" "feed (seed $seed)"
+	echo "== seed $seed: $(stored_minutes "$T/c-$seed.db") minutes," \
+	    "$(sqlite3 "$T/c-$seed.db" "select count(*) from messages") messages stored"
 	python3 "$TESTS/score-flags.py" "$truth" "$T/flags-$seed.jsonl" \
 	    >"$T/score-$seed.txt" || fail "score-flags.py exited $?"
 	sed -n '/^misconduct/,/^network trouble/p' "$T/score-$seed.txt"
@@ -35,4 +41,4 @@ if bad:
     sys.exit("below the bar: " + ", ".join(bad))
 PY
 done
-echo "PASS: default rules on seeds ${SEEDS:-1 2 3}: recall >= 0.95 per misconduct type, precision >= 0.90, no flag for network trouble"
+echo "PASS: default rules on seeds ${SEEDS:-1 2 3}, 30 feed minutes each: recall >= 0.95 per misconduct type, precision >= 0.90, no flag for network trouble"

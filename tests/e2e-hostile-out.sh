@@ -51,8 +51,7 @@ wait_for 10 refused || { cat "$T/console.out" "$T/console.err" >&2; fail "the fe
 gap_said() { grep -q 'lost seq 3..3' "$T/console.err" && grep -q 'rejected a message' "$T/console.err"; }
 wait_for 10 gap_said || { cat "$T/console.err" >&2; fail "gap and reject not reported on stderr"; }
 exec 3>&-
-kill -TERM $CONSOLE
-wait $CONSOLE 2>/dev/null
+stop_ok $CONSOLE console
 echo "console: $(wc -l <"$T/console.out") stdout lines, $(wc -l <"$T/console.err") stderr lines"
 
 # backtest with other rules: live flags show as removed, new ones as added.

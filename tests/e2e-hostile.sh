@@ -21,8 +21,15 @@ SOCK="$T/tmux.sock"
 tm() { tmux -S "$SOCK" "$@"; }
 trap 'tm kill-server 2>/dev/null; cleanup' EXIT
 tm -f /dev/null new-session -d -x 140 -y 30 \
-    "'$INVIGIL' --feed ws://127.0.0.1:$GOOD/ --feed ws://127.0.0.1:$LOCKED/ --db '$T/h.db'; sleep 30"
+    "'$INVIGIL' --feed ws://127.0.0.1:$GOOD/ --feed ws://127.0.0.1:$LOCKED/ --db '$T/h.db'; echo \$? >'$T/exit'; sleep 30"
 screen() { tm capture-pane -p -t 0; }
+# quit_console: q, then the console's exit status (written by the tmux
+# command) within 20 s; anything but 0 fails.
+quit_console() {
+	tm send-keys -t 0 q
+	wait_for 20 test -s "$T/exit" || { screen >&2; fail "the console did not quit within 20 s of q"; }
+	[ "$(cat "$T/exit")" = 0 ] || fail "the console exited $(cat "$T/exit") on q"
+}
 ready() { screen | grep -q 'H3 ' && screen | grep -q 'REFUSED'; }
 wait_for 10 ready || { screen >&2; fail "hostile rows or REFUSED not on screen"; }
 
@@ -34,8 +41,7 @@ screen | head -1 | grep -q 'invigil' || fail "the header is gone: an escape reac
 screen | grep -q 'requires a token and none was given' || { screen >&2; fail "no 'requires a token and none was given' on screen"; }
 screen | grep -q 'feed hostile  live' || { screen >&2; fail "the other feed is not live"; }
 
-tm send-keys -t 0 q
-sleep 1
+quit_console
 # Raw bytes in the database: ESC, U+202E, BEL and U+009B as received.
 raw=$(sqlite3 "$T/h.db" "select (instr(name, char(27)) = 1) || (instr(name, char(8238)) > 0)
     from attempts where attempt in ('H1', 'H2') order by attempt")
@@ -44,4 +50,4 @@ raw=$(sqlite3 "$T/h.db" "select (instr(name, char(27)) = 1) || (instr(name, char
     fail "BEL / C1 not kept raw"
 [ "$(sqlite3 "$T/h.db" "select count(*) from messages where feed = 'locked'")" = 0 ] ||
     fail "a feed that refused the token delivered messages"
-echo "PASS: hostile strings escaped on screen and raw in the database; refused feed shown, other feed live"
+echo "PASS: hostile strings escaped on screen and raw in the database ($(sqlite3 "$T/h.db" "select count(*) from messages") messages from the hostile feed, 0 from the refused one); refused feed shown, other feed live"

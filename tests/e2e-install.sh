@@ -5,7 +5,10 @@
 
 ROOT=$(cd "$TESTS/.." && pwd)
 O=${O:-build}
-make -s -C "$ROOT" install O="$O" PREFIX=/opt/inv DESTDIR="$T/dest" >"$T/make.log" 2>&1 ||
+# -o: the binary the suite tests is installed as it is, never rebuilt in
+# the tree in the middle of the suite.
+[ -x "$ROOT/$O/invigil" ] || fail "$O/invigil is not built: make $O/invigil"
+make -s -C "$ROOT" -o "$O/invigil" install O="$O" PREFIX=/opt/inv DESTDIR="$T/dest" >"$T/make.log" 2>&1 ||
     { cat "$T/make.log" >&2; fail "make install failed"; }
 "$T/dest/opt/inv/bin/invigil" --help | grep -q -- "--feed" || fail "installed binary does not run"
 for m in "$ROOT"/man/*.[157]; do

@@ -25,7 +25,9 @@ tm -f /dev/null new-session -d -x 120 -y 40 \
 screen() { tm capture-pane -p -t 0; }
 row() { screen | grep -E "^[> ]$1 "; }
 offline() { row A0001 | grep -q ' OFFLINE '; }
+since=$(date +%s)
 wait_for 15 offline || { screen >&2; fail "A0001 lost its network but is not shown OFFLINE"; }
+took=$(( $(date +%s) - since ))
 row A0002 | grep -q ' in_progress ' || { screen >&2; fail "A0002 (online) is not shown in_progress"; }
 echo "A0001: $(row A0001 | cut -c1-60)"
 echo "A0002: $(row A0002 | cut -c1-60)"
@@ -33,4 +35,4 @@ tm send-keys -t 0 q
 quit() { [ -f "$T/exit" ]; }
 wait_for 10 quit || fail "q did not quit"
 [ "$(cat "$T/exit")" = "exit=0" ] || fail "console $(cat "$T/exit")"
-echo "PASS: a candidate whose network dropped is shown OFFLINE, an online one in_progress"
+echo "PASS: a candidate whose network dropped is shown OFFLINE, an online one in_progress (OFFLINE on screen within $took s)"

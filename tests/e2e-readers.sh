@@ -46,7 +46,7 @@ exec 3>&-
 grep -c '"ok":true' "$T/out.jsonl" >/dev/null || fail "no note was acknowledged"
 limit=$((160 * 1024 * 1024))
 [ "$maxwal" -le $limit ] || fail "the WAL grew to $maxwal bytes (limit $limit)"
-kill -TERM $CONSOLE; wait $CONSOLE || fail "console exit $? on SIGTERM"
+stop_ok $CONSOLE console
 "$INVIGIL" review verify --db "$T/r.db" >/dev/null || fail "verify after the stop"
 [ ! -e "$T/r.db-wal" ] || [ "$(stat -c %s "$T/r.db-wal")" -eq 0 ] ||
 	fail "the WAL was left behind after the console stopped"

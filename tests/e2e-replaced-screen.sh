@@ -12,7 +12,7 @@ tm() { tmux -S "$SOCK" "$@"; }
 stop_tmux() { tm kill-server 2>/dev/null; cleanup; }
 trap stop_tmux EXIT
 
-start_feed --simulate 5 --seed 1 --rate 100 --id hall-A
+start_feed_fixed --simulate 5 --seed 1 --rate 100 --id hall-A
 PORT=$FEED_PORT
 tm -f /dev/null new-session -d -x 160 -y 40 \
     "cd '$T' && TERM=xterm-256color '$INVIGIL' --feed ws://127.0.0.1:$PORT/ --db '$T/s.db' --proctor tmux-e2e; sleep 60"

@@ -20,9 +20,9 @@ stored() {
 }
 wait_for 60 stored || fail "only $(sqlite3 "$T/r.db" 'select count(*) from messages') of $N messages stored after 60 s"
 
-kill -TERM $CONSOLE
-wait $CONSOLE
+stop $CONSOLE
 rc=$?
+[ $rc -eq 124 ] && fail "console still running 20 s after SIGTERM"
 [ $rc -eq 0 ] || { cat "$T/console.err" >&2; fail "console exited $rc after SIGTERM"; }
 
 python3 "$TESTS/check-replay.py" "$T/scenario.jsonl" "$T/r.db" "$T/flags.jsonl" \

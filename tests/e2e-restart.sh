@@ -10,9 +10,10 @@ start_feed --replay "$T/s.jsonl" --id again
 URL="ws://127.0.0.1:$FEED_PORT/"
 "$INVIGIL" --headless --feed "$URL" --db "$T/r.db" >"$T/flags1.jsonl" 2>/dev/null &
 c=$!
+PIDS="$PIDS $c"
 all() { [ "$(sqlite3 "$T/r.db" "select count(*) from messages" 2>/dev/null)" = 2000 ]; }
 wait_for 20 all || fail "first run did not store the scenario"
-kill -TERM $c; wait $c
+stop_ok $c "first console"
 open=$(sqlite3 "$T/r.db" "select count(*) from flags where state = 'open'")
 [ "$open" -gt 0 ] || fail "no flags in the first run"
 
@@ -20,8 +21,15 @@ SOCK="$T/tmux.sock"
 tm() { tmux -S "$SOCK" "$@"; }
 trap 'tm kill-server 2>/dev/null; cleanup' EXIT
 tm -f /dev/null new-session -d -x 160 -y 50 \
-    "'$INVIGIL' --feed '$URL' --db '$T/r.db'; sleep 30"
+    "'$INVIGIL' --feed '$URL' --db '$T/r.db'; echo \$? >'$T/exit'; sleep 30"
 screen() { tm capture-pane -p -t 0; }
+# quit_console: q, then the console's exit status (written by the tmux
+# command) within 20 s; anything but 0 fails.
+quit_console() {
+	tm send-keys -t 0 q
+	wait_for 20 test -s "$T/exit" || { screen >&2; fail "the console did not quit within 20 s of q"; }
+	[ "$(cat "$T/exit")" = 0 ] || fail "the console exited $(cat "$T/exit") on q"
+}
 back() { screen | grep -q "30 candidates | .* | $open open flags"; }
 wait_for 10 back || { screen >&2; fail "after a restart the header does not show 30 candidates and $open open flags"; }
 screen | grep -q "Candidate 5 " || { screen >&2; fail "names missing after a restart"; }
@@ -29,8 +37,7 @@ grep -q "resumes at seq 2001" "$FEED_LOG" || fail "the restarted console did not
 # The top row is the riskiest attempt in the database.
 top=$(sqlite3 "$T/r.db" "select attempt from flags where state = 'open' group by attempt order by sum(weight) desc, attempt limit 1")
 screen | sed -n '4p' | grep -q "^.$top " || { screen >&2; fail "top row is not $top"; }
-tm send-keys -t 0 q
-sleep 1
+quit_console
 [ "$(sqlite3 "$T/r.db" "select count(*) from flags")" = "$(wc -l <"$T/flags1.jsonl")" ] ||
     fail "flags were raised again after the restart"
 echo "PASS: a restarted console shows every candidate and its $open open flags, resuming after seq 2000"

@@ -36,9 +36,10 @@ start_feed --replay "$T/s.jsonl" --id rules
 "$INVIGIL" --headless --feed "ws://127.0.0.1:$FEED_PORT/" --db "$T/c.db" \
     --rules "$T/custom.rules" >"$T/flags.jsonl" 2>"$T/c.err" &
 c=$!
+PIDS="$PIDS $c"
 all() { [ "$(sqlite3 "$T/c.db" "select count(*) from messages" 2>/dev/null)" = 3000 ]; }
 wait_for 20 all || fail "scenario not stored"
-kill -TERM $c; wait $c
+stop_ok $c console
 want=$(python3 -c "import json,sys; print(len({m['attempt'] for m in map(json.loads, open('$T/s.jsonl')) if m.get('kind') == 'raise_hand'}))")
 [ "$(sqlite3 "$T/c.db" "select count(distinct rule) || ' ' || count(*) from flags")" = "1 $want" ] ||
     fail "custom rules: flags table $(sqlite3 "$T/c.db" "select rule, count(*) from flags group by rule"), want $want every_raise_hand"
@@ -58,8 +59,15 @@ SOCK="$T/tmux.sock"
 tm() { tmux -S "$SOCK" "$@"; }
 trap 'tm kill-server 2>/dev/null; cleanup' EXIT
 tm -f /dev/null new-session -d -x 140 -y 30 \
-    "'$INVIGIL' --feed ws://127.0.0.1:$FEED_PORT/ --db '$T/live.db' --rules '$T/live.rules'; sleep 30"
+    "'$INVIGIL' --feed ws://127.0.0.1:$FEED_PORT/ --db '$T/live.db' --rules '$T/live.rules'; echo \$? >'$T/exit'; sleep 30"
 screen() { tm capture-pane -p -t 0; }
+# quit_console: q, then the console's exit status (written by the tmux
+# command) within 20 s; anything but 0 fails.
+quit_console() {
+	tm send-keys -t 0 q
+	wait_for 20 test -s "$T/exit" || { screen >&2; fail "the console did not quit within 20 s of q"; }
+	[ "$(cat "$T/exit")" = 0 ] || fail "the console exited $(cat "$T/exit") on q"
+}
 shown() { screen | grep -qF "$1"; }
 wait_for 10 shown "every_raise_hand" || { screen >&2; fail "custom rule flags not on screen"; }
 PID=$(pgrep -f -- "--db $T/live.db" | head -1)
@@ -72,5 +80,5 @@ kill -HUP "$PID"
 n=$(grep -c "^rule " "$T/defaults.rules")
 wait_for 5 shown "rules reloaded from $T/live.rules: $n rules" ||
     { screen >&2; fail "a good reload was not reported on screen"; }
-tm send-keys -t 0 q
-echo "PASS: rules check/defaults, bad file refused with file:line:col, custom rules drive flags, backtest compares, SIGHUP reloads"
+quit_console
+echo "PASS: rules check/defaults, bad file refused with file:line:col, custom rules drive flags ($want attempts raised a hand, $want every_raise_hand in the backtest), backtest compares, SIGHUP reloads ($n rules)"

@@ -4,14 +4,16 @@
 # stream; the stream has every attempt, answers and events.
 . "$(dirname "$0")/lib.sh"
 
-record() {	# record SEED NAME: two seconds of a 30-candidate session at 600x
+record() {	# record SEED NAME: a 30-candidate session at 600x, until 300 messages are stored
 	start_feed --simulate 30 --seed "$1" --rate 600 --id sim
 	"$INVIGIL" --headless --feed "ws://127.0.0.1:$FEED_PORT/" --db "$T/$2.db" \
 	    >/dev/null 2>"$T/$2.err" &
 	c=$!
-	sleep 2
-	kill -TERM $c; wait $c || fail "console exited $? (seed $1)"
-	kill -TERM "$FEED_PID"; wait "$FEED_PID" || fail "feed exited $? (seed $1)"
+	PIDS="$PIDS $c"
+	wait_for 30 rows_at_least "$T/$2.db" 300 ||
+	    fail "seed $1: only $(count "$2" 2>/dev/null) messages stored after 30 s"
+	stop_ok $c "console (seed $1)"
+	stop_ok "$FEED_PID" "feed (seed $1)"
 }
 stream() {	# stream NAME LIMIT: the messages without their timestamps
 	sqlite3 "$T/$1.db" "select seq, type, attempt, coalesce(kind, ''),
@@ -24,7 +26,7 @@ record 42 b
 record 43 c
 n=$(count a); m=$(count b)
 k=$(( n < m ? n : m ))
-[ "$k" -ge 200 ] || fail "only $k messages in two seconds at 600x"
+[ "$k" -ge 200 ] || fail "only $k messages in common"
 stream a $k >"$T/a.txt"; stream b $k >"$T/b.txt"; stream c $k >"$T/c.txt"
 cmp -s "$T/a.txt" "$T/b.txt" || { diff "$T/a.txt" "$T/b.txt" | head >&2; fail "seed 42 twice gave different streams"; }
 cmp -s "$T/a.txt" "$T/c.txt" && fail "seeds 42 and 43 gave the same stream"

@@ -34,4 +34,4 @@ stop "$CONSOLE_PID" || fail "wrong token: the console did not stop cleanly"
 console right --token-file "$T/token"
 wait_for 15 rows_at_least "$T/right.db" 1 || { cat "$T/right.err" >&2; fail "right token: nothing stored"; }
 stop "$CONSOLE_PID" || fail "right token: the console did not stop cleanly"
-echo "PASS: no token, a wrong token and the right one are each told apart"
+echo "PASS: no token, a wrong token and the right one are each told apart ($(sqlite3 -readonly "$T/right.db" "select count(*) from messages") messages stored with the right token, $(sqlite3 -readonly "$T/wrong.db" "select count(*) from messages" 2>/dev/null || echo 0) with the wrong one)"

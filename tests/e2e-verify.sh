@@ -25,7 +25,7 @@ done
 wait_for 10 sh -c "[ \$(grep -c '\"ok\":true' '$T/out.jsonl') -ge 12 ]" ||
 	fail "12 notes not acknowledged: $(grep ack "$T/out.jsonl")"
 exec 3>&-
-kill -TERM $CONSOLE; wait $CONSOLE || fail "console exit $? on SIGTERM"
+stop_ok $CONSOLE console
 
 # The key: created on first use, private.
 [ "$(stat -c %a "$XDG_CONFIG_HOME/invigil")" = 700 ] || fail "key directory not 0700"

@@ -13,6 +13,15 @@ export XDG_CONFIG_HOME=$T/config
 
 cleanup() {
 	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	# A process that ignores SIGTERM gets 5 s, then SIGKILL: a failing
+	# test never hangs in its own cleanup.
+	for _ in $(seq 1 50); do
+		alive=""
+		for p in $PIDS; do kill -0 "$p" 2>/dev/null && alive="$alive $p"; done
+		[ -n "$alive" ] || break
+		sleep 0.1
+	done
+	for p in $PIDS; do kill -KILL "$p" 2>/dev/null; done
 	for p in $PIDS; do wait "$p" 2>/dev/null; done
 	[ -n "${KEEP:-}" ] || rm -rf "$T"
 }
@@ -60,23 +69,15 @@ rows_at_least() {
 }
 
 # peer_setup: Node's `ws` package for the independent peer in tests/peer/,
-# installed once from its lock file (offline afterwards); sets PEER.
+# installed once from its lock file by tests/peer/install (run-e2e does it
+# before the suite); sets PEER.
 peer_setup() {
 	PEER=$TESTS/peer
 	command -v node >/dev/null 2>&1 ||
 	    fail "node not found: install Debian's nodejs and npm (scripts/install-deps)"
-	[ -f "$PEER/node_modules/ws/package.json" ] && return 0
-	command -v npm >/dev/null 2>&1 ||
-	    fail "npm not found, and $PEER/node_modules is missing: apt-get install npm"
-	how=install
-	[ -f "$PEER/package-lock.json" ] && how=ci
-	(
-		flock 9
-		[ -f "$PEER/node_modules/ws/package.json" ] ||
-		    npm $how --prefix "$PEER" --no-audit --no-fund \
-			--loglevel=error >"$T/npm.log" 2>&1
-	) 9>"${TMPDIR:-/tmp}/invigil-peer-npm.lock" ||
-	    { cat "$T/npm.log" >&2; fail "npm $how in $PEER failed"; }
+	[ -f "$PEER/node_modules/.invigil-installed" ] && return 0
+	"$PEER/install" >"$T/npm.log" 2>&1 ||
+	    { cat "$T/npm.log" >&2; fail "tests/peer/install failed"; }
 }
 
 # watchdog SECONDS: fail the whole test if it is still running by then
@@ -115,19 +116,74 @@ start_script() {
 	wait_for 10 script_port || { cat "$SCRIPT_LOG" >&2; fail "ws-script.js did not start"; }
 }
 
+# A feed restarted on the port another held (same URL) needs a fixed port.
+# It is taken below the kernel's ephemeral range, so that no `--listen :0`
+# and no outgoing connection's source port ever lands on it while it is
+# free between two feeds; two suites running at once pick at random and
+# start_feed_fixed moves on if the first try is taken.
+fixed_port() {
+	lo=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null)
+	lo=${lo:-32768}
+	[ "$lo" -gt 11000 ] || lo=11000
+	echo $(( 10000 + (RANDOM * 32768 + RANDOM) % (lo - 10000) ))
+}
+
+# feed_try PORT ARGS...: one `invigil feed` on 127.0.0.1:PORT; 0 once it
+# listens, 1 if it exits (the port is in use), fails the test otherwise.
+feed_try() {
+	port=$1; shift
+	FEED_LOG=$T/feed.$$.$RANDOM.log
+	"$INVIGIL" feed --listen "127.0.0.1:$port" "$@" 2>"$FEED_LOG" &
+	FEED_PID=$!
+	PIDS="$PIDS $FEED_PID"
+	feed_up() { grep -q "listening on" "$FEED_LOG" || ! kill -0 "$FEED_PID" 2>/dev/null; }
+	wait_for 10 feed_up || fail "feed on port $port neither listens nor exits after 10 s"
+	grep -q "listening on" "$FEED_LOG" && return 0
+	wait "$FEED_PID" 2>/dev/null
+	grep -q "the port is in use" "$FEED_LOG" && return 1
+	fail "feed on port $port: $(cat "$FEED_LOG")"
+}
+
+# start_feed_fixed ARGS...: a feed on a fixed_port (another one if that is
+# taken); sets FEED_PORT, FEED_PID and FEED_LOG.
+start_feed_fixed() {
+	for _ in $(seq 1 20); do
+		FEED_PORT=$(fixed_port)
+		feed_try "$FEED_PORT" "$@" && return 0
+	done
+	fail "no free port for a feed in 20 tries"
+}
+
 # feed_on PORT ARGS...: `invigil feed` on 127.0.0.1:PORT, a port a killed
 # feed just held (tried again for up to 10 s); sets FEED_PID and FEED_LOG.
 feed_on() {
 	port=$1; shift
-	FEED_LOG=$T/feed.$$.$RANDOM.log
-	for _ in $(seq 1 50); do
-		"$INVIGIL" feed --listen "127.0.0.1:$port" "$@" 2>"$FEED_LOG" &
-		FEED_PID=$!
-		PIDS="$PIDS $FEED_PID"
-		feed_listening() { grep -q "listening on" "$FEED_LOG"; }
-		wait_for 2 feed_listening && return 0
-		kill "$FEED_PID" 2>/dev/null; wait "$FEED_PID" 2>/dev/null
+	end=$(( $(date +%s) + 10 ))
+	while :; do
+		feed_try "$port" "$@" && return 0
+		[ "$(date +%s)" -lt "$end" ] || break
 		sleep 0.2
 	done
-	fail "no feed could listen on port $port: $(cat "$FEED_LOG")"
+	fail "no feed could listen on port $port within 10 s: $(cat "$FEED_LOG")"
 }
+
+# stop_ok PID WHAT: stop PID (SIGTERM, 20 s deadline) and fail the test
+# unless it exits 0: a process that crashes on SIGTERM, or ignores it, is a
+# failure, never a hung suite.
+stop_ok() {
+	stop "$1"
+	rc=$?
+	[ $rc -eq 124 ] && fail "$2 still running 20 s after SIGTERM"
+	[ $rc -eq 0 ] || fail "$2 exited $rc after SIGTERM"
+}
+
+# log_has FILE PATTERN: FILE has a line matching PATTERN (for wait_for).
+log_has() { grep -q -- "$2" "$1" 2>/dev/null; }
+
+# stored_minutes DB: minutes of feed time (ts_ms) between the first and the
+# last message stored; minutes_at_least DB N: at least N of them.
+stored_minutes() {
+	m=$(sqlite3 -readonly "$1" "select coalesce((max(ts_ms) - min(ts_ms)) / 60000, 0) from messages" 2>/dev/null)
+	echo "${m:-0}"
+}
+minutes_at_least() { [ "$(stored_minutes "$1")" -ge "$2" ]; }
