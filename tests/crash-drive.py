@@ -4,6 +4,7 @@ while it ingests a replay and takes scripted decisions on stdin, and check
 after every restart that nothing acknowledged was lost.
 
 usage: crash-drive.py INVIGIL FEED_URL DB WORKDIR ROUNDS MESSAGES SEED
+                      [MIN_ACKED [MIN_KILLS_AFTER_ACK]]
 
 Each round starts `invigil --headless` on DB, answers some of the flags it
 prints with decide / command / note requests, and SIGKILLs it after a random
@@ -17,6 +18,12 @@ prints with decide / command / note requests, and SIGKILLs it after a random
 A last round runs to the end of the replay (MESSAGES messages), stops with
 SIGTERM and checks the same, plus an export of the checkpoints verified with
 --checkpoints.  Prints one summary line; exits 1 on the first failure.
+
+So that it cannot pass vacuously (a console that never acknowledges, or
+kills that all land before anything was acknowledged), it also fails unless
+at least MIN_ACKED requests were acknowledged over all rounds (default:
+ROUNDS / 2) and at least MIN_KILLS_AFTER_ACK kills came after that round's
+console had acknowledged a request (default: ROUNDS / 5).
 """
 import json
 import os
@@ -133,10 +140,13 @@ def check(invigil, db, acked, final_count=None, ckpt_file=None):
 def main():
     invigil, url, db, work = sys.argv[1:5]
     rounds, messages, seed = map(int, sys.argv[5:8])
+    min_acked = int(sys.argv[8]) if len(sys.argv) > 8 else rounds // 2
+    min_after = int(sys.argv[9]) if len(sys.argv) > 9 else rounds // 5
     rng = random.Random(seed)
     acked = {}
     sent = 0
     early = 0
+    after_ack = 0       # kills that came after an ack in their round
     for rnd in range(1, rounds + 1):
         c = Console(invigil, url, db, work, rnd)
         deadline = time.monotonic() + rng.uniform(0.05, 1.5)
@@ -165,9 +175,13 @@ def main():
                 continue
             c.send(req)
             sent += 1
+        # Acks already read before the kill: the kill came after them.
+        acked_before_kill = any(a.get("ok") for a in list(c.acks.values()))
         c.kill()
         if k == 0:
             early += 1
+        if acked_before_kill:
+            after_ack += 1
         for rid, ack in c.acks.items():
             if ack.get("ok"):
                 acked[rid] = ack
@@ -200,6 +214,13 @@ def main():
     if r.returncode != 0:
         fail("checkpoints --export: %s" % r.stderr)
     check(invigil, db, acked, final_count=messages, ckpt_file=ckpt)
+    if len(acked) < min_acked:
+        fail("only %d requests acknowledged over %d rounds (%d sent), want "
+             "at least %d: the test proved nothing about acknowledged "
+             "requests" % (len(acked), rounds, sent, min_acked))
+    if after_ack < min_after:
+        fail("only %d of %d kills came after an acknowledged request, want "
+             "at least %d" % (after_ack, rounds, min_after))
     con = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
     journal = con.execute("SELECT count(*) FROM journal").fetchone()[0]
     acks = con.execute("SELECT count(*) FROM journal WHERE kind = "
@@ -212,7 +233,7 @@ def main():
           "restart" % (rounds, sent, len(acked), messages, journal, acks,
                        ckpts))
     print("crash: %d of the kills came before the console's first ack or "
-          "flag" % early)
+          "flag, %d after an acknowledged request" % (early, after_ack))
 
 
 if __name__ == "__main__":

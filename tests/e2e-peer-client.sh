@@ -10,8 +10,7 @@
 # On a replayed scenario: the stream equals the file, resume, refused
 # commands.  With --token-file: HTTP 401 without or with a wrong token, as
 # the page describes it (text/html, its sentence, no WWW-Authenticate).
-# The auth part runs once `invigil feed` has --token-file; until then it is
-# reported as skipped (REQUIRE_AUTH=1 makes that a failure).
+# The auth part always runs: `invigil feed` has --token-file.
 . "$(dirname "$0")/lib.sh"
 
 PEER=$TESTS/peer
@@ -46,18 +45,10 @@ peer resume "$URL" --k 1000 --more 1000
 peer refused-commands "$URL"
 
 # 3. Bearer tokens.
-auth="auth checked"
-if "$INVIGIL" feed --help 2>&1 | grep -q -- '--token-file'; then
-	TOKEN=peer-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
-	(umask 077; printf '%s\n' "$TOKEN" >"$T/token")
-	start_feed --simulate 5 --seed 3 --rate 300 --id peer-auth \
-	    --token-file "$T/token"
-	peer auth "ws://127.0.0.1:$FEED_PORT/" --token "$TOKEN"
-elif [ -n "${REQUIRE_AUTH:-}" ]; then
-	fail "invigil feed has no --token-file"
-else
-	auth="auth SKIPPED: invigil feed has no --token-file yet"
-	echo "SKIP: $auth" >&2
-fi
+TOKEN=peer-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+(umask 077; printf '%s\n' "$TOKEN" >"$T/token")
+start_feed --simulate 5 --seed 3 --rate 300 --id peer-auth \
+    --token-file "$T/token"
+peer auth "ws://127.0.0.1:$FEED_PORT/" --token "$TOKEN"
 
-echo "PASS: a ws (Node) client and invigil feed interoperate: handshake, stream, resume, commands, limits, replay; $auth"
+echo "PASS: a ws (Node) client and invigil feed interoperate: handshake, stream, resume, commands, limits, replay, bearer token auth"

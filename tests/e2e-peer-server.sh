@@ -14,8 +14,7 @@
 #      console reconnects and resumes past it; a message that fails
 #      validation: kept in rejects, the stream goes on;
 #   5. with a bearer token: a wrong token gets nothing stored, the right one
-#      everything.  Runs once `invigil` has --token-file; until then it is
-#      reported as skipped (REQUIRE_AUTH=1 makes that a failure).
+#      everything.  Always runs: the console has --token-file.
 . "$(dirname "$0")/lib.sh"
 
 PEER=$TESTS/peer
@@ -221,36 +220,28 @@ evil invalid invalid@1300 none
 echo "ok: oversized -> console closed 1009, bad UTF-8 -> 1007, each kept in rejects with a gap and resumed past; invalid -> rejects, its seq a gap with the reason, stream went on"
 
 # 5. Bearer tokens.
-auth="auth checked"
-if "$INVIGIL" --help 2>&1 | grep -q -- '--token-file'; then
-	TOKEN=peer-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
-	(umask 077; printf '%s\n' "$TOKEN" >"$T/token"
-	 printf 'peer-wrong-%s\n' "${TOKEN#peer-}" >"$T/wrong")
-	start_peer auth 0 --token "$TOKEN"
-	start_console noauth
-	noauth=$CONSOLE
-	start_console wrong --token-file "$T/wrong"
-	wrong=$CONSOLE
-	refused() { [ "$(ev auth 'e.ev === "refused" && e.status === 401' | wc -l)" -ge 2 ]; }
-	wait_for 20 refused || fail "auth: consoles without or with a wrong token were not refused: $(cat "$T/auth.log")"
-	sleep 1
-	[ "$(count wrong)" = 0 ] || fail "auth: a wrong token got $(count wrong) messages stored"
-	[ "$(count noauth)" = 0 ] || fail "auth: no token got $(count noauth) messages stored"
-	kill -0 "$wrong" || fail "auth: the console gave up after a 401 instead of retrying"
-	stop_console wrong
-	CONSOLE=$noauth stop_console noauth
-	start_console right --token-file "$T/token"
-	wait_stored right $N 60
-	stop_console right
-	check_db right
-	ev auth 'e.ev === "refused"' | grep -q '"why":"wrong token"' ||
-	    fail "auth: no refusal of a wrong token was seen"
-	echo "ok: bearer token: none and wrong -> 401 and nothing stored; right -> $N stored"
-elif [ -n "${REQUIRE_AUTH:-}" ]; then
-	fail "invigil has no --token-file"
-else
-	auth="auth SKIPPED: invigil has no --token-file yet"
-	echo "SKIP: $auth" >&2
-fi
+TOKEN=peer-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+(umask 077; printf '%s\n' "$TOKEN" >"$T/token"
+ printf 'peer-wrong-%s\n' "${TOKEN#peer-}" >"$T/wrong")
+start_peer auth 0 --token "$TOKEN"
+start_console noauth
+noauth=$CONSOLE
+start_console wrong --token-file "$T/wrong"
+wrong=$CONSOLE
+refused() { [ "$(ev auth 'e.ev === "refused" && e.status === 401' | wc -l)" -ge 2 ]; }
+wait_for 20 refused || fail "auth: consoles without or with a wrong token were not refused: $(cat "$T/auth.log")"
+sleep 1
+[ "$(count wrong)" = 0 ] || fail "auth: a wrong token got $(count wrong) messages stored"
+[ "$(count noauth)" = 0 ] || fail "auth: no token got $(count noauth) messages stored"
+kill -0 "$wrong" || fail "auth: the console gave up after a 401 instead of retrying"
+stop_console wrong
+CONSOLE=$noauth stop_console noauth
+start_console right --token-file "$T/token"
+wait_stored right $N 60
+stop_console right
+check_db right
+ev auth 'e.ev === "refused"' | grep -q '"why":"wrong token"' ||
+    fail "auth: no refusal of a wrong token was seen"
+echo "ok: bearer token: none and wrong -> 401 and nothing stored; right -> $N stored"
 
-echo "PASS: invigil console and a ws (Node) feed interoperate: $N messages stored once each, resume after a feed crash and a console restart, limits 1009/1007, rejects; $auth"
+echo "PASS: invigil console and a ws (Node) feed interoperate: $N messages stored once each, resume after a feed crash and a console restart, limits 1009/1007, rejects, bearer token auth"

@@ -44,9 +44,17 @@ wait_for 3 sh -c "tmux -S '$SOCK' capture-pane -p -t 0 | grep -q 'terminate the 
     { screen >&2; fail "help overlay missing"; }
 tm send-keys -t 0 Escape
 
-# Resize: the screen redraws to the new width without a key press.
+# Resize: the screen redraws to the new size without a key press.  Only a
+# redraw at 100x30 can put the key legend on row 30 (it was on row 40, and
+# tmux keeps only the top 30 rows of the old picture) and narrow the NAME
+# column (its width follows the terminal's).
+name_width() { screen | sed -n 's/^ ATTEMPT .*\(NAME *\)STATE.*/\1/p' | awk '{ print length }'; }
+legend_on() { [ "$(screen | sed -n "${1}p" | grep -c ' d dismiss .* q quit')" = 1 ]; }
+wide=$(name_width)
+legend_on 40 || { screen >&2; fail "the key legend is not on row 40 of 40"; }
 tm resize-window -t 0 -x 100 -y 30 2>/dev/null || tm resize-pane -t 0 -x 100 -y 30
-sleep 0.5
+redrawn() { legend_on 30 && [ "$(screen | wc -l)" = 30 ] && [ "$(name_width)" -lt "$wide" ]; }
+wait_for 3 redrawn || { screen >&2; fail "not redrawn at 100x30: NAME column $(name_width) wide (was $wide), legend not on row 30"; }
 [ "$(screen | head -1 | grep -c 'invigil')" -eq 1 ] || { screen >&2; fail "no header after resize"; }
 
 tm send-keys -t 0 q
