@@ -39,7 +39,7 @@ verify 1 "$GO_VKEY" "$T/go-bad.txt"
 
 # 2. A checkpoint signed by store/sign.c with a fresh key.
 mkdir "$T/peer"
-SIGN_PEER_DIR=$T/peer CK_RUN_CASE=keys "$ROOT/$O/check_sign" \
+TESTS_DIR=$TESTS SIGN_PEER_DIR=$T/peer CK_RUN_CASE=keys "$ROOT/$O/check_sign" \
     >"$T/check.log" 2>&1 || { cat "$T/check.log" >&2; fail "check_sign failed"; }
 [ -s "$T/peer/note.txt" ] && [ -s "$T/peer/vkey.txt" ] ||
     fail "check_sign wrote no note.txt and vkey.txt into SIGN_PEER_DIR"
