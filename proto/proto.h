@@ -236,6 +236,18 @@ int		 proto_action_parse(const char *);
 int		 proto_type_is_stream(enum proto_type);
 
 /*
+ * "Did you mean": the name among names[0..n-1] (NULL entries skipped)
+ * nearest to s, if it is a likely misspelling -- at most 2 edits (a swap
+ * of adjacent letters counts 1) and at most half the length of s -- else
+ * NULL.  Ties go to the earlier name.  The result points into names.
+ */
+#define PROTO_SUGGEST_MAX	64
+const char	*proto_suggest(const char *s, const char *const *names,
+		     size_t n);
+/* The edit distance proto_suggest uses; 99 if either is over the max. */
+size_t		 proto_suggest_distance(const char *a, const char *b);
+
+/*
  * RFC 3339 UTC with milliseconds.  proto_time_format writes exactly 24 chars
  * plus NUL into out (size >= 25).  proto_time_parse accepts "Z" or a numeric
  * offset and fractions of any length; returns 0 or -1.

@@ -96,7 +96,7 @@ perr(struct parser *p, int line, int col, const char *fmt, ...)
 static const char *
 hint(char *buf, size_t size, const char *s, const char *const *names, size_t n)
 {
-	const char	*best = rules_suggest(s, names, n);
+	const char	*best = proto_suggest(s, names, n);
 
 	if (best == NULL)
 		return "";
@@ -409,7 +409,7 @@ unknown_field(struct parser *p, int line, int col, const char *name)
 	for (i = 0; i < F_COUNT_; i++)
 		if (i != F_DATA)
 			names[n++] = rules_fields[i].name;
-	if (rules_suggest(name, names, n) == NULL) {
+	if (proto_suggest(name, names, n) == NULL) {
 		/* "correct" for "answer.correct": same last part. */
 		for (i = 0; i < F_COUNT_; i++) {
 			dot = strrchr(rules_fields[i].name, '.');

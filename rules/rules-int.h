@@ -198,11 +198,6 @@ struct rules {
 
 void		 rules_list_add(struct rule_list *, struct rule *);
 
-/* ---- names */
-
-/* The closest of n names to s, or NULL if none is close enough. */
-const char	*rules_suggest(const char *s, const char *const *names, size_t n);
-
 /* ---- hash table: byte-string keys to pointers; no deletion */
 
 struct hent {
