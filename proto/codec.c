@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "proto/proto.h"
+#include "proto/xmalloc.h"
 
 #define nitems(a)	(sizeof (a) / sizeof (a)[0])
 
@@ -489,10 +490,7 @@ decode_data(const json_t *v, struct proto_event *ev, char *err,
 			    PROTO_DATA_MAX);
 		}
 	}
-	if ((ev->data = malloc(n + 1)) == NULL) {
-		fprintf(stderr, "invigil: proto: out of memory\n");
-		abort();
-	}
+	ev->data = xmalloc(n + 1);
 	memcpy(ev->data, buf, n);
 	ev->data[n] = '\0';
 	ev->data_len = n;

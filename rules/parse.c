@@ -173,7 +173,7 @@ lex_string(struct parser *p)
 	char		*out;
 	size_t		 len = 0;
 
-	out = rules_xmalloc((size_t)(p->end - p->p) + 1);
+	out = xmalloc((size_t)(p->end - p->p) + 1);
 	advance(p);
 	for (;;) {
 		if (at_end(p) || *p->p == '\n') {
@@ -444,7 +444,7 @@ field_term(struct parser *p, struct term *t, const char *name, int line, int col
 			    "(write data.NAME, as in data.object)", name);
 			return -1;
 		}
-		t->path = rules_xstrdup(name + 5);
+		t->path = xstrdup(name + 5);
 	}
 	return 0;
 }
@@ -509,7 +509,7 @@ parse_term(struct parser *p, struct term *t, int *word)
 		t->kind = T_FUNC;
 		t->func = (enum rules_func)i;
 		next(p);
-		t->arg = rules_xcalloc(1, sizeof *t->arg);
+		t->arg = xcalloc(1, sizeof *t->arg);
 		if (p->tok.type != TK_IDENT || strchr(p->tok.text, '.') == NULL) {
 			perr(p, p->tok.line, p->tok.col, "%s() takes a field, "
 			    "as in %s(attempt.ip)", name, name);
@@ -531,7 +531,7 @@ parse_term(struct parser *p, struct term *t, int *word)
 	}
 	t->kind = T_CONST;
 	t->value.type = RV_STR;
-	t->value.s = rules_xstrdup(name);
+	t->value.s = xstrdup(name);
 	*word = 1;
 	return 0;
 }
@@ -585,7 +585,7 @@ static struct expr *parse_or(struct parser *);
 static struct expr *
 new_expr(enum expr_op op)
 {
-	struct expr	*e = rules_xcalloc(1, sizeof *e);
+	struct expr	*e = xcalloc(1, sizeof *e);
 
 	e->op = op;
 	return e;
@@ -648,8 +648,8 @@ parse_cmp(struct parser *p)
 		if (expect(p, TK_LBRACK, "\"[\" after in") != 0)
 			goto fail;
 		while (p->tok.type != TK_RBRACK) {
-			e->list = rules_xrealloc(e->list,
-			    (e->nlist + 1) * sizeof *e->list);
+			e->list = xreallocarray(e->list,
+			    e->nlist + 1, sizeof *e->list);
 			line = p->tok.line;
 			col = p->tok.col;
 			if (parse_term(p, &e->list[e->nlist++], &wb) != 0)
@@ -751,9 +751,9 @@ template_text(struct template *t, const char *s, size_t len)
 {
 	if (len == 0)
 		return;
-	t->p = rules_xrealloc(t->p, (t->n + 1) * sizeof *t->p);
+	t->p = xreallocarray(t->p, t->n + 1, sizeof *t->p);
 	memset(&t->p[t->n], 0, sizeof t->p[t->n]);
-	t->p[t->n].text = rules_xstrndup(s, len);
+	t->p[t->n].text = xstrndup(s, len);
 	t->n++;
 }
 
@@ -797,7 +797,7 @@ parse_template(struct parser *p, struct template *t, const char *s, int line,
 			return -1;
 		}
 		snprintf(name, sizeof name, "%.*s", (int)(close - q - 1), q + 1);
-		t->p = rules_xrealloc(t->p, (t->n + 1) * sizeof *t->p);
+		t->p = xreallocarray(t->p, t->n + 1, sizeof *t->p);
 		tp = &t->p[t->n];
 		memset(tp, 0, sizeof *tp);
 		tp->var = -1;
@@ -1118,7 +1118,7 @@ rule_new(struct rules *rs)
 {
 	struct rule	*r;
 
-	rs->rule = rules_xrealloc(rs->rule, (rs->n + 1) * sizeof *rs->rule);
+	rs->rule = xreallocarray(rs->rule, rs->n + 1, sizeof *rs->rule);
 	r = &rs->rule[rs->n];
 	memset(r, 0, sizeof *r);
 	r->index = rs->n++;
@@ -1157,7 +1157,7 @@ parse_rule(struct parser *p)
 		}
 	}
 	r = rule_new(rs);
-	r->name = rules_xstrdup(p->tok.text);
+	r->name = xstrdup(p->tok.text);
 	r->line = rline;
 	next(p);
 	if (expect(p, TK_LBRACE, "\"{\" after the rule name") != 0)
@@ -1283,7 +1283,7 @@ parse_rule(struct parser *p)
 		    check_term(p, r, &r->message.p[i].term) != 0)
 			return -1;
 	if (r->description == NULL)
-		r->description = rules_xstrdup("");
+		r->description = xstrdup("");
 	next(p);
 	return p->failed ? -1 : 0;
 
@@ -1298,7 +1298,7 @@ rules_list_add(struct rule_list *l, struct rule *r)
 {
 	if (l->n == l->cap) {
 		l->cap = l->cap == 0 ? 4 : l->cap * 2;
-		l->v = rules_xrealloc(l->v, l->cap * sizeof *l->v);
+		l->v = xreallocarray(l->v, l->cap, sizeof *l->v);
 	}
 	l->v[l->n++] = r;
 }
@@ -1335,7 +1335,7 @@ rules_parse(const char *text, size_t len, const char *filename, char *err,
     size_t errlen)
 {
 	struct parser	 p;
-	struct rules	*rs = rules_xcalloc(1, sizeof *rs);
+	struct rules	*rs = xcalloc(1, sizeof *rs);
 	char		 buf[160];
 
 	memset(&p, 0, sizeof p);

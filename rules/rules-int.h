@@ -12,15 +12,8 @@
 
 #include <jansson.h>
 
+#include "proto/xmalloc.h"
 #include "rules/rules.h"
-
-/* ---- memory (abort on out-of-memory) */
-
-void		*rules_xmalloc(size_t);
-void		*rules_xcalloc(size_t, size_t);
-void		*rules_xrealloc(void *, size_t);
-char		*rules_xstrdup(const char *);
-char		*rules_xstrndup(const char *, size_t);
 
 /* ---- values */
 

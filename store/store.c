@@ -32,6 +32,7 @@
 
 #include <jansson.h>
 
+#include "proto/xmalloc.h"
 #include "store/dbfile.h"
 #include "store/journal.h"
 #include "store/store.h"
@@ -230,21 +231,6 @@ struct store {
 /* A durable commit's extra work, run after the queue inside the transaction. */
 typedef int (*store_extra_fn)(struct store *, void *, char *, size_t);
 
-static void *
-store_xrealloc(void *p, size_t n, size_t size)
-{
-	if (size != 0 && n > SIZE_MAX / size) {
-		fprintf(stderr, "store: allocation of %zu * %zu overflows\n",
-		    n, size);
-		abort();
-	}
-	if ((p = realloc(p, n * size)) == NULL) {
-		fprintf(stderr, "store: out of memory (%zu bytes)\n", n * size);
-		abort();
-	}
-	return p;
-}
-
 static int64_t
 store_now_ms(void)
 {
@@ -273,7 +259,7 @@ store_alloc(struct store *s, size_t size)
 	}
 
 	want = size > STORE_CHUNK_SIZE ? size : STORE_CHUNK_SIZE;
-	n = store_xrealloc(NULL, 1, sizeof *n + want);
+	n = xmalloc(sizeof *n + want);
 	n->size = want;
 	n->used = size;
 	n->next = NULL;
@@ -337,7 +323,7 @@ store_push(struct store *s, enum store_row_type type, const char *feed)
 
 	if (s->nrows == s->rowsalloc) {
 		s->rowsalloc = s->rowsalloc == 0 ? 256 : s->rowsalloc * 2;
-		s->rows = store_xrealloc(s->rows, s->rowsalloc, sizeof *s->rows);
+		s->rows = xreallocarray(s->rows, s->rowsalloc, sizeof *s->rows);
 	}
 	r = &s->rows[s->nrows++];
 	memset(r, 0, sizeof *r);
@@ -397,7 +383,7 @@ store_track(struct store *s, const char *feed, int64_t epoch, int64_t seq)
 	}
 	if (s->npos == s->posalloc) {
 		s->posalloc = s->posalloc == 0 ? 8 : s->posalloc * 2;
-		s->pos = store_xrealloc(s->pos, s->posalloc, sizeof *s->pos);
+		s->pos = xreallocarray(s->pos, s->posalloc, sizeof *s->pos);
 	}
 	p = &s->pos[s->npos++];
 	p->feed = feed;
@@ -731,10 +717,10 @@ store_open(struct store **sp, const char *path, char *err, size_t errlen)
 	int		 i, rc, exists;
 
 	*sp = NULL;
-	s = store_xrealloc(NULL, 1, sizeof *s);
+	s = xmalloc(sizeof *s);
 	memset(s, 0, sizeof *s);
 	len = strlen(path);
-	s->path = store_xrealloc(NULL, len + 1, 1);
+	s->path = xmalloc(len + 1);
 	memcpy(s->path, path, len + 1);
 	s->lockfd = -1;
 
