@@ -100,6 +100,20 @@ enum proto_action {
 	PROTO_ACTION_COUNT
 };
 
+/*
+ * How serious a flag is, set by the rule that raised it.  Ordered: a higher
+ * value is more severe, so severities compare with < and >.  The one
+ * severity type of the tree (rules, store, console).
+ */
+enum proto_severity {
+	PROTO_SEV_INFO,
+	PROTO_SEV_LOW,
+	PROTO_SEV_MEDIUM,
+	PROTO_SEV_HIGH,
+	PROTO_SEV_CRITICAL,
+	PROTO_SEV_COUNT
+};
+
 struct proto_hello {
 	int		proto;			/* must be PROTO_VERSION */
 	char		proctor[PROTO_ID_MAX + 1];
@@ -231,6 +245,8 @@ const char	*proto_event_kind_name(enum proto_event_kind);
 int		 proto_event_kind_parse(const char *);
 const char	*proto_action_name(enum proto_action);
 int		 proto_action_parse(const char *);
+const char	*proto_severity_name(enum proto_severity);
+int		 proto_severity_parse(const char *);
 
 /* Is this a stream message type (carries seq)? */
 int		 proto_type_is_stream(enum proto_type);

@@ -1125,7 +1125,7 @@ rule_new(struct rules *rs)
 	r->within = -1;
 	r->slot = -1;
 	r->mode = RULES_NMODES;
-	r->severity = RULES_SEV_COUNT;
+	r->severity = PROTO_SEV_COUNT;
 	r->on = PROTO_TYPE_COUNT;
 	return r;
 }
@@ -1203,24 +1203,24 @@ parse_rule(struct parser *p)
 			break;
 		case 2:
 			if (p->tok.type != TK_IDENT ||
-			    rules_severity_parse(p->tok.text) < 0) {
-				const char *names[RULES_SEV_COUNT];
+			    proto_severity_parse(p->tok.text) < 0) {
+				const char *names[PROTO_SEV_COUNT];
 				char h[160];
 				int j;
 
-				for (j = 0; j < RULES_SEV_COUNT; j++)
-					names[j] = rules_severity_name(j);
+				for (j = 0; j < PROTO_SEV_COUNT; j++)
+					names[j] = proto_severity_name(j);
 				h[0] = '\0';
 				if (p->tok.type == TK_IDENT)
 					hint(h, sizeof h, p->tok.text, names,
-					    RULES_SEV_COUNT);
+					    PROTO_SEV_COUNT);
 				perr(p, p->tok.line, p->tok.col, "unknown "
 				    "severity %s%s", tok_desc(&p->tok, buf,
 				    sizeof buf), h[0] != '\0' ? h :
 				    " (info, low, medium, high or critical)");
 				goto fail;
 			}
-			r->severity = rules_severity_parse(p->tok.text);
+			r->severity = proto_severity_parse(p->tok.text);
 			next(p);
 			break;
 		case 3:

@@ -166,7 +166,7 @@ struct rule {
 	int		 until[PROTO_EV_COUNT];	/* duration: end kinds */
 	struct term	 link;			/* link: the value */
 	enum link_scope	 scope;
-	enum rules_severity severity;
+	enum proto_severity severity;
 	double		 weight;
 	struct template	 message;
 	int		 during_outage;

@@ -530,7 +530,7 @@ store_apply_row(struct store *s, const struct store_row *r, char *err,
 		store_bind_text(st, 2, f->feed, -1);
 		store_bind_text(st, 3, f->attempt, -1);
 		store_bind_text(st, 4, f->rule, -1);
-		sqlite3_bind_text(st, 5, store_severity_name(f->severity), -1,
+		sqlite3_bind_text(st, 5, proto_severity_name(f->severity), -1,
 		    SQLITE_STATIC);
 		store_bind_text(st, 6, f->message, -1);
 		sqlite3_bind_int64(st, 7, f->first_ms);
@@ -994,7 +994,7 @@ store_each_flag(struct store *s, store_each_flag_fn fn, void *arg, char *err,
 	sqlite3_stmt		*st;
 	struct store_flag	 f;
 	const char		*sev, *state;
-	int			 rc;
+	int			 rc, sevn;
 
 	if (sqlite3_prepare_v2(s->db, "SELECT id, feed, attempt, rule, "
 	    "severity, message, first_ms, last_ms, count, first_seq, last_seq, "
@@ -1021,10 +1021,10 @@ store_each_flag(struct store *s, store_each_flag_fn fn, void *arg, char *err,
 		f.weight = sqlite3_column_double(st, 12);
 		f.evidence = COL_TEXT(st, 13);
 		f.closed_ms = sqlite3_column_int64(st, 14);
-		for (f.severity = STORE_SEV_INFO; f.severity < STORE_SEV_CRITICAL &&
-		    (sev == NULL || strcmp(sev, store_severity_name(f.severity)) != 0);
-		    f.severity++)
-			;
+		/* A severity this binary does not know reads as critical. */
+		sevn = proto_severity_parse(sev);
+		f.severity = sevn < 0 ? PROTO_SEV_CRITICAL :
+		    (enum proto_severity)sevn;
 		f.state = state == NULL ? STORE_FLAG_OPEN :
 		    strcmp(state, "dismissed") == 0 ? STORE_FLAG_DISMISSED :
 		    strcmp(state, "confirmed") == 0 ? STORE_FLAG_CONFIRMED :
@@ -1173,7 +1173,7 @@ store_put_flag(struct store *s, const struct store_flag *f, char *err,
 		    (long long)f->id, f->rule != NULL ? f->rule : "(none)");
 		return -1;
 	}
-	if ((unsigned)f->severity > STORE_SEV_CRITICAL ||
+	if ((unsigned)f->severity > PROTO_SEV_CRITICAL ||
 	    (unsigned)f->state > STORE_FLAG_CONFIRMED) {
 		snprintf(err, errlen, "store: flag id=%lld rule=%s has severity "
 		    "%d and state %d; out of range", (long long)f->id, f->rule,
@@ -1524,18 +1524,6 @@ struct sqlite3 *
 store_db(struct store *s)
 {
 	return s->db;
-}
-
-const char *
-store_severity_name(enum store_severity v)
-{
-	static const char *const names[] = {
-		"info", "low", "medium", "high", "critical"
-	};
-
-	if ((unsigned)v >= sizeof names / sizeof names[0])
-		return "?";
-	return names[v];
 }
 
 const char *

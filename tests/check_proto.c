@@ -978,6 +978,14 @@ START_TEST(test_names)
 
 	for (i = 0; i < PROTO_TYPE_COUNT; i++)
 		ck_assert_int_eq(proto_type_parse(proto_type_name(i)), i);
+	for (i = 0; i < PROTO_SEV_COUNT; i++)
+		ck_assert_int_eq(proto_severity_parse(proto_severity_name(i)),
+		    i);
+	ck_assert_str_eq(proto_severity_name(PROTO_SEV_INFO), "info");
+	ck_assert_str_eq(proto_severity_name(PROTO_SEV_CRITICAL), "critical");
+	ck_assert_str_eq(proto_severity_name(PROTO_SEV_COUNT), "?");
+	ck_assert_int_eq(proto_severity_parse("hgih"), -1);
+	ck_assert_int_lt(PROTO_SEV_HIGH, PROTO_SEV_CRITICAL);
 	for (i = 0; i < PROTO_STATE_COUNT; i++)
 		ck_assert_int_eq(proto_state_parse(proto_state_name(i)), i);
 	for (i = 0; i < PROTO_MODALITY_COUNT; i++) {
