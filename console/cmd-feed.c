@@ -12,56 +12,73 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "console/commands.h"
 #include "console/console.h"
 #include "feed/feed.h"
 #include "feed/limits.h"
 
-static const char feed_usage[] =
-"usage: invigil feed [--listen HOST:PORT] (--simulate N | --replay FILE) "
-"[options]\n"
-"\n"
-"Serve live exam-session messages over WebSocket (subprotocol invigil.v1)\n"
-"to any number of consoles.\n"
-"\n"
-"  -l, --listen HOST:PORT  where to listen (default 127.0.0.1:7450;\n"
-"                          HOST a name or an IP address, [::1] for IPv6;\n"
-"                          port 0 picks a free one)\n"
-"  -s, --simulate N        simulate N candidates in one session\n"
-"      --seed S            the simulator's seed (default 1): same seed,\n"
-"                          same stream\n"
-"      --truth PATH        --simulate: keep the ground truth (each attempt's\n"
-"                          profile and injected misconduct, JSON lines) in\n"
-"                          PATH, rewritten every 2 s and at the end\n"
-"  -r, --replay FILE       send the messages of a JSONL scenario file, one\n"
-"                          per line, numbering seq, then stay up\n"
-"      --rate R            --simulate: speed multiplier (default 1);\n"
-"                          --replay: messages per second (default 0 =\n"
-"                          as fast as the consoles take them)\n"
-"      --id ID             the feed's id in welcome (default: feed-PORT,\n"
-"                          the port bound)\n"
-"      --name NAME         a display name (default: the id)\n"
-"      --buffer N          messages kept for consoles that resume\n"
-"                          (default 1000000)\n"
-"      --buffer-file PATH  keep the buffer in PATH too, so that a restarted\n"
-"                          feed keeps its epoch and consoles resume without\n"
-"                          a gap (with --replay: goes on where it stopped)\n"
-"      --epoch N           the epoch to announce (default: start time, ms)\n"
-"      --token-file PATH   require the bearer token in PATH (mode 0600)\n"
-"      --cert PATH         serve TLS (wss://) with this PEM certificate chain\n"
-"      --key PATH          and this PEM private key\n"
-"      --no-auth           listen beyond loopback without --token-file or\n"
-"                          TLS: anyone who reaches the port sees the exam\n"
-"                          and may pause or end attempts\n"
-"      --max-per-address N connections one client address may hold\n"
-"                          open, upgraded or not (default 32)\n"
-"      --stamp             end every stream message with \"sent_mono_ns\":\n"
-"                          this machine's CLOCK_MONOTONIC in nanoseconds\n"
-"                          when the message is written (for latency\n"
-"                          benchmarks; consoles ignore it)\n"
-"  -q, --quiet             no log lines on stderr\n"
-"  -h, --help              this help\n"
-"\n"
-"See invigil-feed(1).\n";
+static int	feed_exec(const struct cmd_entry *, int, char **);
+
+static const struct cmd_option feed_options[] = {
+	{ "listen", 'l', CMD_OPT_SHORT, "HOST:PORT", "where to listen "
+	    "(default 127.0.0.1:7450; HOST a name or an IP address, [::1] for "
+	    "IPv6; port 0 picks a free one)" },
+	{ "simulate", 's', CMD_OPT_SHORT, "N", "simulate N candidates in one "
+	    "session" },
+	{ "seed", 'S', 0, "S", "the simulator's seed (default 1): same seed, "
+	    "same stream" },
+	{ "truth", 't', 0, "PATH", "--simulate: keep the ground truth (each "
+	    "attempt's profile and injected misconduct, JSON lines) in PATH, "
+	    "rewritten every 2 s and at the end" },
+	{ "replay", 'r', CMD_OPT_SHORT, "FILE", "send the messages of a JSONL "
+	    "scenario file, one per line, numbering seq, then stay up" },
+	{ "rate", 'R', 0, "R", "--simulate: speed multiplier (default 1); "
+	    "--replay: messages per second (default 0 = as fast as the "
+	    "consoles take them)" },
+	{ "id", 'i', 0, "ID", "the feed's id in welcome (default: feed-PORT, "
+	    "the port bound)" },
+	{ "name", 'n', 0, "NAME", "a display name (default: the id)" },
+	{ "buffer", 'b', 0, "N", "messages kept for consoles that resume "
+	    "(default 1000000)" },
+	{ "buffer-file", 'B', 0, "PATH", "keep the buffer in PATH too, so "
+	    "that a restarted feed keeps its epoch and consoles resume without "
+	    "a gap (with --replay: goes on where it stopped)" },
+	{ "epoch", 'E', 0, "N", "the epoch to announce (default: start time, "
+	    "ms)" },
+	{ "token-file", 'T', 0, "PATH", "require the bearer token in PATH "
+	    "(mode 0600)" },
+	{ "cert", 'C', 0, "PATH", "serve TLS (wss://) with this PEM "
+	    "certificate chain" },
+	{ "key", 'K', 0, "PATH", "and this PEM private key" },
+	{ "no-auth", 'N', 0, NULL, "listen beyond loopback without "
+	    "--token-file or TLS: anyone who reaches the port sees the exam "
+	    "and may pause or end attempts" },
+	{ "max-per-address", 'A', 0, "N", "connections one client address may "
+	    "hold open, upgraded or not (default 32)" },
+	{ "stamp", 'M', 0, NULL, "end every stream message with "
+	    "\"sent_mono_ns\": this machine's CLOCK_MONOTONIC in nanoseconds "
+	    "when the message is written (for latency benchmarks; consoles "
+	    "ignore it)" },
+	{ "quiet", 'q', CMD_OPT_SHORT, NULL, "no log lines on stderr" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+const struct cmd_entry cmd_feed_entry = {
+	.name = "feed",
+	.summary = "serve exam-session messages, simulated or replayed, to "
+	    "consoles",
+	.usage = "feed [--listen HOST:PORT] --simulate N [--seed S] [--rate R] "
+	    "[--truth PATH] [options]\n"
+	    "feed [--listen HOST:PORT] --replay FILE.jsonl [--rate R] "
+	    "[options]",
+	.options = feed_options,
+	.opens = CMD_OPENS_NETWORK,
+	.about = "Serve live exam-session messages over WebSocket (subprotocol "
+	    "invigil.v1) to any number of consoles, until SIGINT or SIGTERM.",
+	.exec = feed_exec,
+	.see = "invigil-feed(1)",
+	.page = "invigil-feed.1",
+};
 
 static volatile sig_atomic_t	feed_stop;
 static struct lws_context      *feed_ctx;
@@ -84,39 +101,9 @@ feed_on_signal(int sig)
 }
 
 static int
-feed_usage_error(const char *fmt, const char *arg)
+feed_exec(const struct cmd_entry *self, int argc, char **argv)
 {
-	fprintf(stderr, "invigil feed: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nTry 'invigil feed --help'.\n");
-	return EXIT_USAGE;
-}
-
-int
-cmd_feed(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "listen",	required_argument, NULL, 'l' },
-		{ "simulate",	required_argument, NULL, 's' },
-		{ "seed",	required_argument, NULL, 'S' },
-		{ "replay",	required_argument, NULL, 'r' },
-		{ "rate",	required_argument, NULL, 'R' },
-		{ "id",		required_argument, NULL, 'i' },
-		{ "name",	required_argument, NULL, 'n' },
-		{ "buffer",	required_argument, NULL, 'b' },
-		{ "buffer-file", required_argument, NULL, 'B' },
-		{ "epoch",	required_argument, NULL, 'E' },
-		{ "token-file",	required_argument, NULL, 'T' },
-		{ "cert",	required_argument, NULL, 'C' },
-		{ "key",	required_argument, NULL, 'K' },
-		{ "truth",	required_argument, NULL, 't' },
-		{ "max-per-address", required_argument, NULL, 'A' },
-		{ "stamp",	no_argument,	   NULL, 'M' },
-		{ "no-auth",	no_argument,	   NULL, 'N' },
-		{ "quiet",	no_argument,	   NULL, 'q' },
-		{ "help",	no_argument,	   NULL, 'h' },
-		{ NULL,		0,		   NULL, 0 }
-	};
+	struct cmd_getopt	g;
 	struct lws_context_creation_info info;
 	struct feed_config	fc;
 	struct feed	       *f;
@@ -134,10 +121,8 @@ cmd_feed(int argc, char **argv)
 
 	memset(&fc, 0, sizeof fc);
 	fc.seed = 1;
-	opterr = 0;
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, ":l:s:r:qh", longopts, NULL)) !=
-	    -1) {
+	cmd_getopt_start(&g, self, 0);
+	while ((ch = cmd_getopt(&g, argc, argv)) != -1) {
 		switch (ch) {
 		case 'l':
 			listen = optarg;
@@ -163,14 +148,16 @@ cmd_feed(int argc, char **argv)
 		case 'i':
 			if (optarg[0] == '\0' || strlen(optarg) > PROTO_ID_MAX ||
 			    !proto_utf8_valid(optarg, strlen(optarg)))
-				return feed_usage_error("--id wants 1 to 64 "
+				return cmd_usage_error(self,
+				    "--id wants 1 to 64 "
 				    "bytes of UTF-8 text, not \"%s\"", optarg);
 			fc.id = optarg;
 			break;
 		case 'n':
 			if (optarg[0] == '\0' || strlen(optarg) > PROTO_NAME_MAX ||
 			    !proto_utf8_valid(optarg, strlen(optarg)))
-				return feed_usage_error("--name wants 1 to 256 "
+				return cmd_usage_error(self,
+				    "--name wants 1 to 256 "
 				    "bytes of UTF-8 text, not \"%s\"", optarg);
 			fc.name = optarg;
 			break;
@@ -188,7 +175,8 @@ cmd_feed(int argc, char **argv)
 			if (errno != 0 || end == optarg || *end != '\0' ||
 			    !isdigit((unsigned char)optarg[0]) || epoch == 0 ||
 			    epoch > (uint64_t)PROTO_EPOCH_MAX)
-				return feed_usage_error("--epoch wants a whole "
+				return cmd_usage_error(self,
+				    "--epoch wants a whole "
 				    "number from 1 to 9007199254740991 (2^53-1, "
 				    "exact in every JSON implementation), not "
 				    "\"%s\"", optarg);
@@ -205,7 +193,8 @@ cmd_feed(int argc, char **argv)
 			break;
 		case 't':
 			if (optarg[0] == '\0')
-				return feed_usage_error("%s", "--truth needs a "
+				return cmd_usage_error(self, "%s",
+				    "--truth needs a "
 				    "path");
 			fc.truth_path = optarg;
 			break;
@@ -224,43 +213,44 @@ cmd_feed(int argc, char **argv)
 		case 'q':
 			fc.quiet = 1;
 			break;
-		case 'h':
-			fputs(feed_usage, stdout);
+		case CMD_HELP:
 			return 0;
-		case ':':
-			return feed_usage_error("%s needs a value",
-			    argv[optind - 1]);
 		default:
-			return feed_usage_error("unknown option %s",
-			    argv[optind - 1]);
+			return EXIT_USAGE;
 		}
 	}
 	if (optind < argc)
-		return feed_usage_error("unexpected argument \"%s\"",
+		return cmd_usage_error(self, "unexpected argument \"%s\"",
 		    argv[optind]);
 	if ((fc.simulate > 0) == (fc.replay_path != NULL))
-		return feed_usage_error("%s", "give exactly one of --simulate N "
+		return cmd_usage_error(self, "%s",
+		    "give exactly one of --simulate N "
 		    "and --replay FILE");
 	if (fc.simulate > 0 && !rate_given)
 		fc.rate = 1;
 	if (fc.simulate > 0 && fc.rate <= 0)
-		return feed_usage_error("%s", "--rate must be above 0 with "
+		return cmd_usage_error(self, "%s",
+		    "--rate must be above 0 with "
 		    "--simulate");
 	if ((fc.cert_path != NULL) != (fc.key_path != NULL))
-		return feed_usage_error("%s", "--cert and --key go together");
+		return cmd_usage_error(self, "%s",
+		    "--cert and --key go together");
 	/* lws reads them by path: a FIFO would block it. */
 	if (fc.cert_path != NULL && (proto_file_check(fc.cert_path,
 	    "certificate file", err, sizeof err) != 0 ||
 	    proto_file_check(fc.key_path, "key file", err, sizeof err) != 0))
-		return feed_usage_error("%s", err);
+		return cmd_usage_error(self, "%s", err);
 	if (seed_given && fc.simulate == 0)
-		return feed_usage_error("%s", "--seed goes with --simulate: a "
+		return cmd_usage_error(self, "%s",
+		    "--seed goes with --simulate: a "
 		    "scenario file has no randomness to seed");
 	if (fc.truth_path != NULL && fc.simulate == 0)
-		return feed_usage_error("%s", "--truth goes with --simulate: "
+		return cmd_usage_error(self, "%s",
+		    "--truth goes with --simulate: "
 		    "a scenario file has no ground truth to write");
 	if (fc.buffer_file != NULL && fc.simulate > 0)
-		return feed_usage_error("%s", "--buffer-file goes with --replay: "
+		return cmd_usage_error(self, "%s",
+		    "--buffer-file goes with --replay: "
 		    "a restarted simulator is a new session (a new epoch)");
 	if (option_listen(listen, &fc.listen_host, &fc.listen_port) != 0)
 		return EXIT_USAGE;
@@ -271,7 +261,7 @@ cmd_feed(int argc, char **argv)
 	}
 	if (!loopback && token_file == NULL && fc.cert_path == NULL &&
 	    !no_auth)
-		return feed_usage_error("refusing to listen on %s without "
+		return cmd_usage_error(self, "refusing to listen on %s without "
 		    "--token-file or --cert and --key, as anyone who can reach "
 		    "it would see candidates' names and addresses and could "
 		    "pause or end their attempts (give --no-auth to do so "
