@@ -82,126 +82,134 @@ const struct cmd_entry cmd_console_entry = {
 	.page = "invigil.1",
 };
 
+/* What the command line says, before it is checked as a whole. */
+struct console_args {
+	struct console_options	opt;
+	const char	       *token_file;
+	char			token[PROTO_TOKEN_MAX + 1];
+	int			seed_given, rate_given, timeout_given;
+	int			any_tls;	/* a --feed is wss:// */
+};
+
+/*
+ * Read the options into a, each checked alone.  Returns -1 to go on, or
+ * the exit status (0 after --help).
+ */
 static int
-console_exec(const struct cmd_entry *self, int argc, char **argv)
+console_parse(const struct cmd_entry *self, int argc, char **argv,
+    struct console_args *a)
 {
 	struct cmd_getopt	g;
-	struct console_options	opt;
-	struct app		app;
-	char			err[1024], token[PROTO_TOKEN_MAX + 1];
-	struct console_feed	parsed[CONSOLE_MAX_FEEDS];
-	const char	       *token_file = NULL;
-	long			n, k;
-	int			ch, rc, any_tls = 0;
-	int			seed_given = 0, rate_given = 0;
-	int			timeout_given = 0;
+	char			err[1024];
+	long			n;
+	int			ch;
 
-	memset(&opt, 0, sizeof opt);
-	opt.db = "invigil.db";
-	opt.proctor = getenv("USER") != NULL ? getenv("USER") : "proctor";
-	opt.demo_seed = 1;
-	opt.demo_rate = DEMO_RATE;
-	opt.ckpt_every = 100;
-	opt.ckpt_minutes = 5;
-	opt.max_attempts = CONSOLE_MAX_ATTEMPTS;
-	opt.max_skew_ms = CONSOLE_MAX_SKEW_S * INT64_C(1000);
-	opt.command_timeout = CONSOLE_COMMAND_TIMEOUT_S;
+	memset(a, 0, sizeof *a);
+	a->opt.db = "invigil.db";
+	a->opt.proctor = getenv("USER") != NULL ? getenv("USER") : "proctor";
+	a->opt.demo_seed = 1;
+	a->opt.demo_rate = DEMO_RATE;
+	a->opt.ckpt_every = 100;
+	a->opt.ckpt_minutes = 5;
+	a->opt.max_attempts = CONSOLE_MAX_ATTEMPTS;
+	a->opt.max_skew_ms = CONSOLE_MAX_SKEW_S * INT64_C(1000);
+	a->opt.command_timeout = CONSOLE_COMMAND_TIMEOUT_S;
 	cmd_getopt_start(&g, self, 0);
 	while ((ch = cmd_getopt(&g, argc, argv)) != -1) {
 		switch (ch) {
 		case 'f':
-			if (opt.nfeeds == CONSOLE_MAX_FEEDS)
+			if (a->opt.nfeeds == CONSOLE_MAX_FEEDS)
 				return cmd_usage_error(self, "at most %s feeds",
 				    "32");
-			opt.feeds[opt.nfeeds++] = optarg;
+			a->opt.feeds[a->opt.nfeeds++] = optarg;
 			break;
 		case 'd':
-			opt.db = optarg;
+			a->opt.db = optarg;
 			break;
 		case 'p':
 			if (optarg[0] == '\0' || strlen(optarg) > 32)
-				return cmd_usage_error(self,
-				    "--proctor wants an "
-				    "id of 1 to 32 characters, not \"%s\"",
-				    optarg);
-			opt.proctor = optarg;
+				return cmd_usage_error(self, "--proctor "
+				    "wants an id of 1 to 32 characters, not "
+				    "\"%s\"", optarg);
+			a->opt.proctor = optarg;
 			break;
 		case 'H':
-			opt.headless = 1;
+			a->opt.headless = 1;
 			break;
 		case 'D':
-			opt.demo = DEMO_CANDIDATES;
+			a->opt.demo = DEMO_CANDIDATES;
 			if (optarg != NULL) {
 				if (option_long("--demo", optarg, 1, 100000,
 				    &n) != 0)
 					return EXIT_USAGE;
-				opt.demo = (int)n;
+				a->opt.demo = (int)n;
 			}
 			break;
 		case 'S':
-			if (option_u64("--seed", optarg, &opt.demo_seed) != 0)
+			if (option_u64("--seed", optarg,
+			    &a->opt.demo_seed) != 0)
 				return EXIT_USAGE;
-			seed_given = 1;
+			a->seed_given = 1;
 			break;
 		case 'R':
 			if (option_double("--rate", optarg, 0.001,
-			    &opt.demo_rate) != 0)
+			    &a->opt.demo_rate) != 0)
 				return EXIT_USAGE;
-			rate_given = 1;
+			a->rate_given = 1;
 			break;
 		case 'r':
-			opt.rules_path = optarg;
+			a->opt.rules_path = optarg;
 			break;
 		case 'T':
-			token_file = optarg;
+			a->token_file = optarg;
 			break;
 		case 'A':
 			/* lws reads it by path: a FIFO would block it. */
 			if (proto_file_check(optarg, "CA file", err,
 			    sizeof err) != 0)
 				return cmd_usage_error(self, "--ca %s", err);
-			opt.ca_path = optarg;
+			a->opt.ca_path = optarg;
 			break;
 		case 'I':
-			opt.insecure = 1;
+			a->opt.insecure = 1;
 			break;
 		case 'P':
 			if (option_long("--ping", optarg, 1, 3600, &n) != 0)
 				return EXIT_USAGE;
-			opt.ping_secs = (int)n;
+			a->opt.ping_secs = (int)n;
 			break;
 		case 'K':
-			opt.key_dir = optarg;
+			a->opt.key_dir = optarg;
 			break;
 		case 'C':
 			if (option_long("--checkpoint-every", optarg, 1,
 			    1000000, &n) != 0)
 				return EXIT_USAGE;
-			opt.ckpt_every = (int)n;
+			a->opt.ckpt_every = (int)n;
 			break;
 		case 'M':
 			if (option_long("--checkpoint-minutes", optarg, 1,
 			    24 * 60, &n) != 0)
 				return EXIT_USAGE;
-			opt.ckpt_minutes = (int)n;
+			a->opt.ckpt_minutes = (int)n;
 			break;
 		case 'N':
 			if (option_long("--max-attempts", optarg, 1,
-			    10000000, &opt.max_attempts) != 0)
+			    10000000, &a->opt.max_attempts) != 0)
 				return EXIT_USAGE;
 			break;
 		case 'W':
 			if (option_long("--max-clock-skew", optarg, 1,
 			    366L * 86400, &n) != 0)
 				return EXIT_USAGE;
-			opt.max_skew_ms = (int64_t)n * 1000;
+			a->opt.max_skew_ms = (int64_t)n * 1000;
 			break;
 		case 'O':
 			if (option_long("--command-timeout", optarg, 1, 86400,
 			    &n) != 0)
 				return EXIT_USAGE;
-			opt.command_timeout = (int)n;
-			timeout_given = 1;
+			a->opt.command_timeout = (int)n;
+			a->timeout_given = 1;
 			break;
 		case CMD_HELP:
 			return 0;
@@ -212,21 +220,32 @@ console_exec(const struct cmd_entry *self, int argc, char **argv)
 	if (optind < argc)
 		return cmd_usage_error(self, "unexpected argument \"%s\"",
 		    argv[optind]);
-	if (sign_name_valid(opt.proctor, err, sizeof err) != 0) {
+	return -1;
+}
+
+/* The proctor id and the feeds: each valid, no feed twice. */
+static int
+console_check_feeds(const struct cmd_entry *self, struct console_args *a)
+{
+	struct console_feed	parsed[CONSOLE_MAX_FEEDS];
+	char			err[1024];
+	long			n, k;
+
+	if (sign_name_valid(a->opt.proctor, err, sizeof err) != 0) {
 		char	clean[4 * 256], cerr[4 * sizeof err];
 
 		fprintf(stderr, "invigil: the proctor id \"%s\" cannot name a "
 		    "signing key: %s\nGive --proctor an id of letters, digits "
 		    "and punctuation other than '+'.\n", proto_clean(
-		    opt.proctor, clean, sizeof clean), proto_clean(err, cerr,
+		    a->opt.proctor, clean, sizeof clean), proto_clean(err, cerr,
 		    sizeof cerr));
 		return EXIT_USAGE;
 	}
-	for (n = 0; n < opt.nfeeds; n++) {
-		if (client_parse_url(&parsed[n], opt.feeds[n], err,
+	for (n = 0; n < a->opt.nfeeds; n++) {
+		if (client_parse_url(&parsed[n], a->opt.feeds[n], err,
 		    sizeof err) != 0)
 			return cmd_usage_error(self, "%s", err);
-		any_tls |= parsed[n].tls;
+		a->any_tls |= parsed[n].tls;
 		/* The same feed twice would be two connections to one feed
 		 * id, each taking in the other's messages. */
 		for (k = 0; k < n; k++) {
@@ -235,77 +254,106 @@ console_exec(const struct cmd_entry *self, int argc, char **argv)
 			    strcasecmp(parsed[k].host, parsed[n].host) != 0 ||
 			    strcmp(parsed[k].path, parsed[n].path) != 0)
 				continue;
-			if (strcmp(opt.feeds[k], opt.feeds[n]) == 0)
+			if (strcmp(a->opt.feeds[k], a->opt.feeds[n]) == 0)
 				snprintf(err, sizeof err, "--feed %s is given "
-				    "twice; give each feed once", opt.feeds[n]);
+				    "twice; give each feed once",
+				    a->opt.feeds[n]);
 			else
 				snprintf(err, sizeof err, "--feed %s is the "
 				    "same feed as --feed %s; give each feed "
-				    "once", opt.feeds[n], opt.feeds[k]);
+				    "once", a->opt.feeds[n], a->opt.feeds[k]);
 			return cmd_usage_error(self, "%s", err);
 		}
 	}
-	if (opt.nfeeds == 0 && opt.demo == 0)
+	return -1;
+}
+
+/*
+ * The options as a whole: a feed to watch, and no option that would
+ * change nothing in this mode -- refused, not ignored: whoever gave it
+ * expects it to act.
+ */
+static int
+console_check_modes(const struct cmd_entry *self,
+    const struct console_args *a)
+{
+	if (a->opt.nfeeds == 0 && a->opt.demo == 0)
 		return cmd_usage_error(self, "%s",
 		    "no feed: give --feed URL, or "
 		    "--demo to try the built-in simulator");
-	if (opt.demo > 0 && opt.nfeeds == CONSOLE_MAX_FEEDS)
+	if (a->opt.demo > 0 && a->opt.nfeeds == CONSOLE_MAX_FEEDS)
 		return cmd_usage_error(self, "at most %s feeds, --demo's "
 		    "simulator included: give one --feed fewer", "32");
-	/* An option that would change nothing in this mode is refused, not
-	 * ignored: whoever gave it expects it to act. */
-	if (seed_given && opt.demo == 0)
+	if (a->seed_given && a->opt.demo == 0)
 		return cmd_usage_error(self, "%s", "--seed sets the --demo "
 		    "simulator's seed, and there is no --demo: give --demo, or "
 		    "leave --seed out");
-	if (rate_given && opt.demo == 0)
+	if (a->rate_given && a->opt.demo == 0)
 		return cmd_usage_error(self, "%s", "--rate sets the --demo "
 		    "simulator's speed, and there is no --demo: give --demo, or "
 		    "leave --rate out");
-	if (opt.ca_path != NULL && !any_tls)
+	if (a->opt.ca_path != NULL && !a->any_tls)
 		return cmd_usage_error(self, "%s", "--ca is trusted for wss:// "
 		    "feeds, and no --feed is wss://: leave --ca out, or give "
 		    "the feed's wss:// URL");
-	if (opt.insecure && !any_tls)
+	if (a->opt.insecure && !a->any_tls)
 		return cmd_usage_error(self, "%s", "--insecure turns off the "
 		    "checks of wss:// feeds, and no --feed is wss://: leave "
 		    "--insecure out, or give the feed's wss:// URL");
-	if (timeout_given && !opt.headless)
+	if (a->timeout_given && !a->opt.headless)
 		return cmd_usage_error(self, "%s",
 		    "--command-timeout times the "
 		    "\"unanswered\" lines of --headless, and there is no "
 		    "--headless: give --headless, or leave --command-timeout "
 		    "out");
-	if (token_file != NULL && opt.nfeeds == 0)
+	if (a->token_file != NULL && a->opt.nfeeds == 0)
 		return cmd_usage_error(self, "%s",
 		    "--token-file is sent to the "
 		    "--feed feeds, and there is none (the --demo simulator "
 		    "takes no token): leave --token-file out, or give --feed "
 		    "URL");
-	if (opt.rules_path != NULL) {
-		struct rules *r = rules_load(opt.rules_path, err, sizeof err);
+	return -1;
+}
 
-		if (r == NULL) {
+static int
+console_exec(const struct cmd_entry *self, int argc, char **argv)
+{
+	struct console_args	a;
+	struct app		app;
+	char			err[1024];
+	int			rc;
+
+	if ((rc = console_parse(self, argc, argv, &a)) != -1 ||
+	    (rc = console_check_feeds(self, &a)) != -1 ||
+	    (rc = console_check_modes(self, &a)) != -1)
+		return rc;
+	if (a.opt.rules_path != NULL) {
+		struct rules	*r;
+		char		 clean[4 * 1024];
+
+		if ((r = rules_load(a.opt.rules_path, err, sizeof err)) ==
+		    NULL) {
 			fprintf(stderr, "invigil: %s\ninvigil: the console "
 			    "does not start with a bad rule file; check it with "
-			    "'invigil rules check %s'\n", err, opt.rules_path);
+			    "'invigil rules check %s'\n", err, proto_clean(
+			    a.opt.rules_path, clean, sizeof clean));
 			return EXIT_USAGE;
 		}
 		rules_free(r);
 	}
-	if (token_file != NULL) {
-		if (proto_token_load(token_file, token, sizeof token, err,
-		    sizeof err) != 0)
+	if (a.token_file != NULL) {
+		if (proto_token_load(a.token_file, a.token, sizeof a.token,
+		    err, sizeof err) != 0)
 			return cmd_usage_error(self, "%s", err);
-		opt.token = token;
+		a.opt.token = a.token;
 	}
-	if (!opt.headless && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)))
-		return cmd_usage_error(self, "%s",
-		    "the screen needs a terminal; "
-		    "use --headless for scripts");
+	if (!a.opt.headless && (!isatty(STDIN_FILENO) ||
+	    !isatty(STDOUT_FILENO)))
+		return cmd_usage_error(self, "%s", "the screen needs a "
+		    "terminal; use --headless for scripts");
 
 	setlocale(LC_ALL, "");
-	if (app_init(&app, &opt, err, sizeof err) != 0) {
+	if (app_init(&app, &a.opt, err, sizeof err) != 0) {
 		char	clean[4 * sizeof err];
 
 		/* It may quote the database or a feed. */

@@ -100,74 +100,86 @@ feed_on_signal(int sig)
 		lws_cancel_service(feed_ctx);
 }
 
+/* What the command line says, before it is checked as a whole. */
+struct feed_args {
+	struct feed_config	fc;
+	char			listen_default[sizeof "127.0.0.1:7450"];
+	char		       *listen;
+	const char	       *token_file;
+	char			token[PROTO_TOKEN_MAX + 1];
+	int			rate_given, seed_given, no_auth;
+};
+
+/*
+ * Read the options into a, each checked alone.  Returns -1 to go on, or
+ * the exit status (0 after --help).
+ */
 static int
-feed_exec(const struct cmd_entry *self, int argc, char **argv)
+feed_parse(const struct cmd_entry *self, int argc, char **argv,
+    struct feed_args *a)
 {
 	struct cmd_getopt	g;
-	struct lws_context_creation_info info;
-	struct feed_config	fc;
-	struct feed	       *f;
-	struct sigaction	sa;
-	char			listen_default[] = "127.0.0.1:7450";
-	char		       *listen = listen_default, err[1024];
-	char			addr[NI_MAXHOST], shown[1024];
-	char			token[PROTO_TOKEN_MAX + 1];
-	const char	       *token_file = NULL;
 	uint64_t		epoch;
 	long			n;
 	char		       *end;
-	int			ch, rate_given = 0, seed_given = 0, no_auth = 0;
-	int			loopback;
+	int			ch;
 
-	memset(&fc, 0, sizeof fc);
-	fc.seed = 1;
+	memset(a, 0, sizeof *a);
+	memcpy(a->listen_default, "127.0.0.1:7450", sizeof a->listen_default);
+	a->listen = a->listen_default;
+	a->fc.seed = 1;
 	cmd_getopt_start(&g, self, 0);
 	while ((ch = cmd_getopt(&g, argc, argv)) != -1) {
 		switch (ch) {
 		case 'l':
-			listen = optarg;
+			a->listen = optarg;
 			break;
 		case 's':
-			if (option_long("--simulate", optarg, 1, 1000000, &n) != 0)
+			if (option_long("--simulate", optarg, 1, 1000000,
+			    &n) != 0)
 				return EXIT_USAGE;
-			fc.simulate = (int)n;
+			a->fc.simulate = (int)n;
 			break;
 		case 'S':
-			if (option_u64("--seed", optarg, &fc.seed) != 0)
+			if (option_u64("--seed", optarg, &a->fc.seed) != 0)
 				return EXIT_USAGE;
-			seed_given = 1;
+			a->seed_given = 1;
 			break;
 		case 'r':
-			fc.replay_path = optarg;
+			a->fc.replay_path = optarg;
 			break;
 		case 'R':
-			if (option_double("--rate", optarg, 0, &fc.rate) != 0)
+			if (option_double("--rate", optarg, 0,
+			    &a->fc.rate) != 0)
 				return EXIT_USAGE;
-			rate_given = 1;
+			a->rate_given = 1;
 			break;
 		case 'i':
-			if (optarg[0] == '\0' || strlen(optarg) > PROTO_ID_MAX ||
+			if (optarg[0] == '\0' ||
+			    strlen(optarg) > PROTO_ID_MAX ||
 			    !proto_utf8_valid(optarg, strlen(optarg)))
-				return cmd_usage_error(self,
-				    "--id wants 1 to 64 "
-				    "bytes of UTF-8 text, not \"%s\"", optarg);
-			fc.id = optarg;
+				return cmd_usage_error(self, "--id wants 1 to "
+				    "64 bytes of UTF-8 text, not \"%s\"",
+				    optarg);
+			a->fc.id = optarg;
 			break;
 		case 'n':
-			if (optarg[0] == '\0' || strlen(optarg) > PROTO_NAME_MAX ||
+			if (optarg[0] == '\0' ||
+			    strlen(optarg) > PROTO_NAME_MAX ||
 			    !proto_utf8_valid(optarg, strlen(optarg)))
-				return cmd_usage_error(self,
-				    "--name wants 1 to 256 "
-				    "bytes of UTF-8 text, not \"%s\"", optarg);
-			fc.name = optarg;
+				return cmd_usage_error(self, "--name wants 1 "
+				    "to 256 bytes of UTF-8 text, not \"%s\"",
+				    optarg);
+			a->fc.name = optarg;
 			break;
 		case 'b':
-			if (option_long("--buffer", optarg, 1, 100000000, &n) != 0)
+			if (option_long("--buffer", optarg, 1, 100000000,
+			    &n) != 0)
 				return EXIT_USAGE;
-			fc.buffer = (size_t)n;
+			a->fc.buffer = (size_t)n;
 			break;
 		case 'B':
-			fc.buffer_file = optarg;
+			a->fc.buffer_file = optarg;
 			break;
 		case 'E':
 			errno = 0;
@@ -175,43 +187,41 @@ feed_exec(const struct cmd_entry *self, int argc, char **argv)
 			if (errno != 0 || end == optarg || *end != '\0' ||
 			    !isdigit((unsigned char)optarg[0]) || epoch == 0 ||
 			    epoch > (uint64_t)PROTO_EPOCH_MAX)
-				return cmd_usage_error(self,
-				    "--epoch wants a whole "
-				    "number from 1 to 9007199254740991 (2^53-1, "
-				    "exact in every JSON implementation), not "
-				    "\"%s\"", optarg);
-			fc.epoch = (int64_t)epoch;
+				return cmd_usage_error(self, "--epoch wants a "
+				    "whole number from 1 to 9007199254740991 "
+				    "(2^53-1, exact in every JSON "
+				    "implementation), not \"%s\"", optarg);
+			a->fc.epoch = (int64_t)epoch;
 			break;
 		case 'T':
-			token_file = optarg;
+			a->token_file = optarg;
 			break;
 		case 'C':
-			fc.cert_path = optarg;
+			a->fc.cert_path = optarg;
 			break;
 		case 'K':
-			fc.key_path = optarg;
+			a->fc.key_path = optarg;
 			break;
 		case 't':
 			if (optarg[0] == '\0')
-				return cmd_usage_error(self, "%s",
-				    "--truth needs a "
-				    "path");
-			fc.truth_path = optarg;
+				return cmd_usage_error(self, "--truth needs a "
+				    "path", NULL);
+			a->fc.truth_path = optarg;
 			break;
 		case 'A':
 			if (option_long("--max-per-address", optarg, 1, 1000000,
 			    &n) != 0)
 				return EXIT_USAGE;
-			fc.max_per_address = (int)n;
+			a->fc.max_per_address = (int)n;
 			break;
 		case 'M':
-			fc.stamp = 1;
+			a->fc.stamp = 1;
 			break;
 		case 'N':
-			no_auth = 1;
+			a->no_auth = 1;
 			break;
 		case 'q':
-			fc.quiet = 1;
+			a->fc.quiet = 1;
 			break;
 		case CMD_HELP:
 			return 0;
@@ -222,66 +232,55 @@ feed_exec(const struct cmd_entry *self, int argc, char **argv)
 	if (optind < argc)
 		return cmd_usage_error(self, "unexpected argument \"%s\"",
 		    argv[optind]);
-	if ((fc.simulate > 0) == (fc.replay_path != NULL))
-		return cmd_usage_error(self, "%s",
-		    "give exactly one of --simulate N "
-		    "and --replay FILE");
-	if (fc.simulate > 0 && !rate_given)
-		fc.rate = 1;
-	if (fc.simulate > 0 && fc.rate <= 0)
-		return cmd_usage_error(self, "%s",
-		    "--rate must be above 0 with "
-		    "--simulate");
-	if ((fc.cert_path != NULL) != (fc.key_path != NULL))
-		return cmd_usage_error(self, "%s",
-		    "--cert and --key go together");
+	return -1;
+}
+
+/*
+ * The options as a whole: one source, and no option that would change
+ * nothing with it.  Returns -1 to go on, or the exit status.
+ */
+static int
+feed_check(const struct cmd_entry *self, struct feed_args *a)
+{
+	char	err[1024];
+
+	if ((a->fc.simulate > 0) == (a->fc.replay_path != NULL))
+		return cmd_usage_error(self, "give exactly one of --simulate "
+		    "N and --replay FILE", NULL);
+	if (a->fc.simulate > 0 && !a->rate_given)
+		a->fc.rate = 1;
+	if (a->fc.simulate > 0 && a->fc.rate <= 0)
+		return cmd_usage_error(self, "--rate must be above 0 with "
+		    "--simulate", NULL);
+	if ((a->fc.cert_path != NULL) != (a->fc.key_path != NULL))
+		return cmd_usage_error(self, "--cert and --key go together",
+		    NULL);
 	/* lws reads them by path: a FIFO would block it. */
-	if (fc.cert_path != NULL && (proto_file_check(fc.cert_path,
+	if (a->fc.cert_path != NULL && (proto_file_check(a->fc.cert_path,
 	    "certificate file", err, sizeof err) != 0 ||
-	    proto_file_check(fc.key_path, "key file", err, sizeof err) != 0))
-		return cmd_usage_error(self, "%s", err);
-	if (seed_given && fc.simulate == 0)
-		return cmd_usage_error(self, "%s",
-		    "--seed goes with --simulate: a "
-		    "scenario file has no randomness to seed");
-	if (fc.truth_path != NULL && fc.simulate == 0)
-		return cmd_usage_error(self, "%s",
-		    "--truth goes with --simulate: "
-		    "a scenario file has no ground truth to write");
-	if (fc.buffer_file != NULL && fc.simulate > 0)
-		return cmd_usage_error(self, "%s",
-		    "--buffer-file goes with --replay: "
-		    "a restarted simulator is a new session (a new epoch)");
-	if (option_listen(listen, &fc.listen_host, &fc.listen_port) != 0)
-		return EXIT_USAGE;
-	if (feed_listen_resolve(fc.listen_host, addr, sizeof addr, &loopback,
-	    err, sizeof err) != 0) {
-		fprintf(stderr, "invigil feed: %s\n", err);
-		return EXIT_RUNTIME;
-	}
-	if (!loopback && token_file == NULL && fc.cert_path == NULL &&
-	    !no_auth)
-		return cmd_usage_error(self, "refusing to listen on %s without "
-		    "--token-file or --cert and --key, as anyone who can reach "
-		    "it would see candidates' names and addresses and could "
-		    "pause or end their attempts (give --no-auth to do so "
-		    "anyway)", proto_clean(fc.listen_host, shown, sizeof shown));
-	n = (long)strlen(fc.listen_host);
-	if (!fc.quiet && strcmp(addr, fc.listen_host) != 0 &&
-	    (fc.listen_host[0] != '[' || n - 2 != (long)strlen(addr) ||
-	    strncmp(fc.listen_host + 1, addr, (size_t)n - 2) != 0))
-		fprintf(stderr, "invigil feed: --listen %s: using the address "
-		    "%s\n", proto_clean(fc.listen_host, shown, sizeof shown),
-		    addr);
-	fc.listen_host = addr;
-	if (token_file != NULL) {
-		if (proto_token_load(token_file, token, sizeof token, err,
-		    sizeof err) != 0) {
-			fprintf(stderr, "invigil feed: %s\n", err);
-			return EXIT_USAGE;
-		}
-		fc.token = token;
-	}
+	    proto_file_check(a->fc.key_path, "key file", err, sizeof err) != 0))
+		return cmd_usage_error(self, err, NULL);	/* sanitised */
+	if (a->seed_given && a->fc.simulate == 0)
+		return cmd_usage_error(self, "--seed goes with --simulate: a "
+		    "scenario file has no randomness to seed", NULL);
+	if (a->fc.truth_path != NULL && a->fc.simulate == 0)
+		return cmd_usage_error(self, "--truth goes with --simulate: a "
+		    "scenario file has no ground truth to write", NULL);
+	if (a->fc.buffer_file != NULL && a->fc.simulate > 0)
+		return cmd_usage_error(self, "--buffer-file goes with "
+		    "--replay: a restarted simulator is a new session (a new "
+		    "epoch)", NULL);
+	return -1;
+}
+
+/* Serve fc until SIGINT or SIGTERM. */
+static int
+feed_serve(struct feed_config *fc)
+{
+	struct lws_context_creation_info info;
+	struct feed	       *f;
+	struct sigaction	sa;
+	char			err[1024];
 
 	lws_set_log_level(LLL_ERR, feed_lws_log_line);
 	memset(&info, 0, sizeof info);
@@ -293,7 +292,7 @@ feed_exec(const struct cmd_entry *self, int argc, char **argv)
 		    "context\n");
 		return EXIT_RUNTIME;
 	}
-	f = feed_attach(feed_ctx, &fc, err, sizeof err);
+	f = feed_attach(feed_ctx, fc, err, sizeof err);
 	if (f == NULL) {
 		fprintf(stderr, "invigil feed: %s\n", err);
 		lws_context_destroy(feed_ctx);
@@ -314,4 +313,48 @@ feed_exec(const struct cmd_entry *self, int argc, char **argv)
 	feed_ctx = NULL;
 	feed_detach(f);
 	return 0;
+}
+
+static int
+feed_exec(const struct cmd_entry *self, int argc, char **argv)
+{
+	struct feed_args	a;
+	char			addr[NI_MAXHOST], shown[1024], err[1024];
+	int			loopback, rc;
+	long			n;
+
+	if ((rc = feed_parse(self, argc, argv, &a)) != -1 ||
+	    (rc = feed_check(self, &a)) != -1)
+		return rc;
+	if (option_listen(a.listen, &a.fc.listen_host, &a.fc.listen_port) != 0)
+		return EXIT_USAGE;
+	if (feed_listen_resolve(a.fc.listen_host, addr, sizeof addr, &loopback,
+	    err, sizeof err) != 0) {
+		fprintf(stderr, "invigil feed: %s\n", err);
+		return EXIT_RUNTIME;
+	}
+	if (!loopback && a.token_file == NULL && a.fc.cert_path == NULL &&
+	    !a.no_auth)
+		return cmd_usage_error(self, "refusing to listen on %s without "
+		    "--token-file or --cert and --key, as anyone who can reach "
+		    "it would see candidates' names and addresses and could "
+		    "pause or end their attempts (give --no-auth to do so "
+		    "anyway)", a.fc.listen_host);
+	n = (long)strlen(a.fc.listen_host);
+	if (!a.fc.quiet && strcmp(addr, a.fc.listen_host) != 0 &&
+	    (a.fc.listen_host[0] != '[' || n - 2 != (long)strlen(addr) ||
+	    strncmp(a.fc.listen_host + 1, addr, (size_t)n - 2) != 0))
+		fprintf(stderr, "invigil feed: --listen %s: using the address "
+		    "%s\n", proto_clean(a.fc.listen_host, shown, sizeof shown),
+		    addr);
+	a.fc.listen_host = addr;
+	if (a.token_file != NULL) {
+		if (proto_token_load(a.token_file, a.token, sizeof a.token,
+		    err, sizeof err) != 0) {
+			fprintf(stderr, "invigil feed: %s\n", err);
+			return EXIT_USAGE;
+		}
+		a.fc.token = a.token;
+	}
+	return feed_serve(&a.fc);
 }

@@ -108,7 +108,8 @@ int		 cmd_getopt(struct cmd_getopt *g, int argc, char **argv);
 
 /*
  * Print "invigil NAME: " and fmt (one %s, arg sanitised; with arg NULL,
- * fmt is printed as it is) to stderr, then
+ * fmt is not a format but text printed as it is, e.g. an error sentence
+ * already sanitised) to stderr, then
  * where to look ("Try 'invigil NAME --help'." or, for CMD_HINT_INLINE, an
  * inline "; see ..."), and return 2, the usage error's exit status.
  */
