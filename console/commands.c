@@ -111,23 +111,17 @@ cmd_child(const struct cmd_entry *e, const char *name)
 	return NULL;
 }
 
-/*
- * " (did you mean "x"?)" in buf when one of the leaf names of list is
- * near name, else "".
- */
+/* proto_suggest_hint() among the leaf names of list. */
 static const char *
 cmd_suggest(const struct cmd_entry *const *list, const char *name,
     char *buf, size_t size)
 {
-	const char	*names[CMD_OPTIONS_MAX], *best;
+	const char	*names[CMD_OPTIONS_MAX];
 	size_t		 n;
 
 	for (n = 0; list[n] != NULL && n < CMD_OPTIONS_MAX; n++)
 		names[n] = cmd_leaf(list[n]);
-	buf[0] = '\0';
-	if ((best = proto_suggest(name, names, n)) != NULL)
-		snprintf(buf, size, " (did you mean \"%s\"?)", best);
-	return buf;
+	return proto_suggest_hint(buf, size, name, names, n);
 }
 
 /* ---- usage errors */

@@ -323,17 +323,15 @@ names_what(enum field_kind kind)
 static const char *
 names_hint(enum field_kind kind, const char *value, char *buf, size_t size)
 {
-	const char	*names[NAMES_MAX] = { NULL }, *closest;
+	const char	*names[NAMES_MAX] = { NULL };
 	size_t		 used;
 	int		 i, count = names_count(kind);
 
-	buf[0] = '\0';
 	for (i = 0; i < count && i < NAMES_MAX; i++)
 		names[i] = names_get(kind, i);
-	if ((closest = proto_suggest(value, names, (size_t)i)) != NULL) {
-		snprintf(buf, size, " (did you mean \"%s\"?)", closest);
+	if (*proto_suggest_hint(buf, size, value, names, (size_t)i) != '\0')
 		return buf;
-	}
+	buf[0] = '\0';
 	if (count > 6)
 		return buf;
 	used = (size_t)snprintf(buf, size, " (expected");

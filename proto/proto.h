@@ -260,6 +260,13 @@ int		 proto_type_is_stream(enum proto_type);
 #define PROTO_SUGGEST_MAX	64
 const char	*proto_suggest(const char *s, const char *const *names,
 		     size_t n);
+/*
+ * The sentence every "did you mean" error ends with: " (did you mean
+ * "x"?)" in buf (size bytes) when proto_suggest() finds x, else "".
+ * Returns buf or "", to hand to printf.
+ */
+const char	*proto_suggest_hint(char *buf, size_t size, const char *s,
+		     const char *const *names, size_t n);
 /* The edit distance proto_suggest uses; 99 if either is over the max. */
 size_t		 proto_suggest_distance(const char *a, const char *b);
 

@@ -7,6 +7,7 @@
  * adjacent letters, the most common typo), on bytes, over names of at most
  * PROTO_SUGGEST_MAX bytes; longer strings are never "near".
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "proto/proto.h"
@@ -67,4 +68,16 @@ proto_suggest(const char *s, const char *const *names, size_t n)
 		}
 	}
 	return best;
+}
+
+const char *
+proto_suggest_hint(char *buf, size_t size, const char *s,
+    const char *const *names, size_t n)
+{
+	const char	*best = proto_suggest(s, names, n);
+
+	if (best == NULL)
+		return "";
+	snprintf(buf, size, " (did you mean \"%s\"?)", best);
+	return buf;
 }

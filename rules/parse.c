@@ -92,24 +92,12 @@ perr(struct parser *p, int line, int col, const char *fmt, ...)
 	proto_sanitize(raw, strlen(raw), p->err, p->errlen);
 }
 
-/* " (did you mean "x"?)" or "". */
-static const char *
-hint(char *buf, size_t size, const char *s, const char *const *names, size_t n)
-{
-	const char	*best = proto_suggest(s, names, n);
-
-	if (best == NULL)
-		return "";
-	snprintf(buf, size, " (did you mean \"%s\"?)", best);
-	return buf;
-}
-
 /* The hint if there is one, else the list of what is allowed. */
 static const char *
 hint_or(char *buf, size_t size, const char *s, const char *const *names,
     size_t n, const char *list)
 {
-	const char	*h = hint(buf, size, s, names, n);
+	const char	*h = proto_suggest_hint(buf, size, s, names, n);
 
 	return *h != '\0' ? h : list;
 }
@@ -423,7 +411,7 @@ unknown_field(struct parser *p, int line, int col, const char *name)
 		}
 	}
 	perr(p, line, col, "unknown field \"%s\"%s", name,
-	    hint(buf, sizeof buf, name, names, n));
+	    proto_suggest_hint(buf, sizeof buf, name, names, n));
 }
 
 /* Parse a field name into t; -1 with an error if unknown. */
@@ -502,7 +490,7 @@ parse_term(struct parser *p, struct term *t, int *word)
 				break;
 		if (i == (int)(sizeof funcs / sizeof funcs[0])) {
 			perr(p, line, col, "unknown function \"%s\"%s", name,
-			    hint(buf, sizeof buf, name, funcs,
+			    proto_suggest_hint(buf, sizeof buf, name, funcs,
 			    sizeof funcs / sizeof funcs[0]));
 			return -1;
 		}
@@ -576,7 +564,7 @@ word_check(struct parser *p, const struct term *field, const struct term *w,
 		if (strcmp(names[i], w->value.s) == 0)
 			return 0;
 	perr(p, w->line, w->col, "unknown %s \"%s\"%s", what, w->value.s,
-	    hint(buf, sizeof buf, w->value.s, names, n));
+	    proto_suggest_hint(buf, sizeof buf, w->value.s, names, n));
 	return -1;
 }
 
@@ -811,8 +799,8 @@ parse_template(struct parser *p, struct template *t, const char *s, int line,
 				if (i != F_DATA)
 					names[n++] = rules_fields[i].name;
 			perr(p, line, pcol + 1, "unknown name \"%s\" in the "
-			    "message%s", name, hint(buf, sizeof buf, name,
-			    names, n));
+			    "message%s", name, proto_suggest_hint(buf,
+			    sizeof buf, name, names, n));
 			return -1;
 		}
 		t->n++;
@@ -898,8 +886,8 @@ parse_kinds(struct parser *p, int *set)
 		}
 		if ((k = proto_event_kind_parse(p->tok.text)) < 0) {
 			perr(p, p->tok.line, p->tok.col, "unknown event kind "
-			    "\"%s\"%s", p->tok.text, hint(buf, sizeof buf,
-			    p->tok.text, names, PROTO_EV_COUNT));
+			    "\"%s\"%s", p->tok.text, proto_suggest_hint(buf,
+			    sizeof buf, p->tok.text, names, PROTO_EV_COUNT));
 			return -1;
 		}
 		set[k] = 1;
@@ -1182,7 +1170,7 @@ parse_rule(struct parser *p)
 				break;
 		if (k == sizeof keys / sizeof keys[0]) {
 			perr(p, line, col, "unknown key \"%s\"%s", p->tok.text,
-			    hint(buf, sizeof buf, p->tok.text, keys,
+			    proto_suggest_hint(buf, sizeof buf, p->tok.text, keys,
 			    sizeof keys / sizeof keys[0]));
 			goto fail;
 		}
@@ -1212,7 +1200,8 @@ parse_rule(struct parser *p)
 					names[j] = proto_severity_name(j);
 				h[0] = '\0';
 				if (p->tok.type == TK_IDENT)
-					hint(h, sizeof h, p->tok.text, names,
+					proto_suggest_hint(h, sizeof h,
+					    p->tok.text, names,
 					    PROTO_SEV_COUNT);
 				perr(p, p->tok.line, p->tok.col, "unknown "
 				    "severity %s%s", tok_desc(&p->tok, buf,

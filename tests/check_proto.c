@@ -1751,7 +1751,7 @@ START_TEST(test_suggest)
 	static const char *const names[] = {
 		"severity", "message", NULL, "count", "within", "weight"
 	};
-	char	 longer[PROTO_SUGGEST_MAX + 2];
+	char	 longer[PROTO_SUGGEST_MAX + 2], buf[64];
 
 	/* One edit, a swap, two edits; the first of a tie. */
 	ck_assert_str_eq(proto_suggest("sevrity", names, nitems(names)),
@@ -1778,6 +1778,11 @@ START_TEST(test_suggest)
 	ck_assert_uint_eq(proto_suggest_distance("ab", "ba"), 1);
 	ck_assert_uint_eq(proto_suggest_distance("kitten", "sitting"), 3);
 	ck_assert_uint_eq(proto_suggest_distance(longer, "c"), 99);
+	/* The sentence the errors end with. */
+	ck_assert_str_eq(proto_suggest_hint(buf, sizeof buf, "sevrity", names,
+	    nitems(names)), " (did you mean \"severity\"?)");
+	ck_assert_str_eq(proto_suggest_hint(buf, sizeof buf, "zzz", names,
+	    nitems(names)), "");
 }
 END_TEST
 
