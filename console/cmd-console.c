@@ -73,7 +73,7 @@ const struct cmd_entry cmd_console_entry = {
 	    "--demo[=N] [--seed S] [--rate R] [options]",
 	.options = console_options,
 	.opens = CMD_OPENS_STORE_WRITE | CMD_OPENS_KEYS | CMD_OPENS_NETWORK,
-	.flags = CMD_DEFAULT,
+	.flags = CMD_DEFAULT | CMD_NO_OPERANDS,
 	.about = "Connect to live exam-session feeds, show every candidate, "
 	    "raise flags and record the proctor's decisions in an SQLite "
 	    "database.  Keys on the screen: press ? for help.",
@@ -211,16 +211,9 @@ console_parse(const struct cmd_entry *self, int argc, char **argv,
 			a->opt.command_timeout = (int)n;
 			a->timeout_given = 1;
 			break;
-		case CMD_HELP:
-			return 0;
-		default:
-			return EXIT_USAGE;
 		}
 	}
-	if (optind < argc)
-		return cmd_usage_error(self, "unexpected argument \"%s\"",
-		    argv[optind]);
-	return -1;
+	return g.status;
 }
 
 /* The proctor id and the feeds: each valid, no feed twice. */

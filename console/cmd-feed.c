@@ -73,6 +73,7 @@ const struct cmd_entry cmd_feed_entry = {
 	    "[options]",
 	.options = feed_options,
 	.opens = CMD_OPENS_NETWORK,
+	.flags = CMD_NO_OPERANDS,
 	.about = "Serve live exam-session messages over WebSocket (subprotocol "
 	    "invigil.v1) to any number of consoles, until SIGINT or SIGTERM.",
 	.exec = feed_exec,
@@ -223,16 +224,9 @@ feed_parse(const struct cmd_entry *self, int argc, char **argv,
 		case 'q':
 			a->fc.quiet = 1;
 			break;
-		case CMD_HELP:
-			return 0;
-		default:
-			return EXIT_USAGE;
 		}
 	}
-	if (optind < argc)
-		return cmd_usage_error(self, "unexpected argument \"%s\"",
-		    argv[optind]);
-	return -1;
+	return g.status;
 }
 
 /*

@@ -247,12 +247,10 @@ review_backtest(const struct cmd_entry *self, int argc, char **argv)
 		case 'v':
 			verbose = 1;
 			break;
-		case CMD_HELP:
-			return 0;
-		default:
-			return EXIT_USAGE;
 		}
 	}
+	if (g.status != -1)
+		return g.status;
 	if (optind != argc) {
 		fprintf(stderr, "invigil review backtest: unexpected argument "
 		    "\"%s\"; give the database with --db and the rules with "

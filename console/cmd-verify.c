@@ -108,12 +108,10 @@ verify_options(const struct cmd_entry *self, int argc, char **argv,
 		case 'f':
 			*file = optarg;
 			break;
-		case CMD_HELP:
-			return -1;
-		default:
-			return EXIT_USAGE;
 		}
 	}
+	if (g.status != -1)
+		return g.status == 0 ? -1 : g.status;
 	if (*db == NULL || optind != argc) {
 		fprintf(stderr, "invigil %s: give --db PATH (and nothing else "
 		    "but --%s FILE)\n", self->name, self->options[1].name);

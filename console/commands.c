@@ -207,6 +207,7 @@ cmd_getopt_start(struct cmd_getopt *g, const struct cmd_entry *e, int stop)
 
 	memset(g, 0, sizeof *g);
 	g->entry = e;
+	g->status = -1;
 	if (stop)
 		*s++ = '+';
 	*s++ = ':';
@@ -243,17 +244,26 @@ cmd_getopt(struct cmd_getopt *g, int argc, char **argv)
 {
 	int	ch;
 
+	if (g->status != -1)
+		return -1;
 	ch = getopt_long(argc, argv, g->shortopts, g->longopts, NULL);
 	switch (ch) {
+	case -1:
+		if (optind < argc && (g->entry->flags & CMD_NO_OPERANDS))
+			g->status = cmd_usage_error(g->entry, "unexpected "
+			    "argument \"%s\"", argv[optind]);
+		return -1;
 	case 'h':
 		cmd_help(stdout, g->entry);
-		return CMD_HELP;
+		g->status = 0;
+		return -1;
 	case ':':
-		cmd_usage_error(g->entry, "%s needs a value", argv[optind - 1]);
-		return CMD_BAD;
+		g->status = cmd_usage_error(g->entry, "%s needs a value",
+		    argv[optind - 1]);
+		return -1;
 	case '?':
-		cmd_unknown_option(g->entry, argv[optind - 1]);
-		return CMD_BAD;
+		g->status = cmd_unknown_option(g->entry, argv[optind - 1]);
+		return -1;
 	default:
 		return ch;
 	}
@@ -591,16 +601,13 @@ help_exec(const struct cmd_entry *self, int argc, char **argv)
 {
 	struct cmd_getopt	 g;
 	const struct cmd_entry	*e;
-	int			 ch, synopsis = 0;
+	int			 synopsis = 0;
 
 	cmd_getopt_start(&g, self, 1);
-	while ((ch = cmd_getopt(&g, argc, argv)) != -1) {
-		if (ch == CMD_HELP)
-			return 0;
-		if (ch == CMD_BAD)
-			return EXIT_USAGE;
-		synopsis = 1;
-	}
+	while (cmd_getopt(&g, argc, argv) != -1)
+		synopsis = 1;		/* the one option */
+	if (g.status != -1)
+		return g.status;
 	if (synopsis && optind != argc)
 		return cmd_usage_error(self, "--synopsis takes no command, not "
 		    "\"%s\"", argv[optind]);

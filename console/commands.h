@@ -35,13 +35,10 @@
 #define CMD_DEFAULT		0x1	/* runs when no command is named */
 #define CMD_HINT_INLINE		0x2	/* errors end "; see 'invigil X --help'"
 					   rather than with a "Try" line */
+#define CMD_NO_OPERANDS		0x4	/* an operand is a usage error */
 
 /* Most options a command may have (getopt_long's tables are this big). */
 #define CMD_OPTIONS_MAX		32
-
-/* cmd_getopt()'s answers besides an option's key and -1. */
-#define CMD_HELP		(-2)	/* the help is printed: exit 0 */
-#define CMD_BAD			(-3)	/* a usage error is printed; exit 2 */
 
 struct cmd_option {
 	const char	*name;		/* long name, without the -- */
@@ -91,14 +88,18 @@ int		 cmd_main(int argc, char **argv);
 /*
  * Option parsing from e's table, getopt_long underneath (so long options
  * may be abbreviated and --name=value works).  cmd_getopt_start() resets
- * getopt and builds its tables in g; each cmd_getopt() returns the next
- * option's key (optarg set as by getopt), -1 after the last (optind is
- * the first operand), CMD_HELP after printing the help (-h, --help), or
- * CMD_BAD after printing the usage error (unknown option, missing value).
- * With stop set, options end at the first operand (no permutation).
+ * getopt and builds its tables in g; with stop set, options end at the
+ * first operand (no permutation).  Each cmd_getopt() returns the next
+ * option's key (optarg set as by getopt), or -1 when parsing is over.
+ * Then g->status says why: -1 all options read (optind is the first
+ * operand), 0 the help was printed (-h, --help), 2 a usage error was
+ * printed (unknown option, missing value, or any operand for an entry
+ * with CMD_NO_OPERANDS).  A command's exec returns g->status when it is
+ * not -1.
  */
 struct cmd_getopt {
 	const struct cmd_entry	*entry;
+	int			 status;
 	struct option		 longopts[CMD_OPTIONS_MAX + 2];
 	char			 shortopts[2 * CMD_OPTIONS_MAX + 8];
 };

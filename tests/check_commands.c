@@ -3,8 +3,8 @@
  * every entry is whole (a name under its group, a summary, usage lines
  * that start with the name, a man page, an exec or children, options
  * with distinct names and keys), option parsing from the table (short and
- * long forms, optional arguments, --help, unknown options and missing
- * values), and the help and synopsis generated from it.  The comparison
+ * long forms, optional arguments, --help, unknown options, missing values
+ * and operands), and the help and synopsis generated from it.  The comparison
  * of the synopsis with man/ is tests/e2e-synopsis.sh.
  */
 #include <check.h>
@@ -111,6 +111,9 @@ START_TEST(test_getopt)
 	ck_assert_str_eq(optarg, "2");
 	ck_assert_int_eq(cmd_getopt(&g, argc, argv), -1);
 	ck_assert_str_eq(argv[optind], "operand");
+	/* The console takes none: a usage error, and parsing stays over. */
+	ck_assert_int_eq(g.status, 2);
+	ck_assert_int_eq(cmd_getopt(&g, argc, argv), -1);
 }
 END_TEST
 
@@ -122,14 +125,31 @@ START_TEST(test_getopt_errors)
 	char			*noarg[] = { "feed", "--quiet=1", NULL };
 	struct cmd_getopt	 g;
 
+	char			*fine[] = { "feed", "-q", NULL };
+	char			*operand[] = { "verify", "x.db", NULL };
+
+	/* Each stops the parsing with the status the command exits with. */
 	cmd_getopt_start(&g, &cmd_feed_entry, 0);
-	ck_assert_int_eq(cmd_getopt(&g, 2, unknown), CMD_BAD);
+	ck_assert_int_eq(cmd_getopt(&g, 2, unknown), -1);
+	ck_assert_int_eq(g.status, 2);
 	cmd_getopt_start(&g, &cmd_feed_entry, 0);
-	ck_assert_int_eq(cmd_getopt(&g, 2, missing), CMD_BAD);
+	ck_assert_int_eq(cmd_getopt(&g, 2, missing), -1);
+	ck_assert_int_eq(g.status, 2);
 	cmd_getopt_start(&g, &cmd_feed_entry, 0);
-	ck_assert_int_eq(cmd_getopt(&g, 2, noarg), CMD_BAD);
+	ck_assert_int_eq(cmd_getopt(&g, 2, noarg), -1);
+	ck_assert_int_eq(g.status, 2);
 	cmd_getopt_start(&g, &cmd_feed_entry, 0);
-	ck_assert_int_eq(cmd_getopt(&g, 2, help), CMD_HELP);
+	ck_assert_int_eq(cmd_getopt(&g, 2, help), -1);
+	ck_assert_int_eq(g.status, 0);
+	cmd_getopt_start(&g, &cmd_feed_entry, 0);
+	ck_assert_int_eq(cmd_getopt(&g, 2, fine), 'q');
+	ck_assert_int_eq(cmd_getopt(&g, 2, fine), -1);
+	ck_assert_int_eq(g.status, -1);
+	/* Without CMD_NO_OPERANDS an operand is the command's to judge. */
+	cmd_getopt_start(&g, &cmd_review_verify_entry, 0);
+	ck_assert_int_eq(cmd_getopt(&g, 2, operand), -1);
+	ck_assert_int_eq(g.status, -1);
+	ck_assert_int_eq(optind, 1);
 	ck_assert_int_eq(cmd_usage_error(&cmd_feed_entry, "x %s", "y"), 2);
 }
 END_TEST
