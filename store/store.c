@@ -1331,11 +1331,11 @@ store_ack_apply(struct store *s, void *arg, char *err, size_t errlen)
 	if (rc == SQLITE_ROW) {
 		fresh = 1;
 		if (sqlite3_column_text(st, 0) != NULL)
-			attempt = strdup((const char *)sqlite3_column_text(st,
-			    0));
+			attempt = xstrdup((const char *)
+			    sqlite3_column_text(st, 0));
 		if (sqlite3_column_text(st, 1) != NULL)
-			action = strdup((const char *)sqlite3_column_text(st,
-			    1));
+			action = xstrdup((const char *)
+			    sqlite3_column_text(st, 1));
 		rc = sqlite3_step(st);
 	}
 	sqlite3_reset(st);
