@@ -95,8 +95,9 @@ static int
 verify_options(const struct cmd_entry *self, int argc, char **argv,
     const char **db, const char **file)
 {
-	struct cmd_getopt	g;
-	int			ch;
+	const struct cmd_option	*o;
+	struct cmd_getopt	 g;
+	int			 ch;
 
 	*db = *file = NULL;
 	cmd_getopt_start(&g, self, 0);
@@ -113,8 +114,10 @@ verify_options(const struct cmd_entry *self, int argc, char **argv,
 	if (g.status != -1)
 		return g.status == 0 ? -1 : g.status;
 	if (*db == NULL || optind != argc) {
+		for (o = self->options; o->key != 'f'; o++)
+			;
 		fprintf(stderr, "invigil %s: give --db PATH (and nothing else "
-		    "but --%s FILE)\n", self->name, self->options[1].name);
+		    "but --%s FILE)\n", self->name, o->name);
 		return EXIT_USAGE;
 	}
 	return 0;
