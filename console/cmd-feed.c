@@ -12,56 +12,74 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "console/commands.h"
 #include "console/console.h"
 #include "feed/feed.h"
 #include "feed/limits.h"
 
-static const char feed_usage[] =
-"usage: invigil feed [--listen HOST:PORT] (--simulate N | --replay FILE) "
-"[options]\n"
-"\n"
-"Serve live exam-session messages over WebSocket (subprotocol invigil.v1)\n"
-"to any number of consoles.\n"
-"\n"
-"  -l, --listen HOST:PORT  where to listen (default 127.0.0.1:7450;\n"
-"                          HOST a name or an IP address, [::1] for IPv6;\n"
-"                          port 0 picks a free one)\n"
-"  -s, --simulate N        simulate N candidates in one session\n"
-"      --seed S            the simulator's seed (default 1): same seed,\n"
-"                          same stream\n"
-"      --truth PATH        --simulate: keep the ground truth (each attempt's\n"
-"                          profile and injected misconduct, JSON lines) in\n"
-"                          PATH, rewritten every 2 s and at the end\n"
-"  -r, --replay FILE       send the messages of a JSONL scenario file, one\n"
-"                          per line, numbering seq, then stay up\n"
-"      --rate R            --simulate: speed multiplier (default 1);\n"
-"                          --replay: messages per second (default 0 =\n"
-"                          as fast as the consoles take them)\n"
-"      --id ID             the feed's id in welcome (default: feed-PORT,\n"
-"                          the port bound)\n"
-"      --name NAME         a display name (default: the id)\n"
-"      --buffer N          messages kept for consoles that resume\n"
-"                          (default 1000000)\n"
-"      --buffer-file PATH  keep the buffer in PATH too, so that a restarted\n"
-"                          feed keeps its epoch and consoles resume without\n"
-"                          a gap (with --replay: goes on where it stopped)\n"
-"      --epoch N           the epoch to announce (default: start time, ms)\n"
-"      --token-file PATH   require the bearer token in PATH (mode 0600)\n"
-"      --cert PATH         serve TLS (wss://) with this PEM certificate chain\n"
-"      --key PATH          and this PEM private key\n"
-"      --no-auth           listen beyond loopback without --token-file or\n"
-"                          TLS: anyone who reaches the port sees the exam\n"
-"                          and may pause or end attempts\n"
-"      --max-per-address N connections one client address may hold\n"
-"                          open, upgraded or not (default 32)\n"
-"      --stamp             end every stream message with \"sent_mono_ns\":\n"
-"                          this machine's CLOCK_MONOTONIC in nanoseconds\n"
-"                          when the message is written (for latency\n"
-"                          benchmarks; consoles ignore it)\n"
-"  -q, --quiet             no log lines on stderr\n"
-"  -h, --help              this help\n"
-"\n"
-"See invigil-feed(1).\n";
+static int	feed_exec(const struct cmd_entry *, int, char **);
+
+static const struct cmd_option feed_options[] = {
+	{ "listen", 'l', CMD_OPT_SHORT, "HOST:PORT", "where to listen "
+	    "(default 127.0.0.1:7450; HOST a name or an IP address, [::1] for "
+	    "IPv6; port 0 picks a free one)" },
+	{ "simulate", 's', CMD_OPT_SHORT, "N", "simulate N candidates in one "
+	    "session" },
+	{ "seed", 'S', 0, "S", "the simulator's seed (default 1): same seed, "
+	    "same stream" },
+	{ "truth", 't', 0, "PATH", "--simulate: keep the ground truth (each "
+	    "attempt's profile and injected misconduct, JSON lines) in PATH, "
+	    "rewritten every 2 s and at the end" },
+	{ "replay", 'r', CMD_OPT_SHORT, "FILE", "send the messages of a JSONL "
+	    "scenario file, one per line, numbering seq, then stay up" },
+	{ "rate", 'R', 0, "R", "--simulate: speed multiplier (default 1); "
+	    "--replay: messages per second (default 0 = as fast as the "
+	    "consoles take them)" },
+	{ "id", 'i', 0, "ID", "the feed's id in welcome (default: feed-PORT, "
+	    "the port bound)" },
+	{ "name", 'n', 0, "NAME", "a display name (default: the id)" },
+	{ "buffer", 'b', 0, "N", "messages kept for consoles that resume "
+	    "(default 1000000)" },
+	{ "buffer-file", 'B', 0, "PATH", "keep the buffer in PATH too, so "
+	    "that a restarted feed keeps its epoch and consoles resume without "
+	    "a gap (with --replay: goes on where it stopped)" },
+	{ "epoch", 'E', 0, "N", "the epoch to announce (default: start time, "
+	    "ms)" },
+	{ "token-file", 'T', 0, "PATH", "require the bearer token in PATH "
+	    "(mode 0600)" },
+	{ "cert", 'C', 0, "PATH", "serve TLS (wss://) with this PEM "
+	    "certificate chain" },
+	{ "key", 'K', 0, "PATH", "and this PEM private key" },
+	{ "no-auth", 'N', 0, NULL, "listen beyond loopback without "
+	    "--token-file or TLS: anyone who reaches the port sees the exam "
+	    "and may pause or end attempts" },
+	{ "max-per-address", 'A', 0, "N", "connections one client address may "
+	    "hold open, upgraded or not (default 32)" },
+	{ "stamp", 'M', 0, NULL, "end every stream message with "
+	    "\"sent_mono_ns\": this machine's CLOCK_MONOTONIC in nanoseconds "
+	    "when the message is written (for latency benchmarks; consoles "
+	    "ignore it)" },
+	{ "quiet", 'q', CMD_OPT_SHORT, NULL, "no log lines on stderr" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+const struct cmd_entry cmd_feed_entry = {
+	.name = "feed",
+	.summary = "serve exam-session messages, simulated or replayed, to "
+	    "consoles",
+	.usage = "feed [--listen HOST:PORT] --simulate N [--seed S] [--rate R] "
+	    "[--truth PATH] [options]\n"
+	    "feed [--listen HOST:PORT] --replay FILE.jsonl [--rate R] "
+	    "[options]",
+	.options = feed_options,
+	.opens = CMD_OPENS_NETWORK,
+	.flags = CMD_NO_OPERANDS,
+	.about = "Serve live exam-session messages over WebSocket (subprotocol "
+	    "invigil.v1) to any number of consoles, until SIGINT or SIGTERM.",
+	.exec = feed_exec,
+	.see = "invigil-feed(1)",
+	.page = "invigil-feed.1",
+};
 
 static volatile sig_atomic_t	feed_stop;
 static struct lws_context      *feed_ctx;
@@ -83,104 +101,86 @@ feed_on_signal(int sig)
 		lws_cancel_service(feed_ctx);
 }
 
-static int
-feed_usage_error(const char *fmt, const char *arg)
-{
-	fprintf(stderr, "invigil feed: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nTry 'invigil feed --help'.\n");
-	return EXIT_USAGE;
-}
-
-int
-cmd_feed(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "listen",	required_argument, NULL, 'l' },
-		{ "simulate",	required_argument, NULL, 's' },
-		{ "seed",	required_argument, NULL, 'S' },
-		{ "replay",	required_argument, NULL, 'r' },
-		{ "rate",	required_argument, NULL, 'R' },
-		{ "id",		required_argument, NULL, 'i' },
-		{ "name",	required_argument, NULL, 'n' },
-		{ "buffer",	required_argument, NULL, 'b' },
-		{ "buffer-file", required_argument, NULL, 'B' },
-		{ "epoch",	required_argument, NULL, 'E' },
-		{ "token-file",	required_argument, NULL, 'T' },
-		{ "cert",	required_argument, NULL, 'C' },
-		{ "key",	required_argument, NULL, 'K' },
-		{ "truth",	required_argument, NULL, 't' },
-		{ "max-per-address", required_argument, NULL, 'A' },
-		{ "stamp",	no_argument,	   NULL, 'M' },
-		{ "no-auth",	no_argument,	   NULL, 'N' },
-		{ "quiet",	no_argument,	   NULL, 'q' },
-		{ "help",	no_argument,	   NULL, 'h' },
-		{ NULL,		0,		   NULL, 0 }
-	};
-	struct lws_context_creation_info info;
+/* What the command line says, before it is checked as a whole. */
+struct feed_args {
 	struct feed_config	fc;
-	struct feed	       *f;
-	struct sigaction	sa;
-	char			listen_default[] = "127.0.0.1:7450";
-	char		       *listen = listen_default, err[1024];
-	char			addr[NI_MAXHOST], shown[1024];
+	char			listen_default[sizeof "127.0.0.1:7450"];
+	char		       *listen;
+	const char	       *token_file;
 	char			token[PROTO_TOKEN_MAX + 1];
-	const char	       *token_file = NULL;
+	int			rate_given, seed_given, no_auth;
+};
+
+/*
+ * Read the options into a, each checked alone.  Returns -1 to go on, or
+ * the exit status (0 after --help).
+ */
+static int
+feed_parse(const struct cmd_entry *self, int argc, char **argv,
+    struct feed_args *a)
+{
+	struct cmd_getopt	g;
 	uint64_t		epoch;
 	long			n;
 	char		       *end;
-	int			ch, rate_given = 0, seed_given = 0, no_auth = 0;
-	int			loopback;
+	int			ch;
 
-	memset(&fc, 0, sizeof fc);
-	fc.seed = 1;
-	opterr = 0;
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, ":l:s:r:qh", longopts, NULL)) !=
-	    -1) {
+	memset(a, 0, sizeof *a);
+	memcpy(a->listen_default, "127.0.0.1:7450", sizeof a->listen_default);
+	a->listen = a->listen_default;
+	a->fc.seed = 1;
+	cmd_getopt_start(&g, self, 0);
+	while ((ch = cmd_getopt(&g, argc, argv)) != -1) {
 		switch (ch) {
 		case 'l':
-			listen = optarg;
+			a->listen = optarg;
 			break;
 		case 's':
-			if (option_long("--simulate", optarg, 1, 1000000, &n) != 0)
+			if (option_long("--simulate", optarg, 1, 1000000,
+			    &n) != 0)
 				return EXIT_USAGE;
-			fc.simulate = (int)n;
+			a->fc.simulate = (int)n;
 			break;
 		case 'S':
-			if (option_u64("--seed", optarg, &fc.seed) != 0)
+			if (option_u64("--seed", optarg, &a->fc.seed) != 0)
 				return EXIT_USAGE;
-			seed_given = 1;
+			a->seed_given = 1;
 			break;
 		case 'r':
-			fc.replay_path = optarg;
+			a->fc.replay_path = optarg;
 			break;
 		case 'R':
-			if (option_double("--rate", optarg, 0, &fc.rate) != 0)
+			if (option_double("--rate", optarg, 0,
+			    &a->fc.rate) != 0)
 				return EXIT_USAGE;
-			rate_given = 1;
+			a->rate_given = 1;
 			break;
 		case 'i':
-			if (optarg[0] == '\0' || strlen(optarg) > PROTO_ID_MAX ||
+			if (optarg[0] == '\0' ||
+			    strlen(optarg) > PROTO_ID_MAX ||
 			    !proto_utf8_valid(optarg, strlen(optarg)))
-				return feed_usage_error("--id wants 1 to 64 "
-				    "bytes of UTF-8 text, not \"%s\"", optarg);
-			fc.id = optarg;
+				return cmd_usage_error(self, "--id wants 1 to "
+				    "64 bytes of UTF-8 text, not \"%s\"",
+				    optarg);
+			a->fc.id = optarg;
 			break;
 		case 'n':
-			if (optarg[0] == '\0' || strlen(optarg) > PROTO_NAME_MAX ||
+			if (optarg[0] == '\0' ||
+			    strlen(optarg) > PROTO_NAME_MAX ||
 			    !proto_utf8_valid(optarg, strlen(optarg)))
-				return feed_usage_error("--name wants 1 to 256 "
-				    "bytes of UTF-8 text, not \"%s\"", optarg);
-			fc.name = optarg;
+				return cmd_usage_error(self, "--name wants 1 "
+				    "to 256 bytes of UTF-8 text, not \"%s\"",
+				    optarg);
+			a->fc.name = optarg;
 			break;
 		case 'b':
-			if (option_long("--buffer", optarg, 1, 100000000, &n) != 0)
+			if (option_long("--buffer", optarg, 1, 100000000,
+			    &n) != 0)
 				return EXIT_USAGE;
-			fc.buffer = (size_t)n;
+			a->fc.buffer = (size_t)n;
 			break;
 		case 'B':
-			fc.buffer_file = optarg;
+			a->fc.buffer_file = optarg;
 			break;
 		case 'E':
 			errno = 0;
@@ -188,110 +188,93 @@ cmd_feed(int argc, char **argv)
 			if (errno != 0 || end == optarg || *end != '\0' ||
 			    !isdigit((unsigned char)optarg[0]) || epoch == 0 ||
 			    epoch > (uint64_t)PROTO_EPOCH_MAX)
-				return feed_usage_error("--epoch wants a whole "
-				    "number from 1 to 9007199254740991 (2^53-1, "
-				    "exact in every JSON implementation), not "
-				    "\"%s\"", optarg);
-			fc.epoch = (int64_t)epoch;
+				return cmd_usage_error(self, "--epoch wants a "
+				    "whole number from 1 to 9007199254740991 "
+				    "(2^53-1, exact in every JSON "
+				    "implementation), not \"%s\"", optarg);
+			a->fc.epoch = (int64_t)epoch;
 			break;
 		case 'T':
-			token_file = optarg;
+			a->token_file = optarg;
 			break;
 		case 'C':
-			fc.cert_path = optarg;
+			a->fc.cert_path = optarg;
 			break;
 		case 'K':
-			fc.key_path = optarg;
+			a->fc.key_path = optarg;
 			break;
 		case 't':
 			if (optarg[0] == '\0')
-				return feed_usage_error("%s", "--truth needs a "
-				    "path");
-			fc.truth_path = optarg;
+				return cmd_usage_error(self, "--truth needs a "
+				    "path", NULL);
+			a->fc.truth_path = optarg;
 			break;
 		case 'A':
 			if (option_long("--max-per-address", optarg, 1, 1000000,
 			    &n) != 0)
 				return EXIT_USAGE;
-			fc.max_per_address = (int)n;
+			a->fc.max_per_address = (int)n;
 			break;
 		case 'M':
-			fc.stamp = 1;
+			a->fc.stamp = 1;
 			break;
 		case 'N':
-			no_auth = 1;
+			a->no_auth = 1;
 			break;
 		case 'q':
-			fc.quiet = 1;
+			a->fc.quiet = 1;
 			break;
-		case 'h':
-			fputs(feed_usage, stdout);
-			return 0;
-		case ':':
-			return feed_usage_error("%s needs a value",
-			    argv[optind - 1]);
-		default:
-			return feed_usage_error("unknown option %s",
-			    argv[optind - 1]);
 		}
 	}
-	if (optind < argc)
-		return feed_usage_error("unexpected argument \"%s\"",
-		    argv[optind]);
-	if ((fc.simulate > 0) == (fc.replay_path != NULL))
-		return feed_usage_error("%s", "give exactly one of --simulate N "
-		    "and --replay FILE");
-	if (fc.simulate > 0 && !rate_given)
-		fc.rate = 1;
-	if (fc.simulate > 0 && fc.rate <= 0)
-		return feed_usage_error("%s", "--rate must be above 0 with "
-		    "--simulate");
-	if ((fc.cert_path != NULL) != (fc.key_path != NULL))
-		return feed_usage_error("%s", "--cert and --key go together");
+	return g.status;
+}
+
+/*
+ * The options as a whole: one source, and no option that would change
+ * nothing with it.  Returns -1 to go on, or the exit status.
+ */
+static int
+feed_check(const struct cmd_entry *self, struct feed_args *a)
+{
+	char	err[1024];
+
+	if ((a->fc.simulate > 0) == (a->fc.replay_path != NULL))
+		return cmd_usage_error(self, "give exactly one of --simulate "
+		    "N and --replay FILE", NULL);
+	if (a->fc.simulate > 0 && !a->rate_given)
+		a->fc.rate = 1;
+	if (a->fc.simulate > 0 && a->fc.rate <= 0)
+		return cmd_usage_error(self, "--rate must be above 0 with "
+		    "--simulate", NULL);
+	if ((a->fc.cert_path != NULL) != (a->fc.key_path != NULL))
+		return cmd_usage_error(self, "--cert and --key go together",
+		    NULL);
 	/* lws reads them by path: a FIFO would block it. */
-	if (fc.cert_path != NULL && (proto_file_check(fc.cert_path,
+	if (a->fc.cert_path != NULL && (proto_file_check(a->fc.cert_path,
 	    "certificate file", err, sizeof err) != 0 ||
-	    proto_file_check(fc.key_path, "key file", err, sizeof err) != 0))
-		return feed_usage_error("%s", err);
-	if (seed_given && fc.simulate == 0)
-		return feed_usage_error("%s", "--seed goes with --simulate: a "
-		    "scenario file has no randomness to seed");
-	if (fc.truth_path != NULL && fc.simulate == 0)
-		return feed_usage_error("%s", "--truth goes with --simulate: "
-		    "a scenario file has no ground truth to write");
-	if (fc.buffer_file != NULL && fc.simulate > 0)
-		return feed_usage_error("%s", "--buffer-file goes with --replay: "
-		    "a restarted simulator is a new session (a new epoch)");
-	if (option_listen(listen, &fc.listen_host, &fc.listen_port) != 0)
-		return EXIT_USAGE;
-	if (feed_listen_resolve(fc.listen_host, addr, sizeof addr, &loopback,
-	    err, sizeof err) != 0) {
-		fprintf(stderr, "invigil feed: %s\n", err);
-		return EXIT_RUNTIME;
-	}
-	if (!loopback && token_file == NULL && fc.cert_path == NULL &&
-	    !no_auth)
-		return feed_usage_error("refusing to listen on %s without "
-		    "--token-file or --cert and --key, as anyone who can reach "
-		    "it would see candidates' names and addresses and could "
-		    "pause or end their attempts (give --no-auth to do so "
-		    "anyway)", proto_clean(fc.listen_host, shown, sizeof shown));
-	n = (long)strlen(fc.listen_host);
-	if (!fc.quiet && strcmp(addr, fc.listen_host) != 0 &&
-	    (fc.listen_host[0] != '[' || n - 2 != (long)strlen(addr) ||
-	    strncmp(fc.listen_host + 1, addr, (size_t)n - 2) != 0))
-		fprintf(stderr, "invigil feed: --listen %s: using the address "
-		    "%s\n", proto_clean(fc.listen_host, shown, sizeof shown),
-		    addr);
-	fc.listen_host = addr;
-	if (token_file != NULL) {
-		if (proto_token_load(token_file, token, sizeof token, err,
-		    sizeof err) != 0) {
-			fprintf(stderr, "invigil feed: %s\n", err);
-			return EXIT_USAGE;
-		}
-		fc.token = token;
-	}
+	    proto_file_check(a->fc.key_path, "key file", err, sizeof err) != 0))
+		return cmd_usage_error(self, err, NULL);	/* sanitised */
+	if (a->seed_given && a->fc.simulate == 0)
+		return cmd_usage_error(self, "--seed goes with --simulate: a "
+		    "scenario file has no randomness to seed", NULL);
+	if (a->fc.truth_path != NULL && a->fc.simulate == 0)
+		return cmd_usage_error(self, "--truth goes with --simulate: a "
+		    "scenario file has no ground truth to write", NULL);
+	if (a->fc.buffer_file != NULL && a->fc.simulate > 0)
+		return cmd_usage_error(self, "--buffer-file goes with "
+		    "--replay: a restarted simulator is a new session (a new "
+		    "epoch)", NULL);
+	return -1;
+}
+
+/* Serve fc until SIGINT or SIGTERM. */
+static int
+feed_serve(struct feed_config *fc)
+{
+	struct lws_context_creation_info info;
+	struct feed	       *f;
+	struct sigaction	sa;
+	char			err[1024];
 
 	lws_set_log_level(LLL_ERR, feed_lws_log_line);
 	memset(&info, 0, sizeof info);
@@ -303,7 +286,7 @@ cmd_feed(int argc, char **argv)
 		    "context\n");
 		return EXIT_RUNTIME;
 	}
-	f = feed_attach(feed_ctx, &fc, err, sizeof err);
+	f = feed_attach(feed_ctx, fc, err, sizeof err);
 	if (f == NULL) {
 		fprintf(stderr, "invigil feed: %s\n", err);
 		lws_context_destroy(feed_ctx);
@@ -324,4 +307,48 @@ cmd_feed(int argc, char **argv)
 	feed_ctx = NULL;
 	feed_detach(f);
 	return 0;
+}
+
+static int
+feed_exec(const struct cmd_entry *self, int argc, char **argv)
+{
+	struct feed_args	a;
+	char			addr[NI_MAXHOST], shown[1024], err[1024];
+	int			loopback, rc;
+	long			n;
+
+	if ((rc = feed_parse(self, argc, argv, &a)) != -1 ||
+	    (rc = feed_check(self, &a)) != -1)
+		return rc;
+	if (option_listen(a.listen, &a.fc.listen_host, &a.fc.listen_port) != 0)
+		return EXIT_USAGE;
+	if (feed_listen_resolve(a.fc.listen_host, addr, sizeof addr, &loopback,
+	    err, sizeof err) != 0) {
+		fprintf(stderr, "invigil feed: %s\n", err);
+		return EXIT_RUNTIME;
+	}
+	if (!loopback && a.token_file == NULL && a.fc.cert_path == NULL &&
+	    !a.no_auth)
+		return cmd_usage_error(self, "refusing to listen on %s without "
+		    "--token-file or --cert and --key, as anyone who can reach "
+		    "it would see candidates' names and addresses and could "
+		    "pause or end their attempts (give --no-auth to do so "
+		    "anyway)", a.fc.listen_host);
+	n = (long)strlen(a.fc.listen_host);
+	if (!a.fc.quiet && strcmp(addr, a.fc.listen_host) != 0 &&
+	    (a.fc.listen_host[0] != '[' || n - 2 != (long)strlen(addr) ||
+	    strncmp(a.fc.listen_host + 1, addr, (size_t)n - 2) != 0))
+		fprintf(stderr, "invigil feed: --listen %s: using the address "
+		    "%s\n", proto_clean(a.fc.listen_host, shown, sizeof shown),
+		    addr);
+	a.fc.listen_host = addr;
+	if (a.token_file != NULL) {
+		if (proto_token_load(a.token_file, a.token, sizeof a.token,
+		    err, sizeof err) != 0) {
+			fprintf(stderr, "invigil feed: %s\n", err);
+			return EXIT_USAGE;
+		}
+		a.fc.token = a.token;
+	}
+	return feed_serve(&a.fc);
 }

@@ -9,22 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "console/commands.h"
 #include "console/console.h"
-
-static const char review_usage[] =
-"usage: invigil review backtest --db PATH --rules FILE [--verbose]\n"
-"       invigil review verify --db PATH [--checkpoints FILE]\n"
-"       invigil review checkpoints --db PATH [--export FILE]\n"
-"\n"
-"  backtest   replay the stored messages through the rules in FILE and\n"
-"             print, per rule, the attempts flagged live, the attempts the\n"
-"             new rules flag, and which would be added and removed\n"
-"             (with --verbose, which attempts)\n"
-"  verify     recompute the journal's hash chain and check its signed\n"
-"             checkpoints (and those in FILE); exit 0 only if all hold\n"
-"  checkpoints  print the signed checkpoints, or --export them to FILE\n"
-"\n"
-"See invigil-review(1), invigil-rules(5), invigil-store(5).\n";
 
 /* A set of "rule\tfeed\tattempt" keys, sorted when complete. */
 struct keyset {
@@ -237,15 +223,9 @@ backtest_row(const struct keyset *live, const struct keyset *now, size_t *i,
 }
 
 static int
-review_backtest(int argc, char **argv)
+review_backtest(const struct cmd_entry *self, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "db",		required_argument, NULL, 'd' },
-		{ "rules",	required_argument, NULL, 'r' },
-		{ "verbose",	no_argument,	   NULL, 'v' },
-		{ "help",	no_argument,	   NULL, 'h' },
-		{ NULL,		0,		   NULL, 0 }
-	};
+	struct cmd_getopt	 g;
 	struct store_reader	*reader;
 	struct rules		*rules;
 	struct backtest		 bt;
@@ -255,9 +235,8 @@ review_backtest(int argc, char **argv)
 	size_t			 i = 0, j = 0, totals[4] = { 0, 0, 0, 0 };
 	int			 ch, verbose = 0;
 
-	opterr = 0;
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, ":d:r:vh", longopts, NULL)) != -1) {
+	cmd_getopt_start(&g, self, 0);
+	while ((ch = cmd_getopt(&g, argc, argv)) != -1) {
 		switch (ch) {
 		case 'd':
 			db = optarg;
@@ -268,21 +247,10 @@ review_backtest(int argc, char **argv)
 		case 'v':
 			verbose = 1;
 			break;
-		case 'h':
-			fputs(review_usage, stdout);
-			return 0;
-		case ':':
-			fprintf(stderr, "invigil review backtest: %s needs a "
-			    "value; see 'invigil review --help'\n", proto_clean(
-			    argv[optind - 1], clean, sizeof clean));
-			return EXIT_USAGE;
-		default:
-			fprintf(stderr, "invigil review backtest: unknown option "
-			    "%s; see 'invigil review --help'\n", proto_clean(
-			    argv[optind - 1], clean, sizeof clean));
-			return EXIT_USAGE;
 		}
 	}
+	if (g.status != -1)
+		return g.status;
 	if (optind != argc) {
 		fprintf(stderr, "invigil review backtest: unexpected argument "
 		    "\"%s\"; give the database with --db and the rules with "
@@ -353,31 +321,43 @@ review_backtest(int argc, char **argv)
 	return 0;
 }
 
-static const struct {
-	const char	*name;
-	int		(*fn)(int, char **);
-} review_commands[] = {
-	{ "backtest",	review_backtest },
-	{ "verify",	review_verify },
-	{ "checkpoints", review_checkpoints },
+static const struct cmd_option backtest_options[] = {
+	{ "db", 'd', CMD_OPT_SHORT, "PATH", "the database a console wrote" },
+	{ "rules", 'r', CMD_OPT_SHORT, "FILE", "the rules to try" },
+	{ "verbose", 'v', CMD_OPT_SHORT, NULL, "under each rule, the attempts "
+	    "added (+) and removed (-)" },
+	{ NULL, 0, 0, NULL, NULL }
 };
 
-int
-cmd_review(int argc, char **argv)
-{
-	size_t	i;
+static const struct cmd_entry cmd_review_backtest_entry = {
+	.name = "review backtest",
+	.summary = "replay the stored messages through the rules in FILE and "
+	    "print, per rule, the attempts flagged live, the attempts the new "
+	    "rules flag, and which would be added and removed (with --verbose, "
+	    "which attempts)",
+	.usage = "review backtest --db PATH --rules FILE [--verbose]",
+	.options = backtest_options,
+	.opens = CMD_OPENS_STORE_READ,
+	.exec = review_backtest,
+	.see = "invigil-review(1)",
+	.page = "invigil-review.1",
+};
 
-	if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
-	    strcmp(argv[1], "-h") == 0) {
-		fputs(review_usage, argc < 2 ? stderr : stdout);
-		return argc < 2 ? EXIT_USAGE : 0;
-	}
-	for (i = 0; i < sizeof review_commands / sizeof review_commands[0];
-	    i++) {
-		if (strcmp(argv[1], review_commands[i].name) == 0)
-			return review_commands[i].fn(argc - 1, argv + 1);
-	}
-	fprintf(stderr, "invigil review: unknown subcommand \"%s\"; try "
-	    "'invigil review --help'\n", argv[1]);
-	return EXIT_USAGE;
-}
+static const struct cmd_entry *const review_children[] = {
+	&cmd_review_backtest_entry,
+	&cmd_review_verify_entry,
+	&cmd_review_checkpoints_entry,
+	NULL
+};
+
+const struct cmd_entry cmd_review_entry = {
+	.name = "review",
+	.summary = "analysts' commands on a database a console wrote "
+	    "(read-only, beside a console that may still be writing)",
+	.flags = CMD_HINT_INLINE,
+	.about = "Analysts' commands on a database a console wrote, opened "
+	    "read-only beside a console that may still be writing.",
+	.children = review_children,
+	.see = "invigil-review(1), invigil-rules(5), invigil-store(5)",
+	.page = "invigil-review.1",
+};

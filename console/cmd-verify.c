@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "console/commands.h"
 #include "console/console.h"
 
 /*
@@ -24,20 +25,6 @@
 #define EXIT_VERIFY_FAILED	1
 #define EXIT_VERIFY_UNREADABLE	3
 #define EXIT_VERIFY_UNPROVEN	4
-
-static const char verify_usage[] =
-"usage: invigil review verify --db PATH [--checkpoints FILE]\n"
-"       invigil review checkpoints --db PATH [--export FILE]\n"
-"\n"
-"  verify       recompute the journal's hash chain and check every signed\n"
-"               checkpoint in the database (and in FILE, exported earlier)\n"
-"               against it; exit 0 if everything holds, 1 naming the\n"
-"               first problem, 3 if the database cannot be read, 4 if\n"
-"               entries after FILE's last checkpoint are not proven\n"
-"  checkpoints  print the signed checkpoints (C2SP signed notes), or write\n"
-"               them to FILE for safekeeping away from the database\n"
-"\n"
-"See invigil-review(1) and invigil-store(5).\n";
 
 /*
  * Read all of path (at most 64 MiB), a regular file: opened without
@@ -100,23 +87,21 @@ fail:
 
 static int	verify_result(const struct store_verify *, const char *);
 
-/* --db PATH and one optional FILE option; 0, or an exit status. */
+/*
+ * --db PATH and the optional FILE option (key 'f') of self's table: 0, -1
+ * after --help, or an exit status.
+ */
 static int
-verify_options(int argc, char **argv, const char *fileopt, const char **db,
-    const char **file)
+verify_options(const struct cmd_entry *self, int argc, char **argv,
+    const char **db, const char **file)
 {
-	const struct option longopts[] = {
-		{ "db",		required_argument, NULL, 'd' },
-		{ fileopt,	required_argument, NULL, 'f' },
-		{ "help",	no_argument,	   NULL, 'h' },
-		{ NULL,		0,		   NULL, 0 }
-	};
-	int	ch;
+	const struct cmd_option	*o;
+	struct cmd_getopt	 g;
+	int			 ch;
 
 	*db = *file = NULL;
-	opterr = 0;
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, ":d:h", longopts, NULL)) != -1) {
+	cmd_getopt_start(&g, self, 0);
+	while ((ch = cmd_getopt(&g, argc, argv)) != -1) {
 		switch (ch) {
 		case 'd':
 			*db = optarg;
@@ -124,29 +109,22 @@ verify_options(int argc, char **argv, const char *fileopt, const char **db,
 		case 'f':
 			*file = optarg;
 			break;
-		case 'h':
-			fputs(verify_usage, stdout);
-			return -1;
-		case ':':
-			fprintf(stderr, "invigil review %s: %s needs a value\n",
-			    argv[0], argv[optind - 1]);
-			return EXIT_USAGE;
-		default:
-			fprintf(stderr, "invigil review %s: unknown option %s\n"
-			    "%s", argv[0], argv[optind - 1], verify_usage);
-			return EXIT_USAGE;
 		}
 	}
+	if (g.status != -1)
+		return g.status == 0 ? -1 : g.status;
 	if (*db == NULL || optind != argc) {
-		fprintf(stderr, "invigil review %s: give --db PATH (and "
-		    "nothing else but --%s FILE)\n", argv[0], fileopt);
+		for (o = self->options; o->key != 'f'; o++)
+			;
+		fprintf(stderr, "invigil %s: give --db PATH (and nothing else "
+		    "but --%s FILE)\n", self->name, o->name);
 		return EXIT_USAGE;
 	}
 	return 0;
 }
 
-int
-review_verify(int argc, char **argv)
+static int
+review_verify(const struct cmd_entry *self, int argc, char **argv)
 {
 	struct store_reader	*reader;
 	struct store_verify	 v;
@@ -155,7 +133,7 @@ review_verify(int argc, char **argv)
 	size_t			 len = 0;
 	int			 rc;
 
-	if ((rc = verify_options(argc, argv, "checkpoints", &db, &file)) != 0)
+	if ((rc = verify_options(self, argc, argv, &db, &file)) != 0)
 		return rc == -1 ? 0 : rc;
 	if (file != NULL && (text = verify_slurp(file, &len, err,
 	    sizeof err)) == NULL) {
@@ -329,8 +307,9 @@ export_open(const char *file, char *tmp, size_t tmpsz)
 	return out;
 }
 
-int
-review_checkpoints(int argc, char **argv)
+static int
+review_checkpoints(const struct cmd_entry *self, int argc,
+    char **argv)
 {
 	struct store_reader	*reader;
 	struct export		 e;
@@ -338,7 +317,7 @@ review_checkpoints(int argc, char **argv)
 	char			 err[1024], tmp[4096], clean[4 * 1024];
 	int			 rc;
 
-	if ((rc = verify_options(argc, argv, "export", &db, &file)) != 0)
+	if ((rc = verify_options(self, argc, argv, &db, &file)) != 0)
 		return rc == -1 ? 0 : rc;
 	if (store_reader_open(&reader, db, err, sizeof err) != 0) {
 		fprintf(stderr, "invigil review checkpoints: %s\n",
@@ -384,3 +363,44 @@ review_checkpoints(int argc, char **argv)
 	printf("wrote %d checkpoint%s to %s\n", e.n, e.n == 1 ? "" : "s", file);
 	return 0;
 }
+
+static const struct cmd_option verify_options_table[] = {
+	{ "db", 'd', CMD_OPT_SHORT, "PATH", "the database a console wrote" },
+	{ "checkpoints", 'f', 0, "FILE", "checkpoints exported earlier, "
+	    "checked too" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+const struct cmd_entry cmd_review_verify_entry = {
+	.name = "review verify",
+	.summary = "recompute the journal's hash chain and check every signed "
+	    "checkpoint in the database (and in FILE, exported earlier) "
+	    "against it; exit 0 if everything holds, 1 naming the first "
+	    "problem, 3 if the database cannot be read, 4 if entries after "
+	    "FILE's last checkpoint are not proven",
+	.usage = "review verify --db PATH [--checkpoints FILE]",
+	.options = verify_options_table,
+	.opens = CMD_OPENS_STORE_READ,
+	.exec = review_verify,
+	.see = "invigil-review(1)",
+	.page = "invigil-review.1",
+};
+
+static const struct cmd_option checkpoints_options[] = {
+	{ "db", 'd', CMD_OPT_SHORT, "PATH", "the database a console wrote" },
+	{ "export", 'f', 0, "FILE", "write them to FILE, for safekeeping away "
+	    "from the database" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+const struct cmd_entry cmd_review_checkpoints_entry = {
+	.name = "review checkpoints",
+	.summary = "print the signed checkpoints (C2SP signed notes), or "
+	    "--export them",
+	.usage = "review checkpoints --db PATH [--export FILE]",
+	.options = checkpoints_options,
+	.opens = CMD_OPENS_STORE_READ,
+	.exec = review_checkpoints,
+	.see = "invigil-review(1)",
+	.page = "invigil-review.1",
+};

@@ -360,12 +360,6 @@ int		 option_double(const char *name, const char *s, double min,
 		     double *out);
 int		 option_listen(char *s, const char **host, int *port);
 
-/* cmd-*.c */
-int		 cmd_console(int argc, char **argv);
-int		 cmd_feed(int argc, char **argv);
-int		 cmd_rules(int argc, char **argv);
-int		 cmd_review(int argc, char **argv);
-int		 review_verify(int argc, char **argv);
-int		 review_checkpoints(int argc, char **argv);
+/* cmd-*.c: the commands are entries of the table in commands.h. */
 
 #endif /* INVIGIL_CONSOLE_H */

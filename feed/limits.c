@@ -18,18 +18,7 @@
 
 #include "feed/feed.h"
 #include "feed/limits.h"
-
-static void *
-limits_alloc(size_t n, size_t size)
-{
-	void	*p = calloc(n, size);
-
-	if (p == NULL) {
-		fprintf(stderr, "invigil feed: out of memory\n");
-		abort();
-	}
-	return p;
-}
+#include "proto/xmalloc.h"
 
 /* ---- SipHash-2-4 (Aumasson and Bernstein) */
 
@@ -116,7 +105,7 @@ static void
 htab_init(struct htab *h)
 {
 	h->nbuckets = 16;
-	h->buckets = limits_alloc(h->nbuckets, sizeof *h->buckets);
+	h->buckets = xcalloc(h->nbuckets, sizeof *h->buckets);
 	sipkey_random(&h->key);
 }
 
@@ -136,7 +125,7 @@ htab_insert(struct htab *h, struct chain *e, uint64_t hash)
 
 	if (h->count >= h->nbuckets) {
 		n = h->nbuckets * 2;
-		nb = limits_alloc(n, sizeof *nb);
+		nb = xcalloc(n, sizeof *nb);
 		for (i = 0; i < h->nbuckets; i++) {
 			for (x = h->buckets[i]; x != NULL; x = next) {
 				next = x->next;
@@ -188,10 +177,10 @@ struct feed_cmds {
 struct feed_cmds *
 feed_cmds_new(size_t window)
 {
-	struct feed_cmds	*t = limits_alloc(1, sizeof *t);
+	struct feed_cmds	*t = xcalloc(1, sizeof *t);
 
 	t->window = window > 0 ? window : 1;
-	t->order = limits_alloc(t->window, sizeof *t->order);
+	t->order = xcalloc(t->window, sizeof *t->order);
 	htab_init(&t->tab);
 	return t;
 }
@@ -249,10 +238,10 @@ feed_cmds_add(struct feed_cmds *t, const char *id, int ok, const char *error)
 		free(r->error);
 		free(r);
 	}
-	r = limits_alloc(1, sizeof *r);
+	r = xcalloc(1, sizeof *r);
 	proto_utf8_copy(r->id, sizeof r->id, id);
 	proto_utf8_copy(cut, sizeof cut, error != NULL ? error : "");
-	r->error = limits_alloc(strlen(cut) + 1, 1);
+	r->error = xcalloc(strlen(cut) + 1, 1);
 	memcpy(r->error, cut, strlen(cut) + 1);
 	r->ok = ok;
 	(void)htab_chain(&t->tab, r->id, &h);
@@ -356,7 +345,7 @@ struct feed_addrs {
 struct feed_addrs *
 feed_addrs_new(void)
 {
-	struct feed_addrs	*t = limits_alloc(1, sizeof *t);
+	struct feed_addrs	*t = xcalloc(1, sizeof *t);
 
 	htab_init(&t->tab);
 	return t;
@@ -410,7 +399,7 @@ feed_addrs_take(struct feed_addrs *t, const char *addr, int max)
 	}
 	if (max < 1)
 		return NULL;
-	r = limits_alloc(1, sizeof *r);
+	r = xcalloc(1, sizeof *r);
 	memcpy(r->addr, addr, strlen(addr) + 1);
 	r->count = 1;
 	htab_insert(&t->tab, &r->chain, h);

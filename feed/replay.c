@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "feed/feed.h"
+#include "proto/xmalloc.h"
 
 struct replay {
 	char			*text;		/* the lines, back to back */
@@ -35,30 +36,18 @@ struct replay {
 						   or zeroed */
 };
 
-static void *
-replay_realloc(void *p, size_t n, size_t size)
-{
-	if (n != 0 && size > SIZE_MAX / n)
-		goto oom;
-	if ((p = realloc(p, n * size)) != NULL)
-		return p;
-oom:
-	fprintf(stderr, "invigil: replay: out of memory\n");
-	abort();
-}
-
 /* Append the text of a validated line. */
 static void
 replay_append(struct replay *r, const char *line, size_t len)
 {
 	if (r->count + 2 > r->alloc) {
 		r->alloc = r->alloc == 0 ? 256 : r->alloc * 2;
-		r->off = replay_realloc(r->off, r->alloc, sizeof *r->off);
+		r->off = xreallocarray(r->off, r->alloc, sizeof *r->off);
 	}
 	if (len > r->textcap - r->textlen) {
 		while (len > r->textcap - r->textlen)
 			r->textcap = r->textcap == 0 ? 64 * 1024 : r->textcap * 2;
-		r->text = replay_realloc(r->text, r->textcap, 1);
+		r->text = xreallocarray(r->text, r->textcap, 1);
 	}
 	memcpy(r->text + r->textlen, line, len);
 	r->off[r->count] = r->textlen;

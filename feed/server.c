@@ -46,6 +46,7 @@
 
 #include "feed/feed.h"
 #include "feed/limits.h"
+#include "proto/xmalloc.h"
 
 #define FEED_TICK_US		(20 * LWS_US_PER_MS)	/* simulator/replay tick */
 #define FEED_DEFAULT_BUFFER	1000000
@@ -213,16 +214,6 @@ feed_safe(const char *s, char *out, size_t outsz)
 {
 	proto_sanitize(s, strlen(s), out, outsz);
 	return out;
-}
-
-static void *
-xmalloc(size_t n)
-{
-	void	*p = malloc(n);
-
-	if (p == NULL)
-		abort();
-	return p;
 }
 
 static void

@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "feed/feed.h"
+#include "proto/xmalloc.h"
 #include "feed/rng.h"
 
 #define SIM_DEFAULT_ITEMS	60
@@ -249,20 +250,6 @@ struct sim {
 	struct sim_truth *truth;	/* one per candidate, or NULL */
 };
 
-static void *
-sim_calloc(size_t n, size_t size)
-{
-	void	*p;
-
-	if (n == 0)
-		n = 1;
-	if ((p = calloc(n, size)) == NULL) {
-		fprintf(stderr, "invigil: sim: out of memory\n");
-		abort();
-	}
-	return p;
-}
-
 /*
  * ---- the heap: each live candidate once, earliest (due, index) on top.
  * A candidate never has two entries, so (due, index) is a total order and
@@ -437,11 +424,7 @@ truth_push(struct sim_truth *tr)
 {
 	if (tr->nep == tr->capep) {
 		tr->capep = tr->capep == 0 ? 4 : tr->capep * 2;
-		tr->ep = realloc(tr->ep, tr->capep * sizeof *tr->ep);
-		if (tr->ep == NULL) {
-			fprintf(stderr, "invigil: sim: out of memory\n");
-			abort();
-		}
+		tr->ep = xreallocarray(tr->ep, tr->capep, sizeof *tr->ep);
 	}
 	return &tr->ep[tr->nep++];
 }
@@ -1079,7 +1062,7 @@ shuffle(int *a, int n, uint64_t *r)
 static void
 assign_profiles(struct sim *s)
 {
-	int		*deck = sim_calloc((size_t)s->n, sizeof *deck);
+	int		*deck = xcalloc((size_t)s->n, sizeof *deck);
 	int		 p, i, k, count, used = 0;
 	uint64_t	 r = rng_hash(s->seed, SALT_PROFILES, 0);
 
@@ -1106,11 +1089,11 @@ assign_profiles(struct sim *s)
 static void
 choose_leaks(struct sim *s)
 {
-	int		*order = sim_calloc((size_t)s->items, sizeof *order);
+	int		*order = xcalloc((size_t)s->items, sizeof *order);
 	int		 i, count = s->items / 6 > 0 ? s->items / 6 : 1;
 	uint64_t	 r = rng_hash(s->seed, SALT_LEAKS, 0);
 
-	s->leaked = sim_calloc((size_t)s->items, 1);
+	s->leaked = xcalloc((size_t)s->items, 1);
 	for (i = 0; i < s->items; i++)
 		order[i] = i;
 	shuffle(order, s->items, &r);
@@ -1173,7 +1156,7 @@ static void
 link_candidates(struct sim *s)
 {
 	uint64_t	 r = rng_hash(s->seed, SALT_LINKS, 0);
-	int		*pool = sim_calloc((size_t)s->n, sizeof *pool);
+	int		*pool = xcalloc((size_t)s->n, sizeof *pool);
 	int		 i, n = 0, lead = -1, off;
 	struct sim_cand	*c, *l;
 
@@ -1224,7 +1207,7 @@ link_candidates(struct sim *s)
 struct sim *
 sim_new(const struct sim_config *cfg, int64_t start_ms)
 {
-	struct sim	*s = sim_calloc(1, sizeof *s);
+	struct sim	*s = xcalloc(1, sizeof *s);
 	int		 i, ncenters;
 	uint32_t	 block0;
 
@@ -1241,8 +1224,8 @@ sim_new(const struct sim_config *cfg, int64_t start_ms)
 	    cfg->exam != NULL && cfg->exam[0] != '\0' ? cfg->exam :
 	    SIM_DEFAULT_EXAM);
 
-	s->cand = sim_calloc((size_t)s->n, sizeof *s->cand);
-	s->heap = sim_calloc((size_t)s->n, sizeof *s->heap);
+	s->cand = xcalloc((size_t)s->n, sizeof *s->cand);
+	s->heap = xcalloc((size_t)s->n, sizeof *s->heap);
 	assign_profiles(s);
 	choose_leaks(s);
 
@@ -1255,12 +1238,12 @@ sim_new(const struct sim_config *cfg, int64_t start_ms)
 		init_candidate(s, i, ncenters, block0);
 	link_candidates(s);
 	if (cfg->truth) {
-		s->truth = sim_calloc((size_t)s->n, sizeof *s->truth);
+		s->truth = xcalloc((size_t)s->n, sizeof *s->truth);
 		for (i = 0; i < s->n; i++) {
 			s->truth[i].t_began = s->truth[i].t_end = INT64_MIN;
 			if (s->cand[i].profile == SIM_COLLUDING ||
 			    s->cand[i].profile == SIM_PREKNOWLEDGE)
-				s->truth[i].ans = sim_calloc((size_t)s->items,
+				s->truth[i].ans = xcalloc((size_t)s->items,
 				    sizeof *s->truth[i].ans);
 		}
 	}
@@ -1704,8 +1687,8 @@ sim_truth_write(const struct sim *s, FILE *out)
 	int	*lent_first, *lent_next, count[SIM_PROFILE_COUNT];
 	int	 i, k, n;
 
-	lent_first = sim_calloc((size_t)s->n, sizeof *lent_first);
-	lent_next = sim_calloc((size_t)s->n, sizeof *lent_next);
+	lent_first = xcalloc((size_t)s->n, sizeof *lent_first);
+	lent_next = xcalloc((size_t)s->n, sizeof *lent_next);
 	memset(count, 0, sizeof count);
 	for (i = 0; i < s->n; i++)
 		lent_first[i] = lent_next[i] = -1;

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "proto/proto.h"
+#include "proto/xmalloc.h"
 
 #define nitems(a)	(sizeof (a) / sizeof (a)[0])
 
@@ -254,6 +255,9 @@ json_what(const json_t *v)
 	return "an unknown value";
 }
 
+/* More than any enum of the protocol has names. */
+#define NAMES_MAX	64
+
 /* The names an enum-valued kind accepts: how many, each, what they are. */
 static int
 names_count(enum field_kind kind)
@@ -312,32 +316,6 @@ names_what(enum field_kind kind)
 	}
 }
 
-/* Optimal-string-alignment distance of two strings of at most 31 bytes. */
-static size_t
-edit_distance(const char *a, const char *b)
-{
-	size_t	la = strlen(a), lb = strlen(b), i, j, d[32][32], best;
-
-	for (i = 0; i <= la; i++)
-		d[i][0] = i;
-	for (j = 0; j <= lb; j++)
-		d[0][j] = j;
-	for (i = 1; i <= la; i++) {
-		for (j = 1; j <= lb; j++) {
-			best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-			if (d[i - 1][j] + 1 < best)
-				best = d[i - 1][j] + 1;
-			if (d[i][j - 1] + 1 < best)
-				best = d[i][j - 1] + 1;
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
-			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
-				best = d[i - 2][j - 2] + 1;
-			d[i][j] = best;
-		}
-	}
-	return d[la][lb];
-}
-
 /*
  * Help for an unknown name: " (did you mean "x"?)" when one name is close,
  * else the whole list when it is short, else nothing.
@@ -345,27 +323,15 @@ edit_distance(const char *a, const char *b)
 static const char *
 names_hint(enum field_kind kind, const char *value, char *buf, size_t size)
 {
-	size_t		 len = strlen(value), d, best = SIZE_MAX, used;
-	const char	*closest = NULL, *name;
+	const char	*names[NAMES_MAX] = { NULL };
+	size_t		 used;
 	int		 i, count = names_count(kind);
 
+	for (i = 0; i < count && i < NAMES_MAX; i++)
+		names[i] = names_get(kind, i);
+	if (*proto_suggest_hint(buf, size, value, names, (size_t)i) != '\0')
+		return buf;
 	buf[0] = '\0';
-	if (len > 0 && len < 32) {
-		for (i = 0; i < count; i++) {
-			name = names_get(kind, i);
-			if (strlen(name) >= 32)
-				continue;
-			d = edit_distance(value, name);
-			if (d < best) {
-				best = d;
-				closest = name;
-			}
-		}
-		if (closest != NULL && best <= 2 && best < len) {
-			snprintf(buf, size, " (did you mean \"%s\"?)", closest);
-			return buf;
-		}
-	}
 	if (count > 6)
 		return buf;
 	used = (size_t)snprintf(buf, size, " (expected");
@@ -522,10 +488,7 @@ decode_data(const json_t *v, struct proto_event *ev, char *err,
 			    PROTO_DATA_MAX);
 		}
 	}
-	if ((ev->data = malloc(n + 1)) == NULL) {
-		fprintf(stderr, "invigil: proto: out of memory\n");
-		abort();
-	}
+	ev->data = xmalloc(n + 1);
 	memcpy(ev->data, buf, n);
 	ev->data[n] = '\0';
 	ev->data_len = n;

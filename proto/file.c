@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "proto/proto.h"
+#include "proto/xmalloc.h"
 
 /* What kind of thing st is, for "is not a regular file (...)". */
 static const char *
@@ -117,10 +118,7 @@ proto_file_read(const char *path, const char *what, size_t max, char **buf,
 	proto_sanitize(path, strlen(path), shown, sizeof shown);
 	if ((fd = file_open(path, what, shown, &st, err, errlen)) == -1)
 		return -1;
-	if ((b = malloc(max + 1)) == NULL) {
-		fprintf(stderr, "invigil: proto: out of memory\n");
-		abort();
-	}
+	b = xmalloc(max + 1);
 	/* One byte over the bound tells a file that is too large. */
 	while (n <= max) {
 		got = read(fd, b + n, max + 1 - n);

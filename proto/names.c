@@ -36,6 +36,10 @@ static const char *const action_names[PROTO_ACTION_COUNT] = {
 	"warn", "message", "pause", "resume", "terminate"
 };
 
+static const char *const severity_names[PROTO_SEV_COUNT] = {
+	"info", "low", "medium", "high", "critical"
+};
+
 static const char *
 name_of(const char *const *table, int count, int value)
 {
@@ -123,4 +127,16 @@ proto_type_is_stream(enum proto_type t)
 {
 	return t == PROTO_ATTEMPT || t == PROTO_EVENT || t == PROTO_ANSWER ||
 	    t == PROTO_STATE || t == PROTO_ACK;
+}
+
+const char *
+proto_severity_name(enum proto_severity v)
+{
+	return name_of(severity_names, PROTO_SEV_COUNT, v);
+}
+
+int
+proto_severity_parse(const char *s)
+{
+	return parse_in(severity_names, PROTO_SEV_COUNT, s);
 }

@@ -100,6 +100,20 @@ enum proto_action {
 	PROTO_ACTION_COUNT
 };
 
+/*
+ * How serious a flag is, set by the rule that raised it.  Ordered: a higher
+ * value is more severe, so severities compare with < and >.  The one
+ * severity type of the tree (rules, store, console).
+ */
+enum proto_severity {
+	PROTO_SEV_INFO,
+	PROTO_SEV_LOW,
+	PROTO_SEV_MEDIUM,
+	PROTO_SEV_HIGH,
+	PROTO_SEV_CRITICAL,
+	PROTO_SEV_COUNT
+};
+
 struct proto_hello {
 	int		proto;			/* must be PROTO_VERSION */
 	char		proctor[PROTO_ID_MAX + 1];
@@ -231,9 +245,30 @@ const char	*proto_event_kind_name(enum proto_event_kind);
 int		 proto_event_kind_parse(const char *);
 const char	*proto_action_name(enum proto_action);
 int		 proto_action_parse(const char *);
+const char	*proto_severity_name(enum proto_severity);
+int		 proto_severity_parse(const char *);
 
 /* Is this a stream message type (carries seq)? */
 int		 proto_type_is_stream(enum proto_type);
+
+/*
+ * "Did you mean": the name among names[0..n-1] (NULL entries skipped)
+ * nearest to s, if it is a likely misspelling -- at most 2 edits (a swap
+ * of adjacent letters counts 1) and at most half the length of s -- else
+ * NULL.  Ties go to the earlier name.  The result points into names.
+ */
+#define PROTO_SUGGEST_MAX	64
+const char	*proto_suggest(const char *s, const char *const *names,
+		     size_t n);
+/*
+ * The sentence every "did you mean" error ends with: " (did you mean
+ * "x"?)" in buf (size bytes) when proto_suggest() finds x, else "".
+ * Returns buf or "", to hand to printf.
+ */
+const char	*proto_suggest_hint(char *buf, size_t size, const char *s,
+		     const char *const *names, size_t n);
+/* The edit distance proto_suggest uses; 99 if either is over the max. */
+size_t		 proto_suggest_distance(const char *a, const char *b);
 
 /*
  * RFC 3339 UTC with milliseconds.  proto_time_format writes exactly 24 chars

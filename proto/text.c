@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "proto/proto.h"
+#include "proto/xmalloc.h"
 
 /* 9999-12-31T23:59:59.999Z, the last time with a 4-digit year. */
 #define TIME_MAX_MS	(253402300799999LL)
@@ -449,10 +450,7 @@ proto_json_safe(const char *json, size_t len, size_t *outlen)
 	uint32_t		 cp, hi, lo;
 
 	/* The longest rewrite, a 4-byte character, is 12 bytes: 3x. */
-	if ((out = malloc(3 * len + 1)) == NULL) {
-		fprintf(stderr, "invigil: proto: out of memory\n");
-		abort();
-	}
+	out = xmalloc(3 * len + 1);
 	for (i = o = 0; i < len; i += n) {
 		n = p[i] < 0x7f ? 1 : utf8_next(p + i, len - i, &cp);
 		if (n == 0 || p[i] < 0x7f || !proto_char_escaped(cp)) {

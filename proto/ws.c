@@ -9,22 +9,13 @@
 #include <libwebsockets.h>
 
 #include "proto/proto.h"
+#include "proto/xmalloc.h"
 
 struct proto_txbuf {
 	struct proto_txbuf *next;
 	size_t		len;
 	unsigned char	data[];		/* LWS_PRE headroom, then the text */
 };
-
-static void *
-xrealloc(void *p, size_t n)
-{
-	void	*q = realloc(p, n);
-
-	if (q == NULL && n != 0)
-		abort();
-	return q;
-}
 
 /* Append len bytes of in to rx->buf, growing it; NUL-terminated. */
 static void
@@ -114,7 +105,7 @@ proto_txq_push(struct proto_txq *q, const char *text, size_t len)
 {
 	struct proto_txbuf *b;
 
-	b = xrealloc(NULL, sizeof *b + LWS_PRE + len);
+	b = xmalloc(sizeof *b + LWS_PRE + len);
 	b->next = NULL;
 	b->len = len;
 	memcpy(b->data + LWS_PRE, text, len);

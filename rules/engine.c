@@ -106,7 +106,7 @@ struct rules_engine {
 struct rules_engine *
 rules_engine_new(const struct rules *rs)
 {
-	struct rules_engine	*e = rules_xcalloc(1, sizeof *e);
+	struct rules_engine	*e = xcalloc(1, sizeof *e);
 	size_t			 i;
 
 	e->rules = rs;
@@ -193,7 +193,7 @@ key_join(char *buf, size_t size, char **heap, size_t *len,
 	for (i = 0; i < n; i++)
 		total += strlen(parts[i]) + (i > 0);
 	if (total + 1 > size)
-		k = *heap = rules_xmalloc(total + 1);
+		k = *heap = xmalloc(total + 1);
 	for (*len = 0, i = 0; i < n; i++) {
 		if (i > 0)
 			k[(*len)++] = '\0';
@@ -247,12 +247,12 @@ att_get(struct rules_engine *e, const char *feed, const char *id)
 			return NULL;
 		}
 		if (fd == NULL) {
-			fd = rules_xcalloc(1, sizeof *fd);
+			fd = xcalloc(1, sizeof *fd);
 			fd->clock = INT64_MIN;
 			rules_hash_put(&e->feeds, feed, strlen(feed), fd);
 		}
 		fd->attempts++;
-		a = rules_xcalloc(1, sizeof *a);
+		a = xcalloc(1, sizeof *a);
 		a->fd = fd;
 		a->modality = -1;
 		a->state = -1;
@@ -271,7 +271,7 @@ set_fact(char **dst, const char *s)
 	if (*dst != NULL && strcmp(*dst, s) == 0)
 		return;
 	free(*dst);
-	*dst = rules_xstrdup(s);
+	*dst = xstrdup(s);
 }
 
 static void *
@@ -279,9 +279,9 @@ slot_get(const struct rules_engine *e, struct rules_att *a,
     const struct rule *r, size_t size)
 {
 	if (a->slot == NULL)
-		a->slot = rules_xcalloc(e->rules->nslots, sizeof *a->slot);
+		a->slot = xcalloc(e->rules->nslots, sizeof *a->slot);
 	if (a->slot[r->slot] == NULL)
-		a->slot[r->slot] = rules_xcalloc(1, size);
+		a->slot[r->slot] = xcalloc(1, size);
 	return a->slot[r->slot];
 }
 
@@ -409,8 +409,8 @@ count_match(struct rules_engine *e, const struct rule *r, struct eval_ctx *c,
 		cs->alloc = cs->alloc == 0 ? 8 : cs->alloc * 2;
 		if (cs->alloc > cap)
 			cs->alloc = cap;
-		cs->ts = rules_xrealloc(cs->ts, cs->alloc * sizeof *cs->ts);
-		cs->seq = rules_xrealloc(cs->seq, cs->alloc * sizeof *cs->seq);
+		cs->ts = xreallocarray(cs->ts, cs->alloc, sizeof *cs->ts);
+		cs->seq = xreallocarray(cs->seq, cs->alloc, sizeof *cs->seq);
 	}
 	i = (cs->head + cs->n) % cap;
 	cs->ts[i] = m->ts_ms;
@@ -537,7 +537,7 @@ link_match(struct rules_engine *e, const struct rule *r, struct eval_ctx *c,
 		return;
 	}
 	if (g == NULL) {
-		g = rules_xcalloc(1, sizeof *g);
+		g = xcalloc(1, sizeof *g);
 		rules_hash_put(&e->groups, key, klen, g);
 		pair[0] = g;
 	}
@@ -546,7 +546,7 @@ link_match(struct rules_engine *e, const struct rule *r, struct eval_ctx *c,
 	rules_hash_put(&e->members, pair, sizeof pair, g);
 	if (g->n == g->cap) {
 		g->cap = g->cap == 0 ? 2 : g->cap * 2;
-		g->m = rules_xrealloc(g->m, g->cap * sizeof *g->m);
+		g->m = xreallocarray(g->m, g->cap, sizeof *g->m);
 	}
 	g->m[g->n].att = a;
 	g->m[g->n].seq = c->m->seq;

@@ -57,7 +57,7 @@ grow(struct rules_hash *t)
 	size_t		 oldcap = t->cap, i;
 
 	t->cap = oldcap == 0 ? 64 : oldcap * 2;
-	t->v = rules_xcalloc(t->cap, sizeof *t->v);
+	t->v = xcalloc(t->cap, sizeof *t->v);
 	for (i = 0; i < oldcap; i++) {
 		if (old[i].key == NULL)
 			continue;
@@ -80,7 +80,7 @@ rules_hash_put(struct rules_hash *t, const void *key, size_t klen, void *val)
 	if ((t->n + 1) * 2 > t->cap)
 		grow(t);
 	e = find(t, key, klen, h);
-	e->key = rules_xstrndup(key, klen);
+	e->key = xstrndup(key, klen);
 	e->klen = klen;
 	e->hash = h;
 	e->val = val;

@@ -92,24 +92,12 @@ perr(struct parser *p, int line, int col, const char *fmt, ...)
 	proto_sanitize(raw, strlen(raw), p->err, p->errlen);
 }
 
-/* " (did you mean "x"?)" or "". */
-static const char *
-hint(char *buf, size_t size, const char *s, const char *const *names, size_t n)
-{
-	const char	*best = rules_suggest(s, names, n);
-
-	if (best == NULL)
-		return "";
-	snprintf(buf, size, " (did you mean \"%s\"?)", best);
-	return buf;
-}
-
 /* The hint if there is one, else the list of what is allowed. */
 static const char *
 hint_or(char *buf, size_t size, const char *s, const char *const *names,
     size_t n, const char *list)
 {
-	const char	*h = hint(buf, size, s, names, n);
+	const char	*h = proto_suggest_hint(buf, size, s, names, n);
 
 	return *h != '\0' ? h : list;
 }
@@ -173,7 +161,7 @@ lex_string(struct parser *p)
 	char		*out;
 	size_t		 len = 0;
 
-	out = rules_xmalloc((size_t)(p->end - p->p) + 1);
+	out = xmalloc((size_t)(p->end - p->p) + 1);
 	advance(p);
 	for (;;) {
 		if (at_end(p) || *p->p == '\n') {
@@ -409,7 +397,7 @@ unknown_field(struct parser *p, int line, int col, const char *name)
 	for (i = 0; i < F_COUNT_; i++)
 		if (i != F_DATA)
 			names[n++] = rules_fields[i].name;
-	if (rules_suggest(name, names, n) == NULL) {
+	if (proto_suggest(name, names, n) == NULL) {
 		/* "correct" for "answer.correct": same last part. */
 		for (i = 0; i < F_COUNT_; i++) {
 			dot = strrchr(rules_fields[i].name, '.');
@@ -423,7 +411,7 @@ unknown_field(struct parser *p, int line, int col, const char *name)
 		}
 	}
 	perr(p, line, col, "unknown field \"%s\"%s", name,
-	    hint(buf, sizeof buf, name, names, n));
+	    proto_suggest_hint(buf, sizeof buf, name, names, n));
 }
 
 /* Parse a field name into t; -1 with an error if unknown. */
@@ -444,7 +432,7 @@ field_term(struct parser *p, struct term *t, const char *name, int line, int col
 			    "(write data.NAME, as in data.object)", name);
 			return -1;
 		}
-		t->path = rules_xstrdup(name + 5);
+		t->path = xstrdup(name + 5);
 	}
 	return 0;
 }
@@ -502,14 +490,14 @@ parse_term(struct parser *p, struct term *t, int *word)
 				break;
 		if (i == (int)(sizeof funcs / sizeof funcs[0])) {
 			perr(p, line, col, "unknown function \"%s\"%s", name,
-			    hint(buf, sizeof buf, name, funcs,
+			    proto_suggest_hint(buf, sizeof buf, name, funcs,
 			    sizeof funcs / sizeof funcs[0]));
 			return -1;
 		}
 		t->kind = T_FUNC;
 		t->func = (enum rules_func)i;
 		next(p);
-		t->arg = rules_xcalloc(1, sizeof *t->arg);
+		t->arg = xcalloc(1, sizeof *t->arg);
 		if (p->tok.type != TK_IDENT || strchr(p->tok.text, '.') == NULL) {
 			perr(p, p->tok.line, p->tok.col, "%s() takes a field, "
 			    "as in %s(attempt.ip)", name, name);
@@ -531,7 +519,7 @@ parse_term(struct parser *p, struct term *t, int *word)
 	}
 	t->kind = T_CONST;
 	t->value.type = RV_STR;
-	t->value.s = rules_xstrdup(name);
+	t->value.s = xstrdup(name);
 	*word = 1;
 	return 0;
 }
@@ -576,7 +564,7 @@ word_check(struct parser *p, const struct term *field, const struct term *w,
 		if (strcmp(names[i], w->value.s) == 0)
 			return 0;
 	perr(p, w->line, w->col, "unknown %s \"%s\"%s", what, w->value.s,
-	    hint(buf, sizeof buf, w->value.s, names, n));
+	    proto_suggest_hint(buf, sizeof buf, w->value.s, names, n));
 	return -1;
 }
 
@@ -585,7 +573,7 @@ static struct expr *parse_or(struct parser *);
 static struct expr *
 new_expr(enum expr_op op)
 {
-	struct expr	*e = rules_xcalloc(1, sizeof *e);
+	struct expr	*e = xcalloc(1, sizeof *e);
 
 	e->op = op;
 	return e;
@@ -648,8 +636,8 @@ parse_cmp(struct parser *p)
 		if (expect(p, TK_LBRACK, "\"[\" after in") != 0)
 			goto fail;
 		while (p->tok.type != TK_RBRACK) {
-			e->list = rules_xrealloc(e->list,
-			    (e->nlist + 1) * sizeof *e->list);
+			e->list = xreallocarray(e->list,
+			    e->nlist + 1, sizeof *e->list);
 			line = p->tok.line;
 			col = p->tok.col;
 			if (parse_term(p, &e->list[e->nlist++], &wb) != 0)
@@ -751,9 +739,9 @@ template_text(struct template *t, const char *s, size_t len)
 {
 	if (len == 0)
 		return;
-	t->p = rules_xrealloc(t->p, (t->n + 1) * sizeof *t->p);
+	t->p = xreallocarray(t->p, t->n + 1, sizeof *t->p);
 	memset(&t->p[t->n], 0, sizeof t->p[t->n]);
-	t->p[t->n].text = rules_xstrndup(s, len);
+	t->p[t->n].text = xstrndup(s, len);
 	t->n++;
 }
 
@@ -797,7 +785,7 @@ parse_template(struct parser *p, struct template *t, const char *s, int line,
 			return -1;
 		}
 		snprintf(name, sizeof name, "%.*s", (int)(close - q - 1), q + 1);
-		t->p = rules_xrealloc(t->p, (t->n + 1) * sizeof *t->p);
+		t->p = xreallocarray(t->p, t->n + 1, sizeof *t->p);
 		tp = &t->p[t->n];
 		memset(tp, 0, sizeof *tp);
 		tp->var = -1;
@@ -811,8 +799,8 @@ parse_template(struct parser *p, struct template *t, const char *s, int line,
 				if (i != F_DATA)
 					names[n++] = rules_fields[i].name;
 			perr(p, line, pcol + 1, "unknown name \"%s\" in the "
-			    "message%s", name, hint(buf, sizeof buf, name,
-			    names, n));
+			    "message%s", name, proto_suggest_hint(buf,
+			    sizeof buf, name, names, n));
 			return -1;
 		}
 		t->n++;
@@ -898,8 +886,8 @@ parse_kinds(struct parser *p, int *set)
 		}
 		if ((k = proto_event_kind_parse(p->tok.text)) < 0) {
 			perr(p, p->tok.line, p->tok.col, "unknown event kind "
-			    "\"%s\"%s", p->tok.text, hint(buf, sizeof buf,
-			    p->tok.text, names, PROTO_EV_COUNT));
+			    "\"%s\"%s", p->tok.text, proto_suggest_hint(buf,
+			    sizeof buf, p->tok.text, names, PROTO_EV_COUNT));
 			return -1;
 		}
 		set[k] = 1;
@@ -1118,14 +1106,14 @@ rule_new(struct rules *rs)
 {
 	struct rule	*r;
 
-	rs->rule = rules_xrealloc(rs->rule, (rs->n + 1) * sizeof *rs->rule);
+	rs->rule = xreallocarray(rs->rule, rs->n + 1, sizeof *rs->rule);
 	r = &rs->rule[rs->n];
 	memset(r, 0, sizeof *r);
 	r->index = rs->n++;
 	r->within = -1;
 	r->slot = -1;
 	r->mode = RULES_NMODES;
-	r->severity = RULES_SEV_COUNT;
+	r->severity = PROTO_SEV_COUNT;
 	r->on = PROTO_TYPE_COUNT;
 	return r;
 }
@@ -1157,7 +1145,7 @@ parse_rule(struct parser *p)
 		}
 	}
 	r = rule_new(rs);
-	r->name = rules_xstrdup(p->tok.text);
+	r->name = xstrdup(p->tok.text);
 	r->line = rline;
 	next(p);
 	if (expect(p, TK_LBRACE, "\"{\" after the rule name") != 0)
@@ -1182,7 +1170,7 @@ parse_rule(struct parser *p)
 				break;
 		if (k == sizeof keys / sizeof keys[0]) {
 			perr(p, line, col, "unknown key \"%s\"%s", p->tok.text,
-			    hint(buf, sizeof buf, p->tok.text, keys,
+			    proto_suggest_hint(buf, sizeof buf, p->tok.text, keys,
 			    sizeof keys / sizeof keys[0]));
 			goto fail;
 		}
@@ -1203,24 +1191,25 @@ parse_rule(struct parser *p)
 			break;
 		case 2:
 			if (p->tok.type != TK_IDENT ||
-			    rules_severity_parse(p->tok.text) < 0) {
-				const char *names[RULES_SEV_COUNT];
+			    proto_severity_parse(p->tok.text) < 0) {
+				const char *names[PROTO_SEV_COUNT];
 				char h[160];
 				int j;
 
-				for (j = 0; j < RULES_SEV_COUNT; j++)
-					names[j] = rules_severity_name(j);
+				for (j = 0; j < PROTO_SEV_COUNT; j++)
+					names[j] = proto_severity_name(j);
 				h[0] = '\0';
 				if (p->tok.type == TK_IDENT)
-					hint(h, sizeof h, p->tok.text, names,
-					    RULES_SEV_COUNT);
+					proto_suggest_hint(h, sizeof h,
+					    p->tok.text, names,
+					    PROTO_SEV_COUNT);
 				perr(p, p->tok.line, p->tok.col, "unknown "
 				    "severity %s%s", tok_desc(&p->tok, buf,
 				    sizeof buf), h[0] != '\0' ? h :
 				    " (info, low, medium, high or critical)");
 				goto fail;
 			}
-			r->severity = rules_severity_parse(p->tok.text);
+			r->severity = proto_severity_parse(p->tok.text);
 			next(p);
 			break;
 		case 3:
@@ -1283,7 +1272,7 @@ parse_rule(struct parser *p)
 		    check_term(p, r, &r->message.p[i].term) != 0)
 			return -1;
 	if (r->description == NULL)
-		r->description = rules_xstrdup("");
+		r->description = xstrdup("");
 	next(p);
 	return p->failed ? -1 : 0;
 
@@ -1298,7 +1287,7 @@ rules_list_add(struct rule_list *l, struct rule *r)
 {
 	if (l->n == l->cap) {
 		l->cap = l->cap == 0 ? 4 : l->cap * 2;
-		l->v = rules_xrealloc(l->v, l->cap * sizeof *l->v);
+		l->v = xreallocarray(l->v, l->cap, sizeof *l->v);
 	}
 	l->v[l->n++] = r;
 }
@@ -1335,7 +1324,7 @@ rules_parse(const char *text, size_t len, const char *filename, char *err,
     size_t errlen)
 {
 	struct parser	 p;
-	struct rules	*rs = rules_xcalloc(1, sizeof *rs);
+	struct rules	*rs = xcalloc(1, sizeof *rs);
 	char		 buf[160];
 
 	memset(&p, 0, sizeof p);

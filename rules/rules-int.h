@@ -12,15 +12,8 @@
 
 #include <jansson.h>
 
+#include "proto/xmalloc.h"
 #include "rules/rules.h"
-
-/* ---- memory (abort on out-of-memory) */
-
-void		*rules_xmalloc(size_t);
-void		*rules_xcalloc(size_t, size_t);
-void		*rules_xrealloc(void *, size_t);
-char		*rules_xstrdup(const char *);
-char		*rules_xstrndup(const char *, size_t);
 
 /* ---- values */
 
@@ -173,7 +166,7 @@ struct rule {
 	int		 until[PROTO_EV_COUNT];	/* duration: end kinds */
 	struct term	 link;			/* link: the value */
 	enum link_scope	 scope;
-	enum rules_severity severity;
+	enum proto_severity severity;
 	double		 weight;
 	struct template	 message;
 	int		 during_outage;
@@ -197,11 +190,6 @@ struct rules {
 };
 
 void		 rules_list_add(struct rule_list *, struct rule *);
-
-/* ---- names */
-
-/* The closest of n names to s, or NULL if none is close enough. */
-const char	*rules_suggest(const char *s, const char *const *names, size_t n);
 
 /* ---- hash table: byte-string keys to pointers; no deletion */
 

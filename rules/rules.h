@@ -29,15 +29,6 @@
 
 #include "proto/proto.h"
 
-enum rules_severity {
-	RULES_SEV_INFO,
-	RULES_SEV_LOW,
-	RULES_SEV_MEDIUM,
-	RULES_SEV_HIGH,
-	RULES_SEV_CRITICAL,
-	RULES_SEV_COUNT
-};
-
 /* How a rule fires (invigil-rules(5), FIRING). */
 enum rules_mode {
 	RULES_MODE_COUNT,	/* N matches within a sliding window */
@@ -47,9 +38,7 @@ enum rules_mode {
 	RULES_NMODES
 };
 
-/* "info", "low", ...; never NULL.  _parse returns -1 if unknown. */
-const char	*rules_severity_name(enum rules_severity);
-int		 rules_severity_parse(const char *);
+/* Severities are enum proto_severity (proto.h): proto_severity_name(). */
 /* "count", "run", "duration", "link"; never NULL. */
 const char	*rules_mode_name(enum rules_mode);
 
@@ -88,7 +77,7 @@ size_t		 rules_count(const struct rules *);
 struct rules_info {
 	const char	       *name;
 	const char	       *description;	/* "" if the rule has none */
-	enum rules_severity	severity;
+	enum proto_severity	severity;
 	double			weight;
 	enum rules_mode		mode;
 	enum proto_type		on;		/* PROTO_EVENT, _ANSWER, _ATTEMPT, _STATE */
@@ -125,7 +114,7 @@ int		 rules_state_final(int state);
 /* One firing of one rule for one attempt. */
 struct rules_hit {
 	const char	       *rule;
-	enum rules_severity	severity;
+	enum proto_severity	severity;
 	double			weight;
 	const char	       *message;	/* the rule's template, filled in */
 	const char	       *feed;		/* the flagged attempt's feed */

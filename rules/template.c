@@ -113,7 +113,7 @@ rules_template_format(const struct rule *r, struct eval_ctx *c,
 			break;
 		case TV_VAR_SEVERITY:
 			snprintf(buf, sizeof buf, "%s",
-			    rules_severity_name(r->severity));
+			    proto_severity_name(r->severity));
 			break;
 		case TV_VAR_WEIGHT:
 			v.type = RV_NUM;

@@ -13,6 +13,7 @@
 
 #include <sqlite3.h>
 
+#include "proto/xmalloc.h"
 #include "store/dbfile.h"
 #include "store/schema.h"
 #include "store/store.h"
@@ -81,9 +82,7 @@ store_reader_open(struct store_reader **rp, const char *path, char *err,
 	sqlite3_stmt		*st;
 
 	*rp = NULL;
-	r = calloc(1, sizeof *r);
-	if (r == NULL)
-		abort();
+	r = xcalloc(1, sizeof *r);
 	snprintf(r->path, sizeof r->path, "%s", path);
 	/* A FIFO would block SQLite's open(2) for ever. */
 	if (store_file_check(path, 1, err, errlen) == -1)

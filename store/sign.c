@@ -39,6 +39,7 @@
 #include <openssl/rand.h>
 
 #include "proto/proto.h"
+#include "proto/xmalloc.h"
 #include "store/sign.h"
 
 /* Algorithm byte of Ed25519 verifier keys (signed-note "signature types"). */
@@ -396,8 +397,7 @@ sign_key_wrap(const char *name, const char *path, EVP_PKEY *pkey, char *err,
 	char		 b64[48];
 	size_t		 publen = SIGN_PUB_LEN;
 
-	if ((k = calloc(1, sizeof *k)) == NULL)
-		sign_fatal("calloc");
+	k = xcalloc(1, sizeof *k);
 	if (EVP_PKEY_get_raw_public_key(pkey, k->pub, &publen) != 1 ||
 	    publen != SIGN_PUB_LEN) {
 		snprintf(err, errlen, "cannot get the public half of the key "
@@ -636,8 +636,7 @@ sign_key_read(int fd, const char *path, const char *name, char *err,
 		close(fd);
 		return NULL;
 	}
-	if ((buf = malloc(SIGN_KEYFILE_MAX + 1)) == NULL)
-		sign_fatal("malloc");
+	buf = xmalloc(SIGN_KEYFILE_MAX + 1);
 	while (len <= SIGN_KEYFILE_MAX &&
 	    (r = read(fd, buf + len, SIGN_KEYFILE_MAX + 1 - len)) != 0) {
 		if (r == -1 && errno == EINTR)
@@ -932,8 +931,7 @@ sign_note(const struct sign_key *k, const char *text, char *err,
 	sign_b64_encode(blob, sizeof blob, b64);
 	outsz = len + 1 + SIGN_DASH_LEN + strlen(k->name) + 1 + strlen(b64) +
 	    2;
-	if ((out = malloc(outsz)) == NULL)
-		sign_fatal("malloc");
+	out = xmalloc(outsz);
 	snprintf(out, outsz, "%s\n" SIGN_DASH "%s %s\n", text, k->name, b64);
 	return out;
 }
@@ -1125,8 +1123,7 @@ sign_note_parse(const char *text, size_t len, struct sign_note *n, char *err,
 		    errlen) == -1)
 			goto fail;
 	}
-	if ((n->text = malloc(n->textlen + 1)) == NULL)
-		sign_fatal("malloc");
+	n->text = xmalloc(n->textlen + 1);
 	memcpy(n->text, text, n->textlen);
 	n->text[n->textlen] = '\0';
 	if (sign_parse_checkpoint(n, err, errlen) == -1)

@@ -32,6 +32,7 @@
 
 #include <jansson.h>
 
+#include "proto/xmalloc.h"
 #include "store/dbfile.h"
 #include "store/journal.h"
 #include "store/store.h"
@@ -230,21 +231,6 @@ struct store {
 /* A durable commit's extra work, run after the queue inside the transaction. */
 typedef int (*store_extra_fn)(struct store *, void *, char *, size_t);
 
-static void *
-store_xrealloc(void *p, size_t n, size_t size)
-{
-	if (size != 0 && n > SIZE_MAX / size) {
-		fprintf(stderr, "store: allocation of %zu * %zu overflows\n",
-		    n, size);
-		abort();
-	}
-	if ((p = realloc(p, n * size)) == NULL) {
-		fprintf(stderr, "store: out of memory (%zu bytes)\n", n * size);
-		abort();
-	}
-	return p;
-}
-
 static int64_t
 store_now_ms(void)
 {
@@ -273,7 +259,7 @@ store_alloc(struct store *s, size_t size)
 	}
 
 	want = size > STORE_CHUNK_SIZE ? size : STORE_CHUNK_SIZE;
-	n = store_xrealloc(NULL, 1, sizeof *n + want);
+	n = xmalloc(sizeof *n + want);
 	n->size = want;
 	n->used = size;
 	n->next = NULL;
@@ -337,7 +323,7 @@ store_push(struct store *s, enum store_row_type type, const char *feed)
 
 	if (s->nrows == s->rowsalloc) {
 		s->rowsalloc = s->rowsalloc == 0 ? 256 : s->rowsalloc * 2;
-		s->rows = store_xrealloc(s->rows, s->rowsalloc, sizeof *s->rows);
+		s->rows = xreallocarray(s->rows, s->rowsalloc, sizeof *s->rows);
 	}
 	r = &s->rows[s->nrows++];
 	memset(r, 0, sizeof *r);
@@ -397,7 +383,7 @@ store_track(struct store *s, const char *feed, int64_t epoch, int64_t seq)
 	}
 	if (s->npos == s->posalloc) {
 		s->posalloc = s->posalloc == 0 ? 8 : s->posalloc * 2;
-		s->pos = store_xrealloc(s->pos, s->posalloc, sizeof *s->pos);
+		s->pos = xreallocarray(s->pos, s->posalloc, sizeof *s->pos);
 	}
 	p = &s->pos[s->npos++];
 	p->feed = feed;
@@ -544,7 +530,7 @@ store_apply_row(struct store *s, const struct store_row *r, char *err,
 		store_bind_text(st, 2, f->feed, -1);
 		store_bind_text(st, 3, f->attempt, -1);
 		store_bind_text(st, 4, f->rule, -1);
-		sqlite3_bind_text(st, 5, store_severity_name(f->severity), -1,
+		sqlite3_bind_text(st, 5, proto_severity_name(f->severity), -1,
 		    SQLITE_STATIC);
 		store_bind_text(st, 6, f->message, -1);
 		sqlite3_bind_int64(st, 7, f->first_ms);
@@ -731,10 +717,10 @@ store_open(struct store **sp, const char *path, char *err, size_t errlen)
 	int		 i, rc, exists;
 
 	*sp = NULL;
-	s = store_xrealloc(NULL, 1, sizeof *s);
+	s = xmalloc(sizeof *s);
 	memset(s, 0, sizeof *s);
 	len = strlen(path);
-	s->path = store_xrealloc(NULL, len + 1, 1);
+	s->path = xmalloc(len + 1);
 	memcpy(s->path, path, len + 1);
 	s->lockfd = -1;
 
@@ -1008,7 +994,7 @@ store_each_flag(struct store *s, store_each_flag_fn fn, void *arg, char *err,
 	sqlite3_stmt		*st;
 	struct store_flag	 f;
 	const char		*sev, *state;
-	int			 rc;
+	int			 rc, sevn;
 
 	if (sqlite3_prepare_v2(s->db, "SELECT id, feed, attempt, rule, "
 	    "severity, message, first_ms, last_ms, count, first_seq, last_seq, "
@@ -1035,10 +1021,10 @@ store_each_flag(struct store *s, store_each_flag_fn fn, void *arg, char *err,
 		f.weight = sqlite3_column_double(st, 12);
 		f.evidence = COL_TEXT(st, 13);
 		f.closed_ms = sqlite3_column_int64(st, 14);
-		for (f.severity = STORE_SEV_INFO; f.severity < STORE_SEV_CRITICAL &&
-		    (sev == NULL || strcmp(sev, store_severity_name(f.severity)) != 0);
-		    f.severity++)
-			;
+		/* A severity this binary does not know reads as critical. */
+		sevn = proto_severity_parse(sev);
+		f.severity = sevn < 0 ? PROTO_SEV_CRITICAL :
+		    (enum proto_severity)sevn;
 		f.state = state == NULL ? STORE_FLAG_OPEN :
 		    strcmp(state, "dismissed") == 0 ? STORE_FLAG_DISMISSED :
 		    strcmp(state, "confirmed") == 0 ? STORE_FLAG_CONFIRMED :
@@ -1187,7 +1173,7 @@ store_put_flag(struct store *s, const struct store_flag *f, char *err,
 		    (long long)f->id, f->rule != NULL ? f->rule : "(none)");
 		return -1;
 	}
-	if ((unsigned)f->severity > STORE_SEV_CRITICAL ||
+	if ((unsigned)f->severity > PROTO_SEV_CRITICAL ||
 	    (unsigned)f->state > STORE_FLAG_CONFIRMED) {
 		snprintf(err, errlen, "store: flag id=%lld rule=%s has severity "
 		    "%d and state %d; out of range", (long long)f->id, f->rule,
@@ -1345,11 +1331,11 @@ store_ack_apply(struct store *s, void *arg, char *err, size_t errlen)
 	if (rc == SQLITE_ROW) {
 		fresh = 1;
 		if (sqlite3_column_text(st, 0) != NULL)
-			attempt = strdup((const char *)sqlite3_column_text(st,
-			    0));
+			attempt = xstrdup((const char *)
+			    sqlite3_column_text(st, 0));
 		if (sqlite3_column_text(st, 1) != NULL)
-			action = strdup((const char *)sqlite3_column_text(st,
-			    1));
+			action = xstrdup((const char *)
+			    sqlite3_column_text(st, 1));
 		rc = sqlite3_step(st);
 	}
 	sqlite3_reset(st);
@@ -1538,18 +1524,6 @@ struct sqlite3 *
 store_db(struct store *s)
 {
 	return s->db;
-}
-
-const char *
-store_severity_name(enum store_severity v)
-{
-	static const char *const names[] = {
-		"info", "low", "medium", "high", "critical"
-	};
-
-	if ((unsigned)v >= sizeof names / sizeof names[0])
-		return "?";
-	return names[v];
 }
 
 const char *

@@ -26,6 +26,7 @@
 #include <sqlite3.h>
 
 #include "proto/proto.h"
+#include "proto/xmalloc.h"
 #include "store/journal.h"
 #include "store/store.h"
 
@@ -53,16 +54,6 @@ struct verify_ctx {
 	const char		*fname;
 	int			 infile;
 };
-
-static void *
-verify_xrealloc(void *p, size_t n, size_t size)
-{
-	if (size != 0 && n > SIZE_MAX / size)
-		abort();
-	if ((p = realloc(p, n * size == 0 ? 1 : n * size)) == NULL)
-		abort();
-	return p;
-}
 
 /* Record the first problem; later ones are not reported. */
 static void
@@ -195,7 +186,7 @@ verify_rows(struct verify_ctx *x, char *err, size_t errlen)
 		}
 		if (expect > x->hashcap) {
 			x->hashcap = x->hashcap == 0 ? 1024 : x->hashcap * 2;
-			x->hashes = verify_xrealloc(x->hashes,
+			x->hashes = xreallocarray(x->hashes,
 			    (size_t)x->hashcap, sizeof *x->hashes);
 		}
 		memcpy(x->hashes[expect - 1], h, SIGN_HASH_LEN);
@@ -227,11 +218,9 @@ verify_load_keys(struct verify_ctx *x, char *err, size_t errlen)
 		/* A crafted row may hold anything, NULL included. */
 		if (verify_text(st, 0) == NULL)
 			continue;
-		x->vkeys = verify_xrealloc(x->vkeys, x->nvkeys + 1,
+		x->vkeys = xreallocarray(x->vkeys, x->nvkeys + 1,
 		    sizeof *x->vkeys);
-		if ((x->vkeys[x->nvkeys++] = strdup(verify_text(st, 0))) ==
-		    NULL)
-			abort();
+		x->vkeys[x->nvkeys++] = xstrdup(verify_text(st, 0));
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
@@ -323,7 +312,7 @@ verify_note(struct verify_ctx *x, const char *text, size_t len,
 	}
 	if (x->nckpts == x->ckptsz) {
 		x->ckptsz = x->ckptsz == 0 ? 16 : x->ckptsz * 2;
-		x->ckpts = verify_xrealloc(x->ckpts, x->ckptsz,
+		x->ckpts = xreallocarray(x->ckpts, x->ckptsz,
 		    sizeof *x->ckpts);
 	}
 	c = &x->ckpts[x->nckpts++];

@@ -30,6 +30,7 @@
 #include "feed/feed.h"
 #include "feed/limits.h"
 #include "proto/proto.h"
+#include "proto/xmalloc.h"
 
 #define CHECK_TMP_NAME	"check_feed"
 #include "check_tmp.h"
@@ -65,14 +66,6 @@ struct log {
 };
 
 static char	err[1024];
-
-static void *
-xrealloc(void *p, size_t n)
-{
-	if ((p = realloc(p, n)) == NULL)
-		abort();
-	return p;
-}
 
 /* The canonical text of a message: every field the simulator sets. */
 static void
@@ -129,8 +122,8 @@ collect(const struct proto_msg *m, void *arg)
 
 	if (l->n == l->cap) {
 		l->cap = l->cap ? l->cap * 2 : 1024;
-		l->r = xrealloc(l->r, l->cap * sizeof *l->r);
-		l->line = xrealloc(l->line, l->cap * sizeof *l->line);
+		l->r = xreallocarray(l->r, l->cap, sizeof *l->r);
+		l->line = xreallocarray(l->line, l->cap, sizeof *l->line);
 	}
 	r = &l->r[l->n];
 	memset(r, 0, sizeof *r);

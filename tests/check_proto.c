@@ -978,6 +978,14 @@ START_TEST(test_names)
 
 	for (i = 0; i < PROTO_TYPE_COUNT; i++)
 		ck_assert_int_eq(proto_type_parse(proto_type_name(i)), i);
+	for (i = 0; i < PROTO_SEV_COUNT; i++)
+		ck_assert_int_eq(proto_severity_parse(proto_severity_name(i)),
+		    i);
+	ck_assert_str_eq(proto_severity_name(PROTO_SEV_INFO), "info");
+	ck_assert_str_eq(proto_severity_name(PROTO_SEV_CRITICAL), "critical");
+	ck_assert_str_eq(proto_severity_name(PROTO_SEV_COUNT), "?");
+	ck_assert_int_eq(proto_severity_parse("hgih"), -1);
+	ck_assert_int_lt(PROTO_SEV_HIGH, PROTO_SEV_CRITICAL);
 	for (i = 0; i < PROTO_STATE_COUNT; i++)
 		ck_assert_int_eq(proto_state_parse(proto_state_name(i)), i);
 	for (i = 0; i < PROTO_MODALITY_COUNT; i++) {
@@ -1736,6 +1744,48 @@ START_TEST(test_token_equal)
 }
 END_TEST
 
+/* ---- did you mean ---- */
+
+START_TEST(test_suggest)
+{
+	static const char *const names[] = {
+		"severity", "message", NULL, "count", "within", "weight"
+	};
+	char	 longer[PROTO_SUGGEST_MAX + 2], buf[64];
+
+	/* One edit, a swap, two edits; the first of a tie. */
+	ck_assert_str_eq(proto_suggest("sevrity", names, nitems(names)),
+	    "severity");
+	ck_assert_str_eq(proto_suggest("sevreity", names, nitems(names)),
+	    "severity");
+	ck_assert_str_eq(proto_suggest("mesage", names, nitems(names)),
+	    "message");
+	ck_assert_str_eq(proto_suggest("cuont", names, nitems(names)), "count");
+	ck_assert_str_eq(proto_suggest("weithin", names, nitems(names)),
+	    "within");
+	/* An exact name is its own suggestion. */
+	ck_assert_str_eq(proto_suggest("count", names, nitems(names)), "count");
+	/* Three edits, or more than half the word, is not a misspelling. */
+	ck_assert_ptr_null(proto_suggest("severe", names, nitems(names)));
+	ck_assert_ptr_null(proto_suggest("cnt", names, nitems(names)));
+	ck_assert_ptr_null(proto_suggest("", names, nitems(names)));
+	ck_assert_ptr_null(proto_suggest("x", names, nitems(names)));
+	ck_assert_ptr_null(proto_suggest("count", names, 0));
+	/* Too long to compare: never near. */
+	memset(longer, 'c', sizeof longer - 1);
+	longer[sizeof longer - 1] = '\0';
+	ck_assert_ptr_null(proto_suggest(longer, names, nitems(names)));
+	ck_assert_uint_eq(proto_suggest_distance("ab", "ba"), 1);
+	ck_assert_uint_eq(proto_suggest_distance("kitten", "sitting"), 3);
+	ck_assert_uint_eq(proto_suggest_distance(longer, "c"), 99);
+	/* The sentence the errors end with. */
+	ck_assert_str_eq(proto_suggest_hint(buf, sizeof buf, "sevrity", names,
+	    nitems(names)), " (did you mean \"severity\"?)");
+	ck_assert_str_eq(proto_suggest_hint(buf, sizeof buf, "zzz", names,
+	    nitems(names)), "");
+}
+END_TEST
+
 static Suite *
 proto_suite(void)
 {
@@ -1767,6 +1817,7 @@ proto_suite(void)
 
 	tc = tcase_create("names");
 	tcase_add_test(tc, test_names);
+	tcase_add_test(tc, test_suggest);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("time");

@@ -26,6 +26,7 @@
 #include <strings.h>
 
 #include "proto/proto.h"
+#include "proto/xmalloc.h"
 
 #define nitems(a)	(sizeof (a) / sizeof (a)[0])
 
@@ -58,26 +59,6 @@ struct entry {
 };
 
 /* ---- loading and roff text ---- */
-
-static void *
-xcalloc(size_t n, size_t size)
-{
-	void	*p = calloc(n, size);
-
-	if (p == NULL)
-		abort();
-	return p;
-}
-
-static char *
-xstrdup(const char *s)
-{
-	char	*p = strdup(s);
-
-	if (p == NULL)
-		abort();
-	return p;
-}
 
 /* Append s to out (size outsz), always NUL-terminated. */
 static void
@@ -373,9 +354,7 @@ load_page(void)
 		}
 		if (nlines == lcap) {
 			lcap = lcap ? lcap * 2 : 1024;
-			lines = realloc(lines, lcap * sizeof *lines);
-			if (lines == NULL)
-				abort();
+			lines = xreallocarray(lines, lcap, sizeof *lines);
 		}
 		lines[nlines].raw = xstrdup(buf);
 		lines[nlines].lineno = lineno;
@@ -1336,8 +1315,7 @@ example_messages(struct example_msg *out, size_t max)
 		len = (size_t)(p - start);
 		if (acclen + len + 2 > acccap) {
 			acccap = (acclen + len + 2) * 2;
-			if ((acc = realloc(acc, acccap)) == NULL)
-				abort();
+			acc = xrealloc(acc, acccap);
 		}
 		memcpy(acc + acclen, start, len);
 		acclen += len;

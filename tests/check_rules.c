@@ -39,7 +39,7 @@ struct hit {
 	char	feed[256];
 	char	attempt[PROTO_ID_MAX + 1];
 	char	message[PROTO_TEXT_MAX + 1];
-	enum rules_severity severity;
+	enum proto_severity severity;
 	double	weight;
 	int64_t	seq, ts;
 	int64_t	ev[RULES_EVIDENCE_MAX];
@@ -204,7 +204,7 @@ START_TEST(defaults_parse)
 	ck_assert_uint_ge(rules_count(r), 20);
 	ck_assert_int_eq(rules_info(r, 0, &info), 0);
 	ck_assert_str_eq(info.name, "identity_mismatch");
-	ck_assert_int_eq(info.severity, RULES_SEV_CRITICAL);
+	ck_assert_int_eq(info.severity, PROTO_SEV_CRITICAL);
 	ck_assert_str_ne(info.description, "");
 	ck_assert_int_eq(rules_info(r, rules_count(r), &info), -1);
 	again = rules_parse(t, strlen(t), "defaults", err, sizeof err);
@@ -300,7 +300,7 @@ START_TEST(defaults_long_outage_noted)
 	event(e, "A2", PROTO_EV_NETWORK_LOST, "{}", t + MIN);
 	tick(e, "F1", t + 31 * MIN + 1, collect, NULL);
 	ck_assert_uint_eq(nhit("network_long_outage", "A2"), 1);
-	ck_assert(hits[0].severity == RULES_SEV_INFO && hits[0].weight == 0);
+	ck_assert(hits[0].severity == PROTO_SEV_INFO && hits[0].weight == 0);
 	rules_engine_free(e);
 	rules_free(r);
 }
@@ -328,9 +328,9 @@ START_TEST(defaults_flaky_network_not_cheating)
 		    "{\"from\":\"10.1.2.3\",\"to\":\"100.64.1.2\"}", t + 1500);
 	}
 	for (i = 0; i < nhits; i++)
-		ck_assert_msg(hits[i].severity == RULES_SEV_INFO &&
+		ck_assert_msg(hits[i].severity == PROTO_SEV_INFO &&
 		    hits[i].weight == 0, "%s fired at %s", hits[i].rule,
-		    rules_severity_name(hits[i].severity));
+		    proto_severity_name(hits[i].severity));
 	ck_assert_uint_eq(nhits, 0);
 	/* The same change long after any outage does count. */
 	event(e, "A1", PROTO_EV_IP_CHANGE,
@@ -359,7 +359,7 @@ START_TEST(defaults_phone)
 	ck_assert_uint_eq(nhits, 2);
 	ck_assert_str_eq(hits[0].rule, "phone_seen");
 	ck_assert_str_eq(hits[0].message, "phone seen (confidence 0.82)");
-	ck_assert_int_eq(hits[0].severity, RULES_SEV_HIGH);
+	ck_assert_int_eq(hits[0].severity, PROTO_SEV_HIGH);
 	ck_assert_str_eq(hits[1].rule, "object_seen");
 	rules_engine_free(e);
 	rules_free(r);
@@ -1558,9 +1558,9 @@ END_TEST
 
 START_TEST(names)
 {
-	ck_assert_str_eq(rules_severity_name(RULES_SEV_CRITICAL), "critical");
-	ck_assert_int_eq(rules_severity_parse("medium"), RULES_SEV_MEDIUM);
-	ck_assert_int_eq(rules_severity_parse("hgih"), -1);
+	ck_assert_str_eq(proto_severity_name(PROTO_SEV_CRITICAL), "critical");
+	ck_assert_int_eq(proto_severity_parse("medium"), PROTO_SEV_MEDIUM);
+	ck_assert_int_eq(proto_severity_parse("hgih"), -1);
 	ck_assert_str_eq(rules_mode_name(RULES_MODE_LINK), "link");
 }
 END_TEST

@@ -897,7 +897,7 @@ START_TEST(test_flags)
 	f.feed = "f1";
 	f.attempt = "a1";
 	f.rule = "phone";
-	f.severity = STORE_SEV_HIGH;
+	f.severity = PROTO_SEV_HIGH;
 	f.message = "phone seen";
 	f.first_ms = f.last_ms = 100;
 	f.count = 1;
@@ -919,7 +919,7 @@ START_TEST(test_flags)
 	f.state = STORE_FLAG_OPEN;
 	ck_assert_int_eq(store_put_flag(s, &f, err, sizeof err), 0);
 	f.state = STORE_FLAG_CONFIRMED;
-	f.severity = STORE_SEV_CRITICAL;
+	f.severity = PROTO_SEV_CRITICAL;
 	ck_assert_int_eq(store_put_flag(s, &f, err, sizeof err), 0);
 	flush(s);
 
@@ -931,7 +931,7 @@ START_TEST(test_flags)
 	    "flags WHERE id = 2", buf, sizeof buf), "critical confirmed");
 	sqlite3_close(db);
 
-	f.severity = (enum store_severity)42;
+	f.severity = (enum proto_severity)42;
 	ck_assert_int_eq(store_put_flag(s, &f, err, sizeof err), -1);
 	close_store(s);
 
@@ -1037,11 +1037,11 @@ END_TEST
 
 START_TEST(test_names)
 {
-	ck_assert_str_eq(store_severity_name(STORE_SEV_INFO), "info");
-	ck_assert_str_eq(store_severity_name(STORE_SEV_LOW), "low");
-	ck_assert_str_eq(store_severity_name(STORE_SEV_MEDIUM), "medium");
-	ck_assert_str_eq(store_severity_name(STORE_SEV_HIGH), "high");
-	ck_assert_str_eq(store_severity_name(STORE_SEV_CRITICAL), "critical");
+	ck_assert_str_eq(proto_severity_name(PROTO_SEV_INFO), "info");
+	ck_assert_str_eq(proto_severity_name(PROTO_SEV_LOW), "low");
+	ck_assert_str_eq(proto_severity_name(PROTO_SEV_MEDIUM), "medium");
+	ck_assert_str_eq(proto_severity_name(PROTO_SEV_HIGH), "high");
+	ck_assert_str_eq(proto_severity_name(PROTO_SEV_CRITICAL), "critical");
 	ck_assert_str_eq(store_flag_state_name(STORE_FLAG_OPEN), "open");
 	ck_assert_str_eq(store_flag_state_name(STORE_FLAG_DISMISSED),
 	    "dismissed");

@@ -1,0 +1,131 @@
+/*
+ * commands.h - invigil's command table (tmux cmd_entry style).
+ *
+ * Every command and subcommand is one declarative struct cmd_entry: its
+ * name, a one-line summary, its usage lines, its options (name, argument,
+ * help), what it opens and its function.  From the table come `invigil
+ * help`, `invigil --help`, `invigil COMMAND --help`, `invigil help
+ * COMMAND`, the unknown-command and unknown-option messages (with a "did
+ * you mean"), the option parsing (getopt_long's tables are built from it)
+ * and `invigil help --synopsis`, which tests/e2e-synopsis.sh compares
+ * with the SYNOPSIS of man/invigil.1 and each command's own page.
+ *
+ * The entries live beside their functions (cmd-console.c, cmd-feed.c,
+ * cmd-rules.c, cmd-review.c, cmd-verify.c); commands.c lists them and
+ * owns everything generated.
+ */
+#ifndef INVIGIL_COMMANDS_H
+#define INVIGIL_COMMANDS_H
+
+#include <getopt.h>
+#include <stdio.h>
+
+/* What a command opens (cmd_entry.opens, a mask). */
+#define CMD_OPENS_NOTHING	0x0
+#define CMD_OPENS_STORE_READ	0x1	/* a database, read-only */
+#define CMD_OPENS_STORE_WRITE	0x2	/* a database, as its one writer */
+#define CMD_OPENS_KEYS		0x4	/* the proctor's signing keys */
+#define CMD_OPENS_NETWORK	0x8	/* listens or connects */
+
+/* cmd_option.flags */
+#define CMD_OPT_SHORT		0x1	/* key is also the short option -key */
+#define CMD_OPT_OPTIONAL	0x2	/* its argument may be left out */
+
+/* cmd_entry.flags */
+#define CMD_DEFAULT		0x1	/* runs when no command is named */
+#define CMD_HINT_INLINE		0x2	/* errors end "; see 'invigil X --help'"
+					   rather than with a "Try" line */
+#define CMD_NO_OPERANDS		0x4	/* an operand is a usage error */
+
+/* Most options a command may have (getopt_long's tables are this big). */
+#define CMD_OPTIONS_MAX		32
+
+struct cmd_option {
+	const char	*name;		/* long name, without the -- */
+	int		 key;		/* what cmd_getopt() returns for it */
+	int		 flags;		/* CMD_OPT_* */
+	const char	*arg;		/* "URL", or NULL: takes no argument */
+	const char	*help;		/* one sentence or two, unwrapped */
+};
+
+struct cmd_entry;
+typedef int (*cmd_exec_fn)(const struct cmd_entry *, int argc, char **argv);
+
+struct cmd_entry {
+	const char		 *name;	/* "feed", "review backtest" */
+	const char		 *summary;	/* one line, for lists */
+	/* Usage lines, each after "invigil ", separated by \n (a group's
+	 * are its children's).  The first "[options]" stands, in the
+	 * synopsis, for every option the lines do not name; a later one for
+	 * "[options above]". */
+	const char		 *usage;
+	const struct cmd_option	 *options;	/* { NULL } ends; NULL: none */
+	int			  opens;	/* CMD_OPENS_* */
+	int			  flags;	/* CMD_* */
+	const char		 *about;	/* the help's paragraph */
+	const char		 *badopt;	/* ends "unknown option X" */
+	cmd_exec_fn		  exec;		/* NULL for a group */
+	const struct cmd_entry	*const *children;	/* NULL ends */
+	const char		 *see;		/* "invigil-feed(1)", or NULL */
+	const char		 *page;	/* man page whose SYNOPSIS has the
+					   usage lines: "invigil-feed.1" */
+};
+
+/* The entries (defined beside their functions). */
+extern const struct cmd_entry	cmd_console_entry, cmd_feed_entry,
+				cmd_rules_entry, cmd_review_entry,
+				cmd_review_verify_entry,
+				cmd_review_checkpoints_entry;
+
+/*
+ * Run the command argv names (argv[0] is the program): the console when
+ * argv[1] is missing or an option, a command, a group's subcommand, or
+ * help.  Returns the exit status; an unknown name is a usage error (2)
+ * with a suggestion.
+ */
+int		 cmd_main(int argc, char **argv);
+
+/*
+ * Option parsing from e's table, getopt_long underneath (so long options
+ * may be abbreviated and --name=value works).  cmd_getopt_start() resets
+ * getopt and builds its tables in g; with stop set, options end at the
+ * first operand (no permutation).  Each cmd_getopt() returns the next
+ * option's key (optarg set as by getopt), or -1 when parsing is over.
+ * Then g->status says why: -1 all options read (optind is the first
+ * operand), 0 the help was printed (-h, --help), 2 a usage error was
+ * printed (unknown option, missing value, or any operand for an entry
+ * with CMD_NO_OPERANDS).  A command's exec returns g->status when it is
+ * not -1.
+ */
+struct cmd_getopt {
+	const struct cmd_entry	*entry;
+	int			 status;
+	struct option		 longopts[CMD_OPTIONS_MAX + 2];
+	char			 shortopts[2 * CMD_OPTIONS_MAX + 8];
+};
+void		 cmd_getopt_start(struct cmd_getopt *g,
+		     const struct cmd_entry *e, int stop);
+int		 cmd_getopt(struct cmd_getopt *g, int argc, char **argv);
+
+/*
+ * Print "invigil NAME: " and fmt (one %s, arg sanitised; with arg NULL,
+ * fmt is not a format but text printed as it is, e.g. an error sentence
+ * already sanitised) to stderr, then
+ * where to look ("Try 'invigil NAME --help'." or, for CMD_HINT_INLINE, an
+ * inline "; see ..."), and return 2, the usage error's exit status.
+ */
+int		 cmd_usage_error(const struct cmd_entry *e, const char *fmt,
+		     const char *arg);
+/* The same for an unknown option arg: e's badopt is added. */
+int		 cmd_unknown_option(const struct cmd_entry *e,
+		     const char *arg);
+
+/*
+ * The help of e's top-level command (a subcommand's help is its group's)
+ * to out: usage lines, what it does, each option, where to read more.
+ */
+void		 cmd_help(FILE *out, const struct cmd_entry *e);
+/* The top-level command named name, or NULL. */
+const struct cmd_entry *cmd_find(const char *name);
+
+#endif /* INVIGIL_COMMANDS_H */
