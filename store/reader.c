@@ -141,19 +141,6 @@ fail:
 	return -1;
 }
 
-/*
- * A column that the schema says is NOT NULL text, as text: a crafted file
- * can hold NULL anywhere (the schema's text is not what wrote the rows),
- * and NULL reads as "".
- */
-static const char *
-reader_text(sqlite3_stmt *st, int i)
-{
-	const char	*t = (const char *)sqlite3_column_text(st, i);
-
-	return t != NULL ? t : "";
-}
-
 sqlite3 *
 store_reader_db(struct store_reader *r)
 {
@@ -167,83 +154,4 @@ store_reader_close(struct store_reader *r)
 		return;
 	sqlite3_close(r->db);
 	free(r);
-}
-
-int
-store_reader_each_message(struct store_reader *r, store_message_fn fn,
-    void *arg, char *err, size_t errlen)
-{
-	sqlite3_stmt	*st;
-	int		 rc;
-
-	if (sqlite3_prepare_v2(r->db, "SELECT feed, epoch, seq, body FROM "
-	    "messages ORDER BY feed, epoch, seq", -1, &st, NULL) != SQLITE_OK) {
-		store_reader_error(r, "messages", err, errlen);
-		return -1;
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (fn(reader_text(st, 0), sqlite3_column_int64(st, 1),
-		    sqlite3_column_int64(st, 2), reader_text(st, 3),
-		    (size_t)sqlite3_column_bytes(st, 3), arg) != 0)
-			break;
-	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		store_reader_error(r, "messages", err, errlen);
-		sqlite3_finalize(st);
-		return -1;
-	}
-	sqlite3_finalize(st);
-	return 0;
-}
-
-int
-store_reader_each_flag(struct store_reader *r, store_flag_fn fn, void *arg,
-    char *err, size_t errlen)
-{
-	sqlite3_stmt	*st;
-	int		 rc;
-
-	if (sqlite3_prepare_v2(r->db, "SELECT feed, attempt, rule, state, "
-	    "count FROM flags ORDER BY id", -1, &st, NULL) != SQLITE_OK) {
-		store_reader_error(r, "flags", err, errlen);
-		return -1;
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		fn((const char *)sqlite3_column_text(st, 0),
-		    (const char *)sqlite3_column_text(st, 1),
-		    (const char *)sqlite3_column_text(st, 2),
-		    (const char *)sqlite3_column_text(st, 3),
-		    sqlite3_column_int64(st, 4), arg);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		store_reader_error(r, "flags", err, errlen);
-		return -1;
-	}
-	return 0;
-}
-
-int
-store_reader_each_checkpoint(struct store_reader *r, store_note_fn fn,
-    void *arg, char *err, size_t errlen)
-{
-	sqlite3_stmt	*st;
-	int		 rc;
-
-	if (sqlite3_prepare_v2(r->db, "SELECT note FROM checkpoints ORDER BY "
-	    "id", -1, &st, NULL) != SQLITE_OK) {
-		store_reader_error(r, "checkpoints", err, errlen);
-		return -1;
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (fn(reader_text(st, 0), arg) != 0) {
-			rc = SQLITE_DONE;
-			break;
-		}
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		store_reader_error(r, "checkpoints", err, errlen);
-		return -1;
-	}
-	return 0;
 }
