@@ -16,6 +16,7 @@
 
 #include <sqlite3.h>
 
+#include "store/reader.h"
 #include "store/rows.h"
 #include "store/store.h"
 
@@ -31,8 +32,12 @@ enum query_stmt {
 	Q_ATTEMPTS_FEED,
 	Q_FEED_MESSAGES,
 	Q_FEED_POSITION,
+	Q_BEGIN,
+	Q_COMMIT,
 	Q_COUNT
 };
+
+_Static_assert(Q_COUNT <= STORE_READER_SLOTS, "a reader slot per statement");
 
 #define ATTEMPT_COLUMNS \
 	"a.feed, a.attempt, a.candidate, a.name, a.exam, a.modality, " \
@@ -80,6 +85,9 @@ static const struct {
 	    "ORDER BY seq LIMIT ?4" },
 	[Q_FEED_POSITION] = { "feed_position", "SELECT epoch, last_seq FROM "
 	    "feeds WHERE feed = ?1" },
+	/* The timeline's snapshot. */
+	[Q_BEGIN] = { NULL, "BEGIN" },
+	[Q_COMMIT] = { NULL, "COMMIT" },
 };
 
 /* A limit as SQLite takes it (a size_t may not fit an int64). */
@@ -89,15 +97,14 @@ query_limit(size_t limit)
 	return limit > (size_t)INT64_MAX ? INT64_MAX : (sqlite3_int64)limit;
 }
 
-/* Prepare statement q; -1 with a sentence about what. */
+/* Statement q, prepared once per reader; -1 with a sentence about what.
+ * Give it back with query_finish(). */
 static int
 query_prepare(struct store_reader *r, enum query_stmt q, const char *what,
     sqlite3_stmt **st, char *err, size_t errlen)
 {
-	if (sqlite3_prepare_v2(store_reader_db(r), query_sql[q].sql, -1, st,
-	    NULL) == SQLITE_OK)
+	if ((*st = store_reader_stmt(r, (int)q, query_sql[q].sql)) != NULL)
 		return 0;
-	*st = NULL;
 	store_reader_error(r, what, err, errlen);
 	return -1;
 }
@@ -112,17 +119,32 @@ query_bind(sqlite3_stmt *st, int i, const char *text)
 		sqlite3_bind_text(st, i, text, -1, SQLITE_STATIC);
 }
 
-/* Finalise after the last step (rc): n, or -1 with a sentence. */
+/* Give the statement of slot back after its last step (rc) (slot -1: one
+ * not cached): n, or -1 with a sentence. */
 static int
-query_finish(struct store_reader *r, sqlite3_stmt *st, int rc, int n,
-    const char *what, char *err, size_t errlen)
+query_finish(struct store_reader *r, int slot, sqlite3_stmt *st, int rc,
+    int n, const char *what, char *err, size_t errlen)
 {
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		store_reader_error(r, what, err, errlen);
 		n = -1;
 	}
-	sqlite3_finalize(st);
+	store_reader_stmt_done(r, slot, st);
 	return n;
+}
+
+/* Run BEGIN or COMMIT (cached); 0 or -1. */
+static int
+query_exec(struct store_reader *r, enum query_stmt q)
+{
+	sqlite3_stmt	*st = store_reader_stmt(r, (int)q, query_sql[q].sql);
+	int		 rc;
+
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	store_reader_stmt_done(r, (int)q, st);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* A NOT NULL column that a crafted file holds NULL in reads as "". */
@@ -175,6 +197,9 @@ query_command(sqlite3_stmt *st, int first, struct store_command_row *c)
 /* ---- the timeline: five sorted streams merged */
 
 enum { TL_MESSAGES, TL_RAISED, TL_JOURNAL, TL_CLOSED, TL_COMMANDS, TL_N };
+
+static const enum query_stmt tl_stmt[TL_N] = { Q_TL_MESSAGES, Q_TL_RAISED,
+    Q_TL_JOURNAL, Q_TL_CLOSED, Q_TL_COMMANDS };
 
 struct tl_cursor {
 	sqlite3_stmt	*st;
@@ -281,12 +306,10 @@ static int
 tl_open(struct store_reader *r, struct tl_cursor c[TL_N], const char *feed,
     const char *attempt, size_t limit, char *err, size_t errlen)
 {
-	static const enum query_stmt stmt[TL_N] = { Q_TL_MESSAGES,
-	    Q_TL_RAISED, Q_TL_JOURNAL, Q_TL_CLOSED, Q_TL_COMMANDS };
 	int	i;
 
 	for (i = 0; i < TL_N; i++) {
-		if (query_prepare(r, stmt[i], "the timeline", &c[i].st, err,
+		if (query_prepare(r, tl_stmt[i], "the timeline", &c[i].st, err,
 		    errlen) == -1)
 			return -1;
 		query_bind(c[i].st, 1, feed);
@@ -307,14 +330,13 @@ store_query_timeline(struct store_reader *r, const char *feed,
 {
 	struct tl_cursor		 c[TL_N];
 	struct store_timeline_item	 it;
-	sqlite3				*db = store_reader_db(r);
 	int64_t				 last_seq = 0;
 	int				 i, n = 0, snapshot;
 
 	memset(c, 0, sizeof c);
 	/* One snapshot for the five statements, however the writer goes on. */
-	snapshot = sqlite3_get_autocommit(db) &&
-	    sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+	snapshot = sqlite3_get_autocommit(store_reader_db(r)) &&
+	    query_exec(r, Q_BEGIN) == 0;
 	if (tl_open(r, c, feed, attempt, limit, err, errlen) == -1)
 		n = -1;
 	while (n != -1 && (size_t)n < limit && (i = tl_pick(c)) != -1) {
@@ -328,9 +350,9 @@ store_query_timeline(struct store_reader *r, const char *feed,
 		}
 	}
 	for (i = 0; i < TL_N; i++)
-		sqlite3_finalize(c[i].st);
+		store_reader_stmt_done(r, (int)tl_stmt[i], c[i].st);
 	if (snapshot)
-		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+		query_exec(r, Q_COMMIT);
 	return n;
 }
 
@@ -357,7 +379,8 @@ store_query_rule_flags(struct store_reader *r, const char *rule,
 		if (fn(&f, arg) != 0)
 			break;
 	}
-	return query_finish(r, st, rc, n, "the flags", err, errlen);
+	return query_finish(r, Q_RULE_FLAGS, st, rc, n, "the flags", err,
+	    errlen);
 }
 
 int
@@ -381,7 +404,8 @@ store_query_actor_journal(struct store_reader *r, const char *actor,
 		if (fn(&j, arg) != 0)
 			break;
 	}
-	return query_finish(r, st, rc, n, "the journal", err, errlen);
+	return query_finish(r, Q_ACTOR_JOURNAL, st, rc, n, "the journal",
+	    err, errlen);
 }
 
 static void
@@ -412,8 +436,10 @@ store_query_attempts(struct store_reader *r, const char *feed,
 	struct store_attempt_row a;
 	int			 rc, n = 0;
 
-	if (query_prepare(r, feed != NULL ? Q_ATTEMPTS_FEED : Q_ATTEMPTS_ALL,
-	    "the attempts", &st, err, errlen) == -1)
+	enum query_stmt		 q = feed != NULL ? Q_ATTEMPTS_FEED :
+				     Q_ATTEMPTS_ALL;
+
+	if (query_prepare(r, q, "the attempts", &st, err, errlen) == -1)
 		return -1;
 	if (feed != NULL) {
 		/* Paging within the feed: after_feed is the same feed. */
@@ -432,7 +458,8 @@ store_query_attempts(struct store_reader *r, const char *feed,
 		if (fn(&a, arg) != 0)
 			break;
 	}
-	return query_finish(r, st, rc, n, "the attempts", err, errlen);
+	return query_finish(r, (int)q, st, rc, n, "the attempts", err,
+	    errlen);
 }
 
 int
@@ -457,7 +484,8 @@ store_query_feed_messages(struct store_reader *r, const char *feed,
 		if (fn(&m, arg) != 0)
 			break;
 	}
-	return query_finish(r, st, rc, n, "messages", err, errlen);
+	return query_finish(r, Q_FEED_MESSAGES, st, rc, n, "messages", err,
+	    errlen);
 }
 
 int
@@ -477,7 +505,8 @@ store_query_feed_position(struct store_reader *r, const char *feed,
 		*last_seq = sqlite3_column_int64(st, 1);
 		n = 1;
 	}
-	return query_finish(r, st, rc, n, "the feed's position", err, errlen);
+	return query_finish(r, Q_FEED_POSITION, st, rc, n,
+	    "the feed's position", err, errlen);
 }
 
 /* The first column of the first row of sql into out ("" if none). */
@@ -498,7 +527,7 @@ query_one_text(struct store_reader *r, const char *sql, char *out,
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW &&
 	    (t = (const char *)sqlite3_column_text(st, 0)) != NULL)
 		snprintf(out, outsz, "%s", t);
-	return query_finish(r, st, rc, 0, "a sample", err, errlen);
+	return query_finish(r, -1, st, rc, 0, "a sample", err, errlen);
 }
 
 int
@@ -548,7 +577,8 @@ query_plan_one(struct store_reader *r, enum query_stmt q, char *out,
 			*used += (size_t)snprintf(out + *used, outlen - *used,
 			    "%s\n", d != NULL ? d : "");
 	}
-	return query_finish(r, st, rc, 0, "a query plan", err, errlen);
+	return query_finish(r, -1, st, rc, 0, "a query plan", err,
+	    errlen);
 }
 
 int
@@ -561,7 +591,8 @@ store_query_plan(struct store_reader *r, const char *name, char *out,
 	if (outlen > 0)
 		out[0] = '\0';
 	for (q = 0; q < Q_COUNT; q++) {
-		if (strcmp(query_sql[q].query, name) != 0)
+		if (query_sql[q].query == NULL ||
+		    strcmp(query_sql[q].query, name) != 0)
 			continue;
 		found = 1;
 		if (query_plan_one(r, (enum query_stmt)q, out, outlen, &used,
@@ -584,8 +615,9 @@ store_reader_each_message(struct store_reader *r, store_message_fn fn,
 	sqlite3_stmt	*st;
 	int		 rc;
 
-	if (sqlite3_prepare_v2(store_reader_db(r), "SELECT feed, epoch, seq, body FROM "
-	    "messages ORDER BY feed, epoch, seq", -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(store_reader_db(r), "SELECT feed, epoch, seq, "
+	    "body FROM messages ORDER BY feed, epoch, seq", -1, &st, NULL) !=
+	    SQLITE_OK) {
 		store_reader_error(r, "messages", err, errlen);
 		return -1;
 	}
@@ -611,8 +643,9 @@ store_reader_each_flag(struct store_reader *r, store_flag_fn fn, void *arg,
 	sqlite3_stmt	*st;
 	int		 rc;
 
-	if (sqlite3_prepare_v2(store_reader_db(r), "SELECT feed, attempt, rule, state, "
-	    "count FROM flags ORDER BY id", -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(store_reader_db(r), "SELECT feed, attempt, "
+	    "rule, state, count FROM flags ORDER BY id", -1, &st, NULL) !=
+	    SQLITE_OK) {
 		store_reader_error(r, "flags", err, errlen);
 		return -1;
 	}
@@ -637,8 +670,8 @@ store_reader_each_checkpoint(struct store_reader *r, store_note_fn fn,
 	sqlite3_stmt	*st;
 	int		 rc;
 
-	if (sqlite3_prepare_v2(store_reader_db(r), "SELECT note FROM checkpoints ORDER BY "
-	    "id", -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(store_reader_db(r), "SELECT note FROM "
+	    "checkpoints ORDER BY id", -1, &st, NULL) != SQLITE_OK) {
 		store_reader_error(r, "checkpoints", err, errlen);
 		return -1;
 	}

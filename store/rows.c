@@ -28,6 +28,34 @@ store_row_message(sqlite3_stmt *st, int c, struct store_message_row *m)
 	m->len = (size_t)sqlite3_column_bytes(st, c + 9);
 }
 
+/* The severity named s; anything else is critical.  One strcmp: this
+ * runs for every flag a review reads. */
+static enum store_severity
+row_severity(const char *s)
+{
+	enum store_severity	v;
+
+	if (s == NULL)
+		return STORE_SEV_CRITICAL;
+	switch (s[0]) {
+	case 'i':
+		v = STORE_SEV_INFO;
+		break;
+	case 'l':
+		v = STORE_SEV_LOW;
+		break;
+	case 'm':
+		v = STORE_SEV_MEDIUM;
+		break;
+	case 'h':
+		v = STORE_SEV_HIGH;
+		break;
+	default:
+		return STORE_SEV_CRITICAL;
+	}
+	return strcmp(s, store_severity_name(v)) == 0 ? v : STORE_SEV_CRITICAL;
+}
+
 void
 store_row_flag(sqlite3_stmt *st, int c, struct store_flag *f)
 {
@@ -49,10 +77,7 @@ store_row_flag(sqlite3_stmt *st, int c, struct store_flag *f)
 	f->weight = sqlite3_column_double(st, c + 12);
 	f->evidence = TEXT(st, c + 13);
 	f->closed_ms = sqlite3_column_int64(st, c + 14);
-	for (f->severity = STORE_SEV_INFO; f->severity < STORE_SEV_CRITICAL &&
-	    (sev == NULL || strcmp(sev, store_severity_name(f->severity)) != 0);
-	    f->severity++)
-		;
+	f->severity = row_severity(sev);
 	f->state = state == NULL ? STORE_FLAG_OPEN :
 	    strcmp(state, "dismissed") == 0 ? STORE_FLAG_DISMISSED :
 	    strcmp(state, "confirmed") == 0 ? STORE_FLAG_CONFIRMED :

@@ -276,7 +276,8 @@ struct store_reader;
  * the write lock (nor the console's lock file); waits out a busy writer
  * instead of failing.  0, or -1 with a sentence in err (missing file, not
  * a regular file, not an invigil database: wrong application_id or a
- * schema object invigil does not create; older or newer schema).
+ * schema object invigil does not create; older or newer schema).  A
+ * reader is used by one thread at a time.
  */
 int		 store_reader_open(struct store_reader **, const char *path,
 		     char *err, size_t errlen);
