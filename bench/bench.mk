@@ -18,7 +18,7 @@ $(O)/bench/sqlite-ceiling: $(O)/bench/sqlite-ceiling.o $(O)/libstore.a $(O)/libp
 $(O)/bench/queries: $(O)/bench/queries.o $(O)/libstore.a $(O)/libproto.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(O)/bench/latency-probe: $(O)/bench/latency-probe.o $(O)/libproto.a
+$(O)/bench/latency-probe: $(O)/bench/latency-probe.o $(O)/libstore.a $(O)/libproto.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # The console's own model and screen code, driven without a loop.

@@ -10,11 +10,11 @@
  *              store_flush() (messages row, attempts upsert, position);
  *   events     the kinds of bench/gen-events.py, uniform and deterministic;
  *              each body byte for byte what the feed sends (checked against
- *              proto_encode() on the first thousand); written by one
- *              prepared insert into messages in one transaction, with the
- *              two secondary indexes dropped and built again afterwards
- *              from their own stored definitions - the console's path
- *              (store_add_message) would take over an hour for 10,000,000;
+ *              proto_encode() on the first thousand); through the console's
+ *              own path (store_add_message, store_flush every
+ *              STORE_BATCH_ROWS) inside store_bulk_begin()/_end(): the
+ *              secondary indexes of messages dropped and built again
+ *              afterwards, commits not synced;
  *   flags      every event through the default rules (rules_engine_message,
  *              rules_engine_tick every 100 ms of feed time), one open flag
  *              per rule and attempt with a count, as the console keeps
@@ -36,8 +36,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-#include <sqlite3.h>
 
 #include "proto/proto.h"
 #include "rules/rules.h"
@@ -88,15 +86,6 @@ die(const char *what, const char *err)
 {
 	fprintf(stderr, "review-db: %s: %s\n", what, err);
 	exit(1);
-}
-
-static void
-sql(sqlite3 *db, const char *text)
-{
-	char	*err = NULL;
-
-	if (sqlite3_exec(db, text, NULL, NULL, &err) != SQLITE_OK)
-		die(text, err != NULL ? err : sqlite3_errmsg(db));
 }
 
 static uint64_t	rng_state = 20261123;
@@ -180,15 +169,13 @@ main(int argc, char **argv)
 	struct proto_msg	 m;
 	struct rules		*rules;
 	struct rules_engine	*eng;
-	sqlite3			*db;
-	sqlite3_stmt		*st, *ix;
+	struct store_bulk	*bulk;
 	const char		*path;
 	char			 err[1024], body[512], attempt[32], data[32];
 	char			 evidence[RULES_EVIDENCE_MAX * 21], *json, reason[64];
-	char			*idx_sql[8];
 	long			 events = 10000000, journal = 20000, i, j;
 	int64_t			 seq = 0, ts = T0_MS, next_tick = T0_MS + TICK_MS;
-	size_t			 len, nidx = 0, k;
+	size_t			 len, k;
 	double			 t0, t;
 	struct flag		*f;
 
@@ -250,42 +237,13 @@ main(int argc, char **argv)
 		    store_flush(s, err, sizeof err) != 0)
 			die("store_flush", err);
 	}
-	if (store_close(s, err, sizeof err) != 0)
-		die("store_close", err);
 	fprintf(stderr, "review-db: %ld attempts through the store: %.1f s\n",
 	    nattempts, now_s() - t0);
 
-	/* The events, in bulk. */
+	/* The events, through the store's bulk path. */
 	t0 = now_s();
-	if (sqlite3_open(path, &db) != SQLITE_OK)
-		die(path, sqlite3_errmsg(db));
-	sql(db, "PRAGMA journal_mode = OFF");
-	sql(db, "PRAGMA synchronous = OFF");
-	sql(db, "PRAGMA cache_size = -1048576");
-	sql(db, "PRAGMA temp_store = MEMORY");
-	sql(db, "PRAGMA threads = 2");	/* index builds sort on both CPUs */
-	if (sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_master WHERE "
-	    "type = 'index' AND tbl_name = 'messages' AND sql IS NOT NULL",
-	    -1, &ix, NULL) != SQLITE_OK)
-		die("indexes", sqlite3_errmsg(db));
-	while (sqlite3_step(ix) == SQLITE_ROW && nidx < 8)
-		idx_sql[nidx++] = strdup((const char *)sqlite3_column_text(ix,
-		    0));
-	sqlite3_finalize(ix);
-	sql(db, "BEGIN");
-	for (k = 0; k < nidx; k++) {
-		/* "CREATE INDEX name ON ..." -> "DROP INDEX name" */
-		char drop[256], name[128];
-
-		if (sscanf(idx_sql[k], "CREATE INDEX %127s", name) != 1)
-			die("index", idx_sql[k]);
-		snprintf(drop, sizeof drop, "DROP INDEX %s", name);
-		sql(db, drop);
-	}
-	if (sqlite3_prepare_v2(db, "INSERT INTO messages (feed, epoch, seq, "
-	    "type, attempt, kind, ts_ms, recv_ms, body) VALUES (?1, ?2, ?3, "
-	    "'event', ?4, ?5, ?6, ?7, ?8)", -1, &st, NULL) != SQLITE_OK)
-		die("insert", sqlite3_errmsg(db));
+	if (store_bulk_begin(s, &bulk, err, sizeof err) != 0)
+		die("store_bulk_begin", err);
 	for (i = 0; i < events; i++) {
 		int	a = (int)(rng() % (uint64_t)nattempts);
 		int	kd = (int)(rng() % NKINDS), n = (int)(rng() % 1000), bl;
@@ -320,39 +278,25 @@ main(int argc, char **argv)
 			next_tick = ts + TICK_MS;
 		}
 		rules_engine_message(eng, FEED, &m, on_hit, NULL);
-		sqlite3_bind_text(st, 1, FEED, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, EPOCH);
-		sqlite3_bind_int64(st, 3, seq);
-		sqlite3_bind_text(st, 4, attempt, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 5, kinds[kd], -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 6, ts);
-		sqlite3_bind_int64(st, 7, ts + 1 + (int64_t)(rng() % 20));
-		sqlite3_bind_text(st, 8, body, bl, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			die("insert", sqlite3_errmsg(db));
-		sqlite3_reset(st);
+		if (store_add_message(s, FEED, EPOCH, &m, body, (size_t)bl,
+		    ts + 1 + (int64_t)(rng() % 20), err, sizeof err) != 0)
+			die("store_add_message", err);
+		if (store_pending(s) >= STORE_BATCH_ROWS &&
+		    store_flush(s, err, sizeof err) != 0)
+			die("store_flush", err);
 	}
-	sqlite3_finalize(st);
+	if (store_flush(s, err, sizeof err) != 0)
+		die("store_flush", err);
 	t = now_s();
-	fprintf(stderr, "review-db: %ld events inserted and through the "
+	fprintf(stderr, "review-db: %ld events through the store and the "
 	    "rules: %.1f s\n", events, t - t0);
-	for (k = 0; k < nidx; k++) {
-		sql(db, idx_sql[k]);
-		free(idx_sql[k]);
-	}
-	snprintf(body, sizeof body, "UPDATE feeds SET last_seq = %" PRId64
-	    " WHERE feed = '%s'", seq, FEED);
-	sql(db, body);
-	sql(db, "COMMIT");
-	sql(db, "PRAGMA journal_mode = WAL");
-	sqlite3_close(db);
-	fprintf(stderr, "review-db: %zu indexes built again: %.1f s\n", nidx,
+	if (store_bulk_end(bulk, err, sizeof err) != 0)
+		die("store_bulk_end", err);
+	fprintf(stderr, "review-db: indexes built again: %.1f s\n",
 	    now_s() - t);
 
 	/* The flags and the journal, through the store. */
 	t0 = now_s();
-	if (store_open(&s, path, err, sizeof err) != 0)
-		die(path, err);
 	for (i = 0; i < nattempts; i++) {
 		snprintf(attempt, sizeof attempt, "A%05ld", i);
 		for (f = flags[i]; f != NULL; f = f->next) {

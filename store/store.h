@@ -550,4 +550,25 @@ int		 store_query_sample(struct store_reader *,
 int		 store_query_plan(struct store_reader *, const char *name,
 		     char *out, size_t outlen, char *err, size_t errlen);
 
+/* ---- bulk loading (bulk.c) */
+
+struct store_bulk;
+
+/*
+ * Begin a bulk load on the writer s, for a benchmark's set-up or an
+ * import: what is queued is committed, the secondary indexes of messages
+ * are dropped (their definitions kept), and until store_bulk_end() commits
+ * are not synced and use a large cache.  Load with store_add_message() and
+ * store_flush() as usual.  A crash before store_bulk_end() leaves the
+ * database without those indexes (its rows are intact): not for the
+ * console.  0 with *bp set, or -1 with a sentence.
+ */
+int		 store_bulk_begin(struct store *s, struct store_bulk **bp,
+		     char *err, size_t errlen);
+
+/* Commit what is queued, build the indexes again, restore the pragmas,
+ * and free b (whatever it returns).  0 or -1 with a sentence. */
+int		 store_bulk_end(struct store_bulk *b, char *err,
+		     size_t errlen);
+
 #endif /* INVIGIL_STORE_H */
