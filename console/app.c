@@ -315,136 +315,38 @@ session_position(struct feed_session *fs, int64_t epoch, int64_t last_seq)
 	    CONSOLE_SEQ_MAX : last_seq;
 }
 
-/* ---- flags */
+/* ---- flags: the lifecycle is flags.c's; here they are stored and counted */
 
 static void
 flag_store(struct app *app, const struct flag *f)
 {
 	struct store_flag	sf;
-	char			err[512], evidence[RULES_EVIDENCE_MAX * 21];
-	size_t			i, n = 0;
+	char			err[512], evidence[FLAGS_EVIDENCE_TEXT];
 
-	memset(&sf, 0, sizeof sf);
-	sf.id = f->id;
-	sf.feed = f->attempt->feed->id;
-	sf.attempt = f->attempt->id;
-	sf.rule = f->rule;
-	sf.severity = f->severity;
-	sf.message = f->message;
-	sf.first_ms = f->first_ms;
-	sf.last_ms = f->last_ms;
-	sf.count = f->count;
-	sf.first_seq = f->first_seq;
-	sf.last_seq = f->last_seq;
-	sf.state = f->state;
-	sf.weight = f->weight;
-	sf.closed_ms = f->closed_ms;
-	evidence[0] = '\0';
-	for (i = 0; i < f->nevidence; i++)
-		n += (size_t)snprintf(evidence + n, sizeof evidence - n,
-		    "%s%" PRId64, i ? "," : "", f->evidence[i]);
-	sf.evidence = f->nevidence > 0 ? evidence : NULL;
+	flags_to_store(f, f->attempt->feed->id, f->attempt->id, &sf, evidence,
+	    sizeof evidence);
 	if (store_put_flag(app->store, &sf, err, sizeof err) != 0)
 		app_status(app, 1, "%s", err);
 }
 
-/* Merge the seqs behind a hit into a flag's evidence, keeping the newest. */
-static void
-evidence_add(struct flag *f, const int64_t *seqs, size_t n)
-{
-	size_t	i, k;
-
-	for (i = 0; i < n; i++) {
-		for (k = 0; k < f->nevidence && f->evidence[k] != seqs[i]; k++)
-			;
-		if (k < f->nevidence)
-			continue;
-		if (f->nevidence == RULES_EVIDENCE_MAX) {
-			memmove(f->evidence, f->evidence + 1,
-			    (RULES_EVIDENCE_MAX - 1) * sizeof f->evidence[0]);
-			f->nevidence--;
-		}
-		f->evidence[f->nevidence++] = seqs[i];
-	}
-}
-
 /*
- * A rule's name, kept once for the life of the console (flags outlive a
- * rule set reloaded by SIGHUP); equal names give the same pointer.  There
- * are a few dozen rules, so a scan is enough.
- */
-static const char *
-app_rule_name(struct app *app, const char *name)
-{
-	size_t	i;
-
-	for (i = 0; i < app->nrule_names; i++)
-		if (strcmp(app->rule_names[i], name) == 0)
-			return app->rule_names[i];
-	app->rule_names = realloc(app->rule_names, (app->nrule_names + 1) *
-	    sizeof *app->rule_names);
-	if (app->rule_names == NULL || (app->rule_names[app->nrule_names] =
-	    strdup(name)) == NULL)
-		abort();
-	return app->rule_names[app->nrule_names++];
-}
-
-/* A flag with room for its message (the flag's largest part, kept exact). */
-static struct flag *
-flag_new(const char *message)
-{
-	size_t		 len = message != NULL ? strlen(message) : 0;
-	struct flag	*f;
-
-	f = xcalloc(1, sizeof *f + len + 1);
-	if (len > 0)
-		memcpy(f->message, message, len);
-	return f;
-}
-
-/*
- * A rule fired for an attempt.  One open flag per rule and attempt: a
- * repeat raises its count and last time, not a new flag; once the proctor
- * has dismissed or confirmed it, the next hit opens a new one.
+ * A rule fired for an attempt: merged into the rule's open flag, or a new
+ * one (flags_hit); stored either way, and a new one is counted and said.
  */
 static void
 flag_raise(struct app *app, struct attempt *a, const struct rules_hit *h)
 {
 	struct flag	*f;
-	const char	*rule = app_rule_name(app, h->rule);
 
-	for (f = a->flags; f != NULL; f = f->next) {
-		if (f->rule == rule)
-			break;
-	}
-	if (f != NULL) {
-		f->count++;
-		if (h->ts_ms > f->last_ms)
-			f->last_ms = h->ts_ms;
-		if (h->seq > f->last_seq)
-			f->last_seq = h->seq;
-		evidence_add(f, h->evidence, h->nevidence);
+	app->dirty = 1;
+	if (flags_hit(&app->flagset, &a->flags, a, h, &f) == FLAGS_MERGED) {
 		flag_store(app, f);
-		app->dirty = 1;
 		return;
 	}
-	f = flag_new(h->message);
 	f->id = store_flag_next_id(app->store);
-	f->attempt = a;
-	f->rule = rule;
-	f->severity = (enum store_severity)h->severity;
-	f->weight = h->weight;
-	evidence_add(f, h->evidence, h->nevidence);
-	f->first_ms = f->last_ms = h->ts_ms;
-	f->first_seq = f->last_seq = h->seq;
-	f->count = 1;
-	f->state = STORE_FLAG_OPEN;
-	f->next = a->flags;
-	a->flags = f;
 	attempt_recount(a);
 	app->open_flags++;
 	app->order_dirty = 1;
-	app->dirty = 1;
 	flag_store(app, f);
 	if (app->opt.headless)
 		headless_flag(app, f);
@@ -460,42 +362,19 @@ app_hit(const struct rules_hit *h, void *arg)
 		flag_raise(app, attempt_get(app, fs, h->attempt), h);
 }
 
-/* The open flag a dismiss or confirm applies to: most severe, newest. */
-static struct flag *
-flag_top(struct attempt *a)
-{
-	struct flag	*f, *best = NULL;
-
-	for (f = a->flags; f != NULL; f = f->next) {
-		if (best == NULL || f->severity > best->severity)
-			best = f;
-	}
-	return best;
-}
-
 struct flag *
 app_flag_top(struct attempt *a)
 {
-	return flag_top(a);
+	return flags_top(a->flags);
 }
 
 static void
 flag_close(struct app *app, struct flag *f, enum store_flag_state state)
 {
 	struct attempt	*a = f->attempt;
-	struct flag    **fp;
 
-	for (fp = &a->flags; *fp != NULL; fp = &(*fp)->next) {
-		if (*fp == f) {
-			*fp = f->next;
-			break;
-		}
-	}
-	f->state = state;
-	f->closed_ms = proto_now_ms();
+	flags_close(&a->flags, &a->closed, f, state, proto_now_ms());
 	flag_store(app, f);
-	f->next = a->closed;		/* still counts in the risk score */
-	a->closed = f;
 	attempt_recount(a);
 	app->open_flags--;
 	app->order_dirty = 1;
@@ -865,42 +744,14 @@ flag_load_one(const struct store_flag *sf, void *arg)
 	struct feed_session	*cf = app_session_find(app, sf->feed);
 	struct attempt		*a;
 	struct flag		*f;
-	const char		*p;
-	char			*end;
 
 	if (cf == NULL || !session_loading(app, cf))
 		return;
 	a = attempt_get(app, cf, sf->attempt);
-	f = flag_new(sf->message);
-	f->id = sf->id;
-	f->attempt = a;
-	f->rule = app_rule_name(app, sf->rule);
-	f->severity = sf->severity;
-	f->weight = sf->weight;
-	f->first_ms = sf->first_ms;
-	f->last_ms = sf->last_ms;
-	f->first_seq = sf->first_seq;
-	f->last_seq = sf->last_seq;
-	f->count = sf->count;
-	f->state = sf->state;
-	f->closed_ms = sf->closed_ms;
-	/* "12,15,31", as flag_store() wrote it. */
-	for (p = sf->evidence; p != NULL && *p != '\0' &&
-	    f->nevidence < RULES_EVIDENCE_MAX; p = *end == ',' ? end + 1 : end) {
-		int64_t seq = strtoll(p, &end, 10);
-
-		if (end == p)
-			break;
-		f->evidence[f->nevidence++] = seq;
-	}
-	if (f->state == STORE_FLAG_OPEN) {
-		f->next = a->flags;
-		a->flags = f;
+	f = flags_from_store(&app->flagset, sf, a);
+	flags_put(&a->flags, &a->closed, f);
+	if (f->state == STORE_FLAG_OPEN)
 		app->open_flags++;
-	} else {
-		f->next = a->closed;
-		a->closed = f;
-	}
 	attempt_recount(a);
 	app->order_dirty = 1;
 }
@@ -1605,12 +1456,9 @@ app_flag_by_id(struct app *app, int64_t id)
 	size_t		 i;
 
 	for (i = 0; i < app->nattempts; i++) {
-		for (f = app->attempts[i]->flags; f != NULL; f = f->next)
-			if (f->id == id)
-				return f;
-		for (f = app->attempts[i]->closed; f != NULL; f = f->next)
-			if (f->id == id)
-				return f;
+		if ((f = flags_find(app->attempts[i]->flags, id)) != NULL ||
+		    (f = flags_find(app->attempts[i]->closed, id)) != NULL)
+			return f;
 	}
 	return NULL;
 }
@@ -1749,7 +1597,7 @@ app_decide(struct app *app, const struct decision *d,
 		return -1;
 	}
 	closes = decisions[i].needs_flag;
-	if (closes && f == NULL && (f = flag_top(a)) == NULL) {
+	if (closes && f == NULL && (f = flags_top(a->flags)) == NULL) {
 		snprintf(err, errlen, "%s has no open flag to %s", a->id,
 		    d->action);
 		return -1;
@@ -2300,7 +2148,6 @@ void
 app_free(struct app *app)
 {
 	struct pending_cmd	*p, *pnext;
-	struct flag		*f, *fnext;
 	char			 err[512];
 	size_t			 i;
 	int			 j;
@@ -2318,14 +2165,8 @@ app_free(struct app *app)
 	if (app->store != NULL && store_close(app->store, err, sizeof err) != 0)
 		fprintf(stderr, "invigil: %s\n", err);
 	for (i = 0; i < app->nattempts; i++) {
-		for (f = app->attempts[i]->flags; f != NULL; f = fnext) {
-			fnext = f->next;
-			free(f);
-		}
-		for (f = app->attempts[i]->closed; f != NULL; f = fnext) {
-			fnext = f->next;
-			free(f);
-		}
+		flags_free_list(app->attempts[i]->flags);
+		flags_free_list(app->attempts[i]->closed);
 		free(app->attempts[i]);
 	}
 	if (app->engine != NULL)
@@ -2341,7 +2182,5 @@ app_free(struct app *app)
 	}
 	sign_key_free(app->key);
 	free(app->req_buf);
-	for (i = 0; i < app->nrule_names; i++)
-		free(app->rule_names[i]);
-	free(app->rule_names);
+	flags_free(&app->flagset);
 }

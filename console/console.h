@@ -17,6 +17,7 @@
 
 #include <libwebsockets.h>
 
+#include "console/flags.h"
 #include "proto/proto.h"
 #include "rules/rules.h"
 #include "store/store.h"
@@ -144,24 +145,6 @@ struct console_feed {
 	uint64_t		early_rejects;	/* before any welcome */
 };
 
-struct flag {
-	int64_t			id;
-	struct attempt	       *attempt;
-	const char	       *rule;		/* interned: app_rule_name() */
-	enum store_severity	severity;
-	double			weight;
-	int64_t			evidence[RULES_EVIDENCE_MAX];	/* seqs, oldest first */
-	size_t			nevidence;
-	int64_t			closed_ms;	/* wall time of the decision */
-	int64_t			first_ms, last_ms;
-	int64_t			first_seq, last_seq;
-	int64_t			count;
-	enum store_flag_state	state;
-	struct flag	       *next;	/* the attempt's open flags */
-	char			message[];	/* raw, sanitised when drawn;
-						   allocated to its length */
-};
-
 struct attempt {
 	struct feed_session    *feed;		/* identity, not connection */
 	char			id[PROTO_ID_MAX + 1];
@@ -235,8 +218,7 @@ struct app {
 	struct pending_cmd     *pending;
 	uint64_t		cmd_counter;
 
-	char		      **rule_names;	/* interned, see app_rule_name() */
-	size_t			nrule_names;
+	struct flags		flagset;	/* interned rule names */
 	uint64_t		open_flags;
 
 	/* events per second over the last few seconds */
