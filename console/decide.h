@@ -1,0 +1,56 @@
+/*
+ * decide.h - the acts a proctor can take, as one table.
+ *
+ * An act is what a proctor does about an attempt or one of its flags:
+ * dismiss, confirm, escalate, note, warn, pause, resume, terminate.  Each
+ * is one row of act_table[] (decide.c): its name (the journal's kind and the
+ * headless "action"), its key and words on the screen, whether it closes a
+ * flag, whether it is sent to the feed as a command, and the headless op
+ * that carries it.  The keys of the attempts view, the help overlay, the
+ * bottom key bar, the reason prompt and the headless request checks (with
+ * their error texts) are all generated from the table: an act added here
+ * appears everywhere with no other edit.
+ *
+ * Pure: no libwebsockets, no curses.
+ */
+#ifndef INVIGIL_DECIDE_H
+#define INVIGIL_DECIDE_H
+
+#include <stddef.h>
+
+#include "proto/proto.h"
+#include "store/store.h"
+
+struct act {
+	const char	       *name;	/* journal kind, headless "action" */
+	int			key;	/* its key on the attempts view */
+	const char	       *label;	/* its word on the key bar */
+	const char	       *help;	/* its line in the help overlay */
+	/* The flag state it leaves its flag in: STORE_FLAG_OPEN when it
+	 * closes none.  An act that closes a flag needs an open one (on the
+	 * screen the attempt's top open flag, shown in the prompt). */
+	enum store_flag_state	closes;
+	int			command; /* enum proto_action sent to the
+					    attempt's feed, or -1: recorded
+					    only */
+	const char	       *op;	/* the headless op that carries it:
+					   "decide" (names a flag), "command"
+					   or "note" (name an attempt) */
+};
+
+extern const struct act	act_table[];
+extern const size_t	act_count;
+
+/* The act called name, or NULL. */
+const struct act	*act_find(const char *name);
+/* The act bound to key, or NULL. */
+const struct act	*act_by_key(int key);
+/*
+ * The names of the acts headless op carries (every act if op is NULL),
+ * joined by sep, e.g. "dismiss, confirm, escalate", into out (always
+ * terminated).  Returns the number of acts listed.
+ */
+size_t			 act_names(const char *op, const char *sep, char *out,
+			    size_t outsz);
+
+#endif /* INVIGIL_DECIDE_H */
