@@ -25,7 +25,7 @@ $(O)/bench/latency-probe: $(O)/bench/latency-probe.o $(O)/libstore.a $(O)/libpro
 $(O)/bench/screen: $(O)/bench/screen.o $(LIBS)
 	$(CC) $(LDFLAGS) -pthread -o $@ $^ $(LDLIBS)
 
-$(O)/bench/review-db: $(O)/bench/review-db.o $(O)/librules.a $(O)/libstore.a $(O)/libproto.a
+$(O)/bench/review-db: $(O)/bench/review-db.o $(O)/libconsole.a $(O)/librules.a $(O)/libstore.a $(O)/libproto.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 bench: bench-bin

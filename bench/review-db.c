@@ -16,9 +16,10 @@
  *              secondary indexes of messages dropped and built again
  *              afterwards, commits not synced;
  *   flags      every event through the default rules (rules_engine_message,
- *              rules_engine_tick every 100 ms of feed time), one open flag
- *              per rule and attempt with a count, as the console keeps
- *              them; stored by store_put_flag() and store_flush();
+ *              rules_engine_tick every 100 ms of feed time), kept by the
+ *              console's own flag lifecycle (flags_hit: one open flag per
+ *              rule and attempt, evidence merged); stored by
+ *              flags_to_store(), store_put_flag() and store_flush();
  *   journal    JOURNAL notes and dismissals by proctor0..proctor19 through
  *              store_journal_append(), each committed durably as the
  *              console commits a decision (the hash chain is real).
@@ -37,6 +38,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "console/flags.h"
 #include "proto/proto.h"
 #include "rules/rules.h"
 #include "store/store.h"
@@ -47,18 +49,9 @@
 #define TICK_MS		100
 #define PROCTORS	20
 
-/* One open flag per rule and attempt, as the console keeps them. */
-struct flag {
-	char		 rule[64];
-	int		 severity;
-	double		 weight;
-	char		 message[256];
-	int64_t		 first_ms, last_ms, first_seq, last_seq, count;
-	int64_t		 evidence[RULES_EVIDENCE_MAX];
-	size_t		 nevidence;
-	struct flag	*next;
-};
-
+/* The console's flag lifecycle (console/flags.h): each attempt's open
+ * flags, one per rule. */
+static struct flags	  fl;
 static struct flag	**flags;	/* by attempt index */
 static long		  nattempts, nflags;
 
@@ -104,47 +97,13 @@ on_hit(const struct rules_hit *h, void *arg)
 {
 	struct flag	*f;
 	long		 a;
-	size_t		 i, k;
 
 	(void)arg;
 	if (h->attempt[0] != 'A' || (a = atol(h->attempt + 1)) < 0 ||
 	    a >= nattempts)
 		return;
-	for (f = flags[a]; f != NULL; f = f->next) {
-		if (strcmp(f->rule, h->rule) == 0)
-			break;
-	}
-	if (f == NULL) {
-		if ((f = calloc(1, sizeof *f)) == NULL)
-			abort();
-		snprintf(f->rule, sizeof f->rule, "%s", h->rule);
-		f->severity = (int)h->severity;
-		f->weight = h->weight;
-		snprintf(f->message, sizeof f->message, "%s", h->message);
-		f->first_ms = h->ts_ms;
-		f->first_seq = h->seq;
-		f->next = flags[a];
-		flags[a] = f;
+	if (flags_hit(&fl, &flags[a], NULL, h, &f) == FLAGS_RAISED)
 		nflags++;
-	}
-	f->count++;
-	if (h->ts_ms > f->last_ms)
-		f->last_ms = h->ts_ms;
-	if (h->seq > f->last_seq)
-		f->last_seq = h->seq;
-	for (i = 0; i < h->nevidence; i++) {
-		for (k = 0; k < f->nevidence && f->evidence[k] !=
-		    h->evidence[i]; k++)
-			;
-		if (k < f->nevidence)
-			continue;
-		if (f->nevidence == RULES_EVIDENCE_MAX) {
-			memmove(f->evidence, f->evidence + 1,
-			    (RULES_EVIDENCE_MAX - 1) * sizeof f->evidence[0]);
-			f->nevidence--;
-		}
-		f->evidence[f->nevidence++] = h->evidence[i];
-	}
 }
 
 /* The event body as the feed encodes it (compact, this field order). */
@@ -172,10 +131,10 @@ main(int argc, char **argv)
 	struct store_bulk	*bulk;
 	const char		*path;
 	char			 err[1024], body[512], attempt[32], data[32];
-	char			 evidence[RULES_EVIDENCE_MAX * 21], *json, reason[64];
+	char			 evidence[FLAGS_EVIDENCE_TEXT], *json, reason[64];
 	long			 events = 10000000, journal = 20000, i, j;
 	int64_t			 seq = 0, ts = T0_MS, next_tick = T0_MS + TICK_MS;
-	size_t			 len, k;
+	size_t			 len;
 	double			 t0, t;
 	struct flag		*f;
 
@@ -300,28 +259,9 @@ main(int argc, char **argv)
 	for (i = 0; i < nattempts; i++) {
 		snprintf(attempt, sizeof attempt, "A%05ld", i);
 		for (f = flags[i]; f != NULL; f = f->next) {
-			size_t n = 0;
-
-			memset(&sf, 0, sizeof sf);
+			flags_to_store(f, FEED, attempt, &sf, evidence,
+			    sizeof evidence);
 			sf.id = store_flag_next_id(s);
-			sf.feed = FEED;
-			sf.attempt = attempt;
-			sf.rule = f->rule;
-			sf.severity = (enum store_severity)f->severity;
-			sf.message = f->message;
-			sf.first_ms = f->first_ms;
-			sf.last_ms = f->last_ms;
-			sf.count = f->count;
-			sf.first_seq = f->first_seq;
-			sf.last_seq = f->last_seq;
-			sf.state = STORE_FLAG_OPEN;
-			sf.weight = f->weight;
-			evidence[0] = '\0';
-			for (k = 0; k < f->nevidence; k++)
-				n += (size_t)snprintf(evidence + n,
-				    sizeof evidence - n, "%s%" PRId64,
-				    k ? "," : "", f->evidence[k]);
-			sf.evidence = f->nevidence > 0 ? evidence : NULL;
 			if (store_put_flag(s, &sf, err, sizeof err) != 0)
 				die("store_put_flag", err);
 		}
@@ -356,15 +296,10 @@ main(int argc, char **argv)
 	    "durably: %.1f s\n", journal, now_s() - t);
 	printf("rows events %ld attempts %ld flags %ld journal %ld\n", events,
 	    nattempts, nflags, journal);
-	for (i = 0; i < nattempts; i++) {
-		struct flag *next;
-
-		for (f = flags[i]; f != NULL; f = next) {
-			next = f->next;
-			free(f);
-		}
-	}
+	for (i = 0; i < nattempts; i++)
+		flags_free_list(flags[i]);
 	free(flags);
+	flags_free(&fl);
 	rules_engine_free(eng);
 	rules_free(rules);
 	return 0;
