@@ -51,9 +51,11 @@ static const struct {
 } query_sql[Q_COUNT] = {
 	/* The timeline's five streams, each in its own order (see
 	 * store_query_timeline); ?3 is the limit. */
-	[Q_TL_MESSAGES] = { "timeline", "SELECT " STORE_MESSAGE_COLUMNS
-	    " FROM messages WHERE feed = ?1 AND attempt = ?2 ORDER BY seq "
-	    "LIMIT ?3" },
+	/* feed and attempt are the arguments: not read again (NULL in
+	 * their places of STORE_MESSAGE_COLUMNS, filled in by tl_step). */
+	[Q_TL_MESSAGES] = { "timeline", "SELECT id, NULL, epoch, seq, type, "
+	    "NULL, kind, ts_ms, recv_ms, body FROM messages WHERE feed = ?1 "
+	    "AND attempt = ?2 ORDER BY seq LIMIT ?3" },
 	[Q_TL_RAISED] = { "timeline", "SELECT " STORE_FLAG_COLUMNS " FROM "
 	    "flags WHERE feed = ?1 AND attempt = ?2 ORDER BY first_seq, id "
 	    "LIMIT ?3" },
@@ -203,6 +205,7 @@ static const enum query_stmt tl_stmt[TL_N] = { Q_TL_MESSAGES, Q_TL_RAISED,
 
 struct tl_cursor {
 	sqlite3_stmt	*st;
+	const char	*feed, *attempt;	/* the timeline's */
 	int		 live;		/* a row is loaded */
 	int64_t		 key;		/* seq (messages, raised), else time */
 	struct store_message_row message;
@@ -223,6 +226,8 @@ tl_step(struct tl_cursor *c, int i)
 	switch (i) {
 	case TL_MESSAGES:
 		query_message(c->st, 0, &c->message);
+		c->message.feed = c->feed;
+		c->message.attempt = c->attempt;
 		c->key = c->message.seq;
 		break;
 	case TL_RAISED:
@@ -314,6 +319,8 @@ tl_open(struct store_reader *r, struct tl_cursor c[TL_N], const char *feed,
 			return -1;
 		query_bind(c[i].st, 1, feed);
 		query_bind(c[i].st, 2, attempt);
+		c[i].feed = feed;
+		c[i].attempt = attempt;
 		sqlite3_bind_int64(c[i].st, 3, query_limit(limit));
 		if (tl_step(&c[i], i) == -1) {
 			store_reader_error(r, "the timeline", err, errlen);

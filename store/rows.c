@@ -14,7 +14,7 @@
 void
 store_row_message(sqlite3_stmt *st, int c, struct store_message_row *m)
 {
-	memset(m, 0, sizeof *m);
+	/* Every field is set: no memset (a timeline reads thousands). */
 	m->id = sqlite3_column_int64(st, c);
 	m->feed = TEXT(st, c + 1);
 	m->epoch = sqlite3_column_int64(st, c + 2);
