@@ -119,54 +119,33 @@ event_body(char *buf, size_t size, int64_t seq, int64_t ts_ms,
 	    "\"data\":{\"n\":%d}}", seq, ts, attempt, kind, n);
 }
 
-int
-main(int argc, char **argv)
+/* The feed's position and clock, as the steps below advance them. */
+static int64_t	seq, ts = T0_MS, next_tick = T0_MS + TICK_MS;
+
+/* Queue m (its text raw) and flush when a batch is full. */
+static void
+add(struct store *s, const struct proto_msg *m, const char *raw,
+    size_t len, int64_t recv_ms)
 {
-	struct store		*s;
-	struct store_flag	 sf;
-	struct store_journal_entry je;
+	char	err[1024];
+
+	if (store_add_message(s, FEED, EPOCH, m, raw, len, recv_ms, err,
+	    sizeof err) != 0)
+		die("store_add_message", err);
+	if (store_pending(s) >= STORE_BATCH_ROWS &&
+	    store_flush(s, err, sizeof err) != 0)
+		die("store_flush", err);
+}
+
+/* The attempts, through the store. */
+static void
+add_attempts(struct store *s, struct rules_engine *eng)
+{
 	struct proto_msg	 m;
-	struct rules		*rules;
-	struct rules_engine	*eng;
-	struct store_bulk	*bulk;
-	const char		*path;
-	char			 err[1024], body[512], attempt[32], data[32];
-	char			 evidence[FLAGS_EVIDENCE_TEXT], *json, reason[64];
-	long			 events = 10000000, journal = 20000, i, j;
-	int64_t			 seq = 0, ts = T0_MS, next_tick = T0_MS + TICK_MS;
+	char			 err[1024], *json;
 	size_t			 len;
-	double			 t0, t;
-	struct flag		*f;
+	long			 i;
 
-	if (argc < 2) {
-		fprintf(stderr, "usage: review-db DB [EVENTS [ATTEMPTS "
-		    "[JOURNAL]]]\n");
-		return 2;
-	}
-	path = argv[1];
-	nattempts = 10000;
-	if (argc > 2)
-		events = atol(argv[2]);
-	if (argc > 3)
-		nattempts = atol(argv[3]);
-	if (argc > 4)
-		journal = atol(argv[4]);
-	if (events < 1 || nattempts < 1 || nattempts > 99999 || journal < 0) {
-		fprintf(stderr, "review-db: EVENTS >= 1, 1 <= ATTEMPTS <= "
-		    "99999, JOURNAL >= 0\n");
-		return 2;
-	}
-	unlink(path);
-	flags = calloc((size_t)nattempts, sizeof *flags);
-	if (flags == NULL)
-		abort();
-	rules = rules_default();
-	eng = rules_engine_new(rules);
-
-	/* The attempts, through the store. */
-	t0 = now_s();
-	if (store_open(&s, path, err, sizeof err) != 0)
-		die(path, err);
 	for (i = 0; i < nattempts; i++) {
 		memset(&m, 0, sizeof m);
 		m.type = PROTO_ATTEMPT;
@@ -187,20 +166,24 @@ main(int argc, char **argv)
 		    "dev-%05lx", i);
 		if ((json = proto_encode(&m, &len, err, sizeof err)) == NULL)
 			die("encode", err);
-		if (store_add_message(s, FEED, EPOCH, &m, json, len, ts + 1, err,
-		    sizeof err) != 0)
-			die("store_add_message", err);
+		add(s, &m, json, len, ts + 1);
 		free(json);
 		rules_engine_message(eng, FEED, &m, on_hit, NULL);
-		if (store_pending(s) >= STORE_BATCH_ROWS &&
-		    store_flush(s, err, sizeof err) != 0)
-			die("store_flush", err);
 	}
-	fprintf(stderr, "review-db: %ld attempts through the store: %.1f s\n",
-	    nattempts, now_s() - t0);
+}
 
-	/* The events, through the store's bulk path. */
-	t0 = now_s();
+/* The events, through the store's bulk path and the rules. */
+static void
+add_events(struct store *s, struct rules_engine *eng, long events)
+{
+	struct store_bulk	*bulk;
+	struct proto_msg	 m;
+	char			 err[1024], body[512], attempt[32], data[32];
+	char			*json;
+	size_t			 len;
+	double			 t0 = now_s(), t;
+	long			 i;
+
 	if (store_bulk_begin(s, &bulk, err, sizeof err) != 0)
 		die("store_bulk_begin", err);
 	for (i = 0; i < events; i++) {
@@ -237,12 +220,7 @@ main(int argc, char **argv)
 			next_tick = ts + TICK_MS;
 		}
 		rules_engine_message(eng, FEED, &m, on_hit, NULL);
-		if (store_add_message(s, FEED, EPOCH, &m, body, (size_t)bl,
-		    ts + 1 + (int64_t)(rng() % 20), err, sizeof err) != 0)
-			die("store_add_message", err);
-		if (store_pending(s) >= STORE_BATCH_ROWS &&
-		    store_flush(s, err, sizeof err) != 0)
-			die("store_flush", err);
+		add(s, &m, body, (size_t)bl, ts + 1 + (int64_t)(rng() % 20));
 	}
 	if (store_flush(s, err, sizeof err) != 0)
 		die("store_flush", err);
@@ -253,9 +231,18 @@ main(int argc, char **argv)
 		die("store_bulk_end", err);
 	fprintf(stderr, "review-db: indexes built again: %.1f s\n",
 	    now_s() - t);
+}
 
-	/* The flags and the journal, through the store. */
-	t0 = now_s();
+/* Every attempt's flags, as the console stores them. */
+static void
+put_flags(struct store *s)
+{
+	struct store_flag	 sf;
+	struct flag		*f;
+	char			 err[1024], attempt[32];
+	char			 evidence[FLAGS_EVIDENCE_TEXT];
+	long			 i;
+
 	for (i = 0; i < nattempts; i++) {
 		snprintf(attempt, sizeof attempt, "A%05ld", i);
 		for (f = flags[i]; f != NULL; f = f->next) {
@@ -268,12 +255,17 @@ main(int argc, char **argv)
 	}
 	if (store_flush(s, err, sizeof err) != 0)
 		die("store_flush", err);
-	t = now_s();
-	fprintf(stderr, "review-db: %ld flags through the store: %.1f s\n",
-	    nflags, t - t0);
-	for (j = 0; j < journal; j++) {
-		char actor[32], att[32];
+}
 
+/* journal notes and escalations by PROCTORS proctors, each durable. */
+static void
+add_journal(struct store *s, long journal)
+{
+	struct store_journal_entry je;
+	char			 err[1024], actor[32], att[32], reason[64];
+	long			 j;
+
+	for (j = 0; j < journal; j++) {
 		snprintf(actor, sizeof actor, "proctor%ld", j % PROCTORS);
 		snprintf(att, sizeof att, "A%05ld", (j * 7919) % nattempts);
 		snprintf(reason, sizeof reason, "bench decision %ld", j);
@@ -290,6 +282,57 @@ main(int argc, char **argv)
 		    sizeof err) != 0)
 			die("store_journal_append", err);
 	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct store		*s;
+	struct rules		*rules;
+	struct rules_engine	*eng;
+	const char		*path;
+	char			 err[1024];
+	long			 events = 10000000, journal = 20000, i;
+	double			 t0, t;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: review-db DB [EVENTS [ATTEMPTS "
+		    "[JOURNAL]]]\n");
+		return 2;
+	}
+	path = argv[1];
+	nattempts = 10000;
+	if (argc > 2)
+		events = atol(argv[2]);
+	if (argc > 3)
+		nattempts = atol(argv[3]);
+	if (argc > 4)
+		journal = atol(argv[4]);
+	if (events < 1 || nattempts < 1 || nattempts > 99999 || journal < 0) {
+		fprintf(stderr, "review-db: EVENTS >= 1, 1 <= ATTEMPTS <= "
+		    "99999, JOURNAL >= 0\n");
+		return 2;
+	}
+	unlink(path);
+	flags = calloc((size_t)nattempts, sizeof *flags);
+	if (flags == NULL)
+		abort();
+	rules = rules_default();
+	eng = rules_engine_new(rules);
+
+	t0 = now_s();
+	if (store_open(&s, path, err, sizeof err) != 0)
+		die(path, err);
+	add_attempts(s, eng);
+	fprintf(stderr, "review-db: %ld attempts through the store: %.1f s\n",
+	    nattempts, now_s() - t0);
+	add_events(s, eng, events);
+	t0 = now_s();
+	put_flags(s);
+	t = now_s();
+	fprintf(stderr, "review-db: %ld flags through the store: %.1f s\n",
+	    nflags, t - t0);
+	add_journal(s, journal);
 	if (store_close(s, err, sizeof err) != 0)
 		die("store_close", err);
 	fprintf(stderr, "review-db: %ld journal entries, each committed "
