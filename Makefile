@@ -64,6 +64,8 @@ check_feed_MODS  = feed proto
 check_rules_MODS = rules proto
 check_protodoc_MODS = proto
 check_journal_MODS = store proto
+check_query_MODS = store proto
+check_model_MODS = console rules store proto
 define check_suite
 $(O)/check_$(1): $(O)/tests/check_$(1).o $$(foreach m,$$(or $$(check_$(1)_MODS),$(MODULES)),$(O)/lib$$(m).a)
 	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS) $$(CHECK_LIBS)

@@ -18,14 +18,14 @@ $(O)/bench/sqlite-ceiling: $(O)/bench/sqlite-ceiling.o $(O)/libstore.a $(O)/libp
 $(O)/bench/queries: $(O)/bench/queries.o $(O)/libstore.a $(O)/libproto.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(O)/bench/latency-probe: $(O)/bench/latency-probe.o $(O)/libproto.a
+$(O)/bench/latency-probe: $(O)/bench/latency-probe.o $(O)/libstore.a $(O)/libproto.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # The console's own model and screen code, driven without a loop.
 $(O)/bench/screen: $(O)/bench/screen.o $(LIBS)
 	$(CC) $(LDFLAGS) -pthread -o $@ $^ $(LDLIBS)
 
-$(O)/bench/review-db: $(O)/bench/review-db.o $(O)/librules.a $(O)/libstore.a $(O)/libproto.a
+$(O)/bench/review-db: $(O)/bench/review-db.o $(O)/libconsole.a $(O)/librules.a $(O)/libstore.a $(O)/libproto.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 bench: bench-bin

@@ -50,11 +50,12 @@
 #include <unistd.h>
 
 #include <jansson.h>
-#include <sqlite3.h>
 
 #include "proto/proto.h"
+#include "store/store.h"
 
 #define POLL_US		1000
+#define PAGE_ROWS	10000	/* messages read back at a time */
 
 struct commit {			/* the position moved to seq at t */
 	int64_t	t_ns;
@@ -117,6 +118,71 @@ add_flag(const char *line, size_t len, int64_t t)
 	json_decref(o);
 }
 
+/* Every event's stamp and ts, by seq, read back from the database. */
+struct stamps {
+	int64_t	 total;
+	int64_t	*sent, *ts;
+	int64_t	 first_sent, max_seq;
+	int64_t	 after;		/* the last seq read */
+	int64_t	 unstamped;	/* an event with no sent_mono_ns, or 0 */
+};
+
+static int
+stamp_row(const struct store_message_row *m, void *arg)
+{
+	struct stamps	*sp = arg;
+	json_t		*o, *v;
+
+	sp->after = m->seq;
+	if (strcmp(m->type, "event") != 0 || m->seq < 1 || m->seq > sp->total)
+		return 0;
+	o = json_loadb(m->body, m->len, 0, NULL);
+	v = o != NULL ? json_object_get(o, "sent_mono_ns") : NULL;
+	if (!json_is_integer(v)) {
+		json_decref(o);
+		sp->unstamped = m->seq;
+		return 1;
+	}
+	sp->sent[m->seq] = json_integer_value(v);
+	sp->ts[m->seq] = m->ts_ms;
+	json_decref(o);
+	if (sp->first_sent < 0 || sp->sent[m->seq] < sp->first_sent)
+		sp->first_sent = sp->sent[m->seq];
+	if (m->seq > sp->max_seq)
+		sp->max_seq = m->seq;
+	return 0;
+}
+
+/* Read the stamps of feed's events in epoch; 0, or -1 with a message. */
+static int
+read_stamps(struct store_reader *r, const char *feed, int64_t epoch,
+    struct stamps *sp)
+{
+	char	err[1024];
+	int	n;
+
+	sp->sent = calloc((size_t)sp->total + 1, sizeof *sp->sent);
+	sp->ts = calloc((size_t)sp->total + 1, sizeof *sp->ts);
+	if (sp->sent == NULL || sp->ts == NULL)
+		return -1;
+	sp->first_sent = -1;
+	do {
+		n = store_query_feed_messages(r, feed, epoch, sp->after,
+		    PAGE_ROWS, stamp_row, sp, err, sizeof err);
+		if (n < 0) {
+			fprintf(stderr, "latency-probe: %s\n", err);
+			return -1;
+		}
+		if (sp->unstamped != 0) {
+			fprintf(stderr, "latency-probe: seq %" PRId64 " has no "
+			    "sent_mono_ns (is the feed running with --stamp?)\n",
+			    sp->unstamped);
+			return -1;
+		}
+	} while (n == PAGE_ROWS);
+	return 0;
+}
+
 static int
 cmp_i64(const void *a, const void *b)
 {
@@ -150,13 +216,13 @@ report(const char *name, int64_t *v, size_t n)
 int
 main(int argc, char **argv)
 {
-	sqlite3		*db = NULL;
-	sqlite3_stmt	*pos = NULL, *st;
+	struct store_reader *db = NULL;
+	struct stamps	 stamps;
 	const char	*path, *feed, *done_path;
-	char		 buf[1 << 16], *line = NULL, *nl;
+	char		 buf[1 << 16], *line = NULL, *nl, err[1024];
 	size_t		 len = 0, cap = 0, i, k, nlat, nfl, noflag = 0;
 	int64_t		 total, last = 0, t, next_poll, first_sent = -1;
-	int64_t		*lat, *flat, *sent = NULL, *ts = NULL, max_seq = 0;
+	int64_t		*lat, *flat, *sent, *ts, max_seq, epoch = 0;
 	int64_t		 polls = 0, query_ns = 0, max_gap = 0, prev_poll = 0;
 	int64_t		 first_poll = 0;
 	double		 warmup_s = 2;
@@ -210,23 +276,19 @@ main(int argc, char **argv)
 		t = now_ns();
 		if (t < next_poll)
 			continue;
-		/* The committed position. */
+		/* The committed position.  The reader opens once the console
+		 * has made the database (and its schema). */
 		if (db == NULL && access(path, F_OK) == 0 &&
-		    sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) !=
-		    SQLITE_OK) {
-			sqlite3_close(db);
+		    store_reader_open(&db, path, err, sizeof err) != 0)
 			db = NULL;
-		}
-		if (db != NULL && pos == NULL && sqlite3_prepare_v2(db,
-		    "SELECT last_seq FROM feeds WHERE feed = ?1", -1, &pos,
-		    NULL) == SQLITE_OK)
-			sqlite3_bind_text(pos, 1, feed, -1, SQLITE_STATIC);
-		if (pos != NULL) {
-			int64_t seq = -1, q0 = now_ns();
+		if (db != NULL) {
+			int64_t seq = -1, q0 = now_ns(), e;
 
-			if (sqlite3_step(pos) == SQLITE_ROW)
-				seq = sqlite3_column_int64(pos, 0);
-			sqlite3_reset(pos);
+			if (store_query_feed_position(db, feed, &e, &seq, err,
+			    sizeof err) == 1)
+				epoch = e;
+			else
+				seq = -1;
 			t = now_ns();
 			query_ns += t - q0;
 			if (first_poll == 0)
@@ -258,46 +320,21 @@ main(int argc, char **argv)
 	if (line != NULL && len > 0)
 		add_flag(line, len, now_ns());
 	free(line);
-	if (pos != NULL)
-		sqlite3_finalize(pos);
 	if (db == NULL) {
 		fprintf(stderr, "latency-probe: %s never appeared\n", path);
 		return 1;
 	}
 
 	/* Every event's stamp and ts, by seq. */
-	if (sqlite3_prepare_v2(db, "SELECT seq, ts_ms, "
-	    "json_extract(body, '$.sent_mono_ns') FROM messages "
-	    "WHERE feed = ?1 AND type = 'event' ORDER BY seq", -1, &st,
-	    NULL) != SQLITE_OK) {
-		fprintf(stderr, "latency-probe: %s\n", sqlite3_errmsg(db));
+	memset(&stamps, 0, sizeof stamps);
+	stamps.total = total;
+	if (read_stamps(db, feed, epoch, &stamps) != 0)
 		return 1;
-	}
-	sqlite3_bind_text(st, 1, feed, -1, SQLITE_STATIC);
-	sent = calloc((size_t)total + 1, sizeof *sent);
-	ts = calloc((size_t)total + 1, sizeof *ts);
-	if (sent == NULL || ts == NULL)
-		return 1;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		int64_t seq = sqlite3_column_int64(st, 0);
-
-		if (seq < 1 || seq > total)
-			continue;
-		if (sqlite3_column_type(st, 2) != SQLITE_INTEGER) {
-			fprintf(stderr, "latency-probe: seq %" PRId64 " has no "
-			    "sent_mono_ns (is the feed running with --stamp?)\n",
-			    seq);
-			return 1;
-		}
-		sent[seq] = sqlite3_column_int64(st, 2);
-		ts[seq] = sqlite3_column_int64(st, 1);
-		if (first_sent < 0 || sent[seq] < first_sent)
-			first_sent = sent[seq];
-		if (seq > max_seq)
-			max_seq = seq;
-	}
-	sqlite3_finalize(st);
-	sqlite3_close(db);
+	store_reader_close(db);
+	sent = stamps.sent;
+	ts = stamps.ts;
+	first_sent = stamps.first_sent;
+	max_seq = stamps.max_seq;
 	if (first_sent < 0) {
 		fprintf(stderr, "latency-probe: no stamped event stored\n");
 		return 1;

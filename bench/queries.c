@@ -1,21 +1,25 @@
 /*
- * queries.c - review queries on a database the console wrote: each query
- * prepared, stepped through every row and finalised RUNS times; prints the
- * median (and min, max) in milliseconds and the number of rows.
+ * queries.c - review queries on a database the console wrote, through
+ * the store's typed readers (store/query.c) as a review command or a view
+ * reads them, each RUNS times; prints the median (and min, max) in
+ * milliseconds and the number of rows.
  *
- *   timeline  one attempt's messages in order (feed=? and attempt=? order
- *             by seq), the attempt in the middle of the messages table
- *   flags     the flags of one rule (rule=?), the most frequent rule
- *   journal   the journal rows of one proctor (actor=? order by seq)
+ *   timeline  one attempt's timeline (store_query_timeline: its messages
+ *             by seq merged with its flags, journal rows and commands),
+ *             the attempt in the middle of the messages table
+ *   flags     the flags of one rule (store_query_rule_flags), the most
+ *             frequent rule
+ *   journal   the journal rows of one proctor (store_query_actor_journal)
  *
  * The database is bench/review-db's (10,000,000 events, the flags of the
  * default rules, a journal of 20 proctors' decisions) or any the console
  * wrote; the attempt, rule and proctor are chosen as above, the proctor with
- * the most journal rows.  Each run prepares, binds, steps through every row
- * reading every column, and finalises, as a review command would, on a
- * database opened by store_reader_open() as the review commands open it.
- * For diagnosis, QUERIES_PRAGMAS="PRAGMA cache_size = -65536" (say) runs
- * after the open.
+ * the most journal rows (store_query_sample).  Each run binds, steps
+ * through every row (the reader reads every column into the typed row; the
+ * callback touches its strings) and resets; the reader prepares each
+ * statement once, as it does for a view that runs its queries again and
+ * again.  The database is opened by store_reader_open() as the review
+ * commands open it.
  *
  * usage: queries DB [RUNS]
  */
@@ -26,9 +30,10 @@
 #include <string.h>
 #include <time.h>
 
-#include <sqlite3.h>
-
 #include "store/store.h"
+
+/* No review query here returns more; the largest returns some 10,000. */
+#define QUERY_LIMIT	1000000
 
 static double
 now_ms(void)
@@ -47,63 +52,93 @@ cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* One text from a query with no parameters; "" if no row. */
-static void
-one_text(sqlite3 *db, const char *sql, char *out, size_t outsz)
+/* Touch every string of a row, as a review command reading it would. */
+static size_t
+touch(const char *t)
 {
-	sqlite3_stmt	*st;
+	return t != NULL ? strlen(t) : 0;
+}
 
-	out[0] = '\0';
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-		fprintf(stderr, "queries: %s: %s\n", sql, sqlite3_errmsg(db));
-		exit(1);
+static int
+timeline_row(const struct store_timeline_item *it, void *arg)
+{
+	size_t	*bytes = arg;
+
+	if (it->message != NULL)
+		*bytes += touch(it->message->type) + touch(it->message->kind) +
+		    it->message->len;
+	if (it->flag != NULL)
+		*bytes += touch(it->flag->rule) + touch(it->flag->message) +
+		    touch(it->flag->evidence);
+	if (it->journal != NULL)
+		*bytes += touch(it->journal->entry.kind) +
+		    touch(it->journal->entry.reason);
+	if (it->command != NULL)
+		*bytes += touch(it->command->command.action) +
+		    touch(it->command->command.text);
+	return 0;
+}
+
+static int
+flag_row(const struct store_flag *f, void *arg)
+{
+	*(size_t *)arg += touch(f->feed) + touch(f->attempt) +
+	    touch(f->message);
+	return 0;
+}
+
+static int
+journal_row(const struct store_journal_row *j, void *arg)
+{
+	*(size_t *)arg += touch(j->entry.kind) + touch(j->entry.feed) +
+	    touch(j->entry.attempt) + touch(j->entry.reason);
+	return 0;
+}
+
+enum bench_query { BQ_TIMELINE, BQ_FLAGS, BQ_JOURNAL };
+
+static const char *const bench_name[] = { "timeline", "flags", "journal" };
+
+/* One run of query q through its reader: rows, or -1. */
+static int
+run_one(struct store_reader *r, enum bench_query q,
+    const struct store_sample *sm, size_t *bytes, char *err, size_t errlen)
+{
+	switch (q) {
+	case BQ_TIMELINE:
+		return store_query_timeline(r, sm->feed, sm->attempt,
+		    QUERY_LIMIT, timeline_row, bytes, err, errlen);
+	case BQ_FLAGS:
+		return store_query_rule_flags(r, sm->rule, NULL, 0,
+		    QUERY_LIMIT, flag_row, bytes, err, errlen);
+	default:
+		return store_query_actor_journal(r, sm->actor, 0, QUERY_LIMIT,
+		    journal_row, bytes, err, errlen);
 	}
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-		snprintf(out, outsz, "%s", sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
 }
 
 static void
-timed(sqlite3 *db, const char *name, const char *sql, const char *p1,
-    const char *p2, int runs)
+timed(struct store_reader *r, enum bench_query q,
+    const struct store_sample *sm, int runs)
 {
-	sqlite3_stmt	*st;
 	double		*t, t0;
-	long		 rows = 0;
-	int		 i, rc;
+	size_t		 bytes = 0;
+	char		 err[1024];
+	int		 i, rows = 0;
 
 	if ((t = calloc((size_t)runs, sizeof *t)) == NULL)
 		abort();
 	for (i = 0; i < runs; i++) {
 		t0 = now_ms();
-		if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-			fprintf(stderr, "queries: %s: %s\n", name,
-			    sqlite3_errmsg(db));
+		if ((rows = run_one(r, q, sm, &bytes, err, sizeof err)) < 0) {
+			fprintf(stderr, "queries: %s: %s\n", bench_name[q], err);
 			exit(1);
 		}
-		sqlite3_bind_text(st, 1, p1, -1, SQLITE_STATIC);
-		if (p2 != NULL)
-			sqlite3_bind_text(st, 2, p2, -1, SQLITE_STATIC);
-		rows = 0;
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			/* fetch every column, as a review command would */
-			int c, nc = sqlite3_column_count(st);
-
-			for (c = 0; c < nc; c++)
-				(void)sqlite3_column_text(st, c);
-			rows++;
-		}
-		if (rc != SQLITE_DONE) {
-			fprintf(stderr, "queries: %s: %s\n", name,
-			    sqlite3_errmsg(db));
-			exit(1);
-		}
-		sqlite3_finalize(st);
 		t[i] = now_ms() - t0;
 	}
 	qsort(t, (size_t)runs, sizeof *t, cmp_double);
-	printf("%s\t%ld rows\tmedian %.3f ms\tmin %.3f ms\tmax %.3f ms\n",
-	    name, rows, runs % 2 ? t[runs / 2] :
+	printf("%s\t%d rows\tmedian %.3f ms\tmin %.3f ms\tmax %.3f ms\n",
+	    bench_name[q], rows, runs % 2 ? t[runs / 2] :
 	    (t[runs / 2 - 1] + t[runs / 2]) / 2, t[0], t[runs - 1]);
 	free(t);
 }
@@ -111,11 +146,10 @@ timed(sqlite3 *db, const char *name, const char *sql, const char *p1,
 int
 main(int argc, char **argv)
 {
-	sqlite3	*db;
-	struct store_reader *reader;
-	const char	*pragmas;
-	char	 feed[256], attempt[256], rule[256], actor[256], err[1024];
-	int	 runs = 20;
+	struct store_reader	*reader;
+	struct store_sample	 sm;
+	char			 err[1024];
+	int			 runs = 20;
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: queries DB [RUNS]\n");
@@ -126,38 +160,17 @@ main(int argc, char **argv)
 	if (runs < 1)
 		runs = 1;
 	/* Opened as the review commands open it. */
-	if (store_reader_open(&reader, argv[1], err, sizeof err) != 0) {
+	if (store_reader_open(&reader, argv[1], err, sizeof err) != 0 ||
+	    store_query_sample(reader, &sm, err, sizeof err) != 0) {
 		fprintf(stderr, "queries: %s\n", err);
 		return 1;
 	}
-	db = store_reader_db(reader);
-	if ((pragmas = getenv("QUERIES_PRAGMAS")) != NULL &&
-	    sqlite3_exec(db, pragmas, NULL, NULL, NULL) != SQLITE_OK) {
-		fprintf(stderr, "queries: %s: %s\n", pragmas,
-		    sqlite3_errmsg(db));
-		return 1;
-	}
-	one_text(db, "SELECT feed FROM messages WHERE id = "
-	    "(SELECT (min(id) + max(id)) / 2 FROM messages)", feed, sizeof feed);
-	one_text(db, "SELECT attempt FROM messages WHERE id = "
-	    "(SELECT (min(id) + max(id)) / 2 FROM messages)", attempt,
-	    sizeof attempt);
-	one_text(db, "SELECT rule FROM flags GROUP BY rule ORDER BY count(*) "
-	    "DESC, rule LIMIT 1", rule, sizeof rule);
-	one_text(db, "SELECT actor FROM journal GROUP BY actor ORDER BY "
-	    "count(*) DESC, actor LIMIT 1", actor, sizeof actor);
-
 	printf("# %s, %d runs each; attempt %s, rule %s, proctor %s\n",
-	    argv[1], runs, attempt, rule, actor[0] ? actor : "(no journal)");
-	timed(db, "timeline", "SELECT seq, ts_ms, type, kind, body FROM "
-	    "messages WHERE feed = ?1 AND attempt = ?2 ORDER BY seq", feed,
-	    attempt, runs);
-	timed(db, "flags", "SELECT id, feed, attempt, severity, message, "
-	    "first_ms, last_ms, count, state FROM flags WHERE rule = ?1 "
-	    "ORDER BY id", rule, NULL, runs);
-	timed(db, "journal", "SELECT seq, time_ms, kind, feed, attempt, "
-	    "flag_id, reason FROM journal WHERE actor = ?1 ORDER BY seq",
-	    actor, NULL, runs);
+	    argv[1], runs, sm.attempt, sm.rule, sm.actor[0] ? sm.actor :
+	    "(no journal)");
+	timed(reader, BQ_TIMELINE, &sm, runs);
+	timed(reader, BQ_FLAGS, &sm, runs);
+	timed(reader, BQ_JOURNAL, &sm, runs);
 	store_reader_close(reader);
 	return 0;
 }

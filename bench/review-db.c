@@ -10,15 +10,16 @@
  *              store_flush() (messages row, attempts upsert, position);
  *   events     the kinds of bench/gen-events.py, uniform and deterministic;
  *              each body byte for byte what the feed sends (checked against
- *              proto_encode() on the first thousand); written by one
- *              prepared insert into messages in one transaction, with the
- *              two secondary indexes dropped and built again afterwards
- *              from their own stored definitions - the console's path
- *              (store_add_message) would take over an hour for 10,000,000;
+ *              proto_encode() on the first thousand); through the console's
+ *              own path (store_add_message, store_flush every
+ *              STORE_BATCH_ROWS) inside store_bulk_begin()/_end(): the
+ *              secondary indexes of messages dropped and built again
+ *              afterwards, commits not synced;
  *   flags      every event through the default rules (rules_engine_message,
- *              rules_engine_tick every 100 ms of feed time), one open flag
- *              per rule and attempt with a count, as the console keeps
- *              them; stored by store_put_flag() and store_flush();
+ *              rules_engine_tick every 100 ms of feed time), kept by the
+ *              console's own flag lifecycle (flags_hit: one open flag per
+ *              rule and attempt, evidence merged); stored by
+ *              flags_to_store(), store_put_flag() and store_flush();
  *   journal    JOURNAL notes and dismissals by proctor0..proctor19 through
  *              store_journal_append(), each committed durably as the
  *              console commits a decision (the hash chain is real).
@@ -37,8 +38,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
-
+#include "console/flags.h"
 #include "proto/proto.h"
 #include "rules/rules.h"
 #include "store/store.h"
@@ -49,18 +49,9 @@
 #define TICK_MS		100
 #define PROCTORS	20
 
-/* One open flag per rule and attempt, as the console keeps them. */
-struct flag {
-	char		 rule[64];
-	int		 severity;
-	double		 weight;
-	char		 message[256];
-	int64_t		 first_ms, last_ms, first_seq, last_seq, count;
-	int64_t		 evidence[RULES_EVIDENCE_MAX];
-	size_t		 nevidence;
-	struct flag	*next;
-};
-
+/* The console's flag lifecycle (console/flags.h): each attempt's open
+ * flags, one per rule. */
+static struct flags	  fl;
 static struct flag	**flags;	/* by attempt index */
 static long		  nattempts, nflags;
 
@@ -90,15 +81,6 @@ die(const char *what, const char *err)
 	exit(1);
 }
 
-static void
-sql(sqlite3 *db, const char *text)
-{
-	char	*err = NULL;
-
-	if (sqlite3_exec(db, text, NULL, NULL, &err) != SQLITE_OK)
-		die(text, err != NULL ? err : sqlite3_errmsg(db));
-}
-
 static uint64_t	rng_state = 20261123;
 
 static uint64_t
@@ -115,47 +97,13 @@ on_hit(const struct rules_hit *h, void *arg)
 {
 	struct flag	*f;
 	long		 a;
-	size_t		 i, k;
 
 	(void)arg;
 	if (h->attempt[0] != 'A' || (a = atol(h->attempt + 1)) < 0 ||
 	    a >= nattempts)
 		return;
-	for (f = flags[a]; f != NULL; f = f->next) {
-		if (strcmp(f->rule, h->rule) == 0)
-			break;
-	}
-	if (f == NULL) {
-		if ((f = calloc(1, sizeof *f)) == NULL)
-			abort();
-		snprintf(f->rule, sizeof f->rule, "%s", h->rule);
-		f->severity = (int)h->severity;
-		f->weight = h->weight;
-		snprintf(f->message, sizeof f->message, "%s", h->message);
-		f->first_ms = h->ts_ms;
-		f->first_seq = h->seq;
-		f->next = flags[a];
-		flags[a] = f;
+	if (flags_hit(&fl, &flags[a], NULL, h, &f) == FLAGS_RAISED)
 		nflags++;
-	}
-	f->count++;
-	if (h->ts_ms > f->last_ms)
-		f->last_ms = h->ts_ms;
-	if (h->seq > f->last_seq)
-		f->last_seq = h->seq;
-	for (i = 0; i < h->nevidence; i++) {
-		for (k = 0; k < f->nevidence && f->evidence[k] !=
-		    h->evidence[i]; k++)
-			;
-		if (k < f->nevidence)
-			continue;
-		if (f->nevidence == RULES_EVIDENCE_MAX) {
-			memmove(f->evidence, f->evidence + 1,
-			    (RULES_EVIDENCE_MAX - 1) * sizeof f->evidence[0]);
-			f->nevidence--;
-		}
-		f->evidence[f->nevidence++] = h->evidence[i];
-	}
 }
 
 /* The event body as the feed encodes it (compact, this field order). */
@@ -171,56 +119,33 @@ event_body(char *buf, size_t size, int64_t seq, int64_t ts_ms,
 	    "\"data\":{\"n\":%d}}", seq, ts, attempt, kind, n);
 }
 
-int
-main(int argc, char **argv)
+/* The feed's position and clock, as the steps below advance them. */
+static int64_t	seq, ts = T0_MS, next_tick = T0_MS + TICK_MS;
+
+/* Queue m (its text raw) and flush when a batch is full. */
+static void
+add(struct store *s, const struct proto_msg *m, const char *raw,
+    size_t len, int64_t recv_ms)
 {
-	struct store		*s;
-	struct store_flag	 sf;
-	struct store_journal_entry je;
+	char	err[1024];
+
+	if (store_add_message(s, FEED, EPOCH, m, raw, len, recv_ms, err,
+	    sizeof err) != 0)
+		die("store_add_message", err);
+	if (store_pending(s) >= STORE_BATCH_ROWS &&
+	    store_flush(s, err, sizeof err) != 0)
+		die("store_flush", err);
+}
+
+/* The attempts, through the store. */
+static void
+add_attempts(struct store *s, struct rules_engine *eng)
+{
 	struct proto_msg	 m;
-	struct rules		*rules;
-	struct rules_engine	*eng;
-	sqlite3			*db;
-	sqlite3_stmt		*st, *ix;
-	const char		*path;
-	char			 err[1024], body[512], attempt[32], data[32];
-	char			 evidence[RULES_EVIDENCE_MAX * 21], *json, reason[64];
-	char			*idx_sql[8];
-	long			 events = 10000000, journal = 20000, i, j;
-	int64_t			 seq = 0, ts = T0_MS, next_tick = T0_MS + TICK_MS;
-	size_t			 len, nidx = 0, k;
-	double			 t0, t;
-	struct flag		*f;
+	char			 err[1024], *json;
+	size_t			 len;
+	long			 i;
 
-	if (argc < 2) {
-		fprintf(stderr, "usage: review-db DB [EVENTS [ATTEMPTS "
-		    "[JOURNAL]]]\n");
-		return 2;
-	}
-	path = argv[1];
-	nattempts = 10000;
-	if (argc > 2)
-		events = atol(argv[2]);
-	if (argc > 3)
-		nattempts = atol(argv[3]);
-	if (argc > 4)
-		journal = atol(argv[4]);
-	if (events < 1 || nattempts < 1 || nattempts > 99999 || journal < 0) {
-		fprintf(stderr, "review-db: EVENTS >= 1, 1 <= ATTEMPTS <= "
-		    "99999, JOURNAL >= 0\n");
-		return 2;
-	}
-	unlink(path);
-	flags = calloc((size_t)nattempts, sizeof *flags);
-	if (flags == NULL)
-		abort();
-	rules = rules_default();
-	eng = rules_engine_new(rules);
-
-	/* The attempts, through the store. */
-	t0 = now_s();
-	if (store_open(&s, path, err, sizeof err) != 0)
-		die(path, err);
 	for (i = 0; i < nattempts; i++) {
 		memset(&m, 0, sizeof m);
 		m.type = PROTO_ATTEMPT;
@@ -241,51 +166,26 @@ main(int argc, char **argv)
 		    "dev-%05lx", i);
 		if ((json = proto_encode(&m, &len, err, sizeof err)) == NULL)
 			die("encode", err);
-		if (store_add_message(s, FEED, EPOCH, &m, json, len, ts + 1, err,
-		    sizeof err) != 0)
-			die("store_add_message", err);
+		add(s, &m, json, len, ts + 1);
 		free(json);
 		rules_engine_message(eng, FEED, &m, on_hit, NULL);
-		if (store_pending(s) >= STORE_BATCH_ROWS &&
-		    store_flush(s, err, sizeof err) != 0)
-			die("store_flush", err);
 	}
-	if (store_close(s, err, sizeof err) != 0)
-		die("store_close", err);
-	fprintf(stderr, "review-db: %ld attempts through the store: %.1f s\n",
-	    nattempts, now_s() - t0);
+}
 
-	/* The events, in bulk. */
-	t0 = now_s();
-	if (sqlite3_open(path, &db) != SQLITE_OK)
-		die(path, sqlite3_errmsg(db));
-	sql(db, "PRAGMA journal_mode = OFF");
-	sql(db, "PRAGMA synchronous = OFF");
-	sql(db, "PRAGMA cache_size = -1048576");
-	sql(db, "PRAGMA temp_store = MEMORY");
-	sql(db, "PRAGMA threads = 2");	/* index builds sort on both CPUs */
-	if (sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_master WHERE "
-	    "type = 'index' AND tbl_name = 'messages' AND sql IS NOT NULL",
-	    -1, &ix, NULL) != SQLITE_OK)
-		die("indexes", sqlite3_errmsg(db));
-	while (sqlite3_step(ix) == SQLITE_ROW && nidx < 8)
-		idx_sql[nidx++] = strdup((const char *)sqlite3_column_text(ix,
-		    0));
-	sqlite3_finalize(ix);
-	sql(db, "BEGIN");
-	for (k = 0; k < nidx; k++) {
-		/* "CREATE INDEX name ON ..." -> "DROP INDEX name" */
-		char drop[256], name[128];
+/* The events, through the store's bulk path and the rules. */
+static void
+add_events(struct store *s, struct rules_engine *eng, long events)
+{
+	struct store_bulk	*bulk;
+	struct proto_msg	 m;
+	char			 err[1024], body[512], attempt[32], data[32];
+	char			*json;
+	size_t			 len;
+	double			 t0 = now_s(), t;
+	long			 i;
 
-		if (sscanf(idx_sql[k], "CREATE INDEX %127s", name) != 1)
-			die("index", idx_sql[k]);
-		snprintf(drop, sizeof drop, "DROP INDEX %s", name);
-		sql(db, drop);
-	}
-	if (sqlite3_prepare_v2(db, "INSERT INTO messages (feed, epoch, seq, "
-	    "type, attempt, kind, ts_ms, recv_ms, body) VALUES (?1, ?2, ?3, "
-	    "'event', ?4, ?5, ?6, ?7, ?8)", -1, &st, NULL) != SQLITE_OK)
-		die("insert", sqlite3_errmsg(db));
+	if (store_bulk_begin(s, &bulk, err, sizeof err) != 0)
+		die("store_bulk_begin", err);
 	for (i = 0; i < events; i++) {
 		int	a = (int)(rng() % (uint64_t)nattempts);
 		int	kd = (int)(rng() % NKINDS), n = (int)(rng() % 1000), bl;
@@ -320,76 +220,52 @@ main(int argc, char **argv)
 			next_tick = ts + TICK_MS;
 		}
 		rules_engine_message(eng, FEED, &m, on_hit, NULL);
-		sqlite3_bind_text(st, 1, FEED, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, EPOCH);
-		sqlite3_bind_int64(st, 3, seq);
-		sqlite3_bind_text(st, 4, attempt, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 5, kinds[kd], -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 6, ts);
-		sqlite3_bind_int64(st, 7, ts + 1 + (int64_t)(rng() % 20));
-		sqlite3_bind_text(st, 8, body, bl, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			die("insert", sqlite3_errmsg(db));
-		sqlite3_reset(st);
+		add(s, &m, body, (size_t)bl, ts + 1 + (int64_t)(rng() % 20));
 	}
-	sqlite3_finalize(st);
+	if (store_flush(s, err, sizeof err) != 0)
+		die("store_flush", err);
 	t = now_s();
-	fprintf(stderr, "review-db: %ld events inserted and through the "
+	fprintf(stderr, "review-db: %ld events through the store and the "
 	    "rules: %.1f s\n", events, t - t0);
-	for (k = 0; k < nidx; k++) {
-		sql(db, idx_sql[k]);
-		free(idx_sql[k]);
-	}
-	snprintf(body, sizeof body, "UPDATE feeds SET last_seq = %" PRId64
-	    " WHERE feed = '%s'", seq, FEED);
-	sql(db, body);
-	sql(db, "COMMIT");
-	sql(db, "PRAGMA journal_mode = WAL");
-	sqlite3_close(db);
-	fprintf(stderr, "review-db: %zu indexes built again: %.1f s\n", nidx,
+	if (store_bulk_end(bulk, err, sizeof err) != 0)
+		die("store_bulk_end", err);
+	fprintf(stderr, "review-db: indexes built again: %.1f s\n",
 	    now_s() - t);
+}
 
-	/* The flags and the journal, through the store. */
-	t0 = now_s();
-	if (store_open(&s, path, err, sizeof err) != 0)
-		die(path, err);
+/* Every attempt's flags, as the console stores them. */
+static void
+put_flags(struct store *s)
+{
+	struct store_flag	 sf;
+	struct flag		*f;
+	char			 err[1024], attempt[32];
+	char			 evidence[FLAGS_EVIDENCE_TEXT];
+	long			 i;
+
 	for (i = 0; i < nattempts; i++) {
 		snprintf(attempt, sizeof attempt, "A%05ld", i);
 		for (f = flags[i]; f != NULL; f = f->next) {
-			size_t n = 0;
-
-			memset(&sf, 0, sizeof sf);
+			flags_to_store(f, FEED, attempt, &sf, evidence,
+			    sizeof evidence);
 			sf.id = store_flag_next_id(s);
-			sf.feed = FEED;
-			sf.attempt = attempt;
-			sf.rule = f->rule;
-			sf.severity = (enum store_severity)f->severity;
-			sf.message = f->message;
-			sf.first_ms = f->first_ms;
-			sf.last_ms = f->last_ms;
-			sf.count = f->count;
-			sf.first_seq = f->first_seq;
-			sf.last_seq = f->last_seq;
-			sf.state = STORE_FLAG_OPEN;
-			sf.weight = f->weight;
-			evidence[0] = '\0';
-			for (k = 0; k < f->nevidence; k++)
-				n += (size_t)snprintf(evidence + n,
-				    sizeof evidence - n, "%s%" PRId64,
-				    k ? "," : "", f->evidence[k]);
-			sf.evidence = f->nevidence > 0 ? evidence : NULL;
 			if (store_put_flag(s, &sf, err, sizeof err) != 0)
 				die("store_put_flag", err);
 		}
 	}
 	if (store_flush(s, err, sizeof err) != 0)
 		die("store_flush", err);
-	t = now_s();
-	fprintf(stderr, "review-db: %ld flags through the store: %.1f s\n",
-	    nflags, t - t0);
-	for (j = 0; j < journal; j++) {
-		char actor[32], att[32];
+}
 
+/* journal notes and escalations by PROCTORS proctors, each durable. */
+static void
+add_journal(struct store *s, long journal)
+{
+	struct store_journal_entry je;
+	char			 err[1024], actor[32], att[32], reason[64];
+	long			 j;
+
+	for (j = 0; j < journal; j++) {
 		snprintf(actor, sizeof actor, "proctor%ld", j % PROCTORS);
 		snprintf(att, sizeof att, "A%05ld", (j * 7919) % nattempts);
 		snprintf(reason, sizeof reason, "bench decision %ld", j);
@@ -406,21 +282,67 @@ main(int argc, char **argv)
 		    sizeof err) != 0)
 			die("store_journal_append", err);
 	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct store		*s;
+	struct rules		*rules;
+	struct rules_engine	*eng;
+	const char		*path;
+	char			 err[1024];
+	long			 events = 10000000, journal = 20000, i;
+	double			 t0, t;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: review-db DB [EVENTS [ATTEMPTS "
+		    "[JOURNAL]]]\n");
+		return 2;
+	}
+	path = argv[1];
+	nattempts = 10000;
+	if (argc > 2)
+		events = atol(argv[2]);
+	if (argc > 3)
+		nattempts = atol(argv[3]);
+	if (argc > 4)
+		journal = atol(argv[4]);
+	if (events < 1 || nattempts < 1 || nattempts > 99999 || journal < 0) {
+		fprintf(stderr, "review-db: EVENTS >= 1, 1 <= ATTEMPTS <= "
+		    "99999, JOURNAL >= 0\n");
+		return 2;
+	}
+	unlink(path);
+	flags = calloc((size_t)nattempts, sizeof *flags);
+	if (flags == NULL)
+		abort();
+	rules = rules_default();
+	eng = rules_engine_new(rules);
+
+	t0 = now_s();
+	if (store_open(&s, path, err, sizeof err) != 0)
+		die(path, err);
+	add_attempts(s, eng);
+	fprintf(stderr, "review-db: %ld attempts through the store: %.1f s\n",
+	    nattempts, now_s() - t0);
+	add_events(s, eng, events);
+	t0 = now_s();
+	put_flags(s);
+	t = now_s();
+	fprintf(stderr, "review-db: %ld flags through the store: %.1f s\n",
+	    nflags, t - t0);
+	add_journal(s, journal);
 	if (store_close(s, err, sizeof err) != 0)
 		die("store_close", err);
 	fprintf(stderr, "review-db: %ld journal entries, each committed "
 	    "durably: %.1f s\n", journal, now_s() - t);
 	printf("rows events %ld attempts %ld flags %ld journal %ld\n", events,
 	    nattempts, nflags, journal);
-	for (i = 0; i < nattempts; i++) {
-		struct flag *next;
-
-		for (f = flags[i]; f != NULL; f = next) {
-			next = f->next;
-			free(f);
-		}
-	}
+	for (i = 0; i < nattempts; i++)
+		flags_free_list(flags[i]);
 	free(flags);
+	flags_free(&fl);
 	rules_engine_free(eng);
 	rules_free(rules);
 	return 0;

@@ -39,7 +39,7 @@ echo "$out" | sed 's/^/review.sh: /' >&2
 cat <<EOM
 ### Review queries: $EVENTS events over $ATTEMPTS attempts
 
-A database as the console leaves it (\`bench/review-db\`: $(awk '{ printf "%s events, %s attempts, %s flags, %s journal entries", $3, $5, $7, $9 }' <<<"$rows"); $size MB, written in $gen_s s), opened as \`invigil review\` opens one (\`store_reader_open\`); each query prepared, stepped through every row reading every column and finalised $RUNS times (\`bench/queries\`), hot OS cache:
+A database as the console leaves it (\`bench/review-db\`: $(awk '{ printf "%s events, %s attempts, %s flags, %s journal entries", $3, $5, $7, $9 }' <<<"$rows"); $size MB, written in $gen_s s), opened as \`invigil review\` opens one (\`store_reader_open\`); each query run $RUNS times through its typed reader (\`store/query.c\`, statements prepared once per reader), stepping through every row and reading every column (\`bench/queries\`), hot OS cache:
 
 \`\`\`
 $out

@@ -76,189 +76,26 @@ app_status(struct app *app, int error, const char *fmt, ...)
 		    sizeof clean));
 }
 
-/* ---- attempts: hash by (feed identity, id), array in display order */
-
-static uint64_t
-attempt_hash(int feed, const char *id)
-{
-	uint64_t	h = 1469598103934665603ULL ^ (uint64_t)feed;
-
-	for (; *id != '\0'; id++) {
-		h ^= (unsigned char)*id;
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
-static void
-attempt_rehash(struct app *app)
-{
-	size_t		 i, nsize = app->hash_size ? app->hash_size * 2 : 1024;
-	struct attempt **nhash = xcalloc(nsize, sizeof *nhash), *a, *next;
-
-	for (i = 0; i < app->hash_size; i++) {
-		for (a = app->hash[i]; a != NULL; a = next) {
-			size_t b = attempt_hash(a->feed->order, a->id) &
-			    (nsize - 1);
-
-			next = a->hnext;
-			a->hnext = nhash[b];
-			nhash[b] = a;
-		}
-	}
-	free(app->hash);
-	app->hash = nhash;
-	app->hash_size = nsize;
-}
-
-static size_t	app_max_attempts(const struct app *);
-
-static struct attempt *
-attempt_find(struct app *app, struct feed_session *cf, const char *id)
-{
-	struct attempt	*a;
-	size_t		 b;
-
-	if (app->hash_size != 0) {
-		b = attempt_hash(cf->order, id) & (app->hash_size - 1);
-		for (a = app->hash[b]; a != NULL; a = a->hnext) {
-			if (a->feed == cf && strcmp(a->id, id) == 0)
-				return a;
-		}
-	}
-	return NULL;
-}
-
-/*
- * The attempt, made on first sight.  Whether a feed may add one more is
- * app_admit's business (--max-attempts); here it is only counted.
- */
-static struct attempt *
-attempt_get(struct app *app, struct feed_session *cf, const char *id)
-{
-	struct attempt		*a;
-	size_t			 b;
-
-	if ((a = attempt_find(app, cf, id)) != NULL)
-		return a;
-	if (app->nattempts + 1 > app->hash_size * 3 / 4)
-		attempt_rehash(app);
-	a = xcalloc(1, sizeof *a);
-	a->feed = cf;
-	cf->nattempts++;
-	snprintf(a->id, sizeof a->id, "%s", id);
-	a->state = PROTO_STATE_SCHEDULED;
-	a->top_severity = -1;
-	b = attempt_hash(cf->order, id) & (app->hash_size - 1);
-	a->hnext = app->hash[b];
-	app->hash[b] = a;
-	if (app->nattempts == app->attempts_cap) {
-		app->attempts_cap = app->attempts_cap ? app->attempts_cap * 2 : 256;
-		app->attempts = realloc(app->attempts,
-		    app->attempts_cap * sizeof *app->attempts);
-		if (app->attempts == NULL)
-			abort();
-	}
-	app->attempts[app->nattempts++] = a;
-	app->order_dirty = 1;
-	return a;
-}
-
-/* Most urgent first: severity of open flags, their number, then by id. */
-static int
-attempt_compare(const void *va, const void *vb)
-{
-	const struct attempt *a = *(struct attempt *const *)va;
-	const struct attempt *b = *(struct attempt *const *)vb;
-	int	c;
-
-	if (a->risk != b->risk)
-		return a->risk < b->risk ? 1 : -1;
-	if (a->top_severity != b->top_severity)
-		return b->top_severity - a->top_severity;
-	if (a->open_flags != b->open_flags)
-		return b->open_flags - a->open_flags;
-	if (a->feed->order != b->feed->order)
-		return a->feed->order - b->feed->order;
-	c = strcmp(a->id, b->id);
-	return c;
-}
-
 void
 app_sort(struct app *app)
 {
-	if (!app->order_dirty)
-		return;
-	qsort(app->attempts, app->nattempts, sizeof *app->attempts,
-	    attempt_compare);
-	app->order_dirty = 0;
+	model_sort(&app->model);
 }
-
-static void
-attempt_recount(struct attempt *a)
-{
-	struct flag	*f;
-
-	a->open_flags = 0;
-	a->top_severity = -1;
-	for (f = a->flags; f != NULL; f = f->next) {
-		a->open_flags++;
-		if ((int)f->severity > a->top_severity)
-			a->top_severity = (int)f->severity;
-	}
-	a->risk = attempt_risk(a, proto_now_ms());
-}
-
-/*
- * The risk score that orders the screen (documented in invigil(1)):
- *   sum of the weights of open flags
- * + twice the weights of confirmed flags
- * + the weights of dismissed flags halved every 15 minutes since the
- *   dismissal, so a dismissed alarm fades but a run of them still shows.
- */
-#define RISK_HALF_LIFE_MS	(15 * 60 * 1000)
-
-double
-attempt_risk(const struct attempt *a, int64_t now_ms)
-{
-	const struct flag	*f;
-	double			 risk = 0;
-
-	for (f = a->flags; f != NULL; f = f->next)
-		risk += f->weight;
-	for (f = a->closed; f != NULL; f = f->next) {
-		if (f->state == STORE_FLAG_CONFIRMED)
-			risk += 2 * f->weight;
-		else
-			risk += f->weight * exp2(-(double)(now_ms -
-			    f->closed_ms) / RISK_HALF_LIFE_MS);
-	}
-	return risk;
-}
-
-/* ---- feed sessions: identities, bounded, one per feed id */
 
 /* The session of feed id, or NULL. */
 struct feed_session *
 app_session_find(struct app *app, const char *id)
 {
-	int	i;
-
-	for (i = 0; i < app->nsessions; i++) {
-		if (strcmp(app->sessions[i]->id, id) == 0)
-			return app->sessions[i];
-	}
-	return NULL;
+	return model_session_find(&app->model, id);
 }
 
-/* Is fs referred to: by an attempt, or as a connection's feed? */
+/* Is fs a connection's feed? */
 static int
-session_used(const struct app *app, const struct feed_session *fs)
+session_linked(const struct feed_session *fs, void *arg)
 {
-	int	i;
+	const struct app	*app = arg;
+	int			 i;
 
-	if (fs->nattempts > 0)
-		return 1;
 	for (i = 0; i < app->nfeeds; i++) {
 		if (app->feeds[i].session == fs)
 			return 1;
@@ -266,185 +103,50 @@ session_used(const struct app *app, const struct feed_session *fs)
 	return 0;
 }
 
-/*
- * A new session for feed id (not yet known).  The table is bounded: when
- * full, sessions nothing refers to any more (replaced, no attempts, no
- * connection) make room; NULL with a sentence if none does.
- */
 static struct feed_session *
 session_new(struct app *app, const char *id, char *err, size_t errlen)
 {
 	struct feed_session	*fs;
-	int			 i, k;
 
-	if (app->nsessions == CONSOLE_MAX_SESSIONS) {
-		for (i = k = 0; i < app->nsessions; i++) {
-			fs = app->sessions[i];
-			if (!session_used(app, fs))
-				free(fs);
-			else
-				app->sessions[k++] = fs;
-		}
-		app->nsessions = k;
-	}
-	if (app->nsessions == CONSOLE_MAX_SESSIONS) {
-		snprintf(err, errlen, "this console already follows %d feed "
-		    "ids, the most it keeps; feed \"%.64s\" is refused (restart "
-		    "the console to start afresh)", CONSOLE_MAX_SESSIONS, id);
-		return NULL;
-	}
-	fs = xcalloc(1, sizeof *fs);
-	fs->clock_ms = INT64_MIN;
-	fs->simulated = app->demo_id[0] != '\0' &&
-	    strcmp(app->demo_id, id) == 0;
-	snprintf(fs->id, sizeof fs->id, "%s", id);
-	fs->order = app->session_order++;
-	app->sessions[app->nsessions++] = fs;
+	fs = model_session_new(&app->model, id, session_linked, app, err,
+	    errlen);
+	if (fs != NULL)
+		fs->simulated = app->demo_id[0] != '\0' &&
+		    strcmp(app->demo_id, id) == 0;
 	return fs;
 }
 
-/*
- * Keep a position from the database within what the console can advance
- * (a database written before positions were bounded may hold more).
- */
-static void
-session_position(struct feed_session *fs, int64_t epoch, int64_t last_seq)
-{
-	fs->epoch = epoch;
-	fs->last_seq = last_seq < 0 ? 0 : last_seq > CONSOLE_SEQ_MAX ?
-	    CONSOLE_SEQ_MAX : last_seq;
-}
-
-/* ---- flags */
+/* ---- flags: the lifecycle is flags.c's; here they are stored and counted */
 
 static void
 flag_store(struct app *app, const struct flag *f)
 {
 	struct store_flag	sf;
-	char			err[512], evidence[RULES_EVIDENCE_MAX * 21];
-	size_t			i, n = 0;
+	char			err[512], evidence[FLAGS_EVIDENCE_TEXT];
 
-	memset(&sf, 0, sizeof sf);
-	sf.id = f->id;
-	sf.feed = f->attempt->feed->id;
-	sf.attempt = f->attempt->id;
-	sf.rule = f->rule;
-	sf.severity = f->severity;
-	sf.message = f->message;
-	sf.first_ms = f->first_ms;
-	sf.last_ms = f->last_ms;
-	sf.count = f->count;
-	sf.first_seq = f->first_seq;
-	sf.last_seq = f->last_seq;
-	sf.state = f->state;
-	sf.weight = f->weight;
-	sf.closed_ms = f->closed_ms;
-	evidence[0] = '\0';
-	for (i = 0; i < f->nevidence; i++)
-		n += (size_t)snprintf(evidence + n, sizeof evidence - n,
-		    "%s%" PRId64, i ? "," : "", f->evidence[i]);
-	sf.evidence = f->nevidence > 0 ? evidence : NULL;
+	flags_to_store(f, f->attempt->feed->id, f->attempt->id, &sf, evidence,
+	    sizeof evidence);
 	if (store_put_flag(app->store, &sf, err, sizeof err) != 0)
 		app_status(app, 1, "%s", err);
 }
 
-/* Merge the seqs behind a hit into a flag's evidence, keeping the newest. */
-static void
-evidence_add(struct flag *f, const int64_t *seqs, size_t n)
-{
-	size_t	i, k;
-
-	for (i = 0; i < n; i++) {
-		for (k = 0; k < f->nevidence && f->evidence[k] != seqs[i]; k++)
-			;
-		if (k < f->nevidence)
-			continue;
-		if (f->nevidence == RULES_EVIDENCE_MAX) {
-			memmove(f->evidence, f->evidence + 1,
-			    (RULES_EVIDENCE_MAX - 1) * sizeof f->evidence[0]);
-			f->nevidence--;
-		}
-		f->evidence[f->nevidence++] = seqs[i];
-	}
-}
-
 /*
- * A rule's name, kept once for the life of the console (flags outlive a
- * rule set reloaded by SIGHUP); equal names give the same pointer.  There
- * are a few dozen rules, so a scan is enough.
- */
-static const char *
-app_rule_name(struct app *app, const char *name)
-{
-	size_t	i;
-
-	for (i = 0; i < app->nrule_names; i++)
-		if (strcmp(app->rule_names[i], name) == 0)
-			return app->rule_names[i];
-	app->rule_names = realloc(app->rule_names, (app->nrule_names + 1) *
-	    sizeof *app->rule_names);
-	if (app->rule_names == NULL || (app->rule_names[app->nrule_names] =
-	    strdup(name)) == NULL)
-		abort();
-	return app->rule_names[app->nrule_names++];
-}
-
-/* A flag with room for its message (the flag's largest part, kept exact). */
-static struct flag *
-flag_new(const char *message)
-{
-	size_t		 len = message != NULL ? strlen(message) : 0;
-	struct flag	*f;
-
-	f = xcalloc(1, sizeof *f + len + 1);
-	if (len > 0)
-		memcpy(f->message, message, len);
-	return f;
-}
-
-/*
- * A rule fired for an attempt.  One open flag per rule and attempt: a
- * repeat raises its count and last time, not a new flag; once the proctor
- * has dismissed or confirmed it, the next hit opens a new one.
+ * A rule fired for an attempt: merged into the rule's open flag, or a new
+ * one (flags_hit); stored either way, and a new one is counted and said.
  */
 static void
 flag_raise(struct app *app, struct attempt *a, const struct rules_hit *h)
 {
 	struct flag	*f;
-	const char	*rule = app_rule_name(app, h->rule);
 
-	for (f = a->flags; f != NULL; f = f->next) {
-		if (f->rule == rule)
-			break;
-	}
-	if (f != NULL) {
-		f->count++;
-		if (h->ts_ms > f->last_ms)
-			f->last_ms = h->ts_ms;
-		if (h->seq > f->last_seq)
-			f->last_seq = h->seq;
-		evidence_add(f, h->evidence, h->nevidence);
+	app->dirty = 1;
+	if (flags_hit(&app->flagset, &a->flags, a, h, &f) == FLAGS_MERGED) {
 		flag_store(app, f);
-		app->dirty = 1;
 		return;
 	}
-	f = flag_new(h->message);
 	f->id = store_flag_next_id(app->store);
-	f->attempt = a;
-	f->rule = rule;
-	f->severity = (enum store_severity)h->severity;
-	f->weight = h->weight;
-	evidence_add(f, h->evidence, h->nevidence);
-	f->first_ms = f->last_ms = h->ts_ms;
-	f->first_seq = f->last_seq = h->seq;
-	f->count = 1;
-	f->state = STORE_FLAG_OPEN;
-	f->next = a->flags;
-	a->flags = f;
-	attempt_recount(a);
+	model_recount(&app->model, a);
 	app->open_flags++;
-	app->order_dirty = 1;
-	app->dirty = 1;
 	flag_store(app, f);
 	if (app->opt.headless)
 		headless_flag(app, f);
@@ -457,73 +159,24 @@ app_hit(const struct rules_hit *h, void *arg)
 	struct feed_session	*fs = app_session_find(app, h->feed);
 
 	if (fs != NULL)
-		flag_raise(app, attempt_get(app, fs, h->attempt), h);
-}
-
-/* The open flag a dismiss or confirm applies to: most severe, newest. */
-static struct flag *
-flag_top(struct attempt *a)
-{
-	struct flag	*f, *best = NULL;
-
-	for (f = a->flags; f != NULL; f = f->next) {
-		if (best == NULL || f->severity > best->severity)
-			best = f;
-	}
-	return best;
+		flag_raise(app, model_attempt_get(&app->model, fs, h->attempt), h);
 }
 
 struct flag *
 app_flag_top(struct attempt *a)
 {
-	return flag_top(a);
+	return flags_top(a->flags);
 }
 
 static void
 flag_close(struct app *app, struct flag *f, enum store_flag_state state)
 {
 	struct attempt	*a = f->attempt;
-	struct flag    **fp;
 
-	for (fp = &a->flags; *fp != NULL; fp = &(*fp)->next) {
-		if (*fp == f) {
-			*fp = f->next;
-			break;
-		}
-	}
-	f->state = state;
-	f->closed_ms = proto_now_ms();
+	flags_close(&a->flags, &a->closed, f, state, proto_now_ms());
 	flag_store(app, f);
-	f->next = a->closed;		/* still counts in the risk score */
-	a->closed = f;
-	attempt_recount(a);
+	model_recount(&app->model, a);
 	app->open_flags--;
-	app->order_dirty = 1;
-	app->dirty = 1;
-}
-
-/* ---- the tail of recent events, and the event rate */
-
-static void
-tail_add(struct app *app, struct feed_session *cf, const struct proto_msg *m,
-    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static void
-tail_add(struct app *app, struct feed_session *cf, const struct proto_msg *m,
-    const char *fmt, ...)
-{
-	struct tail_line	*t = &app->tail[app->tail_next];
-	va_list			 ap;
-
-	t->ts_ms = m->ts_ms;
-	snprintf(t->feed, sizeof t->feed, "%s", cf->id);
-	va_start(ap, fmt);
-	vsnprintf(t->text, sizeof t->text, fmt, ap);
-	va_end(ap);
-	app->tail_next = (app->tail_next + 1) % CONSOLE_TAIL;
-	if (app->tail_count < CONSOLE_TAIL)
-		app->tail_count++;
-	app->dirty = 1;
 }
 
 /*
@@ -562,40 +215,7 @@ event_summary(const char *data, char *out, size_t outsz)
 	json_decref(o);
 }
 
-static void
-rate_count(struct app *app)
-{
-	int64_t	sec = proto_now_ms() / 1000;
-
-	if (sec != app->ev_window_sec) {
-		int64_t s;
-
-		for (s = app->ev_window_sec + 1; s <= sec &&
-		    s <= app->ev_window_sec + 8; s++)
-			app->ev_window[s % 8] = 0;
-		app->ev_window_sec = sec;
-	}
-	app->ev_window[sec % 8]++;
-}
-
-static void
-rate_update(struct app *app)
-{
-	int64_t		sec = proto_now_ms() / 1000, s;
-	uint64_t	sum = 0;
-
-	if (sec - app->ev_window_sec >= 8)
-		memset(app->ev_window, 0, sizeof app->ev_window);
-	else {
-		for (s = app->ev_window_sec + 1; s <= sec; s++)
-			app->ev_window[s % 8] = 0;
-	}
-	app->ev_window_sec = sec;
-	/* The last five complete seconds. */
-	for (s = sec - 5; s < sec; s++)
-		sum += app->ev_window[((s % 8) + 8) % 8];
-	app->events_per_sec = (double)sum / 5.0;
-}
+static size_t	app_max_attempts(const struct app *);
 
 /* ---- incoming messages */
 
@@ -632,7 +252,7 @@ app_take(struct app *app, struct feed_session *cf, const struct proto_msg *m)
 	}
 	switch (m->type) {
 	case PROTO_ATTEMPT:
-		a = attempt_get(app, cf, m->u.attempt.attempt);
+		a = model_attempt_get(&app->model, cf, m->u.attempt.attempt);
 		snprintf(a->candidate, sizeof a->candidate, "%s",
 		    m->u.attempt.candidate);
 		snprintf(a->name, sizeof a->name, "%s", m->u.attempt.name);
@@ -640,20 +260,20 @@ app_take(struct app *app, struct feed_session *cf, const struct proto_msg *m)
 		app->dirty = 1;
 		break;
 	case PROTO_STATE:
-		a = attempt_get(app, cf, m->u.state.attempt);
+		a = model_attempt_get(&app->model, cf, m->u.state.attempt);
 		a->state = m->u.state.state;
-		tail_add(app, cf, m, "%s is now %s", a->id,
+		model_tail_add(&app->model, cf->id, m->ts_ms, "%s is now %s", a->id,
 		    proto_state_name(a->state));
 		break;
 	case PROTO_EVENT:
-		a = attempt_get(app, cf, m->u.event.attempt);
+		a = model_attempt_get(&app->model, cf, m->u.event.attempt);
 		a->events++;
 		a->last_kind = m->u.event.kind;
 		a->last_ms = m->ts_ms;
 		a->has_event = 1;
-		rate_count(app);
+		model_rate_count(&app->model, proto_now_ms());
 		event_summary(m->u.event.data, summary, sizeof summary);
-		tail_add(app, cf, m, "%s %s %s", a->id,
+		model_tail_add(&app->model, cf->id, m->ts_ms, "%s %s %s", a->id,
 		    proto_event_kind_name(m->u.event.kind), summary);
 		break;
 	case PROTO_ANSWER:
@@ -802,7 +422,7 @@ pending_load_one(const struct store_command *c, void *arg)
 	action = proto_action_parse(c->action);
 	if (action < 0 || fs == NULL || !session_loading(app, fs))
 		return;
-	pending_add(app, c->id, attempt_get(app, fs, c->attempt),
+	pending_add(app, c->id, model_attempt_get(&app->model, fs, c->attempt),
 	    (enum proto_action)action, c->text, NULL);
 }
 
@@ -831,7 +451,7 @@ attempt_load_one(const struct store_attempt *sa, void *arg)
 
 	if (cf == NULL || !session_loading(app, cf))
 		return;
-	a = attempt_get(app, cf, sa->attempt);
+	a = model_attempt_get(&app->model, cf, sa->attempt);
 	snprintf(a->candidate, sizeof a->candidate, "%s",
 	    sa->candidate != NULL ? sa->candidate : "");
 	snprintf(a->name, sizeof a->name, "%s", sa->name != NULL ? sa->name : "");
@@ -865,44 +485,15 @@ flag_load_one(const struct store_flag *sf, void *arg)
 	struct feed_session	*cf = app_session_find(app, sf->feed);
 	struct attempt		*a;
 	struct flag		*f;
-	const char		*p;
-	char			*end;
 
 	if (cf == NULL || !session_loading(app, cf))
 		return;
-	a = attempt_get(app, cf, sf->attempt);
-	f = flag_new(sf->message);
-	f->id = sf->id;
-	f->attempt = a;
-	f->rule = app_rule_name(app, sf->rule);
-	f->severity = sf->severity;
-	f->weight = sf->weight;
-	f->first_ms = sf->first_ms;
-	f->last_ms = sf->last_ms;
-	f->first_seq = sf->first_seq;
-	f->last_seq = sf->last_seq;
-	f->count = sf->count;
-	f->state = sf->state;
-	f->closed_ms = sf->closed_ms;
-	/* "12,15,31", as flag_store() wrote it. */
-	for (p = sf->evidence; p != NULL && *p != '\0' &&
-	    f->nevidence < RULES_EVIDENCE_MAX; p = *end == ',' ? end + 1 : end) {
-		int64_t seq = strtoll(p, &end, 10);
-
-		if (end == p)
-			break;
-		f->evidence[f->nevidence++] = seq;
-	}
-	if (f->state == STORE_FLAG_OPEN) {
-		f->next = a->flags;
-		a->flags = f;
+	a = model_attempt_get(&app->model, cf, sf->attempt);
+	f = flags_from_store(&app->flagset, sf, a);
+	flags_put(&a->flags, &a->closed, f);
+	if (f->state == STORE_FLAG_OPEN)
 		app->open_flags++;
-	} else {
-		f->next = a->closed;
-		a->closed = f;
-	}
-	attempt_recount(a);
-	app->order_dirty = 1;
+	model_recount(&app->model, a);
 }
 
 /* ---- bounds: what one feed can make the console do (invigil(1), BOUNDS) */
@@ -1024,7 +615,7 @@ app_admit(struct app *app, struct feed_session *fs, const struct proto_msg *m,
 		    max / 1000);
 		return -1;
 	}
-	if (id != NULL && attempt_find(app, fs, id) == NULL) {
+	if (id != NULL && model_attempt_find(&app->model, fs, id) == NULL) {
 		if (fs->nattempts >= cap || app->nattempts >= all) {
 			fs->over_cap++;
 			snprintf(why, whylen, "a new attempt, and the console "
@@ -1034,7 +625,7 @@ app_admit(struct app *app, struct feed_session *fs, const struct proto_msg *m,
 			    app->nattempts, cap);
 			return -1;
 		}
-		(void)attempt_get(app, fs, id);
+		(void)model_attempt_get(&app->model, fs, id);
 	}
 	if (m->ts_ms > fs->clock_ms)
 		fs->clock_ms = m->ts_ms;
@@ -1309,7 +900,7 @@ app_welcome(struct app *app, struct console_feed *cf,
 		if (known < 0)
 			app_status(app, 1, "%s", err);
 		if (known == 1 && epoch != 0)
-			session_position(fs, epoch, last);
+			model_session_position(fs, epoch, last);
 		if (known == 1 && session_load(app, fs, err, sizeof err) != 0)
 			app_status(app, 1, "%s", err);
 	}
@@ -1601,18 +1192,7 @@ static const struct {
 struct flag *
 app_flag_by_id(struct app *app, int64_t id)
 {
-	struct flag	*f;
-	size_t		 i;
-
-	for (i = 0; i < app->nattempts; i++) {
-		for (f = app->attempts[i]->flags; f != NULL; f = f->next)
-			if (f->id == id)
-				return f;
-		for (f = app->attempts[i]->closed; f != NULL; f = f->next)
-			if (f->id == id)
-				return f;
-	}
-	return NULL;
+	return model_flag_by_id(&app->model, id);
 }
 
 /*
@@ -1749,7 +1329,7 @@ app_decide(struct app *app, const struct decision *d,
 		return -1;
 	}
 	closes = decisions[i].needs_flag;
-	if (closes && f == NULL && (f = flag_top(a)) == NULL) {
+	if (closes && f == NULL && (f = flags_top(a->flags)) == NULL) {
 		snprintf(err, errlen, "%s has no open flag to %s", a->id,
 		    d->action);
 		return -1;
@@ -1908,10 +1488,7 @@ app_flush_tick(lws_sorted_usec_list_t *sul)
 {
 	struct app	*app = lws_container_of(sul, struct app, sul_flush);
 	char		 err[512];
-
 	int64_t		 sec = proto_now_ms() / 1000;
-
-	size_t		 i;
 
 	/* Holds that reached their time with nothing arriving (a face that
 	 * never returns) fire on the feed's clock. */
@@ -1922,15 +1499,9 @@ app_flush_tick(lws_sorted_usec_list_t *sul)
 	if (sec != app->ev_window_sec) {
 		app->dirty = 1;		/* the clock, retry countdowns, rate */
 		/* Dismissed flags fade from the risk score. */
-		for (i = 0; i < app->nattempts; i++) {
-			if (app->attempts[i]->closed != NULL) {
-				app->attempts[i]->risk = attempt_risk(
-				    app->attempts[i], proto_now_ms());
-				app->order_dirty = 1;
-			}
-		}
+		model_fade(&app->model, proto_now_ms());
 	}
-	rate_update(app);
+	model_rate_update(&app->model, proto_now_ms());
 	lws_sul_schedule(app->ctx, 0, &app->sul_flush, app_flush_tick,
 	    FLUSH_TICK_US);
 }
@@ -2174,7 +1745,7 @@ app_init(struct app *app, const struct console_options *opt, char *err,
 			if ((cf->session = session_new(app, id, err,
 			    errlen)) == NULL)
 				return -1;
-			session_position(cf->session, epoch, last);
+			model_session_position(cf->session, epoch, last);
 		}
 		if (cf->session->link == NULL)
 			cf->session->link = cf;
@@ -2300,9 +1871,7 @@ void
 app_free(struct app *app)
 {
 	struct pending_cmd	*p, *pnext;
-	struct flag		*f, *fnext;
 	char			 err[512];
-	size_t			 i;
 	int			 j;
 
 	app_signal_ctx = NULL;
@@ -2313,27 +1882,12 @@ app_free(struct app *app)
 		proto_rx_free(&app->feeds[j].rx);
 		proto_txq_clear(&app->feeds[j].txq);
 	}
-	for (j = 0; j < app->nsessions; j++)
-		free(app->sessions[j]);
 	if (app->store != NULL && store_close(app->store, err, sizeof err) != 0)
 		fprintf(stderr, "invigil: %s\n", err);
-	for (i = 0; i < app->nattempts; i++) {
-		for (f = app->attempts[i]->flags; f != NULL; f = fnext) {
-			fnext = f->next;
-			free(f);
-		}
-		for (f = app->attempts[i]->closed; f != NULL; f = fnext) {
-			fnext = f->next;
-			free(f);
-		}
-		free(app->attempts[i]);
-	}
 	if (app->engine != NULL)
 		rules_engine_free(app->engine);
 	if (app->rules != NULL)
 		rules_free(app->rules);
-	free(app->attempts);
-	free(app->hash);
 	for (p = app->pending; p != NULL; p = pnext) {
 		pnext = p->next;
 		free(p->request);
@@ -2341,7 +1895,5 @@ app_free(struct app *app)
 	}
 	sign_key_free(app->key);
 	free(app->req_buf);
-	for (i = 0; i < app->nrule_names; i++)
-		free(app->rule_names[i]);
-	free(app->rule_names);
+	model_free(&app->model);
 }

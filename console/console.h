@@ -17,22 +17,16 @@
 
 #include <libwebsockets.h>
 
+#include "console/model.h"
 #include "proto/proto.h"
 #include "rules/rules.h"
 #include "store/store.h"
 
 #define CONSOLE_MAX_FEEDS	32
-#define CONSOLE_TAIL		256	/* recent events kept for the screen */
 #define CONSOLE_MAX_ATTEMPTS	50000	/* --max-attempts default, per feed */
 #define CONSOLE_MAX_SKEW_S	86400	/* --max-clock-skew default */
 #define CONSOLE_COMMAND_TIMEOUT_S 30	/* --command-timeout default */
 #define CONSOLE_SKEW_NOTICE_MS	5000	/* a feed this far ahead is shown */
-#define CONSOLE_MAX_SESSIONS	64	/* feed ids known at once (see
-					   struct feed_session) */
-/* The highest seq a console takes in: 2^53 - 1, the largest integer every
- * JSON implementation holds exactly.  Positions stay at or below it, so
- * "the next seq" never overflows (invigil-proto(7), Receiving). */
-#define CONSOLE_SEQ_MAX		9007199254740991LL
 
 /* Exit statuses. */
 #define EXIT_RUNTIME		1
@@ -73,40 +67,6 @@ enum conn_state {
 	CONN_STOPPED
 };
 
-/*
- * A feed's identity and session state: the id it gave in welcome, its name,
- * and how far its stream is taken in (epoch, last_seq).  Attempts (and
- * through them flags, evidence and pending commands) point here, never to a
- * connection, so that when a URL starts answering with another feed id the
- * old feed's candidates, flags and commands stay the old feed's: the
- * connection gets a new session and the old one stays, replaced.  One
- * session per feed id; at most CONSOLE_MAX_SESSIONS, owned by the app.
- */
-struct feed_session {
-	char			id[PROTO_ID_MAX + 1];
-	char			name[PROTO_NAME_MAX + 1];
-	int64_t			epoch;
-	int64_t			last_seq;	/* highest seq accounted for */
-	uint64_t		messages;
-	uint64_t		rejects;
-	uint64_t		gaps;
-	int			order;		/* creation order, a sort key */
-	size_t			nattempts;	/* attempts pointing here */
-	struct console_feed    *link;		/* connection it answers on */
-	char			replaced_by[PROTO_ID_MAX + 1];	/* or "" */
-	char			replaced_url[512];
-
-	/* What the bounds (app_admit, invigil(1) BOUNDS) saw and kept out. */
-	int			simulated;	/* --demo's own simulator, whose
-						   clock runs --rate times fast:
-						   no clock bound applies */
-	int64_t			clock_ms;	/* latest ts taken, INT64_MIN none */
-	int64_t			skew_ms;	/* ts - receive time, last taken */
-	uint64_t		over_cap;	/* kept in rejects: --max-attempts */
-	uint64_t		skewed;		/* kept in rejects: --max-clock-skew */
-	int			said_skew, said_cap, said_skewed; /* on stderr */
-};
-
 /* One --feed: a connection to a URL, and the session it carries. */
 struct console_feed {
 	struct app	       *app;
@@ -144,50 +104,6 @@ struct console_feed {
 	uint64_t		early_rejects;	/* before any welcome */
 };
 
-struct flag {
-	int64_t			id;
-	struct attempt	       *attempt;
-	const char	       *rule;		/* interned: app_rule_name() */
-	enum store_severity	severity;
-	double			weight;
-	int64_t			evidence[RULES_EVIDENCE_MAX];	/* seqs, oldest first */
-	size_t			nevidence;
-	int64_t			closed_ms;	/* wall time of the decision */
-	int64_t			first_ms, last_ms;
-	int64_t			first_seq, last_seq;
-	int64_t			count;
-	enum store_flag_state	state;
-	struct flag	       *next;	/* the attempt's open flags */
-	char			message[];	/* raw, sanitised when drawn;
-						   allocated to its length */
-};
-
-struct attempt {
-	struct feed_session    *feed;		/* identity, not connection */
-	char			id[PROTO_ID_MAX + 1];
-	char			candidate[PROTO_ID_MAX + 1];
-	char			name[PROTO_NAME_MAX + 1];
-	enum proto_state	state;
-	uint64_t		events;
-	enum proto_event_kind	last_kind;
-	int64_t			last_ms;	/* feed time of the last event */
-	int			has_event;
-	struct flag	       *flags;		/* open flags, newest first */
-	struct flag	       *closed;		/* dismissed or confirmed */
-	int			open_flags;
-	int			top_severity;	/* of open flags, -1 if none */
-	double			risk;		/* see attempt_risk() */
-	char			pending_cmd[64];/* "pause pending", "pause ok" */
-	struct attempt	       *hnext;		/* hash chain */
-};
-
-struct tail_line {
-	int64_t			ts_ms;
-	char			feed[PROTO_ID_MAX + 1];
-	char			attempt[PROTO_ID_MAX + 1];
-	char			text[200];	/* raw, sanitised when drawn */
-};
-
 /* A command sent and not yet acknowledged. */
 struct pending_cmd {
 	char			id[PROTO_ID_MAX + 1];
@@ -218,31 +134,16 @@ struct app {
 
 	struct console_feed	feeds[CONSOLE_MAX_FEEDS];
 	int			nfeeds;
-	struct feed_session    *sessions[CONSOLE_MAX_SESSIONS];
-	int			nsessions;
-	int			session_order;
 	const struct feed_session *load_only;	/* see session_load() */
 
-	struct attempt	      **hash;
-	size_t			hash_size;
-	struct attempt	      **attempts;	/* all, in display order */
-	size_t			nattempts, attempts_cap;
-	int			order_dirty;
-
-	struct tail_line	tail[CONSOLE_TAIL];
-	size_t			tail_next, tail_count;
+	/* The model (model.h), also under its fields' own names. */
+	union {
+		struct model	model;
+		struct { MODEL_FIELDS };
+	};
 
 	struct pending_cmd     *pending;
 	uint64_t		cmd_counter;
-
-	char		      **rule_names;	/* interned, see app_rule_name() */
-	size_t			nrule_names;
-	uint64_t		open_flags;
-
-	/* events per second over the last few seconds */
-	uint64_t		ev_window[8];
-	int64_t			ev_window_sec;
-	double			events_per_sec;
 
 	lws_sorted_usec_list_t	sul_flush;
 	lws_sorted_usec_list_t	sul_screen;
@@ -259,7 +160,6 @@ struct app {
 	struct lws	       *stdin_wsi;
 
 	int			quit;
-	int			dirty;		/* something to redraw */
 	char			status[256];	/* bottom line */
 	int			status_error;
 	int			exit_status;

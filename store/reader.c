@@ -15,6 +15,7 @@
 
 #include "proto/xmalloc.h"
 #include "store/dbfile.h"
+#include "store/reader.h"
 #include "store/schema.h"
 #include "store/store.h"
 
@@ -36,6 +37,8 @@ struct store_reader {
 	unsigned long long steps;	/* done since the open or the limit set */
 	unsigned long long limit;
 	int		 exhausted;
+	sqlite3_stmt	*stmt[STORE_READER_SLOTS];	/* query.c's, cached */
+	unsigned char	 busy[STORE_READER_SLOTS];
 };
 
 /* SQLite's progress handler: non-zero interrupts the statement. */
@@ -87,8 +90,10 @@ store_reader_open(struct store_reader **rp, const char *path, char *err,
 	/* A FIFO would block SQLite's open(2) for ever. */
 	if (store_file_check(path, 1, err, errlen) == -1)
 		goto fail;
-	if (sqlite3_open_v2(path, &r->db, SQLITE_OPEN_READONLY, NULL) !=
-	    SQLITE_OK) {
+	/* One thread at a time uses a reader: no mutex around every call
+	 * (a fifth of a review query's instructions, bench/queries). */
+	if (sqlite3_open_v2(path, &r->db, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "cannot open %s: %s (give --db an "
 		    "existing invigil database)", path, r->db != NULL ?
 		    sqlite3_errmsg(r->db) : "out of memory");
@@ -140,19 +145,6 @@ fail:
 	return -1;
 }
 
-/*
- * A column that the schema says is NOT NULL text, as text: a crafted file
- * can hold NULL anywhere (the schema's text is not what wrote the rows),
- * and NULL reads as "".
- */
-static const char *
-reader_text(sqlite3_stmt *st, int i)
-{
-	const char	*t = (const char *)sqlite3_column_text(st, i);
-
-	return t != NULL ? t : "";
-}
-
 sqlite3 *
 store_reader_db(struct store_reader *r)
 {
@@ -162,87 +154,46 @@ store_reader_db(struct store_reader *r)
 void
 store_reader_close(struct store_reader *r)
 {
+	int	i;
+
 	if (r == NULL)
 		return;
+	for (i = 0; i < STORE_READER_SLOTS; i++)
+		sqlite3_finalize(r->stmt[i]);
 	sqlite3_close(r->db);
 	free(r);
 }
 
-int
-store_reader_each_message(struct store_reader *r, store_message_fn fn,
-    void *arg, char *err, size_t errlen)
+sqlite3_stmt *
+store_reader_stmt(struct store_reader *r, int slot, const char *sql)
 {
 	sqlite3_stmt	*st;
-	int		 rc;
 
-	if (sqlite3_prepare_v2(r->db, "SELECT feed, epoch, seq, body FROM "
-	    "messages ORDER BY feed, epoch, seq", -1, &st, NULL) != SQLITE_OK) {
-		store_reader_error(r, "messages", err, errlen);
-		return -1;
+	if (slot < 0 || slot >= STORE_READER_SLOTS)
+		abort();
+	if (r->busy[slot]) {
+		if (sqlite3_prepare_v2(r->db, sql, -1, &st, NULL) != SQLITE_OK)
+			return NULL;
+		return st;
 	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (fn(reader_text(st, 0), sqlite3_column_int64(st, 1),
-		    sqlite3_column_int64(st, 2), reader_text(st, 3),
-		    (size_t)sqlite3_column_bytes(st, 3), arg) != 0)
-			break;
+	if (r->stmt[slot] == NULL && sqlite3_prepare_v3(r->db, sql, -1,
+	    SQLITE_PREPARE_PERSISTENT, &r->stmt[slot], NULL) != SQLITE_OK) {
+		r->stmt[slot] = NULL;
+		return NULL;
 	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		store_reader_error(r, "messages", err, errlen);
+	r->busy[slot] = 1;
+	return r->stmt[slot];
+}
+
+void
+store_reader_stmt_done(struct store_reader *r, int slot, sqlite3_stmt *st)
+{
+	if (st == NULL)
+		return;
+	if (slot >= 0 && slot < STORE_READER_SLOTS && st == r->stmt[slot]) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		r->busy[slot] = 0;
+	} else
 		sqlite3_finalize(st);
-		return -1;
-	}
-	sqlite3_finalize(st);
-	return 0;
-}
-
-int
-store_reader_each_flag(struct store_reader *r, store_flag_fn fn, void *arg,
-    char *err, size_t errlen)
-{
-	sqlite3_stmt	*st;
-	int		 rc;
-
-	if (sqlite3_prepare_v2(r->db, "SELECT feed, attempt, rule, state, "
-	    "count FROM flags ORDER BY id", -1, &st, NULL) != SQLITE_OK) {
-		store_reader_error(r, "flags", err, errlen);
-		return -1;
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		fn((const char *)sqlite3_column_text(st, 0),
-		    (const char *)sqlite3_column_text(st, 1),
-		    (const char *)sqlite3_column_text(st, 2),
-		    (const char *)sqlite3_column_text(st, 3),
-		    sqlite3_column_int64(st, 4), arg);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		store_reader_error(r, "flags", err, errlen);
-		return -1;
-	}
-	return 0;
-}
-
-int
-store_reader_each_checkpoint(struct store_reader *r, store_note_fn fn,
-    void *arg, char *err, size_t errlen)
-{
-	sqlite3_stmt	*st;
-	int		 rc;
-
-	if (sqlite3_prepare_v2(r->db, "SELECT note FROM checkpoints ORDER BY "
-	    "id", -1, &st, NULL) != SQLITE_OK) {
-		store_reader_error(r, "checkpoints", err, errlen);
-		return -1;
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (fn(reader_text(st, 0), arg) != 0) {
-			rc = SQLITE_DONE;
-			break;
-		}
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		store_reader_error(r, "checkpoints", err, errlen);
-		return -1;
-	}
-	return 0;
 }

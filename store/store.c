@@ -36,6 +36,7 @@
 #include "store/dbfile.h"
 #include "store/journal.h"
 #include "store/store.h"
+#include "store/rows.h"
 #include "store/schema.h"
 
 /* A reject keeps at most this many bytes of what arrived. */
@@ -993,42 +994,16 @@ store_each_flag(struct store *s, store_each_flag_fn fn, void *arg, char *err,
 {
 	sqlite3_stmt		*st;
 	struct store_flag	 f;
-	const char		*sev, *state;
-	int			 rc, sevn;
+	int			 rc;
 
-	if (sqlite3_prepare_v2(s->db, "SELECT id, feed, attempt, rule, "
-	    "severity, message, first_ms, last_ms, count, first_seq, last_seq, "
-	    "state, weight, evidence, coalesce(closed_ms, 0) FROM flags "
-	    "ORDER BY id", -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(s->db, "SELECT " STORE_FLAG_COLUMNS " FROM "
+	    "flags ORDER BY id", -1, &st, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "store: cannot read flags: %s",
 		    sqlite3_errmsg(s->db));
 		return -1;
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		memset(&f, 0, sizeof f);
-		f.id = sqlite3_column_int64(st, 0);
-		f.feed = COL_TEXT(st, 1);
-		f.attempt = COL_TEXT(st, 2);
-		f.rule = COL_TEXT(st, 3);
-		sev = COL_TEXT(st, 4);
-		f.message = COL_TEXT(st, 5);
-		f.first_ms = sqlite3_column_int64(st, 6);
-		f.last_ms = sqlite3_column_int64(st, 7);
-		f.count = sqlite3_column_int64(st, 8);
-		f.first_seq = sqlite3_column_int64(st, 9);
-		f.last_seq = sqlite3_column_int64(st, 10);
-		state = COL_TEXT(st, 11);
-		f.weight = sqlite3_column_double(st, 12);
-		f.evidence = COL_TEXT(st, 13);
-		f.closed_ms = sqlite3_column_int64(st, 14);
-		/* A severity this binary does not know reads as critical. */
-		sevn = proto_severity_parse(sev);
-		f.severity = sevn < 0 ? PROTO_SEV_CRITICAL :
-		    (enum proto_severity)sevn;
-		f.state = state == NULL ? STORE_FLAG_OPEN :
-		    strcmp(state, "dismissed") == 0 ? STORE_FLAG_DISMISSED :
-		    strcmp(state, "confirmed") == 0 ? STORE_FLAG_CONFIRMED :
-		    STORE_FLAG_OPEN;
+		store_row_flag(st, 0, &f);
 		if (f.feed != NULL && f.attempt != NULL && f.rule != NULL)
 			fn(&f, arg);
 	}

@@ -269,7 +269,9 @@ typedef void	(*store_each_flag_fn)(const struct store_flag *, void *);
 int		 store_each_flag(struct store *s, store_each_flag_fn fn,
 		     void *arg, char *err, size_t errlen);
 
-/* The underlying handle, for queries in tests and review commands. */
+/* The underlying handle, for tests that check what is on disk and for
+ * bench/sqlite-ceiling, which measures SQLite itself.  Everything else
+ * reads through the readers below (query.c). */
 struct sqlite3	*store_db(struct store *s);
 
 /* ---- readers (reader.c): read-only, beside a writing console */
@@ -281,11 +283,13 @@ struct store_reader;
  * the write lock (nor the console's lock file); waits out a busy writer
  * instead of failing.  0, or -1 with a sentence in err (missing file, not
  * a regular file, not an invigil database: wrong application_id or a
- * schema object invigil does not create; older or newer schema).
+ * schema object invigil does not create; older or newer schema).  A
+ * reader is used by one thread at a time.
  */
 int		 store_reader_open(struct store_reader **, const char *path,
 		     char *err, size_t errlen);
 void		 store_reader_close(struct store_reader *);
+/* The reader's handle: for store/ itself, and tests only. */
 struct sqlite3	*store_reader_db(struct store_reader *);
 
 /*
@@ -379,6 +383,198 @@ int		 store_message_compare(struct store *s, const char *feed,
 		     int64_t epoch, int64_t seq, const char *raw,
 		     size_t rawlen, char stored_hex[2 * SIGN_HASH_LEN + 1],
 		     char new_hex[2 * SIGN_HASH_LEN + 1], char *err,
+		     size_t errlen);
+
+/* ---- queries (query.c): typed reads on a store_reader
+ *
+ * For `invigil review`, the benchmarks and the console's coming views (a
+ * console reads beside itself by opening a reader on its own file).  Every
+ * query runs on an index (tests/check_query.c checks the plans); every
+ * result is delivered row by row to a callback, at most limit rows, never
+ * gathered in memory.  Strings are raw, exactly as stored, valid during the
+ * call only: a caller that prints them sanitises them (proto_sanitize).  A
+ * column the schema says is NOT NULL reads as "" when a crafted file holds
+ * NULL there; the others are NULL when unknown.  Callbacks return non-zero
+ * to stop early.  Each function returns the number of rows delivered, or
+ * -1 with a sentence in err (store_reader_error's).
+ */
+
+/* A stored stream message. */
+struct store_message_row {
+	int64_t		id;		/* row id: the order of commit */
+	const char     *feed;
+	int64_t		epoch;
+	int64_t		seq;
+	const char     *type;		/* "event", "attempt", "state", ... */
+	const char     *attempt;	/* NULL for a feed-wide message */
+	const char     *kind;		/* an event's kind, else NULL */
+	int64_t		ts_ms;		/* feed time */
+	int64_t		recv_ms;	/* local time of receipt */
+	const char     *body;		/* the text as received */
+	size_t		len;
+};
+
+/* A journal row: the entry as appended, with its place in the chain. */
+struct store_journal_row {
+	int64_t		seq;
+	int64_t		time_ms;	/* local time of the append */
+	struct store_journal_entry entry;
+	const char     *hash;		/* hex, the chain's hash of this row */
+};
+
+/* A command sent to a feed and, once acknowledged, the answer. */
+struct store_command_row {
+	struct store_command command;
+	int64_t		ack_ms;		/* 0: not acknowledged yet */
+	int		ok;		/* with ack_ms: 1 done, 0 refused */
+	const char     *error;		/* the feed's reason when refused */
+};
+
+/* An attempt as last stored, with its open flags. */
+struct store_attempt_row {
+	struct store_attempt attempt;	/* state: the latest state */
+	int64_t		first_seq;	/* seq of its attempt message */
+	int64_t		updated_ms;	/* local time of the last change */
+	int64_t		open_flags;	/* flags in state open */
+};
+
+enum store_timeline_kind {
+	STORE_TIMELINE_MESSAGE,		/* .message */
+	STORE_TIMELINE_FLAG_RAISED,	/* .flag */
+	STORE_TIMELINE_FLAG_CLOSED,	/* .flag, dismissed or confirmed */
+	STORE_TIMELINE_JOURNAL,		/* .journal */
+	STORE_TIMELINE_COMMAND		/* .command */
+};
+
+/*
+ * One item of an attempt's timeline: exactly one of the pointers is set,
+ * as kind says.  seq is the feed seq the item sits at: a message's own, a
+ * raised flag's first_seq (the event that raised it), and for the rest
+ * (which happen on the console, not in the feed) the seq of the message
+ * shown just before it, 0 if none.
+ */
+struct store_timeline_item {
+	enum store_timeline_kind kind;
+	int64_t		seq;
+	const struct store_message_row *message;
+	const struct store_flag *flag;
+	const struct store_journal_row *journal;
+	const struct store_command_row *command;
+};
+
+typedef int	(*store_timeline_fn)(const struct store_timeline_item *,
+		     void *);
+typedef int	(*store_flag_row_fn)(const struct store_flag *, void *);
+typedef int	(*store_journal_row_fn)(const struct store_journal_row *,
+		     void *);
+typedef int	(*store_attempt_row_fn)(const struct store_attempt_row *,
+		     void *);
+typedef int	(*store_message_row_fn)(const struct store_message_row *,
+		     void *);
+
+/*
+ * The timeline of attempt on feed: its messages, its flags raised and
+ * closed, the journal rows and the commands about it, merged in one order,
+ * at most limit items.  The order is the feed's: messages by seq, a flag
+ * raised just after the message of its first_seq (flags raised at one seq
+ * by id).  What happened on the console has a local time and no seq: a
+ * journal row (its time_ms), a flag closed (closed_ms) and a command
+ * (sent_ms) come just before the first message received (recv_ms) after
+ * that time, and at one time in that order (the decision, the flag it
+ * closed, the command it sent).  Messages of an attempt that spans two
+ * epochs of its feed are ordered by seq alone.
+ */
+int		 store_query_timeline(struct store_reader *, const char *feed,
+		     const char *attempt, size_t limit, store_timeline_fn,
+		     void *arg, char *err, size_t errlen);
+
+/*
+ * The flags of rule, oldest (lowest id) first, from the first id greater
+ * than after (0: from the start; pass the last id seen to page), in any
+ * state or, if state is not NULL, in that one ("open", "dismissed",
+ * "confirmed"); at most limit.
+ */
+int		 store_query_rule_flags(struct store_reader *, const char *rule,
+		     const char *state, int64_t after, size_t limit,
+		     store_flag_row_fn, void *arg, char *err, size_t errlen);
+
+/* The journal rows of actor in seq order, from the first seq greater than
+ * after; at most limit. */
+int		 store_query_actor_journal(struct store_reader *,
+		     const char *actor, int64_t after, size_t limit,
+		     store_journal_row_fn, void *arg, char *err, size_t errlen);
+
+/*
+ * The attempts of feed (NULL: of every feed) in (feed, attempt) order, each
+ * with its latest state and its number of open flags, starting after the
+ * attempt (after_feed, after_attempt) (both NULL: from the first); at most
+ * limit.
+ */
+int		 store_query_attempts(struct store_reader *, const char *feed,
+		     const char *after_feed, const char *after_attempt,
+		     size_t limit, store_attempt_row_fn, void *arg, char *err,
+		     size_t errlen);
+
+/* The messages of feed in epoch in seq order, from the first seq greater
+ * than after; at most limit. */
+int		 store_query_feed_messages(struct store_reader *,
+		     const char *feed, int64_t epoch, int64_t after,
+		     size_t limit, store_message_row_fn, void *arg, char *err,
+		     size_t errlen);
+
+/*
+ * The committed position of feed as a reader sees it: 1 and fills epoch
+ * and last_seq (a message is committed when last_seq reaches its seq), 0
+ * if the feed is unknown, -1 with a sentence.
+ */
+int		 store_query_feed_position(struct store_reader *,
+		     const char *feed, int64_t *epoch, int64_t *last_seq,
+		     char *err, size_t errlen);
+
+/*
+ * What a benchmark or a demonstration reads about: the feed and attempt
+ * of the message in the middle of the messages table (by id), the rule
+ * with the most flags and the actor with the most journal rows (ties by
+ * name; "" when there is none).  Reads the flags and journal tables
+ * whole: not for the console.  0 or -1 with a sentence.
+ */
+struct store_sample {
+	char		feed[256];
+	char		attempt[256];
+	char		rule[256];
+	char		actor[256];
+};
+int		 store_query_sample(struct store_reader *,
+		     struct store_sample *, char *err, size_t errlen);
+
+/*
+ * SQLite's plan for the named query ("timeline", "rule_flags",
+ * "actor_journal", "attempts", "feed_messages", "feed_position"): the
+ * EXPLAIN QUERY PLAN lines of each of its statements, one a line, in out.
+ * For tests and benchmarks.  0, or -1 with a sentence (unknown name).
+ */
+int		 store_query_plan(struct store_reader *, const char *name,
+		     char *out, size_t outlen, char *err, size_t errlen);
+
+/* ---- bulk loading (bulk.c) */
+
+struct store_bulk;
+
+/*
+ * Begin a bulk load on the writer s, for a benchmark's set-up or an
+ * import: what is queued is committed, the secondary indexes of messages
+ * are dropped (their definitions kept), and until store_bulk_end() commits
+ * are not synced and use a large cache.  Load with store_add_message() and
+ * store_flush() as usual.  A crash before store_bulk_end() leaves the
+ * database without those indexes (its rows are intact): not for the
+ * console.  0 with *bp set, or -1 with a sentence.
+ */
+int		 store_bulk_begin(struct store *s, struct store_bulk **bp,
+		     char *err, size_t errlen);
+
+/* Commit what is queued, build the indexes again, restore the pragmas,
+ * and free b (whatever it returns).  0 or -1 with a sentence. */
+int		 store_bulk_end(struct store_bulk *b, char *err,
 		     size_t errlen);
 
 #endif /* INVIGIL_STORE_H */

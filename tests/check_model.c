@@ -1,0 +1,363 @@
+/*
+ * check_model.c - unit tests of the console's pure parts, without a
+ * terminal, a socket or a database: the flag lifecycle (flags.c: one open
+ * flag per rule and attempt, evidence merged and bounded, re-armed after a
+ * decision, interned rule names, a flag to and from its store row) and
+ * the model (model.c: the attempt index and display order, risk, feed
+ * sessions and their positions, the tail and the event rate).
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "console/flags.h"
+#include "console/model.h"
+
+/* A hit of rule on attempt A1 at seq, with evidence seqs. */
+static struct rules_hit
+hit(const char *rule, int sev, int64_t seq, const int64_t *ev, size_t nev)
+{
+	struct rules_hit	h;
+
+	memset(&h, 0, sizeof h);
+	h.rule = rule;
+	h.severity = (enum proto_severity)sev;
+	h.weight = 2.5;
+	h.message = "two faces in frame";
+	h.feed = "F1";
+	h.attempt = "A1";
+	h.seq = seq;
+	h.ts_ms = 1000 * seq;
+	h.evidence = ev;
+	h.nevidence = nev;
+	return h;
+}
+
+static size_t
+list_len(const struct flag *f)
+{
+	size_t	n = 0;
+
+	for (; f != NULL; f = f->next)
+		n++;
+	return n;
+}
+
+START_TEST(test_flags_one_open_per_rule)
+{
+	struct flags		 fl = { 0 };
+	struct flag		*open = NULL, *closed = NULL, *f, *g;
+	int64_t			 ev1[] = { 1, 2 }, ev2[] = { 2, 3 };
+	struct rules_hit	 h;
+
+	h = hit("faces_multiple", STORE_SEV_HIGH, 2, ev1, 2);
+	ck_assert_int_eq(flags_hit(&fl, &open, NULL, &h, &f), FLAGS_RAISED);
+	ck_assert_ptr_eq(open, f);
+	ck_assert_int_eq(f->id, 0);
+	ck_assert_int_eq(f->count, 1);
+	ck_assert_int_eq(f->state, STORE_FLAG_OPEN);
+	ck_assert_str_eq(f->message, "two faces in frame");
+
+	/* A repeat merges: count, last time and seq, evidence without
+	 * repeating seq 2. */
+	h = hit("faces_multiple", STORE_SEV_HIGH, 3, ev2, 2);
+	ck_assert_int_eq(flags_hit(&fl, &open, NULL, &h, &g), FLAGS_MERGED);
+	ck_assert_ptr_eq(g, f);
+	ck_assert_int_eq(f->count, 2);
+	ck_assert_int_eq(f->first_seq, 2);
+	ck_assert_int_eq(f->last_seq, 3);
+	ck_assert_int_eq(f->last_ms, 3000);
+	ck_assert_uint_eq(f->nevidence, 3);
+	ck_assert_int_eq(f->evidence[2], 3);
+
+	/* Another rule: another flag, and the most severe is the top. */
+	h = hit("identity_mismatch", STORE_SEV_CRITICAL, 4, NULL, 0);
+	ck_assert_int_eq(flags_hit(&fl, &open, NULL, &h, &g), FLAGS_RAISED);
+	ck_assert_uint_eq(list_len(open), 2);
+	ck_assert_ptr_eq(flags_top(open), g);
+
+	/* Closed: it leaves the open list, and the rule re-arms. */
+	flags_close(&open, &closed, g, STORE_FLAG_DISMISSED, 5000);
+	ck_assert_uint_eq(list_len(open), 1);
+	ck_assert_ptr_eq(closed, g);
+	ck_assert_int_eq(g->state, STORE_FLAG_DISMISSED);
+	ck_assert_int_eq(g->closed_ms, 5000);
+	ck_assert_ptr_eq(flags_top(open), f);
+	h = hit("identity_mismatch", STORE_SEV_CRITICAL, 6, NULL, 0);
+	ck_assert_int_eq(flags_hit(&fl, &open, NULL, &h, &f), FLAGS_RAISED);
+	ck_assert_ptr_ne(f, g);
+	ck_assert_int_eq(f->count, 1);
+	ck_assert_uint_eq(list_len(open), 2);
+	ck_assert_uint_eq(list_len(closed), 1);
+
+	flags_free_list(open);
+	flags_free_list(closed);
+	flags_free(&fl);
+}
+END_TEST
+
+START_TEST(test_flags_evidence_bound)
+{
+	struct flag	*f = flags_new(NULL);
+	int64_t		 seq;
+
+	for (seq = 1; seq <= RULES_EVIDENCE_MAX + 5; seq++)
+		flags_evidence_add(f, &seq, 1);
+	flags_evidence_add(f, &seq, 0);
+	ck_assert_uint_eq(f->nevidence, RULES_EVIDENCE_MAX);
+	ck_assert_int_eq(f->evidence[0], 6);		/* oldest gave way */
+	ck_assert_int_eq(f->evidence[RULES_EVIDENCE_MAX - 1],
+	    RULES_EVIDENCE_MAX + 5);
+	seq = 6;					/* already kept */
+	flags_evidence_add(f, &seq, 1);
+	ck_assert_int_eq(f->evidence[0], 6);
+	ck_assert_str_eq(f->message, "");
+	free(f);
+}
+END_TEST
+
+START_TEST(test_flags_rule_names_interned)
+{
+	struct flags	 fl = { 0 };
+	char		 name[32];
+	const char	*a;
+
+	snprintf(name, sizeof name, "gaze_away");
+	a = flags_rule_name(&fl, name);
+	ck_assert_ptr_ne(a, name);
+	ck_assert_ptr_eq(flags_rule_name(&fl, "gaze_away"), a);
+	ck_assert_ptr_ne(flags_rule_name(&fl, "idle"), a);
+	ck_assert_uint_eq(fl.nrule_names, 2);
+	flags_free(&fl);
+	ck_assert_uint_eq(fl.nrule_names, 0);
+}
+END_TEST
+
+START_TEST(test_flags_store_round_trip)
+{
+	struct flags		 fl = { 0 };
+	struct flag		*open = NULL, *closed = NULL, *f, *g;
+	struct store_flag	 sf;
+	int64_t			 ev[] = { 12, 15, 31 };
+	struct rules_hit	 h = hit("faces_multiple", STORE_SEV_HIGH, 31,
+				    ev, 3);
+	char			 text[FLAGS_EVIDENCE_TEXT];
+
+	flags_hit(&fl, &open, NULL, &h, &f);
+	f->id = 42;
+	flags_to_store(f, "F1", "A1", &sf, text, sizeof text);
+	ck_assert_str_eq(sf.evidence, "12,15,31");
+	ck_assert_str_eq(sf.feed, "F1");
+	ck_assert_str_eq(sf.attempt, "A1");
+	ck_assert_str_eq(sf.rule, "faces_multiple");
+	g = flags_from_store(&fl, &sf, NULL);
+	ck_assert_int_eq(g->id, 42);
+	ck_assert_ptr_eq(g->rule, f->rule);
+	ck_assert_uint_eq(g->nevidence, 3);
+	ck_assert_int_eq(g->evidence[2], 31);
+	ck_assert_str_eq(g->message, f->message);
+	g->state = STORE_FLAG_CONFIRMED;
+	flags_put(&open, &closed, g);
+	ck_assert_ptr_eq(closed, g);
+	ck_assert_ptr_eq(flags_find(closed, 42), g);
+	ck_assert_ptr_eq(flags_find(open, 42), f);
+	ck_assert_ptr_null(flags_find(open, 7));
+
+	f->nevidence = 0;
+	flags_to_store(f, "F1", "A1", &sf, text, sizeof text);
+	ck_assert_ptr_null(sf.evidence);
+	flags_free_list(open);
+	flags_free_list(closed);
+	flags_free(&fl);
+}
+END_TEST
+
+
+START_TEST(test_model_attempt_index)
+{
+	struct model		 m;
+	struct feed_session	*f1, *f2;
+	struct attempt		*a, *b;
+	char			 err[256], id[16];
+	int			 i;
+
+	memset(&m, 0, sizeof m);
+	f1 = model_session_new(&m, "F1", NULL, NULL, err, sizeof err);
+	f2 = model_session_new(&m, "F2", NULL, NULL, err, sizeof err);
+	ck_assert_ptr_nonnull(f1);
+	ck_assert_ptr_eq(model_session_find(&m, "F2"), f2);
+	ck_assert_ptr_null(model_session_find(&m, "F3"));
+	ck_assert_ptr_null(model_attempt_find(&m, f1, "A1"));
+	a = model_attempt_get(&m, f1, "A1");
+	b = model_attempt_get(&m, f2, "A1");	/* same id, other feed */
+	ck_assert_ptr_ne(a, b);
+	ck_assert_ptr_eq(model_attempt_get(&m, f1, "A1"), a);
+	ck_assert_ptr_eq(model_attempt_find(&m, f2, "A1"), b);
+	ck_assert_int_eq(a->top_severity, -1);
+	ck_assert_int_eq(a->state, PROTO_STATE_SCHEDULED);
+	/* Past the first rehash, every attempt is still found. */
+	for (i = 0; i < 3000; i++) {
+		snprintf(id, sizeof id, "B%d", i);
+		model_attempt_get(&m, f1, id);
+	}
+	ck_assert_uint_eq(m.nattempts, 3002);
+	ck_assert_uint_eq(f1->nattempts, 3001);
+	ck_assert_ptr_eq(model_attempt_find(&m, f1, "A1"), a);
+	ck_assert_ptr_nonnull(model_attempt_find(&m, f1, "B2999"));
+	model_free(&m);
+	ck_assert_uint_eq(m.nattempts, 0);
+}
+END_TEST
+
+START_TEST(test_model_order_and_risk)
+{
+	struct model		 m;
+	struct feed_session	*fs;
+	struct attempt		*a, *b, *c;
+	struct rules_hit	 h;
+	struct flag		*f;
+	char			 err[256];
+	int64_t			 now = proto_now_ms();
+
+	memset(&m, 0, sizeof m);
+	fs = model_session_new(&m, "F1", NULL, NULL, err, sizeof err);
+	c = model_attempt_get(&m, fs, "C");
+	b = model_attempt_get(&m, fs, "B");
+	a = model_attempt_get(&m, fs, "A");
+	model_sort(&m);
+	ck_assert_ptr_eq(m.attempts[0], a);	/* no risk: by id */
+	ck_assert_ptr_eq(m.attempts[2], c);
+
+	h = hit("faces_multiple", STORE_SEV_HIGH, 1, NULL, 0);
+	flags_hit(&m.flagset, &c->flags, c, &h, &f);
+	model_recount(&m, c);
+	ck_assert_int_eq(c->open_flags, 1);
+	ck_assert_int_eq(c->top_severity, STORE_SEV_HIGH);
+	ck_assert(c->risk == 2.5);
+	ck_assert_int_eq(m.order_dirty, 1);
+	model_sort(&m);
+	ck_assert_ptr_eq(m.attempts[0], c);
+	ck_assert_int_eq(m.order_dirty, 0);
+
+	/* Confirmed counts twice; dismissed halves every 15 minutes. */
+	flags_close(&c->flags, &c->closed, f, STORE_FLAG_CONFIRMED, now);
+	model_recount(&m, c);
+	ck_assert(attempt_risk(c, now) == 5.0);
+	h = hit("gaze_away", STORE_SEV_LOW, 2, NULL, 0);
+	flags_hit(&m.flagset, &b->flags, b, &h, &f);
+	f->id = 7;
+	flags_close(&b->flags, &b->closed, f, STORE_FLAG_DISMISSED, now);
+	model_recount(&m, b);
+	ck_assert(attempt_risk(b, now) == 2.5);
+	ck_assert(attempt_risk(b, now + 15 * 60 * 1000) == 1.25);
+	ck_assert_ptr_eq(model_flag_by_id(&m, 7), f);
+	model_fade(&m, now + 30 * 60 * 1000);
+	ck_assert(b->risk == 0.625);
+	model_free(&m);
+}
+END_TEST
+
+static int
+in_use_all(const struct feed_session *fs, void *arg)
+{
+	(void)fs;
+	return *(int *)arg;
+}
+
+START_TEST(test_model_sessions_bounded)
+{
+	struct model		 m;
+	struct feed_session	*fs;
+	char			 err[256], id[16];
+	int			 i, used = 1;
+
+	memset(&m, 0, sizeof m);
+	for (i = 0; i < CONSOLE_MAX_SESSIONS; i++) {
+		snprintf(id, sizeof id, "F%d", i);
+		ck_assert_ptr_nonnull(model_session_new(&m, id, in_use_all,
+		    &used, err, sizeof err));
+	}
+	ck_assert_ptr_null(model_session_new(&m, "G", in_use_all, &used, err,
+	    sizeof err));
+	ck_assert_ptr_nonnull(strstr(err, "already follows 64 feed ids"));
+	/* Unused sessions without attempts make room; one with stays. */
+	model_attempt_get(&m, model_session_find(&m, "F3"), "A1");
+	used = 0;
+	fs = model_session_new(&m, "G", in_use_all, &used, err, sizeof err);
+	ck_assert_ptr_nonnull(fs);
+	ck_assert_int_eq(m.nsessions, 2);
+	ck_assert_ptr_nonnull(model_session_find(&m, "F3"));
+	ck_assert_int_eq(fs->clock_ms, INT64_MIN);
+
+	/* Positions stay within what the console can advance. */
+	model_session_position(fs, 3, -5);
+	ck_assert_int_eq(fs->last_seq, 0);
+	model_session_position(fs, 3, INT64_MAX);
+	ck_assert_int_eq(fs->last_seq, CONSOLE_SEQ_MAX);
+	ck_assert_int_eq(fs->epoch, 3);
+	model_free(&m);
+}
+END_TEST
+
+START_TEST(test_model_tail_and_rate)
+{
+	struct model	 m;
+	char		 longer[400];
+	int		 i;
+
+	memset(&m, 0, sizeof m);
+	for (i = 0; i < CONSOLE_TAIL + 3; i++)
+		model_tail_add(&m, "F1", i, "line %d", i);
+	ck_assert_uint_eq(m.tail_count, CONSOLE_TAIL);
+	ck_assert_uint_eq(m.tail_next, 3);
+	ck_assert_str_eq(m.tail[2].text, "line 258");
+	/* A long line is cut, never inside a character. */
+	memset(longer, 'a', sizeof longer);
+	memcpy(longer + sizeof m.tail[0].text - 2, "\xe2\x82\xac", 3);
+	longer[sizeof longer - 1] = '\0';
+	model_tail_add(&m, "F1", 0, "%s", longer);
+	ck_assert_uint_eq(strlen(m.tail[3].text), sizeof m.tail[0].text - 2);
+
+	/* Ten events a second for six seconds: 10 a second. */
+	for (i = 0; i < 60; i++)
+		model_rate_count(&m, 1000000 + i * 100);
+	model_rate_update(&m, 1006000);
+	ck_assert(m.events_per_sec == 10.0);
+	model_rate_update(&m, 1020000);		/* quiet since */
+	ck_assert(m.events_per_sec == 0.0);
+	model_free(&m);
+}
+END_TEST
+
+static Suite *
+model_suite(void)
+{
+	Suite	*s = suite_create("model");
+	TCase	*tc = tcase_create("flags");
+
+	tcase_add_test(tc, test_flags_one_open_per_rule);
+	tcase_add_test(tc, test_flags_evidence_bound);
+	tcase_add_test(tc, test_flags_rule_names_interned);
+	tcase_add_test(tc, test_flags_store_round_trip);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("model");
+	tcase_add_test(tc, test_model_attempt_index);
+	tcase_add_test(tc, test_model_order_and_risk);
+	tcase_add_test(tc, test_model_sessions_bounded);
+	tcase_add_test(tc, test_model_tail_and_rate);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner	*sr = srunner_create(model_suite());
+	int	 failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
