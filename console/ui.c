@@ -84,7 +84,8 @@ ui_put(int y, int x, int width, const char *s)
 	src = clean;
 	if (mbsrtowcs(wbuf, &src, sizeof wbuf / sizeof wbuf[0] - 1, &st) ==
 	    (size_t)-1) {
-		/* Not representable in this locale: a single "?". */
+		/* Not representable in this locale (not UTF-8): the
+		 * sanitised text has no escape for that, a "?" stands in. */
 		mvaddnstr(y, x, "?", width);
 		return;
 	}
