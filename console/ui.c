@@ -441,6 +441,12 @@ ui_notice(struct ui *ui, size_t i, char *out, size_t outsz)
 	return app_notice(ui->app, i, out, outsz);
 }
 
+int
+ui_attempt_offline(struct ui *ui, const struct attempt *a)
+{
+	return rules_engine_outage(ui->app->engine, a->feed->id, a->id);
+}
+
 const char *
 ui_feed_state(int conn_state)
 {

@@ -223,7 +223,6 @@ static void
 draw_row(struct ui *ui, const struct attempt *a, int selected, int y,
     int name_w, int cols)
 {
-	struct app	*app = ui_app(ui);
 	char		 buf[512], clock[16];
 	int		 x = 0;
 
@@ -240,8 +239,7 @@ draw_row(struct ui *ui, const struct attempt *a, int selected, int y,
 	/* A candidate in a network outage is not misbehaving. */
 	ui_put(y, x, 12, a->feed->replaced_by[0] != '\0' ?
 	    "REPLACED" : a->state == PROTO_STATE_IN_PROGRESS &&
-	    rules_engine_outage(app->engine, a->feed->id, a->id) ?
-	    "OFFLINE" : proto_state_name(a->state));
+	    ui_attempt_offline(ui, a) ? "OFFLINE" : proto_state_name(a->state));
 	x += 12;
 	snprintf(buf, sizeof buf, "%6" PRIu64 "  ", a->events);
 	ui_put(y, x, 8, buf);

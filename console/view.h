@@ -173,6 +173,8 @@ struct flag	*ui_flag_by_id(struct ui *, int64_t id);
 int		 ui_decide(struct ui *, const struct decision *,
 		    struct decision_result *, char *err, size_t errlen);
 int		 ui_notice(struct ui *, size_t i, char *out, size_t outsz);
+/* Whether a's candidate is in a network outage (the rules engine says). */
+int		 ui_attempt_offline(struct ui *, const struct attempt *a);
 const char	*ui_feed_state(int conn_state);
 
 /* ---- the views */
