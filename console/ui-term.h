@@ -14,8 +14,10 @@ struct ui;
 
 /*
  * Start the screen on terminal type term (NULL: $TERM) writing to out and
- * reading keys from in, with the modes and colours ui_start() sets; the
- * size is the terminal's (or $LINES and $COLUMNS).  Draw with ui_draw().
+ * reading keys from in, with the modes, the colour scheme (NO_COLOR) and
+ * the first view (the attempts table) that ui_start() sets up; the size is
+ * the terminal's (or $LINES and $COLUMNS).  Draw with ui_draw(), feed keys
+ * with unget_wch() and ui_input() (tests/check_views.c).
  * Returns NULL when ncurses refuses the terminal.  Only one such screen at
  * a time.
  */

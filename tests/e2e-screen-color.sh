@@ -4,7 +4,8 @@
 # at all (capture-pane -e shows every SGR sequence: none may set a
 # foreground or background colour, 30-37, 40-47, 90-97, 100-107, 38;5/48;5,
 # 38;2/48;2), while without it the same screen does use colour (so the
-# check can see colour when there is some).
+# check can see colour when there is some), and so does it with NO_COLOR
+# set to the empty string (no-color.org: only a non-empty value counts).
 . "$(dirname "$0")/lib.sh"
 
 command -v tmux >/dev/null || fail "tmux is not installed (scripts/install-deps)"
@@ -32,9 +33,10 @@ colour_codes() {
 ready() { tm capture-pane -p -t "$1" | grep -qE ' (critical|high|medium|low) ' &&
     tm capture-pane -p -t "$1" | grep -q ' live '; }
 
-for mode in colour mono; do
+for mode in colour mono empty; do
 	env=""
 	[ $mode = mono ] && env="NO_COLOR=1"
+	[ $mode = empty ] && env="NO_COLOR="
 	tm -f /dev/null new-session -d -s $mode -x 120 -y 40 \
 	    "cd '$T' && env $env '$INVIGIL' --demo --db '$T/$mode.db'; sleep 60"
 	wait_for 20 ready $mode || { tm capture-pane -p -t $mode >&2; fail "$mode: no flag on screen within 20 s"; }
@@ -45,4 +47,6 @@ n=$(colour_codes colour | wc -l)
 [ "$n" -gt 0 ] || { tm capture-pane -e -p -t colour | cat -v | head -5 >&2; fail "without NO_COLOR the screen has no colour at all"; }
 codes=$(colour_codes mono | sort | uniq -c | tr '\n' ' ')
 [ -z "$codes" ] || { tm capture-pane -e -p -t mono | cat -v | head -8 >&2; fail "with NO_COLOR=1 the screen still sets colours (count code): $codes"; }
-echo "PASS: NO_COLOR=1 gives a screen without colour ($n colour codes without it)"
+e=$(colour_codes empty | wc -l)
+[ "$e" -gt 0 ] || { tm capture-pane -e -p -t empty | cat -v | head -5 >&2; fail "with NO_COLOR= (empty) the screen has no colour: an empty NO_COLOR must not count"; }
+echo "PASS: NO_COLOR=1 gives a screen without colour ($n colour codes without it, $e with NO_COLOR empty)"

@@ -1,0 +1,140 @@
+/*
+ * prompt.c - the reason prompt: a modal view on the bottom line that asks
+ * why an act (decide.h) is taken on an attempt, then records it with
+ * app_decide() (through ui_decide).  Enter records, Esc cancels; a reason
+ * typed is kept whole (UTF-8 characters, never cut inside one).
+ *
+ * The flag an act closes is the one shown when the key was pressed: if it
+ * is gone by Enter, nothing is recorded.
+ */
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include <curses.h>
+
+#include "console/console.h"
+#include "console/decide.h"
+#include "console/view.h"
+
+#define KEY_ESCAPE	27
+
+struct prompt {
+	const struct act       *act;
+	struct attempt	       *attempt;
+	int64_t			flag;		/* the flag shown, 0: none */
+	char			text[PROTO_TEXT_MAX + 1];
+	size_t			len;
+};
+
+static void	prompt_draw(struct ui *, void *, int, int);
+static int	prompt_key(struct ui *, void *, int, int);
+
+const struct view view_prompt = {
+	.title = "reason",
+	.flags = VIEW_MODAL,
+	.draw = prompt_draw,
+	.on_key = prompt_key,
+	.free = free,
+};
+
+int
+prompt_open(struct ui *ui, const struct act *act, struct attempt *a,
+    int64_t flag)
+{
+	struct prompt	*p;
+
+	if ((p = calloc(1, sizeof *p)) == NULL)
+		abort();
+	p->act = act;
+	p->attempt = a;
+	p->flag = flag;
+	return ui_push(ui, &view_prompt, p);
+}
+
+static void
+prompt_draw(struct ui *ui, void *state, int rows, int cols)
+{
+	struct prompt	*p = state;
+	char		 line[PROTO_TEXT_MAX + 256], what[48] = "";
+
+	if (p->flag != 0)
+		snprintf(what, sizeof what, "flag %" PRId64 " of ", p->flag);
+	snprintf(line, sizeof line, "Reason to %s %s%s (Enter records, "
+	    "Esc cancels): %s", p->act->name, what, p->attempt->id, p->text);
+	ui_role(ui, UI_ROLE_PROMPT, 1);
+	ui_put(rows - 1, 0, cols, line);
+	ui_role(ui, UI_ROLE_PROMPT, 0);
+	ui_cursor(ui, rows - 1, 0);
+}
+
+/* Enter: record the decision; the prompt closes unless the reason is
+ * missing (the status says so and the proctor types one). */
+static void
+prompt_enter(struct ui *ui, struct prompt *p)
+{
+	struct decision		d;
+	struct decision_result	dr;
+	char			err[512];
+
+	memset(&d, 0, sizeof d);
+	d.attempt = p->attempt;
+	d.action = p->act->name;
+	d.reason = p->text;
+	if (p->flag != 0 && (d.flag = ui_flag_by_id(ui, p->flag)) == NULL) {
+		ui_status(ui, 1, "flag %" PRId64 " is gone; nothing recorded",
+		    p->flag);
+		ui_pop(ui);
+		return;
+	}
+	if (ui_decide(ui, &d, &dr, err, sizeof err) != 0) {
+		ui_status(ui, 1, "%s", err);
+		if (p->len > 0)
+			ui_pop(ui);
+		return;
+	}
+	ui_pop(ui);
+}
+
+static int
+prompt_key(struct ui *ui, void *state, int is_key, int ch)
+{
+	struct prompt	*p = state;
+	char		 mb[MB_LEN_MAX];
+	int		 n;
+
+	ui_dirty(ui);
+	if (!is_key && ch == KEY_ESCAPE) {
+		ui_status(ui, 0, "cancelled; nothing recorded");
+		ui_pop(ui);
+		return 1;
+	}
+	if ((!is_key && (ch == '\n' || ch == '\r')) ||
+	    (is_key && ch == KEY_ENTER)) {
+		prompt_enter(ui, p);
+		return 1;
+	}
+	if ((is_key && ch == KEY_BACKSPACE) ||
+	    (!is_key && (ch == 127 || ch == 8))) {
+		/* Remove one whole UTF-8 character. */
+		while (p->len > 0) {
+			p->len--;
+			if (((unsigned char)p->text[p->len] & 0xc0) != 0x80)
+				break;
+		}
+		p->text[p->len] = '\0';
+		return 1;
+	}
+	if (is_key || ch < 32)
+		return 1;
+	n = wctomb(mb, (wchar_t)ch);
+	if (n <= 0 || p->len + (size_t)n >= sizeof p->text)
+		return 1;
+	memcpy(p->text + p->len, mb, (size_t)n);
+	p->len += (size_t)n;
+	p->text[p->len] = '\0';
+	return 1;
+}

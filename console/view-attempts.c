@@ -1,0 +1,432 @@
+/*
+ * view-attempts.c - the first view: a header with the feeds and totals, the
+ * attempts table in priority order, and the tail of recent events; its keys
+ * move the selection and take the acts of decide.h on the selected attempt
+ * (each through the reason prompt, prompt.c).
+ *
+ * It reads the console's model (struct app: the feeds, the sessions, the
+ * attempts, the tail, the totals) and nothing else; every call into the
+ * rest of the console goes through ui.c's adapter section.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curses.h>
+
+#include "console/console.h"
+#include "console/decide.h"
+#include "console/view.h"
+
+struct attempts_view {
+	struct attempt	       *sel;		/* selected attempt */
+	size_t			top;		/* first row shown */
+	int			table_y, table_rows;
+};
+
+static view_key_fn	key_move, key_act, key_help, key_quit;
+
+static const struct view_key attempts_keys[] = {
+	{ KEY_UP, 'k', "Up/k", NULL, "select the attempt above", key_move,
+	    "up", 0 },
+	{ KEY_DOWN, 'j', "Down/j", NULL, "select the attempt below", key_move,
+	    "down", 0 },
+	{ KEY_PPAGE, 0, "PgUp", NULL, "one page up", key_move, "pgup", 0 },
+	{ KEY_NPAGE, 0, "PgDn", NULL, "one page down", key_move, "pgdn", 0 },
+	{ KEY_HOME, 'g', "Home/g", NULL, "first attempt", key_move, "home", 0 },
+	{ KEY_END, 'G', "End/G", NULL, "last attempt", key_move, "end", 0 },
+	/* Every act of decide.h, with its key, word and help. */
+	{ 0, 0, NULL, NULL, NULL, key_act, NULL, 1 },
+	{ '?', KEY_F(1), "?/F1", "help", "show or hide this help", key_help,
+	    NULL, 0 },
+	{ 'q', KEY_F(10), "q/F10", "quit",
+	    "quit (everything received is saved)", key_quit, NULL, 0 },
+};
+
+static void	attempts_draw(struct ui *, void *, int, int);
+
+const struct view view_attempts = {
+	.title = "attempts",
+	.keys = attempts_keys,
+	.nkeys = sizeof attempts_keys / sizeof attempts_keys[0],
+	.help_note = "Decisions ask for a reason and are saved before "
+	    "\"recorded\".",
+	.draw = attempts_draw,
+	.free = free,
+};
+
+int
+view_attempts_open(struct ui *ui)
+{
+	struct attempts_view	*av;
+
+	if ((av = calloc(1, sizeof *av)) == NULL)
+		abort();
+	return ui_push(ui, &view_attempts, av);
+}
+
+static enum ui_role
+severity_role(int severity)
+{
+	if (severity >= STORE_SEV_CRITICAL)
+		return UI_ROLE_CRITICAL;
+	if (severity >= STORE_SEV_HIGH)
+		return UI_ROLE_HIGH;
+	return UI_ROLE_MEDIUM;
+}
+
+/* ---- the header */
+
+/* One line per feed: its state (coloured), URL and counts. */
+static void
+draw_feed(struct ui *ui, const struct console_feed *cf, int y, int cols)
+{
+	const struct feed_session	*fs = cf->session;
+	enum ui_role			 role;
+	char				 line[512], when[64] = "";
+
+	if (cf->state == CONN_RETRYING || cf->state == CONN_REFUSED) {
+		int64_t left = cf->next_try_ms - proto_now_ms();
+
+		snprintf(when, sizeof when, " in %.1fs",
+		    left > 0 ? (double)left / 1000.0 : 0.0);
+	}
+	snprintf(line, sizeof line, " feed %s  %s%s", fs != NULL ?
+	    fs->id : "-", ui_feed_state(cf->state), when);
+	role = cf->state == CONN_LIVE ? UI_ROLE_LIVE : UI_ROLE_OFFLINE;
+	ui_role(ui, role, 1);
+	ui_put(y, 0, 34, line);
+	ui_role(ui, role, 0);
+	snprintf(line, sizeof line, "%s  seq %" PRId64 "  rejects %"
+	    PRIu64 "  gaps %" PRIu64 "%s%s", cf->url, fs != NULL ?
+	    fs->last_seq : 0, cf->early_rejects + (fs != NULL ?
+	    fs->rejects : 0), fs != NULL ? fs->gaps : 0,
+	    cf->last_error[0] && cf->state != CONN_LIVE ? "  " : "",
+	    cf->state != CONN_LIVE ? cf->last_error : "");
+	ui_put(y, 34, cols - 34, line);
+}
+
+/* What the bounds did: clock skew, refused messages, full links; a few
+ * lines at most, however many feed ids a feed made up. */
+static int
+draw_notices(struct ui *ui, int y, int cols)
+{
+	char	line[512];
+	size_t	n;
+	int	shown, more;
+
+	for (shown = more = n = 0; ui_notice(ui, n, line, sizeof line) == 0;
+	    n++) {
+		if (line[0] == '\0')
+			continue;
+		if (shown == 4) {
+			more++;
+			continue;
+		}
+		shown++;
+		ui_role(ui, UI_ROLE_ALERT, 1);
+		ui_put(y++, 0, cols, line);
+		ui_role(ui, UI_ROLE_ALERT, 0);
+	}
+	if (more > 0) {
+		snprintf(line, sizeof line, " ... and %d more notices like these",
+		    more);
+		ui_put(y++, 0, cols, line);
+	}
+	return y;
+}
+
+/* The header; returns the first row below it. */
+static int
+draw_header(struct ui *ui, int cols)
+{
+	struct app		*app = ui_app(ui);
+	struct feed_session	*fs;
+	char			 line[512], clock[16];
+	int			 i, y = 1, shown;
+
+	ui_clock(proto_now_ms(), clock, sizeof clock);
+	snprintf(line, sizeof line, " invigil  proctor %s | %zu candidates | "
+	    "%.1f events/s | %" PRIu64 " open flags | %s",
+	    app->opt.proctor, app->nattempts, app->events_per_sec,
+	    app->open_flags, clock);
+	ui_role(ui, UI_ROLE_TITLE, 1);
+	ui_put(0, 0, cols, line);
+	ui_role(ui, UI_ROLE_TITLE, 0);
+
+	if (app->opt.insecure) {
+		ui_role(ui, UI_ROLE_ALERT, 1);
+		ui_put(y++, 0, cols, " WARNING: --insecure: wss:// certificates "
+		    "and host names are NOT verified");
+		ui_role(ui, UI_ROLE_ALERT, 0);
+	}
+	for (i = 0; i < app->nfeeds; i++)
+		draw_feed(ui, &app->feeds[i], y++, cols);
+	/* A feed whose URL now answers as another: its attempts stay. */
+	for (shown = i = 0; i < app->nsessions; i++) {
+		fs = app->sessions[i];
+		if (fs->replaced_by[0] == '\0' || fs->nattempts == 0)
+			continue;
+		if (++shown > 3)
+			continue;
+		snprintf(line, sizeof line, " feed %.64s  REPLACED: %.200s "
+		    "answers as feed %.64s now; its %zu attempts are kept, commands to them "
+		    "are not sent", fs->id, fs->replaced_url, fs->replaced_by,
+		    fs->nattempts);
+		ui_role(ui, UI_ROLE_ERROR, 1);
+		ui_put(y++, 0, cols, line);
+		ui_role(ui, UI_ROLE_ERROR, 0);
+	}
+	if (shown > 3) {
+		snprintf(line, sizeof line, " ... and %d more replaced feeds",
+		    shown - 3);
+		ui_put(y++, 0, cols, line);
+	}
+	return draw_notices(ui, y, cols);
+}
+
+/* ---- the table */
+
+/* The FLAGS cell of a: the command in flight, the open flags, the top. */
+static void
+draw_flags(struct ui *ui, const struct attempt *a, int selected, int y,
+    int x, int cols)
+{
+	const struct flag	*f, *top = a->flags;
+	enum ui_role		 role;
+	char			 buf[512];
+
+	if (a->open_flags == 0) {
+		snprintf(buf, sizeof buf, "-%s%s", a->pending_cmd[0] ?
+		    "  " : "", a->pending_cmd);
+		ui_put(y, x, cols - x, buf);
+		return;
+	}
+	for (f = a->flags; f != NULL; f = f->next) {
+		if (f->severity > top->severity)
+			top = f;
+	}
+	snprintf(buf, sizeof buf, "%s%s%d %s %s: %s",
+	    a->pending_cmd, a->pending_cmd[0] ? " | " : "",
+	    a->open_flags, store_severity_name(a->top_severity),
+	    top->rule, top->message);
+	/* On the selected row the reverse video is the colour. */
+	role = selected ? UI_ROLE_EMPHASIS : severity_role(a->top_severity);
+	ui_role(ui, role, 1);
+	ui_put(y, x, cols - x, buf);
+	ui_role(ui, role, 0);
+}
+
+/* One row of the table. */
+static void
+draw_row(struct ui *ui, const struct attempt *a, int selected, int y,
+    int name_w, int cols)
+{
+	char		 buf[512], clock[16];
+	int		 x = 0;
+
+	if (selected)
+		ui_role(ui, UI_ROLE_SELECTED, 1);
+	ui_put(y, x, 1, selected ? ">" : " ");
+	x += 1;
+	ui_put(y, x, 9, a->id);
+	x += 9;
+	ui_put(y, x, 9, a->candidate);
+	x += 9;
+	ui_put(y, x, name_w + 1, a->name);
+	x += name_w + 1;
+	/* A candidate in a network outage is not misbehaving. */
+	ui_put(y, x, 12, a->feed->replaced_by[0] != '\0' ?
+	    "REPLACED" : a->state == PROTO_STATE_IN_PROGRESS &&
+	    ui_attempt_offline(ui, a) ? "OFFLINE" : proto_state_name(a->state));
+	x += 12;
+	snprintf(buf, sizeof buf, "%6" PRIu64 "  ", a->events);
+	ui_put(y, x, 8, buf);
+	x += 8;
+	if (a->has_event) {
+		ui_clock(a->last_ms, clock, sizeof clock);
+		snprintf(buf, sizeof buf, "%s %s", clock,
+		    proto_event_kind_name(a->last_kind));
+	} else
+		snprintf(buf, sizeof buf, "-");
+	ui_put(y, x, 28, buf);
+	x += 28;
+	snprintf(buf, sizeof buf, "%4.0f ", a->risk);
+	ui_put(y, x, 5, a->risk >= 0.5 ? buf : "   - ");
+	x += 5;
+	draw_flags(ui, a, selected, y, x, cols);
+	if (selected)
+		ui_role(ui, UI_ROLE_SELECTED, 0);
+}
+
+static void
+draw_table(struct ui *ui, struct attempts_view *av, int y, int rows,
+    int cols)
+{
+	struct attempt	**attempts;
+	size_t		  i, n, sel = 0;
+	char		  buf[512];
+	int		  r, name_w;
+
+	attempts = ui_attempts(ui, &n);
+	if (av->sel == NULL && n > 0)
+		av->sel = attempts[0];
+	for (i = 0; i < n; i++) {
+		if (attempts[i] == av->sel) {
+			sel = i;
+			break;
+		}
+	}
+	rows--;			/* the column titles */
+	if (rows < 1)
+		return;
+	if (sel < av->top)
+		av->top = sel;
+	if (sel >= av->top + (size_t)rows)
+		av->top = sel - (size_t)rows + 1;
+	av->table_y = y + 1;
+	av->table_rows = rows;
+
+	/* Names get what the flags can spare: the flags say why. */
+	name_w = cols - 100;
+	if (name_w > 28)
+		name_w = 28;
+	if (name_w < 12)
+		name_w = 12;
+	ui_role(ui, UI_ROLE_HEADING, 1);
+	snprintf(buf, sizeof buf, " %-8s %-8s %-*s %-11s %6s  %-27s %4s %s",
+	    "ATTEMPT", "CANDID.", name_w, "NAME", "STATE", "EVENTS",
+	    "LAST EVENT", "RISK", "FLAGS");
+	ui_put(y, 0, cols, buf);
+	ui_role(ui, UI_ROLE_HEADING, 0);
+
+	for (r = 0; r < rows && av->top + (size_t)r < n; r++) {
+		draw_row(ui, attempts[av->top + (size_t)r],
+		    attempts[av->top + (size_t)r] == av->sel, y + 1 + r,
+		    name_w, cols);
+	}
+	if (n == 0)
+		ui_put(y + 1, 1, cols - 1, "waiting for candidates...");
+	/* Leave the cursor on the selected row (screen readers follow it). */
+	if (av->sel != NULL && sel >= av->top &&
+	    sel < av->top + (size_t)rows)
+		ui_cursor(ui, av->table_y + (int)(sel - av->top), 0);
+}
+
+static void
+draw_tail(struct ui *ui, int y, int rows, int cols)
+{
+	struct app		*app = ui_app(ui);
+	struct tail_line	*t;
+	char			 clock[16], buf[320];
+	size_t			 i, n;
+	int			 r;
+
+	ui_role(ui, UI_ROLE_HEADING, 1);
+	ui_put(y, 0, cols, " RECENT EVENTS");
+	ui_role(ui, UI_ROLE_HEADING, 0);
+	n = app->tail_count < (size_t)(rows - 1) ? app->tail_count :
+	    (size_t)(rows - 1);
+	for (r = 0, i = 0; i < n; i++, r++) {
+		t = &app->tail[(app->tail_next + CONSOLE_TAIL - 1 - i) %
+		    CONSOLE_TAIL];
+		ui_clock(t->ts_ms, clock, sizeof clock);
+		snprintf(buf, sizeof buf, " %s %s %s", clock,
+		    app->nsessions > 1 ? t->feed : "", t->text);
+		ui_put(y + 1 + r, 0, cols, buf);
+	}
+}
+
+static void
+attempts_draw(struct ui *ui, void *state, int rows, int cols)
+{
+	struct attempts_view	*av = state;
+	int			 y, table_rows, tail_rows;
+
+	y = draw_header(ui, cols);
+	/* The two bottom lines are the manager's: status, keys. */
+	tail_rows = (rows - y - 2) / 3;
+	if (tail_rows < 3)
+		tail_rows = 0;
+	table_rows = rows - y - 2 - tail_rows;
+	draw_table(ui, av, y, table_rows, cols);
+	if (tail_rows > 0)
+		draw_tail(ui, y + table_rows, tail_rows, cols);
+}
+
+/* ---- keys */
+
+static void
+key_move(struct ui *ui, void *state, const struct view_binding *b)
+{
+	struct attempts_view	 *av = state;
+	struct attempt		**attempts;
+	const char		 *how = b->arg;
+	size_t			  i, n, page;
+
+	attempts = ui_attempts(ui, &n);
+	if (n == 0)
+		return;
+	for (i = 0; i < n; i++) {
+		if (attempts[i] == av->sel)
+			break;
+	}
+	if (i == n)
+		i = 0;
+	page = av->table_rows > 1 ? (size_t)av->table_rows - 1 : 1;
+	if (strcmp(how, "up") == 0 && i > 0)
+		i--;
+	else if (strcmp(how, "down") == 0 && i + 1 < n)
+		i++;
+	else if (strcmp(how, "pgup") == 0)
+		i = i > page ? i - page : 0;
+	else if (strcmp(how, "pgdn") == 0)
+		i = i + page < n ? i + page : n - 1;
+	else if (strcmp(how, "home") == 0)
+		i = 0;
+	else if (strcmp(how, "end") == 0)
+		i = n - 1;
+	av->sel = attempts[i];
+	ui_dirty(ui);
+}
+
+/* An act on the selected attempt: ask for the reason. */
+static void
+key_act(struct ui *ui, void *state, const struct view_binding *b)
+{
+	struct attempts_view	*av = state;
+	const struct flag	*top;
+	int64_t			 flag = 0;
+
+	if (av->sel == NULL) {
+		ui_status(ui, 1, "no attempt selected");
+		return;
+	}
+	/* Decide on the flag shown now, not whatever is on top at Enter. */
+	if (b->act->closes != STORE_FLAG_OPEN) {
+		if ((top = ui_flag_top(av->sel)) == NULL) {
+			ui_status(ui, 1, "%s has no open flag to %s",
+			    av->sel->id, b->act->name);
+			return;
+		}
+		flag = top->id;
+	}
+	prompt_open(ui, b->act, av->sel, flag);
+}
+
+static void
+key_help(struct ui *ui, void *state, const struct view_binding *b)
+{
+	(void)state;
+	(void)b;
+	view_help_open(ui);
+}
+
+static void
+key_quit(struct ui *ui, void *state, const struct view_binding *b)
+{
+	(void)state;
+	(void)b;
+	ui_quit(ui);
+}

@@ -1,0 +1,75 @@
+/*
+ * view-help.c - the help overlay: a box over the focused view listing that
+ * view's keys, generated from its key table (view_help_line), so that a key
+ * or an act added to a table is in the help with no other edit.
+ *
+ * An overlay: keys it does not bind go to the view below, as before the
+ * views (a decision key with the help open asks for its reason).
+ */
+#include <stddef.h>
+
+#include <curses.h>
+
+#include "console/view.h"
+
+#define KEY_ESCAPE	27
+
+static view_key_fn	help_close;
+
+static const struct view_key help_keys[] = {
+	{ '?', KEY_F(1), "?/F1", NULL, "hide this help", help_close, NULL, 0 },
+	{ KEY_ESCAPE, 0, "Esc", NULL, "hide this help", help_close, NULL, 0 },
+};
+
+static void	help_draw(struct ui *, void *, int, int);
+
+const struct view view_help = {
+	.title = " invigil keys  (? or Esc closes)",
+	.flags = VIEW_OVERLAY,
+	.keys = help_keys,
+	.nkeys = sizeof help_keys / sizeof help_keys[0],
+	.draw = help_draw,
+};
+
+int
+view_help_open(struct ui *ui)
+{
+	return ui_push(ui, &view_help, NULL);
+}
+
+static void
+help_draw(struct ui *ui, void *state, int rows, int cols)
+{
+	const struct view	*v;
+	char			 line[256];
+	size_t			 i, n;
+	int			 w = 64, h, y0, x0;
+
+	(void)state;
+	if ((v = ui_view_below(ui, &view_help)) == NULL)
+		return;
+	for (n = 0; view_help_line(v, n, line, sizeof line) == 0; n++)
+		;
+	h = (int)n + 2;
+	if (w > cols)
+		w = cols;
+	if (h > rows)
+		h = rows;
+	y0 = (rows - h) / 2;
+	x0 = (cols - w) / 2;
+	ui_role(ui, UI_ROLE_OVERLAY_TITLE, 1);
+	ui_put(y0, x0, w, view_help.title);
+	ui_role(ui, UI_ROLE_OVERLAY_TITLE, 0);
+	for (i = 0; i < n && (int)i + 1 < h; i++) {
+		view_help_line(v, i, line, sizeof line);
+		ui_put(y0 + 1 + (int)i, x0, w, line);
+	}
+}
+
+static void
+help_close(struct ui *ui, void *state, const struct view_binding *b)
+{
+	(void)state;
+	(void)b;
+	ui_pop(ui);
+}

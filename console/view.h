@@ -1,0 +1,194 @@
+/*
+ * view.h - the proctor's screen as a stack of views (htop's ScreenManager
+ * and Panel, tig's display).
+ *
+ * A view is {title, draw, key table, on-key}: ui.c keeps a stack of them,
+ * draws them bottom to top into one frame (one doupdate), and gives each
+ * key to the view on top.  The attempts table (view-attempts.c) is the first
+ * view; the help overlay (view-help.c) is drawn over the focused view from
+ * that view's key table; the reason prompt (prompt.c) is a modal that owns
+ * the bottom line.  The bottom key bar is generated from the key table of
+ * the top view that is not an overlay.  A new view is one new file: a
+ * struct view, its state, and an open function that calls ui_push().
+ *
+ * Key tables are data: a row may stand for every act of decide.h, so that
+ * an act added to act_table[] reaches the keys, the help overlay and the
+ * key bar with no other edit.  view_binding(), view_keybar() and
+ * view_help_line() walk a table without curses (tests/check_views.c).
+ *
+ * Colour is by role (ui_role): ui.c maps each role to attributes, with a
+ * colour scheme and a monochrome one (NO_COLOR set and non-empty).  State is
+ * never told by colour alone: the words are always drawn.
+ */
+#ifndef INVIGIL_VIEW_H
+#define INVIGIL_VIEW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct act;
+struct app;
+struct attempt;
+struct decision;
+struct decision_result;
+struct flag;
+struct ui;
+struct view;
+struct view_binding;
+
+/* A view's key handler: b is the binding pressed (b->arg, b->act). */
+typedef void	 view_key_fn(struct ui *, void *state,
+		    const struct view_binding *b);
+
+/* One row of a view's key table. */
+struct view_key {
+	int		 key;		/* curses key code or character */
+	int		 alt;		/* a second key, 0 if none */
+	const char	*name;		/* as the help shows it: "Up/k" */
+	const char	*bar;		/* word on the key bar, or NULL */
+	const char	*help;		/* its line in the help overlay */
+	view_key_fn	*fn;
+	const char	*arg;		/* for fn, e.g. "up" */
+	int		 acts;		/* 1: this row stands for every act
+					   of act_table[], in its order, each
+					   with fn (name, bar and help come
+					   from the act) */
+};
+
+/* A key table row as it applies: an act row expanded. */
+struct view_binding {
+	int		 key, alt;
+	char		 name[16];
+	const char	*bar;
+	const char	*help;
+	view_key_fn	*fn;
+	const char	*arg;
+	const struct act *act;		/* the act, or NULL */
+};
+
+/* How a view sits in the stack. */
+#define VIEW_OVERLAY	0x1	/* drawn over the view below, which keeps the
+				   key bar; keys it has no binding for go to
+				   the view below */
+#define VIEW_MODAL	0x2	/* owns every key and the bottom line */
+
+struct view {
+	const char		*title;
+	int			 flags;
+	const struct view_key	*keys;
+	size_t			 nkeys;
+	const char		*help_note;	/* last help line, or NULL */
+	/* Draw into the screen of rows x cols; the bottom two lines are the
+	 * manager's (status, key bar) unless the view is modal. */
+	void			(*draw)(struct ui *, void *state, int rows,
+				    int cols);
+	/* A key the table does not bind (is_key: a curses KEY_ code).
+	 * Returns 1 if the view took it. */
+	int			(*on_key)(struct ui *, void *state, int is_key,
+				    int ch);
+	void			(*free)(void *state);
+};
+
+/* ---- key tables (view-keys.c: pure, no curses) */
+
+/* The i-th binding of v into *out: 0, or -1 past the last. */
+int		 view_binding(const struct view *v, size_t i,
+		    struct view_binding *out);
+/* The binding of key ch (fkey: a curses function key), or -1. */
+int		 view_binding_find(const struct view *v, int ch, int fkey,
+		    struct view_binding *out);
+/*
+ * The key bar of v, e.g. " d dismiss  c confirm ... ? help  q quit", into
+ * buf (always terminated; cut at a word).  Returns its length.
+ */
+size_t		 view_keybar(const struct view *v, char *buf, size_t len);
+/*
+ * The i-th line of v's help: one line per binding ("  d        dismiss
+ * ..."), then a blank line and v->help_note if it has one.  0 with buf
+ * filled, -1 past the last.
+ */
+int		 view_help_line(const struct view *v, size_t i, char *buf,
+		    size_t len);
+
+/* ---- the screen manager (ui.c) */
+
+/* Push view v with its state (owned: v->free at pop) on the stack.
+ * Returns 0, or -1 when the stack is full (state is freed). */
+int		 ui_push(struct ui *, const struct view *v, void *state);
+/* Pop the top view (never the first). */
+void		 ui_pop(struct ui *);
+/* The view under the topmost v in the stack (what an overlay covers), or
+ * NULL. */
+const struct view *ui_view_below(struct ui *, const struct view *v);
+/* Leave the terminal cursor at (y, x) after this frame. */
+void		 ui_cursor(struct ui *, int y, int x);
+
+/* Colour roles: what a thing on the screen is, not how it looks. */
+enum ui_role {
+	UI_ROLE_TITLE,		/* the header's first line */
+	UI_ROLE_HEADING,	/* column titles */
+	UI_ROLE_SELECTED,	/* the selected row */
+	UI_ROLE_EMPHASIS,	/* flags on the selected row */
+	UI_ROLE_CRITICAL,	/* flags by severity */
+	UI_ROLE_HIGH,
+	UI_ROLE_MEDIUM,
+	UI_ROLE_LIVE,		/* a live feed */
+	UI_ROLE_OFFLINE,	/* a feed that is not live */
+	UI_ROLE_ALERT,		/* --insecure, the bounds' notices */
+	UI_ROLE_ERROR,		/* an error status, a replaced feed */
+	UI_ROLE_KEYBAR,
+	UI_ROLE_PROMPT,
+	UI_ROLE_OVERLAY_TITLE,
+	UI_ROLE_COUNT
+};
+
+/*
+ * Whether the screen uses colour: the terminal has it and NO_COLOR (its
+ * value, NULL when unset) is unset or empty (no-color.org).
+ */
+int		 ui_color_wanted(const char *no_color, int has_colors);
+/* Turn role's attributes on or off for what is drawn next. */
+void		 ui_role(struct ui *, enum ui_role, int on);
+/*
+ * Draw s at (y, x) in exactly width columns: sanitised (proto_sanitize),
+ * clipped by display width, padded with spaces.
+ */
+void		 ui_put(int y, int x, int width, const char *s);
+/* ms since the epoch as local HH:MM:SS. */
+void		 ui_clock(int64_t ms, char *out, size_t outsz);
+
+/*
+ * ---- the console as the views reach it (ui.c's adapter section: the one
+ * place that calls app_* and client_*)
+ */
+struct app	*ui_app(struct ui *);
+/* The attempts in display (risk) order, sorted now if needed. */
+struct attempt	**ui_attempts(struct ui *, size_t *n);
+void		 ui_status(struct ui *, int error, const char *fmt, ...)
+		    __attribute__((format(printf, 3, 4)));
+void		 ui_dirty(struct ui *);
+void		 ui_quit(struct ui *);
+struct flag	*ui_flag_top(struct attempt *);
+struct flag	*ui_flag_by_id(struct ui *, int64_t id);
+int		 ui_decide(struct ui *, const struct decision *,
+		    struct decision_result *, char *err, size_t errlen);
+int		 ui_notice(struct ui *, size_t i, char *out, size_t outsz);
+/* Whether a's candidate is in a network outage (the rules engine says). */
+int		 ui_attempt_offline(struct ui *, const struct attempt *a);
+const char	*ui_feed_state(int conn_state);
+
+/* ---- the views */
+extern const struct view	view_attempts;	/* view-attempts.c */
+extern const struct view	view_help;	/* view-help.c */
+extern const struct view	view_prompt;	/* prompt.c */
+
+/* Open the attempts view (the first view). */
+int		 view_attempts_open(struct ui *);
+/* Open the help overlay over the focused view. */
+int		 view_help_open(struct ui *);
+/* Open the reason prompt for act on attempt a (flag: the flag shown, 0:
+ * none). */
+int		 prompt_open(struct ui *, const struct act *act,
+		    struct attempt *a, int64_t flag);
+
+#endif /* INVIGIL_VIEW_H */

@@ -1,0 +1,253 @@
+/*
+ * check_views.c - unit tests of the screen's views: the key tables, the key
+ * bar and the help lines are generated from decide.h's act table (this
+ * suite is built with -DINVIGIL_TEST_ACT, which adds the act "recheck" on
+ * x: it must be a key of the attempts view, a word of the key bar and a
+ * line of the help, with no edit outside decide.c), the NO_COLOR rule
+ * (no-color.org: set and non-empty turns colour off, empty does not), and
+ * the same on a real ncurses screen on /dev/null, driven with unget_wch().
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curses.h>
+
+#include "console/console.h"
+#include "console/decide.h"
+#include "console/ui-term.h"
+#include "console/view.h"
+
+static const char recheck_help[] = "  x        ask for the attempt to be "
+    "rechecked";
+
+START_TEST(test_act_is_a_key)
+{
+	struct view_binding	 b;
+	const struct act	*recheck = act_find("recheck");
+	size_t			 i;
+
+	ck_assert_ptr_nonnull(recheck);
+	ck_assert_int_eq(view_binding_find(&view_attempts, 'x', 0, &b), 0);
+	ck_assert_ptr_eq(b.act, recheck);
+	ck_assert_ptr_nonnull(b.fn);
+	/* A function key with the same code is not x. */
+	ck_assert_int_eq(view_binding_find(&view_attempts, 'x', 1, &b), -1);
+	/* Every act, by its own key. */
+	for (i = 0; i < act_count; i++) {
+		ck_assert_int_eq(view_binding_find(&view_attempts,
+		    act_table[i].key, 0, &b), 0);
+		ck_assert_ptr_eq(b.act, &act_table[i]);
+	}
+	/* The view's own keys are still there, function keys too. */
+	ck_assert_int_eq(view_binding_find(&view_attempts, KEY_F(1), 1, &b), 0);
+	ck_assert_str_eq(b.name, "?/F1");
+	ck_assert_int_eq(view_binding_find(&view_attempts, 'j', 0, &b), 0);
+	ck_assert_str_eq(b.arg, "down");
+}
+END_TEST
+
+START_TEST(test_act_on_the_bar)
+{
+	char	bar[512];
+	size_t	n;
+
+	n = view_keybar(&view_attempts, bar, sizeof bar);
+	ck_assert_uint_eq(n, strlen(bar));
+	ck_assert_str_eq(bar, " d dismiss  c confirm  w warn  p pause  "
+	    "r resume  t terminate  e escalate  n note  x recheck  ? help  "
+	    "q quit");
+	/* Cut at a word, never inside one. */
+	n = view_keybar(&view_attempts, bar, 25);
+	ck_assert_str_eq(bar, " d dismiss  c confirm");
+}
+END_TEST
+
+START_TEST(test_act_in_the_help)
+{
+	char	line[256];
+	size_t	i, acts = 0;
+	int	found = 0;
+
+	for (i = 0; view_help_line(&view_attempts, i, line, sizeof line) == 0;
+	    i++) {
+		if (strcmp(line, recheck_help) == 0)
+			found++;
+		if (act_by_key(line[2]) != NULL && line[3] == ' ')
+			acts++;
+	}
+	ck_assert_int_eq(found, 1);
+	ck_assert_uint_eq(acts, act_count);
+	/* One line per binding, a blank line, the note. */
+	ck_assert_uint_eq(i, 6 + act_count + 2 + 2);
+	ck_assert_int_eq(view_help_line(&view_attempts, i - 2, line,
+	    sizeof line), 0);
+	ck_assert_str_eq(line, "");
+	ck_assert_int_eq(view_help_line(&view_attempts, i - 1, line,
+	    sizeof line), 0);
+	ck_assert_str_eq(line, "  Decisions ask for a reason and are saved "
+	    "before \"recorded\".");
+	ck_assert_int_eq(view_help_line(&view_attempts, 0, line, sizeof line),
+	    0);
+	ck_assert_str_eq(line, "  Up/k     select the attempt above");
+}
+END_TEST
+
+START_TEST(test_no_color_rule)
+{
+	ck_assert_int_eq(ui_color_wanted(NULL, 1), 1);
+	ck_assert_int_eq(ui_color_wanted("", 1), 1);	/* empty: unset */
+	ck_assert_int_eq(ui_color_wanted("1", 1), 0);
+	ck_assert_int_eq(ui_color_wanted("0", 1), 0);	/* any value */
+	ck_assert_int_eq(ui_color_wanted(NULL, 0), 0);
+	ck_assert_int_eq(ui_color_wanted("", 0), 0);
+}
+END_TEST
+
+/* ---- on a real ncurses screen */
+
+static struct app	 app;
+static struct ui	*ui;
+static FILE		*out, *in;
+
+/* The console's screen on /dev/null, 40x120, with nothing received. */
+static void
+screen_open(const char *no_color)
+{
+	memset(&app, 0, sizeof app);
+	app.opt.proctor = "unit";
+	app.rules = rules_default();
+	app.engine = rules_engine_new(app.rules);
+	if (no_color != NULL)
+		setenv("NO_COLOR", no_color, 1);
+	else
+		unsetenv("NO_COLOR");
+	setenv("LINES", "40", 1);
+	setenv("COLUMNS", "120", 1);
+	out = fopen("/dev/null", "w");
+	in = fopen("/dev/null", "r");
+	ck_assert_ptr_nonnull(out);
+	ck_assert_ptr_nonnull(in);
+	ui = ui_start_term(&app, "xterm-256color", out, in);
+	ck_assert_ptr_nonnull(ui);
+	app.ui = ui;
+	ui_draw(ui);
+}
+
+static void
+screen_close(void)
+{
+	ui_stop_term(ui);
+	fclose(out);
+	fclose(in);
+	rules_engine_free(app.engine);
+	rules_free(app.rules);
+}
+
+/* Row y of the screen as text, trailing blanks kept. */
+static const char *
+screen_row(int y)
+{
+	static char	row[256];
+
+	mvinnstr(y, 0, row, 120);
+	return row;
+}
+
+static int
+screen_has(const char *s)
+{
+	int	y;
+
+	for (y = 0; y < 40; y++) {
+		if (strstr(screen_row(y), s) != NULL)
+			return 1;
+	}
+	return 0;
+}
+
+static void
+press(int ch)
+{
+	unget_wch((wchar_t)ch);
+	ui_input(ui);
+	ui_draw(ui);
+}
+
+START_TEST(test_screen_bar_and_help)
+{
+	screen_open(NULL);
+	ck_assert_ptr_nonnull(strstr(screen_row(39), " x recheck  ? help"));
+	ck_assert_int_eq(screen_has(recheck_help), 0);
+	press('?');
+	ck_assert_int_eq(screen_has(" invigil keys  (? or Esc closes)"), 1);
+	ck_assert_int_eq(screen_has(recheck_help), 1);
+	/* The bar under the overlay is still the attempts view's. */
+	ck_assert_ptr_nonnull(strstr(screen_row(39), " x recheck"));
+	press(27);
+	ck_assert_int_eq(screen_has(recheck_help), 0);
+	/* x is bound: with nothing to act on it says so. */
+	press('x');
+	ck_assert_ptr_nonnull(strstr(screen_row(38), "no attempt selected"));
+	screen_close();
+}
+END_TEST
+
+/* The first cell of the title with NO_COLOR set to no_color. */
+static chtype
+title_cell(const char *no_color)
+{
+	chtype	c;
+
+	screen_open(no_color);
+	c = mvinch(0, 1);
+	screen_close();
+	return c;
+}
+
+START_TEST(test_screen_no_color)
+{
+	chtype	mono = title_cell("1"), empty = title_cell(""),
+		unset = title_cell(NULL);
+
+	/* NO_COLOR=1: the title is bold, in no colour. */
+	ck_assert((mono & A_BOLD) != 0);
+	ck_assert_int_eq((int)PAIR_NUMBER(mono & A_COLOR), 0);
+	/* NO_COLOR= (empty) does not count: colour, as when unset. */
+	ck_assert((empty & A_BOLD) != 0);
+	ck_assert_int_ne((int)PAIR_NUMBER(empty & A_COLOR), 0);
+	ck_assert_int_eq((int)PAIR_NUMBER(empty & A_COLOR),
+	    (int)PAIR_NUMBER(unset & A_COLOR));
+}
+END_TEST
+
+static Suite *
+views_suite(void)
+{
+	Suite	*s = suite_create("views");
+	TCase	*tc = tcase_create("keys");
+
+	tcase_add_test(tc, test_act_is_a_key);
+	tcase_add_test(tc, test_act_on_the_bar);
+	tcase_add_test(tc, test_act_in_the_help);
+	tcase_add_test(tc, test_no_color_rule);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("screen");
+	tcase_add_test(tc, test_screen_bar_and_help);
+	tcase_add_test(tc, test_screen_no_color);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner	*sr = srunner_create(views_suite());
+	int	 failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
