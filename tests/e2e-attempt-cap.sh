@@ -28,22 +28,6 @@ for i in range(n):
 out.write('{"t":"event","attempt":"A000007","kind":"identity_mismatch","data":{"similarity":0.2}}\n')
 PY
 
-# start_peer NAME FILE ARGS...: sets PEER_PID and PEER_PORT.
-start_peer() {
-	name=$1 file=$2; shift 2
-	node "$PEER/ws-server.js" 0 "$file" "$@" >"$T/$name.log" 2>"$T/$name.peer.err" &
-	PEER_PID=$!
-	PIDS="$PIDS $PEER_PID"
-	PEER_PORT=""
-	for _ in $(seq 1 400); do
-		PEER_PORT=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$T/$name.peer.err")
-		[ -n "$PEER_PORT" ] && return 0
-		kill -0 "$PEER_PID" 2>/dev/null || break
-		sleep 0.05
-	done
-	cat "$T/$name.peer.err" >&2
-	fail "ws-server.js did not start"
-}
 
 # AddressSanitizer keeps 256 MB of freed memory in quarantine by default
 # (the store's rows, freed after each commit), which would hide what this
@@ -51,7 +35,7 @@ start_peer() {
 if grep -q __asan_init "$INVIGIL"; then
 	export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=16"
 fi
-start_peer many "$T/many.jsonl" --feed many
+start_peer many 0 "$T/many.jsonl" --feed many
 DB=$T/c.db
 "$INVIGIL" --headless --feed "ws://127.0.0.1:$PEER_PORT/" --db "$DB" \
     --proctor cap-e2e --max-attempts $CAP >"$T/flags.jsonl" 2>"$T/c.err" &
@@ -90,7 +74,7 @@ stop_ok $C console
 # The screen: the header says so.
 command -v tmux >/dev/null || fail "tmux is not installed (scripts/install-deps)"
 head -20 "$T/many.jsonl" >"$T/few.jsonl"
-start_peer few "$T/few.jsonl" --feed few
+start_peer few 0 "$T/few.jsonl" --feed few
 SOCK="$T/tmux.sock"
 tm() { tmux -S "$SOCK" "$@"; }
 trap 'tm kill-server 2>/dev/null; cleanup' EXIT

@@ -25,26 +25,6 @@ peer_setup
 
 python3 "$TESTS/gen-scenario.py" $N 50 >"$T/scenario.jsonl"
 
-# start_peer NAME PORT ARGS...: start ws-server.js (PORT 0: the kernel
-# picks); sets PEER_PID and PEER_PORT once it listens.  Its event log is
-# $T/NAME.log (appended to, so a restart continues it).
-start_peer() {
-	name=$1 port=$2; shift 2
-	: >"$T/$name.peer.err"
-	node "$PEER/ws-server.js" "$port" "$T/scenario.jsonl" "$@" \
-	    >>"$T/$name.log" 2>"$T/$name.peer.err" &
-	PEER_PID=$!
-	PIDS="$PIDS $PEER_PID"
-	PEER_PORT=""
-	for _ in $(seq 1 200); do
-		PEER_PORT=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$T/$name.peer.err")
-		[ -n "$PEER_PORT" ] && return 0
-		kill -0 "$PEER_PID" 2>/dev/null || break
-		sleep 0.05
-	done
-	cat "$T/$name.peer.err" >&2
-	fail "ws-server.js did not start"
-}
 
 # start_console NAME [ARGS...]: invigil --headless on $PEER_PORT, database
 # $T/NAME.db, flags appended to $T/NAME.flags; sets CONSOLE.
@@ -105,7 +85,7 @@ ev() {
 }
 
 # 1. In one go.
-start_peer one 0
+start_peer one 0 "$T/scenario.jsonl"
 start_console one
 wait_stored one $N 60
 stop_console one
@@ -118,14 +98,14 @@ kill "$PEER_PID"; wait "$PEER_PID" 2>/dev/null
 echo "ok: $N messages from a ws feed stored once each, as sent"
 
 # 2. The feed dies half-way and comes back on the same port.
-start_peer crash 0 --rate 400
+start_peer crash fixed "$T/scenario.jsonl" --rate 400
 port=$PEER_PORT
 start_console crash
 wait_stored crash 800 30
 kill -KILL "$PEER_PID"; wait "$PEER_PID" 2>/dev/null
 at_kill=$(count crash)
 sleep 1.5	# the console notices and retries
-start_peer crash "$port"
+start_peer crash "$port" "$T/scenario.jsonl"
 wait_stored crash $N 60
 stop_console crash
 check_db crash
@@ -139,7 +119,7 @@ echo "$s2" | grep -q "\"from\":$((after + 1))}" || fail "crash: restart sent fro
 echo "ok: feed killed at $at_kill stored; the console reconnected by itself, resumed after seq $after, $N stored once each"
 
 # 3. The console stops half-way and starts again on its database.
-start_peer restart 0 --rate 400
+start_peer restart 0 "$T/scenario.jsonl" --rate 400
 start_console restart
 wait_stored restart 600 30
 stop_console restart
@@ -190,7 +170,7 @@ check_partial() {
 # evil NAME KIND@SEQ CODE: one hostile message, then the console carries on.
 evil() {
 	name=$1 what=$2 code=$3 seq=${2#*@}
-	start_peer "$name" 0 --evil "$what"
+	start_peer "$name" 0 "$T/scenario.jsonl" --evil "$what"
 	start_console "$name"
 	wait_stored "$name" $((N - 1)) 60
 	sleep 0.3
@@ -223,7 +203,7 @@ echo "ok: oversized -> console closed 1009, bad UTF-8 -> 1007, each kept in reje
 TOKEN=peer-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
 (umask 077; printf '%s\n' "$TOKEN" >"$T/token"
  printf 'peer-wrong-%s\n' "${TOKEN#peer-}" >"$T/wrong")
-start_peer auth 0 --token "$TOKEN"
+start_peer auth 0 "$T/scenario.jsonl" --token "$TOKEN"
 start_console noauth
 noauth=$CONSOLE
 start_console wrong --token-file "$T/wrong"
