@@ -6,7 +6,8 @@
 # with the reason and a one-seq gap each (resume goes past them), keeps
 # raising flags for the attempts it holds, says on stderr that the cap was
 # reached, and its memory stays small (VmRSS printed).  Then the screen, in
-# tmux: the header says the cap was reached.
+# tmux: the header says the cap was reached.  Last, the cap in all: a
+# feed replaced at the same URL by another feed id gets none taken in.
 . "$(dirname "$0")/lib.sh"
 
 peer_setup
@@ -86,4 +87,29 @@ wait_for 15 shown "feed few | at --max-attempts 5: 15 messages about new attempt
     { screen >&2; fail "the header does not say the cap was reached"; }
 echo "measured: header: $(screen | grep -F -- '--max-attempts')"
 tm send-keys -t 0 q
-echo "PASS: --max-attempts $CAP held $CAP of $N attempts (VmHWM ${hwm} kB), the rest in rejects with one-seq gaps, flags go on, said on stderr and in the header"
+
+# The cap in all: --max-attempts N per feed and N times the number of
+# --feed options in all.  One URL whose feed is replaced by another feed id
+# (a new session, none of its attempts held yet): the console, holding N
+# of the first feed's, takes none of the second's.
+sed -n 1,5p "$T/many.jsonl" >"$T/hall-a.jsonl"
+sed -n 6,10p "$T/many.jsonl" >"$T/hall-b.jsonl"
+start_peer hall-a fixed "$T/hall-a.jsonl" --feed hall-a --epoch 1
+HALL=$PEER_PORT
+"$INVIGIL" --headless --feed "ws://127.0.0.1:$HALL/" --db "$T/all.db" \
+    --proctor cap-e2e --max-attempts 5 >/dev/null 2>"$T/all.err" &
+C=$!
+PIDS="$PIDS $C"
+qa() { sqlite3 -readonly "$T/all.db" "$1" 2>/dev/null; }
+count_is() { [ "$(qa "$1")" = "$2" ]; }
+wait_for 15 count_is "select count(*) from attempts where feed = 'hall-a'" 5 ||
+    fail "the first feed's 5 attempts were not taken in: $(qa "select count(*) from attempts")"
+stop_ok "$PEER_PID" "peer hall-a"
+start_peer hall-b "$HALL" "$T/hall-b.jsonl" --feed hall-b --epoch 1
+wait_for 20 count_is "select count(*) from rejects where feed = 'hall-b' and reason like '%holds 0 attempts of this feed (5 in all)%'" 5 ||
+    fail "the second feed's attempts were not refused for the cap in all: $(qa "select feed, reason from rejects" | head -3)"
+b_held=$(qa "select count(*) from attempts where feed = 'hall-b'")
+[ "$b_held" = 0 ] || fail "the console took $b_held of the second feed's attempts past 5 in all"
+stop_ok $C console
+echo "measured: cap in all: hall-a 5 attempts held, hall-b $b_held held, $(qa "select count(*) from rejects where feed = 'hall-b'") refused"
+echo "PASS: --max-attempts $CAP held $CAP of $N attempts (VmHWM ${hwm} kB), the rest in rejects with one-seq gaps, flags go on, said on stderr and in the header; --max-attempts 5 on one URL held 5 in all ($b_held of a replacing feed's 5 new attempts)"

@@ -78,4 +78,4 @@ wait_for 30 resumed || { cat "$T/skewed.log" >&2; fail "the console did not resu
 echo "measured: $(grep '"ev":"hello"' "$T/skewed.log" | tail -1)"
 [ "$(q "select count(*) from rejects")" = 2 ] || fail "rejected seqs fetched again: $(q "select count(*) from rejects") rejects"
 stop_ok $C console
-echo "PASS: one clock per feed (a skewed feed ends only its own holds), ts beyond --max-clock-skew kept in rejects with a gap, skew said on stderr sanitised, resume goes past"
+echo "PASS: one clock per feed (a skewed feed ends only its own holds: A1 $a1 flags, B1 held $(echo "$b1" | grep -o 'for [0-9]* s')), ts beyond --max-clock-skew kept in rejects with a gap ($(q "select count(*) from rejects") rejects, gaps $(q "select group_concat(from_seq || '-' || to_seq) from gaps")), skew said on stderr sanitised ($(grep -o "its clock is 3[56][0-9][0-9] s ahead" "$T/c.err" | head -1)), resume goes past ($(grep -c '"ev":"hello"' "$T/skewed.log") hellos to the skewed feed, the last after seq 6)"

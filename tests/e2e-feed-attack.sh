@@ -208,12 +208,14 @@ fds_at_least() { [ "$(fds_open)" -ge "$1" ]; }
 fds_below() { [ "$(fds_open)" -lt "$1" ]; }
 wait_for 10 fds_at_least 200 ||
     fail "the idle connections did not fill the feed's descriptors ($(fds_open) open)"
-echo "ok: the feed holds $(fds_open) descriptors under ulimit -n 256"
+FDS_FULL=$(fds_open)
+echo "ok: the feed holds $FDS_FULL descriptors under ulimit -n 256"
 wait_for 10 grep -q "what its descriptor limit allows" "$FEED_LOG" ||
     fail "the feed did not refuse connections over its descriptor limit"
 wait_for 40 fds_below 50 ||
     fail "the feed still holds $(fds_open) descriptors 40 s into the attack (hello timeout 10 s)"
-echo "ok: $(( $(date +%s) - t0 )) s into the attack the feed is down to $(fds_open) descriptors"
+FDS_DOWN=$(fds_open)
+echo "ok: $(( $(date +%s) - t0 )) s into the attack the feed is down to $FDS_DOWN descriptors"
 for p in $IDLERS; do wait "$p"; done
 sed 's/^/  /' "$T"/idle.1?
 alive "descriptor exhaustion"
@@ -254,4 +256,4 @@ printf 'invigil-feed-buffer 1 epneg -5\n' >"$T/epneg.buf"
 expect_refused 1 "its epoch -5 is not" --id epneg --buffer-file "$T/epneg.buf"
 echo "ok: --name, --id and a --buffer-file epoch that welcome could not carry are refused at start-up"
 
-echo "PASS: the feed survives resume overflow, hostile strings, no subprotocol, a command flood (bounded memory, exam kept) and descriptor exhaustion, and serves consoles throughout"
+echo "PASS: the feed survives resume overflow, hostile strings, no subprotocol, a command flood (bounded memory: VmRSS +${grow} MB, exam kept; buffer file ${size0} -> ${size1} bytes) and descriptor exhaustion (held $FDS_FULL descriptors under ulimit -n 256, down to $FDS_DOWN after), and serves consoles throughout"
