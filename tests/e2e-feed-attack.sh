@@ -93,7 +93,7 @@ size1=$(stat -c %s "$T/flood.buf")
 echo "ok: --buffer-file ${size0} bytes before the flood, ${size1} after"
 [ "$size1" = "$size0" ] || fail "the flood grew the buffer file from $size0 to $size1 bytes"
 last0=$(sed -n 's/.*last_seq \([0-9]*\).*/\1/p' "$T/count")
-kill "$FEED_PID"; wait "$FEED_PID" 2>/dev/null
+stop_ok "$FEED_PID" "the flooded feed"
 start_feed --replay "$T/exam.jsonl" --buffer 1000 --id flood \
     --buffer-file "$T/flood.buf"
 attack count "ws://127.0.0.1:$FEED_PORT/" >"$T/count2"
@@ -193,7 +193,7 @@ served "the idle attack"
 # a real console.  (The console is started afterwards: a console whose
 # connection waits ~10 s for an answer does not retry - a console bug,
 # reported.)
-kill "$CONSOLE" 2>/dev/null
+stop_ok "$CONSOLE" "the console of the idle attack"
 cpu0=$(cpu_ticks "$FEED_PID")
 t0=$(date +%s)
 IDLERS=""
@@ -235,6 +235,7 @@ PIDS="$PIDS $CONSOLE"
 wait_for 10 rows_at_least "$T/console2.db" 10 ||
     fail "a real console stored nothing after the descriptors were freed: $(tail -3 "$T/console2.err")"
 echo "ok: a real console stored messages after the descriptor attack"
+stop_ok "$CONSOLE" "the console after the descriptor attack"
 served "descriptor exhaustion"
 
 # --- 6. What welcome carries is checked at start-up, not at each hello
