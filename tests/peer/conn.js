@@ -31,7 +31,7 @@ function ok(what) {
 
 // A connection to url.  opts.protocols: the subprotocols offered (a string
 // or an array; invigil.v1 when not given, none when null); opts.token: sent
-// as "Authorization: Bearer TOKEN".  Received items, in order:
+// as "Authorization: Bearer TOKEN"; opts.authorization: that header as given.  Received items, in order:
 // {msg, text} (a text frame that is JSON), {error} (a binary frame, one over
 // 64 KiB, text that is not JSON) and, last, {closed: {code, reason}}.
 // `opened` resolves on the upgrade and rejects on an error or an HTTP
@@ -43,6 +43,8 @@ class Conn {
 		const headers = {};
 		if (opts.token !== undefined)
 			headers.Authorization = 'Bearer ' + opts.token;
+		if (opts.authorization !== undefined)
+			headers.Authorization = opts.authorization;
 		this.url = url;
 		this.queue = [];
 		this.waiters = [];

@@ -606,11 +606,19 @@ async function checkAuth(url, args) {
 	const token = args.token;
 	if (!token)
 		fail('--token missing');
-	for (const [what, tok] of [['no token', undefined],
-	    ['a wrong token', 'wrong-' + crypto.randomBytes(12).toString('hex')],
+	// The right token under another 7-byte scheme ("Digest ", as long as
+	// "Bearer ") or none: only "Bearer TOKEN" lets a client in.
+	for (const [what, opts] of [['no token', {}],
+	    ['a wrong token',
+	     { token: 'wrong-' + crypto.randomBytes(12).toString('hex') }],
 	    ['the token with its last character changed',
-	     token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A')]]) {
-		const c = new Conn(url, { token: tok });
+	     { token: token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A') }],
+	    ['the token under the scheme "Digest"',
+	     { authorization: 'Digest ' + token }],
+	    ['the token under the scheme "Basic"',
+	     { authorization: 'Basic ' + token }],
+	    ['the token with no scheme', { authorization: token }]]) {
+		const c = new Conn(url, opts);
 		let status = null, refusal = null;
 		try {
 			await c.opened;
