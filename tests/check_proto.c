@@ -1703,6 +1703,14 @@ START_TEST(test_rx_limit_edges)
 	    PROTO_MAX_MESSAGE), PROTO_RX_MESSAGE);
 	ck_assert_int_eq(proto_rx_add(&rx, "\"\xc3\"", 3, 1, 1,
 	    PROTO_MAX_MESSAGE), PROTO_RX_BAD_UTF8);
+	/* A lead byte ending one fragment that the next does not continue. */
+	ck_assert_int_eq(proto_rx_add(&rx, "\"\xc3", 2, 1, 0,
+	    PROTO_MAX_MESSAGE), PROTO_RX_MORE);
+	ck_assert_int_eq(proto_rx_add(&rx, "\"", 1, 0, 1,
+	    PROTO_MAX_MESSAGE), PROTO_RX_BAD_UTF8);
+	/* The next message starts afresh: valid again. */
+	ck_assert_int_eq(proto_rx_add(&rx, "\"\xc3\xa9\"", 4, 1, 1,
+	    PROTO_MAX_MESSAGE), PROTO_RX_MESSAGE);
 	proto_rx_free(&rx);
 	free(msg);
 }

@@ -1102,6 +1102,30 @@ START_TEST(outage_edges_included)
 }
 END_TEST
 
+/*
+ * An outage starts at its first network_lost: a second one while it lasts
+ * does not move the start, so a late message from before the second is
+ * still judged offline.
+ */
+START_TEST(outage_second_lost_keeps_start)
+{
+	struct rules		*r = compile(outage_rules);
+	struct rules_engine	*e = rules_engine_new(r);
+
+	reset();
+	event(e, "A1", PROTO_EV_NETWORK_LOST, NULL, T0);
+	event(e, "A1", PROTO_EV_NETWORK_LOST, NULL, T0 + 30 * SEC);
+	event(e, "A1", PROTO_EV_NETWORK_RESTORED, "{\"offline_ms\":60000}",
+	    T0 + 60 * SEC);
+	event(e, "A1", PROTO_EV_OBJECT_DETECTED, NULL, T0 + 10 * SEC);
+	ck_assert_uint_eq(nhit("phone", NULL), 0);
+	event(e, "A1", PROTO_EV_OBJECT_DETECTED, NULL, T0 - 1);
+	ck_assert_uint_eq(nhit("phone", "A1"), 1);
+	rules_engine_free(e);
+	rules_free(r);
+}
+END_TEST
+
 START_TEST(outage_drops_holds)
 {
 	struct rules		*r = compile(outage_rules);
@@ -1611,6 +1635,7 @@ rules_suite(void)
 	tc = tcase_create("outage");
 	tcase_add_test(tc, outage_suppresses);
 	tcase_add_test(tc, outage_edges_included);
+	tcase_add_test(tc, outage_second_lost_keeps_start);
 	tcase_add_test(tc, outage_drops_holds);
 	suite_add_tcase(s, tc);
 

@@ -30,6 +30,7 @@
 #include <sqlite3.h>
 
 #include "proto/proto.h"
+#include "store/sign.h"
 #include "store/store.h"
 
 #define CHECK_TMP_NAME	"check_store"
@@ -728,15 +729,41 @@ trace_stmt(unsigned type, void *ctx, void *p, void *x)
 	return 0;
 }
 
+/* Start recording s's statements in trace_log. */
+static void
+trace_start(struct store *s)
+{
+	trace_log[0] = '\0';
+	sqlite3_trace_v2(store_db(s), SQLITE_TRACE_STMT, trace_stmt, NULL);
+}
+
+/* Stop recording; the commit recorded ran at synchronous=FULL. */
+static void
+trace_assert_full(struct store *s, const char *what)
+{
+	sqlite3_trace_v2(store_db(s), 0, NULL, NULL);
+	ck_assert_msg(strstr(trace_log, "|PRAGMA synchronous = FULL|") != NULL,
+	    "no synchronous=FULL for %s: %s", what, trace_log);
+	ck_assert_msg(strstr(trace_log, "COMMIT") != NULL &&
+	    strstr(trace_log, "FULL|") < strstr(trace_log, "COMMIT") &&
+	    strstr(strstr(trace_log, "COMMIT"), "synchronous = NORMAL") !=
+	    NULL, "FULL is not around the commit of %s: %s", what, trace_log);
+}
+
 /*
- * A journal entry is committed at synchronous=FULL (set before BEGIN,
- * back to NORMAL after COMMIT), seen through SQLite's own statement trace.
+ * What the journal holds is committed at synchronous=FULL (set before
+ * BEGIN, back to NORMAL after COMMIT), seen through SQLite's own statement
+ * trace: a journal entry, a feed's acknowledgement (journaled as cmd_ack)
+ * and a signed checkpoint.
  */
 START_TEST(test_journal_commit_full)
 {
 	struct store			*s;
 	struct store_journal_entry	 e;
 	struct store_receipt		 rc;
+	struct sign_key			*k;
+	uint8_t				 seed[32];
+	int64_t				 size;
 
 	s = open_store();
 	memset(&e, 0, sizeof e);
@@ -744,16 +771,25 @@ START_TEST(test_journal_commit_full)
 	e.role = "proctor";
 	e.kind = "note";
 	e.reason = "checked the desk";
-	trace_log[0] = '\0';
-	sqlite3_trace_v2(store_db(s), SQLITE_TRACE_STMT, trace_stmt, NULL);
+	trace_start(s);
 	if (store_journal_append(s, &e, NULL, &rc, err, sizeof err) != 0)
 		ck_abort_msg("store_journal_append: %s", err);
-	sqlite3_trace_v2(store_db(s), 0, NULL, NULL);
-	ck_assert_msg(strstr(trace_log, "|PRAGMA synchronous = FULL|") != NULL,
-	    "no synchronous=FULL for a journal commit: %s", trace_log);
-	ck_assert_msg(strstr(trace_log, "FULL|") < strstr(trace_log, "COMMIT")
-	    && strstr(strstr(trace_log, "COMMIT"), "synchronous = NORMAL") !=
-	    NULL, "FULL is not around the commit: %s", trace_log);
+	trace_assert_full(s, "a journal entry");
+
+	trace_start(s);
+	ck_assert_int_eq(store_command_acked(s, "f1", "cmd-9", 1, NULL, 1300,
+	    NULL, err, sizeof err), 1);
+	trace_assert_full(s, "a feed's acknowledgement");
+
+	memset(seed, 7, sizeof seed);
+	k = sign_key_from_seed("p-7", seed, err, sizeof err);
+	ck_assert_msg(k != NULL, "sign_key_from_seed: %s", err);
+	trace_start(s);
+	if (store_checkpoint(s, k, &size, err, sizeof err) != 0)
+		ck_abort_msg("store_checkpoint: %s", err);
+	ck_assert_int_eq(size, 2);
+	trace_assert_full(s, "a checkpoint");
+	sign_key_free(k);
 	close_store(s);
 }
 END_TEST

@@ -6,7 +6,8 @@
 # with the reason and a one-seq gap each (resume goes past them), keeps
 # raising flags for the attempts it holds, says on stderr that the cap was
 # reached, and its memory stays small (VmRSS printed).  Then the screen, in
-# tmux: the header says the cap was reached.
+# tmux: the header says the cap was reached.  Last, the cap in all: a
+# feed replaced at the same URL by another feed id gets none taken in.
 . "$(dirname "$0")/lib.sh"
 
 peer_setup
@@ -28,22 +29,6 @@ for i in range(n):
 out.write('{"t":"event","attempt":"A000007","kind":"identity_mismatch","data":{"similarity":0.2}}\n')
 PY
 
-# start_peer NAME FILE ARGS...: sets PEER_PID and PEER_PORT.
-start_peer() {
-	name=$1 file=$2; shift 2
-	node "$PEER/ws-server.js" 0 "$file" "$@" >"$T/$name.log" 2>"$T/$name.peer.err" &
-	PEER_PID=$!
-	PIDS="$PIDS $PEER_PID"
-	PEER_PORT=""
-	for _ in $(seq 1 400); do
-		PEER_PORT=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$T/$name.peer.err")
-		[ -n "$PEER_PORT" ] && return 0
-		kill -0 "$PEER_PID" 2>/dev/null || break
-		sleep 0.05
-	done
-	cat "$T/$name.peer.err" >&2
-	fail "ws-server.js did not start"
-}
 
 # AddressSanitizer keeps 256 MB of freed memory in quarantine by default
 # (the store's rows, freed after each commit), which would hide what this
@@ -51,7 +36,7 @@ start_peer() {
 if grep -q __asan_init "$INVIGIL"; then
 	export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=16"
 fi
-start_peer many "$T/many.jsonl" --feed many
+start_peer many 0 "$T/many.jsonl" --feed many
 DB=$T/c.db
 "$INVIGIL" --headless --feed "ws://127.0.0.1:$PEER_PORT/" --db "$DB" \
     --proctor cap-e2e --max-attempts $CAP >"$T/flags.jsonl" 2>"$T/c.err" &
@@ -90,7 +75,7 @@ stop_ok $C console
 # The screen: the header says so.
 command -v tmux >/dev/null || fail "tmux is not installed (scripts/install-deps)"
 head -20 "$T/many.jsonl" >"$T/few.jsonl"
-start_peer few "$T/few.jsonl" --feed few
+start_peer few 0 "$T/few.jsonl" --feed few
 SOCK="$T/tmux.sock"
 tm() { tmux -S "$SOCK" "$@"; }
 trap 'tm kill-server 2>/dev/null; cleanup' EXIT
@@ -102,4 +87,29 @@ wait_for 15 shown "feed few | at --max-attempts 5: 15 messages about new attempt
     { screen >&2; fail "the header does not say the cap was reached"; }
 echo "measured: header: $(screen | grep -F -- '--max-attempts')"
 tm send-keys -t 0 q
-echo "PASS: --max-attempts $CAP held $CAP of $N attempts (VmHWM ${hwm} kB), the rest in rejects with one-seq gaps, flags go on, said on stderr and in the header"
+
+# The cap in all: --max-attempts N per feed and N times the number of
+# --feed options in all.  One URL whose feed is replaced by another feed id
+# (a new session, none of its attempts held yet): the console, holding N
+# of the first feed's, takes none of the second's.
+sed -n 1,5p "$T/many.jsonl" >"$T/hall-a.jsonl"
+sed -n 6,10p "$T/many.jsonl" >"$T/hall-b.jsonl"
+start_peer hall-a fixed "$T/hall-a.jsonl" --feed hall-a --epoch 1
+HALL=$PEER_PORT
+"$INVIGIL" --headless --feed "ws://127.0.0.1:$HALL/" --db "$T/all.db" \
+    --proctor cap-e2e --max-attempts 5 >/dev/null 2>"$T/all.err" &
+C=$!
+PIDS="$PIDS $C"
+qa() { sqlite3 -readonly "$T/all.db" "$1" 2>/dev/null; }
+count_is() { [ "$(qa "$1")" = "$2" ]; }
+wait_for 15 count_is "select count(*) from attempts where feed = 'hall-a'" 5 ||
+    fail "the first feed's 5 attempts were not taken in: $(qa "select count(*) from attempts")"
+stop_ok "$PEER_PID" "peer hall-a"
+start_peer hall-b "$HALL" "$T/hall-b.jsonl" --feed hall-b --epoch 1
+wait_for 20 count_is "select count(*) from rejects where feed = 'hall-b' and reason like '%holds 0 attempts of this feed (5 in all)%'" 5 ||
+    fail "the second feed's attempts were not refused for the cap in all: $(qa "select feed, reason from rejects" | head -3)"
+b_held=$(qa "select count(*) from attempts where feed = 'hall-b'")
+[ "$b_held" = 0 ] || fail "the console took $b_held of the second feed's attempts past 5 in all"
+stop_ok $C console
+echo "measured: cap in all: hall-a 5 attempts held, hall-b $b_held held, $(qa "select count(*) from rejects where feed = 'hall-b'") refused"
+echo "PASS: --max-attempts $CAP held $CAP of $N attempts (VmHWM ${hwm} kB), the rest in rejects with one-seq gaps, flags go on, said on stderr and in the header; --max-attempts 5 on one URL held 5 in all ($b_held of a replacing feed's 5 new attempts)"

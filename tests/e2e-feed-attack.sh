@@ -93,7 +93,7 @@ size1=$(stat -c %s "$T/flood.buf")
 echo "ok: --buffer-file ${size0} bytes before the flood, ${size1} after"
 [ "$size1" = "$size0" ] || fail "the flood grew the buffer file from $size0 to $size1 bytes"
 last0=$(sed -n 's/.*last_seq \([0-9]*\).*/\1/p' "$T/count")
-kill "$FEED_PID"; wait "$FEED_PID" 2>/dev/null
+stop_ok "$FEED_PID" "the flooded feed"
 start_feed --replay "$T/exam.jsonl" --buffer 1000 --id flood \
     --buffer-file "$T/flood.buf"
 attack count "ws://127.0.0.1:$FEED_PORT/" >"$T/count2"
@@ -193,7 +193,7 @@ served "the idle attack"
 # a real console.  (The console is started afterwards: a console whose
 # connection waits ~10 s for an answer does not retry - a console bug,
 # reported.)
-kill "$CONSOLE" 2>/dev/null
+stop_ok "$CONSOLE" "the console of the idle attack"
 cpu0=$(cpu_ticks "$FEED_PID")
 t0=$(date +%s)
 IDLERS=""
@@ -208,12 +208,14 @@ fds_at_least() { [ "$(fds_open)" -ge "$1" ]; }
 fds_below() { [ "$(fds_open)" -lt "$1" ]; }
 wait_for 10 fds_at_least 200 ||
     fail "the idle connections did not fill the feed's descriptors ($(fds_open) open)"
-echo "ok: the feed holds $(fds_open) descriptors under ulimit -n 256"
+FDS_FULL=$(fds_open)
+echo "ok: the feed holds $FDS_FULL descriptors under ulimit -n 256"
 wait_for 10 grep -q "what its descriptor limit allows" "$FEED_LOG" ||
     fail "the feed did not refuse connections over its descriptor limit"
 wait_for 40 fds_below 50 ||
     fail "the feed still holds $(fds_open) descriptors 40 s into the attack (hello timeout 10 s)"
-echo "ok: $(( $(date +%s) - t0 )) s into the attack the feed is down to $(fds_open) descriptors"
+FDS_DOWN=$(fds_open)
+echo "ok: $(( $(date +%s) - t0 )) s into the attack the feed is down to $FDS_DOWN descriptors"
 for p in $IDLERS; do wait "$p"; done
 sed 's/^/  /' "$T"/idle.1?
 alive "descriptor exhaustion"
@@ -233,6 +235,7 @@ PIDS="$PIDS $CONSOLE"
 wait_for 10 rows_at_least "$T/console2.db" 10 ||
     fail "a real console stored nothing after the descriptors were freed: $(tail -3 "$T/console2.err")"
 echo "ok: a real console stored messages after the descriptor attack"
+stop_ok "$CONSOLE" "the console after the descriptor attack"
 served "descriptor exhaustion"
 
 # --- 6. What welcome carries is checked at start-up, not at each hello
@@ -254,4 +257,4 @@ printf 'invigil-feed-buffer 1 epneg -5\n' >"$T/epneg.buf"
 expect_refused 1 "its epoch -5 is not" --id epneg --buffer-file "$T/epneg.buf"
 echo "ok: --name, --id and a --buffer-file epoch that welcome could not carry are refused at start-up"
 
-echo "PASS: the feed survives resume overflow, hostile strings, no subprotocol, a command flood (bounded memory, exam kept) and descriptor exhaustion, and serves consoles throughout"
+echo "PASS: the feed survives resume overflow, hostile strings, no subprotocol, a command flood (bounded memory: VmRSS +${grow} MB, exam kept; buffer file ${size0} -> ${size1} bytes) and descriptor exhaustion (held $FDS_FULL descriptors under ulimit -n 256, down to $FDS_DOWN after), and serves consoles throughout"

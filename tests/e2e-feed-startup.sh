@@ -9,12 +9,15 @@
 [ -n "${E2E_DEADLINE:-}" ] || E2E_DEADLINE=120 exec timeout 120 bash "$0" "$@"
 . "$(dirname "$0")/lib.sh"
 
+NREFUSED=0 NSTARTED=0 CODES=""
+
 # refused STATUS SENTENCE ARGS...: `invigil feed ARGS` exits STATUS within
 # 10 s and its first line on stderr is exactly SENTENCE.
 refused() {
 	want=$1 sentence=$2; shift 2
 	timeout 10 "$INVIGIL" feed "$@" </dev/null >/dev/null 2>"$T/refused.err"
 	rc=$?
+	NREFUSED=$((NREFUSED + 1)); CODES="$CODES $rc"
 	first=$(head -1 "$T/refused.err")
 	echo "feed $*: exit $rc: $first"
 	[ "$rc" = "$want" ] || fail "feed $*: exit $rc, want $want: $(cat "$T/refused.err")"
@@ -32,6 +35,7 @@ started() {
 	"$INVIGIL" feed --listen "$listen" "$@" 2>"$LOG" &
 	pid=$!
 	PIDS="$PIDS $pid"
+	NSTARTED=$((NSTARTED + 1))
 	wait_for 10 grep -q "listening on" "$LOG" ||
 	    fail "$name: no \"listening on\": $(cat "$LOG")"
 	line=$(grep "listening on" "$LOG")
@@ -47,6 +51,7 @@ listens() {
 
 # A host name resolves; the address used is named.
 started name localhost:0 --simulate 1
+LOCALHOST=$ADDR
 grep -qxF "invigil feed: --listen localhost: using the address $ADDR" "$LOG" ||
     fail "no line naming the address: $(cat "$LOG")"
 case $ADDR in 127.*|::1) ;; *) fail "localhost resolved to $ADDR";; esac
@@ -124,8 +129,7 @@ refused 2 "invigil feed: --name wants 1 to 256 bytes of UTF-8 text, not \"$long\
 # --epoch against a buffer file that holds another: exit 1.
 started buffered 127.0.0.1:0 --replay "$T/one.jsonl" --id hall --epoch 7 \
     --buffer-file "$T/buffer"
-kill "$pid"
-wait "$pid" 2>/dev/null
+stop_ok "$pid" "feed $name"
 refused 1 "invigil feed: --buffer-file $T/buffer holds epoch 7, not --epoch 8; drop --epoch to go on with the file's or give a new path" \
     --replay "$T/one.jsonl" --id hall --epoch 8 --buffer-file "$T/buffer" --listen 127.0.0.1:0
 # The buffer file holds names and addresses: created 0600 whatever the
@@ -138,10 +142,10 @@ chmod 644 "$T/buffer"
 started loose 127.0.0.1:0 --replay "$T/one.jsonl" --id hall --buffer-file "$T/buffer"
 grep -qxF "invigil feed: --buffer-file $T/buffer can be read by other users (mode 0644) though it holds candidates' names, addresses and events; chmod 600 $T/buffer" "$LOG" ||
     fail "no warning for a buffer file of mode 0644: $(cat "$LOG")"
-kill "$pid"
-wait "$pid" 2>/dev/null
+stop_ok "$pid" "feed $name"
 ln -s "$T/buffer" "$T/buffer.link"
 refused 1 "invigil feed: --buffer-file $T/buffer.link is a symbolic link; give the file itself" \
     --replay "$T/one.jsonl" --id hall --buffer-file "$T/buffer.link" --listen 127.0.0.1:0
 
-echo "PASS: feed start-up: names resolve, bind failures exit 1, ids from the port, auth beyond loopback, ignored options refused, buffer file 0600"
+codes=$(echo $CODES | tr ' ' '\n' | sort | uniq -c | awk '{printf "%s%s x exit %s", (NR > 1 ? ", " : ""), $1, $2}')
+echo "PASS: feed start-up: names resolve (localhost -> $LOCALHOST), bind failures exit 1, ids from the port, auth beyond loopback, ignored options refused, buffer file $mode; $NSTARTED feeds started, $NREFUSED refused with one sentence ($codes)"

@@ -103,7 +103,7 @@ echo "rules check: exit $? ($(cat "$T/rules.out" "$T/rules.err" | tr '\n' ' ' | 
 
 # Nothing raw anywhere: ESC, BEL, C1 (raw byte 0x80-0x9f after a non-lead,
 # or UTF-8 C2 80..C2 9F), U+202E, U+200B.
-bad=0
+bad=0 NOUT=0 BYTES=0
 for f in console.out console.err backtest.out backtest.err backtest2.out backtest2.err \
     verify.out verify.err \
     export.out export.err verify2.out verify2.err ckpts.out ckpts.err verify3.out verify3.err \
@@ -118,6 +118,7 @@ print(len(bad))
 PY
 )
 	echo "  $f: $(wc -c <"$T/$f") bytes, $n raw control/bidi/invisible characters"
+	NOUT=$((NOUT + 1)); BYTES=$((BYTES + $(wc -c <"$T/$f")))
 	[ "$n" = 0 ] || { bad=1; od -c "$T/$f" | head -20 >&2; }
 done
 [ "$bad" = 0 ] || fail "a raw control, bidi or invisible character reached an output"
@@ -145,4 +146,4 @@ for f in usage1.err usage2.err usage3.err usage4.err; do
 	! grep -q "$(printf '\033')" "$T/$f" || fail "$f: a raw ESC in a usage error"
 done
 grep -qF 'a\x1b[2Jb+' "$T/usage1.err" || fail "the hostile proctor id is not shown escaped"
-echo "PASS: hostile feed id, attempt ids, gap reason and ack error escaped on headless stdout/stderr, backtest --verbose, verify and checkpoints; raw in the database"
+echo "PASS: hostile feed id, attempt ids, gap reason and ack error escaped on headless stdout/stderr, backtest --verbose, verify and checkpoints; raw in the database ($NOUT outputs, $BYTES bytes, 0 raw control/bidi/invisible characters; 4 usage errors escaped; checkpoints of the doctored database exited $ckpts_rc)"

@@ -19,9 +19,13 @@ peer_setup
 
 # peer CHECK ARGS...: run one check of ws-client.js; its "ok:" lines go to
 # stdout, and its failure is ours.
+NCHECKS=0
 peer() {
-	node "$PEER/ws-client.js" "$@" 2>"$T/peer.err" ||
-	    fail "$1: $(cat "$T/peer.err")"
+	node "$PEER/ws-client.js" "$@" >"$T/peer.out" 2>"$T/peer.err" ||
+	    { cat "$T/peer.out"; fail "$1: $(cat "$T/peer.err")"; }
+	cat "$T/peer.out"
+	cat "$T/peer.out" >>"$T/oks"
+	NCHECKS=$((NCHECKS + 1))
 }
 
 # 1. The simulator.
@@ -51,4 +55,4 @@ start_feed --simulate 5 --seed 3 --rate 300 --id peer-auth \
     --token-file "$T/token"
 peer auth "ws://127.0.0.1:$FEED_PORT/" --token "$TOKEN"
 
-echo "PASS: a ws (Node) client and invigil feed interoperate: handshake, stream, resume, commands, limits, replay, bearer token auth"
+echo "PASS: a ws (Node) client and invigil feed interoperate: handshake, stream, resume, commands, limits, replay, bearer token auth ($NCHECKS checks of ws-client.js passed, $(grep -c '^ok:' "$T/oks") ok lines)"

@@ -25,26 +25,6 @@ peer_setup
 
 python3 "$TESTS/gen-scenario.py" $N 50 >"$T/scenario.jsonl"
 
-# start_peer NAME PORT ARGS...: start ws-server.js (PORT 0: the kernel
-# picks); sets PEER_PID and PEER_PORT once it listens.  Its event log is
-# $T/NAME.log (appended to, so a restart continues it).
-start_peer() {
-	name=$1 port=$2; shift 2
-	: >"$T/$name.peer.err"
-	node "$PEER/ws-server.js" "$port" "$T/scenario.jsonl" "$@" \
-	    >>"$T/$name.log" 2>"$T/$name.peer.err" &
-	PEER_PID=$!
-	PIDS="$PIDS $PEER_PID"
-	PEER_PORT=""
-	for _ in $(seq 1 200); do
-		PEER_PORT=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$T/$name.peer.err")
-		[ -n "$PEER_PORT" ] && return 0
-		kill -0 "$PEER_PID" 2>/dev/null || break
-		sleep 0.05
-	done
-	cat "$T/$name.peer.err" >&2
-	fail "ws-server.js did not start"
-}
 
 # start_console NAME [ARGS...]: invigil --headless on $PEER_PORT, database
 # $T/NAME.db, flags appended to $T/NAME.flags; sets CONSOLE.
@@ -57,10 +37,10 @@ start_console() {
 	PIDS="$PIDS $CONSOLE"
 }
 
-stop_console() {	# stop_console NAME: SIGTERM, expect exit 0
-	kill -TERM "$CONSOLE"
-	wait "$CONSOLE"
+stop_console() {	# stop_console NAME: SIGTERM, expect exit 0 within 20 s
+	stop "$CONSOLE"
 	rc=$?
+	[ $rc -ne 124 ] || fail "$1: console still running 20 s after SIGTERM"
 	[ $rc -eq 0 ] || { cat "$T/$1.err" >&2; fail "$1: console exited $rc after SIGTERM"; }
 }
 
@@ -105,7 +85,7 @@ ev() {
 }
 
 # 1. In one go.
-start_peer one 0
+start_peer one 0 "$T/scenario.jsonl"
 start_console one
 wait_stored one $N 60
 stop_console one
@@ -114,18 +94,21 @@ hellos=$(ev one 'e.ev === "hello"')
 [ "$(echo "$hellos" | wc -l)" = 1 ] || fail "one: expected one hello, got: $hellos"
 echo "$hellos" | grep -q '"resume":null' || fail "one: a fresh database resumed: $hellos"
 [ "$(sqlite3 "$T/one.db" 'select count(*) from gaps')" = 0 ] || fail "one: gaps recorded"
-kill "$PEER_PID"; wait "$PEER_PID" 2>/dev/null
+stop_ok "$PEER_PID" ws-server.js
 echo "ok: $N messages from a ws feed stored once each, as sent"
 
 # 2. The feed dies half-way and comes back on the same port.
-start_peer crash 0 --rate 400
+start_peer crash fixed "$T/scenario.jsonl" --rate 400
 port=$PEER_PORT
 start_console crash
 wait_stored crash 800 30
+retries=$(grep -c 'next try in' "$T/crash.err")
 kill -KILL "$PEER_PID"; wait "$PEER_PID" 2>/dev/null
 at_kill=$(count crash)
-sleep 1.5	# the console notices and retries
-start_peer crash "$port"
+# The console notices (says when it tries next) before the feed is back.
+noticed() { [ "$(grep -c 'next try in' "$T/crash.err")" -gt "$retries" ]; }
+wait_for 20 noticed || fail "crash: the console did not notice the feed died: $(tail -3 "$T/crash.err")"
+start_peer crash "$port" "$T/scenario.jsonl"
 wait_stored crash $N 60
 stop_console crash
 check_db crash
@@ -139,7 +122,7 @@ echo "$s2" | grep -q "\"from\":$((after + 1))}" || fail "crash: restart sent fro
 echo "ok: feed killed at $at_kill stored; the console reconnected by itself, resumed after seq $after, $N stored once each"
 
 # 3. The console stops half-way and starts again on its database.
-start_peer restart 0 --rate 400
+start_peer restart 0 "$T/scenario.jsonl" --rate 400
 start_console restart
 wait_stored restart 600 30
 stop_console restart
@@ -154,7 +137,7 @@ echo "$h3" | grep -q "\"resume\":{\"epoch\":7,\"after_seq\":$at_stop}" ||
     fail "restart: $at_stop stored, the second console said $h3"
 ev restart 'e.ev === "start" && e.conn === 2' | grep -q "\"from\":$((at_stop + 1))}" ||
     fail "restart: second console not served from $((at_stop + 1))"
-kill "$PEER_PID"; wait "$PEER_PID" 2>/dev/null
+stop_ok "$PEER_PID" ws-server.js
 echo "ok: console restarted on its database resumed after seq $at_stop, $N stored once each"
 
 # 4. A hostile feed.  A message the console cannot take (over 64 KiB: close
@@ -190,13 +173,13 @@ check_partial() {
 # evil NAME KIND@SEQ CODE: one hostile message, then the console carries on.
 evil() {
 	name=$1 what=$2 code=$3 seq=${2#*@}
-	start_peer "$name" 0 --evil "$what"
+	start_peer "$name" 0 "$T/scenario.jsonl" --evil "$what"
 	start_console "$name"
 	wait_stored "$name" $((N - 1)) 60
 	sleep 0.3
 	kill -0 "$CONSOLE" 2>/dev/null || { cat "$T/$name.err" >&2; fail "$name: the console died after $what"; }
 	stop_console "$name"
-	kill "$PEER_PID"; wait "$PEER_PID" 2>/dev/null
+	stop_ok "$PEER_PID" ws-server.js
 	if [ "$code" = none ]; then
 		check_partial "$name" "$seq"
 		r=$(sqlite3 "$T/$name.db" "select count(*) from rejects where raw like '%teleported%'")
@@ -223,7 +206,7 @@ echo "ok: oversized -> console closed 1009, bad UTF-8 -> 1007, each kept in reje
 TOKEN=peer-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
 (umask 077; printf '%s\n' "$TOKEN" >"$T/token"
  printf 'peer-wrong-%s\n' "${TOKEN#peer-}" >"$T/wrong")
-start_peer auth 0 --token "$TOKEN"
+start_peer auth 0 "$T/scenario.jsonl" --token "$TOKEN"
 start_console noauth
 noauth=$CONSOLE
 start_console wrong --token-file "$T/wrong"
@@ -244,4 +227,4 @@ ev auth 'e.ev === "refused"' | grep -q '"why":"wrong token"' ||
     fail "auth: no refusal of a wrong token was seen"
 echo "ok: bearer token: none and wrong -> 401 and nothing stored; right -> $N stored"
 
-echo "PASS: invigil console and a ws (Node) feed interoperate: $N messages stored once each, resume after a feed crash and a console restart, limits 1009/1007, rejects, bearer token auth"
+echo "PASS: invigil console and a ws (Node) feed interoperate: $N messages stored once each, resume after a feed crash (SIGKILL at $at_kill stored, resumed after seq $after) and a console restart (resumed after seq $at_stop), limits 1009/1007, rejects, bearer token auth (2 consoles refused 401, 0 messages stored by them)"

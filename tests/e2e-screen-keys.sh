@@ -69,9 +69,11 @@ for _ in 1 2 3 4; do tm send-keys -t 0 j; done
 sel5() { [ "$(sel_id)" = A0005 ]; }
 wait_for 3 sel5 || { screen >&2; fail "j did not move the marker to A0005"; }
 on_top() { [ "$(first_id)" = A0030 ]; }
+t0=$(date +%s)
 wait_for 60 on_top || { screen >&2; fail "A0030 never came on top"; }
 [ "$(sel_id)" = A0005 ] && [ "$(sel_index)" = 6 ] ||
     { screen >&2; fail "after the order changed the marker is on $(sel_id) (row $(sel_index)), not on A0005 (row 6)"; }
+rose=$(( $(date +%s) - t0 ))
 echo "ok: the selection stays on A0005 when A0030 rises above it"
 
 # Escalate from the keyboard.
@@ -81,9 +83,10 @@ wait_for 3 prompt || { screen >&2; fail "no reason prompt after e"; }
 tm send-keys -t 0 "needs a second look" Enter
 recorded() { screen | grep -q 'recorded as journal #'; }
 wait_for 5 recorded || { screen >&2; fail "escalate was not recorded"; }
+entry=$(screen | grep -o 'recorded as journal #[0-9]*' | head -1)
 tm send-keys -t 0 q
 wait_for 10 test -s "$T/exit" || { screen >&2; fail "q did not quit within 10 s"; }
 [ "$(cat "$T/exit")" = "exit=0" ] || fail "console $(cat "$T/exit")"
 n=$(sqlite3 -readonly "$T/k.db" "select count(*) from journal where kind='escalate' and attempt='A0005' and reason='needs a second look' and actor='keys-e2e'")
 [ "$n" = 1 ] || { sqlite3 -readonly "$T/k.db" "select * from journal" >&2; fail "escalate of A0005 is not in the journal ($n rows)"; }
-echo "PASS: PgUp/PgDn/g/G move the selection as man/invigil.1 says, the selection follows its attempt, e escalates into the journal"
+echo "PASS: PgUp/PgDn/g/G move the selection as man/invigil.1 says (7 keys over $NROWS rows, a page of $PAGE), the selection follows its attempt (A0005 kept on row 6 when A0030 rose to the top after $rose s), e escalates into the journal (${entry#recorded as }, $n row)"

@@ -52,7 +52,8 @@ PIDS="$PIDS $CONSOLE"
 q() { sqlite3 -readonly "$DB" "$1" 2>/dev/null; }
 seq9() { [ "$(q "select count(*) from messages where seq = 9")" = 1 ]; }
 wait_for 30 seq9 || fail "seq 9 never arrived: $(cat "$T/err")"
-stop $CONSOLE || fail "console exited $?"
+stop $CONSOLE; CONSOLE_RC=$?
+[ $CONSOLE_RC = 0 ] || fail "console exited $CONSOLE_RC"
 echo "rejects:"; q "select '  ' || reason from rejects order by id"
 echo "gaps: $(q "select group_concat(from_seq || '..' || ifnull(to_seq, ''), ' ') from gaps")"
 
@@ -108,4 +109,6 @@ grep -q '"ev":"closed","n":3,"code":1002,"reason":"invalid welcome"' "$SCRIPT_LO
     fail "seq 9 came from the connection of the invalid welcome"
 grep -q '"n":4,"msg":{"t":"hello".*"resume":{"epoch":5,"after_seq":8}' "$SCRIPT_LOG" ||
     fail "the 4th connection did not resume after seq 8: $(grep hello "$SCRIPT_LOG")"
-echo "PASS: conflicting seq 2 kept with both hashes, identical one a no-op; late seq 4 and gaps to 2^63-1 refused with reasons; 1009 accounted as gap 8..8 without overflow, its first 4096 bytes kept with raw_len 70000; a second welcome closed with 1002; an invalid welcome (epoch 2^53) kept and closed with 1002; resumed after 7, 8, 8, and seq 9 taken in"
+codes=$(sed -n 's/.*"ev":"closed","n":[0-9]*,"code":\([0-9]*\).*/\1/p' "$SCRIPT_LOG" | tr '\n' ' ')
+measured="$(grep -c '"ev":"connected"' "$SCRIPT_LOG") connections, closed with ${codes% }; $(q "select count(*) from rejects") rejects, $(q "select count(*) from gaps") gaps, seqs $(q "select group_concat(seq) from (select seq from messages order by seq)") stored"
+echo "PASS: conflicting seq 2 kept with both hashes, identical one a no-op; late seq 4 and gaps to 2^63-1 refused with reasons; 1009 accounted as gap 8..8 without overflow, its first 4096 bytes kept with raw_len 70000; a second welcome closed with 1002; an invalid welcome (epoch 2^53) kept and closed with 1002; resumed after 7, 8, 8, and seq 9 taken in ($measured; console exited $CONSOLE_RC)"

@@ -49,7 +49,7 @@ CONSOLE=$!
 PIDS="$PIDS $CONSOLE"
 thrice() { [ "$(grep -c '"ev":"closed"' "$T/peer.log")" -ge 3 ]; }
 wait_for 20 thrice || fail "the console did not close three times: $(cat "$T/peer.log") $(cat "$T/err")"
-stop $CONSOLE || fail "console exited $?"
+stop_ok $CONSOLE console
 cat "$T/peer.log"
 
 grep -q '"ev":"connected","n":1,"offered":"invigil.v1"' "$T/peer.log" ||
@@ -66,4 +66,5 @@ grep -q 'did not select the subprotocol invigil.v1.*closed with 1002' "$T/err" |
 q() { sqlite3 -readonly "$DB" "$1" 2>/dev/null; }
 [ "$(q "select count(*) from messages") $(q "select count(*) from feeds where feed = 'nosub'") $(q "select count(*) from rejects")" = "0 0 0" ] ||
     fail "something was taken from the connection: $(q "select count(*) from messages"), $(q "select * from feeds"), $(q "select reason from rejects")"
-echo "PASS: a feed that selects no subprotocol: each connection closed with 1002 (the subprotocol invigil.v1 was not agreed) before hello, said on stderr, nothing taken in, tried again"
+codes=$(sed -n 's/.*"ev":"closed","n":[0-9]*,"code":\([0-9]*\).*/\1/p' "$T/peer.log" | sort | uniq -c | awk '{printf "%s%s x %s", (NR > 1 ? ", " : ""), $1, $2}')
+echo "PASS: a feed that selects no subprotocol: each connection closed with 1002 (the subprotocol invigil.v1 was not agreed) before hello, said on stderr, nothing taken in, tried again ($(grep -c '"ev":"connected"' "$T/peer.log") connections, closes: $codes; 0 messages, 0 rejects; console exited 0)"

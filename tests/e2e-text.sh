@@ -88,4 +88,4 @@ wait_for 10 answered || fail "r4 and r5 were not answered"
 for r in r4 r5; do echo "$r: $(ack $r)"; done
 ack r4 | grep -q '"ok":false,"error":"no attempt \\"x' || fail "r4: the refusal lost its reason: $(ack r4)"
 ack r5 | grep -q '"ok":false,"error":"\\"x.*is not a field of command requests' || fail "r5: the refusal lost its reason: $(ack r5)"
-echo "PASS: a flag cut at 1024 bytes is printed; commands over the limit refused with a reason, one at the limit sent and acknowledged"
+echo "PASS: a flag cut at 1024 bytes is printed ($msglen bytes); commands over the limit (1026 and 5000 bytes) refused with a reason, one at the limit sent and acknowledged (commands table: $n bytes; $j journal entry); $(grep -c '"t":"ack"' "$T/out") ack lines, $(grep '"t":"ack"' "$T/out" | grep -c '"ok":false') of them refusals"

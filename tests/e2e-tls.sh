@@ -83,4 +83,4 @@ tmux -S "$T/tmux.sock" -f /dev/null new-session -d -x 120 -y 30 \
 warned() { tmux -S "$T/tmux.sock" capture-pane -p -t 0 | grep -q "WARNING: --insecure"; }
 wait_for 5 warned || { tmux -S "$T/tmux.sock" capture-pane -p -t 0 >&2; tmux -S "$T/tmux.sock" kill-server; fail "no --insecure warning on screen"; }
 tmux -S "$T/tmux.sock" kill-server
-echo "PASS: wss:// verified with --ca; wrong host name and unknown CA refused; --insecure warns"
+echo "PASS: wss:// verified with --ca ($(stored ok.db) messages stored); wrong host name and unknown CA refused ($(stored sys.db), $(stored name.db) and $(stored ca.db) stored without a trusted certificate); --insecure warns ($(stored insecure.db) stored); 5 consoles exited 0 on SIGTERM"

@@ -16,7 +16,10 @@ tm -f /dev/null new-session -d -x 120 -y 40 \
 screen() { tm capture-pane -p -t 0; }
 has_candidates() { [ "$(screen | grep -cE '^[> ]A[0-9]{4} +C[0-9]{4}')" -ge 20 ]; }
 
+t0=$(date +%s%N)
 wait_for 10 has_candidates || { screen >&2; fail "no candidates on screen within 10 s"; }
+shown_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+ncand=$(screen | grep -cE '^[> ]A[0-9]{4} +C[0-9]{4}')
 screen | grep -q "feed demo-[0-9]*  live" || { screen >&2; fail "header does not show the feed live"; }
 screen | grep -q "RECENT EVENTS" || fail "no recent events pane"
 
@@ -34,8 +37,10 @@ tm send-keys -t 0 p
 wait_for 3 sh -c "tmux -S '$SOCK' capture-pane -p -t 0 | grep -q 'Reason to pause'" ||
     { screen >&2; fail "no reason prompt after p"; }
 tm send-keys -t 0 "left the room" Enter
+t1=$(date +%s%N)
 wait_for 5 sh -c "tmux -S '$SOCK' capture-pane -p -t 0 | grep -q 'feed acknowledged pause of'" ||
     { screen >&2; fail "pause was not acknowledged"; }
+ack_ms=$(( ($(date +%s%N) - t1) / 1000000 ))
 screen | grep -qE 'paused .*pause ok' || { screen >&2; fail "attempt not shown paused"; }
 
 # Help overlay comes from the key table.
@@ -56,6 +61,7 @@ tm resize-window -t 0 -x 100 -y 30 2>/dev/null || tm resize-pane -t 0 -x 100 -y 
 redrawn() { legend_on 30 && [ "$(screen | wc -l)" = 30 ] && [ "$(name_width)" -lt "$wide" ]; }
 wait_for 3 redrawn || { screen >&2; fail "not redrawn at 100x30: NAME column $(name_width) wide (was $wide), legend not on row 30"; }
 [ "$(screen | head -1 | grep -c 'invigil')" -eq 1 ] || { screen >&2; fail "no header after resize"; }
+narrow=$(name_width)
 
 tm send-keys -t 0 q
 wait_for 5 test -s "$T/exit" || { screen >&2; fail "q did not quit within 5 s"; }
@@ -75,4 +81,4 @@ tm kill-server
 gone() { ! pgrep -f -- "--db $T/hup.db" >/dev/null; }
 wait_for 5 gone || fail "the console outlived its terminal"
 
-echo "PASS: demo on a 120x40 terminal shows candidates, records a pause, quits with 0"
+echo "PASS: demo on a 120x40 terminal shows candidates ($ncand rows within $shown_ms ms), records a pause (acknowledged on screen within $ack_ms ms; $n journal entry, $a command acknowledged), redraws at 100x30 (NAME column $wide -> $narrow wide), quits with 0"

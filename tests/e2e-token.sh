@@ -1,7 +1,8 @@
 #!/bin/bash
 # e2e-token.sh - a feed that requires a token: a console that gives none is
 # told so and to give --token-file; one that gives a wrong token is told the
-# feed refused it; the right one is let in.
+# feed refused it; neither tries again within 6 s (the next try is
+# announced 45..75 s away); the right one is let in.
 . "$(dirname "$0")/lib.sh"
 watchdog 60
 
@@ -21,17 +22,34 @@ console() {
 said() { grep -qF -- "$2" "$T/$1.err"; }
 
 console none
+NONE_PID=$CONSOLE_PID
 wait_for 15 said none "invigil: feed $URL: the feed requires a token and none was given (HTTP 401); give --token-file PATH; next try in" ||
     { cat "$T/none.err" >&2; fail "no token: not told the feed requires one"; }
 said none "refused the token" && fail "no token: told the token was refused: $(cat "$T/none.err")"
-stop "$CONSOLE_PID" || fail "no token: the console did not stop cleanly"
 
 console wrong --token-file "$T/wrong"
+WRONG_PID=$CONSOLE_PID
 wait_for 15 said wrong "invigil: feed $URL: feed refused the token (HTTP 401); check --token-file; next try in" ||
     { cat "$T/wrong.err" >&2; fail "wrong token: not told it was refused"; }
-stop "$CONSOLE_PID" || fail "wrong token: the console did not stop cleanly"
+# A refused console waits 60 s (+-25 %) before it tries again, doubling to
+# 10 min: over a window of several seconds the feed sees exactly one
+# upgrade from each, and each says when it tries next, 45..75 s away.
+sleep 6
+refusals() { grep -c "refused a console: $1 token" "$FEED_LOG"; }
+[ "$(refusals no)" = 1 ] && [ "$(refusals wrong)" = 1 ] ||
+    fail "refused consoles retried within 6 s: $(refusals no) upgrades without a token, $(refusals wrong) with the wrong one (want 1 each)"
+next_try() { sed -n 's/.*(HTTP 401);.*next try in \([0-9]*\)\.[0-9] s.*/\1/p' "$T/$1.err" | head -1; }
+for c in none wrong; do
+	n=$(next_try $c)
+	[ -n "$n" ] && [ "$n" -ge 45 ] && [ "$n" -le 75 ] ||
+	    fail "$c: the next try is announced in '${n:-?}' s, not 45..75: $(cat "$T/$c.err")"
+	[ "$(grep -c "HTTP 401" "$T/$c.err")" = 1 ] ||
+	    fail "$c: told of the refusal $(grep -c "HTTP 401" "$T/$c.err") times in 6 s"
+done
+stop "$NONE_PID" || fail "no token: the console did not stop cleanly"
+stop "$WRONG_PID" || fail "wrong token: the console did not stop cleanly"
 
 console right --token-file "$T/token"
 wait_for 15 rows_at_least "$T/right.db" 1 || { cat "$T/right.err" >&2; fail "right token: nothing stored"; }
 stop "$CONSOLE_PID" || fail "right token: the console did not stop cleanly"
-echo "PASS: no token, a wrong token and the right one are each told apart ($(sqlite3 -readonly "$T/right.db" "select count(*) from messages") messages stored with the right token, $(sqlite3 -readonly "$T/wrong.db" "select count(*) from messages" 2>/dev/null || echo 0) with the wrong one)"
+echo "PASS: no token, a wrong token and the right one are each told apart; refused: 1 upgrade each in 6 s, next try in $(next_try none) s and $(next_try wrong) s ($(sqlite3 -readonly "$T/right.db" "select count(*) from messages") messages stored with the right token, $(sqlite3 -readonly "$T/wrong.db" "select count(*) from messages" 2>/dev/null || echo 0) with the wrong one)"

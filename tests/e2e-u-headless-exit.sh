@@ -86,4 +86,4 @@ echo "exit: $entries entries, checkpoint of size $covered, verify: $(tr '\n' ' '
 [ ! -e "$XDG_CONFIG_HOME/invigil" ] || fail "a key was made in the default $XDG_CONFIG_HOME/invigil too"
 echo "key-dir: $(stat -c '%a %n' "$T/keys" "$KEYS" "$KEYS/ana.key" | tr '\n' ' ')"
 
-echo "PASS: a 64 KiB request line is read and one byte more refused with the reason; the console outlives its stdin; SIGTERM leaves every entry signed (verify: OK); --key-dir holds the key 0600 in a 0700 directory"
+echo "PASS: a 64 KiB request line is read and one byte more refused with the reason; the console outlives its stdin (messages $n0 -> $(sqlite3 -readonly "$DB" "select count(*) from messages") after it closed); SIGTERM leaves every entry signed ($entries entries, the last checkpoint of size $covered; verify: OK); --key-dir holds the key 0600 in a 0700 directory"

@@ -187,3 +187,51 @@ stored_minutes() {
 	echo "${m:-0}"
 }
 minutes_at_least() { [ "$(stored_minutes "$1")" -ge "$2" ]; }
+
+# peer_try NAME PORT FILE ARGS...: one Node feed tests/peer/ws-server.js
+# serving FILE on 127.0.0.1:PORT; 0 once it listens, 1 if the port is in
+# use; fails the test on any other exit.  Sets PEER_PID and PEER_PORT.
+peer_try() {
+	name=$1 port=$2 file=$3; shift 3
+	: >"$T/$name.peer.err"
+	node "$PEER/ws-server.js" "$port" "$file" "$@" \
+	    >>"$T/$name.log" 2>"$T/$name.peer.err" &
+	PEER_PID=$!
+	PIDS="$PIDS $PEER_PID"
+	peer_up() { grep -q "^listening on" "$T/$name.peer.err" || ! kill -0 "$PEER_PID" 2>/dev/null; }
+	wait_for 20 peer_up || fail "ws-server.js ($name) neither listens nor exits after 20 s"
+	PEER_PORT=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$T/$name.peer.err")
+	[ -n "$PEER_PORT" ] && return 0
+	wait "$PEER_PID" 2>/dev/null
+	grep -q EADDRINUSE "$T/$name.peer.err" && return 1
+	fail "ws-server.js ($name) did not start: $(cat "$T/$name.peer.err")"
+}
+
+# start_peer NAME PORT FILE ARGS...: the independent Node feed (ws-server.js,
+# ARGS passed on) on 127.0.0.1.  PORT 0: the kernel picks (a peer that is
+# never restarted); "fixed": a fixed_port, another if taken (a peer that
+# will be restarted at the same URL); a number: the port a stopped peer
+# held, tried again for up to 10 s while it is still in use.  Its JSON
+# event log is $T/NAME.log (appended to: a restart continues it), its
+# stderr $T/NAME.peer.err.  Sets PEER_PID and PEER_PORT once it listens.
+start_peer() {
+	peer_setup
+	name=$1 port=$2 file=$3; shift 3
+	case $port in
+	fixed)
+		for _ in $(seq 1 20); do
+			peer_try "$name" "$(fixed_port)" "$file" "$@" && return 0
+		done
+		fail "no free port for ws-server.js ($name) in 20 tries" ;;
+	0)
+		peer_try "$name" 0 "$file" "$@" ||
+		    fail "ws-server.js ($name): no ephemeral port" ;;
+	*)
+		end=$(( $(date +%s) + 10 ))
+		until peer_try "$name" "$port" "$file" "$@"; do
+			[ "$(date +%s)" -lt "$end" ] ||
+			    fail "ws-server.js ($name) could not listen on port $port within 10 s"
+			sleep 0.2
+		done ;;
+	esac
+}

@@ -41,112 +41,12 @@
 
 const net = require('net');
 const crypto = require('crypto');
-const WebSocket = require('ws');
-
-const SUBPROTOCOL = 'invigil.v1';
-const TIMEOUT_MS = 15000;
+const { Conn, SUBPROTOCOL, parseArgs, ok } = require('./conn');
 
 let attack = '?';
 
 function fail(why) {
 	throw new Error(why);
-}
-
-function ok(what) {
-	process.stdout.write('ok: ' + what + '\n');
-}
-
-function parseArgs(argv) {
-	const a = { _: [] };
-	for (let i = 0; i < argv.length; i++) {
-		if (argv[i].startsWith('--')) {
-			a[argv[i].slice(2)] = argv[i + 1];
-			i++;
-		} else {
-			a._.push(argv[i]);
-		}
-	}
-	return a;
-}
-
-class Conn {
-	constructor(url, protocols = SUBPROTOCOL) {
-		this.queue = [];
-		this.waiters = [];
-		this.closed = null;
-		this.ws = protocols === null ?
-		    new WebSocket(url, { handshakeTimeout: TIMEOUT_MS }) :
-		    new WebSocket(url, protocols, { handshakeTimeout: TIMEOUT_MS });
-		this.opened = new Promise((resolve, reject) => {
-			this.ws.once('open', resolve);
-			this.ws.once('error', reject);
-			this.ws.once('unexpected-response', (req, res) =>
-			    reject(new Error(`HTTP ${res.statusCode}`)));
-		});
-		this.opened.catch(() => {});
-		this.ws.on('error', () => {});
-		this.ws.on('message', (data) => {
-			let m;
-			try {
-				m = JSON.parse(data.toString('utf8'));
-			} catch (e) {
-				m = { t: '?not-json' };
-			}
-			this.push({ msg: m });
-		});
-		this.ws.on('close', (code, reason) => {
-			this.closed = { code, reason: reason.toString() };
-			this.push({ closed: this.closed });
-		});
-	}
-
-	push(item) {
-		if (this.waiters.length > 0)
-			this.waiters.shift()(item);
-		else
-			this.queue.push(item);
-	}
-
-	next(timeout = TIMEOUT_MS) {
-		if (this.queue.length > 0)
-			return Promise.resolve(this.queue.shift());
-		if (this.closed)
-			return Promise.resolve({ closed: this.closed });
-		return new Promise((resolve) => {
-			const timer = setTimeout(() => {
-				const i = this.waiters.indexOf(w);
-				if (i >= 0)
-					this.waiters.splice(i, 1);
-				resolve({ timeout: true });
-			}, timeout);
-			const w = (item) => {
-				clearTimeout(timer);
-				resolve(item);
-			};
-			this.waiters.push(w);
-		});
-	}
-
-	// Items until pred(item) or a close or the timeout; returns the last.
-	async until(pred, timeout = TIMEOUT_MS) {
-		const end = Date.now() + timeout;
-		for (;;) {
-			const left = end - Date.now();
-			if (left <= 0)
-				return { timeout: true };
-			const item = await this.next(left);
-			if (item.timeout || item.closed || pred(item))
-				return item;
-		}
-	}
-
-	send(text) {
-		this.ws.send(text);
-	}
-
-	close() {
-		this.ws.terminate();
-	}
 }
 
 // A connection that said hello as proctor and was welcomed: {c, welcome}.
@@ -166,7 +66,7 @@ async function helloed(url, proctor) {
 
 async function welcomeOf(url) {
 	const { c, welcome } = await helloed(url, 'attack');
-	c.close();
+	c.terminate();
 	return welcome;
 }
 
@@ -191,7 +91,7 @@ async function attackResume(url) {
 			fail(`after_seq ${v}: ${JSON.stringify(first)}, want welcome or close 1002`);
 		// Served: nothing it already claims to hold, no bogus gap.
 		const item = await c.next(1500);
-		c.close();
+		c.terminate();
 		if (item.closed)
 			fail(`after_seq ${v}: welcome, then closed ${item.closed.code} "${item.closed.reason}"`);
 		if (item.msg && item.msg.t === 'gap')
@@ -227,7 +127,7 @@ async function attackInject(url) {
 			want.delete(i.msg.cmd);
 		return want.size === 0;
 	});
-	c.close();
+	c.terminate();
 	if (want.size > 0)
 		fail(`no ack for ${[...want].map((s) => JSON.stringify(s)).join(', ')} (${JSON.stringify(item)})`);
 	ok(`hello, ${ids.length} cmds and a stray state with ESC/OSC/C1/bidi in proctor, id, attempt: all acknowledged`);
@@ -264,7 +164,7 @@ async function floodCommands(url, count, per, deadline) {
 		}, 10000);
 		if (end.closed && end.closed.code === 1008)
 			closed1008++;
-		c.close();
+		c.terminate();
 	}
 	if (sent < count)
 		fail(`sent ${sent} of ${count} commands in the time allowed`);
@@ -296,13 +196,13 @@ async function attackWindow(url, args) {
 	}
 	if (!pauseAck)
 		fail('three pauses of in_progress attempts were refused');
-	a.close();
+	a.terminate();
 	const w0 = await welcomeOf(url);
 	epoch = w0.epoch;
 	const f = await floodCommands(url, junk, 200, Date.now() + 120000);
 
 	const { c: b, welcome } = await helloed(url, 'window-b');
-	b.close();
+	b.terminate();
 	const r = new Conn(url);
 	await r.opened;
 	r.send(JSON.stringify({ t: 'hello', proto: 1, proctor: 'window-b',
@@ -337,7 +237,7 @@ async function attackWindow(url, args) {
 			again = i.msg;
 		return again !== null;
 	});
-	r.close();
+	r.terminate();
 	if (!again)
 		fail(`no ack for the re-sent ${pauseAck.cmd}`);
 	if (again.ok !== true || again.seq <= pauseAck.seq)
@@ -361,7 +261,7 @@ async function attackOverrate(url) {
 		c.send(JSON.stringify({ t: 'cmd', id: prefix + i, attempt: 'A1',
 		    action: 'warn' }));
 	const end = await c.until(() => false);
-	c.close();
+	c.terminate();
 	let acked = 0;
 	const stop = Date.now() + 15000;
 	while (Date.now() < stop) {
@@ -371,7 +271,7 @@ async function attackOverrate(url) {
 		if (item.msg.t === 'ack' && item.msg.cmd.startsWith(prefix))
 			acked++;
 	}
-	watcher.close();
+	watcher.terminate();
 	if (!end.closed)
 		fail(`${n} commands at once: still open after 15 s, want a close (1008)`);
 	if (end.closed.code !== 1008 && end.closed.code !== 1006)
@@ -382,7 +282,7 @@ async function attackOverrate(url) {
 }
 
 async function attackNoproto(url) {
-	const c = new Conn(url, null);
+	const c = new Conn(url, { protocols: null });
 	try {
 		await c.opened;
 	} catch (e) {
@@ -391,7 +291,7 @@ async function attackNoproto(url) {
 	}
 	c.send(JSON.stringify({ t: 'hello', proto: 1, proctor: 'noproto' }));
 	const item = await c.until(() => true, 5000);
-	c.close();
+	c.terminate();
 	if (item.msg && item.msg.t === 'welcome')
 		fail(`a client that offered no subprotocol was served (negotiated "${c.ws.protocol}")`);
 	if (!item.closed || item.closed.code !== 1002)
@@ -403,7 +303,7 @@ async function attackNoproto(url) {
 	for (let i = 0; i < Number(process.env.NPROTO || 5); i++)
 		many.push(`other.v${i}.${'x'.repeat(8)}`);
 	many.push(SUBPROTOCOL);
-	const l = new Conn(url, many);
+	const l = new Conn(url, { protocols: many });
 	try {
 		await l.opened;
 	} catch (e) {
@@ -411,7 +311,7 @@ async function attackNoproto(url) {
 	}
 	l.send(JSON.stringify({ t: 'hello', proto: 1, proctor: 'longlist' }));
 	const w = await l.until(() => true, 5000);
-	l.close();
+	l.terminate();
 	if (!w.msg || w.msg.t !== 'welcome')
 		fail(`${many.length} subprotocols offered (${many.join(', ').length} bytes), the last ${SUBPROTOCOL}: ${JSON.stringify(w)}, want welcome`);
 	ok(`${many.length} subprotocols offered (${many.join(', ').length} bytes), the last ${SUBPROTOCOL}: negotiated "${l.ws.protocol}", welcome`);
@@ -494,7 +394,7 @@ async function attackCount(url) {
 		else
 			exam++;
 	}
-	c.close();
+	c.terminate();
 	process.stdout.write(`count: exam ${exam} acks ${acks} gaps ${gaps} first_seq ${welcome.first_seq} last_seq ${welcome.last_seq}\n`);
 }
 

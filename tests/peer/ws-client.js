@@ -42,11 +42,9 @@
 const fs = require('fs');
 const net = require('net');
 const crypto = require('crypto');
-const WebSocket = require('ws');
+const base = require('./conn');
 
-const SUBPROTOCOL = 'invigil.v1';
-const MAX_MESSAGE = 64 * 1024;
-const TIMEOUT_MS = 15000;
+const { SUBPROTOCOL, TIMEOUT_MS, parseArgs, ok } = base;
 const STREAM_TYPES = new Set(['attempt', 'event', 'answer', 'state', 'ack']);
 const STATES = ['scheduled', 'checked_in', 'in_progress', 'paused',
     'submitted', 'terminated'];
@@ -65,23 +63,6 @@ class CheckError extends Error {}
 
 function fail(why) {
 	throw new CheckError(why);
-}
-
-function ok(what) {
-	process.stdout.write('ok: ' + what + '\n');
-}
-
-function parseArgs(argv) {
-	const a = { _: [] };
-	for (let i = 0; i < argv.length; i++) {
-		if (argv[i].startsWith('--')) {
-			a[argv[i].slice(2)] = argv[i + 1];
-			i++;
-		} else {
-			a._.push(argv[i]);
-		}
-	}
-	return a;
 }
 
 // ---- message validation, field by field (proto/codec.c's rules)
@@ -198,85 +179,12 @@ function validate(m) {
 
 // ---- a connection with a queue of received messages
 
-class Conn {
+// The reference client's connection: conn.js's, and the next message
+// validated field by field with the stream's seq continuity checked.
+class Conn extends base.Conn {
 	constructor(url, opts = {}) {
-		this.url = url;
-		this.queue = [];
-		this.waiters = [];
-		this.closed = null;	// {code, reason} once closed
+		super(url, opts);
 		this.lastSeq = null;
-		const headers = {};
-		if (opts.token !== undefined)
-			headers.Authorization = 'Bearer ' + opts.token;
-		this.ws = new WebSocket(url, opts.protocols || SUBPROTOCOL,
-		    { headers, handshakeTimeout: TIMEOUT_MS });
-		this.opened = new Promise((resolve, reject) => {
-			this.ws.once('open', resolve);
-			this.ws.once('unexpected-response', (req, res) => {
-				const e = new Error(`HTTP ${res.statusCode}`);
-				e.statusCode = res.statusCode;
-				e.headers = res.headers;
-				e.body = '';
-				res.setEncoding('utf8');
-				res.on('data', (d) => { e.body += d; });
-				res.on('end', () => reject(e));
-				res.on('error', () => reject(e));
-			});
-			this.ws.once('error', reject);
-		});
-		this.opened.catch(() => {});
-		this.ws.on('error', () => {});
-		this.ws.on('message', (data, isBinary) => {
-			if (isBinary) {
-				this.push({ error: 'the feed sent a binary frame' });
-				return;
-			}
-			const text = data.toString('utf8');
-			if (data.length > MAX_MESSAGE) {
-				this.push({ error: `a message of ${data.length} bytes, over 64 KiB` });
-				return;
-			}
-			let m;
-			try {
-				m = JSON.parse(text);
-			} catch (e) {
-				this.push({ error: `not JSON: ${text.slice(0, 200)}` });
-				return;
-			}
-			this.push({ msg: m, text });
-		});
-		this.ws.on('close', (code, reason) => {
-			this.closed = { code, reason: reason.toString() };
-			this.push({ closed: this.closed });
-		});
-	}
-
-	push(item) {
-		if (this.waiters.length > 0)
-			this.waiters.shift()(item);
-		else
-			this.queue.push(item);
-	}
-
-	// The next item: {msg, text}, {error} or {closed}; fails after a timeout.
-	next(timeout = TIMEOUT_MS, what = 'a message') {
-		if (this.queue.length > 0)
-			return Promise.resolve(this.queue.shift());
-		if (this.closed)
-			return Promise.resolve({ closed: this.closed });
-		return new Promise((resolve) => {
-			const w = (item) => {
-				clearTimeout(timer);
-				resolve(item);
-			};
-			const timer = setTimeout(() => {
-				const i = this.waiters.indexOf(w);
-				if (i >= 0)
-					this.waiters.splice(i, 1);
-				resolve({ timeout: `no ${what} within ${timeout} ms` });
-			}, timeout);
-			this.waiters.push(w);
-		});
 	}
 
 	// The next message, validated; stream messages must continue the seq.
@@ -324,19 +232,6 @@ class Conn {
 		return m;
 	}
 
-	send(obj) {
-		this.ws.send(JSON.stringify(obj));
-	}
-
-	async close() {
-		if (this.closed)
-			return;
-		const done = new Promise((r) => this.ws.once('close', r));
-		this.ws.close(1000);
-		const t = setTimeout(() => this.ws.terminate(), 2000);
-		await done;
-		clearTimeout(t);
-	}
 }
 
 // Canonical JSON (sorted keys) to compare messages field by field.
@@ -711,11 +606,19 @@ async function checkAuth(url, args) {
 	const token = args.token;
 	if (!token)
 		fail('--token missing');
-	for (const [what, tok] of [['no token', undefined],
-	    ['a wrong token', 'wrong-' + crypto.randomBytes(12).toString('hex')],
+	// The right token under another 7-byte scheme ("Digest ", as long as
+	// "Bearer ") or none: only "Bearer TOKEN" lets a client in.
+	for (const [what, opts] of [['no token', {}],
+	    ['a wrong token',
+	     { token: 'wrong-' + crypto.randomBytes(12).toString('hex') }],
 	    ['the token with its last character changed',
-	     token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A')]]) {
-		const c = new Conn(url, { token: tok });
+	     { token: token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A') }],
+	    ['the token under the scheme "Digest"',
+	     { authorization: 'Digest ' + token }],
+	    ['the token under the scheme "Basic"',
+	     { authorization: 'Basic ' + token }],
+	    ['the token with no scheme', { authorization: token }]]) {
+		const c = new Conn(url, opts);
 		let status = null, refusal = null;
 		try {
 			await c.opened;

@@ -17,6 +17,10 @@
 //   #sleep MS             wait
 //   #oversize N           send an event message of exactly N bytes (for
 //                         close 1009)
+//   #badutf8 SEQ          send an event with that seq as a text message in
+//                         two fragments whose bytes are not UTF-8: the first
+//                         ends in a lead byte (0xC3) that the second does not
+//                         continue (for close 1007)
 //   #stream FROM N MS A   send N focus_lost events for attempt A, seq FROM on,
 //                         one every MS milliseconds
 // Blank lines and lines starting with "# " are comments.  Afterwards the
@@ -66,6 +70,12 @@ async function run(ws, lines) {
 			const pad = 'x'.repeat(Math.max(0, Number(w[1]) -
 			    head.length - 3));
 			ws.send(head + pad + '"}}');
+		} else if (w[0] === '#badutf8') {
+			const head = Buffer.from(`{"t":"event","seq":${Number(w[1])},` +
+			    `"ts":"${now()}","attempt":"A0001","kind":"idle",` +
+			    '"data":{"s":"\xc3', 'latin1');
+			ws.send(head, { binary: false, fin: false });
+			ws.send(Buffer.from('"}}'), { binary: false, fin: true });
 		} else if (w[0] === '#stream') {
 			const from = Number(w[1]), n = Number(w[2]);
 			for (let i = 0; i < n && ws.readyState === WebSocket.OPEN; i++) {
