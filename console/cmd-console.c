@@ -104,7 +104,7 @@ cmd_console(int argc, char **argv)
 	struct console_options	opt;
 	struct app		app;
 	char			err[1024], token[PROTO_TOKEN_MAX + 1];
-	struct console_feed	parsed[CONSOLE_MAX_FEEDS];
+	struct ws_url		parsed[CONSOLE_MAX_FEEDS];
 	const char	       *token_file = NULL;
 	long			n, k;
 	int			ch, rc, any_tls = 0;
@@ -243,7 +243,7 @@ cmd_console(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	for (n = 0; n < opt.nfeeds; n++) {
-		if (client_parse_url(&parsed[n], opt.feeds[n], err,
+		if (link_ws_parse_url(opt.feeds[n], &parsed[n], err,
 		    sizeof err) != 0)
 			return console_usage_error("%s", err);
 		any_tls |= parsed[n].tls;
