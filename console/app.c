@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "console/app.h"
-#include "console/pending.h"
 
 void
 app_status(struct app *app, int error, const char *fmt, ...)
@@ -304,7 +303,6 @@ app_clear(struct app *app)
 	if (app->rules != NULL)
 		rules_free(app->rules);
 	app->rules = NULL;
-	pending_free(app);
 	sign_key_free(app->key);
 	app->key = NULL;
 	free(app->req_buf);

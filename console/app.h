@@ -175,7 +175,8 @@ int64_t		 app_max_skew_ms(const struct app *);
 struct rules_engine *app_engine_new(struct app *, const struct rules *);
 /* SIGHUP: read the rule file again; a bad one keeps the old rules. */
 void		 app_reload_rules(struct app *);
-/* Free what app holds apart from the loop's part (loop.c app_free()). */
+/* Free the store, rules, key, requests buffer and model (app_free() in
+ * loop.c frees the loop's part, the links and the pending commands). */
 void		 app_clear(struct app *);
 
 #endif /* INVIGIL_APP_H */

@@ -397,5 +397,6 @@ app_free(struct app *app)
 		link_free(&app->feeds[i]);
 	free(app->loop);
 	app->loop = NULL;
+	pending_free(app);
 	app_clear(app);
 }
