@@ -33,7 +33,7 @@ static void	feed_keep(struct feed_link *, const char *, size_t,
  * one (flags_hit); stored either way, and a new one is counted and said.
  */
 static void
-flag_raise(struct app *app, struct attempt *a, const struct rules_hit *h)
+ingest_flag(struct app *app, struct attempt *a, const struct rules_hit *h)
 {
 	struct flag	*f;
 
@@ -57,7 +57,7 @@ ingest_hit(const struct rules_hit *h, void *arg)
 	struct feed_session	*fs = app_session_find(app, h->feed);
 
 	if (fs != NULL)
-		flag_raise(app, model_attempt_get(&app->model, fs, h->attempt), h);
+		ingest_flag(app, model_attempt_get(&app->model, fs, h->attempt), h);
 }
 
 /*
@@ -97,7 +97,7 @@ event_summary(const char *data, char *out, size_t outsz)
 }
 
 static void
-app_take(struct app *app, struct feed_session *cf, const struct proto_msg *m)
+ingest_take(struct app *app, struct feed_session *cf, const struct proto_msg *m)
 {
 	struct attempt		*a;
 	struct rules_stats	 st;
@@ -105,7 +105,7 @@ app_take(struct app *app, struct feed_session *cf, const struct proto_msg *m)
 	char			 err[512], summary[160];
 	int			 rc;
 
-	/* The engine keeps one clock per feed: see app_admit. */
+	/* The engine keeps one clock per feed: see ingest_admit. */
 	if (m->type != PROTO_ACK) {
 		/* Full only if this run holds more than the cap (attempts loaded
 		 * from a database filled with a larger --max-attempts). */
@@ -208,7 +208,7 @@ msg_attempt(const struct proto_msg *m)
  * The counts are the feed id's (its session), never a connection's.
  */
 static int
-app_admit(struct app *app, struct feed_session *fs, const struct proto_msg *m,
+ingest_admit(struct app *app, struct feed_session *fs, const struct proto_msg *m,
     int64_t now, char *why, size_t whylen)
 {
 	const char	*id = msg_attempt(m);
@@ -280,13 +280,13 @@ app_admit(struct app *app, struct feed_session *fs, const struct proto_msg *m,
 }
 
 /*
- * Message m (seq taken) was refused by app_admit: keep it in rejects with
- * the reason, and account for its seq with a one-seq gap (as app_refused
+ * Message m (seq taken) was refused by ingest_admit: keep it in rejects with
+ * the reason, and account for its seq with a one-seq gap (as ingest_refused
  * does), so that a resume goes past it.  Said on stderr once per feed and
  * reason; the header keeps the counts.
  */
 static void
-app_kept_out(struct app *app, struct feed_link *cf,
+ingest_kept_out(struct app *app, struct feed_link *cf,
     const struct proto_msg *m, const char *raw, size_t rawlen,
     const char *why)
 {
@@ -372,7 +372,7 @@ ingest_refused(struct feed_link *cf, enum proto_rx_result rx, const char *raw,
 
 /* A gap message: the feed cannot send from_seq..to_seq. */
 static void
-app_gap(struct app *app, struct feed_link *cf, const struct proto_msg *m,
+ingest_gap(struct app *app, struct feed_link *cf, const struct proto_msg *m,
     const char *buf, size_t len)
 {
 	struct feed_session	*fs = cf->session;
@@ -408,7 +408,7 @@ app_gap(struct app *app, struct feed_link *cf, const struct proto_msg *m,
 
 /* A stream message (attempt, event, answer, state, ack). */
 static void
-app_stream(struct app *app, struct feed_link *cf, const struct proto_msg *m,
+ingest_stream(struct app *app, struct feed_link *cf, const struct proto_msg *m,
     const char *buf, size_t len)
 {
 	struct feed_session	*fs = cf->session;
@@ -459,15 +459,15 @@ app_stream(struct app *app, struct feed_link *cf, const struct proto_msg *m,
 		app_session_gap(app, fs, fs->last_seq + 1, m->seq - 1, why);
 	}
 	fs->last_seq = m->seq;
-	if (app_admit(app, fs, m, now, why, sizeof why) != 0) {
-		app_kept_out(app, cf, m, buf, len, why);
+	if (ingest_admit(app, fs, m, now, why, sizeof why) != 0) {
+		ingest_kept_out(app, cf, m, buf, len, why);
 		return;
 	}
 	fs->messages++;
 	if (store_add_message(app->store, fs->id, fs->epoch, m, buf, len,
 	    now, err, sizeof err) != 0)
 		app_status(app, 1, "%s", err);
-	app_take(app, fs, m);
+	ingest_take(app, fs, m);
 }
 
 /*
@@ -513,7 +513,7 @@ invalid_peek(const char *buf, size_t len, char *type, size_t typesz)
  * CONSOLE_SEQ_MAX, leaves the position as it is.
  */
 static void
-app_invalid_seq(struct app *app, struct feed_link *cf, int64_t seq,
+ingest_invalid_seq(struct app *app, struct feed_link *cf, int64_t seq,
     const char *err)
 {
 	struct feed_session	*fs = cf->session;
@@ -552,7 +552,7 @@ ingest_receive(struct feed_link *cf, const char *buf, size_t len)
 			    "1002", err);
 			link_close(cf, PROTO_CLOSE_PROTOCOL, "invalid welcome");
 		} else if (cf->welcomed && cf->session != NULL && !cf->resync)
-			app_invalid_seq(app, cf, seq, err);
+			ingest_invalid_seq(app, cf, seq, err);
 		return;
 	}
 	if (m.type == PROTO_WELCOME && cf->welcomed) {
@@ -574,9 +574,9 @@ ingest_receive(struct feed_link *cf, const char *buf, size_t len)
 		    "before welcome");
 		feed_reject(cf, buf, len, why);
 	} else if (m.type == PROTO_GAP)
-		app_gap(app, cf, &m, buf, len);
+		ingest_gap(app, cf, &m, buf, len);
 	else
-		app_stream(app, cf, &m, buf, len);
+		ingest_stream(app, cf, &m, buf, len);
 	proto_msg_clear(&m);
 	if (store_pending(app->store) >= STORE_BATCH_ROWS &&
 	    store_flush(app->store, err, sizeof err) != 0)

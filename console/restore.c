@@ -107,13 +107,7 @@ flag_load_one(const struct store_flag *sf, void *arg)
 	model_recount(&app->model, a);
 }
 
-/*
- * What the database holds of the feeds with a session (only, or all when
- * NULL): their attempts, flags and unacknowledged commands.  At start-up for
- * the feeds last seen at the URLs, and for a feed id that first answers
- * later (at another URL, or again after it was replaced), so that its
- * candidates, open flags and pending commands are there as before.
- */
+/* The loaders above, for the feeds with a session (see restore.h). */
 int
 restore_session(struct app *app, struct feed_session *only, char *err,
     size_t errlen)
@@ -130,10 +124,8 @@ restore_session(struct app *app, struct feed_session *only, char *err,
 	return rc;
 }
 
-/*
- * The proctor's signing key, created on first use, and its public half in
- * the database so that verify can check the checkpoints it signs.
- */
+/* The proctor's signing key, created on first use, and its public half in
+ * the database so that verify can check the checkpoints it signs. */
 static int
 restore_key(struct app *app, char *err, size_t errlen)
 {
