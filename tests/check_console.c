@@ -5,8 +5,8 @@
  * that need a reason, a flag or a connected feed; feed URL parsing; a URL
  * that starts answering as another feed id (the old feed's attempts, flags
  * and commands stay its own); duplicates that conflict, late messages in a
- * gap, seqs and gaps at the edge of the integers; the reconnect backoff and
- * its jitter.  The store is a real
+ * gap, seqs and gaps at the edge of the integers.  (The reconnect backoff
+ * and its jitter are check_model's.)  The store is a real
  * SQLite file in a temporary directory.
  */
 #include <check.h>
@@ -1242,60 +1242,6 @@ END_TEST
  * middle are reached and the mean stays near it (the jitter is spread, not
  * stuck on one side).
  */
-START_TEST(test_retry_delay)
-{
-	static const int64_t	plain[] = { 500, 1000, 2000, 4000, 8000, 16000,
-				    30000, 30000, 30000, 30000, 30000, 30000 };
-	static const int64_t	refused[] = { 60000, 120000, 240000, 480000,
-				    600000, 600000, 600000, 600000, 600000,
-				    600000, 600000, 600000 };
-	const int64_t		*want;
-	int64_t			 d, lo, hi, sum;
-	unsigned		 r, i, n = 20000;
-	int			 ref, saw_lo, saw_hi, saw_mid;
-
-	for (r = 0; r < sizeof plain / sizeof plain[0]; r++) {
-		ck_assert_int_eq(link_retry_delay(r, 0, 25), plain[r]);
-		ck_assert_int_eq(link_retry_delay(r, 1, 25), refused[r]);
-	}
-	/* No overflow however long a feed stays away. */
-	ck_assert_int_eq(link_retry_delay(1000, 0, 25), 30000);
-	ck_assert_int_eq(link_retry_delay(~0u, 1, 25), 600000);
-	ck_assert_int_eq(link_retry_delay(0, 0, 0), 375);
-	ck_assert_int_eq(link_retry_delay(0, 0, 50), 625);
-	ck_assert_int_eq(link_retry_delay(40, 1, 0), 450000);
-	ck_assert_int_eq(link_retry_delay(40, 1, 50), 750000);
-
-	srand(12345);
-	for (ref = 0; ref <= 1; ref++) {
-		want = ref ? refused : plain;
-		for (r = 0; r < sizeof plain / sizeof plain[0]; r++) {
-			lo = want[r] - want[r] / 4;
-			hi = want[r] + want[r] / 4;
-			sum = 0;
-			saw_lo = saw_hi = saw_mid = 0;
-			for (i = 0; i < n; i++) {
-				d = link_retry_delay(r, ref, (unsigned)rand());
-				ck_assert_msg(d >= lo && d <= hi, "retry %u%s: "
-				    "%lld ms is outside %lld..%lld", r,
-				    ref ? " (refused)" : "", (long long)d,
-				    (long long)lo, (long long)hi);
-				saw_lo |= d == lo;
-				saw_hi |= d == hi;
-				saw_mid |= d == want[r];
-				sum += d;
-			}
-			ck_assert_msg(saw_lo && saw_hi && saw_mid, "retry %u: "
-			    "the jitter never reached -25 %%, 0 or +25 %%", r);
-			/* The mean of 20000 uniform draws: within 1 %. */
-			ck_assert_msg(llabs(sum / n - want[r]) <= want[r] / 100,
-			    "retry %u: mean %lld ms, not about %lld", r,
-			    (long long)(sum / n), (long long)want[r]);
-		}
-	}
-}
-END_TEST
-
 static Suite *
 console_suite(void)
 {
@@ -1332,9 +1278,6 @@ console_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("url");
 	tcase_add_test(tc, test_parse_url);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("retry");
-	tcase_add_test(tc, test_retry_delay);
 	suite_add_tcase(s, tc);
 	return s;
 }
