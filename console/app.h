@@ -5,16 +5,26 @@
  *
  * The files that decide what the console does include this and not
  * libwebsockets.h or curses.h: model.c, flags.c, decide.c, ingest.c,
+ * welcome.c, headless.c, headless-out.c,
  * pending.c, restore.c, link.c, app.c.  The loop (loop.c) and the
  * WebSocket link (link-ws.c) keep their lws state to themselves; the
  * screen (ui.c) keeps its curses state in struct ui.
  *
- * Who calls whom (one way): loop -> links, ui, headless, ingest, decide;
- * link-ws -> ingest (ingest_receive, the one entry point) and link.c
- * (link_report, the one state report); ui, headless -> decide, app;
- * ingest -> restore, pending, headless, link (through the ops table);
- * decide -> pending, link; pending -> link, headless; everything -> app
- * (status), model, flags, store.
+ * Who calls whom, one way (nm of the objects; no circle):
+ *   loop     -> link-ws, ui, headless, ingest, restore, pending, link,
+ *               model, app
+ *   link-ws  -> ingest (ingest_receive: the one entry point), link
+ *               (link_report: the one state report)
+ *   ui       -> decide, link, app
+ *   headless -> decide, headless-out, app
+ *   ingest   -> welcome, pending, headless-out, link, model, flags, app
+ *   welcome  -> restore, pending, link, model, app
+ *   restore  -> pending, model, flags, app
+ *   decide   -> pending, link, flags, app
+ *   pending  -> headless-out, link, app
+ *   link     -> app;  app -> model, flags;  model -> flags
+ * ingest and decide reach a transport only through link.c and its ops
+ * table, never link-ws.c.
  */
 #ifndef INVIGIL_APP_H
 #define INVIGIL_APP_H
