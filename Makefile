@@ -66,8 +66,15 @@ check_protodoc_MODS = proto
 check_journal_MODS = store proto
 check_query_MODS = store proto
 check_model_MODS = console rules store proto
+# check_decide: the act table with a test act in it (INVIGIL_TEST_ACT,
+# decide.c), linked before the library's own decide.o.
+check_decide_MODS = console rules store proto
+check_decide_OBJS = $(O)/test-act/console/decide.o
+$(O)/test-act/console/decide.o: console/decide.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DINVIGIL_TEST_ACT -MMD -MP -c -o $@ $<
 define check_suite
-$(O)/check_$(1): $(O)/tests/check_$(1).o $$(foreach m,$$(or $$(check_$(1)_MODS),$(MODULES)),$(O)/lib$$(m).a)
+$(O)/check_$(1): $$(check_$(1)_OBJS) $(O)/tests/check_$(1).o $$(foreach m,$$(or $$(check_$(1)_MODS),$(MODULES)),$(O)/lib$$(m).a)
 	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS) $$(CHECK_LIBS)
 endef
 $(foreach t,$(filter-out views,$(patsubst tests/check_%.c,%,$(wildcard tests/check_*.c))),$(eval $(call check_suite,$(t))))

@@ -46,7 +46,7 @@
 #include "console/console.h"
 #include "console/ui-term.h"
 
-#define TICK_MS	50	/* the console's screen tick (app.c SCREEN_TICK_US) */
+#define TICK_MS	50	/* the console's frame interval (loop.c SCREEN_MS) */
 
 static int		 master = -1;
 static volatile long	 drained;

@@ -8,7 +8,7 @@
  *
  * timed from the first stream message to the N-th, as the console's figure
  * is (first to last recv_ms).  Same context options and receive buffer as
- * the console (console/app.c, console/client.c).
+ * the console (console/loop.c, console/link-ws.c).
  *
  * usage: ws-ceiling PORT N [TIMEOUT_S]
  */

@@ -25,7 +25,7 @@
  * "the next seq" never overflows (invigil-proto(7), Receiving). */
 #define CONSOLE_SEQ_MAX		9007199254740991LL
 
-struct console_feed;	/* a connection (app.h); sessions point to it */
+struct feed_link;	/* a connection (link.h); sessions point to it */
 
 /*
  * A feed's identity and session state: the id it gave in welcome, its name,
@@ -46,7 +46,7 @@ struct feed_session {
 	uint64_t		gaps;
 	int			order;		/* creation order, a sort key */
 	size_t			nattempts;	/* attempts pointing here */
-	struct console_feed    *link;		/* connection it answers on */
+	struct feed_link       *link;		/* connection it answers on */
 	char			replaced_by[PROTO_ID_MAX + 1];	/* or "" */
 	char			replaced_url[512];
 

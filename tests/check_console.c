@@ -1,12 +1,12 @@
 /*
- * check_console.c - unit tests of the console's model: what app_receive()
+ * check_console.c - unit tests of the console's model: what ingest_receive()
  * does with welcome, stream messages, duplicates, holes and garbage; flags
  * raised once per rule and attempt and re-armed after a decision; decisions
  * that need a reason, a flag or a connected feed; feed URL parsing; a URL
  * that starts answering as another feed id (the old feed's attempts, flags
  * and commands stay its own); duplicates that conflict, late messages in a
- * gap, seqs and gaps at the edge of the integers; the reconnect backoff and
- * its jitter.  The store is a real
+ * gap, seqs and gaps at the edge of the integers.  (The reconnect backoff
+ * and its jitter are check_model's.)  The store is a real
  * SQLite file in a temporary directory.
  */
 #include <check.h>
@@ -26,6 +26,45 @@ static char		 dbpath[128];
 static struct app	 app;
 static struct console_feed *cf;
 
+/*
+ * The tests' transport: "connected" when test_up says, sending nothing.
+ * Nothing reaches a socket: a command that would be sent is refused
+ * before it is, or the test would see it in sent.
+ */
+static int	test_up, test_sent;
+
+static int
+test_connected(const struct feed_link *l)
+{
+	(void)l;
+	return test_up;
+}
+
+static int
+test_send(struct feed_link *l, const char *text, size_t len)
+{
+	(void)l;
+	(void)text;
+	(void)len;
+	test_sent++;
+	return 0;
+}
+
+static void
+test_close(struct feed_link *l, int code, const char *reason)
+{
+	(void)l;
+	(void)code;
+	(void)reason;
+}
+
+static const struct link_ops test_ops = {
+	.name = "test",
+	.send = test_send,
+	.close = test_close,
+	.connected = test_connected,
+};
+
 /* A console on dbpath with one connection, as app_init leaves it. */
 static void
 console_open(void)
@@ -42,6 +81,9 @@ console_open(void)
 	cf = &app.feeds[0];
 	cf->app = &app;
 	cf->index = 0;
+	cf->ops = &test_ops;
+	cf->impl = &test_up;
+	test_up = test_sent = 0;
 	snprintf(cf->url, sizeof cf->url, "ws://127.0.0.1:1/");
 }
 
@@ -71,7 +113,7 @@ deliver(struct proto_msg *m)
 		m->ts_ms = 1795400000000LL + m->seq % 1000000 * 1000;
 	json = proto_encode(m, &len, err, sizeof err);
 	ck_assert_msg(json != NULL, "encode: %s", err);
-	app_receive(cf, json, len);
+	ingest_receive(cf, json, len);
 	free(json);
 }
 
@@ -270,11 +312,11 @@ START_TEST(test_garbage_rejected_stream_goes_on)
 	const char	early[] = "{\"t\":\"state\",\"seq\":1,\"ts\":\"2026-11-23T"
 	    "00:00:00.000Z\",\"attempt\":\"A1\",\"state\":\"paused\"}";
 
-	app_receive(cf, early, strlen(early));		/* before welcome */
+	ingest_receive(cf, early, strlen(early));		/* before welcome */
 	deliver_welcome(7);
 	deliver_attempt(1, "A1");
-	app_receive(cf, bad, strlen(bad));
-	app_receive(cf, "not json", 8);
+	ingest_receive(cf, bad, strlen(bad));
+	ingest_receive(cf, "not json", 8);
 	deliver_event(3, "A1", PROTO_EV_IDLE);
 	ck_assert_uint_eq(cf->early_rejects + cf->session->rejects, 3);
 	ck_assert_int_eq(query_int("select count(*) from rejects"), 3);
@@ -300,7 +342,7 @@ START_TEST(test_invalid_seq_recorded_as_rejected)
 
 	deliver_welcome(7);
 	deliver_attempt(1, "A1");
-	app_receive(cf, bad2, strlen(bad2));
+	ingest_receive(cf, bad2, strlen(bad2));
 	ck_assert_int_eq(cf->session->last_seq, 2);
 	deliver_event(3, "A1", PROTO_EV_IDLE);
 	ck_assert_int_eq(query_int("select count(*) from gaps where why "
@@ -310,7 +352,7 @@ START_TEST(test_invalid_seq_recorded_as_rejected)
 	    "\"kind\": unknown event kind \"focus_lsot\"%'"), 1);
 
 	/* Ahead of the next seq: the hole is a jump, the seq itself not. */
-	app_receive(cf, bad5, strlen(bad5));
+	ingest_receive(cf, bad5, strlen(bad5));
 	ck_assert_int_eq(cf->session->last_seq, 5);
 	ck_assert_int_eq(query_int("select count(*) from gaps where from_seq=4 "
 	    "and to_seq=4 and why like 'seq jumped from 3 to 5 (a message "
@@ -320,9 +362,9 @@ START_TEST(test_invalid_seq_recorded_as_rejected)
 	    "field%'"), 1);
 
 	/* Behind the position, a duplicate seq, a control type: no seq. */
-	app_receive(cf, old, strlen(old));
-	app_receive(cf, dup, strlen(dup));
-	app_receive(cf, gap, strlen(gap));
+	ingest_receive(cf, old, strlen(old));
+	ingest_receive(cf, dup, strlen(dup));
+	ingest_receive(cf, gap, strlen(gap));
 	ck_assert_int_eq(cf->session->last_seq, 5);
 	ck_assert_int_eq(query_int("select count(*) from gaps"), 3);
 	ck_assert_int_eq(query_int("select count(*) from rejects"), 5);
@@ -376,7 +418,7 @@ START_TEST(test_welcome_epoch_past_2_53)
 	    "\"feed\":\"big\",\"name\":\"n\",\"epoch\":9007199254740992,"
 	    "\"first_seq\":1,\"last_seq\":0}";
 
-	app_receive(cf, w, strlen(w));
+	ingest_receive(cf, w, strlen(w));
 	ck_assert_int_eq(cf->welcomed, 0);
 	ck_assert_ptr_null(cf->session);
 	ck_assert_int_eq(query_int("select count(*) from rejects where reason "
@@ -469,14 +511,14 @@ START_TEST(test_command_text_over_limit)
 {
 	static const char	*tails[] = { "\xe2\x82\xac", "", "\xc3\xa9" };
 	char			 err[512], reason[PROTO_TEXT_MAX + 64];
-	int			 lws_dummy, i;
+	int			 i;
 	size_t			 n;
 
 	deliver_welcome(7);
 	deliver_attempt(1, "A1");
 	/* Connected as far as app_decide can tell; nothing reaches lws
 	 * unless a command is accepted, which none here may be. */
-	cf->wsi = (struct lws *)&lws_dummy;
+	test_up = 1;
 	cf->welcomed = 1;
 	for (i = 0; i < 3; i++) {
 		n = (size_t)(i == 1 ? PROTO_TEXT_MAX + 1 : PROTO_TEXT_MAX - 1);
@@ -487,7 +529,7 @@ START_TEST(test_command_text_over_limit)
 		ck_assert_msg(strstr(err, "may be at most 1024 bytes") != NULL,
 		    "%s", err);
 	}
-	cf->wsi = NULL;
+	test_up = 0;
 	ck_assert_int_eq(query_int("select count(*) from journal"), 0);
 	ck_assert_int_eq(query_int("select count(*) from commands"), 0);
 	ck_assert_ptr_null(app.pending);
@@ -520,56 +562,56 @@ END_TEST
 
 START_TEST(test_parse_url)
 {
-	struct console_feed	f;
-	char			err[256];
+	struct ws_url	f;
+	char		err[256];
 
 	memset(&f, 0, sizeof f);
-	ck_assert_int_eq(client_parse_url(&f, "ws://exam.example:7450/live",
+	ck_assert_int_eq(link_ws_parse_url("ws://exam.example:7450/live", &f,
 	    err, sizeof err), 0);
 	ck_assert_str_eq(f.host, "exam.example");
 	ck_assert_int_eq(f.port, 7450);
 	ck_assert_str_eq(f.path, "/live");
 	ck_assert_int_eq(f.tls, 0);
-	ck_assert_int_eq(client_parse_url(&f, "wss://h", err, sizeof err), 0);
+	ck_assert_int_eq(link_ws_parse_url("wss://h", &f, err, sizeof err), 0);
 	ck_assert_int_eq(f.port, 443);
 	ck_assert_str_eq(f.path, "/");
 	ck_assert_int_eq(f.tls, 1);
-	ck_assert_int_eq(client_parse_url(&f, "http://h/", err, sizeof err), -1);
+	ck_assert_int_eq(link_ws_parse_url("http://h/", &f, err, sizeof err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "ws://"));
-	ck_assert_int_eq(client_parse_url(&f, "ws://h:99999/", err,
+	ck_assert_int_eq(link_ws_parse_url("ws://h:99999/", &f, err,
 	    sizeof err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "port"));
-	ck_assert_int_eq(client_parse_url(&f, "ws://:80/", err, sizeof err), -1);
+	ck_assert_int_eq(link_ws_parse_url("ws://:80/", &f, err, sizeof err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "host"));
-	ck_assert_int_eq(client_parse_url(&f, "ws://h:+80/", err, sizeof err),
+	ck_assert_int_eq(link_ws_parse_url("ws://h:+80/", &f, err, sizeof err),
 	    -1);
-	ck_assert_int_eq(client_parse_url(&f, "ws://h: 80/", err, sizeof err),
+	ck_assert_int_eq(link_ws_parse_url("ws://h: 80/", &f, err, sizeof err),
 	    -1);
 	/* IPv6 literals, in brackets (issue 16). */
-	ck_assert_int_eq(client_parse_url(&f, "ws://[::1]:7450/live", err,
+	ck_assert_int_eq(link_ws_parse_url("ws://[::1]:7450/live", &f, err,
 	    sizeof err), 0);
 	ck_assert_str_eq(f.host, "::1");
 	ck_assert_int_eq(f.port, 7450);
 	ck_assert_str_eq(f.path, "/live");
-	ck_assert_int_eq(client_parse_url(&f, "wss://[2001:db8::7]", err,
+	ck_assert_int_eq(link_ws_parse_url("wss://[2001:db8::7]", &f, err,
 	    sizeof err), 0);
 	ck_assert_str_eq(f.host, "2001:db8::7");
 	ck_assert_int_eq(f.port, 443);
 	ck_assert_str_eq(f.path, "/");
-	ck_assert_int_eq(client_parse_url(&f, "ws://[::1]/", err,
+	ck_assert_int_eq(link_ws_parse_url("ws://[::1]/", &f, err,
 	    sizeof err), 0);
 	ck_assert_int_eq(f.port, 80);
-	ck_assert_int_eq(client_parse_url(&f, "ws://[::1:7450/", err,
+	ck_assert_int_eq(link_ws_parse_url("ws://[::1:7450/", &f, err,
 	    sizeof err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "brackets"));
-	ck_assert_int_eq(client_parse_url(&f, "ws://[]:7450/", err,
+	ck_assert_int_eq(link_ws_parse_url("ws://[]:7450/", &f, err,
 	    sizeof err), -1);
-	ck_assert_int_eq(client_parse_url(&f, "ws://[::1]x/", err,
+	ck_assert_int_eq(link_ws_parse_url("ws://[::1]x/", &f, err,
 	    sizeof err), -1);
-	ck_assert_int_eq(client_parse_url(&f, "ws://[exam.example]:1/", err,
+	ck_assert_int_eq(link_ws_parse_url("ws://[exam.example]:1/", &f, err,
 	    sizeof err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "not an IPv6 address"));
-	ck_assert_int_eq(client_parse_url(&f, "ws://[::1]:0/", err,
+	ck_assert_int_eq(link_ws_parse_url("ws://[::1]:0/", &f, err,
 	    sizeof err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "port"));
 }
@@ -642,9 +684,9 @@ START_TEST(test_feed_replaced_keeps_identity)
 	ck_assert_ptr_nonnull(strstr(text, "ws://127.0.0.1:1/"));
 
 	/* A command for feed-A's candidate goes nowhere, and says why. */
-	cf->wsi = (struct lws *)1;	/* "connected"; nothing may be sent */
+	test_up = 1;	/* "connected"; nothing may be sent */
 	ck_assert_int_eq(decide(a, "pause", "phone", err, sizeof err), -1);
-	cf->wsi = NULL;
+	test_up = 0;
 	ck_assert_ptr_nonnull(strstr(err, "no longer answers"));
 	ck_assert_ptr_nonnull(strstr(err, "feed-B"));
 	ck_assert_int_eq(query_int("select count(*) from commands"), 0);
@@ -820,8 +862,8 @@ START_TEST(test_seq_edges_never_overflow)
 
 	deliver_gap(3, CONSOLE_SEQ_MAX);
 	ck_assert_int_eq(cf->session->last_seq, CONSOLE_SEQ_MAX);
-	app_refused(cf, PROTO_RX_TOO_BIG, "{\"t\":", 5);
-	app_refused(cf, PROTO_RX_TOO_BIG, "{\"t\":", 5);
+	ingest_refused(cf, PROTO_RX_TOO_BIG, "{\"t\":", 5);
+	ingest_refused(cf, PROTO_RX_TOO_BIG, "{\"t\":", 5);
 	ck_assert_int_eq(cf->session->last_seq, CONSOLE_SEQ_MAX);
 	ck_assert_int_eq(query_int("select count(*) from gaps where "
 	    "from_seq < 1 or to_seq < from_seq"), 0);
@@ -1200,60 +1242,6 @@ END_TEST
  * middle are reached and the mean stays near it (the jitter is spread, not
  * stuck on one side).
  */
-START_TEST(test_retry_delay)
-{
-	static const int64_t	plain[] = { 500, 1000, 2000, 4000, 8000, 16000,
-				    30000, 30000, 30000, 30000, 30000, 30000 };
-	static const int64_t	refused[] = { 60000, 120000, 240000, 480000,
-				    600000, 600000, 600000, 600000, 600000,
-				    600000, 600000, 600000 };
-	const int64_t		*want;
-	int64_t			 d, lo, hi, sum;
-	unsigned		 r, i, n = 20000;
-	int			 ref, saw_lo, saw_hi, saw_mid;
-
-	for (r = 0; r < sizeof plain / sizeof plain[0]; r++) {
-		ck_assert_int_eq(client_retry_delay(r, 0, 25), plain[r]);
-		ck_assert_int_eq(client_retry_delay(r, 1, 25), refused[r]);
-	}
-	/* No overflow however long a feed stays away. */
-	ck_assert_int_eq(client_retry_delay(1000, 0, 25), 30000);
-	ck_assert_int_eq(client_retry_delay(~0u, 1, 25), 600000);
-	ck_assert_int_eq(client_retry_delay(0, 0, 0), 375);
-	ck_assert_int_eq(client_retry_delay(0, 0, 50), 625);
-	ck_assert_int_eq(client_retry_delay(40, 1, 0), 450000);
-	ck_assert_int_eq(client_retry_delay(40, 1, 50), 750000);
-
-	srand(12345);
-	for (ref = 0; ref <= 1; ref++) {
-		want = ref ? refused : plain;
-		for (r = 0; r < sizeof plain / sizeof plain[0]; r++) {
-			lo = want[r] - want[r] / 4;
-			hi = want[r] + want[r] / 4;
-			sum = 0;
-			saw_lo = saw_hi = saw_mid = 0;
-			for (i = 0; i < n; i++) {
-				d = client_retry_delay(r, ref, (unsigned)rand());
-				ck_assert_msg(d >= lo && d <= hi, "retry %u%s: "
-				    "%lld ms is outside %lld..%lld", r,
-				    ref ? " (refused)" : "", (long long)d,
-				    (long long)lo, (long long)hi);
-				saw_lo |= d == lo;
-				saw_hi |= d == hi;
-				saw_mid |= d == want[r];
-				sum += d;
-			}
-			ck_assert_msg(saw_lo && saw_hi && saw_mid, "retry %u: "
-			    "the jitter never reached -25 %%, 0 or +25 %%", r);
-			/* The mean of 20000 uniform draws: within 1 %. */
-			ck_assert_msg(llabs(sum / n - want[r]) <= want[r] / 100,
-			    "retry %u: mean %lld ms, not about %lld", r,
-			    (long long)(sum / n), (long long)want[r]);
-		}
-	}
-}
-END_TEST
-
 static Suite *
 console_suite(void)
 {
@@ -1290,9 +1278,6 @@ console_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("url");
 	tcase_add_test(tc, test_parse_url);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("retry");
-	tcase_add_test(tc, test_retry_delay);
 	suite_add_tcase(s, tc);
 	return s;
 }
