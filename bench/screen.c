@@ -45,6 +45,7 @@
 
 #include "console/console.h"
 #include "console/ui-term.h"
+#include "console/view.h"
 
 #define TICK_MS	50	/* the console's frame interval (loop.c SCREEN_MS) */
 
@@ -296,6 +297,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "screen: ncurses refused the terminal\n");
 		return 1;
 	}
+	if (view_attempts_open(ui) != 0)
+		abort();
 	app.ui = ui;
 	ui_draw(ui);		/* the first, full frame: not counted */
 

@@ -68,12 +68,6 @@ extern char	 link_ws_last_error[256];
 void		 link_ws_log(int level, const char *line);
 void		 link_ws_log_headless(int);
 
-/* ui.c: the screen. */
-struct ui	*ui_start(struct app *);
-void		 ui_stop(struct ui *);
-void		 ui_draw(struct ui *);
-void		 ui_input(struct ui *);	/* stdin is readable or the tick polls */
-
 /* options.c: option values, with a message on stderr when wrong. */
 int		 option_long(const char *name, const char *s, long min,
 		     long max, long *out);

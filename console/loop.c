@@ -34,6 +34,7 @@
 #include "console/ingest.h"
 #include "console/pending.h"
 #include "console/restore.h"
+#include "console/view.h"
 #include "feed/feed.h"
 
 #define TICK_MS		20	/* the wake-up, the rules' clock, the flush */
@@ -344,8 +345,11 @@ app_run(struct app *app)
 	int		 i;
 
 	loop_signal_ctx = app->ctx;
-	if (!app->opt.headless)
+	if (!app->opt.headless) {
 		app->ui = ui_start(app);
+		if (view_attempts_open(app->ui) != 0)
+			abort();
+	}
 	loop_stdin(lp);
 	app->dirty = 1;
 	for (i = 0; i < app->nfeeds; i++)

@@ -298,7 +298,8 @@ ui_modes(struct ui *ui)
 	curs_set(1);
 }
 
-/* A ui on the current screen, with the attempts view open. */
+/* A ui on the current screen, with no view yet: the caller opens the
+ * first (view_attempts_open()), so that the manager names no view. */
 static struct ui *
 ui_new(struct app *app)
 {
@@ -309,8 +310,6 @@ ui_new(struct app *app)
 		abort();
 	ui->app = app;
 	ui_modes(ui);
-	if (view_attempts_open(ui) != 0)
-		abort();
 	return ui;
 }
 

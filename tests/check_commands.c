@@ -219,6 +219,8 @@ main(void)
 	SRunner	*sr = srunner_create(commands_suite());
 	int	 failed;
 
+	cmd_set_table(cmd_table_main);
+
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

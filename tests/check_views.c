@@ -131,6 +131,7 @@ screen_open(const char *no_color)
 	ck_assert_ptr_nonnull(in);
 	ui = ui_start_term(&app, "xterm-256color", out, in);
 	ck_assert_ptr_nonnull(ui);
+	ck_assert_int_eq(view_attempts_open(ui), 0);
 	app.ui = ui;
 	ui_draw(ui);
 }
