@@ -6,7 +6,7 @@
  * The console's model is filled through its real message path: app_init()
  * with the default rules and a fresh database, then a welcome, ATTEMPTS
  * attempt messages and PREFILL events encoded as a feed sends them and
- * handed to app_receive() (decode, store queue and flushes, rules, flags,
+ * handed to ingest_receive() (decode, store queue and flushes, rules, flags,
  * the model), as the WebSocket client would.  The event kinds are those of
  * bench/gen-events.py, uniform and deterministic, so most attempts carry
  * open flags and the table is ordered by risk.
@@ -89,7 +89,7 @@ static int64_t	seq, ts_ms = 1795400000000;
 
 /* Encode m as the feed would (next seq) and hand it to the console. */
 static void
-deliver(struct console_feed *cf, struct proto_msg *m)
+deliver(struct feed_link *cf, struct proto_msg *m)
 {
 	char	err[256], *json;
 	size_t	len;
@@ -101,12 +101,12 @@ deliver(struct console_feed *cf, struct proto_msg *m)
 		fprintf(stderr, "screen: encode: %s\n", err);
 		exit(1);
 	}
-	app_receive(cf, json, len);
+	ingest_receive(cf, json, len);
 	free(json);
 }
 
 static void
-attempt_msg(struct console_feed *cf, int i)
+attempt_msg(struct feed_link *cf, int i)
 {
 	struct proto_msg	m;
 
@@ -126,7 +126,7 @@ attempt_msg(struct console_feed *cf, int i)
 }
 
 static void
-event_msg(struct console_feed *cf, int attempts)
+event_msg(struct feed_link *cf, int attempts)
 {
 	struct proto_msg	m;
 	char			data[32];
@@ -178,7 +178,7 @@ main(int argc, char **argv)
 {
 	struct console_options	 opt;
 	struct app		 app;
-	struct console_feed	*cf;
+	struct feed_link	*cf;
 	struct proto_msg	 m;
 	struct ui		*ui;
 	struct winsize		 ws;
@@ -345,8 +345,8 @@ main(int argc, char **argv)
 	series("wall time, same frames", wall, (int)frames);
 	series("CPU, frame with nothing new (clock only)", idle, (int)frames);
 	printf("\n- model: %ld attempts, %" PRIu64 " open flags, filled "
-	    "through app_receive() (decode, store, rules) with %ld events "
-	    "before the first frame in %.1f s\n", attempts, app.open_flags,
+	    "through ingest_receive() (decode, store, rules) with %ld events "
+	    "before the first frame in %.1f s\n", attempts, app.model.open_flags,
 	    prefill, fill_s);
 	if (!use_null)
 		printf("- terminal output: %.0f bytes per frame\n", (double)k /

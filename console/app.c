@@ -26,7 +26,7 @@ app_status(struct app *app, int error, const char *fmt, ...)
 		app->status[proto_utf8_boundary(app->status,
 		    strlen(app->status))] = '\0';
 	app->status_error = error;
-	app->dirty = 1;
+	app->model.dirty = 1;
 	/* Feed ids, gap reasons and ack errors come off the wire. */
 	if (app->opt.headless && error)
 		fprintf(stderr, "invigil: %s\n", proto_clean(app->status, clean,
@@ -99,7 +99,7 @@ app_flag_close(struct app *app, struct flag *f, enum store_flag_state state)
 	flags_close(&a->flags, &a->closed, f, state, proto_now_ms());
 	app_flag_store(app, f);
 	model_recount(&app->model, a);
-	app->open_flags--;
+	app->model.open_flags--;
 }
 
 /* --max-attempts and --max-clock-skew, or their defaults when unset. */
@@ -147,7 +147,7 @@ app_notice(struct app *app, size_t i, char *out, size_t outsz)
 	size_t				 len = 0;
 
 	out[0] = '\0';
-	if (i == (size_t)app->nsessions) {
+	if (i == (size_t)app->model.nsessions) {
 		rules_engine_stats(app->engine, &st);
 		if (st.unlinked > 0)
 			snprintf(out, outsz, " links: %" PRIu64 " values not "
@@ -156,9 +156,9 @@ app_notice(struct app *app, size_t i, char *out, size_t outsz)
 			    st.unlinked, st.link_values);
 		return 0;
 	}
-	if (i > (size_t)app->nsessions)
+	if (i > (size_t)app->model.nsessions)
 		return -1;
-	fb = app->sessions[i];
+	fb = app->model.sessions[i];
 	if (fb->skew_ms > CONSOLE_SKEW_NOTICE_MS)
 		len += (size_t)snprintf(out + len, outsz - len, " | clock %"
 		    PRId64 " s ahead", fb->skew_ms / 1000);
@@ -211,8 +211,8 @@ app_attempt_by_id(struct app *app, const char *feed, const char *id,
 	struct attempt	*a, *found = NULL;
 	size_t		 i;
 
-	for (i = 0; i < app->nattempts; i++) {
-		a = app->attempts[i];
+	for (i = 0; i < app->model.nattempts; i++) {
+		a = app->model.attempts[i];
 		/* A URL names the feed that answers there now. */
 		if (strcmp(a->id, id) != 0 || (feed != NULL &&
 		    strcmp(a->feed->id, feed) != 0 && (a->feed->link == NULL ||

@@ -109,11 +109,7 @@ struct app {
 	int			nfeeds;
 	const struct feed_session *load_only;	/* see restore_session() */
 
-	/* The model (model.h), also under its fields' own names. */
-	union {
-		struct model	model;
-		struct { MODEL_FIELDS };
-	};
+	struct model		model;		/* attempts, sessions, risk */
 
 	struct pending_cmd     *pending;	/* oldest first */
 	uint64_t		cmd_counter;

@@ -26,12 +26,6 @@
 #include "console/link.h"
 #include "console/model.h"
 
-/* The names the screen (ui.c) and the benchmarks still use, until the
- * views land: a connection was a struct console_feed of client.c. */
-#define console_feed		feed_link
-#define client_state_name	link_state_name
-#define app_receive		ingest_receive
-
 /* loop.c: the console's life. */
 
 /*

@@ -56,7 +56,7 @@ headless_flag(struct app *app, const struct flag *f)
 	    "feed", f->attempt->feed->id,
 	    "attempt", f->attempt->id,
 	    "rule", f->rule,
-	    "severity", store_severity_name(f->severity),
+	    "severity", proto_severity_name(f->severity),
 	    "weight", f->weight,
 	    "message", f->message,
 	    "seq", (json_int_t)f->first_seq,

@@ -35,6 +35,7 @@
 #include "console/app.h"
 #include "console/decide.h"
 #include "console/headless.h"
+#include "proto/xmalloc.h"
 
 /* A request line longer than this is refused (and skipped to its end). */
 #define HEADLESS_LINE_MAX	(64 * 1024)
@@ -322,9 +323,7 @@ headless_input(struct app *app, int fd)
 	size_t	 i;
 
 	if (app->req_buf == NULL) {
-		app->req_buf = malloc(HEADLESS_LINE_MAX);
-		if (app->req_buf == NULL)
-			abort();
+		app->req_buf = xmalloc(HEADLESS_LINE_MAX);
 		app->req_line = 1;
 	}
 	n = read(fd, buf, sizeof buf);

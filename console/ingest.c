@@ -37,14 +37,14 @@ ingest_flag(struct app *app, struct attempt *a, const struct rules_hit *h)
 {
 	struct flag	*f;
 
-	app->dirty = 1;
-	if (flags_hit(&app->flagset, &a->flags, a, h, &f) == FLAGS_MERGED) {
+	app->model.dirty = 1;
+	if (flags_hit(&app->model.flagset, &a->flags, a, h, &f) == FLAGS_MERGED) {
 		app_flag_store(app, f);
 		return;
 	}
 	f->id = store_flag_next_id(app->store);
 	model_recount(&app->model, a);
-	app->open_flags++;
+	app->model.open_flags++;
 	app_flag_store(app, f);
 	if (app->opt.headless)
 		headless_flag(app, f);
@@ -133,7 +133,7 @@ ingest_take(struct app *app, struct feed_session *cf, const struct proto_msg *m)
 		    m->u.attempt.candidate);
 		snprintf(a->name, sizeof a->name, "%s", m->u.attempt.name);
 		a->state = m->u.attempt.state;
-		app->dirty = 1;
+		app->model.dirty = 1;
 		break;
 	case PROTO_STATE:
 		a = model_attempt_get(&app->model, cf, m->u.state.attempt);
@@ -254,13 +254,13 @@ ingest_admit(struct app *app, struct feed_session *fs, const struct proto_msg *m
 		return -1;
 	}
 	if (id != NULL && model_attempt_find(&app->model, fs, id) == NULL) {
-		if (fs->nattempts >= cap || app->nattempts >= all) {
+		if (fs->nattempts >= cap || app->model.nattempts >= all) {
 			fs->over_cap++;
 			snprintf(why, whylen, "a new attempt, and the console "
 			    "already holds %zu attempts of this feed (%zu in "
 			    "all), the most --max-attempts %zu allows: raise it "
 			    "if the exam is that large", fs->nattempts,
-			    app->nattempts, cap);
+			    app->model.nattempts, cap);
 			return -1;
 		}
 		(void)model_attempt_get(&app->model, fs, id);

@@ -17,6 +17,7 @@
 #include "console/console.h"
 #include "console/ingest.h"
 #include "feed/feed.h"
+#include "proto/xmalloc.h"
 
 /* The WebSocket side of a link. */
 struct ws_link {
@@ -173,8 +174,7 @@ ws_open(struct feed_link *l, char *err, size_t errlen)
 {
 	struct ws_link	*ws;
 
-	if ((ws = calloc(1, sizeof *ws)) == NULL)
-		abort();
+	ws = xcalloc(1, sizeof *ws);
 	if (link_ws_parse_url(l->url, &ws->url, err, errlen) != 0) {
 		free(ws);
 		return -1;

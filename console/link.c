@@ -198,7 +198,7 @@ link_lost(struct feed_link *l, const char *why, int refused)
 		fprintf(stderr, "invigil: %s\n", proto_clean(app->status, clean,
 		    sizeof clean));
 	}
-	app->dirty = 1;
+	app->model.dirty = 1;
 	return delay;
 }
 
@@ -209,7 +209,7 @@ link_report(struct feed_link *l, enum link_event ev, const char *why)
 	case LINK_CONNECTING:
 		if (l->state != CONN_REFUSED)
 			l->state = CONN_CONNECTING;
-		l->app->dirty = 1;
+		l->app->model.dirty = 1;
 		return 0;
 	case LINK_OPENED:
 		l->resync = 0;

@@ -36,6 +36,7 @@
 #include "console/restore.h"
 #include "console/view.h"
 #include "feed/feed.h"
+#include "proto/xmalloc.h"
 
 #define TICK_MS		20	/* the wake-up, the rules' clock, the flush */
 #define SCREEN_MS	50	/* at most one frame per 50 ms */
@@ -197,8 +198,7 @@ app_init(struct app *app, const struct console_options *opt, char *err,
 	memset(app, 0, sizeof *app);
 	loop_signals();
 	app->opt = *opt;
-	if ((app->loop = calloc(1, sizeof *app->loop)) == NULL)
-		abort();
+	app->loop = xcalloc(1, sizeof *app->loop);
 	app->loop->app = app;
 	if (restore_open(app, err, errlen) != 0)
 		return -1;
@@ -251,9 +251,9 @@ loop_screen(struct app *app)
 	}
 	/* lws owns poll(): a resize is only seen when we ask ncurses. */
 	ui_input(app->ui);
-	if (app->dirty && !app->quit) {
+	if (app->model.dirty && !app->quit) {
 		ui_draw(app->ui);
-		app->dirty = 0;
+		app->model.dirty = 0;
 	}
 }
 
@@ -275,8 +275,8 @@ loop_before_sleep(struct loop *lp)
 		if (store_flush(app->store, err, sizeof err) != 0)
 			app_status(app, 1, "%s (will retry)", err);
 		pending_overdue(app, now);
-		if (now / 1000 != app->ev_window_sec) {
-			app->dirty = 1;	/* the clock, retry countdowns, rate */
+		if (now / 1000 != app->model.ev_window_sec) {
+			app->model.dirty = 1;	/* the clock, retry countdowns, rate */
 			/* Dismissed flags fade from the risk score. */
 			model_fade(&app->model, now);
 		}
@@ -351,7 +351,7 @@ app_run(struct app *app)
 			abort();
 	}
 	loop_stdin(lp);
-	app->dirty = 1;
+	app->model.dirty = 1;
 	for (i = 0; i < app->nfeeds; i++)
 		link_connect(&app->feeds[i]);
 	lp->next_tick_ms = proto_now_ms() + TICK_MS;

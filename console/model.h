@@ -87,31 +87,24 @@ struct tail_line {
 	char			text[200];	/* raw, sanitised when drawn */
 };
 
-/*
- * The fields of struct model, listed once: struct app (app.h) holds them
- * both as its member "model" and, through an anonymous struct in a union,
- * under their own names (app->attempts), the spelling the screen uses.
- */
-#define MODEL_FIELDS							\
-	struct feed_session    *sessions[CONSOLE_MAX_SESSIONS];		\
-	int			nsessions;				\
-	int			session_order;				\
-	struct attempt	      **hash;		/* by (session, id) */	\
-	size_t			hash_size;				\
-	struct attempt	      **attempts;	/* all, display order */\
-	size_t			nattempts, attempts_cap;		\
-	int			order_dirty;	/* attempts to sort */	\
-	struct flags		flagset;	/* interned rule names */\
-	uint64_t		open_flags;				\
-	struct tail_line	tail[CONSOLE_TAIL];			\
-	size_t			tail_next, tail_count;			\
-	uint64_t		ev_window[8];	/* events per second */	\
-	int64_t			ev_window_sec;				\
-	double			events_per_sec;	/* the last 5 s */	\
-	int			dirty;		/* something to redraw */
-
+/* The live model: attempts, feed sessions, risk; the screen reads it. */
 struct model {
-	MODEL_FIELDS
+	struct feed_session    *sessions[CONSOLE_MAX_SESSIONS];
+	int			nsessions;
+	int			session_order;
+	struct attempt	      **hash;		/* by (session, id) */
+	size_t			hash_size;
+	struct attempt	      **attempts;	/* all, display order */
+	size_t			nattempts, attempts_cap;
+	int			order_dirty;	/* attempts to sort */
+	struct flags		flagset;	/* interned rule names */
+	uint64_t		open_flags;
+	struct tail_line	tail[CONSOLE_TAIL];
+	size_t			tail_next, tail_count;
+	uint64_t		ev_window[8];	/* events per second */
+	int64_t			ev_window_sec;
+	double			events_per_sec;	/* the last 5 s */
+	int			dirty;		/* something to redraw */
 };
 
 /* Free everything the model holds (sessions, attempts, flags) and zero

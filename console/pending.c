@@ -11,6 +11,7 @@
 #include "console/headless.h"
 #include "console/link.h"
 #include "console/pending.h"
+#include "proto/xmalloc.h"
 
 int
 pending_message(struct proto_msg *m, const char *id, const struct attempt *a,
@@ -60,11 +61,10 @@ pending_add(struct app *app, const char *id, struct attempt *a,
 {
 	struct pending_cmd	*p, **pp;
 
-	if ((p = calloc(1, sizeof *p)) == NULL)
-		abort();
+	p = xcalloc(1, sizeof *p);
 	snprintf(p->id, sizeof p->id, "%s", id);
-	if (request != NULL && (p->request = strdup(request)) == NULL)
-		abort();
+	if (request != NULL)
+		p->request = xstrdup(request);
 	p->since_ms = proto_now_ms();
 	p->attempt = a;
 	p->action = action;

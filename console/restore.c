@@ -100,10 +100,10 @@ flag_load_one(const struct store_flag *sf, void *arg)
 	if (cf == NULL || !session_loading(app, cf))
 		return;
 	a = model_attempt_get(&app->model, cf, sf->attempt);
-	f = flags_from_store(&app->flagset, sf, a);
+	f = flags_from_store(&app->model.flagset, sf, a);
 	flags_put(&a->flags, &a->closed, f);
 	if (f->state == STORE_FLAG_OPEN)
-		app->open_flags++;
+		app->model.open_flags++;
 	model_recount(&app->model, a);
 }
 

@@ -26,6 +26,7 @@
 #include "console/console.h"
 #include "console/ui-term.h"
 #include "console/view.h"
+#include "proto/xmalloc.h"
 
 #define UI_STACK_MAX	8
 
@@ -305,9 +306,7 @@ ui_new(struct app *app)
 {
 	struct ui	*ui;
 
-	ui = calloc(1, sizeof *ui);
-	if (ui == NULL)
-		abort();
+	ui = xcalloc(1, sizeof *ui);
 	ui->app = app;
 	ui_modes(ui);
 	return ui;
@@ -386,8 +385,8 @@ struct attempt **
 ui_attempts(struct ui *ui, size_t *n)
 {
 	app_sort(ui->app);
-	*n = ui->app->nattempts;
-	return ui->app->attempts;
+	*n = ui->app->model.nattempts;
+	return ui->app->model.attempts;
 }
 
 void
@@ -405,7 +404,7 @@ ui_status(struct ui *ui, int error, const char *fmt, ...)
 void
 ui_dirty(struct ui *ui)
 {
-	ui->app->dirty = 1;
+	ui->app->model.dirty = 1;
 }
 
 void
@@ -449,5 +448,5 @@ ui_attempt_offline(struct ui *ui, const struct attempt *a)
 const char *
 ui_feed_state(int conn_state)
 {
-	return client_state_name((enum conn_state)conn_state);
+	return link_state_name((enum conn_state)conn_state);
 }

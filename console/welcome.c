@@ -116,7 +116,7 @@ ingest_welcome(struct app *app, struct feed_link *cf,
 	fs->replaced_by[0] = '\0';
 	snprintf(fs->name, sizeof fs->name, "%s", w->name);
 	cf->welcomed = 1;
-	app->dirty = 1;
+	app->model.dirty = 1;
 
 	if (cf->resumed_epoch != 0 && cf->resumed_epoch == w->epoch &&
 	    strcmp(cf->resumed_for, fs->id) != 0) {

@@ -24,7 +24,7 @@
 static char		 dir[64];
 static char		 dbpath[128];
 static struct app	 app;
-static struct console_feed *cf;
+static struct feed_link *cf;
 
 /*
  * The tests' transport: "connected" when test_up says, sending nothing.
@@ -220,9 +220,9 @@ find_attempt(const char *id)
 {
 	size_t	i;
 
-	for (i = 0; i < app.nattempts; i++) {
-		if (strcmp(app.attempts[i]->id, id) == 0)
-			return app.attempts[i];
+	for (i = 0; i < app.model.nattempts; i++) {
+		if (strcmp(app.model.attempts[i]->id, id) == 0)
+			return app.model.attempts[i];
 	}
 	return NULL;
 }
@@ -241,10 +241,10 @@ find_attempt_of(const char *feed, const char *id)
 {
 	size_t	i;
 
-	for (i = 0; i < app.nattempts; i++) {
-		if (strcmp(app.attempts[i]->id, id) == 0 &&
-		    strcmp(app.attempts[i]->feed->id, feed) == 0)
-			return app.attempts[i];
+	for (i = 0; i < app.model.nattempts; i++) {
+		if (strcmp(app.model.attempts[i]->id, id) == 0 &&
+		    strcmp(app.model.attempts[i]->feed->id, feed) == 0)
+			return app.model.attempts[i];
 	}
 	return NULL;
 }
@@ -446,14 +446,14 @@ START_TEST(test_flag_once_per_rule_and_rearmed)
 	deliver_event(6, "A1", PROTO_EV_IDENTITY_MISMATCH);
 	a = find_attempt("A1");
 	ck_assert_int_eq(a->open_flags, 2);
-	ck_assert_int_eq(a->top_severity, STORE_SEV_CRITICAL);
-	ck_assert_uint_eq(app.open_flags, 2);
+	ck_assert_int_eq(a->top_severity, PROTO_SEV_CRITICAL);
+	ck_assert_uint_eq(app.model.open_flags, 2);
 	ck_assert_int_eq(query_int("select count from flags where "
 	    "rule='faces_multiple'"), 2);
 
 	/* Most urgent first. */
 	app_sort(&app);
-	ck_assert_str_eq(app.attempts[0]->id, "A1");
+	ck_assert_str_eq(app.model.attempts[0]->id, "A1");
 
 	/* A decision needs a reason; dismiss takes the most severe flag. */
 	ck_assert_int_eq(decide(a, "dismiss", "", err, sizeof err),
@@ -665,7 +665,7 @@ START_TEST(test_feed_replaced_keeps_identity)
 	b = find_attempt_of("feed-B", "A0001");
 	ck_assert_ptr_nonnull(b);
 	ck_assert_ptr_ne(a, b);
-	ck_assert_uint_eq(app.nattempts, 2);
+	ck_assert_uint_eq(app.model.nattempts, 2);
 	ck_assert_int_eq(a->open_flags, 1);
 	ck_assert_int_eq(b->open_flags, 1);
 	ck_assert_int_eq(query_int("select count(*) from attempts where "
@@ -948,7 +948,7 @@ START_TEST(test_feed_returns_with_its_records)
 	sqlite3_close(db);
 
 	restart();		/* this URL is new to it: nothing expected */
-	ck_assert_uint_eq(app.nattempts, 0);
+	ck_assert_uint_eq(app.model.nattempts, 0);
 	deliver_welcome_as("feed-A", 7);
 	a = find_attempt_of("feed-A", "A0001");
 	ck_assert_ptr_nonnull(a);
@@ -978,7 +978,7 @@ START_TEST(test_attempt_cap)
 	deliver_attempt(3, "A3");
 	deliver_event(4, "A4", PROTO_EV_IDLE);
 	deliver_event(5, "A1", PROTO_EV_IDLE);
-	ck_assert_uint_eq(app.nattempts, 2);
+	ck_assert_uint_eq(app.model.nattempts, 2);
 	ck_assert_ptr_null(find_attempt("A3"));
 	ck_assert_int_eq(cf->session->last_seq, 5);
 	ck_assert_int_eq(query_int("select count(*) from messages"), 3);
@@ -1157,12 +1157,12 @@ START_TEST(test_risk_orders_attempts)
 	    err, sizeof err), 0);
 	ck_assert_int_eq(decide(find_attempt("A3"), "dismiss", "twin",
 	    err, sizeof err), 0);
-	app.order_dirty = 1;
+	app.model.order_dirty = 1;
 	app_sort(&app);
-	ck_assert_str_eq(app.attempts[0]->id, "A2");
-	ck_assert_str_eq(app.attempts[1]->id, "A1");
-	ck_assert_str_eq(app.attempts[2]->id, "A3");
-	ck_assert_str_eq(app.attempts[3]->id, "A0");
+	ck_assert_str_eq(app.model.attempts[0]->id, "A2");
+	ck_assert_str_eq(app.model.attempts[1]->id, "A1");
+	ck_assert_str_eq(app.model.attempts[2]->id, "A3");
+	ck_assert_str_eq(app.model.attempts[3]->id, "A0");
 }
 END_TEST
 

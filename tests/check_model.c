@@ -54,7 +54,7 @@ START_TEST(test_flags_one_open_per_rule)
 	int64_t			 ev1[] = { 1, 2 }, ev2[] = { 2, 3 };
 	struct rules_hit	 h;
 
-	h = hit("faces_multiple", STORE_SEV_HIGH, 2, ev1, 2);
+	h = hit("faces_multiple", PROTO_SEV_HIGH, 2, ev1, 2);
 	ck_assert_int_eq(flags_hit(&fl, &open, NULL, &h, &f), FLAGS_RAISED);
 	ck_assert_ptr_eq(open, f);
 	ck_assert_int_eq(f->id, 0);
@@ -64,7 +64,7 @@ START_TEST(test_flags_one_open_per_rule)
 
 	/* A repeat merges: count, last time and seq, evidence without
 	 * repeating seq 2. */
-	h = hit("faces_multiple", STORE_SEV_HIGH, 3, ev2, 2);
+	h = hit("faces_multiple", PROTO_SEV_HIGH, 3, ev2, 2);
 	ck_assert_int_eq(flags_hit(&fl, &open, NULL, &h, &g), FLAGS_MERGED);
 	ck_assert_ptr_eq(g, f);
 	ck_assert_int_eq(f->count, 2);
@@ -75,7 +75,7 @@ START_TEST(test_flags_one_open_per_rule)
 	ck_assert_int_eq(f->evidence[2], 3);
 
 	/* Another rule: another flag, and the most severe is the top. */
-	h = hit("identity_mismatch", STORE_SEV_CRITICAL, 4, NULL, 0);
+	h = hit("identity_mismatch", PROTO_SEV_CRITICAL, 4, NULL, 0);
 	ck_assert_int_eq(flags_hit(&fl, &open, NULL, &h, &g), FLAGS_RAISED);
 	ck_assert_uint_eq(list_len(open), 2);
 	ck_assert_ptr_eq(flags_top(open), g);
@@ -87,7 +87,7 @@ START_TEST(test_flags_one_open_per_rule)
 	ck_assert_int_eq(g->state, STORE_FLAG_DISMISSED);
 	ck_assert_int_eq(g->closed_ms, 5000);
 	ck_assert_ptr_eq(flags_top(open), f);
-	h = hit("identity_mismatch", STORE_SEV_CRITICAL, 6, NULL, 0);
+	h = hit("identity_mismatch", PROTO_SEV_CRITICAL, 6, NULL, 0);
 	ck_assert_int_eq(flags_hit(&fl, &open, NULL, &h, &f), FLAGS_RAISED);
 	ck_assert_ptr_ne(f, g);
 	ck_assert_int_eq(f->count, 1);
@@ -143,7 +143,7 @@ START_TEST(test_flags_store_round_trip)
 	struct flag		*open = NULL, *closed = NULL, *f, *g;
 	struct store_flag	 sf;
 	int64_t			 ev[] = { 12, 15, 31 };
-	struct rules_hit	 h = hit("faces_multiple", STORE_SEV_HIGH, 31,
+	struct rules_hit	 h = hit("faces_multiple", PROTO_SEV_HIGH, 31,
 				    ev, 3);
 	char			 text[FLAGS_EVIDENCE_TEXT];
 
@@ -232,11 +232,11 @@ START_TEST(test_model_order_and_risk)
 	ck_assert_ptr_eq(m.attempts[0], a);	/* no risk: by id */
 	ck_assert_ptr_eq(m.attempts[2], c);
 
-	h = hit("faces_multiple", STORE_SEV_HIGH, 1, NULL, 0);
+	h = hit("faces_multiple", PROTO_SEV_HIGH, 1, NULL, 0);
 	flags_hit(&m.flagset, &c->flags, c, &h, &f);
 	model_recount(&m, c);
 	ck_assert_int_eq(c->open_flags, 1);
-	ck_assert_int_eq(c->top_severity, STORE_SEV_HIGH);
+	ck_assert_int_eq(c->top_severity, PROTO_SEV_HIGH);
 	ck_assert(c->risk == 2.5);
 	ck_assert_int_eq(m.order_dirty, 1);
 	model_sort(&m);
@@ -247,7 +247,7 @@ START_TEST(test_model_order_and_risk)
 	flags_close(&c->flags, &c->closed, f, STORE_FLAG_CONFIRMED, now);
 	model_recount(&m, c);
 	ck_assert(attempt_risk(c, now) == 5.0);
-	h = hit("gaze_away", STORE_SEV_LOW, 2, NULL, 0);
+	h = hit("gaze_away", PROTO_SEV_LOW, 2, NULL, 0);
 	flags_hit(&m.flagset, &b->flags, b, &h, &f);
 	f->id = 7;
 	flags_close(&b->flags, &b->closed, f, STORE_FLAG_DISMISSED, now);
@@ -400,8 +400,8 @@ START_TEST(test_decide_refusals)
 	    sizeof err), -1);
 	ck_assert_str_eq(err, "A1 has no open flag to dismiss");
 
-	h = hit("faces_multiple", STORE_SEV_HIGH, 1, NULL, 0);
-	flags_hit(&app.flagset, &a->flags, a, &h, &f);
+	h = hit("faces_multiple", PROTO_SEV_HIGH, 1, NULL, 0);
+	flags_hit(&app.model.flagset, &a->flags, a, &h, &f);
 	f->id = 5;
 	ck_assert_int_eq(decide(&app, b, f, "confirm", "r", err, sizeof err),
 	    -1);

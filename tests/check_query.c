@@ -116,7 +116,7 @@ flag(struct store *s, int64_t id, const char *attempt, const char *rule,
 	f.feed = "F";
 	f.attempt = attempt;
 	f.rule = rule;
-	f.severity = STORE_SEV_HIGH;
+	f.severity = PROTO_SEV_HIGH;
 	f.message = "looked away";
 	f.first_seq = f.last_seq = first_seq;
 	f.count = 1;
