@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
 
 #include "console/app.h"
 #include "console/link.h"
@@ -166,6 +168,22 @@ link_retry_delay(unsigned retries, int refused, unsigned draw)
 	return delay + (delay * ((int)(draw % 51) - 25)) / 100;
 }
 
+/*
+ * A random number for the jitter, from the kernel: rand() was never
+ * seeded, so every console drew the same sequence and consoles refused or
+ * cut off together came back together, which the jitter is there to
+ * prevent.  Without getrandom(), the time and the pid still differ.
+ */
+static unsigned
+link_draw(void)
+{
+	unsigned	v;
+
+	if (getrandom(&v, sizeof v, GRND_NONBLOCK) != (ssize_t)sizeof v)
+		v = (unsigned)proto_now_ms() ^ (unsigned)getpid() * 2654435761u;
+	return v;
+}
+
 /* The connection is gone: when to try again, and say so. */
 static int64_t
 link_lost(struct feed_link *l, const char *why, int refused)
@@ -185,7 +203,7 @@ link_lost(struct feed_link *l, const char *why, int refused)
 	}
 	refused = l->state == CONN_REFUSED;
 	snprintf(l->last_error, sizeof l->last_error, "%s", reason);
-	delay = link_retry_delay(l->retries, refused, (unsigned)rand());
+	delay = link_retry_delay(l->retries, refused, link_draw());
 	l->retries++;
 	l->state = refused ? CONN_REFUSED : CONN_RETRYING;
 	l->welcomed = 0;
