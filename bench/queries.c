@@ -31,6 +31,7 @@
 #include <time.h>
 
 #include "store/store.h"
+#include "proto/xmalloc.h"
 
 /* No review query here returns more; the largest returns some 10,000. */
 #define QUERY_LIMIT	1000000
@@ -126,8 +127,7 @@ timed(struct store_reader *r, enum bench_query q,
 	char		 err[1024];
 	int		 i, rows = 0;
 
-	if ((t = calloc((size_t)runs, sizeof *t)) == NULL)
-		abort();
+	t = xcalloc((size_t)runs, sizeof *t);
 	for (i = 0; i < runs; i++) {
 		t0 = now_ms();
 		if ((rows = run_one(r, q, sm, &bytes, err, sizeof err)) < 0) {

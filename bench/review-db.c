@@ -42,6 +42,7 @@
 #include "proto/proto.h"
 #include "rules/rules.h"
 #include "store/store.h"
+#include "proto/xmalloc.h"
 
 #define FEED		"review"
 #define EPOCH		1
@@ -314,9 +315,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	unlink(path);
-	flags = calloc((size_t)nattempts, sizeof *flags);
-	if (flags == NULL)
-		abort();
+	flags = xcalloc((size_t)nattempts, sizeof *flags);
 	rules = rules_default();
 	eng = rules_engine_new(rules);
 

@@ -45,6 +45,7 @@
 
 #include "console/console.h"
 #include "console/ui-term.h"
+#include "proto/xmalloc.h"
 
 #define TICK_MS	50	/* the console's screen tick (app.c SCREEN_TICK_US) */
 
@@ -299,12 +300,10 @@ main(int argc, char **argv)
 	app.ui = ui;
 	ui_draw(ui);		/* the first, full frame: not counted */
 
-	cpu = calloc((size_t)frames, sizeof *cpu);
-	wall = calloc((size_t)frames, sizeof *wall);
-	idle = calloc((size_t)frames, sizeof *idle);
-	sort = calloc((size_t)frames, sizeof *sort);
-	if (cpu == NULL || wall == NULL || idle == NULL || sort == NULL)
-		return 1;
+	cpu = xcalloc((size_t)frames, sizeof *cpu);
+	wall = xcalloc((size_t)frames, sizeof *wall);
+	idle = xcalloc((size_t)frames, sizeof *idle);
+	sort = xcalloc((size_t)frames, sizeof *sort);
 	bytes0 = drained;
 	for (i = 0; i < frames; i++) {
 		for (k = 0; k < per_frame; k++)

@@ -30,6 +30,7 @@
 
 #include "proto/proto.h"
 #include "store/store.h"
+#include "proto/xmalloc.h"
 
 struct row {
 	enum proto_type	 type;
@@ -99,8 +100,7 @@ main(int argc, char **argv)
 		}
 		if (n == cap) {
 			cap = cap == 0 ? 65536 : cap * 2;
-			if ((rows = realloc(rows, cap * sizeof *rows)) == NULL)
-				abort();
+			rows = xreallocarray(rows, cap, sizeof *rows);
 		}
 		m.seq = (int64_t)n + 1;
 		if (m.ts_ms == 0)

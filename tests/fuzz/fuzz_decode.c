@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "proto/proto.h"
+#include "proto/xmalloc.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -140,8 +141,8 @@ check_sanitize(const char *in, size_t len, size_t small)
 	size_t		 bigsz = 4 * len + 1, nbig, nlit;
 	const char	*what;
 
-	if ((big = malloc(bigsz)) == NULL || (lit = malloc(small)) == NULL)
-		abort();
+	big = xmalloc(bigsz);
+	lit = xmalloc(small);
 	nbig = proto_sanitize(in, len, big, bigsz);
 	nlit = proto_sanitize(in, len, lit, small);
 	if (nbig >= bigsz || big[nbig] != '\0' || strlen(big) != nbig)
@@ -236,8 +237,7 @@ decode_one(const char *buf, size_t len, int flags, size_t errlen)
 	char			*err;
 
 	/* Exactly errlen bytes, so a write past it is caught by ASan. */
-	if ((err = malloc(errlen == 0 ? 1 : errlen)) == NULL)
-		abort();
+	err = xmalloc(errlen);
 	memset(err, 'x', errlen == 0 ? 1 : errlen);
 	if (proto_decode(buf, len, flags, &m, err, errlen) == 0) {
 		round_trip(&m);
