@@ -28,6 +28,7 @@
 
 #include <sqlite3.h>
 
+#include "bench/bench.h"
 #include "proto/proto.h"
 #include "store/store.h"
 #include "proto/xmalloc.h"
@@ -40,15 +41,6 @@ struct row {
 	char		*body;
 	size_t		 bodylen;
 };
-
-static double
-now_s(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static int
 exec(sqlite3 *db, sqlite3_stmt *st)
@@ -154,7 +146,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 
-	t0 = now_s();
+	t0 = bench_now_s();
 	for (i = 0; i < n; i++) {
 		if (i % batch == 0 && exec(db, begin) != 0)
 			return 1;
@@ -179,7 +171,7 @@ main(int argc, char **argv)
 			if (exec(db, commit) != 0)
 				return 1;
 	}
-	secs = now_s() - t0;
+	secs = bench_now_s() - t0;
 
 	sqlite3_finalize(ins);
 	sqlite3_finalize(begin);
