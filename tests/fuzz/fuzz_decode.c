@@ -182,6 +182,28 @@ must_encode(const struct proto_msg *m, size_t *len, const char *when)
 }
 
 /*
+ * Encode again (the encoding named when) and abort unless the bytes are
+ * those of one, printing why, one, and after label the text again was
+ * decoded from (NULL: its own encoding).  Clears again.
+ */
+static void
+must_match(const char *one, size_t len1, struct proto_msg *again,
+    const char *when, const char *why, const char *label, const char *from)
+{
+	char	*two;
+	size_t	 len2;
+
+	two = must_encode(again, &len2, when);
+	if (len1 != len2 || memcmp(one, two, len1) != 0) {
+		fprintf(stderr, "fuzz_decode: %s\nfirst:  %s\n%s %s\n", why,
+		    one, label, from != NULL ? from : two);
+		abort();
+	}
+	proto_msg_clear(again);
+	free(two);
+}
+
+/*
  * The round trip: encode m, decode that strictly, encode again; the two
  * encodings must be the same bytes.
  */
@@ -189,7 +211,7 @@ static void
 round_trip(struct proto_msg *m)
 {
 	struct proto_msg	 again;
-	char			 err[ERR_SIZE], *one, *two, *safe;
+	char			 err[ERR_SIZE], *one, *safe;
 	size_t			 len1, len2;
 
 	/* Decoded unsequenced: give it the header a stream message needs. */
@@ -201,14 +223,8 @@ round_trip(struct proto_msg *m)
 		    "%s\nencoding: %s\n", err, one);
 		abort();
 	}
-	two = must_encode(&again, &len2, "second encoding");
-	if (len1 != len2 || memcmp(one, two, len1) != 0) {
-		fprintf(stderr, "fuzz_decode: round trip differs\n"
-		    "first:  %s\nsecond: %s\n", one, two);
-		abort();
-	}
-	proto_msg_clear(&again);
-	free(two);
+	must_match(one, len1, &again, "second encoding", "round trip differs",
+	    "second:", NULL);
 	/* The terminal-safe form (headless output) is the same message and
 	 * holds nothing that acts on a terminal or hides in text. */
 	safe = proto_json_safe(one, len1, &len2);
@@ -218,14 +234,8 @@ round_trip(struct proto_msg *m)
 		    "does not decode\nsafe: %s\n", safe);
 		abort();
 	}
-	two = must_encode(&again, &len2, "encoding of the terminal-safe form");
-	if (len1 != len2 || memcmp(one, two, len1) != 0) {
-		fprintf(stderr, "fuzz_decode: terminal-safe JSON is another "
-		    "message\nfirst: %s\nsafe:  %s\n", one, safe);
-		abort();
-	}
-	proto_msg_clear(&again);
-	free(two);
+	must_match(one, len1, &again, "encoding of the terminal-safe form",
+	    "terminal-safe JSON is another message", "safe:  ", safe);
 	free(safe);
 	free(one);
 }
