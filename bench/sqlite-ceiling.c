@@ -97,13 +97,8 @@ main(int argc, char **argv)
 		m.seq = (int64_t)n + 1;
 		if (m.ts_ms == 0)
 			m.ts_ms = proto_now_ms();
-		switch (m.type) {
-		case PROTO_ATTEMPT: attempt = m.u.attempt.attempt; break;
-		case PROTO_EVENT: attempt = m.u.event.attempt; break;
-		case PROTO_ANSWER: attempt = m.u.answer.attempt; break;
-		case PROTO_STATE: attempt = m.u.state.attempt; break;
-		default: attempt = ""; break;
-		}
+		if ((attempt = proto_msg_attempt(&m)) == NULL)
+			attempt = "";
 		rows[n].type = m.type;
 		snprintf(rows[n].attempt, sizeof rows[n].attempt, "%s", attempt);
 		rows[n].kind = m.type == PROTO_EVENT ?

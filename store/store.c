@@ -1069,24 +1069,7 @@ store_add_message(struct store *s, const char *feed, int64_t epoch,
 		return -1;
 	}
 
-	switch (m->type) {
-	case PROTO_ATTEMPT:
-		attempt = m->u.attempt.attempt;
-		break;
-	case PROTO_EVENT:
-		attempt = m->u.event.attempt;
-		break;
-	case PROTO_ANSWER:
-		attempt = m->u.answer.attempt;
-		break;
-	case PROTO_STATE:
-		attempt = m->u.state.attempt;
-		break;
-	default:
-		attempt = NULL;
-		break;
-	}
-
+	attempt = proto_msg_attempt(m);
 	r = store_push(s, STORE_ROW_MESSAGE, feed);
 	r->u.msg.type = m->type;
 	r->u.msg.epoch = epoch;
