@@ -178,23 +178,6 @@ feed_key(const struct feed_link *cf)
 	return cf->welcomed && cf->session != NULL ? cf->session->id : cf->url;
 }
 
-static const char *
-msg_attempt(const struct proto_msg *m)
-{
-	switch (m->type) {
-	case PROTO_ATTEMPT:
-		return m->u.attempt.attempt;
-	case PROTO_EVENT:
-		return m->u.event.attempt;
-	case PROTO_ANSWER:
-		return m->u.answer.attempt;
-	case PROTO_STATE:
-		return m->u.state.attempt;
-	default:
-		return NULL;
-	}
-}
-
 /*
  * May stream message m of feed fs, received at now, be taken in?  0 (and
  * the attempt it names is held from now on), or -1 with the reason in why:
@@ -211,7 +194,7 @@ static int
 ingest_admit(struct app *app, struct feed_session *fs, const struct proto_msg *m,
     int64_t now, char *why, size_t whylen)
 {
-	const char	*id = msg_attempt(m);
+	const char	*id = proto_msg_attempt(m);
 	int64_t		 skew = m->ts_ms - now, max = app_max_skew_ms(app);
 	int64_t		 ref;
 	size_t		 cap = app_max_attempts(app);
