@@ -20,6 +20,7 @@
 
 #define CHECK_TMP_NAME	"check_console"
 #include "check_tmp.h"
+#include "tests/check_main.h"
 
 static char		 dir[64];
 static char		 dbpath[128];
@@ -1285,11 +1286,5 @@ console_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(console_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return check_main(console_suite());
 }

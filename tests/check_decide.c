@@ -13,6 +13,7 @@
 
 #include "console/decide.h"
 #include "console/headless.h"
+#include "tests/check_main.h"
 
 START_TEST(test_act_table_has_test_act)
 {
@@ -143,16 +144,10 @@ main(void)
 {
 	Suite	*s = suite_create("decide");
 	TCase	*tc = tcase_create("acts");
-	SRunner	*sr;
-	int	 failed;
 
 	tcase_add_test(tc, test_act_table_has_test_act);
 	tcase_add_test(tc, test_headless_takes_test_act);
 	tcase_add_test(tc, test_headless_refusals);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main(s);
 }

@@ -16,6 +16,7 @@
 #include "console/app.h"
 #include "console/flags.h"
 #include "console/model.h"
+#include "tests/check_main.h"
 
 /* A hit of rule on attempt A1 at seq, with evidence seqs. */
 static struct rules_hit
@@ -529,11 +530,5 @@ model_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(model_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main(model_suite());
 }

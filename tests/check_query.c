@@ -23,6 +23,7 @@
 
 #define CHECK_TMP_NAME	"check_query"
 #include "check_tmp.h"
+#include "tests/check_main.h"
 
 static char	tmpdir[64];
 static char	dbpath[128];
@@ -581,12 +582,5 @@ query_suite(void)
 int
 main(void)
 {
-	SRunner	*sr;
-	int	 failed;
-
-	sr = srunner_create(query_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main(query_suite());
 }

@@ -18,6 +18,7 @@
 #include "console/decide.h"
 #include "console/ui-term.h"
 #include "console/view.h"
+#include "tests/check_main.h"
 
 static const char recheck_help[] = "  x        ask for the attempt to be "
     "rechecked";
@@ -244,11 +245,5 @@ views_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(views_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main(views_suite());
 }
