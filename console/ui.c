@@ -372,7 +372,7 @@ ui_stop_term(struct ui *ui)
 
 /*
  * ---- the console as the views reach it: every call into app.c and
- * client.c from the screen is here.
+ * link.c from the screen is here.
  */
 
 struct app *
