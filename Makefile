@@ -24,9 +24,10 @@ LDFLAGS	+= -fsanitize=address,undefined
 endif
 
 # Module libraries, in link order (a module may use those after it).
-MODULES	 = console rules feed store proto
+MODULES	 = console rules forensics feed store proto
 console_SRC = $(filter-out console/main.c,$(wildcard console/*.c))
 rules_SRC   = $(wildcard rules/*.c)
+forensics_SRC = $(wildcard forensics/*.c)
 feed_SRC    = $(wildcard feed/*.c)
 store_SRC   = $(wildcard store/*.c)
 proto_SRC   = $(wildcard proto/*.c)
@@ -66,6 +67,9 @@ check_protodoc_MODS = proto
 check_journal_MODS = store proto
 check_query_MODS = store proto
 check_model_MODS = console rules store proto
+check_forensics_MODS = forensics proto
+# The forensics suites share the seeded simulator tests/fx-sim.c.
+$(O)/check_forensics: $(O)/tests/fx-sim.o
 define check_suite
 $(O)/check_$(1): $(O)/tests/check_$(1).o $$(foreach m,$$(or $$(check_$(1)_MODS),$(MODULES)),$(O)/lib$$(m).a)
 	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS) $$(CHECK_LIBS)
