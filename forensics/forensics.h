@@ -190,7 +190,9 @@ void	forensics_irt_theta(const struct forensics_irt *,
 
 struct forensics_rt_options {
 	double	tolerance;	/* largest parameter change: 1e-5 */
-	int	max_cycles;	/* 500 */
+	int	max_cycles;	/* 500, over both passes */
+	double	trim_z;		/* second pass without |z| > trim_z: 4; 0 =
+				   one pass */
 };
 
 /*
@@ -205,6 +207,7 @@ struct forensics_rt {
 	int	*n_times;	/* usable times per item */
 	int	 n_left_out;
 	long	 n_missing;	/* times missing or <= 0 over the matrix */
+	long	 n_trimmed;	/* times left out of the second pass */
 	int	 cycles;
 	int	 converged;
 	double	 last_change;
@@ -218,9 +221,14 @@ void	forensics_rt_options_default(struct forensics_rt_options *);
  * tau_j = sum_i alpha_i^2 (beta_i - ln t_ij) / sum_i alpha_i^2;
  * alpha_i = 1 / sqrt(mean_j (ln t_ij - beta_i + tau_j)^2), each over the
  * usable times only.  Stops when the largest change < tolerance or at
- * max_cycles (reported).  Assumes: times conditionally independent given
- * tau, lognormal; missing at random.  tau and tau_se (each n_persons, may
- * be NULL) receive the speeds and sqrt(Var tau) = 1 / sqrt(sum alpha_i^2)
+ * max_cycles (reported).  Robustness: once converged, a second pass
+ * re-estimates beta, alpha (and the persons' tau inside the loop) without
+ * the times with |z| > trim_z, z taken at the person's median speed (rapid
+ * guesses and preknowledge would otherwise inflate the variance and make
+ * every honest person's fit look too good), the variance corrected for
+ * the truncation; the tau returned uses all times.  Assumes: times conditionally
+ * independent given tau, lognormal; missing at random.  tau and tau_se
+ * (each n_persons, may be NULL) receive the speeds and sqrt(Var tau) = 1 / sqrt(sum alpha_i^2)
  * (NAN for a person with no usable time).  Returns 0, or -1 with err.
  */
 int	forensics_rt_calibrate(const double *t, int n_persons, int n_items,

@@ -21,11 +21,20 @@ usable(double t)
 	return isfinite(t) && t > 0;
 }
 
+static int
+double_cmp(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+
+	return (a > b) - (a < b);
+}
+
 void
 forensics_rt_options_default(struct forensics_rt_options *o)
 {
 	o->tolerance = 1e-5;
 	o->max_cycles = 500;
+	o->trim_z = 4.0;
 }
 
 static void
@@ -95,8 +104,8 @@ forensics_rt_calibrate(const double *t, int n_persons, int n_items,
     double *tau_out, double *tau_se_out, char *err, size_t errlen)
 {
 	struct forensics_rt_options def;
-	double *lt, *tau, *sum, change = INFINITY, mean;
-	int i, j, cycle, n_ok = 0, *cnt;
+	double *lt, *tau, *old_tau, *sum, change = INFINITY, mean, var_kept = 1;
+	int i, j, cycle, n_ok = 0, *cnt, *kept, trimmed = 0;
 	size_t at;
 
 	if (opt == NULL) {
@@ -111,6 +120,7 @@ forensics_rt_calibrate(const double *t, int n_persons, int n_items,
 	rt_alloc(out, n_items);
 	lt = xcalloc((size_t)n_persons * n_items, sizeof *lt);
 	tau = xcalloc(n_persons, sizeof *tau);
+	old_tau = xcalloc(n_persons, sizeof *old_tau);
 	sum = xcalloc(n_items, sizeof *sum);
 	cnt = xcalloc(n_persons, sizeof *cnt);
 	for (at = 0; at < (size_t)n_persons * n_items; at++) {
@@ -155,38 +165,55 @@ forensics_rt_calibrate(const double *t, int n_persons, int n_items,
 		} else
 			n_ok++;
 	}
+	kept = xcalloc(n_items, sizeof *kept);
+	for (i = 0; i < n_items; i++)
+		kept[i] = out->n_times[i];
 	if (n_ok == 0) {
+		free(kept);
 		snprintf(err, errlen, "no item has two or more varying "
 		    "response times: nothing to calibrate");
-		free(lt); free(tau); free(sum); free(cnt);
+		free(lt); free(tau); free(old_tau); free(sum); free(cnt);
 		forensics_rt_free(out);
 		return -1;
 	}
 
-	for (cycle = 0; cycle < opt->max_cycles; cycle++) {
+	cycle = 0;
+again:
+	for (; cycle < opt->max_cycles; cycle++) {
 		int n_tau = 0;
 
 		change = 0;
 		/* tau given beta, alpha; then centred (mean tau = 0). */
 		mean = 0;
 		for (j = 0; j < n_persons; j++) {
-			struct forensics_speed sp;
-			double old = tau[j];
+			double num = 0, w = 0, a2;
 
-			forensics_rt_tau(out, t + (size_t)j * n_items, NULL, &sp);
-			cnt[j] = sp.n_used;
-			tau[j] = sp.n_used ? sp.tau : 0;
-			if (sp.n_used) {
+			/* As forensics_rt_tau, over the times kept. */
+			cnt[j] = 0;
+			for (i = 0; i < n_items; i++) {
+				at = (size_t)j * n_items + i;
+				if (isnan(lt[at]) ||
+				    out->status[i] != FORENSICS_ITEM_OK)
+					continue;
+				a2 = out->alpha[i] * out->alpha[i];
+				num += a2 * (out->beta[i] - lt[at]);
+				w += a2;
+				cnt[j]++;
+			}
+			old_tau[j] = tau[j];
+			tau[j] = cnt[j] ? num / w : 0;
+			if (cnt[j]) {
 				mean += tau[j];
 				n_tau++;
 			}
-			if (fabs(tau[j] - old) > change)
-				change = fabs(tau[j] - old);
 		}
 		mean = n_tau ? mean / n_tau : 0;
-		for (j = 0; j < n_persons; j++)
+		for (j = 0; j < n_persons; j++) {
 			if (cnt[j])
 				tau[j] -= mean;
+			if (fabs(tau[j] - old_tau[j]) > change)
+				change = fabs(tau[j] - old_tau[j]);
+		}
 		/* beta given tau. */
 		memset(sum, 0, n_items * sizeof *sum);
 		for (j = 0; j < n_persons; j++)
@@ -198,9 +225,9 @@ forensics_rt_calibrate(const double *t, int n_persons, int n_items,
 		for (i = 0; i < n_items; i++) {
 			double nb;
 
-			if (out->status[i] != FORENSICS_ITEM_OK)
+			if (out->status[i] != FORENSICS_ITEM_OK || kept[i] < 2)
 				continue;
-			nb = sum[i] / out->n_times[i];
+			nb = sum[i] / kept[i];
 			if (fabs(nb - out->beta[i]) > change)
 				change = fabs(nb - out->beta[i]);
 			out->beta[i] = nb;
@@ -221,9 +248,9 @@ forensics_rt_calibrate(const double *t, int n_persons, int n_items,
 		for (i = 0; i < n_items; i++) {
 			double na;
 
-			if (out->status[i] != FORENSICS_ITEM_OK)
+			if (out->status[i] != FORENSICS_ITEM_OK || kept[i] < 2)
 				continue;
-			na = 1 / sqrt(fmax(sum[i] / out->n_times[i],
+			na = 1 / sqrt(fmax(sum[i] / kept[i] / var_kept,
 			    1 / (ALPHA_MAX * ALPHA_MAX)));
 			if (fabs(na - out->alpha[i]) > change)
 				change = fabs(na - out->alpha[i]);
@@ -234,6 +261,54 @@ forensics_rt_calibrate(const double *t, int n_persons, int n_items,
 			cycle++;
 			break;
 		}
+	}
+	if (out->converged && !trimmed && opt->trim_z > 0) {
+		/*
+		 * Second pass: the items' parameters again without the times
+		 * whose |z| > trim_z (rapid guesses, preknowledge, pauses),
+		 * the variance corrected for the truncation of the normal:
+		 * E[z^2 | |z| < c] = 1 - 2 c phi(c) / (2 Phi(c) - 1).
+		 */
+		double c = opt->trim_z;
+
+		double *dev = xcalloc(n_items, sizeof *dev);
+
+		trimmed = 1;
+		var_kept = 1 - 2 * c * exp(-c * c / 2) / 2.50662827463100050 /
+		    (2 * forensics_norm_cdf(c) - 1);
+		for (j = 0; j < n_persons; j++) {
+			double tj;
+			int nd = 0;
+
+			/* A speed the outliers cannot drag: the median of
+			 * beta_i - ln t_ij (a rapid guesser's mean tau would
+			 * make his ordinary times look slow). */
+			for (i = 0; i < n_items; i++) {
+				at = (size_t)j * n_items + i;
+				if (!isnan(lt[at]) &&
+				    out->status[i] == FORENSICS_ITEM_OK)
+					dev[nd++] = out->beta[i] - lt[at];
+			}
+			if (nd == 0)
+				continue;
+			qsort(dev, nd, sizeof *dev, double_cmp);
+			tj = nd % 2 ? dev[nd / 2] :
+			    (dev[nd / 2 - 1] + dev[nd / 2]) / 2;
+			for (i = 0; i < n_items; i++) {
+				at = (size_t)j * n_items + i;
+				if (isnan(lt[at]) ||
+				    out->status[i] != FORENSICS_ITEM_OK ||
+				    fabs(out->alpha[i] * (lt[at] - out->beta[i] +
+				    tj)) <= c)
+					continue;
+				lt[at] = NAN;
+				kept[i]--;
+				out->n_trimmed++;
+			}
+		}
+		free(dev);
+		out->converged = 0;
+		goto again;
 	}
 	out->cycles = cycle;
 	out->last_change = change;
@@ -248,7 +323,9 @@ forensics_rt_calibrate(const double *t, int n_persons, int n_items,
 	}
 	free(lt);
 	free(tau);
+	free(old_tau);
 	free(sum);
 	free(cnt);
+	free(kept);
 	return 0;
 }

@@ -252,8 +252,9 @@ START_TEST(test_recovery)
 	ck_assert_int_eq(forensics_rt_calibrate(s->t, n, m, NULL, &rt, tau,
 	    tse, err, sizeof err), 0);
 	fprintf(stderr, "fx: recovery 2000 x 100 (2%% missing): EM %d cycles "
-	    "(converged %d, last change %.2g), RT %d cycles (converged %d)\n",
-	    irt.cycles, irt.converged, irt.last_change, rt.cycles, rt.converged);
+	    "(converged %d, last change %.2g), RT %d cycles (converged %d, "
+	    "%ld times trimmed)\n", irt.cycles, irt.converged,
+	    irt.last_change, rt.cycles, rt.converged, rt.n_trimmed);
 	ck_assert(irt.converged && rt.converged);
 	r = fx_sim_corr(irt.a, s->a, m);
 	fprintf(stderr, "fx:   corr a %.4f", r);
