@@ -263,8 +263,28 @@ struct forensics_person_options {
 	double	rapid_cap;	/* ... capped at 10 s */
 	double	fast_z;		/* "aberrantly fast": z < -1.96 */
 	/* Compromised items (n_items flags) or NULL: without a list the
-	   preknowledge fields are NAN. */
+	   preknowledge fields are NAN, unless estimate_compromised. */
 	const unsigned char *compromised;
+	/*
+	 * Without a list: 1 estimates one from the data (items with more
+	 * fast correct responses, u = 1 and z < fast_z, than the models
+	 * predict: z_i = (O_i - E_i) / sqrt(sum e(1 - e)), e = P_i(theta_j)
+	 * Phi(fast_z); flagged when z_i > Phi^-1(1 - compromised_alpha /
+	 * n_items), Bonferroni over items).  Each person's L_S and z_tau use
+	 * the list computed without that person's responses (leave-one-out);
+	 * persons whose list is empty keep NAN.  item_evidence (n_items, may
+	 * be NULL) receives the items' counts and z over all persons.
+	 */
+	int	estimate_compromised;		/* 0 */
+	double	compromised_alpha;		/* 0.01 */
+	struct forensics_item_evidence *item_evidence;
+};
+
+struct forensics_item_evidence {
+	double	observed;	/* fast correct responses */
+	double	expected;	/* their expectation under the models */
+	double	z, p;		/* one-sided excess */
+	int	flagged;	/* in the estimated list (all persons) */
 };
 
 struct forensics_person {

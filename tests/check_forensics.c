@@ -328,7 +328,8 @@ rate(const struct forensics_person *pp, const struct fx_sim *s, int prof,
 
 /* Runs the indices with estimated or known parameters. */
 static struct forensics_person *
-run_indices(struct fx_sim *s, int estimate, const unsigned char *list)
+run_indices_ev(struct fx_sim *s, int estimate, const unsigned char *list,
+    struct forensics_item_evidence *ev)
 {
 	struct forensics_irt irt;
 	struct forensics_rt rt;
@@ -349,12 +350,56 @@ run_indices(struct fx_sim *s, int estimate, const unsigned char *list)
 	}
 	forensics_person_options_default(&o);
 	o.compromised = list;
+	o.estimate_compromised = ev != NULL;
+	o.item_evidence = ev;
 	pp = calloc(n, sizeof *pp);
 	forensics_person_indices(&irt, &rt, s->u, s->t, n, m, &o, pp);
 	forensics_combine_persons(pp, n, NULL, FORENSICS_COMBINE_CAUCHY);
 	forensics_irt_free(&irt);
 	forensics_rt_free(&rt);
 	return pp;
+}
+
+static struct forensics_person *
+run_indices(struct fx_sim *s, int estimate, const unsigned char *list)
+{
+	return run_indices_ev(s, estimate, list, NULL);
+}
+
+/* Share of profile prof flagged by pk_p <= alpha, an attempt without a
+ * p-value (empty estimated list) counting as not flagged. */
+static double
+rate_all(const struct forensics_person *pp, const struct fx_sim *s, int prof,
+    int ix, double alpha)
+{
+	int j, n = 0, hit = 0;
+
+	for (j = 0; j < s->n_persons; j++) {
+		double p = ix_p(&pp[j], ix);
+
+		if (prof >= 0 && s->profile[j] != prof)
+			continue;
+		n++;
+		hit += !isnan(p) && p <= alpha;
+	}
+	return n ? (double)hit / n : NAN;
+}
+
+/* The estimated list against the leaked items. */
+static void
+print_list(const char *what, const struct forensics_item_evidence *ev,
+    const struct fx_sim *s, int *hits, int *false_items)
+{
+	int i, h = 0, f = 0;
+
+	for (i = 0; i < s->n_items; i++) {
+		h += ev[i].flagged && s->leaked[i];
+		f += ev[i].flagged && !s->leaked[i];
+	}
+	fprintf(stderr, "fx: estimated list %s: %d of %d leaked items found, "
+	    "%d secure items flagged\n", what, h, s->n_leaked, f);
+	*hits = h;
+	*false_items = f;
 }
 
 static void
@@ -399,6 +444,29 @@ START_TEST(test_fpr_estimated)
 	 * liberal. */
 	ck_assert(rate(pp, s, -1, IX_RAPID, 0.01, NULL) <= 0.02);
 	free(pp);
+
+	/* Without the list: the estimated list (leave-one-out); an attempt
+	 * with an empty list counts as not flagged. */
+	{
+		struct forensics_item_evidence ev[60];
+		double f05, f01;
+		int h, f;
+
+		pp = run_indices_ev(s, 1, NULL, ev);
+		print_list("(honest 10000 x 60)", ev, s, &h, &f);
+		f05 = rate_all(pp, s, -1, IX_PK, 0.05);
+		f01 = rate_all(pp, s, -1, IX_PK, 0.01);
+		fprintf(stderr, "fx: FPR pk(est)   n=10000: %.4f at 0.05, %.4f at "
+		    "0.01\n", f05, f01);
+		ck_assert(f05 <= 0.10 && f01 <= 0.02);
+		f05 = rate_all(pp, s, -1, IX_COMB, 0.05);
+		f01 = rate_all(pp, s, -1, IX_COMB, 0.01);
+		fprintf(stderr, "fx: FPR comb(est) n=10000: %.4f at 0.05, %.4f at "
+		    "0.01\n", f05, f01);
+		ck_assert(f05 >= 0.025 && f05 <= 0.10);
+		ck_assert(f01 >= 0.005 && f01 <= 0.02);
+		free(pp);
+	}
 	fx_sim_free(s);
 }
 END_TEST
@@ -491,6 +559,28 @@ START_TEST(test_power)
 	}
 	for (ix = IX_LS; ix <= IX_COMB; ix++)
 		ck_assert(pw[FX_SIM_PREKNOWLEDGE][ix] > 2 * 0.01);
+	free(pp);
+
+	/* The same exam without the list. */
+	{
+		struct forensics_item_evidence ev[100];
+		int h, f;
+
+		pp = run_indices_ev(s, 1, NULL, ev);
+		print_list("(2000 x 100, contaminated)", ev, s, &h, &f);
+		fprintf(stderr, "fx:   without the list, at 0.01 (no list = not "
+		    "flagged):\nfx:   %-13s %9s %9s %9s %9s\n", "profile", "L_S",
+		    "z_tau", "pk", "combined");
+		for (prof = 0; prof < FX_SIM_NPROFILES; prof++)
+			fprintf(stderr, "fx:   %-13s %9.3f %9.3f %9.3f %9.3f\n",
+			    pname[prof], rate_all(pp, s, prof, IX_LS, 0.01),
+			    rate_all(pp, s, prof, IX_ZTAU, 0.01),
+			    rate_all(pp, s, prof, IX_PK, 0.01),
+			    rate_all(pp, s, prof, IX_COMB, 0.01));
+		ck_assert(h > 0);
+		ck_assert(rate_all(pp, s, FX_SIM_PREKNOWLEDGE, IX_PK, 0.01) >
+		    0.02);
+	}
 	ck_assert(pw[FX_SIM_RAPID][IX_RT] > 0.02);
 	ck_assert(pw[FX_SIM_RAPID][IX_RAPID] > 0.02);
 	ck_assert(pw[FX_SIM_RAPID][IX_COMB] > 0.02);
