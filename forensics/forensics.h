@@ -267,9 +267,10 @@ struct forensics_person_options {
 	const unsigned char *compromised;
 	/*
 	 * Without a list: 1 estimates one from the data (items with more
-	 * fast correct responses, u = 1 and z < fast_z, than the models
-	 * predict: z_i = (O_i - E_i) / sqrt(sum e(1 - e)), e = P_i(theta_j)
-	 * Phi(fast_z); flagged when z_i > Phi^-1(1 - compromised_alpha /
+	 * fast correct responses, u = 1 and z < compromise_z, than the
+	 * models predict: z_i = (O_i - E_i) / sqrt(sum e(1 - e)), e =
+	 * P_i(theta_j) Phi(compromise_z), z at the person's median speed
+	 * (the ML tau is dragged by the very responses counted); flagged when z_i > Phi^-1(1 - compromised_alpha /
 	 * n_items), Bonferroni over items).  Each person's L_S and z_tau use
 	 * the list computed without that person's responses (leave-one-out);
 	 * persons whose list is empty keep NAN.  item_evidence (n_items, may
@@ -277,6 +278,7 @@ struct forensics_person_options {
 	 */
 	int	estimate_compromised;		/* 0 */
 	double	compromised_alpha;		/* 0.01 */
+	double	compromise_z;	/* "fast" for the item count: -1.96 */
 	struct forensics_item_evidence *item_evidence;
 };
 

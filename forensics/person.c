@@ -25,6 +25,7 @@ forensics_person_options_default(struct forensics_person_options *o)
 	o->compromised = NULL;
 	o->estimate_compromised = 0;
 	o->compromised_alpha = 0.01;
+	o->compromise_z = -1.96;
 	o->item_evidence = NULL;
 }
 
@@ -240,6 +241,14 @@ speed_indices(const struct forensics_rt *rt, const double *row,
 	pp->z_tau_p = forensics_norm_sf(pp->z_tau);
 }
 
+static int
+double_cmp(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+
+	return (a > b) - (a < b);
+}
+
 /* Stouffer: L_S and z_tau are N(0, 1) and independent given (theta, tau). */
 static void
 stouffer(struct forensics_person *pp)
@@ -263,16 +272,16 @@ stouffer(struct forensics_person *pp)
 static int
 fast_correct(const struct forensics_irt *irt, const struct forensics_rt *rt,
     signed char uij, double tij, int i, const struct forensics_person *pp,
-    double fast_z, double *o, double *e)
+    double tau, double fast_z, double *o, double *e)
 {
 	double p, z;
 
 	if (uij < 0 || !usable_time(tij) || irt->status[i] != FORENSICS_ITEM_OK ||
 	    rt->status[i] != FORENSICS_ITEM_OK || isnan(pp->theta) ||
-	    isnan(pp->tau))
+	    isnan(tau))
 		return 0;
 	p = 1 / (1 + exp(-(irt->a[i] * pp->theta + irt->d[i])));
-	z = rt->alpha[i] * (log(tij) - rt->beta[i] + pp->tau);
+	z = rt->alpha[i] * (log(tij) - rt->beta[i] + tau);
 	*o = uij > 0 && z < fast_z;
 	*e = p * forensics_norm_cdf(fast_z);
 	return 1;
@@ -298,15 +307,33 @@ estimated_list(const struct forensics_irt *irt, const struct forensics_rt *rt,
 	double *exp_ = xcalloc(n_items, sizeof *exp_);
 	double *var = xcalloc(n_items, sizeof *var), crit, o, e;
 	unsigned char *mask = xcalloc(n_items, 1);
+	double *mtau = xcalloc(n_persons, sizeof *mtau);
+	double *dev = xcalloc(n_items, sizeof *dev);
 	int i, j, n_flag;
 
 	crit = forensics_norm_quantile(1 - opt->compromised_alpha / n_items);
+	/* The speed the z's are taken at: the median of beta_i - ln t_ij,
+	 * which the fast responses to leaked items do not drag up as they
+	 * drag the ML tau (that would hide the very responses counted). */
+	for (j = 0; j < n_persons; j++) {
+		int nd = 0;
+
+		for (i = 0; i < n_items; i++) {
+			double v = t[(size_t)j * n_items + i];
+
+			if (usable_time(v) && rt->status[i] == FORENSICS_ITEM_OK)
+				dev[nd++] = rt->beta[i] - log(v);
+		}
+		qsort(dev, nd, sizeof *dev, double_cmp);
+		mtau[j] = nd == 0 ? NAN : nd % 2 ? dev[nd / 2] :
+		    (dev[nd / 2 - 1] + dev[nd / 2]) / 2;
+	}
 	for (j = 0; j < n_persons; j++)
 		for (i = 0; i < n_items; i++) {
 			size_t at = (size_t)j * n_items + i;
 
 			if (!fast_correct(irt, rt, u[at], t[at], i, &out[j],
-			    opt->fast_z, &o, &e))
+			    mtau[j], opt->compromise_z, &o, &e))
 				continue;
 			obs[i] += o;
 			exp_[i] += e;
@@ -327,7 +354,7 @@ estimated_list(const struct forensics_irt *irt, const struct forensics_rt *rt,
 			double oi = obs[i], ei = exp_[i], vi = var[i];
 
 			if (fast_correct(irt, rt, u[at], t[at], i, &out[j],
-			    opt->fast_z, &o, &e)) {
+			    mtau[j], opt->compromise_z, &o, &e)) {
 				oi -= o;
 				ei -= e;
 				vi -= e * (1 - e);
@@ -346,6 +373,8 @@ estimated_list(const struct forensics_irt *irt, const struct forensics_rt *rt,
 	free(exp_);
 	free(var);
 	free(mask);
+	free(mtau);
+	free(dev);
 }
 
 void
