@@ -329,7 +329,7 @@ rate(const struct forensics_person *pp, const struct fx_sim *s, int prof,
 /* Runs the indices with estimated or known parameters. */
 static struct forensics_person *
 run_indices_ev(struct fx_sim *s, int estimate, const unsigned char *list,
-    struct forensics_item_evidence *ev)
+    struct forensics_item_evidence *ev, struct forensics_person **unlisted)
 {
 	struct forensics_irt irt;
 	struct forensics_rt rt;
@@ -350,11 +350,20 @@ run_indices_ev(struct fx_sim *s, int estimate, const unsigned char *list,
 	}
 	forensics_person_options_default(&o);
 	o.compromised = list;
-	o.estimate_compromised = ev != NULL;
-	o.item_evidence = ev;
 	pp = calloc(n, sizeof *pp);
 	forensics_person_indices(&irt, &rt, s->u, s->t, n, m, &o, pp);
 	forensics_combine_persons(pp, n, NULL, FORENSICS_COMBINE_CAUCHY);
+	if (unlisted != NULL) {
+		/* The same calibration, without the list. */
+		o.compromised = NULL;
+		o.estimate_compromised = 1;
+		o.item_evidence = ev;
+		*unlisted = calloc(n, sizeof **unlisted);
+		forensics_person_indices(&irt, &rt, s->u, s->t, n, m, &o,
+		    *unlisted);
+		forensics_combine_persons(*unlisted, n, NULL,
+		    FORENSICS_COMBINE_CAUCHY);
+	}
 	forensics_irt_free(&irt);
 	forensics_rt_free(&rt);
 	return pp;
@@ -363,7 +372,7 @@ run_indices_ev(struct fx_sim *s, int estimate, const unsigned char *list,
 static struct forensics_person *
 run_indices(struct fx_sim *s, int estimate, const unsigned char *list)
 {
-	return run_indices_ev(s, estimate, list, NULL);
+	return run_indices_ev(s, estimate, list, NULL, NULL);
 }
 
 /* Share of profile prof flagged by pk_p <= alpha, an attempt without a
@@ -429,14 +438,15 @@ START_TEST(test_fpr_estimated)
 {
 	struct fx_sim_config c;
 	struct fx_sim *s;
-	struct forensics_person *pp;
+	struct forensics_person *pp, *unlisted;
+	struct forensics_item_evidence ev[60];
 	int ix;
 
 	fx_sim_config_default(&c, 10000, 60, 424242);
 	c.missing_rate = 0.02;
 	c.leak_min = c.leak_max = 0.2;
 	s = fx_sim_new(&c);
-	pp = run_indices(s, 1, s->leaked);
+	pp = run_indices_ev(s, 1, s->leaked, ev, &unlisted);
 	for (ix = 0; ix < IX_N; ix++)
 		if (ix != IX_RAPID)
 			assert_fpr("(estimated, 10000 x 60)", pp, s, ix);
@@ -447,12 +457,11 @@ START_TEST(test_fpr_estimated)
 
 	/* Without the list: the estimated list (leave-one-out); an attempt
 	 * with an empty list counts as not flagged. */
+	pp = unlisted;
 	{
-		struct forensics_item_evidence ev[60];
 		double f05, f01;
 		int h, f;
 
-		pp = run_indices_ev(s, 1, NULL, ev);
 		print_list("(honest 10000 x 60)", ev, s, &h, &f);
 		f05 = rate_all(pp, s, -1, IX_PK, 0.05);
 		f01 = rate_all(pp, s, -1, IX_PK, 0.01);
@@ -531,7 +540,8 @@ START_TEST(test_power)
 	    "preknowledge", "rapid", "copier", "source", "proxy" };
 	struct fx_sim_config c;
 	struct fx_sim *s;
-	struct forensics_person *pp;
+	struct forensics_person *pp, *unlisted;
+	struct forensics_item_evidence ev[100];
 	double pw[FX_SIM_NPROFILES][IX_N];
 	int prof, ix, cnt[FX_SIM_NPROFILES];
 
@@ -542,7 +552,7 @@ START_TEST(test_power)
 	c.share_proxy = 0.05;
 	c.missing_rate = 0.02;
 	s = fx_sim_new(&c);
-	pp = run_indices(s, 1, s->leaked);
+	pp = run_indices_ev(s, 1, s->leaked, ev, &unlisted);
 	fprintf(stderr, "fx: power at 0.01, 2000 x 100, %d leaked items, "
 	    "estimated params:\nfx:   %-13s %5s", s->n_leaked, "profile", "n");
 	for (ix = 0; ix < IX_N; ix++)
@@ -559,14 +569,22 @@ START_TEST(test_power)
 	}
 	for (ix = IX_LS; ix <= IX_COMB; ix++)
 		ck_assert(pw[FX_SIM_PREKNOWLEDGE][ix] > 2 * 0.01);
+	fprintf(stderr, "fx:   at 0.05 with the list: preknowledge pk %.3f "
+	    "combined %.3f; without: pk %.3f combined %.3f; honest combined "
+	    "%.3f / %.3f\n",
+	    rate_all(pp, s, FX_SIM_PREKNOWLEDGE, IX_PK, 0.05),
+	    rate_all(pp, s, FX_SIM_PREKNOWLEDGE, IX_COMB, 0.05),
+	    rate_all(unlisted, s, FX_SIM_PREKNOWLEDGE, IX_PK, 0.05),
+	    rate_all(unlisted, s, FX_SIM_PREKNOWLEDGE, IX_COMB, 0.05),
+	    rate_all(pp, s, FX_SIM_HONEST, IX_COMB, 0.05),
+	    rate_all(unlisted, s, FX_SIM_HONEST, IX_COMB, 0.05));
 	free(pp);
 
 	/* The same exam without the list. */
+	pp = unlisted;
 	{
-		struct forensics_item_evidence ev[100];
 		int h, f;
 
-		pp = run_indices_ev(s, 1, NULL, ev);
 		print_list("(2000 x 100, contaminated)", ev, s, &h, &f);
 		fprintf(stderr, "fx:   without the list, at 0.01 (no list = not "
 		    "flagged):\nfx:   %-13s %9s %9s %9s %9s\n", "profile", "L_S",
