@@ -31,7 +31,9 @@
  *   person.c   lz* (Snijders), response-time fit l_t and the share of
  *              aberrantly fast responses, rapid guessing (Wise & Ma),
  *              preknowledge with a known list (Sinharay's L_S, z_tau and
- *              their Stouffer combination).
+ *              their Stouffer combination) or with a list estimated from
+ *              the data (excess fast correct responses per item, each
+ *              person scored on a leave-one-out list).
  *   combine.c  one p per attempt (Cauchy combination, Liu & Xie 2020),
  *              Benjamini-Hochberg q-values, roll-ups by a group key.
  */
