@@ -67,23 +67,26 @@ check_protodoc_MODS = proto
 check_journal_MODS = store proto
 check_query_MODS = store proto
 check_model_MODS = console rules store proto
-check_forensics_MODS = forensics proto
-# The forensics suites share the seeded simulator tests/fx-sim.c.
-$(O)/check_forensics: $(O)/tests/fx-sim.o
-define check_suite
-$(O)/check_$(1): $(O)/tests/check_$(1).o $$(foreach m,$$(or $$(check_$(1)_MODS),$(MODULES)),$(O)/lib$$(m).a)
-	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS) $$(CHECK_LIBS)
-endef
-$(foreach t,$(filter-out views,$(patsubst tests/check_%.c,%,$(wildcard tests/check_*.c))),$(eval $(call check_suite,$(t))))
-
-# check_views links decide.c built with the test-only act (decide.h) ahead
-# of libconsole.a's, so that the act reaches the keys, help and key bar.
-$(O)/check_views: $(O)/tests/check_views.o $(O)/tests/decide-test-act.o $(LIBS)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(CHECK_LIBS)
-$(O)/tests/decide-test-act.o: console/decide.c
+# check_decide and check_views: the act table with a test act in it
+# (INVIGIL_TEST_ACT, decide.c), linked before the library's own decide.o,
+# so that an act added to the table is seen to reach the keys, the help,
+# the key bar and the headless API.
+check_decide_MODS = console rules store proto
+check_decide_OBJS = $(O)/test-act/console/decide.o
+check_views_OBJS = $(O)/test-act/console/decide.o
+$(O)/test-act/console/decide.o: console/decide.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -DINVIGIL_TEST_ACT -MMD -MP -c -o $@ $<
--include $(O)/tests/decide-test-act.d
+-include $(O)/test-act/console/decide.d
+# The forensics suites share the seeded simulator tests/fx-sim.c.
+check_forensics_MODS = forensics proto
+check_forensics_OBJS = $(O)/tests/fx-sim.o
+define check_suite
+$(O)/check_$(1): $$(check_$(1)_OBJS) $(O)/tests/check_$(1).o $$(foreach m,$$(or $$(check_$(1)_MODS),$(MODULES)),$(O)/lib$$(m).a)
+	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS) $$(CHECK_LIBS)
+endef
+$(foreach t,$(patsubst tests/check_%.c,%,$(wildcard tests/check_*.c)),$(eval $(call check_suite,$(t))))
+
 
 deps:
 	@scripts/install-deps

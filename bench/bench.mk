@@ -9,23 +9,26 @@ BENCH_BIN = $(O)/bench/ws-ceiling $(O)/bench/sqlite-ceiling $(O)/bench/queries \
 .PHONY: bench bench-smoke bench-bin
 bench-bin: $(O)/invigil $(BENCH_BIN)
 
-$(O)/bench/ws-ceiling: $(O)/bench/ws-ceiling.o
+# What every benchmark program shares (bench.h).
+BENCH_O = $(O)/bench/bench.o
+
+$(O)/bench/ws-ceiling: $(O)/bench/ws-ceiling.o $(BENCH_O)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(O)/bench/sqlite-ceiling: $(O)/bench/sqlite-ceiling.o $(O)/libstore.a $(O)/libproto.a
+$(O)/bench/sqlite-ceiling: $(O)/bench/sqlite-ceiling.o $(BENCH_O) $(O)/libstore.a $(O)/libproto.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(O)/bench/queries: $(O)/bench/queries.o $(O)/libstore.a $(O)/libproto.a
+$(O)/bench/queries: $(O)/bench/queries.o $(BENCH_O) $(O)/libstore.a $(O)/libproto.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(O)/bench/latency-probe: $(O)/bench/latency-probe.o $(O)/libstore.a $(O)/libproto.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # The console's own model and screen code, driven without a loop.
-$(O)/bench/screen: $(O)/bench/screen.o $(LIBS)
+$(O)/bench/screen: $(O)/bench/screen.o $(BENCH_O) $(LIBS)
 	$(CC) $(LDFLAGS) -pthread -o $@ $^ $(LDLIBS)
 
-$(O)/bench/review-db: $(O)/bench/review-db.o $(O)/libconsole.a $(O)/librules.a $(O)/libstore.a $(O)/libproto.a
+$(O)/bench/review-db: $(O)/bench/review-db.o $(BENCH_O) $(O)/libconsole.a $(O)/librules.a $(O)/libstore.a $(O)/libproto.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 bench: bench-bin
@@ -34,4 +37,4 @@ bench: bench-bin
 bench-smoke: bench-bin
 	O=$(O) bench/run --smoke
 
--include $(patsubst %,%.d,$(BENCH_BIN))
+-include $(patsubst %,%.d,$(BENCH_BIN) $(O)/bench/bench)

@@ -11,16 +11,25 @@ feed time keeps pace with real time.
 
 usage: gen-events.py EVENTS ATTEMPTS [RATE] > scenario.jsonl
 """
+import importlib.util
+import os
 import random
 import sys
 import time
 
-KINDS = ["focus_lost", "focus_returned", "fullscreen_exit", "clipboard",
-         "print_screen", "devtools_opened", "display_added", "vm_detected",
-         "remote_access", "prohibited_process", "face_missing",
-         "face_returned", "faces_multiple", "gaze_away", "voice_detected",
-         "object_detected", "identity_mismatch", "ip_change", "device_change",
-         "network_lost", "network_restored", "idle", "raise_hand"]
+
+def scenario_kinds():
+    """The event kinds, from tests/gen-scenario.py: one list to keep in
+    step with proto/names.c."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+                        "tests", "gen-scenario.py")
+    spec = importlib.util.spec_from_file_location("gen_scenario", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod.KINDS
+
+
+KINDS = scenario_kinds()
 
 
 def main():

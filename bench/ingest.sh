@@ -22,38 +22,14 @@
 # Exits non-zero only when something broke (a process failed, messages
 # were missing), never on a figure.
 set -u
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-O=${O:-build}
-case $O in /*) ;; *) O=$ROOT/$O ;; esac
+NAME=ingest.sh TMPNAME=invigil-bench
+. "$(dirname "$0")/lib.sh"
 EVENTS=${1:-1000000}
 ATTEMPTS=${2:-10000}
 TOTAL=$((EVENTS + ATTEMPTS))
-INVIGIL=${INVIGIL:-$O/invigil}
-T=$(mktemp -d "${TMPDIR:-/tmp}/invigil-bench.XXXXXX")
-PIDS=""
-
-cleanup() {
-	for p in $PIDS; do kill "$p" 2>/dev/null; done
-	for p in $PIDS; do wait "$p" 2>/dev/null; done
-	[ -n "${KEEP:-}" ] || rm -rf "$T"
-}
-trap cleanup EXIT
-fail() { echo "ingest.sh: FAIL: $*" >&2; exit 1; }
-say() { echo "ingest.sh: $*" >&2; }
-# peak resident set of a live process, in MiB
-hwm() { awk '/^VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null; }
-now_ms() { date +%s%3N; }
-# CPU seconds (user + system) a live process has used
-cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$1/stat" 2>/dev/null; }
-# The console's signing key (and anything else it keeps) stays in here.
-export XDG_CONFIG_HOME=$T/config
 CEILINGS=${CEILINGS:-1}
 RULE_ARGS=()
 [ -n "${RULES:-}" ] && RULE_ARGS=(--rules "$RULES")
-
-# Always: a stale binary would measure old code (make is quick when
-# everything is up to date).
-make -s -C "$ROOT" O="${O#$ROOT/}" bench-bin >&2 || fail "build failed"
 
 say "generating $EVENTS events over $ATTEMPTS attempts"
 python3 "$ROOT/bench/gen-events.py" "$EVENTS" "$ATTEMPTS" >"$T/scenario.jsonl" ||
@@ -95,10 +71,7 @@ done
 console_rss=$(hwm $CONSOLE)
 console_cpu=$(cpu_s $CONSOLE)
 console_wall=$(( $(date +%s) - start ))
-kill -TERM $CONSOLE
-wait $CONSOLE
-rc=$?
-[ $rc -eq 0 ] || { cat "$T/console.err" >&2; fail "console exited $rc on SIGTERM"; }
+stop_console $CONSOLE
 PIDS=${PIDS% $CONSOLE}
 read -r stored span flags <<<"$(sqlite3 -separator ' ' "$T/console.db" \
     "select count(*), max(recv_ms) - min(recv_ms), (select count(*) from flags) from messages")"

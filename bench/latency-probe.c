@@ -53,6 +53,7 @@
 
 #include "proto/proto.h"
 #include "store/store.h"
+#include "proto/xmalloc.h"
 
 #define POLL_US		1000
 #define PAGE_ROWS	10000	/* messages read back at a time */
@@ -86,11 +87,7 @@ static void *
 grow(void *p, size_t *cap, size_t size)
 {
 	*cap = *cap ? *cap * 2 : 4096;
-	if ((p = realloc(p, *cap * size)) == NULL) {
-		fprintf(stderr, "latency-probe: out of memory\n");
-		exit(1);
-	}
-	return p;
+	return xreallocarray(p, *cap, size);
 }
 
 static void
@@ -161,10 +158,8 @@ read_stamps(struct store_reader *r, const char *feed, int64_t epoch,
 	char	err[1024];
 	int	n;
 
-	sp->sent = calloc((size_t)sp->total + 1, sizeof *sp->sent);
-	sp->ts = calloc((size_t)sp->total + 1, sizeof *sp->ts);
-	if (sp->sent == NULL || sp->ts == NULL)
-		return -1;
+	sp->sent = xcalloc((size_t)sp->total + 1, sizeof *sp->sent);
+	sp->ts = xcalloc((size_t)sp->total + 1, sizeof *sp->ts);
 	sp->first_sent = -1;
 	do {
 		n = store_query_feed_messages(r, feed, epoch, sp->after,
@@ -261,8 +256,7 @@ main(int argc, char **argv)
 			} else {
 				if (len + (size_t)r + 1 > cap) {
 					cap = (len + (size_t)r + 1) * 2;
-					if ((line = realloc(line, cap)) == NULL)
-						return 1;
+					line = xrealloc(line, cap);
 				}
 				memcpy(line + len, buf, (size_t)r);
 				len += (size_t)r;
@@ -341,10 +335,8 @@ main(int argc, char **argv)
 	}
 
 	/* Commit: the first poll at or past each seq. */
-	lat = calloc((size_t)total + 1, sizeof *lat);
-	flat = calloc(nflags + 1, sizeof *flat);
-	if (lat == NULL || flat == NULL)
-		return 1;
+	lat = xcalloc((size_t)total + 1, sizeof *lat);
+	flat = xcalloc(nflags + 1, sizeof *flat);
 	nlat = 0;
 	for (k = 0, i = 1; i <= (size_t)max_seq; i++) {
 		if (sent[i] == 0 || (double)(sent[i] - first_sent) / 1e9 <

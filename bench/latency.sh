@@ -17,35 +17,15 @@
 # Prints a Markdown section on stdout; progress on stderr.  Exits non-zero
 # only when something broke.
 set -u
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-O=${O:-build}
-case $O in /*) ;; *) O=$ROOT/$O ;; esac
+NAME=latency.sh TMPNAME=invigil-latency
+. "$(dirname "$0")/lib.sh"
 RATE=${1:-20000}
 SECONDS_RUN=${2:-30}
 ATTEMPTS=${3:-10000}
 WARMUP=${WARMUP:-2}
 EVENTS=$((RATE * SECONDS_RUN))
 TOTAL=$((EVENTS + ATTEMPTS))
-INVIGIL=${INVIGIL:-$O/invigil}
 PROBE=$O/bench/latency-probe
-T=$(mktemp -d "${TMPDIR:-/tmp}/invigil-latency.XXXXXX")
-PIDS=""
-
-cleanup() {
-	for p in $PIDS; do kill "$p" 2>/dev/null; done
-	for p in $PIDS; do wait "$p" 2>/dev/null; done
-	[ -n "${KEEP:-}" ] || rm -rf "$T"
-}
-trap cleanup EXIT
-fail() { echo "latency.sh: FAIL: $*" >&2; exit 1; }
-say() { echo "latency.sh: $*" >&2; }
-cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$1/stat" 2>/dev/null; }
-# The console's signing key (and anything else it keeps) stays in here.
-export XDG_CONFIG_HOME=$T/config
-
-# Always: a stale binary would measure old code (make is quick when
-# everything is up to date).
-make -s -C "$ROOT" O="${O#$ROOT/}" bench-bin >&2 || fail "build failed"
 
 say "generating $EVENTS events over $ATTEMPTS attempts ($RATE/s for $SECONDS_RUN s)"
 python3 "$ROOT/bench/gen-events.py" "$EVENTS" "$ATTEMPTS" "$RATE" \
@@ -86,10 +66,7 @@ while [ ! -e "$T/done" ]; do
 	sleep 0.2
 done
 console_cpu=$(cpu_s $CONSOLE)
-kill -TERM $CONSOLE
-wait $CONSOLE
-rc=$?
-[ $rc -eq 0 ] || { cat "$T/console.err" >&2; fail "console exited $rc on SIGTERM"; }
+stop_console $CONSOLE
 wait $PROBE_PID || { cat "$T/probe.err" >&2; fail "latency-probe failed"; }
 PIDS="$FEED"
 kill $FEED; wait $FEED 2>/dev/null

@@ -30,27 +30,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench/bench.h"
 #include "store/store.h"
+#include "proto/xmalloc.h"
 
 /* No review query here returns more; the largest returns some 10,000. */
 #define QUERY_LIMIT	1000000
-
-static double
-now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double	x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 /* Touch every string of a row, as a review command reading it would. */
 static size_t
@@ -126,17 +111,16 @@ timed(struct store_reader *r, enum bench_query q,
 	char		 err[1024];
 	int		 i, rows = 0;
 
-	if ((t = calloc((size_t)runs, sizeof *t)) == NULL)
-		abort();
+	t = xcalloc((size_t)runs, sizeof *t);
 	for (i = 0; i < runs; i++) {
-		t0 = now_ms();
+		t0 = bench_clock_ms(CLOCK_MONOTONIC);
 		if ((rows = run_one(r, q, sm, &bytes, err, sizeof err)) < 0) {
 			fprintf(stderr, "queries: %s: %s\n", bench_name[q], err);
 			exit(1);
 		}
-		t[i] = now_ms() - t0;
+		t[i] = bench_clock_ms(CLOCK_MONOTONIC) - t0;
 	}
-	qsort(t, (size_t)runs, sizeof *t, cmp_double);
+	qsort(t, (size_t)runs, sizeof *t, bench_cmp_double);
 	printf("%s\t%d rows\tmedian %.3f ms\tmin %.3f ms\tmax %.3f ms\n",
 	    bench_name[q], rows, runs % 2 ? t[runs / 2] :
 	    (t[runs / 2 - 1] + t[runs / 2]) / 2, t[0], t[runs - 1]);

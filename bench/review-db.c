@@ -38,10 +38,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench/bench.h"
 #include "console/flags.h"
 #include "proto/proto.h"
 #include "rules/rules.h"
 #include "store/store.h"
+#include "proto/xmalloc.h"
 
 #define FEED		"review"
 #define EPOCH		1
@@ -55,41 +57,11 @@ static struct flags	  fl;
 static struct flag	**flags;	/* by attempt index */
 static long		  nattempts, nflags;
 
-static const char *const kinds[] = {
-	"focus_lost", "focus_returned", "fullscreen_exit", "clipboard",
-	"print_screen", "devtools_opened", "display_added", "vm_detected",
-	"remote_access", "prohibited_process", "face_missing",
-	"face_returned", "faces_multiple", "gaze_away", "voice_detected",
-	"object_detected", "identity_mismatch", "ip_change", "device_change",
-	"network_lost", "network_restored", "idle", "raise_hand"
-};
-#define NKINDS	((int)(sizeof kinds / sizeof kinds[0]))
-
-static double
-now_s(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void
 die(const char *what, const char *err)
 {
 	fprintf(stderr, "review-db: %s: %s\n", what, err);
 	exit(1);
-}
-
-static uint64_t	rng_state = 20261123;
-
-static uint64_t
-rng(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
 }
 
 static void
@@ -181,20 +153,21 @@ add_events(struct store *s, struct rules_engine *eng, long events)
 	char			 err[1024], body[512], attempt[32], data[32];
 	char			*json;
 	size_t			 len;
-	double			 t0 = now_s(), t;
+	double			 t0 = bench_now_s(), t;
 	long			 i;
 
 	if (store_bulk_begin(s, &bulk, err, sizeof err) != 0)
 		die("store_bulk_begin", err);
 	for (i = 0; i < events; i++) {
-		int	a = (int)(rng() % (uint64_t)nattempts);
-		int	kd = (int)(rng() % NKINDS), n = (int)(rng() % 1000), bl;
+		int	a = (int)(bench_rng() % (uint64_t)nattempts);
+		int	kd = (int)(bench_rng() % PROTO_EV_COUNT);
+		int	n = (int)(bench_rng() % 1000), bl;
 
 		ts++;
 		seq++;
 		snprintf(attempt, sizeof attempt, "A%05d", a);
-		bl = event_body(body, sizeof body, seq, ts, attempt, kinds[kd],
-		    n);
+		bl = event_body(body, sizeof body, seq, ts, attempt,
+		    proto_event_kind_name((enum proto_event_kind)kd), n);
 		snprintf(data, sizeof data, "{\"n\":%d}", n);
 		memset(&m, 0, sizeof m);
 		m.type = PROTO_EVENT;
@@ -202,8 +175,7 @@ add_events(struct store *s, struct rules_engine *eng, long events)
 		m.ts_ms = ts;
 		snprintf(m.u.event.attempt, sizeof m.u.event.attempt, "%s",
 		    attempt);
-		m.u.event.kind = (enum proto_event_kind)
-		    proto_event_kind_parse(kinds[kd]);
+		m.u.event.kind = (enum proto_event_kind)kd;
 		m.u.event.data = data;
 		if (i < 1000) {
 			/* The body is what the feed would send. */
@@ -220,17 +192,18 @@ add_events(struct store *s, struct rules_engine *eng, long events)
 			next_tick = ts + TICK_MS;
 		}
 		rules_engine_message(eng, FEED, &m, on_hit, NULL);
-		add(s, &m, body, (size_t)bl, ts + 1 + (int64_t)(rng() % 20));
+		add(s, &m, body, (size_t)bl,
+		    ts + 1 + (int64_t)(bench_rng() % 20));
 	}
 	if (store_flush(s, err, sizeof err) != 0)
 		die("store_flush", err);
-	t = now_s();
+	t = bench_now_s();
 	fprintf(stderr, "review-db: %ld events through the store and the "
 	    "rules: %.1f s\n", events, t - t0);
 	if (store_bulk_end(bulk, err, sizeof err) != 0)
 		die("store_bulk_end", err);
 	fprintf(stderr, "review-db: indexes built again: %.1f s\n",
-	    now_s() - t);
+	    bench_now_s() - t);
 }
 
 /* Every attempt's flags, as the console stores them. */
@@ -314,29 +287,27 @@ main(int argc, char **argv)
 		return 2;
 	}
 	unlink(path);
-	flags = calloc((size_t)nattempts, sizeof *flags);
-	if (flags == NULL)
-		abort();
+	flags = xcalloc((size_t)nattempts, sizeof *flags);
 	rules = rules_default();
 	eng = rules_engine_new(rules);
 
-	t0 = now_s();
+	t0 = bench_now_s();
 	if (store_open(&s, path, err, sizeof err) != 0)
 		die(path, err);
 	add_attempts(s, eng);
 	fprintf(stderr, "review-db: %ld attempts through the store: %.1f s\n",
-	    nattempts, now_s() - t0);
+	    nattempts, bench_now_s() - t0);
 	add_events(s, eng, events);
-	t0 = now_s();
+	t0 = bench_now_s();
 	put_flags(s);
-	t = now_s();
+	t = bench_now_s();
 	fprintf(stderr, "review-db: %ld flags through the store: %.1f s\n",
 	    nflags, t - t0);
 	add_journal(s, journal);
 	if (store_close(s, err, sizeof err) != 0)
 		die("store_close", err);
 	fprintf(stderr, "review-db: %ld journal entries, each committed "
-	    "durably: %.1f s\n", journal, now_s() - t);
+	    "durably: %.1f s\n", journal, bench_now_s() - t);
 	printf("rows events %ld attempts %ld flags %ld journal %ld\n", events,
 	    nattempts, nflags, journal);
 	for (i = 0; i < nattempts; i++)

@@ -12,23 +12,14 @@
 # Prints a Markdown section on stdout; progress on stderr.  KEEP=1 keeps
 # the database (a few GB at full size).
 set -u
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-O=${O:-build}
-case $O in /*) ;; *) O=$ROOT/$O ;; esac
+NAME=review.sh TMPNAME=invigil-review
+. "$(dirname "$0")/lib.sh"
 EVENTS=${1:-10000000}
 ATTEMPTS=${2:-10000}
 JOURNAL=${3:-10000}
 RUNS=${4:-20}
-T=$(mktemp -d "${TMPDIR:-/tmp}/invigil-review.XXXXXX")
-trap '[ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
-fail() { echo "review.sh: FAIL: $*" >&2; exit 1; }
-export XDG_CONFIG_HOME=$T/config
 
-# Always: a stale binary would measure old code (make is quick when
-# everything is up to date).
-make -s -C "$ROOT" O="${O#$ROOT/}" bench-bin >&2 || fail "build failed"
-
-echo "review.sh: generating $EVENTS events over $ATTEMPTS attempts, $JOURNAL decisions" >&2
+say "generating $EVENTS events over $ATTEMPTS attempts, $JOURNAL decisions"
 start=$(date +%s)
 rows=$("$O/bench/review-db" "$T/review.db" "$EVENTS" "$ATTEMPTS" "$JOURNAL") ||
     fail "review-db failed"

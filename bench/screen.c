@@ -6,7 +6,7 @@
  * The console's model is filled through its real message path: app_init()
  * with the default rules and a fresh database, then a welcome, ATTEMPTS
  * attempt messages and PREFILL events encoded as a feed sends them and
- * handed to app_receive() (decode, store queue and flushes, rules, flags,
+ * handed to ingest_receive() (decode, store queue and flushes, rules, flags,
  * the model), as the WebSocket client would.  The event kinds are those of
  * bench/gen-events.py, uniform and deterministic, so most attempts carry
  * open flags and the table is ordered by risk.
@@ -43,33 +43,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench/bench.h"
 #include "console/console.h"
 #include "console/ui-term.h"
+#include "console/view.h"
+#include "proto/xmalloc.h"
 
-#define TICK_MS	50	/* the console's screen tick (app.c SCREEN_TICK_US) */
+#define TICK_MS	50	/* the console's frame interval (loop.c SCREEN_MS) */
 
 static int		 master = -1;
 static volatile long	 drained;
-
-static double
-clock_ms(clockid_t id)
-{
-	struct timespec	ts;
-
-	clock_gettime(id, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static uint64_t	rng_state = 20261123;
-
-static uint64_t
-rng(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
 
 /* Read the pseudo-terminal's output and throw it away, as a terminal. */
 static void *
@@ -88,7 +71,7 @@ static int64_t	seq, ts_ms = 1795400000000;
 
 /* Encode m as the feed would (next seq) and hand it to the console. */
 static void
-deliver(struct console_feed *cf, struct proto_msg *m)
+deliver(struct feed_link *cf, struct proto_msg *m)
 {
 	char	err[256], *json;
 	size_t	len;
@@ -100,12 +83,12 @@ deliver(struct console_feed *cf, struct proto_msg *m)
 		fprintf(stderr, "screen: encode: %s\n", err);
 		exit(1);
 	}
-	app_receive(cf, json, len);
+	ingest_receive(cf, json, len);
 	free(json);
 }
 
 static void
-attempt_msg(struct console_feed *cf, int i)
+attempt_msg(struct feed_link *cf, int i)
 {
 	struct proto_msg	m;
 
@@ -125,7 +108,7 @@ attempt_msg(struct console_feed *cf, int i)
 }
 
 static void
-event_msg(struct console_feed *cf, int attempts)
+event_msg(struct feed_link *cf, int attempts)
 {
 	struct proto_msg	m;
 	char			data[32];
@@ -133,20 +116,12 @@ event_msg(struct console_feed *cf, int attempts)
 	memset(&m, 0, sizeof m);
 	m.type = PROTO_EVENT;
 	snprintf(m.u.event.attempt, sizeof m.u.event.attempt, "A%05d",
-	    (int)(rng() % (uint64_t)attempts));
-	m.u.event.kind = (enum proto_event_kind)(rng() % PROTO_EV_COUNT);
-	snprintf(data, sizeof data, "{\"n\":%d}", (int)(rng() % 1000));
+	    (int)(bench_rng() % (uint64_t)attempts));
+	m.u.event.kind = (enum proto_event_kind)(bench_rng() % PROTO_EV_COUNT);
+	snprintf(data, sizeof data, "{\"n\":%d}", (int)(bench_rng() % 1000));
 	m.u.event.data = data;
 	ts_ms++;
 	deliver(cf, &m);
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double	x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
 }
 
 /* One row of the Markdown table: mean and percentiles of n values, in ms. */
@@ -158,7 +133,7 @@ series(const char *name, double *v, int n)
 
 	for (i = 0; i < n; i++)
 		sum += v[i];
-	qsort(v, (size_t)n, sizeof *v, cmp_double);
+	qsort(v, (size_t)n, sizeof *v, bench_cmp_double);
 	printf("| %s | %.2f | %.2f | %.2f | %.2f | %.2f |\n", name, sum / n,
 	    v[n / 2], v[n * 9 / 10], v[n * 99 / 100], v[n - 1]);
 }
@@ -177,7 +152,7 @@ main(int argc, char **argv)
 {
 	struct console_options	 opt;
 	struct app		 app;
-	struct console_feed	*cf;
+	struct feed_link	*cf;
 	struct proto_msg	 m;
 	struct ui		*ui;
 	struct winsize		 ws;
@@ -255,7 +230,7 @@ main(int argc, char **argv)
 	m.u.welcome.first_seq = 1;
 	deliver(cf, &m);
 
-	t0 = clock_ms(CLOCK_MONOTONIC);
+	t0 = bench_clock_ms(CLOCK_MONOTONIC);
 	for (i = 0; i < attempts; i++)
 		attempt_msg(cf, (int)i);
 	for (i = 0; i < prefill; i++)
@@ -264,7 +239,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "screen: %s\n", err);
 		return 1;
 	}
-	fill_s = (clock_ms(CLOCK_MONOTONIC) - t0) / 1000;
+	fill_s = (bench_clock_ms(CLOCK_MONOTONIC) - t0) / 1000;
 
 	if (use_null) {
 		out = fopen("/dev/null", "w");
@@ -296,34 +271,34 @@ main(int argc, char **argv)
 		fprintf(stderr, "screen: ncurses refused the terminal\n");
 		return 1;
 	}
+	if (view_attempts_open(ui) != 0)
+		abort();
 	app.ui = ui;
 	ui_draw(ui);		/* the first, full frame: not counted */
 
-	cpu = calloc((size_t)frames, sizeof *cpu);
-	wall = calloc((size_t)frames, sizeof *wall);
-	idle = calloc((size_t)frames, sizeof *idle);
-	sort = calloc((size_t)frames, sizeof *sort);
-	if (cpu == NULL || wall == NULL || idle == NULL || sort == NULL)
-		return 1;
+	cpu = xcalloc((size_t)frames, sizeof *cpu);
+	wall = xcalloc((size_t)frames, sizeof *wall);
+	idle = xcalloc((size_t)frames, sizeof *idle);
+	sort = xcalloc((size_t)frames, sizeof *sort);
 	bytes0 = drained;
 	for (i = 0; i < frames; i++) {
 		for (k = 0; k < per_frame; k++)
 			event_msg(cf, (int)attempts);
-		t0 = clock_ms(CLOCK_THREAD_CPUTIME_ID);
-		w0 = clock_ms(CLOCK_MONOTONIC);
+		t0 = bench_clock_ms(CLOCK_THREAD_CPUTIME_ID);
+		w0 = bench_clock_ms(CLOCK_MONOTONIC);
 		/* What ui_draw() does first, timed on its own. */
 		app_sort(&app);
-		sort[i] = clock_ms(CLOCK_THREAD_CPUTIME_ID) - t0;
+		sort[i] = bench_clock_ms(CLOCK_THREAD_CPUTIME_ID) - t0;
 		ui_draw(ui);
-		cpu[i] = clock_ms(CLOCK_THREAD_CPUTIME_ID) - t0;
-		wall[i] = clock_ms(CLOCK_MONOTONIC) - w0;
+		cpu[i] = bench_clock_ms(CLOCK_THREAD_CPUTIME_ID) - t0;
+		wall[i] = bench_clock_ms(CLOCK_MONOTONIC) - w0;
 	}
 	usleep(100000);		/* let the drainer catch up */
 	k = drained - bytes0;
 	for (i = 0; i < frames; i++) {
-		t0 = clock_ms(CLOCK_THREAD_CPUTIME_ID);
+		t0 = bench_clock_ms(CLOCK_THREAD_CPUTIME_ID);
 		ui_draw(ui);
-		idle[i] = clock_ms(CLOCK_THREAD_CPUTIME_ID) - t0;
+		idle[i] = bench_clock_ms(CLOCK_THREAD_CPUTIME_ID) - t0;
 	}
 	ui_stop_term(ui);
 	app.ui = NULL;
@@ -342,8 +317,8 @@ main(int argc, char **argv)
 	series("wall time, same frames", wall, (int)frames);
 	series("CPU, frame with nothing new (clock only)", idle, (int)frames);
 	printf("\n- model: %ld attempts, %" PRIu64 " open flags, filled "
-	    "through app_receive() (decode, store, rules) with %ld events "
-	    "before the first frame in %.1f s\n", attempts, app.open_flags,
+	    "through ingest_receive() (decode, store, rules) with %ld events "
+	    "before the first frame in %.1f s\n", attempts, app.model.open_flags,
 	    prefill, fill_s);
 	if (!use_null)
 		printf("- terminal output: %.0f bytes per frame\n", (double)k /

@@ -28,8 +28,10 @@
 
 #include <sqlite3.h>
 
+#include "bench/bench.h"
 #include "proto/proto.h"
 #include "store/store.h"
+#include "proto/xmalloc.h"
 
 struct row {
 	enum proto_type	 type;
@@ -39,15 +41,6 @@ struct row {
 	char		*body;
 	size_t		 bodylen;
 };
-
-static double
-now_s(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static int
 exec(sqlite3 *db, sqlite3_stmt *st)
@@ -99,19 +92,13 @@ main(int argc, char **argv)
 		}
 		if (n == cap) {
 			cap = cap == 0 ? 65536 : cap * 2;
-			if ((rows = realloc(rows, cap * sizeof *rows)) == NULL)
-				abort();
+			rows = xreallocarray(rows, cap, sizeof *rows);
 		}
 		m.seq = (int64_t)n + 1;
 		if (m.ts_ms == 0)
 			m.ts_ms = proto_now_ms();
-		switch (m.type) {
-		case PROTO_ATTEMPT: attempt = m.u.attempt.attempt; break;
-		case PROTO_EVENT: attempt = m.u.event.attempt; break;
-		case PROTO_ANSWER: attempt = m.u.answer.attempt; break;
-		case PROTO_STATE: attempt = m.u.state.attempt; break;
-		default: attempt = ""; break;
-		}
+		if ((attempt = proto_msg_attempt(&m)) == NULL)
+			attempt = "";
 		rows[n].type = m.type;
 		snprintf(rows[n].attempt, sizeof rows[n].attempt, "%s", attempt);
 		rows[n].kind = m.type == PROTO_EVENT ?
@@ -154,7 +141,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 
-	t0 = now_s();
+	t0 = bench_now_s();
 	for (i = 0; i < n; i++) {
 		if (i % batch == 0 && exec(db, begin) != 0)
 			return 1;
@@ -179,7 +166,7 @@ main(int argc, char **argv)
 			if (exec(db, commit) != 0)
 				return 1;
 	}
-	secs = now_s() - t0;
+	secs = bench_now_s() - t0;
 
 	sqlite3_finalize(ins);
 	sqlite3_finalize(begin);

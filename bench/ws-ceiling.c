@@ -8,7 +8,7 @@
  *
  * timed from the first stream message to the N-th, as the console's figure
  * is (first to last recv_ms).  Same context options and receive buffer as
- * the console (console/app.c, console/client.c).
+ * the console (console/loop.c, console/link-ws.c).
  *
  * usage: ws-ceiling PORT N [TIMEOUT_S]
  */
@@ -22,20 +22,13 @@
 
 #include <libwebsockets.h>
 
+#include "bench/bench.h"
+
 #define HELLO	"{\"t\":\"hello\",\"proto\":1,\"proctor\":\"bench\"}"
 
 static long	want, got;		/* stream messages */
 static int	seen_welcome, done, failed, sent_hello;
 static double	t_first, t_last;
-
-static double
-now_s(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static int
 cb(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
@@ -71,9 +64,9 @@ cb(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
 			break;
 		}
 		if (got++ == 0)
-			t_first = now_s();
+			t_first = bench_now_s();
 		if (got == want) {
-			t_last = now_s();
+			t_last = bench_now_s();
 			done = 1;
 			return -1;	/* hang up */
 		}
@@ -109,7 +102,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	want = atol(argv[2]);
-	deadline = now_s() + (argc > 3 ? atof(argv[3]) : 600);
+	deadline = bench_now_s() + (argc > 3 ? atof(argv[3]) : 600);
 	signal(SIGPIPE, SIG_IGN);
 	lws_set_log_level(LLL_ERR, NULL);
 	memset(&info, 0, sizeof info);
@@ -133,7 +126,7 @@ main(int argc, char **argv)
 		lws_context_destroy(ctx);
 		return 1;
 	}
-	while (!done && !failed && now_s() < deadline)
+	while (!done && !failed && bench_now_s() < deadline)
 		if (lws_service(ctx, 0) < 0)
 			break;
 	lws_context_destroy(ctx);

@@ -220,7 +220,7 @@ console_parse(const struct cmd_entry *self, int argc, char **argv,
 static int
 console_check_feeds(const struct cmd_entry *self, struct console_args *a)
 {
-	struct console_feed	parsed[CONSOLE_MAX_FEEDS];
+	struct ws_url		parsed[CONSOLE_MAX_FEEDS];
 	char			err[1024];
 	long			n, k;
 
@@ -235,7 +235,7 @@ console_check_feeds(const struct cmd_entry *self, struct console_args *a)
 		return EXIT_USAGE;
 	}
 	for (n = 0; n < a->opt.nfeeds; n++) {
-		if (client_parse_url(&parsed[n], a->opt.feeds[n], err,
+		if (link_ws_parse_url(a->opt.feeds[n], &parsed[n], err,
 		    sizeof err) != 0)
 			return cmd_usage_error(self, "%s", err);
 		a->any_tls |= parsed[n].tls;

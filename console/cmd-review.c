@@ -3,14 +3,19 @@
  * console wrote (read-only, beside a console that may still be writing).
  * For now: backtest, which replays the stored messages through another
  * rule set and compares what it would flag with what was flagged live.
+ * Its hits go through the console's own flag lifecycle (console/flags.h):
+ * one open flag per rule and attempt, repeats merged into it.
  */
 #include <getopt.h>
+#include <search.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "console/commands.h"
 #include "console/console.h"
+#include "console/flags.h"
+#include "proto/xmalloc.h"
 
 /* A set of "rule\tfeed\tattempt" keys, sorted when complete. */
 struct keyset {
@@ -23,16 +28,12 @@ keyset_add(struct keyset *ks, const char *rule, const char *feed,
     const char *attempt)
 {
 	size_t	len = strlen(rule) + strlen(feed) + strlen(attempt) + 3;
-	char	*k = malloc(len);
+	char	*k = xmalloc(len);
 
-	if (k == NULL)
-		abort();
 	snprintf(k, len, "%s\t%s\t%s", rule, feed, attempt);
 	if (ks->n == ks->cap) {
 		ks->cap = ks->cap ? ks->cap * 2 : 256;
-		ks->keys = realloc(ks->keys, ks->cap * sizeof *ks->keys);
-		if (ks->keys == NULL)
-			abort();
+		ks->keys = xreallocarray(ks->keys, ks->cap, sizeof *ks->keys);
 	}
 	ks->keys[ks->n++] = k;
 }
@@ -75,20 +76,85 @@ rule_len(const char *key)
 	return strcspn(key, "\t");
 }
 
-struct backtest {
-	struct rules_engine	*engine;
-	struct keyset		 hits;
-	int64_t			 last_tick;
-	int64_t			 max_ts;	/* the feeds' clock, as live */
-	size_t			 messages, undecodable;
+/* One attempt of the replay: its open flags, found by "feed\tattempt". */
+struct backtest_attempt {
+	char				*key;
+	struct flag			*open;
+	struct backtest_attempt		*next;	/* all of them, to free */
 };
 
+struct backtest {
+	struct rules_engine		*engine;
+	struct flags			 flags;		/* interned rule names */
+	void				*index;		/* tsearch(3) tree */
+	struct backtest_attempt		*attempts;
+	struct keyset			 hits;		/* flags raised */
+	int64_t				 last_tick;
+	int64_t				 max_ts;	/* the feeds' clock */
+	size_t				 messages, undecodable;
+};
+
+static int
+attempt_compare(const void *a, const void *b)
+{
+	return strcmp(((const struct backtest_attempt *)a)->key,
+	    ((const struct backtest_attempt *)b)->key);
+}
+
+/* The replay's attempt of feed, made on first sight. */
+static struct backtest_attempt *
+backtest_attempt(struct backtest *bt, const char *feed, const char *attempt)
+{
+	struct backtest_attempt	  probe, *ba, **found;
+	size_t			  len = strlen(feed) + strlen(attempt) + 2;
+
+	probe.key = xmalloc(len);
+	snprintf(probe.key, len, "%s\t%s", feed, attempt);
+	if ((found = tfind(&probe, &bt->index, attempt_compare)) != NULL) {
+		free(probe.key);
+		return *found;
+	}
+	ba = xcalloc(1, sizeof *ba);
+	ba->key = probe.key;
+	if (tsearch(ba, &bt->index, attempt_compare) == NULL)
+		abort();	/* out of memory */
+	ba->next = bt->attempts;
+	bt->attempts = ba;
+	return ba;
+}
+
+/*
+ * A rule hit, through the console's flag lifecycle: a hit for a rule that
+ * already has an open flag on the attempt merges into it, and a backtest
+ * decides nothing, so each rule x attempt raises one flag, counted once.
+ */
 static void
 backtest_hit(const struct rules_hit *h, void *arg)
 {
-	struct backtest	*bt = arg;
+	struct backtest		*bt = arg;
+	struct backtest_attempt	*ba = backtest_attempt(bt, h->feed,
+				    h->attempt);
+	struct flag		*f;
 
-	keyset_add(&bt->hits, h->rule, h->feed, h->attempt);
+	if (flags_hit(&bt->flags, &ba->open, NULL, h, &f) == FLAGS_RAISED)
+		keyset_add(&bt->hits, h->rule, h->feed, h->attempt);
+}
+
+static void
+backtest_free(struct backtest *bt)
+{
+	struct backtest_attempt	*ba;
+
+	while ((ba = bt->attempts) != NULL) {
+		bt->attempts = ba->next;
+		tdelete(ba, &bt->index, attempt_compare);
+		flags_free_list(ba->open);
+		free(ba->key);
+		free(ba);
+	}
+	flags_free(&bt->flags);
+	keyset_free(&bt->hits);
+	rules_engine_free(bt->engine);
 }
 
 static int
@@ -289,7 +355,8 @@ review_backtest(const struct cmd_entry *self, int argc, char **argv)
 		fprintf(stderr, "invigil review: %s\n",
 		    proto_clean(err, clean, sizeof clean));
 		store_reader_close(reader);
-		rules_engine_free(bt.engine);
+		backtest_free(&bt);
+		keyset_free(&live);
 		rules_free(rules);
 		return EXIT_RUNTIME;
 	}
@@ -313,10 +380,9 @@ review_backtest(const struct cmd_entry *self, int argc, char **argv)
 	printf("%-26s %6zu %9zu %7zu %8zu\n", "total", totals[0], totals[1],
 	    totals[2], totals[3]);
 
-	keyset_free(&bt.hits);
+	backtest_free(&bt);
 	keyset_free(&live);
 	store_reader_close(reader);
-	rules_engine_free(bt.engine);
 	rules_free(rules);
 	return 0;
 }

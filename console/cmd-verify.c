@@ -16,6 +16,7 @@
 
 #include "console/commands.h"
 #include "console/console.h"
+#include "proto/xmalloc.h"
 
 /*
  * verify's exit statuses: 0 holds, 1 does not, 2 usage, 3 cannot tell, 4
@@ -60,8 +61,7 @@ verify_slurp(const char *path, size_t *len, char *err, size_t errlen)
 				goto fail;
 			}
 			cap = cap == 0 ? 65536 : cap * 2;
-			if ((buf = realloc(buf, cap + 1)) == NULL)
-				abort();
+			buf = xrealloc(buf, cap + 1);
 		}
 		got = read(fd, buf + n, cap - n);
 		if (got == -1 && errno == EINTR)

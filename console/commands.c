@@ -30,7 +30,7 @@ static const struct cmd_option help_options[] = {
 	{ NULL, 0, 0, NULL, NULL }
 };
 
-static const struct cmd_entry cmd_help_entry = {
+const struct cmd_entry cmd_help_entry = {
 	.name = "help",
 	.summary = "this list, or a command's help (as invigil COMMAND "
 	    "--help)",
@@ -43,15 +43,18 @@ static const struct cmd_entry cmd_help_entry = {
 	.page = MAIN_PAGE,
 };
 
-/* The top-level commands, in the order of the helps and invigil(1). */
-static const struct cmd_entry *const cmd_table[] = {
-	&cmd_console_entry,
-	&cmd_feed_entry,
-	&cmd_rules_entry,
-	&cmd_review_entry,
-	&cmd_help_entry,
-	NULL
-};
+/*
+ * The top-level commands (cmd-table.c), given by cmd_main() or
+ * cmd_set_table(): this file names no command, so that the commands may use
+ * it without a circle.  The first entry is the default (the console).
+ */
+static const struct cmd_entry *const *cmd_table;
+
+void
+cmd_set_table(const struct cmd_entry *const *table)
+{
+	cmd_table = table;
+}
 
 /* The -h, --help every command takes. */
 static const struct cmd_option cmd_help_option = {
@@ -584,12 +587,13 @@ cmd_run(const struct cmd_entry *e, int argc, char **argv)
 }
 
 int
-cmd_main(int argc, char **argv)
+cmd_main(const struct cmd_entry *const *table, int argc, char **argv)
 {
 	const struct cmd_entry	*e;
 
+	cmd_set_table(table);
 	if (argc < 2 || argv[1][0] == '-')
-		return cmd_console_entry.exec(&cmd_console_entry, argc, argv);
+		return table[0]->exec(table[0], argc, argv);
 	if ((e = cmd_find(argv[1])) == NULL)
 		return cmd_unknown_command(argv[1]);
 	return cmd_run(e, argc - 1, argv + 1);
@@ -616,7 +620,7 @@ help_exec(const struct cmd_entry *self, int argc, char **argv)
 		return 0;
 	}
 	if (optind == argc) {
-		cmd_help(stdout, &cmd_console_entry);
+		cmd_help(stdout, cmd_table[0]);
 		return 0;
 	}
 	if ((e = cmd_find(argv[optind])) == NULL)

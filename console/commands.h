@@ -71,19 +71,25 @@ struct cmd_entry {
 					   usage lines: "invigil-feed.1" */
 };
 
-/* The entries (defined beside their functions). */
+/* The entries (defined beside their functions; help's in commands.c). */
 extern const struct cmd_entry	cmd_console_entry, cmd_feed_entry,
 				cmd_rules_entry, cmd_review_entry,
 				cmd_review_verify_entry,
-				cmd_review_checkpoints_entry;
+				cmd_review_checkpoints_entry, cmd_help_entry;
+/* The top-level commands in the order of the helps and invigil(1), the
+ * default (the console) first, NULL-terminated (cmd-table.c). */
+extern const struct cmd_entry *const cmd_table_main[];
 
 /*
- * Run the command argv names (argv[0] is the program): the console when
- * argv[1] is missing or an option, a command, a group's subcommand, or
- * help.  Returns the exit status; an unknown name is a usage error (2)
+ * Run the command argv names (argv[0] is the program) from table: its
+ * first entry when argv[1] is missing or an option, a command, a group's
+ * subcommand, or help.  Returns the exit status; an unknown name is a usage error (2)
  * with a suggestion.
  */
-int		 cmd_main(int argc, char **argv);
+int		 cmd_main(const struct cmd_entry *const *table, int argc,
+		    char **argv);
+/* The table cmd_find() and the helps use, without running anything. */
+void		 cmd_set_table(const struct cmd_entry *const *table);
 
 /*
  * Option parsing from e's table, getopt_long underneath (so long options

@@ -17,6 +17,7 @@
 #define INVIGIL_DECIDE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "proto/proto.h"
 #include "store/store.h"
@@ -38,6 +39,29 @@ struct act {
 					   or "note" (name an attempt) */
 };
 
+struct app;
+struct attempt;
+struct flag;
+
+/* A decision as asked for, on the screen or by a headless request. */
+struct decision {
+	struct attempt	       *attempt;
+	struct flag	       *flag;		/* NULL: the top open flag when
+						   the act closes one */
+	const char	       *action;		/* an act's name (act_table) */
+	const char	       *reason_code;	/* or NULL */
+	const char	       *reason;
+	const char	       *request;	/* headless request id, or NULL */
+	const char	       *request_json;	/* the id as JSON text (a string
+						   or an integer), or NULL */
+};
+
+struct decision_result {
+	struct store_receipt	receipt;	/* journal seq, time, hash */
+	int64_t			flag;		/* the flag decided on, or 0 */
+	char			cmd[PROTO_ID_MAX + 1];	/* command sent, or "" */
+};
+
 extern const struct act	act_table[];
 extern const size_t	act_count;
 
@@ -52,5 +76,18 @@ const struct act	*act_by_key(int key);
  */
 size_t			 act_names(const char *op, const char *sep, char *out,
 			    size_t outsz);
+
+/*
+ * Record a decision: durably in the journal (chained, with its evidence),
+ * and for an act that is a command, as a command to the attempt's feed,
+ * recorded in the same transaction.  Returns 0 once the journal entry is
+ * committed (out filled), or -1 with a sentence in err and nothing
+ * recorded or sent: an unknown act, no reason, no open flag to close, a
+ * flag already closed or of another attempt, a command for a feed that
+ * was replaced or is not connected, or a reason too long to send.
+ */
+int			 app_decide(struct app *, const struct decision *,
+			    struct decision_result *, char *err,
+			    size_t errlen);
 
 #endif /* INVIGIL_DECIDE_H */

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "console/flags.h"
+#include "proto/xmalloc.h"
 
 void
 flags_free(struct flags *fl)
@@ -33,11 +34,9 @@ flags_rule_name(struct flags *fl, const char *name)
 	for (i = 0; i < fl->nrule_names; i++)
 		if (strcmp(fl->rule_names[i], name) == 0)
 			return fl->rule_names[i];
-	fl->rule_names = realloc(fl->rule_names, (fl->nrule_names + 1) *
+	fl->rule_names = xreallocarray(fl->rule_names, fl->nrule_names + 1,
 	    sizeof *fl->rule_names);
-	if (fl->rule_names == NULL || (fl->rule_names[fl->nrule_names] =
-	    strdup(name)) == NULL)
-		abort();
+	fl->rule_names[fl->nrule_names] = xstrdup(name);
 	return fl->rule_names[fl->nrule_names++];
 }
 
@@ -48,8 +47,7 @@ flags_new(const char *message)
 	size_t		 len = message != NULL ? strlen(message) : 0;
 	struct flag	*f;
 
-	if ((f = calloc(1, sizeof *f + len + 1)) == NULL)
-		abort();
+	f = xcalloc(1, sizeof *f + len + 1);
 	if (len > 0)
 		memcpy(f->message, message, len);
 	return f;
@@ -98,7 +96,7 @@ flags_hit(struct flags *fl, struct flag **open, struct attempt *owner,
 	f = flags_new(h->message);
 	f->attempt = owner;
 	f->rule = rule;
-	f->severity = (enum store_severity)h->severity;
+	f->severity = (enum proto_severity)h->severity;
 	f->weight = h->weight;
 	flags_evidence_add(f, h->evidence, h->nevidence);
 	f->first_ms = f->last_ms = h->ts_ms;

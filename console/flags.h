@@ -33,7 +33,7 @@ struct flag {
 	int64_t			id;		/* the caller's, 0 until set */
 	struct attempt	       *attempt;	/* owner, or NULL */
 	const char	       *rule;		/* interned: flags_rule_name() */
-	enum store_severity	severity;
+	enum proto_severity	severity;
 	double			weight;
 	int64_t			evidence[RULES_EVIDENCE_MAX];	/* seqs, oldest first */
 	size_t			nevidence;

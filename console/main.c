@@ -1,5 +1,5 @@
 /*
- * main.c - invigil's entry point: the command table (commands.c) picks
+ * main.c - invigil's entry point: the command table (cmd-table.c) picks
  * the command, git style.  With no command, or "console", the proctor's
  * console runs.
  */
@@ -8,5 +8,5 @@
 int
 main(int argc, char **argv)
 {
-	return cmd_main(argc, argv);
+	return cmd_main(cmd_table_main, argc, argv);
 }

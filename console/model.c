@@ -15,16 +15,7 @@
 #include <string.h>
 
 #include "console/model.h"
-
-static void *
-model_calloc(size_t n, size_t size)
-{
-	void	*p = calloc(n, size);
-
-	if (p == NULL)
-		abort();
-	return p;
-}
+#include "proto/xmalloc.h"
 
 void
 model_free(struct model *m)
@@ -63,7 +54,7 @@ static void
 attempt_rehash(struct model *m)
 {
 	size_t		 i, nsize = m->hash_size ? m->hash_size * 2 : 1024;
-	struct attempt **nhash = model_calloc(nsize, sizeof *nhash), *a, *next;
+	struct attempt **nhash = xcalloc(nsize, sizeof *nhash), *a, *next;
 
 	for (i = 0; i < m->hash_size; i++) {
 		for (a = m->hash[i]; a != NULL; a = next) {
@@ -106,7 +97,7 @@ model_attempt_get(struct model *m, struct feed_session *fs, const char *id)
 		return a;
 	if (m->nattempts + 1 > m->hash_size * 3 / 4)
 		attempt_rehash(m);
-	a = model_calloc(1, sizeof *a);
+	a = xcalloc(1, sizeof *a);
 	a->feed = fs;
 	fs->nattempts++;
 	snprintf(a->id, sizeof a->id, "%s", id);
@@ -117,10 +108,8 @@ model_attempt_get(struct model *m, struct feed_session *fs, const char *id)
 	m->hash[b] = a;
 	if (m->nattempts == m->attempts_cap) {
 		m->attempts_cap = m->attempts_cap ? m->attempts_cap * 2 : 256;
-		m->attempts = realloc(m->attempts,
-		    m->attempts_cap * sizeof *m->attempts);
-		if (m->attempts == NULL)
-			abort();
+		m->attempts = xreallocarray(m->attempts, m->attempts_cap,
+		    sizeof *m->attempts);
 	}
 	m->attempts[m->nattempts++] = a;
 	m->order_dirty = 1;
@@ -260,7 +249,7 @@ model_session_new(struct model *m, const char *id,
 		    "the console to start afresh)", CONSOLE_MAX_SESSIONS, id);
 		return NULL;
 	}
-	fs = model_calloc(1, sizeof *fs);
+	fs = xcalloc(1, sizeof *fs);
 	fs->clock_ms = INT64_MIN;
 	snprintf(fs->id, sizeof fs->id, "%s", id);
 	fs->order = m->session_order++;

@@ -25,7 +25,7 @@
  * "the next seq" never overflows (invigil-proto(7), Receiving). */
 #define CONSOLE_SEQ_MAX		9007199254740991LL
 
-struct console_feed;	/* a connection (app.h); sessions point to it */
+struct feed_link;	/* a connection (link.h); sessions point to it */
 
 /*
  * A feed's identity and session state: the id it gave in welcome, its name,
@@ -46,7 +46,7 @@ struct feed_session {
 	uint64_t		gaps;
 	int			order;		/* creation order, a sort key */
 	size_t			nattempts;	/* attempts pointing here */
-	struct console_feed    *link;		/* connection it answers on */
+	struct feed_link       *link;		/* connection it answers on */
 	char			replaced_by[PROTO_ID_MAX + 1];	/* or "" */
 	char			replaced_url[512];
 
@@ -87,31 +87,24 @@ struct tail_line {
 	char			text[200];	/* raw, sanitised when drawn */
 };
 
-/*
- * The fields of struct model, listed once: struct app (app.h) holds them
- * both as its member "model" and, through an anonymous struct in a union,
- * under their own names (app->attempts), the spelling the screen uses.
- */
-#define MODEL_FIELDS							\
-	struct feed_session    *sessions[CONSOLE_MAX_SESSIONS];		\
-	int			nsessions;				\
-	int			session_order;				\
-	struct attempt	      **hash;		/* by (session, id) */	\
-	size_t			hash_size;				\
-	struct attempt	      **attempts;	/* all, display order */\
-	size_t			nattempts, attempts_cap;		\
-	int			order_dirty;	/* attempts to sort */	\
-	struct flags		flagset;	/* interned rule names */\
-	uint64_t		open_flags;				\
-	struct tail_line	tail[CONSOLE_TAIL];			\
-	size_t			tail_next, tail_count;			\
-	uint64_t		ev_window[8];	/* events per second */	\
-	int64_t			ev_window_sec;				\
-	double			events_per_sec;	/* the last 5 s */	\
-	int			dirty;		/* something to redraw */
-
+/* The live model: attempts, feed sessions, risk; the screen reads it. */
 struct model {
-	MODEL_FIELDS
+	struct feed_session    *sessions[CONSOLE_MAX_SESSIONS];
+	int			nsessions;
+	int			session_order;
+	struct attempt	      **hash;		/* by (session, id) */
+	size_t			hash_size;
+	struct attempt	      **attempts;	/* all, display order */
+	size_t			nattempts, attempts_cap;
+	int			order_dirty;	/* attempts to sort */
+	struct flags		flagset;	/* interned rule names */
+	uint64_t		open_flags;
+	struct tail_line	tail[CONSOLE_TAIL];
+	size_t			tail_next, tail_count;
+	uint64_t		ev_window[8];	/* events per second */
+	int64_t			ev_window_sec;
+	double			events_per_sec;	/* the last 5 s */
+	int			dirty;		/* something to redraw */
 };
 
 /* Free everything the model holds (sessions, attempts, flags) and zero

@@ -19,6 +19,7 @@
 #include "console/console.h"
 #include "console/decide.h"
 #include "console/view.h"
+#include "proto/xmalloc.h"
 
 #define KEY_ESCAPE	27
 
@@ -47,8 +48,7 @@ prompt_open(struct ui *ui, const struct act *act, struct attempt *a,
 {
 	struct prompt	*p;
 
-	if ((p = calloc(1, sizeof *p)) == NULL)
-		abort();
+	p = xcalloc(1, sizeof *p);
 	p->act = act;
 	p->attempt = a;
 	p->flag = flag;

@@ -2,7 +2,7 @@
  * ui-term.h - the proctor's screen on a terminal other than the process's
  * own: ncurses' newterm() on the given streams.  For bench/screen, which
  * draws the console of a large exam into a pseudo-terminal (or /dev/null)
- * to time a frame; the console itself uses ui_start() (console.h).
+ * to time a frame; the console itself uses ui_start() (view.h).
  */
 #ifndef INVIGIL_UI_TERM_H
 #define INVIGIL_UI_TERM_H
@@ -14,8 +14,9 @@ struct ui;
 
 /*
  * Start the screen on terminal type term (NULL: $TERM) writing to out and
- * reading keys from in, with the modes, the colour scheme (NO_COLOR) and
- * the first view (the attempts table) that ui_start() sets up; the size is
+ * reading keys from in, with the modes and the colour scheme (NO_COLOR)
+ * that ui_start() sets up, and no view (open the first, e.g.
+ * view_attempts_open(), as the console does); the size is
  * the terminal's (or $LINES and $COLUMNS).  Draw with ui_draw(), feed keys
  * with unget_wch() and ui_input() (tests/check_views.c).
  * Returns NULL when ncurses refuses the terminal.  Only one such screen at

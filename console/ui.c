@@ -26,6 +26,7 @@
 #include "console/console.h"
 #include "console/ui-term.h"
 #include "console/view.h"
+#include "proto/xmalloc.h"
 
 #define UI_STACK_MAX	8
 
@@ -298,19 +299,16 @@ ui_modes(struct ui *ui)
 	curs_set(1);
 }
 
-/* A ui on the current screen, with the attempts view open. */
+/* A ui on the current screen, with no view yet: the caller opens the
+ * first (view_attempts_open()), so that the manager names no view. */
 static struct ui *
 ui_new(struct app *app)
 {
 	struct ui	*ui;
 
-	ui = calloc(1, sizeof *ui);
-	if (ui == NULL)
-		abort();
+	ui = xcalloc(1, sizeof *ui);
 	ui->app = app;
 	ui_modes(ui);
-	if (view_attempts_open(ui) != 0)
-		abort();
 	return ui;
 }
 
@@ -387,8 +385,8 @@ struct attempt **
 ui_attempts(struct ui *ui, size_t *n)
 {
 	app_sort(ui->app);
-	*n = ui->app->nattempts;
-	return ui->app->attempts;
+	*n = ui->app->model.nattempts;
+	return ui->app->model.attempts;
 }
 
 void
@@ -406,7 +404,7 @@ ui_status(struct ui *ui, int error, const char *fmt, ...)
 void
 ui_dirty(struct ui *ui)
 {
-	ui->app->dirty = 1;
+	ui->app->model.dirty = 1;
 }
 
 void
@@ -450,5 +448,5 @@ ui_attempt_offline(struct ui *ui, const struct attempt *a)
 const char *
 ui_feed_state(int conn_state)
 {
-	return client_state_name((enum conn_state)conn_state);
+	return link_state_name((enum conn_state)conn_state);
 }

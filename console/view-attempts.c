@@ -18,6 +18,7 @@
 #include "console/console.h"
 #include "console/decide.h"
 #include "console/view.h"
+#include "proto/xmalloc.h"
 
 struct attempts_view {
 	struct attempt	       *sel;		/* selected attempt */
@@ -61,17 +62,16 @@ view_attempts_open(struct ui *ui)
 {
 	struct attempts_view	*av;
 
-	if ((av = calloc(1, sizeof *av)) == NULL)
-		abort();
+	av = xcalloc(1, sizeof *av);
 	return ui_push(ui, &view_attempts, av);
 }
 
 static enum ui_role
 severity_role(int severity)
 {
-	if (severity >= STORE_SEV_CRITICAL)
+	if (severity >= PROTO_SEV_CRITICAL)
 		return UI_ROLE_CRITICAL;
-	if (severity >= STORE_SEV_HIGH)
+	if (severity >= PROTO_SEV_HIGH)
 		return UI_ROLE_HIGH;
 	return UI_ROLE_MEDIUM;
 }
@@ -80,7 +80,7 @@ severity_role(int severity)
 
 /* One line per feed: its state (coloured), URL and counts. */
 static void
-draw_feed(struct ui *ui, const struct console_feed *cf, int y, int cols)
+draw_feed(struct ui *ui, const struct feed_link *cf, int y, int cols)
 {
 	const struct feed_session	*fs = cf->session;
 	enum ui_role			 role;
@@ -149,8 +149,8 @@ draw_header(struct ui *ui, int cols)
 	ui_clock(proto_now_ms(), clock, sizeof clock);
 	snprintf(line, sizeof line, " invigil  proctor %s | %zu candidates | "
 	    "%.1f events/s | %" PRIu64 " open flags | %s",
-	    app->opt.proctor, app->nattempts, app->events_per_sec,
-	    app->open_flags, clock);
+	    app->opt.proctor, app->model.nattempts, app->model.events_per_sec,
+	    app->model.open_flags, clock);
 	ui_role(ui, UI_ROLE_TITLE, 1);
 	ui_put(0, 0, cols, line);
 	ui_role(ui, UI_ROLE_TITLE, 0);
@@ -164,8 +164,8 @@ draw_header(struct ui *ui, int cols)
 	for (i = 0; i < app->nfeeds; i++)
 		draw_feed(ui, &app->feeds[i], y++, cols);
 	/* A feed whose URL now answers as another: its attempts stay. */
-	for (shown = i = 0; i < app->nsessions; i++) {
-		fs = app->sessions[i];
+	for (shown = i = 0; i < app->model.nsessions; i++) {
+		fs = app->model.sessions[i];
 		if (fs->replaced_by[0] == '\0' || fs->nattempts == 0)
 			continue;
 		if (++shown > 3)
@@ -209,7 +209,7 @@ draw_flags(struct ui *ui, const struct attempt *a, int selected, int y,
 	}
 	snprintf(buf, sizeof buf, "%s%s%d %s %s: %s",
 	    a->pending_cmd, a->pending_cmd[0] ? " | " : "",
-	    a->open_flags, store_severity_name(a->top_severity),
+	    a->open_flags, proto_severity_name(a->top_severity),
 	    top->rule, top->message);
 	/* On the selected row the reverse video is the colour. */
 	role = selected ? UI_ROLE_EMPHASIS : severity_role(a->top_severity);
@@ -326,14 +326,14 @@ draw_tail(struct ui *ui, int y, int rows, int cols)
 	ui_role(ui, UI_ROLE_HEADING, 1);
 	ui_put(y, 0, cols, " RECENT EVENTS");
 	ui_role(ui, UI_ROLE_HEADING, 0);
-	n = app->tail_count < (size_t)(rows - 1) ? app->tail_count :
+	n = app->model.tail_count < (size_t)(rows - 1) ? app->model.tail_count :
 	    (size_t)(rows - 1);
 	for (r = 0, i = 0; i < n; i++, r++) {
-		t = &app->tail[(app->tail_next + CONSOLE_TAIL - 1 - i) %
+		t = &app->model.tail[(app->model.tail_next + CONSOLE_TAIL - 1 - i) %
 		    CONSOLE_TAIL];
 		ui_clock(t->ts_ms, clock, sizeof clock);
 		snprintf(buf, sizeof buf, " %s %s %s", clock,
-		    app->nsessions > 1 ? t->feed : "", t->text);
+		    app->model.nsessions > 1 ? t->feed : "", t->text);
 		ui_put(y + 1 + r, 0, cols, buf);
 	}
 }

@@ -112,6 +112,18 @@ int		 view_help_line(const struct view *v, size_t i, char *buf,
 
 /* ---- the screen manager (ui.c) */
 
+/* Take the terminal (initscr, the modes, the colour scheme) for app's
+ * screen, with no view: open the first one next (view_attempts_open()). */
+struct ui	*ui_start(struct app *);
+/* Give the terminal back and free the views. */
+void		 ui_stop(struct ui *);
+/* Draw a frame when something changed: each view bottom to top, the key
+ * bar, the status line; one doupdate(). */
+void		 ui_draw(struct ui *);
+/* Read the keys waiting on stdin (it is readable, or the tick polls) and
+ * give each to the top view. */
+void		 ui_input(struct ui *);
+
 /* Push view v with its state (owned: v->free at pop) on the stack.
  * Returns 0, or -1 when the stack is full (state is freed). */
 int		 ui_push(struct ui *, const struct view *v, void *state);

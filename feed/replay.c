@@ -100,11 +100,8 @@ replay_load(const char *path, char *err, size_t errlen)
 		close(fd);
 		return NULL;
 	}
-	if ((r = calloc(1, sizeof *r)) == NULL ||
-	    (r->scratch = calloc(1, sizeof *r->scratch)) == NULL) {
-		fprintf(stderr, "invigil: replay: out of memory\n");
-		abort();
-	}
+	r = xcalloc(1, sizeof *r);
+	r->scratch = xcalloc(1, sizeof *r->scratch);
 	while ((got = getline(&line, &cap, f)) != -1) {
 		lineno++;
 		len = (size_t)got;

@@ -262,9 +262,7 @@ static void
 ring_init(struct feed_ring *r, size_t cap)
 {
 	r->cap = cap;
-	r->e = calloc(cap, sizeof *r->e);
-	if (r->e == NULL)
-		abort();
+	r->e = xcalloc(cap, sizeof *r->e);
 }
 
 static void
@@ -1166,9 +1164,7 @@ feed_attach(struct lws_context *ctx, const struct feed_config *c, char *err,
 	struct in_addr	 v4;
 	struct feed	*f;
 
-	f = calloc(1, sizeof *f);
-	if (f == NULL)
-		abort();
+	f = xcalloc(1, sizeof *f);
 	f->cfg = *c;
 	f->ctx = ctx;
 	snprintf(f->id, sizeof f->id, "%s", c->id != NULL ? c->id : "feed");

@@ -597,6 +597,43 @@ truth_ended(struct sim *s, int idx, int64_t t)
 
 /* ---- emitting */
 
+/*
+ * Start m as a stream message of type (attempt, state, event or answer)
+ * at t about candidate idx: its part of the union zeroed, no seq yet (the
+ * feed numbers it), the attempt id written.
+ */
+static void
+msg_start(struct sim *s, int idx, int64_t t, enum proto_type type,
+    struct proto_msg *m)
+{
+	m->type = type;
+	m->seq = 0;
+	m->ts_ms = t;
+	switch (type) {
+	case PROTO_ATTEMPT:
+		memset(&m->u.attempt, 0, sizeof m->u.attempt);
+		format_attempt_id(s, idx, m->u.attempt.attempt,
+		    sizeof m->u.attempt.attempt);
+		break;
+	case PROTO_STATE:
+		memset(&m->u.state, 0, sizeof m->u.state);
+		format_attempt_id(s, idx, m->u.state.attempt,
+		    sizeof m->u.state.attempt);
+		break;
+	case PROTO_EVENT:
+		memset(&m->u.event, 0, sizeof m->u.event);
+		format_attempt_id(s, idx, m->u.event.attempt,
+		    sizeof m->u.event.attempt);
+		break;
+	case PROTO_ANSWER:
+	default:
+		memset(&m->u.answer, 0, sizeof m->u.answer);
+		format_attempt_id(s, idx, m->u.answer.attempt,
+		    sizeof m->u.answer.attempt);
+		break;
+	}
+}
+
 static void
 emit_attempt(struct sim *s, int idx, int64_t t, sim_emit_fn emit, void *arg)
 {
@@ -604,10 +641,7 @@ emit_attempt(struct sim *s, int idx, int64_t t, sim_emit_fn emit, void *arg)
 	struct proto_msg	 m;
 	struct proto_attempt	*a = &m.u.attempt;
 
-	memset(&m, 0, sizeof m);
-	m.type = PROTO_ATTEMPT;
-	m.ts_ms = t;
-	format_attempt_id(s, idx, a->attempt, sizeof a->attempt);
+	msg_start(s, idx, t, PROTO_ATTEMPT, &m);
 	snprintf(a->candidate, sizeof a->candidate, "C%0*d", s->id_width,
 	    idx + 1);
 	format_name(s, idx, a->name, sizeof a->name);
@@ -629,12 +663,7 @@ emit_state(struct sim *s, int idx, int64_t t, enum proto_state st,
 {
 	struct proto_msg	m;
 
-	m.type = PROTO_STATE;
-	m.seq = 0;
-	m.ts_ms = t;
-	memset(&m.u.state, 0, sizeof m.u.state);
-	format_attempt_id(s, idx, m.u.state.attempt,
-	    sizeof m.u.state.attempt);
+	msg_start(s, idx, t, PROTO_STATE, &m);
 	m.u.state.state = st;
 	s->cand[idx].state = st;
 	emit(&m, arg);
@@ -647,12 +676,7 @@ emit_event(struct sim *s, int idx, int64_t t, enum proto_event_kind kind,
 {
 	struct proto_msg	m;
 
-	m.type = PROTO_EVENT;
-	m.seq = 0;
-	m.ts_ms = t;
-	memset(&m.u.event, 0, sizeof m.u.event);
-	format_attempt_id(s, idx, m.u.event.attempt,
-	    sizeof m.u.event.attempt);
+	msg_start(s, idx, t, PROTO_EVENT, &m);
 	m.u.event.kind = kind;
 	m.u.event.data = s->data;
 	m.u.event.data_len = strlen(s->data);
@@ -957,11 +981,7 @@ run_answer(struct sim *s, int idx, int64_t t, sim_emit_fn emit, void *arg)
 	else
 		resp = (key + 1 + (int)((x >> 32) % 3)) % 4;
 
-	m.type = PROTO_ANSWER;
-	m.seq = 0;
-	m.ts_ms = t;
-	memset(a, 0, sizeof *a);
-	format_attempt_id(s, idx, a->attempt, sizeof a->attempt);
+	msg_start(s, idx, t, PROTO_ANSWER, &m);
 	snprintf(a->item, sizeof a->item, "Q%0*d", s->item_width, k + 1);
 	a->response[0] = (char)('A' + resp);
 	a->correct = resp == key;

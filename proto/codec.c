@@ -819,6 +819,23 @@ proto_msg_clear(struct proto_msg *m)
 	memset(m, 0, sizeof *m);
 }
 
+const char *
+proto_msg_attempt(const struct proto_msg *m)
+{
+	switch (m->type) {
+	case PROTO_ATTEMPT:
+		return m->u.attempt.attempt;
+	case PROTO_EVENT:
+		return m->u.event.attempt;
+	case PROTO_ANSWER:
+		return m->u.answer.attempt;
+	case PROTO_STATE:
+		return m->u.state.attempt;
+	default:
+		return NULL;
+	}
+}
+
 /* ---- checks shared by both directions ---- */
 
 static int

@@ -234,6 +234,10 @@ char		*proto_encode(const struct proto_msg *m, size_t *len,
 /* Release what a decoded message owns (event data) and zero it. */
 void		 proto_msg_clear(struct proto_msg *m);
 
+/* The attempt id an attempt, event, answer or state message is about
+ * (pointing into m), or NULL for any other type. */
+const char	*proto_msg_attempt(const struct proto_msg *m);
+
 /* Names <-> enums.  *_name() never returns NULL; *_parse() returns -1 if unknown. */
 const char	*proto_type_name(enum proto_type);
 int		 proto_type_parse(const char *);

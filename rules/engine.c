@@ -706,22 +706,8 @@ rules_engine_message(struct rules_engine *e, const char *feed,
 	size_t				 i;
 	int				 changed, done;
 
-	switch (m->type) {
-	case PROTO_ATTEMPT:
-		id = m->u.attempt.attempt;
-		break;
-	case PROTO_EVENT:
-		id = m->u.event.attempt;
-		break;
-	case PROTO_ANSWER:
-		id = m->u.answer.attempt;
-		break;
-	case PROTO_STATE:
-		id = m->u.state.attempt;
-		break;
-	default:
+	if ((id = proto_msg_attempt(m)) == NULL)
 		return RULES_TAKEN;
-	}
 	if (feed == NULL)
 		feed = "";
 	if ((a = att_get(e, feed, id)) == NULL) {

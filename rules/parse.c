@@ -1118,6 +1118,72 @@ rule_new(struct rules *rs)
 	return r;
 }
 
+/* The value of "severity": a severity name, or an error that suggests. */
+static int
+parse_severity(struct parser *p, struct rule *r)
+{
+	const char	*names[PROTO_SEV_COUNT];
+	char		 h[160], buf[160];
+	int		 j;
+
+	if (p->tok.type != TK_IDENT || proto_severity_parse(p->tok.text) < 0) {
+		for (j = 0; j < PROTO_SEV_COUNT; j++)
+			names[j] = proto_severity_name(j);
+		h[0] = '\0';
+		if (p->tok.type == TK_IDENT)
+			proto_suggest_hint(h, sizeof h, p->tok.text, names,
+			    PROTO_SEV_COUNT);
+		perr(p, p->tok.line, p->tok.col, "unknown severity %s%s",
+		    tok_desc(&p->tok, buf, sizeof buf), h[0] != '\0' ? h :
+		    " (info, low, medium, high or critical)");
+		return -1;
+	}
+	r->severity = proto_severity_parse(p->tok.text);
+	next(p);
+	return 0;
+}
+
+/*
+ * The checks of a rule read to its "}" (at p->tok), which need every key:
+ * a duration starts on an event, the message (msg, raw, at mline:mcol,
+ * freed here; NULL: the rule's name) parses as a template, and the names
+ * in the condition, link and message resolve.  Consumes the "}".
+ */
+static int
+rule_finish(struct parser *p, struct rule *r, int rline, int rcol,
+    char *msg, int mline, int mcol)
+{
+	size_t	i;
+	int	rc;
+
+	if (r->mode == RULES_MODE_DURATION && r->on != PROTO_EVENT) {
+		perr(p, rline, rcol, "rule \"%s\": a duration starts on an "
+		    "event (on event KIND)", r->name);
+		free(msg);
+		return -1;
+	}
+	if (msg == NULL) {
+		template_text(&r->message, r->name, strlen(r->name));
+	} else {
+		rc = parse_template(p, &r->message, msg, mline, mcol);
+		free(msg);
+		if (rc != 0)
+			return -1;
+	}
+	if (check_expr(p, r, r->where) != 0 || check_term(p, r, &r->link) != 0)
+		return -1;
+	for (i = 0; i < r->message.n; i++)
+		if (r->message.p[i].text == NULL && r->message.p[i].var == -1 &&
+		    check_term(p, r, &r->message.p[i].term) != 0)
+			return -1;
+	if (r->description == NULL)
+		r->description = xstrdup("");
+	next(p);
+	return p->failed ? -1 : 0;
+}
+
+/* "rule NAME { KEY VALUE ... }" at p->tok, added to p->rules; 0, or -1
+ * with the error reported. */
 static int
 parse_rule(struct parser *p)
 {
@@ -1190,27 +1256,8 @@ parse_rule(struct parser *p)
 				goto fail;
 			break;
 		case 2:
-			if (p->tok.type != TK_IDENT ||
-			    proto_severity_parse(p->tok.text) < 0) {
-				const char *names[PROTO_SEV_COUNT];
-				char h[160];
-				int j;
-
-				for (j = 0; j < PROTO_SEV_COUNT; j++)
-					names[j] = proto_severity_name(j);
-				h[0] = '\0';
-				if (p->tok.type == TK_IDENT)
-					proto_suggest_hint(h, sizeof h,
-					    p->tok.text, names,
-					    PROTO_SEV_COUNT);
-				perr(p, p->tok.line, p->tok.col, "unknown "
-				    "severity %s%s", tok_desc(&p->tok, buf,
-				    sizeof buf), h[0] != '\0' ? h :
-				    " (info, low, medium, high or critical)");
+			if (parse_severity(p, r) != 0)
 				goto fail;
-			}
-			r->severity = proto_severity_parse(p->tok.text);
-			next(p);
 			break;
 		case 3:
 			if (parse_number(p, "a weight", &r->weight) != 0)
@@ -1251,30 +1298,7 @@ parse_rule(struct parser *p)
 		free(msg);
 		return -1;
 	}
-	if (r->mode == RULES_MODE_DURATION && r->on != PROTO_EVENT) {
-		perr(p, rline, rcol, "rule \"%s\": a duration starts on an "
-		    "event (on event KIND)", r->name);
-		free(msg);
-		return -1;
-	}
-	if (msg == NULL) {
-		template_text(&r->message, r->name, strlen(r->name));
-	} else {
-		i = (size_t)parse_template(p, &r->message, msg, mline, mcol);
-		free(msg);
-		if (i != 0)
-			return -1;
-	}
-	if (check_expr(p, r, r->where) != 0 || check_term(p, r, &r->link) != 0)
-		return -1;
-	for (i = 0; i < r->message.n; i++)
-		if (r->message.p[i].text == NULL && r->message.p[i].var == -1 &&
-		    check_term(p, r, &r->message.p[i].term) != 0)
-			return -1;
-	if (r->description == NULL)
-		r->description = xstrdup("");
-	next(p);
-	return p->failed ? -1 : 0;
+	return rule_finish(p, r, rline, rcol, msg, mline, mcol);
 
 fail:
 	/* A key after "message" failed: the message text is ours to free. */

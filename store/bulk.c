@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 
 #include "store/store.h"
+#include "proto/xmalloc.h"
 
 #define BULK_INDEXES	8
 
@@ -71,8 +72,7 @@ bulk_save_indexes(struct store_bulk *b, sqlite3 *db, char *err,
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW &&
 	    b->nindex < BULK_INDEXES) {
 		sql = (const char *)sqlite3_column_text(st, 0);
-		if ((b->index_sql[b->nindex++] = strdup(sql)) == NULL)
-			abort();
+		b->index_sql[b->nindex++] = xstrdup(sql);
 	}
 	sqlite3_finalize(st);
 	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
@@ -117,8 +117,7 @@ store_bulk_begin(struct store *s, struct store_bulk **bp, char *err,
 	*bp = NULL;
 	if (store_flush(s, err, errlen) != 0)
 		return -1;
-	if ((b = calloc(1, sizeof *b)) == NULL)
-		abort();
+	b = xcalloc(1, sizeof *b);
 	b->store = s;
 	b->synchronous = bulk_pragma(db, "synchronous");
 	b->cache_size = bulk_pragma(db, "cache_size");

@@ -364,6 +364,25 @@ store_step(sqlite3_stmt *st)
 	return rc;
 }
 
+/*
+ * Make st, stepped last with result rc, ready again: 1 if that step gave a
+ * row, 0 if it was done, or -1 with "store: cannot WHAT ARG: why" in err.
+ */
+static int
+store_step_end(struct store *s, sqlite3_stmt *st, int rc, const char *what,
+    const char *arg, char *err, size_t errlen)
+{
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	snprintf(err, errlen, "store: cannot %s%s: %s", what, arg,
+	    sqlite3_errmsg(s->db));
+	return -1;
+}
+
 static int
 store_exec(struct store *s, enum store_stmt which)
 {
@@ -861,15 +880,8 @@ store_feed_position(struct store *s, const char *feed, int64_t *epoch,
 		*epoch = sqlite3_column_int64(st, 0);
 		*last_seq = sqlite3_column_int64(st, 1);
 	}
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc == SQLITE_DONE)
-		return 0;
-	snprintf(err, errlen, "store: cannot read position of feed=%s: %s",
-	    feed, sqlite3_errmsg(s->db));
-	return -1;
+	return store_step_end(s, st, rc, "read position of feed=", feed, err,
+	    errlen);
 }
 
 int
@@ -883,13 +895,10 @@ store_feed_seen(struct store *s, const char *feed, const char *url, char *err,
 	sqlite3_bind_text(st, 2, url, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, store_now_ms());
 	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	if (rc == SQLITE_DONE)
-		return 0;
-	snprintf(err, errlen, "store: cannot record the URL of feed=%s: %s",
-	    feed, sqlite3_errmsg(s->db));
-	return -1;
+	if (rc == SQLITE_ROW)
+		rc = SQLITE_ERROR;	/* an upsert gives no row */
+	return store_step_end(s, st, rc, "record the URL of feed=", feed, err,
+	    errlen);
 }
 
 int
@@ -912,15 +921,7 @@ store_feed_by_url(struct store *s, const char *url, char *feed, size_t feedsz,
 		*epoch = sqlite3_column_int64(st, 1);
 		*last_seq = sqlite3_column_int64(st, 2);
 	}
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc == SQLITE_DONE)
-		return 0;
-	snprintf(err, errlen, "store: cannot look up feed at %s: %s", url,
-	    sqlite3_errmsg(s->db));
-	return -1;
+	return store_step_end(s, st, rc, "look up feed at ", url, err, errlen);
 }
 
 int
@@ -952,67 +953,87 @@ store_commands_pending(struct store *s, store_command_fn fn, void *arg,
 
 #define COL_TEXT(st, i)	((const char *)sqlite3_column_text((st), (i)))
 
+/* What store_each_attempt() and store_each_flag() give store_each_row(). */
+struct store_each {
+	store_attempt_fn	 attempt;
+	store_each_flag_fn	 flag;
+	void			*arg;
+};
+
+/*
+ * Run sql and give each row to row(st, each); 0 when every row was read,
+ * or -1 with "store: cannot read WHAT: ..." in err.
+ */
+static int
+store_each_row(struct store *s, const char *sql, const char *what,
+    void (*row)(sqlite3_stmt *, const struct store_each *),
+    const struct store_each *each, char *err, size_t errlen)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "store: cannot read %s: %s", what,
+		    sqlite3_errmsg(s->db));
+		return -1;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		row(st, each);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	snprintf(err, errlen, "store: cannot read %s: %s", what,
+	    sqlite3_errmsg(s->db));
+	return -1;
+}
+
+static void
+store_each_attempt_row(sqlite3_stmt *st, const struct store_each *each)
+{
+	struct store_attempt	a;
+
+	a.feed = COL_TEXT(st, 0);
+	a.attempt = COL_TEXT(st, 1);
+	a.candidate = COL_TEXT(st, 2);
+	a.name = COL_TEXT(st, 3);
+	a.exam = COL_TEXT(st, 4);
+	a.modality = COL_TEXT(st, 5);
+	a.state = COL_TEXT(st, 6);
+	a.ip = COL_TEXT(st, 7);
+	a.device = COL_TEXT(st, 8);
+	if (a.feed != NULL && a.attempt != NULL)
+		each->attempt(&a, each->arg);
+}
+
 int
 store_each_attempt(struct store *s, store_attempt_fn fn, void *arg,
     char *err, size_t errlen)
 {
-	sqlite3_stmt		*st;
-	struct store_attempt	 a;
-	int			 rc;
+	struct store_each	each = { .attempt = fn, .arg = arg };
 
-	if (sqlite3_prepare_v2(s->db, "SELECT feed, attempt, candidate, name, "
+	return store_each_row(s, "SELECT feed, attempt, candidate, name, "
 	    "exam, modality, state, ip, device FROM attempts ORDER BY feed, "
-	    "attempt", -1, &st, NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "store: cannot read attempts: %s",
-		    sqlite3_errmsg(s->db));
-		return -1;
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		a.feed = COL_TEXT(st, 0);
-		a.attempt = COL_TEXT(st, 1);
-		a.candidate = COL_TEXT(st, 2);
-		a.name = COL_TEXT(st, 3);
-		a.exam = COL_TEXT(st, 4);
-		a.modality = COL_TEXT(st, 5);
-		a.state = COL_TEXT(st, 6);
-		a.ip = COL_TEXT(st, 7);
-		a.device = COL_TEXT(st, 8);
-		if (a.feed != NULL && a.attempt != NULL)
-			fn(&a, arg);
-	}
-	sqlite3_finalize(st);
-	if (rc == SQLITE_DONE)
-		return 0;
-	snprintf(err, errlen, "store: cannot read attempts: %s",
-	    sqlite3_errmsg(s->db));
-	return -1;
+	    "attempt", "attempts", store_each_attempt_row, &each, err, errlen);
+}
+
+static void
+store_each_flag_row(sqlite3_stmt *st, const struct store_each *each)
+{
+	struct store_flag	f;
+
+	store_row_flag(st, 0, &f);
+	if (f.feed != NULL && f.attempt != NULL && f.rule != NULL)
+		each->flag(&f, each->arg);
 }
 
 int
 store_each_flag(struct store *s, store_each_flag_fn fn, void *arg, char *err,
     size_t errlen)
 {
-	sqlite3_stmt		*st;
-	struct store_flag	 f;
-	int			 rc;
+	struct store_each	each = { .flag = fn, .arg = arg };
 
-	if (sqlite3_prepare_v2(s->db, "SELECT " STORE_FLAG_COLUMNS " FROM "
-	    "flags ORDER BY id", -1, &st, NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "store: cannot read flags: %s",
-		    sqlite3_errmsg(s->db));
-		return -1;
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		store_row_flag(st, 0, &f);
-		if (f.feed != NULL && f.attempt != NULL && f.rule != NULL)
-			fn(&f, arg);
-	}
-	sqlite3_finalize(st);
-	if (rc == SQLITE_DONE)
-		return 0;
-	snprintf(err, errlen, "store: cannot read flags: %s",
-	    sqlite3_errmsg(s->db));
-	return -1;
+	return store_each_row(s, "SELECT " STORE_FLAG_COLUMNS " FROM flags "
+	    "ORDER BY id", "flags", store_each_flag_row, &each, err, errlen);
 }
 
 int
@@ -1048,24 +1069,7 @@ store_add_message(struct store *s, const char *feed, int64_t epoch,
 		return -1;
 	}
 
-	switch (m->type) {
-	case PROTO_ATTEMPT:
-		attempt = m->u.attempt.attempt;
-		break;
-	case PROTO_EVENT:
-		attempt = m->u.event.attempt;
-		break;
-	case PROTO_ANSWER:
-		attempt = m->u.answer.attempt;
-		break;
-	case PROTO_STATE:
-		attempt = m->u.state.attempt;
-		break;
-	default:
-		attempt = NULL;
-		break;
-	}
-
+	attempt = proto_msg_attempt(m);
 	r = store_push(s, STORE_ROW_MESSAGE, feed);
 	r->u.msg.type = m->type;
 	r->u.msg.epoch = epoch;

@@ -37,21 +37,6 @@ enum store_flag_state {
 	STORE_FLAG_CONFIRMED
 };
 
-/*
- * ---- TEMPORARY (issue 13): the old severity names, for console/app.c,
- * ui.c, headless.c, console.h and bench/review-db.c until their owners
- * switch to enum proto_severity after the merge.  Remove this block then;
- * nothing in store/ uses it.
- */
-#define store_severity		proto_severity
-#define STORE_SEV_INFO		PROTO_SEV_INFO
-#define STORE_SEV_LOW		PROTO_SEV_LOW
-#define STORE_SEV_MEDIUM	PROTO_SEV_MEDIUM
-#define STORE_SEV_HIGH		PROTO_SEV_HIGH
-#define STORE_SEV_CRITICAL	PROTO_SEV_CRITICAL
-#define store_severity_name	proto_severity_name
-/* ---- end TEMPORARY */
-
 /* A flag row.  Inserted or updated (by id) on the next flush. */
 struct store_flag {
 	int64_t		id;		/* from store_flag_next_id() */

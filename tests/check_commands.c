@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "console/commands.h"
+#include "tests/check_main.h"
 
 #define nitems(a)	(sizeof (a) / sizeof (a)[0])
 
@@ -216,11 +217,6 @@ commands_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(commands_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	cmd_set_table(cmd_table_main);
+	return check_main(commands_suite());
 }

@@ -1,12 +1,12 @@
 /*
- * check_console.c - unit tests of the console's model: what app_receive()
+ * check_console.c - unit tests of the console's model: what ingest_receive()
  * does with welcome, stream messages, duplicates, holes and garbage; flags
  * raised once per rule and attempt and re-armed after a decision; decisions
  * that need a reason, a flag or a connected feed; feed URL parsing; a URL
  * that starts answering as another feed id (the old feed's attempts, flags
  * and commands stay its own); duplicates that conflict, late messages in a
- * gap, seqs and gaps at the edge of the integers; the reconnect backoff and
- * its jitter.  The store is a real
+ * gap, seqs and gaps at the edge of the integers.  (The reconnect backoff
+ * and its jitter are check_model's.)  The store is a real
  * SQLite file in a temporary directory.
  */
 #include <check.h>
@@ -20,11 +20,51 @@
 
 #define CHECK_TMP_NAME	"check_console"
 #include "check_tmp.h"
+#include "tests/check_main.h"
 
 static char		 dir[64];
 static char		 dbpath[128];
 static struct app	 app;
-static struct console_feed *cf;
+static struct feed_link *cf;
+
+/*
+ * The tests' transport: "connected" when test_up says, sending nothing.
+ * Nothing reaches a socket: a command that would be sent is refused
+ * before it is, or the test would see it in sent.
+ */
+static int	test_up, test_sent;
+
+static int
+test_connected(const struct feed_link *l)
+{
+	(void)l;
+	return test_up;
+}
+
+static int
+test_send(struct feed_link *l, const char *text, size_t len)
+{
+	(void)l;
+	(void)text;
+	(void)len;
+	test_sent++;
+	return 0;
+}
+
+static void
+test_close(struct feed_link *l, int code, const char *reason)
+{
+	(void)l;
+	(void)code;
+	(void)reason;
+}
+
+static const struct link_ops test_ops = {
+	.name = "test",
+	.send = test_send,
+	.close = test_close,
+	.connected = test_connected,
+};
 
 /* A console on dbpath with one connection, as app_init leaves it. */
 static void
@@ -42,6 +82,9 @@ console_open(void)
 	cf = &app.feeds[0];
 	cf->app = &app;
 	cf->index = 0;
+	cf->ops = &test_ops;
+	cf->impl = &test_up;
+	test_up = test_sent = 0;
 	snprintf(cf->url, sizeof cf->url, "ws://127.0.0.1:1/");
 }
 
@@ -71,7 +114,7 @@ deliver(struct proto_msg *m)
 		m->ts_ms = 1795400000000LL + m->seq % 1000000 * 1000;
 	json = proto_encode(m, &len, err, sizeof err);
 	ck_assert_msg(json != NULL, "encode: %s", err);
-	app_receive(cf, json, len);
+	ingest_receive(cf, json, len);
 	free(json);
 }
 
@@ -178,9 +221,9 @@ find_attempt(const char *id)
 {
 	size_t	i;
 
-	for (i = 0; i < app.nattempts; i++) {
-		if (strcmp(app.attempts[i]->id, id) == 0)
-			return app.attempts[i];
+	for (i = 0; i < app.model.nattempts; i++) {
+		if (strcmp(app.model.attempts[i]->id, id) == 0)
+			return app.model.attempts[i];
 	}
 	return NULL;
 }
@@ -199,10 +242,10 @@ find_attempt_of(const char *feed, const char *id)
 {
 	size_t	i;
 
-	for (i = 0; i < app.nattempts; i++) {
-		if (strcmp(app.attempts[i]->id, id) == 0 &&
-		    strcmp(app.attempts[i]->feed->id, feed) == 0)
-			return app.attempts[i];
+	for (i = 0; i < app.model.nattempts; i++) {
+		if (strcmp(app.model.attempts[i]->id, id) == 0 &&
+		    strcmp(app.model.attempts[i]->feed->id, feed) == 0)
+			return app.model.attempts[i];
 	}
 	return NULL;
 }
@@ -270,11 +313,11 @@ START_TEST(test_garbage_rejected_stream_goes_on)
 	const char	early[] = "{\"t\":\"state\",\"seq\":1,\"ts\":\"2026-11-23T"
 	    "00:00:00.000Z\",\"attempt\":\"A1\",\"state\":\"paused\"}";
 
-	app_receive(cf, early, strlen(early));		/* before welcome */
+	ingest_receive(cf, early, strlen(early));		/* before welcome */
 	deliver_welcome(7);
 	deliver_attempt(1, "A1");
-	app_receive(cf, bad, strlen(bad));
-	app_receive(cf, "not json", 8);
+	ingest_receive(cf, bad, strlen(bad));
+	ingest_receive(cf, "not json", 8);
 	deliver_event(3, "A1", PROTO_EV_IDLE);
 	ck_assert_uint_eq(cf->early_rejects + cf->session->rejects, 3);
 	ck_assert_int_eq(query_int("select count(*) from rejects"), 3);
@@ -300,7 +343,7 @@ START_TEST(test_invalid_seq_recorded_as_rejected)
 
 	deliver_welcome(7);
 	deliver_attempt(1, "A1");
-	app_receive(cf, bad2, strlen(bad2));
+	ingest_receive(cf, bad2, strlen(bad2));
 	ck_assert_int_eq(cf->session->last_seq, 2);
 	deliver_event(3, "A1", PROTO_EV_IDLE);
 	ck_assert_int_eq(query_int("select count(*) from gaps where why "
@@ -310,7 +353,7 @@ START_TEST(test_invalid_seq_recorded_as_rejected)
 	    "\"kind\": unknown event kind \"focus_lsot\"%'"), 1);
 
 	/* Ahead of the next seq: the hole is a jump, the seq itself not. */
-	app_receive(cf, bad5, strlen(bad5));
+	ingest_receive(cf, bad5, strlen(bad5));
 	ck_assert_int_eq(cf->session->last_seq, 5);
 	ck_assert_int_eq(query_int("select count(*) from gaps where from_seq=4 "
 	    "and to_seq=4 and why like 'seq jumped from 3 to 5 (a message "
@@ -320,9 +363,9 @@ START_TEST(test_invalid_seq_recorded_as_rejected)
 	    "field%'"), 1);
 
 	/* Behind the position, a duplicate seq, a control type: no seq. */
-	app_receive(cf, old, strlen(old));
-	app_receive(cf, dup, strlen(dup));
-	app_receive(cf, gap, strlen(gap));
+	ingest_receive(cf, old, strlen(old));
+	ingest_receive(cf, dup, strlen(dup));
+	ingest_receive(cf, gap, strlen(gap));
 	ck_assert_int_eq(cf->session->last_seq, 5);
 	ck_assert_int_eq(query_int("select count(*) from gaps"), 3);
 	ck_assert_int_eq(query_int("select count(*) from rejects"), 5);
@@ -376,7 +419,7 @@ START_TEST(test_welcome_epoch_past_2_53)
 	    "\"feed\":\"big\",\"name\":\"n\",\"epoch\":9007199254740992,"
 	    "\"first_seq\":1,\"last_seq\":0}";
 
-	app_receive(cf, w, strlen(w));
+	ingest_receive(cf, w, strlen(w));
 	ck_assert_int_eq(cf->welcomed, 0);
 	ck_assert_ptr_null(cf->session);
 	ck_assert_int_eq(query_int("select count(*) from rejects where reason "
@@ -404,14 +447,14 @@ START_TEST(test_flag_once_per_rule_and_rearmed)
 	deliver_event(6, "A1", PROTO_EV_IDENTITY_MISMATCH);
 	a = find_attempt("A1");
 	ck_assert_int_eq(a->open_flags, 2);
-	ck_assert_int_eq(a->top_severity, STORE_SEV_CRITICAL);
-	ck_assert_uint_eq(app.open_flags, 2);
+	ck_assert_int_eq(a->top_severity, PROTO_SEV_CRITICAL);
+	ck_assert_uint_eq(app.model.open_flags, 2);
 	ck_assert_int_eq(query_int("select count from flags where "
 	    "rule='faces_multiple'"), 2);
 
 	/* Most urgent first. */
 	app_sort(&app);
-	ck_assert_str_eq(app.attempts[0]->id, "A1");
+	ck_assert_str_eq(app.model.attempts[0]->id, "A1");
 
 	/* A decision needs a reason; dismiss takes the most severe flag. */
 	ck_assert_int_eq(decide(a, "dismiss", "", err, sizeof err),
@@ -469,14 +512,14 @@ START_TEST(test_command_text_over_limit)
 {
 	static const char	*tails[] = { "\xe2\x82\xac", "", "\xc3\xa9" };
 	char			 err[512], reason[PROTO_TEXT_MAX + 64];
-	int			 lws_dummy, i;
+	int			 i;
 	size_t			 n;
 
 	deliver_welcome(7);
 	deliver_attempt(1, "A1");
 	/* Connected as far as app_decide can tell; nothing reaches lws
 	 * unless a command is accepted, which none here may be. */
-	cf->wsi = (struct lws *)&lws_dummy;
+	test_up = 1;
 	cf->welcomed = 1;
 	for (i = 0; i < 3; i++) {
 		n = (size_t)(i == 1 ? PROTO_TEXT_MAX + 1 : PROTO_TEXT_MAX - 1);
@@ -487,7 +530,7 @@ START_TEST(test_command_text_over_limit)
 		ck_assert_msg(strstr(err, "may be at most 1024 bytes") != NULL,
 		    "%s", err);
 	}
-	cf->wsi = NULL;
+	test_up = 0;
 	ck_assert_int_eq(query_int("select count(*) from journal"), 0);
 	ck_assert_int_eq(query_int("select count(*) from commands"), 0);
 	ck_assert_ptr_null(app.pending);
@@ -520,56 +563,56 @@ END_TEST
 
 START_TEST(test_parse_url)
 {
-	struct console_feed	f;
-	char			err[256];
+	struct ws_url	f;
+	char		err[256];
 
 	memset(&f, 0, sizeof f);
-	ck_assert_int_eq(client_parse_url(&f, "ws://exam.example:7450/live",
+	ck_assert_int_eq(link_ws_parse_url("ws://exam.example:7450/live", &f,
 	    err, sizeof err), 0);
 	ck_assert_str_eq(f.host, "exam.example");
 	ck_assert_int_eq(f.port, 7450);
 	ck_assert_str_eq(f.path, "/live");
 	ck_assert_int_eq(f.tls, 0);
-	ck_assert_int_eq(client_parse_url(&f, "wss://h", err, sizeof err), 0);
+	ck_assert_int_eq(link_ws_parse_url("wss://h", &f, err, sizeof err), 0);
 	ck_assert_int_eq(f.port, 443);
 	ck_assert_str_eq(f.path, "/");
 	ck_assert_int_eq(f.tls, 1);
-	ck_assert_int_eq(client_parse_url(&f, "http://h/", err, sizeof err), -1);
+	ck_assert_int_eq(link_ws_parse_url("http://h/", &f, err, sizeof err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "ws://"));
-	ck_assert_int_eq(client_parse_url(&f, "ws://h:99999/", err,
+	ck_assert_int_eq(link_ws_parse_url("ws://h:99999/", &f, err,
 	    sizeof err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "port"));
-	ck_assert_int_eq(client_parse_url(&f, "ws://:80/", err, sizeof err), -1);
+	ck_assert_int_eq(link_ws_parse_url("ws://:80/", &f, err, sizeof err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "host"));
-	ck_assert_int_eq(client_parse_url(&f, "ws://h:+80/", err, sizeof err),
+	ck_assert_int_eq(link_ws_parse_url("ws://h:+80/", &f, err, sizeof err),
 	    -1);
-	ck_assert_int_eq(client_parse_url(&f, "ws://h: 80/", err, sizeof err),
+	ck_assert_int_eq(link_ws_parse_url("ws://h: 80/", &f, err, sizeof err),
 	    -1);
 	/* IPv6 literals, in brackets (issue 16). */
-	ck_assert_int_eq(client_parse_url(&f, "ws://[::1]:7450/live", err,
+	ck_assert_int_eq(link_ws_parse_url("ws://[::1]:7450/live", &f, err,
 	    sizeof err), 0);
 	ck_assert_str_eq(f.host, "::1");
 	ck_assert_int_eq(f.port, 7450);
 	ck_assert_str_eq(f.path, "/live");
-	ck_assert_int_eq(client_parse_url(&f, "wss://[2001:db8::7]", err,
+	ck_assert_int_eq(link_ws_parse_url("wss://[2001:db8::7]", &f, err,
 	    sizeof err), 0);
 	ck_assert_str_eq(f.host, "2001:db8::7");
 	ck_assert_int_eq(f.port, 443);
 	ck_assert_str_eq(f.path, "/");
-	ck_assert_int_eq(client_parse_url(&f, "ws://[::1]/", err,
+	ck_assert_int_eq(link_ws_parse_url("ws://[::1]/", &f, err,
 	    sizeof err), 0);
 	ck_assert_int_eq(f.port, 80);
-	ck_assert_int_eq(client_parse_url(&f, "ws://[::1:7450/", err,
+	ck_assert_int_eq(link_ws_parse_url("ws://[::1:7450/", &f, err,
 	    sizeof err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "brackets"));
-	ck_assert_int_eq(client_parse_url(&f, "ws://[]:7450/", err,
+	ck_assert_int_eq(link_ws_parse_url("ws://[]:7450/", &f, err,
 	    sizeof err), -1);
-	ck_assert_int_eq(client_parse_url(&f, "ws://[::1]x/", err,
+	ck_assert_int_eq(link_ws_parse_url("ws://[::1]x/", &f, err,
 	    sizeof err), -1);
-	ck_assert_int_eq(client_parse_url(&f, "ws://[exam.example]:1/", err,
+	ck_assert_int_eq(link_ws_parse_url("ws://[exam.example]:1/", &f, err,
 	    sizeof err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "not an IPv6 address"));
-	ck_assert_int_eq(client_parse_url(&f, "ws://[::1]:0/", err,
+	ck_assert_int_eq(link_ws_parse_url("ws://[::1]:0/", &f, err,
 	    sizeof err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "port"));
 }
@@ -623,7 +666,7 @@ START_TEST(test_feed_replaced_keeps_identity)
 	b = find_attempt_of("feed-B", "A0001");
 	ck_assert_ptr_nonnull(b);
 	ck_assert_ptr_ne(a, b);
-	ck_assert_uint_eq(app.nattempts, 2);
+	ck_assert_uint_eq(app.model.nattempts, 2);
 	ck_assert_int_eq(a->open_flags, 1);
 	ck_assert_int_eq(b->open_flags, 1);
 	ck_assert_int_eq(query_int("select count(*) from attempts where "
@@ -642,9 +685,9 @@ START_TEST(test_feed_replaced_keeps_identity)
 	ck_assert_ptr_nonnull(strstr(text, "ws://127.0.0.1:1/"));
 
 	/* A command for feed-A's candidate goes nowhere, and says why. */
-	cf->wsi = (struct lws *)1;	/* "connected"; nothing may be sent */
+	test_up = 1;	/* "connected"; nothing may be sent */
 	ck_assert_int_eq(decide(a, "pause", "phone", err, sizeof err), -1);
-	cf->wsi = NULL;
+	test_up = 0;
 	ck_assert_ptr_nonnull(strstr(err, "no longer answers"));
 	ck_assert_ptr_nonnull(strstr(err, "feed-B"));
 	ck_assert_int_eq(query_int("select count(*) from commands"), 0);
@@ -820,8 +863,8 @@ START_TEST(test_seq_edges_never_overflow)
 
 	deliver_gap(3, CONSOLE_SEQ_MAX);
 	ck_assert_int_eq(cf->session->last_seq, CONSOLE_SEQ_MAX);
-	app_refused(cf, PROTO_RX_TOO_BIG, "{\"t\":", 5);
-	app_refused(cf, PROTO_RX_TOO_BIG, "{\"t\":", 5);
+	ingest_refused(cf, PROTO_RX_TOO_BIG, "{\"t\":", 5);
+	ingest_refused(cf, PROTO_RX_TOO_BIG, "{\"t\":", 5);
 	ck_assert_int_eq(cf->session->last_seq, CONSOLE_SEQ_MAX);
 	ck_assert_int_eq(query_int("select count(*) from gaps where "
 	    "from_seq < 1 or to_seq < from_seq"), 0);
@@ -906,7 +949,7 @@ START_TEST(test_feed_returns_with_its_records)
 	sqlite3_close(db);
 
 	restart();		/* this URL is new to it: nothing expected */
-	ck_assert_uint_eq(app.nattempts, 0);
+	ck_assert_uint_eq(app.model.nattempts, 0);
 	deliver_welcome_as("feed-A", 7);
 	a = find_attempt_of("feed-A", "A0001");
 	ck_assert_ptr_nonnull(a);
@@ -936,7 +979,7 @@ START_TEST(test_attempt_cap)
 	deliver_attempt(3, "A3");
 	deliver_event(4, "A4", PROTO_EV_IDLE);
 	deliver_event(5, "A1", PROTO_EV_IDLE);
-	ck_assert_uint_eq(app.nattempts, 2);
+	ck_assert_uint_eq(app.model.nattempts, 2);
 	ck_assert_ptr_null(find_attempt("A3"));
 	ck_assert_int_eq(cf->session->last_seq, 5);
 	ck_assert_int_eq(query_int("select count(*) from messages"), 3);
@@ -1115,12 +1158,12 @@ START_TEST(test_risk_orders_attempts)
 	    err, sizeof err), 0);
 	ck_assert_int_eq(decide(find_attempt("A3"), "dismiss", "twin",
 	    err, sizeof err), 0);
-	app.order_dirty = 1;
+	app.model.order_dirty = 1;
 	app_sort(&app);
-	ck_assert_str_eq(app.attempts[0]->id, "A2");
-	ck_assert_str_eq(app.attempts[1]->id, "A1");
-	ck_assert_str_eq(app.attempts[2]->id, "A3");
-	ck_assert_str_eq(app.attempts[3]->id, "A0");
+	ck_assert_str_eq(app.model.attempts[0]->id, "A2");
+	ck_assert_str_eq(app.model.attempts[1]->id, "A1");
+	ck_assert_str_eq(app.model.attempts[2]->id, "A3");
+	ck_assert_str_eq(app.model.attempts[3]->id, "A0");
 }
 END_TEST
 
@@ -1200,60 +1243,6 @@ END_TEST
  * middle are reached and the mean stays near it (the jitter is spread, not
  * stuck on one side).
  */
-START_TEST(test_retry_delay)
-{
-	static const int64_t	plain[] = { 500, 1000, 2000, 4000, 8000, 16000,
-				    30000, 30000, 30000, 30000, 30000, 30000 };
-	static const int64_t	refused[] = { 60000, 120000, 240000, 480000,
-				    600000, 600000, 600000, 600000, 600000,
-				    600000, 600000, 600000 };
-	const int64_t		*want;
-	int64_t			 d, lo, hi, sum;
-	unsigned		 r, i, n = 20000;
-	int			 ref, saw_lo, saw_hi, saw_mid;
-
-	for (r = 0; r < sizeof plain / sizeof plain[0]; r++) {
-		ck_assert_int_eq(client_retry_delay(r, 0, 25), plain[r]);
-		ck_assert_int_eq(client_retry_delay(r, 1, 25), refused[r]);
-	}
-	/* No overflow however long a feed stays away. */
-	ck_assert_int_eq(client_retry_delay(1000, 0, 25), 30000);
-	ck_assert_int_eq(client_retry_delay(~0u, 1, 25), 600000);
-	ck_assert_int_eq(client_retry_delay(0, 0, 0), 375);
-	ck_assert_int_eq(client_retry_delay(0, 0, 50), 625);
-	ck_assert_int_eq(client_retry_delay(40, 1, 0), 450000);
-	ck_assert_int_eq(client_retry_delay(40, 1, 50), 750000);
-
-	srand(12345);
-	for (ref = 0; ref <= 1; ref++) {
-		want = ref ? refused : plain;
-		for (r = 0; r < sizeof plain / sizeof plain[0]; r++) {
-			lo = want[r] - want[r] / 4;
-			hi = want[r] + want[r] / 4;
-			sum = 0;
-			saw_lo = saw_hi = saw_mid = 0;
-			for (i = 0; i < n; i++) {
-				d = client_retry_delay(r, ref, (unsigned)rand());
-				ck_assert_msg(d >= lo && d <= hi, "retry %u%s: "
-				    "%lld ms is outside %lld..%lld", r,
-				    ref ? " (refused)" : "", (long long)d,
-				    (long long)lo, (long long)hi);
-				saw_lo |= d == lo;
-				saw_hi |= d == hi;
-				saw_mid |= d == want[r];
-				sum += d;
-			}
-			ck_assert_msg(saw_lo && saw_hi && saw_mid, "retry %u: "
-			    "the jitter never reached -25 %%, 0 or +25 %%", r);
-			/* The mean of 20000 uniform draws: within 1 %. */
-			ck_assert_msg(llabs(sum / n - want[r]) <= want[r] / 100,
-			    "retry %u: mean %lld ms, not about %lld", r,
-			    (long long)(sum / n), (long long)want[r]);
-		}
-	}
-}
-END_TEST
-
 static Suite *
 console_suite(void)
 {
@@ -1291,20 +1280,11 @@ console_suite(void)
 	tc = tcase_create("url");
 	tcase_add_test(tc, test_parse_url);
 	suite_add_tcase(s, tc);
-	tc = tcase_create("retry");
-	tcase_add_test(tc, test_retry_delay);
-	suite_add_tcase(s, tc);
 	return s;
 }
 
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(console_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return check_main(console_suite());
 }

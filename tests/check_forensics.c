@@ -20,6 +20,7 @@
 
 #include "forensics/forensics.h"
 #include "tests/fx-sim.h"
+#include "tests/check_main.h"
 
 #define NEAR(x, y, tol)	ck_assert_msg(fabs((x) - (y)) <= (tol), \
 	"%s = %.15g, expected %.15g (tol %g)", #x, (double)(x), (double)(y), \
@@ -669,11 +670,5 @@ forensics_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(forensics_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_main(forensics_suite());
 }

@@ -29,6 +29,7 @@
 
 #define CHECK_TMP_NAME	"check_journal"
 #include "check_tmp.h"
+#include "tests/check_main.h"
 
 static char	tmpdir[64];
 static char	dbpath[128];
@@ -743,12 +744,5 @@ journal_suite(void)
 int
 main(void)
 {
-	SRunner	*sr;
-	int	 failed;
-
-	sr = srunner_create(journal_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main(journal_suite());
 }

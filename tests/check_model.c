@@ -4,15 +4,19 @@
  * flag per rule and attempt, evidence merged and bounded, re-armed after a
  * decision, interned rule names, a flag to and from its store row) and
  * the model (model.c: the attempt index and display order, risk, feed
- * sessions and their positions, the tail and the event rate).
+ * sessions and their positions, the tail and the event rate), and the
+ * decisions app_decide (decide.c) refuses before anything is recorded,
+ * and the reconnect backoff and its jitter (link.c).
  */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "console/app.h"
 #include "console/flags.h"
 #include "console/model.h"
+#include "tests/check_main.h"
 
 /* A hit of rule on attempt A1 at seq, with evidence seqs. */
 static struct rules_hit
@@ -51,7 +55,7 @@ START_TEST(test_flags_one_open_per_rule)
 	int64_t			 ev1[] = { 1, 2 }, ev2[] = { 2, 3 };
 	struct rules_hit	 h;
 
-	h = hit("faces_multiple", STORE_SEV_HIGH, 2, ev1, 2);
+	h = hit("faces_multiple", PROTO_SEV_HIGH, 2, ev1, 2);
 	ck_assert_int_eq(flags_hit(&fl, &open, NULL, &h, &f), FLAGS_RAISED);
 	ck_assert_ptr_eq(open, f);
 	ck_assert_int_eq(f->id, 0);
@@ -61,7 +65,7 @@ START_TEST(test_flags_one_open_per_rule)
 
 	/* A repeat merges: count, last time and seq, evidence without
 	 * repeating seq 2. */
-	h = hit("faces_multiple", STORE_SEV_HIGH, 3, ev2, 2);
+	h = hit("faces_multiple", PROTO_SEV_HIGH, 3, ev2, 2);
 	ck_assert_int_eq(flags_hit(&fl, &open, NULL, &h, &g), FLAGS_MERGED);
 	ck_assert_ptr_eq(g, f);
 	ck_assert_int_eq(f->count, 2);
@@ -72,7 +76,7 @@ START_TEST(test_flags_one_open_per_rule)
 	ck_assert_int_eq(f->evidence[2], 3);
 
 	/* Another rule: another flag, and the most severe is the top. */
-	h = hit("identity_mismatch", STORE_SEV_CRITICAL, 4, NULL, 0);
+	h = hit("identity_mismatch", PROTO_SEV_CRITICAL, 4, NULL, 0);
 	ck_assert_int_eq(flags_hit(&fl, &open, NULL, &h, &g), FLAGS_RAISED);
 	ck_assert_uint_eq(list_len(open), 2);
 	ck_assert_ptr_eq(flags_top(open), g);
@@ -84,7 +88,7 @@ START_TEST(test_flags_one_open_per_rule)
 	ck_assert_int_eq(g->state, STORE_FLAG_DISMISSED);
 	ck_assert_int_eq(g->closed_ms, 5000);
 	ck_assert_ptr_eq(flags_top(open), f);
-	h = hit("identity_mismatch", STORE_SEV_CRITICAL, 6, NULL, 0);
+	h = hit("identity_mismatch", PROTO_SEV_CRITICAL, 6, NULL, 0);
 	ck_assert_int_eq(flags_hit(&fl, &open, NULL, &h, &f), FLAGS_RAISED);
 	ck_assert_ptr_ne(f, g);
 	ck_assert_int_eq(f->count, 1);
@@ -140,7 +144,7 @@ START_TEST(test_flags_store_round_trip)
 	struct flag		*open = NULL, *closed = NULL, *f, *g;
 	struct store_flag	 sf;
 	int64_t			 ev[] = { 12, 15, 31 };
-	struct rules_hit	 h = hit("faces_multiple", STORE_SEV_HIGH, 31,
+	struct rules_hit	 h = hit("faces_multiple", PROTO_SEV_HIGH, 31,
 				    ev, 3);
 	char			 text[FLAGS_EVIDENCE_TEXT];
 
@@ -229,11 +233,11 @@ START_TEST(test_model_order_and_risk)
 	ck_assert_ptr_eq(m.attempts[0], a);	/* no risk: by id */
 	ck_assert_ptr_eq(m.attempts[2], c);
 
-	h = hit("faces_multiple", STORE_SEV_HIGH, 1, NULL, 0);
+	h = hit("faces_multiple", PROTO_SEV_HIGH, 1, NULL, 0);
 	flags_hit(&m.flagset, &c->flags, c, &h, &f);
 	model_recount(&m, c);
 	ck_assert_int_eq(c->open_flags, 1);
-	ck_assert_int_eq(c->top_severity, STORE_SEV_HIGH);
+	ck_assert_int_eq(c->top_severity, PROTO_SEV_HIGH);
 	ck_assert(c->risk == 2.5);
 	ck_assert_int_eq(m.order_dirty, 1);
 	model_sort(&m);
@@ -244,7 +248,7 @@ START_TEST(test_model_order_and_risk)
 	flags_close(&c->flags, &c->closed, f, STORE_FLAG_CONFIRMED, now);
 	model_recount(&m, c);
 	ck_assert(attempt_risk(c, now) == 5.0);
-	h = hit("gaze_away", STORE_SEV_LOW, 2, NULL, 0);
+	h = hit("gaze_away", PROTO_SEV_LOW, 2, NULL, 0);
 	flags_hit(&m.flagset, &b->flags, b, &h, &f);
 	f->id = 7;
 	flags_close(&b->flags, &b->closed, f, STORE_FLAG_DISMISSED, now);
@@ -330,6 +334,171 @@ START_TEST(test_model_tail_and_rate)
 }
 END_TEST
 
+
+/* A link that is "connected" and sends nothing. */
+static int
+never_sent(struct feed_link *l, const char *text, size_t len)
+{
+	(void)l;
+	(void)text;
+	(void)len;
+	ck_abort_msg("nothing may be sent");
+	return -1;
+}
+
+static int
+always_up(const struct feed_link *l)
+{
+	(void)l;
+	return 1;
+}
+
+static const struct link_ops up_ops = {
+	.name = "test", .send = never_sent, .connected = always_up,
+};
+
+/* app_decide(app, a, action, reason): its status, err filled. */
+static int
+decide(struct app *app, struct attempt *a, struct flag *f,
+    const char *action, const char *reason, char *err, size_t errlen)
+{
+	struct decision		d;
+	struct decision_result	dr;
+
+	memset(&d, 0, sizeof d);
+	d.attempt = a;
+	d.flag = f;
+	d.action = action;
+	d.reason = reason;
+	err[0] = '\0';
+	return app_decide(app, &d, &dr, err, errlen);
+}
+
+START_TEST(test_decide_refusals)
+{
+	static struct app	 app;
+	struct feed_session	*fs;
+	struct attempt		*a, *b;
+	struct flag		*f;
+	struct rules_hit	 h;
+	char			 err[512], reason[PROTO_TEXT_MAX + 2];
+	int			 up = 1;
+
+	memset(&app, 0, sizeof app);
+	app.opt.proctor = "unit";
+	fs = app_session_new(&app, "F1", err, sizeof err);
+	a = model_attempt_get(&app.model, fs, "A1");
+	b = model_attempt_get(&app.model, fs, "B1");
+
+	ck_assert_int_eq(decide(&app, a, NULL, "shrug", "r", err, sizeof err),
+	    -1);
+	ck_assert_str_eq(err, "unknown decision \"shrug\" (one of dismiss, "
+	    "confirm, warn, pause, resume, terminate, escalate, note)");
+	ck_assert_int_eq(decide(&app, a, NULL, "note", "", err, sizeof err),
+	    -1);
+	ck_assert_str_eq(err, "a reason is required; nothing recorded");
+	ck_assert_int_eq(decide(&app, a, NULL, "dismiss", "r", err,
+	    sizeof err), -1);
+	ck_assert_str_eq(err, "A1 has no open flag to dismiss");
+
+	h = hit("faces_multiple", PROTO_SEV_HIGH, 1, NULL, 0);
+	flags_hit(&app.model.flagset, &a->flags, a, &h, &f);
+	f->id = 5;
+	ck_assert_int_eq(decide(&app, b, f, "confirm", "r", err, sizeof err),
+	    -1);
+	ck_assert_str_eq(err, "flag 5 is not a flag of B1");
+	flags_close(&a->flags, &a->closed, f, STORE_FLAG_DISMISSED, 1);
+	ck_assert_int_eq(decide(&app, a, f, "confirm", "r", err, sizeof err),
+	    -1);
+	ck_assert_str_eq(err, "flag 5 was already dismissed; nothing "
+	    "recorded");
+
+	/* Commands: only to a connected feed, never a replaced one. */
+	ck_assert_int_eq(decide(&app, a, NULL, "pause", "r", err, sizeof err),
+	    -1);
+	ck_assert_str_eq(err, "feed F1 is not connected; nothing was sent or "
+	    "recorded");
+	app.nfeeds = 1;
+	app.feeds[0].app = &app;
+	app.feeds[0].ops = &up_ops;
+	app.feeds[0].impl = &up;
+	app.feeds[0].session = fs;
+	fs->link = &app.feeds[0];
+	ck_assert_int_eq(decide(&app, a, NULL, "pause", "r", err, sizeof err),
+	    -1);		/* no welcome yet */
+	ck_assert_ptr_nonnull(strstr(err, "is not connected"));
+	app.feeds[0].welcomed = 1;
+	memset(reason, 'a', sizeof reason - 1);
+	reason[sizeof reason - 1] = '\0';
+	ck_assert_int_eq(decide(&app, a, NULL, "warn", reason, err,
+	    sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "may be at most 1024 bytes"));
+	snprintf(fs->replaced_by, sizeof fs->replaced_by, "F2");
+	snprintf(fs->replaced_url, sizeof fs->replaced_url, "ws://h/");
+	ck_assert_int_eq(decide(&app, a, NULL, "terminate", "r", err,
+	    sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "feed F1 no longer answers at "
+	    "ws://h/ (feed F2 does now)"));
+	ck_assert_ptr_null(app.pending);
+	ck_assert_int_eq(app.cmd_counter, 1);	/* the too-long one */
+	app_clear(&app);
+}
+END_TEST
+
+START_TEST(test_retry_delay)
+{
+	static const int64_t	plain[] = { 500, 1000, 2000, 4000, 8000, 16000,
+				    30000, 30000, 30000, 30000, 30000, 30000 };
+	static const int64_t	refused[] = { 60000, 120000, 240000, 480000,
+				    600000, 600000, 600000, 600000, 600000,
+				    600000, 600000, 600000 };
+	const int64_t		*want;
+	int64_t			 d, lo, hi, sum;
+	unsigned		 r, i, n = 20000;
+	int			 ref, saw_lo, saw_hi, saw_mid;
+
+	for (r = 0; r < sizeof plain / sizeof plain[0]; r++) {
+		ck_assert_int_eq(link_retry_delay(r, 0, 25), plain[r]);
+		ck_assert_int_eq(link_retry_delay(r, 1, 25), refused[r]);
+	}
+	/* No overflow however long a feed stays away. */
+	ck_assert_int_eq(link_retry_delay(1000, 0, 25), 30000);
+	ck_assert_int_eq(link_retry_delay(~0u, 1, 25), 600000);
+	ck_assert_int_eq(link_retry_delay(0, 0, 0), 375);
+	ck_assert_int_eq(link_retry_delay(0, 0, 50), 625);
+	ck_assert_int_eq(link_retry_delay(40, 1, 0), 450000);
+	ck_assert_int_eq(link_retry_delay(40, 1, 50), 750000);
+
+	srand(12345);
+	for (ref = 0; ref <= 1; ref++) {
+		want = ref ? refused : plain;
+		for (r = 0; r < sizeof plain / sizeof plain[0]; r++) {
+			lo = want[r] - want[r] / 4;
+			hi = want[r] + want[r] / 4;
+			sum = 0;
+			saw_lo = saw_hi = saw_mid = 0;
+			for (i = 0; i < n; i++) {
+				d = link_retry_delay(r, ref, (unsigned)rand());
+				ck_assert_msg(d >= lo && d <= hi, "retry %u%s: "
+				    "%lld ms is outside %lld..%lld", r,
+				    ref ? " (refused)" : "", (long long)d,
+				    (long long)lo, (long long)hi);
+				saw_lo |= d == lo;
+				saw_hi |= d == hi;
+				saw_mid |= d == want[r];
+				sum += d;
+			}
+			ck_assert_msg(saw_lo && saw_hi && saw_mid, "retry %u: "
+			    "the jitter never reached -25 %%, 0 or +25 %%", r);
+			/* The mean of 20000 uniform draws: within 1 %. */
+			ck_assert_msg(llabs(sum / n - want[r]) <= want[r] / 100,
+			    "retry %u: mean %lld ms, not about %lld", r,
+			    (long long)(sum / n), (long long)want[r]);
+		}
+	}
+}
+END_TEST
+
 static Suite *
 model_suite(void)
 {
@@ -347,17 +516,19 @@ model_suite(void)
 	tcase_add_test(tc, test_model_sessions_bounded);
 	tcase_add_test(tc, test_model_tail_and_rate);
 	suite_add_tcase(s, tc);
+	tc = tcase_create("decide");
+	tcase_add_test(tc, test_decide_refusals);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("link");
+	/* 480,000 draws: slow under a sanitizer on a busy machine. */
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_retry_delay);
+	suite_add_tcase(s, tc);
 	return s;
 }
 
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(model_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main(model_suite());
 }

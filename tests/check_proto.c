@@ -20,6 +20,7 @@
 
 #define CHECK_TMP_NAME	"check_proto"
 #include "check_tmp.h"
+#include "tests/check_main.h"
 
 #define nitems(a)	(sizeof (a) / sizeof (a)[0])
 
@@ -1865,12 +1866,5 @@ proto_suite(void)
 int
 main(void)
 {
-	SRunner	*sr;
-	int	 failed;
-
-	sr = srunner_create(proto_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_main(proto_suite());
 }

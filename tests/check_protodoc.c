@@ -27,6 +27,7 @@
 
 #include "proto/proto.h"
 #include "proto/xmalloc.h"
+#include "tests/check_main.h"
 
 #define nitems(a)	(sizeof (a) / sizeof (a)[0])
 
@@ -1520,13 +1521,6 @@ protodoc_suite(void)
 int
 main(void)
 {
-	SRunner	*sr;
-	int	 failed;
-
 	load_page();
-	sr = srunner_create(protodoc_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main(protodoc_suite());
 }

@@ -23,6 +23,7 @@
 
 #define CHECK_TMP_NAME	"check_query"
 #include "check_tmp.h"
+#include "tests/check_main.h"
 
 static char	tmpdir[64];
 static char	dbpath[128];
@@ -116,7 +117,7 @@ flag(struct store *s, int64_t id, const char *attempt, const char *rule,
 	f.feed = "F";
 	f.attempt = attempt;
 	f.rule = rule;
-	f.severity = STORE_SEV_HIGH;
+	f.severity = PROTO_SEV_HIGH;
 	f.message = "looked away";
 	f.first_seq = f.last_seq = first_seq;
 	f.count = 1;
@@ -270,6 +271,18 @@ static const char *const timeline_want[] = {
 	"message:6:state",
 };
 
+/* A1's timeline in feed, at most limit items, the callback stopping after
+ * stop_after (0: never), into *l; the count the reader returned. */
+static int
+timeline(struct store_reader *r, const char *feed, size_t limit,
+    int stop_after, struct lines *l)
+{
+	memset(l, 0, sizeof *l);
+	l->stop_after = stop_after;
+	return store_query_timeline(r, feed, "A1", limit, timeline_line, l,
+	    err, sizeof err);
+}
+
 START_TEST(test_timeline_order)
 {
 	struct store_reader	*r;
@@ -277,14 +290,10 @@ START_TEST(test_timeline_order)
 
 	build();
 	r = open_reader();
-	memset(&l, 0, sizeof l);
-	ck_assert_int_eq(store_query_timeline(r, "F", "A1", 100, timeline_line,
-	    &l, err, sizeof err), 9);
+	ck_assert_int_eq(timeline(r, "F", 100, 0, &l), 9);
 	assert_lines(&l, timeline_want, 9);
 	/* Another feed's attempt of another name: nothing of A1. */
-	memset(&l, 0, sizeof l);
-	ck_assert_int_eq(store_query_timeline(r, "G", "A1", 100, timeline_line,
-	    &l, err, sizeof err), 0);
+	ck_assert_int_eq(timeline(r, "G", 100, 0, &l), 0);
 	store_reader_close(r);
 }
 END_TEST
@@ -296,18 +305,11 @@ START_TEST(test_timeline_bounded)
 
 	build();
 	r = open_reader();
-	memset(&l, 0, sizeof l);
-	ck_assert_int_eq(store_query_timeline(r, "F", "A1", 4, timeline_line,
-	    &l, err, sizeof err), 4);
+	ck_assert_int_eq(timeline(r, "F", 4, 0, &l), 4);
 	assert_lines(&l, timeline_want, 4);
-	memset(&l, 0, sizeof l);
-	ck_assert_int_eq(store_query_timeline(r, "F", "A1", 0, timeline_line,
-	    &l, err, sizeof err), 0);
+	ck_assert_int_eq(timeline(r, "F", 0, 0, &l), 0);
 	/* The callback stops it. */
-	memset(&l, 0, sizeof l);
-	l.stop_after = 6;
-	ck_assert_int_eq(store_query_timeline(r, "F", "A1", 100,
-	    timeline_line, &l, err, sizeof err), 6);
+	ck_assert_int_eq(timeline(r, "F", 100, 6, &l), 6);
 	assert_lines(&l, timeline_want, 6);
 	store_reader_close(r);
 }
@@ -580,12 +582,5 @@ query_suite(void)
 int
 main(void)
 {
-	SRunner	*sr;
-	int	 failed;
-
-	sr = srunner_create(query_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main(query_suite());
 }

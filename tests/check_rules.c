@@ -27,6 +27,7 @@
 
 #define CHECK_TMP_NAME	"check_rules"
 #include "check_tmp.h"
+#include "tests/check_main.h"
 
 #define T0		INT64_C(1795456800000)	/* 2026-11-23T18:00:00Z */
 #define SEC		INT64_C(1000)
@@ -1665,11 +1666,5 @@ rules_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(rules_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main(rules_suite());
 }

@@ -39,6 +39,7 @@
 
 #define CHECK_TMP_NAME	"check_sign"
 #include "check_tmp.h"
+#include "tests/check_main.h"
 
 /* The example of golang.org/x/mod/sumdb/note (note.go, example_test.go). */
 #define PETER_KEY64	"ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW"
@@ -1243,12 +1244,5 @@ sign_suite(void)
 int
 main(void)
 {
-	SRunner	*sr;
-	int	 failed;
-
-	sr = srunner_create(sign_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main(sign_suite());
 }

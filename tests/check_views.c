@@ -18,6 +18,7 @@
 #include "console/decide.h"
 #include "console/ui-term.h"
 #include "console/view.h"
+#include "tests/check_main.h"
 
 static const char recheck_help[] = "  x        ask for the attempt to be "
     "rechecked";
@@ -131,6 +132,7 @@ screen_open(const char *no_color)
 	ck_assert_ptr_nonnull(in);
 	ui = ui_start_term(&app, "xterm-256color", out, in);
 	ck_assert_ptr_nonnull(ui);
+	ck_assert_int_eq(view_attempts_open(ui), 0);
 	app.ui = ui;
 	ui_draw(ui);
 }
@@ -243,11 +245,5 @@ views_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(views_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main(views_suite());
 }

@@ -9,8 +9,8 @@
 # taken in from its seq 1 although the console's hello asked to resume after
 # A's last seq (same epoch); commands for A's candidates are refused with the
 # reason, and notes on them are journaled against A.  When A answers at the
-# URL again (after a console restart), the pause is sent to A and
-# acknowledged by A.
+# URL again (after a console restart, in a new epoch), the pause is sent to
+# A and acknowledged by A.
 . "$(dirname "$0")/lib.sh"
 watchdog 180
 
@@ -114,10 +114,13 @@ wait_for 20 more || fail "the restarted console took in nothing from B"
 grep -q "cmd " "$log" && fail "feed B received a command after the restart: $(grep 'cmd ' "$log")"
 grep -q "cmd " "$LOG_A" && fail "feed A received the pause before it was stopped"
 
-# Feed A answers at the URL again (a new run of it, same id and epoch): the
+# Feed A answers at the URL again (a new run of it: same id, and a new
+# epoch, as a feed that lost its stream must start; with the same epoch its
+# new seqs would clash with the stored ones, the ack among them, whenever
+# the console reconnects before the new run passes the old position): the
 # pause is sent to A, its feed, and acknowledged by A.
 kill -KILL "$FEED_PID"; wait "$FEED_PID" 2>/dev/null
-feed_on "$PORT" --simulate 12 --seed 1 --rate 200 --id A --epoch 1
+feed_on "$PORT" --simulate 12 --seed 1 --rate 200 --id A --epoch 2
 LOG_A2=$FEED_LOG
 acked_by_a() { [ "$(q "select ok from commands where feed = 'A' and id = '$CMD'")" = 1 ]; }
 wait_for 30 acked_by_a || fail "the pause was not re-sent to A when A answered again: $(tail -3 "$T/err2")"

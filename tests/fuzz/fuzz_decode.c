@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "proto/proto.h"
+#include "proto/xmalloc.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -140,8 +141,8 @@ check_sanitize(const char *in, size_t len, size_t small)
 	size_t		 bigsz = 4 * len + 1, nbig, nlit;
 	const char	*what;
 
-	if ((big = malloc(bigsz)) == NULL || (lit = malloc(small)) == NULL)
-		abort();
+	big = xmalloc(bigsz);
+	lit = xmalloc(small);
 	nbig = proto_sanitize(in, len, big, bigsz);
 	nlit = proto_sanitize(in, len, lit, small);
 	if (nbig >= bigsz || big[nbig] != '\0' || strlen(big) != nbig)
@@ -181,6 +182,28 @@ must_encode(const struct proto_msg *m, size_t *len, const char *when)
 }
 
 /*
+ * Encode again (the encoding named when) and abort unless the bytes are
+ * those of one, printing why, one, and after label the text again was
+ * decoded from (NULL: its own encoding).  Clears again.
+ */
+static void
+must_match(const char *one, size_t len1, struct proto_msg *again,
+    const char *when, const char *why, const char *label, const char *from)
+{
+	char	*two;
+	size_t	 len2;
+
+	two = must_encode(again, &len2, when);
+	if (len1 != len2 || memcmp(one, two, len1) != 0) {
+		fprintf(stderr, "fuzz_decode: %s\nfirst:  %s\n%s %s\n", why,
+		    one, label, from != NULL ? from : two);
+		abort();
+	}
+	proto_msg_clear(again);
+	free(two);
+}
+
+/*
  * The round trip: encode m, decode that strictly, encode again; the two
  * encodings must be the same bytes.
  */
@@ -188,7 +211,7 @@ static void
 round_trip(struct proto_msg *m)
 {
 	struct proto_msg	 again;
-	char			 err[ERR_SIZE], *one, *two, *safe;
+	char			 err[ERR_SIZE], *one, *safe;
 	size_t			 len1, len2;
 
 	/* Decoded unsequenced: give it the header a stream message needs. */
@@ -200,14 +223,8 @@ round_trip(struct proto_msg *m)
 		    "%s\nencoding: %s\n", err, one);
 		abort();
 	}
-	two = must_encode(&again, &len2, "second encoding");
-	if (len1 != len2 || memcmp(one, two, len1) != 0) {
-		fprintf(stderr, "fuzz_decode: round trip differs\n"
-		    "first:  %s\nsecond: %s\n", one, two);
-		abort();
-	}
-	proto_msg_clear(&again);
-	free(two);
+	must_match(one, len1, &again, "second encoding", "round trip differs",
+	    "second:", NULL);
 	/* The terminal-safe form (headless output) is the same message and
 	 * holds nothing that acts on a terminal or hides in text. */
 	safe = proto_json_safe(one, len1, &len2);
@@ -217,14 +234,8 @@ round_trip(struct proto_msg *m)
 		    "does not decode\nsafe: %s\n", safe);
 		abort();
 	}
-	two = must_encode(&again, &len2, "encoding of the terminal-safe form");
-	if (len1 != len2 || memcmp(one, two, len1) != 0) {
-		fprintf(stderr, "fuzz_decode: terminal-safe JSON is another "
-		    "message\nfirst: %s\nsafe:  %s\n", one, safe);
-		abort();
-	}
-	proto_msg_clear(&again);
-	free(two);
+	must_match(one, len1, &again, "encoding of the terminal-safe form",
+	    "terminal-safe JSON is another message", "safe:  ", safe);
 	free(safe);
 	free(one);
 }
@@ -236,8 +247,7 @@ decode_one(const char *buf, size_t len, int flags, size_t errlen)
 	char			*err;
 
 	/* Exactly errlen bytes, so a write past it is caught by ASan. */
-	if ((err = malloc(errlen == 0 ? 1 : errlen)) == NULL)
-		abort();
+	err = xmalloc(errlen);
 	memset(err, 'x', errlen == 0 ? 1 : errlen);
 	if (proto_decode(buf, len, flags, &m, err, errlen) == 0) {
 		round_trip(&m);

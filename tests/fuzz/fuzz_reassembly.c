@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "proto/proto.h"
+#include "proto/xmalloc.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -188,8 +189,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (len > size - pos)
 				len = size - pos;
 			/* An exact copy, so reading past it is caught. */
-			if ((frag = malloc(len == 0 ? 1 : len)) == NULL)
-				abort();
+			frag = xmalloc(len);
 			if (len > 0)
 				memcpy(frag, data + pos, len);
 			pos += len;

@@ -1,0 +1,188 @@
+/*
+ * app.h - the console's top object, struct app, without the event loop's
+ * types: the options, the store, the rules, the model (model.h), the feed
+ * links (link.h), the commands awaiting an answer and the status line.
+ *
+ * The files that decide what the console does include this and not
+ * libwebsockets.h or curses.h: model.c, flags.c, decide.c, ingest.c,
+ * welcome.c, headless.c, headless-out.c,
+ * pending.c, restore.c, link.c, app.c.  The loop (loop.c) and the
+ * WebSocket link (link-ws.c) keep their lws state to themselves; the
+ * screen (ui.c) keeps its curses state in struct ui.
+ *
+ * Who calls whom, one way (nm of the objects; no circle):
+ *   loop     -> link-ws, ui, headless, ingest, restore, pending, link,
+ *               model, app
+ *   link-ws  -> ingest (ingest_receive: the one entry point), link
+ *               (link_report: the one state report)
+ *   ui       -> decide, link, app
+ *   headless -> decide, headless-out, app
+ *   ingest   -> welcome, pending, headless-out, link, model, flags, app
+ *   welcome  -> restore, pending, link, model, app
+ *   restore  -> pending, model, flags, app
+ *   decide   -> pending, link, flags, app
+ *   pending  -> headless-out, link, app
+ *   link     -> app;  app -> model, flags;  model -> flags
+ * ingest and decide reach a transport only through link.c and its ops
+ * table, never link-ws.c.
+ */
+#ifndef INVIGIL_APP_H
+#define INVIGIL_APP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "console/decide.h"
+#include "console/link.h"
+#include "console/model.h"
+#include "proto/proto.h"
+#include "rules/rules.h"
+#include "store/store.h"
+
+#define CONSOLE_MAX_FEEDS	32
+#define CONSOLE_MAX_ATTEMPTS	50000	/* --max-attempts default, per feed */
+#define CONSOLE_MAX_SKEW_S	86400	/* --max-clock-skew default */
+#define CONSOLE_COMMAND_TIMEOUT_S 30	/* --command-timeout default */
+#define CONSOLE_SKEW_NOTICE_MS	5000	/* a feed this far ahead is shown */
+
+/* Exit statuses. */
+#define EXIT_RUNTIME		1
+#define EXIT_USAGE		2
+
+struct feed;
+struct loop;
+struct lws_context;
+struct ui;
+
+struct console_options {
+	const char     *feeds[CONSOLE_MAX_FEEDS];
+	int		nfeeds;
+	const char     *db;
+	const char     *proctor;
+	int		headless;
+	int		demo;		/* candidates to simulate, 0 = no demo */
+	uint64_t	demo_seed;
+	double		demo_rate;
+	const char     *token;		/* bearer token for every feed, or NULL */
+	const char     *rules_path;	/* --rules, or NULL for the defaults */
+	const char     *ca_path;	/* private CA for wss://, or NULL */
+	int		insecure;	/* wss:// without verification */
+	int		ping_secs;	/* ping a silent feed after this long */
+	const char     *key_dir;	/* --key-dir, or NULL for the default */
+	int		ckpt_every;	/* sign a checkpoint every N entries */
+	int		ckpt_minutes;	/* ... and every T minutes */
+	long		max_attempts;	/* per feed id (invigil(1), BOUNDS) */
+	int64_t		max_skew_ms;	/* ts this far from now is refused */
+	int		command_timeout; /* headless: secs before a command
+					   the feed has not answered is said
+					   to be unanswered */
+};
+
+/* A command sent and not yet acknowledged (pending.c). */
+struct pending_cmd {
+	char			id[PROTO_ID_MAX + 1];
+	struct attempt	       *attempt;
+	enum proto_action	action;
+	char			text[PROTO_TEXT_MAX + 1];
+	char		       *request;	/* the headless request's id as
+						   JSON text (owned), or NULL:
+						   asked on the screen, or by an
+						   earlier run */
+	int64_t			since_ms;	/* recorded, or loaded at start */
+	int			said_unanswered; /* headless line printed */
+	struct pending_cmd     *next;
+};
+
+struct app {
+	struct console_options	opt;
+	struct lws_context     *ctx;		/* the loop's (loop.c) */
+	struct loop	       *loop;		/* timers, stdin (loop.c) */
+	struct store	       *store;
+	struct feed	       *demo_feed;
+	char			demo_id[32];	/* its feed id, "" without --demo */
+	struct rules	       *rules;
+	struct rules_engine    *engine;
+	int			said_unlinked;	/* link table full, said once */
+	int			said_engine_full; /* rules engine refused one */
+
+	struct feed_link	feeds[CONSOLE_MAX_FEEDS];
+	int			nfeeds;
+	const struct feed_session *load_only;	/* see restore_session() */
+
+	struct model		model;		/* attempts, sessions, risk */
+
+	struct pending_cmd     *pending;	/* oldest first */
+	uint64_t		cmd_counter;
+
+	struct sign_key	       *key;		/* the proctor's signing key */
+	int			journal_unsigned; /* entries since a checkpoint */
+
+	/* --headless: requests on stdin, one JSON object per line */
+	char		       *req_buf;
+	size_t			req_len;
+	int			req_skipping;	/* in an over-long line */
+	uint64_t		req_line;
+
+	int			quit;
+	char			status[256];	/* bottom line */
+	int			status_error;
+	int			exit_status;
+	struct ui	       *ui;
+};
+
+/* app.c: what every part of the console shares. */
+
+/* Say fmt on the status line (error: in the error colour, and on stderr
+ * when headless, sanitised).  Cut at a character boundary. */
+void		 app_status(struct app *, int error, const char *fmt, ...)
+		    __attribute__((format(printf, 3, 4)));
+/*
+ * The i-th notice about the bounds for the header (a feed's clock skew,
+ * messages refused by --max-attempts or --max-clock-skew, a full link
+ * table), raw: sanitise before display.  0 with out filled ("" when the
+ * i-th has nothing to say), -1 past the last.
+ */
+int		 app_notice(struct app *, size_t i, char *out, size_t outsz);
+struct flag	*app_flag_by_id(struct app *, int64_t id);
+struct flag	*app_flag_top(struct attempt *);	/* most severe open */
+/*
+ * The attempt id on feed (the feed's id or URL; NULL when the id is on one
+ * feed only).  NULL with a sentence when unknown or ambiguous.
+ */
+struct attempt	*app_attempt_by_id(struct app *, const char *feed,
+		     const char *id, char *err, size_t errlen);
+struct feed_session *app_session_find(struct app *, const char *id);
+/*
+ * A new session for feed id (model_session_new: bounded; sessions no
+ * attempt and no link refers to make room), --demo's marked simulated.
+ * NULL with a sentence in err when the table is full.
+ */
+struct feed_session *app_session_new(struct app *, const char *id,
+		     char *err, size_t errlen);
+/* Record seqs from..to of fs's epoch as lost (to < from: open), why. */
+void		 app_session_gap(struct app *, struct feed_session *fs,
+		     int64_t from, int64_t to, const char *why);
+/* Queue flag f's row for the store (a failure on the status line). */
+void		 app_flag_store(struct app *, const struct flag *f);
+/* Close open flag f as state (flags_close), store it, count it. */
+void		 app_flag_close(struct app *, struct flag *f,
+		     enum store_flag_state state);
+void		 app_sort(struct app *);
+/* A journal entry was appended: sign a checkpoint every ckpt_every. */
+void		 app_journaled(struct app *);
+/* Sign a checkpoint of the journal now, if it grew since the last. */
+void		 app_checkpoint(struct app *);
+/* --max-attempts (per feed) and that times the feeds, and
+ * --max-clock-skew, or their defaults when unset. */
+size_t		 app_max_attempts(const struct app *);
+size_t		 app_max_attempts_all(const struct app *);
+int64_t		 app_max_skew_ms(const struct app *);
+/* A rules engine that holds no more attempts than the console does. */
+struct rules_engine *app_engine_new(struct app *, const struct rules *);
+/* SIGHUP: read the rule file again; a bad one keeps the old rules. */
+void		 app_reload_rules(struct app *);
+/* Free the store, rules, key, requests buffer and model (app_free() in
+ * loop.c frees the loop's part, the links and the pending commands). */
+void		 app_clear(struct app *);
+
+#endif /* INVIGIL_APP_H */
