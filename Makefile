@@ -24,10 +24,11 @@ LDFLAGS	+= -fsanitize=address,undefined
 endif
 
 # Module libraries, in link order (a module may use those after it).
-MODULES	 = console rules feed store proto
+MODULES	 = console rules feed forensics store proto
 console_SRC = $(filter-out console/main.c,$(wildcard console/*.c))
 rules_SRC   = $(wildcard rules/*.c)
 feed_SRC    = $(wildcard feed/*.c)
+forensics_SRC = $(wildcard forensics/*.c)
 store_SRC   = $(wildcard store/*.c)
 proto_SRC   = $(wildcard proto/*.c)
 
@@ -66,6 +67,7 @@ check_protodoc_MODS = proto
 check_journal_MODS = store proto
 check_query_MODS = store proto
 check_model_MODS = console rules store proto
+check_similar_MODS = forensics proto
 define check_suite
 $(O)/check_$(1): $(O)/tests/check_$(1).o $$(foreach m,$$(or $$(check_$(1)_MODS),$(MODULES)),$(O)/lib$$(m).a)
 	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS) $$(CHECK_LIBS)

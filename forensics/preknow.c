@@ -1,0 +1,280 @@
+/*
+ * preknow.c - preknowledge without a list of compromised items: estimate
+ * the list from the other candidates (fast correct responses in excess of
+ * the models' prediction), then compare each candidate's ability and speed
+ * on their leave-one-out list with the rest (Sinharay 2017).  The contract
+ * is in forensics.h.
+ *
+ * The theta MLE here is a minimal bounded Newton written for this file;
+ * when the models half (irt.c) is merged it can take its place.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "forensics/forensics.h"
+#include "proto/xmalloc.h"
+
+#define PK_THETA_BOUND	4.0
+#define PK_NEWTON_CAP	50
+#define PK_NEWTON_TOL	1e-6
+
+static double
+pk_normal_q(double z)
+{
+	return (0.5 * erfc(z / M_SQRT2));
+}
+
+static int
+pk_item_ok(const struct forensics_preknow_input *in, int i)
+{
+	return (in->a[i] > 0 && isfinite(in->a[i]) && isfinite(in->b[i]));
+}
+
+static int
+pk_has_time(const struct forensics_preknow_input *in, int i, double lt)
+{
+	return (isfinite(lt) && isfinite(in->beta[i]) && in->alpha[i] > 0 &&
+	    isfinite(in->alpha[i]));
+}
+
+/* log P and log Q of the 2PL at x = a (theta - b), without overflow. */
+static double
+pk_loglik_item(double x, int u)
+{
+	/* log P = -log(1 + e^-x), log Q = -log(1 + e^x) */
+	if (u)
+		return (x > 0 ? -log1p(exp(-x)) : x - log1p(exp(x)));
+	return (x > 0 ? -x - log1p(exp(-x)) : -log1p(exp(x)));
+}
+
+/*
+ * Bounded Newton MLE of theta on the answered items of row u with
+ * mask[i] == want (mask NULL: all).  Sets *loglik; returns 1 when the
+ * iteration cap was hit.  Perfect and zero scores go to the bound.
+ */
+static int
+pk_theta_mle(const struct forensics_preknow_input *in, const int8_t *u,
+    const unsigned char *mask, int want, double *theta, double *loglik)
+{
+	double	 th = 0, g, info, step, P, ll;
+	int	 it, i, capped = 1;
+
+	for (it = 0; it < PK_NEWTON_CAP; it++) {
+		g = 0;
+		info = 0;
+		for (i = 0; i < in->n_items; i++) {
+			if (u[i] < 0 || !pk_item_ok(in, i) ||
+			    (mask != NULL && mask[i] != want))
+				continue;
+			P = 1 / (1 + exp(-in->a[i] * (th - in->b[i])));
+			g += in->a[i] * (u[i] - P);
+			info += in->a[i] * in->a[i] * P * (1 - P);
+		}
+		step = info > 1e-12 ? g / info : (g > 0 ? 1 : -1);
+		if (step > 1)
+			step = 1;
+		if (step < -1)
+			step = -1;
+		if (th + step > PK_THETA_BOUND)
+			step = PK_THETA_BOUND - th;
+		if (th + step < -PK_THETA_BOUND)
+			step = -PK_THETA_BOUND - th;
+		th += step;
+		if (fabs(step) < PK_NEWTON_TOL) {
+			capped = 0;
+			break;
+		}
+	}
+	ll = 0;
+	for (i = 0; i < in->n_items; i++) {
+		if (u[i] < 0 || !pk_item_ok(in, i) ||
+		    (mask != NULL && mask[i] != want))
+			continue;
+		ll += pk_loglik_item(in->a[i] * (th - in->b[i]), u[i] == 1);
+	}
+	*theta = th;
+	*loglik = ll;
+	return (capped);
+}
+
+/* Fisher's combination of the finite p-values among p1, p2. */
+static double
+pk_fisher(double p1, double p2)
+{
+	double	 x = 0;
+	int	 n = 0;
+
+	if (p1 >= 0 && p1 <= 1) {
+		x += -2 * log(p1 > 1e-300 ? p1 : 1e-300);
+		n++;
+	}
+	if (p2 >= 0 && p2 <= 1) {
+		x += -2 * log(p2 > 1e-300 ? p2 : 1e-300);
+		n++;
+	}
+	if (n == 0)
+		return (1);
+	if (n == 1)
+		return (exp(-x / 2));
+	return (exp(-x / 2) * (1 + x / 2));	/* chi2(4) survival */
+}
+
+int
+forensics_preknow(const struct forensics_preknow_input *in,
+    struct forensics_preknow_result *out, char *err, size_t errlen)
+{
+	int		 ni = in->n_items, j, i, n_scored = 0;
+	double		 zf = in->z_fast > 0 ? in->z_fast : 1.96;
+	double		 ialpha = in->item_alpha > 0 ? in->item_alpha : 0.01;
+	double		 lz = in->list_z > 0 ? in->list_z : 1.645;
+	double		 pf = pk_normal_q(zf), *V;
+	unsigned char	*mask;
+
+	memset(out, 0, sizeof *out);
+	if (in->n_attempts < 0 || ni <= 0) {
+		if (err != NULL && errlen > 0)
+			snprintf(err, errlen, "preknowledge: need items > 0 "
+			    "(got %d attempts, %d items)", in->n_attempts, ni);
+		return (-1);
+	}
+	for (j = 0; j < in->n_attempts; j++)
+		if (!isfinite(in->theta[j]) || !isfinite(in->tau[j])) {
+			if (err != NULL && errlen > 0)
+				snprintf(err, errlen, "preknowledge: attempt %d "
+				    "has no finite theta or tau", j);
+			return (-1);
+		}
+
+	out->items = xcalloc((size_t)ni, sizeof *out->items);
+	out->persons = xcalloc((size_t)in->n_attempts + 1, sizeof *out->persons);
+	V = xcalloc((size_t)ni, sizeof *V);
+	mask = xreallocarray(NULL, (size_t)ni, sizeof *mask);
+
+	/* Item scores: observed and expected fast correct responses. */
+	for (j = 0; j < in->n_attempts; j++)
+		for (i = 0; i < ni; i++) {
+			size_t	 x = (size_t)j * ni + i;
+			double	 P, e, z;
+
+			if (in->u[x] < 0 || !pk_item_ok(in, i) ||
+			    !pk_has_time(in, i, in->log_t[x]))
+				continue;
+			P = 1 / (1 + exp(-in->a[i] * (in->theta[j] - in->b[i])));
+			e = P * pf;
+			z = in->alpha[i] * (in->log_t[x] - in->beta[i] + in->tau[j]);
+			out->items[i].n++;
+			out->items[i].expected += e;
+			V[i] += e * (1 - e);
+			if (z < -zf && in->u[x] == 1)
+				out->items[i].fast_correct++;
+		}
+	for (i = 0; i < ni; i++)
+		if (V[i] > 0)
+			n_scored++;
+	for (i = 0; i < ni; i++) {
+		struct forensics_preknow_item *it = &out->items[i];
+
+		if (V[i] <= 0) {
+			it->p = 1;
+			continue;
+		}
+		it->z = (it->fast_correct - it->expected) / sqrt(V[i]);
+		it->p = pk_normal_q(it->z);
+		if (it->p <= ialpha / n_scored) {
+			it->compromised = 1;
+			out->n_compromised++;
+		}
+	}
+
+	/* Per attempt: leave-one-out list, then L_S and z_tau. */
+	for (j = 0; j < in->n_attempts; j++) {
+		struct forensics_preknow_person *ps = &out->persons[j];
+		const int8_t	*u = in->u + (size_t)j * ni;
+		const double	*lt = in->log_t + (size_t)j * ni;
+		double		 th, ll, llc, lls, lr;
+		double		 wc = 0, ws = 0, sc = 0, ss = 0;
+
+		for (i = 0; i < ni; i++) {
+			double	 o, e = 0, v, f = 0, P, z;
+
+			mask[i] = 0;
+			if (V[i] <= 0 || !pk_item_ok(in, i))
+				continue;
+			o = out->items[i].fast_correct;
+			v = V[i];
+			if (u[i] >= 0 && pk_has_time(in, i, lt[i])) {
+				P = 1 / (1 + exp(-in->a[i] *
+				    (in->theta[j] - in->b[i])));
+				e = P * pf;
+				z = in->alpha[i] * (lt[i] - in->beta[i] +
+				    in->tau[j]);
+				f = z < -zf && u[i] == 1;
+				v -= e * (1 - e);
+			}
+			if (v <= 0)
+				continue;
+			if ((o - f - (out->items[i].expected - e)) / sqrt(v) > lz)
+				mask[i] = 1;
+		}
+		for (i = 0; i < ni; i++) {
+			if (u[i] < 0 || !pk_item_ok(in, i))
+				continue;
+			if (mask[i])
+				ps->n_list++;
+			else
+				ps->n_secure++;
+			if (!pk_has_time(in, i, lt[i]))
+				continue;
+			if (mask[i]) {
+				wc += in->alpha[i] * in->alpha[i];
+				sc += in->alpha[i] * in->alpha[i] *
+				    (in->beta[i] - lt[i]);
+			} else {
+				ws += in->alpha[i] * in->alpha[i];
+				ss += in->alpha[i] * in->alpha[i] *
+				    (in->beta[i] - lt[i]);
+			}
+		}
+		ps->p_ls = ps->p_tau = -1;	/* not computed */
+		if (ps->n_list > 0 && ps->n_secure > 0) {
+			ps->newton_capped |= pk_theta_mle(in, u, NULL, 0, &th, &ll);
+			ps->newton_capped |= pk_theta_mle(in, u, mask, 1,
+			    &ps->theta_c, &llc);
+			ps->newton_capped |= pk_theta_mle(in, u, mask, 0,
+			    &ps->theta_s, &lls);
+			lr = 2 * (llc + lls - ll);
+			if (lr < 0)
+				lr = 0;	/* rounding: the split cannot fit worse */
+			ps->ls = (ps->theta_c > ps->theta_s ? 1 :
+			    ps->theta_c < ps->theta_s ? -1 : 0) * sqrt(lr);
+			ps->p_ls = pk_normal_q(ps->ls);
+		}
+		if (wc > 0 && ws > 0) {
+			ps->tau_c = sc / wc;
+			ps->tau_s = ss / ws;
+			ps->z_tau = (ps->tau_c - ps->tau_s) /
+			    sqrt(1 / wc + 1 / ws);
+			ps->p_tau = pk_normal_q(ps->z_tau);
+		}
+		ps->p = pk_fisher(ps->p_ls, ps->p_tau);
+		if (ps->p_ls < 0)
+			ps->p_ls = 1;
+		if (ps->p_tau < 0)
+			ps->p_tau = 1;
+		if (ps->newton_capped)
+			out->newton_capped++;
+	}
+	free(V);
+	free(mask);
+	return (0);
+}
+
+void
+forensics_preknow_free(struct forensics_preknow_result *r)
+{
+	free(r->items);
+	free(r->persons);
+	memset(r, 0, sizeof *r);
+}
