@@ -68,6 +68,7 @@ check_journal_MODS = store proto
 check_query_MODS = store proto
 check_model_MODS = console rules store proto
 check_similar_MODS = forensics proto
+$(O)/check_similar: $(O)/tests/fx-sim.o
 define check_suite
 $(O)/check_$(1): $(O)/tests/check_$(1).o $$(foreach m,$$(or $$(check_$(1)_MODS),$(MODULES)),$(O)/lib$$(m).a)
 	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS) $$(CHECK_LIBS)

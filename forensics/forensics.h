@@ -25,10 +25,13 @@
  * preknow.c).
  *
  * similar.c   answer similarity of every pair of attempts on the same form:
- *             GBT (van der Linden & Sotaridona 2006) on IDENTICAL INCORRECT
- *             answers, p = P(M >= m) exactly; the GBT on all identical
- *             answers is reported beside it for the significant pairs, as
- *             supporting evidence, not used to decide.  Multiplicity:
+ *             an exact generalized binomial test (van der Linden &
+ *             Sotaridona 2006) on the weighted match count S = 3 M_II +
+ *             M_IC (identical incorrect answers weigh 3, identical correct
+ *             1), jointly over both kinds of match as Maynes' M4 (2014)
+ *             argues, but with a linear order so the tail is a proper
+ *             p-value; the plain GBT on identical incorrect answers is
+ *             reported beside it for the significant pairs.  Multiplicity:
  *             Bonferroni over all pairs compared (family-wise error).
  * cluster.c   connected components (union-find) of the significant pairs,
  *             with what their members share (IP /24, device, centre, start
@@ -40,6 +43,8 @@
  * ===================================================================== */
 
 #define FORENSICS_SIM_MAX_OPTIONS	8
+#define FORENSICS_SIM_WW	3	/* weight of an identical incorrect answer */
+#define FORENSICS_SIM_WC	1	/* weight of an identical correct answer */
 
 /*
  * Input of forensics_similar().  Items are global indices; an attempt on a
@@ -64,12 +69,13 @@ struct forensics_similar_input {
 struct forensics_pair {
 	int	 j, k;			/* attempts, j < k */
 	int	 n_common;		/* items both answered */
-	int	 identical_incorrect;	/* m_II */
-	int	 identical_correct;
-	double	 expected_incorrect;	/* E[M_II] = sum_i p_i */
-	double	 p;			/* GBT on identical incorrect: P(M_II >= m_II) */
+	int	 identical_incorrect;	/* M_II */
+	int	 identical_correct;	/* M_IC */
+	double	 expected_incorrect;	/* E[M_II] = sum_i pw_i */
+	double	 expected_correct;	/* E[M_IC] = sum_i pc_i */
+	double	 p;			/* P(3 M_II + M_IC >= observed) */
 	double	 p_adjusted;		/* Bonferroni: min(1, p * n_pairs) */
-	double	 p_all;			/* GBT on all identical answers (evidence only) */
+	double	 p_incorrect;		/* GBT on M_II alone (evidence only) */
 };
 
 struct forensics_similar_result {
@@ -91,41 +97,52 @@ struct forensics_similar_result {
 };
 
 /*
- * forensics_similar - GBT on identical incorrect answers for every pair of
- * attempts on the same form.
+ * forensics_similar - answer similarity for every pair of attempts on the
+ * same form.
  *
  * Model (FORENSICS.md, "Match probability"; van der Linden & Sotaridona
  * 2006, J. Educ. Behav. Stat. 31, 283-304): for attempt j and item i the
- * option probabilities are pi_j,key = P_i(theta_j) and pi_j,k = (1 -
+ * option probabilities are pi_j,key = P_i(theta_j) (2PL) and pi_j,k = (1 -
  * P_i(theta_j)) q_ik for a wrong option k, q_ik the item's distractor
  * shares among all wrong answers in the input (add-0.5 smoothed).  Two
- * attempts match incorrectly on item i with p_i = sum_{k != key} pi_jk
- * pi_lk; M_II = sum_i 1[o_ji = o_li != key] is a sum of independent
- * Bernoullis (conditional independence given theta), its tail P(M_II >=
- * m) by the exact recursion f_n(m) = f_{n-1}(m)(1 - p_n) + f_{n-1}(m-1)
- * p_n, truncated at m (the last cell absorbs >= m).
+ * attempts j, l match correctly on item i with pc_i = P_i(theta_j)
+ * P_i(theta_l) and incorrectly with pw_i = sum_{k != key} pi_jk pi_lk.
+ * Given the abilities, items are independent, so S = 3 M_II + M_IC is a
+ * sum of independent {0, 1, 3}-valued variables; its tail P(S >= s) is
+ * computed exactly by the trinomial recursion f_n(s) = f_{n-1}(s)(1 - pc
+ * - pw) + f_{n-1}(s - 1) pc + f_{n-1}(s - 3) pw, truncated at s (the last
+ * cell absorbs >= s).  Why the weight 3: an identical wrong answer has a
+ * match probability around 0.05-0.2, an identical right one around 0.5,
+ * and ln(1/0.1) / ln(1/0.5) is about 3; the weight was fixed before any
+ * validation run and is not fitted to data.  This is not Maynes' M4 (whose
+ * tail is over the joint (M_IC, M_II) table); it uses both kinds of match
+ * as M4 does, and its p-value is a proper tail of one ordering.
  *
  * Assumptions: theta and the 2PL parameters are given and treated as
  * known (estimation error in theta makes p slightly liberal for extreme
- * abilities); answers are independent given theta.  A small p means more
- * identical wrong answers than two independent workers of these abilities
- * would produce: evidence for a human review (copying, a shared source, a
- * shared answer key), never proof, and not evidence of who copied whom.
+ * abilities); answers are independent given theta; the distractor shares
+ * do not depend on theta.  A small p means more, and rarer, identical
+ * answers than two independent workers of these abilities would produce:
+ * evidence for a human review (copying, a shared source, a shared answer
+ * key), never proof, and not evidence of who copied whom.
  *
  * Missing: an item counts for a pair only when both answered it; items
  * with key -1 are left out.
  *
+ * Multiplicity: the pair is significant when p * n_pairs <= alpha
+ * (Bonferroni over all pairs compared: family-wise error, valid under any
+ * dependence between pairs).  Per attempt, best_p_adjusted is the best
+ * partner's p times the attempt's number of partners.
+ *
  * Speed: one bitset per (attempt, option) over the items, observed counts
- * by popcount; mu = sum p_i by a dot product of the attempts' wrong-option
- * probability vectors; a normal screen (continuity-corrected, with the
- * variance bounded below by mu (1 - max p_i), so the screen's z is an
- * upper bound of the pair's z) skips pairs whose p cannot fall below
- * screen_p = min(0.05, 100 alpha / (most partners of any attempt)): a
- * factor 100 above the per-attempt Bonferroni level alpha / (n - 1), which
- * is above the pair level alpha / n_pairs, so neither decision changes.
- * Only the survivors get the exact recursion.  The normal tail is an
- * approximation, hence the margin; the tests compare with a run without
- * the screen (no_screen = 1).
+ * by popcount; the exact mean and variance of S by one pass of 4-wide
+ * float arithmetic over the items; a continuity-corrected normal screen
+ * skips pairs whose p cannot fall below screen_p = min(0.05, 100 alpha /
+ * (most partners of any attempt)): a factor 100 above the per-attempt
+ * Bonferroni level alpha / (n - 1), which is above the pair level alpha /
+ * n_pairs, so neither decision changes.  Only the survivors get the exact
+ * recursion.  The normal tail is an approximation, hence the margin; the
+ * tests compare with a run without the screen (no_screen = 1).
  *
  * Returns 0 and fills *out (release with forensics_similar_free), or -1
  * with err filled on invalid input.
@@ -136,11 +153,16 @@ void	forensics_similar_free(struct forensics_similar_result *);
 
 /*
  * forensics_gbt_tail - P(M >= m) for M a sum of independent Bernoulli(p[i]),
- * i < n, by the exact recursion (van der Linden & Sotaridona 2006).  Tails
- * below the smallest normal double are returned as that (DBL_MIN): report
- * "< 2.2e-308".  m <= 0 gives 1.  work must hold m + 1 doubles.
+ * i < n, by the exact recursion (van der Linden & Sotaridona 2006).
+ * forensics_match_tail - P(wc C + ww W >= t) where item i adds wc with
+ * probability pc[i], ww with probability pw[i], else 0 (pc may be NULL:
+ * all zero).  Tails below the smallest normal double are returned as that
+ * (DBL_MIN): report "< 2.2e-308".  t <= 0 gives 1.  work must hold t + 1
+ * doubles.
  */
 double	forensics_gbt_tail(const double *p, int n, int m, double *work);
+double	forensics_match_tail(const double *pc, const double *pw, int n,
+	    int wc, int ww, int t, double *work);
 
 /* Keys an analyst compares within a cluster; 0 or negative means unknown. */
 struct forensics_cluster_keys {
@@ -197,8 +219,8 @@ struct forensics_preknow_input {
 	const double	*beta, *alpha;	/* [i]: lognormal time intensity, precision */
 	const double	*theta, *tau;	/* [j]: ability and speed, from all items */
 	double		 z_fast;	/* "fast" is z_ij < -z_fast; 0 = 1.96 */
-	double		 item_alpha;	/* level for the reported item list, Bonferroni
-					   over items; 0 = 0.01 */
+	double		 item_alpha;	/* false discovery rate of the reported item
+					   list (Benjamini-Hochberg); 0 = 0.01 */
 	double		 list_z;	/* an item joins attempt j's list when its
 					   leave-one-out score exceeds this; 0 = 1.645 */
 };
@@ -209,7 +231,9 @@ struct forensics_preknow_item {
 	double	 expected;		/* E_i = sum_j P_i(theta_j) Phi(-z_fast) */
 	double	 z;			/* (O_i - E_i) / sqrt(V_i) */
 	double	 p;			/* one-sided normal p of z */
-	int	 compromised;		/* p <= item_alpha / items scored */
+	int	 compromised;		/* in the reported list (BH at item_alpha) */
+	int	 listed;		/* z > list_z with everyone: the list an
+					   attempt gets, before leaving it out */
 };
 
 struct forensics_preknow_person {
@@ -234,13 +258,24 @@ struct forensics_preknow_result {
  * forensics_preknow - preknowledge without a list.
  *
  * Item score (FORENSICS.md, "Preknowledge, list unknown"): z_ij =
- * alpha_i (ln t_ij - beta_i + tau_j) (van der Linden 2006); F_ij = 1[z_ij
- * < -z_fast and u_ij = 1].  Under the models and conditional independence
+ * (ln t_ij - beta~_i + tau~_j) / s~_i, van der Linden's (2006) standardized
+ * log time with the item's location and scale
+ * and the person's speed re-estimated robustly here: beta~_i the median
+ * of ln t_ij + tau_j over the attempts with the given tau, then tau~_j the
+ * median of beta~_i - ln t_ij over j's items, then beta~_i again with
+ * tau~ and s~_i = 1.4826 MAD (items with fewer than 10 timed responses are
+ * not scored).  A calibration that includes the fast minority has its
+ * mean pulled toward them, its variance inflated and their own speed
+ * raised, which hides them; medians move far less.  (tau~_j only enters
+ * j's own terms, which j's list leaves out.)  F_ij = 1[z_ij < -z_fast and u_ij = 1].  Under the models and conditional independence
  * of response and time given (theta, tau), E F_ij = e_ij = P_i(theta_j)
  * Phi(-z_fast).  O_i = sum_j F_ij, E_i = sum e_ij, V_i = sum e_ij (1 -
  * e_ij), Z_i = (O_i - E_i) / sqrt(V_i): items on which a group answers
- * correctly and far faster than predicted.  Reported items: p_i =
- * 1 - Phi(Z_i) <= item_alpha / (items scored).
+ * correctly and far faster than predicted; p_i = 1 - Phi(Z_i) (normal
+ * approximation of a sum of independent Bernoullis).  Reported items
+ * ("compromised", with O_i, E_i, Z_i as evidence): Benjamini-Hochberg over
+ * the scored items at item_alpha, i.e. an expected share item_alpha of the
+ * reported items is secure.
  *
  * Per attempt j, the list is {i : Z_i^(-j) > list_z}, Z_i^(-j) the score
  * with j's own term removed from O_i, E_i and V_i (leave-one-out): j's

@@ -99,6 +99,22 @@ pk_theta_mle(const struct forensics_preknow_input *in, const int8_t *u,
 	return (capped);
 }
 
+static int
+pk_cmp_double(const void *a, const void *b)
+{
+	double	 x = *(const double *)a, y = *(const double *)b;
+
+	return (x < y ? -1 : x > y);
+}
+
+/* The median of v[0..n), n > 0; v is reordered. */
+static double
+pk_median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof *v, pk_cmp_double);
+	return (n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]));
+}
+
 /* Fisher's combination of the finite p-values among p1, p2. */
 static double
 pk_fisher(double p1, double p2)
@@ -129,7 +145,8 @@ forensics_preknow(const struct forensics_preknow_input *in,
 	double		 zf = in->z_fast > 0 ? in->z_fast : 1.96;
 	double		 ialpha = in->item_alpha > 0 ? in->item_alpha : 0.01;
 	double		 lz = in->list_z > 0 ? in->list_z : 1.645;
-	double		 pf = pk_normal_q(zf), *V;
+	double		 pf = pk_normal_q(zf), *V, *rbeta, *rsd, *rtau, *buf;
+	int		 pass;
 	unsigned char	*mask;
 
 	memset(out, 0, sizeof *out);
@@ -152,6 +169,54 @@ forensics_preknow(const struct forensics_preknow_input *in,
 	V = xcalloc((size_t)ni, sizeof *V);
 	mask = xreallocarray(NULL, (size_t)ni, sizeof *mask);
 
+	/* Robust time location and scale per item (median and MAD of ln t +
+	 * tau_j): a fast minority moves the mean beta and inflates the
+	 * residual variance of a calibration it is part of, and so hides;
+	 * it moves the median and the MAD far less. */
+	rbeta = xcalloc((size_t)ni, sizeof *rbeta);
+	rsd = xcalloc((size_t)ni, sizeof *rsd);
+	rtau = xreallocarray(NULL, (size_t)in->n_attempts + 1, sizeof *rtau);
+	memcpy(rtau, in->tau, (size_t)in->n_attempts * sizeof *rtau);
+	buf = xreallocarray(NULL, (size_t)(in->n_attempts > ni ?
+	    in->n_attempts : ni) + 1, sizeof *buf);
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < ni; i++) {
+			int	 n = 0;
+
+			rsd[i] = 0;
+			for (j = 0; j < in->n_attempts; j++) {
+				size_t	 x = (size_t)j * ni + i;
+
+				if (in->u[x] >= 0 &&
+				    pk_has_time(in, i, in->log_t[x]))
+					buf[n++] = in->log_t[x] + rtau[j];
+			}
+			if (n < 10)
+				continue;	/* rsd 0: item not scored */
+			rbeta[i] = pk_median(buf, n);
+			for (j = 0; j < n; j++)
+				buf[j] = fabs(buf[j] - rbeta[i]);
+			rsd[i] = 1.4826 * pk_median(buf, n);
+		}
+		if (pass == 1)
+			break;
+		/* Speed, robustly: the median of beta~_i - ln t_ij. */
+		for (j = 0; j < in->n_attempts; j++) {
+			int	 n = 0;
+
+			for (i = 0; i < ni; i++) {
+				size_t	 x = (size_t)j * ni + i;
+
+				if (in->u[x] >= 0 && rsd[i] > 0 &&
+				    pk_has_time(in, i, in->log_t[x]))
+					buf[n++] = rbeta[i] - in->log_t[x];
+			}
+			if (n > 0)
+				rtau[j] = pk_median(buf, n);
+		}
+	}
+	free(buf);
+
 	/* Item scores: observed and expected fast correct responses. */
 	for (j = 0; j < in->n_attempts; j++)
 		for (i = 0; i < ni; i++) {
@@ -159,20 +224,17 @@ forensics_preknow(const struct forensics_preknow_input *in,
 			double	 P, e, z;
 
 			if (in->u[x] < 0 || !pk_item_ok(in, i) ||
-			    !pk_has_time(in, i, in->log_t[x]))
+			    !pk_has_time(in, i, in->log_t[x]) || rsd[i] <= 0)
 				continue;
 			P = 1 / (1 + exp(-in->a[i] * (in->theta[j] - in->b[i])));
 			e = P * pf;
-			z = in->alpha[i] * (in->log_t[x] - in->beta[i] + in->tau[j]);
+			z = (in->log_t[x] - rbeta[i] + rtau[j]) / rsd[i];
 			out->items[i].n++;
 			out->items[i].expected += e;
 			V[i] += e * (1 - e);
 			if (z < -zf && in->u[x] == 1)
 				out->items[i].fast_correct++;
 		}
-	for (i = 0; i < ni; i++)
-		if (V[i] > 0)
-			n_scored++;
 	for (i = 0; i < ni; i++) {
 		struct forensics_preknow_item *it = &out->items[i];
 
@@ -180,12 +242,33 @@ forensics_preknow(const struct forensics_preknow_input *in,
 			it->p = 1;
 			continue;
 		}
+		n_scored++;
 		it->z = (it->fast_correct - it->expected) / sqrt(V[i]);
 		it->p = pk_normal_q(it->z);
-		if (it->p <= ialpha / n_scored) {
-			it->compromised = 1;
-			out->n_compromised++;
-		}
+		it->listed = it->z > lz;
+	}
+	/* Benjamini-Hochberg over the scored items: the largest k with
+	 * p_(k) <= k q / m; the k smallest are reported. */
+	{
+		double	*ps = xreallocarray(NULL, (size_t)ni, sizeof *ps);
+		double	 cut = -1;
+		int	 k, n = 0;
+
+		for (i = 0; i < ni; i++)
+			if (V[i] > 0)
+				ps[n++] = out->items[i].p;
+		qsort(ps, (size_t)n, sizeof *ps, pk_cmp_double);
+		for (k = n; k >= 1; k--)
+			if (ps[k - 1] <= k * ialpha / n_scored) {
+				cut = ps[k - 1];
+				break;
+			}
+		for (i = 0; i < ni; i++)
+			if (V[i] > 0 && out->items[i].p <= cut) {
+				out->items[i].compromised = 1;
+				out->n_compromised++;
+			}
+		free(ps);
 	}
 
 	/* Per attempt: leave-one-out list, then L_S and z_tau. */
@@ -208,8 +291,7 @@ forensics_preknow(const struct forensics_preknow_input *in,
 				P = 1 / (1 + exp(-in->a[i] *
 				    (in->theta[j] - in->b[i])));
 				e = P * pf;
-				z = in->alpha[i] * (lt[i] - in->beta[i] +
-				    in->tau[j]);
+				z = (lt[i] - rbeta[i] + rtau[j]) / rsd[i];
 				f = z < -zf && u[i] == 1;
 				v -= e * (1 - e);
 			}
@@ -267,6 +349,9 @@ forensics_preknow(const struct forensics_preknow_input *in,
 			out->newton_capped++;
 	}
 	free(V);
+	free(rbeta);
+	free(rsd);
+	free(rtau);
 	free(mask);
 	return (0);
 }

@@ -1,13 +1,14 @@
 /*
- * similar.c - answer similarity of every pair of attempts on one form: the
- * GBT of van der Linden & Sotaridona (2006) on identical incorrect answers,
- * with Bonferroni control over all pairs.  The contract is in forensics.h.
+ * similar.c - answer similarity of every pair of attempts on one form:
+ * an exact generalized binomial test (van der Linden & Sotaridona 2006) on
+ * the weighted match count S = 3 M_II + M_IC, with Bonferroni control over
+ * all pairs.  The contract is in forensics.h.
  *
  * The all-pairs loop is the cost: 5,000 attempts give 12.5 million pairs.
- * Per pair it does 16 popcounts (observed identical incorrect answers) and
- * one dot product of two float vectors of wrong-option probabilities (the
- * expected count); only the few pairs that pass the normal screen get the
- * exact recursion, in double.
+ * Per pair it does popcounts (the observed identical answers) and one pass
+ * of 4-wide float arithmetic over the items (the exact mean and variance
+ * of S under independence); only the pairs that pass the normal screen get
+ * the exact recursion, in double.
  */
 #include <float.h>
 #include <math.h>
@@ -24,18 +25,18 @@ typedef float v4sf __attribute__((vector_size(16)));
 struct sim_work {
 	const struct forensics_similar_input *in;
 	int	 n_words;		/* 64-bit words per bitset */
-	int	 n_wrong;		/* n_options - 1 */
-	size_t	 stride;		/* floats per attempt, a multiple of 8 */
+	size_t	 padded;		/* items rounded up to a multiple of 8 */
+	size_t	 stride;		/* floats per attempt: n_options * padded */
 	double	*P;			/* [j * n_items + i]: P_i(theta_j) */
 	double	*q;			/* [i * n_options + k]: distractor shares */
-	float	*pw;			/* [j * stride + i * n_wrong + r]: wrong probs */
-	float	*wmax;			/* [j]: largest wrong-option probability */
+	/* [j * stride + r * padded + i]: r = 0 the key's probability, r >= 1
+	 * the r-th wrong option's; zero where j did not answer i. */
+	float	*prob;
 	uint64_t *wbits;		/* [(j * n_options + k) * n_words + w] */
 	uint64_t *cbits;		/* [j * n_words + w]: correct answers */
-	double	*pbuf, *work;		/* scratch for the exact recursion */
+	double	*pc, *pw, *work;	/* scratch for the exact recursion */
 	struct forensics_similar_result *out;
 	size_t	 cap;
-	int	*n_partners;		/* [j] */
 };
 
 static void
@@ -51,31 +52,64 @@ sim_error(char *err, size_t errlen, const char *fmt, ...)
 }
 
 double
-forensics_gbt_tail(const double *p, int n, int m, double *f)
+forensics_match_tail(const double *pc, const double *pw, int n, int wc,
+    int ww, int t, double *f)
 {
-	int	 i, c, top;
-	double	 t;
+	int	 i, s, top = 0, reach = 0;
+	double	 r, stay;
 
-	if (m <= 0)
+	if (t <= 0)
 		return (1.0);
-	if (m > n)
-		return (0.0);
-	/* f[c] = P(c matches so far) for c < m; f[m] = P(at least m). */
-	memset(f, 0, (size_t)(m + 1) * sizeof *f);
-	f[0] = 1.0;
-	top = 0;
 	for (i = 0; i < n; i++) {
-		f[m] += f[m - 1] * p[i];
-		if (top < m)
-			top++;
-		for (c = (top < m ? top : m - 1); c > 0; c--)
-			f[c] = f[c] * (1.0 - p[i]) + f[c - 1] * p[i];
-		f[0] *= 1.0 - p[i];
+		int	 sc = pc != NULL && pc[i] > 0 ? wc : 0;
+		int	 sw = pw[i] > 0 ? ww : 0;
+
+		reach += sc > sw ? sc : sw;
 	}
-	t = f[m];
-	if (t < DBL_MIN)
-		t = DBL_MIN;
-	return (t > 1.0 ? 1.0 : t);
+	if (reach < t)
+		return (0.0);
+	/* f[s] = P(S = s so far) for s < t; f[t] = P(S >= t). */
+	memset(f, 0, (size_t)(t + 1) * sizeof *f);
+	f[0] = 1.0;
+	for (i = 0; i < n; i++) {
+		double	 c = pc != NULL ? pc[i] : 0, w = pw[i];
+
+		stay = 1.0 - c - w;
+		if (stay < 0)
+			stay = 0;
+		/* Mass that crosses into the absorbing cell. */
+		r = 0;
+		for (s = top < t - 1 ? top : t - 1;
+		    s >= 0 && s >= t - (wc > ww ? wc : ww); s--) {
+			if (s + wc >= t)
+				r += f[s] * c;
+			if (s + ww >= t)
+				r += f[s] * w;
+		}
+		f[t] += r;
+		top = top + (wc > ww ? wc : ww);
+		if (top > t - 1)
+			top = t - 1;
+		for (s = top; s >= 0; s--) {
+			double	 v = f[s] * stay;
+
+			if (s >= wc)
+				v += f[s - wc] * c;
+			if (s >= ww)
+				v += f[s - ww] * w;
+			f[s] = v;
+		}
+	}
+	r = f[t];
+	if (r < DBL_MIN)
+		r = DBL_MIN;
+	return (r > 1.0 ? 1.0 : r);
+}
+
+double
+forensics_gbt_tail(const double *p, int n, int m, double *work)
+{
+	return (forensics_match_tail(NULL, p, n, 0, 1, m, work));
 }
 
 /* Upper normal tail. */
@@ -103,18 +137,43 @@ sim_normal_q_inverse(double p)
 }
 
 static float
-sim_dot(const float *x, const float *y, size_t n)
+sim_hsum(v4sf v)
 {
-	const v4sf	*vx = (const v4sf *)x, *vy = (const v4sf *)y;
-	v4sf		 s0 = { 0, 0, 0, 0 }, s1 = { 0, 0, 0, 0 };
-	size_t		 i;
+	return (v[0] + v[1] + v[2] + v[3]);
+}
 
-	for (i = 0; i < n / 4; i += 2) {
-		s0 += vx[i] * vy[i];
-		s1 += vx[i + 1] * vy[i + 1];
+/*
+ * Exact mean and variance of S = WC M_IC + WW M_II for attempts x and y:
+ * per item e_i = WC pc_i + WW pw_i and E S_i^2 = WC^2 pc_i + WW^2 pw_i.
+ */
+static void
+sim_moments(const struct sim_work *w, const float *x, const float *y,
+    double *mean, double *var)
+{
+	const v4sf	 wc = { FORENSICS_SIM_WC, FORENSICS_SIM_WC,
+			    FORENSICS_SIM_WC, FORENSICS_SIM_WC };
+	const v4sf	 ww = { FORENSICS_SIM_WW, FORENSICS_SIM_WW,
+			    FORENSICS_SIM_WW, FORENSICS_SIM_WW };
+	v4sf		 sm = { 0, 0, 0, 0 }, sq = sm, se = sm;
+	size_t		 v, r, nv = w->padded / 4;
+	int		 no = w->in->n_options;
+
+	for (v = 0; v < nv; v++) {
+		v4sf	 c, p, e;
+
+		c = ((const v4sf *)x)[v] * ((const v4sf *)y)[v];
+		p = ((const v4sf *)(x + w->padded))[v] *
+		    ((const v4sf *)(y + w->padded))[v];
+		for (r = 2; r < (size_t)no; r++)
+			p += ((const v4sf *)(x + r * w->padded))[v] *
+			    ((const v4sf *)(y + r * w->padded))[v];
+		e = wc * c + ww * p;
+		sm += e;
+		sq += wc * wc * c + ww * ww * p;
+		se += e * e;
 	}
-	s0 += s1;
-	return (s0[0] + s0[1] + s0[2] + s0[3]);
+	*mean = sim_hsum(sm);
+	*var = sim_hsum(sq) - sim_hsum(se);
 }
 
 /* Model probabilities, distractor shares and bitsets. */
@@ -127,15 +186,15 @@ sim_prepare(struct sim_work *w)
 	int8_t	 o;
 
 	w->n_words = (ni + 63) / 64;
-	w->n_wrong = no - 1;
-	w->stride = ((size_t)ni * (size_t)w->n_wrong + 7) / 8 * 8;
+	w->padded = ((size_t)ni + 7) / 8 * 8;
+	w->stride = (size_t)no * w->padded;
 	w->P = xreallocarray(NULL, (size_t)in->n_attempts * ni, sizeof *w->P);
 	w->q = xcalloc((size_t)ni * no, sizeof *w->q);
-	w->pw = xcalloc((size_t)in->n_attempts * w->stride, sizeof *w->pw);
-	w->wmax = xcalloc((size_t)in->n_attempts, sizeof *w->wmax);
-	w->wbits = xcalloc((size_t)in->n_attempts * no * w->n_words,
+	w->prob = xcalloc((size_t)in->n_attempts * w->stride + 1,
+	    sizeof *w->prob);
+	w->wbits = xcalloc((size_t)in->n_attempts * no * w->n_words + 1,
 	    sizeof *w->wbits);
-	w->cbits = xcalloc((size_t)in->n_attempts * w->n_words,
+	w->cbits = xcalloc((size_t)in->n_attempts * w->n_words + 1,
 	    sizeof *w->cbits);
 
 	/* Distractor shares among all wrong answers, add-0.5 smoothed. */
@@ -161,7 +220,7 @@ sim_prepare(struct sim_work *w)
 	free(count);
 
 	for (j = 0; j < in->n_attempts; j++) {
-		float	*row = w->pw + (size_t)j * w->stride, mx = 0;
+		float	*row = w->prob + (size_t)j * w->stride;
 
 		for (i = 0; i < ni; i++) {
 			double	 P;
@@ -170,14 +229,13 @@ sim_prepare(struct sim_work *w)
 			w->P[(size_t)j * ni + i] = P;
 			o = in->option[(size_t)j * ni + i];
 			if (in->key[i] < 0 || o < 0 || o >= no)
-				continue;	/* zeros: the item drops out of every dot */
-			for (k = 0, r = 0; k < no; k++) {
+				continue;	/* zeros: the item drops out */
+			row[i] = (float)P;
+			for (k = 0, r = 1; k < no; k++) {
 				if (k == in->key[i])
 					continue;
-				row[i * w->n_wrong + r] =
+				row[(size_t)r * w->padded + i] =
 				    (float)((1 - P) * w->q[(size_t)i * no + k]);
-				if (row[i * w->n_wrong + r] > mx)
-					mx = row[i * w->n_wrong + r];
 				r++;
 			}
 			if (o == in->key[i])
@@ -187,25 +245,24 @@ sim_prepare(struct sim_work *w)
 				w->wbits[((size_t)j * no + o) * w->n_words +
 				    i / 64] |= UINT64_C(1) << (i % 64);
 		}
-		w->wmax[j] = mx;
 	}
-	w->pbuf = xreallocarray(NULL, (size_t)ni, sizeof *w->pbuf);
-	w->work = xreallocarray(NULL, (size_t)ni + 2, sizeof *w->work);
+	w->pc = xreallocarray(NULL, (size_t)ni + 1, sizeof *w->pc);
+	w->pw = xreallocarray(NULL, (size_t)ni + 1, sizeof *w->pw);
+	w->work = xreallocarray(NULL, (size_t)ni * FORENSICS_SIM_WW + 2,
+	    sizeof *w->work);
 }
 
-/* Exact GBT for pair (j, l), j < l; m_ii the observed count. */
+/* Exact tails for pair (j, l), j < l, with observed counts. */
 static void
-sim_exact(struct sim_work *w, int j, int l, int m_ii)
+sim_exact(struct sim_work *w, int j, int l, int m_ii, int m_ic)
 {
 	const struct forensics_similar_input *in = w->in;
 	struct forensics_similar_result *out = w->out;
 	struct forensics_pair *pr;
-	int	 i, k, ni = in->n_items, no = in->n_options, n = 0, m_ic = 0;
+	int	 i, k, ni = in->n_items, no = in->n_options, n = 0;
 	int8_t	 oj, ol;
-	double	 p, p_adj, mu = 0, p_all;
-	double	*pa;
+	double	 p, p_adj, mu_w = 0, mu_c = 0;
 
-	pa = xreallocarray(NULL, (size_t)ni, sizeof *pa);
 	for (i = 0; i < ni; i++) {
 		double	 pj = w->P[(size_t)j * ni + i], pl = w->P[(size_t)l * ni + i];
 		double	 s = 0;
@@ -216,16 +273,17 @@ sim_exact(struct sim_work *w, int j, int l, int m_ii)
 			continue;
 		for (k = 0; k < no; k++)
 			if (k != in->key[i])
-				s += (1 - pj) * (1 - pl) *
-				    w->q[(size_t)i * no + k] * w->q[(size_t)i * no + k];
-		w->pbuf[n] = s;
-		pa[n] = s + pj * pl;
-		mu += s;
-		if (oj == ol && oj == in->key[i])
-			m_ic++;
+				s += w->q[(size_t)i * no + k] *
+				    w->q[(size_t)i * no + k];
+		w->pw[n] = (1 - pj) * (1 - pl) * s;
+		w->pc[n] = pj * pl;
+		mu_w += w->pw[n];
+		mu_c += w->pc[n];
 		n++;
 	}
-	p = forensics_gbt_tail(w->pbuf, n, m_ii, w->work);
+	p = forensics_match_tail(w->pc, w->pw, n, FORENSICS_SIM_WC,
+	    FORENSICS_SIM_WW, FORENSICS_SIM_WC * m_ic + FORENSICS_SIM_WW * m_ii,
+	    w->work);
 	out->n_p_le[0] += p <= 0.05;
 	out->n_p_le[1] += p <= 0.01;
 	p_adj = p * (double)out->n_pairs;
@@ -239,40 +297,39 @@ sim_exact(struct sim_work *w, int j, int l, int m_ii)
 		out->best_p[l] = p;
 		out->best_partner[l] = j;
 	}
-	if (p_adj <= in->alpha) {
-		p_all = forensics_gbt_tail(pa, n, m_ii + m_ic, w->work);
-		if (out->n_significant == w->cap) {
-			w->cap = w->cap ? 2 * w->cap : 64;
-			out->pairs = xreallocarray(out->pairs, w->cap,
-			    sizeof *out->pairs);
-		}
-		pr = &out->pairs[out->n_significant++];
-		pr->j = j;
-		pr->k = l;
-		pr->n_common = n;
-		pr->identical_incorrect = m_ii;
-		pr->identical_correct = m_ic;
-		pr->expected_incorrect = mu;
-		pr->p = p;
-		pr->p_adjusted = p_adj;
-		pr->p_all = p_all;
+	if (p_adj > in->alpha)
+		return;
+	if (out->n_significant == w->cap) {
+		w->cap = w->cap ? 2 * w->cap : 64;
+		out->pairs = xreallocarray(out->pairs, w->cap,
+		    sizeof *out->pairs);
 	}
-	free(pa);
+	pr = &out->pairs[out->n_significant++];
+	pr->j = j;
+	pr->k = l;
+	pr->n_common = n;
+	pr->identical_incorrect = m_ii;
+	pr->identical_correct = m_ic;
+	pr->expected_incorrect = mu_w;
+	pr->expected_correct = mu_c;
+	pr->p = p;
+	pr->p_adjusted = p_adj;
+	pr->p_incorrect = forensics_gbt_tail(w->pw, n, m_ii, w->work);
 }
 
 static int
-sim_pair_cmp(const void *x, const void *y)
+sim_pair_cmp(const void *a, const void *b)
 {
-	const struct forensics_pair *a = x, *b = y;
+	const struct forensics_pair *x = a, *y = b;
 
-	if (a->p != b->p)
-		return (a->p < b->p ? -1 : 1);
-	if (a->j != b->j)
-		return (a->j < b->j ? -1 : 1);
-	return (a->k < b->k ? -1 : a->k > b->k);
+	if (x->p != y->p)
+		return (x->p < y->p ? -1 : 1);
+	if (x->j != y->j)
+		return (x->j < y->j ? -1 : 1);
+	return (x->k < y->k ? -1 : x->k > y->k);
 }
 
-/* The pairs (idx[x], idx[y]), x < y < n, of one form. */
+/* The pairs (idx[x], idx[y]), x < y < n, of one form, in 64 x 64 tiles. */
 static void
 sim_group(struct sim_work *w, const int *idx, int n, double z2)
 {
@@ -284,35 +341,32 @@ sim_group(struct sim_work *w, const int *idx, int n, double z2)
 	for (yb = xb; yb < n; yb += B)
 	for (x = xb; x < xb + B && x < n; x++) {
 		int		 j = idx[x];
-		const float	*rj = w->pw + (size_t)j * w->stride;
+		const float	*rj = w->prob + (size_t)j * w->stride;
 		const uint64_t	*bj = w->wbits + (size_t)j * no * nw;
+		const uint64_t	*cj = w->cbits + (size_t)j * nw;
 
 		for (y = (yb > x ? yb : x + 1); y < yb + B && y < n; y++) {
-			int		 l = idx[y], m = 0, lo, hi;
+			int		 l = idx[y], mw = 0, mc = 0;
 			const uint64_t	*bl = w->wbits + (size_t)l * no * nw;
-			double		 mu, pmax, d;
+			const uint64_t	*cl = w->cbits + (size_t)l * nw;
+			double		 mean, var, d;
 
 			for (k = 0; k < no * nw; k++)
-				m += __builtin_popcountll(bj[k] & bl[k]);
-			if (m == 0)
+				mw += __builtin_popcountll(bj[k] & bl[k]);
+			for (k = 0; k < nw; k++)
+				mc += __builtin_popcountll(cj[k] & cl[k]);
+			if (mw + mc == 0)
 				continue;
-			lo = j < l ? j : l;
-			hi = j < l ? l : j;
-			if (z2 < 0) {	/* no screen */
-				w->out->n_exact++;
-				sim_exact(w, lo, hi, m);
-				continue;
+			if (z2 >= 0) {
+				sim_moments(w, rj, w->prob + (size_t)l *
+				    w->stride, &mean, &var);
+				d = FORENSICS_SIM_WC * mc + FORENSICS_SIM_WW *
+				    mw - 0.5 - mean;
+				if (d <= 0 || d * d < z2 * var)
+					continue;
 			}
-			mu = sim_dot(rj, w->pw + (size_t)l * w->stride,
-			    w->stride);
-			pmax = w->wmax[j] < w->wmax[l] ? w->wmax[j] : w->wmax[l];
-			d = m - 0.5 - mu;
-			/* var >= mu (1 - pmax); float rounding of mu is far
-			 * inside the factor-100 margin of the screen. */
-			if (d <= 0 || d * d < z2 * mu * (1 - pmax))
-				continue;
 			w->out->n_exact++;
-			sim_exact(w, lo, hi, m);
+			sim_exact(w, j < l ? j : l, j < l ? l : j, mw, mc);
 		}
 	}
 }
@@ -324,6 +378,7 @@ forensics_similar(const struct forensics_similar_input *in,
 	struct sim_work	 w;
 	int		*order, *start, j, g, n_forms, max_group = 0;
 	double		 z;
+	int		*n_partners;
 
 	memset(out, 0, sizeof *out);
 	if (in->n_attempts < 0 || in->n_items <= 0 ||
@@ -368,7 +423,7 @@ forensics_similar(const struct forensics_similar_input *in,
 	/* Group attempts by form: a counting sort over form ids seen. */
 	order = xreallocarray(NULL, (size_t)in->n_attempts + 1, sizeof *order);
 	start = xreallocarray(NULL, (size_t)in->n_attempts + 2, sizeof *start);
-	w.n_partners = xcalloc((size_t)in->n_attempts + 1, sizeof *w.n_partners);
+	n_partners = xcalloc((size_t)in->n_attempts + 1, sizeof *n_partners);
 	{
 		int	*seen = xcalloc((size_t)in->n_attempts + 1, sizeof *seen);
 		int	 x, y, n = 0;
@@ -397,7 +452,7 @@ forensics_similar(const struct forensics_similar_input *in,
 		if (sz - 1 > max_group)
 			max_group = (int)(sz - 1);
 		for (j = start[g]; j < start[g + 1]; j++)
-			w.n_partners[order[j]] = (int)(sz - 1);
+			n_partners[order[j]] = (int)(sz - 1);
 	}
 	out->threshold = out->n_pairs > 0 ? in->alpha / (double)out->n_pairs : 0;
 	/* A factor 100 above the per-attempt Bonferroni level alpha / (n - 1),
@@ -413,7 +468,7 @@ forensics_similar(const struct forensics_similar_input *in,
 		    z < 0 ? -1 : z * z);
 	qsort(out->pairs, out->n_significant, sizeof *out->pairs, sim_pair_cmp);
 	for (j = 0; j < in->n_attempts; j++) {
-		double	 pa = out->best_p[j] * (double)w.n_partners[j];
+		double	 pa = out->best_p[j] * (double)n_partners[j];
 
 		out->best_p_adjusted[j] = pa > 1 || out->best_partner[j] < 0 ?
 		    1 : pa;
@@ -421,14 +476,14 @@ forensics_similar(const struct forensics_similar_input *in,
 
 	free(order);
 	free(start);
-	free(w.n_partners);
+	free(n_partners);
 	free(w.P);
 	free(w.q);
+	free(w.prob);
+	free(w.pc);
 	free(w.pw);
-	free(w.wmax);
 	free(w.wbits);
 	free(w.cbits);
-	free(w.pbuf);
 	free(w.work);
 	return (0);
 }
