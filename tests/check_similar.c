@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "forensics/forensics.h"
 #include "tests/fx-sim.h"
@@ -681,6 +682,22 @@ START_TEST(t_bad_input)
 }
 END_TEST
 
+/* Each test's CPU time, printed after its figures (not asserted). */
+static clock_t	 test_start;
+
+static void
+cpu_setup(void)
+{
+	test_start = clock();
+}
+
+static void
+cpu_teardown(void)
+{
+	printf("fx-pairs: (test took %.1f s CPU)\n",
+	    (double)(clock() - test_start) / CLOCKS_PER_SEC);
+}
+
 static Suite *
 similar_suite(void)
 {
@@ -696,6 +713,7 @@ similar_suite(void)
 
 	tc = tcase_create("pairs");
 	tcase_set_timeout(tc, 120);
+	tcase_add_checked_fixture(tc, cpu_setup, cpu_teardown);
 	tcase_add_test(tc, t_honest_pairs);
 	tcase_add_test(tc, t_screen_agrees);
 	tcase_add_test(tc, t_copier_power);
@@ -704,6 +722,7 @@ similar_suite(void)
 
 	tc = tcase_create("preknowledge");
 	tcase_set_timeout(tc, 120);
+	tcase_add_checked_fixture(tc, cpu_setup, cpu_teardown);
 	tcase_add_test(tc, t_preknow_honest);
 	tcase_add_test(tc, t_preknow_power);
 	suite_add_tcase(s, tc);
