@@ -466,7 +466,9 @@ forensics_similar(const struct forensics_similar_input *in,
 	for (g = 0; g < n_forms; g++)
 		sim_group(&w, order + start[g], start[g + 1] - start[g],
 		    z < 0 ? -1 : z * z);
-	qsort(out->pairs, out->n_significant, sizeof *out->pairs, sim_pair_cmp);
+	if (out->n_significant > 0)
+		qsort(out->pairs, out->n_significant, sizeof *out->pairs,
+		    sim_pair_cmp);
 	for (j = 0; j < in->n_attempts; j++) {
 		double	 pa = out->best_p[j] * (double)n_partners[j];
 

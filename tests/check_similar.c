@@ -252,6 +252,7 @@ START_TEST(t_screen_agrees)
 
 	fx_sim_config_default(&c, 600, 100, 77);
 	c.share_copier = 0.04;
+	c.missing_rate = 0.05;
 	s = fx_sim_new(&c);
 	sim_in_make(&x, s, 0.05);
 	ck_assert_int_eq(forensics_similar(&x.in, &fast, err, sizeof err), 0);
@@ -370,7 +371,7 @@ START_TEST(t_ring)
 	struct fx_rng		 rng;
 	const int		 N = 300, I = 120, ring[4] = { 11, 57, 123, 250 };
 	uint32_t		 ip[300];
-	int64_t			 center[300], start[300];
+	int64_t			 center[300], start[300], device[300];
 	const struct forensics_cluster *k;
 	int			 m, i, j, n_in;
 
@@ -381,7 +382,9 @@ START_TEST(t_ring)
 		ip[j] = 0x0a0000 + (uint32_t)j;
 		center[j] = 1 + fx_rng_below(&rng, 6);
 		start[j] = 1800000000 + fx_rng_below(&rng, 7200);
+		device[j] = j < 150 ? 1000 + j : 0;	/* half unknown */
 	}
+	device[ring[1]] = device[ring[2]] = 4242;	/* two share a device */
 	for (m = 0; m < 4; m++) {
 		ip[ring[m]] = 0xc0a801;
 		start[ring[m]] = 1800003600 + 30 * m;
@@ -398,7 +401,7 @@ START_TEST(t_ring)
 	sim_in_make(&x, s, 0.05);
 	ck_assert_int_eq(forensics_similar(&x.in, &res, err, sizeof err), 0);
 	keys.ip24 = ip;
-	keys.device = NULL;
+	keys.device = device;
 	keys.center = center;
 	keys.start = start;
 	keys.window = 300;
@@ -424,8 +427,45 @@ START_TEST(t_ring)
 	ck_assert_uint_eq(k->ip24, 0xc0a801);
 	ck_assert_int_eq(k->shared_start, 4);
 	ck_assert_int_eq(k->start_span, 90);
+	ck_assert_int_eq(k->shared_device, 2);
+	ck_assert_int_eq(k->device, 4242);
 	ck_assert_uint_eq(cl.n_clusters, 1);
 	forensics_clusters_free(&cl);
+	forensics_similar_free(&res);
+	sim_in_free(&x);
+	fx_sim_free(s);
+}
+END_TEST
+
+/* Two forms: pairs only within a form; a copy across forms is not a pair. */
+START_TEST(t_forms)
+{
+	struct fx_sim_config	 c;
+	struct fx_sim		*s;
+	struct sim_in		 x;
+	struct forensics_similar_result res;
+	int			 form[200], j, i;
+
+	fx_sim_config_default(&c, 200, 80, 31);
+	s = fx_sim_new(&c);
+	for (j = 0; j < 200; j++)
+		form[j] = 7 + j % 2;
+	/* 1 copies all of 0 (other form); 3 copies all of 1 (same form). */
+	for (i = 0; i < 80; i++) {
+		s->option[1 * 80 + i] = s->option[0 * 80 + i];
+		s->u[1 * 80 + i] = s->u[0 * 80 + i];
+		s->option[3 * 80 + i] = s->option[1 * 80 + i];
+		s->u[3 * 80 + i] = s->u[1 * 80 + i];
+	}
+	sim_in_make(&x, s, 0.05);
+	x.in.form = form;
+	ck_assert_int_eq(forensics_similar(&x.in, &res, err, sizeof err), 0);
+	ck_assert_int_eq(res.n_pairs, 2 * (100 * 99 / 2));
+	ck_assert_int_eq(res.best_partner[3], 1);
+	ck_assert_int_eq(res.best_partner[1], 3);
+	ck_assert(res.best_partner[0] != 1);
+	for (j = 0; j < (int)res.n_significant; j++)
+		ck_assert_int_eq(form[res.pairs[j].j], form[res.pairs[j].k]);
 	forensics_similar_free(&res);
 	sim_in_free(&x);
 	fx_sim_free(s);
@@ -709,6 +749,7 @@ similar_suite(void)
 	tcase_add_test(tc, t_match_tail_exact);
 	tcase_add_test(tc, t_bad_input);
 	tcase_add_test(tc, t_cluster_chain);
+	tcase_add_test(tc, t_forms);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("pairs");
