@@ -24,11 +24,11 @@ LDFLAGS	+= -fsanitize=address,undefined
 endif
 
 # Module libraries, in link order (a module may use those after it).
-MODULES	 = console rules feed forensics store proto
+MODULES	 = console rules forensics feed store proto
 console_SRC = $(filter-out console/main.c,$(wildcard console/*.c))
 rules_SRC   = $(wildcard rules/*.c)
-feed_SRC    = $(wildcard feed/*.c)
 forensics_SRC = $(wildcard forensics/*.c)
+feed_SRC    = $(wildcard feed/*.c)
 store_SRC   = $(wildcard store/*.c)
 proto_SRC   = $(wildcard proto/*.c)
 
@@ -67,7 +67,10 @@ check_protodoc_MODS = proto
 check_journal_MODS = store proto
 check_query_MODS = store proto
 check_model_MODS = console rules store proto
+check_forensics_MODS = forensics proto
 check_similar_MODS = forensics proto
+# The forensics suites share the seeded simulator tests/fx-sim.c.
+$(O)/check_forensics: $(O)/tests/fx-sim.o
 $(O)/check_similar: $(O)/tests/fx-sim.o
 define check_suite
 $(O)/check_$(1): $(O)/tests/check_$(1).o $$(foreach m,$$(or $$(check_$(1)_MODS),$(MODULES)),$(O)/lib$$(m).a)

@@ -115,28 +115,6 @@ pk_median(double *v, int n)
 	return (n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]));
 }
 
-/* Fisher's combination of the finite p-values among p1, p2. */
-static double
-pk_fisher(double p1, double p2)
-{
-	double	 x = 0;
-	int	 n = 0;
-
-	if (p1 >= 0 && p1 <= 1) {
-		x += -2 * log(p1 > 1e-300 ? p1 : 1e-300);
-		n++;
-	}
-	if (p2 >= 0 && p2 <= 1) {
-		x += -2 * log(p2 > 1e-300 ? p2 : 1e-300);
-		n++;
-	}
-	if (n == 0)
-		return (1);
-	if (n == 1)
-		return (exp(-x / 2));
-	return (exp(-x / 2) * (1 + x / 2));	/* chi2(4) survival */
-}
-
 int
 forensics_preknow(const struct forensics_preknow_input *in,
     struct forensics_preknow_result *out, char *err, size_t errlen)
@@ -319,7 +297,8 @@ forensics_preknow(const struct forensics_preknow_input *in,
 				    (in->beta[i] - lt[i]);
 			}
 		}
-		ps->p_ls = ps->p_tau = -1;	/* not computed */
+		ps->ls = ps->p_ls = ps->z_tau = ps->p_tau = NAN;
+		ps->theta_c = ps->theta_s = ps->tau_c = ps->tau_s = NAN;
 		if (ps->n_list > 0 && ps->n_secure > 0) {
 			ps->newton_capped |= pk_theta_mle(in, u, NULL, 0, &th, &ll);
 			ps->newton_capped |= pk_theta_mle(in, u, mask, 1,
@@ -340,11 +319,13 @@ forensics_preknow(const struct forensics_preknow_input *in,
 			    sqrt(1 / wc + 1 / ws);
 			ps->p_tau = pk_normal_q(ps->z_tau);
 		}
-		ps->p = pk_fisher(ps->p_ls, ps->p_tau);
-		if (ps->p_ls < 0)
-			ps->p_ls = 1;
-		if (ps->p_tau < 0)
-			ps->p_tau = 1;
+		/* Stouffer, as for the known list (person.c). */
+		if (!isnan(ps->ls) && !isnan(ps->z_tau))
+			ps->p = pk_normal_q((ps->ls + ps->z_tau) / M_SQRT2);
+		else if (!isnan(ps->ls))
+			ps->p = ps->p_ls;
+		else
+			ps->p = ps->p_tau;	/* NAN when neither */
 		if (ps->newton_capped)
 			out->newton_capped++;
 	}

@@ -472,8 +472,10 @@ forensics_similar(const struct forensics_similar_input *in,
 	for (j = 0; j < in->n_attempts; j++) {
 		double	 pa = out->best_p[j] * (double)n_partners[j];
 
-		out->best_p_adjusted[j] = pa > 1 || out->best_partner[j] < 0 ?
-		    1 : pa;
+		if (out->best_partner[j] < 0)
+			out->best_p[j] = out->best_p_adjusted[j] = NAN;
+		else
+			out->best_p_adjusted[j] = pa > 1 ? 1 : pa;
 	}
 
 	free(order);
