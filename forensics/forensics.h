@@ -530,7 +530,10 @@ void	forensics_similar_free(struct forensics_similar_result *);
  * probability pc[i], ww with probability pw[i], else 0 (pc may be NULL:
  * all zero).  Tails below the smallest normal double are returned as that
  * (DBL_MIN): report "< 2.2e-308".  t <= 0 gives 1.  work must hold t + 1
- * doubles.
+ * doubles.  Numerics: in probability space, not logs: every cell is a sum
+ * of nonnegative terms (no cancellation, the tail is accumulated directly,
+ * never as 1 - CDF), and a cell that underflows carries < 1e-308 of mass.
+ * Cost O(n t) for gbt, O(n t) with 3 terms for match.
  */
 double	forensics_gbt_tail(const double *p, int n, int m, double *work);
 double	forensics_match_tail(const double *pc, const double *pw, int n,
