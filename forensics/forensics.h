@@ -498,8 +498,9 @@ struct forensics_similar_result {
  * evidence for a human review (copying, a shared source, a shared answer
  * key), never proof, and not evidence of who copied whom.
  *
- * Missing: an item counts for a pair only when both answered it; items
- * with key -1 are left out.
+ * Missing: an item counts for a pair only when both answered it (an
+ * option outside 0..n_options-1 counts as missing); items with key -1 are
+ * left out.
  *
  * Multiplicity: the pair is significant when p * n_pairs <= alpha
  * (Bonferroni over all pairs compared: family-wise error, valid under any
@@ -514,7 +515,8 @@ struct forensics_similar_result {
  * Bonferroni level alpha / (n - 1), which is above the pair level alpha /
  * n_pairs, so neither decision changes.  Only the survivors get the exact
  * recursion.  The normal tail is an approximation, hence the margin; the
- * tests compare with a run without the screen (no_screen = 1).
+ * tests compare with a run without the screen (no_screen = 1).  Memory:
+ * 4 n_options n_items + 8 n_items bytes per attempt.
  *
  * Returns 0 and fills *out (release with forensics_similar_free), or -1
  * with err filled on invalid input.
