@@ -656,9 +656,9 @@ struct forensics_preknow_result {
  *
  * Per attempt j, the list is {i : Z_i^(-j) > list_z}, Z_i^(-j) the score
  * with j's own term removed from O_i, E_i and V_i (leave-one-out): j's
- * answers never decide j's list.  (The item parameters and the others'
- * theta, tau were estimated with j among thousands: that influence is
- * ignored.)  On the list C and the rest S (answered items only):
+ * answers never decide j's list.  (Approximately: the item parameters,
+ * the others' theta and tau, and the medians beta~_i and s~_i include j
+ * as one of n values; that influence is ignored.  The tests use n = 2,000.)  On the list C and the rest S (answered items only):
  *   L_S = sign(theta_C - theta_S) sqrt(2[l_C(theta_C) + l_S(theta_S) -
  *   l(theta)]), p_ls = 1 - Phi(L_S)         (Sinharay 2017, J. Educ. Meas.)
  *   z_tau = (tau_C - tau_S) / sqrt(1/W_C + 1/W_S), W = sum alpha_i^2,

@@ -577,7 +577,7 @@ pk_run(uint64_t seed, int N, int I, double share, struct pk_run *o)
 	struct fx_sim		*s;
 	struct forensics_preknow_input in;
 	struct forensics_preknow_result r;
-	double	*lt, *beta, *alpha, *tau;
+	double	*lt, *beta, *alpha, *tau, *theta;
 	int	 i, j;
 
 	fx_sim_config_default(&c, N, I, seed);
@@ -587,7 +587,9 @@ pk_run(uint64_t seed, int N, int I, double share, struct pk_run *o)
 	beta = calloc((size_t)I, sizeof *beta);
 	alpha = calloc((size_t)I, sizeof *alpha);
 	tau = calloc((size_t)N, sizeof *tau);
+	theta = calloc((size_t)N, sizeof *theta);
 	estimate_rt(s, lt, beta, alpha, tau);
+	theta_mle(s, theta);
 	memset(&in, 0, sizeof in);
 	in.n_attempts = N;
 	in.n_items = I;
@@ -597,7 +599,7 @@ pk_run(uint64_t seed, int N, int I, double share, struct pk_run *o)
 	in.b = s->b;
 	in.beta = beta;
 	in.alpha = alpha;
-	in.theta = s->theta;
+	in.theta = theta;
 	in.tau = tau;
 	ck_assert_int_eq(forensics_preknow(&in, &r, err, sizeof err), 0);
 	for (i = 0; i < I; i++) {
@@ -632,6 +634,7 @@ pk_run(uint64_t seed, int N, int I, double share, struct pk_run *o)
 	free(beta);
 	free(alpha);
 	free(tau);
+	free(theta);
 	fx_sim_free(s);
 }
 
