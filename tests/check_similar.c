@@ -111,6 +111,9 @@ sim_in_make(struct sim_in *x, const struct fx_sim *s, double alpha)
 	x->in.alpha = alpha;
 }
 
+static void	check_pair_p(const struct forensics_similar_input *,
+		    const struct forensics_similar_result *);
+
 static int
 is_copy_pair(const struct fx_sim *s, int j, int k)
 {
@@ -302,6 +305,7 @@ copier_power(int N, int I, uint64_t seed)
 	s = fx_sim_new(&c);
 	sim_in_make(&x, s, 0.05);
 	ck_assert_int_eq(forensics_similar(&x.in, &res, err, sizeof err), 0);
+	check_pair_p(&x.in, &res);
 	for (e = 0; e < res.n_significant; e++)
 		if (is_copy_pair(s, res.pairs[e].j, res.pairs[e].k))
 			found++;
@@ -354,6 +358,73 @@ START_TEST(t_copier_power)
 END_TEST
 
 /*
+ * Every significant pair's p and counts recomputed here from the contract
+ * alone (2PL, distractor shares with add-0.5 smoothing, the trinomial
+ * tail by forensics_match_tail), independently of similar.c's float
+ * layout and bitsets.
+ */
+static void
+check_pair_p(const struct forensics_similar_input *in,
+    const struct forensics_similar_result *res)
+{
+	int	 ni = in->n_items, no = in->n_options, i, k, j;
+	double	*q = calloc((size_t)ni * no, sizeof *q);
+	double	*pc = calloc((size_t)ni, sizeof *pc), *pw = calloc((size_t)ni, 8);
+	double	*work = calloc((size_t)ni * 3 + 2, sizeof *work);
+	size_t	 e;
+
+	for (i = 0; i < ni; i++) {
+		double	 tot = 0;
+
+		for (k = 0; k < no; k++) {
+			if (k == in->key[i])
+				continue;
+			q[i * no + k] = 0.5;
+			for (j = 0; j < in->n_attempts; j++)
+				q[i * no + k] += in->option[(size_t)j * ni + i] == k;
+			tot += q[i * no + k];
+		}
+		for (k = 0; k < no; k++)
+			q[i * no + k] /= tot;
+	}
+	for (e = 0; e < res->n_significant; e++) {
+		const struct forensics_pair *pr = &res->pairs[e];
+		int	 n = 0, mi = 0, mc = 0;
+		double	 p;
+
+		for (i = 0; i < ni; i++) {
+			int	 oj = in->option[(size_t)pr->j * ni + i];
+			int	 ol = in->option[(size_t)pr->k * ni + i];
+			double	 Pj, Pl, sq = 0;
+
+			if (oj < 0 || ol < 0)
+				continue;
+			Pj = 1 / (1 + exp(-in->a[i] * (in->theta[pr->j] - in->b[i])));
+			Pl = 1 / (1 + exp(-in->a[i] * (in->theta[pr->k] - in->b[i])));
+			for (k = 0; k < no; k++)
+				if (k != in->key[i])
+					sq += (1 - Pj) * q[i * no + k] *
+					    (1 - Pl) * q[i * no + k];
+			pc[n] = Pj * Pl;
+			pw[n] = sq;
+			n++;
+			if (oj == ol)
+				*(oj == in->key[i] ? &mc : &mi) += 1;
+		}
+		p = forensics_match_tail(pc, pw, n, 1, 3, mc + 3 * mi, work);
+		ck_assert_int_eq(pr->n_common, n);
+		ck_assert_int_eq(pr->identical_correct, mc);
+		ck_assert_int_eq(pr->identical_incorrect, mi);
+		ck_assert_msg(fabs(log(p) - log(pr->p)) < 1e-9,
+		    "pair %d-%d: p %g, recomputed %g", pr->j, pr->k, pr->p, p);
+	}
+	free(q);
+	free(pc);
+	free(pw);
+	free(work);
+}
+
+/*
  * A ring of 4: three members take 60 % of one leader's answers (a shared
  * answer sheet), with a shared /24 and starts 30 s apart; the other
  * attempts have their own addresses and random starts over two hours.
@@ -400,6 +471,7 @@ START_TEST(t_ring)
 			}
 	sim_in_make(&x, s, 0.05);
 	ck_assert_int_eq(forensics_similar(&x.in, &res, err, sizeof err), 0);
+	check_pair_p(&x.in, &res);
 	keys.ip24 = ip;
 	keys.device = device;
 	keys.center = center;
