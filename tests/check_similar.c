@@ -767,6 +767,77 @@ START_TEST(t_preknow_power)
 }
 END_TEST
 
+/*
+ * Every profile at once (5 % each of preknowledge, rapid guessing,
+ * copiers with their sources, proxies; 2,000 x 100): the share flagged at
+ * 0.01 per profile by the similarity (best partner, Bonferroni over
+ * partners) and by preknowledge without a list.  Reported; only the
+ * honest rates are asserted.
+ */
+START_TEST(t_profiles)
+{
+	static const char *name[FX_SIM_NPROFILES] = { "honest",
+	    "preknowledge", "rapid", "copier", "source", "proxy" };
+	struct fx_sim_config	 c;
+	struct fx_sim		*s;
+	struct sim_in		 x;
+	struct forensics_similar_result res;
+	struct forensics_preknow_input in;
+	struct forensics_preknow_result r;
+	const int		 N = 2000, I = 100;
+	int			 n[FX_SIM_NPROFILES] = { 0 };
+	int			 fs[FX_SIM_NPROFILES] = { 0 }, fp[FX_SIM_NPROFILES] = { 0 };
+	double			*lt, *beta, *alpha, *tau;
+	int			 j, k;
+
+	fx_sim_config_default(&c, N, I, 2026);
+	c.share_preknowledge = c.share_rapid = c.share_copier =
+	    c.share_proxy = 0.05;
+	s = fx_sim_new(&c);
+	sim_in_make(&x, s, 0.05);
+	ck_assert_int_eq(forensics_similar(&x.in, &res, err, sizeof err), 0);
+	lt = calloc((size_t)N * I, sizeof *lt);
+	beta = calloc((size_t)I, sizeof *beta);
+	alpha = calloc((size_t)I, sizeof *alpha);
+	tau = calloc((size_t)N, sizeof *tau);
+	estimate_rt(s, lt, beta, alpha, tau);
+	memset(&in, 0, sizeof in);
+	in.n_attempts = N;
+	in.n_items = I;
+	in.u = s->u;
+	in.log_t = lt;
+	in.a = s->a;
+	in.b = s->b;
+	in.beta = beta;
+	in.alpha = alpha;
+	in.theta = x.theta;
+	in.tau = tau;
+	ck_assert_int_eq(forensics_preknow(&in, &r, err, sizeof err), 0);
+	for (j = 0; j < N; j++) {
+		k = s->profile[j];
+		n[k]++;
+		fs[k] += res.best_p_adjusted[j] <= 0.01;
+		fp[k] += r.persons[j].p <= 0.01;
+	}
+	for (k = 0; k < FX_SIM_NPROFILES; k++)
+		if (n[k] > 0)
+			printf("fx-pairs: profiles 2000 x 100: %-12s n %4d  "
+			    "similarity at 0.01 %.3f  preknowledge (no list) at "
+			    "0.01 %.3f\n", name[k], n[k], (double)fs[k] / n[k],
+			    (double)fp[k] / n[k]);
+	ck_assert((double)fs[FX_SIM_HONEST] / n[FX_SIM_HONEST] <= 0.02);
+	ck_assert((double)fp[FX_SIM_HONEST] / n[FX_SIM_HONEST] <= 0.02);
+	forensics_preknow_free(&r);
+	forensics_similar_free(&res);
+	sim_in_free(&x);
+	free(lt);
+	free(beta);
+	free(alpha);
+	free(tau);
+	fx_sim_free(s);
+}
+END_TEST
+
 START_TEST(t_bad_input)
 {
 	struct forensics_similar_input in;
@@ -841,6 +912,7 @@ similar_suite(void)
 	tcase_add_checked_fixture(tc, cpu_setup, cpu_teardown);
 	tcase_add_test(tc, t_preknow_honest);
 	tcase_add_test(tc, t_preknow_power);
+	tcase_add_test(tc, t_profiles);
 	suite_add_tcase(s, tc);
 	return (s);
 }
