@@ -452,7 +452,8 @@ struct forensics_pair {
 struct forensics_similar_result {
 	int64_t	 n_pairs;		/* pairs compared (same form), the Bonferroni factor */
 	int64_t	 n_exact;		/* pairs that passed the screen: exact recursion run */
-	double	 screen_p;		/* pairs whose normal upper-bound p exceeded this were skipped */
+	double	 screen_p;		/* screen level of the largest form (smaller
+					   forms use a higher one, see below) */
 	double	 threshold;		/* alpha / n_pairs */
 	struct forensics_pair *pairs;	/* significant pairs, by p ascending */
 	size_t	 n_significant;
@@ -510,10 +511,10 @@ struct forensics_similar_result {
  * Speed: one bitset per (attempt, option) over the items, observed counts
  * by popcount; the exact mean and variance of S by one pass of 4-wide
  * float arithmetic over the items; a continuity-corrected normal screen
- * skips pairs whose p cannot fall below screen_p = min(0.05, 100 alpha /
- * (most partners of any attempt)): a factor 100 above the per-attempt
- * Bonferroni level alpha / (n - 1), which is above the pair level alpha /
- * n_pairs, so neither decision changes.  Only the survivors get the exact
+ * skips pairs whose p cannot fall below min(0.05, 100 alpha / (n_f - 1))
+ * on a form of n_f attempts: a factor 100 above the per-attempt
+ * Bonferroni level alpha / (n_f - 1), which is above the pair level alpha
+ * / n_pairs, so neither decision changes.  Only the survivors get the exact
  * recursion.  The normal tail is an approximation, hence the margin; the
  * tests compare with a run without the screen (no_screen = 1).  Memory:
  * 4 n_options n_items + 8 n_items bytes per attempt.

@@ -136,6 +136,19 @@ sim_normal_q_inverse(double p)
 	return (0.5 * (lo + hi));
 }
 
+/*
+ * The screen level for attempts with `partners` partners: a factor 100
+ * above their per-attempt Bonferroni level alpha / partners, itself above
+ * the pair level alpha / n_pairs; at most 0.05.
+ */
+static double
+sim_screen_p(double alpha, int partners)
+{
+	double	 p = partners > 0 ? 100.0 * alpha / partners : 1;
+
+	return (p > 0.05 ? 0.05 : p);
+}
+
 static float
 sim_hsum(v4sf v)
 {
@@ -420,7 +433,7 @@ forensics_similar(const struct forensics_similar_input *in,
 		out->best_p[j] = 1;
 	}
 
-	/* Group attempts by form: a counting sort over form ids seen. */
+	/* Group attempts by form: one pass per form (forms are few). */
 	order = xreallocarray(NULL, (size_t)in->n_attempts + 1, sizeof *order);
 	start = xreallocarray(NULL, (size_t)in->n_attempts + 2, sizeof *start);
 	n_partners = xcalloc((size_t)in->n_attempts + 1, sizeof *n_partners);
@@ -455,17 +468,18 @@ forensics_similar(const struct forensics_similar_input *in,
 			n_partners[order[j]] = (int)(sz - 1);
 	}
 	out->threshold = out->n_pairs > 0 ? in->alpha / (double)out->n_pairs : 0;
-	/* A factor 100 above the per-attempt Bonferroni level alpha / (n - 1),
-	 * itself above the pair level alpha / n_pairs. */
-	out->screen_p = max_group > 0 ? 100.0 * in->alpha / max_group : 1;
-	if (out->screen_p > 0.05)
-		out->screen_p = 0.05;
-	z = in->no_screen ? -1 : sim_normal_q_inverse(out->screen_p);
+	out->screen_p = sim_screen_p(in->alpha, max_group);
 
 	sim_prepare(&w);
-	for (g = 0; g < n_forms; g++)
-		sim_group(&w, order + start[g], start[g + 1] - start[g],
-		    z < 0 ? -1 : z * z);
+	for (g = 0; g < n_forms; g++) {
+		int	 sz = start[g + 1] - start[g];
+
+		/* Per form: a small form's attempts have fewer partners, so a
+		 * higher per-attempt level, so a higher screen level. */
+		z = in->no_screen || sz < 2 ? -1 :
+		    sim_normal_q_inverse(sim_screen_p(in->alpha, sz - 1));
+		sim_group(&w, order + start[g], sz, z < 0 ? -1 : z * z);
+	}
 	if (out->n_significant > 0)
 		qsort(out->pairs, out->n_significant, sizeof *out->pairs,
 		    sim_pair_cmp);

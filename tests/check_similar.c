@@ -539,6 +539,53 @@ START_TEST(t_forms)
 	for (j = 0; j < (int)res.n_significant; j++)
 		ck_assert_int_eq(form[res.pairs[j].j], form[res.pairs[j].k]);
 	forensics_similar_free(&res);
+
+	sim_in_free(&x);
+	fx_sim_free(s);
+}
+END_TEST
+
+/*
+ * Forms of 1,200 and 6 attempts: the small form's attempts have 5
+ * partners (per-attempt level alpha / 5 = 0.01), above the large form's
+ * screen level (100 alpha / 1199 = 0.0042); the screen is per form, so it
+ * changes no per-attempt decision in either.  (These data happen to put
+ * no small-form pair between 0.0042 and 0.01: the check is agreement, it
+ * would not have caught a single screen level for all forms.)
+ */
+START_TEST(t_forms_screen)
+{
+	struct fx_sim_config	 c;
+	struct fx_sim		*s;
+	struct sim_in		 x;
+	struct forensics_similar_result fast, slow;
+	int			 form[1206], j, i, small = 0;
+
+	fx_sim_config_default(&c, 1206, 60, 32);
+	s = fx_sim_new(&c);
+	for (j = 0; j < 1206; j++)
+		form[j] = j < 1200 ? 7 : 8;
+	for (i = 0; i < 60; i += 3) {	/* 1203 copies a third of 1201 */
+		s->option[1203 * 60 + i] = s->option[1201 * 60 + i];
+		s->u[1203 * 60 + i] = s->u[1201 * 60 + i];
+	}
+	sim_in_make(&x, s, 0.05);
+	x.in.form = form;
+	ck_assert_int_eq(forensics_similar(&x.in, &fast, err, sizeof err), 0);
+	x.in.no_screen = 1;
+	ck_assert_int_eq(forensics_similar(&x.in, &slow, err, sizeof err), 0);
+	for (j = 0; j < 1206; j++)
+		if (slow.best_p_adjusted[j] <= 0.05) {
+			ck_assert_int_eq(fast.best_partner[j],
+			    slow.best_partner[j]);
+			ck_assert(fast.best_p_adjusted[j] ==
+			    slow.best_p_adjusted[j]);
+			small += j >= 1200;
+		}
+	printf("fx-pairs: forms of 1200 and 6: %d of the small form's "
+	    "attempts at <= 0.05 per attempt, all kept by the screen\n", small);
+	forensics_similar_free(&fast);
+	forensics_similar_free(&slow);
 	sim_in_free(&x);
 	fx_sim_free(s);
 }
@@ -903,6 +950,7 @@ similar_suite(void)
 	tcase_add_checked_fixture(tc, cpu_setup, cpu_teardown);
 	tcase_add_test(tc, t_honest_pairs);
 	tcase_add_test(tc, t_screen_agrees);
+	tcase_add_test(tc, t_forms_screen);
 	tcase_add_test(tc, t_copier_power);
 	tcase_add_test(tc, t_ring);
 	suite_add_tcase(s, tc);
