@@ -81,6 +81,8 @@ $(O)/test-act/console/decide.o: console/decide.c
 # The forensics suites share the seeded simulator tests/fx-sim.c.
 check_forensics_MODS = forensics proto
 check_forensics_OBJS = $(O)/tests/fx-sim.o
+check_similar_MODS = forensics proto
+check_similar_OBJS = $(O)/tests/fx-sim.o
 define check_suite
 $(O)/check_$(1): $$(check_$(1)_OBJS) $(O)/tests/check_$(1).o $$(foreach m,$$(or $$(check_$(1)_MODS),$(MODULES)),$(O)/lib$$(m).a)
 	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS) $$(CHECK_LIBS)
