@@ -31,9 +31,7 @@
  *   person.c   lz* (Snijders), response-time fit l_t and the share of
  *              aberrantly fast responses, rapid guessing (Wise & Ma),
  *              preknowledge with a known list (Sinharay's L_S, z_tau and
- *              their Stouffer combination) or with a list estimated from
- *              the data (excess fast correct responses per item, each
- *              person scored on a leave-one-out list).
+ *              their Stouffer combination).
  *   combine.c  one p per attempt (Cauchy combination, Liu & Xie 2020),
  *              Benjamini-Hochberg q-values, roll-ups by a group key.
  *   similar.c  answer similarity of all pairs on a form (weighted GBT),
@@ -273,30 +271,8 @@ struct forensics_person_options {
 	double	rapid_cap;	/* ... capped at 10 s */
 	double	fast_z;		/* "aberrantly fast": z < -1.96 */
 	/* Compromised items (n_items flags) or NULL: without a list the
-	   preknowledge fields are NAN, unless estimate_compromised. */
+	   preknowledge fields are NAN (preknow.c estimates a list). */
 	const unsigned char *compromised;
-	/*
-	 * Without a list: 1 estimates one from the data (items with more
-	 * fast correct responses, u = 1 and z < compromise_z, than the
-	 * models predict: z_i = (O_i - E_i) / sqrt(sum e(1 - e)), e =
-	 * P_i(theta_j) Phi(compromise_z), z at the person's median speed
-	 * (the ML tau is dragged by the very responses counted); flagged when z_i > Phi^-1(1 - compromised_alpha /
-	 * n_items), Bonferroni over items).  Each person's L_S and z_tau use
-	 * the list computed without that person's responses (leave-one-out);
-	 * persons whose list is empty keep NAN.  item_evidence (n_items, may
-	 * be NULL) receives the items' counts and z over all persons.
-	 */
-	int	estimate_compromised;		/* 0 */
-	double	compromised_alpha;		/* 0.01 */
-	double	compromise_z;	/* "fast" for the item count: -1.96 */
-	struct forensics_item_evidence *item_evidence;
-};
-
-struct forensics_item_evidence {
-	double	observed;	/* fast correct responses */
-	double	expected;	/* their expectation under the models */
-	double	z, p;		/* one-sided excess */
-	int	flagged;	/* in the estimated list (all persons) */
 };
 
 struct forensics_person {

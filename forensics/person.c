@@ -4,9 +4,9 @@
  * der Linden & Guo 2008), rapid guessing (Wise & Ma 2012), and
  * preknowledge of a known list of compromised items (Sinharay 2017: the
  * signed likelihood ratio L_S, its speed analogue z_tau, and their
- * Stouffer combination), also on a list estimated from the data with
- * each person left out of his own list.  Each index comes with a p-value whose meaning
- * is stated in forensics.h; a p-value that cannot be computed is NAN.
+ * Stouffer combination).  Without a list, preknowledge is preknow.c's.
+ * Each index comes with a p-value whose meaning is stated in forensics.h;
+ * a p-value that cannot be computed is NAN.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -23,10 +23,6 @@ forensics_person_options_default(struct forensics_person_options *o)
 	o->rapid_cap = 10.0;
 	o->fast_z = -1.96;
 	o->compromised = NULL;
-	o->estimate_compromised = 0;
-	o->compromised_alpha = 0.01;
-	o->compromise_z = -1.96;
-	o->item_evidence = NULL;
 }
 
 static int
@@ -241,14 +237,6 @@ speed_indices(const struct forensics_rt *rt, const double *row,
 	pp->z_tau_p = forensics_norm_sf(pp->z_tau);
 }
 
-static int
-double_cmp(const void *x, const void *y)
-{
-	double a = *(const double *)x, b = *(const double *)y;
-
-	return (a > b) - (a < b);
-}
-
 /* Stouffer: L_S and z_tau are N(0, 1) and independent given (theta, tau). */
 static void
 stouffer(struct forensics_person *pp)
@@ -262,119 +250,6 @@ stouffer(struct forensics_person *pp)
 		pp->pk_z = pp->z_tau;
 	if (!isnan(pp->pk_z))
 		pp->pk_p = forensics_norm_sf(pp->pk_z);
-}
-
-/*
- * Fast-and-correct indicator of (j, i) and its model probability:
- * o = [u = 1 and z < fast_z], e = P_i(theta_j) Phi(fast_z).  Returns 0
- * when the cell has no response, no time or no parameters.
- */
-static int
-fast_correct(const struct forensics_irt *irt, const struct forensics_rt *rt,
-    signed char uij, double tij, int i, const struct forensics_person *pp,
-    double tau, double fast_z, double *o, double *e)
-{
-	double p, z;
-
-	if (uij < 0 || !usable_time(tij) || irt->status[i] != FORENSICS_ITEM_OK ||
-	    rt->status[i] != FORENSICS_ITEM_OK || isnan(pp->theta) ||
-	    isnan(tau))
-		return 0;
-	p = 1 / (1 + exp(-(irt->a[i] * pp->theta + irt->d[i])));
-	z = rt->alpha[i] * (log(tij) - rt->beta[i] + tau);
-	*o = uij > 0 && z < fast_z;
-	*e = p * forensics_norm_cdf(fast_z);
-	return 1;
-}
-
-/*
- * Preknowledge without a list: an item is estimated compromised when its
- * count of fast correct responses exceeds the models' expectation,
- * z_i = (O_i - E_i) / sqrt(sum e (1 - e)) > Phi^-1(1 - compromised_alpha /
- * n_items) (Bonferroni over the items).  Each person is scored (L_S,
- * z_tau) on the list computed without his own responses (leave-one-out),
- * so that his answers do not choose the items he is tested on.
- */
-static void
-estimated_list(const struct forensics_irt *irt, const struct forensics_rt *rt,
-    const signed char *u, const double *t, int n_persons, int n_items,
-    const struct forensics_person_options *opt, const double *threshold,
-    double *pbuf, double *fbuf, struct forensics_person *out)
-{
-	struct forensics_person_options o2 = *opt;
-	struct forensics_item_evidence *ev = opt->item_evidence;
-	double *obs = xcalloc(n_items, sizeof *obs);
-	double *exp_ = xcalloc(n_items, sizeof *exp_);
-	double *var = xcalloc(n_items, sizeof *var), crit, o, e;
-	unsigned char *mask = xcalloc(n_items, 1);
-	double *mtau = xcalloc(n_persons, sizeof *mtau);
-	double *dev = xcalloc(n_items, sizeof *dev);
-	int i, j, n_flag;
-
-	crit = forensics_norm_quantile(1 - opt->compromised_alpha / n_items);
-	/* The speed the z's are taken at: the median of beta_i - ln t_ij,
-	 * which the fast responses to leaked items do not drag up as they
-	 * drag the ML tau (that would hide the very responses counted). */
-	for (j = 0; j < n_persons; j++) {
-		int nd = 0;
-
-		for (i = 0; i < n_items; i++) {
-			double v = t[(size_t)j * n_items + i];
-
-			if (usable_time(v) && rt->status[i] == FORENSICS_ITEM_OK)
-				dev[nd++] = rt->beta[i] - log(v);
-		}
-		qsort(dev, nd, sizeof *dev, double_cmp);
-		mtau[j] = nd == 0 ? NAN : nd % 2 ? dev[nd / 2] :
-		    (dev[nd / 2 - 1] + dev[nd / 2]) / 2;
-	}
-	for (j = 0; j < n_persons; j++)
-		for (i = 0; i < n_items; i++) {
-			size_t at = (size_t)j * n_items + i;
-
-			if (!fast_correct(irt, rt, u[at], t[at], i, &out[j],
-			    mtau[j], opt->compromise_z, &o, &e))
-				continue;
-			obs[i] += o;
-			exp_[i] += e;
-			var[i] += e * (1 - e);
-		}
-	for (i = 0; ev != NULL && i < n_items; i++) {
-		ev[i].observed = obs[i];
-		ev[i].expected = exp_[i];
-		ev[i].z = var[i] > 0 ? (obs[i] - exp_[i]) / sqrt(var[i]) : NAN;
-		ev[i].p = isnan(ev[i].z) ? NAN : forensics_norm_sf(ev[i].z);
-		ev[i].flagged = !isnan(ev[i].z) && ev[i].z > crit;
-	}
-	o2.compromised = mask;
-	for (j = 0; j < n_persons; j++) {
-		n_flag = 0;
-		for (i = 0; i < n_items; i++) {
-			size_t at = (size_t)j * n_items + i;
-			double oi = obs[i], ei = exp_[i], vi = var[i];
-
-			if (fast_correct(irt, rt, u[at], t[at], i, &out[j],
-			    mtau[j], opt->compromise_z, &o, &e)) {
-				oi -= o;
-				ei -= e;
-				vi -= e * (1 - e);
-			}
-			mask[i] = vi > 0 && (oi - ei) / sqrt(vi) > crit;
-			n_flag += mask[i];
-		}
-		if (n_flag == 0)
-			continue;
-		ability_indices(irt, u + (size_t)j * n_items, &o2, &out[j]);
-		speed_indices(rt, t + (size_t)j * n_items, threshold, &o2, pbuf,
-		    fbuf, &out[j]);
-		stouffer(&out[j]);
-	}
-	free(obs);
-	free(exp_);
-	free(var);
-	free(mask);
-	free(mtau);
-	free(dev);
 }
 
 void
@@ -425,10 +300,6 @@ forensics_person_indices(const struct forensics_irt *irt,
 			    opt, pbuf, fbuf, pp);
 		stouffer(pp);
 	}
-	if (opt->compromised == NULL && opt->estimate_compromised &&
-	    irt != NULL && rt != NULL && u != NULL && t != NULL)
-		estimated_list(irt, rt, u, t, n_persons, n_items, opt,
-		    threshold, pbuf, fbuf, out);
 	free(threshold);
 	free(pbuf);
 	free(fbuf);

@@ -329,8 +329,7 @@ rate(const struct forensics_person *pp, const struct fx_sim *s, int prof,
 
 /* Runs the indices with estimated or known parameters. */
 static struct forensics_person *
-run_indices_ev(struct fx_sim *s, int estimate, const unsigned char *list,
-    struct forensics_item_evidence *ev, struct forensics_person **unlisted)
+run_indices(struct fx_sim *s, int estimate, const unsigned char *list)
 {
 	struct forensics_irt irt;
 	struct forensics_rt rt;
@@ -354,62 +353,9 @@ run_indices_ev(struct fx_sim *s, int estimate, const unsigned char *list,
 	pp = calloc(n, sizeof *pp);
 	forensics_person_indices(&irt, &rt, s->u, s->t, n, m, &o, pp);
 	forensics_combine_persons(pp, n, NULL, FORENSICS_COMBINE_CAUCHY);
-	if (unlisted != NULL) {
-		/* The same calibration, without the list. */
-		o.compromised = NULL;
-		o.estimate_compromised = 1;
-		o.item_evidence = ev;
-		*unlisted = calloc(n, sizeof **unlisted);
-		forensics_person_indices(&irt, &rt, s->u, s->t, n, m, &o,
-		    *unlisted);
-		forensics_combine_persons(*unlisted, n, NULL,
-		    FORENSICS_COMBINE_CAUCHY);
-	}
 	forensics_irt_free(&irt);
 	forensics_rt_free(&rt);
 	return pp;
-}
-
-static struct forensics_person *
-run_indices(struct fx_sim *s, int estimate, const unsigned char *list)
-{
-	return run_indices_ev(s, estimate, list, NULL, NULL);
-}
-
-/* Share of profile prof flagged by pk_p <= alpha, an attempt without a
- * p-value (empty estimated list) counting as not flagged. */
-static double
-rate_all(const struct forensics_person *pp, const struct fx_sim *s, int prof,
-    int ix, double alpha)
-{
-	int j, n = 0, hit = 0;
-
-	for (j = 0; j < s->n_persons; j++) {
-		double p = ix_p(&pp[j], ix);
-
-		if (prof >= 0 && s->profile[j] != prof)
-			continue;
-		n++;
-		hit += !isnan(p) && p <= alpha;
-	}
-	return n ? (double)hit / n : NAN;
-}
-
-/* The estimated list against the leaked items. */
-static void
-print_list(const char *what, const struct forensics_item_evidence *ev,
-    const struct fx_sim *s, int *hits, int *false_items)
-{
-	int i, h = 0, f = 0;
-
-	for (i = 0; i < s->n_items; i++) {
-		h += ev[i].flagged && s->leaked[i];
-		f += ev[i].flagged && !s->leaked[i];
-	}
-	fprintf(stderr, "fx: estimated list %s: %d of %d leaked items found, "
-	    "%d secure items flagged\n", what, h, s->n_leaked, f);
-	*hits = h;
-	*false_items = f;
 }
 
 static void
@@ -439,15 +385,14 @@ START_TEST(test_fpr_estimated)
 {
 	struct fx_sim_config c;
 	struct fx_sim *s;
-	struct forensics_person *pp, *unlisted;
-	struct forensics_item_evidence ev[60];
+	struct forensics_person *pp;
 	int ix;
 
 	fx_sim_config_default(&c, 10000, 60, 424242);
 	c.missing_rate = 0.02;
 	c.leak_min = c.leak_max = 0.2;
 	s = fx_sim_new(&c);
-	pp = run_indices_ev(s, 1, s->leaked, ev, &unlisted);
+	pp = run_indices(s, 1, s->leaked);
 	for (ix = 0; ix < IX_N; ix++)
 		if (ix != IX_RAPID)
 			assert_fpr("(estimated, 10000 x 60)", pp, s, ix);
@@ -456,27 +401,6 @@ START_TEST(test_fpr_estimated)
 	ck_assert(rate(pp, s, -1, IX_RAPID, 0.01, NULL) <= 0.02);
 	free(pp);
 
-	/* Without the list: the estimated list (leave-one-out); an attempt
-	 * with an empty list counts as not flagged. */
-	pp = unlisted;
-	{
-		double f05, f01;
-		int h, f;
-
-		print_list("(honest 10000 x 60)", ev, s, &h, &f);
-		f05 = rate_all(pp, s, -1, IX_PK, 0.05);
-		f01 = rate_all(pp, s, -1, IX_PK, 0.01);
-		fprintf(stderr, "fx: FPR pk(est)   n=10000: %.4f at 0.05, %.4f at "
-		    "0.01\n", f05, f01);
-		ck_assert(f05 <= 0.10 && f01 <= 0.02);
-		f05 = rate_all(pp, s, -1, IX_COMB, 0.05);
-		f01 = rate_all(pp, s, -1, IX_COMB, 0.01);
-		fprintf(stderr, "fx: FPR comb(est) n=10000: %.4f at 0.05, %.4f at "
-		    "0.01\n", f05, f01);
-		ck_assert(f05 >= 0.025 && f05 <= 0.10);
-		ck_assert(f01 >= 0.005 && f01 <= 0.02);
-		free(pp);
-	}
 	fx_sim_free(s);
 }
 END_TEST
@@ -541,8 +465,7 @@ START_TEST(test_power)
 	    "preknowledge", "rapid", "copier", "source", "proxy" };
 	struct fx_sim_config c;
 	struct fx_sim *s;
-	struct forensics_person *pp, *unlisted;
-	struct forensics_item_evidence ev[100];
+	struct forensics_person *pp;
 	double pw[FX_SIM_NPROFILES][IX_N];
 	int prof, ix, cnt[FX_SIM_NPROFILES];
 
@@ -553,7 +476,7 @@ START_TEST(test_power)
 	c.share_proxy = 0.05;
 	c.missing_rate = 0.02;
 	s = fx_sim_new(&c);
-	pp = run_indices_ev(s, 1, s->leaked, ev, &unlisted);
+	pp = run_indices(s, 1, s->leaked);
 	fprintf(stderr, "fx: power at 0.01, 2000 x 100, %d leaked items, "
 	    "estimated params:\nfx:   %-13s %5s", s->n_leaked, "profile", "n");
 	for (ix = 0; ix < IX_N; ix++)
@@ -571,35 +494,10 @@ START_TEST(test_power)
 	for (ix = IX_LS; ix <= IX_COMB; ix++)
 		ck_assert(pw[FX_SIM_PREKNOWLEDGE][ix] > 2 * 0.01);
 	fprintf(stderr, "fx:   at 0.05 with the list: preknowledge pk %.3f "
-	    "combined %.3f; without: pk %.3f combined %.3f; honest combined "
-	    "%.3f / %.3f\n",
-	    rate_all(pp, s, FX_SIM_PREKNOWLEDGE, IX_PK, 0.05),
-	    rate_all(pp, s, FX_SIM_PREKNOWLEDGE, IX_COMB, 0.05),
-	    rate_all(unlisted, s, FX_SIM_PREKNOWLEDGE, IX_PK, 0.05),
-	    rate_all(unlisted, s, FX_SIM_PREKNOWLEDGE, IX_COMB, 0.05),
-	    rate_all(pp, s, FX_SIM_HONEST, IX_COMB, 0.05),
-	    rate_all(unlisted, s, FX_SIM_HONEST, IX_COMB, 0.05));
-	free(pp);
-
-	/* The same exam without the list. */
-	pp = unlisted;
-	{
-		int h, f;
-
-		print_list("(2000 x 100, contaminated)", ev, s, &h, &f);
-		fprintf(stderr, "fx:   without the list, at 0.01 (no list = not "
-		    "flagged):\nfx:   %-13s %9s %9s %9s %9s\n", "profile", "L_S",
-		    "z_tau", "pk", "combined");
-		for (prof = 0; prof < FX_SIM_NPROFILES; prof++)
-			fprintf(stderr, "fx:   %-13s %9.3f %9.3f %9.3f %9.3f\n",
-			    pname[prof], rate_all(pp, s, prof, IX_LS, 0.01),
-			    rate_all(pp, s, prof, IX_ZTAU, 0.01),
-			    rate_all(pp, s, prof, IX_PK, 0.01),
-			    rate_all(pp, s, prof, IX_COMB, 0.01));
-		ck_assert(h > 0);
-		ck_assert(rate_all(pp, s, FX_SIM_PREKNOWLEDGE, IX_PK, 0.01) >
-		    0.02);
-	}
+	    "combined %.3f; honest combined %.3f\n",
+	    rate(pp, s, FX_SIM_PREKNOWLEDGE, IX_PK, 0.05, NULL),
+	    rate(pp, s, FX_SIM_PREKNOWLEDGE, IX_COMB, 0.05, NULL),
+	    rate(pp, s, FX_SIM_HONEST, IX_COMB, 0.05, NULL));
 	ck_assert(pw[FX_SIM_RAPID][IX_RT] > 0.02);
 	ck_assert(pw[FX_SIM_RAPID][IX_RAPID] > 0.02);
 	ck_assert(pw[FX_SIM_RAPID][IX_COMB] > 0.02);

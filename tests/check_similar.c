@@ -815,122 +815,6 @@ START_TEST(t_preknow_power)
 END_TEST
 
 /*
- * Head to head, on the same data as t_preknow_power (seeds 900-902, 2,000
- * x 100, 10 % preknowledge, the same estimated time parameters, the true
- * 2PL): person.c's estimated list (Bonferroni over items, leave-one-out)
- * against forensics_preknow.  Printed only: it decides which one stays.
- */
-START_TEST(t_preknow_compare)
-{
-	int	 r, i, j;
-	int	 lt_true = 0, lp_found = 0, lp_hit = 0, lq_found = 0, lq_hit = 0;
-	int	 cheaters = 0, honest = 0, p01 = 0, q01 = 0, ph01 = 0, qh01 = 0;
-	int	 p05 = 0, q05 = 0, ph05 = 0, qh05 = 0;
-
-	for (r = 0; r < 3; r++) {
-		struct fx_sim_config	 c;
-		struct fx_sim		*s;
-		struct forensics_preknow_input in;
-		struct forensics_preknow_result res;
-		struct forensics_irt	 irt;
-		struct forensics_rt	 rt;
-		struct forensics_person_options o;
-		struct forensics_person	*pp;
-		struct forensics_item_evidence *ev;
-		double	*lt, *beta, *alpha, *tau, *theta;
-		int	 N = 2000, I = 100;
-
-		fx_sim_config_default(&c, N, I, 900 + (uint64_t)r);
-		c.share_preknowledge = 0.10;
-		s = fx_sim_new(&c);
-		lt = calloc((size_t)N * I, sizeof *lt);
-		beta = calloc((size_t)I, sizeof *beta);
-		alpha = calloc((size_t)I, sizeof *alpha);
-		tau = calloc((size_t)N, sizeof *tau);
-		theta = calloc((size_t)N, sizeof *theta);
-		ev = calloc((size_t)I, sizeof *ev);
-		pp = calloc((size_t)N, sizeof *pp);
-		estimate_rt(s, lt, beta, alpha, tau);
-		theta_mle(s, theta);
-		memset(&in, 0, sizeof in);
-		in.n_attempts = N;
-		in.n_items = I;
-		in.u = s->u;
-		in.log_t = lt;
-		in.a = s->a;
-		in.b = s->b;
-		in.beta = beta;
-		in.alpha = alpha;
-		in.theta = theta;
-		in.tau = tau;
-		ck_assert_int_eq(forensics_preknow(&in, &res, err, sizeof err),
-		    0);
-		forensics_irt_from_params(&irt, I, s->a, s->b);
-		forensics_rt_from_params(&rt, I, beta, alpha);
-		forensics_person_options_default(&o);
-		o.estimate_compromised = 1;
-		o.item_evidence = ev;
-		forensics_person_indices(&irt, &rt, s->u, s->t, N, I, &o, pp);
-		for (i = 0; i < I; i++) {
-			lt_true += s->leaked[i];
-			lp_found += ev[i].flagged;
-			lp_hit += ev[i].flagged && s->leaked[i];
-			lq_found += res.items[i].compromised;
-			lq_hit += res.items[i].compromised && s->leaked[i];
-		}
-		for (j = 0; j < N; j++) {
-			double	 pa = pp[j].pk_p, pb = res.persons[j].p;
-			int	 a01 = !isnan(pa) && pa <= 0.01;
-			int	 b01 = !isnan(pb) && pb <= 0.01;
-			int	 a05 = !isnan(pa) && pa <= 0.05;
-			int	 b05 = !isnan(pb) && pb <= 0.05;
-
-			if (s->profile[j] == FX_SIM_PREKNOWLEDGE) {
-				cheaters++;
-				p01 += a01;
-				q01 += b01;
-				p05 += a05;
-				q05 += b05;
-			} else {
-				honest++;
-				ph01 += a01;
-				qh01 += b01;
-				ph05 += a05;
-				qh05 += b05;
-			}
-		}
-		forensics_irt_free(&irt);
-		forensics_rt_free(&rt);
-		forensics_preknow_free(&res);
-		free(pp);
-		free(ev);
-		free(lt);
-		free(beta);
-		free(alpha);
-		free(tau);
-		free(theta);
-		fx_sim_free(s);
-	}
-	printf("fx-compare: same data (3 x 2000 x 100, 10 %% preknowledge, %d "
-	    "leaked items, %d cheaters, %d honest):\n"
-	    "fx-compare:   person.c estimated list: items precision %.2f "
-	    "recall %.2f (%d flagged); power %.3f at 0.01, %.3f at 0.05; "
-	    "honest FPR %.4f / %.4f\n"
-	    "fx-compare:   preknow.c:               items precision %.2f "
-	    "recall %.2f (%d flagged); power %.3f at 0.01, %.3f at 0.05; "
-	    "honest FPR %.4f / %.4f\n", lt_true, cheaters, honest,
-	    lp_found ? (double)lp_hit / lp_found : 0,
-	    (double)lp_hit / lt_true, lp_found,
-	    (double)p01 / cheaters, (double)p05 / cheaters,
-	    (double)ph05 / honest, (double)ph01 / honest,
-	    lq_found ? (double)lq_hit / lq_found : 0,
-	    (double)lq_hit / lt_true, lq_found,
-	    (double)q01 / cheaters, (double)q05 / cheaters,
-	    (double)qh05 / honest, (double)qh01 / honest);
-}
-END_TEST
-
-/*
  * Every profile at once (5 % each of preknowledge, rapid guessing,
  * copiers with their sources, proxies; 2,000 x 100): the share flagged at
  * 0.01 per profile by the similarity (best partner, Bonferroni over
@@ -1076,7 +960,6 @@ similar_suite(void)
 	tcase_add_checked_fixture(tc, cpu_setup, cpu_teardown);
 	tcase_add_test(tc, t_preknow_honest);
 	tcase_add_test(tc, t_preknow_power);
-	tcase_add_test(tc, t_preknow_compare);
 	tcase_add_test(tc, t_profiles);
 	suite_add_tcase(s, tc);
 	return (s);
