@@ -187,7 +187,10 @@ struct forensics_theta {
 
 /* Ability of one person (u_row: n_items responses) from the items with
  * use[i] != 0 (use NULL: all) that are answered and not left out; Newton
- * with steps bounded to 1, clamped to [-4, 4], at most 100 iterations. */
+ * with steps bounded to 1, clamped to [-4, 4], at most
+ * FORENSICS_THETA_ITERATIONS iterations (out->iterations says whether the
+ * cap was hit). */
+#define FORENSICS_THETA_ITERATIONS	100
 void	forensics_irt_theta(const struct forensics_irt *,
 	    const signed char *u_row, const unsigned char *use,
 	    enum forensics_theta_method, struct forensics_theta *out);
@@ -340,6 +343,20 @@ void	forensics_person_indices(const struct forensics_irt *,
 	    const struct forensics_rt *, const signed char *u, const double *t,
 	    int n_persons, int n_items, const struct forensics_person_options *,
 	    struct forensics_person *out);
+
+/*
+ * Sinharay's (2017) L_S of one person on a split of the items into list
+ * (list[i] != 0) and the rest: theta_C, theta_S and theta by
+ * forensics_irt_theta (MLE), LR = 2[l_C(theta_C) + l_S(theta_S) -
+ * l(theta)], L_S = sign(theta_C - theta_S) sqrt(LR) (0 when equal).
+ * *theta_c, *theta_s, *ls are NAN when either side has no answered item.
+ * Returns 1 when one of the three estimates used all
+ * FORENSICS_THETA_ITERATIONS, else 0.  Used by person.c (known list) and
+ * preknow.c (estimated list).
+ */
+int	forensics_person_ls(const struct forensics_irt *,
+	    const signed char *u_row, const unsigned char *list,
+	    double *theta_c, double *theta_s, double *ls);
 
 /* lz* of one person at a given theta (see struct forensics_person). */
 double	forensics_person_lzstar(const struct forensics_irt *,
@@ -625,12 +642,12 @@ struct forensics_preknow_item {
 struct forensics_preknow_person {
 	int	 n_list;		/* items in j's leave-one-out list (answered) */
 	int	 n_secure;		/* answered items not in it */
-	double	 theta_c, theta_s;	/* bounded MLEs on list / rest */
+	double	 theta_c, theta_s;	/* irt.c's MLEs on list / rest */
 	double	 ls, p_ls;		/* Sinharay's L_S and 1 - Phi(L_S) */
 	double	 tau_c, tau_s;		/* speed on list / rest */
 	double	 z_tau, p_tau;		/* speed comparison and 1 - Phi(z_tau) */
 	double	 p;			/* Stouffer combination of L_S and z_tau */
-	int	 newton_capped;		/* a theta MLE hit its iteration cap */
+	int	 newton_capped;		/* a theta MLE used all iterations */
 };
 
 struct forensics_preknow_result {
@@ -672,9 +689,9 @@ struct forensics_preknow_result {
  *   l(theta)]), p_ls = 1 - Phi(L_S)         (Sinharay 2017, J. Educ. Meas.)
  *   z_tau = (tau_C - tau_S) / sqrt(1/W_C + 1/W_S), W = sum alpha_i^2,
  *   tau_X = sum_X alpha_i^2 (beta_i - ln t) / W_X, p_tau = 1 - Phi(z_tau)
- * theta by a Newton MLE internal to preknow.c (bounded to [-4, 4], steps
- * capped at 1, at most 50 iterations, stop at |step| < 1e-6; a capped
- * person is counted).  p = 1 - Phi((L_S + z_tau) / sqrt 2) (Stouffer, as
+ * L_S by forensics_person_ls (theta by irt.c's bounded MLE, as for a
+ * known list; a person whose estimate used all FORENSICS_THETA_ITERATIONS
+ * is counted in newton_capped).  p = 1 - Phi((L_S + z_tau) / sqrt 2) (Stouffer, as
  * for the known list in person.c), defensible because responses and
  * times are conditionally independent given (theta, tau) in van der
  * Linden's hierarchical model and both are N(0, 1) without preknowledge.

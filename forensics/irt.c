@@ -423,7 +423,7 @@ forensics_irt_theta(const struct forensics_irt *irt, const signed char *row,
 		out->se = NAN;
 		return;
 	}
-	for (it = 0; it < 100; it++) {
+	for (it = 0; it < FORENSICS_THETA_ITERATIONS; it++) {
 		double f = 0, jj = 0, step;
 
 		info = 0;

@@ -137,7 +137,7 @@ static void
 ability_indices(const struct forensics_irt *irt, const signed char *row,
     const struct forensics_person_options *o, struct forensics_person *pp)
 {
-	struct forensics_theta th, tc, ts;
+	struct forensics_theta th;
 
 	forensics_irt_theta(irt, row, NULL, o->theta_method, &th);
 	pp->n_answered = th.n_used;
@@ -147,36 +147,44 @@ ability_indices(const struct forensics_irt *irt, const signed char *row,
 	pp->lz = forensics_person_lzstar(irt, row, th.theta, o->theta_method);
 	pp->lz_p = isnan(pp->lz) ? NAN : forensics_norm_cdf(pp->lz);
 
-	if (o->compromised == NULL)
-		return;
-	/* L_S is defined on maximum-likelihood estimates. */
-	{
-		unsigned char *secure = xcalloc(irt->n_items, 1);
-		struct forensics_theta tall;
-		double lr;
-		int i;
-
-		for (i = 0; i < irt->n_items; i++)
-			secure[i] = !o->compromised[i];
-		forensics_irt_theta(irt, row, NULL, FORENSICS_THETA_MLE, &tall);
-		forensics_irt_theta(irt, row, o->compromised,
-		    FORENSICS_THETA_MLE, &tc);
-		forensics_irt_theta(irt, row, secure, FORENSICS_THETA_MLE, &ts);
-		free(secure);
-		if (tc.n_used == 0 || ts.n_used == 0)
-			return;
-		pp->theta_c = tc.theta;
-		pp->theta_s = ts.theta;
-		lr = 2 * (loglik(irt, row, o->compromised, 1, tc.theta) +
-		    loglik(irt, row, o->compromised, 0, ts.theta) -
-		    loglik(irt, row, NULL, 1, tall.theta));
-		if (lr < 0)
-			lr = 0;
-		pp->ls = (tc.theta >= ts.theta ? 1 : -1) * sqrt(lr);
-		if (tc.theta == ts.theta)
-			pp->ls = 0;
+	if (o->compromised != NULL)
+		(void)forensics_person_ls(irt, row, o->compromised,
+		    &pp->theta_c, &pp->theta_s, &pp->ls);
+	if (!isnan(pp->ls))
 		pp->ls_p = forensics_norm_sf(pp->ls);
-	}
+}
+
+/* L_S is defined on maximum-likelihood estimates. */
+int
+forensics_person_ls(const struct forensics_irt *irt, const signed char *row,
+    const unsigned char *list, double *theta_c, double *theta_s, double *ls)
+{
+	unsigned char *secure = xcalloc(irt->n_items, 1);
+	struct forensics_theta tall, tc, ts;
+	double lr;
+	int i;
+
+	*theta_c = *theta_s = *ls = NAN;
+	for (i = 0; i < irt->n_items; i++)
+		secure[i] = !list[i];
+	forensics_irt_theta(irt, row, NULL, FORENSICS_THETA_MLE, &tall);
+	forensics_irt_theta(irt, row, list, FORENSICS_THETA_MLE, &tc);
+	forensics_irt_theta(irt, row, secure, FORENSICS_THETA_MLE, &ts);
+	free(secure);
+	if (tc.n_used == 0 || ts.n_used == 0)
+		return 0;
+	*theta_c = tc.theta;
+	*theta_s = ts.theta;
+	lr = 2 * (loglik(irt, row, list, 1, tc.theta) +
+	    loglik(irt, row, list, 0, ts.theta) -
+	    loglik(irt, row, NULL, 1, tall.theta));
+	if (lr < 0)
+		lr = 0;		/* rounding: the split cannot fit worse */
+	*ls = tc.theta == ts.theta ? 0 :
+	    (tc.theta > ts.theta ? 1 : -1) * sqrt(lr);
+	return tall.iterations >= FORENSICS_THETA_ITERATIONS ||
+	    tc.iterations >= FORENSICS_THETA_ITERATIONS ||
+	    ts.iterations >= FORENSICS_THETA_ITERATIONS;
 }
 
 static void

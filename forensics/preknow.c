@@ -3,10 +3,8 @@
  * the list from the other candidates (fast correct responses in excess of
  * the models' prediction), then compare each candidate's ability and speed
  * on their leave-one-out list with the rest (Sinharay 2017).  The contract
- * is in forensics.h.
- *
- * The theta MLE here is a minimal bounded Newton written for this file;
- * when the models half (irt.c) is merged it can take its place.
+ * is in forensics.h.  L_S and its theta MLEs are person.c's and irt.c's
+ * (forensics_person_ls), the same as for a known list.
  */
 #include <math.h>
 #include <stdio.h>
@@ -15,10 +13,6 @@
 
 #include "forensics/forensics.h"
 #include "proto/xmalloc.h"
-
-#define PK_THETA_BOUND	4.0
-#define PK_NEWTON_CAP	50
-#define PK_NEWTON_TOL	1e-6
 
 static double
 pk_normal_q(double z)
@@ -37,66 +31,6 @@ pk_has_time(const struct forensics_preknow_input *in, int i, double lt)
 {
 	return (isfinite(lt) && isfinite(in->beta[i]) && in->alpha[i] > 0 &&
 	    isfinite(in->alpha[i]));
-}
-
-/* log P and log Q of the 2PL at x = a (theta - b), without overflow. */
-static double
-pk_loglik_item(double x, int u)
-{
-	/* log P = -log(1 + e^-x), log Q = -log(1 + e^x) */
-	if (u)
-		return (x > 0 ? -log1p(exp(-x)) : x - log1p(exp(x)));
-	return (x > 0 ? -x - log1p(exp(-x)) : -log1p(exp(x)));
-}
-
-/*
- * Bounded Newton MLE of theta on the answered items of row u with
- * mask[i] == want (mask NULL: all).  Sets *loglik; returns 1 when the
- * iteration cap was hit.  Perfect and zero scores go to the bound.
- */
-static int
-pk_theta_mle(const struct forensics_preknow_input *in, const int8_t *u,
-    const unsigned char *mask, int want, double *theta, double *loglik)
-{
-	double	 th = 0, g, info, step, P, ll;
-	int	 it, i, capped = 1;
-
-	for (it = 0; it < PK_NEWTON_CAP; it++) {
-		g = 0;
-		info = 0;
-		for (i = 0; i < in->n_items; i++) {
-			if (u[i] < 0 || !pk_item_ok(in, i) ||
-			    (mask != NULL && mask[i] != want))
-				continue;
-			P = 1 / (1 + exp(-in->a[i] * (th - in->b[i])));
-			g += in->a[i] * (u[i] - P);
-			info += in->a[i] * in->a[i] * P * (1 - P);
-		}
-		step = info > 1e-12 ? g / info : (g > 0 ? 1 : -1);
-		if (step > 1)
-			step = 1;
-		if (step < -1)
-			step = -1;
-		if (th + step > PK_THETA_BOUND)
-			step = PK_THETA_BOUND - th;
-		if (th + step < -PK_THETA_BOUND)
-			step = -PK_THETA_BOUND - th;
-		th += step;
-		if (fabs(step) < PK_NEWTON_TOL) {
-			capped = 0;
-			break;
-		}
-	}
-	ll = 0;
-	for (i = 0; i < in->n_items; i++) {
-		if (u[i] < 0 || !pk_item_ok(in, i) ||
-		    (mask != NULL && mask[i] != want))
-			continue;
-		ll += pk_loglik_item(in->a[i] * (th - in->b[i]), u[i] == 1);
-	}
-	*theta = th;
-	*loglik = ll;
-	return (capped);
 }
 
 static int
@@ -126,6 +60,7 @@ forensics_preknow(const struct forensics_preknow_input *in,
 	double		 pf = pk_normal_q(zf), *V, *rbeta, *rsd, *rtau, *buf;
 	int		 pass;
 	unsigned char	*mask;
+	struct forensics_irt irt;
 
 	memset(out, 0, sizeof *out);
 	if (in->n_attempts < 0 || ni <= 0) {
@@ -249,12 +184,16 @@ forensics_preknow(const struct forensics_preknow_input *in,
 		free(ps);
 	}
 
-	/* Per attempt: leave-one-out list, then L_S and z_tau. */
+	/* Per attempt: leave-one-out list, then L_S and z_tau.  The 2PL as
+	 * irt.c's struct; items without usable a, b are left out. */
+	forensics_irt_from_params(&irt, ni, in->a, in->b);
+	for (i = 0; i < ni; i++)
+		if (!pk_item_ok(in, i))
+			irt.status[i] = FORENSICS_ITEM_NO_DATA;
 	for (j = 0; j < in->n_attempts; j++) {
 		struct forensics_preknow_person *ps = &out->persons[j];
 		const int8_t	*u = in->u + (size_t)j * ni;
 		const double	*lt = in->log_t + (size_t)j * ni;
-		double		 th, ll, llc, lls, lr;
 		double		 wc = 0, ws = 0, sc = 0, ss = 0;
 
 		for (i = 0; i < ni; i++) {
@@ -300,16 +239,8 @@ forensics_preknow(const struct forensics_preknow_input *in,
 		ps->ls = ps->p_ls = ps->z_tau = ps->p_tau = NAN;
 		ps->theta_c = ps->theta_s = ps->tau_c = ps->tau_s = NAN;
 		if (ps->n_list > 0 && ps->n_secure > 0) {
-			ps->newton_capped |= pk_theta_mle(in, u, NULL, 0, &th, &ll);
-			ps->newton_capped |= pk_theta_mle(in, u, mask, 1,
-			    &ps->theta_c, &llc);
-			ps->newton_capped |= pk_theta_mle(in, u, mask, 0,
-			    &ps->theta_s, &lls);
-			lr = 2 * (llc + lls - ll);
-			if (lr < 0)
-				lr = 0;	/* rounding: the split cannot fit worse */
-			ps->ls = (ps->theta_c > ps->theta_s ? 1 :
-			    ps->theta_c < ps->theta_s ? -1 : 0) * sqrt(lr);
+			ps->newton_capped = forensics_person_ls(&irt, u, mask,
+			    &ps->theta_c, &ps->theta_s, &ps->ls);
 			ps->p_ls = pk_normal_q(ps->ls);
 		}
 		if (wc > 0 && ws > 0) {
@@ -329,6 +260,7 @@ forensics_preknow(const struct forensics_preknow_input *in,
 		if (ps->newton_capped)
 			out->newton_capped++;
 	}
+	forensics_irt_free(&irt);
 	free(V);
 	free(rbeta);
 	free(rsd);
