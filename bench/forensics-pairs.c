@@ -4,8 +4,8 @@
  * at -O2 on this machine (issue 14).  The exam comes from the seeded test
  * simulator (tests/fx-sim.c): honest attempts and 1 % copiers (each copies
  * U(0.2, 0.4) of a source's answers); the 2PL parameters are the true
- * ones and theta the bounded MLE from each attempt's answers (as the
- * caller would give it; the models half calibrates).  The time covers
+ * ones and theta irt.c's bounded MLE from each attempt's answers (as the
+ * caller would give it).  The time covers
  * forensics_similar() and
  * forensics_clusters() (model probabilities, bitsets, all pairs, exact
  * tails of the survivors), not the simulation.
@@ -33,39 +33,6 @@ now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ((double)ts.tv_sec + ts.tv_nsec / 1e9);
-}
-
-/* Bounded Newton MLE of theta on [-4, 4], as in tests/check_similar.c. */
-static void
-theta_mle(const struct fx_sim *s, double *theta)
-{
-	int	 j, i, it, I = s->n_items;
-
-	for (j = 0; j < s->n_persons; j++) {
-		double	 th = 0;
-
-		for (it = 0; it < 50; it++) {
-			double	 g = 0, info = 0, step;
-
-			for (i = 0; i < I; i++) {
-				int	 u = s->u[(size_t)j * I + i];
-				double	 P;
-
-				if (u < 0)
-					continue;
-				P = 1 / (1 + exp(-s->a[i] * (th - s->b[i])));
-				g += s->a[i] * (u - P);
-				info += s->a[i] * s->a[i] * P * (1 - P);
-			}
-			step = info > 1e-12 ? g / info : (g > 0 ? 1 : -1);
-			step = step > 1 ? 1 : step < -1 ? -1 : step;
-			th += step;
-			th = th > 4 ? 4 : th < -4 ? -4 : th;
-			if (fabs(step) < 1e-6)
-				break;
-		}
-		theta[j] = th;
-	}
 }
 
 int
@@ -107,7 +74,7 @@ main(int argc, char **argv)
 	theta = malloc((size_t)n * sizeof *theta);
 	if (theta == NULL)
 		return (1);
-	theta_mle(s, theta);
+	fx_sim_theta_mle(s, theta);
 	in.theta = theta;
 	in.a = s->a;
 	in.b = s->b;

@@ -17,8 +17,8 @@
  *
  * The 2PL parameters are the simulator's true values (the calibration is
  * the other half's; these suites test what is done with them); theta is
- * the bounded MLE from each attempt's responses, as a caller would have
- * it.  Response-time parameters for preknowledge are estimated here
+ * the bounded MLE from each attempt's responses (irt.c's, through
+ * fx_sim_theta_mle), as a caller would have it.  Response-time parameters for preknowledge are estimated here
  * from the (contaminated) data by the alternating scheme of FORENSICS.md,
  * so the leak's pull on beta, alpha and tau is part of the test.
  *
@@ -51,44 +51,6 @@ sim_in_free(struct sim_in *x)
 	free(x->theta);
 }
 
-/*
- * Ability from the responses, as the caller would give it: the bounded
- * Newton MLE on [-4, 4] with the true 2PL parameters (the calibration is
- * the other half's).  A copier's copied answers count, as they would in a
- * real exam.
- */
-static void
-theta_mle(const struct fx_sim *s, double *theta)
-{
-	int	 j, i, it, I = s->n_items;
-
-	for (j = 0; j < s->n_persons; j++) {
-		double	 th = 0;
-
-		for (it = 0; it < 50; it++) {
-			double	 g = 0, info = 0, step;
-
-			for (i = 0; i < I; i++) {
-				int	 u = s->u[(size_t)j * I + i];
-				double	 P;
-
-				if (u < 0)
-					continue;
-				P = 1 / (1 + exp(-s->a[i] * (th - s->b[i])));
-				g += s->a[i] * (u - P);
-				info += s->a[i] * s->a[i] * P * (1 - P);
-			}
-			step = info > 1e-12 ? g / info : (g > 0 ? 1 : -1);
-			step = step > 1 ? 1 : step < -1 ? -1 : step;
-			th += step;
-			th = th > 4 ? 4 : th < -4 ? -4 : th;
-			if (fabs(step) < 1e-6)
-				break;
-		}
-		theta[j] = th;
-	}
-}
-
 static void
 sim_in_make(struct sim_in *x, const struct fx_sim *s, double alpha)
 {
@@ -96,7 +58,7 @@ sim_in_make(struct sim_in *x, const struct fx_sim *s, double alpha)
 
 	memset(x, 0, sizeof *x);
 	x->theta = calloc((size_t)s->n_persons, sizeof *x->theta);
-	theta_mle(s, x->theta);
+	fx_sim_theta_mle(s, x->theta);
 	x->key = calloc((size_t)s->n_items, 1);
 	for (i = 0; i < s->n_items; i++)
 		x->key[i] = (int8_t)s->key[i];
@@ -708,7 +670,7 @@ pk_run(uint64_t seed, int N, int I, double share, struct pk_run *o)
 	tau = calloc((size_t)N, sizeof *tau);
 	theta = calloc((size_t)N, sizeof *theta);
 	estimate_rt(s, lt, beta, alpha, tau);
-	theta_mle(s, theta);
+	fx_sim_theta_mle(s, theta);
 	memset(&in, 0, sizeof in);
 	in.n_attempts = N;
 	in.n_items = I;

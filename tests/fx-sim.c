@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "forensics/forensics.h"
 #include "tests/fx-sim.h"
 
 static uint64_t
@@ -337,4 +338,20 @@ fx_sim_corr(const double *x, const double *y, int n)
 		sxy += (x[k] - mx) * (y[k] - my);
 	}
 	return sxy / sqrt(sxx * syy);
+}
+
+void
+fx_sim_theta_mle(const struct fx_sim *s, double *theta)
+{
+	struct forensics_irt	 irt;
+	struct forensics_theta	 th;
+	int			 j;
+
+	forensics_irt_from_params(&irt, s->n_items, s->a, s->b);
+	for (j = 0; j < s->n_persons; j++) {
+		forensics_irt_theta(&irt, s->u + (size_t)j * s->n_items, NULL,
+		    FORENSICS_THETA_MLE, &th);
+		theta[j] = th.theta;
+	}
+	forensics_irt_free(&irt);
 }

@@ -104,6 +104,10 @@ void		 fx_sim_config_default(struct fx_sim_config *,
 /* A new simulated exam (calloc'd; aborts on out-of-memory). */
 struct fx_sim	*fx_sim_new(const struct fx_sim_config *);
 void		 fx_sim_free(struct fx_sim *);
+/* theta[j] (n_persons): each person's bounded MLE from his responses with
+ * the true 2PL parameters, by irt.c's forensics_irt_theta, as a caller
+ * would have it. */
+void		 fx_sim_theta_mle(const struct fx_sim *, double *theta);
 /* Pearson correlation of x and y over n values. */
 double		 fx_sim_corr(const double *x, const double *y, int n);
 
