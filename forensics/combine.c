@@ -13,10 +13,13 @@
 
 #define PI	3.14159265358979323846
 
-/* tan((0.5 - p) pi), accurate for p near 0 (where it is ~1 / (p pi)). */
+/* tan((0.5 - p) pi), accurate for p near 0 (where it is ~1 / (p pi));
+ * 0, the null median, for a p of exactly 1 (why: forensics.h). */
 static double
 cauchy_term(double p)
 {
+	if (p >= 1)
+		return 0;
 	if (p < 1e-300)
 		p = 1e-300;
 	if (p > 1 - 1e-12)
