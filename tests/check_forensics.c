@@ -511,8 +511,6 @@ END_TEST
  */
 START_TEST(test_power)
 {
-	static const char *pname[FX_SIM_NPROFILES] = { "honest",
-	    "preknowledge", "rapid", "copier", "source", "proxy" };
 	struct fx_sim_config c;
 	struct fx_sim *s;
 	struct forensics_person *pp;
@@ -533,7 +531,7 @@ START_TEST(test_power)
 		fprintf(stderr, " %9s", ix_name[ix]);
 	fprintf(stderr, "\n");
 	for (prof = 0; prof < FX_SIM_NPROFILES; prof++) {
-		fprintf(stderr, "fx:   %-13s", pname[prof]);
+		fprintf(stderr, "fx:   %-13s", fx_sim_profile_name[prof]);
 		for (ix = 0; ix < IX_N; ix++)
 			pw[prof][ix] = rate(pp, s, prof, ix, 0.01, &cnt[prof]);
 		fprintf(stderr, " %5d", cnt[prof]);

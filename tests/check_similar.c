@@ -34,6 +34,7 @@
 
 #include "forensics/forensics.h"
 #include "tests/fx-sim.h"
+#include "tests/check_main.h"
 
 static char	err[256];
 
@@ -785,8 +786,6 @@ END_TEST
  */
 START_TEST(t_profiles)
 {
-	static const char *name[FX_SIM_NPROFILES] = { "honest",
-	    "preknowledge", "rapid", "copier", "source", "proxy" };
 	struct fx_sim_config	 c;
 	struct fx_sim		*s;
 	struct sim_in		 x;
@@ -832,7 +831,7 @@ START_TEST(t_profiles)
 		if (n[k] > 0)
 			printf("fx-pairs: profiles 2000 x 100: %-12s n %4d  "
 			    "similarity at 0.01 %.3f  preknowledge (no list) at "
-			    "0.01 %.3f\n", name[k], n[k], (double)fs[k] / n[k],
+			    "0.01 %.3f\n", fx_sim_profile_name[k], n[k], (double)fs[k] / n[k],
 			    (double)fp[k] / n[k]);
 	ck_assert((double)fs[FX_SIM_HONEST] / n[FX_SIM_HONEST] <= 0.02);
 	ck_assert((double)fp[FX_SIM_HONEST] / n[FX_SIM_HONEST] <= 0.02);
@@ -930,13 +929,6 @@ similar_suite(void)
 int
 main(void)
 {
-	SRunner	*sr;
-	int	 failed;
-
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	sr = srunner_create(similar_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return (failed ? EXIT_FAILURE : EXIT_SUCCESS);
+	return (check_main(similar_suite()));
 }

@@ -18,6 +18,9 @@
 #include "forensics/forensics.h"
 #include "tests/fx-sim.h"
 
+const char *const fx_sim_profile_name[FX_SIM_NPROFILES] = { "honest",
+    "preknowledge", "rapid", "copier", "source", "proxy" };
+
 static uint64_t
 splitmix64(uint64_t *x)
 {

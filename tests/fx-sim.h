@@ -50,6 +50,9 @@ enum fx_sim_profile {
 	FX_SIM_NPROFILES
 };
 
+/* "honest", "preknowledge", ... for printing, by enum fx_sim_profile. */
+extern const char *const fx_sim_profile_name[FX_SIM_NPROFILES];
+
 struct fx_rng {
 	uint64_t	s[4];
 };
