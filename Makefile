@@ -24,9 +24,10 @@ LDFLAGS	+= -fsanitize=address,undefined
 endif
 
 # Module libraries, in link order (a module may use those after it).
-MODULES	 = console rules feed store proto
+MODULES	 = console rules forensics feed store proto
 console_SRC = $(filter-out console/main.c,$(wildcard console/*.c))
 rules_SRC   = $(wildcard rules/*.c)
+forensics_SRC = $(wildcard forensics/*.c)
 feed_SRC    = $(wildcard feed/*.c)
 store_SRC   = $(wildcard store/*.c)
 proto_SRC   = $(wildcard proto/*.c)
@@ -77,6 +78,11 @@ $(O)/test-act/console/decide.o: console/decide.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -DINVIGIL_TEST_ACT -MMD -MP -c -o $@ $<
 -include $(O)/test-act/console/decide.d
+# The forensics suites share the seeded simulator tests/fx-sim.c.
+check_forensics_MODS = forensics proto
+check_forensics_OBJS = $(O)/tests/fx-sim.o
+check_similar_MODS = forensics proto
+check_similar_OBJS = $(O)/tests/fx-sim.o
 define check_suite
 $(O)/check_$(1): $$(check_$(1)_OBJS) $(O)/tests/check_$(1).o $$(foreach m,$$(or $$(check_$(1)_MODS),$(MODULES)),$(O)/lib$$(m).a)
 	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS) $$(CHECK_LIBS)

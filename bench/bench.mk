@@ -4,7 +4,8 @@
 #   make bench-smoke  each benchmark for about a second, so that CI keeps
 #                     them working; asserts no timing
 BENCH_BIN = $(O)/bench/ws-ceiling $(O)/bench/sqlite-ceiling $(O)/bench/queries \
-	    $(O)/bench/latency-probe $(O)/bench/screen $(O)/bench/review-db
+	    $(O)/bench/latency-probe $(O)/bench/screen $(O)/bench/review-db \
+	    $(O)/bench/forensics-pairs
 
 .PHONY: bench bench-smoke bench-bin
 bench-bin: $(O)/invigil $(BENCH_BIN)
@@ -30,6 +31,15 @@ $(O)/bench/screen: $(O)/bench/screen.o $(BENCH_O) $(LIBS)
 
 $(O)/bench/review-db: $(O)/bench/review-db.o $(BENCH_O) $(O)/libconsole.a $(O)/librules.a $(O)/libstore.a $(O)/libproto.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# All pairs of one form through forensics/ (the simulator from tests/).
+$(O)/bench/forensics-pairs: $(O)/bench/forensics-pairs.o $(O)/tests/fx-sim.o $(O)/libforensics.a $(O)/libproto.a
+	$(CC) $(LDFLAGS) -o $@ $^ -lm
+
+# `make bench/forensics-pairs`: build it and time 5,000 x 200.
+.PHONY: bench/forensics-pairs
+bench/forensics-pairs: $(O)/bench/forensics-pairs
+	$(O)/bench/forensics-pairs
 
 bench: bench-bin
 	O=$(O) bench/run
