@@ -225,72 +225,64 @@ rt_step_tau(struct rt_fit *f, const struct forensics_rt *out)
 	return change;
 }
 
-/* beta given tau; returns the largest change of a beta. */
-static double
-rt_step_beta(struct rt_fit *f, struct forensics_rt *out)
+/* Set *x to v, keeping in *change the largest |v - x| seen. */
+static void
+rt_move(double *x, double v, double *change)
 {
-	double	 change = 0;
-	int	 i, j, ni = f->n_items;
-	size_t	 at;
-
-	memset(f->sum, 0, ni * sizeof *f->sum);
-	for (j = 0; j < f->n_persons; j++)
-		for (i = 0; i < ni; i++) {
-			at = (size_t)j * ni + i;
-			if (!isnan(f->lt[at]))
-				f->sum[i] += f->lt[at] + f->tau[j];
-		}
-	for (i = 0; i < ni; i++) {
-		double nb;
-
-		if (out->status[i] != FORENSICS_ITEM_OK || f->kept[i] < 2)
-			continue;
-		nb = f->sum[i] / f->kept[i];
-		if (fabs(nb - out->beta[i]) > change)
-			change = fabs(nb - out->beta[i]);
-		out->beta[i] = nb;
-	}
-	return change;
+	if (fabs(v - *x) > *change)
+		*change = fabs(v - *x);
+	*x = v;
 }
 
-/* alpha given beta, tau; returns the largest change of an alpha. */
-static double
-rt_step_alpha(struct rt_fit *f, struct forensics_rt *out)
+/* sum[i] over the times kept of ln t_ij + tau_j (squares 0), or of the
+ * squared residual (ln t_ij - beta_i + tau_j)^2 (squares 1). */
+static void
+rt_item_sums(struct rt_fit *f, const struct forensics_rt *out, int squares)
 {
-	double	 change = 0;
 	int	 i, j, ni = f->n_items;
 	size_t	 at;
+	double	 e;
 
 	memset(f->sum, 0, ni * sizeof *f->sum);
 	for (j = 0; j < f->n_persons; j++)
 		for (i = 0; i < ni; i++) {
-			double e;
-
 			at = (size_t)j * ni + i;
 			if (isnan(f->lt[at]) ||
 			    out->status[i] != FORENSICS_ITEM_OK)
 				continue;
-			e = f->lt[at] - out->beta[i] + f->tau[j];
-			f->sum[i] += e * e;
+			if (squares) {
+				e = f->lt[at] - out->beta[i] + f->tau[j];
+				f->sum[i] += e * e;
+			} else
+				f->sum[i] += f->lt[at] + f->tau[j];
 		}
-	for (i = 0; i < ni; i++) {
-		double na;
+}
 
-		if (out->status[i] != FORENSICS_ITEM_OK || f->kept[i] < 2)
-			continue;
-		na = 1 / sqrt(fmax(f->sum[i] / f->kept[i] / f->var_kept,
-		    1 / (ALPHA_MAX * ALPHA_MAX)));
-		if (fabs(na - out->alpha[i]) > change)
-			change = fabs(na - out->alpha[i]);
-		out->alpha[i] = na;
-	}
+/* beta given tau, then alpha given beta, tau; returns the largest change
+ * of a beta or an alpha. */
+static double
+rt_step_items(struct rt_fit *f, struct forensics_rt *out)
+{
+	double	 change = 0;
+	int	 i;
+
+	rt_item_sums(f, out, 0);
+	for (i = 0; i < f->n_items; i++)
+		if (out->status[i] == FORENSICS_ITEM_OK && f->kept[i] >= 2)
+			rt_move(&out->beta[i], f->sum[i] / f->kept[i], &change);
+	rt_item_sums(f, out, 1);
+	for (i = 0; i < f->n_items; i++)
+		if (out->status[i] == FORENSICS_ITEM_OK && f->kept[i] >= 2)
+			rt_move(&out->alpha[i], 1 / sqrt(fmax(f->sum[i] /
+			    f->kept[i] / f->var_kept,
+			    1 / (ALPHA_MAX * ALPHA_MAX))), &change);
 	return change;
 }
 
 /*
- * Alternate the three steps from *cycle until the largest change is below
- * the tolerance (out->converged) or max_cycles, counting in *cycle (both
- * passes share the budget).  *change is the last cycle's, untouched when
+ * Alternate the steps (speeds, then items) from *cycle until the largest
+ * change is below the tolerance (out->converged) or max_cycles, counting
+ * in *cycle (both passes share the budget).  *change is the last cycle's, untouched when
  * no cycle is left.
  */
 static void
@@ -301,8 +293,7 @@ rt_cycles(struct rt_fit *f, struct forensics_rt *out,
 
 	for (; *cycle < opt->max_cycles; (*cycle)++) {
 		c = rt_step_tau(f, out);
-		c = fmax(c, rt_step_beta(f, out));
-		c = fmax(c, rt_step_alpha(f, out));
+		c = fmax(c, rt_step_items(f, out));
 		*change = c;
 		if (c < opt->tolerance) {
 			out->converged = 1;
