@@ -5,7 +5,7 @@
 #                     them working; asserts no timing
 BENCH_BIN = $(O)/bench/ws-ceiling $(O)/bench/sqlite-ceiling $(O)/bench/queries \
 	    $(O)/bench/latency-probe $(O)/bench/screen $(O)/bench/review-db \
-	    $(O)/bench/forensics-pairs
+	    $(O)/bench/forensics-pairs $(O)/bench/forensics-full
 
 .PHONY: bench bench-smoke bench-bin
 bench-bin: $(O)/invigil $(BENCH_BIN)
@@ -40,6 +40,15 @@ $(O)/bench/forensics-pairs: $(O)/bench/forensics-pairs.o $(O)/tests/fx-sim.o $(O
 .PHONY: bench/forensics-pairs
 bench/forensics-pairs: $(O)/bench/forensics-pairs
 	$(O)/bench/forensics-pairs
+
+# The whole analysis of one form, stage by stage.
+$(O)/bench/forensics-full: $(O)/bench/forensics-full.o $(BENCH_O) $(O)/tests/fx-sim.o $(O)/libforensics.a $(O)/libproto.a
+	$(CC) $(LDFLAGS) -o $@ $^ -lm
+
+# `make bench/forensics-full`: build it and time 10,000 x 200.
+.PHONY: bench/forensics-full
+bench/forensics-full: $(O)/bench/forensics-full
+	$(O)/bench/forensics-full
 
 bench: bench-bin
 	O=$(O) bench/run
