@@ -163,6 +163,8 @@ form_preknow(struct run_form *rf, struct forensics_report *rep)
 			struct forensics_run_item	*it = &rep->items[base + k];
 			struct forensics_preknow_item	*pi = &pk.items[k];
 
+			if (it->status != FORENSICS_RUN_ITEM_OK)
+				continue;
 			it->compromised = pi->compromised;
 			it->fast_correct = pi->fast_correct;
 			it->expected = pi->expected;
