@@ -84,7 +84,6 @@ static void
 fx_data(struct review_fx *fx)
 {
 	const struct store_answers	*s = &fx->ans;
-	const char			**centers;
 	struct in_addr			 in;
 	int				 j, n = s->n_attempts;
 
@@ -95,9 +94,9 @@ fx_data(struct review_fx *fx)
 	fx->device = xcalloc(n + 1, sizeof *fx->device);
 	fx->start = xcalloc(n + 1, sizeof *fx->start);
 	fx->form_name = xcalloc(n + 1, sizeof *fx->form_name);
-	centers = xcalloc(n + 1, sizeof *centers);
+	fx->center_name = xcalloc(n + 1, sizeof *fx->center_name);
 	group(s->form, n, fx->form, fx->form_name);
-	group(s->center, n, fx->center, centers);
+	group(s->center, n, fx->center, fx->center_name);
 	for (j = 0; j < n; j++) {
 		/* Centre key 0 is "unknown" for the roll-ups and clusters. */
 		fx->center[j] = s->center[j] == NULL ? 0 : fx->center[j] + 1;
@@ -109,7 +108,6 @@ fx_data(struct review_fx *fx)
 		fx->device[j] = s->device[j] != NULL && *s->device[j] != '\0' ?
 		    text_hash(s->device[j]) : 0;
 	}
-	free(centers);
 	memset(&fx->data, 0, sizeof fx->data);
 	fx->data.n_attempts = n;
 	fx->data.n_items = s->n_items;
@@ -202,6 +200,7 @@ fx_free(struct review_fx *fx)
 	free(fx->device);
 	free(fx->start);
 	free(fx->form_name);
+	free(fx->center_name);
 }
 
 /* Read, analyse, print; the exit status. */

@@ -6,6 +6,7 @@
  * the same cells.  Every string from the database passes proto_clean().
  */
 #include <math.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -389,6 +390,35 @@ review_fx_header(const struct review_fx *fx, const char *exam, const char *form)
 	    "small groups are noisy.\n\n");
 }
 
+/* The roll-ups (table format): share flagged and means per group, with N. */
+static void
+rollup_print(const struct review_fx *fx, const char *what,
+    const struct forensics_rollup *g, int n, int dates)
+{
+	char		name[64], clean[4 * 64];
+	struct tm	tm;
+	time_t		t;
+	int		k;
+
+	printf("\nby %s (small groups are noisy: mind N):\n%-12s %6s %7s %6s "
+	    "%10s %7s %10s\n", what, what, "N", "flagged", "share",
+	    "mean_theta", "mean_lz", "mean_p");
+	for (k = 0; k < n; k++) {
+		if (dates && g[k].key >= 0) {
+			t = (time_t)g[k].key * 86400;
+			gmtime_r(&t, &tm);
+			strftime(name, sizeof name, "%Y-%m-%d", &tm);
+		} else if (!dates && g[k].key > 0)
+			snprintf(name, sizeof name, "%.40s", proto_clean(
+			    fx->center_name[g[k].key - 1], clean, sizeof clean));
+		else
+			snprintf(name, sizeof name, "(unknown)");
+		printf("%-12s %6d %7d %6.3f %10.3f %7.3f %10.3g\n", name, g[k].n,
+		    g[k].n_flagged, g[k].share_flagged, g[k].mean[0],
+		    g[k].mean[1], g[k].mean[3]);
+	}
+}
+
 void
 review_fx_print(const struct review_fx *fx, int items, int pairs)
 {
@@ -404,6 +434,12 @@ review_fx_print(const struct review_fx *fx, int items, int pairs)
 		emit_table(fx, attempt_cols, ATTEMPT_COLS, order, n,
 		    attempt_row, NULL);
 		free(order);
+		if (fx->format == FX_TABLE) {
+			rollup_print(fx, "center", fx->rep.by_center,
+			    fx->rep.n_center, 0);
+			rollup_print(fx, "date", fx->rep.by_date,
+			    fx->rep.n_date, 1);
+		}
 	}
 	if (items)
 		emit_table(fx, item_cols, ITEM_COLS, NULL, fx->rep.n_item_rows,

@@ -22,6 +22,7 @@ struct review_fx {
 	uint32_t			*ip24;
 	int64_t				*device, *start;
 	const char			**form_name;	/* [form index] */
+	const char			**center_name;	/* [centre key - 1] */
 	int				 n_unknown_ids;
 };
 
