@@ -256,7 +256,7 @@ review_forensics(const struct cmd_entry *self, int argc, char **argv)
 	struct cmd_getopt	 g;
 	struct review_fx		 fx;
 	const char		*exam = NULL, *form = NULL, *compromised = NULL;
-	char			*end, clean[1024];
+	char			*end;
 	double			 alpha = 0.05;
 	int			 ch, items = 0, pairs = 0, rc;
 
@@ -313,7 +313,6 @@ review_forensics(const struct cmd_entry *self, int argc, char **argv)
 	if (fx.db == NULL)
 		return cmd_usage_error(self, "give --db PATH (the database a "
 		    "console wrote)", NULL);
-	(void)clean;
 	rc = fx_run(&fx, exam, form, compromised, alpha, items, pairs);
 	fx_free(&fx);
 	return rc;

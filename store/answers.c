@@ -40,12 +40,16 @@ static const char starts_sql[] =
 
 /* One answer message, in read order (by attempt, then seq). */
 struct answer_rec {
-	int	 att, item;
-	int	 resp;		/* index into the item's responses, -1 */
+	int32_t	 att;
+	int16_t	 item;		/* < STORE_ANSWERS_MAX_ITEMS */
+	int8_t	 resp;		/* index into the item's responses, -1 */
 	int8_t	 correct;
-	int64_t	 elapsed;	/* -1: none */
-	int64_t	 changed;
+	int32_t	 elapsed;	/* ms, -1: none */
+	int8_t	 changed;	/* "changed" > 0 */
 };
+
+/* Answer messages kept at most: a record is 16 bytes. */
+#define RECORDS_MAX	(2 * STORE_ANSWERS_MAX_CELLS)
 
 struct item_acc {
 	char	*id;
@@ -224,7 +228,7 @@ answers_row(struct reader_acc *ra, sqlite3_stmt *st, char *err,
 	char			*attempt = column_text(st, 1, o);
 	char			*item = column_text(st, 2, o);
 	char			*resp = column_text(st, 3, o);
-	int64_t			 correct = column_count(st, 4);
+	int64_t			 correct = column_count(st, 4), elapsed;
 	int			 k, j = o->n_attempts - 1;
 
 	o->n_messages++;
@@ -253,6 +257,13 @@ answers_row(struct reader_acc *ra, sqlite3_stmt *st, char *err,
 		    STORE_ANSWERS_MAX_ITEMS);
 		return -1;
 	}
+	if (ra->n_recs >= RECORDS_MAX) {
+		free(resp);
+		snprintf(err, errlen, "more than %lld answer messages; give "
+		    "--exam or --form to analyse one exam at a time",
+		    (long long)RECORDS_MAX);
+		return -1;
+	}
 	if (ra->n_recs == ra->cap_recs) {
 		ra->cap_recs = ra->cap_recs ? 2 * ra->cap_recs : 4096;
 		ra->recs = xreallocarray(ra->recs, ra->cap_recs,
@@ -260,12 +271,14 @@ answers_row(struct reader_acc *ra, sqlite3_stmt *st, char *err,
 	}
 	rec = &ra->recs[ra->n_recs++];
 	rec->att = j;
-	rec->item = k;
+	rec->item = (int16_t)k;
 	rec->correct = (int8_t)correct;
-	rec->resp = resp == NULL ? -1 : response_index(&ra->items[k], resp,
-	    (int)correct);
-	rec->elapsed = column_count(st, 5);
-	rec->changed = column_count(st, 6);
+	rec->resp = (int8_t)(resp == NULL ? -1 :
+	    response_index(&ra->items[k], resp, (int)correct));
+	elapsed = column_count(st, 5);
+	rec->elapsed = elapsed < 0 ? -1 : elapsed > INT32_MAX ? INT32_MAX :
+	    (int32_t)elapsed;
+	rec->changed = column_count(st, 6) > 0;
 	return 0;
 }
 
@@ -316,7 +329,7 @@ build_cells(struct reader_acc *ra, char *err, size_t errlen)
 {
 	struct store_answers	*o = ra->out;
 	size_t			 n, g, r;
-	int64_t			*count;
+	int32_t			*count;
 
 	if ((long long)o->n_attempts * o->n_items > STORE_ANSWERS_MAX_CELLS) {
 		snprintf(err, errlen, "%d attempts x %d items is more than "
@@ -351,7 +364,7 @@ build_cells(struct reader_acc *ra, char *err, size_t errlen)
 			o->n_beyond_options++;
 		o->option[g] = (int8_t)opt;
 		o->correct[g] = a->correct;
-		if (a->elapsed >= 0 && a->elapsed <= INT64_C(1) << 40)
+		if (a->elapsed >= 0)
 			o->time[g] = (isnan(o->time[g]) ? 0 : o->time[g]) +
 			    a->elapsed / 1000.0;
 	}

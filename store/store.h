@@ -583,7 +583,7 @@ int		 store_bulk_end(struct store_bulk *b, char *err,
 #define STORE_ANSWERS_OPTIONS	8
 #define STORE_ANSWERS_TEXT_MAX	256
 #define STORE_ANSWERS_MAX_ITEMS	5000
-#define STORE_ANSWERS_MAX_CELLS	(60LL * 1000 * 1000)
+#define STORE_ANSWERS_MAX_CELLS	(20LL * 1000 * 1000)
 
 struct store_answers {
 	int		 n_attempts, n_items;
@@ -613,7 +613,8 @@ struct store_answers {
  * Read the answers of exam (NULL: all) and form (NULL: all) into *out
  * (free with store_answers_free, also after a failure).  0 (possibly
  * with no attempt: out->n_attempts == 0), or -1 with a sentence in err
- * (a read failed, or the exam exceeds the bounds above).
+ * (a read failed, or the exam exceeds the bounds above: also at most
+ * 2 STORE_ANSWERS_MAX_CELLS answer messages).
  */
 int		 store_answers_read(struct store_reader *, const char *exam,
 		     const char *form, struct store_answers *out, char *err,
