@@ -345,12 +345,12 @@ review_fx_header(const struct review_fx *fx, const char *exam, const char *form)
 	const char			**why;
 	int				 f, k, shown, *count;
 
-	printf("forensics of %s%s%s%s%s: %d attempts on %d form%s (%d "
-	    "analysed), %d items\n", proto_clean(fx->db, a, sizeof a),
+	printf("forensics of %s%s%s%s%s: %d attempts (%d analysed) on %d "
+	    "form%s, %d items\n", proto_clean(fx->db, a, sizeof a),
 	    exam ? ", exam " : "", exam ? proto_clean(exam, b, sizeof b) : "",
 	    form ? ", form " : "", form ? proto_clean(form, c, sizeof c) : "",
-	    r->n_attempts, r->n_forms, r->n_forms == 1 ? "" : "s",
-	    r->n_attempts_analysed, r->n_items);
+	    r->n_attempts, r->n_attempts_analysed, r->n_forms,
+	    r->n_forms == 1 ? "" : "s", r->n_items);
 	/* Per form: attempts, and why a form was not analysed (one pass:
 	 * a hostile database may have a form per attempt). */
 	count = xcalloc(r->n_forms + 1, sizeof *count);
