@@ -39,8 +39,11 @@
  *   cluster.c  connected groups of significant pairs and what they share.
  *   preknow.c  preknowledge without a list: compromised items estimated
  *              from the others, leave-one-out L_S and z_tau per attempt.
- * (The last three: the section "Pairs, clusters and preknowledge without
- * a list" at the end.)
+ *   changes.c  answer changes: the erasure detection index (EDI).
+ *   run.c      the whole analysis of an exam: per form calibration and
+ *              indices, similarity, clusters, combination, BH, roll-ups.
+ * (similar.c, cluster.c, preknow.c: the section "Pairs, clusters and
+ * preknowledge without a list"; changes.c and run.c after it.)
  */
 #ifndef INVIGIL_FORENSICS_H
 #define INVIGIL_FORENSICS_H
