@@ -83,6 +83,8 @@ check_forensics_MODS = forensics proto
 check_forensics_OBJS = $(O)/tests/fx-sim.o
 check_similar_MODS = forensics proto
 check_similar_OBJS = $(O)/tests/fx-sim.o
+check_fxrun_MODS = forensics proto
+check_fxrun_OBJS = $(O)/tests/fx-sim.o
 define check_suite
 $(O)/check_$(1): $$(check_$(1)_OBJS) $(O)/tests/check_$(1).o $$(foreach m,$$(or $$(check_$(1)_MODS),$(MODULES)),$(O)/lib$$(m).a)
 	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS) $$(CHECK_LIBS)

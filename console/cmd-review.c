@@ -413,6 +413,7 @@ static const struct cmd_entry *const review_children[] = {
 	&cmd_review_backtest_entry,
 	&cmd_review_verify_entry,
 	&cmd_review_checkpoints_entry,
+	&cmd_review_forensics_entry,
 	NULL
 };
 

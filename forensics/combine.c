@@ -59,18 +59,22 @@ forensics_combine_p(const double *p, int m, enum forensics_combine_method how)
 
 void
 forensics_combine_persons(struct forensics_person *pp, int n,
-    const double *extra, enum forensics_combine_method how)
+    const double *extra, int n_extra, enum forensics_combine_method how)
 {
-	int j;
+	double	p[3 + FORENSICS_COMBINE_EXTRA_MAX];
+	int	j, k;
 
+	if (extra == NULL || n_extra < 0)
+		n_extra = 0;
+	if (n_extra > FORENSICS_COMBINE_EXTRA_MAX)
+		n_extra = FORENSICS_COMBINE_EXTRA_MAX;
 	for (j = 0; j < n; j++) {
-		double p[4];
-
 		p[0] = pp[j].lz_p;
 		p[1] = pp[j].rt_fit_p;
 		p[2] = pp[j].pk_p;
-		p[3] = extra != NULL ? extra[j] : NAN;
-		pp[j].combined_p = forensics_combine_p(p, 4, how);
+		for (k = 0; k < n_extra; k++)
+			p[3 + k] = extra[(size_t)j * n_extra + k];
+		pp[j].combined_p = forensics_combine_p(p, 3 + n_extra, how);
 	}
 }
 

@@ -39,8 +39,11 @@
  *   cluster.c  connected groups of significant pairs and what they share.
  *   preknow.c  preknowledge without a list: compromised items estimated
  *              from the others, leave-one-out L_S and z_tau per attempt.
- * (The last three: the section "Pairs, clusters and preknowledge without
- * a list" at the end.)
+ *   changes.c  answer changes: the erasure detection index (EDI).
+ *   run.c      the whole analysis of an exam: per form calibration and
+ *              indices, similarity, clusters, combination, BH, roll-ups.
+ * (similar.c, cluster.c, preknow.c: the section "Pairs, clusters and
+ * preknowledge without a list"; changes.c and run.c after it.)
  */
 #ifndef INVIGIL_FORENSICS_H
 #define INVIGIL_FORENSICS_H
@@ -400,11 +403,14 @@ double	forensics_combine_p(const double *p, int m,
 	    enum forensics_combine_method);
 
 /* Per person: combined_p of lz_p, rt_fit_p and pk_p (when present) and
- * extra[j] (e.g. the similarity p from the pairs half; extra may be NULL,
- * an entry may be NAN).  rapid_p is not included: rapid guessing shows in
- * rt_fit_p already and is an effort index, not a cheating one. */
+ * the n_extra p's of row j of extra (n_persons x n_extra, person-major:
+ * e.g. the similarity p, the estimated-list preknowledge p, the EDI p;
+ * extra may be NULL with n_extra 0, an entry may be NAN and is then
+ * skipped).  rapid_p is not included: rapid guessing shows in rt_fit_p
+ * already and is an effort index, not a cheating one. */
+#define FORENSICS_COMBINE_EXTRA_MAX	8
 void	forensics_combine_persons(struct forensics_person *, int n_persons,
-	    const double *extra, enum forensics_combine_method);
+	    const double *extra, int n_extra, enum forensics_combine_method);
 
 /* Benjamini-Hochberg (1995) q-values over the n p-values: q_(k) =
  * min_{j >= k} N p_(j) / j, N the number of non-NAN p's; NAN stays NAN.
@@ -722,5 +728,165 @@ struct forensics_preknow_result {
 int	forensics_preknow(const struct forensics_preknow_input *in,
 	    struct forensics_preknow_result *out, char *err, size_t errlen);
 void	forensics_preknow_free(struct forensics_preknow_result *);
+
+/* ------------------------------------------------------------------ */
+/* changes.c: answer changes                                           */
+/* ------------------------------------------------------------------ */
+
+struct forensics_edi {
+	int	n_changed;	/* changed items answered and calibrated (E) */
+	int	n_unchanged;	/* the items theta was estimated from */
+	double	theta;		/* MLE on the unchanged items; NAN: none */
+	double	observed;	/* sum_E u_i */
+	double	expected;	/* sum_E P_i(theta) */
+	double	edi;		/* NAN: no changed item or no unchanged one */
+	double	p;		/* 1 - Phi(edi) */
+};
+
+/*
+ * forensics_edi - the erasure detection index (Wollack, Cohen & Eckerly
+ * 2015, "Using statistical methods to detect answer changes", in Kingston
+ * & Clark (eds.), Test Fraud; FORENSICS.md "Answer changes"): over the
+ * changed items E (changed[i] != 0, answered, calibrated),
+ *   EDI = (sum_E (u_i - P_i(theta_-E)) - 0.5) / sqrt(sum_E P_i Q_i),
+ * theta_-E the bounded MLE (irt.c) from the answered items NOT changed,
+ * p = 1 - Phi(EDI).  The 0.5 is a continuity correction (the sum is over
+ * a few Bernoullis), which makes p conservative for small E.
+ * Assumes the 2PL holds on the unchanged items and that an honest change
+ * is as likely to end right as any answer of that ability; a small p
+ * says the changed items ended right far more often than the ability
+ * shown elsewhere predicts (tampering, or a candidate coached during the
+ * exam): evidence for a review, never proof.  NAN edi and p with no
+ * changed item or no unchanged one to estimate theta from.
+ */
+void	forensics_edi(const struct forensics_irt *, const signed char *u_row,
+	    const signed char *changed_row, struct forensics_edi *out);
+
+/* ------------------------------------------------------------------ */
+/* run.c: the whole analysis of an exam                                */
+/* ------------------------------------------------------------------ */
+
+/*
+ * An exam as arrays: n_attempts x n_items cells (global item indices,
+ * person-major).  A form's item set is the items its attempts answered.
+ * Optional arrays may be NULL.
+ */
+struct forensics_data {
+	int		 n_attempts;
+	int		 n_items;
+	const int8_t	*option;	/* final option 0..7, -1 missing (may be NULL) */
+	const int8_t	*correct;	/* 1/0, -1 not answered */
+	const double	*time;		/* seconds, NAN (or <= 0) missing */
+	const int8_t	*changed;	/* 0/1: the answer was changed */
+	const int8_t	*wtr;		/* changed wrong-to-right: 0/1, -1 unknown */
+	const int8_t	*key;		/* [i]: the correct option, -1 unknown */
+	const int	*form;		/* [j]: form index >= 0 (NULL: one form) */
+	const int	*center;	/* [j]: centre key, 0 unknown */
+	const int	*date;		/* [j]: days since 1970, -1 unknown */
+	const uint32_t	*ip24;		/* [j]: IPv4 >> 8, 0 unknown */
+	const int64_t	*device;	/* [j]: device hash, 0 unknown */
+	const int64_t	*start;		/* [j]: start, seconds since 1970, 0 unknown */
+};
+
+struct forensics_run_options {
+	double		 alpha;		/* BH level over the exam and family-wise
+					   level of the pairs: 0.05 */
+	const unsigned char *compromised;	/* [i] known list, or NULL */
+	int		 min_attempts;	/* a form with fewer is not calibrated: 50 */
+	enum forensics_combine_method combine;	/* Cauchy */
+	int64_t		 start_window;	/* clusters: "started together", 600 s */
+	int		 no_screen;	/* similarity: exact for every pair (tests) */
+};
+
+void	forensics_run_options_default(struct forensics_run_options *);
+
+/* One attempt's results.  NAN where not computable; reason says why a
+ * whole attempt has none (its form could not be calibrated). */
+struct forensics_run_attempt {
+	int		 form;
+	const char	*reason;	/* static text, NULL when analysed */
+	int		 n_items;	/* answered */
+	int		 score;		/* correct among them */
+	double		 theta, theta_se, tau;
+	double		 lz, lz_p;
+	double		 rt_fit_p, fast_share, rte;
+	double		 pk_known_p;	/* with the list (NAN without) */
+	double		 pk_est_p;	/* with the estimated list */
+	double		 preknowledge_p;	/* the one combined: known if given */
+	double		 similarity_p;	/* best partner, per-attempt Bonferroni */
+	int		 partner;	/* that partner's index, -1 */
+	int		 cluster;	/* index into clusters, -1 */
+	int		 n_changed;	/* items changed (answered) */
+	int		 wtr;		/* wrong-to-right among them, -1 unknown */
+	double		 edi, edi_p;
+	double		 combined_p, q;
+	int		 flagged;	/* q <= alpha */
+};
+
+enum forensics_run_item_status {
+	FORENSICS_RUN_ITEM_OK = 0,
+	FORENSICS_RUN_ITEM_NO_VARIANCE,	/* all right or all wrong: left out */
+	FORENSICS_RUN_ITEM_FORM_SMALL	/* its form was not calibrated */
+};
+
+/* One (form, item) of the item table. */
+struct forensics_run_item {
+	int	 form, item;	/* form index, global item index */
+	int	 status;	/* enum forensics_run_item_status */
+	int	 n;		/* responses */
+	double	 p_correct;
+	double	 a, b;		/* 2PL */
+	double	 beta, alpha;	/* lognormal RT */
+	double	 outfit;	/* mean of (u - P)^2 / (P Q) over the responses
+				   at theta: ~1 under the model */
+	int	 known;		/* in the given list */
+	int	 compromised;	/* estimated compromised (BH) */
+	int	 fast_correct;	/* O_i */
+	double	 expected, z, p;	/* E_i, Z_i, its p */
+};
+
+struct forensics_report {
+	int	 n_attempts, n_items, n_forms;
+	int	 n_forms_calibrated;
+	int	 n_attempts_analysed;	/* in calibrated forms */
+	int	 n_items_left_out;	/* no variance (over all forms) */
+	double	 alpha;
+	enum forensics_combine_method combine;
+	struct forensics_run_attempt *attempts;	/* [j] */
+	struct forensics_run_item *items;	/* by form, then item */
+	int	 n_item_rows;
+	int	 n_compromised;		/* estimated, over the forms */
+	struct forensics_pair *pairs;	/* significant, by p, attempts global */
+	size_t	 n_pairs;
+	int64_t	 n_pairs_compared;	/* the Bonferroni factor */
+	struct forensics_cluster_result clusters;
+	/* Roll-ups, values: theta, lz, fast_share, combined_p. */
+#define FORENSICS_RUN_ROLLUP_VALUES	4
+	struct forensics_rollup *by_center, *by_date;
+	int	 n_center, n_date;
+	int	 n_flagged;
+};
+
+/*
+ * forensics_run - the whole analysis of one exam, in memory.  Per form
+ * (attempts of one form, items they answered): 2PL by
+ * forensics_irt_calibrate, lognormal RT by forensics_rt_calibrate, person
+ * indices (forensics_person_indices, with the known list if given),
+ * preknowledge without a list (forensics_preknow), answer changes
+ * (forensics_edi), similarity (forensics_similar, Bonferroni over the
+ * pairs of all forms).  A form with fewer than min_attempts attempts, or
+ * whose calibration fails, is not analysed: its attempts keep NAN indices
+ * and a reason, never made-up values.  Then clusters over all attempts;
+ * per attempt the combination (opt->combine) of lz_p, rt_fit_p,
+ * preknowledge (known list if given, else estimated), similarity and EDI;
+ * Benjamini-Hochberg q over the attempts analysed; flagged = q <= alpha;
+ * roll-ups by centre and by date.  Returns 0 and fills *out (release with
+ * forensics_report_free), or -1 with err (bad input, nothing to analyse
+ * is NOT an error: every attempt then carries its reason).
+ */
+int	forensics_run(const struct forensics_data *,
+	    const struct forensics_run_options *, struct forensics_report *out,
+	    char *err, size_t errlen);
+void	forensics_report_free(struct forensics_report *);
 
 #endif

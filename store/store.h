@@ -562,4 +562,63 @@ int		 store_bulk_begin(struct store *s, struct store_bulk **bp,
 int		 store_bulk_end(struct store_bulk *b, char *err,
 		     size_t errlen);
 
+/* ---- answers (answers.c): the responses `invigil review forensics` reads
+ *
+ * An exam's answers as matrices: one row per attempt (feed, attempt) with
+ * answer messages, one column per item id.  Per cell the final answer (the
+ * last answer message for that attempt and item, by seq), mapped to an
+ * option index: an item's options are its distinct responses, the most
+ * common first, at most STORE_ANSWERS_OPTIONS (a cell with a response
+ * beyond them has option -1 and is counted in n_beyond_options; its
+ * correct stays).  The key is the response most often marked correct.
+ * Changes: an item answered in more than one message was changed, and
+ * wrong-to-right when the first was wrong and the final right; an item
+ * answered once with "changed" > 0 was changed, direction unknown (wtr
+ * -1).  Time: the sum of the item's elapsed_ms / 1000 (NAN: none).  The
+ * start of an attempt: ts_ms of its first state message in_progress.
+ * Everything read is hostile: ids and responses are cut to
+ * STORE_ANSWERS_TEXT_MAX bytes (raw, unsanitised: a caller that prints
+ * them sanitises them), and the matrices are bounded.
+ */
+#define STORE_ANSWERS_OPTIONS	8
+#define STORE_ANSWERS_TEXT_MAX	256
+#define STORE_ANSWERS_MAX_ITEMS	5000
+#define STORE_ANSWERS_MAX_CELLS	(20LL * 1000 * 1000)
+
+struct store_answers {
+	int		 n_attempts, n_items;
+	/* Per attempt [j]: strings owned here, NULL when unknown (an
+	 * attempt with answers and no attempt message). */
+	char		**feed, **attempt, **candidate, **exam, **form;
+	char		**center, **ip, **device;
+	int64_t		*start_ms;	/* 0: unknown */
+	/* Per item [i]. */
+	char		**item;
+	int8_t		*key;		/* option index, -1: no correct answer */
+	int		*n_options;
+	/* Cells [j * n_items + i]. */
+	int8_t		*option;	/* 0..7, -1 missing */
+	int8_t		*correct;	/* 1, 0, -1 not answered */
+	int8_t		*changed;	/* 0/1 */
+	int8_t		*wtr;		/* 0/1, -1 unknown */
+	double		*time;		/* seconds, NAN missing */
+	/* What was read and what was set aside. */
+	int64_t		 n_messages;	/* answer messages read */
+	int64_t		 n_unreadable;	/* no item id or no true/false correct */
+	int64_t		 n_beyond_options;
+	int64_t		 n_cut;		/* texts longer than the bound, cut */
+};
+
+/*
+ * Read the answers of exam (NULL: all) and form (NULL: all) into *out
+ * (free with store_answers_free, also after a failure).  0 (possibly
+ * with no attempt: out->n_attempts == 0), or -1 with a sentence in err
+ * (a read failed, or the exam exceeds the bounds above: also at most
+ * 2 STORE_ANSWERS_MAX_CELLS answer messages).
+ */
+int		 store_answers_read(struct store_reader *, const char *exam,
+		     const char *form, struct store_answers *out, char *err,
+		     size_t errlen);
+void		 store_answers_free(struct store_answers *);
+
 #endif /* INVIGIL_STORE_H */

@@ -77,13 +77,14 @@ START_TEST(test_table_whole)
 		for (c = e->children; c != NULL && *c != NULL; c++, n++)
 			entry_check(*c, e);
 	}
-	ck_assert_uint_eq(n, 5);	/* rules check, defaults; review x3 */
+	ck_assert_uint_eq(n, 6);	/* rules check, defaults; review x4 */
 	ck_assert_ptr_null(cmd_find("feeds"));
 	ck_assert_ptr_null(cmd_find("review backtest"));
 	ck_assert(cmd_console_entry.flags & CMD_DEFAULT);
 	ck_assert(cmd_console_entry.opens & CMD_OPENS_STORE_WRITE);
 	ck_assert(cmd_console_entry.opens & CMD_OPENS_KEYS);
 	ck_assert(cmd_review_verify_entry.opens == CMD_OPENS_STORE_READ);
+	ck_assert(cmd_review_forensics_entry.opens == CMD_OPENS_STORE_READ);
 }
 END_TEST
 

@@ -408,7 +408,7 @@ run_indices(struct fx_sim *s, int estimate, const unsigned char *list)
 	o.compromised = list;
 	pp = calloc(n, sizeof *pp);
 	forensics_person_indices(&irt, &rt, s->u, s->t, n, m, &o, pp);
-	forensics_combine_persons(pp, n, NULL, FORENSICS_COMBINE_CAUCHY);
+	forensics_combine_persons(pp, n, NULL, 0, FORENSICS_COMBINE_CAUCHY);
 	forensics_irt_free(&irt);
 	forensics_rt_free(&rt);
 	return pp;

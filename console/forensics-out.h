@@ -1,0 +1,36 @@
+/*
+ * forensics-out.h - private to `invigil review forensics`: what the
+ * command (cmd-forensics.c) hands to its printer (forensics-out.c).
+ */
+#ifndef INVIGIL_FORENSICS_OUT_H
+#define INVIGIL_FORENSICS_OUT_H
+
+#include "forensics/forensics.h"
+#include "store/store.h"
+
+enum fx_format { FX_TABLE, FX_CSV, FX_JSONL };
+
+/* One run of the command: its inputs, the data and the report. */
+struct review_fx {
+	enum fx_format			 format;
+	const char			*db;
+	struct store_answers		 ans;
+	struct forensics_data		 data;
+	struct forensics_report		 rep;
+	unsigned char			*compromised;
+	int				*form, *center, *date;
+	uint32_t			*ip24;
+	int64_t				*device, *start;
+	const char			**form_name;	/* [form index] */
+	const char			**center_name;	/* [centre key - 1] */
+	int				 n_unknown_ids;
+};
+
+/* The table header: what was analysed, how, and what a p-value means. */
+void	review_fx_header(const struct review_fx *, const char *exam,
+	    const char *form);
+/* The attempts ranked by combined_p, or with items / pairs set, the item
+ * table / the pairs and clusters, in fx->format. */
+void	review_fx_print(const struct review_fx *, int items, int pairs);
+
+#endif /* INVIGIL_FORENSICS_OUT_H */
