@@ -30,15 +30,17 @@ enum sim_profile {
 	SIM_COLLUDING,		/* pair: same network, similar answers, close timing */
 	SIM_PREKNOWLEDGE,	/* fast correct answers on a subset of items */
 	SIM_FLAKY_NETWORK,	/* honest, but the connection drops now and then */
+	SIM_RAPID_GUESSER,	/* answers the last stretch in seconds, at random */
 	SIM_PROFILE_COUNT
 };
 
 struct sim_config {
 	int		candidates;	/* >= 1 */
 	uint64_t	seed;
-	int		items;		/* items per exam form, default 60 */
+	int		items;		/* items per exam form, default 60, at most 999 */
 	const char     *exam;		/* exam id, default "EXAM-1" */
 	int		truth;		/* record the ground truth (sim_truth_write) */
+	int		forms;		/* forms F1..FK, default 1, at most 26 */
 };
 
 struct sim;
@@ -128,6 +130,8 @@ struct feed_config {
 	size_t		buffer;		/* replay buffer, messages (default 1,000,000) */
 	double		rate;		/* simulate: speed multiplier; replay: messages/s, 0 = unlimited */
 	int		simulate;	/* candidates, 0 = no simulation */
+	int		sim_items;	/* items per form, 0: the default (60) */
+	int		sim_forms;	/* forms, 0: one */
 	uint64_t	seed;
 	const char     *replay_path;	/* scenario file, or NULL */
 	const char     *truth_path;	/* --simulate: ground truth kept here, or NULL */

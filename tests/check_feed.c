@@ -19,6 +19,7 @@
 #include <check.h>
 #include <dirent.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,7 @@ struct rec {
 	int		kind;		/* event kind, or -1 */
 	int		state;		/* attempt/state state, or -1 */
 	int		item;		/* answer item number, or 0 */
+	int		form;		/* answer form number ("F2-Q01"), 1 for "Q01" */
 	char		response;
 	int		correct;
 	int64_t		elapsed;
@@ -152,9 +154,17 @@ collect(const struct proto_msg *m, void *arg)
 		break;
 	case PROTO_ANSWER:
 		r->idx = attempt_index(m->u.answer.attempt);
-		ck_assert_msg(m->u.answer.item[0] == 'Q', "item %s",
-		    m->u.answer.item);
-		r->item = atoi(m->u.answer.item + 1);
+		r->form = 1;
+		if (m->u.answer.item[0] == 'F') {
+			r->form = atoi(m->u.answer.item + 1);
+			ck_assert_ptr_nonnull(strchr(m->u.answer.item, '-'));
+			r->item = atoi(strchr(m->u.answer.item, '-') + 2);
+			ck_assert_int_gt(r->form, 1);
+		} else {
+			ck_assert_msg(m->u.answer.item[0] == 'Q', "item %s",
+			    m->u.answer.item);
+			r->item = atoi(m->u.answer.item + 1);
+		}
 		ck_assert_uint_eq(strlen(m->u.answer.response), 1);
 		r->response = m->u.answer.response[0];
 		r->correct = m->u.answer.correct;
@@ -376,7 +386,7 @@ START_TEST(test_time_order_and_next_due)
 	struct sim	*s = new_sim(50, 7);
 	int64_t		 due, prev = INT64_MIN;
 	size_t		 i, before;
-	int		 submitted = 0;
+	int		 submitted = 0, quiet = 0;
 
 	log_init(&l);
 	ck_assert_int_eq(sim_next_due(s), T0);
@@ -387,7 +397,9 @@ START_TEST(test_time_order_and_next_due)
 		sim_advance(s, due - 1, collect, &l);
 		ck_assert_uint_eq(l.n, before);
 		sim_advance(s, due, collect, &l);
-		ck_assert_uint_gt(l.n, before);
+		/* Something at every due time, but for a copier that starts
+		 * waiting for its source (and emits nothing). */
+		quiet += l.n == before;
 		for (i = before; i < l.n; i++)
 			ck_assert_int_eq(l.r[i].ts, due);
 		ck_assert_int_gt(due, prev);
@@ -399,6 +411,7 @@ START_TEST(test_time_order_and_next_due)
 		    l.r[i].state == PROTO_STATE_SUBMITTED;
 	}
 	ck_assert_int_eq(submitted, 50);
+	ck_assert_int_lt(quiet, 30);
 	sim_free(s);
 	log_free(&l);
 }
@@ -410,7 +423,8 @@ START_TEST(test_lifecycle)
 {
 	struct log	 l;
 	struct sim	*s;
-	int		 n = 120, i, *stage, *answered;
+	int		 n = 120, i, *stage, *answered, *twice;
+	int		 changes = 0, items = 0;
 	size_t		 k;
 	const struct rec *r;
 
@@ -418,6 +432,7 @@ START_TEST(test_lifecycle)
 	s = run_all(n, 1, &l);
 	stage = calloc((size_t)n, sizeof *stage);
 	answered = calloc((size_t)n, sizeof *answered);
+	twice = calloc((size_t)n, sizeof *twice);
 	for (k = 0; k < l.n; k++) {
 		r = &l.r[k];
 		ck_assert_int_lt(r->idx, n);
@@ -447,11 +462,22 @@ START_TEST(test_lifecycle)
 		case 3:
 			ck_assert_int_ne(r->type, PROTO_ATTEMPT);
 			if (r->type == PROTO_ANSWER) {
-				answered[r->idx]++;
-				ck_assert_int_eq(r->item, answered[r->idx]);
+				/* an item once, or twice: first, then changed */
+				if (r->item == answered[r->idx]) {
+					ck_assert_int_eq(r->changed, 1);
+					ck_assert_int_eq(twice[r->idx], 0);
+					twice[r->idx] = 1;
+					changes++;
+				} else {
+					answered[r->idx]++;
+					ck_assert_int_eq(r->item,
+					    answered[r->idx]);
+					ck_assert_int_eq(r->changed, 0);
+					twice[r->idx] = 0;
+				}
 				ck_assert(r->response >= 'A' &&
 				    r->response <= 'D');
-				ck_assert(r->changed >= 0 && r->changed <= 2);
+				items++;
 			} else if (r->type == PROTO_STATE) {
 				ck_assert_int_eq(r->state,
 				    PROTO_STATE_SUBMITTED);
@@ -466,26 +492,48 @@ START_TEST(test_lifecycle)
 	}
 	for (i = 0; i < n; i++)
 		ck_assert_int_eq(stage[i], 4);
+	/* Second thoughts on a few per cent of the items. */
+	fprintf(stderr, "check_feed: %d answer changes in %d answer messages\n",
+	    changes, items);
+	ck_assert_int_gt(changes, items / 100);
+	ck_assert_int_lt(changes, items / 12);
 	free(stage);
 	free(answered);
+	free(twice);
 	sim_free(s);
 	log_free(&l);
 }
 END_TEST
 
+static int
+cmp_i64(const void *a, const void *b)
+{
+	int64_t	x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Response times: lognormal around a minute for most, 2-6 s on a rapid
+ * guesser's last stretch (at random: about a quarter right), elapsed the
+ * time since the attempt's last answer message.
+ */
 START_TEST(test_answer_pace)
 {
 	struct log	 l;
 	struct sim	*s;
-	int		 n = 150, fast;
-	size_t		 k;
+	int		 n = 150, *fast, rapid = 0, rapid_right = 0, guessers = 0;
+	int		 i;
+	size_t		 k, nt = 0;
 	const struct rec *r;
-	int64_t		*last;
+	int64_t		*last, *times;
 	enum sim_profile p;
 
 	log_init(&l);
 	s = run_all(n, 99, &l);
 	last = calloc((size_t)n, sizeof *last);
+	fast = calloc((size_t)n, sizeof *fast);
+	times = calloc(l.n, sizeof *times);
 	for (k = 0; k < l.n; k++) {
 		r = &l.r[k];
 		p = sim_profile_of(s, r->idx);
@@ -494,14 +542,18 @@ START_TEST(test_answer_pace)
 			last[r->idx] = r->ts;
 		if (r->type != PROTO_ANSWER)
 			continue;
-		fast = r->elapsed >= 3 * SEC && r->elapsed <= 8 * SEC;
-		if (p == SIM_PREKNOWLEDGE && fast)
-			ck_assert(r->correct);
-		else
-			ck_assert_msg(r->elapsed >= 30 * SEC &&
-			    r->elapsed <= 90 * SEC, "A%04d (%s) answered %d "
-			    "after %" PRId64 " ms", r->idx + 1,
-			    sim_profile_name(p), r->item, r->elapsed);
+		ck_assert_msg(r->elapsed >= SEC && r->elapsed <= 10 * MIN,
+		    "A%04d (%s) answered %d after %" PRId64 " ms", r->idx + 1,
+		    sim_profile_name(p), r->item, r->elapsed);
+		if (r->elapsed >= 2 * SEC && r->elapsed <= 6 * SEC) {
+			fast[r->idx]++;
+			if (p == SIM_RAPID_GUESSER) {
+				rapid++;
+				rapid_right += r->correct;
+			}
+		}
+		if (p == SIM_HONEST && r->changed == 0)
+			times[nt++] = r->elapsed;
 		/* elapsed is the time since the last answer (outages aside) */
 		if (p != SIM_FLAKY_NETWORK)
 			ck_assert_int_eq(r->ts - last[r->idx], r->elapsed);
@@ -509,6 +561,25 @@ START_TEST(test_answer_pace)
 			ck_assert_int_ge(r->ts - last[r->idx], r->elapsed);
 		last[r->idx] = r->ts;
 	}
+	for (i = 0; i < n; i++) {
+		p = sim_profile_of(s, i);
+		if (p == SIM_RAPID_GUESSER) {
+			guessers++;
+			ck_assert_int_ge(fast[i], 17);	/* 30-50 % of 60 */
+			ck_assert_int_le(fast[i], 32);
+		} else if (p != SIM_PREKNOWLEDGE && p != SIM_COLLUDING)
+			ck_assert_int_le(fast[i], 3);
+	}
+	ck_assert_int_ge(guessers, 4);
+	ck_assert(rapid_right > rapid / 8 && rapid_right < rapid / 2);
+	qsort(times, nt, sizeof *times, cmp_i64);
+	fprintf(stderr, "check_feed: honest median response time %" PRId64
+	    " ms over %zu answers; rapid guessers %d of %d right\n",
+	    times[nt / 2], nt, rapid_right, rapid);
+	ck_assert_int_ge(times[nt / 2], 40 * SEC);
+	ck_assert_int_le(times[nt / 2], 75 * SEC);
+	free(times);
+	free(fast);
 	free(last);
 	sim_free(s);
 	log_free(&l);
@@ -524,7 +595,8 @@ START_TEST(test_profile_mix)
 
 	for (i = 0; i < 1000; i++)
 		count[sim_profile_of(s, i)]++;
-	ck_assert_int_eq(count[SIM_HONEST], 550);
+	ck_assert_int_eq(count[SIM_HONEST], 520);
+	ck_assert_int_eq(count[SIM_RAPID_GUESSER], 30);
 	ck_assert_int_eq(count[SIM_DISTRACTED], 120);
 	ck_assert_int_eq(count[SIM_PHONE], 80);
 	ck_assert_int_eq(count[SIM_PROXY], 60);
@@ -538,6 +610,7 @@ START_TEST(test_profile_mix)
 	ck_assert_str_eq(sim_profile_name(SIM_HONEST), "honest");
 	ck_assert_str_eq(sim_profile_name(SIM_FLAKY_NETWORK), "flaky_network");
 	ck_assert_str_eq(sim_profile_name(SIM_PREKNOWLEDGE), "preknowledge");
+	ck_assert_str_eq(sim_profile_name(SIM_RAPID_GUESSER), "rapid_guesser");
 	ck_assert_str_eq(sim_profile_name(SIM_PROFILE_COUNT), "?");
 
 	/* Tiny sessions work, and a seed still decides the mix. */
@@ -591,12 +664,14 @@ START_TEST(test_event_rates)
 	static const double lo[SIM_PROFILE_COUNT] = {
 		[SIM_HONEST] = 0.8, [SIM_DISTRACTED] = 3, [SIM_PHONE] = 2,
 		[SIM_PROXY] = 1, [SIM_COLLUDING] = 1,
-		[SIM_PREKNOWLEDGE] = 0.8, [SIM_FLAKY_NETWORK] = 1
+		[SIM_PREKNOWLEDGE] = 0.8, [SIM_FLAKY_NETWORK] = 1,
+		[SIM_RAPID_GUESSER] = 0.8
 	};
 	static const double hi[SIM_PROFILE_COUNT] = {
 		[SIM_HONEST] = 2.5, [SIM_DISTRACTED] = 8, [SIM_PHONE] = 6,
 		[SIM_PROXY] = 3.5, [SIM_COLLUDING] = 4,
-		[SIM_PREKNOWLEDGE] = 2.5, [SIM_FLAKY_NETWORK] = 3.5
+		[SIM_PREKNOWLEDGE] = 2.5, [SIM_FLAKY_NETWORK] = 3.5,
+		[SIM_RAPID_GUESSER] = 2.5
 	};
 	struct log	 l;
 	struct sim	*s;
@@ -758,32 +833,59 @@ net24(const char *ip, char *out, size_t size)
 	snprintf(out, size, "%.*s", (int)(dot - ip), ip);
 }
 
+/*
+ * Identical wrong final answers of attempts i and j (60 items); *wrong
+ * gains the items i got wrong.
+ */
+static int
+identical_wrong(char (*resp)[61], char (*right)[61], int i, int j,
+    int *wrong)
+{
+	int	k, n = 0;
+
+	for (k = 1; k <= 60; k++) {
+		*wrong += !right[i][k];
+		n += !right[i][k] && !right[j][k] && resp[i][k] == resp[j][k];
+	}
+	return n;
+}
+
+/*
+ * A colluding pair shares a /24; the copier (the later attempt) gives a
+ * share of its source's answers, wrong ones included, seconds after the
+ * source: far more identical wrong answers than honest pairs share, and
+ * many answers close in time.
+ */
 START_TEST(test_colluding_pairs)
 {
 	struct log	 l;
 	struct sim	*s;
-	int		 n = 300, i, j, partner, same, close, count;
+	int		 n = 1000, i, j, partner, close, count, pairs = 0;
+	int		 honest = 0, iw_pairs = 0, iw_honest = 0, k, closes = 0;
+	int		 w_pairs = 0, w_honest = 0;
 	char		 a24[64], b24[64];
-	char		(*resp)[61];
-	int64_t		(*ts)[61];
+	char		(*resp)[61], (*right)[61];
+	int64_t		(*ts)[61], d;
 	const struct rec *r;
-	size_t		 k;
-	const char	*ip[300];
+	size_t		 m;
+	const char	*ip[1000];
 
 	log_init(&l);
+	l.keep_lines = 0;
 	s = run_all(n, 23, &l);
 	resp = calloc((size_t)n, sizeof *resp);
+	right = calloc((size_t)n, sizeof *right);
 	ts = calloc((size_t)n, sizeof *ts);
-	for (k = 0; k < l.n; k++) {
-		r = &l.r[k];
+	for (m = 0; m < l.n; m++) {
+		r = &l.r[m];
 		if (r->type == PROTO_ATTEMPT)
 			ip[r->idx] = r->ip;
 		else if (r->type == PROTO_ANSWER) {
+			/* the last message of an item is the final answer */
 			resp[r->idx][r->item] = r->response;
+			right[r->idx][r->item] = (char)r->correct;
 			ts[r->idx][r->item] = r->ts;
-		} else if (r->type == PROTO_STATE &&
-		    r->state == PROTO_STATE_SUBMITTED)
-			ts[r->idx][0] = r->ts;	/* submission */
+		}
 	}
 	for (i = count = 0; i < n; i++) {
 		if (sim_profile_of(s, i) != SIM_COLLUDING)
@@ -802,17 +904,27 @@ START_TEST(test_colluding_pairs)
 		ck_assert_msg(partner >= 0, "colluder A%04d (%s) alone on its "
 		    "network", i + 1, ip[i]);
 		ck_assert_int_eq(sim_profile_of(s, partner), SIM_COLLUDING);
-		for (k = 0, same = close = 0; k <= 60; k++) {
-			same += k > 0 && resp[i][k] == resp[partner][k];
-			close += llabs(ts[i][k] - ts[partner][k]) <= 5 * SEC;
+		ck_assert_int_eq(sim_link_of(s, i), partner);
+		if (partner < i)
+			continue;
+		/* i the source, partner the copier */
+		pairs++;
+		iw_pairs += identical_wrong(resp, right, i, partner, &w_pairs);
+		for (k = 1, close = 0; k <= 60; k++) {
+			d = ts[partner][k] - ts[i][k];
+			close += resp[i][k] == resp[partner][k] &&
+			    d >= 1500 && d <= 5 * SEC;
 		}
-		ck_assert_msg(same >= 45, "pair A%04d/A%04d: %d of 60 the same",
-		    i + 1, partner + 1, same);
-		ck_assert_int_eq(close, 61);
+		ck_assert_msg(close >= 1, "pair A%04d/A%04d: no answer the "
+		    "same 1.5-5 s after the source", i + 1, partner + 1);
+		closes += close;
 	}
-	ck_assert_int_eq(count, 18);
+	fprintf(stderr, "check_feed: copiers: %.1f answers each the same as "
+	    "the source's 1.5-5 s after it\n", (double)closes / pairs);
+	ck_assert_int_ge(closes, 5 * pairs);
+	ck_assert_int_eq(count, 60);
 
-	/* Honest strangers agree far less (on wrong answers, mostly). */
+	/* Honest strangers, side by side in index order. */
 	for (i = 0; i < n; i++) {
 		if (sim_profile_of(s, i) != SIM_HONEST)
 			continue;
@@ -822,45 +934,76 @@ START_TEST(test_colluding_pairs)
 		}
 		if (j == n)
 			break;
-		for (k = 1, same = 0; k <= 60; k++)
-			same += resp[i][k] == resp[j][k];
-		ck_assert_int_lt(same, 45);
+		honest++;
+		iw_honest += identical_wrong(resp, right, i, j, &w_honest);
+		i = j;
 	}
+	/*
+	 * Ability makes the counts vary (able pairs have few wrong answers
+	 * to share): compare the share of the first's wrong answers that
+	 * the second gives too.  Honest: P(wrong) times the chance of the
+	 * same distractor; a copier: its copy share on top.
+	 */
+	fprintf(stderr, "check_feed: identical wrong answers: %.2f per "
+	    "colluding pair (%d pairs), %.2f of the source's wrong ones; "
+	    "%.2f per honest pair (%d pairs), %.2f of the first's\n",
+	    (double)iw_pairs / pairs, pairs, (double)iw_pairs / w_pairs,
+	    (double)iw_honest / honest, honest, (double)iw_honest / w_honest);
+	ck_assert_int_gt(honest, 200);
+	ck_assert((double)iw_pairs / w_pairs >
+	    1.3 * iw_honest / w_honest);
 	free(resp);
+	free(right);
 	free(ts);
 	sim_free(s);
 	log_free(&l);
 }
 END_TEST
 
+/*
+ * Leaked items: a pre-knowledge candidate answers them right about nine
+ * times in ten, in about half the time it takes on the others.
+ */
 START_TEST(test_preknowledge_fast_correct)
 {
 	struct log	 l;
 	struct sim	*s;
-	int		 n = 200, *fast, i, count = 0;
+	int		 n = 400, count = 0, p, leak;
+	int		 right[2][2] = { { 0 } }, total[2][2] = { { 0 } };
+	double		 lt[2][2] = { { 0 } };
 	size_t		 k;
 	const struct rec *r;
 
 	log_init(&l);
+	l.keep_lines = 0;
 	s = run_all(n, 31, &l);
-	fast = calloc((size_t)n, sizeof *fast);
 	for (k = 0; k < l.n; k++) {
 		r = &l.r[k];
-		if (r->type == PROTO_ANSWER && r->elapsed <= 8 * SEC) {
-			ck_assert(r->correct);
-			ck_assert_int_ge(r->elapsed, 3 * SEC);
-			fast[r->idx]++;
-		}
+		if (r->type != PROTO_ANSWER || r->changed)
+			continue;
+		p = sim_profile_of(s, r->idx) == SIM_PREKNOWLEDGE;
+		if (!p && sim_profile_of(s, r->idx) != SIM_HONEST)
+			continue;
+		leak = sim_item_leaked(s, r->item - 1);
+		total[p][leak]++;
+		right[p][leak] += r->correct;
+		lt[p][leak] += log((double)r->elapsed);
 	}
-	for (i = 0; i < n; i++) {
-		if (sim_profile_of(s, i) == SIM_PREKNOWLEDGE) {
-			ck_assert_int_eq(fast[i], 10);
-			count++;
-		} else
-			ck_assert_int_eq(fast[i], 0);
-	}
-	ck_assert_int_eq(count, 12);
-	free(fast);
+	for (k = 0; k < (size_t)n; k++)
+		count += sim_profile_of(s, (int)k) == SIM_PREKNOWLEDGE;
+	ck_assert_int_eq(count, 24);
+	fprintf(stderr, "check_feed: leaked items: preknowledge %.2f right, "
+	    "geometric mean %.1f s; its other items %.2f, %.1f s; honest on "
+	    "leaked %.2f, %.1f s\n",
+	    (double)right[1][1] / total[1][1], exp(lt[1][1] / total[1][1]) / 1000,
+	    (double)right[1][0] / total[1][0], exp(lt[1][0] / total[1][0]) / 1000,
+	    (double)right[0][1] / total[0][1], exp(lt[0][1] / total[0][1]) / 1000);
+	ck_assert_int_eq(total[1][1], 24 * 10);
+	ck_assert((double)right[1][1] / total[1][1] > 0.82);
+	ck_assert((double)right[0][1] / total[0][1] < 0.7);
+	/* 40-60 % of the time: exp(mean log) ratio about 0.5 */
+	ck_assert(exp(lt[1][1] / total[1][1] - lt[1][0] / total[1][0]) < 0.65);
+	ck_assert(exp(lt[1][1] / total[1][1] - lt[0][1] / total[0][1]) < 0.65);
 	sim_free(s);
 	log_free(&l);
 }
@@ -1105,7 +1248,7 @@ START_TEST(test_scale)
 	struct sim	*s;
 	struct timespec	 a, b;
 	size_t		 n = 0;
-	struct sim_config c = { 10000, 1, 0, NULL, 0 };
+	struct sim_config c = { 10000, 1, 0, NULL, 0, 1 };
 
 	clock_gettime(CLOCK_MONOTONIC, &a);
 	s = sim_new(&c, T0);
@@ -1133,15 +1276,21 @@ new_sim_truth(int n, uint64_t seed)
 	return sim_new(&c, T0);
 }
 
-/* The truth of s, read back: [session, attempt 1, attempt 2, ...]. */
+static const char *jstr(json_t *, const char *);
+
+/*
+ * The truth of s, read back: [session, attempt 1, attempt 2, ...]; the
+ * item lines, which come between the session and the attempts, go in
+ * *items if items is not NULL.
+ */
 static json_t *
-truth_read(struct sim *s)
+truth_read_items(struct sim *s, json_t **items)
 {
 	FILE		*fp = tmpfile();
 	char		*line = NULL;
 	size_t		 cap = 0;
 	ssize_t		 len;
-	json_t		*all = json_array(), *o;
+	json_t		*all = json_array(), *its = json_array(), *o;
 	json_error_t	 je;
 
 	ck_assert_ptr_nonnull(fp);
@@ -1152,14 +1301,28 @@ truth_read(struct sim *s)
 		o = json_loadb(line, (size_t)len, 0, &je);
 		ck_assert_msg(o != NULL && json_is_object(o), "truth line is "
 		    "not a JSON object: %s (%s)", line, je.text);
-		json_array_append_new(all, o);
+		if (strcmp(jstr(o, "t"), "item") == 0) {
+			ck_assert_uint_eq(json_array_size(all), 1);
+			json_array_append_new(its, o);
+		} else
+			json_array_append_new(all, o);
 	}
 	free(line);
 	fclose(fp);
+	if (items != NULL)
+		*items = its;
+	else
+		json_decref(its);
 	ck_assert_uint_ge(json_array_size(all), 1);
 	ck_assert_str_eq(json_string_value(json_object_get(
 	    json_array_get(all, 0), "t")), "session");
 	return all;
+}
+
+static json_t *
+truth_read(struct sim *s)
+{
+	return truth_read_items(s, NULL);
 }
 
 /* A time field: ms, or INT64_MIN for null. */
@@ -1272,9 +1435,14 @@ START_TEST(test_truth_lists_attempts)
 		ck_assert_str_eq(jstr(a, "state"), "submitted");
 		ck_assert(jtime(a, "started") > T0);
 		ck_assert(jtime(a, "ended") > jtime(a, "started"));
-		/* only the restless need merging to stay under the cap */
-		if (p != SIM_DISTRACTED)
-			ck_assert_ptr_null(json_object_get(a, "merged"));
+		/* only the restless, or the busy on a long sitting, need
+		 * merging to stay under the cap */
+		if (p != SIM_DISTRACTED &&
+		    jtime(a, "ended") - jtime(a, "started") < 80 * MIN)
+			ck_assert_msg(json_object_get(a, "merged") == NULL,
+			    "%s (%s) merged, %" PRId64 " min", id,
+			    sim_profile_name(p), (jtime(a, "ended") -
+			    jtime(a, "started")) / MIN);
 		merged += json_is_true(json_object_get(a, "merged"));
 		ck_assert_uint_le(json_array_size(json_object_get(a,
 		    "behaviour")), SIM_TRUTH_EPISODES);
@@ -1421,10 +1589,12 @@ START_TEST(test_truth_links)
 			ck_assert_str_eq(jstr(e, "with"), id);
 			ck_assert_int_eq(json_integer_value(json_object_get(e,
 			    "compared")), 60);
+			/* a share of 20-40 % copied, more the same by
+			 * chance; the copied ones within seconds */
 			ck_assert_int_ge(json_integer_value(json_object_get(e,
-			    "same")), 45);
-			ck_assert_int_eq(json_integer_value(json_object_get(e,
-			    "close")), 60);
+			    "same")), 15);
+			ck_assert_int_ge(json_integer_value(json_object_get(e,
+			    "close")), 3);
 			break;
 		default:
 			ck_assert_int_eq(link, -1);
@@ -1494,7 +1664,8 @@ START_TEST(test_truth_preknowledge)
 			ck_assert_int_eq(jtime(e, "at"), l.r[k].ts);
 			ck_assert_int_eq(json_integer_value(json_object_get(e,
 			    "elapsed_ms")), l.r[k].elapsed);
-			ck_assert(l.r[k].elapsed <= 8 * SEC && l.r[k].correct);
+			ck_assert_int_eq(l.r[k].correct,
+			    json_is_true(json_object_get(e, "correct")));
 		}
 	}
 	ck_assert_int_eq(count, 12);
@@ -1661,7 +1832,7 @@ START_TEST(test_truth_terminate_and_save)
 	for (i = 0; fgets(tmp, sizeof tmp, fp) != NULL;)
 		i += strchr(tmp, '\n') != NULL;
 	fclose(fp);
-	ck_assert_int_eq(i, 51);
+	ck_assert_int_eq(i, 1 + 60 + 50);	/* session, items, attempts */
 	unlink(path);
 	rmdir(dir);
 	snprintf(path, sizeof path, "%s/no/such/dir/truth.jsonl", dir);
