@@ -159,7 +159,7 @@ collect(const struct proto_msg *m, void *arg)
 			r->form = atoi(m->u.answer.item + 1);
 			ck_assert_ptr_nonnull(strchr(m->u.answer.item, '-'));
 			r->item = atoi(strchr(m->u.answer.item, '-') + 2);
-			ck_assert_int_gt(r->form, 1);
+			ck_assert_int_ge(r->form, 1);
 		} else {
 			ck_assert_msg(m->u.answer.item[0] == 'Q', "item %s",
 			    m->u.answer.item);
@@ -1771,6 +1771,294 @@ START_TEST(test_truth_outages)
 }
 END_TEST
 
+/* ---- the answer models (sim-answers.c) */
+
+static double
+jnum(json_t *o, const char *key)
+{
+	json_t	*v = json_object_get(o, key);
+
+	ck_assert_msg(json_is_number(v), "no number \"%s\"", key);
+	return json_number_value(v);
+}
+
+/*
+ * Honest candidates answer as the 2PL says: over 1,500 candidates, the
+ * share right in each tenth of the predicted P(correct) is within 0.03 of
+ * the mean prediction; and ln t - (beta - tau), times alpha, is standard
+ * normal (items answered without a change).
+ */
+START_TEST(test_answers_follow_models)
+{
+	struct log	 l;
+	struct sim	*s;
+	struct sim_config c;
+	json_t		*all, *items, *it, *a;
+	int		 n = 1500, bin, nz = 0;
+	double		 ia[60], ib[60], ibeta[60], ialpha[60], theta, p, z;
+	double		 pred[10] = { 0 }, obs[10] = { 0 }, cnt[10] = { 0 };
+	double		 zs = 0, zz = 0;
+	char		*twice;
+	size_t		 k;
+	const struct rec *r;
+
+	memset(&c, 0, sizeof c);
+	c.candidates = n;
+	c.seed = 4242;
+	c.truth = 1;
+	s = sim_new(&c, T0);
+	log_init(&l);
+	l.keep_lines = 0;
+	sim_advance(s, T0 + 6 * 60 * MIN, collect, &l);
+	ck_assert_int_eq(sim_next_due(s), INT64_MAX);
+	all = truth_read_items(s, &items);
+	ck_assert_uint_eq(json_array_size(items), 60);
+	json_array_foreach(items, k, it) {
+		ck_assert_str_eq(jstr(it, "form"), "F1");
+		ia[k] = jnum(it, "a");
+		ib[k] = jnum(it, "b");
+		ibeta[k] = jnum(it, "beta");
+		ialpha[k] = jnum(it, "alpha");
+		ck_assert(ia[k] > 0.3 && ia[k] < 3);
+		ck_assert(ialpha[k] >= 1.5 && ialpha[k] <= 2.5);
+	}
+	twice = calloc((size_t)n * 61, 1);
+	for (k = 0; k < l.n; k++) {
+		if (l.r[k].type == PROTO_ANSWER && l.r[k].changed)
+			twice[l.r[k].idx * 61 + l.r[k].item] = 1;
+	}
+	for (k = 0; k < l.n; k++) {
+		r = &l.r[k];
+		if (r->type != PROTO_ANSWER ||
+		    sim_profile_of(s, r->idx) != SIM_HONEST)
+			continue;
+		a = json_array_get(all, (size_t)r->idx + 1);
+		theta = jnum(a, "theta");
+		/* the final answer: a change, or an item answered once */
+		if (r->changed == 0 && twice[r->idx * 61 + r->item])
+			continue;
+		p = 1 / (1 + exp(-ia[r->item - 1] * (theta - ib[r->item - 1])));
+		bin = p >= 1 ? 9 : (int)(p * 10);
+		pred[bin] += p;
+		obs[bin] += r->correct;
+		cnt[bin]++;
+		if (r->changed)
+			continue;
+		z = (log((double)r->elapsed / 1000) - (ibeta[r->item - 1] -
+		    jnum(a, "tau"))) * ialpha[r->item - 1];
+		zs += z;
+		zz += z * z;
+		nz++;
+	}
+	for (bin = 0; bin < 10; bin++) {
+		fprintf(stderr, "check_feed: 2PL P in [%.1f, %.1f): %5.0f answers, "
+		    "predicted %.3f, observed %.3f\n", bin / 10.0,
+		    (bin + 1) / 10.0, cnt[bin],
+		    pred[bin] / cnt[bin], obs[bin] / cnt[bin]);
+		ck_assert(cnt[bin] > 500);
+		ck_assert(fabs(pred[bin] / cnt[bin] - obs[bin] / cnt[bin]) <
+		    0.03);
+	}
+	zs /= nz;
+	zz = sqrt(zz / nz - zs * zs);
+	fprintf(stderr, "check_feed: honest log times: standardised mean %.3f, "
+	    "sd %.3f over %d answers\n", zs, zz, nz);
+	ck_assert(fabs(zs) < 0.03);
+	ck_assert(fabs(zz - 1) < 0.03);
+	free(twice);
+	json_decref(items);
+	json_decref(all);
+	sim_free(s);
+	log_free(&l);
+}
+END_TEST
+
+/*
+ * The truth's new fields: every attempt's form, theta and tau; a proxy's
+ * history 1.5 less able and 0.4 slower; a copier's source and copied
+ * count; a rapid guesser's stretch; the answer changes as emitted.
+ */
+START_TEST(test_truth_answer_fields)
+{
+	struct log	 l;
+	struct sim	*s = new_sim_truth(300, 77);
+	json_t		*all, *a, *ch, *e;
+	int		 i, proxies = 0, copiers = 0, guessers = 0, nchg = 0;
+	int		*changes;
+	const char	*prof;
+	size_t		 k, j, q;
+	const struct rec *r;
+
+	log_init(&l);
+	sim_advance(s, T0 + 6 * 60 * MIN, collect, &l);
+	all = truth_read(s);
+	changes = calloc(300, sizeof *changes);
+	for (k = 0; k < l.n; k++)
+		changes[l.r[k].idx] += l.r[k].type == PROTO_ANSWER &&
+		    l.r[k].changed == 1;
+	for (i = 0; i < 300; i++) {
+		a = json_array_get(all, (size_t)i + 1);
+		prof = jstr(a, "profile");
+		ck_assert_str_eq(jstr(a, "form"), "F1");
+		ck_assert(fabs(jnum(a, "theta")) < 5);
+		ck_assert(fabs(jnum(a, "tau")) < 2);
+		if (strcmp(prof, "proxy") == 0) {
+			proxies++;
+			ck_assert(fabs(jnum(a, "theta") -
+			    jnum(a, "history_theta") - 1.5) < 0.001);
+			ck_assert(fabs(jnum(a, "tau") -
+			    jnum(a, "history_tau") - 0.4) < 0.001);
+		} else
+			ck_assert_ptr_null(json_object_get(a, "history_theta"));
+		if (json_object_get(a, "source") != NULL) {
+			copiers++;
+			ck_assert_str_eq(prof, "colluding");
+			ck_assert_str_eq(jstr(a, "role"), "copier");
+			ck_assert_str_eq(jstr(a, "source"), json_string_value(
+			    json_array_get(json_object_get(a, "links"), 0)));
+			ck_assert(jnum(a, "copy_share") >= 0.2 &&
+			    jnum(a, "copy_share") <= 0.4);
+			ck_assert_int_eq(jnum(a, "copied"),
+			    jnum(a, "copy_planned"));
+			ck_assert(jnum(a, "copied") >= 5 &&
+			    jnum(a, "copied") <= 35);
+		}
+		if (strcmp(prof, "rapid_guesser") == 0) {
+			guessers++;
+			ck_assert(jnum(a, "rapid_items") >= 18 &&
+			    jnum(a, "rapid_items") <= 30);
+			ck_assert_int_eq(60 - atoi(jstr(a, "rapid_from") + 1) + 1,
+			    jnum(a, "rapid_items"));
+			ck_assert_uint_eq(json_array_size(json_object_get(a,
+			    "misconduct")), 0);
+		}
+		/* the changes: as the stream has them, item by item */
+		ch = json_object_get(a, "changes");
+		ck_assert(json_is_array(ch));
+		ck_assert_int_eq((int)json_array_size(ch), changes[i]);
+		nchg += changes[i];
+		json_array_foreach(ch, j, e) {
+			for (k = 0; k < l.n; k++) {
+				r = &l.r[k];
+				if (r->type == PROTO_ANSWER && r->idx == i &&
+				    r->changed == 1 && r->ts == jtime(e, "at"))
+					break;
+			}
+			ck_assert_uint_lt(k, l.n);
+			ck_assert_int_eq(atoi(jstr(e, "item") + 1), r->item);
+			ck_assert_int_eq(jstr(e, "to")[0], r->response);
+			/* the attempt's message before: the first answer */
+			for (q = k - 1; l.r[q].idx != i ||
+			    l.r[q].type != PROTO_ANSWER; q--)
+				;
+			ck_assert_int_eq(l.r[q].item, r->item);
+			ck_assert_int_eq(l.r[q].changed, 0);
+			ck_assert_int_eq(jstr(e, "from")[0], l.r[q].response);
+			ck_assert_int_ne(jstr(e, "from")[0], r->response);
+		}
+	}
+	ck_assert_int_eq(proxies, 18);
+	ck_assert_int_eq(copiers, 9);
+	ck_assert_int_eq(guessers, 9);
+	ck_assert_int_gt(nchg, 300);
+	free(changes);
+	json_decref(all);
+	sim_free(s);
+	log_free(&l);
+}
+END_TEST
+
+/* A run of n candidates on forms forms of items items; its truth text. */
+static char *
+run_forms(int n, int forms, int items, struct log *l)
+{
+	struct sim_config c;
+	struct sim	*s;
+	char		*buf = NULL;
+	size_t		 len = 0;
+	FILE		*fp;
+
+	memset(&c, 0, sizeof c);
+	c.candidates = n;
+	c.seed = 99;
+	c.truth = 1;
+	c.forms = forms;
+	c.items = items;
+	s = sim_new(&c, T0);
+	sim_advance(s, T0 + 6 * 60 * MIN, collect, l);
+	ck_assert_int_eq(sim_next_due(s), INT64_MAX);
+	fp = open_memstream(&buf, &len);
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_int_eq(sim_truth_write(s, fp), 0);
+	fclose(fp);
+	sim_free(s);
+	return buf;
+}
+
+/*
+ * Several forms: dealt round-robin (a copier sits its source's), item ids
+ * "F2-Q01", each form its own parameters; the same seed gives the same
+ * bytes, stream and truth.
+ */
+START_TEST(test_forms)
+{
+	struct log	 l, m;
+	char		*t1, *t2, *p, form[8], id[16];
+	int		 i, *fm, nitems = 0;
+	size_t		 k;
+	const struct rec *r;
+
+	log_init(&l);
+	log_init(&m);
+	t1 = run_forms(90, 3, 20, &l);
+	t2 = run_forms(90, 3, 20, &m);
+	ck_assert_str_eq(t1, t2);
+	ck_assert_uint_eq(l.n, m.n);
+	for (k = 0; k < l.n; k++)
+		ck_assert_str_eq(l.line[k], m.line[k]);
+	fm = calloc(90, sizeof *fm);
+	for (k = 0; k < l.n; k++) {
+		r = &l.r[k];
+		if (r->type == PROTO_ATTEMPT) {
+			/* "|EXAM-1|F2|": the form field of the canonical line */
+			p = strstr(l.line[k], "|EXAM-1|F");
+			ck_assert_ptr_nonnull(p);
+			fm[r->idx] = atoi(p + 9);
+			ck_assert(fm[r->idx] >= 1 && fm[r->idx] <= 3);
+		} else if (r->type == PROTO_ANSWER) {
+			ck_assert_int_eq(r->form, fm[r->idx]);
+			ck_assert(r->item >= 1 && r->item <= 20);
+			snprintf(id, sizeof id, "|F%d-Q%02d|", r->form, r->item);
+			ck_assert_ptr_nonnull(strstr(l.line[k], id));
+		}
+	}
+	/* round-robin but for copiers, who sit their source's form */
+	for (i = 0, k = 0; i < 90; i++)
+		k += fm[i] == i % 3 + 1;
+	ck_assert_uint_ge(k, 84);
+	/* 60 item lines, ids unique, parameters differing across forms */
+	for (p = t1; (p = strstr(p, "{\"t\":\"item\"")) != NULL; p++)
+		nitems++;
+	ck_assert_int_eq(nitems, 60);
+	for (i = 1; i <= 3; i++) {
+		snprintf(form, sizeof form, "F%d", i);
+		snprintf(id, sizeof id, "\"item\":\"F%d-Q20\"", i);
+		ck_assert_ptr_nonnull(strstr(t1, id));
+	}
+	ck_assert_ptr_null(strstr(t1, "\"item\":\"Q01\""));
+	p = strstr(t1, "\"item\":\"F1-Q01\",\"a\":");
+	ck_assert_ptr_nonnull(p);
+	ck_assert_ptr_nonnull(strstr(t1, "\"item\":\"F2-Q01\",\"a\":"));
+	ck_assert_int_ne(strncmp(p + 16, strstr(t1,
+	    "\"item\":\"F2-Q01\",\"a\":") + 16, 40), 0);
+	free(fm);
+	free(t1);
+	free(t2);
+	log_free(&l);
+	log_free(&m);
+}
+END_TEST
+
 START_TEST(test_truth_terminate_and_save)
 {
 	struct log	 l;
@@ -2311,6 +2599,9 @@ feed_suite(void)
 	tcase_add_test(tc, test_truth_preknowledge);
 	tcase_add_test(tc, test_truth_outages);
 	tcase_add_test(tc, test_truth_terminate_and_save);
+	tcase_add_test(tc, test_answers_follow_models);
+	tcase_add_test(tc, test_truth_answer_fields);
+	tcase_add_test(tc, test_forms);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("replay");
