@@ -1792,7 +1792,6 @@ START_TEST(test_answers_follow_models)
 {
 	struct log	 l;
 	struct sim	*s;
-	struct sim_config c;
 	json_t		*all, *items, *it, *a;
 	int		 n = 1500, bin, nz = 0;
 	double		 ia[60], ib[60], ibeta[60], ialpha[60], theta, p, z;
@@ -1802,11 +1801,7 @@ START_TEST(test_answers_follow_models)
 	size_t		 k;
 	const struct rec *r;
 
-	memset(&c, 0, sizeof c);
-	c.candidates = n;
-	c.seed = 4242;
-	c.truth = 1;
-	s = sim_new(&c, T0);
+	s = new_sim_truth(n, 4242);
 	log_init(&l);
 	l.keep_lines = 0;
 	sim_advance(s, T0 + 6 * 60 * MIN, collect, &l);
