@@ -27,8 +27,8 @@ enum sim_profile {
 	SIM_DISTRACTED,
 	SIM_PHONE,		/* looks at a phone: object_detected phone, gaze_away */
 	SIM_PROXY,		/* someone else sits the exam on a device shared with another attempt */
-	SIM_COLLUDING,		/* pair: same network, similar answers, close timing */
-	SIM_PREKNOWLEDGE,	/* fast correct answers on a subset of items */
+	SIM_COLLUDING,		/* pair: same network; one copies from the other */
+	SIM_PREKNOWLEDGE,	/* fast correct answers on the leaked items */
 	SIM_FLAKY_NETWORK,	/* honest, but the connection drops now and then */
 	SIM_RAPID_GUESSER,	/* answers the last stretch in seconds, at random */
 	SIM_PROFILE_COUNT
@@ -60,7 +60,11 @@ void		 sim_free(struct sim *);
 /* Emit, in time order, every message due at or before simulated time now_ms. */
 void		 sim_advance(struct sim *, int64_t now_ms, sim_emit_fn, void *arg);
 
-/* Earliest simulated time something is due; INT64_MAX when all ended. */
+/*
+ * Earliest simulated time something is due; INT64_MAX when all ended.
+ * Something is emitted then, except when it is a copier starting to wait
+ * for its source's answer (invigil-feed(1), SIMULATOR).
+ */
 int64_t		 sim_next_due(const struct sim *);
 
 /*
@@ -81,7 +85,7 @@ enum sim_profile sim_profile_of(const struct sim *, int index);
 const char	*sim_profile_name(enum sim_profile);
 /* The colluding partner or the proxy's device owner of attempt index; -1. */
 int		 sim_link_of(const struct sim *, int index);
-/* Whether item (0-based) of the form was leaked; 0 if out of range. */
+/* Whether item (0-based) of form F1 was leaked; 0 if out of range. */
 int		 sim_item_leaked(const struct sim *, int item);
 
 /*

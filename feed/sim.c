@@ -7,11 +7,14 @@
  * follow-up owed by the last episode (focus_returned after focus_lost,
  * network_restored after network_lost, ...).  A min-heap keyed by (due time,
  * candidate index) holds every live candidate once; sim_advance() pops the
- * earliest, lets it emit exactly one message and pushes it back with its
- * new due time.  Because a candidate draws only from its own random streams
- * and every step emits one message at a time fixed before the step, the
- * output depends on the seed, the config and the sequence of advance and
- * command calls, never on how finely time is sliced.
+ * earliest, lets it emit exactly one message (none when a copier starts
+ * to wait for its source) and pushes it back with its new due time.
+ * Because a candidate draws only from its own random streams and hashes,
+ * every step emits at a time fixed before the step, and steps run in
+ * (due, index) order (so a copier sees its source's progress the same way
+ * every time), the output depends on the seed, the config and the
+ * sequence of advance and command calls, never on how finely time is
+ * sliced.
  *
  * Profiles are fixed at sim_new(): a shuffled quota of each profile, so that
  * even small sessions get a realistic mix.  Couplings between candidates are
