@@ -190,6 +190,8 @@ sim_plan_item(uint64_t seed, const struct sim_person *people, int idx,
 		    PREK_CORRECT ? it->key : model_response(it, -INFINITY,
 		    1.0, unit(H(SALT_DIST)));
 		out->t_total = (int64_t)(t * (0.4 + 0.2 * unit(H(SALT_CUT))));
+		if (out->t_total < 1000)
+			out->t_total = 1000;
 		out->leaked = 1;
 		return;
 	}

@@ -908,6 +908,7 @@ run_episode(struct sim *s, int idx, int64_t t, sim_emit_fn emit, void *arg)
 		if (c->t_step != INT64_MAX)	/* not a waiting copier */
 			c->t_step += offline;
 		c->t_prev += offline;
+		c->t_first += offline;
 		cand_follow(c, FOLLOW_NETWORK_RESTORED, t + offline, 0);
 		break;
 	}
@@ -1535,6 +1536,7 @@ sim_command(struct sim *s, const struct proto_cmd *cmd, int64_t now_ms,
 		if (c->t_step != INT64_MAX)
 			c->t_step += shift;
 		c->t_prev += shift;
+		c->t_first += shift;
 		if (c->t_event != INT64_MAX)
 			c->t_event += shift;
 		if (c->follow != FOLLOW_NONE)
