@@ -1998,7 +1998,7 @@ run_forms(int n, int forms, int items, struct log *l)
 START_TEST(test_forms)
 {
 	struct log	 l, m;
-	char		*t1, *t2, *p, form[8], id[16];
+	char		*t1, *t2, *p, id[64];
 	int		 i, *fm, nitems = 0;
 	size_t		 k;
 	const struct rec *r;
@@ -2036,7 +2036,6 @@ START_TEST(test_forms)
 		nitems++;
 	ck_assert_int_eq(nitems, 60);
 	for (i = 1; i <= 3; i++) {
-		snprintf(form, sizeof form, "F%d", i);
 		snprintf(id, sizeof id, "\"item\":\"F%d-Q20\"", i);
 		ck_assert_ptr_nonnull(strstr(t1, id));
 	}
