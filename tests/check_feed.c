@@ -1879,7 +1879,8 @@ START_TEST(test_truth_answer_fields)
 	struct sim	*s = new_sim_truth(300, 77);
 	json_t		*all, *a, *ch, *e;
 	int		 i, proxies = 0, copiers = 0, guessers = 0, nchg = 0;
-	int		*changes;
+	int		*changes, src, cchg = 0, to_source = 0;
+	char		(*final)[61];
 	const char	*prof;
 	size_t		 k, j, q;
 	const struct rec *r;
@@ -1888,9 +1889,13 @@ START_TEST(test_truth_answer_fields)
 	sim_advance(s, T0 + 6 * 60 * MIN, collect, &l);
 	all = truth_read(s);
 	changes = calloc(300, sizeof *changes);
-	for (k = 0; k < l.n; k++)
-		changes[l.r[k].idx] += l.r[k].type == PROTO_ANSWER &&
-		    l.r[k].changed == 1;
+	final = calloc(300, sizeof *final);
+	for (k = 0; k < l.n; k++) {
+		if (l.r[k].type != PROTO_ANSWER)
+			continue;
+		changes[l.r[k].idx] += l.r[k].changed == 1;
+		final[l.r[k].idx][l.r[k].item] = l.r[k].response;
+	}
 	for (i = 0; i < 300; i++) {
 		a = json_array_get(all, (size_t)i + 1);
 		prof = jstr(a, "profile");
@@ -1930,6 +1935,16 @@ START_TEST(test_truth_answer_fields)
 		/* the changes: as the stream has them, item by item */
 		ch = json_object_get(a, "changes");
 		ck_assert(json_is_array(ch));
+		/* a copier changes its own answer to its source's */
+		src = json_object_get(a, "source") != NULL ?
+		    atoi(jstr(a, "source") + 1) - 1 : -1;
+		json_array_foreach(ch, j, e) {
+			if (src < 0)
+				break;
+			cchg++;
+			to_source += jstr(e, "to")[0] ==
+			    final[src][atoi(jstr(e, "item") + 1)];
+		}
 		ck_assert_int_eq((int)json_array_size(ch), changes[i]);
 		nchg += changes[i];
 		json_array_foreach(ch, j, e) {
@@ -1956,6 +1971,13 @@ START_TEST(test_truth_answer_fields)
 	ck_assert_int_eq(copiers, 9);
 	ck_assert_int_eq(guessers, 9);
 	ck_assert_int_gt(nchg, 300);
+	fprintf(stderr, "check_feed: copiers' answer changes: %d, %d of them "
+	    "to the source's answer\n", cchg, to_source);
+	/* without the copier's own-then-source changes: 3 of 10 (its own
+	 * second thoughts, landing on the source's answer by chance) */
+	ck_assert_int_ge(to_source, 10);
+	ck_assert_int_gt(to_source * 2, cchg);
+	free(final);
 	free(changes);
 	json_decref(all);
 	sim_free(s);
