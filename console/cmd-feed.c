@@ -27,6 +27,10 @@ static const struct cmd_option feed_options[] = {
 	    "session" },
 	{ "seed", 'S', 0, "S", "the simulator's seed (default 1): same seed, "
 	    "same stream" },
+	{ "items", 'I', 0, "N", "--simulate: items per exam form, 1 to 999 "
+	    "(default 60)" },
+	{ "forms", 'F', 0, "K", "--simulate: exam forms F1..FK, 1 to 26, "
+	    "dealt round-robin, each with its own items (default 1)" },
 	{ "truth", 't', 0, "PATH", "--simulate: keep the ground truth (each "
 	    "attempt's profile and injected misconduct, JSON lines) in PATH, "
 	    "rewritten every 2 s and at the end" },
@@ -68,7 +72,7 @@ const struct cmd_entry cmd_feed_entry = {
 	.summary = "serve exam-session messages, simulated or replayed, to "
 	    "consoles",
 	.usage = "feed [--listen HOST:PORT] --simulate N [--seed S] [--rate R] "
-	    "[--truth PATH] [options]\n"
+	    "[--items N] [--forms K] [--truth PATH] [options]\n"
 	    "feed [--listen HOST:PORT] --replay FILE.jsonl [--rate R] "
 	    "[options]",
 	.options = feed_options,
@@ -108,7 +112,7 @@ struct feed_args {
 	char		       *listen;
 	const char	       *token_file;
 	char			token[PROTO_TOKEN_MAX + 1];
-	int			rate_given, seed_given, no_auth;
+	int			rate_given, seed_given, no_auth, sim_shape;
 };
 
 /*
@@ -145,6 +149,18 @@ feed_parse(const struct cmd_entry *self, int argc, char **argv,
 			if (option_u64("--seed", optarg, &a->fc.seed) != 0)
 				return EXIT_USAGE;
 			a->seed_given = 1;
+			break;
+		case 'I':
+			if (option_long("--items", optarg, 1, 999, &n) != 0)
+				return EXIT_USAGE;
+			a->fc.sim_items = (int)n;
+			a->sim_shape = 1;
+			break;
+		case 'F':
+			if (option_long("--forms", optarg, 1, 26, &n) != 0)
+				return EXIT_USAGE;
+			a->fc.sim_forms = (int)n;
+			a->sim_shape = 1;
 			break;
 		case 'r':
 			a->fc.replay_path = optarg;
@@ -257,6 +273,9 @@ feed_check(const struct cmd_entry *self, struct feed_args *a)
 	if (a->seed_given && a->fc.simulate == 0)
 		return cmd_usage_error(self, "--seed goes with --simulate: a "
 		    "scenario file has no randomness to seed", NULL);
+	if (a->sim_shape && a->fc.simulate == 0)
+		return cmd_usage_error(self, "--items and --forms go with "
+		    "--simulate: a scenario file has its own items", NULL);
 	if (a->fc.truth_path != NULL && a->fc.simulate == 0)
 		return cmd_usage_error(self, "--truth goes with --simulate: a "
 		    "scenario file has no ground truth to write", NULL);

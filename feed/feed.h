@@ -27,18 +27,20 @@ enum sim_profile {
 	SIM_DISTRACTED,
 	SIM_PHONE,		/* looks at a phone: object_detected phone, gaze_away */
 	SIM_PROXY,		/* someone else sits the exam on a device shared with another attempt */
-	SIM_COLLUDING,		/* pair: same network, similar answers, close timing */
-	SIM_PREKNOWLEDGE,	/* fast correct answers on a subset of items */
+	SIM_COLLUDING,		/* pair: same network; one copies from the other */
+	SIM_PREKNOWLEDGE,	/* fast correct answers on the leaked items */
 	SIM_FLAKY_NETWORK,	/* honest, but the connection drops now and then */
+	SIM_RAPID_GUESSER,	/* answers the last stretch in seconds, at random */
 	SIM_PROFILE_COUNT
 };
 
 struct sim_config {
 	int		candidates;	/* >= 1 */
 	uint64_t	seed;
-	int		items;		/* items per exam form, default 60 */
+	int		items;		/* items per exam form, default 60, at most 999 */
 	const char     *exam;		/* exam id, default "EXAM-1" */
 	int		truth;		/* record the ground truth (sim_truth_write) */
+	int		forms;		/* forms F1..FK, default 1, at most 26 */
 };
 
 struct sim;
@@ -58,7 +60,11 @@ void		 sim_free(struct sim *);
 /* Emit, in time order, every message due at or before simulated time now_ms. */
 void		 sim_advance(struct sim *, int64_t now_ms, sim_emit_fn, void *arg);
 
-/* Earliest simulated time something is due; INT64_MAX when all ended. */
+/*
+ * Earliest simulated time something is due; INT64_MAX when all ended.
+ * Something is emitted then, except when it is a copier starting to wait
+ * for its source's answer (invigil-feed(1), SIMULATOR).
+ */
 int64_t		 sim_next_due(const struct sim *);
 
 /*
@@ -79,7 +85,7 @@ enum sim_profile sim_profile_of(const struct sim *, int index);
 const char	*sim_profile_name(enum sim_profile);
 /* The colluding partner or the proxy's device owner of attempt index; -1. */
 int		 sim_link_of(const struct sim *, int index);
-/* Whether item (0-based) of the form was leaked; 0 if out of range. */
+/* Whether item (0-based) of form F1 was leaked; 0 if out of range. */
 int		 sim_item_leaked(const struct sim *, int item);
 
 /*
@@ -128,6 +134,8 @@ struct feed_config {
 	size_t		buffer;		/* replay buffer, messages (default 1,000,000) */
 	double		rate;		/* simulate: speed multiplier; replay: messages/s, 0 = unlimited */
 	int		simulate;	/* candidates, 0 = no simulation */
+	int		sim_items;	/* items per form, 0: the default (60) */
+	int		sim_forms;	/* forms, 0: one */
 	uint64_t	seed;
 	const char     *replay_path;	/* scenario file, or NULL */
 	const char     *truth_path;	/* --simulate: ground truth kept here, or NULL */

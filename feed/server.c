@@ -1270,6 +1270,8 @@ feed_attach(struct lws_context *ctx, const struct feed_config *c, char *err,
 		memset(&sc, 0, sizeof sc);
 		sc.candidates = c->simulate;
 		sc.seed = c->seed;
+		sc.items = c->sim_items;
+		sc.forms = c->sim_forms;
 		sc.truth = c->truth_path != NULL;
 		f->sim_start_ms = proto_now_ms();
 		f->sim = sim_new(&sc, f->sim_start_ms);

@@ -7,21 +7,27 @@
  * follow-up owed by the last episode (focus_returned after focus_lost,
  * network_restored after network_lost, ...).  A min-heap keyed by (due time,
  * candidate index) holds every live candidate once; sim_advance() pops the
- * earliest, lets it emit exactly one message and pushes it back with its
- * new due time.  Because a candidate draws only from its own random streams
- * and every step emits one message at a time fixed before the step, the
- * output depends on the seed, the config and the sequence of advance and
- * command calls, never on how finely time is sliced.
+ * earliest, lets it emit exactly one message (none when a copier starts
+ * to wait for its source) and pushes it back with its new due time.
+ * Because a candidate draws only from its own random streams and hashes,
+ * every step emits at a time fixed before the step, and steps run in
+ * (due, index) order (so a copier sees its source's progress the same way
+ * every time), the output depends on the seed, the config and the
+ * sequence of advance and command calls, never on how finely time is
+ * sliced.
  *
  * Profiles are fixed at sim_new(): a shuffled quota of each profile, so that
  * even small sessions get a realistic mix.  Couplings between candidates are
  * settled there too, as plain data: a proxy copies another attempt's device,
- * a colluding pair shares a /24, a start time (a few seconds apart) and one
- * seed for its answer pace and responses, so the pair answers the same way
- * at nearly the same moments without either candidate looking at the other.
+ * a colluding pair shares a /24 and a start time (a few seconds apart); its
+ * second member copies a share of the first's answers (sim-answers.c) and
+ * gives each copied answer a few seconds after the source gave it: the one
+ * place where a candidate waits for another (answer_copied()).
  *
- * All arithmetic is integer (probabilities in per mille), so a seed gives
- * the same session on every machine.
+ * Answers and their times come from the item response and response time
+ * models in sim-answers.c, which use libm (exp, log): a seed gives the same
+ * session on every machine with the same libm.  Everything else here is
+ * integer arithmetic (probabilities in per mille).
  *
  * With sim_config.truth, what each profile injects is recorded as it is
  * emitted (episodes of events, outages, a cheat's answers), without a
@@ -39,16 +45,16 @@
 #include "feed/feed.h"
 #include "proto/xmalloc.h"
 #include "feed/rng.h"
+#include "feed/sim-answers.h"
 
 #define SIM_DEFAULT_ITEMS	60
-#define SIM_MAX_ITEMS		999
 #define SIM_DEFAULT_EXAM	"EXAM-1"
 #define SIM_SECOND		INT64_C(1000)
 #define SIM_MINUTE		(60 * SIM_SECOND)
 
 /* Salts for rng_hash(): one per kind of thing derived from the seed. */
 enum {
-	SALT_PROFILES = 1, SALT_LEAKS, SALT_CANDIDATE, SALT_PACE, SALT_PAIR,
+	SALT_PROFILES = 1, SALT_UNUSED, SALT_CANDIDATE, SALT_PACE, SALT_PAIR,
 	SALT_NAME, SALT_DEVICE, SALT_HOST, SALT_KEY, SALT_BLOCK, SALT_LINKS
 };
 
@@ -94,48 +100,51 @@ enum sim_follow {
 
 /*
  * How each profile behaves: episodes per 1000 minutes, the weight of each
- * episode, and the chance (per mille) of a correct answer.
+ * episode.  Answers are sim-answers.c's.
  */
 struct sim_behaviour {
 	unsigned	rate;
-	unsigned	correct;
 	unsigned char	weight[EP_COUNT];
 };
 
 static const struct sim_behaviour behaviours[SIM_PROFILE_COUNT] = {
-	[SIM_HONEST] = { 1000, 650, {
+	[SIM_HONEST] = { 1000, {
 	    [EP_FOCUS] = 40, [EP_GAZE] = 35, [EP_RAISE_HAND] = 10,
 	    [EP_VOICE] = 10, [EP_FULLSCREEN] = 5 } },
-	[SIM_DISTRACTED] = { 5500, 550, {
+	[SIM_DISTRACTED] = { 5500, {
 	    [EP_FOCUS] = 30, [EP_GAZE] = 22, [EP_VOICE] = 15, [EP_IDLE] = 10,
 	    [EP_FACE] = 10, [EP_FULLSCREEN] = 5, [EP_OBJECT] = 5,
 	    [EP_RAISE_HAND] = 3 } },
-	[SIM_PHONE] = { 2500, 700, {
+	[SIM_PHONE] = { 2500, {
 	    [EP_PHONE] = 35, [EP_GAZE] = 35, [EP_FACE] = 10, [EP_FOCUS] = 10,
 	    [EP_VOICE] = 10 } },
-	[SIM_PROXY] = { 1200, 850, {
+	[SIM_PROXY] = { 1200, {
 	    [EP_GAZE] = 30, [EP_FOCUS] = 25, [EP_VOICE] = 20,
 	    [EP_IDENTITY] = 10, [EP_FACES] = 10, [EP_REMOTE] = 5 } },
-	[SIM_COLLUDING] = { 1500, 600, {
+	[SIM_COLLUDING] = { 1500, {
 	    [EP_FOCUS] = 35, [EP_GAZE] = 20, [EP_CLIPBOARD] = 15,
 	    [EP_VOICE] = 15, [EP_PROCESS] = 15 } },
-	[SIM_PREKNOWLEDGE] = { 1000, 550, {
+	[SIM_PREKNOWLEDGE] = { 1000, {
 	    [EP_FOCUS] = 40, [EP_GAZE] = 35, [EP_CLIPBOARD] = 10,
 	    [EP_FULLSCREEN] = 10, [EP_RAISE_HAND] = 5 } },
-	[SIM_FLAKY_NETWORK] = { 1200, 650, {
+	[SIM_FLAKY_NETWORK] = { 1200, {
 	    [EP_NETWORK] = 45, [EP_FOCUS] = 25, [EP_GAZE] = 20,
 	    [EP_RAISE_HAND] = 10 } },
+	[SIM_RAPID_GUESSER] = { 1000, {
+	    [EP_FOCUS] = 40, [EP_GAZE] = 35, [EP_RAISE_HAND] = 10,
+	    [EP_VOICE] = 10, [EP_FULLSCREEN] = 5 } },
 };
 
 /* Share of each profile in a session, per cent; honest takes the rest. */
 static const unsigned profile_percent[SIM_PROFILE_COUNT] = {
 	[SIM_DISTRACTED] = 12, [SIM_PHONE] = 8, [SIM_PROXY] = 6,
-	[SIM_COLLUDING] = 6, [SIM_PREKNOWLEDGE] = 6, [SIM_FLAKY_NETWORK] = 7
+	[SIM_COLLUDING] = 6, [SIM_PREKNOWLEDGE] = 6, [SIM_FLAKY_NETWORK] = 7,
+	[SIM_RAPID_GUESSER] = 3
 };
 
 static const char *const profile_names[SIM_PROFILE_COUNT] = {
 	"honest", "distracted", "phone", "proxy", "colluding", "preknowledge",
-	"flaky_network"
+	"flaky_network", "rapid_guesser"
 };
 
 static const char *const first_names[] = {
@@ -177,7 +186,7 @@ static const char *const directions[] = { "left", "right", "down", "up" };
 
 struct sim_cand {
 	uint64_t	rng;		/* own stream: behaviour, small choices */
-	uint64_t	pace;		/* answer gaps and responses (shared by a pair) */
+	uint64_t	pace;		/* the last look before submitting (a pair's shared) */
 	int64_t		due;		/* heap key, derived from the clocks below */
 	int64_t		t_step;		/* next lifecycle step, answer or submission */
 	int64_t		t_event;	/* next episode */
@@ -188,6 +197,7 @@ struct sim_cand {
 	int64_t		t_paused;	/* when paused */
 	int64_t		t_lost;		/* when the network went */
 	int64_t		calm_until;	/* warned: behaves until then */
+	int64_t		t_first;	/* first message of a changed answer */
 	uint64_t	device;		/* 48 bits, "dev-%012x" */
 	uint32_t	ip;		/* current IPv4 address */
 	int		heap_pos;	/* index in the heap, -1 when out */
@@ -200,6 +210,18 @@ struct sim_cand {
 	uint8_t		follow;
 	uint8_t		modality;
 	uint8_t		center;		/* 1-based, test centres only */
+	uint8_t		stage;		/* enum sim_stage of the current item */
+	uint8_t		pend_changed;	/* the final message is a change */
+	uint8_t		pend_copied;	/* the final answer is copied */
+	char		pend_resp;	/* its response, 'A'-'D' */
+	char		shown;		/* the first response, when changed */
+};
+
+/* Where a candidate is on its current item. */
+enum sim_stage {
+	STAGE_NEXT,	/* t_step: its first message */
+	STAGE_FINAL,	/* t_step: the final message (pend_resp) */
+	STAGE_WAIT	/* a copier waiting for its source; t_step INT64_MAX */
 };
 
 /*
@@ -224,9 +246,18 @@ struct sim_answer_rec {			/* colluding and pre-knowledge only */
 	uint8_t		correct;
 };
 
+struct sim_change_rec {			/* an answer changed */
+	int64_t		at;
+	uint16_t	item;
+	char		from, to;
+};
+
 struct sim_truth {
 	struct sim_episode_rec *ep;
 	struct sim_answer_rec *ans;	/* items entries, or NULL */
+	struct sim_change_rec *chg;
+	int		nchg, capchg;
+	int		copied;		/* copier: copied answers given */
 	int64_t		t_began;	/* in_progress, INT64_MIN before */
 	int64_t		t_end;		/* submitted or terminated, INT64_MIN */
 	uint16_t	nep, capep;
@@ -237,13 +268,15 @@ struct sim {
 	struct sim_cand	*cand;
 	int		 n;
 	int		 items;
+	int		 forms;
 	int		 item_width;	/* digits in "Q01" */
 	int		 id_width;	/* digits in "A0001" */
 	uint64_t	 seed;
 	int64_t		 start_ms;
 	int64_t		 now;		/* latest time advanced to */
 	char		 exam[PROTO_ID_MAX + 1];
-	unsigned char	*leaked;	/* items known in advance, one byte each */
+	struct sim_item	*form[SIM_FORMS_MAX];	/* forms entries of items each */
+	struct sim_person *people;	/* ability, speed, form: one per attempt */
 	int		*heap;		/* candidate indices */
 	int		 heap_len;
 	char		 data[256];	/* event data of the message being emitted */
@@ -646,7 +679,7 @@ emit_attempt(struct sim *s, int idx, int64_t t, sim_emit_fn emit, void *arg)
 	    idx + 1);
 	format_name(s, idx, a->name, sizeof a->name);
 	snprintf(a->exam, sizeof a->exam, "%s", s->exam);
-	snprintf(a->form, sizeof a->form, "F1");
+	snprintf(a->form, sizeof a->form, "F%d", s->people[idx].form + 1);
 	if (c->modality == PROTO_MODALITY_TEST_CENTER)
 		snprintf(a->center, sizeof a->center, "TC-%02u", c->center);
 	a->modality = c->modality;
@@ -872,8 +905,10 @@ run_episode(struct sim *s, int idx, int64_t t, sim_emit_fn emit, void *arg)
 		offline = rng_chance(r, 850) ? rng_range(r, 5000, 60000) :
 		    rng_range(r, 60000, 240000);
 		c->t_lost = t;
-		c->t_step += offline;
+		if (c->t_step != INT64_MAX)	/* not a waiting copier */
+			c->t_step += offline;
 		c->t_prev += offline;
+		c->t_first += offline;
 		cand_follow(c, FOLLOW_NETWORK_RESTORED, t + offline, 0);
 		break;
 	}
@@ -939,72 +974,177 @@ run_follow(struct sim *s, int idx, int64_t t, sim_emit_fn emit, void *arg)
 
 /* ---- answers */
 
+/* Item k of attempt idx, as sim-answers.c plans it. */
+static void
+plan_of(const struct sim *s, int idx, int k, struct sim_plan *p)
+{
+	sim_plan_item(s->seed, s->people, idx, s->form[s->people[idx].form],
+	    k, p);
+}
+
 /*
- * Time to answer item k: 30-90 s (triangular around a minute), or 3-8 s
- * for an item a pre-knowledge candidate has seen.  One draw from the pace
- * stream either way, so that a colluding pair stays in step.
+ * Time from the last answer to the first message about item k.  A copier
+ * whose source has given item k already just takes the answer.
  */
 static int64_t
-answer_gap(struct sim *s, struct sim_cand *c, int k)
+answer_gap(const struct sim *s, int idx, int k)
 {
-	uint64_t	x = rng_next(&c->pace);
-	uint64_t	lo = x & 0xffffffff, hi = x >> 32;
+	struct sim_plan	p;
 
-	if (c->profile == SIM_PREKNOWLEDGE && s->leaked[k])
-		return 3000 + (int64_t)((lo * 5000) >> 32);
-	return 30000 + (int64_t)(((lo * 60001) >> 32) + ((hi * 60001) >> 32)) / 2;
+	plan_of(s, idx, k, &p);
+	if (p.copied && s->cand[s->people[idx].source].answered > k)
+		return sim_copy_delay(s->seed, idx, k);
+	return p.first != p.final ? p.t_first : p.t_total;
+}
+
+/* Emit an answer message about candidate idx's current item. */
+static void
+emit_answer(struct sim *s, int idx, int64_t t, int resp, int changed,
+    int64_t elapsed, sim_emit_fn emit, void *arg)
+{
+	const struct sim_person	*pp = &s->people[idx];
+	struct proto_msg	 m;
+	struct proto_answer	*a = &m.u.answer;
+	int			 k = s->cand[idx].answered;
+
+	msg_start(s, idx, t, PROTO_ANSWER, &m);
+	sim_item_id(s->forms, s->item_width, pp->form, k, a->item,
+	    sizeof a->item);
+	a->response[0] = (char)('A' + resp);
+	a->correct = resp == s->form[pp->form][k].key;
+	a->elapsed_ms = elapsed;
+	a->changed = changed;
+	emit(&m, arg);
+}
+
+/* A first answer that will be changed to final (pend_resp) later. */
+static void
+answer_first(struct sim *s, int idx, int64_t t, int shown, int final,
+    sim_emit_fn emit, void *arg)
+{
+	struct sim_cand	*c = &s->cand[idx];
+
+	c->t_first = t;
+	c->shown = (char)('A' + shown);
+	c->pend_resp = (char)('A' + final);
+	c->pend_changed = 1;
+	c->stage = STAGE_FINAL;
+	emit_answer(s, idx, t, shown, 0, t - c->t_prev, emit, arg);
+}
+
+/*
+ * Candidate idx, source of a copier, gave item k (k < 0: its attempt
+ * ended): the copier waiting on it answers a few seconds later.
+ */
+static void
+wake_copier(struct sim *s, int idx, int k, int64_t t)
+{
+	int		 j = s->cand[idx].link;
+	struct sim_cand	*c;
+
+	if (j < 0 || s->people[j].source != idx)
+		return;
+	c = &s->cand[j];
+	if (c->stage != STAGE_WAIT || c->phase == PH_ENDED ||
+	    (k >= 0 && c->answered != k))
+		return;
+	c->stage = STAGE_FINAL;
+	c->t_step = t + sim_copy_delay(s->seed, j, c->answered);
+	if (c->follow == FOLLOW_NETWORK_RESTORED && c->t_follow > t)
+		c->t_step += c->t_follow - t;
+	if (c->phase == PH_RUNNING)
+		cand_reschedule(s, j);
+}
+
+/*
+ * The final answer on the current item: recorded, the next item (or the
+ * submission) scheduled, a waiting copier woken, the message emitted.
+ */
+static void
+answer_final(struct sim *s, int idx, int64_t t, int resp, sim_emit_fn emit,
+    void *arg)
+{
+	struct sim_cand		*c = &s->cand[idx];
+	struct sim_truth	*tr = s->truth != NULL ? &s->truth[idx] : NULL;
+	int			 k = c->answered, changed = c->pend_changed;
+	int64_t			 elapsed = t - (changed ? c->t_first : c->t_prev);
+
+	if (tr != NULL && tr->ans != NULL) {
+		tr->ans[k].at = t;
+		tr->ans[k].elapsed = (int32_t)elapsed;
+		tr->ans[k].response = (char)('A' + resp);
+		tr->ans[k].correct = resp == s->form[s->people[idx].form][k].key;
+	}
+	if (tr != NULL && changed) {
+		if (tr->nchg == tr->capchg) {
+			tr->capchg = tr->capchg == 0 ? 4 : tr->capchg * 2;
+			tr->chg = xreallocarray(tr->chg, (size_t)tr->capchg,
+			    sizeof *tr->chg);
+		}
+		tr->chg[tr->nchg].at = t;
+		tr->chg[tr->nchg].item = (uint16_t)k;
+		tr->chg[tr->nchg].from = c->shown;
+		tr->chg[tr->nchg++].to = (char)('A' + resp);
+	}
+	if (tr != NULL && c->pend_copied)
+		tr->copied++;
+	emit_answer(s, idx, t, resp, changed, elapsed, emit, arg);
+	c->stage = STAGE_NEXT;
+	c->pend_changed = c->pend_copied = 0;
+	c->t_prev = t;
+	c->answered++;
+	if (c->answered < s->items)
+		c->t_step = t + answer_gap(s, idx, c->answered);
+	else
+		/* a last look over the paper, then submit */
+		c->t_step = t + 2000 + rng_below(&c->pace, 18000);
+	wake_copier(s, idx, k, t);
+}
+
+/*
+ * A copier's copied item, due at its own pace: given at once if the
+ * source has answered it, else the copier waits for the source (showing
+ * its own answer meanwhile if the plan says so, then changing it to the
+ * source's: the abnormal change of invigil-feed(1)).
+ */
+static void
+answer_copied(struct sim *s, int idx, int64_t t, const struct sim_plan *p,
+    sim_emit_fn emit, void *arg)
+{
+	struct sim_cand	*c = &s->cand[idx];
+	const struct sim_cand *src = &s->cand[s->people[idx].source];
+
+	c->pend_copied = 1;
+	if (src->answered > c->answered || src->phase == PH_ENDED) {
+		answer_final(s, idx, t, p->final, emit, arg);
+		return;
+	}
+	c->pend_resp = (char)('A' + p->final);
+	if (p->own_first)
+		answer_first(s, idx, t, p->own, p->final, emit, arg);
+	c->stage = STAGE_WAIT;
+	c->t_step = INT64_MAX;
 }
 
 static void
 run_answer(struct sim *s, int idx, int64_t t, sim_emit_fn emit, void *arg)
 {
-	struct sim_cand		*c = &s->cand[idx];
-	struct proto_msg	 m;
-	struct proto_answer	*a = &m.u.answer;
-	int			 k = c->answered, key, resp, leaked;
-	uint64_t		 x, y;
-	unsigned		 p = behaviours[c->profile].correct;
+	struct sim_cand	*c = &s->cand[idx];
+	struct sim_plan	 p;
 
-	key = (int)(rng_hash(s->seed, SALT_KEY, (uint64_t)k) % 4);
-	leaked = c->profile == SIM_PREKNOWLEDGE && s->leaked[k];
-
-	/*
-	 * The shared draw decides a colluding pair's common response; each
-	 * member still goes its own way now and then (own draw).
-	 */
-	x = rng_next(&c->pace);
-	y = rng_next(&c->rng);
-	if (c->profile == SIM_COLLUDING && (y & 0xffff) % 1000 < 120)
-		x = rng_next(&c->rng);
-	if (leaked || (x & 0xffffffff) % 1000 < p)
-		resp = key;
-	else
-		resp = (key + 1 + (int)((x >> 32) % 3)) % 4;
-
-	msg_start(s, idx, t, PROTO_ANSWER, &m);
-	snprintf(a->item, sizeof a->item, "Q%0*d", s->item_width, k + 1);
-	a->response[0] = (char)('A' + resp);
-	a->correct = resp == key;
-	a->elapsed_ms = t - c->t_prev;
-	x = (y >> 32) % 1000;
-	a->changed = leaked || x < 700 ? 0 : x < 920 ? 1 : 2;
-
-	if (s->truth != NULL && s->truth[idx].ans != NULL) {
-		struct sim_answer_rec *ar = &s->truth[idx].ans[k];
-
-		ar->at = t;
-		ar->elapsed = (int32_t)a->elapsed_ms;
-		ar->response = a->response[0];
-		ar->correct = (uint8_t)a->correct;
+	if (c->stage == STAGE_FINAL) {
+		answer_final(s, idx, t, c->pend_resp - 'A', emit, arg);
+		return;
 	}
-	c->t_prev = t;
-	c->answered++;
-	if (c->answered < s->items)
-		c->t_step = t + answer_gap(s, c, c->answered);
-	else
-		/* a last look over the paper, then submit (a pair together) */
-		c->t_step = t + 2000 + rng_below(&c->pace, 18000);
-	emit(&m, arg);
+	plan_of(s, idx, c->answered, &p);
+	if (p.copied)
+		answer_copied(s, idx, t, &p, emit, arg);
+	else if (p.first == p.final)
+		answer_final(s, idx, t, p.final, emit, arg);
+	else {
+		answer_first(s, idx, t, p.first, p.final, emit, arg);
+		c->t_step = t + (p.t_total - p.t_first);
+	}
 }
 
 /* Let candidate idx emit the one message due at its due time. */
@@ -1028,7 +1168,7 @@ cand_step(struct sim *s, int idx, sim_emit_fn emit, void *arg)
 	case PH_CHECKED_IN:
 		c->phase = PH_RUNNING;
 		c->t_prev = t;
-		c->t_step = t + answer_gap(s, c, 0);
+		c->t_step = t + answer_gap(s, idx, 0);
 		if (c->profile == SIM_PROXY && rng_chance(&c->rng, 600))
 			cand_follow(c, FOLLOW_IDENTITY,
 			    t + rng_range(&c->rng, 20, 120) * SIM_SECOND, 0);
@@ -1105,21 +1245,27 @@ assign_profiles(struct sim *s)
 	free(deck);
 }
 
-/* The answer key's leaked part: a sixth of the items, at least one. */
+/*
+ * The forms' items (sim-answers.c) and each attempt's ability, speed and
+ * form: round-robin, F1, F2, ... (a copier's is its source's, see
+ * link_candidates()).
+ */
 static void
-choose_leaks(struct sim *s)
+make_people(struct sim *s)
 {
-	int		*order = xcalloc((size_t)s->items, sizeof *order);
-	int		 i, count = s->items / 6 > 0 ? s->items / 6 : 1;
-	uint64_t	 r = rng_hash(s->seed, SALT_LEAKS, 0);
+	int	f, i;
 
-	s->leaked = xcalloc((size_t)s->items, 1);
-	for (i = 0; i < s->items; i++)
-		order[i] = i;
-	shuffle(order, s->items, &r);
-	for (i = 0; i < count; i++)
-		s->leaked[order[i]] = 1;
-	free(order);
+	for (f = 0; f < s->forms; f++) {
+		s->form[f] = xcalloc((size_t)s->items, sizeof *s->form[f]);
+		sim_items_make(s->seed, f, s->items, s->form[f]);
+	}
+	s->people = xcalloc((size_t)s->n, sizeof *s->people);
+	for (i = 0; i < s->n; i++) {
+		sim_person_make(s->seed, i,
+		    (enum sim_profile)s->cand[i].profile, s->items,
+		    &s->people[i]);
+		s->people[i].form = i % s->forms;
+	}
 }
 
 /* Who each candidate is, where and when they check in. */
@@ -1169,8 +1315,9 @@ init_candidate(struct sim *s, int idx, int ncenters, uint32_t block0)
 
 /*
  * Couplings: a proxy borrows a remote attempt's device; a colluding pair
- * (consecutive colluders in index order) shares a /24 or an address, one
- * pace and response stream, and a start a few seconds apart.
+ * (consecutive colluders in index order) shares a /24 or an address, a
+ * form, a start a few seconds apart, a speed (tau) and the pace of its
+ * last look; the second copies from the first.
  */
 static void
 link_candidates(struct sim *s)
@@ -1211,6 +1358,9 @@ link_candidates(struct sim *s)
 		l->link = i;
 		c->link = lead;
 		l->pace = c->pace = rng_hash(s->seed, SALT_PAIR, (uint64_t)lead);
+		s->people[i].source = lead;
+		s->people[i].form = s->people[lead].form;
+		s->people[i].tau = s->people[lead].tau;	/* one pace */
 		if (rng_chance(&r, 400))
 			c->ip = l->ip;
 		else
@@ -1233,9 +1383,12 @@ sim_new(const struct sim_config *cfg, int64_t start_ms)
 
 	s->n = cfg->candidates >= 1 ? cfg->candidates : 1;
 	s->items = cfg->items >= 1 ? cfg->items : SIM_DEFAULT_ITEMS;
-	if (s->items > SIM_MAX_ITEMS)
-		s->items = SIM_MAX_ITEMS;
+	if (s->items > SIM_ITEMS_MAX)
+		s->items = SIM_ITEMS_MAX;
 	s->item_width = s->items < 100 ? 2 : 3;
+	s->forms = cfg->forms >= 1 ? cfg->forms : 1;
+	if (s->forms > SIM_FORMS_MAX)
+		s->forms = SIM_FORMS_MAX;
 	s->id_width = 4;
 	s->seed = cfg->seed;
 	s->start_ms = start_ms;
@@ -1247,7 +1400,7 @@ sim_new(const struct sim_config *cfg, int64_t start_ms)
 	s->cand = xcalloc((size_t)s->n, sizeof *s->cand);
 	s->heap = xcalloc((size_t)s->n, sizeof *s->heap);
 	assign_profiles(s);
-	choose_leaks(s);
+	make_people(s);
 
 	/* About one test centre per 300 candidates, at most 99. */
 	ncenters = 1 + s->n / 300;
@@ -1283,12 +1436,15 @@ sim_free(struct sim *s)
 		for (i = 0; i < s->n; i++) {
 			free(s->truth[i].ep);
 			free(s->truth[i].ans);
+			free(s->truth[i].chg);
 		}
 		free(s->truth);
 	}
 	free(s->cand);
 	free(s->heap);
-	free(s->leaked);
+	for (i = 0; i < s->forms; i++)
+		free(s->form[i]);
+	free(s->people);
 	free(s);
 }
 
@@ -1377,8 +1533,10 @@ sim_command(struct sim *s, const struct proto_cmd *cmd, int64_t now_ms,
 		 * outage's offline_ms still counts wall time, pause included).
 		 */
 		shift = now_ms - c->t_paused;
-		c->t_step += shift;
+		if (c->t_step != INT64_MAX)
+			c->t_step += shift;
 		c->t_prev += shift;
+		c->t_first += shift;
 		if (c->t_event != INT64_MAX)
 			c->t_event += shift;
 		if (c->follow != FOLLOW_NONE)
@@ -1391,6 +1549,7 @@ sim_command(struct sim *s, const struct proto_cmd *cmd, int64_t now_ms,
 		truth_ended(s, idx, now_ms);
 		c->phase = PH_ENDED;
 		cand_reschedule(s, idx);
+		wake_copier(s, idx, -1, now_ms);
 		emit_state(s, idx, now_ms, PROTO_STATE_TERMINATED, emit, arg);
 		return 0;
 	default:
@@ -1434,7 +1593,7 @@ sim_item_leaked(const struct sim *s, int item)
 {
 	if (item < 0 || item >= s->items)
 		return 0;
-	return s->leaked[item];
+	return s->form[0][item].leaked;
 }
 
 /* ---- ground truth, written (invigil-feed(1), GROUND TRUTH) */
@@ -1478,9 +1637,12 @@ truth_id(const struct sim *s, FILE *out, int idx)
 }
 
 static void
-truth_item(const struct sim *s, FILE *out, int k)
+truth_item(const struct sim *s, FILE *out, int f, int k)
 {
-	fprintf(out, "\"Q%0*d\"", s->item_width, k + 1);
+	char	id[32];
+
+	sim_item_id(s->forms, s->item_width, f, k, id, sizeof id);
+	fprintf(out, "\"%s\"", id);
 }
 
 /* Open an entry of a list: {"type":T,"signal":G */
@@ -1503,7 +1665,8 @@ truth_coupled(const struct sim *s, FILE *out, int idx, int *first)
 	int64_t			 lo = INT64_MAX, hi = INT64_MIN;
 	char			 ip[PROTO_IP_MAX + 1];
 	int			 k, answered = 0, compared = 0, same = 0;
-	int			 close = 0, n;
+	int			 close = 0, n, f = s->people[idx].form;
+	const struct sim_item	*it = s->form[f];
 
 	if (c->profile == SIM_PROXY && c->link >= 0) {
 		truth_entry(out, first, "proxy", "shared_device");
@@ -1566,11 +1729,11 @@ truth_coupled(const struct sim *s, FILE *out, int idx, int *first)
 		truth_entry(out, first, "preknowledge", "leaked_items");
 		fprintf(out, ",\"items\":[");
 		for (k = n = 0; k < s->items; k++) {
-			if (!s->leaked[k])
+			if (!it[k].leaked)
 				continue;
 			if (n++ > 0)
 				fputc(',', out);
-			truth_item(s, out, k);
+			truth_item(s, out, f, k);
 		}
 		fputc(']', out);
 		truth_time(out, "from", s->start_ms);
@@ -1580,7 +1743,7 @@ truth_coupled(const struct sim *s, FILE *out, int idx, int *first)
 			return;
 		for (k = n = 0; k < s->items; k++) {
 			a = &tr->ans[k];
-			if (!s->leaked[k] || a->at == 0)
+			if (!it[k].leaked || a->at == 0)
 				continue;
 			n++;
 			lo = a->at < lo ? a->at : lo;
@@ -1594,10 +1757,10 @@ truth_coupled(const struct sim *s, FILE *out, int idx, int *first)
 		fprintf(out, ",\"events\":%d,\"answers\":[", n);
 		for (k = n = 0; k < s->items; k++) {
 			a = &tr->ans[k];
-			if (!s->leaked[k] || a->at == 0)
+			if (!it[k].leaked || a->at == 0)
 				continue;
 			fprintf(out, "%s{\"item\":", n++ > 0 ? "," : "");
-			truth_item(s, out, k);
+			truth_item(s, out, f, k);
 			truth_time(out, "at", a->at);
 			fprintf(out, ",\"elapsed_ms\":%d,\"correct\":%s}",
 			    (int)a->elapsed, a->correct ? "true" : "false");
@@ -1655,6 +1818,53 @@ truth_cheating(enum sim_profile p)
 	    p == SIM_PREKNOWLEDGE;
 }
 
+/*
+ * The attempt's form, ability and speed, what its profile did to its
+ * answers, and its answer changes.
+ */
+static void
+truth_model(const struct sim *s, FILE *out, int idx)
+{
+	const struct sim_person	*pp = &s->people[idx];
+	const struct sim_truth	*tr = s->truth != NULL ? &s->truth[idx] : NULL;
+	struct sim_plan		 p;
+	int			 k, n, i;
+
+	fprintf(out, ",\"form\":\"F%d\",\"theta\":%.4f,\"tau\":%.4f",
+	    pp->form + 1, pp->theta, pp->tau);
+	if (pp->profile == SIM_PROXY)
+		fprintf(out, ",\"history_theta\":%.4f,\"history_tau\":%.4f",
+		    pp->history_theta, pp->history_tau);
+	if (pp->source >= 0) {
+		for (k = n = 0; k < s->items; k++) {
+			plan_of(s, idx, k, &p);
+			n += p.copied;
+		}
+		fprintf(out, ",\"role\":\"copier\",\"source\":");
+		truth_id(s, out, pp->source);
+		fprintf(out, ",\"copy_share\":%.4f,\"copy_planned\":%d,"
+		    "\"copied\":%d", pp->copy_share, n,
+		    tr != NULL ? tr->copied : 0);
+	} else if (pp->profile == SIM_COLLUDING &&
+	    s->cand[idx].link >= 0)
+		fprintf(out, ",\"role\":\"source\"");
+	if (pp->profile == SIM_RAPID_GUESSER) {
+		fprintf(out, ",\"rapid_from\":");
+		truth_item(s, out, pp->form, pp->rapid_from);
+		fprintf(out, ",\"rapid_items\":%d", s->items - pp->rapid_from);
+	}
+	fprintf(out, ",\"changes\":[");
+	for (i = 0; tr != NULL && i < tr->nchg; i++) {
+		fprintf(out, "%s{\"item\":", i > 0 ? "," : "");
+		truth_item(s, out, pp->form, tr->chg[i].item);
+		fprintf(out, ",\"from\":\"%c\",\"to\":\"%c\"", tr->chg[i].from,
+		    tr->chg[i].to);
+		truth_time(out, "at", tr->chg[i].at);
+		fputc('}', out);
+	}
+	fputc(']', out);
+}
+
 static void
 truth_attempt(const struct sim *s, FILE *out, int idx, const int *lent_first,
     const int *lent_next)
@@ -1685,6 +1895,7 @@ truth_attempt(const struct sim *s, FILE *out, int idx, const int *lent_first,
 		}
 		fputc(']', out);
 	}
+	truth_model(s, out, idx);
 	fprintf(out, ",\"misconduct\":[");
 	first = 1;
 	truth_coupled(s, out, idx, &first);
@@ -1705,7 +1916,7 @@ int
 sim_truth_write(const struct sim *s, FILE *out)
 {
 	int	*lent_first, *lent_next, count[SIM_PROFILE_COUNT];
-	int	 i, k, n;
+	int	 i, k, n, f;
 
 	lent_first = xcalloc((size_t)s->n, sizeof *lent_first);
 	lent_next = xcalloc((size_t)s->n, sizeof *lent_next);
@@ -1722,19 +1933,21 @@ sim_truth_write(const struct sim *s, FILE *out)
 	}
 
 	fprintf(out, "{\"t\":\"session\",\"format\":1,\"seed\":%" PRIu64
-	    ",\"exam\":\"%s\",\"items\":%d,\"candidates\":%d", s->seed,
-	    s->exam, s->items, s->n);
+	    ",\"exam\":\"%s\",\"items\":%d,\"forms\":%d,\"candidates\":%d",
+	    s->seed, s->exam, s->items, s->forms, s->n);
 	truth_time(out, "start", s->start_ms);
 	truth_time(out, "as_of", s->now > s->start_ms ? s->now : s->start_ms);
 	fprintf(out, ",\"ended\":%s,\"episodes\":%s,\"leaked\":[",
 	    sim_next_due(s) == INT64_MAX ? "true" : "false",
 	    s->truth != NULL ? "true" : "false");
-	for (k = n = 0; k < s->items; k++) {
-		if (!s->leaked[k])
-			continue;
-		if (n++ > 0)
-			fputc(',', out);
-		truth_item(s, out, k);
+	for (f = n = 0; f < s->forms; f++) {
+		for (k = 0; k < s->items; k++) {
+			if (!s->form[f][k].leaked)
+				continue;
+			if (n++ > 0)
+				fputc(',', out);
+			truth_item(s, out, f, k);
+		}
 	}
 	fprintf(out, "],\"profiles\":{");
 	for (i = 0; i < SIM_PROFILE_COUNT; i++)
@@ -1747,6 +1960,10 @@ sim_truth_write(const struct sim *s, FILE *out)
 			    profile_names[i]);
 	}
 	fprintf(out, "]}\n");
+	for (f = 0; f < s->forms; f++)
+		for (k = 0; k < s->items; k++)
+			sim_item_truth(out, s->forms, s->item_width, f, k,
+			    &s->form[f][k]);
 	for (i = 0; i < s->n; i++)
 		truth_attempt(s, out, i, lent_first, lent_next);
 	free(lent_first);

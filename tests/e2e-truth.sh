@@ -50,12 +50,17 @@ end=$(as_of "$truth")
 python3 - "$truth" <<'PY' || fail "truth structure"
 import json, sys
 lines = [json.loads(l) for l in open(sys.argv[1])]
-ses, att = lines[0], lines[1:]
+ses = lines[0]
+items = [l for l in lines[1:] if l["t"] == "item"]
+att = lines[1 + len(items):]
 assert ses["t"] == "session" and ses["candidates"] == 200, ses
+assert len(items) == ses["items"] * ses["forms"] == 60, len(items)
+assert all(l["t"] == "item" for l in lines[1:1 + len(items)])
 assert len(att) == 200 and all(a["t"] == "attempt" for a in att)
+assert all("theta" in a and "tau" in a for a in att)
 profiles = {a["profile"] for a in att}
 want = {"honest", "distracted", "phone", "proxy", "colluding",
-        "preknowledge", "flaky_network"}
+        "preknowledge", "flaky_network", "rapid_guesser"}
 assert profiles == want, profiles
 for a in att:
     assert bool(a["misconduct"]) == a["cheating"], a["attempt"]
