@@ -59,6 +59,7 @@ struct pk_fit {
 	double	*V;		/* [i]: sum e_ij (1 - e_ij); 0 = not scored */
 	double	*rbeta, *rsd;	/* [i]: beta~, s~ (0: not scored) */
 	double	*rtau;		/* [j]: tau~ */
+	unsigned char *low_effort;	/* [j]: left out of the item scores */
 };
 
 /* -1 with err when the input cannot be scored. */
@@ -146,6 +147,70 @@ pk_robust_times(struct pk_fit *f)
 	free(buf);
 }
 
+/*
+ * Low-effort attempts (effort moderation, Wise & DeMars 2006): an attempt
+ * with more than 10 % of its timed answers rapid (faster than Wise & Ma's
+ * 2012 normative threshold, 10 % of the item's mean time and at most
+ * 10 s, as in person.c) takes no part in the item scores.  A rapid guess
+ * is fast and right at chance, so a rapid guesser's right guesses counted
+ * as "fast and correct" and pushed the items it guessed on into the
+ * compromised list (seen on the simulator: 5 of 8 reported items not
+ * leaked).  The attempt is still scored against the list like any other
+ * (rt_fit and the rapid count in person.c are the indices that catch it).
+ * Dropping whole attempts chosen by their own speed, not single
+ * responses, keeps a preknowledge candidate's fastest right answers in;
+ * under the models an honest attempt is almost never past 10 % rapid
+ * (ln 0.1 is about -2.3, z < -4 at alpha >= 1.7), so E_i is not changed.
+ */
+static void
+pk_low_effort(struct pk_fit *f)
+{
+	const struct forensics_preknow_input *in = f->in;
+	double	*lt_rapid = xcalloc((size_t)in->n_items, sizeof *lt_rapid);
+	int	 i, j, ni = in->n_items;
+
+	for (i = 0; i < ni; i++) {
+		double	 sum = 0;
+		int	 n = 0;
+
+		for (j = 0; j < in->n_attempts; j++) {
+			size_t	 x = (size_t)j * ni + i;
+
+			if (in->u[x] >= 0 && pk_has_time(in, i, in->log_t[x])) {
+				sum += exp(in->log_t[x]);
+				n++;
+			}
+		}
+		lt_rapid[i] = n > 0 ? log(fmin(0.1 * sum / n, 10.0)) :
+		    -INFINITY;
+	}
+	for (j = 0; j < in->n_attempts; j++) {
+		int	 timed = 0, rapid = 0;
+
+		for (i = 0; i < ni; i++) {
+			size_t	 x = (size_t)j * ni + i;
+
+			if (in->u[x] < 0 || !pk_has_time(in, i, in->log_t[x]))
+				continue;
+			timed++;
+			rapid += in->log_t[x] < lt_rapid[i];
+		}
+		f->low_effort[j] = rapid * 10 > timed;
+	}
+	free(lt_rapid);
+}
+
+/* A timed answer x = (j, i) of an attempt that takes part in the item
+ * scores. */
+static int
+pk_usable(const struct pk_fit *f, int j, int i, size_t x)
+{
+	const struct forensics_preknow_input *in = f->in;
+
+	return (in->u[x] >= 0 && pk_has_time(in, i, in->log_t[x]) &&
+	    !f->low_effort[j]);
+}
+
 /* e_ij = P_i(theta_j) Phi(-z_fast) and F_ij of a timed answer x = (j, i). */
 static double
 pk_expected(const struct pk_fit *f, int j, int i, size_t x, int *fast)
@@ -172,8 +237,8 @@ pk_item_scores(struct pk_fit *f, struct forensics_preknow_result *out)
 			size_t	 x = (size_t)j * ni + i;
 			double	 e;
 
-			if (in->u[x] < 0 || !pk_item_ok(in, i) ||
-			    !pk_has_time(in, i, in->log_t[x]) || f->rsd[i] <= 0)
+			if (!pk_item_ok(in, i) || !pk_usable(f, j, i, x) ||
+			    f->rsd[i] <= 0)
 				continue;
 			e = pk_expected(f, j, i, x, &fast);
 			out->items[i].n++;
@@ -241,7 +306,7 @@ pk_person_list(const struct pk_fit *f, int j,
 			continue;
 		o = out->items[i].fast_correct;
 		v = f->V[i];
-		if (in->u[x] >= 0 && pk_has_time(in, i, in->log_t[x])) {
+		if (pk_usable(f, j, i, x)) {
 			e = pk_expected(f, j, i, x, &fast);
 			fc = fast;
 			v -= e * (1 - e);
@@ -255,9 +320,10 @@ pk_person_list(const struct pk_fit *f, int j,
 
 /* Counts of list and rest, and the speed comparison z_tau, of attempt j. */
 static void
-pk_person_speed(const struct forensics_preknow_input *in, int j,
-    const unsigned char *mask, struct forensics_preknow_person *ps)
+pk_person_speed(const struct pk_fit *f, int j, const unsigned char *mask,
+    struct forensics_preknow_person *ps)
 {
+	const struct forensics_preknow_input *in = f->in;
 	const int8_t	*u = in->u + (size_t)j * in->n_items;
 	const double	*lt = in->log_t + (size_t)j * in->n_items;
 	double		 wc = 0, ws = 0, sc = 0, ss = 0;
@@ -300,7 +366,7 @@ pk_person(const struct pk_fit *f, const struct forensics_irt *irt, int j,
 	const int8_t	*u = f->in->u + (size_t)j * f->in->n_items;
 
 	pk_person_list(f, j, out, mask);
-	pk_person_speed(f->in, j, mask, ps);
+	pk_person_speed(f, j, mask, ps);
 	ps->ls = ps->p_ls = ps->theta_c = ps->theta_s = NAN;
 	if (ps->n_list > 0 && ps->n_secure > 0) {
 		ps->newton_capped = forensics_person_ls(irt, u, mask,
@@ -339,11 +405,13 @@ forensics_preknow(const struct forensics_preknow_input *in,
 	f.rsd = xcalloc((size_t)ni, sizeof *f.rsd);
 	f.rtau = xreallocarray(NULL, (size_t)in->n_attempts + 1,
 	    sizeof *f.rtau);
+	f.low_effort = xcalloc((size_t)in->n_attempts + 1, 1);
 	out->items = xcalloc((size_t)ni, sizeof *out->items);
 	out->persons = xcalloc((size_t)in->n_attempts + 1, sizeof *out->persons);
 	mask = xreallocarray(NULL, (size_t)ni, sizeof *mask);
 
 	pk_robust_times(&f);
+	pk_low_effort(&f);
 	n_scored = pk_item_scores(&f, out);
 	pk_item_report(&f, n_scored, in->item_alpha > 0 ? in->item_alpha :
 	    0.01, out);
@@ -361,6 +429,7 @@ forensics_preknow(const struct forensics_preknow_input *in,
 	free(f.rbeta);
 	free(f.rsd);
 	free(f.rtau);
+	free(f.low_effort);
 	free(mask);
 	return (0);
 }
