@@ -131,38 +131,40 @@ fx_data(struct review_fx *fx)
  * not among the answers' items is reported on stderr (sanitised).
  * Returns 0, or -1 when the file cannot be read.
  */
+#define FX_COMPROMISED_MAX	(16 * 1024 * 1024)	/* bytes of the file */
+#define FX_ID_MAX		1023	/* longer ids are reported, not matched */
+
 static int
 fx_compromised(struct review_fx *fx, const char *path)
 {
-	char	line[1024], clean[4 * sizeof line], pclean[1024];
-	FILE	*f;
+	char	 clean[4 * (FX_ID_MAX + 1)], err[1024], eclean[4 * 1024];
+	char	*buf, *line, *next, *end, *s;
 	size_t	 len;
 	int	 k, lineno = 0, longline;
-	char	*s;
 
-	if ((f = fopen(path, "r")) == NULL) {
-		fprintf(stderr, "invigil review forensics: cannot read %s: "
-		    "%s\n", proto_clean(path, pclean, sizeof pclean),
-		    strerror(errno));
+	/* proto_file_read: never blocks on a FIFO or a device (e2e-fifo). */
+	if (proto_file_read(path, "compromised-item file", FX_COMPROMISED_MAX,
+	    &buf, &len, NULL, err, sizeof err) == -1) {
+		fprintf(stderr, "invigil review forensics: cannot read %s\n",
+		    proto_clean(err, eclean, sizeof eclean));
 		return -1;
 	}
 	fx->compromised = xcalloc(fx->ans.n_items + 1, 1);
-	while (fgets(line, sizeof line, f) != NULL) {
+	for (line = buf; line < buf + len; line = next) {
 		lineno++;
-		len = strlen(line);
-		longline = len > 0 && line[len - 1] != '\n' && !feof(f);
-		if (longline) {
-			int c;
-
-			while ((c = getc(f)) != EOF && c != '\n')
-				;
-		}
-		while (len > 0 && strchr(" \t\r\n", line[len - 1]) != NULL)
-			line[--len] = '\0';
+		if ((end = memchr(line, '\n', buf + len - line)) == NULL)
+			end = buf + len;
+		next = end + 1;
+		*end = '\0';
+		while (end > line && strchr(" \t\r", end[-1]) != NULL)
+			*--end = '\0';
 		for (s = line; *s == ' ' || *s == '\t'; s++)
 			;
 		if (*s == '\0' || *s == '#')
 			continue;
+		longline = end - s > FX_ID_MAX;
+		if (longline)
+			s[FX_ID_MAX] = '\0';
 		for (k = 0; k < fx->ans.n_items && !longline; k++)
 			if (strcmp(fx->ans.item[k], s) == 0)
 				break;
@@ -173,16 +175,10 @@ fx_compromised(struct review_fx *fx, const char *path)
 		fx->n_unknown_ids++;
 		fprintf(stderr, "invigil review forensics: %s:%d: item \"%s\"%s "
 		    "is not among the answers read; ignored\n", proto_clean(path,
-		    pclean, sizeof pclean), lineno, proto_clean(s, clean,
+		    eclean, sizeof eclean), lineno, proto_clean(s, clean,
 		    sizeof clean), longline ? "... (too long)" : "");
 	}
-	if (ferror(f)) {
-		fprintf(stderr, "invigil review forensics: cannot read %s\n",
-		    proto_clean(path, pclean, sizeof pclean));
-		fclose(f);
-		return -1;
-	}
-	fclose(f);
+	free(buf);
 	return 0;
 }
 

@@ -140,6 +140,8 @@ grep -q 'leak.txt:4: item "Q\\x1b\]0;owned\\x07" is not among the answers' "$T/l
 grep -q "a list was given" "$T/leak.out" || fail "--compromised: the header does not say so"
 grep -qE '^[^ ]+ +Q01 .* yes ' "$T/leak.out" || fail "--compromised: Q01 not marked known"
 expect 1 "cannot read" --db "$T/x.db" --compromised "$T/nonexistent"
+mkfifo "$T/fifo"
+expect 1 "is a FIFO, not a regular file" --db "$T/x.db" --compromised "$T/fifo"
 
 # No answers: exit 1 with the sentence.
 expect 1 "has no answers for that exam to analyse" --db "$T/x.db" --exam NO-SUCH-EXAM
