@@ -250,6 +250,109 @@ static const struct migration migrations[] = {
 	"    BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;"
 	"CREATE TRIGGER checkpoints_no_delete BEFORE DELETE ON checkpoints"
 	"    BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;"
+	},
+	{
+	/*
+	 * 3: one database from many consoles, and the journal as an RFC 6962
+	 * Merkle tree log.
+	 *
+	 * checkpoints.tree	what root a checkpoint signs: 'chain' (schema
+	 *		2: the hash of entry size in the hash chain) or
+	 *		'rfc6962' (the Merkle tree hash of entries 1..size,
+	 *		leaves the canonical bodies).  Rows of schema 2 stay
+	 *		'chain' and keep verifying; new ones are 'rfc6962'.
+	 * sources	one row per imported database, named by its journal
+	 *		origin (meta.journal_origin there).
+	 * imported_journal	every source's journal as its own chain: the
+	 *		columns of journal plus origin, gapless and chained
+	 *		per origin, append-only.
+	 * imported_checkpoints	the sources' checkpoints as they were
+	 *		signed, with their origin (checkpoints' columns).
+	 * conflicts	a message whose (feed, epoch, seq) is stored with a
+	 *		different body in another source: the other body,
+	 *		kept, never resolved silently.
+	 * flags, commands, gaps	gain source (NULL: this database's own;
+	 *		else the origin they were imported from) and flags
+	 *		source_id (their id there; imported journals' flag
+	 *		ids refer to it).
+	 */
+	"ALTER TABLE checkpoints ADD COLUMN tree TEXT NOT NULL DEFAULT 'chain'"
+	"    CHECK (tree IN ('chain', 'rfc6962'));"
+	"CREATE TABLE sources ("
+	"	origin		TEXT PRIMARY KEY,"
+	"	path		TEXT NOT NULL,"	/* as given to the first import */
+	"	imported_ms	INTEGER NOT NULL,"	/* local time, first import */
+	"	journal_size	INTEGER NOT NULL"	/* at the first import */
+	");"
+	"CREATE TABLE imported_journal ("
+	"	origin		TEXT NOT NULL REFERENCES sources (origin),"
+	"	seq		INTEGER NOT NULL,"
+	"	time_ms		INTEGER NOT NULL,"
+	"	actor		TEXT NOT NULL,"
+	"	role		TEXT NOT NULL,"
+	"	kind		TEXT NOT NULL,"
+	"	feed		TEXT,"
+	"	attempt		TEXT,"
+	"	flag_id		INTEGER,"
+	"	reason_code	TEXT,"
+	"	reason		TEXT,"
+	"	evidence	TEXT,"
+	"	detail		TEXT,"
+	"	body		TEXT NOT NULL,"
+	"	prev_hash	TEXT NOT NULL,"
+	"	hash		TEXT NOT NULL,"
+	"	PRIMARY KEY (origin, seq)"
+	");"
+	"CREATE INDEX imported_journal_attempt ON imported_journal"
+	"    (feed, attempt);"
+	"CREATE TRIGGER imported_journal_gapless BEFORE INSERT ON"
+	"    imported_journal"
+	"    WHEN NEW.seq IS NOT (SELECT coalesce(max(seq), 0) + 1 FROM"
+	"        imported_journal WHERE origin = NEW.origin)"
+	"    OR NEW.prev_hash IS NOT coalesce((SELECT hash FROM imported_journal"
+	"        WHERE origin = NEW.origin AND seq = NEW.seq - 1),"
+	"        printf('%064d', 0))"
+	"    BEGIN SELECT RAISE(ABORT, 'an imported journal''s seq must be its "
+	"last seq + 1 and prev_hash its last hash'); END;"
+	"CREATE TRIGGER imported_journal_no_update BEFORE UPDATE ON"
+	"    imported_journal"
+	"    BEGIN SELECT RAISE(ABORT, 'journal is append-only'); END;"
+	"CREATE TRIGGER imported_journal_no_delete BEFORE DELETE ON"
+	"    imported_journal"
+	"    BEGIN SELECT RAISE(ABORT, 'journal is append-only'); END;"
+	"CREATE TABLE imported_checkpoints ("
+	"	origin		TEXT NOT NULL REFERENCES sources (origin),"
+	"	size		INTEGER NOT NULL,"
+	"	root		TEXT NOT NULL,"
+	"	signer		TEXT NOT NULL,"
+	"	time_ms		INTEGER NOT NULL,"
+	"	note		TEXT NOT NULL,"
+	"	tree		TEXT NOT NULL CHECK (tree IN ('chain', 'rfc6962')),"
+	"	UNIQUE (origin, note)"
+	");"
+	"CREATE TRIGGER imported_checkpoints_no_update BEFORE UPDATE ON"
+	"    imported_checkpoints"
+	"    BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;"
+	"CREATE TRIGGER imported_checkpoints_no_delete BEFORE DELETE ON"
+	"    imported_checkpoints"
+	"    BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;"
+	"CREATE TABLE conflicts ("
+	"	id		INTEGER PRIMARY KEY,"
+	"	feed		TEXT NOT NULL,"
+	"	epoch		INTEGER NOT NULL,"
+	"	seq		INTEGER NOT NULL,"
+	"	source		TEXT NOT NULL,"	/* origin of the other body */
+	"	body		TEXT NOT NULL,"	/* as that source stored it */
+	"	recv_ms		INTEGER,"	/* that source's receive time */
+	"	UNIQUE (feed, epoch, seq, source, body)"
+	");"
+	"ALTER TABLE flags ADD COLUMN source TEXT;"
+	"ALTER TABLE flags ADD COLUMN source_id INTEGER;"
+	"CREATE UNIQUE INDEX flags_source ON flags (source, source_id)"
+	"    WHERE source IS NOT NULL;"
+	"ALTER TABLE commands ADD COLUMN source TEXT;"
+	"ALTER TABLE gaps ADD COLUMN source TEXT;",
+	NULL, NULL
 	}
 };
 

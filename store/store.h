@@ -26,7 +26,7 @@
 struct store;
 
 /* Schema version this binary writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION	2
+#define STORE_SCHEMA_VERSION	3
 
 /* store_flush() is due when this many rows are queued, whatever the tick. */
 #define STORE_BATCH_ROWS	4096
