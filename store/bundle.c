@@ -1,0 +1,1361 @@
+/*
+ * bundle.c - evidence bundles (bundle.h, invigil-bundle(5)): gathering one
+ * attempt's rows on a reader, keeping every other attempt out of them,
+ * proving its journal entries in the journal's RFC 6962 tree, signing the
+ * whole; and checking a bundle with nothing but the bundle and keys.
+ *
+ * A bundle is written as lines (canonical JSON objects) in memory, then
+ * signed as one note; it is bounded by BUNDLE_MAX_BYTES and
+ * BUNDLE_MAX_LINES, and everything read from the database or from a
+ * bundle is hostile: strings are never trusted to be what they claim.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE	/* memmem */
+#endif
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "proto/xmalloc.h"
+#include "store/bundle.h"
+#include "store/journal.h"
+#include "store/merkle.h"
+#include "store/sign.h"
+#include "store/store.h"
+
+#define BUNDLE_DUMP	(JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII)
+
+/* ---- the lines of a bundle */
+
+struct bundle_lines {
+	char	**v;
+	size_t	  n, cap;
+	size_t	  bytes;
+};
+
+/*
+ * Append obj (a new reference, consumed) as one canonical line.  -1 with
+ * a sentence when the bundle would pass its bounds.
+ */
+static int
+lines_add(struct bundle_lines *l, json_t *obj, char *err, size_t errlen)
+{
+	char	*s = json_dumps(obj, BUNDLE_DUMP);
+
+	json_decref(obj);
+	if (s == NULL) {
+		snprintf(err, errlen, "bundle: cannot encode a line (out of "
+		    "memory or not UTF-8)");
+		return -1;
+	}
+	if (l->n >= BUNDLE_MAX_LINES || strlen(s) + 1 > BUNDLE_MAX_BYTES -
+	    l->bytes) {
+		free(s);
+		snprintf(err, errlen, "the bundle would be larger than %d lines "
+		    "or %d MiB; this attempt has too much to bundle",
+		    BUNDLE_MAX_LINES, BUNDLE_MAX_BYTES / (1024 * 1024));
+		return -1;
+	}
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		l->v = xreallocarray(l->v, l->cap, sizeof *l->v);
+	}
+	l->v[l->n++] = s;
+	l->bytes += strlen(s) + 1;
+	return 0;
+}
+
+static void
+lines_free(struct bundle_lines *l)
+{
+	size_t	i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof *l);
+}
+
+/* The lines joined, each ending in '\n' (malloc'd). */
+static char *
+lines_join(const struct bundle_lines *l)
+{
+	char	*out = xmalloc(l->bytes + 1), *p = out;
+	size_t	 i, n;
+
+	for (i = 0; i < l->n; i++) {
+		n = strlen(l->v[i]);
+		memcpy(p, l->v[i], n);
+		p[n] = '\n';
+		p += n + 1;
+	}
+	*p = '\0';
+	return out;
+}
+
+/* ---- other attempts' strings, and whether a text names one */
+
+struct bundle_scan {
+	char		**other;	/* sorted, unique after scan_finish */
+	size_t		  n, cap;
+	const char	 *own[3];	/* attempt, candidate, name: masked */
+};
+
+static int
+scan_compare(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Remember s (NULL and "" ignored, and the attempt's own strings). */
+static int
+scan_add(struct bundle_scan *sc, const char *s, char *err, size_t errlen)
+{
+	size_t	i;
+
+	if (s == NULL || *s == '\0')
+		return 0;
+	for (i = 0; i < 3; i++)
+		if (sc->own[i] != NULL && strcmp(s, sc->own[i]) == 0)
+			return 0;
+	if (sc->n >= BUNDLE_MAX_OTHERS) {
+		snprintf(err, errlen, "the database names more than %d other "
+		    "attempts, candidates and names; too many to check the "
+		    "bundle against", BUNDLE_MAX_OTHERS);
+		return -1;
+	}
+	if (sc->n == sc->cap) {
+		sc->cap = sc->cap ? sc->cap * 2 : 256;
+		sc->other = xreallocarray(sc->other, sc->cap,
+		    sizeof *sc->other);
+	}
+	sc->other[sc->n++] = xstrdup(s);
+	return 0;
+}
+
+static void
+scan_finish(struct bundle_scan *sc)
+{
+	size_t	i, o = 0;
+
+	if (sc->n > 0)
+		qsort(sc->other, sc->n, sizeof *sc->other, scan_compare);
+	for (i = 0; i < sc->n; i++) {
+		if (o > 0 && strcmp(sc->other[o - 1], sc->other[i]) == 0)
+			free(sc->other[i]);
+		else
+			sc->other[o++] = sc->other[i];
+	}
+	sc->n = o;
+}
+
+static void
+scan_free(struct bundle_scan *sc)
+{
+	size_t	i;
+
+	for (i = 0; i < sc->n; i++)
+		free(sc->other[i]);
+	free(sc->other);
+}
+
+/*
+ * 1 if s (len bytes) holds any other attempt's string once the attempt's
+ * own strings are blanked out of it (so that another id inside this
+ * attempt's own, "A1" in "A12", is not a hit), else 0.
+ */
+static int
+scan_hits(const struct bundle_scan *sc, const char *s, size_t len)
+{
+	char		*copy;
+	const char	*p;
+	size_t		 i, ol, at;
+	int		 hit = 0;
+
+	if (s == NULL || sc->n == 0)
+		return 0;
+	copy = xmalloc(len + 1);
+	memcpy(copy, s, len);
+	copy[len] = '\0';
+	for (i = 0; i < 3; i++) {
+		if (sc->own[i] == NULL || (ol = strlen(sc->own[i])) == 0)
+			continue;
+		for (at = 0; at + ol <= len &&
+		    (p = memmem(copy + at, len - at, sc->own[i], ol)) != NULL;
+		    at = (size_t)(p - copy) + ol)
+			memset((char *)p, '\1', ol);
+	}
+	for (i = 0; i < sc->n && !hit; i++)
+		hit = memmem(copy, len, sc->other[i], strlen(sc->other[i])) !=
+		    NULL;
+	free(copy);
+	return hit;
+}
+
+/* ---- reading */
+
+struct bundle_read {
+	sqlite3			*db;
+	struct store_reader	*reader;
+	char			*err;
+	size_t			 errlen;
+};
+
+/* A statement, or NULL with the reader's sentence about what. */
+static sqlite3_stmt *
+read_prepare(struct bundle_read *r, const char *sql, const char *what)
+{
+	sqlite3_stmt	*st;
+
+	if (sqlite3_prepare_v2(r->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		store_reader_error(r->reader, what, r->err, r->errlen);
+		return NULL;
+	}
+	return st;
+}
+
+/* Finish a statement's loop: 0 when it ended with SQLITE_DONE. */
+static int
+read_done(struct bundle_read *r, sqlite3_stmt *st, int rc, const char *what)
+{
+	if (rc != SQLITE_DONE) {
+		store_reader_error(r->reader, what, r->err, r->errlen);
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static const char *
+col_text(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+/* Column i as a JSON value: NULL, integer, real or (UTF-8) string. */
+static json_t *
+col_json(sqlite3_stmt *st, int i)
+{
+	switch (sqlite3_column_type(st, i)) {
+	case SQLITE_INTEGER:
+		return json_integer(sqlite3_column_int64(st, i));
+	case SQLITE_FLOAT:
+		return json_real(sqlite3_column_double(st, i));
+	case SQLITE_NULL:
+		return json_null();
+	default:
+		return json_stringn(col_text(st, i) ? col_text(st, i) : "",
+		    (size_t)sqlite3_column_bytes(st, i));
+	}
+}
+
+/* Set key of obj to value, which may be NULL (not UTF-8): JSON null. */
+static void
+set(json_t *obj, const char *key, json_t *value)
+{
+	json_object_set_new(obj, key, value != NULL ? value : json_null());
+}
+
+/* ---- gathering */
+
+struct bundle_gather {
+	struct bundle_read	 r;
+	const struct bundle_options *o;
+	char			 feed[256], attempt[256];
+	char			*candidate, *name;
+	struct bundle_scan	 scan;
+	struct bundle_lines	 lines;		/* after the first */
+	struct bundle_summary	*sum;
+	int64_t			*seqs;		/* the attempt's message seqs */
+	size_t			 nseqs, seqcap;
+};
+
+/*
+ * The attempt's feed when none was given: its one feed among attempts.
+ * 0, or -1 with a sentence (none, or more than one).
+ */
+static int
+gather_feed(struct bundle_gather *g)
+{
+	sqlite3_stmt	*st;
+	int		 rc, n = 0;
+
+	if (g->o->feed != NULL) {
+		snprintf(g->feed, sizeof g->feed, "%s", g->o->feed);
+		return 0;
+	}
+	if ((st = read_prepare(&g->r, "SELECT DISTINCT feed FROM attempts "
+	    "WHERE attempt = ?1 ORDER BY feed LIMIT 2", "the attempts")) ==
+	    NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, g->o->attempt, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (n++ == 0)
+			snprintf(g->feed, sizeof g->feed, "%s",
+			    col_text(st, 0) ? col_text(st, 0) : "");
+	if (read_done(&g->r, st, rc, "the attempts") != 0)
+		return -1;
+	if (n == 1)
+		return 0;
+	snprintf(g->r.err, g->r.errlen, n == 0 ? "the database has no "
+	    "attempt %s; list the attempts with invigil review attempts" :
+	    "attempt %s is on more than one feed; say which with --feed",
+	    g->o->attempt);
+	return -1;
+}
+
+/* The attempt's facts line, and its own strings for the scan. */
+static int
+gather_attempt(struct bundle_gather *g)
+{
+	sqlite3_stmt	*st;
+	json_t		*obj;
+	int		 rc, found = 0;
+
+	if ((st = read_prepare(&g->r, "SELECT candidate, name, exam, form, "
+	    "center, modality, state, ip, device, first_seq FROM attempts "
+	    "WHERE feed = ?1 AND attempt = ?2", "the attempt")) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, g->feed, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, g->attempt, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && !found) {
+		found = 1;
+		obj = json_pack("{s:s, s:s, s:s}", "type", "attempt", "feed",
+		    g->feed, "attempt", g->attempt);
+		if (obj == NULL) {
+			sqlite3_finalize(st);
+			snprintf(g->r.err, g->r.errlen, "attempt %s or its feed "
+			    "is not UTF-8; it cannot be bundled", g->attempt);
+			return -1;
+		}
+		set(obj, "candidate", col_json(st, 0));
+		set(obj, "name", col_json(st, 1));
+		set(obj, "exam", col_json(st, 2));
+		set(obj, "form", col_json(st, 3));
+		set(obj, "center", col_json(st, 4));
+		set(obj, "modality", col_json(st, 5));
+		set(obj, "state", col_json(st, 6));
+		set(obj, "ip", col_json(st, 7));
+		set(obj, "device", col_json(st, 8));
+		set(obj, "first_seq", col_json(st, 9));
+		if (col_text(st, 0) != NULL)
+			g->candidate = xstrdup(col_text(st, 0));
+		if (col_text(st, 1) != NULL)
+			g->name = xstrdup(col_text(st, 1));
+		if (lines_add(&g->lines, obj, g->r.err, g->r.errlen) != 0) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+	}
+	if (rc == SQLITE_ROW)
+		rc = SQLITE_DONE;
+	if (read_done(&g->r, st, rc, "the attempt") != 0)
+		return -1;
+	if (!found) {
+		snprintf(g->r.err, g->r.errlen, "the database has no attempt %s "
+		    "on feed %s; list the attempts with invigil review attempts",
+		    g->attempt, g->feed);
+		return -1;
+	}
+	g->scan.own[0] = g->attempt;
+	g->scan.own[1] = g->candidate;
+	g->scan.own[2] = g->name;
+	return 0;
+}
+
+/* Every other attempt's id, candidate id and name, wherever one shows. */
+static int
+gather_others(struct bundle_gather *g)
+{
+	static const char *const sql[] = {
+		"SELECT attempt, candidate, name FROM attempts WHERE NOT "
+		"(feed = ?1 AND attempt = ?2)",
+		"SELECT DISTINCT attempt, NULL, NULL FROM messages WHERE "
+		"attempt IS NOT NULL AND NOT (feed = ?1 AND attempt = ?2)",
+		"SELECT DISTINCT attempt, NULL, NULL FROM flags WHERE "
+		"attempt IS NOT NULL AND NOT (feed IS ?1 AND attempt = ?2)",
+		"SELECT DISTINCT attempt, NULL, NULL FROM journal WHERE "
+		"attempt IS NOT NULL AND NOT (feed IS ?1 AND attempt = ?2)",
+	};
+	sqlite3_stmt	*st;
+	size_t		 q;
+	int		 rc, i;
+
+	for (q = 0; q < sizeof sql / sizeof sql[0]; q++) {
+		if ((st = read_prepare(&g->r, sql[q], "the other attempts")) ==
+		    NULL)
+			return -1;
+		sqlite3_bind_text(st, 1, g->feed, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, g->attempt, -1, SQLITE_STATIC);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			for (i = 0; i < 3; i++)
+				if (scan_add(&g->scan, col_text(st, i), g->r.err,
+				    g->r.errlen) != 0) {
+					sqlite3_finalize(st);
+					return -1;
+				}
+		if (read_done(&g->r, st, rc, "the other attempts") != 0)
+			return -1;
+	}
+	scan_finish(&g->scan);
+	return 0;
+}
+
+/* What a withheld body says instead of itself. */
+#define BUNDLE_WITHHELD	"it names another attempt"
+
+/* The attempt's messages, in (epoch, seq) order. */
+static int
+gather_messages(struct bundle_gather *g)
+{
+	sqlite3_stmt	*st;
+	json_t		*obj, *body;
+	uint8_t		 h[SIGN_HASH_LEN];
+	char		 hex[2 * SIGN_HASH_LEN + 1];
+	const char	*text;
+	size_t		 len;
+	int		 rc;
+
+	if ((st = read_prepare(&g->r, "SELECT epoch, seq, type, body FROM "
+	    "messages WHERE feed = ?1 AND attempt = ?2 ORDER BY epoch, seq",
+	    "the messages")) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, g->feed, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, g->attempt, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		text = col_text(st, 3) ? col_text(st, 3) : "";
+		len = (size_t)sqlite3_column_bytes(st, 3);
+		obj = json_pack("{s:s, s:s, s:s, s:I, s:I}", "type", "message",
+		    "feed", g->feed, "attempt", g->attempt, "epoch",
+		    (json_int_t)sqlite3_column_int64(st, 0), "seq",
+		    (json_int_t)sqlite3_column_int64(st, 1));
+		set(obj, "message_type", col_json(st, 2));
+		body = scan_hits(&g->scan, text, len) ? NULL :
+		    json_stringn(text, len);
+		if (body != NULL)
+			json_object_set_new(obj, "body", body);
+		else {
+			/* Withheld, or not UTF-8 (the store keeps bytes). */
+			sign_sha256(text, len, h);
+			sign_hex(h, hex);
+			json_object_set_new(obj, "body_sha256", json_string(hex));
+			json_object_set_new(obj, "withheld", json_string(
+			    scan_hits(&g->scan, text, len) ? BUNDLE_WITHHELD :
+			    "it is not UTF-8"));
+			g->sum->withheld++;
+		}
+		if (g->nseqs == g->seqcap) {
+			g->seqcap = g->seqcap ? g->seqcap * 2 : 256;
+			g->seqs = xreallocarray(g->seqs, g->seqcap,
+			    sizeof *g->seqs);
+		}
+		g->seqs[g->nseqs++] = sqlite3_column_int64(st, 1);
+		g->sum->messages++;
+		if (lines_add(&g->lines, obj, g->r.err, g->r.errlen) != 0) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+	}
+	return read_done(&g->r, st, rc, "the messages");
+}
+
+static int
+seq_compare(const void *a, const void *b)
+{
+	int64_t	x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * A flag's evidence ("12,15": seqs of the messages that caused it) with
+ * only the seqs of this attempt's messages; *cut is set when one was left
+ * out (or the text is not a list of seqs).  Returns a JSON string or null.
+ */
+static json_t *
+flag_evidence(struct bundle_gather *g, const char *ev, int *cut)
+{
+	json_t		*j;
+	char		*out, *end;
+	const char	*p = ev;
+	size_t		 o = 0, len;
+	long long	 v;
+	int64_t		 seq;
+
+	if (ev == NULL)
+		return json_null();
+	len = strlen(ev);
+	out = xmalloc(len + 1);
+	while (*p != '\0') {
+		v = strtoll(p, &end, 10);
+		seq = v;
+		if (end == p || (*end != ',' && *end != '\0')) {
+			*cut = 1;	/* not seqs: nothing of it is kept */
+			o = 0;
+			break;
+		}
+		if (bsearch(&seq, g->seqs, g->nseqs, sizeof *g->seqs,
+		    seq_compare) != NULL)
+			o += (size_t)snprintf(out + o, len + 1 - o, "%s%lld",
+			    o > 0 ? "," : "", v);
+		else
+			*cut = 1;
+		p = *end == ',' ? end + 1 : end;
+	}
+	out[o] = '\0';
+	j = json_string(out);
+	free(out);
+	return j != NULL ? j : json_null();
+}
+
+/* The attempt's flags, oldest first. */
+static int
+gather_flags(struct bundle_gather *g)
+{
+	sqlite3_stmt	*st;
+	json_t		*obj, *red;
+	const char	*msg;
+	int		 rc, cut;
+
+	qsort(g->seqs, g->nseqs, sizeof *g->seqs, seq_compare);
+	if ((st = read_prepare(&g->r, "SELECT id, rule, severity, state, "
+	    "message, first_ms, last_ms, count, first_seq, last_seq, weight, "
+	    "evidence, closed_ms FROM flags WHERE feed = ?1 AND attempt = ?2 "
+	    "ORDER BY id", "the flags")) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, g->feed, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, g->attempt, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		obj = json_pack("{s:s, s:s, s:s}", "type", "flag", "feed",
+		    g->feed, "attempt", g->attempt);
+		red = json_array();
+		set(obj, "id", col_json(st, 0));
+		set(obj, "rule", col_json(st, 1));
+		set(obj, "severity", col_json(st, 2));
+		set(obj, "state", col_json(st, 3));
+		msg = col_text(st, 4);
+		if (msg != NULL && scan_hits(&g->scan, msg, strlen(msg))) {
+			json_object_set_new(obj, "message", json_null());
+			json_array_append_new(red, json_string("message"));
+		} else
+			set(obj, "message", col_json(st, 4));
+		set(obj, "first_ms", col_json(st, 5));
+		set(obj, "last_ms", col_json(st, 6));
+		set(obj, "count", col_json(st, 7));
+		set(obj, "first_seq", col_json(st, 8));
+		set(obj, "last_seq", col_json(st, 9));
+		set(obj, "weight", col_json(st, 10));
+		cut = 0;
+		json_object_set_new(obj, "evidence", flag_evidence(g,
+		    col_text(st, 11), &cut));
+		if (cut)
+			json_array_append_new(red, json_string("evidence"));
+		set(obj, "closed_ms", col_json(st, 12));
+		if (json_array_size(red) > 0) {
+			json_object_set_new(obj, "redacted", red);
+			g->sum->redacted++;
+		} else
+			json_decref(red);
+		g->sum->flags++;
+		if (lines_add(&g->lines, obj, g->r.err, g->r.errlen) != 0) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+	}
+	return read_done(&g->r, st, rc, "the flags");
+}
+
+/* ---- the journal's RFC 6962 tree (store/merkle.h) */
+
+/* The leaf hashes of the journal's first n entries. */
+struct bundle_tree {
+	uint8_t		(*leaves)[MERKLE_HASH_LEN];
+	size_t		  n;
+};
+
+/* The audit path of leaf m as an array of hex strings, or NULL. */
+static json_t *
+tree_path(const struct bundle_tree *t, size_t m, char *err, size_t errlen)
+{
+	uint8_t	 proof[MERKLE_PROOF_MAX][MERKLE_HASH_LEN];
+	size_t	 len, i;
+	json_t	*a;
+	char	 hex[2 * SIGN_HASH_LEN + 1];
+
+	if (merkle_inclusion_proof(m, t->n, merkle_array_range, t->leaves,
+	    proof, &len, err, errlen) != 0)
+		return NULL;
+	a = json_array();
+	for (i = 0; i < len; i++) {
+		sign_hex(proof[i], hex);
+		json_array_append_new(a, json_string(hex));
+	}
+	return a;
+}
+
+/* ---- the checkpoint, its keys, the entries */
+
+/*
+ * The latest 'rfc6962' checkpoint: its note parsed into *note (checked to
+ * be one of origin), and the tree of the journal's first note->size
+ * bodies, whose root must be the note's.
+ */
+static int
+gather_checkpoint(struct bundle_gather *g, const char *origin,
+    struct sign_note *note, char **text, struct bundle_tree *t)
+{
+	struct merkle_stream	 ms;
+	sqlite3_stmt		*st;
+	const char		*s;
+	uint8_t			 root[MERKLE_HASH_LEN];
+	char			 perr[512];
+	int64_t			 size = 0, i = 0;
+	int			 rc;
+
+	merkle_stream_init(&ms);
+
+	if ((st = read_prepare(&g->r, "SELECT size, note FROM checkpoints "
+	    "WHERE tree = 'rfc6962' ORDER BY size DESC, id DESC LIMIT 1",
+	    "the checkpoints")) == NULL)
+		return -1;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		size = sqlite3_column_int64(st, 0);
+		s = col_text(st, 1) ? col_text(st, 1) : "";
+		*text = xstrdup(s);
+		rc = SQLITE_DONE;
+	}
+	if (read_done(&g->r, st, rc, "the checkpoints") != 0)
+		return -1;
+	if (*text == NULL) {
+		snprintf(g->r.err, g->r.errlen, "the database has no Merkle "
+		    "tree ('rfc6962') checkpoint to prove entries against; let "
+		    "the console sign one (it does every 100 entries, every 5 "
+		    "minutes and at exit) and bundle again");
+		return -1;
+	}
+	if (sign_note_parse(*text, strlen(*text), note, perr,
+	    sizeof perr) != 0 || !note->is_checkpoint || size < 1 ||
+	    (uint64_t)size != note->size || strcmp(note->origin, origin) != 0) {
+		snprintf(g->r.err, g->r.errlen, "the database's latest "
+		    "checkpoint (size %" PRId64 ") is not a checkpoint of its "
+		    "journal; run invigil review verify", size);
+		return -1;
+	}
+	if ((size_t)size > SIZE_MAX / SIGN_HASH_LEN / 4) {
+		snprintf(g->r.err, g->r.errlen, "the checkpoint's size %" PRId64
+		    " is too large", size);
+		return -1;
+	}
+	t->leaves = xreallocarray(NULL, (size_t)size, MERKLE_HASH_LEN);
+	if ((st = read_prepare(&g->r, "SELECT seq, body FROM journal WHERE "
+	    "seq <= ?1 ORDER BY seq", "the journal")) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, size);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_int64(st, 0) != i + 1)
+			break;
+		s = col_text(st, 1) ? col_text(st, 1) : "";
+		merkle_leaf_hash(s, (size_t)sqlite3_column_bytes(st, 1),
+		    t->leaves[i]);
+		if (merkle_stream_add(&ms, t->leaves[i++], g->r.err,
+		    g->r.errlen) != 0) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+	}
+	if (rc == SQLITE_ROW)
+		rc = SQLITE_DONE;
+	t->n = (size_t)i;
+	if (read_done(&g->r, st, rc, "the journal") != 0)
+		return -1;
+	merkle_stream_root(&ms, root);
+	if (i != size || memcmp(root, note->root,
+	    SIGN_HASH_LEN) != 0) {
+		snprintf(g->r.err, g->r.errlen, "the journal's first %" PRId64
+		    " entries are not what its checkpoint of that size signed; "
+		    "run invigil review verify", size);
+		return -1;
+	}
+	return 0;
+}
+
+/* The checkpoint's note, and the stored keys whose signatures on it hold. */
+static int
+gather_keys(struct bundle_gather *g, const struct sign_note *note,
+    const char *text)
+{
+	sqlite3_stmt	*st;
+	json_t		*obj;
+	char		 verr[256];
+	size_t		 o = 0;
+	int		 rc, n = 0;
+
+	if (lines_add(&g->lines, json_pack("{s:s, s:s}", "type", "checkpoint",
+	    "note", text), g->r.err, g->r.errlen) != 0)
+		return -1;
+	if ((st = read_prepare(&g->r, "SELECT vkey, actor, role FROM keys "
+	    "ORDER BY vkey", "the keys")) == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (col_text(st, 0) == NULL || sign_note_verify(note,
+		    col_text(st, 0), verr, sizeof verr) != 1)
+			continue;
+		obj = json_pack("{s:s, s:s}", "type", "key", "vkey",
+		    col_text(st, 0));
+		set(obj, "actor", col_json(st, 1));
+		set(obj, "role", col_json(st, 2));
+		o += (size_t)snprintf(g->sum->checkpoint_signers + o,
+		    o < sizeof g->sum->checkpoint_signers ?
+		    sizeof g->sum->checkpoint_signers - o : 0, "%s%.*s",
+		    n++ > 0 ? ", " : "", (int)strcspn(col_text(st, 0), "+"),
+		    col_text(st, 0));
+		if (o >= sizeof g->sum->checkpoint_signers)
+			o = sizeof g->sum->checkpoint_signers - 1;
+		if (lines_add(&g->lines, obj, g->r.err, g->r.errlen) != 0) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+	}
+	if (read_done(&g->r, st, rc, "the keys") != 0)
+		return -1;
+	if (n == 0) {
+		snprintf(g->r.err, g->r.errlen, "no key in the database verifies "
+		    "its latest checkpoint; run invigil review verify");
+		return -1;
+	}
+	return 0;
+}
+
+/* The attempt's journal entries, each with its proof. */
+static int
+gather_entries(struct bundle_gather *g, const struct bundle_tree *t)
+{
+	sqlite3_stmt	*st;
+	json_t		*obj, *proof;
+	uint8_t		 h[SIGN_HASH_LEN];
+	char		 hex[2 * SIGN_HASH_LEN + 1];
+	const char	*body;
+	size_t		 len;
+	int64_t		 seq;
+	int		 rc;
+
+	if ((st = read_prepare(&g->r, "SELECT seq, body FROM journal WHERE "
+	    "attempt = ?2 AND (feed = ?1 OR feed IS NULL) ORDER BY seq",
+	    "the journal")) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, g->feed, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, g->attempt, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		seq = sqlite3_column_int64(st, 0);
+		if (seq < 1 || (uint64_t)seq > t->n) {
+			sqlite3_finalize(st);
+			snprintf(g->r.err, g->r.errlen, "journal entry %" PRId64
+			    " of attempt %s is covered by no Merkle tree "
+			    "checkpoint yet (the latest covers 1..%zu); let the "
+			    "console sign one (it does every 100 entries, every "
+			    "5 minutes and at exit) and bundle again", seq,
+			    g->attempt, t->n);
+			return -1;
+		}
+		body = col_text(st, 1) ? col_text(st, 1) : "";
+		len = (size_t)sqlite3_column_bytes(st, 1);
+		if ((proof = tree_path(t, (size_t)(seq - 1), g->r.err,
+		    g->r.errlen)) == NULL) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+		obj = json_pack("{s:s, s:I, s:I, s:I, s:o}", "type", "entry",
+		    "seq", (json_int_t)seq, "leaf_index", (json_int_t)(seq - 1),
+		    "size", (json_int_t)t->n, "proof", proof);
+		if (scan_hits(&g->scan, body, len) || json_object_set_new(obj,
+		    "body", json_stringn(body, len)) != 0) {
+			merkle_leaf_hash(body, len, h);
+			sign_hex(h, hex);
+			json_object_set_new(obj, "leaf_hash", json_string(hex));
+			json_object_set_new(obj, "withheld",
+			    json_string(BUNDLE_WITHHELD));
+			g->sum->withheld++;
+		}
+		g->sum->entries++;
+		if (lines_add(&g->lines, obj, g->r.err, g->r.errlen) != 0) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+	}
+	return read_done(&g->r, st, rc, "the journal");
+}
+
+/* RFC 3339 UTC with milliseconds. */
+static void
+bundle_time(int64_t ms, char *buf, size_t len)
+{
+	struct tm	tm;
+	time_t		t = (time_t)(ms / 1000);
+
+	gmtime_r(&t, &tm);
+	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, (int)(ms % 1000));
+}
+
+/* The first line, once the rest is known; inserted before them. */
+static int
+bundle_header(struct bundle_gather *g, const char *origin)
+{
+	struct bundle_lines	*l = &g->lines;
+	struct bundle_summary	*s = g->sum;
+	char			 when[80];
+	json_t			*obj;
+	size_t			 n;
+
+	bundle_time(g->o->now_ms, when, sizeof when);
+	obj = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, "
+	    "s:I, s:I, s:I, s:I, s:I}", "type", "bundle", "format",
+	    BUNDLE_FORMAT, "feed", g->feed, "attempt", g->attempt, "created",
+	    when, "exporter", sign_key_name(g->o->key), "vkey",
+	    sign_key_vkey(g->o->key), "origin", origin, "size",
+	    (json_int_t)s->checkpoint_size, "messages",
+	    (json_int_t)s->messages, "flags", (json_int_t)s->flags, "entries",
+	    (json_int_t)s->entries, "forensics", (json_int_t)s->forensics,
+	    "withheld", (json_int_t)s->withheld, "redacted",
+	    (json_int_t)s->redacted);
+	n = l->n;
+	if (lines_add(l, obj, g->r.err, g->r.errlen) != 0)
+		return -1;
+	memmove(l->v + 1, l->v, n * sizeof *l->v);
+	l->v[0] = l->v[n];
+	return 0;
+}
+
+char *
+bundle_write(struct store_reader *reader, const struct bundle_options *o,
+    size_t *len, struct bundle_summary *sum, char *err, size_t errlen)
+{
+	struct bundle_gather	 g;
+	struct bundle_tree	 t;
+	struct sign_note	 note;
+	char			 origin[256], *ckpt = NULL, *text = NULL;
+	char			*out = NULL;
+	json_t			*fx;
+
+	memset(&g, 0, sizeof g);
+	memset(&t, 0, sizeof t);
+	memset(&note, 0, sizeof note);
+	memset(sum, 0, sizeof *sum);
+	g.r.db = store_reader_db(reader);
+	g.r.reader = reader;
+	g.r.err = err;
+	g.r.errlen = errlen;
+	g.o = o;
+	g.sum = sum;
+	if (strlen(o->attempt) >= sizeof g.attempt || (o->feed != NULL &&
+	    strlen(o->feed) >= sizeof g.feed)) {
+		snprintf(err, errlen, "the attempt or feed id is longer than "
+		    "%zu bytes", sizeof g.attempt - 1);
+		return NULL;
+	}
+	snprintf(g.attempt, sizeof g.attempt, "%s", o->attempt);
+	if (sqlite3_exec(g.r.db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+		store_reader_error(reader, "the database", err, errlen);
+		return NULL;
+	}
+	if (gather_feed(&g) != 0 || gather_attempt(&g) != 0 ||
+	    gather_others(&g) != 0 ||
+	    journal_origin(g.r.db, origin, sizeof origin, err, errlen) != 0 ||
+	    gather_checkpoint(&g, origin, &note, &ckpt, &t) != 0 ||
+	    gather_keys(&g, &note, ckpt) != 0 ||
+	    gather_messages(&g) != 0 || gather_flags(&g) != 0 ||
+	    gather_entries(&g, &t) != 0)
+		goto done;
+	if (o->forensics != NULL) {
+		fx = json_deep_copy(o->forensics);
+		if (fx == NULL || json_object_set_new(fx, "type",
+		    json_string("forensics")) != 0 || json_object_set_new(fx,
+		    "attempt", json_string(g.attempt)) != 0) {
+			json_decref(fx);
+			snprintf(err, errlen, "bundle: the forensic indices "
+			    "cannot be written");
+			goto done;
+		}
+		sum->forensics = 1;
+		if (lines_add(&g.lines, fx, err, errlen) != 0)
+			goto done;
+	}
+	sum->checkpoint_size = (int64_t)note.size;
+	snprintf(sum->feed, sizeof sum->feed, "%s", g.feed);
+	snprintf(sum->attempt, sizeof sum->attempt, "%s", g.attempt);
+	snprintf(sum->exporter, sizeof sum->exporter, "%s",
+	    sign_key_name(o->key));
+	snprintf(sum->origin, sizeof sum->origin, "%s", origin);
+	if (bundle_header(&g, origin) != 0)
+		goto done;
+	text = lines_join(&g.lines);
+	if ((out = sign_note(o->key, text, err, errlen)) != NULL)
+		*len = strlen(out);
+done:
+	sqlite3_exec(g.r.db, "COMMIT", NULL, NULL, NULL);
+	free(text);
+	free(ckpt);
+	sign_note_clear(&note);
+	free(t.leaves);
+	lines_free(&g.lines);
+	scan_free(&g.scan);
+	free(g.seqs);
+	free(g.candidate);
+	free(g.name);
+	return out;
+}
+
+/* ---- verifying */
+
+/* Most checkpoints and keys one bundle may carry. */
+#define BUNDLE_MAX_CHECKPOINTS	16
+#define BUNDLE_MAX_KEYS		16
+
+struct bundle_check {
+	struct bundle_summary	*sum;
+	char			*err;
+	size_t			 errlen;
+	int			 line;		/* 1-based, of the text */
+	const char		*feed, *attempt;
+	struct sign_note	 ckpt[BUNDLE_MAX_CHECKPOINTS];
+	size_t			 nckpt;
+	const char		*keys[BUNDLE_MAX_KEYS];	/* the bundle's */
+	size_t			 nkeys;
+};
+
+/* A problem on the current line: -1 with "line N: ..." in err. */
+static int
+check_fail(struct bundle_check *c, const char *fmt, const char *arg)
+{
+	char	what[1024];
+
+	snprintf(what, sizeof what, fmt, arg != NULL ? arg : "");
+	snprintf(c->err, c->errlen, "line %d of the bundle: %s", c->line,
+	    what);
+	return -1;
+}
+
+/* The string field key of obj, or NULL. */
+static const char *
+field_str(json_t *obj, const char *key)
+{
+	return json_string_value(json_object_get(obj, key));
+}
+
+/* Field key of obj is an integer: 1 with *v, else 0. */
+static int
+field_int(json_t *obj, const char *key, int64_t *v)
+{
+	json_t	*j = json_object_get(obj, key);
+
+	if (!json_is_integer(j))
+		return 0;
+	*v = json_integer_value(j);
+	return 1;
+}
+
+/* The line names the bundle's feed and attempt (and is about nothing
+ * else): 0, or -1 naming the type of line. */
+static int
+check_names(struct bundle_check *c, json_t *obj, const char *type)
+{
+	const char	*f = field_str(obj, "feed"), *a = field_str(obj,
+			    "attempt");
+
+	if (a == NULL || strcmp(a, c->attempt) != 0 || (f != NULL &&
+	    strcmp(f, c->feed) != 0) || (f == NULL && json_object_get(obj,
+	    "feed") != NULL && !json_is_null(json_object_get(obj, "feed"))))
+		return check_fail(c, "this %s is not about the bundle's attempt "
+		    "on its feed", type);
+	return 0;
+}
+
+/* A body (message or journal entry) as JSON naming the attempt. */
+static int
+check_body(struct bundle_check *c, const char *body, const char *type,
+    int64_t seq)
+{
+	json_t		*b;
+	json_error_t	 je;
+	int64_t		 s;
+	int		 rc;
+
+	if ((b = json_loads(body, JSON_REJECT_DUPLICATES, &je)) == NULL ||
+	    !json_is_object(b)) {
+		json_decref(b);
+		return check_fail(c, "the %s's body is not a JSON object", type);
+	}
+	rc = check_names(c, b, type);
+	if (rc == 0 && (!field_int(b, "seq", &s) || s != seq))
+		rc = check_fail(c, "the %s's body has another seq than the line",
+		    type);
+	json_decref(b);
+	return rc;
+}
+
+/* A hex hash field: 0 with h, or -1. */
+static int
+check_hash(struct bundle_check *c, json_t *obj, const char *key,
+    uint8_t h[SIGN_HASH_LEN])
+{
+	const char	*s = field_str(obj, key);
+
+	if (s == NULL || sign_unhex(s, h) != 0)
+		return check_fail(c, "%s is not 64 hex digits", key);
+	return 0;
+}
+
+static int
+check_message(struct bundle_check *c, json_t *obj)
+{
+	const char	*body = field_str(obj, "body");
+	uint8_t		 h[SIGN_HASH_LEN];
+	int64_t		 seq, epoch;
+
+	if (check_names(c, obj, "message") != 0)
+		return -1;
+	if (!field_int(obj, "seq", &seq) || !field_int(obj, "epoch", &epoch))
+		return check_fail(c, "a message without its epoch and seq%s",
+		    NULL);
+	if (body == NULL) {
+		if (field_str(obj, "withheld") == NULL ||
+		    check_hash(c, obj, "body_sha256", h) != 0)
+			return check_fail(c, "a message with neither its body "
+			    "nor the hash of a withheld one%s", NULL);
+		c->sum->withheld++;
+	} else if (check_body(c, body, "message", seq) != 0)
+		return -1;
+	c->sum->messages++;
+	return 0;
+}
+
+static int
+check_flag(struct bundle_check *c, json_t *obj)
+{
+	int64_t	id;
+
+	if (check_names(c, obj, "flag") != 0)
+		return -1;
+	if (!field_int(obj, "id", &id) || field_str(obj, "rule") == NULL)
+		return check_fail(c, "a flag without its id and rule%s", NULL);
+	if (json_object_get(obj, "redacted") != NULL)
+		c->sum->redacted++;
+	c->sum->flags++;
+	return 0;
+}
+
+/* A journal entry: its body names the attempt, and its proof holds. */
+static int
+check_entry(struct bundle_check *c, json_t *obj)
+{
+	json_t		*proof = json_object_get(obj, "proof"), *p;
+	const char	*body = field_str(obj, "body");
+	uint8_t		 leaf[SIGN_HASH_LEN], (*path)[SIGN_HASH_LEN];
+	char		 why[256];
+	int64_t		 seq, index, size;
+	size_t		 i, n;
+	int		 ok;
+
+	if (!field_int(obj, "seq", &seq) || !field_int(obj, "leaf_index",
+	    &index) || !field_int(obj, "size", &size) || seq < 1 ||
+	    index != seq - 1 || !json_is_array(proof) ||
+	    (n = json_array_size(proof)) > 64)
+		return check_fail(c, "a journal entry without a seq, its leaf "
+		    "index (seq - 1), a size and a proof%s", NULL);
+	if (body != NULL) {
+		if (check_body(c, body, "journal entry", seq) != 0)
+			return -1;
+		merkle_leaf_hash(body, strlen(body), leaf);
+	} else {
+		if (field_str(obj, "withheld") == NULL ||
+		    check_hash(c, obj, "leaf_hash", leaf) != 0)
+			return check_fail(c, "a journal entry with neither its "
+			    "body nor the leaf hash of a withheld one%s", NULL);
+		c->sum->withheld++;
+	}
+	for (i = 0; i < c->nckpt; i++)
+		if (c->ckpt[i].size == (uint64_t)size)
+			break;
+	if (i == c->nckpt)
+		return check_fail(c, "no checkpoint in the bundle has the size "
+		    "this entry is proven in%s", NULL);
+	path = xcalloc(n + 1, SIGN_HASH_LEN);
+	json_array_foreach(proof, i, p)
+		if (json_string_value(p) == NULL ||
+		    sign_unhex(json_string_value(p), path[i]) != 0) {
+			free(path);
+			return check_fail(c, "a proof hash is not 64 hex "
+			    "digits%s", NULL);
+		}
+	for (i = 0; i < c->nckpt; i++)
+		if (c->ckpt[i].size == (uint64_t)size)
+			break;
+	ok = merkle_verify_inclusion((uint64_t)index, (uint64_t)size, leaf,
+	    (const uint8_t (*)[MERKLE_HASH_LEN])path, n, c->ckpt[i].root,
+	    why, sizeof why);
+	free(path);
+	if (ok != 1)
+		return check_fail(c, "the inclusion proof of this journal entry "
+		    "does not hold: %s", why);
+	c->sum->entries++;
+	return 0;
+}
+
+/* The name part of a vkey ("" when it has no '+'), in buf. */
+static void
+vkey_name(const char *vkey, char *buf, size_t len)
+{
+	snprintf(buf, len, "%.*s", (int)strcspn(vkey, "+"), vkey);
+}
+
+/*
+ * A checkpoint's signatures: at least one of keys holds, and none of them
+ * is there and fails.  Adds the names that held to the summary.
+ */
+static int
+check_checkpoint_sigs(struct bundle_check *c, const struct sign_note *n,
+    const char *const *keys, size_t nkeys)
+{
+	struct bundle_summary	*s = c->sum;
+	char			 verr[512], name[SIGN_NAME_MAX + 1];
+	size_t			 i, o;
+	int			 good = 0, rc;
+
+	for (i = 0; i < nkeys; i++) {
+		rc = sign_note_verify(n, keys[i], verr, sizeof verr);
+		if (rc == -1 || rc == 0)
+			return check_fail(c, "the checkpoint: %s", verr);
+		if (rc != 1)
+			continue;
+		good++;
+		vkey_name(keys[i], name, sizeof name);
+		o = strlen(s->checkpoint_signers);
+		if (strstr(s->checkpoint_signers, name) == NULL)
+			snprintf(s->checkpoint_signers + o,
+			    sizeof s->checkpoint_signers - o, "%s%s",
+			    o > 0 ? ", " : "", name);
+	}
+	if (good == 0)
+		return check_fail(c, "the checkpoint is signed by none of the "
+		    "%s", nkeys > 0 && s->keys_given ? "keys given" :
+		    "keys in the bundle");
+	return 0;
+}
+
+/* The first line: the bundle's own facts, and its signature. */
+static int
+check_header(struct bundle_check *c, json_t *h, const struct sign_note *n,
+    const char *const *keys, size_t nkeys)
+{
+	const char	*fmt = field_str(h, "format"), *vkey = field_str(h,
+			    "vkey"), *exporter = field_str(h, "exporter");
+	const char	*origin = field_str(h, "origin"), *use = vkey;
+	char		 verr[512], name[SIGN_NAME_MAX + 1];
+	size_t		 i;
+	int		 rc;
+
+	c->line = 1;
+	if (!json_is_object(h) || field_str(h, "type") == NULL ||
+	    strcmp(field_str(h, "type"), "bundle") != 0 || fmt == NULL)
+		return check_fail(c, "the first line is not a bundle's "
+		    "(\"type\":\"bundle\")%s", NULL);
+	if (strcmp(fmt, BUNDLE_FORMAT) != 0)
+		return check_fail(c, "format \"%s\" is not " BUNDLE_FORMAT,
+		    fmt);
+	c->feed = field_str(h, "feed");
+	c->attempt = field_str(h, "attempt");
+	if (c->feed == NULL || c->attempt == NULL || vkey == NULL ||
+	    exporter == NULL || origin == NULL)
+		return check_fail(c, "the first line lacks the feed, attempt, "
+		    "exporter, vkey or origin%s", NULL);
+	for (i = 0; i < nkeys; i++) {
+		vkey_name(keys[i], name, sizeof name);
+		if (strcmp(name, exporter) == 0) {
+			use = keys[i];
+			c->sum->exporter_given = 1;
+		}
+	}
+	vkey_name(use, name, sizeof name);
+	if (strcmp(name, exporter) != 0)
+		return check_fail(c, "the vkey is not the exporter's%s", NULL);
+	rc = sign_note_verify(n, use, verr, sizeof verr);
+	if (rc != 1) {
+		snprintf(c->err, c->errlen, "the bundle's signature by %s does "
+		    "not hold: %s", exporter, rc == -2 ? "the bundle is not "
+		    "signed by that key" : verr);
+		return -1;
+	}
+	snprintf(c->sum->feed, sizeof c->sum->feed, "%s", c->feed);
+	snprintf(c->sum->attempt, sizeof c->sum->attempt, "%s", c->attempt);
+	snprintf(c->sum->exporter, sizeof c->sum->exporter, "%s", exporter);
+	snprintf(c->sum->origin, sizeof c->sum->origin, "%s", origin);
+	return 0;
+}
+
+/* First pass over line obj: checkpoints and keys; -1 on a bad one. */
+static int
+check_collect(struct bundle_check *c, json_t *obj, const char *type)
+{
+	const char	*s;
+	char		 perr[512];
+
+	if (strcmp(type, "checkpoint") == 0) {
+		if (c->nckpt == BUNDLE_MAX_CHECKPOINTS)
+			return check_fail(c, "more than 16 checkpoints%s", NULL);
+		if ((s = field_str(obj, "note")) == NULL ||
+		    sign_note_parse(s, strlen(s), &c->ckpt[c->nckpt], perr,
+		    sizeof perr) != 0)
+			return check_fail(c, "the checkpoint's note is not a "
+			    "signed note: %s", s == NULL ? "none" : perr);
+		if (!c->ckpt[c->nckpt++].is_checkpoint ||
+		    strcmp(c->ckpt[c->nckpt - 1].origin, c->sum->origin) != 0)
+			return check_fail(c, "the note is not a checkpoint of "
+			    "the bundle's origin%s", NULL);
+		if (c->sum->checkpoint_size < (int64_t)c->ckpt[c->nckpt - 1].size)
+			c->sum->checkpoint_size =
+			    (int64_t)c->ckpt[c->nckpt - 1].size;
+	} else if (strcmp(type, "key") == 0) {
+		if (c->nkeys == BUNDLE_MAX_KEYS ||
+		    (s = field_str(obj, "vkey")) == NULL)
+			return check_fail(c, "a key line without its vkey, or "
+			    "more than 16%s", NULL);
+		c->keys[c->nkeys++] = s;
+	}
+	return 0;
+}
+
+/* Second pass: every other line by its type. */
+static int
+check_line(struct bundle_check *c, json_t *obj, const char *type,
+    int *attempts)
+{
+	if (strcmp(type, "checkpoint") == 0 || strcmp(type, "key") == 0)
+		return 0;
+	if (strcmp(type, "attempt") == 0) {
+		(*attempts)++;
+		return check_names(c, obj, "attempt");
+	}
+	if (strcmp(type, "message") == 0)
+		return check_message(c, obj);
+	if (strcmp(type, "flag") == 0)
+		return check_flag(c, obj);
+	if (strcmp(type, "entry") == 0)
+		return check_entry(c, obj);
+	if (strcmp(type, "forensics") == 0) {
+		c->sum->forensics++;
+		if (field_str(obj, "model") == NULL)
+			return check_fail(c, "forensic indices without their "
+			    "model version%s", NULL);
+		return check_names(c, obj, "forensics line");
+	}
+	return check_fail(c, "unknown line type \"%s\"", type);
+}
+
+/* The first line's counts are what the lines hold. */
+static int
+check_counts(struct bundle_check *c, json_t *h, int attempts)
+{
+	static const char *const key[] = { "messages", "flags", "entries",
+	    "forensics", "withheld", "redacted", "size" };
+	const struct bundle_summary *s = c->sum;
+	int64_t		 want[7], v;
+	size_t		 i;
+
+	want[0] = s->messages;
+	want[1] = s->flags;
+	want[2] = s->entries;
+	want[3] = s->forensics;
+	want[4] = s->withheld;
+	want[5] = s->redacted;
+	want[6] = s->checkpoint_size;
+	c->line = 1;
+	if (attempts != 1)
+		return check_fail(c, "the bundle must hold one attempt line, "
+		    "not another number of them%s", NULL);
+	for (i = 0; i < 7; i++)
+		if (!field_int(h, key[i], &v) || v != want[i])
+			return check_fail(c, "its count of %s is not what the "
+			    "bundle holds", key[i]);
+	return 0;
+}
+
+int
+bundle_verify(const char *text, size_t len, const char *const *keys,
+    size_t nkeys, struct bundle_summary *sum, char *err, size_t errlen)
+{
+	struct bundle_check	 c;
+	struct sign_note	 n;
+	json_error_t		 je;
+	json_t			**obj = NULL;
+	const char		*p, *nl, *type;
+	size_t			 nlines = 0, i;
+	int			 rc = -1, pass, attempts = 0;
+
+	memset(&c, 0, sizeof c);
+	memset(&n, 0, sizeof n);
+	memset(sum, 0, sizeof *sum);
+	c.sum = sum;
+	c.err = err;
+	c.errlen = errlen;
+	if (len > BUNDLE_MAX_BYTES) {
+		snprintf(err, errlen, "the file is larger than %d MiB; not a "
+		    "bundle", BUNDLE_MAX_BYTES / (1024 * 1024));
+		return -1;
+	}
+	if (sign_note_parse(text, len, &n, err, errlen) != 0)
+		return -1;
+	obj = xcalloc(BUNDLE_MAX_LINES, sizeof *obj);
+	for (p = n.text; *p != '\0'; p = nl + 1) {
+		nl = strchr(p, '\n');
+		c.line = (int)nlines + 1;
+		if (nlines == BUNDLE_MAX_LINES) {
+			check_fail(&c, "more than %s lines", "200000");
+			goto done;
+		}
+		obj[nlines] = json_loadb(p, (size_t)(nl - p),
+		    JSON_REJECT_DUPLICATES, &je);
+		if (!json_is_object(obj[nlines++]) || (nlines > 1 &&
+		    field_str(obj[nlines - 1], "type") == NULL)) {
+			check_fail(&c, "not a JSON object with a type%s", NULL);
+			goto done;
+		}
+	}
+	sum->keys_given = nkeys > 0;
+	if (check_header(&c, obj[0], &n, keys, nkeys) != 0)
+		goto done;
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 1; i < nlines; i++) {
+			c.line = (int)i + 1;
+			type = field_str(obj[i], "type");
+			if ((pass == 0 ? check_collect(&c, obj[i], type) :
+			    check_line(&c, obj[i], type, &attempts)) != 0)
+				goto done;
+		}
+		if (pass > 0)
+			break;
+		if (c.nckpt == 0) {
+			snprintf(err, errlen, "the bundle holds no checkpoint");
+			goto done;
+		}
+		for (i = 0; i < c.nckpt; i++)
+			if (check_checkpoint_sigs(&c, &c.ckpt[i], nkeys > 0 ?
+			    keys : c.keys, nkeys > 0 ? nkeys : c.nkeys) != 0)
+				goto done;
+	}
+	rc = check_counts(&c, obj[0], attempts);
+done:
+	for (i = 0; i < nlines; i++)
+		json_decref(obj[i]);
+	free(obj);
+	for (i = 0; i < c.nckpt; i++)
+		sign_note_clear(&c.ckpt[i]);
+	sign_note_clear(&n);
+	return rc;
+}
