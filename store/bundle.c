@@ -810,7 +810,7 @@ bundle_header(struct bundle_gather *g, const char *origin)
 {
 	struct bundle_lines	*l = &g->lines;
 	struct bundle_summary	*s = g->sum;
-	char			 when[80];
+	char			 when[80], *first;
 	json_t			*obj;
 	size_t			 n;
 
@@ -828,8 +828,9 @@ bundle_header(struct bundle_gather *g, const char *origin)
 	n = l->n;
 	if (lines_add(l, obj, g->r.err, g->r.errlen) != 0)
 		return -1;
+	first = l->v[n];
 	memmove(l->v + 1, l->v, n * sizeof *l->v);
-	l->v[0] = l->v[n];
+	l->v[0] = first;
 	return 0;
 }
 
@@ -1321,7 +1322,8 @@ bundle_verify(const char *text, size_t len, const char *const *keys,
 		}
 		obj[nlines] = json_loadb(p, (size_t)(nl - p),
 		    JSON_REJECT_DUPLICATES, &je);
-		if (!json_is_object(obj[nlines++]) || (nlines > 1 &&
+		nlines++;
+		if (!json_is_object(obj[nlines - 1]) || (nlines > 1 &&
 		    field_str(obj[nlines - 1], "type") == NULL)) {
 			check_fail(&c, "not a JSON object with a type%s", NULL);
 			goto done;
