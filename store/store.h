@@ -227,8 +227,8 @@ int		 store_key_register(struct store *s, const struct sign_key *key,
 		     size_t errlen);
 
 /*
- * Sign a checkpoint of the journal as it is (size, hash of the last entry)
- * with key, in the C2SP signed-note checkpoint format, and store it
+ * Sign a checkpoint of the journal as it is (size, RFC 6962 tree hash of
+ * entries 1..size; tree 'rfc6962') with key, in the C2SP signed-note checkpoint format, and store it
  * durably.  Nothing is signed when the journal is empty or the last
  * checkpoint already covers its size.  *size (may be NULL) gets the size
  * signed, 0 if none.  0 or -1.
@@ -320,7 +320,8 @@ enum store_verify_problem {
 	STORE_VERIFY_SIGNATURE,		/* a checkpoint's signature is bad */
 	STORE_VERIFY_UNKNOWN_KEY,	/* signed by a key not in keys */
 	STORE_VERIFY_MISMATCH,		/* a checkpoint's hash is not the journal's */
-	STORE_VERIFY_MALFORMED		/* a checkpoint that is not one */
+	STORE_VERIFY_MALFORMED,		/* a checkpoint that is not one */
+	STORE_VERIFY_UNTRUSTED		/* signed by no key given (--key) */
 };
 
 struct store_verify {
@@ -334,6 +335,14 @@ struct store_verify {
 					   checkpoint that holds (any) */
 	int64_t		file_covered;	/* ... by one in the file */
 	char		signers[256];	/* names whose signatures held */
+	char		chain[256];	/* the origin of the chain with the
+					   problem; "" for the database's own */
+	int		chains;		/* imported chains verified */
+	int64_t		imported_entries; /* their entries, all chains */
+	int		imported_checkpoints; /* their checkpoints checked */
+	int64_t		imported_uncovered; /* their entries no checkpoint
+					   covers */
+	int		trusted;	/* checkpoints signed by a given key */
 };
 
 /*
@@ -350,6 +359,23 @@ struct store_verify {
 int		 store_verify(struct store_reader *, const char *file,
 		     size_t len, const char *fname, struct store_verify *v,
 		     char *err, size_t errlen);
+
+/*
+ * store_verify() of every chain in the file: the database's own journal
+ * and each origin's imported_journal against its imported_checkpoints
+ * (v->chain names the origin of a problem).  Each checkpoint is checked
+ * against the root its tree names: 'chain' the hash of entry size,
+ * 'rfc6962' the Merkle tree hash of entries 1..size; one from file may be
+ * either, and is routed to the chain of its origin.  With nkeys > 0
+ * trusted vkeys (kept outside the database), every checkpoint must also
+ * carry a good signature by one of them (STORE_VERIFY_UNTRUSTED if only
+ * by other keys).  Rows are streamed: memory is O(log n) per chain plus
+ * the checkpoints.
+ */
+int		 store_verify_keys(struct store_reader *, const char *file,
+		     size_t len, const char *fname, const char *const *keys,
+		     size_t nkeys, struct store_verify *v, char *err,
+		     size_t errlen);
 const char	*store_verify_problem_name(enum store_verify_problem);
 
 const char	*store_flag_state_name(enum store_flag_state);
