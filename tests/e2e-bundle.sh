@@ -1,0 +1,171 @@
+#!/bin/bash
+# e2e-bundle.sh - `invigil review bundle` and `review verify-bundle` on a
+# database written by the real simulated feed and a headless console with
+# decisions, commands and checkpoints: the bundle of one flagged attempt
+# verifies with invigil and with the independent Node verifier
+# (tests/peer/verify-bundle.js, Node's crypto and tlog.js only); every
+# single-byte change at sampled positions (at least one in each line, so
+# in each section) and every removed line fail both; no other attempt's
+# id, candidate id or name is in it; --key with a wrong key fails both,
+# with the right keys both say so; usage errors exit 2.
+# run-e2e timeout: 240
+. "$(dirname "$0")/lib.sh"
+watchdog 230
+peer_setup
+
+start_feed --simulate 40 --seed 11 --rate 400 --id sim
+mkfifo "$T/in"
+"$INVIGIL" --headless --feed "ws://127.0.0.1:$FEED_PORT/" --db "$T/b.db" \
+    --proctor ana --checkpoint-every 4 <"$T/in" >"$T/out.jsonl" \
+    2>"$T/console.err" &
+CONSOLE=$!
+PIDS="$PIDS $CONSOLE"
+exec 3>"$T/in"
+flags_at_least() { [ "$(grep -c '"t":"flag"' "$T/out.jsonl")" -ge "$1" ]; }
+wait_for 60 flags_at_least 3 ||
+	fail "fewer than 3 flags raised: $(cat "$T/console.err")"
+
+# The attempt of the first flag: a decision on it, a note, a command; and
+# notes on two other attempts, so that their entries sit in the same tree.
+first=$(grep -m1 '"t":"flag"' "$T/out.jsonl")
+A=$(echo "$first" | python3 -c 'import json,sys; print(json.load(sys.stdin)["attempt"])')
+F=$(echo "$first" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+others=$(sqlite3 -readonly "$T/b.db" "select attempt from attempts where attempt != '$A' order by attempt limit 2")
+[ -n "$others" ] || fail "no other attempt stored"
+echo "{\"id\":\"d1\",\"op\":\"decide\",\"flag\":$F,\"action\":\"confirm\",\"reason\":\"phone in view\",\"reason_code\":\"phone\"}" >&3
+echo "{\"id\":\"n1\",\"op\":\"note\",\"attempt\":\"$A\",\"reason\":\"called the centre\"}" >&3
+echo "{\"id\":\"c1\",\"op\":\"command\",\"attempt\":\"$A\",\"action\":\"warn\",\"reason\":\"eyes on screen\"}" >&3
+i=0
+for o in $others; do
+	i=$((i + 1))
+	echo "{\"id\":\"o$i\",\"op\":\"note\",\"attempt\":\"$o\",\"reason\":\"note on $o\"}" >&3
+done
+acks_at_least() { [ "$(grep -c '"t":"ack".*"ok":true' "$T/out.jsonl")" -ge "$1" ]; }
+wait_for 20 acks_at_least 5 ||
+	fail "5 requests not acknowledged: $(grep '"t":"ack"' "$T/out.jsonl")"
+wait_for 20 grep -q '"t":"done"' "$T/out.jsonl" ||
+	fail "the command was not answered: $(tail -5 "$T/out.jsonl")"
+exec 3>&-
+stop_ok $CONSOLE console
+stop_ok "$FEED_PID" feed
+entries=$(sqlite3 -readonly "$T/b.db" "select count(*) from journal where attempt = '$A'")
+[ "$entries" -ge 3 ] || fail "only $entries journal entries of $A"
+
+# Usage errors.
+"$INVIGIL" review bundle --db "$T/b.db" --out "$T/x" >/dev/null 2>&1
+[ $? = 2 ] || fail "bundle without ATTEMPT: not exit 2"
+"$INVIGIL" review verify-bundle >/dev/null 2>&1
+[ $? = 2 ] || fail "verify-bundle without FILE: not exit 2"
+out=$("$INVIGIL" review bundle NOPE --db "$T/b.db" --out "$T/x" 2>&1)
+[ $? = 1 ] && echo "$out" | grep -q "no attempt NOPE" ||
+	fail "an unknown attempt: $out"
+
+# The bundle, by the analyst eve.
+out=$("$INVIGIL" review bundle "$A" --db "$T/b.db" --out "$T/a.bundle" --actor eve 2>&1) ||
+	fail "review bundle: $out"
+echo "$out" | grep -q "journal entries proven" || fail "review bundle said: $out"
+[ "$(stat -c %a "$T/a.bundle")" = 600 ] || fail "the bundle is not mode 600"
+for t in bundle attempt checkpoint key message flag entry; do
+	grep -q "^{.*\"type\":\"$t\"" "$T/a.bundle" || fail "no $t line in the bundle"
+done
+
+CONSOLE_KEY=$(sqlite3 -readonly "$T/b.db" "select vkey from keys where actor = 'ana'")
+EVE_KEY=$(sed -n 1p "$T/a.bundle" | python3 -c 'import json,sys; print(json.load(sys.stdin)["vkey"])')
+ok_both() {	# ok_both FILE ARGS...: both verifiers accept
+	f=$1; shift
+	out=$("$INVIGIL" review verify-bundle "$f" "$@" 2>&1) ||
+		fail "verify-bundle $f $*: $out"
+	node "$PEER/verify-bundle.js" "$@" "$f" >"$T/node.out" 2>&1 ||
+		fail "verify-bundle.js $f $*: $(cat "$T/node.out")"
+}
+bad_both() {	# bad_BOTH WHAT FILE ARGS...: both refuse, exit 1
+	what=$1 f=$2; shift 2
+	out=$("$INVIGIL" review verify-bundle "$f" "$@" 2>&1)
+	rc=$?
+	[ $rc = 1 ] || fail "$what: invigil verify-bundle exit $rc: $out"
+	node "$PEER/verify-bundle.js" "$@" "$f" >"$T/node.out" 2>&1
+	rc=$?
+	[ $rc = 1 ] || fail "$what: verify-bundle.js exit $rc: $(cat "$T/node.out")"
+}
+ok_both "$T/a.bundle"
+echo "$out" | grep -q "^OK$" || fail "no OK: $out"
+echo "$out" | grep -q "the bundle's own" || fail "the key used is not said: $out"
+grep -q "^ok: " "$T/node.out" || fail "node: $(cat "$T/node.out")"
+ok_both "$T/a.bundle" --key "$CONSOLE_KEY" --key "$EVE_KEY"
+echo "$out" | grep -q "checked against the --key given" || fail "--key not said: $out"
+echo "$out" | grep -q "signature: good (the --key given" || fail "exporter --key: $out"
+
+# Wrong keys: another key of the console's name, another of eve's.
+"$INVIGIL" review bundle "$A" --db "$T/b.db" --out "$T/m.bundle" --actor mallory >/dev/null ||
+	fail "bundle by mallory"
+MALLORY_KEY=$(sed -n 1p "$T/m.bundle" | python3 -c 'import json,sys; print(json.load(sys.stdin)["vkey"])')
+bad_both "a wrong console key" "$T/a.bundle" --key "$MALLORY_KEY"
+XDG_CONFIG_HOME=$T/other "$INVIGIL" review bundle "$A" --db "$T/b.db" --out "$T/e2.bundle" --actor eve >/dev/null ||
+	fail "bundle by another eve"
+bad_both "the bundle by another key named eve" "$T/e2.bundle" --key "$EVE_KEY" --key "$CONSOLE_KEY"
+
+# Nothing about any other attempt: ids, candidate ids, names.
+mine=$(sqlite3 -readonly "$T/b.db" "select coalesce(candidate,''), coalesce(name,'') from attempts where attempt = '$A'")
+sqlite3 -readonly "$T/b.db" "select attempt from attempts where attempt != '$A'
+    union select candidate from attempts where attempt != '$A' and candidate is not null
+    union select name from attempts where attempt != '$A' and name is not null
+    union select distinct attempt from journal where attempt is not null and attempt != '$A'
+    union select distinct attempt from messages where attempt is not null and attempt != '$A'" >"$T/others"
+n=0
+while IFS= read -r s; do
+	[ -n "$s" ] || continue
+	case "|$mine|" in *"|$s|"*) continue ;; esac	# this attempt's own
+	n=$((n + 1))
+	grep -qF -- "$s" "$T/a.bundle" && fail "the bundle names another attempt's \"$s\""
+done <"$T/others"
+[ "$n" -ge 40 ] || fail "only $n other strings checked"
+
+# Every line removed, and single bytes changed at sampled positions (every
+# 97th byte, and in every line its first, middle and last byte): both fail.
+python3 - "$T/a.bundle" "$T/mut" <<'PYEOF'
+import os, sys
+data = open(sys.argv[1], 'rb').read()
+out = sys.argv[2]
+os.makedirs(out)
+starts = [0] + [i + 1 for i, b in enumerate(data) if b == 10][:-1]
+n = 0
+for k, s in enumerate(starts):
+    e = data.index(b'\n', s) + 1
+    open(f'{out}/line{k:04d}', 'wb').write(data[:s] + data[e:])
+pos = set(range(0, len(data), 97))
+for s in starts:
+    e = data.index(b'\n', s)
+    pos |= {s, (s + e) // 2, max(s, e - 1)}
+for p in sorted(pos):
+    b = bytearray(data)
+    b[p] ^= 0x01 if b[p] != 0x0a else 0x20
+    open(f'{out}/byte{p:06d}', 'wb').write(bytes(b))
+PYEOF
+nmut=0
+for m in "$T"/mut/*; do
+	out=$("$INVIGIL" review verify-bundle "$m" 2>&1)
+	rc=$?
+	[ $rc = 1 ] || fail "$(basename "$m"): invigil verify-bundle exit $rc: $out"
+	nmut=$((nmut + 1))
+done
+# The Node verifier, once over all of them (a process each is slow).
+node -e '
+const fs = require("fs"), path = require("path");
+const { verify } = require(process.argv[1]);
+const dir = process.argv[2];
+let n = 0;
+for (const f of fs.readdirSync(dir)) {
+	let held = true;
+	try { verify(fs.readFileSync(path.join(dir, f)), []); }
+	catch (e) { held = false; }
+	if (held) { console.error(`${f} verifies`); process.exit(1); }
+	n++;
+}
+console.log(n);
+' "$PEER/verify-bundle.js" "$T/mut" >"$T/node.out" 2>&1 ||
+	fail "verify-bundle.js accepts a changed bundle: $(cat "$T/node.out")"
+[ "$(cat "$T/node.out")" = "$nmut" ] || fail "node checked $(cat "$T/node.out") of $nmut"
+lines=$(wc -l <"$T/a.bundle")
+[ "$nmut" -gt $((lines * 3)) ] || fail "only $nmut mutations of $lines lines"
+
+echo "PASS: e2e-bundle ($A: $entries entries; $n other strings absent; $nmut changes refused by both)"
