@@ -10,13 +10,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "console/app.h"
 #include "console/commands.h"
+#include "forensics/forensics.h"
 #include "proto/proto.h"
 #include "proto/xmalloc.h"
 #include "store/bundle.h"
@@ -100,6 +104,123 @@ bundle_key(const char *actor, char *err, size_t errlen)
 	return sign_key_load(dir, actor, NULL, err, errlen);
 }
 
+/* A number, or null for NAN (not computable). */
+static json_t *
+fx_number(double x)
+{
+	return isfinite(x) ? json_real(x) : json_null();
+}
+
+/* The indices of attempt j of the report (the partner withheld). */
+static void
+fx_indices(json_t *obj, const struct forensics_run_attempt *a)
+{
+	json_object_set_new(obj, "n_items", json_integer(a->n_items));
+	json_object_set_new(obj, "score", json_integer(a->score));
+	json_object_set_new(obj, "theta", fx_number(a->theta));
+	json_object_set_new(obj, "theta_se", fx_number(a->theta_se));
+	json_object_set_new(obj, "tau", fx_number(a->tau));
+	json_object_set_new(obj, "lz", fx_number(a->lz));
+	json_object_set_new(obj, "lz_p", fx_number(a->lz_p));
+	json_object_set_new(obj, "rt_fit_p", fx_number(a->rt_fit_p));
+	json_object_set_new(obj, "fast_share", fx_number(a->fast_share));
+	json_object_set_new(obj, "rte", fx_number(a->rte));
+	json_object_set_new(obj, "preknowledge_p",
+	    fx_number(a->preknowledge_p));
+	json_object_set_new(obj, "similarity_p", fx_number(a->similarity_p));
+	if (a->partner >= 0)
+		json_object_set_new(obj, "similarity_partner",
+		    json_string("withheld: another candidate"));
+	json_object_set_new(obj, "n_changed", json_integer(a->n_changed));
+	json_object_set_new(obj, "edi_p", fx_number(a->edi_p));
+	json_object_set_new(obj, "combined_p", fx_number(a->combined_p));
+	json_object_set_new(obj, "q", fx_number(a->q));
+	json_object_set_new(obj, "flagged", json_boolean(a->flagged));
+	if (a->reason != NULL)
+		json_object_set_new(obj, "reason", json_string(a->reason));
+}
+
+/*
+ * bundle_forensics_fn: the analysis `invigil review forensics --exam E
+ * --form F` runs (default options, no compromised list) on the attempt's
+ * exam and form, and this attempt's row of it.  What cannot be analysed
+ * is said in "reason", not refused.  Clusters, which name other
+ * attempts, are not computed (no centre, address or device keys).
+ */
+static void *
+bundle_forensics(struct store_reader *reader, const char *feed,
+    const char *attempt, const char *exam, const char *form, void *arg,
+    char *err, size_t errlen)
+{
+	struct store_answers		 ans;
+	struct forensics_data		 d;
+	struct forensics_run_options	 o;
+	struct forensics_report		 rep;
+	json_t				*obj;
+	int				*forms = NULL, j;
+
+	(void)arg;
+	memset(&ans, 0, sizeof ans);
+	obj = json_pack("{s:s}", "model", FORENSICS_MODEL_VERSION);
+	json_object_set_new(obj, "exam", exam ? json_string(exam) : json_null());
+	json_object_set_new(obj, "form", form ? json_string(form) : json_null());
+	if (exam == NULL) {
+		json_object_set_new(obj, "reason", json_string("the attempt "
+		    "names no exam"));
+		return obj;
+	}
+	if (store_answers_read(reader, exam, form, &ans, err, errlen) != 0) {
+		store_answers_free(&ans);
+		json_decref(obj);
+		return NULL;
+	}
+	for (j = 0; j < ans.n_attempts; j++)
+		if (ans.feed[j] != NULL && ans.attempt[j] != NULL &&
+		    strcmp(ans.feed[j], feed) == 0 &&
+		    strcmp(ans.attempt[j], attempt) == 0)
+			break;
+	json_object_set_new(obj, "n_attempts", json_integer(ans.n_attempts));
+	if (j == ans.n_attempts) {
+		json_object_set_new(obj, "reason", json_string("no answer of "
+		    "this attempt is stored"));
+		store_answers_free(&ans);
+		return obj;
+	}
+	memset(&d, 0, sizeof d);
+	d.n_attempts = ans.n_attempts;
+	d.n_items = ans.n_items;
+	d.option = ans.option;
+	d.correct = ans.correct;
+	d.time = ans.time;
+	d.changed = ans.changed;
+	d.wtr = ans.wtr;
+	d.key = ans.key;
+	if (form == NULL) {
+		/* Read without a form: the attempt's (none) apart from the
+		 * others. */
+		forms = xcalloc(ans.n_attempts + 1, sizeof *forms);
+		for (j = 0; j < ans.n_attempts; j++)
+			forms[j] = ans.form[j] != NULL;
+		d.form = forms;
+	}
+	forensics_run_options_default(&o);
+	json_object_set_new(obj, "alpha", json_real(o.alpha));
+	if (forensics_run(&d, &o, &rep, err, errlen) != 0)
+		json_object_set_new(obj, "reason", json_string(err));
+	else {
+		for (j = 0; j < ans.n_attempts; j++)
+			if (strcmp(ans.feed[j] ? ans.feed[j] : "", feed) == 0 &&
+			    strcmp(ans.attempt[j] ? ans.attempt[j] : "",
+			    attempt) == 0)
+				break;
+		fx_indices(obj, &rep.attempts[j]);
+		forensics_report_free(&rep);
+	}
+	free(forms);
+	store_answers_free(&ans);
+	return obj;
+}
+
 static int
 review_bundle(const struct cmd_entry *self, int argc, char **argv)
 {
@@ -145,6 +266,7 @@ review_bundle(const struct cmd_entry *self, int argc, char **argv)
 		return bundle_error(self, err, EXIT_USAGE);
 	o.attempt = argv[optind];
 	o.now_ms = proto_now_ms();
+	o.forensics = bundle_forensics;
 	if ((key = bundle_key(actor, err, sizeof err)) == NULL)
 		return bundle_error(self, err, EXIT_RUNTIME);
 	o.key = key;

@@ -52,6 +52,7 @@
 #include <stdint.h>
 
 #define FORENSICS_MISSING	(-1)
+#define FORENSICS_MODEL_VERSION	"invigil-forensics/1"	/* bump when an index changes */
 
 /* ------------------------------------------------------------------ */
 /* stats.c: distributions and quadrature                               */

@@ -268,7 +268,7 @@ struct bundle_gather {
 	struct bundle_read	 r;
 	const struct bundle_options *o;
 	char			 feed[256], attempt[256];
-	char			*candidate, *name;
+	char			*candidate, *name, *exam, *form;
 	struct bundle_scan	 scan;
 	struct bundle_lines	 lines;		/* after the first */
 	struct bundle_summary	*sum;
@@ -348,6 +348,10 @@ gather_attempt(struct bundle_gather *g)
 			g->candidate = xstrdup(col_text(st, 0));
 		if (col_text(st, 1) != NULL)
 			g->name = xstrdup(col_text(st, 1));
+		if (col_text(st, 2) != NULL)
+			g->exam = xstrdup(col_text(st, 2));
+		if (col_text(st, 3) != NULL)
+			g->form = xstrdup(col_text(st, 3));
 		if (lines_add(&g->lines, obj, g->r.err, g->r.errlen) != 0) {
 			sqlite3_finalize(st);
 			return -1;
@@ -875,8 +879,10 @@ bundle_write(struct store_reader *reader, const struct bundle_options *o,
 	    gather_entries(&g, &t) != 0)
 		goto done;
 	if (o->forensics != NULL) {
-		fx = json_deep_copy(o->forensics);
-		if (fx == NULL || json_object_set_new(fx, "type",
+		if ((fx = o->forensics(reader, g.feed, g.attempt, g.exam,
+		    g.form, o->forensics_arg, err, errlen)) == NULL)
+			goto done;
+		if (json_object_set_new(fx, "type",
 		    json_string("forensics")) != 0 || json_object_set_new(fx,
 		    "attempt", json_string(g.attempt)) != 0) {
 			json_decref(fx);
@@ -910,6 +916,8 @@ done:
 	free(g.seqs);
 	free(g.candidate);
 	free(g.name);
+	free(g.exam);
+	free(g.form);
 	return out;
 }
 

@@ -32,14 +32,26 @@
  * names): a database with more is refused rather than half-scanned. */
 #define BUNDLE_MAX_OTHERS	2000000
 
+/*
+ * The attempt's forensic indices, for its "forensics" line: called by
+ * bundle_write() inside its read transaction on the same reader, with the
+ * attempt's exam and form (NULL when unknown).  Returns the line's fields
+ * as a new jansson object (json_t *, consumed; "type" and "attempt" are
+ * set by the caller, "model" must be there), or NULL with a sentence in
+ * err, which refuses the bundle.  store/ knows nothing of forensics: the
+ * console supplies this.
+ */
+typedef void	*(*bundle_forensics_fn)(struct store_reader *,
+		    const char *feed, const char *attempt, const char *exam,
+		    const char *form, void *arg, char *err, size_t errlen);
+
 struct bundle_options {
 	const char		*feed;		/* NULL: the attempt's only feed */
 	const char		*attempt;
 	const struct sign_key	*key;		/* the exporter's */
 	int64_t			 now_ms;	/* "created" */
-	/* The forensic indices line's fields (without "type"), or NULL;
-	 * a jansson object, only read. */
-	const void		*forensics;
+	bundle_forensics_fn	 forensics;	/* NULL: no forensics line */
+	void			*forensics_arg;
 };
 
 /* What a bundle holds, as written or as verified. */
@@ -67,7 +79,7 @@ struct bundle_summary {
  * Included: the attempt's row, its messages (raw bodies), its flags, its
  * journal entries (those naming it), each with an inclusion proof to the
  * latest 'rfc6962' checkpoint, that checkpoint's note and the vkeys (from
- * the keys table) of its valid signatures, and o->forensics.  Refused
+ * the keys table) of its valid signatures, and what o->forensics gives.  Refused
  * (-1 with a sentence) when no 'rfc6962' checkpoint covers the newest of
  * those entries: the analyst lets the console sign one and runs it again.
  *

@@ -7,13 +7,14 @@
 # single-byte change at sampled positions (at least one in each line, so
 # in each section) and every removed line fail both; no other attempt's
 # id, candidate id or name is in it; --key with a wrong key fails both,
-# with the right keys both say so; usage errors exit 2.
+# with the right keys both say so; the forensic indices are those of
+# `review forensics` on the attempt's exam and form; usage errors exit 2.
 # run-e2e timeout: 240
 . "$(dirname "$0")/lib.sh"
 watchdog 230
 peer_setup
 
-start_feed --simulate 40 --seed 11 --rate 400 --id sim
+start_feed --simulate 60 --seed 11 --rate 500 --id sim
 mkfifo "$T/in"
 "$INVIGIL" --headless --feed "ws://127.0.0.1:$FEED_PORT/" --db "$T/b.db" \
     --proctor ana --checkpoint-every 4 <"$T/in" >"$T/out.jsonl" \
@@ -45,6 +46,13 @@ wait_for 20 acks_at_least 5 ||
 	fail "5 requests not acknowledged: $(grep '"t":"ack"' "$T/out.jsonl")"
 wait_for 20 grep -q '"t":"done"' "$T/out.jsonl" ||
 	fail "the command was not answered: $(tail -5 "$T/out.jsonl")"
+# The exam runs to its end, so that the forensic models calibrate (a form
+# needs 50 attempts).
+done_at_least() {
+	n=$(sqlite3 -readonly "$T/b.db" "select count(*) from attempts where state in ('submitted', 'terminated')" 2>/dev/null)
+	[ "${n:-0}" -ge "$1" ]
+}
+wait_for 90 done_at_least 57 || fail "fewer than 57 attempts done after 90 s"
 exec 3>&-
 stop_ok $CONSOLE console
 stop_ok "$FEED_PID" feed
@@ -65,9 +73,35 @@ out=$("$INVIGIL" review bundle "$A" --db "$T/b.db" --out "$T/a.bundle" --actor e
 	fail "review bundle: $out"
 echo "$out" | grep -q "journal entries proven" || fail "review bundle said: $out"
 [ "$(stat -c %a "$T/a.bundle")" = 600 ] || fail "the bundle is not mode 600"
-for t in bundle attempt checkpoint key message flag entry; do
+for t in bundle attempt checkpoint key message flag entry forensics; do
 	grep -q "^{.*\"type\":\"$t\"" "$T/a.bundle" || fail "no $t line in the bundle"
 done
+
+# The forensic indices: the model's version, and this attempt's row of
+# `review forensics` on its exam and form, value for value.
+EXAM=$(sqlite3 -readonly "$T/b.db" "select exam from attempts where attempt = '$A'")
+FORM=$(sqlite3 -readonly "$T/b.db" "select form from attempts where attempt = '$A'")
+"$INVIGIL" review forensics --db "$T/b.db" --exam "$EXAM" --form "$FORM" --format jsonl >"$T/fx.jsonl" ||
+	fail "review forensics"
+python3 - "$T/a.bundle" "$T/fx.jsonl" "$A" <<'PYEOF' || fail "the forensic indices differ from review forensics'"
+import json, sys
+fx = [json.loads(l) for l in open(sys.argv[1]) if '"type":"forensics"' in l]
+assert len(fx) == 1, "no forensics line"
+fx = fx[0]
+assert fx["model"] == "invigil-forensics/1", fx
+assert "reason" not in fx, fx
+row = [r for r in map(json.loads, open(sys.argv[2])) if r.get("attempt") == sys.argv[3]][0]
+n = 0
+for k in ("theta", "tau", "lz", "rt_fit_p", "fast_share", "preknowledge_p",
+          "similarity_p", "edi_p", "combined_p", "q", "flagged", "score"):
+    a, b = fx[k], row[k]
+    if isinstance(a, float) and isinstance(b, float):
+        assert abs(a - b) <= 1e-6 * max(1, abs(b)), (k, a, b)
+    else:
+        assert a == b, (k, a, b)
+    n += a is not None
+assert n >= 8, "only %d indices computed: %s" % (n, fx)
+PYEOF
 
 CONSOLE_KEY=$(sqlite3 -readonly "$T/b.db" "select vkey from keys where actor = 'ana'")
 EVE_KEY=$(sed -n 1p "$T/a.bundle" | python3 -c 'import json,sys; print(json.load(sys.stdin)["vkey"])')
