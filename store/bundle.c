@@ -70,15 +70,15 @@ lines_add(struct bundle_lines *l, json_t *obj, char *err, size_t errlen)
 	return 0;
 }
 
+/* Free v[0..n) and v. */
 static void
-lines_free(struct bundle_lines *l)
+strings_free(char **v, size_t n)
 {
 	size_t	i;
 
-	for (i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-	memset(l, 0, sizeof *l);
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
 }
 
 /* The lines joined, each ending in '\n' (malloc'd). */
@@ -152,16 +152,6 @@ scan_finish(struct bundle_scan *sc)
 			sc->other[o++] = sc->other[i];
 	}
 	sc->n = o;
-}
-
-static void
-scan_free(struct bundle_scan *sc)
-{
-	size_t	i;
-
-	for (i = 0; i < sc->n; i++)
-		free(sc->other[i]);
-	free(sc->other);
 }
 
 /*
@@ -262,6 +252,14 @@ set(json_t *obj, const char *key, json_t *value)
 	json_object_set_new(obj, key, value != NULL ? value : json_null());
 }
 
+/* Columns from..to (inclusive) of st's row, each under its name in obj. */
+static void
+set_columns(json_t *obj, sqlite3_stmt *st, int from, int to)
+{
+	for (; from <= to; from++)
+		set(obj, sqlite3_column_name(st, from), col_json(st, from));
+}
+
 /* ---- gathering */
 
 struct bundle_gather {
@@ -275,6 +273,45 @@ struct bundle_gather {
 	int64_t			*seqs;		/* the attempt's message seqs */
 	size_t			 nseqs, seqcap;
 };
+
+/* sql prepared with ?1 the feed and ?2 the attempt bound, or NULL. */
+static sqlite3_stmt *
+gather_prepare(struct bundle_gather *g, const char *sql, const char *what)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = read_prepare(&g->r, sql, what)) != NULL) {
+		sqlite3_bind_text(st, 1, g->feed, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, g->attempt, -1, SQLITE_STATIC);
+	}
+	return st;
+}
+
+/* Add obj as a line; on failure st is finalised (-1 with the sentence). */
+static int
+gather_add(struct bundle_gather *g, sqlite3_stmt *st, json_t *obj)
+{
+	if (lines_add(&g->lines, obj, g->r.err, g->r.errlen) == 0)
+		return 0;
+	sqlite3_finalize(st);
+	return -1;
+}
+
+/*
+ * Put hash h (hex) under key in obj in place of a body, and why: a body
+ * withheld because it names another attempt, or cannot be written.
+ */
+static void
+gather_withhold(struct bundle_gather *g, json_t *obj, const char *key,
+    const uint8_t h[SIGN_HASH_LEN], const char *why)
+{
+	char	hex[2 * SIGN_HASH_LEN + 1];
+
+	sign_hex(h, hex);
+	json_object_set_new(obj, key, json_string(hex));
+	json_object_set_new(obj, "withheld", json_string(why));
+	g->sum->withheld++;
+}
 
 /*
  * The attempt's feed when none was given: its one feed among attempts.
@@ -318,12 +355,10 @@ gather_attempt(struct bundle_gather *g)
 	json_t		*obj;
 	int		 rc, found = 0;
 
-	if ((st = read_prepare(&g->r, "SELECT candidate, name, exam, form, "
+	if ((st = gather_prepare(g, "SELECT candidate, name, exam, form, "
 	    "center, modality, state, ip, device, first_seq FROM attempts "
 	    "WHERE feed = ?1 AND attempt = ?2", "the attempt")) == NULL)
 		return -1;
-	sqlite3_bind_text(st, 1, g->feed, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, g->attempt, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && !found) {
 		found = 1;
 		obj = json_pack("{s:s, s:s, s:s}", "type", "attempt", "feed",
@@ -334,16 +369,7 @@ gather_attempt(struct bundle_gather *g)
 			    "is not UTF-8; it cannot be bundled", g->attempt);
 			return -1;
 		}
-		set(obj, "candidate", col_json(st, 0));
-		set(obj, "name", col_json(st, 1));
-		set(obj, "exam", col_json(st, 2));
-		set(obj, "form", col_json(st, 3));
-		set(obj, "center", col_json(st, 4));
-		set(obj, "modality", col_json(st, 5));
-		set(obj, "state", col_json(st, 6));
-		set(obj, "ip", col_json(st, 7));
-		set(obj, "device", col_json(st, 8));
-		set(obj, "first_seq", col_json(st, 9));
+		set_columns(obj, st, 0, 9);
 		if (col_text(st, 0) != NULL)
 			g->candidate = xstrdup(col_text(st, 0));
 		if (col_text(st, 1) != NULL)
@@ -352,10 +378,8 @@ gather_attempt(struct bundle_gather *g)
 			g->exam = xstrdup(col_text(st, 2));
 		if (col_text(st, 3) != NULL)
 			g->form = xstrdup(col_text(st, 3));
-		if (lines_add(&g->lines, obj, g->r.err, g->r.errlen) != 0) {
-			sqlite3_finalize(st);
+		if (gather_add(g, st, obj) != 0)
 			return -1;
-		}
 	}
 	if (rc == SQLITE_ROW)
 		rc = SQLITE_DONE;
@@ -392,11 +416,9 @@ gather_others(struct bundle_gather *g)
 	int		 rc, i;
 
 	for (q = 0; q < sizeof sql / sizeof sql[0]; q++) {
-		if ((st = read_prepare(&g->r, sql[q], "the other attempts")) ==
+		if ((st = gather_prepare(g, sql[q], "the other attempts")) ==
 		    NULL)
 			return -1;
-		sqlite3_bind_text(st, 1, g->feed, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, g->attempt, -1, SQLITE_STATIC);
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 			for (i = 0; i < 3; i++)
 				if (scan_add(&g->scan, col_text(st, i), g->r.err,
@@ -421,38 +443,29 @@ gather_messages(struct bundle_gather *g)
 	sqlite3_stmt	*st;
 	json_t		*obj, *body;
 	uint8_t		 h[SIGN_HASH_LEN];
-	char		 hex[2 * SIGN_HASH_LEN + 1];
 	const char	*text;
 	size_t		 len;
-	int		 rc;
+	int		 rc, hit;
 
-	if ((st = read_prepare(&g->r, "SELECT epoch, seq, type, body FROM "
-	    "messages WHERE feed = ?1 AND attempt = ?2 ORDER BY epoch, seq",
-	    "the messages")) == NULL)
+	if ((st = gather_prepare(g, "SELECT epoch, seq, type AS message_type, "
+	    "body FROM messages WHERE feed = ?1 AND attempt = ?2 ORDER BY "
+	    "epoch, seq", "the messages")) == NULL)
 		return -1;
-	sqlite3_bind_text(st, 1, g->feed, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, g->attempt, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		text = col_text(st, 3) ? col_text(st, 3) : "";
 		len = (size_t)sqlite3_column_bytes(st, 3);
-		obj = json_pack("{s:s, s:s, s:s, s:I, s:I}", "type", "message",
-		    "feed", g->feed, "attempt", g->attempt, "epoch",
-		    (json_int_t)sqlite3_column_int64(st, 0), "seq",
-		    (json_int_t)sqlite3_column_int64(st, 1));
-		set(obj, "message_type", col_json(st, 2));
-		body = scan_hits(&g->scan, text, len) ? NULL :
-		    json_stringn(text, len);
+		obj = json_pack("{s:s, s:s, s:s}", "type", "message", "feed",
+		    g->feed, "attempt", g->attempt);
+		set_columns(obj, st, 0, 2);
+		hit = scan_hits(&g->scan, text, len);
+		body = hit ? NULL : json_stringn(text, len);
 		if (body != NULL)
 			json_object_set_new(obj, "body", body);
 		else {
 			/* Withheld, or not UTF-8 (the store keeps bytes). */
 			sign_sha256(text, len, h);
-			sign_hex(h, hex);
-			json_object_set_new(obj, "body_sha256", json_string(hex));
-			json_object_set_new(obj, "withheld", json_string(
-			    scan_hits(&g->scan, text, len) ? BUNDLE_WITHHELD :
-			    "it is not UTF-8"));
-			g->sum->withheld++;
+			gather_withhold(g, obj, "body_sha256", h, hit ?
+			    BUNDLE_WITHHELD : "it is not UTF-8");
 		}
 		if (g->nseqs == g->seqcap) {
 			g->seqcap = g->seqcap ? g->seqcap * 2 : 256;
@@ -461,10 +474,8 @@ gather_messages(struct bundle_gather *g)
 		}
 		g->seqs[g->nseqs++] = sqlite3_column_int64(st, 1);
 		g->sum->messages++;
-		if (lines_add(&g->lines, obj, g->r.err, g->r.errlen) != 0) {
-			sqlite3_finalize(st);
+		if (gather_add(g, st, obj) != 0)
 			return -1;
-		}
 	}
 	return read_done(&g->r, st, rc, "the messages");
 }
@@ -528,49 +539,37 @@ gather_flags(struct bundle_gather *g)
 	int		 rc, cut;
 
 	qsort(g->seqs, g->nseqs, sizeof *g->seqs, seq_compare);
-	if ((st = read_prepare(&g->r, "SELECT id, rule, severity, state, "
+	if ((st = gather_prepare(g, "SELECT id, rule, severity, state, "
 	    "message, first_ms, last_ms, count, first_seq, last_seq, weight, "
 	    "evidence, closed_ms FROM flags WHERE feed = ?1 AND attempt = ?2 "
 	    "ORDER BY id", "the flags")) == NULL)
 		return -1;
-	sqlite3_bind_text(st, 1, g->feed, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, g->attempt, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		obj = json_pack("{s:s, s:s, s:s}", "type", "flag", "feed",
 		    g->feed, "attempt", g->attempt);
 		red = json_array();
-		set(obj, "id", col_json(st, 0));
-		set(obj, "rule", col_json(st, 1));
-		set(obj, "severity", col_json(st, 2));
-		set(obj, "state", col_json(st, 3));
+		set_columns(obj, st, 0, 3);
 		msg = col_text(st, 4);
 		if (msg != NULL && scan_hits(&g->scan, msg, strlen(msg))) {
 			json_object_set_new(obj, "message", json_null());
 			json_array_append_new(red, json_string("message"));
 		} else
 			set(obj, "message", col_json(st, 4));
-		set(obj, "first_ms", col_json(st, 5));
-		set(obj, "last_ms", col_json(st, 6));
-		set(obj, "count", col_json(st, 7));
-		set(obj, "first_seq", col_json(st, 8));
-		set(obj, "last_seq", col_json(st, 9));
-		set(obj, "weight", col_json(st, 10));
+		set_columns(obj, st, 5, 10);
 		cut = 0;
 		json_object_set_new(obj, "evidence", flag_evidence(g,
 		    col_text(st, 11), &cut));
 		if (cut)
 			json_array_append_new(red, json_string("evidence"));
-		set(obj, "closed_ms", col_json(st, 12));
+		set_columns(obj, st, 12, 12);
 		if (json_array_size(red) > 0) {
 			json_object_set_new(obj, "redacted", red);
 			g->sum->redacted++;
 		} else
 			json_decref(red);
 		g->sum->flags++;
-		if (lines_add(&g->lines, obj, g->r.err, g->r.errlen) != 0) {
-			sqlite3_finalize(st);
+		if (gather_add(g, st, obj) != 0)
 			return -1;
-		}
 	}
 	return read_done(&g->r, st, rc, "the flags");
 }
@@ -721,10 +720,8 @@ gather_keys(struct bundle_gather *g, const struct sign_note *note,
 		    col_text(st, 0));
 		if (o >= sizeof g->sum->checkpoint_signers)
 			o = sizeof g->sum->checkpoint_signers - 1;
-		if (lines_add(&g->lines, obj, g->r.err, g->r.errlen) != 0) {
-			sqlite3_finalize(st);
+		if (gather_add(g, st, obj) != 0)
 			return -1;
-		}
 	}
 	if (read_done(&g->r, st, rc, "the keys") != 0)
 		return -1;
@@ -743,18 +740,15 @@ gather_entries(struct bundle_gather *g, const struct bundle_tree *t)
 	sqlite3_stmt	*st;
 	json_t		*obj, *proof;
 	uint8_t		 h[SIGN_HASH_LEN];
-	char		 hex[2 * SIGN_HASH_LEN + 1];
 	const char	*body;
 	size_t		 len;
 	int64_t		 seq;
 	int		 rc;
 
-	if ((st = read_prepare(&g->r, "SELECT seq, body FROM journal WHERE "
+	if ((st = gather_prepare(g, "SELECT seq, body FROM journal WHERE "
 	    "attempt = ?2 AND (feed = ?1 OR feed IS NULL) ORDER BY seq",
 	    "the journal")) == NULL)
 		return -1;
-	sqlite3_bind_text(st, 1, g->feed, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, g->attempt, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		seq = sqlite3_column_int64(st, 0);
 		if (seq < 1 || (uint64_t)seq > t->n) {
@@ -780,17 +774,11 @@ gather_entries(struct bundle_gather *g, const struct bundle_tree *t)
 		if (scan_hits(&g->scan, body, len) || json_object_set_new(obj,
 		    "body", json_stringn(body, len)) != 0) {
 			merkle_leaf_hash(body, len, h);
-			sign_hex(h, hex);
-			json_object_set_new(obj, "leaf_hash", json_string(hex));
-			json_object_set_new(obj, "withheld",
-			    json_string(BUNDLE_WITHHELD));
-			g->sum->withheld++;
+			gather_withhold(g, obj, "leaf_hash", h, BUNDLE_WITHHELD);
 		}
 		g->sum->entries++;
-		if (lines_add(&g->lines, obj, g->r.err, g->r.errlen) != 0) {
-			sqlite3_finalize(st);
+		if (gather_add(g, st, obj) != 0)
 			return -1;
-		}
 	}
 	return read_done(&g->r, st, rc, "the journal");
 }
@@ -911,8 +899,8 @@ done:
 	free(ckpt);
 	sign_note_clear(&note);
 	free(t.leaves);
-	lines_free(&g.lines);
-	scan_free(&g.scan);
+	strings_free(g.lines.v, g.lines.n);
+	strings_free(g.scan.other, g.scan.n);
 	free(g.seqs);
 	free(g.candidate);
 	free(g.name);

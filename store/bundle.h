@@ -79,9 +79,10 @@ struct bundle_summary {
  * Included: the attempt's row, its messages (raw bodies), its flags, its
  * journal entries (those naming it), each with an inclusion proof to the
  * latest 'rfc6962' checkpoint, that checkpoint's note and the vkeys (from
- * the keys table) of its valid signatures, and what o->forensics gives.  Refused
- * (-1 with a sentence) when no 'rfc6962' checkpoint covers the newest of
- * those entries: the analyst lets the console sign one and runs it again.
+ * the keys table) of its valid signatures, and what o->forensics gives.
+ * Refused (-1 with a sentence) when no 'rfc6962' checkpoint covers the
+ * newest of those entries: the analyst lets the console sign one and runs
+ * it again.
  *
  * Nothing names another attempt: every string written is scanned for the
  * other attempts' ids, candidate ids and names in the database (the
