@@ -9,9 +9,9 @@
 # id, candidate id or name is in it; --key with a wrong key fails both,
 # with the right keys both say so; the forensic indices are those of
 # `review forensics` on the attempt's exam and form; usage errors exit 2.
-# run-e2e timeout: 240
+# run-e2e timeout: 320
 . "$(dirname "$0")/lib.sh"
-watchdog $((230 * ${E2E_TIMEOUT_FACTOR:-1}))
+watchdog $((310 * ${E2E_TIMEOUT_FACTOR:-1}))
 peer_setup
 
 start_feed --simulate 60 --seed 11 --rate 500 --id sim
@@ -52,7 +52,7 @@ done_at_least() {
 	n=$(sqlite3 -readonly "$T/b.db" "select count(*) from attempts where state in ('submitted', 'terminated')" 2>/dev/null)
 	[ "${n:-0}" -ge "$1" ]
 }
-wait_for 90 done_at_least 57 || fail "fewer than 57 attempts done after 90 s"
+wait_for 150 done_at_least 55 || fail "fewer than 55 attempts done after 150 s"
 exec 3>&-
 stop_ok $CONSOLE console
 stop_ok "$FEED_PID" feed
@@ -137,6 +137,38 @@ bad_both "a wrong console key" "$T/a.bundle" --key "$MALLORY_KEY"
 XDG_CONFIG_HOME=$T/other "$INVIGIL" review bundle "$A" --db "$T/b.db" --out "$T/e2.bundle" --actor eve >/dev/null ||
 	fail "bundle by another eve"
 bad_both "the bundle by another key named eve" "$T/e2.bundle" --key "$EVE_KEY" --key "$CONSOLE_KEY"
+
+# Whoever holds eve's key can change the bundle and sign it again: then
+# the checks behind the signature must hold.  resign IN OUT JS: the lines
+# of IN (parsed, in a variable L) changed by JS, signed again with eve's
+# key file by Node's crypto.
+resign() {
+	node -e '
+const fs = require("fs"), crypto = require("crypto");
+const [file, keyfile, out, js] = process.argv.slice(1);
+const s = fs.readFileSync(file, "utf8");
+const L = s.slice(0, s.lastIndexOf("\n\n")).split("\n").map((l) => JSON.parse(l));
+eval(js);
+const text = L.map((o) => JSON.stringify(o)).join("\n") + "\n";
+const id = Buffer.from(L[0].vkey.split("+")[1], "hex");
+const sig = crypto.sign(null, Buffer.from(text), fs.readFileSync(keyfile));
+fs.writeFileSync(out, text + "\n\u2014 eve " +
+    Buffer.concat([id, sig]).toString("base64") + "\n");
+' "$1" "$XDG_CONFIG_HOME/invigil/eve.key" "$2" "$3" || fail "resign $3"
+}
+resign "$T/a.bundle" "$T/same.bundle" ""
+ok_both "$T/same.bundle"
+resign "$T/a.bundle" "$T/hostile.bundle" 'L[0].format = "invigil-bundle/1\u001b]0;pwned\u0007\u001b[2J";'
+bad_both "a hostile format" "$T/hostile.bundle"
+echo "$out" | grep -q 'FAILED: line 1 of the bundle: format' || fail "hostile format: $out"
+printf '%s' "$out" | grep -q "$(printf '\033')" && fail "an escape printed raw: $out"
+resign "$T/a.bundle" "$T/other.bundle" 'const m = L.find((o) => o.type === "message"); L.push(Object.assign({}, m, {attempt: "'"$(echo "$others" | head -1)"'"}));
+L[0].messages++;'
+bad_both "a message of another attempt" "$T/other.bundle"
+echo "$out" | grep -q "not about the bundle's attempt" || fail "another attempt's message: $out"
+resign "$T/a.bundle" "$T/entry.bundle" 'const e = L.find((o) => o.type === "entry"); e.body = e.body.replace(/"reason":"[^"]*"/, "\"reason\":\"nothing happened\"");'
+bad_both "a changed entry" "$T/entry.bundle"
+echo "$out" | grep -q "inclusion proof" || fail "a changed entry: $out"
 
 # Nothing about any other attempt: ids, candidate ids, names.
 mine=$(sqlite3 -readonly "$T/b.db" "select coalesce(candidate,''), coalesce(name,'') from attempts where attempt = '$A'")
