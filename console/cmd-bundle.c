@@ -336,9 +336,9 @@ verify_bundle_print(const char *file, const struct bundle_summary *s)
 	    proto_clean(s->attempt, c[1], sizeof c[1]),
 	    proto_clean(s->feed, c[2], sizeof c[2]),
 	    proto_clean(s->exporter, c[3], sizeof c[3]));
-	printf("bundle signature: good (%s key)\n", s->exporter_given ?
-	    "the --key given" : "the bundle's own; give the exporter's key "
-	    "with --key to know who signed");
+	printf("bundle signature: good, by %s\n", s->exporter_given ?
+	    "the --key given" : "the key the bundle names (give the "
+	    "exporter's key with --key to know who signed)");
 	printf("checkpoint: size %" PRId64 " of %s, signatures good (%s) "
 	    "checked against %s\n", s->checkpoint_size,
 	    proto_clean(s->origin, c[4], sizeof c[4]),

@@ -123,11 +123,11 @@ bad_both() {	# bad_BOTH WHAT FILE ARGS...: both refuse, exit 1
 }
 ok_both "$T/a.bundle"
 echo "$out" | grep -q "^OK$" || fail "no OK: $out"
-echo "$out" | grep -q "the bundle's own" || fail "the key used is not said: $out"
+echo "$out" | grep -q "good, by the key the bundle names" || fail "the key used is not said: $out"
 grep -q "^ok: " "$T/node.out" || fail "node: $(cat "$T/node.out")"
 ok_both "$T/a.bundle" --key "$CONSOLE_KEY" --key "$EVE_KEY"
 echo "$out" | grep -q "checked against the --key given" || fail "--key not said: $out"
-echo "$out" | grep -q "signature: good (the --key given" || fail "exporter --key: $out"
+echo "$out" | grep -q "signature: good, by the --key given" || fail "exporter --key: $out"
 
 # Wrong keys: another key of the console's name, another of eve's.
 "$INVIGIL" review bundle "$A" --db "$T/b.db" --out "$T/m.bundle" --actor mallory >/dev/null ||
