@@ -221,6 +221,7 @@ bundle_forensics(struct store_reader *reader, const char *feed,
 	return obj;
 }
 
+/* `invigil review bundle`: the exit status. */
 static int
 review_bundle(const struct cmd_entry *self, int argc, char **argv)
 {
@@ -358,6 +359,7 @@ verify_bundle_print(const char *file, const struct bundle_summary *s)
 	printf("OK\n");
 }
 
+/* `invigil review verify-bundle`: the exit status (0, 1 or 2). */
 static int
 review_verify_bundle(const struct cmd_entry *self, int argc, char **argv)
 {

@@ -106,6 +106,7 @@ struct bundle_scan {
 	const char	 *own[3];	/* attempt, candidate, name: masked */
 };
 
+/* qsort(3) order of strings. */
 static int
 scan_compare(const void *a, const void *b)
 {
@@ -138,6 +139,7 @@ scan_add(struct bundle_scan *sc, const char *s, char *err, size_t errlen)
 	return 0;
 }
 
+/* Sort the strings and drop repeats, once all are added. */
 static void
 scan_finish(struct bundle_scan *sc)
 {
@@ -222,6 +224,7 @@ read_done(struct bundle_read *r, sqlite3_stmt *st, int rc, const char *what)
 	return 0;
 }
 
+/* Column i as text (NULL for NULL), valid until the next step. */
 static const char *
 col_text(sqlite3_stmt *st, int i)
 {
@@ -480,6 +483,7 @@ gather_messages(struct bundle_gather *g)
 	return read_done(&g->r, st, rc, "the messages");
 }
 
+/* qsort(3) and bsearch(3) order of seqs. */
 static int
 seq_compare(const void *a, const void *b)
 {
@@ -1009,6 +1013,8 @@ check_hash(struct bundle_check *c, json_t *obj, const char *key,
 	return 0;
 }
 
+/* A message line: about the attempt, with its body or a withheld one's
+ * hash. */
 static int
 check_message(struct bundle_check *c, json_t *obj)
 {
@@ -1033,6 +1039,7 @@ check_message(struct bundle_check *c, json_t *obj)
 	return 0;
 }
 
+/* A flag line: about the attempt, with its id and rule. */
 static int
 check_flag(struct bundle_check *c, json_t *obj)
 {
