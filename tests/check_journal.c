@@ -1056,6 +1056,106 @@ START_TEST(test_imported_checkpoint_forged)
 }
 END_TEST
 
+/* A consistency proof from the database, then checked from its text. */
+static int
+prove(int64_t o, int64_t n, struct store_consistency *c)
+{
+	struct store_reader	*r;
+	int			 rc;
+
+	ck_assert_int_eq(store_reader_open(&r, dbpath, err, sizeof err), 0);
+	rc = store_consistency_prove(r, NULL, o, n, c, err, sizeof err);
+	store_reader_close(r);
+	return rc;
+}
+
+START_TEST(test_consistency_proof)
+{
+	struct sign_key			*k = test_key("alice", 1);
+	struct sign_key			*b = test_key("bob", 2);
+	struct store_consistency	 c, d;
+	const char			*keys[1];
+	char				*text, *bad, *p;
+	const char			*hashx = "invigil consistency proof "
+					    "v1\nold 3\nnew 12\nhash x\n\n";
+
+	make_journal(12, 3, k);
+	ck_assert_msg(prove(3, 12, &c) == 0, "%s", err);
+	ck_assert_uint_gt(c.len, 0);
+	text = store_consistency_text(&c);
+	ck_assert_ptr_nonnull(strstr(text, "invigil consistency proof v1\nold 3\n"
+	    "new 12\nhash "));
+	keys[0] = sign_key_vkey(k);
+	ck_assert_msg(store_consistency_check(text, strlen(text), keys, 1, &d,
+	    err, sizeof err) == 0, "%s", err);
+	ck_assert_str_eq(d.signers, "alice");
+	ck_assert_int_eq(d.size[0], 3);
+	ck_assert_int_eq(d.size[1], 12);
+	store_consistency_clear(&d);
+	ck_assert_int_eq(store_consistency_check(text, strlen(text), NULL, 0,
+	    &d, err, sizeof err), 0);
+	store_consistency_clear(&d);
+	keys[0] = sign_key_vkey(b);
+	ck_assert_int_eq(store_consistency_check(text, strlen(text), keys, 1,
+	    &d, err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "signed by none of the keys"));
+
+	/* The sizes swapped in the header, a hash changed, a note dropped. */
+	bad = strdup(text);
+	p = strstr(bad, "old 3\nnew 12");
+	memcpy(p, "old 6", 5);
+	ck_assert_int_eq(store_consistency_check(bad, strlen(bad), NULL, 0,
+	    &d, err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "are not the checkpoints'"));
+	free(bad);
+	bad = strdup(text);
+	p = strstr(bad, "hash ") + 5;
+	*p = *p == 'A' ? 'B' : 'A';
+	ck_assert_int_eq(store_consistency_check(bad, strlen(bad), NULL, 0,
+	    &d, err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "does not show"));
+	free(bad);
+	bad = strdup(text);
+	p = strstr(bad, "\n\n") + 2;
+	p = strstr(p, "\n\n") + 2;
+	p = strstr(p, "\n\n") + 2;	/* the new note */
+	*p = '\0';
+	ck_assert_int_eq(store_consistency_check(bad, strlen(bad), NULL, 0,
+	    &d, err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "1 notes after the proof"));
+	free(bad);
+	ck_assert_int_eq(store_consistency_check(hashx, strlen(hashx), NULL, 0,
+	    &d, err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "line 4 is not \"hash BASE64\""));
+	ck_assert_int_eq(store_consistency_check("nope", 4, NULL, 0, &d, err,
+	    sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "line 1"));
+	free(text);
+	store_consistency_clear(&c);
+
+	/* Sizes without a checkpoint, backwards; equal sizes: empty proof. */
+	ck_assert_int_eq(prove(4, 12, &c), -1);
+	ck_assert_ptr_nonnull(strstr(err, "no checkpoint of size 4"));
+	ck_assert_int_eq(prove(12, 3, &c), -1);
+	ck_assert_int_eq(prove(6, 6, &c), 0);
+	ck_assert_uint_eq(c.len, 0);
+	store_consistency_clear(&c);
+
+	/* A 'chain' checkpoint signs no tree. */
+	attack("UPDATE checkpoints SET tree = 'chain' WHERE size = 3");
+	ck_assert_int_eq(prove(3, 12, &c), -1);
+	ck_assert_ptr_nonnull(strstr(err, "'chain' checkpoint"));
+
+	/* A journal changed since: refused, not a proof that fails later. */
+	attack("UPDATE journal SET body = replace(body, 'number 8', 'number "
+	    "0') WHERE seq = 8");
+	ck_assert_int_eq(prove(6, 12, &c), -1);
+	ck_assert_ptr_nonnull(strstr(err, "no longer matches"));
+	sign_key_free(k);
+	sign_key_free(b);
+}
+END_TEST
+
 static Suite *
 journal_suite(void)
 {
@@ -1082,6 +1182,7 @@ journal_suite(void)
 	tcase_add_test(tc, test_trusted_keys);
 	tcase_add_test(tc, test_imported_chains);
 	tcase_add_test(tc, test_imported_checkpoint_forged);
+	tcase_add_test(tc, test_consistency_proof);
 	suite_add_tcase(su, tc);
 	return su;
 }
