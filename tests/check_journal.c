@@ -422,17 +422,16 @@ START_TEST(test_resigned_rewrite)
 }
 END_TEST
 
-/* The attacker swaps in a key of their own and re-signs. */
-START_TEST(test_replaced_key)
+/*
+ * The attacker swaps the keys table for their own key (named alice) and
+ * signs a new checkpoint with it, the old ones gone.
+ */
+static void
+resign_with(struct sign_key *evil)
 {
-	struct sign_key		*k = test_key("alice", 1);
-	struct sign_key		*evil = test_key("alice", 2);
-	struct store_verify	 v;
-	struct store		*s;
-	char			*file, sql[512];
+	struct store	*s;
+	char		 sql[512];
 
-	make_journal(6, 3, k);
-	file = export();
 	snprintf(sql, sizeof sql, "DELETE FROM keys; DELETE FROM checkpoints; "
 	    "INSERT INTO keys VALUES ('%s', 'alice', 'alice', 'proctor', 0)",
 	    sign_key_vkey(evil));
@@ -440,6 +439,19 @@ START_TEST(test_replaced_key)
 	ck_assert_int_eq(store_open(&s, dbpath, err, sizeof err), 0);
 	ck_assert_int_eq(store_checkpoint(s, evil, NULL, err, sizeof err), 0);
 	ck_assert_int_eq(store_close(s, err, sizeof err), 0);
+}
+
+/* The attacker swaps in a key of their own and re-signs. */
+START_TEST(test_replaced_key)
+{
+	struct sign_key		*k = test_key("alice", 1);
+	struct sign_key		*evil = test_key("alice", 2);
+	struct store_verify	 v;
+	char			*file;
+
+	make_journal(6, 3, k);
+	file = export();
+	resign_with(evil);
 
 	v = verify(NULL);
 	expect(&v, STORE_VERIFY_OK, 0, NULL);
@@ -903,9 +915,7 @@ START_TEST(test_trusted_keys)
 	struct sign_key		*evil = test_key("alice", 2);
 	struct sign_key		*bob = test_key("bob", 3);
 	struct store_verify	 v;
-	struct store		*s;
 	const char		*keys[2];
-	char			 sql[512];
 
 	make_journal(6, 3, k);
 	keys[0] = sign_key_vkey(k);
@@ -920,13 +930,7 @@ START_TEST(test_trusted_keys)
 	expect(&v, STORE_VERIFY_UNTRUSTED, 0, "signed only by alice");
 
 	/* The attacker's key in the keys table fools verify, not --key. */
-	snprintf(sql, sizeof sql, "DELETE FROM keys; DELETE FROM checkpoints; "
-	    "INSERT INTO keys VALUES ('%s', 'alice', 'alice', 'proctor', 0)",
-	    sign_key_vkey(evil));
-	attack(sql);
-	ck_assert_int_eq(store_open(&s, dbpath, err, sizeof err), 0);
-	ck_assert_int_eq(store_checkpoint(s, evil, NULL, err, sizeof err), 0);
-	ck_assert_int_eq(store_close(s, err, sizeof err), 0);
+	resign_with(evil);
 	v = verify(NULL);
 	expect(&v, STORE_VERIFY_OK, 0, NULL);
 	keys[0] = sign_key_vkey(k);
@@ -964,6 +968,24 @@ import_from(const char *src)
 	sqlite3_close(db);
 }
 
+/*
+ * src.db: a journal of n entries by b, a checkpoint every `every`; the
+ * database: nown entries by k (a checkpoint every ownevery) with src.db's
+ * journal imported.
+ */
+static void
+make_case(int n, int every, struct sign_key *b, int nown, int ownevery,
+    struct sign_key *k)
+{
+	char	src[128];
+
+	make_journal(n, every, b);
+	snprintf(src, sizeof src, "%s/src.db", tmpdir);
+	ck_assert_int_eq(rename(dbpath, src), 0);
+	make_journal(nown, ownevery, k);
+	import_from(src);
+}
+
 START_TEST(test_imported_chains)
 {
 	struct sign_key		*k = test_key("alice", 1);
@@ -971,11 +993,8 @@ START_TEST(test_imported_chains)
 	struct store_verify	 v;
 	char			 src[128], *file;
 
-	make_journal(7, 3, b);
+	make_case(7, 3, b, 5, 5, k);
 	snprintf(src, sizeof src, "%s/src.db", tmpdir);
-	ck_assert_int_eq(rename(dbpath, src), 0);
-	make_journal(5, 5, k);
-	import_from(src);
 	v = verify(NULL);
 	expect(&v, STORE_VERIFY_OK, 0, NULL);
 	ck_assert_int_eq(v.entries, 5);
@@ -1025,13 +1044,8 @@ START_TEST(test_imported_checkpoint_forged)
 	struct sign_key		*k = test_key("alice", 1);
 	struct sign_key		*b = test_key("bob", 2);
 	struct store_verify	 v;
-	char			 src[128];
 
-	make_journal(6, 3, b);
-	snprintf(src, sizeof src, "%s/src.db", tmpdir);
-	ck_assert_int_eq(rename(dbpath, src), 0);
-	make_journal(2, 0, k);
-	import_from(src);
+	make_case(6, 3, b, 2, 0, k);
 	attack("DROP TRIGGER imported_checkpoints_no_update; UPDATE "
 	    "imported_checkpoints SET note = replace(note, char(10) || '6' || "
 	    "char(10), char(10) || '5' || char(10)) WHERE size = 6");
@@ -1041,11 +1055,7 @@ START_TEST(test_imported_checkpoint_forged)
 	/* Truncated imported chain: its last entry deleted. */
 	teardown();
 	setup();
-	make_journal(6, 3, b);
-	snprintf(src, sizeof src, "%s/src.db", tmpdir);
-	ck_assert_int_eq(rename(dbpath, src), 0);
-	make_journal(2, 0, k);
-	import_from(src);
+	make_case(6, 3, b, 2, 0, k);
 	attack("DROP TRIGGER imported_journal_no_delete; DELETE FROM "
 	    "imported_journal WHERE seq = 6");
 	v = verify(NULL);
