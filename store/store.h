@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "proto/proto.h"
+#include "store/merkle.h"
 #include "store/sign.h"
 
 struct store;
@@ -377,6 +378,61 @@ int		 store_verify_keys(struct store_reader *, const char *file,
 		     size_t nkeys, struct store_verify *v, char *err,
 		     size_t errlen);
 const char	*store_verify_problem_name(enum store_verify_problem);
+
+/* ---- consistency proofs between two checkpoints (consistency.c) */
+
+/*
+ * Two signed checkpoints of one journal and the RFC 9162 consistency
+ * proof that the tree of the old one is a prefix of the tree of the new
+ * one.  As text (`review checkpoints --prove-consistency`, documented in
+ * invigil-review(1)):
+ *
+ *	invigil consistency proof v1
+ *	old OLDSIZE
+ *	new NEWSIZE
+ *	hash BASE64		one line per proof hash, in proof order
+ *	(empty line)
+ *	OLD NOTE, an empty line, NEW NOTE, an empty line
+ *
+ * (the notes as `review checkpoints --export` writes them).
+ */
+struct store_consistency {
+	char		*notes[2];	/* old, new: the signed notes */
+	int64_t		 size[2];
+	char		 origin[256];
+	uint8_t		 proof[MERKLE_PROOF_MAX][MERKLE_HASH_LEN];
+	size_t		 len;
+	char		 signers[256];	/* --verify: the keys that signed */
+};
+
+/*
+ * The proof between the 'rfc6962' checkpoints of sizes oldsize and
+ * newsize of the database's journal (origin NULL) or of origin's imported
+ * one, recomputed from the journal's rows and checked against the two
+ * signed roots before it is returned (a journal changed since then is
+ * refused: run review verify).  The signatures are verify's business.
+ * 0, or -1 with a sentence (no such checkpoint, a 'chain' one, sizes out
+ * of order).  Free with store_consistency_clear().
+ */
+int		 store_consistency_prove(struct store_reader *,
+		     const char *origin, int64_t oldsize, int64_t newsize,
+		     struct store_consistency *, char *err, size_t errlen);
+
+/* The text above, malloc'd and NUL-terminated. */
+char		*store_consistency_text(const struct store_consistency *);
+
+/*
+ * Check a proof file offline (text of len bytes): well formed, both notes
+ * checkpoints of one origin with the sizes of the header, the proof holds
+ * between their roots, and, when nkeys > 0, each note carries a good
+ * signature by one of keys (vkey strings).  0 with c filled, or -1 with a
+ * sentence saying what does not hold.  Free with store_consistency_clear().
+ */
+int		 store_consistency_check(const char *text, size_t len,
+		     const char *const *keys, size_t nkeys,
+		     struct store_consistency *c, char *err, size_t errlen);
+
+void		 store_consistency_clear(struct store_consistency *);
 
 const char	*store_flag_state_name(enum store_flag_state);
 

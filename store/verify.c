@@ -636,9 +636,12 @@ verify_against_journal(struct verify_ctx *x, const struct verify_chain *c)
 	verify_fail(v, c, STORE_VERIFY_MISMATCH, good + 1, "the journal was "
 	    "rewritten between seq %" PRId64 " and %" PRId64 ": %s says the "
 	    "%s of %" PRId64 " entries is %.16s... but the journal's is "
-	    "%.16s...%s", good + 1, bad->size, bad->where, bad->tree ==
-	    VERIFY_TREE_CHAIN ? "chain hash" : "tree hash", bad->size, hex,
-	    ours, good > 0 ? "" : " (no earlier checkpoint agrees)");
+	    "%.16s...%s%s", good + 1, bad->size, bad->where, bad->tree ==
+	    VERIFY_TREE_CHAIN ? "chain hash" : bad->tree ==
+	    VERIFY_TREE_RFC6962 ? "tree hash" : "root", bad->size, hex, ours,
+	    bad->tree == VERIFY_TREE_EITHER ? " (tree hash; its chain hash "
+	    "differs too)" : "", good > 0 ? "" :
+	    " (no earlier checkpoint agrees)");
 }
 
 /*

@@ -422,17 +422,16 @@ START_TEST(test_resigned_rewrite)
 }
 END_TEST
 
-/* The attacker swaps in a key of their own and re-signs. */
-START_TEST(test_replaced_key)
+/*
+ * The attacker swaps the keys table for their own key (named alice) and
+ * signs a new checkpoint with it, the old ones gone.
+ */
+static void
+resign_with(struct sign_key *evil)
 {
-	struct sign_key		*k = test_key("alice", 1);
-	struct sign_key		*evil = test_key("alice", 2);
-	struct store_verify	 v;
-	struct store		*s;
-	char			*file, sql[512];
+	struct store	*s;
+	char		 sql[512];
 
-	make_journal(6, 3, k);
-	file = export();
 	snprintf(sql, sizeof sql, "DELETE FROM keys; DELETE FROM checkpoints; "
 	    "INSERT INTO keys VALUES ('%s', 'alice', 'alice', 'proctor', 0)",
 	    sign_key_vkey(evil));
@@ -440,6 +439,19 @@ START_TEST(test_replaced_key)
 	ck_assert_int_eq(store_open(&s, dbpath, err, sizeof err), 0);
 	ck_assert_int_eq(store_checkpoint(s, evil, NULL, err, sizeof err), 0);
 	ck_assert_int_eq(store_close(s, err, sizeof err), 0);
+}
+
+/* The attacker swaps in a key of their own and re-signs. */
+START_TEST(test_replaced_key)
+{
+	struct sign_key		*k = test_key("alice", 1);
+	struct sign_key		*evil = test_key("alice", 2);
+	struct store_verify	 v;
+	char			*file;
+
+	make_journal(6, 3, k);
+	file = export();
+	resign_with(evil);
 
 	v = verify(NULL);
 	expect(&v, STORE_VERIFY_OK, 0, NULL);
@@ -903,9 +915,7 @@ START_TEST(test_trusted_keys)
 	struct sign_key		*evil = test_key("alice", 2);
 	struct sign_key		*bob = test_key("bob", 3);
 	struct store_verify	 v;
-	struct store		*s;
 	const char		*keys[2];
-	char			 sql[512];
 
 	make_journal(6, 3, k);
 	keys[0] = sign_key_vkey(k);
@@ -920,13 +930,7 @@ START_TEST(test_trusted_keys)
 	expect(&v, STORE_VERIFY_UNTRUSTED, 0, "signed only by alice");
 
 	/* The attacker's key in the keys table fools verify, not --key. */
-	snprintf(sql, sizeof sql, "DELETE FROM keys; DELETE FROM checkpoints; "
-	    "INSERT INTO keys VALUES ('%s', 'alice', 'alice', 'proctor', 0)",
-	    sign_key_vkey(evil));
-	attack(sql);
-	ck_assert_int_eq(store_open(&s, dbpath, err, sizeof err), 0);
-	ck_assert_int_eq(store_checkpoint(s, evil, NULL, err, sizeof err), 0);
-	ck_assert_int_eq(store_close(s, err, sizeof err), 0);
+	resign_with(evil);
 	v = verify(NULL);
 	expect(&v, STORE_VERIFY_OK, 0, NULL);
 	keys[0] = sign_key_vkey(k);
@@ -964,6 +968,24 @@ import_from(const char *src)
 	sqlite3_close(db);
 }
 
+/*
+ * src.db: a journal of n entries by b, a checkpoint every `every`; the
+ * database: nown entries by k (a checkpoint every ownevery) with src.db's
+ * journal imported.
+ */
+static void
+make_case(int n, int every, struct sign_key *b, int nown, int ownevery,
+    struct sign_key *k)
+{
+	char	src[128];
+
+	make_journal(n, every, b);
+	snprintf(src, sizeof src, "%s/src.db", tmpdir);
+	ck_assert_int_eq(rename(dbpath, src), 0);
+	make_journal(nown, ownevery, k);
+	import_from(src);
+}
+
 START_TEST(test_imported_chains)
 {
 	struct sign_key		*k = test_key("alice", 1);
@@ -971,11 +993,8 @@ START_TEST(test_imported_chains)
 	struct store_verify	 v;
 	char			 src[128], *file;
 
-	make_journal(7, 3, b);
+	make_case(7, 3, b, 5, 5, k);
 	snprintf(src, sizeof src, "%s/src.db", tmpdir);
-	ck_assert_int_eq(rename(dbpath, src), 0);
-	make_journal(5, 5, k);
-	import_from(src);
 	v = verify(NULL);
 	expect(&v, STORE_VERIFY_OK, 0, NULL);
 	ck_assert_int_eq(v.entries, 5);
@@ -1025,13 +1044,8 @@ START_TEST(test_imported_checkpoint_forged)
 	struct sign_key		*k = test_key("alice", 1);
 	struct sign_key		*b = test_key("bob", 2);
 	struct store_verify	 v;
-	char			 src[128];
 
-	make_journal(6, 3, b);
-	snprintf(src, sizeof src, "%s/src.db", tmpdir);
-	ck_assert_int_eq(rename(dbpath, src), 0);
-	make_journal(2, 0, k);
-	import_from(src);
+	make_case(6, 3, b, 2, 0, k);
 	attack("DROP TRIGGER imported_checkpoints_no_update; UPDATE "
 	    "imported_checkpoints SET note = replace(note, char(10) || '6' || "
 	    "char(10), char(10) || '5' || char(10)) WHERE size = 6");
@@ -1041,16 +1055,112 @@ START_TEST(test_imported_checkpoint_forged)
 	/* Truncated imported chain: its last entry deleted. */
 	teardown();
 	setup();
-	make_journal(6, 3, b);
-	snprintf(src, sizeof src, "%s/src.db", tmpdir);
-	ck_assert_int_eq(rename(dbpath, src), 0);
-	make_journal(2, 0, k);
-	import_from(src);
+	make_case(6, 3, b, 2, 0, k);
 	attack("DROP TRIGGER imported_journal_no_delete; DELETE FROM "
 	    "imported_journal WHERE seq = 6");
 	v = verify(NULL);
 	expect(&v, STORE_VERIFY_TRUNCATED, 6, "ends at seq 5");
 	ck_assert_str_ne(v.chain, "");
+	sign_key_free(k);
+	sign_key_free(b);
+}
+END_TEST
+
+/* A consistency proof from the database, then checked from its text. */
+static int
+prove(int64_t o, int64_t n, struct store_consistency *c)
+{
+	struct store_reader	*r;
+	int			 rc;
+
+	ck_assert_int_eq(store_reader_open(&r, dbpath, err, sizeof err), 0);
+	rc = store_consistency_prove(r, NULL, o, n, c, err, sizeof err);
+	store_reader_close(r);
+	return rc;
+}
+
+START_TEST(test_consistency_proof)
+{
+	struct sign_key			*k = test_key("alice", 1);
+	struct sign_key			*b = test_key("bob", 2);
+	struct store_consistency	 c, d;
+	const char			*keys[1];
+	char				*text, *bad, *p;
+	const char			*hashx = "invigil consistency proof "
+					    "v1\nold 3\nnew 12\nhash x\n\n";
+
+	make_journal(12, 3, k);
+	ck_assert_msg(prove(3, 12, &c) == 0, "%s", err);
+	ck_assert_uint_gt(c.len, 0);
+	text = store_consistency_text(&c);
+	ck_assert_ptr_nonnull(strstr(text, "invigil consistency proof v1\nold 3\n"
+	    "new 12\nhash "));
+	keys[0] = sign_key_vkey(k);
+	ck_assert_msg(store_consistency_check(text, strlen(text), keys, 1, &d,
+	    err, sizeof err) == 0, "%s", err);
+	ck_assert_str_eq(d.signers, "alice");
+	ck_assert_int_eq(d.size[0], 3);
+	ck_assert_int_eq(d.size[1], 12);
+	store_consistency_clear(&d);
+	ck_assert_int_eq(store_consistency_check(text, strlen(text), NULL, 0,
+	    &d, err, sizeof err), 0);
+	store_consistency_clear(&d);
+	keys[0] = sign_key_vkey(b);
+	ck_assert_int_eq(store_consistency_check(text, strlen(text), keys, 1,
+	    &d, err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "signed by none of the keys"));
+
+	/* The sizes swapped in the header, a hash changed, a note dropped. */
+	bad = strdup(text);
+	p = strstr(bad, "old 3\nnew 12");
+	memcpy(p, "old 6", 5);
+	ck_assert_int_eq(store_consistency_check(bad, strlen(bad), NULL, 0,
+	    &d, err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "are not the checkpoints'"));
+	free(bad);
+	bad = strdup(text);
+	p = strstr(bad, "hash ") + 5;
+	*p = *p == 'A' ? 'B' : 'A';
+	ck_assert_int_eq(store_consistency_check(bad, strlen(bad), NULL, 0,
+	    &d, err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "does not show"));
+	free(bad);
+	bad = strdup(text);
+	p = strstr(bad, "\n\n") + 2;
+	p = strstr(p, "\n\n") + 2;
+	p = strstr(p, "\n\n") + 2;	/* the new note */
+	*p = '\0';
+	ck_assert_int_eq(store_consistency_check(bad, strlen(bad), NULL, 0,
+	    &d, err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "1 notes after the proof"));
+	free(bad);
+	ck_assert_int_eq(store_consistency_check(hashx, strlen(hashx), NULL, 0,
+	    &d, err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "line 4 is not \"hash BASE64\""));
+	ck_assert_int_eq(store_consistency_check("nope", 4, NULL, 0, &d, err,
+	    sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "line 1"));
+	free(text);
+	store_consistency_clear(&c);
+
+	/* Sizes without a checkpoint, backwards; equal sizes: empty proof. */
+	ck_assert_int_eq(prove(4, 12, &c), -1);
+	ck_assert_ptr_nonnull(strstr(err, "no checkpoint of size 4"));
+	ck_assert_int_eq(prove(12, 3, &c), -1);
+	ck_assert_int_eq(prove(6, 6, &c), 0);
+	ck_assert_uint_eq(c.len, 0);
+	store_consistency_clear(&c);
+
+	/* A 'chain' checkpoint signs no tree. */
+	attack("UPDATE checkpoints SET tree = 'chain' WHERE size = 3");
+	ck_assert_int_eq(prove(3, 12, &c), -1);
+	ck_assert_ptr_nonnull(strstr(err, "'chain' checkpoint"));
+
+	/* A journal changed since: refused, not a proof that fails later. */
+	attack("UPDATE journal SET body = replace(body, 'number 8', 'number "
+	    "0') WHERE seq = 8");
+	ck_assert_int_eq(prove(6, 12, &c), -1);
+	ck_assert_ptr_nonnull(strstr(err, "no longer matches"));
 	sign_key_free(k);
 	sign_key_free(b);
 }
@@ -1082,6 +1192,7 @@ journal_suite(void)
 	tcase_add_test(tc, test_trusted_keys);
 	tcase_add_test(tc, test_imported_chains);
 	tcase_add_test(tc, test_imported_checkpoint_forged);
+	tcase_add_test(tc, test_consistency_proof);
 	suite_add_tcase(su, tc);
 	return su;
 }
