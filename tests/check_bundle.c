@@ -156,13 +156,14 @@ decide(struct store *s, const char *attempt, int64_t flag_id,
 }
 
 /*
- * The story on feed F: A-1 (C-1, Ada Lovelace) with events 4, 6; A-2
- * (C-2, Bob Builder) with events 5, 7; A-3 (C-3, Cy Young).  Flag 1 on A-1
- * names A-2 and its evidence holds A-2's seq 5; flag 2 on A-1 is plain;
- * flag 3 on A-2.  The journal: a note on A-1, one on A-2, one on A-1 whose
- * reason names Bob Builder, one on A-1; then the checkpoint; with late
- * set, one more note on A-1 after it.  (Ids with '-', which neither
- * base64 nor hex holds, so that no signature or hash matches them.)
+ * The story on feed F: A-1 (C-1, Ada Lovelace) with events 4, 6 and 8
+ * (8 names A-2); A-2 (C-2, Bob Builder) with events 5, 7; A-3 (C-3, Cy
+ * Young).  Flag 1 on A-1 names A-2 and its evidence holds A-2's seq 5;
+ * flag 2 on A-1 is plain; flag 3 on A-2.  The journal: a note on A-1, one
+ * on A-2, one on A-1 whose reason names Bob Builder, one on A-1; then the
+ * checkpoint; with late set, one more note on A-1 after it.  (Ids with
+ * '-', which neither base64 nor hex holds, so that no signature or hash
+ * matches them.)
  */
 static void
 build(int late)
@@ -180,6 +181,7 @@ build(int late)
 	add_event(s, 5, "A-2", "");
 	add_event(s, 6, "A-1", ",\"x\":\"\\u001b[2J\"");
 	add_event(s, 7, "A-2", "");
+	add_event(s, 8, "A-1", ",\"near\":\"A-2\"");
 	add_flag(s, 1, "A-1", "same device as A-2", "4,5");
 	add_flag(s, 2, "A-1", "looked away", "4,6");
 	add_flag(s, 3, "A-2", "same device as A-1", "5");
@@ -225,13 +227,14 @@ START_TEST(test_bundle_verifies)
 	build(0);
 	text = write_bundle("A-1", &len, &w);
 	ck_assert_msg(text != NULL, "%s", err);
-	ck_assert_int_eq(w.messages, 3);	/* attempt message, 4, 6 */
+	ck_assert_int_eq(w.messages, 4);	/* attempt message, 4, 6, 8 */
 	ck_assert_int_eq(w.flags, 2);
 	ck_assert_int_eq(w.entries, 3);
 	ck_assert_int_eq(w.checkpoint_size, 4);
 	ck_assert_msg(bundle_verify(text, len, NULL, 0, &v, err,
 	    sizeof err) == 0, "%s", err);
-	ck_assert_int_eq(v.messages, 3);
+	ck_assert_int_eq(v.messages, 4);
+	ck_assert_int_eq(v.withheld, 2);	/* event 8, the Bob Builder note */
 	ck_assert_int_eq(v.flags, 2);
 	ck_assert_int_eq(v.entries, 3);
 	ck_assert_str_eq(v.attempt, "A-1");
@@ -280,7 +283,8 @@ START_TEST(test_no_other_attempt)
 	ck_assert_ptr_nonnull(strstr(text, "\"evidence\":\"4\""));
 	ck_assert_ptr_nonnull(strstr(text, "\"evidence\":\"4,6\""));
 	ck_assert_ptr_nonnull(strstr(text, "\"leaf_hash\":"));
-	ck_assert_int_eq(w.withheld, 1);
+	ck_assert_ptr_nonnull(strstr(text, "\"body_sha256\":"));
+	ck_assert_int_eq(w.withheld, 2);
 	ck_assert_int_eq(w.redacted, 1);
 	free(text);
 }
