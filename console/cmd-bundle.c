@@ -230,6 +230,7 @@ review_bundle(const struct cmd_entry *self, int argc, char **argv)
 	struct bundle_summary	 sum;
 	struct store_reader	*reader;
 	struct sign_key		*key;
+	struct stat		 dst, ost;
 	const char		*db = NULL, *out = NULL, *actor;
 	char			 err[1024], clean[4][1024], *text;
 	size_t			 len;
@@ -265,6 +266,10 @@ review_bundle(const struct cmd_entry *self, int argc, char **argv)
 		    "console wrote) and --out FILE", NULL);
 	if (sign_name_valid(actor, err, sizeof err) != 0)
 		return bundle_error(self, err, EXIT_USAGE);
+	if (stat(db, &dst) == 0 && stat(out, &ost) == 0 &&
+	    dst.st_dev == ost.st_dev && dst.st_ino == ost.st_ino)
+		return cmd_usage_error(self, "--out names the database itself "
+		    "(\"%s\"); give the bundle a file of its own", out);
 	o.attempt = argv[optind];
 	o.now_ms = proto_now_ms();
 	o.forensics = bundle_forensics;

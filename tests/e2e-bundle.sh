@@ -64,6 +64,11 @@ entries=$(sqlite3 -readonly "$T/b.db" "select count(*) from journal where attemp
 [ $? = 2 ] || fail "bundle without ATTEMPT: not exit 2"
 "$INVIGIL" review verify-bundle >/dev/null 2>&1
 [ $? = 2 ] || fail "verify-bundle without FILE: not exit 2"
+cp "$T/b.db" "$T/same.db"
+out=$("$INVIGIL" review bundle "$A" --db "$T/same.db" --out "$T/same.db" 2>&1)
+[ $? = 2 ] && echo "$out" | grep -q "names the database itself" ||
+	fail "--out the database: $out"
+cmp -s "$T/b.db" "$T/same.db" || fail "--out the database changed it"
 out=$("$INVIGIL" review bundle NOPE --db "$T/b.db" --out "$T/x" 2>&1)
 [ $? = 1 ] && echo "$out" | grep -q "no attempt NOPE" ||
 	fail "an unknown attempt: $out"
