@@ -290,14 +290,18 @@ review_bundle(const struct cmd_entry *self, int argc, char **argv)
 	if (rc != 0)
 		return bundle_error(self, err, EXIT_RUNTIME);
 	printf("wrote %s: attempt %s on feed %s, %" PRId64 " messages, %"
-	    PRId64 " flags, %" PRId64 " journal entries proven in the "
-	    "checkpoint of size %" PRId64 " (signed by %s), signed by %s\n",
-	    proto_clean(out, clean[0], sizeof clean[0]),
+	    PRId64 " flags, ", proto_clean(out, clean[0], sizeof clean[0]),
 	    proto_clean(sum.attempt, clean[1], sizeof clean[1]),
 	    proto_clean(sum.feed, clean[2], sizeof clean[2]), sum.messages,
-	    sum.flags, sum.entries, sum.checkpoint_size,
-	    proto_clean(sum.checkpoint_signers, clean[3], sizeof clean[3]),
-	    actor);
+	    sum.flags);
+	if (sum.checkpoint_size > 0)
+		printf("%" PRId64 " journal entries proven in the checkpoint of "
+		    "size %" PRId64 " (signed by %s)", sum.entries,
+		    sum.checkpoint_size, proto_clean(sum.checkpoint_signers,
+		    clean[3], sizeof clean[3]));
+	else
+		printf("no journal entry (and no checkpoint to prove one in)");
+	printf(", signed by %s\n", actor);
 	if (sum.withheld > 0 || sum.redacted > 0)
 		printf("kept out because they name other attempts: %" PRId64
 		    " bodies (their hashes stay), %" PRId64 " flags' message or "
@@ -345,13 +349,16 @@ verify_bundle_print(const char *file, const struct bundle_summary *s)
 	printf("bundle signature: good, by %s\n", s->exporter_given ?
 	    "the --key given" : "the key the bundle names (give the "
 	    "exporter's key with --key to know who signed)");
-	printf("checkpoint: size %" PRId64 " of %s, signatures good (%s) "
-	    "checked against %s\n", s->checkpoint_size,
-	    proto_clean(s->origin, c[4], sizeof c[4]),
-	    proto_clean(s->checkpoint_signers, c[5], sizeof c[5]),
-	    s->keys_given ? "the --key given" : "the keys in the bundle "
-	    "(give the console's key with --key to check them against a key "
-	    "kept elsewhere)");
+	if (s->checkpoint_size == 0)
+		printf("checkpoint: none (the bundle holds no journal entry)\n");
+	else
+		printf("checkpoint: size %" PRId64 " of %s, signatures good (%s) "
+		    "checked against %s\n", s->checkpoint_size,
+		    proto_clean(s->origin, c[4], sizeof c[4]),
+		    proto_clean(s->checkpoint_signers, c[5], sizeof c[5]),
+		    s->keys_given ? "the --key given" : "the keys in the "
+		    "bundle (give the console's key with --key to check them "
+		    "against a key kept elsewhere)");
 	printf("journal entries: %" PRId64 ", each proven included in the "
 	    "checkpoint's tree\n", s->entries);
 	printf("messages: %" PRId64 ", flags: %" PRId64 ", forensic indices: %"

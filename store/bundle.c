@@ -639,13 +639,8 @@ gather_checkpoint(struct bundle_gather *g, const char *origin,
 	}
 	if (read_done(&g->r, st, rc, "the checkpoints") != 0)
 		return -1;
-	if (*text == NULL) {
-		snprintf(g->r.err, g->r.errlen, "the database has no Merkle "
-		    "tree ('rfc6962') checkpoint to prove entries against; let "
-		    "the console sign one (it does every 100 entries, every 5 "
-		    "minutes and at exit) and bundle again");
-		return -1;
-	}
+	if (*text == NULL)
+		return 0;	/* none: only an attempt without entries */
 	if (sign_note_parse(*text, strlen(*text), note, perr,
 	    sizeof perr) != 0 || !note->is_checkpoint || size < 1 ||
 	    (uint64_t)size != note->size || strcmp(note->origin, origin) != 0) {
@@ -759,10 +754,11 @@ gather_entries(struct bundle_gather *g, const struct bundle_tree *t)
 			sqlite3_finalize(st);
 			snprintf(g->r.err, g->r.errlen, "journal entry %" PRId64
 			    " of attempt %s is covered by no Merkle tree "
-			    "checkpoint yet (the latest covers 1..%zu); let the "
+			    "('rfc6962') checkpoint yet (%s %zu); let the "
 			    "console sign one (it does every 100 entries, every "
 			    "5 minutes and at exit) and bundle again", seq,
-			    g->attempt, t->n);
+			    g->attempt, t->n > 0 ? "the latest is of size" :
+			    "the database has none, size", t->n);
 			return -1;
 		}
 		body = col_text(st, 1) ? col_text(st, 1) : "";
@@ -866,7 +862,7 @@ bundle_write(struct store_reader *reader, const struct bundle_options *o,
 	    gather_others(&g) != 0 ||
 	    journal_origin(g.r.db, origin, sizeof origin, err, errlen) != 0 ||
 	    gather_checkpoint(&g, origin, &note, &ckpt, &t) != 0 ||
-	    gather_keys(&g, &note, ckpt) != 0 ||
+	    (ckpt != NULL && gather_keys(&g, &note, ckpt) != 0) ||
 	    gather_messages(&g) != 0 || gather_flags(&g) != 0 ||
 	    gather_entries(&g, &t) != 0)
 		goto done;
@@ -1345,10 +1341,6 @@ bundle_verify(const char *text, size_t len, const char *const *keys,
 		}
 		if (pass > 0)
 			break;
-		if (c.nckpt == 0) {
-			snprintf(err, errlen, "the bundle holds no checkpoint");
-			goto done;
-		}
 		for (i = 0; i < c.nckpt; i++)
 			if (check_checkpoint_sigs(&c, &c.ckpt[i], nkeys > 0 ?
 			    keys : c.keys, nkeys > 0 ? nkeys : c.nkeys) != 0)

@@ -155,18 +155,22 @@ decide(struct store *s, const char *attempt, int64_t flag_id,
 	    sizeof err) == 0, "%s", err);
 }
 
+/* What build() leaves out or adds. */
+#define BUILD_LATE		0x1	/* a note on A-1 after the checkpoint */
+#define BUILD_NO_JOURNAL	0x2	/* no decision, no checkpoint */
+
 /*
  * The story on feed F: A-1 (C-1, Ada Lovelace) with events 4, 6 and 8
  * (8 names A-2); A-2 (C-2, Bob Builder) with events 5, 7; A-3 (C-3, Cy
  * Young).  Flag 1 on A-1 names A-2 and its evidence holds A-2's seq 5;
  * flag 2 on A-1 is plain; flag 3 on A-2.  The journal: a note on A-1, one
  * on A-2, one on A-1 whose reason names Bob Builder, one on A-1; then the
- * checkpoint; with late set, one more note on A-1 after it.  (Ids with
+ * checkpoint; with BUILD_LATE, one more note on A-1 after it.  (Ids with
  * '-', which neither base64 nor hex holds, so that no signature or hash
  * matches them.)
  */
 static void
-build(int late)
+build(int how)
 {
 	struct store	*s;
 	int64_t		 size;
@@ -186,6 +190,10 @@ build(int late)
 	add_flag(s, 2, "A-1", "looked away", "4,6");
 	add_flag(s, 3, "A-2", "same device as A-1", "5");
 	ck_assert_msg(store_flush(s, err, sizeof err) == 0, "%s", err);
+	if (how & BUILD_NO_JOURNAL) {
+		ck_assert_msg(store_close(s, err, sizeof err) == 0, "%s", err);
+		return;
+	}
 	decide(s, "A-1", 2, "seen on camera");
 	decide(s, "A-2", 3, "other candidate");
 	decide(s, "A-1", 1, "sat beside Bob Builder");
@@ -193,7 +201,7 @@ build(int late)
 	ck_assert_int_eq(store_checkpoint(s, console_key, &size, err,
 	    sizeof err), 0);
 	ck_assert_int_eq(size, 4);
-	if (late)
+	if (how & BUILD_LATE)
 		decide(s, "A-1", 0, "after the checkpoint");
 	ck_assert_msg(store_close(s, err, sizeof err) == 0, "%s", err);
 }
@@ -369,12 +377,34 @@ START_TEST(test_uncovered_entry_refused)
 	char			*text;
 	size_t			 len;
 
-	build(1);
+	build(BUILD_LATE);
 	ck_assert_ptr_null(write_bundle("A-1", &len, &w));
 	ck_assert_msg(strstr(err, "journal entry 5 of attempt A-1 is covered "
-	    "by no Merkle tree checkpoint") != NULL, "%s", err);
+	    "by no Merkle tree ('rfc6962') checkpoint yet (the latest is of "
+	    "size 4)") != NULL, "%s", err);
 	/* A2 has nothing after the checkpoint: its bundle is written. */
 	ck_assert_ptr_nonnull(text = write_bundle("A-2", &len, &w));
+	free(text);
+}
+END_TEST
+
+/* A console that decided nothing signed no checkpoint: a bundle holds
+ * the messages and flags, and no entry to prove. */
+START_TEST(test_no_journal)
+{
+	struct bundle_summary	 w, v;
+	char			*text;
+	size_t			 len;
+
+	build(BUILD_NO_JOURNAL);
+	ck_assert_msg((text = write_bundle("A-1", &len, &w)) != NULL, "%s", err);
+	ck_assert_int_eq(w.entries, 0);
+	ck_assert_int_eq(w.checkpoint_size, 0);
+	ck_assert_ptr_null(strstr(text, "\"type\":\"checkpoint\""));
+	ck_assert_msg(bundle_verify(text, len, NULL, 0, &v, err,
+	    sizeof err) == 0, "%s", err);
+	ck_assert_int_eq(v.messages, 4);
+	ck_assert_int_eq(v.flags, 2);
 	free(text);
 }
 END_TEST
@@ -406,6 +436,7 @@ bundle_suite(void)
 	tcase_add_test(tc, test_every_change_fails);
 	tcase_add_test(tc, test_resigned_entry_fails);
 	tcase_add_test(tc, test_uncovered_entry_refused);
+	tcase_add_test(tc, test_no_journal);
 	tcase_add_test(tc, test_unknown_attempt);
 	suite_add_tcase(su, tc);
 	return su;
