@@ -732,6 +732,37 @@ gather_keys(struct bundle_gather *g, const struct sign_note *note,
 	return 0;
 }
 
+/*
+ * Refuse an attempt whose decisions are in journals imported from other
+ * consoles' databases (a merged case database): a bundle carries the
+ * database's own journal only, and leaving those out would be silent.
+ */
+static int
+gather_imported(struct bundle_gather *g)
+{
+	sqlite3_stmt	*st;
+	int64_t		 n = 0;
+	int		 rc;
+
+	if ((st = gather_prepare(g, "SELECT count(*) FROM imported_journal "
+	    "WHERE attempt = ?2 AND (feed = ?1 OR feed IS NULL)",
+	    "the imported journals")) == NULL)
+		return -1;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		n = sqlite3_column_int64(st, 0);
+		rc = SQLITE_DONE;
+	}
+	if (read_done(&g->r, st, rc, "the imported journals") != 0)
+		return -1;
+	if (n == 0)
+		return 0;
+	snprintf(g->r.err, g->r.errlen, "attempt %s has %" PRId64 " journal "
+	    "entries imported from other consoles' databases, which a bundle "
+	    "cannot carry yet; bundle it from each console's own database",
+	    g->attempt, n);
+	return -1;
+}
+
 /* The attempt's journal entries, each with its proof. */
 static int
 gather_entries(struct bundle_gather *g, const struct bundle_tree *t)
@@ -859,7 +890,7 @@ bundle_write(struct store_reader *reader, const struct bundle_options *o,
 		return NULL;
 	}
 	if (gather_feed(&g) != 0 || gather_attempt(&g) != 0 ||
-	    gather_others(&g) != 0 ||
+	    gather_others(&g) != 0 || gather_imported(&g) != 0 ||
 	    journal_origin(g.r.db, origin, sizeof origin, err, errlen) != 0 ||
 	    gather_checkpoint(&g, origin, &note, &ckpt, &t) != 0 ||
 	    (ckpt != NULL && gather_keys(&g, &note, ckpt) != 0) ||

@@ -21,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "proto/proto.h"
 #include "store/bundle.h"
 #include "store/sign.h"
@@ -409,6 +411,31 @@ START_TEST(test_no_journal)
 }
 END_TEST
 
+/* A merged database's imported journal is not carried: refused, said. */
+START_TEST(test_imported_refused)
+{
+	struct bundle_summary	 w;
+	struct store		*s;
+	char			*text;
+	size_t			 len;
+
+	build(0);
+	ck_assert_msg(store_open(&s, dbpath, err, sizeof err) == 0, "%s", err);
+	ck_assert_int_eq(sqlite3_exec(store_db(s),
+	    "INSERT INTO sources VALUES ('o', 'src.db', 1, 1);"
+	    "INSERT INTO imported_journal (origin, seq, time_ms, actor, role, "
+	    "kind, feed, attempt, body, prev_hash, hash) VALUES ('o', 1, 1, "
+	    "'p', 'proctor', 'note', 'F', 'A-2', '{}', printf('%064d', 0), "
+	    "printf('%064d', 1))", NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_msg(store_close(s, err, sizeof err) == 0, "%s", err);
+	ck_assert_ptr_null(write_bundle("A-2", &len, &w));
+	ck_assert_msg(strstr(err, "attempt A-2 has 1 journal entries imported")
+	    != NULL, "%s", err);
+	ck_assert_ptr_nonnull(text = write_bundle("A-1", &len, &w));
+	free(text);
+}
+END_TEST
+
 START_TEST(test_unknown_attempt)
 {
 	struct bundle_summary	 w;
@@ -437,6 +464,7 @@ bundle_suite(void)
 	tcase_add_test(tc, test_resigned_entry_fails);
 	tcase_add_test(tc, test_uncovered_entry_refused);
 	tcase_add_test(tc, test_no_journal);
+	tcase_add_test(tc, test_imported_refused);
 	tcase_add_test(tc, test_unknown_attempt);
 	suite_add_tcase(su, tc);
 	return su;
