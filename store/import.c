@@ -45,7 +45,7 @@ struct import_ctx {
 	struct store_import	*res;
 	int64_t			 entries;	/* journal rows verified */
 	int64_t			 ckpts;		/* checkpoints verified */
-	void			*touched;	/* tsearch(3): "feed\nattempt" */
+	void			*touched;	/* tsearch(3): import_key_compare */
 	char			**keys;		/* the same keys, to walk */
 	size_t			 nkeys, keycap;
 };
@@ -162,16 +162,31 @@ out:
 	return ret;
 }
 
+/*
+ * A touched attempt's key: feed, NUL, attempt, NUL (either may hold any
+ * other byte, a newline included).  Ordered by feed, then attempt.
+ */
+static int
+import_key_compare(const void *a, const void *b)
+{
+	const char	*ka = a, *kb = b;
+	int		 c;
+
+	if ((c = strcmp(ka, kb)) != 0)
+		return c;
+	return strcmp(ka + strlen(ka) + 1, kb + strlen(kb) + 1);
+}
+
 /* Remember that (feed, attempt) gained an attempt or state message. */
 static void
 import_touch(struct import_ctx *x, const char *feed, const char *attempt)
 {
-	size_t	 len = strlen(feed) + strlen(attempt) + 2;
-	char	*k = xmalloc(len), **found;
+	size_t	 fl = strlen(feed), al = strlen(attempt);
+	char	*k = xmalloc(fl + al + 2), **found;
 
-	snprintf(k, len, "%s\n%s", feed, attempt);
-	found = tsearch(k, &x->touched, (int (*)(const void *,
-	    const void *))strcmp);
+	memcpy(k, feed, fl + 1);
+	memcpy(k + fl + 1, attempt, al + 1);
+	found = tsearch(k, &x->touched, import_key_compare);
 	if (found == NULL)
 		abort();	/* out of memory */
 	if (*found != k) {
@@ -324,7 +339,7 @@ import_bind_fact(sqlite3_stmt *st, int i, const char *s, int seen)
 }
 
 /*
- * Rebuild the attempts row of feed\nattempt key from every attempt and
+ * Rebuild the attempts row of key (feed, attempt) from every attempt and
  * state message the case holds for it, in (epoch, seq) order: the same
  * row whatever order the sources came in.  Bodies that no longer decode,
  * or that speak of another attempt, are skipped.
@@ -335,14 +350,14 @@ import_attempt(struct import_ctx *x, sqlite3_stmt *sel, sqlite3_stmt *put,
 {
 	struct import_attempt	 ia;
 	struct proto_msg	 m;
-	const char		*nl = strchr(key, '\n'), *body, *about;
+	const char		*attempt = key + strlen(key) + 1, *body, *about;
 	char			 derr[256];
 	int			 rc, facts;
 
 	memset(&ia, 0, sizeof ia);
 	sqlite3_reset(sel);
-	sqlite3_bind_text(sel, 1, key, (int)(nl - key), SQLITE_STATIC);
-	sqlite3_bind_text(sel, 2, nl + 1, -1, SQLITE_STATIC);
+	sqlite3_bind_text(sel, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(sel, 2, attempt, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
 		body = (const char *)sqlite3_column_blob(sel, 1);
 		if (body == NULL || proto_decode(body, (size_t)
@@ -351,7 +366,7 @@ import_attempt(struct import_ctx *x, sqlite3_stmt *sel, sqlite3_stmt *put,
 			continue;
 		about = proto_msg_attempt(&m);
 		if ((m.type == PROTO_ATTEMPT || m.type == PROTO_STATE) &&
-		    about != NULL && strcmp(about, nl + 1) == 0)
+		    about != NULL && strcmp(about, attempt) == 0)
 			import_fold(&ia, &m, sqlite3_column_int64(sel, 0));
 		proto_msg_clear(&m);
 	}
@@ -364,8 +379,8 @@ import_attempt(struct import_ctx *x, sqlite3_stmt *sel, sqlite3_stmt *put,
 		return 0;
 	facts = ia.facts;
 	sqlite3_reset(put);
-	sqlite3_bind_text(put, 1, key, (int)(nl - key), SQLITE_STATIC);
-	sqlite3_bind_text(put, 2, nl + 1, -1, SQLITE_STATIC);
+	sqlite3_bind_text(put, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(put, 2, attempt, -1, SQLITE_STATIC);
 	import_bind_fact(put, 3, ia.a.candidate, facts);
 	import_bind_fact(put, 4, ia.a.name, facts);
 	import_bind_fact(put, 5, ia.a.exam, facts);
@@ -748,8 +763,7 @@ out:
 		sqlite3_exec(x.src, "COMMIT", NULL, NULL, NULL);
 	store_reader_close(x.reader);
 	for (i = 0; i < x.nkeys; i++) {
-		tdelete(x.keys[i], &x.touched, (int (*)(const void *,
-		    const void *))strcmp);
+		tdelete(x.keys[i], &x.touched, import_key_compare);
 		free(x.keys[i]);
 	}
 	free(x.keys);

@@ -268,9 +268,13 @@ tamper(const char *path, const char *sql)
 	sqlite3_close(db);
 }
 
-/* Import srcs (NULL-ended) into the case at path; each must succeed. */
+/*
+ * Import srcs (NULL-ended) into the case at casepath, each of which must
+ * return want (0 imported, -1 refused with the sentence in err); *last
+ * gets what the last one did.
+ */
 static void
-import_ok(const char *casepath, const char *const *srcs,
+import_want(const char *casepath, const char *const *srcs, int want,
     struct store_import *last)
 {
 	struct store	*s;
@@ -279,21 +283,24 @@ import_ok(const char *casepath, const char *const *srcs,
 	    err);
 	for (; *srcs != NULL; srcs++)
 		ck_assert_msg(store_import(s, *srcs, "ana", last, err,
-		    sizeof err) == 0, "import %s: %s", *srcs, err);
-	ck_assert_int_eq(store_close(s, err, sizeof err), 0);
+		    sizeof err) == want, "import %s: want %d: %s", *srcs, want,
+		    err);
+	ck_assert_int_eq(store_close(s, NULL, 0), 0);
 }
 
-/* Import src into the case at path, which must be refused. */
+static void
+import_ok(const char *casepath, const char *const *srcs,
+    struct store_import *last)
+{
+	import_want(casepath, srcs, 0, last);
+}
+
+/* Import src into the case at casepath, which must be refused. */
 static void
 import_refused(const char *casepath, const char *src)
 {
-	struct store		*s;
-	struct store_import	 r;
-
-	ck_assert_msg(store_open(&s, casepath, err, sizeof err) == 0, "%s",
-	    err);
-	ck_assert_int_eq(store_import(s, src, "ana", &r, err, sizeof err), -1);
-	ck_assert_int_eq(store_close(s, NULL, 0), 0);
+	import_want(casepath, (const char *[]){ src, NULL }, -1,
+	    &(struct store_import){ 0 });
 }
 
 START_TEST(test_union_and_idempotence)

@@ -161,6 +161,17 @@ o3=$(sqlite3 "$T/c3.db" "select value from meta where key = 'journal_origin'")
 [ "$(sqlite3 "$T/case2.db" "select count(*) from sources where origin = '$o3'")" = 0 ] ||
     fail "something of the doctored source was imported"
 
+# A source's origin is hostile text: shown sanitised, stored as it is.
+sqlite3 "$T/c3.db" ".backup '$T/hostile.db'"
+sqlite3 "$T/hostile.db" "drop trigger checkpoints_no_delete; delete from checkpoints;
+    update meta set value = 'evil' || char(27) || ']0;owned' || char(7) || char(10) || 'x' where key = 'journal_origin'"
+"$INVIGIL" review import --db "$T/case3.db" "$T/hostile.db" >"$T/hostile.out" 2>&1 ||
+    fail "a source with a hostile origin: exit $?: $(cat "$T/hostile.out")"
+[ "$(wc -l <"$T/hostile.out")" = 1 ] && ! grep -q "$(printf '\033')" "$T/hostile.out" &&
+    ! grep -q "$(printf '\007')" "$T/hostile.out" || fail "the hostile origin reached the terminal: $(od -c "$T/hostile.out" | head)"
+[ "$(sqlite3 "$T/case3.db" "select count(*) from imported_journal where origin = 'evil' || char(27) || ']0;owned' || char(7) || char(10) || 'x'")" -ge 1 ] ||
+    fail "the hostile origin was not kept as it is"
+
 # A message stored with another body: kept in conflicts, reported.
 sqlite3 "$T/c2.db" ".backup '$T/other.db'"
 key=$(sqlite3 "$T/other.db" "select epoch || ' seq ' || seq from messages order by seq limit 1 offset 20")
