@@ -9,7 +9,8 @@
 # changes nothing (sqlite3 .dump before and after); a doctored source (a
 # journal row changed with the triggers dropped) is refused naming the row,
 # while the others still import (exit 1); a message stored with another
-# body is kept in conflicts and reported.
+# body is kept in conflicts and reported; a live database imports, and its
+# later journal rows append to its chain; a hostile origin is sanitised.
 # run-e2e timeout: 240
 . "$(dirname "$0")/lib.sh"
 watchdog 220
@@ -74,6 +75,12 @@ wait_for 60 seq_at_least 3 $(( killed_at + 180 )) || fail "the session stalled a
 console 1 "$URL" b; C1=$CPID; exec 4>"$T/in.1.b"
 wait_for 30 seq_at_least 1 $(( killed_at + 230 )) || fail "console 1 did not resume after its SIGKILL ($(maxseq 1))"
 notes 1 b 4 5 7
+# Console 1's database imported while it is still writing; its notes after
+# that are appended to its chain by the final import.
+"$INVIGIL" review import --db "$T/case.db" --actor ana "$T/c1.db" >"$T/live.out" 2>&1 ||
+    fail "importing a live database exited $?: $(cat "$T/live.out")"
+grep -q ", 7 journal rows$" "$T/live.out" || fail "the live import: $(cat "$T/live.out")"
+notes 1 b 4 8 9
 [ "$(sqlite3 "$T/c1.db" "select count(*) from gaps")" -ge 1 ] || fail "console 1 recorded no gap for the messages it missed"
 
 # Console 3 stops early; console 2's connection is cut, and it comes back.
@@ -120,8 +127,11 @@ done
     "$(q "select (select count(*) from c1.gaps) + (select count(*) from c2.gaps) + (select count(*) from c3.gaps)")" ] ||
     fail "the sources' gaps were not all imported with their source"
 [ "$(q "select count(*) from conflicts")" = 0 ] || fail "conflicts between honest consoles"
-[ "$(q "select count(*) from journal where kind = 'import' and actor = 'ana' and role = 'analyst'")" = 3 ] ||
-    fail "not one import act per source"
+[ "$(q "select count(*) from journal where kind = 'import' and actor = 'ana' and role = 'analyst'")" = 4 ] ||
+    fail "not one import act per import with something new"
+o1=$(sqlite3 "$T/c1.db" "select value from meta where key = 'journal_origin'")
+grep -q "^$o1: [0-9]* new messages, [0-9]* already present, 0 conflicts, [0-9]* flags, 2 journal rows$" "$T/import.out" ||
+    fail "console 1's notes after the live import were not appended: $(cat "$T/import.out")"
 cols="seq, time_ms, actor, role, kind, feed, attempt, flag_id, reason_code, reason, evidence, detail, body, prev_hash, hash"
 for k in 1 2 3; do
 	origin=$(sqlite3 "$T/c$k.db" "select value from meta where key = 'journal_origin'")
