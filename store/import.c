@@ -60,6 +60,9 @@ struct import_ctx {
 	"closed_ms"
 #define JOURNAL_COLUMNS	"seq, time_ms, actor, role, kind, feed, attempt, " \
 	"flag_id, reason_code, reason, evidence, detail, body, prev_hash, hash"
+/* A command row in the case lacks what the source's row has. */
+#define SENT_LATER	"(sent_ms IS NULL AND excluded.sent_ms IS NOT NULL)"
+#define ACKED_LATER	"(ack_ms IS NULL AND excluded.ack_ms IS NOT NULL)"
 #define MESSAGE_COLUMNS	"feed, epoch, seq, type, attempt, kind, ts_ms, " \
 	"recv_ms, body"
 
@@ -574,17 +577,30 @@ import_rows(struct import_ctx *x, char *err, size_t errlen)
 	    "excluded.last_seq, excluded.evidence, excluded.closed_ms)",
 	    15, "the flags", &res->flags, err, errlen) == -1)
 		return -1;
-	/* An acknowledgement that came after the last import is added. */
+	/*
+	 * Every console stores the feed's acknowledgement of any console's
+	 * command (evidence), so one command comes as a row with what was
+	 * sent (from its sender) and rows with only the acknowledgement
+	 * (from the others): the row is completed from each, whatever the
+	 * order, and its source is its sender.
+	 */
 	if (import_copy(x, "SELECT id, feed, attempt, action, text, actor, "
 	    "sent_ms, ack_ms, ok, error FROM commands WHERE source IS NULL "
 	    "ORDER BY feed, id", "INSERT INTO commands (id, feed, attempt, "
 	    "action, text, actor, sent_ms, ack_ms, ok, error, source) VALUES "
 	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT (feed, "
-	    "id) DO UPDATE SET ack_ms = excluded.ack_ms, ok = excluded.ok, "
-	    "error = excluded.error WHERE source IS excluded.source AND "
-	    "(ack_ms, ok, error) IS NOT (excluded.ack_ms, excluded.ok, "
-	    "excluded.error)", 10, "the commands", &res->commands, err,
-	    errlen) == -1)
+	    "id) DO UPDATE SET "
+	    "source = iif(" SENT_LATER ", excluded.source, source), "
+	    "attempt = iif(" SENT_LATER ", excluded.attempt, attempt), "
+	    "action = iif(" SENT_LATER ", excluded.action, action), "
+	    "text = iif(" SENT_LATER ", excluded.text, text), "
+	    "actor = iif(" SENT_LATER ", excluded.actor, actor), "
+	    "sent_ms = iif(" SENT_LATER ", excluded.sent_ms, sent_ms), "
+	    "ack_ms = iif(" ACKED_LATER ", excluded.ack_ms, ack_ms), "
+	    "ok = iif(" ACKED_LATER ", excluded.ok, ok), "
+	    "error = iif(" ACKED_LATER ", excluded.error, error) "
+	    "WHERE " SENT_LATER " OR " ACKED_LATER, 10, "the commands",
+	    &res->commands, err, errlen) == -1)
 		return -1;
 	if (import_copy(x, "SELECT feed, epoch, from_seq, to_seq, why, recv_ms "
 	    "FROM gaps WHERE source IS NULL ORDER BY id", "INSERT INTO gaps "

@@ -535,6 +535,80 @@ START_TEST(test_flag_decided_later)
 }
 END_TEST
 
+/* One text of every commands row of the case at path. */
+static char *
+commands_of(const char *path)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*st;
+	char		*out;
+
+	ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY,
+	    NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT group_concat(id || '|' "
+	    "|| feed || '|' || coalesce(attempt, '-') || '|' || "
+	    "coalesce(action, '-') || '|' || coalesce(actor, '-') || '|' || "
+	    "coalesce(sent_ms, '-') || '|' || coalesce(ack_ms, '-') || '|' || "
+	    "coalesce(ok, '-') || '|' || (source = (SELECT origin FROM sources "
+	    "WHERE path LIKE '%a.db')), ';') FROM commands", -1, &st, NULL),
+	    SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	out = strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return out;
+}
+
+/*
+ * A command sent by A's console and acknowledged to B's only (each
+ * console keeps the feed's acknowledgements of every command): one row,
+ * what was sent from A, the acknowledgement from B, whatever the order.
+ */
+START_TEST(test_command_sent_here_acked_there)
+{
+	char				 a[128], b[128], c1[128], c2[128];
+	char				*ab, *ba;
+	struct store			*s;
+	struct store_journal_entry	 e;
+	struct store_command		 cmd;
+
+	path_of(a, sizeof a, "a.db");
+	path_of(b, sizeof b, "b.db");
+	ck_assert_msg(store_open(&s, a, err, sizeof err) == 0, "%s", err);
+	memset(&e, 0, sizeof e);
+	e.actor = "ana";
+	e.role = "proctor";
+	e.kind = "pause";
+	e.feed = "f1";
+	e.attempt = "A1";
+	memset(&cmd, 0, sizeof cmd);
+	cmd.id = "ana-1-1";
+	cmd.feed = "f1";
+	cmd.attempt = "A1";
+	cmd.action = "pause";
+	cmd.actor = "ana";
+	cmd.sent_ms = 100;
+	ck_assert_msg(store_journal_append(s, &e, &cmd, NULL, err,
+	    sizeof err) == 0, "%s", err);
+	ck_assert_int_eq(store_close(s, err, sizeof err), 0);
+	ck_assert_msg(store_open(&s, b, err, sizeof err) == 0, "%s", err);
+	ck_assert_int_eq(store_command_acked(s, "f1", "ana-1-1", 1, NULL, 200,
+	    NULL, err, sizeof err), 1);
+	ck_assert_int_eq(store_close(s, err, sizeof err), 0);
+
+	import_ok(path_of(c1, sizeof c1, "ab.db"), (const char *[]){ a, b,
+	    NULL }, &(struct store_import){ 0 });
+	import_ok(path_of(c2, sizeof c2, "ba.db"), (const char *[]){ b, a,
+	    NULL }, &(struct store_import){ 0 });
+	ab = commands_of(c1);
+	ba = commands_of(c2);
+	ck_assert_str_eq(ab, "ana-1-1|f1|A1|pause|ana|100|200|1|1");
+	ck_assert_str_eq(ba, ab);
+	free(ab);
+	free(ba);
+}
+END_TEST
+
 static Suite *
 import_suite(void)
 {
@@ -551,6 +625,7 @@ import_suite(void)
 	tcase_add_test(tc, test_unverified_refused);
 	tcase_add_test(tc, test_attempts_any_order);
 	tcase_add_test(tc, test_flag_decided_later);
+	tcase_add_test(tc, test_command_sent_here_acked_there);
 	suite_add_tcase(su, tc);
 	return su;
 }
