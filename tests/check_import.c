@@ -236,22 +236,36 @@ dump(const char *path)
 	return out;
 }
 
-/* One integer from the database at path. */
-static int64_t
-query_int(const char *path, const char *sql)
+/* The first column of the first row sql reads from the database at path,
+ * as text (malloc'd; "NULL" for NULL). */
+static char *
+query_text(const char *path, const char *sql)
 {
 	sqlite3		*db;
 	sqlite3_stmt	*st;
-	int64_t		 v;
+	const char	*t;
+	char		*v;
 
 	ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY,
 	    NULL), SQLITE_OK);
 	ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK,
 	    "%s: %s", sql, sqlite3_errmsg(db));
 	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-	v = sqlite3_column_int64(st, 0);
+	t = (const char *)sqlite3_column_text(st, 0);
+	v = strdup(t != NULL ? t : "NULL");
+	ck_assert_ptr_nonnull(v);
 	sqlite3_finalize(st);
 	sqlite3_close(db);
+	return v;
+}
+
+static int64_t
+query_int(const char *path, const char *sql)
+{
+	char	*t = query_text(path, sql);
+	int64_t	 v = strtoll(t, NULL, 10);
+
+	free(t);
 	return v;
 }
 
@@ -484,12 +498,11 @@ END_TEST
 /* The attempts rows do not depend on the order of the sources. */
 START_TEST(test_attempts_any_order)
 {
-	char	a[128], b[128], c1[128], c2[128], sql[] = "SELECT group_concat("
-	    "feed || attempt || coalesce(candidate, '-') || coalesce(ip, '-') "
-	    "|| state || first_seq || updated_ms, ';') FROM (SELECT * FROM "
-	    "attempts ORDER BY feed, attempt)";
-	sqlite3	*d1, *d2;
-	sqlite3_stmt *s1, *s2;
+	char	 a[128], b[128], c1[128], c2[128], *ab, *ba;
+	char	 sql[] = "SELECT group_concat(feed || attempt || coalesce("
+	    "candidate, '-') || coalesce(ip, '-') || state || first_seq || "
+	    "updated_ms, ';') FROM (SELECT * FROM attempts ORDER BY feed, "
+	    "attempt)";
 
 	make_source(path_of(a, sizeof a, "a.db"), 0);
 	make_source(path_of(b, sizeof b, "b.db"), 1);
@@ -497,22 +510,14 @@ START_TEST(test_attempts_any_order)
 	    NULL }, &(struct store_import){ 0 });
 	import_ok(path_of(c2, sizeof c2, "ba.db"), (const char *[]){ b, a,
 	    NULL }, &(struct store_import){ 0 });
-	ck_assert_int_eq(sqlite3_open(c1, &d1), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_open(c2, &d2), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_prepare_v2(d1, sql, -1, &s1, NULL), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_prepare_v2(d2, sql, -1, &s2, NULL), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_step(s1), SQLITE_ROW);
-	ck_assert_int_eq(sqlite3_step(s2), SQLITE_ROW);
-	ck_assert_str_eq((const char *)sqlite3_column_text(s1, 0),
-	    (const char *)sqlite3_column_text(s2, 0));
+	ab = query_text(c1, sql);
+	ba = query_text(c2, sql);
+	ck_assert_str_eq(ab, ba);
 	/* A1 paused by B's seq 7; A2's ip from seq 4, kept by later ones. */
-	ck_assert_str_eq((const char *)sqlite3_column_text(s1, 0),
-	    "f1A1c-A110.0.0.1paused11700000000007;"
+	ck_assert_str_eq(ab, "f1A1c-A110.0.0.1paused11700000000007;"
 	    "f1A2c-A210.9.9.9in_progress21700000000008");
-	sqlite3_finalize(s1);
-	sqlite3_finalize(s2);
-	sqlite3_close(d1);
-	sqlite3_close(d2);
+	free(ab);
+	free(ba);
 }
 END_TEST
 
@@ -539,24 +544,12 @@ END_TEST
 static char *
 commands_of(const char *path)
 {
-	sqlite3		*db;
-	sqlite3_stmt	*st;
-	char		*out;
-
-	ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY,
-	    NULL), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT group_concat(id || '|' "
-	    "|| feed || '|' || coalesce(attempt, '-') || '|' || "
-	    "coalesce(action, '-') || '|' || coalesce(actor, '-') || '|' || "
-	    "coalesce(sent_ms, '-') || '|' || coalesce(ack_ms, '-') || '|' || "
-	    "coalesce(ok, '-') || '|' || (source = (SELECT origin FROM sources "
-	    "WHERE path LIKE '%a.db')), ';') FROM commands", -1, &st, NULL),
-	    SQLITE_OK);
-	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-	out = strdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return out;
+	return query_text(path, "SELECT group_concat(id || '|' || feed || '|' "
+	    "|| coalesce(attempt, '-') || '|' || coalesce(action, '-') || '|' "
+	    "|| coalesce(actor, '-') || '|' || coalesce(sent_ms, '-') || '|' "
+	    "|| coalesce(ack_ms, '-') || '|' || coalesce(ok, '-') || '|' || "
+	    "(source = (SELECT origin FROM sources WHERE path LIKE '%a.db')), "
+	    "';') FROM commands");
 }
 
 /*
