@@ -679,7 +679,15 @@ import_open_source(struct import_ctx *x, const char *case_origin, char *err,
 	char			 rerr[1024];
 
 	if (store_reader_open(&x->reader, x->path, rerr, sizeof rerr) == -1) {
-		snprintf(err, errlen, "%s; nothing was imported from it", rerr);
+		/* A console's file is evidence: upgrade a copy, not it. */
+		if (strstr(rerr, "older than this invigil") != NULL)
+			snprintf(err, errlen, "%s; nothing was imported from it "
+			    "(to keep it as it is, upgrade a copy: sqlite3 %s "
+			    "'.backup COPY', invigil --db COPY --feed URL, and "
+			    "import COPY)", rerr, x->path);
+		else
+			snprintf(err, errlen, "%s; nothing was imported from it",
+			    rerr);
 		return -1;
 	}
 	x->src = store_reader_db(x->reader);

@@ -180,6 +180,18 @@ o3=$(sqlite3 "$T/c3.db" "select value from meta where key = 'journal_origin'")
 [ "$(sqlite3 "$T/case2.db" "select count(*) from sources where origin = '$o3'")" = 0 ] ||
     fail "something of the doctored source was imported"
 
+# A source at schema version 1: refused with how to import it untouched;
+# a FIFO: refused at once, never waited on.
+sqlite3 "$T/old.db" <"$TESTS/fixtures/schema-v1.sql"
+mkfifo "$T/fifo.db"
+cp "$T/old.db" "$T/old.copy"
+timeout 20 "$INVIGIL" review import --db "$T/case4.db" "$T/old.db" "$T/fifo.db" >/dev/null 2>"$T/old.err"
+rc=$?
+[ $rc = 1 ] || fail "an old source and a FIFO: exit $rc, want 1: $(cat "$T/old.err")"
+grep -q "old.db has schema version 1, older than .*upgrade a copy: sqlite3 $T/old.db '.backup COPY'" "$T/old.err" &&
+    grep -q "fifo.db is a FIFO" "$T/old.err" || fail "refusals: $(cat "$T/old.err")"
+cmp -s "$T/old.db" "$T/old.copy" || fail "the old source was changed"
+
 # A source's origin is hostile text: shown sanitised, stored as it is.
 sqlite3 "$T/c3.db" ".backup '$T/hostile.db'"
 sqlite3 "$T/hostile.db" "drop trigger checkpoints_no_delete; delete from checkpoints;
