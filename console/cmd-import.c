@@ -110,15 +110,40 @@ import_print_line(const struct store_import *r)
 		    (long long)(r->conflicts - (int64_t)r->nshown));
 }
 
+/*
+ * Sign a checkpoint of the case's own journal (its import acts) with the
+ * actor's key from keydir (NULL: the default), created on first use and
+ * registered as an analyst's.  0, or -1 with a sentence.
+ */
+static int
+import_sign(struct store *s, const char *keydir, const char *actor,
+    char *err, size_t errlen)
+{
+	struct sign_key	*key;
+	char		 dir[1024];
+	int		 rc;
+
+	if (keydir != NULL)
+		snprintf(dir, sizeof dir, "%s", keydir);
+	else if (sign_key_dir(dir, sizeof dir, err, errlen) != 0)
+		return -1;
+	if ((key = sign_key_load(dir, actor, NULL, err, errlen)) == NULL)
+		return -1;
+	rc = store_key_register(s, key, actor, "analyst", err, errlen) == 0 &&
+	    store_checkpoint(s, key, NULL, err, errlen) == 0 ? 0 : -1;
+	sign_key_free(key);
+	return rc;
+}
+
 static int
 review_import(const struct cmd_entry *self, int argc, char **argv)
 {
 	struct cmd_getopt	 g;
 	struct store		*s;
 	struct store_import	 r;
-	const char		*db = NULL, *actor = NULL;
+	const char		*db = NULL, *actor = NULL, *keydir = NULL;
 	char			 err[2048], clean[4 * 2048];
-	int			 ch, i, jsonl = 0, refused = 0;
+	int			 ch, i, jsonl = 0, refused = 0, changed = 0;
 
 	cmd_getopt_start(&g, self, 0);
 	while ((ch = cmd_getopt(&g, argc, argv)) != -1) {
@@ -128,6 +153,9 @@ review_import(const struct cmd_entry *self, int argc, char **argv)
 			break;
 		case 'a':
 			actor = optarg;
+			break;
+		case 'K':
+			keydir = optarg;
 			break;
 		case 'o':
 			if (strcmp(optarg, "table") == 0)
@@ -148,15 +176,16 @@ review_import(const struct cmd_entry *self, int argc, char **argv)
 	if (optind == argc)
 		return cmd_usage_error(self, "give the databases to import "
 		    "after the options", NULL);
-	if (actor != NULL && *actor == '\0')
-		return cmd_usage_error(self, "--actor must not be empty", NULL);
+	actor = import_actor(actor);
+	if (sign_name_valid(actor, err, sizeof err) != 0)
+		return cmd_usage_error(self, "--actor: %s", err);
 	if (store_open(&s, db, err, sizeof err) == -1) {
 		fprintf(stderr, "invigil review import: %s\n",
 		    proto_clean(err, clean, sizeof clean));
 		return EXIT_RUNTIME;
 	}
 	for (i = optind; i < argc; i++) {
-		if (store_import(s, argv[i], import_actor(actor), &r, err,
+		if (store_import(s, argv[i], actor, &r, err,
 		    sizeof err) == -1) {
 			fprintf(stderr, "invigil review import: %s\n",
 			    proto_clean(err, clean, sizeof clean));
@@ -169,6 +198,14 @@ review_import(const struct cmd_entry *self, int argc, char **argv)
 			import_print_jsonl(argv[i], &r, NULL);
 		else
 			import_print_line(&r);
+		changed |= r.changed;
+	}
+	/* What was imported stays imported; an unsigned act is said. */
+	if (changed && import_sign(s, keydir, actor, err, sizeof err) == -1) {
+		fprintf(stderr, "invigil review import: the import acts were "
+		    "recorded but not signed: %s\n", proto_clean(err, clean,
+		    sizeof clean));
+		refused++;
 	}
 	if (store_close(s, err, sizeof err) == -1) {
 		fprintf(stderr, "invigil review import: %s\n",
@@ -181,8 +218,10 @@ review_import(const struct cmd_entry *self, int argc, char **argv)
 static const struct cmd_option import_options[] = {
 	{ "db", 'd', CMD_OPT_SHORT, "CASE", "the case database (created if "
 	    "new): the one written to" },
-	{ "actor", 'a', 0, "NAME", "who imports, journaled as an analyst "
-	    "(default: the user name)" },
+	{ "actor", 'a', 0, "NAME", "who imports, journaled as an analyst and "
+	    "signing with NAME's key (default: the user name)" },
+	{ "key-dir", 'K', 0, "DIR", "where signing keys live (default: "
+	    "$XDG_CONFIG_HOME/invigil or ~/.config/invigil)" },
 	{ "format", 'o', 0, "FORMAT", "table (the default: one line per "
 	    "source) or jsonl" },
 	{ NULL, 0, 0, NULL, NULL }
@@ -194,10 +233,10 @@ const struct cmd_entry cmd_review_import_entry = {
 	    "source verified first, its messages once each, its flags, "
 	    "commands and gaps with their source, its journal as a chain of "
 	    "its own; importing again changes nothing",
-	.usage = "review import --db CASE [--actor NAME] "
+	.usage = "review import --db CASE [--actor NAME] [--key-dir DIR] "
 	    "[--format table|jsonl] SRC...",
 	.options = import_options,
-	.opens = CMD_OPENS_STORE_WRITE,
+	.opens = CMD_OPENS_STORE_WRITE | CMD_OPENS_KEYS,
 	.exec = review_import,
 	.see = "invigil-review(1), invigil-store(5)",
 	.page = "invigil-review.1",
