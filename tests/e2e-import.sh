@@ -157,7 +157,9 @@ done
 "$INVIGIL" review verify --db "$T/case.db" >"$T/verify.out" 2>&1 ||
     fail "review verify on the case exited $?: $(cat "$T/verify.out")"
 [ "$(tail -1 "$T/verify.out")" = OK ] || fail "the case's import acts are not all signed: $(cat "$T/verify.out")"
-grep -q "signatures good (ana)" "$T/verify.out" || fail "not signed by the analyst: $(cat "$T/verify.out")"
+grep -q "signatures good (ana[,)]" "$T/verify.out" || fail "not signed by the analyst: $(cat "$T/verify.out")"
+grep -q "^imported: 3 journals, .*all intact and covered$" "$T/verify.out" ||
+    fail "verify did not check the three imported chains: $(cat "$T/verify.out")"
 [ "$(sqlite3 "$T/case.db" "select count(*) from keys where actor = 'ana' and role = 'analyst'")" = 1 ] ||
     fail "the analyst's key is not recorded"
 
