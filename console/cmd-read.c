@@ -501,28 +501,53 @@ review_export(const struct cmd_entry *self, int argc, char **argv)
 	{ "since", 'S', 0, "TIME", "from TIME on (RFC 3339 UTC, or a date)" }, \
 	{ "until", 'U', 0, "TIME", "before TIME (a date: up to its end)" }
 
-static const struct cmd_option read_options[] = {
+#define READ_STATE(what) \
+	{ "state", 's', 0, "STATE", what }
+#define READ_DECIDED(what) \
+	{ "decided", 'D', 0, NULL, what }
+#define READ_RULE(what) \
+	{ "rule", 'r', 0, "RULE", what }
+#define READ_FLAGGED \
+	{ "flagged", 'g', 0, NULL, "only attempts with a flag" }
+#define READ_FORMAT \
+	{ "format", 'o', 0, "FORMAT", "table (the default, sanitised), csv " \
+	    "(RFC 4180, formulas neutralised) or jsonl (strings raw)" }
+
+static const struct cmd_option attempts_options[] = {
 	READ_FILTER_OPTIONS,
-	{ "state", 's', 0, "STATE", "attempts in STATE; flags in STATE "
-	    "(open, dismissed, confirmed)" },
-	{ "flagged", 'g', 0, NULL, "only attempts with a flag" },
-	{ "decided", 'D', 0, NULL, "only attempts with a decision; only "
-	    "flags dismissed or confirmed" },
-	{ "rule", 'r', 0, "RULE", "flags of RULE; attempts with a flag of it" },
-	{ "format", 'o', 0, "FORMAT", "table (the default), csv (RFC 4180) "
-	    "or jsonl" },
+	READ_STATE("only attempts in STATE"),
+	READ_FLAGGED,
+	READ_DECIDED("only attempts with a decision"),
+	READ_RULE("only attempts with a flag of RULE"),
+	READ_FORMAT,
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+static const struct cmd_option flags_options[] = {
+	READ_FILTER_OPTIONS,
+	READ_STATE("only flags in STATE (open, dismissed, confirmed)"),
+	READ_DECIDED("only flags dismissed or confirmed"),
+	READ_RULE("only flags of RULE"),
+	READ_FORMAT,
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+static const struct cmd_option decisions_options[] = {
+	READ_FILTER_OPTIONS,
+	READ_FORMAT,
 	{ NULL, 0, 0, NULL, NULL }
 };
 
 static const struct cmd_option export_options[] = {
 	READ_FILTER_OPTIONS,
-	{ "state", 's', 0, "STATE", "attempts or flags in STATE" },
-	{ "flagged", 'g', 0, NULL, "only attempts with a flag" },
-	{ "decided", 'D', 0, NULL, "attempts with a decision; flags closed" },
-	{ "rule", 'r', 0, "RULE", "flags of RULE; attempts with a flag of it" },
+	READ_STATE("attempts or flags in STATE"),
+	READ_FLAGGED,
+	READ_DECIDED("attempts with a decision; flags closed"),
+	READ_RULE("flags of RULE; attempts with a flag of it"),
 	{ "what", 'w', 0, "WHAT", "attempts, messages, answers, flags or "
 	    "journal" },
-	{ "format", 'o', 0, "FORMAT", "csv (RFC 4180) or jsonl" },
+	{ "format", 'o', 0, "FORMAT", "csv (RFC 4180, formulas neutralised) "
+	    "or jsonl (strings raw)" },
 	{ NULL, 0, 0, NULL, NULL }
 };
 
@@ -531,8 +556,9 @@ const struct cmd_entry cmd_review_attempts_entry = {
 	.summary = "the attempts, filtered: candidate, exam, form, centre, "
 	    "state, flags open and in all, risk, decisions, first and last "
 	    "seen",
-	.usage = "review attempts --db PATH [options]",
-	.options = read_options,
+	.usage = "review attempts --db PATH [options] "
+	    "[--format table|csv|jsonl]",
+	.options = attempts_options,
 	.opens = CMD_OPENS_STORE_READ,
 	.flags = CMD_NO_OPERANDS,
 	.exec = review_read,
@@ -544,8 +570,12 @@ const struct cmd_entry cmd_review_flags_entry = {
 	.name = "review flags",
 	.summary = "the flags, filtered: rule, severity, state, count, first "
 	    "and last, who decided, from which console",
-	.usage = "review flags --db PATH [options]",
-	.options = read_options,
+	.usage = "review flags --db PATH [options] "
+	    "[--format table|csv|jsonl]",
+	.options = flags_options,
+	.badopt = " (flags are filtered by --exam, --form, --center, --feed, "
+	    "--attempt, --since, --until, --state, --decided and --rule; "
+	    "--flagged filters attempts)",
 	.opens = CMD_OPENS_STORE_READ,
 	.flags = CMD_NO_OPERANDS,
 	.exec = review_read,
@@ -557,8 +587,12 @@ const struct cmd_entry cmd_review_decisions_entry = {
 	.name = "review decisions",
 	.summary = "the decisions of every journal in the database (its own "
 	    "and imported ones), in time order: actor, role, kind, reason",
-	.usage = "review decisions --db PATH [options]",
-	.options = read_options,
+	.usage = "review decisions --db PATH [options] "
+	    "[--format table|csv|jsonl]",
+	.options = decisions_options,
+	.badopt = " (decisions are filtered by --exam, --form, --center, "
+	    "--feed, --attempt, --since and --until; --state, --flagged, "
+	    "--decided and --rule filter attempts and flags)",
 	.opens = CMD_OPENS_STORE_READ,
 	.flags = CMD_NO_OPERANDS,
 	.exec = review_read,
@@ -571,7 +605,8 @@ const struct cmd_entry cmd_review_export_entry = {
 	.summary = "stream attempts, messages, answers, flags or the journal "
 	    "as CSV or JSON lines, in constant memory, for SIEMs and "
 	    "spreadsheets",
-	.usage = "review export --db PATH --what WHAT --format FORMAT "
+	.usage = "review export --db PATH --what "
+	    "attempts|messages|answers|flags|journal --format csv|jsonl "
 	    "[options]",
 	.options = export_options,
 	.opens = CMD_OPENS_STORE_READ,

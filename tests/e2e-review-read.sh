@@ -25,8 +25,10 @@ expect() {	# expect STATUS PATTERN ARGS...
 # Usage errors come before the database is opened.
 expect 2 "give --db PATH" attempts
 expect 2 "--format is table, csv or jsonl, not \"xml\"" attempts --db x.db --format xml
-expect 2 "--state does not apply to decisions \(it filters attempts and flags\)" decisions --db x.db --state open
-expect 2 "--flagged does not apply to flags \(it filters attempts\)" flags --db x.db --flagged
+expect 2 "unknown option --state \(decisions are filtered by .*--state, --flagged, --decided and --rule filter attempts and flags\)" decisions --db x.db --state open
+expect 2 "unknown option --flagged \(flags are filtered by .*--flagged filters attempts\)" flags --db x.db --flagged
+expect 2 "--flagged does not apply to journal \(it filters attempts\)" export --db x.db --what journal --format jsonl --flagged
+expect 2 "--decided does not apply to answers \(it filters attempts and flags\)" export --db x.db --what answers --format jsonl --decided
 expect 2 "--rule does not apply to messages" export --db x.db --what messages --format csv --rule r
 expect 2 "give --format csv or jsonl" export --db x.db --what messages
 expect 2 "give --format csv or jsonl" export --db x.db --what messages --format table
