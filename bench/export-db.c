@@ -83,9 +83,9 @@ main(int argc, char **argv)
 	for (i = 0; i < attempts; i++) {
 		char	sql[512];
 
-		snprintf(sql, sizeof sql, "INSERT INTO attempts (feed, attempt, "
-		    "candidate, name, exam, form, state, first_seq, updated_ms) "
-		    "VALUES ('bench', printf('A%%05d', %lld), printf('C%%05d', "
+		snprintf(sql, sizeof sql, "INSERT INTO attempts (feed, "
+		    "attempt, candidate, name, exam, form, state, first_seq, "
+		    "updated_ms) VALUES ('bench', printf('A%%05d', %lld), printf('C%%05d', "
 		    "%lld), 'Candidate %lld', 'EXAM-1', 'F1', 'in_progress', "
 		    "%lld, %lld)", i, i, i, i + 1, T0_MS);
 		if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)

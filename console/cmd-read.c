@@ -277,6 +277,11 @@ read_time(const char *t, int end_of_day, int64_t *ms)
 	return 0;
 }
 
+/* The usage error of a --since or --until that is not a time. */
+#define READ_TIME_ERROR(opt, date) \
+	opt " is a time in UTC (2026-12-07T09:30:00Z) or a date " \
+	"(2026-12-07" date "), not \"%s\""
+
 /* One command's parsed options. */
 struct read_args {
 	const char			*db;
@@ -338,12 +343,10 @@ read_parse(const struct cmd_entry *e, int argc, char **argv,
 		case 'U':
 			if (read_time(optarg, ch == 'U', ch == 'S' ?
 			    &f->since_ms : &f->until_ms) != 0)
-				return cmd_usage_error(e, ch == 'S' ? "--since "
-				    "is a time in UTC (2026-12-07T09:30:00Z) or "
-				    "a date (2026-12-07), not \"%s\"" : "--until "
-				    "is a time in UTC (2026-12-07T09:30:00Z) or "
-				    "a date (2026-12-07, up to its end), not "
-				    "\"%s\"", optarg);
+				return cmd_usage_error(e, ch == 'S' ?
+				    READ_TIME_ERROR("--since", "") :
+				    READ_TIME_ERROR("--until",
+				    ", up to its end"), optarg);
 			if (ch == 'S')
 				f->has_since = 1;
 			else

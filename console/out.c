@@ -26,6 +26,11 @@ struct out {
 	uint64_t		 rows;
 	char			*buf;		/* scratch for one cell */
 	size_t			 bufsz;
+	char			*line;		/* csv, jsonl: the row */
+	size_t			 len, cap;
+	char			*keys[OUT_COLUMNS_MAX];	/* jsonl: ,"name": */
+	int64_t			 time_s;	/* the second time_text holds */
+	char			 time_text[32];	/* out_time() of time_s */
 };
 
 static const char *const format_names[] = { "table", "csv", "jsonl" };
@@ -73,6 +78,31 @@ out_time(int64_t ms, char *buf, size_t len)
 	return buf;
 }
 
+/*
+ * out_time() into buf, with the text of the last second kept: rows come
+ * in time order, and strftime() for every time of ten million rows would
+ * be a good part of an export's time.
+ */
+static const char *
+out_time_cached(struct out *o, int64_t ms, char *buf, size_t len)
+{
+	int64_t	s = ms / 1000, frac = ms % 1000;
+
+	if (frac < 0)
+		return out_time(ms, buf, len);
+	if (s != o->time_s || o->time_text[0] == '\0') {
+		out_time(s * 1000, o->time_text, sizeof o->time_text);
+		o->time_s = s;
+	}
+	/* "...:SS.000Z": the milliseconds replaced, if it is a date. */
+	snprintf(buf, len, "%s", o->time_text);
+	if (strlen(buf) == 24 && buf[19] == '.')
+		snprintf(buf + 20, len - 20, "%03dZ", (int)frac);
+	else
+		return out_time(ms, buf, len);
+	return buf;
+}
+
 /* The scratch buffer, at least need bytes. */
 static char *
 out_scratch(struct out *o, size_t need)
@@ -83,6 +113,51 @@ out_scratch(struct out *o, size_t need)
 		o->buf = xmalloc(o->bufsz);
 	}
 	return o->buf;
+}
+
+/* Room for more bytes at the end of the row being made. */
+static char *
+line_room(struct out *o, size_t more)
+{
+	size_t	need;
+
+	if (more > SIZE_MAX - o->len)
+		abort();
+	need = o->len + more;
+	if (need > o->cap) {
+		o->cap = need > 2 * o->cap ? need : 2 * o->cap;
+		if (o->cap < 4096)
+			o->cap = 4096;
+		o->line = xrealloc(o->line, o->cap);
+	}
+	return o->line + o->len;
+}
+
+static void
+line_put(struct out *o, const char *p, size_t n)
+{
+	memcpy(line_room(o, n), p, n);
+	o->len += n;
+}
+
+static void
+line_str(struct out *o, const char *s)
+{
+	line_put(o, s, strlen(s));
+}
+
+static void
+line_int(struct out *o, int64_t v)
+{
+	char		 b[24], *p = b + sizeof b;
+	uint64_t	 u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	line_put(o, p, (size_t)(b + sizeof b - p));
 }
 
 /* s sanitised whole (for a terminal), in the scratch buffer. */
@@ -100,8 +175,8 @@ out_clean(struct out *o, const char *s)
 
 /* A number or a time as text (table and csv), in buf; "" unknown. */
 static const char *
-out_text(const struct out_column *col, const struct out_cell *c, char *buf,
-    size_t len)
+out_text(struct out *o, const struct out_column *col, const struct out_cell *c,
+    char *buf, size_t len)
 {
 	if (!c->known)
 		return "";
@@ -122,7 +197,7 @@ out_text(const struct out_column *col, const struct out_cell *c, char *buf,
 		snprintf(buf, len, "%.3f", c->d);
 		break;
 	case OUT_T_TIME:
-		return out_time(c->i, buf, len);
+		return out_time_cached(o, c->i, buf, len);
 	case OUT_T_STR:
 		return c->s;
 	}
@@ -169,7 +244,7 @@ out_table_cell(struct out *o, const struct out_column *col,
 	if (!c->known)
 		t = "-";
 	else if (col->type != OUT_T_STR)
-		t = out_text(col, c, num, sizeof num);
+		t = out_text(o, col, c, num, sizeof num);
 	else {
 		/* w + 1 characters are at most 4 (w + 2) bytes of input:
 		 * sanitise no more, so that a long body costs nothing. */
@@ -203,25 +278,31 @@ out_table_cell(struct out *o, const struct out_column *col,
 
 /* One CSV field (RFC 4180), a text cell's formula neutralised. */
 static void
-out_csv_field(FILE *fp, const char *s, int text)
+out_csv_field(struct out *o, const char *s, int text)
 {
-	int	formula = text && s[0] != '\0' && strchr("=+-@\t\r", s[0]);
+	int	 formula = text && s[0] != '\0' && strchr("=+-@\t\r", s[0]);
+	size_t	 n = strlen(s), k;
+	char	*p;
 
 	if (strpbrk(s, ",\"\r\n") == NULL) {
 		if (formula)
-			putc('\'', fp);
-		fputs(s, fp);
+			line_put(o, "'", 1);
+		line_put(o, s, n);
 		return;
 	}
-	putc('"', fp);
+	if (n > (SIZE_MAX - 3) / 2)
+		abort();
+	p = line_room(o, 2 * n + 3);
+	*p++ = '"';
 	if (formula)
-		putc('\'', fp);
-	for (; *s != '\0'; s++) {
-		if (*s == '"')
-			putc('"', fp);
-		putc(*s, fp);
+		*p++ = '\'';
+	for (k = 0; k < n; k++) {
+		if (s[k] == '"')
+			*p++ = '"';
+		*p++ = s[k];
 	}
-	putc('"', fp);
+	*p++ = '"';
+	o->len = (size_t)(p - o->line);
 }
 
 /*
@@ -260,37 +341,46 @@ out_utf8_len(const unsigned char *s, size_t n)
 /* s as a JSON string: bytes as they are, escaped as JSON requires; a
  * byte that is not UTF-8 becomes U+FFFD. */
 static void
-out_json_string(FILE *fp, const char *str)
+out_json_string(struct out *o, const char *str)
 {
+	static const char	 hex[] = "0123456789abcdef";
 	const unsigned char	*s = (const unsigned char *)str;
 	size_t			 n = strlen(str), k;
+	char			*p;
 
-	putc_unlocked('"', fp);
+	/* At most 6 bytes (\u00XX) for each byte, and the quotes. */
+	if (n > (SIZE_MAX - 2) / 6)
+		abort();
+	p = line_room(o, 6 * n + 2);
+	*p++ = '"';
 	while (n > 0) {
-		if (*s == '"' || *s == '\\') {
-			putc_unlocked('\\', fp);
-			putc_unlocked(*s, fp);
-		} else if (*s == '\n')
-			fputs("\\n", fp);
-		else if (*s == '\r')
-			fputs("\\r", fp);
-		else if (*s == '\t')
-			fputs("\\t", fp);
-		else if (*s < 0x20)
-			fprintf(fp, "\\u%04x", *s);
-		else if (*s < 0x80)
-			putc_unlocked(*s, fp);
-		else if ((k = out_utf8_len(s, n)) == 0)
-			fputs("\xef\xbf\xbd", fp);	/* U+FFFD */
-		else {
-			fwrite(s, 1, k, fp);
+		if (*s >= 0x20 && *s < 0x80 && *s != '"' && *s != '\\')
+			*p++ = (char)*s;
+		else if (*s == '"' || *s == '\\') {
+			*p++ = '\\';
+			*p++ = (char)*s;
+		} else if (*s == '\n' || *s == '\r' || *s == '\t') {
+			*p++ = '\\';
+			*p++ = *s == '\n' ? 'n' : *s == '\r' ? 'r' : 't';
+		} else if (*s < 0x20) {
+			memcpy(p, "\\u00", 4);
+			p[4] = hex[*s >> 4];
+			p[5] = hex[*s & 0xf];
+			p += 6;
+		} else if ((k = out_utf8_len(s, n)) == 0) {
+			memcpy(p, "\xef\xbf\xbd", 3);	/* U+FFFD */
+			p += 3;
+		} else {
+			memcpy(p, s, k);
+			p += k;
 			s += k - 1;
 			n -= k - 1;
 		}
 		s++;
 		n--;
 	}
-	putc_unlocked('"', fp);
+	*p++ = '"';
+	o->len = (size_t)(p - o->line);
 }
 
 static void
@@ -300,28 +390,29 @@ out_json_value(struct out *o, const struct out_column *col,
 	char	buf[64];
 
 	if (!c->known) {
-		fputs("null", o->fp);
+		line_put(o, "null", 4);
 		return;
 	}
 	switch (col->type) {
 	case OUT_T_STR:
-		out_json_string(o->fp, o->tty ? out_clean(o, c->s) : c->s);
+		out_json_string(o, o->tty ? out_clean(o, c->s) : c->s);
 		break;
 	case OUT_T_INT:
-		fprintf(o->fp, "%" PRId64, c->i);
+		line_int(o, c->i);
 		break;
 	case OUT_T_BOOL:
-		fputs(c->i != 0 ? "true" : "false", o->fp);
+		line_str(o, c->i != 0 ? "true" : "false");
 		break;
 	case OUT_T_NUM:
 	case OUT_T_P:
-		if (isfinite(c->d))
-			fprintf(o->fp, "%.17g", c->d);
-		else
-			fputs("null", o->fp);
+		if (isfinite(c->d)) {
+			snprintf(buf, sizeof buf, "%.17g", c->d);
+			line_str(o, buf);
+		} else
+			line_put(o, "null", 4);
 		break;
 	case OUT_T_TIME:
-		out_json_string(o->fp, out_time(c->i, buf, sizeof buf));
+		out_json_string(o, out_time_cached(o, c->i, buf, sizeof buf));
 		break;
 	}
 }
@@ -342,20 +433,39 @@ out_begin(FILE *fp, enum out_format f, const struct out_column *cols, int n,
 	o->n = n;
 	o->kind = kind;
 	o->tty = isatty(fileno(fp));
-	if (f == OUT_JSONL)
+	if (f == OUT_TABLE) {
+		for (k = 0; k < n; k++)
+			fprintf(fp, k > 0 ? " %*s" : "%*s", cols[k].width,
+			    cols[k].name);
+		putc('\n', fp);
 		return o;
-	for (k = 0; k < n; k++) {
-		if (f == OUT_CSV) {
-			if (k > 0)
-				putc(',', fp);
-			out_csv_field(fp, cols[k].name, 0);
-			continue;
-		}
-		if (k > 0)
-			putc(' ', fp);
-		fprintf(fp, "%*s", cols[k].width, cols[k].name);
 	}
-	fputs(f == OUT_CSV ? "\r\n" : "\n", fp);
+	if (f == OUT_CSV) {
+		for (k = 0; k < n; k++) {
+			if (k > 0)
+				line_put(o, ",", 1);
+			out_csv_field(o, cols[k].name, 0);
+		}
+		line_put(o, "\r\n", 2);
+		fwrite(o->line, 1, o->len, fp);
+		return o;
+	}
+	/* JSON lines: each key's text, made once ({"kind":K,"name": and
+	 * ,"name":). */
+	for (k = 0; k < n; k++) {
+		o->len = 0;
+		if (k > 0)
+			line_put(o, ",", 1);
+		else if (kind != NULL) {
+			line_str(o, "{\"kind\":");
+			out_json_string(o, kind);
+			line_put(o, ",", 1);
+		} else
+			line_put(o, "{", 1);
+		out_json_string(o, cols[k].name);
+		line_put(o, ":", 2);	/* and the NUL */
+		o->keys[k] = xstrdup(o->line);
+	}
 	return o;
 }
 
@@ -365,41 +475,38 @@ out_row(struct out *o, const struct out_cell *cells)
 	char	buf[64];
 	int	k;
 
-	flockfile(o->fp);	/* once a row, not once a byte */
+	if (o->format == OUT_TABLE) {
+		flockfile(o->fp);
+		for (k = 0; k < o->n; k++) {
+			if (k > 0)
+				putc(' ', o->fp);
+			out_table_cell(o, &o->cols[k], &cells[k]);
+		}
+		putc('\n', o->fp);
+		funlockfile(o->fp);
+		o->rows++;
+		return;
+	}
+	/* csv and jsonl: the row made in o->line, written in one go. */
+	o->len = 0;
 	for (k = 0; k < o->n; k++) {
 		const struct out_column	*col = &o->cols[k];
 		const struct out_cell	*c = &cells[k];
 
-		switch (o->format) {
-		case OUT_TABLE:
-			if (k > 0)
-				putc(' ', o->fp);
-			out_table_cell(o, col, c);
-			break;
-		case OUT_CSV:
-			if (k > 0)
-				putc(',', o->fp);
-			if (col->type == OUT_T_STR && c->known)
-				out_csv_field(o->fp, o->tty ? out_clean(o,
-				    c->s) : c->s, 1);
-			else
-				fputs(out_text(col, c, buf, sizeof buf), o->fp);
-			break;
-		case OUT_JSONL:
-			if (k == 0 && o->kind != NULL)
-				fprintf(o->fp, "{\"kind\":\"%s\",", o->kind);
-			else
-				putc(k == 0 ? '{' : ',', o->fp);
-			out_json_string(o->fp, col->name);
-			putc(':', o->fp);
+		if (o->format == OUT_JSONL) {
+			line_str(o, o->keys[k]);
 			out_json_value(o, col, c);
-			break;
+			continue;
 		}
+		if (k > 0)
+			line_put(o, ",", 1);
+		if (col->type == OUT_T_STR && c->known)
+			out_csv_field(o, o->tty ? out_clean(o, c->s) : c->s, 1);
+		else
+			line_str(o, out_text(o, col, c, buf, sizeof buf));
 	}
-	if (o->format == OUT_JSONL)
-		putc('}', o->fp);
-	fputs(o->format == OUT_CSV ? "\r\n" : "\n", o->fp);
-	funlockfile(o->fp);
+	line_str(o, o->format == OUT_JSONL ? "}\n" : "\r\n");
+	fwrite(o->line, 1, o->len, o->fp);
 	o->rows++;
 }
 
@@ -412,7 +519,7 @@ out_rows(const struct out *o)
 int
 out_end(struct out *o, char *err, size_t errlen)
 {
-	int	rc = 0;
+	int	rc = 0, k;
 
 	if (fflush(o->fp) != 0 || ferror(o->fp)) {
 		snprintf(err, errlen, "cannot write the %s output (%zu rows "
@@ -420,6 +527,9 @@ out_end(struct out *o, char *err, size_t errlen)
 		    format_names[o->format], (size_t)o->rows);
 		rc = -1;
 	}
+	for (k = 0; k < o->n; k++)
+		free(o->keys[k]);
+	free(o->line);
 	free(o->buf);
 	free(o);
 	return rc;

@@ -36,7 +36,7 @@ enum out_type {
 	OUT_T_NUM,	/* a real (.d), 3 decimals in text */
 	OUT_T_P,	/* a p-value (.d): 3 decimals, or 1.2e-05 below 0.001 */
 	OUT_T_BOOL,	/* .i: yes/no in text, true/false in JSON */
-	OUT_T_TIME	/* .i: ms since the epoch, RFC 3339 UTC in every format */
+	OUT_T_TIME	/* .i: ms since the epoch; RFC 3339 UTC in all */
 };
 
 struct out_column {

@@ -70,7 +70,8 @@ static const struct {
 	"coalesce((SELECT m.ts_ms FROM messages m WHERE m.feed = a.feed AND " \
 	"m.attempt = a.attempt ORDER BY m.seq " dir " LIMIT 1), 0)"
 
-#define FLAGS_OF_A	"FROM flags f WHERE f.feed = a.feed AND f.attempt = a.attempt"
+#define FLAGS_OF_A \
+	"FROM flags f WHERE f.feed = a.feed AND f.attempt = a.attempt"
 #define ACTS_OF_A(tab) \
 	"(SELECT count(*) FROM " tab " j WHERE j.feed = a.feed AND " \
 	"j.attempt = a.attempt AND j.role <> 'feed')"
@@ -420,16 +421,18 @@ store_review_attempts(struct store_reader *r,
     const struct store_review_filter *f, store_review_attempt_fn fn,
     void *arg, char *err, size_t errlen)
 {
-	return review_run(r, STORE_REVIEW_ATTEMPTS, f, (union review_fn){ .attempt = fn }, arg, err,
-	    errlen);
+	union review_fn	u = { .attempt = fn };
+
+	return review_run(r, STORE_REVIEW_ATTEMPTS, f, u, arg, err, errlen);
 }
 
 int64_t
 store_review_flags(struct store_reader *r, const struct store_review_filter *f,
     store_review_flag_fn fn, void *arg, char *err, size_t errlen)
 {
-	return review_run(r, STORE_REVIEW_FLAGS, f, (union review_fn){ .flag = fn }, arg, err,
-	    errlen);
+	union review_fn	u = { .flag = fn };
+
+	return review_run(r, STORE_REVIEW_FLAGS, f, u, arg, err, errlen);
 }
 
 int64_t
@@ -437,8 +440,10 @@ store_review_journal(struct store_reader *r,
     const struct store_review_filter *f, int decisions,
     store_review_journal_fn fn, void *arg, char *err, size_t errlen)
 {
+	union review_fn	u = { .journal = fn };
+
 	return review_run(r, decisions ? STORE_REVIEW_DECISIONS :
-	    STORE_REVIEW_JOURNAL, f, (union review_fn){ .journal = fn }, arg, err, errlen);
+	    STORE_REVIEW_JOURNAL, f, u, arg, err, errlen);
 }
 
 int64_t
@@ -446,8 +451,9 @@ store_review_messages(struct store_reader *r,
     const struct store_review_filter *f, store_message_row_fn fn, void *arg,
     char *err, size_t errlen)
 {
-	return review_run(r, STORE_REVIEW_MESSAGES, f, (union review_fn){ .message = fn }, arg, err,
-	    errlen);
+	union review_fn	u = { .message = fn };
+
+	return review_run(r, STORE_REVIEW_MESSAGES, f, u, arg, err, errlen);
 }
 
 int64_t
@@ -455,6 +461,7 @@ store_review_answers(struct store_reader *r,
     const struct store_review_filter *f, store_review_answer_fn fn,
     void *arg, char *err, size_t errlen)
 {
-	return review_run(r, STORE_REVIEW_ANSWERS, f, (union review_fn){ .answer = fn }, arg, err,
-	    errlen);
+	union review_fn	u = { .answer = fn };
+
+	return review_run(r, STORE_REVIEW_ANSWERS, f, u, arg, err, errlen);
 }

@@ -203,6 +203,36 @@ START_TEST(times)
 }
 END_TEST
 
+START_TEST(times_in_rows)
+{
+	/* Rows in and out of one second: the writer keeps the text of the
+	 * last second, and must not show one row's time for another's. */
+	static const struct out_column one[] = { { "at", OUT_T_TIME, -24 } };
+	static const int64_t	ms[] = { 1796654044618LL, 1796654044999LL,
+		1796654045001LL, 1796654044000LL, -1, 1796654045001LL };
+	struct out_cell		c;
+	struct out		*o;
+	FILE			*fp;
+	char			 err[256];
+	size_t			 k;
+
+	free(buf);
+	buf = NULL;
+	fp = open_memstream(&buf, &buflen);
+	o = out_begin(fp, OUT_CSV, one, 1, NULL);
+	for (k = 0; k < sizeof ms / sizeof ms[0]; k++) {
+		c = OUT_TIME(ms[k]);
+		out_row(o, &c);
+	}
+	ck_assert_int_eq(out_end(o, err, sizeof err), 0);
+	fclose(fp);
+	ck_assert_str_eq(buf, "at\r\n2026-12-07T14:34:04.618Z\r\n"
+	    "2026-12-07T14:34:04.999Z\r\n2026-12-07T14:34:05.001Z\r\n"
+	    "2026-12-07T14:34:04.000Z\r\n1969-12-31T23:59:59.999Z\r\n"
+	    "2026-12-07T14:34:05.001Z\r\n");
+}
+END_TEST
+
 START_TEST(write_error)
 {
 	struct out_cell	 c[NCOLS] = { OUT_STR("x"), OUT_INT(1), OUT_NUM(1.0),
@@ -250,6 +280,7 @@ main(void)
 	tcase_add_test(tc, jsonl_kind_first);
 	tcase_add_test(tc, table_sanitised_and_cut);
 	tcase_add_test(tc, times);
+	tcase_add_test(tc, times_in_rows);
 	tcase_add_test(tc, write_error);
 	tcase_add_test(tc, formats);
 	suite_add_tcase(s, tc);
