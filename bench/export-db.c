@@ -85,8 +85,8 @@ main(int argc, char **argv)
 
 		snprintf(sql, sizeof sql, "INSERT INTO attempts (feed, "
 		    "attempt, candidate, name, exam, form, state, first_seq, "
-		    "updated_ms) VALUES ('bench', printf('A%%05d', %lld), printf('C%%05d', "
-		    "%lld), 'Candidate %lld', 'EXAM-1', 'F1', 'in_progress', "
+		    "updated_ms) VALUES ('bench', printf('A%%05d', %lld), "
+		    "printf('C%%05d', %lld), 'Candidate %lld', 'EXAM-1', 'F1', 'in_progress', "
 		    "%lld, %lld)", i, i, i, i + 1, T0_MS);
 		if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
 			die("attempts", sqlite3_errmsg(db));
