@@ -167,6 +167,12 @@ j = jsonl("export", "--what", "journal")
 check(len(j) == one("select count(*) from journal") + 1 and j[-1]["origin"] == "other.example/journal/1", "export journal")
 check([x["seq"] for x in j if x["origin"] == "local"] == list(range(1, one("select count(*) from journal") + 1)), "export journal: seq order")
 check(len(jsonl("export", "--what", "flags")) == one("select count(*) from flags"), "export flags")
+# the attempt's facts filter the rows about it, whatever they are
+facts = "exists (select 1 from attempts a where a.feed = t.feed and a.attempt = t.attempt and a.%s = ?)"
+check(len(jsonl("export", "--what", "messages", "--exam", "EXAM-1")) == one("select count(*) from messages t where " + facts % "exam", "EXAM-1") > 0, "messages --exam")
+check(len(jsonl("export", "--what", "answers", "--form", "F1")) == one("select count(*) from messages t where type = 'answer' and " + facts % "form", "F1") > 0, "answers --form")
+check(len(jsonl("flags", "--centre", "Lyon")) == one("select count(*) from flags t where " + facts % "center", "Lyon"), "flags --centre")
+check(len(jsonl("decisions", "--exam", "NO-SUCH")) == 0 and len(jsonl("export", "--what", "journal", "--feed", "sim")) == one("select count(*) from journal where feed = 'sim'") + 1, "journal --feed")
 print("%d checks" % checks)
 PY
 
