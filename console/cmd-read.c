@@ -85,6 +85,7 @@ static const struct out_column answer_cols[] = {
 
 /* ---- rows into cells */
 
+/* Each reader's row as one row of cells of its table, to the writer (arg). */
 static int
 attempt_row(const struct store_review_attempt *a, void *arg)
 {
@@ -474,6 +475,7 @@ review_read(const struct cmd_entry *self, int argc, char **argv)
 	return read_run(&a);
 }
 
+/* export: --what says what is read; --format must be csv or jsonl. */
 static int
 review_export(const struct cmd_entry *self, int argc, char **argv)
 {

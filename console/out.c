@@ -133,6 +133,7 @@ line_room(struct out *o, size_t more)
 	return o->line + o->len;
 }
 
+/* Append n bytes of p to the row. */
 static void
 line_put(struct out *o, const char *p, size_t n)
 {
@@ -140,12 +141,14 @@ line_put(struct out *o, const char *p, size_t n)
 	o->len += n;
 }
 
+/* Append the string s to the row. */
 static void
 line_str(struct out *o, const char *s)
 {
 	line_put(o, s, strlen(s));
 }
 
+/* Append v in decimal to the row (printf costs a tenth of an export). */
 static void
 line_int(struct out *o, int64_t v)
 {
@@ -383,6 +386,7 @@ out_json_string(struct out *o, const char *str)
 	o->len = (size_t)(p - o->line);
 }
 
+/* One cell as a JSON value: null, a number, a boolean or a string. */
 static void
 out_json_value(struct out *o, const struct out_column *col,
     const struct out_cell *c)

@@ -250,6 +250,7 @@ bind_text(sqlite3_stmt *st, const char *name, const char *v)
 		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
 }
 
+/* Bind v to the parameter named name, if the statement has it. */
 static void
 bind_int(sqlite3_stmt *st, const char *name, int64_t v)
 {
