@@ -42,7 +42,8 @@ expect 0 "--centre" attempts --help
 expect 1 "none.db does not exist" attempts --db "$T/none.db"
 
 # A real session: the simulator through a headless console whose proctor
-# dismisses one flag (a reason that is a formula) and confirms another.
+# dismisses one flag (a reason that is a formula), confirms another and
+# warns a candidate through the feed.
 start_feed --simulate 30 --seed 5 --rate 400 --id sim
 mkfifo "$T/in"
 "$INVIGIL" --headless --db "$T/x.db" --proctor ana \
@@ -57,7 +58,10 @@ ready() {
 wait_for 40 ready || { cat "$T/err" >&2; fail "the console stored too little"; }
 echo '{"id":"r1","op":"decide","flag":1,"action":"dismiss","reason":"=HYPERLINK(\"http://evil\")","reason_code":"false_alarm"}' >&3
 echo '{"id":"r2","op":"decide","flag":2,"action":"confirm","reason":"phone in hand","reason_code":"phone"}' >&3
-acked() { [ "$(grep -c '"t":"ack".*"ok":true' "$T/out")" -ge 2 ]; }
+# A warning sent to the feed: the feed's acknowledgement is journaled too
+# (role "feed"), and is no decision.
+echo '{"id":"r3","op":"command","feed":"sim","attempt":"A0004","action":"warn","reason":"eyes on screen"}' >&3
+acked() { [ "$(grep -c '"t":"ack".*"ok":true' "$T/out")" -ge 3 ] && grep -q '"t":"done","id":"r3".*"ok":true' "$T/out"; }
 wait_for 10 acked || { cat "$T/out" "$T/err" >&2; fail "the decisions were not acknowledged"; }
 kill "$c"; wait "$c" 2>/dev/null
 kill "$FEED_PID"
@@ -72,7 +76,7 @@ INSERT INTO imported_journal (origin, seq, time_ms, actor, role, kind, feed, att
     VALUES ('other.example/journal/1', 1, 1, 'bob', 'proctor', 'note', 'sim', 'A0003', NULL, NULL, '+SUM(1)', '{}', printf('%064d', 0), printf('%064d', 1));
 SQL
 
-checks=$(python3 - "$INVIGIL" "$T/x.db" <<'PY') || fail "see above: $checks"
+cat >"$T/check.py" <<'PY'
 import csv, io, json, sqlite3, subprocess, sys
 
 inv, db = sys.argv[1], sys.argv[2]
@@ -143,10 +147,12 @@ check(len(jsonl("flags", "--rule", rule)) == one("select count(*) from flags whe
 
 # decisions: both origins, in time order, the formula reason raw in JSON and neutralised in CSV
 d = jsonl("decisions")
-check([(x["origin"], x["actor"], x["kind"]) for x in d] == [("other.example/journal/1", "bob", "note"), ("local", "ana", "dismiss"), ("local", "ana", "confirm")], "decisions: %r" % d)
+check([(x["origin"], x["actor"], x["kind"]) for x in d] == [("other.example/journal/1", "bob", "note"), ("local", "ana", "dismiss"), ("local", "ana", "confirm"), ("local", "ana", "warn")], "decisions: %r" % d)
+check(one("select count(*) from journal where role = 'feed' and kind = 'cmd_ack'") == 1, "the feed's acknowledgement is not journaled")
 check(d[1]["reason"] == '=HYPERLINK("http://evil")' and d[1]["reason_code"] == "false_alarm", "decisions: reason")
 raw, rows = csvrows("decisions")
 check(rows[2][7] == "'=HYPERLINK(\"http://evil\")" and rows[1][7] == "'+SUM(1)", "decisions csv: %r" % rows)
+check(len(jsonl("decisions", "--attempt", "A0004")) == 1, "decisions --attempt: the feed's acknowledgement is no decision")
 check(len(jsonl("decisions", "--attempt", "A0003")) == 1 + one("select count(*) from journal where attempt = 'A0003' and role <> 'feed'"), "decisions --attempt")
 
 # export: messages raw and complete, answers, journal, time ranges
@@ -175,5 +181,6 @@ check(len(jsonl("flags", "--centre", "Lyon")) == one("select count(*) from flags
 check(len(jsonl("decisions", "--exam", "NO-SUCH")) == 0 and len(jsonl("export", "--what", "journal", "--feed", "sim")) == one("select count(*) from journal where feed = 'sim'") + 1, "journal --feed")
 print("%d checks" % checks)
 PY
+checks=$(python3 "$T/check.py" "$INVIGIL" "$T/x.db") || fail "see above: $checks"
 
 echo "PASS: review attempts/flags/decisions/export: hostile name and formula through table, csv and jsonl, filters against SQL ($checks), $cases usage and failure cases"
