@@ -415,6 +415,10 @@ static const struct cmd_entry *const review_children[] = {
 	&cmd_review_checkpoints_entry,
 	&cmd_review_forensics_entry,
 	&cmd_review_import_entry,
+	&cmd_review_attempts_entry,
+	&cmd_review_flags_entry,
+	&cmd_review_decisions_entry,
+	&cmd_review_export_entry,
 	NULL
 };
 
