@@ -5,7 +5,8 @@
 #                     them working; asserts no timing
 BENCH_BIN = $(O)/bench/ws-ceiling $(O)/bench/sqlite-ceiling $(O)/bench/queries \
 	    $(O)/bench/latency-probe $(O)/bench/screen $(O)/bench/review-db \
-	    $(O)/bench/forensics-pairs $(O)/bench/forensics-full
+	    $(O)/bench/forensics-pairs $(O)/bench/forensics-full \
+	    $(O)/bench/export-db $(O)/bench/export-ceiling
 
 .PHONY: bench bench-smoke bench-bin
 bench-bin: $(O)/invigil $(BENCH_BIN)
@@ -49,6 +50,13 @@ $(O)/bench/forensics-full: $(O)/bench/forensics-full.o $(BENCH_O) $(O)/tests/fx-
 .PHONY: bench/forensics-full
 bench/forensics-full: $(O)/bench/forensics-full
 	$(O)/bench/forensics-full
+
+# The export benchmark's database and ceiling (bench/export.sh).
+$(O)/bench/export-db: $(O)/bench/export-db.o $(O)/libstore.a $(O)/libproto.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(O)/bench/export-ceiling: $(O)/bench/export-ceiling.o $(BENCH_O) $(O)/libstore.a $(O)/libproto.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 bench: bench-bin
 	O=$(O) bench/run

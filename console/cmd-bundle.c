@@ -93,13 +93,16 @@ bundle_save(const char *path, const char *text, size_t len, char *err,
 	return 0;
 }
 
-/* The exporter's key from the key directory, created on first use. */
+/* The exporter's key from keydir (NULL: the default key directory),
+ * created on first use. */
 static struct sign_key *
-bundle_key(const char *actor, char *err, size_t errlen)
+bundle_key(const char *keydir, const char *actor, char *err, size_t errlen)
 {
 	char	dir[1024];
 
-	if (sign_key_dir(dir, sizeof dir, err, errlen) != 0)
+	if (keydir != NULL)
+		snprintf(dir, sizeof dir, "%s", keydir);
+	else if (sign_key_dir(dir, sizeof dir, err, errlen) != 0)
 		return NULL;
 	return sign_key_load(dir, actor, NULL, err, errlen);
 }
@@ -231,7 +234,7 @@ review_bundle(const struct cmd_entry *self, int argc, char **argv)
 	struct store_reader	*reader;
 	struct sign_key		*key;
 	struct stat		 dst, ost;
-	const char		*db = NULL, *out = NULL, *actor;
+	const char		*db = NULL, *out = NULL, *actor, *keydir = NULL;
 	char			 err[1024], clean[4][1024], *text;
 	size_t			 len;
 	int			 ch, rc;
@@ -253,6 +256,9 @@ review_bundle(const struct cmd_entry *self, int argc, char **argv)
 		case 'a':
 			actor = optarg;
 			break;
+		case 'K':
+			keydir = optarg;
+			break;
 		}
 	}
 	if (g.status != -1)
@@ -273,7 +279,7 @@ review_bundle(const struct cmd_entry *self, int argc, char **argv)
 	o.attempt = argv[optind];
 	o.now_ms = proto_now_ms();
 	o.forensics = bundle_forensics;
-	if ((key = bundle_key(actor, err, sizeof err)) == NULL)
+	if ((key = bundle_key(keydir, actor, err, sizeof err)) == NULL)
 		return bundle_error(self, err, EXIT_RUNTIME);
 	o.key = key;
 	if (store_reader_open(&reader, db, err, sizeof err) != 0) {
@@ -317,6 +323,8 @@ static const struct cmd_option bundle_options_table[] = {
 	{ "actor", 'a', 0, "NAME", "who exports: the bundle is signed with "
 	    "NAME's key from the key directory, created on first use "
 	    "(default: $USER)" },
+	{ "key-dir", 'K', 0, "DIR", "where signing keys live (default: "
+	    "$XDG_CONFIG_HOME/invigil or ~/.config/invigil)" },
 	{ NULL, 0, 0, NULL, NULL }
 };
 
@@ -327,7 +335,7 @@ const struct cmd_entry cmd_review_bundle_entry = {
 	    "checkpoint, and nothing about other candidates, signed by the "
 	    "exporter (invigil-bundle(5))",
 	.usage = "review bundle ATTEMPT --db PATH --out FILE [--feed F] "
-	    "[--actor NAME]",
+	    "[--actor NAME] [--key-dir DIR]",
 	.options = bundle_options_table,
 	.opens = CMD_OPENS_STORE_READ | CMD_OPENS_KEYS,
 	.exec = review_bundle,

@@ -414,6 +414,11 @@ static const struct cmd_entry *const review_children[] = {
 	&cmd_review_verify_entry,
 	&cmd_review_checkpoints_entry,
 	&cmd_review_forensics_entry,
+	&cmd_review_import_entry,
+	&cmd_review_attempts_entry,
+	&cmd_review_flags_entry,
+	&cmd_review_decisions_entry,
+	&cmd_review_export_entry,
 	&cmd_review_bundle_entry, &cmd_review_verify_bundle_entry,
 	NULL
 };

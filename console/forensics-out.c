@@ -1,9 +1,10 @@
 /*
  * forensics-out.c - the tables of `invigil review forensics`: attempts
  * ranked by the combined p-value, items, pairs and clusters.  Every table
- * is one list of typed columns, printed as an aligned table (cut to the
- * column widths), RFC 4180 CSV or JSON lines (jansson; NAN is null) from
- * the same cells.  Every string from the database passes proto_clean().
+ * is one list of typed columns, written by the review commands' one
+ * writer (console/out.h): an aligned table, sanitised and cut to the
+ * column widths; RFC 4180 CSV with formulas neutralised; JSON lines with
+ * the strings raw, as stored (NAN is null).
  */
 #include <math.h>
 #include <time.h>
@@ -11,178 +12,63 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "console/forensics-out.h"
 #include "proto/proto.h"
 #include "proto/xmalloc.h"
 
-enum cell_type { CELL_STR, CELL_INT, CELL_NUM, CELL_P, CELL_BOOL };
+typedef void (*row_fn)(const struct review_fx *, int row,
+    struct out_cell *cells);
 
-struct cell {
-	enum cell_type	 type;
-	const char	*s;	/* CELL_STR: raw, NULL unknown */
-	double		 d;	/* the others: NAN unknown */
-};
+#define STR(x)		OUT_STR(x)
+#define INT(x)		OUT_INT(x)
+#define NUM(x)		OUT_NUM(x)
+#define PVAL(x)		OUT_NUM(x)	/* in a column of type OUT_T_P */
+#define BOOL(x)		OUT_INT(x)	/* in a column of type OUT_T_BOOL */
+#define NONE		OUT_NONE
 
-struct column {
-	const char	*name;
-	int		 width;	/* table format; negative: left-aligned */
-};
+#define S	OUT_T_STR
+#define I	OUT_T_INT
+#define N	OUT_T_NUM
+#define P	OUT_T_P
+#define B	OUT_T_BOOL
 
-typedef void (*row_fn)(const struct review_fx *, int row, struct cell *cells);
-
-#define STR(x)		((struct cell){ CELL_STR, (x), 0 })
-#define INT(x)		((struct cell){ CELL_INT, NULL, (double)(x) })
-#define NUM(x)		((struct cell){ CELL_NUM, NULL, (x) })
-#define PVAL(x)		((struct cell){ CELL_P, NULL, (x) })
-#define BOOL(x)		((struct cell){ CELL_BOOL, NULL, (double)(x) })
-
-#define COLUMNS_MAX	24
-
-/* ---- printing one table in three formats */
-
-static const char *
-cell_text(const struct cell *c, char *buf, size_t len, int table)
-{
-	const char *none = table ? "-" : "";
-
-	if (c->type == CELL_STR)
-		return c->s == NULL ? none : proto_clean(c->s, buf, len);
-	if (isnan(c->d))
-		return none;
-	if (c->type == CELL_INT)
-		snprintf(buf, len, "%.0f", c->d);
-	else if (c->type == CELL_BOOL)
-		snprintf(buf, len, "%s", c->d != 0 ? "yes" : "no");
-	else if (c->type == CELL_P && c->d < 0.001)
-		snprintf(buf, len, "%.1e", c->d);
-	else
-		snprintf(buf, len, "%.3f", c->d);
-	return buf;
-}
-
+/* One table through the writer (console/out.h), rows in order's order. */
 static void
-csv_field(const char *s)
-{
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		fputs(s, stdout);
-		return;
-	}
-	putchar('"');
-	for (; *s != '\0'; s++) {
-		if (*s == '"')
-			putchar('"');
-		putchar(*s);
-	}
-	putchar('"');
-}
-
-static json_t *
-cell_json(const struct cell *c)
-{
-	char	buf[4 * STORE_ANSWERS_TEXT_MAX + 8];
-
-	if (c->type == CELL_STR)
-		return c->s == NULL ? json_null() :
-		    json_string(proto_clean(c->s, buf, sizeof buf));
-	if (isnan(c->d))
-		return json_null();
-	if (c->type == CELL_INT)
-		return json_integer((json_int_t)c->d);
-	if (c->type == CELL_BOOL)
-		return json_boolean(c->d != 0);
-	return json_real(c->d);
-}
-
-/* One row: a table row cut to the widths, a CSV record, or a JSON line. */
-static void
-emit_row(const struct review_fx *fx, const struct column *cols, int n,
-    const struct cell *cells, const char *kind)
-{
-	char	buf[4 * STORE_ANSWERS_TEXT_MAX + 8], cutbuf[sizeof buf];
-	json_t	*o;
-	char	*line;
-	int	 k;
-
-	if (fx->format == FX_JSONL) {
-		o = json_object();
-		if (kind != NULL)
-			json_object_set_new(o, "kind", json_string(kind));
-		for (k = 0; k < n; k++)
-			json_object_set_new(o, cols[k].name,
-			    cell_json(&cells[k]));
-		line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-		if (line != NULL)
-			puts(line);
-		free(line);
-		json_decref(o);
-		return;
-	}
-	for (k = 0; k < n; k++) {
-		const char	*t = cell_text(&cells[k], buf, sizeof buf,
-				    fx->format == FX_TABLE);
-		int		 w = abs(cols[k].width);
-
-		if (fx->format == FX_CSV) {
-			if (k > 0)
-				putchar(',');
-			csv_field(t);
-			continue;
-		}
-		if ((int)strlen(t) > w) {
-			/* Cut on a character boundary, marked. */
-			size_t cut = proto_utf8_boundary(t, w - 1);
-
-			memcpy(cutbuf, t, cut);
-			cutbuf[cut] = '~';
-			cutbuf[cut + 1] = '\0';
-			t = cutbuf;
-		}
-		printf(k > 0 ? " %*s" : "%*s", cols[k].width, t);
-	}
-	putchar('\n');
-}
-
-static void
-emit_table(const struct review_fx *fx, const struct column *cols, int n,
+emit_table(const struct review_fx *fx, const struct out_column *cols, int n,
     const int *order, int rows, row_fn fn, const char *kind)
 {
-	struct cell	cells[COLUMNS_MAX];
-	int		r, k;
+	struct out_cell	 cells[OUT_COLUMNS_MAX];
+	struct out	*o;
+	char		 err[256];
+	int		 r;
 
-	if (fx->format == FX_TABLE)
-		for (k = 0; k < n; k++)
-			printf(k > 0 ? " %*s" : "%*s", cols[k].width,
-			    cols[k].name);
-	if (fx->format == FX_CSV)
-		for (k = 0; k < n; k++)
-			printf(k > 0 ? ",%s" : "%s", cols[k].name);
-	if (fx->format != FX_JSONL)
-		putchar('\n');
+	o = out_begin(stdout, fx->format, cols, n, kind);
 	for (r = 0; r < rows; r++) {
 		fn(fx, order != NULL ? order[r] : r, cells);
-		emit_row(fx, cols, n, cells, kind);
+		out_row(o, cells);
 	}
+	/* A write error stays on stdout: the command's last fflush sees it. */
+	(void)out_end(o, err, sizeof err);
 }
 
 /* ---- the three tables */
 
-static const struct column attempt_cols[] = {
-	{ "rank", 4 }, { "attempt", -12 }, { "candidate", -10 },
-	{ "feed", -10 }, { "form", -6 }, { "center", -8 }, { "items", 5 },
-	{ "score", 5 }, { "theta", 6 }, { "tau", 6 }, { "lz", 6 },
-	{ "rt_fit_p", 8 }, { "fast_share", 10 }, { "preknowledge_p", 14 },
-	{ "similarity_p", 12 }, { "partner", -12 }, { "cluster", 7 },
-	{ "edi_p", 7 }, { "wtr", 3 }, { "combined_p", 10 }, { "q", 7 },
-	{ "flagged", 7 }, { "note", -10 }
+static const struct out_column attempt_cols[] = {
+	{ "rank", I, 4 }, { "attempt", S, -12 }, { "candidate", S, -10 },
+	{ "feed", S, -10 }, { "form", S, -6 }, { "center", S, -8 },
+	{ "items", I, 5 }, { "score", I, 5 }, { "theta", N, 6 },
+	{ "tau", N, 6 }, { "lz", N, 6 }, { "rt_fit_p", P, 8 },
+	{ "fast_share", N, 10 }, { "preknowledge_p", P, 14 },
+	{ "similarity_p", P, 12 }, { "partner", S, -12 }, { "cluster", I, 7 },
+	{ "edi_p", P, 7 }, { "wtr", I, 3 }, { "combined_p", P, 10 },
+	{ "q", P, 7 }, { "flagged", B, 7 }, { "note", S, -10 }
 };
 #define ATTEMPT_COLS	(int)(sizeof attempt_cols / sizeof attempt_cols[0])
 
 static int rank_of_row;	/* emit_table's rows are ranks */
 
 static void
-attempt_row(const struct review_fx *fx, int j, struct cell *c)
+attempt_row(const struct review_fx *fx, int j, struct out_cell *c)
 {
 	const struct forensics_run_attempt	*a = &fx->rep.attempts[j];
 	const struct store_answers		*s = &fx->ans;
@@ -203,21 +89,22 @@ attempt_row(const struct review_fx *fx, int j, struct cell *c)
 	c[13] = PVAL(a->preknowledge_p);
 	c[14] = PVAL(a->similarity_p);
 	c[15] = STR(a->partner >= 0 ? s->attempt[a->partner] : NULL);
-	c[16] = a->cluster >= 0 ? INT(a->cluster + 1) : INT(NAN);
+	c[16] = a->cluster >= 0 ? INT(a->cluster + 1) : NONE;
 	c[17] = PVAL(a->edi_p);
-	c[18] = a->wtr >= 0 ? INT(a->wtr) : INT(NAN);
+	c[18] = a->wtr >= 0 ? INT(a->wtr) : NONE;
 	c[19] = PVAL(a->combined_p);
 	c[20] = PVAL(a->q);
 	c[21] = BOOL(a->flagged);
 	c[22] = STR(a->reason != NULL ? "not analysed" : NULL);
 }
 
-static const struct column item_cols[] = {
-	{ "form", -6 }, { "item", -12 }, { "status", -11 }, { "n", 5 },
-	{ "p_correct", 9 }, { "difficulty", 10 }, { "discrimination", 14 },
-	{ "time_intensity", 14 }, { "time_precision", 14 }, { "outfit", 6 },
-	{ "known", 5 }, { "compromised", 11 }, { "fast_correct", 12 },
-	{ "expected", 8 }, { "z", 6 }, { "p", 7 }
+static const struct out_column item_cols[] = {
+	{ "form", S, -6 }, { "item", S, -12 }, { "status", S, -11 },
+	{ "n", I, 5 }, { "p_correct", N, 9 }, { "difficulty", N, 10 },
+	{ "discrimination", N, 14 }, { "time_intensity", N, 14 },
+	{ "time_precision", N, 14 }, { "outfit", N, 6 }, { "known", B, 5 },
+	{ "compromised", B, 11 }, { "fast_correct", I, 12 },
+	{ "expected", N, 8 }, { "z", N, 6 }, { "p", P, 7 }
 };
 #define ITEM_COLS	(int)(sizeof item_cols / sizeof item_cols[0])
 
@@ -225,7 +112,7 @@ static const char *const item_status[] = { "ok", "no_variance",
 	"form_small" };
 
 static void
-item_row(const struct review_fx *fx, int r, struct cell *c)
+item_row(const struct review_fx *fx, int r, struct out_cell *c)
 {
 	const struct forensics_run_item	*it = &fx->rep.items[r];
 
@@ -242,22 +129,23 @@ item_row(const struct review_fx *fx, int r, struct cell *c)
 	c[10] = BOOL(it->known);
 	c[11] = BOOL(it->compromised);
 	c[12] = it->status == FORENSICS_RUN_ITEM_OK && !isnan(it->z) ?
-	    INT(it->fast_correct) : INT(NAN);
+	    INT(it->fast_correct) : NONE;
 	c[13] = NUM(it->expected);
 	c[14] = NUM(it->z);
 	c[15] = PVAL(it->p);
 }
 
-static const struct column pair_cols[] = {
-	{ "attempt", -12 }, { "partner", -12 }, { "form", -6 },
-	{ "common", 6 }, { "same_wrong", 10 }, { "expected_wrong", 14 },
-	{ "same_right", 10 }, { "expected_right", 14 }, { "p", 8 },
-	{ "p_adjusted", 10 }, { "cluster", 7 }
+static const struct out_column pair_cols[] = {
+	{ "attempt", S, -12 }, { "partner", S, -12 }, { "form", S, -6 },
+	{ "common", I, 6 }, { "same_wrong", I, 10 },
+	{ "expected_wrong", N, 14 }, { "same_right", I, 10 },
+	{ "expected_right", N, 14 }, { "p", P, 8 }, { "p_adjusted", P, 10 },
+	{ "cluster", I, 7 }
 };
 #define PAIR_COLS	(int)(sizeof pair_cols / sizeof pair_cols[0])
 
 static void
-pair_row(const struct review_fx *fx, int r, struct cell *c)
+pair_row(const struct review_fx *fx, int r, struct out_cell *c)
 {
 	const struct forensics_pair	*p = &fx->rep.pairs[r];
 	int				 cl = fx->rep.attempts[p->j].cluster;
@@ -272,21 +160,22 @@ pair_row(const struct review_fx *fx, int r, struct cell *c)
 	c[7] = NUM(p->expected_correct);
 	c[8] = PVAL(p->p);
 	c[9] = PVAL(p->p_adjusted);
-	c[10] = cl >= 0 ? INT(cl + 1) : INT(NAN);
+	c[10] = cl >= 0 ? INT(cl + 1) : NONE;
 }
 
-static const struct column cluster_cols[] = {
-	{ "cluster", 7 }, { "members", 7 }, { "pairs", 5 },
-	{ "min_p_adjusted", 14 }, { "same_ip24", 9 }, { "same_device", 11 },
-	{ "same_center", 11 }, { "started_together", 16 },
-	{ "start_span_s", 12 }, { "attempts", -40 }
+static const struct out_column cluster_cols[] = {
+	{ "cluster", I, 7 }, { "members", I, 7 }, { "pairs", I, 5 },
+	{ "min_p_adjusted", P, 14 }, { "same_ip24", I, 9 },
+	{ "same_device", I, 11 }, { "same_center", I, 11 },
+	{ "started_together", I, 16 }, { "start_span_s", I, 12 },
+	{ "attempts", S, -40 }
 };
 #define CLUSTER_COLS	(int)(sizeof cluster_cols / sizeof cluster_cols[0])
 
 static char cluster_members[1024];
 
 static void
-cluster_row(const struct review_fx *fx, int r, struct cell *c)
+cluster_row(const struct review_fx *fx, int r, struct out_cell *c)
 {
 	const struct forensics_cluster	*cl = &fx->rep.clusters.clusters[r];
 	size_t				 used = 0;
@@ -313,7 +202,7 @@ cluster_row(const struct review_fx *fx, int r, struct cell *c)
 	c[5] = INT(cl->shared_device);
 	c[6] = INT(cl->shared_center);
 	c[7] = INT(cl->shared_start);
-	c[8] = cl->shared_start > 0 ? INT(cl->start_span) : INT(NAN);
+	c[8] = cl->shared_start > 0 ? INT(cl->start_span) : NONE;
 	c[9] = STR(cluster_members);
 }
 

@@ -5,14 +5,18 @@
 #ifndef INVIGIL_FORENSICS_OUT_H
 #define INVIGIL_FORENSICS_OUT_H
 
+#include "console/out.h"
 #include "forensics/forensics.h"
 #include "store/store.h"
 
-enum fx_format { FX_TABLE, FX_CSV, FX_JSONL };
+/* The formats are the writer's (console/out.h). */
+#define FX_TABLE	OUT_TABLE
+#define FX_CSV		OUT_CSV
+#define FX_JSONL	OUT_JSONL
 
 /* One run of the command: its inputs, the data and the report. */
 struct review_fx {
-	enum fx_format			 format;
+	enum out_format			 format;
 	const char			*db;
 	struct store_answers		 ans;
 	struct forensics_data		 data;

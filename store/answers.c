@@ -14,14 +14,14 @@
 #include <sqlite3.h>
 
 #include "proto/xmalloc.h"
+#include "store/rows.h"
 #include "store/store.h"
 
 /* Distinct responses kept per item while reading (then the most common
  * STORE_ANSWERS_OPTIONS become options). */
 #define RESPONSES_MAX	64
 
-#define JX(f)	"CASE WHEN json_valid(m.body) THEN json_extract(m.body, " \
-		"'$." f "') END"
+#define JX(f)	STORE_JSON_FIELD("m.body", f)
 
 static const char answers_sql[] =
     "SELECT m.feed, m.attempt, " JX("item") ", " JX("response") ", "

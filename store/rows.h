@@ -27,6 +27,15 @@
 	"id, feed, attempt, action, text, actor, sent_ms, " \
 	"coalesce(ack_ms, 0), coalesce(ok, 0), error"
 
+/*
+ * Field f of a stored message's JSON body (the SQL expression body names),
+ * NULL when the body is not JSON: how store/ reads an answer's item,
+ * response, correct, elapsed_ms and changed (answers.c, review.c).
+ */
+#define STORE_JSON_FIELD(body, f) \
+	"CASE WHEN json_valid(" body ") THEN json_extract(" body ", '$." f \
+	"') END"
+
 /* Columns each list selects: where the next list starts. */
 #define STORE_MESSAGE_NCOLUMNS	10
 #define STORE_FLAG_NCOLUMNS	15

@@ -113,7 +113,8 @@ for o in objs:
         if o[k] is not None and not isinstance(o[k], (int, float)): sys.exit("jsonl: %s %r" % (k, o[k]))
 PY
 
-# --items: one row per item; the hostile id shown escaped, the table intact.
+# --items: one row per item; the hostile id shown escaped, the table intact;
+# JSON lines keep it raw (the writer's rule, console/out.h).
 fx --db "$T/h.db" --items >"$T/items.txt" || fail "--items: exit $?"
 LC_ALL=C grep -q $'\x1b' "$T/items.txt" && fail "--items: a raw escape reached the output"
 grep -q 'Q\\x1b\[2J' "$T/items.txt" || fail "--items: the hostile id is not shown escaped"
@@ -123,7 +124,7 @@ grep -q "1 texts cut" "$T/items.txt" || fail "--items: the cut response is not c
 fx --db "$T/h.db" --items --format jsonl | python3 -c '
 import json, sys
 ids = [json.loads(l)["item"] for l in sys.stdin]
-assert "Q\\x1b[2J\\x0aEVIL" in ids, ids[-3:]' || fail "--items jsonl: the hostile id"
+assert "Q\x1b[2J\nEVIL" in ids, ids[-3:]' || fail "--items jsonl: the hostile id, raw"
 
 # --pairs: the pairs, then the clusters.
 fx --db "$T/x.db" --pairs >"$T/pairs.txt" || fail "--pairs: exit $?"
