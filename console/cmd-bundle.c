@@ -300,10 +300,15 @@ review_bundle(const struct cmd_entry *self, int argc, char **argv)
 	    proto_clean(sum.attempt, clean[1], sizeof clean[1]),
 	    proto_clean(sum.feed, clean[2], sizeof clean[2]), sum.messages,
 	    sum.flags);
-	if (sum.checkpoint_size > 0)
+	if (sum.checkpoints == 1)
 		printf("%" PRId64 " journal entries proven in the checkpoint of "
 		    "size %" PRId64 " (signed by %s)", sum.entries,
 		    sum.checkpoint_size, proto_clean(sum.checkpoint_signers,
+		    clean[3], sizeof clean[3]));
+	else if (sum.checkpoints > 1)
+		printf("%" PRId64 " journal entries proven in the checkpoints of "
+		    "%" PRId64 " journals (signed by %s)", sum.entries,
+		    sum.checkpoints, proto_clean(sum.checkpoint_signers,
 		    clean[3], sizeof clean[3]));
 	else
 		printf("no journal entry (and no checkpoint to prove one in)");
@@ -357,12 +362,19 @@ verify_bundle_print(const char *file, const struct bundle_summary *s)
 	printf("bundle signature: good, by %s\n", s->exporter_given ?
 	    "the --key given" : "the key the bundle names (give the "
 	    "exporter's key with --key to know who signed)");
-	if (s->checkpoint_size == 0)
+	if (s->checkpoints == 0)
 		printf("checkpoint: none (the bundle holds no journal entry)\n");
-	else
+	else if (s->checkpoints == 1)
 		printf("checkpoint: size %" PRId64 " of %s, signatures good (%s) "
 		    "checked against %s\n", s->checkpoint_size,
-		    proto_clean(s->origin, c[4], sizeof c[4]),
+		    proto_clean(s->checkpoint_origin, c[4], sizeof c[4]),
+		    proto_clean(s->checkpoint_signers, c[5], sizeof c[5]),
+		    s->keys_given ? "the --key given" : "the keys in the "
+		    "bundle (give the console's key with --key to check them "
+		    "against a key kept elsewhere)");
+	else
+		printf("checkpoints: %" PRId64 " journals, signatures good (%s) "
+		    "checked against %s\n", s->checkpoints,
 		    proto_clean(s->checkpoint_signers, c[5], sizeof c[5]),
 		    s->keys_given ? "the --key given" : "the keys in the "
 		    "bundle (give the console's key with --key to check them "

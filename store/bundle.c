@@ -275,6 +275,8 @@ struct bundle_gather {
 	struct bundle_summary	*sum;
 	int64_t			*seqs;		/* the attempt's message seqs */
 	size_t			 nseqs, seqcap;
+	char			*keys[BUNDLE_MAX_KEYS];	/* key lines written */
+	size_t			 nkeys;
 };
 
 /* sql prepared with ?1 the feed and ?2 the attempt bound, or NULL. */
@@ -609,15 +611,84 @@ tree_path(const struct bundle_tree *t, size_t m, char *err, size_t errlen)
 /* ---- the checkpoint, its keys, the entries */
 
 /*
- * The latest 'rfc6962' checkpoint: its note parsed into *note (checked to
- * be one of origin), and the tree of the journal's first note->size
- * bodies, whose root must be the note's.
+ * Where a journal lives: the database's own (journal, checkpoints), or one
+ * imported from another console's database by `review import`
+ * (imported_journal, imported_checkpoints, by origin).  Each statement is
+ * [own, imported]; ?1 feed, ?2 attempt, ?3 origin, ?4 a size.
+ */
+struct bundle_log {
+	const char	*origin;
+	int		 imported;
+	struct sign_note note;
+	char		*text;		/* the latest 'rfc6962' note, or NULL */
+	struct bundle_tree tree;	/* its leaves */
+};
+
+static const char *const log_sql_count[2] = {
+	"SELECT count(*) FROM journal WHERE attempt = ?2 AND (feed = ?1 OR "
+	"feed IS NULL) AND ?3 IS NOT NULL",
+	"SELECT count(*) FROM imported_journal WHERE origin = ?3 AND attempt "
+	"= ?2 AND (feed = ?1 OR feed IS NULL)",
+};
+static const char *const log_sql_checkpoint[2] = {
+	"SELECT size, note FROM checkpoints WHERE tree = 'rfc6962' AND ?3 IS "
+	"NOT NULL ORDER BY size DESC, id DESC LIMIT 1",
+	"SELECT size, note FROM imported_checkpoints WHERE origin = ?3 AND "
+	"tree = 'rfc6962' ORDER BY size DESC, rowid DESC LIMIT 1",
+};
+static const char *const log_sql_leaves[2] = {
+	"SELECT seq, body FROM journal WHERE seq <= ?4 AND ?3 IS NOT NULL "
+	"ORDER BY seq",
+	"SELECT seq, body FROM imported_journal WHERE origin = ?3 AND seq <= "
+	"?4 ORDER BY seq",
+};
+static const char *const log_sql_entries[2] = {
+	"SELECT seq, body FROM journal WHERE attempt = ?2 AND (feed = ?1 OR "
+	"feed IS NULL) AND ?3 IS NOT NULL ORDER BY seq",
+	"SELECT seq, body FROM imported_journal WHERE origin = ?3 AND attempt "
+	"= ?2 AND (feed = ?1 OR feed IS NULL) ORDER BY seq",
+};
+
+/* One of the log_sql statements with ?1..?3 bound, or NULL. */
+static sqlite3_stmt *
+log_prepare(struct bundle_gather *g, const struct bundle_log *l,
+    const char *const sql[2], const char *what)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = gather_prepare(g, sql[l->imported], what)) != NULL)
+		sqlite3_bind_text(st, 3, l->origin, -1, SQLITE_STATIC);
+	return st;
+}
+
+/* How many entries of the attempt the log holds; -1 on error. */
+static int64_t
+log_count(struct bundle_gather *g, struct bundle_log *l)
+{
+	sqlite3_stmt	*st;
+	int64_t		 n = 0;
+	int		 rc;
+
+	if ((st = log_prepare(g, l, log_sql_count, "the journal")) == NULL)
+		return -1;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		n = sqlite3_column_int64(st, 0);
+		rc = SQLITE_DONE;
+	}
+	return read_done(&g->r, st, rc, "the journal") == 0 ? n : -1;
+}
+
+/*
+ * The log's latest 'rfc6962' checkpoint: its note parsed into l->note
+ * (checked to be one of l->origin), and the leaves of the first size
+ * bodies, whose tree hash must be the note's root.  No checkpoint: 0 with
+ * l->text NULL.
  */
 static int
-gather_checkpoint(struct bundle_gather *g, const char *origin,
-    struct sign_note *note, char **text, struct bundle_tree *t)
+log_checkpoint(struct bundle_gather *g, struct bundle_log *l)
 {
 	struct merkle_stream	 ms;
+	struct bundle_tree	*t = &l->tree;
 	sqlite3_stmt		*st;
 	const char		*s;
 	uint8_t			 root[MERKLE_HASH_LEN];
@@ -626,27 +697,26 @@ gather_checkpoint(struct bundle_gather *g, const char *origin,
 	int			 rc;
 
 	merkle_stream_init(&ms);
-
-	if ((st = read_prepare(&g->r, "SELECT size, note FROM checkpoints "
-	    "WHERE tree = 'rfc6962' ORDER BY size DESC, id DESC LIMIT 1",
-	    "the checkpoints")) == NULL)
+	if ((st = log_prepare(g, l, log_sql_checkpoint, "the checkpoints")) ==
+	    NULL)
 		return -1;
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		size = sqlite3_column_int64(st, 0);
 		s = col_text(st, 1) ? col_text(st, 1) : "";
-		*text = xstrdup(s);
+		l->text = xstrdup(s);
 		rc = SQLITE_DONE;
 	}
 	if (read_done(&g->r, st, rc, "the checkpoints") != 0)
 		return -1;
-	if (*text == NULL)
-		return 0;	/* none: only an attempt without entries */
-	if (sign_note_parse(*text, strlen(*text), note, perr,
-	    sizeof perr) != 0 || !note->is_checkpoint || size < 1 ||
-	    (uint64_t)size != note->size || strcmp(note->origin, origin) != 0) {
-		snprintf(g->r.err, g->r.errlen, "the database's latest "
-		    "checkpoint (size %" PRId64 ") is not a checkpoint of its "
-		    "journal; run invigil review verify", size);
+	if (l->text == NULL)
+		return 0;
+	if (sign_note_parse(l->text, strlen(l->text), &l->note, perr,
+	    sizeof perr) != 0 || !l->note.is_checkpoint || size < 1 ||
+	    (uint64_t)size != l->note.size ||
+	    strcmp(l->note.origin, l->origin) != 0) {
+		snprintf(g->r.err, g->r.errlen, "the latest checkpoint (size %"
+		    PRId64 ") of journal %s is not one of it; run invigil "
+		    "review verify", size, l->origin);
 		return -1;
 	}
 	if ((size_t)size > SIZE_MAX / SIGN_HASH_LEN / 4) {
@@ -655,10 +725,9 @@ gather_checkpoint(struct bundle_gather *g, const char *origin,
 		return -1;
 	}
 	t->leaves = xreallocarray(NULL, (size_t)size, MERKLE_HASH_LEN);
-	if ((st = read_prepare(&g->r, "SELECT seq, body FROM journal WHERE "
-	    "seq <= ?1 ORDER BY seq", "the journal")) == NULL)
+	if ((st = log_prepare(g, l, log_sql_leaves, "the journal")) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, size);
+	sqlite3_bind_int64(st, 4, size);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (sqlite3_column_int64(st, 0) != i + 1)
 			break;
@@ -677,48 +746,75 @@ gather_checkpoint(struct bundle_gather *g, const char *origin,
 	if (read_done(&g->r, st, rc, "the journal") != 0)
 		return -1;
 	merkle_stream_root(&ms, root);
-	if (i != size || memcmp(root, note->root,
-	    SIGN_HASH_LEN) != 0) {
-		snprintf(g->r.err, g->r.errlen, "the journal's first %" PRId64
-		    " entries are not what its checkpoint of that size signed; "
-		    "run invigil review verify", size);
+	if (i != size || memcmp(root, l->note.root, SIGN_HASH_LEN) != 0) {
+		snprintf(g->r.err, g->r.errlen, "the first %" PRId64 " entries "
+		    "of journal %s are not what its checkpoint of that size "
+		    "signed; run invigil review verify", size, l->origin);
 		return -1;
 	}
 	return 0;
 }
 
-/* The checkpoint's note, and the stored keys whose signatures on it hold. */
+/* Append name to the summary's signers unless it is there. */
+static void
+gather_signer(struct bundle_gather *g, const char *vkey)
+{
+	char	*s = g->sum->checkpoint_signers, name[SIGN_NAME_MAX + 1];
+	size_t	 o = strlen(s);
+
+	snprintf(name, sizeof name, "%.*s", (int)strcspn(vkey, "+"), vkey);
+	if (strstr(s, name) == NULL)
+		snprintf(s + o, sizeof g->sum->checkpoint_signers - o, "%s%s",
+		    o > 0 ? ", " : "", name);
+}
+
+/*
+ * The checkpoint's line, and a line for each stored key whose signature
+ * on it holds (once per bundle: keys[] are those already written).
+ */
 static int
-gather_keys(struct bundle_gather *g, const struct sign_note *note,
-    const char *text)
+log_keys(struct bundle_gather *g, struct bundle_log *l)
 {
 	sqlite3_stmt	*st;
 	json_t		*obj;
+	const char	*vkey;
 	char		 verr[256];
-	size_t		 o = 0;
+	size_t		 i;
 	int		 rc, n = 0;
 
 	if (lines_add(&g->lines, json_pack("{s:s, s:s}", "type", "checkpoint",
-	    "note", text), g->r.err, g->r.errlen) != 0)
+	    "note", l->text), g->r.err, g->r.errlen) != 0)
 		return -1;
+	g->sum->checkpoints++;
+	if (g->sum->checkpoint_size < (int64_t)l->note.size) {
+		g->sum->checkpoint_size = (int64_t)l->note.size;
+		snprintf(g->sum->checkpoint_origin,
+		    sizeof g->sum->checkpoint_origin, "%s", l->origin);
+	}
 	if ((st = read_prepare(&g->r, "SELECT vkey, actor, role FROM keys "
 	    "ORDER BY vkey", "the keys")) == NULL)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (col_text(st, 0) == NULL || sign_note_verify(note,
-		    col_text(st, 0), verr, sizeof verr) != 1)
+		if ((vkey = col_text(st, 0)) == NULL || sign_note_verify(&l->note,
+		    vkey, verr, sizeof verr) != 1)
 			continue;
-		obj = json_pack("{s:s, s:s}", "type", "key", "vkey",
-		    col_text(st, 0));
+		n++;
+		gather_signer(g, vkey);
+		for (i = 0; i < g->nkeys && strcmp(g->keys[i], vkey) != 0; i++)
+			;
+		if (i < g->nkeys)
+			continue;	/* written for another journal */
+		if (g->nkeys == BUNDLE_MAX_KEYS) {
+			sqlite3_finalize(st);
+			snprintf(g->r.err, g->r.errlen, "more than %d keys sign "
+			    "the journals of attempt %s", BUNDLE_MAX_KEYS,
+			    g->attempt);
+			return -1;
+		}
+		g->keys[g->nkeys++] = xstrdup(vkey);
+		obj = json_pack("{s:s, s:s}", "type", "key", "vkey", vkey);
 		set(obj, "actor", col_json(st, 1));
 		set(obj, "role", col_json(st, 2));
-		o += (size_t)snprintf(g->sum->checkpoint_signers + o,
-		    o < sizeof g->sum->checkpoint_signers ?
-		    sizeof g->sum->checkpoint_signers - o : 0, "%s%.*s",
-		    n++ > 0 ? ", " : "", (int)strcspn(col_text(st, 0), "+"),
-		    col_text(st, 0));
-		if (o >= sizeof g->sum->checkpoint_signers)
-			o = sizeof g->sum->checkpoint_signers - 1;
 		if (gather_add(g, st, obj) != 0)
 			return -1;
 	}
@@ -726,47 +822,18 @@ gather_keys(struct bundle_gather *g, const struct sign_note *note,
 		return -1;
 	if (n == 0) {
 		snprintf(g->r.err, g->r.errlen, "no key in the database verifies "
-		    "its latest checkpoint; run invigil review verify");
+		    "the latest checkpoint of journal %s; run invigil review "
+		    "verify", l->origin);
 		return -1;
 	}
 	return 0;
 }
 
-/*
- * Refuse an attempt whose decisions are in journals imported from other
- * consoles' databases (a merged case database): a bundle carries the
- * database's own journal only, and leaving those out would be silent.
- */
+/* The attempt's entries in the log, each with its proof. */
 static int
-gather_imported(struct bundle_gather *g)
+log_entries(struct bundle_gather *g, const struct bundle_log *l)
 {
-	sqlite3_stmt	*st;
-	int64_t		 n = 0;
-	int		 rc;
-
-	if ((st = gather_prepare(g, "SELECT count(*) FROM imported_journal "
-	    "WHERE attempt = ?2 AND (feed = ?1 OR feed IS NULL)",
-	    "the imported journals")) == NULL)
-		return -1;
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		n = sqlite3_column_int64(st, 0);
-		rc = SQLITE_DONE;
-	}
-	if (read_done(&g->r, st, rc, "the imported journals") != 0)
-		return -1;
-	if (n == 0)
-		return 0;
-	snprintf(g->r.err, g->r.errlen, "attempt %s has %" PRId64 " journal "
-	    "entries imported from other consoles' databases, which a bundle "
-	    "cannot carry yet; bundle it from each console's own database",
-	    g->attempt, n);
-	return -1;
-}
-
-/* The attempt's journal entries, each with its proof. */
-static int
-gather_entries(struct bundle_gather *g, const struct bundle_tree *t)
-{
+	const struct bundle_tree *t = &l->tree;
 	sqlite3_stmt	*st;
 	json_t		*obj, *proof;
 	uint8_t		 h[SIGN_HASH_LEN];
@@ -775,21 +842,19 @@ gather_entries(struct bundle_gather *g, const struct bundle_tree *t)
 	int64_t		 seq;
 	int		 rc;
 
-	if ((st = gather_prepare(g, "SELECT seq, body FROM journal WHERE "
-	    "attempt = ?2 AND (feed = ?1 OR feed IS NULL) ORDER BY seq",
-	    "the journal")) == NULL)
+	if ((st = log_prepare(g, l, log_sql_entries, "the journal")) == NULL)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		seq = sqlite3_column_int64(st, 0);
 		if (seq < 1 || (uint64_t)seq > t->n) {
 			sqlite3_finalize(st);
 			snprintf(g->r.err, g->r.errlen, "journal entry %" PRId64
-			    " of attempt %s is covered by no Merkle tree "
-			    "('rfc6962') checkpoint yet (%s %zu); let the "
+			    " of attempt %s (journal %s) is covered by no Merkle "
+			    "tree ('rfc6962') checkpoint yet (%s %zu); let the "
 			    "console sign one (it does every 100 entries, every "
 			    "5 minutes and at exit) and bundle again", seq,
-			    g->attempt, t->n > 0 ? "the latest is of size" :
-			    "the database has none, size", t->n);
+			    g->attempt, l->origin, t->n > 0 ? "the latest is of "
+			    "size" : "there is none, size", t->n);
 			return -1;
 		}
 		body = col_text(st, 1) ? col_text(st, 1) : "";
@@ -799,9 +864,10 @@ gather_entries(struct bundle_gather *g, const struct bundle_tree *t)
 			sqlite3_finalize(st);
 			return -1;
 		}
-		obj = json_pack("{s:s, s:I, s:I, s:I, s:o}", "type", "entry",
-		    "seq", (json_int_t)seq, "leaf_index", (json_int_t)(seq - 1),
-		    "size", (json_int_t)t->n, "proof", proof);
+		obj = json_pack("{s:s, s:s, s:I, s:I, s:I, s:o}", "type",
+		    "entry", "origin", l->origin, "seq", (json_int_t)seq,
+		    "leaf_index", (json_int_t)(seq - 1), "size",
+		    (json_int_t)t->n, "proof", proof);
 		if (scan_hits(&g->scan, body, len) || json_object_set_new(obj,
 		    "body", json_stringn(body, len)) != 0) {
 			merkle_leaf_hash(body, len, h);
@@ -812,6 +878,58 @@ gather_entries(struct bundle_gather *g, const struct bundle_tree *t)
 			return -1;
 	}
 	return read_done(&g->r, st, rc, "the journal");
+}
+
+/*
+ * One journal's part of the bundle: nothing when it holds no entry of the
+ * attempt, else its checkpoint, the keys that signed it and the entries.
+ */
+static int
+gather_log(struct bundle_gather *g, const char *origin, int imported)
+{
+	struct bundle_log	l;
+	int64_t			n;
+	int			rc = -1;
+
+	memset(&l, 0, sizeof l);
+	l.origin = origin;
+	l.imported = imported;
+	if ((n = log_count(g, &l)) <= 0)
+		return n == 0 ? 0 : -1;
+	if (log_checkpoint(g, &l) == 0 &&
+	    (l.text == NULL || log_keys(g, &l) == 0) &&
+	    log_entries(g, &l) == 0)
+		rc = 0;
+	free(l.text);
+	sign_note_clear(&l.note);
+	free(l.tree.leaves);
+	return rc;
+}
+
+/* The database's own journal, then each imported one, by origin. */
+static int
+gather_logs(struct bundle_gather *g, const char *origin)
+{
+	sqlite3_stmt	*st;
+	char		**v = NULL;
+	size_t		 i, n = 0;
+	int		 rc;
+
+	if (gather_log(g, origin, 0) != 0)
+		return -1;
+	/* The origins first: a statement per journal runs inside the loop. */
+	if ((st = read_prepare(&g->r, "SELECT origin FROM sources WHERE "
+	    "origin IS NOT NULL ORDER BY origin", "the sources")) == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		v = xreallocarray(v, n + 1, sizeof *v);
+		v[n++] = xstrdup(col_text(st, 0) ? col_text(st, 0) : "");
+	}
+	rc = read_done(&g->r, st, rc, "the sources");
+	for (i = 0; rc == 0 && i < n; i++)
+		rc = gather_log(g, v[i], 1);
+	strings_free(v, n);
+	return rc;
 }
 
 /* RFC 3339 UTC with milliseconds. */
@@ -842,8 +960,8 @@ bundle_header(struct bundle_gather *g, const char *origin)
 	    "s:I, s:I, s:I, s:I, s:I}", "type", "bundle", "format",
 	    BUNDLE_FORMAT, "feed", g->feed, "attempt", g->attempt, "created",
 	    when, "exporter", sign_key_name(g->o->key), "vkey",
-	    sign_key_vkey(g->o->key), "origin", origin, "size",
-	    (json_int_t)s->checkpoint_size, "messages",
+	    sign_key_vkey(g->o->key), "origin", origin, "checkpoints",
+	    (json_int_t)s->checkpoints, "messages",
 	    (json_int_t)s->messages, "flags", (json_int_t)s->flags, "entries",
 	    (json_int_t)s->entries, "forensics", (json_int_t)s->forensics,
 	    "withheld", (json_int_t)s->withheld, "redacted",
@@ -862,15 +980,10 @@ bundle_write(struct store_reader *reader, const struct bundle_options *o,
     size_t *len, struct bundle_summary *sum, char *err, size_t errlen)
 {
 	struct bundle_gather	 g;
-	struct bundle_tree	 t;
-	struct sign_note	 note;
-	char			 origin[256], *ckpt = NULL, *text = NULL;
-	char			*out = NULL;
+	char			 origin[256], *text = NULL, *out = NULL;
 	json_t			*fx;
 
 	memset(&g, 0, sizeof g);
-	memset(&t, 0, sizeof t);
-	memset(&note, 0, sizeof note);
 	memset(sum, 0, sizeof *sum);
 	g.r.db = store_reader_db(reader);
 	g.r.reader = reader;
@@ -890,12 +1003,10 @@ bundle_write(struct store_reader *reader, const struct bundle_options *o,
 		return NULL;
 	}
 	if (gather_feed(&g) != 0 || gather_attempt(&g) != 0 ||
-	    gather_others(&g) != 0 || gather_imported(&g) != 0 ||
+	    gather_others(&g) != 0 ||
 	    journal_origin(g.r.db, origin, sizeof origin, err, errlen) != 0 ||
-	    gather_checkpoint(&g, origin, &note, &ckpt, &t) != 0 ||
-	    (ckpt != NULL && gather_keys(&g, &note, ckpt) != 0) ||
 	    gather_messages(&g) != 0 || gather_flags(&g) != 0 ||
-	    gather_entries(&g, &t) != 0)
+	    gather_logs(&g, origin) != 0)
 		goto done;
 	if (o->forensics != NULL) {
 		if ((fx = o->forensics(reader, g.feed, g.attempt, g.exam,
@@ -913,7 +1024,6 @@ bundle_write(struct store_reader *reader, const struct bundle_options *o,
 		if (lines_add(&g.lines, fx, err, errlen) != 0)
 			goto done;
 	}
-	sum->checkpoint_size = (int64_t)note.size;
 	snprintf(sum->feed, sizeof sum->feed, "%s", g.feed);
 	snprintf(sum->attempt, sizeof sum->attempt, "%s", g.attempt);
 	snprintf(sum->exporter, sizeof sum->exporter, "%s",
@@ -927,10 +1037,9 @@ bundle_write(struct store_reader *reader, const struct bundle_options *o,
 done:
 	sqlite3_exec(g.r.db, "COMMIT", NULL, NULL, NULL);
 	free(text);
-	free(ckpt);
-	sign_note_clear(&note);
-	free(t.leaves);
 	strings_free(g.lines.v, g.lines.n);
+	while (g.nkeys > 0)
+		free(g.keys[--g.nkeys]);
 	strings_free(g.scan.other, g.scan.n);
 	free(g.seqs);
 	free(g.candidate);
@@ -942,9 +1051,6 @@ done:
 
 /* ---- verifying */
 
-/* Most checkpoints and keys one bundle may carry. */
-#define BUNDLE_MAX_CHECKPOINTS	16
-#define BUNDLE_MAX_KEYS		16
 
 struct bundle_check {
 	struct bundle_summary	*sum;
@@ -1088,18 +1194,19 @@ check_entry(struct bundle_check *c, json_t *obj)
 {
 	json_t		*proof = json_object_get(obj, "proof"), *p;
 	const char	*body = field_str(obj, "body");
+	const char	*origin = field_str(obj, "origin");
 	uint8_t		 leaf[SIGN_HASH_LEN], (*path)[SIGN_HASH_LEN];
 	char		 why[256];
 	int64_t		 seq, index, size;
-	size_t		 i, n;
+	size_t		 i, k, n;
 	int		 ok;
 
 	if (!field_int(obj, "seq", &seq) || !field_int(obj, "leaf_index",
 	    &index) || !field_int(obj, "size", &size) || seq < 1 ||
-	    index != seq - 1 || !json_is_array(proof) ||
+	    index != seq - 1 || !json_is_array(proof) || origin == NULL ||
 	    (n = json_array_size(proof)) > 64)
-		return check_fail(c, "a journal entry without a seq, its leaf "
-		    "index (seq - 1), a size and a proof%s", NULL);
+		return check_fail(c, "a journal entry without its origin, seq, "
+		    "leaf index (seq - 1), size and proof%s", NULL);
 	if (body != NULL) {
 		if (check_body(c, body, "journal entry", seq) != 0)
 			return -1;
@@ -1111,12 +1218,13 @@ check_entry(struct bundle_check *c, json_t *obj)
 			    "body nor the leaf hash of a withheld one%s", NULL);
 		c->sum->withheld++;
 	}
-	for (i = 0; i < c->nckpt; i++)
-		if (c->ckpt[i].size == (uint64_t)size)
+	for (k = 0; k < c->nckpt; k++)
+		if (c->ckpt[k].size == (uint64_t)size &&
+		    strcmp(c->ckpt[k].origin, origin) == 0)
 			break;
-	if (i == c->nckpt)
-		return check_fail(c, "no checkpoint in the bundle has the size "
-		    "this entry is proven in%s", NULL);
+	if (k == c->nckpt)
+		return check_fail(c, "no checkpoint in the bundle is of the "
+		    "journal and size this entry is proven in%s", NULL);
 	path = xcalloc(n + 1, SIGN_HASH_LEN);
 	json_array_foreach(proof, i, p)
 		if (json_string_value(p) == NULL ||
@@ -1125,11 +1233,8 @@ check_entry(struct bundle_check *c, json_t *obj)
 			return check_fail(c, "a proof hash is not 64 hex "
 			    "digits%s", NULL);
 		}
-	for (i = 0; i < c->nckpt; i++)
-		if (c->ckpt[i].size == (uint64_t)size)
-			break;
 	ok = merkle_verify_inclusion((uint64_t)index, (uint64_t)size, leaf,
-	    (const uint8_t (*)[MERKLE_HASH_LEN])path, n, c->ckpt[i].root,
+	    (const uint8_t (*)[MERKLE_HASH_LEN])path, n, c->ckpt[k].root,
 	    why, sizeof why);
 	free(path);
 	if (ok != 1)
@@ -1245,13 +1350,17 @@ check_collect(struct bundle_check *c, json_t *obj, const char *type)
 		    sizeof perr) != 0)
 			return check_fail(c, "the checkpoint's note is not a "
 			    "signed note: %s", s == NULL ? "none" : perr);
-		if (!c->ckpt[c->nckpt++].is_checkpoint ||
-		    strcmp(c->ckpt[c->nckpt - 1].origin, c->sum->origin) != 0)
-			return check_fail(c, "the note is not a checkpoint of "
-			    "the bundle's origin%s", NULL);
-		if (c->sum->checkpoint_size < (int64_t)c->ckpt[c->nckpt - 1].size)
+		if (!c->ckpt[c->nckpt++].is_checkpoint)
+			return check_fail(c, "the note is not a checkpoint%s",
+			    NULL);
+		c->sum->checkpoints++;
+		if (c->sum->checkpoint_size < (int64_t)c->ckpt[c->nckpt - 1].size) {
 			c->sum->checkpoint_size =
 			    (int64_t)c->ckpt[c->nckpt - 1].size;
+			snprintf(c->sum->checkpoint_origin,
+			    sizeof c->sum->checkpoint_origin, "%s",
+			    c->ckpt[c->nckpt - 1].origin);
+		}
 	} else if (strcmp(type, "key") == 0) {
 		if (c->nkeys == BUNDLE_MAX_KEYS ||
 		    (s = field_str(obj, "vkey")) == NULL)
@@ -1294,7 +1403,7 @@ static int
 check_counts(struct bundle_check *c, json_t *h, int attempts)
 {
 	static const char *const key[] = { "messages", "flags", "entries",
-	    "forensics", "withheld", "redacted", "size" };
+	    "forensics", "withheld", "redacted", "checkpoints" };
 	const struct bundle_summary *s = c->sum;
 	int64_t		 want[7], v;
 	size_t		 i;
@@ -1305,7 +1414,7 @@ check_counts(struct bundle_check *c, json_t *h, int attempts)
 	want[3] = s->forensics;
 	want[4] = s->withheld;
 	want[5] = s->redacted;
-	want[6] = s->checkpoint_size;
+	want[6] = s->checkpoints;
 	c->line = 1;
 	if (attempts != 1)
 		return check_fail(c, "the bundle must hold one attempt line, "

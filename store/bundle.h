@@ -31,6 +31,9 @@
 /* Most strings of other attempts scanned for (attempt and candidate ids,
  * names): a database with more is refused rather than half-scanned. */
 #define BUNDLE_MAX_OTHERS	2000000
+/* Most checkpoints (one per journal) and keys one bundle may carry. */
+#define BUNDLE_MAX_CHECKPOINTS	16
+#define BUNDLE_MAX_KEYS		16
 
 /*
  * The attempt's forensic indices, for its "forensics" line: called by
@@ -59,8 +62,10 @@ struct bundle_summary {
 	char		feed[256];
 	char		attempt[256];
 	char		exporter[SIGN_NAME_MAX + 1];
-	char		origin[256];		/* the journal's checkpoint origin */
-	int64_t		checkpoint_size;
+	char		origin[256];		/* the database's journal origin */
+	int64_t		checkpoints;		/* one per journal with entries */
+	int64_t		checkpoint_size;	/* the largest */
+	char		checkpoint_origin[256];	/* its journal */
 	char		checkpoint_signers[256];	/* names, ", " between */
 	int		keys_given;		/* checkpoints checked against
 						   --key (1) or the bundle's keys */

@@ -21,10 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
 #include "proto/proto.h"
 #include "store/bundle.h"
+#include "store/import.h"
 #include "store/sign.h"
 #include "store/store.h"
 
@@ -63,14 +62,26 @@ teardown(void)
 	check_tmp_rm(tmpdir);
 }
 
-/* An attempt message: attempt, candidate, name, device. */
+/* Queue m as the feed would send it (its canonical encoding). */
+static void
+add_message(struct store *s, const struct proto_msg *m)
+{
+	char	*raw;
+	size_t	 n;
+
+	ck_assert_msg((raw = proto_encode(m, &n, err, sizeof err)) != NULL,
+	    "%s", err);
+	ck_assert_msg(store_add_message(s, "F", 1, m, raw, n,
+	    1700000000000 + m->seq, err, sizeof err) == 0, "%s", err);
+	free(raw);
+}
+
+/* An attempt message: attempt, candidate, name. */
 static void
 add_attempt(struct store *s, int64_t seq, const char *attempt,
     const char *candidate, const char *name)
 {
 	struct proto_msg	m;
-	char			raw[512];
-	int			n;
 
 	memset(&m, 0, sizeof m);
 	m.type = PROTO_ATTEMPT;
@@ -85,22 +96,15 @@ add_attempt(struct store *s, int64_t seq, const char *attempt,
 	snprintf(m.u.attempt.device, sizeof m.u.attempt.device, "dev-9");
 	m.u.attempt.modality = PROTO_MODALITY_REMOTE;
 	m.u.attempt.state = PROTO_STATE_IN_PROGRESS;
-	n = snprintf(raw, sizeof raw, "{\"type\":\"attempt\",\"seq\":%lld,"
-	    "\"attempt\":\"%s\",\"candidate\":\"%s\",\"name\":\"%s\"}",
-	    (long long)seq, attempt, candidate, name);
-	ck_assert_msg(store_add_message(s, "F", 1, &m, raw, (size_t)n,
-	    1700000000000 + seq, err, sizeof err) == 0, "%s", err);
+	add_message(s, &m);
 }
 
-/* An event of attempt; extra (may be "") goes into the raw body. */
+/* An event of attempt with data (a JSON object's text). */
 static void
 add_event(struct store *s, int64_t seq, const char *attempt,
-    const char *extra)
+    const char *data)
 {
-	static char		data[] = "{}";
 	struct proto_msg	m;
-	char			raw[512];
-	int			n;
 
 	memset(&m, 0, sizeof m);
 	m.type = PROTO_EVENT;
@@ -108,13 +112,9 @@ add_event(struct store *s, int64_t seq, const char *attempt,
 	m.ts_ms = 1700000000000 + seq;
 	snprintf(m.u.event.attempt, sizeof m.u.event.attempt, "%s", attempt);
 	m.u.event.kind = PROTO_EV_FOCUS_LOST;
-	m.u.event.data = data;
-	m.u.event.data_len = 2;
-	n = snprintf(raw, sizeof raw, "{\"type\":\"event\",\"seq\":%lld,"
-	    "\"attempt\":\"%s\",\"kind\":\"focus_lost\"%s}", (long long)seq,
-	    attempt, extra);
-	ck_assert_msg(store_add_message(s, "F", 1, &m, raw, (size_t)n,
-	    1700000000000 + seq, err, sizeof err) == 0, "%s", err);
+	m.u.event.data = (char *)data;
+	m.u.event.data_len = strlen(data);
+	add_message(s, &m);
 }
 
 static void
@@ -183,11 +183,11 @@ build(int how)
 	add_attempt(s, 1, "A-1", "C-1", "Ada Lovelace");
 	add_attempt(s, 2, "A-2", "C-2", "Bob Builder");
 	add_attempt(s, 3, "A-3", "C-3", "Cy Young");
-	add_event(s, 4, "A-1", "");
-	add_event(s, 5, "A-2", "");
-	add_event(s, 6, "A-1", ",\"x\":\"\\u001b[2J\"");
-	add_event(s, 7, "A-2", "");
-	add_event(s, 8, "A-1", ",\"near\":\"A-2\"");
+	add_event(s, 4, "A-1", "{}");
+	add_event(s, 5, "A-2", "{}");
+	add_event(s, 6, "A-1", "{\"x\":\"\\u001b[2J\"}");
+	add_event(s, 7, "A-2", "{}");
+	add_event(s, 8, "A-1", "{\"near\":\"A-2\"}");
 	add_flag(s, 1, "A-1", "same device as A-2", "4,5");
 	add_flag(s, 2, "A-1", "looked away", "4,6");
 	add_flag(s, 3, "A-2", "same device as A-1", "5");
@@ -208,9 +208,11 @@ build(int how)
 	ck_assert_msg(store_close(s, err, sizeof err) == 0, "%s", err);
 }
 
-/* The bundle of A1, signed by the analyst; *len its length. */
+/* The bundle of attempt in the database at path, signed by the analyst;
+ * *len its length. */
 static char *
-write_bundle(const char *attempt, size_t *len, struct bundle_summary *sum)
+write_bundle_at(const char *path, const char *attempt, size_t *len,
+    struct bundle_summary *sum)
 {
 	struct store_reader	*r;
 	struct bundle_options	 o;
@@ -220,11 +222,18 @@ write_bundle(const char *attempt, size_t *len, struct bundle_summary *sum)
 	o.attempt = attempt;
 	o.key = analyst_key;
 	o.now_ms = 1700000000000;
-	ck_assert_msg(store_reader_open(&r, dbpath, err, sizeof err) == 0,
+	ck_assert_msg(store_reader_open(&r, path, err, sizeof err) == 0,
 	    "%s", err);
 	text = bundle_write(r, &o, len, sum, err, sizeof err);
 	store_reader_close(r);
 	return text;
+}
+
+/* The bundle of attempt in the story's database. */
+static char *
+write_bundle(const char *attempt, size_t *len, struct bundle_summary *sum)
+{
+	return write_bundle_at(dbpath, attempt, len, sum);
 }
 
 START_TEST(test_bundle_verifies)
@@ -381,9 +390,10 @@ START_TEST(test_uncovered_entry_refused)
 
 	build(BUILD_LATE);
 	ck_assert_ptr_null(write_bundle("A-1", &len, &w));
-	ck_assert_msg(strstr(err, "journal entry 5 of attempt A-1 is covered "
-	    "by no Merkle tree ('rfc6962') checkpoint yet (the latest is of "
-	    "size 4)") != NULL, "%s", err);
+	ck_assert_msg(strstr(err, "journal entry 5 of attempt A-1 (journal "
+	    "invigil.local/journal/") != NULL && strstr(err, "is covered by no "
+	    "Merkle tree ('rfc6962') checkpoint yet (the latest is of size "
+	    "4)") != NULL, "%s", err);
 	/* A2 has nothing after the checkpoint: its bundle is written. */
 	ck_assert_ptr_nonnull(text = write_bundle("A-2", &len, &w));
 	free(text);
@@ -411,27 +421,43 @@ START_TEST(test_no_journal)
 }
 END_TEST
 
-/* A merged database's imported journal is not carried: refused, said. */
-START_TEST(test_imported_refused)
+/*
+ * A case database merged by `review import`: the attempt's entries are in
+ * the source's imported journal, proven in its imported checkpoint.
+ */
+START_TEST(test_imported_journal)
 {
-	struct bundle_summary	 w;
+	struct bundle_summary	 w, v;
+	struct store_import	 res;
 	struct store		*s;
-	char			*text;
+	const char		*keys[1];
+	char			 casepath[160], needle[300], *text, *p;
 	size_t			 len;
+	int			 n;
 
 	build(0);
-	ck_assert_msg(store_open(&s, dbpath, err, sizeof err) == 0, "%s", err);
-	ck_assert_int_eq(sqlite3_exec(store_db(s),
-	    "INSERT INTO sources VALUES ('o', 'src.db', 1, 1);"
-	    "INSERT INTO imported_journal (origin, seq, time_ms, actor, role, "
-	    "kind, feed, attempt, body, prev_hash, hash) VALUES ('o', 1, 1, "
-	    "'p', 'proctor', 'note', 'F', 'A-2', '{}', printf('%064d', 0), "
-	    "printf('%064d', 1))", NULL, NULL, NULL), SQLITE_OK);
+	snprintf(casepath, sizeof casepath, "%s/case.db", tmpdir);
+	ck_assert_msg(store_open(&s, casepath, err, sizeof err) == 0, "%s",
+	    err);
+	ck_assert_msg(store_import(s, dbpath, "eve", &res, err, sizeof err) ==
+	    0, "%s", err);
 	ck_assert_msg(store_close(s, err, sizeof err) == 0, "%s", err);
-	ck_assert_ptr_null(write_bundle("A-2", &len, &w));
-	ck_assert_msg(strstr(err, "attempt A-2 has 1 journal entries imported")
-	    != NULL, "%s", err);
-	ck_assert_ptr_nonnull(text = write_bundle("A-1", &len, &w));
+	text = write_bundle_at(casepath, "A-1", &len, &w);
+	ck_assert_msg(text != NULL, "%s", err);
+	ck_assert_int_eq(w.entries, 3);
+	ck_assert_int_eq(w.checkpoints, 1);
+	ck_assert_int_eq(w.messages, 4);
+	/* The three entries name the source's journal. */
+	snprintf(needle, sizeof needle, "\"origin\":\"%s\"", res.origin);
+	for (p = text, n = 0; (p = strstr(p, needle)) != NULL; p++)
+		n++;
+	ck_assert_int_eq(n, 3);
+	keys[0] = sign_key_vkey(console_key);
+	ck_assert_msg(bundle_verify(text, len, keys, 1, &v, err,
+	    sizeof err) == 0, "%s", err);
+	ck_assert_int_eq(v.entries, 3);
+	ck_assert_str_eq(v.checkpoint_signers, "console");
+	ck_assert_ptr_null(strstr(text, "Bob Builder"));
 	free(text);
 }
 END_TEST
@@ -464,7 +490,7 @@ bundle_suite(void)
 	tcase_add_test(tc, test_resigned_entry_fails);
 	tcase_add_test(tc, test_uncovered_entry_refused);
 	tcase_add_test(tc, test_no_journal);
-	tcase_add_test(tc, test_imported_refused);
+	tcase_add_test(tc, test_imported_journal);
 	tcase_add_test(tc, test_unknown_attempt);
 	suite_add_tcase(su, tc);
 	return su;

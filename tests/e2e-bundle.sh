@@ -175,6 +175,17 @@ resign "$T/a.bundle" "$T/entry.bundle" 'const e = L.find((o) => o.type === "entr
 bad_both "a changed entry" "$T/entry.bundle"
 echo "$out" | grep -q "inclusion proof" || fail "a changed entry: $out"
 
+# A case database merged by `review import`: the attempt's entries come
+# from the console's imported journal, proven in its imported checkpoint.
+"$INVIGIL" review import --db "$T/case.db" --actor eve "$T/b.db" >"$T/import.out" 2>&1 ||
+	fail "review import: $(cat "$T/import.out")"
+out=$("$INVIGIL" review bundle "$A" --db "$T/case.db" --out "$T/case.bundle" --actor eve 2>&1) ||
+	fail "review bundle on the case: $out"
+ok_both "$T/case.bundle" --key "$CONSOLE_KEY" --key "$EVE_KEY"
+origin=$(sqlite3 -readonly "$T/b.db" "select value from meta where key = 'journal_origin'")
+n=$(grep '"type":"entry"' "$T/case.bundle" | grep -c "\"origin\":\"$origin\"")
+[ "$n" = "$entries" ] || fail "$n entries of the console's journal in the case's bundle, want $entries"
+
 # Nothing about any other attempt: ids, candidate ids, names.
 mine=$(sqlite3 -readonly "$T/b.db" "select coalesce(candidate,''), coalesce(name,'') from attempts where attempt = '$A'")
 sqlite3 -readonly "$T/b.db" "select attempt from attempts where attempt != '$A'

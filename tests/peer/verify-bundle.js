@@ -171,16 +171,15 @@ function verify(bytes, givenKeys) {
 		const n = parseNote(Buffer.from(o.note, 'utf8'),
 		    `the checkpoint on line ${i + 1}`);
 		const c = parseCheckpoint(n.text);
-		if (c.origin !== head.origin)
-			bad(`line ${i + 1}: a checkpoint of another log`);
 		const keys = givenKeys.length > 0 ? givenKeys : bundleKeys;
 		c.signers = keys.filter((k) => signedBy(n, k,
 		    `the checkpoint on line ${i + 1}`)).map((k) => k.name);
-		ckpts.set(c.size, c);
+		// One per journal (origin): the database's own, or imported.
+		ckpts.set(`${c.origin}\n${c.size}`, c);
 	});
-	for (const [size, c] of ckpts)
+	for (const c of ckpts.values())
 		if (c.signers.length === 0)
-			bad(`the checkpoint of size ${size} is signed by none of ` +
+			bad(`the checkpoint of size ${c.size} is signed by none of ` +
 			    (givenKeys.length > 0 ? 'the keys given' :
 			    'the keys in the bundle'));
 
@@ -234,9 +233,10 @@ function verify(bytes, givenKeys) {
 		case 'entry': {
 			if (!Number.isInteger(o.seq) || o.seq < 1 ||
 			    o.leaf_index !== o.seq - 1 ||
+			    typeof o.origin !== 'string' ||
 			    !Number.isInteger(o.size) || !Array.isArray(o.proof))
-				bad(`line ${i + 1}: an entry without seq, leaf ` +
-				    'index, size and proof');
+				bad(`line ${i + 1}: an entry without origin, seq, ` +
+				    'leaf index, size and proof');
 			let leaf;
 			if (typeof o.body === 'string') {
 				body(o.body, i, 'journal entry', o.seq);
@@ -246,9 +246,10 @@ function verify(bytes, givenKeys) {
 				count.withheld++;
 			} else
 				bad(`line ${i + 1}: an entry without its body`);
-			const c = ckpts.get(BigInt(o.size));
+			const c = ckpts.get(`${o.origin}\n${o.size}`);
 			if (c === undefined)
-				bad(`line ${i + 1}: no checkpoint of size ${o.size}`);
+				bad(`line ${i + 1}: no checkpoint of its journal ` +
+				    `and size ${o.size}`);
 			const proof = o.proof.map((h) => hash(h,
 			    `line ${i + 1}: a proof hash`));
 			if (!tlog.verifyInclusion(o.leaf_index, o.size, leaf,
@@ -269,12 +270,11 @@ function verify(bytes, givenKeys) {
 	});
 	if (count.attempt !== 1)
 		bad('the bundle does not hold exactly one attempt line');
-	// No checkpoint: an attempt without journal entries (size 0).
-	const maxSize = [...ckpts.keys()].reduce((a, b) => (a > b ? a : b), 0n);
 	for (const [k, v] of [['messages', count.message],
 	    ['flags', count.flag], ['entries', count.entry],
 	    ['forensics', count.forensics], ['withheld', count.withheld],
-	    ['redacted', count.redacted], ['size', maxSize]])
+	    ['redacted', count.redacted],
+	    ['checkpoints', lines.filter((o) => o.type === 'checkpoint').length]])
 		if (BigInt(head[k] ?? -1) !== BigInt(v))
 			bad(`the first line's count of ${k} is not what the ` +
 			    'bundle holds');
