@@ -415,6 +415,9 @@ gather_others(struct bundle_gather *g)
 		"attempt IS NOT NULL AND NOT (feed IS ?1 AND attempt = ?2)",
 		"SELECT DISTINCT attempt, NULL, NULL FROM journal WHERE "
 		"attempt IS NOT NULL AND NOT (feed IS ?1 AND attempt = ?2)",
+		"SELECT DISTINCT attempt, NULL, NULL FROM imported_journal "
+		"WHERE attempt IS NOT NULL AND NOT (feed IS ?1 AND attempt = "
+		"?2)",
 	};
 	sqlite3_stmt	*st;
 	size_t		 q;
