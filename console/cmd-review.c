@@ -414,6 +414,7 @@ static const struct cmd_entry *const review_children[] = {
 	&cmd_review_verify_entry,
 	&cmd_review_checkpoints_entry,
 	&cmd_review_forensics_entry,
+	&cmd_review_report_entry,
 	NULL
 };
 
