@@ -383,7 +383,7 @@ tl_x(int64_t t, int64_t t0, int64_t t1)
 }
 
 static void
-report_tl_svg(FILE *out, const struct report_items *l)
+report_tl_svg(FILE *out, const struct report_items *l, int sec)
 {
 	static const char *const lanes[] = { "messages", "flags", "acts" };
 	static const char *const fill[] = { "#357", "#c60", "#183" };
@@ -405,9 +405,9 @@ report_tl_svg(FILE *out, const struct report_items *l)
 	}
 	if (t1 <= t0)
 		t1 = t0 + 1000;
-	fprintf(out, "<svg class=plot id=timeline viewBox=\"0 0 %.0f 150\" "
-	    "role=img aria-label=\"timeline\" xmlns=\"http://www.w3.org/2000/"
-	    "svg\">\n", TL_W);
+	fprintf(out, "<svg class=plot id=\"timeline-%d\" viewBox=\"0 0 %.0f "
+	    "150\" role=img aria-label=\"timeline\" xmlns=\"http://www.w3.org/"
+	    "2000/svg\">\n", sec, TL_W);
 	/* Outages first, under everything: network_lost to network_restored
 	 * (to the end when never restored). */
 	for (i = 0; i <= l->n; i++) {
@@ -475,7 +475,7 @@ report_tl_svg(FILE *out, const struct report_items *l)
 }
 
 static void
-report_timeline(FILE *out, const struct report_case *c)
+report_timeline(FILE *out, const struct report_case *c, int sec)
 {
 	const struct report_items	*l = c->items;
 	size_t				 i;
@@ -484,7 +484,7 @@ report_timeline(FILE *out, const struct report_case *c)
 	    "are at the feed's time (F), what the console did or saw at its "
 	    "own (L); the two clocks are drawn as one.  Shaded: from "
 	    "network_lost to network_restored.</p>\n", out);
-	report_tl_svg(out, l);
+	report_tl_svg(out, l, sec);
 	if (l->n == 0)
 		return;
 	fputs("<div class=scroll><table class=timeline>\n<tr><th>Time</th>"
@@ -663,7 +663,7 @@ report_typical(const struct review_fx *fx, int form)
 }
 
 static void
-report_rt_plot(FILE *out, const struct report_case *c)
+report_rt_plot(FILE *out, const struct report_case *c, int sec)
 {
 	const struct store_answers	*s = &c->fx->ans;
 	const double			*t = s->time + (size_t)c->j * s->n_items;
@@ -701,9 +701,9 @@ report_rt_plot(FILE *out, const struct report_case *c)
 		fputs("; items on the compromised list have a triangle above "
 		    "them and the word \"compromised\" in their title", out);
 	fputs(".  Log scale.</p>\n", out);
-	fprintf(out, "<svg class=plot id=\"rt-plot\" viewBox=\"0 0 %.0f %.0f\" "
+	fprintf(out, "<svg class=plot id=\"rt-%d\" viewBox=\"0 0 %.0f %.0f\" "
 	    "role=img aria-label=\"response time per item\" xmlns=\""
-	    "http://www.w3.org/2000/svg\">\n", PL_W, PL_H);
+	    "http://www.w3.org/2000/svg\">\n", sec, PL_W, PL_H);
 	report_axes(out, "items, in order", "seconds", lo, hi, 1);
 	step = (PL_W - PL_L - PL_R) / (n + 1);
 	for (i = 0, k = 0; i < s->n_items; i++) {
@@ -741,7 +741,7 @@ report_rt_plot(FILE *out, const struct report_case *c)
 }
 
 static void
-report_position_plot(FILE *out, const struct report_case *c)
+report_position_plot(FILE *out, const struct report_case *c, int sec)
 {
 	const struct forensics_report	*r = &c->fx->rep;
 	const struct forensics_run_attempt *me = &r->attempts[c->j];
@@ -766,9 +766,9 @@ report_position_plot(FILE *out, const struct report_case *c)
 	    "share of answered items right against speed (tau: higher is "
 	    "faster).  The others are anonymous grey dots (%d); this "
 	    "candidate is the large ringed dot.</p>\n", n - 1);
-	fprintf(out, "<svg class=plot id=\"position-plot\" viewBox=\"0 0 %.0f "
+	fprintf(out, "<svg class=plot id=\"position-%d\" viewBox=\"0 0 %.0f "
 	    "%.0f\" role=img aria-label=\"score and speed\" xmlns=\""
-	    "http://www.w3.org/2000/svg\">\n", PL_W, PL_H);
+	    "http://www.w3.org/2000/svg\">\n", sec, PL_W, PL_H);
 	report_axes(out, "speed tau (higher is faster)", "share right", 0, 1,
 	    0);
 	for (k = 0; k < r->n_attempts; k++) {
@@ -866,12 +866,12 @@ report_case(FILE *out, const struct report_case *c, int i)
 	fputs("</h2>\n", out);
 	report_facts(out, c);
 	report_flags(out, c);
-	report_timeline(out, c);
+	report_timeline(out, c, i + 1);
 	report_indices(out, c);
 	if (c->fx != NULL && c->j >= 0 &&
 	    c->fx->rep.attempts[c->j].reason == NULL) {
-		report_rt_plot(out, c);
-		report_position_plot(out, c);
+		report_rt_plot(out, c, i + 1);
+		report_position_plot(out, c, i + 1);
 		report_pairs(out, c);
 	}
 	fputs("</section>\n", out);

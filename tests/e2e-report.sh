@@ -1,0 +1,133 @@
+#!/bin/bash
+# e2e-report.sh - `invigil review report`: a simulated exam (the real feed
+# and a headless console on loopback, 200 candidates x 60 items), a
+# proctor's real decisions through the headless API (a flag confirmed with
+# a hostile reason, a warning, a note), a hostile candidate name written
+# into the database (HTML, an event handler, an ESC sequence, U+202E); a
+# report of two attempts (one with a network outage; one in a similarity
+# pair when the run has one) rendered in Debian's chromium by
+# tests/peer/render-report.js: no console error, no exception, no request,
+# no element made from a string, every plot drawn, the hostile strings on
+# the page as text.  chromium missing is a FAILURE (scripts/install-deps
+# installs it), never a skip.  And the usage and failure cases.
+# run-e2e timeout: 150
+. "$(dirname "$0")/lib.sh"
+watchdog 140
+peer_setup
+
+rep() { timeout 60 "$INVIGIL" review report "$@"; }
+
+expect() {	# expect STATUS PATTERN ARGS...
+	want=$1 pat=$2; shift 2
+	cases=$((${cases:-0} + 1))
+	out=$(rep "$@" 2>&1 </dev/null)
+	rc=$?
+	[ "$rc" = "$want" ] || fail "review report $*: exit $rc, want $want: $out"
+	echo "$out" | grep -qE -- "$pat" || fail "review report $*: output lacks /$pat/: $out"
+}
+
+# Usage errors come before the database is opened.
+expect 2 "give --db PATH" --out r.html A1
+expect 2 "give --out FILE.html" --db x.db A1
+expect 2 "name at least one ATTEMPT" --db x.db --out r.html
+expect 2 "unknown option --bogus" --db x.db --out r.html --bogus A1
+expect 0 "--compromised" --help
+expect 1 "none.db does not exist" --db "$T/none.db" --out "$T/r.html" A1
+
+# The exam, with a proctor at the headless console.
+start_feed --simulate 200 --seed 5 --rate 500 --id sim --truth "$T/truth.jsonl"
+mkfifo "$T/in"
+"$INVIGIL" --headless --proctor ana --feed "ws://127.0.0.1:$FEED_PORT/" \
+    --db "$T/x.db" <"$T/in" >"$T/out.jsonl" 2>"$T/c.err" &
+c=$!
+PIDS="$PIDS $c"
+exec 3<>"$T/in"
+trap 'exec 3>&-; cleanup' EXIT
+done_at_least() {
+	n=$(sqlite3 -readonly "$T/x.db" "select count(*) from attempts where state in ('submitted', 'terminated')" 2>/dev/null)
+	[ "${n:-0}" -ge "$1" ]
+}
+wait_for 60 done_at_least 180 || fail "fewer than 180 attempts done after 60 s"
+
+# The attempt of the case: one with a network outage and a flag.
+A=$(sqlite3 -readonly "$T/x.db" "SELECT m.attempt FROM messages m
+    JOIN flags f ON f.feed = m.feed AND f.attempt = m.attempt
+    WHERE m.kind = 'network_lost' ORDER BY m.attempt LIMIT 1")
+[ -n "$A" ] || fail "no attempt with a network outage and a flag"
+FLAG=$(sqlite3 -readonly "$T/x.db" "SELECT min(id) FROM flags WHERE attempt = '$A'")
+echo "{\"id\":\"d1\",\"op\":\"decide\",\"flag\":$FLAG,\"action\":\"confirm\",\"reason\":\"<img src=x onerror=alert(3)> seen \\u202e twice\",\"reason_code\":\"phone\"}" >&3
+echo "{\"id\":\"d2\",\"op\":\"command\",\"feed\":\"sim\",\"attempt\":\"$A\",\"action\":\"warn\",\"reason\":\"eyes on screen\"}" >&3
+echo "{\"id\":\"d3\",\"op\":\"note\",\"feed\":\"sim\",\"attempt\":\"$A\",\"reason\":\"called the centre\"}" >&3
+answered() { grep -q "\"id\":\"$1\"" "$T/out.jsonl"; }
+for r in d1 d2 d3; do
+	wait_for 10 answered $r || { cat "$T/c.err" >&2; fail "request $r: no answer"; }
+done
+grep '"id":"d1"' "$T/out.jsonl" | grep -q '"error"' && fail "the decision was refused: $(grep '"id":"d1"' "$T/out.jsonl")"
+journal() { [ "$(sqlite3 -readonly "$T/x.db" "SELECT count(*) FROM journal WHERE attempt = '$A' AND kind IN ('confirm', 'warn', 'note')")" -ge 3 ]; }
+wait_for 10 journal || fail "the three acts are not in the journal"
+stop_ok $c "console"
+stop_ok "$FEED_PID" "feed"
+
+# The other attempt: in a significant pair if the run has one, else the
+# first colluding one.
+B=$("$INVIGIL" review forensics --db "$T/x.db" --pairs | awk '/^attempt +partner/ { p = 1; next } p && /^A[0-9]/ { print $1; exit }')
+pair=yes
+if [ -z "$B" ]; then
+	pair=no
+	B=$(sed -n 's/.*"attempt":"\([^"]*\)".*"profile":"colluding".*/\1/p' "$T/truth.jsonl" | head -1)
+fi
+[ -n "$B" ] && [ "$B" != "$A" ] || fail "no second attempt"
+
+# The hostile name, as a crafted (or merged) database could hold it.
+HOSTILE="<script>alert(1)</script><img src=x onerror=alert(2)>"
+sqlite3 "$T/x.db" "
+UPDATE attempts SET name = '$HOSTILE' || char(27) || '[31m' || char(8238) || 'evil' WHERE attempt = '$A';
+UPDATE messages SET body = json_set(body, '\$.name', '$HOSTILE' || char(27) || '[31m' || char(8238) || 'evil')
+    WHERE attempt = '$A' AND type = 'attempt';" || fail "cannot write the hostile name"
+
+# The compromised items: the simulator's leaked ones.
+sed -n 's/.*"item":"\([^"]*\)".*"leaked":true.*/\1/p' "$T/truth.jsonl" >"$T/leaked.txt"
+[ -s "$T/leaked.txt" ] || fail "no leaked item in the truth file"
+
+rep --db "$T/x.db" --out "$T/case.html" --compromised "$T/leaked.txt" "$A" "$B" \
+    >"$T/rep.out" 2>"$T/rep.err" || fail "report: exit $?: $(cat "$T/rep.err")"
+grep -q "wrote the report of 2 attempts to" "$T/rep.out" || fail "report: $(cat "$T/rep.out")"
+[ "$(stat -c %a "$T/case.html")" = 600 ] || fail "the report is not mode 0600"
+ls "$T" | grep -q 'case.html.' && fail "a temporary file was left beside the report"
+
+# In the file: no raw hostile markup, the escapes instead.
+grep -qi '<script\|<img' "$T/case.html" && fail "raw hostile markup in the HTML"
+grep -qF '&lt;script&gt;alert(1)&lt;/script&gt;' "$T/case.html" || fail "the hostile name is not escaped"
+LC_ALL=C grep -q $'\x1b' "$T/case.html" && fail "a raw ESC in the HTML"
+grep -q $'\u202e' "$T/case.html" && fail "a raw U+202E in the HTML"
+# What the database says is what the page says.
+msgs=$(sqlite3 -readonly "$T/x.db" "SELECT count(*) FROM messages WHERE attempt = '$A'")
+grep -q "<tr><th>Messages</th><td>$msgs, feed time" "$T/case.html" || fail "the facts do not say $msgs messages"
+outages=$(sqlite3 -readonly "$T/x.db" "SELECT count(*) FROM messages WHERE attempt = '$A' AND kind = 'network_lost'")
+shaded=$(sed -n '/id="timeline-1"/,/<\/svg>/p' "$T/case.html" | grep -c 'class="mark outage"')
+[ "$shaded" = "$outages" ] || fail "$shaded outages shaded for $outages network_lost"
+sed -n '/id="attempt-1"/,/<\/section>/p' "$T/case.html" | grep -q '<bdi>ana</bdi></td><td><bdi>confirm</bdi></td><td><bdi>phone</bdi>' ||
+    fail "the flag's decision by ana is not in the report"
+answered_leaked=$(sqlite3 -readonly "$T/x.db" "SELECT count(DISTINCT json_extract(body, '\$.item')) FROM messages WHERE attempt = '$A' AND type = 'answer' AND json_extract(body, '\$.item') IN ($(sed "s/.*/'&'/" "$T/leaked.txt" | paste -sd,))")
+marked=$(sed -n '/id="rt-1"/,/<\/svg>/p' "$T/case.html" | grep -c 'class="mark answer compromised"')
+[ "$marked" = "$answered_leaked" ] || fail "$marked compromised items marked, $A answered $answered_leaked"
+if [ $pair = yes ]; then
+	grep -q 'class=ii' "$T/case.html" || fail "a pair without identical wrong answers highlighted"
+fi
+
+# In a real browser.
+node "$PEER/render-report.js" "$T/case.html" --sections 2 --plots 6 \
+    --text "<script>alert(1)</script><img src=x onerror=alert(2)>\\x1b[31m\\u{202e}evil" \
+    --text "<img src=x onerror=alert(3)> seen \\u{202e} twice" \
+    --text "called the centre" >"$T/render.out" 2>&1 ||
+    fail "render: $(cat "$T/render.out")"
+cat "$T/render.out"
+
+# Failures leave no file behind, and say what to do.
+expect 1 "no attempt \"NOPE\"" --db "$T/x.db" --out "$T/n.html" "$A" NOPE
+[ -e "$T/n.html" ] && fail "a failed report left a file"
+mkdir "$T/dir.html"
+expect 1 "exists and is not a regular file" --db "$T/x.db" --out "$T/dir.html" "$A"
+expect 1 "no attempt \"$A\" on feed \"other\"" --db "$T/x.db" --out "$T/n.html" --feed other "$A"
+
+echo "PASS: review report of $A (outages $outages, $msgs messages) and $B (pair: $pair): escaped, rendered in chromium with no error or request, $cases usage and failure cases"
