@@ -4,8 +4,8 @@
 # proctor's real decisions through the headless API (a flag confirmed with
 # a hostile reason, a warning, a note), a hostile candidate name written
 # into the database (HTML, an event handler, an ESC sequence, U+202E); a
-# report of two attempts (one with a network outage; one in a similarity
-# pair when the run has one) rendered in Debian's chromium by
+# report of two attempts (one with a network outage, and one made to copy
+# its answers, so that they are a similarity pair) rendered in chromium by
 # tests/peer/render-report.js: no console error, no exception, no request,
 # no element made from a string, every plot drawn, the hostile strings on
 # the page as text.  chromium missing is a FAILURE (scripts/install-deps
@@ -68,15 +68,25 @@ wait_for 10 journal || fail "the three acts are not in the journal"
 stop_ok $c "console"
 stop_ok "$FEED_PID" "feed"
 
-# The other attempt: in a significant pair if the run has one, else the
-# first colluding one.
-B=$("$INVIGIL" review forensics --db "$T/x.db" --pairs | awk '/^attempt +partner/ { p = 1; next } p && /^A[0-9]/ { print $1; exit }')
-pair=yes
-if [ -z "$B" ]; then
-	pair=no
-	B=$(sed -n 's/.*"attempt":"\([^"]*\)".*"profile":"colluding".*/\1/p' "$T/truth.jsonl" | head -1)
-fi
-[ -n "$B" ] && [ "$B" != "$A" ] || fail "no second attempt"
+# The other attempt copies A's final answers (response and correctness,
+# item by item; its own times): the pair A-B must be significant, and the
+# report must show their answer strings side by side.
+B=$(sqlite3 -readonly "$T/x.db" "SELECT attempt FROM attempts WHERE attempt <> '$A'
+    AND attempt IN (SELECT attempt FROM messages WHERE type = 'answer')
+    ORDER BY attempt LIMIT 1")
+[ -n "$B" ] || fail "no second attempt"
+sqlite3 "$T/x.db" "
+CREATE TEMP TABLE final AS SELECT json_extract(body, '\$.item') AS item,
+    json_extract(body, '\$.response') AS response, json_extract(body, '\$.correct') AS correct
+    FROM messages WHERE attempt = '$A' AND type = 'answer' AND seq IN
+    (SELECT max(seq) FROM messages WHERE attempt = '$A' AND type = 'answer' GROUP BY json_extract(body, '\$.item'));
+UPDATE messages SET body = (SELECT json_set(messages.body, '\$.response', f.response,
+    '\$.correct', json(CASE f.correct WHEN 1 THEN 'true' ELSE 'false' END))
+    FROM final f WHERE f.item = json_extract(messages.body, '\$.item'))
+    WHERE attempt = '$B' AND type = 'answer' AND json_extract(body, '\$.item') IN (SELECT item FROM final);" ||
+    fail "cannot make $B copy $A"
+"$INVIGIL" review forensics --db "$T/x.db" --pairs >"$T/pairs.txt" || fail "review forensics --pairs: exit $?"
+grep -qE "^($A +$B|$B +$A) " "$T/pairs.txt" || fail "the copied pair $A-$B is not significant: $(cat "$T/pairs.txt")"
 
 # The hostile name, as a crafted (or merged) database could hold it.
 HOSTILE="<script>alert(1)</script><img src=x onerror=alert(2)>"
@@ -111,9 +121,13 @@ sed -n '/id="attempt-1"/,/<\/section>/p' "$T/case.html" | grep -q '<bdi>ana</bdi
 answered_leaked=$(sqlite3 -readonly "$T/x.db" "SELECT count(DISTINCT json_extract(body, '\$.item')) FROM messages WHERE attempt = '$A' AND type = 'answer' AND json_extract(body, '\$.item') IN ($(sed "s/.*/'&'/" "$T/leaked.txt" | paste -sd,))")
 marked=$(sed -n '/id="rt-1"/,/<\/svg>/p' "$T/case.html" | grep -c 'class="mark answer compromised"')
 [ "$marked" = "$answered_leaked" ] || fail "$marked compromised items marked, $A answered $answered_leaked"
-if [ $pair = yes ]; then
-	grep -q 'class=ii' "$T/case.html" || fail "a pair without identical wrong answers highlighted"
-fi
+# The pair: both strings, each identical wrong answer highlighted in both.
+sed -n '/id="attempt-1"/,/<\/section>/p' "$T/case.html" >"$T/a.html"
+grep -q "<h4>With attempt <bdi>$B</bdi></h4>" "$T/a.html" || fail "no pair with $B in $A's section"
+ii=$(sed -n 's/.*answered by both; \([0-9]*\) identical wrong.*/\1/p' "$T/a.html" | head -1)
+cells=$(grep -o 'class=ii' "$T/a.html" | wc -l)
+[ -n "$ii" ] && [ "$ii" -ge 3 ] && [ "$cells" = $((2 * ii)) ] ||
+    fail "$cells cells highlighted for ${ii:-no} identical wrong answers"
 
 # In a real browser.
 node "$PEER/render-report.js" "$T/case.html" --sections 2 --plots 6 \
@@ -130,4 +144,4 @@ mkdir "$T/dir.html"
 expect 1 "exists and is not a regular file" --db "$T/x.db" --out "$T/dir.html" "$A"
 expect 1 "no attempt \"$A\" on feed \"other\"" --db "$T/x.db" --out "$T/n.html" --feed other "$A"
 
-echo "PASS: review report of $A (outages $outages, $msgs messages) and $B (pair: $pair): escaped, rendered in chromium with no error or request, $cases usage and failure cases"
+echo "PASS: review report of $A (outages $outages, $msgs messages) and $B (copied: a pair, $ii identical wrong answers shown): escaped, rendered in chromium with no error or request, $cases usage and failure cases"
