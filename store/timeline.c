@@ -53,8 +53,11 @@ store_tl_kind_name(enum store_tl_kind k)
  * command_id, and the tie-break id.  ?1 feed, ?2 attempt, ?3 limit.
  */
 static const char tl_sql[] =
+	/* INDEXED BY: grouping by epoch, the planner would rather walk the
+	 * (feed, epoch, seq) index over the whole feed. */
 	"WITH span AS (SELECT epoch, min(seq) AS lo, max(seq) AS hi FROM "
-	"    messages WHERE feed = ?1 AND attempt = ?2 GROUP BY epoch) "
+	"    messages INDEXED BY messages_attempt WHERE feed = ?1 AND "
+	"    attempt = ?2 GROUP BY epoch) "
 	/* messages */
 	"SELECT ts_ms, 0, CASE type WHEN 'attempt' THEN 0 WHEN 'state' THEN 1 "
 	"    WHEN 'answer' THEN 5 WHEN 'event' THEN CASE kind WHEN "
@@ -191,6 +194,38 @@ store_timeline(struct store_reader *r, const char *feed, const char *attempt,
 	}
 	sqlite3_finalize(st);
 	return n;
+}
+
+int
+store_tl_plan(struct store_reader *r, char *out, size_t outlen, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt	*st;
+	char		*sql;
+	size_t		 used = 0;
+	int		 rc, n;
+
+	if (outlen > 0)
+		out[0] = '\0';
+	sql = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", tl_sql);
+	rc = sql == NULL ? SQLITE_NOMEM : sqlite3_prepare_v2(
+	    store_reader_db(r), sql, -1, &st, NULL);
+	sqlite3_free(sql);
+	if (rc != SQLITE_OK) {
+		store_reader_error(r, "the timeline's plan", err, errlen);
+		return -1;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && used < outlen) {
+		n = snprintf(out + used, outlen - used, "%s\n",
+		    tl_text(st, 3) != NULL ? tl_text(st, 3) : "");
+		used += n > 0 ? (size_t)n : 0;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		store_reader_error(r, "the timeline's plan", err, errlen);
+		return -1;
+	}
+	return 0;
 }
 
 /* ---- an attempt's facts */

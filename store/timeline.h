@@ -110,6 +110,14 @@ int		 store_timeline(struct store_reader *, const char *feed,
 		     void *arg, char *err, size_t errlen);
 
 /*
+ * SQLite's plan for the timeline's statement: its EXPLAIN QUERY PLAN
+ * lines, one a line, in out (for tests: every table is searched through
+ * an index, none scanned whole).  0, or -1 with a sentence.
+ */
+int		 store_tl_plan(struct store_reader *, char *out, size_t outlen,
+		     char *err, size_t errlen);
+
+/*
  * An attempt's stored facts (the attempts table, strings NULL when unknown)
  * and the span of its messages (feed time; 0 when it has none).  Strings
  * owned by the struct: free with store_tl_facts_free.
@@ -122,7 +130,8 @@ struct store_tl_facts {
 };
 
 /*
- * Find attempt (on feed, or on any feed when feed is NULL) and fill *out.
+ * Find attempt (on feed, or on any feed when feed is NULL: the attempts
+ * table is then read whole) and fill *out.
  * Returns 1 when found, 0 when there is no such attempt (a sentence in
  * err that says so), -1 with a sentence on a failed read or when feed is
  * NULL and the attempt is on more than one feed (the sentence names two

@@ -370,6 +370,36 @@ START_TEST(test_facts)
 }
 END_TEST
 
+/* Every table the timeline reads is searched through an index: a
+ * timeline never reads the whole messages, flags or journal table. */
+START_TEST(test_plan)
+{
+	struct store_reader	*r = reader();
+	char			 plan[8192], *line;
+
+	ck_assert_int_eq(store_tl_plan(r, plan, sizeof plan, err, sizeof err),
+	    0);
+	ck_assert_msg(strstr(plan, "messages_attempt") != NULL, "%s", plan);
+	ck_assert_msg(strstr(plan, "flags_attempt") != NULL, "%s", plan);
+	ck_assert_msg(strstr(plan, "journal_attempt") != NULL, "%s", plan);
+	ck_assert_msg(strstr(plan, "imported_journal_attempt") != NULL, "%s",
+	    plan);
+	ck_assert_msg(strstr(plan, "gaps_feed") != NULL, "%s", plan);
+	for (line = strtok(plan, "\n"); line != NULL;
+	    line = strtok(NULL, "\n"))
+	{
+		ck_assert_msg(strncmp(line, "SCAN ", 5) != 0 ||
+		    strcmp(line, "SCAN s") == 0, "a whole table read: %s",
+		    line);
+		/* Not a search by feed alone, which reads the whole feed. */
+		if (strncmp(line, "SEARCH messages ", 16) == 0)
+			ck_assert_msg(strstr(line, "messages_attempt") != NULL,
+			    "messages read by feed: %s", line);
+	}
+	store_reader_close(r);
+}
+END_TEST
+
 static Suite *
 timeline_suite(void)
 {
@@ -382,6 +412,7 @@ timeline_suite(void)
 	tcase_add_test(tc, test_summaries);
 	tcase_add_test(tc, test_limit_and_stop);
 	tcase_add_test(tc, test_facts);
+	tcase_add_test(tc, test_plan);
 	suite_add_tcase(su, tc);
 	return su;
 }
