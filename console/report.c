@@ -594,8 +594,9 @@ report_indices(FILE *out, const struct report_case *c)
 	report_index_row(out, "Answer changes", v, NULL, a->edi_p, "Whether the "
 	    "changed answers ended right more often than the ability shown "
 	    "on the other items predicts (the erasure detection index).");
-	snprintf(v, sizeof v, "q %.3f; %s", a->q, a->flagged ? "<b>flagged"
-	    "</b> (q at or below the level)" : "not flagged");
+	snprintf(v, sizeof v, "q %.3f; %s", isnan(a->q) ? 1.0 : a->q,
+	    a->flagged ? "<b>flagged</b> (q at or below the level)" :
+	    "not flagged");
 	report_index_row(out, "Combined", v, NULL, a->combined_p, "The indices "
 	    "above combined into one p (Cauchy combination), and its "
 	    "Benjamini-Hochberg q over the exam's attempts: flagged means "
@@ -611,6 +612,9 @@ report_indices(FILE *out, const struct report_case *c)
 #define PL_R	20.0
 #define PL_T	20.0
 #define PL_B	50.0
+
+/* Dots of the other attempts in the score/speed plot, at most. */
+#define REPORT_DOTS_MAX	20000
 
 /* Axes, ticks at nice values of [lo, hi] (log10 if logy), labels. */
 static void
@@ -746,7 +750,7 @@ report_position_plot(FILE *out, const struct report_case *c, int sec)
 	const struct forensics_report	*r = &c->fx->rep;
 	const struct forensics_run_attempt *me = &r->attempts[c->j];
 	double				 lo = INFINITY, hi = -INFINITY, x;
-	int				 k, n = 0;
+	int				 k, n = 0, seen, stride;
 
 	for (k = 0; k < r->n_attempts; k++)
 		if (isfinite(r->attempts[k].tau) && r->attempts[k].n_items > 0) {
@@ -762,19 +766,24 @@ report_position_plot(FILE *out, const struct report_case *c, int sec)
 	}
 	if (hi <= lo)
 		hi = lo + 1;
+	/* An exam of any size draws at most REPORT_DOTS_MAX dots. */
+	stride = n / REPORT_DOTS_MAX + 1;
 	fprintf(out, "<p class=note>Every attempt of the exam with answers: "
 	    "share of answered items right against speed (tau: higher is "
-	    "faster).  The others are anonymous grey dots (%d); this "
-	    "candidate is the large ringed dot.</p>\n", n - 1);
+	    "faster).  The others are anonymous grey dots (%d", n - 1);
+	if (stride > 1)
+		fprintf(out, ", one in %d drawn", stride);
+	fputs("); this candidate is the large ringed dot.</p>\n", out);
 	fprintf(out, "<svg class=plot id=\"position-%d\" viewBox=\"0 0 %.0f "
 	    "%.0f\" role=img aria-label=\"score and speed\" xmlns=\""
 	    "http://www.w3.org/2000/svg\">\n", sec, PL_W, PL_H);
 	report_axes(out, "speed tau (higher is faster)", "share right", 0, 1,
 	    0);
-	for (k = 0; k < r->n_attempts; k++) {
+	for (k = 0, seen = 0; k < r->n_attempts; k++) {
 		const struct forensics_run_attempt *a = &r->attempts[k];
 
-		if (k == c->j || !isfinite(a->tau) || a->n_items == 0)
+		if (k == c->j || !isfinite(a->tau) || a->n_items == 0 ||
+		    seen++ % stride != 0)
 			continue;
 		x = PL_L + 10 + (a->tau - lo) * (PL_W - PL_L - PL_R - 20) /
 		    (hi - lo);
