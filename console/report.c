@@ -26,8 +26,12 @@
 void
 report_text(FILE *out, const char *s)
 {
-	size_t	 len, i;
-	char	*clean;
+	static const char	 specials[] = "&<>\"'";
+	static const char *const entities[] = { "&amp;", "&lt;", "&gt;",
+	    "&quot;", "&#39;" };
+	const char		*special;
+	size_t			 len, i;
+	char			*clean;
 
 	if (s == NULL)
 		return;
@@ -36,25 +40,10 @@ report_text(FILE *out, const char *s)
 	clean = xmalloc(4 * len + 1);
 	proto_sanitize(s, len, clean, 4 * len + 1);
 	for (i = 0; clean[i] != '\0'; i++) {
-		switch (clean[i]) {
-		case '&':
-			fputs("&amp;", out);
-			break;
-		case '<':
-			fputs("&lt;", out);
-			break;
-		case '>':
-			fputs("&gt;", out);
-			break;
-		case '"':
-			fputs("&quot;", out);
-			break;
-		case '\'':
-			fputs("&#39;", out);
-			break;
-		default:
+		if ((special = strchr(specials, clean[i])) != NULL)
+			fputs(entities[special - specials], out);
+		else
 			fputc(clean[i], out);
-		}
 	}
 	free(clean);
 }

@@ -246,20 +246,33 @@ tl_dup(sqlite3_stmt *st, int i)
 	return s != NULL ? xstrdup(s) : NULL;
 }
 
+/* The facts' strings in the order tl_facts_sql selects them. */
+#define TL_FACTS_N	11
+static void
+tl_facts_fields(struct store_tl_facts *f, char **v[TL_FACTS_N])
+{
+	v[0] = &f->feed;
+	v[1] = &f->attempt;
+	v[2] = &f->candidate;
+	v[3] = &f->name;
+	v[4] = &f->exam;
+	v[5] = &f->form;
+	v[6] = &f->center;
+	v[7] = &f->modality;
+	v[8] = &f->state;
+	v[9] = &f->ip;
+	v[10] = &f->device;
+}
+
 void
 store_tl_facts_free(struct store_tl_facts *f)
 {
-	free(f->feed);
-	free(f->attempt);
-	free(f->candidate);
-	free(f->name);
-	free(f->exam);
-	free(f->form);
-	free(f->center);
-	free(f->modality);
-	free(f->state);
-	free(f->ip);
-	free(f->device);
+	char	**v[TL_FACTS_N];
+	int	  i;
+
+	tl_facts_fields(f, v);
+	for (i = 0; i < TL_FACTS_N; i++)
+		free(*v[i]);
 	memset(f, 0, sizeof *f);
 }
 
@@ -288,10 +301,11 @@ store_tl_facts(struct store_reader *r, const char *feed, const char *attempt,
     struct store_tl_facts *out, char *err, size_t errlen)
 {
 	sqlite3_stmt	*st;
-	char		 other[128];
-	int		 rc, found = 0;
+	char		 other[128], **v[TL_FACTS_N];
+	int		 rc, i, found = 0;
 
 	memset(out, 0, sizeof *out);
+	tl_facts_fields(out, v);
 	if (sqlite3_prepare_v2(store_reader_db(r), tl_facts_sql, -1, &st,
 	    NULL) != SQLITE_OK) {
 		store_reader_error(r, "the attempts", err, errlen);
@@ -307,17 +321,8 @@ store_tl_facts(struct store_reader *r, const char *feed, const char *attempt,
 			    tl_text(st, 0) != NULL ? tl_text(st, 0) : "");
 			break;
 		}
-		out->feed = tl_dup(st, 0);
-		out->attempt = tl_dup(st, 1);
-		out->candidate = tl_dup(st, 2);
-		out->name = tl_dup(st, 3);
-		out->exam = tl_dup(st, 4);
-		out->form = tl_dup(st, 5);
-		out->center = tl_dup(st, 6);
-		out->modality = tl_dup(st, 7);
-		out->state = tl_dup(st, 8);
-		out->ip = tl_dup(st, 9);
-		out->device = tl_dup(st, 10);
+		for (i = 0; i < TL_FACTS_N; i++)
+			*v[i] = tl_dup(st, i);
 	}
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		store_reader_error(r, "the attempts", err, errlen);
