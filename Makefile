@@ -65,6 +65,7 @@ check_feed_MODS  = feed proto
 check_rules_MODS = rules proto
 check_protodoc_MODS = proto
 check_journal_MODS = store proto
+check_merkle_MODS = store proto
 check_query_MODS = store proto
 check_timeline_MODS = store proto
 check_model_MODS = console rules store proto

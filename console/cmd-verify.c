@@ -87,39 +87,109 @@ fail:
 
 static int	verify_result(const struct store_verify *, const char *);
 
+#define VERIFY_KEYS_MAX	16	/* the message in verify_add_key says 16 */
+
+/* The options of verify and checkpoints. */
+struct verify_args {
+	const char	*db;
+	const char	*file;		/* --checkpoints or --export */
+	const char	*keys[VERIFY_KEYS_MAX];	/* --key, as vkeys */
+	char		*keybufs[VERIFY_KEYS_MAX];	/* read from files */
+	size_t		 nkeys;
+	const char	*origin;	/* --origin */
+	const char	*prove;		/* --prove-consistency OLD */
+	const char	*prove_new;	/* ... NEW, the operand */
+	const char	*check;		/* --verify-consistency FILE */
+};
+
+static void
+verify_args_free(struct verify_args *a)
+{
+	size_t	i;
+
+	for (i = 0; i < a->nkeys; i++)
+		free(a->keybufs[i]);
+}
+
 /*
- * --db PATH and the optional FILE option (key 'f') of self's table: 0, -1
- * after --help, or an exit status.
+ * A --key value: a vkey, or a file whose first line is one.  0, or an exit
+ * status after a sentence on stderr.
+ */
+static int
+verify_add_key(const struct cmd_entry *self, struct verify_args *a,
+    const char *arg)
+{
+	struct sign_note	 none;
+	char			 err[512], clean[1024], *text = NULL;
+	size_t			 len;
+	const char		*vkey = arg;
+
+	memset(&none, 0, sizeof none);
+	if (a->nkeys == VERIFY_KEYS_MAX)
+		return cmd_usage_error(self, "at most 16 --key options, not "
+		    "more (%s)", "the rest were left out");
+	/* -2: a well-formed key that signed nothing here; -1: not a key. */
+	if (sign_note_verify(&none, arg, err, sizeof err) == -1) {
+		if ((text = verify_slurp(arg, &len, err, sizeof err)) == NULL ||
+		    (text[strcspn(text, "\n")] = '\0',
+		    sign_note_verify(&none, text, err, sizeof err) == -1)) {
+			fprintf(stderr, "invigil %s: --key %s is neither a "
+			    "verifier key (NAME+ID+BASE64) nor a file holding "
+			    "one: %s\n", self->name, proto_clean(arg, clean,
+			    sizeof clean), proto_clean(err, clean + 512, 512));
+			free(text);
+			return EXIT_USAGE;
+		}
+		vkey = text;
+	}
+	a->keybufs[a->nkeys] = text;
+	a->keys[a->nkeys++] = vkey;
+	return 0;
+}
+
+/*
+ * The options of self's table into a: 0, -1 after --help, or an exit
+ * status.  What goes with what is the caller's to check.
  */
 static int
 verify_options(const struct cmd_entry *self, int argc, char **argv,
-    const char **db, const char **file)
+    struct verify_args *a)
 {
-	const struct cmd_option	*o;
 	struct cmd_getopt	 g;
-	int			 ch;
+	int			 ch, rc;
 
-	*db = *file = NULL;
+	memset(a, 0, sizeof *a);
 	cmd_getopt_start(&g, self, 0);
 	while ((ch = cmd_getopt(&g, argc, argv)) != -1) {
 		switch (ch) {
 		case 'd':
-			*db = optarg;
+			a->db = optarg;
 			break;
 		case 'f':
-			*file = optarg;
+			a->file = optarg;
+			break;
+		case 'k':
+			if ((rc = verify_add_key(self, a, optarg)) != 0)
+				return rc;
+			break;
+		case 'o':
+			a->origin = optarg;
+			break;
+		case 'p':
+			a->prove = optarg;
+			break;
+		case 'c':
+			a->check = optarg;
 			break;
 		}
 	}
 	if (g.status != -1)
 		return g.status == 0 ? -1 : g.status;
-	if (*db == NULL || optind != argc) {
-		for (o = self->options; o->key != 'f'; o++)
-			;
-		fprintf(stderr, "invigil %s: give --db PATH (and nothing else "
-		    "but --%s FILE)\n", self->name, o->name);
-		return EXIT_USAGE;
-	}
+	if (a->prove != NULL && optind < argc)
+		a->prove_new = argv[optind++];
+	if (optind != argc)
+		return cmd_usage_error(self, "unexpected argument \"%s\"",
+		    argv[optind]);
 	return 0;
 }
 
@@ -128,31 +198,43 @@ review_verify(const struct cmd_entry *self, int argc, char **argv)
 {
 	struct store_reader	*reader;
 	struct store_verify	 v;
-	const char		*db, *file;
+	struct verify_args	 a;
+	const char		*file;
 	char			 err[1024], *text = NULL, clean[4 * 1024];
 	size_t			 len = 0;
 	int			 rc;
 
-	if ((rc = verify_options(self, argc, argv, &db, &file)) != 0)
+	if ((rc = verify_options(self, argc, argv, &a)) != 0) {
+		verify_args_free(&a);
 		return rc == -1 ? 0 : rc;
+	}
+	file = a.file;
+	if (a.db == NULL) {
+		verify_args_free(&a);
+		return cmd_usage_error(self, "%s", "give --db PATH");
+	}
 	if (file != NULL && (text = verify_slurp(file, &len, err,
 	    sizeof err)) == NULL) {
 		fprintf(stderr, "invigil review verify: %s\n",
 		    proto_clean(err, clean, sizeof clean));
+		verify_args_free(&a);
 		return EXIT_USAGE;
 	}
-	if (store_reader_open(&reader, db, err, sizeof err) != 0) {
+	if (store_reader_open(&reader, a.db, err, sizeof err) != 0) {
 		fprintf(stderr, "invigil review verify: %s\n",
 		    proto_clean(err, clean, sizeof clean));
 		free(text);
+		verify_args_free(&a);
 		return EXIT_VERIFY_UNREADABLE;
 	}
-	rc = store_verify(reader, text, len, file, &v, err, sizeof err);
+	rc = store_verify_keys(reader, text, len, file, a.keys, a.nkeys, &v,
+	    err, sizeof err);
 	store_reader_close(reader);
 	free(text);
 	if (rc != 0) {
 		fprintf(stderr, "invigil review verify: %s\n",
 		    proto_clean(err, clean, sizeof clean));
+		verify_args_free(&a);
 		return EXIT_VERIFY_UNREADABLE;
 	}
 	if (v.problem != STORE_VERIFY_OK) {
@@ -160,6 +242,7 @@ review_verify(const struct cmd_entry *self, int argc, char **argv)
 		printf("FAILED (%s) at seq %" PRId64 ": %s\n",
 		    store_verify_problem_name(v.problem), v.seq,
 		    proto_clean(v.what, clean, sizeof clean));
+		verify_args_free(&a);
 		return EXIT_VERIFY_FAILED;
 	}
 	printf("journal: %" PRId64 " entries, hash chain intact\n", v.entries);
@@ -172,6 +255,21 @@ review_verify(const struct cmd_entry *self, int argc, char **argv)
 		    proto_clean(v.signers, clean, sizeof clean));
 	else
 		printf("\n");
+	if (a.nkeys > 0)
+		printf("keys given: every checkpoint is signed by one of the "
+		    "%zu key%s given with --key\n", a.nkeys, a.nkeys == 1 ?
+		    "" : "s");
+	if (v.chains > 0)
+		printf("imported: %d journal%s, %" PRId64 " entries, %d "
+		    "checkpoint%s, all intact%s\n", v.chains, v.chains == 1 ?
+		    "" : "s", v.imported_entries, v.imported_checkpoints,
+		    v.imported_checkpoints == 1 ? "" : "s",
+		    v.imported_uncovered > 0 ? "" : " and covered");
+	if (v.imported_uncovered > 0)
+		printf("imported: %" PRId64 " entr%s covered by no checkpoint "
+		    "of their source\n", v.imported_uncovered,
+		    v.imported_uncovered == 1 ? "y is" : "ies are");
+	verify_args_free(&a);
 	return verify_result(&v, file);
 }
 
@@ -307,19 +405,149 @@ export_open(const char *file, char *tmp, size_t tmpsz)
 	return out;
 }
 
+/*
+ * Write text to stdout: as is through a pipe or into a file (the notes'
+ * signatures must still verify), sanitised line by line on a terminal
+ * (the notes come from the database).
+ */
+static void
+checkpoints_print(const char *text)
+{
+	const char	*p, *nl;
+	char		 line[4096];
+
+	if (!isatty(STDOUT_FILENO)) {
+		fputs(text, stdout);
+		return;
+	}
+	for (p = text; *p != '\0'; p = nl + 1) {
+		nl = strchr(p, '\n');
+		proto_sanitize(p, nl != NULL ? (size_t)(nl - p) : strlen(p),
+		    line, sizeof line);
+		printf("%s\n", line);
+		if (nl == NULL)
+			break;
+	}
+}
+
+/* A size operand of --prove-consistency; -1 if it is not one. */
+static int64_t
+checkpoints_size(const char *s)
+{
+	char		*end;
+	long long	 v;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < 1)
+		return -1;
+	return (int64_t)v;
+}
+
+/* --prove-consistency OLD NEW [--origin O]. */
+static int
+checkpoints_prove(const struct cmd_entry *self, const struct verify_args *a)
+{
+	struct store_reader		*reader;
+	struct store_consistency	 c;
+	int64_t				 o, n;
+	char				 err[1024], clean[2048], *text;
+
+	o = checkpoints_size(a->prove);
+	n = checkpoints_size(a->prove_new);
+	if (o == -1 || n == -1)
+		return cmd_usage_error(self, "%s", "--prove-consistency takes "
+		    "two checkpoint sizes, OLD NEW (positive whole numbers)");
+	if (store_reader_open(&reader, a->db, err, sizeof err) != 0) {
+		fprintf(stderr, "invigil %s: %s\n", self->name,
+		    proto_clean(err, clean, sizeof clean));
+		return EXIT_RUNTIME;
+	}
+	if (store_consistency_prove(reader, a->origin, o, n, &c, err,
+	    sizeof err) == -1) {
+		store_reader_close(reader);
+		fprintf(stderr, "invigil %s: %s\n", self->name,
+		    proto_clean(err, clean, sizeof clean));
+		return EXIT_RUNTIME;
+	}
+	store_reader_close(reader);
+	text = store_consistency_text(&c);
+	checkpoints_print(text);
+	free(text);
+	store_consistency_clear(&c);
+	return fflush(stdout) == 0 ? 0 : EXIT_RUNTIME;
+}
+
+/* --verify-consistency FILE [--key VKEY]...: offline, no database. */
+static int
+checkpoints_check(const struct cmd_entry *self, const struct verify_args *a)
+{
+	struct store_consistency	 c;
+	char				 err[1024], clean[2048], *text;
+	size_t				 len;
+	int				 rc;
+
+	if ((text = verify_slurp(a->check, &len, err, sizeof err)) == NULL) {
+		fprintf(stderr, "invigil %s: %s\n", self->name,
+		    proto_clean(err, clean, sizeof clean));
+		return EXIT_USAGE;
+	}
+	rc = store_consistency_check(text, len, a->keys, a->nkeys, &c, err,
+	    sizeof err);
+	free(text);
+	if (rc == -1) {
+		printf("FAILED: %s\n", proto_clean(err, clean, sizeof clean));
+		return EXIT_VERIFY_FAILED;
+	}
+	printf("OK: the tree of %" PRId64 " entries is a prefix of the tree "
+	    "of %" PRId64 " (journal \"%s\")\n", c.size[0], c.size[1],
+	    proto_clean(c.origin, clean, sizeof clean));
+	if (a->nkeys > 0)
+		printf("both checkpoints are signed by %s\n",
+		    proto_clean(c.signers, clean, sizeof clean));
+	else
+		printf("the signatures were not checked: give --key VKEY for "
+		    "the key that signed them\n");
+	store_consistency_clear(&c);
+	return 0;
+}
+
 static int
 review_checkpoints(const struct cmd_entry *self, int argc,
     char **argv)
 {
 	struct store_reader	*reader;
 	struct export		 e;
-	const char		*db, *file;
+	struct verify_args	 a;
+	const char		*file;
 	char			 err[1024], tmp[4096], clean[4 * 1024];
 	int			 rc;
 
-	if ((rc = verify_options(self, argc, argv, &db, &file)) != 0)
+	if ((rc = verify_options(self, argc, argv, &a)) != 0) {
+		verify_args_free(&a);
 		return rc == -1 ? 0 : rc;
-	if (store_reader_open(&reader, db, err, sizeof err) != 0) {
+	}
+	file = a.file;
+	if (a.check != NULL) {
+		rc = a.db != NULL || file != NULL || a.prove != NULL ||
+		    a.origin != NULL ? cmd_usage_error(self,
+		    "%s", "--verify-consistency FILE needs no database: give "
+		    "only --key VKEY with it") : checkpoints_check(self, &a);
+		verify_args_free(&a);
+		return rc;
+	}
+	if (a.nkeys > 0 || a.db == NULL || (a.origin != NULL &&
+	    a.prove == NULL) || (a.prove != NULL && file != NULL)) {
+		verify_args_free(&a);
+		return cmd_usage_error(self, "%s", "give --db PATH with "
+		    "--export FILE or --prove-consistency OLD NEW [--origin O], "
+		    "or --verify-consistency FILE [--key VKEY]");
+	}
+	if (a.prove != NULL)
+		return checkpoints_prove(self, &a);
+	if (store_reader_open(&reader, a.db, err, sizeof err) != 0) {
 		fprintf(stderr, "invigil review checkpoints: %s\n",
 		    proto_clean(err, clean, sizeof clean));
 		return EXIT_RUNTIME;
@@ -368,17 +596,21 @@ static const struct cmd_option verify_options_table[] = {
 	{ "db", 'd', CMD_OPT_SHORT, "PATH", "the database a console wrote" },
 	{ "checkpoints", 'f', 0, "FILE", "checkpoints exported earlier, "
 	    "checked too" },
+	{ "key", 'k', 0, "VKEY", "a verifier key kept outside the database "
+	    "(NAME+ID+BASE64, or a file holding one): every checkpoint must "
+	    "be signed by one of the keys given; repeatable" },
 	{ NULL, 0, 0, NULL, NULL }
 };
 
 const struct cmd_entry cmd_review_verify_entry = {
 	.name = "review verify",
-	.summary = "recompute the journal's hash chain and check every signed "
+	.summary = "recompute every journal's hash chain and Merkle tree (the "
+	    "database's own and each imported one) and check every signed "
 	    "checkpoint in the database (and in FILE, exported earlier) "
 	    "against it; exit 0 if everything holds, 1 naming the first "
 	    "problem, 3 if the database cannot be read, 4 if entries after "
 	    "FILE's last checkpoint are not proven",
-	.usage = "review verify --db PATH [--checkpoints FILE]",
+	.usage = "review verify --db PATH [--checkpoints FILE] [--key VKEY]...",
 	.options = verify_options_table,
 	.opens = CMD_OPENS_STORE_READ,
 	.exec = review_verify,
@@ -390,14 +622,27 @@ static const struct cmd_option checkpoints_options[] = {
 	{ "db", 'd', CMD_OPT_SHORT, "PATH", "the database a console wrote" },
 	{ "export", 'f', 0, "FILE", "write them to FILE, for safekeeping away "
 	    "from the database" },
+	{ "prove-consistency", 'p', 0, "OLD", "with NEW after it: print the "
+	    "checkpoints of sizes OLD and NEW and the RFC 6962 consistency "
+	    "proof that the first is a prefix of the second" },
+	{ "origin", 'o', 0, "O", "prove-consistency: of the journal imported "
+	    "from origin O, not the database's own" },
+	{ "verify-consistency", 'c', 0, "FILE", "check a proof "
+	    "--prove-consistency wrote, offline (no database)" },
+	{ "key", 'k', 0, "VKEY", "verify-consistency: both checkpoints must "
+	    "be signed by one of these keys (NAME+ID+BASE64, or a file "
+	    "holding one); repeatable" },
 	{ NULL, 0, 0, NULL, NULL }
 };
 
 const struct cmd_entry cmd_review_checkpoints_entry = {
 	.name = "review checkpoints",
-	.summary = "print the signed checkpoints (C2SP signed notes), or "
-	    "--export them",
-	.usage = "review checkpoints --db PATH [--export FILE]",
+	.summary = "print the signed checkpoints (C2SP signed notes), "
+	    "--export them, or prove and check that one is a prefix of another",
+	.usage = "review checkpoints --db PATH [--export FILE]\n"
+	    "review checkpoints --db PATH [--origin O] --prove-consistency OLD "
+	    "NEW\n"
+	    "review checkpoints --verify-consistency FILE [--key VKEY]...",
 	.options = checkpoints_options,
 	.opens = CMD_OPENS_STORE_READ,
 	.exec = review_checkpoints,

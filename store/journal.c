@@ -262,3 +262,78 @@ journal_origin(sqlite3 *db, char *buf, size_t len, char *err, size_t errlen)
 	sqlite3_finalize(st);
 	return 0;
 }
+
+int
+journal_tree_range(void *arg, uint64_t start, uint64_t end,
+    uint8_t out[MERKLE_HASH_LEN], char *err, size_t errlen)
+{
+	struct journal_tree	*t = arg;
+	struct merkle_stream	 ms;
+	sqlite3_stmt		*st;
+	uint8_t			 leaf[MERKLE_HASH_LEN];
+	const char		*body;
+	uint64_t		 want = start + 1;
+	int			 rc;
+
+	if (start >= end || end > INT64_MAX) {
+		snprintf(err, errlen, "store: no journal range %" PRIu64
+		    "..%" PRIu64, start + 1, end);
+		return -1;
+	}
+	rc = sqlite3_prepare_v2(t->db, t->origin == NULL ?
+	    "SELECT seq, body FROM journal WHERE seq > ?1 AND seq <= ?2 "
+	    "ORDER BY seq" :
+	    "SELECT seq, body FROM imported_journal WHERE origin = ?3 AND "
+	    "seq > ?1 AND seq <= ?2 ORDER BY seq", -1, &st, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "store: cannot read the journal: %s",
+		    sqlite3_errmsg(t->db));
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, (int64_t)start);
+	sqlite3_bind_int64(st, 2, (int64_t)end);
+	if (t->origin != NULL)
+		sqlite3_bind_text(st, 3, t->origin, -1, SQLITE_STATIC);
+	merkle_stream_init(&ms);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		body = (const char *)sqlite3_column_text(st, 1);
+		if (sqlite3_column_int64(st, 0) != (int64_t)want ||
+		    body == NULL)
+			break;
+		merkle_leaf_hash(body, (size_t)sqlite3_column_bytes(st, 1),
+		    leaf);
+		if (merkle_stream_add(&ms, leaf, err, errlen) == -1) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+		want++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		snprintf(err, errlen, "store: cannot read the journal: %s",
+		    sqlite3_errmsg(t->db));
+		return -1;
+	}
+	if (want != end + 1) {
+		snprintf(err, errlen, "store: journal entry %" PRIu64 " is "
+		    "missing or has no body; run invigil review verify", want);
+		return -1;
+	}
+	merkle_stream_root(&ms, out);
+	return 0;
+}
+
+int
+journal_tree_root(sqlite3 *db, const char *origin, int64_t size,
+    uint8_t root[MERKLE_HASH_LEN], char *err, size_t errlen)
+{
+	struct journal_tree	t = { db, origin };
+	struct merkle_stream	empty;
+
+	if (size <= 0) {
+		merkle_stream_init(&empty);
+		merkle_stream_root(&empty, root);
+		return 0;
+	}
+	return journal_tree_range(&t, 0, (uint64_t)size, root, err, errlen);
+}

@@ -8,6 +8,12 @@
  * zeros for seq 1) and hash = SHA-256(prev_hash bytes || body).  The body is
  * what the hash covers; the columns are there to be queried, and verify
  * rebuilds the body from them, so a change to either is seen.
+ *
+ * The journal is also an RFC 6962 Merkle tree log (store/merkle.h): leaf
+ * m is the body of seq m + 1, and a checkpoint of tree 'rfc6962' signs
+ * the tree hash of entries 1..size.  The chain is kept beside the tree:
+ * schema-2 checkpoints ('chain') sign the hash of entry size, and the
+ * chain's trigger refuses a row out of order as it is written.
  */
 #ifndef INVIGIL_STORE_JOURNAL_H
 #define INVIGIL_STORE_JOURNAL_H
@@ -17,6 +23,7 @@
 
 #include <sqlite3.h>
 
+#include "store/merkle.h"
 #include "store/sign.h"
 
 /* Version of the canonical body ("v" in it). */
@@ -72,5 +79,31 @@ int	journal_last(sqlite3 *db, int64_t *seq, uint8_t hash[SIGN_HASH_LEN],
 /* The journal's origin line for checkpoints (meta table), in buf. */
 int	journal_origin(sqlite3 *db, char *buf, size_t len, char *err,
 	    size_t errlen);
+
+/*
+ * One journal as a Merkle tree: the database's own (origin NULL, table
+ * journal) or the one imported from origin (imported_journal).  The
+ * strings are the caller's.
+ */
+struct journal_tree {
+	sqlite3		*db;
+	const char	*origin;
+};
+
+/*
+ * A merkle_range_fn over a struct journal_tree: MTH of the bodies of seq
+ * start + 1 .. end, streamed row by row (O(log n) memory).  -1 with a
+ * sentence if a row is missing or unreadable.
+ */
+int	journal_tree_range(void *tree, uint64_t start, uint64_t end,
+	    uint8_t out[MERKLE_HASH_LEN], char *err, size_t errlen);
+
+/*
+ * The tree hash of the first size entries of the journal (origin NULL) or
+ * of origin's imported journal into root; size 0 gives the empty tree's
+ * hash.  0, or -1 with a sentence.
+ */
+int	journal_tree_root(sqlite3 *db, const char *origin, int64_t size,
+	    uint8_t root[MERKLE_HASH_LEN], char *err, size_t errlen);
 
 #endif /* INVIGIL_STORE_JOURNAL_H */

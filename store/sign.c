@@ -211,6 +211,25 @@ sign_unhex(const char *hex, uint8_t h[SIGN_HASH_LEN])
 	return 0;
 }
 
+void
+sign_hash_b64(const uint8_t h[SIGN_HASH_LEN], char out[SIGN_HASH_B64 + 1])
+{
+	sign_b64_encode(h, SIGN_HASH_LEN, out);
+}
+
+int
+sign_hash_unb64(const char *b64, size_t len, uint8_t h[SIGN_HASH_LEN])
+{
+	uint8_t	tmp[SIGN_HASH_LEN];
+	size_t	n;
+
+	if (len != SIGN_HASH_B64 || sign_b64_decode(b64, len, tmp, sizeof tmp,
+	    &n) == -1 || n != SIGN_HASH_LEN)
+		return -1;
+	memcpy(h, tmp, SIGN_HASH_LEN);
+	return 0;
+}
+
 /*
  * Unicode's White_Space characters outside ASCII (what Go's unicode.IsSpace
  * says), as UTF-8: a key name may hold none of them.

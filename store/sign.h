@@ -221,4 +221,18 @@ void		 sign_hex(const uint8_t h[SIGN_HASH_LEN],
  */
 int		 sign_unhex(const char *hex, uint8_t h[SIGN_HASH_LEN]);
 
+/* Length of the padded base64 of a hash: 44. */
+#define SIGN_HASH_B64	(4 * ((SIGN_HASH_LEN + 2) / 3))
+
+/* h as standard padded base64 (as in a checkpoint's root line) and a NUL. */
+void		 sign_hash_b64(const uint8_t h[SIGN_HASH_LEN],
+		     char out[SIGN_HASH_B64 + 1]);
+
+/*
+ * The 32 bytes of exactly len characters of canonical padded base64;
+ * 0, or -1 (h untouched) for anything else.
+ */
+int		 sign_hash_unb64(const char *b64, size_t len,
+		     uint8_t h[SIGN_HASH_LEN]);
+
 #endif /* INVIGIL_SIGN_H */

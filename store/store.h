@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "proto/proto.h"
+#include "store/merkle.h"
 #include "store/sign.h"
 
 struct store;
@@ -227,8 +228,8 @@ int		 store_key_register(struct store *s, const struct sign_key *key,
 		     size_t errlen);
 
 /*
- * Sign a checkpoint of the journal as it is (size, hash of the last entry)
- * with key, in the C2SP signed-note checkpoint format, and store it
+ * Sign a checkpoint of the journal as it is (size, RFC 6962 tree hash of
+ * entries 1..size; tree 'rfc6962') with key, in the C2SP signed-note checkpoint format, and store it
  * durably.  Nothing is signed when the journal is empty or the last
  * checkpoint already covers its size.  *size (may be NULL) gets the size
  * signed, 0 if none.  0 or -1.
@@ -320,7 +321,8 @@ enum store_verify_problem {
 	STORE_VERIFY_SIGNATURE,		/* a checkpoint's signature is bad */
 	STORE_VERIFY_UNKNOWN_KEY,	/* signed by a key not in keys */
 	STORE_VERIFY_MISMATCH,		/* a checkpoint's hash is not the journal's */
-	STORE_VERIFY_MALFORMED		/* a checkpoint that is not one */
+	STORE_VERIFY_MALFORMED,		/* a checkpoint that is not one */
+	STORE_VERIFY_UNTRUSTED		/* signed by no key given (--key) */
 };
 
 struct store_verify {
@@ -334,6 +336,14 @@ struct store_verify {
 					   checkpoint that holds (any) */
 	int64_t		file_covered;	/* ... by one in the file */
 	char		signers[256];	/* names whose signatures held */
+	char		chain[256];	/* the origin of the chain with the
+					   problem; "" for the database's own */
+	int		chains;		/* imported chains verified */
+	int64_t		imported_entries; /* their entries, all chains */
+	int		imported_checkpoints; /* their checkpoints checked */
+	int64_t		imported_uncovered; /* their entries no checkpoint
+					   covers */
+	int		trusted;	/* checkpoints signed by a given key */
 };
 
 /*
@@ -350,7 +360,79 @@ struct store_verify {
 int		 store_verify(struct store_reader *, const char *file,
 		     size_t len, const char *fname, struct store_verify *v,
 		     char *err, size_t errlen);
+
+/*
+ * store_verify() of every chain in the file: the database's own journal
+ * and each origin's imported_journal against its imported_checkpoints
+ * (v->chain names the origin of a problem).  Each checkpoint is checked
+ * against the root its tree names: 'chain' the hash of entry size,
+ * 'rfc6962' the Merkle tree hash of entries 1..size; one from file may be
+ * either, and is routed to the chain of its origin.  With nkeys > 0
+ * trusted vkeys (kept outside the database), every checkpoint must also
+ * carry a good signature by one of them (STORE_VERIFY_UNTRUSTED if only
+ * by other keys).  Rows are streamed: memory is O(log n) per chain plus
+ * the checkpoints.
+ */
+int		 store_verify_keys(struct store_reader *, const char *file,
+		     size_t len, const char *fname, const char *const *keys,
+		     size_t nkeys, struct store_verify *v, char *err,
+		     size_t errlen);
 const char	*store_verify_problem_name(enum store_verify_problem);
+
+/* ---- consistency proofs between two checkpoints (consistency.c) */
+
+/*
+ * Two signed checkpoints of one journal and the RFC 9162 consistency
+ * proof that the tree of the old one is a prefix of the tree of the new
+ * one.  As text (`review checkpoints --prove-consistency`, documented in
+ * invigil-review(1)):
+ *
+ *	invigil consistency proof v1
+ *	old OLDSIZE
+ *	new NEWSIZE
+ *	hash BASE64		one line per proof hash, in proof order
+ *	(empty line)
+ *	OLD NOTE, an empty line, NEW NOTE, an empty line
+ *
+ * (the notes as `review checkpoints --export` writes them).
+ */
+struct store_consistency {
+	char		*notes[2];	/* old, new: the signed notes */
+	int64_t		 size[2];
+	char		 origin[256];
+	uint8_t		 proof[MERKLE_PROOF_MAX][MERKLE_HASH_LEN];
+	size_t		 len;
+	char		 signers[256];	/* --verify: the keys that signed */
+};
+
+/*
+ * The proof between the 'rfc6962' checkpoints of sizes oldsize and
+ * newsize of the database's journal (origin NULL) or of origin's imported
+ * one, recomputed from the journal's rows and checked against the two
+ * signed roots before it is returned (a journal changed since then is
+ * refused: run review verify).  The signatures are verify's business.
+ * 0, or -1 with a sentence (no such checkpoint, a 'chain' one, sizes out
+ * of order).  Free with store_consistency_clear().
+ */
+int		 store_consistency_prove(struct store_reader *,
+		     const char *origin, int64_t oldsize, int64_t newsize,
+		     struct store_consistency *, char *err, size_t errlen);
+
+/* The text above, malloc'd and NUL-terminated. */
+char		*store_consistency_text(const struct store_consistency *);
+
+/*
+ * Check a proof file offline (text of len bytes): well formed, both notes
+ * checkpoints of one origin with the sizes of the header, the proof holds
+ * between their roots, and, when nkeys > 0, each note carries a good
+ * signature by one of keys (vkey strings).  0 with c filled, or -1 with a
+ * sentence saying what does not hold.  Free with store_consistency_clear().
+ */
+int		 store_consistency_check(const char *text, size_t len,
+		     const char *const *keys, size_t nkeys,
+		     struct store_consistency *c, char *err, size_t errlen);
+
+void		 store_consistency_clear(struct store_consistency *);
 
 const char	*store_flag_state_name(enum store_flag_state);
 

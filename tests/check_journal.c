@@ -4,6 +4,9 @@
  * every kind of tampering an attacker with write access to the file could
  * try: one byte of any column, a deleted row, a dropped tail, a rewritten
  * history re-signed with the current key, replaced keys, a forged note.
+ * Checkpoints sign the RFC 6962 tree hash; a schema-2 database's 'chain'
+ * checkpoints still verify after the upgrade; --key (trusted keys) and
+ * imported chains are verified too.
  *
  * The attacker works through a second SQLite connection with the triggers
  * dropped, as someone with the file and sqlite3(1) would.
@@ -24,6 +27,7 @@
 #include <sqlite3.h>
 
 #include "store/journal.h"
+#include "store/merkle.h"
 #include "store/sign.h"
 #include "store/store.h"
 
@@ -123,6 +127,15 @@ expect(const struct store_verify *v, enum store_verify_problem p,
 	if (words != NULL)
 		ck_assert_msg(strstr(v->what, words) != NULL,
 		    "\"%s\" lacks \"%s\"", v->what, words);
+}
+
+/* verify(NULL) must find p at seq with words in its sentence. */
+static void
+expect_verify(enum store_verify_problem p, int64_t seq, const char *words)
+{
+	struct store_verify	v = verify(NULL);
+
+	expect(&v, p, seq, words);
 }
 
 /* The attacker's connection: triggers gone. */
@@ -409,17 +422,16 @@ START_TEST(test_resigned_rewrite)
 }
 END_TEST
 
-/* The attacker swaps in a key of their own and re-signs. */
-START_TEST(test_replaced_key)
+/*
+ * The attacker swaps the keys table for their own key (named alice) and
+ * signs a new checkpoint with it, the old ones gone.
+ */
+static void
+resign_with(struct sign_key *evil)
 {
-	struct sign_key		*k = test_key("alice", 1);
-	struct sign_key		*evil = test_key("alice", 2);
-	struct store_verify	 v;
-	struct store		*s;
-	char			*file, sql[512];
+	struct store	*s;
+	char		 sql[512];
 
-	make_journal(6, 3, k);
-	file = export();
 	snprintf(sql, sizeof sql, "DELETE FROM keys; DELETE FROM checkpoints; "
 	    "INSERT INTO keys VALUES ('%s', 'alice', 'alice', 'proctor', 0)",
 	    sign_key_vkey(evil));
@@ -427,6 +439,19 @@ START_TEST(test_replaced_key)
 	ck_assert_int_eq(store_open(&s, dbpath, err, sizeof err), 0);
 	ck_assert_int_eq(store_checkpoint(s, evil, NULL, err, sizeof err), 0);
 	ck_assert_int_eq(store_close(s, err, sizeof err), 0);
+}
+
+/* The attacker swaps in a key of their own and re-signs. */
+START_TEST(test_replaced_key)
+{
+	struct sign_key		*k = test_key("alice", 1);
+	struct sign_key		*evil = test_key("alice", 2);
+	struct store_verify	 v;
+	char			*file;
+
+	make_journal(6, 3, k);
+	file = export();
+	resign_with(evil);
 
 	v = verify(NULL);
 	expect(&v, STORE_VERIFY_OK, 0, NULL);
@@ -716,6 +741,431 @@ START_TEST(test_checkpoint_only_when_grown)
 }
 END_TEST
 
+/* The root a new checkpoint signs is the RFC 6962 tree hash of the bodies. */
+START_TEST(test_checkpoint_is_tree_hash)
+{
+	struct sign_key		*k = test_key("alice", 1);
+	struct merkle_stream	 ms;
+	struct sign_note	 n;
+	sqlite3			*db;
+	sqlite3_stmt		*st;
+	uint8_t			 leaf[MERKLE_HASH_LEN], root[MERKLE_HASH_LEN];
+	const char		*note;
+	int			 rows = 0;
+
+	make_journal(11, 11, k);
+	ck_assert_int_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT body FROM journal "
+	    "ORDER BY seq", -1, &st, NULL), SQLITE_OK);
+	merkle_stream_init(&ms);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		merkle_leaf_hash(sqlite3_column_text(st, 0),
+		    (size_t)sqlite3_column_bytes(st, 0), leaf);
+		ck_assert_int_eq(merkle_stream_add(&ms, leaf, err, sizeof err),
+		    0);
+		rows++;
+	}
+	sqlite3_finalize(st);
+	ck_assert_int_eq(rows, 11);
+	merkle_stream_root(&ms, root);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT note, tree FROM "
+	    "checkpoints", -1, &st, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	note = (const char *)sqlite3_column_text(st, 0);
+	ck_assert_str_eq((const char *)sqlite3_column_text(st, 1), "rfc6962");
+	ck_assert_int_eq(sign_note_parse(note, strlen(note), &n, err,
+	    sizeof err), 0);
+	ck_assert_uint_eq(n.size, 11);
+	ck_assert_mem_eq(n.root, root, MERKLE_HASH_LEN);
+	sign_note_clear(&n);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+
+	/* A checkpoint relabelled 'chain' no longer matches its journal. */
+	attack("UPDATE checkpoints SET tree = 'chain'");
+	expect_verify(STORE_VERIFY_MISMATCH, 1, "chain hash of 11 entries");
+	sign_key_free(k);
+}
+END_TEST
+
+/*
+ * Insert a checkpoint of the old kind ('chain': the hash of entry size),
+ * signed by k, through db.
+ */
+static void
+chain_checkpoint(sqlite3 *db, struct sign_key *k, int size)
+{
+	sqlite3_stmt	*st;
+	uint8_t		 h[SIGN_HASH_LEN];
+	char		 origin[256], body[512], *note;
+
+	ck_assert_int_eq(journal_origin(db, origin, sizeof origin, err,
+	    sizeof err), 0);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT hash FROM journal "
+	    "WHERE seq = ?1", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_int(st, 1, size);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	ck_assert_int_eq(sign_unhex((const char *)sqlite3_column_text(st, 0),
+	    h), 0);
+	sqlite3_finalize(st);
+	ck_assert_int_eq(sign_checkpoint_body(body, sizeof body, origin,
+	    (uint64_t)size, h, err, sizeof err), 0);
+	ck_assert_ptr_nonnull(note = sign_note(k, body, err, sizeof err));
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "INSERT INTO checkpoints "
+	    "(size, root, signer, time_ms, note) VALUES (?1, '', 'alice', 0, "
+	    "?2)", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_int(st, 1, size);
+	sqlite3_bind_text(st, 2, note, -1, SQLITE_TRANSIENT);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	free(note);
+}
+
+/*
+ * A schema-2 database (made here by taking schema 3's additions away
+ * from a new one) with checkpoints of the old kind: after the upgrade they
+ * are 'chain' checkpoints and still verify beside the new 'rfc6962' ones,
+ * in the database and exported.
+ */
+START_TEST(test_schema_2_chain_checkpoints)
+{
+	struct sign_key			*k = test_key("alice", 1);
+	struct store_verify		 v;
+	struct store_journal_entry	 e;
+	struct store			*s;
+	sqlite3				*db;
+	sqlite3_stmt			*st;
+	char				*file;
+
+	make_journal(8, 0, k);
+	ck_assert_int_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+	ck_assert_msg(sqlite3_exec(db, "DROP INDEX flags_source;"
+	    "ALTER TABLE flags DROP COLUMN source;"
+	    "ALTER TABLE flags DROP COLUMN source_id;"
+	    "ALTER TABLE commands DROP COLUMN source;"
+	    "ALTER TABLE gaps DROP COLUMN source;"
+	    "DROP TABLE conflicts; DROP TABLE imported_checkpoints;"
+	    "DROP TABLE imported_journal; DROP TABLE sources;"
+	    "ALTER TABLE checkpoints DROP COLUMN tree;"
+	    "PRAGMA user_version = 2", NULL, NULL, NULL) == SQLITE_OK, "%s",
+	    sqlite3_errmsg(db));
+	chain_checkpoint(db, k, 4);
+	chain_checkpoint(db, k, 8);
+	sqlite3_close(db);
+
+	ck_assert_msg(store_open(&s, dbpath, err, sizeof err) == 0, "%s", err);
+	memset(&e, 0, sizeof e);
+	e.actor = "alice";
+	e.role = "proctor";
+	e.kind = "note";
+	e.reason = "after the upgrade";
+	ck_assert_int_eq(store_journal_append(s, &e, NULL, NULL, err,
+	    sizeof err), 0);
+	ck_assert_int_eq(store_checkpoint(s, k, NULL, err, sizeof err), 0);
+	ck_assert_int_eq(store_close(s, err, sizeof err), 0);
+
+	ck_assert_int_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT group_concat(size || "
+	    "':' || tree, ' ') FROM checkpoints", -1, &st, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	ck_assert_str_eq((const char *)sqlite3_column_text(st, 0),
+	    "4:chain 8:chain 9:rfc6962");
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+
+	v = verify(NULL);
+	expect(&v, STORE_VERIFY_OK, 0, NULL);
+	ck_assert_int_eq(v.db_checkpoints, 3);
+	ck_assert_int_eq(v.covered, 9);
+	file = export();
+	v = verify(file);
+	expect(&v, STORE_VERIFY_OK, 0, NULL);
+	ck_assert_int_eq(v.file_checkpoints, 3);
+
+	/* Entry 6 changed: the chain checkpoint of 8 and the tree of 9. */
+	attack("UPDATE journal SET reason = 'other', body = replace(body, "
+	    "'number 6', 'other') WHERE seq = 6");
+	v = verify(NULL);
+	expect(&v, STORE_VERIFY_ALTERED, 6, NULL);
+	free(file);
+	sign_key_free(k);
+}
+END_TEST
+
+/* Run verify with trusted keys. */
+static struct store_verify
+verify_keys(const char *file, const char *const *keys, size_t nkeys)
+{
+	struct store_reader	*r;
+	struct store_verify	 v;
+
+	ck_assert_msg(store_reader_open(&r, dbpath, err, sizeof err) == 0,
+	    "reader: %s", err);
+	ck_assert_msg(store_verify_keys(r, file, file != NULL ? strlen(file) :
+	    0, "exported.txt", keys, nkeys, &v, err, sizeof err) == 0,
+	    "verify: %s", err);
+	store_reader_close(r);
+	return v;
+}
+
+/* --key: checkpoints must be signed by a key kept outside the database. */
+START_TEST(test_trusted_keys)
+{
+	struct sign_key		*k = test_key("alice", 1);
+	struct sign_key		*evil = test_key("alice", 2);
+	struct sign_key		*bob = test_key("bob", 3);
+	struct store_verify	 v;
+	const char		*keys[2];
+
+	make_journal(6, 3, k);
+	keys[0] = sign_key_vkey(k);
+	v = verify_keys(NULL, keys, 1);
+	expect(&v, STORE_VERIFY_OK, 0, NULL);
+	ck_assert_int_eq(v.trusted, 2);
+	keys[0] = sign_key_vkey(bob);
+	keys[1] = sign_key_vkey(k);
+	v = verify_keys(NULL, keys, 2);
+	expect(&v, STORE_VERIFY_OK, 0, NULL);
+	v = verify_keys(NULL, keys, 1);
+	expect(&v, STORE_VERIFY_UNTRUSTED, 0, "signed only by alice");
+
+	/* The attacker's key in the keys table fools verify, not --key. */
+	resign_with(evil);
+	v = verify(NULL);
+	expect(&v, STORE_VERIFY_OK, 0, NULL);
+	keys[0] = sign_key_vkey(k);
+	v = verify_keys(NULL, keys, 1);
+	expect(&v, STORE_VERIFY_UNTRUSTED, 0, "none of the keys given");
+	sign_key_free(k);
+	sign_key_free(evil);
+	sign_key_free(bob);
+}
+END_TEST
+
+/*
+ * A database with the journal of another (src) imported as its own chain,
+ * the way `review import` stores it.
+ */
+static void
+import_from(const char *src)
+{
+	sqlite3	*db;
+	char	 sql[1024];
+
+	ck_assert_int_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+	snprintf(sql, sizeof sql, "ATTACH '%s' AS src;"
+	    "INSERT INTO sources SELECT value, 'src.db', 0, (SELECT count(*) "
+	    "FROM src.journal) FROM src.meta WHERE key = 'journal_origin';"
+	    "INSERT INTO imported_journal SELECT (SELECT origin FROM sources), "
+	    "* FROM src.journal ORDER BY seq;"
+	    "INSERT INTO imported_checkpoints SELECT (SELECT origin FROM "
+	    "sources), size, root, signer, time_ms, note, tree FROM "
+	    "src.checkpoints ORDER BY id;"
+	    "INSERT OR IGNORE INTO keys SELECT * FROM src.keys;"
+	    "DETACH src", src);
+	ck_assert_msg(sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK,
+	    "%s", sqlite3_errmsg(db));
+	sqlite3_close(db);
+}
+
+/*
+ * src.db: a journal of n entries by b, a checkpoint every `every`; the
+ * database: nown entries by k (a checkpoint every ownevery) with src.db's
+ * journal imported.
+ */
+static void
+make_case(int n, int every, struct sign_key *b, int nown, int ownevery,
+    struct sign_key *k)
+{
+	char	src[128];
+
+	make_journal(n, every, b);
+	snprintf(src, sizeof src, "%s/src.db", tmpdir);
+	ck_assert_int_eq(rename(dbpath, src), 0);
+	make_journal(nown, ownevery, k);
+	import_from(src);
+}
+
+START_TEST(test_imported_chains)
+{
+	struct sign_key		*k = test_key("alice", 1);
+	struct sign_key		*b = test_key("bob", 2);
+	struct store_verify	 v;
+	char			 src[128], *file;
+
+	make_case(7, 3, b, 5, 5, k);
+	snprintf(src, sizeof src, "%s/src.db", tmpdir);
+	v = verify(NULL);
+	expect(&v, STORE_VERIFY_OK, 0, NULL);
+	ck_assert_int_eq(v.entries, 5);
+	ck_assert_int_eq(v.chains, 1);
+	ck_assert_int_eq(v.imported_entries, 7);
+	ck_assert_int_eq(v.imported_checkpoints, 2);
+	ck_assert_int_eq(v.imported_uncovered, 1);
+
+	/* The source's exported checkpoints go to its chain. */
+	{
+		char	save[128];
+
+		snprintf(save, sizeof save, "%s", dbpath);
+		snprintf(dbpath, sizeof dbpath, "%s", src);
+		file = export();
+		snprintf(dbpath, sizeof dbpath, "%s", save);
+	}
+	v = verify(file);
+	expect(&v, STORE_VERIFY_OK, 0, NULL);
+	ck_assert_int_eq(v.file_checkpoints, 2);
+	free(file);
+
+	/* A key given with --key must sign every chain's checkpoints. */
+	{
+		const char	*keys[2] = { sign_key_vkey(k), sign_key_vkey(b) };
+
+		v = verify_keys(NULL, keys, 2);
+		expect(&v, STORE_VERIFY_OK, 0, NULL);
+		v = verify_keys(NULL, keys, 1);
+		expect(&v, STORE_VERIFY_UNTRUSTED, 0, "signed only by bob");
+		ck_assert_str_ne(v.chain, "");
+	}
+
+	attack("DROP TRIGGER imported_journal_no_update; UPDATE "
+	    "imported_journal SET reason = 'x' WHERE seq = 4");
+	v = verify(NULL);
+	expect(&v, STORE_VERIFY_ALTERED, 4, "in the journal imported from");
+	ck_assert_str_ne(v.chain, "");
+	sign_key_free(k);
+	sign_key_free(b);
+}
+END_TEST
+
+/* An imported chain's checkpoint is checked like the database's own. */
+START_TEST(test_imported_checkpoint_forged)
+{
+	struct sign_key		*k = test_key("alice", 1);
+	struct sign_key		*b = test_key("bob", 2);
+	struct store_verify	 v;
+
+	make_case(6, 3, b, 2, 0, k);
+	attack("DROP TRIGGER imported_checkpoints_no_update; UPDATE "
+	    "imported_checkpoints SET note = replace(note, char(10) || '6' || "
+	    "char(10), char(10) || '5' || char(10)) WHERE size = 6");
+	v = verify(NULL);
+	expect(&v, STORE_VERIFY_SIGNATURE, 0, "imported checkpoint 2");
+
+	/* Truncated imported chain: its last entry deleted. */
+	teardown();
+	setup();
+	make_case(6, 3, b, 2, 0, k);
+	attack("DROP TRIGGER imported_journal_no_delete; DELETE FROM "
+	    "imported_journal WHERE seq = 6");
+	v = verify(NULL);
+	expect(&v, STORE_VERIFY_TRUNCATED, 6, "ends at seq 5");
+	ck_assert_str_ne(v.chain, "");
+	sign_key_free(k);
+	sign_key_free(b);
+}
+END_TEST
+
+/* A consistency proof from the database, then checked from its text. */
+static int
+prove(int64_t o, int64_t n, struct store_consistency *c)
+{
+	struct store_reader	*r;
+	int			 rc;
+
+	ck_assert_int_eq(store_reader_open(&r, dbpath, err, sizeof err), 0);
+	rc = store_consistency_prove(r, NULL, o, n, c, err, sizeof err);
+	store_reader_close(r);
+	return rc;
+}
+
+START_TEST(test_consistency_proof)
+{
+	struct sign_key			*k = test_key("alice", 1);
+	struct sign_key			*b = test_key("bob", 2);
+	struct store_consistency	 c, d;
+	const char			*keys[1];
+	char				*text, *bad, *p;
+	const char			*hashx = "invigil consistency proof "
+					    "v1\nold 3\nnew 12\nhash x\n\n";
+
+	make_journal(12, 3, k);
+	ck_assert_msg(prove(3, 12, &c) == 0, "%s", err);
+	ck_assert_uint_gt(c.len, 0);
+	text = store_consistency_text(&c);
+	ck_assert_ptr_nonnull(strstr(text, "invigil consistency proof v1\nold 3\n"
+	    "new 12\nhash "));
+	keys[0] = sign_key_vkey(k);
+	ck_assert_msg(store_consistency_check(text, strlen(text), keys, 1, &d,
+	    err, sizeof err) == 0, "%s", err);
+	ck_assert_str_eq(d.signers, "alice");
+	ck_assert_int_eq(d.size[0], 3);
+	ck_assert_int_eq(d.size[1], 12);
+	store_consistency_clear(&d);
+	ck_assert_int_eq(store_consistency_check(text, strlen(text), NULL, 0,
+	    &d, err, sizeof err), 0);
+	store_consistency_clear(&d);
+	keys[0] = sign_key_vkey(b);
+	ck_assert_int_eq(store_consistency_check(text, strlen(text), keys, 1,
+	    &d, err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "signed by none of the keys"));
+
+	/* The sizes swapped in the header, a hash changed, a note dropped. */
+	bad = strdup(text);
+	p = strstr(bad, "old 3\nnew 12");
+	memcpy(p, "old 6", 5);
+	ck_assert_int_eq(store_consistency_check(bad, strlen(bad), NULL, 0,
+	    &d, err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "are not the checkpoints'"));
+	free(bad);
+	bad = strdup(text);
+	p = strstr(bad, "hash ") + 5;
+	*p = *p == 'A' ? 'B' : 'A';
+	ck_assert_int_eq(store_consistency_check(bad, strlen(bad), NULL, 0,
+	    &d, err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "does not show"));
+	free(bad);
+	bad = strdup(text);
+	p = strstr(bad, "\n\n") + 2;
+	p = strstr(p, "\n\n") + 2;
+	p = strstr(p, "\n\n") + 2;	/* the new note */
+	*p = '\0';
+	ck_assert_int_eq(store_consistency_check(bad, strlen(bad), NULL, 0,
+	    &d, err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "1 notes after the proof"));
+	free(bad);
+	ck_assert_int_eq(store_consistency_check(hashx, strlen(hashx), NULL, 0,
+	    &d, err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "line 4 is not \"hash BASE64\""));
+	ck_assert_int_eq(store_consistency_check("nope", 4, NULL, 0, &d, err,
+	    sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "line 1"));
+	free(text);
+	store_consistency_clear(&c);
+
+	/* Sizes without a checkpoint, backwards; equal sizes: empty proof. */
+	ck_assert_int_eq(prove(4, 12, &c), -1);
+	ck_assert_ptr_nonnull(strstr(err, "no checkpoint of size 4"));
+	ck_assert_int_eq(prove(12, 3, &c), -1);
+	ck_assert_int_eq(prove(6, 6, &c), 0);
+	ck_assert_uint_eq(c.len, 0);
+	store_consistency_clear(&c);
+
+	/* A 'chain' checkpoint signs no tree. */
+	attack("UPDATE checkpoints SET tree = 'chain' WHERE size = 3");
+	ck_assert_int_eq(prove(3, 12, &c), -1);
+	ck_assert_ptr_nonnull(strstr(err, "'chain' checkpoint"));
+
+	/* A journal changed since: refused, not a proof that fails later. */
+	attack("UPDATE journal SET body = replace(body, 'number 8', 'number "
+	    "0') WHERE seq = 8");
+	ck_assert_int_eq(prove(6, 12, &c), -1);
+	ck_assert_ptr_nonnull(strstr(err, "no longer matches"));
+	sign_key_free(k);
+	sign_key_free(b);
+}
+END_TEST
+
 static Suite *
 journal_suite(void)
 {
@@ -737,6 +1187,12 @@ journal_suite(void)
 	tcase_add_test(tc, test_uncovered_tail);
 	tcase_add_test(tc, test_hostile_origin_sanitised);
 	tcase_add_test(tc, test_crafted_nulls);
+	tcase_add_test(tc, test_checkpoint_is_tree_hash);
+	tcase_add_test(tc, test_schema_2_chain_checkpoints);
+	tcase_add_test(tc, test_trusted_keys);
+	tcase_add_test(tc, test_imported_chains);
+	tcase_add_test(tc, test_imported_checkpoint_forged);
+	tcase_add_test(tc, test_consistency_proof);
 	suite_add_tcase(su, tc);
 	return su;
 }

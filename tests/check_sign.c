@@ -1198,6 +1198,31 @@ START_TEST(test_peer_export)
 }
 END_TEST
 
+/* A hash as base64 (a checkpoint's root line, a proof's hash lines). */
+START_TEST(test_hash_b64)
+{
+	uint8_t	h[SIGN_HASH_LEN], back[SIGN_HASH_LEN];
+	char	b64[SIGN_HASH_B64 + 1];
+	size_t	i;
+
+	ck_assert_int_eq(SIGN_HASH_B64, 44);
+	/* SHA-256("abc"), FIPS 180-2, in base64 as any encoder writes it. */
+	ck_assert_int_eq(sign_unhex(ABC_SHA256, h), 0);
+	sign_hash_b64(h, b64);
+	ck_assert_str_eq(b64, "ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=");
+	ck_assert_int_eq(sign_hash_unb64(b64, strlen(b64), back), 0);
+	ck_assert_mem_eq(back, h, SIGN_HASH_LEN);
+	/* Not 44 characters, not canonical, not base64. */
+	ck_assert_int_eq(sign_hash_unb64(b64, 43, back), -1);
+	b64[42] = 'b';		/* bits left over before the '=' */
+	ck_assert_int_eq(sign_hash_unb64(b64, 44, back), -1);
+	for (i = 0; i < 44; i++)
+		b64[i] = i == 43 ? '=' : '!';
+	ck_assert_int_eq(sign_hash_unb64(b64, 44, back), -1);
+	ck_assert_mem_eq(back, h, SIGN_HASH_LEN);	/* untouched */
+}
+END_TEST
+
 static Suite *
 sign_suite(void)
 {
@@ -1221,6 +1246,7 @@ sign_suite(void)
 	tcase_add_test(tc, test_sign_text_rules);
 	tcase_add_test(tc, test_checkpoint_roundtrip);
 	tcase_add_test(tc, test_hashes);
+	tcase_add_test(tc, test_hash_b64);
 	tcase_add_test(tc, test_notes_split);
 	suite_add_tcase(su, tc);
 
