@@ -47,7 +47,7 @@ done_at_least() {
 	n=$(sqlite3 -readonly "$T/x.db" "select count(*) from attempts where state in ('submitted', 'terminated')" 2>/dev/null)
 	[ "${n:-0}" -ge "$1" ]
 }
-wait_for 60 done_at_least 180 || fail "fewer than 180 attempts done after 60 s"
+wait_for 90 done_at_least 180 || fail "fewer than 180 attempts done after 90 s"
 
 # The attempt of the case: one with a network outage and a flag.
 A=$(sqlite3 -readonly "$T/x.db" "SELECT m.attempt FROM messages m
