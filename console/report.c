@@ -109,6 +109,7 @@ report_items_add(const struct store_tl_item *it, void *arg)
 	}
 	c = &l->v[l->n++];
 	c->time_ms = it->time_ms;
+	c->order_ms = it->order_ms;
 	c->clock = it->clock;
 	c->kind = it->kind;
 	c->what = report_dup(it->what);
@@ -381,12 +382,12 @@ report_tl_svg(FILE *out, const struct report_items *l, int sec)
 	int	 k, n_out = 0;
 
 	for (i = 0; i < l->n; i++) {
-		if (l->v[i].time_ms <= 0)
+		if (l->v[i].order_ms <= 0)
 			continue;
-		if (t0 == 0 || l->v[i].time_ms < t0)
-			t0 = l->v[i].time_ms;
-		if (l->v[i].time_ms > t1)
-			t1 = l->v[i].time_ms;
+		if (t0 == 0 || l->v[i].order_ms < t0)
+			t0 = l->v[i].order_ms;
+		if (l->v[i].order_ms > t1)
+			t1 = l->v[i].order_ms;
 	}
 	if (t0 == 0) {
 		fputs("<p class=na>Nothing with a time to draw.</p>\n", out);
@@ -403,14 +404,14 @@ report_tl_svg(FILE *out, const struct report_items *l, int sec)
 		int64_t	end;
 
 		if (i < l->n && l->v[i].kind == STORE_TL_OUTAGE_START &&
-		    open == 0 && l->v[i].time_ms > 0) {
-			open = l->v[i].time_ms;
+		    open == 0 && l->v[i].order_ms > 0) {
+			open = l->v[i].order_ms;
 			continue;
 		}
 		if (open == 0 || (i < l->n && l->v[i].kind !=
 		    STORE_TL_OUTAGE_END))
 			continue;
-		end = i < l->n ? l->v[i].time_ms : t1;
+		end = i < l->n ? l->v[i].order_ms : t1;
 		if (end < open)
 			end = open;
 		n_out++;
@@ -432,12 +433,12 @@ report_tl_svg(FILE *out, const struct report_items *l, int sec)
 		const struct report_item *it = &l->v[i];
 		int	lane = tl_lane(it->kind);
 
-		if (it->time_ms <= 0)
+		if (it->order_ms <= 0)
 			continue;
 		if (it->kind == STORE_TL_GAP) {
 			fprintf(out, "<rect class=\"mark gap\" x=\"%.1f\" y=\"10\""
 			    " width=\"3\" height=\"105\" fill=\"#d22\"><title>"
-			    "gap: ", tl_x(it->time_ms, t0, t1) - 1.5);
+			    "gap: ", tl_x(it->order_ms, t0, t1) - 1.5);
 			report_text(out, it->summary);
 			fputs("</title></rect>\n", out);
 			continue;
@@ -445,7 +446,7 @@ report_tl_svg(FILE *out, const struct report_items *l, int sec)
 		fprintf(out, "<rect class=\"mark %s\" x=\"%.1f\" y=\"%d\" "
 		    "width=\"2\" height=\"%d\" fill=\"%s\"><title>",
 		    store_tl_kind_name(it->kind),
-		    tl_x(it->time_ms, t0, t1) - 1, 14 + 35 * lane,
+		    tl_x(it->order_ms, t0, t1) - 1, 14 + 35 * lane,
 		    it->kind == STORE_TL_FLAG_RAISED ||
 		    it->kind == STORE_TL_DECISION ? 24 : 16, fill[lane]);
 		report_time(out, it->time_ms);
@@ -471,8 +472,10 @@ report_timeline(FILE *out, const struct report_case *c, int sec)
 
 	fputs("<h3>Timeline</h3>\n<p class=note>Messages and raised flags "
 	    "are at the feed's time (F), what the console did or saw at its "
-	    "own (L); the two clocks are drawn as one.  Shaded: from "
-	    "network_lost to network_restored.</p>\n", out);
+	    "own (L).  The strip draws everything on the feed's clock: an "
+	    "act after the last message the console had received when it "
+	    "acted, as far after it as the console's clock says.  Shaded: "
+	    "from network_lost to network_restored.</p>\n", out);
 	report_tl_svg(out, l, sec);
 	if (l->n == 0)
 		return;

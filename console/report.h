@@ -26,7 +26,7 @@
 
 /* One timeline item, copied (strings owned, NULL when the item had none). */
 struct report_item {
-	int64_t		 time_ms;
+	int64_t		 time_ms, order_ms;	/* see store_tl_item */
 	enum store_tl_clock clock;
 	enum store_tl_kind kind;
 	char		*what, *actor, *code, *reason, *summary, *origin;

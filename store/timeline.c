@@ -48,9 +48,22 @@ store_tl_kind_name(enum store_tl_kind k)
 #define CUT(x) "substr(" x ", 1, 200)"
 
 /*
+ * A console's time x on the feed's clock (see order_ms in timeline.h):
+ * moved by the offset at the last message of the attempt received at or
+ * before x (the highest seq: the index's order, no sort), else at its
+ * first message, else (no message) x itself.
+ */
+#define ON_FEED(x) "coalesce((SELECT m.ts_ms + (" x " - m.recv_ms) FROM " \
+	"messages m WHERE m.feed = ?1 AND m.attempt = ?2 AND m.recv_ms <= " \
+	x " ORDER BY m.seq DESC LIMIT 1), (SELECT m.ts_ms + (" x " - " \
+	"m.recv_ms) FROM messages m WHERE m.feed = ?1 AND m.attempt = ?2 " \
+	"ORDER BY m.seq LIMIT 1), " x ")"
+
+/*
  * Columns of every part: time_ms, clock, kind, what, actor, role, code,
  * reason, summary, origin, epoch, seq, to_seq, flag_id, journal_seq,
- * command_id, and the tie-break id.  ?1 feed, ?2 attempt, ?3 limit.
+ * command_id, the tie-break id and order_ms.  ?1 feed, ?2 attempt, ?3
+ * limit.
  */
 static const char tl_sql[] =
 	/* INDEXED BY: grouping by epoch, the planner would rather walk the
@@ -81,7 +94,7 @@ static const char tl_sql[] =
 	"    WHEN 'event' THEN coalesce(kind, '?') || coalesce(' ' || "
 	"      " J("$.data") ", '') "
 	"    ELSE type END") ", "
-	"  NULL, epoch, seq, NULL, NULL, NULL, NULL, seq "
+	"  NULL, epoch, seq, NULL, NULL, NULL, NULL, seq, ts_ms "
 	"FROM messages WHERE feed = ?1 AND attempt = ?2 "
 	/* gaps of the feed overlapping the attempt's seqs */
 	"UNION ALL SELECT g.recv_ms, 1, 7, g.why, NULL, NULL, NULL, NULL, "
@@ -89,18 +102,20 @@ static const char tl_sql[] =
 	"    ' of epoch ' || g.epoch || ' cannot be replayed' || "
 	"    coalesce(': ' || g.why, '')") ", "
 	"  g.source, g.epoch, g.from_seq, coalesce(g.to_seq, -1), NULL, NULL, "
-	"  NULL, g.id "
+	"  NULL, g.id, " ON_FEED("g.recv_ms") " "
 	"FROM span s JOIN gaps g ON g.feed = ?1 AND g.epoch = s.epoch AND "
 	"  g.from_seq <= s.hi AND (g.to_seq IS NULL OR g.to_seq >= s.lo) "
 	/* flags raised and closed */
 	"UNION ALL SELECT coalesce(first_ms, 0), 0, 8, rule, NULL, NULL, "
 	"  severity, NULL, " CUT("'flag ' || id || ' ' || rule || ' (' || "
 	"    severity || ')' || coalesce(': ' || message, '')") ", "
-	"  source, NULL, first_seq, NULL, id, NULL, NULL, id "
+	"  source, NULL, first_seq, NULL, id, NULL, NULL, id, "
+	"  coalesce(first_ms, 0) "
 	"FROM flags WHERE feed = ?1 AND attempt = ?2 "
 	"UNION ALL SELECT coalesce(closed_ms, 0), 1, 10, rule, NULL, NULL, "
 	"  state, NULL, " CUT("'flag ' || id || ' ' || rule || ' ' || "
-	"    state") ", source, NULL, NULL, NULL, id, NULL, NULL, id "
+	"    state") ", source, NULL, NULL, NULL, id, NULL, NULL, id, "
+	"  " ON_FEED("coalesce(closed_ms, 0)") " "
 	"FROM flags WHERE feed = ?1 AND attempt = ?2 AND state <> 'open' "
 	/* the journals: this database's, then every imported one (whose
 	 * flag ids are the source's: mapped to this database's) */
@@ -109,29 +124,31 @@ static const char tl_sql[] =
 	"    coalesce(' [' || reason_code || ']', '') || coalesce(': ' || "
 	"    reason, '')") ", NULL, NULL, NULL, NULL, flag_id, seq, "
 	"  CASE WHEN json_valid(detail) THEN json_extract(detail, '$.cmd') END, "
-	"  seq "
+	"  seq, " ON_FEED("time_ms") " "
 	"FROM journal WHERE feed = ?1 AND attempt = ?2 AND kind <> 'cmd_ack' "
 	"UNION ALL SELECT j.time_ms, 1, 9, j.kind, j.actor, j.role, "
 	"  j.reason_code, j.reason, " CUT("j.kind || coalesce(' flag ' || "
 	"    f.id, '') || coalesce(' [' || j.reason_code || ']', '') || "
 	"    coalesce(': ' || j.reason, '')") ", j.origin, NULL, NULL, NULL, "
 	"  f.id, j.seq, CASE WHEN json_valid(j.detail) THEN "
-	"  json_extract(j.detail, '$.cmd') END, j.seq "
+	"  json_extract(j.detail, '$.cmd') END, j.seq, " ON_FEED("j.time_ms")
+	" "
 	"FROM imported_journal j LEFT JOIN flags f ON f.source = j.origin AND "
 	"  f.source_id = j.flag_id "
 	"WHERE j.feed = ?1 AND j.attempt = ?2 AND j.kind <> 'cmd_ack' "
 	/* commands and their acknowledgements */
 	"UNION ALL SELECT coalesce(sent_ms, 0), 1, 11, action, actor, NULL, "
 	"  NULL, NULL, " CUT("coalesce(action, '?') || coalesce(': ' || text, "
-	"    '')") ", source, NULL, NULL, NULL, NULL, NULL, id, rowid "
+	"    '')") ", source, NULL, NULL, NULL, NULL, NULL, id, rowid, "
+	"  " ON_FEED("coalesce(sent_ms, 0)") " "
 	"FROM commands WHERE feed = ?1 AND attempt = ?2 "
 	"UNION ALL SELECT ack_ms, 1, 12, action, feed, 'feed', CASE ok WHEN 1 "
 	"  THEN 'ok' ELSE 'refused' END, error, " CUT("coalesce(action, '?') "
 	"    || CASE ok WHEN 1 THEN ' done' ELSE ' refused' || coalesce(': ' || "
 	"    error, '') END") ", source, NULL, NULL, NULL, NULL, NULL, id, "
-	"  rowid "
+	"  rowid, " ON_FEED("ack_ms") " "
 	"FROM commands WHERE feed = ?1 AND attempt = ?2 AND ack_ms IS NOT NULL "
-	"ORDER BY 1, 3, 17 LIMIT ?3";
+	"ORDER BY 18, 3, 17 LIMIT ?3";
 
 static const char *
 tl_text(sqlite3_stmt *st, int i)
@@ -163,6 +180,7 @@ tl_row(sqlite3_stmt *st, struct store_tl_item *it)
 	it->flag_id = sqlite3_column_int64(st, 13);
 	it->journal_seq = sqlite3_column_int64(st, 14);
 	it->command_id = tl_text(st, 15);
+	it->order_ms = sqlite3_column_int64(st, 17);
 }
 
 int

@@ -17,13 +17,20 @@
  *   - every gap of F whose seqs overlap the seqs A's messages span in the
  *     same epoch (an open-ended gap overlaps all that follows its from_seq).
  *
- * Order: by time_ms; at one time by kind (the order of enum
- * store_tl_kind), then by the item's first id (seq, flag id, journal seq).
  * Two clocks meet here: the feed's (messages and raised flags: ts_ms and
  * first_ms) and the console's (everything the console did or saw: journal
- * rows, closed flags, commands, acks, gaps).  They are merged as if they
- * were one clock: a console whose clock is off by d shows its acts d away
- * from the messages (item.clock says which clock each time is on).
+ * rows, closed flags, commands, acks, gaps).  Each item keeps its own time
+ * on its own clock (time_ms, clock) and gets order_ms, its place on the
+ * feed's clock: a feed item's own time; a console item's time moved by
+ * the offset between the two clocks at the last message of the attempt
+ * the console had received by then (recv_ms <= its time; the one with the
+ * highest seq), or at the attempt's first message when it had received
+ * none.  So an act comes after what the console had seen when it acted,
+ * whatever the skew between the clocks, or a feed that runs faster than
+ * real time (a simulation), or a backlog replayed after an outage.
+ *
+ * Order: by order_ms; at one order_ms by kind (the order of enum
+ * store_tl_kind), then by the item's first id (seq, flag id, journal seq).
  *
  * Streaming: one SQL statement (UNION ALL of the sources, each on an
  * index) ordered by SQLite, rows delivered one by one to the callback,
@@ -70,6 +77,7 @@ enum store_tl_kind {
 struct store_tl_item {
 	int64_t		 time_ms;	/* ms since the epoch, on clock */
 	enum store_tl_clock clock;
+	int64_t		 order_ms;	/* its place on the feed's clock */
 	enum store_tl_kind kind;
 	const char	*what;		/* see enum store_tl_kind */
 	const char	*actor;		/* decision: actor; command: who sent it;

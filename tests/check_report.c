@@ -70,7 +70,7 @@ item(int64_t t, enum store_tl_kind k, const char *what, const char *summary)
 	struct store_tl_item	it;
 
 	memset(&it, 0, sizeof it);
-	it.time_ms = 1700000000000LL + t;
+	it.time_ms = it.order_ms = 1700000000000LL + t;
 	it.clock = STORE_TL_FEED;
 	it.kind = k;
 	it.what = what;

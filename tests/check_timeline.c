@@ -38,6 +38,10 @@ static char	err[1024];
 
 static const char hostile_reason[] = "<script>\x1b[2J\xe2\x80\xae";
 
+/* How far the console's clock is ahead of the feed's when add() stores a
+ * message (received 5 ms after it was sent, plus this). */
+static int64_t	skew_ms;
+
 /* Queue one stream message of feed at T0 + at, seq, from its JSON fields
  * (without t, seq and ts). */
 static void
@@ -53,8 +57,8 @@ add(struct store *s, const char *feed, const char *type, int64_t seq,
 	    "\"%s\",%s}", type, (long long)seq, ts, fields);
 	if (proto_decode(raw, (size_t)n, 0, &m, err, sizeof err) != 0)
 		ck_abort_msg("proto_decode %s: %s", raw, err);
-	if (store_add_message(s, feed, 1, &m, raw, (size_t)n, T0 + at + 5,
-	    err, sizeof err) != 0)
+	if (store_add_message(s, feed, 1, &m, raw, (size_t)n, T0 + at + 5 +
+	    skew_ms, err, sizeof err) != 0)
 		ck_abort_msg("store_add_message: %s", err);
 	proto_msg_clear(&m);
 }
@@ -90,6 +94,8 @@ flag(struct store *s, int64_t id, const char *attempt, int64_t first_seq,
  *   closed, 7000 a warn sent, 7500 acked, 8000 an imported decision on
  *   imported flag 7 (flag 3 here), 9000 state submitted.
  * Distractions: A2 on F, A1 on feed G, a gap of F before A1's seqs.
+ * And A3 on F, seen by a console whose clock is an hour ahead: messages
+ * at 1000, 2000 and 3000, a note 10 ms after the second was received.
  */
 static void
 build(void)
@@ -124,6 +130,15 @@ build(void)
 	add(s, "G", "attempt", 1, 1000, "\"attempt\":\"A1\",\"candidate\":"
 	    "\"C9\",\"name\":\"Other\",\"exam\":\"E\",\"modality\":\"remote\","
 	    "\"state\":\"in_progress\"");
+	skew_ms = 3600000;
+	add(s, "F", "attempt", 11, 1000, "\"attempt\":\"A3\",\"candidate\":"
+	    "\"C3\",\"name\":\"Cy\",\"exam\":\"E\",\"modality\":\"remote\","
+	    "\"state\":\"in_progress\"");
+	add(s, "F", "event", 12, 2000, "\"attempt\":\"A3\",\"kind\":"
+	    "\"focus_lost\"");
+	add(s, "F", "event", 13, 3000, "\"attempt\":\"A3\",\"kind\":"
+	    "\"focus_returned\",\"data\":{\"seconds\":1}");
+	skew_ms = 0;
 	flag(s, 1, "A1", 3, 2000, STORE_FLAG_DISMISSED, 7000);
 	flag(s, 2, "A2", 4, 2500, STORE_FLAG_OPEN, 0);
 	/* Seq 7 lost between A1's messages; seq 0..0 before them. */
@@ -151,6 +166,9 @@ build(void)
 	    "INSERT INTO journal (seq, time_ms, actor, role, kind, feed, "
 	    "attempt, body, prev_hash, hash) VALUES (4, %lld, 'bo', "
 	    "'proctor', 'note', 'F', 'A2', '{}', 'h3', 'h4');"
+	    "INSERT INTO journal (seq, time_ms, actor, role, kind, feed, "
+	    "attempt, body, prev_hash, hash) VALUES (5, %lld, 'bo', "
+	    "'proctor', 'note', 'F', 'A3', '{}', 'h4', 'h5');"
 	    "INSERT INTO commands (id, feed, attempt, action, text, actor, "
 	    "sent_ms, ack_ms, ok) VALUES ('c1', 'F', 'A1', 'warn', "
 	    "'eyes on screen', 'ana', %lld, %lld, 1);"
@@ -166,7 +184,8 @@ build(void)
 	    "'F', 'A1', 7, 'seen twice', '{}', printf('%%064d', 0), 'x1');"
 	    "UPDATE messages SET body = '{not json' WHERE feed = 'F' AND "
 	    "seq = 9;",
-	    T0 + 7000, T0 + 7000, T0 + 7500, T0 + 7000, T0 + 7000, T0 + 7500,
+	    T0 + 7000, T0 + 7000, T0 + 7500, T0 + 7000,
+	    T0 + 2000 + 5 + 3600000 + 10, T0 + 7000, T0 + 7500,
 	    T0 + 5000, T0 + 8000, T0 + 8000);
 	{
 		sqlite3_stmt	*st;
@@ -276,6 +295,46 @@ START_TEST(test_order)
 	ck_assert_str_eq(l.origin, "other/journal/1");
 	ck_assert_int_eq(l.imported_flag, 3);
 	ck_assert_str_eq(l.command, "c1");
+	store_reader_close(r);
+}
+END_TEST
+
+/* "order kind" lines, order_ms after T0. */
+static int
+orders(const struct store_tl_item *it, void *arg)
+{
+	struct lines	*l = arg;
+	size_t		 len = strlen(l->text);
+
+	snprintf(l->text + len, sizeof l->text - len, "%lld %s\n",
+	    (long long)(it->order_ms - T0), store_tl_kind_name(it->kind));
+	return 0;
+}
+
+/* A console an hour ahead of the feed: its note comes after the message it
+ * had received, not after everything, and keeps its own time. */
+START_TEST(test_clocks)
+{
+	struct store_reader	*r = reader();
+	struct lines		 l;
+
+	memset(&l, 0, sizeof l);
+	ck_assert_int_eq(store_timeline(r, "F", "A3", 100, orders, &l, err,
+	    sizeof err), 4);
+	ck_assert_str_eq(l.text, "1000 attempt\n2000 event\n2010 decision\n"
+	    "3000 event\n");
+	memset(&l, 0, sizeof l);
+	ck_assert_int_eq(store_timeline(r, "F", "A3", 100, collect, &l, err,
+	    sizeof err), 4);
+	ck_assert_str_eq(l.text, "1000F attempt attempt\n2000F event "
+	    "focus_lost\n3602015L decision note\n3000F event focus_returned\n");
+	/* A1's console had no skew: each act 5 ms before its own time. */
+	memset(&l, 0, sizeof l);
+	ck_assert_int_eq(store_timeline(r, "F", "A1", 100, orders, &l, err,
+	    sizeof err), 17);
+	ck_assert_msg(strstr(l.text, "6995 decision\n6995 decision\n6995 "
+	    "flag_closed\n6995 command_sent\n7495 command_ack\n") != NULL,
+	    "%s", l.text);
 	store_reader_close(r);
 }
 END_TEST
@@ -392,7 +451,8 @@ START_TEST(test_plan)
 		    strcmp(line, "SCAN s") == 0, "a whole table read: %s",
 		    line);
 		/* Not a search by feed alone, which reads the whole feed. */
-		if (strncmp(line, "SEARCH messages ", 16) == 0)
+		if (strncmp(line, "SEARCH messages ", 16) == 0 ||
+		    strncmp(line, "SEARCH m ", 9) == 0)
 			ck_assert_msg(strstr(line, "messages_attempt") != NULL,
 			    "messages read by feed: %s", line);
 	}
@@ -413,6 +473,7 @@ timeline_suite(void)
 	tcase_add_test(tc, test_limit_and_stop);
 	tcase_add_test(tc, test_facts);
 	tcase_add_test(tc, test_plan);
+	tcase_add_test(tc, test_clocks);
 	suite_add_tcase(su, tc);
 	return su;
 }

@@ -116,6 +116,24 @@ grep -q "<tr><th>Messages</th><td>$msgs, feed time" "$T/case.html" || fail "the 
 outages=$(sqlite3 -readonly "$T/x.db" "SELECT count(*) FROM messages WHERE attempt = '$A' AND kind = 'network_lost'")
 shaded=$(sed -n '/id="timeline-1"/,/<\/svg>/p' "$T/case.html" | grep -c 'class="mark outage"')
 [ "$shaded" = "$outages" ] || fail "$shaded outages shaded for $outages network_lost"
+# The acts come where the console acted: after the messages of the attempt
+# it had received by then and before the rest, although the simulation's
+# clock runs 500 times faster than the console's.
+python3 - "$T/case.html" "$T/x.db" "$A" <<'PY' || fail "the acts are not placed where the console acted"
+import re, sqlite3, sys
+html, db, a = sys.argv[1:]
+sec = html and re.search(r'id="attempt-1".*?</section>', open(html).read(), re.S).group(0)
+kinds = re.findall(r'<tr><td class=t>[^<]*</td><td>[FL]</td><td>([a-z_]+)</td>', sec)
+messages = {"attempt", "state", "event", "outage_start", "outage_end", "answer", "message"}
+first = kinds.index("decision")
+before = sum(1 for k in kinds[:first] if k in messages)
+c = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
+want = c.execute("SELECT count(*) FROM messages WHERE attempt = ? AND recv_ms <= "
+    "(SELECT min(time_ms) FROM journal WHERE attempt = ?)", (a, a)).fetchone()[0]
+total = c.execute("SELECT count(*) FROM messages WHERE attempt = ?", (a,)).fetchone()[0]
+if before != want:
+    sys.exit("%d messages before the first act in the report, %d received before it (of %d)" % (before, want, total))
+PY
 sed -n '/id="attempt-1"/,/<\/section>/p' "$T/case.html" | grep -q '<bdi>ana</bdi></td><td><bdi>confirm</bdi></td><td><bdi>phone</bdi>' ||
     fail "the flag's decision by ana is not in the report"
 answered_leaked=$(sqlite3 -readonly "$T/x.db" "SELECT count(DISTINCT json_extract(body, '\$.item')) FROM messages WHERE attempt = '$A' AND type = 'answer' AND json_extract(body, '\$.item') IN ($(sed "s/.*/'&'/" "$T/leaked.txt" | paste -sd,))")
