@@ -60,6 +60,18 @@ report_name(FILE *out, const char *s)
 	fputs("</bdi>", out);
 }
 
+/* One table cell: s as a name (report_name) or as text. */
+static void
+report_td(FILE *out, const char *s, int name)
+{
+	fputs("<td>", out);
+	if (name)
+		report_name(out, s);
+	else
+		report_text(out, s);
+	fputs("</td>", out);
+}
+
 static void
 report_time(FILE *out, int64_t ms)
 {
@@ -240,15 +252,12 @@ report_act_cells(FILE *out, const struct report_item *d)
 {
 	fputs("<td class=t>", out);
 	report_time(out, d->time_ms);
-	fputs("</td><td>", out);
-	report_name(out, d->actor);
-	fputs("</td><td>", out);
-	report_name(out, d->what);
-	fputs("</td><td>", out);
-	report_name(out, d->code);
-	fputs("</td><td>", out);
-	report_text(out, d->reason);
-	fputs("</td><td>", out);
+	fputs("</td>", out);
+	report_td(out, d->actor, 1);
+	report_td(out, d->what, 1);
+	report_td(out, d->code, 1);
+	report_td(out, d->reason, 0);
+	fputs("<td>", out);
 	if (d->origin != NULL)
 		report_name(out, d->origin);
 	else
@@ -282,15 +291,12 @@ report_flags(FILE *out, const struct report_case *c)
 		fprintf(out, "<tr><td>%lld</td><td class=t>",
 		    (long long)f->flag_id);
 		report_time(out, f->time_ms);
-		fputs("</td><td>", out);
-		report_name(out, f->what);
-		fputs("</td><td>", out);
-		report_name(out, f->code);
-		fputs("</td><td>", out);
-		report_name(out, state);
-		fputs("</td><td>", out);
-		report_text(out, f->summary);
-		fputs("</td></tr>\n", out);
+		fputs("</td>", out);
+		report_td(out, f->what, 1);
+		report_td(out, f->code, 1);
+		report_td(out, state, 1);
+		report_td(out, f->summary, 0);
+		fputs("</tr>\n", out);
 		decided = 0;
 		for (k = 0; k < l->n; k++) {
 			if (l->v[k].kind != STORE_TL_DECISION ||
@@ -487,15 +493,13 @@ report_timeline(FILE *out, const struct report_case *c, int sec)
 
 		fputs("<tr><td class=t>", out);
 		report_time(out, it->time_ms);
-		fprintf(out, "</td><td>%s</td><td>%s</td><td>",
+		fprintf(out, "</td><td>%s</td><td>%s</td>",
 		    it->clock == STORE_TL_LOCAL ? "L" : "F",
 		    store_tl_kind_name(it->kind));
-		report_name(out, it->what);
-		fputs("</td><td>", out);
-		report_name(out, it->actor);
-		fputs("</td><td>", out);
-		report_text(out, it->summary);
-		fputs("</td><td>", out);
+		report_td(out, it->what, 1);
+		report_td(out, it->actor, 1);
+		report_td(out, it->summary, 0);
+		fputs("<td>", out);
 		if (it->origin != NULL)
 			report_name(out, it->origin);
 		fputs("</td></tr>\n", out);

@@ -97,47 +97,60 @@ flag(struct store *s, int64_t id, const char *attempt, int64_t first_seq,
  * And A3 on F, seen by a console whose clock is an hour ahead: messages
  * at 1000, 2000 and 3000, a note 10 ms after the second was received.
  */
+/* The messages of the story, in the order they are received. */
+static const struct {
+	const char	*feed, *type;
+	int64_t		 seq, at, skew_ms;
+	const char	*fields;
+} story[] = {
+	{ "F", "attempt", 1, 1000, 0, "\"attempt\":\"A1\",\"candidate\":"
+	    "\"C1\",\"name\":\"<img src=x onerror=alert(1)>\",\"exam\":\"E\","
+	    "\"form\":\"f1\",\"modality\":\"remote\",\"state\":"
+	    "\"in_progress\"" },
+	{ "F", "attempt", 2, 1100, 0, "\"attempt\":\"A2\",\"candidate\":"
+	    "\"C2\",\"name\":\"Bo\",\"exam\":\"E\",\"modality\":\"remote\","
+	    "\"state\":\"in_progress\"" },
+	{ "F", "event", 3, 2000, 0, "\"attempt\":\"A1\",\"kind\":"
+	    "\"focus_lost\"" },
+	{ "F", "event", 4, 2500, 0, "\"attempt\":\"A2\",\"kind\":"
+	    "\"focus_lost\"" },
+	{ "F", "event", 5, 3000, 0, "\"attempt\":\"A1\",\"kind\":"
+	    "\"network_lost\"" },
+	{ "F", "answer", 6, 4000, 0, "\"attempt\":\"A1\",\"item\":\"Q1\","
+	    "\"response\":\"C\",\"correct\":true,\"elapsed_ms\":2500,"
+	    "\"changed\":1" },
+	{ "F", "event", 8, 5000, 0, "\"attempt\":\"A1\",\"kind\":"
+	    "\"network_restored\"" },
+	{ "F", "state", 9, 6000, 0, "\"attempt\":\"A1\",\"state\":"
+	    "\"paused\"" },
+	{ "F", "state", 10, 9000, 0, "\"attempt\":\"A1\",\"state\":"
+	    "\"submitted\"" },
+	{ "G", "attempt", 1, 1000, 0, "\"attempt\":\"A1\",\"candidate\":"
+	    "\"C9\",\"name\":\"Other\",\"exam\":\"E\",\"modality\":"
+	    "\"remote\",\"state\":\"in_progress\"" },
+	{ "F", "attempt", 11, 1000, 3600000, "\"attempt\":\"A3\","
+	    "\"candidate\":\"C3\",\"name\":\"Cy\",\"exam\":\"E\","
+	    "\"modality\":\"remote\",\"state\":\"in_progress\"" },
+	{ "F", "event", 12, 2000, 3600000, "\"attempt\":\"A3\",\"kind\":"
+	    "\"focus_lost\"" },
+	{ "F", "event", 13, 3000, 3600000, "\"attempt\":\"A3\",\"kind\":"
+	    "\"focus_returned\",\"data\":{\"seconds\":1}" },
+};
+
 static void
 build(void)
 {
 	struct store	*s;
 	sqlite3		*db;
 	char		 q[2048];
+	size_t		 i;
 
 	ck_assert_int_eq(store_open(&s, dbpath, err, sizeof err), 0);
-	add(s, "F", "attempt", 1, 1000, "\"attempt\":\"A1\",\"candidate\":"
-	    "\"C1\",\"name\":\"<img src=x onerror=alert(1)>\",\"exam\":\"E\","
-	    "\"form\":\"f1\",\"modality\":\"remote\",\"state\":"
-	    "\"in_progress\"");
-	add(s, "F", "attempt", 2, 1100, "\"attempt\":\"A2\",\"candidate\":"
-	    "\"C2\",\"name\":\"Bo\",\"exam\":\"E\",\"modality\":\"remote\","
-	    "\"state\":\"in_progress\"");
-	add(s, "F", "event", 3, 2000, "\"attempt\":\"A1\",\"kind\":"
-	    "\"focus_lost\"");
-	add(s, "F", "event", 4, 2500, "\"attempt\":\"A2\",\"kind\":"
-	    "\"focus_lost\"");
-	add(s, "F", "event", 5, 3000, "\"attempt\":\"A1\",\"kind\":"
-	    "\"network_lost\"");
-	add(s, "F", "answer", 6, 4000, "\"attempt\":\"A1\",\"item\":\"Q1\","
-	    "\"response\":\"C\",\"correct\":true,\"elapsed_ms\":2500,"
-	    "\"changed\":1");
-	add(s, "F", "event", 8, 5000, "\"attempt\":\"A1\",\"kind\":"
-	    "\"network_restored\"");
-	add(s, "F", "state", 9, 6000, "\"attempt\":\"A1\",\"state\":"
-	    "\"paused\"");
-	add(s, "F", "state", 10, 9000, "\"attempt\":\"A1\",\"state\":"
-	    "\"submitted\"");
-	add(s, "G", "attempt", 1, 1000, "\"attempt\":\"A1\",\"candidate\":"
-	    "\"C9\",\"name\":\"Other\",\"exam\":\"E\",\"modality\":\"remote\","
-	    "\"state\":\"in_progress\"");
-	skew_ms = 3600000;
-	add(s, "F", "attempt", 11, 1000, "\"attempt\":\"A3\",\"candidate\":"
-	    "\"C3\",\"name\":\"Cy\",\"exam\":\"E\",\"modality\":\"remote\","
-	    "\"state\":\"in_progress\"");
-	add(s, "F", "event", 12, 2000, "\"attempt\":\"A3\",\"kind\":"
-	    "\"focus_lost\"");
-	add(s, "F", "event", 13, 3000, "\"attempt\":\"A3\",\"kind\":"
-	    "\"focus_returned\",\"data\":{\"seconds\":1}");
+	for (i = 0; i < sizeof story / sizeof story[0]; i++) {
+		skew_ms = story[i].skew_ms;
+		add(s, story[i].feed, story[i].type, story[i].seq, story[i].at,
+		    story[i].fields);
+	}
 	skew_ms = 0;
 	flag(s, 1, "A1", 3, 2000, STORE_FLAG_DISMISSED, 7000);
 	flag(s, 2, "A2", 4, 2500, STORE_FLAG_OPEN, 0);
