@@ -79,7 +79,8 @@ extern const struct cmd_entry	cmd_console_entry, cmd_feed_entry,
 				cmd_review_forensics_entry, cmd_help_entry,
 				cmd_review_import_entry,
 				cmd_review_attempts_entry, cmd_review_flags_entry,
-				cmd_review_decisions_entry, cmd_review_export_entry;
+				cmd_review_decisions_entry, cmd_review_export_entry,
+				cmd_review_timeline_entry, cmd_review_report_entry;
 /* The top-level commands in the order of the helps and invigil(1), the
  * default (the console) first, NULL-terminated (cmd-table.c). */
 extern const struct cmd_entry *const cmd_table_main[];
