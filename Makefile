@@ -68,6 +68,7 @@ check_journal_MODS = store proto
 check_merkle_MODS = store proto
 check_query_MODS = store proto
 check_import_MODS = store proto
+check_timeline_MODS = store proto
 check_bundle_MODS = store proto
 check_model_MODS = console rules store proto
 # check_decide and check_views: the act table with a test act in it

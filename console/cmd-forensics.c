@@ -135,7 +135,7 @@ fx_data(struct review_fx *fx)
 #define FX_ID_MAX		1023	/* longer ids are reported, not matched */
 
 static int
-fx_compromised(struct review_fx *fx, const char *path)
+fx_compromised(struct review_fx *fx, const char *who, const char *path)
 {
 	char	 clean[4 * (FX_ID_MAX + 1)], err[1024], eclean[4 * 1024];
 	char	*buf, *line, *next, *end, *s;
@@ -145,7 +145,7 @@ fx_compromised(struct review_fx *fx, const char *path)
 	/* proto_file_read: never blocks on a FIFO or a device (e2e-fifo). */
 	if (proto_file_read(path, "compromised-item file", FX_COMPROMISED_MAX,
 	    &buf, &len, NULL, err, sizeof err) == -1) {
-		fprintf(stderr, "invigil review forensics: cannot read %s\n",
+		fprintf(stderr, "%s: cannot read %s\n", who,
 		    proto_clean(err, eclean, sizeof eclean));
 		return -1;
 	}
@@ -173,8 +173,8 @@ fx_compromised(struct review_fx *fx, const char *path)
 			continue;
 		}
 		fx->n_unknown_ids++;
-		fprintf(stderr, "invigil review forensics: %s:%d: item \"%s\"%s "
-		    "is not among the answers read; ignored\n", proto_clean(path,
+		fprintf(stderr, "%s: %s:%d: item \"%s\"%s is not among the "
+		    "answers read; ignored\n", who, proto_clean(path,
 		    eclean, sizeof eclean), lineno, proto_clean(s, clean,
 		    sizeof clean), longline ? "... (too long)" : "");
 	}
@@ -182,8 +182,8 @@ fx_compromised(struct review_fx *fx, const char *path)
 	return 0;
 }
 
-static void
-fx_free(struct review_fx *fx)
+void
+review_fx_free(struct review_fx *fx)
 {
 	if (fx->rep.attempts != NULL)
 		forensics_report_free(&fx->rep);
@@ -199,10 +199,9 @@ fx_free(struct review_fx *fx)
 	free(fx->center_name);
 }
 
-/* Read, analyse, print; the exit status. */
-static int
-fx_run(struct review_fx *fx, const char *exam, const char *form,
-    const char *compromised, double alpha, int items, int pairs)
+int
+review_fx_load(struct review_fx *fx, const char *who, const char *exam,
+    const char *form, const char *compromised, double alpha)
 {
 	struct forensics_run_options	 o;
 	struct store_reader		*reader;
@@ -210,34 +209,51 @@ fx_run(struct review_fx *fx, const char *exam, const char *form,
 	int				 rc;
 
 	if (store_reader_open(&reader, fx->db, err, sizeof err) != 0) {
-		fprintf(stderr, "invigil review forensics: %s\n",
-		    proto_clean(err, clean, sizeof clean));
-		return EXIT_RUNTIME;
+		fprintf(stderr, "%s: %s\n", who, proto_clean(err, clean,
+		    sizeof clean));
+		return -1;
 	}
 	rc = store_answers_read(reader, exam, form, &fx->ans, err, sizeof err);
 	store_reader_close(reader);
 	if (rc != 0) {
-		fprintf(stderr, "invigil review forensics: %s\n",
-		    proto_clean(err, clean, sizeof clean));
-		return EXIT_RUNTIME;
+		fprintf(stderr, "%s: %s\n", who, proto_clean(err, clean,
+		    sizeof clean));
+		return -1;
 	}
-	if (fx->ans.n_attempts == 0 || fx->ans.n_items == 0) {
-		fprintf(stderr, "invigil review forensics: %s has no answers%s%s"
-		    "%s%s to analyse (answer messages are stored when a feed "
-		    "sends them)\n", proto_clean(fx->db, clean, sizeof clean),
-		    exam || form ? " for" : "", exam ? " that exam" : "",
-		    exam && form ? " and" : "", form ? " that form" : "");
-		return EXIT_RUNTIME;
-	}
-	if (compromised != NULL && fx_compromised(fx, compromised) != 0)
-		return EXIT_RUNTIME;
+	if (fx->ans.n_attempts == 0 || fx->ans.n_items == 0)
+		return 1;
+	if (compromised != NULL && fx_compromised(fx, who, compromised) != 0)
+		return -1;
 	fx_data(fx);
 	forensics_run_options_default(&o);
 	o.alpha = alpha;
 	o.compromised = fx->compromised;
 	if (forensics_run(&fx->data, &o, &fx->rep, err, sizeof err) != 0) {
-		fprintf(stderr, "invigil review forensics: %s\n",
-		    proto_clean(err, clean, sizeof clean));
+		fprintf(stderr, "%s: %s\n", who, proto_clean(err, clean,
+		    sizeof clean));
+		return -1;
+	}
+	return 0;
+}
+
+/* Read, analyse, print; the exit status. */
+static int
+fx_run(struct review_fx *fx, const char *exam, const char *form,
+    const char *compromised, double alpha, int items, int pairs)
+{
+	char	clean[4 * 1024];
+	int	rc;
+
+	rc = review_fx_load(fx, "invigil review forensics", exam, form,
+	    compromised, alpha);
+	if (rc == -1)
+		return EXIT_RUNTIME;
+	if (rc == 1) {
+		fprintf(stderr, "invigil review forensics: %s has no answers%s%s"
+		    "%s%s to analyse (answer messages are stored when a feed "
+		    "sends them)\n", proto_clean(fx->db, clean, sizeof clean),
+		    exam || form ? " for" : "", exam ? " that exam" : "",
+		    exam && form ? " and" : "", form ? " that form" : "");
 		return EXIT_RUNTIME;
 	}
 	if (fx->format == FX_TABLE)
@@ -310,7 +326,7 @@ review_forensics(const struct cmd_entry *self, int argc, char **argv)
 		return cmd_usage_error(self, "give --db PATH (the database a "
 		    "console wrote)", NULL);
 	rc = fx_run(&fx, exam, form, compromised, alpha, items, pairs);
-	fx_free(&fx);
+	review_fx_free(&fx);
 	return rc;
 }
 

@@ -419,6 +419,8 @@ static const struct cmd_entry *const review_children[] = {
 	&cmd_review_flags_entry,
 	&cmd_review_decisions_entry,
 	&cmd_review_export_entry,
+	&cmd_review_timeline_entry,
+	&cmd_review_report_entry,
 	&cmd_review_bundle_entry, &cmd_review_verify_bundle_entry,
 	NULL
 };

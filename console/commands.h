@@ -80,6 +80,7 @@ extern const struct cmd_entry	cmd_console_entry, cmd_feed_entry,
 				cmd_review_import_entry,
 				cmd_review_attempts_entry, cmd_review_flags_entry,
 				cmd_review_decisions_entry, cmd_review_export_entry,
+				cmd_review_timeline_entry, cmd_review_report_entry,
 				cmd_review_bundle_entry,
 				cmd_review_verify_bundle_entry;
 /* The top-level commands in the order of the helps and invigil(1), the

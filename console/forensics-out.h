@@ -30,6 +30,18 @@ struct review_fx {
 	int				 n_unknown_ids;
 };
 
+/*
+ * Read the answers of exam and form (NULL: all) from fx->db, read the
+ * compromised-item file (may be NULL) and run the analysis at alpha into
+ * fx->rep.  0; 1 when there are no answers to analyse (nothing printed);
+ * -1 when a read or the analysis failed, said on stderr after "who: ".
+ * Free fx with review_fx_free, whatever it returned.  (Also for `review
+ * report`, cmd-report.c.)
+ */
+int	review_fx_load(struct review_fx *, const char *who, const char *exam,
+	    const char *form, const char *compromised, double alpha);
+void	review_fx_free(struct review_fx *);
+
 /* The table header: what was analysed, how, and what a p-value means. */
 void	review_fx_header(const struct review_fx *, const char *exam,
 	    const char *form);

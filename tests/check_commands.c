@@ -77,7 +77,7 @@ START_TEST(test_table_whole)
 		for (c = e->children; c != NULL && *c != NULL; c++, n++)
 			entry_check(*c, e);
 	}
-	ck_assert_uint_eq(n, 13);	/* rules check, defaults; review x11 */
+	ck_assert_uint_eq(n, 15);	/* rules check, defaults; review x13 */
 	ck_assert_ptr_null(cmd_find("feeds"));
 	ck_assert_ptr_null(cmd_find("review backtest"));
 	ck_assert(cmd_console_entry.flags & CMD_DEFAULT);
