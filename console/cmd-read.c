@@ -124,7 +124,7 @@ flag_row(const struct store_review_flag *rf, void *arg)
 	c[6] = OUT_TIME(f->first_ms);
 	c[7] = OUT_TIME(f->last_ms);
 	c[8] = OUT_STR(rf->decided_by);
-	c[9] = OUT_STR(rf->source != NULL ? rf->source : "local");
+	c[9] = OUT_STR(out_origin(arg, rf->source));
 	c[10] = OUT_STR(f->feed);
 	c[11] = OUT_NUM(f->weight);
 	c[12] = OUT_STR(f->message);
@@ -140,7 +140,7 @@ journal_row(const struct store_review_journal *j, void *arg)
 	struct out_cell				 c[NCOLS(journal_cols)];
 
 	c[0] = OUT_TIME(j->row.time_ms);
-	c[1] = OUT_STR(j->origin != NULL ? j->origin : "local");
+	c[1] = OUT_STR(out_origin(arg, j->origin));
 	c[2] = OUT_STR(e->actor);
 	c[3] = OUT_STR(e->role);
 	c[4] = OUT_STR(e->kind);

@@ -81,7 +81,7 @@ timeline_row(const struct store_tl_item *it, void *arg)
 
 	clock = it->clock == STORE_TL_FEED ? "feed" : "local";
 	kind = store_tl_kind_name(it->kind);
-	origin = it->origin;
+	origin = it->origin != NULL ? out_origin(tc->out, it->origin) : NULL;
 	if (tc->format == OUT_TABLE) {
 		struct out_cell	c[TIMELINE_TABLE_N] = {
 			OUT_TIME(it->time_ms), OUT_STR(clock), OUT_STR(kind),

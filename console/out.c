@@ -520,6 +520,19 @@ out_rows(const struct out *o)
 	return o->rows;
 }
 
+const char *
+out_origin(const struct out *o, const char *origin)
+{
+	const char	*slash;
+
+	if (origin == NULL)
+		return "local";
+	if (o->format != OUT_TABLE || (slash = strrchr(origin, '/')) == NULL ||
+	    slash[1] == '\0')
+		return origin;
+	return slash + 1;
+}
+
 int
 out_end(struct out *o, char *err, size_t errlen)
 {

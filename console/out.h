@@ -85,6 +85,13 @@ void		 out_row(struct out *, const struct out_cell *cells);
 /* Rows written so far. */
 uint64_t	 out_rows(const struct out *);
 /*
+ * How a journal origin reads in o's format: "local" for NULL (this
+ * database's own); in a table, the part after its last '/' (origins
+ * share their leading "invigil.local/journal/", which a narrow column
+ * would show and nothing else); in CSV and JSON lines, the origin.
+ */
+const char	*out_origin(const struct out *o, const char *origin);
+/*
  * End the table and free o; flushes fp.  0, or -1 with a sentence in err
  * when fp saw a write error (a full disk, a closed pipe).
  */
