@@ -524,8 +524,8 @@ flag_evidence(struct bundle_gather *g, const char *ev, int *cut)
 			o = 0;
 			break;
 		}
-		if (bsearch(&seq, g->seqs, g->nseqs, sizeof *g->seqs,
-		    seq_compare) != NULL)
+		if (g->nseqs > 0 && bsearch(&seq, g->seqs, g->nseqs,
+		    sizeof *g->seqs, seq_compare) != NULL)
 			o += (size_t)snprintf(out + o, len + 1 - o, "%s%lld",
 			    o > 0 ? "," : "", v);
 		else
@@ -547,7 +547,8 @@ gather_flags(struct bundle_gather *g)
 	const char	*msg;
 	int		 rc, cut;
 
-	qsort(g->seqs, g->nseqs, sizeof *g->seqs, seq_compare);
+	if (g->nseqs > 0)
+		qsort(g->seqs, g->nseqs, sizeof *g->seqs, seq_compare);
 	if ((st = gather_prepare(g, "SELECT id, rule, severity, state, "
 	    "message, first_ms, last_ms, count, first_seq, last_seq, weight, "
 	    "evidence, closed_ms FROM flags WHERE feed = ?1 AND attempt = ?2 "

@@ -211,7 +211,8 @@ verify_rows(struct verify_ctx *x, struct verify_chain *c, char *err,
 
 	memset(prev, 0, sizeof prev);
 	merkle_stream_init(&ms);
-	qsort(c->ckpts, c->nckpts, sizeof *c->ckpts, verify_ckpt_cmp);
+	if (c->nckpts > 0)	/* qsort's array may not be NULL, even empty */
+		qsort(c->ckpts, c->nckpts, sizeof *c->ckpts, verify_ckpt_cmp);
 	verify_reach(c, &next, 0, prev, &ms);
 	if (sqlite3_prepare_v2(x->db, c->imported ?
 	    "SELECT seq, time_ms, actor, role, kind, feed, attempt, flag_id, "
