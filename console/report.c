@@ -795,6 +795,36 @@ report_position_plot(FILE *out, const struct report_case *c, int sec)
 	    me->score, me->n_items, me->tau);
 }
 
+/*
+ * One response in a pair's table: its text as sent, escaped, cut to 12
+ * bytes on a character boundary and marked '~' (the whole text in
+ * the title); the option's letter when the text is unknown or empty.
+ */
+static void
+report_response(FILE *out, const char *text, int option)
+{
+	char	cut[64];
+	size_t	n;
+
+	if (text == NULL || text[0] == '\0') {
+		fputc('A' + option, out);
+		return;
+	}
+	if (strlen(text) <= 12) {
+		report_text(out, text);
+		return;
+	}
+	n = proto_utf8_boundary(text, 12);
+	memcpy(cut, text, n);
+	cut[n] = '~';
+	cut[n + 1] = '\0';
+	fputs("<span title=\"", out);
+	report_text(out, text);
+	fputs("\">", out);
+	report_text(out, cut);
+	fputs("</span>", out);
+}
+
 static void
 report_pair(FILE *out, const struct report_case *c,
     const struct forensics_pair *p)
@@ -813,10 +843,10 @@ report_pair(FILE *out, const struct report_case *c,
 	report_p(out, p->p);
 	fputs(", ", out);
 	report_p(out, p->p_adjusted);
-	fputs(" after Bonferroni over every pair compared.  Options are "
-	    "lettered by how common they were (A the most common answer); "
-	    "an identical wrong answer is bold, underlined and shaded, - is "
-	    "not answered.</p>\n<div class=scroll><table class=pair>\n", out);
+	fputs(" after Bonferroni over every pair compared.  Each cell is "
+	    "the response as sent (cut to 12 bytes); an identical wrong "
+	    "answer is bold, underlined and shaded, - is not answered.</p>\n"
+	    "<div class=scroll><table class=pair>\n", out);
 	for (row = 0; row < 2; row++) {
 		who = row == 0 ? c->j : other;
 		fputs("<tr><th>", out);
@@ -835,7 +865,8 @@ report_pair(FILE *out, const struct report_case *c,
 			if (o < 0)
 				fputs("-", out);
 			else
-				fputc('A' + o, out);
+				report_response(out, s->option_text[(size_t)i *
+				    STORE_ANSWERS_OPTIONS + o], o);
 			fputs("</td>", out);
 		}
 		fputs("</tr>\n", out);

@@ -292,6 +292,8 @@ map_options(struct reader_acc *ra)
 	o->key = xcalloc(o->n_items + 1, sizeof *o->key);
 	o->n_options = xcalloc(o->n_items + 1, sizeof *o->n_options);
 	o->item = xcalloc(o->n_items + 1, sizeof *o->item);
+	o->option_text = xcalloc((size_t)o->n_items * STORE_ANSWERS_OPTIONS +
+	    1, sizeof *o->option_text);
 	for (k = 0; k < o->n_items; k++) {
 		struct item_acc	*it = &ra->items[k];
 		unsigned char	 taken[RESPONSES_MAX];
@@ -311,6 +313,8 @@ map_options(struct reader_acc *ra)
 				break;
 			taken[best] = 1;
 			it->map[best] = y;
+			o->option_text[(size_t)k * STORE_ANSWERS_OPTIONS + y] =
+			    xstrdup(it->resp[best]);
 		}
 		o->n_options[k] = y;
 		for (x = 0; x < it->n_resp; x++)
@@ -508,6 +512,8 @@ store_answers_free(struct store_answers *o)
 	strings_free(o->ip, o->n_attempts);
 	strings_free(o->device, o->n_attempts);
 	strings_free(o->item, o->item != NULL ? o->n_items : 0);
+	strings_free(o->option_text, o->option_text != NULL ?
+	    o->n_items * STORE_ANSWERS_OPTIONS : 0);
 	free(o->start_ms);
 	free(o->key);
 	free(o->n_options);

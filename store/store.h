@@ -678,6 +678,9 @@ struct store_answers {
 	char		**item;
 	int8_t		*key;		/* option index, -1: no correct answer */
 	int		*n_options;
+	/* [i * STORE_ANSWERS_OPTIONS + y]: option y's response as sent
+	 * (raw, cut to STORE_ANSWERS_TEXT_MAX), NULL past n_options[i]. */
+	char		**option_text;
 	/* Cells [j * n_items + i]. */
 	int8_t		*option;	/* 0..7, -1 missing */
 	int8_t		*correct;	/* 1, 0, -1 not answered */

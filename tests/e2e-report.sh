@@ -146,6 +146,24 @@ ii=$(sed -n 's/.*answered by both; \([0-9]*\) identical wrong.*/\1/p' "$T/a.html
 cells=$(grep -o 'class=ii' "$T/a.html" | wc -l)
 [ -n "$ii" ] && [ "$ii" -ge 3 ] && [ "$cells" = $((2 * ii)) ] ||
     fail "$cells cells highlighted for ${ii:-no} identical wrong answers"
+# The cells are the responses as sent: A's row holds A's final responses.
+python3 - "$T/a.html" "$T/x.db" "$A" <<'PY' || fail "the pair's cells are not the responses sent"
+import re, sqlite3, sys
+html, db, a = sys.argv[1:]
+row = re.search(r'<table class=pair>\s*<tr><th><bdi>%s</bdi></th>(.*?)</tr>' % re.escape(a), open(html).read(), re.S)
+if not row:
+    sys.exit("no row of %s in the pair table" % a)
+cells = [re.sub(r'<[^>]*>', '', c) for c in re.findall(r'<td[^>]*>(.*?)</td>', row.group(1))]
+shown = sorted(c for c in cells if c != "-")
+c = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
+final = {}
+for item, resp in c.execute("SELECT json_extract(body, '$.item'), json_extract(body, '$.response') "
+        "FROM messages WHERE attempt = ? AND type = 'answer' ORDER BY seq", (a,)):
+    final[item] = resp
+want = sorted(r for r in final.values() if r is not None)
+if shown != want:
+    sys.exit("%s's row shows %s, its final responses are %s" % (a, shown, want))
+PY
 
 # In a real browser.
 node "$PEER/render-report.js" "$T/case.html" --sections 2 --plots 6 \
