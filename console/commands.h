@@ -82,7 +82,9 @@ extern const struct cmd_entry	cmd_console_entry, cmd_feed_entry,
 				cmd_review_decisions_entry, cmd_review_export_entry,
 				cmd_review_timeline_entry, cmd_review_report_entry,
 				cmd_review_bundle_entry,
-				cmd_review_verify_bundle_entry;
+				cmd_review_verify_bundle_entry,
+				cmd_admin_entry, cmd_admin_keys_entry,
+				cmd_admin_trust_entry;
 /* The top-level commands in the order of the helps and invigil(1), the
  * default (the console) first, NULL-terminated (cmd-table.c). */
 extern const struct cmd_entry *const cmd_table_main[];
