@@ -162,15 +162,16 @@ admin_keys(const struct cmd_entry *self, int argc, char **argv)
 }
 
 /*
- * May actor change the trust file t?  Its key from the key directory must
- * be on a line of t with the admin role, not revoked; or, while t has no
- * admin, the change must add the actor itself as an admin with that key
- * (how the first admin is made).  0, or -1 with a sentence.
+ * May the holder of key make the change kind to the trust file t?  Its key
+ * must be on a line of t not revoked whose roles allow kind (the admin
+ * role); or, while t has no admin, the change must add the holder itself
+ * as an admin with that key (how the first admin is made).  0, or -1 with
+ * a sentence.
  */
 static int
 admin_authorise(const struct trust *t, const struct sign_key *key,
-    const char *add_name, const char *add_roles, const char *add_vkey,
-    char *err, size_t errlen)
+    const char *kind, const char *add_name, const char *add_roles,
+    const char *add_vkey, char *err, size_t errlen)
 {
 	const struct trust_entry	*e;
 	unsigned			 roles;
@@ -194,20 +195,7 @@ admin_authorise(const struct trust *t, const struct sign_key *key,
 		    sign_key_vkey(key));
 		return -1;
 	}
-	switch (trust_lookup(t, sign_key_vkey(key), &e)) {
-	case TRUST_TRUSTED:
-		return trust_may(e->roles, "trust_add", err, errlen);
-	case TRUST_REVOKED:
-		snprintf(err, errlen, "the key of %s was revoked on %s; only "
-		    "an admin with a key not revoked changes the trust file",
-		    sign_key_name(key), e->revoked_on);
-		return -1;
-	default:
-		snprintf(err, errlen, "the key of %s (%s) is not in the trust "
-		    "file; only an admin in it changes it", sign_key_name(key),
-		    sign_key_vkey(key));
-		return -1;
-	}
+	return trust_check_act(t, sign_key_vkey(key), kind, err, errlen);
 }
 
 /*
@@ -317,8 +305,9 @@ admin_trust_change(const struct cmd_entry *self, struct admin_args *a,
 	if (admin_trust_path(a, err, sizeof err) != 0 ||
 	    (t = trust_load(a->trust, add, err, sizeof err)) == NULL ||
 	    (key = admin_key(a, actor, NULL, err, sizeof err)) == NULL ||
-	    admin_authorise(t, key, add ? ops[0] : NULL, add ? ops[1] : NULL,
-	    add ? ops[2] : NULL, err, sizeof err) != 0)
+	    admin_authorise(t, key, add ? "trust_add" : "trust_revoke",
+	    add ? ops[0] : NULL, add ? ops[1] : NULL, add ? ops[2] : NULL, err,
+	    sizeof err) != 0)
 		goto out;
 	if (add) {
 		if (trust_add(t, ops[0], ops[1], ops[2], err, sizeof err) != 0)

@@ -744,3 +744,30 @@ trust_revoke(struct trust *t, const char *name, const char *reason,
 		snprintf(vkey, SIGN_VKEY_MAX + 1, "%s", e->vkey);
 	return 0;
 }
+
+int
+trust_check_act(const struct trust *t, const char *vkey, const char *kind,
+    char *err, size_t errlen)
+{
+	const struct trust_entry	*e;
+	char				 why[256];
+
+	switch (trust_lookup(t, vkey, &e)) {
+	case TRUST_UNKNOWN:
+		snprintf(err, errlen, "the key %s is not in the trust file; an "
+		    "admin adds it with invigil admin trust add", vkey);
+		return -1;
+	case TRUST_REVOKED:
+		snprintf(err, errlen, "the key of %s was revoked on %s; it "
+		    "records no act", e->name, e->revoked_on);
+		return -1;
+	case TRUST_TRUSTED:
+		break;
+	}
+	if (trust_may(e->roles, kind, why, sizeof why) != 0) {
+		snprintf(err, errlen, "%s may not record this: %s", e->name,
+		    why);
+		return -1;
+	}
+	return 0;
+}

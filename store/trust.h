@@ -166,4 +166,14 @@ unsigned	 trust_kind_roles(const char *kind);
 int		 trust_may(unsigned roles, const char *kind, char *err,
 		     size_t errlen);
 
+/*
+ * May the holder of vkey record kind now, by t?  Its key must be on a line
+ * not revoked, and that line's roles must allow kind (trust_may()): what
+ * every command that records an act checks before it does, and what
+ * verify checks again.  0, or -1 with a sentence (the key unknown or
+ * revoked, or the roles it needs and has).
+ */
+int		 trust_check_act(const struct trust *, const char *vkey,
+		     const char *kind, char *err, size_t errlen);
+
 #endif /* INVIGIL_STORE_TRUST_H */
