@@ -225,8 +225,9 @@ verify_print_entries(const struct store_verify *v, const char *trust)
 	char	clean[1024];
 
 	if (v->signed_entries > 0 || v->unsigned_entries == 0) {
-		printf("entries: %" PRId64 " signed by their actors, each by a "
-		    "key ", v->signed_entries);
+		printf("signatures: %" PRId64 " entr%s signed by %s actor, each "
+		    "by a key ", v->signed_entries, v->signed_entries == 1 ?
+		    "y" : "ies", v->signed_entries == 1 ? "its" : "their");
 		if (trust != NULL)
 			printf("in the trust file %s with a role that may make "
 			    "it\n", proto_clean(trust, clean, sizeof clean));
@@ -235,10 +236,11 @@ verify_print_entries(const struct store_verify *v, const char *trust)
 			    "give --trust FILE to check who may act)\n");
 	}
 	if (v->unsigned_entries > 0)
-		printf("entries: %" PRId64 " from before signatures, covered by "
-		    "checkpoints only\n", v->unsigned_entries);
+		printf("signatures: %" PRId64 " entr%s from before signatures, "
+		    "covered by checkpoints only\n", v->unsigned_entries,
+		    v->unsigned_entries == 1 ? "y" : "ies");
 	if (v->revoked_entries > 0)
-		printf("entries: %" PRId64 " signed before their key was "
+		printf("signatures: %" PRId64 " signed before their key was "
 		    "revoked (the first: seq %" PRId64 ", %s)\n",
 		    v->revoked_entries, v->revoked_seq, proto_clean(
 		    v->revoked_what, clean, sizeof clean));
