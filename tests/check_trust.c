@@ -414,6 +414,37 @@ make_case(struct sign_key **keys)
 	return t;
 }
 
+/*
+ * A trust file of the case's four keys with these roles (NULL: not in the
+ * file); a revoked_ms not 0 revokes cy's key at that time.
+ */
+static struct trust *
+trust_of(struct sign_key **k, const char *const roles[4], int64_t revoked_ms)
+{
+	struct trust	*t = trust_new();
+	size_t		 i;
+
+	for (i = 0; i < 4; i++)
+		if (roles[i] != NULL)
+			ck_assert_msg(trust_add(t, sign_key_name(k[i]),
+			    roles[i], sign_key_vkey(k[i]), err,
+			    sizeof err) == 0, "%s", err);
+	if (revoked_ms != 0)
+		ck_assert_int_eq(trust_revoke(t, "cy", "left", revoked_ms,
+		    NULL, err, sizeof err), 0);
+	return t;
+}
+
+static void
+case_free(struct trust *t, struct sign_key **k)
+{
+	size_t	i;
+
+	trust_free(t);
+	for (i = 0; i < 4; i++)
+		sign_key_free(k[i]);
+}
+
 static struct store_verify
 verify_with(const struct trust *t)
 {
@@ -463,10 +494,13 @@ sign_seq(const struct sign_key *key, int seq, char sig[JOURNAL_SIG_HEX + 1])
 
 START_TEST(test_verify_signed_case)
 {
+	static const char *const without_cy[4] = { "analyst", "admin", NULL,
+	    "proctor" };
+	static const char *const all[4] = { "analyst", "admin", "admin",
+	    "proctor" };
 	struct sign_key		*k[4];
 	struct trust		*t = make_case(k);
 	struct store_verify	 v;
-	size_t			 i;
 
 	v = verify_with(t);
 	ck_assert_msg(v.problem == STORE_VERIFY_OK, "%s", v.what);
@@ -480,11 +514,7 @@ START_TEST(test_verify_signed_case)
 	    "%s", v.what);
 	/* A file that does not know cy. */
 	trust_free(t);
-	t = trust_new();
-	ck_assert_int_eq(trust_add(t, "ana", "analyst", sign_key_vkey(k[0]),
-	    err, sizeof err), 0);
-	ck_assert_int_eq(trust_add(t, "bo", "admin", sign_key_vkey(k[1]),
-	    err, sizeof err), 0);
+	t = trust_of(k, without_cy, 0);
 	v = verify_with(t);
 	ck_assert_int_eq(v.problem, STORE_VERIFY_ENTRY_SIGNER);
 	ck_assert_int_eq(v.seq, 3);
@@ -492,31 +522,20 @@ START_TEST(test_verify_signed_case)
 	    "signed by the key cy+") != NULL && strstr(v.what, "which the "
 	    "trust file does not have") != NULL, "%s", v.what);
 	/* cy revoked after the approval: it stands, and is counted. */
-	ck_assert_int_eq(trust_add(t, "cy", "admin", sign_key_vkey(k[2]),
-	    err, sizeof err), 0);
-	ck_assert_int_eq(trust_revoke(t, "cy", "left", proto_now_ms() +
-	    60000, NULL, err, sizeof err), 0);
+	trust_free(t);
+	t = trust_of(k, all, proto_now_ms() + 60000);
 	v = verify_with(t);
 	ck_assert_msg(v.problem == STORE_VERIFY_OK, "%s", v.what);
 	ck_assert_int_eq(v.revoked_entries, 1);
 	ck_assert_int_eq(v.revoked_seq, 3);
 	/* ... revoked before it: the approval does not stand. */
 	trust_free(t);
-	t = trust_new();
-	for (i = 0; i < 2; i++)
-		ck_assert_int_eq(trust_add(t, i ? "bo" : "ana", i ? "admin" :
-		    "analyst", sign_key_vkey(k[i]), err, sizeof err), 0);
-	ck_assert_int_eq(trust_add(t, "cy", "admin", sign_key_vkey(k[2]),
-	    err, sizeof err), 0);
-	ck_assert_int_eq(trust_revoke(t, "cy", NULL, 1000, NULL, err,
-	    sizeof err), 0);
+	t = trust_of(k, all, 1000);
 	v = verify_with(t);
 	ck_assert_int_eq(v.problem, STORE_VERIFY_ENTRY_SIGNER);
 	ck_assert_msg(strstr(v.what, "revoked on 1970-01-01T00:00:01Z, "
 	    "before the entry was made") != NULL, "%s", v.what);
-	trust_free(t);
-	for (i = 0; i < 4; i++)
-		sign_key_free(k[i]);
+	case_free(t, k);
 }
 END_TEST
 
@@ -527,7 +546,6 @@ START_TEST(test_verify_swapped_signature)
 	struct trust		*t = make_case(k);
 	struct store_verify	 v;
 	char			 sig[JOURNAL_SIG_HEX + 1], sql[1024];
-	size_t			 i;
 
 	/* bo's signature under cy's key: it does not hold. */
 	sign_seq(k[1], 3, sig);
@@ -560,20 +578,19 @@ START_TEST(test_verify_swapped_signature)
 	ck_assert_int_eq(v.problem, STORE_VERIFY_UNSIGNED);
 	ck_assert_msg(strstr(v.what, "seq 2 (propose_invalidation by bo) is "
 	    "not signed") != NULL, "%s", v.what);
-	trust_free(t);
-	for (i = 0; i < 4; i++)
-		sign_key_free(k[i]);
+	case_free(t, k);
 }
 END_TEST
 
 /* A proctor's key for an admin act, forced in by hand: verify refuses. */
 START_TEST(test_verify_proctor_cannot_propose)
 {
+	static const char *const two_hats[4] = { "analyst", "admin,proctor",
+	    "admin", "proctor,admin" };
 	struct sign_key		*k[4];
 	struct trust		*t = make_case(k);
 	struct store		*s;
 	struct store_verify	 v;
-	size_t			 i;
 
 	ck_assert_int_eq(store_open(&s, dbpath, err, sizeof err), 0);
 	store_set_signer(s, k[3]);
@@ -588,15 +605,7 @@ START_TEST(test_verify_proctor_cannot_propose)
 	trust_free(t);
 
 	/* A role the signer does not hold, on an act the signer may make. */
-	t = trust_new();
-	ck_assert_int_eq(trust_add(t, "ana", "analyst", sign_key_vkey(k[0]),
-	    err, sizeof err), 0);
-	ck_assert_int_eq(trust_add(t, "bo", "admin,proctor",
-	    sign_key_vkey(k[1]), err, sizeof err), 0);
-	ck_assert_int_eq(trust_add(t, "cy", "admin", sign_key_vkey(k[2]),
-	    err, sizeof err), 0);
-	ck_assert_int_eq(trust_add(t, "pat", "proctor,admin",
-	    sign_key_vkey(k[3]), err, sizeof err), 0);
+	t = trust_of(k, two_hats, 0);
 	v = verify_with(t);
 	ck_assert_msg(v.problem == STORE_VERIFY_OK, "%s", v.what);
 	ck_assert_int_eq(store_open(&s, dbpath, err, sizeof err), 0);
@@ -607,9 +616,7 @@ START_TEST(test_verify_proctor_cannot_propose)
 	ck_assert_int_eq(v.problem, STORE_VERIFY_ROLE);
 	ck_assert_msg(strstr(v.what, "names the role \"admin\", which its "
 	    "signer does not hold") != NULL, "%s", v.what);
-	trust_free(t);
-	for (i = 0; i < 4; i++)
-		sign_key_free(k[i]);
+	case_free(t, k);
 }
 END_TEST
 

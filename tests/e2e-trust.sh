@@ -115,28 +115,36 @@ sqlite3 "$T/s.db" "DROP TRIGGER IF EXISTS journal_no_update; UPDATE journal SET 
 run 1 "^FAILED \(entry-signer\) at seq $bo_seq: seq $bo_seq \(trust_add by ana\) is signed by the key of pat, not by its actor" \
     review verify --db "$T/s.db" --trust "$TRUST"
 
-# A proctor's key on an admin act, forced in by hand with a right chain.
-cp "$T/h.db" "$T/p.db"
-python3 - "$T/p.db" "$KD/pat.key" <<'PYEOF'
-import hashlib, json, sqlite3, sys
+# forge DB KEYFILE TIME_MS ACTOR ROLE KIND REASON: an entry appended by
+# hand, chained right and signed with the key in KEYFILE (named ACTOR).
+forge() {
+	python3 - "$@" <<'PYEOF'
+import hashlib, json, sqlite3, sys, time
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
-db = sqlite3.connect(sys.argv[1])
-k = load_pem_private_key(open(sys.argv[2], "rb").read(), None)
+path, keyfile, ms, actor, role, kind, reason = sys.argv[1:]
+ms = int(ms)
+db = sqlite3.connect(path)
+k = load_pem_private_key(open(keyfile, "rb").read(), None)
 seq, prev = db.execute("select seq, hash from journal order by seq desc limit 1").fetchone()
-vkey = db.execute("select vkey from keys where name = 'pat'").fetchone()[0]
+vkey = db.execute("select vkey from keys where name = ?", (actor,)).fetchone()[0]
 seq += 1
-row = {"v": 1, "seq": seq, "time": "2026-01-01T00:00:00.000Z", "actor": "pat",
-       "role": "admin", "kind": "propose_invalidation", "attempt": "A00001",
-       "reason_code": "proxy_testing", "reason": "forced"}
+t = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ms // 1000)) + ".%03dZ" % (ms % 1000)
+row = {"v": 1, "seq": seq, "time": t, "actor": actor, "role": role, "kind": kind,
+       "attempt": "A00001", "reason": reason}
 body = json.dumps(row, sort_keys=True, separators=(",", ":"))
 h = hashlib.sha256(bytes.fromhex(prev) + body.encode()).hexdigest()
 sig = k.sign(b"invigil journal entry v1\0" + bytes.fromhex(h)).hex()
-db.execute("insert into journal (seq, time_ms, actor, role, kind, attempt, reason_code, reason, body, "
-           "prev_hash, hash, sig, sig_vkey) values (?, 1767225600000, 'pat', 'admin', "
-           "'propose_invalidation', 'A00001', 'proxy_testing', 'forced', ?, ?, ?, ?, ?)",
-           (seq, body, prev, h, sig, vkey))
+db.execute("insert into journal (seq, time_ms, actor, role, kind, attempt, reason, body, "
+           "prev_hash, hash, sig, sig_vkey) values (?, ?, ?, ?, ?, 'A00001', ?, ?, ?, ?, ?, ?)",
+           (seq, ms, actor, role, kind, reason, body, prev, h, sig, vkey))
 db.commit()
 PYEOF
+}
+
+# A proctor's key on an admin act, forced in by hand with a right chain.
+cp "$T/h.db" "$T/p.db"
+forge "$T/p.db" "$KD/pat.key" 1767225600000 pat admin propose_invalidation forced ||
+	fail "cannot forge an entry"
 run 1 "^FAILED \(role\) at seq $((n + 2)): seq $((n + 2)) \(propose_invalidation by pat\): propose_invalidation needs the role admin, and its signer has proctor$" \
     review verify --db "$T/p.db" --trust "$TRUST"
 # Without a signature, the trigger refuses it; with the trigger dropped,
@@ -158,26 +166,8 @@ run 0 "^signatures: [0-9]+ signed before their key was revoked \(the first: seq 
 run 0 "^pat +proctor +revoked .*\(revoked .*: laptop lost\)$" admin trust list
 # An entry signed with the revoked key after the revocation does not stand.
 cp "$T/h.db" "$T/r.db"
-python3 - "$T/r.db" "$KD/pat.key" <<'PYEOF'
-import hashlib, json, sqlite3, sys, time
-from cryptography.hazmat.primitives.serialization import load_pem_private_key
-db = sqlite3.connect(sys.argv[1])
-k = load_pem_private_key(open(sys.argv[2], "rb").read(), None)
-seq, prev = db.execute("select seq, hash from journal order by seq desc limit 1").fetchone()
-vkey = db.execute("select vkey from keys where name = 'pat'").fetchone()[0]
-seq += 1
-ms = int(time.time() * 1000) + 5000
-t = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ms // 1000)) + ".%03dZ" % (ms % 1000)
-row = {"v": 1, "seq": seq, "time": t, "actor": "pat", "role": "proctor", "kind": "note",
-       "attempt": "A00001", "reason": "after the revocation"}
-body = json.dumps(row, sort_keys=True, separators=(",", ":"))
-h = hashlib.sha256(bytes.fromhex(prev) + body.encode()).hexdigest()
-sig = k.sign(b"invigil journal entry v1\0" + bytes.fromhex(h)).hex()
-db.execute("insert into journal (seq, time_ms, actor, role, kind, attempt, reason, body, "
-           "prev_hash, hash, sig, sig_vkey) values (?, ?, 'pat', 'proctor', 'note', 'A00001', "
-           "'after the revocation', ?, ?, ?, ?, ?)", (seq, ms, body, prev, h, sig, vkey))
-db.commit()
-PYEOF
+forge "$T/r.db" "$KD/pat.key" $(( $(date +%s) * 1000 + 5000 )) pat proctor note \
+    "after the revocation" || fail "cannot forge an entry"
 run 1 "^FAILED \(entry-signer\) at seq .* is signed by the key of pat, revoked on .*, before the entry was made" \
     review verify --db "$T/r.db" --trust "$TRUST"
 
