@@ -288,8 +288,9 @@ admin_trust_change(const struct cmd_entry *self, struct admin_args *a,
 	char		 roles[TRUST_ROLES_TEXT];
 	const char	*actor = admin_actor(a->actor);
 	unsigned	 mask;
-	int		 status = EXIT_RUNTIME;
+	int		 status = EXIT_RUNTIME, lock = -1;
 
+	err[0] = '\0';
 	if (nops != (add ? 3 : 1))
 		return cmd_usage_error(self, add ? "trust add takes NAME ROLES "
 		    "VKEY%s" : "trust revoke takes one NAME%s", "");
@@ -303,6 +304,7 @@ admin_trust_change(const struct cmd_entry *self, struct admin_args *a,
 	if (sign_name_valid(actor, err, sizeof err) != 0)
 		return cmd_usage_error(self, "--actor: %s", err);
 	if (admin_trust_path(a, err, sizeof err) != 0 ||
+	    (lock = trust_lock(a->trust, err, sizeof err)) == -1 ||
 	    (t = trust_load(a->trust, add, err, sizeof err)) == NULL ||
 	    (key = admin_key(a, actor, NULL, err, sizeof err)) == NULL ||
 	    admin_authorise(t, key, add ? "trust_add" : "trust_revoke",
@@ -334,6 +336,7 @@ out:
 		admin_fail(self, err);
 	sign_key_free(key);
 	trust_free(t);
+	trust_unlock(lock);
 	return status;
 }
 

@@ -102,6 +102,16 @@ struct trust	*trust_load(const char *path, int missing_ok, char *err,
 int		 trust_save(const struct trust *, const char *path, char *err,
 		     size_t errlen);
 
+/*
+ * Hold the trust file at path for a change (load, change, save): an
+ * exclusive flock(2) on PATH.lock (made 0600 if need be, its directory
+ * too), so that two admins changing the file at once do not lose one
+ * change.  Blocks until the other change is done.  Returns the lock's
+ * descriptor for trust_unlock(), or -1 with a sentence.
+ */
+int		 trust_lock(const char *path, char *err, size_t errlen);
+void		 trust_unlock(int fd);
+
 /* The number of key lines, and the i-th (0-based, in file order). */
 size_t		 trust_count(const struct trust *);
 const struct trust_entry *trust_at(const struct trust *, size_t i);

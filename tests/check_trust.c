@@ -6,10 +6,12 @@
  * swapped signature, a proctor's key on an admin act, revoked and unknown
  * keys, an entry without a signature).
  */
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <check.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -270,6 +272,26 @@ START_TEST(test_change_and_save)
 	    NULL, "%s", buf);
 	free(buf);
 	trust_free(t);
+}
+END_TEST
+
+/* A change holds the file's lock; a second waits until it is let go. */
+START_TEST(test_lock)
+{
+	char	path[512], lock[600];
+	int	fd, other;
+
+	snprintf(path, sizeof path, "%s/d/trust", tmpdir);
+	fd = trust_lock(path, err, sizeof err);
+	ck_assert_msg(fd != -1, "%s", err);
+	snprintf(lock, sizeof lock, "%s.lock", path);
+	other = open(lock, O_RDWR);
+	ck_assert_int_ne(other, -1);
+	ck_assert_int_eq(flock(other, LOCK_EX | LOCK_NB), -1);
+	ck_assert_int_eq(errno, EWOULDBLOCK);
+	trust_unlock(fd);
+	ck_assert_int_eq(flock(other, LOCK_EX | LOCK_NB), 0);
+	close(other);
 }
 END_TEST
 
@@ -634,6 +656,7 @@ trust_suite(void)
 	tcase_add_test(tc, test_parse_nul_and_size);
 	tcase_add_test(tc, test_change_and_save);
 	tcase_add_test(tc, test_load_refused);
+	tcase_add_test(tc, test_lock);
 	tcase_add_test(tc, test_roles_table);
 	tcase_add_test(tc, test_default_path);
 	suite_add_tcase(su, tc);

@@ -77,6 +77,15 @@ run 1 "pat may not record this: trust_add needs the role admin, and its signer h
 	fail "a refused change was journaled"
 run 0 "^trust_add: seq" admin trust add $boline --db "$T/h.db" --actor ana
 run 0 "^pat +proctor +trusted +pat\+" admin trust list
+# Two admins' changes at once: both land (the file is locked for each).
+for who in cy dee; do
+	l=$("$INVIGIL" admin keys init $who --roles analyst 2>/dev/null)
+	"$INVIGIL" admin trust add $l --db "$T/race.db" --actor ana >"$T/race.$who" 2>&1 &
+	eval "R_$who=\$!"
+done
+wait "$R_cy" && wait "$R_dee" || fail "concurrent adds: $(cat "$T"/race.*)"
+grep -q "^cy analyst " "$TRUST" && grep -q "^dee analyst " "$TRUST" ||
+	fail "a concurrent change was lost: $(cat "$TRUST")"
 
 run 0 "^signatures: $((n + 1)) entries signed by their actors, each by a key in the trust file .*trust with a role" \
     review verify --db "$T/h.db" --trust "$TRUST"
