@@ -140,11 +140,11 @@ admin_keys(const struct cmd_entry *self, int argc, char **argv)
 		    "NAME, not \"%s\"", optind == argc ? "" : argv[optind]);
 	if (optind + 2 != argc)
 		return cmd_usage_error(self, "give one NAME after init%s", "");
-	if (sign_name_valid(argv[optind + 1], err, sizeof err) != 0 ||
-	    strchr(argv[optind + 1], '/') != NULL)
-		return cmd_usage_error(self, "NAME: %s", err[0] != '\0' &&
-		    strchr(argv[optind + 1], '/') == NULL ? err :
-		    "a name may not contain '/'");
+	if (strchr(argv[optind + 1], '/') != NULL)
+		return cmd_usage_error(self, "NAME: %s", "a name may not "
+		    "contain '/'");
+	if (sign_name_valid(argv[optind + 1], err, sizeof err) != 0)
+		return cmd_usage_error(self, "NAME: %s", err);
 	if (trust_roles_parse(a.roles != NULL ? a.roles : "proctor", &roles,
 	    err, sizeof err) != 0)
 		return cmd_usage_error(self, "--roles: %s", err);
