@@ -6,9 +6,18 @@
  * after folding again under the write lock.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "proto/proto.h"
+#include "store/journal.h"
 #include "store/outcome.h"
+#include "store/rows.h"
+#include "store/store.h"
 
 static const char *const outcome_state_names[OUTCOME_NSTATES] = {
 	[OUTCOME_VALID] = "valid",
@@ -322,4 +331,321 @@ outcome_fold(struct outcome *o, const struct outcome_act_rec *a, char *err,
 	o->acts++;
 	o->since_ms = a->time_ms;
 	return 0;
+}
+
+/* ---- in the database */
+
+/* The journal kinds of the outcome acts, for SQL. */
+#define OUTCOME_KINDS_SQL \
+	"('open_case', 'propose_invalidation', 'approve_invalidation', " \
+	"'reject_invalidation', 'appeal_open', 'reinstate', 'uphold')"
+
+/* The attempt's feed: the one given, else the one the attempts table
+ * names (one only), else none.  feed gets "" for none.  0 or -1. */
+static int
+outcome_feed(sqlite3 *db, const char *given, const char *attempt,
+    char *feed, size_t len, char *err, size_t errlen)
+{
+	sqlite3_stmt	*st;
+	const char	*f;
+	char		 clean[OUTCOME_TEXT_MAX];
+	int		 n = 0, rc;
+
+	feed[0] = '\0';
+	if (given != NULL) {
+		snprintf(feed, len, "%s", given);
+		return 0;
+	}
+	if (sqlite3_prepare_v2(db, "SELECT feed FROM attempts WHERE attempt "
+	    "= ?1 ORDER BY feed LIMIT 2", -1, &st, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_text(st, 1, attempt, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		f = (const char *)sqlite3_column_text(st, 0);
+		if (n++ == 0)
+			snprintf(feed, len, "%s", f != NULL ? f : "");
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		goto fail;
+	if (n > 1) {
+		snprintf(err, errlen, "attempt %s is in more than one feed: "
+		    "name the feed with --feed", proto_clean(attempt, clean,
+		    sizeof clean));
+		return -1;
+	}
+	return 0;
+fail:
+	snprintf(err, errlen, "store: cannot look up attempt %s: %s",
+	    proto_clean(attempt, clean, sizeof clean), sqlite3_errmsg(db));
+	return -1;
+}
+
+/* A string field of a JSON object text, or NULL; *jp owns it. */
+static const char *
+outcome_detail_string(json_t *j, const char *key)
+{
+	return json_string_value(json_object_get(j, key));
+}
+
+/* The fold of the outcome acts of (feed, attempt) on db: see
+ * store_outcome_read. */
+static int
+outcome_read_db(sqlite3 *db, const char *feed, const char *attempt,
+    struct outcome *o, outcome_entry_fn fn, void *arg, char *err,
+    size_t errlen)
+{
+	struct store_journal_row	 row;
+	struct outcome_entry		 e;
+	sqlite3_stmt			*st;
+	json_t				*detail;
+	char				 why[512];
+	int				 rc, stop = 0;
+
+	outcome_init(o);
+	if (sqlite3_prepare_v2(db, "SELECT " STORE_JOURNAL_COLUMNS " FROM "
+	    "journal WHERE feed IS ?1 AND attempt = ?2 AND kind IN "
+	    OUTCOME_KINDS_SQL " ORDER BY seq", -1, &st, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "store: cannot read the journal: %s",
+		    sqlite3_errmsg(db));
+		return -1;
+	}
+	if (feed != NULL && *feed != '\0')
+		sqlite3_bind_text(st, 1, feed, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, attempt, -1, SQLITE_STATIC);
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		store_row_journal(st, 0, &row);
+		memset(&e, 0, sizeof e);
+		if (outcome_act_parse(row.entry.kind, &e.act.kind) == -1)
+			continue;
+		detail = row.entry.detail != NULL ?
+		    json_loads(row.entry.detail, 0, NULL) : NULL;
+		e.seq = row.seq;
+		e.hash = row.hash;
+		e.role = row.entry.role;
+		e.evidence = row.entry.evidence;
+		e.detail = row.entry.detail;
+		e.act.actor = row.entry.actor;
+		e.act.roles = outcome_role_parse(row.entry.role);
+		e.act.time_ms = row.time_ms;
+		e.act.code = row.entry.reason_code;
+		e.act.reason = row.entry.reason;
+		e.act.expires_ms = json_integer_value(json_object_get(detail,
+		    "expires"));
+		e.act.received = outcome_detail_string(detail, "received");
+		e.act.ref = outcome_detail_string(detail, "ref");
+		if (outcome_fold(o, &e.act, why, sizeof why) == -1)
+			e.illegal = why;
+		if (fn != NULL)
+			stop = fn(&e, arg);
+		json_decref(detail);
+	}
+	sqlite3_finalize(st);
+	if (!stop && rc != SQLITE_DONE) {
+		snprintf(err, errlen, "store: cannot read the journal: %s",
+		    sqlite3_errmsg(db));
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_outcome_read(struct store_reader *r, const char *feed,
+    const char *attempt, struct outcome *o, outcome_entry_fn fn, void *arg,
+    char *err, size_t errlen)
+{
+	char	f[OUTCOME_TEXT_MAX];
+
+	if (outcome_feed(store_reader_db(r), feed, attempt, f, sizeof f, err,
+	    errlen) == -1)
+		return -1;
+	return outcome_read_db(store_reader_db(r), f, attempt, o, fn, arg, err,
+	    errlen);
+}
+
+int
+store_outcome_cases(struct store_reader *r, int64_t now_ms,
+    outcome_case_fn fn, void *arg, char *err, size_t errlen)
+{
+	sqlite3		*db = store_reader_db(r);
+	sqlite3_stmt	*st;
+	struct outcome	 o;
+	const char	*feed, *attempt;
+	int		 n = 0, rc, stop = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT DISTINCT feed, attempt FROM "
+	    "journal WHERE attempt IS NOT NULL AND kind IN " OUTCOME_KINDS_SQL
+	    " ORDER BY feed, attempt", -1, &st, NULL) != SQLITE_OK) {
+		store_reader_error(r, "the journal", err, errlen);
+		return -1;
+	}
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		feed = (const char *)sqlite3_column_text(st, 0);
+		attempt = (const char *)sqlite3_column_text(st, 1);
+		if (outcome_read_db(db, feed, attempt, &o, NULL, NULL, err,
+		    errlen) == -1) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+		o.state = outcome_at(&o, now_ms);
+		n++;
+		stop = fn(feed, attempt, &o, arg);
+	}
+	if (!stop && rc != SQLITE_DONE) {
+		store_reader_error(r, "the journal", err, errlen);
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	return n;
+}
+
+static int64_t
+outcome_now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The detail of act a on one of n attempts, canonical, malloc'd (NULL:
+ * none). */
+static char *
+outcome_detail(const struct outcome_act_rec *a, const char *const *attempts,
+    size_t n)
+{
+	json_t	*j, *group;
+	char	*text;
+	size_t	 i;
+
+	j = json_object();
+	if (a->kind == OUTCOME_PROPOSE && a->expires_ms != 0)
+		json_object_set_new(j, "expires", json_integer(a->expires_ms));
+	if (a->kind == OUTCOME_APPEAL) {
+		json_object_set_new(j, "received", json_string(a->received));
+		json_object_set_new(j, "ref", json_string(a->ref));
+	}
+	if (n > 1) {
+		group = json_array();
+		for (i = 0; i < n; i++)
+			json_array_append_new(group, json_string(attempts[i]));
+		json_object_set_new(j, "group", group);
+	}
+	text = json_object_size(j) > 0 ? json_dumps(j, JSON_COMPACT |
+	    JSON_SORT_KEYS | JSON_ENSURE_ASCII) : NULL;
+	json_decref(j);
+	return text;
+}
+
+/* One act on one attempt inside the open transaction: fold again, check,
+ * append.  0 or -1. */
+static int
+outcome_record_one(sqlite3 *db, const char *attempt,
+    const struct outcome_act_rec *a, const char *role, const char *evidence,
+    const char *detail, struct outcome_receipt *rc, char *err, size_t errlen)
+{
+	struct journal_row	 r;
+	struct outcome		 o;
+	char			 why[512], clean[OUTCOME_TEXT_MAX];
+
+	if (outcome_feed(db, rc->feed[0] != '\0' ? rc->feed : NULL, attempt,
+	    rc->feed, sizeof rc->feed, err, errlen) == -1)
+		return -1;
+	snprintf(rc->attempt, sizeof rc->attempt, "%s", attempt);
+	if (outcome_read_db(db, rc->feed, attempt, &o, NULL, NULL, err,
+	    errlen) == -1)
+		return -1;
+	if (outcome_fold(&o, a, why, sizeof why) == -1) {
+		snprintf(err, errlen, "attempt %s: %s", proto_clean(attempt,
+		    clean, sizeof clean), why);
+		return -1;
+	}
+	memset(&r, 0, sizeof r);
+	r.time_ms = a->time_ms;
+	r.actor = a->actor;
+	r.role = role;
+	r.kind = outcome_act_kind(a->kind);
+	r.feed = rc->feed[0] != '\0' ? rc->feed : NULL;
+	r.attempt = attempt;
+	r.reason_code = a->kind == OUTCOME_PROPOSE ? a->code : NULL;
+	r.reason = a->reason;
+	r.evidence = evidence;
+	r.detail = detail;
+	if (journal_insert(db, &r, rc->hash, err, errlen) == -1)
+		return -1;
+	rc->seq = r.seq;
+	rc->state = o.state;
+	return 0;
+}
+
+int
+store_outcome_record(const char *path, const char *const *attempts,
+    size_t n, const struct outcome_act_rec *act, const char *role,
+    const char *evidence, struct outcome_receipt *rc, char *err,
+    size_t errlen)
+{
+	struct store_reader	*rd;
+	struct outcome_act_rec	 a = *act;
+	sqlite3			*db = NULL;
+	char			*ev = NULL, *detail = NULL;
+	size_t			 i;
+	int			 ret = -1;
+
+	/* The reader's checks: an invigil database, of this schema. */
+	if (store_reader_open(&rd, path, err, errlen) == -1)
+		return -1;
+	store_reader_close(rd);
+	if (evidence != NULL && journal_canon_object(evidence, "--evidence",
+	    &ev, err, errlen) == -1)
+		return -1;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) !=
+	    SQLITE_OK) {
+		snprintf(err, errlen, "cannot open %s for writing: %s", path,
+		    db != NULL ? sqlite3_errmsg(db) : "out of memory");
+		goto out;
+	}
+	/*
+	 * Short and durable: a console commits a batch in milliseconds, so
+	 * BEGIN IMMEDIATE waits at most that long for it (the busy timeout
+	 * is there for a slow disk), and this transaction holds the file
+	 * only while it folds and appends a few rows.
+	 */
+	sqlite3_busy_timeout(db, 5000);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	sqlite3_exec(db, "PRAGMA synchronous = FULL", NULL, NULL, NULL);
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
+	    SQLITE_OK) {
+		snprintf(err, errlen, "cannot begin a write on %s: %s (another "
+		    "writer held it for 5 s; try again)", path,
+		    sqlite3_errmsg(db));
+		goto out;
+	}
+	/* The time is taken under the lock, so acts are in time order. */
+	a.time_ms = outcome_now_ms();
+	if (a.kind == OUTCOME_PROPOSE && act->expires_ms > 0)
+		a.expires_ms = a.time_ms + act->expires_ms;
+	else
+		a.expires_ms = 0;
+	detail = outcome_detail(&a, attempts, n);
+	for (i = 0; i < n; i++) {
+		if (outcome_record_one(db, attempts[i], &a, role, ev, detail,
+		    &rc[i], err, errlen) == -1) {
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			goto out;
+		}
+	}
+	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "cannot commit to %s: %s", path,
+		    sqlite3_errmsg(db));
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		goto out;
+	}
+	ret = 0;
+out:
+	free(ev);
+	free(detail);
+	sqlite3_close_v2(db);
+	return ret;
 }
