@@ -227,6 +227,8 @@ struct store {
 	size_t			 posalloc;
 
 	int64_t			 next_flag_id;
+
+	const struct sign_key	*signer;	/* signs every journal entry */
 };
 
 /* A durable commit's extra work, run after the queue inside the transaction. */
@@ -1398,6 +1400,12 @@ store_journal_size(struct store *s, char *err, size_t errlen)
 	if (journal_last(s->db, &seq, hash, err, errlen) == -1)
 		return -1;
 	return seq;
+}
+
+void
+store_set_signer(struct store *s, const struct sign_key *key)
+{
+	s->signer = key;
 }
 
 int

@@ -220,6 +220,14 @@ int		 store_command_acked(struct store *s, const char *feed,
 int64_t		 store_journal_size(struct store *s, char *err, size_t errlen);
 
 /*
+ * The key that signs every journal entry appended from now on (the
+ * console's proctor key; an admin's for an admin act): borrowed, it must
+ * outlive the store or the next call; NULL unsets it.  Without a signer,
+ * store_journal_append() and store_command_acked() refuse to append.
+ */
+void		 store_set_signer(struct store *s, const struct sign_key *key);
+
+/*
  * Record key's public half as the key of actor in role (once; a second
  * key of the same actor is added beside the first).  0 or -1.
  */

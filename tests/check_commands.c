@@ -19,7 +19,7 @@
 #define nitems(a)	(sizeof (a) / sizeof (a)[0])
 
 static const char *const top_names[] = {
-	"console", "feed", "rules", "review", "help"
+	"console", "feed", "rules", "review", "admin", "help"
 };
 
 /* One entry, whole; group is its group, or NULL. */
@@ -77,7 +77,8 @@ START_TEST(test_table_whole)
 		for (c = e->children; c != NULL && *c != NULL; c++, n++)
 			entry_check(*c, e);
 	}
-	ck_assert_uint_eq(n, 15);	/* rules check, defaults; review x13 */
+	ck_assert_uint_eq(n, 17);	/* rules check, defaults; review x13;
+					   admin keys, trust */
 	ck_assert_ptr_null(cmd_find("feeds"));
 	ck_assert_ptr_null(cmd_find("review backtest"));
 	ck_assert(cmd_console_entry.flags & CMD_DEFAULT);
