@@ -118,6 +118,10 @@ outcome_actor(struct outcome_args *oa, enum outcome_act act,
 		trust_free(t);
 		return -1;
 	}
+	/* The one table of who may record what (trust.h); the state
+	 * machine checks the same roles again, with the state. */
+	if (trust_may(te->roles, outcome_act_kind(act), err, errlen) == -1)
+		goto fail;
 	*roles = te->roles;
 	need = outcome_act_roles(act) & te->roles;
 	*role = need & OUTCOME_ROLE_ADMIN ? "admin" : need &
@@ -130,9 +134,9 @@ outcome_actor(struct outcome_args *oa, enum outcome_act act,
 		snprintf(dir, sizeof dir, "%s", oa->keydir);
 	else if (sign_key_dir(dir, sizeof dir, err, errlen) == -1)
 		goto fail;
-	snprintf(path, sizeof path, "%s/%s.key", dir, oa->actor);
-	if (stat(path, &sb) == -1) {
-		snprintf(err, errlen, "%s has no key in %s (give --key-dir, "
+	if ((size_t)snprintf(path, sizeof path, "%s/%s.key", dir,
+	    oa->actor) >= sizeof path || stat(path, &sb) == -1) {
+		snprintf(err, errlen, "%.128s has no key in %.512s (give --key-dir, "
 		    "or create one with invigil admin keys init %s)",
 		    oa->actor, dir, oa->actor);
 		goto fail;
@@ -140,8 +144,8 @@ outcome_actor(struct outcome_args *oa, enum outcome_act act,
 	if ((key = sign_key_load(dir, oa->actor, NULL, err, errlen)) == NULL)
 		goto fail;
 	if (strcmp(sign_key_vkey(key), te->vkey) != 0) {
-		snprintf(err, errlen, "the key %s is not the one the trust file "
-		    "%s names for %s", path, oa->trust, oa->actor);
+		snprintf(err, errlen, "the key %.512s is not the one the trust "
+		    "file %.256s names for %.128s", path, oa->trust, oa->actor);
 		sign_key_free(key);
 		goto fail;
 	}
@@ -346,7 +350,7 @@ outcome_exec(const struct cmd_entry *self, int argc, char **argv)
 {
 	struct cmd_getopt	 g;
 	struct outcome_args	 oa;
-	enum outcome_act	 act;
+	enum outcome_act	 act = OUTCOME_OPEN_CASE;
 	char			*end;
 	int			 ch, is_act;
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "store/outcome.h"
+#include "store/trust.h"
 #include "tests/check_main.h"
 
 static char	err[512];
@@ -325,6 +326,24 @@ START_TEST(test_names_round_trip)
 }
 END_TEST
 
+/* The state machine's roles are the trust file's one table (trust.h),
+ * and the role bits are the same. */
+START_TEST(test_roles_are_the_trust_tables)
+{
+	int	k;
+
+	ck_assert_int_eq(OUTCOME_ROLE_ADMIN, TRUST_ADMIN);
+	ck_assert_int_eq(OUTCOME_ROLE_ANALYST, TRUST_ANALYST);
+	ck_assert_int_eq(OUTCOME_ROLE_PROCTOR, TRUST_PROCTOR);
+	ck_assert_int_eq(OUTCOME_ROLE_SUPERVISOR, TRUST_SUPERVISOR);
+	for (k = 0; k < OUTCOME_NACTS; k++)
+		ck_assert_msg(outcome_act_roles(k) ==
+		    trust_kind_roles(outcome_act_kind(k)), "%s: %#x here, %#x "
+		    "in trust.h", outcome_act_kind(k), outcome_act_roles(k),
+		    trust_kind_roles(outcome_act_kind(k)));
+}
+END_TEST
+
 static Suite *
 outcome_suite(void)
 {
@@ -337,6 +356,7 @@ outcome_suite(void)
 	tcase_add_test(tc, test_proposal_expires);
 	tcase_add_test(tc, test_the_scripted_case);
 	tcase_add_test(tc, test_names_round_trip);
+	tcase_add_test(tc, test_roles_are_the_trust_tables);
 	suite_add_tcase(su, tc);
 	return su;
 }

@@ -66,9 +66,9 @@ act ann 0 "open_case $A: under_review, journal seq [0-9]+ hash [0-9a-f]{64}" \
     open --reason "identical answers to a neighbour" \
     --evidence '{"flags":[1,2],"bundle":"case-1.bundle"}' "$A"
 act ann 1 "already|allows propose" open --reason again "$A"
-act pia 1 "pia may not propose: that needs the role admin" \
+act pia 1 "propose_invalidation needs the role admin, and its signer has proctor" \
     propose --code collusion --reason "I think so" "$A"
-act ann 1 "ann may not propose" propose --code collusion --reason x "$A"
+act ann 1 "propose_invalidation needs the role admin, and its signer has analyst" propose --code collusion --reason x "$A"
 act amy 1 "propose needs --code, one of proxy_testing" \
     propose --code cheating --reason x "$A"
 act amy 0 "propose_invalidation $A: invalidation_proposed, journal seq" \
