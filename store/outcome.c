@@ -119,30 +119,38 @@ outcome_act_parse(const char *kind, enum outcome_act *a)
 	return -1;
 }
 
+/* The index of name in list (n strings), or -1. */
+static int
+outcome_index(const char *const *list, size_t n, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; name != NULL && i < n; i++)
+		if (strcmp(name, list[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
 int
 outcome_state_parse(const char *name, enum outcome_state *s)
 {
 	int	i;
 
-	for (i = 0; name != NULL && i < OUTCOME_NSTATES; i++) {
-		if (strcmp(name, outcome_state_names[i]) == 0) {
-			*s = (enum outcome_state)i;
-			return 0;
-		}
-	}
-	return -1;
+	if ((i = outcome_index(outcome_state_names, OUTCOME_NSTATES,
+	    name)) < 0)
+		return -1;
+	*s = (enum outcome_state)i;
+	return 0;
 }
 
 unsigned
 outcome_role_parse(const char *name)
 {
-	size_t	i;
+	int	i;
 
-	for (i = 0; name != NULL && i < sizeof outcome_role_names /
-	    sizeof outcome_role_names[0]; i++)
-		if (strcmp(name, outcome_role_names[i]) == 0)
-			return 1u << i;
-	return 0;
+	i = outcome_index(outcome_role_names, sizeof outcome_role_names /
+	    sizeof outcome_role_names[0], name);
+	return i < 0 ? 0 : 1u << i;
 }
 
 unsigned
@@ -156,13 +164,8 @@ outcome_act_roles(enum outcome_act a)
 int
 outcome_code_known(const char *code)
 {
-	size_t	i;
-
-	for (i = 0; code != NULL && i < sizeof outcome_code_list /
-	    sizeof outcome_code_list[0]; i++)
-		if (strcmp(code, outcome_code_list[i]) == 0)
-			return 1;
-	return 0;
+	return outcome_index(outcome_code_list, sizeof outcome_code_list /
+	    sizeof outcome_code_list[0], code) >= 0;
 }
 
 const char *
