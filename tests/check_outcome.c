@@ -4,16 +4,32 @@
  * against an expectation written here independently of the table in
  * outcome.c (the legal (state, act, next) triples, the roles of each act,
  * four eyes); then what an act must carry, expiry, the sentences, and
- * the fold of a forced (illegal) row.  The database half is tested end to
- * end by tests/e2e-admin.sh.
+ * the fold of a forced (illegal) row.  Then the database half on real
+ * SQLite files: acts recorded and read back, a group all or nothing, a
+ * row forced into the journal shown and not taken, and two processes
+ * approving one proposal at once; end to end in tests/e2e-admin.sh.
  */
+#ifndef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 700	/* mkdtemp */
+#endif
+
+#include <sys/wait.h>
+
 #include <check.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
+#include <sqlite3.h>
+
+#include "store/journal.h"
 #include "store/outcome.h"
+#include "store/store.h"
 #include "store/trust.h"
+
+#define CHECK_TMP_NAME	"check_outcome"
+#include "check_tmp.h"
 #include "tests/check_main.h"
 
 static char	err[512];
@@ -326,6 +342,238 @@ START_TEST(test_names_round_trip)
 }
 END_TEST
 
+/* ---- the database half */
+
+static char	tmpdir[64];
+static char	dbpath[128];
+
+static void
+db_setup(void)
+{
+	struct store	*st;
+
+	check_tmp_make(tmpdir, sizeof tmpdir);
+	snprintf(dbpath, sizeof dbpath, "%s/x.db", tmpdir);
+	ck_assert_msg(store_open(&st, dbpath, err, sizeof err) == 0, "%s", err);
+	ck_assert(store_close(st, err, sizeof err) == 0);
+}
+
+static void
+db_teardown(void)
+{
+	check_tmp_rm(tmpdir);
+}
+
+/* Record act k by actor i on the n attempts; the return of
+ * store_outcome_record. */
+static int
+record(enum outcome_act k, size_t i, const char *const *att, size_t n,
+    struct outcome_receipt *rc)
+{
+	struct outcome_act_rec	a = act(k, i, 0);
+	struct outcome_receipt	local[4];
+
+	a.expires_ms = 60 * 1000;
+	memset(local, 0, sizeof local);
+	return store_outcome_record(dbpath, att, n, &a,
+	    i == 3 ? "analyst" : "admin", k == OUTCOME_OPEN_CASE ?
+	    "{\"flags\":[2,1]}" : NULL, rc != NULL ? rc : local, err,
+	    sizeof err);
+}
+
+static int64_t
+journal_size(void)
+{
+	struct store_reader	*r;
+	sqlite3_stmt		*st;
+	int64_t			 n = -1;
+
+	ck_assert(store_reader_open(&r, dbpath, err, sizeof err) == 0);
+	sqlite3_prepare_v2(store_reader_db(r), "SELECT count(*) FROM journal",
+	    -1, &st, NULL);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	store_reader_close(r);
+	return n;
+}
+
+struct seen {
+	int		n, illegal;
+	char		kinds[512];
+};
+
+static int
+seen_entry(const struct outcome_entry *e, void *arg)
+{
+	struct seen	*sn = arg;
+	size_t		 len = strlen(sn->kinds);
+
+	sn->n++;
+	if (e->illegal != NULL)
+		sn->illegal++;
+	snprintf(sn->kinds + len, sizeof sn->kinds - len, "%s%s:%s%s",
+	    len > 0 ? " " : "", outcome_act_kind(e->act.kind), e->act.actor,
+	    e->illegal != NULL ? "!" : "");
+	return 0;
+}
+
+static struct outcome
+read_back(const char *attempt, struct seen *sn)
+{
+	struct store_reader	*r;
+	struct outcome		 o;
+
+	memset(sn, 0, sizeof *sn);
+	ck_assert(store_reader_open(&r, dbpath, err, sizeof err) == 0);
+	ck_assert_msg(store_outcome_read(r, NULL, attempt, &o, seen_entry, sn,
+	    err, sizeof err) == 0, "%s", err);
+	store_reader_close(r);
+	return o;
+}
+
+static int
+count_case(const char *feed, const char *attempt, const struct outcome *o,
+    void *arg)
+{
+	(void)feed;
+	(void)attempt;
+	if (o->state == OUTCOME_INVALIDATED)
+		(*(int *)arg)++;
+	return 0;
+}
+
+START_TEST(test_db_record_and_read)
+{
+	const char		*one[] = { "A1" }, *two[] = { "A1", "A2" };
+	const char		*bad[] = { "A2", "A3" };
+	struct outcome_receipt	 rc[2];
+	struct store_reader	*r;
+	struct outcome		 o;
+	struct seen		 sn;
+	int			 inv = 0;
+	int64_t			 size;
+
+	ck_assert_msg(record(OUTCOME_OPEN_CASE, 3, one, 1, NULL) == 0, "%s",
+	    err);
+	ck_assert_msg(record(OUTCOME_PROPOSE, 0, two, 2, NULL) == 0, "%s",
+	    err);
+	size = journal_size();
+	ck_assert_int_eq(size, 3);
+	/* The proposer's approval is refused, and nothing is written. */
+	ck_assert_int_eq(record(OUTCOME_APPROVE, 0, one, 1, NULL), -1);
+	ck_assert_msg(strstr(err, "attempt A1: amy proposed") != NULL, "%s",
+	    err);
+	/* All or nothing: A3 was never proposed. */
+	ck_assert_int_eq(record(OUTCOME_APPROVE, 1, bad, 2, NULL), -1);
+	ck_assert_msg(strstr(err, "attempt A3: the attempt is valid") != NULL,
+	    "%s", err);
+	ck_assert_int_eq(journal_size(), size);
+
+	memset(rc, 0, sizeof rc);
+	ck_assert_msg(record(OUTCOME_APPROVE, 1, two, 2, rc) == 0, "%s", err);
+	ck_assert_int_eq(rc[0].seq, 4);
+	ck_assert_int_eq(rc[1].seq, 5);
+	ck_assert_int_eq(rc[1].state, OUTCOME_INVALIDATED);
+	ck_assert_int_eq(strlen(rc[0].hash), 64);
+	ck_assert_str_ne(rc[0].hash, rc[1].hash);
+
+	o = read_back("A1", &sn);
+	ck_assert_int_eq(o.state, OUTCOME_INVALIDATED);
+	ck_assert_str_eq(sn.kinds, "open_case:ann propose_invalidation:amy "
+	    "approve_invalidation:bob");
+	ck_assert_str_eq(o.opened_by, "ann");
+	ck_assert_str_eq(o.approver, "bob");
+	ck_assert_int_gt(o.expires_ms, o.proposed_ms);
+	o = read_back("A2", &sn);
+	ck_assert_int_eq(o.state, OUTCOME_INVALIDATED);
+	ck_assert_int_eq(sn.n, 2);
+	o = read_back("A3", &sn);
+	ck_assert_int_eq(o.state, OUTCOME_VALID);
+	ck_assert_int_eq(sn.n, 0);
+
+	ck_assert(store_reader_open(&r, dbpath, err, sizeof err) == 0);
+	ck_assert_int_eq(store_outcome_cases(r, 0, count_case, &inv, err,
+	    sizeof err), 2);
+	store_reader_close(r);
+	ck_assert_int_eq(inv, 2);
+}
+END_TEST
+
+/* A row written past the state machine (by hand, with the file) is shown
+ * as not taken and does not move the state. */
+START_TEST(test_db_forced_row_not_taken)
+{
+	const char		*one[] = { "A1" };
+	struct journal_row	 jr;
+	struct outcome		 o;
+	struct seen		 sn;
+	sqlite3			*db;
+	char			 hash[65];
+
+	ck_assert_msg(record(OUTCOME_PROPOSE, 0, one, 1, NULL) == 0, "%s",
+	    err);
+	ck_assert(sqlite3_open(dbpath, &db) == SQLITE_OK);
+	memset(&jr, 0, sizeof jr);
+	jr.time_ms = 1;
+	jr.actor = "amy";
+	jr.role = "admin";
+	jr.kind = "approve_invalidation";
+	jr.attempt = "A1";
+	ck_assert_msg(journal_insert(db, &jr, hash, err, sizeof err) == 0, "%s",
+	    err);
+	sqlite3_close(db);
+	o = read_back("A1", &sn);
+	ck_assert_int_eq(o.state, OUTCOME_PROPOSED);
+	ck_assert_int_eq(sn.illegal, 1);
+	ck_assert_str_eq(sn.kinds, "propose_invalidation:amy "
+	    "approve_invalidation:amy!");
+}
+END_TEST
+
+/* Two processes approve one proposal at the same moment, many times:
+ * exactly one approval each time, the other refused for the state. */
+START_TEST(test_db_race_to_approve)
+{
+	char			 name[16];
+	const char		*one[1];
+	struct seen		 sn;
+	pid_t			 pid[2];
+	int			 round, k, status, ok, go[2];
+	char			 c;
+
+	for (round = 0; round < 20; round++) {
+		snprintf(name, sizeof name, "R%d", round);
+		one[0] = name;
+		ck_assert_msg(record(OUTCOME_PROPOSE, 0, one, 1, NULL) == 0,
+		    "%s", err);
+		ck_assert(pipe(go) == 0);
+		for (k = 0; k < 2; k++) {
+			if ((pid[k] = fork()) == 0) {
+				close(go[1]);
+				(void)read(go[0], &c, 1);	/* the start */
+				_exit(record(OUTCOME_APPROVE, 1 + k, one, 1,
+				    NULL) == 0 ? 0 : strstr(err, "is "
+				    "invalidated") != NULL ? 1 : 2);
+			}
+		}
+		close(go[0]);
+		close(go[1]);		/* both start now */
+		ok = 0;
+		for (k = 0; k < 2; k++) {
+			ck_assert(waitpid(pid[k], &status, 0) == pid[k]);
+			ck_assert(WIFEXITED(status));
+			ck_assert_int_ne(WEXITSTATUS(status), 2);
+			ok += WEXITSTATUS(status) == 0;
+		}
+		ck_assert_int_eq(ok, 1);
+		read_back(name, &sn);
+		ck_assert_int_eq(sn.n, 2);
+		ck_assert_int_eq(sn.illegal, 0);
+	}
+}
+END_TEST
+
 /* The state machine's roles are the trust file's one table (trust.h),
  * and the role bits are the same. */
 START_TEST(test_roles_are_the_trust_tables)
@@ -357,6 +605,15 @@ outcome_suite(void)
 	tcase_add_test(tc, test_the_scripted_case);
 	tcase_add_test(tc, test_names_round_trip);
 	tcase_add_test(tc, test_roles_are_the_trust_tables);
+	suite_add_tcase(su, tc);
+
+	tc = tcase_create("db");
+	check_tmp_fixture(tc);
+	tcase_add_checked_fixture(tc, db_setup, db_teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_db_record_and_read);
+	tcase_add_test(tc, test_db_forced_row_not_taken);
+	tcase_add_test(tc, test_db_race_to_approve);
 	suite_add_tcase(su, tc);
 	return su;
 }
