@@ -541,8 +541,44 @@ outcome_detail(const struct outcome_act_rec *a, const char *const *attempts,
 	return text;
 }
 
+/*
+ * The evidence of a case opened without --evidence: the attempt's flags,
+ * {"flags":[ids]} (at most OUTCOME_EVIDENCE_FLAGS, oldest first), or NULL
+ * when it has none.  malloc'd.
+ */
+#define OUTCOME_EVIDENCE_FLAGS	1000
+static char *
+outcome_flag_evidence(sqlite3 *db, const char *feed, const char *attempt)
+{
+	sqlite3_stmt	*st;
+	json_t		*ids, *j;
+	char		*text = NULL;
+
+	if (sqlite3_prepare_v2(db, "SELECT id FROM flags WHERE feed IS ?1 AND "
+	    "attempt = ?2 ORDER BY id LIMIT ?3", -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	if (feed != NULL && *feed != '\0')
+		sqlite3_bind_text(st, 1, feed, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, attempt, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, OUTCOME_EVIDENCE_FLAGS);
+	ids = json_array();
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(ids, json_integer(sqlite3_column_int64(st,
+		    0)));
+	sqlite3_finalize(st);
+	if (json_array_size(ids) > 0) {
+		j = json_object();
+		json_object_set(j, "flags", ids);
+		text = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+		json_decref(j);
+	}
+	json_decref(ids);
+	return text;
+}
+
 /* One act on one attempt inside the open transaction: fold again, check,
- * append.  0 or -1. */
+ * append (a case opened without evidence gets the attempt's flags).  0 or
+ * -1. */
 static int
 outcome_record_one(sqlite3 *db, const char *attempt,
     const struct outcome_act_rec *a, const char *role, const char *evidence,
@@ -551,6 +587,7 @@ outcome_record_one(sqlite3 *db, const char *attempt,
 	struct journal_row	 r;
 	struct outcome		 o;
 	char			 why[512], clean[OUTCOME_TEXT_MAX];
+	char			*flags = NULL;
 
 	if (outcome_feed(db, rc->feed[0] != '\0' ? rc->feed : NULL, attempt,
 	    rc->feed, sizeof rc->feed, err, errlen) == -1)
@@ -564,6 +601,8 @@ outcome_record_one(sqlite3 *db, const char *attempt,
 		    clean, sizeof clean), why);
 		return -1;
 	}
+	if (a->kind == OUTCOME_OPEN_CASE && evidence == NULL)
+		evidence = flags = outcome_flag_evidence(db, rc->feed, attempt);
 	memset(&r, 0, sizeof r);
 	r.time_ms = a->time_ms;
 	r.actor = a->actor;
@@ -575,8 +614,11 @@ outcome_record_one(sqlite3 *db, const char *attempt,
 	r.reason = a->reason;
 	r.evidence = evidence;
 	r.detail = detail;
-	if (journal_insert(db, &r, rc->hash, err, errlen) == -1)
+	if (journal_insert(db, &r, rc->hash, err, errlen) == -1) {
+		free(flags);
 		return -1;
+	}
+	free(flags);
 	rc->seq = r.seq;
 	rc->state = o.state;
 	return 0;

@@ -49,7 +49,10 @@ enough() {
 	[ "$n" = 1 ]
 }
 wait_for 60 enough || { cat "$T/err" >&2; fail "the console stored too few attempts"; }
-mapfile -t ATT < <(sqlite3 -readonly "$T/x.db" "select attempt from attempts order by attempt")
+wait_for 30 test -n "$(sqlite3 -readonly "$T/x.db" "select attempt from flags where attempt is not null limit 1")" ||
+    fail "no flag was raised"
+FL=$(sqlite3 -readonly "$T/x.db" "select attempt from flags where attempt is not null order by id limit 1")
+mapfile -t ATT < <(sqlite3 -readonly "$T/x.db" "select attempt from attempts where attempt <> '$FL' order by attempt")
 
 # The actors: keys in the default directory, lines in the trust file.
 : >"$T/trust"
@@ -81,6 +84,11 @@ act amy 1 "amy proposed this invalidation and may not reinstate it" \
     reinstate --reason "the neighbour copied" "$A"
 act cat 0 "reinstate $A: reinstated, journal seq" reinstate --reason "the neighbour copied" "$A"
 act bob 1 "the attempt is reinstated: uphold is not allowed there" uphold --reason x "$A"
+# A case opened without --evidence holds the attempt's flags.
+act ann 0 "open_case $FL: under_review" open --reason "flags" "$FL"
+got=$(sqlite3 -readonly "$T/x.db" "select json_extract(evidence, '$.flags[0]') from journal where attempt = '$FL' and kind = 'open_case'")
+want=$(sqlite3 -readonly "$T/x.db" "select min(id) from flags where attempt = '$FL'")
+[ -n "$got" ] && [ "$got" = "$want" ] || fail "the case of $FL has evidence flag '$got', want $want"
 # A key that is not the one the trust file names is refused.
 mkdir -p "$T/other" && chmod 700 "$T/other"
 adm keys init amy --roles admin --key-dir "$T/other" >/dev/null 2>&1
