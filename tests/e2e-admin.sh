@@ -119,11 +119,18 @@ done
 for r in $(seq 1 "$ROUNDS"); do
 	R=${ATT[$((r + 4))]}
 	act amy 0 "invalidation_proposed" propose --code preknowledge --reason "round $r" "$R"
+	# Both wait for one file, and start when it appears.
+	racers=""
 	for who in bob cat; do
-		( adm approve --db "$T/x.db" --trust "$T/trust" --actor "$who" "$R" \
-		    >"$T/race.$who" 2>&1; echo $? >"$T/race.$who.rc" ) &
+		( while [ ! -e "$T/go.$r" ]; do sleep 0.005; done
+		  adm approve --db "$T/x.db" --trust "$T/trust" --actor "$who" "$R" \
+		    >"$T/race.$who" 2>&1
+		  echo $? >"$T/race.$who.rc" ) &
+		racers="$racers $!"
 	done
-	wait
+	sleep 0.2
+	: >"$T/go.$r"
+	for p in $racers; do wait "$p"; done
 	n=$(sqlite3 -readonly "$T/x.db" "select count(*) from journal where attempt = '$R' and kind = 'approve_invalidation'")
 	[ "$n" = 1 ] || fail "round $r: $n approvals of $R"
 	ok=$(cat "$T/race.bob.rc" "$T/race.cat.rc" | sort | tr '\n' ' ')
