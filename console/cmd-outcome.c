@@ -166,7 +166,7 @@ outcome_act(const struct cmd_entry *self, struct outcome_args *oa,
 	const char		*role;
 	char			 err[1024], c1[256], c2[256];
 	size_t			 n, i;
-	int			 j;
+	int			 j, k;
 
 	n = (size_t)(argc - first);
 	if (n > OUTCOME_GROUP_MAX)
@@ -180,9 +180,10 @@ outcome_act(const struct cmd_entry *self, struct outcome_args *oa,
 	oa->act.actor = oa->actor;
 	oa->act.expires_ms = oa->expire_days * 24 * 3600 * 1000;
 	for (j = first + 1; j < argc; j++)
-		if (strcmp(argv[j - 1], argv[j]) == 0)
-			return cmd_usage_error(self, "attempt \"%s\" is named "
-			    "twice", argv[j]);
+		for (k = first; k < j; k++)
+			if (strcmp(argv[k], argv[j]) == 0)
+				return cmd_usage_error(self, "attempt \"%s\" "
+				    "is named twice", argv[j]);
 	rc = calloc(n, sizeof *rc);
 	if (rc == NULL) {
 		outcome_fail(self, "out of memory");
