@@ -42,6 +42,7 @@
 #include "console/flags.h"
 #include "proto/proto.h"
 #include "rules/rules.h"
+#include "store/sign.h"
 #include "store/store.h"
 #include "proto/xmalloc.h"
 
@@ -230,16 +231,29 @@ put_flags(struct store *s)
 		die("store_flush", err);
 }
 
-/* journal notes and escalations by PROCTORS proctors, each durable. */
+/*
+ * journal notes and escalations by PROCTORS proctors, each durable and
+ * signed by its proctor's key (made from a seed: the bench needs no files).
+ */
 static void
 add_journal(struct store *s, long journal)
 {
 	struct store_journal_entry je;
+	struct sign_key		*keys[PROCTORS];
+	uint8_t			 seed[32];
 	char			 err[1024], actor[32], att[32], reason[64];
 	long			 j;
 
+	for (j = 0; j < PROCTORS; j++) {
+		snprintf(actor, sizeof actor, "proctor%ld", j);
+		memset(seed, (int)j + 1, sizeof seed);
+		if ((keys[j] = sign_key_from_seed(actor, seed, err,
+		    sizeof err)) == NULL)
+			die("sign_key_from_seed", err);
+	}
 	for (j = 0; j < journal; j++) {
 		snprintf(actor, sizeof actor, "proctor%ld", j % PROCTORS);
+		store_set_signer(s, keys[j % PROCTORS]);
 		snprintf(att, sizeof att, "A%05ld", (j * 7919) % nattempts);
 		snprintf(reason, sizeof reason, "bench decision %ld", j);
 		memset(&je, 0, sizeof je);
@@ -255,6 +269,9 @@ add_journal(struct store *s, long journal)
 		    sizeof err) != 0)
 			die("store_journal_append", err);
 	}
+	store_set_signer(s, NULL);
+	for (j = 0; j < PROCTORS; j++)
+		sign_key_free(keys[j]);
 }
 
 int

@@ -111,28 +111,29 @@ import_print_line(const struct store_import *r)
 }
 
 /*
- * Sign a checkpoint of the case's own journal (its import acts) with the
- * actor's key from keydir (NULL: the default), created on first use and
- * registered as an analyst's.  0, or -1 with a sentence.
+ * The actor's key from keydir (NULL: the default), created on first use
+ * and registered as an analyst's: it signs the import acts and the
+ * checkpoint after them.  NULL with a sentence.
  */
-static int
-import_sign(struct store *s, const char *keydir, const char *actor,
+static struct sign_key *
+import_key(struct store *s, const char *keydir, const char *actor,
     char *err, size_t errlen)
 {
 	struct sign_key	*key;
 	char		 dir[1024];
-	int		 rc;
 
 	if (keydir != NULL)
 		snprintf(dir, sizeof dir, "%s", keydir);
 	else if (sign_key_dir(dir, sizeof dir, err, errlen) != 0)
-		return -1;
+		return NULL;
 	if ((key = sign_key_load(dir, actor, NULL, err, errlen)) == NULL)
-		return -1;
-	rc = store_key_register(s, key, actor, "analyst", err, errlen) == 0 &&
-	    store_checkpoint(s, key, NULL, err, errlen) == 0 ? 0 : -1;
-	sign_key_free(key);
-	return rc;
+		return NULL;
+	if (store_key_register(s, key, actor, "analyst", err, errlen) != 0) {
+		sign_key_free(key);
+		return NULL;
+	}
+	store_set_signer(s, key);
+	return key;
 }
 
 static int
@@ -141,6 +142,7 @@ review_import(const struct cmd_entry *self, int argc, char **argv)
 	struct cmd_getopt	 g;
 	struct store		*s;
 	struct store_import	 r;
+	struct sign_key		*key;
 	const char		*db = NULL, *actor = NULL, *keydir = NULL;
 	char			 err[2048], clean[4 * 2048];
 	int			 ch, i, jsonl = 0, refused = 0, changed = 0;
@@ -184,6 +186,12 @@ review_import(const struct cmd_entry *self, int argc, char **argv)
 		    proto_clean(err, clean, sizeof clean));
 		return EXIT_RUNTIME;
 	}
+	if ((key = import_key(s, keydir, actor, err, sizeof err)) == NULL) {
+		fprintf(stderr, "invigil review import: %s; nothing was "
+		    "imported\n", proto_clean(err, clean, sizeof clean));
+		store_close(s, err, sizeof err);
+		return EXIT_RUNTIME;
+	}
 	for (i = optind; i < argc; i++) {
 		if (store_import(s, argv[i], actor, &r, err,
 		    sizeof err) == -1) {
@@ -200,14 +208,16 @@ review_import(const struct cmd_entry *self, int argc, char **argv)
 			import_print_line(&r);
 		changed |= r.changed;
 	}
-	/* What was imported stays imported; an unsigned act is said. */
-	if (changed && import_sign(s, keydir, actor, err, sizeof err) == -1) {
+	/* What was imported stays imported; an unchecked act is said. */
+	if (changed && store_checkpoint(s, key, NULL, err, sizeof err) == -1) {
 		fprintf(stderr, "invigil review import: the import acts were "
-		    "recorded but not signed: %s\n", proto_clean(err, clean,
-		    sizeof clean));
+		    "recorded but no checkpoint signed: %s\n", proto_clean(err,
+		    clean, sizeof clean));
 		refused++;
 	}
-	if (store_close(s, err, sizeof err) == -1) {
+	i = store_close(s, err, sizeof err);
+	sign_key_free(key);
+	if (i == -1) {
 		fprintf(stderr, "invigil review import: %s\n",
 		    proto_clean(err, clean, sizeof clean));
 		return EXIT_RUNTIME;

@@ -124,8 +124,9 @@ restore_session(struct app *app, struct feed_session *only, char *err,
 	return rc;
 }
 
-/* The proctor's signing key, created on first use, and its public half in
- * the database so that verify can check the checkpoints it signs. */
+/* The proctor's signing key, created on first use, the store's signer,
+ * and its public half in the database so that verify can check the
+ * checkpoints and entries it signs. */
 static int
 restore_key(struct app *app, char *err, size_t errlen)
 {
@@ -139,6 +140,9 @@ restore_key(struct app *app, char *err, size_t errlen)
 	app->key = sign_key_load(dir, app->opt.proctor, &created, err, errlen);
 	if (app->key == NULL)
 		return -1;
+	/* It signs every entry this console journals, a feed's
+	 * acknowledgements included (the store holds it until closed). */
+	store_set_signer(app->store, app->key);
 	if (store_key_register(app->store, app->key, app->opt.proctor,
 	    "proctor", err, errlen) != 0)
 		return -1;

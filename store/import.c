@@ -48,6 +48,7 @@ struct import_ctx {
 	void			*touched;	/* tsearch(3): import_key_compare */
 	char			**keys;		/* the same keys, to walk */
 	size_t			 nkeys, keycap;
+	const struct sign_key	*signer;	/* signs the import act */
 };
 
 /*
@@ -59,7 +60,8 @@ struct import_ctx {
 	"last_ms, count, first_seq, last_seq, state, weight, evidence, " \
 	"closed_ms"
 #define JOURNAL_COLUMNS	"seq, time_ms, actor, role, kind, feed, attempt, " \
-	"flag_id, reason_code, reason, evidence, detail, body, prev_hash, hash"
+	"flag_id, reason_code, reason, evidence, detail, body, prev_hash, hash, " \
+	"sig, sig_vkey"
 /* A command row in the case lacks what the source's row has. */
 #define SENT_LATER	"(sent_ms IS NULL AND excluded.sent_ms IS NOT NULL)"
 #define ACKED_LATER	"(ack_ms IS NULL AND excluded.ack_ms IS NOT NULL)"
@@ -465,21 +467,22 @@ import_journal(struct import_ctx *x, int64_t had, int64_t since,
 	if (import_prepare_src(x, "SELECT " JOURNAL_COLUMNS " FROM journal "
 	    "WHERE seq <= ?1 ORDER BY seq", "the journal", &src, err,
 	    errlen) == -1 ||
-	    import_prepare(x, "SELECT 1 FROM imported_journal WHERE origin = ?16 "
+	    import_prepare(x, "SELECT 1 FROM imported_journal WHERE origin = ?18 "
 	    "AND seq IS ?1 AND time_ms IS ?2 AND actor IS ?3 AND role IS ?4 "
 	    "AND kind IS ?5 AND feed IS ?6 AND attempt IS ?7 AND flag_id IS ?8 "
 	    "AND reason_code IS ?9 AND reason IS ?10 AND evidence IS ?11 AND "
 	    "detail IS ?12 AND body IS ?13 AND prev_hash IS ?14 AND hash IS "
-	    "?15", &same, err, errlen) == -1 ||
+	    "?15 AND sig IS ?16 AND sig_vkey IS ?17", &same, err,
+	    errlen) == -1 ||
 	    import_prepare(x, "INSERT INTO imported_journal (" JOURNAL_COLUMNS
 	    ", origin) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-	    "?12, ?13, ?14, ?15, ?16)", &ins, err, errlen) == -1)
+	    "?12, ?13, ?14, ?15, ?16, ?17, ?18)", &ins, err, errlen) == -1)
 		goto out;
 	sqlite3_bind_int64(src, 1, x->entries);
 	while ((rc = sqlite3_step(src)) == SQLITE_ROW) {
 		seq = sqlite3_column_int64(src, 0);
 		if (seq <= had) {
-			import_bind_row(x, same, src, 15);
+			import_bind_row(x, same, src, 17);
 			if ((rc = sqlite3_step(same)) == SQLITE_ROW)
 				continue;
 			if (rc != SQLITE_DONE) {
@@ -495,7 +498,7 @@ import_journal(struct import_ctx *x, int64_t had, int64_t since,
 			    when, (long long)seq);
 			goto out;
 		}
-		import_bind_row(x, ins, src, 15);
+		import_bind_row(x, ins, src, 17);
 		if (import_step(x, ins, "a journal row", err, errlen) == -1)
 			goto out;
 		x->res->journal_rows++;
@@ -665,6 +668,7 @@ import_act(struct import_ctx *x, const char *actor, char *err, size_t errlen)
 	r.role = "analyst";
 	r.kind = "import";
 	r.detail = detail;
+	r.signer = x->signer;
 	rc = journal_insert(x->dst, &r, NULL, err, errlen);
 	free(detail);
 	return rc;
@@ -752,6 +756,12 @@ store_import(struct store *s, const char *path, const char *actor,
 	x.path = path;
 	x.res = res;
 	x.dst = store_db(s);
+	/* The import act is signed by the importer: no key, no import. */
+	if ((x.signer = store_signer(s)) == NULL) {
+		snprintf(err, errlen, "store: the import act by %s has no key "
+		    "to sign it; nothing was imported", actor);
+		return -1;
+	}
 	if (store_flush(s, err, errlen) == -1 ||
 	    journal_origin(x.dst, case_origin, sizeof case_origin, err,
 	    errlen) == -1 ||

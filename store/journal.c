@@ -178,6 +178,60 @@ journal_bind_text(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
 }
 
+/* The message a row's signature is over (journal.h). */
+static void
+journal_sig_message(const uint8_t hash[SIGN_HASH_LEN],
+    uint8_t msg[sizeof JOURNAL_SIG_DOMAIN + SIGN_HASH_LEN])
+{
+	memcpy(msg, JOURNAL_SIG_DOMAIN, sizeof JOURNAL_SIG_DOMAIN);
+	memcpy(msg + sizeof JOURNAL_SIG_DOMAIN, hash, SIGN_HASH_LEN);
+}
+
+int
+journal_sign(const struct sign_key *key, const uint8_t hash[SIGN_HASH_LEN],
+    char sig[JOURNAL_SIG_HEX + 1], char *err, size_t errlen)
+{
+	uint8_t	msg[sizeof JOURNAL_SIG_DOMAIN + SIGN_HASH_LEN];
+	uint8_t	raw[SIGN_SIG_BYTES];
+
+	journal_sig_message(hash, msg);
+	if (sign_bytes(key, msg, sizeof msg, raw, err, errlen) == -1)
+		return -1;
+	/* 64 bytes as two 32-byte halves of hex. */
+	sign_hex(raw, sig);
+	sign_hex(raw + SIGN_HASH_LEN, sig + 2 * SIGN_HASH_LEN);
+	return 0;
+}
+
+int
+journal_sig_check(const char *vkey, const char *hashhex, const char *sig,
+    char *err, size_t errlen)
+{
+	uint8_t	msg[sizeof JOURNAL_SIG_DOMAIN + SIGN_HASH_LEN];
+	uint8_t	raw[SIGN_SIG_BYTES], hash[SIGN_HASH_LEN];
+	char	half[2 * SIGN_HASH_LEN + 1];
+
+	if (hashhex == NULL || sign_unhex(hashhex, hash) == -1) {
+		snprintf(err, errlen, "its hash is not 64 hex digits");
+		return 0;
+	}
+	if (sig == NULL || strlen(sig) != JOURNAL_SIG_HEX) {
+		snprintf(err, errlen, "its signature is not %d hex digits",
+		    JOURNAL_SIG_HEX);
+		return 0;
+	}
+	memcpy(half, sig, 2 * SIGN_HASH_LEN);
+	half[2 * SIGN_HASH_LEN] = '\0';
+	if (sign_unhex(half, raw) == -1 ||
+	    sign_unhex(sig + 2 * SIGN_HASH_LEN, raw + SIGN_HASH_LEN) == -1) {
+		snprintf(err, errlen, "its signature is not %d hex digits",
+		    JOURNAL_SIG_HEX);
+		return 0;
+	}
+	journal_sig_message(hash, msg);
+	return sign_bytes_verify(vkey, msg, sizeof msg, raw, err, errlen);
+}
+
 int
 journal_insert(sqlite3 *db, struct journal_row *r,
     char hash[2 * SIGN_HASH_LEN + 1], char *err, size_t errlen)
@@ -186,10 +240,18 @@ journal_insert(sqlite3 *db, struct journal_row *r,
 	uint8_t		 prev[SIGN_HASH_LEN], h[SIGN_HASH_LEN];
 	char		 prevhex[2 * SIGN_HASH_LEN + 1];
 	char		 hhex[2 * SIGN_HASH_LEN + 1];
+	char		 sig[JOURNAL_SIG_HEX + 1];
 	char		*body;
 	int64_t		 last;
 	int		 rc;
 
+	if (r->signer == NULL && !r->unsigned_ok) {
+		snprintf(err, errlen, "store: %s by %s has no key to sign it; "
+		    "refused, nothing was written (every journal entry is "
+		    "signed by its actor)", r->kind != NULL ? r->kind : "an act",
+		    r->actor != NULL ? r->actor : "(nobody)");
+		return -1;
+	}
 	if (journal_last(db, &last, prev, err, errlen) == -1)
 		return -1;
 	r->seq = last + 1;
@@ -198,12 +260,23 @@ journal_insert(sqlite3 *db, struct journal_row *r,
 	sign_chain(prev, body, strlen(body), h);
 	sign_hex(prev, prevhex);
 	sign_hex(h, hhex);
+	if (r->signer != NULL && journal_sign(r->signer, h, sig, err,
+	    errlen) == -1) {
+		free(body);
+		return -1;
+	}
 
 	/* Prepared per call: an append is rare and already pays an fsync. */
-	rc = sqlite3_prepare_v2(db, "INSERT INTO journal (seq, time_ms, actor, "
+	rc = sqlite3_prepare_v2(db, r->signer == NULL ?
+	    "INSERT INTO journal (seq, time_ms, actor, "
 	    "role, kind, feed, attempt, flag_id, reason_code, reason, evidence, "
 	    "detail, body, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-	    "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)", -1, &st, NULL);
+	    "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)" :
+	    "INSERT INTO journal (seq, time_ms, actor, "
+	    "role, kind, feed, attempt, flag_id, reason_code, reason, evidence, "
+	    "detail, body, prev_hash, hash, sig, sig_vkey) VALUES (?1, ?2, ?3, "
+	    "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+	    -1, &st, NULL);
 	if (rc != SQLITE_OK) {
 		snprintf(err, errlen, "store: cannot append to the journal: %s",
 		    sqlite3_errmsg(db));
@@ -226,6 +299,11 @@ journal_insert(sqlite3 *db, struct journal_row *r,
 	sqlite3_bind_text(st, 13, body, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 14, prevhex, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 15, hhex, -1, SQLITE_STATIC);
+	if (r->signer != NULL) {
+		sqlite3_bind_text(st, 16, sig, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 17, sign_key_vkey(r->signer), -1,
+		    SQLITE_STATIC);
+	}
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	free(body);

@@ -14,6 +14,12 @@
  * the tree hash of entries 1..size.  The chain is kept beside the tree:
  * schema-2 checkpoints ('chain') sign the hash of entry size, and the
  * chain's trigger refuses a row out of order as it is written.
+ *
+ * Since schema 4 every row is also signed by its actor: sig is the
+ * Ed25519 signature (128 hex digits) of JOURNAL_SIG_DOMAIN, its NUL, and
+ * the 32 bytes of hash, by the key sig_vkey names (a verifier key).  Rows
+ * written before the database reached schema 4 (seq below meta
+ * 'signed_from') have neither: they are covered by checkpoints only.
  */
 #ifndef INVIGIL_STORE_JOURNAL_H
 #define INVIGIL_STORE_JOURNAL_H
@@ -43,7 +49,32 @@ struct journal_row {
 	const char	*reason;
 	const char	*evidence;	/* canonical JSON object text */
 	const char	*detail;	/* canonical JSON object text */
+	/* The key journal_insert() signs the row with; NULL only for the
+	 * schema-2 migration (unsigned_ok), which chains rows of a schema
+	 * without signatures. */
+	const struct sign_key *signer;
+	int		 unsigned_ok;
 };
+
+/* What a row's signature is over: this, a NUL, then the hash's bytes. */
+#define JOURNAL_SIG_DOMAIN	"invigil journal entry v1"
+#define JOURNAL_SIG_HEX		(2 * SIGN_SIG_BYTES)
+
+/*
+ * Sign the row hash with key: sig gets JOURNAL_SIG_HEX hex digits and a
+ * NUL.  0, or -1 with a sentence.
+ */
+int	journal_sign(const struct sign_key *key,
+	    const uint8_t hash[SIGN_HASH_LEN], char sig[JOURNAL_SIG_HEX + 1],
+	    char *err, size_t errlen);
+
+/*
+ * Check sig (hex, from the database) over the row hash hashhex (hex) by
+ * vkey.  1 holds, 0 does not (err says why: not hex, or does not verify),
+ * -1 vkey is not a verifier key.
+ */
+int	journal_sig_check(const char *vkey, const char *hashhex,
+	    const char *sig, char *err, size_t errlen);
 
 /*
  * The canonical text of a JSON object given as text: keys sorted, no
@@ -66,8 +97,9 @@ int	journal_body(const struct journal_row *, char **out, char *err,
 /*
  * Append r to the journal of db inside the caller's write transaction:
  * r->seq is set to the last seq + 1, the body built, chained to the last
- * row's hash and inserted.  hash (may be NULL) gets the new row's hash in
- * hex.  0, or -1 with a sentence.
+ * row's hash, signed by r->signer and inserted.  A row without a signer is
+ * refused (unless unsigned_ok), never written unsigned.  hash (may be
+ * NULL) gets the new row's hash in hex.  0, or -1 with a sentence.
  */
 int	journal_insert(sqlite3 *db, struct journal_row *r,
 	    char hash[2 * SIGN_HASH_LEN + 1], char *err, size_t errlen);

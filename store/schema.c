@@ -353,6 +353,34 @@ static const struct migration migrations[] = {
 	"ALTER TABLE commands ADD COLUMN source TEXT;"
 	"ALTER TABLE gaps ADD COLUMN source TEXT;",
 	NULL, NULL
+	},
+	{
+	/*
+	 * 4: every journal entry signed by its actor.
+	 *
+	 * journal.sig, imported_journal.sig	the Ed25519 signature (128
+	 *		hex digits) of "invigil journal entry v1", a NUL and the
+	 *		32 bytes of the row's hash (store/journal.h).
+	 * journal.sig_vkey, imported_journal.sig_vkey	the signer's
+	 *		verifier key.
+	 * meta 'signed_from'	the first seq written signed: rows before it
+	 *		(written before this migration) have neither column and
+	 *		are covered by checkpoints only; from it on, the trigger
+	 *		refuses a row without both.
+	 */
+	"ALTER TABLE journal ADD COLUMN sig TEXT;"
+	"ALTER TABLE journal ADD COLUMN sig_vkey TEXT;"
+	"ALTER TABLE imported_journal ADD COLUMN sig TEXT;"
+	"ALTER TABLE imported_journal ADD COLUMN sig_vkey TEXT;"
+	"INSERT INTO meta (key, value) VALUES ('signed_from', "
+	"    (SELECT coalesce(max(seq), 0) + 1 FROM journal));"
+	"CREATE TRIGGER journal_signed BEFORE INSERT ON journal"
+	"    WHEN NEW.seq >= (SELECT CAST(value AS INTEGER) FROM meta"
+	"        WHERE key = 'signed_from')"
+	"    AND (NEW.sig IS NULL OR NEW.sig_vkey IS NULL)"
+	"    BEGIN SELECT RAISE(ABORT, 'a journal entry must be signed by "
+	"its actor (sig, sig_vkey)'); END;",
+	NULL, NULL
 	}
 };
 
@@ -682,6 +710,7 @@ schema_chain_v1_journal(sqlite3 *db, char *err, size_t errlen)
 		    &detail, err, errlen) == -1)
 			detail = schema_wrap(schema_column(st, 8));
 		r.detail = detail;
+		r.unsigned_ok = 1;	/* schema 2 has no signatures */
 		if (journal_insert(db, &r, NULL, err, errlen) == -1) {
 			free(detail);
 			sqlite3_finalize(st);

@@ -1366,3 +1366,55 @@ sign_notes_split(const char *buf, size_t len, sign_note_fn fn, void *arg,
 		return -1;
 	}
 }
+
+int
+sign_bytes(const struct sign_key *k, const void *msg, size_t len,
+    uint8_t sig[SIGN_SIG_BYTES], char *err, size_t errlen)
+{
+	EVP_MD_CTX	*ctx;
+	size_t		 siglen = SIGN_SIG_LEN;
+
+	if ((ctx = EVP_MD_CTX_new()) == NULL)
+		sign_fatal("EVP_MD_CTX_new");
+	if (EVP_DigestSignInit(ctx, NULL, NULL, NULL, k->pkey) != 1 ||
+	    EVP_DigestSign(ctx, sig, &siglen, msg, len) != 1 ||
+	    siglen != SIGN_SIG_LEN) {
+		snprintf(err, errlen, "cannot sign with the key %s: %s",
+		    k->name, sign_ssl_reason());
+		EVP_MD_CTX_free(ctx);
+		return -1;
+	}
+	EVP_MD_CTX_free(ctx);
+	return 0;
+}
+
+int
+sign_bytes_verify(const char *vkey, const void *msg, size_t len,
+    const uint8_t sig[SIGN_SIG_BYTES], char *err, size_t errlen)
+{
+	struct sign_sig	 one;
+	EVP_PKEY	*pkey;
+	char		 name[SIGN_NAME_MAX + 1];
+	uint8_t		 pub[SIGN_PUB_LEN];
+	uint32_t	 id;
+	int		 ok;
+
+	if (sign_vkey_parse(vkey, name, &id, pub, err, errlen) == -1)
+		return -1;
+	pkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub,
+	    SIGN_PUB_LEN);
+	if (pkey == NULL) {
+		snprintf(err, errlen, "the verifier key \"%s\" is not a valid "
+		    "Ed25519 public key: %s", vkey, sign_ssl_reason());
+		return -1;
+	}
+	memset(&one, 0, sizeof one);
+	memcpy(one.sig, sig, SIGN_SIG_LEN);
+	one.siglen = SIGN_SIG_LEN;
+	ok = sign_verify_one(pkey, &one, msg, len);
+	EVP_PKEY_free(pkey);
+	if (!ok)
+		snprintf(err, errlen, "the signature by %s+%08x does not "
+		    "verify", name, id);
+	return ok;
+}

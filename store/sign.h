@@ -203,6 +203,23 @@ typedef int	(*sign_note_fn)(const char *note, size_t len, int line,
 int		 sign_notes_split(const char *buf, size_t len, sign_note_fn fn,
 		     void *arg, char *err, size_t errlen);
 
+#define SIGN_SIG_BYTES	64	/* an Ed25519 signature */
+
+/*
+ * The Ed25519 signature of msg[len] by k into sig (the journal signs its
+ * entries so, store/journal.h).  0, or -1 with a sentence.
+ */
+int		 sign_bytes(const struct sign_key *, const void *msg,
+		     size_t len, uint8_t sig[SIGN_SIG_BYTES], char *err,
+		     size_t errlen);
+/*
+ * Is sig an Ed25519 signature of msg[len] by the key vkey names?  1 yes,
+ * 0 no (err says so), -1 vkey is not a verifier key (sentence in err).
+ */
+int		 sign_bytes_verify(const char *vkey, const void *msg,
+		     size_t len, const uint8_t sig[SIGN_SIG_BYTES], char *err,
+		     size_t errlen);
+
 /* out = SHA-256(data[len]). */
 void		 sign_sha256(const void *data, size_t len,
 		     uint8_t out[SIGN_HASH_LEN]);

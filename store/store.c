@@ -1239,6 +1239,7 @@ store_journal_insert(struct store *s, void *arg, char *err, size_t errlen)
 	r.reason = e->reason;
 	r.evidence = evidence;
 	r.detail = detail;
+	r.signer = s->signer;
 	if (journal_insert(s->db, &r, ja->rc->hash, err, errlen) == -1)
 		goto out;
 	ja->rc->seq = r.seq;
@@ -1250,6 +1251,22 @@ out:
 	free(evidence);
 	free(detail);
 	return rc;
+}
+
+/*
+ * 1 with a sentence if s has no key to sign kind by actor with (the entry
+ * is refused, not written unsigned), else 0.
+ */
+static int
+store_unsigned(struct store *s, const char *kind, const char *actor,
+    char *err, size_t errlen)
+{
+	if (s->signer != NULL)
+		return 0;
+	snprintf(err, errlen, "store: %s by %s has no key to sign it; "
+	    "refused, nothing was written (give the store its actor's key: "
+	    "store_set_signer)", kind, actor);
+	return 1;
 }
 
 int
@@ -1270,6 +1287,8 @@ store_journal_append(struct store *s, const struct store_journal_entry *e,
 		snprintf(err, errlen, "store: a command needs an id and a feed");
 		return -1;
 	}
+	if (store_unsigned(s, e->kind, e->actor, err, errlen))
+		return -1;
 	memset(&dummy, 0, sizeof dummy);
 	ja.e = e;
 	ja.c = c;
@@ -1378,6 +1397,9 @@ store_command_acked(struct store *s, const char *feed, const char *id, int ok,
 		    "and a command id");
 		return -1;
 	}
+	/* The recording console signs what its feed acknowledged. */
+	if (store_unsigned(s, "cmd_ack", feed, err, errlen))
+		return -1;
 	memset(&dummy, 0, sizeof dummy);
 	memset(&aa, 0, sizeof aa);
 	aa.feed = feed;
@@ -1406,6 +1428,12 @@ void
 store_set_signer(struct store *s, const struct sign_key *key)
 {
 	s->signer = key;
+}
+
+const struct sign_key *
+store_signer(struct store *s)
+{
+	return s->signer;
 }
 
 int

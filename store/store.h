@@ -27,7 +27,7 @@
 struct store;
 
 /* Schema version this binary writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION	3
+#define STORE_SCHEMA_VERSION	4
 
 /* store_flush() is due when this many rows are queued, whatever the tick. */
 #define STORE_BATCH_ROWS	4096
@@ -226,6 +226,8 @@ int64_t		 store_journal_size(struct store *s, char *err, size_t errlen);
  * store_journal_append() and store_command_acked() refuse to append.
  */
 void		 store_set_signer(struct store *s, const struct sign_key *key);
+/* The signer store_set_signer() gave, or NULL. */
+const struct sign_key *store_signer(struct store *s);
 
 /*
  * Record key's public half as the key of actor in role (once; a second

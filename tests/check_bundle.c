@@ -30,6 +30,7 @@
 #define CHECK_TMP_NAME	"check_bundle"
 #include "check_tmp.h"
 #include "tests/check_main.h"
+#include "tests/check_signer.h"
 
 static char		 tmpdir[64];
 static char		 dbpath[128];
@@ -180,6 +181,7 @@ build(int how)
 	ck_assert_msg(store_open(&s, dbpath, err, sizeof err) == 0, "%s", err);
 	ck_assert_int_eq(store_key_register(s, console_key, "console",
 	    "proctor", err, sizeof err), 0);
+	store_set_signer(s, console_key);
 	add_attempt(s, 1, "A-1", "C-1", "Ada Lovelace");
 	add_attempt(s, 2, "A-2", "C-2", "Bob Builder");
 	add_attempt(s, 3, "A-3", "C-3", "Cy Young");
@@ -439,6 +441,7 @@ START_TEST(test_imported_journal)
 	snprintf(casepath, sizeof casepath, "%s/case.db", tmpdir);
 	ck_assert_msg(store_open(&s, casepath, err, sizeof err) == 0, "%s",
 	    err);
+	check_signer(s, "eve", "analyst");
 	ck_assert_msg(store_import(s, dbpath, "eve", &res, err, sizeof err) ==
 	    0, "%s", err);
 	ck_assert_msg(store_close(s, err, sizeof err) == 0, "%s", err);

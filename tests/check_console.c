@@ -21,6 +21,7 @@
 #define CHECK_TMP_NAME	"check_console"
 #include "check_tmp.h"
 #include "tests/check_main.h"
+#include "tests/check_signer.h"
 
 static char		 dir[64];
 static char		 dbpath[128];
@@ -74,6 +75,7 @@ console_open(void)
 
 	memset(&app, 0, sizeof app);
 	ck_assert_int_eq(store_open(&app.store, dbpath, err, sizeof err), 0);
+	check_signer(app.store, "unit", "proctor");
 	app.opt.proctor = "unit";
 	app.rules = rules_default();
 	app.engine = rules_engine_new(app.rules);

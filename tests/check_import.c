@@ -27,6 +27,7 @@
 #define CHECK_TMP_NAME	"check_import"
 #include "check_tmp.h"
 #include "tests/check_main.h"
+#include "tests/check_signer.h"
 
 static char	tmpdir[64];
 static char	err[2048];
@@ -172,6 +173,7 @@ make_source(const char *path, int which)
 	k = test_key(which == 0 ? "alice" : "bob", which + 1);
 	ck_assert_int_eq(store_key_register(s, k, which == 0 ? "alice" : "bob",
 	    "proctor", err, sizeof err), 0);
+	store_set_signer(s, k);
 	m = attempt_msg(1, "A1", PROTO_STATE_IN_PROGRESS, "10.0.0.1");
 	add(s, &m);
 	m = attempt_msg(2, "A2", PROTO_STATE_IN_PROGRESS, "");
@@ -295,6 +297,7 @@ import_want(const char *casepath, const char *const *srcs, int want,
 
 	ck_assert_msg(store_open(&s, casepath, err, sizeof err) == 0, "%s",
 	    err);
+	check_signer(s, "ana", "analyst");
 	for (; *srcs != NULL; srcs++)
 		ck_assert_msg(store_import(s, *srcs, "ana", last, err,
 		    sizeof err) == want, "import %s: want %d: %s", *srcs, want,
@@ -343,7 +346,8 @@ START_TEST(test_union_and_idempotence)
 	    "source IS NOT NULL AND source_id = 1"), 2);
 	ck_assert_int_eq(query_int(c, "SELECT count(*) FROM journal WHERE "
 	    "kind = 'import' AND role = 'analyst' AND actor = 'ana'"), 2);
-	ck_assert_int_eq(query_int(c, "SELECT count(*) FROM keys"), 2);
+	/* alice, bob (imported) and ana, whose key signs the import acts */
+	ck_assert_int_eq(query_int(c, "SELECT count(*) FROM keys"), 3);
 	ck_assert_int_eq(query_int(c, "SELECT last_seq FROM feeds WHERE "
 	    "feed = 'f1'"), 8);
 
@@ -568,6 +572,7 @@ START_TEST(test_command_sent_here_acked_there)
 	path_of(a, sizeof a, "a.db");
 	path_of(b, sizeof b, "b.db");
 	ck_assert_msg(store_open(&s, a, err, sizeof err) == 0, "%s", err);
+	check_signer(s, "ana", "proctor");
 	memset(&e, 0, sizeof e);
 	e.actor = "ana";
 	e.role = "proctor";
@@ -585,6 +590,7 @@ START_TEST(test_command_sent_here_acked_there)
 	    sizeof err) == 0, "%s", err);
 	ck_assert_int_eq(store_close(s, err, sizeof err), 0);
 	ck_assert_msg(store_open(&s, b, err, sizeof err) == 0, "%s", err);
+	check_signer(s, "bob", "proctor");
 	ck_assert_int_eq(store_command_acked(s, "f1", "ana-1-1", 1, NULL, 200,
 	    NULL, err, sizeof err), 1);
 	ck_assert_int_eq(store_close(s, err, sizeof err), 0);

@@ -34,6 +34,7 @@
 #define CHECK_TMP_NAME	"check_journal"
 #include "check_tmp.h"
 #include "tests/check_main.h"
+#include "tests/check_signer.h"
 
 static char	tmpdir[64];
 static char	dbpath[128];
@@ -77,6 +78,7 @@ make_journal(int n, int every, struct sign_key *key)
 	ck_assert_msg(store_open(&s, dbpath, err, sizeof err) == 0, "%s", err);
 	ck_assert_int_eq(store_key_register(s, key, "alice", "proctor", err,
 	    sizeof err), 0);
+	store_set_signer(s, key);
 	for (i = 1; i <= n; i++) {
 		memset(&e, 0, sizeof e);
 		e.actor = "alice";
@@ -570,15 +572,19 @@ START_TEST(test_upgrade_from_schema_1)
 	    " || ' ' || (SELECT count(*) FROM sqlite_schema WHERE name = "
 	    "'journal_v1')", -1, &st, NULL), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-	ck_assert_str_eq((const char *)sqlite3_column_text(st, 0), "26 3 0");
+	ck_assert_str_eq((const char *)sqlite3_column_text(st, 0), "26 4 0");
 	sqlite3_finalize(st);
 	sqlite3_close(db);
 }
 END_TEST
 
-/* The attacker appends entries after the last checkpoint, chained right. */
+/*
+ * The attacker appends entries after the last checkpoint, chained right
+ * and signed with k (alice's own key: alice is the attacker, or has lost
+ * her key).
+ */
 static void
-forge_tail(int n)
+forge_tail(int n, const struct sign_key *k)
 {
 	struct journal_row	 r;
 	sqlite3			*db = attacker();
@@ -594,6 +600,7 @@ forge_tail(int n)
 		r.kind = "dismiss";
 		r.attempt = "A-17";
 		r.reason = "nothing to see";
+		r.signer = k;
 		ck_assert_msg(journal_insert(db, &r, NULL, err, sizeof err) ==
 		    0, "%s", err);
 	}
@@ -626,7 +633,7 @@ START_TEST(test_uncovered_tail)
 	ck_assert_int_eq(v.covered, 8);
 	ck_assert_int_eq(v.file_covered, 8);
 
-	forge_tail(3);
+	forge_tail(3, k);
 	v = verify(NULL);
 	expect(&v, STORE_VERIFY_OK, 0, NULL);	/* the chain holds... */
 	ck_assert_int_eq(v.entries, 13);
@@ -839,7 +846,11 @@ START_TEST(test_schema_2_chain_checkpoints)
 
 	make_journal(8, 0, k);
 	ck_assert_int_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
-	ck_assert_msg(sqlite3_exec(db, "DROP INDEX flags_source;"
+	ck_assert_msg(sqlite3_exec(db, "DROP TRIGGER journal_signed;"
+	    "DELETE FROM meta WHERE key = 'signed_from';"
+	    "ALTER TABLE journal DROP COLUMN sig;"
+	    "ALTER TABLE journal DROP COLUMN sig_vkey;"
+	    "DROP INDEX flags_source;"
 	    "ALTER TABLE flags DROP COLUMN source;"
 	    "ALTER TABLE flags DROP COLUMN source_id;"
 	    "ALTER TABLE commands DROP COLUMN source;"
@@ -854,6 +865,7 @@ START_TEST(test_schema_2_chain_checkpoints)
 	sqlite3_close(db);
 
 	ck_assert_msg(store_open(&s, dbpath, err, sizeof err) == 0, "%s", err);
+	check_signer(s, "alice", "proctor");
 	memset(&e, 0, sizeof e);
 	e.actor = "alice";
 	e.role = "proctor";

@@ -24,6 +24,7 @@
 #define CHECK_TMP_NAME	"check_query"
 #include "check_tmp.h"
 #include "tests/check_main.h"
+#include "tests/check_signer.h"
 
 static char	tmpdir[64];
 static char	dbpath[128];
@@ -165,6 +166,7 @@ build(void)
 	base_ms = (int64_t)time(NULL) * 1000 - 100000;
 	if (store_open(&s, dbpath, err, sizeof err) != 0)
 		ck_abort_msg("store_open: %s", err);
+	check_signer(s, "p2", "proctor");
 	add(s, "F", PROTO_ATTEMPT, 1, "A1", 1, NULL);
 	add(s, "F", PROTO_EVENT, 2, "A1", 2, NULL);
 	add(s, "F", PROTO_ATTEMPT, 3, "A2", 3, NULL);

@@ -36,6 +36,7 @@
 #define CHECK_TMP_NAME	"check_store"
 #include "check_tmp.h"
 #include "tests/check_main.h"
+#include "tests/check_signer.h"
 
 static char	tmpdir[64];
 static char	dbpath[128];
@@ -65,6 +66,7 @@ open_store(void)
 
 	if (store_open(&s, dbpath, err, sizeof err) != 0)
 		ck_abort_msg("store_open: %s", err);
+	check_signer(s, "p-7", NULL);
 	return s;
 }
 
@@ -223,14 +225,14 @@ START_TEST(test_open_creates_schema)
 	    sizeof buf), "wal");
 	ck_assert_int_eq(query_int(db, "PRAGMA user_version"),
 	    STORE_SCHEMA_VERSION);
-	ck_assert_int_eq(query_int(db, "PRAGMA user_version"), 3);
+	ck_assert_int_eq(query_int(db, "PRAGMA user_version"), 4);
 	for (i = 0; i < sizeof tables / sizeof tables[0]; i++) {
 		snprintf(sql, sizeof sql, "SELECT count(*) FROM sqlite_schema "
 		    "WHERE type = 'table' AND name = '%s'", tables[i]);
 		ck_assert_msg(query_int(db, sql) == 1, "no table %s", tables[i]);
 	}
 	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM sqlite_schema "
-	    "WHERE type = 'trigger' AND tbl_name = 'journal'"), 3);
+	    "WHERE type = 'trigger' AND tbl_name = 'journal'"), 4);
 	/* Batches run at synchronous=NORMAL (1), foreign keys on. */
 	ck_assert_int_eq(query_int(store_db(s), "PRAGMA synchronous"), 1);
 	ck_assert_int_eq(query_int(store_db(s), "PRAGMA foreign_keys"), 1);
@@ -269,7 +271,7 @@ START_TEST(test_reopen_idempotent)
 	close_store(s);
 
 	db = reader();
-	ck_assert_int_eq(query_int(db, "PRAGMA user_version"), 3);
+	ck_assert_int_eq(query_int(db, "PRAGMA user_version"), 4);
 	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM messages"), 1);
 	query_text(db, "SELECT group_concat(sql, ';') FROM sqlite_schema",
 	    schema2, sizeof schema2);
