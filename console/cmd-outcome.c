@@ -81,12 +81,14 @@ outcome_cmd_act(const struct cmd_entry *self, enum outcome_act *a)
 /*
  * Who acts: --actor or the user name; their roles from the trust file,
  * on a line not revoked, whose key the actor holds (DIR/NAME.key, the
- * same vkey).  0 with *roles and role (the highest role the act needs
- * that the actor holds, as recorded), or -1 with a sentence.
+ * same vkey).  0 with *roles, role (the highest role the act needs that
+ * the actor holds, as recorded) and *keyp (the key that signs; the
+ * caller frees it), or -1 with a sentence.
  */
 static int
 outcome_actor(struct outcome_args *oa, enum outcome_act act,
-    unsigned *roles, const char **role, char *err, size_t errlen)
+    unsigned *roles, const char **role, struct sign_key **keyp, char *err,
+    size_t errlen)
 {
 	const struct trust_entry *te;
 	struct trust		*t;
@@ -149,7 +151,7 @@ outcome_actor(struct outcome_args *oa, enum outcome_act act,
 		sign_key_free(key);
 		goto fail;
 	}
-	sign_key_free(key);
+	*keyp = key;
 	trust_free(t);
 	return 0;
 fail:
@@ -163,6 +165,7 @@ outcome_act(const struct cmd_entry *self, struct outcome_args *oa,
     int argc, char **argv, int first)
 {
 	struct outcome_receipt	*rc;
+	struct sign_key		*key;
 	const char		*role;
 	char			 err[1024], c1[256], c2[256];
 	size_t			 n, i;
@@ -172,31 +175,34 @@ outcome_act(const struct cmd_entry *self, struct outcome_args *oa,
 	if (n > OUTCOME_GROUP_MAX)
 		return cmd_usage_error(self, "at most 1000 attempts in one act",
 		    NULL);
-	if (outcome_actor(oa, oa->act.kind, &oa->act.roles, &role, err,
+	for (j = first + 1; j < argc; j++)
+		for (k = first; k < j; k++)
+			if (strcmp(argv[k], argv[j]) == 0)
+				return cmd_usage_error(self, "attempt \"%s\" "
+				    "is named twice", argv[j]);
+	if (outcome_actor(oa, oa->act.kind, &oa->act.roles, &role, &key, err,
 	    sizeof err) == -1) {
 		outcome_fail(self, err);
 		return EXIT_RUNTIME;
 	}
 	oa->act.actor = oa->actor;
 	oa->act.expires_ms = oa->expire_days * 24 * 3600 * 1000;
-	for (j = first + 1; j < argc; j++)
-		for (k = first; k < j; k++)
-			if (strcmp(argv[k], argv[j]) == 0)
-				return cmd_usage_error(self, "attempt \"%s\" "
-				    "is named twice", argv[j]);
 	rc = calloc(n, sizeof *rc);
 	if (rc == NULL) {
 		outcome_fail(self, "out of memory");
+		sign_key_free(key);
 		return EXIT_RUNTIME;
 	}
 	for (i = 0; oa->feed != NULL && i < n; i++)
 		snprintf(rc[i].feed, sizeof rc[i].feed, "%s", oa->feed);
 	if (store_outcome_record(oa->db, (const char *const *)argv + first, n,
-	    &oa->act, role, oa->evidence, rc, err, sizeof err) == -1) {
+	    &oa->act, role, key, oa->evidence, rc, err, sizeof err) == -1) {
 		outcome_fail(self, err);
+		sign_key_free(key);
 		free(rc);
 		return EXIT_RUNTIME;
 	}
+	sign_key_free(key);
 	for (i = 0; i < n; i++)
 		printf("%s %s: %s, journal seq %" PRId64 " hash %s\n",
 		    outcome_act_kind(oa->act.kind),

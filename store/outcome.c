@@ -581,8 +581,9 @@ outcome_flag_evidence(sqlite3 *db, const char *feed, const char *attempt)
  * -1. */
 static int
 outcome_record_one(sqlite3 *db, const char *attempt,
-    const struct outcome_act_rec *a, const char *role, const char *evidence,
-    const char *detail, struct outcome_receipt *rc, char *err, size_t errlen)
+    const struct outcome_act_rec *a, const char *role,
+    const struct sign_key *key, const char *evidence, const char *detail,
+    struct outcome_receipt *rc, char *err, size_t errlen)
 {
 	struct journal_row	 r;
 	struct outcome		 o;
@@ -614,6 +615,7 @@ outcome_record_one(sqlite3 *db, const char *attempt,
 	r.reason = a->reason;
 	r.evidence = evidence;
 	r.detail = detail;
+	r.signer = key;
 	if (journal_insert(db, &r, rc->hash, err, errlen) == -1) {
 		free(flags);
 		return -1;
@@ -627,8 +629,8 @@ outcome_record_one(sqlite3 *db, const char *attempt,
 int
 store_outcome_record(const char *path, const char *const *attempts,
     size_t n, const struct outcome_act_rec *act, const char *role,
-    const char *evidence, struct outcome_receipt *rc, char *err,
-    size_t errlen)
+    const struct sign_key *key, const char *evidence,
+    struct outcome_receipt *rc, char *err, size_t errlen)
 {
 	struct store_reader	*rd;
 	struct outcome_act_rec	 a = *act;
@@ -675,8 +677,8 @@ store_outcome_record(const char *path, const char *const *attempts,
 		a.expires_ms = 0;
 	detail = outcome_detail(&a, attempts, n);
 	for (i = 0; i < n; i++) {
-		if (outcome_record_one(db, attempts[i], &a, role, ev, detail,
-		    &rc[i], err, errlen) == -1) {
+		if (outcome_record_one(db, attempts[i], &a, role, key, ev,
+		    detail, &rc[i], err, errlen) == -1) {
 			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 			goto out;
 		}

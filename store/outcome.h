@@ -195,19 +195,23 @@ struct outcome_receipt {
 
 /*
  * Record act a (its time set here) on each of the n attempts by actor in
- * role, in ONE short write transaction on the database at path (BEGIN
+ * role, each entry signed by key (the actor's), in ONE short write
+ * transaction on the database at path (BEGIN
  * IMMEDIATE with a busy timeout: it waits out a console's commit, never
  * the console itself, and holds the file for a few milliseconds): each
  * attempt's fold is read again inside it and the act checked against it;
  * if any is refused nothing is recorded.  evidence (JSON object text, may
  * be NULL) goes with every entry; with n > 1 each entry's detail lists the
- * group.  rc[0..n-1] get each entry's seq and hash.  0, or -1 with a
- * sentence (which attempt, what state, what is allowed).
+ * group.  rc[i].feed, when the caller sets it, names attempt i's feed
+ * (else the attempts table's, or none); rc[0..n-1] get each entry's seq
+ * and hash.  0, or -1 with a sentence (which attempt, what state, what is
+ * allowed).
  */
+struct sign_key;
 int		 store_outcome_record(const char *path,
 		     const char *const *attempts, size_t n,
 		     const struct outcome_act_rec *a, const char *role,
-		     const char *evidence, struct outcome_receipt *rc,
-		     char *err, size_t errlen);
+		     const struct sign_key *key, const char *evidence,
+		     struct outcome_receipt *rc, char *err, size_t errlen);
 
 #endif /* INVIGIL_STORE_OUTCOME_H */

@@ -31,6 +31,7 @@
 #define CHECK_TMP_NAME	"check_outcome"
 #include "check_tmp.h"
 #include "tests/check_main.h"
+#include "tests/check_signer.h"
 
 static char	err[512];
 
@@ -376,7 +377,8 @@ record(enum outcome_act k, size_t i, const char *const *att, size_t n,
 	a.expires_ms = 60 * 1000;
 	memset(local, 0, sizeof local);
 	return store_outcome_record(dbpath, att, n, &a,
-	    i == 3 ? "analyst" : "admin", k == OUTCOME_OPEN_CASE ?
+	    i == 3 ? "analyst" : "admin", check_signer_key(actors[i].name),
+	    k == OUTCOME_OPEN_CASE ?
 	    "{\"flags\":[2,1]}" : NULL, rc != NULL ? rc : local, err,
 	    sizeof err);
 }
@@ -520,6 +522,7 @@ START_TEST(test_db_forced_row_not_taken)
 	jr.role = "admin";
 	jr.kind = "approve_invalidation";
 	jr.attempt = "A1";
+	jr.signer = check_signer_key("amy");
 	ck_assert_msg(journal_insert(db, &jr, hash, err, sizeof err) == 0, "%s",
 	    err);
 	sqlite3_close(db);
