@@ -368,17 +368,39 @@ outcome_exec(const struct cmd_entry *self, int argc, char **argv)
 	cmd_getopt_start(&g, self, 0);
 	while ((ch = cmd_getopt(&g, argc, argv)) != -1) {
 		switch (ch) {
-		case 'd': oa.db = optarg; break;
-		case 'F': oa.feed = optarg; break;
-		case 'a': oa.actor = optarg; break;
-		case 'K': oa.keydir = optarg; break;
-		case 'T': oa.trust = optarg; break;
-		case 's': oa.state = optarg; break;
-		case 'e': oa.evidence = optarg; break;
-		case 'c': oa.act.code = optarg; break;
-		case 'r': oa.act.reason = optarg; break;
-		case 'R': oa.act.received = optarg; break;
-		case 'f': oa.act.ref = optarg; break;
+		case 'd':
+			oa.db = optarg;
+			break;
+		case 'F':
+			oa.feed = optarg;
+			break;
+		case 'a':
+			oa.actor = optarg;
+			break;
+		case 'K':
+			oa.keydir = optarg;
+			break;
+		case 'T':
+			oa.trust = optarg;
+			break;
+		case 's':
+			oa.state = optarg;
+			break;
+		case 'e':
+			oa.evidence = optarg;
+			break;
+		case 'c':
+			oa.act.code = optarg;
+			break;
+		case 'r':
+			oa.act.reason = optarg;
+			break;
+		case 'R':
+			oa.act.received = optarg;
+			break;
+		case 'f':
+			oa.act.ref = optarg;
+			break;
 		case 'x':
 			errno = 0;
 			oa.expire_days = strtoll(optarg, &end, 10);
