@@ -384,7 +384,7 @@ fail:
 	return -1;
 }
 
-/* A string field of a JSON object text, or NULL; *jp owns it. */
+/* The string member key of j, or NULL (j owns it). */
 static const char *
 outcome_detail_string(json_t *j, const char *key)
 {
