@@ -140,11 +140,11 @@ admin_keys(const struct cmd_entry *self, int argc, char **argv)
 		    "NAME, not \"%s\"", optind == argc ? "" : argv[optind]);
 	if (optind + 2 != argc)
 		return cmd_usage_error(self, "give one NAME after init%s", "");
-	if (sign_name_valid(argv[optind + 1], err, sizeof err) != 0 ||
-	    strchr(argv[optind + 1], '/') != NULL)
-		return cmd_usage_error(self, "NAME: %s", err[0] != '\0' &&
-		    strchr(argv[optind + 1], '/') == NULL ? err :
-		    "a name may not contain '/'");
+	if (strchr(argv[optind + 1], '/') != NULL)
+		return cmd_usage_error(self, "NAME: %s", "a name may not "
+		    "contain '/'");
+	if (sign_name_valid(argv[optind + 1], err, sizeof err) != 0)
+		return cmd_usage_error(self, "NAME: %s", err);
 	if (trust_roles_parse(a.roles != NULL ? a.roles : "proctor", &roles,
 	    err, sizeof err) != 0)
 		return cmd_usage_error(self, "--roles: %s", err);
@@ -162,15 +162,16 @@ admin_keys(const struct cmd_entry *self, int argc, char **argv)
 }
 
 /*
- * May actor change the trust file t?  Its key from the key directory must
- * be on a line of t with the admin role, not revoked; or, while t has no
- * admin, the change must add the actor itself as an admin with that key
- * (how the first admin is made).  0, or -1 with a sentence.
+ * May the holder of key make the change kind to the trust file t?  Its key
+ * must be on a line of t not revoked whose roles allow kind (the admin
+ * role); or, while t has no admin, the change must add the holder itself
+ * as an admin with that key (how the first admin is made).  0, or -1 with
+ * a sentence.
  */
 static int
 admin_authorise(const struct trust *t, const struct sign_key *key,
-    const char *add_name, const char *add_roles, const char *add_vkey,
-    char *err, size_t errlen)
+    const char *kind, const char *add_name, const char *add_roles,
+    const char *add_vkey, char *err, size_t errlen)
 {
 	const struct trust_entry	*e;
 	unsigned			 roles;
@@ -194,20 +195,7 @@ admin_authorise(const struct trust *t, const struct sign_key *key,
 		    sign_key_vkey(key));
 		return -1;
 	}
-	switch (trust_lookup(t, sign_key_vkey(key), &e)) {
-	case TRUST_TRUSTED:
-		return trust_may(e->roles, "trust_add", err, errlen);
-	case TRUST_REVOKED:
-		snprintf(err, errlen, "the key of %s was revoked on %s; only "
-		    "an admin with a key not revoked changes the trust file",
-		    sign_key_name(key), e->revoked_on);
-		return -1;
-	default:
-		snprintf(err, errlen, "the key of %s (%s) is not in the trust "
-		    "file; only an admin in it changes it", sign_key_name(key),
-		    sign_key_vkey(key));
-		return -1;
-	}
+	return trust_check_act(t, sign_key_vkey(key), kind, err, errlen);
 }
 
 /*
@@ -300,8 +288,9 @@ admin_trust_change(const struct cmd_entry *self, struct admin_args *a,
 	char		 roles[TRUST_ROLES_TEXT];
 	const char	*actor = admin_actor(a->actor);
 	unsigned	 mask;
-	int		 status = EXIT_RUNTIME;
+	int		 status = EXIT_RUNTIME, lock = -1;
 
+	err[0] = '\0';
 	if (nops != (add ? 3 : 1))
 		return cmd_usage_error(self, add ? "trust add takes NAME ROLES "
 		    "VKEY%s" : "trust revoke takes one NAME%s", "");
@@ -315,10 +304,12 @@ admin_trust_change(const struct cmd_entry *self, struct admin_args *a,
 	if (sign_name_valid(actor, err, sizeof err) != 0)
 		return cmd_usage_error(self, "--actor: %s", err);
 	if (admin_trust_path(a, err, sizeof err) != 0 ||
+	    (lock = trust_lock(a->trust, err, sizeof err)) == -1 ||
 	    (t = trust_load(a->trust, add, err, sizeof err)) == NULL ||
 	    (key = admin_key(a, actor, NULL, err, sizeof err)) == NULL ||
-	    admin_authorise(t, key, add ? ops[0] : NULL, add ? ops[1] : NULL,
-	    add ? ops[2] : NULL, err, sizeof err) != 0)
+	    admin_authorise(t, key, add ? "trust_add" : "trust_revoke",
+	    add ? ops[0] : NULL, add ? ops[1] : NULL, add ? ops[2] : NULL, err,
+	    sizeof err) != 0)
 		goto out;
 	if (add) {
 		if (trust_add(t, ops[0], ops[1], ops[2], err, sizeof err) != 0)
@@ -345,6 +336,7 @@ out:
 		admin_fail(self, err);
 	sign_key_free(key);
 	trust_free(t);
+	trust_unlock(lock);
 	return status;
 }
 

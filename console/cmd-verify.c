@@ -17,6 +17,7 @@
 #include "console/commands.h"
 #include "console/console.h"
 #include "proto/xmalloc.h"
+#include "store/trust.h"
 
 /*
  * verify's exit statuses: 0 holds, 1 does not, 2 usage, 3 cannot tell, 4
@@ -100,6 +101,7 @@ struct verify_args {
 	const char	*prove;		/* --prove-consistency OLD */
 	const char	*prove_new;	/* ... NEW, the operand */
 	const char	*check;		/* --verify-consistency FILE */
+	const char	*trust;		/* --trust FILE */
 };
 
 static void
@@ -181,6 +183,9 @@ verify_options(const struct cmd_entry *self, int argc, char **argv,
 		case 'c':
 			a->check = optarg;
 			break;
+		case 'T':
+			a->trust = optarg;
+			break;
 		}
 	}
 	if (g.status != -1)
@@ -193,14 +198,64 @@ verify_options(const struct cmd_entry *self, int argc, char **argv,
 	return 0;
 }
 
+/*
+ * The trust file verify checks entries against: --trust FILE, else the
+ * default one if it exists, else none (*t NULL: the keys table stands in).
+ * 0, or -1 with a sentence (a file given or found that cannot be used).
+ */
+static int
+verify_trust(const struct verify_args *a, struct trust **t, char *path,
+    size_t pathlen, char *err, size_t errlen)
+{
+	char	derr[256];
+
+	*t = NULL;
+	if (a->trust != NULL)
+		snprintf(path, pathlen, "%s", a->trust);
+	else if (trust_default_path(path, pathlen, derr, sizeof derr) != 0 ||
+	    access(path, F_OK) != 0)
+		return 0;
+	return (*t = trust_load(path, 0, err, errlen)) == NULL ? -1 : 0;
+}
+
+/* What the entries' own signatures showed, one line or two. */
+static void
+verify_print_entries(const struct store_verify *v, const char *trust)
+{
+	char	clean[1024];
+
+	if (v->signed_entries > 0 || v->unsigned_entries == 0) {
+		printf("signatures: %" PRId64 " entr%s signed by %s actor, each "
+		    "by a key ", v->signed_entries, v->signed_entries == 1 ?
+		    "y" : "ies", v->signed_entries == 1 ? "its" : "their");
+		if (trust != NULL)
+			printf("in the trust file %s with a role that may make "
+			    "it\n", proto_clean(trust, clean, sizeof clean));
+		else
+			printf("in the database's keys table (no trust file: "
+			    "give --trust FILE to check who may act)\n");
+	}
+	if (v->unsigned_entries > 0)
+		printf("signatures: %" PRId64 " entr%s from before signatures, "
+		    "covered by checkpoints only\n", v->unsigned_entries,
+		    v->unsigned_entries == 1 ? "y" : "ies");
+	if (v->revoked_entries > 0)
+		printf("signatures: %" PRId64 " signed before their key was "
+		    "revoked (the first: seq %" PRId64 ", %s)\n",
+		    v->revoked_entries, v->revoked_seq, proto_clean(
+		    v->revoked_what, clean, sizeof clean));
+}
+
 static int
 review_verify(const struct cmd_entry *self, int argc, char **argv)
 {
 	struct store_reader	*reader;
 	struct store_verify	 v;
 	struct verify_args	 a;
+	struct trust		*trust = NULL;
 	const char		*file;
 	char			 err[1024], *text = NULL, clean[4 * 1024];
+	char			 tpath[1100];
 	size_t			 len = 0;
 	int			 rc;
 
@@ -220,17 +275,27 @@ review_verify(const struct cmd_entry *self, int argc, char **argv)
 		verify_args_free(&a);
 		return EXIT_USAGE;
 	}
-	if (store_reader_open(&reader, a.db, err, sizeof err) != 0) {
+	if (verify_trust(&a, &trust, tpath, sizeof tpath, err,
+	    sizeof err) != 0) {
 		fprintf(stderr, "invigil review verify: %s\n",
 		    proto_clean(err, clean, sizeof clean));
 		free(text);
 		verify_args_free(&a);
+		return EXIT_USAGE;
+	}
+	if (store_reader_open(&reader, a.db, err, sizeof err) != 0) {
+		fprintf(stderr, "invigil review verify: %s\n",
+		    proto_clean(err, clean, sizeof clean));
+		free(text);
+		trust_free(trust);
+		verify_args_free(&a);
 		return EXIT_VERIFY_UNREADABLE;
 	}
-	rc = store_verify_keys(reader, text, len, file, a.keys, a.nkeys, &v,
-	    err, sizeof err);
+	rc = store_verify_trust(reader, text, len, file, a.keys, a.nkeys,
+	    trust, &v, err, sizeof err);
 	store_reader_close(reader);
 	free(text);
+	trust_free(trust);
 	if (rc != 0) {
 		fprintf(stderr, "invigil review verify: %s\n",
 		    proto_clean(err, clean, sizeof clean));
@@ -246,6 +311,7 @@ review_verify(const struct cmd_entry *self, int argc, char **argv)
 		return EXIT_VERIFY_FAILED;
 	}
 	printf("journal: %" PRId64 " entries, hash chain intact\n", v.entries);
+	verify_print_entries(&v, v.trust_file ? tpath : NULL);
 	printf("checkpoints: %d in the database", v.db_checkpoints);
 	if (file != NULL)
 		printf(", %d in %s", v.file_checkpoints,
@@ -315,7 +381,7 @@ verify_result(const struct store_verify *v, const char *file)
 	}
 	if (v->covered < v->entries) {
 		if (v->covered == 0)
-			printf("OK, but no entry is signed yet");
+			printf("OK, but no checkpoint is signed yet");
 		else
 			printf("OK up to entry %" PRId64 "; the rest is not "
 			    "signed yet", v->covered);
@@ -599,6 +665,10 @@ static const struct cmd_option verify_options_table[] = {
 	{ "key", 'k', 0, "VKEY", "a verifier key kept outside the database "
 	    "(NAME+ID+BASE64, or a file holding one): every checkpoint must "
 	    "be signed by one of the keys given; repeatable" },
+	{ "trust", 'T', 0, "FILE", "the trust file (invigil-trust(5)) each "
+	    "entry's signer and role are checked against (default: "
+	    "$XDG_CONFIG_HOME/invigil/trust if it exists, else the database's "
+	    "keys table)" },
 	{ NULL, 0, 0, NULL, NULL }
 };
 
@@ -610,7 +680,8 @@ const struct cmd_entry cmd_review_verify_entry = {
 	    "against it; exit 0 if everything holds, 1 naming the first "
 	    "problem, 3 if the database cannot be read, 4 if entries after "
 	    "FILE's last checkpoint are not proven",
-	.usage = "review verify --db PATH [--checkpoints FILE] [--key VKEY]...",
+	.usage = "review verify --db PATH [--checkpoints FILE] [--key VKEY]... "
+	    "[--trust FILE]",
 	.options = verify_options_table,
 	.opens = CMD_OPENS_STORE_READ,
 	.exec = review_verify,

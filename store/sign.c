@@ -1249,25 +1249,38 @@ sign_verify_one(EVP_PKEY *pkey, const struct sign_sig *sig, const char *text,
 	return ok;
 }
 
+/*
+ * The public key of the verifier key vkey, its name and key id; NULL with
+ * a sentence if vkey is not one.  The caller frees it.
+ */
+static EVP_PKEY *
+sign_vkey_pkey(const char *vkey, char name[SIGN_NAME_MAX + 1], uint32_t *id,
+    char *err, size_t errlen)
+{
+	EVP_PKEY	*pkey;
+	uint8_t		 pub[SIGN_PUB_LEN];
+
+	if (sign_vkey_parse(vkey, name, id, pub, err, errlen) == -1)
+		return NULL;
+	pkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub,
+	    SIGN_PUB_LEN);
+	if (pkey == NULL)
+		snprintf(err, errlen, "the verifier key \"%s\" is not a valid "
+		    "Ed25519 public key: %s", vkey, sign_ssl_reason());
+	return pkey;
+}
+
 int
 sign_note_verify(const struct sign_note *n, const char *vkey, char *err,
     size_t errlen)
 {
 	EVP_PKEY	*pkey;
 	char		 name[SIGN_NAME_MAX + 1];
-	uint8_t		 pub[SIGN_PUB_LEN];
 	uint32_t	 id;
 	size_t		 i, found = 0;
 
-	if (sign_vkey_parse(vkey, name, &id, pub, err, errlen) == -1)
+	if ((pkey = sign_vkey_pkey(vkey, name, &id, err, errlen)) == NULL)
 		return -1;
-	pkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub,
-	    SIGN_PUB_LEN);
-	if (pkey == NULL) {
-		snprintf(err, errlen, "the verifier key \"%s\" is not a valid "
-		    "Ed25519 public key: %s", vkey, sign_ssl_reason());
-		return -1;
-	}
 	for (i = 0; i < n->nsigs; i++) {
 		if (n->sigs[i].key_id != id ||
 		    strcmp(n->sigs[i].name, name) != 0)
@@ -1395,19 +1408,11 @@ sign_bytes_verify(const char *vkey, const void *msg, size_t len,
 	struct sign_sig	 one;
 	EVP_PKEY	*pkey;
 	char		 name[SIGN_NAME_MAX + 1];
-	uint8_t		 pub[SIGN_PUB_LEN];
 	uint32_t	 id;
 	int		 ok;
 
-	if (sign_vkey_parse(vkey, name, &id, pub, err, errlen) == -1)
+	if ((pkey = sign_vkey_pkey(vkey, name, &id, err, errlen)) == NULL)
 		return -1;
-	pkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub,
-	    SIGN_PUB_LEN);
-	if (pkey == NULL) {
-		snprintf(err, errlen, "the verifier key \"%s\" is not a valid "
-		    "Ed25519 public key: %s", vkey, sign_ssl_reason());
-		return -1;
-	}
 	memset(&one, 0, sizeof one);
 	memcpy(one.sig, sig, SIGN_SIG_LEN);
 	one.siglen = SIGN_SIG_LEN;

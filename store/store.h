@@ -332,7 +332,12 @@ enum store_verify_problem {
 	STORE_VERIFY_UNKNOWN_KEY,	/* signed by a key not in keys */
 	STORE_VERIFY_MISMATCH,		/* a checkpoint's hash is not the journal's */
 	STORE_VERIFY_MALFORMED,		/* a checkpoint that is not one */
-	STORE_VERIFY_UNTRUSTED		/* signed by no key given (--key) */
+	STORE_VERIFY_UNTRUSTED,		/* signed by no key given (--key) */
+	STORE_VERIFY_ENTRY_SIGNATURE,	/* an entry's signature is bad */
+	STORE_VERIFY_ENTRY_SIGNER,	/* an entry signed by an unknown key,
+					   or by a key revoked before it */
+	STORE_VERIFY_ROLE,		/* an entry its signer may not make */
+	STORE_VERIFY_UNSIGNED		/* an entry not signed where one must be */
 };
 
 struct store_verify {
@@ -354,6 +359,16 @@ struct store_verify {
 	int64_t		imported_uncovered; /* their entries no checkpoint
 					   covers */
 	int		trusted;	/* checkpoints signed by a given key */
+	/* Entry signatures, every chain (schema 4): */
+	int		trust_file;	/* checked against a trust file (else
+					   against the keys table) */
+	int64_t		signed_entries;	/* whose signature and role held */
+	int64_t		unsigned_entries; /* from before signatures: covered
+					   by checkpoints only */
+	int64_t		revoked_entries; /* signed by a key revoked after the
+					   entry was made */
+	int64_t		revoked_seq;	/* the first of them (own chain), or 0 */
+	char		revoked_what[256]; /* who, and when revoked */
 };
 
 /*
@@ -387,6 +402,21 @@ int		 store_verify_keys(struct store_reader *, const char *file,
 		     size_t len, const char *fname, const char *const *keys,
 		     size_t nkeys, struct store_verify *v, char *err,
 		     size_t errlen);
+struct trust;
+/*
+ * store_verify_keys(), and each signed entry's signer looked up in the
+ * trust file t (store/trust.h) rather than the keys table: a key the file
+ * does not have is STORE_VERIFY_ENTRY_SIGNER, so is one revoked before
+ * the entry's time (one revoked after it is counted in revoked_entries);
+ * the signer's roles must allow the entry's kind (trust_may()) and hold
+ * the role the entry names.  With t NULL, the keys table stands in for
+ * the trust file (each key's one role).  Entries without a signature must
+ * all come before the first signed one and before meta 'signed_from'.
+ */
+int		 store_verify_trust(struct store_reader *, const char *file,
+		     size_t len, const char *fname, const char *const *keys,
+		     size_t nkeys, const struct trust *t,
+		     struct store_verify *v, char *err, size_t errlen);
 const char	*store_verify_problem_name(enum store_verify_problem);
 
 /* ---- consistency proofs between two checkpoints (consistency.c) */

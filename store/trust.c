@@ -5,6 +5,7 @@
  * atomically.  And the table of which roles may record which journal act.
  * No SQL here: the journal acts for a change are the caller's.
  */
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -592,6 +593,70 @@ trust_write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
+/*
+ * The directory of path into dir, made (mode 0700) if it is not there.
+ * 0, or -1 with a sentence.
+ */
+static int
+trust_dir(const char *path, char *dir, size_t len, char *err, size_t errlen)
+{
+	char	*slash;
+
+	if ((size_t)snprintf(dir, len, "%s", path) >= len) {
+		snprintf(err, errlen, "%s: path too long", path);
+		return -1;
+	}
+	if ((slash = strrchr(dir, '/')) == NULL)
+		snprintf(dir, len, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+		snprintf(err, errlen, "cannot make the directory %s: %s", dir,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int
+trust_lock(const char *path, char *err, size_t errlen)
+{
+	char	dir[1024], lock[1100];
+	int	fd;
+
+	if (trust_dir(path, dir, sizeof dir, err, errlen) != 0)
+		return -1;
+	if ((size_t)snprintf(lock, sizeof lock, "%s.lock", path) >=
+	    sizeof lock) {
+		snprintf(err, errlen, "%s: path too long", path);
+		return -1;
+	}
+	if ((fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW |
+	    O_NONBLOCK, 0600)) == -1) {
+		snprintf(err, errlen, "cannot open %s: %s", lock,
+		    strerror(errno));
+		return -1;
+	}
+	while (flock(fd, LOCK_EX) == -1) {
+		if (errno == EINTR)
+			continue;
+		snprintf(err, errlen, "cannot lock %s: %s", lock,
+		    strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+void
+trust_unlock(int fd)
+{
+	if (fd != -1)
+		close(fd);
+}
+
 /* Append one line of e to *out (a growing string). */
 static void
 trust_format(const struct trust_entry *e, char **out, size_t *len,
@@ -622,7 +687,7 @@ trust_save(const struct trust *t, const char *path, char *err,
     size_t errlen)
 {
 	struct stat	 st;
-	char		*text = NULL, dir[1024], tmp[1100], *slash;
+	char		*text = NULL, dir[1024], tmp[1100];
 	size_t		 len = 0, cap = 0, k, n;
 	int		 fd, dfd;
 
@@ -631,21 +696,8 @@ trust_save(const struct trust *t, const char *path, char *err,
 		    "a trust file", path);
 		return -1;
 	}
-	if (snprintf(dir, sizeof dir, "%s", path) >= (int)sizeof dir) {
-		snprintf(err, errlen, "%s: path too long", path);
+	if (trust_dir(path, dir, sizeof dir, err, errlen) != 0)
 		return -1;
-	}
-	if ((slash = strrchr(dir, '/')) == NULL)
-		snprintf(dir, sizeof dir, ".");
-	else if (slash == dir)
-		dir[1] = '\0';
-	else
-		*slash = '\0';
-	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
-		snprintf(err, errlen, "cannot make the directory %s: %s", dir,
-		    strerror(errno));
-		return -1;
-	}
 	for (k = 0; k < t->n; k++) {
 		if (t->lines[k].entry != NULL) {
 			trust_format(t->lines[k].entry, &text, &len, &cap);
@@ -742,5 +794,32 @@ trust_revoke(struct trust *t, const char *name, const char *reason,
 	e->revoked = 1;
 	if (vkey != NULL)
 		snprintf(vkey, SIGN_VKEY_MAX + 1, "%s", e->vkey);
+	return 0;
+}
+
+int
+trust_check_act(const struct trust *t, const char *vkey, const char *kind,
+    char *err, size_t errlen)
+{
+	const struct trust_entry	*e;
+	char				 why[256];
+
+	switch (trust_lookup(t, vkey, &e)) {
+	case TRUST_UNKNOWN:
+		snprintf(err, errlen, "the key %s is not in the trust file; an "
+		    "admin adds it with invigil admin trust add", vkey);
+		return -1;
+	case TRUST_REVOKED:
+		snprintf(err, errlen, "the key of %s was revoked on %s; it "
+		    "records no act", e->name, e->revoked_on);
+		return -1;
+	case TRUST_TRUSTED:
+		break;
+	}
+	if (trust_may(e->roles, kind, why, sizeof why) != 0) {
+		snprintf(err, errlen, "%s may not record this: %s", e->name,
+		    why);
+		return -1;
+	}
 	return 0;
 }

@@ -102,6 +102,16 @@ struct trust	*trust_load(const char *path, int missing_ok, char *err,
 int		 trust_save(const struct trust *, const char *path, char *err,
 		     size_t errlen);
 
+/*
+ * Hold the trust file at path for a change (load, change, save): an
+ * exclusive flock(2) on PATH.lock (made 0600 if need be, its directory
+ * too), so that two admins changing the file at once do not lose one
+ * change.  Blocks until the other change is done.  Returns the lock's
+ * descriptor for trust_unlock(), or -1 with a sentence.
+ */
+int		 trust_lock(const char *path, char *err, size_t errlen);
+void		 trust_unlock(int fd);
+
 /* The number of key lines, and the i-th (0-based, in file order). */
 size_t		 trust_count(const struct trust *);
 const struct trust_entry *trust_at(const struct trust *, size_t i);
@@ -165,5 +175,15 @@ unsigned	 trust_kind_roles(const char *kind);
  */
 int		 trust_may(unsigned roles, const char *kind, char *err,
 		     size_t errlen);
+
+/*
+ * May the holder of vkey record kind now, by t?  Its key must be on a line
+ * not revoked, and that line's roles must allow kind (trust_may()): what
+ * every command that records an act checks before it does, and what
+ * verify checks again.  0, or -1 with a sentence (the key unknown or
+ * revoked, or the roles it needs and has).
+ */
+int		 trust_check_act(const struct trust *, const char *vkey,
+		     const char *kind, char *err, size_t errlen);
 
 #endif /* INVIGIL_STORE_TRUST_H */

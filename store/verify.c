@@ -23,6 +23,13 @@
  *    1..size.  Only checkpoints kept out of the attacker's reach (exported,
  *    or signed by a key given with --key) catch a rewrite that was
  *    re-signed with a key the database lists.
+ * 4. Each entry's own signature (schema 4): by the key sig_vkey names,
+ *    over the entry's hash; the key found in the trust file (--trust) or,
+ *    without one, in the keys table; not revoked before the entry was
+ *    made; and its holder's roles allowed to make the entry's kind
+ *    (store/trust.h's one table).  Entries from before signatures (no sig,
+ *    seq below meta 'signed_from') are covered by checkpoints only.  Run
+ *    with layer 1, row by row, after the row's hash holds.
  *
  * Rows are streamed once per chain: the chain hash and a compact range
  * (struct merkle_stream) are all that is kept, and each checkpoint is
@@ -42,6 +49,7 @@
 #include "store/journal.h"
 #include "store/merkle.h"
 #include "store/store.h"
+#include "store/trust.h"
 
 /* What root a checkpoint signs. */
 enum verify_tree {
@@ -69,6 +77,8 @@ struct verify_chain {
 	size_t		 nckpts;
 	size_t		 ckptsz;
 	int64_t		 entries;
+	int64_t		 signed_from;	/* meta: seqs from it are signed */
+	int64_t		 first_signed;	/* the first signed seq, or 0 */
 };
 
 struct verify_ctx {
@@ -77,7 +87,9 @@ struct verify_ctx {
 	struct store_verify	*v;
 	struct store_verify	 notes;	/* layer 2's first problem, held back */
 	char		       **vkeys;	/* the keys table */
+	char		       **vroles;	/* and each key's role */
 	size_t			 nvkeys;
+	const struct trust	*trust;		/* --trust, or NULL */
 	const char *const	*trusted;	/* --key */
 	size_t			 ntrusted;
 	struct verify_chain	*chains;	/* [0] is the database's own */
@@ -190,6 +202,149 @@ verify_reach(struct verify_chain *c, size_t *next, int64_t n,
 	}
 }
 
+/* -- Layer 4, row by row --------------------------------------------------- */
+
+/* What to call a row in a sentence: "seq 7 (approve_invalidation by bo)". */
+static const char *
+verify_row_name(const struct journal_row *r, char *buf, size_t len)
+{
+	char	c1[128], c2[128];
+
+	snprintf(buf, len, "seq %" PRId64 " (%s by %s)", r->seq,
+	    verify_clean(r->kind != NULL ? r->kind : "", c1, sizeof c1),
+	    verify_clean(r->actor != NULL ? r->actor : "", c2, sizeof c2));
+	return buf;
+}
+
+/*
+ * The signer of a row whose signature held: its roles from the trust file
+ * or the keys table, and whether its key was revoked before the row.  0,
+ * or -1 with the problem recorded.
+ */
+static int
+verify_signer(struct verify_ctx *x, struct verify_chain *c,
+    const struct journal_row *r, const char *vkey, const char *row,
+    unsigned *roles)
+{
+	struct store_verify		*v = x->v;
+	const struct trust_entry	*te;
+	char				 c1[256], c2[SIGN_NAME_MAX * 4 + 1];
+	int64_t				 revoked_ms;
+	size_t				 k;
+
+	if (x->trust == NULL) {
+		for (k = 0; k < x->nvkeys; k++)
+			if (strcmp(x->vkeys[k], vkey) == 0) {
+				*roles = trust_role(x->vroles[k]);
+				return 0;
+			}
+		verify_fail(v, c, STORE_VERIFY_ENTRY_SIGNER, r->seq, "%s is "
+		    "signed by the key %s, which the database's keys table "
+		    "does not have", row, verify_clean(vkey, c1, sizeof c1));
+		return -1;
+	}
+	switch (trust_lookup(x->trust, vkey, &te)) {
+	case TRUST_UNKNOWN:
+		verify_fail(v, c, STORE_VERIFY_ENTRY_SIGNER, r->seq, "%s is "
+		    "signed by the key %s, which the trust file does not have",
+		    row, verify_clean(vkey, c1, sizeof c1));
+		return -1;
+	case TRUST_REVOKED:
+		if (proto_time_parse(te->revoked_on, &revoked_ms) == -1 ||
+		    r->time_ms >= revoked_ms) {
+			verify_fail(v, c, STORE_VERIFY_ENTRY_SIGNER, r->seq,
+			    "%s is signed by the key of %s, revoked on %s, "
+			    "before the entry was made", row, verify_clean(
+			    te->name, c1, sizeof c1), te->revoked_on);
+			return -1;
+		}
+		if (v->revoked_entries++ == 0) {
+			v->revoked_seq = r->seq;
+			snprintf(v->revoked_what, sizeof v->revoked_what, "%.100s's "
+			    "key, revoked on %.32s", verify_clean(te->name, c2,
+			    sizeof c2), te->revoked_on);
+		}
+		break;
+	case TRUST_TRUSTED:
+		break;
+	}
+	*roles = te->roles;
+	return 0;
+}
+
+/*
+ * Layer 4 for row r of chain c, whose hash (hex) held: its signature by
+ * vkey, its signer and the signer's roles.  0 when it holds (or the row
+ * is from before signatures), -1 with the problem recorded in x->v.
+ */
+static int
+verify_entry(struct verify_ctx *x, struct verify_chain *c,
+    const struct journal_row *r, const char *hash, const char *sig,
+    const char *vkey)
+{
+	struct store_verify	*v = x->v;
+	char			 perr[512], row[320], c1[256], c2[256];
+	const char		*actor = r->actor != NULL ? r->actor : "";
+	const char		*role = r->role != NULL ? r->role : "";
+	size_t			 nlen;
+	unsigned		 roles = 0;
+
+	verify_row_name(r, row, sizeof row);
+	if (sig == NULL && vkey == NULL) {
+		if (c->first_signed != 0 || r->seq >= c->signed_from) {
+			verify_fail(v, c, STORE_VERIFY_UNSIGNED, r->seq, "%s is "
+			    "not signed, but every entry from seq %" PRId64
+			    " on must be: it was added without its actor's "
+			    "signature", row, c->first_signed != 0 ?
+			    c->first_signed : c->signed_from);
+			return -1;
+		}
+		v->unsigned_entries++;
+		return 0;
+	}
+	if (c->first_signed == 0)
+		c->first_signed = r->seq;
+	if (sig == NULL || vkey == NULL) {
+		verify_fail(v, c, STORE_VERIFY_UNSIGNED, r->seq, "%s has %s",
+		    row, sig == NULL ? "a signer but no signature" :
+		    "a signature but no signer");
+		return -1;
+	}
+	if (journal_sig_check(vkey, hash, sig, perr, sizeof perr) != 1) {
+		verify_fail(v, c, STORE_VERIFY_ENTRY_SIGNATURE, r->seq, "%s: "
+		    "its signature by %s does not hold (%s): the entry was "
+		    "re-signed or altered after it was written", row,
+		    verify_clean(vkey, c1, sizeof c1), verify_clean(perr, c2,
+		    sizeof c2));
+		return -1;
+	}
+	if (verify_signer(x, c, r, vkey, row, &roles) == -1)
+		return -1;
+	/* A feed's acts are signed by the console that recorded them. */
+	nlen = strcspn(vkey, "+");
+	if (strcmp(role, "feed") != 0 && (strlen(actor) != nlen ||
+	    strncmp(actor, vkey, nlen) != 0)) {
+		verify_fail(v, c, STORE_VERIFY_ENTRY_SIGNER, r->seq, "%s is "
+		    "signed by the key of %.*s, not by its actor", row,
+		    (int)nlen, verify_clean(vkey, c1, sizeof c1));
+		return -1;
+	}
+	if (trust_may(roles, r->kind != NULL ? r->kind : "", perr,
+	    sizeof perr) != 0) {
+		verify_fail(v, c, STORE_VERIFY_ROLE, r->seq, "%s: %s", row,
+		    verify_clean(perr, c1, sizeof c1));
+		return -1;
+	}
+	if (strcmp(role, "feed") != 0 && (trust_role(role) & roles) == 0) {
+		verify_fail(v, c, STORE_VERIFY_ROLE, r->seq, "%s names the "
+		    "role \"%s\", which its signer does not hold", row,
+		    verify_clean(role, c1, sizeof c1));
+		return -1;
+	}
+	v->signed_entries++;
+	return 0;
+}
+
 /* -- Layer 1 ---------------------------------------------------------------- */
 
 /* Every row of chain c, in seq order, with layer 3 as sizes are reached. */
@@ -216,11 +371,13 @@ verify_rows(struct verify_ctx *x, struct verify_chain *c, char *err,
 	verify_reach(c, &next, 0, prev, &ms);
 	if (sqlite3_prepare_v2(x->db, c->imported ?
 	    "SELECT seq, time_ms, actor, role, kind, feed, attempt, flag_id, "
-	    "reason_code, reason, evidence, detail, body, prev_hash, hash "
-	    "FROM imported_journal WHERE origin = ?1 ORDER BY seq" :
+	    "reason_code, reason, evidence, detail, body, prev_hash, hash, "
+	    "sig, sig_vkey FROM imported_journal WHERE origin = ?1 ORDER BY "
+	    "seq" :
 	    "SELECT seq, time_ms, actor, role, kind, feed, attempt, flag_id, "
-	    "reason_code, reason, evidence, detail, body, prev_hash, hash "
-	    "FROM journal ORDER BY seq", -1, &st, NULL) != SQLITE_OK) {
+	    "reason_code, reason, evidence, detail, body, prev_hash, hash, "
+	    "sig, sig_vkey FROM journal ORDER BY seq", -1, &st,
+	    NULL) != SQLITE_OK) {
 		store_reader_error(x->reader, "the journal", err, errlen);
 		return -1;
 	}
@@ -281,6 +438,9 @@ verify_rows(struct verify_ctx *x, struct verify_chain *c, char *err,
 			    "prev_hash and its body", r.seq);
 			break;
 		}
+		if (verify_entry(x, c, &r, hex, verify_text(st, 15),
+		    verify_text(st, 16)) == -1)
+			break;
 		merkle_leaf_hash(stored, strlen(stored), leaf);
 		if (merkle_stream_add(&ms, leaf, err, errlen) == -1) {
 			sqlite3_finalize(st);
@@ -307,7 +467,7 @@ verify_load_keys(struct verify_ctx *x, char *err, size_t errlen)
 	sqlite3_stmt	*st;
 	int		 rc;
 
-	if (sqlite3_prepare_v2(x->db, "SELECT vkey FROM keys", -1, &st,
+	if (sqlite3_prepare_v2(x->db, "SELECT vkey, role FROM keys", -1, &st,
 	    NULL) != SQLITE_OK) {
 		store_reader_error(x->reader, "the keys", err, errlen);
 		return -1;
@@ -318,6 +478,10 @@ verify_load_keys(struct verify_ctx *x, char *err, size_t errlen)
 			continue;
 		x->vkeys = xreallocarray(x->vkeys, x->nvkeys + 1,
 		    sizeof *x->vkeys);
+		x->vroles = xreallocarray(x->vroles, x->nvkeys + 1,
+		    sizeof *x->vroles);
+		x->vroles[x->nvkeys] = xstrdup(verify_text(st, 1) != NULL ?
+		    verify_text(st, 1) : "");
 		x->vkeys[x->nvkeys++] = xstrdup(verify_text(st, 0));
 	}
 	sqlite3_finalize(st);
@@ -341,6 +505,16 @@ verify_load_chains(struct verify_ctx *x, char *err, size_t errlen)
 	if (journal_origin(x->db, x->chains[0].origin,
 	    sizeof x->chains[0].origin, err, errlen) == -1)
 		return -1;
+	/* Where signatures began; a database without the row signs all. */
+	x->chains[0].signed_from = 1;
+	if (sqlite3_prepare_v2(x->db, "SELECT CAST(value AS INTEGER) FROM "
+	    "meta WHERE key = 'signed_from'", -1, &st, NULL) != SQLITE_OK) {
+		store_reader_error(x->reader, "the meta table", err, errlen);
+		return -1;
+	}
+	if (sqlite3_step(st) == SQLITE_ROW)
+		x->chains[0].signed_from = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
 	if (sqlite3_prepare_v2(x->db, "SELECT origin FROM sources UNION "
 	    "SELECT origin FROM imported_journal UNION SELECT origin FROM "
 	    "imported_checkpoints ORDER BY 1", -1, &st, NULL) != SQLITE_OK) {
@@ -356,6 +530,9 @@ verify_load_chains(struct verify_ctx *x, char *err, size_t errlen)
 		memset(&x->chains[x->nchains], 0, sizeof *x->chains);
 		snprintf(x->chains[x->nchains].origin,
 		    sizeof x->chains[x->nchains].origin, "%s", o);
+		/* A source's own signed_from is not imported: its unsigned
+		 * entries must come first, that is all. */
+		x->chains[x->nchains].signed_from = INT64_MAX;
 		x->chains[x->nchains++].imported = 1;
 	}
 	sqlite3_finalize(st);
@@ -682,6 +859,15 @@ store_verify_keys(struct store_reader *r, const char *file, size_t len,
     const char *fname, const char *const *keys, size_t nkeys,
     struct store_verify *v, char *err, size_t errlen)
 {
+	return store_verify_trust(r, file, len, fname, keys, nkeys, NULL, v,
+	    err, errlen);
+}
+
+int
+store_verify_trust(struct store_reader *r, const char *file, size_t len,
+    const char *fname, const char *const *keys, size_t nkeys,
+    const struct trust *t, struct store_verify *v, char *err, size_t errlen)
+{
 	struct verify_ctx	 x;
 	char			 serr[512];
 	size_t			 i;
@@ -694,6 +880,8 @@ store_verify_keys(struct store_reader *r, const char *file, size_t len,
 	x.db = store_reader_db(r);
 	x.trusted = keys;
 	x.ntrusted = nkeys;
+	x.trust = t;
+	v->trust_file = t != NULL;
 	x.fname = fname != NULL ? fname : "the checkpoints file";
 
 	/* One snapshot for all chains, however the writer goes on. */
@@ -736,9 +924,12 @@ store_verify_keys(struct store_reader *r, const char *file, size_t len,
 	rc = 0;
 out:
 	sqlite3_exec(x.db, "COMMIT", NULL, NULL, NULL);
-	for (i = 0; i < x.nvkeys; i++)
+	for (i = 0; i < x.nvkeys; i++) {
 		free(x.vkeys[i]);
+		free(x.vroles[i]);
+	}
 	free(x.vkeys);
+	free(x.vroles);
 	for (i = 0; i < x.nchains; i++)
 		free(x.chains[i].ckpts);
 	free(x.chains);
@@ -759,7 +950,8 @@ store_verify_problem_name(enum store_verify_problem p)
 	static const char *const names[] = {
 		"ok", "altered", "missing", "broken-chain", "truncated",
 		"bad-signature", "unknown-key", "mismatch", "malformed",
-		"untrusted"
+		"untrusted", "entry-signature", "entry-signer", "role",
+		"unsigned"
 	};
 
 	if ((unsigned)p >= sizeof names / sizeof names[0])

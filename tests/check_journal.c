@@ -66,7 +66,10 @@ test_key(const char *name, int n)
 	return k;
 }
 
-/* A database with n entries by alice, a checkpoint every `every`. */
+/*
+ * A database with n entries by the key's holder (alice, or bob), each
+ * signed by key, a checkpoint every `every`.
+ */
 static void
 make_journal(int n, int every, struct sign_key *key)
 {
@@ -76,12 +79,12 @@ make_journal(int n, int every, struct sign_key *key)
 	int				 i;
 
 	ck_assert_msg(store_open(&s, dbpath, err, sizeof err) == 0, "%s", err);
-	ck_assert_int_eq(store_key_register(s, key, "alice", "proctor", err,
-	    sizeof err), 0);
+	ck_assert_int_eq(store_key_register(s, key, sign_key_name(key),
+	    "proctor", err, sizeof err), 0);
 	store_set_signer(s, key);
 	for (i = 1; i <= n; i++) {
 		memset(&e, 0, sizeof e);
-		e.actor = "alice";
+		e.actor = sign_key_name(key);
 		e.role = "proctor";
 		e.kind = i % 3 == 0 ? "confirm" : "note";
 		e.feed = "hall-1";
@@ -153,6 +156,37 @@ attacker(void)
 	    "DROP TRIGGER IF EXISTS checkpoints_no_delete; DROP TRIGGER IF EXISTS keys_no_update; "
 	    "DROP TRIGGER IF EXISTS keys_no_delete", NULL, NULL, NULL), SQLITE_OK);
 	return db;
+}
+
+/*
+ * The attacker, holding key, signs the entries from seq from on again
+ * (their hashes as they now are), as if key had signed them.
+ */
+static void
+resign_entries(sqlite3 *db, const struct sign_key *key, int from)
+{
+	sqlite3_stmt	*st, *up;
+	uint8_t		 h[SIGN_HASH_LEN];
+	char		 sig[JOURNAL_SIG_HEX + 1];
+
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT seq, hash FROM journal "
+	    "WHERE seq >= ?1", -1, &st, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "UPDATE journal SET sig = ?1, "
+	    "sig_vkey = ?2 WHERE seq = ?3", -1, &up, NULL), SQLITE_OK);
+	sqlite3_bind_int(st, 1, from);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		ck_assert_int_eq(sign_unhex((const char *)
+		    sqlite3_column_text(st, 1), h), 0);
+		ck_assert_int_eq(journal_sign(key, h, sig, err, sizeof err), 0);
+		sqlite3_bind_text(up, 1, sig, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(up, 2, sign_key_vkey(key), -1,
+		    SQLITE_TRANSIENT);
+		sqlite3_bind_int64(up, 3, sqlite3_column_int64(st, 0));
+		ck_assert_int_eq(sqlite3_step(up), SQLITE_DONE);
+		sqlite3_reset(up);
+	}
+	sqlite3_finalize(st);
+	sqlite3_finalize(up);
 }
 
 static void
@@ -386,6 +420,14 @@ START_TEST(test_resigned_rewrite)
 	}
 	sqlite3_finalize(st);
 	sqlite3_finalize(up);
+	/* Without signing them again, the entries' own signatures tell. */
+	{
+		struct store_verify	w = verify(NULL);
+
+		expect(&w, STORE_VERIFY_ENTRY_SIGNATURE, 7, "re-signed or "
+		    "altered");
+	}
+	resign_entries(db, k, 6);
 
 	/* New checkpoints, signed with the same key, for the new hashes. */
 	ck_assert_int_eq(journal_origin(db, origin, sizeof origin, err,
@@ -425,8 +467,8 @@ START_TEST(test_resigned_rewrite)
 END_TEST
 
 /*
- * The attacker swaps the keys table for their own key (named alice) and
- * signs a new checkpoint with it, the old ones gone.
+ * The attacker swaps the keys table for their own key (named alice),
+ * signs every entry again and a new checkpoint with it, the old ones gone.
  */
 static void
 resign_with(struct sign_key *evil)
@@ -438,6 +480,12 @@ resign_with(struct sign_key *evil)
 	    "INSERT INTO keys VALUES ('%s', 'alice', 'alice', 'proctor', 0)",
 	    sign_key_vkey(evil));
 	attack(sql);
+	{
+		sqlite3	*db = attacker();
+
+		resign_entries(db, evil, 1);
+		sqlite3_close(db);
+	}
 	ck_assert_int_eq(store_open(&s, dbpath, err, sizeof err), 0);
 	ck_assert_int_eq(store_checkpoint(s, evil, NULL, err, sizeof err), 0);
 	ck_assert_int_eq(store_close(s, err, sizeof err), 0);
@@ -889,6 +937,23 @@ START_TEST(test_schema_2_chain_checkpoints)
 	expect(&v, STORE_VERIFY_OK, 0, NULL);
 	ck_assert_int_eq(v.db_checkpoints, 3);
 	ck_assert_int_eq(v.covered, 9);
+	/* Schema 4 came with the upgrade: 1..8 by checkpoints only. */
+	ck_assert_int_eq(v.unsigned_entries, 8);
+	ck_assert_int_eq(v.signed_entries, 1);
+	ck_assert_int_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE "
+	    "key = 'signed_from'", -1, &st, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	ck_assert_str_eq((const char *)sqlite3_column_text(st, 0), "9");
+	sqlite3_finalize(st);
+	/* An unsigned entry forced in after that is refused, then found. */
+	ck_assert_int_ne(sqlite3_exec(db, "INSERT INTO journal (seq, time_ms, "
+	    "actor, role, kind, body, prev_hash, hash) SELECT 10, 0, 'x', "
+	    "'proctor', 'note', '{}', hash, 'h' FROM journal WHERE seq = 9",
+	    NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_msg(strstr(sqlite3_errmsg(db), "must be signed") != NULL,
+	    "%s", sqlite3_errmsg(db));
+	sqlite3_close(db);
 	file = export();
 	v = verify(file);
 	expect(&v, STORE_VERIFY_OK, 0, NULL);

@@ -1,12 +1,17 @@
 /*
  * check_trust.c - Check suite for store/trust.c: the trust file parsed
  * (and refused with FILE:LINE:COL), looked up, changed, written back
- * atomically and read again; the roles table.
+ * atomically and read again; the roles table; and verify's check of each
+ * journal entry's signature, signer and role against a trust file (a
+ * swapped signature, a proctor's key on an admin act, revoked and unknown
+ * keys, an entry without a signature).
  */
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <check.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +21,12 @@
 #include "tests/check_main.h"
 #include "tests/check_tmp.h"
 
+#include <sqlite3.h>
+
+#include "proto/proto.h"
+#include "store/journal.h"
 #include "store/sign.h"
+#include "store/store.h"
 #include "store/trust.h"
 
 static char	tmpdir[256], err[1024];
@@ -265,6 +275,26 @@ START_TEST(test_change_and_save)
 }
 END_TEST
 
+/* A change holds the file's lock; a second waits until it is let go. */
+START_TEST(test_lock)
+{
+	char	path[512], lock[600];
+	int	fd, other;
+
+	snprintf(path, sizeof path, "%s/d/trust", tmpdir);
+	fd = trust_lock(path, err, sizeof err);
+	ck_assert_msg(fd != -1, "%s", err);
+	snprintf(lock, sizeof lock, "%s.lock", path);
+	other = open(lock, O_RDWR);
+	ck_assert_int_ne(other, -1);
+	ck_assert_int_eq(flock(other, LOCK_EX | LOCK_NB), -1);
+	ck_assert_int_eq(errno, EWOULDBLOCK);
+	trust_unlock(fd);
+	ck_assert_int_eq(flock(other, LOCK_EX | LOCK_NB), 0);
+	close(other);
+}
+END_TEST
+
 /* Files that are not to be trusted, or not files. */
 START_TEST(test_load_refused)
 {
@@ -335,6 +365,283 @@ START_TEST(test_default_path)
 }
 END_TEST
 
+/* ---- verify: each entry's signature, signer and role against the file */
+
+static char	dbpath[512];
+
+/* Append kind by the actor whose key s signs with; its seq. */
+static int64_t
+act(struct store *s, const char *actor, const char *role, const char *kind)
+{
+	struct store_journal_entry	e;
+	struct store_receipt		rc;
+
+	memset(&e, 0, sizeof e);
+	e.actor = actor;
+	e.role = role;
+	e.kind = kind;
+	e.attempt = "A-17";
+	e.reason = "case 3";
+	ck_assert_msg(store_journal_append(s, &e, NULL, &rc, err,
+	    sizeof err) == 0, "%s", err);
+	return rc.seq;
+}
+
+/*
+ * hall.db: ana (analyst) opens a case, bo (admin) proposes, cy (admin)
+ * approves; the trust file t names the three and pat (proctor).
+ */
+static struct trust *
+make_case(struct sign_key **keys)
+{
+	static const char *const names[] = { "ana", "bo", "cy", "pat" };
+	static const char *const roles[] = { "analyst", "admin", "admin",
+	    "proctor" };
+	struct store	*s;
+	struct trust	*t = trust_new();
+	uint8_t		 seed[32];
+	size_t		 i;
+
+	snprintf(dbpath, sizeof dbpath, "%s/hall.db", tmpdir);
+	ck_assert_int_eq(store_open(&s, dbpath, err, sizeof err), 0);
+	for (i = 0; i < 4; i++) {
+		memset(seed, (int)i + 10, sizeof seed);
+		keys[i] = sign_key_from_seed(names[i], seed, err, sizeof err);
+		ck_assert_ptr_nonnull(keys[i]);
+		ck_assert_msg(trust_add(t, names[i], roles[i],
+		    sign_key_vkey(keys[i]), err, sizeof err) == 0, "%s", err);
+	}
+	/* Nothing is written without a key to sign it. */
+	ck_assert_int_eq(store_journal_size(s, err, sizeof err), 0);
+	{
+		struct store_journal_entry	e;
+
+		memset(&e, 0, sizeof e);
+		e.actor = "ana";
+		e.role = "analyst";
+		e.kind = "open_case";
+		ck_assert_int_eq(store_journal_append(s, &e, NULL, NULL, err,
+		    sizeof err), -1);
+		ck_assert_msg(strstr(err, "no key to sign it") != NULL, "%s",
+		    err);
+		ck_assert_int_eq(store_journal_size(s, err, sizeof err), 0);
+	}
+	store_set_signer(s, keys[0]);
+	ck_assert_int_eq(act(s, "ana", "analyst", "open_case"), 1);
+	store_set_signer(s, keys[1]);
+	ck_assert_int_eq(act(s, "bo", "admin", "propose_invalidation"), 2);
+	store_set_signer(s, keys[2]);
+	ck_assert_int_eq(act(s, "cy", "admin", "approve_invalidation"), 3);
+	ck_assert_int_eq(store_close(s, err, sizeof err), 0);
+	return t;
+}
+
+/*
+ * A trust file of the case's four keys with these roles (NULL: not in the
+ * file); a revoked_ms not 0 revokes cy's key at that time.
+ */
+static struct trust *
+trust_of(struct sign_key **k, const char *const roles[4], int64_t revoked_ms)
+{
+	struct trust	*t = trust_new();
+	size_t		 i;
+
+	for (i = 0; i < 4; i++)
+		if (roles[i] != NULL)
+			ck_assert_msg(trust_add(t, sign_key_name(k[i]),
+			    roles[i], sign_key_vkey(k[i]), err,
+			    sizeof err) == 0, "%s", err);
+	if (revoked_ms != 0)
+		ck_assert_int_eq(trust_revoke(t, "cy", "left", revoked_ms,
+		    NULL, err, sizeof err), 0);
+	return t;
+}
+
+static void
+case_free(struct trust *t, struct sign_key **k)
+{
+	size_t	i;
+
+	trust_free(t);
+	for (i = 0; i < 4; i++)
+		sign_key_free(k[i]);
+}
+
+static struct store_verify
+verify_with(const struct trust *t)
+{
+	struct store_reader	*r;
+	struct store_verify	 v;
+
+	ck_assert_msg(store_reader_open(&r, dbpath, err, sizeof err) == 0,
+	    "%s", err);
+	ck_assert_msg(store_verify_trust(r, NULL, 0, NULL, NULL, 0, t, &v, err,
+	    sizeof err) == 0, "%s", err);
+	store_reader_close(r);
+	return v;
+}
+
+/* Run sql on hall.db as someone who can write the file. */
+static void
+by_hand(const char *sql)
+{
+	sqlite3	*db;
+
+	ck_assert_int_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+	ck_assert_msg(sqlite3_exec(db, "DROP TRIGGER IF EXISTS journal_no_update;", NULL,
+	    NULL, NULL) == SQLITE_OK && sqlite3_exec(db, sql, NULL, NULL,
+	    NULL) == SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(db));
+	sqlite3_close(db);
+}
+
+/* The signature hex of key over seq's hash in hall.db. */
+static void
+sign_seq(const struct sign_key *key, int seq, char sig[JOURNAL_SIG_HEX + 1])
+{
+	sqlite3		*db;
+	sqlite3_stmt	*st;
+	uint8_t		 h[SIGN_HASH_LEN];
+
+	ck_assert_int_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT hash FROM journal "
+	    "WHERE seq = ?1", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_int(st, 1, seq);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	ck_assert_int_eq(sign_unhex((const char *)sqlite3_column_text(st, 0),
+	    h), 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	ck_assert_int_eq(journal_sign(key, h, sig, err, sizeof err), 0);
+}
+
+START_TEST(test_verify_signed_case)
+{
+	static const char *const without_cy[4] = { "analyst", "admin", NULL,
+	    "proctor" };
+	static const char *const all[4] = { "analyst", "admin", "admin",
+	    "proctor" };
+	struct sign_key		*k[4];
+	struct trust		*t = make_case(k);
+	struct store_verify	 v;
+
+	v = verify_with(t);
+	ck_assert_msg(v.problem == STORE_VERIFY_OK, "%s", v.what);
+	ck_assert_int_eq(v.signed_entries, 3);
+	ck_assert_int_eq(v.unsigned_entries, 0);
+	ck_assert_int_eq(v.trust_file, 1);
+	/* Without a trust file, the keys table is empty: nobody is known. */
+	v = verify_with(NULL);
+	ck_assert_int_eq(v.problem, STORE_VERIFY_ENTRY_SIGNER);
+	ck_assert_msg(strstr(v.what, "keys table does not have") != NULL,
+	    "%s", v.what);
+	/* A file that does not know cy. */
+	trust_free(t);
+	t = trust_of(k, without_cy, 0);
+	v = verify_with(t);
+	ck_assert_int_eq(v.problem, STORE_VERIFY_ENTRY_SIGNER);
+	ck_assert_int_eq(v.seq, 3);
+	ck_assert_msg(strstr(v.what, "seq 3 (approve_invalidation by cy) is "
+	    "signed by the key cy+") != NULL && strstr(v.what, "which the "
+	    "trust file does not have") != NULL, "%s", v.what);
+	/* cy revoked after the approval: it stands, and is counted. */
+	trust_free(t);
+	t = trust_of(k, all, proto_now_ms() + 60000);
+	v = verify_with(t);
+	ck_assert_msg(v.problem == STORE_VERIFY_OK, "%s", v.what);
+	ck_assert_int_eq(v.revoked_entries, 1);
+	ck_assert_int_eq(v.revoked_seq, 3);
+	/* ... revoked before it: the approval does not stand. */
+	trust_free(t);
+	t = trust_of(k, all, 1000);
+	v = verify_with(t);
+	ck_assert_int_eq(v.problem, STORE_VERIFY_ENTRY_SIGNER);
+	ck_assert_msg(strstr(v.what, "revoked on 1970-01-01T00:00:01Z, "
+	    "before the entry was made") != NULL, "%s", v.what);
+	case_free(t, k);
+}
+END_TEST
+
+/* cy's approval re-signed with bo's key: bo cannot approve twice. */
+START_TEST(test_verify_swapped_signature)
+{
+	struct sign_key		*k[4];
+	struct trust		*t = make_case(k);
+	struct store_verify	 v;
+	char			 sig[JOURNAL_SIG_HEX + 1], sql[1024];
+
+	/* bo's signature under cy's key: it does not hold. */
+	sign_seq(k[1], 3, sig);
+	snprintf(sql, sizeof sql, "UPDATE journal SET sig = '%s' WHERE seq = "
+	    "3", sig);
+	by_hand(sql);
+	v = verify_with(t);
+	ck_assert_int_eq(v.problem, STORE_VERIFY_ENTRY_SIGNATURE);
+	ck_assert_int_eq(v.seq, 3);
+	ck_assert_msg(strstr(v.what, "seq 3 (approve_invalidation by cy): its "
+	    "signature by cy+") != NULL && strstr(v.what, "does not hold") !=
+	    NULL, "%s", v.what);
+	/* ... and with bo's key named as the signer: not its actor's. */
+	snprintf(sql, sizeof sql, "UPDATE journal SET sig_vkey = '%s' WHERE "
+	    "seq = 3", sign_key_vkey(k[1]));
+	by_hand(sql);
+	v = verify_with(t);
+	ck_assert_int_eq(v.problem, STORE_VERIFY_ENTRY_SIGNER);
+	ck_assert_msg(strstr(v.what, "seq 3 (approve_invalidation by cy) is "
+	    "signed by the key of bo, not by its actor") != NULL, "%s",
+	    v.what);
+	/* A signature that is not one. */
+	by_hand("UPDATE journal SET sig = 'zz' WHERE seq = 2");
+	v = verify_with(t);
+	ck_assert_int_eq(v.problem, STORE_VERIFY_ENTRY_SIGNATURE);
+	ck_assert_int_eq(v.seq, 2);
+	/* A signature removed after signatures began. */
+	by_hand("UPDATE journal SET sig = NULL, sig_vkey = NULL WHERE seq = 2");
+	v = verify_with(t);
+	ck_assert_int_eq(v.problem, STORE_VERIFY_UNSIGNED);
+	ck_assert_msg(strstr(v.what, "seq 2 (propose_invalidation by bo) is "
+	    "not signed") != NULL, "%s", v.what);
+	case_free(t, k);
+}
+END_TEST
+
+/* A proctor's key for an admin act, forced in by hand: verify refuses. */
+START_TEST(test_verify_proctor_cannot_propose)
+{
+	static const char *const two_hats[4] = { "analyst", "admin,proctor",
+	    "admin", "proctor,admin" };
+	struct sign_key		*k[4];
+	struct trust		*t = make_case(k);
+	struct store		*s;
+	struct store_verify	 v;
+
+	ck_assert_int_eq(store_open(&s, dbpath, err, sizeof err), 0);
+	store_set_signer(s, k[3]);
+	ck_assert_int_eq(act(s, "pat", "admin", "propose_invalidation"), 4);
+	ck_assert_int_eq(store_close(s, err, sizeof err), 0);
+	v = verify_with(t);
+	ck_assert_int_eq(v.problem, STORE_VERIFY_ROLE);
+	ck_assert_int_eq(v.seq, 4);
+	ck_assert_str_eq(v.what, "seq 4 (propose_invalidation by pat): "
+	    "propose_invalidation needs the role admin, and its signer has "
+	    "proctor");
+	trust_free(t);
+
+	/* A role the signer does not hold, on an act the signer may make. */
+	t = trust_of(k, two_hats, 0);
+	v = verify_with(t);
+	ck_assert_msg(v.problem == STORE_VERIFY_OK, "%s", v.what);
+	ck_assert_int_eq(store_open(&s, dbpath, err, sizeof err), 0);
+	store_set_signer(s, k[0]);
+	ck_assert_int_eq(act(s, "ana", "admin", "recommend"), 5);
+	ck_assert_int_eq(store_close(s, err, sizeof err), 0);
+	v = verify_with(t);
+	ck_assert_int_eq(v.problem, STORE_VERIFY_ROLE);
+	ck_assert_msg(strstr(v.what, "names the role \"admin\", which its "
+	    "signer does not hold") != NULL, "%s", v.what);
+	case_free(t, k);
+}
+END_TEST
+
 static Suite *
 trust_suite(void)
 {
@@ -349,8 +656,18 @@ trust_suite(void)
 	tcase_add_test(tc, test_parse_nul_and_size);
 	tcase_add_test(tc, test_change_and_save);
 	tcase_add_test(tc, test_load_refused);
+	tcase_add_test(tc, test_lock);
 	tcase_add_test(tc, test_roles_table);
 	tcase_add_test(tc, test_default_path);
+	suite_add_tcase(su, tc);
+
+	tc = tcase_create("verify");
+	check_tmp_fixture(tc);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_verify_signed_case);
+	tcase_add_test(tc, test_verify_swapped_signature);
+	tcase_add_test(tc, test_verify_proctor_cannot_propose);
 	suite_add_tcase(su, tc);
 	return su;
 }

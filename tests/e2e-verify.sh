@@ -61,12 +61,16 @@ umask 022
 verify 0 "3 in .*ckpt.txt; signatures good \(ana\)" --db "$T/v.db" --checkpoints "$T/ckpt.txt"
 
 # A forged tail: two entries appended after the last checkpoint with the
-# chain recomputed right (the triggers allow it), as anyone who can write
-# the file could.  The chain holds; no checkpoint covers them.
+# chain recomputed right (the triggers allow it) and signed with ana's key,
+# as anyone who can write the file and holds the key could.  The chain and
+# the entries' signatures hold; no checkpoint covers them.
 cp "$T/v.db" "$T/f.db"
-python3 - "$T/f.db" <<'PYEOF'
+python3 - "$T/f.db" "$XDG_CONFIG_HOME/invigil/ana.key" <<'PYEOF'
 import hashlib, json, sqlite3, sys
+from cryptography.hazmat.primitives.serialization import load_pem_private_key
 db = sqlite3.connect(sys.argv[1])
+key = load_pem_private_key(open(sys.argv[2], "rb").read(), None)
+vkey = db.execute("select vkey from keys where name = 'ana'").fetchone()[0]
 for i in range(2):
     seq, prev = db.execute("select seq, hash from journal order by seq desc limit 1").fetchone()
     seq += 1
@@ -74,9 +78,10 @@ for i in range(2):
            "role": "proctor", "kind": "dismiss", "attempt": "A00001", "reason": "forged"}
     body = json.dumps(row, sort_keys=True, separators=(",", ":"))
     h = hashlib.sha256(bytes.fromhex(prev) + body.encode()).hexdigest()
-    db.execute("insert into journal (seq, time_ms, actor, role, kind, attempt, reason, body, prev_hash, hash) "
-               "values (?, 1767225600000, 'ana', 'proctor', 'dismiss', 'A00001', 'forged', ?, ?, ?)",
-               (seq, body, prev, h))
+    sig = key.sign(b"invigil journal entry v1\0" + bytes.fromhex(h)).hex()
+    db.execute("insert into journal (seq, time_ms, actor, role, kind, attempt, reason, body, prev_hash, hash, "
+               "sig, sig_vkey) values (?, 1767225600000, 'ana', 'proctor', 'dismiss', 'A00001', 'forged', "
+               "?, ?, ?, ?, ?)", (seq, body, prev, h, sig, vkey))
 db.commit()
 PYEOF
 verify 0 "^entries 13\.\.14 are covered by no checkpoint$" --db "$T/f.db"
