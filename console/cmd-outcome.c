@@ -120,10 +120,6 @@ outcome_actor(struct outcome_args *oa, enum outcome_act act,
 		trust_free(t);
 		return -1;
 	}
-	/* The one table of who may record what (trust.h); the state
-	 * machine checks the same roles again, with the state. */
-	if (trust_may(te->roles, outcome_act_kind(act), err, errlen) == -1)
-		goto fail;
 	*roles = te->roles;
 	need = outcome_act_roles(act) & te->roles;
 	*role = need & OUTCOME_ROLE_ADMIN ? "admin" : need &
@@ -148,6 +144,13 @@ outcome_actor(struct outcome_args *oa, enum outcome_act act,
 	if (strcmp(sign_key_vkey(key), te->vkey) != 0) {
 		snprintf(err, errlen, "the key %.512s is not the one the trust "
 		    "file %.256s names for %.128s", path, oa->trust, oa->actor);
+		sign_key_free(key);
+		goto fail;
+	}
+	/* What every act checks (trust.h's one table, by the key); the
+	 * state machine checks the roles again, with the state. */
+	if (trust_check_act(t, sign_key_vkey(key), outcome_act_kind(act), err,
+	    errlen) == -1) {
 		sign_key_free(key);
 		goto fail;
 	}
