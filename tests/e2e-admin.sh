@@ -56,7 +56,7 @@ mapfile -t ATT < <(sqlite3 -readonly "$T/x.db" "select attempt from attempts whe
 
 # The actors: keys in the default directory, lines in the trust file.
 : >"$T/trust"
-for a in ann:analyst amy:admin bob:admin cat:admin,analyst pia:proctor; do
+for a in pat:proctor ann:analyst amy:admin bob:admin cat:admin,analyst pia:proctor; do
 	line=$(adm keys init "${a%%:*}" --roles "${a#*:}" 2>"$T/keys.err") ||
 	    { cat "$T/keys.err" >&2; fail "keys init ${a%%:*}"; }
 	echo "$line" >>"$T/trust"
@@ -153,5 +153,30 @@ n=$(sqlite3 -readonly "$T/x.db" "select count(*) from journal where actor = 'pia
 [ "$n" = 0 ] || fail "a refused act was journaled"
 n=$(sqlite3 -readonly "$T/x.db" "select count(*) from journal where kind = 'approve_invalidation' and json_extract(detail, '$.group') is not null")
 [ "$n" = 3 ] || fail "the group approval is $n entries, want 3"
-out=$(timeout 60 "$INVIGIL" review verify --db "$T/x.db" 2>&1) || fail "verify: $out"
-echo "PASS"
+out=$(timeout 60 "$INVIGIL" review verify --db "$T/x.db" --trust "$T/trust" 2>&1) || fail "verify: $out"
+echo "$out" | grep -qE "^signatures: [0-9]+ entries signed by their actors, each by a key in the trust file" ||
+    fail "verify does not vouch for the signatures: $out"
+
+# bob's approval re-signed with amy's key (she proposed): verify fails and
+# says whose signature does not hold; named as amy's, that it is not bob's.
+seq=$(sqlite3 -readonly "$T/x.db" "select seq from journal where attempt = '$A' and kind = 'approve_invalidation'")
+sig=$(python3 - "$T/x.db" "$seq" "$XDG_CONFIG_HOME/invigil/amy.key" <<'PYEOF'
+import sqlite3, sys
+from cryptography.hazmat.primitives.serialization import load_pem_private_key
+db, seq, key = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+h = sqlite3.connect(db).execute("select hash from journal where seq = ?", (seq,)).fetchone()[0]
+k = load_pem_private_key(open(key, "rb").read(), None)
+print(k.sign(b"invigil journal entry v1\0" + bytes.fromhex(h)).hex())
+PYEOF
+) || fail "could not sign as amy"
+cp "$T/x.db" "$T/s.db"
+sqlite3 "$T/s.db" "DROP TRIGGER journal_no_update; UPDATE journal SET sig = '$sig' WHERE seq = $seq" ||
+    fail "could not swap the signature"
+out=$(timeout 60 "$INVIGIL" review verify --db "$T/s.db" --trust "$T/trust" 2>&1)
+[ $? = 1 ] && echo "$out" | grep -qE "FAILED \(entry-signature\) at seq $seq: .*approve_invalidation by bob.*does not hold" ||
+    fail "verify of a swapped approval signature: $out"
+sqlite3 "$T/s.db" "UPDATE journal SET sig_vkey = '$(grep '^amy ' "$T/trust" | cut -d' ' -f3)' WHERE seq = $seq"
+out=$(timeout 60 "$INVIGIL" review verify --db "$T/s.db" --trust "$T/trust" 2>&1)
+[ $? = 1 ] && echo "$out" | grep -qE "FAILED \(entry-signer\) at seq $seq: .*is signed by the key of amy, not by its actor" ||
+    fail "verify of an approval signed by amy: $out"
+echo "PASS: the scripted case (open, propose, own approval refused, approve, appeal, proposer's reinstatement refused, reinstate) beside a running console; a proctor's propose refused; a group of 3; $ROUNDS races, one approval each; verify --trust holds, and names amy's signature on bob's approval"
