@@ -225,9 +225,10 @@ verify_print_entries(const struct store_verify *v, const char *trust)
 	char	clean[1024];
 
 	if (v->signed_entries > 0 || v->unsigned_entries == 0) {
-		printf("signatures: %" PRId64 " entr%s signed by %s actor, each "
-		    "by a key ", v->signed_entries, v->signed_entries == 1 ?
-		    "y" : "ies", v->signed_entries == 1 ? "its" : "their");
+		printf("signatures: %" PRId64 " entr%s signed by %s, each by a "
+		    "key ", v->signed_entries, v->signed_entries == 1 ? "y" :
+		    "ies", v->signed_entries == 1 ? "its actor" :
+		    "their actors");
 		if (trust != NULL)
 			printf("in the trust file %s with a role that may make "
 			    "it\n", proto_clean(trust, clean, sizeof clean));

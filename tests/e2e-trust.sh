@@ -46,7 +46,7 @@ total=$(sqlite3 -readonly "$T/h.db" "select count(*) from journal")
 line=$("$INVIGIL" admin keys init ana --roles admin,analyst 2>"$T/init.err") ||
 	fail "keys init: $(cat "$T/init.err")"
 [ "$(stat -c %a "$XDG_CONFIG_HOME/invigil/ana.key")" = 600 ] || fail "ana.key is not 0600"
-echo "$line" | grep -qE '^ana analyst,admin ana\+[0-9a-f]{8}\+[A-Za-z0-9+/]{43}=$' ||
+echo "$line" | grep -qE '^ana analyst,admin ana\+[0-9a-f]{8}\+[A-Za-z0-9+/]{44}$' ||
 	fail "keys init printed: $line"
 grep -q "created" "$T/init.err" || fail "keys init did not say it created the key: $(cat "$T/init.err")"
 patline=$("$INVIGIL" admin keys init pat 2>"$T/init.err")
