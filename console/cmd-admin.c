@@ -419,6 +419,10 @@ const struct cmd_entry cmd_admin_trust_entry = {
 static const struct cmd_entry *const admin_children[] = {
 	&cmd_admin_keys_entry,
 	&cmd_admin_trust_entry,
+	&cmd_admin_cases_entry, &cmd_admin_show_entry, &cmd_admin_open_entry,
+	&cmd_admin_propose_entry, &cmd_admin_approve_entry,
+	&cmd_admin_reject_entry, &cmd_admin_appeal_entry,
+	&cmd_admin_reinstate_entry, &cmd_admin_uphold_entry,
 	NULL
 };
 

@@ -85,6 +85,11 @@ extern const struct cmd_entry	cmd_console_entry, cmd_feed_entry,
 				cmd_review_verify_bundle_entry,
 				cmd_admin_entry, cmd_admin_keys_entry,
 				cmd_admin_trust_entry;
+extern const struct cmd_entry	cmd_admin_cases_entry, cmd_admin_show_entry,
+				cmd_admin_open_entry, cmd_admin_propose_entry,
+				cmd_admin_approve_entry, cmd_admin_reject_entry,
+				cmd_admin_appeal_entry, cmd_admin_reinstate_entry,
+				cmd_admin_uphold_entry;
 /* The top-level commands in the order of the helps and invigil(1), the
  * default (the console) first, NULL-terminated (cmd-table.c). */
 extern const struct cmd_entry *const cmd_table_main[];
