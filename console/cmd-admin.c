@@ -235,8 +235,11 @@ admin_record(const char *db, const struct sign_key *key, const char *kind,
 		return -1;
 	}
 	store_set_signer(s, key);
+	/* Then a checkpoint by the admin: there may be no console to sign
+	 * one, and the act belongs inside a signed tree. */
 	r = store_key_register(s, key, e.actor, "admin", err, errlen) == 0 &&
-	    store_journal_append(s, &e, NULL, &rc, err, errlen) == 0 ? 0 : -1;
+	    store_journal_append(s, &e, NULL, &rc, err, errlen) == 0 &&
+	    store_checkpoint(s, key, NULL, err, errlen) == 0 ? 0 : -1;
 	free(detail);
 	/* A close's error does not hide the append's. */
 	if (store_close(s, r == 0 ? err : scratch, r == 0 ? errlen :

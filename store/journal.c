@@ -415,3 +415,85 @@ journal_tree_root(sqlite3 *db, const char *origin, int64_t size,
 	}
 	return journal_tree_range(&t, 0, (uint64_t)size, root, err, errlen);
 }
+
+int
+journal_key_register(sqlite3 *db, const struct sign_key *key,
+    const char *actor, const char *role, int64_t now_ms, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(db, "INSERT INTO keys (vkey, name, actor, "
+	    "role, added_ms) VALUES (?1, ?2, ?3, ?4, ?5) "
+	    "ON CONFLICT (vkey) DO NOTHING", -1, &st, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "store: cannot record the key of %s: %s",
+		    actor, sqlite3_errmsg(db));
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, sign_key_vkey(key), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, sign_key_name(key), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, actor, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, role, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, now_ms);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		snprintf(err, errlen, "store: cannot record the key of %s: %s",
+		    actor, sqlite3_errmsg(db));
+		return -1;
+	}
+	return 0;
+}
+
+int
+journal_checkpoint(sqlite3 *db, const struct sign_key *key, int64_t now_ms,
+    int64_t *signed_size, char *err, size_t errlen)
+{
+	sqlite3_stmt	*st;
+	uint8_t		 root[SIGN_HASH_LEN];
+	char		 origin[256], body[512];
+	char		 hex[2 * SIGN_HASH_LEN + 1], *note;
+	int64_t		 size, covered = 0;
+	int		 rc;
+
+	*signed_size = 0;
+	if (journal_last(db, &size, root, err, errlen) == -1)
+		return -1;
+	if (sqlite3_prepare_v2(db, "SELECT coalesce(max(size), 0) FROM "
+	    "checkpoints", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		covered = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (size == 0 || size <= covered)
+		return 0;
+	if (journal_tree_root(db, NULL, size, root, err, errlen) == -1 ||
+	    journal_origin(db, origin, sizeof origin, err, errlen) == -1 ||
+	    sign_checkpoint_body(body, sizeof body, origin, (uint64_t)size,
+	    root, err, errlen) == -1)
+		return -1;
+	if ((note = sign_note(key, body, err, errlen)) == NULL)
+		return -1;
+	sign_hex(root, hex);
+	rc = sqlite3_prepare_v2(db, "INSERT INTO checkpoints (size, root, "
+	    "signer, time_ms, note, tree) VALUES (?1, ?2, ?3, ?4, ?5, "
+	    "'rfc6962')", -1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, size);
+		sqlite3_bind_text(st, 2, hex, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, sign_key_name(key), -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, now_ms);
+		sqlite3_bind_text(st, 5, note, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	free(note);
+	if (rc != SQLITE_DONE) {
+		snprintf(err, errlen, "store: cannot store a checkpoint of %lld "
+		    "entries: %s", (long long)size, sqlite3_errmsg(db));
+		return -1;
+	}
+	*signed_size = size;
+	return 0;
+}

@@ -138,4 +138,23 @@ int	journal_tree_range(void *tree, uint64_t start, uint64_t end,
 int	journal_tree_root(sqlite3 *db, const char *origin, int64_t size,
 	    uint8_t root[MERKLE_HASH_LEN], char *err, size_t errlen);
 
+/*
+ * Record key's public half in db's keys table (once per vkey), as actor
+ * in role, at now_ms.  0, or -1 with a sentence.
+ */
+int	journal_key_register(sqlite3 *db, const struct sign_key *key,
+	    const char *actor, const char *role, int64_t now_ms, char *err,
+	    size_t errlen);
+
+/*
+ * Inside the caller's write transaction: sign with key a checkpoint of
+ * db's journal as it is (size, the RFC 6962 tree hash of entries 1..size,
+ * tree 'rfc6962': O(size) hashing) and insert it.  Nothing is signed when
+ * the journal is empty or a checkpoint already covers its size
+ * (*signed_size 0); else *signed_size is the size signed.  0, or -1 with
+ * a sentence.
+ */
+int	journal_checkpoint(sqlite3 *db, const struct sign_key *key,
+	    int64_t now_ms, int64_t *signed_size, char *err, size_t errlen);
+
 #endif /* INVIGIL_STORE_JOURNAL_H */

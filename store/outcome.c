@@ -637,6 +637,7 @@ store_outcome_record(const char *path, const char *const *attempts,
 	sqlite3			*db = NULL;
 	char			*ev = NULL, *detail = NULL;
 	size_t			 i;
+	int64_t			 signed_size;
 	int			 ret = -1;
 
 	/* The reader's checks: an invigil database, of this schema. */
@@ -682,6 +683,17 @@ store_outcome_record(const char *path, const char *const *attempts,
 			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 			goto out;
 		}
+	}
+	/*
+	 * A checkpoint signed by the actor in the same transaction: an
+	 * admin's database may have no console to sign one, and a bundle or
+	 * an exported checkpoint needs the act inside a signed tree.
+	 */
+	if (journal_key_register(db, key, a.actor, role, a.time_ms, err,
+	    errlen) == -1 || journal_checkpoint(db, key, a.time_ms, &signed_size,
+	    err, errlen) == -1) {
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		goto out;
 	}
 	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "cannot commit to %s: %s", path,

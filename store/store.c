@@ -1440,29 +1440,8 @@ int
 store_key_register(struct store *s, const struct sign_key *key,
     const char *actor, const char *role, char *err, size_t errlen)
 {
-	sqlite3_stmt	*st;
-	int		 rc;
-
-	if (sqlite3_prepare_v2(s->db, "INSERT INTO keys (vkey, name, actor, "
-	    "role, added_ms) VALUES (?1, ?2, ?3, ?4, ?5) "
-	    "ON CONFLICT (vkey) DO NOTHING", -1, &st, NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "store: cannot record the key of %s: %s",
-		    actor, sqlite3_errmsg(s->db));
-		return -1;
-	}
-	sqlite3_bind_text(st, 1, sign_key_vkey(key), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, sign_key_name(key), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, actor, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, role, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 5, store_now_ms());
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		snprintf(err, errlen, "store: cannot record the key of %s: %s",
-		    actor, sqlite3_errmsg(s->db));
-		return -1;
-	}
-	return 0;
+	return journal_key_register(s->db, key, actor, role, store_now_ms(),
+	    err, errlen);
 }
 
 struct store_checkpoint_arg {
@@ -1470,63 +1449,14 @@ struct store_checkpoint_arg {
 	int64_t			 size;
 };
 
-/*
- * Under the write lock, so that the size signed is the journal's size.
- * The root signed is the RFC 6962 tree hash of entries 1..size (tree
- * 'rfc6962'), recomputed from the bodies: O(size) hashing per checkpoint,
- * which a console pays every 100 entries or 5 minutes.
- */
+/* Under the write lock, so that the size signed is the journal's size. */
 static int
 store_checkpoint_apply(struct store *s, void *arg, char *err, size_t errlen)
 {
 	struct store_checkpoint_arg	*ca = arg;
-	sqlite3_stmt			*st;
-	uint8_t				 root[SIGN_HASH_LEN];
-	char				 origin[256], body[512];
-	char				 hex[2 * SIGN_HASH_LEN + 1], *note;
-	int64_t				 size, covered = 0;
-	int				 rc;
 
-	ca->size = 0;
-	if (journal_last(s->db, &size, root, err, errlen) == -1)
-		return -1;
-	if (sqlite3_prepare_v2(s->db, "SELECT coalesce(max(size), 0) FROM "
-	    "checkpoints", -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
-		covered = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	if (size == 0 || size <= covered)
-		return 0;
-	if (journal_tree_root(s->db, NULL, size, root, err, errlen) == -1 ||
-	    journal_origin(s->db, origin, sizeof origin, err, errlen) == -1 ||
-	    sign_checkpoint_body(body, sizeof body, origin, (uint64_t)size,
-	    root, err, errlen) == -1)
-		return -1;
-	if ((note = sign_note(ca->key, body, err, errlen)) == NULL)
-		return -1;
-	sign_hex(root, hex);
-	rc = sqlite3_prepare_v2(s->db, "INSERT INTO checkpoints (size, root, "
-	    "signer, time_ms, note, tree) VALUES (?1, ?2, ?3, ?4, ?5, "
-	    "'rfc6962')", -1, &st,
-	    NULL);
-	if (rc == SQLITE_OK) {
-		sqlite3_bind_int64(st, 1, size);
-		sqlite3_bind_text(st, 2, hex, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, sign_key_name(ca->key), -1,
-		    SQLITE_STATIC);
-		sqlite3_bind_int64(st, 4, store_now_ms());
-		sqlite3_bind_text(st, 5, note, -1, SQLITE_STATIC);
-		rc = sqlite3_step(st);
-	}
-	sqlite3_finalize(st);
-	free(note);
-	if (rc != SQLITE_DONE) {
-		snprintf(err, errlen, "store: cannot store a checkpoint of %lld "
-		    "entries: %s", (long long)size, sqlite3_errmsg(s->db));
-		return -1;
-	}
-	ca->size = size;
-	return 0;
+	return journal_checkpoint(s->db, ca->key, store_now_ms(), &ca->size,
+	    err, errlen);
 }
 
 int

@@ -153,6 +153,10 @@ n=$(sqlite3 -readonly "$T/x.db" "select count(*) from journal where actor = 'pia
 [ "$n" = 0 ] || fail "a refused act was journaled"
 n=$(sqlite3 -readonly "$T/x.db" "select count(*) from journal where kind = 'approve_invalidation' and json_extract(detail, '$.group') is not null")
 [ "$n" = 3 ] || fail "the group approval is $n entries, want 3"
+# Each act is inside a checkpoint its actor signed in the same
+# transaction (an admin's database may have no console to sign one).
+n=$(sqlite3 -readonly "$T/x.db" "select count(*) from checkpoints where signer = 'cat' and tree = 'rfc6962' and size >= (select max(seq) from journal where actor = 'cat')")
+[ "$n" -ge 1 ] || fail "cat's reinstatement is in no checkpoint cat signed"
 out=$(timeout 60 "$INVIGIL" review verify --db "$T/x.db" --trust "$T/trust" 2>&1) || fail "verify: $out"
 echo "$out" | grep -qE "^signatures: [0-9]+ entries signed by their actors?, each by a key in the trust file .* with a role that may make it" ||
     fail "verify does not vouch for the signatures: $out"
