@@ -116,9 +116,7 @@ admin_key(const struct admin_args *a, const char *name, int *created,
 {
 	char	dir[1024];
 
-	if (a->keydir != NULL)
-		snprintf(dir, sizeof dir, "%s", a->keydir);
-	else if (sign_key_dir(dir, sizeof dir, err, errlen) != 0)
+	if (sign_key_dir_or(a->keydir, dir, sizeof dir, err, errlen) != 0)
 		return NULL;
 	return sign_key_load(dir, name, created, err, errlen);
 }

@@ -100,9 +100,7 @@ bundle_key(const char *keydir, const char *actor, char *err, size_t errlen)
 {
 	char	dir[1024];
 
-	if (keydir != NULL)
-		snprintf(dir, sizeof dir, "%s", keydir);
-	else if (sign_key_dir(dir, sizeof dir, err, errlen) != 0)
+	if (sign_key_dir_or(keydir, dir, sizeof dir, err, errlen) != 0)
 		return NULL;
 	return sign_key_load(dir, actor, NULL, err, errlen);
 }

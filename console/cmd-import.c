@@ -122,9 +122,7 @@ import_key(struct store *s, const char *keydir, const char *actor,
 	struct sign_key	*key;
 	char		 dir[1024];
 
-	if (keydir != NULL)
-		snprintf(dir, sizeof dir, "%s", keydir);
-	else if (sign_key_dir(dir, sizeof dir, err, errlen) != 0)
+	if (sign_key_dir_or(keydir, dir, sizeof dir, err, errlen) != 0)
 		return NULL;
 	if ((key = sign_key_load(dir, actor, NULL, err, errlen)) == NULL)
 		return NULL;

@@ -128,9 +128,7 @@ outcome_actor(struct outcome_args *oa, enum outcome_act act,
 
 	/* The actor holds the key the trust file names (never created
 	 * here: a new key would not be on the line). */
-	if (oa->keydir != NULL)
-		snprintf(dir, sizeof dir, "%s", oa->keydir);
-	else if (sign_key_dir(dir, sizeof dir, err, errlen) == -1)
+	if (sign_key_dir_or(oa->keydir, dir, sizeof dir, err, errlen) == -1)
 		goto fail;
 	if ((size_t)snprintf(path, sizeof path, "%s/%s.key", dir,
 	    oa->actor) >= sizeof path || stat(path, &sb) == -1) {

@@ -133,9 +133,8 @@ restore_key(struct app *app, char *err, size_t errlen)
 	char	dir[1024];
 	int	created = 0;
 
-	if (app->opt.key_dir != NULL)
-		snprintf(dir, sizeof dir, "%s", app->opt.key_dir);
-	else if (sign_key_dir(dir, sizeof dir, err, errlen) != 0)
+	if (sign_key_dir_or(app->opt.key_dir, dir, sizeof dir, err,
+	    errlen) != 0)
 		return -1;
 	app->key = sign_key_load(dir, app->opt.proctor, &created, err, errlen);
 	if (app->key == NULL)

@@ -512,6 +512,16 @@ sign_key_dir(char *buf, size_t len, char *err, size_t errlen)
 	return 0;
 }
 
+int
+sign_key_dir_or(const char *given, char *buf, size_t len, char *err,
+    size_t errlen)
+{
+	if (given == NULL)
+		return sign_key_dir(buf, len, err, errlen);
+	snprintf(buf, len, "%s", given);
+	return 0;
+}
+
 /* mkdir -p with mode 0700 for every directory it creates. */
 static int
 sign_mkdirs(const char *dir, char *err, size_t errlen)

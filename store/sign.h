@@ -46,6 +46,13 @@ int		 sign_name_valid(const char *name, char *err, size_t errlen);
 int		 sign_key_dir(char *buf, size_t len, char *err, size_t errlen);
 
 /*
+ * The directory a command's --key-dir names, or, when given is NULL, the
+ * default of sign_key_dir(), in buf.  0, or -1 with a sentence.
+ */
+int		 sign_key_dir_or(const char *given, char *buf, size_t len,
+		     char *err, size_t errlen);
+
+/*
  * The key of name from DIR/NAME.key, created on first use.
  *
  * A missing directory is created (mode 0700, parents too).  A new key is
