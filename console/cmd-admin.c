@@ -424,13 +424,15 @@ static const struct cmd_entry *const admin_children[] = {
 	&cmd_admin_propose_entry, &cmd_admin_approve_entry,
 	&cmd_admin_reject_entry, &cmd_admin_appeal_entry,
 	&cmd_admin_reinstate_entry, &cmd_admin_uphold_entry,
+	&cmd_admin_export_entry, &cmd_admin_verify_export_entry,
 	NULL
 };
 
 const struct cmd_entry cmd_admin_entry = {
 	.name = "admin",
 	.summary = "admins' commands: keys, the trust file of who may do "
-	    "what, and the signed acts on an attempt's outcome",
+	    "what, the signed acts on an attempt's outcome, and the signed "
+	    "outcome list for the exam platform",
 	.flags = CMD_HINT_INLINE,
 	.about = "Admins' commands: signing keys, the trust file that says "
 	    "who may act in which role, and signed acts recorded in a "

@@ -41,14 +41,8 @@ bundle_error(const struct cmd_entry *self, const char *err, int status)
 	return status;
 }
 
-/*
- * Write text (len bytes) to path through a new temporary file beside it
- * (mode 0600, never through a link left there), synced, then renamed over
- * path.  A path that exists and is not a regular file is refused.  0, or
- * -1 with a sentence.
- */
-static int
-bundle_save(const char *path, const char *text, size_t len, char *err,
+int
+cmd_file_save(const char *path, const char *text, size_t len, char *err,
     size_t errlen)
 {
 	struct stat	 st;
@@ -289,7 +283,7 @@ review_bundle(const struct cmd_entry *self, int argc, char **argv)
 	sign_key_free(key);
 	if (text == NULL)
 		return bundle_error(self, err, EXIT_RUNTIME);
-	rc = bundle_save(out, text, len, err, sizeof err);
+	rc = cmd_file_save(out, text, len, err, sizeof err);
 	free(text);
 	if (rc != 0)
 		return bundle_error(self, err, EXIT_RUNTIME);

@@ -22,9 +22,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
 #include "console/app.h"
 #include "console/commands.h"
 #include "proto/proto.h"
+#include "store/bundle.h"
 #include "store/outcome.h"
 #include "store/sign.h"
 #include "store/store.h"
@@ -49,6 +52,11 @@ struct outcome_args {
 	const char	*evidence;
 	struct outcome_act_rec act;
 	int64_t		 expire_days;
+	const char	*out;		/* export */
+	const char	*pseudonym_key;	/* export --pseudonym-key */
+	int		 pseudonymous;	/* export --pseudonymous */
+	const char	*keys[16];	/* verify-export --key */
+	size_t		 nkeys;
 };
 
 /* The name of the command, for messages: "invigil admin approve". */
@@ -79,14 +87,15 @@ outcome_cmd_act(const struct cmd_entry *self, enum outcome_act *a)
 }
 
 /*
- * Who acts: --actor or the user name; their roles from the trust file,
- * on a line not revoked, whose key the actor holds (DIR/NAME.key, the
- * same vkey).  0 with *roles, role (the highest role the act needs that
- * the actor holds, as recorded) and *keyp (the key that signs; the
- * caller frees it), or -1 with a sentence.
+ * Who acts, for an act of journal kind that the roles in may record:
+ * --actor or the user name; their roles from the trust file, on a line
+ * not revoked, whose key the actor holds (DIR/NAME.key, the same vkey).
+ * 0 with *roles, role (the highest role the act needs that the actor
+ * holds, as recorded) and *keyp (the key that signs; the caller frees
+ * it), or -1 with a sentence.
  */
 static int
-outcome_actor(struct outcome_args *oa, enum outcome_act act,
+outcome_actor(struct outcome_args *oa, const char *kind, unsigned may,
     unsigned *roles, const char **role, struct sign_key **keyp, char *err,
     size_t errlen)
 {
@@ -121,7 +130,7 @@ outcome_actor(struct outcome_args *oa, enum outcome_act act,
 		return -1;
 	}
 	*roles = te->roles;
-	need = outcome_act_roles(act) & te->roles;
+	need = may & te->roles;
 	*role = need & OUTCOME_ROLE_ADMIN ? "admin" : need &
 	    OUTCOME_ROLE_ANALYST ? "analyst" : te->roles & TRUST_SUPERVISOR ?
 	    "supervisor" : "proctor";
@@ -147,8 +156,7 @@ outcome_actor(struct outcome_args *oa, enum outcome_act act,
 	}
 	/* What every act checks (trust.h's one table, by the key); the
 	 * state machine checks the roles again, with the state. */
-	if (trust_check_act(t, sign_key_vkey(key), outcome_act_kind(act), err,
-	    errlen) == -1) {
+	if (trust_check_act(t, sign_key_vkey(key), kind, err, errlen) == -1) {
 		sign_key_free(key);
 		goto fail;
 	}
@@ -181,7 +189,8 @@ outcome_act(const struct cmd_entry *self, struct outcome_args *oa,
 			if (strcmp(argv[k], argv[j]) == 0)
 				return cmd_usage_error(self, "attempt \"%s\" "
 				    "is named twice", argv[j]);
-	if (outcome_actor(oa, oa->act.kind, &oa->act.roles, &role, &key, err,
+	if (outcome_actor(oa, outcome_act_kind(oa->act.kind),
+	    outcome_act_roles(oa->act.kind), &oa->act.roles, &role, &key, err,
 	    sizeof err) == -1) {
 		outcome_fail(self, err);
 		return EXIT_RUNTIME;
@@ -339,6 +348,156 @@ fail:
 	return EXIT_RUNTIME;
 }
 
+/*
+ * The pseudonym key of an export: --pseudonym-key FILE, else
+ * pseudonym.key in the key directory; created on first use (said on
+ * stderr: the same key must be kept for the same pseudonyms).
+ */
+static int
+outcome_pseudonym_key(const struct outcome_args *oa,
+    uint8_t key[OUTCOMES_KEY_LEN], char *err, size_t errlen)
+{
+	char	dir[1024], path[1100], clean[1200];
+	int	created;
+
+	if (oa->pseudonym_key != NULL)
+		snprintf(path, sizeof path, "%s", oa->pseudonym_key);
+	else {
+		if (sign_key_dir_or(oa->keydir, dir, sizeof dir, err,
+		    errlen) == -1)
+			return -1;
+		snprintf(path, sizeof path, "%s/pseudonym.key", dir);
+	}
+	if (sign_secret_load(path, key, &created, err, errlen) == -1)
+		return -1;
+	if (created)
+		fprintf(stderr, "invigil admin export: created the pseudonym key "
+		    "%s; keep it (and back it up): another key gives every "
+		    "candidate another pseudonym\n", proto_clean(path, clean,
+		    sizeof clean));
+	return 0;
+}
+
+/* `admin export`: journal the export, then write the signed list. */
+static int
+outcome_export(const struct cmd_entry *self, struct outcome_args *oa)
+{
+	struct outcomes_options	 o;
+	struct bundle_summary	 sum;
+	struct store_reader	*r;
+	struct sign_key		*key;
+	struct stat		 dst, ost;
+	const char		*role;
+	uint8_t			 pkey[OUTCOMES_KEY_LEN];
+	char			 err[1024], hash[65], detail[128], id[17];
+	char			 c[3][1024], *text;
+	unsigned		 roles;
+	size_t			 len;
+	int			 rc;
+
+	if (oa->out == NULL)
+		return cmd_usage_error(self, "give --out FILE (the list to "
+		    "write)", NULL);
+	if (stat(oa->db, &dst) == 0 && stat(oa->out, &ost) == 0 &&
+	    dst.st_dev == ost.st_dev && dst.st_ino == ost.st_ino)
+		return cmd_usage_error(self, "--out names the database itself "
+		    "(\"%s\"); give the list a file of its own", oa->out);
+	memset(&o, 0, sizeof o);
+	if (oa->pseudonymous) {
+		if (outcome_pseudonym_key(oa, pkey, err, sizeof err) == -1) {
+			outcome_fail(self, err);
+			return EXIT_RUNTIME;
+		}
+		o.pseudonym_key = pkey;
+		outcomes_key_id(pkey, id);
+		snprintf(detail, sizeof detail, "{\"pseudonyms\":\"hmac-sha256:"
+		    "%s\"}", id);
+	} else
+		snprintf(detail, sizeof detail, "{\"pseudonyms\":null}");
+	if (outcome_actor(oa, "export_outcomes", OUTCOME_ROLE_ADMIN, &roles,
+	    &role, &key, err, sizeof err) == -1)
+		goto fail;
+	/* The act first: the list is proven in a checkpoint covering it. */
+	if (store_outcome_export_record(oa->db, oa->actor, role, key, detail,
+	    &o.export_seq, hash, err, sizeof err) == -1) {
+		sign_key_free(key);
+		goto fail;
+	}
+	o.key = key;
+	o.now_ms = proto_now_ms();
+	if (store_reader_open(&r, oa->db, err, sizeof err) == -1) {
+		sign_key_free(key);
+		goto fail;
+	}
+	text = outcomes_write(r, &o, &len, &sum, err, sizeof err);
+	store_reader_close(r);
+	sign_key_free(key);
+	if (text == NULL)
+		goto fail;
+	rc = cmd_file_save(oa->out, text, len, err, sizeof err);
+	free(text);
+	if (rc == -1)
+		goto fail;
+	OPENSSL_cleanse(pkey, sizeof pkey);
+	printf("export_outcomes: journal seq %" PRId64 " hash %s\n",
+	    o.export_seq, hash);
+	printf("wrote %s: %" PRId64 " attempts with an outcome, %" PRId64
+	    " invalid (invalidated or upheld), %s; each act proven in the "
+	    "checkpoint of size %" PRId64 " (signed by %s), signed by %s\n",
+	    proto_clean(oa->out, c[0], sizeof c[0]), sum.outcomes, sum.invalid,
+	    oa->pseudonymous ? "candidates as pseudonyms" : "candidate ids",
+	    sum.checkpoint_size, proto_clean(sum.checkpoint_signers, c[1],
+	    sizeof c[1]), proto_clean(oa->actor, c[2], sizeof c[2]));
+	return 0;
+fail:
+	OPENSSL_cleanse(pkey, sizeof pkey);
+	outcome_fail(self, err);
+	return EXIT_RUNTIME;
+}
+
+/* `admin verify-export FILE`: the list checked offline. */
+static int
+outcome_verify_export(const struct cmd_entry *self, struct outcome_args *oa,
+    const char *file)
+{
+	struct bundle_summary	 s;
+	char			 err[1024], c[4][1024], *text;
+	size_t			 len;
+	int			 rc;
+
+	if (proto_file_read(file, "outcome list", BUNDLE_MAX_BYTES, &text,
+	    &len, NULL, err, sizeof err) != 0) {
+		outcome_fail(self, err);
+		return EXIT_RUNTIME;
+	}
+	rc = outcomes_verify(text, len, oa->keys, oa->nkeys, &s, err,
+	    sizeof err);
+	free(text);
+	if (rc != 0) {
+		printf("FAILED: %s\n", proto_clean(err, c[0], sizeof c[0]));
+		return EXIT_RUNTIME;
+	}
+	printf("%s: outcome list of journal %s, exported by %s (act at "
+	    "journal seq %" PRId64 ")\n", proto_clean(file, c[0], sizeof c[0]),
+	    proto_clean(s.origin, c[1], sizeof c[1]),
+	    proto_clean(s.exporter, c[2], sizeof c[2]), s.export_seq);
+	printf("list signature: good, by %s\n", s.exporter_given ?
+	    "the --key given" : "the key the list names (give the "
+	    "exporter's key with --key to know who signed)");
+	printf("checkpoint: size %" PRId64 ", signatures good (%s) checked "
+	    "against %s\n", s.checkpoint_size, proto_clean(s.checkpoint_signers,
+	    c[3], sizeof c[3]), s.keys_given ? "the --key given" : "the keys "
+	    "in the list");
+	printf("outcomes: %" PRId64 " attempts, %" PRId64 " invalid; each "
+	    "deciding act proven in the checkpoint's tree%s\n", s.outcomes,
+	    s.invalid, s.withheld > 0 ? " (bodies withheld: pseudonymous)" :
+	    ", its body of that attempt and state");
+	if (s.pseudonyms[0] != '\0')
+		printf("candidates: pseudonyms, %s\n", s.pseudonyms);
+	printf("OK\n");
+	return 0;
+}
+
 /* A --received date: YYYY-MM-DD, a real day. */
 static int
 outcome_date_valid(const char *s)
@@ -402,6 +561,22 @@ outcome_exec(const struct cmd_entry *self, int argc, char **argv)
 		case 'f':
 			oa.act.ref = optarg;
 			break;
+		case 'o':
+			oa.out = optarg;
+			break;
+		case 'P':
+			oa.pseudonymous = 1;
+			break;
+		case 'p':
+			oa.pseudonym_key = optarg;
+			oa.pseudonymous = 1;
+			break;
+		case 'k':
+			if (oa.nkeys == sizeof oa.keys / sizeof oa.keys[0])
+				return cmd_usage_error(self, "at most 16 --key "
+				    "options%s", "");
+			oa.keys[oa.nkeys++] = optarg;
+			break;
 		case 'x':
 			errno = 0;
 			oa.expire_days = strtoll(optarg, &end, 10);
@@ -415,6 +590,13 @@ outcome_exec(const struct cmd_entry *self, int argc, char **argv)
 	}
 	if (g.status != -1)
 		return g.status;
+	if (strcmp(self->name, "admin verify-export") == 0) {
+		if (optind + 1 != argc)
+			return cmd_usage_error(self, optind == argc ? "give the "
+			    "list FILE to verify%s" : "give one FILE, not also "
+			    "\"%s\"", optind == argc ? "" : argv[optind + 1]);
+		return outcome_verify_export(self, &oa, argv[optind]);
+	}
 	if (oa.db == NULL)
 		return cmd_usage_error(self, "give --db PATH (the database a "
 		    "console wrote)", NULL);
@@ -423,6 +605,8 @@ outcome_exec(const struct cmd_entry *self, int argc, char **argv)
 		    "came, YYYY-MM-DD, not \"%s\"", oa.act.received);
 	if (!is_act && strcmp(self->name, "admin cases") == 0)
 		return outcome_cases(self, &oa);
+	if (strcmp(self->name, "admin export") == 0)
+		return outcome_export(self, &oa);
 	if (optind == argc)
 		return cmd_usage_error(self, "name the attempt", NULL);
 	if (!is_act) {
@@ -488,6 +672,24 @@ static const struct cmd_option reason_options[] = {
 	OUTCOME_OPT_DB, OUTCOME_OPT_FEED, OUTCOME_OPTS_ACTOR,
 	OUTCOME_OPT_REASON, OUTCOME_OPT_END
 };
+static const struct cmd_option export_options[] = {
+	OUTCOME_OPT_DB,
+	{ "out", 'o', 0, "FILE", "write the signed list to FILE (mode 0600)" },
+	{ "pseudonymous", 'P', 0, NULL, "candidates as pseudonyms: the hex "
+	    "HMAC-SHA-256 of each candidate id under the program's pseudonym "
+	    "key (the acts' bodies withheld)" },
+	{ "pseudonym-key", 'p', 0, "FILE", "the pseudonym key (implies "
+	    "--pseudonymous; default: pseudonym.key in the key directory, "
+	    "created on first use)" },
+	OUTCOME_OPTS_ACTOR,
+	OUTCOME_OPT_END
+};
+static const struct cmd_option verify_export_options[] = {
+	{ "key", 'k', 0, "VKEY", "a verifier key (NAME+ID+KEY) kept apart "
+	    "from the list: the exporter's, or the keys that sign the "
+	    "journal's checkpoints; may be given more than once" },
+	OUTCOME_OPT_END
+};
 static const struct cmd_option appeal_options[] = {
 	OUTCOME_OPT_DB, OUTCOME_OPT_FEED, OUTCOME_OPTS_ACTOR,
 	{ "received", 'R', 0, "DATE", "the day the appeal came, YYYY-MM-DD" },
@@ -537,3 +739,15 @@ const struct cmd_entry cmd_admin_uphold_entry = OUTCOME_ENTRY(
     "admin uphold", "refuse an appeal: the invalidation stands, finally "
     "(admin)", "admin uphold --db PATH [options] --reason TEXT ATTEMPT",
     reason_options, CMD_OPENS_STORE_WRITE | CMD_OPENS_KEYS);
+const struct cmd_entry cmd_admin_export_entry = OUTCOME_ENTRY(
+    "admin export", "write the signed list of current outcomes for the exam "
+    "platform, proven in the journal's checkpoint (admin)",
+    "admin export --db PATH --out FILE [--pseudonymous] "
+    "[--pseudonym-key FILE] [options]", export_options,
+    CMD_OPENS_STORE_WRITE | CMD_OPENS_KEYS);
+const struct cmd_entry cmd_admin_verify_export_entry = OUTCOME_ENTRY(
+    "admin verify-export", "check an outcome list offline, without the "
+    "database: its signature, the checkpoint's, every proof; exit 0 if it "
+    "holds, 1 naming the first problem",
+    "admin verify-export FILE [--key VKEY]...", verify_export_options,
+    CMD_OPENS_NOTHING);

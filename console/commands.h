@@ -89,7 +89,17 @@ extern const struct cmd_entry	cmd_admin_cases_entry, cmd_admin_show_entry,
 				cmd_admin_open_entry, cmd_admin_propose_entry,
 				cmd_admin_approve_entry, cmd_admin_reject_entry,
 				cmd_admin_appeal_entry, cmd_admin_reinstate_entry,
-				cmd_admin_uphold_entry;
+				cmd_admin_uphold_entry, cmd_admin_export_entry,
+				cmd_admin_verify_export_entry;
+
+/*
+ * Write text (len bytes) to path through a new temporary file beside it
+ * (mode 0600, never through a link left there), synced, then renamed over
+ * path: a bundle, an outcome list.  A path that exists and is not a
+ * regular file is refused.  0, or -1 with a sentence.
+ */
+int	cmd_file_save(const char *path, const char *text, size_t len,
+	    char *err, size_t errlen);
 /* The top-level commands in the order of the helps and invigil(1), the
  * default (the console) first, NULL-terminated (cmd-table.c). */
 extern const struct cmd_entry *const cmd_table_main[];

@@ -1,8 +1,12 @@
 /*
- * bundle.c - evidence bundles (bundle.h, invigil-bundle(5)): gathering one
- * attempt's rows on a reader, keeping every other attempt out of them,
- * proving its journal entries in the journal's RFC 6962 tree, signing the
- * whole; and checking a bundle with nothing but the bundle and keys.
+ * bundle.c - evidence bundles and outcome lists (bundle.h,
+ * invigil-bundle(5)): gathering one attempt's rows on a reader, keeping
+ * every other attempt out of them, proving its journal entries in the
+ * journal's RFC 6962 tree, signing the whole; and checking a bundle with
+ * nothing but the bundle and keys.  The outcome list for the exam
+ * platform is the same kind of signed note (lines, checkpoint, keys,
+ * proofs) over every attempt's outcome, so it is written and checked
+ * here with the same parts.
  *
  * A bundle is written as lines (canonical JSON objects) in memory, then
  * signed as one note; it is bounded by BUNDLE_MAX_BYTES and
@@ -19,12 +23,15 @@
 #include <time.h>
 
 #include <jansson.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <sqlite3.h>
 
 #include "proto/xmalloc.h"
 #include "store/bundle.h"
 #include "store/journal.h"
 #include "store/merkle.h"
+#include "store/outcome.h"
 #include "store/sign.h"
 #include "store/store.h"
 
@@ -1053,6 +1060,286 @@ done:
 	return out;
 }
 
+/* ---- the outcome list */
+
+void
+outcomes_key_id(const uint8_t key[OUTCOMES_KEY_LEN], char id[17])
+{
+	static const char	 label[] = "invigil pseudonym key\n";
+	uint8_t			 buf[sizeof label - 1 + OUTCOMES_KEY_LEN];
+	uint8_t			 h[SIGN_HASH_LEN];
+	char			 hex[2 * SIGN_HASH_LEN + 1];
+
+	memcpy(buf, label, sizeof label - 1);
+	memcpy(buf + sizeof label - 1, key, OUTCOMES_KEY_LEN);
+	sign_sha256(buf, sizeof buf, h);
+	sign_hex(h, hex);
+	snprintf(id, 17, "%.16s", hex);
+}
+
+/* What outcomes_write carries through store_outcome_cases. */
+struct outcomes_gather {
+	struct bundle_gather		*g;
+	const struct outcomes_options	*o;
+	const struct bundle_log		*l;
+	sqlite3_stmt			*body;	/* ?1 seq */
+	sqlite3_stmt			*who;	/* ?1 feed, ?2 attempt */
+	int				 failed;
+};
+
+/*
+ * One journal entry's fields on obj: origin, seq, leaf_index, size, the
+ * proof, and the body, or (withhold) its leaf hash.  0 or -1.
+ */
+static int
+outcomes_entry(struct outcomes_gather *x, json_t *obj, int64_t seq,
+    int withhold)
+{
+	struct bundle_gather	*g = x->g;
+	const char		*body;
+	uint8_t			 h[SIGN_HASH_LEN];
+	json_t			*proof;
+	size_t			 len;
+	int			 rc;
+
+	if (seq < 1 || (uint64_t)seq > x->l->tree.n) {
+		snprintf(g->r.err, g->r.errlen, "journal entry %" PRId64 " is "
+		    "covered by no Merkle tree ('rfc6962') checkpoint (the "
+		    "latest is of size %zu); export again", seq,
+		    x->l->tree.n);
+		return -1;
+	}
+	if ((proof = tree_path(&x->l->tree, (size_t)(seq - 1), g->r.err,
+	    g->r.errlen)) == NULL)
+		return -1;
+	json_object_set_new(obj, "origin", json_string(x->l->origin));
+	json_object_set_new(obj, "seq", json_integer(seq));
+	json_object_set_new(obj, "leaf_index", json_integer(seq - 1));
+	json_object_set_new(obj, "size", json_integer((json_int_t)
+	    x->l->tree.n));
+	json_object_set_new(obj, "proof", proof);
+	sqlite3_reset(x->body);
+	sqlite3_bind_int64(x->body, 1, seq);
+	if ((rc = sqlite3_step(x->body)) != SQLITE_ROW) {
+		store_reader_error(g->r.reader, "the journal", g->r.err,
+		    g->r.errlen);
+		return -1;
+	}
+	body = col_text(x->body, 0) ? col_text(x->body, 0) : "";
+	len = (size_t)sqlite3_column_bytes(x->body, 0);
+	if (withhold || json_object_set_new(obj, "body", json_stringn(body,
+	    len)) != 0) {
+		merkle_leaf_hash(body, len, h);
+		gather_withhold(g, obj, "leaf_hash", h, withhold ?
+		    "pseudonymous" : BUNDLE_WITHHELD);
+	}
+	return 0;
+}
+
+/* The candidate's pseudonym: hex HMAC-SHA-256 under the key. */
+static void
+outcomes_pseudonym(const uint8_t *key, const char *candidate, size_t len,
+    char hex[2 * SIGN_HASH_LEN + 1])
+{
+	uint8_t		mac[EVP_MAX_MD_SIZE];
+	unsigned	maclen = 0;
+
+	HMAC(EVP_sha256(), key, OUTCOMES_KEY_LEN, (const uint8_t *)candidate,
+	    len, mac, &maclen);
+	sign_hex(mac, hex);
+}
+
+/* An attempt's outcome line (outcome_case_fn); stops on an error. */
+static int
+outcomes_case(const char *feed, const char *attempt,
+    const struct outcome *oc, void *arg)
+{
+	struct outcomes_gather	*x = arg;
+	struct bundle_gather	*g = x->g;
+	char			 when[80], hex[2 * SIGN_HASH_LEN + 1];
+	const char		*cand;
+	json_t			*obj;
+	int			 invalid, rc;
+
+	invalid = oc->state == OUTCOME_INVALIDATED ||
+	    oc->state == OUTCOME_UPHELD;
+	bundle_time(oc->since_ms, when, sizeof when);
+	obj = json_pack("{s:s, s:s, s:s, s:b, s:s}", "type", "outcome",
+	    "attempt", attempt, "state", outcome_state_name(oc->state),
+	    "invalid", invalid, "time", when);
+	set(obj, "feed", feed != NULL && *feed != '\0' ? json_string(feed) :
+	    NULL);
+	set(obj, "code", oc->code[0] != '\0' && (invalid || oc->state ==
+	    OUTCOME_PROPOSED || oc->state == OUTCOME_APPEAL_OPEN) ?
+	    json_string(oc->code) : NULL);
+	if (oc->expired)
+		json_object_set_new(obj, "expired", json_true());
+	sqlite3_reset(x->who);
+	sqlite3_bind_text(x->who, 1, feed, -1, SQLITE_STATIC);
+	sqlite3_bind_text(x->who, 2, attempt, -1, SQLITE_STATIC);
+	set(obj, "exam", NULL);
+	set(obj, "form", NULL);
+	set(obj, x->o->pseudonym_key != NULL ? "pseudonym" : "candidate",
+	    NULL);
+	if ((rc = sqlite3_step(x->who)) == SQLITE_ROW) {
+		set(obj, "exam", col_json(x->who, 1));
+		set(obj, "form", col_json(x->who, 2));
+		if ((cand = col_text(x->who, 0)) == NULL)
+			;
+		else if (x->o->pseudonym_key != NULL) {
+			outcomes_pseudonym(x->o->pseudonym_key, cand,
+			    (size_t)sqlite3_column_bytes(x->who, 0), hex);
+			set(obj, "pseudonym", json_string(hex));
+		} else
+			set(obj, "candidate", col_json(x->who, 0));
+	} else if (rc != SQLITE_DONE) {
+		json_decref(obj);
+		store_reader_error(g->r.reader, "the attempts", g->r.err,
+		    g->r.errlen);
+		return x->failed = 1;
+	}
+	if (outcomes_entry(x, obj, oc->seq, x->o->pseudonym_key != NULL) !=
+	    0) {
+		json_decref(obj);
+		return x->failed = 1;
+	}
+	g->sum->outcomes++;
+	g->sum->invalid += invalid;
+	if (lines_add(&g->lines, obj, g->r.err, g->r.errlen) != 0)
+		return x->failed = 1;
+	return 0;
+}
+
+/* The header line, first, once the rest is known. */
+static int
+outcomes_header(struct bundle_gather *g, const struct outcomes_options *o,
+    const char *origin)
+{
+	struct bundle_lines	*l = &g->lines;
+	struct bundle_summary	*s = g->sum;
+	char			 when[80], *first;
+	json_t			*obj;
+	size_t			 n;
+
+	bundle_time(o->now_ms, when, sizeof when);
+	obj = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, "
+	    "s:I}", "type", "outcomes", "format", OUTCOMES_FORMAT, "created",
+	    when, "exporter", sign_key_name(o->key), "vkey",
+	    sign_key_vkey(o->key), "origin", origin, "seq",
+	    (json_int_t)o->export_seq, "checkpoints",
+	    (json_int_t)s->checkpoints, "outcomes", (json_int_t)s->outcomes,
+	    "invalid", (json_int_t)s->invalid, "withheld",
+	    (json_int_t)s->withheld);
+	set(obj, "pseudonyms", s->pseudonyms[0] != '\0' ?
+	    json_string(s->pseudonyms) : NULL);
+	n = l->n;
+	if (lines_add(l, obj, g->r.err, g->r.errlen) != 0)
+		return -1;
+	first = l->v[n];
+	memmove(l->v + 1, l->v, n * sizeof *l->v);
+	l->v[0] = first;
+	return 0;
+}
+
+/* Everything but the header, inside the read transaction. */
+static int
+outcomes_gather(struct bundle_gather *g, const struct outcomes_options *o,
+    struct bundle_log *l)
+{
+	struct outcomes_gather	 x;
+	json_t			*entry;
+	int			 rc = -1;
+
+	memset(&x, 0, sizeof x);
+	x.g = g;
+	x.o = o;
+	x.l = l;
+	if (log_checkpoint(g, l) != 0)
+		return -1;
+	if (l->text == NULL || (uint64_t)o->export_seq > l->tree.n) {
+		snprintf(g->r.err, g->r.errlen, "no Merkle tree ('rfc6962') "
+		    "checkpoint of journal %s covers the export act (seq %"
+		    PRId64 "); export again", l->origin, o->export_seq);
+		return -1;
+	}
+	if (log_keys(g, l) != 0)
+		return -1;
+	if ((x.body = read_prepare(&g->r, "SELECT body FROM journal WHERE "
+	    "seq = ?1", "the journal")) == NULL)
+		return -1;
+	if ((x.who = read_prepare(&g->r, "SELECT candidate, exam, form FROM "
+	    "attempts WHERE feed = ?1 AND attempt = ?2", "the attempts")) ==
+	    NULL)
+		goto done;
+	entry = json_pack("{s:s}", "type", "entry");
+	if (outcomes_entry(&x, entry, o->export_seq, 0) != 0) {
+		json_decref(entry);
+		goto done;
+	}
+	if (lines_add(&g->lines, entry, g->r.err, g->r.errlen) != 0)
+		goto done;
+	g->sum->entries++;
+	if (store_outcome_cases(g->r.reader, o->now_ms, outcomes_case, &x,
+	    g->r.err, g->r.errlen) >= 0 && !x.failed)
+		rc = 0;
+done:
+	sqlite3_finalize(x.body);
+	sqlite3_finalize(x.who);
+	return rc;
+}
+
+char *
+outcomes_write(struct store_reader *reader, const struct outcomes_options *o,
+    size_t *len, struct bundle_summary *sum, char *err, size_t errlen)
+{
+	struct bundle_gather	 g;
+	struct bundle_log	 l;
+	char			 origin[256], id[17], *text = NULL;
+	char			*out = NULL;
+
+	memset(&g, 0, sizeof g);
+	memset(&l, 0, sizeof l);
+	memset(sum, 0, sizeof *sum);
+	g.r.db = store_reader_db(reader);
+	g.r.reader = reader;
+	g.r.err = err;
+	g.r.errlen = errlen;
+	g.sum = sum;
+	if (o->pseudonym_key != NULL) {
+		outcomes_key_id(o->pseudonym_key, id);
+		snprintf(sum->pseudonyms, sizeof sum->pseudonyms,
+		    "hmac-sha256:%s", id);
+	}
+	if (sqlite3_exec(g.r.db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+		store_reader_error(reader, "the database", err, errlen);
+		return NULL;
+	}
+	if (journal_origin(g.r.db, origin, sizeof origin, err, errlen) != 0)
+		goto done;
+	l.origin = origin;
+	if (outcomes_gather(&g, o, &l) != 0)
+		goto done;
+	sum->export_seq = o->export_seq;
+	snprintf(sum->exporter, sizeof sum->exporter, "%s",
+	    sign_key_name(o->key));
+	snprintf(sum->origin, sizeof sum->origin, "%s", origin);
+	if (outcomes_header(&g, o, origin) != 0)
+		goto done;
+	text = lines_join(&g.lines);
+	if ((out = sign_note(o->key, text, err, errlen)) != NULL)
+		*len = strlen(out);
+done:
+	sqlite3_exec(g.r.db, "COMMIT", NULL, NULL, NULL);
+	free(text);
+	free(l.text);
+	sign_note_clear(&l.note);
+	free(l.tree.leaves);
+	strings_free(g.lines.v, g.lines.n);
+	while (g.nkeys > 0)
+		free(g.keys[--g.nkeys]);
+	return out;
+}
+
 /* ---- verifying */
 
 
@@ -1060,7 +1347,9 @@ struct bundle_check {
 	struct bundle_summary	*sum;
 	char			*err;
 	size_t			 errlen;
+	const char		*doc;		/* "bundle", "outcome list" */
 	int			 line;		/* 1-based, of the text */
+	int			 pseudonymous;	/* an outcome list's */
 	const char		*feed, *attempt;
 	struct sign_note	 ckpt[BUNDLE_MAX_CHECKPOINTS];
 	size_t			 nckpt;
@@ -1075,8 +1364,8 @@ check_fail(struct bundle_check *c, const char *fmt, const char *arg)
 	char	what[1024];
 
 	snprintf(what, sizeof what, fmt, arg != NULL ? arg : "");
-	snprintf(c->err, c->errlen, "line %d of the bundle: %s", c->line,
-	    what);
+	snprintf(c->err, c->errlen, "line %d of the %s: %s", c->line,
+	    c->doc, what);
 	return -1;
 }
 
@@ -1192,9 +1481,19 @@ check_flag(struct bundle_check *c, json_t *obj)
 	return 0;
 }
 
-/* A journal entry: its body names the attempt, and its proof holds. */
+/* What a proven line's body must be (check_proven): 0 or -1. */
+typedef int	(*check_body_fn)(struct bundle_check *, json_t *line,
+		    const char *body, int64_t seq);
+
+/*
+ * A line with a journal entry's fields (origin, seq, leaf_index = seq -
+ * 1, size, proof) and its body (checked by fn) or a withheld one's leaf
+ * hash: the proof from that leaf leads to the root of the list's
+ * checkpoint of that journal and size.
+ */
 static int
-check_entry(struct bundle_check *c, json_t *obj)
+check_proven(struct bundle_check *c, json_t *obj, const char *what,
+    check_body_fn fn)
 {
 	json_t		*proof = json_object_get(obj, "proof"), *p;
 	const char	*body = field_str(obj, "body");
@@ -1209,17 +1508,17 @@ check_entry(struct bundle_check *c, json_t *obj)
 	    &index) || !field_int(obj, "size", &size) || seq < 1 ||
 	    index != seq - 1 || !json_is_array(proof) || origin == NULL ||
 	    (n = json_array_size(proof)) > 64)
-		return check_fail(c, "a journal entry without its origin, seq, "
-		    "leaf index (seq - 1), size and proof%s", NULL);
+		return check_fail(c, "a %s without its origin, seq, leaf index "
+		    "(seq - 1), size and proof", what);
 	if (body != NULL) {
-		if (check_body(c, body, "journal entry", seq) != 0)
+		if (fn(c, obj, body, seq) != 0)
 			return -1;
 		merkle_leaf_hash(body, strlen(body), leaf);
 	} else {
 		if (field_str(obj, "withheld") == NULL ||
 		    check_hash(c, obj, "leaf_hash", leaf) != 0)
-			return check_fail(c, "a journal entry with neither its "
-			    "body nor the leaf hash of a withheld one%s", NULL);
+			return check_fail(c, "a %s with neither its body nor "
+			    "the leaf hash of a withheld one", what);
 		c->sum->withheld++;
 	}
 	for (k = 0; k < c->nckpt; k++)
@@ -1227,8 +1526,8 @@ check_entry(struct bundle_check *c, json_t *obj)
 		    strcmp(c->ckpt[k].origin, origin) == 0)
 			break;
 	if (k == c->nckpt)
-		return check_fail(c, "no checkpoint in the bundle is of the "
-		    "journal and size this entry is proven in%s", NULL);
+		return check_fail(c, "no checkpoint here is of the journal and "
+		    "size this %s is proven in", what);
 	path = xcalloc(n + 1, SIGN_HASH_LEN);
 	json_array_foreach(proof, i, p)
 		if (json_string_value(p) == NULL ||
@@ -1244,6 +1543,24 @@ check_entry(struct bundle_check *c, json_t *obj)
 	if (ok != 1)
 		return check_fail(c, "the inclusion proof of this journal entry "
 		    "does not hold: %s", why);
+	return 0;
+}
+
+/* A bundle's journal entry body names the attempt (check_body_fn). */
+static int
+entry_body(struct bundle_check *c, json_t *line, const char *body,
+    int64_t seq)
+{
+	(void)line;
+	return check_body(c, body, "journal entry", seq);
+}
+
+/* A journal entry: its body names the attempt, and its proof holds. */
+static int
+check_entry(struct bundle_check *c, json_t *obj)
+{
+	if (check_proven(c, obj, "journal entry", entry_body) != 0)
+		return -1;
 	c->sum->entries++;
 	return 0;
 }
@@ -1289,32 +1606,38 @@ check_checkpoint_sigs(struct bundle_check *c, const struct sign_note *n,
 	return 0;
 }
 
-/* The first line: the bundle's own facts, and its signature. */
+/*
+ * The first line's type, format, exporter, vkey and origin, and the
+ * signature over the whole text by the exporter (a key of keys with the
+ * exporter's name, else the vkey the line names).
+ */
 static int
-check_header(struct bundle_check *c, json_t *h, const struct sign_note *n,
-    const char *const *keys, size_t nkeys)
+check_signer(struct bundle_check *c, json_t *h, const struct sign_note *n,
+    const char *const *keys, size_t nkeys, const char *type,
+    const char *format)
 {
 	const char	*fmt = field_str(h, "format"), *vkey = field_str(h,
 			    "vkey"), *exporter = field_str(h, "exporter");
 	const char	*origin = field_str(h, "origin"), *use = vkey;
-	char		 verr[512], name[SIGN_NAME_MAX + 1];
+	char		 verr[512], name[SIGN_NAME_MAX + 1], what[64];
 	size_t		 i;
 	int		 rc;
 
 	c->line = 1;
 	if (!json_is_object(h) || field_str(h, "type") == NULL ||
-	    strcmp(field_str(h, "type"), "bundle") != 0 || fmt == NULL)
-		return check_fail(c, "the first line is not a bundle's "
-		    "(\"type\":\"bundle\")%s", NULL);
-	if (strcmp(fmt, BUNDLE_FORMAT) != 0)
-		return check_fail(c, "format \"%s\" is not " BUNDLE_FORMAT,
-		    fmt);
-	c->feed = field_str(h, "feed");
-	c->attempt = field_str(h, "attempt");
-	if (c->feed == NULL || c->attempt == NULL || vkey == NULL ||
-	    exporter == NULL || origin == NULL)
-		return check_fail(c, "the first line lacks the feed, attempt, "
-		    "exporter, vkey or origin%s", NULL);
+	    strcmp(field_str(h, "type"), type) != 0 || fmt == NULL) {
+		snprintf(what, sizeof what, "\"type\":\"%s\"", type);
+		return check_fail(c, "the first line is not a header (%s)",
+		    what);
+	}
+	if (strcmp(fmt, format) != 0) {
+		snprintf(verr, sizeof verr, "format \"%.256s\" is not %s", fmt,
+		    format);
+		return check_fail(c, "%s", verr);
+	}
+	if (vkey == NULL || exporter == NULL || origin == NULL)
+		return check_fail(c, "the first line lacks the exporter, vkey "
+		    "or origin%s", NULL);
 	for (i = 0; i < nkeys; i++) {
 		vkey_name(keys[i], name, sizeof name);
 		if (strcmp(name, exporter) == 0) {
@@ -1327,15 +1650,30 @@ check_header(struct bundle_check *c, json_t *h, const struct sign_note *n,
 		return check_fail(c, "the vkey is not the exporter's%s", NULL);
 	rc = sign_note_verify(n, use, verr, sizeof verr);
 	if (rc != 1) {
-		snprintf(c->err, c->errlen, "the bundle's signature by %s does "
-		    "not hold: %s", exporter, rc == -2 ? "the bundle is not "
-		    "signed by that key" : verr);
+		snprintf(c->err, c->errlen, "the %s's signature by %s does not "
+		    "hold: %s", c->doc, exporter, rc == -2 ? "it is not signed "
+		    "by that key" : verr);
 		return -1;
 	}
-	snprintf(c->sum->feed, sizeof c->sum->feed, "%s", c->feed);
-	snprintf(c->sum->attempt, sizeof c->sum->attempt, "%s", c->attempt);
 	snprintf(c->sum->exporter, sizeof c->sum->exporter, "%s", exporter);
 	snprintf(c->sum->origin, sizeof c->sum->origin, "%s", origin);
+	return 0;
+}
+
+/* The first line: the bundle's own facts, and its signature. */
+static int
+check_header(struct bundle_check *c, json_t *h, const struct sign_note *n,
+    const char *const *keys, size_t nkeys)
+{
+	if (check_signer(c, h, n, keys, nkeys, "bundle", BUNDLE_FORMAT) != 0)
+		return -1;
+	c->feed = field_str(h, "feed");
+	c->attempt = field_str(h, "attempt");
+	if (c->feed == NULL || c->attempt == NULL)
+		return check_fail(c, "the first line lacks the feed or "
+		    "attempt%s", NULL);
+	snprintf(c->sum->feed, sizeof c->sum->feed, "%s", c->feed);
+	snprintf(c->sum->attempt, sizeof c->sum->attempt, "%s", c->attempt);
 	return 0;
 }
 
@@ -1402,6 +1740,26 @@ check_line(struct bundle_check *c, json_t *obj, const char *type,
 	return check_fail(c, "unknown line type \"%s\"", type);
 }
 
+/* The header's counts key[0..n-1] are want[]: 0, or -1 naming the first
+ * that is not. */
+static int
+check_header_counts(struct bundle_check *c, json_t *h,
+    const char *const *key, const int64_t *want, size_t n)
+{
+	char	what[128];
+	int64_t	v;
+	size_t	i;
+
+	c->line = 1;
+	for (i = 0; i < n; i++)
+		if (!field_int(h, key[i], &v) || v != want[i]) {
+			snprintf(what, sizeof what, "its count of %s is not what "
+			    "the %s holds", key[i], c->doc);
+			return check_fail(c, "%s", what);
+		}
+	return 0;
+}
+
 /* The first line's counts are what the lines hold. */
 static int
 check_counts(struct bundle_check *c, json_t *h, int attempts)
@@ -1409,30 +1767,37 @@ check_counts(struct bundle_check *c, json_t *h, int attempts)
 	static const char *const key[] = { "messages", "flags", "entries",
 	    "forensics", "withheld", "redacted", "checkpoints" };
 	const struct bundle_summary *s = c->sum;
-	int64_t		 want[7], v;
-	size_t		 i;
+	const int64_t	 want[] = { s->messages, s->flags, s->entries,
+			    s->forensics, s->withheld, s->redacted,
+			    s->checkpoints };
 
-	want[0] = s->messages;
-	want[1] = s->flags;
-	want[2] = s->entries;
-	want[3] = s->forensics;
-	want[4] = s->withheld;
-	want[5] = s->redacted;
-	want[6] = s->checkpoints;
 	c->line = 1;
 	if (attempts != 1)
 		return check_fail(c, "the bundle must hold one attempt line, "
 		    "not another number of them%s", NULL);
-	for (i = 0; i < 7; i++)
-		if (!field_int(h, key[i], &v) || v != want[i])
-			return check_fail(c, "its count of %s is not what the "
-			    "bundle holds", key[i]);
-	return 0;
+	return check_header_counts(c, h, key, want, 7);
 }
 
-int
-bundle_verify(const char *text, size_t len, const char *const *keys,
-    size_t nkeys, struct bundle_summary *sum, char *err, size_t errlen)
+/* What differs between the two kinds of signed list. */
+struct check_kind {
+	const char	*doc;
+	int		(*header)(struct bundle_check *, json_t *,
+			    const struct sign_note *, const char *const *,
+			    size_t);
+	int		(*line)(struct bundle_check *, json_t *, const char *,
+			    int *);
+	int		(*counts)(struct bundle_check *, json_t *, int);
+};
+
+/*
+ * Check a signed list of kind k: the note, one JSON object with a type a
+ * line, the header (k->header), checkpoints and keys (first pass), every
+ * other line (k->line, which counts what k->counts checks).
+ */
+static int
+check_note(const struct check_kind *k, const char *text, size_t len,
+    const char *const *keys, size_t nkeys, struct bundle_summary *sum,
+    char *err, size_t errlen)
 {
 	struct bundle_check	 c;
 	struct sign_note	 n;
@@ -1440,7 +1805,7 @@ bundle_verify(const char *text, size_t len, const char *const *keys,
 	json_t			**obj = NULL;
 	const char		*p, *nl, *type;
 	size_t			 nlines = 0, i;
-	int			 rc = -1, pass, attempts = 0;
+	int			 rc = -1, pass, counted = 0;
 
 	memset(&c, 0, sizeof c);
 	memset(&n, 0, sizeof n);
@@ -1448,9 +1813,10 @@ bundle_verify(const char *text, size_t len, const char *const *keys,
 	c.sum = sum;
 	c.err = err;
 	c.errlen = errlen;
+	c.doc = k->doc;
 	if (len > BUNDLE_MAX_BYTES) {
 		snprintf(err, errlen, "the file is larger than %d MiB; not a "
-		    "bundle", BUNDLE_MAX_BYTES / (1024 * 1024));
+		    "%s", BUNDLE_MAX_BYTES / (1024 * 1024), k->doc);
 		return -1;
 	}
 	if (sign_note_parse(text, len, &n, err, errlen) != 0)
@@ -1473,14 +1839,14 @@ bundle_verify(const char *text, size_t len, const char *const *keys,
 		}
 	}
 	sum->keys_given = nkeys > 0;
-	if (check_header(&c, obj[0], &n, keys, nkeys) != 0)
+	if (k->header(&c, obj[0], &n, keys, nkeys) != 0)
 		goto done;
 	for (pass = 0; pass < 2; pass++) {
 		for (i = 1; i < nlines; i++) {
 			c.line = (int)i + 1;
 			type = field_str(obj[i], "type");
 			if ((pass == 0 ? check_collect(&c, obj[i], type) :
-			    check_line(&c, obj[i], type, &attempts)) != 0)
+			    k->line(&c, obj[i], type, &counted)) != 0)
 				goto done;
 		}
 		if (pass > 0)
@@ -1490,7 +1856,7 @@ bundle_verify(const char *text, size_t len, const char *const *keys,
 			    keys : c.keys, nkeys > 0 ? nkeys : c.nkeys) != 0)
 				goto done;
 	}
-	rc = check_counts(&c, obj[0], attempts);
+	rc = k->counts(&c, obj[0], counted);
 done:
 	for (i = 0; i < nlines; i++)
 		json_decref(obj[i]);
@@ -1499,4 +1865,232 @@ done:
 		sign_note_clear(&c.ckpt[i]);
 	sign_note_clear(&n);
 	return rc;
+}
+
+int
+bundle_verify(const char *text, size_t len, const char *const *keys,
+    size_t nkeys, struct bundle_summary *sum, char *err, size_t errlen)
+{
+	static const struct check_kind bundle = { "bundle", check_header,
+	    check_line, check_counts };
+
+	return check_note(&bundle, text, len, keys, nkeys, sum, err, errlen);
+}
+
+/* ---- verifying an outcome list */
+
+/* The header: signed by the exporter, the export act's seq, and whether
+ * candidates are pseudonyms. */
+static int
+outcomes_check_header(struct bundle_check *c, json_t *h,
+    const struct sign_note *n, const char *const *keys, size_t nkeys)
+{
+	json_t		*ps;
+	const char	*s;
+	size_t		 i;
+
+	if (check_signer(c, h, n, keys, nkeys, "outcomes",
+	    OUTCOMES_FORMAT) != 0)
+		return -1;
+	if (!field_int(h, "seq", &c->sum->export_seq) ||
+	    c->sum->export_seq < 1)
+		return check_fail(c, "the first line has no seq of the export "
+		    "act%s", NULL);
+	ps = json_object_get(h, "pseudonyms");
+	if (ps == NULL || json_is_null(ps))
+		return 0;
+	s = json_string_value(ps);
+	if (s == NULL || strncmp(s, "hmac-sha256:", 12) != 0 ||
+	    strlen(s) != 28)
+		return check_fail(c, "pseudonyms is not hmac-sha256:KEYID%s",
+		    NULL);
+	for (i = 12; i < 28; i++)
+		if (strchr("0123456789abcdef", s[i]) == NULL)
+			return check_fail(c, "the pseudonym key id is not 16 "
+			    "hex digits%s", NULL);
+	c->pseudonymous = 1;
+	snprintf(c->sum->pseudonyms, sizeof c->sum->pseudonyms, "%s", s);
+	return 0;
+}
+
+/* A body: a JSON object with this seq, and (when kind is not NULL) of
+ * that kind; *b is the object (the caller's).  0 or -1. */
+static int
+outcomes_body_load(struct bundle_check *c, const char *body, int64_t seq,
+    const char *what, json_t **b)
+{
+	json_error_t	je;
+	int64_t		s;
+
+	if ((*b = json_loads(body, JSON_REJECT_DUPLICATES, &je)) == NULL ||
+	    !json_is_object(*b))
+		return check_fail(c, "the %s's body is not a JSON object",
+		    what);
+	if (!field_int(*b, "seq", &s) || s != seq)
+		return check_fail(c, "the %s's body has another seq than the "
+		    "line", what);
+	return 0;
+}
+
+/* The export act's entry (check_body_fn). */
+static int
+outcomes_export_body(struct bundle_check *c, json_t *line, const char *body,
+    int64_t seq)
+{
+	json_t		*b = NULL;
+	const char	*kind;
+	int		 rc;
+
+	(void)line;
+	rc = outcomes_body_load(c, body, seq, "export act", &b);
+	if (rc == 0 && ((kind = field_str(b, "kind")) == NULL ||
+	    strcmp(kind, "export_outcomes") != 0 || seq !=
+	    c->sum->export_seq))
+		rc = check_fail(c, "the entry is not the export act the first "
+		    "line names%s", NULL);
+	json_decref(b);
+	return rc;
+}
+
+/* The state act a leaves an attempt in (expired: the proposal lapsed). */
+static enum outcome_state
+outcomes_after(enum outcome_act a, int expired)
+{
+	switch (a) {
+	case OUTCOME_OPEN_CASE:
+	case OUTCOME_REJECT:
+		return OUTCOME_UNDER_REVIEW;
+	case OUTCOME_PROPOSE:
+		return expired ? OUTCOME_UNDER_REVIEW : OUTCOME_PROPOSED;
+	case OUTCOME_APPROVE:
+		return OUTCOME_INVALIDATED;
+	case OUTCOME_APPEAL:
+		return OUTCOME_APPEAL_OPEN;
+	case OUTCOME_REINSTATE:
+		return OUTCOME_REINSTATED;
+	default:
+		return OUTCOME_UPHELD;
+	}
+}
+
+/* An outcome's deciding act (check_body_fn): of this attempt on this
+ * feed, with this seq, of a kind that leaves it in the line's state. */
+static int
+outcomes_act_body(struct bundle_check *c, json_t *line, const char *body,
+    int64_t seq)
+{
+	json_t			*b = NULL, *lf, *bf;
+	enum outcome_act	 a;
+	enum outcome_state	 st;
+	const char		*kind, *la, *ba;
+	int			 rc;
+
+	rc = outcomes_body_load(c, body, seq, "outcome act", &b);
+	if (rc != 0)
+		goto done;
+	la = field_str(line, "attempt");
+	ba = field_str(b, "attempt");
+	lf = json_object_get(line, "feed");
+	bf = json_object_get(b, "feed");
+	if (ba == NULL || strcmp(ba, la) != 0 || !(json_equal(lf, bf) ||
+	    (json_is_null(lf) && bf == NULL))) {
+		rc = check_fail(c, "the act's body is about another attempt "
+		    "or feed%s", NULL);
+		goto done;
+	}
+	outcome_state_parse(field_str(line, "state"), &st);
+	if ((kind = field_str(b, "kind")) == NULL ||
+	    outcome_act_parse(kind, &a) != 0 || outcomes_after(a,
+	    json_is_true(json_object_get(line, "expired"))) != st)
+		rc = check_fail(c, "the act's body is not an act that leaves "
+		    "the attempt %s", field_str(line, "state"));
+done:
+	json_decref(b);
+	return rc;
+}
+
+/* An outcome line: its fields, then its act proven. */
+static int
+outcomes_check_outcome(struct bundle_check *c, json_t *obj)
+{
+	enum outcome_state	 st;
+	json_t			*inv = json_object_get(obj, "invalid"), *who;
+	const char		*state = field_str(obj, "state"), *p;
+	int			 invalid;
+
+	if (field_str(obj, "attempt") == NULL || state == NULL ||
+	    outcome_state_parse(state, &st) != 0 || st == OUTCOME_VALID ||
+	    !json_is_boolean(inv) || field_str(obj, "time") == NULL)
+		return check_fail(c, "an outcome without its attempt, state (of "
+		    "invigil-admin(1)), invalid and time%s", NULL);
+	invalid = st == OUTCOME_INVALIDATED || st == OUTCOME_UPHELD;
+	if (json_is_true(inv) != invalid)
+		return check_fail(c, "\"invalid\" is not true exactly for "
+		    "invalidated and upheld (state %s)", state);
+	if (json_object_get(obj, c->pseudonymous ? "candidate" :
+	    "pseudonym") != NULL)
+		return check_fail(c, "a %s in a list whose header says "
+		    "otherwise", c->pseudonymous ? "candidate id" : "pseudonym");
+	who = json_object_get(obj, c->pseudonymous ? "pseudonym" :
+	    "candidate");
+	if (who == NULL || !(json_is_null(who) || json_is_string(who)))
+		return check_fail(c, "an outcome without its %s (or null)",
+		    c->pseudonymous ? "pseudonym" : "candidate");
+	if (c->pseudonymous && (p = json_string_value(who)) != NULL &&
+	    (strlen(p) != 64 || strspn(p, "0123456789abcdef") != 64))
+		return check_fail(c, "a pseudonym is not 64 hex digits%s",
+		    NULL);
+	if (check_proven(c, obj, "outcome", outcomes_act_body) != 0)
+		return -1;
+	c->sum->outcomes++;
+	c->sum->invalid += invalid;
+	return 0;
+}
+
+/* Second pass: every other line of an outcome list by its type; entries
+ * counted in *entries. */
+static int
+outcomes_check_line(struct bundle_check *c, json_t *obj, const char *type,
+    int *entries)
+{
+	if (strcmp(type, "checkpoint") == 0 || strcmp(type, "key") == 0)
+		return 0;
+	if (strcmp(type, "outcome") == 0)
+		return outcomes_check_outcome(c, obj);
+	if (strcmp(type, "entry") == 0) {
+		(*entries)++;
+		c->sum->entries++;
+		return check_proven(c, obj, "journal entry",
+		    outcomes_export_body);
+	}
+	return check_fail(c, "unknown line type \"%s\"", type);
+}
+
+/* The header's counts are what the list holds, with one export act. */
+static int
+outcomes_check_counts(struct bundle_check *c, json_t *h, int entries)
+{
+	static const char *const key[] = { "outcomes", "invalid", "withheld",
+	    "checkpoints" };
+	const struct bundle_summary *s = c->sum;
+	const int64_t	 want[] = { s->outcomes, s->invalid, s->withheld,
+			    s->checkpoints };
+
+	c->line = 1;
+	if (entries != 1)
+		return check_fail(c, "the list must hold its export act's "
+		    "entry, once%s", NULL);
+	return check_header_counts(c, h, key, want, 4);
+}
+
+int
+outcomes_verify(const char *text, size_t len, const char *const *keys,
+    size_t nkeys, struct bundle_summary *sum, char *err, size_t errlen)
+{
+	static const struct check_kind outcomes = { "outcome list",
+	    outcomes_check_header, outcomes_check_line,
+	    outcomes_check_counts };
+
+	return check_note(&outcomes, text, len, keys, nkeys, sum, err,
+	    errlen);
 }

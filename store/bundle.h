@@ -74,6 +74,12 @@ struct bundle_summary {
 	int64_t		messages, flags, entries, forensics;
 	int64_t		withheld;	/* bodies replaced by their hash */
 	int64_t		redacted;	/* flags with fields taken out */
+
+	/* An outcome list's (outcomes_write, outcomes_verify). */
+	int64_t		outcomes;	/* attempts listed */
+	int64_t		invalid;	/* of them invalidated or upheld */
+	int64_t		export_seq;	/* the export act's journal seq */
+	char		pseudonyms[64];	/* "hmac-sha256:KEYID" or "" */
 };
 
 /*
@@ -117,5 +123,53 @@ char	*bundle_write(struct store_reader *, const struct bundle_options *o,
 int	 bundle_verify(const char *text, size_t len, const char *const *keys,
 	    size_t nkeys, struct bundle_summary *sum, char *err,
 	    size_t errlen);
+
+/*
+ * The outcome list for the exam platform (`invigil admin export`,
+ * invigil-bundle(5), OUTCOME LISTS): the same kind of signed note, whose
+ * lines are a header ("type":"outcomes", format OUTCOMES_FORMAT), the
+ * latest 'rfc6962' checkpoint of the database's own journal with the keys
+ * that signed it, the export act's own journal entry, and one "outcome"
+ * line per attempt with an outcome act: its state now, whether its result
+ * must not be used ("invalid": invalidated or upheld), the time and seq of
+ * the act that decided it, and that act's entry proven in the checkpoint.
+ * With a pseudonym key, each candidate id is replaced by the hex HMAC-
+ * SHA-256 of it under that key, and the acts' bodies (whose reasons may
+ * name people) are withheld: their leaf hashes still prove them.
+ */
+#define OUTCOMES_FORMAT		"invigil-outcomes/1"
+#define OUTCOMES_KEY_LEN	32	/* a pseudonym key's bytes */
+
+struct outcomes_options {
+	const struct sign_key	*key;		/* the exporter's */
+	int64_t			 now_ms;	/* "created", and expiry */
+	int64_t			 export_seq;	/* the export act's entry */
+	const uint8_t		*pseudonym_key;	/* OUTCOMES_KEY_LEN bytes, or
+						   NULL: candidate ids */
+};
+
+/*
+ * The signed outcome list of the reader's database, read in one
+ * transaction.  Refused (-1 with a sentence) when the latest 'rfc6962'
+ * checkpoint does not cover the export act (o->export_seq) and every
+ * outcome act.  Returns the note (malloc'd) with *len, and sum filled.
+ */
+char	*outcomes_write(struct store_reader *, const struct outcomes_options *o,
+	    size_t *len, struct bundle_summary *sum, char *err, size_t errlen);
+
+/*
+ * Check an outcome list with no database, as bundle_verify checks a
+ * bundle: the exporter's signature, the checkpoint's, every proof, every
+ * line's fields (a state that names an invigil-admin(1) state, "invalid"
+ * true exactly for invalidated and upheld, a candidate id or a pseudonym
+ * as the header says), each act body's attempt, seq and kind (the act
+ * that can leave the attempt in that state), and the header's counts.
+ */
+int	 outcomes_verify(const char *text, size_t len, const char *const *keys,
+	    size_t nkeys, struct bundle_summary *sum, char *err,
+	    size_t errlen);
+
+/* The key id of a pseudonym key: 16 hex digits (+ NUL) in id. */
+void	 outcomes_key_id(const uint8_t key[OUTCOMES_KEY_LEN], char id[17]);
 
 #endif /* INVIGIL_STORE_BUNDLE_H */

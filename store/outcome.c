@@ -439,6 +439,8 @@ outcome_read_db(sqlite3 *db, const char *feed, const char *attempt,
 		e.act.ref = outcome_detail_string(detail, "ref");
 		if (outcome_fold(o, &e.act, why, sizeof why) == -1)
 			e.illegal = why;
+		else
+			o->seq = e.seq;
 		if (fn != NULL)
 			stop = fn(&e, arg);
 		json_decref(detail);
@@ -626,27 +628,35 @@ outcome_record_one(sqlite3 *db, const char *attempt,
 	return 0;
 }
 
-int
-store_outcome_record(const char *path, const char *const *attempts,
-    size_t n, const struct outcome_act_rec *act, const char *role,
-    const struct sign_key *key, const char *evidence,
-    struct outcome_receipt *rc, char *err, size_t errlen)
+/*
+ * What one write transaction appends (outcome_write): fn(db, time_ms,
+ * arg) inserts its journal rows, 0 or -1 with a sentence.
+ */
+typedef int	(*outcome_append_fn)(sqlite3 *, int64_t, void *, char *,
+		    size_t);
+
+/*
+ * One short, durable write transaction on the database at path: fn's
+ * rows, then key registered for actor in role and a checkpoint signed by
+ * it (an admin's database may have no console to sign one, and a bundle
+ * or an exported list needs the act inside a signed tree).  The time is
+ * taken under the lock, so that acts are in time order.  0, or -1 with a
+ * sentence; nothing is written unless everything is.
+ */
+static int
+outcome_write(const char *path, const char *actor, const char *role,
+    const struct sign_key *key, outcome_append_fn fn, void *arg, char *err,
+    size_t errlen)
 {
 	struct store_reader	*rd;
-	struct outcome_act_rec	 a = *act;
 	sqlite3			*db = NULL;
-	char			*ev = NULL, *detail = NULL;
-	size_t			 i;
-	int64_t			 signed_size;
+	int64_t			 now, signed_size;
 	int			 ret = -1;
 
 	/* The reader's checks: an invigil database, of this schema. */
 	if (store_reader_open(&rd, path, err, errlen) == -1)
 		return -1;
 	store_reader_close(rd);
-	if (evidence != NULL && journal_canon_object(evidence, "--evidence",
-	    &ev, err, errlen) == -1)
-		return -1;
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) !=
 	    SQLITE_OK) {
 		snprintf(err, errlen, "cannot open %s for writing: %s", path,
@@ -670,27 +680,10 @@ store_outcome_record(const char *path, const char *const *attempts,
 		    sqlite3_errmsg(db));
 		goto out;
 	}
-	/* The time is taken under the lock, so acts are in time order. */
-	a.time_ms = outcome_now_ms();
-	if (a.kind == OUTCOME_PROPOSE && act->expires_ms > 0)
-		a.expires_ms = a.time_ms + act->expires_ms;
-	else
-		a.expires_ms = 0;
-	detail = outcome_detail(&a, attempts, n);
-	for (i = 0; i < n; i++) {
-		if (outcome_record_one(db, attempts[i], &a, role, key, ev,
-		    detail, &rc[i], err, errlen) == -1) {
-			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-			goto out;
-		}
-	}
-	/*
-	 * A checkpoint signed by the actor in the same transaction: an
-	 * admin's database may have no console to sign one, and a bundle or
-	 * an exported checkpoint needs the act inside a signed tree.
-	 */
-	if (journal_key_register(db, key, a.actor, role, a.time_ms, err,
-	    errlen) == -1 || journal_checkpoint(db, key, a.time_ms, &signed_size,
+	now = outcome_now_ms();
+	if (fn(db, now, arg, err, errlen) == -1 ||
+	    journal_key_register(db, key, actor, role, now, err,
+	    errlen) == -1 || journal_checkpoint(db, key, now, &signed_size,
 	    err, errlen) == -1) {
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 		goto out;
@@ -703,8 +696,116 @@ store_outcome_record(const char *path, const char *const *attempts,
 	}
 	ret = 0;
 out:
-	free(ev);
-	free(detail);
 	sqlite3_close_v2(db);
 	return ret;
+}
+
+/* What store_outcome_record appends. */
+struct outcome_acts {
+	const char *const	*attempts;
+	size_t			 n;
+	const struct outcome_act_rec *act;
+	const char		*role;
+	const struct sign_key	*key;
+	const char		*evidence;	/* canonical, or NULL */
+	struct outcome_receipt	*rc;
+};
+
+/* The act on each attempt (outcome_append_fn); any refused: -1. */
+static int
+outcome_append_acts(sqlite3 *db, int64_t now, void *arg, char *err,
+    size_t errlen)
+{
+	struct outcome_acts	*x = arg;
+	struct outcome_act_rec	 a = *x->act;
+	char			*detail;
+	size_t			 i;
+	int			 ret = 0;
+
+	a.time_ms = now;
+	if (a.kind == OUTCOME_PROPOSE && x->act->expires_ms > 0)
+		a.expires_ms = a.time_ms + x->act->expires_ms;
+	else
+		a.expires_ms = 0;
+	detail = outcome_detail(&a, x->attempts, x->n);
+	for (i = 0; ret == 0 && i < x->n; i++)
+		ret = outcome_record_one(db, x->attempts[i], &a, x->role,
+		    x->key, x->evidence, detail, &x->rc[i], err, errlen);
+	free(detail);
+	return ret;
+}
+
+int
+store_outcome_record(const char *path, const char *const *attempts,
+    size_t n, const struct outcome_act_rec *act, const char *role,
+    const struct sign_key *key, const char *evidence,
+    struct outcome_receipt *rc, char *err, size_t errlen)
+{
+	struct outcome_acts	 x;
+	char			*ev = NULL;
+	int			 ret;
+
+	if (evidence != NULL && journal_canon_object(evidence, "--evidence",
+	    &ev, err, errlen) == -1)
+		return -1;
+	x.attempts = attempts;
+	x.n = n;
+	x.act = act;
+	x.role = role;
+	x.key = key;
+	x.evidence = ev;
+	x.rc = rc;
+	ret = outcome_write(path, act->actor, role, key, outcome_append_acts,
+	    &x, err, errlen);
+	free(ev);
+	return ret;
+}
+
+/* What store_outcome_export_record appends. */
+struct outcome_export {
+	const char		*actor, *role, *detail;
+	const struct sign_key	*key;
+	int64_t			 seq;
+	char			*hash;
+};
+
+/* The one 'export_outcomes' entry (outcome_append_fn). */
+static int
+outcome_append_export(sqlite3 *db, int64_t now, void *arg, char *err,
+    size_t errlen)
+{
+	struct outcome_export	*x = arg;
+	struct journal_row	 r;
+
+	memset(&r, 0, sizeof r);
+	r.time_ms = now;
+	r.actor = x->actor;
+	r.role = x->role;
+	r.kind = "export_outcomes";
+	r.detail = x->detail;
+	r.signer = x->key;
+	if (journal_insert(db, &r, x->hash, err, errlen) == -1)
+		return -1;
+	x->seq = r.seq;
+	return 0;
+}
+
+int
+store_outcome_export_record(const char *path, const char *actor,
+    const char *role, const struct sign_key *key, const char *detail,
+    int64_t *seq, char *hash, char *err, size_t errlen)
+{
+	struct outcome_export	x;
+
+	x.actor = actor;
+	x.role = role;
+	x.detail = detail;
+	x.key = key;
+	x.seq = 0;
+	x.hash = hash;
+	if (outcome_write(path, actor, role, key, outcome_append_export, &x,
+	    err, errlen) == -1)
+		return -1;
+	*seq = x.seq;
+	return 0;
 }

@@ -101,6 +101,8 @@ struct outcome {
 	int64_t		 expires_ms;	/* of the proposal; 0 never */
 	char		 approver[OUTCOME_NAME_MAX];
 	int		 expired;	/* the last proposal lapsed */
+	int64_t		 seq;		/* journal seq of the last act folded
+					   (set by the store readers; 0) */
 };
 
 const char	*outcome_state_name(enum outcome_state);
@@ -213,5 +215,18 @@ int		 store_outcome_record(const char *path,
 		     const struct outcome_act_rec *a, const char *role,
 		     const struct sign_key *key, const char *evidence,
 		     struct outcome_receipt *rc, char *err, size_t errlen);
+
+/*
+ * Journal that actor (in role, signing with key) exported the outcome
+ * list (`invigil admin export`): one 'export_outcomes' entry with detail
+ * (JSON object text, may be NULL), and a checkpoint signed by the actor,
+ * in one short write transaction as store_outcome_record's.  The list is
+ * written after it, on a checkpoint that covers this entry.  0 with *seq
+ * and hash (65 bytes), or -1 with a sentence.
+ */
+int		 store_outcome_export_record(const char *path,
+		     const char *actor, const char *role,
+		     const struct sign_key *key, const char *detail,
+		     int64_t *seq, char *hash, char *err, size_t errlen);
 
 #endif /* INVIGIL_STORE_OUTCOME_H */

@@ -617,15 +617,18 @@ sign_no_passphrase(char *buf, int size, int rwflag, void *arg)
 	return -1;
 }
 
-/* The key in the open file fd (which it closes); NULL with a sentence. */
-static struct sign_key *
-sign_key_read(int fd, const char *path, const char *name, char *err,
+/*
+ * The contents of the key file open on fd (which it closes): a regular
+ * file, its owner's, private (mode 0600 or less), at most
+ * SIGN_KEYFILE_MAX bytes.  A buffer of SIGN_KEYFILE_MAX + 1 bytes (the
+ * caller cleanses and frees it) with *len, or NULL with a sentence.
+ */
+static char *
+sign_file_read(int fd, const char *path, size_t *lenp, char *err,
     size_t errlen)
 {
 	struct stat	 st;
 	char		*buf;
-	BIO		*bio;
-	EVP_PKEY	*pkey;
 	ssize_t		 r;
 	size_t		 len = 0;
 
@@ -674,12 +677,29 @@ sign_key_read(int fd, const char *path, const char *name, char *err,
 			snprintf(err, errlen, "cannot read the key file %s: %s",
 			    path, strerror(errno));
 			close(fd);
+			OPENSSL_cleanse(buf, SIGN_KEYFILE_MAX + 1);
 			free(buf);
 			return NULL;
 		}
 		len += (size_t)r;
 	}
 	close(fd);
+	*lenp = len;
+	return buf;
+}
+
+/* The key in the open file fd (which it closes); NULL with a sentence. */
+static struct sign_key *
+sign_key_read(int fd, const char *path, const char *name, char *err,
+    size_t errlen)
+{
+	char		*buf;
+	BIO		*bio;
+	EVP_PKEY	*pkey;
+	size_t		 len = 0;
+
+	if ((buf = sign_file_read(fd, path, &len, err, errlen)) == NULL)
+		return NULL;
 	if ((bio = BIO_new_mem_buf(buf, (int)len)) == NULL)
 		sign_fatal("BIO_new_mem_buf");
 	pkey = PEM_read_bio_PrivateKey(bio, NULL, sign_no_passphrase, NULL);
@@ -883,6 +903,106 @@ sign_key_load(const char *dir, const char *name, int *created, char *err,
 	snprintf(err, errlen, "the key file %s keeps appearing and "
 	    "disappearing; is another program removing it?", path);
 	return NULL;
+}
+
+/*
+ * Create the secret file path (in dir) with a new random secret, as
+ * hex on one line, mode 0600, unless another process created it first
+ * (1).  0, 1, or -1 with a sentence.
+ */
+static int
+sign_secret_create(const char *dir, const char *path,
+    uint8_t secret[SIGN_SECRET_LEN], char *err, size_t errlen)
+{
+	char	tmp[PATH_MAX], line[2 * SIGN_SECRET_LEN + 2];
+	size_t	i;
+	int	fd, placed, ok;
+
+	if (RAND_bytes(secret, SIGN_SECRET_LEN) != 1) {
+		snprintf(err, errlen, "cannot get random bytes for a new key: "
+		    "%s", sign_ssl_reason());
+		return -1;
+	}
+	for (i = 0; i < SIGN_SECRET_LEN; i++)
+		snprintf(line + 2 * i, 3, "%02x", secret[i]);
+	line[2 * SIGN_SECRET_LEN] = '\n';
+	if ((size_t)snprintf(tmp, sizeof tmp, "%s/.secret.XXXXXX", dir) >=
+	    sizeof tmp || (fd = mkstemp(tmp)) == -1) {
+		snprintf(err, errlen, "cannot create a key file in %s: %s",
+		    dir, strerror(errno));
+		return -1;
+	}
+	ok = fchmod(fd, 0600) == 0 && write(fd, line, sizeof line - 1) ==
+	    (ssize_t)(sizeof line - 1) && fsync(fd) == 0;
+	OPENSSL_cleanse(line, sizeof line);
+	if (close(fd) == -1 || !ok) {
+		snprintf(err, errlen, "cannot write the new key to %s: %s", tmp,
+		    strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	placed = sign_key_place(tmp, path, err, errlen);
+	unlink(tmp);
+	if (placed == 0 && sign_sync_dir(dir, err, errlen) == -1)
+		return -1;
+	return placed;
+}
+
+int
+sign_secret_load(const char *path, uint8_t secret[SIGN_SECRET_LEN],
+    int *created, char *err, size_t errlen)
+{
+	char	 dir[PATH_MAX], *buf, *slash;
+	size_t	 len = 0;
+	int	 fd, tries, rc;
+
+	*created = 0;
+	if (snprintf(dir, sizeof dir, "%s", path) >= (int)sizeof dir - 16) {
+		snprintf(err, errlen, "the key file path %s is too long", path);
+		return -1;
+	}
+	if ((slash = strrchr(dir, '/')) == NULL)
+		snprintf(dir, sizeof dir, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	for (tries = 0; tries < 2; tries++) {
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+		if (fd != -1)
+			break;
+		if (errno != ENOENT) {
+			snprintf(err, errlen, "cannot open the key file %s: %s",
+			    path, strerror(errno));
+			return -1;
+		}
+		if (sign_mkdirs(dir, err, errlen) == -1)
+			return -1;
+		if ((rc = sign_secret_create(dir, path, secret, err,
+		    errlen)) != 1) {
+			*created = rc == 0;
+			return rc;
+		}
+	}
+	if (fd == -1) {
+		snprintf(err, errlen, "the key file %s keeps appearing and "
+		    "disappearing; is another program removing it?", path);
+		return -1;
+	}
+	if ((buf = sign_file_read(fd, path, &len, err, errlen)) == NULL)
+		return -1;
+	rc = 0;
+	if (len != 2 * SIGN_SECRET_LEN + 1 || buf[len - 1] != '\n' ||
+	    sign_hex_decode(buf, secret, SIGN_SECRET_LEN) != 0) {
+		snprintf(err, errlen, "the key file %s is not %d hex digits on "
+		    "one line; restore the right file (a new key would give "
+		    "every candidate a new pseudonym)", path,
+		    2 * SIGN_SECRET_LEN);
+		rc = -1;
+	}
+	OPENSSL_cleanse(buf, SIGN_KEYFILE_MAX + 1);
+	free(buf);
+	return rc;
 }
 
 /* -- Notes ---------------------------------------------------------------- */

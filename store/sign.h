@@ -213,6 +213,18 @@ int		 sign_notes_split(const char *buf, size_t len, sign_note_fn fn,
 #define SIGN_SIG_BYTES	64	/* an Ed25519 signature */
 
 /*
+ * A secret of SIGN_SECRET_LEN bytes kept in the file path as hex on one
+ * line (the outcome list's pseudonym key): read with a signing key's
+ * checks (a regular file, yours, mode 0600), or created with a random
+ * one when there is none (*created = 1; its directory made if needed).
+ * 0, or -1 with a sentence.
+ */
+#define SIGN_SECRET_LEN	32
+int		 sign_secret_load(const char *path,
+		     uint8_t secret[SIGN_SECRET_LEN], int *created, char *err,
+		     size_t errlen);
+
+/*
  * The Ed25519 signature of msg[len] by k into sig (the journal signs its
  * entries so, store/journal.h).  0, or -1 with a sentence.
  */

@@ -61,6 +61,7 @@ static const struct {
 	{ "reinstate", TRUST_ADMIN },
 	{ "uphold", TRUST_ADMIN },
 	{ "appeal_open", TRUST_ADMIN },
+	{ "export_outcomes", TRUST_ADMIN },
 	{ "trust_add", TRUST_ADMIN },
 	{ "trust_revoke", TRUST_ADMIN },
 };

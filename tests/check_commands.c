@@ -77,9 +77,10 @@ START_TEST(test_table_whole)
 		for (c = e->children; c != NULL && *c != NULL; c++, n++)
 			entry_check(*c, e);
 	}
-	ck_assert_uint_eq(n, 26);	/* rules check, defaults; review x13;
-					   admin keys, trust, and the outcome's
-					   cases, show and seven acts */
+	ck_assert_uint_eq(n, 28);	/* rules check, defaults; review x13;
+					   admin keys, trust, the outcome's
+					   cases, show and seven acts, export
+					   and verify-export */
 	ck_assert_ptr_null(cmd_find("feeds"));
 	ck_assert_ptr_null(cmd_find("review backtest"));
 	ck_assert(cmd_console_entry.flags & CMD_DEFAULT);

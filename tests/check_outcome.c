@@ -7,7 +7,9 @@
  * the fold of a forced (illegal) row.  Then the database half on real
  * SQLite files: acts recorded and read back, a group all or nothing, a
  * row forced into the journal shown and not taken, and two processes
- * approving one proposal at once; end to end in tests/e2e-admin.sh.
+ * approving one proposal at once; the signed outcome list, with and
+ * without pseudonyms, verified, and every changed byte of it refused; end
+ * to end in tests/e2e-admin.sh.
  */
 #ifndef _XOPEN_SOURCE
 #define _XOPEN_SOURCE 700	/* mkdtemp */
@@ -23,6 +25,10 @@
 
 #include <sqlite3.h>
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include "store/bundle.h"
 #include "store/journal.h"
 #include "store/outcome.h"
 #include "store/store.h"
@@ -577,6 +583,118 @@ START_TEST(test_db_race_to_approve)
 }
 END_TEST
 
+/* The outcome list of the database as it is, exported by amy (after
+ * journaling the export); pkey NULL: candidate ids.  The note (free it). */
+static char *
+export_list(const uint8_t *pkey, int64_t *seq, size_t *len,
+    struct bundle_summary *sum)
+{
+	struct outcomes_options	 o;
+	struct bundle_summary	 refused;
+	struct store_reader	*r;
+	char			 hash[65], *text;
+
+	memset(&o, 0, sizeof o);
+	ck_assert_msg(store_outcome_export_record(dbpath, "amy", "admin",
+	    check_signer_key("amy"), NULL, seq, hash, err, sizeof err) == 0,
+	    "%s", err);
+	o.key = check_signer_key("amy");
+	o.now_ms = T0;
+	o.export_seq = *seq;
+	o.pseudonym_key = pkey;
+	ck_assert(store_reader_open(&r, dbpath, err, sizeof err) == 0);
+	text = outcomes_write(r, &o, len, sum, err, sizeof err);
+	ck_assert_msg(text != NULL, "%s", err);
+	/* A list whose export act no checkpoint covers is refused. */
+	o.export_seq = *seq + 1;
+	ck_assert_ptr_null(outcomes_write(r, &o, len, &refused, err,
+	    sizeof err));
+	ck_assert_msg(strstr(err, "covers the export act") != NULL, "%s", err);
+	store_reader_close(r);
+	return text;
+}
+
+START_TEST(test_db_outcome_list)
+{
+	const char		*a1[] = { "A1" }, *two[] = { "A1", "A2" };
+	const char		*a3[] = { "A3" };
+	struct bundle_summary	 sum, vs;
+	struct seen		 sn;
+	struct outcome		 o;
+	sqlite3			*db;
+	uint8_t			 pkey[OUTCOMES_KEY_LEN], mac[EVP_MAX_MD_SIZE];
+	unsigned		 maclen;
+	char			*text, hex[2 * SIGN_HASH_LEN + 1], id[17], c;
+	size_t			 len, i, bad = 0;
+	int64_t			 seq;
+
+	ck_assert(sqlite3_open(dbpath, &db) == SQLITE_OK);
+	ck_assert(sqlite3_exec(db, "INSERT INTO attempts (feed, attempt, "
+	    "candidate, exam, form) VALUES ('f', 'A1', 'C1', 'E', 'F'), "
+	    "('f', 'A2', 'C2', 'E', 'F'), ('f', 'A3', NULL, 'E', 'F')", NULL,
+	    NULL, NULL) == SQLITE_OK);
+	sqlite3_close(db);
+	ck_assert_msg(record(OUTCOME_OPEN_CASE, 3, a1, 1, NULL) == 0, "%s",
+	    err);
+	ck_assert(record(OUTCOME_PROPOSE, 0, two, 2, NULL) == 0);
+	ck_assert(record(OUTCOME_APPROVE, 1, two, 2, NULL) == 0);
+	ck_assert(record(OUTCOME_OPEN_CASE, 3, a3, 1, NULL) == 0);
+	o = read_back("A1", &sn);
+	ck_assert_int_eq(o.seq, 4);		/* its approval */
+
+	text = export_list(NULL, &seq, &len, &sum);
+	ck_assert_int_eq(seq, 7);
+	ck_assert_int_eq(sum.outcomes, 3);
+	ck_assert_int_eq(sum.invalid, 2);
+	ck_assert_msg(outcomes_verify(text, len, NULL, 0, &vs, err,
+	    sizeof err) == 0, "%s", err);
+	ck_assert_int_eq(vs.outcomes, 3);
+	ck_assert_int_eq(vs.invalid, 2);
+	ck_assert_int_eq(vs.export_seq, 7);
+	ck_assert_int_eq(vs.withheld, 0);
+	ck_assert_str_eq(vs.exporter, "amy");
+	ck_assert_ptr_nonnull(strstr(text, "\"candidate\":\"C1\""));
+	ck_assert_ptr_nonnull(strstr(text, "\"attempt\":\"A3\",\"body\""));
+	ck_assert_ptr_nonnull(strstr(text, "\"state\":\"under_review\""));
+	/* Every byte changed in turn: refused. */
+	for (i = 0; i < len; i++) {
+		c = text[i];
+		text[i] ^= c == '\n' ? 0x20 : 0x01;
+		if (outcomes_verify(text, len, NULL, 0, &vs, err,
+		    sizeof err) == 0)
+			bad++;
+		text[i] = c;
+	}
+	ck_assert_uint_eq(bad, 0);
+	ck_assert_msg(outcomes_verify(text, len, NULL, 0, &vs, err,
+	    sizeof err) == 0, "restored: %s", err);
+	/* A bundle is not an outcome list, and the reverse. */
+	ck_assert_int_eq(bundle_verify(text, len, NULL, 0, &vs, err,
+	    sizeof err), -1);
+	ck_assert_msg(strstr(err, "\"type\":\"bundle\"") != NULL, "%s", err);
+	free(text);
+
+	/* Pseudonymous: no candidate id, bodies withheld, the HMAC. */
+	for (i = 0; i < sizeof pkey; i++)
+		pkey[i] = (uint8_t)(i * 7 + 1);
+	text = export_list(pkey, &seq, &len, &sum);
+	ck_assert_int_eq(seq, 8);
+	ck_assert_ptr_null(strstr(text, "C1"));
+	ck_assert_ptr_null(strstr(text, "\"candidate\""));
+	ck_assert_msg(outcomes_verify(text, len, NULL, 0, &vs, err,
+	    sizeof err) == 0, "%s", err);
+	ck_assert_int_eq(vs.withheld, 3);
+	outcomes_key_id(pkey, id);
+	ck_assert_str_eq(vs.pseudonyms + strlen("hmac-sha256:"), id);
+	HMAC(EVP_sha256(), pkey, sizeof pkey, (const uint8_t *)"C2", 2, mac,
+	    &maclen);
+	ck_assert_uint_eq(maclen, SIGN_HASH_LEN);
+	sign_hex(mac, hex);
+	ck_assert_msg(strstr(text, hex) != NULL, "no pseudonym of C2 %s", hex);
+	free(text);
+}
+END_TEST
+
 /* The state machine's roles are the trust file's one table (trust.h),
  * and the role bits are the same. */
 START_TEST(test_roles_are_the_trust_tables)
@@ -617,6 +735,7 @@ outcome_suite(void)
 	tcase_add_test(tc, test_db_record_and_read);
 	tcase_add_test(tc, test_db_forced_row_not_taken);
 	tcase_add_test(tc, test_db_race_to_approve);
+	tcase_add_test(tc, test_db_outcome_list);
 	suite_add_tcase(su, tc);
 	return su;
 }

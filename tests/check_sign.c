@@ -980,6 +980,44 @@ START_TEST(test_key_refused)
 }
 END_TEST
 
+/* The pseudonym key: created once (0600, hex on one line), the same
+ * bytes read back; a loose, short, FIFO or directory file refused. */
+START_TEST(test_secret)
+{
+	struct stat	st;
+	uint8_t		a[SIGN_SECRET_LEN], b[SIGN_SECRET_LEN];
+	char		path[600], fifo[600];
+	int		created = -1;
+
+	snprintf(path, sizeof path, "%s/sub/pseudonym.key", keydir);
+	ck_assert_msg(sign_secret_load(path, a, &created, err,
+	    sizeof err) == 0, "%s", err);
+	ck_assert_int_eq(created, 1);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0600);
+	ck_assert_int_eq(st.st_size, 2 * SIGN_SECRET_LEN + 1);
+	ck_assert_msg(sign_secret_load(path, b, &created, err,
+	    sizeof err) == 0, "%s", err);
+	ck_assert_int_eq(created, 0);
+	ck_assert_mem_eq(a, b, sizeof a);
+	ck_assert_int_eq(chmod(path, 0640), 0);
+	ck_assert_int_eq(sign_secret_load(path, b, &created, err, sizeof err),
+	    -1);
+	ck_assert_ptr_nonnull(strstr(err, "chmod 600"));
+	write_file(path, "abcd\n", 0600);
+	ck_assert_int_eq(sign_secret_load(path, b, &created, err, sizeof err),
+	    -1);
+	ck_assert_ptr_nonnull(strstr(err, "64 hex digits"));
+	snprintf(fifo, sizeof fifo, "%s/sub/fifo.key", keydir);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	ck_assert_int_eq(sign_secret_load(fifo, b, &created, err, sizeof err),
+	    -1);
+	ck_assert_ptr_nonnull(strstr(err, "not a regular file"));
+	ck_assert_int_eq(sign_secret_load(keydir, b, &created, err,
+	    sizeof err), -1);
+}
+END_TEST
+
 /*
  * A key directory others may write is refused, whatever the mode bits
  * (modes, not access: as root every directory is writable); so is one
@@ -1260,6 +1298,7 @@ sign_suite(void)
 	tcase_add_test(tc, test_key_loose_mode);
 	tcase_add_test(tc, test_key_refused);
 	tcase_add_test(tc, test_key_dir_loose);
+	tcase_add_test(tc, test_secret);
 	tcase_add_test(tc, test_key_race);
 	tcase_add_test(tc, test_peer_export);
 	suite_add_tcase(su, tc);

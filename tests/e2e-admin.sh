@@ -12,6 +12,7 @@
 # run-e2e timeout: 180
 . "$(dirname "$0")/lib.sh"
 watchdog 170
+peer_setup
 
 ROUNDS=${ADMIN_RACE_ROUNDS:-12}
 adm() { timeout 30 "$INVIGIL" admin "$@"; }
@@ -139,6 +140,51 @@ for r in $(seq 1 "$ROUNDS"); do
 	    fail "round $r: the loser was not refused for the state: $(cat "$T/race.bob" "$T/race.cat")"
 done
 
+# The signed outcome list, exported while the console writes: a proctor
+# may not, an admin may; both verifiers hold it, with the exporter's key
+# kept apart too; the pseudonymous list names no candidate id, and the
+# platform finds a candidate by computing the pseudonym itself.
+act pia 1 "export_outcomes needs the role admin" export --out "$T/list"
+act amy 0 "^export_outcomes: journal seq [0-9]+ hash [0-9a-f]{64}" export --out "$T/list"
+act bob 0 "candidates as pseudonyms" export --pseudonymous --out "$T/plist"
+AMYKEY=$(grep '^amy ' "$T/trust" | cut -d' ' -f3)
+BOBKEY=$(grep '^bob ' "$T/trust" | cut -d' ' -f3)
+for f in list plist; do
+	out=$(adm verify-export "$T/$f" 2>&1) || fail "verify-export $f: $out"
+	echo "$out" | grep -q "^OK$" || fail "verify-export $f: $out"
+	out=$(node "$PEER/verify-outcomes.js" "$T/$f" 2>&1) || fail "verify-outcomes.js $f: $out"
+done
+out=$(adm verify-export --key "$AMYKEY" "$T/list" 2>&1) &&
+    echo "$out" | grep -q "list signature: good, by the --key given" || fail "verify-export --key amy: $out"
+out=$(adm verify-export --key "$BOBKEY" "$T/list" 2>&1)
+[ $? = 1 ] && echo "$out" | grep -q "signed by none of the keys given" || fail "verify-export --key bob (not a checkpoint signer): $out"
+out=$(node "$PEER/verify-outcomes.js" --key "$BOBKEY" "$T/list" 2>&1)
+[ $? = 1 ] || fail "verify-outcomes.js --key bob: $out"
+# What the list says: every attempt with an act, in its state now.
+got=$(python3 - "$T/list" <<'PYEOF'
+import json, sys
+text = open(sys.argv[1]).read().split('\n\n')[0]
+rows = [json.loads(l) for l in text.split('\n')]
+print(' '.join(sorted('%s:%s:%s' % (o['attempt'], o['state'], o['invalid'])
+    for o in rows if o['type'] == 'outcome')))
+PYEOF
+)
+want=$(adm cases --db "$T/x.db" | awk 'NR > 1 { print $3 ":" $1 ":" ($1 == "invalidated" || $1 == "upheld" ? "True" : "False") }' | sort | tr '\n' ' ')
+[ "$got " = "$want" ] || fail "the list holds $got, admin cases says $want"
+echo "$got" | grep -q "$A:reinstated:False" || fail "the list lacks $A reinstated: $got"
+cand=$(sqlite3 -readonly "$T/x.db" "select candidate from attempts where attempt = '$G1'")
+grep -q "\"$cand\"" "$T/plist" && fail "the pseudonymous list names candidate $cand"
+grep -q "\"candidate\":\"$cand\"" "$T/list" || fail "the list lacks candidate $cand of $G1"
+out=$(node "$PEER/verify-outcomes.js" --pseudonym-key "$XDG_CONFIG_HOME/invigil/pseudonym.key" \
+    --candidate "$cand" "$T/plist" 2>&1) && echo "$out" | grep -q "^candidate \"$cand\": $G1 invalidated$" ||
+    fail "the platform's lookup of $cand: $out"
+# Another export with the same key: the same pseudonyms.
+act bob 0 "candidates as pseudonyms" export --pseudonymous --out "$T/plist2"
+[ "$(grep -o '"pseudonym":"[0-9a-f]*"' "$T/plist" | sort)" = \
+    "$(grep -o '"pseudonym":"[0-9a-f]*"' "$T/plist2" | sort)" ] || fail "two exports gave other pseudonyms"
+chmod 644 "$XDG_CONFIG_HOME/invigil/pseudonym.key"
+act bob 1 "can be read or written by others" export --pseudonymous --out "$T/plist3"
+
 # The console ran beside all this, and no commit of its own failed.
 kill -0 "$c" || fail "the console died: $(cat "$T/err")"
 grep -qiE "locked|busy|cannot commit" "$T/err" && fail "the console was blocked: $(cat "$T/err")"
@@ -183,4 +229,74 @@ sqlite3 "$T/s.db" "UPDATE journal SET sig_vkey = '$(grep '^amy ' "$T/trust" | cu
 out=$(timeout 60 "$INVIGIL" review verify --db "$T/s.db" --trust "$T/trust" 2>&1)
 [ $? = 1 ] && echo "$out" | grep -qE "FAILED \(entry-signer\) at seq $seq: .*is signed by the key of amy, not by its actor" ||
     fail "verify of an approval signed by amy: $out"
-echo "PASS: the scripted case (open, propose, own approval refused, approve, appeal, proposer's reinstatement refused, reinstate) beside a running console; a proctor's propose refused; a group of 3; $ROUNDS races, one approval each; verify --trust holds, and names amy's signature on bob's approval"
+# One changed byte or one line taken out, anywhere: both verifiers refuse.
+# And lists re-signed with the exporter's own key after a change (an outcome's
+# state, an act's body, a proof hash, a count, a candidate in a
+# pseudonymous list): the signature holds, and both still refuse, naming
+# what does not fit.
+python3 "$TESTS/mutate-file.py" "$T/list" "$T/mut" || fail "mutate-file.py"
+python3 - "$T/list" "$T/plist" "$T/mut" "$XDG_CONFIG_HOME/invigil" <<'PYEOF'
+import base64, json, os, sys
+from cryptography.hazmat.primitives.serialization import load_pem_private_key
+lst, plst, out, keydir = sys.argv[1:5]
+def resign(name, src, change):
+    text, sigs = open(src).read().split('\n\n', 1)
+    rows = [json.loads(l) for l in text.split('\n')]
+    change(rows)
+    text = '\n'.join(json.dumps(r, sort_keys=True, separators=(',', ':'))
+        for r in rows) + '\n'
+    who = rows[0]['exporter']
+    key = load_pem_private_key(open(f'{keydir}/{who}.key', 'rb').read(), None)
+    kid = bytes.fromhex(rows[0]['vkey'].split('+')[1])
+    sig = base64.b64encode(kid + key.sign(text.encode())).decode()
+    open(f'{out}/resigned-{name}', 'w').write(text + f'\n\u2014 {who} ' + sig + '\n')
+def first(rows, f):
+    return next(r for r in rows if f(r))
+def state(rows):
+    o = first(rows, lambda r: r['type'] == 'outcome' and r['state'] == 'reinstated')
+    o['state'] = 'invalidated'; o['invalid'] = True
+def invalid(rows):
+    first(rows, lambda r: r['type'] == 'outcome' and r['invalid'])['invalid'] = False
+    rows[0]['invalid'] -= 1
+def body(rows):
+    o = first(rows, lambda r: r['type'] == 'outcome' and r['state'] == 'reinstated')
+    b = json.loads(o['body']); b['kind'] = 'approve_invalidation'
+    o['body'] = json.dumps(b, sort_keys=True, separators=(',', ':'))
+    o['state'] = 'invalidated'; o['invalid'] = True; rows[0]['invalid'] += 1
+def proof(rows):
+    o = first(rows, lambda r: r['type'] == 'outcome')
+    o['proof'][0] = o['proof'][0][::-1]
+def count(rows):
+    rows[0]['outcomes'] -= 1
+def drop(rows):
+    rows.remove(first(rows, lambda r: r['type'] == 'outcome'))
+def export_act(rows):
+    rows.remove(first(rows, lambda r: r['type'] == 'entry'))
+def candidate(rows):
+    first(rows, lambda r: r['type'] == 'outcome')['candidate'] = 'C0001'
+def attempt(rows):
+    o = first(rows, lambda r: r['type'] == 'outcome' and r['state'] == 'reinstated')
+    o['attempt'] = 'A9999'
+for f in (state, invalid, body, proof, count, drop, export_act, attempt):
+    resign(f.__name__, lst, f)
+resign('candidate', plst, candidate)
+PYEOF
+nmut=0
+for m in "$T"/mut/*; do
+	out=$(timeout 30 "$INVIGIL" admin verify-export "$m" 2>&1)
+	rc=$?
+	[ $rc = 1 ] || fail "$(basename "$m"): invigil verify-export exit $rc: $out"
+	nmut=$((nmut + 1))
+done
+for w in "state:does not leave|not an act that leaves" "body:inclusion proof" "proof:inclusion proof" \
+    "count:count of outcomes" "drop:count of outcomes" "export_act:export act" \
+    "attempt:another attempt" "candidate:candidate" "invalid:invalid"; do
+	out=$("$INVIGIL" admin verify-export "$T/mut/resigned-${w%%:*}" 2>&1)
+	echo "$out" | grep -qE "${w#*:}" || fail "resigned-${w%%:*}: invigil says: $out"
+done
+node "$PEER/refuse-all.js" "$PEER/verify-outcomes.js" "$T/mut" >"$T/node.out" 2>&1 ||
+	fail "verify-outcomes.js accepts a changed list: $(cat "$T/node.out")"
+[ "$(cat "$T/node.out")" = "$nmut" ] || fail "node checked $(cat "$T/node.out") of $nmut"
+[ "$nmut" -gt 250 ] || fail "only $nmut changed lists"
+
+echo "PASS: the scripted case (open, propose, own approval refused, approve, appeal, proposer's reinstatement refused, reinstate) beside a running console; a proctor's propose refused; a group of 3; $ROUNDS races, one approval each; verify --trust holds, and names amy's signature on bob's approval; the outcome list ($(grep -c '"type":"outcome"' "$T/list") attempts) verified by invigil and Node, pseudonyms looked up by the platform, $nmut changed or re-signed lists refused by both"

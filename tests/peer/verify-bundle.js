@@ -128,9 +128,9 @@ function hash(hex, what) {
 	return Buffer.from(hex, 'hex');
 }
 
-function verify(bytes, givenKeys) {
-	const note = parseNote(bytes, 'the bundle');
-	const lines = note.text.slice(0, -1).split('\n').map((l, i) => {
+// The note's text as JSON objects, one a line, each with a type.
+function parseLines(note) {
+	return note.text.slice(0, -1).split('\n').map((l, i) => {
 		let o;
 		try {
 			o = JSON.parse(l);
@@ -142,26 +142,28 @@ function verify(bytes, givenKeys) {
 			bad(`line ${i + 1} is not an object with a type`);
 		return o;
 	});
-	const head = lines[0];
-	if (head.type !== 'bundle' || head.format !== 'invigil-bundle/1')
-		bad('the first line is not an invigil-bundle/1 header');
-	for (const f of ['feed', 'attempt', 'exporter', 'vkey', 'origin'])
-		if (typeof head[f] !== 'string')
-			bad(`the first line has no ${f}`);
+}
 
-	// The exporter's signature over the whole text.
+// The exporter's signature over the whole text: by a given key of the
+// exporter's name, else by the header's vkey.  Whether a key was given.
+function signedByExporter(note, head, givenKeys, what) {
 	let exporter = givenKeys.find((k) => k.name === head.exporter);
-	const exporterGiven = exporter !== undefined;
-	if (!exporterGiven)
+	const given = exporter !== undefined;
+	if (!given)
 		exporter = parseVkey(head.vkey);
 	if (exporter.name !== head.exporter)
 		bad('the first line\'s vkey is not the exporter\'s');
-	if (!signedBy(note, exporter, 'the bundle'))
-		bad(`the bundle is not signed by ${head.exporter}'s key`);
+	if (!signedBy(note, exporter, `the ${what}`))
+		bad(`the ${what} is not signed by ${head.exporter}'s key`);
+	return given;
+}
 
-	// Checkpoints and the keys that sign them.
+// The checkpoint lines, each signed by a given key (or, with none given,
+// by a key line's): a Map "origin\nsize" -> { origin, size, root,
+// signers }, one per journal (the database's own, or imported).
+function checkpoints(lines, givenKeys, what) {
 	const ckpts = new Map();
-	const bundleKeys = lines.filter((o) => o.type === 'key')
+	const ownKeys = lines.filter((o) => o.type === 'key')
 	    .map((o) => parseVkey(o.vkey));
 	lines.forEach((o, i) => {
 		if (o.type !== 'checkpoint')
@@ -171,17 +173,31 @@ function verify(bytes, givenKeys) {
 		const n = parseNote(Buffer.from(o.note, 'utf8'),
 		    `the checkpoint on line ${i + 1}`);
 		const c = parseCheckpoint(n.text);
-		const keys = givenKeys.length > 0 ? givenKeys : bundleKeys;
+		const keys = givenKeys.length > 0 ? givenKeys : ownKeys;
 		c.signers = keys.filter((k) => signedBy(n, k,
 		    `the checkpoint on line ${i + 1}`)).map((k) => k.name);
-		// One per journal (origin): the database's own, or imported.
 		ckpts.set(`${c.origin}\n${c.size}`, c);
 	});
 	for (const c of ckpts.values())
 		if (c.signers.length === 0)
 			bad(`the checkpoint of size ${c.size} is signed by none of ` +
 			    (givenKeys.length > 0 ? 'the keys given' :
-			    'the keys in the bundle'));
+			    `the keys in the ${what}`));
+	return ckpts;
+}
+
+function verify(bytes, givenKeys) {
+	const note = parseNote(bytes, 'the bundle');
+	const lines = parseLines(note);
+	const head = lines[0];
+	if (head.type !== 'bundle' || head.format !== 'invigil-bundle/1')
+		bad('the first line is not an invigil-bundle/1 header');
+	for (const f of ['feed', 'attempt', 'exporter', 'vkey', 'origin'])
+		if (typeof head[f] !== 'string')
+			bad(`the first line has no ${f}`);
+
+	const exporterGiven = signedByExporter(note, head, givenKeys, 'bundle');
+	const ckpts = checkpoints(lines, givenKeys, 'bundle');
 
 	const count = { message: 0, flag: 0, entry: 0, forensics: 0,
 	    attempt: 0, withheld: 0, redacted: 0 };
@@ -318,7 +334,8 @@ function main(argv) {
 	}
 }
 
-module.exports = { verify, parseVkey };
+module.exports = { verify, parseVkey, parseNote, parseLines,
+    signedByExporter, checkpoints, hash, bad };
 
 if (require.main === module)
 	process.exitCode = main(process.argv.slice(2));
