@@ -320,7 +320,7 @@ draw_row(struct ui *ui, const struct attempt *a, int selected, int y,
 	x += 9;
 	ui_put(y, x, 9, a->candidate);
 	x += 9;
-	ui_put(y, x, name_w + 1, a->name);
+	ui_put(y, x, name_w, a->name);	/* a space before STATE */
 	x += name_w + 1;
 	/* A candidate in a network outage is not misbehaving. */
 	ui_put(y, x, 12, a->feed->replaced_by[0] != '\0' ?

@@ -7,7 +7,8 @@
 # the feed's messages keep coming in meanwhile.  Restarted, the console
 # shows INVALID from the start, and a later attempt of the same candidate
 # on another feed (A0009 of hall-2, candidate C0001) carries the history
-# marker, the line under the table naming A0001 and its state.
+# marker, the line under the table naming A0001 and its state.  A
+# headless console prints one outcome line when an appeal opens.
 # run-e2e timeout: 150
 . "$(dirname "$0")/lib.sh"
 watchdog 140
@@ -132,4 +133,22 @@ tm send-keys -t 0 q
 wait_for 5 test -s "$T/exit" || { screen >&2; fail "q did not quit"; }
 [ "$(cat "$T/exit")" = "exit=0" ] || fail "console $(cat "$T/exit")"
 
-echo "PASS: REVIEW on A0001 ${review_ms} ms after admin open, PROPOSED, INVALID; seq $s0 -> $s2 meanwhile; INVALID after restart; hist on A0009 (C0001, hall-2)"
+tm kill-server
+
+# Headless: one outcome line when an act changes an attempt's outcome.
+mkfifo "$T/in"
+"$INVIGIL" --headless --db "$T/x.db" --proctor pat --feed "ws://127.0.0.1:$P1/" \
+    <"$T/in" >"$T/out" 2>"$T/err" &
+h=$!
+PIDS="$PIDS $h"
+exec 3<>"$T/in"
+sleep 1
+adm appeal --actor bob --received 2026-12-01 --ref APL-7 A0001 >"$T/act" 2>&1 ||
+    fail "admin appeal: $(cat "$T/act")"
+wait_for 6 grep -q '"t":"outcome"' "$T/out" || { cat "$T/err" >&2; fail "no headless outcome line"; }
+line=$(grep '"t":"outcome"' "$T/out")
+[ "$(echo "$line" | wc -l)" = 1 ] || fail "more than one outcome line: $line"
+echo "$line" | grep -qE '^\{"t":"outcome","feed":"hall-1","attempt":"A0001","state":"appeal_open","seq":[0-9]+,"time":"[^"]+","opened_by":"ann","proposer":"amy","code":"identity_fraud","approver":"bob"\}$' ||
+    fail "headless outcome line: $line"
+
+echo "PASS: REVIEW on A0001 ${review_ms} ms after admin open, PROPOSED, INVALID; seq $s0 -> $s2 meanwhile; INVALID after restart; hist on A0009 (C0001, hall-2); headless outcome line"
