@@ -376,10 +376,11 @@ draw_table(struct ui *ui, struct attempts_view *av, int y, int rows,
 	av->table_y = y + 1;
 	av->table_rows = rows;
 
-	/* Names get what the flags can spare: the flags say why. */
-	name_w = cols - 100 - OUTCOME_W;
-	if (name_w > 28)
-		name_w = 28;
+	/* Names get what the flags can spare: the flags say why (at 140
+	 * columns, a critical flag's count, severity and rule name). */
+	name_w = cols - 90 - OUTCOME_W;
+	if (name_w > 24)
+		name_w = 24;
 	if (name_w < 12)
 		name_w = 12;
 	ui_role(ui, UI_ROLE_HEADING, 1);
