@@ -502,20 +502,15 @@ START_TEST(test_db_record_and_read)
 }
 END_TEST
 
-/* What store_outcome_since delivered, in order. */
-struct since_seen {
-	int		n;
-	char		rows[512];
-};
-
+/* What store_outcome_since delivered, in order, in sn->kinds. */
 static int
 since_row(const struct outcome_since *r, void *arg)
 {
-	struct since_seen	*sn = arg;
-	size_t			 len = strlen(sn->rows);
+	struct seen	*sn = arg;
+	size_t		 len = strlen(sn->kinds);
 
 	sn->n++;
-	snprintf(sn->rows + len, sizeof sn->rows - len, "%s%lld:%s/%s/%s:%s",
+	snprintf(sn->kinds + len, sizeof sn->kinds - len, "%s%lld:%s/%s/%s:%s",
 	    len > 0 ? " " : "", (long long)r->entry.seq,
 	    r->feed != NULL ? r->feed : "-", r->attempt,
 	    r->candidate != NULL ? r->candidate : "-",
@@ -530,7 +525,7 @@ START_TEST(test_db_since)
 	const char		*one[] = { "A1" }, *two[] = { "A2" };
 	struct outcome_receipt	 rc[1];
 	struct store_reader	*r;
-	struct since_seen	 sn;
+	struct seen		 sn;
 	sqlite3			*db;
 	char			 plan[1024];
 	int64_t			 after = 0, top;
@@ -548,7 +543,7 @@ START_TEST(test_db_since)
 	memset(&sn, 0, sizeof sn);
 	ck_assert_int_eq(store_outcome_since(r, &after, 100, since_row, &sn,
 	    err, sizeof err), 2);
-	ck_assert_str_eq(sn.rows, "1:F1/A1/C1:open_case "
+	ck_assert_str_eq(sn.kinds, "1:F1/A1/C1:open_case "
 	    "2:F1/A1/C1:propose_invalidation");
 	top = journal_size();
 	ck_assert_int_eq(after, top);
@@ -571,7 +566,7 @@ START_TEST(test_db_since)
 	    err, sizeof err), 1);
 	ck_assert_int_eq(store_outcome_since(r, &after, 1, since_row, &sn,
 	    err, sizeof err), 0);
-	ck_assert_str_eq(sn.rows, "3:F1/A1/C1:approve_invalidation "
+	ck_assert_str_eq(sn.kinds, "3:F1/A1/C1:approve_invalidation "
 	    "4:F1/A2/-:open_case");
 	ck_assert_int_eq(after, journal_size());
 	/* By the journal's primary key and the attempts table's: no scan. */

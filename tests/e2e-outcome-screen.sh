@@ -57,6 +57,24 @@ outcome_of() {
 	    p && $0 ~ ("^[> ]" id " ") { s = substr($0, p, 14); sub(/ +$/, "", s); print s; exit }'
 }
 has_outcome() { [ "$(outcome_of "$1")" = "$2" ]; }
+# select_says ID PATTERN: move the selection down to ID's row; the
+# screen must then match PATTERN (the line under the table).
+select_says() {
+	for _ in 1 2 3 4; do
+		row "$1" | grep -q '^>' && break
+		tm send-keys -t 0 j
+		sleep 0.3
+	done
+	row "$1" | grep -q '^>' || { screen >&2; fail "cannot select $1"; }
+	wait_for 3 sh -c "tmux -S '$SOCK' capture-pane -p -t 0 | grep -q '$2'" ||
+	    { screen >&2; fail "no line /$2/ for $1"; }
+}
+quit_console() {
+	tm send-keys -t 0 q
+	wait_for 5 test -s "$T/exit" || { screen >&2; fail "q did not quit"; }
+	[ "$(cat "$T/exit")" = "exit=0" ] || fail "console $(cat "$T/exit")"
+	tm kill-server
+}
 seq_of() { screen | sed -n 's/.* seq \([0-9]*\) .*/\1/p' | head -1; }
 
 console --feed "ws://127.0.0.1:$P1/"
@@ -96,20 +114,9 @@ sleep 1
 s2=$(seq_of)
 [ "$s2" -gt "$s1" ] || { screen >&2; fail "messages stopped arriving ($s1, then $s2)"; }
 
-# The detail line of the selected attempt: select A0001.
-for _ in 1 2 3; do
-	row A0001 | grep -q '^>' && break
-	tm send-keys -t 0 j
-	sleep 0.3
-done
-row A0001 | grep -q '^>' || { screen >&2; fail "cannot select A0001"; }
-wait_for 3 sh -c "tmux -S '$SOCK' capture-pane -p -t 0 | grep -q 'OUTCOME A0001: invalidated since .*; opened by ann; proposed by amy [0-9:]* (identity_fraud); approved by bob$'" ||
-    { screen >&2; fail "no outcome line for A0001"; }
-
-tm send-keys -t 0 q
-wait_for 5 test -s "$T/exit" || { screen >&2; fail "q did not quit"; }
-[ "$(cat "$T/exit")" = "exit=0" ] || fail "console $(cat "$T/exit")"
-tm kill-server
+# The line under the table for the selected attempt.
+select_says A0001 'OUTCOME A0001: invalidated since .*; opened by ann; proposed by amy [0-9:]* (identity_fraud); approved by bob$'
+quit_console
 
 # Restarted, with the later session on hall-2: INVALID from the first
 # frame that shows A0001, and the history marker on A0009.
@@ -122,18 +129,8 @@ wait_for 10 sh -c "tmux -S '$SOCK' capture-pane -p -t 0 | grep -q '^[> ]A0009 '"
     { screen >&2; fail "A0009 not on screen"; }
 wait_for 3 has_outcome A0009 hist || { screen >&2; fail "A0009 has no history marker: '$(outcome_of A0009)'"; }
 has_outcome A0002 - || { screen >&2; fail "A0002 marked: '$(outcome_of A0002)'"; }
-for _ in 1 2 3 4; do
-	row A0009 | grep -q '^>' && break
-	tm send-keys -t 0 j
-	sleep 0.3
-done
-wait_for 3 sh -c "tmux -S '$SOCK' capture-pane -p -t 0 | grep -q 'OUTCOME A0009: valid | history: candidate C0001 also A0001 on feed hall-1, invalidated'" ||
-    { screen >&2; fail "no history line for A0009"; }
-tm send-keys -t 0 q
-wait_for 5 test -s "$T/exit" || { screen >&2; fail "q did not quit"; }
-[ "$(cat "$T/exit")" = "exit=0" ] || fail "console $(cat "$T/exit")"
-
-tm kill-server
+select_says A0009 'OUTCOME A0009: valid | history: candidate C0001 also A0001 on feed hall-1, invalidated'
+quit_console
 
 # Headless: one outcome line when an act changes an attempt's outcome.
 mkfifo "$T/in"
@@ -150,5 +147,7 @@ line=$(grep '"t":"outcome"' "$T/out")
 [ "$(echo "$line" | wc -l)" = 1 ] || fail "more than one outcome line: $line"
 echo "$line" | grep -qE '^\{"t":"outcome","feed":"hall-1","attempt":"A0001","state":"appeal_open","seq":[0-9]+,"time":"[^"]+","opened_by":"ann","proposer":"amy","code":"identity_fraud","approver":"bob"\}$' ||
     fail "headless outcome line: $line"
+stop_ok "$h" "the headless console"
+grep -q "Sanitizer" "$T/err" && fail "the headless console: $(cat "$T/err")"
 
 echo "PASS: REVIEW on A0001 ${review_ms} ms after admin open, PROPOSED, INVALID; seq $s0 -> $s2 meanwhile; INVALID after restart; hist on A0009 (C0001, hall-2); headless outcome line"
