@@ -282,6 +282,8 @@ outcome_line(struct ui *ui, const struct attempt *a, char *line,
 	if ((m == NULL || m->fold.acts == 0) && h == NULL)
 		return 0;
 	n = (size_t)snprintf(line, len, " OUTCOME %s: ", a->id);
+	if (n >= len)
+		return 1;
 	if (m != NULL && m->fold.acts > 0) {
 		o = &m->fold;
 		ui_clock(o->since_ms, since, sizeof since);
@@ -296,8 +298,8 @@ outcome_line(struct ui *ui, const struct attempt *a, char *line,
 		    o->approver[0] ? "; approved by " : "", o->approver);
 	} else
 		n += (size_t)snprintf(line + n, n < len ? len - n : 0, "valid");
-	if (h != NULL)
-		snprintf(line + n, n < len ? len - n : 0, " | history: "
+	if (h != NULL && n < len)
+		snprintf(line + n, len - n, " | history: "
 		    "candidate %s also %s on feed %s, %s", a->candidate,
 		    h->attempt, h->feed, outcome_state_name(outcome_at(&h->fold,
 		    now)));

@@ -758,7 +758,7 @@ outcome_since_read(sqlite3 *db, int64_t *after, size_t limit,
 	top = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	if (top <= *after) {
-		*after = top < *after ? top : *after;
+		*after = top;	/* nothing new (shorter: another file) */
 		return 0;
 	}
 	if (sqlite3_prepare_v2(db, OUTCOME_SINCE_SQL, -1, &st, NULL) !=
