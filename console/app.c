@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "console/app.h"
+#include "console/outcome-watch.h"
 
 void
 app_status(struct app *app, int error, const char *fmt, ...)
@@ -308,4 +309,5 @@ app_clear(struct app *app)
 	free(app->req_buf);
 	app->req_buf = NULL;
 	model_free(&app->model);
+	outcome_watch_stop(app);
 }

@@ -5,21 +5,22 @@
  *
  * The files that decide what the console does include this and not
  * libwebsockets.h or curses.h: model.c, flags.c, decide.c, ingest.c,
- * welcome.c, headless.c, headless-out.c,
- * pending.c, restore.c, link.c, app.c.  The loop (loop.c) and the
+ * welcome.c, headless.c, headless-out.c, pending.c, restore.c, link.c,
+ * app.c, outcomes.c, outcome-watch.c.  The loop (loop.c) and the
  * WebSocket link (link-ws.c) keep their lws state to themselves; the
  * screen (ui.c) keeps its curses state in struct ui.
  *
  * Who calls whom, one way (nm of the objects; no circle):
- *   loop     -> link-ws, ui, headless, ingest, restore, pending, link,
- *               model, app
+ *   loop     -> link-ws, ui, headless, ingest, restore, outcome-watch,
+ *               pending, link, model, app
  *   link-ws  -> ingest (ingest_receive: the one entry point), link
  *               (link_report: the one state report)
  *   ui       -> decide, link, app
  *   headless -> decide, headless-out, app
  *   ingest   -> welcome, pending, headless-out, link, model, flags, app
  *   welcome  -> restore, pending, link, model, app
- *   restore  -> pending, model, flags, app
+ *   restore  -> outcome-watch, pending, model, flags, app
+ *   outcome-watch -> headless-out, outcomes, model, app
  *   decide   -> pending, link, flags, app
  *   pending  -> headless-out, link, app
  *   link     -> app;  app -> model, flags;  model -> flags
@@ -35,6 +36,7 @@
 #include "console/decide.h"
 #include "console/link.h"
 #include "console/model.h"
+#include "console/outcomes.h"
 #include "proto/proto.h"
 #include "rules/rules.h"
 #include "store/store.h"
@@ -110,6 +112,15 @@ struct app {
 	const struct feed_session *load_only;	/* see restore_session() */
 
 	struct model		model;		/* attempts, sessions, risk */
+
+	/* Attempts' outcomes (outcome-watch.c): the table, the reader that
+	 * polls the journal, and where the next poll starts. */
+	struct outcomes		outcomes;
+	struct store_reader    *outcome_reader;	/* NULL: not watched */
+	int64_t			outcome_after;	/* journal seq read up to */
+	int64_t			outcome_next_ms;
+	int			outcome_live;	/* the start is read */
+	int			said_outcomes_full;
 
 	struct pending_cmd     *pending;	/* oldest first */
 	uint64_t		cmd_counter;

@@ -2,10 +2,12 @@
  * headless-out.c - what `invigil --headless` writes on stdout that is not
  * an answer to a request: a flag raised ({"t":"flag",...}), a command the
  * feed answered ({"t":"done",...}) or has not within --command-timeout
- * ({"t":"unanswered",...}); and the one way every line is written.  The
+ * ({"t":"unanswered",...}), an attempt's outcome changed ({"t":"outcome",
+ * ...}); and the one way every line is written.  The
  * format is in invigil(1).
  */
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,5 +133,56 @@ headless_unanswered(struct app *app, const struct pending_cmd *p)
 	    0 ? app->opt.command_timeout : CONSOLE_COMMAND_TIMEOUT_S));
 	proto_time_format(proto_now_ms(), ts);
 	json_object_set_new(o, "time", json_string(ts));
+	headless_print(o);
+}
+
+/* s as a JSON string: as it is, or sanitised when it is not UTF-8. */
+static json_t *
+headless_string(const char *s)
+{
+	json_t	*j;
+	char	 clean[4 * OUTCOME_NAME_MAX];
+
+	if ((j = json_string(s)) == NULL)
+		j = json_string(proto_clean(s, clean, sizeof clean));
+	return j;
+}
+
+void
+headless_outcome(struct app *app, const struct attempt *a,
+    const struct outcome_mark *m)
+{
+	static const struct {
+		const char	*key;
+		size_t		 off;
+	} names[] = {
+		{ "opened_by", offsetof(struct outcome, opened_by) },
+		{ "proposer", offsetof(struct outcome, proposer) },
+		{ "code", offsetof(struct outcome, code) },
+		{ "approver", offsetof(struct outcome, approver) },
+	};
+	json_t		*o;
+	const char	*s;
+	char		 ts[32];
+	size_t		 i;
+
+	(void)app;
+	if (m == NULL)
+		return;
+	proto_time_format(m->fold.since_ms, ts);
+	o = json_object();
+	json_object_set_new(o, "t", json_string("outcome"));
+	json_object_set_new(o, "feed", json_string(a->feed->id));
+	json_object_set_new(o, "attempt", json_string(a->id));
+	json_object_set_new(o, "state", json_string(outcome_state_name(
+	    outcome_at(&m->fold, proto_now_ms()))));
+	json_object_set_new(o, "seq", json_integer(m->last_seq));
+	json_object_set_new(o, "time", json_string(ts));
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		s = (const char *)&m->fold + names[i].off;
+		if (*s != '\0')
+			json_object_set_new(o, names[i].key,
+			    headless_string(s));
+	}
 	headless_print(o);
 }

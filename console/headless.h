@@ -66,5 +66,10 @@ void		 headless_done(struct app *, const struct pending_cmd *p,
 		     const struct store_receipt *receipt);
 /* p's command was not answered within --command-timeout. */
 void		 headless_unanswered(struct app *, const struct pending_cmd *p);
+/* An outcome line: attempt a's outcome changed to what mark m says (the
+ * format is in invigil(1)). */
+struct outcome_mark;
+void		 headless_outcome(struct app *, const struct attempt *a,
+		    const struct outcome_mark *m);
 
 #endif /* INVIGIL_HEADLESS_H */

@@ -14,7 +14,9 @@
  *      then the store flush (one COMMIT for everything queued, see
  *      loop_flush_due: group commit that waits longer when busy), then
  *      headless commands overdue, then once a second the risk fade and
- *      the event rate;
+ *      the event rate, and every 2 s the outcome acts admins journaled
+ *      since the last look (outcome-watch.c: a read of the new rows on a
+ *      connection of its own);
  *   3. a signed checkpoint when --checkpoint-minutes have passed;
  *   4. the screen, at most every SCREEN_MS (50 ms): a hung-up terminal
  *      quits, a resize is polled, and the frame is redrawn if anything
@@ -33,6 +35,7 @@
 
 #include "console/console.h"
 #include "console/ingest.h"
+#include "console/outcome-watch.h"
 #include "console/pending.h"
 #include "console/restore.h"
 #include "console/view.h"
@@ -304,6 +307,7 @@ loop_before_sleep(struct loop *lp)
 				app_status(app, 1, "%s (will retry)", err);
 		}
 		pending_overdue(app, now);
+		outcome_watch_poll(app, now);
 		if (now / 1000 != app->model.ev_window_sec) {
 			app->model.dirty = 1;	/* the clock, retry countdowns, rate */
 			/* Dismissed flags fade from the risk score. */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "console/app.h"
+#include "console/outcome-watch.h"
 #include "console/pending.h"
 #include "console/restore.h"
 
@@ -192,5 +193,13 @@ restore_feeds(struct app *app, char *err, size_t errlen)
 		if (cf->session->link == NULL)
 			cf->session->link = cf;
 	}
-	return restore_session(app, NULL, err, errlen);
+	if (restore_session(app, NULL, err, errlen) != 0)
+		return -1;
+	/* The outcomes the journal holds, the attempts loaded first (what
+	 * they hold is kept first).  Without them the console still runs. */
+	if (outcome_watch_start(app, err, errlen) != 0) {
+		app_status(app, 1, "outcomes are not shown: %s", err);
+		outcome_watch_stop(app);
+	}
+	return 0;
 }

@@ -18,8 +18,10 @@ struct feed_session;
 int		 restore_open(struct app *, char *err, size_t errlen);
 /*
  * For each feed link, the session its URL last answered as (its position,
- * so that the first hello resumes), and what the database holds of those
- * feeds.  0, or -1 with a sentence in err.
+ * so that the first hello resumes), what the database holds of those
+ * feeds, and the attempts' outcomes (outcome_watch_start; a failure there
+ * is said on the status line, not returned).  0, or -1 with a sentence in
+ * err.
  */
 int		 restore_feeds(struct app *, char *err, size_t errlen);
 /*

@@ -47,6 +47,9 @@ static const struct view_key attempts_keys[] = {
 
 static void	attempts_draw(struct ui *, void *, int, int);
 
+/* The OUTCOME column: the longest marker, a space, "hist", a space. */
+#define OUTCOME_W	(OUTCOMES_MARKER_LEN + 6)
+
 const struct view view_attempts = {
 	.title = "attempts",
 	.keys = attempts_keys,
@@ -218,6 +221,91 @@ draw_flags(struct ui *ui, const struct attempt *a, int selected, int y,
 	ui_role(ui, role, 0);
 }
 
+/* The OUTCOME cell of a: its own marker (outcomes.h), then "hist" when
+ * another attempt of its candidate carries one. */
+static void
+draw_outcome(struct ui *ui, const struct attempt *a, int selected, int y,
+    int x)
+{
+	struct app			*app = ui_app(ui);
+	const struct outcome_mark	*m;
+	const char			*marker = NULL;
+	enum outcome_state		 s = OUTCOME_VALID;
+	enum ui_role			 role;
+	char				 buf[32];
+	int				 hist;
+
+	m = outcomes_find(&app->outcomes, a->feed->id, a->id);
+	if (m != NULL) {
+		s = outcome_at(&m->fold, proto_now_ms());
+		marker = outcomes_marker(s);
+	}
+	hist = outcomes_history(&app->outcomes, a->candidate, a->feed->id,
+	    a->id, proto_now_ms()) != NULL;
+	snprintf(buf, sizeof buf, "%s%s%s", marker != NULL ? marker : "",
+	    marker != NULL && hist ? " " : "", hist ? OUTCOMES_HISTORY : "");
+	if (buf[0] == '\0') {
+		ui_put(y, x, OUTCOME_W, "-");
+		return;
+	}
+	/* On the selected row the reverse video is the colour. */
+	role = selected ? UI_ROLE_SELECTED : s == OUTCOME_INVALIDATED ||
+	    s == OUTCOME_UPHELD ? UI_ROLE_ERROR : UI_ROLE_ALERT;
+	ui_role(ui, role, 1);
+	ui_put(y, x, OUTCOME_W, buf);
+	ui_role(ui, role, 0);
+}
+
+/*
+ * The selected attempt's outcome in words, for the line under the table:
+ * its state and since when, who opened the case, proposed (with the code)
+ * and approved; then the candidate's other attempt that carries a marker.
+ * 1 with line filled (raw: ui_put sanitises), 0 when there is nothing to
+ * say (valid, and no history).
+ */
+static int
+outcome_line(struct ui *ui, const struct attempt *a, char *line,
+    size_t len)
+{
+	struct app			*app = ui_app(ui);
+	const struct outcome_mark	*m, *h;
+	const struct outcome		*o;
+	int64_t				 now = proto_now_ms();
+	char				 since[16], when[16];
+	size_t				 n;
+
+	if (a == NULL)
+		return 0;
+	m = outcomes_find(&app->outcomes, a->feed->id, a->id);
+	h = outcomes_history(&app->outcomes, a->candidate, a->feed->id, a->id,
+	    now);
+	if ((m == NULL || m->fold.acts == 0) && h == NULL)
+		return 0;
+	n = (size_t)snprintf(line, len, " OUTCOME %s: ", a->id);
+	if (n >= len)
+		return 1;
+	if (m != NULL && m->fold.acts > 0) {
+		o = &m->fold;
+		ui_clock(o->since_ms, since, sizeof since);
+		ui_clock(o->proposed_ms, when, sizeof when);
+		n += (size_t)snprintf(line + n, n < len ? len - n : 0,
+		    "%s since %s%s%s%s%s%s%s%s%s%s%s%s",
+		    outcome_state_name(outcome_at(o, now)), since,
+		    o->opened_by[0] ? "; opened by " : "", o->opened_by,
+		    o->proposer[0] ? "; proposed by " : "", o->proposer,
+		    o->proposer[0] ? " " : "", o->proposer[0] ? when : "",
+		    o->code[0] ? " (" : "", o->code, o->code[0] ? ")" : "",
+		    o->approver[0] ? "; approved by " : "", o->approver);
+	} else
+		n += (size_t)snprintf(line + n, n < len ? len - n : 0, "valid");
+	if (h != NULL && n < len)
+		snprintf(line + n, len - n, " | history: "
+		    "candidate %s also %s on feed %s, %s", a->candidate,
+		    h->attempt, h->feed, outcome_state_name(outcome_at(&h->fold,
+		    now)));
+	return 1;
+}
+
 /* One row of the table. */
 static void
 draw_row(struct ui *ui, const struct attempt *a, int selected, int y,
@@ -234,13 +322,15 @@ draw_row(struct ui *ui, const struct attempt *a, int selected, int y,
 	x += 9;
 	ui_put(y, x, 9, a->candidate);
 	x += 9;
-	ui_put(y, x, name_w + 1, a->name);
+	ui_put(y, x, name_w, a->name);	/* a space before STATE */
 	x += name_w + 1;
 	/* A candidate in a network outage is not misbehaving. */
 	ui_put(y, x, 12, a->feed->replaced_by[0] != '\0' ?
 	    "REPLACED" : a->state == PROTO_STATE_IN_PROGRESS &&
 	    ui_attempt_offline(ui, a) ? "OFFLINE" : proto_state_name(a->state));
 	x += 12;
+	draw_outcome(ui, a, selected, y, x);
+	x += OUTCOME_W;
 	snprintf(buf, sizeof buf, "%6" PRIu64 "  ", a->events);
 	ui_put(y, x, 8, buf);
 	x += 8;
@@ -288,16 +378,17 @@ draw_table(struct ui *ui, struct attempts_view *av, int y, int rows,
 	av->table_y = y + 1;
 	av->table_rows = rows;
 
-	/* Names get what the flags can spare: the flags say why. */
-	name_w = cols - 100;
-	if (name_w > 28)
-		name_w = 28;
+	/* Names get what the flags can spare: the flags say why (at 140
+	 * columns, a critical flag's count, severity and rule name). */
+	name_w = cols - 90 - OUTCOME_W;
+	if (name_w > 24)
+		name_w = 24;
 	if (name_w < 12)
 		name_w = 12;
 	ui_role(ui, UI_ROLE_HEADING, 1);
-	snprintf(buf, sizeof buf, " %-8s %-8s %-*s %-11s %6s  %-27s %4s %s",
-	    "ATTEMPT", "CANDID.", name_w, "NAME", "STATE", "EVENTS",
-	    "LAST EVENT", "RISK", "FLAGS");
+	snprintf(buf, sizeof buf, " %-8s %-8s %-*s %-11s %-*s %6s  %-27s %4s "
+	    "%s", "ATTEMPT", "CANDID.", name_w, "NAME", "STATE", OUTCOME_W - 1,
+	    "OUTCOME", "EVENTS", "LAST EVENT", "RISK", "FLAGS");
 	ui_put(y, 0, cols, buf);
 	ui_role(ui, UI_ROLE_HEADING, 0);
 
@@ -342,7 +433,8 @@ static void
 attempts_draw(struct ui *ui, void *state, int rows, int cols)
 {
 	struct attempts_view	*av = state;
-	int			 y, table_rows, tail_rows;
+	char			 line[1024];
+	int			 y, table_rows, tail_rows, said;
 
 	y = draw_header(ui, cols);
 	/* The two bottom lines are the manager's: status, keys. */
@@ -350,7 +442,14 @@ attempts_draw(struct ui *ui, void *state, int rows, int cols)
 	if (tail_rows < 3)
 		tail_rows = 0;
 	table_rows = rows - y - 2 - tail_rows;
-	draw_table(ui, av, y, table_rows, cols);
+	/* The selected attempt's outcome, on the table's last line. */
+	said = table_rows > 3 && outcome_line(ui, av->sel, line, sizeof line);
+	draw_table(ui, av, y, table_rows - said, cols);
+	if (said) {
+		ui_role(ui, UI_ROLE_HEADING, 1);
+		ui_put(y + table_rows - 1, 0, cols, line);
+		ui_role(ui, UI_ROLE_HEADING, 0);
+	}
 	if (tail_rows > 0)
 		draw_tail(ui, y + table_rows, tail_rows, cols);
 }

@@ -391,6 +391,37 @@ outcome_detail_string(json_t *j, const char *key)
 	return json_string_value(json_object_get(j, key));
 }
 
+/*
+ * The outcome entry of journal row (its strings the row's, and *detail's,
+ * the row's detail parsed: the caller json_decref()s it): 0, or -1 when
+ * the row is not an outcome act (nothing to free).
+ */
+static int
+outcome_entry_from(const struct store_journal_row *row,
+    struct outcome_entry *e, json_t **detail)
+{
+	memset(e, 0, sizeof *e);
+	if (outcome_act_parse(row->entry.kind, &e->act.kind) == -1)
+		return -1;
+	*detail = row->entry.detail != NULL ?
+	    json_loads(row->entry.detail, 0, NULL) : NULL;
+	e->seq = row->seq;
+	e->hash = row->hash;
+	e->role = row->entry.role;
+	e->evidence = row->entry.evidence;
+	e->detail = row->entry.detail;
+	e->act.actor = row->entry.actor;
+	e->act.roles = outcome_role_parse(row->entry.role);
+	e->act.time_ms = row->time_ms;
+	e->act.code = row->entry.reason_code;
+	e->act.reason = row->entry.reason;
+	e->act.expires_ms = json_integer_value(json_object_get(*detail,
+	    "expires"));
+	e->act.received = outcome_detail_string(*detail, "received");
+	e->act.ref = outcome_detail_string(*detail, "ref");
+	return 0;
+}
+
 /* The fold of the outcome acts of (feed, attempt) on db: see
  * store_outcome_read. */
 static int
@@ -418,25 +449,8 @@ outcome_read_db(sqlite3 *db, const char *feed, const char *attempt,
 	sqlite3_bind_text(st, 2, attempt, -1, SQLITE_STATIC);
 	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		store_row_journal(st, 0, &row);
-		memset(&e, 0, sizeof e);
-		if (outcome_act_parse(row.entry.kind, &e.act.kind) == -1)
+		if (outcome_entry_from(&row, &e, &detail) == -1)
 			continue;
-		detail = row.entry.detail != NULL ?
-		    json_loads(row.entry.detail, 0, NULL) : NULL;
-		e.seq = row.seq;
-		e.hash = row.hash;
-		e.role = row.entry.role;
-		e.evidence = row.entry.evidence;
-		e.detail = row.entry.detail;
-		e.act.actor = row.entry.actor;
-		e.act.roles = outcome_role_parse(row.entry.role);
-		e.act.time_ms = row.time_ms;
-		e.act.code = row.entry.reason_code;
-		e.act.reason = row.entry.reason;
-		e.act.expires_ms = json_integer_value(json_object_get(detail,
-		    "expires"));
-		e.act.received = outcome_detail_string(detail, "received");
-		e.act.ref = outcome_detail_string(detail, "ref");
 		if (outcome_fold(o, &e.act, why, sizeof why) == -1)
 			e.illegal = why;
 		else
@@ -808,4 +822,111 @@ store_outcome_export_record(const char *path, const char *actor,
 		return -1;
 	*seq = x.seq;
 	return 0;
+}
+
+/* ---- what a running console reads: the acts since a position */
+
+/* The acts after ?1 up to ?2, each with the candidate the attempts table
+ * names: the journal's primary key (seq) bounds the scan to the rows
+ * appended since, whatever their kind; the candidate is one probe of
+ * the attempts table's primary key. */
+#define OUTCOME_SINCE_SQL \
+	"SELECT " STORE_JOURNAL_COLUMNS ", (SELECT a.candidate FROM " \
+	"attempts AS a WHERE a.feed = journal.feed AND a.attempt = " \
+	"journal.attempt) FROM journal WHERE seq > ?1 AND seq <= ?2 AND " \
+	"kind IN " OUTCOME_KINDS_SQL " ORDER BY seq LIMIT ?3"
+
+/* The journal's last seq on db, one read of the primary key's end. */
+#define OUTCOME_TOP_SQL	"SELECT coalesce(max(seq), 0) FROM journal"
+
+/* Step the statements of store_outcome_since in one read transaction. */
+static int
+outcome_since_read(sqlite3 *db, int64_t *after, size_t limit,
+    outcome_since_fn fn, void *arg)
+{
+	struct store_journal_row	 row;
+	struct outcome_since		 s;
+	sqlite3_stmt			*st = NULL;
+	json_t				*detail;
+	int64_t				 top = 0, last = *after;
+	int				 n = 0, rc = SQLITE_DONE, stop = 0;
+
+	if (sqlite3_prepare_v2(db, OUTCOME_TOP_SQL, -1, &st, NULL) !=
+	    SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return -1;
+	}
+	top = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (top <= *after) {
+		*after = top;	/* nothing new (shorter: another file) */
+		return 0;
+	}
+	if (sqlite3_prepare_v2(db, OUTCOME_SINCE_SQL, -1, &st, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, *after);
+	sqlite3_bind_int64(st, 2, top);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		store_row_journal(st, 0, &row);
+		last = row.seq;
+		if (outcome_entry_from(&row, &s.entry, &detail) == -1)
+			continue;
+		s.feed = row.entry.feed;
+		s.attempt = row.entry.attempt;
+		s.candidate = (const char *)sqlite3_column_text(st,
+		    STORE_JOURNAL_NCOLUMNS);
+		n++;
+		stop = fn(&s, arg);
+		json_decref(detail);
+	}
+	sqlite3_finalize(st);
+	if (!stop && rc != SQLITE_DONE)
+		return -1;
+	/* All read: the next poll starts after the journal's end; cut short
+	 * (limit or fn): after the last row delivered. */
+	*after = !stop && (size_t)n < limit ? top : last;
+	return n;
+}
+
+int
+store_outcome_since(struct store_reader *r, int64_t *after, size_t limit,
+    outcome_since_fn fn, void *arg, char *err, size_t errlen)
+{
+	sqlite3	*db = store_reader_db(r);
+	int	 n;
+
+	/* One snapshot for the journal's end and the rows up to it. */
+	if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+		store_reader_error(r, "the journal", err, errlen);
+		return -1;
+	}
+	n = outcome_since_read(db, after, limit, fn, arg);
+	if (n == -1)
+		store_reader_error(r, "the journal", err, errlen);
+	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	return n;
+}
+
+int
+store_outcome_since_plan(struct store_reader *r, char *out, size_t outlen,
+    char *err, size_t errlen)
+{
+	sqlite3		*db = store_reader_db(r);
+	sqlite3_stmt	*st;
+	size_t		 n = 0;
+	int		 rc;
+
+	out[0] = '\0';
+	if (sqlite3_prepare_v2(db, "EXPLAIN QUERY PLAN " OUTCOME_SINCE_SQL,
+	    -1, &st, NULL) != SQLITE_OK) {
+		store_reader_error(r, "the journal", err, errlen);
+		return -1;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < outlen)
+		n += snprintf(out + n, outlen - n, "%s\n",
+		    (const char *)sqlite3_column_text(st, 3));
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }

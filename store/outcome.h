@@ -229,4 +229,33 @@ int		 store_outcome_export_record(const char *path,
 		     const struct sign_key *key, const char *detail,
 		     int64_t *seq, char *hash, char *err, size_t errlen);
 
+/* ---- what a running console reads (issue 16, item 6) */
+
+/* One outcome act journaled after a position (strings the reader's,
+ * valid during the call; feed, attempt and candidate may be NULL). */
+struct outcome_since {
+	struct outcome_entry entry;
+	const char	*feed;
+	const char	*attempt;
+	const char	*candidate;	/* the attempts table's, NULL if none */
+};
+typedef int	(*outcome_since_fn)(const struct outcome_since *, void *);
+
+/*
+ * The outcome acts journaled after seq *after, in seq order, at most limit,
+ * each to fn (non-zero stops), read in one snapshot.  The scan is bounded
+ * by the journal's primary key: it reads only the rows appended since
+ * *after (every kind, skipping those that are not outcome acts), so a
+ * poll of a journal with nothing new reads one row.  *after moves to the
+ * journal's last seq when all was read, else to the last row delivered.
+ * Rows delivered, or -1 with a sentence.
+ */
+int		 store_outcome_since(struct store_reader *, int64_t *after,
+		     size_t limit, outcome_since_fn, void *arg, char *err,
+		     size_t errlen);
+/* SQLite's plan for store_outcome_since's query, a line per step (for
+ * tests). 0 or -1. */
+int		 store_outcome_since_plan(struct store_reader *, char *out,
+		     size_t outlen, char *err, size_t errlen);
+
 #endif /* INVIGIL_STORE_OUTCOME_H */

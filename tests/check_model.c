@@ -6,7 +6,9 @@
  * the model (model.c: the attempt index and display order, risk, feed
  * sessions and their positions, the tail and the event rate), and the
  * decisions app_decide (decide.c) refuses before anything is recorded,
- * and the reconnect backoff and its jitter (link.c).
+ * the reconnect backoff and its jitter (link.c), and the outcomes table
+ * (outcomes.c: markers from folds, history by candidate, identity keys,
+ * bounds).
  */
 #include <check.h>
 #include <stdio.h>
@@ -16,6 +18,7 @@
 #include "console/app.h"
 #include "console/flags.h"
 #include "console/model.h"
+#include "console/outcomes.h"
 #include "tests/check_main.h"
 
 /* A hit of rule on attempt A1 at seq, with evidence seqs. */
@@ -499,6 +502,192 @@ START_TEST(test_retry_delay)
 }
 END_TEST
 
+/* ---- outcomes (outcomes.c): folds, markers, history, bounds */
+
+/* An act k by actor at time t (the roles an admin and an analyst hold). */
+static struct outcome_act_rec
+oact(enum outcome_act k, const char *actor, int64_t t)
+{
+	struct outcome_act_rec	a;
+
+	memset(&a, 0, sizeof a);
+	a.kind = k;
+	a.actor = actor;
+	a.roles = OUTCOME_ROLE_ADMIN | OUTCOME_ROLE_ANALYST;
+	a.time_ms = t;
+	a.code = "collusion";
+	a.reason = "forty identical answers";
+	a.received = "2026-12-01";
+	a.ref = "APL-1";
+	return a;
+}
+
+/* The marker of (feed, attempt) now, "" for none. */
+static const char *
+marker_of(const struct outcomes *t, const char *feed, const char *attempt)
+{
+	const struct outcome_mark	*m = outcomes_find(t, feed, attempt);
+	const char			*w;
+
+	if (m == NULL)
+		return "";
+	w = outcomes_marker(outcome_at(&m->fold, 1000000));
+	return w != NULL ? w : "";
+}
+
+START_TEST(test_outcomes_markers_from_folds)
+{
+	struct outcomes		t;
+	struct outcome_act_rec	a;
+	static const struct {
+		enum outcome_act	 k;
+		const char		*who;
+		const char		*marker;
+	} steps[] = {
+		{ OUTCOME_OPEN_CASE, "ann", "REVIEW" },
+		{ OUTCOME_PROPOSE, "amy", "PROPOSED" },
+		{ OUTCOME_APPROVE, "amy", "PROPOSED" },	/* four eyes: refused */
+		{ OUTCOME_APPROVE, "bob", "INVALID" },
+		{ OUTCOME_APPEAL, "bob", "APPEAL" },
+		{ OUTCOME_REINSTATE, "cat", "" },
+		{ OUTCOME_OPEN_CASE, "ann", "REVIEW" },
+	};
+	size_t			i;
+
+	outcomes_init(&t, 100);
+	for (i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		a = oact(steps[i].k, steps[i].who, 1000 + (int64_t)i);
+		ck_assert_int_ge(outcomes_fold(&t, "F1", "A1", "C1",
+		    (int64_t)i + 1, &a, 1), 0);
+		ck_assert_msg(strcmp(marker_of(&t, "F1", "A1"),
+		    steps[i].marker) == 0, "step %zu: %s, want %s", i,
+		    marker_of(&t, "F1", "A1"), steps[i].marker);
+	}
+	ck_assert_str_eq(outcomes_find(&t, "F1", "A1")->fold.approver, "bob");
+	/* An act read twice (a poll that overlaps) is folded once. */
+	a = oact(OUTCOME_PROPOSE, "amy", 2000);
+	ck_assert_int_eq(outcomes_fold(&t, "F1", "A1", "C1", 7, &a, 1), 0);
+	ck_assert_int_eq(outcomes_fold(&t, "F1", "A1", "C1", 8, &a, 1), 1);
+	ck_assert_int_eq(outcomes_fold(&t, "F1", "A1", "C1", 8, &a, 1), 0);
+	ck_assert_str_eq(marker_of(&t, "F1", "A1"), "PROPOSED");
+	ck_assert_int_eq(outcomes_find(&t, "F1", "A1")->fold.acts, 7);
+	/* Upheld is marked; valid and reinstated are not. */
+	ck_assert_str_eq(outcomes_marker(OUTCOME_UPHELD), "UPHELD");
+	ck_assert_ptr_null(outcomes_marker(OUTCOME_VALID));
+	ck_assert_ptr_null(outcomes_marker(OUTCOME_REINSTATED));
+	for (i = 0; i < OUTCOME_NSTATES; i++)
+		ck_assert(outcomes_marker((enum outcome_state)i) == NULL ||
+		    strlen(outcomes_marker((enum outcome_state)i)) <=
+		    OUTCOMES_MARKER_LEN);
+	outcomes_free(&t);
+}
+END_TEST
+
+START_TEST(test_outcomes_identity_and_history)
+{
+	struct outcomes			 t;
+	struct outcome_act_rec		 a;
+	const struct outcome_mark	*h;
+
+	outcomes_init(&t, 100);
+	/* A1 of F1 and A1 of F2 are two attempts. */
+	a = oact(OUTCOME_OPEN_CASE, "ann", 1000);
+	ck_assert_int_eq(outcomes_fold(&t, "F1", "A1", "C1", 1, &a, 1), 1);
+	ck_assert_str_eq(marker_of(&t, "F1", "A1"), "REVIEW");
+	ck_assert_str_eq(marker_of(&t, "F2", "A1"), "");
+	ck_assert_ptr_null(outcomes_find(&t, NULL, "A1"));
+	/* The candidate's other attempts, on any feed, see it ... */
+	h = outcomes_history(&t, "C1", "F2", "A7", 5000);
+	ck_assert_ptr_nonnull(h);
+	ck_assert_str_eq(h->attempt, "A1");
+	ck_assert_str_eq(h->feed, "F1");
+	/* ... the attempt itself and other candidates do not. */
+	ck_assert_ptr_null(outcomes_history(&t, "C1", "F1", "A1", 5000));
+	ck_assert_ptr_null(outcomes_history(&t, "C2", "F2", "A7", 5000));
+	ck_assert_ptr_null(outcomes_history(&t, "", "F2", "A7", 5000));
+	/* Reinstated is no history. */
+	a = oact(OUTCOME_PROPOSE, "amy", 1001);
+	outcomes_fold(&t, "F1", "A1", NULL, 2, &a, 1);
+	a = oact(OUTCOME_APPROVE, "bob", 1002);
+	outcomes_fold(&t, "F1", "A1", NULL, 3, &a, 1);
+	a = oact(OUTCOME_APPEAL, "bob", 1003);
+	outcomes_fold(&t, "F1", "A1", NULL, 4, &a, 1);
+	ck_assert_ptr_nonnull(outcomes_history(&t, "C1", "F2", "A7", 5000));
+	a = oact(OUTCOME_REINSTATE, "cat", 1004);
+	ck_assert_int_eq(outcomes_fold(&t, "F1", "A1", NULL, 5, &a, 1), 1);
+	ck_assert_ptr_null(outcomes_history(&t, "C1", "F2", "A7", 5000));
+	/* A candidate named later (the attempts table had none) joins. */
+	a = oact(OUTCOME_OPEN_CASE, "ann", 1005);
+	outcomes_fold(&t, "F3", "A3", NULL, 6, &a, 1);
+	ck_assert_ptr_null(outcomes_history(&t, "C3", "F1", "A9", 5000));
+	a = oact(OUTCOME_PROPOSE, "amy", 1006);
+	outcomes_fold(&t, "F3", "A3", "C3", 7, &a, 1);
+	h = outcomes_history(&t, "C3", "F1", "A9", 5000);
+	ck_assert_ptr_nonnull(h);
+	ck_assert_str_eq(h->attempt, "A3");
+	/* ... and leaves the chain of the candidate it had. */
+	outcomes_fold(&t, "F3", "A3", "C4", 8, &a, 1);
+	ck_assert_ptr_null(outcomes_history(&t, "C3", "F1", "A9", 5000));
+	ck_assert_ptr_nonnull(outcomes_history(&t, "C4", "F1", "A9", 5000));
+	/* A proposal past its expiry is under review again: still marked. */
+	a = oact(OUTCOME_PROPOSE, "amy", 1000);
+	a.expires_ms = 2000;
+	outcomes_fold(&t, "F5", "A5", "C5", 9, &a, 1);
+	ck_assert_int_eq(outcome_at(&outcomes_find(&t, "F5", "A5")->fold,
+	    3000), OUTCOME_UNDER_REVIEW);
+	ck_assert_ptr_nonnull(outcomes_history(&t, "C5", "F1", "A1", 3000));
+	outcomes_free(&t);
+}
+END_TEST
+
+START_TEST(test_outcomes_bounded)
+{
+	struct outcomes		t;
+	struct outcome_act_rec	a = oact(OUTCOME_OPEN_CASE, "ann", 1000);
+	char			id[32], too_long[PROTO_ID_MAX + 2];
+	int			i;
+
+	outcomes_init(&t, 10);
+	/* What the console does not hold takes half the table at most ... */
+	for (i = 0; i < 8; i++) {
+		snprintf(id, sizeof id, "X%d", i);
+		outcomes_fold(&t, "F9", id, "C9", i + 1, &a, 0);
+	}
+	ck_assert_uint_eq(t.n, 5);
+	ck_assert_uint_eq(t.dropped, 3);
+	ck_assert_ptr_null(outcomes_find(&t, "F9", "X5"));
+	/* ... what it holds, the rest. */
+	for (i = 0; i < 8; i++) {
+		snprintf(id, sizeof id, "A%d", i);
+		outcomes_fold(&t, "F1", id, NULL, 100 + i, &a, 1);
+	}
+	ck_assert_uint_eq(t.n, 10);
+	ck_assert_uint_eq(t.dropped, 6);
+	ck_assert_str_eq(marker_of(&t, "F1", "A4"), "REVIEW");
+	ck_assert_ptr_null(outcomes_find(&t, "F1", "A5"));
+	/* A mark already kept still takes its acts when the table is full. */
+	a = oact(OUTCOME_PROPOSE, "amy", 1001);
+	ck_assert_int_eq(outcomes_fold(&t, "F1", "A0", NULL, 200, &a, 1), 1);
+	/* An id no attempt can have is no mark. */
+	memset(too_long, 'a', sizeof too_long - 1);
+	too_long[sizeof too_long - 1] = '\0';
+	ck_assert_int_eq(outcomes_fold(&t, "F1", too_long, NULL, 201, &a, 1),
+	    -1);
+	outcomes_free(&t);
+	/* The cap holds whatever the caller asks, and the table grows. */
+	outcomes_init(&t, (size_t)-1);
+	ck_assert_uint_eq(t.max, OUTCOMES_MAX);
+	for (i = 0; i < 3000; i++) {
+		snprintf(id, sizeof id, "A%d", i);
+		outcomes_fold(&t, "F1", id, "C1", i + 1, &a, 1);
+	}
+	ck_assert_uint_eq(t.n, 3000);
+	ck_assert_str_eq(marker_of(&t, "F1", "A2999"), "PROPOSED");
+	ck_assert_ptr_nonnull(outcomes_history(&t, "C1", "F1", "A0", 5000));
+	outcomes_free(&t);
+}
+END_TEST
+
 static Suite *
 model_suite(void)
 {
@@ -515,6 +704,11 @@ model_suite(void)
 	tcase_add_test(tc, test_model_order_and_risk);
 	tcase_add_test(tc, test_model_sessions_bounded);
 	tcase_add_test(tc, test_model_tail_and_rate);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("outcomes");
+	tcase_add_test(tc, test_outcomes_markers_from_folds);
+	tcase_add_test(tc, test_outcomes_identity_and_history);
+	tcase_add_test(tc, test_outcomes_bounded);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("decide");
 	tcase_add_test(tc, test_decide_refusals);

@@ -508,6 +508,86 @@ START_TEST(test_db_record_and_read)
 }
 END_TEST
 
+/* What store_outcome_since delivered, in order, in sn->kinds. */
+static int
+since_row(const struct outcome_since *r, void *arg)
+{
+	struct seen	*sn = arg;
+	size_t		 len = strlen(sn->kinds);
+
+	sn->n++;
+	snprintf(sn->kinds + len, sizeof sn->kinds - len, "%s%lld:%s/%s/%s:%s",
+	    len > 0 ? " " : "", (long long)r->entry.seq,
+	    r->feed != NULL ? r->feed : "-", r->attempt,
+	    r->candidate != NULL ? r->candidate : "-",
+	    outcome_act_kind(r->entry.act.kind));
+	return 0;
+}
+
+/* The acts since a seq, with their candidates, from the journal's
+ * primary key; a poll with nothing new reads nothing and stays. */
+START_TEST(test_db_since)
+{
+	const char		*one[] = { "A1" }, *two[] = { "A2" };
+	struct outcome_receipt	 rc[1];
+	struct store_reader	*r;
+	struct seen		 sn;
+	sqlite3			*db;
+	char			 plan[1024];
+	int64_t			 after = 0, top;
+
+	ck_assert(sqlite3_open(dbpath, &db) == SQLITE_OK);
+	ck_assert(sqlite3_exec(db, "INSERT INTO attempts (feed, attempt, "
+	    "candidate) VALUES ('F1', 'A1', 'C1'), ('F1', 'A2', NULL)", NULL,
+	    NULL, NULL) == SQLITE_OK);
+	sqlite3_close(db);
+	ck_assert_msg(record(OUTCOME_OPEN_CASE, 3, one, 1, NULL) == 0, "%s",
+	    err);
+	ck_assert_msg(record(OUTCOME_PROPOSE, 0, one, 1, NULL) == 0, "%s",
+	    err);
+	ck_assert(store_reader_open(&r, dbpath, err, sizeof err) == 0);
+	memset(&sn, 0, sizeof sn);
+	ck_assert_int_eq(store_outcome_since(r, &after, 100, since_row, &sn,
+	    err, sizeof err), 2);
+	ck_assert_str_eq(sn.kinds, "1:F1/A1/C1:open_case "
+	    "2:F1/A1/C1:propose_invalidation");
+	top = journal_size();
+	ck_assert_int_eq(after, top);
+	/* Nothing new: nothing read, the position stays. */
+	memset(&sn, 0, sizeof sn);
+	ck_assert_int_eq(store_outcome_since(r, &after, 100, since_row, &sn,
+	    err, sizeof err), 0);
+	ck_assert_int_eq(after, top);
+	/* Another process's acts are seen by the next poll, one batch at a
+	 * time: a cut batch stops at the last row delivered. */
+	memset(rc, 0, sizeof rc);
+	ck_assert_msg(record(OUTCOME_APPROVE, 1, one, 1, rc) == 0, "%s", err);
+	ck_assert_msg(record(OUTCOME_OPEN_CASE, 3, two, 1, NULL) == 0, "%s",
+	    err);
+	memset(&sn, 0, sizeof sn);
+	ck_assert_int_eq(store_outcome_since(r, &after, 1, since_row, &sn,
+	    err, sizeof err), 1);
+	ck_assert_int_eq(after, rc[0].seq);
+	ck_assert_int_eq(store_outcome_since(r, &after, 1, since_row, &sn,
+	    err, sizeof err), 1);
+	ck_assert_int_eq(store_outcome_since(r, &after, 1, since_row, &sn,
+	    err, sizeof err), 0);
+	ck_assert_str_eq(sn.kinds, "3:F1/A1/C1:approve_invalidation "
+	    "4:F1/A2/-:open_case");
+	ck_assert_int_eq(after, journal_size());
+	/* By the journal's primary key and the attempts table's: no scan. */
+	ck_assert(store_outcome_since_plan(r, plan, sizeof plan, err,
+	    sizeof err) == 0);
+	ck_assert_msg(strstr(plan, "SEARCH journal USING INTEGER PRIMARY KEY "
+	    "(rowid>? AND rowid<?)") != NULL, "%s", plan);
+	ck_assert_msg(strstr(plan, "SEARCH a USING INDEX "
+	    "sqlite_autoindex_attempts_1 (feed=? AND attempt=?)") != NULL,
+	    "%s", plan);
+	ck_assert_msg(strstr(plan, "SCAN") == NULL, "%s", plan);
+	store_reader_close(r);
+}
+END_TEST
+
 /* A row written past the state machine (by hand, with the file) is shown
  * as not taken and does not move the state. */
 START_TEST(test_db_forced_row_not_taken)
@@ -736,6 +816,7 @@ outcome_suite(void)
 	tcase_add_test(tc, test_db_forced_row_not_taken);
 	tcase_add_test(tc, test_db_race_to_approve);
 	tcase_add_test(tc, test_db_outcome_list);
+	tcase_add_test(tc, test_db_since);
 	suite_add_tcase(su, tc);
 	return su;
 }
