@@ -7,6 +7,7 @@
  * it, and only then written to the file: the journal says who changed the
  * trust file and when, even if the file is later edited by hand.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@
 #include "console/app.h"
 #include "console/commands.h"
 #include "console/console.h"
+#include "store/outcome.h"
 #include "store/trust.h"
 
 /* The options every admin command shares. */
@@ -205,12 +207,11 @@ admin_record(const char *db, const struct sign_key *key, const char *kind,
     const char *name, const char *roles, const char *vkey,
     const char *reason, char *err, size_t errlen)
 {
-	struct store			*s;
-	struct store_journal_entry	 e;
-	struct store_receipt		 rc;
-	json_t				*o;
-	char				*detail, scratch[512];
-	int				 r;
+	struct store	*s;
+	json_t		*o;
+	char		*detail, hash[65];
+	int64_t		 seq;
+	int		 r;
 
 	o = json_pack("{s:s, s:s}", "name", name, "vkey", vkey);
 	if (o != NULL && roles != NULL)
@@ -222,30 +223,23 @@ admin_record(const char *db, const struct sign_key *key, const char *kind,
 		return -1;
 	}
 	json_decref(o);
-	memset(&e, 0, sizeof e);
-	e.actor = sign_key_name(key);
-	e.role = "admin";
-	e.kind = kind;
-	e.reason = reason;
-	e.detail = detail;
-	if (store_open(&s, db, err, errlen) == -1) {
-		free(detail);
-		return -1;
+	/* A database that does not exist yet is made (the first admin's,
+	 * before any console); an existing one is written in a short
+	 * transaction of its own, beside a running console, with a
+	 * checkpoint by the admin: there may be no console to sign one, and
+	 * the act belongs inside a signed tree. */
+	if (access(db, F_OK) == -1 && errno == ENOENT) {
+		if (store_open(&s, db, err, errlen) == -1 ||
+		    store_close(s, err, errlen) == -1) {
+			free(detail);
+			return -1;
+		}
 	}
-	store_set_signer(s, key);
-	/* Then a checkpoint by the admin: there may be no console to sign
-	 * one, and the act belongs inside a signed tree. */
-	r = store_key_register(s, key, e.actor, "admin", err, errlen) == 0 &&
-	    store_journal_append(s, &e, NULL, &rc, err, errlen) == 0 &&
-	    store_checkpoint(s, key, NULL, err, errlen) == 0 ? 0 : -1;
+	r = store_act_record(db, kind, sign_key_name(key), "admin", key,
+	    reason, detail, &seq, hash, err, errlen);
 	free(detail);
-	/* A close's error does not hide the append's. */
-	if (store_close(s, r == 0 ? err : scratch, r == 0 ? errlen :
-	    sizeof scratch) == -1)
-		r = -1;
 	if (r == 0)
-		printf("%s: seq %lld hash %s\n", kind, (long long)rc.seq,
-		    rc.hash);
+		printf("%s: seq %lld hash %s\n", kind, (long long)seq, hash);
 	return r;
 }
 

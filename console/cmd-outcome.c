@@ -418,8 +418,8 @@ outcome_export(const struct cmd_entry *self, struct outcome_args *oa)
 	    &role, &key, err, sizeof err) == -1)
 		goto fail;
 	/* The act first: the list is proven in a checkpoint covering it. */
-	if (store_outcome_export_record(oa->db, oa->actor, role, key, detail,
-	    &o.export_seq, hash, err, sizeof err) == -1) {
+	if (store_act_record(oa->db, "export_outcomes", oa->actor, role, key,
+	    NULL, detail, &o.export_seq, hash, err, sizeof err) == -1) {
 		sign_key_free(key);
 		goto fail;
 	}

@@ -775,27 +775,28 @@ store_outcome_record(const char *path, const char *const *attempts,
 	return ret;
 }
 
-/* What store_outcome_export_record appends. */
-struct outcome_export {
-	const char		*actor, *role, *detail;
+/* What store_act_record appends. */
+struct outcome_other {
+	const char		*kind, *actor, *role, *reason, *detail;
 	const struct sign_key	*key;
 	int64_t			 seq;
 	char			*hash;
 };
 
-/* The one 'export_outcomes' entry (outcome_append_fn). */
+/* The one entry (outcome_append_fn). */
 static int
-outcome_append_export(sqlite3 *db, int64_t now, void *arg, char *err,
+outcome_append_other(sqlite3 *db, int64_t now, void *arg, char *err,
     size_t errlen)
 {
-	struct outcome_export	*x = arg;
+	struct outcome_other	*x = arg;
 	struct journal_row	 r;
 
 	memset(&r, 0, sizeof r);
 	r.time_ms = now;
 	r.actor = x->actor;
 	r.role = x->role;
-	r.kind = "export_outcomes";
+	r.kind = x->kind;
+	r.reason = x->reason;
 	r.detail = x->detail;
 	r.signer = x->key;
 	if (journal_insert(db, &r, x->hash, err, errlen) == -1)
@@ -805,19 +806,21 @@ outcome_append_export(sqlite3 *db, int64_t now, void *arg, char *err,
 }
 
 int
-store_outcome_export_record(const char *path, const char *actor,
-    const char *role, const struct sign_key *key, const char *detail,
-    int64_t *seq, char *hash, char *err, size_t errlen)
+store_act_record(const char *path, const char *kind, const char *actor,
+    const char *role, const struct sign_key *key, const char *reason,
+    const char *detail, int64_t *seq, char *hash, char *err, size_t errlen)
 {
-	struct outcome_export	x;
+	struct outcome_other	x;
 
+	x.kind = kind;
 	x.actor = actor;
 	x.role = role;
+	x.reason = reason;
 	x.detail = detail;
 	x.key = key;
 	x.seq = 0;
 	x.hash = hash;
-	if (outcome_write(path, actor, role, key, outcome_append_export, &x,
+	if (outcome_write(path, actor, role, key, outcome_append_other, &x,
 	    err, errlen) == -1)
 		return -1;
 	*seq = x.seq;

@@ -217,17 +217,19 @@ int		 store_outcome_record(const char *path,
 		     struct outcome_receipt *rc, char *err, size_t errlen);
 
 /*
- * Journal that actor (in role, signing with key) exported the outcome
- * list (`invigil admin export`): one 'export_outcomes' entry with detail
- * (JSON object text, may be NULL), and a checkpoint signed by the actor,
- * in one short write transaction as store_outcome_record's.  The list is
- * written after it, on a checkpoint that covers this entry.  0 with *seq
- * and hash (65 bytes), or -1 with a sentence.
+ * Journal one act of kind that is not an attempt's outcome (the export of
+ * the outcome list, a change to the trust file) by actor in role, signed
+ * by key, with reason and detail (JSON object text; either may be NULL),
+ * and a checkpoint signed by the actor, in one short write transaction
+ * as store_outcome_record's: beside a running console, never through
+ * its writer lock.  0 with *seq and hash (65 bytes), or -1 with a
+ * sentence.
  */
-int		 store_outcome_export_record(const char *path,
+int		 store_act_record(const char *path, const char *kind,
 		     const char *actor, const char *role,
-		     const struct sign_key *key, const char *detail,
-		     int64_t *seq, char *hash, char *err, size_t errlen);
+		     const struct sign_key *key, const char *reason,
+		     const char *detail, int64_t *seq, char *hash, char *err,
+		     size_t errlen);
 
 /* ---- what a running console reads (issue 16, item 6) */
 

@@ -675,9 +675,9 @@ export_list(const uint8_t *pkey, int64_t *seq, size_t *len,
 	char			 hash[65], *text;
 
 	memset(&o, 0, sizeof o);
-	ck_assert_msg(store_outcome_export_record(dbpath, "amy", "admin",
-	    check_signer_key("amy"), NULL, seq, hash, err, sizeof err) == 0,
-	    "%s", err);
+	ck_assert_msg(store_act_record(dbpath, "export_outcomes", "amy",
+	    "admin", check_signer_key("amy"), NULL, NULL, seq, hash, err,
+	    sizeof err) == 0, "%s", err);
 	o.key = check_signer_key("amy");
 	o.now_ms = T0;
 	o.export_seq = *seq;

@@ -185,6 +185,14 @@ act bob 0 "candidates as pseudonyms" export --pseudonymous --out "$T/plist2"
 chmod 644 "$XDG_CONFIG_HOME/invigil/pseudonym.key"
 act bob 1 "can be read or written by others" export --pseudonymous --out "$T/plist3"
 
+# A change to the trust file is an act too, recorded beside the running
+# console (a short transaction of its own, not the console's writer lock).
+line=$(adm keys init dan --roles analyst 2>/dev/null) || fail "keys init dan"
+out=$(adm trust add $line --db "$T/x.db" --trust "$T/trust" --actor amy 2>&1) &&
+    echo "$out" | grep -qE "^trust_add: seq [0-9]+ hash [0-9a-f]{64}$" ||
+    fail "trust add beside a running console: $out"
+grep -q "^dan analyst " "$T/trust" || fail "dan is not in the trust file: $(cat "$T/trust")"
+
 # The console ran beside all this, and no commit of its own failed.
 kill -0 "$c" || fail "the console died: $(cat "$T/err")"
 grep -qiE "locked|busy|cannot commit" "$T/err" && fail "the console was blocked: $(cat "$T/err")"
