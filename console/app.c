@@ -295,6 +295,9 @@ app_clear(struct app *app)
 {
 	char	err[512];
 
+	/* Readers first: the writer's close checkpoints the WAL into the
+	 * file and removes it only when it is the last connection. */
+	outcome_watch_stop(app);
 	if (app->store != NULL && store_close(app->store, err, sizeof err) != 0)
 		fprintf(stderr, "invigil: %s\n", err);
 	app->store = NULL;
@@ -309,5 +312,4 @@ app_clear(struct app *app)
 	free(app->req_buf);
 	app->req_buf = NULL;
 	model_free(&app->model);
-	outcome_watch_stop(app);
 }
