@@ -7,7 +7,8 @@
 # the database, and the first of them is on the screen); a note and a
 # dismiss typed in the view land in the journal for that attempt and that
 # flag; Esc goes back to the table; an attempt with a shared_* flag lists
-# the attempt it is linked to, and its digit opens that attempt's detail.
+# the attempt it is linked to, and its digit opens that attempt's detail;
+# a resize to 80x24 redraws the detail to the new size.
 # run-e2e timeout: 150
 . "$(dirname "$0")/lib.sh"
 watchdog 140
@@ -151,6 +152,13 @@ detail_check() {
 	screen | grep -qE "^ LINKED .* $found " ||
 	    { screen >&2; fail "${W}x$H: $other does not list $found back"; }
 
+	# Resized, the view is drawn again to the new size without a key.
+	if [ "$W" = 120 ]; then
+		tm resize-window -t "$S" -x 80 -y 24 2>/dev/null || tm resize-pane -t "$S" -x 80 -y 24
+		redrawn() { [ "$(screen | wc -l)" = 24 ] && screen | sed -n 24p | grep -q '^ Esc/q back  Tab/] flag' &&
+		    screen | grep -q '^ TIMELINE: ' && [ "$(title_id)" = "$other" ]; }
+		wait_for 3 redrawn || { screen >&2; fail "the detail is not redrawn at 80x24"; }
+	fi
 	key Escape
 	wait_for 3 in_table || { screen >&2; fail "${W}x$H: Esc did not go back to the table"; }
 	key q
