@@ -26,7 +26,7 @@ struct attempts_view {
 	int			table_y, table_rows;
 };
 
-static view_key_fn	key_move, key_act, key_open, key_help, key_quit;
+static view_key_fn	key_move, key_act, key_open;
 
 static const struct view_key attempts_keys[] = {
 	{ KEY_UP, 'k', "Up/k", NULL, "select the attempt above", key_move,
@@ -41,10 +41,10 @@ static const struct view_key attempts_keys[] = {
 	    "the selected attempt's detail and timeline", key_open, NULL, 0 },
 	/* Every act of decide.h, with its key, word and help. */
 	{ 0, 0, NULL, NULL, NULL, key_act, NULL, 1 },
-	{ '?', KEY_F(1), "?/F1", "help", "show or hide this help", key_help,
-	    NULL, 0 },
+	{ '?', KEY_F(1), "?/F1", "help", "show or hide this help",
+	    view_key_help, NULL, 0 },
 	{ 'q', KEY_F(10), "q/F10", "quit",
-	    "quit (everything received is saved)", key_quit, NULL, 0 },
+	    "quit (everything received is saved)", view_key_quit, NULL, 0 },
 };
 
 static void	attempts_draw(struct ui *, void *, int, int);
@@ -539,16 +539,16 @@ key_open(struct ui *ui, void *state, const struct view_binding *b)
 	view_detail_open(ui, av->sel);
 }
 
-static void
-key_help(struct ui *ui, void *state, const struct view_binding *b)
+void
+view_key_help(struct ui *ui, void *state, const struct view_binding *b)
 {
 	(void)state;
 	(void)b;
 	view_help_open(ui);
 }
 
-static void
-key_quit(struct ui *ui, void *state, const struct view_binding *b)
+void
+view_key_quit(struct ui *ui, void *state, const struct view_binding *b)
 {
 	(void)state;
 	(void)b;

@@ -82,8 +82,7 @@ struct detail_view {
 	int64_t			read_ms;	/* 0: read at the next draw */
 };
 
-static view_key_fn	key_scroll, key_flag, key_linked, key_act, key_back,
-			key_help, key_quit;
+static view_key_fn	key_scroll, key_flag, key_linked, key_act, key_back;
 static int		detail_on_key(struct ui *, void *, int, int);
 static void		detail_draw(struct ui *, void *, int, int);
 static void		detail_free(void *);
@@ -112,10 +111,10 @@ static const struct view_key detail_keys[] = {
 	    key_scroll, "end", 0 },
 	/* Every act of decide.h, on this attempt and the selected flag. */
 	{ 0, 0, NULL, NULL, NULL, key_act, NULL, 1 },
-	{ '?', KEY_F(1), "?/F1", "help", "show or hide this help", key_help,
-	    NULL, 0 },
+	{ '?', KEY_F(1), "?/F1", "help", "show or hide this help",
+	    view_key_help, NULL, 0 },
 	{ KEY_F(10), 0, "F10", NULL, "quit (everything received is saved)",
-	    key_quit, NULL, 0 },
+	    view_key_quit, NULL, 0 },
 };
 
 const struct view view_detail = {
@@ -747,20 +746,4 @@ key_back(struct ui *ui, void *state, const struct view_binding *b)
 	(void)state;
 	(void)b;
 	ui_pop(ui);
-}
-
-static void
-key_help(struct ui *ui, void *state, const struct view_binding *b)
-{
-	(void)state;
-	(void)b;
-	view_help_open(ui);
-}
-
-static void
-key_quit(struct ui *ui, void *state, const struct view_binding *b)
-{
-	(void)state;
-	(void)b;
-	ui_quit(ui);
 }

@@ -205,6 +205,9 @@ int		 view_attempts_open(struct ui *);
  */
 int		 view_act(struct ui *, const struct act *act,
 		    struct attempt *a, const struct flag *f);
+/* Keys every view may bind (view-attempts.c): ? opens the help overlay
+ * over the view, F10 quits. */
+view_key_fn	 view_key_help, view_key_quit;
 /* Open attempt a's detail over the attempts view. */
 int		 view_detail_open(struct ui *, struct attempt *a);
 /* Open the help overlay over the focused view. */

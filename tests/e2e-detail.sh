@@ -12,12 +12,7 @@
 # run-e2e timeout: 150
 . "$(dirname "$0")/lib.sh"
 watchdog 140
-
-command -v tmux >/dev/null || fail "tmux is not installed (scripts/install-deps)"
-SOCK="$T/tmux.sock"
-tm() { tmux -S "$SOCK" "$@"; }
-stop_tmux() { tm kill-server 2>/dev/null; cleanup; }
-trap stop_tmux EXIT
+use_tmux
 
 screen() { tm capture-pane -p -t "$S"; }
 # The screen's lines, each after "R " when its first cell is drawn in
