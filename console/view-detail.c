@@ -12,10 +12,12 @@
  * (a store_reader: in WAL mode it never waits for the console's writes
  * nor holds them), bounded twice: the newest DETAIL_ITEMS items only (the
  * heading says when older ones are left out) and a cap on SQLite's steps.
- * It is read when the view opens, when the attempt changes in the model
- * (throttled) and every DETAIL_REREAD_MS while the view is drawn (acts
- * the model does not show, commits that came after the last read), never
- * on every frame.
+ * It is read when the view opens; when the attempt changes in the model
+ * or the journal grows (at most once a second), and once more a second
+ * later (what was still in the store's queue then is committed by now);
+ * and every DETAIL_REREAD_MS while the view is drawn (what another
+ * process journals).  Never on every frame: a read costs about as much as
+ * the attempt has messages (some 150 ms for 50,000).
  *
  * The model is read for what it holds live (the flags and their weights,
  * the state, the feed's connection); the database for the rest.  Every
@@ -40,8 +42,9 @@
 /* A read's bound in SQLite steps: far more than DETAIL_ITEMS of any
  * attempt need, so that reaching it means a file made to loop. */
 #define DETAIL_STEPS		(200ULL * 1000 * 1000)
-#define DETAIL_REREAD_MS	2000	/* re-read while drawn */
-#define DETAIL_CHANGED_MS	250	/* at most this often on changes */
+#define DETAIL_CHANGED_MS	1000	/* on changes, at most this often */
+#define DETAIL_SETTLE_MS	1000	/* once more after a change */
+#define DETAIL_REREAD_MS	10000	/* and this often whatever happens */
 #define DETAIL_LINK_FLAGS	32	/* flags whose evidence is followed */
 #define DETAIL_TEXT		(STORE_TL_SUMMARY_MAX + 2 * PROTO_ID_MAX + 64)
 
@@ -80,6 +83,7 @@ struct detail_view {
 
 	uint64_t		sig;		/* the attempt as last read */
 	int64_t			read_ms;	/* 0: read at the next draw */
+	int			settle;		/* read once more (a change) */
 };
 
 static view_key_fn	key_scroll, key_flag, key_linked, key_act, key_back;
@@ -249,13 +253,16 @@ detail_evidence(const struct flag *f, int64_t seq)
 
 /* ---- reading the database */
 
-/* What of the model's attempt a changed read makes worth a new read. */
+/* What of the model's attempt a, and of the journal, changed makes worth
+ * a new read. */
 static uint64_t
-detail_sig(const struct attempt *a)
+detail_sig(struct ui *ui, const struct attempt *a)
 {
 	uint64_t	 h = 1469598103934665603ULL;
 	const char	*p;
 
+	/* It grows with each entry (and starts again at a checkpoint). */
+	h = (h ^ (uint64_t)ui_app(ui)->journal_unsigned) * 1099511628211ULL;
 	h = (h ^ a->events) * 1099511628211ULL;
 	h = (h ^ (uint64_t)a->open_flags) * 1099511628211ULL;
 	h = (h ^ (uint64_t)detail_nflags(a)) * 1099511628211ULL;
@@ -352,7 +359,7 @@ detail_read(struct ui *ui, struct detail_view *dv)
 	int		 rc;
 
 	dv->read_ms = proto_now_ms();
-	dv->sig = detail_sig(dv->a);
+	dv->sig = detail_sig(ui, dv->a);
 	if (dv->reader == NULL && store_reader_open(&dv->reader,
 	    ui_app(ui)->opt.db, dv->err, sizeof dv->err) == -1) {
 		dv->reader = NULL;
@@ -384,12 +391,21 @@ detail_read(struct ui *ui, struct detail_view *dv)
 
 /* Whether to read again before this frame (see the top). */
 static int
-detail_due(struct detail_view *dv, int64_t now)
+detail_due(struct ui *ui, struct detail_view *dv, int64_t now)
 {
 	if (dv->read_ms == 0 || now - dv->read_ms >= DETAIL_REREAD_MS)
 		return 1;
-	return detail_sig(dv->a) != dv->sig &&
-	    now - dv->read_ms >= DETAIL_CHANGED_MS;
+	if (detail_sig(ui, dv->a) != dv->sig) {
+		if (now - dv->read_ms < DETAIL_CHANGED_MS)
+			return 0;
+		dv->settle = 1;
+		return 1;
+	}
+	if (dv->settle && now - dv->read_ms >= DETAIL_SETTLE_MS) {
+		dv->settle = 0;
+		return 1;
+	}
+	return 0;
 }
 
 /* ---- opening */
@@ -635,7 +651,7 @@ detail_draw(struct ui *ui, void *state, int rows, int cols)
 	struct detail_view	*dv = state;
 	struct detail_layout	 l;
 
-	if (detail_due(dv, proto_now_ms()))
+	if (detail_due(ui, dv, proto_now_ms()))
 		detail_read(ui, dv);
 	/* The two bottom lines are the manager's: status, keys. */
 	detail_layout(rows - 2, detail_nflags(dv->a), dv->nlinked, &l);
