@@ -125,9 +125,7 @@ const struct view view_detail = {
 	.title = "attempt detail",
 	.keys = detail_keys,
 	.nkeys = sizeof detail_keys / sizeof detail_keys[0],
-	.help_note = "* marks the selected flag's evidence, > its own rows; "
-	    "times on the feed's clock. Dismiss and confirm take the selected "
-	    "flag.",
+	.help_note = "*: the selected flag's evidence; >: its own rows",
 	.draw = detail_draw,
 	.on_key = detail_on_key,
 	.free = detail_free,
@@ -193,6 +191,7 @@ detail_scroll_clamp(size_t top, size_t n, size_t shown)
 
 /* ---- the attempt's flags: open ones, then closed ones */
 
+/* How many flags a has, open and closed. */
 static size_t
 detail_nflags(const struct attempt *a)
 {
@@ -206,6 +205,8 @@ detail_nflags(const struct attempt *a)
 	return n;
 }
 
+/* a's i-th flag, open ones first (newest first), then closed ones; NULL
+ * past the last. */
 static struct flag *
 detail_flag_at(const struct attempt *a, size_t i)
 {
@@ -240,6 +241,8 @@ detail_flag(struct detail_view *dv, size_t *index)
 	return f;
 }
 
+/* Whether seq (0: not a message) is one of f's evidence seqs (f NULL:
+ * no). */
 static int
 detail_evidence(const struct flag *f, int64_t seq)
 {
@@ -272,6 +275,8 @@ detail_sig(struct ui *ui, const struct attempt *a)
 	return h;
 }
 
+/* One timeline item (newest first) into dv->items, its line made now;
+ * stops (non-zero) past DETAIL_ITEMS, with dv->cut set. */
 static int
 detail_item_add(const struct store_tl_item *it, void *arg)
 {
@@ -439,6 +444,7 @@ view_detail_open(struct ui *ui, struct attempt *a)
 	return ui_push(ui, &view_detail, dv);
 }
 
+/* The view popped: its reader, its facts, its items. */
 static void
 detail_free(void *state)
 {
@@ -454,6 +460,7 @@ detail_free(void *state)
 
 /* ---- drawing */
 
+/* s, or "-" when unknown or empty. */
 static const char *
 fact(const char *s)
 {
@@ -564,6 +571,7 @@ draw_risk(struct ui *ui, struct detail_view *dv, int y, int nrows,
 	}
 }
 
+/* The LINKED line: each linked attempt after its digit, with the rule. */
 static void
 draw_linked(struct ui *ui, struct detail_view *dv, int y, int cols)
 {
@@ -580,6 +588,10 @@ draw_linked(struct ui *ui, struct detail_view *dv, int y, int cols)
 	ui_role(ui, UI_ROLE_EMPHASIS, 0);
 }
 
+/* The timeline's heading at y and nrows of items under it: scrolled to
+ * the selected flag's evidence after a choice, else following the newest
+ * unless scrolled; evidence rows "*" in reverse video, the flag's own
+ * rows ">" in bold. */
 static void
 draw_timeline(struct ui *ui, struct detail_view *dv, int y, int nrows,
     int cols)
@@ -645,6 +657,7 @@ draw_timeline(struct ui *ui, struct detail_view *dv, int y, int nrows,
 		ui_put(y, 1, cols - 1, "nothing stored yet");
 }
 
+/* The view: read again if due, then the blocks of detail_layout(). */
 static void
 detail_draw(struct ui *ui, void *state, int rows, int cols)
 {
@@ -667,6 +680,8 @@ detail_draw(struct ui *ui, void *state, int rows, int cols)
 
 /* ---- keys */
 
+/* Up, Down, PgUp, PgDn, Home, End: scroll the timeline; End (or
+ * scrolling to the last row) follows the newest item again. */
 static void
 key_scroll(struct ui *ui, void *state, const struct view_binding *b)
 {
@@ -694,6 +709,8 @@ key_scroll(struct ui *ui, void *state, const struct view_binding *b)
 	ui_dirty(ui);
 }
 
+/* Tab and ]: the next flag; S-Tab and [: the previous; its evidence is
+ * scrolled into view. */
 static void
 key_flag(struct ui *ui, void *state, const struct view_binding *b)
 {
@@ -730,6 +747,7 @@ detail_go(struct ui *ui, struct detail_view *dv, size_t i)
 	ui_dirty(ui);
 }
 
+/* 1: the first linked attempt. */
 static void
 key_linked(struct ui *ui, void *state, const struct view_binding *b)
 {
@@ -756,6 +774,7 @@ key_act(struct ui *ui, void *state, const struct view_binding *b)
 	view_act(ui, b->act, dv->a, detail_flag(dv, &i));
 }
 
+/* Esc, q: back to the attempts table. */
 static void
 key_back(struct ui *ui, void *state, const struct view_binding *b)
 {

@@ -389,6 +389,13 @@ START_TEST(test_screen_detail)
 	ck_assert_int_eq(screen_has(" TIMELINE: "), 1);
 	ck_assert_int_eq(screen_has("/nonexistent/"), 1);
 	ck_assert_ptr_nonnull(strstr(screen_row(39), " Esc/q back  Tab/] flag"));
+	/* The help is the detail's, and Esc closes it, not the detail. */
+	press('?');
+	ck_assert_int_eq(screen_has("back to the attempts table"), 1);
+	ck_assert_int_eq(screen_has("*: the selected flag's evidence"), 1);
+	press(27);
+	ck_assert_int_eq(screen_has("back to the attempts table"), 0);
+	ck_assert_ptr_nonnull(strstr(screen_row(0), " ATTEMPT A7  "));
 	press(27);
 	ck_assert_ptr_nonnull(strstr(screen_row(0), " invigil  proctor unit"));
 	model_free(&app.model);
