@@ -165,6 +165,17 @@ model_recount(struct model *m, struct attempt *a)
 #define RISK_HALF_LIFE_MS	(15 * 60 * 1000)
 
 double
+flag_risk(const struct flag *f, int64_t now_ms)
+{
+	if (f->state == STORE_FLAG_OPEN)
+		return f->weight;
+	if (f->state == STORE_FLAG_CONFIRMED)
+		return 2 * f->weight;
+	return f->weight * exp2(-(double)(now_ms - f->closed_ms) /
+	    RISK_HALF_LIFE_MS);
+}
+
+double
 attempt_risk(const struct attempt *a, int64_t now_ms)
 {
 	const struct flag	*f;
@@ -172,13 +183,8 @@ attempt_risk(const struct attempt *a, int64_t now_ms)
 
 	for (f = a->flags; f != NULL; f = f->next)
 		risk += f->weight;
-	for (f = a->closed; f != NULL; f = f->next) {
-		if (f->state == STORE_FLAG_CONFIRMED)
-			risk += 2 * f->weight;
-		else
-			risk += f->weight * exp2(-(double)(now_ms -
-			    f->closed_ms) / RISK_HALF_LIFE_MS);
-	}
+	for (f = a->closed; f != NULL; f = f->next)
+		risk += flag_risk(f, now_ms);
 	return risk;
 }
 

@@ -133,6 +133,10 @@ void		 model_recount(struct model *, struct attempt *a);
  * dismissed ones halved every 15 minutes since the dismissal.
  */
 double		 attempt_risk(const struct attempt *, int64_t now_ms);
+/* What flag f adds to its attempt's risk score at now_ms: its weight when
+ * open, twice when confirmed, halved every 15 minutes since its
+ * dismissal. */
+double		 flag_risk(const struct flag *f, int64_t now_ms);
 /* Score again every attempt with closed flags (dismissed ones fade). */
 void		 model_fade(struct model *, int64_t now_ms);
 /* The flag with this id, open or closed, or NULL. */

@@ -26,7 +26,7 @@ struct attempts_view {
 	int			table_y, table_rows;
 };
 
-static view_key_fn	key_move, key_act, key_help, key_quit;
+static view_key_fn	key_move, key_act, key_open;
 
 static const struct view_key attempts_keys[] = {
 	{ KEY_UP, 'k', "Up/k", NULL, "select the attempt above", key_move,
@@ -37,12 +37,14 @@ static const struct view_key attempts_keys[] = {
 	{ KEY_NPAGE, 0, "PgDn", NULL, "one page down", key_move, "pgdn", 0 },
 	{ KEY_HOME, 'g', "Home/g", NULL, "first attempt", key_move, "home", 0 },
 	{ KEY_END, 'G', "End/G", NULL, "last attempt", key_move, "end", 0 },
+	{ '\r', KEY_ENTER, "Enter", NULL,
+	    "the selected attempt's detail and timeline", key_open, NULL, 0 },
 	/* Every act of decide.h, with its key, word and help. */
 	{ 0, 0, NULL, NULL, NULL, key_act, NULL, 1 },
-	{ '?', KEY_F(1), "?/F1", "help", "show or hide this help", key_help,
-	    NULL, 0 },
+	{ '?', KEY_F(1), "?/F1", "help", "show or hide this help",
+	    view_key_help, NULL, 0 },
 	{ 'q', KEY_F(10), "q/F10", "quit",
-	    "quit (everything received is saved)", key_quit, NULL, 0 },
+	    "quit (everything received is saved)", view_key_quit, NULL, 0 },
 };
 
 static void	attempts_draw(struct ui *, void *, int, int);
@@ -490,40 +492,63 @@ key_move(struct ui *ui, void *state, const struct view_binding *b)
 	ui_dirty(ui);
 }
 
+int
+view_act(struct ui *ui, const struct act *act, struct attempt *a,
+    const struct flag *f)
+{
+	int64_t	flag = 0;
+
+	if (a == NULL) {
+		ui_status(ui, 1, "no attempt selected");
+		return -1;
+	}
+	/* Decide on the flag shown now, not whatever is on top at Enter. */
+	if (act->closes != STORE_FLAG_OPEN) {
+		if (f == NULL || f->state != STORE_FLAG_OPEN)
+			f = ui_flag_top(a);
+		if (f == NULL) {
+			ui_status(ui, 1, "%s has no open flag to %s", a->id,
+			    act->name);
+			return -1;
+		}
+		flag = f->id;
+	}
+	return prompt_open(ui, act, a, flag);
+}
+
 /* An act on the selected attempt: ask for the reason. */
 static void
 key_act(struct ui *ui, void *state, const struct view_binding *b)
 {
 	struct attempts_view	*av = state;
-	const struct flag	*top;
-	int64_t			 flag = 0;
 
+	view_act(ui, b->act, av->sel, NULL);
+}
+
+/* Enter: the selected attempt's detail. */
+static void
+key_open(struct ui *ui, void *state, const struct view_binding *b)
+{
+	struct attempts_view	*av = state;
+
+	(void)b;
 	if (av->sel == NULL) {
 		ui_status(ui, 1, "no attempt selected");
 		return;
 	}
-	/* Decide on the flag shown now, not whatever is on top at Enter. */
-	if (b->act->closes != STORE_FLAG_OPEN) {
-		if ((top = ui_flag_top(av->sel)) == NULL) {
-			ui_status(ui, 1, "%s has no open flag to %s",
-			    av->sel->id, b->act->name);
-			return;
-		}
-		flag = top->id;
-	}
-	prompt_open(ui, b->act, av->sel, flag);
+	view_detail_open(ui, av->sel);
 }
 
-static void
-key_help(struct ui *ui, void *state, const struct view_binding *b)
+void
+view_key_help(struct ui *ui, void *state, const struct view_binding *b)
 {
 	(void)state;
 	(void)b;
 	view_help_open(ui);
 }
 
-static void
-key_quit(struct ui *ui, void *state, const struct view_binding *b)
+void
+view_key_quit(struct ui *ui, void *state, const struct view_binding *b)
 {
 	(void)state;
 	(void)b;

@@ -191,11 +191,25 @@ const char	*ui_feed_state(int conn_state);
 
 /* ---- the views */
 extern const struct view	view_attempts;	/* view-attempts.c */
+extern const struct view	view_detail;	/* view-detail.c */
 extern const struct view	view_help;	/* view-help.c */
 extern const struct view	view_prompt;	/* prompt.c */
 
 /* Open the attempts view (the first view). */
 int		 view_attempts_open(struct ui *);
+/*
+ * Act on attempt a (view-attempts.c, for every view that acts): an act
+ * that closes a flag takes f when it is open, else a's top open flag, and
+ * says so on the status line when there is none.  Opens the reason
+ * prompt: 0, or -1 (nothing to act on, said on the status line).
+ */
+int		 view_act(struct ui *, const struct act *act,
+		    struct attempt *a, const struct flag *f);
+/* Keys every view may bind (view-attempts.c): ? opens the help overlay
+ * over the view, F10 quits. */
+view_key_fn	 view_key_help, view_key_quit;
+/* Open attempt a's detail over the attempts view. */
+int		 view_detail_open(struct ui *, struct attempt *a);
 /* Open the help overlay over the focused view. */
 int		 view_help_open(struct ui *);
 /* Open the reason prompt for act on attempt a (flag: the flag shown, 0:

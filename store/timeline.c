@@ -183,15 +183,18 @@ tl_row(sqlite3_stmt *st, struct store_tl_item *it)
 	it->order_ms = sqlite3_column_int64(st, 17);
 }
 
-int
-store_timeline(struct store_reader *r, const char *feed, const char *attempt,
-    size_t limit, store_tl_fn fn, void *arg, char *err, size_t errlen)
+/* Step statement sql (tl_sql, or its newest-first twin) for ?1 feed, ?2
+ * attempt, ?3 limit into fn: the number delivered, or -1. */
+static int
+tl_stream(struct store_reader *r, const char *sql, const char *feed,
+    const char *attempt, size_t limit, store_tl_fn fn, void *arg, char *err,
+    size_t errlen)
 {
 	sqlite3_stmt		*st;
 	struct store_tl_item	 it;
 	int			 rc, n = 0;
 
-	if (sqlite3_prepare_v2(store_reader_db(r), tl_sql, -1, &st,
+	if (sqlite3_prepare_v2(store_reader_db(r), sql, -1, &st,
 	    NULL) != SQLITE_OK) {
 		store_reader_error(r, "the timeline", err, errlen);
 		return -1;
@@ -212,6 +215,14 @@ store_timeline(struct store_reader *r, const char *feed, const char *attempt,
 	}
 	sqlite3_finalize(st);
 	return n;
+}
+
+int
+store_timeline(struct store_reader *r, const char *feed, const char *attempt,
+    size_t limit, store_tl_fn fn, void *arg, char *err, size_t errlen)
+{
+	return tl_stream(r, tl_sql, feed, attempt, limit, fn, arg, err,
+	    errlen);
 }
 
 int
@@ -364,5 +375,60 @@ store_tl_facts(struct store_reader *r, const char *feed, const char *attempt,
 	}
 	if (found != 1)
 		store_tl_facts_free(out);
+	return found;
+}
+
+/* ---- the newest items first, and the attempt of a seq (the console's
+ * detail view) */
+
+/* tl_sql's order, and the same reversed. */
+#define TL_ORDER	"ORDER BY 18, 3, 17 LIMIT ?3"
+#define TL_ORDER_DESC	"ORDER BY 18 DESC, 3 DESC, 17 DESC LIMIT ?3"
+
+int
+store_timeline_last(struct store_reader *r, const char *feed,
+    const char *attempt, size_t limit, store_tl_fn fn, void *arg, char *err,
+    size_t errlen)
+{
+	static char	sql[sizeof tl_sql + sizeof TL_ORDER_DESC];
+	size_t		body = sizeof tl_sql - sizeof TL_ORDER;
+
+	/* Made once: tl_sql with its ORDER BY turned around. */
+	if (sql[0] == '\0') {
+		if (strcmp(tl_sql + body, TL_ORDER) != 0)
+			abort();	/* tl_sql no longer ends as it did */
+		memcpy(sql, tl_sql, body);
+		memcpy(sql + body, TL_ORDER_DESC, sizeof TL_ORDER_DESC);
+	}
+	return tl_stream(r, sql, feed, attempt, limit, fn, arg, err, errlen);
+}
+
+int
+store_tl_seq_attempt(struct store_reader *r, const char *feed, int64_t epoch,
+    int64_t seq, char *out, size_t outlen, char *err, size_t errlen)
+{
+	sqlite3_stmt	*st;
+	int		 rc, found = 0;
+
+	if (outlen > 0)
+		out[0] = '\0';
+	if (sqlite3_prepare_v2(store_reader_db(r), "SELECT attempt FROM "
+	    "messages WHERE feed = ?1 AND epoch = ?2 AND seq = ?3", -1, &st,
+	    NULL) != SQLITE_OK) {
+		store_reader_error(r, "the messages", err, errlen);
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, feed, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, epoch);
+	sqlite3_bind_int64(st, 3, seq);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW && tl_text(st, 0) != NULL) {
+		snprintf(out, outlen, "%s", tl_text(st, 0));
+		found = 1;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		store_reader_error(r, "the messages", err, errlen);
+		found = -1;
+	}
+	sqlite3_finalize(st);
 	return found;
 }

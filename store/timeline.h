@@ -150,4 +150,23 @@ int		 store_tl_facts(struct store_reader *, const char *feed,
 		     char *err, size_t errlen);
 void		 store_tl_facts_free(struct store_tl_facts *);
 
+/*
+ * As store_timeline, but the last limit items of the timeline, delivered
+ * newest first (a screen that shows the end of a long attempt reads no
+ * more than it shows).  Returns the number delivered, or -1 with a
+ * sentence in err.
+ */
+int		 store_timeline_last(struct store_reader *, const char *feed,
+		     const char *attempt, size_t limit, store_tl_fn fn,
+		     void *arg, char *err, size_t errlen);
+
+/*
+ * The attempt of the message (feed, epoch, seq) into out (raw, cut to
+ * outlen): 1, 0 when no such message is stored or it names no attempt
+ * (out ""), or -1 with a sentence in err.
+ */
+int		 store_tl_seq_attempt(struct store_reader *, const char *feed,
+		     int64_t epoch, int64_t seq, char *out, size_t outlen,
+		     char *err, size_t errlen);
+
 #endif /* INVIGIL_STORE_TIMELINE_H */

@@ -414,6 +414,45 @@ START_TEST(test_limit_and_stop)
 }
 END_TEST
 
+/* The newest items first, as many as asked for; and the attempt of a
+ * message by its seq (the console's detail view). */
+START_TEST(test_last_and_seq)
+{
+	struct store_reader	*r = reader();
+	struct lines		 l;
+	char			 id[16];
+
+	memset(&l, 0, sizeof l);
+	ck_assert_int_eq(store_timeline_last(r, "F", "A1", 3, collect, &l,
+	    err, sizeof err), 3);
+	ck_assert_str_eq(l.text, "9000F state submitted\n"
+	    "8000L flag_closed face\n"
+	    "8000L decision confirm\n");
+	/* All of it: the timeline backwards. */
+	memset(&l, 0, sizeof l);
+	ck_assert_int_eq(store_timeline_last(r, "F", "A1", 1000, collect, &l,
+	    err, sizeof err), 17);
+	ck_assert_ptr_nonnull(strstr(l.text, "2000F flag_raised focus\n"
+	    "2000F event focus_lost\n1000F attempt attempt\n"));
+	ck_assert_int_eq(store_timeline_last(r, "F", "nobody", 10, collect,
+	    &l, err, sizeof err), 0);
+
+	ck_assert_int_eq(store_tl_seq_attempt(r, "F", 1, 4, id, sizeof id,
+	    err, sizeof err), 1);
+	ck_assert_str_eq(id, "A2");
+	ck_assert_int_eq(store_tl_seq_attempt(r, "F", 1, 3, id, sizeof id,
+	    err, sizeof err), 1);
+	ck_assert_str_eq(id, "A1");
+	/* Seq 7 was lost; another epoch holds nothing. */
+	ck_assert_int_eq(store_tl_seq_attempt(r, "F", 1, 7, id, sizeof id,
+	    err, sizeof err), 0);
+	ck_assert_str_eq(id, "");
+	ck_assert_int_eq(store_tl_seq_attempt(r, "F", 2, 4, id, sizeof id,
+	    err, sizeof err), 0);
+	store_reader_close(r);
+}
+END_TEST
+
 START_TEST(test_facts)
 {
 	struct store_reader	*r = reader();
@@ -486,6 +525,7 @@ timeline_suite(void)
 	tcase_add_test(tc, test_order);
 	tcase_add_test(tc, test_summaries);
 	tcase_add_test(tc, test_limit_and_stop);
+	tcase_add_test(tc, test_last_and_seq);
 	tcase_add_test(tc, test_facts);
 	tcase_add_test(tc, test_plan);
 	tcase_add_test(tc, test_clocks);

@@ -5,9 +5,12 @@
  * x: it must be a key of the attempts view, a word of the key bar and a
  * line of the help, with no edit outside decide.c), the NO_COLOR rule
  * (no-color.org: set and non-empty turns colour off, empty does not), and
- * the same on a real ncurses screen on /dev/null, driven with unget_wch().
+ * the same on a real ncurses screen on /dev/null, driven with unget_wch();
+ * the detail view's keys and its pure parts (ages, the layout, scrolling,
+ * what a flag adds to the risk), and Enter and Esc between the two views.
  */
 #include <check.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +20,7 @@
 #include "console/console.h"
 #include "console/decide.h"
 #include "console/ui-term.h"
+#include "console/view-detail.h"
 #include "console/view.h"
 #include "tests/check_main.h"
 
@@ -81,7 +85,7 @@ START_TEST(test_act_in_the_help)
 	ck_assert_int_eq(found, 1);
 	ck_assert_uint_eq(acts, act_count);
 	/* One line per binding, a blank line, the note. */
-	ck_assert_uint_eq(i, 6 + act_count + 2 + 2);
+	ck_assert_uint_eq(i, 7 + act_count + 2 + 2);
 	ck_assert_int_eq(view_help_line(&view_attempts, i - 2, line,
 	    sizeof line), 0);
 	ck_assert_str_eq(line, "");
@@ -103,6 +107,126 @@ START_TEST(test_no_color_rule)
 	ck_assert_int_eq(ui_color_wanted("0", 1), 0);	/* any value */
 	ck_assert_int_eq(ui_color_wanted(NULL, 0), 0);
 	ck_assert_int_eq(ui_color_wanted("", 0), 0);
+}
+END_TEST
+
+/* ---- the detail view */
+
+START_TEST(test_detail_keys)
+{
+	struct view_binding	b;
+
+	/* Enter opens it from the table (nonl(): Enter is '\r'). */
+	ck_assert_int_eq(view_binding_find(&view_attempts, '\r', 0, &b), 0);
+	ck_assert_str_eq(b.name, "Enter");
+	ck_assert_int_eq(view_binding_find(&view_attempts, KEY_ENTER, 1, &b),
+	    0);
+	ck_assert_str_eq(b.name, "Enter");
+	/* Esc and q go back; F10 quits; q does not quit from here. */
+	ck_assert_int_eq(view_binding_find(&view_detail, 27, 0, &b), 0);
+	ck_assert_str_eq(b.name, "Esc/q");
+	ck_assert_int_eq(view_binding_find(&view_detail, 'q', 0, &b), 0);
+	ck_assert_str_eq(b.name, "Esc/q");
+	ck_assert_int_eq(view_binding_find(&view_detail, KEY_F(10), 1, &b), 0);
+	ck_assert_str_eq(b.name, "F10");
+	ck_assert_int_eq(view_binding_find(&view_detail, '\t', 0, &b), 0);
+	ck_assert_str_eq(b.arg, "next");
+	ck_assert_int_eq(view_binding_find(&view_detail, KEY_BTAB, 1, &b), 0);
+	ck_assert_str_eq(b.arg, "prev");
+	ck_assert_int_eq(view_binding_find(&view_detail, '1', 0, &b), 0);
+	/* Every act works here, the test act too. */
+	ck_assert_int_eq(view_binding_find(&view_detail, 'x', 0, &b), 0);
+	ck_assert_ptr_nonnull(b.act);
+	ck_assert_str_eq(b.act->name, "recheck");
+	ck_assert_int_eq(view_binding_find(&view_detail, 'd', 0, &b), 0);
+	ck_assert_str_eq(b.act->name, "dismiss");
+}
+END_TEST
+
+START_TEST(test_detail_age)
+{
+	char	buf[16];
+
+	detail_age(-5000, buf, sizeof buf);
+	ck_assert_str_eq(buf, "0s");
+	detail_age(59999, buf, sizeof buf);
+	ck_assert_str_eq(buf, "59s");
+	detail_age(60000, buf, sizeof buf);
+	ck_assert_str_eq(buf, "1m");
+	detail_age(3599999, buf, sizeof buf);
+	ck_assert_str_eq(buf, "59m");
+	detail_age(3600000, buf, sizeof buf);
+	ck_assert_str_eq(buf, "1h");
+	detail_age(2 * 86400000LL + 5, buf, sizeof buf);
+	ck_assert_str_eq(buf, "2d");
+	detail_age(INT64_MAX, buf, sizeof buf);
+	ck_assert_str_eq(buf, "long");
+}
+END_TEST
+
+START_TEST(test_detail_layout)
+{
+	struct detail_layout	l;
+
+	/* 80x24: 22 rows; three flag lines of five, the linked line. */
+	detail_layout(22, 5, 1, &l);
+	ck_assert_int_eq(l.facts, 3);
+	ck_assert_int_eq(l.flags, 3);
+	ck_assert_int_eq(l.linked, 1);
+	ck_assert_int_eq(l.timeline_y, 3 + 1 + 3 + 1);
+	ck_assert_int_eq(l.timeline_y + 1 + l.timeline, 22);
+	/* 120x40: six flag lines at most. */
+	detail_layout(38, 20, 0, &l);
+	ck_assert_int_eq(l.flags, 6);
+	ck_assert_int_eq(l.linked, 0);
+	ck_assert_int_eq(l.timeline_y, 3 + 1 + 6);
+	ck_assert_int_eq(l.timeline_y + 1 + l.timeline, 38);
+	/* Fewer flags than room: each its line. */
+	detail_layout(38, 2, 3, &l);
+	ck_assert_int_eq(l.flags, 2);
+	ck_assert_int_eq(l.timeline_y, 3 + 1 + 2 + 1);
+	/* No flags: the timeline right under the risk line. */
+	detail_layout(22, 0, 0, &l);
+	ck_assert_int_eq(l.flags, 0);
+	ck_assert_int_eq(l.timeline_y, 4);
+	/* A tiny screen: nothing negative. */
+	detail_layout(2, 9, 9, &l);
+	ck_assert_int_ge(l.timeline, 0);
+	ck_assert_int_ge(l.flags, 0);
+}
+END_TEST
+
+START_TEST(test_detail_scroll)
+{
+	/* The wanted row a third from the top. */
+	ck_assert_uint_eq(detail_scroll_to(100, 30, 50), 40);
+	ck_assert_uint_eq(detail_scroll_to(100, 30, 3), 0);
+	/* Near the end: the last page, not past it. */
+	ck_assert_uint_eq(detail_scroll_to(100, 30, 99), 70);
+	/* Everything fits. */
+	ck_assert_uint_eq(detail_scroll_to(10, 30, 5), 0);
+	ck_assert_uint_eq(detail_scroll_clamp(500, 100, 30), 70);
+	ck_assert_uint_eq(detail_scroll_clamp(12, 100, 30), 12);
+	ck_assert_uint_eq(detail_scroll_clamp(12, 20, 30), 0);
+}
+END_TEST
+
+START_TEST(test_flag_risk)
+{
+	struct flag	*f = flags_new("m");
+	int64_t		 now = 10LL * 3600 * 1000;
+
+	f->weight = 10;
+	f->state = STORE_FLAG_OPEN;
+	ck_assert_double_eq_tol(flag_risk(f, now), 10, 1e-9);
+	f->state = STORE_FLAG_CONFIRMED;
+	ck_assert_double_eq_tol(flag_risk(f, now), 20, 1e-9);
+	f->state = STORE_FLAG_DISMISSED;
+	f->closed_ms = now - 15 * 60 * 1000;
+	ck_assert_double_eq_tol(flag_risk(f, now), 5, 1e-9);
+	f->closed_ms = now;
+	ck_assert_double_eq_tol(flag_risk(f, now), 10, 1e-9);
+	free(f);
 }
 END_TEST
 
@@ -224,6 +348,62 @@ START_TEST(test_screen_no_color)
 }
 END_TEST
 
+/*
+ * Enter on the table opens the selected attempt's detail (its facts from
+ * the model, its flag and what it adds; the timeline says why it cannot
+ * be read: no database here), Esc goes back.
+ */
+START_TEST(test_screen_detail)
+{
+	struct feed_session	*fs;
+	struct attempt		*a;
+	struct flag		*f;
+	char			 err[128];
+
+	/* The name's wide characters need a UTF-8 locale to be drawn. */
+	if (setlocale(LC_ALL, "C.UTF-8") == NULL)
+		ck_assert_ptr_nonnull(setlocale(LC_ALL, "en_US.UTF-8"));
+	screen_open(NULL);
+	app.opt.db = "/nonexistent/invigil-check-views.db";
+	fs = model_session_new(&app.model, "f1", NULL, NULL, err, sizeof err);
+	ck_assert_ptr_nonnull(fs);
+	a = model_attempt_get(&app.model, fs, "A7");
+	snprintf(a->candidate, sizeof a->candidate, "C7");
+	snprintf(a->name, sizeof a->name, "\xe7\x8e\x8b\xe8\x8a\xb3 Wang");
+	f = flags_new("pasted 400 chars");
+	f->id = 42;
+	f->rule = flags_rule_name(&app.model.flagset, "copy_paste");
+	f->severity = PROTO_SEV_HIGH;
+	f->weight = 30;
+	f->state = STORE_FLAG_OPEN;
+	f->attempt = a;
+	flags_put(&a->flags, &a->closed, f);
+	model_recount(&app.model, a);
+	ui_draw(ui);
+	press('\r');
+	ck_assert_ptr_nonnull(strstr(screen_row(0), " ATTEMPT A7  "));
+	ck_assert_ptr_nonnull(strstr(screen_row(0), " Wang (C7)  feed f1"));
+	ck_assert_ptr_nonnull(strstr(screen_row(3), " RISK 30: 1 flag"));
+	ck_assert_ptr_nonnull(strstr(screen_row(4), "> +30.0  flag 42 high "
+	    "copy_paste  weight 30  open"));
+	ck_assert_int_eq(screen_has(" TIMELINE: "), 1);
+	ck_assert_int_eq(screen_has("/nonexistent/"), 1);
+	ck_assert_ptr_nonnull(strstr(screen_row(39), " Esc/q back  Tab/] flag"));
+	/* The help is the detail's, and Esc closes it, not the detail. */
+	press('?');
+	ck_assert_int_eq(screen_has("back to the attempts table"), 1);
+	ck_assert_int_eq(screen_has("*: the selected flag's evidence"), 1);
+	press(27);
+	ck_assert_int_eq(screen_has("back to the attempts table"), 0);
+	ck_assert_ptr_nonnull(strstr(screen_row(0), " ATTEMPT A7  "));
+	press(27);
+	ck_assert_ptr_nonnull(strstr(screen_row(0), " invigil  proctor unit"));
+	model_free(&app.model);
+	screen_close();
+	setlocale(LC_ALL, "C");
+}
+END_TEST
+
 static Suite *
 views_suite(void)
 {
@@ -234,10 +414,16 @@ views_suite(void)
 	tcase_add_test(tc, test_act_on_the_bar);
 	tcase_add_test(tc, test_act_in_the_help);
 	tcase_add_test(tc, test_no_color_rule);
+	tcase_add_test(tc, test_detail_keys);
+	tcase_add_test(tc, test_detail_age);
+	tcase_add_test(tc, test_detail_layout);
+	tcase_add_test(tc, test_detail_scroll);
+	tcase_add_test(tc, test_flag_risk);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("screen");
 	tcase_add_test(tc, test_screen_bar_and_help);
 	tcase_add_test(tc, test_screen_no_color);
+	tcase_add_test(tc, test_screen_detail);
 	suite_add_tcase(s, tc);
 	return s;
 }

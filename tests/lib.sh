@@ -238,3 +238,14 @@ start_peer() {
 		done ;;
 	esac
 }
+
+# use_tmux: a private tmux server for a screen test: tm runs tmux on it
+# (tm new-session ..., tm send-keys ...), and it is killed at exit with
+# everything else.  Fails the test when tmux is not installed.
+use_tmux() {
+	command -v tmux >/dev/null || fail "tmux is not installed (scripts/install-deps)"
+	SOCK="$T/tmux.sock"
+	tm() { tmux -S "$SOCK" "$@"; }
+	stop_tmux() { tm kill-server 2>/dev/null; cleanup; }
+	trap stop_tmux EXIT
+}
