@@ -8,35 +8,6 @@
 #include "console/commands.h"
 #include "console/console.h"
 
-/*
- * The options every subcommand takes before its arguments: --help and -h
- * print the usage (exit 0), -- ends them, anything else that starts with
- * - is a usage error naming it (even "-", which getopt would take for a
- * file).  *first is set to the first argument after them.  Returns -1 to
- * go on, or the exit status.
- */
-static int
-rules_options(const struct cmd_entry *self, int argc, char **argv,
-    int *first)
-{
-	int	i;
-
-	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
-		if (strcmp(argv[i], "--") == 0) {
-			i++;
-			break;
-		}
-		if (strcmp(argv[i], "--help") == 0 ||
-		    strcmp(argv[i], "-h") == 0) {
-			cmd_help(stdout, self);
-			return 0;
-		}
-		return cmd_unknown_option(self, argv[i]);
-	}
-	*first = i;
-	return -1;
-}
-
 static int
 rules_check(const struct cmd_entry *self, int argc, char **argv)
 {
@@ -44,7 +15,7 @@ rules_check(const struct cmd_entry *self, int argc, char **argv)
 	char		 err[1024], path[1024];
 	int		 i, first, bad = 0, rc;
 
-	if ((rc = rules_options(self, argc, argv, &first)) != -1)
+	if ((rc = cmd_plain_options(self, argc, argv, &first)) != -1)
 		return rc;
 	if (first == argc)
 		return cmd_usage_error(self, "give one or more rule files",
@@ -68,7 +39,7 @@ rules_defaults(const struct cmd_entry *self, int argc, char **argv)
 {
 	int	first, rc;
 
-	if ((rc = rules_options(self, argc, argv, &first)) != -1)
+	if ((rc = cmd_plain_options(self, argc, argv, &first)) != -1)
 		return rc;
 	if (first != argc)
 		return cmd_usage_error(self, "takes no arguments, not \"%s\"",

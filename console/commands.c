@@ -636,3 +636,26 @@ help_exec(const struct cmd_entry *self, int argc, char **argv)
 	cmd_help(stdout, e);
 	return 0;
 }
+
+/* A subcommand's options when it has none of its own (commands.h). */
+int
+cmd_plain_options(const struct cmd_entry *self, int argc, char **argv,
+    int *first)
+{
+	int	i;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			i++;
+			break;
+		}
+		if (strcmp(argv[i], "--help") == 0 ||
+		    strcmp(argv[i], "-h") == 0) {
+			cmd_help(stdout, self);
+			return 0;
+		}
+		return cmd_unknown_option(self, argv[i]);
+	}
+	*first = i;
+	return -1;
+}

@@ -19,6 +19,7 @@
 #include "console/decide.h"
 #include "console/link.h"
 #include "console/pending.h"
+#include "console/reasons.h"
 
 const struct act act_table[] = {
 	{ "dismiss", 'd', "dismiss", "dismiss the attempt's top open flag",
@@ -128,10 +129,62 @@ decision_evidence(const struct attempt *a, const struct flag *f)
 
 /* ---- recording a decision */
 
+const struct reasons *
+app_reasons(const struct app *app)
+{
+	return app->reasons != NULL ? app->reasons : reasons_default();
+}
+
+/*
+ * The reason: a known code (if one is given) and free text when there is
+ * no code or the code requires it.  The one check of the screen and the
+ * headless requests.  0, or -1 with err.
+ */
+static int
+decide_reason(const struct app *app, const struct decision *d, char *err,
+    size_t errlen)
+{
+	const struct reason	*r = NULL;
+	int			 text = d->reason != NULL && d->reason[0] != '\0';
+
+	if (d->reason_code != NULL && d->reason_code[0] != '\0' &&
+	    (r = reasons_find(app_reasons(app), d->reason_code)) == NULL) {
+		reasons_unknown(app_reasons(app), d->reason_code, err, errlen);
+		size_t n = strlen(err);
+		snprintf(err + n, errlen - n, "; nothing recorded");
+		return -1;
+	}
+	if (!text && r == NULL) {
+		snprintf(err, errlen, "a reason is required; nothing recorded");
+		return -1;
+	}
+	if (!text && r->text_required) {
+		snprintf(err, errlen, "the reason code %s (%s) requires a "
+		    "reason in words; nothing recorded", r->code, r->label);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * What a command act sends to the feed as its text: the reason in words,
+ * or without one, the label of its code (decide_reason() let it through).
+ */
+static const char *
+decide_text(const struct app *app, const struct decision *d)
+{
+	const struct reason	*r;
+
+	if (d->reason != NULL && d->reason[0] != '\0')
+		return d->reason;
+	r = reasons_find(app_reasons(app), d->reason_code);
+	return r != NULL ? r->label : "";
+}
+
 /* The act's checks, before anything is recorded: 0, or -1 with err. */
 static int
-decide_check(const struct act *act, const struct decision *d,
-    struct flag **fp, char *err, size_t errlen)
+decide_check(const struct app *app, const struct act *act,
+    const struct decision *d, struct flag **fp, char *err, size_t errlen)
 {
 	struct attempt	*a = d->attempt;
 	struct flag	*f = *fp;
@@ -145,10 +198,8 @@ decide_check(const struct act *act, const struct decision *d,
 		return -1;
 	}
 	closes = act->closes != STORE_FLAG_OPEN;
-	if (d->reason == NULL || d->reason[0] == '\0') {
-		snprintf(err, errlen, "a reason is required; nothing recorded");
+	if (decide_reason(app, d, err, errlen) != 0)
 		return -1;
-	}
 	if (closes && f == NULL && (f = flags_top(a->flags)) == NULL) {
 		snprintf(err, errlen, "%s has no open flag to %s", a->id,
 		    d->action);
@@ -201,11 +252,11 @@ decide_command(struct app *app, const struct act *act,
 	snprintf(cmd_id, idsz, "%.32s-%" PRId64 "-%" PRIu64, app->opt.proctor,
 	    proto_now_ms(), ++app->cmd_counter);
 	if (pending_message(&m, cmd_id, a, (enum proto_action)act->command,
-	    d->reason) != 0) {
+	    decide_text(app, d)) != 0) {
 		snprintf(err, errlen, "the reason is %zu bytes, and it is sent "
 		    "to the feed as the command's text, which may be at most "
 		    "%d bytes (invigil-proto(7)); shorten it; nothing was sent "
-		    "or recorded", strlen(d->reason), PROTO_TEXT_MAX);
+		    "or recorded", strlen(decide_text(app, d)), PROTO_TEXT_MAX);
 		return -1;
 	}
 	if ((line = proto_encode(&m, &len, err_encode,
@@ -263,7 +314,8 @@ decide_journal(struct app *app, const struct act *act,
 	e.flag_id = f != NULL ? f->id : 0;
 	e.reason_code = d->reason_code != NULL && d->reason_code[0] != '\0' ?
 	    d->reason_code : NULL;
-	e.reason = d->reason;
+	e.reason = d->reason != NULL && d->reason[0] != '\0' ? d->reason :
+	    NULL;
 	e.evidence = evidence;
 	e.detail = detail;
 	memset(&sc, 0, sizeof sc);
@@ -272,7 +324,7 @@ decide_journal(struct app *app, const struct act *act,
 		sc.feed = a->feed->id;
 		sc.attempt = a->id;
 		sc.action = act->name;
-		sc.text = d->reason;
+		sc.text = decide_text(app, d);
 		sc.actor = app->opt.proctor;
 		sc.sent_ms = proto_now_ms();
 	}
@@ -295,7 +347,7 @@ app_decide(struct app *app, const struct decision *d,
 	int			 closes;
 
 	memset(out, 0, sizeof *out);
-	if (decide_check(act, d, &f, err, errlen) != 0)
+	if (decide_check(app, act, d, &f, err, errlen) != 0)
 		return -1;
 	closes = act->closes != STORE_FLAG_OPEN;
 	cmd_id[0] = '\0';
@@ -322,7 +374,7 @@ app_decide(struct app *app, const struct decision *d,
 		app_flag_close(app, f, f->state);
 	if (cmd_id[0] != '\0') {
 		p = pending_add(app, cmd_id, a, (enum proto_action)act->command,
-		    d->reason, d->request_json);
+		    decide_text(app, d), d->request_json);
 		pending_send(a->feed->link, p);
 		snprintf(out->cmd, sizeof out->cmd, "%s", cmd_id);
 	}

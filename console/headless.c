@@ -233,9 +233,13 @@ headless_check(const char *line, size_t len, uint64_t lineno,
 		return -1;
 	r->reason = headless_string(r->root, "reason");
 	r->reason_code = headless_string(r->root, "reason_code");
-	if (r->reason == NULL || r->reason[0] == '\0') {
-		snprintf(err, errlen, "a \"reason\" is required; nothing "
-		    "recorded");
+	/* With a code, whether words are required is the code's (checked
+	 * with the code in app_decide, as on the screen). */
+	if ((r->reason == NULL || r->reason[0] == '\0') &&
+	    (r->reason_code == NULL || r->reason_code[0] == '\0')) {
+		snprintf(err, errlen, "a \"reason\" is required (or a "
+		    "\"reason_code\" whose reason in words is optional); "
+		    "nothing recorded");
 		return -1;
 	}
 	return headless_check_target(r, err, errlen);
