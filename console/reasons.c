@@ -462,7 +462,7 @@ reasons_match(const struct reason *r, const char *typed)
 	    reasons_prefix(dot + 1, typed, tn))
 		return 1;
 	for (w = r->label; *w != '\0'; w++) {
-		if ((w == r->label || w[-1] == ' ') &&
+		if ((w == r->label || !isalnum((unsigned char)w[-1])) &&
 		    reasons_prefix(w, typed, tn))
 			return 1;
 	}
@@ -476,22 +476,25 @@ reasons_unknown(const struct reasons *rs, const char *code, char *err,
 	const char	*names[REASONS_MAX];
 	char		 cut[REASONS_CODE_MAX + 1], shown[4 * sizeof cut];
 	char		 hint[160];
+	const char	*h;
 	size_t		 i;
 
 	for (i = 0; i < rs->n; i++)
 		names[i] = rs->r[i].code;
 	proto_utf8_copy(cut, sizeof cut, code);
-	proto_suggest_hint(hint, sizeof hint, code, names, rs->n);
+	h = proto_suggest_hint(hint, sizeof hint, code, names, rs->n);
 	/* "second_person" for "security.second_person": the subcategory
 	 * alone, without its category. */
-	for (i = 0; hint[0] == '\0' && i < rs->n; i++) {
+	for (i = 0; h[0] == '\0' && i < rs->n; i++) {
 		const char	*dot = strrchr(names[i], '.');
 
-		if (dot != NULL && strcmp(dot + 1, code) == 0)
+		if (dot != NULL && strcmp(dot + 1, code) == 0) {
 			snprintf(hint, sizeof hint, " (did you mean \"%s\"?)",
 			    names[i]);
+			h = hint;
+		}
 	}
 	snprintf(err, errlen, "unknown reason code \"%s\"%s; the codes are "
 	    "listed by invigil reasons defaults, or in the --reasons file",
-	    proto_clean(cut, shown, sizeof shown), hint);
+	    proto_clean(cut, shown, sizeof shown), h);
 }
