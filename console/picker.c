@@ -60,8 +60,8 @@ const struct view view_picker = {
 	.flags = VIEW_MODAL,
 	.keys = picker_keys,
 	.nkeys = sizeof picker_keys / sizeof picker_keys[0],
-	.help_note = "Type the first letters of a code or of its label to "
-	    "narrow the list (\"sec.pro\" leaves security.prohibited_aid).",
+	.help_note = "Type a code's first letters to narrow the list "
+	    "(sec.pro).",
 	.draw = picker_draw,
 	.on_key = picker_key,
 	.free = free,
