@@ -37,7 +37,7 @@ tm send-keys -t 0 p
 # The reason-code picker first: "left" narrows it to examinee.left_view.
 wait_for 3 sh -c "tmux -S '$SOCK' capture-pane -p -t 0 | grep -q 'Reason code to pause'" ||
     { screen >&2; fail "no reason-code picker after p"; }
-tm send-keys -t 0 left
+tm send-keys -t 0 -l left
 wait_for 3 sh -c "tmux -S '$SOCK' capture-pane -p -t 0 | grep -q '^.*> examinee.left_view'" ||
     { screen >&2; fail "typing left did not select examinee.left_view"; }
 tm send-keys -t 0 Enter
