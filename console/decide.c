@@ -150,8 +150,8 @@ decide_reason(const struct app *app, const struct decision *d, char *err,
 	if (d->reason_code != NULL && d->reason_code[0] != '\0' &&
 	    (r = reasons_find(app_reasons(app), d->reason_code)) == NULL) {
 		reasons_unknown(app_reasons(app), d->reason_code, err, errlen);
-		size_t n = strlen(err);
-		snprintf(err + n, errlen - n, "; nothing recorded");
+		snprintf(err + strlen(err), errlen - strlen(err),
+		    "; nothing recorded");
 		return -1;
 	}
 	if (!text && r == NULL) {

@@ -12,7 +12,7 @@
  * stdin: requests, one JSON object per line:
  *
  *	{"id":"r1","op":"decide","flag":42,"action":"confirm",
- *	 "reason":"phone in hand","reason_code":"phone"}
+ *	 "reason":"phone in hand","reason_code":"security.prohibited_aid"}
  *	{"id":"r2","op":"command","attempt":"A-17","action":"pause",
  *	 "reason":"second person in view"}
  *	{"id":"r3","op":"note","attempt":"A-17","reason":"called the centre"}
