@@ -10,44 +10,30 @@
 #include "console/console.h"
 #include "console/reasons.h"
 
+/* One reason file: its number of codes, or -1 with err. */
+static int
+reasons_check_one(const char *path, size_t *n, char *err, size_t errlen)
+{
+	struct reasons	*r;
+
+	if ((r = reasons_load(path, err, errlen)) == NULL)
+		return -1;
+	*n = reasons_count(r);
+	reasons_free(r);
+	return 0;
+}
+
 static int
 reasons_check(const struct cmd_entry *self, int argc, char **argv)
 {
-	struct reasons	*r;
-	char		 err[1024], path[1024];
-	int		 i, first, bad = 0, rc;
-
-	if ((rc = cmd_plain_options(self, argc, argv, &first)) != -1)
-		return rc;
-	if (first == argc)
-		return cmd_usage_error(self, "give one or more reason files",
-		    NULL);
-	for (i = first; i < argc; i++) {
-		if ((r = reasons_load(argv[i], err, sizeof err)) == NULL) {
-			/* The error quotes the path sanitised. */
-			fprintf(stderr, "%s\n", err);
-			bad = 1;
-			continue;
-		}
-		printf("%s: %zu reason codes, OK\n", proto_clean(argv[i], path,
-		    sizeof path), reasons_count(r));
-		reasons_free(r);
-	}
-	return bad ? EXIT_RUNTIME : 0;
+	return cmd_check_files(self, argc, argv, "reason codes",
+	    "reason files", reasons_check_one);
 }
 
 static int
 reasons_defaults_exec(const struct cmd_entry *self, int argc, char **argv)
 {
-	int	first, rc;
-
-	if ((rc = cmd_plain_options(self, argc, argv, &first)) != -1)
-		return rc;
-	if (first != argc)
-		return cmd_usage_error(self, "takes no arguments, not \"%s\"",
-		    argv[first]);
-	fputs(reasons_default_text(), stdout);
-	return 0;
+	return cmd_print_text(self, argc, argv, reasons_default_text());
 }
 
 static const struct cmd_entry cmd_reasons_check_entry = {

@@ -162,6 +162,20 @@ int		 cmd_plain_options(const struct cmd_entry *e, int argc,
 		     char **argv, int *first);
 
 /*
+ * `GROUP check [--] FILE...`: check(path, &n, err, errlen) each FILE, print
+ * "FILE: N ITEMS, OK" on stdout or its error on stderr; with no FILE a
+ * usage error ("give one or more FILES").  Returns the exit status: 0,
+ * 1 when a file is bad, 2 on a usage error.
+ */
+int		 cmd_check_files(const struct cmd_entry *e, int argc,
+		     char **argv, const char *items, const char *files,
+		     int (*check)(const char *path, size_t *n, char *err,
+		     size_t errlen));
+/* `GROUP defaults`: print text; any argument is a usage error. */
+int		 cmd_print_text(const struct cmd_entry *e, int argc,
+		     char **argv, const char *text);
+
+/*
  * The help of e's top-level command (a subcommand's help is its group's)
  * to out: usage lines, what it does, each option, where to read more.
  */
