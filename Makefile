@@ -73,7 +73,7 @@ check_bundle_MODS = store proto
 check_outcome_MODS = store proto
 check_trust_MODS = store proto
 check_model_MODS = console rules store proto
-check_reasons_MODS = console proto
+check_reasons_MODS = console rules store proto
 # check_decide and check_views: the act table with a test act in it
 # (INVIGIL_TEST_ACT, decide.c), linked before the library's own decide.o,
 # so that an act added to the table is seen to reach the keys, the help,

@@ -141,8 +141,8 @@ app_reasons(const struct app *app)
  * headless requests.  0, or -1 with err.
  */
 static int
-decide_reason(const struct app *app, const struct decision *d, char *err,
-    size_t errlen)
+decide_reason(const struct app *app, const struct act *act,
+    const struct decision *d, char *err, size_t errlen)
 {
 	const struct reason	*r = NULL;
 	int			 text = d->reason != NULL && d->reason[0] != '\0';
@@ -152,6 +152,12 @@ decide_reason(const struct app *app, const struct decision *d, char *err,
 		reasons_unknown(app_reasons(app), d->reason_code, err, errlen);
 		snprintf(err + strlen(err), errlen - strlen(err),
 		    "; nothing recorded");
+		return -1;
+	}
+	if (r != NULL && !reasons_for_act(r, act->name)) {
+		snprintf(err, errlen, "the reason code %s (%s) is not a reason "
+		    "to %s (invigil-reasons(5), acts=); nothing recorded",
+		    r->code, r->label, act->name);
 		return -1;
 	}
 	if (!text && r == NULL) {
@@ -198,7 +204,7 @@ decide_check(const struct app *app, const struct act *act,
 		return -1;
 	}
 	closes = act->closes != STORE_FLAG_OPEN;
-	if (decide_reason(app, d, err, errlen) != 0)
+	if (decide_reason(app, act, d, err, errlen) != 0)
 		return -1;
 	if (closes && f == NULL && (f = flags_top(a->flags)) == NULL) {
 		snprintf(err, errlen, "%s has no open flag to %s", a->id,

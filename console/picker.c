@@ -81,7 +81,7 @@ picker_open(struct ui *ui, const struct act *act, struct attempt *a,
 	return ui_push(ui, &view_picker, p);
 }
 
-/* The i-th code that matches what was typed, or NULL. */
+/* The i-th code for the act that matches what was typed, or NULL. */
 static const struct reason *
 picker_match(const struct picker *p, size_t i)
 {
@@ -89,7 +89,8 @@ picker_match(const struct picker *p, size_t i)
 	size_t			 k;
 
 	for (k = 0; (r = reasons_at(p->list, k)) != NULL; k++) {
-		if (reasons_match(r, p->typed) && i-- == 0)
+		if (reasons_for_act(r, p->act->name) &&
+		    reasons_match(r, p->typed) && i-- == 0)
 			return r;
 	}
 	return NULL;

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "console/decide.h"
 #include "console/reasons.h"
 #include "proto/proto.h"
 #include "proto/xmalloc.h"
@@ -27,9 +28,11 @@ struct reasons {
 };
 
 static const char reasons_defaults[] =
-"# invigil reason codes (invigil-reasons(5)): CODE \"LABEL\" [text=...]\n"
+"# invigil reason codes (invigil-reasons(5)): CODE \"LABEL\"\n"
+"# [text=required|optional] [acts=ACT,...]\n"
 "# A code is a category or category.subcategory; text=required means the\n"
-"# decision must also say why in free text.\n"
+"# decision must also say why in free text; acts= names the only acts it is\n"
+"# for (by default every act).\n"
 "\n"
 "environment.noise            \"Noise or disturbance in the room\"\n"
 "environment.lighting         \"Lighting hides the candidate\"\n"
@@ -50,7 +53,7 @@ static const char reasons_defaults[] =
 "technical.camera             \"Camera or microphone failure\"\n"
 "technical.screen_share       \"Screen share stopped\"\n"
 "technical.software           \"Exam software fault\"\n"
-"technical.false_positive     \"Flag raised in error\"\n"
+"technical.false_positive     \"Flag raised in error\"   acts=dismiss,note\n"
 "\n"
 "security.prohibited_aid      \"Prohibited aid (phone, notes, book)\" text=required\n"
 "security.second_person       \"Second person in the room\"      text=required\n"
@@ -213,12 +216,44 @@ reasons_label(const char **pp, const char *end, char *out, const char *file,
 	return 0;
 }
 
+/* acts=NAME[,NAME]...: the acts of decide.h the code is for. */
+static int
+reasons_acts(struct reason *r, const char *p, size_t len, const char *file,
+    int line, int col, char *err, size_t errlen)
+{
+	const char	*names[64], *end = p + len, *comma;
+	const struct act *act;
+	char		 name[40], hint[96], all[256];
+	size_t		 i, n;
+
+	for (i = 0; i < act_count && i < 64; i++)
+		names[i] = act_table[i].name;
+	for (;;) {
+		comma = memchr(p, ',', (size_t)(end - p));
+		n = (size_t)((comma != NULL ? comma : end) - p);
+		snprintf(name, sizeof name, "%.*s", (int)(n < 32 ? n : 32), p);
+		if (n == 0 || n > 32 || (act = act_find(name)) == NULL) {
+			act_names(NULL, ", ", all, sizeof all);
+			reasons_error(err, errlen, file, line, col, "acts= "
+			    "names acts: \"%s\" is not one%s; the acts are %s",
+			    name, proto_suggest_hint(hint, sizeof hint, name,
+			    names, i), all);
+			return -1;
+		}
+		r->acts |= 1UL << (act - act_table);
+		if (comma == NULL)
+			return 0;
+		col += (int)n + 1;
+		p = comma + 1;
+	}
+}
+
 /* One attribute word at p (len bytes) into r. */
 static int
 reasons_attr(struct reason *r, const char *p, size_t len, const char *file,
     int line, int col, char *err, size_t errlen)
 {
-	static const char *const keys[] = { "text" };
+	static const char *const keys[] = { "text", "acts" };
 	const char	*eq = memchr(p, '=', len);
 	char		 key[40], hint[96];
 	size_t		 klen = eq != NULL ? (size_t)(eq - p) : len;
@@ -227,11 +262,14 @@ reasons_attr(struct reason *r, const char *p, size_t len, const char *file,
 	for (size_t i = 0; i < klen && i < 32; i++)
 		if ((unsigned char)key[i] < 32 || (unsigned char)key[i] > 126)
 			key[i] = '?';
+	if (klen == 4 && strcmp(key, "acts") == 0 && eq != NULL)
+		return reasons_acts(r, eq + 1, len - 5, file, line, col + 5, err,
+		    errlen);
 	if (strcmp(key, "text") != 0 || klen != 4) {
 		reasons_error(err, errlen, file, line, col, "unknown attribute "
-		    "\"%s\"%s; the one attribute is text=required or "
-		    "text=optional", key, proto_suggest_hint(hint, sizeof hint,
-		    key, keys, 1));
+		    "\"%s\"%s; the attributes are text=required|optional and "
+		    "acts=ACT[,ACT]...", key, proto_suggest_hint(hint,
+		    sizeof hint, key, keys, 2));
 		return -1;
 	}
 	if (eq != NULL && len - klen - 1 == 8 &&
@@ -407,6 +445,15 @@ const struct reason *
 reasons_at(const struct reasons *rs, size_t i)
 {
 	return i < rs->n ? &rs->r[i] : NULL;
+}
+
+int
+reasons_for_act(const struct reason *r, const char *act)
+{
+	const struct act	*a = act_find(act);
+
+	return r->acts == 0 || (a != NULL &&
+	    (r->acts & (1UL << (a - act_table))) != 0);
 }
 
 const struct reason *

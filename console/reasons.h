@@ -29,6 +29,9 @@ struct reason {
 	char	code[REASONS_CODE_MAX + 1];	/* "security.second_person" */
 	char	label[REASONS_LABEL_MAX + 1];	/* "Second person" */
 	int	text_required;			/* free text must be given */
+	/* The acts it is for: bit i is act_table[i] (decide.h); 0: every
+	 * act. */
+	unsigned long acts;
 };
 
 struct reasons;
@@ -57,6 +60,8 @@ void		 reasons_free(struct reasons *);
 /* The number of codes, and the i-th in file order (NULL past the last). */
 size_t		 reasons_count(const struct reasons *);
 const struct reason *reasons_at(const struct reasons *, size_t i);
+/* Is r a reason for the act called act (an act of decide.h)?  1 or 0. */
+int		 reasons_for_act(const struct reason *r, const char *act);
 /* The code called code, exactly, or NULL. */
 const struct reason *reasons_find(const struct reasons *, const char *code);
 /*

@@ -102,6 +102,11 @@ START_TEST(test_errors)
 		    "goes between" },
 		{ "sec.aid \"A\" txt=required\n", "r.txt:1:13: unknown "
 		    "attribute \"txt\" (did you mean \"text\"?)" },
+		{ "sec.aid \"A\" acts=dismiss,confrm\n", "r.txt:1:26: acts= "
+		    "names acts: \"confrm\" is not one (did you mean "
+		    "\"confirm\"?); the acts are dismiss, confirm," },
+		{ "sec.aid \"A\" acts=\n", "r.txt:1:18: acts= names acts: "
+		    "\"\" is not one" },
 		{ "sec.aid \"A\" text=yes\n", "r.txt:1:13: text= is "
 		    "\"required\" or \"optional\"" },
 		{ "a \"A\"\nb \"B\"\na \"C\"\n", "r.txt:3:1: the code \"a\" is "
@@ -126,6 +131,30 @@ START_TEST(test_errors)
 		    == 0, "file %zu: got \"%s\", want \"%s...\"", i, err,
 		    bad[i].want);
 	}
+}
+END_TEST
+
+START_TEST(test_acts)
+{
+	const struct reasons	*def = reasons_default();
+	struct reasons		*rs;
+	char			 err[512];
+
+	rs = parse("a \"A\" acts=dismiss,note text=required\nb \"B\"\n", err,
+	    sizeof err);
+	ck_assert_msg(rs != NULL, "%s", err);
+	ck_assert(reasons_at(rs, 0)->text_required);
+	ck_assert(reasons_for_act(reasons_at(rs, 0), "dismiss"));
+	ck_assert(reasons_for_act(reasons_at(rs, 0), "note"));
+	ck_assert(!reasons_for_act(reasons_at(rs, 0), "confirm"));
+	ck_assert(!reasons_for_act(reasons_at(rs, 0), "nonesuch"));
+	/* No acts=: every act. */
+	ck_assert(reasons_for_act(reasons_at(rs, 1), "terminate"));
+	reasons_free(rs);
+	ck_assert(reasons_for_act(reasons_find(def,
+	    "technical.false_positive"), "dismiss"));
+	ck_assert(!reasons_for_act(reasons_find(def,
+	    "technical.false_positive"), "terminate"));
 }
 END_TEST
 
@@ -266,6 +295,7 @@ reasons_suite(void)
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_file_format);
 	tcase_add_test(tc, test_errors);
+	tcase_add_test(tc, test_acts);
 	tcase_add_test(tc, test_limits);
 	tcase_add_test(tc, test_load);
 	tcase_add_test(tc, test_match);

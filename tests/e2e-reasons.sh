@@ -9,7 +9,8 @@
 #     the words then record it, and the journal row has the code;
 #   - headless: an unknown code is answered ok:false naming the close
 #     match, a text=required code without words is refused, a code whose
-#     words are optional is recorded without them (reason NULL), and every
+#     words are optional is recorded without them (reason NULL), a code
+#     for other acts (acts=dismiss,note) is refused for warn, and every
 #     journal row carries its code;
 #   - a bad reason file stops the console at start with FILE:LINE:COL;
 #     `invigil reasons check` says the same, and OK for a good file.
@@ -127,6 +128,7 @@ acked() { grep -q "\"id\":\"$1\",\"ok\":$2" "$T/out"; }
 req h1 '"reason_code":"security.second_persn","reason":"x"'
 req h2 '"reason_code":"security.collusion"'
 req h3 '"reason_code":"technical.connection"'
+printf '{"id":"h6","op":"command","attempt":"%s","action":"warn","reason_code":"technical.false_positive","reason":"x"}\n' "$A" >&3
 req h4 '"reason_code":"security.collusion","reason":"same answers as A-2"'
 wait_for 10 acked h4 true || { cat "$T/out" "$T/err" >&2; fail "h4 was not recorded"; }
 grep '"id":"h1"' "$T/out" | grep -q '"ok":false,"error":"unknown reason code \\"security.second_persn\\" (did you mean \\"security.second_person\\"?)' ||
@@ -134,6 +136,8 @@ grep '"id":"h1"' "$T/out" | grep -q '"ok":false,"error":"unknown reason code \\"
 grep '"id":"h2"' "$T/out" | grep -q '"ok":false,"error":"the reason code security.collusion (Collusion with another candidate) requires a reason in words' ||
     { cat "$T/out" >&2; fail "a text=required code without words was not refused"; }
 acked h3 true || { cat "$T/out" >&2; fail "a code with optional words was refused without them"; }
+grep '"id":"h6"' "$T/out" | grep -q '"ok":false,"error":"the reason code technical.false_positive (Flag raised in error) is not a reason to warn' ||
+    { cat "$T/out" >&2; fail "a code with acts=dismiss,note was taken for warn"; }
 rows=$(sqlite3 -readonly "$T/h.db" "select reason_code || '|' || coalesce(reason, 'NULL') from journal order by seq" | tr '\n' ' ')
 [ "$rows" = "technical.connection|NULL security.collusion|same answers as A-2 " ] ||
     fail "the headless journal holds: $rows"
