@@ -3,7 +3,7 @@
  *
  * An act is what a proctor does about an attempt or one of its flags:
  * dismiss, confirm, escalate, note, warn, pause, resume, terminate.  Each
- * is one row of act_table[] (decide.c): its name (the journal's kind and the
+ * is one row of act_table[] (acts.c): its name (the journal's kind and the
  * headless "action"), its key and words on the screen, whether it closes a
  * flag, whether it is sent to the feed as a command, and the headless op
  * that carries it.  The keys of the attempts view, the help overlay, the
