@@ -216,6 +216,16 @@ reasons_label(const char **pp, const char *end, char *out, const char *file,
 	return 0;
 }
 
+/* At most 32 bytes of p[0..n) into out (33 bytes), cut on a character:
+ * a word of the line to quote in an error (p is not NUL-terminated). */
+static void
+reasons_cut(char *out, const char *p, size_t n)
+{
+	n = proto_utf8_boundary(p, n < 32 ? n : 32);
+	memcpy(out, p, n);
+	out[n] = '\0';
+}
+
 /* acts=NAME[,NAME]...: the acts of decide.h the code is for. */
 static int
 reasons_acts(struct reason *r, const char *p, size_t len, const char *file,
@@ -223,7 +233,7 @@ reasons_acts(struct reason *r, const char *p, size_t len, const char *file,
 {
 	const char	*names[64], *end = p + len, *comma;
 	const struct act *act;
-	char		 name[40], hint[96], all[256];
+	char		 name[40], shown[4 * sizeof name], hint[96], all[256];
 	size_t		 i, n;
 
 	for (i = 0; i < act_count && i < 64; i++)
@@ -231,12 +241,13 @@ reasons_acts(struct reason *r, const char *p, size_t len, const char *file,
 	for (;;) {
 		comma = memchr(p, ',', (size_t)(end - p));
 		n = (size_t)((comma != NULL ? comma : end) - p);
-		snprintf(name, sizeof name, "%.*s", (int)(n < 32 ? n : 32), p);
+		reasons_cut(name, p, n);
 		if (n == 0 || n > 32 || (act = act_find(name)) == NULL) {
 			act_names(NULL, ", ", all, sizeof all);
 			reasons_error(err, errlen, file, line, col, "acts= "
 			    "names acts: \"%s\" is not one%s; the acts are %s",
-			    name, proto_suggest_hint(hint, sizeof hint, name,
+			    proto_clean(name, shown, sizeof shown),
+			    proto_suggest_hint(hint, sizeof hint, name,
 			    names, i), all);
 			return -1;
 		}
@@ -255,20 +266,19 @@ reasons_attr(struct reason *r, const char *p, size_t len, const char *file,
 {
 	static const char *const keys[] = { "text", "acts" };
 	const char	*eq = memchr(p, '=', len);
-	char		 key[40], hint[96];
+	char		 key[40], shown[4 * sizeof key], hint[96];
 	size_t		 klen = eq != NULL ? (size_t)(eq - p) : len;
 
-	snprintf(key, sizeof key, "%.*s", (int)(klen < 32 ? klen : 32), p);
-	for (size_t i = 0; i < klen && i < 32; i++)
-		if ((unsigned char)key[i] < 32 || (unsigned char)key[i] > 126)
-			key[i] = '?';
+	/* Shown sanitised, cut on a character. */
+	reasons_cut(key, p, klen);
 	if (klen == 4 && strcmp(key, "acts") == 0 && eq != NULL)
 		return reasons_acts(r, eq + 1, len - 5, file, line, col + 5, err,
 		    errlen);
 	if (strcmp(key, "text") != 0 || klen != 4) {
 		reasons_error(err, errlen, file, line, col, "unknown attribute "
 		    "\"%s\"%s; the attributes are text=required|optional and "
-		    "acts=ACT[,ACT]...", key, proto_suggest_hint(hint,
+		    "acts=ACT[,ACT]...", proto_clean(key, shown, sizeof shown),
+		    proto_suggest_hint(hint,
 		    sizeof hint, key, keys, 2));
 		return -1;
 	}

@@ -107,6 +107,12 @@ START_TEST(test_errors)
 		    "\"confirm\"?); the acts are dismiss, confirm," },
 		{ "sec.aid \"A\" acts=\n", "r.txt:1:18: acts= names acts: "
 		    "\"\" is not one" },
+		/* A word quoted in an error is shown escaped (found by
+		 * fuzz_reasons: DEL passed through). */
+		{ "a \"A\" acts=dis\x7fm\n", "r.txt:1:12: acts= names acts: "
+		    "\"dis\\x7fm\" is not one" },
+		{ "a \"A\" t\xe2\x80\xaext=x\n", "r.txt:1:7: unknown attribute "
+		    "\"t\\u{202e}xt\"" },
 		{ "sec.aid \"A\" text=yes\n", "r.txt:1:13: text= is "
 		    "\"required\" or \"optional\"" },
 		{ "a \"A\"\nb \"B\"\na \"C\"\n", "r.txt:3:1: the code \"a\" is "
