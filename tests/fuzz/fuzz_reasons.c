@@ -14,6 +14,7 @@
 
 #include "console/reasons.h"
 #include "proto/proto.h"
+#include "tests/fuzz/fuzz-error.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -46,7 +47,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct reasons	*rs;
 	char		 err[512];
-	size_t		 i;
 
 	memset(err, 'x', sizeof err);
 	rs = reasons_parse((const char *)data, size, "fuzz.reasons", err,
@@ -56,15 +56,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		reasons_free(rs);
 		return 0;
 	}
-	if (memchr(err, '\0', sizeof err) == NULL)
-		abort();
-	if (strncmp(err, "fuzz.reasons:", 13) != 0)
-		abort();
-	for (i = 0; err[i] != '\0'; i++) {
-		unsigned char c = (unsigned char)err[i];
-
-		if (c < 0x20 || c == 0x7f)
-			abort();	/* a raw control character in the error */
-	}
+	fuzz_check_error(err, sizeof err, "fuzz.reasons:");
 	return 0;
 }
