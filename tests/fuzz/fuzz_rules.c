@@ -12,8 +12,8 @@
 #include <string.h>
 
 #include "proto/proto.h"
-#include "tests/fuzz/fuzz-error.h"
 #include "rules/rules.h"
+#include "tests/fuzz/fuzz-error.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
