@@ -73,17 +73,18 @@ check_bundle_MODS = store proto
 check_outcome_MODS = store proto
 check_trust_MODS = store proto
 check_model_MODS = console rules store proto
+check_reasons_MODS = console proto
 # check_decide and check_views: the act table with a test act in it
-# (INVIGIL_TEST_ACT, decide.c), linked before the library's own decide.o,
+# (INVIGIL_TEST_ACT, acts.c), linked before the library's own acts.o,
 # so that an act added to the table is seen to reach the keys, the help,
 # the key bar and the headless API.
 check_decide_MODS = console rules store proto
-check_decide_OBJS = $(O)/test-act/console/decide.o
-check_views_OBJS = $(O)/test-act/console/decide.o
-$(O)/test-act/console/decide.o: console/decide.c
+check_decide_OBJS = $(O)/test-act/console/acts.o
+check_views_OBJS = $(O)/test-act/console/acts.o
+$(O)/test-act/console/acts.o: console/acts.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -DINVIGIL_TEST_ACT -MMD -MP -c -o $@ $<
--include $(O)/test-act/console/decide.d
+-include $(O)/test-act/console/acts.d
 # The forensics suites share the seeded simulator tests/fx-sim.c.
 check_forensics_MODS = forensics proto
 check_forensics_OBJS = $(O)/tests/fx-sim.o

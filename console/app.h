@@ -67,6 +67,7 @@ struct console_options {
 	double		demo_rate;
 	const char     *token;		/* bearer token for every feed, or NULL */
 	const char     *rules_path;	/* --rules, or NULL for the defaults */
+	const char     *reasons_path;	/* --reasons, or NULL for the defaults */
 	const char     *ca_path;	/* private CA for wss://, or NULL */
 	int		insecure;	/* wss:// without verification */
 	int		ping_secs;	/* ping a silent feed after this long */
@@ -104,6 +105,8 @@ struct app {
 	char			demo_id[32];	/* its feed id, "" without --demo */
 	struct rules	       *rules;
 	struct rules_engine    *engine;
+	struct reasons	       *reasons;	/* --reasons, NULL: the defaults
+						   (owned by the caller) */
 	int			said_unlinked;	/* link table full, said once */
 	int			said_engine_full; /* rules engine refused one */
 

@@ -12,6 +12,7 @@
 
 #include "console/commands.h"
 #include "console/console.h"
+#include "console/reasons.h"
 
 #define DEMO_CANDIDATES	40
 #define DEMO_RATE	5.0
@@ -30,6 +31,9 @@ static const struct cmd_option console_options[] = {
 	{ "rules", 'r', CMD_OPT_SHORT, "PATH", "the flag rules (default: the "
 	    "built-in set, see invigil rules defaults); SIGHUP reads the file "
 	    "again" },
+	{ "reasons", 'E', 0, "PATH", "the reason codes a decision is given "
+	    "(default: the built-in list, see invigil reasons defaults); the "
+	    "console does not start with a bad file" },
 	{ "headless", 'H', 0, NULL, "no screen: one JSON line per flag on "
 	    "stdout, and decisions as JSON requests on stdin, each answered "
 	    "once durable; stops on SIGINT/SIGTERM after committing" },
@@ -159,6 +163,9 @@ console_parse(const struct cmd_entry *self, int argc, char **argv,
 			break;
 		case 'r':
 			a->opt.rules_path = optarg;
+			break;
+		case 'E':
+			a->opt.reasons_path = optarg;
 			break;
 		case 'T':
 			a->token_file = optarg;
@@ -308,12 +315,49 @@ console_check_modes(const struct cmd_entry *self,
 	return -1;
 }
 
+/* The token, the terminal, then the console itself, with its reason
+ * codes (NULL: the defaults; the caller frees them). */
+static int
+console_start(const struct cmd_entry *self, struct console_args *a,
+    struct reasons *reasons)
+{
+	struct app		app;
+	char			err[1024];
+	int			rc;
+
+	if (a->token_file != NULL) {
+		if (proto_token_load(a->token_file, a->token, sizeof a->token,
+		    err, sizeof err) != 0)
+			return cmd_usage_error(self, "%s", err);
+		a->opt.token = a->token;
+	}
+	if (!a->opt.headless && (!isatty(STDIN_FILENO) ||
+	    !isatty(STDOUT_FILENO)))
+		return cmd_usage_error(self, "%s", "the screen needs a "
+		    "terminal; use --headless for scripts");
+
+	setlocale(LC_ALL, "");
+	if (app_init(&app, &a->opt, err, sizeof err) != 0) {
+		char	clean[4 * sizeof err];
+
+		/* It may quote the database or a feed. */
+		fprintf(stderr, "invigil: %s\n", proto_clean(err, clean,
+		    sizeof clean));
+		app_free(&app);
+		return EXIT_RUNTIME;
+	}
+	app.reasons = reasons;
+	rc = app_run(&app);
+	app_free(&app);
+	return rc;
+}
+
 static int
 console_exec(const struct cmd_entry *self, int argc, char **argv)
 {
 	struct console_args	a;
-	struct app		app;
-	char			err[1024];
+	struct reasons	       *reasons = NULL;
+	char			err[1024], clean[4 * 1024];
 	int			rc;
 
 	if ((rc = console_parse(self, argc, argv, &a)) != -1 ||
@@ -322,7 +366,6 @@ console_exec(const struct cmd_entry *self, int argc, char **argv)
 		return rc;
 	if (a.opt.rules_path != NULL) {
 		struct rules	*r;
-		char		 clean[4 * 1024];
 
 		if ((r = rules_load(a.opt.rules_path, err, sizeof err)) ==
 		    NULL) {
@@ -334,28 +377,15 @@ console_exec(const struct cmd_entry *self, int argc, char **argv)
 		}
 		rules_free(r);
 	}
-	if (a.token_file != NULL) {
-		if (proto_token_load(a.token_file, a.token, sizeof a.token,
-		    err, sizeof err) != 0)
-			return cmd_usage_error(self, "%s", err);
-		a.opt.token = a.token;
+	if (a.opt.reasons_path != NULL && (reasons = reasons_load(
+	    a.opt.reasons_path, err, sizeof err)) == NULL) {
+		fprintf(stderr, "invigil: %s\ninvigil: the console does not "
+		    "start with a bad reason file; check it with 'invigil "
+		    "reasons check %s'\n", err, proto_clean(a.opt.reasons_path,
+		    clean, sizeof clean));
+		return EXIT_USAGE;
 	}
-	if (!a.opt.headless && (!isatty(STDIN_FILENO) ||
-	    !isatty(STDOUT_FILENO)))
-		return cmd_usage_error(self, "%s", "the screen needs a "
-		    "terminal; use --headless for scripts");
-
-	setlocale(LC_ALL, "");
-	if (app_init(&app, &a.opt, err, sizeof err) != 0) {
-		char	clean[4 * sizeof err];
-
-		/* It may quote the database or a feed. */
-		fprintf(stderr, "invigil: %s\n", proto_clean(err, clean,
-		    sizeof clean));
-		app_free(&app);
-		return EXIT_RUNTIME;
-	}
-	rc = app_run(&app);
-	app_free(&app);
+	rc = console_start(self, &a, reasons);
+	reasons_free(reasons);
 	return rc;
 }

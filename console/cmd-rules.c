@@ -8,73 +8,30 @@
 #include "console/commands.h"
 #include "console/console.h"
 
-/*
- * The options every subcommand takes before its arguments: --help and -h
- * print the usage (exit 0), -- ends them, anything else that starts with
- * - is a usage error naming it (even "-", which getopt would take for a
- * file).  *first is set to the first argument after them.  Returns -1 to
- * go on, or the exit status.
- */
+/* One rule file: its number of rules, or -1 with err. */
 static int
-rules_options(const struct cmd_entry *self, int argc, char **argv,
-    int *first)
+rules_check_one(const char *path, size_t *n, char *err, size_t errlen)
 {
-	int	i;
+	struct rules	*r;
 
-	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
-		if (strcmp(argv[i], "--") == 0) {
-			i++;
-			break;
-		}
-		if (strcmp(argv[i], "--help") == 0 ||
-		    strcmp(argv[i], "-h") == 0) {
-			cmd_help(stdout, self);
-			return 0;
-		}
-		return cmd_unknown_option(self, argv[i]);
-	}
-	*first = i;
-	return -1;
+	if ((r = rules_load(path, err, errlen)) == NULL)
+		return -1;
+	*n = rules_count(r);
+	rules_free(r);
+	return 0;
 }
 
 static int
 rules_check(const struct cmd_entry *self, int argc, char **argv)
 {
-	struct rules	*r;
-	char		 err[1024], path[1024];
-	int		 i, first, bad = 0, rc;
-
-	if ((rc = rules_options(self, argc, argv, &first)) != -1)
-		return rc;
-	if (first == argc)
-		return cmd_usage_error(self, "give one or more rule files",
-		    NULL);
-	for (i = first; i < argc; i++) {
-		r = rules_load(argv[i], err, sizeof err);
-		if (r == NULL) {
-			fprintf(stderr, "%s\n", err);
-			bad = 1;
-			continue;
-		}
-		printf("%s: %zu rules, OK\n", proto_clean(argv[i], path,
-		    sizeof path), rules_count(r));
-		rules_free(r);
-	}
-	return bad ? EXIT_RUNTIME : 0;
+	return cmd_check_files(self, argc, argv, "rules", "rule files",
+	    rules_check_one);
 }
 
 static int
 rules_defaults(const struct cmd_entry *self, int argc, char **argv)
 {
-	int	first, rc;
-
-	if ((rc = rules_options(self, argc, argv, &first)) != -1)
-		return rc;
-	if (first != argc)
-		return cmd_usage_error(self, "takes no arguments, not \"%s\"",
-		    argv[first]);
-	fputs(rules_default_text(), stdout);
-	return 0;
+	return cmd_print_text(self, argc, argv, rules_default_text());
 }
 
 static const struct cmd_entry cmd_rules_check_entry = {

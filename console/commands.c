@@ -636,3 +636,69 @@ help_exec(const struct cmd_entry *self, int argc, char **argv)
 	cmd_help(stdout, e);
 	return 0;
 }
+
+/* A subcommand's options when it has none of its own (commands.h). */
+int
+cmd_plain_options(const struct cmd_entry *self, int argc, char **argv,
+    int *first)
+{
+	int	i;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			i++;
+			break;
+		}
+		if (strcmp(argv[i], "--help") == 0 ||
+		    strcmp(argv[i], "-h") == 0) {
+			cmd_help(stdout, self);
+			return 0;
+		}
+		return cmd_unknown_option(self, argv[i]);
+	}
+	*first = i;
+	return -1;
+}
+
+/* `GROUP check [--] FILE...` over check (commands.h). */
+int
+cmd_check_files(const struct cmd_entry *self, int argc, char **argv,
+    const char *items, const char *files,
+    int (*check)(const char *, size_t *, char *, size_t))
+{
+	char	err[1024], path[1024];
+	size_t	n;
+	int	i, first, bad = 0, rc;
+
+	if ((rc = cmd_plain_options(self, argc, argv, &first)) != -1)
+		return rc;
+	if (first == argc)
+		return cmd_usage_error(self, "give one or more %s", files);
+	for (i = first; i < argc; i++) {
+		if (check(argv[i], &n, err, sizeof err) != 0) {
+			/* The error quotes the path sanitised. */
+			fprintf(stderr, "%s\n", err);
+			bad = 1;
+			continue;
+		}
+		printf("%s: %zu %s, OK\n", proto_clean(argv[i], path,
+		    sizeof path), n, items);
+	}
+	return bad ? EXIT_RUNTIME : 0;
+}
+
+/* `GROUP defaults`: text, and no argument (commands.h). */
+int
+cmd_print_text(const struct cmd_entry *self, int argc, char **argv,
+    const char *text)
+{
+	int	first, rc;
+
+	if ((rc = cmd_plain_options(self, argc, argv, &first)) != -1)
+		return rc;
+	if (first != argc)
+		return cmd_usage_error(self, "takes no arguments, not \"%s\"",
+		    argv[first]);
+	fputs(text, stdout);
+	return 0;
+}

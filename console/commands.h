@@ -73,7 +73,8 @@ struct cmd_entry {
 
 /* The entries (defined beside their functions; help's in commands.c). */
 extern const struct cmd_entry	cmd_console_entry, cmd_feed_entry,
-				cmd_rules_entry, cmd_review_entry,
+				cmd_rules_entry, cmd_reasons_entry,
+				cmd_review_entry,
 				cmd_review_verify_entry,
 				cmd_review_checkpoints_entry,
 				cmd_review_forensics_entry, cmd_help_entry,
@@ -149,6 +150,30 @@ int		 cmd_usage_error(const struct cmd_entry *e, const char *fmt,
 /* The same for an unknown option arg: e's badopt is added. */
 int		 cmd_unknown_option(const struct cmd_entry *e,
 		     const char *arg);
+
+/*
+ * The options of a subcommand that has none of its own, before its
+ * arguments: --help and -h print the usage (returns 0), -- ends them,
+ * anything else that starts with - is a usage error naming it (returns 2;
+ * even "-", which getopt would take for a file).  *first is set to the
+ * first argument after them.  Returns -1 to go on.
+ */
+int		 cmd_plain_options(const struct cmd_entry *e, int argc,
+		     char **argv, int *first);
+
+/*
+ * `GROUP check [--] FILE...`: check(path, &n, err, errlen) each FILE, print
+ * "FILE: N ITEMS, OK" on stdout or its error on stderr; with no FILE a
+ * usage error ("give one or more FILES").  Returns the exit status: 0,
+ * 1 when a file is bad, 2 on a usage error.
+ */
+int		 cmd_check_files(const struct cmd_entry *e, int argc,
+		     char **argv, const char *items, const char *files,
+		     int (*check)(const char *path, size_t *n, char *err,
+		     size_t errlen));
+/* `GROUP defaults`: print text; any argument is a usage error. */
+int		 cmd_print_text(const struct cmd_entry *e, int argc,
+		     char **argv, const char *text);
 
 /*
  * The help of e's top-level command (a subcommand's help is its group's)

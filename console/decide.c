@@ -1,12 +1,9 @@
 /*
- * decide.c - the table of acts (see decide.h), the lookups on it, and
- * recording a decision (app_decide): checked against the act's row (a
- * flag to close, a feed to send to), journaled durably with its evidence,
- * and for a command act sent to the attempt's feed and kept pending until
- * it answers.
- *
- * Order matters in the table: it is the order of the key bar and the
- * help overlay.
+ * decide.c - recording a decision (app_decide, see decide.h): checked
+ * against the act's row of act_table (acts.c: a flag to close, a feed to
+ * send to) and the reason codes (reasons.h), journaled durably with its
+ * evidence, and for a command act sent to the attempt's feed and kept
+ * pending until it answers.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -19,78 +16,7 @@
 #include "console/decide.h"
 #include "console/link.h"
 #include "console/pending.h"
-
-const struct act act_table[] = {
-	{ "dismiss", 'd', "dismiss", "dismiss the attempt's top open flag",
-	    STORE_FLAG_DISMISSED, -1, "decide" },
-	{ "confirm", 'c', "confirm", "confirm the attempt's top open flag",
-	    STORE_FLAG_CONFIRMED, -1, "decide" },
-	{ "warn", 'w', "warn", "warn the candidate (sent to the feed)",
-	    STORE_FLAG_OPEN, PROTO_ACTION_WARN, "command" },
-	{ "pause", 'p', "pause", "pause the attempt (sent to the feed)",
-	    STORE_FLAG_OPEN, PROTO_ACTION_PAUSE, "command" },
-	{ "resume", 'r', "resume", "resume a paused attempt (sent to the feed)",
-	    STORE_FLAG_OPEN, PROTO_ACTION_RESUME, "command" },
-	{ "terminate", 't', "terminate",
-	    "terminate the attempt (sent to the feed)",
-	    STORE_FLAG_OPEN, PROTO_ACTION_TERMINATE, "command" },
-	{ "escalate", 'e', "escalate", "escalate the attempt to a supervisor",
-	    STORE_FLAG_OPEN, -1, "decide" },
-	{ "note", 'n', "note", "add a note to the attempt",
-	    STORE_FLAG_OPEN, -1, "note" },
-#ifdef INVIGIL_TEST_ACT
-	/* Only in the test build of check_decide: an act added here must
-	 * reach the keys, the help, the key bar and the headless API. */
-	{ "recheck", 'x', "recheck", "ask for the attempt to be rechecked",
-	    STORE_FLAG_OPEN, -1, "note" },
-#endif
-};
-const size_t act_count = sizeof act_table / sizeof act_table[0];
-
-const struct act *
-act_find(const char *name)
-{
-	size_t	i;
-
-	for (i = 0; i < act_count; i++) {
-		if (strcmp(act_table[i].name, name) == 0)
-			return &act_table[i];
-	}
-	return NULL;
-}
-
-const struct act *
-act_by_key(int key)
-{
-	size_t	i;
-
-	for (i = 0; i < act_count; i++) {
-		if (act_table[i].key == key)
-			return &act_table[i];
-	}
-	return NULL;
-}
-
-size_t
-act_names(const char *op, const char *sep, char *out, size_t outsz)
-{
-	size_t	i, n = 0, used = 0, len;
-
-	if (outsz == 0)
-		return 0;
-	out[0] = '\0';
-	for (i = 0; i < act_count; i++) {
-		if (op != NULL && strcmp(act_table[i].op, op) != 0)
-			continue;
-		len = strlen(act_table[i].name) + (n > 0 ? strlen(sep) : 0);
-		if (used + len < outsz) {
-			used += (size_t)snprintf(out + used, outsz - used,
-			    "%s%s", n > 0 ? sep : "", act_table[i].name);
-		}
-		n++;
-	}
-	return n;
-}
+#include "console/reasons.h"
 
 /* ---- the evidence a decision was about */
 
@@ -128,10 +54,68 @@ decision_evidence(const struct attempt *a, const struct flag *f)
 
 /* ---- recording a decision */
 
+const struct reasons *
+app_reasons(const struct app *app)
+{
+	return app->reasons != NULL ? app->reasons : reasons_default();
+}
+
+/*
+ * The reason: a known code (if one is given) and free text when there is
+ * no code or the code requires it.  The one check of the screen and the
+ * headless requests.  0, or -1 with err.
+ */
+static int
+decide_reason(const struct app *app, const struct act *act,
+    const struct decision *d, char *err, size_t errlen)
+{
+	const struct reason	*r = NULL;
+	int			 text = d->reason != NULL && d->reason[0] != '\0';
+
+	if (d->reason_code != NULL && d->reason_code[0] != '\0' &&
+	    (r = reasons_find(app_reasons(app), d->reason_code)) == NULL) {
+		reasons_unknown(app_reasons(app), d->reason_code, err, errlen);
+		snprintf(err + strlen(err), errlen - strlen(err),
+		    "; nothing recorded");
+		return -1;
+	}
+	if (r != NULL && !reasons_for_act(r, act->name)) {
+		snprintf(err, errlen, "the reason code %s (%s) is not a reason "
+		    "to %s (invigil-reasons(5), acts=); nothing recorded",
+		    r->code, r->label, act->name);
+		return -1;
+	}
+	if (!text && r == NULL) {
+		snprintf(err, errlen, "a reason is required; nothing recorded");
+		return -1;
+	}
+	if (!text && r->text_required) {
+		snprintf(err, errlen, "the reason code %s (%s) requires a "
+		    "reason in words; nothing recorded", r->code, r->label);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * What a command act sends to the feed as its text: the reason in words,
+ * or without one, the label of its code (decide_reason() let it through).
+ */
+static const char *
+decide_text(const struct app *app, const struct decision *d)
+{
+	const struct reason	*r;
+
+	if (d->reason != NULL && d->reason[0] != '\0')
+		return d->reason;
+	r = reasons_find(app_reasons(app), d->reason_code);
+	return r != NULL ? r->label : "";
+}
+
 /* The act's checks, before anything is recorded: 0, or -1 with err. */
 static int
-decide_check(const struct act *act, const struct decision *d,
-    struct flag **fp, char *err, size_t errlen)
+decide_check(const struct app *app, const struct act *act,
+    const struct decision *d, struct flag **fp, char *err, size_t errlen)
 {
 	struct attempt	*a = d->attempt;
 	struct flag	*f = *fp;
@@ -145,10 +129,8 @@ decide_check(const struct act *act, const struct decision *d,
 		return -1;
 	}
 	closes = act->closes != STORE_FLAG_OPEN;
-	if (d->reason == NULL || d->reason[0] == '\0') {
-		snprintf(err, errlen, "a reason is required; nothing recorded");
+	if (decide_reason(app, act, d, err, errlen) != 0)
 		return -1;
-	}
 	if (closes && f == NULL && (f = flags_top(a->flags)) == NULL) {
 		snprintf(err, errlen, "%s has no open flag to %s", a->id,
 		    d->action);
@@ -201,11 +183,11 @@ decide_command(struct app *app, const struct act *act,
 	snprintf(cmd_id, idsz, "%.32s-%" PRId64 "-%" PRIu64, app->opt.proctor,
 	    proto_now_ms(), ++app->cmd_counter);
 	if (pending_message(&m, cmd_id, a, (enum proto_action)act->command,
-	    d->reason) != 0) {
+	    decide_text(app, d)) != 0) {
 		snprintf(err, errlen, "the reason is %zu bytes, and it is sent "
 		    "to the feed as the command's text, which may be at most "
 		    "%d bytes (invigil-proto(7)); shorten it; nothing was sent "
-		    "or recorded", strlen(d->reason), PROTO_TEXT_MAX);
+		    "or recorded", strlen(decide_text(app, d)), PROTO_TEXT_MAX);
 		return -1;
 	}
 	if ((line = proto_encode(&m, &len, err_encode,
@@ -263,7 +245,8 @@ decide_journal(struct app *app, const struct act *act,
 	e.flag_id = f != NULL ? f->id : 0;
 	e.reason_code = d->reason_code != NULL && d->reason_code[0] != '\0' ?
 	    d->reason_code : NULL;
-	e.reason = d->reason;
+	e.reason = d->reason != NULL && d->reason[0] != '\0' ? d->reason :
+	    NULL;
 	e.evidence = evidence;
 	e.detail = detail;
 	memset(&sc, 0, sizeof sc);
@@ -272,7 +255,7 @@ decide_journal(struct app *app, const struct act *act,
 		sc.feed = a->feed->id;
 		sc.attempt = a->id;
 		sc.action = act->name;
-		sc.text = d->reason;
+		sc.text = decide_text(app, d);
 		sc.actor = app->opt.proctor;
 		sc.sent_ms = proto_now_ms();
 	}
@@ -295,7 +278,7 @@ app_decide(struct app *app, const struct decision *d,
 	int			 closes;
 
 	memset(out, 0, sizeof *out);
-	if (decide_check(act, d, &f, err, errlen) != 0)
+	if (decide_check(app, act, d, &f, err, errlen) != 0)
 		return -1;
 	closes = act->closes != STORE_FLAG_OPEN;
 	cmd_id[0] = '\0';
@@ -322,7 +305,7 @@ app_decide(struct app *app, const struct decision *d,
 		app_flag_close(app, f, f->state);
 	if (cmd_id[0] != '\0') {
 		p = pending_add(app, cmd_id, a, (enum proto_action)act->command,
-		    d->reason, d->request_json);
+		    decide_text(app, d), d->request_json);
 		pending_send(a->feed->link, p);
 		snprintf(out->cmd, sizeof out->cmd, "%s", cmd_id);
 	}

@@ -3,7 +3,7 @@
  *
  * An act is what a proctor does about an attempt or one of its flags:
  * dismiss, confirm, escalate, note, warn, pause, resume, terminate.  Each
- * is one row of act_table[] (decide.c): its name (the journal's kind and the
+ * is one row of act_table[] (acts.c): its name (the journal's kind and the
  * headless "action"), its key and words on the screen, whether it closes a
  * flag, whether it is sent to the feed as a command, and the headless op
  * that carries it.  The keys of the attempts view, the help overlay, the
@@ -41,6 +41,7 @@ struct act {
 
 struct app;
 struct attempt;
+struct reasons;
 struct flag;
 
 /* A decision as asked for, on the screen or by a headless request. */
@@ -49,8 +50,11 @@ struct decision {
 	struct flag	       *flag;		/* NULL: the top open flag when
 						   the act closes one */
 	const char	       *action;		/* an act's name (act_table) */
-	const char	       *reason_code;	/* or NULL */
-	const char	       *reason;
+	const char	       *reason_code;	/* a code of app_reasons(), or
+						   NULL */
+	const char	       *reason;		/* free text: may be "" only
+						   with a code that does not
+						   require text */
 	const char	       *request;	/* headless request id, or NULL */
 	const char	       *request_json;	/* the id as JSON text (a string
 						   or an integer), or NULL */
@@ -77,12 +81,17 @@ const struct act	*act_by_key(int key);
 size_t			 act_names(const char *op, const char *sep, char *out,
 			    size_t outsz);
 
+/* The reason codes decisions are checked against: --reasons, or the
+ * compiled-in defaults. */
+const struct reasons	*app_reasons(const struct app *);
+
 /*
  * Record a decision: durably in the journal (chained, with its evidence),
  * and for an act that is a command, as a command to the attempt's feed,
  * recorded in the same transaction.  Returns 0 once the journal entry is
  * committed (out filled), or -1 with a sentence in err and nothing
- * recorded or sent: an unknown act, no reason, no open flag to close, a
+ * recorded or sent: an unknown act, an unknown reason code, no reason in
+ * words where it is required (no code, or a code with text=required), no open flag to close, a
  * flag already closed or of another attempt, a command for a feed that
  * was replaced or is not connected, or a reason too long to send.
  */

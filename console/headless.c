@@ -12,7 +12,7 @@
  * stdin: requests, one JSON object per line:
  *
  *	{"id":"r1","op":"decide","flag":42,"action":"confirm",
- *	 "reason":"phone in hand","reason_code":"phone"}
+ *	 "reason":"phone in hand","reason_code":"security.prohibited_aid"}
  *	{"id":"r2","op":"command","attempt":"A-17","action":"pause",
  *	 "reason":"second person in view"}
  *	{"id":"r3","op":"note","attempt":"A-17","reason":"called the centre"}
@@ -233,9 +233,13 @@ headless_check(const char *line, size_t len, uint64_t lineno,
 		return -1;
 	r->reason = headless_string(r->root, "reason");
 	r->reason_code = headless_string(r->root, "reason_code");
-	if (r->reason == NULL || r->reason[0] == '\0') {
-		snprintf(err, errlen, "a \"reason\" is required; nothing "
-		    "recorded");
+	/* With a code, whether words are required is the code's (checked
+	 * with the code in app_decide, as on the screen). */
+	if ((r->reason == NULL || r->reason[0] == '\0') &&
+	    (r->reason_code == NULL || r->reason_code[0] == '\0')) {
+		snprintf(err, errlen, "a \"reason\" is required (or a "
+		    "\"reason_code\" whose reason in words is optional); "
+		    "nothing recorded");
 		return -1;
 	}
 	return headless_check_target(r, err, errlen);

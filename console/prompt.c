@@ -1,8 +1,10 @@
 /*
  * prompt.c - the reason prompt: a modal view on the bottom line that asks
- * why an act (decide.h) is taken on an attempt, then records it with
- * app_decide() (through ui_decide).  Enter records, Esc cancels; a reason
- * typed is kept whole (UTF-8 characters, never cut inside one).
+ * why an act (decide.h) is taken on an attempt, in words, after the
+ * reason code was picked (picker.c), then records both with app_decide()
+ * (through ui_decide).  Enter records, Esc cancels; a reason typed is kept
+ * whole (UTF-8 characters, never cut inside one).  The words may be left
+ * out when the code does not require them.
  *
  * The flag an act closes is the one shown when the key was pressed: if it
  * is gone by Enter, nothing is recorded.
@@ -18,6 +20,7 @@
 
 #include "console/console.h"
 #include "console/decide.h"
+#include "console/reasons.h"
 #include "console/view.h"
 #include "proto/xmalloc.h"
 
@@ -27,6 +30,7 @@ struct prompt {
 	const struct act       *act;
 	struct attempt	       *attempt;
 	int64_t			flag;		/* the flag shown, 0: none */
+	struct reason		code;		/* the code picked */
 	char			text[PROTO_TEXT_MAX + 1];
 	size_t			len;
 };
@@ -46,12 +50,20 @@ int
 prompt_open(struct ui *ui, const struct act *act, struct attempt *a,
     int64_t flag)
 {
+	return picker_open(ui, act, a, flag);
+}
+
+int
+prompt_words_open(struct ui *ui, const struct act *act, struct attempt *a,
+    int64_t flag, const struct reason *code)
+{
 	struct prompt	*p;
 
 	p = xcalloc(1, sizeof *p);
 	p->act = act;
 	p->attempt = a;
 	p->flag = flag;
+	p->code = *code;
 	return ui_push(ui, &view_prompt, p);
 }
 
@@ -63,8 +75,10 @@ prompt_draw(struct ui *ui, void *state, int rows, int cols)
 
 	if (p->flag != 0)
 		snprintf(what, sizeof what, "flag %" PRId64 " of ", p->flag);
-	snprintf(line, sizeof line, "Reason to %s %s%s (Enter records, "
-	    "Esc cancels): %s", p->act->name, what, p->attempt->id, p->text);
+	snprintf(line, sizeof line, "Reason to %s %s%s [%s, words %s] "
+	    "(Enter records, Esc cancels): %s", p->act->name, what,
+	    p->attempt->id, p->code.code, p->code.text_required ? "required" :
+	    "optional", p->text);
 	ui_role(ui, UI_ROLE_PROMPT, 1);
 	ui_put(rows - 1, 0, cols, line);
 	ui_role(ui, UI_ROLE_PROMPT, 0);
@@ -84,6 +98,7 @@ prompt_enter(struct ui *ui, struct prompt *p)
 	d.attempt = p->attempt;
 	d.action = p->act->name;
 	d.reason = p->text;
+	d.reason_code = p->code.code;
 	if (p->flag != 0 && (d.flag = ui_flag_by_id(ui, p->flag)) == NULL) {
 		ui_status(ui, 1, "flag %" PRId64 " is gone; nothing recorded",
 		    p->flag);

@@ -426,6 +426,12 @@ ui_flag_by_id(struct ui *ui, int64_t id)
 	return app_flag_by_id(ui->app, id);
 }
 
+const struct reasons *
+ui_reasons(struct ui *ui)
+{
+	return app_reasons(ui->app);
+}
+
 int
 ui_decide(struct ui *ui, const struct decision *d,
     struct decision_result *dr, char *err, size_t errlen)

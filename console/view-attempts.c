@@ -56,8 +56,8 @@ const struct view view_attempts = {
 	.title = "attempts",
 	.keys = attempts_keys,
 	.nkeys = sizeof attempts_keys / sizeof attempts_keys[0],
-	.help_note = "Decisions ask for a reason and are saved before "
-	    "\"recorded\".",
+	.help_note = "An act asks a reason code (a picker), then words; "
+	    "saved before \"recorded\".",
 	.draw = attempts_draw,
 	.free = free,
 };

@@ -32,6 +32,8 @@ struct attempt;
 struct decision;
 struct decision_result;
 struct flag;
+struct reason;
+struct reasons;
 struct ui;
 struct view;
 struct view_binding;
@@ -182,6 +184,8 @@ void		 ui_dirty(struct ui *);
 void		 ui_quit(struct ui *);
 struct flag	*ui_flag_top(struct attempt *);
 struct flag	*ui_flag_by_id(struct ui *, int64_t id);
+/* The reason codes of the picker and of every decision (app_reasons). */
+const struct reasons *ui_reasons(struct ui *);
 int		 ui_decide(struct ui *, const struct decision *,
 		    struct decision_result *, char *err, size_t errlen);
 int		 ui_notice(struct ui *, size_t i, char *out, size_t outsz);
@@ -194,6 +198,7 @@ extern const struct view	view_attempts;	/* view-attempts.c */
 extern const struct view	view_detail;	/* view-detail.c */
 extern const struct view	view_help;	/* view-help.c */
 extern const struct view	view_prompt;	/* prompt.c */
+extern const struct view	view_picker;	/* picker.c */
 
 /* Open the attempts view (the first view). */
 int		 view_attempts_open(struct ui *);
@@ -212,9 +217,16 @@ view_key_fn	 view_key_help, view_key_quit;
 int		 view_detail_open(struct ui *, struct attempt *a);
 /* Open the help overlay over the focused view. */
 int		 view_help_open(struct ui *);
-/* Open the reason prompt for act on attempt a (flag: the flag shown, 0:
- * none). */
+/*
+ * A decision on the screen: act on attempt a (flag: the flag shown, 0:
+ * none).  Opens the reason-code picker (picker_open), whose Enter opens
+ * the reason prompt for the words (prompt_words_open) with the code.
+ */
 int		 prompt_open(struct ui *, const struct act *act,
 		    struct attempt *a, int64_t flag);
+int		 picker_open(struct ui *, const struct act *act,
+		    struct attempt *a, int64_t flag);
+int		 prompt_words_open(struct ui *, const struct act *act,
+		    struct attempt *a, int64_t flag, const struct reason *code);
 
 #endif /* INVIGIL_VIEW_H */

@@ -1,5 +1,5 @@
 /*
- * check_decide.c - the act table (decide.c) built with a test act in it
+ * check_decide.c - the act table (acts.c) built with a test act in it
  * (INVIGIL_TEST_ACT: "recheck", key 'x', carried by note requests), and
  * the headless request check (headless_check): an act added to the table
  * is found by name and key, listed with its op, and accepted by the

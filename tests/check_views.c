@@ -91,11 +91,42 @@ START_TEST(test_act_in_the_help)
 	ck_assert_str_eq(line, "");
 	ck_assert_int_eq(view_help_line(&view_attempts, i - 1, line,
 	    sizeof line), 0);
-	ck_assert_str_eq(line, "  Decisions ask for a reason and are saved "
-	    "before \"recorded\".");
+	ck_assert_str_eq(line, "  An act asks a reason code (a picker), then "
+	    "words; saved before \"recorded\".");
 	ck_assert_int_eq(view_help_line(&view_attempts, 0, line, sizeof line),
 	    0);
 	ck_assert_str_eq(line, "  Up/k     select the attempt above");
+}
+END_TEST
+
+/* The picker's keys: on its own bar and in the help ? shows over it. */
+START_TEST(test_picker_keys)
+{
+	struct view_binding	b;
+	char			bar[256], line[256];
+	size_t			i;
+	int			enter = 0, esc = 0, note = 0;
+
+	view_keybar(&view_picker, bar, sizeof bar);
+	ck_assert_str_eq(bar, " Up up  Down down  Enter pick  Esc cancel  "
+	    "? help");
+	for (i = 0; view_help_line(&view_picker, i, line, sizeof line) == 0;
+	    i++) {
+		enter |= strcmp(line, "  Enter    pick the code, then say why "
+		    "in words") == 0;
+		esc |= strcmp(line, "  Esc      cancel: nothing is recorded")
+		    == 0;
+		note |= strstr(line, "first letters to narrow the list") !=
+		    NULL;
+	}
+	ck_assert(enter && esc && note);
+	/* Enter as the terminal sends it, and the keypad's. */
+	ck_assert_int_eq(view_binding_find(&view_picker, '\r', 0, &b), 0);
+	ck_assert_str_eq(b.name, "Enter");
+	ck_assert_int_eq(view_binding_find(&view_picker, 27, 0, &b), 0);
+	ck_assert_str_eq(b.name, "Esc");
+	/* Letters are not keys of the table: they narrow the list. */
+	ck_assert_int_eq(view_binding_find(&view_picker, 's', 0, &b), -1);
 }
 END_TEST
 
@@ -419,6 +450,7 @@ views_suite(void)
 	tcase_add_test(tc, test_detail_layout);
 	tcase_add_test(tc, test_detail_scroll);
 	tcase_add_test(tc, test_flag_risk);
+	tcase_add_test(tc, test_picker_keys);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("screen");
 	tcase_add_test(tc, test_screen_bar_and_help);

@@ -164,7 +164,7 @@ def main():
                 req = {"id": rid, "op": "decide", "flag": f["id"],
                        "action": rng.choice(["dismiss", "confirm"]),
                        "reason": "crash test %s" % rid,
-                       "reason_code": "test"}
+                       "reason_code": "other"}
             elif x < 0.7:
                 req = {"id": rid, "op": "note", "attempt": f["attempt"],
                        "reason": "note %s \u202e\x1b[2J" % rid}

@@ -33,7 +33,7 @@ A=$(echo "$first" | python3 -c 'import json,sys; print(json.load(sys.stdin)["att
 F=$(echo "$first" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 others=$(sqlite3 -readonly "$T/b.db" "select attempt from attempts where attempt != '$A' order by attempt limit 2")
 [ -n "$others" ] || fail "no other attempt stored"
-echo "{\"id\":\"d1\",\"op\":\"decide\",\"flag\":$F,\"action\":\"confirm\",\"reason\":\"phone in view\",\"reason_code\":\"phone\"}" >&3
+echo "{\"id\":\"d1\",\"op\":\"decide\",\"flag\":$F,\"action\":\"confirm\",\"reason\":\"phone in view\",\"reason_code\":\"security.prohibited_aid\"}" >&3
 echo "{\"id\":\"n1\",\"op\":\"note\",\"attempt\":\"$A\",\"reason\":\"called the centre\"}" >&3
 echo "{\"id\":\"c1\",\"op\":\"command\",\"attempt\":\"$A\",\"action\":\"warn\",\"reason\":\"eyes on screen\"}" >&3
 i=0

@@ -100,18 +100,25 @@ detail_check() {
 	    { screen_rev >&2; fail "${W}x$H: the selected flag's line is not in reverse video"; }
 
 	# Acts from the view: a note on the attempt, a dismiss of the flag.
+	# (each through the reason-code picker: letters narrow, Enter picks)
 	key n
+	wait_for 3 sh -c "tmux -S '$SOCK' capture-pane -p -t $S | grep -q 'Reason code to note'" ||
+	    { screen >&2; fail "${W}x$H: no reason-code picker after n"; }
+	key o t h e r Enter
 	wait_for 3 sh -c "tmux -S '$SOCK' capture-pane -p -t $S | grep -q 'Reason to note'" ||
-	    { screen >&2; fail "${W}x$H: no reason prompt after n"; }
+	    { screen >&2; fail "${W}x$H: no reason prompt after the code"; }
 	key "seen in detail $W" Enter
 	key d
-	wait_for 3 sh -c "tmux -S '$SOCK' capture-pane -p -t $S | grep -q 'Reason to dismiss flag $fid of $id'" ||
+	wait_for 3 sh -c "tmux -S '$SOCK' capture-pane -p -t $S | grep -q 'Reason code to dismiss flag $fid of $id'" ||
 	    { screen >&2; fail "${W}x$H: d does not ask to dismiss flag $fid of $id"; }
+	key t e c h . f a l Enter
+	wait_for 3 sh -c "tmux -S '$SOCK' capture-pane -p -t $S | grep -q 'Reason to dismiss flag $fid of $id'" ||
+	    { screen >&2; fail "${W}x$H: no reason prompt to dismiss flag $fid of $id"; }
 	key "dismissed in detail $W" Enter
-	journaled() { [ "$(q "select count(*) from journal where attempt = '$id' and actor = 'e2e-detail' and ((kind = 'note' and reason = 'seen in detail $W') or (kind = 'dismiss' and flag_id = $fid and reason = 'dismissed in detail $W'))")" = 2 ]; }
+	journaled() { [ "$(q "select count(*) from journal where attempt = '$id' and actor = 'e2e-detail' and ((kind = 'note' and reason_code = 'other' and reason = 'seen in detail $W') or (kind = 'dismiss' and flag_id = $fid and reason_code = 'technical.false_positive' and reason = 'dismissed in detail $W'))")" = 2 ]; }
 	wait_for 5 journaled || { screen >&2; fail "${W}x$H: the note and the dismiss are not in the journal"; }
 	# The view reads its timeline again: the decision is on it.
-	decided() { screen | grep -qE "^[> ] [0-9:]+ decision +dismiss flag $fid: dismissed in detail $W"; }
+	decided() { screen | grep -qE "^[> ] [0-9:]+ decision +dismiss flag $fid \[technical\.false_pos"; }
 	wait_for 5 decided || { screen >&2; fail "${W}x$H: the dismiss is not on the timeline"; }
 
 	# Esc: back to the table.

@@ -55,7 +55,7 @@ A=$(sqlite3 -readonly "$T/x.db" "SELECT m.attempt FROM messages m
     WHERE m.kind = 'network_lost' ORDER BY m.attempt LIMIT 1")
 [ -n "$A" ] || fail "no attempt with a network outage and a flag"
 FLAG=$(sqlite3 -readonly "$T/x.db" "SELECT min(id) FROM flags WHERE attempt = '$A'")
-echo "{\"id\":\"d1\",\"op\":\"decide\",\"flag\":$FLAG,\"action\":\"confirm\",\"reason\":\"<img src=x onerror=alert(3)> seen \\u202e twice\",\"reason_code\":\"phone\"}" >&3
+echo "{\"id\":\"d1\",\"op\":\"decide\",\"flag\":$FLAG,\"action\":\"confirm\",\"reason\":\"<img src=x onerror=alert(3)> seen \\u202e twice\",\"reason_code\":\"security.prohibited_aid\"}" >&3
 echo "{\"id\":\"d2\",\"op\":\"command\",\"feed\":\"sim\",\"attempt\":\"$A\",\"action\":\"warn\",\"reason\":\"eyes on screen\"}" >&3
 echo "{\"id\":\"d3\",\"op\":\"note\",\"feed\":\"sim\",\"attempt\":\"$A\",\"reason\":\"called the centre\"}" >&3
 answered() { grep -q "\"id\":\"$1\"" "$T/out.jsonl"; }
@@ -134,7 +134,7 @@ total = c.execute("SELECT count(*) FROM messages WHERE attempt = ?", (a,)).fetch
 if before != want:
     sys.exit("%d messages before the first act in the report, %d received before it (of %d)" % (before, want, total))
 PY
-sed -n '/id="attempt-1"/,/<\/section>/p' "$T/case.html" | grep -q '<bdi>ana</bdi></td><td><bdi>confirm</bdi></td><td><bdi>phone</bdi>' ||
+sed -n '/id="attempt-1"/,/<\/section>/p' "$T/case.html" | grep -q '<bdi>ana</bdi></td><td><bdi>confirm</bdi></td><td><bdi>security.prohibited_aid</bdi>' ||
     fail "the flag's decision by ana is not in the report"
 answered_leaked=$(sqlite3 -readonly "$T/x.db" "SELECT count(DISTINCT json_extract(body, '\$.item')) FROM messages WHERE attempt = '$A' AND type = 'answer' AND json_extract(body, '\$.item') IN ($(sed "s/.*/'&'/" "$T/leaked.txt" | paste -sd,))")
 marked=$(sed -n '/id="rt-1"/,/<\/svg>/p' "$T/case.html" | grep -c 'class="mark answer compromised"')

@@ -56,8 +56,8 @@ ready() {
 	[ "$n" = 1 ]
 }
 wait_for 40 ready || { cat "$T/err" >&2; fail "the console stored too little"; }
-echo '{"id":"r1","op":"decide","flag":1,"action":"dismiss","reason":"=HYPERLINK(\"http://evil\")","reason_code":"false_alarm"}' >&3
-echo '{"id":"r2","op":"decide","flag":2,"action":"confirm","reason":"phone in hand","reason_code":"phone"}' >&3
+echo '{"id":"r1","op":"decide","flag":1,"action":"dismiss","reason":"=HYPERLINK(\"http://evil\")","reason_code":"technical.false_positive"}' >&3
+echo '{"id":"r2","op":"decide","flag":2,"action":"confirm","reason":"phone in hand","reason_code":"security.prohibited_aid"}' >&3
 # A warning sent to the feed: the feed's acknowledgement is journaled too
 # (role "feed"), and is no decision.
 echo '{"id":"r3","op":"command","feed":"sim","attempt":"A0004","action":"warn","reason":"eyes on screen"}' >&3
@@ -149,7 +149,7 @@ check(len(jsonl("flags", "--rule", rule)) == one("select count(*) from flags whe
 d = jsonl("decisions")
 check([(x["origin"], x["actor"], x["kind"]) for x in d] == [("other.example/journal/1", "bob", "note"), ("local", "ana", "dismiss"), ("local", "ana", "confirm"), ("local", "ana", "warn")], "decisions: %r" % d)
 check(one("select count(*) from journal where role = 'feed' and kind = 'cmd_ack'") == 1, "the feed's acknowledgement is not journaled")
-check(d[1]["reason"] == '=HYPERLINK("http://evil")' and d[1]["reason_code"] == "false_alarm", "decisions: reason")
+check(d[1]["reason"] == '=HYPERLINK("http://evil")' and d[1]["reason_code"] == "technical.false_positive", "decisions: reason")
 raw, rows = csvrows("decisions")
 check(rows[2][7] == "'=HYPERLINK(\"http://evil\")" and rows[1][7] == "'+SUM(1)", "decisions csv: %r" % rows)
 check(len(jsonl("decisions", "--attempt", "A0004")) == 1, "decisions --attempt: the feed's acknowledgement is no decision")

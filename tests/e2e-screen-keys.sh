@@ -6,7 +6,8 @@
 #   - g / G / PgDn / PgUp move the selected row marker '>' to the first
 #     attempt, the last, and by a page (the table's height less one);
 #   - the selection follows its attempt when the order changes;
-#   - e (escalate) asks a reason and is journaled with who, what and why.
+#   - e (escalate) asks a reason code (the picker: letters narrow, Down
+#     moves) and a reason, journaled with who, what, the code and why.
 . "$(dirname "$0")/lib.sh"
 
 command -v tmux >/dev/null || fail "tmux is not installed (scripts/install-deps)"
@@ -78,7 +79,17 @@ echo "ok: the selection stays on A0005 when A0030 rises above it"
 
 # Escalate from the keyboard.
 tm send-keys -t 0 e
-prompt() { screen | grep -q 'Reason to escalate'; }
+picker() { screen | grep -q 'Reason code to escalate A0005'; }
+wait_for 3 picker || { screen >&2; fail "no reason-code picker after e"; }
+# "tech" leaves the technical codes, the first selected; Down the second.
+tm send-keys -t 0 tech
+picked() { screen | grep -q '> technical.connection' && ! screen | grep -q 'security.collusion'; }
+wait_for 3 picked || { screen >&2; fail "typing tech did not narrow the picker to technical.*"; }
+tm send-keys -t 0 Down
+picked() { screen | grep -q '> technical.camera'; }
+wait_for 3 picked || { screen >&2; fail "Down did not select technical.camera"; }
+tm send-keys -t 0 Enter
+prompt() { screen | grep -q 'Reason to escalate A0005 \[technical.camera'; }
 wait_for 3 prompt || { screen >&2; fail "no reason prompt after e"; }
 tm send-keys -t 0 "needs a second look" Enter
 recorded() { screen | grep -q 'recorded as journal #'; }
@@ -87,6 +98,6 @@ entry=$(screen | grep -o 'recorded as journal #[0-9]*' | head -1)
 tm send-keys -t 0 q
 wait_for 10 test -s "$T/exit" || { screen >&2; fail "q did not quit within 10 s"; }
 [ "$(cat "$T/exit")" = "exit=0" ] || fail "console $(cat "$T/exit")"
-n=$(sqlite3 -readonly "$T/k.db" "select count(*) from journal where kind='escalate' and attempt='A0005' and reason='needs a second look' and actor='keys-e2e'")
+n=$(sqlite3 -readonly "$T/k.db" "select count(*) from journal where kind='escalate' and attempt='A0005' and reason='needs a second look' and reason_code='technical.camera' and actor='keys-e2e'")
 [ "$n" = 1 ] || { sqlite3 -readonly "$T/k.db" "select * from journal" >&2; fail "escalate of A0005 is not in the journal ($n rows)"; }
 echo "PASS: PgUp/PgDn/g/G move the selection as man/invigil.1 says (7 keys over $NROWS rows, a page of $PAGE), the selection follows its attempt (A0005 kept on row 6 when A0030 rose to the top after $rose s), e escalates into the journal (${entry#recorded as }, $n row)"

@@ -44,7 +44,7 @@ ready() {
 wait_for 60 ready || { cat "$T/err" >&2; fail "the console stored too little"; }
 read -r flag att < <(sqlite3 -readonly -separator ' ' "$T/x.db" "select id, attempt from flags where attempt is not null order by id limit 1")
 [ -n "$att" ] || fail "no flagged attempt"
-echo "{\"id\":\"r1\",\"op\":\"decide\",\"flag\":$flag,\"action\":\"confirm\",\"reason\":\"phone in hand\",\"reason_code\":\"phone\"}" >&3
+echo "{\"id\":\"r1\",\"op\":\"decide\",\"flag\":$flag,\"action\":\"confirm\",\"reason\":\"phone in hand\",\"reason_code\":\"security.prohibited_aid\"}" >&3
 echo "{\"id\":\"r2\",\"op\":\"command\",\"feed\":\"sim\",\"attempt\":\"$att\",\"action\":\"warn\",\"reason\":\"eyes on screen\"}" >&3
 acked() { grep -q '"t":"ack","id":"r1","ok":true' "$T/out" && grep -q '"t":"done","id":"r2".*"ok":true' "$T/out"; }
 wait_for 20 acked || { cat "$T/out" "$T/err" >&2; fail "the acts were not done"; }
@@ -93,7 +93,7 @@ check(len(closed) == 1 and closed[0]["code"] == "confirmed", "flag %d not closed
 # and the feed's acknowledgement.
 dec = [r for r in rows if r["kind"] == "decision" and r["what"] == "confirm"]
 check(len(dec) == 1 and dec[0]["actor"] == "ana" and dec[0]["role"] == "proctor"
-      and dec[0]["code"] == "phone" and dec[0]["reason"] == "phone in hand"
+      and dec[0]["code"] == "security.prohibited_aid" and dec[0]["reason"] == "phone in hand"
       and dec[0]["flag"] == flag, "the confirmation: %s" % dec)
 sent = [r for r in rows if r["kind"] == "command_sent" and r["what"] == "warn"]
 ack = [r for r in rows if r["kind"] == "command_ack" and r["what"] == "warn"]

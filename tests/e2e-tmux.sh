@@ -34,8 +34,15 @@ for _ in $(seq 1 20); do
 done
 screen | grep -qE '^>.* in_progress ' || { screen >&2; fail "no attempt in progress to select"; }
 tm send-keys -t 0 p
+# The reason-code picker first: "left" narrows it to examinee.left_view.
+wait_for 3 sh -c "tmux -S '$SOCK' capture-pane -p -t 0 | grep -q 'Reason code to pause'" ||
+    { screen >&2; fail "no reason-code picker after p"; }
+tm send-keys -t 0 -l left
+wait_for 3 sh -c "tmux -S '$SOCK' capture-pane -p -t 0 | grep -q '^.*> examinee.left_view'" ||
+    { screen >&2; fail "typing left did not select examinee.left_view"; }
+tm send-keys -t 0 Enter
 wait_for 3 sh -c "tmux -S '$SOCK' capture-pane -p -t 0 | grep -q 'Reason to pause'" ||
-    { screen >&2; fail "no reason prompt after p"; }
+    { screen >&2; fail "no reason prompt after the code"; }
 tm send-keys -t 0 "left the room" Enter
 t1=$(date +%s%N)
 wait_for 5 sh -c "tmux -S '$SOCK' capture-pane -p -t 0 | grep -q 'feed acknowledged pause of'" ||
@@ -67,7 +74,7 @@ tm send-keys -t 0 q
 wait_for 5 test -s "$T/exit" || { screen >&2; fail "q did not quit within 5 s"; }
 [ "$(cat "$T/exit")" = "exit=0" ] || fail "console $(cat "$T/exit")"
 
-n=$(sqlite3 "$T/demo.db" "select count(*) from journal where kind='pause' and reason='left the room' and actor='tmux-e2e'")
+n=$(sqlite3 "$T/demo.db" "select count(*) from journal where kind='pause' and reason_code='examinee.left_view' and reason='left the room' and actor='tmux-e2e'")
 [ "$n" = 1 ] || fail "pause decision not in the journal ($n rows)"
 a=$(sqlite3 "$T/demo.db" "select count(*) from commands where action='pause' and ok=1")
 [ "$a" = 1 ] || fail "pause command not acknowledged in the database ($a rows)"

@@ -13,6 +13,7 @@
 
 #include "proto/proto.h"
 #include "rules/rules.h"
+#include "tests/fuzz/fuzz-error.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -87,7 +88,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct rules	*r;
 	char		 err[512];
-	size_t		 i;
 
 	memset(err, 'x', sizeof err);
 	r = rules_parse((const char *)data, size, "fuzz.rules", err,
@@ -97,15 +97,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		rules_free(r);
 		return 0;
 	}
-	if (memchr(err, '\0', sizeof err) == NULL)
-		abort();
-	if (strncmp(err, "fuzz.rules", 10) != 0)
-		abort();
-	for (i = 0; err[i] != '\0'; i++) {
-		unsigned char c = (unsigned char)err[i];
-
-		if (c < 0x20 || c == 0x7f)
-			abort();	/* a raw control character in the error */
-	}
+	fuzz_check_error(err, sizeof err, "fuzz.rules");
 	return 0;
 }

@@ -1,0 +1,84 @@
+/*
+ * acts.c - the table of acts (see decide.h) and the lookups on it, apart
+ * from recording a decision (decide.c) so that what only needs the names
+ * (the reason codes' acts=, reasons.c) links without the console.
+ *
+ * Order matters in the table: it is the order of the key bar and the
+ * help overlay.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "console/decide.h"
+
+const struct act act_table[] = {
+	{ "dismiss", 'd', "dismiss", "dismiss the attempt's top open flag",
+	    STORE_FLAG_DISMISSED, -1, "decide" },
+	{ "confirm", 'c', "confirm", "confirm the attempt's top open flag",
+	    STORE_FLAG_CONFIRMED, -1, "decide" },
+	{ "warn", 'w', "warn", "warn the candidate (sent to the feed)",
+	    STORE_FLAG_OPEN, PROTO_ACTION_WARN, "command" },
+	{ "pause", 'p', "pause", "pause the attempt (sent to the feed)",
+	    STORE_FLAG_OPEN, PROTO_ACTION_PAUSE, "command" },
+	{ "resume", 'r', "resume", "resume a paused attempt (sent to the feed)",
+	    STORE_FLAG_OPEN, PROTO_ACTION_RESUME, "command" },
+	{ "terminate", 't', "terminate",
+	    "terminate the attempt (sent to the feed)",
+	    STORE_FLAG_OPEN, PROTO_ACTION_TERMINATE, "command" },
+	{ "escalate", 'e', "escalate", "escalate the attempt to a supervisor",
+	    STORE_FLAG_OPEN, -1, "decide" },
+	{ "note", 'n', "note", "add a note to the attempt",
+	    STORE_FLAG_OPEN, -1, "note" },
+#ifdef INVIGIL_TEST_ACT
+	/* Only in the test build of check_decide: an act added here must
+	 * reach the keys, the help, the key bar and the headless API. */
+	{ "recheck", 'x', "recheck", "ask for the attempt to be rechecked",
+	    STORE_FLAG_OPEN, -1, "note" },
+#endif
+};
+const size_t act_count = sizeof act_table / sizeof act_table[0];
+
+const struct act *
+act_find(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < act_count; i++) {
+		if (strcmp(act_table[i].name, name) == 0)
+			return &act_table[i];
+	}
+	return NULL;
+}
+
+const struct act *
+act_by_key(int key)
+{
+	size_t	i;
+
+	for (i = 0; i < act_count; i++) {
+		if (act_table[i].key == key)
+			return &act_table[i];
+	}
+	return NULL;
+}
+
+size_t
+act_names(const char *op, const char *sep, char *out, size_t outsz)
+{
+	size_t	i, n = 0, used = 0, len;
+
+	if (outsz == 0)
+		return 0;
+	out[0] = '\0';
+	for (i = 0; i < act_count; i++) {
+		if (op != NULL && strcmp(act_table[i].op, op) != 0)
+			continue;
+		len = strlen(act_table[i].name) + (n > 0 ? strlen(sep) : 0);
+		if (used + len < outsz) {
+			used += (size_t)snprintf(out + used, outsz - used,
+			    "%s%s", n > 0 ? sep : "", act_table[i].name);
+		}
+		n++;
+	}
+	return n;
+}
