@@ -66,6 +66,8 @@ struct console_options {
 	uint64_t	demo_seed;
 	double		demo_rate;
 	const char     *token;		/* bearer token for every feed, or NULL */
+	const char     *feed_tokens[CONSOLE_MAX_FEEDS];	/* feeds[i]'s own
+					   token, or NULL: token */
 	const char     *rules_path;	/* --rules, or NULL for the defaults */
 	const char     *ca_path;	/* private CA for wss://, or NULL */
 	int		insecure;	/* wss:// without verification */

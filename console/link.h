@@ -79,6 +79,7 @@ struct feed_link {
 	struct app	       *app;
 	int			index;
 	char			url[512];
+	const char	       *token;		/* bearer token, or NULL */
 	const struct link_ops  *ops;		/* NULL: never connects */
 	void		       *impl;		/* the transport's */
 

@@ -19,7 +19,7 @@
 #define nitems(a)	(sizeof (a) / sizeof (a)[0])
 
 static const char *const top_names[] = {
-	"console", "feed", "rules", "review", "admin", "help"
+	"console", "feed", "rules", "config", "review", "admin", "help"
 };
 
 /* One entry, whole; group is its group, or NULL. */
@@ -77,7 +77,8 @@ START_TEST(test_table_whole)
 		for (c = e->children; c != NULL && *c != NULL; c++, n++)
 			entry_check(*c, e);
 	}
-	ck_assert_uint_eq(n, 28);	/* rules check, defaults; review x13;
+	ck_assert_uint_eq(n, 30);	/* rules check, defaults; config
+					   check, path; review x13;
 					   admin keys, trust, the outcome's
 					   cases, show and seven acts, export
 					   and verify-export */
