@@ -211,7 +211,7 @@ config_setting(struct config_lex *lx, const struct cmd_option *options,
 {
 	const struct cmd_option	*o;
 	const char		*eq = strchr(word, '='), *names[CMD_OPTIONS_MAX];
-	char			 full[128], hint[160], msg[256];
+	char			 full[128], hint[160], msg[384];
 	size_t			 klen = strlen(key->name), n = 0;
 
 	if (eq == NULL) {
@@ -229,9 +229,9 @@ config_setting(struct config_lex *lx, const struct cmd_option *options,
 				names[n++] = o->name + klen + 1;
 		}
 		snprintf(full, sizeof full, "%.*s", (int)(eq - word), word);
-		proto_suggest_hint(hint, sizeof hint, full, names, n);
 		snprintf(msg, sizeof msg, "%s has no setting \"%%s\"%s",
-		    key->name, hint);
+		    key->name, proto_suggest_hint(hint, sizeof hint, full,
+		    names, n));
 		return config_error(lx, msg, full);
 	}
 	return config_add(lx, o, eq + 1, home);
