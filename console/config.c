@@ -17,6 +17,7 @@
 #include "console/config.h"
 #include "proto/proto.h"
 #include "proto/xmalloc.h"
+#include "store/sign.h"
 
 #define CONFIG_WORDS_MAX	8	/* key, value and name=value settings */
 
@@ -371,20 +372,16 @@ config_free(struct config *c)
 int
 config_default_path(char *buf, size_t len, char *err, size_t errlen)
 {
-	const char	*xdg = getenv("XDG_CONFIG_HOME");
-	const char	*home = getenv("HOME");
-	int		 n;
+	char	dir[4096], why[512];
+	int	n;
 
-	if (xdg != NULL && xdg[0] == '/')
-		n = snprintf(buf, len, "%s/invigil/config", xdg);
-	else if (home != NULL && home[0] == '/')
-		n = snprintf(buf, len, "%s/.config/invigil/config", home);
-	else {
-		snprintf(err, errlen, "cannot tell where the config file is: "
-		    "neither XDG_CONFIG_HOME nor HOME is set to an absolute "
-		    "path; give --config PATH, or --no-config");
+	/* Beside the signing keys: the same directory, the same rules. */
+	if (sign_key_dir(dir, sizeof dir, why, sizeof why) != 0) {
+		snprintf(err, errlen, "cannot tell where the config file is "
+		    "(%s); give --config PATH, or --no-config", why);
 		return -1;
 	}
+	n = snprintf(buf, len, "%s/config", dir);
 	if (n < 0 || (size_t)n >= len) {
 		snprintf(err, errlen, "the config file's path is too long");
 		return -1;

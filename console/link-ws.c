@@ -338,8 +338,9 @@ ws_connection_error(struct ws_link *ws, struct lws *wsi, const char *in)
 		ws_retry(ws, LINK_REFUSED, ws->link->token == NULL ?
 		    "the feed requires a token and none was given "
 		    "(HTTP 401); give --token-file PATH" :
-		    "feed refused the token (HTTP 401); check "
-		    "--token-file");
+		    ws->link->token_own ? "feed refused the token (HTTP "
+		    "401); check its --feed-token-file" : "feed refused the "
+		    "token (HTTP 401); check --token-file");
 		return;
 	}
 	if (in != NULL && strstr(in, "SSL") != NULL &&

@@ -80,6 +80,8 @@ struct feed_link {
 	int			index;
 	char			url[512];
 	const char	       *token;		/* bearer token, or NULL */
+	int			token_own;	/* from --feed-token-file, not
+						   --token-file */
 	const struct link_ops  *ops;		/* NULL: never connects */
 	void		       *impl;		/* the transport's */
 

@@ -236,6 +236,7 @@ app_init(struct app *app, const struct console_options *opt, char *err,
 		 * simulator takes none). */
 		app->feeds[app->nfeeds].token = opt->feed_tokens[i] != NULL ?
 		    opt->feed_tokens[i] : opt->token;
+		app->feeds[app->nfeeds].token_own = opt->feed_tokens[i] != NULL;
 		if (link_open(&app->feeds[app->nfeeds], app, app->nfeeds,
 		    opt->feeds[i], loop_transports, err, errlen) != 0)
 			return -1;

@@ -72,7 +72,7 @@ sed -i "s|^db .*|db $T/wrong.db|" "$CONF"
 "$INVIGIL" --headless </dev/null >"$T/c2.out" 2>"$T/c2.err" &
 C2=$!; PIDS="$PIDS $C2"
 said() { grep -qF -- "$2" "$T/$1.err"; }
-wait_for 20 said c2 "invigil: feed ws://127.0.0.1:$PORT_B/: feed refused the token (HTTP 401)" ||
+wait_for 20 said c2 "invigil: feed ws://127.0.0.1:$PORT_B/: feed refused the token (HTTP 401); check its --feed-token-file" ||
     { cat "$T/c2.err" >&2; fail "feed B did not refuse the wrong token"; }
 wait_for 20 rows_at_least "$T/wrong.db" 1 "where feed = 'hall-a'" ||
     fail "feed A did not let the console in: $(cat "$T/c2.err")"
