@@ -57,6 +57,9 @@ static const struct cmd_option console_options[] = {
 	    "default the system's CAs, and the host name is always checked" },
 	{ "insecure", 'I', 0, NULL, "do not verify wss:// certificates (shown "
 	    "on screen)" },
+	{ "theme", 'Y', 0, "THEME", "the screen's colours: auto (the default: "
+	    "colour unless NO_COLOR is set), color (even with NO_COLOR) or "
+	    "mono (never)" },
 	{ "ping", 'P', 0, "SECS", "ping a silent feed after SECS (default 10) "
 	    "and hang up after 2 x SECS + 5 without an answer" },
 	{ "key-dir", 'K', 0, "DIR", "where signing keys live (default: "
@@ -265,6 +268,17 @@ console_option(const struct cmd_entry *self, struct console_args *a, int key,
 		break;
 	case 'I':
 		a->opt.insecure = 1;
+		break;
+	case 'Y':
+		if (strcmp(arg, "auto") == 0)
+			a->opt.theme = CONSOLE_THEME_AUTO;
+		else if (strcmp(arg, "color") == 0 || strcmp(arg, "colour") == 0)
+			a->opt.theme = CONSOLE_THEME_COLOR;
+		else if (strcmp(arg, "mono") == 0)
+			a->opt.theme = CONSOLE_THEME_MONO;
+		else
+			return console_bad(self, name, "wants auto, color or "
+			    "mono, not \"%s\"", arg);
 		break;
 	case 'P':
 		if (option_long(name, arg, 1, 3600, &n) != 0)

@@ -118,6 +118,7 @@ check_err $'feed http://x/\n' "$T/bad.conf:1: feed --feed http://x/: the URL mus
 check_err $'feed ws://x/ token-file=/nonexistent\n' "$T/bad.conf:1: feed-token-file: /nonexistent: cannot open the token file"
 check_err $'proctor a\xe2\x80\xaeb\n' "$T/bad.conf:1:10: invisible or bidi character U+202E"
 check_err $'headless maybe\n' "$T/bad.conf:1: headless is a flag"
+check_err $'theme blue\n' "invigil: $T/bad.conf:1: theme wants auto, color or mono, not \"blue\""
 printf 'ping 0\n' >"$T/bad.conf"
 "$INVIGIL" --config "$T/bad.conf" --headless --feed ws://127.0.0.1:1/ </dev/null >/dev/null 2>"$T/c5.err"
 [ $? = 2 ] && said c5 "$T/bad.conf:1: ping wants a whole number" ||
