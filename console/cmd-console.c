@@ -91,7 +91,9 @@ const struct cmd_entry cmd_console_entry = {
 	.flags = CMD_DEFAULT | CMD_NO_OPERANDS,
 	.about = "Connect to live exam-session feeds, show every candidate, "
 	    "raise flags and record the proctor's decisions in an SQLite "
-	    "database.  Keys on the screen: press ? for help.",
+	    "database.  Keys on the screen: press ? for help.  The options "
+	    "are read first from the config file (invigil config path; "
+	    "invigil-config(5)), then from the command line.",
 	.exec = console_exec,
 	.see = "invigil(1)",
 	.page = "invigil.1",
