@@ -45,6 +45,14 @@
 #define CONSOLE_MAX_ATTEMPTS	50000	/* --max-attempts default, per feed */
 #define CONSOLE_MAX_SKEW_S	86400	/* --max-clock-skew default */
 #define CONSOLE_COMMAND_TIMEOUT_S 30	/* --command-timeout default */
+
+/* --theme: the screen's colour scheme. */
+enum console_theme {
+	CONSOLE_THEME_AUTO,	/* colour, unless NO_COLOR or no colours */
+	CONSOLE_THEME_COLOR,	/* colour if the terminal has it, NO_COLOR
+				   or not (an option overrides it) */
+	CONSOLE_THEME_MONO	/* never colour */
+};
 #define CONSOLE_SKEW_NOTICE_MS	5000	/* a feed this far ahead is shown */
 
 /* Exit statuses. */
@@ -66,10 +74,13 @@ struct console_options {
 	uint64_t	demo_seed;
 	double		demo_rate;
 	const char     *token;		/* bearer token for every feed, or NULL */
+	const char     *feed_tokens[CONSOLE_MAX_FEEDS];	/* feeds[i]'s own
+					   token, or NULL: token */
 	const char     *rules_path;	/* --rules, or NULL for the defaults */
 	const char     *reasons_path;	/* --reasons, or NULL for the defaults */
 	const char     *ca_path;	/* private CA for wss://, or NULL */
 	int		insecure;	/* wss:// without verification */
+	enum console_theme theme;	/* --theme */
 	int		ping_secs;	/* ping a silent feed after this long */
 	const char     *key_dir;	/* --key-dir, or NULL for the default */
 	int		ckpt_every;	/* sign a checkpoint every N entries */

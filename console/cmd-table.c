@@ -12,6 +12,7 @@ const struct cmd_entry *const cmd_table_main[] = {
 	&cmd_feed_entry,
 	&cmd_rules_entry,
 	&cmd_reasons_entry,
+	&cmd_config_entry,
 	&cmd_review_entry,
 	&cmd_admin_entry,
 	&cmd_help_entry,

@@ -30,6 +30,7 @@
 /* cmd_option.flags */
 #define CMD_OPT_SHORT		0x1	/* key is also the short option -key */
 #define CMD_OPT_OPTIONAL	0x2	/* its argument may be left out */
+#define CMD_OPT_NO_FILE		0x4	/* not a key of the config file */
 
 /* cmd_entry.flags */
 #define CMD_DEFAULT		0x1	/* runs when no command is named */
@@ -74,7 +75,7 @@ struct cmd_entry {
 /* The entries (defined beside their functions; help's in commands.c). */
 extern const struct cmd_entry	cmd_console_entry, cmd_feed_entry,
 				cmd_rules_entry, cmd_reasons_entry,
-				cmd_review_entry,
+				cmd_config_entry, cmd_review_entry,
 				cmd_review_verify_entry,
 				cmd_review_checkpoints_entry,
 				cmd_review_forensics_entry, cmd_help_entry,

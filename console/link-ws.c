@@ -289,10 +289,9 @@ ws_auth_header(struct ws_link *ws, struct lws *wsi, void *in, size_t len)
 	char		  value[PROTO_TOKEN_MAX + 8];
 	int		  n;
 
-	if (ws->link->app->opt.token == NULL)
+	if (ws->link->token == NULL)
 		return 0;
-	n = snprintf(value, sizeof value, "Bearer %s",
-	    ws->link->app->opt.token);
+	n = snprintf(value, sizeof value, "Bearer %s", ws->link->token);
 	if (lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_AUTHORIZATION,
 	    (unsigned char *)value, n, p, end) != 0)
 		return -1;
@@ -336,11 +335,12 @@ ws_connection_error(struct ws_link *ws, struct lws *wsi, const char *in)
 	char	why[256];
 
 	if (lws_http_client_http_response(wsi) == 401) {
-		ws_retry(ws, LINK_REFUSED, ws->link->app->opt.token == NULL ?
+		ws_retry(ws, LINK_REFUSED, ws->link->token == NULL ?
 		    "the feed requires a token and none was given "
 		    "(HTTP 401); give --token-file PATH" :
-		    "feed refused the token (HTTP 401); check "
-		    "--token-file");
+		    ws->link->token_own ? "feed refused the token (HTTP "
+		    "401); check its --feed-token-file" : "feed refused the "
+		    "token (HTTP 401); check --token-file");
 		return;
 	}
 	if (in != NULL && strstr(in, "SSL") != NULL &&

@@ -79,6 +79,9 @@ struct feed_link {
 	struct app	       *app;
 	int			index;
 	char			url[512];
+	const char	       *token;		/* bearer token, or NULL */
+	int			token_own;	/* from --feed-token-file, not
+						   --token-file */
 	const struct link_ops  *ops;		/* NULL: never connects */
 	void		       *impl;		/* the transport's */
 

@@ -232,6 +232,11 @@ app_init(struct app *app, const struct console_options *opt, char *err,
 		app->nfeeds = 1;
 	}
 	for (i = 0; i < opt->nfeeds && app->nfeeds < CONSOLE_MAX_FEEDS; i++) {
+		/* Its own token, else the one for every feed (the demo's
+		 * simulator takes none). */
+		app->feeds[app->nfeeds].token = opt->feed_tokens[i] != NULL ?
+		    opt->feed_tokens[i] : opt->token;
+		app->feeds[app->nfeeds].token_own = opt->feed_tokens[i] != NULL;
 		if (link_open(&app->feeds[app->nfeeds], app, app->nfeeds,
 		    opt->feeds[i], loop_transports, err, errlen) != 0)
 			return -1;

@@ -284,7 +284,10 @@ ui_modes(struct ui *ui)
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
-	ui->color = ui_color_wanted(getenv("NO_COLOR"), has_colors());
+	/* --theme, an option, overrides NO_COLOR (no-color.org). */
+	ui->color = ui->app->opt.theme == CONSOLE_THEME_MONO ? 0 :
+	    ui->app->opt.theme == CONSOLE_THEME_COLOR ? has_colors() :
+	    ui_color_wanted(getenv("NO_COLOR"), has_colors());
 	if (ui->color) {
 		start_color();
 		use_default_colors();

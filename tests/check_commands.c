@@ -19,7 +19,8 @@
 #define nitems(a)	(sizeof (a) / sizeof (a)[0])
 
 static const char *const top_names[] = {
-	"console", "feed", "rules", "reasons", "review", "admin", "help"
+	"console", "feed", "rules", "reasons", "config", "review", "admin",
+	"help"
 };
 
 /* One entry, whole; group is its group, or NULL. */
@@ -77,8 +78,9 @@ START_TEST(test_table_whole)
 		for (c = e->children; c != NULL && *c != NULL; c++, n++)
 			entry_check(*c, e);
 	}
-	ck_assert_uint_eq(n, 30);	/* rules check, defaults; reasons
-					   check, defaults; review x13;
+	ck_assert_uint_eq(n, 32);	/* rules check, defaults; reasons
+					   check, defaults; config check,
+					   path; review x13;
 					   admin keys, trust, the outcome's
 					   cases, show and seven acts, export
 					   and verify-export */

@@ -74,6 +74,7 @@ T = os.environ["DOCS_T"]
 INVIGIL = os.environ["INVIGIL"]
 DOCS = ["README.md", "man/invigil.1", "man/invigil-feed.1",
         "man/invigil-review.1", "man/invigil-rules.5", "man/invigil-reasons.5",
+        "man/invigil-config.5",
         "man/invigil-store.5",
         "man/invigil-proto.7"]
 # Pages another branch owns, whose EXAMPLES carry no marker yet.

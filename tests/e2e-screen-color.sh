@@ -33,12 +33,18 @@ colour_codes() {
 ready() { tm capture-pane -p -t "$1" | grep -qE ' (critical|high|medium|low) ' &&
     tm capture-pane -p -t "$1" | grep -q ' live '; }
 
-for mode in colour mono empty; do
-	env=""
+# --theme (here from the config file, man/invigil-config.5) overrides
+# NO_COLOR: mono without it, color with it.
+mkdir -p "$XDG_CONFIG_HOME/invigil"
+printf 'theme mono\n' >"$T/mono.conf"
+for mode in colour mono empty themed-mono themed-colour; do
+	env="" opt=""
 	[ $mode = mono ] && env="NO_COLOR=1"
 	[ $mode = empty ] && env="NO_COLOR="
+	[ $mode = themed-mono ] && opt="--config '$T/mono.conf'"
+	[ $mode = themed-colour ] && env="NO_COLOR=1" opt="--theme color"
 	tm -f /dev/null new-session -d -s $mode -x 120 -y 40 \
-	    "cd '$T' && env $env '$INVIGIL' --demo --db '$T/$mode.db'; sleep 60"
+	    "cd '$T' && env $env '$INVIGIL' --demo --db '$T/$mode.db' $opt; sleep 60"
 	wait_for 20 ready $mode || { tm capture-pane -p -t $mode >&2; fail "$mode: no flag on screen within 20 s"; }
 	sleep 0.5	# let the frame with the flag finish drawing
 done
@@ -49,4 +55,8 @@ codes=$(colour_codes mono | sort | uniq -c | tr '\n' ' ')
 [ -z "$codes" ] || { tm capture-pane -e -p -t mono | cat -v | head -8 >&2; fail "with NO_COLOR=1 the screen still sets colours (count code): $codes"; }
 e=$(colour_codes empty | wc -l)
 [ "$e" -gt 0 ] || { tm capture-pane -e -p -t empty | cat -v | head -5 >&2; fail "with NO_COLOR= (empty) the screen has no colour: an empty NO_COLOR must not count"; }
-echo "PASS: NO_COLOR=1 gives a screen without colour ($n colour codes without it, $e with NO_COLOR empty)"
+codes=$(colour_codes themed-mono | sort | uniq -c | tr '\n' ' ')
+[ -z "$codes" ] || { tm capture-pane -e -p -t themed-mono | cat -v | head -8 >&2; fail "with theme mono the screen still sets colours (count code): $codes"; }
+tc=$(colour_codes themed-colour | wc -l)
+[ "$tc" -gt 0 ] || { tm capture-pane -e -p -t themed-colour | cat -v | head -5 >&2; fail "with NO_COLOR=1 --theme color the screen has no colour: the option must override NO_COLOR"; }
+echo "PASS: NO_COLOR=1 gives a screen without colour ($n colour codes without it, $e with NO_COLOR empty); theme mono none, --theme color $tc despite NO_COLOR"

@@ -18,7 +18,7 @@ FUZZ_CFLAGS	 = -std=c11 -g -O1 -fno-omit-frame-pointer -Wall -Wextra \
 		   $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 FUZZ_LDLIBS	 = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 
-FUZZ_NAMES	 = decode reassembly rules notes feedclient reasons
+FUZZ_NAMES	 = decode reassembly rules notes feedclient reasons config
 FUZZ_BINS	 = $(foreach n,$(FUZZ_NAMES),$(FUZZ_O)/fuzz_$(n))
 FUZZ_PROTO_OBJ	 = $(patsubst %.c,$(FUZZ_O)/%.o,$(proto_SRC))
 FUZZ_RULES_OBJ	 = $(patsubst %.c,$(FUZZ_O)/%.o,$(rules_SRC))
@@ -30,6 +30,7 @@ FUZZ_OPTS_rules      = -max_len=8192
 FUZZ_OPTS_notes      = -max_len=8192
 FUZZ_OPTS_feedclient = -dict=tests/fuzz/proto.dict -max_len=4096
 FUZZ_OPTS_reasons    = -max_len=8192
+FUZZ_OPTS_config     = -max_len=8192
 FUZZ_OPTS	     = -timeout=25 -print_final_stats=1
 
 .PHONY: fuzz fuzz-smoke fuzz-build fuzz-clean
@@ -62,12 +63,18 @@ $(FUZZ_O)/fuzz_reasons: $(FUZZ_O)/tests/fuzz/fuzz_reasons.o \
     $(FUZZ_O)/console/reasons.o $(FUZZ_O)/console/acts.o $(FUZZ_PROTO_OBJ)
 	$(FUZZ_CC) $(FUZZ_SAN) -o $@ $^ $(FUZZ_LDLIBS)
 
+# The config file's harness: the parser, and the key directory's rules
+# (sign.o, for config_default_path) with libcrypto.
+$(FUZZ_O)/fuzz_config: $(FUZZ_O)/tests/fuzz/fuzz_config.o \
+    $(FUZZ_O)/console/config.o $(FUZZ_O)/store/sign.o $(FUZZ_PROTO_OBJ)
+	$(FUZZ_CC) $(FUZZ_SAN) -o $@ $^ $(FUZZ_LDLIBS)
+
 fuzz-build: $(FUZZ_BINS)
 
 # Keep the objects: they are only named by pattern rules.
 .SECONDARY: $(FUZZ_PROTO_OBJ) $(FUZZ_RULES_OBJ) $(FUZZ_O)/store/sign.o \
     $(FUZZ_O)/feed/limits.o $(FUZZ_O)/console/reasons.o \
-    $(FUZZ_O)/console/acts.o \
+    $(FUZZ_O)/console/acts.o $(FUZZ_O)/console/config.o \
     $(patsubst %,$(FUZZ_O)/tests/fuzz/fuzz_%.o,$(FUZZ_NAMES))
 
 # Run one harness; its log is build-fuzz/fuzz_<name>.log.  On a finding,
@@ -100,12 +107,14 @@ fuzz: deps
 	$(call fuzz_run,notes)
 	$(call fuzz_run,feedclient)
 	$(call fuzz_run,reasons)
+	$(call fuzz_run,config)
 	@echo "fuzz: decode $$(cat $(FUZZ_O)/fuzz_decode.execs) execs," \
 	    "reassembly $$(cat $(FUZZ_O)/fuzz_reassembly.execs) execs," \
 	    "rules $$(cat $(FUZZ_O)/fuzz_rules.execs) execs," \
 	    "notes $$(cat $(FUZZ_O)/fuzz_notes.execs) execs," \
 	    "feedclient $$(cat $(FUZZ_O)/fuzz_feedclient.execs) execs," \
-	    "reasons $$(cat $(FUZZ_O)/fuzz_reasons.execs) execs, no finding"
+	    "reasons $$(cat $(FUZZ_O)/fuzz_reasons.execs) execs," \
+	    "config $$(cat $(FUZZ_O)/fuzz_config.execs) execs, no finding"
 
 fuzz-smoke:
 	$(MAKE) fuzz FUZZ_SECONDS=20
@@ -114,5 +123,5 @@ fuzz-clean:
 	rm -rf $(FUZZ_O)
 
 -include $(patsubst %.c,$(FUZZ_O)/%.d,$(proto_SRC) feed/limits.c \
-    console/reasons.c console/acts.c \
+    console/reasons.c console/acts.c console/config.c \
     $(wildcard tests/fuzz/fuzz_*.c))
