@@ -87,6 +87,7 @@ struct console_options {
 	int		ckpt_minutes;	/* ... and every T minutes */
 	long		max_attempts;	/* per feed id (invigil(1), BOUNDS) */
 	int64_t		max_skew_ms;	/* ts this far from now is refused */
+	int		response_secs;	/* flags queue: LATE past this */
 	int		command_timeout; /* headless: secs before a command
 					   the feed has not answered is said
 					   to be unanswered */

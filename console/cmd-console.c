@@ -77,6 +77,8 @@ static const struct cmd_option console_options[] = {
 	{ "max-clock-skew", 'W', 0, "SECS", "keep in rejects, not take in, a "
 	    "message whose ts is more than SECS (default 86400) ahead of this "
 	    "machine's clock or behind its feed's latest ts" },
+	{ "response-secs", 'Q', 0, "SECS", "the flags queue marks LATE an "
+	    "open flag older than SECS (default 120)" },
 	{ "config", 'c', CMD_OPT_NO_FILE, "PATH", "read options from PATH "
 	    "rather than $XDG_CONFIG_HOME/invigil/config (invigil-config(5)); "
 	    "the command line overrides them" },
@@ -138,6 +140,7 @@ console_defaults(struct console_args *a)
 	a->opt.ckpt_minutes = 5;
 	a->opt.max_attempts = CONSOLE_MAX_ATTEMPTS;
 	a->opt.max_skew_ms = CONSOLE_MAX_SKEW_S * INT64_C(1000);
+	a->opt.response_secs = 120;
 	a->opt.command_timeout = CONSOLE_COMMAND_TIMEOUT_S;
 }
 
@@ -320,6 +323,11 @@ console_option(const struct cmd_entry *self, struct console_args *a, int key,
 		if (option_long(name, arg, 1, 366L * 86400, &n) != 0)
 			return EXIT_USAGE;
 		a->opt.max_skew_ms = (int64_t)n * 1000;
+		break;
+	case 'Q':
+		if (option_long(name, arg, 1, 86400, &n) != 0)
+			return EXIT_USAGE;
+		a->opt.response_secs = (int)n;
 		break;
 	case 'O':
 		if (option_long(name, arg, 1, 86400, &n) != 0)

@@ -156,6 +156,24 @@ ui_push(struct ui *ui, const struct view *v, void *state)
 	return 0;
 }
 
+int
+ui_replace(struct ui *ui, const struct view *v, void *state)
+{
+	while (ui->depth > 0) {
+		ui->depth--;
+		if (ui->stack[ui->depth].view->free != NULL)
+			ui->stack[ui->depth].view->free(
+			    ui->stack[ui->depth].state);
+	}
+	return ui_push(ui, v, state);
+}
+
+const struct view *
+ui_view_base(struct ui *ui)
+{
+	return ui->depth > 0 ? ui->stack[0].view : NULL;
+}
+
 void
 ui_pop(struct ui *ui)
 {

@@ -41,6 +41,10 @@ static const struct view_key attempts_keys[] = {
 	    "the selected attempt's detail and timeline", key_open, NULL, 0 },
 	/* Every act of decide.h, with its key, word and help. */
 	{ 0, 0, NULL, NULL, NULL, key_act, NULL, 1 },
+	{ '\t', 0, "Tab", "view", "next view: attempts, flags queue, journal",
+	    view_key_cycle, "next", 0 },
+	{ KEY_BTAB, 0, "S-Tab", NULL, "previous view", view_key_cycle,
+	    "prev", 0 },
 	{ '?', KEY_F(1), "?/F1", "help", "show or hide this help",
 	    view_key_help, NULL, 0 },
 	{ 'q', KEY_F(10), "q/F10", "quit",
@@ -68,7 +72,7 @@ view_attempts_open(struct ui *ui)
 	struct attempts_view	*av;
 
 	av = xcalloc(1, sizeof *av);
-	return ui_push(ui, &view_attempts, av);
+	return ui_replace(ui, &view_attempts, av);
 }
 
 static enum ui_role
@@ -545,6 +549,20 @@ view_key_help(struct ui *ui, void *state, const struct view_binding *b)
 	(void)state;
 	(void)b;
 	view_help_open(ui);
+}
+
+void
+view_key_cycle(struct ui *ui, void *state, const struct view_binding *b)
+{
+	static int	(*const open[])(struct ui *) = { view_attempts_open,
+			    view_queue_open, view_journal_open };
+	const struct view *base = ui_view_base(ui);
+	size_t		 i = base == &view_queue ? 1 : base == &view_journal ?
+			    2 : 0, n = sizeof open / sizeof open[0];
+
+	(void)state;
+	i = strcmp(b->arg, "prev") == 0 ? (i + n - 1) % n : (i + 1) % n;
+	open[i](ui);
 }
 
 void

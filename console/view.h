@@ -129,6 +129,11 @@ void		 ui_input(struct ui *);
 /* Push view v with its state (owned: v->free at pop) on the stack.
  * Returns 0, or -1 when the stack is full (state is freed). */
 int		 ui_push(struct ui *, const struct view *v, void *state);
+/* Make v with its state the first view, in place of the first and every
+ * view over it (Tab cycles the top-level views); as ui_push(). */
+int		 ui_replace(struct ui *, const struct view *v, void *state);
+/* The first view (the top-level view shown), or NULL. */
+const struct view *ui_view_base(struct ui *);
 /* Pop the top view (never the first). */
 void		 ui_pop(struct ui *);
 /* The view under the topmost v in the stack (what an overlay covers), or
@@ -199,9 +204,15 @@ extern const struct view	view_detail;	/* view-detail.c */
 extern const struct view	view_help;	/* view-help.c */
 extern const struct view	view_prompt;	/* prompt.c */
 extern const struct view	view_picker;	/* picker.c */
+extern const struct view	view_queue;	/* view-queue.c */
+extern const struct view	view_journal;	/* view-journal.c */
 
-/* Open the attempts view (the first view). */
+/* Open a top-level view in place of the first view and all over it: the
+ * attempts table (the first view at start), the flags queue, the journal
+ * of this console's acts. */
 int		 view_attempts_open(struct ui *);
+int		 view_queue_open(struct ui *);
+int		 view_journal_open(struct ui *);
 /*
  * Act on attempt a (view-attempts.c, for every view that acts): an act
  * that closes a flag takes f when it is open, else a's top open flag, and
@@ -213,6 +224,9 @@ int		 view_act(struct ui *, const struct act *act,
 /* Keys every view may bind (view-attempts.c): ? opens the help overlay
  * over the view, F10 quits. */
 view_key_fn	 view_key_help, view_key_quit;
+/* Tab and Shift-Tab on a top-level view (b->arg "next" or "prev"): the
+ * next or previous of attempts, flags queue, journal, round. */
+view_key_fn	 view_key_cycle;
 /* Open attempt a's detail over the attempts view. */
 int		 view_detail_open(struct ui *, struct attempt *a);
 /* Open the help overlay over the focused view. */

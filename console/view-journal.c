@@ -1,0 +1,310 @@
+/*
+ * view-journal.c - the journal view, the third top-level view: this
+ * console's acts (the journal rows whose actor is --proctor), newest
+ * first, with their seq, time, kind, attempt, flag, reason code, reason
+ * and the start of their hash; Enter opens the attempt's detail.
+ *
+ * Read like the detail's timeline: on a read-only connection of the
+ * view's own (a store_reader), never the writer's, and bounded: the rows
+ * are read in seq order from the last seq seen, at most JOURNAL_PAGE per
+ * query and JOURNAL_PAGES queries per frame, and only the newest
+ * JOURNAL_ROWS are kept.  Read when the view opens, when the journal grows
+ * (app->journal_unsigned changes) and every JOURNAL_REREAD_MS, never on
+ * every frame.  Every string drawn goes through ui_put().
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curses.h>
+
+#include "console/console.h"
+#include "console/decide.h"
+#include "console/view.h"
+#include "proto/xmalloc.h"
+
+#define JOURNAL_ROWS		500	/* the newest kept and shown */
+#define JOURNAL_PAGE		1000	/* rows per query */
+#define JOURNAL_PAGES		20	/* queries per frame, at most */
+#define JOURNAL_REREAD_MS	2000	/* and this often whatever happens */
+#define JOURNAL_HASH		12	/* hex digits of the hash shown */
+
+struct journal_item {
+	int64_t		seq, time_ms, flag_id;
+	char		actor[PROTO_ID_MAX + 1];
+	char		kind[32];
+	char		feed[PROTO_ID_MAX + 1];
+	char		attempt[PROTO_ID_MAX + 1];
+	char		code[64];
+	char		reason[256];
+	char		hash[JOURNAL_HASH + 1];
+};
+
+struct journal_view {
+	struct store_reader    *reader;
+	char			err[512];	/* the last read's, or "" */
+	struct journal_item    *ring;		/* JOURNAL_ROWS */
+	size_t			next, count;	/* the ring's next slot, size */
+	int64_t			after;		/* the last seq read */
+	size_t			page_rows;	/* rows the last query gave */
+	size_t			sel;		/* 0: the newest */
+	size_t			top;
+	int			page;		/* rows last shown */
+	int			sig;		/* journal_unsigned as read */
+	int64_t			read_ms;	/* 0: read at the next draw */
+};
+
+static view_key_fn	key_move, key_open;
+static void		journal_draw(struct ui *, void *, int, int);
+static void		journal_free(void *);
+
+static const struct view_key journal_keys[] = {
+	{ KEY_UP, 'k', "Up/k", NULL, "select the newer act", key_move,
+	    "up", 0 },
+	{ KEY_DOWN, 'j', "Down/j", NULL, "select the older act", key_move,
+	    "down", 0 },
+	{ KEY_PPAGE, 0, "PgUp", NULL, "one page up", key_move, "pgup", 0 },
+	{ KEY_NPAGE, 0, "PgDn", NULL, "one page down", key_move, "pgdn", 0 },
+	{ KEY_HOME, 'g', "Home/g", NULL, "the newest act", key_move, "home",
+	    0 },
+	{ KEY_END, 'G', "End/G", NULL, "the oldest act kept", key_move, "end",
+	    0 },
+	{ '\r', KEY_ENTER, "Enter", "open",
+	    "the selected act's attempt: its detail and timeline", key_open,
+	    NULL, 0 },
+	{ '\t', 0, "Tab", "view", "next view: attempts, flags queue, journal",
+	    view_key_cycle, "next", 0 },
+	{ KEY_BTAB, 0, "S-Tab", NULL, "previous view", view_key_cycle,
+	    "prev", 0 },
+	{ '?', KEY_F(1), "?/F1", "help", "show or hide this help",
+	    view_key_help, NULL, 0 },
+	{ 'q', KEY_F(10), "q/F10", "quit",
+	    "quit (everything received is saved)", view_key_quit, NULL, 0 },
+};
+
+const struct view view_journal = {
+	.title = "journal",
+	.keys = journal_keys,
+	.nkeys = sizeof journal_keys / sizeof journal_keys[0],
+	.help_note = "This console's acts (actor --proctor), newest first; "
+	    "HASH: the chain's, as `invigil review journal` prints it.",
+	.draw = journal_draw,
+	.free = journal_free,
+};
+
+int
+view_journal_open(struct ui *ui)
+{
+	struct journal_view	*jv;
+
+	jv = xcalloc(1, sizeof *jv);
+	jv->ring = xcalloc(JOURNAL_ROWS, sizeof *jv->ring);
+	return ui_replace(ui, &view_journal, jv);
+}
+
+static void
+journal_free(void *state)
+{
+	struct journal_view	*jv = state;
+
+	if (jv->reader != NULL)
+		store_reader_close(jv->reader);
+	free(jv->ring);
+	free(jv);
+}
+
+/* ---- reading */
+
+/* A copy of s (NULL: ""), cut to fit. */
+static void
+journal_copy(char *dst, size_t len, const char *s)
+{
+	snprintf(dst, len, "%s", s != NULL ? s : "");
+}
+
+/* One row, oldest first, into the ring (the oldest kept gives way). */
+static int
+journal_row(const struct store_journal_row *r, void *arg)
+{
+	struct journal_view	*jv = arg;
+	struct journal_item	*it = &jv->ring[jv->next];
+
+	it->seq = r->seq;
+	it->time_ms = r->time_ms;
+	it->flag_id = r->entry.flag_id;
+	journal_copy(it->actor, sizeof it->actor, r->entry.actor);
+	journal_copy(it->kind, sizeof it->kind, r->entry.kind);
+	journal_copy(it->feed, sizeof it->feed, r->entry.feed);
+	journal_copy(it->attempt, sizeof it->attempt, r->entry.attempt);
+	journal_copy(it->code, sizeof it->code, r->entry.reason_code);
+	journal_copy(it->reason, sizeof it->reason, r->entry.reason);
+	journal_copy(it->hash, sizeof it->hash, r->hash);
+	jv->next = (jv->next + 1) % JOURNAL_ROWS;
+	if (jv->count < JOURNAL_ROWS)
+		jv->count++;
+	jv->after = r->seq;
+	jv->page_rows++;
+	return 0;
+}
+
+/* Read the rows after the last seq seen, a few pages at most. */
+static void
+journal_read(struct ui *ui, struct journal_view *jv, int64_t now)
+{
+	struct app	*app = ui_app(ui);
+	size_t		 before = jv->count;
+	int		 i;
+
+	jv->read_ms = now;
+	jv->sig = app->journal_unsigned;
+	if (jv->reader == NULL && store_reader_open(&jv->reader, app->opt.db,
+	    jv->err, sizeof jv->err) == -1) {
+		jv->reader = NULL;
+		return;
+	}
+	jv->err[0] = '\0';
+	for (i = 0; i < JOURNAL_PAGES; i++) {
+		jv->page_rows = 0;
+		if (store_query_actor_journal(jv->reader, app->opt.proctor,
+		    jv->after, JOURNAL_PAGE, journal_row, jv, jv->err,
+		    sizeof jv->err) == -1 || jv->page_rows < JOURNAL_PAGE)
+			break;
+	}
+	/* Keep the selection on the same act as newer ones come in. */
+	if (jv->sel > 0 && jv->count > before)
+		jv->sel += jv->count - before;
+	if (jv->count > 0 && jv->sel >= jv->count)
+		jv->sel = jv->count - 1;
+}
+
+/* The i-th kept act, newest first. */
+static struct journal_item *
+journal_at(struct journal_view *jv, size_t i)
+{
+	if (i >= jv->count)
+		return NULL;
+	return &jv->ring[(jv->next + JOURNAL_ROWS - 1 - i) % JOURNAL_ROWS];
+}
+
+/* ---- drawing */
+
+static void
+journal_draw(struct ui *ui, void *state, int rows, int cols)
+{
+	struct journal_view	*jv = state;
+	struct app		*app = ui_app(ui);
+	struct journal_item	*it;
+	int64_t			 now = proto_now_ms();
+	char			 line[1024], clock[16], flag[24];
+	size_t			 i;
+	int			 y = 2, shown;
+
+	if (jv->read_ms == 0 || now - jv->read_ms >= JOURNAL_REREAD_MS ||
+	    app->journal_unsigned != jv->sig)
+		journal_read(ui, jv, now);
+	ui_clock(now, clock, sizeof clock);
+	snprintf(line, sizeof line, " invigil  JOURNAL  proctor %s | %zu acts "
+	    "shown, newest first (the newest %d kept) | %s", app->opt.proctor,
+	    jv->count, JOURNAL_ROWS, clock);
+	ui_role(ui, UI_ROLE_TITLE, 1);
+	ui_put(0, 0, cols, line);
+	ui_role(ui, UI_ROLE_TITLE, 0);
+	ui_role(ui, UI_ROLE_HEADING, 1);
+	snprintf(line, sizeof line, " %7s %-8s %-10s %-10s %-8s %6s %-*s "
+	    "%-20s %s", "SEQ", "TIME", "ACTOR", "KIND", "ATTEMPT", "FLAG",
+	    JOURNAL_HASH, "HASH", "CODE", "REASON");
+	ui_put(1, 0, cols, line);
+	ui_role(ui, UI_ROLE_HEADING, 0);
+	if (jv->err[0] != '\0') {
+		ui_role(ui, UI_ROLE_ERROR, 1);
+		ui_put(y++, 1, cols - 1, jv->err);
+		ui_role(ui, UI_ROLE_ERROR, 0);
+	}
+	shown = rows - y - 2;
+	if (shown < 1)
+		return;
+	jv->page = shown;
+	if (jv->count == 0) {
+		ui_put(y, 1, cols - 1, "no acts of this proctor in the journal");
+		return;
+	}
+	if (jv->sel < jv->top)
+		jv->top = jv->sel;
+	if (jv->sel >= jv->top + (size_t)shown)
+		jv->top = jv->sel - (size_t)shown + 1;
+	for (i = jv->top; (it = journal_at(jv, i)) != NULL &&
+	    i < jv->top + (size_t)shown; i++) {
+		ui_clock(it->time_ms, clock, sizeof clock);
+		if (it->flag_id != 0)
+			snprintf(flag, sizeof flag, "%" PRId64, it->flag_id);
+		else
+			snprintf(flag, sizeof flag, "-");
+		snprintf(line, sizeof line, "%c%7" PRId64 " %-8s %-10.10s "
+		    "%-10.10s %-8.8s %6s %-*s %-20.20s %s", i == jv->sel ?
+		    '>' : ' ', it->seq, clock, it->actor, it->kind,
+		    it->attempt[0] ? it->attempt : "-", flag, JOURNAL_HASH,
+		    it->hash, it->code[0] ? it->code : "-", it->reason);
+		if (i == jv->sel)
+			ui_role(ui, UI_ROLE_SELECTED, 1);
+		ui_put(y + (int)(i - jv->top), 0, cols, line);
+		if (i == jv->sel) {
+			ui_role(ui, UI_ROLE_SELECTED, 0);
+			ui_cursor(ui, y + (int)(i - jv->top), 0);
+		}
+	}
+}
+
+/* ---- keys */
+
+static void
+key_move(struct ui *ui, void *state, const struct view_binding *b)
+{
+	struct journal_view	*jv = state;
+	const char		*how = b->arg;
+	size_t			 i = jv->sel, page;
+
+	if (jv->count == 0)
+		return;
+	page = jv->page > 1 ? (size_t)jv->page - 1 : 1;
+	if (strcmp(how, "up") == 0 && i > 0)
+		i--;
+	else if (strcmp(how, "down") == 0 && i + 1 < jv->count)
+		i++;
+	else if (strcmp(how, "pgup") == 0)
+		i = i > page ? i - page : 0;
+	else if (strcmp(how, "pgdn") == 0)
+		i = i + page < jv->count ? i + page : jv->count - 1;
+	else if (strcmp(how, "home") == 0)
+		i = 0;
+	else if (strcmp(how, "end") == 0)
+		i = jv->count - 1;
+	jv->sel = i;
+	ui_dirty(ui);
+}
+
+/* Enter: the selected act's attempt, when the model holds it. */
+static void
+key_open(struct ui *ui, void *state, const struct view_binding *b)
+{
+	struct journal_view	*jv = state;
+	struct journal_item	*it = journal_at(jv, jv->sel);
+	struct model		*m = &ui_app(ui)->model;
+	struct feed_session	*fs;
+	struct attempt		*a = NULL;
+
+	(void)b;
+	if (it == NULL) {
+		ui_status(ui, 1, "no act selected");
+		return;
+	}
+	if ((fs = model_session_find(m, it->feed)) != NULL)
+		a = model_attempt_find(m, fs, it->attempt);
+	if (a == NULL) {
+		ui_status(ui, 1, "journal #%" PRId64 ": attempt %s of feed %s "
+		    "is not on this console", it->seq, it->attempt[0] ?
+		    it->attempt : "-", it->feed[0] ? it->feed : "-");
+		return;
+	}
+	view_detail_open(ui, a);
+}
