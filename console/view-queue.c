@@ -264,9 +264,9 @@ queue_header(struct ui *ui, struct queue_view *qv, int late, int cols)
 	ui_put(0, 0, cols, line);
 	ui_role(ui, UI_ROLE_TITLE, 0);
 	ui_role(ui, UI_ROLE_HEADING, 1);
-	snprintf(line, sizeof line, " %-8s %-8s %-16s %-8s %-18s %6s %-4s "
-	    "%5s %s", "ATTEMPT", "CANDID.", "NAME", "SEVERITY", "RULE", "AGE",
-	    "", "COUNT", "MESSAGE");
+	snprintf(line, sizeof line, " %-8s %-8s %-14s %6s %-8s %-18s %6s "
+	    "%-4s %5s %s", "ATTEMPT", "CANDID.", "NAME", "FLAG", "SEVERITY",
+	    "RULE", "AGE", "", "COUNT", "MESSAGE");
 	ui_put(1, 0, cols, line);
 	ui_role(ui, UI_ROLE_HEADING, 0);
 	return 2;
@@ -284,10 +284,11 @@ queue_row_draw(struct ui *ui, const struct queue_row *r, int selected,
 	char			 line[1024], age[16];
 
 	queue_age(now - r->raised_ms, age, sizeof age);
-	snprintf(line, sizeof line, "%c%-8.8s %-8.8s %-16.16s %-8s %-18.18s "
-	    "%6s %-4s %5" PRId64 " %s", selected ? '>' : ' ', a->id,
-	    a->candidate, a->name, proto_severity_name(f->severity), f->rule,
-	    age, late ? "LATE" : "", f->count, f->message);
+	snprintf(line, sizeof line, "%c%-8.8s %-8.8s %-14.14s %6" PRId64
+	    " %-8s %-18.18s %6s %-4s %5" PRId64 " %s", selected ? '>' : ' ',
+	    a->id, a->candidate, a->name, f->id,
+	    proto_severity_name(f->severity), f->rule, age, late ? "LATE" : "",
+	    f->count, f->message);
 	role = selected ? UI_ROLE_SELECTED : late ? UI_ROLE_CRITICAL :
 	    queue_role((int)f->severity);
 	ui_role(ui, role, 1);

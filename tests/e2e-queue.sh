@@ -1,0 +1,148 @@
+#!/bin/bash
+# e2e-queue.sh - the flags queue and the journal view in a real terminal
+# (tmux, `invigil --demo`, 120x40 then 80x24): Tab shows the queue with
+# the most severe open flag first (as the database has it), the ages
+# advance, a flag open longer than --response-secs is LATE, a dismiss
+# from the queue is journaled for the selected flag, the journal view
+# shows it newest first with the seq and hash sqlite3 reads, Enter opens
+# the attempt, and Tab comes round to the attempts table.
+. "$(dirname "$0")/lib.sh"
+
+command -v tmux >/dev/null || fail "tmux is not installed (scripts/install-deps)"
+SOCK="$T/tmux.sock"
+tm() { tmux -S "$SOCK" "$@"; }
+stop_tmux() { tm kill-server 2>/dev/null; cleanup; }
+trap stop_tmux EXIT
+screen() { tm capture-pane -p -t 0; }
+row() { screen | sed -n "${1}p"; }
+q() { sqlite3 "$T/demo.db" "$1"; }
+# The queue's rows: ">A0025 C0025 NAME FLAG SEVERITY RULE AGE [LATE] ...";
+# names have spaces, so qf gives each as "S[>] ATTEMPT FLAG SEVERITY RULE
+# AGE LATE." ("." when not late).
+qrows() { screen | grep -E '^[> ]A[0-9]{4} +C[0-9]{4}'; }
+qf() { qrows | sed -nE 's/^([> ])(A[0-9]{4}) +(C[0-9]{4}) .* ([0-9]+) (critical|high|medium|low|info) +([^ ]+) +([0-9]+[smhd]([0-9]+[smh])?|long) (LATE|    )( .*)?$/S\1 \2 \4 \5 \6 \7 \9./p'; }
+rank() { case $1 in critical) echo 4;; high) echo 3;; medium) echo 2;; low) echo 1;; *) echo 0;; esac; }
+
+tm -f /dev/null new-session -d -x 120 -y 40 \
+    "cd '$T' && TERM=xterm-256color '$INVIGIL' --demo --db '$T/demo.db' --proctor queue-e2e --response-secs 4 --no-config; echo \"exit=\$?\" > '$T/exit'; sleep 60"
+
+flagged() { [ "$(q "select count(*) from flags where state='open' and severity <> 'info'")" -ge 3 ] 2>/dev/null; }
+wait_for 20 flagged || { screen >&2; fail "no open flags in the database within 20 s"; }
+tm send-keys -t 0 Tab
+queue_shown() { row 1 | grep -q ' invigil  FLAGS QUEUE  proctor queue-e2e' && [ "$(qrows | wc -l)" -ge 3 ]; }
+wait_for 5 queue_shown || { screen >&2; fail "Tab did not show the flags queue"; }
+screen | tail -1 | grep -q ' Tab view ' || { screen >&2; fail "no Tab on the queue's key bar"; }
+
+# Severity first: the rows never go up in severity, and the first is as
+# severe as the most severe open flag the database holds.
+[ "$(qf | wc -l)" = "$(qrows | wc -l)" ] || { qrows >&2; qf >&2; fail "rows not as the test reads them"; }
+sevs=$(qf | awk '{ print $4 }')
+prev=9
+for s in $sevs; do
+	r=$(rank "$s")
+	[ "$r" -le "$prev" ] || { screen >&2; fail "queue not in severity order: $s after rank $prev"; }
+	prev=$r
+done
+first_sev=$(qf | head -1 | awk '{ print $4 }')
+first_id=$(qf | head -1 | awk '{ print $3 }')
+db_top=$(q "select severity from flags where state='open' order by case severity when 'critical' then 4 when 'high' then 3 when 'medium' then 2 when 'low' then 1 else 0 end desc limit 1")
+[ "$(rank "$first_sev")" = "$(rank "$db_top")" ] ||
+    { screen >&2; fail "first row is $first_sev, the database's most severe open flag is $db_top"; }
+# The row is that flag: its rule and severity as stored.
+[ "$(q "select severity || ' ' || rule from flags where id=$first_id")" = "$(qf | head -1 | awk '{ print $4, $5 }')" ] ||
+    { screen >&2; fail "flag $first_id on the screen is not the database's"; }
+
+# Ages advance on the console's clock, and past 4 s a flag is LATE.
+age_of() { qf | awk -v id="$1" '$3 == id { print $6 }'; }
+secs() { case $1 in *m*s) m=${1%%m*}; s=${1#*m}; echo $(( m * 60 + 10#${s%s} ));; *s) echo "${1%s}";; *) echo -1;; esac; }
+a0=$(secs "$(age_of "$first_id")")
+sleep 2.5
+a1=$(secs "$(age_of "$first_id")")
+[ "$a1" -ge $(( a0 + 2 )) ] || { screen >&2; fail "flag $first_id's age went from $a0 s to $a1 s in 2.5 s"; }
+late_shown() { qf | awk '$7 == "LATE." { n++ } END { exit !n }'; }
+wait_for 10 late_shown || { screen >&2; fail "no row LATE past --response-secs 4"; }
+qf | awk '$7 == "LATE."' | while read -r line; do
+	age=$(echo "$line" | awk '{ print $6 }')
+	[ "$(secs "$age")" -ge 4 ] || { echo "$line" >&2; exit 1; }
+done || fail "a row LATE before 4 s"
+qf | awk '$7 != "LATE." && $6 ~ /m/' | grep -q . && { screen >&2; fail "a row minutes old is not LATE"; }
+
+# A dismiss from the queue takes the selected flag.
+sel() { qf | awk -v f="$1" '$1 == "S>" { print $f }'; }
+sel_id=$(sel 3)
+[ -n "$sel_id" ] || { screen >&2; fail "no row selected"; }
+tm send-keys -t 0 j
+moved() { [ -n "$(sel 3)" ] && [ "$(sel 3)" != "$sel_id" ]; }
+wait_for 3 moved || { screen >&2; fail "j did not move the selection off flag $sel_id"; }
+sel_id=$(sel 3)
+sel_att=$(sel 2)
+tm send-keys -t 0 d
+wait_for 3 sh -c "tmux -S '$SOCK' capture-pane -p -t 0 | grep -q 'Reason code to dismiss'" ||
+    { screen >&2; fail "no reason-code picker after d"; }
+tm send-keys -t 0 -l false_pos
+tm send-keys -t 0 Enter
+wait_for 3 sh -c "tmux -S '$SOCK' capture-pane -p -t 0 | grep -q 'Reason to dismiss'" ||
+    { screen >&2; fail "no reason prompt after the code"; }
+tm send-keys -t 0 "queued dismiss" Enter
+wait_for 5 sh -c "tmux -S '$SOCK' capture-pane -p -t 0 | grep -q 'recorded as journal #'" ||
+    { screen >&2; fail "the dismiss was not recorded"; }
+jrow=$(q "select seq || ' ' || substr(hash, 1, 12) from journal where actor='queue-e2e' and kind='dismiss' and flag_id=$sel_id and attempt='$sel_att' and reason='queued dismiss' and reason_code='technical.false_positive'")
+[ -n "$jrow" ] || fail "no dismiss of flag $sel_id ($sel_att) in the journal: $(q "select seq, kind, attempt, flag_id from journal")"
+[ "$(q "select state from flags where id=$sel_id")" = dismissed ] || fail "flag $sel_id not dismissed"
+gone() { ! qf | awk '{ print $3 }' | grep -qx "$sel_id"; }
+wait_for 3 gone || { screen >&2; fail "dismissed flag $sel_id still in the queue"; }
+
+# A note, journaled after it: the journal view is newest first.
+tm send-keys -t 0 n
+wait_for 3 sh -c "tmux -S '$SOCK' capture-pane -p -t 0 | grep -q 'Reason code to note'" ||
+    { screen >&2; fail "no picker after n"; }
+tm send-keys -t 0 -l handover
+tm send-keys -t 0 Enter
+wait_for 3 sh -c "tmux -S '$SOCK' capture-pane -p -t 0 | grep -q 'Reason to note'" ||
+    { screen >&2; fail "no prompt after the note's code"; }
+tm send-keys -t 0 "second act" Enter
+wait_for 5 sh -c "[ \$(sqlite3 '$T/demo.db' \"select count(*) from journal where actor='queue-e2e'\") = 2 ]" ||
+    fail "the note was not journaled"
+
+tm send-keys -t 0 Tab
+journal_shown() { row 1 | grep -q ' invigil  JOURNAL  proctor queue-e2e'; }
+wait_for 5 journal_shown || { screen >&2; fail "Tab from the queue did not show the journal"; }
+jrows() { screen | grep -E '^[> ] *[0-9]+ [0-9:]{8} queue-e2e'; }
+wait_for 5 sh -c "[ \$(tmux -S '$SOCK' capture-pane -p -t 0 | grep -cE '^[> ] *[0-9]+ [0-9:]{8} queue-e2e') = 2 ]" ||
+    { screen >&2; fail "the journal view does not show the two acts"; }
+newest=$(q "select seq || ' ' || substr(hash, 1, 12) from journal where actor='queue-e2e' order by seq desc limit 1")
+[ "$(jrows | head -1 | awk '{ print substr($0, 2) }' | awk '{ print $1, $7 }')" = "$newest" ] ||
+    { screen >&2; fail "the journal's first row is not the newest act ($newest)"; }
+[ "$(jrows | sed -n 2p | awk '{ print $1, $7 }')" = "$jrow" ] ||
+    { screen >&2; fail "the journal's second row is not the dismiss ($jrow)"; }
+jrows | sed -n 2p | grep -q " dismiss .* $sel_att .* $sel_id .*technical.false_positive *queued dismiss" ||
+    { screen >&2; fail "the dismiss row does not say its attempt, flag, code and reason"; }
+
+# Enter on the dismiss opens its attempt's detail; Esc comes back.
+tm send-keys -t 0 j
+sleep 0.3
+tm send-keys -t 0 Enter
+wait_for 3 sh -c "tmux -S '$SOCK' capture-pane -p -t 0 | head -1 | grep -q ' ATTEMPT $sel_att '" ||
+    { screen >&2; fail "Enter in the journal did not open $sel_att"; }
+tm send-keys -t 0 Escape
+wait_for 3 journal_shown || { screen >&2; fail "Esc did not come back to the journal"; }
+tm send-keys -t 0 Tab
+wait_for 3 sh -c "tmux -S '$SOCK' capture-pane -p -t 0 | head -1 | grep -q ' invigil  proctor queue-e2e |'" ||
+    { screen >&2; fail "Tab from the journal did not come back to the attempts"; }
+tm send-keys -t 0 BTab
+wait_for 3 journal_shown || { screen >&2; fail "Shift-Tab from the attempts did not show the journal"; }
+
+# 80x24: the queue still fits, the selection row and the key bar shown.
+tm resize-window -t 0 -x 80 -y 24 2>/dev/null || tm resize-pane -t 0 -x 80 -y 24
+tm send-keys -t 0 BTab
+small() { [ "$(screen | wc -l)" = 24 ] && row 1 | grep -q 'FLAGS QUEUE' && qrows | grep -q '^>' &&
+    row 24 | grep -q ' d dismiss'; }
+wait_for 5 small || { screen >&2; fail "the queue at 80x24"; }
+tm send-keys -t 0 Enter
+wait_for 3 sh -c "tmux -S '$SOCK' capture-pane -p -t 0 | head -1 | grep -q ' ATTEMPT A[0-9]'" ||
+    { screen >&2; fail "Enter in the queue did not open the attempt"; }
+tm send-keys -t 0 F10
+wait_for 5 test -s "$T/exit" || { screen >&2; fail "F10 did not quit"; }
+[ "$(cat "$T/exit")" = "exit=0" ] || fail "console $(cat "$T/exit")"
+
+echo "PASS: flags queue (first flag $first_id $first_sev = the database's most severe, age ${a0}s -> ${a1}s in 2.5 s, LATE past --response-secs 4), dismiss of flag $sel_id from the queue journaled as $jrow, journal view newest first ($newest), Enter opens $sel_att, Tab/Shift-Tab cycle, 80x24"
