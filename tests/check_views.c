@@ -7,7 +7,9 @@
  * (no-color.org: set and non-empty turns colour off, empty does not), and
  * the same on a real ncurses screen on /dev/null, driven with unget_wch();
  * the detail view's keys and its pure parts (ages, the layout, scrolling,
- * what a flag adds to the risk), and Enter and Esc between the two views.
+ * what a flag adds to the risk), and Enter and Esc between the two views;
+ * the flags queue's keys and pure parts (its order, ages, LATE) and Tab
+ * round the top-level views on the screen, the queue's rows in order.
  */
 #include <check.h>
 #include <locale.h>
@@ -21,6 +23,7 @@
 #include "console/decide.h"
 #include "console/ui-term.h"
 #include "console/view-detail.h"
+#include "console/view-queue.h"
 #include "console/view.h"
 #include "tests/check_main.h"
 
@@ -61,8 +64,8 @@ START_TEST(test_act_on_the_bar)
 	n = view_keybar(&view_attempts, bar, sizeof bar);
 	ck_assert_uint_eq(n, strlen(bar));
 	ck_assert_str_eq(bar, " d dismiss  c confirm  w warn  p pause  "
-	    "r resume  t terminate  e escalate  n note  x recheck  ? help  "
-	    "q quit");
+	    "r resume  t terminate  e escalate  n note  x recheck  Tab view  "
+	    "? help  q quit");
 	/* Cut at a word, never inside one. */
 	n = view_keybar(&view_attempts, bar, 25);
 	ck_assert_str_eq(bar, " d dismiss  c confirm");
@@ -84,8 +87,9 @@ START_TEST(test_act_in_the_help)
 	}
 	ck_assert_int_eq(found, 1);
 	ck_assert_uint_eq(acts, act_count);
-	/* One line per binding, a blank line, the note. */
-	ck_assert_uint_eq(i, 7 + act_count + 2 + 2);
+	/* One line per binding (Tab and Shift-Tab too), a blank line, the
+	 * note. */
+	ck_assert_uint_eq(i, 7 + act_count + 2 + 2 + 2);
 	ck_assert_int_eq(view_help_line(&view_attempts, i - 2, line,
 	    sizeof line), 0);
 	ck_assert_str_eq(line, "");
@@ -335,7 +339,8 @@ press(int ch)
 START_TEST(test_screen_bar_and_help)
 {
 	screen_open(NULL);
-	ck_assert_ptr_nonnull(strstr(screen_row(39), " x recheck  ? help"));
+	ck_assert_ptr_nonnull(strstr(screen_row(39), " x recheck  Tab view  "
+	    "? help"));
 	ck_assert_int_eq(screen_has(recheck_help), 0);
 	press('?');
 	ck_assert_int_eq(screen_has(" invigil keys  (? or Esc closes)"), 1);
@@ -435,6 +440,162 @@ START_TEST(test_screen_detail)
 }
 END_TEST
 
+/* ---- the flags queue */
+
+START_TEST(test_queue_keys)
+{
+	const struct view	*top[] = { &view_attempts, &view_queue,
+				    &view_journal };
+	struct view_binding	 b;
+	size_t			 i;
+
+	/* Tab and Shift-Tab cycle on every top-level view. */
+	for (i = 0; i < sizeof top / sizeof top[0]; i++) {
+		ck_assert_int_eq(view_binding_find(top[i], '\t', 0, &b), 0);
+		ck_assert_ptr_eq(b.fn, view_key_cycle);
+		ck_assert_str_eq(b.arg, "next");
+		ck_assert_int_eq(view_binding_find(top[i], KEY_BTAB, 1, &b), 0);
+		ck_assert_ptr_eq(b.fn, view_key_cycle);
+		ck_assert_str_eq(b.arg, "prev");
+		ck_assert_int_eq(view_binding_find(top[i], '\r', 0, &b), 0);
+		ck_assert_str_eq(b.name, "Enter");
+	}
+	/* The detail keeps Tab for its flags. */
+	ck_assert_int_eq(view_binding_find(&view_detail, '\t', 0, &b), 0);
+	ck_assert_ptr_ne(b.fn, view_key_cycle);
+	/* Every act on the queue, the test act too; none on the journal. */
+	ck_assert_int_eq(view_binding_find(&view_queue, 'x', 0, &b), 0);
+	ck_assert_str_eq(b.act->name, "recheck");
+	ck_assert_int_eq(view_binding_find(&view_queue, 'd', 0, &b), 0);
+	ck_assert_str_eq(b.act->name, "dismiss");
+	ck_assert_int_eq(view_binding_find(&view_journal, 'd', 0, &b), -1);
+}
+END_TEST
+
+START_TEST(test_queue_order)
+{
+	struct queue_row	r[5] = {
+		{ NULL, PROTO_SEV_LOW, 1000, 1 },
+		{ NULL, PROTO_SEV_CRITICAL, 9000, 2 },
+		{ NULL, PROTO_SEV_HIGH, 500, 3 },
+		{ NULL, PROTO_SEV_CRITICAL, 3000, 5 },
+		{ NULL, PROTO_SEV_CRITICAL, 3000, 4 },
+	};
+	int64_t			want[5] = { 4, 5, 2, 3, 1 };
+	size_t			i;
+
+	/* Severity first, then the oldest, then the id. */
+	qsort(r, 5, sizeof r[0], queue_cmp);
+	for (i = 0; i < 5; i++)
+		ck_assert_int_eq(r[i].id, want[i]);
+	ck_assert_int_eq(queue_cmp(&r[0], &r[0]), 0);
+}
+END_TEST
+
+START_TEST(test_queue_age)
+{
+	char	buf[16];
+
+	queue_age(-5000, buf, sizeof buf);
+	ck_assert_str_eq(buf, "0s");
+	queue_age(59999, buf, sizeof buf);
+	ck_assert_str_eq(buf, "59s");
+	queue_age(252000, buf, sizeof buf);
+	ck_assert_str_eq(buf, "4m12s");
+	queue_age(60000, buf, sizeof buf);
+	ck_assert_str_eq(buf, "1m00s");
+	queue_age(3600000 + 5 * 60000 + 59999, buf, sizeof buf);
+	ck_assert_str_eq(buf, "1h05m");
+	queue_age(2 * 86400000LL + 7 * 3600000LL, buf, sizeof buf);
+	ck_assert_str_eq(buf, "2d07h");
+	queue_age(INT64_MAX, buf, sizeof buf);
+	ck_assert_str_eq(buf, "long");
+	/* Late is strictly past the response time. */
+	ck_assert_int_eq(queue_late(120000, 120), 0);
+	ck_assert_int_eq(queue_late(120001, 120), 1);
+	ck_assert_int_eq(queue_late(-1, 1), 0);
+}
+END_TEST
+
+/* An open flag id of severity sev on a, raised at first_ms. */
+static struct flag *
+flag_on(struct attempt *a, int64_t id, const char *rule, int sev,
+    int64_t first_ms)
+{
+	struct flag	*f = flags_new("why");
+
+	f->id = id;
+	f->rule = flags_rule_name(&app.model.flagset, rule);
+	f->severity = (enum proto_severity)sev;
+	f->state = STORE_FLAG_OPEN;
+	f->first_ms = first_ms;
+	f->attempt = a;
+	flags_put(&a->flags, &a->closed, f);
+	model_recount(&app.model, a);
+	return f;
+}
+
+/*
+ * Tab shows the queue: the flags of both attempts, the critical one
+ * first, then the high ones oldest first, the one past --response-secs
+ * LATE; Tab again the journal (no database here: it says so), and round
+ * to the attempts.
+ */
+START_TEST(test_screen_queue)
+{
+	struct feed_session	*fs;
+	struct attempt		*a, *b;
+	int64_t			 now = proto_now_ms();
+	char			 err[128];
+
+	screen_open(NULL);
+	app.opt.db = "/nonexistent/invigil-check-views.db";
+	app.opt.response_secs = 60;
+	fs = model_session_new(&app.model, "f1", NULL, NULL, err, sizeof err);
+	ck_assert_ptr_nonnull(fs);
+	fs->clock_ms = now;
+	fs->skew_ms = 0;
+	a = model_attempt_get(&app.model, fs, "A1");
+	snprintf(a->candidate, sizeof a->candidate, "C1");
+	b = model_attempt_get(&app.model, fs, "B2");
+	snprintf(b->candidate, sizeof b->candidate, "C2");
+	flag_on(a, 11, "gaze_away", PROTO_SEV_HIGH, now - 30000);
+	flag_on(b, 12, "copy_paste", PROTO_SEV_HIGH, now - 252000);
+	flag_on(a, 13, "second_face", PROTO_SEV_CRITICAL, now - 1000);
+	press('\t');
+	ck_assert_ptr_nonnull(strstr(screen_row(0), " invigil  FLAGS QUEUE  "
+	    "proctor unit | 3 open flags | 1 late (over 60s)"));
+	ck_assert_ptr_nonnull(strstr(screen_row(2), ">A1 "));
+	ck_assert_ptr_nonnull(strstr(screen_row(2), " 13 critical second_face"));
+	ck_assert_ptr_nonnull(strstr(screen_row(3), " B2 "));
+	ck_assert_ptr_nonnull(strstr(screen_row(3), " 12 high     copy_paste"));
+	ck_assert_ptr_nonnull(strstr(screen_row(3), " 4m1"));
+	ck_assert_ptr_nonnull(strstr(screen_row(3), " LATE "));
+	ck_assert_ptr_nonnull(strstr(screen_row(4), " 11 high     gaze_away"));
+	ck_assert_ptr_null(strstr(screen_row(4), "LATE"));
+	ck_assert_ptr_nonnull(strstr(screen_row(39), " Tab view "));
+	/* Down selects the next flag; the help is the queue's. */
+	press('j');
+	ck_assert_ptr_nonnull(strstr(screen_row(3), ">B2 "));
+	press('?');
+	ck_assert_int_eq(screen_has("next view: attempts, flags queue, "
+	    "journal"), 1);
+	press(27);
+	press('\t');
+	ck_assert_ptr_nonnull(strstr(screen_row(0), " invigil  JOURNAL  "
+	    "proctor unit"));
+	ck_assert_int_eq(screen_has("/nonexistent/"), 1);
+	press('\t');
+	ck_assert_ptr_nonnull(strstr(screen_row(0), " invigil  proctor unit"));
+	ungetch(KEY_BTAB);	/* a function key */
+	ui_input(ui);
+	ui_draw(ui);
+	ck_assert_ptr_nonnull(strstr(screen_row(0), " invigil  JOURNAL  "));
+	model_free(&app.model);
+	screen_close();
+}
+END_TEST
+
 static Suite *
 views_suite(void)
 {
@@ -451,11 +612,15 @@ views_suite(void)
 	tcase_add_test(tc, test_detail_scroll);
 	tcase_add_test(tc, test_flag_risk);
 	tcase_add_test(tc, test_picker_keys);
+	tcase_add_test(tc, test_queue_keys);
+	tcase_add_test(tc, test_queue_order);
+	tcase_add_test(tc, test_queue_age);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("screen");
 	tcase_add_test(tc, test_screen_bar_and_help);
 	tcase_add_test(tc, test_screen_no_color);
 	tcase_add_test(tc, test_screen_detail);
+	tcase_add_test(tc, test_screen_queue);
 	suite_add_tcase(s, tc);
 	return s;
 }
