@@ -13,27 +13,32 @@
 
 const struct act act_table[] = {
 	{ "dismiss", 'd', "dismiss", "dismiss the attempt's top open flag",
-	    STORE_FLAG_DISMISSED, -1, "decide" },
+	    STORE_FLAG_DISMISSED, -1, "decide", NULL },
 	{ "confirm", 'c', "confirm", "confirm the attempt's top open flag",
-	    STORE_FLAG_CONFIRMED, -1, "decide" },
+	    STORE_FLAG_CONFIRMED, -1, "decide", NULL },
 	{ "warn", 'w', "warn", "warn the candidate (sent to the feed)",
-	    STORE_FLAG_OPEN, PROTO_ACTION_WARN, "command" },
+	    STORE_FLAG_OPEN, PROTO_ACTION_WARN, "command", NULL },
 	{ "pause", 'p', "pause", "pause the attempt (sent to the feed)",
-	    STORE_FLAG_OPEN, PROTO_ACTION_PAUSE, "command" },
+	    STORE_FLAG_OPEN, PROTO_ACTION_PAUSE, "command", NULL },
 	{ "resume", 'r', "resume", "resume a paused attempt (sent to the feed)",
-	    STORE_FLAG_OPEN, PROTO_ACTION_RESUME, "command" },
+	    STORE_FLAG_OPEN, PROTO_ACTION_RESUME, "command", NULL },
 	{ "terminate", 't', "terminate",
 	    "terminate the attempt (sent to the feed)",
-	    STORE_FLAG_OPEN, PROTO_ACTION_TERMINATE, "command" },
+	    STORE_FLAG_OPEN, PROTO_ACTION_TERMINATE, "command", NULL },
 	{ "escalate", 'e', "escalate", "escalate the attempt to a supervisor",
-	    STORE_FLAG_OPEN, -1, "decide" },
+	    STORE_FLAG_OPEN, -1, "decide", NULL },
 	{ "note", 'n', "note", "add a note to the attempt",
-	    STORE_FLAG_OPEN, -1, "note" },
+	    STORE_FLAG_OPEN, -1, "note", NULL },
+	/* Not on the key bars (their width is spoken for): in the help, and
+	 * said by the flags queue's requests. */
+	{ "ack_request", 'a', NULL,
+	    "acknowledge the candidate's raised hand (closes that request)",
+	    STORE_FLAG_DISMISSED, -1, "decide", "raise_hand" },
 #ifdef INVIGIL_TEST_ACT
 	/* Only in the test build of check_decide: an act added here must
 	 * reach the keys, the help, the key bar and the headless API. */
 	{ "recheck", 'x', "recheck", "ask for the attempt to be rechecked",
-	    STORE_FLAG_OPEN, -1, "note" },
+	    STORE_FLAG_OPEN, -1, "note", NULL },
 #endif
 };
 const size_t act_count = sizeof act_table / sizeof act_table[0];
@@ -57,6 +62,19 @@ act_by_key(int key)
 
 	for (i = 0; i < act_count; i++) {
 		if (act_table[i].key == key)
+			return &act_table[i];
+	}
+	return NULL;
+}
+
+const struct act *
+act_for_rule(const char *rule)
+{
+	size_t	i;
+
+	for (i = 0; rule != NULL && i < act_count; i++) {
+		if (act_table[i].rule != NULL &&
+		    strcmp(act_table[i].rule, rule) == 0)
 			return &act_table[i];
 	}
 	return NULL;

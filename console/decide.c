@@ -112,6 +112,20 @@ decide_text(const struct app *app, const struct decision *d)
 	return r != NULL ? r->label : "";
 }
 
+struct flag *
+act_flag(const struct act *act, struct flag *list)
+{
+	struct flag	*f;
+
+	if (act->rule == NULL)
+		return flags_top(list);
+	for (f = list; f != NULL; f = f->next) {
+		if (f->state == STORE_FLAG_OPEN && strcmp(f->rule, act->rule) == 0)
+			return f;
+	}
+	return NULL;
+}
+
 /* The act's checks, before anything is recorded: 0, or -1 with err. */
 static int
 decide_check(const struct app *app, const struct act *act,
@@ -131,9 +145,15 @@ decide_check(const struct app *app, const struct act *act,
 	closes = act->closes != STORE_FLAG_OPEN;
 	if (decide_reason(app, act, d, err, errlen) != 0)
 		return -1;
-	if (closes && f == NULL && (f = flags_top(a->flags)) == NULL) {
-		snprintf(err, errlen, "%s has no open flag to %s", a->id,
-		    d->action);
+	if (closes && f == NULL && (f = act_flag(act, a->flags)) == NULL) {
+		snprintf(err, errlen, "%s has no open %s%s to %s", a->id,
+		    act->rule != NULL ? act->rule : "flag", act->rule != NULL ?
+		    " request" : "", d->action);
+		return -1;
+	}
+	if (f != NULL && act->rule != NULL && strcmp(f->rule, act->rule) != 0) {
+		snprintf(err, errlen, "flag %" PRId64 " is not a request: %s "
+		    "takes flags of rule %s", f->id, d->action, act->rule);
 		return -1;
 	}
 	if (f != NULL && f->attempt != a) {

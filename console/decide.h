@@ -2,7 +2,9 @@
  * decide.h - the acts a proctor can take, as one table.
  *
  * An act is what a proctor does about an attempt or one of its flags:
- * dismiss, confirm, escalate, note, warn, pause, resume, terminate.  Each
+ * dismiss, confirm, escalate, note, warn, pause, resume, terminate, and
+ * ack_request (a candidate's raised hand acknowledged: it closes that
+ * request's flag, and no other).  Each
  * is one row of act_table[] (acts.c): its name (the journal's kind and the
  * headless "action"), its key and words on the screen, whether it closes a
  * flag, whether it is sent to the feed as a command, and the headless op
@@ -37,6 +39,10 @@ struct act {
 	const char	       *op;	/* the headless op that carries it:
 					   "decide" (names a flag), "command"
 					   or "note" (name an attempt) */
+	const char	       *rule;	/* a flag act only for flags of this
+					   rule (a candidate's request, e.g.
+					   raise_hand), taking the attempt's
+					   newest open one; NULL: any flag */
 };
 
 struct app;
@@ -73,6 +79,12 @@ extern const size_t	act_count;
 const struct act	*act_find(const char *name);
 /* The act bound to key, or NULL. */
 const struct act	*act_by_key(int key);
+/* The act that only takes flags of rule (a request: ack_request for
+ * raise_hand), or NULL: rule's flags are not requests. */
+const struct act	*act_for_rule(const char *rule);
+/* The newest open flag of list (open flags, newest first) that act may
+ * take: of act->rule, or the top (flags_top) when the act names none. */
+struct flag		*act_flag(const struct act *act, struct flag *list);
 /*
  * The names of the acts headless op carries (every act if op is NULL),
  * joined by sep, e.g. "dismiss, confirm, escalate", into out (always

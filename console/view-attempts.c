@@ -508,11 +508,12 @@ view_act(struct ui *ui, const struct act *act, struct attempt *a,
 	}
 	/* Decide on the flag shown now, not whatever is on top at Enter. */
 	if (act->closes != STORE_FLAG_OPEN) {
-		if (f == NULL || f->state != STORE_FLAG_OPEN)
-			f = ui_flag_top(a);
+		if (f == NULL || f->state != STORE_FLAG_OPEN ||
+		    (act->rule != NULL && strcmp(f->rule, act->rule) != 0))
+			f = act_flag(act, a->flags);
 		if (f == NULL) {
-			ui_status(ui, 1, "%s has no open flag to %s", a->id,
-			    act->name);
+			ui_status(ui, 1, "%s has no open %s to %s", a->id,
+			    act->rule != NULL ? "request" : "flag", act->name);
 			return -1;
 		}
 		flag = f->id;

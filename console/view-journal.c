@@ -211,7 +211,7 @@ journal_draw(struct ui *ui, void *state, int rows, int cols)
 	ui_put(0, 0, cols, line);
 	ui_role(ui, UI_ROLE_TITLE, 0);
 	ui_role(ui, UI_ROLE_HEADING, 1);
-	snprintf(line, sizeof line, " %7s %-8s %-10s %-10s %-8s %6s %-*s "
+	snprintf(line, sizeof line, " %7s %-8s %-10s %-12s %-8s %6s %-*s "
 	    "%-26s %s", "SEQ", "TIME", "ACTOR", "KIND", "ATTEMPT", "FLAG",
 	    JOURNAL_HASH, "HASH", "CODE", "REASON");
 	ui_put(1, 0, cols, line);
@@ -241,7 +241,7 @@ journal_draw(struct ui *ui, void *state, int rows, int cols)
 		else
 			snprintf(flag, sizeof flag, "-");
 		snprintf(line, sizeof line, "%c%7" PRId64 " %-8s %-10.10s "
-		    "%-10.10s %-8.8s %6s %-*s %-26.26s %s", i == jv->sel ?
+		    "%-12.12s %-8.8s %6s %-*s %-26.26s %s", i == jv->sel ?
 		    '>' : ' ', it->seq, clock, it->actor, it->kind,
 		    it->attempt[0] ? it->attempt : "-", flag, JOURNAL_HASH,
 		    it->hash, it->code[0] ? it->code : "-", it->reason);

@@ -6,6 +6,10 @@
  * work on the selected flag (view_act(), as on the table); Enter opens its
  * attempt's detail.
  *
+ * A candidate's request (a raised hand: a flag of a rule an act of
+ * decide.h is for, act_for_rule()) is listed first, as REQUEST, until
+ * that act (ack_request, key a) closes it.
+ *
  * The rows are built from the model's open flags, not the database: at
  * most QUEUE_MAX, again only when the number of open flags or attempts
  * changed or a second has passed (so the ages and the order stay true),
@@ -13,7 +17,8 @@
  *
  * The age is on the console's clock: the flag was raised at its first
  * message's ts, taken back to this machine's clock by its feed's offset
- * as last measured (feed_session.skew_ms).
+ * as last measured (feed_session.skew_ms); --demo's feed, whose clock runs
+ * --rate times ours, by its time since then slowed down to ours.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -108,6 +113,8 @@ queue_cmp(const void *pa, const void *pb)
 {
 	const struct queue_row	*a = pa, *b = pb;
 
+	if (a->request != b->request)
+		return a->request ? -1 : 1;
 	if (a->severity != b->severity)
 		return a->severity > b->severity ? -1 : 1;
 	if (a->raised_ms != b->raised_ms)
@@ -154,14 +161,20 @@ queue_secs(struct ui *ui)
 
 /* ---- the rows */
 
-/* When f was raised, on the console's clock (see the top). */
+/* When f was raised, on the console's clock at now (see the top). */
 static int64_t
-queue_raised(const struct flag *f)
+queue_raised(struct ui *ui, const struct flag *f, int64_t now)
 {
 	const struct feed_session	*fs = f->attempt->feed;
+	double				 rate = ui_app(ui)->opt.demo_rate;
 
 	if (fs->clock_ms == INT64_MIN)
 		return f->first_ms;
+	/* --demo's clock runs --rate times ours: its time since the flag,
+	 * slowed down to ours. */
+	if (fs->simulated)
+		return now - (int64_t)((double)(fs->clock_ms - f->first_ms) /
+		    (rate > 0 ? rate : 1));
 	return f->first_ms - fs->skew_ms;
 }
 
@@ -184,8 +197,9 @@ queue_build(struct ui *ui, struct queue_view *qv, int64_t now)
 			if (qv->n == QUEUE_MAX)
 				continue;
 			qv->rows[qv->n].f = f;
+			qv->rows[qv->n].request = act_for_rule(f->rule) != NULL;
 			qv->rows[qv->n].severity = (int)f->severity;
-			qv->rows[qv->n].raised_ms = queue_raised(f);
+			qv->rows[qv->n].raised_ms = queue_raised(ui, f, now);
 			qv->rows[qv->n].id = f->id;
 			qv->n++;
 		}
@@ -255,11 +269,15 @@ queue_header(struct ui *ui, struct queue_view *qv, int late, int cols)
 {
 	struct app	*app = ui_app(ui);
 	char		 line[512], clock[16];
+	size_t		 i, requests = 0;
 
+	for (i = 0; i < qv->n && qv->rows[i].request; i++)
+		requests += qv->rows[i].f->state == STORE_FLAG_OPEN;
 	ui_clock(proto_now_ms(), clock, sizeof clock);
-	snprintf(line, sizeof line, " invigil  FLAGS QUEUE  proctor %s | %"
-	    PRIu64 " open flags | %d late (over %ds) | %s", app->opt.proctor,
-	    qv->total, late, queue_secs(ui), clock);
+	snprintf(line, sizeof line, " invigil  FLAGS QUEUE  proctor %s | %zu "
+	    "requests (a: acknowledge) | %" PRIu64 " open flags | %d late "
+	    "(over %ds) | %s", app->opt.proctor, requests, qv->total, late,
+	    queue_secs(ui), clock);
 	ui_role(ui, UI_ROLE_TITLE, 1);
 	ui_put(0, 0, cols, line);
 	ui_role(ui, UI_ROLE_TITLE, 0);
@@ -286,11 +304,11 @@ queue_row_draw(struct ui *ui, const struct queue_row *r, int selected,
 	queue_age(now - r->raised_ms, age, sizeof age);
 	snprintf(line, sizeof line, "%c%-8.8s %-8.8s %-14.14s %6" PRId64
 	    " %-8s %-18.18s %6s %-4s %5" PRId64 " %s", selected ? '>' : ' ',
-	    a->id, a->candidate, a->name, f->id,
+	    a->id, a->candidate, a->name, f->id, r->request ? "REQUEST" :
 	    proto_severity_name(f->severity), f->rule, age, late ? "LATE" : "",
 	    f->count, f->message);
 	role = selected ? UI_ROLE_SELECTED : late ? UI_ROLE_CRITICAL :
-	    queue_role((int)f->severity);
+	    r->request ? UI_ROLE_ALERT : queue_role((int)f->severity);
 	ui_role(ui, role, 1);
 	ui_put(y, 0, cols, line);
 	ui_role(ui, role, 0);

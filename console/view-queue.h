@@ -1,6 +1,7 @@
 /*
  * view-queue.h - the pure parts of the flags queue (view-queue.c): a row
- * per open flag, their order (severity first, then oldest first), an age
+ * per open flag, their order (the candidates' pending requests first, then
+ * severity, then oldest first), an age
  * as "4m12s", and whether a flag waits past the response time.  No curses,
  * no model walk: tests call them as they are (tests/check_views.c).
  */
@@ -18,13 +19,14 @@ struct flag;
 /* One open flag in the queue. */
 struct queue_row {
 	struct flag	*f;
+	int		 request;	/* a candidate's request (act_for_rule) */
 	int		 severity;
 	int64_t		 raised_ms;	/* on the console's clock */
 	int64_t		 id;		/* the flag's, the last tie-break */
 };
 
-/* qsort(3) order of rows: most severe first, then the oldest (smallest
- * raised_ms) first, then by flag id. */
+/* qsort(3) order of rows: requests first, then the most severe, then the
+ * oldest (smallest raised_ms), then by flag id. */
 int	queue_cmp(const void *a, const void *b);
 
 /*

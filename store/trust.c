@@ -49,6 +49,7 @@ static const struct {
 	{ "terminate", TRUST_PROCTOR | TRUST_SUPERVISOR },
 	{ "escalate", TRUST_PROCTOR | TRUST_SUPERVISOR },
 	{ "note", TRUST_PROCTOR | TRUST_SUPERVISOR },
+	{ "ack_request", TRUST_PROCTOR | TRUST_SUPERVISOR },
 	{ "recheck", TRUST_PROCTOR | TRUST_SUPERVISOR },
 	{ "feed_replaced", TRUST_PROCTOR | TRUST_SUPERVISOR },
 	{ "cmd_ack", TRUST_PROCTOR | TRUST_SUPERVISOR },

@@ -1,9 +1,11 @@
 #!/bin/bash
 # e2e-queue.sh - the flags queue and the journal view in a real terminal
 # (tmux, `invigil --demo`, 120x40 then 80x24): Tab shows the queue with
-# the most severe open flag first (as the database has it), the ages
-# advance, a flag open longer than --response-secs is LATE, a dismiss
-# from the queue is journaled for the selected flag, the journal view
+# the candidates' raised hands first, then the most severe open flag (as
+# the database has it), the ages advance, a flag open longer than
+# --response-secs is LATE, a raised hand acknowledged with a is journaled
+# as ack_request and leaves the queue, a dismiss from the queue is
+# journaled for the selected flag, the journal view
 # shows it newest first with the seq and hash sqlite3 reads, Enter opens
 # the attempt, and Tab comes round to the attempts table.
 . "$(dirname "$0")/lib.sh"
@@ -15,41 +17,48 @@ stop_tmux() { tm kill-server 2>/dev/null; cleanup; }
 trap stop_tmux EXIT
 screen() { tm capture-pane -p -t 0; }
 row() { screen | sed -n "${1}p"; }
-q() { sqlite3 "$T/demo.db" "$1"; }
+q() { sqlite3 "$T/demo.db" "$1" 2>/dev/null; }
 # The queue's rows: ">A0025 C0025 NAME FLAG SEVERITY RULE AGE [LATE] ...";
 # names have spaces, so qf gives each as "S[>] ATTEMPT FLAG SEVERITY RULE
 # AGE LATE." ("." when not late).
 qrows() { screen | grep -E '^[> ]A[0-9]{4} +C[0-9]{4}'; }
-qf() { qrows | sed -nE 's/^([> ])(A[0-9]{4}) +(C[0-9]{4}) .* ([0-9]+) (critical|high|medium|low|info) +([^ ]+) +([0-9]+[smhd]([0-9]+[smh])?|long) (LATE|    )( .*)?$/S\1 \2 \4 \5 \6 \7 \9./p'; }
+qf() { qrows | sed -nE 's/^([> ])(A[0-9]{4}) +(C[0-9]{4}) .* ([0-9]+) (REQUEST|critical|high|medium|low|info) +([^ ]+) +([0-9]+[smhd]([0-9]+[smh])?|long) (LATE|    )( .*)?$/S\1 \2 \4 \5 \6 \7 \9./p'; }
 rank() { case $1 in critical) echo 4;; high) echo 3;; medium) echo 2;; low) echo 1;; *) echo 0;; esac; }
 
 tm -f /dev/null new-session -d -x 120 -y 40 \
     "cd '$T' && TERM=xterm-256color '$INVIGIL' --demo --db '$T/demo.db' --proctor queue-e2e --response-secs 4 --no-config; echo \"exit=\$?\" > '$T/exit'; sleep 60"
 
-flagged() { [ "$(q "select count(*) from flags where state='open' and severity <> 'info'")" -ge 3 ] 2>/dev/null; }
-wait_for 20 flagged || { screen >&2; fail "no open flags in the database within 20 s"; }
+flagged() { [ "$(q "select count(*) from flags where state='open' and severity <> 'info'")" -ge 3 ] 2>/dev/null &&
+    [ "$(q "select count(*) from flags where state='open' and rule='raise_hand'")" -ge 1 ] 2>/dev/null; }
+wait_for 30 flagged || { screen >&2; fail "no open flags in the database within 20 s"; }
 tm send-keys -t 0 Tab
 queue_shown() { row 1 | grep -q ' invigil  FLAGS QUEUE  proctor queue-e2e' && [ "$(qrows | wc -l)" -ge 3 ]; }
 wait_for 5 queue_shown || { screen >&2; fail "Tab did not show the flags queue"; }
 screen | tail -1 | grep -q ' Tab view ' || { screen >&2; fail "no Tab on the queue's key bar"; }
 
-# Severity first: the rows never go up in severity, and the first is as
-# severe as the most severe open flag the database holds.
 [ "$(qf | wc -l)" = "$(qrows | wc -l)" ] || { qrows >&2; qf >&2; fail "rows not as the test reads them"; }
-sevs=$(qf | awk '{ print $4 }')
+# Requests first (every raise_hand flag, and only those), then severity:
+# the rows never go up in severity, and the first is as severe as the most
+# severe open flag the database holds.
+[ "$(qf | awk '$4 == "REQUEST" { print $5 }' | sort -u)" = raise_hand ] ||
+    { screen >&2; fail "no raised hand as a REQUEST"; }
+[ "$(qf | awk '{ print $4 }' | uniq | grep -c REQUEST)" = 1 ] && qf | head -1 | grep -q ' REQUEST ' ||
+    { screen >&2; fail "requests are not all at the top"; }
+qf | awk '$4 != "REQUEST" && $5 == "raise_hand"' | grep -q . && { screen >&2; fail "a raised hand not a request"; }
+sevs=$(qf | awk '$4 != "REQUEST" { print $4 }')
 prev=9
 for s in $sevs; do
 	r=$(rank "$s")
 	[ "$r" -le "$prev" ] || { screen >&2; fail "queue not in severity order: $s after rank $prev"; }
 	prev=$r
 done
-first_sev=$(qf | head -1 | awk '{ print $4 }')
-first_id=$(qf | head -1 | awk '{ print $3 }')
-db_top=$(q "select severity from flags where state='open' order by case severity when 'critical' then 4 when 'high' then 3 when 'medium' then 2 when 'low' then 1 else 0 end desc limit 1")
+first_sev=$(qf | awk '$4 != "REQUEST"' | head -1 | awk '{ print $4 }')
+first_id=$(qf | awk '$4 != "REQUEST"' | head -1 | awk '{ print $3 }')
+db_top=$(q "select severity from flags where state='open' and rule <> 'raise_hand' order by case severity when 'critical' then 4 when 'high' then 3 when 'medium' then 2 when 'low' then 1 else 0 end desc limit 1")
 [ "$(rank "$first_sev")" = "$(rank "$db_top")" ] ||
     { screen >&2; fail "first row is $first_sev, the database's most severe open flag is $db_top"; }
 # The row is that flag: its rule and severity as stored.
-[ "$(q "select severity || ' ' || rule from flags where id=$first_id")" = "$(qf | head -1 | awk '{ print $4, $5 }')" ] ||
+[ "$(q "select severity || ' ' || rule from flags where id=$first_id")" = "$(qf | awk -v id="$first_id" '$3 == id { print $4, $5 }')" ] ||
     { screen >&2; fail "flag $first_id on the screen is not the database's"; }
 
 # Ages advance on the console's clock, and past 4 s a flag is LATE.
@@ -67,13 +76,37 @@ qf | awk '$7 == "LATE."' | while read -r line; do
 done || fail "a row LATE before 4 s"
 qf | awk '$7 != "LATE." && $6 ~ /m/' | grep -q . && { screen >&2; fail "a row minutes old is not LATE"; }
 
-# A dismiss from the queue takes the selected flag.
+# The first row, a raised hand, acknowledged with a: journaled as
+# ack_request for that flag, which leaves the queue.
 sel() { qf | awk -v f="$1" '$1 == "S>" { print $f }'; }
-sel_id=$(sel 3)
-[ -n "$sel_id" ] || { screen >&2; fail "no row selected"; }
-tm send-keys -t 0 j
-moved() { [ -n "$(sel 3)" ] && [ "$(sel 3)" != "$sel_id" ]; }
-wait_for 3 moved || { screen >&2; fail "j did not move the selection off flag $sel_id"; }
+tm send-keys -t 0 g
+wait_for 3 sh -c "tmux -S '$SOCK' capture-pane -p -t 0 | grep -qE '^>A[0-9]{4} .* REQUEST +raise_hand '" ||
+    { screen >&2; fail "g did not select the first request"; }
+ack_id=$(sel 3)
+ack_att=$(sel 2)
+tm send-keys -t 0 a
+wait_for 3 sh -c "tmux -S '$SOCK' capture-pane -p -t 0 | grep -q 'Reason code to ack_request'" ||
+    { screen >&2; fail "no reason-code picker after a"; }
+tm send-keys -t 0 -l instruction
+tm send-keys -t 0 Enter
+wait_for 3 sh -c "tmux -S '$SOCK' capture-pane -p -t 0 | grep -q 'Reason to ack_request'" ||
+    { screen >&2; fail "no reason prompt after the code"; }
+tm send-keys -t 0 "coming over" Enter
+wait_for 5 sh -c "tmux -S '$SOCK' capture-pane -p -t 0 | grep -q 'recorded as journal #'" ||
+    { screen >&2; fail "the acknowledgement was not recorded"; }
+ackrow=$(q "select seq from journal where actor='queue-e2e' and kind='ack_request' and flag_id=$ack_id and attempt='$ack_att' and reason='coming over' and reason_code='proctor_staff.instruction'")
+[ -n "$ackrow" ] || fail "no ack_request of flag $ack_id ($ack_att) in the journal: $(q "select seq, kind, attempt, flag_id from journal")"
+[ "$(q "select state from flags where id=$ack_id")" = dismissed ] || fail "request $ack_id not closed"
+acked() { ! qf | awk '{ print $3 }' | grep -qx "$ack_id"; }
+wait_for 3 acked || { screen >&2; fail "acknowledged request $ack_id still in the queue"; }
+
+# A dismiss from the queue takes the selected flag (not a request).
+for _ in $(seq 1 20); do
+	[ -n "$(sel 4)" ] && [ "$(sel 4)" != REQUEST ] && break
+	tm send-keys -t 0 j
+	sleep 0.2
+done
+[ "$(sel 4)" != REQUEST ] && [ -n "$(sel 3)" ] || { screen >&2; fail "no flag to select past the requests"; }
 sel_id=$(sel 3)
 sel_att=$(sel 2)
 tm send-keys -t 0 d
@@ -101,15 +134,17 @@ tm send-keys -t 0 Enter
 wait_for 3 sh -c "tmux -S '$SOCK' capture-pane -p -t 0 | grep -q 'Reason to note'" ||
     { screen >&2; fail "no prompt after the note's code"; }
 tm send-keys -t 0 "second act" Enter
-wait_for 5 sh -c "[ \$(sqlite3 '$T/demo.db' \"select count(*) from journal where actor='queue-e2e'\") = 2 ]" ||
+wait_for 5 sh -c "[ \$(sqlite3 '$T/demo.db' \"select count(*) from journal where actor='queue-e2e'\") = 3 ]" ||
     fail "the note was not journaled"
 
 tm send-keys -t 0 Tab
 journal_shown() { row 1 | grep -q ' invigil  JOURNAL  proctor queue-e2e'; }
 wait_for 5 journal_shown || { screen >&2; fail "Tab from the queue did not show the journal"; }
 jrows() { screen | grep -E '^[> ] *[0-9]+ [0-9:]{8} queue-e2e'; }
-wait_for 5 sh -c "[ \$(tmux -S '$SOCK' capture-pane -p -t 0 | grep -cE '^[> ] *[0-9]+ [0-9:]{8} queue-e2e') = 2 ]" ||
-    { screen >&2; fail "the journal view does not show the two acts"; }
+wait_for 5 sh -c "[ \$(tmux -S '$SOCK' capture-pane -p -t 0 | grep -cE '^[> ] *[0-9]+ [0-9:]{8} queue-e2e') = 3 ]" ||
+    { screen >&2; fail "the journal view does not show the three acts"; }
+jrows | sed -n 3p | grep -q " ack_request .* $ack_att .* $ack_id .*proctor_staff.instruction *coming over" ||
+    { screen >&2; fail "the journal's oldest row is not the acknowledgement"; }
 newest=$(q "select seq || ' ' || substr(hash, 1, 12) from journal where actor='queue-e2e' order by seq desc limit 1")
 [ "$(jrows | head -1 | awk '{ print substr($0, 2) }' | awk '{ print $1, $7 }')" = "$newest" ] ||
     { screen >&2; fail "the journal's first row is not the newest act ($newest)"; }
@@ -145,4 +180,4 @@ tm send-keys -t 0 F10
 wait_for 5 test -s "$T/exit" || { screen >&2; fail "F10 did not quit"; }
 [ "$(cat "$T/exit")" = "exit=0" ] || fail "console $(cat "$T/exit")"
 
-echo "PASS: flags queue (first flag $first_id $first_sev = the database's most severe, age ${a0}s -> ${a1}s in 2.5 s, LATE past --response-secs 4), dismiss of flag $sel_id from the queue journaled as $jrow, journal view newest first ($newest), Enter opens $sel_att, Tab/Shift-Tab cycle, 80x24"
+echo "PASS: flags queue (raised hands first as REQUEST; request $ack_id of $ack_att acknowledged with a as journal #$ackrow ack_request and gone from the queue; first flag $first_id $first_sev = the database's most severe, age ${a0}s -> ${a1}s in 2.5 s, LATE past --response-secs 4), dismiss of flag $sel_id from the queue journaled as $jrow, journal view newest first ($newest), Enter opens $sel_att, Tab/Shift-Tab cycle, 80x24"
