@@ -274,9 +274,9 @@ queue_header(struct ui *ui, struct queue_view *qv, int late, int cols)
 	for (i = 0; i < qv->n && qv->rows[i].request; i++)
 		requests += qv->rows[i].f->state == STORE_FLAG_OPEN;
 	ui_clock(proto_now_ms(), clock, sizeof clock);
-	snprintf(line, sizeof line, " invigil  FLAGS QUEUE  proctor %s | %zu "
-	    "requests (a: acknowledge) | %" PRIu64 " open flags | %d late "
-	    "(over %ds) | %s", app->opt.proctor, requests, qv->total, late,
+	snprintf(line, sizeof line, " invigil  FLAGS QUEUE  proctor %s | "
+	    "requests: %zu (a acknowledges) | open flags: %" PRIu64 " | late: "
+	    "%d (over %ds) | %s", app->opt.proctor, requests, qv->total, late,
 	    queue_secs(ui), clock);
 	ui_role(ui, UI_ROLE_TITLE, 1);
 	ui_put(0, 0, cols, line);

@@ -29,8 +29,12 @@ START_TEST(test_act_table_has_test_act)
 	ck_assert_ptr_null(act_by_key('Z'));
 	ck_assert_uint_eq(act_names("note", ",", names, sizeof names), 2);
 	ck_assert_str_eq(names, "note,recheck");
-	ck_assert_uint_eq(act_names("decide", ",", names, sizeof names), 3);
-	ck_assert_str_eq(names, "dismiss,confirm,escalate");
+	ck_assert_uint_eq(act_names("decide", ",", names, sizeof names), 4);
+	ck_assert_str_eq(names, "dismiss,confirm,escalate,ack_request");
+	/* A raised hand is a request, acknowledged by its own act. */
+	ck_assert_ptr_eq(act_for_rule("raise_hand"), act_find("ack_request"));
+	ck_assert_ptr_null(act_for_rule("copy_paste"));
+	ck_assert_ptr_null(act_for_rule(NULL));
 	ck_assert_uint_eq(act_names("command", ", ", names, sizeof names), 4);
 	ck_assert_str_eq(names, "warn, pause, resume, terminate");
 	ck_assert_uint_eq(act_names(NULL, ",", names, sizeof names), act_count);

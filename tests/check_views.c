@@ -474,19 +474,22 @@ END_TEST
 
 START_TEST(test_queue_order)
 {
-	struct queue_row	r[5] = {
-		{ NULL, PROTO_SEV_LOW, 1000, 1 },
-		{ NULL, PROTO_SEV_CRITICAL, 9000, 2 },
-		{ NULL, PROTO_SEV_HIGH, 500, 3 },
-		{ NULL, PROTO_SEV_CRITICAL, 3000, 5 },
-		{ NULL, PROTO_SEV_CRITICAL, 3000, 4 },
+	struct queue_row	r[7] = {
+		{ NULL, 0, PROTO_SEV_LOW, 1000, 1 },
+		{ NULL, 0, PROTO_SEV_CRITICAL, 9000, 2 },
+		{ NULL, 0, PROTO_SEV_HIGH, 500, 3 },
+		{ NULL, 1, PROTO_SEV_INFO, 8000, 6 },
+		{ NULL, 0, PROTO_SEV_CRITICAL, 3000, 5 },
+		{ NULL, 0, PROTO_SEV_CRITICAL, 3000, 4 },
+		{ NULL, 1, PROTO_SEV_INFO, 7000, 7 },
 	};
-	int64_t			want[5] = { 4, 5, 2, 3, 1 };
+	int64_t			want[7] = { 7, 6, 4, 5, 2, 3, 1 };
 	size_t			i;
 
-	/* Severity first, then the oldest, then the id. */
-	qsort(r, 5, sizeof r[0], queue_cmp);
-	for (i = 0; i < 5; i++)
+	/* Requests first (the oldest first), then severity, then the
+	 * oldest, then the id. */
+	qsort(r, 7, sizeof r[0], queue_cmp);
+	for (i = 0; i < 7; i++)
 		ck_assert_int_eq(r[i].id, want[i]);
 	ck_assert_int_eq(queue_cmp(&r[0], &r[0]), 0);
 }
@@ -562,21 +565,29 @@ START_TEST(test_screen_queue)
 	flag_on(a, 11, "gaze_away", PROTO_SEV_HIGH, now - 30000);
 	flag_on(b, 12, "copy_paste", PROTO_SEV_HIGH, now - 252000);
 	flag_on(a, 13, "second_face", PROTO_SEV_CRITICAL, now - 1000);
+	flag_on(b, 14, "raise_hand", PROTO_SEV_INFO, now - 5000);
 	press('\t');
 	ck_assert_ptr_nonnull(strstr(screen_row(0), " invigil  FLAGS QUEUE  "
-	    "proctor unit | 3 open flags | 1 late (over 60s)"));
-	ck_assert_ptr_nonnull(strstr(screen_row(2), ">A1 "));
-	ck_assert_ptr_nonnull(strstr(screen_row(2), " 13 critical second_face"));
-	ck_assert_ptr_nonnull(strstr(screen_row(3), " B2 "));
-	ck_assert_ptr_nonnull(strstr(screen_row(3), " 12 high     copy_paste"));
-	ck_assert_ptr_nonnull(strstr(screen_row(3), " 4m1"));
-	ck_assert_ptr_nonnull(strstr(screen_row(3), " LATE "));
-	ck_assert_ptr_nonnull(strstr(screen_row(4), " 11 high     gaze_away"));
-	ck_assert_ptr_null(strstr(screen_row(4), "LATE"));
-	ck_assert_ptr_nonnull(strstr(screen_row(39), " Tab view "));
-	/* Down selects the next flag; the help is the queue's. */
+	    "proctor unit | requests: 1 (a acknowledges) | open flags: 4 | "
+	    "late: 1 (over 60s)"));
+	ck_assert_ptr_nonnull(strstr(screen_row(2), ">B2 "));
+	ck_assert_ptr_nonnull(strstr(screen_row(2), " 14 REQUEST  raise_hand "));
+	ck_assert_ptr_nonnull(strstr(screen_row(3), " A1 "));
+	ck_assert_ptr_nonnull(strstr(screen_row(3), " 13 critical second_face"));
+	ck_assert_ptr_nonnull(strstr(screen_row(4), " B2 "));
+	ck_assert_ptr_nonnull(strstr(screen_row(4), " 12 high     copy_paste"));
+	ck_assert_ptr_nonnull(strstr(screen_row(4), " 4m1"));
+	ck_assert_ptr_nonnull(strstr(screen_row(4), " LATE "));
+	ck_assert_ptr_nonnull(strstr(screen_row(5), " 11 high     gaze_away"));
+	ck_assert_ptr_null(strstr(screen_row(5), "LATE"));
+	/* a on a flag that is no request: the attempt has none to take. */
 	press('j');
-	ck_assert_ptr_nonnull(strstr(screen_row(3), ">B2 "));
+	ck_assert_ptr_nonnull(strstr(screen_row(3), ">A1 "));
+	press('a');
+	ck_assert_ptr_nonnull(strstr(screen_row(38), "A1 has no open request "
+	    "to ack_request"));
+	ck_assert_ptr_nonnull(strstr(screen_row(39), " Tab view "));
+	/* The help is the queue's. */
 	press('?');
 	ck_assert_int_eq(screen_has("next view: attempts, flags queue, "
 	    "journal"), 1);
