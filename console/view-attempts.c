@@ -41,7 +41,8 @@ static const struct view_key attempts_keys[] = {
 	    "the selected attempt's detail and timeline", key_open, NULL, 0 },
 	/* Every act of decide.h, with its key, word and help. */
 	{ 0, 0, NULL, NULL, NULL, key_act, NULL, 1 },
-	{ '\t', 0, "Tab", "view", "next view: attempts, flags queue, journal",
+	/* Not on the bar: at 100 columns it has no room left. */
+	{ '\t', 0, "Tab", NULL, "next view: attempts, flags queue, journal",
 	    view_key_cycle, "next", 0 },
 	{ KEY_BTAB, 0, "S-Tab", NULL, "previous view", view_key_cycle,
 	    "prev", 0 },
