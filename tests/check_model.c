@@ -396,7 +396,8 @@ START_TEST(test_decide_refusals)
 	ck_assert_int_eq(decide(&app, a, NULL, "shrug", "r", err, sizeof err),
 	    -1);
 	ck_assert_str_eq(err, "unknown decision \"shrug\" (one of dismiss, "
-	    "confirm, warn, pause, resume, terminate, escalate, note)");
+	    "confirm, warn, pause, resume, terminate, escalate, note, "
+	    "ack_request)");
 	ck_assert_int_eq(decide(&app, a, NULL, "note", "", err, sizeof err),
 	    -1);
 	ck_assert_str_eq(err, "a reason is required; nothing recorded");
@@ -407,6 +408,16 @@ START_TEST(test_decide_refusals)
 	h = hit("faces_multiple", PROTO_SEV_HIGH, 1, NULL, 0);
 	flags_hit(&app.model.flagset, &a->flags, a, &h, &f);
 	f->id = 5;
+	/* ack_request takes a raised hand only, never another flag. */
+	ck_assert_int_eq(decide(&app, a, NULL, "ack_request", "r", err,
+	    sizeof err), -1);
+	ck_assert_str_eq(err, "A1 has no open raise_hand request to "
+	    "ack_request");
+	ck_assert_int_eq(decide(&app, a, f, "ack_request", "r", err,
+	    sizeof err), -1);
+	ck_assert_str_eq(err, "flag 5 is not a request: ack_request takes "
+	    "flags of rule raise_hand");
+	ck_assert_int_eq(f->state, STORE_FLAG_OPEN);
 	ck_assert_int_eq(decide(&app, b, f, "confirm", "r", err, sizeof err),
 	    -1);
 	ck_assert_str_eq(err, "flag 5 is not a flag of B1");
