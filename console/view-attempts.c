@@ -29,27 +29,13 @@ struct attempts_view {
 static view_key_fn	key_move, key_act, key_open;
 
 static const struct view_key attempts_keys[] = {
-	{ KEY_UP, 'k', "Up/k", NULL, "select the attempt above", key_move,
-	    "up", 0 },
-	{ KEY_DOWN, 'j', "Down/j", NULL, "select the attempt below", key_move,
-	    "down", 0 },
-	{ KEY_PPAGE, 0, "PgUp", NULL, "one page up", key_move, "pgup", 0 },
-	{ KEY_NPAGE, 0, "PgDn", NULL, "one page down", key_move, "pgdn", 0 },
-	{ KEY_HOME, 'g', "Home/g", NULL, "first attempt", key_move, "home", 0 },
-	{ KEY_END, 'G', "End/G", NULL, "last attempt", key_move, "end", 0 },
+	VIEW_KEYS_LIST(key_move, "attempt"),
 	{ '\r', KEY_ENTER, "Enter", NULL,
 	    "the selected attempt's detail and timeline", key_open, NULL, 0 },
 	/* Every act of decide.h, with its key, word and help. */
 	{ 0, 0, NULL, NULL, NULL, key_act, NULL, 1 },
-	/* Not on the bar: at 100 columns it has no room left. */
-	{ '\t', 0, "Tab", NULL, "next view: attempts, flags queue, journal",
-	    view_key_cycle, "next", 0 },
-	{ KEY_BTAB, 0, "S-Tab", NULL, "previous view", view_key_cycle,
-	    "prev", 0 },
-	{ '?', KEY_F(1), "?/F1", "help", "show or hide this help",
-	    view_key_help, NULL, 0 },
-	{ 'q', KEY_F(10), "q/F10", "quit",
-	    "quit (everything received is saved)", view_key_quit, NULL, 0 },
+	/* Tab is not on the bar: at 100 columns it has no room left. */
+	VIEW_KEYS_TOP(NULL),
 };
 
 static void	attempts_draw(struct ui *, void *, int, int);
@@ -481,18 +467,7 @@ key_move(struct ui *ui, void *state, const struct view_binding *b)
 	if (i == n)
 		i = 0;
 	page = av->table_rows > 1 ? (size_t)av->table_rows - 1 : 1;
-	if (strcmp(how, "up") == 0 && i > 0)
-		i--;
-	else if (strcmp(how, "down") == 0 && i + 1 < n)
-		i++;
-	else if (strcmp(how, "pgup") == 0)
-		i = i > page ? i - page : 0;
-	else if (strcmp(how, "pgdn") == 0)
-		i = i + page < n ? i + page : n - 1;
-	else if (strcmp(how, "home") == 0)
-		i = 0;
-	else if (strcmp(how, "end") == 0)
-		i = n - 1;
+	i = view_list_move(how, i, n, page);
 	av->sel = attempts[i];
 	ui_dirty(ui);
 }

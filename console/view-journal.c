@@ -60,27 +60,11 @@ static void		journal_draw(struct ui *, void *, int, int);
 static void		journal_free(void *);
 
 static const struct view_key journal_keys[] = {
-	{ KEY_UP, 'k', "Up/k", NULL, "select the newer act", key_move,
-	    "up", 0 },
-	{ KEY_DOWN, 'j', "Down/j", NULL, "select the older act", key_move,
-	    "down", 0 },
-	{ KEY_PPAGE, 0, "PgUp", NULL, "one page up", key_move, "pgup", 0 },
-	{ KEY_NPAGE, 0, "PgDn", NULL, "one page down", key_move, "pgdn", 0 },
-	{ KEY_HOME, 'g', "Home/g", NULL, "the newest act", key_move, "home",
-	    0 },
-	{ KEY_END, 'G', "End/G", NULL, "the oldest act kept", key_move, "end",
-	    0 },
+	VIEW_KEYS_LIST(key_move, "act"),
 	{ '\r', KEY_ENTER, "Enter", "open",
 	    "the selected act's attempt: its detail and timeline", key_open,
 	    NULL, 0 },
-	{ '\t', 0, "Tab", "view", "next view: attempts, flags queue, journal",
-	    view_key_cycle, "next", 0 },
-	{ KEY_BTAB, 0, "S-Tab", NULL, "previous view", view_key_cycle,
-	    "prev", 0 },
-	{ '?', KEY_F(1), "?/F1", "help", "show or hide this help",
-	    view_key_help, NULL, 0 },
-	{ 'q', KEY_F(10), "q/F10", "quit",
-	    "quit (everything received is saved)", view_key_quit, NULL, 0 },
+	VIEW_KEYS_TOP("view"),
 };
 
 const struct view view_journal = {
@@ -267,18 +251,7 @@ key_move(struct ui *ui, void *state, const struct view_binding *b)
 	if (jv->count == 0)
 		return;
 	page = jv->page > 1 ? (size_t)jv->page - 1 : 1;
-	if (strcmp(how, "up") == 0 && i > 0)
-		i--;
-	else if (strcmp(how, "down") == 0 && i + 1 < jv->count)
-		i++;
-	else if (strcmp(how, "pgup") == 0)
-		i = i > page ? i - page : 0;
-	else if (strcmp(how, "pgdn") == 0)
-		i = i + page < jv->count ? i + page : jv->count - 1;
-	else if (strcmp(how, "home") == 0)
-		i = 0;
-	else if (strcmp(how, "end") == 0)
-		i = jv->count - 1;
+	i = view_list_move(how, i, jv->count, page);
 	jv->sel = i;
 	ui_dirty(ui);
 }

@@ -124,3 +124,25 @@ view_help_line(const struct view *v, size_t i, char *buf, size_t len)
 		snprintf(buf, len, "  %s", v->help_note);
 	return 0;
 }
+
+size_t
+view_list_move(const char *how, size_t i, size_t n, size_t page)
+{
+	if (n == 0)
+		return 0;
+	if (i >= n)
+		i = 0;
+	if (strcmp(how, "up") == 0 && i > 0)
+		i--;
+	else if (strcmp(how, "down") == 0 && i + 1 < n)
+		i++;
+	else if (strcmp(how, "pgup") == 0)
+		i = i > page ? i - page : 0;
+	else if (strcmp(how, "pgdn") == 0)
+		i = i + page < n ? i + page : n - 1;
+	else if (strcmp(how, "home") == 0)
+		i = 0;
+	else if (strcmp(how, "end") == 0)
+		i = n - 1;
+	return i;
+}

@@ -54,27 +54,13 @@ static void		queue_draw(struct ui *, void *, int, int);
 static void		queue_free(void *);
 
 static const struct view_key queue_keys[] = {
-	{ KEY_UP, 'k', "Up/k", NULL, "select the flag above", key_move,
-	    "up", 0 },
-	{ KEY_DOWN, 'j', "Down/j", NULL, "select the flag below", key_move,
-	    "down", 0 },
-	{ KEY_PPAGE, 0, "PgUp", NULL, "one page up", key_move, "pgup", 0 },
-	{ KEY_NPAGE, 0, "PgDn", NULL, "one page down", key_move, "pgdn", 0 },
-	{ KEY_HOME, 'g', "Home/g", NULL, "first flag", key_move, "home", 0 },
-	{ KEY_END, 'G', "End/G", NULL, "last flag", key_move, "end", 0 },
+	VIEW_KEYS_LIST(key_move, "flag"),
 	{ '\r', KEY_ENTER, "Enter", NULL,
 	    "the selected flag's attempt: its detail and timeline", key_open,
 	    NULL, 0 },
 	/* Every act of decide.h; dismiss and confirm take this flag. */
 	{ 0, 0, NULL, NULL, NULL, key_act, NULL, 1 },
-	{ '\t', 0, "Tab", "view", "next view: attempts, flags queue, journal",
-	    view_key_cycle, "next", 0 },
-	{ KEY_BTAB, 0, "S-Tab", NULL, "previous view", view_key_cycle,
-	    "prev", 0 },
-	{ '?', KEY_F(1), "?/F1", "help", "show or hide this help",
-	    view_key_help, NULL, 0 },
-	{ 'q', KEY_F(10), "q/F10", "quit",
-	    "quit (everything received is saved)", view_key_quit, NULL, 0 },
+	VIEW_KEYS_TOP("view"),
 };
 
 const struct view view_queue = {
@@ -375,18 +361,7 @@ key_move(struct ui *ui, void *state, const struct view_binding *b)
 		return;
 	i = queue_sel(qv);
 	page = qv->page > 1 ? (size_t)qv->page - 1 : 1;
-	if (strcmp(how, "up") == 0 && i > 0)
-		i--;
-	else if (strcmp(how, "down") == 0 && i + 1 < qv->n)
-		i++;
-	else if (strcmp(how, "pgup") == 0)
-		i = i > page ? i - page : 0;
-	else if (strcmp(how, "pgdn") == 0)
-		i = i + page < qv->n ? i + page : qv->n - 1;
-	else if (strcmp(how, "home") == 0)
-		i = 0;
-	else if (strcmp(how, "end") == 0)
-		i = qv->n - 1;
+	i = view_list_move(how, i, qv->n, page);
 	qv->sel = qv->rows[i].id;
 	ui_dirty(ui);
 }

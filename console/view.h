@@ -93,6 +93,36 @@ struct view {
 
 /* ---- key tables (view-keys.c: pure, no curses) */
 
+/* The rows of a list's keys (one: "attempt"), calling fn with the arg
+ * view_list_move() takes; in a file that includes <curses.h>. */
+#define VIEW_KEYS_LIST(fn, one)						\
+	{ KEY_UP, 'k', "Up/k", NULL, "select the " one " above", fn,	\
+	    "up", 0 },							\
+	{ KEY_DOWN, 'j', "Down/j", NULL, "select the " one " below", fn,	\
+	    "down", 0 },						\
+	{ KEY_PPAGE, 0, "PgUp", NULL, "one page up", fn, "pgup", 0 },	\
+	{ KEY_NPAGE, 0, "PgDn", NULL, "one page down", fn, "pgdn", 0 },	\
+	{ KEY_HOME, 'g', "Home/g", NULL, "first " one, fn, "home", 0 },	\
+	{ KEY_END, 'G', "End/G", NULL, "last " one, fn, "end", 0 }
+/* The rows of the top-level views' own keys: Tab and Shift-Tab (Tab's
+ * word on the key bar: bar, or NULL), help and quit. */
+#define VIEW_KEYS_TOP(bar)						\
+	{ '\t', 0, "Tab", bar, "next view: attempts, flags queue, "	\
+	    "journal", view_key_cycle, "next", 0 },			\
+	{ KEY_BTAB, 0, "S-Tab", NULL, "previous view", view_key_cycle,	\
+	    "prev", 0 },						\
+	{ '?', KEY_F(1), "?/F1", "help", "show or hide this help",	\
+	    view_key_help, NULL, 0 },					\
+	{ 'q', KEY_F(10), "q/F10", "quit",				\
+	    "quit (everything received is saved)", view_key_quit, NULL, 0 }
+
+/*
+ * Where a key of VIEW_KEYS_LIST (how: its arg) moves the selection i of a
+ * list of n rows (n > 0), page rows a page.
+ */
+size_t		 view_list_move(const char *how, size_t i, size_t n,
+		    size_t page);
+
 /* The i-th binding of v into *out: 0, or -1 past the last. */
 int		 view_binding(const struct view *v, size_t i,
 		    struct view_binding *out);

@@ -471,6 +471,24 @@ START_TEST(test_queue_keys)
 }
 END_TEST
 
+START_TEST(test_list_move)
+{
+	ck_assert_uint_eq(view_list_move("up", 0, 5, 2), 0);
+	ck_assert_uint_eq(view_list_move("up", 3, 5, 2), 2);
+	ck_assert_uint_eq(view_list_move("down", 4, 5, 2), 4);
+	ck_assert_uint_eq(view_list_move("down", 3, 5, 2), 4);
+	ck_assert_uint_eq(view_list_move("pgdn", 1, 5, 2), 3);
+	ck_assert_uint_eq(view_list_move("pgdn", 3, 5, 2), 4);
+	ck_assert_uint_eq(view_list_move("pgup", 3, 5, 2), 1);
+	ck_assert_uint_eq(view_list_move("pgup", 1, 5, 2), 0);
+	ck_assert_uint_eq(view_list_move("home", 3, 5, 2), 0);
+	ck_assert_uint_eq(view_list_move("end", 0, 5, 2), 4);
+	/* A selection gone from the list starts again at the top. */
+	ck_assert_uint_eq(view_list_move("down", 9, 5, 2), 1);
+	ck_assert_uint_eq(view_list_move("end", 0, 0, 2), 0);
+}
+END_TEST
+
 START_TEST(test_queue_order)
 {
 	struct queue_row	r[7] = {
@@ -623,6 +641,7 @@ views_suite(void)
 	tcase_add_test(tc, test_flag_risk);
 	tcase_add_test(tc, test_picker_keys);
 	tcase_add_test(tc, test_queue_keys);
+	tcase_add_test(tc, test_list_move);
 	tcase_add_test(tc, test_queue_order);
 	tcase_add_test(tc, test_queue_age);
 	suite_add_tcase(s, tc);
