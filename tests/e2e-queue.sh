@@ -25,6 +25,22 @@ qrows() { screen | grep -E '^[> ]A[0-9]{4} +C[0-9]{4}'; }
 qf() { qrows | sed -nE 's/^([> ])(A[0-9]{4}) +(C[0-9]{4}) .* ([0-9]+) (REQUEST|critical|high|medium|low|info) +([^ ]+) +([0-9]+[smhd]([0-9]+[smh])?|long) (LATE|    )( .*)?$/S\1 \2 \4 \5 \6 \7 \9./p'; }
 rank() { case $1 in critical) echo 4;; high) echo 3;; medium) echo 2;; low) echo 1;; *) echo 0;; esac; }
 
+# act_on KEY ACT TYPED WORDS: press KEY, narrow the picker to the code
+# TYPED selects, give WORDS; returns once the journal has one more act.
+act_on() {
+	n0=$(q "select count(*) from journal where actor='queue-e2e'")
+	tm send-keys -t 0 "$1"
+	wait_for 3 sh -c "tmux -S '$SOCK' capture-pane -p -t 0 | grep -q 'Reason code to $2'" ||
+	    { screen >&2; fail "no reason-code picker after $1"; }
+	tm send-keys -t 0 -l "$3"
+	tm send-keys -t 0 Enter
+	wait_for 3 sh -c "tmux -S '$SOCK' capture-pane -p -t 0 | grep -q 'Reason to $2'" ||
+	    { screen >&2; fail "no reason prompt after the code of $2"; }
+	tm send-keys -t 0 "$4" Enter
+	wait_for 5 sh -c "[ \$(sqlite3 '$T/demo.db' \"select count(*) from journal where actor='queue-e2e'\") -gt ${n0:-0} ]" ||
+	    { screen >&2; fail "the $2 was not recorded"; }
+}
+
 tm -f /dev/null new-session -d -x 120 -y 40 \
     "cd '$T' && TERM=xterm-256color '$INVIGIL' --demo --db '$T/demo.db' --proctor queue-e2e --response-secs 4 --no-config; echo \"exit=\$?\" > '$T/exit'; sleep 60"
 
@@ -84,16 +100,7 @@ wait_for 3 sh -c "tmux -S '$SOCK' capture-pane -p -t 0 | grep -qE '^>A[0-9]{4} .
     { screen >&2; fail "g did not select the first request"; }
 ack_id=$(sel 3)
 ack_att=$(sel 2)
-tm send-keys -t 0 a
-wait_for 3 sh -c "tmux -S '$SOCK' capture-pane -p -t 0 | grep -q 'Reason code to ack_request'" ||
-    { screen >&2; fail "no reason-code picker after a"; }
-tm send-keys -t 0 -l instruction
-tm send-keys -t 0 Enter
-wait_for 3 sh -c "tmux -S '$SOCK' capture-pane -p -t 0 | grep -q 'Reason to ack_request'" ||
-    { screen >&2; fail "no reason prompt after the code"; }
-tm send-keys -t 0 "coming over" Enter
-wait_for 5 sh -c "tmux -S '$SOCK' capture-pane -p -t 0 | grep -q 'recorded as journal #'" ||
-    { screen >&2; fail "the acknowledgement was not recorded"; }
+act_on a ack_request instruction "coming over"
 ackrow=$(q "select seq from journal where actor='queue-e2e' and kind='ack_request' and flag_id=$ack_id and attempt='$ack_att' and reason='coming over' and reason_code='proctor_staff.instruction'")
 [ -n "$ackrow" ] || fail "no ack_request of flag $ack_id ($ack_att) in the journal: $(q "select seq, kind, attempt, flag_id from journal")"
 [ "$(q "select state from flags where id=$ack_id")" = dismissed ] || fail "request $ack_id not closed"
@@ -109,16 +116,7 @@ done
 [ "$(sel 4)" != REQUEST ] && [ -n "$(sel 3)" ] || { screen >&2; fail "no flag to select past the requests"; }
 sel_id=$(sel 3)
 sel_att=$(sel 2)
-tm send-keys -t 0 d
-wait_for 3 sh -c "tmux -S '$SOCK' capture-pane -p -t 0 | grep -q 'Reason code to dismiss'" ||
-    { screen >&2; fail "no reason-code picker after d"; }
-tm send-keys -t 0 -l false_pos
-tm send-keys -t 0 Enter
-wait_for 3 sh -c "tmux -S '$SOCK' capture-pane -p -t 0 | grep -q 'Reason to dismiss'" ||
-    { screen >&2; fail "no reason prompt after the code"; }
-tm send-keys -t 0 "queued dismiss" Enter
-wait_for 5 sh -c "tmux -S '$SOCK' capture-pane -p -t 0 | grep -q 'recorded as journal #'" ||
-    { screen >&2; fail "the dismiss was not recorded"; }
+act_on d dismiss false_pos "queued dismiss"
 jrow=$(q "select seq || ' ' || substr(hash, 1, 12) from journal where actor='queue-e2e' and kind='dismiss' and flag_id=$sel_id and attempt='$sel_att' and reason='queued dismiss' and reason_code='technical.false_positive'")
 [ -n "$jrow" ] || fail "no dismiss of flag $sel_id ($sel_att) in the journal: $(q "select seq, kind, attempt, flag_id from journal")"
 [ "$(q "select state from flags where id=$sel_id")" = dismissed ] || fail "flag $sel_id not dismissed"
@@ -126,16 +124,7 @@ gone() { ! qf | awk '{ print $3 }' | grep -qx "$sel_id"; }
 wait_for 3 gone || { screen >&2; fail "dismissed flag $sel_id still in the queue"; }
 
 # A note, journaled after it: the journal view is newest first.
-tm send-keys -t 0 n
-wait_for 3 sh -c "tmux -S '$SOCK' capture-pane -p -t 0 | grep -q 'Reason code to note'" ||
-    { screen >&2; fail "no picker after n"; }
-tm send-keys -t 0 -l handover
-tm send-keys -t 0 Enter
-wait_for 3 sh -c "tmux -S '$SOCK' capture-pane -p -t 0 | grep -q 'Reason to note'" ||
-    { screen >&2; fail "no prompt after the note's code"; }
-tm send-keys -t 0 "second act" Enter
-wait_for 5 sh -c "[ \$(sqlite3 '$T/demo.db' \"select count(*) from journal where actor='queue-e2e'\") = 3 ]" ||
-    fail "the note was not journaled"
+act_on n note handover "second act"
 
 tm send-keys -t 0 Tab
 journal_shown() { row 1 | grep -q ' invigil  JOURNAL  proctor queue-e2e'; }
