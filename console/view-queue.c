@@ -11,7 +11,8 @@
  * that act (ack_request, key a) closes it.
  *
  * The rows are built from the model's open flags, not the database: at
- * most QUEUE_MAX, again only when the number of open flags or attempts
+ * most QUEUE_MAX (past them, those of the attempts last in the table's
+ * risk order are counted, not listed), again only when the number of open flags or attempts
  * changed or a second has passed (so the ages and the order stay true),
  * never on every frame.  A flag decided since is left out when drawn.
  *
@@ -37,8 +38,8 @@
 #define QUEUE_RESPONSE_SECS	120	/* --response-secs unset (0) */
 
 struct queue_view {
-	struct queue_row       *rows;		/* QUEUE_MAX, sorted */
-	size_t			n;
+	struct queue_row       *rows;		/* sorted */
+	size_t			n, cap;		/* cap <= QUEUE_MAX */
 	uint64_t		total;		/* open flags, also those left
 						   out past QUEUE_MAX */
 	int64_t			sel;		/* the selected flag's id */
@@ -79,7 +80,6 @@ view_queue_open(struct ui *ui)
 	struct queue_view	*qv;
 
 	qv = xcalloc(1, sizeof *qv);
-	qv->rows = xcalloc(QUEUE_MAX, sizeof *qv->rows);
 	return ui_replace(ui, &view_queue, qv);
 }
 
@@ -164,7 +164,9 @@ queue_raised(struct ui *ui, const struct flag *f, int64_t now)
 	return f->first_ms - fs->skew_ms;
 }
 
-/* The rows again from the model's open flags, sorted. */
+/* The rows again from the model's open flags (of the attempts in the
+ * table's order, so that past QUEUE_MAX the least urgent are left out),
+ * sorted. */
 static void
 queue_build(struct ui *ui, struct queue_view *qv, int64_t now)
 {
@@ -182,6 +184,13 @@ queue_build(struct ui *ui, struct queue_view *qv, int64_t now)
 			qv->total++;
 			if (qv->n == QUEUE_MAX)
 				continue;
+			if (qv->n == qv->cap) {
+				qv->cap = qv->cap == 0 ? 256 : qv->cap * 2;
+				if (qv->cap > QUEUE_MAX)
+					qv->cap = QUEUE_MAX;
+				qv->rows = xreallocarray(qv->rows, qv->cap,
+				    sizeof *qv->rows);
+			}
 			qv->rows[qv->n].f = f;
 			qv->rows[qv->n].request = act_for_rule(f->rule) != NULL;
 			qv->rows[qv->n].severity = (int)f->severity;

@@ -13,8 +13,9 @@
 
 struct flag;
 
-/* The open flags the queue lists at most (the rest are counted). */
-#define QUEUE_MAX	20000
+/* The open flags the queue lists at most: past them, those of the
+ * attempts last in the table's (risk) order are counted, not listed. */
+#define QUEUE_MAX	200000
 
 /* One open flag in the queue. */
 struct queue_row {

@@ -336,6 +336,15 @@ press(int ch)
 	ui_draw(ui);
 }
 
+/* A function key (KEY_*), as get_wch() gives it. */
+static void
+press_key(int key)
+{
+	ungetch(key);
+	ui_input(ui);
+	ui_draw(ui);
+}
+
 START_TEST(test_screen_bar_and_help)
 {
 	screen_open(NULL);
@@ -615,10 +624,53 @@ START_TEST(test_screen_queue)
 	ck_assert_int_eq(screen_has("/nonexistent/"), 1);
 	press('\t');
 	ck_assert_ptr_nonnull(strstr(screen_row(0), " invigil  proctor unit"));
-	ungetch(KEY_BTAB);	/* a function key */
-	ui_input(ui);
-	ui_draw(ui);
+	press_key(KEY_BTAB);
 	ck_assert_ptr_nonnull(strstr(screen_row(0), " invigil  JOURNAL  "));
+	model_free(&app.model);
+	screen_close();
+}
+END_TEST
+
+/*
+ * 10,000 attempts with three open flags each: the queue lists them all in
+ * order, and a frame (a build and a sort of them) stays far under a
+ * second.
+ */
+START_TEST(test_screen_queue_bound)
+{
+	struct feed_session	*fs;
+	struct attempt		*a;
+	int64_t			 now = proto_now_ms(), t0, took;
+	char			 err[128], id[16];
+	int			 i;
+
+	screen_open(NULL);
+	app.opt.db = "/nonexistent/invigil-check-views.db";
+	fs = model_session_new(&app.model, "f1", NULL, NULL, err, sizeof err);
+	ck_assert_ptr_nonnull(fs);
+	for (i = 0; i < 10000; i++) {
+		snprintf(id, sizeof id, "A%05d", i);
+		a = model_attempt_get(&app.model, fs, id);
+		flag_on(a, 3 * i + 1, "gaze_away", PROTO_SEV_LOW, now - i);
+		flag_on(a, 3 * i + 2, "copy_paste", PROTO_SEV_HIGH, now - i);
+		flag_on(a, 3 * i + 3, "second_face", i == 4321 ?
+		    PROTO_SEV_CRITICAL : PROTO_SEV_MEDIUM, now - i);
+	}
+	t0 = proto_now_ms();
+	press('\t');
+	took = proto_now_ms() - t0;
+	ck_assert_int_lt(took, 1000);
+	ck_assert_ptr_nonnull(strstr(screen_row(0), "open flags: 30000 "));
+	ck_assert_ptr_nonnull(strstr(screen_row(2), ">A04321 "));
+	ck_assert_ptr_nonnull(strstr(screen_row(2), " critical second_face"));
+	/* Then the high ones, the oldest (the largest i) first. */
+	ck_assert_ptr_nonnull(strstr(screen_row(3), " A09999 "));
+	ck_assert_ptr_nonnull(strstr(screen_row(3), " high "));
+	ck_assert_int_eq(screen_has(" more open flags"), 0);
+	/* The last: a low one, the newest. */
+	press_key(KEY_END);
+	ck_assert_int_eq(screen_has(">A00000 "), 1);
+	ck_assert_ptr_nonnull(strstr(screen_row(37), " 1 low      gaze_away"));
 	model_free(&app.model);
 	screen_close();
 }
@@ -650,6 +702,7 @@ views_suite(void)
 	tcase_add_test(tc, test_screen_no_color);
 	tcase_add_test(tc, test_screen_detail);
 	tcase_add_test(tc, test_screen_queue);
+	tcase_add_test(tc, test_screen_queue_bound);
 	suite_add_tcase(s, tc);
 	return s;
 }
