@@ -169,4 +169,16 @@ tm send-keys -t 0 F10
 wait_for 5 test -s "$T/exit" || { screen >&2; fail "F10 did not quit"; }
 [ "$(cat "$T/exit")" = "exit=0" ] || fail "console $(cat "$T/exit")"
 
+# The acknowledgement is an act a proctor may sign: verify --trust passes
+# with queue-e2e trusted as a proctor, and would name a role it lacked.
+ana=$("$INVIGIL" admin keys init ana --roles admin 2>/dev/null) || fail "keys init ana"
+qe=$("$INVIGIL" admin keys init queue-e2e 2>/dev/null) || fail "keys init queue-e2e"
+for l in "$ana" "$qe"; do
+	out=$("$INVIGIL" admin trust add $l --db "$T/demo.db" --actor ana 2>&1) || fail "trust add: $out"
+done
+out=$(timeout 60 "$INVIGIL" review verify --db "$T/demo.db" --trust "$XDG_CONFIG_HOME/invigil/trust" 2>&1) ||
+	fail "review verify --trust with an ack_request: $out"
+echo "$out" | grep -q "^signatures: .* each by a key in the trust file .*trust with a role" ||
+	fail "review verify --trust: $out"
+
 echo "PASS: flags queue (raised hands first as REQUEST; request $ack_id of $ack_att acknowledged with a as journal #$ackrow ack_request and gone from the queue; first flag $first_id $first_sev = the database's most severe, age ${a0}s -> ${a1}s in 2.5 s, LATE past --response-secs 4), dismiss of flag $sel_id from the queue journaled as $jrow, journal view newest first ($newest), Enter opens $sel_att, Tab/Shift-Tab cycle, 80x24"
