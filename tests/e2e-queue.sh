@@ -41,6 +41,17 @@ act_on() {
 	    { screen >&2; fail "the $2 was not recorded"; }
 }
 
+# closed_by FLAG ATTEMPT KIND CODE WORDS: the journal holds that act on
+# FLAG (its "seq hash12" in $row), the flag is dismissed and has left the
+# queue.
+closed_by() {
+	row=$(q "select seq || ' ' || substr(hash, 1, 12) from journal where actor='queue-e2e' and kind='$3' and flag_id=$1 and attempt='$2' and reason_code='$4' and reason='$5'")
+	[ -n "$row" ] || fail "no $3 of flag $1 ($2) in the journal: $(q "select seq, kind, attempt, flag_id from journal")"
+	[ "$(q "select state from flags where id=$1")" = dismissed ] || fail "flag $1 not closed by $3"
+	gone() { ! qf | awk '{ print $3 }' | grep -qx "$1"; }
+	wait_for 3 gone "$1" || { screen >&2; fail "flag $1 still in the queue after $3"; }
+}
+
 tm -f /dev/null new-session -d -x 120 -y 40 \
     "cd '$T' && TERM=xterm-256color '$INVIGIL' --demo --db '$T/demo.db' --proctor queue-e2e --response-secs 4 --no-config; echo \"exit=\$?\" > '$T/exit'; sleep 60"
 
@@ -101,11 +112,8 @@ wait_for 3 sh -c "tmux -S '$SOCK' capture-pane -p -t 0 | grep -qE '^>A[0-9]{4} .
 ack_id=$(sel 3)
 ack_att=$(sel 2)
 act_on a ack_request instruction "coming over"
-ackrow=$(q "select seq from journal where actor='queue-e2e' and kind='ack_request' and flag_id=$ack_id and attempt='$ack_att' and reason='coming over' and reason_code='proctor_staff.instruction'")
-[ -n "$ackrow" ] || fail "no ack_request of flag $ack_id ($ack_att) in the journal: $(q "select seq, kind, attempt, flag_id from journal")"
-[ "$(q "select state from flags where id=$ack_id")" = dismissed ] || fail "request $ack_id not closed"
-acked() { ! qf | awk '{ print $3 }' | grep -qx "$ack_id"; }
-wait_for 3 acked || { screen >&2; fail "acknowledged request $ack_id still in the queue"; }
+closed_by "$ack_id" "$ack_att" ack_request proctor_staff.instruction "coming over"
+ackrow=${row%% *}
 
 # A dismiss from the queue takes the selected flag (not a request).
 for _ in $(seq 1 20); do
@@ -117,11 +125,8 @@ done
 sel_id=$(sel 3)
 sel_att=$(sel 2)
 act_on d dismiss false_pos "queued dismiss"
-jrow=$(q "select seq || ' ' || substr(hash, 1, 12) from journal where actor='queue-e2e' and kind='dismiss' and flag_id=$sel_id and attempt='$sel_att' and reason='queued dismiss' and reason_code='technical.false_positive'")
-[ -n "$jrow" ] || fail "no dismiss of flag $sel_id ($sel_att) in the journal: $(q "select seq, kind, attempt, flag_id from journal")"
-[ "$(q "select state from flags where id=$sel_id")" = dismissed ] || fail "flag $sel_id not dismissed"
-gone() { ! qf | awk '{ print $3 }' | grep -qx "$sel_id"; }
-wait_for 3 gone || { screen >&2; fail "dismissed flag $sel_id still in the queue"; }
+closed_by "$sel_id" "$sel_att" dismiss technical.false_positive "queued dismiss"
+jrow=$row
 
 # A note, journaled after it: the journal view is newest first.
 act_on n note handover "second act"
