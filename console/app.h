@@ -87,6 +87,7 @@ struct console_options {
 	int		ckpt_minutes;	/* ... and every T minutes */
 	long		max_attempts;	/* per feed id (invigil(1), BOUNDS) */
 	int64_t		max_skew_ms;	/* ts this far from now is refused */
+	int		missing_secs;	/* --missing-secs, 0: off */
 	int		command_timeout; /* headless: secs before a command
 					   the feed has not answered is said
 					   to be unanswered */
@@ -193,6 +194,10 @@ void		 app_flag_store(struct app *, const struct flag *f);
 void		 app_flag_close(struct app *, struct flag *f,
 		     enum store_flag_state state);
 void		 app_sort(struct app *);
+/* Mark the attempts MISSING now (model_missing: --missing-secs, on the
+ * console's clock; a feed is live when its link is, and an attempt in a
+ * network outage the rules know of is OFFLINE, not MISSING). */
+void		 app_missing(struct app *, int64_t now_ms);
 /* A journal entry was appended: sign a checkpoint every ckpt_every. */
 void		 app_journaled(struct app *);
 /* Sign a checkpoint of the journal now, if it grew since the last. */

@@ -66,6 +66,9 @@ static const struct cmd_option console_options[] = {
 	    "mono (never)" },
 	{ "ping", 'P', 0, "SECS", "ping a silent feed after SECS (default 10) "
 	    "and hang up after 2 x SECS + 5 without an answer" },
+	{ "missing-secs", 'm', 0, "SECS", "show an attempt in progress as "
+	    "MISSING when nothing about it arrived for SECS (default 60, 0: "
+	    "never) while its feed is live" },
 	{ "key-dir", 'K', 0, "DIR", "where signing keys live (default: "
 	    "$XDG_CONFIG_HOME/invigil, else ~/.config/invigil)" },
 	{ "checkpoint-every", 'C', 0, "N", "sign a checkpoint of the journal "
@@ -136,6 +139,7 @@ console_defaults(struct console_args *a)
 	a->opt.demo_rate = DEMO_RATE;
 	a->opt.ckpt_every = 100;
 	a->opt.ckpt_minutes = 5;
+	a->opt.missing_secs = 60;
 	a->opt.max_attempts = CONSOLE_MAX_ATTEMPTS;
 	a->opt.max_skew_ms = CONSOLE_MAX_SKEW_S * INT64_C(1000);
 	a->opt.command_timeout = CONSOLE_COMMAND_TIMEOUT_S;
@@ -297,6 +301,11 @@ console_option(const struct cmd_entry *self, struct console_args *a, int key,
 		if (option_long(name, arg, 1, 3600, &n) != 0)
 			return EXIT_USAGE;
 		a->opt.ping_secs = (int)n;
+		break;
+	case 'm':
+		if (option_long(name, arg, 0, 86400, &n) != 0)
+			return EXIT_USAGE;
+		a->opt.missing_secs = (int)n;
 		break;
 	case 'K':
 		a->opt.key_dir = arg;

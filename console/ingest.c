@@ -134,10 +134,12 @@ ingest_take(struct app *app, struct feed_session *cf, const struct proto_msg *m)
 		snprintf(a->name, sizeof a->name, "%s", m->u.attempt.name);
 		a->state = m->u.attempt.state;
 		app->model.dirty = 1;
+		model_heard(&app->model, a, proto_now_ms());
 		break;
 	case PROTO_STATE:
 		a = model_attempt_get(&app->model, cf, m->u.state.attempt);
 		a->state = m->u.state.state;
+		model_heard(&app->model, a, proto_now_ms());
 		model_tail_add(&app->model, cf->id, m->ts_ms, "%s is now %s", a->id,
 		    proto_state_name(a->state));
 		break;
@@ -147,6 +149,7 @@ ingest_take(struct app *app, struct feed_session *cf, const struct proto_msg *m)
 		a->last_kind = m->u.event.kind;
 		a->last_ms = m->ts_ms;
 		a->has_event = 1;
+		model_heard(&app->model, a, proto_now_ms());
 		model_rate_count(&app->model, proto_now_ms());
 		event_summary(m->u.event.data, summary, sizeof summary);
 		model_tail_add(&app->model, cf->id, m->ts_ms, "%s %s %s", a->id,

@@ -103,6 +103,7 @@ model_attempt_get(struct model *m, struct feed_session *fs, const char *id)
 	snprintf(a->id, sizeof a->id, "%s", id);
 	a->state = PROTO_STATE_SCHEDULED;
 	a->top_severity = -1;
+	a->recv_ms = proto_now_ms();
 	b = attempt_hash(fs->order, id) & (m->hash_size - 1);
 	a->hnext = m->hash[b];
 	m->hash[b] = a;
@@ -214,6 +215,45 @@ model_flag_by_id(struct model *m, int64_t id)
 			return f;
 	}
 	return NULL;
+}
+
+/* ---- MISSING: in progress, on a live feed, and silent */
+
+size_t
+model_missing(struct model *m, int64_t now_ms, int64_t after_ms,
+    int64_t (*live)(const struct attempt *, void *), void *arg)
+{
+	struct attempt	*a;
+	int64_t		 since;
+	size_t		 i, n = 0;
+	int		 missing;
+
+	for (i = 0; i < m->nattempts; i++) {
+		a = m->attempts[i];
+		missing = 0;
+		if (after_ms > 0 && a->state == PROTO_STATE_IN_PROGRESS &&
+		    now_ms - a->recv_ms >= after_ms &&
+		    (since = live(a, arg)) >= 0 && now_ms - since >= after_ms)
+			missing = 1;
+		if (missing != a->missing) {
+			a->missing = missing;
+			m->dirty = 1;
+		}
+		n += (size_t)missing;
+	}
+	m->nmissing = n;
+	return n;
+}
+
+void
+model_heard(struct model *m, struct attempt *a, int64_t now_ms)
+{
+	a->recv_ms = now_ms;
+	if (a->missing) {
+		a->missing = 0;
+		m->nmissing--;
+		m->dirty = 1;
+	}
 }
 
 /* ---- feed sessions: identities, bounded, one per feed id */

@@ -77,6 +77,10 @@ struct attempt {
 	int			top_severity;	/* of open flags, -1 if none */
 	double			risk;		/* see attempt_risk() */
 	char			pending_cmd[64];/* "pause pending", "pause ok" */
+	int64_t			recv_ms;	/* console clock: the last message
+						   about it arrived (or it was
+						   made), see model_missing() */
+	int			missing;	/* MISSING (model_missing) */
 	struct attempt	       *hnext;		/* hash chain */
 };
 
@@ -105,6 +109,7 @@ struct model {
 	int64_t			ev_window_sec;
 	double			events_per_sec;	/* the last 5 s */
 	int			dirty;		/* something to redraw */
+	size_t			nmissing;	/* attempts MISSING now */
 };
 
 /* Free everything the model holds (sessions, attempts, flags) and zero
@@ -141,6 +146,24 @@ double		 flag_risk(const struct flag *f, int64_t now_ms);
 void		 model_fade(struct model *, int64_t now_ms);
 /* The flag with this id, open or closed, or NULL. */
 struct flag	*model_flag_by_id(struct model *, int64_t id);
+
+/*
+ * MISSING, a state shown and not a flag (like OFFLINE): an attempt in
+ * progress whose feed is live but about which nothing arrived for
+ * after_ms, on the console's receive clock (recv_ms against now_ms: a
+ * feed's clock skew does not matter).  live(a, arg) says since when a's
+ * feed is live (console clock), or -1 when it is not: its attempts are
+ * not MISSING, and silence counts from that moment, so that a feed back
+ * from an outage does not make every candidate MISSING at once.  Marks
+ * a->missing on every attempt, counts them in nmissing (returned) and
+ * makes the screen dirty when that changed; after_ms <= 0: none.  One
+ * pass over the attempts: call it about once a second.
+ */
+size_t		 model_missing(struct model *, int64_t now_ms, int64_t after_ms,
+		    int64_t (*live)(const struct attempt *, void *), void *arg);
+/* A message about a arrived at now_ms (console clock): no longer
+ * MISSING. */
+void		 model_heard(struct model *, struct attempt *a, int64_t now_ms);
 
 /* The session of feed id, or NULL. */
 struct feed_session *model_session_find(struct model *, const char *id);

@@ -65,6 +65,7 @@ static const struct {
 	[UI_ROLE_KEYBAR] = { -1, A_REVERSE },
 	[UI_ROLE_PROMPT] = { -1, A_BOLD },
 	[UI_ROLE_OVERLAY_TITLE] = { -1, A_REVERSE },
+	[UI_ROLE_MISSING] = { COLOR_YELLOW, A_BOLD | A_UNDERLINE },
 };
 
 /* ---- drawing helpers for the views */

@@ -148,14 +148,18 @@ draw_header(struct ui *ui, int cols)
 {
 	struct app		*app = ui_app(ui);
 	struct feed_session	*fs;
-	char			 line[512], clock[16];
+	char			 line[512], clock[16], missing[32];
 	int			 i, y = 1, shown;
 
 	ui_clock(proto_now_ms(), clock, sizeof clock);
+	missing[0] = '\0';
+	if (app->model.nmissing > 0)
+		snprintf(missing, sizeof missing, " | %zu missing",
+		    app->model.nmissing);
 	snprintf(line, sizeof line, " invigil  proctor %s | %zu candidates | "
-	    "%.1f events/s | %" PRIu64 " open flags | %s",
+	    "%.1f events/s | %" PRIu64 " open flags%s | %s",
 	    app->opt.proctor, app->model.nattempts, app->model.events_per_sec,
-	    app->model.open_flags, clock);
+	    app->model.open_flags, missing, clock);
 	ui_role(ui, UI_ROLE_TITLE, 1);
 	ui_put(0, 0, cols, line);
 	ui_role(ui, UI_ROLE_TITLE, 0);
@@ -308,6 +312,45 @@ outcome_line(struct ui *ui, const struct attempt *a, char *line,
 	return 1;
 }
 
+/*
+ * The STATE cell of a: REPLACED, OFFLINE (a candidate in a network outage
+ * is not misbehaving), MISSING and for how long (in progress on a live
+ * feed, and silent: model_missing()), else the protocol's state.
+ */
+static void
+draw_state(struct ui *ui, const struct attempt *a, int selected, int y,
+    int x)
+{
+	char	buf[32];
+	int64_t	secs;
+
+	if (a->feed->replaced_by[0] != '\0')
+		snprintf(buf, sizeof buf, "REPLACED");
+	else if (a->state == PROTO_STATE_IN_PROGRESS &&
+	    ui_attempt_offline(ui, a))
+		snprintf(buf, sizeof buf, "OFFLINE");
+	else if (a->missing) {
+		secs = (proto_now_ms() - a->recv_ms) / 1000;
+		if (secs < 120)
+			snprintf(buf, sizeof buf, "MISSING %" PRId64 "s", secs);
+		else if (secs < 2 * 3600)
+			snprintf(buf, sizeof buf, "MISSING %" PRId64 "m",
+			    secs / 60);
+		else
+			snprintf(buf, sizeof buf, "MISSING %" PRId64 "h",
+			    secs / 3600);
+		/* On the selected row the reverse video is the colour. */
+		if (!selected)
+			ui_role(ui, UI_ROLE_MISSING, 1);
+		ui_put(y, x, 12, buf);
+		if (!selected)
+			ui_role(ui, UI_ROLE_MISSING, 0);
+		return;
+	} else
+		snprintf(buf, sizeof buf, "%s", proto_state_name(a->state));
+	ui_put(y, x, 12, buf);
+}
+
 /* One row of the table. */
 static void
 draw_row(struct ui *ui, const struct attempt *a, int selected, int y,
@@ -326,10 +369,7 @@ draw_row(struct ui *ui, const struct attempt *a, int selected, int y,
 	x += 9;
 	ui_put(y, x, name_w, a->name);	/* a space before STATE */
 	x += name_w + 1;
-	/* A candidate in a network outage is not misbehaving. */
-	ui_put(y, x, 12, a->feed->replaced_by[0] != '\0' ?
-	    "REPLACED" : a->state == PROTO_STATE_IN_PROGRESS &&
-	    ui_attempt_offline(ui, a) ? "OFFLINE" : proto_state_name(a->state));
+	draw_state(ui, a, selected, y, x);
 	x += 12;
 	draw_outcome(ui, a, selected, y, x);
 	x += OUTCOME_W;

@@ -153,6 +153,7 @@ enum ui_role {
 	UI_ROLE_KEYBAR,
 	UI_ROLE_PROMPT,
 	UI_ROLE_OVERLAY_TITLE,
+	UI_ROLE_MISSING,	/* an attempt in progress gone silent */
 	UI_ROLE_COUNT
 };
 
