@@ -119,6 +119,7 @@ app_flag_close(struct app *app, struct flag *f, enum store_flag_state state)
 {
 	struct attempt	*a = f->attempt;
 
+	model_flag_seen(&app->model, f);	/* decided: looked at */
 	flags_close(&a->flags, &a->closed, f, state, proto_now_ms());
 	app_flag_store(app, f);
 	model_recount(&app->model, a);

@@ -53,6 +53,12 @@ enum console_theme {
 				   or not (an option overrides it) */
 	CONSOLE_THEME_MONO	/* never colour */
 };
+/* --alert: what a new critical flag does on the screen. */
+enum console_alert {
+	CONSOLE_ALERT_BELL,	/* the terminal's bell (the default) */
+	CONSOLE_ALERT_FLASH,	/* a visible flash */
+	CONSOLE_ALERT_NONE	/* nothing (--quiet) */
+};
 #define CONSOLE_SKEW_NOTICE_MS	5000	/* a feed this far ahead is shown */
 
 /* Exit statuses. */
@@ -88,6 +94,7 @@ struct console_options {
 	long		max_attempts;	/* per feed id (invigil(1), BOUNDS) */
 	int64_t		max_skew_ms;	/* ts this far from now is refused */
 	int		missing_secs;	/* --missing-secs, 0: off */
+	enum console_alert alert;	/* --alert, --quiet */
 	int		command_timeout; /* headless: secs before a command
 					   the feed has not answered is said
 					   to be unanswered */

@@ -69,6 +69,9 @@ static const struct cmd_option console_options[] = {
 	{ "missing-secs", 'm', 0, "SECS", "show an attempt in progress as "
 	    "MISSING when nothing about it arrived for SECS (default 60, 0: "
 	    "never) while its feed is live" },
+	{ "alert", 'L', 0, "HOW", "what a new critical flag does on the "
+	    "screen: bell (the default: the terminal's bell), flash or none" },
+	{ "quiet", 'q', 0, NULL, "the same as --alert none" },
 	{ "key-dir", 'K', 0, "DIR", "where signing keys live (default: "
 	    "$XDG_CONFIG_HOME/invigil, else ~/.config/invigil)" },
 	{ "checkpoint-every", 'C', 0, "N", "sign a checkpoint of the journal "
@@ -306,6 +309,20 @@ console_option(const struct cmd_entry *self, struct console_args *a, int key,
 		if (option_long(name, arg, 0, 86400, &n) != 0)
 			return EXIT_USAGE;
 		a->opt.missing_secs = (int)n;
+		break;
+	case 'L':
+		if (strcmp(arg, "bell") == 0)
+			a->opt.alert = CONSOLE_ALERT_BELL;
+		else if (strcmp(arg, "flash") == 0)
+			a->opt.alert = CONSOLE_ALERT_FLASH;
+		else if (strcmp(arg, "none") == 0)
+			a->opt.alert = CONSOLE_ALERT_NONE;
+		else
+			return console_bad(self, name, "wants bell, flash or "
+			    "none, not \"%s\"", arg);
+		break;
+	case 'q':
+		a->opt.alert = CONSOLE_ALERT_NONE;
 		break;
 	case 'K':
 		a->opt.key_dir = arg;

@@ -46,6 +46,8 @@ ingest_flag(struct app *app, struct attempt *a, const struct rules_hit *h)
 	model_recount(&app->model, a);
 	app->model.open_flags++;
 	app_flag_store(app, f);
+	if (f->severity >= PROTO_SEV_CRITICAL)
+		model_unseen(&app->model, f);	/* the screen rings */
 	if (app->opt.headless)
 		headless_flag(app, f);
 }

@@ -256,6 +256,38 @@ model_heard(struct model *m, struct attempt *a, int64_t now_ms)
 	}
 }
 
+/* ---- critical flags not yet seen */
+
+void
+model_unseen(struct model *m, struct flag *f)
+{
+	m->alerts++;
+	if (!f->unseen) {
+		f->unseen = 1;
+		m->unseen++;
+		m->dirty = 1;
+	}
+}
+
+void
+model_flag_seen(struct model *m, struct flag *f)
+{
+	if (f->unseen) {
+		f->unseen = 0;
+		m->unseen--;
+		m->dirty = 1;
+	}
+}
+
+void
+model_seen(struct model *m, struct attempt *a)
+{
+	struct flag	*f;
+
+	for (f = a->flags; f != NULL; f = f->next)
+		model_flag_seen(m, f);
+}
+
 /* ---- feed sessions: identities, bounded, one per feed id */
 
 struct feed_session *

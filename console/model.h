@@ -110,6 +110,10 @@ struct model {
 	double			events_per_sec;	/* the last 5 s */
 	int			dirty;		/* something to redraw */
 	size_t			nmissing;	/* attempts MISSING now */
+	size_t			unseen;		/* critical flags unseen */
+	uint64_t		alerts;		/* critical flags raised in this
+						   run: the screen rings when it
+						   grows */
 };
 
 /* Free everything the model holds (sessions, attempts, flags) and zero
@@ -164,6 +168,17 @@ size_t		 model_missing(struct model *, int64_t now_ms, int64_t after_ms,
 /* A message about a arrived at now_ms (console clock): no longer
  * MISSING. */
 void		 model_heard(struct model *, struct attempt *a, int64_t now_ms);
+
+/*
+ * Critical flags not yet looked at: model_unseen() counts f (a critical
+ * flag just raised, not one restored from the database) as unseen and as
+ * an alert; it counts as seen once model_seen() is called on its attempt
+ * (selected in the table, its detail opened) or model_flag_seen() on it
+ * (decided).
+ */
+void		 model_unseen(struct model *, struct flag *f);
+void		 model_seen(struct model *, struct attempt *a);
+void		 model_flag_seen(struct model *, struct flag *f);
 
 /* The session of feed id, or NULL. */
 struct feed_session *model_session_find(struct model *, const char *id);

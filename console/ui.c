@@ -40,6 +40,7 @@ struct ui {
 	}			stack[UI_STACK_MAX];
 	int			depth;
 	int			cursor_y, cursor_x; /* -1: not placed */
+	uint64_t		alerts;		/* model's alerts rung for */
 };
 
 /*
@@ -217,6 +218,14 @@ ui_draw(struct ui *ui)
 		if ((ui->stack[base].view->flags &
 		    (VIEW_OVERLAY | VIEW_MODAL)) == 0)
 			break;
+	}
+	/* A new critical flag since the last frame: --alert. */
+	if (ui->app->model.alerts != ui->alerts) {
+		ui->alerts = ui->app->model.alerts;
+		if (ui->app->opt.alert == CONSOLE_ALERT_BELL)
+			beep();
+		else if (ui->app->opt.alert == CONSOLE_ALERT_FLASH)
+			flash();
 	}
 	ui->stack[base].view->draw(ui, ui->stack[base].state, rows, cols);
 	draw_bottom(ui, ui->stack[base].view, rows, cols);
@@ -447,6 +456,12 @@ int
 ui_notice(struct ui *ui, size_t i, char *out, size_t outsz)
 {
 	return app_notice(ui->app, i, out, outsz);
+}
+
+void
+ui_seen(struct ui *ui, struct attempt *a)
+{
+	model_seen(&ui->app->model, a);
 }
 
 int

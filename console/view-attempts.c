@@ -148,7 +148,7 @@ draw_header(struct ui *ui, int cols)
 {
 	struct app		*app = ui_app(ui);
 	struct feed_session	*fs;
-	char			 line[512], clock[16], missing[32];
+	char			 line[512], clock[16], missing[80];
 	int			 i, y = 1, shown;
 
 	ui_clock(proto_now_ms(), clock, sizeof clock);
@@ -156,6 +156,10 @@ draw_header(struct ui *ui, int cols)
 	if (app->model.nmissing > 0)
 		snprintf(missing, sizeof missing, " | %zu missing",
 		    app->model.nmissing);
+	if (app->model.unseen > 0)
+		snprintf(missing + strlen(missing), sizeof missing -
+		    strlen(missing), " | %zu critical unseen",
+		    app->model.unseen);
 	snprintf(line, sizeof line, " invigil  proctor %s | %zu candidates | "
 	    "%.1f events/s | %" PRIu64 " open flags%s | %s",
 	    app->opt.proctor, app->model.nattempts, app->model.events_per_sec,
@@ -478,6 +482,10 @@ attempts_draw(struct ui *ui, void *state, int rows, int cols)
 	char			 line[1024];
 	int			 y, table_rows, tail_rows, said;
 
+	/* Selected: its critical flags are seen (before the header counts
+	 * them). */
+	if (av->sel != NULL)
+		ui_seen(ui, av->sel);
 	y = draw_header(ui, cols);
 	/* The two bottom lines are the manager's: status, keys. */
 	tail_rows = (rows - y - 2) / 3;
@@ -576,6 +584,7 @@ key_open(struct ui *ui, void *state, const struct view_binding *b)
 		ui_status(ui, 1, "no attempt selected");
 		return;
 	}
+	ui_seen(ui, av->sel);
 	view_detail_open(ui, av->sel);
 }
 

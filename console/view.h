@@ -192,6 +192,9 @@ int		 ui_decide(struct ui *, const struct decision *,
 int		 ui_notice(struct ui *, size_t i, char *out, size_t outsz);
 /* Whether a's candidate is in a network outage (the rules engine says). */
 int		 ui_attempt_offline(struct ui *, const struct attempt *a);
+/* The proctor has looked at a: its critical flags are no longer unseen
+ * (model_seen). */
+void		 ui_seen(struct ui *, struct attempt *a);
 const char	*ui_feed_state(int conn_state);
 
 /* ---- the views */

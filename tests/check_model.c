@@ -311,6 +311,51 @@ START_TEST(test_model_missing)
 }
 END_TEST
 
+START_TEST(test_model_unseen)
+{
+	struct model		 m;
+	struct feed_session	*f1;
+	struct attempt		*a, *b;
+	struct flag		*f, *g, *h2;
+	struct rules_hit	 h;
+	char			 err[256];
+	int64_t			 ev[] = { 1 };
+
+	memset(&m, 0, sizeof m);
+	f1 = model_session_new(&m, "F1", NULL, NULL, err, sizeof err);
+	a = model_attempt_get(&m, f1, "A1");
+	b = model_attempt_get(&m, f1, "B1");
+	h = hit("identity_mismatch", PROTO_SEV_CRITICAL, 1, ev, 1);
+	flags_hit(&m.flagset, &a->flags, a, &h, &f);
+	h = hit("remote_access", PROTO_SEV_CRITICAL, 2, ev, 1);
+	flags_hit(&m.flagset, &a->flags, a, &h, &g);
+	h = hit("remote_access", PROTO_SEV_CRITICAL, 3, ev, 1);
+	flags_hit(&m.flagset, &b->flags, b, &h, &h2);
+	model_unseen(&m, f);
+	model_unseen(&m, g);
+	model_unseen(&m, h2);
+	ck_assert_uint_eq(m.unseen, 3);
+	ck_assert_uint_eq(m.alerts, 3);
+	/* Counted once however often it is said. */
+	model_unseen(&m, f);
+	ck_assert_uint_eq(m.unseen, 3);
+	ck_assert_uint_eq(m.alerts, 4);
+	/* Decided: seen; selecting B sees B's only, and twice is once. */
+	model_flag_seen(&m, h2);
+	ck_assert_uint_eq(m.unseen, 2);
+	model_seen(&m, b);
+	ck_assert_uint_eq(m.unseen, 2);
+	ck_assert_int_eq(f->unseen, 1);
+	model_seen(&m, a);
+	ck_assert_uint_eq(m.unseen, 0);
+	ck_assert_int_eq(f->unseen, 0);
+	ck_assert_int_eq(g->unseen, 0);
+	model_seen(&m, a);
+	ck_assert_uint_eq(m.unseen, 0);
+	model_free(&m);
+}
+END_TEST
+
 START_TEST(test_model_order_and_risk)
 {
 	struct model		 m;
@@ -799,6 +844,7 @@ model_suite(void)
 	tcase_add_test(tc, test_model_sessions_bounded);
 	tcase_add_test(tc, test_model_tail_and_rate);
 	tcase_add_test(tc, test_model_missing);
+	tcase_add_test(tc, test_model_unseen);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("outcomes");
 	tcase_add_test(tc, test_outcomes_markers_from_folds);
