@@ -134,7 +134,10 @@ ingest_take(struct app *app, struct feed_session *cf, const struct proto_msg *m)
 		snprintf(a->candidate, sizeof a->candidate, "%s",
 		    m->u.attempt.candidate);
 		snprintf(a->name, sizeof a->name, "%s", m->u.attempt.name);
+		snprintf(a->center, sizeof a->center, "%s",
+		    m->u.attempt.center);
 		a->state = m->u.attempt.state;
+		app->model.order_dirty = 1;	/* name, centre: sort keys */
 		app->model.dirty = 1;
 		model_heard(&app->model, a, proto_now_ms());
 		break;
@@ -151,6 +154,8 @@ ingest_take(struct app *app, struct feed_session *cf, const struct proto_msg *m)
 		a->last_kind = m->u.event.kind;
 		a->last_ms = m->ts_ms;
 		a->has_event = 1;
+		if (app->model.order == MODEL_ORDER_LAST)
+			app->model.order_dirty = 1;
 		model_heard(&app->model, a, proto_now_ms());
 		model_rate_count(&app->model, proto_now_ms());
 		event_summary(m->u.event.data, summary, sizeof summary);

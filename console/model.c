@@ -117,10 +117,21 @@ model_attempt_get(struct model *m, struct feed_session *fs, const char *id)
 	return a;
 }
 
-/* Most urgent first: risk, severity of open flags, their number, then by
- * feed and id. */
+/* By feed, then id: a total order, every other order's last word. */
 static int
-attempt_compare(const void *va, const void *vb)
+compare_attempt(const void *va, const void *vb)
+{
+	const struct attempt *a = *(struct attempt *const *)va;
+	const struct attempt *b = *(struct attempt *const *)vb;
+
+	if (a->feed->order != b->feed->order)
+		return a->feed->order - b->feed->order;
+	return strcmp(a->id, b->id);
+}
+
+/* Most urgent first: risk, severity of open flags, their number. */
+static int
+compare_risk(const void *va, const void *vb)
 {
 	const struct attempt *a = *(struct attempt *const *)va;
 	const struct attempt *b = *(struct attempt *const *)vb;
@@ -131,10 +142,61 @@ attempt_compare(const void *va, const void *vb)
 		return b->top_severity - a->top_severity;
 	if (a->open_flags != b->open_flags)
 		return b->open_flags - a->open_flags;
-	if (a->feed->order != b->feed->order)
-		return a->feed->order - b->feed->order;
-	return strcmp(a->id, b->id);
+	return compare_attempt(va, vb);
 }
+
+/* The latest event first (the feed's time), attempts without one last. */
+static int
+compare_last(const void *va, const void *vb)
+{
+	const struct attempt *a = *(struct attempt *const *)va;
+	const struct attempt *b = *(struct attempt *const *)vb;
+
+	if (a->has_event != b->has_event)
+		return b->has_event - a->has_event;
+	if (a->has_event && a->last_ms != b->last_ms)
+		return a->last_ms < b->last_ms ? 1 : -1;
+	return compare_attempt(va, vb);
+}
+
+/* By name (bytes: names are UTF-8, not collated). */
+static int
+compare_name(const void *va, const void *vb)
+{
+	const struct attempt *a = *(struct attempt *const *)va;
+	const struct attempt *b = *(struct attempt *const *)vb;
+	int	c;
+
+	if ((c = strcmp(a->name, b->name)) != 0)
+		return c;
+	return compare_attempt(va, vb);
+}
+
+/* By centre, then name; attempts with no centre last. */
+static int
+compare_center(const void *va, const void *vb)
+{
+	const struct attempt *a = *(struct attempt *const *)va;
+	const struct attempt *b = *(struct attempt *const *)vb;
+	int	c;
+
+	if ((a->center[0] == '\0') != (b->center[0] == '\0'))
+		return a->center[0] == '\0' ? 1 : -1;
+	if ((c = strcmp(a->center, b->center)) != 0)
+		return c;
+	return compare_name(va, vb);
+}
+
+static const struct {
+	const char	*name;
+	int		(*compare)(const void *, const void *);
+} model_orders[MODEL_ORDER_COUNT] = {
+	[MODEL_ORDER_RISK] = { "risk", compare_risk },
+	[MODEL_ORDER_LAST] = { "last event", compare_last },
+	[MODEL_ORDER_ATTEMPT] = { "attempt", compare_attempt },
+	[MODEL_ORDER_NAME] = { "name", compare_name },
+	[MODEL_ORDER_CENTER] = { "centre", compare_center },
+};
 
 void
 model_sort(struct model *m)
@@ -142,8 +204,23 @@ model_sort(struct model *m)
 	if (!m->order_dirty)
 		return;
 	qsort(m->attempts, m->nattempts, sizeof *m->attempts,
-	    attempt_compare);
+	    model_orders[m->order].compare);
 	m->order_dirty = 0;
+}
+
+void
+model_set_order(struct model *m, enum model_order order)
+{
+	m->order = order < MODEL_ORDER_COUNT ? order : MODEL_ORDER_RISK;
+	m->order_dirty = 1;
+	m->dirty = 1;
+}
+
+const char *
+model_order_name(enum model_order order)
+{
+	return model_orders[order < MODEL_ORDER_COUNT ? order :
+	    MODEL_ORDER_RISK].name;
 }
 
 void

@@ -77,6 +77,7 @@ struct attempt {
 	int			top_severity;	/* of open flags, -1 if none */
 	double			risk;		/* see attempt_risk() */
 	char			pending_cmd[64];/* "pause pending", "pause ok" */
+	char			center[PROTO_ID_MAX + 1]; /* "" if not said */
 	int64_t			recv_ms;	/* console clock: the last message
 						   about it arrived (or it was
 						   made), see model_missing() */
@@ -91,6 +92,16 @@ struct tail_line {
 	char			text[200];	/* raw, sanitised when drawn */
 };
 
+/* The display orders (`s` on the screen cycles them). */
+enum model_order {
+	MODEL_ORDER_RISK,	/* most urgent first (the default) */
+	MODEL_ORDER_LAST,	/* latest event first, none last */
+	MODEL_ORDER_ATTEMPT,	/* by feed, then attempt id */
+	MODEL_ORDER_NAME,	/* by candidate name */
+	MODEL_ORDER_CENTER,	/* by test centre, then name */
+	MODEL_ORDER_COUNT
+};
+
 /* The live model: attempts, feed sessions, risk; the screen reads it. */
 struct model {
 	struct feed_session    *sessions[CONSOLE_MAX_SESSIONS];
@@ -101,6 +112,7 @@ struct model {
 	struct attempt	      **attempts;	/* all, display order */
 	size_t			nattempts, attempts_cap;
 	int			order_dirty;	/* attempts to sort */
+	enum model_order	order;		/* how */
 	struct flags		flagset;	/* interned rule names */
 	uint64_t		open_flags;
 	struct tail_line	tail[CONSOLE_TAIL];
@@ -130,9 +142,15 @@ struct attempt	*model_attempt_find(struct model *, struct feed_session *fs,
  */
 struct attempt	*model_attempt_get(struct model *, struct feed_session *fs,
 		    const char *id);
-/* Put the attempts in display order, if anything changed it: most urgent
- * first (risk, top severity, open flags), then by feed and id. */
+/* Put the attempts in display order (model_set_order), if anything
+ * changed it; by default most urgent first (risk, top severity, open
+ * flags), then by feed and id. */
 void		 model_sort(struct model *);
+/* Sort by order from now on (each order breaks ties by feed and attempt
+ * id, so equal keys keep one order); its name ("risk", "last event",
+ * "attempt", "name", "centre"). */
+void		 model_set_order(struct model *, enum model_order order);
+const char	*model_order_name(enum model_order);
 /* a's flags changed: count its open flags and score it again; the order
  * and the screen are then out of date. */
 void		 model_recount(struct model *, struct attempt *a);

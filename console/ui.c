@@ -458,6 +458,22 @@ ui_notice(struct ui *ui, size_t i, char *out, size_t outsz)
 	return app_notice(ui->app, i, out, outsz);
 }
 
+const char *
+ui_sort_next(struct ui *ui)
+{
+	struct model	*m = &ui->app->model;
+
+	model_set_order(m, (enum model_order)((m->order + 1) %
+	    MODEL_ORDER_COUNT));
+	return model_order_name(m->order);
+}
+
+const char *
+ui_sort_name(struct ui *ui)
+{
+	return model_order_name(ui->app->model.order);
+}
+
 void
 ui_seen(struct ui *ui, struct attempt *a)
 {

@@ -26,7 +26,7 @@ struct attempts_view {
 	int			table_y, table_rows;
 };
 
-static view_key_fn	key_move, key_act, key_open;
+static view_key_fn	key_move, key_act, key_open, key_sort;
 
 static const struct view_key attempts_keys[] = {
 	{ KEY_UP, 'k', "Up/k", NULL, "select the attempt above", key_move,
@@ -39,6 +39,8 @@ static const struct view_key attempts_keys[] = {
 	{ KEY_END, 'G', "End/G", NULL, "last attempt", key_move, "end", 0 },
 	{ '\r', KEY_ENTER, "Enter", NULL,
 	    "the selected attempt's detail and timeline", key_open, NULL, 0 },
+	{ 's', 0, "s", NULL, "sort by the next of: risk, last event, attempt, "
+	    "name, centre (the header says which)", key_sort, NULL, 0 },
 	/* Every act of decide.h, with its key, word and help. */
 	{ 0, 0, NULL, NULL, NULL, key_act, NULL, 1 },
 	{ '?', KEY_F(1), "?/F1", "help", "show or hide this help",
@@ -161,9 +163,9 @@ draw_header(struct ui *ui, int cols)
 		    strlen(missing), " | %zu critical unseen",
 		    app->model.unseen);
 	snprintf(line, sizeof line, " invigil  proctor %s | %zu candidates | "
-	    "%.1f events/s | %" PRIu64 " open flags%s | %s",
+	    "%.1f events/s | %" PRIu64 " open flags%s | by %s | %s",
 	    app->opt.proctor, app->model.nattempts, app->model.events_per_sec,
-	    app->model.open_flags, missing, clock);
+	    app->model.open_flags, missing, ui_sort_name(ui), clock);
 	ui_role(ui, UI_ROLE_TITLE, 1);
 	ui_put(0, 0, cols, line);
 	ui_role(ui, UI_ROLE_TITLE, 0);
@@ -571,6 +573,15 @@ key_act(struct ui *ui, void *state, const struct view_binding *b)
 	struct attempts_view	*av = state;
 
 	view_act(ui, b->act, av->sel, NULL);
+}
+
+/* s: the next order; the selection stays on its attempt. */
+static void
+key_sort(struct ui *ui, void *state, const struct view_binding *b)
+{
+	(void)state;
+	(void)b;
+	ui_status(ui, 0, "sorted by %s", ui_sort_next(ui));
 }
 
 /* Enter: the selected attempt's detail. */

@@ -192,6 +192,10 @@ int		 ui_decide(struct ui *, const struct decision *,
 int		 ui_notice(struct ui *, size_t i, char *out, size_t outsz);
 /* Whether a's candidate is in a network outage (the rules engine says). */
 int		 ui_attempt_offline(struct ui *, const struct attempt *a);
+/* Sort the attempts by the next order (model_set_order); its name. */
+const char	*ui_sort_next(struct ui *);
+/* The order the attempts are sorted by, named. */
+const char	*ui_sort_name(struct ui *);
 /* The proctor has looked at a: its critical flags are no longer unseen
  * (model_seen). */
 void		 ui_seen(struct ui *, struct attempt *a);

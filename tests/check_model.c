@@ -356,6 +356,79 @@ START_TEST(test_model_unseen)
 }
 END_TEST
 
+/* The ids of m's attempts in display order, comma-separated. */
+static const char *
+order_ids(struct model *m, char *buf, size_t len)
+{
+	size_t	i, n = 0;
+
+	buf[0] = '\0';
+	model_sort(m);
+	for (i = 0; i < m->nattempts && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", i ? "," : "",
+		    m->attempts[i]->id);
+	return buf;
+}
+
+START_TEST(test_model_orders)
+{
+	struct model		 m;
+	struct feed_session	*f1, *f2;
+	struct attempt		*a, *b, *c, *d;
+	char			 err[256], buf[128];
+
+	memset(&m, 0, sizeof m);
+	f1 = model_session_new(&m, "F1", NULL, NULL, err, sizeof err);
+	f2 = model_session_new(&m, "F2", NULL, NULL, err, sizeof err);
+	d = model_attempt_get(&m, f2, "A1");	/* same id, later feed */
+	c = model_attempt_get(&m, f1, "C");
+	b = model_attempt_get(&m, f1, "B");
+	a = model_attempt_get(&m, f1, "A1");
+	snprintf(a->name, sizeof a->name, "Zoe");
+	snprintf(b->name, sizeof b->name, "Ana");
+	snprintf(c->name, sizeof c->name, "Ana");	/* a tie with B */
+	snprintf(d->name, sizeof d->name, "Ben");
+	snprintf(a->center, sizeof a->center, "TC-2");
+	snprintf(b->center, sizeof b->center, "TC-9");
+	snprintf(d->center, sizeof d->center, "TC-2");	/* C: none */
+	b->risk = 10;
+	d->risk = 10;
+	c->has_event = d->has_event = b->has_event = 1;
+	c->last_ms = 3000;
+	d->last_ms = 5000;
+	b->last_ms = 3000;	/* a tie with C */
+
+	ck_assert_str_eq(model_order_name(m.order), "risk");
+	ck_assert_str_eq(order_ids(&m, buf, sizeof buf), "B,A1,A1,C");
+	ck_assert_ptr_eq(m.attempts[1], d);	/* the tie: F2's A1 after B */
+	model_set_order(&m, MODEL_ORDER_LAST);
+	ck_assert_str_eq(model_order_name(m.order), "last event");
+	ck_assert_str_eq(order_ids(&m, buf, sizeof buf), "A1,B,C,A1");
+	ck_assert_ptr_eq(m.attempts[0], d);
+	ck_assert_ptr_eq(m.attempts[3], a);	/* no event: last */
+	model_set_order(&m, MODEL_ORDER_ATTEMPT);
+	ck_assert_str_eq(order_ids(&m, buf, sizeof buf), "A1,B,C,A1");
+	ck_assert_ptr_eq(m.attempts[0], a);	/* F1 before F2 */
+	model_set_order(&m, MODEL_ORDER_NAME);
+	ck_assert_str_eq(model_order_name(m.order), "name");
+	ck_assert_str_eq(order_ids(&m, buf, sizeof buf), "B,C,A1,A1");
+	ck_assert_ptr_eq(m.attempts[2], d);
+	model_set_order(&m, MODEL_ORDER_CENTER);
+	ck_assert_str_eq(model_order_name(m.order), "centre");
+	/* TC-2: Ben (F2's A1) before Zoe (F1's A1); TC-9; none last. */
+	ck_assert_str_eq(order_ids(&m, buf, sizeof buf), "A1,A1,B,C");
+	ck_assert_ptr_eq(m.attempts[0], d);
+	ck_assert_ptr_eq(m.attempts[1], a);
+	/* Sorting again changes nothing: ties keep one order. */
+	m.order_dirty = 1;
+	ck_assert_str_eq(order_ids(&m, buf, sizeof buf), "A1,A1,B,C");
+	ck_assert_ptr_eq(m.attempts[0], d);
+	model_set_order(&m, MODEL_ORDER_COUNT);	/* out of range: risk */
+	ck_assert_str_eq(model_order_name(m.order), "risk");
+	model_free(&m);
+}
+END_TEST
+
 START_TEST(test_model_order_and_risk)
 {
 	struct model		 m;
@@ -845,6 +918,7 @@ model_suite(void)
 	tcase_add_test(tc, test_model_tail_and_rate);
 	tcase_add_test(tc, test_model_missing);
 	tcase_add_test(tc, test_model_unseen);
+	tcase_add_test(tc, test_model_orders);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("outcomes");
 	tcase_add_test(tc, test_outcomes_markers_from_folds);
