@@ -150,22 +150,23 @@ draw_header(struct ui *ui, int cols)
 {
 	struct app		*app = ui_app(ui);
 	struct feed_session	*fs;
-	char			 line[512], clock[16], missing[80];
+	char			 line[512], clock[16], alerts[80];
 	int			 i, y = 1, shown;
 
 	ui_clock(proto_now_ms(), clock, sizeof clock);
-	missing[0] = '\0';
-	if (app->model.nmissing > 0)
-		snprintf(missing, sizeof missing, " | %zu missing",
-		    app->model.nmissing);
+	/* The order, then what wants the proctor's eyes: first, to fit in
+	 * 80 columns. */
+	alerts[0] = '\0';
 	if (app->model.unseen > 0)
-		snprintf(missing + strlen(missing), sizeof missing -
-		    strlen(missing), " | %zu critical unseen",
+		snprintf(alerts, sizeof alerts, " | %zu critical unseen",
 		    app->model.unseen);
-	snprintf(line, sizeof line, " invigil  proctor %s | %zu candidates | "
-	    "%.1f events/s | %" PRIu64 " open flags%s | by %s | %s",
-	    app->opt.proctor, app->model.nattempts, app->model.events_per_sec,
-	    app->model.open_flags, missing, ui_sort_name(ui), clock);
+	if (app->model.nmissing > 0)
+		snprintf(alerts + strlen(alerts), sizeof alerts -
+		    strlen(alerts), " | %zu missing", app->model.nmissing);
+	snprintf(line, sizeof line, " invigil  proctor %s | by %s%s | %zu "
+	    "candidates | %.1f events/s | %" PRIu64 " open flags | %s",
+	    app->opt.proctor, ui_sort_name(ui), alerts, app->model.nattempts,
+	    app->model.events_per_sec, app->model.open_flags, clock);
 	ui_role(ui, UI_ROLE_TITLE, 1);
 	ui_put(0, 0, cols, line);
 	ui_role(ui, UI_ROLE_TITLE, 0);
