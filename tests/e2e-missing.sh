@@ -8,6 +8,7 @@
 # terminal's bell (the BEL byte in the pane's output, none before it) and
 # counts as "1 critical unseen" until A0002 is selected.  `s` three times
 # sorts by name: the first rows are those of sqlite3's ORDER BY name.
+# A0003's detail says MISSING too.
 # run-e2e timeout: 120
 . "$(dirname "$0")/lib.sh"
 watchdog 110
@@ -97,9 +98,17 @@ want=$(sqlite3 "$T/x.db" "select attempt from attempts order by name, attempt" |
 got=$(screen | grep -oE '^[> ]A000[1-3] ' | cut -c2-6 | tr '\n' ' ')
 [ "$got" = "$want" ] || { screen >&2; fail "by name: rows $got, sqlite3 says $want"; }
 [ "$want" = "A0002 A0003 A0001 " ] || fail "the database's names are not the scenario's ($want)"
+# The detail of A0003 (just below A0002 by name) says MISSING too.
+tm send-keys -t 0 j
+wait_for 3 sh -c "tmux -S '$SOCK' capture-pane -p -t 0 | grep -q '^>A0003 '" ||
+    { screen >&2; fail "cannot select A0003"; }
+tm send-keys -t 0 Enter
+wait_for 3 sh -c "tmux -S '$SOCK' capture-pane -p -t 0 | head -1 | grep -q 'ATTEMPT A0003 .*, candidate MISSING'" ||
+    { screen >&2; fail "A0003's detail does not say MISSING"; }
+tm send-keys -t 0 Escape
 
 tm send-keys -t 0 q
 wait_for 5 test -s "$T/exit" || { screen >&2; fail "q did not quit"; }
 [ "$(cat "$T/exit")" = "exit=0" ] || fail "console $(cat "$T/exit")"
 
-echo "PASS: a silent attempt on a live feed is MISSING ${took_ms} ms after its last message was shown (--missing-secs $MISSING_SECS), counted in the header, the speaking ones never; a critical flag rang the bell ($nbel BEL, none before) and was unseen until selected, at 120x40 and 80x24; s sorts by last event, attempt, name (rows as sqlite3 orders them)"
+echo "PASS: a silent attempt on a live feed is MISSING ${took_ms} ms after its last message was shown (--missing-secs $MISSING_SECS), counted in the header, the speaking ones never; a critical flag rang the bell ($nbel BEL, none before) and was unseen until selected, at 120x40 and 80x24; s sorts by last event, attempt, name (rows as sqlite3 orders them); the detail says MISSING"
