@@ -198,6 +198,19 @@ console_option_name(int key)
 	return "?";
 }
 
+/* The index of arg in words (NULL-ended), or -1. */
+static int
+console_word(const char *arg, const char *const *words)
+{
+	int	i;
+
+	for (i = 0; words[i] != NULL; i++) {
+		if (strcmp(arg, words[i]) == 0)
+			return i;
+	}
+	return -1;
+}
+
 /*
  * Take option key (its value arg, or NULL) into a, checked alone.  name
  * is how errors call it: "--feed" from the command line (cli), "FILE:LINE:
@@ -207,9 +220,13 @@ static int
 console_option(const struct cmd_entry *self, struct console_args *a, int key,
     const char *arg, const char *name, int cli)
 {
+	static const char *const themes[] = { "auto", "color", "mono",
+	    "colour", NULL };
+	static const char *const alerts[] = { "bell", "flash", "none", NULL };
 	struct ws_url	url;
 	char		err[1024];
 	long		n;
+	int		w;
 
 	if (cli && key > 0 && key < (int)sizeof a->cli)
 		a->cli[key] = 1;
@@ -290,15 +307,12 @@ console_option(const struct cmd_entry *self, struct console_args *a, int key,
 		a->opt.insecure = 1;
 		break;
 	case 'Y':
-		if (strcmp(arg, "auto") == 0)
-			a->opt.theme = CONSOLE_THEME_AUTO;
-		else if (strcmp(arg, "color") == 0 || strcmp(arg, "colour") == 0)
-			a->opt.theme = CONSOLE_THEME_COLOR;
-		else if (strcmp(arg, "mono") == 0)
-			a->opt.theme = CONSOLE_THEME_MONO;
-		else
+		/* In enum console_theme's order, then a spelling. */
+		if ((w = console_word(arg, themes)) < 0)
 			return console_bad(self, name, "wants auto, color or "
 			    "mono, not \"%s\"", arg);
+		a->opt.theme = w == 3 ? CONSOLE_THEME_COLOR :
+		    (enum console_theme)w;
 		break;
 	case 'P':
 		if (option_long(name, arg, 1, 3600, &n) != 0)
@@ -311,15 +325,11 @@ console_option(const struct cmd_entry *self, struct console_args *a, int key,
 		a->opt.missing_secs = (int)n;
 		break;
 	case 'L':
-		if (strcmp(arg, "bell") == 0)
-			a->opt.alert = CONSOLE_ALERT_BELL;
-		else if (strcmp(arg, "flash") == 0)
-			a->opt.alert = CONSOLE_ALERT_FLASH;
-		else if (strcmp(arg, "none") == 0)
-			a->opt.alert = CONSOLE_ALERT_NONE;
-		else
+		/* In enum console_alert's order. */
+		if ((w = console_word(arg, alerts)) < 0)
 			return console_bad(self, name, "wants bell, flash or "
 			    "none, not \"%s\"", arg);
+		a->opt.alert = (enum console_alert)w;
 		break;
 	case 'q':
 		a->opt.alert = CONSOLE_ALERT_NONE;

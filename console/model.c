@@ -322,15 +322,22 @@ model_missing(struct model *m, int64_t now_ms, int64_t after_ms,
 	return n;
 }
 
+/* Clear a mark (MISSING, unseen) and take it off its count. */
+static void
+mark_clear(struct model *m, int *mark, size_t *count)
+{
+	if (*mark) {
+		*mark = 0;
+		(*count)--;
+		m->dirty = 1;
+	}
+}
+
 void
 model_heard(struct model *m, struct attempt *a, int64_t now_ms)
 {
 	a->recv_ms = now_ms;
-	if (a->missing) {
-		a->missing = 0;
-		m->nmissing--;
-		m->dirty = 1;
-	}
+	mark_clear(m, &a->missing, &m->nmissing);
 }
 
 /* ---- critical flags not yet seen */
@@ -349,11 +356,7 @@ model_unseen(struct model *m, struct flag *f)
 void
 model_flag_seen(struct model *m, struct flag *f)
 {
-	if (f->unseen) {
-		f->unseen = 0;
-		m->unseen--;
-		m->dirty = 1;
-	}
+	mark_clear(m, &f->unseen, &m->unseen);
 }
 
 void
