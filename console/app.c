@@ -40,6 +40,28 @@ app_sort(struct app *app)
 	model_sort(&app->model);
 }
 
+/* Since when a's feed is live, or -1: not live, replaced, or a in a
+ * network outage (OFFLINE). */
+static int64_t
+app_live_since(const struct attempt *a, void *arg)
+{
+	struct app		*app = arg;
+	const struct feed_link	*cf = a->feed->link;
+
+	if (cf == NULL || cf->state != CONN_LIVE || cf->session != a->feed ||
+	    a->feed->replaced_by[0] != '\0' ||
+	    rules_engine_outage(app->engine, a->feed->id, a->id))
+		return -1;
+	return cf->live_ms;
+}
+
+void
+app_missing(struct app *app, int64_t now_ms)
+{
+	model_missing(&app->model, now_ms, (int64_t)app->opt.missing_secs *
+	    1000, app_live_since, app);
+}
+
 /* The session of feed id, or NULL. */
 struct feed_session *
 app_session_find(struct app *app, const char *id)
@@ -97,6 +119,7 @@ app_flag_close(struct app *app, struct flag *f, enum store_flag_state state)
 {
 	struct attempt	*a = f->attempt;
 
+	model_flag_seen(&app->model, f);	/* decided: looked at */
 	flags_close(&a->flags, &a->closed, f, state, proto_now_ms());
 	app_flag_store(app, f);
 	model_recount(&app->model, a);

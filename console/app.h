@@ -53,6 +53,12 @@ enum console_theme {
 				   or not (an option overrides it) */
 	CONSOLE_THEME_MONO	/* never colour */
 };
+/* --alert: what a new critical flag does on the screen. */
+enum console_alert {
+	CONSOLE_ALERT_BELL,	/* the terminal's bell (the default) */
+	CONSOLE_ALERT_FLASH,	/* a visible flash */
+	CONSOLE_ALERT_NONE	/* nothing (--quiet) */
+};
 #define CONSOLE_SKEW_NOTICE_MS	5000	/* a feed this far ahead is shown */
 
 /* Exit statuses. */
@@ -88,6 +94,8 @@ struct console_options {
 	long		max_attempts;	/* per feed id (invigil(1), BOUNDS) */
 	int64_t		max_skew_ms;	/* ts this far from now is refused */
 	int		response_secs;	/* flags queue: LATE past this */
+	int		missing_secs;	/* --missing-secs, 0: off */
+	enum console_alert alert;	/* --alert, --quiet */
 	int		command_timeout; /* headless: secs before a command
 					   the feed has not answered is said
 					   to be unanswered */
@@ -194,6 +202,10 @@ void		 app_flag_store(struct app *, const struct flag *f);
 void		 app_flag_close(struct app *, struct flag *f,
 		     enum store_flag_state state);
 void		 app_sort(struct app *);
+/* Mark the attempts MISSING now (model_missing: --missing-secs, on the
+ * console's clock; a feed is live when its link is, and an attempt in a
+ * network outage the rules know of is OFFLINE, not MISSING). */
+void		 app_missing(struct app *, int64_t now_ms);
 /* A journal entry was appended: sign a checkpoint every ckpt_every. */
 void		 app_journaled(struct app *);
 /* Sign a checkpoint of the journal now, if it grew since the last. */

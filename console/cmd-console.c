@@ -66,6 +66,12 @@ static const struct cmd_option console_options[] = {
 	    "mono (never)" },
 	{ "ping", 'P', 0, "SECS", "ping a silent feed after SECS (default 10) "
 	    "and hang up after 2 x SECS + 5 without an answer" },
+	{ "missing-secs", 'm', 0, "SECS", "show an attempt in progress as "
+	    "MISSING when nothing about it arrived for SECS (default 60, 0: "
+	    "never) while its feed is live" },
+	{ "alert", 'L', 0, "HOW", "what a new critical flag does on the "
+	    "screen: bell (the default: the terminal's bell), flash or none" },
+	{ "quiet", 'q', 0, NULL, "the same as --alert none" },
 	{ "key-dir", 'K', 0, "DIR", "where signing keys live (default: "
 	    "$XDG_CONFIG_HOME/invigil, else ~/.config/invigil)" },
 	{ "checkpoint-every", 'C', 0, "N", "sign a checkpoint of the journal "
@@ -138,6 +144,7 @@ console_defaults(struct console_args *a)
 	a->opt.demo_rate = DEMO_RATE;
 	a->opt.ckpt_every = 100;
 	a->opt.ckpt_minutes = 5;
+	a->opt.missing_secs = 60;
 	a->opt.max_attempts = CONSOLE_MAX_ATTEMPTS;
 	a->opt.max_skew_ms = CONSOLE_MAX_SKEW_S * INT64_C(1000);
 	a->opt.response_secs = 120;
@@ -194,6 +201,19 @@ console_option_name(int key)
 	return "?";
 }
 
+/* The index of arg in words (NULL-ended), or -1. */
+static int
+console_word(const char *arg, const char *const *words)
+{
+	int	i;
+
+	for (i = 0; words[i] != NULL; i++) {
+		if (strcmp(arg, words[i]) == 0)
+			return i;
+	}
+	return -1;
+}
+
 /*
  * Take option key (its value arg, or NULL) into a, checked alone.  name
  * is how errors call it: "--feed" from the command line (cli), "FILE:LINE:
@@ -203,9 +223,13 @@ static int
 console_option(const struct cmd_entry *self, struct console_args *a, int key,
     const char *arg, const char *name, int cli)
 {
+	static const char *const themes[] = { "auto", "color", "mono",
+	    "colour", NULL };
+	static const char *const alerts[] = { "bell", "flash", "none", NULL };
 	struct ws_url	url;
 	char		err[1024];
 	long		n;
+	int		w;
 
 	if (cli && key > 0 && key < (int)sizeof a->cli)
 		a->cli[key] = 1;
@@ -286,20 +310,32 @@ console_option(const struct cmd_entry *self, struct console_args *a, int key,
 		a->opt.insecure = 1;
 		break;
 	case 'Y':
-		if (strcmp(arg, "auto") == 0)
-			a->opt.theme = CONSOLE_THEME_AUTO;
-		else if (strcmp(arg, "color") == 0 || strcmp(arg, "colour") == 0)
-			a->opt.theme = CONSOLE_THEME_COLOR;
-		else if (strcmp(arg, "mono") == 0)
-			a->opt.theme = CONSOLE_THEME_MONO;
-		else
+		/* In enum console_theme's order, then a spelling. */
+		if ((w = console_word(arg, themes)) < 0)
 			return console_bad(self, name, "wants auto, color or "
 			    "mono, not \"%s\"", arg);
+		a->opt.theme = w == 3 ? CONSOLE_THEME_COLOR :
+		    (enum console_theme)w;
 		break;
 	case 'P':
 		if (option_long(name, arg, 1, 3600, &n) != 0)
 			return EXIT_USAGE;
 		a->opt.ping_secs = (int)n;
+		break;
+	case 'm':
+		if (option_long(name, arg, 0, 86400, &n) != 0)
+			return EXIT_USAGE;
+		a->opt.missing_secs = (int)n;
+		break;
+	case 'L':
+		/* In enum console_alert's order. */
+		if ((w = console_word(arg, alerts)) < 0)
+			return console_bad(self, name, "wants bell, flash or "
+			    "none, not \"%s\"", arg);
+		a->opt.alert = (enum console_alert)w;
+		break;
+	case 'q':
+		a->opt.alert = CONSOLE_ALERT_NONE;
 		break;
 	case 'K':
 		a->opt.key_dir = arg;

@@ -42,6 +42,8 @@ struct flag {
 	int64_t			first_seq, last_seq;
 	int64_t			count;
 	enum store_flag_state	state;
+	int			unseen;		/* critical, raised in this run,
+						   not yet seen (model_unseen) */
 	struct flag	       *next;	/* in the owner's open or closed list */
 	char			message[];	/* raw, sanitised when drawn;
 						   allocated to its length */

@@ -46,6 +46,8 @@ ingest_flag(struct app *app, struct attempt *a, const struct rules_hit *h)
 	model_recount(&app->model, a);
 	app->model.open_flags++;
 	app_flag_store(app, f);
+	if (f->severity >= PROTO_SEV_CRITICAL)
+		model_unseen(&app->model, f);	/* the screen rings */
 	if (app->opt.headless)
 		headless_flag(app, f);
 }
@@ -132,12 +134,17 @@ ingest_take(struct app *app, struct feed_session *cf, const struct proto_msg *m)
 		snprintf(a->candidate, sizeof a->candidate, "%s",
 		    m->u.attempt.candidate);
 		snprintf(a->name, sizeof a->name, "%s", m->u.attempt.name);
+		snprintf(a->center, sizeof a->center, "%s",
+		    m->u.attempt.center);
 		a->state = m->u.attempt.state;
+		app->model.order_dirty = 1;	/* name, centre: sort keys */
 		app->model.dirty = 1;
+		model_heard(&app->model, a, proto_now_ms());
 		break;
 	case PROTO_STATE:
 		a = model_attempt_get(&app->model, cf, m->u.state.attempt);
 		a->state = m->u.state.state;
+		model_heard(&app->model, a, proto_now_ms());
 		model_tail_add(&app->model, cf->id, m->ts_ms, "%s is now %s", a->id,
 		    proto_state_name(a->state));
 		break;
@@ -147,6 +154,9 @@ ingest_take(struct app *app, struct feed_session *cf, const struct proto_msg *m)
 		a->last_kind = m->u.event.kind;
 		a->last_ms = m->ts_ms;
 		a->has_event = 1;
+		if (app->model.order == MODEL_ORDER_LAST)
+			app->model.order_dirty = 1;
+		model_heard(&app->model, a, proto_now_ms());
 		model_rate_count(&app->model, proto_now_ms());
 		event_summary(m->u.event.data, summary, sizeof summary);
 		model_tail_add(&app->model, cf->id, m->ts_ms, "%s %s %s", a->id,

@@ -89,6 +89,8 @@ struct feed_link {
 	unsigned		retries;	/* since the last success */
 	int64_t			next_try_ms;
 	char			last_error[256];
+	int64_t			live_ms;	/* welcomed at (console clock):
+						   MISSING counts from here */
 
 	int			welcomed;	/* on this connection */
 	int			resync;		/* closing to resume afresh

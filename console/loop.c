@@ -317,6 +317,8 @@ loop_before_sleep(struct loop *lp)
 			app->model.dirty = 1;	/* the clock, retry countdowns, rate */
 			/* Dismissed flags fade from the risk score. */
 			model_fade(&app->model, now);
+			/* Silent candidates on live feeds. */
+			app_missing(app, now);
 		}
 		model_rate_update(&app->model, now);
 	}

@@ -103,6 +103,7 @@ model_attempt_get(struct model *m, struct feed_session *fs, const char *id)
 	snprintf(a->id, sizeof a->id, "%s", id);
 	a->state = PROTO_STATE_SCHEDULED;
 	a->top_severity = -1;
+	a->recv_ms = proto_now_ms();
 	b = attempt_hash(fs->order, id) & (m->hash_size - 1);
 	a->hnext = m->hash[b];
 	m->hash[b] = a;
@@ -116,10 +117,21 @@ model_attempt_get(struct model *m, struct feed_session *fs, const char *id)
 	return a;
 }
 
-/* Most urgent first: risk, severity of open flags, their number, then by
- * feed and id. */
+/* By feed, then id: a total order, every other order's last word. */
 static int
-attempt_compare(const void *va, const void *vb)
+compare_attempt(const void *va, const void *vb)
+{
+	const struct attempt *a = *(struct attempt *const *)va;
+	const struct attempt *b = *(struct attempt *const *)vb;
+
+	if (a->feed->order != b->feed->order)
+		return a->feed->order - b->feed->order;
+	return strcmp(a->id, b->id);
+}
+
+/* Most urgent first: risk, severity of open flags, their number. */
+static int
+compare_risk(const void *va, const void *vb)
 {
 	const struct attempt *a = *(struct attempt *const *)va;
 	const struct attempt *b = *(struct attempt *const *)vb;
@@ -130,10 +142,61 @@ attempt_compare(const void *va, const void *vb)
 		return b->top_severity - a->top_severity;
 	if (a->open_flags != b->open_flags)
 		return b->open_flags - a->open_flags;
-	if (a->feed->order != b->feed->order)
-		return a->feed->order - b->feed->order;
-	return strcmp(a->id, b->id);
+	return compare_attempt(va, vb);
 }
+
+/* The latest event first (the feed's time), attempts without one last. */
+static int
+compare_last(const void *va, const void *vb)
+{
+	const struct attempt *a = *(struct attempt *const *)va;
+	const struct attempt *b = *(struct attempt *const *)vb;
+
+	if (a->has_event != b->has_event)
+		return b->has_event - a->has_event;
+	if (a->has_event && a->last_ms != b->last_ms)
+		return a->last_ms < b->last_ms ? 1 : -1;
+	return compare_attempt(va, vb);
+}
+
+/* By name (bytes: names are UTF-8, not collated). */
+static int
+compare_name(const void *va, const void *vb)
+{
+	const struct attempt *a = *(struct attempt *const *)va;
+	const struct attempt *b = *(struct attempt *const *)vb;
+	int	c;
+
+	if ((c = strcmp(a->name, b->name)) != 0)
+		return c;
+	return compare_attempt(va, vb);
+}
+
+/* By centre, then name; attempts with no centre last. */
+static int
+compare_center(const void *va, const void *vb)
+{
+	const struct attempt *a = *(struct attempt *const *)va;
+	const struct attempt *b = *(struct attempt *const *)vb;
+	int	c;
+
+	if ((a->center[0] == '\0') != (b->center[0] == '\0'))
+		return a->center[0] == '\0' ? 1 : -1;
+	if ((c = strcmp(a->center, b->center)) != 0)
+		return c;
+	return compare_name(va, vb);
+}
+
+static const struct {
+	const char	*name;
+	int		(*compare)(const void *, const void *);
+} model_orders[MODEL_ORDER_COUNT] = {
+	[MODEL_ORDER_RISK] = { "risk", compare_risk },
+	[MODEL_ORDER_LAST] = { "last event", compare_last },
+	[MODEL_ORDER_ATTEMPT] = { "attempt", compare_attempt },
+	[MODEL_ORDER_NAME] = { "name", compare_name },
+	[MODEL_ORDER_CENTER] = { "centre", compare_center },
+};
 
 void
 model_sort(struct model *m)
@@ -141,8 +204,23 @@ model_sort(struct model *m)
 	if (!m->order_dirty)
 		return;
 	qsort(m->attempts, m->nattempts, sizeof *m->attempts,
-	    attempt_compare);
+	    model_orders[m->order].compare);
 	m->order_dirty = 0;
+}
+
+void
+model_set_order(struct model *m, enum model_order order)
+{
+	m->order = order < MODEL_ORDER_COUNT ? order : MODEL_ORDER_RISK;
+	m->order_dirty = 1;
+	m->dirty = 1;
+}
+
+const char *
+model_order_name(enum model_order order)
+{
+	return model_orders[order < MODEL_ORDER_COUNT ? order :
+	    MODEL_ORDER_RISK].name;
 }
 
 void
@@ -214,6 +292,80 @@ model_flag_by_id(struct model *m, int64_t id)
 			return f;
 	}
 	return NULL;
+}
+
+/* ---- MISSING: in progress, on a live feed, and silent */
+
+size_t
+model_missing(struct model *m, int64_t now_ms, int64_t after_ms,
+    int64_t (*live)(const struct attempt *, void *), void *arg)
+{
+	struct attempt	*a;
+	int64_t		 since;
+	size_t		 i, n = 0;
+	int		 missing;
+
+	for (i = 0; i < m->nattempts; i++) {
+		a = m->attempts[i];
+		missing = 0;
+		if (after_ms > 0 && a->state == PROTO_STATE_IN_PROGRESS &&
+		    now_ms - a->recv_ms >= after_ms &&
+		    (since = live(a, arg)) >= 0 && now_ms - since >= after_ms)
+			missing = 1;
+		if (missing != a->missing) {
+			a->missing = missing;
+			m->dirty = 1;
+		}
+		n += (size_t)missing;
+	}
+	m->nmissing = n;
+	return n;
+}
+
+/* Clear a mark (MISSING, unseen) and take it off its count. */
+static void
+mark_clear(struct model *m, int *mark, size_t *count)
+{
+	if (*mark) {
+		*mark = 0;
+		(*count)--;
+		m->dirty = 1;
+	}
+}
+
+void
+model_heard(struct model *m, struct attempt *a, int64_t now_ms)
+{
+	a->recv_ms = now_ms;
+	mark_clear(m, &a->missing, &m->nmissing);
+}
+
+/* ---- critical flags not yet seen */
+
+void
+model_unseen(struct model *m, struct flag *f)
+{
+	m->alerts++;
+	if (!f->unseen) {
+		f->unseen = 1;
+		m->unseen++;
+		m->dirty = 1;
+	}
+}
+
+void
+model_flag_seen(struct model *m, struct flag *f)
+{
+	mark_clear(m, &f->unseen, &m->unseen);
+}
+
+void
+model_seen(struct model *m, struct attempt *a)
+{
+	struct flag	*f;
+
+	for (f = a->flags; f != NULL; f = f->next)
+		model_flag_seen(m, f);
 }
 
 /* ---- feed sessions: identities, bounded, one per feed id */

@@ -77,6 +77,11 @@ struct attempt {
 	int			top_severity;	/* of open flags, -1 if none */
 	double			risk;		/* see attempt_risk() */
 	char			pending_cmd[64];/* "pause pending", "pause ok" */
+	char			center[PROTO_ID_MAX + 1]; /* "" if not said */
+	int64_t			recv_ms;	/* console clock: the last message
+						   about it arrived (or it was
+						   made), see model_missing() */
+	int			missing;	/* MISSING (model_missing) */
 	struct attempt	       *hnext;		/* hash chain */
 };
 
@@ -85,6 +90,16 @@ struct tail_line {
 	char			feed[PROTO_ID_MAX + 1];
 	char			attempt[PROTO_ID_MAX + 1];
 	char			text[200];	/* raw, sanitised when drawn */
+};
+
+/* The display orders (`s` on the screen cycles them). */
+enum model_order {
+	MODEL_ORDER_RISK,	/* most urgent first (the default) */
+	MODEL_ORDER_LAST,	/* latest event first, none last */
+	MODEL_ORDER_ATTEMPT,	/* by feed, then attempt id */
+	MODEL_ORDER_NAME,	/* by candidate name */
+	MODEL_ORDER_CENTER,	/* by test centre, then name */
+	MODEL_ORDER_COUNT
 };
 
 /* The live model: attempts, feed sessions, risk; the screen reads it. */
@@ -97,6 +112,7 @@ struct model {
 	struct attempt	      **attempts;	/* all, display order */
 	size_t			nattempts, attempts_cap;
 	int			order_dirty;	/* attempts to sort */
+	enum model_order	order;		/* how */
 	struct flags		flagset;	/* interned rule names */
 	uint64_t		open_flags;
 	struct tail_line	tail[CONSOLE_TAIL];
@@ -105,6 +121,11 @@ struct model {
 	int64_t			ev_window_sec;
 	double			events_per_sec;	/* the last 5 s */
 	int			dirty;		/* something to redraw */
+	size_t			nmissing;	/* attempts MISSING now */
+	size_t			unseen;		/* critical flags unseen */
+	uint64_t		alerts;		/* critical flags raised in this
+						   run: the screen rings when it
+						   grows */
 };
 
 /* Free everything the model holds (sessions, attempts, flags) and zero
@@ -121,9 +142,15 @@ struct attempt	*model_attempt_find(struct model *, struct feed_session *fs,
  */
 struct attempt	*model_attempt_get(struct model *, struct feed_session *fs,
 		    const char *id);
-/* Put the attempts in display order, if anything changed it: most urgent
- * first (risk, top severity, open flags), then by feed and id. */
+/* Put the attempts in display order (model_set_order), if anything
+ * changed it; by default most urgent first (risk, top severity, open
+ * flags), then by feed and id. */
 void		 model_sort(struct model *);
+/* Sort by order from now on (each order breaks ties by feed and attempt
+ * id, so equal keys keep one order); its name ("risk", "last event",
+ * "attempt", "name", "centre"). */
+void		 model_set_order(struct model *, enum model_order order);
+const char	*model_order_name(enum model_order);
 /* a's flags changed: count its open flags and score it again; the order
  * and the screen are then out of date. */
 void		 model_recount(struct model *, struct attempt *a);
@@ -141,6 +168,35 @@ double		 flag_risk(const struct flag *f, int64_t now_ms);
 void		 model_fade(struct model *, int64_t now_ms);
 /* The flag with this id, open or closed, or NULL. */
 struct flag	*model_flag_by_id(struct model *, int64_t id);
+
+/*
+ * MISSING, a state shown and not a flag (like OFFLINE): an attempt in
+ * progress whose feed is live but about which nothing arrived for
+ * after_ms, on the console's receive clock (recv_ms against now_ms: a
+ * feed's clock skew does not matter).  live(a, arg) says since when a's
+ * feed is live (console clock), or -1 when it is not: its attempts are
+ * not MISSING, and silence counts from that moment, so that a feed back
+ * from an outage does not make every candidate MISSING at once.  Marks
+ * a->missing on every attempt, counts them in nmissing (returned) and
+ * makes the screen dirty when that changed; after_ms <= 0: none.  One
+ * pass over the attempts: call it about once a second.
+ */
+size_t		 model_missing(struct model *, int64_t now_ms, int64_t after_ms,
+		    int64_t (*live)(const struct attempt *, void *), void *arg);
+/* A message about a arrived at now_ms (console clock): no longer
+ * MISSING. */
+void		 model_heard(struct model *, struct attempt *a, int64_t now_ms);
+
+/*
+ * Critical flags not yet looked at: model_unseen() counts f (a critical
+ * flag just raised, not one restored from the database) as unseen and as
+ * an alert; it counts as seen once model_seen() is called on its attempt
+ * (selected in the table, its detail opened) or model_flag_seen() on it
+ * (decided).
+ */
+void		 model_unseen(struct model *, struct flag *f);
+void		 model_seen(struct model *, struct attempt *a);
+void		 model_flag_seen(struct model *, struct flag *f);
 
 /* The session of feed id, or NULL. */
 struct feed_session *model_session_find(struct model *, const char *id);

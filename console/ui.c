@@ -40,6 +40,7 @@ struct ui {
 	}			stack[UI_STACK_MAX];
 	int			depth;
 	int			cursor_y, cursor_x; /* -1: not placed */
+	uint64_t		alerts;		/* model's alerts rung for */
 };
 
 /*
@@ -65,6 +66,7 @@ static const struct {
 	[UI_ROLE_KEYBAR] = { -1, A_REVERSE },
 	[UI_ROLE_PROMPT] = { -1, A_BOLD },
 	[UI_ROLE_OVERLAY_TITLE] = { -1, A_REVERSE },
+	[UI_ROLE_MISSING] = { COLOR_YELLOW, A_BOLD | A_UNDERLINE },
 };
 
 /* ---- drawing helpers for the views */
@@ -234,6 +236,14 @@ ui_draw(struct ui *ui)
 		if ((ui->stack[base].view->flags &
 		    (VIEW_OVERLAY | VIEW_MODAL)) == 0)
 			break;
+	}
+	/* A new critical flag since the last frame: --alert. */
+	if (ui->app->model.alerts != ui->alerts) {
+		ui->alerts = ui->app->model.alerts;
+		if (ui->app->opt.alert == CONSOLE_ALERT_BELL)
+			beep();
+		else if (ui->app->opt.alert == CONSOLE_ALERT_FLASH)
+			flash();
 	}
 	ui->stack[base].view->draw(ui, ui->stack[base].state, rows, cols);
 	draw_bottom(ui, ui->stack[base].view, rows, cols);
@@ -464,6 +474,28 @@ int
 ui_notice(struct ui *ui, size_t i, char *out, size_t outsz)
 {
 	return app_notice(ui->app, i, out, outsz);
+}
+
+const char *
+ui_sort_next(struct ui *ui)
+{
+	struct model	*m = &ui->app->model;
+
+	model_set_order(m, (enum model_order)((m->order + 1) %
+	    MODEL_ORDER_COUNT));
+	return model_order_name(m->order);
+}
+
+const char *
+ui_sort_name(struct ui *ui)
+{
+	return model_order_name(ui->app->model.order);
+}
+
+void
+ui_seen(struct ui *ui, struct attempt *a)
+{
+	model_seen(&ui->app->model, a);
 }
 
 int

@@ -26,12 +26,14 @@ struct attempts_view {
 	int			table_y, table_rows;
 };
 
-static view_key_fn	key_move, key_act, key_open;
+static view_key_fn	key_move, key_act, key_open, key_sort;
 
 static const struct view_key attempts_keys[] = {
 	VIEW_KEYS_LIST(key_move, "attempt"),
 	{ '\r', KEY_ENTER, "Enter", NULL,
 	    "the selected attempt's detail and timeline", key_open, NULL, 0 },
+	{ 's', 0, "s", NULL, "sort by the next of: risk, last event, attempt, "
+	    "name, centre (the header says which)", key_sort, NULL, 0 },
 	/* Every act of decide.h, with its key, word and help. */
 	{ 0, 0, NULL, NULL, NULL, key_act, NULL, 1 },
 	/* Tab is not on the bar: at 100 columns it has no room left. */
@@ -139,14 +141,23 @@ draw_header(struct ui *ui, int cols)
 {
 	struct app		*app = ui_app(ui);
 	struct feed_session	*fs;
-	char			 line[512], clock[16];
+	char			 line[512], clock[16], alerts[80];
 	int			 i, y = 1, shown;
 
 	ui_clock(proto_now_ms(), clock, sizeof clock);
-	snprintf(line, sizeof line, " invigil  proctor %s | %zu candidates | "
-	    "%.1f events/s | %" PRIu64 " open flags | %s",
-	    app->opt.proctor, app->model.nattempts, app->model.events_per_sec,
-	    app->model.open_flags, clock);
+	/* The order, then what wants the proctor's eyes: first, to fit in
+	 * 80 columns. */
+	alerts[0] = '\0';
+	if (app->model.unseen > 0)
+		snprintf(alerts, sizeof alerts, " | %zu critical unseen",
+		    app->model.unseen);
+	if (app->model.nmissing > 0)
+		snprintf(alerts + strlen(alerts), sizeof alerts -
+		    strlen(alerts), " | %zu missing", app->model.nmissing);
+	snprintf(line, sizeof line, " invigil  proctor %s | by %s%s | %zu "
+	    "candidates | %.1f events/s | %" PRIu64 " open flags | %s",
+	    app->opt.proctor, ui_sort_name(ui), alerts, app->model.nattempts,
+	    app->model.events_per_sec, app->model.open_flags, clock);
 	ui_role(ui, UI_ROLE_TITLE, 1);
 	ui_put(0, 0, cols, line);
 	ui_role(ui, UI_ROLE_TITLE, 0);
@@ -299,6 +310,45 @@ outcome_line(struct ui *ui, const struct attempt *a, char *line,
 	return 1;
 }
 
+/*
+ * The STATE cell of a: REPLACED, OFFLINE (a candidate in a network outage
+ * is not misbehaving), MISSING and for how long (in progress on a live
+ * feed, and silent: model_missing()), else the protocol's state.
+ */
+static void
+draw_state(struct ui *ui, const struct attempt *a, int selected, int y,
+    int x)
+{
+	char	buf[32];
+	int64_t	secs;
+
+	if (a->feed->replaced_by[0] != '\0')
+		snprintf(buf, sizeof buf, "REPLACED");
+	else if (a->state == PROTO_STATE_IN_PROGRESS &&
+	    ui_attempt_offline(ui, a))
+		snprintf(buf, sizeof buf, "OFFLINE");
+	else if (a->missing) {
+		secs = (proto_now_ms() - a->recv_ms) / 1000;
+		if (secs < 120)
+			snprintf(buf, sizeof buf, "MISSING %" PRId64 "s", secs);
+		else if (secs < 2 * 3600)
+			snprintf(buf, sizeof buf, "MISSING %" PRId64 "m",
+			    secs / 60);
+		else
+			snprintf(buf, sizeof buf, "MISSING %" PRId64 "h",
+			    secs / 3600);
+		/* On the selected row the reverse video is the colour. */
+		if (!selected)
+			ui_role(ui, UI_ROLE_MISSING, 1);
+		ui_put(y, x, 12, buf);
+		if (!selected)
+			ui_role(ui, UI_ROLE_MISSING, 0);
+		return;
+	} else
+		snprintf(buf, sizeof buf, "%s", proto_state_name(a->state));
+	ui_put(y, x, 12, buf);
+}
+
 /* One row of the table. */
 static void
 draw_row(struct ui *ui, const struct attempt *a, int selected, int y,
@@ -317,10 +367,7 @@ draw_row(struct ui *ui, const struct attempt *a, int selected, int y,
 	x += 9;
 	ui_put(y, x, name_w, a->name);	/* a space before STATE */
 	x += name_w + 1;
-	/* A candidate in a network outage is not misbehaving. */
-	ui_put(y, x, 12, a->feed->replaced_by[0] != '\0' ?
-	    "REPLACED" : a->state == PROTO_STATE_IN_PROGRESS &&
-	    ui_attempt_offline(ui, a) ? "OFFLINE" : proto_state_name(a->state));
+	draw_state(ui, a, selected, y, x);
 	x += 12;
 	draw_outcome(ui, a, selected, y, x);
 	x += OUTCOME_W;
@@ -429,6 +476,10 @@ attempts_draw(struct ui *ui, void *state, int rows, int cols)
 	char			 line[1024];
 	int			 y, table_rows, tail_rows, said;
 
+	/* Selected: its critical flags are seen (before the header counts
+	 * them). */
+	if (av->sel != NULL)
+		ui_seen(ui, av->sel);
 	y = draw_header(ui, cols);
 	/* The two bottom lines are the manager's: status, keys. */
 	tail_rows = (rows - y - 2) / 3;
@@ -506,6 +557,15 @@ key_act(struct ui *ui, void *state, const struct view_binding *b)
 	view_act(ui, b->act, av->sel, NULL);
 }
 
+/* s: the next order; the selection stays on its attempt. */
+static void
+key_sort(struct ui *ui, void *state, const struct view_binding *b)
+{
+	(void)state;
+	(void)b;
+	ui_status(ui, 0, "sorted by %s", ui_sort_next(ui));
+}
+
 /* Enter: the selected attempt's detail. */
 static void
 key_open(struct ui *ui, void *state, const struct view_binding *b)
@@ -517,6 +577,7 @@ key_open(struct ui *ui, void *state, const struct view_binding *b)
 		ui_status(ui, 1, "no attempt selected");
 		return;
 	}
+	ui_seen(ui, av->sel);
 	view_detail_open(ui, av->sel);
 }
 

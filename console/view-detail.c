@@ -483,7 +483,7 @@ draw_facts(struct ui *ui, struct detail_view *dv, int cols)
 	    a->feed->replaced_by[0] != '\0' ? "REPLACED" : link != NULL ?
 	    ui_feed_state(link->state) : "-",
 	    a->state == PROTO_STATE_IN_PROGRESS && ui_attempt_offline(ui, a) ?
-	    ", candidate OFFLINE" : "");
+	    ", candidate OFFLINE" : a->missing ? ", candidate MISSING" : "");
 	ui_role(ui, UI_ROLE_TITLE, 1);
 	ui_put(0, 0, cols, line);
 	ui_role(ui, UI_ROLE_TITLE, 0);
@@ -666,6 +666,7 @@ detail_draw(struct ui *ui, void *state, int rows, int cols)
 
 	if (detail_due(ui, dv, proto_now_ms()))
 		detail_read(ui, dv);
+	ui_seen(ui, dv->a);	/* its critical flags are looked at */
 	/* The two bottom lines are the manager's: status, keys. */
 	detail_layout(rows - 2, detail_nflags(dv->a), dv->nlinked, &l);
 	if (l.facts < 3)

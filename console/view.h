@@ -188,6 +188,7 @@ enum ui_role {
 	UI_ROLE_KEYBAR,
 	UI_ROLE_PROMPT,
 	UI_ROLE_OVERLAY_TITLE,
+	UI_ROLE_MISSING,	/* an attempt in progress gone silent */
 	UI_ROLE_COUNT
 };
 
@@ -226,6 +227,13 @@ int		 ui_decide(struct ui *, const struct decision *,
 int		 ui_notice(struct ui *, size_t i, char *out, size_t outsz);
 /* Whether a's candidate is in a network outage (the rules engine says). */
 int		 ui_attempt_offline(struct ui *, const struct attempt *a);
+/* Sort the attempts by the next order (model_set_order); its name. */
+const char	*ui_sort_next(struct ui *);
+/* The order the attempts are sorted by, named. */
+const char	*ui_sort_name(struct ui *);
+/* The proctor has looked at a: its critical flags are no longer unseen
+ * (model_seen). */
+void		 ui_seen(struct ui *, struct attempt *a);
 const char	*ui_feed_state(int conn_state);
 
 /* ---- the views */

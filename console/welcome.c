@@ -158,5 +158,6 @@ ingest_welcome(struct app *app, struct feed_link *cf,
 	if (store_feed_seen(app->store, fs->id, cf->url, err, sizeof err) != 0)
 		app_status(app, 1, "%s", err);
 	cf->state = CONN_LIVE;
+	cf->live_ms = proto_now_ms();
 	pending_resend(app, cf);
 }

@@ -4,7 +4,8 @@
  * flag per rule and attempt, evidence merged and bounded, re-armed after a
  * decision, interned rule names, a flag to and from its store row) and
  * the model (model.c: the attempt index and display order, risk, feed
- * sessions and their positions, the tail and the event rate), and the
+ * sessions and their positions, the tail and the event rate, MISSING
+ * attempts), and the
  * decisions app_decide (decide.c) refuses before anything is recorded,
  * the reconnect backoff and its jitter (link.c), and the outcomes table
  * (outcomes.c: markers from folds, history by candidate, identity keys,
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "console/app.h"
 #include "console/flags.h"
@@ -214,6 +216,216 @@ START_TEST(test_model_attempt_index)
 	ck_assert_ptr_nonnull(model_attempt_find(&m, f1, "B2999"));
 	model_free(&m);
 	ck_assert_uint_eq(m.nattempts, 0);
+}
+END_TEST
+
+/* The test's feeds: F1 live since live_f1 (fake console clock), F2 not
+ * live (OFFLINE). */
+static int64_t	live_f1;
+
+static int64_t
+fake_live(const struct attempt *a, void *arg)
+{
+	(void)arg;
+	return strcmp(a->feed->id, "F1") == 0 ? live_f1 : -1;
+}
+
+START_TEST(test_model_missing)
+{
+	struct model		 m;
+	struct feed_session	*f1, *f2;
+	struct attempt		*a1, *a2, *a3, *a4, *a;
+	struct timespec		 t0, t1;
+	char			 err[256], id[16];
+	double			 ms;
+	int			 i;
+
+	memset(&m, 0, sizeof m);
+	f1 = model_session_new(&m, "F1", NULL, NULL, err, sizeof err);
+	f2 = model_session_new(&m, "F2", NULL, NULL, err, sizeof err);
+	a1 = model_attempt_get(&m, f1, "A1");
+	a2 = model_attempt_get(&m, f1, "A2");
+	a3 = model_attempt_get(&m, f1, "A3");
+	a4 = model_attempt_get(&m, f2, "A4");
+	live_f1 = 0;
+	a1->state = a4->state = PROTO_STATE_IN_PROGRESS;
+	a2->state = PROTO_STATE_PAUSED;
+	a3->state = PROTO_STATE_SUBMITTED;
+	model_heard(&m, a1, 1000);
+	model_heard(&m, a2, 1000);
+	model_heard(&m, a3, 1000);
+	model_heard(&m, a4, 1000);
+	/* Silent 59.999 s: not yet. */
+	ck_assert_uint_eq(model_missing(&m, 60999, 60000, fake_live, NULL), 0);
+	ck_assert_int_eq(a1->missing, 0);
+	/* 60 s: A1 only (A2 paused, A3 submitted, A4's feed offline). */
+	m.dirty = 0;
+	ck_assert_uint_eq(model_missing(&m, 61000, 60000, fake_live, NULL), 1);
+	ck_assert_int_eq(a1->missing, 1);
+	ck_assert_int_eq(a2->missing, 0);
+	ck_assert_int_eq(a3->missing, 0);
+	ck_assert_int_eq(a4->missing, 0);
+	ck_assert_uint_eq(m.nmissing, 1);
+	ck_assert_int_eq(m.dirty, 1);
+	/* Off (0): none. */
+	ck_assert_uint_eq(model_missing(&m, 61000, 0, fake_live, NULL), 0);
+	ck_assert_int_eq(a1->missing, 0);
+	ck_assert_uint_eq(model_missing(&m, 61000, 60000, fake_live, NULL), 1);
+	/* A message clears it at once, and the count with it. */
+	model_heard(&m, a1, 62000);
+	ck_assert_int_eq(a1->missing, 0);
+	ck_assert_uint_eq(m.nmissing, 0);
+	ck_assert_uint_eq(model_missing(&m, 121999, 60000, fake_live, NULL),
+	    0);
+	ck_assert_uint_eq(model_missing(&m, 122000, 60000, fake_live, NULL),
+	    1);
+	/* A feed back from an outage: silence counts from its return. */
+	live_f1 = 100000;
+	ck_assert_uint_eq(model_missing(&m, 159999, 60000, fake_live, NULL),
+	    0);
+	ck_assert_uint_eq(model_missing(&m, 160000, 60000, fake_live, NULL),
+	    1);
+	/* No longer in progress: no longer MISSING. */
+	a1->state = PROTO_STATE_SUBMITTED;
+	ck_assert_uint_eq(model_missing(&m, 160000, 60000, fake_live, NULL),
+	    0);
+	ck_assert_int_eq(a1->missing, 0);
+
+	/* The cost of one pass over 50,000 attempts, all in progress. */
+	for (i = 0; i < 50000; i++) {
+		snprintf(id, sizeof id, "B%d", i);
+		a = model_attempt_get(&m, f1, id);
+		a->state = PROTO_STATE_IN_PROGRESS;
+		model_heard(&m, a, i % 2 ? 200000 : 100000);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ck_assert_uint_eq(model_missing(&m, 199000, 60000, fake_live, NULL),
+	    25000);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+	fprintf(stderr, "model_missing: 50,004 attempts in %.2f ms\n", ms);
+	/* Once a second, it must stay far below one frame (50 ms). */
+	ck_assert_double_lt(ms, 50.0);
+	model_free(&m);
+}
+END_TEST
+
+START_TEST(test_model_unseen)
+{
+	struct model		 m;
+	struct feed_session	*f1;
+	struct attempt		*a, *b;
+	struct flag		*f, *g, *h2;
+	struct rules_hit	 h;
+	char			 err[256];
+	int64_t			 ev[] = { 1 };
+
+	memset(&m, 0, sizeof m);
+	f1 = model_session_new(&m, "F1", NULL, NULL, err, sizeof err);
+	a = model_attempt_get(&m, f1, "A1");
+	b = model_attempt_get(&m, f1, "B1");
+	h = hit("identity_mismatch", PROTO_SEV_CRITICAL, 1, ev, 1);
+	flags_hit(&m.flagset, &a->flags, a, &h, &f);
+	h = hit("remote_access", PROTO_SEV_CRITICAL, 2, ev, 1);
+	flags_hit(&m.flagset, &a->flags, a, &h, &g);
+	h = hit("remote_access", PROTO_SEV_CRITICAL, 3, ev, 1);
+	flags_hit(&m.flagset, &b->flags, b, &h, &h2);
+	model_unseen(&m, f);
+	model_unseen(&m, g);
+	model_unseen(&m, h2);
+	ck_assert_uint_eq(m.unseen, 3);
+	ck_assert_uint_eq(m.alerts, 3);
+	/* Counted once however often it is said. */
+	model_unseen(&m, f);
+	ck_assert_uint_eq(m.unseen, 3);
+	ck_assert_uint_eq(m.alerts, 4);
+	/* Decided: seen; selecting B sees B's only, and twice is once. */
+	model_flag_seen(&m, h2);
+	ck_assert_uint_eq(m.unseen, 2);
+	model_seen(&m, b);
+	ck_assert_uint_eq(m.unseen, 2);
+	ck_assert_int_eq(f->unseen, 1);
+	model_seen(&m, a);
+	ck_assert_uint_eq(m.unseen, 0);
+	ck_assert_int_eq(f->unseen, 0);
+	ck_assert_int_eq(g->unseen, 0);
+	model_seen(&m, a);
+	ck_assert_uint_eq(m.unseen, 0);
+	model_free(&m);
+}
+END_TEST
+
+/* The ids of m's attempts in display order, comma-separated. */
+static const char *
+order_ids(struct model *m, char *buf, size_t len)
+{
+	size_t	i, n = 0;
+
+	buf[0] = '\0';
+	model_sort(m);
+	for (i = 0; i < m->nattempts && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", i ? "," : "",
+		    m->attempts[i]->id);
+	return buf;
+}
+
+START_TEST(test_model_orders)
+{
+	struct model		 m;
+	struct feed_session	*f1, *f2;
+	struct attempt		*a, *b, *c, *d;
+	char			 err[256], buf[128];
+
+	memset(&m, 0, sizeof m);
+	f1 = model_session_new(&m, "F1", NULL, NULL, err, sizeof err);
+	f2 = model_session_new(&m, "F2", NULL, NULL, err, sizeof err);
+	d = model_attempt_get(&m, f2, "A1");	/* same id, later feed */
+	c = model_attempt_get(&m, f1, "C");
+	b = model_attempt_get(&m, f1, "B");
+	a = model_attempt_get(&m, f1, "A1");
+	snprintf(a->name, sizeof a->name, "Zoe");
+	snprintf(b->name, sizeof b->name, "Ana");
+	snprintf(c->name, sizeof c->name, "Ana");	/* a tie with B */
+	snprintf(d->name, sizeof d->name, "Ben");
+	snprintf(a->center, sizeof a->center, "TC-2");
+	snprintf(b->center, sizeof b->center, "TC-9");
+	snprintf(d->center, sizeof d->center, "TC-2");	/* C: none */
+	b->risk = 10;
+	d->risk = 10;
+	c->has_event = d->has_event = b->has_event = 1;
+	c->last_ms = 3000;
+	d->last_ms = 5000;
+	b->last_ms = 3000;	/* a tie with C */
+
+	ck_assert_str_eq(model_order_name(m.order), "risk");
+	ck_assert_str_eq(order_ids(&m, buf, sizeof buf), "B,A1,A1,C");
+	ck_assert_ptr_eq(m.attempts[1], d);	/* the tie: F2's A1 after B */
+	model_set_order(&m, MODEL_ORDER_LAST);
+	ck_assert_str_eq(model_order_name(m.order), "last event");
+	ck_assert_str_eq(order_ids(&m, buf, sizeof buf), "A1,B,C,A1");
+	ck_assert_ptr_eq(m.attempts[0], d);
+	ck_assert_ptr_eq(m.attempts[3], a);	/* no event: last */
+	model_set_order(&m, MODEL_ORDER_ATTEMPT);
+	ck_assert_str_eq(order_ids(&m, buf, sizeof buf), "A1,B,C,A1");
+	ck_assert_ptr_eq(m.attempts[0], a);	/* F1 before F2 */
+	model_set_order(&m, MODEL_ORDER_NAME);
+	ck_assert_str_eq(model_order_name(m.order), "name");
+	ck_assert_str_eq(order_ids(&m, buf, sizeof buf), "B,C,A1,A1");
+	ck_assert_ptr_eq(m.attempts[2], d);
+	model_set_order(&m, MODEL_ORDER_CENTER);
+	ck_assert_str_eq(model_order_name(m.order), "centre");
+	/* TC-2: Ben (F2's A1) before Zoe (F1's A1); TC-9; none last. */
+	ck_assert_str_eq(order_ids(&m, buf, sizeof buf), "A1,A1,B,C");
+	ck_assert_ptr_eq(m.attempts[0], d);
+	ck_assert_ptr_eq(m.attempts[1], a);
+	/* Sorting again changes nothing: ties keep one order. */
+	m.order_dirty = 1;
+	ck_assert_str_eq(order_ids(&m, buf, sizeof buf), "A1,A1,B,C");
+	ck_assert_ptr_eq(m.attempts[0], d);
+	model_set_order(&m, MODEL_ORDER_COUNT);	/* out of range: risk */
+	ck_assert_str_eq(model_order_name(m.order), "risk");
+	model_free(&m);
 }
 END_TEST
 
@@ -715,6 +927,9 @@ model_suite(void)
 	tcase_add_test(tc, test_model_order_and_risk);
 	tcase_add_test(tc, test_model_sessions_bounded);
 	tcase_add_test(tc, test_model_tail_and_rate);
+	tcase_add_test(tc, test_model_missing);
+	tcase_add_test(tc, test_model_unseen);
+	tcase_add_test(tc, test_model_orders);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("outcomes");
 	tcase_add_test(tc, test_outcomes_markers_from_folds);

@@ -76,20 +76,24 @@ START_TEST(test_act_in_the_help)
 {
 	char	line[256];
 	size_t	i, acts = 0;
-	int	found = 0;
+	int	found = 0, sort = 0;
 
 	for (i = 0; view_help_line(&view_attempts, i, line, sizeof line) == 0;
 	    i++) {
 		if (strcmp(line, recheck_help) == 0)
 			found++;
+		if (strncmp(line, "  s        sort by the next of: risk, last "
+		    "event, attempt, name, centre", 70) == 0)
+			sort++;
 		if (act_by_key(line[2]) != NULL && line[3] == ' ')
 			acts++;
 	}
 	ck_assert_int_eq(found, 1);
+	ck_assert_int_eq(sort, 1);	/* s, from the key table */
 	ck_assert_uint_eq(acts, act_count);
-	/* One line per binding (Tab and Shift-Tab too), a blank line, the
-	 * note. */
-	ck_assert_uint_eq(i, 7 + act_count + 2 + 2 + 2);
+	/* One line per binding (s, Tab and Shift-Tab too), a blank line,
+	 * the note. */
+	ck_assert_uint_eq(i, 8 + act_count + 2 + 2 + 2);
 	ck_assert_int_eq(view_help_line(&view_attempts, i - 2, line,
 	    sizeof line), 0);
 	ck_assert_str_eq(line, "");
