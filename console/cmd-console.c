@@ -242,11 +242,11 @@ console_option(const struct cmd_entry *self, struct console_args *a, int key,
 			    sizeof a->feed_token_file);
 			a->cli_feeds = 1;
 		}
-		free(a->feed_token_from[a->opt.nfeeds]);
-		a->feed_token_from[a->opt.nfeeds] = NULL;
 		if (a->opt.nfeeds == CONSOLE_MAX_FEEDS)
 			return console_bad(self, name, "%sis one feed too "
 			    "many: at most 32 feeds", NULL);
+		free(a->feed_token_from[a->opt.nfeeds]);
+		a->feed_token_from[a->opt.nfeeds] = NULL;
 		if (!cli && link_ws_parse_url(arg, &url, err, sizeof err) != 0)
 			return console_bad(self, name, "%s", err);
 		a->opt.feeds[a->opt.nfeeds++] = arg;
