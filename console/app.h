@@ -162,6 +162,13 @@ struct app {
 	int			status_error;
 	int			exit_status;
 	struct ui	       *ui;
+
+	/* `review browse` (browse.c): the database shown read-only, with
+	 * no feed, no store and no key; NULL in a console. */
+	const char	       *browse;
+	struct store_reader    *browse_reader;	/* the model's reads */
+	int64_t			browse_stamp[4]; /* the files as last read */
+	size_t			browse_over;	/* attempts past the bound */
 };
 
 /* app.c: what every part of the console shares. */

@@ -68,6 +68,7 @@ struct store_attempt {
 	const char     *state;
 	const char     *ip;
 	const char     *device;
+	const char     *center;		/* store_each_attempt() only */
 };
 
 /*
@@ -285,6 +286,19 @@ struct store_reader;
 int		 store_reader_open(struct store_reader **, const char *path,
 		     char *err, size_t errlen);
 void		 store_reader_close(struct store_reader *);
+/*
+ * From now on, in this process, a reader of a database that has no -wal
+ * file (no writer has it open) opens it immutable: no lock, and no -wal
+ * or -shm is made beside it (a plain read-only open in WAL mode makes
+ * both, and leaves them).  For `review browse`, which must leave the
+ * files as it found them.  A reader opened so sees the file as it was:
+ * the caller reopens its readers to see a writer that started since
+ * (store_reader_stale()).
+ */
+void		 store_reader_no_wal(int on);
+/* Whether r was opened immutable and its file has a -wal now: a writer
+ * started since, and r must be reopened to see what it writes. */
+int		 store_reader_stale(struct store_reader *r);
 /* The reader's handle: for store/ itself, and tests only. */
 struct sqlite3	*store_reader_db(struct store_reader *);
 
