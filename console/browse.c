@@ -167,20 +167,30 @@ browse_read(struct app *app, char *err, size_t errlen)
 int
 browse_load(struct app *app, char *err, size_t errlen)
 {
-	if (!browse_changed(app))
+	int	tries, changed;
+
+	/* The first read always: a missing file has no stamp either. */
+	changed = browse_changed(app);
+	if (app->browse_reader != NULL && !changed)
 		return 0;
-	if (browse_read(app, err, errlen) != 0)
-		return -1;
-	/* Opened immutable when nothing wrote the file, and a console has
-	 * started writing since: read it again the ordinary way. */
-	if (store_reader_stale(app->browse_reader)) {
-		store_reader_close(app->browse_reader);
-		app->browse_reader = NULL;
+	/*
+	 * A fresh reader each time the files changed: one opened immutable
+	 * (no writer then) keeps its pages whatever happens to the file.
+	 * When a console starts writing during the read, read again the
+	 * ordinary way.
+	 */
+	for (tries = 0; tries < 2; tries++) {
+		if (app->browse_reader != NULL)
+			store_reader_close(app->browse_reader);
 		if (store_reader_open(&app->browse_reader, app->opt.db, err,
-		    errlen) != 0)
+		    errlen) != 0) {
+			app->browse_reader = NULL;
 			return -1;
+		}
 		if (browse_read(app, err, errlen) != 0)
 			return -1;
+		if (!store_reader_stale(app->browse_reader))
+			break;
 	}
 	if (app->browse_over > 0)
 		app_status(app, 1, "%zu attempts not shown: the browser holds "
@@ -196,11 +206,6 @@ browse_open(struct app *app, char *err, size_t errlen)
 	app->browse = app->opt.db;
 	app->rules = rules_default();
 	app->engine = app_engine_new(app, app->rules);
-	if (store_reader_open(&app->browse_reader, app->opt.db, err,
-	    errlen) != 0) {
-		app->browse_reader = NULL;
-		return -1;
-	}
 	if (browse_load(app, err, errlen) != 0)
 		return -1;
 	if (outcome_watch_start(app, err, errlen) != 0) {
