@@ -169,6 +169,8 @@ struct app {
 	struct store_reader    *browse_reader;	/* the model's reads */
 	int64_t			browse_stamp[4]; /* the files as last read */
 	size_t			browse_over;	/* attempts past the bound */
+	int64_t			browse_event_id; /* events counted up to */
+	int			browse_more;	/* events left to count */
 };
 
 /* app.c: what every part of the console shares. */

@@ -8,12 +8,15 @@
  * The model is built from the database's rows as the console builds it
  * at restart (restore.c), but of every feed and every origin (a case
  * database review import merged): the attempts (review's reader, with
- * their centre), their flags with their states, and the outcomes the
- * journal holds (outcome-watch.c).  There is no live clock: MISSING is
- * not worked out (--missing-secs is off), states are as stored, and ages
- * count from now.  Every BROWSE_REREAD_MS the files are looked at, and
- * read again when they changed (a console still writing): new attempts
- * and flags appear, closed flags close.  Attempts never go.
+ * their centre), their flags with their states, the events counted on
+ * their attempts (read once, by row id, then only the new ones) and the
+ * outcomes the journal holds (outcome-watch.c).  There is no live clock:
+ * MISSING is not worked out (--missing-secs is off), states are as
+ * stored, and ages count from now (the wall clock).  Every
+ * BROWSE_REREAD_MS (or four times what the last read took) the files are
+ * looked at, and read again when they changed (a console still writing):
+ * new attempts, flags and events appear, closed flags close.  Attempts
+ * never go.
  *
  * The loop is poll(2) on the terminal with a timeout: no libwebsockets.
  */
@@ -105,8 +108,6 @@ browse_attempt(const struct store_review_attempt *r, void *arg)
 	    r->center : "");
 	if (r->state != NULL && (v = proto_state_parse(r->state)) >= 0)
 		a->state = (enum proto_state)v;
-	if (r->last_ms > 0)
-		a->last_ms = r->last_ms;
 	app->model.order_dirty = 1;
 	return 0;
 }
@@ -147,6 +148,46 @@ browse_flag(const struct store_review_flag *r, void *arg)
 	return 0;
 }
 
+/* One event: counted on its attempt, the last one shown. */
+static int
+browse_event(int64_t id, const char *feed, const char *attempt,
+    const char *kind, int64_t ts_ms, void *arg)
+{
+	struct app		*app = arg;
+	struct feed_session	*fs;
+	struct attempt		*a;
+	int			 v;
+
+	app->browse_event_id = id;
+	if (attempt == NULL || (fs = app_session_find(app, feed)) == NULL ||
+	    (a = model_attempt_find(&app->model, fs, attempt)) == NULL)
+		return 0;
+	a->events++;
+	if (kind != NULL && (v = proto_event_kind_parse(kind)) >= 0 &&
+	    (!a->has_event || ts_ms >= a->last_ms)) {
+		a->last_kind = (enum proto_event_kind)v;
+		a->last_ms = ts_ms;
+		a->has_event = 1;
+	}
+	return 0;
+}
+
+/* The events since the last read, at most BROWSE_EVENTS_READ. */
+static int
+browse_events(struct app *app, char *err, size_t errlen)
+{
+	int	n;
+
+	n = store_query_events_after(app->browse_reader, app->browse_event_id,
+	    BROWSE_EVENTS_READ, browse_event, app, err, errlen);
+	if (n < 0)
+		return -1;
+	app->browse_more = n == BROWSE_EVENTS_READ;
+	app->model.order_dirty = 1;
+	app->model.dirty = 1;
+	return 0;
+}
+
 /* The attempts, then their flags, on the open reader. */
 static int
 browse_read(struct app *app, char *err, size_t errlen)
@@ -158,7 +199,8 @@ browse_read(struct app *app, char *err, size_t errlen)
 	app->browse_over = 0;
 	if (store_review_attempts(app->browse_reader, &filter, browse_attempt,
 	    app, err, errlen) < 0 || store_review_flags(app->browse_reader,
-	    &filter, browse_flag, app, err, errlen) < 0)
+	    &filter, browse_flag, app, err, errlen) < 0 ||
+	    browse_events(app, err, errlen) != 0)
 		return -1;
 	app->model.dirty = 1;
 	return 0;
@@ -172,7 +214,7 @@ browse_load(struct app *app, char *err, size_t errlen)
 	/* The first read always: a missing file has no stamp either. */
 	changed = browse_changed(app);
 	if (app->browse_reader != NULL && !changed)
-		return 0;
+		return app->browse_more ? browse_events(app, err, errlen) : 0;
 	/*
 	 * A fresh reader each time the files changed: one opened immutable
 	 * (no writer then) keeps its pages whatever happens to the file.
@@ -221,7 +263,7 @@ browse_run(struct app *app)
 	struct sigaction	 sa;
 	struct pollfd		 pfd;
 	char			 err[512];
-	int64_t			 now, next_read;
+	int64_t			 now, next_read, took;
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = browse_on_signal;
@@ -256,9 +298,13 @@ browse_run(struct app *app)
 		ui_input(app->ui);
 		if ((now = proto_now_ms()) < next_read)
 			continue;
-		next_read = now + BROWSE_REREAD_MS;
 		if (browse_load(app, err, sizeof err) != 0)
 			app_status(app, 1, "%s", err);
+		/* A large database read often would keep the browser busy. */
+		took = proto_now_ms() - now;
+		next_read = proto_now_ms() + (took * BROWSE_REREAD_TIMES >
+		    BROWSE_REREAD_MS ? took * BROWSE_REREAD_TIMES :
+		    BROWSE_REREAD_MS);
 		outcome_watch_poll(app, now);
 		model_fade(&app->model, now);
 		app->model.dirty = 1;	/* the clock, the journal's re-read */

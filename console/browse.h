@@ -11,8 +11,12 @@ struct app;
 
 /* Attempts the browser holds, of every feed: the rest are counted. */
 #define BROWSE_MAX_ATTEMPTS	200000
-/* How often the database is looked at again for new rows. */
+/* How often the database is looked at again for new rows (at least: a
+ * read that took long waits BROWSE_REREAD_TIMES its time). */
 #define BROWSE_REREAD_MS	2000
+#define BROWSE_REREAD_TIMES	4
+/* Events counted per read: the rest at the next. */
+#define BROWSE_EVENTS_READ	500000
 
 /*
  * Open the database app->opt.db read-only (store_reader_no_wal(): no -wal
@@ -25,9 +29,11 @@ int		 browse_open(struct app *, char *err, size_t errlen);
 /*
  * Read the attempts (every feed's, or opt.feeds[0]'s) and their flags
  * into the model: new ones added, the states and flags of known ones
- * brought up to date (attempts never go: the database deletes none).
- * Skipped when the database and its -wal have not changed since the last
- * read.  0, or -1 with a sentence.
+ * brought up to date (attempts never go: the database deletes none); and
+ * the events committed since the last read, at most BROWSE_EVENTS_READ,
+ * counted on their attempts (EVENTS, LAST EVENT).  Skipped when the
+ * database and its -wal have not changed since the last read and no
+ * events are left to count.  0, or -1 with a sentence.
  */
 int		 browse_load(struct app *, char *err, size_t errlen);
 /* Keys and the screen until q or a signal; a re-read every

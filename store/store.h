@@ -644,6 +644,19 @@ int		 store_query_feed_messages(struct store_reader *,
 		     size_t errlen);
 
 /*
+ * The events (messages of type "event") committed after row id after (0:
+ * from the first), in the order of commit (row id), at most limit: each
+ * its row id, feed, attempt (NULL: none), kind (NULL: none) and feed time.
+ * For `review browse`, which counts them per attempt as they come.
+ */
+typedef int	(*store_event_fn)(int64_t id, const char *feed,
+		     const char *attempt, const char *kind, int64_t ts_ms,
+		     void *arg);
+int		 store_query_events_after(struct store_reader *,
+		     int64_t after, size_t limit, store_event_fn, void *arg,
+		     char *err, size_t errlen);
+
+/*
  * The committed position of feed as a reader sees it: 1 and fills epoch
  * and last_seq (a message is committed when last_seq reaches its seq), 0
  * if the feed is unknown, -1 with a sentence.
@@ -670,7 +683,8 @@ int		 store_query_sample(struct store_reader *,
 
 /*
  * SQLite's plan for the named query ("timeline", "rule_flags",
- * "actor_journal", "attempts", "feed_messages", "feed_position"): the
+ * "actor_journal", "attempts", "feed_messages", "feed_position",
+ * "events_after"): the
  * EXPLAIN QUERY PLAN lines of each of its statements, one a line, in out.
  * For tests and benchmarks.  0, or -1 with a sentence (unknown name).
  */

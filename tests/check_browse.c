@@ -1,8 +1,8 @@
 /*
  * check_browse.c - unit tests of `review browse`'s model (browse.c): built
  * from a stored database, every attempt of every feed with its candidate,
- * name, centre and state, and every flag with its state, as sqlite3 reads
- * them from the file; a re-read after a writer added an attempt and closed
+ * name, centre and state, its events counted and the last one's kind, and
+ * every flag with its state, as sqlite3 reads them from the file; a re-read after a writer added an attempt and closed
  * a flag brings both in; --feed keeps one feed; the file is left as it was
  * (no -wal, no -shm, the same bytes).  And the console's restart
  * (restore.c) gives attempts back their centre.
@@ -84,7 +84,14 @@ setup(void)
 	    " (1, 'f1', 'A1', 'phone_seen', 'high', 'a phone', 1, 'open', 30, NULL),"
 	    " (2, 'f1', 'A1', 'gaze', 'low', 'away', 3, 'dismissed', 5, 1),"
 	    " (3, 'f1', 'A2', 'faces', 'critical', 'two', 1, 'open', 60, NULL),"
-	    " (4, 'f2', 'A1', 'gaze', 'low', 'away', 1, 'confirmed', 5, 1);");
+	    " (4, 'f2', 'A1', 'gaze', 'low', 'away', 1, 'confirmed', 5, 1);"
+	    "INSERT INTO messages (feed, epoch, seq, type, attempt, kind, ts_ms, "
+	    "recv_ms, body) VALUES"
+	    " ('f1', 1, 1, 'attempt', 'A1', NULL, 10, 10, '{}'),"
+	    " ('f1', 1, 2, 'event', 'A1', 'gaze_away', 20, 20, '{}'),"
+	    " ('f1', 1, 3, 'event', 'A1', 'object_detected', 30, 30, '{}'),"
+	    " ('f1', 1, 4, 'event', 'A2', 'gaze_away', 40, 40, '{}'),"
+	    " ('f2', 1, 1, 'state', 'A1', NULL, 50, 50, '{}');");
 }
 
 static void
@@ -122,6 +129,16 @@ model_is_stored(void)
 		db_value(sql, v, sizeof v);
 		snprintf(sql, sizeof sql, "%s|%s|%s|%s", a->candidate, a->name,
 		    a->center, proto_state_name(a->state));
+		ck_assert_str_eq(sql, v);
+		snprintf(sql, sizeof sql, "SELECT count(*) || '|' || ifnull(("
+		    "SELECT kind FROM messages WHERE feed = '%s' AND attempt = "
+		    "'%s' AND type = 'event' ORDER BY ts_ms DESC LIMIT 1), '-') "
+		    "FROM messages WHERE feed = '%s' AND attempt = '%s' AND "
+		    "type = 'event'", a->feed->id, a->id, a->feed->id, a->id);
+		db_value(sql, v, sizeof v);
+		snprintf(sql, sizeof sql, "%llu|%s", (unsigned long long)
+		    a->events, a->has_event ? proto_event_kind_name(
+		    a->last_kind) : "-");
 		ck_assert_str_eq(sql, v);
 		for (f = a->flags; f != NULL; f = f->next, nflags++, open++) {
 			snprintf(sql, sizeof sql, "SELECT state || '|' || "
@@ -179,7 +196,11 @@ START_TEST(test_reread_after_writer)
 	    "INSERT INTO flags (id, feed, attempt, rule, severity, message, "
 	    "count, state, weight) VALUES (5, 'f2', 'A7', 'gaze', 'low', 'x', "
 	    "1, 'open', 5);"
-	    "UPDATE flags SET state = 'dismissed', closed_ms = 2 WHERE id = 3;");
+	    "UPDATE flags SET state = 'dismissed', closed_ms = 2 WHERE id = 3;"
+	    "INSERT INTO messages (feed, epoch, seq, type, attempt, kind, "
+	    "ts_ms, recv_ms, body) VALUES ('f2', 1, 2, 'event', 'A7', "
+	    "'gaze_away', 60, 60, '{}'), ('f1', 1, 5, 'event', 'A1', "
+	    "'gaze_away', 70, 70, '{}');");
 	ck_assert_msg(browse_load(&app, err, sizeof err) == 0, "%s", err);
 	ck_assert_uint_eq(app.model.nattempts, 4);
 	ck_assert_int_eq(find("f1", "A2")->open_flags, 0);

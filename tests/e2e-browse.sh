@@ -3,8 +3,8 @@
 # by a headless console whose proctor dismissed one flag and confirmed
 # another, then browsed in a real terminal (tmux) at 120x40 and 80x24:
 # the header says REVIEW (read-only) and the path; the rows shown are the
-# database's (attempt, candidate, state and the open flags compared with
-# sqlite3), the totals too; Enter opens the detail with its timeline (the
+# database's (attempt, candidate, state, events and the last one's kind,
+# the open flags, compared with sqlite3), the totals too; Enter opens the detail with its timeline (the
 # decision in it); Tab shows the flags queue and the journal with both
 # decisions (actor, kind, code); an act key says acts are disabled, on
 # every view, and records nothing: the database is byte-identical after
@@ -98,6 +98,10 @@ while read -r att cand state; do
 	[ "$cand $state" = "$want" ] || fail "row $att: shown '$cand $state', stored '$want'"
 	nf=$(q "select count(*) from flags where attempt = '$att' and state = 'open'")
 	line=$(dump | grep -E "^[> ]$att ")
+	ne=$(q "select count(*) from messages where attempt = '$att' and type = 'event'")
+	lk=$(q "select kind from messages where attempt = '$att' and type = 'event' order by ts_ms desc, seq desc limit 1")
+	if [ "$ne" = 0 ]; then last=" $state +[^ ]+ +0  - "; else last=" $state +[^ ]+ +$ne  [0-9:]{8} $lk"; fi
+	echo "$line" | grep -qE "$last" || fail "row $att: stored $ne events, the last $lk; shown: $line"
 	if [ "$nf" = 0 ]; then
 		echo "$line" | grep -qE ' - *$| -$' || fail "row $att: stored no open flag, shown: $line"
 	else
@@ -136,7 +140,7 @@ key Escape
 # Tab: the flags queue, as many open flags as stored.
 key Tab
 wait_for 3 on_screen "FLAGS QUEUE  REVIEW \(read-only\)" || { dump >&2; fail "Tab did not open the queue"; }
-on_screen "open flags: $open " || { dump >&2; fail "the queue does not count $open open flags"; }
+on_screen "open flags: $open( |$)" || { dump >&2; fail "the queue does not count $open open flags"; }
 disabled d "queue"
 # Tab: the journal, every act of every proctor.
 key Tab
