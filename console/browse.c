@@ -263,14 +263,17 @@ browse_run(struct app *app)
 	struct sigaction	 sa;
 	struct pollfd		 pfd;
 	char			 err[512];
+	static const int	 sigs[] = { SIGINT, SIGTERM, SIGHUP };
 	int64_t			 now, next_read, took;
+	size_t			 i;
 
+	/* Each ends the browser, which has nothing to save: the terminal
+	 * is given back. */
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = browse_on_signal;
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		sigaction(sigs[i], &sa, NULL);
 	app->ui = ui_start(app);
 	if (view_attempts_open(app->ui) != 0) {
 		ui_stop(app->ui);

@@ -33,22 +33,15 @@ expect2 "wants auto, color or mono" --db "$T/none.db" --theme pink
 
 # The exam: 30 candidates, flags, two decisions and a warning.
 start_feed --simulate 30 --seed 5 --rate 400 --id sim
-mkfifo "$T/in"
-"$INVIGIL" --headless --db "$T/x.db" --proctor ana \
-    --feed "ws://127.0.0.1:$FEED_PORT/" <"$T/in" >"$T/out" 2>"$T/err" &
-c=$!
-PIDS="$PIDS $c"
-exec 3<>"$T/in"
-ready() {
-	n=$(sqlite3 -readonly "$T/x.db" "select (select count(*) from flags) >= 4 and (select count(*) from attempts) = 30" 2>/dev/null)
-	[ "$n" = 1 ]
-}
-wait_for 40 ready || { cat "$T/err" >&2; fail "the console stored too little"; }
+headless_on_fifo "$T/x.db" ana
+stored() { [ "$(sqlite3 -readonly "$T/x.db" "select count(*) >= 4 from flags" 2>/dev/null)" = 1 ] &&
+    [ "$(sqlite3 -readonly "$T/x.db" "select count(*) from attempts" 2>/dev/null)" = 30 ]; }
+wait_for 40 stored || { cat "$T/err" >&2; fail "the console stored too little"; }
 echo '{"id":"r1","op":"decide","flag":1,"action":"dismiss","reason":"looked fine","reason_code":"technical.false_positive"}' >&3
 echo '{"id":"r2","op":"decide","flag":2,"action":"confirm","reason":"phone in hand","reason_code":"security.prohibited_aid"}' >&3
 acked() { [ "$(grep -c '"t":"ack".*"ok":true' "$T/out")" -ge 2 ]; }
 wait_for 10 acked || { cat "$T/out" "$T/err" >&2; fail "the decisions were not acknowledged"; }
-kill "$c"; wait "$c" 2>/dev/null
+kill "$HEADLESS_PID"; wait "$HEADLESS_PID" 2>/dev/null
 kill "$FEED_PID"
 # A hostile name and a centre, as a feed could have sent them.
 sqlite3 "$T/x.db" "UPDATE attempts SET name = 'Eve' || char(27) || '[31mRED', center = 'Lyon' WHERE attempt = 'A0003'" ||
