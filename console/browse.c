@@ -148,7 +148,8 @@ browse_flag(const struct store_review_flag *r, void *arg)
 	return 0;
 }
 
-/* One event: counted on its attempt, the last one shown. */
+/* One event: counted on its attempt, the last one shown, and in the
+ * recent events. */
 static int
 browse_event(int64_t id, const char *feed, const char *attempt,
     const char *kind, int64_t ts_ms, void *arg)
@@ -163,6 +164,9 @@ browse_event(int64_t id, const char *feed, const char *attempt,
 	    (a = model_attempt_find(&app->model, fs, attempt)) == NULL)
 		return 0;
 	a->events++;
+	/* The pane of recent events: the newest stored, in commit order. */
+	model_tail_add(&app->model, fs->id, ts_ms, "%s %s", a->id,
+	    kind != NULL ? kind : "-");
 	if (kind != NULL && (v = proto_event_kind_parse(kind)) >= 0 &&
 	    (!a->has_event || ts_ms >= a->last_ms)) {
 		a->last_kind = (enum proto_event_kind)v;

@@ -102,6 +102,9 @@ while read -r att cand state; do
 	fi
 done < <(dump | sed -n 's/^[> ]\(A[0-9]\{4\}\) \+\(C[0-9]\{4\}\) .* \(scheduled\|checked_in\|in_progress\|paused\|submitted\|terminated\|abandoned\) .*/\1 \2 \3/p')
 [ "$rows" -ge 20 ] || { dump >&2; fail "only $rows attempt rows shown at 120x40"; }
+# RECENT EVENTS: the newest stored event first.
+read -r latt lkind < <(q "select attempt || ' ' || kind from messages where type = 'event' order by id desc limit 1")
+dump | sed -n '/RECENT EVENTS/{n;p;}' | grep -qE "^ [0-9:]{8} +$latt $lkind" || { dump >&2; fail "RECENT EVENTS does not start with the newest event ($latt $lkind)"; }
 on_screen "^[> ]A0003 +C0003 +Eve\\\\x1b\\[31mRED" || { dump >&2; fail "the hostile name is not shown sanitised"; }
 dump | tail -1 | grep -qE ' d dismiss| c confirm' && { dump >&2; fail "the key bar offers acts"; }
 disabled d "attempts"
