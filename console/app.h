@@ -24,6 +24,8 @@
  *   decide   -> pending, link, flags, app
  *   pending  -> headless-out, link, app
  *   link     -> app;  app -> model, flags;  model -> flags
+ *   browse   -> ui, outcome-watch, model, flags, app (review browse:
+ *               no loop, no link, no store; a store_reader of its own)
  * ingest and decide reach a transport only through link.c and its ops
  * table, never link-ws.c.
  */

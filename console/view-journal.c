@@ -1,6 +1,7 @@
 /*
  * view-journal.c - the journal view, the third top-level view: this
- * console's acts (the journal rows whose actor is --proctor), newest
+ * console's acts (the journal rows whose actor is --proctor; in `review
+ * browse`, the acts of people of every origin, read again whole), newest
  * first, with their seq, time, kind, attempt, flag, reason code, reason
  * and the start of their hash; Enter opens the attempt's detail.
  *
@@ -72,8 +73,9 @@ const struct view view_journal = {
 	.title = "journal",
 	.keys = journal_keys,
 	.nkeys = sizeof journal_keys / sizeof journal_keys[0],
-	.help_note = "This console's acts (actor --proctor), newest first; "
-	    "HASH: the chain's, as `invigil review journal` prints it.",
+	.help_note = "This console's acts (actor --proctor; review browse: "
+	    "every origin's acts of people), newest first; HASH: the "
+	    "chain's, as `invigil review journal` prints it.",
 	.draw = journal_draw,
 	.free = journal_free,
 };
