@@ -141,7 +141,7 @@ draw_header(struct ui *ui, int cols)
 {
 	struct app		*app = ui_app(ui);
 	struct feed_session	*fs;
-	char			 line[512], clock[16], alerts[80];
+	char			 line[512], clock[16], alerts[80], who[256];
 	int			 i, y = 1, shown;
 
 	ui_clock(proto_now_ms(), clock, sizeof clock);
@@ -154,9 +154,9 @@ draw_header(struct ui *ui, int cols)
 	if (app->model.nmissing > 0)
 		snprintf(alerts + strlen(alerts), sizeof alerts -
 		    strlen(alerts), " | %zu missing", app->model.nmissing);
-	snprintf(line, sizeof line, " invigil  proctor %s | by %s%s | %zu "
+	snprintf(line, sizeof line, " invigil  %s | by %s%s | %zu "
 	    "candidates | %.1f events/s | %" PRIu64 " open flags | %s",
-	    app->opt.proctor, ui_sort_name(ui), alerts, app->model.nattempts,
+	    ui_who(ui, who, sizeof who), ui_sort_name(ui), alerts, app->model.nattempts,
 	    app->model.events_per_sec, app->model.open_flags, clock);
 	ui_role(ui, UI_ROLE_TITLE, 1);
 	ui_put(0, 0, cols, line);

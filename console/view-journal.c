@@ -1,6 +1,7 @@
 /*
  * view-journal.c - the journal view, the third top-level view: this
- * console's acts (the journal rows whose actor is --proctor), newest
+ * console's acts (the journal rows whose actor is --proctor; in `review
+ * browse`, the acts of people of every origin, read again whole), newest
  * first, with their seq, time, kind, attempt, flag, reason code, reason
  * and the start of their hash; Enter opens the attempt's detail.
  *
@@ -23,6 +24,7 @@
 #include "console/decide.h"
 #include "console/view.h"
 #include "proto/xmalloc.h"
+#include "store/review.h"
 
 #define JOURNAL_ROWS		500	/* the newest kept and shown */
 #define JOURNAL_PAGE		1000	/* rows per query */
@@ -71,8 +73,9 @@ const struct view view_journal = {
 	.title = "journal",
 	.keys = journal_keys,
 	.nkeys = sizeof journal_keys / sizeof journal_keys[0],
-	.help_note = "This console's acts (actor --proctor), newest first; "
-	    "HASH: the chain's, as `invigil review journal` prints it.",
+	.help_note = "This console's acts (actor --proctor; review browse: "
+	    "every origin's acts of people), newest first; HASH: the "
+	    "chain's, as `invigil review journal` prints it.",
 	.draw = journal_draw,
 	.free = journal_free,
 };
@@ -132,6 +135,13 @@ journal_row(const struct store_journal_row *r, void *arg)
 	return 0;
 }
 
+/* A row of any origin (review browse). */
+static int
+journal_any(const struct store_review_journal *r, void *arg)
+{
+	return journal_row(&r->row, arg);
+}
+
 /* Read the rows after the last seq seen, a few pages at most. */
 static void
 journal_read(struct ui *ui, struct journal_view *jv, int64_t now)
@@ -148,7 +158,16 @@ journal_read(struct ui *ui, struct journal_view *jv, int64_t now)
 		return;
 	}
 	jv->err[0] = '\0';
-	for (i = 0; i < JOURNAL_PAGES; i++) {
+	/* review browse: every origin's acts of people, read again whole
+	 * (the ring keeps the newest), in time order. */
+	if (app->browse != NULL) {
+		jv->next = jv->count = 0;
+		if (store_review_journal(jv->reader, &(struct
+		    store_review_filter){ .feed = NULL }, 1, journal_any, jv,
+		    jv->err, sizeof jv->err) == -1)
+			return;
+	}
+	for (i = 0; app->browse == NULL && i < JOURNAL_PAGES; i++) {
 		jv->page_rows = 0;
 		if (store_query_actor_journal(jv->reader, app->opt.proctor,
 		    jv->after, JOURNAL_PAGE, journal_row, jv, jv->err,
@@ -180,7 +199,7 @@ journal_draw(struct ui *ui, void *state, int rows, int cols)
 	struct app		*app = ui_app(ui);
 	struct journal_item	*it;
 	int64_t			 now = proto_now_ms();
-	char			 line[1024], clock[16], flag[24];
+	char			 line[1024], clock[16], flag[24], who[256];
 	size_t			 i;
 	int			 y = 2, shown;
 
@@ -188,8 +207,9 @@ journal_draw(struct ui *ui, void *state, int rows, int cols)
 	    app->journal_unsigned != jv->sig)
 		journal_read(ui, jv, now);
 	ui_clock(now, clock, sizeof clock);
-	snprintf(line, sizeof line, " invigil  JOURNAL  proctor %s | %zu acts "
-	    "shown, newest first (the newest %d kept) | %s", app->opt.proctor,
+	snprintf(line, sizeof line, " invigil  JOURNAL  %s | %zu acts "
+	    "shown, newest first (the newest %d kept) | %s", ui_who(ui, who,
+	    sizeof who),
 	    jv->count, JOURNAL_ROWS, clock);
 	ui_role(ui, UI_ROLE_TITLE, 1);
 	ui_put(0, 0, cols, line);
@@ -210,7 +230,8 @@ journal_draw(struct ui *ui, void *state, int rows, int cols)
 		return;
 	jv->page = shown;
 	if (jv->count == 0) {
-		ui_put(y, 1, cols - 1, "no acts of this proctor in the journal");
+		ui_put(y, 1, cols - 1, app->browse != NULL ? "no acts in the "
+		    "journal" : "no acts of this proctor in the journal");
 		return;
 	}
 	if (jv->sel < jv->top)

@@ -262,16 +262,15 @@ queue_role(int severity)
 static int
 queue_header(struct ui *ui, struct queue_view *qv, int late, int cols)
 {
-	struct app	*app = ui_app(ui);
-	char		 line[512], clock[16];
+	char		 line[512], clock[16], who[256];
 	size_t		 i, requests = 0;
 
 	for (i = 0; i < qv->n && qv->rows[i].request; i++)
 		requests += qv->rows[i].f->state == STORE_FLAG_OPEN;
 	ui_clock(proto_now_ms(), clock, sizeof clock);
-	snprintf(line, sizeof line, " invigil  FLAGS QUEUE  proctor %s | "
+	snprintf(line, sizeof line, " invigil  FLAGS QUEUE  %s | "
 	    "requests: %zu (a acknowledges) | open flags: %" PRIu64 " | late: "
-	    "%d (over %ds) | %s", app->opt.proctor, requests, qv->total, late,
+	    "%d (over %ds) | %s", ui_who(ui, who, sizeof who), requests, qv->total, late,
 	    queue_secs(ui), clock);
 	ui_role(ui, UI_ROLE_TITLE, 1);
 	ui_put(0, 0, cols, line);

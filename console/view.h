@@ -134,6 +134,10 @@ int		 view_binding_find(const struct view *v, int ch, int fkey,
  * buf (always terminated; cut at a word).  Returns its length.
  */
 size_t		 view_keybar(const struct view *v, char *buf, size_t len);
+/* ... with the acts' keys (acts 1), or without them (0: `review browse`,
+ * where acts are disabled). */
+size_t		 view_keybar_acts(const struct view *v, int acts, char *buf,
+		    size_t len);
 /*
  * The i-th line of v's help: one line per binding ("  d        dismiss
  * ..."), then a blank line and v->help_note if it has one.  0 with buf
@@ -225,6 +229,9 @@ const struct reasons *ui_reasons(struct ui *);
 int		 ui_decide(struct ui *, const struct decision *,
 		    struct decision_result *, char *err, size_t errlen);
 int		 ui_notice(struct ui *, size_t i, char *out, size_t outsz);
+/* Who the header names, into buf: "proctor NAME" on a console,
+ * "REVIEW (read-only) PATH" in `review browse` (raw: ui_put sanitises). */
+const char	*ui_who(struct ui *, char *buf, size_t len);
 /* Whether a's candidate is in a network outage (the rules engine says). */
 int		 ui_attempt_offline(struct ui *, const struct attempt *a);
 /* Sort the attempts by the next order (model_set_order); its name. */
