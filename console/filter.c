@@ -214,6 +214,20 @@ filter_match(const struct filter *f, const struct attempt *a, int offline)
 	return filter_text_match(f->text, a);
 }
 
+int
+filter_flag_match(const struct filter *f, const struct flag *fl,
+    int offline)
+{
+	const struct attempt	*a = fl->attempt;
+
+	if (f->states != 0 && (filter_classes(a, offline) & f->states) == 0)
+		return 0;
+	return f->text[0] == '\0' || filter_contains(a->id, f->text) ||
+	    filter_contains(a->candidate, f->text) ||
+	    filter_contains(a->name, f->text) ||
+	    filter_contains(fl->rule, f->text);
+}
+
 /* Whether a is offline: only asked of attempts in progress, the only ones
  * the answer changes. */
 static int

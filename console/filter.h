@@ -28,6 +28,7 @@
 #include <stddef.h>
 
 struct attempt;
+struct flag;
 
 #define FILTER_TEXT_MAX	64	/* bytes of text, cut at a character */
 
@@ -93,6 +94,11 @@ unsigned	 filter_classes(const struct attempt *a, int offline);
 /* Whether f shows a (its text, and its classes if any is on). */
 int		 filter_match(const struct filter *f, const struct attempt *a,
 		    int offline);
+/* Whether f shows open flag fl in the flags queue: its text in fl's
+ * attempt's id, candidate or name or in fl's rule; fl's attempt in a
+ * class on, if any is; offline: of fl's attempt. */
+int		 filter_flag_match(const struct filter *f,
+		    const struct flag *fl, int offline);
 /*
  * The attempts of each class among attempts[0..n-1], into counts
  * (FILTER_NCLASS of them), in one pass; offline may be NULL (none is).
