@@ -49,6 +49,7 @@ static const struct view_key attempts_keys[] = {
 };
 
 static void	attempts_draw(struct ui *, void *, int, int);
+static int	attempts_key(struct ui *, void *, int, int);
 static void	attempts_free(void *);
 
 /* The OUTCOME column: the longest marker, a space, "hist", a space. */
@@ -61,6 +62,7 @@ const struct view view_attempts = {
 	.help_note = "An act asks a reason code (a picker), then words; "
 	    "saved before \"recorded\".",
 	.draw = attempts_draw,
+	.on_key = attempts_key,
 	.free = attempts_free,
 };
 
@@ -715,4 +717,12 @@ view_key_quit(struct ui *ui, void *state, const struct view_binding *b)
 	(void)state;
 	(void)b;
 	ui_quit(ui);
+}
+
+/* The keys 2 to 6 (1 stands for them in the key table). */
+static int
+attempts_key(struct ui *ui, void *state, int is_key, int ch)
+{
+	(void)state;
+	return view_filter_digit(ui, is_key, ch);
 }

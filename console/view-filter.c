@@ -46,28 +46,39 @@ view_key_find(struct ui *ui, void *state, const struct view_binding *b)
 	    ui_filter(ui)->text, FILTER_TEXT_MAX, find_line, NULL);
 }
 
-void
-view_key_state(struct ui *ui, void *state, const struct view_binding *b)
+/* Key 0 (all off) or 1 to 6 (class 0 to 5 on or off). */
+static void
+state_key(struct ui *ui, int ch)
 {
-	struct filter	*f = ui_filter(ui);
-	int		 c;
+	struct filter		*f = ui_filter(ui);
+	enum filter_class	 c = (enum filter_class)(ch - '1');
 
-	(void)state;
 	ui_dirty(ui);
-	if (b->arg == NULL) {
+	if (ch == '0') {
 		f->states = 0;
 		f->gen++;
 		ui_status(ui, 0, "every state shown");
 		return;
 	}
-	for (c = 0; c < FILTER_NCLASS; c++) {
-		if (strcmp(filter_class_name((enum filter_class)c), b->arg) ==
-		    0)
-			break;
-	}
-	filter_toggle(f, (enum filter_class)c);
-	ui_status(ui, 0, "%s %s", b->arg, (f->states >> c) & 1 ? "shown "
-	    "(with any other state on)" : "no longer filtered");
+	filter_toggle(f, c);
+	ui_status(ui, 0, "%s %s", filter_class_name(c), (f->states >> c) & 1 ?
+	    "shown (with any other state on)" : "no longer filtered");
+}
+
+void
+view_key_state(struct ui *ui, void *state, const struct view_binding *b)
+{
+	(void)state;
+	state_key(ui, b->key);
+}
+
+int
+view_filter_digit(struct ui *ui, int is_key, int ch)
+{
+	if (is_key || ch < '1' || ch >= '1' + FILTER_NCLASS)
+		return 0;
+	state_key(ui, ch);
+	return 1;
 }
 
 int

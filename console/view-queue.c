@@ -55,6 +55,7 @@ struct queue_view {
 
 static view_key_fn	key_move, key_act, key_open, key_next;
 static void		queue_draw(struct ui *, void *, int, int);
+static int		queue_key(struct ui *, void *, int, int);
 static void		queue_free(void *);
 
 static const struct view_key queue_keys[] = {
@@ -76,6 +77,7 @@ const struct view view_queue = {
 	.help_note = "Ages are on this console's clock; LATE: open longer "
 	    "than --response-secs.",
 	.draw = queue_draw,
+	.on_key = queue_key,
 	.free = queue_free,
 };
 
@@ -449,4 +451,12 @@ key_open(struct ui *ui, void *state, const struct view_binding *b)
 		return;
 	}
 	view_detail_open(ui, f->attempt);
+}
+
+/* The keys 2 to 6 (1 stands for them in the key table). */
+static int
+queue_key(struct ui *ui, void *state, int is_key, int ch)
+{
+	(void)state;
+	return view_filter_digit(ui, is_key, ch);
 }

@@ -126,20 +126,12 @@ struct view {
 	    next, "next", 0 },						\
 	{ 'N', 0, "N", NULL, "previous row the filter shows", next,	\
 	    "prev", 0 }
-/* The state filters' keys (filter.h's classes, the header counts them). */
+/* The state filters' keys (filter.h's classes, the header counts them):
+ * 1 stands for 1 to 6 (the view's on_key passes 2 to 6 to
+ * view_filter_digit()), 0 turns them all off. */
 #define VIEW_KEYS_STATES						\
-	{ '1', 0, "1", NULL, "show active ones (a toggle; several: any of "\
-	    "them)", view_key_state, "active", 0 },			\
-	{ '2', 0, "2", NULL, "show paused ones (a toggle)",		\
-	    view_key_state, "paused", 0 },				\
-	{ '3', 0, "3", NULL, "show offline ones (a toggle)",		\
-	    view_key_state, "offline", 0 },				\
-	{ '4', 0, "4", NULL, "show missing ones (a toggle)",		\
-	    view_key_state, "missing", 0 },				\
-	{ '5', 0, "5", NULL, "show flagged ones (a toggle)",		\
-	    view_key_state, "flagged", 0 },				\
-	{ '6', 0, "6", NULL, "show submitted or ended ones (a toggle)",	\
-	    view_key_state, "submitted", 0 },				\
+	{ '1', 0, "1-6", NULL, "show only active, paused, offline, missing, "\
+	    "flagged, submitted (toggles)", view_key_state, NULL, 0 },	\
 	{ '0', 0, "0", NULL, "every state: the state filters off",	\
 	    view_key_state, NULL, 0 }
 
@@ -301,8 +293,10 @@ view_key_fn	 view_key_help, view_key_quit;
  * next or previous of attempts, flags queue, journal, round. */
 view_key_fn	 view_key_cycle;
 /* `/`: the filter prompt (VIEW_KEYS_FIND); 1 to 6 and 0: the state
- * filters (VIEW_KEYS_STATES, b->arg the class's name, NULL: all off). */
+ * filters (VIEW_KEYS_STATES, by b->key). */
 view_key_fn	 view_key_find, view_key_state;
+/* A view's on_key for 2 to 6 (VIEW_KEYS_STATES): 1 if ch was one. */
+int		 view_filter_digit(struct ui *, int is_key, int ch);
 /*
  * The state classes with their live counts over every attempt (filter.h),
  * those on marked, on row y; then, when the filter hides anything or
