@@ -380,6 +380,19 @@ filter_next(const struct filter_row *rows, size_t n, size_t i, int dir,
 }
 
 size_t
+filter_step(size_t i, size_t n, int dir, int *wrapped)
+{
+	size_t	j;
+
+	if (dir > 0)
+		j = i + 1 >= n ? 0 : i + 1;
+	else
+		j = i == 0 || i > n ? n - 1 : i - 1;
+	*wrapped = dir > 0 ? j <= i : j >= i;
+	return j;
+}
+
+size_t
 filter_find(const struct filter_row *rows, size_t n,
     const struct attempt *a)
 {

@@ -123,6 +123,9 @@ size_t		 filter_rows(const struct filter *f,
  */
 size_t		 filter_next(const struct filter_row *rows, size_t n,
 		    size_t i, int dir, int *wrapped);
+/* The row after (dir 1) or before (dir -1) row i of n (n > 0), round
+ * the end; *wrapped set when it went round. */
+size_t		 filter_step(size_t i, size_t n, int dir, int *wrapped);
 /* The row of attempt a, or n when it is not shown. */
 size_t		 filter_find(const struct filter_row *rows, size_t n,
 		    const struct attempt *a);

@@ -599,11 +599,8 @@ key_next(struct ui *ui, void *state, const struct view_binding *b)
 	int			 wrapped;
 
 	attempts_rows(ui, av);
-	if (!filter_active(ui_filter(ui))) {
-		ui_status(ui, 1, "no filter: / filters by text, 1 to 6 by "
-		    "state");
+	if (!view_filter_set(ui, 1))
 		return;
-	}
 	if (av->shown == 0) {
 		ui_status(ui, 1, "no attempt matches the filter");
 		return;

@@ -82,6 +82,18 @@ view_filter_digit(struct ui *ui, int is_key, int ch)
 }
 
 int
+view_filter_set(struct ui *ui, int states)
+{
+	const struct filter	*f = ui_filter(ui);
+
+	if (f->text[0] != '\0' || (states && f->states != 0))
+		return 1;
+	ui_status(ui, 1, "no filter: / filters by text%s", states ?
+	    ", 1 to 6 by state" : "");
+	return 0;
+}
+
+int
 view_filter_header(struct ui *ui, int y, int cols, size_t shown,
     size_t total, const char *what)
 {

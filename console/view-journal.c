@@ -325,24 +325,21 @@ static void
 key_next(struct ui *ui, void *state, const struct view_binding *b)
 {
 	struct journal_view	*jv = state;
-	size_t			 i, j;
-	int			 prev = strcmp(b->arg, "prev") == 0;
+	size_t			 j;
+	int			 wrapped;
 
 	journal_filter(ui, jv);
-	if (ui_filter(ui)->text[0] == '\0') {
-		ui_status(ui, 1, "no filter: / filters by text");
+	if (!view_filter_set(ui, 0))
 		return;
-	}
 	if (jv->nshown == 0) {
 		ui_status(ui, 1, "no act matches the filter");
 		return;
 	}
-	i = journal_pos(jv);
-	j = prev ? (i == 0 ? jv->nshown - 1 : i - 1) : (i + 1 == jv->nshown ?
-	    0 : i + 1);
+	j = filter_step(journal_pos(jv), jv->nshown, strcmp(b->arg, "prev") ==
+	    0 ? -1 : 1, &wrapped);
 	jv->sel = jv->shown[j];
 	ui_status(ui, 0, "match %zu of %zu%s", j + 1, jv->nshown,
-	    (prev && j > i) || (!prev && j < i) ? " (wrapped)" : "");
+	    wrapped ? " (wrapped)" : "");
 	ui_dirty(ui);
 }
 

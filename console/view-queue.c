@@ -405,24 +405,21 @@ static void
 key_next(struct ui *ui, void *state, const struct view_binding *b)
 {
 	struct queue_view	*qv = state;
-	size_t			 i, j;
-	int			 prev = strcmp(b->arg, "prev") == 0;
+	size_t			 j;
+	int			 wrapped;
 
 	queue_refresh(ui, qv, proto_now_ms());
-	if (!filter_active(ui_filter(ui))) {
-		ui_status(ui, 1, "no filter: / filters by text, 1 to 6 by "
-		    "state");
+	if (!view_filter_set(ui, 1))
 		return;
-	}
 	if (qv->n == 0) {
 		ui_status(ui, 1, "no open flag matches the filter");
 		return;
 	}
-	i = queue_sel(qv);
-	j = prev ? (i == 0 ? qv->n - 1 : i - 1) : (i + 1 == qv->n ? 0 : i + 1);
+	j = filter_step(queue_sel(qv), qv->n, strcmp(b->arg, "prev") == 0 ?
+	    -1 : 1, &wrapped);
 	qv->sel = qv->rows[j].id;
 	ui_status(ui, 0, "match flag %" PRId64 " of %zu%s", qv->sel, qv->n,
-	    (prev && j > i) || (!prev && j < i) ? " (wrapped)" : "");
+	    wrapped ? " (wrapped)" : "");
 	ui_dirty(ui);
 }
 

@@ -295,6 +295,9 @@ view_key_fn	 view_key_cycle;
 /* `/`: the filter prompt (VIEW_KEYS_FIND); 1 to 6 and 0: the state
  * filters (VIEW_KEYS_STATES, by b->key). */
 view_key_fn	 view_key_find, view_key_state;
+/* For n and N: 1 when a filter is set, else 0 with the status line
+ * saying how to set one (states: whether the view has state keys). */
+int		 view_filter_set(struct ui *, int states);
 /* A view's on_key for 2 to 6 (VIEW_KEYS_STATES): 1 if ch was one. */
 int		 view_filter_digit(struct ui *, int is_key, int ch);
 /*

@@ -167,9 +167,11 @@ offline_a3(const struct attempt *a, void *arg)
 /* The classes, and their counts in one pass. */
 START_TEST(test_classes)
 {
+	/* active, paused, offline, missing, flagged, submitted */
+	static const size_t want[FILTER_NCLASS] = { 1, 2, 1, 1, 2, 2 };
 	struct attempt	*a[8];
 	struct filter	 f;
-	size_t		 counts[FILTER_NCLASS];
+	size_t		 counts[FILTER_NCLASS], i;
 
 	a[0] = mk(fs1, "A1", "n", "", PROTO_STATE_IN_PROGRESS);
 	a[1] = mk(fs1, "A2", "n", "", PROTO_STATE_PAUSED);
@@ -189,12 +191,8 @@ START_TEST(test_classes)
 	    1u << FILTER_FLAGGED);
 	ck_assert_uint_eq(filter_classes(a[6], 0), 1u << FILTER_FLAGGED);
 	filter_count(a, 8, offline_a3, NULL, counts);
-	ck_assert_uint_eq(counts[FILTER_ACTIVE], 1);
-	ck_assert_uint_eq(counts[FILTER_PAUSED], 2);
-	ck_assert_uint_eq(counts[FILTER_OFFLINE], 1);
-	ck_assert_uint_eq(counts[FILTER_MISSING], 1);
-	ck_assert_uint_eq(counts[FILTER_FLAGGED], 2);
-	ck_assert_uint_eq(counts[FILTER_SUBMITTED], 2);
+	for (i = 0; i < FILTER_NCLASS; i++)
+		ck_assert_uint_eq(counts[i], want[i]);
 	/* Several classes on: any of them. */
 	memset(&f, 0, sizeof f);
 	filter_toggle(&f, FILTER_PAUSED);
@@ -209,6 +207,17 @@ START_TEST(test_classes)
 	ck_assert_int_eq(filter_match(&f, a[7], 0), 0);
 }
 END_TEST
+
+/* r is a group's heading: its name and counts. */
+static void
+heading(const struct filter_row *r, const char *group, size_t count,
+    size_t flagged)
+{
+	ck_assert_ptr_null(r->a);
+	ck_assert_str_eq(r->group, group);
+	ck_assert_uint_eq(r->count, count);
+	ck_assert_uint_eq(r->flagged, flagged);
+}
 
 /* Grouped by centre: groups by name, "" last, the sort kept inside. */
 START_TEST(test_rows_grouped)
@@ -235,16 +244,10 @@ START_TEST(test_rows_grouped)
 	n = filter_rows(&f, a, 6, NULL, NULL, &rows, &cap, &shown);
 	ck_assert_uint_eq(shown, 6);
 	ck_assert_uint_eq(n, 9);
-	ck_assert_ptr_null(rows[0].a);
-	ck_assert_str_eq(rows[0].group, "TC-1");
-	ck_assert_uint_eq(rows[0].count, 2);
-	ck_assert_uint_eq(rows[0].flagged, 0);
+	heading(&rows[0], "TC-1", 2, 0);
 	ck_assert_ptr_eq(rows[1].a, a[2]);
 	ck_assert_ptr_eq(rows[2].a, a[4]);
-	ck_assert_ptr_null(rows[3].a);
-	ck_assert_str_eq(rows[3].group, "TC-2");
-	ck_assert_uint_eq(rows[3].count, 3);
-	ck_assert_uint_eq(rows[3].flagged, 1);
+	heading(&rows[3], "TC-2", 3, 1);
 	ck_assert_ptr_eq(rows[4].a, a[0]);
 	ck_assert_ptr_eq(rows[5].a, a[3]);
 	ck_assert_ptr_eq(rows[6].a, a[5]);
@@ -259,6 +262,14 @@ START_TEST(test_rows_grouped)
 	ck_assert_uint_eq(filter_next(rows, n, 1, -1, &wrapped), 8);
 	ck_assert_int_eq(wrapped, 1);
 	ck_assert_uint_eq(filter_next(rows, n, n, 1, &wrapped), 1);
+	ck_assert_int_eq(wrapped, 0);
+	ck_assert_uint_eq(filter_step(2, 3, 1, &wrapped), 0);
+	ck_assert_int_eq(wrapped, 1);
+	ck_assert_uint_eq(filter_step(0, 3, 1, &wrapped), 1);
+	ck_assert_int_eq(wrapped, 0);
+	ck_assert_uint_eq(filter_step(0, 3, -1, &wrapped), 2);
+	ck_assert_int_eq(wrapped, 1);
+	ck_assert_uint_eq(filter_step(2, 3, -1, &wrapped), 1);
 	ck_assert_int_eq(wrapped, 0);
 	ck_assert_uint_eq(filter_find(rows, n, a[3]), 5);
 	ck_assert_uint_eq(filter_find(rows, n, NULL), n);

@@ -695,6 +695,19 @@ type(const char *s)
 		press((unsigned char)*s);
 }
 
+/* Attempt id of fs, named, in centre, in state st. */
+static struct attempt *
+attempt_on(struct feed_session *fs, const char *id, const char *name,
+    const char *centre, enum proto_state st)
+{
+	struct attempt	*a = model_attempt_get(&app.model, fs, id);
+
+	snprintf(a->name, sizeof a->name, "%s", name);
+	snprintf(a->center, sizeof a->center, "%s", centre);
+	a->state = st;
+	return a;
+}
+
 /* The row of the screen that shows attempt id selected (">id ") or not,
  * or -1. */
 static int
@@ -721,7 +734,7 @@ row_of(const char *id, int selected)
 START_TEST(test_screen_filter)
 {
 	struct feed_session	*fs;
-	struct attempt		*a, *b, *c, *d;
+	struct attempt		*d;
 	char			 err[128];
 	int			 y;
 
@@ -729,21 +742,10 @@ START_TEST(test_screen_filter)
 	app.opt.db = "/nonexistent/invigil-check-views.db";
 	fs = model_session_new(&app.model, "f1", NULL, NULL, err, sizeof err);
 	ck_assert_ptr_nonnull(fs);
-	a = model_attempt_get(&app.model, fs, "A1");
-	snprintf(a->name, sizeof a->name, "Lena Zhang");
-	snprintf(a->center, sizeof a->center, "TC-2");
-	a->state = PROTO_STATE_IN_PROGRESS;
-	b = model_attempt_get(&app.model, fs, "A2");
-	snprintf(b->name, sizeof b->name, "Mateo Baker");
-	snprintf(b->center, sizeof b->center, "TC-1");
-	b->state = PROTO_STATE_PAUSED;
-	c = model_attempt_get(&app.model, fs, "A3");
-	snprintf(c->name, sizeof c->name, "Rafael Zhang");
-	snprintf(c->center, sizeof c->center, "TC-2");
-	c->state = PROTO_STATE_SUBMITTED;
-	d = model_attempt_get(&app.model, fs, "A4");
-	snprintf(d->name, sizeof d->name, "Sofia Okafor");
-	d->state = PROTO_STATE_IN_PROGRESS;
+	attempt_on(fs, "A1", "Lena Zhang", "TC-2", PROTO_STATE_IN_PROGRESS);
+	attempt_on(fs, "A2", "Mateo Baker", "TC-1", PROTO_STATE_PAUSED);
+	attempt_on(fs, "A3", "Rafael Zhang", "TC-2", PROTO_STATE_SUBMITTED);
+	d = attempt_on(fs, "A4", "Sofia Okafor", "", PROTO_STATE_IN_PROGRESS);
 	flag_on(d, 1, "copy_paste", PROTO_SEV_HIGH, proto_now_ms());
 	model_set_order(&app.model, MODEL_ORDER_ATTEMPT);
 	ui_draw(ui);
