@@ -3,7 +3,8 @@
 # (tmux, `invigil --demo=12`, 120x40 then 80x24, a console each): / and
 # one candidate's name (read from the database, typed in lower case) shows
 # only that row and "1 of 12 attempts shown"; a rule name shows exactly the
-# attempts with that open flag (as sqlite3 has them); n moves to the next
+# attempts with that open flag (as sqlite3 has them), an IP address those
+# with it; n moves to the next
 # match and N wraps round; Esc clears; one attempt paused with the act,
 # 2 shows only the paused ones, the header counting as many as the
 # database holds, in brackets; b groups by centre, the headings in order.
@@ -70,6 +71,16 @@ run() {
 	by_rule() { [ "$(shown)" = "$(q "select distinct attempt from flags where state = 'open' and instr(rule, '$rule') > 0 order by attempt")" ]; }
 	wait_for 5 by_rule || { screen >&2; fail "${W}x$H: the rule $rule shows $(shown | tr '\n' ' '), the database: $(q "select distinct attempt from flags where state = 'open' and rule = '$rule'" | tr '\n' ' ')"; }
 	echo "ok ${W}x$H: rule $rule shows $(shown | tr '\n' ' ')"
+
+	# An IP address: the attempts the database says have it.
+	ip=$(q "select ip from attempts where coalesce(ip, '') <> '' order by attempt limit 1")
+	[ -n "$ip" ] || fail "${W}x$H: no IP in the database"
+	key / Escape
+	find_text "$ip"
+	key Enter
+	by_ip() { [ "$(shown)" = "$(q "select attempt from attempts where instr(ip, '$ip') > 0 order by attempt")" ]; }
+	wait_for 3 by_ip || { screen >&2; fail "${W}x$H: the IP $ip shows $(shown | tr '\n' ' ')"; }
+	echo "ok ${W}x$H: IP $ip shows $(shown | tr '\n' ' ')"
 
 	# Esc clears: every attempt again (as many as fit), no filter line.
 	key / Escape
