@@ -356,6 +356,14 @@ press_key(int key)
 	ui_draw(ui);
 }
 
+/* Each character of s, as typed. */
+static void
+type(const char *s)
+{
+	for (; *s != '\0'; s++)
+		press((unsigned char)*s);
+}
+
 START_TEST(test_screen_bar_and_help)
 {
 	screen_open(NULL);
@@ -629,6 +637,27 @@ START_TEST(test_screen_queue)
 	ck_assert_int_eq(screen_has("next view: attempts, flags queue, "
 	    "journal"), 1);
 	press(27);
+	/* The shared filter: a rule, then a state of the flag's attempt. */
+	press('/');
+	type("gaze");
+	press('\r');
+	ck_assert_ptr_nonnull(strstr(screen_row(1), " 1 active 0  2 paused 0 "));
+	ck_assert_ptr_nonnull(strstr(screen_row(2), " filter \"gaze\" | 1 of 4 "
+	    "open flags shown"));
+	ck_assert_ptr_nonnull(strstr(screen_row(4), ">A1 "));
+	ck_assert_ptr_nonnull(strstr(screen_row(4), " 11 high     gaze_away"));
+	ck_assert_int_eq(screen_has("copy_paste"), 0);
+	press('/');
+	press(27);
+	b->state = PROTO_STATE_PAUSED;
+	press('2');
+	ck_assert_ptr_nonnull(strstr(screen_row(1), "[2 PAUSED 1]"));
+	ck_assert_ptr_nonnull(strstr(screen_row(2), "2 of 4 open flags shown"));
+	ck_assert_int_eq(screen_has("gaze_away"), 0);
+	ck_assert_int_eq(screen_has(" 12 high     copy_paste"), 1);
+	ck_assert_int_eq(screen_has(" 14 REQUEST  raise_hand"), 1);
+	press('0');
+	ck_assert_ptr_nonnull(strstr(screen_row(2), ">B2 "));
 	press('\t');
 	ck_assert_ptr_nonnull(strstr(screen_row(0), " invigil  JOURNAL  "
 	    "proctor unit"));
@@ -686,14 +715,6 @@ START_TEST(test_screen_queue_bound)
 	screen_close();
 }
 END_TEST
-
-/* Each character of s, as typed. */
-static void
-type(const char *s)
-{
-	for (; *s != '\0'; s++)
-		press((unsigned char)*s);
-}
 
 /* Attempt id of fs, named, in centre, in state st. */
 static struct attempt *
