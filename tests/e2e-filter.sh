@@ -7,7 +7,9 @@
 # with it; n moves to the next
 # match and N wraps round; Esc clears; one attempt paused with the act,
 # 2 shows only the paused ones, the header counting as many as the
-# database holds, in brackets; b groups by centre, the headings in order.
+# database holds, in brackets; b groups by centre, the headings in order;
+# the journal view filters its acts; Tab round the views keeps the
+# selection and the grouping.
 # run-e2e timeout: 150
 . "$(dirname "$0")/lib.sh"
 watchdog 140
@@ -122,6 +124,25 @@ run() {
 	    head -n "$(wc -l < "$T/heads$W")")
 	[ "$(cat "$T/heads$W")" = "$want" ] || { screen >&2; fail "${W}x$H: the headings are $(tr '\n' ' ' < "$T/heads$W"), not $(echo $want)"; }
 	echo "ok ${W}x$H: grouped by centre: $(tr '\n' ' ' < "$T/heads$W")"
+
+	# The journal view takes the same filter (its act's reason, kind);
+	# Tab round the views keeps the table's selection and grouping.
+	key j j
+	sel=$(selected)
+	key Tab Tab
+	expect "JOURNAL  proctor filter-e2e" "Tab Tab did not show the journal"
+	find_text "e2e paus"
+	key Enter
+	expect "1 of 1 acts shown" "the journal filter does not show the pause"
+	screen | grep -qE "^>.* pause +$p_att " || { screen >&2; fail "${W}x$H: the pause of $p_att is not the act shown"; }
+	key / Escape
+	find_text "no such act"
+	key Enter
+	expect "no act matches the filter" "the journal shows acts that do not match"
+	key / Escape Tab
+	expect "grouped by centre" "the grouping did not survive Tab"
+	[ "$(selected)" = "$sel" ] || { screen >&2; fail "${W}x$H: the selection $sel was lost on a Tab round trip ($(selected))"; }
+	echo "ok ${W}x$H: the journal filtered; $sel still selected after Tab round the views"
 	tm kill-session -t "$S"
 }
 
