@@ -4,6 +4,12 @@
  * move the selection and take the acts of decide.h on the selected attempt
  * (each through the reason prompt, prompt.c).
  *
+ * The rows are those the shared filter shows (filter.h: `/`, 1 to 6,
+ * grouped by `b` under heading rows the selection skips), built once per
+ * frame or key into an index (filter_rows()); the header counts the state
+ * classes.  The selected attempt is kept in the ui (ui_select()), so that
+ * it is still selected when the view opens again after Tab.
+ *
  * It reads the console's model (struct app: the feeds, the sessions, the
  * attempts, the tail, the totals) and nothing else; every call into the
  * rest of the console goes through ui.c's adapter section.
