@@ -44,8 +44,8 @@ static const struct view_key attempts_keys[] = {
 	    "the selected attempt's detail and timeline", key_open, NULL, 0 },
 	{ 's', 0, "s", NULL, "sort by the next of: risk, last event, attempt, "
 	    "name, centre (the header says which)", key_sort, NULL, 0 },
-	{ 'b', 0, "b", NULL, "group by the next of: none, centre, feed (a "
-	    "heading row per group)", key_group, NULL, 0 },
+	{ 'b', 0, "b", NULL, "group by: none, centre, feed (a heading per "
+	    "group)", key_group, NULL, 0 },
 	VIEW_KEYS_FIND(key_next),
 	VIEW_KEYS_STATES,
 	/* Every act of decide.h, with its key, word and help. */

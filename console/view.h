@@ -120,8 +120,8 @@ struct view {
  * filter's text, n and N call next with "next" or "prev" (the view's own
  * rows round the end). */
 #define VIEW_KEYS_FIND(next)						\
-	{ '/', 0, "/", NULL, "filter by text (filters as you type; Enter "	\
-	    "keeps it, Esc clears it)", view_key_find, NULL, 0 },	\
+	{ '/', 0, "/", NULL, "filter by text as typed (Enter keeps, Esc "	\
+	    "clears)", view_key_find, NULL, 0 },			\
 	{ 'n', 0, "n", NULL, "next row the filter shows, round the end",	\
 	    next, "next", 0 },						\
 	{ 'N', 0, "N", NULL, "previous row the filter shows", next,	\
@@ -130,8 +130,8 @@ struct view {
  * 1 stands for 1 to 6 (the view's on_key passes 2 to 6 to
  * view_filter_digit()), 0 turns them all off. */
 #define VIEW_KEYS_STATES						\
-	{ '1', 0, "1-6", NULL, "show only active, paused, offline, missing, "\
-	    "flagged, submitted (toggles)", view_key_state, NULL, 0 },	\
+	{ '1', 0, "1-6", NULL, "show: active paused offline missing flagged "\
+	    "submitted", view_key_state, NULL, 0 },			\
 	{ '0', 0, "0", NULL, "every state: the state filters off",	\
 	    view_key_state, NULL, 0 }
 

@@ -87,12 +87,14 @@ START_TEST(test_act_in_the_help)
 			sort++;
 		if (act_by_key(line[2]) != NULL && line[3] == ' ')
 			acts++;
-		find += strncmp(line, "  /        filter by text", 25) == 0;
+		find += strncmp(line, "  /        filter by text as typed", 34) ==
+		    0;
 		find += strncmp(line, "  n        next row the filter shows",
 		    36) == 0;
-		find += strncmp(line, "  1-6      show only active, paused", 35)
-		    == 0;
-		find += strncmp(line, "  b        group by the next of", 31) == 0;
+		find += strcmp(line, "  1-6      show: active paused offline "
+		    "missing flagged submitted") == 0;
+		find += strncmp(line, "  b        group by: none, centre, feed",
+		    39) == 0;
 	}
 	ck_assert_int_eq(find, 4);	/* find and filter, from the table */
 	ck_assert_int_eq(found, 1);
