@@ -27,7 +27,7 @@ const struct act act_table[] = {
 	    STORE_FLAG_OPEN, PROTO_ACTION_TERMINATE, "command", NULL },
 	{ "escalate", 'e', "escalate", "escalate the attempt to a supervisor",
 	    STORE_FLAG_OPEN, -1, "decide", NULL },
-	{ "note", 'n', "note", "add a note to the attempt",
+	{ "note", 'o', "note", "add a note to the attempt",
 	    STORE_FLAG_OPEN, -1, "note", NULL },
 	/* Not on the key bars (their width is spoken for): in the help, and
 	 * said by the flags queue's requests. */

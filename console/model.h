@@ -78,6 +78,7 @@ struct attempt {
 	double			risk;		/* see attempt_risk() */
 	char			pending_cmd[64];/* "pause pending", "pause ok" */
 	char			center[PROTO_ID_MAX + 1]; /* "" if not said */
+	char			ip[PROTO_IP_MAX + 1];	/* "" if not said */
 	int64_t			recv_ms;	/* console clock: the last message
 						   about it arrived (or it was
 						   made), see model_missing() */

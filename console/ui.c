@@ -24,6 +24,7 @@
 #include <curses.h>
 
 #include "console/console.h"
+#include "console/filter.h"
 #include "console/ui-term.h"
 #include "console/view.h"
 #include "proto/xmalloc.h"
@@ -44,6 +45,8 @@ struct ui {
 	int			depth;
 	int			cursor_y, cursor_x; /* -1: not placed */
 	uint64_t		alerts;		/* model's alerts rung for */
+	struct filter		filter;		/* the views share it */
+	struct attempt	       *sel;		/* the table's, across Tab */
 };
 
 /*
@@ -513,6 +516,30 @@ const char *
 ui_sort_name(struct ui *ui)
 {
 	return model_order_name(ui->app->model.order);
+}
+
+struct filter *
+ui_filter(struct ui *ui)
+{
+	return &ui->filter;
+}
+
+struct attempt *
+ui_selected(struct ui *ui)
+{
+	return ui->sel;
+}
+
+void
+ui_select(struct ui *ui, struct attempt *a)
+{
+	ui->sel = a;
+}
+
+int
+ui_offline_of(const struct attempt *a, void *arg)
+{
+	return ui_attempt_offline(arg, a);
 }
 
 void
