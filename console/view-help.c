@@ -7,6 +7,7 @@
  * views (a decision key with the help open asks for its reason).
  */
 #include <stddef.h>
+#include <stdio.h>
 
 #include <curses.h>
 
@@ -31,6 +32,11 @@ const struct view view_help = {
 	.draw = help_draw,
 };
 
+const struct view *const view_manual[] = {
+	&view_attempts, &view_queue, &view_journal, &view_detail,
+	&view_picker, NULL
+};
+
 int
 view_help_open(struct ui *ui)
 {
@@ -42,15 +48,18 @@ help_draw(struct ui *ui, void *state, int rows, int cols)
 {
 	const struct view	*v;
 	char			 line[256];
-	size_t			 i, n;
-	int			 w = 64, h, y0, x0;
+	size_t			 i, n, c;
+	int			 w, h, y0, x0;
 
 	(void)state;
 	if ((v = ui_view_below(ui, &view_help)) == NULL)
 		return;
 	for (n = 0; view_help_line(v, n, line, sizeof line) == 0; n++)
 		;
-	h = (int)n + 2;
+	for (c = 0; view_help_common[c] != NULL; c++)
+		;
+	h = (int)(n + c) + 3;
+	w = cols > 100 ? 100 : cols;
 	if (w > cols)
 		w = cols;
 	if (h > rows)
@@ -63,6 +72,13 @@ help_draw(struct ui *ui, void *state, int rows, int cols)
 	for (i = 0; i < n && (int)i + 1 < h; i++) {
 		view_help_line(v, i, line, sizeof line);
 		ui_put(y0 + 1 + (int)i, x0, w, line);
+	}
+	/* A blank line, then what every view shares. */
+	if ((int)n + 1 < h)
+		ui_put(y0 + 1 + (int)n, x0, w, "");
+	for (i = 0; i < c && (int)(n + i) + 2 < h; i++) {
+		snprintf(line, sizeof line, "  %s", view_help_common[i]);
+		ui_put(y0 + 2 + (int)(n + i), x0, w, line);
 	}
 }
 

@@ -72,12 +72,19 @@ view_binding_find(const struct view *v, int ch, int fkey,
 	return -1;
 }
 
-size_t
-view_keybar(const struct view *v, char *buf, size_t len)
+/*
+ * Lay out v's key bar into buf (len bytes, always terminated; cut at a
+ * word); with out not NULL, stop at the binding whose word covers column
+ * x (its leading spaces not counted) and fill out.  Returns the bar's
+ * length, or (size_t)-1 when out was filled.
+ */
+static size_t
+keybar_walk(const struct view *v, char *buf, size_t len, int x,
+    struct view_binding *out)
 {
 	struct view_binding	b;
 	char			word[64];
-	size_t			i, used = 0, n;
+	size_t			i, used = 0, n, lead;
 
 	if (len == 0)
 		return 0;
@@ -85,20 +92,100 @@ view_keybar(const struct view *v, char *buf, size_t len)
 	for (i = 0; view_binding(v, i, &b) == 0; i++) {
 		if (b.bar == NULL)
 			continue;
+		lead = used > 0 ? 2 : 1;
 		/* The key itself when it is a character, else its name. */
 		if (b.key > 0 && b.key < 256 && isprint(b.key))
-			snprintf(word, sizeof word, "%s%c %s", used > 0 ?
-			    "  " : " ", b.key, b.bar);
+			snprintf(word, sizeof word, "%*s%c %s", (int)lead, "",
+			    b.key, b.bar);
 		else
-			snprintf(word, sizeof word, "%s%s %s", used > 0 ?
-			    "  " : " ", b.name, b.bar);
+			snprintf(word, sizeof word, "%*s%s %s", (int)lead, "",
+			    b.name, b.bar);
 		n = strlen(word);
 		if (used + n >= len)
 			break;
 		memcpy(buf + used, word, n + 1);
+		if (out != NULL && x >= 0 && (size_t)x >= used + lead &&
+		    (size_t)x < used + n) {
+			*out = b;
+			return (size_t)-1;
+		}
 		used += n;
 	}
 	return used;
+}
+
+size_t
+view_keybar(const struct view *v, char *buf, size_t len)
+{
+	return keybar_walk(v, buf, len, -1, NULL);
+}
+
+int
+view_keybar_at(const struct view *v, int x, struct view_binding *out)
+{
+	char	bar[512];
+
+	return keybar_walk(v, bar, sizeof bar, x, out) == (size_t)-1 ? 0 : -1;
+}
+
+/* s as roff text on out: a leading dot or quote made harmless, a
+ * backslash and a hyphen escaped. */
+static void
+man_text(FILE *out, const char *s)
+{
+	if (*s == '.' || *s == '\'')
+		fputs("\\&", out);
+	for (; *s != '\0'; s++) {
+		if (*s == '\\')
+			fputs("\\e", out);
+		else if (*s == '-')
+			fputs("\\-", out);
+		else
+			fputc(*s, out);
+	}
+}
+
+const char *const view_help_common[] = {
+	"Views: attempts, flags queue, journal (Tab and S-Tab go round);",
+	"Enter opens an attempt's detail, and Esc comes back from it.",
+	"Mouse: a click selects a row, a second click opens it, the",
+	"wheel scrolls, a key bar word is its key (--no-mouse: off).",
+	NULL
+};
+
+void
+view_keys_man(FILE *out, const struct view *const *views)
+{
+	const struct view	*v;
+	struct view_binding	 b;
+	size_t			 i;
+
+	for (i = 0; view_help_common[i] != NULL; i++) {
+		if (i == 0)
+			fputs(".PP\n", out);
+		man_text(out, view_help_common[i]);
+		fputc('\n', out);
+	}
+	for (; (v = *views) != NULL; views++) {
+		fputs(".SS The ", out);
+		man_text(out, v->title);
+		fputs(" view\n.PD 0\n.TP 12\n", out);
+		for (i = 0; view_binding(v, i, &b) == 0; i++) {
+			if (i > 0)
+				fputs(".TP\n", out);
+			fputs(".B ", out);
+			man_text(out, b.name);
+			fputc('\n', out);
+			man_text(out, b.help);
+			fputc('\n', out);
+		}
+		fputs(".PD\n", out);
+		if (v->help_note != NULL) {
+			fputs(".PP\n", out);
+			man_text(out, v->help_note);
+			fputc('\n', out);
+		}
+	}
 }
 
 int

@@ -30,12 +30,40 @@
 
 #include "console/console.h"
 #include "console/decide.h"
+#include "console/view-cols.h"
 #include "console/view-queue.h"
 #include "console/view.h"
 #include "proto/xmalloc.h"
 
 #define QUEUE_REBUILD_MS	1000	/* the order, at least this often */
 #define QUEUE_RESPONSE_SECS	120	/* --response-secs unset (0) */
+
+/*
+ * The columns, each with the gap after it, and the order they give way in
+ * as the terminal narrows (man/invigil.1, THE SCREEN): COUNT, FLAG (the
+ * flag's id), CANDID., then RULE narrows; ATTEMPT, NAME, SEVERITY, AGE,
+ * LATE and MESSAGE stay.  MESSAGE takes the rest.
+ */
+enum { QCOL_ATTEMPT, QCOL_CANDIDATE, QCOL_NAME, QCOL_FLAG, QCOL_SEVERITY,
+    QCOL_RULE, QCOL_AGE, QCOL_LATE, QCOL_COUNT, QCOL_MESSAGE, QCOL_N };
+static const struct view_col queue_cols[QCOL_N] = {
+	[QCOL_ATTEMPT] = { "ATTEMPT", 9, 0, 0, 0, 0, 0, 0, NULL },
+	[QCOL_CANDIDATE] = { "CANDID.", 9, 0, 0, 3, 0, 0, 0, NULL },
+	[QCOL_NAME] = { "NAME", 15, 0, 0, 0, 25, 0, 0, NULL },
+	[QCOL_FLAG] = { "FLAG", 7, 0, 0, 2, 0, 0, 1, NULL },
+	[QCOL_SEVERITY] = { "SEVERITY", 9, 0, 0, 0, 0, 0, 0, NULL },
+	[QCOL_RULE] = { "RULE", 19, 13, 4, 0, 0, 0, 0, NULL },
+	[QCOL_AGE] = { "AGE", 7, 0, 0, 0, 0, 0, 1, NULL },
+	[QCOL_LATE] = { "", 5, 0, 0, 0, 0, 0, 0, NULL },
+	[QCOL_COUNT] = { "COUNT", 6, 0, 0, 1, 0, 0, 1, NULL },
+	[QCOL_MESSAGE] = { "MESSAGE", 12, 0, 0, 0, -1, 40, 0, NULL },
+};
+
+int
+view_queue_layout(int cols, struct view_col_pos *pos)
+{
+	return view_cols_layout(queue_cols, QCOL_N, 1, cols, pos);
+}
 
 struct queue_view {
 	struct queue_row       *rows;		/* sorted */
@@ -45,6 +73,7 @@ struct queue_view {
 	int64_t			sel;		/* the selected flag's id */
 	size_t			top;		/* first row shown */
 	int			page;		/* rows last shown */
+	int			rows_y;		/* the first row's line */
 	uint64_t		sig_flags;	/* the model as last built */
 	size_t			sig_attempts;
 	int64_t			built_ms;	/* 0: build at the next draw */
@@ -53,6 +82,7 @@ struct queue_view {
 static view_key_fn	key_move, key_act, key_open;
 static void		queue_draw(struct ui *, void *, int, int);
 static void		queue_free(void *);
+static int		queue_mouse(struct ui *, void *, int, int);
 
 static const struct view_key queue_keys[] = {
 	VIEW_KEYS_LIST(key_move, "flag"),
@@ -72,6 +102,7 @@ const struct view view_queue = {
 	    "than --response-secs.",
 	.draw = queue_draw,
 	.free = queue_free,
+	.on_mouse = queue_mouse,
 };
 
 int
@@ -262,8 +293,9 @@ queue_role(int severity)
 static int
 queue_header(struct ui *ui, struct queue_view *qv, int late, int cols)
 {
-	struct app	*app = ui_app(ui);
-	char		 line[512], clock[16];
+	struct app		*app = ui_app(ui);
+	struct view_col_pos	 pos[QCOL_N];
+	char			 line[512], clock[16];
 	size_t		 i, requests = 0;
 
 	for (i = 0; i < qv->n && qv->rows[i].request; i++)
@@ -277,9 +309,8 @@ queue_header(struct ui *ui, struct queue_view *qv, int late, int cols)
 	ui_put(0, 0, cols, line);
 	ui_role(ui, UI_ROLE_TITLE, 0);
 	ui_role(ui, UI_ROLE_HEADING, 1);
-	snprintf(line, sizeof line, " %-8s %-8s %-14s %6s %-8s %-18s %6s "
-	    "%-4s %5s %s", "ATTEMPT", "CANDID.", "NAME", "FLAG", "SEVERITY",
-	    "RULE", "AGE", "", "COUNT", "MESSAGE");
+	view_queue_layout(cols, pos);
+	view_cols_heading(queue_cols, pos, QCOL_N, 1, line, sizeof line);
 	ui_put(1, 0, cols, line);
 	ui_role(ui, UI_ROLE_HEADING, 0);
 	return 2;
@@ -289,23 +320,35 @@ queue_header(struct ui *ui, struct queue_view *qv, int late, int cols)
  * time. */
 static void
 queue_row_draw(struct ui *ui, const struct queue_row *r, int selected,
-    int late, int64_t now, int y, int cols)
+    int late, int64_t now, int y, const struct view_col_pos *pos)
 {
 	const struct flag	*f = r->f;
 	const struct attempt	*a = f->attempt;
 	enum ui_role		 role;
-	char			 line[1024], age[16];
+	char			 buf[64], age[16];
 
 	queue_age(now - r->raised_ms, age, sizeof age);
-	snprintf(line, sizeof line, "%c%-8.8s %-8.8s %-14.14s %6" PRId64
-	    " %-8s %-18.18s %6s %-4s %5" PRId64 " %s", selected ? '>' : ' ',
-	    a->id, a->candidate, a->name, f->id, r->request ? "REQUEST" :
-	    proto_severity_name(f->severity), f->rule, age, late ? "LATE" : "",
-	    f->count, f->message);
 	role = selected ? UI_ROLE_SELECTED : late ? UI_ROLE_CRITICAL :
 	    r->request ? UI_ROLE_ALERT : queue_role((int)f->severity);
 	ui_role(ui, role, 1);
-	ui_put(y, 0, cols, line);
+	ui_put(y, 0, 1, selected ? ">" : " ");
+	ui_cell(y, pos[QCOL_ATTEMPT].x, pos[QCOL_ATTEMPT].w, a->id);
+	ui_cell(y, pos[QCOL_CANDIDATE].x, pos[QCOL_CANDIDATE].w,
+	    a->candidate);
+	ui_cell(y, pos[QCOL_NAME].x, pos[QCOL_NAME].w, a->name);
+	snprintf(buf, sizeof buf, "%*" PRId64, pos[QCOL_FLAG].w > 0 ?
+	    pos[QCOL_FLAG].w - 1 : 0, f->id);
+	ui_cell(y, pos[QCOL_FLAG].x, pos[QCOL_FLAG].w, buf);
+	ui_cell(y, pos[QCOL_SEVERITY].x, pos[QCOL_SEVERITY].w, r->request ?
+	    "REQUEST" : proto_severity_name(f->severity));
+	ui_cell(y, pos[QCOL_RULE].x, pos[QCOL_RULE].w, f->rule);
+	snprintf(buf, sizeof buf, "%*s", pos[QCOL_AGE].w - 1, age);
+	ui_cell(y, pos[QCOL_AGE].x, pos[QCOL_AGE].w, buf);
+	ui_cell(y, pos[QCOL_LATE].x, pos[QCOL_LATE].w, late ? "LATE" : "");
+	snprintf(buf, sizeof buf, "%*" PRId64, pos[QCOL_COUNT].w > 0 ?
+	    pos[QCOL_COUNT].w - 1 : 0, f->count);
+	ui_cell(y, pos[QCOL_COUNT].x, pos[QCOL_COUNT].w, buf);
+	ui_put(y, pos[QCOL_MESSAGE].x, pos[QCOL_MESSAGE].w, f->message);
 	ui_role(ui, role, 0);
 	if (selected)
 		ui_cursor(ui, y, 0);
@@ -317,13 +360,15 @@ queue_draw(struct ui *ui, void *state, int rows, int cols)
 	struct queue_view	*qv = state;
 	int64_t			 now = proto_now_ms();
 	int			 secs = queue_secs(ui);
+	struct view_col_pos	 pos[QCOL_N];
 	size_t			 i, sel;
 	int			 y, late = 0, shown;
 
 	queue_refresh(ui, qv, now);
+	view_queue_layout(cols, pos);
 	for (i = 0; i < qv->n; i++)
 		late += queue_late(now - qv->rows[i].raised_ms, secs);
-	y = queue_header(ui, qv, late, cols);
+	y = qv->rows_y = queue_header(ui, qv, late, cols);
 	shown = rows - y - 2;	/* the manager's status and key bar */
 	if (shown < 1)
 		return;
@@ -344,7 +389,7 @@ queue_draw(struct ui *ui, void *state, int rows, int cols)
 			continue;	/* decided since the build */
 		queue_row_draw(ui, &qv->rows[i], i == sel,
 		    queue_late(now - qv->rows[i].raised_ms, secs), now,
-		    y + (int)(i - qv->top), cols);
+		    y + (int)(i - qv->top), pos);
 	}
 	if (qv->total > qv->n) {
 		char	line[128];
@@ -373,6 +418,24 @@ key_move(struct ui *ui, void *state, const struct view_binding *b)
 	i = view_list_move(how, i, qv->n, page);
 	qv->sel = qv->rows[i].id;
 	ui_dirty(ui);
+}
+
+/* A click on a row selects its flag (still open: as drawn). */
+static int
+queue_mouse(struct ui *ui, void *state, int y, int x)
+{
+	struct queue_view	*qv = state;
+	size_t			 i;
+
+	(void)ui;
+	(void)x;
+	if (y < qv->rows_y || y >= qv->rows_y + qv->page)
+		return 0;
+	i = qv->top + (size_t)(y - qv->rows_y);
+	if (i >= qv->n || qv->rows[i].f->state != STORE_FLAG_OPEN)
+		return 0;
+	qv->sel = qv->rows[i].id;
+	return 1;
 }
 
 /* An act on the selected flag's attempt; dismiss and confirm take it. */
