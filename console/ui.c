@@ -388,7 +388,7 @@ ui_mouse(struct ui *ui)
 	for (i = ui->depth - 1; i >= 0; i--) {
 		v = ui->stack[i].view;
 		if (v->on_mouse != NULL) {
-			if (!v->on_mouse(ui, ui->stack[i].state, ev.y, ev.x))
+			if (!v->on_mouse(ui, ui->stack[i].state, ev.y))
 				break;
 			ui_dirty(ui);
 			if (ui->click_ms != 0 && ev.y == ui->click_y &&

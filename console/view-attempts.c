@@ -42,7 +42,7 @@ static const struct view_key attempts_keys[] = {
 };
 
 static void	attempts_draw(struct ui *, void *, int, int);
-static int	attempts_mouse(struct ui *, void *, int, int);
+static int	attempts_mouse(struct ui *, void *, int);
 
 /* The OUTCOME column: the longest marker, a space, "hist", a space. */
 #define OUTCOME_W	(OUTCOMES_MARKER_LEN + 6)
@@ -552,18 +552,15 @@ key_move(struct ui *ui, void *state, const struct view_binding *b)
 
 /* A click on a row of the table selects its attempt. */
 static int
-attempts_mouse(struct ui *ui, void *state, int y, int x)
+attempts_mouse(struct ui *ui, void *state, int y)
 {
 	struct attempts_view	 *av = state;
 	struct attempt		**attempts;
 	size_t			  n, i;
 
-	(void)x;
-	if (y < av->table_y || y >= av->table_y + av->table_rows)
-		return 0;
 	attempts = ui_attempts(ui, &n);
-	i = av->top + (size_t)(y - av->table_y);
-	if (i >= n)
+	if (view_list_row(y, av->table_y, av->table_rows, av->top, n,
+	    &i) == -1)
 		return 0;
 	av->sel = attempts[i];
 	return 1;

@@ -93,7 +93,7 @@ static view_key_fn	key_scroll, key_flag, key_linked, key_act, key_back;
 static int		detail_on_key(struct ui *, void *, int, int);
 static void		detail_draw(struct ui *, void *, int, int);
 static void		detail_free(void *);
-static int		detail_mouse(struct ui *, void *, int, int);
+static int		detail_mouse(struct ui *, void *, int);
 
 static const struct view_key detail_keys[] = {
 	{ KEY_ESCAPE, 'q', "Esc/q", "back", "back to the view this detail "
@@ -792,13 +792,12 @@ detail_on_key(struct ui *ui, void *state, int is_key, int ch)
 
 /* A click on a flag's line selects it (its evidence highlighted). */
 static int
-detail_mouse(struct ui *ui, void *state, int y, int x)
+detail_mouse(struct ui *ui, void *state, int y)
 {
 	struct detail_view	*dv = state;
 	struct flag		*f;
 
 	(void)ui;
-	(void)x;
 	if (y < dv->flags_y || y >= dv->flags_y + dv->flags_rows)
 		return 0;
 	f = detail_flag_at(dv->a, dv->flags_first + (size_t)(y - dv->flags_y));

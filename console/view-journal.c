@@ -86,7 +86,7 @@ struct journal_view {
 static view_key_fn	key_move, key_open;
 static void		journal_draw(struct ui *, void *, int, int);
 static void		journal_free(void *);
-static int		journal_mouse(struct ui *, void *, int, int);
+static int		journal_mouse(struct ui *, void *, int);
 
 static const struct view_key journal_keys[] = {
 	VIEW_KEYS_LIST(key_move, "act"),
@@ -309,17 +309,14 @@ key_move(struct ui *ui, void *state, const struct view_binding *b)
 
 /* A click on a row selects its act. */
 static int
-journal_mouse(struct ui *ui, void *state, int y, int x)
+journal_mouse(struct ui *ui, void *state, int y)
 {
 	struct journal_view	*jv = state;
 	size_t			 i;
 
 	(void)ui;
-	(void)x;
-	if (y < jv->rows_y || y >= jv->rows_y + jv->page)
-		return 0;
-	i = jv->top + (size_t)(y - jv->rows_y);
-	if (i >= jv->count)
+	if (view_list_row(y, jv->rows_y, jv->page, jv->top, jv->count,
+	    &i) == -1)
 		return 0;
 	jv->sel = i;
 	return 1;

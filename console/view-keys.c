@@ -233,3 +233,13 @@ view_list_move(const char *how, size_t i, size_t n, size_t page)
 		i = n - 1;
 	return i;
 }
+
+int
+view_list_row(int y, int first, int shown, size_t top, size_t n,
+    size_t *out)
+{
+	if (y < first || y >= first + shown || top + (size_t)(y - first) >= n)
+		return -1;
+	*out = top + (size_t)(y - first);
+	return 0;
+}

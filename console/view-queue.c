@@ -82,7 +82,7 @@ struct queue_view {
 static view_key_fn	key_move, key_act, key_open;
 static void		queue_draw(struct ui *, void *, int, int);
 static void		queue_free(void *);
-static int		queue_mouse(struct ui *, void *, int, int);
+static int		queue_mouse(struct ui *, void *, int);
 
 static const struct view_key queue_keys[] = {
 	VIEW_KEYS_LIST(key_move, "flag"),
@@ -422,17 +422,14 @@ key_move(struct ui *ui, void *state, const struct view_binding *b)
 
 /* A click on a row selects its flag (still open: as drawn). */
 static int
-queue_mouse(struct ui *ui, void *state, int y, int x)
+queue_mouse(struct ui *ui, void *state, int y)
 {
 	struct queue_view	*qv = state;
 	size_t			 i;
 
 	(void)ui;
-	(void)x;
-	if (y < qv->rows_y || y >= qv->rows_y + qv->page)
-		return 0;
-	i = qv->top + (size_t)(y - qv->rows_y);
-	if (i >= qv->n || qv->rows[i].f->state != STORE_FLAG_OPEN)
+	if (view_list_row(y, qv->rows_y, qv->page, qv->top, qv->n, &i) == -1 ||
+	    qv->rows[i].f->state != STORE_FLAG_OPEN)
 		return 0;
 	qv->sel = qv->rows[i].id;
 	return 1;

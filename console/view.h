@@ -91,12 +91,11 @@ struct view {
 	int			(*on_key)(struct ui *, void *state, int is_key,
 				    int ch);
 	void			(*free)(void *state);
-	/* A click of the mouse's first button at screen cell (y, x): 1 if
-	 * it selected the row there (a second click on it soon after is
+	/* A click of the mouse's first button on screen line y: 1 if it
+	 * selected the row there (a second click on it soon after is
 	 * Enter), 0 if nothing is there.  NULL: clicks do nothing.  The
 	 * wheel is Up and Down, a key bar word its key (ui.c). */
-	int			(*on_mouse)(struct ui *, void *state, int y,
-				    int x);
+	int			(*on_mouse)(struct ui *, void *state, int y);
 };
 
 /* ---- key tables (view-keys.c: pure, no curses) */
@@ -130,6 +129,14 @@ struct view {
  */
 size_t		 view_list_move(const char *how, size_t i, size_t n,
 		    size_t page);
+
+/*
+ * The row of a list under screen line y (a click), when the list's rows
+ * are drawn from line first, shown lines of them from row top of n: 0 with
+ * *out set, or -1 when no row is there.
+ */
+int		 view_list_row(int y, int first, int shown, size_t top,
+		    size_t n, size_t *out);
 
 /* The i-th binding of v into *out: 0, or -1 past the last. */
 int		 view_binding(const struct view *v, size_t i,

@@ -27,21 +27,16 @@ diff -u "$T/man-keys" "$T/keys" >"$T/keys.diff" ||
 grep -q '^\.B S\\-Tab$' "$T/keys" || fail "invigil help --keys does not escape S-Tab for roff"
 
 # ---- the feed: hostile names, one critical flag (T03's remote access)
-cat >"$T/names.jsonl" <<'JSONL'
-{"t":"attempt","attempt":"T01","candidate":"C01","name":"王芳王芳王芳王芳王芳","exam":"E","modality":"remote","state":"in_progress"}
-{"t":"attempt","attempt":"T02","candidate":"C02","name":"Re\u0301my Che\u0301rie","exam":"E","modality":"remote","state":"in_progress"}
-{"t":"attempt","attempt":"T03","candidate":"C03","name":"\ud83d\ude00 smile","exam":"E","modality":"remote","state":"in_progress"}
-{"t":"attempt","attempt":"T04","candidate":"C04","name":"Ann\u200de","exam":"E","modality":"remote","state":"in_progress"}
-{"t":"attempt","attempt":"T05","candidate":"C05","name":"Bob\u202eevil\u202c","exam":"E","modality":"remote","state":"in_progress"}
-{"t":"attempt","attempt":"T06","candidate":"C06","name":"\u0301lead","exam":"E","modality":"remote","state":"in_progress"}
-{"t":"attempt","attempt":"T07","candidate":"C07","name":"Zoë Ångström","exam":"E","modality":"remote","state":"in_progress"}
-{"t":"attempt","attempt":"T08","candidate":"C08","name":"plain","exam":"E","modality":"remote","state":"in_progress"}
-{"t":"attempt","attempt":"T09","candidate":"C09","name":"Ωmega ελληνικά","exam":"E","modality":"remote","state":"in_progress"}
-{"t":"attempt","attempt":"T10","candidate":"C10","name":"A Very Long Ascii Name Indeed","exam":"E","modality":"remote","state":"in_progress"}
-{"t":"attempt","attempt":"T11","candidate":"C11","name":"eleven","exam":"E","modality":"remote","state":"in_progress"}
-{"t":"attempt","attempt":"T12","candidate":"C12","name":"twelve","exam":"E","modality":"remote","state":"in_progress"}
-{"t":"event","attempt":"T03","kind":"remote_access","data":{"tool":"vnc"}}
-JSONL
+# (JSON escapes, kept as written: \u0301 a combining acute, \u200d a
+# zero-width joiner, \u202e a right-to-left override.)
+names=('王芳王芳王芳王芳王芳' 'Re\u0301my Che\u0301rie' '\ud83d\ude00 smile'
+    'Ann\u200de' 'Bob\u202eevil\u202c' '\u0301lead' 'Zoë Ångström' plain
+    'Ωmega ελληνικά' 'A Very Long Ascii Name Indeed' eleven twelve)
+for i in "${!names[@]}"; do
+	printf '{"t":"attempt","attempt":"T%02d","candidate":"C%02d","name":"%s",' $((i + 1)) $((i + 1)) "${names[$i]}"
+	printf '"exam":"E","modality":"remote","state":"in_progress"}\n'
+done >"$T/names.jsonl"
+echo '{"t":"event","attempt":"T03","kind":"remote_access","data":{"tool":"vnc"}}' >>"$T/names.jsonl"
 start_feed --replay "$T/names.jsonl" --id names
 PORT=$FEED_PORT
 
