@@ -43,7 +43,6 @@ struct ui {
 	int			depth;
 	int			cursor_y, cursor_x; /* -1: not placed */
 	uint64_t		alerts;		/* model's alerts rung for */
-	int			mouse;		/* mouse events asked for */
 	int64_t			click_ms;	/* the last click on a row */
 	int			click_y;
 };
@@ -349,9 +348,9 @@ ui_key(struct ui *ui, int is_key, int ch)
 /*
  * A mouse event, as keys where it can be: the wheel is Up or Down
  * UI_WHEEL_ROWS times, a click on a key bar word that word's key, a click
- * on a row selects it (the view's on_mouse) and a second click on the same
- * row within UI_DOUBLE_MS is Enter.  A modal view (the reason prompt and
- * picker) takes no mouse events.
+ * on a row of the top view selects it (its on_mouse) and a second click on
+ * the same row within UI_DOUBLE_MS is Enter.  A modal view (the reason
+ * prompt and picker) takes no mouse events.
  */
 static void
 ui_mouse(struct ui *ui)
@@ -360,7 +359,7 @@ ui_mouse(struct ui *ui)
 	struct view_binding	 b;
 	const struct view	*v;
 	int64_t			 now = proto_now_ms();
-	int			 i, rows, cols, key = 0;
+	int			 i, key = 0;
 
 	if (getmouse(&ev) != OK || ui->depth == 0 ||
 	    (ui->stack[ui->depth - 1].view->flags & VIEW_MODAL))
@@ -376,33 +375,27 @@ ui_mouse(struct ui *ui)
 	}
 	if ((ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)) == 0)
 		return;
-	getmaxyx(stdscr, rows, cols);
-	(void)cols;
-	if (ev.y == rows - 1) {
+	if (ev.y == getmaxy(stdscr) - 1) {
 		ui->click_ms = 0;
 		if (view_keybar_at(ui->stack[ui_base(ui)].view, ev.x, &b) == 0)
 			ui_key(ui, b.key > 255, b.key);
 		return;
 	}
-	/* From the top, as keys go: an overlay without rows passes it on. */
-	for (i = ui->depth - 1; i >= 0; i--) {
-		v = ui->stack[i].view;
-		if (v->on_mouse != NULL) {
-			if (!v->on_mouse(ui, ui->stack[i].state, ev.y))
-				break;
-			ui_dirty(ui);
-			if (ui->click_ms != 0 && ev.y == ui->click_y &&
-			    now - ui->click_ms < UI_DOUBLE_MS) {
-				ui->click_ms = 0;
-				ui_key(ui, 0, '\r');
-			} else {
-				ui->click_ms = now;
-				ui->click_y = ev.y;
-			}
-			return;
+	/* The top view's rows only: a click on the help overlay selects
+	 * nothing under it. */
+	v = ui->stack[ui->depth - 1].view;
+	if (v->on_mouse != NULL &&
+	    v->on_mouse(ui, ui->stack[ui->depth - 1].state, ev.y)) {
+		ui_dirty(ui);
+		if (ui->click_ms != 0 && ev.y == ui->click_y &&
+		    now - ui->click_ms < UI_DOUBLE_MS) {
+			ui->click_ms = 0;
+			ui_key(ui, 0, '\r');
+		} else {
+			ui->click_ms = now;
+			ui->click_y = ev.y;
 		}
-		if ((v->flags & VIEW_OVERLAY) == 0)
-			break;
+		return;
 	}
 	ui->click_ms = 0;
 }
@@ -464,8 +457,8 @@ ui_modes(struct ui *ui)
 	 * that no key waits for a release. */
 	if (!ui->app->opt.no_mouse) {
 		mouseinterval(0);
-		ui->mouse = mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED |
-		    BUTTON5_PRESSED, NULL) != 0;
+		mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED,
+		    NULL);
 	}
 	curs_set(1);
 }

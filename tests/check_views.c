@@ -863,6 +863,26 @@ START_TEST(test_text_width)
 }
 END_TEST
 
+START_TEST(test_list_row)
+{
+	size_t	i = 99;
+
+	/* Rows from line 3, 10 shown, from row 5 of 12: lines 3..9. */
+	ck_assert_int_eq(view_list_row(3, 3, 10, 5, 12, &i), 0);
+	ck_assert_uint_eq(i, 5);
+	ck_assert_int_eq(view_list_row(9, 3, 10, 5, 12, &i), 0);
+	ck_assert_uint_eq(i, 11);
+	/* Past the last row, above the first line, below the shown. */
+	ck_assert_int_eq(view_list_row(10, 3, 10, 5, 12, &i), -1);
+	ck_assert_int_eq(view_list_row(2, 3, 10, 5, 12, &i), -1);
+	ck_assert_int_eq(view_list_row(13, 3, 10, 0, 100, &i), -1);
+	ck_assert_int_eq(view_list_row(12, 3, 10, 0, 100, &i), 0);
+	ck_assert_uint_eq(i, 9);
+	/* An empty list has no row anywhere. */
+	ck_assert_int_eq(view_list_row(3, 3, 10, 0, 0, &i), -1);
+}
+END_TEST
+
 START_TEST(test_keybar_at)
 {
 	struct view_binding	b;
@@ -1014,6 +1034,11 @@ START_TEST(test_screen_mouse_and_width)
 	/* A click below the rows selects nothing. */
 	mouse(20, 5, BUTTON1_PRESSED);
 	ck_assert_ptr_nonnull(strstr(screen_row(6), ">A4 "));
+	/* Nor does a click on the help overlay over the rows. */
+	press('?');
+	mouse(3, 5, BUTTON1_PRESSED);
+	press(27);
+	ck_assert_ptr_nonnull(strstr(screen_row(6), ">A4 "));
 	/* A click on another row, then again on it: its detail. */
 	mouse(3, 12, BUTTON1_PRESSED);
 	ck_assert_ptr_nonnull(strstr(screen_row(3), ">A1 "));
@@ -1046,6 +1071,43 @@ START_TEST(test_screen_mouse_and_width)
 }
 END_TEST
 
+/* In the flags queue and the journal, a click selects the row under it
+ * too (the same mechanism: the view's on_mouse), and the cursor goes
+ * along. */
+START_TEST(test_screen_queue_click)
+{
+	struct feed_session	*fs;
+	struct attempt		*a;
+	int64_t			 now = proto_now_ms();
+	char			 err[128];
+
+	screen_open(NULL);
+	app.opt.db = "/nonexistent/invigil-check-views.db";
+	fs = model_session_new(&app.model, "f1", NULL, NULL, err, sizeof err);
+	ck_assert_ptr_nonnull(fs);
+	a = model_attempt_get(&app.model, fs, "A1");
+	flag_on(a, 11, "gaze_away", PROTO_SEV_HIGH, now - 3000);
+	flag_on(a, 12, "copy_paste", PROTO_SEV_HIGH, now - 2000);
+	flag_on(a, 13, "second_face", PROTO_SEV_HIGH, now - 1000);
+	press('\t');
+	ck_assert_ptr_nonnull(strstr(screen_row(2), ">A1 "));
+	ck_assert_ptr_nonnull(strstr(screen_row(2), " 11 high"));
+	mouse(4, 40, BUTTON1_PRESSED);
+	ck_assert_int_eq(mouse_cy, 4);
+	ck_assert_ptr_nonnull(strstr(screen_row(4), ">A1 "));
+	ck_assert_ptr_nonnull(strstr(screen_row(4), " 13 high"));
+	ck_assert_ptr_nonnull(strstr(screen_row(2), " A1 "));
+	/* Below the last row: nothing changes. */
+	mouse(20, 40, BUTTON1_PRESSED);
+	ck_assert_ptr_nonnull(strstr(screen_row(4), ">A1 "));
+	/* The wheel up: back to the first. */
+	mouse(4, 40, BUTTON4_PRESSED);
+	ck_assert_ptr_nonnull(strstr(screen_row(2), ">A1 "));
+	model_free(&app.model);
+	screen_close();
+}
+END_TEST
+
 static Suite *
 views_suite(void)
 {
@@ -1071,8 +1133,10 @@ views_suite(void)
 	tcase_add_test(tc, test_cols_layout);
 	tcase_add_test(tc, test_text_width);
 	tcase_add_test(tc, test_keybar_at);
+	tcase_add_test(tc, test_list_row);
 	tcase_add_test(tc, test_keys_man);
 	tcase_add_test(tc, test_screen_mouse_and_width);
+	tcase_add_test(tc, test_screen_queue_click);
 	tcase_add_test(tc, test_screen_bar_and_help);
 	tcase_add_test(tc, test_screen_no_color);
 	tcase_add_test(tc, test_screen_detail);
