@@ -72,11 +72,33 @@ view_binding_find(const struct view *v, int ch, int fkey,
 	return -1;
 }
 
+/* Binding b's word on the key bar into word: lead spaces, then the key
+ * itself when it is a character, else its name, then the word. */
+static size_t
+keybar_word(const struct view_binding *b, size_t lead, char *word,
+    size_t len)
+{
+	if (b->key > 0 && b->key < 256 && isprint(b->key))
+		snprintf(word, len, "%*s%c %s", (int)lead, "", b->key, b->bar);
+	else
+		snprintf(word, len, "%*s%s %s", (int)lead, "", b->name, b->bar);
+	return strlen(word);
+}
+
+/* Whether b is one of the words the bar keeps however narrow (help and
+ * quit: a first-time user finds everything else from ?). */
+static int
+keybar_kept(const struct view_binding *b)
+{
+	return b->fn == view_key_help || b->fn == view_key_quit;
+}
+
 /*
  * Lay out v's key bar into buf (len bytes, always terminated; cut at a
- * word); with out not NULL, stop at the binding whose word covers column
- * x (its leading spaces not counted) and fill out.  Returns the bar's
- * length, or (size_t)-1 when out was filled.
+ * word, the help and quit words kept at its end); with out not NULL, stop
+ * at the binding whose word covers column x (its leading spaces not
+ * counted) and fill out.  Returns the bar's length, or (size_t)-1 when out
+ * was filled.
  */
 static size_t
 keybar_walk(const struct view *v, char *buf, size_t len, int x,
@@ -84,23 +106,27 @@ keybar_walk(const struct view *v, char *buf, size_t len, int x,
 {
 	struct view_binding	b;
 	char			word[64];
-	size_t			i, used = 0, n, lead;
+	size_t			i, used = 0, n, lead, kept = 0;
+	int			full = 0;
 
 	if (len == 0)
 		return 0;
 	buf[0] = '\0';
 	for (i = 0; view_binding(v, i, &b) == 0; i++) {
+		if (b.bar != NULL && keybar_kept(&b))
+			kept += keybar_word(&b, 2, word, sizeof word);
+	}
+	for (i = 0; view_binding(v, i, &b) == 0; i++) {
 		if (b.bar == NULL)
 			continue;
 		lead = used > 0 ? 2 : 1;
-		/* The key itself when it is a character, else its name. */
-		if (b.key > 0 && b.key < 256 && isprint(b.key))
-			snprintf(word, sizeof word, "%*s%c %s", (int)lead, "",
-			    b.key, b.bar);
-		else
-			snprintf(word, sizeof word, "%*s%s %s", (int)lead, "",
-			    b.name, b.bar);
-		n = strlen(word);
+		n = keybar_word(&b, lead, word, sizeof word);
+		if (keybar_kept(&b))
+			kept -= n + (lead == 1);
+		else if (full || used + n + kept >= len) {
+			full = 1;	/* the rest: room for help and quit */
+			continue;
+		}
 		if (used + n >= len)
 			break;
 		memcpy(buf + used, word, n + 1);

@@ -3,7 +3,8 @@
 # a replayed feed of candidates with hostile names: CJK, combining accents,
 # an emoji, a zero-width joiner, a bidi override): at 80x24 the columns
 # that do not fit are dropped (no CANDID., no EVENTS), every row's STATE
-# starts at the same display column, the key bar is cut at a word; the
+# starts at the same display column, the key bar is cut at a word and
+# keeps ? help and q quit; the
 # cursor sits on the selected row in the attempts table, the flags queue,
 # the journal and the detail; the mouse (SGR reports written into the pane)
 # selects a row with a click, scrolls with the wheel, opens the detail with
@@ -96,6 +97,7 @@ screen s | grep -qF 'Ann\u{200d}e' || { screen s >&2; fail "zero-width joiner no
 bar=$(screen s | tail -1)
 [ "${#bar}" -le 80 ] || fail "80x24: key bar longer than 80: $bar"
 echo "$bar" | grep -qE '^ d dismiss(  [^ ]+ [a-z]+)* *$' || fail "80x24: key bar not cut at a word: '$bar'"
+echo "$bar" | grep -qE '  \? help  q quit *$' || fail "80x24: key bar does not end with ? help and q quit: '$bar'"
 # The critical flag's attempt is first and selected; the cursor is on it.
 [ "$(sel_id s)" = T03 ] || { screen s >&2; fail "T03 (critical) is not the selected first row"; }
 [ "$(cursor_y s)" = "$(sel_y s)" ] || { screen s >&2; fail "attempts: cursor on line $(cursor_y s), selected row on $(sel_y s)"; }
