@@ -1,16 +1,16 @@
 #!/bin/bash
 # e2e-term.sh - terminal craft in a real terminal (tmux, TERM=xterm-256color,
-# a replayed feed of candidates with hostile names: CJK, combining accents,
-# an emoji, a zero-width joiner, a bidi override): at 80x24 the columns
-# that do not fit are dropped (no CANDID., no EVENTS), every row's STATE
-# starts at the same display column, the key bar is cut at a word and
-# keeps ? help and q quit; the cursor sits on the selected row in the
-# attempts table, the flags queue, the journal and the detail; the mouse (SGR reports written into the pane)
-# selects a row with a click, scrolls with the wheel, opens the detail with
-# a second click and runs a key bar word; --no-mouse asks the terminal for
-# no mouse reports; resized to 120x40, 200x50 and back, the screen redraws
-# with the columns of each width; NO_COLOR=1 still tells the selected row
-# by reverse video and a critical flag by bold and its word; the KEYS of
+# a replayed feed of candidates with hostile names: CJK, combining accents, an
+# emoji, a zero-width joiner, a bidi override): at 80x24 the columns that do
+# not fit are dropped (no CANDID., no EVENTS), every row's STATE starts at the
+# same display column, the key bar is cut at a word and keeps ? help and q
+# quit; the cursor sits on the selected row in the attempts table, the flags
+# queue, the journal and the detail; the mouse (SGR reports written into the
+# pane) selects a row with a click, scrolls with the wheel, opens the detail
+# with a second click and runs a key bar word; --no-mouse asks the terminal
+# for no mouse reports; resized to 120x40, 200x50 and back, the screen redraws
+# with the columns of each width; NO_COLOR=1 still tells the selected row by
+# reverse video and a critical flag by bold and its word; the KEYS of
 # man/invigil.1 are `invigil help --keys`.
 . "$(dirname "$0")/lib.sh"
 
