@@ -89,6 +89,8 @@ struct console_options {
 	const char     *ca_path;	/* private CA for wss://, or NULL */
 	int		insecure;	/* wss:// without verification */
 	enum console_theme theme;	/* --theme */
+	int		no_mouse;	/* --no-mouse: leave the mouse to the
+					   terminal */
 	int		ping_secs;	/* ping a silent feed after this long */
 	const char     *key_dir;	/* --key-dir, or NULL for the default */
 	int		ckpt_every;	/* sign a checkpoint every N entries */

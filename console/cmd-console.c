@@ -64,6 +64,9 @@ static const struct cmd_option console_options[] = {
 	{ "theme", 'Y', 0, "THEME", "the screen's colours: auto (the default: "
 	    "colour unless NO_COLOR is set), color (even with NO_COLOR) or "
 	    "mono (never)" },
+	{ "no-mouse", 'U', 0, NULL, "leave the mouse to the terminal (its "
+	    "own selection and paste) rather than click to select, double-click "
+	    "to open and scroll with the wheel" },
 	{ "ping", 'P', 0, "SECS", "ping a silent feed after SECS (default 10) "
 	    "and hang up after 2 x SECS + 5 without an answer" },
 	{ "missing-secs", 'm', 0, "SECS", "show an attempt in progress as "
@@ -308,6 +311,9 @@ console_option(const struct cmd_entry *self, struct console_args *a, int key,
 		break;
 	case 'I':
 		a->opt.insecure = 1;
+		break;
+	case 'U':
+		a->opt.no_mouse = 1;
 		break;
 	case 'Y':
 		/* In enum console_theme's order, then a spelling. */

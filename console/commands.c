@@ -16,6 +16,7 @@
 
 #include "console/commands.h"
 #include "console/console.h"
+#include "console/view.h"
 
 #define HELP_WIDTH	79	/* columns the helps are wrapped to */
 #define HELP_SPEC_MAX	24	/* a wider option puts its help below it */
@@ -27,6 +28,9 @@ static int	help_exec(const struct cmd_entry *, int, char **);
 static const struct cmd_option help_options[] = {
 	{ "synopsis", 'S', 0, NULL, "print the usage lines of every man page's "
 	    "SYNOPSIS, each as PAGE: LINE (tests compare them with man/)" },
+	{ "keys", 'k', 0, NULL, "print the KEYS section of invigil(1) as roff, "
+	    "generated from the screen's key tables (tests compare it with "
+	    "man/)" },
 	{ NULL, 0, 0, NULL, NULL }
 };
 
@@ -599,24 +603,37 @@ cmd_main(const struct cmd_entry *const *table, int argc, char **argv)
 	return cmd_run(e, argc - 1, argv + 1);
 }
 
-/* `invigil help [COMMAND [SUBCOMMAND]]`, `invigil help --synopsis`. */
+/* `invigil help [COMMAND [SUBCOMMAND]]`, `invigil help --synopsis`,
+ * `invigil help --keys`. */
 static int
 help_exec(const struct cmd_entry *self, int argc, char **argv)
 {
 	struct cmd_getopt	 g;
 	const struct cmd_entry	*e;
-	int			 synopsis = 0;
+	int			 synopsis = 0, keys = 0, ch;
 
 	cmd_getopt_start(&g, self, 1);
-	while (cmd_getopt(&g, argc, argv) != -1)
-		synopsis = 1;		/* the one option */
+	while ((ch = cmd_getopt(&g, argc, argv)) != -1) {
+		if (ch == 'k')
+			keys = 1;
+		else
+			synopsis = 1;
+	}
 	if (g.status != -1)
 		return g.status;
-	if (synopsis && optind != argc)
-		return cmd_usage_error(self, "--synopsis takes no command, not "
-		    "\"%s\"", argv[optind]);
+	if ((synopsis || keys) && optind != argc)
+		return cmd_usage_error(self, keys ? "--keys takes no command, "
+		    "not \"%s\"" : "--synopsis takes no command, not \"%s\"",
+		    argv[optind]);
+	if (synopsis && keys)
+		return cmd_usage_error(self, "%s", "--synopsis or --keys, not "
+		    "both");
 	if (synopsis) {
 		cmd_synopsis(stdout);
+		return 0;
+	}
+	if (keys) {
+		view_keys_man(stdout, view_manual);
 		return 0;
 	}
 	if (optind == argc) {

@@ -33,6 +33,9 @@
 /* What an act key says in `review browse`. */
 #define UI_READ_ONLY	"read-only review browser: acts are disabled " \
 	"(decide on a console, or use invigil admin ...)"
+#define UI_DOUBLE_MS	400	/* a second click on a row within this: Enter */
+#define UI_WHEEL_ROWS	3	/* rows a turn of the wheel moves */
+#define UI_KEYBAR_MAX	512	/* the key bar's buffer */
 
 struct ui {
 	struct app	       *app;
@@ -47,6 +50,8 @@ struct ui {
 	uint64_t		alerts;		/* model's alerts rung for */
 	struct filter		filter;		/* the views share it */
 	struct attempt	       *sel;		/* the table's, across Tab */
+	int64_t			click_ms;	/* the last click on a row */
+	int			click_y;
 };
 
 /*
@@ -77,17 +82,21 @@ static const struct {
 
 /* ---- drawing helpers for the views */
 
-void
-ui_put(int y, int x, int width, const char *s)
+int
+ui_text_fit(const char *s, int width, wchar_t *out, size_t n)
 {
-	char		 clean[1024];
+	char		 clean[1024], esc[16];
 	wchar_t		 wbuf[1024], *w;
 	mbstate_t	 st;
 	const char	*src;
+	size_t		 o = 0, k;
 	int		 used = 0, cw;
 
+	if (n == 0)
+		return 0;
+	out[0] = L'\0';
 	if (width <= 0)
-		return;
+		return 0;
 	proto_sanitize(s, strlen(s), clean, sizeof clean);
 	memset(&st, 0, sizeof st);
 	src = clean;
@@ -95,22 +104,67 @@ ui_put(int y, int x, int width, const char *s)
 	    (size_t)-1) {
 		/* Not representable in this locale (not UTF-8): the
 		 * sanitised text has no escape for that, a "?" stands in. */
-		mvaddnstr(y, x, "?", width);
-		return;
+		if (n > 1) {
+			out[0] = L'?';
+			out[1] = L'\0';
+		}
+		return n > 1;
 	}
 	wbuf[sizeof wbuf / sizeof wbuf[0] - 1] = L'\0';
-	move(y, x);
-	for (w = wbuf; *w != L'\0'; w++) {
+	for (w = wbuf; *w != L'\0' && o + 2 < n; w++) {
 		cw = wcwidth(*w);
-		if (cw < 0)
-			cw = 1;
+		if (cw < 0) {
+			/* A character the locale cannot show: its code,
+			 * as the sanitiser writes escapes. */
+			snprintf(esc, sizeof esc, "\\u{%04x}",
+			    (unsigned)*w);
+			if (used + (int)strlen(esc) > width ||
+			    o + strlen(esc) + 1 >= n)
+				break;
+			for (k = 0; esc[k] != '\0'; k++)
+				out[o++] = (wchar_t)esc[k];
+			used += (int)strlen(esc);
+			continue;
+		}
+		if (cw == 0 && used == 0) {
+			/* A combining mark first: on a space of its own,
+			 * never on the cell before this one. */
+			if (width < 1)
+				break;
+			out[o++] = L' ';
+			used = 1;
+		}
 		if (used + cw > width)
 			break;
-		addnwstr(w, 1);
+		out[o++] = *w;
 		used += cw;
 	}
+	out[o] = L'\0';
+	return used;
+}
+
+void
+ui_put(int y, int x, int width, const char *s)
+{
+	wchar_t	text[1024];
+	int	used;
+
+	if (width <= 0)
+		return;
+	used = ui_text_fit(s, width, text, sizeof text / sizeof text[0]);
+	move(y, x);
+	addwstr(text);
 	for (; used < width; used++)
 		addch(' ');
+}
+
+void
+ui_cell(int y, int x, int w, const char *s)
+{
+	if (w <= 0)
+		return;
+	ui_put(y, x, w - 1, s);
+	ui_put(y, x + w - 1, 1, "");
 }
 
 void
@@ -207,12 +261,35 @@ ui_view_below(struct ui *ui, const struct view *v)
 
 /* ---- the frame */
 
+/* The view that has the key bar: the top one that covers the screen. */
+static int
+ui_base(struct ui *ui)
+{
+	int	base;
+
+	for (base = ui->depth - 1; base > 0; base--) {
+		if ((ui->stack[base].view->flags &
+		    (VIEW_OVERLAY | VIEW_MODAL)) == 0)
+			break;
+	}
+	return base;
+}
+
+/* The key bar's buffer length at cols columns (the bar is ASCII: a byte
+ * a column): what view_keybar_acts() and view_keybar_at() are given. */
+static size_t
+ui_keybar_len(int cols)
+{
+	return cols >= 0 && (size_t)cols < UI_KEYBAR_MAX ? (size_t)cols + 1 :
+	    UI_KEYBAR_MAX;
+}
+
 /* The status line and the key bar of view v, on the bottom two lines. */
 static void
 draw_bottom(struct ui *ui, const struct view *v, int rows, int cols)
 {
 	struct app	*app = ui->app;
-	char		 bar[512];
+	char		 bar[UI_KEYBAR_MAX];
 
 	if (app->status[0] != '\0') {
 		if (app->status_error)
@@ -221,8 +298,9 @@ draw_bottom(struct ui *ui, const struct view *v, int rows, int cols)
 		if (app->status_error)
 			ui_role(ui, UI_ROLE_ERROR, 0);
 	}
-	/* The browser's acts are disabled: not offered on the bar. */
-	view_keybar_acts(v, app->browse == NULL, bar, sizeof bar);
+	/* Cut at a word to the width (the bar is ASCII: a byte a column);
+	 * the browser's acts are disabled: not offered on the bar. */
+	view_keybar_acts(v, app->browse == NULL, bar, ui_keybar_len(cols));
 	ui_role(ui, UI_ROLE_KEYBAR, 1);
 	ui_put(rows - 1, 0, cols, bar);
 	ui_role(ui, UI_ROLE_KEYBAR, 0);
@@ -239,11 +317,7 @@ ui_draw(struct ui *ui)
 	erase();
 	ui->cursor_y = ui->cursor_x = -1;
 	/* From the top view that covers the screen, up. */
-	for (base = ui->depth - 1; base > 0; base--) {
-		if ((ui->stack[base].view->flags &
-		    (VIEW_OVERLAY | VIEW_MODAL)) == 0)
-			break;
-	}
+	base = ui_base(ui);
 	/* A new critical flag since the last frame: --alert. */
 	if (ui->app->model.alerts != ui->alerts) {
 		ui->alerts = ui->app->model.alerts;
@@ -289,6 +363,63 @@ ui_key(struct ui *ui, int is_key, int ch)
 	}
 }
 
+/*
+ * A mouse event, as keys where it can be: the wheel is Up or Down
+ * UI_WHEEL_ROWS times, a click on a key bar word that word's key, a click
+ * on a row of the top view selects it (its on_mouse) and a second click on
+ * the same row within UI_DOUBLE_MS is Enter.  A modal view (the reason
+ * prompt and picker) takes no mouse events.
+ */
+static void
+ui_mouse(struct ui *ui)
+{
+	MEVENT			 ev;
+	struct view_binding	 b;
+	const struct view	*v;
+	int64_t			 now = proto_now_ms();
+	int			 i, key = 0;
+
+	if (getmouse(&ev) != OK || ui->depth == 0 ||
+	    (ui->stack[ui->depth - 1].view->flags & VIEW_MODAL))
+		return;
+	if (ev.bstate & BUTTON4_PRESSED)
+		key = KEY_UP;
+	else if (ev.bstate & BUTTON5_PRESSED)
+		key = KEY_DOWN;
+	if (key != 0) {
+		for (i = 0; i < UI_WHEEL_ROWS; i++)
+			ui_key(ui, 1, key);
+		return;
+	}
+	if ((ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)) == 0)
+		return;
+	if (ev.y == getmaxy(stdscr) - 1) {
+		ui->click_ms = 0;
+		if (view_keybar_at(ui->stack[ui_base(ui)].view,
+		    ui->app->browse == NULL, ui_keybar_len(COLS), ev.x,
+		    &b) == 0)
+			ui_key(ui, b.key > 255, b.key);
+		return;
+	}
+	/* The top view's rows only: a click on the help overlay selects
+	 * nothing under it. */
+	v = ui->stack[ui->depth - 1].view;
+	if (v->on_mouse != NULL &&
+	    v->on_mouse(ui, ui->stack[ui->depth - 1].state, ev.y)) {
+		ui_dirty(ui);
+		if (ui->click_ms != 0 && ev.y == ui->click_y &&
+		    now - ui->click_ms < UI_DOUBLE_MS) {
+			ui->click_ms = 0;
+			ui_key(ui, 0, '\r');
+		} else {
+			ui->click_ms = now;
+			ui->click_y = ev.y;
+		}
+		return;
+	}
+	ui->click_ms = 0;
+}
+
 void
 ui_input(struct ui *ui)
 {
@@ -300,6 +431,10 @@ ui_input(struct ui *ui)
 	while ((rc = get_wch(&ch)) != ERR) {
 		if (rc == KEY_CODE_YES && ch == KEY_RESIZE) {
 			ui_dirty(ui);
+			continue;
+		}
+		if (rc == KEY_CODE_YES && ch == KEY_MOUSE) {
+			ui_mouse(ui);
 			continue;
 		}
 		ui_key(ui, rc == KEY_CODE_YES, (int)ch);
@@ -336,6 +471,14 @@ ui_modes(struct ui *ui)
 			init_pair((short)(r + 1), ui_roles[r].fg, -1);
 			ui->roles[r] |= COLOR_PAIR(r + 1);
 		}
+	}
+	/* Clicks and the wheel, unless --no-mouse (the terminal's own
+	 * selection then).  No click resolution: a press is the click, so
+	 * that no key waits for a release. */
+	if (!ui->app->opt.no_mouse) {
+		mouseinterval(0);
+		mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED,
+		    NULL);
 	}
 	curs_set(1);
 }

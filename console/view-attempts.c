@@ -24,6 +24,7 @@
 #include "console/console.h"
 #include "console/decide.h"
 #include "console/filter.h"
+#include "console/view-cols.h"
 #include "console/view.h"
 #include "proto/xmalloc.h"
 
@@ -57,9 +58,40 @@ static const struct view_key attempts_keys[] = {
 static void	attempts_draw(struct ui *, void *, int, int);
 static int	attempts_key(struct ui *, void *, int, int);
 static void	attempts_free(void *);
+static int	attempts_mouse(struct ui *, void *, int);
 
 /* The OUTCOME column: the longest marker, a space, "hist", a space. */
 #define OUTCOME_W	(OUTCOMES_MARKER_LEN + 6)
+
+/*
+ * The table's columns, each with the gap after it, and the order they give
+ * way in as the terminal narrows (man/invigil.1, THE SCREEN): OUTCOME's
+ * history marker, EVENTS, LAST EVENT's kind, CANDID., LAST EVENT, OUTCOME;
+ * ATTEMPT, NAME, STATE, RISK and FLAGS stay.  NAME grows to 24 and FLAGS
+ * takes the rest; the first cell (the selection) is before them.
+ */
+enum { COL_ATTEMPT, COL_CANDIDATE, COL_NAME, COL_STATE, COL_OUTCOME,
+    COL_EVENTS, COL_LAST, COL_RISK, COL_FLAGS, COL_COUNT };
+static const struct view_col attempt_cols[COL_COUNT] = {
+	[COL_ATTEMPT] = { "ATTEMPT", 9, 0, 0, 0, 0, 0, 0 },
+	[COL_CANDIDATE] = { "CANDID.", 9, 0, 0, 4, 0, 0, 0 },
+	[COL_NAME] = { "NAME", 13, 0, 0, 0, 25, 0, 0 },
+	[COL_STATE] = { "STATE", 12, 0, 0, 0, 0, 0, 0 },
+	[COL_OUTCOME] = { "OUTCOME", OUTCOME_W, OUTCOMES_MARKER_LEN + 1, 1, 6,
+	    0, 0, 0 },
+	[COL_EVENTS] = { "EVENTS", 8, 0, 0, 2, 0, 0, 1 },
+	[COL_LAST] = { "LAST EVENT", 28, 9, 3, 5, 0, 0, 0, "LAST" },
+	[COL_RISK] = { "RISK", 5, 0, 0, 0, 0, 0, 1 },
+	[COL_FLAGS] = { "FLAGS", 16, 0, 0, 0, -1, 24, 0 },
+};
+/* Where the columns start: after the selection's cell. */
+#define COLS_X		1
+
+int
+view_attempts_layout(int cols, struct view_col_pos *pos)
+{
+	return view_cols_layout(attempt_cols, COL_COUNT, COLS_X, cols, pos);
+}
 
 const struct view view_attempts = {
 	.title = "attempts",
@@ -70,6 +102,7 @@ const struct view view_attempts = {
 	.draw = attempts_draw,
 	.on_key = attempts_key,
 	.free = attempts_free,
+	.on_mouse = attempts_mouse,
 };
 
 int
@@ -280,7 +313,7 @@ draw_flags(struct ui *ui, const struct attempt *a, int selected, int y,
  * another attempt of its candidate carries one. */
 static void
 draw_outcome(struct ui *ui, const struct attempt *a, int selected, int y,
-    int x)
+    const struct view_col_pos *p)
 {
 	struct app			*app = ui_app(ui);
 	const struct outcome_mark	*m;
@@ -295,19 +328,21 @@ draw_outcome(struct ui *ui, const struct attempt *a, int selected, int y,
 		s = outcome_at(&m->fold, proto_now_ms());
 		marker = outcomes_marker(s);
 	}
-	hist = outcomes_history(&app->outcomes, a->candidate, a->feed->id,
-	    a->id, proto_now_ms()) != NULL;
+	/* Narrowed: the marker only (the line under the table says the
+	 * history). */
+	hist = !p->narrowed && outcomes_history(&app->outcomes, a->candidate,
+	    a->feed->id, a->id, proto_now_ms()) != NULL;
 	snprintf(buf, sizeof buf, "%s%s%s", marker != NULL ? marker : "",
 	    marker != NULL && hist ? " " : "", hist ? OUTCOMES_HISTORY : "");
 	if (buf[0] == '\0') {
-		ui_put(y, x, OUTCOME_W, "-");
+		ui_cell(y, p->x, p->w, "-");
 		return;
 	}
 	/* On the selected row the reverse video is the colour. */
 	role = selected ? UI_ROLE_SELECTED : s == OUTCOME_INVALIDATED ||
 	    s == OUTCOME_UPHELD ? UI_ROLE_ERROR : UI_ROLE_ALERT;
 	ui_role(ui, role, 1);
-	ui_put(y, x, OUTCOME_W, buf);
+	ui_cell(y, p->x, p->w, buf);
 	ui_role(ui, role, 0);
 }
 
@@ -368,7 +403,7 @@ outcome_line(struct ui *ui, const struct attempt *a, char *line,
  */
 static void
 draw_state(struct ui *ui, const struct attempt *a, int selected, int y,
-    int x)
+    int x, int w)
 {
 	char	buf[32];
 	int64_t	secs;
@@ -391,52 +426,48 @@ draw_state(struct ui *ui, const struct attempt *a, int selected, int y,
 		/* On the selected row the reverse video is the colour. */
 		if (!selected)
 			ui_role(ui, UI_ROLE_MISSING, 1);
-		ui_put(y, x, 12, buf);
+		ui_cell(y, x, w, buf);
 		if (!selected)
 			ui_role(ui, UI_ROLE_MISSING, 0);
 		return;
 	} else
 		snprintf(buf, sizeof buf, "%s", proto_state_name(a->state));
-	ui_put(y, x, 12, buf);
+	ui_cell(y, x, w, buf);
 }
 
-/* One row of the table. */
+/* One row of the table, in the columns laid out in pos (w 0: dropped). */
 static void
 draw_row(struct ui *ui, const struct attempt *a, int selected, int y,
-    int name_w, int cols)
+    const struct view_col_pos *pos, int cols)
 {
-	char		 buf[512], clock[16];
-	int		 x = 0;
+	const struct view_col_pos	*p;
+	char				 buf[512], clock[16];
 
 	if (selected)
 		ui_role(ui, UI_ROLE_SELECTED, 1);
-	ui_put(y, x, 1, selected ? ">" : " ");
-	x += 1;
-	ui_put(y, x, 9, a->id);
-	x += 9;
-	ui_put(y, x, 9, a->candidate);
-	x += 9;
-	ui_put(y, x, name_w, a->name);	/* a space before STATE */
-	x += name_w + 1;
-	draw_state(ui, a, selected, y, x);
-	x += 12;
-	draw_outcome(ui, a, selected, y, x);
-	x += OUTCOME_W;
-	snprintf(buf, sizeof buf, "%6" PRIu64 "  ", a->events);
-	ui_put(y, x, 8, buf);
-	x += 8;
+	ui_put(y, 0, 1, selected ? ">" : " ");
+	ui_cell(y, pos[COL_ATTEMPT].x, pos[COL_ATTEMPT].w, a->id);
+	ui_cell(y, pos[COL_CANDIDATE].x, pos[COL_CANDIDATE].w, a->candidate);
+	ui_cell(y, pos[COL_NAME].x, pos[COL_NAME].w, a->name);
+	draw_state(ui, a, selected, y, pos[COL_STATE].x, pos[COL_STATE].w);
+	if (pos[COL_OUTCOME].w > 0)
+		draw_outcome(ui, a, selected, y, &pos[COL_OUTCOME]);
+	p = &pos[COL_EVENTS];
+	snprintf(buf, sizeof buf, "%*" PRIu64, p->w > 0 ? p->w - 1 : 0,
+	    a->events);
+	ui_cell(y, p->x, p->w, buf);
+	p = &pos[COL_LAST];
 	if (a->has_event) {
 		ui_clock(a->last_ms, clock, sizeof clock);
-		snprintf(buf, sizeof buf, "%s %s", clock,
+		snprintf(buf, sizeof buf, "%s %s", clock, p->narrowed ? "" :
 		    proto_event_kind_name(a->last_kind));
 	} else
 		snprintf(buf, sizeof buf, "-");
-	ui_put(y, x, 28, buf);
-	x += 28;
-	snprintf(buf, sizeof buf, "%4.0f ", a->risk);
-	ui_put(y, x, 5, a->risk >= 0.5 ? buf : "   - ");
-	x += 5;
-	draw_flags(ui, a, selected, y, x, cols);
+	ui_cell(y, p->x, p->w, buf);
+	snprintf(buf, sizeof buf, "%4.0f", a->risk);
+	ui_cell(y, pos[COL_RISK].x, pos[COL_RISK].w, a->risk >= 0.5 ? buf :
+	    "   -");
+	draw_flags(ui, a, selected, y, pos[COL_FLAGS].x, cols);
 	if (selected)
 		ui_role(ui, UI_ROLE_SELECTED, 0);
 }
@@ -460,10 +491,11 @@ static void
 draw_table(struct ui *ui, struct attempts_view *av, int y, int rows,
     int cols)
 {
-	struct filter_row *fr = av->rows;
-	size_t		  n = av->nrows, sel;
+	struct filter_row	 *fr = av->rows;
+	struct view_col_pos	  pos[COL_COUNT];
+	size_t			  n = av->nrows, sel;
 	char		  buf[512];
-	int		  r, name_w;
+	int		  r;
 
 	sel = filter_find(fr, n, av->sel);
 	if (sel == n)
@@ -483,17 +515,12 @@ draw_table(struct ui *ui, struct attempts_view *av, int y, int rows,
 	av->table_y = y + 1;
 	av->table_rows = rows;
 
-	/* Names get what the flags can spare: the flags say why (at 140
-	 * columns, a critical flag's count, severity and rule name). */
-	name_w = cols - 90 - OUTCOME_W;
-	if (name_w > 24)
-		name_w = 24;
-	if (name_w < 12)
-		name_w = 12;
+	/* The columns that fit (the flags say why: they keep 16 columns at
+	 * least, 24 before names grow). */
+	view_attempts_layout(cols, pos);
 	ui_role(ui, UI_ROLE_HEADING, 1);
-	snprintf(buf, sizeof buf, " %-8s %-8s %-*s %-11s %-*s %6s  %-27s %4s "
-	    "%s", "ATTEMPT", "CANDID.", name_w, "NAME", "STATE", OUTCOME_W - 1,
-	    "OUTCOME", "EVENTS", "LAST EVENT", "RISK", "FLAGS");
+	view_cols_heading(attempt_cols, pos, COL_COUNT, COLS_X, buf,
+	    sizeof buf);
 	ui_put(y, 0, cols, buf);
 	ui_role(ui, UI_ROLE_HEADING, 0);
 
@@ -504,7 +531,7 @@ draw_table(struct ui *ui, struct attempts_view *av, int y, int rows,
 		else
 			draw_row(ui, fr[av->top + (size_t)r].a,
 			    fr[av->top + (size_t)r].a == av->sel, y + 1 + r,
-			    name_w, cols);
+			    pos, cols);
 	}
 	if (n == 0)
 		ui_put(y + 1, 1, cols - 1, ui_app(ui)->model.nattempts > 0 ?
@@ -632,6 +659,23 @@ key_group(struct ui *ui, void *state, const struct view_binding *b)
 	f->gen++;
 	ui_status(ui, 0, "grouped by %s", filter_group_name(f->group));
 	ui_dirty(ui);
+}
+
+/* A click on a row of the table selects its attempt (a group's heading
+ * selects nothing). */
+static int
+attempts_mouse(struct ui *ui, void *state, int y)
+{
+	struct attempts_view	*av = state;
+	size_t			 i;
+
+	attempts_rows(ui, av);
+	if (view_list_row(y, av->table_y, av->table_rows, av->top,
+	    av->nrows, &i) == -1 || av->rows[i].a == NULL)
+		return 0;
+	av->sel = av->rows[i].a;
+	ui_select(ui, av->sel);
+	return 1;
 }
 
 int

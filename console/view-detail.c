@@ -80,6 +80,9 @@ struct detail_view {
 	int			jump;		/* scroll to the flag's evidence
 						   at the next draw */
 	size_t			shown;		/* timeline rows last drawn */
+	int			flags_y;	/* the first flag row's line */
+	int			flags_rows;	/* flag rows last drawn */
+	size_t			flags_first;	/* the flag on flags_y */
 
 	uint64_t		sig;		/* the attempt as last read */
 	int64_t			read_ms;	/* 0: read at the next draw */
@@ -90,9 +93,11 @@ static view_key_fn	key_scroll, key_flag, key_linked, key_act, key_back;
 static int		detail_on_key(struct ui *, void *, int, int);
 static void		detail_draw(struct ui *, void *, int, int);
 static void		detail_free(void *);
+static int		detail_mouse(struct ui *, void *, int);
 
 static const struct view_key detail_keys[] = {
-	{ KEY_ESCAPE, 'q', "Esc/q", "back", "back to the attempts table",
+	{ KEY_ESCAPE, 'q', "Esc/q", "back", "back to the view this detail "
+	    "was opened from (attempts, flags queue or journal)",
 	    key_back, NULL, 0 },
 	{ '\t', ']', "Tab/]", "flag",
 	    "select the next flag: its evidence is highlighted", key_flag,
@@ -129,6 +134,7 @@ const struct view view_detail = {
 	.draw = detail_draw,
 	.on_key = detail_on_key,
 	.free = detail_free,
+	.on_mouse = detail_mouse,
 };
 
 /* ---- pure helpers (view-detail.h) */
@@ -467,6 +473,20 @@ fact(const char *s)
 	return s != NULL && *s != '\0' ? s : "-";
 }
 
+/* a's outcome (outcomes.h) as the OUTCOME column's state, in words:
+ * "valid" when no case was opened. */
+static const char *
+detail_outcome(struct ui *ui, const struct attempt *a)
+{
+	struct app			*app = ui_app(ui);
+	const struct outcome_mark	*m;
+
+	m = outcomes_find(&app->outcomes, a->feed->id, a->id);
+	if (m == NULL)
+		return outcome_state_name(OUTCOME_VALID);
+	return outcome_state_name(outcome_at(&m->fold, proto_now_ms()));
+}
+
 /* The facts block: the title line and two more. */
 static void
 draw_facts(struct ui *ui, struct detail_view *dv, int cols)
@@ -487,8 +507,9 @@ draw_facts(struct ui *ui, struct detail_view *dv, int cols)
 	ui_role(ui, UI_ROLE_TITLE, 1);
 	ui_put(0, 0, cols, line);
 	ui_role(ui, UI_ROLE_TITLE, 0);
-	snprintf(line, sizeof line, " state %s  exam %s  form %s  centre %s"
-	    "  modality %s", proto_state_name(a->state),
+	snprintf(line, sizeof line, " state %s  outcome %s  exam %s  form %s"
+	    "  centre %s  modality %s", proto_state_name(a->state),
+	    detail_outcome(ui, a),
 	    fact(fc != NULL ? fc->exam : NULL), fact(fc != NULL ? fc->form :
 	    NULL), fact(fc != NULL ? fc->center : NULL), fact(fc != NULL ?
 	    fc->modality : NULL));
@@ -554,9 +575,13 @@ draw_risk(struct ui *ui, struct detail_view *dv, int y, int nrows,
 	ui_role(ui, UI_ROLE_HEADING, 1);
 	ui_put(y++, 0, cols, line);
 	ui_role(ui, UI_ROLE_HEADING, 0);
+	dv->flags_rows = 0;
 	if (nrows <= 0)
 		return;
 	first = selx >= (size_t)nrows ? selx - (size_t)nrows + 1 : 0;
+	dv->flags_y = y;
+	dv->flags_rows = nrows;
+	dv->flags_first = first;
 	for (i = 0; i < (size_t)nrows; i++) {
 		if ((f = detail_flag_at(dv->a, first + i)) == NULL)
 			break;
@@ -742,7 +767,7 @@ detail_go(struct ui *ui, struct detail_view *dv, size_t i)
 		return;
 	}
 	b = dv->linked[i].a;
-	ui_status(ui, 0, "%s: linked to %s by %s (Esc: back to the table)",
+	ui_status(ui, 0, "%s: linked to %s by %s (Esc: back)",
 	    b->id, dv->a->id, dv->linked[i].rule);
 	detail_show(dv, b);
 	ui_dirty(ui);
@@ -765,6 +790,24 @@ detail_on_key(struct ui *ui, void *state, int is_key, int ch)
 	return 1;
 }
 
+/* A click on a flag's line selects it (its evidence highlighted). */
+static int
+detail_mouse(struct ui *ui, void *state, int y)
+{
+	struct detail_view	*dv = state;
+	struct flag		*f;
+
+	(void)ui;
+	if (y < dv->flags_y || y >= dv->flags_y + dv->flags_rows)
+		return 0;
+	f = detail_flag_at(dv->a, dv->flags_first + (size_t)(y - dv->flags_y));
+	if (f == NULL)
+		return 0;
+	dv->flag_id = f->id;
+	dv->jump = 1;
+	return 1;
+}
+
 /* An act on this attempt, on the selected flag when it is open. */
 static void
 key_act(struct ui *ui, void *state, const struct view_binding *b)
@@ -775,7 +818,7 @@ key_act(struct ui *ui, void *state, const struct view_binding *b)
 	view_act(ui, b->act, dv->a, detail_flag(dv, &i));
 }
 
-/* Esc, q: back to the attempts table. */
+/* Esc, q: back to the view below (attempts, flags queue, journal). */
 static void
 key_back(struct ui *ui, void *state, const struct view_binding *b)
 {

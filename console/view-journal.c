@@ -27,6 +27,7 @@
 #include "console/console.h"
 #include "console/decide.h"
 #include "console/filter.h"
+#include "console/view-cols.h"
 #include "console/view.h"
 #include "proto/xmalloc.h"
 #include "store/review.h"
@@ -36,6 +37,32 @@
 #define JOURNAL_PAGES		20	/* queries per frame, at most */
 #define JOURNAL_REREAD_MS	2000	/* and this often whatever happens */
 #define JOURNAL_HASH		12	/* hex digits of the hash shown */
+
+/*
+ * The columns, each with the gap after it, and the order they give way in
+ * as the terminal narrows (man/invigil.1, THE SCREEN): ACTOR (always
+ * --proctor here: the header says who), HASH, then CODE narrows, FLAG,
+ * SEQ; TIME, KIND, ATTEMPT and REASON stay.  REASON takes the rest.
+ */
+enum { JCOL_SEQ, JCOL_TIME, JCOL_ACTOR, JCOL_KIND, JCOL_ATTEMPT, JCOL_FLAG,
+    JCOL_HASH, JCOL_CODE, JCOL_REASON, JCOL_N };
+static const struct view_col journal_cols[JCOL_N] = {
+	[JCOL_SEQ] = { "SEQ", 8, 0, 0, 5, 0, 0, 1, NULL },
+	[JCOL_TIME] = { "TIME", 9, 0, 0, 0, 0, 0, 0, NULL },
+	[JCOL_ACTOR] = { "ACTOR", 11, 0, 0, 1, 0, 0, 0, NULL },
+	[JCOL_KIND] = { "KIND", 13, 0, 0, 0, 0, 0, 0, NULL },
+	[JCOL_ATTEMPT] = { "ATTEMPT", 9, 0, 0, 0, 0, 0, 0, NULL },
+	[JCOL_FLAG] = { "FLAG", 7, 0, 0, 4, 0, 0, 1, NULL },
+	[JCOL_HASH] = { "HASH", JOURNAL_HASH + 1, 0, 0, 2, 0, 0, 0, NULL },
+	[JCOL_CODE] = { "CODE", 27, 17, 3, 0, 0, 0, 0, NULL },
+	[JCOL_REASON] = { "REASON", 12, 0, 0, 0, -1, 30, 0, NULL },
+};
+
+int
+view_journal_layout(int cols, struct view_col_pos *pos)
+{
+	return view_cols_layout(journal_cols, JCOL_N, 1, cols, pos);
+}
 
 struct journal_item {
 	int64_t		seq, time_ms, flag_id;
@@ -60,6 +87,7 @@ struct journal_view {
 	size_t			shown[JOURNAL_ROWS];	/* the filter's */
 	size_t			nshown;
 	int			page;		/* rows last shown */
+	int			rows_y;		/* the first row's line */
 	int			sig;		/* journal_unsigned as read */
 	int64_t			read_ms;	/* 0: read at the next draw */
 };
@@ -67,6 +95,7 @@ struct journal_view {
 static view_key_fn	key_move, key_open, key_next;
 static void		journal_draw(struct ui *, void *, int, int);
 static void		journal_free(void *);
+static int		journal_mouse(struct ui *, void *, int);
 
 static const struct view_key journal_keys[] = {
 	VIEW_KEYS_LIST(key_move, "act"),
@@ -86,6 +115,7 @@ const struct view view_journal = {
 	    "chain's, as `invigil review journal` prints it.",
 	.draw = journal_draw,
 	.free = journal_free,
+	.on_mouse = journal_mouse,
 };
 
 int
@@ -236,16 +266,53 @@ journal_pos(struct journal_view *jv)
 
 /* ---- drawing */
 
+/* One act on row y, in the columns laid out in pos. */
+static void
+journal_row_draw(struct ui *ui, const struct journal_item *it,
+    int selected, int y, const struct view_col_pos *pos)
+{
+	char	buf[32], clock[16];
+
+	if (selected)
+		ui_role(ui, UI_ROLE_SELECTED, 1);
+	ui_put(y, 0, 1, selected ? ">" : " ");
+	snprintf(buf, sizeof buf, "%*" PRId64, pos[JCOL_SEQ].w > 0 ?
+	    pos[JCOL_SEQ].w - 1 : 0, it->seq);
+	ui_cell(y, pos[JCOL_SEQ].x, pos[JCOL_SEQ].w, buf);
+	ui_clock(it->time_ms, clock, sizeof clock);
+	ui_cell(y, pos[JCOL_TIME].x, pos[JCOL_TIME].w, clock);
+	ui_cell(y, pos[JCOL_ACTOR].x, pos[JCOL_ACTOR].w, it->actor);
+	ui_cell(y, pos[JCOL_KIND].x, pos[JCOL_KIND].w, it->kind);
+	ui_cell(y, pos[JCOL_ATTEMPT].x, pos[JCOL_ATTEMPT].w,
+	    it->attempt[0] ? it->attempt : "-");
+	if (it->flag_id != 0)
+		snprintf(buf, sizeof buf, "%*" PRId64, pos[JCOL_FLAG].w > 0 ?
+		    pos[JCOL_FLAG].w - 1 : 0, it->flag_id);
+	else
+		snprintf(buf, sizeof buf, "%*s", pos[JCOL_FLAG].w > 0 ?
+		    pos[JCOL_FLAG].w - 1 : 0, "-");
+	ui_cell(y, pos[JCOL_FLAG].x, pos[JCOL_FLAG].w, buf);
+	ui_cell(y, pos[JCOL_HASH].x, pos[JCOL_HASH].w, it->hash);
+	ui_cell(y, pos[JCOL_CODE].x, pos[JCOL_CODE].w,
+	    it->code[0] ? it->code : "-");
+	ui_put(y, pos[JCOL_REASON].x, pos[JCOL_REASON].w, it->reason);
+	if (selected) {
+		ui_role(ui, UI_ROLE_SELECTED, 0);
+		ui_cursor(ui, y, 0);
+	}
+}
+
 static void
 journal_draw(struct ui *ui, void *state, int rows, int cols)
 {
 	struct journal_view	*jv = state;
 	struct app		*app = ui_app(ui);
 	struct journal_item	*it;
+	struct view_col_pos	 pos[JCOL_N];
 	int64_t			 now = proto_now_ms();
-	char			 line[1024], clock[16], flag[24], who[256];
+	char			 line[1024], clock[16], who[256];
 	char			 what[64] = "";
-	size_t			 i, pos;
+	size_t			 at;
 	int			 y = 2, shown;
 
 	if (jv->read_ms == 0 || now - jv->read_ms >= JOURNAL_REREAD_MS ||
@@ -271,9 +338,8 @@ journal_draw(struct ui *ui, void *state, int rows, int cols)
 		y = 3;
 	}
 	ui_role(ui, UI_ROLE_HEADING, 1);
-	snprintf(line, sizeof line, " %7s %-8s %-10s %-12s %-8s %6s %-*s "
-	    "%-26s %s", "SEQ", "TIME", "ACTOR", "KIND", "ATTEMPT", "FLAG",
-	    JOURNAL_HASH, "HASH", "CODE", "REASON");
+	view_journal_layout(cols, pos);
+	view_cols_heading(journal_cols, pos, JCOL_N, 1, line, sizeof line);
 	ui_put(y - 1, 0, cols, line);
 	ui_role(ui, UI_ROLE_HEADING, 0);
 	if (jv->err[0] != '\0') {
@@ -292,34 +358,19 @@ journal_draw(struct ui *ui, void *state, int rows, int cols)
 		    "journal");
 		return;
 	}
-	pos = journal_pos(jv);
-	if (pos < jv->top)
-		jv->top = pos;
-	if (pos >= jv->top + (size_t)shown)
-		jv->top = pos - (size_t)shown + 1;
+	at = journal_pos(jv);
+	if (at < jv->top)
+		jv->top = at;
+	if (at >= jv->top + (size_t)shown)
+		jv->top = at - (size_t)shown + 1;
 	if (jv->top >= jv->nshown)
 		jv->top = 0;
-	for (pos = jv->top; pos < jv->nshown &&
-	    pos < jv->top + (size_t)shown; pos++) {
-		i = jv->shown[pos];
-		it = journal_at(jv, i);
-		ui_clock(it->time_ms, clock, sizeof clock);
-		if (it->flag_id != 0)
-			snprintf(flag, sizeof flag, "%" PRId64, it->flag_id);
-		else
-			snprintf(flag, sizeof flag, "-");
-		snprintf(line, sizeof line, "%c%7" PRId64 " %-8s %-10.10s "
-		    "%-12.12s %-8.8s %6s %-*s %-26.26s %s", i == jv->sel ?
-		    '>' : ' ', it->seq, clock, it->actor, it->kind,
-		    it->attempt[0] ? it->attempt : "-", flag, JOURNAL_HASH,
-		    it->hash, it->code[0] ? it->code : "-", it->reason);
-		if (i == jv->sel)
-			ui_role(ui, UI_ROLE_SELECTED, 1);
-		ui_put(y + (int)(pos - jv->top), 0, cols, line);
-		if (i == jv->sel) {
-			ui_role(ui, UI_ROLE_SELECTED, 0);
-			ui_cursor(ui, y + (int)(pos - jv->top), 0);
-		}
+	jv->rows_y = y;
+	for (at = jv->top; at < jv->nshown && at < jv->top + (size_t)shown;
+	    at++) {
+		it = journal_at(jv, jv->shown[at]);
+		journal_row_draw(ui, it, jv->shown[at] == jv->sel,
+		    y + (int)(at - jv->top), pos);
 	}
 }
 
@@ -362,6 +413,21 @@ key_next(struct ui *ui, void *state, const struct view_binding *b)
 	ui_status(ui, 0, "match %zu of %zu%s", j + 1, jv->nshown,
 	    wrapped ? " (wrapped)" : "");
 	ui_dirty(ui);
+}
+
+/* A click on a row selects its act (of those the filter shows). */
+static int
+journal_mouse(struct ui *ui, void *state, int y)
+{
+	struct journal_view	*jv = state;
+	size_t			 at;
+
+	(void)ui;
+	if (view_list_row(y, jv->rows_y, jv->page, jv->top, jv->nshown,
+	    &at) == -1)
+		return 0;
+	jv->sel = jv->shown[at];
+	return 1;
 }
 
 /* Enter: the selected act's attempt, when the model holds it. */

@@ -31,12 +31,40 @@
 #include "console/console.h"
 #include "console/decide.h"
 #include "console/filter.h"
+#include "console/view-cols.h"
 #include "console/view-queue.h"
 #include "console/view.h"
 #include "proto/xmalloc.h"
 
 #define QUEUE_REBUILD_MS	1000	/* the order, at least this often */
 #define QUEUE_RESPONSE_SECS	120	/* --response-secs unset (0) */
+
+/*
+ * The columns, each with the gap after it, and the order they give way in
+ * as the terminal narrows (man/invigil.1, THE SCREEN): COUNT, FLAG (the
+ * flag's id), CANDID., then RULE narrows; ATTEMPT, NAME, SEVERITY, AGE,
+ * LATE and MESSAGE stay.  MESSAGE takes the rest.
+ */
+enum { QCOL_ATTEMPT, QCOL_CANDIDATE, QCOL_NAME, QCOL_FLAG, QCOL_SEVERITY,
+    QCOL_RULE, QCOL_AGE, QCOL_LATE, QCOL_COUNT, QCOL_MESSAGE, QCOL_N };
+static const struct view_col queue_cols[QCOL_N] = {
+	[QCOL_ATTEMPT] = { "ATTEMPT", 9, 0, 0, 0, 0, 0, 0, NULL },
+	[QCOL_CANDIDATE] = { "CANDID.", 9, 0, 0, 3, 0, 0, 0, NULL },
+	[QCOL_NAME] = { "NAME", 15, 0, 0, 0, 25, 0, 0, NULL },
+	[QCOL_FLAG] = { "FLAG", 7, 0, 0, 2, 0, 0, 1, NULL },
+	[QCOL_SEVERITY] = { "SEVERITY", 9, 0, 0, 0, 0, 0, 0, NULL },
+	[QCOL_RULE] = { "RULE", 19, 13, 4, 0, 0, 0, 0, NULL },
+	[QCOL_AGE] = { "AGE", 7, 0, 0, 0, 0, 0, 1, NULL },
+	[QCOL_LATE] = { "", 5, 0, 0, 0, 0, 0, 0, NULL },
+	[QCOL_COUNT] = { "COUNT", 6, 0, 0, 1, 0, 0, 1, NULL },
+	[QCOL_MESSAGE] = { "MESSAGE", 12, 0, 0, 0, -1, 40, 0, NULL },
+};
+
+int
+view_queue_layout(int cols, struct view_col_pos *pos)
+{
+	return view_cols_layout(queue_cols, QCOL_N, 1, cols, pos);
+}
 
 struct queue_view {
 	struct queue_row       *rows;		/* sorted */
@@ -47,6 +75,7 @@ struct queue_view {
 	int64_t			sel;		/* the selected flag's id */
 	size_t			top;		/* first row shown */
 	int			page;		/* rows last shown */
+	int			rows_y;		/* the first row's line */
 	uint64_t		sig_flags;	/* the model as last built */
 	size_t			sig_attempts;
 	unsigned		sig_filter;	/* the filter's gen */
@@ -57,6 +86,7 @@ static view_key_fn	key_move, key_act, key_open, key_next;
 static void		queue_draw(struct ui *, void *, int, int);
 static int		queue_key(struct ui *, void *, int, int);
 static void		queue_free(void *);
+static int		queue_mouse(struct ui *, void *, int);
 
 static const struct view_key queue_keys[] = {
 	VIEW_KEYS_LIST(key_move, "flag"),
@@ -79,6 +109,7 @@ const struct view view_queue = {
 	.draw = queue_draw,
 	.on_key = queue_key,
 	.free = queue_free,
+	.on_mouse = queue_mouse,
 };
 
 int
@@ -280,9 +311,10 @@ queue_role(int severity)
 static int
 queue_header(struct ui *ui, struct queue_view *qv, int late, int cols)
 {
-	char		 line[512], clock[16], who[256];
-	size_t		 i, requests = 0;
-	int		 y = 1;
+	struct view_col_pos	 pos[QCOL_N];
+	char			 line[512], clock[16], who[256];
+	size_t			 i, requests = 0;
+	int			 y = 1;
 
 	for (i = 0; i < qv->n && qv->rows[i].request; i++)
 		requests += qv->rows[i].f->state == STORE_FLAG_OPEN;
@@ -299,9 +331,8 @@ queue_header(struct ui *ui, struct queue_view *qv, int late, int cols)
 		y = view_filter_header(ui, y, cols, (size_t)(qv->total -
 		    qv->hidden), (size_t)qv->total, "open flags");
 	ui_role(ui, UI_ROLE_HEADING, 1);
-	snprintf(line, sizeof line, " %-8s %-8s %-14s %6s %-8s %-18s %6s "
-	    "%-4s %5s %s", "ATTEMPT", "CANDID.", "NAME", "FLAG", "SEVERITY",
-	    "RULE", "AGE", "", "COUNT", "MESSAGE");
+	view_queue_layout(cols, pos);
+	view_cols_heading(queue_cols, pos, QCOL_N, 1, line, sizeof line);
 	ui_put(y, 0, cols, line);
 	ui_role(ui, UI_ROLE_HEADING, 0);
 	return y + 1;
@@ -311,23 +342,35 @@ queue_header(struct ui *ui, struct queue_view *qv, int late, int cols)
  * time. */
 static void
 queue_row_draw(struct ui *ui, const struct queue_row *r, int selected,
-    int late, int64_t now, int y, int cols)
+    int late, int64_t now, int y, const struct view_col_pos *pos)
 {
 	const struct flag	*f = r->f;
 	const struct attempt	*a = f->attempt;
 	enum ui_role		 role;
-	char			 line[1024], age[16];
+	char			 buf[64], age[16];
 
 	queue_age(now - r->raised_ms, age, sizeof age);
-	snprintf(line, sizeof line, "%c%-8.8s %-8.8s %-14.14s %6" PRId64
-	    " %-8s %-18.18s %6s %-4s %5" PRId64 " %s", selected ? '>' : ' ',
-	    a->id, a->candidate, a->name, f->id, r->request ? "REQUEST" :
-	    proto_severity_name(f->severity), f->rule, age, late ? "LATE" : "",
-	    f->count, f->message);
 	role = selected ? UI_ROLE_SELECTED : late ? UI_ROLE_CRITICAL :
 	    r->request ? UI_ROLE_ALERT : queue_role((int)f->severity);
 	ui_role(ui, role, 1);
-	ui_put(y, 0, cols, line);
+	ui_put(y, 0, 1, selected ? ">" : " ");
+	ui_cell(y, pos[QCOL_ATTEMPT].x, pos[QCOL_ATTEMPT].w, a->id);
+	ui_cell(y, pos[QCOL_CANDIDATE].x, pos[QCOL_CANDIDATE].w,
+	    a->candidate);
+	ui_cell(y, pos[QCOL_NAME].x, pos[QCOL_NAME].w, a->name);
+	snprintf(buf, sizeof buf, "%*" PRId64, pos[QCOL_FLAG].w > 0 ?
+	    pos[QCOL_FLAG].w - 1 : 0, f->id);
+	ui_cell(y, pos[QCOL_FLAG].x, pos[QCOL_FLAG].w, buf);
+	ui_cell(y, pos[QCOL_SEVERITY].x, pos[QCOL_SEVERITY].w, r->request ?
+	    "REQUEST" : proto_severity_name(f->severity));
+	ui_cell(y, pos[QCOL_RULE].x, pos[QCOL_RULE].w, f->rule);
+	snprintf(buf, sizeof buf, "%*s", pos[QCOL_AGE].w - 1, age);
+	ui_cell(y, pos[QCOL_AGE].x, pos[QCOL_AGE].w, buf);
+	ui_cell(y, pos[QCOL_LATE].x, pos[QCOL_LATE].w, late ? "LATE" : "");
+	snprintf(buf, sizeof buf, "%*" PRId64, pos[QCOL_COUNT].w > 0 ?
+	    pos[QCOL_COUNT].w - 1 : 0, f->count);
+	ui_cell(y, pos[QCOL_COUNT].x, pos[QCOL_COUNT].w, buf);
+	ui_put(y, pos[QCOL_MESSAGE].x, pos[QCOL_MESSAGE].w, f->message);
 	ui_role(ui, role, 0);
 	if (selected)
 		ui_cursor(ui, y, 0);
@@ -339,13 +382,15 @@ queue_draw(struct ui *ui, void *state, int rows, int cols)
 	struct queue_view	*qv = state;
 	int64_t			 now = proto_now_ms();
 	int			 secs = queue_secs(ui);
+	struct view_col_pos	 pos[QCOL_N];
 	size_t			 i, sel;
 	int			 y, late = 0, shown;
 
 	queue_refresh(ui, qv, now);
+	view_queue_layout(cols, pos);
 	for (i = 0; i < qv->n; i++)
 		late += queue_late(now - qv->rows[i].raised_ms, secs);
-	y = queue_header(ui, qv, late, cols);
+	y = qv->rows_y = queue_header(ui, qv, late, cols);
 	shown = rows - y - 2;	/* the manager's status and key bar */
 	if (shown < 1)
 		return;
@@ -368,7 +413,7 @@ queue_draw(struct ui *ui, void *state, int rows, int cols)
 			continue;	/* decided since the build */
 		queue_row_draw(ui, &qv->rows[i], i == sel,
 		    queue_late(now - qv->rows[i].raised_ms, secs), now,
-		    y + (int)(i - qv->top), cols);
+		    y + (int)(i - qv->top), pos);
 	}
 	if (qv->total - qv->hidden > qv->n) {
 		char	line[128];
@@ -420,6 +465,21 @@ key_next(struct ui *ui, void *state, const struct view_binding *b)
 	ui_status(ui, 0, "match flag %" PRId64 " of %zu%s", qv->sel, qv->n,
 	    wrapped ? " (wrapped)" : "");
 	ui_dirty(ui);
+}
+
+/* A click on a row selects its flag (still open: as drawn). */
+static int
+queue_mouse(struct ui *ui, void *state, int y)
+{
+	struct queue_view	*qv = state;
+	size_t			 i;
+
+	(void)ui;
+	if (view_list_row(y, qv->rows_y, qv->page, qv->top, qv->n, &i) == -1 ||
+	    qv->rows[i].f->state != STORE_FLAG_OPEN)
+		return 0;
+	qv->sel = qv->rows[i].id;
+	return 1;
 }
 
 /* An act on the selected flag's attempt; dismiss and confirm take it. */

@@ -25,6 +25,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <wchar.h>
 
 struct act;
 struct app;
@@ -89,6 +91,11 @@ struct view {
 	int			(*on_key)(struct ui *, void *state, int is_key,
 				    int ch);
 	void			(*free)(void *state);
+	/* A click of the mouse's first button on screen line y: 1 if it
+	 * selected the row there (a second click on it soon after is
+	 * Enter), 0 if nothing is there.  NULL: clicks do nothing.  The
+	 * wheel is Up and Down, a key bar word its key (ui.c). */
+	int			(*on_mouse)(struct ui *, void *state, int y);
 };
 
 /* ---- key tables (view-keys.c: pure, no curses) */
@@ -142,6 +149,14 @@ struct view {
 size_t		 view_list_move(const char *how, size_t i, size_t n,
 		    size_t page);
 
+/*
+ * The row of a list under screen line y (a click), when the list's rows
+ * are drawn from line first, shown lines of them from row top of n: 0 with
+ * *out set, or -1 when no row is there.
+ */
+int		 view_list_row(int y, int first, int shown, size_t top,
+		    size_t n, size_t *out);
+
 /* The i-th binding of v into *out: 0, or -1 past the last. */
 int		 view_binding(const struct view *v, size_t i,
 		    struct view_binding *out);
@@ -158,12 +173,32 @@ size_t		 view_keybar(const struct view *v, char *buf, size_t len);
 size_t		 view_keybar_acts(const struct view *v, int acts, char *buf,
 		    size_t len);
 /*
+ * The binding whose word on v's key bar (as view_keybar_acts() lays it
+ * out with acts into len bytes) covers column x: 0 with out filled, -1 if
+ * none does.
+ */
+int		 view_keybar_at(const struct view *v, int acts, size_t len,
+		    int x, struct view_binding *out);
+/*
  * The i-th line of v's help: one line per binding ("  d        dismiss
  * ..."), then a blank line and v->help_note if it has one.  0 with buf
  * filled, -1 past the last.
  */
 int		 view_help_line(const struct view *v, size_t i, char *buf,
 		    size_t len);
+
+/*
+ * The KEYS section of man/invigil.1 (between its marker comments) from the
+ * key tables of the views (NULL ends views): for each, a .SS title and
+ * one .TP paragraph per binding, escaped for roff.  `invigil help --keys`
+ * prints it; tests/e2e-term.sh compares it with the page.
+ */
+void		 view_keys_man(FILE *out, const struct view *const *views);
+/* The lines every help overlay ends with, and the man page's KEYS starts
+ * with (the views, the mouse); NULL ends them. */
+extern const char *const view_help_common[];
+/* The views whose keys the man page lists, in its order (view-help.c). */
+extern const struct view *const view_manual[];
 
 /* ---- the screen manager (ui.c) */
 
@@ -227,6 +262,19 @@ void		 ui_role(struct ui *, enum ui_role, int on);
  * clipped by display width, padded with spaces.
  */
 void		 ui_put(int y, int x, int width, const char *s);
+/*
+ * What ui_put() draws of s in width columns: sanitised, cut by display
+ * width (a double-width character that does not fit whole is left out; a
+ * combining mark that would start the cell gets a space to sit on; a
+ * character the locale cannot show is written as its \u{code}), as at
+ * most n-1 wide characters into out (terminated).  Returns the columns
+ * it takes (<= width).  No curses.
+ */
+int		 ui_text_fit(const char *s, int width, wchar_t *out,
+		    size_t n);
+/* A table cell: s in w-1 columns (ui_put), then the gap before the next
+ * column, in the same attributes. */
+void		 ui_cell(int y, int x, int w, const char *s);
 /* ms since the epoch as local HH:MM:SS. */
 void		 ui_clock(int64_t ms, char *out, size_t outsz);
 

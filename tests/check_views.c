@@ -22,6 +22,7 @@
 #include "console/console.h"
 #include "console/decide.h"
 #include "console/ui-term.h"
+#include "console/view-cols.h"
 #include "console/view-detail.h"
 #include "console/view-queue.h"
 #include "console/view.h"
@@ -66,9 +67,14 @@ START_TEST(test_act_on_the_bar)
 	ck_assert_str_eq(bar, " d dismiss  c confirm  w warn  p pause  "
 	    "r resume  t terminate  e escalate  o note  x recheck  ? help  "
 	    "q quit");
-	/* Cut at a word, never inside one. */
+	/* Cut at a word, never inside one, and the help and quit words
+	 * kept at the end however narrow (? is where the rest is found). */
+	n = view_keybar(&view_attempts, bar, 38);
+	ck_assert_str_eq(bar, " d dismiss  c confirm  ? help  q quit");
+	n = view_keybar(&view_attempts, bar, 37);
+	ck_assert_str_eq(bar, " d dismiss  ? help  q quit");
 	n = view_keybar(&view_attempts, bar, 25);
-	ck_assert_str_eq(bar, " d dismiss  c confirm");
+	ck_assert_str_eq(bar, " ? help  q quit");
 }
 END_TEST
 
@@ -283,6 +289,7 @@ END_TEST
 static struct app	 app;
 static struct ui	*ui;
 static FILE		*out, *in;
+static const char	*screen_cols = "120";	/* the next screen_open's */
 
 /* The console's screen on /dev/null, 40x120, with nothing received. */
 static void
@@ -297,7 +304,7 @@ screen_open(const char *no_color)
 	else
 		unsetenv("NO_COLOR");
 	setenv("LINES", "40", 1);
-	setenv("COLUMNS", "120", 1);
+	setenv("COLUMNS", screen_cols, 1);
 	out = fopen("/dev/null", "w");
 	in = fopen("/dev/null", "r");
 	ck_assert_ptr_nonnull(out);
@@ -456,10 +463,14 @@ START_TEST(test_screen_detail)
 	ck_assert_ptr_nonnull(strstr(screen_row(39), " Esc/q back  Tab/] flag"));
 	/* The help is the detail's, and Esc closes it, not the detail. */
 	press('?');
-	ck_assert_int_eq(screen_has("back to the attempts table"), 1);
+	ck_assert_int_eq(screen_has("back to the view this detail was opened "
+	    "from"), 1);
 	ck_assert_int_eq(screen_has("*: the selected flag's evidence"), 1);
 	press(27);
-	ck_assert_int_eq(screen_has("back to the attempts table"), 0);
+	ck_assert_int_eq(screen_has("back to the view this detail"), 0);
+	/* Its outcome among the facts: no case opened, valid. */
+	ck_assert_ptr_nonnull(strstr(screen_row(1), " state ") );
+	ck_assert_ptr_nonnull(strstr(screen_row(1), "  outcome valid  "));
 	ck_assert_ptr_nonnull(strstr(screen_row(0), " ATTEMPT A7  "));
 	press(27);
 	ck_assert_ptr_nonnull(strstr(screen_row(0), " invigil  proctor unit"));
@@ -921,6 +932,437 @@ START_TEST(test_screen_filter_bound)
 }
 END_TEST
 
+/* ---- columns, widths, the mouse, the man page */
+
+/* The titles of the columns laid out in pos, space-separated. */
+static const char *
+cols_shown(const struct view_col_pos *pos, size_t n, const char *heading)
+{
+	static char	names[256];
+	size_t		i, used = 0;
+	const char	*t;
+
+	names[0] = '\0';
+	for (i = 0; i < n; i++) {
+		if (pos[i].w == 0)
+			continue;
+		/* The heading's text at the column (right-aligned titles
+		 * after their padding). */
+		t = heading + pos[i].x;
+		while (*t == ' ' && t < heading + pos[i].x + pos[i].w - 1)
+			t++;
+		used += (size_t)snprintf(names + used, sizeof names - used,
+		    "%s%.*s", used ? "|" : "", (int)strcspn(t, " "), t);
+	}
+	return names;
+}
+
+/* Each laid-out column starts where the last ended, and they end at cols
+ * exactly (the rest column takes what is left). */
+static void
+cols_check(const struct view_col_pos *pos, size_t n, int cols)
+{
+	size_t	i;
+	int	x = 1;
+
+	for (i = 0; i < n; i++) {
+		ck_assert_int_eq(pos[i].x, x);
+		ck_assert_int_ge(pos[i].w, 0);
+		x += pos[i].w;
+	}
+	ck_assert_int_eq(x, cols);
+}
+
+START_TEST(test_cols_layout)
+{
+	static const struct {
+		int		 cols;
+		const char	*attempts, *queue, *journal;
+	} want[] = {
+		{ 80, "ATTEMPT|NAME|STATE|OUTCOME|LAST|RISK|FLAGS",
+		    "ATTEMPT|NAME|SEVERITY|RULE|AGE|MESSAGE",
+		    "SEQ|TIME|KIND|ATTEMPT|FLAG|CODE|REASON" },
+		{ 100, "ATTEMPT|CANDID.|NAME|STATE|OUTCOME|LAST|RISK|FLAGS",
+		    "ATTEMPT|CANDID.|NAME|FLAG|SEVERITY|RULE|AGE|COUNT|MESSAGE",
+		    "SEQ|TIME|KIND|ATTEMPT|FLAG|HASH|CODE|REASON" },
+		{ 120, "ATTEMPT|CANDID.|NAME|STATE|OUTCOME|EVENTS|LAST|RISK|"
+		    "FLAGS", "ATTEMPT|CANDID.|NAME|FLAG|SEVERITY|RULE|AGE|COUNT|"
+		    "MESSAGE", "SEQ|TIME|ACTOR|KIND|ATTEMPT|FLAG|HASH|CODE|"
+		    "REASON" },
+		{ 200, "ATTEMPT|CANDID.|NAME|STATE|OUTCOME|EVENTS|LAST|RISK|"
+		    "FLAGS", "ATTEMPT|CANDID.|NAME|FLAG|SEVERITY|RULE|AGE|COUNT|"
+		    "MESSAGE", "SEQ|TIME|ACTOR|KIND|ATTEMPT|FLAG|HASH|CODE|"
+		    "REASON" },
+	};
+	struct view_col_pos	pos[VIEW_COLS_MAX];
+	char			head[512];
+	size_t			i, n;
+	int			step;
+
+	for (i = 0; i < sizeof want / sizeof want[0]; i++) {
+		step = view_attempts_layout(want[i].cols, pos);
+		/* The attempts table has 9 columns, the queue 10, the
+		 * journal 9. */
+		cols_check(pos, 9, want[i].cols);
+		n = 9;
+		(void)step;
+		memset(head, 0, sizeof head);
+		/* The heading as drawn, from the layout. */
+		{
+			static const char *const t[] = { "ATTEMPT", "CANDID.",
+			    "NAME", "STATE", "OUTCOME", "EVENTS", "LAST",
+			    "RISK", "FLAGS" };
+			size_t k;
+
+			memset(head, ' ', sizeof head - 1);
+			for (k = 0; k < n; k++)
+				if (pos[k].w > 0)
+					memcpy(head + pos[k].x, t[k],
+					    strlen(t[k]));
+		}
+		ck_assert_str_eq(cols_shown(pos, n, head), want[i].attempts);
+		/* Nothing past the screen: the rest column is FLAGS, 16
+		 * at least. */
+		ck_assert_int_ge(pos[8].w, 16);
+		view_queue_layout(want[i].cols, pos);
+		cols_check(pos, 10, want[i].cols);
+		{
+			static const char *const t[] = { "ATTEMPT", "CANDID.",
+			    "NAME", "FLAG", "SEVERITY", "RULE", "AGE", "",
+			    "COUNT", "MESSAGE" };
+			size_t k;
+
+			memset(head, ' ', sizeof head - 1);
+			for (k = 0; k < 10; k++)
+				if (pos[k].w > 0 && t[k][0] != '\0')
+					memcpy(head + pos[k].x, t[k],
+					    strlen(t[k]));
+			pos[7].w = 0;	/* LATE has no title */
+		}
+		ck_assert_str_eq(cols_shown(pos, 10, head), want[i].queue);
+		view_journal_layout(want[i].cols, pos);
+		cols_check(pos, 9, want[i].cols);
+		{
+			static const char *const t[] = { "SEQ", "TIME",
+			    "ACTOR", "KIND", "ATTEMPT", "FLAG", "HASH", "CODE",
+			    "REASON" };
+			size_t k;
+
+			memset(head, ' ', sizeof head - 1);
+			for (k = 0; k < 9; k++)
+				if (pos[k].w > 0)
+					memcpy(head + pos[k].x, t[k],
+					    strlen(t[k]));
+		}
+		ck_assert_str_eq(cols_shown(pos, 9, head), want[i].journal);
+	}
+	/* At 200 the names grow to their most (24 and a gap), the flags
+	 * take the rest. */
+	view_attempts_layout(200, pos);
+	ck_assert_int_eq(pos[2].w, 25);
+	/* The heading generated from the table fits 80 columns and names
+	 * the narrowed LAST EVENT by its short title. */
+	view_attempts_layout(80, pos);
+	ck_assert_int_eq(pos[6].narrowed, 1);
+	ck_assert_int_eq(pos[6].w, 9);
+	ck_assert_int_eq(pos[4].w, 9);	/* OUTCOME: the marker only */
+}
+END_TEST
+
+/* The columns ui_put takes for s cut to width, and what it keeps. */
+static int
+fit(const char *s, int width, wchar_t *outw)
+{
+	return ui_text_fit(s, width, outw, 64);
+}
+
+START_TEST(test_text_width)
+{
+	wchar_t	w[64];
+
+	ck_assert_ptr_nonnull(setlocale(LC_ALL, "C.UTF-8"));
+	/* CJK: two columns each; a half that does not fit is left out. */
+	ck_assert_int_eq(fit("\xe7\x8e\x8b\xe8\x8a\xb3", 10, w), 4);
+	ck_assert_int_eq(fit("\xe7\x8e\x8b\xe8\x8a\xb3", 3, w), 2);
+	ck_assert_int_eq((int)wcslen(w), 1);
+	/* e and a combining acute: one column, both kept. */
+	ck_assert_int_eq(fit("Re\xcc\x81my", 10, w), 4);
+	ck_assert_int_eq((int)wcslen(w), 5);
+	/* A combining mark first gets a space to sit on. */
+	ck_assert_int_eq(fit("\xcc\x81x", 10, w), 2);
+	ck_assert_int_eq((int)w[0], ' ');
+	ck_assert_int_eq((int)w[1], 0x301);
+	/* An emoji: two columns. */
+	ck_assert_int_eq(fit("\xf0\x9f\x98\x80!", 10, w), 3);
+	ck_assert_int_eq(fit("\xf0\x9f\x98\x80!", 1, w), 0);
+	/* A zero-width joiner and a bidi override are shown as escapes,
+	 * each of its columns counted. */
+	ck_assert_int_eq(fit("a\xe2\x80\x8d" "b", 20, w), 10);
+	ck_assert_int_eq(wcscmp(w, L"a\\u{200d}b"), 0);
+	ck_assert_int_eq(fit("\xe2\x80\xae" "evil", 20, w), 12);
+	ck_assert_int_eq(wcscmp(w, L"\\u{202e}evil"), 0);
+	/* Cut to the width exactly. */
+	ck_assert_int_eq(fit("abcdef", 4, w), 4);
+	ck_assert_int_eq(wcscmp(w, L"abcd"), 0);
+	ck_assert_int_eq(fit("abc", 0, w), 0);
+	setlocale(LC_ALL, "C");
+}
+END_TEST
+
+START_TEST(test_list_row)
+{
+	size_t	i = 99;
+
+	/* Rows from line 3, 10 shown, from row 5 of 12: lines 3..9. */
+	ck_assert_int_eq(view_list_row(3, 3, 10, 5, 12, &i), 0);
+	ck_assert_uint_eq(i, 5);
+	ck_assert_int_eq(view_list_row(9, 3, 10, 5, 12, &i), 0);
+	ck_assert_uint_eq(i, 11);
+	/* Past the last row, above the first line, below the shown. */
+	ck_assert_int_eq(view_list_row(10, 3, 10, 5, 12, &i), -1);
+	ck_assert_int_eq(view_list_row(2, 3, 10, 5, 12, &i), -1);
+	ck_assert_int_eq(view_list_row(13, 3, 10, 0, 100, &i), -1);
+	ck_assert_int_eq(view_list_row(12, 3, 10, 0, 100, &i), 0);
+	ck_assert_uint_eq(i, 9);
+	/* An empty list has no row anywhere. */
+	ck_assert_int_eq(view_list_row(3, 3, 10, 0, 0, &i), -1);
+}
+END_TEST
+
+START_TEST(test_keybar_at)
+{
+	struct view_binding	b;
+	char			bar[512];
+	const char		*p;
+
+	view_keybar(&view_attempts, bar, sizeof bar);
+	/* " d dismiss  c confirm ...": column 1 is d, 3 still d. */
+	ck_assert_int_eq(view_keybar_at(&view_attempts, 1, sizeof bar,
+	    1, &b), 0);
+	ck_assert_int_eq(b.key, 'd');
+	ck_assert_int_eq(view_keybar_at(&view_attempts, 1, sizeof bar,
+	    9, &b), 0);
+	ck_assert_int_eq(b.key, 'd');
+	/* The gap between words is no key. */
+	ck_assert_int_eq(view_keybar_at(&view_attempts, 1, sizeof bar,
+	    11, &b), -1);
+	ck_assert_int_eq(view_keybar_at(&view_attempts, 1, sizeof bar,
+	    0, &b), -1);
+	p = strstr(bar, "? help");
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(view_keybar_at(&view_attempts, 1, sizeof bar,
+	    (int)(p - bar) + 3, &b), 0);
+	ck_assert_int_eq(b.key, '?');
+	ck_assert_int_eq(view_keybar_at(&view_attempts, 1, sizeof bar,
+	    (int)strlen(bar), &b), -1);
+}
+END_TEST
+
+/* The man page's KEYS list: every binding of every view is in it, by its
+ * name and its help (the comparison with man/invigil.1 itself is
+ * tests/e2e-term.sh's: this suite has a test act the page does not). */
+START_TEST(test_keys_man)
+{
+	struct view_binding	 b;
+	char			*text = NULL, want[512];
+	size_t			 len = 0, i, v;
+	FILE			*f;
+
+	f = open_memstream(&text, &len);
+	ck_assert_ptr_nonnull(f);
+	view_keys_man(f, view_manual);
+	fclose(f);
+	for (v = 0; view_manual[v] != NULL; v++) {
+		for (i = 0; view_binding(view_manual[v], i, &b) == 0; i++) {
+			if (strchr(b.name, '-') != NULL ||
+			    strchr(b.help, '-') != NULL)
+				continue;	/* escaped: \- */
+			snprintf(want, sizeof want, ".B %s\n%s\n", b.name,
+			    b.help);
+			ck_assert_msg(strstr(text, want) != NULL,
+			    "%s: no %s", view_manual[v]->title, want);
+		}
+	}
+	ck_assert_ptr_nonnull(strstr(text, ".SS The attempts view\n"));
+	ck_assert_ptr_nonnull(strstr(text, ".B x\nask for the attempt to be "
+	    "rechecked\n"));
+	ck_assert_ptr_nonnull(strstr(text, ".B S\\-Tab\n"));
+	free(text);
+}
+END_TEST
+
+/* A click of button 1 (or the wheel: bstate) at (y, x), as ncurses gives
+ * it. */
+static int	mouse_cy;	/* the cursor's row after the last frame */
+
+static void
+mouse(int y, int x, mmask_t bstate)
+{
+	MEVENT	ev;
+	int	cx;
+
+	memset(&ev, 0, sizeof ev);
+	ev.y = y;
+	ev.x = x;
+	ev.bstate = bstate;
+	ck_assert_int_eq(ungetmouse(&ev), OK);
+	ui_input(ui);
+	ui_draw(ui);
+	getyx(stdscr, mouse_cy, cx);	/* before screen_row() moves it */
+	(void)cx;
+}
+
+/*
+ * At 80 columns, names in wide and combining characters: STATE starts at
+ * the same column on every row; a click selects a row (the cursor
+ * follows), a second click opens its detail, the wheel moves three rows,
+ * a click on a key bar word is its key.
+ */
+START_TEST(test_screen_mouse_and_width)
+{
+	static const char *const names[] = {
+		"\xe7\x8e\x8b\xe8\x8a\xb3\xe7\x8e\x8b\xe8\x8a\xb3\xe7\x8e\x8b"
+		    "\xe8\x8a\xb3\xe7\x8e\x8b",		/* 7 CJK: 14 columns */
+		"Re\xcc\x81my Che\xcc\x81rie Lefe\xcc\x80vre",
+		"\xf0\x9f\x98\x80 smile",
+		"Ann\xe2\x80\x8d" "e\xe2\x80\xae" "evil",
+		"plain", "six", "seven", "eight",
+	};
+	struct view_col_pos	 pos[VIEW_COLS_MAX];
+	struct feed_session	*fs;
+	struct attempt		*a;
+	char			 err[128], id[8];
+	cchar_t			 cc;
+	wchar_t			 wc[CCHARW_MAX + 1];
+	attr_t			 attr;
+	short			 pair;
+	size_t			 i;
+	int			 y, cy, cx;
+
+	ck_assert_ptr_nonnull(setlocale(LC_ALL, "C.UTF-8"));
+	screen_cols = "80";
+	screen_open(NULL);
+	screen_cols = "120";
+	app.opt.db = "/nonexistent/invigil-check-views.db";
+	fs = model_session_new(&app.model, "f1", NULL, NULL, err, sizeof err);
+	ck_assert_ptr_nonnull(fs);
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		snprintf(id, sizeof id, "A%zu", i);
+		a = model_attempt_get(&app.model, fs, id);
+		snprintf(a->name, sizeof a->name, "%s", names[i]);
+		a->state = PROTO_STATE_IN_PROGRESS;
+	}
+	ui_draw(ui);
+	view_attempts_layout(80, pos);
+	/* The header (y 0, the state classes y 1), no feed: the titles on
+	 * row 2. */
+	ck_assert_ptr_nonnull(strstr(screen_row(2), " ATTEMPT  NAME"));
+	for (y = 3; y < 3 + (int)(sizeof names / sizeof names[0]); y++) {
+		ck_assert_int_eq(mvin_wch(y, pos[3].x, &cc), OK);
+		ck_assert_int_eq(getcchar(&cc, wc, &attr, &pair, NULL), OK);
+		ck_assert_msg(wc[0] == L'i', "row %d: STATE starts with "
+		    "U+%04x, not i", y, (unsigned)wc[0]);
+		ck_assert_int_eq(mvin_wch(y, pos[3].x - 1, &cc), OK);
+		ck_assert_int_eq(getcchar(&cc, wc, &attr, &pair, NULL), OK);
+		ck_assert_msg(wc[0] == L' ', "row %d: no gap before STATE", y);
+	}
+	/* The first row is selected and the cursor is on it. */
+	ui_draw(ui);
+	getyx(stdscr, cy, cx);
+	ck_assert_int_eq(cy, 3);
+	ck_assert_ptr_nonnull(strstr(screen_row(3), ">A0 "));
+	/* A click on the fifth row selects it, and the cursor goes along. */
+	mouse(7, 30, BUTTON1_PRESSED);
+	ck_assert_ptr_nonnull(strstr(screen_row(7), ">A4 "));
+	ck_assert_ptr_nonnull(strstr(screen_row(3), " A0 "));
+	ck_assert_int_eq(mouse_cy, 7);
+	(void)cx;
+	/* The wheel: three down, three up. */
+	mouse(11, 5, BUTTON5_PRESSED);
+	ck_assert_ptr_nonnull(strstr(screen_row(10), ">A7 "));
+	mouse(11, 5, BUTTON4_PRESSED);
+	ck_assert_ptr_nonnull(strstr(screen_row(7), ">A4 "));
+	/* A click below the rows selects nothing. */
+	mouse(20, 5, BUTTON1_PRESSED);
+	ck_assert_ptr_nonnull(strstr(screen_row(7), ">A4 "));
+	/* Nor does a click on the help overlay over the rows. */
+	press('?');
+	mouse(4, 5, BUTTON1_PRESSED);
+	press(27);
+	ck_assert_ptr_nonnull(strstr(screen_row(7), ">A4 "));
+	/* A click on another row, then again on it: its detail. */
+	mouse(4, 12, BUTTON1_PRESSED);
+	ck_assert_ptr_nonnull(strstr(screen_row(4), ">A1 "));
+	mouse(4, 12, BUTTON1_PRESSED);
+	ck_assert_ptr_nonnull(strstr(screen_row(0), " ATTEMPT A1  "));
+	press(27);
+	ck_assert_ptr_nonnull(strstr(screen_row(2), " ATTEMPT  NAME"));
+	/* "? help" on the key bar: the help opens. */
+	{
+		char		 bar[512];
+		const char	*p;
+
+		/* The bar as drawn at 80 columns. */
+		view_keybar(&view_attempts, bar, 81);
+		p = strstr(bar, "? help");
+		ck_assert_ptr_nonnull(p);
+		{
+			mouse(39, (int)(p - bar) + 2, BUTTON1_PRESSED);
+			ck_assert_int_eq(screen_has("invigil keys"), 1);
+			press(27);
+		}
+		/* The bar is cut at a word to the 80 columns, and keeps
+		 * ? help and q quit at its end. */
+		ck_assert_ptr_nonnull(strstr(screen_row(39), " d dismiss"));
+		ck_assert_ptr_nonnull(strstr(screen_row(39), "  ? help  q quit "));
+		ck_assert_ptr_null(strstr(screen_row(39), " x recheck"));
+		mouse(39, 2, BUTTON1_PRESSED);	/* d: nothing to dismiss */
+		ck_assert_ptr_nonnull(strstr(screen_row(38), "has no open "
+		    "flag to dismiss"));
+	}
+	model_free(&app.model);
+	screen_close();
+	setlocale(LC_ALL, "C");
+}
+END_TEST
+
+/* In the flags queue and the journal, a click selects the row under it
+ * too (the same mechanism: the view's on_mouse), and the cursor goes
+ * along. */
+START_TEST(test_screen_queue_click)
+{
+	struct feed_session	*fs;
+	struct attempt		*a;
+	int64_t			 now = proto_now_ms();
+	char			 err[128];
+
+	screen_open(NULL);
+	app.opt.db = "/nonexistent/invigil-check-views.db";
+	fs = model_session_new(&app.model, "f1", NULL, NULL, err, sizeof err);
+	ck_assert_ptr_nonnull(fs);
+	a = model_attempt_get(&app.model, fs, "A1");
+	flag_on(a, 11, "gaze_away", PROTO_SEV_HIGH, now - 3000);
+	flag_on(a, 12, "copy_paste", PROTO_SEV_HIGH, now - 2000);
+	flag_on(a, 13, "second_face", PROTO_SEV_HIGH, now - 1000);
+	press('\t');
+	ck_assert_ptr_nonnull(strstr(screen_row(2), ">A1 "));
+	ck_assert_ptr_nonnull(strstr(screen_row(2), " 11 high"));
+	mouse(4, 40, BUTTON1_PRESSED);
+	ck_assert_int_eq(mouse_cy, 4);
+	ck_assert_ptr_nonnull(strstr(screen_row(4), ">A1 "));
+	ck_assert_ptr_nonnull(strstr(screen_row(4), " 13 high"));
+	ck_assert_ptr_nonnull(strstr(screen_row(2), " A1 "));
+	/* Below the last row: nothing changes. */
+	mouse(20, 40, BUTTON1_PRESSED);
+	ck_assert_ptr_nonnull(strstr(screen_row(4), ">A1 "));
+	/* The wheel up: back to the first. */
+	mouse(4, 40, BUTTON4_PRESSED);
+	ck_assert_ptr_nonnull(strstr(screen_row(2), ">A1 "));
+	model_free(&app.model);
+	screen_close();
+}
+END_TEST
+
 static Suite *
 views_suite(void)
 {
@@ -943,6 +1385,13 @@ views_suite(void)
 	tcase_add_test(tc, test_queue_age);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("screen");
+	tcase_add_test(tc, test_cols_layout);
+	tcase_add_test(tc, test_text_width);
+	tcase_add_test(tc, test_keybar_at);
+	tcase_add_test(tc, test_list_row);
+	tcase_add_test(tc, test_keys_man);
+	tcase_add_test(tc, test_screen_mouse_and_width);
+	tcase_add_test(tc, test_screen_queue_click);
 	tcase_add_test(tc, test_screen_bar_and_help);
 	tcase_add_test(tc, test_screen_no_color);
 	tcase_add_test(tc, test_screen_detail);

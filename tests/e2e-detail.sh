@@ -43,7 +43,7 @@ for line in sys.stdin.read().split("\n"):
 q() { sqlite3 -readonly "$DB" "$1" 2>/dev/null; }
 title_id() { screen | sed -n '1s/^ ATTEMPT \([A-Z0-9]*\) .*/\1/p'; }
 in_detail() { [ -n "$(title_id)" ] && screen | grep -q '^ TIMELINE: '; }
-in_table() { screen | grep -q '^ ATTEMPT  *CANDID\.'; }
+in_table() { screen | grep -q '^ ATTEMPT  *\(CANDID\.\|NAME\)'; }
 key() { tm send-keys -t "$S" "$@"; sleep 0.3; }
 
 # detail_check W H: the detail of the top attempt at W x H.

@@ -21,7 +21,7 @@ q() { sqlite3 "$T/demo.db" "$1" 2>/dev/null; }
 # The queue's rows: ">A0025 C0025 NAME FLAG SEVERITY RULE AGE [LATE] ...";
 # names have spaces, so qf gives each as "S[>] ATTEMPT FLAG SEVERITY RULE
 # AGE LATE." ("." when not late).
-qrows() { screen | grep -E '^[> ]A[0-9]{4} +C[0-9]{4}'; }
+qrows() { screen | grep -E '^[> ]A[0-9]{4} '; }	# CANDID. is dropped at 80 columns
 qf() { qrows | sed -nE 's/^([> ])(A[0-9]{4}) +(C[0-9]{4}) .* ([0-9]+) (REQUEST|critical|high|medium|low|info) +([^ ]+) +([0-9]+[smhd]([0-9]+[smh])?|long) (LATE|    )( .*)?$/S\1 \2 \4 \5 \6 \7 \9./p'; }
 rank() { case $1 in critical) echo 4;; high) echo 3;; medium) echo 2;; low) echo 1;; *) echo 0;; esac; }
 
