@@ -27,6 +27,8 @@ find_text() { key /; tm send-keys -t "$S" -l "$1"; sleep 0.3; }
 
 run() {
 	W=$1 H=$2 S=s$1 DB="$T/d$1.db"
+	# A tmux server of its own: the last one's may still be exiting.
+	SOCK="$T/tmux$1.sock"
 	q() { sqlite3 -readonly "$DB" "$1" 2>/dev/null; }
 	tm -f /dev/null new-session -d -s "$S" -x "$W" -y "$H" \
 	    "cd '$T' && TERM=xterm-256color NO_COLOR=1 '$INVIGIL' --demo=12 --db '$DB' --proctor filter-e2e --no-config; sleep 60"
@@ -143,7 +145,7 @@ run() {
 	expect "grouped by centre" "the grouping did not survive Tab"
 	[ "$(selected)" = "$sel" ] || { screen >&2; fail "${W}x$H: the selection $sel was lost on a Tab round trip ($(selected))"; }
 	echo "ok ${W}x$H: the journal filtered; $sel still selected after Tab round the views"
-	tm kill-session -t "$S"
+	tm kill-server
 }
 
 run 120 40

@@ -55,6 +55,8 @@ tm send-keys -t 0 '?'
 wait_for 3 sh -c "tmux -S '$SOCK' capture-pane -p -t 0 | grep -q 'terminate the attempt'" ||
     { screen >&2; fail "help overlay missing"; }
 tm send-keys -t 0 Escape
+wait_for 3 sh -c "! tmux -S '$SOCK' capture-pane -p -t 0 | grep -q 'terminate the attempt'" ||
+    { screen >&2; fail "Esc did not close the help overlay"; }
 
 # Resize: the screen redraws to the new size without a key press.  Only a
 # redraw at 100x30 can put the key legend on row 30 (it was on row 40, and
