@@ -630,6 +630,8 @@ struct field_row {
 	char	rules[TEXT_MAX];
 	int	required;
 	char	unless[64];	/* "if not ok": required when ok is false */
+	char	when[64];	/* "when action is extend": required when */
+	char	when_is[64];	/* the field when has the value when_is */
 	int	lineno;
 };
 
@@ -737,7 +739,15 @@ table_rows(int sub, struct field_row *rows, size_t max)
 		    rows[n].type, sizeof rows[n].type);
 		rows[n].required = (size_t)col_req < ncells &&
 		    strcasecmp(cells[col_req], "yes") == 0;
-		rows[n].unless[0] = '\0';
+		rows[n].unless[0] = rows[n].when[0] = rows[n].when_is[0] = '\0';
+		if ((size_t)col_req < ncells &&
+		    strncasecmp(cells[col_req], "when ", 5) == 0 &&
+		    strstr(cells[col_req], " is ") != NULL) {
+			first_word(cells[col_req] + 5, rows[n].when,
+			    sizeof rows[n].when);
+			first_word(strstr(cells[col_req], " is ") + 4,
+			    rows[n].when_is, sizeof rows[n].when_is);
+		}
 		if ((size_t)col_req < ncells &&
 		    strncasecmp(cells[col_req], "if not ", 7) == 0)
 			first_word(cells[col_req] + 7, rows[n].unless,
@@ -835,6 +845,13 @@ build_message(const char *t, const struct field_row *rows, size_t n,
 		else
 			v = sample_value(&rows[i]);
 		json_object_set_new(parent, key, v);
+	}
+	/* A field required "when action is extend" is there: so is that. */
+	for (i = 0; i < n; i++) {
+		if (rows[i].when[0] != '\0' &&
+		    json_object_get(root, rows[i].name) != NULL)
+			json_object_set_new(root, rows[i].when,
+			    json_string(rows[i].when_is));
 	}
 	/* A field required "if not ok" is there: ok is false. */
 	for (i = 0; i < n; i++) {
@@ -957,6 +974,64 @@ message_object(const char *type, const struct field_row *rows, size_t n,
 	ck_assert_ptr_nonnull(root);
 	return root;
 }
+
+/*
+ * A field required "when F is V" (cmd's minutes, when action is extend):
+ * with F = V and the field left out, refused; with F another value and
+ * the field there, refused when the rules say it is refused then.
+ */
+START_TEST(test_when_fields)
+{
+	static struct field_row	 rows[64];
+	int			 found = 0;
+	char			 type[256], err[512], *json;
+	json_t			*root;
+	size_t			 i, j, n;
+
+	for (i = 0; i < nsubsections; i++) {
+		n = message_table(i, type, sizeof type, rows, nitems(rows));
+		for (j = 0; j < n; j++) {
+			if (rows[j].when[0] == '\0')
+				continue;
+			found++;
+			root = message_object(type, rows, n, 1);
+			ck_assert_msg(json_object_get(root, rows[j].when) !=
+			    NULL, "%s:%d: MESSAGES, %s: \"%s\" is required "
+			    "when %s is %s, but the table has no %s", page_path,
+			    rows[j].lineno, type, rows[j].name, rows[j].when,
+			    rows[j].when_is, rows[j].when);
+			json = json_dumps(root, JSON_COMPACT);
+			ck_assert_msg(decodes(json, err, sizeof err), "%s:%d: "
+			    "MESSAGES, %s: %s does not decode: %s", page_path,
+			    rows[j].lineno, type, json, err);
+			free(json);
+			json_object_del(root, rows[j].name);
+			json = json_dumps(root, JSON_COMPACT);
+			ck_assert_msg(!decodes(json, err, sizeof err), "%s:%d: "
+			    "MESSAGES, %s: \"%s\" is required when %s is %s, "
+			    "but %s decodes", page_path, rows[j].lineno, type,
+			    rows[j].name, rows[j].when, rows[j].when_is, json);
+			free(json);
+			json_decref(root);
+			if (strstr(rows[j].rules, "refused with any other") ==
+			    NULL)
+				continue;
+			root = message_object(type, rows, n, 0);
+			json_object_set_new(root, rows[j].name,
+			    json_integer(1));
+			json = json_dumps(root, JSON_COMPACT);
+			ck_assert_msg(!decodes(json, err, sizeof err), "%s:%d: "
+			    "MESSAGES, %s: \"%s\" is refused unless %s is %s, "
+			    "but %s decodes", page_path, rows[j].lineno, type,
+			    rows[j].name, rows[j].when, rows[j].when_is, json);
+			free(json);
+			json_decref(root);
+		}
+	}
+	ck_assert_msg(found > 0, "%s: no field is required \"when F is V\" "
+	    "(cmd's minutes, when action is extend)", page_path);
+}
+END_TEST
 
 /*
  * A field required "if not X" (ack's error, if not ok): with X false it
@@ -1154,6 +1229,7 @@ START_TEST(test_limits)
 		{ "text", PROTO_TEXT_MAX },
 		{ "ip", PROTO_IP_MAX },
 		{ "data", PROTO_DATA_MAX },
+		{ "minutes", PROTO_EXTEND_MAX },
 	};
 	static struct entry	e[64];
 	char			word[256];
@@ -1181,7 +1257,7 @@ START_TEST(test_limits)
 		}
 		ck_assert_msg(j < nitems(limits), "%s:%d: LIMITS documents "
 		    "\"%s\", which is not a limit of proto.h (message, id, "
-		    "name, text, ip, data, token)", page_path, e[i].lineno,
+		    "name, text, ip, data, minutes, token)", page_path, e[i].lineno,
 		    e[i].tag);
 		ck_assert_msg(!seen[j], "%s:%d: LIMITS documents \"%s\" twice",
 		    page_path, e[i].lineno, word);
@@ -1503,6 +1579,7 @@ protodoc_suite(void)
 	tc = tcase_create("fields");
 	tcase_add_test(tc, test_field_tables);
 	tcase_add_test(tc, test_conditional_fields);
+	tcase_add_test(tc, test_when_fields);
 	tcase_add_test(tc, test_safe_integer_bound);
 	suite_add_tcase(s, tc);
 
