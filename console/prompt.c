@@ -7,7 +7,8 @@
  * out when the code does not require them.
  *
  * The flag an act closes is the one shown when the key was pressed: if it
- * is gone by Enter, nothing is recorded.
+ * is gone by Enter, nothing is recorded.  An act that takes minutes
+ * (extend) reads them from the start of the words: "15 platform outage".
  */
 #include <inttypes.h>
 #include <limits.h>
@@ -75,14 +76,37 @@ prompt_draw(struct ui *ui, void *state, int rows, int cols)
 
 	if (p->flag != 0)
 		snprintf(what, sizeof what, "flag %" PRId64 " of ", p->flag);
-	snprintf(line, sizeof line, "Reason to %s %s%s [%s, words %s] "
-	    "(Enter records, Esc cancels): %s", p->act->name, what,
-	    p->attempt->id, p->code.code, p->code.text_required ? "required" :
-	    "optional", p->text);
+	snprintf(line, sizeof line, "%s to %s %s%s [%s, words %s] "
+	    "(Enter records, Esc cancels): %s", (p->act->flags & ACT_MINUTES) ?
+	    "Minutes (1-240), then the reason," : "Reason", p->act->name, what,
+	    p->attempt->id, p->code.code, (p->code.text_required ||
+	    (p->act->flags & ACT_WORDS)) ? "required" : "optional", p->text);
 	ui_role(ui, UI_ROLE_PROMPT, 1);
 	ui_put(rows - 1, 0, cols, line);
 	ui_role(ui, UI_ROLE_PROMPT, 0);
 	ui_cursor(ui, rows - 1, 0);
+}
+
+/*
+ * The minutes at the start of words ("15 platform outage"): the number
+ * (capped past PROTO_EXTEND_MAX, so that it cannot overflow), the words
+ * after it in *rest; -1 when the words do not start with digits.
+ */
+int64_t
+prompt_minutes(const char *words, const char **rest)
+{
+	int64_t	n = 0;
+
+	*rest = words;
+	if (*words < '0' || *words > '9')
+		return -1;
+	for (; *words >= '0' && *words <= '9'; words++)
+		if (n <= PROTO_EXTEND_MAX)
+			n = n * 10 + (*words - '0');
+	while (*words == ' ')
+		words++;
+	*rest = words;
+	return n;
 }
 
 /* Enter: record the decision; the prompt closes unless the reason is
@@ -99,6 +123,13 @@ prompt_enter(struct ui *ui, struct prompt *p)
 	d.action = p->act->name;
 	d.reason = p->text;
 	d.reason_code = p->code.code;
+	if ((p->act->flags & ACT_MINUTES) &&
+	    (d.minutes = prompt_minutes(p->text, &d.reason)) < 0) {
+		ui_status(ui, 1, "%s: start the words with the minutes, 1 to "
+		    "%d, e.g. \"15 platform outage\"", p->act->name,
+		    PROTO_EXTEND_MAX);
+		return;
+	}
 	if (p->flag != 0 && (d.flag = ui_flag_by_id(ui, p->flag)) == NULL) {
 		ui_status(ui, 1, "flag %" PRId64 " is gone; nothing recorded",
 		    p->flag);

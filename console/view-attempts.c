@@ -313,7 +313,8 @@ outcome_line(struct ui *ui, const struct attempt *a, char *line,
 /*
  * The STATE cell of a: REPLACED, OFFLINE (a candidate in a network outage
  * is not misbehaving), MISSING and for how long (in progress on a live
- * feed, and silent: model_missing()), else the protocol's state.
+ * feed, and silent: model_missing()), LOCKED (a lock acknowledged, in
+ * progress), else the protocol's state.
  */
 static void
 draw_state(struct ui *ui, const struct attempt *a, int selected, int y,
@@ -344,7 +345,9 @@ draw_state(struct ui *ui, const struct attempt *a, int selected, int y,
 		if (!selected)
 			ui_role(ui, UI_ROLE_MISSING, 0);
 		return;
-	} else
+	} else if (a->locked && a->state == PROTO_STATE_IN_PROGRESS)
+		snprintf(buf, sizeof buf, "LOCKED");
+	else
 		snprintf(buf, sizeof buf, "%s", proto_state_name(a->state));
 	ui_put(y, x, 12, buf);
 }

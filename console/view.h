@@ -280,5 +280,8 @@ int		 picker_open(struct ui *, const struct act *act,
 		    struct attempt *a, int64_t flag);
 int		 prompt_words_open(struct ui *, const struct act *act,
 		    struct attempt *a, int64_t flag, const struct reason *code);
+/* The minutes that start words ("15 platform outage"), capped just past
+ * PROTO_EXTEND_MAX, the rest after the spaces in *rest; -1: no digits. */
+int64_t		 prompt_minutes(const char *words, const char **rest);
 
 #endif /* INVIGIL_VIEW_H */

@@ -36,7 +36,7 @@ START_TEST(test_defaults)
 	};
 	size_t			 i;
 
-	ck_assert_uint_eq(reasons_count(rs), 23);
+	ck_assert_uint_eq(reasons_count(rs), 24);
 	for (i = 0; i < sizeof want / sizeof want[0]; i++) {
 		r = reasons_find(rs, want[i]);
 		ck_assert_msg(r != NULL, "no default %s", want[i]);
