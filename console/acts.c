@@ -32,17 +32,19 @@ const struct act act_table[] = {
 	    STORE_FLAG_OPEN, -1, "decide", NULL, 0 },
 	{ "note", 'n', "note", "add a note to the attempt",
 	    STORE_FLAG_OPEN, -1, "note", NULL, 0 },
-	{ "message", 'm', "message", "send the candidate a message: the words "
+	/* Not on the key bars either (in the help, and in invigil(1)): at
+	 * 120 columns the bar has no room left for them. */
+	{ "message", 'm', NULL, "send the candidate a message: the words "
 	    "are what the candidate sees (sent to the feed; every marked "
 	    "attempt when some are marked)",
 	    STORE_FLAG_OPEN, PROTO_ACTION_MESSAGE, "command", NULL,
 	    ACT_BULK | ACT_WORDS },
-	{ "extend", 'x', "extend", "give the candidate extra time: the words "
+	{ "extend", 'x', NULL, "give the candidate extra time: the words "
 	    "start with the minutes, 1 to 240, e.g. \"15 platform outage\" "
 	    "(sent to the feed)",
 	    STORE_FLAG_OPEN, PROTO_ACTION_EXTEND, "command", NULL,
 	    ACT_MINUTES },
-	{ "lock", 'l', "lock", "lock the candidate's screen until resumed "
+	{ "lock", 'l', NULL, "lock the candidate's screen until resumed "
 	    "(r; sent to the feed)",
 	    STORE_FLAG_OPEN, PROTO_ACTION_LOCK, "command", NULL, 0 },
 	/* Not on the key bars (their width is spoken for): in the help, and

@@ -380,3 +380,44 @@ app_decide(struct app *app, const struct decision *d,
 	app_journaled(app);
 	return 0;
 }
+
+int
+app_decide_bulk(struct app *app, const struct decision *d, char *err,
+    size_t errlen)
+{
+	const struct act	*act = act_find(d->action);
+	struct bulk		*b = &app->bulk;
+	struct decision		 one;
+	struct decision_result	 dr;
+	char			 why[512], line[512];
+	size_t			 i;
+
+	if (act == NULL || !(act->flags & ACT_BULK)) {
+		snprintf(err, errlen, "%s is not taken on marked attempts "
+		    "(only warn, message, pause and resume are)",
+		    act != NULL ? act->name : "that");
+		return -1;
+	}
+	if (b->nmarks == 0) {
+		snprintf(err, errlen, "no attempt is marked");
+		return -1;
+	}
+	bulk_begin(b, act->name);
+	for (i = 0; i < b->nmarks; i++) {
+		one = *d;
+		one.flag = NULL;
+		one.attempt = app_attempt_by_id(app, b->mark[i].feed,
+		    b->mark[i].attempt, why, sizeof why);
+		if (one.attempt == NULL ||
+		    app_decide(app, &one, &dr, why, sizeof why) != 0) {
+			bulk_failed(b, b->mark[i].attempt, why);
+			continue;
+		}
+		bulk_sent(b, dr.cmd);
+	}
+	bulk_summary(b, line, sizeof line);
+	app_status(app, b->nfail > 0, "%s%s%s%s%s", line, b->nfail > 0 ?
+	    " | " : "", b->nfail > 0 ? b->fail[0].attempt : "", b->nfail > 0 ?
+	    ": " : "", b->nfail > 0 ? b->fail[0].why : "");
+	return (int)b->sent;
+}

@@ -120,4 +120,16 @@ int			 app_decide(struct app *, const struct decision *,
 			    struct decision_result *, char *err,
 			    size_t errlen);
 
+/*
+ * The act d names on every marked attempt (app->bulk, bulk.h), in the
+ * order marked: one app_decide() each with d's reason (d->attempt and
+ * d->flag are not used), each its own journal entry and command; the
+ * batch's result starts again.  Only an act allowed in bulk (ACT_BULK)
+ * and with marks: else -1 with err and nothing done.  Returns the number
+ * of commands sent (the failures are listed in app->bulk, the status line
+ * says the summary).
+ */
+int			 app_decide_bulk(struct app *, const struct decision *d,
+			    char *err, size_t errlen);
+
 #endif /* INVIGIL_DECIDE_H */

@@ -97,6 +97,24 @@ pending_add(struct app *app, const char *id, struct attempt *a,
 	return p;
 }
 
+/* One of the marked attempts' act answered: the batch's line says so. */
+static void
+pending_bulk(struct app *app, const struct pending_cmd *p,
+    const struct proto_msg *m)
+{
+	struct bulk	*b = &app->bulk;
+	char		 line[256];
+
+	if (!bulk_acked(b, p->id, p->attempt->id, m->u.ack.ok, m->u.ack.error))
+		return;
+	bulk_summary(b, line, sizeof line);
+	if (b->nfail > 0)
+		app_status(app, 1, "%s | %s: %.150s", line,
+		    b->fail[b->nfail - 1].attempt, b->fail[b->nfail - 1].why);
+	else
+		app_status(app, 0, "%s", line);
+}
+
 void
 pending_acked(struct app *app, struct feed_session *fs,
     const struct proto_msg *m, const struct store_receipt *receipt)
@@ -125,6 +143,7 @@ pending_acked(struct app *app, struct feed_session *fs,
 			    m->u.ack.error);
 		if (app->opt.headless)
 			headless_done(app, p, m, receipt);
+		pending_bulk(app, p, m);
 		*pp = p->next;
 		free(p->request);
 		free(p);

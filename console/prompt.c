@@ -19,6 +19,7 @@
 
 #include <curses.h>
 
+#include "console/bulk.h"
 #include "console/console.h"
 #include "console/decide.h"
 #include "console/reasons.h"
@@ -68,18 +69,27 @@ prompt_words_open(struct ui *ui, const struct act *act, struct attempt *a,
 	return ui_push(ui, &view_prompt, p);
 }
 
+const char *
+prompt_whom(struct ui *ui, const struct attempt *a, char *buf, size_t len)
+{
+	if (a != NULL)
+		return a->id;
+	snprintf(buf, len, "the %zu marked attempts", ui_bulk(ui)->nmarks);
+	return buf;
+}
+
 static void
 prompt_draw(struct ui *ui, void *state, int rows, int cols)
 {
 	struct prompt	*p = state;
-	char		 line[PROTO_TEXT_MAX + 256], what[48] = "";
+	char		 line[PROTO_TEXT_MAX + 256], what[48] = "", whom[48];
 
 	if (p->flag != 0)
 		snprintf(what, sizeof what, "flag %" PRId64 " of ", p->flag);
 	snprintf(line, sizeof line, "%s to %s %s%s [%s, words %s] "
 	    "(Enter records, Esc cancels): %s", (p->act->flags & ACT_MINUTES) ?
 	    "Minutes (1-240), then the reason," : "Reason", p->act->name, what,
-	    p->attempt->id, p->code.code, (p->code.text_required ||
+	    prompt_whom(ui, p->attempt, whom, sizeof whom), p->code.code, (p->code.text_required ||
 	    (p->act->flags & ACT_WORDS)) ? "required" : "optional", p->text);
 	ui_role(ui, UI_ROLE_PROMPT, 1);
 	ui_put(rows - 1, 0, cols, line);
@@ -128,6 +138,19 @@ prompt_enter(struct ui *ui, struct prompt *p)
 		ui_status(ui, 1, "%s: start the words with the minutes, 1 to "
 		    "%d, e.g. \"15 platform outage\"", p->act->name,
 		    PROTO_EXTEND_MAX);
+		return;
+	}
+	if (p->attempt == NULL && p->len == 0 && (p->code.text_required ||
+	    (p->act->flags & ACT_WORDS))) {
+		ui_status(ui, 1, "the reason code %s (%s) needs words here; "
+		    "nothing recorded", p->code.code, p->act->name);
+		return;
+	}
+	if (p->attempt == NULL) {
+		/* The marked attempts: the status line says how it went. */
+		if (ui_decide_bulk(ui, &d, err, sizeof err) < 0)
+			ui_status(ui, 1, "%s", err);
+		ui_pop(ui);
 		return;
 	}
 	if (p->flag != 0 && (d.flag = ui_flag_by_id(ui, p->flag)) == NULL) {

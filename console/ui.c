@@ -470,6 +470,19 @@ ui_decide(struct ui *ui, const struct decision *d,
 	return app_decide(ui->app, d, dr, err, errlen);
 }
 
+struct bulk *
+ui_bulk(struct ui *ui)
+{
+	return &ui->app->bulk;
+}
+
+int
+ui_decide_bulk(struct ui *ui, const struct decision *d, char *err,
+    size_t errlen)
+{
+	return app_decide_bulk(ui->app, d, err, errlen);
+}
+
 int
 ui_notice(struct ui *ui, size_t i, char *out, size_t outsz)
 {

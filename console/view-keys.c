@@ -85,8 +85,9 @@ view_keybar(const struct view *v, char *buf, size_t len)
 	for (i = 0; view_binding(v, i, &b) == 0; i++) {
 		if (b.bar == NULL)
 			continue;
-		/* The key itself when it is a character, else its name. */
-		if (b.key > 0 && b.key < 256 && isprint(b.key))
+		/* The key itself when it is a visible character, else its
+		 * name (Space). */
+		if (b.key > 0 && b.key < 256 && isgraph(b.key))
 			snprintf(word, sizeof word, "%s%c %s", used > 0 ?
 			    "  " : " ", b.key, b.bar);
 		else
