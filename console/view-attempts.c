@@ -38,7 +38,7 @@ static const struct view_key attempts_keys[] = {
 	    "name, centre (the header says which)", key_sort, NULL, 0 },
 	/* Every act of decide.h, with its key, word and help. */
 	{ 0, 0, NULL, NULL, NULL, key_act, NULL, 1 },
-	{ ' ', 0, "Space", "mark", "mark or unmark the selected attempt: with "
+	{ ' ', 0, "Space", NULL, "mark or unmark the selected attempt: with "
 	    "marks, warn, message, pause and resume act on every marked one",
 	    key_mark, NULL, 0 },
 	{ 'u', 0, "u", NULL, "unmark every attempt and dismiss the last bulk "

@@ -64,7 +64,7 @@ START_TEST(test_act_on_the_bar)
 	n = view_keybar(&view_attempts, bar, sizeof bar);
 	ck_assert_uint_eq(n, strlen(bar));
 	ck_assert_str_eq(bar, " d dismiss  c confirm  w warn  p pause  "
-	    "r resume  t terminate  e escalate  n note  y recheck  Space mark  "
+	    "r resume  t terminate  e escalate  n note  y recheck  "
 	    "? help  q quit");
 	/* Cut at a word, never inside one. */
 	n = view_keybar(&view_attempts, bar, 25);
@@ -352,7 +352,7 @@ press_key(int key)
 START_TEST(test_screen_bar_and_help)
 {
 	screen_open(NULL);
-	ck_assert_ptr_nonnull(strstr(screen_row(39), " y recheck  Space mark  ? help"));
+	ck_assert_ptr_nonnull(strstr(screen_row(39), " y recheck  ? help"));
 	ck_assert_int_eq(screen_has(recheck_help), 0);
 	press('?');
 	ck_assert_int_eq(screen_has(" invigil keys  (? or Esc closes)"), 1);
