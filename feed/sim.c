@@ -1472,6 +1472,39 @@ sim_next_due(const struct sim *s)
 }
 
 /*
+ * Hold a candidate who is answering: paused (phase PH_PAUSED) or locked
+ * (PH_LOCKED), out of the heap until sim_unhold().  0, or -1 with err: a
+ * locked one is neither paused nor locked again, and only a running one
+ * is held.
+ */
+static int
+sim_hold(struct sim *s, int idx, const char *attempt, int phase,
+    int64_t now_ms, char *err, size_t errlen)
+{
+	struct sim_cand	*c = &s->cand[idx];
+
+	if (c->phase == PH_LOCKED && phase == PH_LOCKED) {
+		snprintf(err, errlen, "attempt %s is already locked", attempt);
+		return -1;
+	}
+	if (c->phase == PH_LOCKED) {
+		snprintf(err, errlen, "attempt %s cannot be paused: it is "
+		    "locked (resume it first)", attempt);
+		return -1;
+	}
+	if (c->phase != PH_RUNNING) {
+		snprintf(err, errlen, "attempt %s cannot be %s: it is %s, not "
+		    "in_progress", attempt, phase == PH_LOCKED ? "locked" :
+		    "paused", proto_state_name(c->state));
+		return -1;
+	}
+	c->phase = (uint8_t)phase;
+	c->t_paused = now_ms;
+	cand_reschedule(s, idx);
+	return 0;
+}
+
+/*
  * A paused or locked candidate goes on: everything owed moves on by the
  * time spent held (an outage's offline_ms still counts wall time, the
  * hold included).
@@ -1577,37 +1610,13 @@ sim_command(struct sim *s, const struct proto_cmd *cmd, int64_t now_ms,
 	case PROTO_ACTION_EXTEND:
 		return sim_extend(s, idx, cmd, err, errlen);
 	case PROTO_ACTION_LOCK:
-		if (c->phase == PH_LOCKED) {
-			snprintf(err, errlen, "attempt %s is already locked",
-			    cmd->attempt);
-			return -1;
-		}
-		if (c->phase != PH_RUNNING) {
-			snprintf(err, errlen, "attempt %s cannot be locked: it "
-			    "is %s, not in_progress", cmd->attempt,
-			    proto_state_name(c->state));
-			return -1;
-		}
 		/* Like a pause, but no state message: still in_progress. */
-		c->phase = PH_LOCKED;
-		c->t_paused = now_ms;
-		cand_reschedule(s, idx);
-		return 0;
+		return sim_hold(s, idx, cmd->attempt, PH_LOCKED, now_ms, err,
+		    errlen);
 	case PROTO_ACTION_PAUSE:
-		if (c->phase == PH_LOCKED) {
-			snprintf(err, errlen, "attempt %s cannot be paused: it "
-			    "is locked (resume it first)", cmd->attempt);
+		if (sim_hold(s, idx, cmd->attempt, PH_PAUSED, now_ms, err,
+		    errlen) != 0)
 			return -1;
-		}
-		if (c->phase != PH_RUNNING) {
-			snprintf(err, errlen, "attempt %s cannot be paused: it "
-			    "is %s, not in_progress", cmd->attempt,
-			    proto_state_name(c->state));
-			return -1;
-		}
-		c->phase = PH_PAUSED;
-		c->t_paused = now_ms;
-		cand_reschedule(s, idx);
 		emit_state(s, idx, now_ms, PROTO_STATE_PAUSED, emit, arg);
 		return 0;
 	case PROTO_ACTION_RESUME:

@@ -230,9 +230,10 @@ run_all(int n, uint64_t seed, struct log *l)
 	return s;
 }
 
+/* Command a (with minutes, for an extend) about attempt at now. */
 static int
-cmd(struct sim *s, const char *attempt, enum proto_action a, int64_t now,
-    struct log *l)
+cmd_minutes(struct sim *s, const char *attempt, enum proto_action a,
+    int64_t minutes, int64_t now, struct log *l)
 {
 	struct proto_cmd	c;
 
@@ -240,8 +241,16 @@ cmd(struct sim *s, const char *attempt, enum proto_action a, int64_t now,
 	snprintf(c.id, sizeof c.id, "k1");
 	snprintf(c.attempt, sizeof c.attempt, "%s", attempt);
 	c.action = a;
+	c.minutes = minutes;
 	err[0] = '\0';
 	return sim_command(s, &c, now, collect, l, err, sizeof err);
+}
+
+static int
+cmd(struct sim *s, const char *attempt, enum proto_action a, int64_t now,
+    struct log *l)
+{
+	return cmd_minutes(s, attempt, a, 0, now, l);
 }
 
 /* An attempt index with profile p, or -1. */
@@ -2587,15 +2596,7 @@ static int
 cmd_min(struct sim *s, const char *attempt, int64_t minutes, int64_t now,
     struct log *l)
 {
-	struct proto_cmd	c;
-
-	memset(&c, 0, sizeof c);
-	snprintf(c.id, sizeof c.id, "k2");
-	snprintf(c.attempt, sizeof c.attempt, "%s", attempt);
-	c.action = PROTO_ACTION_EXTEND;
-	c.minutes = minutes;
-	err[0] = '\0';
-	return sim_command(s, &c, now, collect, l, err, sizeof err);
+	return cmd_minutes(s, attempt, PROTO_ACTION_EXTEND, minutes, now, l);
 }
 
 /* When idx's state message of state came, or -1. */

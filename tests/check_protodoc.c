@@ -976,62 +976,51 @@ message_object(const char *type, const struct field_row *rows, size_t n,
 }
 
 /*
- * A field required "when F is V" (cmd's minutes, when action is extend):
- * with F = V and the field left out, refused; with F another value and
- * the field there, refused when the rules say it is refused then.
+ * A field required "when F is V" (cmd's minutes, when action is extend),
+ * row j of rows: with F = V and the field left out, refused; with F
+ * another value and the field there, refused when the rules say it is
+ * refused then (test_conditional_fields).
  */
-START_TEST(test_when_fields)
+static void
+when_field(const char *type, const struct field_row *rows, size_t n,
+    size_t j)
 {
-	static struct field_row	 rows[64];
-	int			 found = 0;
-	char			 type[256], err[512], *json;
-	json_t			*root;
-	size_t			 i, j, n;
+	char	 err[512], *json;
+	json_t	*root;
+	int	 k;
 
-	for (i = 0; i < nsubsections; i++) {
-		n = message_table(i, type, sizeof type, rows, nitems(rows));
-		for (j = 0; j < n; j++) {
-			if (rows[j].when[0] == '\0')
-				continue;
-			found++;
-			root = message_object(type, rows, n, 1);
-			ck_assert_msg(json_object_get(root, rows[j].when) !=
-			    NULL, "%s:%d: MESSAGES, %s: \"%s\" is required "
-			    "when %s is %s, but the table has no %s", page_path,
-			    rows[j].lineno, type, rows[j].name, rows[j].when,
-			    rows[j].when_is, rows[j].when);
-			json = json_dumps(root, JSON_COMPACT);
-			ck_assert_msg(decodes(json, err, sizeof err), "%s:%d: "
-			    "MESSAGES, %s: %s does not decode: %s", page_path,
-			    rows[j].lineno, type, json, err);
-			free(json);
+	root = message_object(type, rows, n, 1);
+	ck_assert_msg(json_object_get(root, rows[j].when) != NULL, "%s:%d: "
+	    "MESSAGES, %s: \"%s\" is required when %s is %s, but the table "
+	    "has no %s", page_path, rows[j].lineno, type, rows[j].name,
+	    rows[j].when, rows[j].when_is, rows[j].when);
+	json = json_dumps(root, JSON_COMPACT);
+	ck_assert_msg(decodes(json, err, sizeof err), "%s:%d: MESSAGES, %s: "
+	    "%s does not decode: %s", page_path, rows[j].lineno, type, json,
+	    err);
+	free(json);
+	json_decref(root);
+	/* Left out with F = V; there with F the first other value. */
+	for (k = 0; k < 2; k++) {
+		if (k == 1 && strstr(rows[j].rules, "refused with any other") ==
+		    NULL)
+			break;
+		root = message_object(type, rows, n, k == 0);
+		if (k == 0)
 			json_object_del(root, rows[j].name);
-			json = json_dumps(root, JSON_COMPACT);
-			ck_assert_msg(!decodes(json, err, sizeof err), "%s:%d: "
-			    "MESSAGES, %s: \"%s\" is required when %s is %s, "
-			    "but %s decodes", page_path, rows[j].lineno, type,
-			    rows[j].name, rows[j].when, rows[j].when_is, json);
-			free(json);
-			json_decref(root);
-			if (strstr(rows[j].rules, "refused with any other") ==
-			    NULL)
-				continue;
-			root = message_object(type, rows, n, 0);
+		else
 			json_object_set_new(root, rows[j].name,
 			    json_integer(1));
-			json = json_dumps(root, JSON_COMPACT);
-			ck_assert_msg(!decodes(json, err, sizeof err), "%s:%d: "
-			    "MESSAGES, %s: \"%s\" is refused unless %s is %s, "
-			    "but %s decodes", page_path, rows[j].lineno, type,
-			    rows[j].name, rows[j].when, rows[j].when_is, json);
-			free(json);
-			json_decref(root);
-		}
+		json = json_dumps(root, JSON_COMPACT);
+		ck_assert_msg(!decodes(json, err, sizeof err), "%s:%d: "
+		    "MESSAGES, %s: \"%s\" is %s %s is %s, but %s decodes",
+		    page_path, rows[j].lineno, type, rows[j].name, k == 0 ?
+		    "required when" : "refused unless", rows[j].when,
+		    rows[j].when_is, json);
+		free(json);
+		json_decref(root);
 	}
-	ck_assert_msg(found > 0, "%s: no field is required \"when F is V\" "
-	    "(cmd's minutes, when action is extend)", page_path);
 }
-END_TEST
 
 /*
  * A field required "if not X" (ack's error, if not ok): with X false it
@@ -1041,7 +1030,7 @@ END_TEST
 START_TEST(test_conditional_fields)
 {
 	static struct field_row	 rows[64];
-	int			 found = 0;
+	int			 found = 0, when = 0;
 	char			 type[256], err[512], *json, absent[128];
 	json_t			*root;
 	size_t			 i, j, n;
@@ -1049,6 +1038,10 @@ START_TEST(test_conditional_fields)
 	for (i = 0; i < nsubsections; i++) {
 		n = message_table(i, type, sizeof type, rows, nitems(rows));
 		for (j = 0; j < n; j++) {
+			if (rows[j].when[0] != '\0') {
+				when++;
+				when_field(type, rows, n, j);
+			}
 			if (rows[j].unless[0] == '\0')
 				continue;
 			found++;
@@ -1089,6 +1082,8 @@ START_TEST(test_conditional_fields)
 	}
 	ck_assert_msg(found > 0, "%s: MESSAGES: no field is required \"if not "
 	    "ok\" (ack's error)", page_path);
+	ck_assert_msg(when > 0, "%s: MESSAGES: no field is required \"when F "
+	    "is V\" (cmd's minutes, when action is extend)", page_path);
 }
 END_TEST
 
@@ -1579,7 +1574,6 @@ protodoc_suite(void)
 	tc = tcase_create("fields");
 	tcase_add_test(tc, test_field_tables);
 	tcase_add_test(tc, test_conditional_fields);
-	tcase_add_test(tc, test_when_fields);
 	tcase_add_test(tc, test_safe_integer_bound);
 	suite_add_tcase(s, tc);
 

@@ -9,11 +9,7 @@
 # and lock (LOCKED on the screen) then resume (in_progress again).
 . "$(dirname "$0")/lib.sh"
 
-command -v tmux >/dev/null || fail "tmux is not installed (scripts/install-deps)"
-SOCK="$T/tmux.sock"
-tm() { tmux -S "$SOCK" "$@"; }
-stop_tmux() { tm kill-server 2>/dev/null; cleanup; }
-trap stop_tmux EXIT
+tmux_setup
 screen() { tm capture-pane -p -t "$S"; }
 # on_screen REGEX: the screen shows it (within a few seconds).
 on_screen() {
@@ -21,6 +17,11 @@ on_screen() {
 	    { screen >&2; fail "$W x $H: not on the screen: $1"; }
 }
 q() { sqlite3 -readonly "$DB" "$1"; }
+# want SQL VALUE WHAT: the database answers SQL with VALUE.
+want() {
+	n=$(q "$1")
+	[ "$n" = "$2" ] || fail "$W x $H: $3: $n, not $2"
+}
 # act KEY CODE WORDS: an act at the keyboard, through the picker and prompt.
 act() {
 	tm send-keys -t "$S" "$1"
@@ -56,23 +57,18 @@ run() {
 
 	act w left "look at your screen"
 	on_screen "warn: 3 of 3 acknowledged"
-	n=$(q "select count(distinct attempt) from journal where kind='warn' and actor='bulk-e2e' and reason='look at your screen' and reason_code='examinee.left_view' and attempt in ('A0001','A0002','A0003')")
-	[ "$n" = 3 ] || fail "$W x $H: $n journal entries for the bulk warn, not 3"
-	n=$(q "select count(distinct id) from commands where action='warn' and ok=1 and text='look at your screen' and attempt in ('A0001','A0002','A0003')")
-	[ "$n" = 3 ] || fail "$W x $H: $n acknowledged warn commands, not 3"
-	n=$(q "select count(*) from journal where kind='cmd_ack' and json_extract(detail, '\$.cmd') in (select id from commands where action='warn')")
-	[ "$n" = 3 ] || fail "$W x $H: $n cmd_ack journal entries for the warns, not 3"
+	want "select count(distinct attempt) from journal where kind='warn' and actor='bulk-e2e' and reason='look at your screen' and reason_code='examinee.left_view' and attempt in ('A0001','A0002','A0003')" 3 "journal entries of the bulk warn"
+	want "select count(distinct id) from commands where action='warn' and ok=1 and text='look at your screen' and attempt in ('A0001','A0002','A0003')" 3 "acknowledged warn commands"
+	want "select count(*) from journal where kind='cmd_ack' and json_extract(detail, '\$.cmd') in (select id from commands where action='warn')" 3 "cmd_ack journal entries of the warns"
 
 	act p left "bulk pause"
 	on_screen "pause: 2 of 3 acknowledged, 1 refused"
 	on_screen "^ +A0001: attempt A0001 cannot be paused: it is paused"
-	n=$(q "select group_concat(attempt || ':' || ok, ',') from (select attempt, ok from commands where action='pause' and text='bulk pause' order by attempt)")
-	[ "$n" = "A0001:0,A0002:1,A0003:1" ] || fail "$W x $H: bulk pause commands: $n"
+	want "select group_concat(attempt || ':' || ok, ',') from (select attempt, ok from commands where action='pause' and text='bulk pause' order by attempt)" "A0001:0,A0002:1,A0003:1" "the bulk pause's commands"
 	# Not in bulk: said, nothing recorded.
 	tm send-keys -t "$S" t
 	on_screen "terminate is not taken on marked attempts"
-	[ "$(q "select count(*) from journal where kind='terminate'")" = 0 ] ||
-	    fail "$W x $H: terminate was recorded with marks"
+	want "select count(*) from journal where kind='terminate'" 0 "terminates recorded with marks"
 	tm send-keys -t "$S" u
 	on_screen "no attempt marked"
 	screen | grep -q "u dismisses" && { screen >&2; fail "$W x $H: the failures stay after u"; }
@@ -83,22 +79,18 @@ run() {
 	on_screen "^>A0004 "
 	act m left "Five minutes left"
 	on_screen "feed acknowledged message of A0004"
-	n=$(q "select count(*) from commands where action='message' and attempt='A0004' and text='Five minutes left' and ok=1")
-	[ "$n" = 1 ] || fail "$W x $H: message command row: $n"
+	want "select count(*) from commands where action='message' and attempt='A0004' and text='Five minutes left' and ok=1" 1 "message command rows"
 	act x tech.lost "15 platform outage"
 	on_screen "feed acknowledged extend of A0004"
-	n=$(q "select count(*) from journal where kind='extend' and attempt='A0004' and reason='platform outage' and reason_code='technical.lost_time' and json_extract(detail, '\$.minutes')=15")
-	[ "$n" = 1 ] || fail "$W x $H: extend journal entry with minutes 15: $n"
-	n=$(q "select count(*) from commands where action='extend' and text='15 minutes: platform outage' and ok=1")
-	[ "$n" = 1 ] || fail "$W x $H: extend command acknowledged: $n"
+	want "select count(*) from journal where kind='extend' and attempt='A0004' and reason='platform outage' and reason_code='technical.lost_time' and json_extract(detail, '\$.minutes')=15" 1 "extend journal entries with minutes 15"
+	want "select count(*) from commands where action='extend' and text='15 minutes: platform outage' and ok=1" 1 "extend commands acknowledged"
 	act l left "please wait"
 	on_screen "feed acknowledged lock of A0004"
 	on_screen "^>A0004 .* LOCKED "
 	act r left "go on"
 	on_screen "feed acknowledged resume of A0004"
 	on_screen "^>A0004 .* in_progress "
-	n=$(q "select group_concat(action || ':' || ok, ',') from (select action, ok from commands where attempt='A0004' order by sent_ms)")
-	[ "$n" = "message:1,extend:1,lock:1,resume:1" ] || fail "$W x $H: A0004's commands: $n"
+	want "select group_concat(action || ':' || ok, ',') from (select action, ok from commands where attempt='A0004' order by sent_ms)" "message:1,extend:1,lock:1,resume:1" "A0004's commands"
 
 	tm send-keys -t "$S" q
 	wait_for 5 test -s "$T/exit-$W" || { screen >&2; fail "$W x $H: q did not quit"; }

@@ -84,17 +84,15 @@ line ack '"r5"' | grep -qF 'command requests need an \"action\": one of warn,pau
 running() { [ "$(sqlite3 -readonly "$T/d.db" "select state from attempts where feed='simfeed' and attempt='$S1'" 2>/dev/null)" = in_progress ]; }
 wait_for 30 running || { show; fail "$S1 never in progress"; }
 cmd() { echo "{\"id\":\"$1\",\"op\":\"command\",\"feed\":\"simfeed\",\"attempt\":\"$S1\",$2}" >&3; }
-cmd x0 '"action":"extend","reason":"platform outage"'
-wait_for 10 has ack '"x0"' || { show; fail "x0: no ack"; }
-line ack '"x0"' | grep -qF '"ok":false,"error":"extend needs the minutes of extra time, a whole number from 1 to 240 (got 0); nothing recorded"' ||
-    { show; fail "x0: extend without minutes not refused"; }
-cmd x1 '"action":"extend","minutes":241,"reason":"platform outage"'
-wait_for 10 has ack '"x1"' || { show; fail "x1: no ack"; }
-line ack '"x1"' | grep -qF '(got 241); nothing recorded' || { show; fail "x1: 241 minutes not refused"; }
-cmd x2 '"action":"message","reason_code":"technical.connection"'
-wait_for 10 has ack '"x2"' || { show; fail "x2: no ack"; }
-line ack '"x2"' | grep -qF '"error":"message needs words: they are what the candidate sees; nothing recorded"' ||
-    { show; fail "x2: message without words not refused"; }
+# refused ID FIELDS ERROR: request ID is refused before anything is sent.
+refused() {
+	cmd "$1" "$2"
+	wait_for 10 has ack "\"$1\"" || { show; fail "$1: no ack"; }
+	line ack "\"$1\"" | grep -qF "\"ok\":false,\"error\":\"$3" || { show; fail "$1: not refused with: $3"; }
+}
+refused x0 '"action":"extend","reason":"platform outage"' 'extend needs the minutes of extra time, a whole number from 1 to 240 (got 0); nothing recorded'
+refused x1 '"action":"extend","minutes":241,"reason":"platform outage"' 'extend needs the minutes of extra time, a whole number from 1 to 240 (got 241)'
+refused x2 '"action":"message","reason_code":"technical.connection"' 'message needs words: they are what the candidate sees; nothing recorded'
 cmd x3 '"action":"extend","minutes":15,"reason":"platform outage"'
 wait_for 10 has done '"x3"' || { show; fail "x3: no done line"; }
 line done '"x3"' | grep -qF "\"action\":\"extend\",\"feed\":\"simfeed\",\"attempt\":\"$S1\",\"ok\":true," ||
