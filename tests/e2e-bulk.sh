@@ -54,6 +54,17 @@ run() {
 	[ "$(screen | grep -cE '^\*A000[1-3] ')" = 3 ] ||
 	    { screen >&2; fail "$W x $H: the three marked rows do not start with *"; }
 	screen | grep -qE '^\*A0004 ' && fail "$W x $H: A0004 is marked"
+	# Marks are by identity: once round the five orders, still there.
+	tm send-keys -t "$S" s
+	on_screen "by name"
+	tm send-keys -t "$S" s s s s
+	on_screen "by attempt \| .*3 marked"
+	# The top of the table again (the selection scrolled it), then back
+	# on A0003 (a marked row shows * rather than >: A0004's > says where).
+	tm send-keys -t "$S" g
+	three() { [ "$(screen | grep -cE '^\*A000[1-3] ')" = 3 ]; }
+	wait_for 5 three || { screen >&2; fail "$W x $H: the marks did not survive re-sorting"; }
+	tm send-keys -t "$S" j j
 
 	act w left "look at your screen"
 	on_screen "warn: 3 of 3 acknowledged"
@@ -80,6 +91,13 @@ run() {
 	act m left "Five minutes left"
 	on_screen "feed acknowledged message of A0004"
 	want "select count(*) from commands where action='message' and attempt='A0004' and text='Five minutes left' and ok=1" 1 "message command rows"
+	# Words that do not start with the minutes: said, the prompt stays.
+	act x tech.lost "platform outage"
+	on_screen "extend: start the words with the minutes, 1 to 240"
+	on_screen "Minutes \(1-240\), then the reason, to extend A0004"
+	tm send-keys -t "$S" Escape
+	on_screen "cancelled; nothing recorded"
+	want "select count(*) from journal where kind='extend'" 0 "extends recorded without minutes"
 	act x tech.lost "15 platform outage"
 	on_screen "feed acknowledged extend of A0004"
 	want "select count(*) from journal where kind='extend' and attempt='A0004' and reason='platform outage' and reason_code='technical.lost_time' and json_extract(detail, '\$.minutes')=15" 1 "extend journal entries with minutes 15"
