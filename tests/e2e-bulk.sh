@@ -105,6 +105,10 @@ run() {
 	act l left "please wait"
 	on_screen "feed acknowledged lock of A0004"
 	on_screen "^>A0004 .* LOCKED "
+	tm send-keys -t "$S" Enter
+	on_screen "^ state in_progress \(screen LOCKED\) "
+	tm send-keys -t "$S" Escape
+	on_screen "^>A0004 .* LOCKED "
 	act r left "go on"
 	on_screen "feed acknowledged resume of A0004"
 	on_screen "^>A0004 .* in_progress "
