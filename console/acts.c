@@ -16,36 +16,31 @@ const struct act act_table[] = {
 	    STORE_FLAG_DISMISSED, -1, "decide", NULL, 0 },
 	{ "confirm", 'c', "confirm", "confirm the attempt's top open flag",
 	    STORE_FLAG_CONFIRMED, -1, "decide", NULL, 0 },
-	{ "warn", 'w', "warn", "warn the candidate (sent to the feed; "
-	    "every marked attempt when some are marked)",
+	{ "warn", 'w', "warn", "warn the candidate (sent to the feed)",
 	    STORE_FLAG_OPEN, PROTO_ACTION_WARN, "command", NULL, ACT_BULK },
-	{ "pause", 'p', "pause", "pause the attempt (sent to the feed; every "
-	    "marked attempt when some are marked)",
+	{ "pause", 'p', "pause", "pause the attempt (sent to the feed)",
 	    STORE_FLAG_OPEN, PROTO_ACTION_PAUSE, "command", NULL, ACT_BULK },
-	{ "resume", 'r', "resume", "resume a paused attempt or unlock a locked "
-	    "one (sent to the feed; every marked attempt when some are marked)",
+	{ "resume", 'r', "resume", "resume a paused or locked attempt (to the "
+	    "feed)",
 	    STORE_FLAG_OPEN, PROTO_ACTION_RESUME, "command", NULL, ACT_BULK },
 	{ "terminate", 't', "terminate",
 	    "terminate the attempt (sent to the feed)",
 	    STORE_FLAG_OPEN, PROTO_ACTION_TERMINATE, "command", NULL, 0 },
 	{ "escalate", 'e', "escalate", "escalate the attempt to a supervisor",
 	    STORE_FLAG_OPEN, -1, "decide", NULL, 0 },
-	{ "note", 'n', "note", "add a note to the attempt",
+	{ "note", 'o', "note", "add a note to the attempt",
 	    STORE_FLAG_OPEN, -1, "note", NULL, 0 },
 	/* Not on the key bars either (in the help, and in invigil(1)): at
 	 * 120 columns the bar has no room left for them. */
-	{ "message", 'm', NULL, "send the candidate a message: the words "
-	    "are what the candidate sees (sent to the feed; every marked "
-	    "attempt when some are marked)",
+	{ "message", 'm', NULL, "message the candidate: the words are shown "
+	    "to them",
 	    STORE_FLAG_OPEN, PROTO_ACTION_MESSAGE, "command", NULL,
 	    ACT_BULK | ACT_WORDS },
-	{ "extend", 'x', NULL, "give the candidate extra time: the words "
-	    "start with the minutes, 1 to 240, e.g. \"15 platform outage\" "
-	    "(sent to the feed)",
+	{ "extend", 'x', NULL, "extra time: words start with minutes (15 "
+	    "outage)",
 	    STORE_FLAG_OPEN, PROTO_ACTION_EXTEND, "command", NULL,
 	    ACT_MINUTES },
-	{ "lock", 'l', NULL, "lock the candidate's screen until resumed "
-	    "(r; sent to the feed)",
+	{ "lock", 'l', NULL, "lock the candidate's screen until r resumes",
 	    STORE_FLAG_OPEN, PROTO_ACTION_LOCK, "command", NULL, 0 },
 	/* Not on the key bars (their width is spoken for): in the help, and
 	 * said by the flags queue's requests. */

@@ -24,6 +24,8 @@
  *   decide   -> pending, link, flags, app
  *   pending  -> headless-out, link, app
  *   link     -> app;  app -> model, flags;  model -> flags
+ *   browse   -> ui, outcome-watch, model, flags, app (review browse:
+ *               no loop, no link, no store; a store_reader of its own)
  * ingest and decide reach a transport only through link.c and its ops
  * table, never link-ws.c.
  */
@@ -165,6 +167,15 @@ struct app {
 	int			status_error;
 	int			exit_status;
 	struct ui	       *ui;
+
+	/* `review browse` (browse.c): the database shown read-only, with
+	 * no feed, no store and no key; NULL in a console. */
+	const char	       *browse;
+	struct store_reader    *browse_reader;	/* the model's reads */
+	int64_t			browse_stamp[4]; /* the files as last read */
+	size_t			browse_over;	/* attempts past the bound */
+	int64_t			browse_event_id; /* events counted up to */
+	int			browse_more;	/* events left to count */
 };
 
 /* app.c: what every part of the console shares. */

@@ -422,6 +422,7 @@ static const struct cmd_entry *const review_children[] = {
 	&cmd_review_timeline_entry,
 	&cmd_review_report_entry,
 	&cmd_review_bundle_entry, &cmd_review_verify_bundle_entry,
+	&cmd_review_browse_entry,
 	NULL
 };
 

@@ -85,6 +85,7 @@ extern const struct cmd_entry	cmd_console_entry, cmd_feed_entry,
 				cmd_review_timeline_entry, cmd_review_report_entry,
 				cmd_review_bundle_entry,
 				cmd_review_verify_bundle_entry,
+				cmd_review_browse_entry,
 				cmd_admin_entry, cmd_admin_keys_entry,
 				cmd_admin_trust_entry;
 extern const struct cmd_entry	cmd_admin_cases_entry, cmd_admin_show_entry,

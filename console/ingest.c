@@ -136,6 +136,7 @@ ingest_take(struct app *app, struct feed_session *cf, const struct proto_msg *m)
 		snprintf(a->name, sizeof a->name, "%s", m->u.attempt.name);
 		snprintf(a->center, sizeof a->center, "%s",
 		    m->u.attempt.center);
+		snprintf(a->ip, sizeof a->ip, "%s", m->u.attempt.ip);
 		a->state = m->u.attempt.state;
 		app->model.order_dirty = 1;	/* name, centre: sort keys */
 		app->model.dirty = 1;

@@ -81,6 +81,7 @@ struct attempt {
 						   since (not a protocol state:
 						   shown while in_progress) */
 	char			center[PROTO_ID_MAX + 1]; /* "" if not said */
+	char			ip[PROTO_IP_MAX + 1];	/* "" if not said */
 	int64_t			recv_ms;	/* console clock: the last message
 						   about it arrived (or it was
 						   made), see model_missing() */

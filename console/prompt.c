@@ -9,6 +9,9 @@
  * The flag an act closes is the one shown when the key was pressed: if it
  * is gone by Enter, nothing is recorded.  An act that takes minutes
  * (extend) reads them from the start of the words: "15 platform outage".
+ *
+ * The same line edits other text (prompt_line_open(): the `/` filter),
+ * telling its caller of every edit, of Enter and of Esc.
  */
 #include <inttypes.h>
 #include <limits.h>
@@ -35,6 +38,10 @@ struct prompt {
 	struct reason		code;		/* the code picked */
 	char			text[PROTO_TEXT_MAX + 1];
 	size_t			len;
+	size_t			max;		/* bytes of text at most */
+	prompt_line_fn	       *line;		/* prompt_line_open(), or NULL */
+	void		       *arg;
+	char			label[128];
 };
 
 static void	prompt_draw(struct ui *, void *, int, int);
@@ -66,6 +73,24 @@ prompt_words_open(struct ui *ui, const struct act *act, struct attempt *a,
 	p->attempt = a;
 	p->flag = flag;
 	p->code = *code;
+	p->max = sizeof p->text - 1;
+	return ui_push(ui, &view_prompt, p);
+}
+
+int
+prompt_line_open(struct ui *ui, const char *label, const char *text,
+    size_t max, prompt_line_fn *fn, void *arg)
+{
+	struct prompt	*p;
+
+	p = xcalloc(1, sizeof *p);
+	p->line = fn;
+	p->arg = arg;
+	p->max = max < sizeof p->text - 1 ? max : sizeof p->text - 1;
+	snprintf(p->label, sizeof p->label, "%s", label);
+	if (strlen(text) <= p->max)
+		snprintf(p->text, sizeof p->text, "%s", text);
+	p->len = strlen(p->text);
 	return ui_push(ui, &view_prompt, p);
 }
 
@@ -84,13 +109,22 @@ prompt_draw(struct ui *ui, void *state, int rows, int cols)
 	struct prompt	*p = state;
 	char		 line[PROTO_TEXT_MAX + 256], what[48] = "", whom[48];
 
+	if (p->line != NULL) {
+		snprintf(line, sizeof line, "%s%s", p->label, p->text);
+		ui_role(ui, UI_ROLE_PROMPT, 1);
+		ui_put(rows - 1, 0, cols, line);
+		ui_role(ui, UI_ROLE_PROMPT, 0);
+		ui_cursor(ui, rows - 1, 0);
+		return;
+	}
 	if (p->flag != 0)
 		snprintf(what, sizeof what, "flag %" PRId64 " of ", p->flag);
 	snprintf(line, sizeof line, "%s to %s %s%s [%s, words %s] "
 	    "(Enter records, Esc cancels): %s", (p->act->flags & ACT_MINUTES) ?
 	    "Minutes (1-240), then the reason," : "Reason", p->act->name, what,
-	    prompt_whom(ui, p->attempt, whom, sizeof whom), p->code.code, (p->code.text_required ||
-	    (p->act->flags & ACT_WORDS)) ? "required" : "optional", p->text);
+	    prompt_whom(ui, p->attempt, whom, sizeof whom), p->code.code,
+	    (p->code.text_required || (p->act->flags & ACT_WORDS)) ?
+	    "required" : "optional", p->text);
 	ui_role(ui, UI_ROLE_PROMPT, 1);
 	ui_put(rows - 1, 0, cols, line);
 	ui_role(ui, UI_ROLE_PROMPT, 0);
@@ -177,13 +211,20 @@ prompt_key(struct ui *ui, void *state, int is_key, int ch)
 
 	ui_dirty(ui);
 	if (!is_key && ch == KEY_ESCAPE) {
-		ui_status(ui, 0, "cancelled; nothing recorded");
+		if (p->line != NULL)
+			p->line(ui, p->arg, p->text, PROMPT_CANCEL);
+		else
+			ui_status(ui, 0, "cancelled; nothing recorded");
 		ui_pop(ui);
 		return 1;
 	}
 	if ((!is_key && (ch == '\n' || ch == '\r')) ||
 	    (is_key && ch == KEY_ENTER)) {
-		prompt_enter(ui, p);
+		if (p->line != NULL) {
+			p->line(ui, p->arg, p->text, PROMPT_ENTER);
+			ui_pop(ui);
+		} else
+			prompt_enter(ui, p);
 		return 1;
 	}
 	if ((is_key && ch == KEY_BACKSPACE) ||
@@ -195,15 +236,19 @@ prompt_key(struct ui *ui, void *state, int is_key, int ch)
 				break;
 		}
 		p->text[p->len] = '\0';
+		if (p->line != NULL)
+			p->line(ui, p->arg, p->text, PROMPT_EDIT);
 		return 1;
 	}
 	if (is_key || ch < 32)
 		return 1;
 	n = wctomb(mb, (wchar_t)ch);
-	if (n <= 0 || p->len + (size_t)n >= sizeof p->text)
+	if (n <= 0 || p->len + (size_t)n > p->max)
 		return 1;
 	memcpy(p->text + p->len, mb, (size_t)n);
 	p->len += (size_t)n;
 	p->text[p->len] = '\0';
+	if (p->line != NULL)
+		p->line(ui, p->arg, p->text, PROMPT_EDIT);
 	return 1;
 }

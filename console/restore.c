@@ -67,6 +67,9 @@ attempt_load_one(const struct store_attempt *sa, void *arg)
 	snprintf(a->candidate, sizeof a->candidate, "%s",
 	    sa->candidate != NULL ? sa->candidate : "");
 	snprintf(a->name, sizeof a->name, "%s", sa->name != NULL ? sa->name : "");
+	snprintf(a->center, sizeof a->center, "%s", sa->center != NULL ?
+	    sa->center : "");
+	snprintf(a->ip, sizeof a->ip, "%s", sa->ip != NULL ? sa->ip : "");
 	if (sa->state != NULL && (v = proto_state_parse(sa->state)) >= 0)
 		a->state = (enum proto_state)v;
 

@@ -24,11 +24,15 @@
 #include <curses.h>
 
 #include "console/console.h"
+#include "console/filter.h"
 #include "console/ui-term.h"
 #include "console/view.h"
 #include "proto/xmalloc.h"
 
 #define UI_STACK_MAX	8
+/* What an act key says in `review browse`. */
+#define UI_READ_ONLY	"read-only review browser: acts are disabled " \
+	"(decide on a console, or use invigil admin ...)"
 
 struct ui {
 	struct app	       *app;
@@ -41,6 +45,8 @@ struct ui {
 	int			depth;
 	int			cursor_y, cursor_x; /* -1: not placed */
 	uint64_t		alerts;		/* model's alerts rung for */
+	struct filter		filter;		/* the views share it */
+	struct attempt	       *sel;		/* the table's, across Tab */
 };
 
 /*
@@ -215,7 +221,8 @@ draw_bottom(struct ui *ui, const struct view *v, int rows, int cols)
 		if (app->status_error)
 			ui_role(ui, UI_ROLE_ERROR, 0);
 	}
-	view_keybar(v, bar, sizeof bar);
+	/* The browser's acts are disabled: not offered on the bar. */
+	view_keybar_acts(v, app->browse == NULL, bar, sizeof bar);
 	ui_role(ui, UI_ROLE_KEYBAR, 1);
 	ui_put(rows - 1, 0, cols, bar);
 	ui_role(ui, UI_ROLE_KEYBAR, 0);
@@ -269,7 +276,10 @@ ui_key(struct ui *ui, int is_key, int ch)
 		v = ui->stack[i].view;
 		state = ui->stack[i].state;
 		if (view_binding_find(v, ch, is_key, &b) == 0) {
-			b.fn(ui, state, &b);
+			if (b.act != NULL && ui->app->browse != NULL)
+				ui_status(ui, 1, "%s", UI_READ_ONLY);
+			else
+				b.fn(ui, state, &b);
 			return;
 		}
 		if (v->on_key != NULL && v->on_key(ui, state, is_key, ch))
@@ -442,7 +452,8 @@ void
 ui_quit(struct ui *ui)
 {
 	ui->app->quit = 1;
-	lws_cancel_service(ui->app->ctx);
+	if (ui->app->ctx != NULL)	/* review browse has no lws loop */
+		lws_cancel_service(ui->app->ctx);
 }
 
 struct flag *
@@ -467,6 +478,11 @@ int
 ui_decide(struct ui *ui, const struct decision *d,
     struct decision_result *dr, char *err, size_t errlen)
 {
+	/* Never reached from the browser's keys (ui_key); and never. */
+	if (ui->app->browse != NULL) {
+		snprintf(err, errlen, "%s", UI_READ_ONLY);
+		return -1;
+	}
 	return app_decide(ui->app, d, dr, err, errlen);
 }
 
@@ -481,6 +497,16 @@ ui_decide_bulk(struct ui *ui, const struct decision *d, char *err,
     size_t errlen)
 {
 	return app_decide_bulk(ui->app, d, err, errlen);
+}
+
+const char *
+ui_who(struct ui *ui, char *buf, size_t len)
+{
+	if (ui->app->browse != NULL)
+		snprintf(buf, len, "REVIEW (read-only) %s", ui->app->browse);
+	else
+		snprintf(buf, len, "proctor %s", ui->app->opt.proctor);
+	return buf;
 }
 
 int
@@ -503,6 +529,30 @@ const char *
 ui_sort_name(struct ui *ui)
 {
 	return model_order_name(ui->app->model.order);
+}
+
+struct filter *
+ui_filter(struct ui *ui)
+{
+	return &ui->filter;
+}
+
+struct attempt *
+ui_selected(struct ui *ui)
+{
+	return ui->sel;
+}
+
+void
+ui_select(struct ui *ui, struct attempt *a)
+{
+	ui->sel = a;
+}
+
+int
+ui_offline_of(const struct attempt *a, void *arg)
+{
+	return ui_attempt_offline(arg, a);
 }
 
 void

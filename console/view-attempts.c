@@ -4,6 +4,12 @@
  * move the selection and take the acts of decide.h on the selected attempt
  * (each through the reason prompt, prompt.c).
  *
+ * The rows are those the shared filter shows (filter.h: `/`, 1 to 6,
+ * grouped by `b` under heading rows the selection skips), built once per
+ * frame or key into an index (filter_rows()); the header counts the state
+ * classes.  The selected attempt is kept in the ui (ui_select()), so that
+ * it is still selected when the view opens again after Tab.
+ *
  * It reads the console's model (struct app: the feeds, the sessions, the
  * attempts, the tail, the totals) and nothing else; every call into the
  * rest of the console goes through ui.c's adapter section.
@@ -18,6 +24,7 @@
 #include "console/bulk.h"
 #include "console/console.h"
 #include "console/decide.h"
+#include "console/filter.h"
 #include "console/view.h"
 #include "proto/xmalloc.h"
 
@@ -25,10 +32,12 @@ struct attempts_view {
 	struct attempt	       *sel;		/* selected attempt */
 	size_t			top;		/* first row shown */
 	int			table_y, table_rows;
+	struct filter_row      *rows;		/* as filtered and grouped */
+	size_t			nrows, cap, shown;
 };
 
-static view_key_fn	key_move, key_act, key_open, key_sort, key_mark,
-			key_unmark;
+static view_key_fn	key_move, key_act, key_open, key_sort, key_next,
+			key_group, key_mark, key_unmark;
 
 static const struct view_key attempts_keys[] = {
 	VIEW_KEYS_LIST(key_move, "attempt"),
@@ -36,18 +45,23 @@ static const struct view_key attempts_keys[] = {
 	    "the selected attempt's detail and timeline", key_open, NULL, 0 },
 	{ 's', 0, "s", NULL, "sort by the next of: risk, last event, attempt, "
 	    "name, centre (the header says which)", key_sort, NULL, 0 },
+	{ 'b', 0, "b", NULL, "group by: none, centre, feed (a heading per "
+	    "group)", key_group, NULL, 0 },
+	VIEW_KEYS_FIND(key_next),
+	VIEW_KEYS_STATES,
 	/* Every act of decide.h, with its key, word and help. */
 	{ 0, 0, NULL, NULL, NULL, key_act, NULL, 1 },
-	{ ' ', 0, "Space", NULL, "mark or unmark the selected attempt: with "
-	    "marks, warn, message, pause and resume act on every marked one",
+	{ ' ', 0, "Space", NULL, "mark/unmark: w m p r then act on all marked",
 	    key_mark, NULL, 0 },
-	{ 'u', 0, "u", NULL, "unmark every attempt and dismiss the last bulk "
-	    "act's result", key_unmark, NULL, 0 },
+	{ 'u', 0, "u", NULL, "unmark all, dismiss the bulk act's failures",
+	    key_unmark, NULL, 0 },
 	/* Tab is not on the bar: at 100 columns it has no room left. */
 	VIEW_KEYS_TOP(NULL),
 };
 
 static void	attempts_draw(struct ui *, void *, int, int);
+static int	attempts_key(struct ui *, void *, int, int);
+static void	attempts_free(void *);
 
 /* The OUTCOME column: the longest marker, a space, "hist", a space. */
 #define OUTCOME_W	(OUTCOMES_MARKER_LEN + 6)
@@ -59,7 +73,8 @@ const struct view view_attempts = {
 	.help_note = "An act asks a reason code (a picker), then words; "
 	    "saved before \"recorded\".",
 	.draw = attempts_draw,
-	.free = free,
+	.on_key = attempts_key,
+	.free = attempts_free,
 };
 
 int
@@ -68,7 +83,39 @@ view_attempts_open(struct ui *ui)
 	struct attempts_view	*av;
 
 	av = xcalloc(1, sizeof *av);
+	av->sel = ui_selected(ui);	/* as left before Tab */
 	return ui_replace(ui, &view_attempts, av);
+}
+
+static void
+attempts_free(void *state)
+{
+	struct attempts_view	*av = state;
+
+	free(av->rows);
+	free(av);
+}
+
+/*
+ * The rows as the filter shows them, in the table's order, grouped; the
+ * selection stays on its attempt while shown, else goes to the first one
+ * shown (and is kept for the next time the view opens).
+ */
+static void
+attempts_rows(struct ui *ui, struct attempts_view *av)
+{
+	struct attempt	**attempts;
+	size_t		  n, i;
+
+	attempts = ui_attempts(ui, &n);
+	av->nrows = filter_rows(ui_filter(ui), attempts, n, ui_offline_of, ui,
+	    &av->rows, &av->cap, &av->shown);
+	if (filter_find(av->rows, av->nrows, av->sel) == av->nrows) {
+		av->sel = NULL;
+		for (i = 0; i < av->nrows && av->sel == NULL; i++)
+			av->sel = av->rows[i].a;
+	}
+	ui_select(ui, av->sel);
 }
 
 static enum ui_role
@@ -171,11 +218,11 @@ draw_bulk(struct ui *ui, int y, int cols)
 
 /* The header; returns the first row below it. */
 static int
-draw_header(struct ui *ui, int cols)
+draw_header(struct ui *ui, struct attempts_view *av, int cols)
 {
 	struct app		*app = ui_app(ui);
 	struct feed_session	*fs;
-	char			 line[512], clock[16], alerts[80];
+	char			 line[512], clock[16], alerts[80], who[256];
 	int			 i, y = 1, shown;
 
 	ui_clock(proto_now_ms(), clock, sizeof clock);
@@ -191,13 +238,15 @@ draw_header(struct ui *ui, int cols)
 	if (app->bulk.nmarks > 0)
 		snprintf(alerts + strlen(alerts), sizeof alerts -
 		    strlen(alerts), " | %zu marked", app->bulk.nmarks);
-	snprintf(line, sizeof line, " invigil  proctor %s | by %s%s | %zu "
+	snprintf(line, sizeof line, " invigil  %s | by %s%s | %zu "
 	    "candidates | %.1f events/s | %" PRIu64 " open flags | %s",
-	    app->opt.proctor, ui_sort_name(ui), alerts, app->model.nattempts,
+	    ui_who(ui, who, sizeof who), ui_sort_name(ui), alerts, app->model.nattempts,
 	    app->model.events_per_sec, app->model.open_flags, clock);
 	ui_role(ui, UI_ROLE_TITLE, 1);
 	ui_put(0, 0, cols, line);
 	ui_role(ui, UI_ROLE_TITLE, 0);
+	y = view_filter_header(ui, y, cols, av->shown, app->model.nattempts,
+	    "attempts");
 
 	if (app->opt.insecure) {
 		ui_role(ui, UI_ROLE_ALERT, 1);
@@ -433,31 +482,45 @@ draw_row(struct ui *ui, const struct attempt *a, int selected, int y,
 		ui_role(ui, UI_ROLE_SELECTED, 0);
 }
 
+/* A group's heading row: its name and counts. */
+static void
+draw_heading(struct ui *ui, const struct filter_row *r, int y, int cols)
+{
+	char	buf[256];
+
+	snprintf(buf, sizeof buf, " %s %s | %zu attempt%s | %zu flagged",
+	    filter_group_name(ui_filter(ui)->group), r->group[0] != '\0' ?
+	    r->group : "(none said)", r->count, r->count == 1 ? "" : "s",
+	    r->flagged);
+	ui_role(ui, UI_ROLE_HEADING, 1);
+	ui_put(y, 0, cols, buf);
+	ui_role(ui, UI_ROLE_HEADING, 0);
+}
+
 static void
 draw_table(struct ui *ui, struct attempts_view *av, int y, int rows,
     int cols)
 {
-	struct attempt	**attempts;
-	size_t		  i, n, sel = 0;
+	struct filter_row *fr = av->rows;
+	size_t		  n = av->nrows, sel;
 	char		  buf[512];
 	int		  r, name_w;
 
-	attempts = ui_attempts(ui, &n);
-	if (av->sel == NULL && n > 0)
-		av->sel = attempts[0];
-	for (i = 0; i < n; i++) {
-		if (attempts[i] == av->sel) {
-			sel = i;
-			break;
-		}
-	}
+	sel = filter_find(fr, n, av->sel);
+	if (sel == n)
+		sel = 0;
 	rows--;			/* the column titles */
 	if (rows < 1)
 		return;
+	/* A group's heading stays in sight over its first attempt. */
+	if (sel > 0 && fr[sel - 1].a == NULL && sel - 1 < av->top)
+		av->top = sel - 1;
 	if (sel < av->top)
 		av->top = sel;
 	if (sel >= av->top + (size_t)rows)
 		av->top = sel - (size_t)rows + 1;
+	if (av->top >= n)
+		av->top = 0;
 	av->table_y = y + 1;
 	av->table_rows = rows;
 
@@ -476,12 +539,18 @@ draw_table(struct ui *ui, struct attempts_view *av, int y, int rows,
 	ui_role(ui, UI_ROLE_HEADING, 0);
 
 	for (r = 0; r < rows && av->top + (size_t)r < n; r++) {
-		draw_row(ui, attempts[av->top + (size_t)r],
-		    attempts[av->top + (size_t)r] == av->sel, y + 1 + r,
-		    name_w, cols);
+		if (fr[av->top + (size_t)r].a == NULL)
+			draw_heading(ui, &fr[av->top + (size_t)r], y + 1 + r,
+			    cols);
+		else
+			draw_row(ui, fr[av->top + (size_t)r].a,
+			    fr[av->top + (size_t)r].a == av->sel, y + 1 + r,
+			    name_w, cols);
 	}
 	if (n == 0)
-		ui_put(y + 1, 1, cols - 1, "waiting for candidates...");
+		ui_put(y + 1, 1, cols - 1, ui_app(ui)->model.nattempts > 0 ?
+		    "no attempt matches the filter (/ then Esc clears the "
+		    "text, 0 the states)" : "waiting for candidates...");
 	/* Leave the cursor on the selected row (screen readers follow it). */
 	if (av->sel != NULL && sel >= av->top &&
 	    sel < av->top + (size_t)rows)
@@ -521,9 +590,10 @@ attempts_draw(struct ui *ui, void *state, int rows, int cols)
 
 	/* Selected: its critical flags are seen (before the header counts
 	 * them). */
+	attempts_rows(ui, av);
 	if (av->sel != NULL)
 		ui_seen(ui, av->sel);
-	y = draw_header(ui, cols);
+	y = draw_header(ui, av, cols);
 	/* The two bottom lines are the manager's: status, keys. */
 	tail_rows = (rows - y - 2) / 3;
 	if (tail_rows < 3)
@@ -547,22 +617,61 @@ static void
 key_move(struct ui *ui, void *state, const struct view_binding *b)
 {
 	struct attempts_view	 *av = state;
-	struct attempt		**attempts;
 	const char		 *how = b->arg;
 	size_t			  i, n, page;
 
-	attempts = ui_attempts(ui, &n);
-	if (n == 0)
+	attempts_rows(ui, av);
+	if ((n = av->nrows) == 0)
 		return;
-	for (i = 0; i < n; i++) {
-		if (attempts[i] == av->sel)
-			break;
-	}
-	if (i == n)
+	if ((i = filter_find(av->rows, n, av->sel)) == n)
 		i = 0;
 	page = av->table_rows > 1 ? (size_t)av->table_rows - 1 : 1;
 	i = view_list_move(how, i, n, page);
-	av->sel = attempts[i];
+	/* Past a group's heading: on up, to the group above. */
+	if (av->rows[i].a == NULL)
+		i = (strcmp(how, "up") == 0 || strcmp(how, "pgup") == 0) &&
+		    i > 0 ? i - 1 : i + 1 < n ? i + 1 : i;
+	if (av->rows[i].a != NULL)
+		av->sel = av->rows[i].a;
+	ui_select(ui, av->sel);
+	ui_dirty(ui);
+}
+
+/* n and N: the next or previous attempt shown, round the end. */
+static void
+key_next(struct ui *ui, void *state, const struct view_binding *b)
+{
+	struct attempts_view	*av = state;
+	size_t			 i;
+	int			 wrapped;
+
+	attempts_rows(ui, av);
+	if (!view_filter_set(ui, 1))
+		return;
+	if (av->shown == 0) {
+		ui_status(ui, 1, "no attempt matches the filter");
+		return;
+	}
+	i = filter_next(av->rows, av->nrows, filter_find(av->rows, av->nrows,
+	    av->sel), strcmp(b->arg, "prev") == 0 ? -1 : 1, &wrapped);
+	av->sel = av->rows[i].a;
+	ui_select(ui, av->sel);
+	ui_status(ui, 0, "match %s of %zu%s", av->sel->id, av->shown,
+	    wrapped ? " (wrapped)" : "");
+	ui_dirty(ui);
+}
+
+/* b: group by the next of none, centre, feed. */
+static void
+key_group(struct ui *ui, void *state, const struct view_binding *b)
+{
+	struct filter	*f = ui_filter(ui);
+
+	(void)state;
+	(void)b;
+	f->group = (enum filter_group)((f->group + 1) % FILTER_GROUP_COUNT);
+	f->gen++;
+	ui_status(ui, 0, "grouped by %s", filter_group_name(f->group));
 	ui_dirty(ui);
 }
 
@@ -704,4 +813,12 @@ view_key_quit(struct ui *ui, void *state, const struct view_binding *b)
 	(void)state;
 	(void)b;
 	ui_quit(ui);
+}
+
+/* The keys 2 to 6 (1 stands for them in the key table). */
+static int
+attempts_key(struct ui *ui, void *state, int is_key, int ch)
+{
+	(void)state;
+	return view_filter_digit(ui, is_key, ch);
 }

@@ -75,6 +75,12 @@ view_binding_find(const struct view *v, int ch, int fkey,
 size_t
 view_keybar(const struct view *v, char *buf, size_t len)
 {
+	return view_keybar_acts(v, 1, buf, len);
+}
+
+size_t
+view_keybar_acts(const struct view *v, int acts, char *buf, size_t len)
+{
 	struct view_binding	b;
 	char			word[64];
 	size_t			i, used = 0, n;
@@ -83,7 +89,7 @@ view_keybar(const struct view *v, char *buf, size_t len)
 		return 0;
 	buf[0] = '\0';
 	for (i = 0; view_binding(v, i, &b) == 0; i++) {
-		if (b.bar == NULL)
+		if (b.bar == NULL || (b.act != NULL && !acts))
 			continue;
 		/* The key itself when it is a visible character, else its
 		 * name (Space). */

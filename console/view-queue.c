@@ -30,6 +30,7 @@
 
 #include "console/console.h"
 #include "console/decide.h"
+#include "console/filter.h"
 #include "console/view-queue.h"
 #include "console/view.h"
 #include "proto/xmalloc.h"
@@ -42,16 +43,19 @@ struct queue_view {
 	size_t			n, cap;		/* cap <= QUEUE_MAX */
 	uint64_t		total;		/* open flags, also those left
 						   out past QUEUE_MAX */
+	uint64_t		hidden;		/* open flags the filter hides */
 	int64_t			sel;		/* the selected flag's id */
 	size_t			top;		/* first row shown */
 	int			page;		/* rows last shown */
 	uint64_t		sig_flags;	/* the model as last built */
 	size_t			sig_attempts;
+	unsigned		sig_filter;	/* the filter's gen */
 	int64_t			built_ms;	/* 0: build at the next draw */
 };
 
-static view_key_fn	key_move, key_act, key_open;
+static view_key_fn	key_move, key_act, key_open, key_next;
 static void		queue_draw(struct ui *, void *, int, int);
+static int		queue_key(struct ui *, void *, int, int);
 static void		queue_free(void *);
 
 static const struct view_key queue_keys[] = {
@@ -61,6 +65,8 @@ static const struct view_key queue_keys[] = {
 	    NULL, 0 },
 	/* Every act of decide.h; dismiss and confirm take this flag. */
 	{ 0, 0, NULL, NULL, NULL, key_act, NULL, 1 },
+	VIEW_KEYS_FIND(key_next),
+	VIEW_KEYS_STATES,
 	VIEW_KEYS_TOP("view"),
 };
 
@@ -71,6 +77,7 @@ const struct view view_queue = {
 	.help_note = "Ages are on this console's clock; LATE: open longer "
 	    "than --response-secs.",
 	.draw = queue_draw,
+	.on_key = queue_key,
 	.free = queue_free,
 };
 
@@ -170,18 +177,27 @@ queue_raised(struct ui *ui, const struct flag *f, int64_t now)
 static void
 queue_build(struct ui *ui, struct queue_view *qv, int64_t now)
 {
+	const struct filter *fl = ui_filter(ui);
 	struct attempt	**attempts;
 	struct flag	 *f;
 	size_t		  i, n;
+	int		  offline;
 
 	attempts = ui_attempts(ui, &n);
 	qv->n = 0;
-	qv->total = 0;
+	qv->total = qv->hidden = 0;
 	for (i = 0; i < n; i++) {
+		offline = fl->states != 0 && attempts[i]->state ==
+		    PROTO_STATE_IN_PROGRESS && ui_attempt_offline(ui,
+		    attempts[i]);
 		for (f = attempts[i]->flags; f != NULL; f = f->next) {
 			if (f->state != STORE_FLAG_OPEN)
 				continue;
 			qv->total++;
+			if (!filter_flag_match(fl, f, offline)) {
+				qv->hidden++;
+				continue;
+			}
 			if (qv->n == QUEUE_MAX)
 				continue;
 			if (qv->n == qv->cap) {
@@ -202,6 +218,7 @@ queue_build(struct ui *ui, struct queue_view *qv, int64_t now)
 	qsort(qv->rows, qv->n, sizeof *qv->rows, queue_cmp);
 	qv->sig_flags = ui_app(ui)->model.open_flags;
 	qv->sig_attempts = n;
+	qv->sig_filter = fl->gen;
 	qv->built_ms = now;
 }
 
@@ -213,7 +230,8 @@ queue_refresh(struct ui *ui, struct queue_view *qv, int64_t now)
 
 	if (qv->built_ms == 0 || now - qv->built_ms >= QUEUE_REBUILD_MS ||
 	    now < qv->built_ms || app->model.open_flags != qv->sig_flags ||
-	    app->model.nattempts != qv->sig_attempts)
+	    app->model.nattempts != qv->sig_attempts ||
+	    ui_filter(ui)->gen != qv->sig_filter)
 		queue_build(ui, qv, now);
 }
 
@@ -262,27 +280,31 @@ queue_role(int severity)
 static int
 queue_header(struct ui *ui, struct queue_view *qv, int late, int cols)
 {
-	struct app	*app = ui_app(ui);
-	char		 line[512], clock[16];
+	char		 line[512], clock[16], who[256];
 	size_t		 i, requests = 0;
+	int		 y = 1;
 
 	for (i = 0; i < qv->n && qv->rows[i].request; i++)
 		requests += qv->rows[i].f->state == STORE_FLAG_OPEN;
 	ui_clock(proto_now_ms(), clock, sizeof clock);
-	snprintf(line, sizeof line, " invigil  FLAGS QUEUE  proctor %s | "
+	snprintf(line, sizeof line, " invigil  FLAGS QUEUE  %s | "
 	    "requests: %zu (a acknowledges) | open flags: %" PRIu64 " | late: "
-	    "%d (over %ds) | %s", app->opt.proctor, requests, qv->total, late,
+	    "%d (over %ds) | %s", ui_who(ui, who, sizeof who), requests, qv->total, late,
 	    queue_secs(ui), clock);
 	ui_role(ui, UI_ROLE_TITLE, 1);
 	ui_put(0, 0, cols, line);
 	ui_role(ui, UI_ROLE_TITLE, 0);
+	/* The state classes and the filter, while it hides anything. */
+	if (filter_active(ui_filter(ui)))
+		y = view_filter_header(ui, y, cols, (size_t)(qv->total -
+		    qv->hidden), (size_t)qv->total, "open flags");
 	ui_role(ui, UI_ROLE_HEADING, 1);
 	snprintf(line, sizeof line, " %-8s %-8s %-14s %6s %-8s %-18s %6s "
 	    "%-4s %5s %s", "ATTEMPT", "CANDID.", "NAME", "FLAG", "SEVERITY",
 	    "RULE", "AGE", "", "COUNT", "MESSAGE");
-	ui_put(1, 0, cols, line);
+	ui_put(y, 0, cols, line);
 	ui_role(ui, UI_ROLE_HEADING, 0);
-	return 2;
+	return y + 1;
 }
 
 /* Row r: the flag, its attempt, its age and LATE past the response
@@ -329,7 +351,9 @@ queue_draw(struct ui *ui, void *state, int rows, int cols)
 		return;
 	qv->page = shown;
 	if (qv->n == 0) {
-		ui_put(y, 1, cols - 1, "no open flags");
+		ui_put(y, 1, cols - 1, qv->hidden > 0 ? "no open flag matches "
+		    "the filter (/ then Esc clears the text, 0 the states)" :
+		    "no open flags");
 		return;
 	}
 	sel = queue_sel(qv);
@@ -346,12 +370,12 @@ queue_draw(struct ui *ui, void *state, int rows, int cols)
 		    queue_late(now - qv->rows[i].raised_ms, secs), now,
 		    y + (int)(i - qv->top), cols);
 	}
-	if (qv->total > qv->n) {
+	if (qv->total - qv->hidden > qv->n) {
 		char	line[128];
 
 		snprintf(line, sizeof line, " ... and %" PRIu64 " more open "
-		    "flags (the queue lists %d)", qv->total - qv->n,
-		    QUEUE_MAX);
+		    "flags (the queue lists %d)", qv->total - qv->hidden -
+		    qv->n, QUEUE_MAX);
 		ui_put(rows - 3, 0, cols, line);
 	}
 }
@@ -372,6 +396,29 @@ key_move(struct ui *ui, void *state, const struct view_binding *b)
 	page = qv->page > 1 ? (size_t)qv->page - 1 : 1;
 	i = view_list_move(how, i, qv->n, page);
 	qv->sel = qv->rows[i].id;
+	ui_dirty(ui);
+}
+
+/* n and N: the next or previous flag the filter shows, round the end. */
+static void
+key_next(struct ui *ui, void *state, const struct view_binding *b)
+{
+	struct queue_view	*qv = state;
+	size_t			 j;
+	int			 wrapped;
+
+	queue_refresh(ui, qv, proto_now_ms());
+	if (!view_filter_set(ui, 1))
+		return;
+	if (qv->n == 0) {
+		ui_status(ui, 1, "no open flag matches the filter");
+		return;
+	}
+	j = filter_step(queue_sel(qv), qv->n, strcmp(b->arg, "prev") == 0 ?
+	    -1 : 1, &wrapped);
+	qv->sel = qv->rows[j].id;
+	ui_status(ui, 0, "match flag %" PRId64 " of %zu%s", qv->sel, qv->n,
+	    wrapped ? " (wrapped)" : "");
 	ui_dirty(ui);
 }
 
@@ -400,4 +447,12 @@ key_open(struct ui *ui, void *state, const struct view_binding *b)
 		return;
 	}
 	view_detail_open(ui, f->attempt);
+}
+
+/* The keys 2 to 6 (1 stands for them in the key table). */
+static int
+queue_key(struct ui *ui, void *state, int is_key, int ch)
+{
+	(void)state;
+	return view_filter_digit(ui, is_key, ch);
 }

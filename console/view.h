@@ -116,6 +116,25 @@ struct view {
 	{ 'q', KEY_F(10), "q/F10", "quit",				\
 	    "quit (everything received is saved)", view_key_quit, NULL, 0 }
 
+/* The rows of find and filter (view-filter.c): `/` edits the shared
+ * filter's text, n and N call next with "next" or "prev" (the view's own
+ * rows round the end). */
+#define VIEW_KEYS_FIND(next)						\
+	{ '/', 0, "/", NULL, "filter by text as typed (Enter keeps, Esc "	\
+	    "clears)", view_key_find, NULL, 0 },			\
+	{ 'n', 0, "n", NULL, "next row the filter shows, round the end",	\
+	    next, "next", 0 },						\
+	{ 'N', 0, "N", NULL, "previous row the filter shows", next,	\
+	    "prev", 0 }
+/* The state filters' keys (filter.h's classes, the header counts them):
+ * 1 stands for 1 to 6 (the view's on_key passes 2 to 6 to
+ * view_filter_digit()), 0 turns them all off. */
+#define VIEW_KEYS_STATES						\
+	{ '1', 0, "1-6", NULL, "show: active paused offline missing flagged "\
+	    "submitted", view_key_state, NULL, 0 },			\
+	{ '0', 0, "0", NULL, "every state: the state filters off",	\
+	    view_key_state, NULL, 0 }
+
 /*
  * Where a key of VIEW_KEYS_LIST (how: its arg) moves the selection i of a
  * list of n rows (n > 0), page rows a page.
@@ -134,6 +153,10 @@ int		 view_binding_find(const struct view *v, int ch, int fkey,
  * buf (always terminated; cut at a word).  Returns its length.
  */
 size_t		 view_keybar(const struct view *v, char *buf, size_t len);
+/* ... with the acts' keys (acts 1), or without them (0: `review browse`,
+ * where acts are disabled). */
+size_t		 view_keybar_acts(const struct view *v, int acts, char *buf,
+		    size_t len);
 /*
  * The i-th line of v's help: one line per binding ("  d        dismiss
  * ..."), then a blank line and v->help_note if it has one.  0 with buf
@@ -230,12 +253,23 @@ struct bulk	*ui_bulk(struct ui *);
 int		 ui_decide_bulk(struct ui *, const struct decision *d,
 		    char *err, size_t errlen);
 int		 ui_notice(struct ui *, size_t i, char *out, size_t outsz);
+/* Who the header names, into buf: "proctor NAME" on a console,
+ * "REVIEW (read-only) PATH" in `review browse` (raw: ui_put sanitises). */
+const char	*ui_who(struct ui *, char *buf, size_t len);
 /* Whether a's candidate is in a network outage (the rules engine says). */
 int		 ui_attempt_offline(struct ui *, const struct attempt *a);
 /* Sort the attempts by the next order (model_set_order); its name. */
 const char	*ui_sort_next(struct ui *);
 /* The order the attempts are sorted by, named. */
 const char	*ui_sort_name(struct ui *);
+/* The filter the views share (filter.h): Tab keeps it. */
+struct filter	*ui_filter(struct ui *);
+/* The attempts table's selected attempt, kept while other views are
+ * shown (attempts are never freed while the screen runs), or NULL. */
+struct attempt	*ui_selected(struct ui *);
+void		 ui_select(struct ui *, struct attempt *a);
+/* ui_attempt_offline() as a filter_offline_fn (arg: the ui). */
+int		 ui_offline_of(const struct attempt *a, void *ui);
 /* The proctor has looked at a: its critical flags are no longer unseen
  * (model_seen). */
 void		 ui_seen(struct ui *, struct attempt *a);
@@ -270,6 +304,22 @@ view_key_fn	 view_key_help, view_key_quit;
 /* Tab and Shift-Tab on a top-level view (b->arg "next" or "prev"): the
  * next or previous of attempts, flags queue, journal, round. */
 view_key_fn	 view_key_cycle;
+/* `/`: the filter prompt (VIEW_KEYS_FIND); 1 to 6 and 0: the state
+ * filters (VIEW_KEYS_STATES, by b->key). */
+view_key_fn	 view_key_find, view_key_state;
+/* For n and N: 1 when a filter is set, else 0 with the status line
+ * saying how to set one (states: whether the view has state keys). */
+int		 view_filter_set(struct ui *, int states);
+/* A view's on_key for 2 to 6 (VIEW_KEYS_STATES): 1 if ch was one. */
+int		 view_filter_digit(struct ui *, int is_key, int ch);
+/*
+ * The state classes with their live counts over every attempt (filter.h),
+ * those on marked, on row y; then, when the filter hides anything or
+ * groups, a line with its text, "N of M <what> shown" and the grouping.
+ * Returns the row below.
+ */
+int		 view_filter_header(struct ui *, int y, int cols, size_t shown,
+		    size_t total, const char *what);
 /* Open attempt a's detail over the attempts view. */
 int		 view_detail_open(struct ui *, struct attempt *a);
 /* Open the help overlay over the focused view. */
@@ -293,5 +343,16 @@ const char	*prompt_whom(struct ui *, const struct attempt *a, char *buf,
 /* The minutes that start words ("15 platform outage"), capped just past
  * PROTO_EXTEND_MAX, the rest after the spaces in *rest; -1: no digits. */
 int64_t		 prompt_minutes(const char *words, const char **rest);
+/*
+ * A line of text typed on the bottom line after label, starting from
+ * text (at most max bytes, else empty; kept whole UTF-8 characters):
+ * fn(ui, arg, the text, PROMPT_EDIT) after every edit, PROMPT_ENTER at
+ * Enter and PROMPT_CANCEL at Esc, after which the prompt closes.
+ */
+enum prompt_event { PROMPT_EDIT, PROMPT_ENTER, PROMPT_CANCEL };
+typedef void	 prompt_line_fn(struct ui *, void *arg, const char *text,
+		    enum prompt_event);
+int		 prompt_line_open(struct ui *, const char *label,
+		    const char *text, size_t max, prompt_line_fn *fn, void *arg);
 
 #endif /* INVIGIL_VIEW_H */

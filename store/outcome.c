@@ -811,17 +811,26 @@ store_act_record(const char *path, const char *kind, const char *actor,
     const char *detail, int64_t *seq, char *hash, char *err, size_t errlen)
 {
 	struct outcome_other	x;
+	char		       *canon = NULL;
+	int			ret;
 
+	/* The body is hashed as stored: canonical, whatever the caller
+	 * built (as store_outcome_record does with its evidence). */
+	if (detail != NULL && journal_canon_object(detail, "detail", &canon,
+	    err, errlen) == -1)
+		return -1;
 	x.kind = kind;
 	x.actor = actor;
 	x.role = role;
 	x.reason = reason;
-	x.detail = detail;
+	x.detail = canon;
 	x.key = key;
 	x.seq = 0;
 	x.hash = hash;
-	if (outcome_write(path, actor, role, key, outcome_append_other, &x,
-	    err, errlen) == -1)
+	ret = outcome_write(path, actor, role, key, outcome_append_other, &x,
+	    err, errlen);
+	free(canon);
+	if (ret == -1)
 		return -1;
 	*seq = x.seq;
 	return 0;

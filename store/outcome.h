@@ -219,7 +219,8 @@ int		 store_outcome_record(const char *path,
 /*
  * Journal one act of kind that is not an attempt's outcome (the export of
  * the outcome list, a change to the trust file) by actor in role, signed
- * by key, with reason and detail (JSON object text; either may be NULL),
+ * by key, with reason and detail (JSON object text, stored in canonical
+ * form, so that any spelling of it hashes the same; either may be NULL),
  * and a checkpoint signed by the actor, in one short write transaction
  * as store_outcome_record's: beside a running console, never through
  * its writer lock.  0 with *seq and hash (65 bytes), or -1 with a

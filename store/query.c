@@ -32,6 +32,7 @@ enum query_stmt {
 	Q_ATTEMPTS_FEED,
 	Q_FEED_MESSAGES,
 	Q_FEED_POSITION,
+	Q_EVENTS_AFTER,
 	Q_BEGIN,
 	Q_COMMIT,
 	Q_COUNT
@@ -87,6 +88,10 @@ static const struct {
 	    "ORDER BY seq LIMIT ?4" },
 	[Q_FEED_POSITION] = { "feed_position", "SELECT epoch, last_seq FROM "
 	    "feeds WHERE feed = ?1" },
+	/* By row id: the primary key's range. */
+	[Q_EVENTS_AFTER] = { "events_after", "SELECT id, feed, attempt, "
+	    "kind, ts_ms FROM messages WHERE id > ?1 AND type = 'event' ORDER "
+	    "BY id LIMIT ?2" },
 	/* The timeline's snapshot. */
 	[Q_BEGIN] = { NULL, "BEGIN" },
 	[Q_COMMIT] = { NULL, "COMMIT" },
@@ -694,4 +699,29 @@ store_reader_each_checkpoint(struct store_reader *r, store_note_fn fn,
 		return -1;
 	}
 	return 0;
+}
+
+int
+store_query_events_after(struct store_reader *r, int64_t after,
+    size_t limit, store_event_fn fn, void *arg, char *err, size_t errlen)
+{
+	sqlite3_stmt	*st;
+	int		 rc, n = 0;
+
+	if (query_prepare(r, Q_EVENTS_AFTER, "messages", &st, err,
+	    errlen) == -1)
+		return -1;
+	sqlite3_bind_int64(st, 1, after);
+	sqlite3_bind_int64(st, 2, query_limit(limit));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		n++;
+		if (fn(sqlite3_column_int64(st, 0), query_text((const char *)
+		    sqlite3_column_text(st, 1)), (const char *)
+		    sqlite3_column_text(st, 2), (const char *)
+		    sqlite3_column_text(st, 3), sqlite3_column_int64(st, 4),
+		    arg) != 0)
+			break;
+	}
+	return query_finish(r, Q_EVENTS_AFTER, st, rc, n, "messages", err,
+	    errlen);
 }

@@ -7,6 +7,8 @@
  * commits, and a busy timeout absorbs the short moments when a checkpoint
  * needs the file, so SQLITE_BUSY never reaches the user.
  */
+#include <sys/stat.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,9 +39,63 @@ struct store_reader {
 	unsigned long long steps;	/* done since the open or the limit set */
 	unsigned long long limit;
 	int		 exhausted;
+	int		 immutable;	/* opened so: store_reader_no_wal() */
 	sqlite3_stmt	*stmt[STORE_READER_SLOTS];	/* query.c's, cached */
 	unsigned char	 busy[STORE_READER_SLOTS];
 };
+
+/* store_reader_no_wal(): readers of this process leave no -wal. */
+static int	reader_no_wal;
+
+void
+store_reader_no_wal(int on)
+{
+	reader_no_wal = on;
+}
+
+/*
+ * How a reader opens path: the path itself, or, under
+ * store_reader_no_wal() when path has no -wal (no writer has it open), a
+ * URI that opens it immutable (no lock, no -wal, no -shm made).  Every
+ * byte but [A-Za-z0-9/._-] of the path is %-escaped in the URI.  0, or -1
+ * when it does not fit.
+ */
+static int
+reader_name(const char *path, char *out, size_t outlen, int *uri)
+{
+	static const char	 hex[] = "0123456789ABCDEF";
+	char			 wal[600];
+	struct stat		 sb;
+	const unsigned char	*p;
+	size_t			 n;
+
+	*uri = 0;
+	if (snprintf(wal, sizeof wal, "%s-wal", path) >= (int)sizeof wal)
+		return -1;
+	if (!reader_no_wal || lstat(wal, &sb) == 0) {
+		if (snprintf(out, outlen, "%s", path) >= (int)outlen)
+			return -1;
+		return 0;
+	}
+	n = (size_t)snprintf(out, outlen, "file:");
+	for (p = (const unsigned char *)path; *p != '\0'; p++) {
+		if (n + 4 >= outlen)
+			return -1;
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("/._-", *p) != NULL)
+			out[n++] = (char)*p;
+		else {
+			out[n++] = '%';
+			out[n++] = hex[*p >> 4];
+			out[n++] = hex[*p & 0xf];
+		}
+	}
+	if (snprintf(out + n, outlen - n, "?mode=ro&immutable=1") >=
+	    (int)(outlen - n))
+		return -1;
+	*uri = 1;
+	return 0;
+}
 
 /* SQLite's progress handler: non-zero interrupts the statement. */
 static int
@@ -83,6 +139,8 @@ store_reader_open(struct store_reader **rp, const char *path, char *err,
 	struct store_reader	*r;
 	int64_t			 version, pages;
 	sqlite3_stmt		*st;
+	char			 name[2048];
+	int			 uri;
 
 	*rp = NULL;
 	r = xcalloc(1, sizeof *r);
@@ -92,13 +150,20 @@ store_reader_open(struct store_reader **rp, const char *path, char *err,
 		goto fail;
 	/* One thread at a time uses a reader: no mutex around every call
 	 * (a fifth of a review query's instructions, bench/queries). */
-	if (sqlite3_open_v2(path, &r->db, SQLITE_OPEN_READONLY |
-	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+	if (reader_name(path, name, sizeof name, &uri) != 0) {
+		snprintf(err, errlen, "cannot open %s: the path is too long",
+		    path);
+		goto fail;
+	}
+	if (sqlite3_open_v2(name, &r->db, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_NOMUTEX | (uri ? SQLITE_OPEN_URI : 0), NULL) !=
+	    SQLITE_OK) {
 		snprintf(err, errlen, "cannot open %s: %s (give --db an "
 		    "existing invigil database)", path, r->db != NULL ?
 		    sqlite3_errmsg(r->db) : "out of memory");
 		goto fail;
 	}
+	r->immutable = uri;
 	sqlite3_busy_timeout(r->db, 10000);
 	/* The file's schema runs no function with side effects. */
 	sqlite3_db_config(r->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
@@ -143,6 +208,18 @@ store_reader_open(struct store_reader **rp, const char *path, char *err,
 fail:
 	store_reader_close(r);
 	return -1;
+}
+
+int
+store_reader_stale(struct store_reader *r)
+{
+	char		wal[600];
+	struct stat	sb;
+
+	if (!r->immutable)
+		return 0;
+	snprintf(wal, sizeof wal, "%s-wal", r->path);
+	return lstat(wal, &sb) == 0;
 }
 
 sqlite3 *

@@ -1003,6 +1003,7 @@ store_each_attempt_row(sqlite3_stmt *st, const struct store_each *each)
 	a.state = COL_TEXT(st, 6);
 	a.ip = COL_TEXT(st, 7);
 	a.device = COL_TEXT(st, 8);
+	a.center = COL_TEXT(st, 9);
 	if (a.feed != NULL && a.attempt != NULL)
 		each->attempt(&a, each->arg);
 }
@@ -1014,7 +1015,8 @@ store_each_attempt(struct store *s, store_attempt_fn fn, void *arg,
 	struct store_each	each = { .attempt = fn, .arg = arg };
 
 	return store_each_row(s, "SELECT feed, attempt, candidate, name, "
-	    "exam, modality, state, ip, device FROM attempts ORDER BY feed, "
+	    "exam, modality, state, ip, device, center FROM attempts ORDER BY "
+	    "feed, "
 	    "attempt", "attempts", store_each_attempt_row, &each, err, errlen);
 }
 

@@ -68,6 +68,7 @@ struct store_attempt {
 	const char     *state;
 	const char     *ip;
 	const char     *device;
+	const char     *center;		/* store_each_attempt() only */
 };
 
 /*
@@ -285,6 +286,19 @@ struct store_reader;
 int		 store_reader_open(struct store_reader **, const char *path,
 		     char *err, size_t errlen);
 void		 store_reader_close(struct store_reader *);
+/*
+ * From now on, in this process, a reader of a database that has no -wal
+ * file (no writer has it open) opens it immutable: no lock, and no -wal
+ * or -shm is made beside it (a plain read-only open in WAL mode makes
+ * both, and leaves them).  For `review browse`, which must leave the
+ * files as it found them.  A reader opened so sees the file as it was:
+ * the caller reopens its readers to see a writer that started since
+ * (store_reader_stale()).
+ */
+void		 store_reader_no_wal(int on);
+/* Whether r was opened immutable and its file has a -wal now: a writer
+ * started since, and r must be reopened to see what it writes. */
+int		 store_reader_stale(struct store_reader *r);
 /* The reader's handle: for store/ itself, and tests only. */
 struct sqlite3	*store_reader_db(struct store_reader *);
 
@@ -630,6 +644,19 @@ int		 store_query_feed_messages(struct store_reader *,
 		     size_t errlen);
 
 /*
+ * The events (messages of type "event") committed after row id after (0:
+ * from the first), in the order of commit (row id), at most limit: each
+ * its row id, feed, attempt (NULL: none), kind (NULL: none) and feed time.
+ * For `review browse`, which counts them per attempt as they come.
+ */
+typedef int	(*store_event_fn)(int64_t id, const char *feed,
+		     const char *attempt, const char *kind, int64_t ts_ms,
+		     void *arg);
+int		 store_query_events_after(struct store_reader *,
+		     int64_t after, size_t limit, store_event_fn, void *arg,
+		     char *err, size_t errlen);
+
+/*
  * The committed position of feed as a reader sees it: 1 and fills epoch
  * and last_seq (a message is committed when last_seq reaches its seq), 0
  * if the feed is unknown, -1 with a sentence.
@@ -656,7 +683,8 @@ int		 store_query_sample(struct store_reader *,
 
 /*
  * SQLite's plan for the named query ("timeline", "rule_flags",
- * "actor_journal", "attempts", "feed_messages", "feed_position"): the
+ * "actor_journal", "attempts", "feed_messages", "feed_position",
+ * "events_after"): the
  * EXPLAIN QUERY PLAN lines of each of its statements, one a line, in out.
  * For tests and benchmarks.  0, or -1 with a sentence (unknown name).
  */

@@ -78,9 +78,9 @@ START_TEST(test_table_whole)
 		for (c = e->children; c != NULL && *c != NULL; c++, n++)
 			entry_check(*c, e);
 	}
-	ck_assert_uint_eq(n, 32);	/* rules check, defaults; reasons
+	ck_assert_uint_eq(n, 33);	/* rules check, defaults; reasons
 					   check, defaults; config check,
-					   path; review x13;
+					   path; review x14;
 					   admin keys, trust, the outcome's
 					   cases, show and seven acts, export
 					   and verify-export */

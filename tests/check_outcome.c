@@ -777,6 +777,45 @@ END_TEST
 
 /* The state machine's roles are the trust file's one table (trust.h),
  * and the role bits are the same. */
+/* store_act_record stores its detail canonical whatever its spelling, so
+ * that the journal verifies; a detail that is not an object is refused
+ * and nothing is journaled. */
+START_TEST(test_db_act_detail_canonical)
+{
+	struct store_reader	*r;
+	struct store_verify	 v;
+	sqlite3			*db;
+	sqlite3_stmt		*st;
+	char			 hash[65];
+	int64_t			 seq = 0, rows;
+
+	ck_assert_msg(store_act_record(dbpath, "export_outcomes", "amy",
+	    "admin", check_signer_key("amy"), "r", "{ \"b\" : 1,\n \"a\": "
+	    "\"x\" }", &seq, hash, err, sizeof err) == 0, "%s", err);
+	ck_assert(seq > 0);
+	ck_assert_int_eq(store_act_record(dbpath, "export_outcomes", "amy",
+	    "admin", check_signer_key("amy"), "r", "[1]", &seq, hash, err,
+	    sizeof err), -1);
+	ck_assert_msg(strstr(err, "detail") != NULL, "%s", err);
+	ck_assert(sqlite3_open(dbpath, &db) == SQLITE_OK);
+	ck_assert(sqlite3_prepare_v2(db, "SELECT detail, (SELECT count(*) "
+	    "FROM journal) FROM journal ORDER BY seq DESC LIMIT 1", -1, &st,
+	    NULL) == SQLITE_OK);
+	ck_assert(sqlite3_step(st) == SQLITE_ROW);
+	ck_assert_str_eq((const char *)sqlite3_column_text(st, 0),
+	    "{\"a\":\"x\",\"b\":1}");
+	rows = sqlite3_column_int64(st, 1);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	ck_assert_int_eq(rows, seq);
+	ck_assert(store_reader_open(&r, dbpath, err, sizeof err) == 0);
+	ck_assert_msg(store_verify(r, NULL, 0, NULL, &v, err, sizeof err) ==
+	    0, "%s", err);
+	ck_assert_msg(v.problem == STORE_VERIFY_OK, "%s", v.what);
+	store_reader_close(r);
+}
+END_TEST
+
 START_TEST(test_roles_are_the_trust_tables)
 {
 	int	k;
@@ -817,6 +856,7 @@ outcome_suite(void)
 	tcase_add_test(tc, test_db_race_to_approve);
 	tcase_add_test(tc, test_db_outcome_list);
 	tcase_add_test(tc, test_db_since);
+	tcase_add_test(tc, test_db_act_detail_canonical);
 	suite_add_tcase(su, tc);
 	return su;
 }

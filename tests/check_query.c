@@ -390,6 +390,7 @@ START_TEST(test_plans_on_indexes)
 	assert_no_scan(r, "attempts");
 	assert_no_scan(r, "feed_messages");
 	assert_no_scan(r, "feed_position");
+	assert_no_scan(r, "events_after");
 	ck_assert_int_eq(store_query_plan(r, "timeline", plan, sizeof plan,
 	    err, sizeof err), 0);
 	ck_assert_ptr_nonnull(strstr(plan, "messages_attempt"));

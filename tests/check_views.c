@@ -64,8 +64,8 @@ START_TEST(test_act_on_the_bar)
 	n = view_keybar(&view_attempts, bar, sizeof bar);
 	ck_assert_uint_eq(n, strlen(bar));
 	ck_assert_str_eq(bar, " d dismiss  c confirm  w warn  p pause  "
-	    "r resume  t terminate  e escalate  n note  y recheck  "
-	    "? help  q quit");
+	    "r resume  t terminate  e escalate  o note  y recheck  ? help  "
+	    "q quit");
 	/* Cut at a word, never inside one. */
 	n = view_keybar(&view_attempts, bar, 25);
 	ck_assert_str_eq(bar, " d dismiss  c confirm");
@@ -76,7 +76,7 @@ START_TEST(test_act_in_the_help)
 {
 	char	line[256];
 	size_t	i, acts = 0;
-	int	found = 0, sort = 0;
+	int	found = 0, sort = 0, find = 0;
 
 	for (i = 0; view_help_line(&view_attempts, i, line, sizeof line) == 0;
 	    i++) {
@@ -87,13 +87,22 @@ START_TEST(test_act_in_the_help)
 			sort++;
 		if (act_by_key(line[2]) != NULL && line[3] == ' ')
 			acts++;
+		find += strncmp(line, "  /        filter by text as typed", 34) ==
+		    0;
+		find += strncmp(line, "  n        next row the filter shows",
+		    36) == 0;
+		find += strcmp(line, "  1-6      show: active paused offline "
+		    "missing flagged submitted") == 0;
+		find += strncmp(line, "  b        group by: none, centre, feed",
+		    39) == 0;
 	}
+	ck_assert_int_eq(find, 4);	/* find and filter, from the table */
 	ck_assert_int_eq(found, 1);
 	ck_assert_int_eq(sort, 1);	/* s, from the key table */
 	ck_assert_uint_eq(acts, act_count);
-	/* One line per binding (s, Space, u, Tab and Shift-Tab too), a blank line,
-	 * the note. */
-	ck_assert_uint_eq(i, 8 + act_count + 2 + 2 + 2 + 2);
+	/* One line per binding (s, b, /, n, N, 1-6, 0, Space, u, Tab and
+	 * Shift-Tab too), a blank line, the note. */
+	ck_assert_uint_eq(i, 8 + act_count + 6 + 2 + 2 + 2 + 2);
 	ck_assert_int_eq(view_help_line(&view_attempts, i - 2, line,
 	    sizeof line), 0);
 	ck_assert_str_eq(line, "");
@@ -347,6 +356,14 @@ press_key(int key)
 	ungetch(key);
 	ui_input(ui);
 	ui_draw(ui);
+}
+
+/* Each character of s, as typed. */
+static void
+type(const char *s)
+{
+	for (; *s != '\0'; s++)
+		press((unsigned char)*s);
 }
 
 START_TEST(test_screen_bar_and_help)
@@ -622,6 +639,27 @@ START_TEST(test_screen_queue)
 	ck_assert_int_eq(screen_has("next view: attempts, flags queue, "
 	    "journal"), 1);
 	press(27);
+	/* The shared filter: a rule, then a state of the flag's attempt. */
+	press('/');
+	type("gaze");
+	press('\r');
+	ck_assert_ptr_nonnull(strstr(screen_row(1), " 1 active 0  2 paused 0 "));
+	ck_assert_ptr_nonnull(strstr(screen_row(2), " filter \"gaze\" | 1 of 4 "
+	    "open flags shown"));
+	ck_assert_ptr_nonnull(strstr(screen_row(4), ">A1 "));
+	ck_assert_ptr_nonnull(strstr(screen_row(4), " 11 high     gaze_away"));
+	ck_assert_int_eq(screen_has("copy_paste"), 0);
+	press('/');
+	press(27);
+	b->state = PROTO_STATE_PAUSED;
+	press('2');
+	ck_assert_ptr_nonnull(strstr(screen_row(1), "[2 PAUSED 1]"));
+	ck_assert_ptr_nonnull(strstr(screen_row(2), "2 of 4 open flags shown"));
+	ck_assert_int_eq(screen_has("gaze_away"), 0);
+	ck_assert_int_eq(screen_has(" 12 high     copy_paste"), 1);
+	ck_assert_int_eq(screen_has(" 14 REQUEST  raise_hand"), 1);
+	press('0');
+	ck_assert_ptr_nonnull(strstr(screen_row(2), ">B2 "));
 	press('\t');
 	ck_assert_ptr_nonnull(strstr(screen_row(0), " invigil  JOURNAL  "
 	    "proctor unit"));
@@ -680,6 +718,209 @@ START_TEST(test_screen_queue_bound)
 }
 END_TEST
 
+/* Attempt id of fs, named, in centre, in state st. */
+static struct attempt *
+attempt_on(struct feed_session *fs, const char *id, const char *name,
+    const char *centre, enum proto_state st)
+{
+	struct attempt	*a = model_attempt_get(&app.model, fs, id);
+
+	snprintf(a->name, sizeof a->name, "%s", name);
+	snprintf(a->center, sizeof a->center, "%s", centre);
+	a->state = st;
+	return a;
+}
+
+/* The row of the screen that shows attempt id selected (">id ") or not,
+ * or -1. */
+static int
+row_of(const char *id, int selected)
+{
+	char	pat[32];
+	int	y;
+
+	snprintf(pat, sizeof pat, "%c%s ", selected ? '>' : ' ', id);
+	for (y = 0; y < 40; y++) {
+		if (strncmp(screen_row(y), pat, strlen(pat)) == 0)
+			return y;
+	}
+	return -1;
+}
+
+/*
+ * Find and filter on the table: / filters as typed (a name, a rule), the
+ * header says "N of M shown", Esc clears; n wraps round; 2 shows the
+ * paused one only and the header counts the classes; b groups by centre
+ * under headings in order; the selection stays on its attempt across the
+ * filter, the grouping and a Tab round trip.
+ */
+START_TEST(test_screen_filter)
+{
+	struct feed_session	*fs;
+	struct attempt		*d;
+	char			 err[128];
+	int			 y;
+
+	screen_open(NULL);
+	app.opt.db = "/nonexistent/invigil-check-views.db";
+	fs = model_session_new(&app.model, "f1", NULL, NULL, err, sizeof err);
+	ck_assert_ptr_nonnull(fs);
+	attempt_on(fs, "A1", "Lena Zhang", "TC-2", PROTO_STATE_IN_PROGRESS);
+	attempt_on(fs, "A2", "Mateo Baker", "TC-1", PROTO_STATE_PAUSED);
+	attempt_on(fs, "A3", "Rafael Zhang", "TC-2", PROTO_STATE_SUBMITTED);
+	d = attempt_on(fs, "A4", "Sofia Okafor", "", PROTO_STATE_IN_PROGRESS);
+	flag_on(d, 1, "copy_paste", PROTO_SEV_HIGH, proto_now_ms());
+	model_set_order(&app.model, MODEL_ORDER_ATTEMPT);
+	ui_draw(ui);
+	ck_assert_ptr_nonnull(strstr(screen_row(1), " 1 active 2  2 paused 1 "
+	    " 3 offline 0  4 missing 0  5 flagged 1  6 submitted 1 "));
+	ck_assert_int_eq(row_of("A1", 1), 3);
+
+	/* A name, as typed: the rows follow before Enter. */
+	press('/');
+	type("zhang");
+	ck_assert_int_eq(row_of("A1", 1), 4);
+	ck_assert_int_ne(row_of("A3", 0), -1);
+	ck_assert_int_eq(row_of("A2", 0), -1);
+	ck_assert_int_eq(row_of("A4", 0), -1);
+	ck_assert_ptr_nonnull(strstr(screen_row(39), "/zhang"));
+	press('\r');
+	ck_assert_ptr_nonnull(strstr(screen_row(2), " filter \"zhang\" | 2 of "
+	    "4 attempts shown"));
+	/* n to the next, then round the end. */
+	press('n');
+	ck_assert_int_ne(row_of("A3", 1), -1);
+	press('n');
+	ck_assert_int_ne(row_of("A1", 1), -1);
+	ck_assert_int_eq(screen_has("match A1 of 2 (wrapped)"), 1);
+	/* A rule: the attempt with that open flag only. */
+	press('/');
+	press(127);
+	press(127);
+	press(127);
+	press(127);
+	press(127);
+	type("COPY_p");
+	press('\r');
+	ck_assert_int_ne(row_of("A4", 1), -1);
+	ck_assert_int_eq(row_of("A1", 0), -1);
+	ck_assert_ptr_nonnull(strstr(screen_row(2), "1 of 4 attempts shown"));
+	/* Esc clears: every row, the selection where it was. */
+	press('/');
+	press(27);
+	ck_assert_int_ne(row_of("A4", 1), -1);
+	ck_assert_int_ne(row_of("A1", 0), -1);
+	ck_assert_ptr_null(strstr(screen_row(2), "shown"));
+
+	/* 2: the paused one, marked on in the header. */
+	press('2');
+	ck_assert_ptr_nonnull(strstr(screen_row(1), "[2 PAUSED 1]"));
+	ck_assert_int_ne(row_of("A2", 1), -1);
+	ck_assert_int_eq(row_of("A1", 0), -1);
+	ck_assert_int_eq(row_of("A4", 0), -1);
+	ck_assert_ptr_nonnull(strstr(screen_row(2), "1 of 4 attempts shown"));
+	press('6');
+	ck_assert_int_ne(row_of("A3", 0), -1);
+	press('0');
+	ck_assert_int_ne(row_of("A1", 0), -1);
+	ck_assert_ptr_null(strstr(screen_row(1), "["));
+
+	/* b: by centre, the groups in order, none said last; the
+	 * selection (A2) stays and skips headings. */
+	press('b');
+	ck_assert_ptr_nonnull(strstr(screen_row(2), "grouped by centre"));
+	y = row_of("A2", 1);
+	ck_assert_int_eq(y, 5);
+	ck_assert_ptr_nonnull(strstr(screen_row(4), " centre TC-1 | 1 attempt "
+	    "| 0 flagged"));
+	ck_assert_ptr_nonnull(strstr(screen_row(6), " centre TC-2 | 2 attempts "
+	    "| 0 flagged"));
+	ck_assert_int_eq(row_of("A1", 0), 7);
+	ck_assert_int_eq(row_of("A3", 0), 8);
+	ck_assert_ptr_nonnull(strstr(screen_row(9), " centre (none said) | 1 "
+	    "attempt | 1 flagged"));
+	ck_assert_int_eq(row_of("A4", 0), 10);
+	press('j');
+	ck_assert_int_eq(row_of("A1", 1), 7);
+	press('k');
+	ck_assert_int_eq(row_of("A2", 1), 5);
+	press('k');
+	ck_assert_int_eq(row_of("A2", 1), 5);
+	press('j');
+	press('j');
+	ck_assert_int_eq(row_of("A3", 1), 8);
+	/* Tab round the views and back: still A3, still grouped. */
+	press('\t');
+	press('\t');
+	press('\t');
+	ck_assert_ptr_nonnull(strstr(screen_row(0), " invigil  proctor unit"));
+	ck_assert_int_eq(row_of("A3", 1), 8);
+	press('b');
+	press('b');
+	ck_assert_int_ne(row_of("A3", 1), -1);
+	ck_assert_int_eq(screen_has("centre TC-"), 0);
+	model_free(&app.model);
+	screen_close();
+}
+END_TEST
+
+/*
+ * 10,000 attempts: the counts in the header are those of the model on
+ * every frame, and a frame with a text and a state filter stays far under
+ * a second.
+ */
+START_TEST(test_screen_filter_bound)
+{
+	struct feed_session	*fs;
+	struct attempt		*a;
+	int64_t			 t0, took;
+	char			 err[128], id[16];
+	int			 i;
+
+	screen_open(NULL);
+	fs = model_session_new(&app.model, "f1", NULL, NULL, err, sizeof err);
+	ck_assert_ptr_nonnull(fs);
+	for (i = 0; i < 10000; i++) {
+		snprintf(id, sizeof id, "A%05d", i);
+		a = model_attempt_get(&app.model, fs, id);
+		snprintf(a->name, sizeof a->name, "Name %d", i);
+		a->state = i % 10 == 0 ? PROTO_STATE_PAUSED : i % 10 == 1 ?
+		    PROTO_STATE_SUBMITTED : PROTO_STATE_IN_PROGRESS;
+		a->missing = i % 100 == 2;
+		if (i % 4 == 0)
+			flag_on(a, i + 1, "gaze_away", PROTO_SEV_LOW, 0);
+	}
+	t0 = proto_now_ms();
+	ui_draw(ui);
+	took = proto_now_ms() - t0;
+	ck_assert_int_lt(took, 1000);
+	ck_assert_ptr_nonnull(strstr(screen_row(1), " 1 active 7900  2 paused "
+	    "1000  3 offline 0  4 missing 100  5 flagged 2500  6 submitted "
+	    "1000 "));
+	/* Live: one more paused is counted at the next frame. */
+	a = model_attempt_get(&app.model, fs, "A00005");
+	a->state = PROTO_STATE_PAUSED;
+	ui_draw(ui);
+	ck_assert_ptr_nonnull(strstr(screen_row(1), " 2 paused 1001 "));
+	press('/');
+	type("name 99");
+	press('\r');
+	t0 = proto_now_ms();
+	press('2');
+	took = proto_now_ms() - t0;
+	ck_assert_int_lt(took, 1000);
+	/* Name 99, 990 to 999, 9900 to 9999: the paused ones (i % 10 ==
+	 * 0): 990 and 9900 to 9990. */
+	ck_assert_ptr_nonnull(strstr(screen_row(2), " 11 of 10000 attempts "
+	    "shown"));
+	ck_assert_int_ne(row_of("A00990", 0), -1);
+	ck_assert_int_ne(row_of("A09990", 0), -1);
+	ck_assert_int_eq(row_of("A00099", 0), -1);
+	model_free(&app.model);
+	screen_close();
+}
+END_TEST
+
 static Suite *
 views_suite(void)
 {
@@ -707,6 +948,8 @@ views_suite(void)
 	tcase_add_test(tc, test_screen_detail);
 	tcase_add_test(tc, test_screen_queue);
 	tcase_add_test(tc, test_screen_queue_bound);
+	tcase_add_test(tc, test_screen_filter);
+	tcase_add_test(tc, test_screen_filter_bound);
 	suite_add_tcase(s, tc);
 	return s;
 }

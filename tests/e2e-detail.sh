@@ -101,9 +101,9 @@ detail_check() {
 
 	# Acts from the view: a note on the attempt, a dismiss of the flag.
 	# (each through the reason-code picker: letters narrow, Enter picks)
-	key n
+	key o
 	wait_for 3 sh -c "tmux -S '$SOCK' capture-pane -p -t $S | grep -q 'Reason code to note'" ||
-	    { screen >&2; fail "${W}x$H: no reason-code picker after n"; }
+	    { screen >&2; fail "${W}x$H: no reason-code picker after o"; }
 	key o t h e r Enter
 	wait_for 3 sh -c "tmux -S '$SOCK' capture-pane -p -t $S | grep -q 'Reason to note'" ||
 	    { screen >&2; fail "${W}x$H: no reason prompt after the code"; }

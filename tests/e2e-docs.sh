@@ -30,8 +30,8 @@
 #   daemon    the same, but each is stopped before the next starts (for
 #             examples that use the same port).
 #   tty       the console: each command runs in a tmux pane of 120x40 until
-#             the header says "live" for every feed it names, then gets "q"
-#             and must exit 0.
+#             the header says "live" for every feed it names (review browse:
+#             "REVIEW (read-only)"), then gets "q" and must exit 0.
 #   rules     the block is a rule file: `invigil rules check` must pass it.
 #   scenario  the block is a scenario file: `invigil feed --replay` must load
 #             it, and a headless console fed from it must raise flags whose
@@ -401,9 +401,11 @@ def mode_tty(doc, where, lines):
         def live():
             r = subprocess.run(["tmux", "-S", sock, "capture-pane", "-p"], stdout=subprocess.PIPE)
             screen[0] = r.stdout.decode("utf-8", "replace")
+            if "review browse" in cmd:	# no feed: its header
+                return re.search(r"^ invigil  REVIEW \(read-only\) ", screen[0], re.M)
             return len(re.findall(r"^ feed .* live ", screen[0], re.M)) >= feeds
         if not wait_until(live, 20):
-            fail(where, "`%s`: the header never said live for %d feed(s):\n%s" % (cmd, feeds, screen[0]))
+            fail(where, "`%s`: the header never said live for %d feed(s) (review browse: REVIEW (read-only)):\n%s" % (cmd, feeds, screen[0]))
         subprocess.run(["tmux", "-S", sock, "send-keys", "q"])
         if not wait_until(lambda: os.path.exists(status) and open(status).read().strip(), 10):
             fail(where, "`%s`: did not quit on q" % cmd)

@@ -129,7 +129,7 @@ closed_by "$sel_id" "$sel_att" dismiss technical.false_positive "queued dismiss"
 jrow=$row
 
 # A note, journaled after it: the journal view is newest first.
-act_on n note handover "second act"
+act_on o note handover "second act"
 
 tm send-keys -t 0 Tab
 journal_shown() { row 1 | grep -q ' invigil  JOURNAL  proctor queue-e2e'; }

@@ -56,8 +56,8 @@ see() { screen | grep -q -- "$1"; }
 expect() { wait_for 3 see "$1" || { screen >&2; fail "$2"; }; }
 journal() { sqlite3 -readonly "$T/s.db" "$1"; }
 
-tm send-keys -t 0 n
-expect "Reason code to note $ATTEMPT" "no picker after n"
+tm send-keys -t 0 o
+expect "Reason code to note $ATTEMPT" "no picker after o"
 expect "> environment.noise" "the picker does not start on the first code"
 see "drill.fire" || { screen >&2; fail "the picker does not list the file's own code"; }
 tm send-keys -t 0 '?'
@@ -72,8 +72,8 @@ see "Reason code to note" && { screen >&2; fail "the picker is still open after 
 [ "$(journal "select count(*) from journal")" = 0 ] || fail "a cancelled picker recorded something"
 echo "ok: ? lists the picker's keys, Esc cancels with nothing recorded"
 
-tm send-keys -t 0 n
-expect "Reason code to note" "no picker after n (again)"
+tm send-keys -t 0 o
+expect "Reason code to note" "no picker after o (again)"
 tm send-keys -t 0 s e c . s
 expect "> security.second_person" "typing sec.s did not select security.second_person"
 see "security.collusion" && { screen >&2; fail "sec.s did not narrow the list"; }
@@ -100,8 +100,8 @@ row=$(journal "select kind, attempt, reason_code, reason, actor from journal whe
 echo "ok: picked with letters and arrows, journaled: $row"
 
 # A code whose words are optional: Enter twice records it without words.
-tm send-keys -t 0 n
-expect "Reason code to note" "no picker after n (third)"
+tm send-keys -t 0 o
+expect "Reason code to note" "no picker after o (third)"
 tm send-keys -t 0 d r i l l Enter
 expect "Reason to note $ATTEMPT \[drill.fire, words optional\]" "no prompt for drill.fire"
 tm send-keys -t 0 Enter

@@ -36,7 +36,7 @@ screen | grep -q "Candidate 5 " || { screen >&2; fail "names missing after a res
 grep -q "resumes at seq 2001" "$FEED_LOG" || fail "the restarted console did not resume after seq 2000"
 # The top row is the riskiest attempt in the database.
 top=$(sqlite3 "$T/r.db" "select attempt from flags where state = 'open' group by attempt order by sum(weight) desc, attempt limit 1")
-screen | sed -n '4p' | grep -q "^.$top " || { screen >&2; fail "top row is not $top"; }
+screen | grep -E '^[> ]A[0-9]{5} ' | head -1 | grep -q "^.$top " || { screen >&2; fail "top row is not $top"; }
 quit_console
 [ "$(sqlite3 "$T/r.db" "select count(*) from flags")" = "$(wc -l <"$T/flags1.jsonl")" ] ||
     fail "flags were raised again after the restart"

@@ -258,3 +258,16 @@ use_tmux() {
 	stop_tmux() { tm kill-server 2>/dev/null; cleanup; }
 	trap stop_tmux EXIT
 }
+
+# headless_on_fifo DB PROCTOR: a headless console on DB as PROCTOR, fed
+# by the feed of start_feed (FEED_PORT), its requests from the FIFO
+# $T/in held open on descriptor 3 (echo '{...}' >&3), its answers in
+# $T/out and its errors in $T/err; sets HEADLESS_PID.
+headless_on_fifo() {
+	mkfifo "$T/in" || fail "mkfifo $T/in"
+	"$INVIGIL" --headless --db "$1" --proctor "$2" \
+	    --feed "ws://127.0.0.1:$FEED_PORT/" <"$T/in" >"$T/out" 2>"$T/err" &
+	HEADLESS_PID=$!
+	PIDS="$PIDS $HEADLESS_PID"
+	exec 3<>"$T/in"
+}
