@@ -55,6 +55,10 @@ tm send-keys -t 0 '?'
 wait_for 3 sh -c "tmux -S '$SOCK' capture-pane -p -t 0 | grep -q 'terminate the attempt'" ||
     { screen >&2; fail "help overlay missing"; }
 tm send-keys -t 0 Escape
+# Esc is told from a key sequence after ESCDELAY: wait for the overlay to
+# go (taller than the table's top rows, it hides the column titles).
+wait_for 3 sh -c "tmux -S '$SOCK' capture-pane -p -t 0 | grep -q '^ ATTEMPT .*NAME *STATE'" ||
+    { screen >&2; fail "the help overlay did not close"; }
 
 # Resize: the screen redraws to the new size without a key press.  Only a
 # redraw at 100x30 can put the key legend on row 30 (it was on row 40, and
