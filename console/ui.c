@@ -496,6 +496,11 @@ int
 ui_decide_bulk(struct ui *ui, const struct decision *d, char *err,
     size_t errlen)
 {
+	/* As ui_decide: never from the browser. */
+	if (ui->app->browse != NULL) {
+		snprintf(err, errlen, "%s", UI_READ_ONLY);
+		return -1;
+	}
 	return app_decide_bulk(ui->app, d, err, errlen);
 }
 
