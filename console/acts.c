@@ -13,32 +13,45 @@
 
 const struct act act_table[] = {
 	{ "dismiss", 'd', "dismiss", "dismiss the attempt's top open flag",
-	    STORE_FLAG_DISMISSED, -1, "decide", NULL },
+	    STORE_FLAG_DISMISSED, -1, "decide", NULL, 0 },
 	{ "confirm", 'c', "confirm", "confirm the attempt's top open flag",
-	    STORE_FLAG_CONFIRMED, -1, "decide", NULL },
+	    STORE_FLAG_CONFIRMED, -1, "decide", NULL, 0 },
 	{ "warn", 'w', "warn", "warn the candidate (sent to the feed)",
-	    STORE_FLAG_OPEN, PROTO_ACTION_WARN, "command", NULL },
+	    STORE_FLAG_OPEN, PROTO_ACTION_WARN, "command", NULL, ACT_BULK },
 	{ "pause", 'p', "pause", "pause the attempt (sent to the feed)",
-	    STORE_FLAG_OPEN, PROTO_ACTION_PAUSE, "command", NULL },
-	{ "resume", 'r', "resume", "resume a paused attempt (sent to the feed)",
-	    STORE_FLAG_OPEN, PROTO_ACTION_RESUME, "command", NULL },
+	    STORE_FLAG_OPEN, PROTO_ACTION_PAUSE, "command", NULL, ACT_BULK },
+	{ "resume", 'r', "resume", "resume a paused or locked attempt (to the "
+	    "feed)",
+	    STORE_FLAG_OPEN, PROTO_ACTION_RESUME, "command", NULL, ACT_BULK },
 	{ "terminate", 't', "terminate",
 	    "terminate the attempt (sent to the feed)",
-	    STORE_FLAG_OPEN, PROTO_ACTION_TERMINATE, "command", NULL },
+	    STORE_FLAG_OPEN, PROTO_ACTION_TERMINATE, "command", NULL, 0 },
 	{ "escalate", 'e', "escalate", "escalate the attempt to a supervisor",
-	    STORE_FLAG_OPEN, -1, "decide", NULL },
+	    STORE_FLAG_OPEN, -1, "decide", NULL, 0 },
 	{ "note", 'o', "note", "add a note to the attempt",
-	    STORE_FLAG_OPEN, -1, "note", NULL },
+	    STORE_FLAG_OPEN, -1, "note", NULL, 0 },
+	/* Not on the key bars either (in the help, and in invigil(1)): at
+	 * 120 columns the bar has no room left for them. */
+	{ "message", 'm', NULL, "message the candidate: the words are shown "
+	    "to them",
+	    STORE_FLAG_OPEN, PROTO_ACTION_MESSAGE, "command", NULL,
+	    ACT_BULK | ACT_WORDS },
+	{ "extend", 'x', NULL, "extra time: words start with minutes (15 "
+	    "outage)",
+	    STORE_FLAG_OPEN, PROTO_ACTION_EXTEND, "command", NULL,
+	    ACT_MINUTES },
+	{ "lock", 'l', NULL, "lock the candidate's screen until r resumes",
+	    STORE_FLAG_OPEN, PROTO_ACTION_LOCK, "command", NULL, 0 },
 	/* Not on the key bars (their width is spoken for): in the help, and
 	 * said by the flags queue's requests. */
 	{ "ack_request", 'a', NULL,
 	    "acknowledge the candidate's raised hand (closes that request)",
-	    STORE_FLAG_DISMISSED, -1, "decide", "raise_hand" },
+	    STORE_FLAG_DISMISSED, -1, "decide", "raise_hand", 0 },
 #ifdef INVIGIL_TEST_ACT
 	/* Only in the test build of check_decide: an act added here must
 	 * reach the keys, the help, the key bar and the headless API. */
-	{ "recheck", 'x', "recheck", "ask for the attempt to be rechecked",
-	    STORE_FLAG_OPEN, -1, "note", NULL },
+	{ "recheck", 'y', "recheck", "ask for the attempt to be rechecked",
+	    STORE_FLAG_OPEN, -1, "note", NULL, 0 },
 #endif
 };
 const size_t act_count = sizeof act_table / sizeof act_table[0];

@@ -35,6 +35,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "console/bulk.h"
 #include "console/decide.h"
 #include "console/link.h"
 #include "console/model.h"
@@ -151,6 +152,8 @@ struct app {
 
 	struct pending_cmd     *pending;	/* oldest first */
 	uint64_t		cmd_counter;
+	struct bulk		bulk;		/* marked attempts, the last
+						   bulk act (bulk.h) */
 
 	struct sign_key	       *key;		/* the proctor's signing key */
 	int			journal_unsigned; /* entries since a checkpoint */

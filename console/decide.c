@@ -98,18 +98,56 @@ decide_reason(const struct app *app, const struct act *act,
 }
 
 /*
- * What a command act sends to the feed as its text: the reason in words,
- * or without one, the label of its code (decide_reason() let it through).
+ * What a command act sends to the feed as its text, into buf: the reason
+ * in words, or without one, the label of its code (decide_reason() let it
+ * through); an extend's begins "N minutes: " (pending_minutes()).  A
+ * text too long for buf is longer than the protocol allows, and refused.
  */
 static const char *
-decide_text(const struct app *app, const struct decision *d)
+decide_text(const struct app *app, const struct decision *d, char *buf,
+    size_t bufsz)
 {
 	const struct reason	*r;
+	const char		*why;
 
 	if (d->reason != NULL && d->reason[0] != '\0')
-		return d->reason;
-	r = reasons_find(app_reasons(app), d->reason_code);
-	return r != NULL ? r->label : "";
+		why = d->reason;
+	else {
+		r = reasons_find(app_reasons(app), d->reason_code);
+		why = r != NULL ? r->label : "";
+	}
+	if (d->minutes > 0)
+		snprintf(buf, bufsz, "%lld minutes: %s", (long long)d->minutes,
+		    why);
+	else
+		snprintf(buf, bufsz, "%s", why);
+	return buf;
+}
+
+/* What the act needs besides a reason: words, minutes; 0 or -1. */
+static int
+decide_needs(const struct act *act, const struct decision *d, char *err,
+    size_t errlen)
+{
+	if ((act->flags & ACT_WORDS) &&
+	    (d->reason == NULL || d->reason[0] == '\0')) {
+		snprintf(err, errlen, "%s needs words: they are what the "
+		    "candidate sees; nothing recorded", act->name);
+		return -1;
+	}
+	if ((act->flags & ACT_MINUTES) &&
+	    (d->minutes < 1 || d->minutes > PROTO_EXTEND_MAX)) {
+		snprintf(err, errlen, "%s needs the minutes of extra time, a "
+		    "whole number from 1 to %d (got %lld); nothing recorded",
+		    act->name, PROTO_EXTEND_MAX, (long long)d->minutes);
+		return -1;
+	}
+	if (!(act->flags & ACT_MINUTES) && d->minutes != 0) {
+		snprintf(err, errlen, "only extend takes minutes, not %s; "
+		    "nothing recorded", act->name);
+		return -1;
+	}
+	return 0;
 }
 
 struct flag *
@@ -143,7 +181,8 @@ decide_check(const struct app *app, const struct act *act,
 		return -1;
 	}
 	closes = act->closes != STORE_FLAG_OPEN;
-	if (decide_reason(app, act, d, err, errlen) != 0)
+	if (decide_reason(app, act, d, err, errlen) != 0 ||
+	    decide_needs(act, d, err, errlen) != 0)
 		return -1;
 	if (closes && f == NULL && (f = act_flag(act, a->flags)) == NULL) {
 		snprintf(err, errlen, "%s has no open %s%s to %s", a->id,
@@ -177,8 +216,8 @@ decide_check(const struct app *app, const struct act *act,
  */
 static int
 decide_command(struct app *app, const struct act *act,
-    const struct decision *d, char *cmd_id, size_t idsz, char *err,
-    size_t errlen)
+    const struct decision *d, const char *text, char *cmd_id, size_t idsz,
+    char *err, size_t errlen)
 {
 	struct attempt		*a = d->attempt;
 	struct feed_link	*cf = a->feed->link;
@@ -203,11 +242,11 @@ decide_command(struct app *app, const struct act *act,
 	snprintf(cmd_id, idsz, "%.32s-%" PRId64 "-%" PRIu64, app->opt.proctor,
 	    proto_now_ms(), ++app->cmd_counter);
 	if (pending_message(&m, cmd_id, a, (enum proto_action)act->command,
-	    decide_text(app, d)) != 0) {
+	    text) != 0) {
 		snprintf(err, errlen, "the reason is %zu bytes, and it is sent "
 		    "to the feed as the command's text, which may be at most "
 		    "%d bytes (invigil-proto(7)); shorten it; nothing was sent "
-		    "or recorded", strlen(decide_text(app, d)), PROTO_TEXT_MAX);
+		    "or recorded", strlen(text), PROTO_TEXT_MAX);
 		return -1;
 	}
 	if ((line = proto_encode(&m, &len, err_encode,
@@ -235,6 +274,9 @@ decision_detail(const struct decision *d, const struct flag *f,
 		json_object_set_new(detail, "cmd", json_string(cmd_id));
 	if (d->request != NULL)
 		json_object_set_new(detail, "request", json_string(d->request));
+	if (d->minutes > 0)
+		json_object_set_new(detail, "minutes",
+		    json_integer(d->minutes));
 	text = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(detail);
 	if (text == NULL)
@@ -246,7 +288,7 @@ decision_detail(const struct decision *d, const struct flag *f,
 static int
 decide_journal(struct app *app, const struct act *act,
     const struct decision *d, const struct flag *f, const char *cmd_id,
-    struct decision_result *out, char *err, size_t errlen)
+    const char *text, struct decision_result *out, char *err, size_t errlen)
 {
 	struct attempt			*a = d->attempt;
 	struct store_journal_entry	 e;
@@ -275,7 +317,7 @@ decide_journal(struct app *app, const struct act *act,
 		sc.feed = a->feed->id;
 		sc.attempt = a->id;
 		sc.action = act->name;
-		sc.text = decide_text(app, d);
+		sc.text = text;
 		sc.actor = app->opt.proctor;
 		sc.sent_ms = proto_now_ms();
 	}
@@ -295,6 +337,7 @@ app_decide(struct app *app, const struct decision *d,
 	struct flag		*f = d->flag;
 	struct pending_cmd	*p;
 	char			 cmd_id[PROTO_ID_MAX + 1];
+	char			 text[PROTO_TEXT_MAX + 64];
 	int			 closes;
 
 	memset(out, 0, sizeof *out);
@@ -302,7 +345,8 @@ app_decide(struct app *app, const struct decision *d,
 		return -1;
 	closes = act->closes != STORE_FLAG_OPEN;
 	cmd_id[0] = '\0';
-	if (act->command >= 0 && decide_command(app, act, d, cmd_id,
+	decide_text(app, d, text, sizeof text);
+	if (act->command >= 0 && decide_command(app, act, d, text, cmd_id,
 	    sizeof cmd_id, err, errlen) != 0)
 		return -1;
 	if (closes) {
@@ -311,7 +355,8 @@ app_decide(struct app *app, const struct decision *d,
 		f->closed_ms = proto_now_ms();
 		app_flag_store(app, f);
 	}
-	if (decide_journal(app, act, d, f, cmd_id, out, err, errlen) != 0) {
+	if (decide_journal(app, act, d, f, cmd_id, text, out, err,
+	    errlen) != 0) {
 		if (closes) {
 			/* Not recorded: the flag stays open (the queued row
 			 * that said otherwise is replaced at the next flush). */
@@ -325,7 +370,7 @@ app_decide(struct app *app, const struct decision *d,
 		app_flag_close(app, f, f->state);
 	if (cmd_id[0] != '\0') {
 		p = pending_add(app, cmd_id, a, (enum proto_action)act->command,
-		    decide_text(app, d), d->request_json);
+		    text, d->request_json);
 		pending_send(a->feed->link, p);
 		snprintf(out->cmd, sizeof out->cmd, "%s", cmd_id);
 	}
@@ -334,4 +379,45 @@ app_decide(struct app *app, const struct decision *d,
 	    out->receipt.seq, act->name, a->id);
 	app_journaled(app);
 	return 0;
+}
+
+int
+app_decide_bulk(struct app *app, const struct decision *d, char *err,
+    size_t errlen)
+{
+	const struct act	*act = act_find(d->action);
+	struct bulk		*b = &app->bulk;
+	struct decision		 one;
+	struct decision_result	 dr;
+	char			 why[512], line[512];
+	size_t			 i;
+
+	if (act == NULL || !(act->flags & ACT_BULK)) {
+		snprintf(err, errlen, "%s is not taken on marked attempts "
+		    "(only warn, message, pause and resume are)",
+		    act != NULL ? act->name : "that");
+		return -1;
+	}
+	if (b->nmarks == 0) {
+		snprintf(err, errlen, "no attempt is marked");
+		return -1;
+	}
+	bulk_begin(b, act->name);
+	for (i = 0; i < b->nmarks; i++) {
+		one = *d;
+		one.flag = NULL;
+		one.attempt = app_attempt_by_id(app, b->mark[i].feed,
+		    b->mark[i].attempt, why, sizeof why);
+		if (one.attempt == NULL ||
+		    app_decide(app, &one, &dr, why, sizeof why) != 0) {
+			bulk_failed(b, b->mark[i].attempt, why);
+			continue;
+		}
+		bulk_sent(b, dr.cmd);
+	}
+	bulk_summary(b, line, sizeof line);
+	app_status(app, b->nfail > 0, "%s%s%s%s%s", line, b->nfail > 0 ?
+	    " | " : "", b->nfail > 0 ? b->fail[0].attempt : "", b->nfail > 0 ?
+	    ": " : "", b->nfail > 0 ? b->fail[0].why : "");
+	return (int)b->sent;
 }

@@ -2,7 +2,8 @@
  * decide.h - the acts a proctor can take, as one table.
  *
  * An act is what a proctor does about an attempt or one of its flags:
- * dismiss, confirm, escalate, note, warn, pause, resume, terminate, and
+ * dismiss, confirm, escalate, note, warn, pause, resume, terminate,
+ * message, extend (minutes of extra time), lock, and
  * ack_request (a candidate's raised hand acknowledged: it closes that
  * request's flag, and no other).  Each
  * is one row of act_table[] (acts.c): its name (the journal's kind and the
@@ -43,7 +44,14 @@ struct act {
 					   rule (a candidate's request, e.g.
 					   raise_hand), taking the attempt's
 					   newest open one; NULL: any flag */
+	int			flags;	/* ACT_* below */
 };
+
+#define ACT_BULK	0x1	/* taken on every marked attempt at once */
+#define ACT_WORDS	0x2	/* needs words whatever the code: they are
+				   what the candidate sees (message) */
+#define ACT_MINUTES	0x4	/* needs minutes, 1..PROTO_EXTEND_MAX
+				   (extend); no other act takes any */
 
 struct app;
 struct attempt;
@@ -64,6 +72,7 @@ struct decision {
 	const char	       *request;	/* headless request id, or NULL */
 	const char	       *request_json;	/* the id as JSON text (a string
 						   or an integer), or NULL */
+	int64_t			minutes;	/* extend's extra time, else 0 */
 };
 
 struct decision_result {
@@ -110,5 +119,17 @@ const struct reasons	*app_reasons(const struct app *);
 int			 app_decide(struct app *, const struct decision *,
 			    struct decision_result *, char *err,
 			    size_t errlen);
+
+/*
+ * The act d names on every marked attempt (app->bulk, bulk.h), in the
+ * order marked: one app_decide() each with d's reason (d->attempt and
+ * d->flag are not used), each its own journal entry and command; the
+ * batch's result starts again.  Only an act allowed in bulk (ACT_BULK)
+ * and with marks: else -1 with err and nothing done.  Returns the number
+ * of commands sent (the failures are listed in app->bulk, the status line
+ * says the summary).
+ */
+int			 app_decide_bulk(struct app *, const struct decision *d,
+			    char *err, size_t errlen);
 
 #endif /* INVIGIL_DECIDE_H */

@@ -16,6 +16,8 @@
  *	{"id":"r2","op":"command","attempt":"A-17","action":"pause",
  *	 "reason":"second person in view"}
  *	{"id":"r3","op":"note","attempt":"A-17","reason":"called the centre"}
+ *	{"id":"r4","op":"command","attempt":"A-17","action":"extend",
+ *	 "minutes":15,"reason":"platform outage"}
  *
  * A request is acknowledged only after its journal entry is committed
  * durably: {"t":"ack","id":"r1","ok":true,"seq":7,"hash":"...",...}, or
@@ -74,12 +76,12 @@ headless_refuse(json_t *id, const char *fmt, ...)
  * Which acts an op carries is act_table's "op" (decide.h). */
 static const struct {
 	const char	*op;
-	const char	*keys[8];
+	const char	*keys[10];
 } headless_ops[] = {
 	{ "decide", { "id", "op", "flag", "action", "reason", "reason_code",
 	    NULL } },
 	{ "command", { "id", "op", "feed", "attempt", "action", "reason",
-	    "reason_code", NULL } },
+	    "reason_code", "minutes", NULL } },
 	{ "note", { "id", "op", "feed", "attempt", "action", "reason",
 	    "reason_code", NULL } },
 };
@@ -99,7 +101,8 @@ headless_req_free(struct headless_req *r)
 	memset(r, 0, sizeof *r);
 }
 
-/* The op's fields, each a string but "id" and "flag": 0, or -1. */
+/* The op's fields, each a string but "id", "flag" and "minutes" (an
+ * integer, taken here; app_decide checks its range): 0, or -1. */
 static int
 headless_check_keys(struct headless_req *r, size_t op, char *err,
     size_t errlen)
@@ -118,6 +121,16 @@ headless_check_keys(struct headless_req *r, size_t op, char *err,
 			snprintf(err, errlen, "\"%s\" is not a field of %s "
 			    "requests", shown, r->op);
 			return -1;
+		}
+		if (strcmp(key, "minutes") == 0) {
+			if (!json_is_integer(v)) {
+				snprintf(err, errlen, "\"minutes\" must be a "
+				    "whole number of minutes, 1 to %d",
+				    PROTO_EXTEND_MAX);
+				return -1;
+			}
+			r->minutes = json_integer_value(v);
+			continue;
 		}
 		if (strcmp(key, "id") != 0 && strcmp(key, "flag") != 0 &&
 		    !json_is_string(v)) {
@@ -288,6 +301,7 @@ headless_request(struct app *app, const char *line, size_t len)
 	d.action = r.act->name;
 	d.reason = r.reason;
 	d.reason_code = r.reason_code;
+	d.minutes = r.minutes;
 	d.request = json_is_string(r.id) ? json_string_value(r.id) : NULL;
 	if (strcmp(r.op, "decide") == 0) {
 		if ((d.flag = app_flag_by_id(app, r.flag)) == NULL) {

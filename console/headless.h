@@ -31,6 +31,7 @@ struct headless_req {
 	int64_t			flag;	/* decide: the flag's id */
 	const char	       *feed;	/* command, note: or NULL */
 	const char	       *attempt;
+	int64_t			minutes;	/* command: extend's, else 0 */
 };
 
 /*

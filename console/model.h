@@ -77,6 +77,9 @@ struct attempt {
 	int			top_severity;	/* of open flags, -1 if none */
 	double			risk;		/* see attempt_risk() */
 	char			pending_cmd[64];/* "pause pending", "pause ok" */
+	int			locked;		/* a lock acknowledged, no resume
+						   since (not a protocol state:
+						   shown while in_progress) */
 	char			center[PROTO_ID_MAX + 1]; /* "" if not said */
 	char			ip[PROTO_IP_MAX + 1];	/* "" if not said */
 	int64_t			recv_ms;	/* console clock: the last message

@@ -13,6 +13,22 @@
 #include "console/pending.h"
 #include "proto/xmalloc.h"
 
+int64_t
+pending_minutes(enum proto_action action, const char *text)
+{
+	int64_t	n = 0;
+
+	if (action != PROTO_ACTION_EXTEND || text == NULL)
+		return 0;
+	/* At most three digits: 1..PROTO_EXTEND_MAX, never an overflow. */
+	for (; *text >= '0' && *text <= '9' && n <= PROTO_EXTEND_MAX; text++)
+		n = n * 10 + (*text - '0');
+	if (strncmp(text, " minutes", 8) != 0 || n < 1 ||
+	    n > PROTO_EXTEND_MAX)
+		return 0;
+	return n;
+}
+
 int
 pending_message(struct proto_msg *m, const char *id, const struct attempt *a,
     enum proto_action action, const char *text)
@@ -22,6 +38,7 @@ pending_message(struct proto_msg *m, const char *id, const struct attempt *a,
 	snprintf(m->u.cmd.id, sizeof m->u.cmd.id, "%s", id);
 	snprintf(m->u.cmd.attempt, sizeof m->u.cmd.attempt, "%s", a->id);
 	m->u.cmd.action = action;
+	m->u.cmd.minutes = pending_minutes(action, text);
 	return proto_utf8_copy(m->u.cmd.text, sizeof m->u.cmd.text, text) ?
 	    -1 : 0;
 }
@@ -80,6 +97,24 @@ pending_add(struct app *app, const char *id, struct attempt *a,
 	return p;
 }
 
+/* One of the marked attempts' act answered: the batch's line says so. */
+static void
+pending_bulk(struct app *app, const struct pending_cmd *p,
+    const struct proto_msg *m)
+{
+	struct bulk	*b = &app->bulk;
+	char		 line[256];
+
+	if (!bulk_acked(b, p->id, p->attempt->id, m->u.ack.ok, m->u.ack.error))
+		return;
+	bulk_summary(b, line, sizeof line);
+	if (b->nfail > 0)
+		app_status(app, 1, "%s | %s: %.150s", line,
+		    b->fail[b->nfail - 1].attempt, b->fail[b->nfail - 1].why);
+	else
+		app_status(app, 0, "%s", line);
+}
+
 void
 pending_acked(struct app *app, struct feed_session *fs,
     const struct proto_msg *m, const struct store_receipt *receipt)
@@ -93,6 +128,12 @@ pending_acked(struct app *app, struct feed_session *fs,
 		    sizeof p->attempt->pending_cmd, "%s %s",
 		    proto_action_name(p->action),
 		    m->u.ack.ok ? "ok" : "failed");
+		/* A lock is no state on the wire: its ack is what says the
+		 * screen is locked, a resume's that it is not. */
+		if (m->u.ack.ok && p->action == PROTO_ACTION_LOCK)
+			p->attempt->locked = 1;
+		if (m->u.ack.ok && p->action == PROTO_ACTION_RESUME)
+			p->attempt->locked = 0;
 		if (m->u.ack.ok)
 			app_status(app, 0, "feed acknowledged %s of %s",
 			    proto_action_name(p->action), p->attempt->id);
@@ -102,6 +143,7 @@ pending_acked(struct app *app, struct feed_session *fs,
 			    m->u.ack.error);
 		if (app->opt.headless)
 			headless_done(app, p, m, receipt);
+		pending_bulk(app, p, m);
 		*pp = p->next;
 		free(p->request);
 		free(p);

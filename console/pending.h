@@ -1,7 +1,8 @@
 /*
  * pending.h - commands sent to a feed and not yet acknowledged.
  *
- * A command (warn, pause, resume, terminate) is recorded with its journal
+ * A command (warn, message, pause, resume, terminate, extend, lock) is
+ * recorded with its journal
  * entry (decide.c), then waits here, oldest first, until the feed it was
  * sent to acknowledges it.  It is bound to the feed id it was sent to:
  * re-sent after that feed's next welcome, never to another feed.
@@ -20,8 +21,16 @@ struct feed_session;
 struct pending_cmd;
 
 /*
- * The cmd message for a command; -1 if its text is longer than the
- * protocol allows (PROTO_TEXT_MAX bytes), never a cut one.
+ * An extend's minutes: the console records an extend with the text
+ * "N minutes: REASON" (decide.c), which is also what the feed is sent as
+ * its text, so that the minutes survive in the commands table and are
+ * sent again after a restart.  0 for any other action or text.
+ */
+int64_t		 pending_minutes(enum proto_action action, const char *text);
+/*
+ * The cmd message for a command (an extend's minutes from its text,
+ * pending_minutes()); -1 if its text is longer than the protocol allows
+ * (PROTO_TEXT_MAX bytes), never a cut one.
  */
 int		 pending_message(struct proto_msg *m, const char *id,
 		    const struct attempt *a, enum proto_action action,

@@ -211,7 +211,7 @@ picker_draw(struct ui *ui, void *state, int rows, int cols)
 {
 	struct picker		*p = state;
 	const struct reason	*r, *prev = NULL;
-	char			 line[256], what[48] = "", bar[512];
+	char			 line[256], what[48] = "", bar[512], whom[48];
 	int			 w = PICKER_WIDTH, h, y0, x0, y, sel_y = -1;
 	int			 nlines = 0, top = 0, i;
 	struct {
@@ -245,7 +245,8 @@ picker_draw(struct ui *ui, void *state, int rows, int cols)
 	if (p->flag != 0)
 		snprintf(what, sizeof what, "flag %" PRId64 " of ", p->flag);
 	snprintf(line, sizeof line, " Reason code to %s %s%s: %s",
-	    p->act->name, what, p->attempt->id, p->typed);
+	    p->act->name, what, prompt_whom(ui, p->attempt, whom,
+	    sizeof whom), p->typed);
 	ui_role(ui, UI_ROLE_OVERLAY_TITLE, 1);
 	ui_put(y0, x0, w, line);
 	ui_role(ui, UI_ROLE_OVERLAY_TITLE, 0);

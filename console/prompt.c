@@ -7,7 +7,8 @@
  * out when the code does not require them.
  *
  * The flag an act closes is the one shown when the key was pressed: if it
- * is gone by Enter, nothing is recorded.
+ * is gone by Enter, nothing is recorded.  An act that takes minutes
+ * (extend) reads them from the start of the words: "15 platform outage".
  *
  * The same line edits other text (prompt_line_open(): the `/` filter),
  * telling its caller of every edit, of Enter and of Esc.
@@ -21,6 +22,7 @@
 
 #include <curses.h>
 
+#include "console/bulk.h"
 #include "console/console.h"
 #include "console/decide.h"
 #include "console/reasons.h"
@@ -92,11 +94,20 @@ prompt_line_open(struct ui *ui, const char *label, const char *text,
 	return ui_push(ui, &view_prompt, p);
 }
 
+const char *
+prompt_whom(struct ui *ui, const struct attempt *a, char *buf, size_t len)
+{
+	if (a != NULL)
+		return a->id;
+	snprintf(buf, len, "the %zu marked attempts", ui_bulk(ui)->nmarks);
+	return buf;
+}
+
 static void
 prompt_draw(struct ui *ui, void *state, int rows, int cols)
 {
 	struct prompt	*p = state;
-	char		 line[PROTO_TEXT_MAX + 256], what[48] = "";
+	char		 line[PROTO_TEXT_MAX + 256], what[48] = "", whom[48];
 
 	if (p->line != NULL) {
 		snprintf(line, sizeof line, "%s%s", p->label, p->text);
@@ -108,14 +119,38 @@ prompt_draw(struct ui *ui, void *state, int rows, int cols)
 	}
 	if (p->flag != 0)
 		snprintf(what, sizeof what, "flag %" PRId64 " of ", p->flag);
-	snprintf(line, sizeof line, "Reason to %s %s%s [%s, words %s] "
-	    "(Enter records, Esc cancels): %s", p->act->name, what,
-	    p->attempt->id, p->code.code, p->code.text_required ? "required" :
-	    "optional", p->text);
+	snprintf(line, sizeof line, "%s to %s %s%s [%s, words %s] "
+	    "(Enter records, Esc cancels): %s", (p->act->flags & ACT_MINUTES) ?
+	    "Minutes (1-240), then the reason," : "Reason", p->act->name, what,
+	    prompt_whom(ui, p->attempt, whom, sizeof whom), p->code.code,
+	    (p->code.text_required || (p->act->flags & ACT_WORDS)) ?
+	    "required" : "optional", p->text);
 	ui_role(ui, UI_ROLE_PROMPT, 1);
 	ui_put(rows - 1, 0, cols, line);
 	ui_role(ui, UI_ROLE_PROMPT, 0);
 	ui_cursor(ui, rows - 1, 0);
+}
+
+/*
+ * The minutes at the start of words ("15 platform outage"): the number
+ * (capped past PROTO_EXTEND_MAX, so that it cannot overflow), the words
+ * after it in *rest; -1 when the words do not start with digits.
+ */
+int64_t
+prompt_minutes(const char *words, const char **rest)
+{
+	int64_t	n = 0;
+
+	*rest = words;
+	if (*words < '0' || *words > '9')
+		return -1;
+	for (; *words >= '0' && *words <= '9'; words++)
+		if (n <= PROTO_EXTEND_MAX)
+			n = n * 10 + (*words - '0');
+	while (*words == ' ')
+		words++;
+	*rest = words;
+	return n;
 }
 
 /* Enter: record the decision; the prompt closes unless the reason is
@@ -132,6 +167,26 @@ prompt_enter(struct ui *ui, struct prompt *p)
 	d.action = p->act->name;
 	d.reason = p->text;
 	d.reason_code = p->code.code;
+	if ((p->act->flags & ACT_MINUTES) &&
+	    (d.minutes = prompt_minutes(p->text, &d.reason)) < 0) {
+		ui_status(ui, 1, "%s: start the words with the minutes, 1 to "
+		    "%d, e.g. \"15 platform outage\"", p->act->name,
+		    PROTO_EXTEND_MAX);
+		return;
+	}
+	if (p->attempt == NULL && p->len == 0 && (p->code.text_required ||
+	    (p->act->flags & ACT_WORDS))) {
+		ui_status(ui, 1, "the reason code %s (%s) needs words here; "
+		    "nothing recorded", p->code.code, p->act->name);
+		return;
+	}
+	if (p->attempt == NULL) {
+		/* The marked attempts: the status line says how it went. */
+		if (ui_decide_bulk(ui, &d, err, sizeof err) < 0)
+			ui_status(ui, 1, "%s", err);
+		ui_pop(ui);
+		return;
+	}
 	if (p->flag != 0 && (d.flag = ui_flag_by_id(ui, p->flag)) == NULL) {
 		ui_status(ui, 1, "flag %" PRId64 " is gone; nothing recorded",
 		    p->flag);

@@ -54,6 +54,7 @@ static const char reasons_defaults[] =
 "technical.screen_share       \"Screen share stopped\"\n"
 "technical.software           \"Exam software fault\"\n"
 "technical.false_positive     \"Flag raised in error\"   acts=dismiss,note\n"
+"technical.lost_time          \"Exam time lost to a fault\"  acts=extend,note\n"
 "\n"
 "security.prohibited_aid      \"Prohibited aid (phone, notes, book)\" text=required\n"
 "security.second_person       \"Second person in the room\"      text=required\n"

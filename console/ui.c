@@ -629,6 +629,24 @@ ui_decide(struct ui *ui, const struct decision *d,
 	return app_decide(ui->app, d, dr, err, errlen);
 }
 
+struct bulk *
+ui_bulk(struct ui *ui)
+{
+	return &ui->app->bulk;
+}
+
+int
+ui_decide_bulk(struct ui *ui, const struct decision *d, char *err,
+    size_t errlen)
+{
+	/* As ui_decide: never from the browser. */
+	if (ui->app->browse != NULL) {
+		snprintf(err, errlen, "%s", UI_READ_ONLY);
+		return -1;
+	}
+	return app_decide_bulk(ui->app, d, err, errlen);
+}
+
 const char *
 ui_who(struct ui *ui, char *buf, size_t len)
 {

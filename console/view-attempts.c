@@ -21,6 +21,7 @@
 
 #include <curses.h>
 
+#include "console/bulk.h"
 #include "console/console.h"
 #include "console/decide.h"
 #include "console/filter.h"
@@ -37,7 +38,7 @@ struct attempts_view {
 };
 
 static view_key_fn	key_move, key_act, key_open, key_sort, key_next,
-			key_group;
+			key_group, key_mark, key_unmark;
 
 static const struct view_key attempts_keys[] = {
 	VIEW_KEYS_LIST(key_move, "attempt"),
@@ -51,6 +52,10 @@ static const struct view_key attempts_keys[] = {
 	VIEW_KEYS_STATES,
 	/* Every act of decide.h, with its key, word and help. */
 	{ 0, 0, NULL, NULL, NULL, key_act, NULL, 1 },
+	{ ' ', 0, "Space", NULL, "mark/unmark: w m p r then act on all marked",
+	    key_mark, NULL, 0 },
+	{ 'u', 0, "u", NULL, "unmark all, dismiss the bulk act's failures",
+	    key_unmark, NULL, 0 },
 	/* Tab is not on the bar: at 100 columns it has no room left. */
 	VIEW_KEYS_TOP(NULL),
 };
@@ -217,6 +222,33 @@ draw_notices(struct ui *ui, int y, int cols)
 	return y;
 }
 
+/* The last bulk act's failures, until u dismisses them: a few lines. */
+static int
+draw_bulk(struct ui *ui, int y, int cols)
+{
+	const struct bulk	*b = ui_bulk(ui);
+	char			 line[512], sum[160];
+	size_t			 i;
+
+	if (b->nfail == 0)
+		return y;
+	bulk_summary(b, sum, sizeof sum);
+	ui_role(ui, UI_ROLE_ERROR, 1);
+	snprintf(line, sizeof line, " %s (u dismisses):", sum);
+	ui_put(y++, 0, cols, line);
+	for (i = 0; i < b->nfail && i < 3; i++) {
+		snprintf(line, sizeof line, "   %s: %s", b->fail[i].attempt,
+		    b->fail[i].why);
+		ui_put(y++, 0, cols, line);
+	}
+	if (b->nfail > 3) {
+		snprintf(line, sizeof line, "   ... and %zu more", b->nfail - 3);
+		ui_put(y++, 0, cols, line);
+	}
+	ui_role(ui, UI_ROLE_ERROR, 0);
+	return y;
+}
+
 /* The header; returns the first row below it. */
 static int
 draw_header(struct ui *ui, struct attempts_view *av, int cols)
@@ -236,6 +268,9 @@ draw_header(struct ui *ui, struct attempts_view *av, int cols)
 	if (app->model.nmissing > 0)
 		snprintf(alerts + strlen(alerts), sizeof alerts -
 		    strlen(alerts), " | %zu missing", app->model.nmissing);
+	if (app->bulk.nmarks > 0)
+		snprintf(alerts + strlen(alerts), sizeof alerts -
+		    strlen(alerts), " | %zu marked", app->bulk.nmarks);
 	snprintf(line, sizeof line, " invigil  %s | by %s%s | %zu "
 	    "candidates | %.1f events/s | %" PRIu64 " open flags | %s",
 	    ui_who(ui, who, sizeof who), ui_sort_name(ui), alerts, app->model.nattempts,
@@ -274,7 +309,7 @@ draw_header(struct ui *ui, struct attempts_view *av, int cols)
 		    shown - 3);
 		ui_put(y++, 0, cols, line);
 	}
-	return draw_notices(ui, y, cols);
+	return draw_bulk(ui, draw_notices(ui, y, cols), cols);
 }
 
 /* ---- the table */
@@ -399,7 +434,8 @@ outcome_line(struct ui *ui, const struct attempt *a, char *line,
 /*
  * The STATE cell of a: REPLACED, OFFLINE (a candidate in a network outage
  * is not misbehaving), MISSING and for how long (in progress on a live
- * feed, and silent: model_missing()), else the protocol's state.
+ * feed, and silent: model_missing()), LOCKED (a lock acknowledged, in
+ * progress), else the protocol's state.
  */
 static void
 draw_state(struct ui *ui, const struct attempt *a, int selected, int y,
@@ -430,7 +466,9 @@ draw_state(struct ui *ui, const struct attempt *a, int selected, int y,
 		if (!selected)
 			ui_role(ui, UI_ROLE_MISSING, 0);
 		return;
-	} else
+	} else if (a->locked && a->state == PROTO_STATE_IN_PROGRESS)
+		snprintf(buf, sizeof buf, "LOCKED");
+	else
 		snprintf(buf, sizeof buf, "%s", proto_state_name(a->state));
 	ui_cell(y, x, w, buf);
 }
@@ -445,7 +483,10 @@ draw_row(struct ui *ui, const struct attempt *a, int selected, int y,
 
 	if (selected)
 		ui_role(ui, UI_ROLE_SELECTED, 1);
-	ui_put(y, 0, 1, selected ? ">" : " ");
+	/* A mark shows where the selection would: the selected row is in
+	 * reverse video anyway. */
+	ui_put(y, 0, 1, bulk_marked(ui_bulk(ui), a->feed->id, a->id) ? "*" :
+	    selected ? ">" : " ");
 	ui_cell(y, pos[COL_ATTEMPT].x, pos[COL_ATTEMPT].w, a->id);
 	ui_cell(y, pos[COL_CANDIDATE].x, pos[COL_CANDIDATE].w, a->candidate);
 	ui_cell(y, pos[COL_NAME].x, pos[COL_NAME].w, a->name);
@@ -703,13 +744,65 @@ view_act(struct ui *ui, const struct act *act, struct attempt *a,
 	return prompt_open(ui, act, a, flag);
 }
 
-/* An act on the selected attempt: ask for the reason. */
+/* An act on the selected attempt, or with marks, on every marked one
+ * (an act allowed in bulk only): ask for the reason. */
 static void
 key_act(struct ui *ui, void *state, const struct view_binding *b)
 {
 	struct attempts_view	*av = state;
+	size_t			 n = ui_bulk(ui)->nmarks;
 
-	view_act(ui, b->act, av->sel, NULL);
+	if (n == 0) {
+		view_act(ui, b->act, av->sel, NULL);
+		return;
+	}
+	if (!(b->act->flags & ACT_BULK)) {
+		ui_status(ui, 1, "%s is not taken on marked attempts (only "
+		    "warn, message, pause and resume are); u unmarks the %zu",
+		    b->act->name, n);
+		return;
+	}
+	prompt_open(ui, b->act, NULL, 0);
+}
+
+/* Space: mark or unmark the selected attempt, by its identity. */
+static void
+key_mark(struct ui *ui, void *state, const struct view_binding *b)
+{
+	struct attempts_view	*av = state;
+	struct bulk		*bk = ui_bulk(ui);
+
+	(void)b;
+	if (av->sel == NULL) {
+		ui_status(ui, 1, "no attempt selected");
+		return;
+	}
+	switch (bulk_toggle(bk, av->sel->feed->id, av->sel->id)) {
+	case 1:
+		ui_status(ui, 0, "%s marked; %zu marked", av->sel->id,
+		    bk->nmarks);
+		break;
+	case 0:
+		ui_status(ui, 0, "%s unmarked; %zu marked", av->sel->id,
+		    bk->nmarks);
+		break;
+	default:
+		ui_status(ui, 1, "at most %d attempts can be marked",
+		    BULK_MAX);
+		return;
+	}
+	ui_dirty(ui);
+}
+
+/* u: no marks, no bulk result shown. */
+static void
+key_unmark(struct ui *ui, void *state, const struct view_binding *b)
+{
+	(void)state;
+	(void)b;
+	bulk_clear(ui_bulk(ui));
+	ui_status(ui, 0, "no attempt marked");
+	ui_dirty(ui);
 }
 
 /* s: the next order; the selection stays on its attempt. */

@@ -507,8 +507,9 @@ draw_facts(struct ui *ui, struct detail_view *dv, int cols)
 	ui_role(ui, UI_ROLE_TITLE, 1);
 	ui_put(0, 0, cols, line);
 	ui_role(ui, UI_ROLE_TITLE, 0);
-	snprintf(line, sizeof line, " state %s  outcome %s  exam %s  form %s"
-	    "  centre %s  modality %s", proto_state_name(a->state),
+	snprintf(line, sizeof line, " state %s%s  outcome %s  exam %s  form %s"
+	    "  centre %s  modality %s", proto_state_name(a->state), a->locked &&
+	    a->state == PROTO_STATE_IN_PROGRESS ? " (screen LOCKED)" : "",
 	    detail_outcome(ui, a),
 	    fact(fc != NULL ? fc->exam : NULL), fact(fc != NULL ? fc->form :
 	    NULL), fact(fc != NULL ? fc->center : NULL), fact(fc != NULL ?

@@ -153,6 +153,10 @@ help_draw(struct ui *ui, void *state, int rows, int cols)
 	for (i = 0; help_line(v, i, line, sizeof line) == 0; i++)
 		help_wrap(&hr, line);
 	total = hr.row;
+	/* Over the view, never over the manager's status and key bar. */
+	rows -= 2;
+	if (rows < 2)
+		return;
 	h = total + 1 < rows ? total + 1 : rows;	/* and the title */
 	hr.n = h - 1;
 	/* Taller than the screen: it scrolls. */

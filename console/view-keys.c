@@ -73,12 +73,13 @@ view_binding_find(const struct view *v, int ch, int fkey,
 }
 
 /* Binding b's word on the key bar into word: lead spaces, then the key
- * itself when it is a character, else its name, then the word. */
+ * itself when it is a visible character, else its name (Space), then the
+ * word. */
 static size_t
 keybar_word(const struct view_binding *b, size_t lead, char *word,
     size_t len)
 {
-	if (b->key > 0 && b->key < 256 && isprint(b->key))
+	if (b->key > 0 && b->key < 256 && isgraph(b->key))
 		snprintf(word, len, "%*s%c %s", (int)lead, "", b->key, b->bar);
 	else
 		snprintf(word, len, "%*s%s %s", (int)lead, "", b->name, b->bar);

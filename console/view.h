@@ -295,6 +295,11 @@ struct flag	*ui_flag_by_id(struct ui *, int64_t id);
 const struct reasons *ui_reasons(struct ui *);
 int		 ui_decide(struct ui *, const struct decision *,
 		    struct decision_result *, char *err, size_t errlen);
+/* The marked attempts and the last bulk act (bulk.h). */
+struct bulk	*ui_bulk(struct ui *);
+/* d's act on every marked attempt (app_decide_bulk). */
+int		 ui_decide_bulk(struct ui *, const struct decision *d,
+		    char *err, size_t errlen);
 int		 ui_notice(struct ui *, size_t i, char *out, size_t outsz);
 /* Who the header names, into buf: "proctor NAME" on a console,
  * "REVIEW (read-only) PATH" in `review browse` (raw: ui_put sanitises). */
@@ -369,8 +374,9 @@ int		 view_detail_open(struct ui *, struct attempt *a);
 int		 view_help_open(struct ui *);
 /*
  * A decision on the screen: act on attempt a (flag: the flag shown, 0:
- * none).  Opens the reason-code picker (picker_open), whose Enter opens
- * the reason prompt for the words (prompt_words_open) with the code.
+ * none), or with a NULL, on every marked attempt (ui_decide_bulk).  Opens
+ * the reason-code picker (picker_open), whose Enter opens the reason
+ * prompt for the words (prompt_words_open) with the code.
  */
 int		 prompt_open(struct ui *, const struct act *act,
 		    struct attempt *a, int64_t flag);
@@ -378,6 +384,13 @@ int		 picker_open(struct ui *, const struct act *act,
 		    struct attempt *a, int64_t flag);
 int		 prompt_words_open(struct ui *, const struct act *act,
 		    struct attempt *a, int64_t flag, const struct reason *code);
+/* Whom an act is on, for the picker and the prompt: a's id, or with a
+ * NULL "the N marked attempts" (in buf). */
+const char	*prompt_whom(struct ui *, const struct attempt *a, char *buf,
+		    size_t len);
+/* The minutes that start words ("15 platform outage"), capped just past
+ * PROTO_EXTEND_MAX, the rest after the spaces in *rest; -1: no digits. */
+int64_t		 prompt_minutes(const char *words, const char **rest);
 /*
  * A line of text typed on the bottom line after label, starting from
  * text (at most max bytes, else empty; kept whole UTF-8 characters):

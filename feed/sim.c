@@ -65,6 +65,8 @@ enum sim_phase {
 	PH_CHECKED_IN,	/* in_progress due */
 	PH_RUNNING,	/* answering, behaving */
 	PH_PAUSED,	/* out of the heap until resumed */
+	PH_LOCKED,	/* screen locked: out of the heap until resumed, still
+			   in_progress on the wire (a lock is not a state) */
 	PH_ENDED	/* submitted or terminated, out of the heap for good */
 };
 
@@ -194,7 +196,9 @@ struct sim_cand {
 	int64_t		t_prev;		/* last answer, or the start of the exam */
 	int64_t		t_checkin;	/* checked_in due */
 	int64_t		t_start;	/* in_progress due */
-	int64_t		t_paused;	/* when paused */
+	int64_t		t_paused;	/* when paused or locked */
+	int64_t		extra;		/* extend: ms the submission owes */
+	int64_t		extended;	/* extend: ms given in all, for truth */
 	int64_t		t_lost;		/* when the network went */
 	int64_t		calm_until;	/* warned: behaves until then */
 	int64_t		t_first;	/* first message of a changed answer */
@@ -373,6 +377,7 @@ cand_reschedule(struct sim *s, int idx)
 
 	switch (c->phase) {
 	case PH_PAUSED:
+	case PH_LOCKED:
 	case PH_ENDED:
 		heap_remove(s, idx);
 		return;
@@ -1096,8 +1101,9 @@ answer_final(struct sim *s, int idx, int64_t t, int resp, sim_emit_fn emit,
 	if (c->answered < s->items)
 		c->t_step = t + answer_gap(s, idx, c->answered);
 	else
-		/* a last look over the paper, then submit */
-		c->t_step = t + 2000 + rng_below(&c->pace, 18000);
+		/* a last look over the paper, then submit (later by any
+		 * extra time given so far) */
+		c->t_step = t + 2000 + rng_below(&c->pace, 18000) + c->extra;
 	wake_copier(s, idx, k, t);
 }
 
@@ -1465,13 +1471,105 @@ sim_next_due(const struct sim *s)
 	return s->cand[s->heap[0]].due;
 }
 
+/*
+ * Hold a candidate who is answering: paused (phase PH_PAUSED) or locked
+ * (PH_LOCKED), out of the heap until sim_unhold().  0, or -1 with err: a
+ * locked one is neither paused nor locked again, and only a running one
+ * is held.
+ */
+static int
+sim_hold(struct sim *s, int idx, const char *attempt, int phase,
+    int64_t now_ms, char *err, size_t errlen)
+{
+	struct sim_cand	*c = &s->cand[idx];
+
+	if (c->phase == PH_LOCKED && phase == PH_LOCKED) {
+		snprintf(err, errlen, "attempt %s is already locked", attempt);
+		return -1;
+	}
+	if (c->phase == PH_LOCKED) {
+		snprintf(err, errlen, "attempt %s cannot be paused: it is "
+		    "locked (resume it first)", attempt);
+		return -1;
+	}
+	if (c->phase != PH_RUNNING) {
+		snprintf(err, errlen, "attempt %s cannot be %s: it is %s, not "
+		    "in_progress", attempt, phase == PH_LOCKED ? "locked" :
+		    "paused", proto_state_name(c->state));
+		return -1;
+	}
+	c->phase = (uint8_t)phase;
+	c->t_paused = now_ms;
+	cand_reschedule(s, idx);
+	return 0;
+}
+
+/*
+ * A paused or locked candidate goes on: everything owed moves on by the
+ * time spent held (an outage's offline_ms still counts wall time, the
+ * hold included).
+ */
+static void
+sim_unhold(struct sim *s, int idx, int64_t now_ms)
+{
+	struct sim_cand	*c = &s->cand[idx];
+	int64_t		 shift = now_ms - c->t_paused;
+
+	if (c->t_step != INT64_MAX)
+		c->t_step += shift;
+	c->t_prev += shift;
+	c->t_first += shift;
+	if (c->t_event != INT64_MAX)
+		c->t_event += shift;
+	if (c->follow != FOLLOW_NONE)
+		c->t_follow += shift;
+	c->phase = PH_RUNNING;
+	cand_reschedule(s, idx);
+}
+
+/*
+ * extend: the submission comes cmd->minutes later.  Once every item is
+ * answered the submission is scheduled (t_step) and moves now; before,
+ * the time is owed and added when it is scheduled (answer_final).  The
+ * codec has checked 1..PROTO_EXTEND_MAX; checked again, as the sim is
+ * also called directly.  0, or -1 with err.
+ */
+static int
+sim_extend(struct sim *s, int idx, const struct proto_cmd *cmd, char *err,
+    size_t errlen)
+{
+	struct sim_cand	*c = &s->cand[idx];
+	int64_t		 ms;
+
+	if (cmd->minutes < 1 || cmd->minutes > PROTO_EXTEND_MAX) {
+		snprintf(err, errlen, "attempt %s cannot be extended by %lld "
+		    "minutes: from 1 to %d", cmd->attempt,
+		    (long long)cmd->minutes, PROTO_EXTEND_MAX);
+		return -1;
+	}
+	ms = cmd->minutes * SIM_MINUTE;
+	/* Bounded: at most a year in all, far from overflow. */
+	if (c->extended > 365LL * 24 * 60 * SIM_MINUTE) {
+		snprintf(err, errlen, "attempt %s has been extended too often",
+		    cmd->attempt);
+		return -1;
+	}
+	c->extended += ms;
+	if (c->answered >= s->items && c->stage == STAGE_NEXT &&
+	    c->t_step != INT64_MAX && c->phase >= PH_RUNNING) {
+		c->t_step += ms;
+		cand_reschedule(s, idx);
+	} else
+		c->extra += ms;
+	return 0;
+}
+
 int
 sim_command(struct sim *s, const struct proto_cmd *cmd, int64_t now_ms,
     sim_emit_fn emit, void *arg, char *err, size_t errlen)
 {
 	struct sim_cand	*c;
 	int		 idx;
-	int64_t		 shift;
 
 	if ((idx = parse_attempt_id(s, cmd->attempt)) < 0) {
 		snprintf(err, errlen, "no attempt \"%s\" in this session",
@@ -1509,41 +1607,30 @@ sim_command(struct sim *s, const struct proto_cmd *cmd, int64_t now_ms,
 			cand_reschedule(s, idx);
 		}
 		return 0;
+	case PROTO_ACTION_EXTEND:
+		return sim_extend(s, idx, cmd, err, errlen);
+	case PROTO_ACTION_LOCK:
+		/* Like a pause, but no state message: still in_progress. */
+		return sim_hold(s, idx, cmd->attempt, PH_LOCKED, now_ms, err,
+		    errlen);
 	case PROTO_ACTION_PAUSE:
-		if (c->phase != PH_RUNNING) {
-			snprintf(err, errlen, "attempt %s cannot be paused: it "
-			    "is %s, not in_progress", cmd->attempt,
-			    proto_state_name(c->state));
+		if (sim_hold(s, idx, cmd->attempt, PH_PAUSED, now_ms, err,
+		    errlen) != 0)
 			return -1;
-		}
-		c->phase = PH_PAUSED;
-		c->t_paused = now_ms;
-		cand_reschedule(s, idx);
 		emit_state(s, idx, now_ms, PROTO_STATE_PAUSED, emit, arg);
 		return 0;
 	case PROTO_ACTION_RESUME:
-		if (c->phase != PH_PAUSED) {
+		if (c->phase != PH_PAUSED && c->phase != PH_LOCKED) {
 			snprintf(err, errlen, "attempt %s cannot be resumed: it "
-			    "is %s, not paused", cmd->attempt,
+			    "is %s, not paused or locked", cmd->attempt,
 			    proto_state_name(c->state));
 			return -1;
 		}
-		/*
-		 * Everything owed moves on by the time spent paused (an
-		 * outage's offline_ms still counts wall time, pause included).
-		 */
-		shift = now_ms - c->t_paused;
-		if (c->t_step != INT64_MAX)
-			c->t_step += shift;
-		c->t_prev += shift;
-		c->t_first += shift;
-		if (c->t_event != INT64_MAX)
-			c->t_event += shift;
-		if (c->follow != FOLLOW_NONE)
-			c->t_follow += shift;
-		c->phase = PH_RUNNING;
-		cand_reschedule(s, idx);
-		emit_state(s, idx, now_ms, PROTO_STATE_IN_PROGRESS, emit, arg);
+		sim_unhold(s, idx, now_ms);
+		/* An unlocked screen changes no state: the ack says it. */
+		if (c->state == PROTO_STATE_PAUSED)
+			emit_state(s, idx, now_ms, PROTO_STATE_IN_PROGRESS,
+			    emit, arg);
 		return 0;
 	case PROTO_ACTION_TERMINATE:
 		truth_ended(s, idx, now_ms);
@@ -1882,6 +1969,9 @@ truth_attempt(const struct sim *s, FILE *out, int idx, const int *lent_first,
 	    proto_state_name((enum proto_state)c->state));
 	truth_time(out, "started", tr != NULL ? tr->t_began : INT64_MIN);
 	truth_time(out, "ended", tr != NULL ? tr->t_end : INT64_MIN);
+	if (c->extended > 0)
+		fprintf(out, ",\"extended_min\":%lld",
+		    (long long)(c->extended / SIM_MINUTE));
 	fprintf(out, ",\"answered\":%d,\"links\":[", c->answered);
 	if (c->link >= 0)
 		truth_id(s, out, c->link);

@@ -6,7 +6,8 @@
  * struct proto_msg.  proto_decode() and proto_encode() walk the same table,
  * so the two directions cannot disagree about names, order or limits; the
  * few rules that tie two fields together (welcome's first_seq and last_seq,
- * gap's range, an ack's error with its ok) are one check function per type, also
+ * gap's range, an ack's error with its ok, a cmd's minutes with its action)
+ * are one check function per type, also
  * shared by both directions.
  *
  * Every failure is one sentence naming the field, what is wrong and what
@@ -128,6 +129,8 @@ static const struct field cmd_fields[] = {
 	{ "attempt", F_ID, REQUIRED, STR(cmd.attempt) },
 	{ "action", F_ACTION, REQUIRED, VAL(cmd.action) },
 	{ "text", F_TEXT, OPTIONAL, STR(cmd.text) },
+	/* Optional with a minimum of 1: 0 is absent (left out on encode). */
+	{ "minutes", F_INT, OPTIONAL, INT(cmd.minutes, 1) },
 };
 
 static const struct field ack_fields[] = {
@@ -143,6 +146,7 @@ static const struct field gap_fields[] = {
 };
 
 static int	check_welcome(const struct proto_msg *, char *, size_t);
+static int	check_cmd(const struct proto_msg *, char *, size_t);
 static int	check_ack(const struct proto_msg *, char *, size_t);
 static int	check_gap(const struct proto_msg *, char *, size_t);
 
@@ -161,7 +165,7 @@ static const struct msg_spec specs[PROTO_TYPE_COUNT] = {
 	[PROTO_EVENT] = { event_fields, nitems(event_fields), NULL },
 	[PROTO_ANSWER] = { answer_fields, nitems(answer_fields), NULL },
 	[PROTO_STATE] = { state_fields, nitems(state_fields), NULL },
-	[PROTO_CMD] = { cmd_fields, nitems(cmd_fields), NULL },
+	[PROTO_CMD] = { cmd_fields, nitems(cmd_fields), check_cmd },
 	[PROTO_ACK] = { ack_fields, nitems(ack_fields), check_ack },
 	[PROTO_GAP] = { gap_fields, nitems(gap_fields), check_gap },
 };
@@ -332,7 +336,7 @@ names_hint(enum field_kind kind, const char *value, char *buf, size_t size)
 	if (*proto_suggest_hint(buf, size, value, names, (size_t)i) != '\0')
 		return buf;
 	buf[0] = '\0';
-	if (count > 6)
+	if (count > 7)
 		return buf;
 	used = (size_t)snprintf(buf, size, " (expected");
 	for (i = 0; i < count && used < size; i++) {
@@ -857,6 +861,34 @@ check_welcome(const struct proto_msg *m, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * An extend carries its minutes (1..PROTO_EXTEND_MAX); no other action
+ * carries any.  The decoder has refused a present minutes below 1.
+ */
+static int
+check_cmd(const struct proto_msg *m, char *err, size_t errlen)
+{
+	const struct proto_cmd	*c = &m->u.cmd;
+
+	if (c->action == PROTO_ACTION_EXTEND && c->minutes == 0) {
+		return errorf(err, errlen, "missing field \"minutes\": an "
+		    "extend gives a whole number of minutes from 1 to %d",
+		    PROTO_EXTEND_MAX);
+	}
+	if (c->action == PROTO_ACTION_EXTEND &&
+	    (c->minutes < 1 || c->minutes > PROTO_EXTEND_MAX)) {
+		return errorf(err, errlen, "field \"minutes\": expected a "
+		    "whole number of minutes from 1 to %d, got %lld",
+		    PROTO_EXTEND_MAX, (long long)c->minutes);
+	}
+	if (c->action != PROTO_ACTION_EXTEND && c->minutes != 0) {
+		return errorf(err, errlen, "field \"minutes\": only an "
+		    "extend carries minutes, got %lld with action \"%s\"",
+		    (long long)c->minutes, proto_action_name(c->action));
+	}
+	return 0;
+}
+
 static int
 check_ack(const struct proto_msg *m, char *err, size_t errlen)
 {
@@ -980,6 +1012,9 @@ encode_value(json_t *obj, const struct field *f, const char *path,
 		if (f->kind == F_EPOCH && *(const int64_t *)p > PROTO_EPOCH_MAX)
 			return epoch_error(path, *(const int64_t *)p, err,
 			    errlen);
+		/* An optional integer that cannot be 0 is absent when 0. */
+		if (f->optional && f->min >= 1 && *(const int64_t *)p == 0)
+			return 0;
 		if (*(const int64_t *)p < f->min) {
 			return errorf(err, errlen, "field \"%s\": expected an "
 			    "integer >= %lld, got %lld", path,

@@ -33,7 +33,7 @@ static const char *const event_kind_names[PROTO_EV_COUNT] = {
 };
 
 static const char *const action_names[PROTO_ACTION_COUNT] = {
-	"warn", "message", "pause", "resume", "terminate"
+	"warn", "message", "pause", "resume", "terminate", "extend", "lock"
 };
 
 static const char *const severity_names[PROTO_SEV_COUNT] = {

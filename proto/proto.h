@@ -28,6 +28,7 @@
 #define PROTO_ID_MAX		64		/* ids: attempt, candidate, cmd, feed, ... */
 #define PROTO_NAME_MAX		256		/* human names */
 #define PROTO_TEXT_MAX		1024		/* free text: cmd text, errors, reasons */
+#define PROTO_EXTEND_MAX	240		/* an extend's minutes: 1..240 */
 #define PROTO_IP_MAX		45		/* textual IPv6 */
 #define PROTO_DATA_MAX		(16 * 1024)	/* event data, serialised compact */
 
@@ -97,6 +98,8 @@ enum proto_action {
 	PROTO_ACTION_PAUSE,
 	PROTO_ACTION_RESUME,
 	PROTO_ACTION_TERMINATE,
+	PROTO_ACTION_EXTEND,	/* minutes of extra time (cmd.minutes) */
+	PROTO_ACTION_LOCK,	/* lock the candidate's screen until a resume */
 	PROTO_ACTION_COUNT
 };
 
@@ -171,6 +174,8 @@ struct proto_cmd {
 	char		attempt[PROTO_ID_MAX + 1];
 	enum proto_action action;
 	char		text[PROTO_TEXT_MAX + 1];	/* optional, "" if absent */
+	int64_t		minutes;	/* extend only: 1..PROTO_EXTEND_MAX;
+					   0 (absent) for every other action */
 };
 
 struct proto_ack {

@@ -230,9 +230,10 @@ run_all(int n, uint64_t seed, struct log *l)
 	return s;
 }
 
+/* Command a (with minutes, for an extend) about attempt at now. */
 static int
-cmd(struct sim *s, const char *attempt, enum proto_action a, int64_t now,
-    struct log *l)
+cmd_minutes(struct sim *s, const char *attempt, enum proto_action a,
+    int64_t minutes, int64_t now, struct log *l)
 {
 	struct proto_cmd	c;
 
@@ -240,8 +241,16 @@ cmd(struct sim *s, const char *attempt, enum proto_action a, int64_t now,
 	snprintf(c.id, sizeof c.id, "k1");
 	snprintf(c.attempt, sizeof c.attempt, "%s", attempt);
 	c.action = a;
+	c.minutes = minutes;
 	err[0] = '\0';
 	return sim_command(s, &c, now, collect, l, err, sizeof err);
+}
+
+static int
+cmd(struct sim *s, const char *attempt, enum proto_action a, int64_t now,
+    struct log *l)
+{
+	return cmd_minutes(s, attempt, a, 0, now, l);
 }
 
 /* An attempt index with profile p, or -1. */
@@ -1100,7 +1109,7 @@ START_TEST(test_pause_resume)
 
 	ck_assert_int_eq(cmd(s, id, PROTO_ACTION_RESUME, t_resume, &l), -1);
 	snprintf(want, sizeof want, "attempt %s cannot be resumed: it is "
-	    "in_progress, not paused", id);
+	    "in_progress, not paused or locked", id);
 	ck_assert_str_eq(err, want);
 
 	/* it goes on where it left off, the pause not counted */
@@ -1180,7 +1189,7 @@ START_TEST(test_command_errors)
 	    "scheduled, not in_progress");
 	ck_assert_int_eq(cmd(s, "A0100", PROTO_ACTION_RESUME, T0, &l), -1);
 	ck_assert_str_eq(err, "attempt A0100 cannot be resumed: it is "
-	    "scheduled, not paused");
+	    "scheduled, not paused or locked");
 	/* warnings are taken in any live state and change nothing visible */
 	ck_assert_int_eq(cmd(s, "A0100", PROTO_ACTION_WARN, T0, &l), 0);
 	ck_assert_int_eq(cmd(s, "A0100", PROTO_ACTION_MESSAGE, T0, &l), 0);
@@ -2582,6 +2591,143 @@ START_TEST(test_max_connections)
 }
 END_TEST
 
+/* An extend of minutes (the codec has checked them; the sim again). */
+static int
+cmd_min(struct sim *s, const char *attempt, int64_t minutes, int64_t now,
+    struct log *l)
+{
+	return cmd_minutes(s, attempt, PROTO_ACTION_EXTEND, minutes, now, l);
+}
+
+/* When idx's state message of state came, or -1. */
+static int64_t
+state_at(const struct log *l, int idx, int state)
+{
+	size_t	k;
+
+	for (k = 0; k < l->n; k++) {
+		if (l->r[k].type == PROTO_STATE && l->r[k].idx == idx &&
+		    l->r[k].state == state)
+			return l->r[k].ts;
+	}
+	return -1;
+}
+
+/*
+ * extend: the candidate submits exactly the minutes later than the same
+ * session without it, says so in the truth, and emits nothing when
+ * extended; refused outside 1..240 and on an ended attempt.
+ */
+START_TEST(test_extend)
+{
+	struct log	 a, b;
+	struct sim	*sa = new_sim_truth(30, 8), *sb = new_sim_truth(30, 8);
+	int		 h = find_profile(sa, SIM_HONEST, 0);
+	char		 id[16];
+	size_t		 mark;
+	int64_t		 ta, tb;
+	json_t		*ta_truth, *tb_truth, *att;
+
+	log_init(&a);
+	log_init(&b);
+	ck_assert_int_ge(h, 0);
+	snprintf(id, sizeof id, "A%04d", h + 1);
+	sim_advance(sa, T0 + 10 * MIN, collect, &a);
+	sim_advance(sb, T0 + 10 * MIN, collect, &b);
+	mark = a.n;
+	ck_assert_int_eq(cmd_min(sa, id, 0, T0 + 10 * MIN, &a), -1);
+	ck_assert_ptr_nonnull(strstr(err, "cannot be extended by 0 minutes: "
+	    "from 1 to 240"));
+	ck_assert_int_eq(cmd_min(sa, id, 241, T0 + 10 * MIN, &a), -1);
+	ck_assert_int_eq(cmd_min(sa, id, 10, T0 + 10 * MIN, &a), 0);
+	ck_assert_int_eq(cmd_min(sa, id, 5, T0 + 10 * MIN, &a), 0);
+	ck_assert_uint_eq(a.n, mark);		/* nothing to say on the wire */
+	sim_advance(sa, T0 + 8 * 60 * MIN, collect, &a);
+	sim_advance(sb, T0 + 8 * 60 * MIN, collect, &b);
+	ta = state_at(&a, h, PROTO_STATE_SUBMITTED);
+	tb = state_at(&b, h, PROTO_STATE_SUBMITTED);
+	ck_assert_int_gt(tb, T0 + 10 * MIN);
+	ck_assert_int_eq(ta, tb + 15 * MIN);
+	/* Every other attempt is untouched. */
+	ck_assert_int_eq(state_at(&a, (h + 1) % 30, PROTO_STATE_SUBMITTED),
+	    state_at(&b, (h + 1) % 30, PROTO_STATE_SUBMITTED));
+
+	ta_truth = truth_read(sa);
+	tb_truth = truth_read(sb);
+	att = json_array_get(ta_truth, (size_t)h + 1);
+	ck_assert_str_eq(jstr(att, "attempt"), id);
+	ck_assert_int_eq(json_integer_value(json_object_get(att,
+	    "extended_min")), 15);
+	ck_assert_int_eq(jtime(att, "ended"), ta);
+	att = json_array_get(tb_truth, (size_t)h + 1);
+	ck_assert_ptr_null(json_object_get(att, "extended_min"));
+
+	ck_assert_int_eq(cmd_min(sa, id, 5, T0 + 9 * 60 * MIN, &a), -1);
+	ck_assert_ptr_nonnull(strstr(err, "is already submitted"));
+	json_decref(ta_truth);
+	json_decref(tb_truth);
+	sim_free(sa);
+	sim_free(sb);
+	log_free(&a);
+	log_free(&b);
+}
+END_TEST
+
+/*
+ * lock: no state message, nothing from the candidate until resume, which
+ * unlocks it (again with no state message); a locked attempt cannot be
+ * locked again or paused; only an attempt in progress can be locked.
+ */
+START_TEST(test_lock)
+{
+	struct log	 l;
+	struct sim	*s = new_sim(100, 8);
+	int		 d = find_profile(s, SIM_DISTRACTED, 0);
+	char		 id[16], want[128];
+	size_t		 mark;
+
+	log_init(&l);
+	snprintf(id, sizeof id, "A%04d", d + 1);
+	ck_assert_int_eq(cmd(s, "A0100", PROTO_ACTION_LOCK, T0 - MIN, &l), -1);
+	ck_assert_str_eq(err, "attempt A0100 cannot be locked: it is "
+	    "scheduled, not in_progress");
+	sim_advance(s, T0 + 10 * MIN, collect, &l);
+	mark = l.n;
+	ck_assert_int_eq(cmd(s, id, PROTO_ACTION_LOCK, T0 + 10 * MIN, &l), 0);
+	ck_assert_uint_eq(l.n, mark);
+	ck_assert_int_eq(cmd(s, id, PROTO_ACTION_LOCK, T0 + 11 * MIN, &l), -1);
+	snprintf(want, sizeof want, "attempt %s is already locked", id);
+	ck_assert_str_eq(err, want);
+	ck_assert_int_eq(cmd(s, id, PROTO_ACTION_PAUSE, T0 + 11 * MIN, &l), -1);
+	snprintf(want, sizeof want, "attempt %s cannot be paused: it is "
+	    "locked (resume it first)", id);
+	ck_assert_str_eq(err, want);
+	/* quiet while locked, the others go on */
+	sim_advance(s, T0 + 25 * MIN, collect, &l);
+	ck_assert_int_eq(count_for(&l, mark, d), 0);
+	ck_assert_uint_gt(l.n, mark + 100);
+
+	mark = l.n;
+	ck_assert_int_eq(cmd(s, id, PROTO_ACTION_RESUME, T0 + 25 * MIN, &l), 0);
+	ck_assert_uint_eq(l.n, mark);		/* no state: it was in_progress */
+	sim_advance(s, T0 + 30 * MIN, collect, &l);
+	ck_assert_int_gt(count_for(&l, mark, d), 3);
+	ck_assert_int_eq(cmd(s, id, PROTO_ACTION_RESUME, T0 + 30 * MIN, &l), -1);
+	snprintf(want, sizeof want, "attempt %s cannot be resumed: it is "
+	    "in_progress, not paused or locked", id);
+	ck_assert_str_eq(err, want);
+	/* a paused attempt cannot be locked */
+	ck_assert_int_eq(cmd(s, id, PROTO_ACTION_PAUSE, T0 + 30 * MIN, &l), 0);
+	ck_assert_int_eq(cmd(s, id, PROTO_ACTION_LOCK, T0 + 30 * MIN, &l), -1);
+	snprintf(want, sizeof want, "attempt %s cannot be locked: it is "
+	    "paused, not in_progress", id);
+	ck_assert_str_eq(err, want);
+	assert_time_order(&l);
+	sim_free(s);
+	log_free(&l);
+}
+END_TEST
+
 static Suite *
 feed_suite(void)
 {
@@ -2605,6 +2751,8 @@ feed_suite(void)
 	tcase_add_test(tc, test_preknowledge_fast_correct);
 	tcase_add_test(tc, test_flaky_network_silence);
 	tcase_add_test(tc, test_pause_resume);
+	tcase_add_test(tc, test_extend);
+	tcase_add_test(tc, test_lock);
 	tcase_add_test(tc, test_terminate);
 	tcase_add_test(tc, test_command_errors);
 	tcase_add_test(tc, test_warn_calms);

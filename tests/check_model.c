@@ -596,6 +596,8 @@ START_TEST(test_decide_refusals)
 	struct attempt		*a, *b;
 	struct flag		*f;
 	struct rules_hit	 h;
+	struct decision		 d;
+	struct decision_result	 dr;
 	char			 err[512], reason[PROTO_TEXT_MAX + 2];
 	int			 up = 1;
 
@@ -609,7 +611,7 @@ START_TEST(test_decide_refusals)
 	    -1);
 	ck_assert_str_eq(err, "unknown decision \"shrug\" (one of dismiss, "
 	    "confirm, warn, pause, resume, terminate, escalate, note, "
-	    "ack_request)");
+	    "message, extend, lock, ack_request)");
 	ck_assert_int_eq(decide(&app, a, NULL, "note", "", err, sizeof err),
 	    -1);
 	ck_assert_str_eq(err, "a reason is required; nothing recorded");
@@ -659,6 +661,38 @@ START_TEST(test_decide_refusals)
 	ck_assert_int_eq(decide(&app, a, NULL, "warn", reason, err,
 	    sizeof err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "may be at most 1024 bytes"));
+	/* extend needs its minutes, and no other act takes any; message
+	 * needs words whatever its code. */
+	memset(&d, 0, sizeof d);
+	d.attempt = a;
+	d.action = "extend";
+	d.reason = "outage";
+	ck_assert_int_eq(app_decide(&app, &d, &dr, err, sizeof err), -1);
+	ck_assert_str_eq(err, "extend needs the minutes of extra time, a whole "
+	    "number from 1 to 240 (got 0); nothing recorded");
+	d.minutes = 241;
+	ck_assert_int_eq(app_decide(&app, &d, &dr, err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "(got 241); nothing recorded"));
+	d.action = "warn";
+	d.minutes = 5;
+	ck_assert_int_eq(app_decide(&app, &d, &dr, err, sizeof err), -1);
+	ck_assert_str_eq(err, "only extend takes minutes, not warn; nothing "
+	    "recorded");
+	d.action = "message";
+	d.minutes = 0;
+	d.reason = "";
+	d.reason_code = "technical.connection";
+	ck_assert_int_eq(app_decide(&app, &d, &dr, err, sizeof err), -1);
+	ck_assert_str_eq(err, "message needs words: they are what the "
+	    "candidate sees; nothing recorded");
+	/* 1020 bytes of words fit alone, not after "15 minutes: ". */
+	d.action = "extend";
+	d.minutes = 15;
+	d.reason_code = NULL;
+	reason[1020] = '\0';
+	d.reason = reason;
+	ck_assert_int_eq(app_decide(&app, &d, &dr, err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "the reason is 1032 bytes"));
 	snprintf(fs->replaced_by, sizeof fs->replaced_by, "F2");
 	snprintf(fs->replaced_url, sizeof fs->replaced_url, "ws://h/");
 	ck_assert_int_eq(decide(&app, a, NULL, "terminate", "r", err,
@@ -666,7 +700,7 @@ START_TEST(test_decide_refusals)
 	ck_assert_ptr_nonnull(strstr(err, "feed F1 no longer answers at "
 	    "ws://h/ (feed F2 does now)"));
 	ck_assert_ptr_null(app.pending);
-	ck_assert_int_eq(app.cmd_counter, 1);	/* the too-long one */
+	ck_assert_int_eq(app.cmd_counter, 2);	/* the too-long ones */
 	app_clear(&app);
 }
 END_TEST

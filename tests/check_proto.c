@@ -681,9 +681,10 @@ static const struct bad bad_inputs[] = {
 	    "9007199254740991" },
 
 	/* Cmd, ack, gap. */
-	{ "{\"t\":\"cmd\",\"id\":\"c\",\"attempt\":\"a\",\"action\":\"kick\"}",
-	    "field \"action\": unknown action \"kick\" (expected \"warn\", "
-	    "\"message\", \"pause\", \"resume\" or \"terminate\")" },
+	{ "{\"t\":\"cmd\",\"id\":\"c\",\"attempt\":\"a\",\"action\":\"xyzzy\"}",
+	    "field \"action\": unknown action \"xyzzy\" (expected \"warn\", "
+	    "\"message\", \"pause\", \"resume\", \"terminate\", "
+	    "\"extend\" or \"lock\")" },
 	{ "{\"t\":\"cmd\",\"id\":\"c\",\"attempt\":\"a\",\"action\":\"pasue\"}",
 	    "field \"action\": unknown action \"pasue\" (did you mean "
 	    "\"pause\"?)" },
@@ -1795,6 +1796,100 @@ START_TEST(test_suggest)
 }
 END_TEST
 
+/* A cmd of action with minutes, for the extend tests. */
+static void
+cmd_of(struct proto_msg *m, enum proto_action action, int64_t minutes)
+{
+	memset(m, 0, sizeof *m);
+	m->type = PROTO_CMD;
+	strcpy(m->u.cmd.id, "c-1");
+	strcpy(m->u.cmd.attempt, "A0007");
+	m->u.cmd.action = action;
+	m->u.cmd.minutes = minutes;
+}
+
+/*
+ * extend carries minutes 1..PROTO_EXTEND_MAX and nothing else does; lock
+ * is a plain action.  Both directions agree, byte for byte.
+ */
+START_TEST(test_cmd_extend_lock)
+{
+	struct proto_msg	m, back;
+	char			*out;
+	size_t			 len;
+
+	cmd_of(&m, PROTO_ACTION_EXTEND, 15);
+	strcpy(m.u.cmd.text, "platform outage");
+	out = encode_ok(&m, &len);
+	ck_assert_str_eq(out, "{\"t\":\"cmd\",\"id\":\"c-1\",\"attempt\":"
+	    "\"A0007\",\"action\":\"extend\",\"text\":\"platform outage\","
+	    "\"minutes\":15}");
+	decode_ok(out, 0, &back);
+	ck_assert_int_eq(back.u.cmd.action, PROTO_ACTION_EXTEND);
+	ck_assert_int_eq(back.u.cmd.minutes, 15);
+	ck_assert_str_eq(back.u.cmd.text, "platform outage");
+	free(out);
+
+	cmd_of(&m, PROTO_ACTION_EXTEND, PROTO_EXTEND_MAX);
+	out = encode_ok(&m, &len);
+	ck_assert_ptr_nonnull(strstr(out, "\"minutes\":240}"));
+	free(out);
+
+	cmd_of(&m, PROTO_ACTION_LOCK, 0);
+	out = encode_ok(&m, &len);
+	ck_assert_str_eq(out, "{\"t\":\"cmd\",\"id\":\"c-1\",\"attempt\":"
+	    "\"A0007\",\"action\":\"lock\"}");
+	decode_ok(out, 0, &back);
+	ck_assert_int_eq(back.u.cmd.action, PROTO_ACTION_LOCK);
+	ck_assert_int_eq(back.u.cmd.minutes, 0);
+	free(out);
+
+	/* Encoding refuses what decoding would. */
+	cmd_of(&m, PROTO_ACTION_EXTEND, 0);
+	encode_fails(&m, "missing field \"minutes\": an extend gives a whole "
+	    "number of minutes from 1 to 240");
+	cmd_of(&m, PROTO_ACTION_EXTEND, 241);
+	encode_fails(&m, "field \"minutes\": expected a whole number of "
+	    "minutes from 1 to 240, got 241");
+	cmd_of(&m, PROTO_ACTION_EXTEND, -5);
+	encode_fails(&m, "field \"minutes\": expected an integer >= 1, got -5");
+	cmd_of(&m, PROTO_ACTION_EXTEND, INT64_MAX);
+	encode_fails(&m, "got 9223372036854775807");
+	cmd_of(&m, PROTO_ACTION_WARN, 5);
+	encode_fails(&m, "field \"minutes\": only an extend carries minutes, "
+	    "got 5 with action \"warn\"");
+	cmd_of(&m, PROTO_ACTION_LOCK, 1);
+	encode_fails(&m, "with action \"lock\"");
+
+#define EXT	"{\"t\":\"cmd\",\"id\":\"c\",\"attempt\":\"a\",\"action\":"
+	decode_fails(EXT "\"extend\"}", "missing field \"minutes\": an extend");
+	decode_fails(EXT "\"extend\",\"minutes\":null}",
+	    "missing field \"minutes\"");
+	decode_fails(EXT "\"extend\",\"minutes\":0}",
+	    "field \"minutes\": expected an integer >= 1, got 0");
+	decode_fails(EXT "\"extend\",\"minutes\":-1}",
+	    "field \"minutes\": expected an integer >= 1, got -1");
+	decode_fails(EXT "\"extend\",\"minutes\":241}",
+	    "from 1 to 240, got 241");
+	decode_fails(EXT "\"extend\",\"minutes\":9223372036854775807}",
+	    "from 1 to 240, got 9223372036854775807");
+	/* Past int64: jansson refuses the number itself. */
+	decode_fails(EXT "\"extend\",\"minutes\":99999999999999999999}",
+	    "not JSON");
+	decode_fails(EXT "\"extend\",\"minutes\":15.5}",
+	    "field \"minutes\": expected an integer >= 1, got a real number");
+	decode_fails(EXT "\"extend\",\"minutes\":\"15\"}",
+	    "field \"minutes\": expected an integer >= 1, got a string");
+	decode_fails(EXT "\"warn\",\"minutes\":15}",
+	    "only an extend carries minutes, got 15 with action \"warn\"");
+	decode_fails(EXT "\"lock\",\"minutes\":1}",
+	    "with action \"lock\"");
+	decode_ok(EXT "\"lock\",\"minutes\":null}", 0, &back);
+	ck_assert_int_eq(back.u.cmd.action, PROTO_ACTION_LOCK);
+#undef EXT
+}
+END_TEST
+
 static Suite *
 proto_suite(void)
 {
@@ -1822,6 +1917,7 @@ proto_suite(void)
 	tc = tcase_create("encode");
 	tcase_add_test(tc, test_encode_errors);
 	tcase_add_test(tc, test_encode_ignores_seq_on_control);
+	tcase_add_test(tc, test_cmd_extend_lock);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("names");

@@ -630,6 +630,8 @@ struct field_row {
 	char	rules[TEXT_MAX];
 	int	required;
 	char	unless[64];	/* "if not ok": required when ok is false */
+	char	when[64];	/* "when action is extend": required when */
+	char	when_is[64];	/* the field when has the value when_is */
 	int	lineno;
 };
 
@@ -737,7 +739,15 @@ table_rows(int sub, struct field_row *rows, size_t max)
 		    rows[n].type, sizeof rows[n].type);
 		rows[n].required = (size_t)col_req < ncells &&
 		    strcasecmp(cells[col_req], "yes") == 0;
-		rows[n].unless[0] = '\0';
+		rows[n].unless[0] = rows[n].when[0] = rows[n].when_is[0] = '\0';
+		if ((size_t)col_req < ncells &&
+		    strncasecmp(cells[col_req], "when ", 5) == 0 &&
+		    strstr(cells[col_req], " is ") != NULL) {
+			first_word(cells[col_req] + 5, rows[n].when,
+			    sizeof rows[n].when);
+			first_word(strstr(cells[col_req], " is ") + 4,
+			    rows[n].when_is, sizeof rows[n].when_is);
+		}
 		if ((size_t)col_req < ncells &&
 		    strncasecmp(cells[col_req], "if not ", 7) == 0)
 			first_word(cells[col_req] + 7, rows[n].unless,
@@ -835,6 +845,13 @@ build_message(const char *t, const struct field_row *rows, size_t n,
 		else
 			v = sample_value(&rows[i]);
 		json_object_set_new(parent, key, v);
+	}
+	/* A field required "when action is extend" is there: so is that. */
+	for (i = 0; i < n; i++) {
+		if (rows[i].when[0] != '\0' &&
+		    json_object_get(root, rows[i].name) != NULL)
+			json_object_set_new(root, rows[i].when,
+			    json_string(rows[i].when_is));
 	}
 	/* A field required "if not ok" is there: ok is false. */
 	for (i = 0; i < n; i++) {
@@ -959,6 +976,53 @@ message_object(const char *type, const struct field_row *rows, size_t n,
 }
 
 /*
+ * A field required "when F is V" (cmd's minutes, when action is extend),
+ * row j of rows: with F = V and the field left out, refused; with F
+ * another value and the field there, refused when the rules say it is
+ * refused then (test_conditional_fields).
+ */
+static void
+when_field(const char *type, const struct field_row *rows, size_t n,
+    size_t j)
+{
+	char	 err[512], *json;
+	json_t	*root;
+	int	 k;
+
+	root = message_object(type, rows, n, 1);
+	ck_assert_msg(json_object_get(root, rows[j].when) != NULL, "%s:%d: "
+	    "MESSAGES, %s: \"%s\" is required when %s is %s, but the table "
+	    "has no %s", page_path, rows[j].lineno, type, rows[j].name,
+	    rows[j].when, rows[j].when_is, rows[j].when);
+	json = json_dumps(root, JSON_COMPACT);
+	ck_assert_msg(decodes(json, err, sizeof err), "%s:%d: MESSAGES, %s: "
+	    "%s does not decode: %s", page_path, rows[j].lineno, type, json,
+	    err);
+	free(json);
+	json_decref(root);
+	/* Left out with F = V; there with F the first other value. */
+	for (k = 0; k < 2; k++) {
+		if (k == 1 && strstr(rows[j].rules, "refused with any other") ==
+		    NULL)
+			break;
+		root = message_object(type, rows, n, k == 0);
+		if (k == 0)
+			json_object_del(root, rows[j].name);
+		else
+			json_object_set_new(root, rows[j].name,
+			    json_integer(1));
+		json = json_dumps(root, JSON_COMPACT);
+		ck_assert_msg(!decodes(json, err, sizeof err), "%s:%d: "
+		    "MESSAGES, %s: \"%s\" is %s %s is %s, but %s decodes",
+		    page_path, rows[j].lineno, type, rows[j].name, k == 0 ?
+		    "required when" : "refused unless", rows[j].when,
+		    rows[j].when_is, json);
+		free(json);
+		json_decref(root);
+	}
+}
+
+/*
  * A field required "if not X" (ack's error, if not ok): with X false it
  * is required; with X true and the rules saying it is then absent, a
  * message that has it is refused.
@@ -966,7 +1030,7 @@ message_object(const char *type, const struct field_row *rows, size_t n,
 START_TEST(test_conditional_fields)
 {
 	static struct field_row	 rows[64];
-	int			 found = 0;
+	int			 found = 0, when = 0;
 	char			 type[256], err[512], *json, absent[128];
 	json_t			*root;
 	size_t			 i, j, n;
@@ -974,6 +1038,10 @@ START_TEST(test_conditional_fields)
 	for (i = 0; i < nsubsections; i++) {
 		n = message_table(i, type, sizeof type, rows, nitems(rows));
 		for (j = 0; j < n; j++) {
+			if (rows[j].when[0] != '\0') {
+				when++;
+				when_field(type, rows, n, j);
+			}
 			if (rows[j].unless[0] == '\0')
 				continue;
 			found++;
@@ -1014,6 +1082,8 @@ START_TEST(test_conditional_fields)
 	}
 	ck_assert_msg(found > 0, "%s: MESSAGES: no field is required \"if not "
 	    "ok\" (ack's error)", page_path);
+	ck_assert_msg(when > 0, "%s: MESSAGES: no field is required \"when F "
+	    "is V\" (cmd's minutes, when action is extend)", page_path);
 }
 END_TEST
 
@@ -1154,6 +1224,7 @@ START_TEST(test_limits)
 		{ "text", PROTO_TEXT_MAX },
 		{ "ip", PROTO_IP_MAX },
 		{ "data", PROTO_DATA_MAX },
+		{ "minutes", PROTO_EXTEND_MAX },
 	};
 	static struct entry	e[64];
 	char			word[256];
@@ -1181,7 +1252,7 @@ START_TEST(test_limits)
 		}
 		ck_assert_msg(j < nitems(limits), "%s:%d: LIMITS documents "
 		    "\"%s\", which is not a limit of proto.h (message, id, "
-		    "name, text, ip, data, token)", page_path, e[i].lineno,
+		    "name, text, ip, data, minutes, token)", page_path, e[i].lineno,
 		    e[i].tag);
 		ck_assert_msg(!seen[j], "%s:%d: LIMITS documents \"%s\" twice",
 		    page_path, e[i].lineno, word);

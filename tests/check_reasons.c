@@ -36,7 +36,7 @@ START_TEST(test_defaults)
 	};
 	size_t			 i;
 
-	ck_assert_uint_eq(reasons_count(rs), 23);
+	ck_assert_uint_eq(reasons_count(rs), 24);
 	for (i = 0; i < sizeof want / sizeof want[0]; i++) {
 		r = reasons_find(rs, want[i]);
 		ck_assert_msg(r != NULL, "no default %s", want[i]);
@@ -51,7 +51,12 @@ START_TEST(test_defaults)
 	ck_assert_ptr_null(reasons_find(rs, "security.second"));
 	ck_assert_ptr_eq(reasons_at(rs, 0), reasons_find(rs,
 	    "environment.noise"));
-	ck_assert_ptr_null(reasons_at(rs, 23));
+	ck_assert_ptr_null(reasons_at(rs, 24));
+	/* extend has a code of its own, and only extend and note do. */
+	ck_assert(reasons_for_act(reasons_find(rs, "technical.lost_time"),
+	    "extend"));
+	ck_assert(!reasons_for_act(reasons_find(rs, "technical.lost_time"),
+	    "warn"));
 	/* The text printed by `invigil reasons defaults` is the list. */
 	ck_assert_ptr_nonnull(strstr(reasons_default_text(),
 	    "security.collusion"));

@@ -28,7 +28,7 @@
 #include "console/view.h"
 #include "tests/check_main.h"
 
-static const char recheck_help[] = "  x        ask for the attempt to be "
+static const char recheck_help[] = "  y        ask for the attempt to be "
     "rechecked";
 
 START_TEST(test_act_is_a_key)
@@ -38,11 +38,11 @@ START_TEST(test_act_is_a_key)
 	size_t			 i;
 
 	ck_assert_ptr_nonnull(recheck);
-	ck_assert_int_eq(view_binding_find(&view_attempts, 'x', 0, &b), 0);
+	ck_assert_int_eq(view_binding_find(&view_attempts, 'y', 0, &b), 0);
 	ck_assert_ptr_eq(b.act, recheck);
 	ck_assert_ptr_nonnull(b.fn);
 	/* A function key with the same code is not x. */
-	ck_assert_int_eq(view_binding_find(&view_attempts, 'x', 1, &b), -1);
+	ck_assert_int_eq(view_binding_find(&view_attempts, 'y', 1, &b), -1);
 	/* Every act, by its own key. */
 	for (i = 0; i < act_count; i++) {
 		ck_assert_int_eq(view_binding_find(&view_attempts,
@@ -65,7 +65,7 @@ START_TEST(test_act_on_the_bar)
 	n = view_keybar(&view_attempts, bar, sizeof bar);
 	ck_assert_uint_eq(n, strlen(bar));
 	ck_assert_str_eq(bar, " d dismiss  c confirm  w warn  p pause  "
-	    "r resume  t terminate  e escalate  o note  x recheck  ? help  "
+	    "r resume  t terminate  e escalate  o note  y recheck  ? help  "
 	    "q quit");
 	/* Cut at a word, never inside one, and the help and quit words
 	 * kept at the end however narrow (? is where the rest is found). */
@@ -106,9 +106,9 @@ START_TEST(test_act_in_the_help)
 	ck_assert_int_eq(found, 1);
 	ck_assert_int_eq(sort, 1);	/* s, from the key table */
 	ck_assert_uint_eq(acts, act_count);
-	/* One line per binding (s, b, /, n, N, 1-6, 0, Tab and Shift-Tab
-	 * too), a blank line, the note. */
-	ck_assert_uint_eq(i, 8 + act_count + 6 + 2 + 2 + 2);
+	/* One line per binding (s, b, /, n, N, 1-6, 0, Space, u, Tab and
+	 * Shift-Tab too), a blank line, the note. */
+	ck_assert_uint_eq(i, 8 + act_count + 6 + 2 + 2 + 2 + 2);
 	ck_assert_int_eq(view_help_line(&view_attempts, i - 2, line,
 	    sizeof line), 0);
 	ck_assert_str_eq(line, "");
@@ -189,7 +189,7 @@ START_TEST(test_detail_keys)
 	ck_assert_str_eq(b.arg, "prev");
 	ck_assert_int_eq(view_binding_find(&view_detail, '1', 0, &b), 0);
 	/* Every act works here, the test act too. */
-	ck_assert_int_eq(view_binding_find(&view_detail, 'x', 0, &b), 0);
+	ck_assert_int_eq(view_binding_find(&view_detail, 'y', 0, &b), 0);
 	ck_assert_ptr_nonnull(b.act);
 	ck_assert_str_eq(b.act->name, "recheck");
 	ck_assert_int_eq(view_binding_find(&view_detail, 'd', 0, &b), 0);
@@ -376,17 +376,17 @@ type(const char *s)
 START_TEST(test_screen_bar_and_help)
 {
 	screen_open(NULL);
-	ck_assert_ptr_nonnull(strstr(screen_row(39), " x recheck  ? help"));
+	ck_assert_ptr_nonnull(strstr(screen_row(39), " y recheck  ? help"));
 	ck_assert_int_eq(screen_has(recheck_help), 0);
 	press('?');
 	ck_assert_int_eq(screen_has(" invigil keys  (? or Esc closes)"), 1);
 	ck_assert_int_eq(screen_has(recheck_help), 1);
 	/* The bar under the overlay is still the attempts view's. */
-	ck_assert_ptr_nonnull(strstr(screen_row(39), " x recheck"));
+	ck_assert_ptr_nonnull(strstr(screen_row(39), " y recheck"));
 	press(27);
 	ck_assert_int_eq(screen_has(recheck_help), 0);
-	/* x is bound: with nothing to act on it says so. */
-	press('x');
+	/* y is bound: with nothing to act on it says so. */
+	press('y');
 	ck_assert_ptr_nonnull(strstr(screen_row(38), "no attempt selected"));
 	screen_close();
 }
@@ -504,7 +504,7 @@ START_TEST(test_queue_keys)
 	ck_assert_int_eq(view_binding_find(&view_detail, '\t', 0, &b), 0);
 	ck_assert_ptr_ne(b.fn, view_key_cycle);
 	/* Every act on the queue, the test act too; none on the journal. */
-	ck_assert_int_eq(view_binding_find(&view_queue, 'x', 0, &b), 0);
+	ck_assert_int_eq(view_binding_find(&view_queue, 'y', 0, &b), 0);
 	ck_assert_str_eq(b.act->name, "recheck");
 	ck_assert_int_eq(view_binding_find(&view_queue, 'd', 0, &b), 0);
 	ck_assert_str_eq(b.act->name, "dismiss");
@@ -1184,7 +1184,7 @@ START_TEST(test_keys_man)
 		}
 	}
 	ck_assert_ptr_nonnull(strstr(text, ".SS The attempts view\n"));
-	ck_assert_ptr_nonnull(strstr(text, ".B x\nask for the attempt to be "
+	ck_assert_ptr_nonnull(strstr(text, ".B y\nask for the attempt to be "
 	    "rechecked\n"));
 	ck_assert_ptr_nonnull(strstr(text, ".B S\\-Tab\n"));
 	free(text);

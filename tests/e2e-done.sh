@@ -7,7 +7,11 @@
 #  - a --simulate feed obeys: done ok:true, with the request's integer id;
 #  - a feed stopped (SIGSTOP) says nothing: unanswered after 2 s, and once
 #    it runs again (the command stays pending) its done line still comes;
-#  - "action":"message" is named as not an action of command requests.
+#  - extend (with its minutes) and lock, then resume, are obeyed by a
+#    --simulate feed; a second lock is refused by it; extend without
+#    minutes and message without words are refused before anything is
+#    recorded;
+#  - "action":"dismiss" is named as not an action of command requests.
 [ -n "${E2E_DEADLINE:-}" ] || E2E_DEADLINE=90 exec timeout 90 bash "$0" "$@"
 . "$(dirname "$0")/lib.sh"
 
@@ -68,11 +72,41 @@ wait_for 15 has done '"r3"' || { show; fail "r3: no done line once the feed ran 
 line done '"r3"' | grep -q '"ok":true' || { show; fail "r3: the late answer is not ok"; }
 
 # An action that is not one of command requests' is named.
-echo '{"id":"r4","op":"command","attempt":"R1","action":"message","reason":"hi"}' >&3
+echo '{"id":"r4","op":"command","attempt":"R1","action":"dismiss","reason":"hi"}' >&3
 wait_for 10 has ack '"r4"' || { show; fail "r4: no ack"; }
-line ack '"r4"' | grep -qxF '{"t":"ack","id":"r4","ok":false,"error":"\"message\" is not an action of command requests; give one of warn,pause,resume,terminate"}' ||
+line ack '"r4"' | grep -qxF '{"t":"ack","id":"r4","ok":false,"error":"\"dismiss\" is not an action of command requests; give one of warn,pause,resume,terminate,message,extend,lock"}' ||
     { show; fail "r4: wrong refusal"; }
 echo '{"id":"r5","op":"command","attempt":"R1","reason":"hi"}' >&3
 wait_for 10 has ack '"r5"' || { show; fail "r5: no ack"; }
-line ack '"r5"' | grep -qF 'command requests need an \"action\": one of warn,pause,resume,terminate' || { show; fail "r5: wrong refusal"; }
+line ack '"r5"' | grep -qF 'command requests need an \"action\": one of warn,pause,resume,terminate,message,extend,lock' || { show; fail "r5: wrong refusal"; }
+
+# extend, lock and resume on an attempt in progress of the simulator.
+running() { [ "$(sqlite3 -readonly "$T/d.db" "select state from attempts where feed='simfeed' and attempt='$S1'" 2>/dev/null)" = in_progress ]; }
+wait_for 30 running || { show; fail "$S1 never in progress"; }
+cmd() { echo "{\"id\":\"$1\",\"op\":\"command\",\"feed\":\"simfeed\",\"attempt\":\"$S1\",$2}" >&3; }
+# refused ID FIELDS ERROR: request ID is refused before anything is sent.
+refused() {
+	cmd "$1" "$2"
+	wait_for 10 has ack "\"$1\"" || { show; fail "$1: no ack"; }
+	line ack "\"$1\"" | grep -qF "\"ok\":false,\"error\":\"$3" || { show; fail "$1: not refused with: $3"; }
+}
+refused x0 '"action":"extend","reason":"platform outage"' 'extend needs the minutes of extra time, a whole number from 1 to 240 (got 0); nothing recorded'
+refused x1 '"action":"extend","minutes":241,"reason":"platform outage"' 'extend needs the minutes of extra time, a whole number from 1 to 240 (got 241)'
+refused x2 '"action":"message","reason_code":"technical.connection"' 'message needs words: they are what the candidate sees; nothing recorded'
+cmd x3 '"action":"extend","minutes":15,"reason":"platform outage"'
+wait_for 10 has done '"x3"' || { show; fail "x3: no done line"; }
+line done '"x3"' | grep -qF "\"action\":\"extend\",\"feed\":\"simfeed\",\"attempt\":\"$S1\",\"ok\":true," ||
+    { show; fail "x3: extend not obeyed"; }
+n=$(sqlite3 -readonly "$T/d.db" "select count(*) from journal where kind='extend' and json_extract(detail, '\$.minutes')=15 and reason='platform outage'")
+[ "$n" = 1 ] || fail "x3: the journal has $n extend entries with 15 minutes"
+cmd x4 '"action":"lock","reason":"wait"'
+wait_for 10 has done '"x4"' || { show; fail "x4: no done line"; }
+line done '"x4"' | grep -qF '"action":"lock","feed":"simfeed"' || { show; fail "x4: wrong done line"; }
+line done '"x4"' | grep -qF '"ok":true' || { show; fail "x4: lock not obeyed"; }
+cmd x5 '"action":"lock","reason":"again"'
+wait_for 10 has done '"x5"' || { show; fail "x5: no done line"; }
+line done '"x5"' | grep -qF "\"ok\":false,\"error\":\"attempt $S1 is already locked\"" || { show; fail "x5: a second lock not refused"; }
+cmd x6 '"action":"resume","reason":"go on"'
+wait_for 10 has done '"x6"' || { show; fail "x6: no done line"; }
+line done '"x6"' | grep -qF '"ok":true' || { show; fail "x6: resume of a locked attempt not obeyed"; }
 echo "PASS: done lines say a feed refused or obeyed a command, unanswered says it did not answer in time, and the late answer still comes ($(grep -c '"t":"done"' "$T/out") done, $(grep -c '"t":"ack"' "$T/out") ack lines)"

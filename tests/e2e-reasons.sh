@@ -42,7 +42,7 @@ rc=$?
 printf 'drill.fire "Fire drill"\n' >>"$T/good.reasons"
 "$INVIGIL" reasons check "$T/good.reasons" >"$T/chk.out" 2>&1 ||
     fail "reasons check of the defaults: $(cat "$T/chk.out")"
-grep -q "good.reasons: 24 reason codes, OK" "$T/chk.out" || fail "reasons check: $(cat "$T/chk.out")"
+grep -q "good.reasons: 25 reason codes, OK" "$T/chk.out" || fail "reasons check: $(cat "$T/chk.out")"
 echo "ok: a bad reason file is refused at start ($(head -1 "$T/bad.err"))"
 
 # 2. The screen: the picker.

@@ -65,6 +65,15 @@ wait_for() {
 	return 1
 }
 
+# tmux_setup: a tmux server of the test's own (tm runs tmux on it, SOCK is
+# its socket), killed at exit before the rest is cleaned up.
+tmux_setup() {
+	command -v tmux >/dev/null || fail "tmux is not installed (scripts/install-deps)"
+	SOCK="$T/tmux.sock"
+	trap 'tm kill-server 2>/dev/null; cleanup' EXIT
+}
+tm() { tmux -S "$SOCK" "$@"; }
+
 # rows_at_least DB N [WHERE]: the database holds at least N messages.
 rows_at_least() {
 	n=$(sqlite3 -readonly "$1" "select count(*) from messages ${3:-}" 2>/dev/null)
