@@ -77,7 +77,6 @@ command -v tmux >/dev/null || fail "tmux is not installed (scripts/install-deps)
 head -20 "$T/many.jsonl" >"$T/few.jsonl"
 start_peer few 0 "$T/few.jsonl" --feed few
 SOCK="$T/tmux.sock"
-tm() { tmux -S "$SOCK" "$@"; }
 trap 'tm kill-server 2>/dev/null; cleanup' EXIT
 tm -f /dev/null new-session -d -x 160 -y 30 \
     "TERM=xterm-256color '$INVIGIL' --feed ws://127.0.0.1:$PEER_PORT/ --db '$T/few.db' --proctor cap-e2e --max-attempts 5; sleep 30"

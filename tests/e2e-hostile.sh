@@ -18,7 +18,6 @@ start_feed --simulate 3 --token-file "$T/token" --id locked
 LOCKED=$FEED_PORT
 
 SOCK="$T/tmux.sock"
-tm() { tmux -S "$SOCK" "$@"; }
 trap 'tm kill-server 2>/dev/null; cleanup' EXIT
 tm -f /dev/null new-session -d -x 140 -y 30 \
     "'$INVIGIL' --feed ws://127.0.0.1:$GOOD/ --feed ws://127.0.0.1:$LOCKED/ --db '$T/h.db'; echo \$? >'$T/exit'; sleep 30"

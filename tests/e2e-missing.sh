@@ -56,8 +56,12 @@ t0=$(date +%s%N)
 missing3() { row A0003 | grep -qE ' MISSING [0-9]+s '; }
 wait_for $((MISSING_SECS + 5)) missing3 || { screen >&2; fail "A0003, silent, is not shown MISSING"; }
 took_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
-[ "$took_ms" -le $(( (MISSING_SECS + 2) * 1000 )) ] ||
-    fail "A0003 shown MISSING $took_ms ms after its last message shown, more than --missing-secs + 2 s"
+# Not a benchmark: the margin is for a loaded machine (5,017 ms was seen
+# under a full run), the bound still catches a missing mark that waits for
+# something else (twice --missing-secs, a minute's tick).
+margin=$(( 4 * ${E2E_TIMEOUT_FACTOR:-1} ))
+[ "$took_ms" -le $(( (MISSING_SECS + margin) * 1000 )) ] ||
+    fail "A0003 shown MISSING $took_ms ms after its last message shown, more than --missing-secs + $margin s"
 screen | head -1 | grep -q '| 1 missing |' || { screen >&2; fail "the header does not count 1 missing"; }
 for a in A0001 A0002; do
 	row $a | grep -q ' in_progress ' || { screen >&2; fail "$a, speaking, is not in_progress"; }

@@ -17,7 +17,6 @@ cat >"$T/lost.jsonl" <<JSONL
 JSONL
 start_feed --replay "$T/lost.jsonl" --id hall --rate 100
 SOCK="$T/tmux.sock"
-tm() { tmux -S "$SOCK" "$@"; }
 stop_tmux() { tm kill-server 2>/dev/null; cleanup; }
 trap stop_tmux EXIT
 tm -f /dev/null new-session -d -x 120 -y 40 \

@@ -15,7 +15,6 @@ watchdog 140
 
 command -v tmux >/dev/null || fail "tmux is not installed (scripts/install-deps)"
 SOCK="$T/tmux.sock"
-tm() { tmux -S "$SOCK" "$@"; }
 stop_tmux() { tm kill-server 2>/dev/null; cleanup; }
 trap stop_tmux EXIT
 adm() { timeout 30 "$INVIGIL" admin "$@" --db "$T/x.db" --trust "$T/trust" </dev/null; }

@@ -18,7 +18,6 @@ open=$(sqlite3 "$T/r.db" "select count(*) from flags where state = 'open'")
 [ "$open" -gt 0 ] || fail "no flags in the first run"
 
 SOCK="$T/tmux.sock"
-tm() { tmux -S "$SOCK" "$@"; }
 trap 'tm kill-server 2>/dev/null; cleanup' EXIT
 tm -f /dev/null new-session -d -x 160 -y 50 \
     "'$INVIGIL' --feed '$URL' --db '$T/r.db'; echo \$? >'$T/exit'; sleep 30"

@@ -56,7 +56,6 @@ echo "$out" | grep -qE "^identity_mismatch +0 +[1-9][0-9]* +[1-9]" || fail "back
 # SIGHUP in a live console: a bad file is refused on screen, a good one taken.
 cp "$T/custom.rules" "$T/live.rules"
 SOCK="$T/tmux.sock"
-tm() { tmux -S "$SOCK" "$@"; }
 trap 'tm kill-server 2>/dev/null; cleanup' EXIT
 tm -f /dev/null new-session -d -x 140 -y 30 \
     "'$INVIGIL' --feed ws://127.0.0.1:$FEED_PORT/ --db '$T/live.db' --rules '$T/live.rules'; echo \$? >'$T/exit'; sleep 30"

@@ -12,7 +12,6 @@ command -v tmux >/dev/null || fail "tmux is not installed (scripts/install-deps)
 command -v perl >/dev/null || fail "perl is not installed"
 watchdog 90
 SOCK="$T/tmux.sock"
-tm() { tmux -S "$SOCK" "$@"; }
 stop_tmux() { tm kill-server 2>/dev/null; cleanup; }
 trap stop_tmux EXIT
 

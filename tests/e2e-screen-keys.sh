@@ -13,7 +13,6 @@
 command -v tmux >/dev/null || fail "tmux is not installed (scripts/install-deps)"
 watchdog 120
 SOCK="$T/tmux.sock"
-tm() { tmux -S "$SOCK" "$@"; }
 stop_tmux() { tm kill-server 2>/dev/null; cleanup; }
 trap stop_tmux EXIT
 

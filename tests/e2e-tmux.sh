@@ -7,7 +7,6 @@
 
 command -v tmux >/dev/null || fail "tmux is not installed (scripts/install-deps)"
 SOCK="$T/tmux.sock"
-tm() { tmux -S "$SOCK" "$@"; }
 stop_tmux() { tm kill-server 2>/dev/null; cleanup; }
 trap stop_tmux EXIT
 

@@ -72,7 +72,26 @@ tmux_setup() {
 	SOCK="$T/tmux.sock"
 	trap 'tm kill-server 2>/dev/null; cleanup' EXIT
 }
-tm() { tmux -S "$SOCK" "$@"; }
+# tm ARGS: tmux on the test's own server ($SOCK).  A new session right
+# after the last one ended can reach that server while it exits ("server
+# exited unexpectedly"): it is tried again, a new server then starting.
+tm() {
+	local i
+	case " $* " in
+	*" new-session "*)
+		for i in 1 2 3 4 5 6 7 8 9 10; do
+			tmux -S "$SOCK" "$@" 2>"$T/tm.err" && return 0
+			grep -q "server exited unexpectedly" "$T/tm.err" || {
+				cat "$T/tm.err" >&2
+				return 1
+			}
+			sleep 0.2
+		done
+		cat "$T/tm.err" >&2
+		return 1 ;;
+	esac
+	tmux -S "$SOCK" "$@"
+}
 
 # rows_at_least DB N [WHERE]: the database holds at least N messages.
 rows_at_least() {
@@ -254,7 +273,6 @@ start_peer() {
 use_tmux() {
 	command -v tmux >/dev/null || fail "tmux is not installed (scripts/install-deps)"
 	SOCK="$T/tmux.sock"
-	tm() { tmux -S "$SOCK" "$@"; }
 	stop_tmux() { tm kill-server 2>/dev/null; cleanup; }
 	trap stop_tmux EXIT
 }
