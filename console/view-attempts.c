@@ -87,7 +87,7 @@ static const struct view_col attempt_cols[COL_COUNT] = {
 	[COL_EVENTS] = { "EVENTS", 8, 0, 0, 2, 0, 0, 1 },
 	[COL_LAST] = { "LAST EVENT", 28, 9, 3, 5, 0, 0, 0, "LAST" },
 	[COL_RISK] = { "RISK", 5, 0, 0, 0, 0, 0, 1 },
-	[COL_FLAGS] = { "FLAGS", 16, 0, 0, 0, -1, 24, 0 },
+	[COL_FLAGS] = { "FLAGS", 16, 0, 0, 0, -1, 20, 0 },
 };
 /* Where the columns start: after the selection's cell. */
 #define COLS_X		1
@@ -557,7 +557,7 @@ draw_table(struct ui *ui, struct attempts_view *av, int y, int rows,
 	av->table_rows = rows;
 
 	/* The columns that fit (the flags say why: they keep 16 columns at
-	 * least, 24 before names grow). */
+	 * least, 20 before names grow: at 120 columns a name keeps 16). */
 	view_attempts_layout(cols, pos);
 	ui_role(ui, UI_ROLE_HEADING, 1);
 	view_cols_heading(attempt_cols, pos, COL_COUNT, COLS_X, buf,
