@@ -2667,6 +2667,17 @@ START_TEST(test_extend)
 	json_decref(ta_truth);
 	json_decref(tb_truth);
 	sim_free(sa);
+	log_free(&a);
+
+	/* Extended a moment before its submission, every item answered (the
+	 * submission already due): it comes the minutes later. */
+	sa = new_sim_truth(30, 8);
+	log_init(&a);
+	ck_assert_int_eq(cmd_min(sa, id, 7, tb - 1, &a), 0);
+	sim_advance(sa, T0 + 8 * 60 * MIN, collect, &a);
+	ck_assert_int_eq(state_at(&a, h, PROTO_STATE_SUBMITTED),
+	    tb + 7 * MIN);
+	sim_free(sa);
 	sim_free(sb);
 	log_free(&a);
 	log_free(&b);
