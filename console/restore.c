@@ -38,6 +38,21 @@ pending_load_one(const struct store_command *c, void *arg)
 	    (enum proto_action)action, c->text, NULL);
 }
 
+/* At start-up: an attempt whose screen a lock left locked (the feed
+ * acknowledged it, and no resume since) shows LOCKED again. */
+static void
+locked_load_one(const struct store_command *c, void *arg)
+{
+	struct app		*app = arg;
+	struct feed_session	*fs = app_session_find(app, c->feed);
+	struct attempt		*a;
+
+	if (fs == NULL || !session_loading(app, fs))
+		return;
+	if ((a = model_attempt_find(&app->model, fs, c->attempt)) != NULL)
+		a->locked = 1;
+}
+
 static void
 hit_ignore(const struct rules_hit *h, void *arg)
 {
@@ -122,7 +137,9 @@ restore_session(struct app *app, struct feed_session *only, char *err,
 	if (store_each_attempt(app->store, attempt_load_one, app, err,
 	    errlen) == 0 && store_each_flag(app->store, flag_load_one, app,
 	    err, errlen) == 0 && store_commands_pending(app->store,
-	    pending_load_one, app, err, errlen) == 0)
+	    pending_load_one, app, err, errlen) == 0 &&
+	    store_commands_locked(app->store, locked_load_one, app, err,
+	    errlen) == 0)
 		rc = 0;
 	app->load_only = NULL;
 	return rc;

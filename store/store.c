@@ -121,6 +121,7 @@ enum store_stmt {
 	ST_FEED_URL,
 	ST_FEED_BY_URL,
 	ST_PENDING,
+	ST_LOCKED,
 	ST_COUNT
 };
 
@@ -207,6 +208,14 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_PENDING] =
 	    "SELECT id, feed, attempt, action, text FROM commands "
 	    "WHERE ok IS NULL AND sent_ms IS NOT NULL ORDER BY sent_ms",
+	/* Per attempt, the last lock or resume the feed acknowledged (by
+	 * the time of its ack, then the order stored), when it is a lock. */
+	[ST_LOCKED] =
+	    "SELECT id, feed, attempt, action, text FROM (SELECT id, feed, "
+	    "attempt, action, text, row_number() OVER (PARTITION BY feed, "
+	    "attempt ORDER BY ack_ms DESC, rowid DESC) AS r FROM commands "
+	    "WHERE ok = 1 AND attempt IS NOT NULL AND action IN ('lock', "
+	    "'resume')) WHERE r = 1 AND action = 'lock'",
 };
 
 struct store {
@@ -926,11 +935,13 @@ store_feed_by_url(struct store *s, const char *url, char *feed, size_t feedsz,
 	return store_step_end(s, st, rc, "look up feed at ", url, err, errlen);
 }
 
-int
-store_commands_pending(struct store *s, store_command_fn fn, void *arg,
-    char *err, size_t errlen)
+/* Give fn each command row of prepared statement which (id, feed,
+ * attempt, action, text); 0, or -1 with "cannot read WHAT". */
+static int
+commands_each(struct store *s, enum store_stmt which, const char *what,
+    store_command_fn fn, void *arg, char *err, size_t errlen)
 {
-	sqlite3_stmt		*st = s->st[ST_PENDING];
+	sqlite3_stmt		*st = s->st[which];
 	struct store_command	 c;
 	int			 rc;
 
@@ -948,9 +959,25 @@ store_commands_pending(struct store *s, store_command_fn fn, void *arg,
 	sqlite3_reset(st);
 	if (rc == SQLITE_DONE)
 		return 0;
-	snprintf(err, errlen, "store: cannot read pending commands: %s",
+	snprintf(err, errlen, "store: cannot read %s: %s", what,
 	    sqlite3_errmsg(s->db));
 	return -1;
+}
+
+int
+store_commands_pending(struct store *s, store_command_fn fn, void *arg,
+    char *err, size_t errlen)
+{
+	return commands_each(s, ST_PENDING, "pending commands", fn, arg, err,
+	    errlen);
+}
+
+int
+store_commands_locked(struct store *s, store_command_fn fn, void *arg,
+    char *err, size_t errlen)
+{
+	return commands_each(s, ST_LOCKED, "locked attempts", fn, arg, err,
+	    errlen);
 }
 
 #define COL_TEXT(st, i)	((const char *)sqlite3_column_text((st), (i)))

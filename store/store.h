@@ -253,6 +253,11 @@ int		 store_checkpoint(struct store *s, const struct sign_key *key,
 typedef void	(*store_command_fn)(const struct store_command *, void *);
 int		 store_commands_pending(struct store *s, store_command_fn fn,
 		     void *arg, char *err, size_t errlen);
+/* Call fn for every attempt whose last acknowledged lock or resume is a
+ * lock (that command): its candidate's screen is locked until a resume
+ * (a lock is no attempt state on the wire). */
+int		 store_commands_locked(struct store *s, store_command_fn fn,
+		     void *arg, char *err, size_t errlen);
 
 /*
  * What a restarted console needs to show what it showed before: every

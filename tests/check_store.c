@@ -982,6 +982,75 @@ START_TEST(test_flags)
 }
 END_TEST
 
+/* What store_commands_locked() gives: "feed/attempt" lines, in buf. */
+static void
+locked_one(const struct store_command *c, void *arg)
+{
+	char	*buf = arg;
+
+	snprintf(buf + strlen(buf), 256 - strlen(buf), "%s/%s ", c->feed,
+	    c->attempt);
+}
+
+/* Send command id (action on feed's attempt) and take the feed's ack. */
+static void
+send_acked(struct store *s, const char *feed, const char *id,
+    const char *attempt, const char *action, int ok, int64_t ms)
+{
+	struct store_command		c;
+	struct store_journal_entry	e;
+
+	memset(&c, 0, sizeof c);
+	c.id = id;
+	c.feed = feed;
+	c.attempt = attempt;
+	c.action = action;
+	c.actor = "p-7";
+	c.sent_ms = ms;
+	memset(&e, 0, sizeof e);
+	e.actor = "p-7";
+	e.role = "proctor";
+	e.kind = action;
+	e.feed = feed;
+	e.attempt = attempt;
+	e.reason = "r";
+	ck_assert_msg(store_journal_append(s, &e, &c, NULL, err, sizeof err) ==
+	    0, "%s", err);
+	ck_assert_int_eq(store_command_acked(s, feed, id, ok, ok ? "" :
+	    "refused", ms + 50, NULL, err, sizeof err), 1);
+}
+
+/*
+ * A restarted console shows LOCKED where the last lock or resume the feed
+ * acknowledged is a lock: not after a resume, not for a refused lock, per
+ * feed and attempt.
+ */
+START_TEST(test_commands_locked)
+{
+	struct store	*s;
+	char		 buf[256] = "";
+
+	s = open_store();
+	send_acked(s, "f1", "c1", "a1", "lock", 1, 1000);	/* locked */
+	send_acked(s, "f1", "c2", "a2", "lock", 1, 1000);
+	send_acked(s, "f1", "c3", "a2", "resume", 1, 2000);	/* unlocked */
+	send_acked(s, "f1", "c4", "a3", "lock", 0, 1000);	/* refused */
+	send_acked(s, "f1", "c5", "a4", "resume", 1, 1000);
+	send_acked(s, "f1", "c6", "a4", "lock", 1, 2000);	/* locked */
+	send_acked(s, "f1", "c7", "a4", "warn", 1, 3000);
+	send_acked(s, "f2", "c8", "a2", "lock", 1, 3000);	/* other feed */
+	ck_assert_int_eq(store_commands_locked(s, locked_one, buf, err,
+	    sizeof err), 0);
+	ck_assert_ptr_nonnull(strstr(buf, "f1/a1 "));
+	ck_assert_ptr_nonnull(strstr(buf, "f1/a4 "));
+	ck_assert_ptr_nonnull(strstr(buf, "f2/a2 "));
+	ck_assert_ptr_null(strstr(buf, "f1/a2 "));
+	ck_assert_ptr_null(strstr(buf, "f1/a3 "));
+	ck_assert_uint_eq(strlen(buf), strlen("f1/a1 f1/a4 f2/a2 "));
+	close_store(s);
+}
+END_TEST
+
 START_TEST(test_commands)
 {
 	struct store			*s;
@@ -1483,6 +1552,7 @@ store_suite(void)
 	tcase_add_test(tc, test_journal_flushes_queue);
 	tcase_add_test(tc, test_flags);
 	tcase_add_test(tc, test_commands);
+	tcase_add_test(tc, test_commands_locked);
 	tcase_add_test(tc, test_names);
 	suite_add_tcase(su, tc);
 

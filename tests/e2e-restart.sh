@@ -17,6 +17,13 @@ stop_ok $c "first console"
 open=$(sqlite3 "$T/r.db" "select count(*) from flags where state = 'open'")
 [ "$open" -gt 0 ] || fail "no flags in the first run"
 
+# A lock the feed acknowledged in the first run (no resume since): the
+# restarted console shows that attempt LOCKED (a lock is no state on the
+# wire, only its acknowledged command says it).
+locked=$(sqlite3 "$T/r.db" "select attempt from attempts where state = 'in_progress' order by attempt limit 1")
+[ -n "$locked" ] || fail "no attempt in progress to lock"
+sqlite3 "$T/r.db" "insert into commands (id, feed, attempt, action, text, actor, sent_ms, ack_ms, ok) values ('lock-e2e', 'again', '$locked', 'lock', 'wait', 'p', 1, 2, 1)" ||
+    fail "cannot record the first run's lock"
 SOCK="$T/tmux.sock"
 trap 'tm kill-server 2>/dev/null; cleanup' EXIT
 tm -f /dev/null new-session -d -x 160 -y 50 \
@@ -32,6 +39,12 @@ quit_console() {
 back() { screen | grep -q "30 candidates | .* | $open open flags"; }
 wait_for 10 back || { screen >&2; fail "after a restart the header does not show 30 candidates and $open open flags"; }
 screen | grep -q "Candidate 5 " || { screen >&2; fail "names missing after a restart"; }
+tm send-keys -t 0 /
+tm send-keys -t 0 -l "$locked"
+tm send-keys -t 0 Enter
+lockedrow() { screen | grep -qE "^[> ]$locked .* LOCKED "; }
+wait_for 5 lockedrow || { screen >&2; fail "$locked, locked before the restart, is not shown LOCKED"; }
+tm send-keys -t 0 / Escape
 grep -q "resumes at seq 2001" "$FEED_LOG" || fail "the restarted console did not resume after seq 2000"
 # The top row is the riskiest attempt in the database.
 top=$(sqlite3 "$T/r.db" "select attempt from flags where state = 'open' group by attempt order by sum(weight) desc, attempt limit 1")
