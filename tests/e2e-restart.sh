@@ -44,11 +44,16 @@ tm send-keys -t 0 -l "$locked"
 tm send-keys -t 0 Enter
 lockedrow() { screen | grep -qE "^[> ]$locked .* LOCKED "; }
 wait_for 5 lockedrow || { screen >&2; fail "$locked, locked before the restart, is not shown LOCKED"; }
+# "/" then Esc clears the filter; under ASan the redraw may come a moment
+# later, so wait for the filter line to go before reading the top row.
 tm send-keys -t 0 / Escape
+unfiltered() { ! screen | grep -q '^ *filter "'; }
+wait_for 5 unfiltered || { screen >&2; fail "/ then Esc did not clear the filter"; }
 grep -q "resumes at seq 2001" "$FEED_LOG" || fail "the restarted console did not resume after seq 2000"
 # The top row is the riskiest attempt in the database.
 top=$(sqlite3 "$T/r.db" "select attempt from flags where state = 'open' group by attempt order by sum(weight) desc, attempt limit 1")
-screen | grep -E '^[> ]A[0-9]{5} ' | head -1 | grep -q "^.$top " || { screen >&2; fail "top row is not $top"; }
+toprow() { screen | grep -E '^[> ]A[0-9]{5} ' | head -1 | grep -q "^.$top "; }
+wait_for 5 toprow || { screen >&2; fail "top row is not $top"; }
 quit_console
 [ "$(sqlite3 "$T/r.db" "select count(*) from flags")" = "$(wc -l <"$T/flags1.jsonl")" ] ||
     fail "flags were raised again after the restart"
