@@ -9,13 +9,25 @@
  * prepared beforehand, untimed: each scenario line decoded, numbered
  * (seq 1, 2, ...) and encoded again, as the feed sends it, for the body.
  * Nothing else is written (no attempts upsert, no feed position, no flags).
- * Prints one line:
+ * Then the plain event-table ceiling (issue 18): the same rows into a fresh
+ * file DB-plain holding one table and one index, nothing else,
+ *
+ *	events (id INTEGER PRIMARY KEY, feed, seq, attempt, kind, ts, recv,
+ *	    body, UNIQUE (feed, seq)), INDEX events_attempt (attempt, ts)
+ *
+ * in transactions of PLAIN_BATCH (5,000) rows, with the store's pragmas
+ * (WAL, synchronous=NORMAL, the same page cache and autocheckpoint): what
+ * SQLite gives a minimal event log with a uniqueness key and a per-attempt
+ * timeline on this machine.  Prints two lines:
  *
  *	sqlite-ceiling: N rows in S s: R rows/s
+ *	plain-ceiling: N rows in S s: R rows/s
  *
  * For diagnosis, two knobs in the environment (unset: the console's values):
  *	CEILING_BATCH=N		rows per transaction
  *	CEILING_CACHE_KIB=N	PRAGMA cache_size = -N (the store sets 32768)
+ *
+ * CEILING_PLAIN=0 skips the plain ceiling, CEILING_PLAIN=only runs it alone.
  *
  * usage: sqlite-ceiling SCENARIO.jsonl DB
  */
@@ -25,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -32,6 +45,9 @@
 #include "proto/proto.h"
 #include "store/store.h"
 #include "proto/xmalloc.h"
+
+/* Rows per transaction of the plain event-table ceiling (issue 18). */
+#define PLAIN_BATCH	5000
 
 struct row {
 	enum proto_type	 type;
@@ -53,6 +69,78 @@ exec(sqlite3 *db, sqlite3_stmt *st)
 	return 0;
 }
 
+static int
+plain_exec(sqlite3 *db, const char *sql)
+{
+	char	*msg = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK)
+		return 0;
+	fprintf(stderr, "sqlite-ceiling: plain: %s: %s\n", sql,
+	    msg != NULL ? msg : sqlite3_errmsg(db));
+	sqlite3_free(msg);
+	return -1;
+}
+
+/* The plain event-table ceiling on a fresh file path; rows/s, or -1. */
+static double
+plain_ceiling(const char *path, const struct row *rows, size_t n,
+    double *secs)
+{
+	sqlite3		*db = NULL;
+	sqlite3_stmt	*ins = NULL;
+	size_t		 i;
+	double		 t0;
+
+	unlink(path);
+	if (sqlite3_open(path, &db) != SQLITE_OK ||
+	    plain_exec(db, "PRAGMA journal_mode = WAL; "
+	    "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768; "
+	    "PRAGMA wal_autocheckpoint = 10000") != 0 ||
+	    plain_exec(db, "CREATE TABLE events (id INTEGER PRIMARY KEY, "
+	    "feed TEXT, seq INTEGER, attempt TEXT, kind TEXT, ts INTEGER, "
+	    "recv INTEGER, body TEXT, UNIQUE (feed, seq)); "
+	    "CREATE INDEX events_attempt ON events (attempt, ts)") != 0)
+		goto fail;
+	if (sqlite3_prepare_v3(db, "INSERT INTO events (feed, seq, attempt, "
+	    "kind, ts, recv, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", -1,
+	    SQLITE_PREPARE_PERSISTENT, &ins, NULL) != SQLITE_OK) {
+		fprintf(stderr, "sqlite-ceiling: plain: %s\n",
+		    sqlite3_errmsg(db));
+		goto fail;
+	}
+	t0 = bench_now_s();
+	for (i = 0; i < n; i++) {
+		if (i % PLAIN_BATCH == 0 && plain_exec(db, "BEGIN") != 0)
+			goto fail;
+		sqlite3_bind_text(ins, 1, "bench", -1, SQLITE_STATIC);
+		sqlite3_bind_int64(ins, 2, (int64_t)i + 1);
+		sqlite3_bind_text(ins, 3, rows[i].attempt, -1, SQLITE_STATIC);
+		if (rows[i].kind != NULL)
+			sqlite3_bind_text(ins, 4, rows[i].kind, -1,
+			    SQLITE_STATIC);
+		else
+			sqlite3_bind_null(ins, 4);
+		sqlite3_bind_int64(ins, 5, rows[i].ts_ms);
+		sqlite3_bind_int64(ins, 6, proto_now_ms());
+		sqlite3_bind_text(ins, 7, rows[i].body, (int)rows[i].bodylen,
+		    SQLITE_STATIC);
+		if (exec(db, ins) != 0)
+			goto fail;
+		if (((i + 1) % PLAIN_BATCH == 0 || i + 1 == n) &&
+		    plain_exec(db, "COMMIT") != 0)
+			goto fail;
+	}
+	*secs = bench_now_s() - t0;
+	sqlite3_finalize(ins);
+	sqlite3_close(db);
+	return *secs > 0 ? (double)n / *secs : 0.0;
+fail:
+	sqlite3_finalize(ins);
+	sqlite3_close(db);
+	return -1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -69,7 +157,9 @@ main(int argc, char **argv)
 	int64_t		 epoch = 1;
 	double		 t0, secs;
 	size_t		 batch = STORE_BATCH_ROWS;
-	const char	*env;
+	const char	*env, *plain;
+	char		 plainpath[4096];
+	double		 rate;
 
 	if (argc != 3) {
 		fprintf(stderr, "usage: sqlite-ceiling SCENARIO.jsonl DB\n");
@@ -115,6 +205,9 @@ main(int argc, char **argv)
 	free(line);
 	fclose(f);
 
+	plain = getenv("CEILING_PLAIN");
+	if (plain != NULL && strcmp(plain, "only") == 0)
+		goto plain;
 	if (store_open(&s, argv[2], err, sizeof err) != 0) {
 		fprintf(stderr, "sqlite-ceiling: %s\n", err);
 		return 1;
@@ -175,10 +268,19 @@ main(int argc, char **argv)
 		fprintf(stderr, "sqlite-ceiling: %s\n", err);
 		return 1;
 	}
+	printf("sqlite-ceiling: %zu rows in %.3f s: %.0f rows/s\n", n, secs,
+	    secs > 0 ? (double)n / secs : 0.0);
+	fflush(stdout);
+plain:
+	if (plain == NULL || strcmp(plain, "0") != 0) {
+		snprintf(plainpath, sizeof plainpath, "%s-plain", argv[2]);
+		if ((rate = plain_ceiling(plainpath, rows, n, &secs)) < 0)
+			return 1;
+		printf("plain-ceiling: %zu rows in %.3f s: %.0f rows/s\n", n,
+		    secs, rate);
+	}
 	for (i = 0; i < n; i++)
 		free(rows[i].body);
 	free(rows);
-	printf("sqlite-ceiling: %zu rows in %.3f s: %.0f rows/s\n", n, secs,
-	    secs > 0 ? (double)n / secs : 0.0);
 	return 0;
 }
