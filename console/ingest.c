@@ -572,9 +572,8 @@ ingest_receive(struct feed_link *cf, const char *buf, size_t len)
 	else
 		ingest_stream(app, cf, &m, buf, len);
 	proto_msg_clear(&m);
-	if (store_pending(app->store) >= STORE_BATCH_ROWS &&
-	    store_flush(app->store, err, sizeof err) != 0)
-		app_status(app, 1, "%s", err);
+	if (store_due(app->store, err, sizeof err) != 0)
+		app_status(app, 1, "%s (will retry)", err);
 }
 
 void

@@ -11,8 +11,9 @@
  *
  *   1. SIGHUP: read the rules again;
  *   2. every TICK_MS (20 ms): the rules' clock (holds that time out fire),
- *      then the store flush (one COMMIT for everything queued, see
- *      loop_flush_due: group commit that waits longer when busy), then
+ *      then what the store's writer thread reports (a failed commit; it
+ *      commits the queue by itself, at most COMMIT_MS after a row was
+ *      queued, see store_writer_start), then
  *      headless commands overdue, then once a second the risk fade and
  *      the event rate, and every 2 s the outcome acts admins journaled
  *      since the last look (outcome-watch.c: a read of the new rows on a
@@ -23,8 +24,10 @@
  *      changed.
  *
  * One timer (every TICK_MS) only wakes the loop so that this runs when no
- * feed sends anything.  A full batch is flushed at once by ingest.c, and a
- * decision is committed before the screen says "recorded" (decide.c).
+ * feed sends anything.  When the writer falls STORE_QUEUE_ROWS behind,
+ * ingest.c waits for it (store_due), and a decision is committed, with
+ * everything queued before it, before the screen says "recorded"
+ * (decide.c).
  */
 #include <poll.h>
 #include <signal.h>
@@ -42,9 +45,9 @@
 #include "feed/feed.h"
 #include "proto/xmalloc.h"
 
-#define TICK_MS		20	/* the wake-up, the rules' clock, the flush */
-#define FLUSH_BUSY_ROWS	256	/* a queue this long is a busy feed ... */
-#define FLUSH_BUSY_MS	50	/* ... and waits this long for its commit */
+#define TICK_MS		20	/* the wake-up, the rules' clock */
+#define COMMIT_MS	10	/* a queued row waits at most this for its
+				   commit to start (the writer thread) */
 #define SCREEN_MS	50	/* at most one frame per 50 ms */
 
 /* The transports a --feed URL may name (link.h). */
@@ -60,7 +63,6 @@ struct loop {
 	lws_sorted_usec_list_t	sul_wake;
 	struct lws	       *stdin_wsi;
 	int64_t			next_tick_ms;
-	int64_t			last_flush_ms;
 	int64_t			next_frame_ms;
 	int64_t			next_ckpt_ms;
 };
@@ -242,7 +244,10 @@ app_init(struct app *app, const struct console_options *opt, char *err,
 			return -1;
 		app->nfeeds++;
 	}
-	return restore_feeds(app, err, errlen);
+	if (restore_feeds(app, err, errlen) != 0)
+		return -1;
+	/* From here on SQLite's work is the writer thread's. */
+	return store_writer_start(app->store, COMMIT_MS, err, errlen);
 }
 
 /* The screen's part of the before-sleep step. */
@@ -269,28 +274,6 @@ loop_screen(struct app *app)
 	}
 }
 
-/*
- * Whether the store's queue is due for its COMMIT (group commit).  A quiet
- * queue (fewer than FLUSH_BUSY_ROWS rows) is committed every TICK_MS, so a
- * flag is on disk within about 20 ms; a busy one waits up to FLUSH_BUSY_MS,
- * so that each COMMIT carries more rows: every COMMIT rewrites the pages
- * of the messages table's indexes it touched, and at 20,000 events/s a
- * 20 ms cadence cut ingest by a quarter (bench/ingest.sh 100,000 x 10,000:
- * 14,400-14,600 msgs/s at 20 ms, 18,600-20,600 at 55 ms).  A full batch
- * (STORE_BATCH_ROWS) is committed at once by ingest.c whatever the time.
- */
-static int
-loop_flush_due(const struct loop *lp, int64_t now)
-{
-	size_t	rows = store_pending(lp->app->store);
-
-	if (rows == 0)
-		return 0;
-	if (rows < FLUSH_BUSY_ROWS)
-		return 1;
-	return now - lp->last_flush_ms >= FLUSH_BUSY_MS;
-}
-
 /* The deferred work of one turn of the loop, in order (see the top). */
 static void
 loop_before_sleep(struct loop *lp)
@@ -306,11 +289,8 @@ loop_before_sleep(struct loop *lp)
 	if (now >= lp->next_tick_ms) {
 		lp->next_tick_ms = now + TICK_MS;
 		ingest_tick(app);
-		if (loop_flush_due(lp, now)) {
-			lp->last_flush_ms = now;
-			if (store_flush(app->store, err, sizeof err) != 0)
-				app_status(app, 1, "%s (will retry)", err);
-		}
+		if (store_due(app->store, err, sizeof err) != 0)
+			app_status(app, 1, "%s (will retry)", err);
 		pending_overdue(app, now);
 		outcome_watch_poll(app, now);
 		if (now / 1000 != app->model.ev_window_sec) {
@@ -395,7 +375,6 @@ app_run(struct app *app)
 	for (i = 0; i < app->nfeeds; i++)
 		link_connect(&app->feeds[i]);
 	lp->next_tick_ms = proto_now_ms() + TICK_MS;
-	lp->last_flush_ms = proto_now_ms();
 	lp->next_ckpt_ms = proto_now_ms() + (int64_t)app->opt.ckpt_minutes *
 	    60000;
 	lws_sul_schedule(app->ctx, 0, &lp->sul_wake, loop_wake,

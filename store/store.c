@@ -28,6 +28,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <pthread.h>
 #include <sqlite3.h>
 
 #include <jansson.h>
@@ -94,6 +95,43 @@ struct store_row {
 		} gap;
 		struct store_flag	 flag;
 	} u;
+};
+
+/*
+ * Queued rows and the arena their strings live in.  The arena keeps its
+ * first chunk across batches, so a steady stream allocates nothing.
+ */
+struct store_batch {
+	struct store_row	*rows;
+	size_t			 nrows;
+	size_t			 rowsalloc;
+	struct store_chunk	*chunks;	/* first chunk; kept across batches */
+	struct store_chunk	*chunk;		/* the one being filled */
+	int64_t			 first_ms;	/* monotonic, when row 0 was queued */
+};
+
+/*
+ * The writer thread (store_writer_start()).  It commits q on its own: at
+ * most commit_ms after q's first row was queued, at once when
+ * STORE_BATCH_ROWS are queued.  The caller's thread never waits for it,
+ * except to use the connection itself (store_hold(): a journal append, a
+ * read) and when STORE_QUEUE_ROWS are queued (store_due(): the writer is
+ * behind, and the feed has to wait).
+ */
+struct store_writer {
+	pthread_t		 thread;
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 cv;		/* any change below; broadcast */
+	int			 commit_ms;
+	int			 stop;
+	int			 busy;		/* committing w */
+	int			 held;		/* the caller's thread has the db */
+	int64_t			 not_before;	/* after a failure: retry then */
+	unsigned		 failures;	/* failed commits so far */
+	unsigned		 reported;	/* ... of which store_due() said */
+	char			 err[512];	/* why the last one failed */
+	uint64_t		 commits;	/* successful ones, and their rows */
+	uint64_t		 rows;
 };
 
 /* A feed's position as the rows of one flush move it. */
@@ -224,12 +262,14 @@ struct store {
 	int			 lockfd;	/* the one-writer lock (dbfile.c) */
 	sqlite3_stmt		*st[ST_COUNT];
 
-	struct store_row	*rows;
-	size_t			 nrows;
-	size_t			 rowsalloc;
-
-	struct store_chunk	*chunks;	/* first chunk; kept across batches */
-	struct store_chunk	*chunk;		/* the one being filled */
+	/*
+	 * q is filled by store_add_*() and store_put_flag() on the caller's
+	 * thread; w is the batch the writer thread is committing (empty
+	 * without one).  Both under writer->mu when there is a writer.
+	 */
+	struct store_batch	 q;
+	struct store_batch	 w;
+	struct store_writer	*writer;	/* NULL: commits on the caller's thread */
 
 	struct store_feedpos	*pos;
 	size_t			 npos;
@@ -239,6 +279,11 @@ struct store {
 
 	const struct sign_key	*signer;	/* signs every journal entry */
 };
+
+static int	store_message_compare_held(struct store *, const char *,
+		    int64_t, int64_t, const char *, size_t,
+		    char [2 * SIGN_HASH_LEN + 1], char [2 * SIGN_HASH_LEN + 1],
+		    char *, size_t);
 
 /* A durable commit's extra work, run after the queue inside the transaction. */
 typedef int (*store_extra_fn)(struct store *, void *, char *, size_t);
@@ -253,13 +298,13 @@ store_now_ms(void)
 }
 
 /*
- * Arena.  Memory from store_alloc() lives until the queue is emptied by a
- * successful commit (store_arena_reset()).
+ * Arena.  Memory from batch_alloc() lives until the batch is emptied by a
+ * successful commit (batch_reset()).
  */
 static void *
-store_alloc(struct store *s, size_t size)
+batch_alloc(struct store_batch *b, size_t size)
 {
-	struct store_chunk	*c = s->chunk, *n;
+	struct store_chunk	*c = b->chunk, *n;
 	size_t			 off, want;
 
 	if (c != NULL) {
@@ -276,36 +321,78 @@ store_alloc(struct store *s, size_t size)
 	n->used = size;
 	n->next = NULL;
 	if (c == NULL)
-		s->chunks = n;
+		b->chunks = n;
 	else
 		c->next = n;
-	s->chunk = n;
+	b->chunk = n;
 	return n->data;
 }
 
-/* Forget the queue's strings; keep the first chunk for the next batch. */
+/* Forget the rows and their strings; keep the first chunk. */
 static void
-store_arena_reset(struct store *s)
+batch_reset(struct store_batch *b)
 {
 	struct store_chunk	*c, *next;
 
-	if (s->chunks == NULL)
+	b->nrows = 0;
+	if (b->chunks == NULL)
 		return;
-	for (c = s->chunks->next; c != NULL; c = next) {
+	for (c = b->chunks->next; c != NULL; c = next) {
 		next = c->next;
 		free(c);
 	}
-	s->chunks->next = NULL;
-	s->chunks->used = 0;
-	s->chunk = s->chunks;
+	b->chunks->next = NULL;
+	b->chunks->used = 0;
+	b->chunk = b->chunks;
 }
 
 static void
-store_arena_free(struct store *s)
+batch_free(struct store_batch *b)
 {
-	store_arena_reset(s);
-	free(s->chunks);
-	s->chunks = s->chunk = NULL;
+	batch_reset(b);
+	free(b->chunks);
+	free(b->rows);
+	memset(b, 0, sizeof *b);
+}
+
+/*
+ * Put the rows of w (a batch whose commit failed) back before those of q,
+ * strings and all, leaving w empty: the next commit takes them in the
+ * order they were queued.
+ */
+static void
+batch_prepend(struct store_batch *q, struct store_batch *w)
+{
+	struct store_batch	 t;
+	struct store_chunk	*c;
+
+	if (q->nrows == 0 && q->chunks == NULL) {
+		t = *q;
+		*q = *w;
+		*w = t;
+		return;
+	}
+	if (w->nrows + q->nrows > w->rowsalloc) {
+		w->rowsalloc = w->nrows + q->nrows;
+		w->rows = xreallocarray(w->rows, w->rowsalloc, sizeof *w->rows);
+	}
+	memcpy(w->rows + w->nrows, q->rows, q->nrows * sizeof *q->rows);
+	w->nrows += q->nrows;
+	if (w->chunks == NULL)
+		w->chunks = q->chunks;
+	else {
+		for (c = w->chunks; c->next != NULL; c = c->next)
+			;
+		c->next = q->chunks;
+	}
+	w->chunk = q->chunk != NULL ? q->chunk : w->chunk;
+	w->first_ms = q->nrows == 0 || w->first_ms < q->first_ms ?
+	    w->first_ms : q->first_ms;
+	t = *q;
+	*q = *w;
+	memset(w, 0, sizeof *w);
+	w->rows = t.rows;		/* q's old array, empty */
+	w->rowsalloc = t.rowsalloc;
 }
 
 /* Copy len bytes and a NUL; NULL stays NULL. */
@@ -316,7 +403,7 @@ store_copy(struct store *s, const char *p, size_t len)
 
 	if (p == NULL)
 		return NULL;
-	q = store_alloc(s, len + 1);
+	q = batch_alloc(&s->q, len + 1);
 	memcpy(q, p, len);
 	q[len] = '\0';
 	return q;
@@ -328,27 +415,85 @@ store_strdup(struct store *s, const char *p)
 	return p == NULL ? NULL : store_copy(s, p, strlen(p));
 }
 
+static int64_t
+store_mono_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A new row at the end of q; the caller holds the writer's lock. */
 static struct store_row *
 store_push(struct store *s, enum store_row_type type, const char *feed)
 {
+	struct store_batch	*b = &s->q;
 	struct store_row	*r;
 
-	if (s->nrows == s->rowsalloc) {
-		s->rowsalloc = s->rowsalloc == 0 ? 256 : s->rowsalloc * 2;
-		s->rows = xreallocarray(s->rows, s->rowsalloc, sizeof *s->rows);
+	if (b->nrows == b->rowsalloc) {
+		b->rowsalloc = b->rowsalloc == 0 ? 256 : b->rowsalloc * 2;
+		b->rows = xreallocarray(b->rows, b->rowsalloc, sizeof *b->rows);
 	}
-	r = &s->rows[s->nrows++];
+	/* The writer waits for a first row, and wakes early for a full
+	 * batch. */
+	if (b->nrows == 0)
+		b->first_ms = store_mono_ms();
+	if (s->writer != NULL && (b->nrows == 0 ||
+	    b->nrows + 1 == STORE_BATCH_ROWS))
+		pthread_cond_broadcast(&s->writer->cv);
+	r = &b->rows[b->nrows++];
 	memset(r, 0, sizeof *r);
 	r->type = type;
 	r->feed = store_strdup(s, feed);
 	return r;
 }
 
+/* Around whatever changes q on the caller's thread. */
 static void
-store_queue_reset(struct store *s)
+store_lock(struct store *s)
 {
-	s->nrows = 0;
-	store_arena_reset(s);
+	if (s->writer != NULL)
+		pthread_mutex_lock(&s->writer->mu);
+}
+
+static void
+store_unlock(struct store *s)
+{
+	if (s->writer != NULL)
+		pthread_mutex_unlock(&s->writer->mu);
+}
+
+/*
+ * The connection is the caller's until store_release(): wait for the
+ * writer's commit in progress to end and keep it from starting another.
+ * What it has not committed is in q again (a failure puts it back).
+ */
+static void
+store_hold(struct store *s)
+{
+	struct store_writer	*wr = s->writer;
+
+	if (wr == NULL)
+		return;
+	pthread_mutex_lock(&wr->mu);
+	while (wr->busy)
+		pthread_cond_wait(&wr->cv, &wr->mu);
+	wr->held = 1;
+	pthread_mutex_unlock(&wr->mu);
+}
+
+static void
+store_release(struct store *s)
+{
+	struct store_writer	*wr = s->writer;
+
+	if (wr == NULL)
+		return;
+	pthread_mutex_lock(&wr->mu);
+	wr->held = 0;
+	pthread_cond_broadcast(&wr->cv);
+	pthread_mutex_unlock(&wr->mu);
 }
 
 /* Bind a possibly NULL string, or a length-counted one (len != -1). */
@@ -631,13 +776,14 @@ store_set_synchronous(struct store *s, const char *level, char *err,
 }
 
 /*
- * The one commit path: the queue, the feed positions, then extra (if any),
- * in one IMMEDIATE transaction; durable (synchronous=FULL) when asked.  The
- * queue is emptied only after COMMIT succeeds.
+ * The one commit path: the rows of b, the feed positions, then extra (if
+ * any), in one IMMEDIATE transaction; durable (synchronous=FULL) when
+ * asked.  b is emptied only after COMMIT succeeds.  Runs on the writer
+ * thread (b is w) or on the caller's, holding the connection (b is q).
  */
 static int
-store_commit(struct store *s, int durable, store_extra_fn extra, void *arg,
-    char *err, size_t errlen)
+store_commit_batch(struct store *s, struct store_batch *b, int durable,
+    store_extra_fn extra, void *arg, char *err, size_t errlen)
 {
 	size_t	i;
 	int	rc = -1;
@@ -651,8 +797,8 @@ store_commit(struct store *s, int durable, store_extra_fn extra, void *arg,
 		goto out;
 	}
 	s->npos = 0;
-	for (i = 0; i < s->nrows; i++) {
-		if (store_apply_row(s, &s->rows[i], err, errlen) == -1)
+	for (i = 0; i < b->nrows; i++) {
+		if (store_apply_row(s, &b->rows[i], err, errlen) == -1)
 			goto rollback;
 	}
 	if (store_apply_positions(s, err, errlen) == -1)
@@ -661,10 +807,10 @@ store_commit(struct store *s, int durable, store_extra_fn extra, void *arg,
 		goto rollback;
 	if (store_exec(s, ST_COMMIT) == -1) {
 		snprintf(err, errlen, "store: cannot commit %zu rows to %s: %s",
-		    s->nrows, s->path, sqlite3_errmsg(s->db));
+		    b->nrows, s->path, sqlite3_errmsg(s->db));
 		goto rollback;
 	}
-	store_queue_reset(s);
+	batch_reset(b);
 	rc = 0;
 	goto out;
 
@@ -680,6 +826,179 @@ out:
 	if (durable)
 		store_set_synchronous(s, "NORMAL", NULL, 0);
 	return rc;
+}
+
+/* Everything queued (and extra), now, on the caller's thread. */
+static int
+store_commit(struct store *s, int durable, store_extra_fn extra, void *arg,
+    char *err, size_t errlen)
+{
+	int	rc;
+
+	store_hold(s);
+	rc = store_commit_batch(s, &s->q, durable, extra, arg, err, errlen);
+	store_release(s);
+	return rc;
+}
+
+/* ---- the writer thread */
+
+/* Until 'until' (monotonic ms) or a broadcast. */
+static void
+writer_wait(struct store_writer *wr, int64_t until)
+{
+	struct timespec	ts;
+
+	if (until <= 0) {
+		pthread_cond_wait(&wr->cv, &wr->mu);
+		return;
+	}
+	ts.tv_sec = (time_t)(until / 1000);
+	ts.tv_nsec = (long)(until % 1000) * 1000000;
+	pthread_cond_timedwait(&wr->cv, &wr->mu, &ts);
+}
+
+static void *
+writer_main(void *arg)
+{
+	struct store		*s = arg;
+	struct store_writer	*wr = s->writer;
+	struct store_batch	 t;
+	char			 err[sizeof wr->err];
+	int64_t			 now, due;
+	size_t			 n;
+	int			 rc;
+
+	pthread_mutex_lock(&wr->mu);
+	while (!wr->stop) {
+		if (wr->held || s->q.nrows == 0) {
+			writer_wait(wr, 0);
+			continue;
+		}
+		now = store_mono_ms();
+		due = s->q.first_ms + wr->commit_ms;
+		if (due < wr->not_before)
+			due = wr->not_before;
+		if (now < due && (s->q.nrows < STORE_BATCH_ROWS ||
+		    now < wr->not_before)) {
+			writer_wait(wr, due);
+			continue;
+		}
+		/* Take the queue; the caller fills the emptied one. */
+		t = s->w;
+		s->w = s->q;
+		s->q = t;
+		wr->busy = 1;
+		pthread_mutex_unlock(&wr->mu);
+
+		n = s->w.nrows;
+		rc = store_commit_batch(s, &s->w, 0, NULL, NULL, err,
+		    sizeof err);
+
+		pthread_mutex_lock(&wr->mu);
+		wr->busy = 0;
+		if (rc == 0) {
+			wr->commits++;
+			wr->rows += n;
+		} else {
+			/* Nothing is lost: the rows go back first in line,
+			 * and the next try is a second away. */
+			batch_prepend(&s->q, &s->w);
+			memcpy(wr->err, err, sizeof wr->err);
+			wr->failures++;
+			wr->not_before = store_mono_ms() + 1000;
+		}
+		pthread_cond_broadcast(&wr->cv);
+	}
+	pthread_mutex_unlock(&wr->mu);
+	return NULL;
+}
+
+int
+store_writer_start(struct store *s, int commit_ms, char *err, size_t errlen)
+{
+	struct store_writer	*wr;
+	pthread_condattr_t	 ca;
+	int			 rc;
+
+	if (s->writer != NULL)
+		return 0;
+	wr = xmalloc(sizeof *wr);
+	memset(wr, 0, sizeof *wr);
+	wr->commit_ms = commit_ms < 1 ? 1 : commit_ms;
+	pthread_mutex_init(&wr->mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&wr->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	s->writer = wr;
+	if ((rc = pthread_create(&wr->thread, NULL, writer_main, s)) != 0) {
+		s->writer = NULL;
+		pthread_cond_destroy(&wr->cv);
+		pthread_mutex_destroy(&wr->mu);
+		free(wr);
+		snprintf(err, errlen, "store: cannot start the writer thread: "
+		    "%s", strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
+/* Stop the writer; what it has not taken stays in q. */
+static void
+store_writer_stop(struct store *s)
+{
+	struct store_writer	*wr = s->writer;
+
+	if (wr == NULL)
+		return;
+	pthread_mutex_lock(&wr->mu);
+	wr->stop = 1;
+	pthread_cond_broadcast(&wr->cv);
+	pthread_mutex_unlock(&wr->mu);
+	pthread_join(wr->thread, NULL);
+	s->writer = NULL;
+	pthread_cond_destroy(&wr->cv);
+	pthread_mutex_destroy(&wr->mu);
+	free(wr);
+}
+
+int
+store_due(struct store *s, char *err, size_t errlen)
+{
+	struct store_writer	*wr = s->writer;
+	int			 rc = 0;
+
+	if (wr == NULL) {
+		if (s->q.nrows >= STORE_BATCH_ROWS)
+			return store_commit(s, 0, NULL, NULL, err, errlen);
+		return 0;
+	}
+	pthread_mutex_lock(&wr->mu);
+	/* The writer is behind: the feed waits, not memory. */
+	while (s->q.nrows >= STORE_QUEUE_ROWS && wr->busy)
+		pthread_cond_wait(&wr->cv, &wr->mu);
+	if (wr->reported != wr->failures) {
+		wr->reported = wr->failures;
+		snprintf(err, errlen, "%s", wr->err);
+		rc = -1;
+	}
+	pthread_mutex_unlock(&wr->mu);
+	return rc;
+}
+
+void
+store_writer_stats(struct store *s, uint64_t *commits, uint64_t *rows)
+{
+	struct store_writer	*wr = s->writer;
+
+	*commits = *rows = 0;
+	if (wr == NULL)
+		return;
+	pthread_mutex_lock(&wr->mu);
+	*commits = wr->commits;
+	*rows = wr->rows;
+	pthread_mutex_unlock(&wr->mu);
 }
 
 static void
@@ -699,8 +1018,9 @@ store_free(struct store *s)
 	store_finalize(s);
 	sqlite3_close_v2(s->db);
 	store_file_unlock(s->lockfd);
-	store_arena_free(s);
-	free(s->rows);
+	store_writer_stop(s);
+	batch_free(&s->q);
+	batch_free(&s->w);
 	free(s->pos);
 	free(s->path);
 	free(s);
@@ -856,11 +1176,13 @@ fail:
 int
 store_close(struct store *s, char *err, size_t errlen)
 {
-	size_t	lost = s != NULL ? s->nrows : 0, n;
+	size_t	lost, n;
 	int	rc = 0;
 
 	if (s == NULL)
 		return 0;
+	store_writer_stop(s);	/* what it did not commit is in q */
+	lost = s->q.nrows;
 	if (lost != 0 && store_commit(s, 0, NULL, NULL, err, errlen) == -1) {
 		/* After the cause, say what closing anyway costs. */
 		n = strlen(err);
@@ -885,14 +1207,17 @@ store_feed_position(struct store *s, const char *feed, int64_t *epoch,
 	int		 rc;
 
 	*epoch = *last_seq = 0;
+	store_hold(s);
 	sqlite3_bind_text(st, 1, feed, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		*epoch = sqlite3_column_int64(st, 0);
 		*last_seq = sqlite3_column_int64(st, 1);
 	}
-	return store_step_end(s, st, rc, "read position of feed=", feed, err,
+	rc = store_step_end(s, st, rc, "read position of feed=", feed, err,
 	    errlen);
+	store_release(s);
+	return rc;
 }
 
 int
@@ -902,14 +1227,17 @@ store_feed_seen(struct store *s, const char *feed, const char *url, char *err,
 	sqlite3_stmt	*st = s->st[ST_FEED_URL];
 	int		 rc;
 
+	store_hold(s);
 	sqlite3_bind_text(st, 1, feed, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, url, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, store_now_ms());
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		rc = SQLITE_ERROR;	/* an upsert gives no row */
-	return store_step_end(s, st, rc, "record the URL of feed=", feed, err,
+	rc = store_step_end(s, st, rc, "record the URL of feed=", feed, err,
 	    errlen);
+	store_release(s);
+	return rc;
 }
 
 int
@@ -922,6 +1250,7 @@ store_feed_by_url(struct store *s, const char *url, char *feed, size_t feedsz,
 	*epoch = *last_seq = 0;
 	if (feedsz > 0)
 		feed[0] = '\0';
+	store_hold(s);
 	sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW && sqlite3_column_text(st, 0) == NULL)
@@ -932,7 +1261,9 @@ store_feed_by_url(struct store *s, const char *url, char *feed, size_t feedsz,
 		*epoch = sqlite3_column_int64(st, 1);
 		*last_seq = sqlite3_column_int64(st, 2);
 	}
-	return store_step_end(s, st, rc, "look up feed at ", url, err, errlen);
+	rc = store_step_end(s, st, rc, "look up feed at ", url, err, errlen);
+	store_release(s);
+	return rc;
 }
 
 /* Give fn each command row of prepared statement which (id, feed,
@@ -945,6 +1276,7 @@ commands_each(struct store *s, enum store_stmt which, const char *what,
 	struct store_command	 c;
 	int			 rc;
 
+	store_hold(s);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		memset(&c, 0, sizeof c);
 		c.id = (const char *)sqlite3_column_text(st, 0);
@@ -957,11 +1289,11 @@ commands_each(struct store *s, enum store_stmt which, const char *what,
 			fn(&c, arg);
 	}
 	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
-		return 0;
-	snprintf(err, errlen, "store: cannot read %s: %s", what,
-	    sqlite3_errmsg(s->db));
-	return -1;
+	if (rc != SQLITE_DONE)
+		snprintf(err, errlen, "store: cannot read %s: %s", what,
+		    sqlite3_errmsg(s->db));
+	store_release(s);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 int
@@ -1001,19 +1333,21 @@ store_each_row(struct store *s, const char *sql, const char *what,
 	sqlite3_stmt	*st;
 	int		 rc;
 
+	store_hold(s);
 	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "store: cannot read %s: %s", what,
 		    sqlite3_errmsg(s->db));
+		store_release(s);
 		return -1;
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		row(st, each);
 	sqlite3_finalize(st);
-	if (rc == SQLITE_DONE)
-		return 0;
-	snprintf(err, errlen, "store: cannot read %s: %s", what,
-	    sqlite3_errmsg(s->db));
-	return -1;
+	if (rc != SQLITE_DONE)
+		snprintf(err, errlen, "store: cannot read %s: %s", what,
+		    sqlite3_errmsg(s->db));
+	store_release(s);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 static void
@@ -1101,6 +1435,7 @@ store_add_message(struct store *s, const char *feed, int64_t epoch,
 	}
 
 	attempt = proto_msg_attempt(m);
+	store_lock(s);
 	r = store_push(s, STORE_ROW_MESSAGE, feed);
 	r->u.msg.type = m->type;
 	r->u.msg.epoch = epoch;
@@ -1113,11 +1448,12 @@ store_add_message(struct store *s, const char *feed, int64_t epoch,
 	r->u.msg.body = store_copy(s, raw != NULL ? raw : "", rawlen);
 	r->u.msg.bodylen = rawlen;
 	if (m->type == PROTO_ATTEMPT) {
-		facts = store_alloc(s, sizeof *facts);
+		facts = batch_alloc(&s->q, sizeof *facts);
 		memcpy(facts, &m->u.attempt, sizeof *facts);
 		r->u.msg.facts = facts;
 	} else if (m->type == PROTO_STATE)
 		r->u.msg.state = m->u.state.state;
+	store_unlock(s);
 	return 0;
 }
 
@@ -1135,12 +1471,14 @@ store_add_reject(struct store *s, const char *feed, const char *raw,
 		rawlen = 0;
 	keep = rawlen > STORE_REJECT_MAX ? STORE_REJECT_MAX : rawlen;
 
+	store_lock(s);
 	r = store_push(s, STORE_ROW_REJECT, feed);
 	r->u.reject.raw = store_copy(s, raw != NULL ? raw : "", keep);
 	r->u.reject.rawlen = keep;
 	r->u.reject.origlen = rawlen;
 	r->u.reject.reason = store_strdup(s, reason);
 	r->u.reject.recv_ms = recv_ms;
+	store_unlock(s);
 	return 0;
 }
 
@@ -1156,12 +1494,14 @@ store_add_gap(struct store *s, const char *feed, int64_t epoch,
 		    (long long)from_seq, (long long)to_seq);
 		return -1;
 	}
+	store_lock(s);
 	r = store_push(s, STORE_ROW_GAP, feed);
 	r->u.gap.epoch = epoch;
 	r->u.gap.from_seq = from_seq;
 	r->u.gap.to_seq = to_seq;
 	r->u.gap.why = store_strdup(s, why);
 	r->u.gap.recv_ms = recv_ms;
+	store_unlock(s);
 	return 0;
 }
 
@@ -1190,6 +1530,7 @@ store_put_flag(struct store *s, const struct store_flag *f, char *err,
 		    (int)f->severity, (int)f->state);
 		return -1;
 	}
+	store_lock(s);
 	r = store_push(s, STORE_ROW_FLAG, NULL);
 	r->u.flag = *f;
 	r->u.flag.feed = store_strdup(s, f->feed);
@@ -1197,21 +1538,31 @@ store_put_flag(struct store *s, const struct store_flag *f, char *err,
 	r->u.flag.rule = store_strdup(s, f->rule);
 	r->u.flag.message = store_strdup(s, f->message);
 	r->u.flag.evidence = f->evidence != NULL ? store_strdup(s, f->evidence) : NULL;
+	store_unlock(s);
 	return 0;
 }
 
 size_t
 store_pending(struct store *s)
 {
-	return s->nrows;
+	size_t	n;
+
+	store_lock(s);
+	n = s->q.nrows + s->w.nrows;
+	store_unlock(s);
+	return n;
 }
 
 int
 store_flush(struct store *s, char *err, size_t errlen)
 {
-	if (s->nrows == 0)
-		return 0;
-	return store_commit(s, 0, NULL, NULL, err, errlen);
+	int	rc = 0;
+
+	store_hold(s);
+	if (s->q.nrows != 0)
+		rc = store_commit_batch(s, &s->q, 0, NULL, NULL, err, errlen);
+	store_release(s);
+	return rc;
 }
 
 static int
@@ -1448,9 +1799,12 @@ store_journal_size(struct store *s, char *err, size_t errlen)
 	uint8_t	hash[SIGN_HASH_LEN];
 	int64_t	seq;
 
-	if (journal_last(s->db, &seq, hash, err, errlen) == -1)
-		return -1;
-	return seq;
+	int	rc;
+
+	store_hold(s);
+	rc = journal_last(s->db, &seq, hash, err, errlen);
+	store_release(s);
+	return rc == -1 ? -1 : seq;
 }
 
 void
@@ -1469,8 +1823,13 @@ int
 store_key_register(struct store *s, const struct sign_key *key,
     const char *actor, const char *role, char *err, size_t errlen)
 {
-	return journal_key_register(s->db, key, actor, role, store_now_ms(),
+	int	rc;
+
+	store_hold(s);
+	rc = journal_key_register(s->db, key, actor, role, store_now_ms(),
 	    err, errlen);
+	store_release(s);
+	return rc;
 }
 
 struct store_checkpoint_arg {
@@ -1542,6 +1901,21 @@ store_message_compare(struct store *s, const char *feed, int64_t epoch,
     char stored_hex[2 * SIGN_HASH_LEN + 1], char new_hex[2 * SIGN_HASH_LEN + 1],
     char *err, size_t errlen)
 {
+	int	rc;
+
+	store_hold(s);
+	rc = store_message_compare_held(s, feed, epoch, seq, raw, rawlen,
+	    stored_hex, new_hex, err, errlen);
+	store_release(s);
+	return rc;
+}
+
+static int
+store_message_compare_held(struct store *s, const char *feed, int64_t epoch,
+    int64_t seq, const char *raw, size_t rawlen,
+    char stored_hex[2 * SIGN_HASH_LEN + 1], char new_hex[2 * SIGN_HASH_LEN + 1],
+    char *err, size_t errlen)
+{
 	const struct store_row	*r;
 	sqlite3_stmt		*st;
 	const void		*body = NULL;
@@ -1571,8 +1945,8 @@ store_message_compare(struct store *s, const char *feed, int64_t epoch,
 		sqlite3_finalize(st);
 		return -1;
 	}
-	for (i = 0; !found && i < s->nrows; i++) {
-		r = &s->rows[i];
+	for (i = 0; !found && i < s->q.nrows; i++) {
+		r = &s->q.rows[i];
 		if (r->type == STORE_ROW_MESSAGE && r->u.msg.seq == seq &&
 		    r->u.msg.epoch == epoch && strcmp(r->feed, feed) == 0) {
 			body = r->u.msg.body;

@@ -188,11 +188,48 @@ int64_t		 store_flag_next_id(struct store *s);
 int		 store_put_flag(struct store *s, const struct store_flag *f,
 		     char *err, size_t errlen);
 
+/* The writer thread keeps at most about this many rows queued: beyond,
+ * store_due() waits for it (the feed's socket fills and the feed waits). */
+#define STORE_QUEUE_ROWS	(4 * STORE_BATCH_ROWS)
+
 /* Rows queued and not yet committed. */
 size_t		 store_pending(struct store *s);
 
-/* Commit everything queued in one transaction.  Nothing queued: no-op. */
+/*
+ * Commit everything queued in one transaction, on the caller's thread
+ * (waiting for the writer thread's commit in progress, if any).  Nothing
+ * queued: no-op.
+ */
 int		 store_flush(struct store *s, char *err, size_t errlen);
+
+/*
+ * From now on a thread of the store's own commits what is queued: at most
+ * commit_ms after the first queued row, at once when STORE_BATCH_ROWS are
+ * queued, each batch in one transaction with the feed positions it moves,
+ * in the order queued.  The caller's thread queues rows without waiting on
+ * SQLite; every other function here (journal appends, acknowledgements,
+ * checkpoints, reads) first waits for the commit in progress, then runs on
+ * the caller's thread with what is still queued committed first, so a
+ * journal entry is durable, with everything queued before it, when
+ * store_journal_append() returns, as without the thread.  A failed commit
+ * loses nothing: its rows go back to the head of the queue and the writer
+ * tries again a second later; store_due() reports the failure.  Stopped by
+ * store_close().  store_db() must not be used while it runs.  0, or -1.
+ */
+int		 store_writer_start(struct store *s, int commit_ms, char *err,
+		     size_t errlen);
+
+/*
+ * After queueing: without a writer thread, commit when STORE_BATCH_ROWS
+ * are queued; with one, wait while STORE_QUEUE_ROWS are queued and its
+ * commit is in progress (backpressure), and return -1 with the reason once
+ * for each commit of the writer's that failed since the last call.
+ */
+int		 store_due(struct store *s, char *err, size_t errlen);
+
+/* The writer thread's successful commits and the rows in them, so far. */
+void		 store_writer_stats(struct store *s, uint64_t *commits,
+		     uint64_t *rows);
 
 /*
  * Append a journal entry, chained to the last one (see invigil-store(5)),

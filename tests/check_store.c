@@ -614,6 +614,157 @@ START_TEST(test_flush_failure_keeps_queue)
 }
 END_TEST
 
+/* Poll db until sql gives want, up to ms; the value last seen. */
+static int64_t
+wait_int(sqlite3 *db, const char *sql, int64_t want, int ms)
+{
+	int64_t	v = -1;
+
+	for (; ms > 0; ms -= 5) {
+		if ((v = query_int(db, sql)) == want)
+			break;
+		usleep(5000);
+	}
+	return v;
+}
+
+/* The writer thread commits by itself, in order, in batches, with the
+ * position; the rows of a full batch do not wait for the timer. */
+START_TEST(test_writer_commits_alone)
+{
+	struct store		*s;
+	struct proto_msg	 m;
+	struct store_flag	 f;
+	sqlite3			*db;
+	uint64_t		 commits, rows;
+	int			 i;
+
+	s = open_store();
+	ck_assert_int_eq(store_writer_start(s, 5, err, sizeof err), 0);
+	db = reader();
+	memset(&f, 0, sizeof f);
+	f.feed = "f1";
+	f.attempt = "a1";
+	f.rule = "r";
+	f.count = 1;
+	for (i = 1; i <= 3 * STORE_BATCH_ROWS; i++) {
+		m = event_msg(i, i % 2 ? "a1" : "a2", PROTO_EV_IDLE);
+		add(s, "f1", 1, &m);
+		/* One flag updated again and again: the last state wins. */
+		if (i % 1000 == 0) {
+			f.id = 1;
+			f.count = i;
+			f.state = i == 3000 ? STORE_FLAG_DISMISSED :
+			    STORE_FLAG_OPEN;
+			ck_assert_int_eq(store_put_flag(s, &f, err, sizeof err),
+			    0);
+		}
+		ck_assert_int_eq(store_due(s, err, sizeof err), 0);
+	}
+	ck_assert_int_eq(wait_int(db, "SELECT count(*) FROM messages",
+	    3 * STORE_BATCH_ROWS, 10000), 3 * STORE_BATCH_ROWS);
+	ck_assert_int_eq(wait_int(db, "SELECT count FROM flags WHERE id = 1",
+	    12000, 10000), 12000);
+	ck_assert_int_eq(query_int(db, "SELECT last_seq FROM feeds"),
+	    3 * STORE_BATCH_ROWS);
+	ck_assert_int_eq(query_int(db, "SELECT state = 'open' FROM flags"), 1);
+	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM messages WHERE "
+	    "seq != id"), 0);
+	store_writer_stats(s, &commits, &rows);
+	ck_assert_uint_eq(rows, 3 * STORE_BATCH_ROWS + 12);
+	ck_assert_msg(commits >= 3, "%llu commits", (unsigned long long)commits);
+	ck_assert_int_eq(store_pending(s), 0);
+	sqlite3_close(db);
+	close_store(s);
+}
+END_TEST
+
+/* A commit of the writer's that fails loses nothing and keeps the order:
+ * its rows go back before those queued since, store_due says why once,
+ * and the next try commits them all. */
+START_TEST(test_writer_failure_keeps_rows)
+{
+	struct store		*s;
+	struct proto_msg	 m;
+	sqlite3			*other;
+	int			 i, rc = 0, ms;
+
+	s = open_store();
+	sqlite3_busy_timeout(store_db(s), 10);
+	ck_assert_int_eq(store_writer_start(s, 1, err, sizeof err), 0);
+	ck_assert_int_eq(sqlite3_open(dbpath, &other), SQLITE_OK);
+	sqlite3_busy_timeout(other, 5000);
+	ck_assert_int_eq(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL,
+	    NULL), SQLITE_OK);
+	for (i = 1; i <= 10; i++) {
+		m = event_msg(i, "a1", PROTO_EV_IDLE);
+		add(s, "f1", 1, &m);
+	}
+	for (ms = 0; ms < 5000 && rc == 0; ms += 5) {
+		usleep(5000);
+		rc = store_due(s, err, sizeof err);
+	}
+	ck_assert_int_eq(rc, -1);
+	ck_assert_msg(strstr(err, "store: ") == err && strstr(err, "locked"),
+	    "unclear: %s", err);
+	ck_assert_int_eq(store_due(s, err, sizeof err), 0);	/* said once */
+	for (i = 11; i <= 15; i++) {
+		m = event_msg(i, "a1", PROTO_EV_IDLE);
+		add(s, "f1", 1, &m);
+	}
+	ck_assert_int_eq(store_pending(s), 15);
+	ck_assert_int_eq(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL),
+	    SQLITE_OK);
+	ck_assert_int_eq(wait_int(other, "SELECT count(*) FROM messages", 15,
+	    5000), 15);
+	ck_assert_int_eq(query_int(other, "SELECT last_seq FROM feeds"), 15);
+	ck_assert_int_eq(query_int(other, "SELECT count(*) FROM messages WHERE "
+	    "seq != id"), 0);
+	sqlite3_close(other);
+	close_store(s);
+}
+END_TEST
+
+/* A journal entry does not wait for the writer's timer: what was queued
+ * before it is committed with it, durably, before the append returns; and
+ * what is queued at close is committed by store_close. */
+START_TEST(test_writer_journal_and_close)
+{
+	struct store			*s;
+	struct store_journal_entry	 e;
+	struct store_receipt		 rc;
+	struct proto_msg		 m;
+	sqlite3				*db;
+	int				 i;
+
+	s = open_store();
+	ck_assert_int_eq(store_writer_start(s, 60000, err, sizeof err), 0);
+	db = reader();
+	for (i = 1; i <= 25; i++) {
+		m = event_msg(i, "a1", PROTO_EV_FACE_MISSING);
+		add(s, "f1", 1, &m);
+	}
+	usleep(50000);
+	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM messages"), 0);
+	memset(&e, 0, sizeof e);
+	e.actor = "p-7";
+	e.role = "proctor";
+	e.kind = "note";
+	ck_assert_int_eq(store_journal_append(s, &e, NULL, &rc, err,
+	    sizeof err), 0);
+	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM messages"), 25);
+	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM journal"), 1);
+	for (i = 26; i <= 30; i++) {
+		m = event_msg(i, "a1", PROTO_EV_FACE_MISSING);
+		add(s, "f1", 1, &m);
+	}
+	close_store(s);
+	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM messages"), 30);
+	ck_assert_int_eq(query_int(db, "SELECT last_seq FROM feeds"), 30);
+	sqlite3_close(db);
+}
+END_TEST
+
 START_TEST(test_rejects_truncated)
 {
 	struct store	*s;
@@ -1523,6 +1674,9 @@ store_suite(void)
 	tcase_add_test(tc, test_feed_position);
 	tcase_add_test(tc, test_position_atomic);
 	tcase_add_test(tc, test_flush_failure_keeps_queue);
+	tcase_add_test(tc, test_writer_commits_alone);
+	tcase_add_test(tc, test_writer_failure_keeps_rows);
+	tcase_add_test(tc, test_writer_journal_and_close);
 	tcase_add_test(tc, test_rejects_truncated);
 	tcase_add_test(tc, test_raw_bytes_exact);
 	tcase_add_test(tc, test_gaps);
