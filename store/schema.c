@@ -381,6 +381,16 @@ static const struct migration migrations[] = {
 	"    BEGIN SELECT RAISE(ABORT, 'a journal entry must be signed by "
 	"its actor (sig, sig_vkey)'); END;",
 	NULL, NULL
+	},
+	{
+	/*
+	 * 5: the ingest path lighter (issue 18).  messages_kind served no
+	 * query (analysts read an attempt's timeline, a rule's flags, an
+	 * actor's journal), and every commit rewrote one of its leaves per
+	 * event kind in the batch.
+	 */
+	"DROP INDEX IF EXISTS messages_kind;",
+	NULL, NULL
 	}
 };
 

@@ -202,9 +202,14 @@ static const char *const stmt_sql[ST_COUNT] = {
 	    "evidence, closed_ms) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
 	    "?15) "
+	    /*
+	     * A flag's feed, attempt and rule never change (its id is
+	     * its own): left out of the update, the flags_attempt and
+	     * flags_rule index entries are not rewritten by every event
+	     * that counts towards the flag (issue 18).
+	     */
 	    "ON CONFLICT (id) DO UPDATE SET "
-	    "feed = excluded.feed, attempt = excluded.attempt, "
-	    "rule = excluded.rule, severity = excluded.severity, "
+	    "severity = excluded.severity, "
 	    "message = excluded.message, first_ms = excluded.first_ms, "
 	    "last_ms = excluded.last_ms, count = excluded.count, "
 	    "first_seq = excluded.first_seq, last_seq = excluded.last_seq, "

@@ -27,7 +27,7 @@
 struct store;
 
 /* Schema version this binary writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION	4
+#define STORE_SCHEMA_VERSION	5
 
 /* store_flush() is due when this many rows are queued, whatever the tick. */
 #define STORE_BATCH_ROWS	4096
@@ -190,7 +190,7 @@ int		 store_put_flag(struct store *s, const struct store_flag *f,
 
 /* The writer thread keeps at most about this many rows queued: beyond,
  * store_due() waits for it (the feed's socket fills and the feed waits). */
-#define STORE_QUEUE_ROWS	(4 * STORE_BATCH_ROWS)
+#define STORE_QUEUE_ROWS	(2 * STORE_BATCH_ROWS)
 
 /* Rows queued and not yet committed. */
 size_t		 store_pending(struct store *s);

@@ -620,7 +620,7 @@ START_TEST(test_upgrade_from_schema_1)
 	    " || ' ' || (SELECT count(*) FROM sqlite_schema WHERE name = "
 	    "'journal_v1')", -1, &st, NULL), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-	ck_assert_str_eq((const char *)sqlite3_column_text(st, 0), "26 4 0");
+	ck_assert_str_eq((const char *)sqlite3_column_text(st, 0), "26 5 0");
 	sqlite3_finalize(st);
 	sqlite3_close(db);
 }

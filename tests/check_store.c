@@ -225,7 +225,7 @@ START_TEST(test_open_creates_schema)
 	    sizeof buf), "wal");
 	ck_assert_int_eq(query_int(db, "PRAGMA user_version"),
 	    STORE_SCHEMA_VERSION);
-	ck_assert_int_eq(query_int(db, "PRAGMA user_version"), 4);
+	ck_assert_int_eq(query_int(db, "PRAGMA user_version"), 5);
 	for (i = 0; i < sizeof tables / sizeof tables[0]; i++) {
 		snprintf(sql, sizeof sql, "SELECT count(*) FROM sqlite_schema "
 		    "WHERE type = 'table' AND name = '%s'", tables[i]);
@@ -271,7 +271,7 @@ START_TEST(test_reopen_idempotent)
 	close_store(s);
 
 	db = reader();
-	ck_assert_int_eq(query_int(db, "PRAGMA user_version"), 4);
+	ck_assert_int_eq(query_int(db, "PRAGMA user_version"), 5);
 	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM messages"), 1);
 	query_text(db, "SELECT group_concat(sql, ';') FROM sqlite_schema",
 	    schema2, sizeof schema2);
