@@ -690,13 +690,20 @@ START_TEST(test_writer_failure_keeps_rows)
 	int			 i, rc = 0, ms;
 
 	s = open_store();
-	sqlite3_busy_timeout(store_db(s), 10);
+	/* The writer's BEGIN waits 400 ms for the other writer, then fails. */
+	sqlite3_busy_timeout(store_db(s), 400);
 	ck_assert_int_eq(store_writer_start(s, 1, err, sizeof err), 0);
 	ck_assert_int_eq(sqlite3_open(dbpath, &other), SQLITE_OK);
 	sqlite3_busy_timeout(other, 5000);
 	ck_assert_int_eq(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL,
 	    NULL), SQLITE_OK);
 	for (i = 1; i <= 10; i++) {
+		m = event_msg(i, "a1", PROTO_EV_IDLE);
+		add(s, "f1", 1, &m);
+	}
+	/* Queued while the writer's commit of 1-10 waits and fails. */
+	usleep(100000);
+	for (i = 11; i <= 15; i++) {
 		m = event_msg(i, "a1", PROTO_EV_IDLE);
 		add(s, "f1", 1, &m);
 	}
@@ -708,10 +715,6 @@ START_TEST(test_writer_failure_keeps_rows)
 	ck_assert_msg(strstr(err, "store: ") == err && strstr(err, "locked"),
 	    "unclear: %s", err);
 	ck_assert_int_eq(store_due(s, err, sizeof err), 0);	/* said once */
-	for (i = 11; i <= 15; i++) {
-		m = event_msg(i, "a1", PROTO_EV_IDLE);
-		add(s, "f1", 1, &m);
-	}
 	ck_assert_int_eq(store_pending(s), 15);
 	ck_assert_int_eq(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL),
 	    SQLITE_OK);
@@ -721,6 +724,43 @@ START_TEST(test_writer_failure_keeps_rows)
 	ck_assert_int_eq(query_int(other, "SELECT count(*) FROM messages WHERE "
 	    "seq != id"), 0);
 	sqlite3_close(other);
+	close_store(s);
+}
+END_TEST
+
+/* Journal appends beside a writer thread that commits all the time: each
+ * waits for the commit in progress, and commits everything queued before
+ * it with itself. */
+START_TEST(test_writer_hold)
+{
+	struct store			*s;
+	struct store_journal_entry	 e;
+	struct proto_msg		 m;
+	sqlite3				*db;
+	int				 i, j, seq = 0;
+
+	s = open_store();
+	ck_assert_int_eq(store_writer_start(s, 1, err, sizeof err), 0);
+	db = reader();
+	memset(&e, 0, sizeof e);
+	e.actor = "p-7";
+	e.role = "proctor";
+	e.kind = "note";
+	for (i = 1; i <= 60; i++) {
+		for (j = 0; j < 300; j++) {
+			m = event_msg(++seq, j % 2 ? "a1" : "a2",
+			    PROTO_EV_IDLE);
+			add(s, "f1", 1, &m);
+		}
+		/* Now and then while the writer has taken the rows. */
+		usleep(400 * (i % 6));
+		ck_assert_msg(store_journal_append(s, &e, NULL, NULL, err,
+		    sizeof err) == 0, "append %d: %s", i, err);
+		ck_assert_int_eq(query_int(db, "SELECT last_seq FROM feeds"),
+		    seq);
+	}
+	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM journal"), 60);
+	sqlite3_close(db);
 	close_store(s);
 }
 END_TEST
@@ -1676,6 +1716,7 @@ store_suite(void)
 	tcase_add_test(tc, test_flush_failure_keeps_queue);
 	tcase_add_test(tc, test_writer_commits_alone);
 	tcase_add_test(tc, test_writer_failure_keeps_rows);
+	tcase_add_test(tc, test_writer_hold);
 	tcase_add_test(tc, test_writer_journal_and_close);
 	tcase_add_test(tc, test_rejects_truncated);
 	tcase_add_test(tc, test_raw_bytes_exact);
