@@ -99,6 +99,7 @@ struct rules_engine {
 	struct rule_list	 durations;
 	struct hold		*holds;		/* waiting for their length */
 	uint64_t		 evaluations;
+	size_t			 outages;	/* attempts in an outage now */
 	struct rules_limits	 limits;
 	struct rules_stats	 stats;		/* counters; sizes filled on demand */
 };
@@ -622,8 +623,10 @@ outage_begin(struct rules_engine *e, struct rules_att *a, int64_t ts,
 	struct hold	*h;
 	size_t		 i;
 
-	if (!a->outage)
+	if (!a->outage) {
 		a->lost_ts = ts;
+		e->outages++;
+	}
 	a->outage = 1;
 	for (i = 0; i < e->durations.n; i++) {
 		if (e->durations.v[i]->during_outage)
@@ -641,11 +644,12 @@ outage_begin(struct rules_engine *e, struct rules_att *a, int64_t ts,
 }
 
 static void
-outage_end(struct rules_att *a, int64_t ts)
+outage_end(struct rules_engine *e, struct rules_att *a, int64_t ts)
 {
 	if (!a->outage)
 		return;
 	a->outage = 0;
+	e->outages--;
 	a->restored_ts = ts;
 }
 
@@ -660,7 +664,7 @@ attempt_end(struct rules_engine *e, struct eval_ctx *c, rules_hit_fn *fn,
 	for (i = 0; i < e->durations.n; i++)
 		hold_close(e, hold_of(a, e->durations.v[i]), c, c->m->seq,
 		    c->m->ts_ms, fn, arg);
-	outage_end(a, c->m->ts_ms);
+	outage_end(e, a, c->m->ts_ms);
 }
 
 /*
@@ -763,7 +767,7 @@ rules_engine_message(struct rules_engine *e, const char *feed,
 		}
 		run_list(e, &rs->by_kind[k], &c, fn, arg);
 		if (k == PROTO_EV_NETWORK_RESTORED)
-			outage_end(a, m->ts_ms);
+			outage_end(e, a, m->ts_ms);
 		break;
 	default:
 		break;
@@ -829,9 +833,13 @@ int
 rules_engine_outage(const struct rules_engine *e, const char *feed,
     const char *attempt)
 {
-	const struct rules_att	*a = att_find(e, feed != NULL ? feed : "",
-				    attempt);
+	const struct rules_att	*a;
 
+	/* The screen asks for every attempt, every frame: mostly none is
+	 * in an outage, and then no lookup is needed. */
+	if (e->outages == 0)
+		return 0;
+	a = att_find(e, feed != NULL ? feed : "", attempt);
 	return a != NULL && a->outage;
 }
 

@@ -1071,6 +1071,25 @@ START_TEST(outage_suppresses)
 	ck_assert_uint_eq(nhit("gaze", NULL), 0);
 	event(e, "A1", PROTO_EV_GAZE_AWAY, NULL, T0 + 92 * SEC);
 	ck_assert_uint_eq(nhit("gaze", "A1"), 1);
+	/* Two outages at once (the engine counts them, so that the screen
+	 * looks none up when there is none): the end of one, and a second
+	 * network_lost of the other, leave the other in its outage. */
+	event(e, "A1", PROTO_EV_NETWORK_LOST, NULL, T0 + 192 * SEC);
+	event(e, "A2", PROTO_EV_NETWORK_LOST, NULL, T0 + 192 * SEC);
+	event(e, "A2", PROTO_EV_NETWORK_LOST, NULL, T0 + 193 * SEC);
+	event(e, "A1", PROTO_EV_NETWORK_RESTORED, "{\"offline_ms\":1000}",
+	    T0 + 193 * SEC);
+	ck_assert_int_eq(rules_engine_outage(e, "F1", "A1"), 0);
+	ck_assert_int_eq(rules_engine_outage(e, "F1", "A2"), 1);
+	event(e, "A2", PROTO_EV_NETWORK_RESTORED, "{\"offline_ms\":1000}",
+	    T0 + 194 * SEC);
+	event(e, "A2", PROTO_EV_NETWORK_RESTORED, "{\"offline_ms\":1000}",
+	    T0 + 195 * SEC);
+	ck_assert_int_eq(rules_engine_outage(e, "F1", "A2"), 0);
+	event(e, "A1", PROTO_EV_NETWORK_LOST, NULL, T0 + 196 * SEC);
+	ck_assert_int_eq(rules_engine_outage(e, "F1", "A1"), 1);
+	event(e, "A1", PROTO_EV_NETWORK_RESTORED, "{\"offline_ms\":1000}",
+	    T0 + 197 * SEC);
 	rules_engine_free(e);
 	rules_free(r);
 }
