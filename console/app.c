@@ -45,12 +45,12 @@ app_sort(struct app *app)
 static int64_t
 app_live_since(const struct attempt *a, void *arg)
 {
-	struct app		*app = arg;
 	const struct feed_link	*cf = a->feed->link;
 
+	(void)arg;
 	if (cf == NULL || cf->state != CONN_LIVE || cf->session != a->feed ||
 	    a->feed->replaced_by[0] != '\0' ||
-	    rules_engine_outage(app->engine, a->feed->id, a->id))
+	    a->offline)
 		return -1;
 	return cf->live_ms;
 }
@@ -293,6 +293,7 @@ app_reload_rules(struct app *app)
 {
 	struct rules	*r;
 	char		 err[1024];
+	size_t		 i;
 
 	if (app->opt.rules_path == NULL) {
 		app_status(app, 0, "SIGHUP: no --rules file; the built-in "
@@ -309,6 +310,9 @@ app_reload_rules(struct app *app)
 	rules_free(app->rules);
 	app->rules = r;
 	app->engine = app_engine_new(app, r);
+	/* A new engine has seen no network_lost yet. */
+	for (i = 0; i < app->model.nattempts; i++)
+		app->model.attempts[i]->offline = 0;
 	app_status(app, 0, "rules reloaded from %s: %zu rules",
 	    app->opt.rules_path, rules_count(r));
 }

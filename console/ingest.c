@@ -138,6 +138,7 @@ ingest_take(struct app *app, struct feed_session *cf, const struct proto_msg *m)
 		    m->u.attempt.center);
 		snprintf(a->ip, sizeof a->ip, "%s", m->u.attempt.ip);
 		a->state = m->u.attempt.state;
+		a->offline = rules_engine_outage(app->engine, cf->id, a->id);
 		app->model.order_dirty = 1;	/* name, centre: sort keys */
 		app->model.dirty = 1;
 		model_heard(&app->model, a, proto_now_ms());
@@ -145,6 +146,7 @@ ingest_take(struct app *app, struct feed_session *cf, const struct proto_msg *m)
 	case PROTO_STATE:
 		a = model_attempt_get(&app->model, cf, m->u.state.attempt);
 		a->state = m->u.state.state;
+		a->offline = rules_engine_outage(app->engine, cf->id, a->id);
 		model_heard(&app->model, a, proto_now_ms());
 		model_tail_add(&app->model, cf->id, m->ts_ms, "%s is now %s", a->id,
 		    proto_state_name(a->state));
@@ -155,6 +157,10 @@ ingest_take(struct app *app, struct feed_session *cf, const struct proto_msg *m)
 		a->last_kind = m->u.event.kind;
 		a->last_ms = m->ts_ms;
 		a->has_event = 1;
+		if (m->u.event.kind == PROTO_EV_NETWORK_LOST ||
+		    m->u.event.kind == PROTO_EV_NETWORK_RESTORED)
+			a->offline = rules_engine_outage(app->engine, cf->id,
+			    a->id);
 		if (app->model.order == MODEL_ORDER_LAST)
 			app->model.order_dirty = 1;
 		model_heard(&app->model, a, proto_now_ms());

@@ -86,6 +86,11 @@ struct attempt {
 						   about it arrived (or it was
 						   made), see model_missing() */
 	int			missing;	/* MISSING (model_missing) */
+	int			offline;	/* in a network outage, as the
+						   rules engine says after each
+						   message that can change it
+						   (ingest.c): the screen asks
+						   for every attempt every frame */
 	struct attempt	       *hnext;		/* hash chain */
 };
 

@@ -759,7 +759,9 @@ START_TEST(test_db_outcome_list)
 		pkey[i] = (uint8_t)(i * 7 + 1);
 	text = export_list(pkey, &seq, &len, &sum);
 	ck_assert_int_eq(seq, 8);
-	ck_assert_ptr_null(strstr(text, "C1"));
+	/* As a JSON string: "C1" alone also turns up, now and then, in a
+	 * signature's base64. */
+	ck_assert_ptr_null(strstr(text, "\"C1\""));
 	ck_assert_ptr_null(strstr(text, "\"candidate\""));
 	ck_assert_msg(outcomes_verify(text, len, NULL, 0, &vs, err,
 	    sizeof err) == 0, "%s", err);
