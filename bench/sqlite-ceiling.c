@@ -25,7 +25,7 @@
  *
  * For diagnosis, two knobs in the environment (unset: the console's values):
  *	CEILING_BATCH=N		rows per transaction
- *	CEILING_CACHE_KIB=N	PRAGMA cache_size = -N (the store sets 32768)
+ *	CEILING_CACHE_KIB=N	PRAGMA cache_size = -N (the store sets 28672)
  *
  * CEILING_PLAIN=0 skips the plain ceiling, CEILING_PLAIN=only runs it alone.
  *
@@ -95,7 +95,7 @@ plain_ceiling(const char *path, const struct row *rows, size_t n,
 	unlink(path);
 	if (sqlite3_open(path, &db) != SQLITE_OK ||
 	    plain_exec(db, "PRAGMA journal_mode = WAL; "
-	    "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768; "
+	    "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -28672; "
 	    "PRAGMA wal_autocheckpoint = 10000") != 0 ||
 	    plain_exec(db, "CREATE TABLE events (id INTEGER PRIMARY KEY, "
 	    "feed TEXT, seq INTEGER, attempt TEXT, kind TEXT, ts INTEGER, "
