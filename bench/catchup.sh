@@ -40,13 +40,8 @@ python3 "$ROOT/bench/gen-events.py" "$EVENTS" "$ATTEMPTS" "$RATE" \
     2>"$T/feed.log" &
 FEED=$!
 PIDS="$PIDS $FEED"
-while ! grep -q "listening on" "$T/feed.log"; do
-	kill -0 $FEED 2>/dev/null || { cat "$T/feed.log" >&2; fail "feed died"; }
-	sleep 0.02
-done
+feed_listening
 feed_t0=$(now_ms)	# the feed's clock started just before it listened
-PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/feed.log")
-[ -n "$PORT" ] || fail "feed port not found"
 say "feed on port $PORT; the console starts in $AWAY s"
 sleep "$AWAY"
 

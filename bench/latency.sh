@@ -36,12 +36,7 @@ python3 "$ROOT/bench/gen-events.py" "$EVENTS" "$ATTEMPTS" "$RATE" \
     2>"$T/feed.log" &
 FEED=$!
 PIDS="$PIDS $FEED"
-while ! grep -q "listening on" "$T/feed.log"; do
-	kill -0 $FEED 2>/dev/null || { cat "$T/feed.log" >&2; fail "feed died"; }
-	sleep 0.05
-done
-PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/feed.log")
-[ -n "$PORT" ] || fail "feed port not found"
+feed_listening
 
 # The console's stdout reaches the probe through a FIFO, so that both pids
 # are known.

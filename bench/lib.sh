@@ -6,7 +6,7 @@
 # fresh scratch directory, removed on exit unless KEEP is set) and PIDS
 # (processes killed and reaped on exit; add to it); points
 # XDG_CONFIG_HOME into T, so that the console's signing key stays there;
-# defines fail, say, hwm, cpu_s, now_ms and stop_console; and builds
+# defines fail, say, hwm, cpu_s, now_ms, stop_console and feed_listening; and builds
 # bench-bin, because a stale binary would measure old code (make is quick
 # when everything is up to date).
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -36,6 +36,15 @@ stop_console() {
 	wait "$1"
 	rc=$?
 	[ $rc -eq 0 ] || { cat "$T/console.err" >&2; fail "console exited $rc on SIGTERM"; }
+}
+# Wait for the feed $FEED (stderr in $T/feed.log) to listen, and set PORT.
+feed_listening() {
+	while ! grep -q "listening on" "$T/feed.log"; do
+		kill -0 "$FEED" 2>/dev/null || { cat "$T/feed.log" >&2; fail "feed died"; }
+		sleep 0.02
+	done
+	PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/feed.log")
+	[ -n "$PORT" ] || fail "feed port not found"
 }
 export XDG_CONFIG_HOME=$T/config
 
